@@ -1,0 +1,46 @@
+/**
+ * The one module that reads environment variables. Every other module receives
+ * these values as arguments or calls loadEnv().
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const envSchema = z.object({
+  QM_CONFIG: z.string().optional(),
+  QM_DATA: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  QM_ADMIN_USER: z.string().optional(),
+  QM_ADMIN_PASSWORD: z.string().optional(),
+  QM_PUBLIC_URL: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+/** Resolved settings from the environment, with their defaults applied. */
+export interface QmEnv {
+  /** Path of QMserv.cfg (QM_CONFIG, default ./QMserv.cfg). */
+  configPath: string;
+  /** Folder for the embedded database and the default QM_FOLDER (QM_DATA, default ./data). */
+  dataDir: string;
+  /** Prisma database URL (DATABASE_URL, default file:<dataDir>/qm.db). */
+  databaseUrl: string;
+  adminUser: string;
+  /** When set, the administrator account is created (or its password reset) at start. */
+  adminPassword?: string;
+  /** Base URL put in mails (QM_PUBLIC_URL); otherwise built from Host and The_Port. */
+  publicUrl?: string;
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
+  const env = envSchema.parse(source);
+  const cwd = process.cwd();
+  const dataDir = path.resolve(cwd, env.QM_DATA || "data");
+  return {
+    configPath: path.resolve(cwd, env.QM_CONFIG || "QMserv.cfg"),
+    dataDir,
+    // An empty DATABASE_URL means "unset", hence || and not ??.
+    databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "qm.db")}`,
+    adminUser: env.QM_ADMIN_USER || "admin",
+    adminPassword: env.QM_ADMIN_PASSWORD || undefined,
+    publicUrl: env.QM_PUBLIC_URL || undefined,
+  };
+}

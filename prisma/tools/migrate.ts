@@ -1,0 +1,37 @@
+/**
+ * Offline Prisma migrations through the wasm schema engine (the native engine cannot be
+ * downloaded on our machines). Writes and applies ordinary prisma/migrations folders and
+ * keeps `_prisma_migrations` exactly as `prisma migrate deploy` does.
+ *
+ *   tsx prisma/tools/migrate.ts deploy          apply pending migrations
+ *   tsx prisma/tools/migrate.ts create <name>   write the next migration from schema.prisma
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyMigrations, createMigration } from "./schema-engine.js";
+import { loadEnv } from "../../lib/server/env.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+async function main(): Promise<void> {
+  const [command, name] = process.argv.slice(2);
+  const env = loadEnv();
+  if (command === "deploy") {
+    const applied = await applyMigrations(root, env.databaseUrl);
+    console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+  } else if (command === "create") {
+    if (!name || !/^[A-Za-z0-9_]+$/.test(name)) {
+      throw new Error("usage: npm run db:migration -- <name>   (letters, digits and _ only)");
+    }
+    const dir = await createMigration(root, name);
+    console.log(dir ? `wrote ${path.relative(root, dir)}/migration.sql` : "schema unchanged: no migration written");
+  } else {
+    throw new Error("usage: migrate.ts deploy | create <name>");
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+/**
+ * The wasm schema engine, loaded by hand, with the SQLite driver adapter.
+ * Used by `npm run db:migrate`, `npm run db:migration` and at every start.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
+import { sqliteFilePath } from "../../lib/server/database-url.js";
+
+const require = createRequire(import.meta.url);
+type Engine = import("@prisma/schema-engine-wasm").SchemaEngine;
+type MigrationList = import("@prisma/schema-engine-wasm").MigrationList;
+
+const noFilter = { externalTables: [], externalEnums: [] };
+
+let wasmReady: Promise<typeof import("@prisma/schema-engine-wasm/schema_engine_bg")> | undefined;
+
+function loadWasm() {
+  wasmReady ??= (async () => {
+    const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const pkgDir = path.dirname(bgPath);
+    const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+    const module = new WebAssembly.Module(fs.readFileSync(path.join(pkgDir, "schema_engine_bg.wasm")));
+    const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": bg as never });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+    return bg;
+  })();
+  return wasmReady;
+}
+
+/**
+ * better-sqlite3's executeRaw runs a single statement; the engine replays whole
+ * migration scripts through it on the shadow database. Route parameterless raw
+ * calls to executeScript, which runs them all.
+ */
+function withScriptRaw(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    if (query.args.length === 0) {
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+    return executeRaw(query);
+  };
+  return adapter;
+}
+
+function sqliteFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  const file = sqliteFilePath(databaseUrl);
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const base = new PrismaBetterSqlite3({ url: file }, { shadowDatabaseUrl: ":memory:" });
+  return {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: async () => withScriptRaw(await base.connect()),
+    connectToShadowDb: async () => withScriptRaw(await base.connectToShadowDb()),
+  };
+}
+
+async function openEngine(root: string, databaseUrl: string): Promise<Engine> {
+  const bg = await loadWasm();
+  const schemaPath = path.join(root, "prisma/schema.prisma");
+  const logs: string[] = [];
+  return bg.SchemaEngine.new(
+    { datamodels: [[schemaPath, fs.readFileSync(schemaPath, "utf8")]] },
+    (line: string) => logs.push(line),
+    bindMigrationAwareSqlAdapterFactory(sqliteFactory(databaseUrl)),
+  ) as Promise<Engine>;
+}
+
+/** The migrations folder as the engine wants it (the same shape the Prisma CLI builds). */
+function readMigrations(root: string): MigrationList {
+  const baseDir = path.join(root, "prisma/migrations");
+  const lockPath = path.join(baseDir, "migration_lock.toml");
+  const dirs = fs.existsSync(baseDir)
+    ? fs.readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  return {
+    baseDir,
+    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: dirs.map((dir) => {
+      const file = path.join(baseDir, dir, "migration.sql");
+      return {
+        path: dir,
+        migrationFile: {
+          path: "migration.sql",
+          content: fs.existsSync(file)
+            ? { tag: "ok" as const, value: fs.readFileSync(file, "utf8") }
+            : { tag: "error" as const, value: `${file} is missing` },
+        },
+      };
+    }),
+  };
+}
+
+/** Apply every pending migration; returns the names applied. */
+export async function applyMigrations(root: string, databaseUrl: string): Promise<string[]> {
+  const engine = await openEngine(root, databaseUrl);
+  try {
+    const out = await engine.applyMigrations({ migrationsList: readMigrations(root), filters: noFilter });
+    return out.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+}
+
+/** Write prisma/migrations/<timestamp>_<name>/migration.sql; null when nothing changed. */
+export async function createMigration(root: string, name: string): Promise<string | null> {
+  const engine = await openEngine(root, "file::memory:");
+  try {
+    const migrations = readMigrations(root);
+    const schemaPath = path.join(root, "prisma/schema.prisma");
+    const from = migrations.migrationDirectories.length
+      ? ({ tag: "migrations", ...migrations } as const)
+      : ({ tag: "empty" } as const);
+    const result = await engine.diff({
+      from,
+      to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: fs.readFileSync(schemaPath, "utf8") }] },
+      script: true,
+      exitCode: true,
+      filters: noFilter,
+    });
+    const sql = result.stdout ?? "";
+    if (result.exitCode !== 2 || /^-- This is an empty migration\.\s*$/.test(sql.trim())) return null;
+    fs.mkdirSync(migrations.baseDir, { recursive: true });
+    const lockPath = path.join(migrations.baseDir, "migration_lock.toml");
+    if (!fs.existsSync(lockPath)) {
+      fs.writeFileSync(
+        lockPath,
+        '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "sqlite"\n',
+      );
+    }
+    const dir = path.join(migrations.baseDir, `${timestamp()}_${name}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "migration.sql"), sql);
+    return dir;
+  } finally {
+    engine.free();
+  }
+}
