@@ -12,7 +12,7 @@ const envSchema = z.object({
   QM_ADMIN_USER: z.string().optional(),
   QM_ADMIN_PASSWORD: z.string().optional(),
   QM_PUBLIC_URL: z.string().optional(),
-  NODE_ENV: z.string().optional(),
+  QM_SKIP_MIGRATE: z.string().optional(),
 });
 
 /** Resolved settings from the environment, with their defaults applied. */
@@ -28,6 +28,8 @@ export interface QmEnv {
   adminPassword?: string;
   /** Base URL put in mails (QM_PUBLIC_URL); otherwise built from Host and The_Port. */
   publicUrl?: string;
+  /** Set by `npm start` for its children: it has already applied migrations. */
+  skipMigrate: boolean;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
@@ -42,5 +44,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
     adminUser: env.QM_ADMIN_USER || "admin",
     adminPassword: env.QM_ADMIN_PASSWORD || undefined,
     publicUrl: env.QM_PUBLIC_URL || undefined,
+    skipMigrate: env.QM_SKIP_MIGRATE === "1",
   };
 }

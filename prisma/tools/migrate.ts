@@ -9,8 +9,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyMigrations, createMigration } from "./schema-engine.js";
-import { loadEnv } from "../../lib/server/env.js";
+import { applyMigrations, createMigration } from "./schema-engine";
+import { loadEnv } from "../../lib/server/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 

@@ -11,7 +11,7 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
-import { sqliteFilePath } from "../../lib/server/database-url.js";
+import { sqliteFilePath } from "../../lib/server/database-url";
 
 const require = createRequire(import.meta.url);
 type Engine = import("@prisma/schema-engine-wasm").SchemaEngine;
@@ -52,27 +52,44 @@ function withScriptRaw(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
-function sqliteFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+/** The adapter factory, remembering every connection so that close() can end them. */
+function sqliteFactory(databaseUrl: string) {
   const file = sqliteFilePath(databaseUrl);
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-  const base = new PrismaBetterSqlite3({ url: file }, { shadowDatabaseUrl: ":memory:" });
-  return {
+  const base = new PrismaBetterSqlite3({ url: file, timeout: 10_000 }, { shadowDatabaseUrl: ":memory:" });
+  const open: SqlDriverAdapter[] = [];
+  const track = (adapter: SqlDriverAdapter) => (open.push(adapter), withScriptRaw(adapter));
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: base.provider,
     adapterName: base.adapterName,
-    connect: async () => withScriptRaw(await base.connect()),
-    connectToShadowDb: async () => withScriptRaw(await base.connectToShadowDb()),
+    connect: async () => track(await base.connect()),
+    connectToShadowDb: async () => track(await base.connectToShadowDb()),
   };
+  return { factory, close: () => Promise.all(open.map((a) => a.dispose())) };
 }
 
-async function openEngine(root: string, databaseUrl: string): Promise<Engine> {
+interface OpenEngine {
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+async function openEngine(root: string, databaseUrl: string): Promise<OpenEngine> {
   const bg = await loadWasm();
   const schemaPath = path.join(root, "prisma/schema.prisma");
   const logs: string[] = [];
-  return bg.SchemaEngine.new(
+  const { factory, close } = sqliteFactory(databaseUrl);
+  const engine = (await bg.SchemaEngine.new(
     { datamodels: [[schemaPath, fs.readFileSync(schemaPath, "utf8")]] },
     (line: string) => logs.push(line),
-    bindMigrationAwareSqlAdapterFactory(sqliteFactory(databaseUrl)),
-  ) as Promise<Engine>;
+    bindMigrationAwareSqlAdapterFactory(factory),
+  )) as Engine;
+  return {
+    engine,
+    async close() {
+      engine.free();
+      await close();
+    },
+  };
 }
 
 /** The migrations folder as the engine wants it (the same shape the Prisma CLI builds). */
@@ -103,12 +120,12 @@ function readMigrations(root: string): MigrationList {
 
 /** Apply every pending migration; returns the names applied. */
 export async function applyMigrations(root: string, databaseUrl: string): Promise<string[]> {
-  const engine = await openEngine(root, databaseUrl);
+  const { engine, close } = await openEngine(root, databaseUrl);
   try {
     const out = await engine.applyMigrations({ migrationsList: readMigrations(root), filters: noFilter });
     return out.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -118,7 +135,7 @@ function timestamp(date = new Date()): string {
 
 /** Write prisma/migrations/<timestamp>_<name>/migration.sql; null when nothing changed. */
 export async function createMigration(root: string, name: string): Promise<string | null> {
-  const engine = await openEngine(root, "file::memory:");
+  const { engine, close } = await openEngine(root, "file::memory:");
   try {
     const migrations = readMigrations(root);
     const schemaPath = path.join(root, "prisma/schema.prisma");
@@ -147,6 +164,6 @@ export async function createMigration(root: string, name: string): Promise<strin
     fs.writeFileSync(path.join(dir, "migration.sql"), sql);
     return dir;
   } finally {
-    engine.free();
+    await close();
   }
 }

@@ -1,0 +1,26 @@
+/** Error codes the API maps to HTTP statuses; decide on the code, never the message. */
+export type AppErrorCode =
+  | "NOT_FOUND"
+  | "INVALID_INPUT"
+  | "FORBIDDEN"
+  | "UNAUTHORIZED"
+  | "CONFLICT"
+  | "INVALID_STATE"
+  | "TOO_LARGE"
+  | "RATE_LIMITED";
+
+/** An error whose message is meant for the user: it says what was wrong and what to do. */
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { parseJobInfo } from "./job-info";
+
+describe("parseJobInfo", () => {
+  it("reads the seed's cfg example with `key : value` lines and keeps other sections' business out", () => {
+    const info = parseJobInfo(
+      "proc_config.cfg",
+      "[QMOptions]\nnb_proc : 12\ne_mail : me@gmail.com\ninfo : some description of the job\nscript : python process.py param1 param2\n\n[Proc]\nsize = 32\n",
+    );
+    expect(info).toMatchObject({ script: "python process.py param1 param2", nbProc: 12, owner: "me@gmail.com", info: "some description of the job", priority: 0 });
+    expect(info.params.size).toBeUndefined();
+  });
+
+  it("reads the seed's XML example, including the e-mail spelling", () => {
+    const info = parseJobInfo(
+      "job.xml",
+      `<PARAMETER>\n  <nb_proc value="12"/>\n  <e-mail value="me@gmail.com"/>\n  <script value="python process.py param1 param2"/>\n  <info value="some description of the job"/>\n  <custom value="kept"/>\n</PARAMETER>`,
+    );
+    expect(info).toMatchObject({ script: "python process.py param1 param2", nbProc: 12, owner: "me@gmail.com" });
+    expect(info.params.custom).toBe("kept");
+  });
+
+  it("accepts E_mail in any case and a priority", () => {
+    const info = parseJobInfo("p.cfg", "[QMOptions]\nE_mail = a@b.c\nscript = ./run.sh\npriority = -3\n");
+    expect(info.owner).toBe("a@b.c");
+    expect(info.priority).toBe(-3);
+  });
+
+  it("says what to fix when script is missing", () => {
+    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nnb_proc = 2\n")).toThrow(/no `script` entry in \[QMOptions\]/);
+    expect(() => parseJobInfo("job.xml", "<PARAMETER><nb_proc value='2'/></PARAMETER>")).toThrow(/<script value=/);
+  });
+
+  it("says what to fix when the section or a number is wrong", () => {
+    expect(() => parseJobInfo("proc_config.cfg", "[Options]\nscript = x\n")).toThrow(/no \[QMOptions\] section/);
+    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\nnb_proc = many\n")).toThrow(/nb_proc must be a whole number/);
+    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\nnb_proc = 0\n")).toThrow(/nb_proc must be 1 or more/);
+  });
+
+  it("never expands XML entities: a DOCTYPE is refused", () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><PARAMETER><script value="&lol2;"/></PARAMETER>`;
+    expect(() => parseJobInfo("job.xml", bomb)).toThrow(/DOCTYPE or ENTITY/);
+    const ext = `<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><PARAMETER><script value="&xxe;"/></PARAMETER>`;
+    expect(() => parseJobInfo("job.xml", ext)).toThrow(/DOCTYPE/);
+  });
+
+  it("reports malformed XML with its line", () => {
+    expect(() => parseJobInfo("job.xml", "<PARAMETER>\n<script value='x'>\n</PARAMETER>")).toThrow(/not well-formed XML \(line/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * A job's info file (`proc_config.cfg` with a [QMOptions] section, or an XML
+ * <PARAMETER> file): what to run, for whom, on how many processors.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { AppError } from "./app-error";
+import { iniSections, parseIni } from "./config-parser";
+
+/** The parsed info file. `params` holds every key of the file (lower-cased), as strings. */
+export interface JobInfo {
+  script: string;
+  nbProc: number;
+  priority: number;
+  owner?: string;
+  info?: string;
+  params: Record<string, string>;
+}
+
+const OWNER_KEYS = ["e_mail", "e-mail", "email"];
+const MAX_INFO_BYTES = 256 * 1024;
+
+export function parseJobInfo(fileName: string, text: string): JobInfo {
+  if (Buffer.byteLength(text) > MAX_INFO_BYTES) {
+    throw new AppError("INVALID_INPUT", `${fileName} is larger than 256 KB; an info file holds a few keys only`);
+  }
+  const params = fileName.toLowerCase().endsWith(".xml") ? readXml(fileName, text) : readCfg(fileName, text);
+  return toJobInfo(fileName, params);
+}
+
+function readCfg(fileName: string, text: string): Record<string, string> {
+  const sections = iniSections(parseIni(text, fileName));
+  const name = [...sections.keys()].find((s) => s.toLowerCase() === "qmoptions");
+  if (!name) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${fileName} has no [QMOptions] section; put "script = <command>" under a [QMOptions] header`,
+    );
+  }
+  return Object.fromEntries(sections.get(name)!);
+}
+
+function readXml(fileName: string, text: string): Record<string, string> {
+  // Entities and DTDs are never expanded: an info file has no use for them and they
+  // are how XML bombs and external-entity reads work.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw new AppError("INVALID_INPUT", `${fileName} contains a DOCTYPE or ENTITY declaration; remove it (info files need none)`);
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${fileName} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`,
+    );
+  }
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    processEntities: false,
+    htmlEntities: false,
+    parseAttributeValue: false,
+    parseTagValue: false,
+    isArray: () => false,
+  });
+  const doc = parser.parse(text) as Record<string, unknown>;
+  const rootKey = Object.keys(doc).find((k) => k.toUpperCase() === "PARAMETER");
+  if (!rootKey || typeof doc[rootKey] !== "object" || doc[rootKey] === null) {
+    throw new AppError("INVALID_INPUT", `${fileName} has no <PARAMETER> element; wrap the keys in <PARAMETER>...</PARAMETER>`);
+  }
+  const params: Record<string, string> = {};
+  for (const [key, node] of Object.entries(doc[rootKey] as Record<string, unknown>)) {
+    if (node && typeof node === "object" && "value" in node) params[key.toLowerCase()] = String((node as { value: unknown }).value);
+    else if (typeof node === "string") params[key.toLowerCase()] = node.trim();
+  }
+  return params;
+}
+
+function toJobInfo(fileName: string, params: Record<string, string>): JobInfo {
+  const script = params.script?.trim();
+  if (!script) {
+    throw new AppError(
+      "INVALID_INPUT",
+      fileName.toLowerCase().endsWith(".xml")
+        ? `${fileName} has no script entry; add <script value="your command"/> inside <PARAMETER>`
+        : `${fileName} has no \`script\` entry in [QMOptions]; add a line such as "script = python process.py"`,
+    );
+  }
+  const nbProc = integerKey(fileName, params, "nb_proc", 1);
+  if (nbProc < 1) throw new AppError("INVALID_INPUT", `${fileName}: nb_proc must be 1 or more (got ${nbProc})`);
+  const ownerKey = OWNER_KEYS.find((k) => params[k]?.trim());
+  return {
+    script,
+    nbProc,
+    priority: integerKey(fileName, params, "priority", 0),
+    owner: ownerKey ? params[ownerKey].trim() : undefined,
+    info: params.info?.trim() || undefined,
+    params,
+  };
+}
+
+function integerKey(fileName: string, params: Record<string, string>, key: string, fallback: number): number {
+  const value = params[key]?.trim();
+  if (value === undefined || value === "") return fallback;
+  if (!/^[+-]?\d+$/.test(value)) {
+    throw new AppError("INVALID_INPUT", `${fileName}: ${key} must be a whole number (got "${value}")`);
+  }
+  return Number(value);
+}

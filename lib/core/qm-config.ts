@@ -1,0 +1,226 @@
+/**
+ * QMserv.cfg: the keys both programs read, their types and defaults, and the typed
+ * configuration built from a parsed file. Unknown keys and sections are left alone.
+ */
+import { AppError } from "./app-error";
+import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
+
+export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
+
+/** What the admin form and the validator know about one key. */
+export interface KeySpec {
+  section: "QMServer" | "WEB_QMserver";
+  key: string;
+  type: KeyType;
+  default: string;
+  min?: number;
+  max?: number;
+  choices?: string[];
+  help: string;
+}
+
+const S = "QMServer" as const;
+const W = "WEB_QMserver" as const;
+
+/** Every key QueueManager reads, in the order of the default file. */
+export const KNOWN_KEYS: KeySpec[] = [
+  { section: S, key: "QM_FOLDER", type: "path", default: "data/QM", help: "folder holding QM_qJobs, QM_Jobs, QM_dJobs and QM_lost+found (relative to this file)" },
+  { section: S, key: "MaxNbProcessors", type: "integer", default: "2", min: 1, help: "processors shared by running jobs; a job asking for more is clamped to this" },
+  { section: S, key: "launch_type", type: "choice", default: "non-blocking", choices: ["blocking", "non-blocking"], help: "blocking: one job at a time; non-blocking: jobs run side by side within MaxNbProcessors" },
+  { section: S, key: "job_file", type: "text", default: "proc_config.cfg", help: "name of the info file in each job folder (.cfg or .xml)" },
+  { section: S, key: "MailActive", type: "boolean", default: "False", help: "mail the job's owner (e_mail) when a job ends" },
+  { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
+  { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
+  { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "what happens at start to jobs that were running when the worker died" },
+  { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
+  { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
+  { section: S, key: "smtp_secure", type: "boolean", default: "False", help: "use TLS from the start (port 465); otherwise STARTTLS when offered" },
+  { section: S, key: "smtp_user", type: "text", default: "", help: "SMTP user name (empty: no authentication)" },
+  { section: S, key: "smtp_password", type: "secret", default: "", help: "SMTP password (never shown in the web page)" },
+  { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails" },
+  { section: S, key: "Debug", type: "boolean", default: "False", help: "verbose worker log" },
+  { section: W, key: "Host", type: "text", default: "localhost", help: "name or address the web page is served on; localhost: this machine only" },
+  { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, help: "port of the web page" },
+  { section: W, key: "Licence_to_kill", type: "boolean", default: "True", help: "allow the administrator to kill running jobs" },
+  { section: W, key: "Delete_Jobs", type: "boolean", default: "True", help: "allow the administrator to delete queued and finished jobs" },
+  { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
+  { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
+  { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
+  { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "must people log in to view and submit? auto: only when Host is not localhost" },
+  { section: W, key: "Debug", type: "boolean", default: "False", help: "verbose web server log" },
+];
+
+export function findKeySpec(section: string, key: string): KeySpec | undefined {
+  return KNOWN_KEYS.find((k) => k.section === section && k.key.toLowerCase() === key.toLowerCase());
+}
+
+/** The typed settings both programs use. */
+export interface QmConfig {
+  qmFolder: string;
+  maxNbProcessors: number;
+  launchType: "blocking" | "non-blocking";
+  jobFile: string;
+  mailActive: boolean;
+  settleMs: number;
+  killGraceMs: number;
+  recovery: "lost" | "requeue";
+  smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
+  debug: boolean;
+  web: {
+    host: string;
+    port: number;
+    licenceToKill: boolean;
+    deleteJobs: boolean;
+    refreshRate: number;
+    displayDetails: boolean;
+    maxUploadMb: number;
+    requireLogin: "auto" | "yes" | "no";
+    debug: boolean;
+  };
+}
+
+/** Annotations written in a comment above a key: `# %integer% %min:1% %max:16535%`. */
+export function parseAnnotation(comments: string[]): Partial<KeySpec> {
+  const spec: Partial<KeySpec> = {};
+  for (const comment of comments) {
+    for (const [, tag, arg] of comment.matchAll(/%([a-z_]+)(?::([^%]*))?%/gi)) {
+      const t = tag.toLowerCase();
+      if (["integer", "boolean", "path", "text", "secret"].includes(t)) spec.type = t as KeyType;
+      else if (t === "float") spec.type = "text";
+      else if (t === "min" && arg !== undefined) spec.min = Number(arg);
+      else if (t === "max" && arg !== undefined) spec.max = Number(arg);
+      else if (t === "choice" && arg) {
+        spec.type = "choice";
+        spec.choices = arg.split("|").map((c) => c.trim());
+      }
+    }
+  }
+  return spec;
+}
+
+/** The spec of every key present in the file or known, annotations winning over defaults. */
+export function effectiveSpecs(doc: IniDocument): KeySpec[] {
+  const specs: KeySpec[] = [];
+  const seen = new Set<string>();
+  for (const section of [S, W]) {
+    for (const entry of iniEntries(doc, section)) {
+      const known = findKeySpec(section, entry.key);
+      const note = parseAnnotation(entry.comments);
+      specs.push({
+        section,
+        key: entry.key,
+        type: "text",
+        default: "",
+        help: "",
+        ...known,
+        ...note,
+        ...(known ? { key: entry.key } : {}),
+      } as KeySpec);
+      seen.add(`${section}/${entry.name}`);
+    }
+    for (const known of KNOWN_KEYS.filter((k) => k.section === section)) {
+      if (!seen.has(`${section}/${known.key.toLowerCase()}`)) specs.push(known);
+    }
+  }
+  return specs;
+}
+
+/** Check one value against its spec; returns a message for the form, or null. */
+export function checkValue(spec: KeySpec, value: string): string | null {
+  const v = value.trim();
+  switch (spec.type) {
+    case "integer": {
+      if (!/^-?\d+$/.test(v)) return `${spec.key} must be a whole number`;
+      const n = Number(v);
+      if (spec.min !== undefined && n < spec.min) return `${spec.key} must be at least ${spec.min}`;
+      if (spec.max !== undefined && n > spec.max) return `${spec.key} must be at most ${spec.max}`;
+      return null;
+    }
+    case "boolean":
+      return parseIniBoolean(v) === undefined ? `${spec.key} must be True or False` : null;
+    case "choice":
+      return spec.choices && !spec.choices.includes(v) ? `${spec.key} must be one of: ${spec.choices.join(", ")}` : null;
+    case "path":
+      return v === "" ? `${spec.key} must not be empty` : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Build the typed configuration. `resolvePath` turns QM_FOLDER into an absolute path
+ * (relative to the file's folder). Throws AppError(INVALID_INPUT) naming every bad key.
+ */
+export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => string): QmConfig {
+  const sections = iniSections(doc);
+  const errors: Record<string, string> = {};
+  const raw = (section: typeof S | typeof W, key: string): string => {
+    const spec = findKeySpec(section, key)!;
+    const value = sections.get(section)?.get(key.toLowerCase()) ?? spec.default;
+    const problem = checkValue(spec, value);
+    if (problem) errors[`${section}.${key}`] = problem;
+    return problem ? spec.default : value.trim();
+  };
+  const int = (s: typeof S | typeof W, k: string) => Number(raw(s, k));
+  const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
+
+  const config: QmConfig = {
+    qmFolder: resolvePath(raw(S, "QM_FOLDER")),
+    maxNbProcessors: int(S, "MaxNbProcessors"),
+    launchType: raw(S, "launch_type") as QmConfig["launchType"],
+    jobFile: raw(S, "job_file"),
+    mailActive: bool(S, "MailActive"),
+    settleMs: int(S, "Settle_Time"),
+    killGraceMs: int(S, "Kill_Grace") * 1000,
+    recovery: raw(S, "Recovery") as QmConfig["recovery"],
+    smtp: {
+      host: raw(S, "smtp_host"),
+      port: int(S, "smtp_port"),
+      secure: bool(S, "smtp_secure"),
+      user: raw(S, "smtp_user"),
+      password: raw(S, "smtp_password"),
+      from: raw(S, "mail_from"),
+    },
+    debug: bool(S, "Debug"),
+    web: {
+      host: raw(W, "Host"),
+      port: int(W, "The_Port"),
+      licenceToKill: bool(W, "Licence_to_kill"),
+      deleteJobs: bool(W, "Delete_Jobs"),
+      refreshRate: int(W, "Refresh_Rate"),
+      displayDetails: bool(W, "Display_details"),
+      maxUploadMb: int(W, "Max_Upload_MB"),
+      requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
+      debug: bool(W, "Debug"),
+    },
+  };
+  if (!/^[^/\\]+\.(cfg|xml)$/i.test(config.jobFile)) {
+    errors["QMServer.job_file"] = "job_file must be a file name ending in .cfg or .xml";
+  }
+  if (Object.keys(errors).length) {
+    throw new AppError("INVALID_INPUT", `QMserv.cfg: ${Object.values(errors).join("; ")}`, errors);
+  }
+  return config;
+}
+
+/** The commented QMserv.cfg written when none exists. */
+export function defaultConfigText(qmFolder: string): string {
+  const out = [
+    "# QueueManager configuration (Python ConfigParser syntax: `key = value` or `key : value`).",
+    "# The original QM keys keep their meaning; comments like %integer% %min:1% give the",
+    "# type and bounds the admin page uses. Changes are picked up without a restart.",
+  ];
+  for (const section of [S, W]) {
+    out.push("", `[${section}]`);
+    for (const spec of KNOWN_KEYS.filter((k) => k.section === section)) {
+      const tags = [
+        spec.type === "choice" ? `%choice:${spec.choices!.join("|")}%` : `%${spec.type}%`,
+        spec.min !== undefined ? `%min:${spec.min}%` : "",
+        spec.max !== undefined ? `%max:${spec.max}%` : "",
+      ].filter(Boolean);
+      out.push(`# ${spec.help}  ${tags.join(" ")}`);
+      out.push(`${spec.key} = ${spec.key === "QM_FOLDER" ? qmFolder : spec.default}`.trimEnd());
+    }
+  }
+  return `${out.join("\n")}\n`;
+}

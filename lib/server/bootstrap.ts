@@ -1,0 +1,45 @@
+/**
+ * What both programs do before they serve or run anything: read the environment and
+ * QMserv.cfg (writing the default), create the QM_* folders, apply pending migrations
+ * and create the administrator account when QM_ADMIN_PASSWORD is set.
+ * Used by scripts and the worker (run with tsx), never by the Next server itself.
+ */
+import path from "node:path";
+import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { type LoadedConfig, loadConfigFile } from "./config-file";
+import { type QmEnv, loadEnv } from "./env";
+import { ensureQmFolders, qmLayout } from "./qm-folders";
+import { createDb, enableWal } from "./db";
+import { hashPassword } from "./password";
+
+export interface Prepared {
+  env: QmEnv;
+  loaded: LoadedConfig;
+  appliedMigrations: string[];
+}
+
+export const projectRoot = path.resolve(import.meta.dirname, "../..");
+
+export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
+  const env = loadEnv(source);
+  const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
+  ensureQmFolders(qmLayout(loaded.config.qmFolder));
+  // `npm start` migrates once before it starts the web server and the worker.
+  const migrate = !env.skipMigrate;
+  if (migrate) enableWal(env.databaseUrl);
+  const appliedMigrations = migrate ? await applyMigrations(projectRoot, env.databaseUrl) : [];
+  if (env.adminPassword && migrate) {
+    const db = createDb(env.databaseUrl);
+    try {
+      const passwordHash = await hashPassword(env.adminPassword);
+      await db.admin.upsert({
+        where: { username: env.adminUser },
+        create: { username: env.adminUser, passwordHash },
+        update: { passwordHash },
+      });
+    } finally {
+      await db.$disconnect();
+    }
+  }
+  return { env, loaded, appliedMigrations };
+}

@@ -1,0 +1,55 @@
+/**
+ * Per-process access to the database and QMserv.cfg for route handlers and server
+ * components. The config is re-read when the file changes.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { type Db, createDb } from "../server/db";
+import { type LoadedConfig, loadConfigFile } from "../server/config-file";
+import { loadEnv, type QmEnv } from "../server/env";
+import { qmLayout, type QmLayout } from "../server/qm-folders";
+
+interface Context {
+  env: QmEnv;
+  db: Db;
+  config?: { mtimeMs: number; loaded: LoadedConfig };
+}
+
+const globalKey = Symbol.for("qm.web.context");
+type WithContext = typeof globalThis & { [globalKey]?: Context };
+
+function context(): Context {
+  const g = globalThis as WithContext;
+  if (!g[globalKey]) {
+    const env = loadEnv();
+    g[globalKey] = { env, db: createDb(env.databaseUrl) };
+  }
+  return g[globalKey]!;
+}
+
+export function getDb(): Db {
+  return context().db;
+}
+
+export function getEnv(): QmEnv {
+  return context().env;
+}
+
+/** The current QMserv.cfg; an invalid edit on disk keeps the last good version. */
+export function getConfig(): LoadedConfig {
+  const ctx = context();
+  const mtimeMs = fs.existsSync(ctx.env.configPath) ? fs.statSync(ctx.env.configPath).mtimeMs : -1;
+  if (!ctx.config || ctx.config.mtimeMs !== mtimeMs) {
+    try {
+      ctx.config = { mtimeMs, loaded: loadConfigFile(ctx.env.configPath, path.join(ctx.env.dataDir, "QM")) };
+    } catch (error) {
+      if (!ctx.config) throw error;
+      console.error(`QMserv.cfg could not be read, keeping the previous settings: ${(error as Error).message}`);
+    }
+  }
+  return ctx.config!.loaded;
+}
+
+export function getLayout(): QmLayout {
+  return qmLayout(getConfig().config.qmFolder);
+}

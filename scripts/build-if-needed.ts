@@ -1,0 +1,37 @@
+/**
+ * Run `prisma generate` and `next build` when the build is missing or older than the
+ * sources, so `npm start` works right after `npm install`.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+
+function newestMtime(entry: string): number {
+  if (!fs.existsSync(entry)) return 0;
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) {
+    if (child === "generated" || child === "node_modules") continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+function run(command: string, args: string[], root: string): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
+}
+
+export function buildIfNeeded(root: string, force = false): boolean {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const clientMissing = !fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"));
+  const stale = SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+  if (!force && !clientMissing && !stale) return false;
+  run(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], root);
+  run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
+  return true;
+}

@@ -1,0 +1,27 @@
+/** Start child programs with their output prefixed, and stop them cleanly. */
+import { type ChildProcess, spawn } from "node:child_process";
+import readline from "node:readline";
+
+export interface Program {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startProgram(name: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Program {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = `[${name}]`.padEnd(9);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    readline.createInterface({ input: stream }).on("line", (line) => {
+      (stream === child.stderr ? process.stderr : process.stdout).write(`${prefix}${line}\n`);
+    });
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { name, child, exited };
+}
+
+export function nextStartArgs(root: string, host: string, port: number): string[] {
+  return [`${root}/node_modules/next/dist/bin/next`, "start", "-H", host, "-p", String(port)];
+}
