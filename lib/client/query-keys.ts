@@ -1,0 +1,11 @@
+/** The one query-key factory: every useQuery/invalidate goes through these keys. */
+export const queryKeys = {
+  session: () => ["session"] as const,
+  status: () => ["status"] as const,
+  jobs: {
+    all: () => ["jobs"] as const,
+    list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,
+    detail: (id: number) => ["jobs", "detail", id] as const,
+    files: (id: number, path: string) => ["jobs", "files", id, path] as const,
+  },
+};
