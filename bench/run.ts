@@ -1,0 +1,175 @@
+/**
+ * `npm run bench`: QueueManager's speed and memory figures beside their targets, with
+ * task-spooler measured in the same run. Prints a table and writes bench/results/*.json.
+ *
+ *   npm run bench                 the full suite (about 10 minutes)
+ *   npm run bench -- --quick      smaller counts, for trying changes
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { projectRoot } from "../lib/server/bootstrap";
+import { buildIfNeeded } from "../scripts/build-if-needed";
+import { createInstance } from "./lib/qm-instance";
+import { median, percentile, round } from "./lib/stats";
+import { folderDispatch, isTspAvailable, tsp, tspDispatch, tspEnv, uploadDispatch } from "./workloads/dispatch";
+import { qmThroughput, tspThroughput } from "./workloads/throughput";
+import { idleCpu, rss } from "./workloads/overhead";
+import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
+import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+  note?: string;
+}
+
+const quick = process.argv.includes("--quick");
+const size = {
+  rounds: quick ? 1 : 3,
+  dispatchJobs: quick ? 10 : 20,
+  throughputJobs: quick ? 100 : 500,
+  idleSeconds: quick ? 10 : 60,
+  history: quick ? 2_000 : 10_000,
+  backlog: quick ? 300 : 2_000,
+  streamMb: quick ? 64 : 1024,
+  apiRequests: quick ? 30 : 100,
+};
+
+const figures: Figure[] = [];
+const add = (f: Figure) => {
+  figures.push(f);
+  console.log(`  ${f.name}: ${round(f.value)} ${f.unit}${f.target ? `  (target ${f.target})` : ""}`);
+};
+const atMost = (limit: number) => (v: number) => v <= limit;
+const atLeast = (limit: number) => (v: number) => v >= limit;
+const check = (name: string, value: number, unit: string, target: string, test: (v: number) => boolean, note?: string) =>
+  add({ name, value, unit, target, ok: test(value), note });
+
+/** Median over rounds of each round's p50 and p95. */
+async function rounds(run: () => Promise<number[]>): Promise<{ p50: number; p95: number }> {
+  const p50s: number[] = [];
+  const p95s: number[] = [];
+  for (let r = 0; r < size.rounds; r++) {
+    const samples = await run();
+    p50s.push(percentile(samples, 50));
+    p95s.push(percentile(samples, 95));
+  }
+  return { p50: median(p50s), p95: median(p95s) };
+}
+
+async function main(): Promise<void> {
+  console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
+  buildIfNeeded(projectRoot);
+  const qm = await createInstance({ maxNbProcessors: 2, port: 8450 });
+  try {
+    await qm.startWorker();
+    await qm.startWeb();
+
+    console.log("idle overhead");
+    const idle0 = rss(qm);
+    check("worker RSS, idle", idle0.worker, "MB", "<= 100 MB", atMost(100));
+    add({ name: "web server RSS, idle", value: idle0.web, unit: "MB" });
+    const cpu = await idleCpu(qm, size.idleSeconds);
+    check("worker CPU while idle", (cpu * 60) / size.idleSeconds, "CPU s/min", "<= 0.02", atMost(0.02));
+
+    console.log("dispatch latency (idle system)");
+    const folder = await rounds(() => folderDispatch(qm, size.dispatchJobs));
+    check("dispatch via folder, p50", folder.p50, "ms", "<= 10 ms", atMost(10));
+    check("dispatch via folder, p95", folder.p95, "ms", "<= 25 ms", atMost(25));
+    const upload = await rounds(() => uploadDispatch(qm, size.dispatchJobs));
+    check("dispatch via API upload, p50", upload.p50, "ms", "<= 50 ms", atMost(50));
+    add({ name: "dispatch via API upload, p95", value: upload.p95, unit: "ms" });
+
+    console.log("throughput");
+    const rates: number[] = [];
+    for (let r = 0; r < size.rounds; r++) rates.push(await qmThroughput(qm, size.throughputJobs, r));
+    const qmRate = median(rates);
+    check(`throughput, ${size.throughputJobs} no-op jobs`, qmRate, "jobs/s", ">= 200", atLeast(200));
+    const after = rss(qm);
+    check("worker RSS after throughput", after.worker, "MB", "<= 100 MB", atMost(100));
+    add({ name: "web server RSS after throughput", value: after.web, unit: "MB" });
+
+    console.log("scale");
+    seedFinishedJobs(qm, size.history);
+    const api = await apiLatency(qm, "/api/jobs?group=finished&page=1", size.apiRequests);
+    check(`dashboard API (finished list) p50, ${size.history} jobs`, api.p50, "ms", "", () => true);
+    check(`dashboard API (finished list) p95, ${size.history} jobs`, api.p95, "ms", "<= 50 ms", atMost(50));
+    const statusApi = await apiLatency(qm, "/api/status", size.apiRequests);
+    check(`status API p95, ${size.history} jobs`, statusApi.p95, "ms", "<= 50 ms", atMost(50));
+
+    console.log("streaming");
+    const zipFile = path.join(qm.dir, "big.zip");
+    await makeBigZip(zipFile, size.streamMb);
+    const up = await uploadBig(qm, zipFile);
+    fs.rmSync(zipFile);
+    add({ name: `upload ${size.streamMb} MB zip`, value: up.mbPerSecond, unit: "MB/s" });
+    check("web RSS growth during upload", up.peakRssMb - up.idleRssMb, "MB", "<= +100 MB", atMost(100));
+    const down = await downloadBig(qm, up.jobId, qm.dir);
+    add({ name: `download ${size.streamMb} MB job as zip`, value: down.mbPerSecond, unit: "MB/s" });
+    check("web RSS growth during download", down.peakRssMb - down.idleRssMb, "MB", "<= +100 MB", atMost(100));
+
+    console.log(`dispatch with ${size.backlog} jobs waiting`);
+    const backlog = await dispatchWithBacklog(qm, size.backlog, size.dispatchJobs);
+    add({ name: `dispatch p50, ${size.backlog} waiting`, value: backlog.p50, unit: "ms", note: `empty queue: ${round(folder.p50)} ms` });
+    add({ name: `dispatch p95, ${size.backlog} waiting`, value: backlog.p95, unit: "ms", note: `empty queue: ${round(folder.p95)} ms` });
+    check(`worker RSS, ${size.backlog} waiting`, backlog.workerRssMb, "MB", "<= 100 MB", atMost(100), `empty queue: ${round(idle0.worker)} MB`);
+  } finally {
+    await qm.stop();
+  }
+
+  if (isTspAvailable()) {
+    console.log("task-spooler (tsp, 2 slots), same workloads");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-tsp-"));
+    try {
+      const t = await rounds(() => tspDispatch(dir, size.dispatchJobs));
+      const qmP50 = figures.find((f) => f.name === "dispatch via folder, p50")!.value;
+      add({ name: "tsp dispatch p50", value: t.p50, unit: "ms", note: `QM/tsp = ${round(qmP50 / t.p50)}` });
+      add({ name: "tsp dispatch p95", value: t.p95, unit: "ms" });
+      const tspRates: number[] = [];
+      for (let r = 0; r < size.rounds; r++) tspRates.push(await tspThroughput(dir, size.throughputJobs));
+      const tspRate = median(tspRates);
+      const qmRate = figures.find((f) => f.name.startsWith("throughput"))!.value;
+      add({ name: `tsp throughput, ${size.throughputJobs} jobs`, value: tspRate, unit: "jobs/s", note: `QM/tsp = ${round(qmRate / tspRate)}` });
+    } finally {
+      tsp(tspEnv(dir), "-K");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    console.log("task-spooler is not installed (apt-get install task-spooler): side-by-side figures skipped");
+  }
+
+  printTable();
+  writeResults();
+}
+
+function printTable(): void {
+  const rows = figures.map((f) => [f.name, `${round(f.value)} ${f.unit}`, f.target ?? "", f.ok === undefined || !f.target ? "" : f.ok ? "ok" : "MISSED", f.note ?? ""]);
+  const head = ["figure", "value", "target", "", "note"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  console.log(`\n${line(head)}\n| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n${rows.map(line).join("\n")}`);
+}
+
+function writeResults(): void {
+  const dir = path.join(projectRoot, "bench/results");
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const result = {
+    date: new Date().toISOString(),
+    quick,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.type()} ${os.release()}` },
+    figures,
+  };
+  const file = path.join(dir, `${stamp}${quick ? "-quick" : ""}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nresults written to ${path.relative(projectRoot, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+/**
+ * Dispatch latency: from the moment a job is handed over (a folder renamed into
+ * QM_qJobs, an upload request started, a `tsp` command run) to the job's first
+ * instruction (`date +%s%N`).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ZipArchive } from "archiver";
+import type { QmInstance } from "../lib/qm-instance";
+import { prepareStampJobs, readStamp, sleep } from "../lib/jobs";
+import { nowNs, waitFor } from "../lib/stats";
+
+const ms = (ns: bigint) => Number(ns) / 1e6;
+
+function finishedCount(qm: QmInstance): number {
+  const c = qm.countStates();
+  return (c.done ?? 0) + (c.failed ?? 0) + (c.invalid ?? 0);
+}
+
+async function waitAllFinal(qm: QmInstance, total: number): Promise<void> {
+  await waitFor(() => finishedCount(qm) >= total, 60_000, `${total} jobs to finish`, 5);
+}
+
+/** Folders moved in whole: prepared ahead (older than Settle_Time), renamed one by one. */
+export async function folderDispatch(qm: QmInstance, count: number, prefix = "drop", options: { priority?: number } = {}): Promise<number[]> {
+  const src = path.join(qm.qmFolder, ".bench-src");
+  const stamps = path.join(qm.dir, "stamps");
+  const names = prepareStampJobs(src, stamps, count, prefix, options);
+  await sleep(2_500); // older than Settle_Time: these folders count as moved in whole
+  const samples: number[] = [];
+  let finished = finishedCount(qm);
+  for (const name of names) {
+    const t0 = nowNs();
+    fs.renameSync(path.join(src, name), path.join(qm.queued, name));
+    samples.push(ms((await readStamp(path.join(stamps, `${name}.ns`))) - t0));
+    finished += 1;
+    await waitAllFinal(qm, finished);
+    await sleep(20);
+  }
+  return samples;
+}
+
+async function zipJob(file: string, script: string): Promise<void> {
+  const out = fs.createWriteStream(file);
+  const zip = new ZipArchive();
+  zip.pipe(out);
+  zip.append(`[QMOptions]\nscript = ${script}\nnb_proc = 1\n`, { name: "proc_config.cfg" });
+  await zip.finalize();
+  await new Promise<void>((r) => out.on("close", () => r()));
+}
+
+/** The same through `POST /api/jobs` with a small zip. */
+export async function uploadDispatch(qm: QmInstance, count: number): Promise<number[]> {
+  const stamps = path.join(qm.dir, "stamps");
+  fs.mkdirSync(stamps, { recursive: true });
+  const samples: number[] = [];
+  let finished = finishedCount(qm);
+  for (let i = 0; i < count; i++) {
+    const stamp = path.join(stamps, `upload-${i}.ns`);
+    const zipFile = path.join(qm.dir, `upload-${i}.zip`);
+    await zipJob(zipFile, `date +%s%N > '${stamp}'`);
+    const form = new FormData();
+    form.append("file", await fs.openAsBlob(zipFile), `upload-${i}.zip`);
+    const t0 = nowNs();
+    const res = await fetch(`${qm.baseUrl}/api/jobs`, { method: "POST", body: form, headers: { accept: "application/json" } });
+    if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    samples.push(ms((await readStamp(stamp)) - t0));
+    finished += 1;
+    await waitAllFinal(qm, finished);
+    await sleep(20);
+  }
+  return samples;
+}
+
+/** task-spooler with 2 slots, on a socket of its own. */
+export function tspEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, TS_SOCKET: path.join(dir, "tsp.socket"), TS_SLOTS: "2", TS_MAXFINISHED: "10000", TMPDIR: dir };
+}
+
+export function tsp(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  const r = spawnSync("tsp", args, { env, encoding: "utf8" });
+  if (r.status !== 0 && r.status !== null && args[0] !== "-K") throw new Error(`tsp ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+export async function tspDispatch(dir: string, count: number): Promise<number[]> {
+  const env = tspEnv(dir);
+  tsp(env, "-S", "2");
+  const stamps = path.join(dir, "tsp-stamps");
+  fs.mkdirSync(stamps, { recursive: true });
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const stamp = path.join(stamps, `${i}.ns`);
+    const submitted = path.join(stamps, `${i}.submit.ns`);
+    // Time the hand-over from a shell, as a user would type it, so that Node's own
+    // process-spawn cost is not charged to task-spooler.
+    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; tsp sh -c "date +%s%N > '${stamp}'"`], { env, encoding: "utf8" });
+    const id = r.stdout.trim();
+    samples.push(ms((await readStamp(stamp)) - (await readStamp(submitted))));
+    tsp(env, "-w", id);
+    await sleep(20);
+  }
+  return samples;
+}
+
+export function isTspAvailable(): boolean {
+  return spawnSync("tsp", ["-V"], { encoding: "utf8" }).error === undefined;
+}

@@ -1,0 +1,39 @@
+/** Throughput: N no-op jobs (nb_proc 1) through QM and through task-spooler. */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { QmInstance } from "../lib/qm-instance";
+import { writeJob } from "../lib/qm-instance";
+import { sleep } from "../lib/jobs";
+import { waitFor } from "../lib/stats";
+import { tsp, tspEnv } from "./dispatch";
+
+/** Jobs per second from the first rename until every folder is in QM_dJobs and every row final. */
+export async function qmThroughput(qm: QmInstance, count: number, round: number): Promise<number> {
+  const src = path.join(qm.qmFolder, `.bench-tp-${round}`);
+  const names = Array.from({ length: count }, (_, i) => `tp${round}-${i}`);
+  for (const name of names) writeJob(path.join(src, name), "true");
+  await sleep(2_500);
+  const before = qm.countStates().done ?? 0;
+  const doneBefore = fs.readdirSync(qm.done).length;
+  const t0 = performance.now();
+  for (const name of names) fs.renameSync(path.join(src, name), path.join(qm.queued, name));
+  await waitFor(() => (qm.countStates().done ?? 0) - before >= count && fs.readdirSync(qm.done).length - doneBefore >= count, 600_000, `${count} jobs done`, 10);
+  const seconds = (performance.now() - t0) / 1000;
+  fs.rmSync(src, { recursive: true, force: true });
+  return count / seconds;
+}
+
+/** The same with `tsp true` submitted one by one, 2 slots. */
+export async function tspThroughput(dir: string, count: number): Promise<number> {
+  const env = tspEnv(dir);
+  tsp(env, "-S", "2");
+  tsp(env, "-C");
+  const t0 = performance.now();
+  // Submitted from one shell loop, as a user would script it.
+  const last = spawnSync("sh", ["-c", `for i in $(seq ${count}); do id=$(tsp true); done; echo $id`], { env, encoding: "utf8" }).stdout.trim();
+  tsp(env, "-w", last);
+  // -w waits for that job only; the other slot may still run one.
+  await waitFor(() => !/running|queued/.test(tsp(env, "-l").split("\n").slice(1).join("\n")), 60_000, "tsp to drain", 5);
+  return count / ((performance.now() - t0) / 1000);
+}
