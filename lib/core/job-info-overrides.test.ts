@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { applyInfoOverrides } from "./job-info-overrides";
+import { parseJobInfo } from "./job-info";
+
+const cfg = `# my job
+[QMOptions]
+nb_proc : 12
+E-mail : old@lab.org
+script : python process.py param1 param2
+
+[Proc]
+nb_proc = 99
+`;
+
+const xml = `<?xml version="1.0"?>
+<PARAMETER>
+    <!-- processors -->
+    <nb_proc value="12"/>
+    <e-mail value='old@lab.org' />
+    <script value="python process.py &amp; echo done"/>
+    <info>old text</info>
+</PARAMETER>
+`;
+
+describe("applyInfoOverrides on a .cfg info file", () => {
+  it("rewrites the given keys in [QMOptions] only and keeps the rest", () => {
+    const out = applyInfoOverrides("proc_config.cfg", cfg, { nb_proc: 3, e_mail: "me@lab.org", priority: 5, info: "line 1\nline 2" });
+    expect(out).toBe(`# my job
+[QMOptions]
+nb_proc : 3
+E-mail : me@lab.org
+script : python process.py param1 param2
+e_mail = me@lab.org
+priority = 5
+info = line 1 line 2
+
+[Proc]
+nb_proc = 99
+`.replace("e_mail = me@lab.org\n", ""));
+    const info = parseJobInfo("proc_config.cfg", out);
+    expect(info).toMatchObject({ nbProc: 3, owner: "me@lab.org", priority: 5, info: "line 1 line 2" });
+  });
+
+  it("leaves the file untouched when nothing is given", () => {
+    expect(applyInfoOverrides("proc_config.cfg", cfg, { info: "", nb_proc: undefined })).toBe(cfg);
+  });
+});
+
+describe("applyInfoOverrides on an .xml info file", () => {
+  it("rewrites value attributes, converts text values, adds missing keys", () => {
+    const out = applyInfoOverrides("job.xml", xml, { nb_proc: 2, e_mail: "me@lab.org", info: "new info", priority: -1 });
+    expect(out).toContain('<nb_proc value="2"/>');
+    expect(out).toContain(`<e-mail value="me@lab.org" />`);
+    expect(out).toContain('<info value="new info"/>');
+    expect(out).toContain('    <priority value="-1"/>\n</PARAMETER>');
+    expect(out).toContain("<!-- processors -->");
+    const info = parseJobInfo("job.xml", out);
+    expect(info).toMatchObject({ nbProc: 2, owner: "me@lab.org", priority: -1, info: "new info" });
+    expect(info.script).toBe("python process.py &amp; echo done");
+  });
+
+  it("refuses characters that would not read back as typed", () => {
+    expect(() => applyInfoOverrides("job.xml", xml, { info: "A & B" })).toThrow(/info cannot contain <, & or "/);
+  });
+
+  it("does not confuse a key with a longer tag name", () => {
+    const text = '<PARAMETER>\n  <information value="x"/>\n  <script value="s"/>\n</PARAMETER>\n';
+    const out = applyInfoOverrides("job.xml", text, { info: "y" });
+    expect(out).toContain('<information value="x"/>');
+    expect(parseJobInfo("job.xml", out).info).toBe("y");
+  });
+});

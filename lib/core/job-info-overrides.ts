@@ -1,0 +1,87 @@
+/**
+ * Fill or override keys of a job's info file with values typed in the submit form, so
+ * that the file in the job folder says what the worker will use. Everything else in the
+ * file (comments, other keys, other sections) is kept as it was.
+ */
+import { AppError } from "./app-error";
+import { parseIni, serializeIni, setIniValue } from "./config-parser";
+
+/** Values from the submit form; an absent key leaves the file's value alone. */
+export interface InfoOverrides {
+  e_mail?: string;
+  info?: string;
+  nb_proc?: number;
+  priority?: number;
+}
+
+const OWNER_KEYS = ["e_mail", "e-mail", "email"];
+
+/** The info file's text with `overrides` written into it (.cfg or .xml, by file name). */
+export function applyInfoOverrides(fileName: string, text: string, overrides: InfoOverrides): string {
+  const values = Object.entries(overrides)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => [k, String(v).replace(/\s*[\r\n]+\s*/g, " ").trim()] as const);
+  if (values.length === 0) return text;
+  return fileName.toLowerCase().endsWith(".xml") ? overrideXml(fileName, text, values) : overrideCfg(fileName, text, values);
+}
+
+function overrideCfg(fileName: string, text: string, values: ReadonlyArray<readonly [string, string]>): string {
+  const doc = parseIni(text, fileName);
+  const section = doc.lines.find((l) => l.kind === "section" && l.name.toLowerCase() === "qmoptions");
+  const sectionName = section && section.kind === "section" ? section.name : "QMOptions";
+  const present = new Set(doc.lines.flatMap((l) => (l.kind === "entry" ? [l.name] : [])));
+  for (const [key, value] of values) {
+    // e_mail also goes by e-mail / email: rewrite the spelling the file already uses.
+    const target = key === "e_mail" ? (OWNER_KEYS.find((k) => present.has(k)) ?? key) : key;
+    setIniValue(doc, sectionName, target, value);
+  }
+  return serializeIni(doc);
+}
+
+/**
+ * parseJobInfo reads XML without expanding entities (like the worker), so an escaped
+ * value would not read back as typed: such characters are refused instead.
+ */
+function xmlAttribute(fileName: string, key: string, value: string): string {
+  if (/[<&"]/.test(value)) {
+    throw new AppError("INVALID_INPUT", `${key} cannot contain <, & or " when the info file is XML (${fileName}); remove those characters`, { [key]: "remove <, & and \" from this value" });
+  }
+  return `value="${value}"`;
+}
+
+/**
+ * XML is edited as text, element by element, so that the rest of the file stays
+ * byte-for-byte: `<key value="..."/>` gets its value attribute rewritten (or added),
+ * `<key>text</key>` gets its text replaced, a missing key is added before </PARAMETER>.
+ */
+function overrideXml(fileName: string, text: string, values: ReadonlyArray<readonly [string, string]>): string {
+  let out = text;
+  for (const [key, value] of values) {
+    const names = key === "e_mail" ? OWNER_KEYS : [key];
+    const tag = names.map((n) => n.replace(/-/g, "\\-")).join("|");
+    const element = new RegExp(`<(${tag})(\\s[^<>]*?)?(/?)>`, "i");
+    const match = element.exec(out);
+    const attr = xmlAttribute(fileName, key, value);
+    if (match) {
+      const [whole, name, attrs = "", selfClosing] = match;
+      const valueAttr = /(\s)value\s*=\s*("[^"]*"|'[^']*')/i;
+      const newAttrs = valueAttr.test(attrs) ? attrs.replace(valueAttr, `$1${attr}`) : `${attrs} ${attr}`;
+      if (selfClosing || valueAttr.test(attrs)) {
+        out = out.slice(0, match.index) + `<${name}${newAttrs}${selfClosing}>` + out.slice(match.index + whole.length);
+      } else {
+        // <key>text</key>: the text is the value.
+        const close = new RegExp(`</${name}\\s*>`, "i");
+        const rest = out.slice(match.index + whole.length);
+        const end = close.exec(rest);
+        if (!end) throw new AppError("INVALID_INPUT", `${fileName}: <${name}> is not closed`);
+        out = out.slice(0, match.index) + `<${name}${newAttrs}/>` + rest.slice(end.index + end[0].length);
+      }
+      continue;
+    }
+    const root = /<\/PARAMETER\s*>/i.exec(out);
+    if (!root) throw new AppError("INVALID_INPUT", `${fileName} has no <PARAMETER> element; wrap the keys in <PARAMETER>...</PARAMETER>`);
+    const indent = /\n([ \t]+)</.exec(out)?.[1] ?? "    ";
+    out = `${out.slice(0, root.index)}${indent}<${key} ${attr}/>\n${out.slice(root.index)}`;
+  }
+  return out;
+}

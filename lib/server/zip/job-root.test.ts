@@ -1,0 +1,47 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { findJobRoot, sanitizeJobName } from "./job-root";
+
+const dirs: string[] = [];
+function tree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-root-"));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    if (name.endsWith("/")) fs.mkdirSync(path.join(dir, name), { recursive: true });
+    else fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe("findJobRoot", () => {
+  it("takes the job at the top level, named after the zip", () => {
+    const dir = tree({ "proc_config.cfg": "", "run.sh": "" });
+    expect(findJobRoot(dir, "proc_config.cfg", "My Job (v2).zip")).toEqual({ dir, name: "My_Job_v2" });
+  });
+
+  it("takes the job inside one top folder, named after the folder", () => {
+    const dir = tree({ "nmr-run/proc_config.cfg": "", "nmr-run/data/x": "" });
+    expect(findJobRoot(dir, "proc_config.cfg", "upload.zip")).toEqual({ dir: path.join(dir, "nmr-run"), name: "nmr-run" });
+  });
+
+  it("says what is missing when there is no info file", () => {
+    expect(() => findJobRoot(tree({ "job/run.sh": "" }), "proc_config.cfg", "x.zip")).toThrow(/"job" in the zip has no proc_config.cfg/);
+    expect(() => findJobRoot(tree({ "a/x": "", "b/y": "" }), "proc_config.cfg", "x.zip")).toThrow(/no proc_config.cfg at its top level/);
+    expect(() => findJobRoot(tree({}), "proc_config.cfg", "x.zip")).toThrow(/empty/);
+  });
+});
+
+describe("sanitizeJobName", () => {
+  it("keeps safe names and cleans the rest", () => {
+    expect(sanitizeJobName("run-42.b")).toBe("run-42.b");
+    expect(sanitizeJobName("../../etc")).toBe("etc");
+    expect(sanitizeJobName(".hidden")).toBe("hidden");
+    expect(sanitizeJobName("a/b\\c d")).toBe("a_b_c_d");
+    expect(sanitizeJobName("...")).toBe("job");
+    expect(sanitizeJobName("x".repeat(200))).toHaveLength(80);
+  });
+});

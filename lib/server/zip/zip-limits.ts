@@ -1,0 +1,25 @@
+/** Bounds on what an uploaded zip may expand to (zip bombs, entry floods). */
+export interface ZipLimits {
+  /** Most entries (files and folders) accepted. */
+  maxEntries: number;
+  /** Most bytes written in total, counted while extracting (declared sizes can lie). */
+  maxTotalBytes: number;
+  /** Largest expansion factor accepted for an entry and for the whole zip... */
+  maxRatio: number;
+  /** ...once it has produced more than this many bytes (small files may compress well). */
+  ratioFloorBytes: number;
+}
+
+const MB = 1024 * 1024;
+
+/** The limits used for uploads: 10,000 entries, 10 × Max_Upload_MB expanded, ratio 200. */
+export function zipLimitsFor(maxUploadMb: number): ZipLimits {
+  return { maxEntries: 10_000, maxTotalBytes: 10 * maxUploadMb * MB, maxRatio: 200, ratioFloorBytes: 10 * MB };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * MB) return `${(bytes / (1024 * MB)).toFixed(1)} GB`;
+  if (bytes >= MB) return `${(bytes / MB).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} bytes`;
+}
