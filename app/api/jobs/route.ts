@@ -1,4 +1,8 @@
-import { json, apiHandler } from "@/lib/web/http";
+import { listJobsSchema } from "@/lib/core/job-schemas";
+import { findJobs } from "@/lib/server/jobs/find-jobs";
+import { getDb } from "@/lib/web/context";
+import { canSeeDetails } from "@/lib/web/job-access";
+import { json, apiHandler, searchParamsOf } from "@/lib/web/http";
 import { requireViewer } from "@/lib/web/auth";
 import { handleSubmitRequest } from "@/lib/web/submit-request";
 
@@ -9,4 +13,12 @@ export const POST = apiHandler(async (request) => {
   await requireViewer(request);
   const job = await handleSubmitRequest(request);
   return json({ job: { ...job, url: `/jobs/${job.id}` } }, { status: 201 });
+});
+
+/** List jobs: ?view=queued|running|finished|all&state=&owner=&q=&page=&pageSize= (see docs/api.md). */
+export const GET = apiHandler(async (request) => {
+  const viewer = await requireViewer(request);
+  const input = listJobsSchema.parse(searchParamsOf(request));
+  const page = await findJobs(getDb(), input, canSeeDetails(viewer));
+  return json({ ...page, serverTime: new Date().toISOString() });
 });

@@ -1,18 +1,25 @@
-import { NextResponse } from "next/server";
+import { getQueueStatus } from "@/lib/server/queue-status";
+import { requireViewer } from "@/lib/web/auth";
 import { getConfig, getDb } from "@/lib/web/context";
+import { permissionsOf } from "@/lib/web/job-access";
+import { apiHandler, json } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 
-/** Counts per state and the worker's heartbeat: what the dashboard header shows. */
-export async function GET() {
-  const db = getDb();
-  const groups = await db.job.groupBy({ by: ["state"], _count: { _all: true } });
-  const worker = await db.workerStatus.findUnique({ where: { id: 1 } });
-  const counts = Object.fromEntries(groups.map((g) => [g.state, g._count._all]));
-  const alive = worker ? Date.now() - worker.heartbeatAt.getTime() < 15_000 : false;
-  return NextResponse.json({
-    counts,
-    maxNbProcessors: getConfig().config.maxNbProcessors,
-    worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt, stats: JSON.parse(worker.stats) } : null,
+/**
+ * Counts per state, processors in use out of MaxNbProcessors, machine load, the worker's
+ * heartbeat, and the page settings the UI follows (Refresh_Rate, Display_details).
+ */
+export const GET = apiHandler(async (request) => {
+  const viewer = await requireViewer(request);
+  const { config } = getConfig();
+  const status = await getQueueStatus(getDb(), config.maxNbProcessors);
+  return json({
+    ...status,
+    refreshRate: config.web.refreshRate,
+    displayDetails: config.web.displayDetails,
+    isAdmin: viewer.isAdmin,
+    can: permissionsOf(viewer),
+    serverTime: new Date().toISOString(),
   });
-}
+});

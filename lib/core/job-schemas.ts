@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { FINISHED_STATES } from "./job-states";
+
+/** GET /api/jobs query. `view` picks the list; `state`, `owner` and `q` filter it. */
+export const listJobsSchema = z.object({
+  view: z.enum(["queued", "running", "finished", "all"]).default("all"),
+  state: z.enum(FINISHED_STATES).or(z.enum(["queued", "running"])).optional(),
+  owner: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(25),
+});
+export type ListJobsInput = z.infer<typeof listJobsSchema>;
+
+/** A job id from the URL. */
+export const jobIdSchema = z.coerce.number({ error: "the job id must be a number" }).int().positive();
+
+/** ?path= of the files API: a path relative to the job folder ("" is its root). */
+export const jobPathSchema = z.object({
+  path: z.string().max(4096).default(""),
+  download: z.enum(["0", "1"]).optional(),
+});
+
+/** ?offset= of the log API: a byte offset; absent means "the last part of the log". */
+export const logQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).optional(),
+});

@@ -1,0 +1,54 @@
+/** The paged, filtered job lists of the dashboard and GET /api/jobs. */
+import type { ListJobsInput } from "../../core/job-schemas";
+import { FINISHED_STATES } from "../../core/job-states";
+import type { Db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import { type JobSummary, toJobSummary } from "./job-view";
+
+export interface JobPage {
+  jobs: JobSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+function whereOf(input: ListJobsInput, allowDetailFilters: boolean): Prisma.JobWhereInput {
+  const states: string[] =
+    input.view === "queued" ? ["queued"] : input.view === "running" ? ["running"] : input.view === "finished" ? [...FINISHED_STATES] : ["queued", "running", ...FINISHED_STATES];
+  const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
+  if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
+  if (allowDetailFilters && input.owner) where.owner = { contains: input.owner };
+  if (input.q) {
+    where.OR = allowDetailFilters
+      ? [{ name: { contains: input.q } }, { info: { contains: input.q } }, { owner: { contains: input.q } }]
+      : [{ name: { contains: input.q } }];
+  }
+  return where;
+}
+
+function orderOf(view: ListJobsInput["view"]): Prisma.JobOrderByWithRelationInput[] {
+  // The queue's order is the worker's: higher priority first, then first come.
+  if (view === "queued") return [{ priority: "desc" }, { submittedAt: "asc" }, { id: "asc" }];
+  if (view === "running") return [{ startedAt: "asc" }, { id: "asc" }];
+  if (view === "finished") return [{ finishedAt: "desc" }, { id: "desc" }];
+  return [{ id: "desc" }];
+}
+
+/**
+ * One page of jobs. `showDetails` false hides owner/info and disables filtering by them
+ * (Display_details off, viewer not an admin).
+ */
+export async function findJobs(db: Db, input: ListJobsInput, showDetails: boolean): Promise<JobPage> {
+  const where = whereOf(input, showDetails);
+  const skip = (input.page - 1) * input.pageSize;
+  const [rows, total] = await Promise.all([
+    db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize }),
+    db.job.count({ where }),
+  ]);
+  const jobs = rows.map((row, i) => {
+    const job = toJobSummary(row, showDetails);
+    if (input.view === "queued" && !input.owner && !input.q) job.position = skip + i + 1;
+    return job;
+  });
+  return { jobs, total, page: input.page, pageSize: input.pageSize };
+}

@@ -1,0 +1,75 @@
+/** What the API sends about a job; details hidden from non-admins when Display_details is off. */
+import type { Job, JobEvent } from "../generated/prisma/client";
+
+export interface JobSummary {
+  id: number;
+  name: string;
+  state: string;
+  owner: string | null;
+  info: string | null;
+  nbProc: number;
+  priority: number;
+  source: string;
+  submittedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  progress: number | null;
+  killRequested: boolean;
+  error: string | null;
+  /** Queue position (1 = next to run), for queued jobs in the queued list. */
+  position?: number;
+}
+
+export interface JobDetail extends JobSummary {
+  script: string | null;
+  folder: string;
+  params: Record<string, string> | null;
+  cpuSeconds: number | null;
+  peakMemoryKb: number | null;
+  events: { at: string; kind: string; detail: string | null }[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
+  return {
+    id: job.id,
+    name: job.name,
+    state: job.state,
+    owner: showDetails ? job.owner : null,
+    info: showDetails ? job.info : null,
+    nbProc: job.nbProc,
+    priority: job.priority,
+    source: job.source,
+    submittedAt: job.submittedAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    exitCode: job.exitCode,
+    signal: job.signal,
+    progress: job.progress,
+    killRequested: job.killRequestedAt !== null,
+    error: job.error,
+  };
+}
+
+export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: boolean): JobDetail {
+  let params: Record<string, string> | null = null;
+  if (showDetails) {
+    try {
+      params = JSON.parse(job.params) as Record<string, string>;
+    } catch {
+      params = {};
+    }
+  }
+  return {
+    ...toJobSummary(job, showDetails),
+    script: showDetails ? job.script : null,
+    folder: job.folder,
+    params,
+    cpuSeconds: job.cpuSeconds,
+    peakMemoryKb: job.peakMemoryKb,
+    events: job.events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, detail: e.detail })),
+  };
+}

@@ -1,0 +1,41 @@
+/** The dashboard's header: counts per state, processors in use, the worker's heartbeat. */
+import os from "node:os";
+import type { Db } from "./db";
+
+export interface QueueStatus {
+  counts: Record<string, number>;
+  maxNbProcessors: number;
+  processorsInUse: number;
+  loadavg: number[];
+  cpus: number;
+  worker: { alive: boolean; pid: number; host: string; heartbeatAt: string } | null;
+}
+
+const HEARTBEAT_STALE_MS = 15_000;
+
+export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<QueueStatus> {
+  const [groups, worker, running] = await Promise.all([
+    db.job.groupBy({ by: ["state"], _count: { _all: true } }),
+    db.workerStatus.findUnique({ where: { id: 1 } }),
+    db.job.findMany({ where: { state: "running" }, select: { nbProc: true } }),
+  ]);
+  const counts = Object.fromEntries(groups.filter((g) => g.state !== "deleted").map((g) => [g.state, g._count._all]));
+  let stats: { loadavg?: number[]; cpus?: number; processorsInUse?: number } = {};
+  try {
+    stats = worker ? JSON.parse(worker.stats) : {};
+  } catch {
+    stats = {};
+  }
+  const alive = worker ? Date.now() - worker.heartbeatAt.getTime() < HEARTBEAT_STALE_MS : false;
+  // A job asking for more than MaxNbProcessors runs clamped to it.
+  const fromRows = running.reduce((sum, j) => sum + Math.min(j.nbProc, maxNbProcessors), 0);
+  return {
+    counts,
+    maxNbProcessors,
+    processorsInUse: alive && typeof stats.processorsInUse === "number" ? stats.processorsInUse : fromRows,
+    // The web server runs on the same machine as the worker: its own reading is current.
+    loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    cpus: stats.cpus ?? os.cpus().length,
+    worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt.toISOString() } : null,
+  };
+}

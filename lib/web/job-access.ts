@@ -1,0 +1,24 @@
+/** Shared steps of the /api/jobs/:id handlers. */
+import { jobIdSchema } from "../core/job-schemas";
+import type { Viewer } from "./auth";
+import { getConfig } from "./context";
+
+/** Next 16 route context of /api/jobs/[id]/... */
+export interface JobRouteContext {
+  params: Promise<{ id: string }>;
+}
+
+export async function jobIdFrom(context: JobRouteContext): Promise<number> {
+  return jobIdSchema.parse((await context.params).id);
+}
+
+/** Owner, info, script and the info keys: for admins, or for all when Display_details. */
+export function canSeeDetails(viewer: Viewer): boolean {
+  return viewer.isAdmin || getConfig().config.web.displayDetails;
+}
+
+/** What the viewer may do with jobs, from QMserv.cfg and whether they are the admin. */
+export function permissionsOf(viewer: Viewer) {
+  const web = getConfig().config.web;
+  return { kill: viewer.isAdmin && web.licenceToKill, delete: viewer.isAdmin && web.deleteJobs, requeue: viewer.isAdmin };
+}
