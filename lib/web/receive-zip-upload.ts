@@ -52,10 +52,13 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      body.unpipe(parser);
-      body.destroy();
-      parser.destroy();
       reject(error);
+      // Not synchronously: busboy may be inside the emit of 'limit' and still use its state.
+      setImmediate(() => {
+        body.unpipe(parser);
+        body.destroy();
+        parser.destroy();
+      });
     };
     parser.on("file", (name, file, info) => {
       if (name !== "file" || zipName !== undefined) {

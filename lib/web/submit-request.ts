@@ -34,6 +34,7 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
       { zipPath: upload.zipPath, zipName: upload.zipName, workDir, overrides, source },
     );
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    // Retries: a write stream cut off by a rejection may still be closing.
+    fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
 }

@@ -32,7 +32,7 @@ export async function extractZip(zipPath: string, dest: string, limits: ZipLimit
   const zip = await openZip(zipPath);
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    throw tooManyEntries(zip.entryCount, limits);
+    throw tooManyEntries(`${zip.entryCount}`, limits);
   }
   const state = { files: 0, bytes: 0, declared: 0, entries: 0 };
   fs.mkdirSync(dest, { recursive: true });
@@ -60,7 +60,7 @@ async function extractEntry(
   zipSize: number,
 ): Promise<void> {
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-  if (++state.entries > limits.maxEntries) throw tooManyEntries(state.entries, limits);
+  if (++state.entries > limits.maxEntries) throw tooManyEntries(`more than ${limits.maxEntries}`, limits);
   const relative = safeEntryPath(name);
   const kind = checkEntryType(name, entry.externalFileAttributes);
   if (isJunkEntry(relative)) return;
@@ -135,10 +135,10 @@ function asZipError(error: Error): Error {
   return new AppError("INVALID_INPUT", `The zip archive is damaged (${error.message}); create it again with a zip tool`);
 }
 
-function tooManyEntries(count: number, limits: ZipLimits): AppError {
+function tooManyEntries(count: string, limits: ZipLimits): AppError {
   return new AppError(
     "TOO_LARGE",
-    `The zip holds ${count > limits.maxEntries + 1 ? count : `more than ${limits.maxEntries}`} entries; at most ${limits.maxEntries} files and folders are accepted, so pack small files into an archive inside the job`,
+    `The zip holds ${count} entries; at most ${limits.maxEntries} files and folders are accepted, so pack small files into an archive inside the job`,
   );
 }
 

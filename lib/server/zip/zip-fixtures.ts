@@ -25,7 +25,9 @@ export function buildZip(entries: RawEntry[]): Buffer {
     const data = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data ?? "");
     const isDir = entry.name.endsWith("/");
     const deflate = entry.deflate ?? !isDir;
-    const body = deflate ? zlib.deflateRawSync(data, { level: 9 }) : data;
+    const packed = deflate ? zlib.deflateRawSync(data, { level: 9 }) : data;
+    // Traditional encryption puts a 12-byte header before the data.
+    const body = entry.encrypted ? Buffer.concat([Buffer.alloc(12), packed]) : packed;
     const crc = zlib.crc32(data);
     const flags = 0x800 | (entry.encrypted ? 0x1 : 0);
     const method = deflate ? 8 : 0;
@@ -82,4 +84,21 @@ export function jobZip(options: { folder?: string; script?: string; cfg?: string
     { name: `${prefix}run.sh`, data: "echo hello\nfor i in 1 2 3; do echo processing $i / 3; done\n", mode: 0o100755 },
     ...(options.extra ?? []),
   ]);
+}
+
+/** A zip made by a real zip library (archiver), as a user's zip tool would make it. */
+export async function archiveZip(files: { name: string; data: string | Buffer; mode?: number }[], links: { name: string; target: string }[] = []): Promise<Buffer> {
+  const { ZipArchive } = await import("archiver");
+  const archive = new ZipArchive({ zlib: { level: 9 } });
+  const chunks: Buffer[] = [];
+  archive.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on("end", () => resolve());
+    archive.on("error", reject);
+  });
+  for (const file of files) archive.append(file.data, { name: file.name, mode: file.mode });
+  for (const link of links) archive.symlink(link.name, link.target);
+  await archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
 }

@@ -1,0 +1,105 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { extractZip } from "./extract-zip";
+import { archiveZip, buildZip } from "./zip-fixtures";
+import type { ZipLimits } from "./zip-limits";
+
+const MB = 1024 * 1024;
+const limits: ZipLimits = { maxEntries: 50, maxTotalBytes: 100 * MB, maxRatio: 200, ratioFloorBytes: 1 * MB };
+const dirs: string[] = [];
+
+function tmp(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-unzip-"));
+  dirs.push(dir);
+  return dir;
+}
+async function extract(zip: Buffer, l: ZipLimits = limits) {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, "in.zip"), zip);
+  const dest = path.join(dir, "out");
+  const result = await extractZip(path.join(dir, "in.zip"), dest, l);
+  return { dest, result, dir };
+}
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe("extractZip", () => {
+  it("extracts a zip made by a zip library, keeping folders and the executable bit", async () => {
+    const zip = await archiveZip([
+      { name: "job/proc_config.cfg", data: "[QMOptions]\nscript = sh run.sh\n" },
+      { name: "job/run.sh", data: "echo hi\n", mode: 0o755 },
+      { name: "job/data/input.csv", data: "a,b\n1,2\n" },
+    ]);
+    const { dest, result } = await extract(zip);
+    expect(result).toEqual({ files: 3, bytes: 47 });
+    expect(fs.readFileSync(path.join(dest, "job/data/input.csv"), "utf8")).toBe("a,b\n1,2\n");
+    expect(fs.statSync(path.join(dest, "job/run.sh")).mode & 0o111).not.toBe(0);
+    expect(fs.statSync(path.join(dest, "job/data/input.csv")).mode & 0o111).toBe(0);
+  });
+
+  it("skips __MACOSX clutter", async () => {
+    const { dest } = await extract(buildZip([{ name: "a.txt", data: "x" }, { name: "__MACOSX/._a.txt", data: "y" }]));
+    expect(fs.readdirSync(dest)).toEqual(["a.txt"]);
+  });
+
+  it.each([
+    ["../evil", /"\.\.\/evil" contains "\.\."/],
+    ["job/../../evil", /outside the job folder/],
+    ["/tmp/qm-abs-evil", /absolute path/],
+    ["..\\evil", /backslash/],
+  ])("refuses the entry %j and writes nothing outside", async (name, message) => {
+    const zip = buildZip([{ name: "ok.txt", data: "fine" }, { name, data: "pwned" }]);
+    await expect(extract(zip)).rejects.toThrow(message);
+    expect(fs.existsSync("/tmp/qm-abs-evil")).toBe(false);
+  });
+
+  it("refuses a symbolic link (made by archiver)", async () => {
+    const zip = await archiveZip([{ name: "job/a.txt", data: "x" }], [{ name: "job/passwd", target: "/etc/passwd" }]);
+    await expect(extract(zip)).rejects.toThrow(/"job\/passwd" is a symbolic link/);
+  });
+
+  it("refuses encrypted entries", async () => {
+    await expect(extract(buildZip([{ name: "secret.txt", data: "x", encrypted: true, deflate: false }]))).rejects.toThrow(/encrypted/);
+  });
+
+  it("refuses more entries than the limit before extracting any", async () => {
+    const entries = Array.from({ length: 51 }, (_, i) => ({ name: `f${i}.txt`, data: "" }));
+    await expect(extract(buildZip(entries))).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/51 entries; at most 50/) });
+  });
+
+  it("stops a small, highly compressed bomb while writing it", async () => {
+    const zip = buildZip([{ name: "zeros.bin", data: Buffer.alloc(20 * MB) }]);
+    expect(zip.length).toBeLessThan(100 * 1024);
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "bomb.zip"), zip);
+    await expect(extractZip(path.join(dir, "bomb.zip"), path.join(dir, "out"), limits)).rejects.toMatchObject({
+      code: "TOO_LARGE",
+      message: expect.stringMatching(/zip bomb/),
+    });
+    // Stopped once the ratio passed 200 (about 4 MB for 20 KB compressed), not after all 20 MB.
+    expect(fs.statSync(path.join(dir, "out/zeros.bin")).size).toBeLessThan(6 * MB);
+  });
+
+  it("counts written bytes against the total, whatever the sizes declared", async () => {
+    const zip = buildZip([{ name: "a.bin", data: Buffer.alloc(3 * MB, 1) }, { name: "b.bin", data: Buffer.alloc(3 * MB, 2) }]);
+    await expect(extract(zip, { ...limits, maxTotalBytes: 5 * MB, maxRatio: 1e9 })).rejects.toThrow(/expands to more than 5.0 MB/);
+  });
+
+  it("refuses an entry whose data is longer than its declared size", async () => {
+    const zip = buildZip([{ name: "liar.bin", data: Buffer.alloc(2 * MB) }]);
+    // Patch the declared uncompressed size (local header and central directory) to 10 bytes.
+    zip.writeUInt32LE(10, 22);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(10, central + 24);
+    await expect(extract(zip, { ...limits, maxRatio: 1e9 })).rejects.toThrow(/damaged/);
+  });
+
+  it("refuses a file that is not a zip", async () => {
+    await expect(extract(Buffer.from("this is not a zip at all"))).rejects.toThrow(/not a valid zip archive/);
+  });
+
+  it("refuses an entry given twice", async () => {
+    await expect(extract(buildZip([{ name: "a.txt", data: "1" }, { name: "a.txt", data: "2" }]))).rejects.toThrow(/appears twice/);
+  });
+});

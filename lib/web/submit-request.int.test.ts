@@ -1,0 +1,146 @@
+/**
+ * POST /api/jobs end to end below HTTP: a real multipart Request, a real SQLite file and
+ * a temporary QM_FOLDER. Every rejection must leave no row, no queued folder and no
+ * staging folder behind.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { type Db, createDb } from "../server/db";
+import { buildZip, jobZip } from "../server/zip/zip-fixtures";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-"));
+const qm = path.join(dir, "QM");
+const queued = path.join(qm, "QM_qJobs");
+const staging = path.join(qm, ".qm/staging");
+let db: Db;
+let handleSubmitRequest: typeof import("./submit-request").handleSubmitRequest;
+
+beforeAll(async () => {
+  fs.writeFileSync(
+    path.join(dir, "QMserv.cfg"),
+    `[QMServer]\nQM_FOLDER = ${qm}\njob_file = proc_config.cfg\n\n[WEB_QMserver]\n# %integer% %min:1%\nMax_Upload_MB = 1\n`,
+  );
+  const url = `file:${path.join(dir, "qm.db")}`;
+  await applyMigrations(root, url);
+  Object.assign(process.env, { QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: dir, DATABASE_URL: url });
+  db = createDb(url);
+  ({ handleSubmitRequest } = await import("./submit-request"));
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await db.job.deleteMany();
+  fs.rmSync(queued, { recursive: true, force: true });
+  fs.mkdirSync(queued, { recursive: true });
+});
+
+function post(zip: Buffer, fileName = "job.zip", fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), fileName);
+  return handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form, headers }));
+}
+
+async function expectNothingLeft() {
+  expect(await db.job.count()).toBe(0);
+  expect(fs.readdirSync(queued)).toEqual([]);
+  expect(fs.readdirSync(staging)).toEqual([]);
+}
+
+describe("submitting a zipped job", () => {
+  it("queues a job from a zip with one top folder: row, folder, wake-up", async () => {
+    const job = await post(jobZip({ folder: "nmr run" }), "whatever.zip");
+    expect(job.name).toBe("nmr_run");
+    expect(job.folder).toBe("QM_qJobs/nmr_run");
+    const row = await db.job.findUniqueOrThrow({ where: { id: job.id }, include: { events: true } });
+    expect(row).toMatchObject({ state: "queued", source: "api", owner: "tester@lab.org", script: "sh run.sh", nbProc: 1, folder: "QM_qJobs/nmr_run" });
+    expect(row.events.map((e) => e.kind)).toEqual(["queued"]);
+    expect(fs.readdirSync(path.join(queued, "nmr_run")).sort()).toEqual(["proc_config.cfg", "run.sh"]);
+    expect(fs.statSync(path.join(queued, "nmr_run/run.sh")).mode & 0o100).toBeTruthy();
+    expect(fs.existsSync(path.join(qm, ".qm/wake"))).toBe(true);
+    expect(fs.readdirSync(staging)).toEqual([]);
+  });
+
+  it("names a root-level job after the zip and writes the form's fields into its info file", async () => {
+    const job = await post(jobZip(), "Spectra 2024.zip", { e_mail: "me@lab.org", nb_proc: "2", priority: "5", info: "from the form" }, { "x-qm-client": "submit-form" });
+    expect(job.name).toBe("Spectra_2024");
+    const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ source: "upload", owner: "me@lab.org", nbProc: 2, priority: 5, info: "from the form" });
+    const cfg = fs.readFileSync(path.join(queued, "Spectra_2024/proc_config.cfg"), "utf8");
+    expect(cfg).toBe("[QMOptions]\n# written by a test\nnb_proc : 2\ne_mail : me@lab.org\ninfo : from the form\nscript : sh run.sh\npriority = 5\n");
+  });
+
+  it("gives a second job of the same name a free name", async () => {
+    await post(jobZip({ folder: "twin" }));
+    const second = await post(jobZip({ folder: "twin" }));
+    expect(second.folder).toBe("QM_qJobs/twin-2");
+    expect(fs.readdirSync(queued).sort()).toEqual(["twin", "twin-2"]);
+  });
+});
+
+describe("rejected uploads leave nothing behind", () => {
+  const cases: [string, () => Buffer, RegExp, string][] = [
+    ["zip-slip ../evil", () => jobZip({ extra: [{ name: "../evil.sh", data: "rm -rf ~" }] }), /"\.\.\/evil\.sh" contains "\.\."/, "INVALID_INPUT"],
+    ["absolute path", () => jobZip({ extra: [{ name: "/etc/cron.d/evil", data: "x" }] }), /absolute path/, "INVALID_INPUT"],
+    ["backslash trick", () => jobZip({ extra: [{ name: "..\\..\\evil", data: "x" }] }), /backslash/, "INVALID_INPUT"],
+    ["symlink", () => jobZip({ extra: [{ name: "passwd", data: "/etc/passwd", mode: 0o120777, deflate: false }] }), /symbolic link/, "INVALID_INPUT"],
+    ["zip bomb", () => buildZip([{ name: "proc_config.cfg", data: "[QMOptions]\nscript=x\n" }, { name: "zeros", data: Buffer.alloc(40 * 1024 * 1024) }]), /expands to more than 10.0 MB/, "TOO_LARGE"],
+    ["too many entries", () => buildZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `f${i}`, data: "" }))), /10001 entries; at most 10000/, "TOO_LARGE"],
+    ["not a zip", () => Buffer.from("PK but not really a zip file"), /not a valid zip archive/, "INVALID_INPUT"],
+    ["no info file", () => buildZip([{ name: "job/" }, { name: "job/run.sh", data: "echo" }]), /"job" in the zip has no proc_config.cfg/, "INVALID_INPUT"],
+    ["info file without script", () => jobZip({ cfg: "[QMOptions]\nnb_proc = 2\n" }), /proc_config.cfg has no `script` entry in \[QMOptions\]/, "INVALID_INPUT"],
+    ["info file that is not ConfigParser", () => jobZip({ cfg: "script = x\n" }), /line 1: .*before any \[section\]/, "INVALID_INPUT"],
+    ["encrypted entry", () => jobZip({ extra: [{ name: "secret", data: "x", encrypted: true, deflate: false }] }), /encrypted/, "INVALID_INPUT"],
+  ];
+  it.each(cases)("%s", async (_label, zip, message, code) => {
+    await expect(post(zip())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    await expectNothingLeft();
+  });
+
+  it("an upload over Max_Upload_MB is stopped while streaming (413)", async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 7);
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(big)]), "big.zip");
+    // A streamed body has no Content-Length: the limit is enforced while reading.
+    const encoded = new Response(form);
+    const body = encoded.body!;
+    const contentType = encoded.headers.get("content-type")!;
+    const request = new Request("http://localhost/api/jobs", { method: "POST", body, headers: { "content-type": contentType }, duplex: "half" } as RequestInit);
+    await expect(handleSubmitRequest(request)).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/larger than the 1.0 MB allowed \(Max_Upload_MB/) });
+    await expectNothingLeft();
+  });
+
+  it("an upload declaring a Content-Length over the limit is refused before reading", async () => {
+    const request = new Request("http://localhost/api/jobs", {
+      method: "POST",
+      body: "x",
+      headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(50 * 1024 * 1024) },
+    });
+    await expect(handleSubmitRequest(request)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    await expectNothingLeft();
+  });
+
+  it("bad form fields are named one by one", async () => {
+    await expect(post(jobZip(), "job.zip", { nb_proc: "many", e_mail: "nobody" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      details: { nb_proc: "nb_proc must be a whole number", e_mail: "e_mail must be an address such as name@lab.org" },
+    });
+    await expectNothingLeft();
+  });
+
+  it("a request without a file says how to send one", async () => {
+    const form = new FormData();
+    form.append("nb_proc", "2");
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }))).rejects.toThrow(/No zip file was sent/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: "{}" }))).rejects.toThrow(/multipart\/form-data/);
+    await expectNothingLeft();
+  });
+});
