@@ -43,3 +43,69 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     return false;
   }
 }
+
+/** Memory of each watched process group, from one pass over /proc (sampled, not exact). */
+export function sampleGroupMemory(pgids: Set<number>): Map<number, { rssKb: number; hwmKb: number }> {
+  const out = new Map<number, { rssKb: number; hwmKb: number }>();
+  if (!pgids.size) return out;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      if (!pgids.has(pgrp)) continue;
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const sum = out.get(pgrp) ?? { rssKb: 0, hwmKb: 0 };
+      out.set(pgrp, { rssKb: sum.rssKb + rss, hwmKb: Math.max(sum.hwmKb, hwm) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/**
+ * Live processes whose environment has QM_JOB_DIR inside `runningDir`, by job folder.
+ * This is how jobs started by an earlier worker are found (pids may have been reused).
+ */
+export function findJobProcesses(runningDir: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const prefix = `QM_JOB_DIR=${runningDir}/`;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      const line = env.find((l) => l.startsWith(prefix));
+      if (!line || !isProcessAlive(Number(entry))) continue;
+      const dir = line.slice("QM_JOB_DIR=".length);
+      out.set(dir, [...(out.get(dir) ?? []), Number(entry)]);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return out;
+}
+
+/** SIGTERM to `pids`, then SIGKILL to those still alive after `graceMs`; resolves when none is left (or after graceMs + 5 s). */
+export async function terminateProcesses(pids: number[], graceMs: number): Promise<void> {
+  const alive = () => pids.filter(isProcessAlive);
+  const send = (signal: NodeJS.Signals) => {
+    for (const pid of alive()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  const wait = async (ms: number) => {
+    const end = Date.now() + ms;
+    while (alive().length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  };
+  send("SIGTERM");
+  await wait(graceMs);
+  send("SIGKILL");
+  await wait(5_000);
+}

@@ -1,9 +1,21 @@
 /**
- * The worker loop, built from passed-in dependencies: createRunner(deps) -> { start, stop }.
+ * The worker loop, built from passed-in dependencies: createRunner(deps) -> { start, stop, wake }.
+ * Event-driven: a change in QM_qJobs, a touch of .qm/wake, a job's end or a config change
+ * runs dispatch at once; a slow rescan (default 30 s) is the safety net. Idle, nothing polls.
  */
 import os from "node:os";
-import type { Db } from "../lib/server/db";
 import type { QmConfig } from "../lib/core/qm-config";
+import { decideStarts, type HeadWait } from "../lib/core/schedule";
+import type { Db } from "../lib/server/db";
+import { qmLayout } from "../lib/server/qm-folders";
+import { type RunningJob, type WorkerContext, message } from "./context";
+import { finishJob } from "./finish";
+import { createIntake } from "./intake";
+import { launchJob } from "./launch";
+import { checkKillRequests, createMonitor, killJob } from "./monitor";
+import { flushMails } from "./notifier";
+import { reapMissingQueued, recover } from "./recovery";
+import { watchFolder } from "./watch";
 
 export interface RunnerDeps {
   db: Db;
@@ -11,40 +23,174 @@ export interface RunnerDeps {
   config: () => QmConfig;
   log: (message: string) => void;
   heartbeatMs?: number;
+  /** Period of the safety rescan of QM_qJobs and of the queue. */
+  rescanMs?: number;
+  /** Base of the links in mails (QM_PUBLIC_URL); default http://Host:The_Port. */
+  publicUrl?: string;
+  /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
+  jobEnv?: NodeJS.ProcessEnv;
 }
 
 export interface Runner {
   start(): Promise<void>;
-  /** Stop dispatching and wait for the loop to end; safe to call twice. */
+  /** Stop dispatching, stop running jobs and requeue them, wait for all that; safe to call twice. */
   stop(): Promise<void>;
+  /** Look again now (queue, kill requests): after a config change, for instance. */
+  wake(): void;
 }
 
+/** Queued jobs considered per dispatch: the head and candidates for backfill. */
+const QUEUE_WINDOW = 50;
+
 export function createRunner(deps: RunnerDeps): Runner {
-  let timer: NodeJS.Timeout | undefined;
+  const layout = qmLayout(deps.config().qmFolder);
+  const ctx: WorkerContext = {
+    db: deps.db, layout, config: deps.config, log: deps.log,
+    debug: (m) => deps.config().debug && deps.log(m),
+    host: os.hostname(),
+    jobEnv: deps.jobEnv ?? Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv,
+    publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
+    running: new Map(),
+  };
+  const monitor = createMonitor(ctx);
+  const intake = createIntake({ ...ctx, onQueued: () => void dispatch() });
+  const finishing = new Set<Promise<void>>();
+  const missing = new Set<number>();
+  const closers: (() => void)[] = [];
+  let head: HeadWait | undefined;
+  let started = false;
+  let stopping = false;
+  let dispatching = false;
+  let again = false;
   let stopped: Promise<void> | undefined;
   const startedAt = new Date();
 
+  const track = (job: RunningJob) => {
+    ctx.running.set(job.id, job);
+    monitor.ensure();
+    const done = job.exited
+      .then((exit) => {
+        ctx.running.delete(job.id);
+        void dispatch();
+        return finishJob(ctx, job, exit);
+      })
+      .catch((error) => deps.log(`job ${job.id}: cannot finish: ${message(error)}`))
+      .finally(() => finishing.delete(done));
+    finishing.add(done);
+  };
+
+  const dispatchOnce = async () => {
+    const config = deps.config();
+    const running = [...ctx.running.values()].map((j) => j.granted);
+    const used = running.reduce((a, b) => a + b, 0);
+    if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
+    const rows = await deps.db.job.findMany({
+      where: { state: "queued", ...(missing.size ? { id: { notIn: [...missing] } } : {}) },
+      orderBy: [{ priority: "desc" }, { submittedAt: "asc" }, { id: "asc" }],
+      take: QUEUE_WINDOW,
+      select: { id: true, name: true, owner: true, info: true, script: true, nbProc: true, priority: true, submittedAt: true, folder: true },
+    });
+    const decision = decideStarts({ queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head });
+    head = decision.head;
+    for (const start of decision.starts) {
+      if (stopping) return;
+      const row = rows.find((r) => r.id === start.id)!;
+      const result = launchJob(ctx, row, start.granted);
+      if ("job" in result) {
+        ctx.debug(`job ${row.id} started (${start.granted} processor(s))`);
+        track(result.job);
+        continue;
+      }
+      // Folder gone (deleted, or an upload not yet renamed in) or not movable: skip it
+      // until something changes in QM_qJobs; the rescan records long-missing ones as lost.
+      if ("failed" in result) deps.log(`job ${row.id}: ${result.failed}`);
+      missing.add(row.id);
+      again = true;
+    }
+  };
+
+  async function dispatch(): Promise<void> {
+    if (!started || stopping) return;
+    if (dispatching) {
+      again = true;
+      return;
+    }
+    dispatching = true;
+    try {
+      do {
+        again = false;
+        await dispatchOnce();
+      } while (again && !stopping);
+    } catch (error) {
+      deps.log(`dispatch failed: ${message(error)}`);
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  const wake = () => {
+    missing.clear();
+    void checkKillRequests(ctx).catch((e) => deps.log(`kill check failed: ${message(e)}`));
+    void dispatch();
+  };
+
   const heartbeat = async () => {
-    const stats = JSON.stringify({ loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: deps.config().maxNbProcessors });
+    const processorsInUse = [...ctx.running.values()].reduce((a, j) => a + j.granted, 0);
+    const stats = JSON.stringify({ loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: deps.config().maxNbProcessors, processorsInUse, running: ctx.running.size });
+    const now = new Date();
     await deps.db.workerStatus.upsert({
       where: { id: 1 },
-      create: { id: 1, pid: process.pid, host: os.hostname(), startedAt, heartbeatAt: new Date(), stats },
-      update: { pid: process.pid, host: os.hostname(), heartbeatAt: new Date(), stats },
+      create: { id: 1, pid: process.pid, host: ctx.host, startedAt, heartbeatAt: now, stats },
+      update: { pid: process.pid, host: ctx.host, startedAt, heartbeatAt: now, stats },
     });
+  };
+
+  const rescan = async () => {
+    await intake.scanAll();
+    await reapMissingQueued(ctx);
+    wake();
+  };
+
+  const every = (ms: number, fn: () => Promise<void>, what: string) => {
+    const timer = setInterval(() => void fn().catch((e) => deps.log(`${what} failed: ${message(e)}`)), ms);
+    closers.push(() => clearInterval(timer));
   };
 
   return {
     async start() {
+      await recover(ctx);
       await heartbeat();
-      timer = setInterval(() => heartbeat().catch((e) => deps.log(`heartbeat failed: ${e}`)), deps.heartbeatMs ?? 5_000);
-      deps.log("worker started");
+      every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
+      every(deps.rescanMs ?? 30_000, rescan, "rescan");
+      closers.push(
+        watchFolder(layout.queued, (name) => {
+          missing.clear();
+          if (name) void intake.check([name]);
+          void dispatch();
+        }, deps.log),
+        watchFolder(layout.internal, (name) => name === "wake" && wake(), deps.log),
+        () => intake.close(),
+      );
+      started = true;
+      await intake.scanAll();
+      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType})`);
+      void dispatch();
     },
     stop() {
       stopped ??= (async () => {
-        if (timer) clearInterval(timer);
+        stopping = true;
+        for (const close of closers) close();
+        for (const job of ctx.running.values()) {
+          job.shutdown = true;
+          killJob(ctx, job, "worker shutting down");
+        }
+        while (finishing.size) await Promise.all(finishing);
+        monitor.stop();
+        await flushMails();
         deps.log("worker stopped");
       })();
       return stopped;
     },
+    wake,
   };
 }

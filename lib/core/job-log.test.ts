@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { folderStamp, lastFooter, lastHeaderJobId, logFooter, logHeader, parseShellTimes } from "./job-log";
+
+const at = new Date("2026-11-28T04:36:00.123Z");
+
+describe("process.log header and footer", () => {
+  it("puts the clamp warning at the top and reads the job id back", () => {
+    const text = logHeader({ jobId: 7, name: "my job", host: "h", script: "python x.py", requested: 12, granted: 2, maxNbProcessors: 2, at });
+    expect(text.split("\n")[0]).toMatch(/warning: nb_proc = 12 is more than MaxNbProcessors = 2/);
+    expect(text).toContain("=== command: python x.py");
+    expect(lastHeaderJobId(`old\n${logHeader({ jobId: 3, name: "a", host: "h", script: "s", requested: 1, granted: 1, maxNbProcessors: 2, at })}${text}`)).toBe(7);
+  });
+
+  it("reads the outcome of the last run only", () => {
+    const h = (id: number) => logHeader({ jobId: id, name: "a", host: "h", script: "s", requested: 1, granted: 1, maxNbProcessors: 2, at });
+    const run1 = h(1) + logFooter({ jobId: 1, at, exitCode: 3, signal: null, durationMs: 1500 });
+    expect(lastFooter(run1)).toEqual({ exitCode: 3, signal: null });
+    expect(lastFooter(run1 + h(1))).toBeNull();
+    expect(lastFooter(run1 + h(1) + logFooter({ jobId: 1, at, exitCode: null, signal: "SIGKILL", durationMs: 1 }))).toEqual({ exitCode: null, signal: "SIGKILL" });
+  });
+
+  it("stamps folders without colons", () => {
+    expect(folderStamp(at)).toBe("2026-11-28T04-36-00Z");
+  });
+
+  it("adds the shell's and its children's user and system times", () => {
+    expect(parseShellTimes("0m0.010000s 0m0.002000s\n1m2.500000s 0m0.488000s\n")).toBe(63.0);
+    expect(parseShellTimes("")).toBeNull();
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * What QueueManager writes into a job's process.log (a header before each run, a footer
+ * after it) and reads back from it after a crash; and the time stamp of finished folders.
+ */
+
+/** Folder-name time stamp, UTC, without colons (safe on every OS the folder may be copied to): 2026-11-28T04-36-00Z. */
+export function folderStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(ms < 1000 ? 3 : 1)} s` : `${s} s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h} h ${m} min ${s % 60} s` : `${m} min ${s % 60} s`;
+}
+
+export interface HeaderInput {
+  jobId: number;
+  name: string;
+  host: string;
+  script: string;
+  requested: number;
+  granted: number;
+  maxNbProcessors: number;
+  at: Date;
+}
+
+export function logHeader(h: HeaderInput): string {
+  const lines: string[] = [];
+  if (h.requested > h.granted) {
+    lines.push(
+      `[QM] warning: nb_proc = ${h.requested} is more than MaxNbProcessors = ${h.maxNbProcessors}; this run gets ${h.granted} processor(s)`,
+    );
+  }
+  lines.push(
+    `=== QueueManager job ${h.jobId} "${h.name}" started ${h.at.toISOString()} on ${h.host}`,
+    `=== command: ${h.script}`,
+    `=== processors: ${h.granted} (NB_PROC, OMP_NUM_THREADS, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS)`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+export interface FooterInput {
+  jobId: number;
+  at: Date;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  note?: string;
+}
+
+export function logFooter(f: FooterInput): string {
+  const how = f.signal ? `killed by ${f.signal}` : `exit code ${f.exitCode}`;
+  const note = f.note ? `\n=== ${f.note}` : "";
+  return `=== QueueManager job ${f.jobId} ended ${f.at.toISOString()}: ${how}, duration ${formatDuration(f.durationMs)}${note}\n`;
+}
+
+/** The job id of the last header in a process.log, or null. */
+export function lastHeaderJobId(text: string): number | null {
+  let id: number | null = null;
+  for (const m of text.matchAll(/^=== QueueManager job (\d+) ".*" started /gm)) id = Number(m[1]);
+  return id;
+}
+
+/** The outcome written by the last footer, if the last run has one. */
+export function lastFooter(text: string): { exitCode: number | null; signal: string | null } | null {
+  const started = text.lastIndexOf("=== QueueManager job ");
+  const m = /^=== QueueManager job \d+ ended \S+: (?:killed by (\S+)|exit code (-?\d+|null)),/m.exec(text.slice(started));
+  if (!m) return null;
+  return { signal: m[1] ?? null, exitCode: m[1] ? null : m[2] === "null" ? null : Number(m[2]) };
+}
+
+/** user+system seconds from the output of the POSIX `times` builtin (shell, then its children). */
+export function parseShellTimes(text: string): number | null {
+  const parts = [...text.matchAll(/(\d+)m([\d.]+)s/g)];
+  if (parts.length < 2) return null;
+  return Math.round(parts.reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0) * 1000) / 1000;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, type QueuedJob } from "./schedule";
+
+const t0 = new Date("2026-01-01T00:00:00Z").getTime();
+const job = (id: number, nbProc = 1, priority = 0, ageS = 0): QueuedJob => ({ id, nbProc, priority, submittedAt: new Date(t0 + id * 1000 - ageS * 1000) });
+const base = { running: [] as number[], maxNbProcessors: 4, launchType: "non-blocking" as const, now: t0 + 100_000 };
+
+describe("decideStarts", () => {
+  it("fills the processors in order and no further", () => {
+    const d = decideStarts({ ...base, queue: [job(1, 2), job(2, 1), job(3, 2), job(4, 1)] });
+    expect(d.starts).toEqual([{ id: 1, granted: 2 }, { id: 2, granted: 1 }, { id: 4, granted: 1 }]);
+    expect(d.head).toMatchObject({ jobId: 3, overtaken: 1 });
+  });
+
+  it("orders by priority, then oldest first", () => {
+    const d = decideStarts({ ...base, maxNbProcessors: 1, queue: [job(1), job(2, 1, 5), job(3, 1, 5)] });
+    expect(d.starts).toEqual([{ id: 2, granted: 1 }]);
+  });
+
+  it("counts processors of running jobs and clamps nb_proc to MaxNbProcessors", () => {
+    expect(decideStarts({ ...base, running: [3], queue: [job(1, 2)] }).starts).toEqual([]);
+    expect(decideStarts({ ...base, queue: [job(1, 12)] }).starts).toEqual([{ id: 1, granted: 4 }]);
+  });
+
+  it("starts nothing while running jobs use more than a lowered MaxNbProcessors", () => {
+    expect(decideStarts({ ...base, maxNbProcessors: 1, running: [2], queue: [job(1)] }).starts).toEqual([]);
+  });
+
+  it("runs one job at a time when blocking", () => {
+    expect(decideStarts({ ...base, launchType: "blocking", queue: [job(1), job(2)] }).starts).toEqual([{ id: 1, granted: 1 }]);
+    expect(decideStarts({ ...base, launchType: "blocking", running: [1], queue: [job(2)] }).starts).toEqual([]);
+  });
+
+  it("lets small jobs backfill until the head has been overtaken enough, then reserves", () => {
+    let head = undefined;
+    const queue = [job(1, 4), ...Array.from({ length: 20 }, (_, i) => job(10 + i, 1))];
+    let started = 0;
+    for (let round = 0; round < 20; round++) {
+      const d = decideStarts({ ...base, running: [3], queue: queue.slice(0, 1).concat(queue.slice(1 + started)), head });
+      head = d.head;
+      started += d.starts.length;
+    }
+    expect(started).toBe(RESERVE_AFTER_OVERTAKES);
+    expect(head).toMatchObject({ jobId: 1 });
+  });
+
+  it("reserves for a head that has waited too long, and starts it once it fits", () => {
+    const head = { jobId: 1, since: base.now - RESERVE_AFTER_MS, overtaken: 0 };
+    expect(decideStarts({ ...base, running: [3], queue: [job(1, 4), job(2, 1)], head }).starts).toEqual([]);
+    expect(decideStarts({ ...base, running: [], queue: [job(1, 4), job(2, 1)], head }).starts).toEqual([{ id: 1, granted: 4 }]);
+  });
+});

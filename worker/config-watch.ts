@@ -1,0 +1,73 @@
+/**
+ * QMserv.cfg is re-read when it changes (its folder is watched, so editors that write a
+ * new file and rename it are seen too). A file that does not parse or check keeps the
+ * previous settings running, with a clear error in the log. QM_FOLDER needs a restart.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { QmConfig } from "../lib/core/qm-config";
+import { parseConfigText } from "../lib/server/config-file";
+import { watchFolder } from "./watch";
+
+export interface ConfigWatch {
+  current(): QmConfig;
+  close(): void;
+}
+
+const WATCHED: [string, (c: QmConfig) => unknown][] = [
+  ["MaxNbProcessors", (c) => c.maxNbProcessors],
+  ["launch_type", (c) => c.launchType],
+  ["MailActive", (c) => c.mailActive],
+  ["Settle_Time", (c) => c.settleMs],
+  ["Kill_Grace", (c) => c.killGraceMs / 1000],
+  ["Recovery", (c) => c.recovery],
+  ["Debug", (c) => c.debug],
+  ["smtp", (c) => `${c.smtp.host}:${c.smtp.port}`],
+];
+
+export function watchConfigFile(file: string, initial: QmConfig, log: (m: string) => void, onChange: () => void): ConfigWatch {
+  let config = initial;
+  let lastText = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  let timer: NodeJS.Timeout | undefined;
+
+  const reload = () => {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+      log(`QMserv.cfg cannot be read (${(error as Error).message}); keeping the previous settings`);
+      return;
+    }
+    if (text === lastText) return;
+    lastText = text;
+    let next: QmConfig;
+    try {
+      next = parseConfigText(file, text).config;
+    } catch (error) {
+      log(`QMserv.cfg is invalid, keeping the previous settings until it is fixed: ${(error as Error).message}`);
+      return;
+    }
+    if (next.qmFolder !== config.qmFolder) {
+      log(`QMserv.cfg: QM_FOLDER changed to ${next.qmFolder}; restart the worker for that to take effect (still using ${config.qmFolder})`);
+      next = { ...next, qmFolder: config.qmFolder };
+    }
+    const changes = WATCHED.filter(([, get]) => get(next) !== get(config)).map(([key, get]) => `${key} ${get(config)} -> ${get(next)}`);
+    config = next;
+    log(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);
+    onChange();
+  };
+
+  const unwatch = watchFolder(path.dirname(file), (name) => {
+    if (name !== null && name !== path.basename(file)) return;
+    clearTimeout(timer);
+    timer = setTimeout(reload, 100);
+  }, log);
+
+  return {
+    current: () => config,
+    close() {
+      clearTimeout(timer);
+      unwatch();
+    },
+  };
+}

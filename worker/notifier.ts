@@ -1,0 +1,50 @@
+/**
+ * The end-of-job mail, sent in the background: a slow or failing SMTP server never holds
+ * up the queue. The outcome is logged and recorded as a `mail-sent` / `mail-failed` event.
+ */
+import { buildJobMail, lastLines } from "../lib/core/job-mail";
+import { sendMail } from "../lib/server/mail";
+import { type WorkerContext, message } from "./context";
+import { readTail } from "./job-folders";
+
+export interface FinishedJob {
+  id: number;
+  name: string;
+  owner: string | null;
+  info: string | null;
+  state: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  cpuSeconds: number | null;
+  folder: string;
+  logPath: string;
+}
+
+const pendingMails = new Set<Promise<void>>();
+
+export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
+  const config = ctx.config();
+  if (!config.mailActive || !job.owner) return;
+  const mail = buildJobMail({ ...job, logTail: lastLines(readTail(job.logPath, 16_384), 20), publicUrl: ctx.publicUrl() });
+  const sending = sendMail(config.smtp, { to: job.owner, ...mail })
+    .then(
+      () => ({ kind: "mail-sent", detail: `to ${job.owner}` }),
+      (error: unknown) => {
+        ctx.log(`job ${job.id}: mail to ${job.owner} failed: ${message(error)}`);
+        return { kind: "mail-failed", detail: `to ${job.owner}: ${message(error)}` };
+      },
+    )
+    .then((event) => ctx.db.jobEvent.create({ data: { jobId: job.id, ...event } }))
+    .then(
+      () => undefined,
+      (error: unknown) => ctx.log(`job ${job.id}: cannot record the mail: ${message(error)}`),
+    );
+  pendingMails.add(sending);
+  void sending.finally(() => pendingMails.delete(sending));
+}
+
+/** Wait (bounded) for mails in flight, at shutdown. */
+export async function flushMails(timeoutMs = 10_000): Promise<void> {
+  await Promise.race([Promise.all(pendingMails), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+}
