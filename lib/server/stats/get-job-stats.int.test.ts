@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../../../prisma/tools/schema-engine";
+import { type Db, createDb, enableWal, tuneSqlite } from "../db";
+import { getJobStats } from "./get-job-stats";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-stats-"));
+let db: Db;
+const now = new Date();
+const daysAgo = (d: number, hour = 12) => new Date(now.getFullYear(), now.getMonth(), now.getDate() - d, hour);
+
+function job(owner: string | null, state: string, opts: { start?: Date; seconds?: number; cpu?: number } = {}) {
+  const finishedAt = opts.start && opts.seconds !== undefined ? new Date(opts.start.getTime() + opts.seconds * 1000) : null;
+  return { name: "j", owner, script: "x", state, folder: `QM_dJobs/j`, source: "upload", startedAt: opts.start ?? null, finishedAt, cpuSeconds: opts.cpu ?? null };
+}
+
+beforeAll(async () => {
+  const url = `file:${path.join(dir, "qm.db")}`;
+  enableWal(url);
+  await applyMigrations(root, url);
+  db = createDb(url);
+  await tuneSqlite(db);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("getJobStats", () => {
+  it("sums per owner and per day", async () => {
+    await db.job.createMany({
+      data: [
+        job("ann@lab.org", "done", { start: daysAgo(0, 8), seconds: 100, cpu: 90 }),
+        job("ann@lab.org", "failed", { start: daysAgo(0, 9), seconds: 20, cpu: 5 }),
+        job("ann@lab.org", "done", { start: daysAgo(2), seconds: 60, cpu: 120 }),
+        job("bob@lab.org", "killed", { start: daysAgo(1), seconds: 40 }),
+        job("bob@lab.org", "queued"),
+        job(null, "done", { start: daysAgo(40), seconds: 10, cpu: 1 }),
+      ],
+    });
+    const stats = await getJobStats(db, { days: 7, now });
+    expect(stats.owners).toEqual([
+      { owner: "ann@lab.org", jobs: 3, done: 2, failures: 1, cpuSeconds: 215, wallSeconds: 180, meanWallSeconds: 60 },
+      { owner: "bob@lab.org", jobs: 2, done: 0, failures: 1, cpuSeconds: 0, wallSeconds: 40, meanWallSeconds: 40 },
+      { owner: "", jobs: 1, done: 1, failures: 0, cpuSeconds: 1, wallSeconds: 10, meanWallSeconds: 10 },
+    ]);
+    expect(stats.totals).toEqual({ jobs: 6, done: 3, failures: 2, cpuSeconds: 216, wallSeconds: 230, meanWallSeconds: 230 / 5 });
+    expect(stats.days).toHaveLength(7);
+    expect(stats.days.at(-1)).toMatchObject({ done: 1, failed: 1 });
+    expect(stats.days.at(-2)).toMatchObject({ done: 0, failed: 1 });
+    expect(stats.days.at(-3)).toMatchObject({ done: 1, failed: 0 });
+    expect(stats.days.reduce((n, d) => n + d.done + d.failed, 0)).toBe(4);
+  });
+
+  it("stays fast with 10,000 jobs in the history", async () => {
+    await db.job.deleteMany();
+    const owners = Array.from({ length: 25 }, (_, i) => `user${i}@lab.org`);
+    const states = ["done", "done", "done", "failed", "killed"];
+    const rows = Array.from({ length: 10_000 }, (_, i) =>
+      job(owners[i % owners.length], states[i % states.length], { start: daysAgo(i % 60, i % 24), seconds: 30 + (i % 500), cpu: i % 100 }),
+    );
+    for (let i = 0; i < rows.length; i += 1000) await db.job.createMany({ data: rows.slice(i, i + 1000) });
+    await getJobStats(db); // warm-up
+    const runs: number[] = [];
+    let stats = await getJobStats(db, { days: 30 });
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      stats = await getJobStats(db, { days: 30 });
+      runs.push(performance.now() - started);
+    }
+    const ms = Math.min(...runs);
+    console.log(`getJobStats over 10,000 jobs: best ${ms.toFixed(1)} ms, runs ${runs.map((r) => r.toFixed(0)).join("/")} ms`);
+    expect(stats.totals.jobs).toBe(10_000);
+    expect(stats.owners).toHaveLength(25);
+    expect(ms).toBeLessThan(250);
+  });
+});
