@@ -2,6 +2,8 @@
 export const queryKeys = {
   session: () => ["session"] as const,
   status: () => ["status"] as const,
+  stats: (days: number) => ["stats", days] as const,
+  config: () => ["config"] as const,
   jobs: {
     all: () => ["jobs"] as const,
     list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,

@@ -118,3 +118,8 @@ function localDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
+/** Display_details off, viewer not an admin: owners become "owner 1", "owner 2"... */
+export function hideOwners(stats: JobStats): JobStats {
+  return { ...stats, owners: stats.owners.map((o, i) => ({ ...o, owner: o.owner ? `owner ${i + 1}` : "" })) };
+}

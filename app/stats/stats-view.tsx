@@ -1,0 +1,81 @@
+"use client";
+import { useState } from "react";
+import { formatDuration } from "@/lib/core/format-duration";
+import { useStatsQuery } from "@/lib/client/use-stats-query";
+import { JobsPerDayChart } from "./jobs-per-day-chart";
+
+const RANGES = [7, 30, 90, 365];
+
+export function StatsView() {
+  const [days, setDays] = useState(30);
+  const { data, error, isPending } = useStatsQuery(days);
+  return (
+    <section className="space-y-6">
+      <h1 className="text-2xl font-semibold">Statistics</h1>
+      {error && <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">{error.message}</p>}
+      {isPending && <p className="text-sm text-slate-500">Loading…</p>}
+      {data && (
+        <>
+          <div className="rounded border border-slate-200 bg-white p-4">
+            <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+              <h2 className="font-medium">Jobs ended per day</h2>
+              <label className="text-sm text-slate-600">
+                Last{" "}
+                <select className="rounded border border-slate-300 bg-white px-2 py-1" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+                  {RANGES.map((r) => (
+                    <option key={r} value={r}>{r} days</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <JobsPerDayChart days={data.days} />
+          </div>
+          <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+            <table className="w-full text-sm" data-testid="owner-stats">
+              <thead className="bg-slate-50 text-left text-slate-600">
+                <tr>
+                  <th className="px-3 py-2 font-medium">Owner</th>
+                  <th className="px-3 py-2 text-right font-medium">Jobs</th>
+                  <th className="px-3 py-2 text-right font-medium">Failures</th>
+                  <th className="px-3 py-2 text-right font-medium">CPU time</th>
+                  <th className="px-3 py-2 text-right font-medium">Wall time</th>
+                  <th className="px-3 py-2 text-right font-medium">Mean wall time</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.owners.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="px-3 py-6 text-center text-slate-500">No jobs yet.</td>
+                  </tr>
+                )}
+                {data.owners.map((o) => (
+                  <tr key={o.owner} className="border-t border-slate-100">
+                    <td className="px-3 py-2 break-all">{o.owner || <span className="text-slate-500">(no e_mail)</span>}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{o.jobs}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{o.failures}</td>
+                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(o.cpuSeconds)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(o.wallSeconds)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(o.meanWallSeconds)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot className="border-t-2 border-slate-200 font-medium" data-testid="stats-totals">
+                <tr>
+                  <td className="px-3 py-2">All owners</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{data.totals.jobs}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{data.totals.failures}</td>
+                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.cpuSeconds)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.wallSeconds)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.meanWallSeconds)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+          <p className="text-xs text-slate-500">
+            Failures: jobs that ended failed, killed, lost or invalid. Wall time runs from start to end of the jobs that ran; CPU time is what the worker measured.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
