@@ -1,0 +1,163 @@
+/**
+ * Integration-test kit: a temporary QM_FOLDER and QMserv.cfg, a real SQLite file with the
+ * migrations applied, job folders, a real SMTP server, and polling waits (never sleeps).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { SMTPServer } from "smtp-server";
+import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { parseConfigText } from "../../lib/server/config-file";
+import { type Db, createDb, enableWal, tuneSqlite } from "../../lib/server/db";
+import { ensureQmFolders, qmLayout, type QmLayout } from "../../lib/server/qm-folders";
+import type { QmConfig } from "../../lib/core/qm-config";
+import { projectRoot } from "../../lib/server/bootstrap";
+
+export interface TestEnv {
+  dir: string;
+  configPath: string;
+  databaseUrl: string;
+  layout: QmLayout;
+  db: Db;
+  /** Write QMserv.cfg with these [QMServer] keys (on top of the test defaults). */
+  writeConfig(keys?: Record<string, string | number>): void;
+  config(): QmConfig;
+  cleanup(): Promise<void>;
+}
+
+export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
+
+export async function createTestEnv(keys: Record<string, string | number> = {}): Promise<TestEnv> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-worker-"));
+  const configPath = path.join(dir, "QMserv.cfg");
+  const layout = qmLayout(path.join(dir, "QM"));
+  ensureQmFolders(layout);
+  const writeConfig = (more: Record<string, string | number> = {}) => {
+    const all = { QM_FOLDER: layout.root, ...DEFAULT_KEYS, ...keys, ...more };
+    const text = `[QMServer]\n${Object.entries(all).map(([k, v]) => `${k} = ${v}`).join("\n")}\n\n[WEB_QMserver]\nHost = 127.0.0.1\nThe_Port = 8799\n`;
+    const tmp = `${configPath}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, configPath);
+  };
+  writeConfig();
+  const databaseUrl = `file:${path.join(dir, "qm.db")}`;
+  enableWal(databaseUrl);
+  await applyMigrations(projectRoot, databaseUrl);
+  const db = createDb(databaseUrl);
+  await tuneSqlite(db);
+  return {
+    dir, configPath, databaseUrl, layout, db, writeConfig,
+    config: () => parseConfigText(configPath, fs.readFileSync(configPath, "utf8")).config,
+    async cleanup() {
+      await db.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface JobSpec {
+  script: string;
+  nbProc?: number;
+  email?: string;
+  priority?: number;
+  files?: Record<string, string | Buffer>;
+  /** Whole info file text instead of the generated one. */
+  infoText?: string;
+  infoName?: string;
+}
+
+/** Build a job folder under `parent` (default: a staging folder outside QM_qJobs). */
+export function makeJobFolder(parent: string, name: string, spec: JobSpec): string {
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const info =
+    spec.infoText ??
+    ["[QMOptions]", `script = ${spec.script}`, `nb_proc = ${spec.nbProc ?? 1}`, ...(spec.email ? [`e_mail = ${spec.email}`] : []), ...(spec.priority !== undefined ? [`priority = ${spec.priority}`] : []), ""].join("\n");
+  fs.writeFileSync(path.join(dir, spec.infoName ?? "proc_config.cfg"), info);
+  for (const [file, content] of Object.entries(spec.files ?? {})) fs.writeFileSync(path.join(dir, file), content);
+  return dir;
+}
+
+/** Drop a job the way people do: build it beside QM_FOLDER, then `mv` it into QM_qJobs. */
+export function dropJob(env: TestEnv, name: string, spec: JobSpec): void {
+  const staging = path.join(env.dir, "staging");
+  fs.mkdirSync(staging, { recursive: true });
+  fs.renameSync(makeJobFolder(staging, name, spec), path.join(env.layout.queued, name));
+}
+
+/** Submit as the web app does: row first (queued, source api), then rename into QM_qJobs, then wake. */
+export async function submitJob(env: TestEnv, name: string, spec: JobSpec): Promise<number> {
+  const staging = path.join(env.layout.staging, `${name}-${Math.random().toString(36).slice(2)}`);
+  makeJobFolder(path.dirname(staging), path.basename(staging), spec);
+  const row = await env.db.job.create({
+    data: { name, script: spec.script, nbProc: spec.nbProc ?? 1, priority: spec.priority ?? 0, owner: spec.email, state: "queued", folder: `QM_qJobs/${name}`, source: "api" },
+  });
+  fs.renameSync(staging, path.join(env.layout.queued, name));
+  fs.writeFileSync(env.layout.wakeFile, String(Date.now()));
+  return row.id;
+}
+
+/** Poll `probe` until it returns a truthy value; fail with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last})` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Wait until the job named `name` reaches one of `states`; returns its row. */
+export async function waitForJob(env: TestEnv, name: string, states: string[], timeoutMs = 30_000) {
+  return waitFor(`job "${name}" in ${states.join("/")}`, () => env.db.job.findFirst({ where: { name, state: { in: states } }, orderBy: { id: "desc" } }), timeoutMs);
+}
+
+/** Pids of live processes whose environment names a job folder under QM_FOLDER. */
+export function jobProcesses(root: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${entry}/environ`, "utf8");
+      if (!env.includes(`QM_JOB_DIR=${root}/`)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2)[0];
+      if (state !== "Z" && state !== "X") pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on a free local port, keeping every message it receives. */
+export async function startSmtpServer(): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const port = (server.server.address() as { port: number }).port;
+  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

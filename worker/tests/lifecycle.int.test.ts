@@ -1,0 +1,161 @@
+/**
+ * The job lifecycle with a real worker runner, real folders, real child processes, a real
+ * SQLite file and a real SMTP server.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestEnv, dropJob, makeJobFolder, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { startWorker, type InProcessWorker } from "./in-process";
+
+const FIXTURES = path.join(import.meta.dirname, "fixtures");
+
+/** The seed's job folder, with its module zipped as mymodule.zip (no .pyc inside). */
+function seedJob(parent: string, name: string, infoFile: string): string {
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const file of ["process.py", infoFile]) fs.copyFileSync(path.join(FIXTURES, "seed-job", file), path.join(dir, file));
+  execFileSync("python3", ["-m", "zipfile", "-c", path.join(dir, "mymodule.zip"), "mymodule/"], { cwd: path.join(FIXTURES, "mymodule") });
+  return dir;
+}
+
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let env: TestEnv;
+let worker: InProcessWorker;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+});
+afterAll(() => smtp.close());
+afterEach(async () => {
+  await worker?.stop();
+  await env?.cleanup();
+});
+
+async function setup(keys: Record<string, string | number> = {}) {
+  env = await createTestEnv({ MailActive: "True", smtp_host: "127.0.0.1", smtp_port: smtp.port, mail_from: "QM <qm@test>", ...keys });
+  worker = await startWorker(env, { publicUrl: "http://qm.test:8000" });
+}
+
+describe("a job's life", () => {
+  it("runs the seed example: [Proc] section, module from a zip, progress while running, results in QM_dJobs", async () => {
+    await setup();
+    fs.renameSync(seedJob(env.dir, "seed example", "proc_config.cfg"), path.join(env.layout.queued, "seed example"));
+    const running = await waitForJob(env, "seed example", ["running"]);
+    expect(running.folder).toBe("QM_Jobs/seed example");
+    expect(running.source).toBe("folder");
+    const partial = await waitFor("progress while running", async () => {
+      const row = await env.db.job.findUnique({ where: { id: running.id } });
+      return row?.state === "running" && row.progress !== null && row.progress > 0 && row.progress < 100 ? row : null;
+    });
+    expect(partial.progress).toBeGreaterThan(0);
+    const done = await waitForJob(env, "seed example", ["done", "failed"]);
+    expect(done.state).toBe("done");
+    expect(done.folder).toMatch(/^QM_dJobs\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-seed example$/);
+    expect(done.progress).toBe(100);
+    expect(done.exitCode).toBe(0);
+    expect(done.cpuSeconds).toBeGreaterThan(0);
+    expect(done.startedAt!.getTime()).toBeLessThan(done.finishedAt!.getTime());
+    const dir = path.join(env.layout.root, done.folder);
+    const results = fs.readFileSync(path.join(dir, "results.txt"), "utf8");
+    expect(results).toContain("1 4 9 16 25 36 49 64");
+    // nb_proc 12 is clamped to MaxNbProcessors 2, with the warning at the top of process.log.
+    expect(results).toContain("args=['param2'] NB_PROC=2 OMP_NUM_THREADS=2 QM_JOB_NAME=seed example");
+    const log = fs.readFileSync(path.join(dir, "process.log"), "utf8");
+    expect(log.split("\n")[0]).toMatch(/warning: nb_proc = 12 is more than MaxNbProcessors = 2/);
+    expect(log).toMatch(/=== QueueManager job \d+ "seed example" started .* on /);
+    expect(log).toContain("=== command: python3 process.py proc_config.cfg param2");
+    expect(log).toContain("processing 8 / 8");
+    expect(log).toMatch(/=== QueueManager job \d+ ended .*: exit code 0, duration /);
+    expect(fs.readdirSync(env.layout.running)).toEqual([]);
+    await waitFor("success mail", () => smtp.mails.find((m) => m.raw.includes("seed example") && m.raw.includes("finished successfully")));
+    const events = await waitFor("mail event", async () => {
+      const all = await env.db.jobEvent.findMany({ where: { jobId: done.id }, orderBy: { id: "asc" } });
+      return all.length === 4 ? all : null;
+    });
+    expect(events.map((e) => e.kind)).toEqual(["queued", "running", "done", "mail-sent"]);
+  });
+
+  it("runs the XML variant when job_file is an .xml file", async () => {
+    await setup({ job_file: "job.xml", MailActive: "False" });
+    fs.renameSync(seedJob(env.dir, "xml job", "job.xml"), path.join(env.layout.queued, "xml job"));
+    const done = await waitForJob(env, "xml job", ["done", "failed", "invalid"]);
+    expect(done.state).toBe("done");
+    expect(done.owner).toBe("me@example.org");
+    expect(fs.readFileSync(path.join(env.layout.root, done.folder, "results.txt"), "utf8")).toContain("1 4 9 16 25");
+  });
+
+  it("moves a failing job to QM_lost+found and mails its owner", async () => {
+    await setup();
+    const id = await submitJob(env, "breaks", { script: "echo computing; echo 'error: bad input' >&2; exit 3", email: "owner@example.org" });
+    const row = await waitForJob(env, "breaks", ["failed", "done"]);
+    expect(row).toMatchObject({ id, state: "failed", exitCode: 3, signal: null });
+    expect(row.folder).toMatch(/^QM_lost\+found\/.*-breaks$/);
+    expect(fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8")).toContain("error: bad input");
+    const mail = await waitFor("failure mail", () => smtp.mails.find((m) => m.to.includes("owner@example.org")));
+    expect(mail.raw).toContain("[QM] breaks: failed");
+    expect(mail.raw).toContain("exit code 3");
+    expect(mail.raw).toContain("error: bad input");
+    expect(mail.raw).toContain(`http://qm.test:8000/jobs/${id}`);
+    await waitFor("mail-sent event", () => env.db.jobEvent.findFirst({ where: { jobId: id, kind: "mail-sent" } }));
+  });
+
+  it("records a mail failure without holding up the queue", async () => {
+    await setup({ smtp_port: 9 });
+    await submitJob(env, "unmailable", { script: "exit 1", email: "x@example.org" });
+    await submitJob(env, "next one", { script: "true" });
+    const row = await waitForJob(env, "unmailable", ["failed"]);
+    await waitForJob(env, "next one", ["done"]);
+    const event = await waitFor("mail-failed event", () => env.db.jobEvent.findFirst({ where: { jobId: row.id, kind: "mail-failed" } }));
+    expect(event.detail).toContain("x@example.org");
+  });
+
+  it("rejects invalid folders to QM_lost+found with qm-error.txt, once they are quiet", async () => {
+    await setup({ MailActive: "False" });
+    dropJob(env, "no script", { script: "", infoText: "[QMOptions]\nnb_proc = 2\n" });
+    fs.mkdirSync(path.join(env.layout.queued, "empty folder"));
+    for (const [name, message] of [["no script", /no `script` entry in \[QMOptions\]/], ["empty folder", /There is no proc_config.cfg/]] as const) {
+      const row = await waitForJob(env, name, ["invalid"]);
+      expect(row.error).toMatch(message);
+      const note = fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8");
+      expect(note).toMatch(message);
+      expect(note).toContain("How to fix it");
+    }
+    expect(fs.readdirSync(env.layout.queued)).toEqual([]);
+  });
+
+  it("waits for a copy in progress to be quiet for Settle_Time before starting it", async () => {
+    await setup({ MailActive: "False", Settle_Time: 1500 });
+    const dir = path.join(env.layout.queued, "slow copy");
+    fs.mkdirSync(dir);
+    const t0 = Date.now();
+    // A copy that writes its files one by one, the info file first, the data last.
+    makeJobFolder(env.layout.queued, "slow copy", { script: "test -f data3.bin && echo ok" });
+    for (let i = 1; i <= 3; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await env.db.job.count({ where: { name: "slow copy" } })).toBe(0);
+      fs.writeFileSync(path.join(dir, `data${i}.bin`), "x".repeat(1000));
+    }
+    const lastWrite = Date.now();
+    const row = await waitForJob(env, "slow copy", ["done", "failed"]);
+    expect(row.state).toBe("done");
+    expect(row.startedAt!.getTime()).toBeGreaterThanOrEqual(lastWrite + 1500 - 50);
+    expect(lastWrite - t0).toBeGreaterThan(1000);
+  });
+
+  it("never overwrites: names with spaces and unicode, clashing with folders already in the destination", async () => {
+    await setup({ MailActive: "False" });
+    const name = "ré sultats été 2026";
+    fs.mkdirSync(path.join(env.layout.running, name));
+    fs.writeFileSync(path.join(env.layout.running, name, "keep.txt"), "not mine");
+    await submitJob(env, name, { script: "echo hello > out.txt" });
+    const first = await waitForJob(env, name, ["done"]);
+    await submitJob(env, name, { script: "echo again > out.txt" });
+    const second = await waitFor("second run", () => env.db.job.findFirst({ where: { name, state: "done", id: { not: first.id } } }));
+    expect(fs.readFileSync(path.join(env.layout.running, name, "keep.txt"), "utf8")).toBe("not mine");
+    expect(first.folder).not.toBe(second.folder);
+    expect(fs.readFileSync(path.join(env.layout.root, first.folder, "out.txt"), "utf8")).toBe("hello\n");
+    expect(fs.readFileSync(path.join(env.layout.root, second.folder, "out.txt"), "utf8")).toBe("again\n");
+  });
+});
