@@ -1,0 +1,24 @@
+import { updateConfigSchema } from "@/lib/core/config-schemas";
+import { getConfigForm, updateConfig } from "@/lib/server/edit-config";
+import { requireAdmin } from "@/lib/web/auth";
+import { getConfig, getEnv } from "@/lib/web/context";
+import { apiHandler, json, readJson } from "@/lib/web/http";
+
+export const dynamic = "force-dynamic";
+
+/** QMserv.cfg as a form: fields with type, bounds and value (secrets: only `set`). Admin only. */
+export const GET = apiHandler(async (request) => {
+  await requireAdmin(request);
+  getConfig(); // writes the default file when it is missing
+  return json(getConfigForm(getEnv().configPath));
+});
+
+/** Save edited values `{ version, values: { "Section.Key": "value" } }`. Admin only, CSRF. */
+export const PUT = apiHandler(async (request) => {
+  await requireAdmin(request);
+  const input = await readJson(request, updateConfigSchema);
+  const result = updateConfig(getEnv().configPath, input);
+  // Read it back now so that this process serves the new settings at once.
+  getConfig();
+  return json(result);
+});

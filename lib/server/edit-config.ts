@@ -1,0 +1,58 @@
+/**
+ * The administration page's view of QMserv.cfg: the form (secrets withheld) with a
+ * version (hash of the file), and the edit that validates the whole file again before
+ * writing it atomically. A version that no longer matches the file means someone else
+ * changed it meanwhile: CONFLICT rather than overwrite their change.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { AppError, isAppError } from "../core/app-error";
+import { type ConfigField, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
+import { parseIni, serializeIni } from "../core/config-parser";
+import { parseConfigText, saveConfigDoc } from "./config-file";
+
+export interface ConfigForm {
+  path: string;
+  version: string;
+  fields: ConfigField[];
+}
+
+export interface ConfigUpdate extends ConfigForm {
+  changed: string[];
+}
+
+const versionOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
+
+export function getConfigForm(configPath: string): ConfigForm {
+  const text = fs.readFileSync(configPath, "utf8");
+  return { path: configPath, version: versionOf(text), fields: configFormFields(parseIni(text, "QMserv.cfg")) };
+}
+
+/** Synchronous on purpose: no other request can write between the check and the rename. */
+export function updateConfig(configPath: string, input: { version: string; values: Record<string, string> }): ConfigUpdate {
+  const text = fs.readFileSync(configPath, "utf8");
+  if (versionOf(text) !== input.version) {
+    throw new AppError("CONFLICT", "QMserv.cfg was changed by someone else since this page was loaded; reload the page and make your changes again.");
+  }
+  const doc = parseIni(text, "QMserv.cfg");
+  const fields = configFormFields(doc);
+  const edit = applyConfigValues(doc, input.values);
+  if (Object.keys(edit.errors).length) throw invalid(edit.errors);
+  if (edit.changed.length === 0) return { path: configPath, version: input.version, fields, changed: [] };
+
+  const next = serializeIni(doc);
+  try {
+    // The same check both programs make when they read the file.
+    parseConfigText(configPath, next);
+  } catch (error) {
+    if (isAppError(error) && error.details) throw invalid(errorsToFieldIds(error.details, fields));
+    throw error;
+  }
+  saveConfigDoc(configPath, doc);
+  return { path: configPath, version: versionOf(next), fields: configFormFields(doc), changed: edit.changed };
+}
+
+function invalid(errors: Record<string, string>): AppError {
+  const count = Object.keys(errors).length;
+  return new AppError("INVALID_INPUT", `${count === 1 ? "One value needs" : `${count} values need`} fixing: ${Object.values(errors).join("; ")}`, errors);
+}
