@@ -1,0 +1,104 @@
+"use client";
+import { useEffect, useMemo, useState } from "react";
+import { ApiError } from "@/lib/client/api-fetch";
+import { type ConfigField, useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-query";
+import { checkFieldValue } from "@/lib/core/config-form";
+import { ConfigFieldInput } from "./config-field-input";
+
+const SECTION_TITLES: Record<string, string> = { QMServer: "Queue ([QMServer])", WEB_QMserver: "Web page ([WEB_QMserver])" };
+
+export function ConfigEditor() {
+  const query = useConfigQuery();
+  const save = useSaveConfigMutation();
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const fields = query.data?.fields;
+
+  useEffect(() => {
+    if (fields) setValues(Object.fromEntries(fields.map((f) => [f.id, f.value])));
+  }, [fields]);
+
+  const sections = useMemo(() => {
+    const out = new Map<string, ConfigField[]>();
+    for (const f of fields ?? []) out.set(f.section, [...(out.get(f.section) ?? []), f]);
+    return [...out];
+  }, [fields]);
+
+  if (query.error) {
+    const e = query.error;
+    return (
+      <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+        {e.message} {e instanceof ApiError && e.status === 401 && <a className="underline" href="/login?next=/admin/config">Log in</a>}
+      </p>
+    );
+  }
+  if (!query.data || !fields) return <p className="text-sm text-slate-500">Loading…</p>;
+
+  const changed = fields.filter((f) => (values[f.id] ?? f.value) !== f.value);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setNotice(null);
+    const local: Record<string, string> = {};
+    for (const f of changed) {
+      const problem = f.type === "secret" && values[f.id] === "" ? null : checkFieldValue(f, values[f.id].trim());
+      if (problem) local[f.id] = problem;
+    }
+    setErrors(local);
+    if (Object.keys(local).length) {
+      setNotice({ kind: "error", text: "Some values need fixing; see the messages under the fields." });
+      return;
+    }
+    try {
+      const result = await save.mutateAsync({ version: query.data!.version, values: Object.fromEntries(changed.map((f) => [f.id, values[f.id]])) });
+      setNotice({
+        kind: "ok",
+        text: result.changed.length
+          ? `Saved ${result.changed.map((id) => id.split(".")[1]).join(", ")} to QMserv.cfg. The worker and the web pages apply it within a few seconds.`
+          : "Nothing changed.",
+      });
+    } catch (e) {
+      if (e instanceof ApiError) {
+        setErrors(e.details ?? {});
+        setNotice({ kind: "error", text: e.message });
+      } else setNotice({ kind: "error", text: "Cannot reach the server; try again." });
+    }
+  }
+
+  return (
+    <section className="mx-auto max-w-4xl">
+      <h1 className="mb-1 text-2xl font-semibold">Configuration</h1>
+      <p className="mb-5 text-sm break-all text-slate-600">
+        Editing <code className="rounded bg-slate-100 px-1">{query.data.path}</code>. Comments, order and keys not shown here are kept as they are.
+      </p>
+      <form onSubmit={submit} noValidate className="space-y-6">
+        {sections.map(([section, list]) => (
+          <fieldset key={section} className="rounded-lg border border-slate-200 bg-white px-4 pb-2">
+            <legend className="px-1 text-sm font-semibold text-slate-700">{SECTION_TITLES[section] ?? section}</legend>
+            <div className="divide-y divide-slate-100">
+              {list.map((f) => (
+                <ConfigFieldInput key={f.id} field={f} value={values[f.id] ?? f.value} error={errors[f.id]} onChange={(v) => setValues((old) => ({ ...old, [f.id]: v }))} />
+              ))}
+            </div>
+          </fieldset>
+        ))}
+        <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-slate-50/95 py-3">
+          <button type="submit" disabled={save.isPending || changed.length === 0} className="rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-50">
+            {save.isPending ? "Saving…" : changed.length ? `Save ${changed.length} change${changed.length > 1 ? "s" : ""}` : "No changes"}
+          </button>
+          {changed.length > 0 && (
+            <button type="button" onClick={() => { setValues(Object.fromEntries(fields.map((f) => [f.id, f.value]))); setErrors({}); setNotice(null); }} className="rounded border border-slate-300 px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+              Undo changes
+            </button>
+          )}
+          {notice && (
+            <p role={notice.kind === "error" ? "alert" : "status"} data-testid="config-notice" className={`text-sm ${notice.kind === "ok" ? "text-green-800" : "text-red-700"}`}>
+              {notice.text}
+            </p>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { ApiError } from "@/lib/client/api-fetch";
+import { uploadJob } from "@/lib/client/upload-job";
+import { ZipDropZone } from "./zip-drop-zone";
+
+const FIELDS = [
+  { name: "e_mail", label: "e_mail", type: "text", inputMode: "email", placeholder: "name@lab.org", help: "Owner of the job; mailed when it ends (if mail is on)." },
+  { name: "info", label: "info", type: "text", placeholder: "what this job does", help: "A short description shown in the queue." },
+  { name: "nb_proc", label: "nb_proc", type: "number", placeholder: "1", help: "Processors the job uses." },
+  { name: "priority", label: "priority", type: "number", placeholder: "0", help: "Higher runs first." },
+] as const;
+
+type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number } | { kind: "checking" };
+
+export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; jobFile: string }) {
+  const router = useRouter();
+  const [file, setFile] = useState<File | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const busy = phase.kind !== "idle";
+
+  function chooseFile(next: File | null) {
+    setFile(next);
+    setError(null);
+  }
+
+  async function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    setFieldErrors({});
+    if (!file) {
+      setError(`Choose a zip of the job folder first (it must hold ${jobFile} and the script).`);
+      return;
+    }
+    if (file.size > maxUploadMb * 1024 * 1024) {
+      setError(`The zip is larger than the ${maxUploadMb} MB allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`);
+      return;
+    }
+    const form = new FormData(event.currentTarget);
+    form.delete("file");
+    form.append("file", file, file.name);
+    setPhase({ kind: "uploading", fraction: 0 });
+    try {
+      const job = await uploadJob(form, (fraction) => setPhase(fraction >= 1 ? { kind: "checking" } : { kind: "uploading", fraction })).done;
+      router.push(`/jobs/${job.id}`);
+    } catch (e) {
+      setPhase({ kind: "idle" });
+      if (e instanceof ApiError) {
+        setError(e.message);
+        if (e.details) setFieldErrors(e.details);
+      } else setError("The upload failed; try again.");
+    }
+  }
+
+  const percent = phase.kind === "uploading" ? Math.round(phase.fraction * 100) : phase.kind === "checking" ? 100 : 0;
+  return (
+    <section className="mx-auto max-w-2xl">
+      <h1 className="mb-1 text-2xl font-semibold">Submit a job</h1>
+      <p className="mb-5 text-sm text-slate-600">
+        Zip the job folder: its info file <code className="rounded bg-slate-100 px-1">{jobFile}</code> (with a <code className="rounded bg-slate-100 px-1">script</code> entry), the script and its data. The job may sit at the top of the zip or inside one folder. Up to {maxUploadMb} MB.
+      </p>
+      <form onSubmit={submit} noValidate className="space-y-5" aria-busy={busy}>
+        {error && (
+          <div role="alert" data-testid="submit-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+            <p className="font-medium">The job was not queued.</p>
+            <p className="mt-1 break-words">{error}</p>
+          </div>
+        )}
+        <ZipDropZone file={file} onFile={chooseFile} disabled={busy} />
+        <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
+          <legend className="mb-2 text-sm text-slate-600">Optional: these fill or override the keys of {jobFile}.</legend>
+          {FIELDS.map((f) => (
+            <label key={f.name} className="block text-sm">
+              <span className="mb-1 block font-mono font-medium text-slate-800">{f.label}</span>
+              <input
+                name={f.name}
+                type={f.type}
+                inputMode={"inputMode" in f ? f.inputMode : undefined}
+                placeholder={f.placeholder}
+                aria-invalid={fieldErrors[f.name] ? true : undefined}
+                aria-describedby={`${f.name}-help`}
+                className={`w-full rounded border px-3 py-2 focus:border-blue-600 focus:outline-none ${fieldErrors[f.name] ? "border-red-400" : "border-slate-300"}`}
+              />
+              <span id={`${f.name}-help`} className={`mt-1 block text-xs ${fieldErrors[f.name] ? "text-red-700" : "text-slate-500"}`}>
+                {fieldErrors[f.name] ?? f.help}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {busy && (
+          <div className="space-y-1" data-testid="upload-progress">
+            <div className="h-2.5 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Upload progress">
+              <div className="h-full rounded-full bg-blue-600 transition-all" style={{ width: `${percent}%` }} />
+            </div>
+            <p className="text-xs text-slate-600">{phase.kind === "checking" ? "Uploaded; checking the zip…" : `Uploading… ${percent}%`}</p>
+          </div>
+        )}
+        <button type="submit" disabled={busy} className="rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60">
+          {busy ? "Submitting…" : "Upload and queue"}
+        </button>
+      </form>
+    </section>
+  );
+}

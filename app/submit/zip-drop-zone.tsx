@@ -1,0 +1,55 @@
+"use client";
+import { useRef, useState } from "react";
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** Drop a zip here or click to choose one; the chosen file is shown with its size. */
+export function ZipDropZone({ file, onFile, disabled }: { file: File | null; onFile: (file: File | null) => void; disabled?: boolean }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      onDragOver={(e) => {
+        e.preventDefault();
+        if (!disabled) setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (!disabled && e.dataTransfer.files[0]) onFile(e.dataTransfer.files[0]);
+      }}
+      className={`rounded-lg border-2 border-dashed p-6 text-center transition-colors ${over ? "border-blue-500 bg-blue-50" : "border-slate-300 bg-white"}`}
+      data-testid="drop-zone"
+    >
+      <input
+        ref={input}
+        id="zip-file"
+        name="file"
+        type="file"
+        accept=".zip,application/zip,application/x-zip-compressed"
+        className="sr-only"
+        disabled={disabled}
+        onChange={(e) => onFile(e.target.files?.[0] ?? null)}
+      />
+      {file ? (
+        <p className="text-sm">
+          <span className="font-medium break-all" data-testid="chosen-file">{file.name}</span>{" "}
+          <span className="text-slate-500">({formatSize(file.size)})</span>
+        </p>
+      ) : (
+        <p className="text-sm text-slate-600">Drop the zipped job folder here</p>
+      )}
+      <label
+        htmlFor="zip-file"
+        className={`mt-3 inline-block cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 ${disabled ? "pointer-events-none opacity-50" : ""}`}
+      >
+        {file ? "Choose another zip…" : "Choose a zip…"}
+      </label>
+    </div>
+  );
+}
