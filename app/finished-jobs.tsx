@@ -1,0 +1,107 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { formatDate, formatDuration } from "@/lib/client/format";
+import { useJobsQuery } from "@/lib/client/use-jobs-query";
+import { Panel, QueryError, StateBadge, td, th } from "./ui-bits";
+
+const PAGE_SIZE = 25;
+const STATES = ["done", "failed", "killed", "invalid", "lost"];
+
+function useDebounced(value: string, ms = 300): string {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+function exitStatus(job: { exitCode: number | null; signal: string | null; state: string }): string {
+  if (job.signal) return job.signal;
+  if (job.exitCode !== null) return `exit ${job.exitCode}`;
+  return "—";
+}
+
+/** Done and failed jobs: newest first, paged, filtered by owner, state and text. */
+export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; showDetails: boolean }) {
+  const [owner, setOwner] = useState("");
+  const [state, setState] = useState("");
+  const [text, setText] = useState("");
+  const [page, setPage] = useState(1);
+  const filters = { owner: useDebounced(owner.trim()), q: useDebounced(text.trim()), state };
+  useEffect(() => setPage(1), [filters.owner, filters.q, filters.state]);
+  const { data, error, isFetching } = useJobsQuery({ view: "finished", ...filters, page, pageSize: PAGE_SIZE }, refreshMs);
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+
+  const input = "rounded border border-slate-300 px-2 py-1 text-sm";
+  return (
+    <Panel
+      title={`Finished${data ? ` (${data.total})` : ""}`}
+      testId="finished-jobs"
+      aside={
+        <div className="flex flex-wrap gap-2" role="search">
+          {showDetails && <input className={`${input} w-36`} placeholder="owner" aria-label="Filter by owner" value={owner} onChange={(e) => setOwner(e.target.value)} />}
+          <select className={input} aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">all states</option>
+            {STATES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+          <input className={`${input} w-40`} type="search" placeholder={showDetails ? "name or info" : "name"} aria-label="Search" value={text} onChange={(e) => setText(e.target.value)} />
+        </div>
+      }
+    >
+      {error && <QueryError error={error} />}
+      {data && data.jobs.length === 0 && <p className="px-4 py-3 text-sm text-slate-500">No finished job{filters.owner || filters.q || state ? " matches these filters" : " yet"}.</p>}
+      {data && data.jobs.length > 0 && (
+        <div className={`overflow-x-auto ${isFetching ? "opacity-90" : ""}`}>
+          <table className="w-full text-sm">
+            <thead>
+              <tr>
+                <th className={th}>Job</th>
+                <th className={th}>State</th>
+                <th className={th}>Exit</th>
+                {showDetails && <th className={th}>Owner</th>}
+                <th className={th}>Duration</th>
+                <th className={th}>Finished</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.jobs.map((job) => (
+                <tr key={job.id} data-testid={`finished-job-${job.id}`}>
+                  <td className={td}>
+                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 hover:underline">
+                      {job.name}
+                    </Link>
+                    {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
+                  </td>
+                  <td className={td}>
+                    <StateBadge state={job.state} />
+                  </td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>{exitStatus(job)}</td>
+                  {showDetails && <td className={`${td} text-slate-600`}>{job.owner ?? "—"}</td>}
+                  <td className={`${td} tabular-nums`}>{job.startedAt && job.finishedAt ? formatDuration(new Date(job.finishedAt).getTime() - new Date(job.startedAt).getTime()) : "—"}</td>
+                  <td className={`${td} whitespace-nowrap text-slate-600`}>{formatDate(job.finishedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && pages > 1 && (
+        <nav className="flex items-center justify-between border-t border-slate-100 px-4 py-2 text-sm" aria-label="Pages">
+          <button type="button" className="rounded border border-slate-300 px-3 py-1 disabled:opacity-40" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            ← Newer
+          </button>
+          <span className="text-slate-600" data-testid="finished-page">
+            page {page} of {pages}
+          </span>
+          <button type="button" className="rounded border border-slate-300 px-3 py-1 disabled:opacity-40" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+            Older →
+          </button>
+        </nav>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { JobDetail, Permissions } from "@/lib/client/job-types";
+import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
+
+type Action = "kill" | "delete" | "requeue";
+
+const FINISHED = ["done", "failed", "killed", "invalid", "lost"];
+
+const QUESTION: Record<Action, string> = {
+  kill: "Kill this running job? Its processes get SIGTERM, then SIGKILL; the job ends in QM_lost+found.",
+  delete: "Delete this job and its whole folder? This cannot be undone.",
+  requeue: "Put this job back in the queue? It runs again in a fresh turn; process.log is kept and appended to.",
+};
+
+/** Kill / delete / requeue, each with a confirmation; shown to the administrator only. */
+export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
+  const router = useRouter();
+  const [asking, setAsking] = useState<Action | null>(null);
+  const mutations = { kill: useKillJobMutation(job.id), delete: useDeleteJobMutation(job.id), requeue: useRequeueJobMutation(job.id) };
+  const available: Action[] = [];
+  if (can.kill && job.state === "running" && !job.killRequested) available.push("kill");
+  if (can.requeue && FINISHED.includes(job.state)) available.push("requeue");
+  if (can.delete && (job.state === "queued" || FINISHED.includes(job.state))) available.push("delete");
+  const failed = (Object.keys(mutations) as Action[]).map((a) => mutations[a].error).find(Boolean);
+  if (!available.length && !failed) return null;
+
+  async function confirm(action: Action) {
+    try {
+      await mutations[action].mutateAsync();
+      setAsking(null);
+      if (action === "delete") router.push("/");
+    } catch {
+      setAsking(null);
+    }
+  }
+
+  const style: Record<Action, string> = {
+    kill: "bg-red-700 hover:bg-red-800 text-white",
+    delete: "border border-red-300 text-red-700 hover:bg-red-50",
+    requeue: "border border-slate-300 text-slate-700 hover:bg-slate-100",
+  };
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <div className="flex gap-2">
+        {available.map((a) => (
+          <button key={a} type="button" className={`rounded px-3 py-1.5 text-sm font-medium capitalize ${style[a]}`} onClick={() => setAsking(a)}>
+            {a}
+          </button>
+        ))}
+      </div>
+      {asking && (
+        <div role="alertdialog" aria-label={`Confirm ${asking}`} className="max-w-sm rounded border border-slate-300 bg-white p-3 text-sm shadow-lg">
+          <p className="mb-3">{QUESTION[asking]}</p>
+          <div className="flex justify-end gap-2">
+            <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={() => setAsking(null)}>
+              Cancel
+            </button>
+            <button type="button" disabled={mutations[asking].isPending} className="rounded bg-red-700 px-3 py-1 font-medium text-white disabled:opacity-50" onClick={() => confirm(asking)}>
+              Yes, {asking}
+            </button>
+          </div>
+        </div>
+      )}
+      {failed && (
+        <p role="alert" className="max-w-sm text-sm text-red-700">
+          {failed.message}
+        </p>
+      )}
+    </div>
+  );
+}

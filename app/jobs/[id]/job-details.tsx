@@ -1,0 +1,25 @@
+import type { JobDetail } from "@/lib/client/job-types";
+import { Panel } from "../../ui-bits";
+
+/** Every key of the info file (hidden when Display_details is off for visitors). */
+export function JobDetails({ job }: { job: JobDetail }) {
+  const params = job.params ? Object.entries(job.params) : null;
+  return (
+    <Panel title="Info file" testId="job-info">
+      {params === null ? (
+        <p className="px-4 py-3 text-sm text-slate-500">Job details are hidden (Display_details is off); log in as the administrator to see them.</p>
+      ) : (
+        <dl className="grid grid-cols-[minmax(6rem,max-content)_1fr] gap-x-4 gap-y-1.5 px-4 py-3 text-sm">
+          {params.map(([key, value]) => (
+            <div key={key} className="contents" data-testid={`info-${key}`}>
+              <dt className="font-mono text-xs leading-5 text-slate-500">{key}</dt>
+              <dd className="break-all whitespace-pre-wrap font-mono text-xs leading-5">{value}</dd>
+            </div>
+          ))}
+          <dt className="font-mono text-xs leading-5 text-slate-500">folder</dt>
+          <dd className="break-all font-mono text-xs leading-5 text-slate-600">{job.folder}</dd>
+        </dl>
+      )}
+    </Panel>
+  );
+}

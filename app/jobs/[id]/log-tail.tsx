@@ -1,0 +1,41 @@
+"use client";
+import { useEffect, useRef } from "react";
+import { useLogTail } from "@/lib/client/use-log-tail";
+import { Panel } from "../../ui-bits";
+
+/** process.log, following new lines; stays at the bottom unless the reader scrolled up. */
+export function LogTail({ id, refreshMs, active }: { id: number; refreshMs: number; active: boolean }) {
+  const { text, exists, error } = useLogTail(id, Math.min(refreshMs, 2000), active);
+  const box = useRef<HTMLPreElement>(null);
+  const stick = useRef(true);
+  useEffect(() => {
+    if (box.current && stick.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [text]);
+  return (
+    <Panel
+      title="process.log"
+      aside={
+        <span className="text-xs text-slate-500">
+          {active ? "following" : "complete"}
+          {" · "}
+          <a className="text-blue-700 hover:underline" href={`/api/jobs/${id}/files/raw?path=process.log&download=1`}>
+            download
+          </a>
+        </span>
+      }
+    >
+      {error && <p className="px-4 pt-2 text-xs text-amber-700">Log not readable right now: {error}</p>}
+      <pre
+        ref={box}
+        data-testid="log-tail"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+        className="max-h-96 min-h-24 overflow-auto whitespace-pre-wrap break-all bg-slate-950 px-4 py-3 font-mono text-xs leading-5 text-slate-100"
+      >
+        {text || (exists ? "" : "(no process.log yet)")}
+      </pre>
+    </Panel>
+  );
+}

@@ -1,0 +1,5 @@
+import { SetupForm } from "./setup-form";
+
+export default function SetupPage() {
+  return <SetupForm />;
+}

@@ -1,0 +1,58 @@
+"use client";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/client/api-fetch";
+import { setCsrfToken } from "@/lib/client/csrf";
+import { useSessionQuery } from "@/lib/client/use-session-query";
+
+const LINKS = [
+  { href: "/", label: "Dashboard" },
+  { href: "/submit", label: "Submit" },
+  { href: "/stats", label: "Statistics" },
+  { href: "/admin/config", label: "Admin" },
+];
+
+export function SiteHeader() {
+  const pathname = usePathname();
+  const router = useRouter();
+  const client = useQueryClient();
+  const { data: session } = useSessionQuery();
+
+  async function logout() {
+    await apiFetch("/api/auth/logout", { method: "POST" }).catch(() => undefined);
+    setCsrfToken(null);
+    await client.invalidateQueries();
+    router.push("/");
+  }
+
+  const isActive = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3 text-sm" aria-label="Main">
+        <Link href="/" className="mr-2 font-semibold text-slate-900">
+          QueueManager
+        </Link>
+        {LINKS.map((l) => (
+          <Link key={l.href} href={l.href} aria-current={isActive(l.href) ? "page" : undefined} className={isActive(l.href) ? "font-medium text-blue-700" : "text-slate-600 hover:text-slate-900"}>
+            {l.label}
+          </Link>
+        ))}
+        <span className="ml-auto flex items-center gap-3" data-testid="session-status">
+          {session?.admin ? (
+            <>
+              <span className="text-slate-500">{session.admin.username}</span>
+              <button type="button" onClick={logout} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
+                Log out
+              </button>
+            </>
+          ) : (
+            <Link href={`/login?next=${encodeURIComponent(pathname)}`} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
+              Log in
+            </Link>
+          )}
+        </span>
+      </nav>
+    </header>
+  );
+}

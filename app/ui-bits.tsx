@@ -1,0 +1,71 @@
+/** Small shared pieces of the job pages: state badge, progress bar, section frame. */
+import Link from "next/link";
+import { ApiError } from "@/lib/client/api-fetch";
+
+const STATE_STYLE: Record<string, string> = {
+  queued: "bg-slate-100 text-slate-700",
+  running: "bg-blue-100 text-blue-800",
+  done: "bg-green-100 text-green-800",
+  failed: "bg-red-100 text-red-800",
+  killed: "bg-orange-100 text-orange-800",
+  invalid: "bg-amber-100 text-amber-900",
+  lost: "bg-purple-100 text-purple-800",
+};
+
+export function StateBadge({ state }: { state: string }) {
+  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{state}</span>;
+}
+
+export function ProgressBar({ percent, testId }: { percent: number | null; testId?: string }) {
+  const value = percent ?? 0;
+  return (
+    <div className="flex items-center gap-2">
+      <div
+        className="h-2.5 w-full min-w-20 overflow-hidden rounded-full bg-slate-200"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent ?? undefined}
+        data-testid={testId}
+        data-value={percent ?? ""}
+      >
+        <div className="h-full rounded-full bg-blue-600 transition-all duration-500" style={{ width: `${value}%` }} />
+      </div>
+      <span className="w-12 shrink-0 text-right text-xs tabular-nums text-slate-600">{percent === null ? "—" : `${value.toFixed(0)}%`}</span>
+    </div>
+  );
+}
+
+export function Panel({ title, aside, children, testId }: { title: string; aside?: React.ReactNode; children: React.ReactNode; testId?: string }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white" data-testid={testId}>
+      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-2.5">
+        <h2 className="font-semibold">{title}</h2>
+        {aside}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** A failed query: a login link for 401, otherwise the server's message. */
+export function QueryError({ error }: { error: unknown }) {
+  if (error instanceof ApiError && error.status === 401) {
+    return (
+      <p role="alert" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
+        {error.message}{" "}
+        <Link className="underline" href="/login">
+          Log in
+        </Link>
+      </p>
+    );
+  }
+  return (
+    <p role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800">
+      {error instanceof Error ? error.message : "Cannot reach the server."}
+    </p>
+  );
+}
+
+export const th = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500";
+export const td = "px-3 py-2 align-top";

@@ -1,0 +1,16 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "./api-fetch";
+import { queryKeys } from "./query-keys";
+
+function useJobAction(id: number, method: "POST" | "DELETE", suffix: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<{ ok: true }>(`/api/jobs/${id}${suffix}`, { method }),
+    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: queryKeys.jobs.all() }), client.invalidateQueries({ queryKey: queryKeys.status() })]),
+  });
+}
+
+export const useKillJobMutation = (id: number) => useJobAction(id, "POST", "/kill");
+export const useDeleteJobMutation = (id: number) => useJobAction(id, "DELETE", "");
+export const useRequeueJobMutation = (id: number) => useJobAction(id, "POST", "/requeue");

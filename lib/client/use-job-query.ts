@@ -1,0 +1,29 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "./api-fetch";
+import type { FileEntry, JobDetail, Permissions } from "./job-types";
+import { queryKeys } from "./query-keys";
+
+export interface JobAnswer {
+  job: JobDetail;
+  can: Permissions;
+  serverTime: string;
+}
+
+/** GET /api/jobs/:id, polled every `refreshMs`. */
+export function useJobQuery(id: number, refreshMs: number) {
+  return useQuery({
+    queryKey: queryKeys.jobs.detail(id),
+    queryFn: () => apiFetch<JobAnswer>(`/api/jobs/${id}`),
+    refetchInterval: (query) => (query.state.error ? false : refreshMs),
+  });
+}
+
+/** GET /api/jobs/:id/files?path= — one folder of the job. */
+export function useJobFilesQuery(id: number, path: string, refreshMs: number) {
+  return useQuery({
+    queryKey: queryKeys.jobs.files(id, path),
+    queryFn: () => apiFetch<{ path: string; entries: FileEntry[] }>(`/api/jobs/${id}/files?path=${encodeURIComponent(path)}`),
+    refetchInterval: refreshMs * 3,
+  });
+}

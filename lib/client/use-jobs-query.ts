@@ -1,0 +1,38 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { apiFetch } from "./api-fetch";
+import type { JobSummary } from "./job-types";
+import { queryKeys } from "./query-keys";
+
+export interface JobsFilters {
+  view: "queued" | "running" | "finished" | "all";
+  state?: string;
+  owner?: string;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface JobsAnswer {
+  jobs: JobSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  serverTime: string;
+}
+
+export function jobsUrl(filters: JobsFilters): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== "") params.set(k, String(v));
+  return `/api/jobs?${params}`;
+}
+
+/** GET /api/jobs with filters, polled every `refreshMs`; keeps the last page while paging. */
+export function useJobsQuery(filters: JobsFilters, refreshMs: number) {
+  return useQuery({
+    queryKey: queryKeys.jobs.list({ ...filters }),
+    queryFn: () => apiFetch<JobsAnswer>(jobsUrl(filters)),
+    refetchInterval: refreshMs,
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,48 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import { apiFetch } from "./api-fetch";
+import type { LogChunk } from "./job-types";
+
+const MAX_CHARS = 400_000;
+
+/**
+ * Follow process.log: first its last 64 KB, then whatever was appended since the byte
+ * offset of the previous answer, every `intervalMs` (sooner while there is more to read).
+ */
+export function useLogTail(id: number, intervalMs: number, active: boolean) {
+  const [text, setText] = useState("");
+  const [exists, setExists] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const offset = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      let more = false;
+      let failed = false;
+      try {
+        const query = offset.current === undefined ? "" : `?offset=${offset.current}`;
+        const chunk = await apiFetch<LogChunk>(`/api/jobs/${id}/log${query}`);
+        if (stopped) return;
+        setExists(chunk.exists);
+        setError(null);
+        if (chunk.reset) setText(chunk.text);
+        else if (chunk.text) setText((old) => (old + chunk.text).slice(-MAX_CHARS));
+        more = chunk.nextOffset < chunk.size && chunk.text.length > 0;
+        offset.current = chunk.nextOffset;
+      } catch (e) {
+        failed = true;
+        if (!stopped) setError((e as Error).message);
+      }
+      if (!stopped && (active || more || failed)) timer = setTimeout(poll, more ? 50 : intervalMs);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [id, intervalMs, active]);
+
+  return { text, exists, error };
+}
