@@ -1,0 +1,30 @@
+import { expect, test } from "@playwright/test";
+import { env, loginAsAdmin } from "./job-helpers";
+
+test("the admin logs in and out; a wrong password says so", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong user name or password.");
+
+  await loginAsAdmin(page);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("session-status")).toContainText("admin");
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === "qm_session")!;
+  expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  expect(env.adminPassword).toBeTruthy();
+});
+
+test("the API refuses admin actions without login and path traversal in the files API", async ({ request }) => {
+  const kill = await request.post("/api/jobs/1/kill", { headers: { "x-qm-csrf": "anonymous" } });
+  expect(kill.status()).toBe(401);
+  expect((await kill.json()).error.code).toBe("UNAUTHORIZED");
+  const basic = { authorization: `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}` };
+  const missing = await request.get("/api/jobs/999999/files?path=../../", { headers: basic });
+  expect([400, 404]).toContain(missing.status());
+});

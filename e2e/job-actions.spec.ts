@@ -1,0 +1,74 @@
+import { expect, test } from "@playwright/test";
+import { dropJob, foldersNamed, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
+
+test("the admin kills a running job: it ends killed in QM_lost+found, then requeues and deletes it", async ({ page }) => {
+  test.setTimeout(90_000);
+  await loginAsAdmin(page);
+  const name = uniqueName("long-sleep");
+  dropJob(name, 'echo "processing 1 / 100"; sleep 300');
+  const id = await jobIdOnDashboard(page, name);
+  await page.goto(`/jobs/${id}`);
+  await expect(page.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
+
+  await page.getByRole("button", { name: "kill" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("Kill this running job?");
+  await dialog.getByRole("button", { name: "Yes, kill" }).click();
+  await expect(page.getByTestId("job-state")).toHaveText("killed", { timeout: 20_000 });
+  await expect(page.getByTestId("job-history")).toContainText("kill-requested");
+  expect(foldersNamed("QM_lost+found", name)).toHaveLength(1);
+
+  // Requeue: the same job goes back to the queue and runs again.
+  await page.getByRole("button", { name: "requeue" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, requeue" }).click();
+  await expect(page.getByTestId("job-state")).toHaveText(/queued|running/, { timeout: 20_000 });
+  await expect(page.getByTestId("job-history")).toContainText("requeued");
+  expect(foldersNamed("QM_lost+found", name)).toHaveLength(0);
+
+  // Kill it again, then delete it: its folder disappears and the page sends us home.
+  await expect(page.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
+  await page.getByRole("button", { name: "kill" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, kill" }).click();
+  await expect(page.getByTestId("job-state")).toHaveText("killed", { timeout: 20_000 });
+  await page.getByRole("button", { name: "delete" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(foldersNamed("QM_lost+found", name)).toHaveLength(0);
+  expect(foldersNamed("QM_qJobs", name)).toHaveLength(0);
+  await page.goto(`/jobs/${id}`);
+  await expect(page.locator("main").getByRole("alert")).toContainText(`no job ${id}`);
+});
+
+test("visitors see no action buttons; a queued job can be deleted by the admin", async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  await loginAsAdmin(page);
+  // Fill both processors so the next job stays queued.
+  const blockers = [uniqueName("block-a"), uniqueName("block-b")].map((n) => dropJob(n, "sleep 60", { nb_proc: "1" }));
+  const waiting = dropJob(uniqueName("waiting"), "echo hi", { nb_proc: "2" });
+  const id = await jobIdOnDashboard(page, waiting);
+  await expect(page.getByTestId(`queued-job-${id}`)).toBeVisible({ timeout: 20_000 });
+
+  const visitor = await browser.newPage();
+  await visitor.goto(`/jobs/${id}`);
+  await expect(visitor.getByTestId("job-state")).toHaveText("queued");
+  await expect(visitor.getByRole("button", { name: "delete" })).toHaveCount(0);
+  await visitor.close();
+
+  await page.goto(`/jobs/${id}`);
+  await page.getByRole("button", { name: "delete" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(foldersNamed("QM_qJobs", waiting)).toHaveLength(0);
+
+  // Clean up the blockers through the API (Basic auth, as a script would).
+  for (const name of blockers) {
+    const link = page.getByRole("link", { name, exact: true }).first();
+    const blockerId = Number((await link.getAttribute("href"))!.split("/").pop());
+    await page.request.post(`/api/jobs/${blockerId}/kill`, { headers: { "x-qm-csrf": await csrf(page) } });
+  }
+});
+
+async function csrf(page: import("@playwright/test").Page): Promise<string> {
+  const res = await page.request.get("/api/auth/session");
+  return (await res.json()).csrfToken;
+}

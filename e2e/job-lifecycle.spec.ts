@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import yauzl from "yauzl";
+import { FIVE_STEPS, dropJob, env, foldersNamed, jobIdOnDashboard, uniqueName } from "./job-helpers";
+
+function zipEntries(file: string): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const out = new Map<string, string>();
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith("/")) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => (out.set(entry.fileName, Buffer.concat(chunks).toString("utf8")), zip.readEntry()));
+        });
+      });
+      zip.on("end", () => resolve(out));
+      zip.readEntry();
+    }),
+  );
+}
+
+test("a dropped job goes queued, running with a moving progress bar, done; its page shows everything", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const name = uniqueName("five-steps");
+  await page.goto("/");
+  dropJob(name, FIVE_STEPS);
+  const id = await jobIdOnDashboard(page, name);
+
+  // Running: the bar moves at least twice while the script counts to 5.
+  const bar = page.getByTestId(`progress-${id}`);
+  await expect(bar).toBeVisible({ timeout: 20_000 });
+  const seen = new Set<string>();
+  await expect
+    .poll(async () => {
+      const v = await bar.getAttribute("data-value").catch(() => null);
+      if (v) seen.add(v);
+      return seen.size;
+    }, { timeout: 15_000, intervals: [200] })
+    .toBeGreaterThanOrEqual(2);
+
+  // Done: it appears in the finished list.
+  const finished = page.getByTestId(`finished-job-${id}`);
+  await expect(finished).toBeVisible({ timeout: 20_000 });
+  await expect(finished).toContainText("done");
+  await expect(finished).toContainText("exit 0");
+  expect(foldersNamed("QM_dJobs", name)).toHaveLength(1);
+
+  // Its page: info keys, history, log, files.
+  await finished.getByRole("link", { name }).click();
+  await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
+  await expect(page.getByTestId("job-state")).toHaveText("done");
+  await expect(page.getByTestId("info-custom_key")).toContainText("kept");
+  await expect(page.getByTestId("info-script")).toContainText("sh run.sh");
+  await expect(page.getByTestId("info-e_mail")).toContainText("ann@lab.org");
+  const history = page.getByTestId("job-history");
+  await expect(history).toContainText("running");
+  await expect(history).toContainText("done");
+  await expect(page.getByTestId("log-tail")).toContainText("processing 5 / 5");
+
+  const files = page.getByTestId("file-browser");
+  await files.getByRole("button", { name: "results.txt" }).click();
+  await expect(page.getByTestId("file-content")).toHaveText("done\n");
+  await files.getByRole("button", { name: "data/" }).click();
+  await files.getByRole("button", { name: "nested/" }).click();
+  await files.getByRole("button", { name: "input.csv" }).click();
+  await expect(page.getByTestId("file-content")).toContainText("1,2");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-zip").click()]);
+  expect(download.suggestedFilename()).toBe(`${name}.zip`);
+  const zipPath = `${env.dir}/${name}.zip`;
+  await download.saveAs(zipPath);
+  const entries = await zipEntries(zipPath);
+  expect(entries.get(`${name}/results.txt`)).toBe("done\n");
+  expect(entries.get(`${name}/data/nested/input.csv`)).toBe("x,y\n1,2\n");
+  expect(entries.get(`${name}/process.log`)).toContain("processing 5 / 5");
+  fs.rmSync(zipPath);
+
+  // A text file is served as plain text, an html one as an attachment.
+  const raw = await request.get(`/api/jobs/${id}/files/raw?path=results.txt`);
+  expect(raw.headers()["content-type"]).toBe("text/plain; charset=utf-8");
+  const escape = await request.get(`/api/jobs/${id}/files/raw?path=${encodeURIComponent("../../../QMserv.cfg")}`);
+  expect(escape.status()).toBe(400);
+});
+
+test("the log tail follows new lines while the job runs", async ({ page }) => {
+  test.setTimeout(60_000);
+  const name = uniqueName("slow-log");
+  await page.goto("/");
+  dropJob(name, 'for i in 1 2 3 4 5 6; do echo "line $i / 6"; sleep 1; done');
+  const id = await jobIdOnDashboard(page, name);
+  await page.goto(`/jobs/${id}`);
+  const log = page.getByTestId("log-tail");
+  await expect(log).toContainText("line 2 / 6", { timeout: 20_000 });
+  await expect(log).toContainText("line 6 / 6", { timeout: 20_000 });
+  await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 20_000 });
+});
