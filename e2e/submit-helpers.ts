@@ -52,6 +52,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
     await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(dir, `${name}-${width}-top.png`) });
   }
   await page.setViewportSize({ width: 1280, height: 720 });
 }

@@ -34,12 +34,12 @@ export function StatsView() {
             <table className="w-full text-sm" data-testid="owner-stats">
               <thead className="bg-slate-50 text-left text-slate-600">
                 <tr>
-                  <th className="px-3 py-2 font-medium">Owner</th>
-                  <th className="px-3 py-2 text-right font-medium">Jobs</th>
-                  <th className="px-3 py-2 text-right font-medium">Failures</th>
-                  <th className="px-3 py-2 text-right font-medium">CPU time</th>
-                  <th className="px-3 py-2 text-right font-medium">Wall time</th>
-                  <th className="px-3 py-2 text-right font-medium">Mean wall time</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 font-medium">Owner</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Jobs</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Failures</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">CPU time</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Wall time</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Mean wall time</th>
                 </tr>
               </thead>
               <tbody>
@@ -50,23 +50,23 @@ export function StatsView() {
                 )}
                 {data.owners.map((o) => (
                   <tr key={o.owner} className="border-t border-slate-100">
-                    <td className="px-3 py-2 break-all">{o.owner || <span className="text-slate-500">(no e_mail)</span>}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{o.jobs}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{o.failures}</td>
-                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(o.cpuSeconds)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(o.wallSeconds)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(o.meanWallSeconds)}</td>
+                    <td className="min-w-[10rem] px-2 py-2 break-words sm:px-3">{o.owner || <span className="text-slate-500">(no e_mail)</span>}</td>
+                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{o.jobs}</td>
+                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{o.failures}</td>
+                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(o.cpuSeconds)}</td>
+                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(o.wallSeconds)}</td>
+                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(o.meanWallSeconds)}</td>
                   </tr>
                 ))}
               </tbody>
               <tfoot className="border-t-2 border-slate-200 font-medium" data-testid="stats-totals">
                 <tr>
-                  <td className="px-3 py-2">All owners</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{data.totals.jobs}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{data.totals.failures}</td>
-                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.cpuSeconds)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.wallSeconds)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.meanWallSeconds)}</td>
+                  <td className="px-2 py-2 sm:px-3">All owners</td>
+                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{data.totals.jobs}</td>
+                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{data.totals.failures}</td>
+                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.cpuSeconds)}</td>
+                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.wallSeconds)}</td>
+                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.meanWallSeconds)}</td>
                 </tr>
               </tfoot>
             </table>

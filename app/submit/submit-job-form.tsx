@@ -7,9 +7,9 @@ import { ZipDropZone } from "./zip-drop-zone";
 
 const FIELDS = [
   { name: "e_mail", label: "e_mail", type: "text", inputMode: "email", placeholder: "name@lab.org", help: "Owner of the job; mailed when it ends (if mail is on)." },
-  { name: "info", label: "info", type: "text", placeholder: "what this job does", help: "A short description shown in the queue." },
-  { name: "nb_proc", label: "nb_proc", type: "number", placeholder: "1", help: "Processors the job uses." },
-  { name: "priority", label: "priority", type: "number", placeholder: "0", help: "Higher runs first." },
+  { name: "info", label: "info", type: "text", placeholder: "as in the info file", help: "A short description shown in the queue." },
+  { name: "nb_proc", label: "nb_proc", type: "number", placeholder: "as in the info file (default 1)", help: "Processors the job uses." },
+  { name: "priority", label: "priority", type: "number", placeholder: "as in the info file (default 0)", help: "Higher runs first." },
 ] as const;
 
 type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number } | { kind: "checking" };
@@ -65,13 +65,14 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
       <form onSubmit={submit} noValidate className="space-y-5" aria-busy={busy}>
         {error && (
           <div role="alert" data-testid="submit-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-            <p className="font-medium">The job was not queued.</p>
+            <p className="font-semibold">The job was not queued.</p>
             <p className="mt-1 break-words">{error}</p>
           </div>
         )}
         <ZipDropZone file={file} onFile={chooseFile} disabled={busy} />
         <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
-          <legend className="mb-2 text-sm text-slate-600">Optional: these fill or override the keys of {jobFile}.</legend>
+          <legend className="sr-only">Optional info-file keys</legend>
+          <p className="text-sm text-slate-600 sm:col-span-2">Optional: these fill or override the keys of {jobFile}; leave them empty to keep the file&apos;s values.</p>
           {FIELDS.map((f) => (
             <label key={f.name} className="block text-sm">
               <span className="mb-1 block font-mono font-medium text-slate-800">{f.label}</span>

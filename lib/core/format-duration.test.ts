@@ -5,6 +5,7 @@ describe("formatDuration", () => {
   it.each([
     [null, "–"],
     [0, "0 s"],
+    [0.2, "< 1 s"],
     [42.4, "42 s"],
     [60, "1 min"],
     [200, "3 min 20 s"],

@@ -69,8 +69,8 @@ export function ConfigEditor() {
   return (
     <section className="mx-auto max-w-4xl">
       <h1 className="mb-1 text-2xl font-semibold">Configuration</h1>
-      <p className="mb-5 text-sm break-all text-slate-600">
-        Editing <code className="rounded bg-slate-100 px-1">{query.data.path}</code>. Comments, order and keys not shown here are kept as they are.
+      <p className="mb-5 text-sm break-words text-slate-600">
+        Editing <code className="rounded bg-slate-100 px-1 break-all">{query.data.path}</code>. Comments, order and keys not shown here are kept as they are.
       </p>
       <form onSubmit={submit} noValidate className="space-y-6">
         {sections.map(([section, list]) => (
