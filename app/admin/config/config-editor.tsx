@@ -83,7 +83,7 @@ export function ConfigEditor() {
             </div>
           </fieldset>
         ))}
-        <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-slate-50/95 py-3">
+        <div className="sticky bottom-0 flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-200 bg-slate-50 py-3 shadow-[0_-6px_8px_-6px_rgba(15,23,42,0.15)]">
           <button type="submit" disabled={save.isPending || changed.length === 0} className="rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-50">
             {save.isPending ? "Saving…" : changed.length ? `Save ${changed.length} change${changed.length > 1 ? "s" : ""}` : "No changes"}
           </button>
