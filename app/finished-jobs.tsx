@@ -61,9 +61,9 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
               <tr>
                 <th className={th}>Job</th>
                 <th className={th}>State</th>
-                <th className={th}>Exit</th>
-                {showDetails && <th className={th}>Owner</th>}
-                <th className={th}>Duration</th>
+                <th className={`${th} hidden sm:table-cell`}>Exit</th>
+                {showDetails && <th className={`${th} hidden md:table-cell`}>Owner</th>}
+                <th className={`${th} hidden sm:table-cell`}>Duration</th>
                 <th className={th}>Finished</th>
               </tr>
             </thead>
@@ -71,17 +71,18 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
               {data.jobs.map((job) => (
                 <tr key={job.id} data-testid={`finished-job-${job.id}`}>
                   <td className={td}>
-                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 hover:underline">
+                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
                       {job.name}
                     </Link>
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
                   </td>
                   <td className={td}>
                     <StateBadge state={job.state} />
+                    <div className="text-xs text-slate-500 sm:hidden">{exitStatus(job)}</div>
                   </td>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>{exitStatus(job)}</td>
-                  {showDetails && <td className={`${td} text-slate-600`}>{job.owner ?? "—"}</td>}
-                  <td className={`${td} tabular-nums`}>{job.startedAt && job.finishedAt ? formatDuration(new Date(job.finishedAt).getTime() - new Date(job.startedAt).getTime()) : "—"}</td>
+                  <td className={`${td} hidden whitespace-nowrap tabular-nums sm:table-cell`}>{exitStatus(job)}</td>
+                  {showDetails && <td className={`${td} hidden text-slate-600 md:table-cell`}>{job.owner ?? "—"}</td>}
+                  <td className={`${td} hidden tabular-nums sm:table-cell`}>{job.startedAt && job.finishedAt ? formatDuration(new Date(job.finishedAt).getTime() - new Date(job.startedAt).getTime()) : "—"}</td>
                   <td className={`${td} whitespace-nowrap text-slate-600`}>{formatDate(job.finishedAt)}</td>
                 </tr>
               ))}

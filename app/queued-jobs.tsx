@@ -17,8 +17,8 @@ export function QueuedJobs({ refreshMs, showDetails }: { refreshMs: number; show
               <tr>
                 <th className={th}>#</th>
                 <th className={th}>Job</th>
-                {showDetails && <th className={th}>Owner</th>}
-                {showDetails && <th className={th}>Info</th>}
+                {showDetails && <th className={`${th} hidden sm:table-cell`}>Owner</th>}
+                {showDetails && <th className={`${th} hidden md:table-cell`}>Info</th>}
                 <th className={th}>nb_proc</th>
                 <th className={th}>Submitted</th>
               </tr>
@@ -28,13 +28,13 @@ export function QueuedJobs({ refreshMs, showDetails }: { refreshMs: number; show
                 <tr key={job.id} data-testid={`queued-job-${job.id}`}>
                   <td className={`${td} tabular-nums text-slate-500`}>{job.position}</td>
                   <td className={td}>
-                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 hover:underline">
+                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
                       {job.name}
                     </Link>
                     {job.priority !== 0 && <span className="ml-2 text-xs text-slate-500">priority {job.priority}</span>}
                   </td>
-                  {showDetails && <td className={`${td} text-slate-600`}>{job.owner ?? "—"}</td>}
-                  {showDetails && <td className={`${td} max-w-xs truncate text-slate-600`}>{job.info ?? ""}</td>}
+                  {showDetails && <td className={`${td} hidden text-slate-600 sm:table-cell`}>{job.owner ?? "—"}</td>}
+                  {showDetails && <td className={`${td} hidden max-w-xs truncate text-slate-600 md:table-cell`}>{job.info ?? ""}</td>}
                   <td className={`${td} tabular-nums`}>{job.nbProc}</td>
                   <td className={`${td} whitespace-nowrap text-slate-600`}>{formatDate(job.submittedAt)}</td>
                 </tr>

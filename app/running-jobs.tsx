@@ -14,7 +14,30 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
       {error && <QueryError error={error} />}
       {data && data.jobs.length === 0 && <p className="px-4 py-3 text-sm text-slate-500">No job is running.</p>}
       {data && data.jobs.length > 0 && (
-        <div className="overflow-x-auto">
+        <ul className="divide-y divide-slate-100 sm:hidden">
+          {data.jobs.map((job) => {
+            const elapsed = job.startedAt ? now + skew - new Date(job.startedAt).getTime() : null;
+            const eta = elapsed === null ? null : estimateRemainingMs(elapsed, job.progress);
+            return (
+              <li key={job.id} className="space-y-1.5 px-4 py-3 text-sm">
+                <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
+                  {job.name}
+                </Link>
+                {job.killRequested && <span className="ml-2 text-xs text-orange-700">killing…</span>}
+                <ProgressBar percent={job.progress} />
+                <div className="flex flex-wrap gap-x-4 text-xs text-slate-600">
+                  <span>elapsed {formatDuration(elapsed)}</span>
+                  <span>ETA {eta === null ? "—" : formatDuration(eta)}</span>
+                  <span>nb_proc {job.nbProc}</span>
+                  {showDetails && job.owner && <span>{job.owner}</span>}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {data && data.jobs.length > 0 && (
+        <div className="hidden overflow-x-auto sm:block">
           <table className="w-full text-sm">
             <thead>
               <tr>

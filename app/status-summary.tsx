@@ -6,7 +6,7 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
   const used = status.processorsInUse;
   const max = status.maxNbProcessors;
   return (
-    <div className="grid gap-3 text-sm md:grid-cols-[1fr_auto]" data-testid="summary">
+    <div className="grid gap-3 text-sm items-start md:grid-cols-[1fr_auto]" data-testid="summary">
       <div className="flex flex-wrap gap-2">
         {COUNTED.filter((s) => s === "queued" || s === "running" || s === "done" || s === "failed" || status.counts[s]).map((state) => (
           <div key={state} className="rounded border border-slate-200 bg-white px-3 py-2">

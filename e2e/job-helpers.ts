@@ -37,7 +37,7 @@ export async function loginAsAdmin(page: Page): Promise<void> {
 
 /** The job's id, once the worker has made its row (the dashboard links to /jobs/<id>). */
 export async function jobIdOnDashboard(page: Page, name: string): Promise<number> {
-  const link = page.getByRole("link", { name, exact: true }).first();
+  const link = page.getByRole("link", { name, exact: true }).filter({ visible: true }).first();
   await expect(link).toBeVisible({ timeout: 20_000 });
   const href = await link.getAttribute("href");
   return Number(href!.split("/").pop());

@@ -5,6 +5,14 @@ import { useJobFilesQuery } from "@/lib/client/use-job-query";
 import { Panel, QueryError } from "../../ui-bits";
 import { FileViewer } from "./file-viewer";
 
+function FolderIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 20 20" className="mr-1 inline h-4 w-4 fill-amber-400 align-[-2px]">
+      <path d="M2 5a2 2 0 0 1 2-2h4l2 2h6a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V5z" />
+    </svg>
+  );
+}
+
 const rawUrl = (id: number, path: string, download = false) => `/api/jobs/${id}/files/raw?path=${encodeURIComponent(path)}${download ? "&download=1" : ""}`;
 
 /** The job folder: nested folders, text files viewed inline, any file downloadable. */
@@ -28,7 +36,7 @@ export function FileBrowser({ id, refreshMs, folderKey }: { id: number; refreshM
       }
     >
       <nav className="flex flex-wrap items-center gap-1 border-b border-slate-100 px-4 py-2 text-sm" aria-label="Folder" data-testid="file-path">
-        <button type="button" className="text-blue-700 hover:underline" onClick={() => open("")}>
+        <button type="button" className="text-left text-blue-700 [overflow-wrap:anywhere] hover:underline" onClick={() => open("")}>
           {folderKey.split("/").pop()}
         </button>
         {crumbs.map((c, i) => (
@@ -49,7 +57,7 @@ export function FileBrowser({ id, refreshMs, folderKey }: { id: number; refreshM
               <span className="min-w-0 flex-1 break-all">
                 {e.type === "dir" ? (
                   <button type="button" className="font-medium text-blue-700 hover:underline" onClick={() => open(e.path)}>
-                    📁 {e.name}/
+                    <FolderIcon /> {e.name}/
                   </button>
                 ) : e.type === "file" && e.text ? (
                   <button type="button" className="text-blue-700 hover:underline" onClick={() => setViewing(e.path)}>

@@ -34,7 +34,7 @@ export function FileViewer({ id, path, size, rawUrl, downloadUrl, onClose }: { i
       ) : error ? (
         <p className="px-4 py-3 text-sm text-red-700">{(error as Error).message}</p>
       ) : (
-        <pre data-testid="file-content" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all px-4 py-3 font-mono text-xs leading-5">
+        <pre data-testid="file-content" className="max-h-[32rem] overflow-auto whitespace-pre-wrap px-4 [overflow-wrap:anywhere] py-3 font-mono text-xs leading-5">
           {isPending ? "Loading…" : data}
         </pre>
       )}

@@ -13,11 +13,11 @@ export function JobDetails({ job }: { job: JobDetail }) {
           {params.map(([key, value]) => (
             <div key={key} className="contents" data-testid={`info-${key}`}>
               <dt className="font-mono text-xs leading-5 text-slate-500">{key}</dt>
-              <dd className="break-all whitespace-pre-wrap font-mono text-xs leading-5">{value}</dd>
+              <dd className="whitespace-pre-wrap font-mono [overflow-wrap:anywhere] text-xs leading-5">{value}</dd>
             </div>
           ))}
           <dt className="font-mono text-xs leading-5 text-slate-500">folder</dt>
-          <dd className="break-all font-mono text-xs leading-5 text-slate-600">{job.folder}</dd>
+          <dd className="font-mono text-xs leading-5 text-slate-600 [overflow-wrap:anywhere]">{job.folder}</dd>
         </dl>
       )}
     </Panel>

@@ -33,7 +33,7 @@ export function JobPage({ id }: { id: number }) {
           ← Dashboard
         </Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="break-all text-2xl font-semibold">{job.name}</h1>
+          <h1 className="text-2xl font-semibold [overflow-wrap:anywhere]">{job.name}</h1>
           <span data-testid="job-state">
             <StateBadge state={job.state} />
           </span>

@@ -32,7 +32,7 @@ export function LogTail({ id, refreshMs, active }: { id: number; refreshMs: numb
           const el = e.currentTarget;
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
-        className="max-h-96 min-h-24 overflow-auto whitespace-pre-wrap break-all bg-slate-950 px-4 py-3 font-mono text-xs leading-5 text-slate-100"
+        className="max-h-96 min-h-24 overflow-auto whitespace-pre-wrap bg-slate-950 [overflow-wrap:anywhere] px-4 py-3 font-mono text-xs leading-5 text-slate-100"
       >
         {text || (exists ? "" : "(no process.log yet)")}
       </pre>
