@@ -37,11 +37,10 @@ export interface JobStats {
   days: DayStats[];
 }
 
-// Seconds since 1970 with milliseconds. Prisma's SQLite adapter writes ISO text;
-// integers (epoch ms, the adapter's other format) are read too.
-const secs = (column: string) =>
-  `(CASE WHEN typeof(${column}) IN ('integer','real') THEN ${column} / 1000.0 ELSE unixepoch(${column}, 'subsec') END)`;
 const FAILED = `state IN (${FAILURE_STATES.map((s) => `'${s}'`).join(",")})`;
+// Prisma's SQLite adapter stores DateTime as ISO text; julianday() reads it. One flat
+// grouped scan: a sub-select or CASE per row would double the cost.
+const WALL_SECONDS = "(julianday(finishedAt) - julianday(startedAt)) * 86400";
 
 interface OwnerRow {
   owner: string;
@@ -53,33 +52,28 @@ interface OwnerRow {
   timed: bigint | number;
 }
 
+const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
 export async function getJobStats(db: Db, options: { days?: number; now?: Date } = {}): Promise<JobStats> {
   const dayCount = Math.min(Math.max(options.days ?? 30, 1), 366);
-  const rows = await db.$queryRawUnsafe<OwnerRow[]>(`
-    SELECT owner, COUNT(*) AS jobs,
-      SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END) AS done,
-      SUM(CASE WHEN ${FAILED} THEN 1 ELSE 0 END) AS failures,
-      SUM(cpuSeconds) AS cpuSeconds, SUM(wall) AS wallSeconds, COUNT(wall) AS timed
-    FROM (SELECT COALESCE(owner, '') AS owner, state, cpuSeconds,
-            CASE WHEN startedAt IS NOT NULL AND finishedAt IS NOT NULL
-              THEN MAX(0, ROUND(${secs("finishedAt")} - ${secs("startedAt")}, 3)) END AS wall
-          FROM Job)
-    GROUP BY owner ORDER BY jobs DESC, owner`);
-
   const now = options.now ?? new Date();
   const firstStart = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (dayCount - 1));
-  const first = localDay(firstStart);
-  const dayRows = await db.$queryRawUnsafe<{ day: string; done: bigint | number; failed: bigint | number }[]>(
-    `SELECT date(${secs("finishedAt")}, 'unixepoch', 'localtime') AS day,
-       SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END) AS done,
-       SUM(CASE WHEN ${FAILED} THEN 1 ELSE 0 END) AS failed
-     FROM Job WHERE finishedAt >= ? OR (typeof(finishedAt) = 'integer' AND finishedAt >= ?)
-     GROUP BY day HAVING day >= ?`,
-    // ISO text compares in time order, so the finishedAt index narrows the scan.
-    new Date(firstStart.getTime() - 86_400_000).toISOString(),
-    firstStart.getTime() - 86_400_000,
-    first,
-  );
+  const [rows, hourRows] = await Promise.all([
+    db.$queryRawUnsafe<OwnerRow[]>(`
+      SELECT COALESCE(owner, '') AS owner, COUNT(*) AS jobs,
+        SUM(state = 'done') AS done, SUM(${FAILED}) AS failures,
+        SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${WALL_SECONDS})) AS wallSeconds, COUNT(${WALL_SECONDS}) AS timed
+      FROM Job GROUP BY 1 ORDER BY jobs DESC, owner`),
+    // Grouped by quarter hour (UTC), then put into local days here: exact across DST
+    // changes and half-hour zones, and cheaper than SQLite's 'localtime' per row. ISO text compares in time order, so the
+    // finishedAt index narrows the scan.
+    db.$queryRawUnsafe<{ quarter: bigint | number; done: bigint | number; failed: bigint | number }[]>(
+      `SELECT CAST((julianday(finishedAt) - 2440587.5) * 96 AS INTEGER) AS quarter,
+         SUM(state = 'done') AS done, SUM(${FAILED}) AS failed
+       FROM Job WHERE finishedAt >= ? GROUP BY 1`,
+      firstStart.toISOString().replace("Z", "+00:00"),
+    ),
+  ]);
 
   const owners = rows.map((r) => {
     const timed = Number(r.timed);
@@ -88,9 +82,9 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
       jobs: Number(r.jobs),
       done: Number(r.done),
       failures: Number(r.failures),
-      cpuSeconds: r.cpuSeconds ?? 0,
-      wallSeconds: r.wallSeconds ?? 0,
-      meanWallSeconds: timed ? (r.wallSeconds ?? 0) / timed : null,
+      cpuSeconds: ms(r.cpuSeconds ?? 0),
+      wallSeconds: ms(r.wallSeconds ?? 0),
+      meanWallSeconds: timed ? ms((r.wallSeconds ?? 0) / timed) : null,
     };
   });
   const timedTotal = rows.reduce((n, r) => n + Number(r.timed), 0);
@@ -99,17 +93,23 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     jobs: sum((o) => o.jobs),
     done: sum((o) => o.done),
     failures: sum((o) => o.failures),
-    cpuSeconds: sum((o) => o.cpuSeconds),
-    wallSeconds: sum((o) => o.wallSeconds),
-    meanWallSeconds: timedTotal ? sum((o) => o.wallSeconds) / timedTotal : null,
+    cpuSeconds: ms(sum((o) => o.cpuSeconds)),
+    wallSeconds: ms(sum((o) => o.wallSeconds)),
+    meanWallSeconds: timedTotal ? ms(sum((o) => o.wallSeconds) / timedTotal) : null,
   };
 
-  const byDay = new Map(dayRows.map((d) => [d.day, d]));
+  const byDay = new Map<string, { done: number; failed: number }>();
+  for (const h of hourRows) {
+    const day = localDay(new Date(Number(h.quarter) * 900_000));
+    const entry = byDay.get(day) ?? { done: 0, failed: 0 };
+    entry.done += Number(h.done);
+    entry.failed += Number(h.failed);
+    byDay.set(day, entry);
+  }
   const days: DayStats[] = [];
   for (let i = dayCount - 1; i >= 0; i--) {
     const day = localDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - i));
-    const row = byDay.get(day);
-    days.push({ day, done: Number(row?.done ?? 0), failed: Number(row?.failed ?? 0) });
+    days.push({ day, done: byDay.get(day)?.done ?? 0, failed: byDay.get(day)?.failed ?? 0 });
   }
   return { owners, totals, days };
 }
