@@ -87,3 +87,23 @@ test("scripts submit with curl-style multipart and get the job back as JSON", as
   expect(refused.status()).toBe(400);
   expect((await refused.json()).error.message).toContain("No zip file was sent");
 });
+
+test("a zip dropped on the drop zone is chosen and queued", async ({ page }) => {
+  const name = uniqueName("dropped");
+  await page.goto("/submit");
+  const base64 = (await userJobZip(name, { script: "echo dropped" })).toString("base64");
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, fileName }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], fileName, { type: "application/zip" }));
+      return transfer;
+    },
+    { base64, fileName: `${name}.zip` },
+  );
+  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer });
+  await expect(page.getByTestId("chosen-file")).toHaveText(`${name}.zip`);
+  await page.getByRole("button", { name: "Upload and queue" }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+});

@@ -19,6 +19,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
   const [file, setFile] = useState<File | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [error, setError] = useState<string | null>(null);
+  const [needsLogin, setNeedsLogin] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const busy = phase.kind !== "idle";
 
@@ -50,6 +51,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
       setPhase({ kind: "idle" });
       if (e instanceof ApiError) {
         setError(e.message);
+        setNeedsLogin(e.status === 401);
         if (e.details) setFieldErrors(e.details);
       } else setError("The upload failed; try again.");
     }
@@ -66,7 +68,14 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
         {error && (
           <div role="alert" data-testid="submit-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
             <p className="font-semibold">The job was not queued.</p>
-            <p className="mt-1 break-words">{error}</p>
+            <p className="mt-1 break-words">
+              {error}{" "}
+              {needsLogin && (
+                <a className="underline" href="/login?next=/submit">
+                  Log in
+                </a>
+              )}
+            </p>
           </div>
         )}
         <ZipDropZone file={file} onFile={chooseFile} disabled={busy} />

@@ -12,7 +12,7 @@ export function ConfigEditor() {
   const save = useSaveConfigMutation();
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string; reload?: boolean } | null>(null);
   const fields = query.data?.fields;
 
   useEffect(() => {
@@ -61,7 +61,7 @@ export function ConfigEditor() {
     } catch (e) {
       if (e instanceof ApiError) {
         setErrors(e.details ?? {});
-        setNotice({ kind: "error", text: e.message });
+        setNotice({ kind: "error", text: e.message, reload: e.code === "CONFLICT" });
       } else setNotice({ kind: "error", text: "Cannot reach the server; try again." });
     }
   }
@@ -95,6 +95,11 @@ export function ConfigEditor() {
           {notice && (
             <p role={notice.kind === "error" ? "alert" : "status"} data-testid="config-notice" className={`text-sm ${notice.kind === "ok" ? "text-green-800" : "text-red-700"}`}>
               {notice.text}
+              {notice.reload && (
+                <button type="button" className="ml-2 underline" onClick={() => { setNotice(null); setErrors({}); void query.refetch(); }}>
+                  Reload the file
+                </button>
+              )}
             </p>
           )}
         </div>
