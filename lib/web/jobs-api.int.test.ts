@@ -330,11 +330,16 @@ describe("lists", () => {
     for (let i = 0; i < rows.length; i += 1000) await db.job.createMany({ data: rows.slice(i, i + 1000) });
     const timed = async (q: string) => {
       await routes.list(req(`/api/jobs?${q}`), ctx(0)); // warm
-      const t0 = performance.now();
-      const res = await routes.list(req(`/api/jobs?${q}`), ctx(0));
-      const ms = performance.now() - t0;
-      const body = (await res.json()) as { total: number };
-      console.log(`GET /api/jobs?${q} with 10,000 rows: ${ms.toFixed(1)} ms (total ${body.total})`);
+      const times: number[] = [];
+      let body = { total: 0 };
+      for (let i = 0; i < 7; i++) {
+        const t0 = performance.now();
+        const res = await routes.list(req(`/api/jobs?${q}`), ctx(0));
+        body = (await res.json()) as { total: number };
+        times.push(performance.now() - t0);
+      }
+      const ms = times.sort((a, b) => a - b)[3];
+      console.log(`GET /api/jobs?${q} with 10,000 rows: median ${ms.toFixed(1)} ms of 7 (total ${body.total})`);
       return { ms, total: body.total };
     };
     expect((await timed("view=finished&page=1&pageSize=25")).ms).toBeLessThan(200);
