@@ -20,9 +20,10 @@ export function useJobQuery(id: number, refreshMs: number) {
 }
 
 /** GET /api/jobs/:id/files?path= — one folder of the job. */
-export function useJobFilesQuery(id: number, path: string, refreshMs: number) {
+/** `folder` (the job's current folder) is part of the key: a job moving between queues is re-read at once. */
+export function useJobFilesQuery(id: number, path: string, refreshMs: number, folder: string) {
   return useQuery({
-    queryKey: queryKeys.jobs.files(id, path),
+    queryKey: [...queryKeys.jobs.files(id, path), folder],
     queryFn: () => apiFetch<{ path: string; entries: FileEntry[] }>(`/api/jobs/${id}/files?path=${encodeURIComponent(path)}`),
     refetchInterval: refreshMs * 3,
   });

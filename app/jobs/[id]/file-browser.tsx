@@ -19,7 +19,7 @@ const rawUrl = (id: number, path: string, download = false) => `/api/jobs/${id}/
 export function FileBrowser({ id, refreshMs, folderKey }: { id: number; refreshMs: number; folderKey: string }) {
   const [dir, setDir] = useState("");
   const [viewing, setViewing] = useState<string | null>(null);
-  const { data, error } = useJobFilesQuery(id, dir, refreshMs);
+  const { data, error } = useJobFilesQuery(id, dir, refreshMs, folderKey);
   const crumbs = dir ? dir.split("/") : [];
   const open = (path: string) => {
     setDir(path);
