@@ -17,6 +17,14 @@ export function canSeeDetails(viewer: Viewer): boolean {
   return viewer.isAdmin || getConfig().config.web.displayDetails;
 }
 
+/**
+ * Files at the top of the job folder the viewer may not read: the info file (owner,
+ * script, info) when Display_details is off and the viewer is not the admin.
+ */
+export function hiddenFilesFor(viewer: Viewer): string[] {
+  return canSeeDetails(viewer) ? [] : [getConfig().config.jobFile];
+}
+
 /** What the viewer may do with jobs, from QMserv.cfg and whether they are the admin. */
 export function permissionsOf(viewer: Viewer) {
   const web = getConfig().config.web;

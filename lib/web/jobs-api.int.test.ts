@@ -173,6 +173,11 @@ describe("access control", () => {
     expect(anon.job).toMatchObject({ owner: null, info: null, script: null, params: null });
     const admin = (await (await routes.job(req(`/api/jobs/${job.id}`, { headers: basic() }), ctx(job.id))).json()) as { job: Record<string, unknown> };
     expect(admin.job).toMatchObject({ owner: "ann@lab.org", params: { custom: "42" } });
+    // The info file itself is not readable by visitors either.
+    expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`), ctx(job.id))).status).toBe(403);
+    const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files`), ctx(job.id))).json()) as { entries: { name: string }[] };
+    expect(listing.entries.map((e) => e.name)).not.toContain("proc_config.cfg");
+    expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`, { headers: basic() }), ctx(job.id))).status).toBe(200);
   });
 
   it("login is rate-limited: the 6th try within 15 minutes is 429 even with the right password", async () => {

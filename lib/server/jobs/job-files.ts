@@ -65,9 +65,15 @@ export async function resolveJobPath(root: string, relative: string): Promise<{ 
   return { full, rel: segments.join("/"), stat: await fs.promises.stat(full) };
 }
 
-/** Open a file for reading and prove, by its open descriptor, that it lies inside `root`. */
-export async function openJobFile(root: string, relative: string): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats; rel: string }> {
+/**
+ * Open a file for reading and prove, by its open descriptor, that it lies inside `root`.
+ * `hidden`: names at the top of the job folder this viewer may not read.
+ */
+export async function openJobFile(root: string, relative: string, hidden: string[] = []): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats; rel: string }> {
   const { full, rel, stat } = await resolveJobPath(root, relative);
+  if (hidden.includes(rel) || hidden.some((h) => full === path.join(root, h))) {
+    throw new AppError("FORBIDDEN", `"${rel}" holds the job's details, which only the administrator may see here (Display_details is off).`);
+  }
   if (!stat.isFile()) throw new AppError("INVALID_INPUT", `"${rel || "."}" is a folder, not a file.`);
   const handle = await fs.promises.open(full, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
@@ -83,12 +89,13 @@ export async function openJobFile(root: string, relative: string): Promise<{ han
 }
 
 /** The entries of one folder of the job, folders first, each marked text or not. */
-export async function listJobDir(root: string, relative: string): Promise<{ path: string; entries: FileEntry[] }> {
+export async function listJobDir(root: string, relative: string, hidden: string[] = []): Promise<{ path: string; entries: FileEntry[] }> {
   const { full, rel, stat } = await resolveJobPath(root, relative);
   if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${rel}" is a file, not a folder.`);
   const dirents = await fs.promises.readdir(full, { withFileTypes: true });
   const entries: FileEntry[] = [];
   for (const d of dirents) {
+    if (rel === "" && hidden.includes(d.name)) continue;
     const childFull = path.join(full, d.name);
     const childRel = rel ? `${rel}/${d.name}` : d.name;
     let type: FileEntry["type"] = d.isDirectory() ? "dir" : d.isFile() ? "file" : "other";

@@ -5,7 +5,7 @@ import { getJobOrThrow } from "@/lib/server/jobs/get-job-or-throw";
 import { jobRootOf, openJobFile } from "@/lib/server/jobs/job-files";
 import { requireViewer } from "@/lib/web/auth";
 import { getDb, getLayout } from "@/lib/web/context";
-import { type JobRouteContext, jobIdFrom } from "@/lib/web/job-access";
+import { type JobRouteContext, hiddenFilesFor, jobIdFrom } from "@/lib/web/job-access";
 import { apiHandler, searchParamsOf } from "@/lib/web/http";
 import { contentDisposition, FILE_SAFETY_HEADERS } from "@/lib/web/file-headers";
 
@@ -17,12 +17,12 @@ export const dynamic = "force-dynamic";
  * Never as HTML/SVG in our origin: nosniff plus a CSP sandbox.
  */
 export const GET = apiHandler(async (request, context: JobRouteContext) => {
-  await requireViewer(request);
+  const viewer = await requireViewer(request);
   const id = await jobIdFrom(context);
   const { path, download } = jobPathSchema.parse(searchParamsOf(request));
   const job = await getJobOrThrow(getDb(), id);
   const root = await jobRootOf(getLayout(), job.folder);
-  const { handle, stat, rel } = await openJobFile(root, path);
+  const { handle, stat, rel } = await openJobFile(root, path, hiddenFilesFor(viewer));
   const name = rel.split("/").pop() || "file";
   const inline = download !== "1" && isTextFileName(name);
   const stream = handle.createReadStream({ autoClose: true });
