@@ -2,7 +2,7 @@
 import type { QmConfig } from "../lib/core/qm-config";
 import type { Db } from "../lib/server/db";
 import type { QmLayout } from "../lib/server/qm-folders";
-import type { ExitInfo } from "./executor";
+import type { ExitInfo, SpawnedJob, SpawnOptions } from "./executor";
 
 /** A job whose process group runs now. */
 export interface RunningJob {
@@ -39,8 +39,8 @@ export interface WorkerContext {
   log: (message: string) => void;
   debug: (message: string) => void;
   host: string;
-  /** Environment given to jobs (the worker's own, minus its secrets). */
-  jobEnv: NodeJS.ProcessEnv;
+  /** Start a job's process group (through the spawner helper). */
+  spawn: (o: SpawnOptions) => Promise<SpawnedJob>;
   /** Base of the links in mails. */
   publicUrl: () => string;
   running: Map<number, RunningJob>;

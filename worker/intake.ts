@@ -98,8 +98,9 @@ export function createIntake(deps: IntakeDeps) {
 
   const flush = async () => {
     while (pending.size && !closed) {
-      const names = [...pending];
+      const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
       pending.clear();
+      if (!names.length) continue;
       const rows = await deps.db.job.findMany({
         where: { state: "queued", folder: { in: names.map((n) => relFolder("queued", n)) } },
         select: { folder: true },

@@ -1,38 +1,28 @@
 /**
- * Folder moves that never overwrite: the destination name is reserved with an exclusive
- * mkdir (name, name-2, name-3...), then the job folder is renamed onto that empty
- * placeholder (rename(2) replaces an empty directory atomically). Same filesystem only.
+ * Folder moves that never overwrite: the first free name among name, name-2, name-3...
+ * A rename onto a non-empty folder fails (ENOTEMPTY/EEXIST), so a folder that appears
+ * between the check and the rename is never replaced: the next name is tried. Only an
+ * empty folder created in that instant could be replaced, and it holds nothing.
+ * Same filesystem only (every QM_* folder is under QM_FOLDER).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { type QmLayout, QUEUE_DIRS } from "../lib/server/qm-folders";
 
-function reserve(dir: string, name: string): string {
-  for (let i = 1; ; i++) {
-    const candidate = i === 1 ? name : `${name}-${i}`;
-    try {
-      fs.mkdirSync(path.join(dir, candidate));
-      return candidate;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-}
-
 /** Move `src` into `destDir` as `name` (or a free variant); returns the name used. Throws ENOENT when `src` is gone. */
 export function moveFolder(src: string, destDir: string, name: string): string {
-  const used = reserve(destDir, name);
-  try {
-    fs.renameSync(src, path.join(destDir, used));
-  } catch (error) {
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? name : `${name}-${i}`;
+    const dest = path.join(destDir, candidate);
+    if (fs.existsSync(dest)) continue;
     try {
-      fs.rmdirSync(path.join(destDir, used));
-    } catch {
-      // Placeholder already gone.
+      fs.renameSync(src, dest);
+      return candidate;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
     }
-    throw error;
   }
-  return used;
 }
 
 export function isEnoent(error: unknown): boolean {

@@ -3,8 +3,8 @@
  * (row + event in one transaction). The process.log header names the job id, so a crash
  * between the rename and the database write is repaired at the next start.
  */
+import fs from "node:fs";
 import path from "node:path";
-import { spawnJob } from "./executor";
 import { isEnoent, moveFolder, relFolder } from "./job-folders";
 import { type RunningJob, type WorkerContext, message } from "./context";
 
@@ -15,14 +15,17 @@ export interface QueuedRow {
   info: string | null;
   script: string;
   nbProc: number;
+  priority: number;
+  submittedAt: Date;
   folder: string;
 }
 
 export type LaunchResult = { job: RunningJob } | { missing: true } | { failed: string };
 
-export function launchJob(ctx: WorkerContext, row: QueuedRow, granted: number): LaunchResult {
+export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: number): Promise<LaunchResult> {
   const src = path.join(ctx.layout.root, row.folder);
   let dirName: string;
+  if (!fs.existsSync(src)) return { missing: true };
   try {
     dirName = moveFolder(src, ctx.layout.running, path.basename(row.folder));
   } catch (error) {
@@ -32,8 +35,8 @@ export function launchJob(ctx: WorkerContext, row: QueuedRow, granted: number): 
   const dir = path.join(ctx.layout.running, dirName);
   const startedAt = new Date();
   const config = ctx.config();
-  const spawned = spawnJob({
-    dir, baseEnv: ctx.jobEnv, jobId: row.id, name: row.name, host: ctx.host, script: row.script,
+  const spawned = await ctx.spawn({
+    dir, jobId: row.id, name: row.name, host: ctx.host, script: row.script,
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, at: startedAt,
   });
   const folder = relFolder("running", dirName);

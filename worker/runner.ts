@@ -9,9 +9,10 @@ import { decideStarts, type HeadWait } from "../lib/core/schedule";
 import type { Db } from "../lib/server/db";
 import { qmLayout } from "../lib/server/qm-folders";
 import { type RunningJob, type WorkerContext, message } from "./context";
+import { startSpawner, type Spawner } from "./executor";
 import { finishJob } from "./finish";
 import { createIntake } from "./intake";
-import { launchJob } from "./launch";
+import { launchJob, type QueuedRow } from "./launch";
 import { checkKillRequests, createMonitor, killJob } from "./monitor";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
@@ -42,20 +43,36 @@ export interface Runner {
 /** Queued jobs considered per dispatch: the head and candidates for backfill. */
 const QUEUE_WINDOW = 50;
 
+/**
+ * The head of the queue, in scheduling order. Raw SQL on purpose: this runs after every
+ * job end, and Prisma's result mapping costs several milliseconds per call here.
+ */
+function readQueue(db: Db, skip: number[]): Promise<QueuedRow[]> {
+  const notIn = skip.length ? `AND id NOT IN (${skip.map((id) => Math.trunc(id)).join(",")})` : "";
+  return db.$queryRawUnsafe<QueuedRow[]>(
+    `SELECT id, name, owner, info, script, nbProc, priority, submittedAt, folder FROM Job
+     WHERE state = 'queued' ${notIn} ORDER BY priority DESC, submittedAt ASC, id ASC LIMIT ${QUEUE_WINDOW}`,
+  );
+}
+
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const ctx: WorkerContext = {
     db: deps.db, layout, config: deps.config, log: deps.log,
     debug: (m) => deps.config().debug && deps.log(m),
     host: os.hostname(),
-    jobEnv: deps.jobEnv ?? Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv,
+    spawn: (o) => {
+      if (!spawner) throw new Error("the worker is not started");
+      return spawner.spawnJob(o);
+    },
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
     running: new Map(),
   };
   const monitor = createMonitor(ctx);
   const intake = createIntake({ ...ctx, onQueued: () => void dispatch() });
   const finishing = new Set<Promise<void>>();
-  const missing = new Set<number>();
+  /** Queued rows whose folder was not in QM_qJobs at dispatch, by folder: skipped until that folder appears. */
+  const missing = new Map<string, number>();
   const closers: (() => void)[] = [];
   let head: HeadWait | undefined;
   let started = false;
@@ -64,6 +81,8 @@ export function createRunner(deps: RunnerDeps): Runner {
   let again = false;
   let stopped: Promise<void> | undefined;
   const startedAt = new Date();
+  let spawner: Spawner | undefined;
+  const jobEnv = deps.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
 
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
@@ -84,18 +103,13 @@ export function createRunner(deps: RunnerDeps): Runner {
     const running = [...ctx.running.values()].map((j) => j.granted);
     const used = running.reduce((a, b) => a + b, 0);
     if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
-    const rows = await deps.db.job.findMany({
-      where: { state: "queued", ...(missing.size ? { id: { notIn: [...missing] } } : {}) },
-      orderBy: [{ priority: "desc" }, { submittedAt: "asc" }, { id: "asc" }],
-      take: QUEUE_WINDOW,
-      select: { id: true, name: true, owner: true, info: true, script: true, nbProc: true, priority: true, submittedAt: true, folder: true },
-    });
+    const rows = await readQueue(deps.db, [...missing.values()]);
     const decision = decideStarts({ queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head });
     head = decision.head;
     for (const start of decision.starts) {
       if (stopping) return;
       const row = rows.find((r) => r.id === start.id)!;
-      const result = launchJob(ctx, row, start.granted);
+      const result = await launchJob(ctx, row, start.granted);
       if ("job" in result) {
         ctx.debug(`job ${row.id} started (${start.granted} processor(s))`);
         track(result.job);
@@ -104,7 +118,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       // Folder gone (deleted, or an upload not yet renamed in) or not movable: skip it
       // until something changes in QM_qJobs; the rescan records long-missing ones as lost.
       if ("failed" in result) deps.log(`job ${row.id}: ${result.failed}`);
-      missing.add(row.id);
+      missing.set(row.folder, row.id);
       again = true;
     }
   };
@@ -158,15 +172,20 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   return {
     async start() {
+      spawner = startSpawner(jobEnv, deps.log);
       await recover(ctx);
       await heartbeat();
       every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
       every(deps.rescanMs ?? 30_000, rescan, "rescan");
       closers.push(
         watchFolder(layout.queued, (name) => {
-          missing.clear();
-          if (name) void intake.check([name]);
-          void dispatch();
+          if (name) missing.delete(`QM_qJobs/${name}`);
+          else missing.clear();
+          // Dispatch first: a folder with a row is usually started (and gone) before
+          // the intake looks at it, which saves the intake its database lookup.
+          void dispatch().then(() => {
+            if (name) void intake.check([name]);
+          });
         }, deps.log),
         watchFolder(layout.internal, (name) => name === "wake" && wake(), deps.log),
         () => intake.close(),
@@ -186,6 +205,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         }
         while (finishing.size) await Promise.all(finishing);
         monitor.stop();
+        spawner?.close();
         await flushMails();
         deps.log("worker stopped");
       })();

@@ -1,0 +1,43 @@
+// The worker's spawner: a small plain-Node process that starts job processes for the
+// worker and reports their pid and end. It exists because fork() costs grow with the
+// parent's memory: ~20 ms from the worker (Prisma, tsx loaded) against ~2 ms from here.
+// Protocol: JSON lines. In: {id, dir, log, script, wrapper, env}. Out: {id, pid} then
+// {id, exit: {exitCode, signal, times, error?}}. It exits when its stdin closes; jobs,
+// each in its own process group, are not touched by that.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import readline from "node:readline";
+
+const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+function start(req) {
+  let fd;
+  let reported = false;
+  const exit = (info) => {
+    if (reported) return;
+    reported = true;
+    send({ id: req.id, exit: info });
+  };
+  try {
+    fd = fs.openSync(req.log, "a");
+    const child = spawn("/bin/sh", ["-c", req.wrapper, "qm-job", req.script], {
+      cwd: req.dir,
+      detached: true,
+      stdio: ["ignore", fd, fd, "pipe"],
+      env: { ...process.env, ...req.env },
+    });
+    let times = "";
+    child.stdio[3].on("data", (chunk) => (times += chunk.toString()));
+    child.once("error", (error) => exit({ exitCode: null, signal: null, times, error: error.message }));
+    child.once("close", (code, signal) => exit({ exitCode: code, signal, times }));
+    send({ id: req.id, pid: child.pid ?? 0 });
+  } catch (error) {
+    send({ id: req.id, pid: 0 });
+    exit({ exitCode: null, signal: null, times: "", error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+readline.createInterface({ input: process.stdin }).on("line", (line) => start(JSON.parse(line)));
+process.stdin.on("close", () => process.exit(0));
