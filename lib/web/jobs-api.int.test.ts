@@ -24,7 +24,7 @@ let ip = 0;
 type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 let routes: {
   list: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
-  login: Handler; session: Handler; status: Handler;
+  login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
 };
 
 function writeConfig(web: Record<string, string> = {}) {
@@ -45,10 +45,10 @@ beforeAll(async () => {
   for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
   const m = (p: string) => import(/* @vite-ignore */ p);
   const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
-  const [list, one, kill, requeue, files, raw, log, zip, login, session, status] = await Promise.all(
-    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status"].map(r),
+  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
+    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout"].map(r),
   );
-  routes = { list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET };
+  routes = { list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
 });
 
 afterAll(async () => {
@@ -352,5 +352,32 @@ describe("lists", () => {
     const filtered = await timed("view=finished&state=failed&owner=user10&q=spectrum");
     expect(filtered.ms).toBeLessThan(200);
     expect(filtered.total).toBeGreaterThan(0);
+  });
+});
+
+describe("first start and sessions", () => {
+  it("/setup creates the administrator only while none exists, and logs in", async () => {
+    await db.admin.deleteMany();
+    const state = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { setupNeeded: boolean };
+    expect(state.setupNeeded).toBe(true);
+    const post = (body: object) => routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(0));
+    const short = await post({ username: "admin", password: "short" });
+    expect(short.status).toBe(400);
+    expect((await errorOf(short)).details).toHaveProperty("password");
+    const created = await post({ username: "admin", password: PASSWORD });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("set-cookie")).toMatch(/^qm_session=/);
+    const again = await post({ username: "mallory", password: "another password" });
+    expect(again.status).toBe(409);
+    expect(await db.admin.count()).toBe(1);
+  });
+
+  it("logout ends the session: the cookie no longer opens admin actions", async () => {
+    const { cookie, csrf } = await login();
+    const out = await routes.logout(req("/api/auth/logout", { method: "POST", headers: { cookie } }), ctx(0));
+    expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+    const { job } = await makeJob("running");
+    const res = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { cookie, "x-qm-csrf": csrf } }), ctx(job.id));
+    expect(res.status).toBe(401);
   });
 });
