@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "../core/app-error";
+import { diskFull } from "../server/zip/extract-zip";
 import { formatBytes } from "../server/zip/zip-limits";
 
 export interface ReceivedUpload {
@@ -68,7 +69,7 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
       zipName = path.basename((info.filename || "job.zip").replace(/\\/g, "/"));
       file.on("limit", () => fail(tooLargeError(maxBytes)));
       written = pipeline(file, fs.createWriteStream(zipPath, { flags: "wx" }));
-      written.catch(fail);
+      written.catch((error: NodeJS.ErrnoException) => fail(error.code === "ENOSPC" || error.code === "EDQUOT" ? diskFull() : error));
     });
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated) fail(new AppError("INVALID_INPUT", `The field ${name} is too long`));

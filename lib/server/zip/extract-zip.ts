@@ -127,11 +127,20 @@ function fileError(name: string, error: unknown): Error {
   if (code === "EEXIST" || code === "ENOTDIR" || code === "EISDIR") {
     return new AppError("INVALID_INPUT", `The zip entry ${JSON.stringify(name)} appears twice or clashes with a folder of the same name; fix the zip`);
   }
+  if (code === "ENOSPC" || code === "EDQUOT") return diskFull();
   return asZipError(error as Error);
 }
 
+export function diskFull(): AppError {
+  return new AppError("TOO_LARGE", "The server's disk is full, so the job cannot be unpacked; ask the administrator to free some space");
+}
+
+/** yauzl's own errors (no errno code) mean a broken archive; file-system errors stay as they are. */
 function asZipError(error: Error): Error {
   if (error instanceof AppError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOSPC" || code === "EDQUOT") return diskFull();
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) return error;
   return new AppError("INVALID_INPUT", `The zip archive is damaged (${error.message}); create it again with a zip tool`);
 }
 
