@@ -107,3 +107,33 @@ test("a zip dropped on the drop zone is chosen and queued", async ({ page }) => 
   await expect(page).toHaveURL(/\/jobs\/\d+$/);
   await expect(page.getByRole("heading", { name })).toBeVisible();
 });
+
+test("the upload progress bar follows a slow upload", async ({ page }) => {
+  test.setTimeout(60_000);
+  const name = uniqueName("slow");
+  const { archiveZip } = await import("../lib/server/zip/zip-fixtures");
+  const zip = await archiveZip([
+    { name: `${name}/proc_config.cfg`, data: "[QMOptions]\nscript = echo slow\n" },
+    // Random bytes do not compress: about 600 KB to send.
+    { name: `${name}/noise.bin`, data: Buffer.concat(Array.from({ length: 10 }, () => crypto.getRandomValues(Buffer.alloc(60_000)))) },
+  ]);
+  await page.goto("/submit");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  // About 200 KB/s up: a few seconds for this zip.
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
+  await page.locator("#zip-file").setInputFiles({ name: `${name}.zip`, mimeType: "application/zip", buffer: zip });
+  await page.getByRole("button", { name: "Upload and queue" }).click();
+  const bar = page.getByRole("progressbar", { name: "Upload progress" });
+  await expect(bar).toBeVisible();
+  // Some value strictly between 0 and 100 is shown while the bytes go out.
+  const seen = new Set<number>();
+  await expect
+    .poll(async () => {
+      const v = Number(await bar.getAttribute("aria-valuenow").catch(() => null));
+      if (v > 0 && v < 100) seen.add(v);
+      return seen.size;
+    }, { intervals: [100], timeout: 20_000 })
+    .toBeGreaterThan(0);
+  await expect(page).toHaveURL(/\/jobs\/\d+$/, { timeout: 30_000 });
+});
