@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { formatDuration } from "@/lib/core/format-duration";
 import { useStatsQuery } from "@/lib/client/use-stats-query";
+import { QueryError } from "../ui-bits";
 import { JobsPerDayChart } from "./jobs-per-day-chart";
 
 const RANGES = [7, 30, 90, 365];
@@ -12,7 +13,7 @@ export function StatsView() {
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold">Statistics</h1>
-      {error && <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">{error.message}</p>}
+      {error && <QueryError error={error} />}
       {isPending && <p className="text-sm text-slate-500">Loading…</p>}
       {data && (
         <>
