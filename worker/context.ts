@@ -24,6 +24,8 @@ export interface RunningJob {
   /** Killed because the worker stops: requeued instead of moved to QM_lost+found. */
   shutdown?: boolean;
   peakMemoryKb: number | null;
+  /** CPU seen by the monitor: the fallback when the wrapper could not report (SIGKILL). */
+  sampledCpuSeconds?: number;
   progress: number | null;
   /** The write that marked the row running (finishing waits for it). */
   saved: Promise<unknown>;

@@ -76,7 +76,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitI
     ]);
     return;
   }
-  const cpuSeconds = exit.cpuSeconds;
+  const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
   await db.$transaction([
     db.job.update({

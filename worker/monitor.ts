@@ -8,7 +8,7 @@ import { parseProgress } from "../lib/core/progress";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import { LOG_FILE } from "./executor";
 import { readTail } from "./job-folders";
-import { groupMembers, sampleGroupMemory, signalGroup } from "./process-tree";
+import { groupMembers, sampleGroups, signalGroup } from "./process-tree";
 
 export const MONITOR_MS = 1000;
 
@@ -45,10 +45,13 @@ export function createMonitor(ctx: WorkerContext) {
     busy = true;
     try {
       const jobs = [...ctx.running.values()];
-      const memory = sampleGroupMemory(new Set(jobs.map((j) => j.pid)));
+      const samples = sampleGroups(new Set(jobs.map((j) => j.pid)));
       for (const job of jobs) {
-        const m = memory.get(job.pid);
-        if (m) job.peakMemoryKb = Math.max(job.peakMemoryKb ?? 0, m.rssKb, m.hwmKb);
+        const m = samples.get(job.pid);
+        if (m) {
+          job.peakMemoryKb = Math.max(job.peakMemoryKb ?? 0, m.rssKb, m.hwmKb);
+          job.sampledCpuSeconds = Math.max(job.sampledCpuSeconds ?? 0, m.cpuSeconds);
+        }
         const progress = parseProgress(readTail(path.join(job.dir, LOG_FILE)));
         if (progress !== null && progress !== job.progress) {
           job.progress = progress;

@@ -44,21 +44,31 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** Memory of each watched process group, from one pass over /proc (sampled, not exact). */
-export function sampleGroupMemory(pgids: Set<number>): Map<number, { rssKb: number; hwmKb: number }> {
-  const out = new Map<number, { rssKb: number; hwmKb: number }>();
+/** What one pass over /proc says about a process group (sampled, not exact). */
+export interface GroupSample {
+  rssKb: number;
+  hwmKb: number;
+  /** user+system of its live processes and of the children they reaped (CLK_TCK 100). */
+  cpuSeconds: number;
+}
+
+/** Memory and CPU of each watched process group, from one pass over /proc. */
+export function sampleGroups(pgids: Set<number>): Map<number, GroupSample> {
+  const out = new Map<number, GroupSample>();
   if (!pgids.size) return out;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const pgrp = Number(fields[2]);
       if (!pgids.has(pgrp)) continue;
       const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
       const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      const sum = out.get(pgrp) ?? { rssKb: 0, hwmKb: 0 };
-      out.set(pgrp, { rssKb: sum.rssKb + rss, hwmKb: Math.max(sum.hwmKb, hwm) });
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      const sum = out.get(pgrp) ?? { rssKb: 0, hwmKb: 0, cpuSeconds: 0 };
+      out.set(pgrp, { rssKb: sum.rssKb + rss, hwmKb: Math.max(sum.hwmKb, hwm), cpuSeconds: sum.cpuSeconds + ticks / 100 });
     } catch {
       // The process ended while we looked.
     }

@@ -144,6 +144,20 @@ describe("a job's life", () => {
     expect(lastWrite - t0).toBeGreaterThan(1000);
   });
 
+  it("skips a queued row until its folder arrives (upload in progress), then starts it without waiting for Settle_Time", async () => {
+    await setup({ MailActive: "False", Settle_Time: 60_000 });
+    const row = await env.db.job.create({ data: { name: "late folder", script: "echo arrived", state: "queued", folder: "QM_qJobs/late folder", source: "upload" } });
+    fs.writeFileSync(env.layout.wakeFile, "1");
+    await submitJob(env, "other", { script: "true" });
+    await waitForJob(env, "other", ["done"]);
+    expect((await env.db.job.findUniqueOrThrow({ where: { id: row.id } })).state).toBe("queued");
+    makeJobFolder(env.dir, "late folder", { script: "echo arrived" });
+    fs.renameSync(path.join(env.dir, "late folder"), path.join(env.layout.queued, "late folder"));
+    const done = await waitForJob(env, "late folder", ["done"], 10_000);
+    expect(done.id).toBe(row.id);
+    expect(await env.db.job.count()).toBe(2);
+  });
+
   it("never overwrites: names with spaces and unicode, clashing with folders already in the destination", async () => {
     await setup({ MailActive: "False" });
     const name = "ré sultats été 2026";
