@@ -86,6 +86,19 @@ describe("submitting a zipped job", () => {
   });
 });
 
+describe("staging", () => {
+  it("an upload sweeps staging folders left by a crash a day ago, not recent ones", async () => {
+    const { removeStaleStaging } = await import("../server/jobs/submit-job");
+    fs.mkdirSync(path.join(staging, "old/job"), { recursive: true });
+    fs.mkdirSync(path.join(staging, "recent"), { recursive: true });
+    const dayAgo = (Date.now() - 25 * 3_600_000) / 1000;
+    fs.utimesSync(path.join(staging, "old"), dayAgo, dayAgo);
+    expect(removeStaleStaging(staging)).toEqual(["old"]);
+    expect(fs.readdirSync(staging)).toEqual(["recent"]);
+    fs.rmSync(path.join(staging, "recent"), { recursive: true });
+  });
+});
+
 describe("rejected uploads leave nothing behind", () => {
   const cases: [string, () => Buffer, RegExp, string][] = [
     ["zip-slip ../evil", () => jobZip({ extra: [{ name: "../evil.sh", data: "rm -rf ~" }] }), /"\.\.\/evil\.sh" contains "\.\."/, "INVALID_INPUT"],

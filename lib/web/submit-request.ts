@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { parseSubmitFields } from "../core/submit-job-schema";
-import { type SubmittedJob, submitJob } from "../server/jobs/submit-job";
+import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
 import { ensureQmFolders } from "../server/qm-folders";
 import { zipLimitsFor } from "../server/zip/zip-limits";
 import { getConfig, getDb, getLayout } from "./context";
@@ -22,6 +22,7 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
   const { config } = getConfig();
   const layout = getLayout();
   ensureQmFolders(layout);
+  removeStaleStaging(layout.staging);
   const workDir = path.join(layout.staging, crypto.randomUUID());
   fs.mkdirSync(workDir);
   try {

@@ -95,3 +95,29 @@ function renameNoReplace(from: string, to: string): void {
   if (fs.existsSync(to)) throw Object.assign(new Error(`${to} exists`), { code: "EEXIST" });
   fs.renameSync(from, to);
 }
+
+/**
+ * Remove staging folders older than `maxAgeMs`: what an upload leaves when the web
+ * server dies in the middle of it. Live uploads are younger than that.
+ */
+export function removeStaleStaging(stagingDir: string, maxAgeMs = 24 * 3_600_000, now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(stagingDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const full = path.join(stagingDir, name);
+    try {
+      if (now - fs.statSync(full).mtimeMs > maxAgeMs) {
+        fs.rmSync(full, { recursive: true, force: true });
+        removed.push(name);
+      }
+    } catch {
+      // Removed meanwhile by its own request: nothing to do.
+    }
+  }
+  return removed;
+}
