@@ -137,3 +137,16 @@ test("the upload progress bar follows a slow upload", async ({ page }) => {
     .toBeGreaterThan(0);
   await expect(page).toHaveURL(/\/jobs\/\d+$/, { timeout: 30_000 });
 });
+
+test("with Require_Login = yes, visitors are sent to the login and the API wants credentials", async ({ page, request }) => {
+  await withConfig(
+    (text) => `${text.trimEnd()}\nRequire_Login = yes\n`,
+    async () => {
+      await page.goto("/submit");
+      await expect(page).toHaveURL(/\/login\?next=(%2F|\/)submit/);
+      const anonymous = await submitByApi(request, await userJobZip("locked"), "locked.zip");
+      expect(anonymous.status()).toBe(401);
+    },
+  );
+  expect(queuedFolders()).not.toContain("locked");
+});
