@@ -16,7 +16,8 @@ export function StateBadge({ state }: { state: string }) {
   return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{state}</span>;
 }
 
-export function ProgressBar({ percent, testId }: { percent: number | null; testId?: string }) {
+/** `tone`: blue while running, grey for a job that ended without finishing. */
+export function ProgressBar({ percent, testId, tone = "active" }: { percent: number | null; testId?: string; tone?: "active" | "stopped" | "done" }) {
   const value = percent ?? 0;
   return (
     <div className="flex items-center gap-2">
@@ -29,7 +30,7 @@ export function ProgressBar({ percent, testId }: { percent: number | null; testI
         data-testid={testId}
         data-value={percent ?? ""}
       >
-        <div className="h-full rounded-full bg-blue-600 transition-all duration-500" style={{ width: `${value}%` }} />
+        <div className={`h-full rounded-full transition-all duration-500 ${tone === "active" ? "bg-blue-600" : tone === "done" ? "bg-green-600" : "bg-slate-400"}`} style={{ width: `${value}%` }} />
       </div>
       <span className="w-12 shrink-0 text-right text-xs tabular-nums text-slate-600">{percent === null ? "—" : `${value.toFixed(0)}%`}</span>
     </div>

@@ -42,7 +42,7 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
     requeue: "border border-slate-300 text-slate-700 hover:bg-slate-100",
   };
   return (
-    <div className="flex flex-col items-end gap-2">
+    <div className="relative flex flex-col items-end gap-2">
       <div className="flex gap-2">
         {available.map((a) => (
           <button key={a} type="button" className={`rounded px-3 py-1.5 text-sm font-medium capitalize ${style[a]}`} onClick={() => setAsking(a)}>
@@ -51,13 +51,13 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
         ))}
       </div>
       {asking && (
-        <div role="alertdialog" aria-label={`Confirm ${asking}`} className="max-w-sm rounded border border-slate-300 bg-white p-3 text-sm shadow-lg">
+        <div role="alertdialog" aria-label={`Confirm ${asking}`} className="absolute right-0 top-full z-10 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded border border-slate-300 bg-white p-3 text-sm shadow-lg">
           <p className="mb-3">{QUESTION[asking]}</p>
           <div className="flex justify-end gap-2">
             <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={() => setAsking(null)}>
               Cancel
             </button>
-            <button type="button" disabled={mutations[asking].isPending} className="rounded bg-red-700 px-3 py-1 font-medium text-white disabled:opacity-50" onClick={() => confirm(asking)}>
+            <button type="button" disabled={mutations[asking].isPending} className={`rounded px-3 py-1 font-medium text-white disabled:opacity-50 ${asking === "requeue" ? "bg-blue-700" : "bg-red-700"}`} onClick={() => confirm(asking)}>
               Yes, {asking}
             </button>
           </div>

@@ -23,7 +23,11 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
     <section className="rounded-lg border border-slate-200 bg-white p-4">
       {(job.state === "running" || job.progress !== null) && (
         <div className="mb-4">
-          <ProgressBar percent={job.state === "done" && job.progress === null ? 100 : job.progress} testId="job-progress" />
+          <ProgressBar
+            percent={job.state === "done" && job.progress === null ? 100 : job.progress}
+            testId="job-progress"
+            tone={job.state === "running" || job.state === "queued" ? "active" : job.state === "done" ? "done" : "stopped"}
+          />
         </div>
       )}
       <div className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6">
