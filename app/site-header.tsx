@@ -46,6 +46,10 @@ export function SiteHeader() {
                 Log out
               </button>
             </>
+          ) : session?.setupNeeded ? (
+            <Link href="/setup" className="rounded bg-amber-100 px-2 py-1 text-amber-900 hover:bg-amber-200">
+              Set up the administrator
+            </Link>
           ) : (
             <Link href={`/login?next=${encodeURIComponent(pathname)}`} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
               Log in
