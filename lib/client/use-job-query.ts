@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "./api-fetch";
+import { ApiError, apiFetch } from "./api-fetch";
 import type { FileEntry, JobDetail, Permissions } from "./job-types";
 import { queryKeys } from "./query-keys";
 
@@ -15,7 +15,8 @@ export function useJobQuery(id: number, refreshMs: number) {
   return useQuery({
     queryKey: queryKeys.jobs.detail(id),
     queryFn: () => apiFetch<JobAnswer>(`/api/jobs/${id}`),
-    refetchInterval: (query) => (query.state.error ? false : refreshMs),
+    // A deleted job stops the polling; any other error (server restarting) only slows it.
+    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.status === 404 ? false : query.state.error ? refreshMs * 3 : refreshMs),
   });
 }
 
