@@ -149,6 +149,15 @@ describe("rejected uploads leave nothing behind", () => {
     await expectNothingLeft();
   });
 
+  it("two zips in one request, or an overlong field, are refused", async () => {
+    const two = new FormData();
+    two.append("file", new Blob([new Uint8Array(jobZip())]), "a.zip");
+    two.append("file", new Blob([new Uint8Array(jobZip())]), "b.zip");
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: two }))).rejects.toThrow(/one zip file per job/);
+    await expect(post(jobZip(), "job.zip", { info: "x".repeat(20_000) })).rejects.toThrow(/The field info is too long/);
+    await expectNothingLeft();
+  });
+
   it("a request without a file says how to send one", async () => {
     const form = new FormData();
     form.append("nb_proc", "2");
