@@ -52,6 +52,10 @@ test("bad uploads show what to fix in the form and leave nothing behind", async 
 
   expect(queuedFolders()).toEqual(before);
   expect(stagingLeftovers()).toEqual([]);
+  for (const q of ["noscript", "slip", "notes", "bare", "fields"]) {
+    const list = await (await page.request.get(`/api/jobs?view=all&q=${q}`)).json();
+    expect(list.total, `no job row for ${q}`).toBe(0);
+  }
   expect(fs.existsSync(path.join(env.qmFolder, "..", "evil.sh"))).toBe(false);
 });
 
