@@ -319,6 +319,8 @@ describe("lists", () => {
     const list = async (q: string) => (await (await routes.list(req(`/api/jobs?${q}`), ctx(0))).json()) as { jobs: { id: number; state: string; position?: number }[]; total: number };
     const queued = await list("view=queued");
     expect(queued.jobs.map((j) => [j.id, j.position])).toEqual([[q2.id, 1], [q1.id, 2]]);
+    const detail = (await (await routes.job(req(`/api/jobs/${q1.id}`), ctx(q1.id))).json()) as { job: { position: number } };
+    expect(detail.job.position).toBe(2);
     const page2 = await list("view=finished&pageSize=3&page=2");
     expect(page2.total).toBe(7);
     expect(page2.jobs).toHaveLength(3);

@@ -33,7 +33,13 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
       <div className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6">
         <Fact label="Submitted">{formatDate(job.submittedAt)}</Fact>
         <Fact label="Started">{formatDate(job.startedAt)}</Fact>
-        <Fact label={end ? "Finished" : "ETA"}>{end ? formatDate(job.finishedAt) : eta === null ? "—" : formatDuration(eta)}</Fact>
+        {job.state === "queued" ? (
+          <Fact label="Queue position" testId="job-position">
+            {job.position ?? "—"}
+          </Fact>
+        ) : (
+          <Fact label={end ? "Finished" : "ETA"}>{end ? formatDate(job.finishedAt) : eta === null ? "—" : formatDuration(eta)}</Fact>
+        )}
         <Fact label={end ? "Duration" : "Elapsed"} testId="job-elapsed">
           {formatDuration(elapsed)}
         </Fact>

@@ -1,6 +1,7 @@
 import { deleteJob } from "@/lib/server/jobs/delete-job";
 import { getJobOrThrow } from "@/lib/server/jobs/get-job-or-throw";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
+import { queuePosition } from "@/lib/server/jobs/queue-position";
 import { AppError } from "@/lib/core/app-error";
 import { requireAdmin, requireViewer } from "@/lib/web/auth";
 import { getConfig, getDb, getLayout } from "@/lib/web/context";
@@ -14,7 +15,8 @@ export const GET = apiHandler(async (request, context: JobRouteContext) => {
   const viewer = await requireViewer(request);
   const id = await jobIdFrom(context);
   const job = await getJobOrThrow(getDb(), id);
-  return json({ job: toJobDetail(job, canSeeDetails(viewer)), can: permissionsOf(viewer), serverTime: new Date().toISOString() });
+  const position = (await queuePosition(getDb(), job)) ?? undefined;
+  return json({ job: { ...toJobDetail(job, canSeeDetails(viewer)), position }, can: permissionsOf(viewer), serverTime: new Date().toISOString() });
 });
 
 /** Delete a queued or finished job (admin; QMserv.cfg Delete_Jobs). */
