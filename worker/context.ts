@@ -3,6 +3,7 @@ import type { QmConfig } from "../lib/core/qm-config";
 import type { Db } from "../lib/server/db";
 import type { QmLayout } from "../lib/server/qm-folders";
 import type { ExitInfo, SpawnedJob, SpawnOptions } from "./executor";
+import type { JobStore } from "./job-store";
 
 /** A job whose process group runs now. */
 export interface RunningJob {
@@ -27,8 +28,6 @@ export interface RunningJob {
   /** CPU seen by the monitor: the fallback when the wrapper could not report (SIGKILL). */
   sampledCpuSeconds?: number;
   progress: number | null;
-  /** The write that marked the row running (finishing waits for it). */
-  saved: Promise<unknown>;
   exited: Promise<ExitInfo>;
   /** Resolves when the job has been moved and recorded. */
   done?: Promise<void>;
@@ -36,6 +35,8 @@ export interface RunningJob {
 
 export interface WorkerContext {
   db: Db;
+  /** The per-job reads and writes, in direct SQL. */
+  store: JobStore;
   layout: QmLayout;
   config: () => QmConfig;
   log: (message: string) => void;

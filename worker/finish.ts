@@ -39,7 +39,6 @@ function stopLeftovers(ctx: WorkerContext, job: RunningJob): string | undefined 
 }
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitInfo): Promise<void> {
-  await job.saved.catch(() => undefined);
   clearTimeout(job.killTimer);
   const outcome = outcomeOf(job, exit);
   const finishedAt = new Date();
@@ -78,13 +77,11 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitI
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
-  await db.$transaction([
-    db.job.update({
-      where: { id: job.id },
-      data: { state: outcome, folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: exit.error ?? null },
-    }),
-    db.jobEvent.create({ data: { jobId: job.id, kind: outcome, detail: notes.length ? `${detail}; ${notes.join("; ")}` : detail } }),
-  ]);
+  ctx.store.markFinished(
+    job.id,
+    { state: outcome, folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, error: exit.error ?? null },
+    notes.length ? `${detail}; ${notes.join("; ")}` : detail,
+  );
   ctx.debug(`job ${job.id} ${outcome} (${detail}) -> ${folder}`);
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state: outcome, exitCode: exit.exitCode, signal,

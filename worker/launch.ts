@@ -1,24 +1,13 @@
 /**
  * Start a queued job: rename QM_qJobs/x -> QM_Jobs/x, spawn it, record it as running
- * (row + event in one transaction). The process.log header names the job id, so a crash
+ * (row + event in one transaction, direct SQL). The process.log header names the job id, so a crash
  * between the rename and the database write is repaired at the next start.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { isEnoent, moveFolder, relFolder } from "./job-folders";
 import { type RunningJob, type WorkerContext, message } from "./context";
-
-export interface QueuedRow {
-  id: number;
-  name: string;
-  owner: string | null;
-  info: string | null;
-  script: string;
-  nbProc: number;
-  priority: number;
-  submittedAt: Date;
-  folder: string;
-}
+import type { QueuedRow } from "./job-store";
 
 export type LaunchResult = { job: RunningJob } | { missing: true } | { failed: string };
 
@@ -40,17 +29,15 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, at: startedAt,
   });
   const folder = relFolder("running", dirName);
-  const saved = ctx.db.$transaction([
-    ctx.db.job.update({
-      where: { id: row.id },
-      data: { state: "running", folder, startedAt, pid: spawned.pid || null, progress: null },
-    }),
-    ctx.db.jobEvent.create({ data: { jobId: row.id, kind: "running", detail: `${granted} processor(s), pid ${spawned.pid}` } }),
-  ]);
-  saved.catch((error) => ctx.log(`job ${row.id}: cannot record the start: ${message(error)}`));
+  try {
+    ctx.store.markRunning(row.id, folder, startedAt, spawned.pid || null, `${granted} processor(s), pid ${spawned.pid}`);
+  } catch (error) {
+    // The job runs anyway; its end is recorded (and a crash is repaired from the header).
+    ctx.log(`job ${row.id}: cannot record the start: ${message(error)}`);
+  }
   const job: RunningJob = {
     id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName,
-    pid: spawned.pid, granted, startedAt, peakMemoryKb: null, progress: null, saved, exited: spawned.exited,
+    pid: spawned.pid, granted, startedAt, peakMemoryKb: null, progress: null, exited: spawned.exited,
   };
   return { job };
 }

@@ -7,6 +7,7 @@ import { prepare } from "../lib/server/bootstrap";
 import { createDb, tuneSqlite } from "../lib/server/db";
 import { qmLayout } from "../lib/server/qm-folders";
 import { watchConfigFile } from "./config-watch";
+import { openJobStore } from "./job-store";
 import { acquireWorkerLock } from "./lock";
 import { createRunner } from "./runner";
 
@@ -16,9 +17,10 @@ async function main(): Promise<void> {
   const lock = acquireWorkerLock(qmLayout(loaded.config.qmFolder).internal);
   const db = createDb(env.databaseUrl);
   await tuneSqlite(db);
+  const store = openJobStore(env.databaseUrl);
   let runner: ReturnType<typeof createRunner> | undefined;
   const config = watchConfigFile(env.configPath, loaded.config, log, () => runner?.wake());
-  runner = createRunner({ db, config: config.current, log, publicUrl: env.publicUrl });
+  runner = createRunner({ db, store, config: config.current, log, publicUrl: env.publicUrl });
 
   let exiting = false;
   const shutdown = async (signal: string) => {
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     config.close();
     await runner.stop();
     await db.$disconnect();
+    store.close();
     lock.release();
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 /**
  * The worker loop, built from passed-in dependencies: createRunner(deps) -> { start, stop, wake }.
  * Event-driven: a change in QM_qJobs, a touch of .qm/wake, a job's end or a config change
- * runs dispatch at once; a slow rescan (default 30 s) is the safety net. Idle, nothing polls.
+ * runs dispatch at once; a slow rescan (default 60 s) is the safety net. Idle, nothing polls.
  */
 import os from "node:os";
 import type { QmConfig } from "../lib/core/qm-config";
@@ -12,7 +12,8 @@ import { type RunningJob, type WorkerContext, message } from "./context";
 import { startSpawner, type Spawner } from "./executor";
 import { finishJob } from "./finish";
 import { createIntake } from "./intake";
-import { launchJob, type QueuedRow } from "./launch";
+import type { JobStore } from "./job-store";
+import { launchJob } from "./launch";
 import { checkKillRequests, createMonitor, killJob } from "./monitor";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
@@ -20,6 +21,8 @@ import { watchFolder } from "./watch";
 
 export interface RunnerDeps {
   db: Db;
+  /** Direct SQL for the per-job path (openJobStore); closed by the caller. */
+  store: JobStore;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
   config: () => QmConfig;
   log: (message: string) => void;
@@ -43,22 +46,10 @@ export interface Runner {
 /** Queued jobs considered per dispatch: the head and candidates for backfill. */
 const QUEUE_WINDOW = 50;
 
-/**
- * The head of the queue, in scheduling order. Raw SQL on purpose: this runs after every
- * job end, and Prisma's result mapping costs several milliseconds per call here.
- */
-function readQueue(db: Db, skip: number[]): Promise<QueuedRow[]> {
-  const notIn = skip.length ? `AND id NOT IN (${skip.map((id) => Math.trunc(id)).join(",")})` : "";
-  return db.$queryRawUnsafe<QueuedRow[]>(
-    `SELECT id, name, owner, info, script, nbProc, priority, submittedAt, folder FROM Job
-     WHERE state = 'queued' ${notIn} ORDER BY priority DESC, submittedAt ASC, id ASC LIMIT ${QUEUE_WINDOW}`,
-  );
-}
-
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const ctx: WorkerContext = {
-    db: deps.db, layout, config: deps.config, log: deps.log,
+    db: deps.db, store: deps.store, layout, config: deps.config, log: deps.log,
     debug: (m) => deps.config().debug && deps.log(m),
     host: os.hostname(),
     spawn: (o) => {
@@ -87,6 +78,11 @@ export function createRunner(deps: RunnerDeps): Runner {
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
     monitor.ensure();
+    if (stopping) {
+      // Launched while stop() began: treat it like the others, stop it and requeue it.
+      job.shutdown = true;
+      killJob(ctx, job, "worker shutting down");
+    }
     const done = job.exited
       .then((exit) => {
         ctx.running.delete(job.id);
@@ -103,7 +99,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     const running = [...ctx.running.values()].map((j) => j.granted);
     const used = running.reduce((a, b) => a + b, 0);
     if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
-    const rows = await readQueue(deps.db, [...missing.values()]);
+    const rows = deps.store.readQueue([...missing.values()], QUEUE_WINDOW);
     const decision = decideStarts({ queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head });
     head = decision.head;
     for (const start of decision.starts) {
@@ -148,15 +144,22 @@ export function createRunner(deps: RunnerDeps): Runner {
     void dispatch();
   };
 
+  let heartbeatRowExists = false;
   const heartbeat = async () => {
     const processorsInUse = [...ctx.running.values()].reduce((a, j) => a + j.granted, 0);
     const stats = JSON.stringify({ loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: deps.config().maxNbProcessors, processorsInUse, running: ctx.running.size });
     const now = new Date();
+    if (heartbeatRowExists) {
+      // Raw on purpose: this runs every few seconds, also when idle (Prisma's upsert costs 6x more CPU).
+      const updated = await deps.db.$executeRaw`UPDATE WorkerStatus SET heartbeatAt = ${now}, stats = ${stats}, pid = ${process.pid} WHERE id = 1`;
+      if (updated > 0) return;
+    }
     await deps.db.workerStatus.upsert({
       where: { id: 1 },
       create: { id: 1, pid: process.pid, host: ctx.host, startedAt, heartbeatAt: now, stats },
       update: { pid: process.pid, host: ctx.host, startedAt, heartbeatAt: now, stats },
     });
+    heartbeatRowExists = true;
   };
 
   const rescan = async () => {
@@ -176,7 +179,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       await recover(ctx);
       await heartbeat();
       every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
-      every(deps.rescanMs ?? 30_000, rescan, "rescan");
+      every(deps.rescanMs ?? 60_000, rescan, "rescan");
       closers.push(
         watchFolder(layout.queued, (name) => {
           if (name) missing.delete(`QM_qJobs/${name}`);

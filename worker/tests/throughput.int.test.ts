@@ -40,4 +40,18 @@ it("runs many no-op jobs and reports jobs/s and dispatch latency", async () => {
   const p = (q: number) => latencies[Math.floor(q * (latencies.length - 1))].toFixed(1);
   console.log(`[measure] ${count} no-op jobs in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)} jobs/s; rename -> first instruction (ms): p50 ${p(0.5)}, p90 ${p(0.9)}, max ${p(1)} (includes queueing behind earlier jobs)`);
   expect(latencies).toHaveLength(count);
+
+  // One job at a time into an idle worker: the dispatch latency itself.
+  const single: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const name = `s${i}`;
+    const row = await env.db.job.create({ data: { name, script: `date +%s%N > '${trace}/${name}'`, state: "queued", folder: `QM_qJobs/${name}`, source: "api" } });
+    makeJobFolder(staging, name, { script: "true" });
+    const at = Date.now();
+    fs.renameSync(path.join(staging, name), path.join(env.layout.queued, name));
+    await waitFor("single job done", async () => (await env.db.job.findUnique({ where: { id: row.id } }))?.state === "done", 30_000, 10);
+    single.push(Number(fs.readFileSync(path.join(trace, name), "utf8").trim()) / 1e6 - at);
+  }
+  single.sort((a, b) => a - b);
+  console.log(`[measure] idle worker, one job at a time: rename -> first instruction p50 ${single[15].toFixed(1)} ms, max ${single[29].toFixed(1)} ms`);
 });
