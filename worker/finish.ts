@@ -23,6 +23,7 @@ function outcomeOf(job: RunningJob, exit: ExitInfo): Outcome {
 
 /** Processes of the group still alive after the script ended get TERM, then KILL after Kill_Grace. */
 function stopLeftovers(ctx: WorkerContext, job: RunningJob): string | undefined {
+  if (job.pid <= 1) return undefined; // never started
   try {
     process.kill(-job.pid, 0);
   } catch {

@@ -20,6 +20,7 @@ export function isProcessAlive(pid: number): boolean {
 /** Pids of the live (non-zombie) members of process group `pgid`. */
 export function groupMembers(pgid: number): number[] {
   const members: number[] = [];
+  if (pgid <= 1) return members;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -36,6 +37,8 @@ export function groupMembers(pgid: number): number[] {
 
 /** Send `signal` to every process of group `pgid`; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  // -0 would signal our own group and -1 every process we may signal: never.
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
   try {
     process.kill(-pgid, signal);
     return true;

@@ -19,6 +19,7 @@ import { type WorkerContext, message } from "./context";
 import { LOG_FILE } from "./executor";
 import { moveFolder, readTail, relFolder } from "./job-folders";
 import { findJobProcesses, terminateProcesses } from "./process-tree";
+import { notifyOwner } from "./notifier";
 import { errorNote } from "./reject";
 
 const LOST_NOTE = "the worker stopped while this job ran (it was killed or the machine restarted)";
@@ -91,6 +92,13 @@ async function endInterrupted(ctx: WorkerContext, id: number, name: string, star
     db.jobEvent.create({ data: { jobId: id, kind: "lost", detail: LOST_NOTE } }),
   ]);
   ctx.log(`recovery: job ${id} lost -> ${relFolder("lost", moved)}`);
+  const row = await db.job.findUnique({ where: { id }, select: { name: true, owner: true, info: true } });
+  if (row) {
+    notifyOwner(ctx, {
+      id, ...row, state: "lost", exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), cpuSeconds: null,
+      folder: relFolder("lost", moved), logPath: path.join(layout.lost, moved, LOG_FILE),
+    });
+  }
 }
 
 /** A running row without a QM_Jobs folder: find where its run ended, by the header's job id. */
