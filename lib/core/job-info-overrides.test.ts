@@ -56,11 +56,13 @@ describe("applyInfoOverrides on an .xml info file", () => {
     expect(out).toContain("<!-- processors -->");
     const info = parseJobInfo("job.xml", out);
     expect(info).toMatchObject({ nbProc: 2, owner: "me@lab.org", priority: -1, info: "new info" });
-    expect(info.script).toBe("python process.py &amp; echo done");
+    expect(info.script).toBe("python process.py & echo done");
   });
 
-  it("refuses characters that would not read back as typed", () => {
-    expect(() => applyInfoOverrides("job.xml", xml, { info: "A & B" })).toThrow(/info cannot contain <, & or "/);
+  it("escapes values so that they read back exactly as typed", () => {
+    const typed = `A & B <c> "d" $& $1`;
+    const out = applyInfoOverrides("job.xml", xml, { info: typed, e_mail: "x&y@lab.org" });
+    expect(parseJobInfo("job.xml", out)).toMatchObject({ info: typed, owner: "x&y@lab.org" });
   });
 
   it("does not confuse a key with a longer tag name", () => {

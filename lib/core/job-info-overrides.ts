@@ -38,15 +38,10 @@ function overrideCfg(fileName: string, text: string, values: ReadonlyArray<reado
   return serializeIni(doc);
 }
 
-/**
- * parseJobInfo reads XML without expanding entities (like the worker), so an escaped
- * value would not read back as typed: such characters are refused instead.
- */
-function xmlAttribute(fileName: string, key: string, value: string): string {
-  if (/[<&"]/.test(value)) {
-    throw new AppError("INVALID_INPUT", `${key} cannot contain <, & or " when the info file is XML (${fileName}); remove those characters`, { [key]: "remove <, & and \" from this value" });
-  }
-  return `value="${value}"`;
+/** A value attribute, escaped so that parseJobInfo reads back exactly `value`. */
+function xmlAttribute(value: string): string {
+  const escaped = value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return `value="${escaped}"`;
 }
 
 /**
@@ -61,11 +56,11 @@ function overrideXml(fileName: string, text: string, values: ReadonlyArray<reado
     const tag = names.map((n) => n.replace(/-/g, "\\-")).join("|");
     const element = new RegExp(`<(${tag})(\\s[^<>]*?)?(/?)>`, "i");
     const match = element.exec(out);
-    const attr = xmlAttribute(fileName, key, value);
+    const attr = xmlAttribute(value);
     if (match) {
       const [whole, name, attrs = "", selfClosing] = match;
       const valueAttr = /(\s)value\s*=\s*("[^"]*"|'[^']*')/i;
-      const newAttrs = valueAttr.test(attrs) ? attrs.replace(valueAttr, `$1${attr}`) : `${attrs} ${attr}`;
+      const newAttrs = valueAttr.test(attrs) ? attrs.replace(valueAttr, (_m, space: string) => `${space}${attr}`) : `${attrs} ${attr}`;
       if (selfClosing || valueAttr.test(attrs)) {
         out = out.slice(0, match.index) + `<${name}${newAttrs}${selfClosing}>` + out.slice(match.index + whole.length);
       } else {

@@ -44,6 +44,11 @@ describe("parseJobInfo", () => {
     expect(() => parseJobInfo("job.xml", ext)).toThrow(/DOCTYPE/);
   });
 
+  it("decodes the predefined XML entities and character references", () => {
+    const info = parseJobInfo("job.xml", `<PARAMETER><script value="make &amp;&amp; ./run &lt;in &gt;out &quot;x&quot; &#38;"/></PARAMETER>`);
+    expect(info.script).toBe('make && ./run <in >out "x" &');
+  });
+
   it("reports malformed XML with its line", () => {
     expect(() => parseJobInfo("job.xml", "<PARAMETER>\n<script value='x'>\n</PARAMETER>")).toThrow(/not well-formed XML \(line/);
   });

@@ -40,8 +40,10 @@ function readCfg(fileName: string, text: string): Record<string, string> {
 }
 
 function readXml(fileName: string, text: string): Record<string, string> {
-  // Entities and DTDs are never expanded: an info file has no use for them and they
-  // are how XML bombs and external-entity reads work.
+  // Declared entities and DTDs are never expanded: an info file has no use for them and
+  // they are how XML bombs and external-entity reads work. The five predefined entities
+  // and character references (`&amp;`, `&#38;`) are plain XML and are decoded, as
+  // Python's ElementTree did for the original QM.
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new AppError("INVALID_INPUT", `${fileName} contains a DOCTYPE or ENTITY declaration; remove it (info files need none)`);
   }
@@ -55,7 +57,7 @@ function readXml(fileName: string, text: string): Record<string, string> {
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: "",
-    processEntities: false,
+    processEntities: true,
     htmlEntities: false,
     parseAttributeValue: false,
     parseTagValue: false,
@@ -68,10 +70,18 @@ function readXml(fileName: string, text: string): Record<string, string> {
   }
   const params: Record<string, string> = {};
   for (const [key, node] of Object.entries(doc[rootKey] as Record<string, unknown>)) {
-    if (node && typeof node === "object" && "value" in node) params[key.toLowerCase()] = String((node as { value: unknown }).value);
-    else if (typeof node === "string") params[key.toLowerCase()] = node.trim();
+    if (node && typeof node === "object" && "value" in node) params[key.toLowerCase()] = decodeCharRefs(String((node as { value: unknown }).value));
+    else if (typeof node === "string") params[key.toLowerCase()] = decodeCharRefs(node.trim());
   }
   return params;
+}
+
+/** `&#38;` and `&#x26;` (fast-xml-parser leaves them to its HTML mode, which we keep off). */
+function decodeCharRefs(value: string): string {
+  return value.replace(/&#(x[0-9a-f]+|\d+);/gi, (whole, ref: string) => {
+    const code = ref[0].toLowerCase() === "x" ? parseInt(ref.slice(1), 16) : Number(ref);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 function toJobInfo(fileName: string, params: Record<string, string>): JobInfo {
