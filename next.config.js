@@ -5,6 +5,8 @@ const nextConfig = {
   // The worker and scripts share lib/ with the app; the generated Prisma client uses
   // the SQLite driver adapter (better-sqlite3 is a server external by default).
   typedRoutes: false,
+  // `npm test` runs tsc over the whole tree first; the build need not check types again.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {
