@@ -9,7 +9,6 @@
  * ignore, so the script keeps the default action) so that it still reports after a kill.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { logHeader, parseShellTimes, type HeaderInput } from "../lib/core/job-log";
@@ -79,14 +78,13 @@ export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void
 
   return {
     spawnJob(o) {
-      fs.appendFileSync(path.join(o.dir, LOG_FILE), logHeader(o));
       const id = nextId++;
       const n = String(o.granted);
       const env = { NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, QM_JOB_NAME: o.name, QM_JOB_DIR: o.dir, QM_JOB_ID: String(o.jobId) };
       let exit!: (info: ExitInfo) => void;
       const exited = new Promise<ExitInfo>((resolve) => (exit = resolve));
       const pid = new Promise<number>((resolve) => pending.set(id, { pid: resolve, exit }));
-      helper.stdin!.write(`${JSON.stringify({ id, dir: o.dir, log: path.join(o.dir, LOG_FILE), script: o.script, wrapper: WRAPPER, env })}\n`);
+      helper.stdin!.write(`${JSON.stringify({ id, dir: o.dir, log: path.join(o.dir, LOG_FILE), header: logHeader(o), script: o.script, wrapper: WRAPPER, env })}\n`);
       return pid.then((value) => ({ pid: value, exited }));
     },
     close() {

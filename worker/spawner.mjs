@@ -1,7 +1,7 @@
 // The worker's spawner: a small plain-Node process that starts job processes for the
 // worker and reports their pid and end. It exists because fork() costs grow with the
 // parent's memory: ~20 ms from the worker (Prisma, tsx loaded) against ~2 ms from here.
-// Protocol: JSON lines. In: {id, dir, log, script, wrapper, env}. Out: {id, pid} then
+// Protocol: JSON lines. In: {id, dir, log, header, script, wrapper, env}. Out: {id, pid} then
 // {id, exit: {exitCode, signal, times, error?}}. It exits when its stdin closes; jobs,
 // each in its own process group, are not touched by that.
 import { spawn } from "node:child_process";
@@ -20,6 +20,7 @@ function start(req) {
   };
   try {
     fd = fs.openSync(req.log, "a");
+    fs.writeSync(fd, req.header);
     const child = spawn("/bin/sh", ["-c", req.wrapper, "qm-job", req.script], {
       cwd: req.dir,
       detached: true,
