@@ -64,6 +64,7 @@ test("visitors see no action buttons; a queued job can be deleted by the admin",
   for (const name of blockers) {
     const link = page.getByRole("link", { name, exact: true }).first();
     const blockerId = Number((await link.getAttribute("href"))!.split("/").pop());
+    await expect(page.getByTestId(`running-job-${blockerId}`)).toBeVisible({ timeout: 20_000 });
     const res = await page.request.post(`/api/jobs/${blockerId}/kill`, { headers: { "x-qm-csrf": await csrf(page) } });
     expect(res.status()).toBe(202);
   }
