@@ -19,6 +19,11 @@ export function useLogTail(id: number, intervalMs: number, active: boolean) {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
+      // A hidden tab does not need the log: look again later (as TanStack Query does).
+      if (document.hidden && offset.current !== undefined) {
+        timer = setTimeout(poll, intervalMs);
+        return;
+      }
       let more = false;
       let failed = false;
       try {
