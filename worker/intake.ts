@@ -17,10 +17,12 @@ import type { QmConfig } from "../lib/core/qm-config";
 import type { Db } from "../lib/server/db";
 import type { QmLayout } from "../lib/server/qm-folders";
 import { relFolder } from "./job-folders";
+import type { JobStore } from "./job-store";
 import { rejectFolder } from "./reject";
 
 export interface IntakeDeps {
   db: Db;
+  store: JobStore;
   layout: QmLayout;
   config: () => QmConfig;
   log: (message: string) => void;
@@ -82,13 +84,13 @@ export function createIntake(deps: IntakeDeps) {
     }
     try {
       const info = parseJobInfo(config.jobFile, fs.readFileSync(infoPath, "utf8"));
-      await deps.db.job.create({
-        data: {
-          name, owner: info.owner, info: info.info, script: info.script, nbProc: info.nbProc, priority: info.priority,
-          params: JSON.stringify(info.params), state: "queued", folder: relFolder("queued", name), source: "folder",
-          events: { create: { kind: "queued", detail: "folder dropped into QM_qJobs" } },
+      deps.store.insertQueued(
+        {
+          name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority,
+          params: JSON.stringify(info.params), folder: relFolder("queued", name),
         },
-      });
+        "folder dropped into QM_qJobs",
+      );
       deps.onQueued();
     } catch (error) {
       if (!isAppError(error)) throw error;
@@ -101,11 +103,7 @@ export function createIntake(deps: IntakeDeps) {
       const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
       pending.clear();
       if (!names.length) continue;
-      const rows = await deps.db.job.findMany({
-        where: { state: "queued", folder: { in: names.map((n) => relFolder("queued", n)) } },
-        select: { folder: true },
-      });
-      const known = new Set(rows.map((r) => r.folder));
+      const known = deps.store.queuedFolders(names.map((n) => relFolder("queued", n)));
       for (const name of names) {
         if (known.has(relFolder("queued", name)) || closed) continue;
         try {

@@ -33,8 +33,24 @@ export interface FinishedUpdate {
   error: string | null;
 }
 
+/** A job dropped as a folder, ready to queue. */
+export interface NewQueuedJob {
+  name: string;
+  owner: string | null;
+  info: string | null;
+  script: string;
+  nbProc: number;
+  priority: number;
+  params: string;
+  folder: string;
+}
+
 export interface JobStore {
   readQueue(skip: number[], limit: number): QueuedRow[];
+  /** Which of these folders belong to a queued row. */
+  queuedFolders(folders: string[]): Set<string>;
+  /** Insert a `folder`-source queued job and its `queued` event; returns its id. */
+  insertQueued(job: NewQueuedJob, detail: string): number;
   markRunning(id: number, folder: string, startedAt: Date, pid: number | null, detail: string): void;
   markFinished(id: number, u: FinishedUpdate, detail: string): void;
   close(): void;
@@ -52,6 +68,11 @@ export function openJobStore(databaseUrl: string): JobStore {
      cpuSeconds = @cpuSeconds, peakMemoryKb = @peakMemoryKb, progress = @progress, pid = NULL, error = @error, updatedAt = @finishedAt
      WHERE id = @id`,
   );
+  const insert = db.prepare(
+    `INSERT INTO Job (name, owner, info, script, nbProc, priority, params, state, folder, source, submittedAt, updatedAt)
+     VALUES (@name, @owner, @info, @script, @nbProc, @priority, @params, 'queued', @folder, 'folder', @at, @at)`,
+  );
+  const byFolder = db.prepare("SELECT folder FROM Job WHERE state = 'queued' AND folder = ?").pluck();
   const queueStatements = new Map<number, Database.Statement>();
   const queueStatement = (skipCount: number) => {
     let st = queueStatements.get(skipCount);
@@ -70,6 +91,15 @@ export function openJobStore(databaseUrl: string): JobStore {
       const rows = queueStatement(skip.length).all(...skip, limit) as (Omit<QueuedRow, "submittedAt"> & { submittedAt: string })[];
       return rows.map((r) => ({ ...r, submittedAt: new Date(r.submittedAt) }));
     },
+    queuedFolders(folders) {
+      return new Set(folders.filter((f) => byFolder.get(f) !== undefined));
+    },
+    insertQueued: db.transaction((job: NewQueuedJob, detail: string) => {
+      const at = sqlDate(new Date());
+      const id = Number(insert.run({ ...job, at }).lastInsertRowid);
+      event.run(id, at, "queued", detail);
+      return id;
+    }),
     markRunning: db.transaction((id: number, folder: string, startedAt: Date, pid: number | null, detail: string) => {
       const at = sqlDate(startedAt);
       running.run(folder, at, pid, at, id);
