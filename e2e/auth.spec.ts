@@ -28,3 +28,21 @@ test("the API refuses admin actions without login and path traversal in the file
   const missing = await request.get("/api/jobs/999999/files?path=../../", { headers: basic });
   expect([400, 404]).toContain(missing.status());
 });
+
+test("with Require_Login = yes the dashboard and job pages send visitors to the login, then back", async ({ page }) => {
+  const fs = await import("node:fs");
+  const original = fs.readFileSync(env.configPath, "utf8");
+  try {
+    fs.writeFileSync(env.configPath, original.replace("[WEB_QMserver]\n", "[WEB_QMserver]\nRequire_Login = yes\n"));
+    await page.goto("/jobs/1");
+    await expect(page).toHaveURL(/\/login\?next=%2Fjobs%2F1|\/login\?next=\/jobs\/1/);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await page.getByLabel("Password").fill(env.adminPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await expect(page.getByTestId("worker-status")).toBeVisible();
+  } finally {
+    fs.writeFileSync(env.configPath, original);
+  }
+});
