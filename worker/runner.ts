@@ -33,6 +33,8 @@ export interface RunnerDeps {
   publicUrl?: string;
   /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
   jobEnv?: NodeJS.ProcessEnv;
+  /** How job processes are started (default: the spawner helper); replaced in unit tests. */
+  startSpawner?: typeof startSpawner;
 }
 
 export interface Runner {
@@ -175,7 +177,7 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   return {
     async start() {
-      spawner = startSpawner(jobEnv, deps.log);
+      spawner = (deps.startSpawner ?? startSpawner)(jobEnv, deps.log);
       await recover(ctx);
       await heartbeat();
       every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
