@@ -16,11 +16,15 @@ export function LogTail({ id, refreshMs, active }: { id: number; refreshMs: numb
       title="process.log"
       aside={
         <span className="text-xs text-slate-500">
-          {active ? "following" : "complete"}
-          {" · "}
-          <a className="text-blue-700 hover:underline" href={`/api/jobs/${id}/files/raw?path=process.log&download=1`}>
-            download
-          </a>
+          {!exists ? "not started" : active ? "following" : "complete"}
+          {exists && (
+            <>
+              {" · "}
+              <a className="text-blue-700 hover:underline" href={`/api/jobs/${id}/files/raw?path=process.log&download=1`}>
+                download
+              </a>
+            </>
+          )}
         </span>
       }
     >
