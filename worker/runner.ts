@@ -3,7 +3,9 @@
  * Event-driven: a change in QM_qJobs, a touch of .qm/wake, a job's end or a config change
  * runs dispatch at once; a slow rescan (default 60 s) is the safety net. Idle, nothing polls.
  */
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { decideStarts, type HeadWait } from "../lib/core/schedule";
 import type { Db } from "../lib/server/db";
@@ -184,6 +186,8 @@ export function createRunner(deps: RunnerDeps): Runner {
       every(deps.rescanMs ?? 60_000, rescan, "rescan");
       closers.push(
         watchFolder(layout.queued, (name) => {
+          // A name that is not there was moved out (mostly by us, starting it): nothing new.
+          if (name && !fs.existsSync(path.join(layout.queued, name))) return;
           if (name) missing.delete(`QM_qJobs/${name}`);
           else missing.clear();
           // Dispatch first: a folder with a row is usually started (and gone) before
