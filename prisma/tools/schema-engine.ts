@@ -4,7 +4,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
+import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -118,8 +120,34 @@ function readMigrations(root: string): MigrationList {
   };
 }
 
+/**
+ * True when every migration folder is recorded as applied, with its checksum. Read with a
+ * plain connection: the schema engine waits for other connections (a running web server
+ * or worker) to close, which it need not do when there is nothing to apply.
+ */
+export function isUpToDate(root: string, databaseUrl: string): boolean {
+  const file = sqliteFilePath(databaseUrl);
+  if (file === ":memory:" || !fs.existsSync(file)) return false;
+  const sqlite = new Database(file, { readonly: true, timeout: 10_000 });
+  try {
+    const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!hasTable) return false;
+    const rows = sqlite
+      .prepare("SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL")
+      .all() as { migration_name: string; checksum: string }[];
+    const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+    return readMigrations(root).migrationDirectories.every((dir) => {
+      const content = dir.migrationFile.content;
+      return content.tag === "ok" && applied.get(dir.path) === createHash("sha256").update(content.value).digest("hex");
+    });
+  } finally {
+    sqlite.close();
+  }
+}
+
 /** Apply every pending migration; returns the names applied. */
 export async function applyMigrations(root: string, databaseUrl: string): Promise<string[]> {
+  if (isUpToDate(root, databaseUrl)) return [];
   const { engine, close } = await openEngine(root, databaseUrl);
   try {
     const out = await engine.applyMigrations({ migrationsList: readMigrations(root), filters: noFilter });
