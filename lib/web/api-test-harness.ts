@@ -1,0 +1,94 @@
+/**
+ * Shared set-up of the API integration tests: a temporary QM_FOLDER and QMserv.cfg, a real
+ * SQLite file with the migrations applied and an administrator, and the route handlers
+ * loaded after the environment points at them. Importing this file registers the hooks.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { type Db, createDb } from "../server/db";
+import { hashPassword } from "../server/password";
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-api-"));
+export const qm = path.join(dir, "QM");
+export const cfgPath = path.join(dir, "QMserv.cfg");
+export const secretFile = path.join(dir, "secret.txt");
+export const BASE = "http://127.0.0.1:8000";
+export const PASSWORD = "correct horse battery";
+export let db: Db;
+let ip = 0;
+
+export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+export let routes: {
+  list: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
+  login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
+};
+
+export function writeConfig(web: Record<string, string> = {}) {
+  const lines = Object.entries({ Host: "127.0.0.1", Licence_to_kill: "True", Delete_Jobs: "True", ...web }).map(([k, v]) => `${k} = ${v}`);
+  fs.writeFileSync(cfgPath, `[QMServer]\nQM_FOLDER = ${qm}\n\n[WEB_QMserver]\n${lines.join("\n")}\n`);
+  const t = new Date(Date.now() + ++ip * 1000);
+  fs.utimesSync(cfgPath, t, t); // the web context re-reads QMserv.cfg when its mtime changes
+}
+
+beforeAll(async () => {
+  writeConfig();
+  const url = `file:${path.join(dir, "qm.db")}`;
+  await applyMigrations(root, url);
+  Object.assign(process.env, { QM_CONFIG: cfgPath, QM_DATA: dir, DATABASE_URL: url });
+  db = createDb(url);
+  await db.admin.create({ data: { username: "admin", passwordHash: await hashPassword(PASSWORD) } });
+  fs.writeFileSync(secretFile, "top secret\n");
+  for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
+  const m = (p: string) => import(/* @vite-ignore */ p);
+  const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
+  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
+    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout"].map(r),
+  );
+  routes = { list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  writeConfig();
+  await db.job.deleteMany();
+});
+
+export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
+export const basic = (password = PASSWORD) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+export const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", "x-forwarded-for": `10.0.0.${ip}`, ...init.headers } });
+
+export async function makeJob(state: string, files: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+  const queue = { queued: "QM_qJobs", running: "QM_Jobs", done: "QM_dJobs" }[state] ?? "QM_lost+found";
+  const name = `job-${Math.random().toString(36).slice(2, 8)}`;
+  const folder = `${queue}/${state === "queued" || state === "running" ? name : `2026-11-28T04-00-00Z-${name}`}`;
+  const full = path.join(qm, folder);
+  fs.mkdirSync(full, { recursive: true });
+  for (const [f, content] of Object.entries({ "proc_config.cfg": "[QMOptions]\nscript = sh run.sh\n", ...files })) {
+    fs.mkdirSync(path.dirname(path.join(full, f)), { recursive: true });
+    fs.writeFileSync(path.join(full, f), content);
+  }
+  const job = await db.job.create({
+    data: { name, owner: "ann@lab.org", info: "nmr fit", script: "sh run.sh", state, folder, source: "folder", params: JSON.stringify({ script: "sh run.sh", e_mail: "ann@lab.org", custom: "42" }), ...extra },
+  });
+  return { job, full };
+}
+
+export async function login(): Promise<{ cookie: string; csrf: string }> {
+  const res = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password: PASSWORD }), headers: { origin: BASE, "content-type": "application/json" } }), ctx(0));
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get("set-cookie")!;
+  expect(cookie).toMatch(/^qm_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+  return { cookie: cookie.split(";")[0], csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+export const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, string> } }).error;
+

@@ -1,0 +1,118 @@
+/**
+ * Access control of the API below HTTP (lib/web/api-test-harness.ts): admin-only actions,
+ * CSRF and Origin, HTTP Basic, Require_Login, Display_details, the login rate limit,
+ * first-start setup and logout.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, qm, req, routes, writeConfig } from "./api-test-harness";
+
+describe("access control", () => {
+  it("kill needs the admin: 401 anonymous, 403 without CSRF or from another origin, 202 with session+CSRF", async () => {
+    const { job } = await makeJob("running");
+    const anon = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { "x-qm-csrf": "anonymous" } }), ctx(job.id));
+    expect(anon.status).toBe(401);
+    const { cookie, csrf } = await login();
+    const noCsrf = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { cookie } }), ctx(job.id));
+    expect(noCsrf.status).toBe(403);
+    const wrongCsrf = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { cookie, "x-qm-csrf": "guess" } }), ctx(job.id));
+    expect(wrongCsrf.status).toBe(403);
+    const crossSite = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { cookie, "x-qm-csrf": csrf, origin: "http://evil.example" } }), ctx(job.id));
+    expect(crossSite.status).toBe(403);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).killRequestedAt).toBeNull();
+    const ok = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { cookie, "x-qm-csrf": csrf, origin: BASE } }), ctx(job.id));
+    expect(ok.status).toBe(202);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).killRequestedAt).not.toBeNull();
+    expect(await db.jobEvent.count({ where: { jobId: job.id, kind: "kill-requested" } })).toBe(1);
+    expect(fs.existsSync(path.join(qm, ".qm/wake"))).toBe(true);
+  });
+
+  it("HTTP Basic works for scripts without CSRF; a wrong password is 401 without a challenge", async () => {
+    const { job } = await makeJob("running");
+    const wrong = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic("nope") }), ctx(job.id));
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toBeNull();
+    const ok = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic() }), ctx(job.id));
+    expect(ok.status).toBe(202);
+  });
+
+  it("Licence_to_kill = False forbids killing; killing a queued job is INVALID_STATE", async () => {
+    const { job } = await makeJob("running");
+    writeConfig({ Licence_to_kill: "False" });
+    expect((await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic() }), ctx(job.id))).status).toBe(403);
+    writeConfig();
+    const { job: queued } = await makeJob("queued");
+    const res = await routes.kill(req(`/api/jobs/${queued.id}/kill`, { method: "POST", headers: basic() }), ctx(queued.id));
+    expect(res.status).toBe(409);
+    expect(await errorOf(res)).toMatchObject({ code: "INVALID_STATE" });
+  });
+
+  it("Require_Login = yes closes viewing to anonymous visitors", async () => {
+    writeConfig({ Require_Login: "yes" });
+    expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(401);
+    expect((await routes.status(req("/api/status"), ctx(0))).status).toBe(401);
+    const { cookie } = await login();
+    expect((await routes.list(req("/api/jobs", { headers: { cookie } }), ctx(0))).status).toBe(200);
+    const session = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { loginRequired: boolean; admin: unknown };
+    expect(session).toMatchObject({ loginRequired: true, admin: null });
+  });
+
+  it("auto: open on localhost, but not through another Host name (DNS rebinding)", async () => {
+    expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
+    expect((await routes.list(req("/api/jobs", { headers: { host: "attacker.example:8000" } }), ctx(0))).status).toBe(401);
+    writeConfig({ Host: "compute.lab.org" });
+    expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(401);
+  });
+
+  it("Display_details = False hides owner, info and info keys from visitors, not from the admin", async () => {
+    const { job } = await makeJob("done");
+    writeConfig({ Display_details: "False" });
+    const anon = (await (await routes.job(req(`/api/jobs/${job.id}`), ctx(job.id))).json()) as { job: Record<string, unknown> };
+    expect(anon.job).toMatchObject({ owner: null, info: null, script: null, params: null });
+    const admin = (await (await routes.job(req(`/api/jobs/${job.id}`, { headers: basic() }), ctx(job.id))).json()) as { job: Record<string, unknown> };
+    expect(admin.job).toMatchObject({ owner: "ann@lab.org", params: { custom: "42" } });
+    // The info file itself is not readable by visitors either.
+    expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`), ctx(job.id))).status).toBe(403);
+    const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files`), ctx(job.id))).json()) as { entries: { name: string }[] };
+    expect(listing.entries.map((e) => e.name)).not.toContain("proc_config.cfg");
+    expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`, { headers: basic() }), ctx(job.id))).status).toBe(200);
+  });
+
+  it("login is rate-limited: the 6th try within 15 minutes is 429 even with the right password", async () => {
+    const attempt = (password: string) =>
+      routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password }), headers: { "x-forwarded-for": "10.9.9.9" } }), ctx(0));
+    for (let i = 0; i < 5; i++) expect((await attempt("wrong")).status).toBe(401);
+    const limited = await attempt(PASSWORD);
+    expect(limited.status).toBe(429);
+    expect((await errorOf(limited)).message).toMatch(/Too many failed login attempts; wait \d+ minutes?/);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+});
+
+describe("first start and sessions", () => {
+  it("/setup creates the administrator only while none exists, and logs in", async () => {
+    await db.admin.deleteMany();
+    const state = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { setupNeeded: boolean };
+    expect(state.setupNeeded).toBe(true);
+    const post = (body: object) => routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(0));
+    const short = await post({ username: "admin", password: "short" });
+    expect(short.status).toBe(400);
+    expect((await errorOf(short)).details).toHaveProperty("password");
+    const created = await post({ username: "admin", password: PASSWORD });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("set-cookie")).toMatch(/^qm_session=/);
+    const again = await post({ username: "mallory", password: "another password" });
+    expect(again.status).toBe(409);
+    expect(await db.admin.count()).toBe(1);
+  });
+
+  it("logout ends the session: the cookie no longer opens admin actions", async () => {
+    const { cookie, csrf } = await login();
+    const out = await routes.logout(req("/api/auth/logout", { method: "POST", headers: { cookie } }), ctx(0));
+    expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+    const { job } = await makeJob("running");
+    const res = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: { cookie, "x-qm-csrf": csrf } }), ctx(job.id));
+    expect(res.status).toBe(401);
+  });
+});
