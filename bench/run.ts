@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 
     console.log("scale");
     seedFinishedJobs(qm, size.history);
-    const api = await apiLatency(qm, "/api/jobs?group=finished&page=1", size.apiRequests);
+    const api = await apiLatency(qm, "/api/jobs?view=finished&page=1", size.apiRequests);
     check(`dashboard API (finished list) p50, ${size.history} jobs`, api.p50, "ms", "", () => true);
     check(`dashboard API (finished list) p95, ${size.history} jobs`, api.p95, "ms", "<= 50 ms", atMost(50));
     const statusApi = await apiLatency(qm, "/api/status", size.apiRequests);

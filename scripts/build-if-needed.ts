@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { WORKER_SOURCES, buildWorker } from "./build-worker";
 
 const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
 
@@ -25,13 +26,16 @@ function run(command: string, args: string[], root: string): void {
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
 }
 
+const builtAt = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+const newerThan = (root: string, sources: string[], time: number) => sources.some((s) => newestMtime(path.join(root, s)) > time);
+
+/** Build what is missing or older than its sources: the Prisma client, the web app, the worker bundle. */
 export function buildIfNeeded(root: string, force = false): boolean {
-  const buildId = path.join(root, ".next/BUILD_ID");
-  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const clientMissing = !fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"));
-  const stale = SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
-  if (!force && !clientMissing && !stale) return false;
-  run(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], root);
-  run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
-  return true;
+  const webStale = force || clientMissing || newerThan(root, SOURCES, builtAt(path.join(root, ".next/BUILD_ID")));
+  const workerStale = force || clientMissing || newerThan(root, WORKER_SOURCES, builtAt(path.join(root, "dist/worker/main.mjs")));
+  if (clientMissing || webStale) run(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], root);
+  if (webStale) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
+  if (workerStale) buildWorker(root);
+  return webStale || workerStale;
 }

@@ -3,9 +3,9 @@
  * side by side with prefixed logs. Ctrl-C (or SIGTERM) stops both; if one of them dies,
  * it is reported and the other is stopped, and the exit code says so.
  */
-import path from "node:path";
 import { prepare, projectRoot } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "./build-if-needed";
+import { workerCommand } from "./build-worker";
 import { type Program, nextStartArgs, startProgram } from "./processes";
 
 async function main(): Promise<void> {
@@ -13,10 +13,11 @@ async function main(): Promise<void> {
   if (appliedMigrations.length) console.log(`[qm]     applied migrations: ${appliedMigrations.join(", ")}`);
   buildIfNeeded(projectRoot);
   const { host, port } = loaded.config.web;
+  const worker = workerCommand(projectRoot);
   const childEnv = { ...process.env, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", NEXT_TELEMETRY_DISABLED: "1" };
   const programs: Program[] = [
     startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, childEnv),
-    startProgram("worker", process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], projectRoot, childEnv),
+    startProgram("worker", worker.command, worker.args, projectRoot, childEnv),
   ];
   console.log(`[qm]     QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);
 

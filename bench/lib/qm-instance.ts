@@ -9,6 +9,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { prepare, projectRoot } from "../../lib/server/bootstrap";
 import { waitFor } from "./stats";
+import { workerCommand } from "../../scripts/build-worker";
 
 export interface QmInstance {
   dir: string;
@@ -89,7 +90,8 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     baseUrl,
     db,
     async startWorker() {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
+      const { command, args } = workerCommand(projectRoot);
+      const child = spawn(command, args, {
         cwd: projectRoot,
         env: childEnv,
         stdio: ["ignore", "ignore", "inherit"],

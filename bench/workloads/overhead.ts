@@ -5,7 +5,7 @@ import { sleep } from "../lib/jobs";
 
 export async function idleCpu(qm: QmInstance, seconds: number): Promise<number> {
   const pid = qm.worker!.pid!;
-  await sleep(3_000); // let start-up work settle
+  await sleep(15_000); // let start-up work (JIT, first GCs) settle
   const before = cpuSeconds(pid);
   await sleep(seconds * 1000);
   return cpuSeconds(pid) - before;

@@ -4,6 +4,7 @@
  * and create the administrator account when QM_ADMIN_PASSWORD is set.
  * Used by scripts and the worker (run with tsx), never by the Next server itself.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { applyMigrations } from "../../prisma/tools/schema-engine";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
@@ -18,7 +19,16 @@ export interface Prepared {
   appliedMigrations: string[];
 }
 
-export const projectRoot = path.resolve(import.meta.dirname, "../..");
+/** The folder of QueueManager's package.json (this file may run from a bundle in dist/). */
+export const projectRoot = findProjectRoot(import.meta.dirname);
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "queuemanager") return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find QueueManager's package.json above ${start}`);
+  }
+}
 
 export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
   const env = loadEnv(source);

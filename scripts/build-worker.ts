@@ -1,0 +1,43 @@
+/**
+ * Bundle the worker into dist/worker/main.mjs (plain JavaScript, node_modules left
+ * external), so that it runs on `node` alone: no TypeScript loader in the long-running
+ * process, which saves about 40 MB of memory.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { buildSync } from "esbuild";
+
+export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools", "prisma/schema.prisma"];
+
+export function buildWorker(root: string): string {
+  const outDir = path.join(root, "dist/worker");
+  buildSync({
+    entryPoints: [path.join(root, "worker/main.ts")],
+    outfile: path.join(outDir, "main.mjs"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  // The job spawner is started as its own small process, from beside the bundle.
+  fs.copyFileSync(path.join(root, "worker/spawner.mjs"), path.join(outDir, "spawner.mjs"));
+  return path.join(outDir, "main.mjs");
+}
+
+/**
+ * How to run the bundled worker. Liftoff-only compiles Prisma's WebAssembly query
+ * compiler with V8's baseline tier, and a small young generation keeps the heap tight:
+ * together about 60 MB less resident memory for a process that idles most of the time.
+ */
+export function workerCommand(root: string): { command: string; args: string[] } {
+  return {
+    command: process.execPath,
+    args: ["--liftoff-only", "--max-semi-space-size=1", path.join(root, "dist/worker/main.mjs")],
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  buildWorker(path.resolve(import.meta.dirname, ".."));
+}
