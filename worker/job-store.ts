@@ -53,6 +53,8 @@ export interface JobStore {
   insertQueued(job: NewQueuedJob, detail: string): number;
   markRunning(id: number, folder: string, startedAt: Date, pid: number | null, detail: string): void;
   markFinished(id: number, u: FinishedUpdate, detail: string): void;
+  /** Upsert the WorkerStatus row (every few seconds, also when idle: kept this cheap). */
+  heartbeat(beat: { pid: number; host: string; startedAt: Date; at: Date; stats: string }): void;
   close(): void;
 }
 
@@ -71,6 +73,11 @@ export function openJobStore(databaseUrl: string): JobStore {
   const insert = db.prepare(
     `INSERT INTO Job (name, owner, info, script, nbProc, priority, params, state, folder, source, submittedAt, updatedAt)
      VALUES (@name, @owner, @info, @script, @nbProc, @priority, @params, 'queued', @folder, 'folder', @at, @at)`,
+  );
+  const beatStatement = db.prepare(
+    `INSERT INTO WorkerStatus (id, pid, host, startedAt, heartbeatAt, stats) VALUES (1, @pid, @host, @startedAt, @at, @stats)
+     ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, host = excluded.host, startedAt = excluded.startedAt,
+       heartbeatAt = excluded.heartbeatAt, stats = excluded.stats`,
   );
   const byFolder = db.prepare("SELECT folder FROM Job WHERE state = 'queued' AND folder = ?").pluck();
   const queueStatements = new Map<number, Database.Statement>();
@@ -110,6 +117,9 @@ export function openJobStore(databaseUrl: string): JobStore {
       finished.run({ ...u, id, finishedAt: at });
       event.run(id, at, u.state, detail);
     }),
+    heartbeat(beat) {
+      beatStatement.run({ ...beat, startedAt: sqlDate(beat.startedAt), at: sqlDate(beat.at) });
+    },
     close: () => db.close(),
   };
 }

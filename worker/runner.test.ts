@@ -29,6 +29,7 @@ function fakeStore(queue: QueuedRow[], failFinishFor: number) {
   const finished: number[] = [];
   const store: JobStore = {
     readQueue: () => queue.filter((r) => !started.has(r.id)),
+    heartbeat: () => undefined,
     queuedFolders: (folders) => new Set(folders.filter((f) => queue.some((r) => r.folder === f))),
     insertQueued: () => 0,
     markRunning: (id) => void started.add(id),

@@ -63,7 +63,7 @@ export async function uploadDispatch(qm: QmInstance, count: number): Promise<num
     const form = new FormData();
     form.append("file", await fs.openAsBlob(zipFile), `upload-${i}.zip`);
     const t0 = nowNs();
-    const res = await fetch(`${qm.baseUrl}/api/jobs`, { method: "POST", body: form, headers: { accept: "application/json" } });
+    const res = await fetch(`${qm.baseUrl}/api/jobs`, { method: "POST", body: form, headers: { accept: "application/json", "x-qm-csrf": "1" } });
     if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
     samples.push(ms((await readStamp(stamp)) - t0));
     finished += 1;

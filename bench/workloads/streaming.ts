@@ -44,7 +44,7 @@ export async function uploadBig(qm: QmInstance, zipFile: string): Promise<Stream
   const form = new FormData();
   form.append("file", await fs.openAsBlob(zipFile), "big-job.zip");
   const t0 = performance.now();
-  const res = await fetch(`${qm.baseUrl}/api/jobs`, { method: "POST", body: form, headers: { accept: "application/json" } });
+  const res = await fetch(`${qm.baseUrl}/api/jobs`, { method: "POST", body: form, headers: { accept: "application/json", "x-qm-csrf": "1" } });
   const body = (await res.json()) as { job?: { id: number }; id?: number; error?: { message: string } };
   const seconds = (performance.now() - t0) / 1000;
   const peakRssMb = sampler.stop();
