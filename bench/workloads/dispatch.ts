@@ -13,6 +13,9 @@ import { nowNs, waitFor } from "../lib/stats";
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
 
+/** Every call gets names (and so time stamp files) of its own: rounds must not read old stamps. */
+let batch = 0;
+
 function finishedCount(qm: QmInstance): number {
   const c = qm.countStates();
   return (c.done ?? 0) + (c.failed ?? 0) + (c.invalid ?? 0);
@@ -26,7 +29,7 @@ async function waitAllFinal(qm: QmInstance, total: number): Promise<void> {
 export async function folderDispatch(qm: QmInstance, count: number, prefix = "drop", options: { priority?: number } = {}): Promise<number[]> {
   const src = path.join(qm.qmFolder, ".bench-src");
   const stamps = path.join(qm.dir, "stamps");
-  const names = prepareStampJobs(src, stamps, count, prefix, options);
+  const names = prepareStampJobs(src, stamps, count, `${prefix}${++batch}`, options);
   await sleep(2_500); // older than Settle_Time: these folders count as moved in whole
   const samples: number[] = [];
   let finished = finishedCount(qm);
@@ -56,9 +59,10 @@ export async function uploadDispatch(qm: QmInstance, count: number): Promise<num
   fs.mkdirSync(stamps, { recursive: true });
   const samples: number[] = [];
   let finished = finishedCount(qm);
+  const round = ++batch;
   for (let i = 0; i < count; i++) {
-    const stamp = path.join(stamps, `upload-${i}.ns`);
-    const zipFile = path.join(qm.dir, `upload-${i}.zip`);
+    const stamp = path.join(stamps, `upload${round}-${i}.ns`);
+    const zipFile = path.join(qm.dir, `upload${round}-${i}.zip`);
     await zipJob(zipFile, `date +%s%N > '${stamp}'`);
     const form = new FormData();
     form.append("file", await fs.openAsBlob(zipFile), `upload-${i}.zip`);
@@ -87,7 +91,7 @@ export function tsp(env: NodeJS.ProcessEnv, ...args: string[]): string {
 export async function tspDispatch(dir: string, count: number): Promise<number[]> {
   const env = tspEnv(dir);
   tsp(env, "-S", "2");
-  const stamps = path.join(dir, "tsp-stamps");
+  const stamps = path.join(dir, `tsp-stamps-${++batch}`);
   fs.mkdirSync(stamps, { recursive: true });
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
