@@ -3,15 +3,20 @@
  * side by side with prefixed logs. Ctrl-C (or SIGTERM) stops both; if one of them dies,
  * it is reported and the other is stopped, and the exit code says so.
  */
-import { prepare, projectRoot } from "../lib/server/bootstrap";
+import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
 import { workerCommand } from "./build-worker";
 import { type Program, nextStartArgs, startProgram } from "./processes";
 
+const projectRoot = path.resolve(import.meta.dirname, "..");
+
 async function main(): Promise<void> {
+  // Build first: on a fresh clone the generated Prisma client that bootstrap imports
+  // does not exist yet.
+  buildIfNeeded(projectRoot);
+  const { prepare } = await import("../lib/server/bootstrap");
   const { env, loaded, appliedMigrations } = await prepare();
   if (appliedMigrations.length) console.log(`[qm]     applied migrations: ${appliedMigrations.join(", ")}`);
-  buildIfNeeded(projectRoot);
   const { host, port } = loaded.config.web;
   const worker = workerCommand(projectRoot);
   const childEnv = { ...process.env, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", NEXT_TELEMETRY_DISABLED: "1" };

@@ -1,11 +1,14 @@
 /** `npm run web`: the web server alone (migrations applied, built if needed). */
-import { prepare, projectRoot } from "../lib/server/bootstrap";
+import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
 import { nextStartArgs, startProgram } from "./processes";
 
+const projectRoot = path.resolve(import.meta.dirname, "..");
+
 async function main(): Promise<void> {
+  buildIfNeeded(projectRoot); // before bootstrap: it imports the generated Prisma client
+  const { prepare } = await import("../lib/server/bootstrap");
   const { env, loaded } = await prepare();
-  buildIfNeeded(projectRoot);
   const { host, port } = loaded.config.web;
   const web = startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, {
     ...process.env,
