@@ -21,6 +21,17 @@ stage "build"
 node node_modules/next/dist/bin/next build
 
 stage "e2e tests (playwright, chromium)"
+browser="${QM_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$browser" ]; then
+  # A fresh machine of ours has no browser; Playwright cannot download its own here.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "no browser at $browser: installing Debian's chromium (apt-get install chromium)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "no browser at $browser: install Debian's chromium (sudo apt-get install chromium) or set QM_CHROMIUM" >&2
+    exit 1
+  fi
+fi
 node node_modules/@playwright/test/cli.js test
 
 printf '\nall test stages passed\n'
