@@ -13,19 +13,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { isAppError } from "../lib/core/app-error";
 import { parseJobInfo } from "../lib/core/job-info";
-import type { QmConfig } from "../lib/core/qm-config";
-import type { Db } from "../lib/server/db";
-import type { QmLayout } from "../lib/server/qm-folders";
+import type { WorkerContext } from "./context";
 import { relFolder } from "./job-folders";
-import type { JobStore } from "./job-store";
 import { rejectFolder } from "./reject";
 
-export interface IntakeDeps {
-  db: Db;
-  store: JobStore;
-  layout: QmLayout;
-  config: () => QmConfig;
-  log: (message: string) => void;
+export interface IntakeDeps extends Pick<WorkerContext, "db" | "store" | "layout" | "config" | "log"> {
   /** Called when a new queued row was created. */
   onQueued: () => void;
 }

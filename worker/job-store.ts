@@ -33,17 +33,8 @@ export interface FinishedUpdate {
   error: string | null;
 }
 
-/** A job dropped as a folder, ready to queue. */
-export interface NewQueuedJob {
-  name: string;
-  owner: string | null;
-  info: string | null;
-  script: string;
-  nbProc: number;
-  priority: number;
-  params: string;
-  folder: string;
-}
+/** A job dropped as a folder, ready to queue: a queued row before it has an id, plus its info-file keys (JSON). */
+export type NewQueuedJob = Omit<QueuedRow, "id" | "submittedAt"> & { params: string };
 
 export interface JobStore {
   readQueue(skip: number[], limit: number): QueuedRow[];
