@@ -22,7 +22,7 @@ export function buildWorker(root: string): string {
     logLevel: "warning",
   });
   // The job spawner is started as its own small process, from beside the bundle.
-  fs.copyFileSync(path.join(root, "worker/spawner.mjs"), path.join(outDir, "spawner.mjs"));
+  fs.copyFileSync(path.join(root, "worker/local/spawner.mjs"), path.join(outDir, "spawner.mjs"));
   return path.join(outDir, "main.mjs");
 }
 

@@ -1,11 +1,10 @@
 /** What the worker's parts share: dependencies plus the table of running jobs. */
 import type { QmConfig } from "../lib/core/qm-config";
-import type { Db } from "../lib/server/db";
 import type { QmLayout } from "../lib/server/qm-folders";
-import type { ExitInfo, SpawnedJob, SpawnOptions } from "./executor";
-import type { JobStore } from "./job-store";
+import type { JobStore } from "../lib/server/store/job-store";
+import type { Executor, StartedRun } from "./executor";
 
-/** A job whose process group runs now. */
+/** A job that runs now, on the executor. */
 export interface RunningJob {
   id: number;
   name: string;
@@ -15,35 +14,29 @@ export interface RunningJob {
   /** Absolute path of its folder in QM_Jobs, and that folder's name. */
   dir: string;
   dirName: string;
-  /** Wrapper shell pid = process group id. */
-  pid: number;
   granted: number;
   startedAt: Date;
+  runToken: string;
+  run: StartedRun;
   /** The last signal sent on a kill request (or at shutdown). */
   killSignal?: NodeJS.Signals;
-  killTimer?: NodeJS.Timeout;
-  /** Killed because the worker stops: requeued instead of moved to QM_lost+found. */
+  /** Stopped because the worker stops: requeued instead of ended. */
   shutdown?: boolean;
   peakMemoryKb: number | null;
-  /** CPU seen by the monitor: the fallback when the wrapper could not report (SIGKILL). */
+  /** CPU seen by the monitor: the fallback when the executor could not report it. */
   sampledCpuSeconds?: number;
   progress: number | null;
-  exited: Promise<ExitInfo>;
-  /** Resolves when the job has been moved and recorded. */
-  done?: Promise<void>;
 }
 
 export interface WorkerContext {
-  db: Db;
-  /** The per-job reads and writes, in direct SQL. */
+  /** Every read and write of job rows. */
   store: JobStore;
   layout: QmLayout;
   config: () => QmConfig;
   log: (message: string) => void;
   debug: (message: string) => void;
   host: string;
-  /** Start a job's process group (through the spawner helper). */
-  spawn: (o: SpawnOptions) => Promise<SpawnedJob>;
+  executor: Executor;
   /** Base of the links in mails. */
   publicUrl: () => string;
   running: Map<number, RunningJob>;
@@ -51,4 +44,12 @@ export interface WorkerContext {
 
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Stop a running job's processes (TERM, then KILL after Kill_Grace); once per job. */
+export function stopRun(ctx: WorkerContext, job: RunningJob, reason: string): void {
+  if (job.killSignal) return;
+  ctx.log(`job ${job.id}: ${reason}: stopping it (SIGTERM, SIGKILL after ${ctx.config().killGraceMs / 1000} s)`);
+  job.killSignal = "SIGTERM";
+  ctx.executor.terminate(job.run, ctx.config().killGraceMs, () => (job.killSignal = "SIGKILL"));
 }

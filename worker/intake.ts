@@ -13,11 +13,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { isAppError } from "../lib/core/app-error";
 import { parseJobInfo } from "../lib/core/job-info";
+import { planTransition } from "../lib/core/job-lifecycle";
+import { relFolder } from "../lib/server/qm-folders";
 import type { WorkerContext } from "./context";
-import { relFolder } from "./job-folders";
 import { rejectFolder } from "./reject";
 
-export interface IntakeDeps extends Pick<WorkerContext, "db" | "store" | "layout" | "config" | "log"> {
+export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
   /** Called when a new queued row was created. */
   onQueued: () => void;
 }
@@ -76,12 +77,12 @@ export function createIntake(deps: IntakeDeps) {
     }
     try {
       const info = parseJobInfo(config.jobFile, fs.readFileSync(infoPath, "utf8"));
-      deps.store.insertQueued(
+      await deps.store.createJob(
         {
           name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority,
-          params: JSON.stringify(info.params), folder: relFolder("queued", name),
+          params: JSON.stringify(info.params), folder: relFolder("queued", name), source: "folder",
         },
-        "folder dropped into QM_qJobs",
+        planTransition("submit", null, "queued", {}, "folder dropped into QM_qJobs"),
       );
       deps.onQueued();
     } catch (error) {
@@ -95,7 +96,7 @@ export function createIntake(deps: IntakeDeps) {
       const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
       pending.clear();
       if (!names.length) continue;
-      const known = deps.store.queuedFolders(names.map((n) => relFolder("queued", n)));
+      const known = await deps.store.waitingFolders(names.map((n) => relFolder("queued", n)));
       for (const name of names) {
         if (known.has(relFolder("queued", name)) || closed) continue;
         try {

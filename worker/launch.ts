@@ -1,43 +1,58 @@
 /**
- * Start a queued job: rename QM_qJobs/x -> QM_Jobs/x, spawn it, record it as running
- * (row + event in one transaction, direct SQL). The process.log header names the job id, so a crash
- * between the rename and the database write is repaired at the next start.
+ * Start a queued job. The row is claimed first: a guarded `start` (queued -> running,
+ * its folder named in QM_Jobs), so a job deleted, held or started elsewhere at the same
+ * moment is left alone. Then QM_qJobs/x is renamed to QM_Jobs/x and the executor starts
+ * it; its pid and run details follow in a second write. The process.log header names the
+ * job and the run, so a crash between any two steps is repaired at the next start.
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { isEnoent, moveFolder, relFolder } from "./job-folders";
+import { planTransition } from "../lib/core/job-lifecycle";
+import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
+import type { QueuedRow } from "../lib/server/store/job-reads";
 import { type RunningJob, type WorkerContext, message } from "./context";
-import type { QueuedRow } from "./job-store";
 
-export type LaunchResult = { job: RunningJob } | { missing: true } | { failed: string };
+export type LaunchResult = { job: RunningJob } | { missing: true } | { taken: true } | { failed: string };
 
 export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: number): Promise<LaunchResult> {
-  const src = path.join(ctx.layout.root, row.folder);
-  let dirName: string;
+  const { store, layout } = ctx;
+  const src = path.join(layout.root, row.folder);
   if (!fs.existsSync(src)) return { missing: true };
-  try {
-    dirName = moveFolder(src, ctx.layout.running, path.basename(row.folder));
-  } catch (error) {
-    if (isEnoent(error)) return { missing: true };
-    return { failed: `cannot move ${row.folder} into QM_Jobs: ${message(error)}` };
-  }
-  const dir = path.join(ctx.layout.running, dirName);
+  const base = path.basename(row.folder);
+  let folder = relFolder("running", freeName(layout.running, base));
   const startedAt = new Date();
-  const config = ctx.config();
-  const spawned = await ctx.spawn({
-    dir, jobId: row.id, name: row.name, host: ctx.host, script: row.script,
-    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, at: startedAt,
-  });
-  const folder = relFolder("running", dirName);
+  const runToken = randomBytes(6).toString("hex");
+  const plan = planTransition("start", "queued", "running", { folder, startedAt, progress: null, runToken }, `${granted} processor(s)`);
+  if (!(await store.transition(row.id, plan, { state: "queued", folder: row.folder }))) return { taken: true };
+
+  let dirName: string;
   try {
-    ctx.store.markRunning(row.id, folder, startedAt, spawned.pid || null, `${granted} processor(s), pid ${spawned.pid}`);
+    dirName = await moveFolder(src, layout.running, base, async (candidate) => {
+      const next = relFolder("running", candidate);
+      if (next !== folder && (await store.update(row.id, { state: "running", folder }, { folder: next }))) folder = next;
+    });
+  } catch (error) {
+    const problem = isEnoent(error) ? `its folder ${row.folder} disappeared as it was starting` : `its folder could not be moved into QM_Jobs: ${message(error)}`;
+    await store.transition(row.id, planTransition("end", "running", "lost", { finishedAt: new Date(), error: problem }, problem), { state: "running" });
+    return { failed: problem };
+  }
+  const dir = path.join(layout.running, dirName);
+  const config = ctx.config();
+  const run = await ctx.executor.start({
+    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt,
+    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors,
+  });
+  try {
+    await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify(run.runInfo) });
   } catch (error) {
     // The job runs anyway; its end is recorded (and a crash is repaired from the header).
-    ctx.log(`job ${row.id}: cannot record the start: ${message(error)}`);
+    ctx.log(`job ${row.id}: cannot record its process: ${message(error)}`);
   }
-  const job: RunningJob = {
-    id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName,
-    pid: spawned.pid, granted, startedAt, peakMemoryKb: null, progress: null, exited: spawned.exited,
+  return {
+    job: {
+      id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName, granted, startedAt, runToken, run,
+      peakMemoryKb: null, progress: null,
+    },
   };
-  return { job };
 }

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isProcessAlive } from "./process-tree";
+import { isProcessAlive } from "./local/process-tree";
 
 export interface WorkerLock {
   release(): void;

@@ -5,7 +5,7 @@
 import { buildJobMail, lastLines } from "../lib/core/job-mail";
 import { sendMail } from "../lib/server/mail";
 import { type WorkerContext, message } from "./context";
-import { readTail } from "./job-folders";
+import { readTail } from "../lib/server/read-tail";
 
 export interface FinishedJob {
   id: number;
@@ -29,13 +29,16 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
   const mail = buildJobMail({ ...job, logTail: lastLines(readTail(job.logPath, 16_384), 20), publicUrl: ctx.publicUrl() });
   const sending = sendMail(config.smtp, { to: job.owner, ...mail })
     .then(
-      () => ({ kind: "mail-sent", detail: `to ${job.owner}` }),
+      () => {
+        ctx.log(`job ${job.id}: mail sent to ${job.owner}`);
+        return { kind: "mail-sent", detail: `to ${job.owner}` };
+      },
       (error: unknown) => {
         ctx.log(`job ${job.id}: mail to ${job.owner} failed: ${message(error)}`);
         return { kind: "mail-failed", detail: `to ${job.owner}: ${message(error)}` };
       },
     )
-    .then((event) => ctx.db.jobEvent.create({ data: { jobId: job.id, ...event } }))
+    .then((event) => ctx.store.addEvent(job.id, event.kind, event.detail))
     .then(
       () => undefined,
       (error: unknown) => ctx.log(`job ${job.id}: cannot record the mail: ${message(error)}`),

@@ -1,52 +1,56 @@
 /**
- * The runner with fake dependencies (database, job store, spawner) and real temp folders:
- * a job whose recording fails never stops the loop, and stop() is safe to call twice.
+ * The runner with fake dependencies (job store, executor) and real temp folders: a job
+ * whose end cannot be recorded never stops the loop, and stop() is safe to call twice.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { TransitionPlan } from "../lib/core/job-lifecycle";
 import { parseConfigText } from "../lib/server/config-file";
-import type { Db } from "../lib/server/db";
 import { ensureQmFolders, qmLayout } from "../lib/server/qm-folders";
-import type { ExitInfo, Spawner } from "./executor";
-import type { JobStore, QueuedRow } from "./job-store";
+import type { QueuedRow } from "../lib/server/store/job-reads";
+import type { JobStore } from "../lib/server/store/job-store";
+import type { ExitReport, Executor } from "./executor";
 import { createRunner } from "./runner";
 
 let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Just enough of Prisma for start-up and the idle paths: every lookup finds nothing. */
-const fakeDb = {
-  job: { findMany: async () => [], findFirst: async () => null, findUnique: async () => null, updateMany: async () => ({ count: 0 }) },
-  jobEvent: { create: async () => ({}) },
-  workerStatus: { upsert: async () => ({}) },
-  $executeRaw: async () => 1,
-  $transaction: async () => [],
-} as unknown as Db;
-
-function fakeStore(queue: QueuedRow[], failFinishFor: number) {
-  const finished: number[] = [];
-  const store: JobStore = {
-    readQueue: () => queue.filter((r) => !started.has(r.id)),
-    heartbeat: () => undefined,
-    queuedFolders: (folders) => new Set(folders.filter((f) => queue.some((r) => r.folder === f))),
-    insertQueued: () => 0,
-    markRunning: (id) => void started.add(id),
-    markFinished: (id) => {
-      if (id === failFinishFor) throw new Error("database is locked");
-      finished.push(id);
-    },
-    close: () => undefined,
-  };
+/** Just enough of the job store: a fixed queue; recording the end of job `failEndFor` throws. */
+function fakeStore(queue: QueuedRow[], failEndFor: number) {
   const started = new Set<number>();
-  return { store, started, finished };
+  const ended: number[] = [];
+  const store = {
+    sql: { run: async () => ({ changes: 1 }) },
+    jobsIn: async () => [],
+    waitingSince: async () => [],
+    killRequests: async () => [],
+    waitingFolders: async (folders: string[]) => new Set(folders.filter((f) => queue.some((r) => r.folder === f))),
+    readQueue: async () => queue.filter((r) => !started.has(r.id)),
+    update: async () => true,
+    addEvent: async () => undefined,
+    transition: async (id: number, plan: TransitionPlan) => {
+      if (plan.action === "start") started.add(id);
+      if (plan.action === "end") {
+        if (id === failEndFor) throw new Error("database is locked");
+        ended.push(id);
+      }
+      return true;
+    },
+  } as unknown as JobStore;
+  return { store, ended };
 }
 
-/** Every job "runs" for a few milliseconds and exits 0; pid 0 means no real process. */
-const fakeSpawner = (): Spawner => ({
-  spawnJob: async () => ({ pid: 0, exited: new Promise<ExitInfo>((r) => setTimeout(() => r({ exitCode: 0, signal: null, cpuSeconds: 0.01 }), 5)) }),
-  close: () => undefined,
+/** Every run "runs" for a few milliseconds and exits 0; pid 0 means no real process. */
+const fakeExecutor = (): Executor => ({
+  name: "fake",
+  start: async () => ({ pid: 0, runInfo: {}, exited: new Promise<ExitReport>((r) => setTimeout(() => r({ exitCode: 0, signal: null, cpuSeconds: 0.01 }), 5)) }),
+  terminate: () => undefined,
+  stopLeftovers: () => 0,
+  sample: () => new Map(),
+  recover: async () => undefined,
+  close: async () => undefined,
 });
 
 describe("createRunner", () => {
@@ -57,13 +61,16 @@ describe("createRunner", () => {
     const config = parseConfigText(path.join(dir, "QMserv.cfg"), `[QMServer]\nQM_FOLDER = ${layout.root}\nMaxNbProcessors = 1\n`).config;
     const queue: QueuedRow[] = [1, 2, 3].map((id) => {
       fs.mkdirSync(path.join(layout.queued, `job${id}`));
-      return { id, name: `job${id}`, owner: null, info: null, script: "true", nbProc: 1, priority: 0, submittedAt: new Date(2026, 0, id), folder: `QM_qJobs/job${id}` };
+      return {
+        id, name: `job${id}`, owner: null, info: null, script: "true", nbProc: 1, nbGpu: 0, memMb: null, walltimeSeconds: null, priority: 0,
+        submittedAt: new Date(2026, 0, id), folder: `QM_qJobs/job${id}`, userId: null, arrayId: null,
+      };
     });
-    const { store, finished } = fakeStore(queue, 1);
+    const { store, ended } = fakeStore(queue, 1);
     const logs: string[] = [];
-    const runner = createRunner({ db: fakeDb, store, config: () => config, log: (m) => logs.push(m), startSpawner: fakeSpawner, heartbeatMs: 60_000 });
+    const runner = createRunner({ store, executor: fakeExecutor(), config: () => config, log: (m) => logs.push(m), heartbeatMs: 60_000 });
     await runner.start();
-    await expect.poll(() => finished, { timeout: 10_000 }).toEqual([2, 3]);
+    await expect.poll(() => ended, { timeout: 10_000 }).toEqual([2, 3]);
     expect(logs.some((l) => /job 1: cannot finish: database is locked/.test(l))).toBe(true);
     expect(fs.readdirSync(layout.done)).toHaveLength(3);
     const first = runner.stop();

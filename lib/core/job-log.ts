@@ -3,6 +3,9 @@
  * after it) and reads back from it after a crash; and the time stamp of finished folders.
  */
 
+/** Every run's output and QueueManager's header and footer lines, in the job folder. */
+export const LOG_FILE = "process.log";
+
 /** Folder-name time stamp, UTC, without colons (safe on every OS the folder may be copied to): 2026-11-28T04-36-00Z. */
 export function folderStamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
@@ -25,6 +28,8 @@ export interface HeaderInput {
   granted: number;
   maxNbProcessors: number;
   at: Date;
+  /** Names this run (the row's runToken): recovery tells which run a log belongs to. */
+  runToken?: string;
 }
 
 export function logHeader(h: HeaderInput): string {
@@ -35,7 +40,7 @@ export function logHeader(h: HeaderInput): string {
     );
   }
   lines.push(
-    `=== QueueManager job ${h.jobId} "${h.name}" started ${h.at.toISOString()} on ${h.host}`,
+    `=== QueueManager job ${h.jobId} "${h.name}" started ${h.at.toISOString()} on ${h.host}${h.runToken ? ` (run ${h.runToken})` : ""}`,
     `=== command: ${h.script}`,
     `=== processors: ${h.granted} (NB_PROC, OMP_NUM_THREADS, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS)`,
   );
@@ -59,9 +64,14 @@ export function logFooter(f: FooterInput): string {
 
 /** The job id of the last header in a process.log, or null. */
 export function lastHeaderJobId(text: string): number | null {
-  let id: number | null = null;
-  for (const m of text.matchAll(/^=== QueueManager job (\d+) ".*" started /gm)) id = Number(m[1]);
-  return id;
+  return lastHeader(text)?.jobId ?? null;
+}
+
+/** The job id and run token of the last header in a process.log, or null. */
+export function lastHeader(text: string): { jobId: number; runToken: string | null } | null {
+  let found: { jobId: number; runToken: string | null } | null = null;
+  for (const m of text.matchAll(/^=== QueueManager job (\d+) ".*" started .*?(?: \(run ([\w-]+)\))?$/gm)) found = { jobId: Number(m[1]), runToken: m[2] ?? null };
+  return found;
 }
 
 /** The outcome written by the last footer, if the last run has one. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FINISHED_STATES } from "./job-states";
+import { FINISHED_STATES } from "./job-lifecycle";
 
 /** GET /api/jobs query. `view` picks the list; `state`, `owner` and `q` filter it. */
 export const listJobsSchema = z.object({

@@ -42,10 +42,10 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
     const db = createDb(env.databaseUrl);
     try {
       const passwordHash = await hashPassword(env.adminPassword);
-      await db.admin.upsert({
+      await db.user.upsert({
         where: { username: env.adminUser },
-        create: { username: env.adminUser, passwordHash },
-        update: { passwordHash },
+        create: { username: env.adminUser, passwordHash, role: "admin" },
+        update: { passwordHash, role: "admin", disabled: false },
       });
     } finally {
       await db.$disconnect();

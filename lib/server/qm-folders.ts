@@ -55,13 +55,57 @@ export function resolveInside(root: string, relative: string): string | null {
   return full === root || full.startsWith(root + path.sep) ? full : null;
 }
 
-/** A folder name in `dir` that does not exist yet: `name`, then `name-2`, `name-3`... */
-export function freeName(dir: string, name: string): string {
-  if (!fs.existsSync(path.join(dir, name))) return name;
-  for (let i = 2; ; i++) {
-    const candidate = `${name}-${i}`;
-    if (!fs.existsSync(path.join(dir, candidate))) return candidate;
+/** name, name-2, name-3...: the names a moved folder may take, in order. */
+function* candidateNames(name: string): Generator<string> {
+  yield name;
+  for (let i = 2; ; i++) yield `${name}-${i}`;
+}
+
+/** rename(2) that refuses to replace: false when `dest` exists (even empty), throws otherwise. */
+function renameNoReplace(src: string, dest: string): boolean {
+  if (fs.existsSync(dest)) return false;
+  try {
+    fs.renameSync(src, dest);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error;
   }
+}
+
+/**
+ * Move the folder `src` into `destDir` as `name`, or the first free variant name-2,
+ * name-3...; returns the name used. Never overwrites: a rename onto an existing folder
+ * is refused and the next name is tried. Throws ENOENT when `src` is gone. Every move
+ * between QM folders goes through here (same filesystem: all are under QM_FOLDER).
+ *
+ * `claim(candidate)`, when given, runs before each attempt: a job whose row must name
+ * its folder before the folder appears (uploads, requeues) records the candidate there,
+ * so the worker never takes the folder for a hand-made drop.
+ */
+export async function moveFolder(src: string, destDir: string, name: string, claim?: (candidate: string) => Promise<void>): Promise<string> {
+  for (const candidate of candidateNames(name)) {
+    if (fs.existsSync(path.join(destDir, candidate))) continue;
+    await claim?.(candidate);
+    if (renameNoReplace(src, path.join(destDir, candidate))) return candidate;
+  }
+  throw new Error("unreachable");
+}
+
+/** The first name `moveFolder` would try now: `name` or a free variant. */
+export function freeName(dir: string, name: string): string {
+  for (const candidate of candidateNames(name)) if (!fs.existsSync(path.join(dir, candidate))) return candidate;
+  throw new Error("unreachable");
+}
+
+/** QM_FOLDER-relative path of a folder in one of the queue folders ("QM_Jobs/x"). */
+export function relFolder(queue: keyof typeof QUEUE_DIRS, name: string): string {
+  return `${QUEUE_DIRS[queue]}/${name}`;
+}
+
+export function isEnoent(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === "ENOENT";
 }
 
 /** Tell the worker to look again (it watches this file). */

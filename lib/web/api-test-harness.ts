@@ -9,7 +9,10 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { applyMigrations } from "../../prisma/tools/schema-engine";
 import { type Db, createDb } from "../server/db";
+import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
+import { type JobStore, createJobStore } from "../server/store/job-store";
+import { openSqlite } from "../server/store/sql";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-api-"));
@@ -19,6 +22,8 @@ export const secretFile = path.join(dir, "secret.txt");
 export const BASE = "http://127.0.0.1:8000";
 export const PASSWORD = "correct horse battery";
 export let db: Db;
+/** The job store: fixtures are written the way production writes rows. */
+export let store: JobStore;
 let ip = 0;
 
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
@@ -40,7 +45,8 @@ beforeAll(async () => {
   await applyMigrations(root, url);
   Object.assign(process.env, { QM_CONFIG: cfgPath, QM_DATA: dir, DATABASE_URL: url });
   db = createDb(url);
-  await db.admin.create({ data: { username: "admin", passwordHash: await hashPassword(PASSWORD) } });
+  store = createJobStore(openSqlite(url));
+  await db.user.create({ data: { username: "admin", role: "admin", passwordHash: await hashPassword(PASSWORD) } });
   fs.writeFileSync(secretFile, "top secret\n");
   for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
   const m = (p: string) => import(/* @vite-ignore */ p);
@@ -53,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.$disconnect();
+  await store.sql.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,9 +83,15 @@ export async function makeJob(state: string, files: Record<string, string> = {},
     fs.mkdirSync(path.dirname(path.join(full, f)), { recursive: true });
     fs.writeFileSync(path.join(full, f), content);
   }
-  const job = await db.job.create({
-    data: { name, owner: "ann@lab.org", info: "nmr fit", script: "sh run.sh", state, folder, source: "folder", params: JSON.stringify({ script: "sh run.sh", e_mail: "ann@lab.org", custom: "42" }), ...extra },
-  });
+  const row = { name, owner: "ann@lab.org", info: "nmr fit", script: "sh run.sh", folder, source: "folder" as const, params: JSON.stringify({ script: "sh run.sh", e_mail: "ann@lab.org", custom: "42" }) };
+  let id: number;
+  if (state === "queued" || state === "running") {
+    id = await store.createJob({ ...row, folder: `QM_qJobs/${name}` }, planTransition("submit", null, "queued", extra));
+    if (state === "running") await store.transition(id, planTransition("start", "queued", "running", { folder, startedAt: new Date(), ...extra }));
+  } else {
+    id = await store.createJob(row, planTransition("import", null, state as JobState, extra));
+  }
+  const job = await db.job.findUniqueOrThrow({ where: { id } });
   return { job, full };
 }
 

@@ -92,7 +92,7 @@ describe("access control", () => {
 
 describe("first start and sessions", () => {
   it("/setup creates the administrator only while none exists, and logs in", async () => {
-    await db.admin.deleteMany();
+    await db.user.deleteMany();
     const state = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { setupNeeded: boolean };
     expect(state.setupNeeded).toBe(true);
     const post = (body: object) => routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(0));
@@ -104,7 +104,7 @@ describe("first start and sessions", () => {
     expect(created.headers.get("set-cookie")).toMatch(/^qm_session=/);
     const again = await post({ username: "mallory", password: "another password" });
     expect(again.status).toBe(409);
-    expect(await db.admin.count()).toBe(1);
+    expect(await db.user.count({ where: { role: "admin" } })).toBe(1);
   });
 
   it("logout ends the session: the cookie no longer opens admin actions", async () => {

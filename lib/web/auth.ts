@@ -71,9 +71,9 @@ async function sessionToken(request?: Request): Promise<string | undefined> {
 export async function getSession(request?: Request): Promise<SessionInfo | null> {
   const token = await sessionToken(request);
   if (!token || token.length > 200) return null;
-  const session = await getDb().session.findUnique({ where: { id: sha256(token) }, include: { admin: true } });
-  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-  return { admin: { id: session.admin.id, username: session.admin.username }, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  const session = await getDb().session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
+  if (!session || session.expiresAt.getTime() <= Date.now() || session.user.disabled || session.user.role !== "admin") return null;
+  return { admin: { id: session.user.id, username: session.user.username }, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
 /** The client's address for rate limiting (Next's server sets x-forwarded-for). */
@@ -86,7 +86,8 @@ export async function verifyCredentials(request: Request, username: string, pass
   const clientKey = `${clientAddress(request)}|${username}`;
   perClient.check(clientKey);
   perUser.check(username);
-  const admin = await getDb().admin.findUnique({ where: { username } });
+  const found = await getDb().user.findUnique({ where: { username } });
+  const admin = found && !found.disabled && found.role === "admin" ? found : null;
   const ok = admin ? await verifyPassword(password, admin.passwordHash) : await verifyPassword(password, DUMMY_HASH);
   if (!admin || !ok) {
     perClient.fail(clientKey);
@@ -188,7 +189,7 @@ export async function createSession(request: Request, admin: AdminIdentity): Pro
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
   const db = getDb();
   await db.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-  await db.session.create({ data: { id: sha256(token), adminId: admin.id, csrfToken, expiresAt } });
+  await db.session.create({ data: { id: sha256(token), userId: admin.id, csrfToken, expiresAt } });
   return { setCookie: sessionCookie(request, token, SESSION_DAYS * 86_400), csrfToken };
 }
 
@@ -206,5 +207,5 @@ function sessionCookie(request: Request, value: string, maxAge: number): string 
 
 /** True when no administrator account exists yet (the /setup page is open). */
 export async function isSetupNeeded(): Promise<boolean> {
-  return (await getDb().admin.count()) === 0;
+  return (await getDb().user.count({ where: { role: "admin" } })) === 0;
 }

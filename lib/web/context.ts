@@ -8,10 +8,14 @@ import { type Db, createDb } from "../server/db";
 import { type LoadedConfig, loadConfigFile } from "../server/config-file";
 import { loadEnv, type QmEnv } from "../server/env";
 import { qmLayout, type QmLayout } from "../server/qm-folders";
+import { type JobStore, createJobStore } from "../server/store/job-store";
+import { openSqlite } from "../server/store/sql";
 
 interface Context {
   env: QmEnv;
   db: Db;
+  /** Every write of a job row goes through here (lib/server/store). */
+  store: JobStore;
   config?: { mtimeMs: number; loaded: LoadedConfig };
 }
 
@@ -22,13 +26,17 @@ function context(): Context {
   const g = globalThis as WithContext;
   if (!g[globalKey]) {
     const env = loadEnv();
-    g[globalKey] = { env, db: createDb(env.databaseUrl) };
+    g[globalKey] = { env, db: createDb(env.databaseUrl), store: createJobStore(openSqlite(env.databaseUrl)) };
   }
   return g[globalKey]!;
 }
 
 export function getDb(): Db {
   return context().db;
+}
+
+export function getStore(): JobStore {
+  return context().store;
 }
 
 export function getEnv(): QmEnv {

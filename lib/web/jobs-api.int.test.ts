@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import yauzl from "yauzl";
 import { describe, expect, it } from "vitest";
-import { type Handler, basic, ctx, db, dir, errorOf, makeJob, qm, req, routes, secretFile, writeConfig } from "./api-test-harness";
+import { planTransition } from "../core/job-lifecycle";
+import { type Handler, basic, ctx, db, dir, errorOf, makeJob, qm, req, routes, secretFile, store, writeConfig } from "./api-test-harness";
 
 describe("errors have one shape", () => {
   it("a bad id is 400 INVALID_INPUT with details, an unknown one 404", async () => {
@@ -123,12 +124,16 @@ describe("delete and requeue follow docs/protocol.md", () => {
     expect((await routes.del(req(`/api/jobs/${done.id}`, { method: "DELETE", headers: basic() }), ctx(done.id))).status).toBe(403);
   });
 
-  it("a queued job whose folder the worker just took answers CONFLICT", async () => {
+  it("a queued job the worker has just claimed answers 409 and keeps running", async () => {
     const { job, full } = await makeJob("queued");
+    // What the worker does to start it: claim the row, then move the folder.
+    await store.transition(job.id, planTransition("start", "queued", "running", { folder: `QM_Jobs/${job.name}`, startedAt: new Date() }), { state: "queued" });
     fs.renameSync(full, path.join(qm, "QM_Jobs", job.name));
     const res = await routes.del(req(`/api/jobs/${job.id}`, { method: "DELETE", headers: basic() }), ctx(job.id));
     expect(res.status).toBe(409);
-    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("queued");
+    expect((await res.json()).error.message).toMatch(/is running; kill it first/);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("running");
+    expect(fs.existsSync(path.join(qm, "QM_Jobs", job.name))).toBe(true);
   });
 
   it("requeues a failed job: same row queued, results cleared, folder back in QM_qJobs, log kept", async () => {

@@ -12,7 +12,7 @@ import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
 import { ensureQmFolders } from "../server/qm-folders";
 import { zipLimitsFor } from "../server/zip/zip-limits";
-import { getConfig, getDb, getLayout } from "./context";
+import { getConfig, getLayout, getStore } from "./context";
 import { receiveZipUpload } from "./receive-zip-upload";
 
 export const SUBMIT_FORM_HEADER = "x-qm-client";
@@ -31,7 +31,7 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
     const overrides = parseSubmitFields(upload.fields);
     const source = request.headers.get(SUBMIT_FORM_HEADER) === SUBMIT_FORM_VALUE ? "upload" : "api";
     return await submitJob(
-      { db: getDb(), layout, jobFile: config.jobFile, limits: zipLimitsFor(config.web.maxUploadMb) },
+      { store: getStore(), layout, jobFile: config.jobFile, limits: zipLimitsFor(config.web.maxUploadMb) },
       { zipPath: upload.zipPath, zipName: upload.zipName, workDir, overrides, source },
     );
   } finally {

@@ -12,13 +12,19 @@ import { type Db, createDb, enableWal, tuneSqlite } from "../../lib/server/db";
 import { ensureQmFolders, qmLayout, type QmLayout } from "../../lib/server/qm-folders";
 import type { QmConfig } from "../../lib/core/qm-config";
 import { projectRoot } from "../../lib/server/bootstrap";
+import { queueStagedJob } from "../../lib/server/jobs/submit-job";
+import { type JobStore, createJobStore } from "../../lib/server/store/job-store";
+import { openSqlite } from "../../lib/server/store/sql";
 
 export interface TestEnv {
   dir: string;
   configPath: string;
   databaseUrl: string;
   layout: QmLayout;
+  /** Prisma, for the reads that tests check (as the web app reads). */
   db: Db;
+  /** The job store, as the web app writes through it. */
+  store: JobStore;
   /** Write QMserv.cfg with these [QMServer] keys (on top of the test defaults). */
   writeConfig(keys?: Record<string, string | number>): void;
   config(): QmConfig;
@@ -45,11 +51,13 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
   await applyMigrations(projectRoot, databaseUrl);
   const db = createDb(databaseUrl);
   await tuneSqlite(db);
+  const store = createJobStore(openSqlite(databaseUrl));
   return {
-    dir, configPath, databaseUrl, layout, db, writeConfig,
+    dir, configPath, databaseUrl, layout, db, store, writeConfig,
     config: () => parseConfigText(configPath, fs.readFileSync(configPath, "utf8")).config,
     async cleanup() {
       await db.$disconnect();
+      await store.sql.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -85,16 +93,13 @@ export function dropJob(env: TestEnv, name: string, spec: JobSpec): void {
   fs.renameSync(makeJobFolder(staging, name, spec), path.join(env.layout.queued, name));
 }
 
-/** Submit as the web app does: row first (queued, source api), then rename into QM_qJobs, then wake. */
+/** Submit as the web app does after an upload: the real queueStagedJob (row first, then the folder, then wake). */
 export async function submitJob(env: TestEnv, name: string, spec: JobSpec): Promise<number> {
-  const staging = path.join(env.layout.staging, `${name}-${Math.random().toString(36).slice(2)}`);
-  makeJobFolder(path.dirname(staging), path.basename(staging), spec);
-  const row = await env.db.job.create({
-    data: { name, script: spec.script, nbProc: spec.nbProc ?? 1, priority: spec.priority ?? 0, owner: spec.email, state: "queued", folder: `QM_qJobs/${name}`, source: "api" },
-  });
-  fs.renameSync(staging, path.join(env.layout.queued, name));
-  fs.writeFileSync(env.layout.wakeFile, String(Date.now()));
-  return row.id;
+  const staging = path.join(env.layout.staging, Math.random().toString(36).slice(2));
+  const dir = makeJobFolder(staging, name, spec);
+  const job = await queueStagedJob({ store: env.store, layout: env.layout, jobFile: spec.infoName ?? "proc_config.cfg" }, { dir, name, source: "api", detail: "submitted by a test" });
+  fs.rmSync(staging, { recursive: true, force: true });
+  return job.id;
 }
 
 /** Poll `probe` until it returns a truthy value; fail with `what` after `timeoutMs`. */

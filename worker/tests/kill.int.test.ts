@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { requestKill } from "../../lib/server/jobs/kill-job";
 import { createTestEnv, jobProcesses, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
@@ -13,14 +14,8 @@ afterEach(async () => {
   await env?.cleanup();
 });
 
-/** What the web app does: set killRequestedAt, add an event, touch .qm/wake. */
-async function requestKill(id: number) {
-  await env.db.$transaction([
-    env.db.job.update({ where: { id }, data: { killRequestedAt: new Date() } }),
-    env.db.jobEvent.create({ data: { jobId: id, kind: "kill-requested" } }),
-  ]);
-  fs.writeFileSync(env.layout.wakeFile, String(Date.now()));
-}
+/** What the kill button does: the web app's own requestKill (row, event, wake-up). */
+const killJob = (id: number) => requestKill(env.store, env.layout, id, "a test");
 
 describe("killing a job", () => {
   it("stops the whole process group, background children included, and ends as killed in QM_lost+found", async () => {
@@ -30,7 +25,7 @@ describe("killing a job", () => {
     await waitForJob(env, "long job", ["running"]);
     await waitFor("3+ job processes", () => jobProcesses(env.layout.root).length >= 4);
     const t0 = Date.now();
-    await requestKill(id);
+    await killJob(id);
     const row = await waitForJob(env, "long job", ["killed", "failed", "done"]);
     const tookMs = Date.now() - t0;
     expect(row.state).toBe("killed");
@@ -48,7 +43,7 @@ describe("killing a job", () => {
     const id = await submitJob(env, "stubborn", { script: "trap '' TERM; sleep 1000 & while true; do sleep 0.1; done" });
     await waitForJob(env, "stubborn", ["running"]);
     await waitFor("job processes", () => jobProcesses(env.layout.root).length >= 3);
-    await requestKill(id);
+    await killJob(id);
     const row = await waitForJob(env, "stubborn", ["killed", "failed", "done"]);
     expect(row.state).toBe("killed");
     expect(row.signal).toBe("SIGKILL");

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { planTransition } from "../../lib/core/job-lifecycle";
 import { createTestEnv, dropJob, makeJobFolder, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
@@ -146,7 +147,9 @@ describe("a job's life", () => {
 
   it("skips a queued row until its folder arrives (upload in progress), then starts it without waiting for Settle_Time", async () => {
     await setup({ MailActive: "False", Settle_Time: 60_000 });
-    const row = await env.db.job.create({ data: { name: "late folder", script: "echo arrived", state: "queued", folder: "QM_qJobs/late folder", source: "upload" } });
+    // The row of an upload whose folder has not been renamed in yet.
+    const id = await env.store.createJob({ name: "late folder", script: "echo arrived", folder: "QM_qJobs/late folder", source: "upload" }, planTransition("submit", null, "queued"));
+    const row = { id };
     fs.writeFileSync(env.layout.wakeFile, "1");
     await submitJob(env, "other", { script: "true" });
     await waitForJob(env, "other", ["done"]);

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { planTransition } from "../../lib/core/job-lifecycle";
 import { logFooter, logHeader } from "../../lib/core/job-log";
 import { createTestEnv, makeJobFolder, type TestEnv, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
@@ -16,17 +17,26 @@ afterEach(async () => {
   await env?.cleanup();
 });
 
-const header = (jobId: number, name: string) => logHeader({ jobId, name, host: "h", script: "true", requested: 1, granted: 1, maxNbProcessors: 2, at: new Date() });
+const header = (jobId: number, name: string, runToken?: string) => logHeader({ jobId, name, host: "h", script: "true", requested: 1, granted: 1, maxNbProcessors: 2, at: new Date(), runToken });
 
+/** A queued row, as a submission writes it (its folder is placed by the test). */
 async function queuedRow(name: string, script = "echo ran") {
-  return env.db.job.create({ data: { name, script, state: "queued", folder: `QM_qJobs/${name}`, source: "api" } });
+  const id = await env.store.createJob({ name, script, folder: `QM_qJobs/${name}`, source: "api" }, planTransition("submit", null, "queued"));
+  return (await env.store.getJob(id))!;
+}
+
+/** A row the worker had claimed for a run (`start`), as a worker that died left it. */
+async function runningRow(name: string, runToken: string, script = "echo ran") {
+  const row = await queuedRow(name, script);
+  await env.store.transition(row.id, planTransition("start", "queued", "running", { folder: `QM_Jobs/${name}`, startedAt: new Date(), runToken }));
+  return row;
 }
 
 describe("recovery at start", () => {
-  it("a job started but not yet recorded (header written, row still queued) is lost with a note", async () => {
+  it("a job that was running (its run's header written) is lost with a note", async () => {
     env = await createTestEnv();
-    const row = await queuedRow("started");
-    makeJobFolder(env.layout.running, "started", { script: "echo ran", files: { "process.log": header(row.id, "started") } });
+    const row = await runningRow("started", "run1");
+    makeJobFolder(env.layout.running, "started", { script: "echo ran", files: { "process.log": header(row.id, "started", "run1") } });
     worker = await startWorker(env);
     const lost = await waitForJob(env, "started", ["lost"]);
     expect(lost.folder).toMatch(/^QM_lost\+found\/.*-started$/);
@@ -34,19 +44,30 @@ describe("recovery at start", () => {
     expect(fs.readdirSync(env.layout.running)).toEqual([]);
   });
 
-  it("a job moved to QM_Jobs but never started (no header) goes back to the queue and runs", async () => {
+  it("a job moved to QM_Jobs but never started (no header of this run) goes back to the queue and runs", async () => {
     env = await createTestEnv();
-    await queuedRow("unstarted");
-    makeJobFolder(env.layout.running, "unstarted", { script: "echo ran" });
+    const row = await runningRow("unstarted", "run2");
+    makeJobFolder(env.layout.running, "unstarted", { script: "echo ran", files: { "process.log": header(row.id, "unstarted", "an-earlier-run") } });
     worker = await startWorker(env);
     const done = await waitForJob(env, "unstarted", ["done"]);
     expect(fs.readFileSync(path.join(env.layout.root, done.folder, "process.log"), "utf8")).toContain("ran");
     expect(await env.db.job.count()).toBe(1);
   });
 
+  it("a job claimed but not yet moved (folder still in QM_qJobs) is queued again and runs", async () => {
+    env = await createTestEnv();
+    await runningRow("claimed", "run3");
+    makeJobFolder(env.layout.queued, "claimed", { script: "echo ran" });
+    worker = await startWorker(env);
+    const done = await waitForJob(env, "claimed", ["done"]);
+    expect(fs.readFileSync(path.join(env.layout.root, done.folder, "process.log"), "utf8")).toContain("ran");
+    const events = await env.db.jobEvent.findMany({ where: { jobId: done.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(["queued", "running", "requeued", "running", "done"]);
+  });
+
   it("a job that ended but whose end was not recorded gets the outcome of its footer", async () => {
     env = await createTestEnv();
-    const row = await env.db.job.create({ data: { name: "ended", script: "exit 4", state: "running", folder: "QM_Jobs/ended", source: "api", startedAt: new Date() } });
+    const row = await runningRow("ended", "run4", "exit 4");
     const log = header(row.id, "ended") + logFooter({ jobId: row.id, at: new Date(), exitCode: 4, signal: null, durationMs: 10 });
     makeJobFolder(env.layout.lost, "2026-11-28T04-36-00Z-ended", { script: "exit 4", files: { "process.log": log } });
     worker = await startWorker(env);
@@ -57,7 +78,8 @@ describe("recovery at start", () => {
   it("a queued job whose folder vanished long ago is recorded lost; a fresh one (upload in progress) is left alone", async () => {
     env = await createTestEnv();
     const old = await queuedRow("vanished");
-    await env.db.$executeRaw`UPDATE Job SET updatedAt = ${new Date(Date.now() - 3_600_000)} WHERE id = ${old.id}`;
+    // An hour-old row: the store dates every write now, so the test ages it by hand.
+    await env.store.sql.run(`UPDATE "Job" SET "updatedAt" = ? WHERE "id" = ?`, [new Date(Date.now() - 3_600_000), old.id]);
     const fresh = await queuedRow("uploading");
     worker = await startWorker(env);
     const lost = await waitForJob(env, "vanished", ["lost"]);

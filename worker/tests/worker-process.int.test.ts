@@ -111,7 +111,7 @@ describe("the worker program", () => {
     expect(log).toContain("the worker stopped while this job ran");
     expect(log).toContain("second run");
     const events = await env.db.jobEvent.findMany({ where: { jobId: row.id }, orderBy: { id: "asc" } });
-    expect(events.map((e) => e.kind)).toEqual(["running", "requeued", "running", "done"]);
+    expect(events.map((e) => e.kind)).toEqual(["queued", "running", "requeued", "running", "done"]);
     second.child.kill("SIGTERM");
     await second.exited;
   });

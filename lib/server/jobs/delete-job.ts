@@ -1,42 +1,33 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../core/app-error";
-import { isFinishedState } from "../../core/job-states";
-import type { Db } from "../db";
-import { type QmLayout, resolveInside } from "../qm-folders";
+import { isActiveState, planTransition } from "../../core/job-lifecycle";
+import { type QmLayout, isEnoent, resolveInside } from "../qm-folders";
+import type { JobStore } from "../store/job-store";
 
 /**
- * Delete a queued or finished job (docs/protocol.md): rename its folder into
- * `.qm/trash/<id>` (ENOENT on a queued job means the worker took it: CONFLICT), mark the
- * row `deleted`, then remove the trash folder.
+ * Delete a waiting or finished job (docs/protocol.md): the row is claimed first (a guarded
+ * `delete`), so a job the worker is starting, or that someone requeues at the same moment,
+ * is never half-deleted; then its folder is renamed into `.qm/trash/<id>` and removed.
  */
-export async function deleteJob(db: Db, layout: QmLayout, id: number, by: string): Promise<void> {
-  const job = await db.job.findUnique({ where: { id } });
+export async function deleteJob(store: JobStore, layout: QmLayout, id: number, by: string): Promise<void> {
+  const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
-  if (job.state === "running") throw new AppError("INVALID_STATE", `Job ${id} is running; kill it first, then delete it.`);
-  if (job.state !== "queued" && !isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state} and cannot be deleted.`);
-
-  const trashDir = path.join(layout.internal, "trash");
-  const trash = path.join(trashDir, String(id));
+  if (isActiveState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; kill it first, then delete it.`);
+  const plan = planTransition("delete", job.state, "deleted", {}, `by ${by}`);
+  if (!(await store.transition(id, plan, { state: job.state, folder: job.folder }))) {
+    throw new AppError("CONFLICT", `Job ${id} changed meanwhile (it may have just started); reload and try again.`);
+  }
   const source = resolveInside(layout.root, job.folder);
-  await fs.promises.mkdir(trashDir, { recursive: true });
+  if (!source) return;
+  const trash = path.join(layout.internal, "trash", String(id));
+  await fs.promises.mkdir(path.dirname(trash), { recursive: true });
   await fs.promises.rm(trash, { recursive: true, force: true });
-  let moved = false;
-  if (source) {
-    try {
-      await fs.promises.rename(source, trash);
-      moved = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      if (job.state === "queued") throw new AppError("CONFLICT", `Job ${id} has just been started by the worker; kill it instead.`);
-      // A finished job whose folder someone removed by hand: only the row is left.
-    }
+  try {
+    await fs.promises.rename(source, trash);
+  } catch (error) {
+    if (!isEnoent(error)) throw error;
+    return; // Removed by hand already: only the row was left.
   }
-  const { count } = await db.job.updateMany({ where: { id, state: job.state }, data: { state: "deleted" } });
-  if (count === 0) {
-    if (moved && source) await fs.promises.rename(trash, source).catch(() => undefined);
-    throw new AppError("CONFLICT", `Job ${id} changed state meanwhile; reload and try again.`);
-  }
-  await db.jobEvent.create({ data: { jobId: id, kind: "deleted", detail: `by ${by}` } });
   await fs.promises.rm(trash, { recursive: true, force: true });
 }

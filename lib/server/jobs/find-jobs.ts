@@ -1,6 +1,6 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
 import type { ListJobsInput } from "../../core/job-schemas";
-import { FINISHED_STATES } from "../../core/job-states";
+import { FINISHED_STATES } from "../../core/job-lifecycle";
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type JobSummary, toJobSummary } from "./job-view";

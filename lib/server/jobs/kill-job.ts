@@ -1,22 +1,21 @@
 import { AppError } from "../../core/app-error";
-import type { Db } from "../db";
+import { isActiveState } from "../../core/job-lifecycle";
 import { type QmLayout, wakeWorker } from "../qm-folders";
+import type { JobStore } from "../store/job-store";
 
 /**
- * Ask the worker to kill a running job (docs/protocol.md): set killRequestedAt, record
- * a `kill-requested` event, wake the worker. It ends as `killed` in QM_lost+found.
+ * Ask the worker to kill an active job (docs/protocol.md): record the request (once) with a
+ * `kill-requested` event and wake the worker, which sends the signals. It ends as `killed`.
  */
-export async function killJob(db: Db, layout: QmLayout, id: number, by: string): Promise<void> {
-  const job = await db.job.findUnique({ where: { id } });
+export async function requestKill(store: JobStore, layout: QmLayout, id: number, by: string): Promise<void> {
+  const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
-  if (job.state !== "running") {
+  if (!isActiveState(job.state)) {
     throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}, not running; only a running job can be killed${job.state === "queued" ? " (delete a queued job instead)" : ""}.`);
   }
   if (job.killRequestedAt) return; // asked already: the worker is on it
-  await db.$transaction(async (tx) => {
-    const { count } = await tx.job.updateMany({ where: { id, state: "running", killRequestedAt: null }, data: { killRequestedAt: new Date() } });
-    if (count === 0) throw new AppError("INVALID_STATE", `Job ${id} stopped running meanwhile; nothing to kill.`);
-    await tx.jobEvent.create({ data: { jobId: id, kind: "kill-requested", detail: `by ${by}` } });
-  });
+  if (!(await store.requestKill(id, by)) && !(await store.getJob(id))?.killRequestedAt) {
+    throw new AppError("INVALID_STATE", `Job ${id} stopped running meanwhile; nothing to kill.`);
+  }
   wakeWorker(layout);
 }

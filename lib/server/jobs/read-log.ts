@@ -2,7 +2,7 @@
 import { AppError } from "../../core/app-error";
 import { openJobFile } from "./job-files";
 
-export const LOG_FILE = "process.log";
+import { LOG_FILE } from "../../core/job-log";
 const CHUNK = 64 * 1024;
 
 export interface LogChunk {

@@ -8,14 +8,15 @@ import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { parseJobInfo } from "../../core/job-info";
 import { type InfoOverrides, applyInfoOverrides } from "../../core/job-info-overrides";
-import type { Db } from "../db";
-import { type QmLayout, QUEUE_DIRS, freeName, wakeWorker } from "../qm-folders";
+import { planTransition } from "../../core/job-lifecycle";
+import { type QmLayout, QUEUE_DIRS, freeName, moveFolder, relFolder, wakeWorker } from "../qm-folders";
+import type { JobStore } from "../store/job-store";
 import { extractZip } from "../zip/extract-zip";
 import { findJobRoot } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
 
 export interface SubmitJobDeps {
-  db: Db;
+  store: JobStore;
   layout: QmLayout;
   /** `job_file` from QMserv.cfg. */
   jobFile: string;
@@ -39,61 +40,56 @@ export interface SubmittedJob {
   folder: string;
 }
 
-const MAX_RENAME_TRIES = 5;
-
+/** Extract an uploaded zip, check its info file, apply the form's overrides, and queue it. */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmittedJob> {
-  const { db, layout, jobFile } = deps;
   const extracted = path.join(request.workDir, "job");
   await extractZip(request.zipPath, extracted, deps.limits);
-  const root = findJobRoot(extracted, jobFile, request.zipName);
+  const root = findJobRoot(extracted, deps.jobFile, request.zipName);
+  const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}`;
+  return queueStagedJob(deps, { dir: root.dir, name: root.name, overrides: request.overrides, source: request.source, detail });
+}
 
-  const infoPath = path.join(root.dir, jobFile);
+export interface StagedJob {
+  /** A complete job folder outside QM_qJobs (under `.qm/staging/`). */
+  dir: string;
+  name: string;
+  overrides?: InfoOverrides;
+  source: "upload" | "api";
+  detail: string;
+}
+
+/**
+ * Queue a complete job folder: validate its info file as the worker does, create the
+ * row (it names the folder before the folder appears, so the worker starts it at once
+ * and never takes it for a hand-made drop), rename it into QM_qJobs, wake the worker.
+ * A failure leaves no row and no folder in the queue.
+ */
+export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout" | "jobFile">, job: StagedJob): Promise<SubmittedJob> {
+  const { store, layout, jobFile } = deps;
+  const infoPath = path.join(job.dir, jobFile);
   const original = fs.readFileSync(infoPath, "utf8");
-  const text = applyInfoOverrides(jobFile, original, request.overrides);
+  const text = job.overrides ? applyInfoOverrides(jobFile, original, job.overrides) : original;
   const info = parseJobInfo(jobFile, text);
   if (text !== original) fs.writeFileSync(infoPath, text);
 
-  let name = freeName(layout.queued, root.name);
-  const job = await db.job.create({
-    data: {
-      name,
-      owner: info.owner ?? null,
-      info: info.info ?? null,
-      script: info.script,
-      nbProc: info.nbProc,
-      priority: info.priority,
-      params: JSON.stringify(info.params),
-      state: "queued",
-      folder: `${QUEUE_DIRS.queued}/${name}`,
-      source: request.source,
-      events: { create: { kind: "queued", detail: `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}` } },
-    },
-  });
+  let folder = relFolder("queued", freeName(layout.queued, job.name));
+  const plan = planTransition("submit", null, "queued", {}, job.detail);
+  const id = await store.createJob(
+    { name: job.name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority, params: JSON.stringify(info.params), folder, source: job.source },
+    plan,
+  );
+  let name: string;
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        renameNoReplace(root.dir, path.join(layout.queued, name));
-        break;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // Someone took the name between freeName() and rename(): take the next one.
-        if ((code !== "EEXIST" && code !== "ENOTEMPTY") || attempt >= MAX_RENAME_TRIES) throw error;
-        name = freeName(layout.queued, root.name);
-        await db.job.update({ where: { id: job.id }, data: { name, folder: `${QUEUE_DIRS.queued}/${name}` } });
-      }
-    }
+    name = await moveFolder(job.dir, layout.queued, job.name, async (candidate) => {
+      const next = relFolder("queued", candidate);
+      if (next !== folder && (await store.update(id, { state: "queued", folder }, { folder: next }))) folder = next;
+    });
   } catch (error) {
-    await db.job.delete({ where: { id: job.id } }).catch(() => undefined);
+    await store.discard(id, { state: "queued", folder });
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);
   }
   wakeWorker(layout);
-  return { id: job.id, name, folder: `${QUEUE_DIRS.queued}/${name}` };
-}
-
-/** rename(2) replaces an empty target folder; refuse that so two uploads never merge. */
-function renameNoReplace(from: string, to: string): void {
-  if (fs.existsSync(to)) throw Object.assign(new Error(`${to} exists`), { code: "EEXIST" });
-  fs.renameSync(from, to);
+  return { id, name, folder: relFolder("queued", name) };
 }
 
 /**

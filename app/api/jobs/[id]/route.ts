@@ -4,7 +4,7 @@ import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { queuePosition } from "@/lib/server/jobs/queue-position";
 import { AppError } from "@/lib/core/app-error";
 import { requireAdmin, requireViewer } from "@/lib/web/auth";
-import { getConfig, getDb, getLayout } from "@/lib/web/context";
+import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { type JobRouteContext, canSeeDetails, jobIdFrom, permissionsOf } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 
@@ -24,6 +24,6 @@ export const DELETE = apiHandler(async (request, context: JobRouteContext) => {
   const admin = await requireAdmin(request);
   const id = await jobIdFrom(context);
   if (!getConfig().config.web.deleteJobs) throw new AppError("FORBIDDEN", "Deleting jobs is switched off (Delete_Jobs = False in QMserv.cfg).");
-  await deleteJob(getDb(), getLayout(), id, admin.username);
+  await deleteJob(getStore(), getLayout(), id, admin.username);
   return json({ ok: true });
 });

@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/core/app-error";
-import { killJob } from "@/lib/server/jobs/kill-job";
+import { requestKill } from "@/lib/server/jobs/kill-job";
 import { requireAdmin } from "@/lib/web/auth";
-import { getConfig, getDb, getLayout } from "@/lib/web/context";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { type JobRouteContext, jobIdFrom } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 
@@ -12,6 +12,6 @@ export const POST = apiHandler(async (request, context: JobRouteContext) => {
   const admin = await requireAdmin(request);
   const id = await jobIdFrom(context);
   if (!getConfig().config.web.licenceToKill) throw new AppError("FORBIDDEN", "Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg).");
-  await killJob(getDb(), getLayout(), id, admin.username);
+  await requestKill(getStore(), getLayout(), id, admin.username);
   return json({ ok: true }, { status: 202 });
 });

@@ -35,6 +35,16 @@ export function groupMembers(pgid: number): number[] {
   return members;
 }
 
+/** True when group `pgid` has no live member (zombies do not count: PID 1 here may not reap). */
+export function isGroupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return true;
+  }
+  return groupMembers(pgid).length === 0;
+}
+
 /** Send `signal` to every process of group `pgid`; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   // -0 would signal our own group and -1 every process we may signal: never.
@@ -101,24 +111,32 @@ export function findJobProcesses(runningDir: string): Map<string, number[]> {
   return out;
 }
 
-/** SIGTERM to `pids`, then SIGKILL to those still alive after `graceMs`; resolves when none is left (or after graceMs + 5 s). */
-export async function terminateProcesses(pids: number[], graceMs: number): Promise<void> {
-  const alive = () => pids.filter(isProcessAlive);
-  const send = (signal: NodeJS.Signals) => {
-    for (const pid of alive()) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // Already gone.
-      }
-    }
-  };
-  const wait = async (ms: number) => {
+/** The process group of `pid` (0 when it is gone). */
+export function groupOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Stop process group `pgid`: SIGTERM now, SIGKILL after `graceMs` to whatever is left
+ * (`onKill` is told). Resolves when no member is left, or 5 s after the SIGKILL.
+ */
+export async function terminateGroup(pgid: number, graceMs: number, onKill?: () => void): Promise<void> {
+  if (!signalGroup(pgid, "SIGTERM")) return;
+  const gone = async (ms: number) => {
     const end = Date.now() + ms;
-    while (alive().length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < end) {
+      if (isGroupGone(pgid)) return true;
+      await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, end - Date.now()))));
+    }
+    return isGroupGone(pgid);
   };
-  send("SIGTERM");
-  await wait(graceMs);
-  send("SIGKILL");
-  await wait(5_000);
+  if (await gone(graceMs)) return;
+  onKill?.();
+  signalGroup(pgid, "SIGKILL");
+  await gone(5_000);
 }

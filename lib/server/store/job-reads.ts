@@ -1,0 +1,100 @@
+/** The job store's reads: what the worker looks up per job, in the same SQL layer as its writes. */
+import type { JobState } from "../../core/job-lifecycle";
+import { type Sql, type SqlValue, toDate } from "./sql";
+
+/** A Job row as the worker and the store's callers see it. */
+export interface JobRow {
+  id: number;
+  name: string;
+  owner: string | null;
+  info: string | null;
+  script: string;
+  nbProc: number;
+  nbGpu: number;
+  memMb: number | null;
+  walltimeSeconds: number | null;
+  priority: number;
+  params: string;
+  state: JobState;
+  folder: string;
+  source: string;
+  userId: number | null;
+  arrayId: number | null;
+  arrayIndex: number | null;
+  submittedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  exitCode: number | null;
+  signal: string | null;
+  cpuSeconds: number | null;
+  peakMemoryKb: number | null;
+  progress: number | null;
+  pid: number | null;
+  runToken: string | null;
+  runInfo: string | null;
+  killRequestedAt: Date | null;
+  error: string | null;
+  updatedAt: Date;
+}
+
+/** A queued job as dispatch needs it. */
+export type QueuedRow = Pick<JobRow, "id" | "name" | "owner" | "info" | "script" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds" | "priority" | "submittedAt" | "folder" | "userId" | "arrayId">;
+
+const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "updatedAt"] as const;
+
+function toRow<T>(raw: Record<string, unknown>): T {
+  const row: Record<string, unknown> = { ...raw };
+  for (const c of DATE_COLUMNS) if (c in row) row[c] = toDate(row[c]);
+  return row as T;
+}
+
+const QUEUED_COLUMNS = `"id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId"`;
+const list = (n: number) => Array(n).fill("?").join(", ");
+
+export interface JobReads {
+  getJob(id: number): Promise<JobRow | undefined>;
+  /** Rows in these states, oldest first. */
+  jobsIn(states: JobState[]): Promise<JobRow[]>;
+  /** The head of the queue in the worker's order (priority, then first come), skipping `skip`. */
+  readQueue(skip: number[], limit: number): Promise<QueuedRow[]>;
+  /** Which of these folders belong to a waiting (queued or held) row. */
+  waitingFolders(folders: string[]): Promise<Set<string>>;
+  /** The waiting row whose folder is `folder`. */
+  waitingByFolder(folder: string): Promise<JobRow | undefined>;
+  /** Ids of active jobs with a kill request. */
+  killRequests(): Promise<number[]>;
+  /** Waiting rows not updated since `before`. */
+  waitingSince(before: Date): Promise<JobRow[]>;
+}
+
+export function createJobReads(sql: Sql): JobReads {
+  const rows = async (text: string, params: SqlValue[]) => (await sql.all<Record<string, unknown>>(text, params)).map((r) => toRow<JobRow>(r));
+  return {
+    async getJob(id) {
+      const raw = await sql.get<Record<string, unknown>>(`SELECT * FROM "Job" WHERE "id" = ?`, [id]);
+      return raw ? toRow<JobRow>(raw) : undefined;
+    },
+    jobsIn: (states) => rows(`SELECT * FROM "Job" WHERE "state" IN (${list(states.length)}) ORDER BY "id"`, states),
+    async readQueue(skip, limit) {
+      const notIn = skip.length ? `AND "id" NOT IN (${list(skip.length)})` : "";
+      const raw = await sql.all<Record<string, unknown>>(
+        `SELECT ${QUEUED_COLUMNS} FROM "Job" WHERE "state" = 'queued' ${notIn} ORDER BY "priority" DESC, "submittedAt" ASC, "id" ASC LIMIT ?`,
+        [...skip, limit],
+      );
+      return raw.map((r) => toRow<QueuedRow>(r));
+    },
+    async waitingFolders(folders) {
+      if (!folders.length) return new Set();
+      const found = await sql.all<{ folder: string }>(`SELECT "folder" FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" IN (${list(folders.length)})`, folders);
+      return new Set(found.map((r) => r.folder));
+    },
+    async waitingByFolder(folder) {
+      return (await rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" = ? ORDER BY "id" DESC LIMIT 1`, [folder]))[0];
+    },
+    async killRequests() {
+      const found = await sql.all<{ id: number }>(`SELECT "id" FROM "Job" WHERE "state" IN ('running', 'pending') AND "killRequestedAt" IS NOT NULL`);
+      return found.map((r) => Number(r.id));
+    },
+    waitingSince: (before) => rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "updatedAt" < ? ORDER BY "id"`, [before]),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The one place that writes Job and JobEvent rows, for the worker and the web app alike.
+ * State changes come planned by lib/core/job-lifecycle.ts and are applied with a guard
+ * (`WHERE id = ? AND state = <expected>`), row and event in one transaction: a racing
+ * kill, requeue or delete can never resurrect or finish a job twice; the loser is told.
+ */
+import type { JobPatch, JobState, TransitionPlan } from "../../core/job-lifecycle";
+import type { Sql, SqlValue } from "./sql";
+import { createJobReads, type JobReads } from "./job-reads";
+
+/** A new row: what its info file or submission says, plus where its folder is. */
+export interface NewJob extends JobPatch {
+  name: string;
+  owner?: string | null;
+  info?: string | null;
+  script: string;
+  nbProc?: number;
+  priority?: number;
+  params?: string;
+  folder: string;
+  source: "upload" | "api" | "folder" | "import";
+  userId?: number | null;
+  nbGpu?: number;
+  memMb?: number | null;
+  walltimeSeconds?: number | null;
+  arrayId?: number | null;
+  arrayIndex?: number | null;
+  imported?: boolean;
+}
+
+/** What a guarded write expects the row to hold; the write is refused otherwise. */
+export interface Guard {
+  state: JobState;
+  folder?: string;
+}
+
+export interface JobStore extends JobReads {
+  /** Insert a row planned by submit, reject, orphan or import, with its event; returns its id. */
+  createJob(job: NewJob, plan: TransitionPlan): Promise<number>;
+  /** Apply a planned transition if the row still matches `guard`; false when it did not. */
+  transition(id: number, plan: TransitionPlan, guard?: Guard): Promise<boolean>;
+  /** Columns that change within a state (folder renamed, progress, run details). */
+  update(id: number, guard: Guard, patch: Omit<JobPatch, "state">): Promise<boolean>;
+  /** Record a kill request on an active job (once); false when it is not active any more. */
+  requestKill(id: number, by: string): Promise<boolean>;
+  /** An event that changes no column: mail-sent, mail-failed, requeue-failed... */
+  addEvent(id: number, kind: string, detail?: string | null): Promise<void>;
+  /** Remove a queued row whose folder never arrived (a submission that failed half-way). */
+  discard(id: number, guard: Guard): Promise<boolean>;
+  readonly sql: Sql;
+}
+
+/** Columns a patch or a new row may set: the whitelist that keeps generated SQL safe. */
+const COLUMNS = new Set([
+  "name", "owner", "info", "script", "nbProc", "priority", "params", "state", "folder", "source", "userId", "nbGpu", "memMb",
+  "walltimeSeconds", "arrayId", "arrayIndex", "imported", "purgedAt", "submittedAt", "startedAt", "finishedAt", "exitCode",
+  "signal", "cpuSeconds", "peakMemoryKb", "progress", "pid", "runToken", "runInfo", "gpuMemPeakMb", "gpuUtilMean",
+  "killRequestedAt", "error", "updatedAt",
+]);
+
+function columnsOf(patch: object): [string[], SqlValue[]] {
+  const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+  for (const [key] of entries) if (!COLUMNS.has(key)) throw new Error(`job store: unknown column ${key}`);
+  return [entries.map(([k]) => k), entries.map(([, v]) => v as SqlValue)];
+}
+
+const INSERT_EVENT = `INSERT INTO "JobEvent" ("jobId", "at", "kind", "detail") VALUES (?, ?, ?, ?)`;
+
+export function createJobStore(sql: Sql): JobStore {
+  const event = (tx: Sql, id: number, at: Date, kind: string, detail: string | null) => tx.run(INSERT_EVENT, [id, at, kind, detail]);
+
+  const guardedUpdate = async (tx: Sql, id: number, guard: Guard | undefined, patch: object, at: Date) => {
+    const [cols, values] = columnsOf({ ...patch, updatedAt: at });
+    const where = ['"id" = ?', ...(guard ? ['"state" = ?'] : []), ...(guard?.folder !== undefined ? ['"folder" = ?'] : [])];
+    const params = [...values, id, ...(guard ? [guard.state] : []), ...(guard?.folder !== undefined ? [guard.folder] : [])];
+    const { changes } = await tx.run(`UPDATE "Job" SET ${cols.map((c) => `"${c}" = ?`).join(", ")} WHERE ${where.join(" AND ")}`, params);
+    return changes === 1;
+  };
+
+  return {
+    sql,
+    ...createJobReads(sql),
+    createJob(job, plan) {
+      if (plan.from !== null) throw new Error(`job store: ${plan.action} does not create a row`);
+      const at = new Date();
+      const row = { submittedAt: at, ...job, ...plan.patch, updatedAt: at };
+      const [cols, values] = columnsOf(row);
+      return sql.transaction(async (tx) => {
+        const inserted = await tx.get<{ id: number }>(
+          `INSERT INTO "Job" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) RETURNING "id"`,
+          values,
+        );
+        const id = Number(inserted!.id);
+        await event(tx, id, at, plan.event.kind, plan.event.detail);
+        return id;
+      });
+    },
+    transition(id, plan, guard) {
+      if (plan.from === null) throw new Error(`job store: ${plan.action} creates a row; use createJob`);
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        if (!(await guardedUpdate(tx, id, { state: plan.from as JobState, folder: guard?.folder }, plan.patch, at))) return false;
+        await event(tx, id, at, plan.event.kind, plan.event.detail);
+        return true;
+      });
+    },
+    update(id, guard, patch) {
+      if ("state" in patch) throw new Error("job store: a state change is a transition");
+      return guardedUpdate(sql, id, guard, patch, new Date());
+    },
+    requestKill(id, by) {
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        const { changes } = await tx.run(
+          `UPDATE "Job" SET "killRequestedAt" = ?, "updatedAt" = ? WHERE "id" = ? AND "state" IN ('running', 'pending') AND "killRequestedAt" IS NULL`,
+          [at, at, id],
+        );
+        if (changes !== 1) return false;
+        await event(tx, id, at, "kill-requested", `by ${by}`);
+        return true;
+      });
+    },
+    async addEvent(id, kind, detail = null) {
+      await event(sql, id, new Date(), kind, detail);
+    },
+    discard(id, guard) {
+      return sql.transaction(async (tx) => {
+        const { changes } = await tx.run(`DELETE FROM "Job" WHERE "id" = ? AND "state" = ? AND "folder" = ?`, [id, guard.state, guard.folder ?? ""]);
+        if (changes === 1) await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
+        return changes === 1;
+      });
+    },
+  };
+}

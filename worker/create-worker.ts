@@ -1,0 +1,65 @@
+/**
+ * Assemble a worker from its settings: the QM_FOLDER lock, QMserv.cfg watched, the job
+ * store, the executor and the runner. main.ts and the tests build workers the same way.
+ */
+import fs from "node:fs";
+import type { QmConfig } from "../lib/core/qm-config";
+import { parseConfigText } from "../lib/server/config-file";
+import { qmLayout } from "../lib/server/qm-folders";
+import { createJobStore } from "../lib/server/store/job-store";
+import { openSqlite } from "../lib/server/store/sql";
+import { watchConfigFile } from "./config-watch";
+import { createLocalExecutor } from "./local/local-executor";
+import { acquireWorkerLock } from "./lock";
+import { createRunner, type Runner } from "./runner";
+
+export interface WorkerOptions {
+  configPath: string;
+  databaseUrl: string;
+  /** Base of the links in mails; default http://Host:The_Port. */
+  publicUrl?: string;
+  log: (message: string) => void;
+  heartbeatMs?: number;
+  rescanMs?: number;
+  /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
+  jobEnv?: NodeJS.ProcessEnv;
+}
+
+export interface Worker extends Runner {
+  /** The configuration in force now. */
+  config(): QmConfig;
+}
+
+export function createWorker(opts: WorkerOptions): Worker {
+  const initial = parseConfigText(opts.configPath, fs.readFileSync(opts.configPath, "utf8")).config;
+  const lock = acquireWorkerLock(qmLayout(initial.qmFolder).internal);
+  const store = createJobStore(openSqlite(opts.databaseUrl));
+  let runner: Runner | undefined;
+  const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
+  const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
+  const executor = createLocalExecutor({ jobEnv, log: opts.log });
+  runner = createRunner({ store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs });
+  let closed: Promise<void> | undefined;
+  const stop = async (stopOpts?: { now?: boolean }) => {
+    await runner!.stop(stopOpts);
+    closed ??= (async () => {
+      config.close();
+      await store.sql.close();
+      lock.release();
+    })();
+    await closed;
+  };
+  return {
+    async start() {
+      try {
+        await runner!.start();
+      } catch (error) {
+        await stop({ now: true }).catch(() => undefined);
+        throw error;
+      }
+    },
+    stop,
+    wake: () => runner!.wake(),
+    config: config.current,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Dispatch: whenever something changes, decide which queued jobs start now (the pure rule
+ * in lib/core/schedule.ts) and launch them. Runs one pass at a time; a request during a
+ * pass runs another pass after it.
+ */
+import { decideStarts, type HeadWait } from "../lib/core/schedule";
+import { type RunningJob, type WorkerContext, message } from "./context";
+import { launchJob } from "./launch";
+
+/** Queued jobs considered per pass: the head and candidates for backfill. */
+const QUEUE_WINDOW = 50;
+
+export interface Dispatcher {
+  /** Run a pass now (or right after the current one). */
+  dispatch(): Promise<void>;
+  /** A folder appeared in QM_qJobs (null: anything may have): look at its row again. */
+  folderAppeared(relFolder: string | null): void;
+  /** No new starts from now on; resolves when a pass in progress has ended (its launches tracked). */
+  stop(): Promise<void>;
+}
+
+export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob) => void): Dispatcher {
+  /** Queued rows whose folder was not in QM_qJobs, by folder: skipped until that folder appears. */
+  const missing = new Map<string, number>();
+  let head: HeadWait | undefined;
+  let stopped = false;
+  let dispatching: Promise<void> | null = null;
+  let again = false;
+
+  const pass = async () => {
+    const config = ctx.config();
+    const running = [...ctx.running.values()].map((j) => j.granted);
+    const used = running.reduce((a, b) => a + b, 0);
+    if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
+    const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW);
+    const decision = decideStarts({ queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head });
+    head = decision.head;
+    for (const start of decision.starts) {
+      if (stopped) return;
+      const row = rows.find((r) => r.id === start.id)!;
+      const result = await launchJob(ctx, row, start.granted);
+      if ("job" in result) {
+        ctx.debug(`job ${row.id} started (${start.granted} processor(s))`);
+        onStarted(result.job);
+        continue;
+      }
+      again = true;
+      if ("taken" in result) continue; // deleted, held or changed meanwhile: the next pass sees it
+      if ("failed" in result) ctx.log(`job ${row.id}: ${result.failed}`);
+      // Folder gone (deleted, or an upload not yet renamed in): skip it until something
+      // changes in QM_qJobs; the rescan records long-missing ones as lost.
+      else missing.set(row.folder, row.id);
+    }
+  };
+
+  async function passes(): Promise<void> {
+    try {
+      do {
+        again = false;
+        await pass();
+      } while (again && !stopped);
+    } catch (error) {
+      ctx.log(`dispatch failed: ${message(error)}`);
+    } finally {
+      dispatching = null;
+    }
+  }
+
+  async function dispatch(): Promise<void> {
+    if (stopped) return;
+    if (dispatching) {
+      again = true;
+      return;
+    }
+    dispatching = passes();
+    await dispatching;
+  }
+
+  return {
+    dispatch,
+    folderAppeared(folder) {
+      if (folder) missing.delete(folder);
+      else missing.clear();
+    },
+    async stop() {
+      stopped = true;
+      await dispatching;
+    },
+  };
+}
