@@ -37,7 +37,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log });
+  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: qmLayout(initial.qmFolder).running });
   runner = createRunner({ store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {

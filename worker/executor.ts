@@ -56,7 +56,26 @@ export interface Executor {
   stopLeftovers(run: StartedRun, graceMs: number): number;
   /** Resource use of these runs, sampled now. */
   sample(runs: StartedRun[]): Map<StartedRun, RunSample>;
-  /** At start-up: deal with runs an earlier worker left behind in `runningDir`. */
-  recover(runningDir: string, graceMs: number, log: (m: string) => void): Promise<void>;
+  /**
+   * After a restart: find a run that an earlier worker started (its row is still active).
+   * `running`: it runs on and is watched again (adopted); `ended`: it ended meanwhile, as its
+   * exit record says; `gone`: nothing of it is left and it left no exit record.
+   */
+  find(record: RunRecord): Promise<FoundRun>;
+  /** After a restart: stop whatever runs no active row claims (`known` run tokens). */
+  sweep(known: Set<string>, graceMs: number, log: (m: string) => void): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What is kept of a run (in its Job row) to find it again after a restart. */
+export interface RunRecord {
+  jobId: number;
+  runToken: string;
+  /** The job folder in QM_Jobs. */
+  dir: string;
+  /** Job.runInfo as the executor returned it from start(), or null if it was never recorded. */
+  runInfo: Record<string, unknown> | null;
+  startedAt: Date;
+}
+
+export type FoundRun = { state: "running"; run: StartedRun } | { state: "ended"; exit: ExitReport } | { state: "gone"; reason: string };

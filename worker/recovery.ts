@@ -30,7 +30,7 @@ export const MISSING_GRACE_MS = 60_000;
 
 export async function recover(ctx: WorkerContext): Promise<void> {
   const { store, layout } = ctx;
-  await ctx.executor.recover(layout.running, ctx.config().killGraceMs, ctx.log);
+  await ctx.executor.sweep(new Set(), ctx.config().killGraceMs, ctx.log);
   const activeRows = await store.jobsIn([...ACTIVE_STATES]);
   const handled = new Set<number>();
   for (const name of fs.readdirSync(layout.running)) {

@@ -49,7 +49,8 @@ const fakeExecutor = (): Executor => ({
   terminate: () => undefined,
   stopLeftovers: () => 0,
   sample: () => new Map(),
-  recover: async () => undefined,
+  find: async () => ({ state: "gone", reason: "fake" }),
+  sweep: async () => undefined,
   close: async () => undefined,
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { folderStamp, lastFooter, lastHeaderJobId, logFooter, logHeader, parseShellTimes } from "./job-log";
+import { parseShellTimes } from "./exit-record";
+import { folderStamp, lastFooter, lastHeaderJobId, logFooter, logHeader } from "./job-log";
 
 const at = new Date("2026-11-28T04:36:00.123Z");
 

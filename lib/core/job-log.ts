@@ -81,10 +81,3 @@ export function lastFooter(text: string): { exitCode: number | null; signal: str
   if (!m) return null;
   return { signal: m[1] ?? null, exitCode: m[1] ? null : m[2] === "null" ? null : Number(m[2]) };
 }
-
-/** user+system seconds from the output of the POSIX `times` builtin (shell, then its children). */
-export function parseShellTimes(text: string): number | null {
-  const parts = [...text.matchAll(/(\d+)m([\d.]+)s/g)];
-  if (parts.length < 2) return null;
-  return Math.round(parts.reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0) * 1000) / 1000;
-}

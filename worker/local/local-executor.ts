@@ -10,7 +10,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
-import { LOG_FILE, logHeader, parseShellTimes } from "../../lib/core/job-log";
+import { parseShellTimes } from "../../lib/core/exit-record";
+import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import { findJobProcesses, groupMembers, groupOf, sampleGroups, terminateGroup } from "./process-tree";
 
@@ -24,6 +25,8 @@ interface Pending {
 export interface LocalExecutorOptions {
   /** Base environment of every job. */
   jobEnv: NodeJS.ProcessEnv;
+  /** QM_Jobs: where runs of an earlier worker are looked for. */
+  runningDir: string;
   log: (m: string) => void;
 }
 
@@ -89,10 +92,15 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       }
       return out;
     },
-    async recover(runningDir, graceMs, log) {
-      // Runs of a worker that died: not adopted; stopped, each group as a whole.
+    async find(record) {
+      // Not adopted yet: whatever is left of the run is stopped, each group as a whole.
+      const pids = findJobProcesses(path.dirname(record.dir)).get(record.dir) ?? [];
+      await Promise.all([...new Set(pids.map(groupOf).filter((g) => g > 1))].map((pgid) => terminateGroup(pgid, 0)));
+      return { state: "gone", reason: "the worker stopped while it ran" };
+    },
+    async sweep(_known, graceMs, log) {
       const stopping: Promise<void>[] = [];
-      for (const [dir, pids] of findJobProcesses(runningDir)) {
+      for (const [dir, pids] of findJobProcesses(opts.runningDir)) {
         log(`recovery: stopping ${pids.length} process(es) of ${path.basename(dir)} left by the previous worker`);
         for (const pgid of new Set(pids.map(groupOf).filter((g) => g > 1))) stopping.push(terminateGroup(pgid, graceMs));
       }
