@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { formatDate, formatDuration } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
+import { formatDuration } from "@/lib/core/format";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { Panel, QueryError, StateBadge, td, th } from "./ui-bits";
 

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { formatDate } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { Panel, QueryError, td, th } from "./ui-bits";
 

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
-import { estimateRemainingMs, formatDuration } from "@/lib/client/format";
+import { formatDuration } from "@/lib/core/format";
+import { estimateRemainingMs } from "@/lib/core/progress";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { useNow } from "@/lib/client/use-now";
 import { Panel, ProgressBar, QueryError, td, th } from "./ui-bits";
@@ -27,7 +28,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                 <ProgressBar percent={job.progress} />
                 <div className="flex flex-wrap gap-x-4 text-xs text-slate-600">
                   <span>elapsed {formatDuration(elapsed)}</span>
-                  <span>ETA {eta === null ? "—" : formatDuration(eta)}</span>
+                  <span>ETA {formatDuration(eta)}</span>
                   <span>nb_proc {job.nbProc}</span>
                   {showDetails && job.owner && <span>{job.owner}</span>}
                 </div>
@@ -67,7 +68,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                       <ProgressBar percent={job.progress} testId={`progress-${job.id}`} />
                     </td>
                     <td className={`${td} tabular-nums`}>{formatDuration(elapsed)}</td>
-                    <td className={`${td} tabular-nums`}>{eta === null ? "—" : formatDuration(eta)}</td>
+                    <td className={`${td} tabular-nums`}>{formatDuration(eta)}</td>
                     <td className={`${td} tabular-nums`}>{job.nbProc}</td>
                   </tr>
                 );

@@ -1,4 +1,4 @@
-import { formatDate } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
 import type { JobDetail } from "@/lib/client/job-types";
 import { Panel } from "../../ui-bits";
 

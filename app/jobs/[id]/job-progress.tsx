@@ -1,5 +1,7 @@
 "use client";
-import { estimateRemainingMs, formatDate, formatDuration } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
+import { formatDuration } from "@/lib/core/format";
+import { estimateRemainingMs } from "@/lib/core/progress";
 import type { JobDetail } from "@/lib/client/job-types";
 import { useNow } from "@/lib/client/use-now";
 import { ProgressBar } from "../../ui-bits";
@@ -38,7 +40,7 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
             {job.position ?? "—"}
           </Fact>
         ) : (
-          <Fact label={end ? "Finished" : "ETA"}>{end ? formatDate(job.finishedAt) : eta === null ? "—" : formatDuration(eta)}</Fact>
+          <Fact label={end ? "Finished" : "ETA"}>{end ? formatDate(job.finishedAt) : formatDuration(eta)}</Fact>
         )}
         <Fact label={end ? "Duration" : "Elapsed"} testId="job-elapsed">
           {formatDuration(elapsed)}
