@@ -1,7 +1,8 @@
 "use client";
 import { useState } from "react";
+import { useStatsQuery } from "@/lib/client/use-stats-query";
 import { formatDuration } from "@/lib/core/format";
-import { type OwnerStats, useStatsQuery } from "@/lib/client/use-stats-query";
+import type { OwnerStats } from "@/lib/core/stats-schemas";
 import { QueryError } from "../ui-bits";
 import { JobsPerDayChart } from "./jobs-per-day-chart";
 

@@ -1,8 +1,8 @@
 "use client";
 import { useEffect, useMemo, useState } from "react";
 import { ApiError } from "@/lib/client/api-fetch";
-import { type ConfigField, useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-query";
-import { checkFieldValue } from "@/lib/core/config-form";
+import { useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-query";
+import { type ConfigField, checkFieldValue } from "@/lib/core/config-form";
 import { ConfigFieldInput } from "./config-field-input";
 
 const SECTION_TITLES: Record<string, string> = { QMServer: "Queue ([QMServer])", WEB_QMserver: "Web page ([WEB_QMserver])" };

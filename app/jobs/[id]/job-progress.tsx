@@ -2,7 +2,7 @@
 import { formatDate } from "@/lib/client/format-date";
 import { formatDuration } from "@/lib/core/format";
 import { estimateRemainingMs } from "@/lib/core/progress";
-import type { JobDetail } from "@/lib/client/job-types";
+import type { JobDetail } from "@/lib/core/api-types";
 import { useNow } from "@/lib/client/use-now";
 import { ProgressBar } from "../../ui-bits";
 
