@@ -11,9 +11,3 @@ export function parseProgress(text: string): number | null {
   if (total <= 0 || done > total) return null;
   return Math.round((done / total) * 1000) / 10;
 }
-
-/** Time left from the elapsed time and the percent done, or null when it cannot be told. */
-export function estimateRemainingMs(elapsedMs: number, percent: number | null): number | null {
-  if (percent === null || percent <= 0 || percent >= 100 || elapsedMs < 1000) return null;
-  return (elapsedMs * (100 - percent)) / percent;
-}
