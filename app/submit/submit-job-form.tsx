@@ -4,6 +4,7 @@ import { useState } from "react";
 import { ApiError } from "@/lib/client/api-fetch";
 import { uploadJob } from "@/lib/client/upload-job";
 import { formatBytes } from "@/lib/core/format";
+import { LoginLink } from "../ui-bits";
 import { ZipDropZone } from "./zip-drop-zone";
 
 const FIELDS = [
@@ -72,11 +73,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
             <p className="font-semibold">The job was not queued.</p>
             <p className="mt-1 break-words">
               {error}{" "}
-              {needsLogin && (
-                <a className="underline" href="/login?next=/submit">
-                  Log in
-                </a>
-              )}
+              {needsLogin && <LoginLink next="/submit" />}
             </p>
           </div>
         )}
