@@ -10,6 +10,7 @@ import { QueryError } from "./ui-bits";
 export function Dashboard() {
   const { data: status, error } = useStatusQuery();
   const refreshMs = (status?.refreshRate ?? 2) * 1000;
+  const showDetails = status ? status.displayDetails || status.isAdmin : false;
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">Dashboard</h1>
@@ -17,9 +18,9 @@ export function Dashboard() {
       {status && (
         <>
           <StatusSummary status={status} />
-          <RunningJobs refreshMs={refreshMs} showDetails={status.displayDetails || status.isAdmin} />
-          <QueuedJobs refreshMs={refreshMs} showDetails={status.displayDetails || status.isAdmin} />
-          <FinishedJobs refreshMs={refreshMs} showDetails={status.displayDetails || status.isAdmin} />
+          <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
+          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} />
+          <FinishedJobs refreshMs={refreshMs} showDetails={showDetails} />
         </>
       )}
     </div>

@@ -1,9 +1,12 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { formatDate, formatDuration } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
-import { Panel, QueryError, StateBadge, td, th } from "./ui-bits";
+import { formatDuration } from "@/lib/core/format";
+import { jobTimes } from "@/lib/core/job-times";
+import { JobListPanel } from "./job-list-panel";
+import { StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
 const STATES = ["done", "failed", "killed", "invalid", "lost"];
@@ -23,6 +26,24 @@ function exitStatus(job: { exitCode: number | null; signal: string | null; state
   return "—";
 }
 
+/** Newer / Older buttons: shown whenever there is more than one page, even an emptied one. */
+function PageNav({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
+  if (pages <= 1) return null;
+  return (
+    <nav className="flex items-center justify-between border-t border-slate-100 px-4 py-2 text-sm" aria-label="Pages">
+      <button type="button" className="rounded border border-slate-300 px-3 py-1 disabled:opacity-40" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        ← Newer
+      </button>
+      <span className="text-slate-600" data-testid="finished-page">
+        page {page} of {pages}
+      </span>
+      <button type="button" className="rounded border border-slate-300 px-3 py-1 disabled:opacity-40" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        Older →
+      </button>
+    </nav>
+  );
+}
+
 /** Done and failed jobs: newest first, paged, filtered by owner, state and text. */
 export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; showDetails: boolean }) {
   const [owner, setOwner] = useState("");
@@ -31,14 +52,17 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
   const [page, setPage] = useState(1);
   const filters = { owner: useDebounced(owner.trim()), q: useDebounced(text.trim()), state };
   useEffect(() => setPage(1), [filters.owner, filters.q, filters.state]);
-  const { data, error, isFetching } = useJobsQuery({ view: "finished", ...filters, page, pageSize: PAGE_SIZE }, refreshMs);
-  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  const query = useJobsQuery({ view: "finished", ...filters, page, pageSize: PAGE_SIZE }, refreshMs);
+  const pages = query.data ? Math.max(1, Math.ceil(query.data.total / PAGE_SIZE)) : 1;
 
   const input = "rounded border border-slate-300 px-2 py-1 text-sm";
   return (
-    <Panel
-      title={`Finished${data ? ` (${data.total})` : ""}`}
+    <JobListPanel
+      title="Finished"
       testId="finished-jobs"
+      query={query}
+      empty={`No finished job${filters.owner || filters.q || state ? " matches these filters" : " yet"}.`}
+      footer={<PageNav page={page} pages={pages} onPage={setPage} />}
       aside={
         <div className="flex flex-wrap gap-2" role="search">
           {showDetails && <input className={`${input} w-36`} placeholder="owner" aria-label="Filter by owner" value={owner} onChange={(e) => setOwner(e.target.value)} />}
@@ -52,10 +76,8 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
         </div>
       }
     >
-      {error && <QueryError error={error} />}
-      {data && data.jobs.length === 0 && <p className="px-4 py-3 text-sm text-slate-500">No finished job{filters.owner || filters.q || state ? " matches these filters" : " yet"}.</p>}
-      {data && data.jobs.length > 0 && (
-        <div className={`overflow-x-auto ${isFetching ? "opacity-90" : ""}`}>
+      {(data) => (
+        <div className={`overflow-x-auto ${query.isFetching ? "opacity-90" : ""}`}>
           <table className="w-full text-sm">
             <thead>
               <tr>
@@ -82,7 +104,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                   </td>
                   <td className={`${td} hidden whitespace-nowrap tabular-nums sm:table-cell`}>{exitStatus(job)}</td>
                   {showDetails && <td className={`${td} hidden text-slate-600 md:table-cell`}>{job.owner ?? "—"}</td>}
-                  <td className={`${td} hidden tabular-nums sm:table-cell`}>{job.startedAt && job.finishedAt ? formatDuration(new Date(job.finishedAt).getTime() - new Date(job.startedAt).getTime()) : "—"}</td>
+                  <td className={`${td} hidden tabular-nums sm:table-cell`}>{formatDuration(jobTimes(job).elapsedMs)}</td>
                   <td className={`${td} whitespace-nowrap text-slate-600`}>{formatDate(job.finishedAt)}</td>
                 </tr>
               ))}
@@ -90,19 +112,6 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
           </table>
         </div>
       )}
-      {data && pages > 1 && (
-        <nav className="flex items-center justify-between border-t border-slate-100 px-4 py-2 text-sm" aria-label="Pages">
-          <button type="button" className="rounded border border-slate-300 px-3 py-1 disabled:opacity-40" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            ← Newer
-          </button>
-          <span className="text-slate-600" data-testid="finished-page">
-            page {page} of {pages}
-          </span>
-          <button type="button" className="rounded border border-slate-300 px-3 py-1 disabled:opacity-40" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            Older →
-          </button>
-        </nav>
-      )}
-    </Panel>
+    </JobListPanel>
   );
 }

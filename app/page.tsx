@@ -1,10 +1,9 @@
-import { redirect } from "next/navigation";
-import { getSession, isLoginRequired } from "@/lib/web/auth";
+import { requirePageViewer } from "@/lib/web/page-gate";
 import { Dashboard } from "./dashboard";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
-  if (isLoginRequired() && !(await getSession())) redirect("/login?next=/");
+  await requirePageViewer("/");
   return <Dashboard />;
 }

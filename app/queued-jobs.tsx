@@ -1,16 +1,15 @@
 "use client";
 import Link from "next/link";
-import { formatDate } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
-import { Panel, QueryError, td, th } from "./ui-bits";
+import { JobListPanel } from "./job-list-panel";
+import { td, th } from "./ui-bits";
 
 export function QueuedJobs({ refreshMs, showDetails }: { refreshMs: number; showDetails: boolean }) {
-  const { data, error } = useJobsQuery({ view: "queued", pageSize: 200 }, refreshMs);
+  const query = useJobsQuery({ view: "queued", pageSize: 200 }, refreshMs);
   return (
-    <Panel title={`Queued${data ? ` (${data.total})` : ""}`} testId="queued-jobs">
-      {error && <QueryError error={error} />}
-      {data && data.jobs.length === 0 && <p className="px-4 py-3 text-sm text-slate-500">The queue is empty.</p>}
-      {data && data.jobs.length > 0 && (
+    <JobListPanel title="Queued" testId="queued-jobs" query={query} empty="The queue is empty.">
+      {(data) => (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
             <thead>
@@ -44,6 +43,6 @@ export function QueuedJobs({ refreshMs, showDetails }: { refreshMs: number; show
           {data.total > data.jobs.length && <p className="px-4 py-2 text-xs text-slate-500">and {data.total - data.jobs.length} more…</p>}
         </div>
       )}
-    </Panel>
+    </JobListPanel>
   );
 }

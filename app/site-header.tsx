@@ -1,10 +1,9 @@
 "use client";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-fetch";
-import { setCsrfToken } from "@/lib/client/csrf";
+import { useLogoutMutation } from "@/lib/client/use-auth-mutations";
 import { useSessionQuery } from "@/lib/client/use-session-query";
+import { LoginLink } from "./ui-bits";
 
 const LINKS = [
   { href: "/", label: "Dashboard" },
@@ -16,15 +15,8 @@ const LINKS = [
 export function SiteHeader() {
   const pathname = usePathname();
   const router = useRouter();
-  const client = useQueryClient();
   const { data: session } = useSessionQuery();
-
-  async function logout() {
-    await apiFetch("/api/auth/logout", { method: "POST" }).catch(() => undefined);
-    setCsrfToken(null);
-    await client.invalidateQueries();
-    router.push("/");
-  }
+  const logout = useLogoutMutation();
 
   const isActive = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
   return (
@@ -42,7 +34,7 @@ export function SiteHeader() {
           {session?.admin ? (
             <>
               <span className="text-slate-500">{session.admin.username}</span>
-              <button type="button" onClick={logout} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
+              <button type="button" onClick={() => logout.mutateAsync().then(() => router.push("/"))} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
                 Log out
               </button>
             </>
@@ -51,9 +43,7 @@ export function SiteHeader() {
               Set up the administrator
             </Link>
           ) : (
-            <Link href={`/login?next=${encodeURIComponent(pathname)}`} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
-              Log in
-            </Link>
+            <LoginLink next={pathname} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100" />
           )}
         </span>
       </nav>

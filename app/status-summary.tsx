@@ -1,4 +1,4 @@
-import type { StatusAnswer } from "@/lib/client/use-status-query";
+import type { StatusAnswer } from "@/lib/core/api-types";
 
 const COUNTED = ["queued", "running", "done", "failed", "killed", "invalid", "lost"] as const;
 

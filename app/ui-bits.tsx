@@ -1,4 +1,4 @@
-/** Small shared pieces of the job pages: state badge, progress bar, section frame. */
+/** Small shared pieces of the pages: state badge, progress bar, section frame, errors, login link. */
 import Link from "next/link";
 import { ApiError } from "@/lib/client/api-fetch";
 
@@ -49,15 +49,21 @@ export function Panel({ title, aside, children, testId }: { title: string; aside
   );
 }
 
-/** A failed query: a login link for 401, otherwise the server's message. */
-export function QueryError({ error }: { error: unknown }) {
+/** The way to the login page; `next`: where to come back to afterwards. */
+export function LoginLink({ next, className = "underline" }: { next?: string; className?: string }) {
+  return (
+    <Link className={className} href={next ? `/login?next=${encodeURIComponent(next)}` : "/login"}>
+      Log in
+    </Link>
+  );
+}
+
+/** A failed request: the server's message, with a login link when a login would help (401). */
+export function QueryError({ error, next }: { error: unknown; next?: string }) {
   if (error instanceof ApiError && error.status === 401) {
     return (
       <p role="alert" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
-        {error.message}{" "}
-        <Link className="underline" href="/login">
-          Log in
-        </Link>
+        {error.message} <LoginLink next={next} />
       </p>
     );
   }

@@ -29,17 +29,25 @@ test("the API refuses admin actions without login and path traversal in the file
   expect([400, 404]).toContain(missing.status());
 });
 
-test("with Require_Login = yes the dashboard and job pages send visitors to the login, then back", async ({ page }) => {
+test("with Require_Login = yes every page that shows jobs sends visitors to the login, then back", async ({ page }) => {
   const fs = await import("node:fs");
   const original = fs.readFileSync(env.configPath, "utf8");
   try {
     fs.writeFileSync(env.configPath, original.replace("[WEB_QMserver]\n", "[WEB_QMserver]\nRequire_Login = yes\n"));
     await page.goto("/jobs/1");
     await expect(page).toHaveURL(/\/login\?next=%2Fjobs%2F1|\/login\?next=\/jobs\/1/);
+    await page.goto("/submit");
+    await expect(page).toHaveURL(/\/login\?next=%2Fsubmit$/);
     await page.goto("/");
     await expect(page).toHaveURL(/\/login\?next=/);
+    await page.goto("/stats");
+    await expect(page).toHaveURL(/\/login\?next=%2Fstats$/);
+    await expect(page.getByTestId("owner-stats")).toHaveCount(0);
     await page.getByLabel("Password").fill(env.adminPassword);
     await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/stats$/);
+    await expect(page.getByTestId("owner-stats")).toBeVisible();
+    await page.goto("/");
     await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     await expect(page.getByTestId("worker-status")).toBeVisible();
   } finally {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { dropJob, foldersNamed, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
+import { dropJob, env, foldersNamed, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
 
 test("the admin kills a running job: it ends killed in QM_lost+found, then requeues and deletes it", async ({ page }) => {
   test.setTimeout(90_000);
@@ -39,7 +39,7 @@ test("the admin kills a running job: it ends killed in QM_lost+found, then reque
   await expect(page.locator("main").getByRole("alert")).toContainText(`no job ${id}`);
 });
 
-test("visitors see no action buttons; a queued job can be deleted by the admin", async ({ page, browser }) => {
+test("visitors see no action buttons; a queued job can be deleted by the admin; scripts kill with HTTP Basic", async ({ page, browser, playwright }) => {
   test.setTimeout(60_000);
   await loginAsAdmin(page);
   // Fill both processors so the next job stays queued.
@@ -60,17 +60,32 @@ test("visitors see no action buttons; a queued job can be deleted by the admin",
   await expect(page).toHaveURL(/\/$/);
   expect(foldersNamed("QM_qJobs", waiting)).toHaveLength(0);
 
-  // Clean up the blockers through the API (Basic auth, as a script would).
-  for (const name of blockers) {
-    const link = page.getByRole("link", { name, exact: true }).first();
-    const blockerId = Number((await link.getAttribute("href"))!.split("/").pop());
-    await expect(page.getByTestId(`running-job-${blockerId}`)).toBeVisible({ timeout: 20_000 });
-    const res = await page.request.post(`/api/jobs/${blockerId}/kill`, { headers: { "x-qm-csrf": await csrf(page) } });
-    expect(res.status()).toBe(202);
+  // Kill the blockers as a script would: fresh API contexts, no cookie and no CSRF
+  // header, only `Authorization: Basic` on every request (the server never challenges).
+  const basicAs = (password: string) =>
+    playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: "admin", password, send: "always" } });
+  const script = await basicAs(env.adminPassword);
+  const intruder = await basicAs("not the password");
+  try {
+    expect((await script.storageState()).cookies).toEqual([]);
+    const blockerIds: number[] = [];
+    for (const name of blockers) {
+      const link = page.getByRole("link", { name, exact: true }).first();
+      const blockerId = Number((await link.getAttribute("href"))!.split("/").pop());
+      await expect(page.getByTestId(`running-job-${blockerId}`)).toBeVisible({ timeout: 20_000 });
+      blockerIds.push(blockerId);
+    }
+    const refused = await intruder.post(`/api/jobs/${blockerIds[0]}/kill`);
+    expect(refused.status()).toBe(401);
+    expect(refused.headers()["www-authenticate"]).toBeUndefined();
+    expect((await (await script.get(`/api/jobs/${blockerIds[0]}`)).json()).job).toMatchObject({ state: "running", killRequested: false });
+    for (const blockerId of blockerIds) expect((await script.post(`/api/jobs/${blockerId}/kill`)).status()).toBe(202);
+    for (const blockerId of blockerIds) {
+      await expect.poll(async () => (await (await script.get(`/api/jobs/${blockerId}`)).json()).job.state, { timeout: 20_000 }).toBe("killed");
+    }
+    expect((await script.storageState()).cookies).toEqual([]);
+  } finally {
+    await script.dispose();
+    await intruder.dispose();
   }
 });
-
-async function csrf(page: import("@playwright/test").Page): Promise<string> {
-  const res = await page.request.get("/api/auth/session");
-  return (await res.json()).csrfToken;
-}

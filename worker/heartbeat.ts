@@ -3,6 +3,7 @@
  * WorkerStatus with what the dashboard shows (processors in use, load).
  */
 import os from "node:os";
+import type { WorkerStats } from "../lib/core/worker-stats";
 import { writeHeartbeat } from "../lib/server/store/worker-status";
 import type { WorkerContext } from "./context";
 
@@ -10,7 +11,7 @@ export function createHeartbeat(ctx: WorkerContext) {
   const startedAt = new Date();
   return async function beat(): Promise<void> {
     const processorsInUse = [...ctx.running.values()].reduce((a, j) => a + j.granted, 0);
-    const stats = { loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name };
+    const stats = { loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name } satisfies WorkerStats;
     await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };
 }

@@ -1,12 +1,10 @@
 "use client";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { setCsrfToken } from "@/lib/client/csrf";
+import { errorMessageOf } from "@/lib/client/api-fetch";
+import { useLoginMutation } from "@/lib/client/use-auth-mutations";
 import { useSessionQuery } from "@/lib/client/use-session-query";
-import { AuthCard, Field } from "./auth-card";
+import { AuthCard, Field, FormAlert } from "./auth-card";
 
 /** Only a path of this site: never send someone elsewhere after logging in. */
 export function safeNext(next: string | null): string {
@@ -16,28 +14,17 @@ export function safeNext(next: string | null): string {
 export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const client = useQueryClient();
   const { data: session } = useSessionQuery();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const login = useLoginMutation();
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
     try {
-      const answer = await apiFetch<{ csrfToken: string }>("/api/auth/login", {
-        method: "POST",
-        body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-      });
-      setCsrfToken(answer.csrfToken);
-      await client.invalidateQueries();
+      await login.mutateAsync({ username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
       router.push(safeNext(params.get("next")));
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : "Cannot reach the server; try again.");
-    } finally {
-      setBusy(false);
+    } catch {
+      // shown from login.error below
     }
   }
 
@@ -51,13 +38,9 @@ export function LoginForm() {
       <form onSubmit={submit} className="space-y-4">
         <Field label="User name" name="username" autoComplete="username" defaultValue="admin" />
         <Field label="Password" name="password" type="password" autoComplete="current-password" />
-        {error && (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy} className="w-full rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50">
-          {busy ? "Logging in…" : "Log in"}
+        {login.error && <FormAlert>{errorMessageOf(login.error)}</FormAlert>}
+        <button type="submit" disabled={login.isPending} className="w-full rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50">
+          {login.isPending ? "Logging in…" : "Log in"}
         </button>
       </form>
     </AuthCard>

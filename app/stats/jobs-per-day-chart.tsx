@@ -1,6 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { DayStats } from "@/lib/client/use-stats-query";
+import type { DayStats } from "@/lib/core/stats-schemas";
 
 /** Jobs ended per day, done and failed stacked. */
 export function JobsPerDayChart({ days }: { days: DayStats[] }) {

@@ -1,11 +1,30 @@
 "use client";
 import { useState } from "react";
-import { formatDuration } from "@/lib/core/format-duration";
 import { useStatsQuery } from "@/lib/client/use-stats-query";
+import { formatDuration } from "@/lib/core/format";
+import type { OwnerStats } from "@/lib/core/stats-schemas";
 import { QueryError } from "../ui-bits";
 import { JobsPerDayChart } from "./jobs-per-day-chart";
 
 const RANGES = [7, 30, 90, 365];
+
+const cell = "px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap";
+
+/** The statistics keep seconds; the one duration format takes milliseconds. */
+const seconds = (value: number | null) => formatDuration(value === null ? null : value * 1000);
+
+/** The figures of one owner's row and of the totals row, in the columns' order. */
+function StatsCells({ stats }: { stats: Omit<OwnerStats, "owner"> }) {
+  return (
+    <>
+      <td className={cell}>{stats.jobs}</td>
+      <td className={cell}>{stats.failures}</td>
+      <td className={cell}>{seconds(stats.cpuSeconds)}</td>
+      <td className={cell}>{seconds(stats.wallSeconds)}</td>
+      <td className={cell}>{seconds(stats.meanWallSeconds)}</td>
+    </>
+  );
+}
 
 export function StatsView() {
   const [days, setDays] = useState(30);
@@ -52,22 +71,14 @@ export function StatsView() {
                 {data.owners.map((o) => (
                   <tr key={o.owner} className="border-t border-slate-100">
                     <td className="min-w-[10rem] px-2 py-2 break-words sm:px-3">{o.owner || <span className="text-slate-500">(no e_mail)</span>}</td>
-                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{o.jobs}</td>
-                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{o.failures}</td>
-                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(o.cpuSeconds)}</td>
-                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(o.wallSeconds)}</td>
-                    <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(o.meanWallSeconds)}</td>
+                    <StatsCells stats={o} />
                   </tr>
                 ))}
               </tbody>
               <tfoot className="border-t-2 border-slate-200 font-medium" data-testid="stats-totals">
                 <tr>
                   <td className="px-2 py-2 sm:px-3">All owners</td>
-                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{data.totals.jobs}</td>
-                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums">{data.totals.failures}</td>
-                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.cpuSeconds)}</td>
-                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.wallSeconds)}</td>
-                  <td className="px-2 py-2 sm:px-3 text-right tabular-nums whitespace-nowrap">{formatDuration(data.totals.meanWallSeconds)}</td>
+                  <StatsCells stats={data.totals} />
                 </tr>
               </tfoot>
             </table>

@@ -3,6 +3,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ApiError } from "@/lib/client/api-fetch";
 import { uploadJob } from "@/lib/client/upload-job";
+import { formatBytes } from "@/lib/core/format";
+import { LoginLink } from "../ui-bits";
 import { ZipDropZone } from "./zip-drop-zone";
 
 const FIELDS = [
@@ -22,6 +24,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
   const [needsLogin, setNeedsLogin] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const busy = phase.kind !== "idle";
+  const maxBytes = maxUploadMb * 1024 * 1024;
 
   function chooseFile(next: File | null) {
     setFile(next);
@@ -36,8 +39,8 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
       setError(`Choose a zip of the job folder first (it must hold ${jobFile} and the script).`);
       return;
     }
-    if (file.size > maxUploadMb * 1024 * 1024) {
-      setError(`The zip is larger than the ${maxUploadMb} MB allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`);
+    if (file.size > maxBytes) {
+      setError(`The zip is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`);
       return;
     }
     const form = new FormData(event.currentTarget);
@@ -62,7 +65,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
     <section className="mx-auto max-w-2xl">
       <h1 className="mb-1 text-2xl font-semibold">Submit a job</h1>
       <p className="mb-5 text-sm text-slate-600">
-        Zip the job folder: its info file <code className="rounded bg-slate-100 px-1">{jobFile}</code> (with a <code className="rounded bg-slate-100 px-1">script</code> entry), the script and its data. The job may sit at the top of the zip or inside one folder. Up to {maxUploadMb} MB.
+        Zip the job folder: its info file <code className="rounded bg-slate-100 px-1">{jobFile}</code> (with a <code className="rounded bg-slate-100 px-1">script</code> entry), the script and its data. The job may sit at the top of the zip or inside one folder. Up to {formatBytes(maxBytes)}.
       </p>
       <form onSubmit={submit} noValidate className="space-y-5" aria-busy={busy}>
         {error && (
@@ -70,11 +73,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
             <p className="font-semibold">The job was not queued.</p>
             <p className="mt-1 break-words">
               {error}{" "}
-              {needsLogin && (
-                <a className="underline" href="/login?next=/submit">
-                  Log in
-                </a>
-              )}
+              {needsLogin && <LoginLink next="/submit" />}
             </p>
           </div>
         )}

@@ -1,11 +1,6 @@
 "use client";
 import { useRef, useState } from "react";
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
+import { formatBytes } from "@/lib/core/format";
 
 /** Drop a zip here or click to choose one; the chosen file is shown with its size. */
 export function ZipDropZone({ file, onFile, disabled }: { file: File | null; onFile: (file: File | null) => void; disabled?: boolean }) {
@@ -39,7 +34,7 @@ export function ZipDropZone({ file, onFile, disabled }: { file: File | null; onF
       {file ? (
         <p className="text-sm">
           <span className="font-medium break-all" data-testid="chosen-file">{file.name}</span>{" "}
-          <span className="text-slate-500">({formatSize(file.size)})</span>
+          <span className="text-slate-500">({formatBytes(file.size)})</span>
         </p>
       ) : (
         <p className="text-sm text-slate-600">Drop the zipped job folder here</p>

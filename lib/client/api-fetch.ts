@@ -27,6 +27,11 @@ export async function apiFetch<T>(url: string, init: RequestInit = {}): Promise<
   return (await res.json()) as T;
 }
 
+/** What to tell the user about a failed call: the server's message, or that it was not reached. */
+export function errorMessageOf(error: unknown, unreachable = "Cannot reach the server; try again."): string {
+  return error instanceof ApiError ? error.message : unreachable;
+}
+
 export async function toApiError(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string; details?: Record<string, string> } };

@@ -1,11 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ConfigForm, ConfigUpdate } from "../server/edit-config";
+import type { ConfigForm, ConfigUpdate } from "../core/config-form";
 import { apiFetch } from "./api-fetch";
 import { queryKeys } from "./query-keys";
-
-export type { ConfigForm, ConfigUpdate } from "../server/edit-config";
-export type { ConfigField } from "../core/config-form";
 
 /** GET /api/config (administrator only). */
 export function useConfigQuery() {

@@ -1,14 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, apiFetch } from "./api-fetch";
-import type { FileEntry, JobDetail, Permissions } from "./job-types";
+import type { FolderListing, JobAnswer } from "../core/api-types";
 import { queryKeys } from "./query-keys";
-
-export interface JobAnswer {
-  job: JobDetail;
-  can: Permissions;
-  serverTime: string;
-}
 
 /** GET /api/jobs/:id, polled every `refreshMs`. */
 export function useJobQuery(id: number, refreshMs: number) {
@@ -25,7 +19,7 @@ export function useJobQuery(id: number, refreshMs: number) {
 export function useJobFilesQuery(id: number, path: string, refreshMs: number, folder: string) {
   return useQuery({
     queryKey: [...queryKeys.jobs.files(id, path), folder],
-    queryFn: () => apiFetch<{ path: string; entries: FileEntry[] }>(`/api/jobs/${id}/files?path=${encodeURIComponent(path)}`),
+    queryFn: () => apiFetch<FolderListing>(`/api/jobs/${id}/files?path=${encodeURIComponent(path)}`),
     refetchInterval: refreshMs * 3,
   });
 }

@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./api-fetch";
-import type { JobSummary } from "./job-types";
+import type { JobsAnswer } from "../core/api-types";
 import { queryKeys } from "./query-keys";
 
 export interface JobsFilters {
@@ -11,14 +11,6 @@ export interface JobsFilters {
   q?: string;
   page?: number;
   pageSize?: number;
-}
-
-export interface JobsAnswer {
-  jobs: JobSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-  serverTime: string;
 }
 
 export function jobsUrl(filters: JobsFilters): string {

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import { apiFetch } from "./api-fetch";
-import type { LogChunk } from "./job-types";
+import type { LogChunk } from "../core/api-types";
 
 const MAX_CHARS = 400_000;
 

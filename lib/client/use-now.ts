@@ -10,3 +10,13 @@ export function useNow(intervalMs = 1000): number {
   }, [intervalMs]);
   return now;
 }
+
+/**
+ * The server's current time, ticking every second: elapsed times are measured against
+ * the server's start and end stamps, so a browser whose clock is off must not skew them.
+ * `serverTime` is the serverTime of the latest API answer (none yet: the browser's clock).
+ */
+export function useServerNow(serverTime: string | undefined): number {
+  const now = useNow();
+  return serverTime ? now + (Date.parse(serverTime) - Date.now()) : now;
+}

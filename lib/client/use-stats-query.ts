@@ -1,10 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { JobStats } from "../server/stats/get-job-stats";
+import type { JobStats } from "../core/stats-schemas";
 import { apiFetch } from "./api-fetch";
 import { queryKeys } from "./query-keys";
-
-export type { DayStats, JobStats, OwnerStats } from "../server/stats/get-job-stats";
 
 /** GET /api/stats: per-owner totals and jobs ended per day. */
 export function useStatsQuery(days = 30) {

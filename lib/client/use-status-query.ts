@@ -1,16 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./api-fetch";
-import type { Permissions, QueueStatus } from "./job-types";
+import type { StatusAnswer } from "../core/api-types";
 import { queryKeys } from "./query-keys";
-
-export interface StatusAnswer extends QueueStatus {
-  refreshRate: number;
-  displayDetails: boolean;
-  isAdmin: boolean;
-  can: Permissions;
-  serverTime: string;
-}
 
 /** GET /api/status, polled at QMserv.cfg's Refresh_Rate. */
 export function useStatusQuery() {

@@ -29,6 +29,19 @@ export interface ConfigField {
   help: string;
 }
 
+/** GET /api/config: the form, with the file's version to send back with an edit. */
+export interface ConfigForm {
+  path: string;
+  /** Hash of the file as read: an edit against another version is a CONFLICT. */
+  version: string;
+  fields: ConfigField[];
+}
+
+/** PUT /api/config: the form as the file now is, and the ids of the keys written. */
+export interface ConfigUpdate extends ConfigForm {
+  changed: string[];
+}
+
 export const fieldId = (section: string, key: string) => `${section}.${key}`;
 
 export function configFormFields(doc: IniDocument): ConfigField[] {

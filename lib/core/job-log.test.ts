@@ -20,6 +20,14 @@ describe("process.log header and footer", () => {
     expect(lastFooter(run1 + h(1) + logFooter({ jobId: 1, at, exitCode: null, signal: "SIGKILL", durationMs: 1 }))).toEqual({ exitCode: null, signal: "SIGKILL" });
   });
 
+  it("writes the duration as every page shows it, which the outcome reader skips", () => {
+    for (const [durationMs, text] of [[65_000, "1 min 5 s"], [12, "< 1 s"], [-1, "—"]] as const) {
+      const footer = logFooter({ jobId: 4, at, exitCode: 0, signal: null, durationMs });
+      expect(footer).toContain(`: exit code 0, duration ${text}\n`);
+      expect(lastFooter(footer)).toEqual({ exitCode: 0, signal: null });
+    }
+  });
+
   it("stamps folders without colons", () => {
     expect(folderStamp(at)).toBe("2026-11-28T04-36-00Z");
   });

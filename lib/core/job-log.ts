@@ -2,6 +2,7 @@
  * What QueueManager writes into a job's process.log (a header before each run, a footer
  * after it) and reads back from it after a crash; and the time stamp of finished folders.
  */
+import { formatDuration } from "./format";
 
 /** Every run's output and QueueManager's header and footer lines, in the job folder. */
 export const LOG_FILE = "process.log";
@@ -9,14 +10,6 @@ export const LOG_FILE = "process.log";
 /** Folder-name time stamp, UTC, without colons (safe on every OS the folder may be copied to): 2026-11-28T04-36-00Z. */
 export function folderStamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(ms < 1000 ? 3 : 1)} s` : `${s} s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h ? `${h} h ${m} min ${s % 60} s` : `${m} min ${s % 60} s`;
 }
 
 export interface HeaderInput {
@@ -56,6 +49,7 @@ export interface FooterInput {
   note?: string;
 }
 
+/** The footer's duration is for people only: lastFooter() reads the outcome, never the duration. */
 export function logFooter(f: FooterInput): string {
   const how = f.signal ? `killed by ${f.signal}` : `exit code ${f.exitCode}`;
   const note = f.note ? `\n=== ${f.note}` : "";

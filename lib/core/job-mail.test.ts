@@ -10,7 +10,7 @@ describe("buildJobMail", () => {
     expect(mail.subject).toBe("[QM] fit spectra: failed");
     expect(mail.text).toContain("failed (exit code 2)");
     expect(mail.text).toContain("Duration: 1 min 5 s");
-    expect(mail.text).toContain("CPU time: 12.35 s");
+    expect(mail.text).toContain("CPU time: 12 s");
     expect(mail.text).toContain("Info:     run 3");
     expect(mail.text).toContain("http://qm.lab:8000/jobs/42");
     expect(mail.text).toContain("  line b");

@@ -1,5 +1,5 @@
 /** The end-of-job mail to a job's owner: plain text, everything they need at a glance. */
-import { formatDuration } from "./job-log";
+import { formatDuration } from "./format";
 
 export interface JobMailInput {
   id: number;
@@ -32,7 +32,7 @@ export function buildJobMail(m: JobMailInput): { subject: string; text: string }
     "",
     `Status:   ${m.state}`,
     `Duration: ${formatDuration(m.durationMs)}`,
-    `CPU time: ${m.cpuSeconds === null || m.cpuSeconds === undefined ? "unknown" : `${m.cpuSeconds.toFixed(2)} s`}`,
+    `CPU time: ${m.cpuSeconds === null || m.cpuSeconds === undefined ? "unknown" : formatDuration(m.cpuSeconds * 1000)}`,
     ...(m.info ? [`Info:     ${m.info}`] : []),
     `Folder:   ${m.folder}`,
     `Details:  ${link}`,

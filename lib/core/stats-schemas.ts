@@ -5,3 +5,29 @@ export const statsQuerySchema = z.object({
   days: z.coerce.number().int().min(1, "days must be at least 1").max(366, "days must be at most 366").default(30),
 });
 export type StatsQuery = z.infer<typeof statsQuerySchema>;
+
+/** GET /api/stats: one owner's figures (and, without `owner`, the totals). */
+export interface OwnerStats {
+  /** The e_mail of the info file; "" for jobs without one. */
+  owner: string;
+  jobs: number;
+  done: number;
+  failures: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** Mean wall time of the jobs that ran; null when none did. */
+  meanWallSeconds: number | null;
+}
+
+export interface DayStats {
+  /** YYYY-MM-DD, local time. */
+  day: string;
+  done: number;
+  failed: number;
+}
+
+export interface JobStats {
+  owners: OwnerStats[];
+  totals: Omit<OwnerStats, "owner">;
+  days: DayStats[];
+}

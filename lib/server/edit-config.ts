@@ -7,19 +7,9 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { AppError, isAppError } from "../core/app-error";
-import { type ConfigField, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
+import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
 import { parseIni, serializeIni } from "../core/config-parser";
 import { parseConfigText, saveConfigDoc } from "./config-file";
-
-export interface ConfigForm {
-  path: string;
-  version: string;
-  fields: ConfigField[];
-}
-
-export interface ConfigUpdate extends ConfigForm {
-  changed: string[];
-}
 
 const versionOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 

@@ -1,15 +1,8 @@
 /** The dashboard's header: counts per state, processors in use, the worker's heartbeat. */
 import os from "node:os";
+import type { QueueStatus } from "../core/api-types";
+import { parseWorkerStats } from "../core/worker-stats";
 import type { Db } from "./db";
-
-export interface QueueStatus {
-  counts: Record<string, number>;
-  maxNbProcessors: number;
-  processorsInUse: number;
-  loadavg: number[];
-  cpus: number;
-  worker: { alive: boolean; pid: number; host: string; heartbeatAt: string } | null;
-}
 
 const HEARTBEAT_STALE_MS = 15_000;
 
@@ -20,19 +13,15 @@ export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<Q
     db.job.findMany({ where: { state: "running" }, select: { nbProc: true } }),
   ]);
   const counts = Object.fromEntries(groups.filter((g) => g.state !== "deleted").map((g) => [g.state, g._count._all]));
-  let stats: { loadavg?: number[]; cpus?: number; processorsInUse?: number } = {};
-  try {
-    stats = worker ? JSON.parse(worker.stats) : {};
-  } catch {
-    stats = {};
-  }
+  const stats = parseWorkerStats(worker?.stats);
   const alive = worker ? Date.now() - worker.heartbeatAt.getTime() < HEARTBEAT_STALE_MS : false;
   // A job asking for more than MaxNbProcessors runs clamped to it.
   const fromRows = running.reduce((sum, j) => sum + Math.min(j.nbProc, maxNbProcessors), 0);
   return {
     counts,
     maxNbProcessors,
-    processorsInUse: alive && typeof stats.processorsInUse === "number" ? stats.processorsInUse : fromRows,
+    // A stopped worker's last figure is stale; the rows still say what is marked running.
+    processorsInUse: alive && stats.processorsInUse !== undefined ? stats.processorsInUse : fromRows,
     // The web server runs on the same machine as the worker: its own reading is current.
     loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
     cpus: stats.cpus ?? os.cpus().length,

@@ -58,6 +58,20 @@ describe("access control", () => {
     expect(session).toMatchObject({ loginRequired: true, admin: null });
   });
 
+  it("Require_Login = yes closes every view of a job and its folder, before saying whether the job exists", async () => {
+    const { job } = await makeJob("done", { "process.log": "processing 1 / 1\n" });
+    writeConfig({ Require_Login: "yes" });
+    const { cookie } = await login();
+    const views = [[routes.job, ""], [routes.files, "/files"], [routes.raw, "/files/raw?path=process.log"], [routes.log, "/log"], [routes.zip, "/download"]] as const;
+    for (const [handler, suffix] of views) {
+      expect((await handler(req(`/api/jobs/${job.id}${suffix}`), ctx(job.id))).status, `anonymous ${suffix}`).toBe(401);
+      expect((await handler(req(`/api/jobs/999999${suffix}`), ctx(999999))).status, `anonymous, no such job ${suffix}`).toBe(401);
+      const admin = await handler(req(`/api/jobs/${job.id}${suffix}`, { headers: { cookie } }), ctx(job.id));
+      expect(admin.status, `admin ${suffix}`).toBe(200);
+      await admin.arrayBuffer();
+    }
+  });
+
   it("auto: open on localhost, but not through another Host name (DNS rebinding)", async () => {
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
     expect((await routes.list(req("/api/jobs", { headers: { host: "attacker.example:8000" } }), ctx(0))).status).toBe(401);

@@ -1,4 +1,5 @@
 /** Shared steps of the /api/jobs/:id handlers. */
+import type { Permissions } from "../core/api-types";
 import { jobIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
@@ -26,7 +27,7 @@ export function hiddenFilesFor(viewer: Viewer): string[] {
 }
 
 /** What the viewer may do with jobs, from QMserv.cfg and whether they are the admin. */
-export function permissionsOf(viewer: Viewer) {
+export function permissionsOf(viewer: Viewer): Permissions {
   const web = getConfig().config.web;
   return { kill: viewer.isAdmin && web.licenceToKill, delete: viewer.isAdmin && web.deleteJobs, requeue: viewer.isAdmin };
 }

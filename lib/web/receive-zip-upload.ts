@@ -9,8 +9,8 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "../core/app-error";
+import { formatBytes } from "../core/format";
 import { diskFull } from "../server/zip/extract-zip";
-import { formatBytes } from "../server/zip/zip-limits";
 
 export interface ReceivedUpload {
   zipPath: string;

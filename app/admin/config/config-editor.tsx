@@ -1,8 +1,9 @@
 "use client";
 import { useEffect, useMemo, useState } from "react";
-import { ApiError } from "@/lib/client/api-fetch";
-import { type ConfigField, useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-query";
-import { checkFieldValue } from "@/lib/core/config-form";
+import { ApiError, errorMessageOf } from "@/lib/client/api-fetch";
+import { useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-query";
+import { type ConfigField, checkFieldValue } from "@/lib/core/config-form";
+import { QueryError } from "../../ui-bits";
 import { ConfigFieldInput } from "./config-field-input";
 
 const SECTION_TITLES: Record<string, string> = { QMServer: "Queue ([QMServer])", WEB_QMserver: "Web page ([WEB_QMserver])" };
@@ -25,14 +26,7 @@ export function ConfigEditor() {
     return [...out];
   }, [fields]);
 
-  if (query.error) {
-    const e = query.error;
-    return (
-      <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-        {e.message} {e instanceof ApiError && e.status === 401 && <a className="underline" href="/login?next=/admin/config">Log in</a>}
-      </p>
-    );
-  }
+  if (query.error) return <QueryError error={query.error} next="/admin/config" />;
   if (!query.data || !fields) return <p className="text-sm text-slate-500">Loading…</p>;
 
   const changed = fields.filter((f) => (values[f.id] ?? f.value) !== f.value);
@@ -59,10 +53,8 @@ export function ConfigEditor() {
           : "Nothing changed.",
       });
     } catch (e) {
-      if (e instanceof ApiError) {
-        setErrors(e.details ?? {});
-        setNotice({ kind: "error", text: e.message, reload: e.code === "CONFLICT" });
-      } else setNotice({ kind: "error", text: "Cannot reach the server; try again." });
+      setErrors(e instanceof ApiError ? (e.details ?? {}) : {});
+      setNotice({ kind: "error", text: errorMessageOf(e), reload: e instanceof ApiError && e.code === "CONFLICT" });
     }
   }
 

@@ -1,5 +1,5 @@
 "use client";
-import type { ConfigField } from "@/lib/client/use-config-query";
+import type { ConfigField } from "@/lib/core/config-form";
 import { parseIniBoolean } from "@/lib/core/config-parser";
 
 const INPUT = "w-full rounded border px-3 py-2 text-sm focus:border-blue-600 focus:outline-none";

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { getSession } from "@/lib/web/auth";
+import { requirePageAdmin } from "@/lib/web/page-gate";
 import { ConfigEditor } from "./config-editor";
 
 export const metadata: Metadata = { title: "Configuration · QueueManager" };
 export const dynamic = "force-dynamic";
 
 export default async function AdminConfigPage() {
-  if (!(await getSession())) redirect("/login?next=/admin/config");
+  await requirePageAdmin("/admin/config");
   return <ConfigEditor />;
 }

@@ -1,3 +1,4 @@
+import type { JobsAnswer } from "@/lib/core/api-types";
 import { listJobsSchema } from "@/lib/core/job-schemas";
 import { findJobs } from "@/lib/server/jobs/find-jobs";
 import { getDb } from "@/lib/web/context";
@@ -20,5 +21,5 @@ export const GET = apiHandler(async (request) => {
   const viewer = await requireViewer(request);
   const input = listJobsSchema.parse(searchParamsOf(request));
   const page = await findJobs(getDb(), input, canSeeDetails(viewer));
-  return json({ ...page, serverTime: new Date().toISOString() });
+  return json({ ...page, serverTime: new Date().toISOString() } satisfies JobsAnswer);
 });

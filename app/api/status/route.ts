@@ -1,3 +1,4 @@
+import type { StatusAnswer } from "@/lib/core/api-types";
 import { getQueueStatus } from "@/lib/server/queue-status";
 import { requireViewer } from "@/lib/web/auth";
 import { getConfig, getDb } from "@/lib/web/context";
@@ -21,5 +22,5 @@ export const GET = apiHandler(async (request) => {
     isAdmin: viewer.isAdmin,
     can: permissionsOf(viewer),
     serverTime: new Date().toISOString(),
-  });
+  } satisfies StatusAnswer);
 });

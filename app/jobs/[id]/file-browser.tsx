@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
-import { formatBytes, formatDate } from "@/lib/client/format";
+import { formatDate } from "@/lib/client/format-date";
+import { formatBytes } from "@/lib/core/format";
 import { useJobFilesQuery } from "@/lib/client/use-job-query";
 import { Panel, QueryError } from "../../ui-bits";
 import { FileViewer } from "./file-viewer";

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { toApiError } from "@/lib/client/api-fetch";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { queryKeys } from "@/lib/client/query-keys";
 
 const MAX_INLINE = 2 * 1024 * 1024;

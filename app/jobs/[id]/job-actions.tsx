@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { JobDetail, Permissions } from "@/lib/client/job-types";
+import type { JobDetail, Permissions } from "@/lib/core/api-types";
 import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
 
 type Action = "kill" | "delete" | "requeue";

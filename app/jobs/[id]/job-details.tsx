@@ -1,4 +1,4 @@
-import type { JobDetail } from "@/lib/client/job-types";
+import type { JobDetail } from "@/lib/core/api-types";
 import { Panel } from "../../ui-bits";
 
 /** Every key of the info file (hidden when Display_details is off for visitors). */

@@ -1,5 +1,5 @@
-import { formatDate } from "@/lib/client/format";
-import type { JobDetail } from "@/lib/client/job-types";
+import { formatDate } from "@/lib/client/format-date";
+import type { JobDetail } from "@/lib/core/api-types";
 import { Panel } from "../../ui-bits";
 
 function describe(detail: string | null): string {

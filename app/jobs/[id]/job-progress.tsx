@@ -1,7 +1,9 @@
 "use client";
-import { estimateRemainingMs, formatDate, formatDuration } from "@/lib/client/format";
-import type { JobDetail } from "@/lib/client/job-types";
-import { useNow } from "@/lib/client/use-now";
+import { formatDate } from "@/lib/client/format-date";
+import { useServerNow } from "@/lib/client/use-now";
+import type { JobDetail } from "@/lib/core/api-types";
+import { formatDuration } from "@/lib/core/format";
+import { jobTimes } from "@/lib/core/job-times";
 import { ProgressBar } from "../../ui-bits";
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -14,11 +16,8 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 }
 
 export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: string }) {
-  const now = useNow() + (new Date(serverTime).getTime() - Date.now());
-  const start = job.startedAt ? new Date(job.startedAt).getTime() : null;
-  const end = job.finishedAt ? new Date(job.finishedAt).getTime() : null;
-  const elapsed = start === null ? null : (end ?? now) - start;
-  const eta = job.state === "running" && elapsed !== null ? estimateRemainingMs(elapsed, job.progress) : null;
+  const { elapsedMs, remainingMs } = jobTimes(job, useServerNow(serverTime));
+  const ended = job.finishedAt !== null;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4">
       {(job.state === "running" || job.progress !== null) && (
@@ -38,10 +37,10 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
             {job.position ?? "—"}
           </Fact>
         ) : (
-          <Fact label={end ? "Finished" : "ETA"}>{end ? formatDate(job.finishedAt) : eta === null ? "—" : formatDuration(eta)}</Fact>
+          <Fact label={ended ? "Finished" : "ETA"}>{ended ? formatDate(job.finishedAt) : formatDuration(remainingMs)}</Fact>
         )}
-        <Fact label={end ? "Duration" : "Elapsed"} testId="job-elapsed">
-          {formatDuration(elapsed)}
+        <Fact label={ended ? "Duration" : "Elapsed"} testId="job-elapsed">
+          {formatDuration(elapsedMs)}
         </Fact>
         <Fact label="nb_proc">{job.nbProc}</Fact>
         <Fact label="Exit" testId="job-exit">

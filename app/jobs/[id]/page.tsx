@@ -1,5 +1,5 @@
-import { notFound, redirect } from "next/navigation";
-import { getSession, isLoginRequired } from "@/lib/web/auth";
+import { notFound } from "next/navigation";
+import { requirePageViewer } from "@/lib/web/page-gate";
 import { JobPage } from "./job-page";
 
 export const dynamic = "force-dynamic";
@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 export default async function JobRoute({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!/^\d+$/.test(id)) notFound();
-  if (isLoginRequired() && !(await getSession())) redirect(`/login?next=/jobs/${id}`);
+  await requirePageViewer(`/jobs/${id}`);
   return <JobPage id={Number(id)} />;
 }

@@ -1,16 +1,10 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
+import type { JobPage } from "../../core/api-types";
 import type { ListJobsInput } from "../../core/job-schemas";
 import { FINISHED_STATES } from "../../core/job-lifecycle";
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { type JobSummary, toJobSummary } from "./job-view";
-
-export interface JobPage {
-  jobs: JobSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+import { toJobSummary } from "./job-view";
 
 function whereOf(input: ListJobsInput, allowDetailFilters: boolean): Prisma.JobWhereInput {
   const states: string[] =

@@ -6,20 +6,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { FileEntry, FolderListing } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
 import { isTextFileName } from "../../core/job-states";
 import { type QmLayout, resolveInside } from "../qm-folders";
-
-export interface FileEntry {
-  name: string;
-  /** Path relative to the job folder, with `/`. */
-  path: string;
-  type: "file" | "dir" | "outside-link" | "broken-link" | "other";
-  size: number;
-  modifiedAt: string;
-  /** Shown inline as text (log, cfg, txt, xml, py, sh, csv...). */
-  text: boolean;
-}
 
 const isInside = (root: string, full: string) => full === root || full.startsWith(root + path.sep);
 
@@ -89,7 +79,7 @@ export async function openJobFile(root: string, relative: string, hidden: string
 }
 
 /** The entries of one folder of the job, folders first, each marked text or not. */
-export async function listJobDir(root: string, relative: string, hidden: string[] = []): Promise<{ path: string; entries: FileEntry[] }> {
+export async function listJobDir(root: string, relative: string, hidden: string[] = []): Promise<FolderListing> {
   const { full, rel, stat } = await resolveJobPath(root, relative);
   if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${rel}" is a file, not a folder.`);
   const dirents = await fs.promises.readdir(full, { withFileTypes: true });

@@ -1,35 +1,6 @@
 /** What the API sends about a job; details hidden from non-admins when Display_details is off. */
+import type { JobDetail, JobSummary } from "../../core/api-types";
 import type { Job, JobEvent } from "../generated/prisma/client";
-
-export interface JobSummary {
-  id: number;
-  name: string;
-  state: string;
-  owner: string | null;
-  info: string | null;
-  nbProc: number;
-  priority: number;
-  source: string;
-  submittedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  progress: number | null;
-  killRequested: boolean;
-  error: string | null;
-  /** Queue position (1 = next to run), for queued jobs in the queued list. */
-  position?: number;
-}
-
-export interface JobDetail extends JobSummary {
-  script: string | null;
-  folder: string;
-  params: Record<string, string> | null;
-  cpuSeconds: number | null;
-  peakMemoryKb: number | null;
-  events: { at: string; kind: string; detail: string | null }[];
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

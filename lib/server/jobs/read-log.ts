@@ -1,21 +1,10 @@
 /** Tail of process.log by byte offset: the job page follows new lines with it. */
+import type { LogChunk } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
 import { openJobFile } from "./job-files";
 
 import { LOG_FILE } from "../../core/job-log";
 const CHUNK = 64 * 1024;
-
-export interface LogChunk {
-  /** Where `text` starts in the file. */
-  offset: number;
-  /** Where to ask next time. */
-  nextOffset: number;
-  size: number;
-  text: string;
-  /** The file is shorter than the offset asked (rewritten): the client starts over. */
-  reset: boolean;
-  exists: boolean;
-}
 
 /**
  * Bytes from `offset` (or the last 64 KB when absent) up to the last complete line,

@@ -8,34 +8,10 @@
  * - wall time: finishedAt - startedAt of the jobs that ran; the mean is over those.
  * Days are the server's local days.
  */
+import type { DayStats, JobStats, OwnerStats } from "../../core/stats-schemas";
 import type { Db } from "../db";
 
 export const FAILURE_STATES = ["failed", "killed", "lost", "invalid"] as const;
-
-export interface OwnerStats {
-  /** The e_mail of the info file; "" for jobs without one. */
-  owner: string;
-  jobs: number;
-  done: number;
-  failures: number;
-  cpuSeconds: number;
-  wallSeconds: number;
-  /** Mean wall time of the jobs that ran; null when none did. */
-  meanWallSeconds: number | null;
-}
-
-export interface DayStats {
-  /** YYYY-MM-DD, local time. */
-  day: string;
-  done: number;
-  failed: number;
-}
-
-export interface JobStats {
-  owners: OwnerStats[];
-  totals: Omit<OwnerStats, "owner">;
-  days: DayStats[];
-}
 
 const FAILED = `state IN (${FAILURE_STATES.map((s) => `'${s}'`).join(",")})`;
 // Prisma's SQLite adapter stores DateTime as ISO text; julianday() reads it. One flat

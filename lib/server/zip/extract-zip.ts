@@ -9,8 +9,9 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { AppError } from "../../core/app-error";
+import { formatBytes } from "../../core/format";
 import { checkEntryType, isJunkEntry, safeEntryPath } from "./entry-path";
-import { type ZipLimits, formatBytes } from "./zip-limits";
+import type { ZipLimits } from "./zip-limits";
 
 export interface ExtractResult {
   files: number;

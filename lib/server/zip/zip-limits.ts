@@ -16,10 +16,3 @@ const MB = 1024 * 1024;
 export function zipLimitsFor(maxUploadMb: number): ZipLimits {
   return { maxEntries: 10_000, maxTotalBytes: 10 * maxUploadMb * MB, maxRatio: 200, ratioFloorBytes: 10 * MB };
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * MB) return `${(bytes / (1024 * MB)).toFixed(1)} GB`;
-  if (bytes >= MB) return `${(bytes / MB).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} bytes`;
-}

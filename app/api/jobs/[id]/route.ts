@@ -1,22 +1,20 @@
+import type { JobAnswer } from "@/lib/core/api-types";
+import { AppError } from "@/lib/core/app-error";
 import { deleteJob } from "@/lib/server/jobs/delete-job";
-import { getJobOrThrow } from "@/lib/server/jobs/get-job-or-throw";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { queuePosition } from "@/lib/server/jobs/queue-position";
-import { AppError } from "@/lib/core/app-error";
-import { requireAdmin, requireViewer } from "@/lib/web/auth";
+import { requireAdmin } from "@/lib/web/auth";
 import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
-import { type JobRouteContext, canSeeDetails, jobIdFrom, permissionsOf } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
+import { type JobRouteContext, jobIdFrom, permissionsOf } from "@/lib/web/job-access";
+import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
 
 /** One job: every info key, its history, and what the viewer may do with it. */
-export const GET = apiHandler(async (request, context: JobRouteContext) => {
-  const viewer = await requireViewer(request);
-  const id = await jobIdFrom(context);
-  const job = await getJobOrThrow(getDb(), id);
+export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const position = (await queuePosition(getDb(), job)) ?? undefined;
-  return json({ job: { ...toJobDetail(job, canSeeDetails(viewer)), position }, can: permissionsOf(viewer), serverTime: new Date().toISOString() });
+  return json({ job: { ...toJobDetail(job, showDetails), position }, can: permissionsOf(viewer), serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (admin; QMserv.cfg Delete_Jobs). */

@@ -1,0 +1,122 @@
+/**
+ * The shapes of the jobs API's answers, shared by the route handlers that build them
+ * and the browser code that reads them. Dates travel as ISO strings.
+ */
+
+/** One job in a list. `owner` and `info` are null when details are hidden from the viewer. */
+export interface JobSummary {
+  id: number;
+  name: string;
+  state: string;
+  owner: string | null;
+  info: string | null;
+  nbProc: number;
+  priority: number;
+  source: string;
+  submittedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  progress: number | null;
+  killRequested: boolean;
+  error: string | null;
+  /** Queue position (1 = next to run), for queued jobs in the queued list. */
+  position?: number;
+}
+
+/** A job with its info keys, folder, measurements and history (GET /api/jobs/:id). */
+export interface JobDetail extends JobSummary {
+  script: string | null;
+  folder: string;
+  /** Every key of the info file; null when details are hidden from the viewer. */
+  params: Record<string, string> | null;
+  cpuSeconds: number | null;
+  peakMemoryKb: number | null;
+  events: { at: string; kind: string; detail: string | null }[];
+}
+
+/** What the viewer may do with jobs (QMserv.cfg and whether they are the admin). */
+export interface Permissions {
+  kill: boolean;
+  delete: boolean;
+  requeue: boolean;
+}
+
+/** One page of a job list. */
+export interface JobPage {
+  jobs: JobSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** GET /api/jobs */
+export interface JobsAnswer extends JobPage {
+  serverTime: string;
+}
+
+/** GET /api/jobs/:id */
+export interface JobAnswer {
+  job: JobDetail;
+  can: Permissions;
+  /** The server's clock, so elapsed times do not depend on the browser's. */
+  serverTime: string;
+}
+
+/** One entry of a job's folder. */
+export interface FileEntry {
+  name: string;
+  /** Path relative to the job folder, with `/`. */
+  path: string;
+  type: "file" | "dir" | "outside-link" | "broken-link" | "other";
+  size: number;
+  modifiedAt: string;
+  /** Shown inline as text (log, cfg, txt, xml, py, sh, csv...). */
+  text: boolean;
+}
+
+/** GET /api/jobs/:id/files */
+export interface FolderListing {
+  /** The folder listed, relative to the job folder ("" is its top). */
+  path: string;
+  entries: FileEntry[];
+}
+
+/** A piece of process.log, read by byte offset. */
+export interface LogChunk {
+  /** Where `text` starts in the file. */
+  offset: number;
+  /** Where to ask next time. */
+  nextOffset: number;
+  size: number;
+  text: string;
+  /** The file is shorter than the offset asked (rewritten): the client starts over. */
+  reset: boolean;
+  exists: boolean;
+}
+
+/** GET /api/jobs/:id/log */
+export interface LogAnswer extends LogChunk {
+  state: string;
+}
+
+/** The queues' counts, the processors and the worker's heartbeat. */
+export interface QueueStatus {
+  counts: Record<string, number>;
+  maxNbProcessors: number;
+  processorsInUse: number;
+  loadavg: number[];
+  cpus: number;
+  worker: { alive: boolean; pid: number; host: string; heartbeatAt: string } | null;
+}
+
+/** GET /api/status: the queue status plus the page settings the UI follows. */
+export interface StatusAnswer extends QueueStatus {
+  /** Refresh_Rate, seconds between page updates. */
+  refreshRate: number;
+  displayDetails: boolean;
+  isAdmin: boolean;
+  can: Permissions;
+  serverTime: string;
+}

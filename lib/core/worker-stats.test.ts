@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { parseWorkerStats, workerStatsSchema } from "./worker-stats";
+
+describe("parseWorkerStats", () => {
+  it("reads what the worker's heartbeat writes", () => {
+    const written = { loadavg: [0.5, 0.4, 0.3], cpus: 8, maxNbProcessors: 4, processorsInUse: 3, running: 2 };
+    expect(parseWorkerStats(JSON.stringify(written))).toEqual(written);
+  });
+
+  it.each([
+    ["not JSON", "{loadavg:"],
+    ["empty", ""],
+    ["null", "null"],
+    ["an array", "[1,2]"],
+    ["a number", "42"],
+  ])("gives {} for %s", (_, text) => {
+    expect(parseWorkerStats(text)).toEqual({});
+  });
+
+  it("keeps the good fields of an older or odd worker and drops the bad ones", () => {
+    const stats = parseWorkerStats(JSON.stringify({ cpus: "8", processorsInUse: 2, loadavg: "high", running: -1, newerField: true }));
+    expect(stats.processorsInUse).toBe(2);
+    expect(stats.cpus).toBeUndefined();
+    expect(stats.loadavg).toBeUndefined();
+    expect(stats.running).toBeUndefined();
+    expect(stats).not.toHaveProperty("newerField");
+    expect(workerStatsSchema.parse({ cpus: 4 })).toEqual({ cpus: 4 });
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The worker's heartbeat figures, kept as JSON in WorkerStatus.stats: the worker writes
+ * them, the dashboard's status reads them. Both sides use this one schema.
+ *
+ * Every field is optional and a field of the wrong type is dropped rather than failing
+ * the whole: a worker of another version (or a hand-edited row) must not take the
+ * dashboard down, which then falls back to its own readings for what is missing.
+ */
+import { z } from "zod";
+
+const count = z.number().int().nonnegative();
+
+export const workerStatsSchema = z
+  .object({
+    /** os.loadavg() on the worker's machine: 1, 5 and 15 minutes. */
+    loadavg: z.array(z.number()).optional().catch(undefined),
+    /** Processors of the machine (os.cpus().length). */
+    cpus: count.optional().catch(undefined),
+    /** MaxNbProcessors of QMserv.cfg as the worker applies it. */
+    maxNbProcessors: count.optional().catch(undefined),
+    /** Processors granted to the running jobs (each clamped to MaxNbProcessors). */
+    processorsInUse: count.optional().catch(undefined),
+    /** How many jobs are running. */
+    running: count.optional().catch(undefined),
+    /** Where jobs run: local, slurm... */
+    executor: z.string().optional().catch(undefined),
+  })
+  .catch({});
+
+/** The heartbeat figures; every field may be missing (see workerStatsSchema). */
+export type WorkerStats = z.infer<typeof workerStatsSchema>;
+
+/** The figures of a WorkerStatus.stats text; `{}` for anything that is not JSON. */
+export function parseWorkerStats(json: string | null | undefined): WorkerStats {
+  if (!json) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  return workerStatsSchema.parse(value);
+}

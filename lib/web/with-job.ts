@@ -1,0 +1,57 @@
+/**
+ * The wrapper of the /api/jobs/[id]/... handlers that show a job or its folder (dub's
+ * `withWorkspace`): the one place that decides who may see a job and what of it.
+ *
+ *   export const GET = withJob(async ({ job, root, query }) => ..., { folder: true, query: jobPathSchema });
+ *
+ * In order: the viewer (Require_Login, CSRF), the job id from the URL, the query
+ * string, the job (NOT_FOUND once deleted), then, with `folder: true`, the job folder's
+ * real path inside QM_FOLDER. Anything thrown becomes the standard error response.
+ */
+import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
+import { jobRootOf } from "../server/jobs/job-files";
+import { type Viewer, requireViewer } from "./auth";
+import { getDb, getLayout } from "./context";
+import { apiHandler, searchParamsOf } from "./http";
+import { type JobRouteContext, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
+
+/** A job row with its history, as getJobOrThrow returns it. */
+export type JobRecord = Awaited<ReturnType<typeof getJobOrThrow>>;
+
+/** What every job handler receives. */
+export interface JobHandlerArgs<Query> {
+  request: Request;
+  viewer: Viewer;
+  job: JobRecord;
+  /** The query string as `options.query` parsed it (undefined without a schema). */
+  query: Query;
+  /** Owner, info, script and the info keys may be shown (admin, or Display_details). */
+  showDetails: boolean;
+  /** Names at the top of the job folder this viewer may not read (the info file when details are hidden). */
+  hiddenFiles: string[];
+}
+
+/** Options of withJob. */
+export interface WithJobOptions<Query, Folder extends boolean> {
+  /** Schema of the query string, checked before the job is looked up (400 with details). */
+  query?: { parse(value: unknown): Query };
+  /** The handler reads the job folder: `root` is its real path, checked to lie inside QM_FOLDER. */
+  folder?: Folder;
+}
+
+type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folder extends true ? { root: string } : unknown);
+
+export function withJob<Query = undefined, Folder extends boolean = false>(
+  handler: (args: HandlerArgs<Query, Folder>) => Promise<Response> | Response,
+  options: WithJobOptions<Query, Folder> = {},
+): (request: Request, context: JobRouteContext) => Promise<Response> {
+  return apiHandler(async (request: Request, context: JobRouteContext) => {
+    const viewer = await requireViewer(request);
+    const id = await jobIdFrom(context);
+    const query = options.query ? options.query.parse(searchParamsOf(request)) : (undefined as Query);
+    const job = await getJobOrThrow(getDb(), id);
+    const folder = options.folder ? { root: await jobRootOf(getLayout(), job.folder) } : {};
+    const args = { request, viewer, job, query, showDetails: canSeeDetails(viewer), hiddenFiles: hiddenFilesFor(viewer), ...folder };
+    return handler(args as HandlerArgs<Query, Folder>);
+  });
+}
