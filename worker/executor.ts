@@ -19,6 +19,10 @@ export interface LaunchSpec {
   maxNbProcessors: number;
   host: string;
   at: Date;
+  /** Variables added to the job's environment (QM_ARRAY_INDEX...). */
+  extraEnv?: Record<string, string>;
+  /** Lines for the process.log header, after QueueManager's own (notes about the run). */
+  notes?: string[];
 }
 
 /** How a run ended, as the executor saw it. */

@@ -23,6 +23,8 @@ export interface HeaderInput {
   at: Date;
   /** Names this run (the row's runToken): recovery tells which run a log belongs to. */
   runToken?: string;
+  /** More `=== ` lines about this run (limits, CPUs held, notes). */
+  notes?: string[];
 }
 
 export function logHeader(h: HeaderInput): string {
@@ -36,6 +38,7 @@ export function logHeader(h: HeaderInput): string {
     `=== QueueManager job ${h.jobId} "${h.name}" started ${h.at.toISOString()} on ${h.host}${h.runToken ? ` (run ${h.runToken})` : ""}`,
     `=== command: ${h.script}`,
     `=== processors: ${h.granted} (NB_PROC, OMP_NUM_THREADS, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS)`,
+    ...(h.notes ?? []).map((note) => `=== ${note}`),
   );
   return `${lines.join("\n")}\n`;
 }

@@ -66,7 +66,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     start(spec: LaunchSpec) {
       const id = nextId++;
       const n = String(spec.granted);
-      const env = { NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId) };
+      const env = { ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId) };
       let exit!: (info: ExitReport) => void;
       const exited = new Promise<ExitReport>((resolve) => (exit = resolve));
       const pid = new Promise<number>((resolve) => pending.set(id, { pid: resolve, exit }));
