@@ -12,6 +12,7 @@ import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
+import { settleDependents } from "./dependencies";
 import { notifyOwner } from "./notifier";
 import fs from "node:fs";
 
@@ -64,4 +65,5 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
   });
+  await settleDependents(ctx, [job.id]);
 }

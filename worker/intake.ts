@@ -13,9 +13,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { isAppError } from "../lib/core/app-error";
 import { parseJobInfo } from "../lib/core/job-info";
-import { planTransition } from "../lib/core/job-lifecycle";
 import { relFolder } from "../lib/server/qm-folders";
 import type { WorkerContext } from "./context";
+import { queueDroppedFolder } from "./intake-queue";
 import { rejectFolder } from "./reject";
 
 export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
@@ -77,13 +77,7 @@ export function createIntake(deps: IntakeDeps) {
     }
     try {
       const info = parseJobInfo(config.jobFile, fs.readFileSync(infoPath, "utf8"));
-      await deps.store.createJob(
-        {
-          name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority,
-          params: JSON.stringify(info.params), folder: relFolder("queued", name), source: "folder",
-        },
-        planTransition("submit", null, "queued", {}, "folder dropped into QM_qJobs"),
-      );
+      await queueDroppedFolder(deps, name, info);
       deps.onQueued();
     } catch (error) {
       if (!isAppError(error)) throw error;

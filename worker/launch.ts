@@ -11,6 +11,7 @@ import path from "node:path";
 import { planTransition } from "../lib/core/job-lifecycle";
 import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
+import { arrayEnv } from "./array-env";
 import { type RunningJob, type WorkerContext, message } from "./context";
 
 export type LaunchResult = { job: RunningJob } | { missing: true } | { taken: true } | { failed: string };
@@ -41,7 +42,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   const config = ctx.config();
   const run = await ctx.executor.start({
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt,
-    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors,
+    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, extraEnv: arrayEnv(row),
   });
   try {
     await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify(run.runInfo) });

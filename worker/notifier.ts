@@ -19,6 +19,8 @@ export interface FinishedJob {
   cpuSeconds: number | null;
   folder: string;
   logPath: string;
+  /** Why it was cancelled or lost, for the mail. */
+  reason?: string;
 }
 
 const pendingMails = new Set<Promise<void>>();

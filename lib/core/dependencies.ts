@@ -1,6 +1,7 @@
 /**
- * Job dependencies (`after_ok`, `after_any`): when a waiting job may start, when it never
- * will, and the circle check. The rule in one place: the worker's queue read
+ * Job dependencies (`after_ok`, `after_any`): when a waiting job may start, and when it
+ * never will. A job may only wait for jobs submitted before it (checked at submit), so
+ * waits can never go round in a circle. The rule in one place: the worker's queue read
  * (lib/server/store/job-reads.ts) builds its SQL from these state lists, and the start
  * estimate applies the same functions.
  *
@@ -44,28 +45,4 @@ export function dependenciesStatus(deps: { kind: DependencyKind; parentState: Jo
 export function brokenReason(parentId: number, parentState: JobState): string {
   const ended = parentState === "deleted" ? "was deleted" : `ended ${parentState}`;
   return `job ${parentId}, which this job waited for (after_ok), ${ended}; it will never run (requeue both to try again)`;
-}
-
-/**
- * A circle of waits that new edges would close, or null. `parentsOf(id)` gives the
- * parents already recorded; `edges` are the new ones, from job `child`. Returns the ids
- * along the circle, starting and ending with `child`.
- */
-export function findCycle(child: number, newParents: number[], parentsOf: (id: number) => number[]): number[] | null {
-  const seen = new Set<number>();
-  const walk = (id: number, path: number[]): number[] | null => {
-    if (id === child) return [...path, id];
-    if (seen.has(id)) return null;
-    seen.add(id);
-    for (const parent of parentsOf(id)) {
-      const found = walk(parent, [...path, id]);
-      if (found) return found;
-    }
-    return null;
-  };
-  for (const parent of newParents) {
-    const found = walk(parent, [child]);
-    if (found) return found;
-  }
-  return null;
 }

@@ -13,6 +13,8 @@ export interface JobMailInput {
   folder: string;
   logTail: string;
   publicUrl: string;
+  /** Why it did not run (a cancelled job). */
+  reason?: string;
 }
 
 const STATUS: Record<string, string> = {
@@ -21,6 +23,7 @@ const STATUS: Record<string, string> = {
   killed: "was killed",
   lost: "was lost",
   invalid: "was rejected",
+  cancelled: "was cancelled",
 };
 
 export function buildJobMail(m: JobMailInput): { subject: string; text: string } {
@@ -31,14 +34,14 @@ export function buildJobMail(m: JobMailInput): { subject: string; text: string }
     `Your QueueManager job "${m.name}" ${status}${outcome ? ` (${outcome})` : ""}.`,
     "",
     `Status:   ${m.state}`,
+    ...(m.reason ? [`Why:      ${m.reason}`] : []),
     `Duration: ${formatDuration(m.durationMs)}`,
     `CPU time: ${m.cpuSeconds === null || m.cpuSeconds === undefined ? "unknown" : formatDuration(m.cpuSeconds * 1000)}`,
     ...(m.info ? [`Info:     ${m.info}`] : []),
     `Folder:   ${m.folder}`,
     `Details:  ${link}`,
     "",
-    "Last lines of process.log:",
-    ...m.logTail.split("\n").map((l) => `  ${l}`),
+    ...(m.state === "cancelled" ? ["It did not run."] : ["Last lines of process.log:", ...m.logTail.split("\n").map((l) => `  ${l}`)]),
     "",
   ].join("\n");
   return { subject: `[QM] ${m.name}: ${status}`, text };

@@ -9,8 +9,11 @@ import { AppError } from "../../core/app-error";
 import { parseJobInfo } from "../../core/job-info";
 import { type InfoOverrides, applyInfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, QUEUE_DIRS, freeName, moveFolder, relFolder, wakeWorker } from "../qm-folders";
+import { type QmLayout, QUEUE_DIRS, freeName, relFolder, wakeWorker } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
+import { queueArray } from "./queue-array";
+import { newJobRow, placeInQueue, submitState } from "./queue-entry";
+import { resolveQueueOptions } from "./resolve-queue-options";
 import { extractZip } from "../zip/extract-zip";
 import { findJobRoot } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
@@ -35,9 +38,12 @@ export interface SubmitJobRequest {
 }
 
 export interface SubmittedJob {
+  /** The job, or the first element of an array. */
   id: number;
   name: string;
   folder: string;
+  /** An array (the `array` key): its id and its elements' job ids, in index order. */
+  array?: { id: number; jobIds: number[] };
 }
 
 /** Extract an uploaded zip, check its info file, apply the form's overrides, and queue it. */
@@ -54,7 +60,7 @@ export interface StagedJob {
   dir: string;
   name: string;
   overrides?: InfoOverrides;
-  source: "upload" | "api";
+  source: "upload" | "api" | "folder";
   detail: string;
 }
 
@@ -72,24 +78,19 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   const info = parseJobInfo(jobFile, text);
   if (text !== original) fs.writeFileSync(infoPath, text);
 
-  let folder = relFolder("queued", freeName(layout.queued, job.name));
-  const plan = planTransition("submit", null, "queued", {}, job.detail);
-  const id = await store.createJob(
-    { name: job.name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority, params: JSON.stringify(info.params), folder, source: job.source },
-    plan,
-  );
-  let name: string;
+  const options = await resolveQueueOptions(store, jobFile, info.params);
+  if (options.array) return queueArray(deps, job, info, options);
+  const state = submitState(options);
+  const folder = relFolder("queued", freeName(layout.queued, job.name));
+  const id = await store.createJob(newJobRow(info, options, { name: job.name, folder, source: job.source }), planTransition("submit", null, state, {}, job.detail));
+  let placed: string;
   try {
-    name = await moveFolder(job.dir, layout.queued, job.name, async (candidate) => {
-      const next = relFolder("queued", candidate);
-      if (next !== folder && (await store.update(id, { state: "queued", folder }, { folder: next }))) folder = next;
-    });
+    placed = await placeInQueue(store, layout, { id, state, dir: job.dir, name: job.name, folder });
   } catch (error) {
-    await store.discard(id, { state: "queued", folder });
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);
   }
   wakeWorker(layout);
-  return { id, name, folder: relFolder("queued", name) };
+  return { id, name: path.basename(placed), folder: placed };
 }
 
 /**

@@ -1,0 +1,87 @@
+/**
+ * An array submission (`array = 1-20%4`): one job per index, each in a folder of its own
+ * (copy-job-folder.ts) whose info file records its index (`array_index`), all rows created
+ * in one transaction, then the folders renamed into QM_qJobs in index order.
+ * A failure while copying leaves nothing behind (and the submitted folder as it was);
+ * should a rename fail afterwards, the elements not yet in the queue are withdrawn.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { AppError } from "../../core/app-error";
+import { elementName } from "../../core/array-spec";
+import type { JobInfo } from "../../core/job-info";
+import { applyInfoOverrides } from "../../core/job-info-overrides";
+import { planTransition } from "../../core/job-lifecycle";
+import { QUEUE_DIRS, freeName, relFolder, wakeWorker } from "../qm-folders";
+import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
+import { newJobRow, placeInQueue, submitState } from "./queue-entry";
+import type { ResolvedQueueOptions } from "./resolve-queue-options";
+import type { StagedJob, SubmitJobDeps, SubmittedJob } from "./submit-job";
+
+interface Element {
+  index: number;
+  name: string;
+  dir: string;
+}
+
+/** Copies for every index but the last, which takes the submitted folder itself. */
+function stageElements(job: StagedJob, jobFile: string, indices: number[]): { elements: Element[]; stage: string } {
+  const stage = `${job.dir}.elements`;
+  fs.mkdirSync(stage);
+  const largest = indices[indices.length - 1];
+  const elements = indices.map((index) => ({ index, name: elementName(job.name, index, largest), dir: "" }));
+  for (const el of elements) el.dir = path.join(stage, el.name);
+  try {
+    const bytes = folderBytes(job.dir);
+    for (const el of elements.slice(0, -1)) {
+      checkFreeSpace(stage, bytes, elements.length);
+      copyJobFolder(job.dir, el.dir);
+    }
+    fs.renameSync(job.dir, elements[elements.length - 1].dir);
+  } catch (error) {
+    fs.rmSync(stage, { recursive: true, force: true });
+    throw error;
+  }
+  for (const el of elements) {
+    const infoPath = path.join(el.dir, jobFile);
+    fs.writeFileSync(infoPath, applyInfoOverrides(jobFile, fs.readFileSync(infoPath, "utf8"), { array_index: el.index }));
+  }
+  return { elements, stage };
+}
+
+export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | "jobFile">, job: StagedJob, info: JobInfo, options: ResolvedQueueOptions): Promise<SubmittedJob> {
+  const { store, layout, jobFile } = deps;
+  const spec = options.array!;
+  const { elements, stage } = stageElements(job, jobFile, spec.indices);
+  const state = submitState(options);
+  const rows = elements.map((el) =>
+    newJobRow({ ...info, params: { ...info.params, array_index: String(el.index) } }, { ...options, arrayIndex: el.index }, {
+      name: el.name, folder: relFolder("queued", freeName(layout.queued, el.name)), source: job.source,
+    }),
+  );
+  const plan = planTransition("submit", null, state, {}, `${job.detail}; array = ${spec.spec}`);
+  let created: { arrayId: number; ids: number[] };
+  try {
+    created = await store.createArray({ name: job.name, spec: spec.spec, maxRunning: spec.maxRunning }, rows, plan);
+  } catch (error) {
+    fs.rmSync(stage, { recursive: true, force: true });
+    throw error;
+  }
+  const placed: string[] = [];
+  for (const [i, el] of elements.entries()) {
+    try {
+      placed.push(await placeInQueue(store, layout, { id: created.ids[i], state, dir: el.dir, name: el.name, folder: rows[i].folder }));
+    } catch (error) {
+      for (const [j, id] of created.ids.entries()) if (j > i) await store.discard(id, { state, folder: rows[j].folder });
+      fs.rmSync(stage, { recursive: true, force: true });
+      wakeWorker(layout);
+      throw new AppError(
+        "CONFLICT",
+        `Only ${i} of the array's ${elements.length} elements could be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); the others were withdrawn. Delete the array's jobs and submit it again.`,
+      );
+    }
+  }
+  fs.rmSync(stage, { recursive: true, force: true });
+  wakeWorker(layout);
+  return { id: created.ids[0], name: job.name, folder: placed[0], array: { id: created.arrayId, jobIds: created.ids } };
+}
