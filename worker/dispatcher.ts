@@ -7,7 +7,7 @@ import { decideStarts, type HeadWait } from "../lib/core/schedule";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import { settleAllDependencies } from "./dependencies";
 import { launchJob } from "./launch";
-import { readQueuePolicy } from "./queue-policy";
+import { arrayLoadsFor, readQueuePolicy } from "./queue-policy";
 
 /** Queued jobs considered per pass: the head and candidates for backfill. */
 const QUEUE_WINDOW = 50;
@@ -44,7 +44,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
     const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
     const decision = decideStarts({
-      queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: policy.arrays, usage: policy.usage,
+      queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage,
     });
     head = decision.head;
     // Elements skipped at their array's limit may hide other jobs behind the window: look again.
