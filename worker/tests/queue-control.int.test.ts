@@ -75,7 +75,7 @@ describe("pause and resume", () => {
     worker = await startWorker(env);
     await submitJob(env, "running", { script: untilFlag("go") });
     await waitForJob(env, "running", ["running"]);
-    await pauseQueue(env.store, env.layout, "test");
+    await pauseQueue(env.store, "test");
     const waiting = await submitJob(env, "waiting", { script: "true" });
     flag("go");
     await waitForJob(env, "running", ["done"]);

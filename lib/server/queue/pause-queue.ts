@@ -7,7 +7,7 @@ import { type QmLayout, wakeWorker } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
 import type { PauseState } from "../store/queue-reads";
 
-export async function pauseQueue(store: JobStore, layout: QmLayout, by: string): Promise<PauseState> {
+export async function pauseQueue(store: JobStore, by: string): Promise<PauseState> {
   const current = await store.readPause();
   if (current) return current;
   const state = { by, at: new Date().toISOString() };
