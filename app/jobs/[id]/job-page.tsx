@@ -8,6 +8,7 @@ import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
 import { JobHistory } from "./job-history";
 import { JobProgress } from "./job-progress";
+import { JobWaiting } from "./job-waiting";
 import { LogTail } from "./log-tail";
 
 /** One job: details, progress, history, live log, files, and the admin's actions. */
@@ -49,11 +50,12 @@ export function JobPage({ id }: { id: number }) {
         )}
       </div>
       <JobProgress job={job} serverTime={data.serverTime} />
+      <JobWaiting job={job} serverTime={data.serverTime} />
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
-      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued"} />
+      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued" || job.state === "held"} />
       <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} />
     </div>
   );
