@@ -36,14 +36,26 @@ export function runTokenOf(pid: number): string | null {
   }
 }
 
-/** Live processes with QM_RUN_TOKEN in their environment, by token (the wrapper and its children). */
-export function processesByRunToken(): Map<string, number[]> {
+/**
+ * Live processes of runs of this QM_FOLDER (QM_JOB_DIR under `runningDir`, QM_RUN_TOKEN
+ * set), by token: the wrapper and its children. Runs of another QueueManager on the same
+ * machine (another QM_FOLDER, a test's) are not ours to see or stop.
+ */
+export function processesByRunToken(runningDir: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
+  const prefix = `QM_JOB_DIR=${runningDir}/`;
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!/^\d+$/.test(entry) || pid === process.pid) continue;
-    const token = runTokenOf(pid);
-    if (token !== null && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+    } catch {
+      continue; // Gone, or not ours to read.
+    }
+    const token = /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(environ)?.[1];
+    if (token === undefined || !environ.split("\0").some((v) => v.startsWith(prefix)) || !isProcessAlive(pid)) continue;
+    out.set(token, [...(out.get(token) ?? []), pid]);
   }
   return out;
 }
