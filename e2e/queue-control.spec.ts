@@ -54,6 +54,8 @@ test("the admin holds a queued job from its page, it stays held while the queue 
   try {
     const waiting = dropJob(uniqueName("waiting"), "echo ran > ran.txt");
     const id = await jobIdOnDashboard(page, waiting);
+    await expect(page.getByTestId(`estimate-${id}`)).toContainText("waiting for 1 processor");
+    await screenshot(page, "queue-estimates");
     await page.goto(`/jobs/${id}`);
     await expect(page.getByTestId("job-state")).toHaveText("queued");
     await expect(page.getByTestId("job-wait-reason")).toContainText("waiting for 1 processor (0 free of 2)");

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyToArray } from "../../lib/server/jobs/array-actions";
+import { deleteJob } from "../../lib/server/jobs/delete-job";
 import { holdJob, releaseJob } from "../../lib/server/jobs/hold-job";
 import { pauseQueue, resumeQueue } from "../../lib/server/queue/pause-queue";
 import { planTransition } from "../../lib/core/job-lifecycle";
@@ -182,6 +183,17 @@ describe("dependencies", () => {
     expect(kim.raw).toMatch(/child: was cancelled/);
     expect(kim.raw).toMatch(/Why: +job \d+, which this job waited for \(after_ok\), ended failed/);
     expect(smtp.mails.some((m) => m.to.includes("lee@lab.org"))).toBe(true);
+  });
+
+  it("a parent deleted through the web app: its after_ok child is cancelled at once, its after_any child runs", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const parent = await submitJob(env, "held-parent", { script: "true", keys: { hold: "yes" } });
+    await submitJob(env, "ok-child", { script: "true", keys: { after_ok: parent } });
+    await submitJob(env, "any-child", { script: "true", keys: { after_any: parent } });
+    await deleteJob(env.store, env.layout, parent, "test");
+    expect((await waitForJob(env, "ok-child", ["cancelled"], 5_000)).error).toMatch(`job ${parent}, which this job waited for (after_ok), was deleted`);
+    await waitForJob(env, "any-child", ["done"], 5_000);
   });
 
   it("rejects unknown jobs and arrays, and jobs not submitted yet, leaving nothing queued", async () => {
