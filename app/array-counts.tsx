@@ -20,3 +20,9 @@ export function ArrayCounts({ array, testId }: { array: Pick<ArraySummary, "coun
 
 /** Every element ended: the array is over. */
 export const isArrayOver = (array: Pick<ArraySummary, "counts">) => !["running", "pending", "queued", "held"].some((s) => array.counts[s]);
+
+/** The combined bar's colour: blue while it runs, green when every element is done, grey when some did not. */
+export function arrayTone(array: Pick<ArraySummary, "counts" | "total">): "active" | "done" | "stopped" {
+  if (!isArrayOver(array)) return "active";
+  return (array.counts.done ?? 0) === array.total ? "done" : "stopped";
+}

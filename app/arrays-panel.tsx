@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useArraysQuery } from "@/lib/client/use-queue-control";
-import { ArrayCounts, isArrayOver } from "./array-counts";
+import { ArrayCounts, arrayTone } from "./array-counts";
 import { Panel, ProgressBar, QueryError } from "./ui-bits";
 
 /** The most recent arrays, each as one row: its combined progress and its elements per state. */
@@ -23,7 +23,7 @@ export function ArraysPanel({ refreshMs, showDetails }: { refreshMs: number; sho
                 {showDetails && a.owner ? ` · ${a.owner}` : ""}
               </div>
             </div>
-            <ProgressBar percent={a.progress} testId={`array-progress-${a.id}`} tone={isArrayOver(a) ? "done" : "active"} />
+            <ProgressBar percent={a.progress} testId={`array-progress-${a.id}`} tone={arrayTone(a)} />
             <ArrayCounts array={a} testId={`array-counts-${a.id}`} />
           </li>
         ))}

@@ -4,7 +4,7 @@ import { useServerNow } from "@/lib/client/use-now";
 import { useArrayQuery } from "@/lib/client/use-queue-control";
 import { useRefreshMs } from "@/lib/client/use-status-query";
 import { isWaitingState } from "@/lib/core/job-lifecycle";
-import { ArrayCounts, isArrayOver } from "../../array-counts";
+import { ArrayCounts, arrayTone } from "../../array-counts";
 import { HoldReleaseButton } from "../../queued-jobs";
 import { StartEstimateText } from "../../start-estimate-text";
 import { Panel, ProgressBar, QueryError, StateBadge, td, th } from "../../ui-bits";
@@ -37,7 +37,7 @@ export function ArrayPage({ id }: { id: number }) {
         </div>
       </div>
       <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-        <ProgressBar percent={array.progress} testId="array-progress" tone={isArrayOver(array) ? "done" : "active"} />
+        <ProgressBar percent={array.progress} testId="array-progress" tone={arrayTone(array)} />
         <ArrayCounts array={array} testId="array-counts" />
       </section>
       <Panel title={`Elements (${jobs.length})`} testId="array-elements">
