@@ -6,6 +6,7 @@
  * its dependents) and after a wake-up or a restart (for all: the web app deletes and
  * cancels jobs too).
  */
+import path from "node:path";
 import { brokenReason, dependencyStatus } from "../lib/core/dependencies";
 import type { WaitingState } from "../lib/core/job-lifecycle";
 import { LOG_FILE } from "../lib/core/job-log";
@@ -14,7 +15,6 @@ import { wakeWorker } from "../lib/server/qm-folders";
 import type { DependencyEdge } from "../lib/server/store/queue-reads";
 import { type WorkerContext, message } from "./context";
 import { notifyOwner } from "./notifier";
-import path from "node:path";
 
 async function cancelBroken(ctx: WorkerContext, edges: DependencyEdge[]): Promise<number[]> {
   const cancelled: number[] = [];

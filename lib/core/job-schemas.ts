@@ -12,6 +12,9 @@ export const listJobsSchema = z.object({
 });
 export type ListJobsInput = z.infer<typeof listJobsSchema>;
 
+/** An array id from the URL. */
+export const arrayIdSchema = z.coerce.number({ error: "the array id must be a number" }).int().positive();
+
 /** A job id from the URL. */
 export const jobIdSchema = z.coerce.number({ error: "the job id must be a number" }).int().positive();
 

@@ -119,6 +119,19 @@ describe("arrays", () => {
     expect(fs.readdirSync(env.layout.staging)).toEqual([]);
   });
 
+  it("elements waiting at their array's limit do not hold up the jobs behind them, even beyond the worker's queue window", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const arrayJob = await submitJob(env, "long-sweep", { script: untilFlag("go"), keys: { array: "1-60%1" } });
+    const other = await submitJob(env, "other", { script: "true" });
+    await waitForJob(env, "other", ["done"], 10_000);
+    const arrayId = (await job(arrayJob)).arrayId!;
+    expect(await env.db.job.count({ where: { arrayId, state: "running" } })).toBe(1);
+    expect(await env.db.job.count({ where: { arrayId, state: "queued" } })).toBe(59);
+    await applyToArray(env.store, env.layout, arrayId, "kill", "test");
+    await waitFor("the array ended", async () => (await env.db.job.count({ where: { arrayId, state: { in: ["killed", "cancelled"] } } })) === 60);
+  });
+
   it("a dropped folder with array and hold keys becomes held elements; the whole array is released, killed and requeued", async () => {
     env = await createTestEnv({ MaxNbProcessors: 2, Settle_Time: 0 });
     worker = await startWorker(env);

@@ -65,10 +65,12 @@ function toRow<T>(raw: Record<string, unknown>): T {
   return row as T;
 }
 
-const QUEUED_COLUMNS = ["id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "arrayIndex"]
-  .map((c) => `j."${c}"`)
+const QUEUED_NAMES = ["id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "arrayIndex"];
+const QUEUED_COLUMNS = QUEUED_NAMES.map((c) => `j."${c}"`)
   .concat([`a."maxRunning" AS "arrayMaxRunning"`, `${ownerKeySql("j")} AS "ownerKey"`])
   .join(", ");
+/** The same columns read back from a subquery. */
+const QUEUED_ALIASES = [...QUEUED_NAMES, "arrayMaxRunning", "ownerKey"].map((c) => `q."${c}"`).join(", ");
 /** The worker's order (compareQueued in lib/core/schedule.ts without fair share), on table alias `t`. */
 const queueOrder = (t = "") => `${t}"priority" DESC, ${t}"submittedAt" ASC, ${t}"id" ASC`;
 const list = (n: number) => Array(n).fill("?").join(", ");
@@ -112,13 +114,9 @@ export function createJobReads(sql: Sql): JobReads {
       ].join(" AND ");
       const from = `FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" WHERE ${where}`;
       const text = options.perOwner
-        ? `SELECT * FROM (SELECT ${QUEUED_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE "rn" <= ? ORDER BY ${queueOrder()}`
+        ? `SELECT ${QUEUED_ALIASES} FROM (SELECT ${QUEUED_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE q."rn" <= ? ORDER BY ${queueOrder("q.")}`
         : `SELECT ${QUEUED_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;
-      const raw = await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit]);
-      return raw.map((r) => {
-        const { rn: _rn, ...row } = toRow<QueuedRow & { rn?: number }>(r);
-        return row;
-      });
+      return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => toRow<QueuedRow>(r));
     },
     async waitingFolders(folders) {
       if (!folders.length) return new Set();

@@ -7,14 +7,15 @@ import { startEstimates } from "@/lib/server/queue/start-estimates";
 import { requireViewer } from "@/lib/web/auth";
 import { getConfig, getDb, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
-import { type JobRouteContext, canSeeDetails, jobIdFrom, permissionsOf } from "@/lib/web/job-access";
+import { arrayIdSchema } from "@/lib/core/job-schemas";
+import { canSeeDetails, permissionsOf } from "@/lib/web/job-access";
 
 export const dynamic = "force-dynamic";
 
 /** One array: its counts and progress, and its elements in index order with their estimates. */
-export const GET = apiHandler(async (request, context: JobRouteContext) => {
+export const GET = apiHandler(async (request, context: { params: Promise<{ id: string }> }) => {
   const viewer = await requireViewer(request);
-  const id = await jobIdFrom(context);
+  const id = arrayIdSchema.parse((await context.params).id);
   const showDetails = canSeeDetails(viewer);
   const array = await getArray(getDb(), id, showDetails);
   if (!array) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);

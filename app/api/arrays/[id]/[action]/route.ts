@@ -4,12 +4,12 @@ import { ARRAY_ACTIONS, applyToArray } from "@/lib/server/jobs/array-actions";
 import { requireViewer } from "@/lib/web/auth";
 import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
-import { jobIdSchema } from "@/lib/core/job-schemas";
+import { arrayIdSchema } from "@/lib/core/job-schemas";
 import { authorizeControl } from "@/lib/web/queue-control-access";
 
 export const dynamic = "force-dynamic";
 
-const params = z.object({ id: jobIdSchema, action: z.enum(ARRAY_ACTIONS, { error: "the action must be hold, release, kill or requeue" }) });
+const params = z.object({ id: arrayIdSchema, action: z.enum(ARRAY_ACTIONS, { error: "the action must be hold, release, kill or requeue" }) });
 const query = z.object({ all: z.enum(["0", "1"]).optional() });
 
 /**
