@@ -102,7 +102,7 @@ export async function estimateAccuracy(port: number, count: number, backlog: num
         withEstimate += 1;
         predictions.push({ id: job.id, atMs: at, predictedMs: Date.parse(job.estimate.startAt) });
       }
-      if (Date.now() - t0 > 300_000) throw new Error("the estimate workload did not finish in 5 minutes");
+      if (Date.now() - t0 > 300_000) throw new Error(`the estimate workload did not finish in 5 minutes: ${JSON.stringify(qm.countStates())}`);
       await sleep(1_000);
     }
     const started = new Map(
