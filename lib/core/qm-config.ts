@@ -32,6 +32,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
+  { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
+  { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these owners run as their own Unix account: owner=account, comma-separated (e.g. ann@lab.org=ann)" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
@@ -66,6 +68,10 @@ export interface QmConfig {
   killGraceMs: number;
   recovery: "lost" | "requeue";
   shutdownJobs: "keep" | "requeue";
+  /** Uid range of job identities when the worker is root, as written (61000-61999). */
+  jobUids: string;
+  /** owner=account pairs, as written. */
+  runAs: string;
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
   web: {
@@ -176,6 +182,8 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
+    jobUids: raw(S, "Job_Uids"),
+    runAs: raw(S, "Run_As"),
     smtp: {
       host: raw(S, "smtp_host"),
       port: int(S, "smtp_port"),

@@ -45,6 +45,29 @@ export function qmLayout(root: string): QmLayout {
   };
 }
 
+/**
+ * Put back a QM folder that something broke (a job that replaced QM_qJobs with a file):
+ * whatever stands in its place is moved aside, untouched, to `<QM_FOLDER>/<name>.broken-<time>`,
+ * and the folder is created again. Returns what was repaired, for the log.
+ */
+export function repairQmFolders(layout: QmLayout, now = new Date()): string[] {
+  const repaired: string[] = [];
+  for (const dir of [layout.queued, layout.running, layout.done, layout.lost, layout.internal, layout.staging, layout.runs]) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(dir);
+    } catch {
+      continue; // missing: ensureQmFolders creates it
+    }
+    if (st.isDirectory()) continue;
+    const aside = `${dir}.broken-${now.toISOString().replace(/[:.]/g, "-")}`;
+    fs.renameSync(dir, aside);
+    repaired.push(`${path.relative(layout.root, dir)} was not a folder (a ${st.isSymbolicLink() ? "symlink" : "file"}); moved aside to ${path.basename(aside)} and created again`);
+  }
+  ensureQmFolders(layout);
+  return repaired;
+}
+
 /** Create the four queue folders and `.qm/` when missing. */
 export function ensureQmFolders(layout: QmLayout): void {
   for (const dir of [layout.queued, layout.running, layout.done, layout.lost, layout.staging, layout.runs]) {
