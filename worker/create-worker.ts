@@ -12,7 +12,7 @@ import { watchConfigFile } from "./config-watch";
 import { createIdentityPool } from "./local/identity";
 import { createLocalExecutor } from "./local/local-executor";
 import { acquireWorkerLock } from "./lock";
-import { protectServiceFiles } from "./protect-files";
+import { protectServiceFiles, unreachableForJobs } from "./protect-files";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {
@@ -43,6 +43,8 @@ export function createWorker(opts: WorkerOptions): Worker {
   protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
   const qmOwner = fs.statSync(layout.root);
   const identities = createIdentityPool(initial, opts.log);
+  const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
+  if (blocked.length) opts.log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
   const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs: () => config.current().killGraceMs,
     serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid },
   });

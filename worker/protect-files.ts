@@ -6,6 +6,7 @@
  * run as another account (docs/security.md).
  */
 import fs from "node:fs";
+import path from "node:path";
 import { sqliteFilePath } from "../lib/server/database-url";
 import type { QmLayout } from "../lib/server/qm-folders";
 
@@ -36,4 +37,20 @@ export function protectServiceFiles(layout: QmLayout, configPath: string, databa
   }
   for (const problem of problems) log(`cannot protect ${problem}; jobs may be able to read it`);
   return problems;
+}
+
+/**
+ * Jobs running as unprivileged uids must reach their folder: every folder above QM_Jobs
+ * needs the x (search) permission for others. Returns the folders that lack it.
+ */
+export function unreachableForJobs(runningDir: string): string[] {
+  const blocked: string[] = [];
+  for (let dir = path.dirname(runningDir); ; dir = path.dirname(dir)) {
+    try {
+      if ((fs.statSync(dir).mode & 0o001) === 0) blocked.push(dir);
+    } catch {
+      // missing: nothing to say here
+    }
+    if (path.dirname(dir) === dir) return blocked;
+  }
 }
