@@ -5,8 +5,9 @@
  */
 import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
+import { webServerCommand } from "./build-web-server";
 import { workerCommand } from "./build-worker";
-import { type Program, nextStartArgs, startProgram } from "./processes";
+import { type Program, startProgram } from "./processes";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -20,8 +21,9 @@ async function main(): Promise<void> {
   const { host, port } = loaded.config.web;
   const worker = workerCommand(projectRoot);
   const childEnv = { ...process.env, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", NEXT_TELEMETRY_DISABLED: "1" };
+  const server = webServerCommand(projectRoot, host, port);
   const programs: Program[] = [
-    startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, childEnv),
+    startProgram("web", server.command, server.args, projectRoot, { ...childEnv, NODE_ENV: "production" }),
     startProgram("worker", worker.command, worker.args, projectRoot, childEnv),
   ];
   console.log(`[qm]     QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);

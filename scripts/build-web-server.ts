@@ -1,0 +1,28 @@
+/**
+ * Bundle scripts/web-server.ts into dist/web/server.mjs (plain JavaScript, node_modules
+ * left external, Next loaded from the project), as the worker is bundled.
+ */
+import path from "node:path";
+import { buildSync } from "esbuild";
+
+export const WEB_SERVER_SOURCES = ["scripts/web-server.ts", "lib/web/peer-header.ts"];
+
+export function buildWebServer(root: string): string {
+  const outfile = path.join(root, "dist/web/server.mjs");
+  buildSync({
+    entryPoints: [path.join(root, "scripts/web-server.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/** How to run the web server: one Node process (easy to stop by PID). */
+export function webServerCommand(root: string, host: string, port: number): { command: string; args: string[] } {
+  return { command: process.execPath, args: [path.join(root, "dist/web/server.mjs"), root, host, String(port)] };
+}
