@@ -4,12 +4,13 @@
  * them (lib/web/peer-header.ts). Everything else is Next's, as under `next start`
  * (which also logs uncaught exceptions rather than exiting).
  *
- *   node dist/web/server.mjs <project root> <host> <port>
+ *   node dist/web/server.mjs <project root> <host> <port>     (port 0: any free port, printed)
  *
  * Bundled to dist/web/server.mjs by build-web-server.ts: no TypeScript loader in the
  * long-running process.
  */
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import next from "next";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
 
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     });
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
-  console.log(`[web] ready on http://${host}:${port}`);
+  console.log(`[web] ready on http://${host}:${(server.address() as AddressInfo).port}`);
   const stop = () => {
     server.close();
     server.closeAllConnections();

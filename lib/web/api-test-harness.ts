@@ -7,13 +7,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import yauzl from "yauzl";
 import { applyMigrations } from "../../prisma/tools/schema-engine";
 import { type Db, createDb } from "../server/db";
 import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSqlite } from "../server/store/sql";
+export { unzip } from "../server/zip/zip-fixtures";
 import { PEER_HEADER, trustPeerHeader } from "./peer-header";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -112,25 +112,3 @@ export async function login(): Promise<{ cookie: string; csrf: string }> {
 export const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, string> } }).error;
 
 
-/** The entries of a zip (name -> content as text); rejects on a broken zip. */
-export function unzip(buffer: Buffer): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) =>
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out = new Map<string, string>();
-      zip.on("error", reject);
-      zip.on("end", () => resolve(out));
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith("/")) return (out.set(entry.fileName, ""), zip.readEntry());
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("error", reject);
-          stream.on("end", () => (out.set(entry.fileName, Buffer.concat(chunks).toString("utf8")), zip.readEntry()));
-        });
-      });
-      zip.readEntry();
-    }),
-  );
-}
