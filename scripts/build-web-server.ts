@@ -26,3 +26,7 @@ export function buildWebServer(root: string): string {
 export function webServerCommand(root: string, host: string, port: number): { command: string; args: string[] } {
   return { command: process.execPath, args: [path.join(root, "dist/web/server.mjs"), root, host, String(port)] };
 }
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  buildWebServer(path.resolve(import.meta.dirname, ".."));
+}
