@@ -3,22 +3,13 @@
  * left external, Next loaded from the project), as the worker is bundled.
  */
 import path from "node:path";
-import { buildSync } from "esbuild";
+import { bundleForNode } from "./build-worker";
 
 export const WEB_SERVER_SOURCES = ["scripts/web-server.ts", "lib/web/peer-header.ts"];
 
 export function buildWebServer(root: string): string {
   const outfile = path.join(root, "dist/web/server.mjs");
-  buildSync({
-    entryPoints: [path.join(root, "scripts/web-server.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
+  bundleForNode(path.join(root, "scripts/web-server.ts"), outfile);
   return outfile;
 }
 
