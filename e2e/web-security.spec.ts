@@ -172,6 +172,7 @@ test.describe("with a web server of the test's own", () => {
     const stateOf = async () => (await (await fetch(`${server.baseURL}/api/jobs/${id}`, { headers: basic })).json()).job.state;
     await expect.poll(stateOf, { timeout: 30_000 }).not.toMatch(/^(running|queued)$/); // its processor is free for the next tests
     expect(seen.safe).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0); // the job was flipping meanwhile: the race did happen
     expect(seen.zips).toBeGreaterThan(90);
     expect((await fetch(`${server.baseURL}/api/status`)).status).toBe(200);
     expect(server.log()).not.toMatch(/uncaughtException|unhandledRejection|unexpected error/);
