@@ -8,8 +8,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { applyMigrations } from "../prisma/tools/schema-engine";
 import { unzip } from "../lib/server/zip/zip-fixtures";
 import { dropJob, env, uniqueName } from "./job-helpers";
 
@@ -23,21 +25,37 @@ interface OwnServer {
 }
 
 /** A second web server of the built app on a free port, its output kept for the test. */
-async function startOwnServer(): Promise<OwnServer> {
-  const child = spawn(process.execPath, [path.join(root, "dist/web/server.mjs"), root, "127.0.0.1", "0"], {
+async function startOwnServer(host = "127.0.0.1", extraEnv: Record<string, string> = {}): Promise<OwnServer> {
+  const child = spawn(process.execPath, [path.join(root, "dist/web/server.mjs"), root, host, "0"], {
     cwd: root,
-    env: { ...env.processEnv, NODE_ENV: "production", QM_SKIP_MIGRATE: "1" },
+    env: { ...env.processEnv, NODE_ENV: "production", QM_SKIP_MIGRATE: "1", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   child.stdout!.on("data", (c) => (output += c));
   child.stderr!.on("data", (c) => (output += c));
   const started = Date.now();
-  while (!/ready on (http:\/\/127\.0\.0\.1:\d+)/.test(output)) {
+  const ready = /ready on (http:\/\/\S+:\d+)/;
+  while (!ready.test(output)) {
     if (Date.now() - started > 30_000 || child.exitCode !== null) throw new Error(`the web server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, baseURL: /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1], log: () => output };
+  return { child, baseURL: ready.exec(output)![1], log: () => output };
+}
+
+async function stopOwnServer(server: OwnServer): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  server.child.kill("SIGTERM");
+  await new Promise((r) => server.child.once("exit", r));
+}
+
+/** This machine's first address that is not loopback: a browser using it is "another machine" to the server. */
+function outsideAddress(): string {
+  const address = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+  if (!address) throw new Error("this test needs a network interface with a non-loopback IPv4 address");
+  return address;
 }
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
@@ -108,10 +126,7 @@ test.describe("with a web server of the test's own", () => {
   test.beforeAll(async () => {
     server = await startOwnServer();
   });
-  test.afterAll(async () => {
-    server.child.kill("SIGTERM");
-    await new Promise((r) => server.child.once("exit", r));
-  });
+  test.afterAll(async () => stopOwnServer(server));
 
   test("a 200 MB JSON body is refused fast and the server's memory does not grow", async () => {
     const pid = server.child.pid!;
@@ -177,4 +192,31 @@ test.describe("with a web server of the test's own", () => {
     expect((await fetch(`${server.baseURL}/api/status`)).status).toBe(200);
     expect(server.log()).not.toMatch(/uncaughtException|unhandledRejection|unexpected error/);
   });
+});
+
+test("first setup from another machine asks for the one-time token of the server log, then logs the administrator in", async ({ page }) => {
+  // A fresh database (no administrator yet), served on a non-loopback address.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-e2e-setup-"));
+  const databaseUrl = `file:${path.join(dir, "qm.db")}`;
+  await applyMigrations(root, databaseUrl);
+  const server = await startOwnServer(outsideAddress(), { DATABASE_URL: databaseUrl });
+  try {
+    await page.goto(`${server.baseURL}/setup`);
+    await expect(page.getByLabel("Setup token (from the server log)")).toBeVisible();
+    await page.getByLabel("User name").fill("admin");
+    await page.getByLabel("Password", { exact: true }).fill("remote setup secret");
+    await page.getByLabel("Password again").fill("remote setup secret");
+    await page.getByLabel("Setup token (from the server log)").fill("not-the-token");
+    await page.getByRole("button", { name: "Create and log in" }).click();
+    await expect(page.locator("form").getByRole("alert")).toContainText("That setup token is not the one in the web server's log");
+
+    const token = /\[setup\] .*setup token: (\S+)/.exec(server.log())?.[1];
+    expect(token, "the [setup] line of the server log").toBeTruthy();
+    await page.getByLabel("Setup token (from the server log)").fill(token!);
+    await page.getByRole("button", { name: "Create and log in" }).click();
+    await expect(page.getByTestId("session-status")).toContainText("admin");
+  } finally {
+    await stopOwnServer(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
