@@ -8,8 +8,10 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { NOTES_NAME } from "../server/jobs/job-zip";
-import { ctx, dir, errorOf, makeJob, req, routes, store, unzip, writeConfig } from "./api-test-harness";
+import { jobFolderAccess } from "../server/jobs/job-folder";
+import { NOTES_NAME, planJobZip } from "../server/jobs/job-zip";
+import { qmLayout } from "../server/qm-folders";
+import { ctx, dir, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
 
 const SECRET = "top secret outside the job";
 const outside = path.join(dir, "outside");
@@ -158,5 +160,14 @@ describe("files a job may not hand out", () => {
     expect((await errorOf(res)).message).toMatch(/holds 3(\.0)? MB in 2 files, more than one zip download may hold \(Max_Zip_MB = 2\)\. Download its files one by one/);
     writeConfig({ Max_Zip_MB: "4" });
     expect((await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id))).status).toBe(200);
+  });
+});
+
+describe("a job folder that moves while it is downloaded", () => {
+  it("a zip of a folder gone between the lookup and the walk is a 404 that says so, not a 500", async () => {
+    const { job, full } = await makeJob("running", { "out.txt": "1\n" });
+    const access = await jobFolderAccess(qmLayout(qm), job, { hidden: [], hideCommand: false });
+    fs.renameSync(full, `${full}-moved`); // the job ended meanwhile: its folder went to QM_dJobs
+    await expect(planJobZip(access)).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/moved meanwhile/) });
   });
 });

@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
+import { AppError } from "../../core/app-error";
 import { CHANGED, DIR_FLAGS, ENTRY_FLAGS, beneath, namesIn, openBeneath, openNamed } from "../open-beneath";
 import { type JobFolderAccess, segmentsFromBase } from "./job-folder";
 import { refusalOf } from "./servable-file";
@@ -78,7 +79,11 @@ export async function walkJobFolder(access: JobFolderAccess, visitor: TreeVisito
       }
     }
   };
-  const { handle: root } = await openBeneath(access.base, segmentsFromBase(access, access.root), DIR_FLAGS);
+  const { handle: root } = await openBeneath(access.base, segmentsFromBase(access, access.root), DIR_FLAGS).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "ELOOP" && code !== CHANGED) throw error;
+    throw new AppError("NOT_FOUND", "This job's folder moved meanwhile (the job may have just started or ended); try again.");
+  });
   try {
     await walk(root, "", 0);
   } finally {
