@@ -4,6 +4,7 @@
  */
 import { AppError } from "./app-error";
 import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
+import { parseRangeList } from "./ip-address";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
 
@@ -49,6 +50,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
   { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
+  { section: W, key: "Max_Zip_MB", type: "integer", default: "20480", min: 1, max: 16777216, help: "most a job folder may hold to be downloaded as one zip, in MB (a bigger one is downloaded file by file)" },
+  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed (empty: the connection's address is the client's)" },
   { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "must people log in to view and submit? auto: only when Host is not localhost" },
   { section: W, key: "Debug", type: "boolean", default: "False", help: "verbose web server log" },
 ];
@@ -82,6 +85,10 @@ export interface QmConfig {
     refreshRate: number;
     displayDetails: boolean;
     maxUploadMb: number;
+    /** Most bytes one zip download may read (Max_Zip_MB). */
+    maxZipMb: number;
+    /** Trusted_Proxies: the entries (addresses or CIDR ranges) as written, checked. */
+    trustedProxies: string[];
     requireLogin: "auto" | "yes" | "no";
     debug: boolean;
   };
@@ -201,12 +208,18 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       refreshRate: int(W, "Refresh_Rate"),
       displayDetails: bool(W, "Display_details"),
       maxUploadMb: int(W, "Max_Upload_MB"),
+      maxZipMb: int(W, "Max_Zip_MB"),
+      trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
       requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
       debug: bool(W, "Debug"),
     },
   };
   if (!/^[^/\\]+\.(cfg|xml)$/i.test(config.jobFile)) {
     errors["QMServer.job_file"] = "job_file must be a file name ending in .cfg or .xml";
+  }
+  const { invalid } = parseRangeList(config.web.trustedProxies.join(","));
+  if (invalid.length) {
+    errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
   if (Object.keys(errors).length) {
     throw new AppError("INVALID_INPUT", `QMserv.cfg: ${Object.values(errors).join("; ")}`, errors);
