@@ -28,6 +28,8 @@ export interface JobSummary {
   arrayIndex: number | null;
   /** When a waiting (queued or held) job should start, and why it waits. */
   estimate?: StartEstimateView;
+  /** What the job has (or asked for, before it runs): see JobResources. */
+  resources: JobResources;
 }
 
 /** A start estimate as the API sends it. */
@@ -36,6 +38,20 @@ export interface StartEstimateView {
   startAt: string | null;
   /** Why it waits, in words for its owner ("waiting for 3 processors; job 41 should end in ~4 min"). */
   reason: string;
+}
+
+/**
+ * A run's resources: processors granted and the CPUs it is pinned to, its memory limit
+ * and walltime (as in force for the run, or as asked before it runs).
+ */
+export interface JobResources {
+  granted: number;
+  /** CPU list as cpuset writes it ("0-1"), null when not pinned. */
+  cpus: string | null;
+  memMb: number | null;
+  walltimeSeconds: number | null;
+  /** The account it ran as ("qm-job-61000", "ann"), null: the worker's own. */
+  runAs: string | null;
 }
 
 /** A job with its info keys, folder, measurements and history (GET /api/jobs/:id). */
@@ -131,7 +147,14 @@ export interface QueueStatus {
   processorsInUse: number;
   loadavg: number[];
   cpus: number;
-  worker: { alive: boolean; pid: number; host: string; heartbeatAt: string } | null;
+  worker: {
+    alive: boolean;
+    pid: number;
+    host: string;
+    heartbeatAt: string;
+    /** uid: jobs run as their own unprivileged identity; none: they share the worker's privileges. */
+    isolation?: "uid" | "none";
+  } | null;
 }
 
 /** GET /api/status: the queue status plus the page settings the UI follows. */

@@ -12,7 +12,7 @@ import { deleteJob } from "../../lib/server/jobs/delete-job";
 import { holdJob, releaseJob } from "../../lib/server/jobs/hold-job";
 import { pauseQueue, resumeQueue } from "../../lib/server/queue/pause-queue";
 import { planTransition } from "../../lib/core/job-lifecycle";
-import { createTestEnv, dropJob, maxProcessorsInUse, readSpans, startSmtpServer, submitJob, type TestEnv, traced, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, maxProcessorsInUse, readSpans, sharedFile, startSmtpServer, submitJob, type TestEnv, traced, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -27,8 +27,8 @@ afterEach(async () => {
 });
 
 /** A script that runs until the test creates the file `name` in the test folder. */
-const untilFlag = (name: string) => `while [ ! -f '${path.join(env.dir, name)}' ]; do sleep 0.05; done`;
-const flag = (name: string) => fs.writeFileSync(path.join(env.dir, name), "");
+const untilFlag = (name: string) => `while [ ! -f '${path.join(env.shared, name)}' ]; do sleep 0.05; done`;
+const flag = (name: string) => fs.writeFileSync(path.join(env.shared, name), "");
 /** A negative ("it did not start") needs a window to be observed in; dispatch reacts in milliseconds. */
 const observe = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
 const job = (id: number) => env.db.job.findUniqueOrThrow({ where: { id } });
@@ -98,7 +98,7 @@ describe("arrays", () => {
   it("a 20-element array with %2 never runs more than 2 at once; each element has its own folder, index and results", async () => {
     env = await createTestEnv({ MaxNbProcessors: 4 });
     worker = await startWorker(env);
-    const trace = path.join(env.dir, "trace.txt");
+    const trace = sharedFile(env, "trace.txt");
     const script = traced(trace, "e$QM_ARRAY_INDEX", 1, `sleep 0.2; echo "index $QM_ARRAY_INDEX of array $QM_ARRAY_ID" > result.txt`);
     await submitJob(env, "sweep", { script, keys: { array: "1-20%2" }, files: { "input.csv": "x\n1\n" } });
     await waitFor("20 elements done", async () => (await env.db.job.count({ where: { state: "done", arrayId: { not: null } } })) === 20, 60_000);
@@ -157,7 +157,7 @@ describe("dependencies", () => {
   it("an after_ok chain of 3 runs in order; an array waits for a job and a job for a whole array", async () => {
     env = await createTestEnv({ MaxNbProcessors: 4 });
     worker = await startWorker(env);
-    const order = path.join(env.dir, "order.txt");
+    const order = sharedFile(env, "order.txt");
     const step = (name: string) => `sleep 0.3; echo ${name} >> '${order}'`;
     const a = await submitJob(env, "a", { script: step("a") });
     const b = await submitJob(env, "b", { script: step("b"), keys: { after_ok: a } });
