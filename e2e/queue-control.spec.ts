@@ -1,12 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { dropJob, env, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
 import { screenshot, userJobZip } from "./submit-helpers";
 
-/** A script that runs until the test creates `flag` (a file in this run's folder). */
-const untilFlag = (flag: string) => `while [ ! -f '${path.join(env.dir, flag)}' ]; do sleep 0.1; done`;
-const raise = (flag: string) => fs.writeFileSync(path.join(env.dir, flag), "");
+/**
+ * A job that runs until the test puts a file `go` into its folder (jobs may run as their
+ * own uid and see nothing of the test's folders but their own).
+ */
+const UNTIL_GO = "while [ ! -f go ]; do sleep 0.1; done";
+async function letGo(request: APIRequestContext, name: string): Promise<void> {
+  const { jobs } = (await (await request.get(`/api/jobs?q=${encodeURIComponent(name)}`)).json()) as { jobs: { name: string; folder?: string; id: number }[] };
+  for (const job of jobs.filter((j) => j.name === name)) {
+    const { folder } = (await (await request.get(`/api/jobs/${job.id}`)).json()).job as { folder: string };
+    fs.writeFileSync(path.join(env.qmFolder, folder, "go"), "");
+  }
+}
 
 test("an array submitted from /submit shows as one grouped row that fills up, and each element has its own results", async ({ page }) => {
   test.setTimeout(90_000);
@@ -49,8 +58,7 @@ test("an array submitted from /submit shows as one grouped row that fills up, an
 test("the admin holds a queued job from its page, it stays held while the queue moves on, then is released and runs", async ({ page }) => {
   test.setTimeout(90_000);
   await loginAsAdmin(page);
-  const flag = uniqueName("go");
-  dropJob(uniqueName("blocker"), untilFlag(flag), { nb_proc: "2" });
+  const blocker = dropJob(uniqueName("blocker"), UNTIL_GO, { nb_proc: "2" });
   try {
     const waiting = dropJob(uniqueName("waiting"), "echo ran > ran.txt");
     const id = await jobIdOnDashboard(page, waiting);
@@ -66,7 +74,7 @@ test("the admin holds a queued job from its page, it stays held while the queue 
     await screenshot(page, "job-held");
 
     // The processors free up, and a later job runs past the held one.
-    raise(flag);
+    await letGo(page.request, blocker);
     const later = dropJob(uniqueName("later"), "true");
     await page.goto("/");
     const laterId = await jobIdOnDashboard(page, later);
@@ -78,7 +86,7 @@ test("the admin holds a queued job from its page, it stays held while the queue 
     await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 30_000 });
     await expect(page.getByTestId("job-history")).toContainText("released");
   } finally {
-    raise(flag); // never leave the blocker holding the shared e2e processors
+    await letGo(page.request, blocker); // never leave the blocker holding the shared e2e processors
   }
 });
 
