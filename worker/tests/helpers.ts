@@ -226,3 +226,7 @@ export function maxProcessorsInUse(spans: Span[]): number {
   for (const p of points) max = Math.max(max, (now += p.d));
   return max;
 }
+
+/** A script that runs until the test raises the flag `name` (a file in the shared folder, which every job can see). */
+export const untilFlag = (env: TestEnv, name: string) => `while [ ! -f '${path.join(env.shared, name)}' ]; do sleep 0.05; done`;
+export const raiseFlag = (env: TestEnv, name: string) => fs.writeFileSync(path.join(env.shared, name), "");
