@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
+import { generateClients } from "../prisma/tools/generate";
 
 const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
 
@@ -31,10 +32,10 @@ const newerThan = (root: string, sources: string[], time: number) => sources.som
 
 /** Build what is missing or older than its sources: the Prisma client, the web app, the worker bundle. */
 export function buildIfNeeded(root: string, force = false): boolean {
-  const clientMissing = !fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"));
+  const clientMissing = ["prisma", "prisma-pg"].some((client) => !fs.existsSync(path.join(root, "lib/server/generated", client, "client.ts")));
   const webStale = force || clientMissing || newerThan(root, SOURCES, builtAt(path.join(root, ".next/BUILD_ID")));
   const workerStale = force || clientMissing || newerThan(root, WORKER_SOURCES, builtAt(path.join(root, "dist/worker/main.mjs")));
-  if (clientMissing || webStale) run(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], root);
+  if (clientMissing || webStale) generateClients(root);
   if (webStale) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
   if (workerStale) buildWorker(root);
   return webStale || workerStale;

@@ -8,8 +8,8 @@ export NEXT_TELEMETRY_DISABLED=1
 
 stage() { printf '\n=== %s ===\n' "$1"; }
 
-stage "prisma generate"
-node node_modules/prisma/build/index.js generate >/dev/null
+stage "prisma generate (SQLite and PostgreSQL clients)"
+node node_modules/tsx/dist/cli.mjs prisma/tools/generate.ts --quiet
 
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit

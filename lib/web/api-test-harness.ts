@@ -1,18 +1,19 @@
 /**
  * Shared set-up of the API integration tests: a temporary QM_FOLDER and QMserv.cfg, a real
- * SQLite file with the migrations applied and an administrator, and the route handlers
- * loaded after the environment points at them. Importing this file registers the hooks.
+ * database (SQLite file, or PostgreSQL in the `integration-pg` project) with the migrations
+ * applied and an administrator, and the route handlers loaded after the environment points
+ * at them. Importing this file registers the hooks.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { type WakeUps, createTestDatabase, watchWakeUps } from "../../prisma/tools/test-database";
 import { type Db, createDb } from "../server/db";
 import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
-import { openSqlite } from "../server/store/sql";
+import { openSql } from "../server/store/sql";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-api-"));
@@ -24,6 +25,8 @@ export const PASSWORD = "correct horse battery";
 export let db: Db;
 /** The job store: fixtures are written the way production writes rows. */
 export let store: JobStore;
+/** The worker's wake-ups sent by the routes (reset before each test). */
+export let wakeUps: WakeUps;
 let ip = 0;
 
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
@@ -41,14 +44,14 @@ export function writeConfig(web: Record<string, string> = {}) {
 
 beforeAll(async () => {
   writeConfig();
-  const url = `file:${path.join(dir, "qm.db")}`;
-  await applyMigrations(root, url);
+  const url = await createTestDatabase(dir);
   Object.assign(process.env, { QM_CONFIG: cfgPath, QM_DATA: dir, DATABASE_URL: url });
   db = createDb(url);
-  store = createJobStore(openSqlite(url));
+  store = createJobStore(openSql(url));
   await db.user.create({ data: { username: "admin", role: "admin", passwordHash: await hashPassword(PASSWORD) } });
   fs.writeFileSync(secretFile, "top secret\n");
   for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
+  wakeUps = await watchWakeUps(url, path.join(qm, ".qm/wake"));
   const m = (p: string) => import(/* @vite-ignore */ p);
   const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
   const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
@@ -58,6 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await wakeUps.close();
   await db.$disconnect();
   await store.sql.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -65,6 +69,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   writeConfig();
+  wakeUps.reset();
   await db.job.deleteMany();
 });
 

@@ -3,10 +3,8 @@
  * CSRF and Origin, HTTP Basic, Require_Login, Display_details, the login rate limit,
  * first-start setup and logout.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, qm, req, routes, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, req, routes, wakeUps, writeConfig } from "./api-test-harness";
 
 describe("access control", () => {
   it("kill needs the admin: 401 anonymous, 403 without CSRF or from another origin, 202 with session+CSRF", async () => {
@@ -25,7 +23,7 @@ describe("access control", () => {
     expect(ok.status).toBe(202);
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).killRequestedAt).not.toBeNull();
     expect(await db.jobEvent.count({ where: { jobId: job.id, kind: "kill-requested" } })).toBe(1);
-    expect(fs.existsSync(path.join(qm, ".qm/wake"))).toBe(true);
+    expect(await wakeUps.woken()).toBe(true);
   });
 
   it("HTTP Basic works for scripts without CSRF; a wrong password is 401 without a challenge", async () => {
