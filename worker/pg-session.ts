@@ -42,7 +42,7 @@ function lockKey(internalDir: string): number {
 /** Who holds the lock, in the file lock's words: "pid 123 on hostB, since ..." when it is a worker. */
 async function describeHolder(client: pg.Client, key: number): Promise<string> {
   const { rows } = await client.query<{ app: string; addr: string | null; since: Date }>(
-    `SELECT a.application_name AS app, a.client_addr::text AS addr, a.backend_start AS since
+    `SELECT a.application_name AS app, host(a.client_addr) AS addr, a.backend_start AS since
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2`,
     [LOCK_SPACE, key],

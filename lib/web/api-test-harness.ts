@@ -22,6 +22,8 @@ export const cfgPath = path.join(dir, "QMserv.cfg");
 export const secretFile = path.join(dir, "secret.txt");
 export const BASE = "http://127.0.0.1:8000";
 export const PASSWORD = "correct horse battery";
+/** The test's database (SQLite file or PostgreSQL), as DATABASE_URL gives it to the routes. */
+export let databaseUrl: string;
 export let db: Db;
 /** The job store: fixtures are written the way production writes rows. */
 export let store: JobStore;
@@ -31,20 +33,22 @@ let ip = 0;
 
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 export let routes: {
-  list: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
+  list: Handler; submit: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
   login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
 };
 
-export function writeConfig(web: Record<string, string> = {}) {
-  const lines = Object.entries({ Host: "127.0.0.1", Licence_to_kill: "True", Delete_Jobs: "True", ...web }).map(([k, v]) => `${k} = ${v}`);
-  fs.writeFileSync(cfgPath, `[QMServer]\nQM_FOLDER = ${qm}\n\n[WEB_QMserver]\n${lines.join("\n")}\n`);
+/** Write QMserv.cfg: these [WEB_QMserver] keys (and [QMServer] keys) on top of the test defaults. */
+export function writeConfig(web: Record<string, string> = {}, server: Record<string, string> = {}) {
+  const lines = (keys: Record<string, string>) => Object.entries(keys).map(([k, v]) => `${k} = ${v}`).join("\n");
+  const webKeys = { Host: "127.0.0.1", Licence_to_kill: "True", Delete_Jobs: "True", ...web };
+  fs.writeFileSync(cfgPath, `[QMServer]\n${lines({ QM_FOLDER: qm, ...server })}\n\n[WEB_QMserver]\n${lines(webKeys)}\n`);
   const t = new Date(Date.now() + ++ip * 1000);
   fs.utimesSync(cfgPath, t, t); // the web context re-reads QMserv.cfg when its mtime changes
 }
 
 beforeAll(async () => {
   writeConfig();
-  const url = await createTestDatabase(dir);
+  const url = (databaseUrl = await createTestDatabase(dir));
   Object.assign(process.env, { QM_CONFIG: cfgPath, QM_DATA: dir, DATABASE_URL: url });
   db = createDb(url);
   store = createJobStore(openSql(url));
@@ -57,7 +61,7 @@ beforeAll(async () => {
   const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
     ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout"].map(r),
   );
-  routes = { list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
+  routes = { list: list.GET, submit: list.POST, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
 });
 
 afterAll(async () => {

@@ -85,8 +85,27 @@ export async function pendingSchemaChange(root: string, provider: Provider): Pro
       await server.stop();
     }
   }
+  return scriptOrNull(result);
+}
+
+function scriptOrNull(result: { exitCode: number; stdout?: string | null }): string | null {
   const sql = result.stdout ?? "";
   return result.exitCode !== 2 || /^-- This is an empty migration\.\s*$/.test(sql.trim()) ? null : sql;
+}
+
+/**
+ * The SQL that takes the live database at `databaseUrl` to the schema; null when it
+ * already has exactly the schema (after `applyMigrations`, it must).
+ */
+export async function databaseSchemaChange(root: string, databaseUrl: string): Promise<string | null> {
+  const provider = databaseDialect(databaseUrl);
+  const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : postgresEngineFactory(databaseUrl);
+  const [schemaPath, content] = readSchema(root, provider);
+  const files = [{ path: schemaPath, content }];
+  const result = await withEngine(root, provider, adapters, (engine) =>
+    engine.diff({ from: { tag: "schemaDatasource", files, configDir: root }, to: { tag: "schemaDatamodel", files }, script: true, exitCode: true, filters: noFilter }),
+  );
+  return scriptOrNull(result);
 }
 
 /** 20261130101500: the timestamp prefix of a migration folder. */

@@ -38,15 +38,20 @@ async function adminQuery(serverUrl: string, text: string): Promise<void> {
   }
 }
 
-/** A fresh, migrated database for one test file (a SQLite file goes in `dir`); returns its URL. */
-export async function createTestDatabase(dir: string): Promise<string> {
+/**
+ * A fresh, migrated database for one test file (a SQLite file goes in `dir`); returns its
+ * URL. `empty`: without tables, migrations not applied.
+ */
+export async function createTestDatabase(dir: string, opts: { empty?: boolean; dialect?: Dialect } = {}): Promise<string> {
   const server = inject("qmPostgres");
-  let url = `file:${path.join(dir, "qm.db")}`;
-  if (server) {
+  let url = `file:${path.join(dir, `qm-${randomUUID().slice(0, 8)}.db`)}`;
+  if ((opts.dialect ?? testDialect()) === "postgresql") {
+    if (!server) throw new Error("no PostgreSQL server in this Vitest project (run it in integration-pg)");
     const name = `qm_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-    await adminQuery(server.serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+    await adminQuery(server.serverUrl, `CREATE DATABASE "${name}"${opts.empty ? "" : ` TEMPLATE "${TEMPLATE_DATABASE}"`}`);
     url = `${server.serverUrl}${name}`;
   }
+  if (opts.empty) return url;
   enableWal(url);
   await applyMigrations(projectRoot, url);
   return url;
