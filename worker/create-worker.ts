@@ -14,7 +14,7 @@ import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
 import { createLocalExecutor } from "./local/local-executor";
 import { acquireWorkerLock, type WorkerLock } from "./lock";
-import { openPgSession, type PgSession } from "./pg-session";
+import type { PgSession } from "./pg-session";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {
@@ -73,6 +73,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       try {
         // The database lock first: across hosts it is the one that knows who runs.
         if (postgres) {
+          const { openPgSession } = await import("./pg-session"); // pg stays unloaded on SQLite
           session = await openPgSession({
             databaseUrl: opts.databaseUrl, internalDir: layout.internal, onWake: () => runner!.wake(), log: opts.log,
             debug: (m) => config.current().debug && opts.log(m),

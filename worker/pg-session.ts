@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import os from "node:os";
-import pg from "pg";
+import type { Client } from "pg";
 import { WAKE_CHANNEL } from "../lib/server/wake-worker";
 import { folderId } from "./folder-id";
 
@@ -40,7 +40,7 @@ function lockKey(internalDir: string): number {
 }
 
 /** Who holds the lock, in the file lock's words: "pid 123 on hostB, since ..." when it is a worker. */
-async function describeHolder(client: pg.Client, key: number): Promise<string> {
+async function describeHolder(client: Client, key: number): Promise<string> {
   const { rows } = await client.query<{ app: string; addr: string | null; since: Date }>(
     `SELECT a.application_name AS app, host(a.client_addr) AS addr, a.backend_start AS since
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -57,9 +57,10 @@ async function describeHolder(client: pg.Client, key: number): Promise<string> {
 class LockHeld extends Error {}
 
 export async function openPgSession(opts: PgSessionOptions): Promise<PgSession> {
+  const { default: pg } = await import("pg"); // loaded here: a worker on SQLite never needs it
   const key = lockKey(opts.internalDir);
   const applicationName = `qm-worker pid ${process.pid} on ${os.hostname()}`.slice(0, 63);
-  let client: pg.Client | undefined;
+  let client: Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 

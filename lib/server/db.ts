@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "./generated/prisma-pg/client";
 import { type Dialect, databaseDialect, sqliteFilePath } from "./database-url";
@@ -24,9 +24,24 @@ export function createDb(databaseUrl: string): Db {
   const db =
     dialect === "sqlite"
       ? new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqliteFilePath(databaseUrl), timeout: 10_000 }) })
-      : (new PgPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db);
+      : (new PgPrismaClient({ adapter: lazyPgAdapter(databaseUrl) }) as unknown as Db);
   dialects.set(db, dialect);
   return db;
+}
+
+/**
+ * Prisma's pg adapter, loaded at the first query: a program on SQLite never loads pg
+ * (6 MB of resident memory for the worker).
+ */
+function lazyPgAdapter(connectionString: string): SqlDriverAdapterFactory {
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    async connect() {
+      const { PrismaPg } = await import("@prisma/adapter-pg");
+      return new PrismaPg({ connectionString }).connect();
+    },
+  };
 }
 
 /** Which database a client talks to: raw SQL differs between them. */

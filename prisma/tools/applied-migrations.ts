@@ -8,7 +8,6 @@ import fs from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { databaseDialect, sqliteFilePath } from "../../lib/server/database-url";
 import { providerFiles } from "./provider-schema";
 
@@ -59,6 +58,7 @@ async function appliedSqlite(databaseUrl: string): Promise<AppliedRow[] | null> 
 }
 
 async function appliedPostgres(databaseUrl: string): Promise<AppliedRow[] | null> {
+  const { default: pg } = await import("pg"); // not loaded by programs on SQLite
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

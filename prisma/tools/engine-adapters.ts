@@ -7,9 +7,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
-import pg from "pg";
 import { sqliteFilePath } from "../../lib/server/database-url";
 
 export interface EngineFactory {
@@ -101,7 +99,8 @@ export interface PgFields {
  * PostgreSQL at `databaseUrl`, for applying migrations: no shadow database is needed,
  * so none may be made (it would be created on the user's server).
  */
-export function postgresEngineFactory(databaseUrl: string): EngineFactory {
+export async function postgresEngineFactory(databaseUrl: string): Promise<EngineFactory> {
+  const { PrismaPg } = await import("@prisma/adapter-pg"); // not loaded by programs on SQLite
   return tracked(new PrismaPg({ connectionString: databaseUrl, max: 2 }), withCharAsText, null);
 }
 
@@ -112,7 +111,8 @@ export function postgresEngineFactory(databaseUrl: string): EngineFactory {
  * the main database), and it drops the database before closing its connections. Here
  * each shadow is a new database named apart, left for the server's removal.
  */
-export function scratchPostgresEngineFactory(fields: PgFields): EngineFactory {
+export async function scratchPostgresEngineFactory(fields: PgFields): Promise<EngineFactory> {
+  const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   const shadow = async () => {
     const database = `qm_shadow_${randomUUID().replaceAll("-", "")}`;
     if (database === fields.database) throw new Error("a shadow database must not be the main database");

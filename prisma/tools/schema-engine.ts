@@ -11,7 +11,6 @@ import { databaseDialect } from "../../lib/server/database-url";
 import { isUpToDate, readMigrations } from "./applied-migrations";
 import { type EngineFactory, postgresEngineFactory, scratchPostgresEngineFactory, sqliteEngineFactory } from "./engine-adapters";
 import { type Provider, providerFiles, readSchema } from "./provider-schema";
-import { startThrowawayPostgres } from "./throwaway-postgres";
 
 const require = createRequire(import.meta.url);
 type Engine = import("@prisma/schema-engine-wasm").SchemaEngine;
@@ -56,7 +55,7 @@ async function withEngine<T>(root: string, provider: Provider, adapters: EngineF
 export async function applyMigrations(root: string, databaseUrl: string): Promise<string[]> {
   const provider = databaseDialect(databaseUrl);
   if (await isUpToDate(root, databaseUrl)) return [];
-  const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : postgresEngineFactory(databaseUrl);
+  const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : await postgresEngineFactory(databaseUrl);
   return withEngine(root, provider, adapters, async (engine) => {
     const migrationsList = readMigrations(providerFiles(root, provider).migrationsDir);
     return (await engine.applyMigrations({ migrationsList, filters: noFilter })).appliedMigrationNames;
@@ -78,9 +77,10 @@ export async function pendingSchemaChange(root: string, provider: Provider): Pro
   if (provider === "sqlite") {
     result = await withEngine(root, provider, sqliteEngineFactory("file::memory:"), diff);
   } else {
+    const { startThrowawayPostgres } = await import("./throwaway-postgres");
     const server = await startThrowawayPostgres("qm-pg-shadow");
     try {
-      result = await withEngine(root, provider, scratchPostgresEngineFactory(server.fields()), diff);
+      result = await withEngine(root, provider, await scratchPostgresEngineFactory(server.fields()), diff);
     } finally {
       await server.stop();
     }
@@ -99,7 +99,7 @@ function scriptOrNull(result: { exitCode: number; stdout?: string | null }): str
  */
 export async function databaseSchemaChange(root: string, databaseUrl: string): Promise<string | null> {
   const provider = databaseDialect(databaseUrl);
-  const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : postgresEngineFactory(databaseUrl);
+  const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : await postgresEngineFactory(databaseUrl);
   const [schemaPath, content] = readSchema(root, provider);
   const files = [{ path: schemaPath, content }];
   const result = await withEngine(root, provider, adapters, (engine) =>

@@ -12,7 +12,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import type { Client } from "pg";
+
+/** pg, loaded on use: this module is bundled into the worker, which may run on SQLite. */
+const loadPg = async () => (await import("pg")).default;
 
 export interface ThrowawayPostgres {
   /** postgresql://qm@127.0.0.1:<port>/<database> (trust authentication: no password). */
@@ -62,6 +65,7 @@ function asServerUser(dir: string, command: string, args: string[]): [string, st
 }
 
 async function waitReady(url: string, server: ChildProcess, output: () => string): Promise<void> {
+  const pg = await loadPg();
   const end = Date.now() + 30_000;
   for (;;) {
     if (server.exitCode !== null || server.signalCode !== null) throw new Error(`postgres exited at start: ${output()}`);
@@ -116,7 +120,7 @@ export async function startThrowawayPostgres(label = "qm-pg"): Promise<Throwaway
       url,
       fields: (database = "postgres") => ({ host: "127.0.0.1", port, user: USER, database }),
       async createDatabase(name, template) {
-        const admin = new pg.Client({ connectionString: url() });
+        const admin: Client = new (await loadPg()).Client({ connectionString: url() });
         await admin.connect();
         try {
           await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);

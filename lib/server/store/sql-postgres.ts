@@ -4,7 +4,7 @@
  * `timestamp(3) without time zone` holding UTC, so dates are written as UTC text and read
  * back as UTC, whatever the server's or the process's time zone.
  */
-import pg from "pg";
+import type { Pool, PoolClient } from "pg";
 import type { Sql, SqlValue } from "./sql";
 
 const TIMESTAMP_OID = 1114;
@@ -18,9 +18,19 @@ const parsers: Record<number, (text: string) => unknown> = {
   [NUMERIC_OID]: Number,
 };
 
-const types = {
-  getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-};
+/**
+ * pg is loaded at the first query, not at import: a worker on SQLite never loads it (6 MB
+ * of resident memory).
+ */
+async function newPool(databaseUrl: string, max: number): Promise<Pool> {
+  const { default: pg } = await import("pg");
+  const getTypeParser = ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, types: { getTypeParser } });
+  // An idle connection dropped by the server is replaced at the next query; without a
+  // listener the error would end the process.
+  pool.on("error", () => undefined);
+  return pool;
+}
 
 /** `?` -> `$n`, leaving quoted strings and identifiers alone. */
 export function numberPlaceholders(text: string): string {
@@ -44,14 +54,14 @@ export function numberPlaceholders(text: string): string {
 const bind = (params: SqlValue[] = []) => params.map((p) => (p instanceof Date ? p.toISOString() : p));
 
 /** Statements on one client or on the pool. */
-function on(client: pg.Pool | pg.PoolClient, texts: Map<string, string>): Omit<Sql, "transaction" | "close"> {
-  const query = (text: string, params?: SqlValue[]) => {
+function on(connection: () => Promise<Pool | PoolClient>, texts: Map<string, string>): Omit<Sql, "transaction" | "close"> {
+  const query = async (text: string, params?: SqlValue[]) => {
     let numbered = texts.get(text);
     if (numbered === undefined) {
       numbered = numberPlaceholders(text);
       if (texts.size < 500) texts.set(text, numbered);
     }
-    return client.query(numbered, bind(params));
+    return (await connection()).query(numbered, bind(params));
   };
   return {
     dialect: "postgresql",
@@ -63,17 +73,15 @@ function on(client: pg.Pool | pg.PoolClient, texts: Map<string, string>): Omit<S
 
 /** Open a pool on a `postgresql://` DATABASE_URL. */
 export function openPostgres(databaseUrl: string, opts: { max?: number } = {}): Sql {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 5, types });
-  // An idle connection dropped by the server is replaced at the next query; without a
-  // listener the error would end the process.
-  pool.on("error", () => undefined);
+  const pool = newPool(databaseUrl, opts.max ?? 5);
+  pool.catch(() => undefined); // reported by the first query
   const texts = new Map<string, string>();
   let closed: Promise<void> | undefined;
   const sql: Sql = {
-    ...on(pool, texts),
+    ...on(() => pool, texts),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      const tx: Sql = { ...on(client, texts), transaction: (inner) => inner(tx), close: async () => undefined };
+      const client = await (await pool).connect();
+      const tx: Sql = { ...on(async () => client, texts), transaction: (inner) => inner(tx), close: async () => undefined };
       try {
         await client.query("BEGIN");
         const value = await fn(tx);
@@ -87,7 +95,7 @@ export function openPostgres(databaseUrl: string, opts: { max?: number } = {}): 
         throw error;
       }
     },
-    close: () => (closed ??= pool.end()),
+    close: () => (closed ??= pool.then((p) => p.end(), () => undefined)),
   };
   return sql;
 }
