@@ -11,10 +11,21 @@ stage() { printf '\n=== %s ===\n' "$1"; }
 stage "prisma generate (SQLite and PostgreSQL clients)"
 node node_modules/tsx/dist/cli.mjs prisma/tools/generate.ts --quiet
 
+# The integration-pg project starts its own throw-away PostgreSQL; it needs the binaries.
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v pg_config >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "no PostgreSQL server binaries: installing Debian's postgresql (apt-get install postgresql)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "no PostgreSQL server binaries: install them (sudo apt-get install postgresql); the tests start their own server" >&2
+    exit 1
+  fi
+fi
+
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit
 
-stage "unit and integration tests (vitest)"
+stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
 node node_modules/vitest/vitest.mjs run
 
 stage "build"
