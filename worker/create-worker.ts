@@ -52,10 +52,14 @@ export function createWorker(opts: WorkerOptions): Worker {
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running });
+  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs });
   runner = createRunner({
     store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
     rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
+    // Read by the runner's start(), after start() below has taken the locks.
+    get afterCrash() {
+      return lock?.previousCrashed;
+    },
   });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
