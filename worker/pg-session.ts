@@ -14,6 +14,7 @@ import os from "node:os";
 import type { Client } from "pg";
 import { WAKE_CHANNEL } from "../lib/server/wake-worker";
 import { folderId } from "./folder-id";
+import { isProcessAlive } from "./local/process-tree";
 
 export interface PgSessionOptions {
   databaseUrl: string;
@@ -39,8 +40,14 @@ function lockKey(internalDir: string): number {
   return createHash("sha256").update(folderId(internalDir)).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
-/** Who holds the lock, in the file lock's words: "pid 123 on hostB, since ..." when it is a worker. */
-async function describeHolder(client: Client, key: number): Promise<string> {
+interface Holder {
+  /** In the file lock's words: "pid 123 on hostB, since ..." when it is a worker. */
+  text: string;
+  /** A worker on this host whose process is gone: its session is about to end. */
+  dead: boolean;
+}
+
+async function lockHolder(client: Client, key: number): Promise<Holder> {
   const { rows } = await client.query<{ app: string; addr: string | null; since: Date }>(
     `SELECT a.application_name AS app, host(a.client_addr) AS addr, a.backend_start AS since
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -48,11 +55,16 @@ async function describeHolder(client: Client, key: number): Promise<string> {
     [LOCK_SPACE, key],
   );
   const holder = rows[0];
-  if (!holder) return "a session that has just ended";
+  if (!holder) return { text: "a session that has just ended", dead: true };
   const since = new Date(holder.since).toISOString();
   const worker = /^qm-worker pid (\d+) on (.*)$/.exec(holder.app);
-  return worker ? `pid ${worker[1]} on ${worker[2]}, since ${since}` : `a session from ${holder.addr ?? "a local socket"}, since ${since}`;
+  if (!worker) return { text: `a session from ${holder.addr ?? "a local socket"}, since ${since}`, dead: false };
+  const dead = worker[2] === os.hostname().slice(0, worker[2].length) && !isProcessAlive(Number(worker[1]));
+  return { text: `pid ${worker[1]} on ${worker[2]}, since ${since}`, dead };
 }
+
+/** How long a session of a dead worker may take to end (the server notices the closed socket). */
+const STALE_SESSION_MS = 10_000;
 
 class LockHeld extends Error {}
 
@@ -69,11 +81,16 @@ export async function openPgSession(opts: PgSessionOptions): Promise<PgSession> 
     next.on("error", () => undefined); // reported through "end"
     await next.connect();
     try {
-      const { rows } = await next.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, key]);
-      if (!rows[0].locked) {
-        throw new LockHeld(
-          `another QueueManager worker (${await describeHolder(next, key)}) already runs on this QM_FOLDER: it holds the folder's lock in the database; stop it first`,
-        );
+      // A worker restarted right after a crash may find its predecessor's session still
+      // open for a moment: wait for that one, never for a live worker.
+      for (const end = Date.now() + STALE_SESSION_MS; ; ) {
+        const { rows } = await next.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, key]);
+        if (rows[0].locked) break;
+        const holder = await lockHolder(next, key);
+        if (!holder.dead || Date.now() > end) {
+          throw new LockHeld(`another QueueManager worker (${holder.text}) already runs on this QM_FOLDER: it holds the folder's lock in the database; stop it first`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
       await next.query(`LISTEN ${WAKE_CHANNEL}`);
     } catch (error) {

@@ -4,6 +4,7 @@
  * refuses and names the holder; a dropped session is opened again with its lock; a worker
  * whose lock was taken meanwhile stops itself.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -64,6 +65,24 @@ describe("the QM_FOLDER's database lock", () => {
     const third = worker(otherPath);
     await third.start();
     expect(third.config().qmFolder).toBe(path.join(env.dir, "QM-link"));
+  });
+
+  it("waits for the session of a worker that died on this host to end, then starts", async () => {
+    env = await createTestEnv();
+    const first = worker(env.configPath);
+    await first.start();
+    const [held] = await admin<{ classid: number; objid: number }>(`SELECT classid::int8 AS classid, objid::int8 AS objid FROM pg_locks WHERE locktype = 'advisory'`);
+    await first.stop();
+    // A session still open for a worker process that is gone (the server has not noticed yet).
+    const deadPid = spawnSync("true").pid;
+    const ghost = new pg.Client({ connectionString: env.databaseUrl, application_name: `qm-worker pid ${deadPid} on ${os.hostname()}` });
+    await ghost.connect();
+    await ghost.query(`SELECT pg_advisory_lock($1, $2)`, [held.classid, held.objid]);
+    const ended = new Promise((r) => setTimeout(r, 1_000)).then(() => ghost.end());
+    const logs: string[] = [];
+    await worker(env.configPath, logs).start();
+    await ended;
+    expect(logs.some((l) => l.startsWith("worker started"))).toBe(true);
   });
 
   it("opens a dropped session again and keeps its lock", async () => {
