@@ -1,6 +1,10 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
+/**
+ * One integration file at a time, and one integration project at a time (groupOrder): their
+ * workers and jobs share the machine's processors, and the timing of the tests with them.
+ */
 const integration = { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false };
 
 export default defineConfig({
@@ -18,6 +22,7 @@ export default defineConfig({
           include: ["**/*.int.test.ts"],
           // *.pg.int.test.ts need PostgreSQL: they run in integration-pg only.
           exclude: ["node_modules/**", "e2e/**", "**/*.pg.int.test.ts"],
+          sequence: { groupOrder: 1 },
           ...integration,
         },
       },
@@ -31,6 +36,7 @@ export default defineConfig({
           // No database in these: nothing to run again.
           exclude: ["node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts"],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
+          sequence: { groupOrder: 2 },
           ...integration,
         },
       },
