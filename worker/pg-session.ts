@@ -97,6 +97,7 @@ export async function openPgSession(opts: PgSessionOptions): Promise<PgSession> 
       await next.end().catch(() => undefined);
       throw error;
     }
+    if (closed) return void (await next.end().catch(() => undefined)); // closed while reconnecting
     next.on("notification", () => {
       opts.debug("woken by a database notification");
       opts.onWake();
@@ -108,6 +109,7 @@ export async function openPgSession(opts: PgSessionOptions): Promise<PgSession> 
   const reconnect = async (delayMs: number): Promise<void> => {
     try {
       await connect();
+      if (closed) return;
       opts.log("database session restored: the QM_FOLDER lock is held again");
       opts.onWake();
     } catch (error) {
