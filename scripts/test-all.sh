@@ -35,6 +35,7 @@ node node_modules/typescript/bin/tsc --noEmit
 stage "build"
 node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
+node --import tsx scripts/build-web-server.ts
 
 stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
 node node_modules/vitest/vitest.mjs run

@@ -12,9 +12,11 @@ import { qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
+import { createIdentityPool } from "./local/identity";
 import { createLocalExecutor } from "./local/local-executor";
 import { acquireWorkerLock, type WorkerLock } from "./lock";
 import type { PgSession } from "./pg-session";
+import { protectServiceFiles, unreachableForJobs } from "./protect-files";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {
@@ -52,10 +54,18 @@ export function createWorker(opts: WorkerOptions): Worker {
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs });
+  protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
+  const qmOwner = fs.statSync(layout.root);
+  const identities = createIdentityPool(initial, opts.log);
+  const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
+  if (blocked.length) opts.log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs: () => config.current().killGraceMs,
+    serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid },
+  });
   runner = createRunner({
     store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
     rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
+    isolation: identities.isolation,
     // Read by the runner's start(), after start() below has taken the locks.
     get afterCrash() {
       return lock?.previousCrashed;

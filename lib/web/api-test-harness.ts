@@ -14,6 +14,8 @@ import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSql } from "../server/store/sql";
+export { unzip } from "../server/zip/zip-fixtures";
+import { PEER_HEADER, trustPeerHeader } from "./peer-header";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-api-"));
@@ -47,6 +49,8 @@ export function writeConfig(web: Record<string, string> = {}, server: Record<str
 }
 
 beforeAll(async () => {
+  // As QueueManager's web server does (scripts/web-server.ts): PEER_HEADER is the connection's address.
+  trustPeerHeader();
   writeConfig();
   const url = (databaseUrl = await createTestDatabase(dir));
   Object.assign(process.env, { QM_CONFIG: cfgPath, QM_DATA: dir, DATABASE_URL: url });
@@ -79,8 +83,10 @@ beforeEach(async () => {
 
 export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
 export const basic = (password = PASSWORD) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+/** The address requests come from (PEER_HEADER): one per test, so that login slow-downs stay apart. */
+export const peer = () => `10.0.0.${ip}`;
 export const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
-  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", "x-forwarded-for": `10.0.0.${ip}`, ...init.headers } });
+  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", [PEER_HEADER]: peer(), ...init.headers } });
 
 export async function makeJob(state: string, files: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
   const queue = { queued: "QM_qJobs", running: "QM_Jobs", done: "QM_dJobs" }[state] ?? "QM_lost+found";
@@ -113,4 +119,5 @@ export async function login(): Promise<{ cookie: string; csrf: string }> {
 }
 
 export const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, string> } }).error;
+
 
