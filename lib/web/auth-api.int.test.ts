@@ -4,7 +4,7 @@
  * logout. The login slow-down: login-slowdown.int.test.ts; setup from afar: setup-security.int.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, qm, req, routes, wakeUps, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, req, routes, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 
 describe("access control", () => {
