@@ -11,8 +11,12 @@ import { type WorkerProcess, spawnWorker } from "./worker-process";
 
 let env: TestEnv;
 const children: ChildProcess[] = [];
+const workers: WorkerProcess[] = [];
 
-afterEach(async () => {
+afterEach(async (ctx) => {
+  // A failure says what the workers said: their logs are the only witness of a race.
+  if (ctx.task.result?.state === "fail") for (const w of workers) console.log(`--- worker ${w.child.pid} output:\n${w.output()}`);
+  workers.length = 0;
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   children.length = 0;
   if (env) await waitFor("job processes gone", () => jobProcesses(env.layout.root).length === 0, 15_000).catch(() => undefined);
@@ -22,6 +26,7 @@ afterEach(async () => {
 function startWorkerProcess(): WorkerProcess {
   const worker = spawnWorker({ configPath: env.configPath, dataDir: env.dir, databaseUrl: env.databaseUrl });
   children.push(worker.child);
+  workers.push(worker);
   return worker;
 }
 
