@@ -11,7 +11,7 @@ import { brokenReason, dependencyStatus } from "../lib/core/dependencies";
 import type { WaitingState } from "../lib/core/job-lifecycle";
 import { LOG_FILE } from "../lib/core/job-log";
 import { cancelWaitingJob } from "../lib/server/jobs/cancel-job";
-import { wakeWorker } from "../lib/server/qm-folders";
+import { wakeWorker } from "../lib/server/wake-worker";
 import type { DependencyEdge } from "../lib/server/store/queue-reads";
 import { type WorkerContext, message } from "./context";
 import { notifyOwner } from "./notifier";
@@ -47,7 +47,7 @@ export async function settleDependents(ctx: WorkerContext, parentIds: number[]):
       waiting ||= edges.some((e) => !cancelled.includes(e.jobId));
       edges = await ctx.store.dependents(cancelled);
     }
-    if (waiting) wakeWorker(ctx.layout);
+    if (waiting) await wakeWorker(ctx.store.sql, ctx.layout);
   } catch (error) {
     ctx.log(`dependencies of job(s) ${parentIds.join(", ")}: ${message(error)}`);
   }

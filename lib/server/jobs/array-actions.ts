@@ -5,7 +5,8 @@
  */
 import { AppError, isAppError } from "../../core/app-error";
 import { isActiveState, isFinishedState, isWaitingState } from "../../core/job-lifecycle";
-import { type QmLayout, wakeWorker } from "../qm-folders";
+import type { QmLayout } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { cancelWaitingJob } from "./cancel-job";
 import { holdJob, releaseJob } from "./hold-job";
@@ -54,7 +55,7 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
     }
     const active = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state)).map((e) => e.id);
     await each(active, (id) => requestKill(store, layout, id, by));
-    wakeWorker(layout);
+    await wakeWorker(store.sql, layout);
   }
   return result;
 }

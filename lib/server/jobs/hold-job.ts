@@ -6,7 +6,8 @@
  */
 import { AppError } from "../../core/app-error";
 import { planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, wakeWorker } from "../qm-folders";
+import type { QmLayout } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 
 export async function holdJob(store: JobStore, id: number, by: string): Promise<void> {
@@ -27,5 +28,5 @@ export async function releaseJob(store: JobStore, layout: QmLayout, id: number, 
   if (!(await store.transition(id, planTransition("release", "held", "queued", {}, `by ${by}`), { state: "held", folder: job.folder }))) {
     throw new AppError("CONFLICT", `Job ${id} changed meanwhile; reload and try again.`);
   }
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
 }

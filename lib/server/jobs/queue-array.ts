@@ -12,7 +12,8 @@ import { elementName } from "../../core/array-spec";
 import type { JobInfo } from "../../core/job-info";
 import { applyInfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
-import { QUEUE_DIRS, freeName, relFolder, wakeWorker } from "../qm-folders";
+import { QUEUE_DIRS, freeName, relFolder } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
 import { newJobRow, placeInQueue, submitState } from "./queue-entry";
 import type { ResolvedQueueOptions } from "./resolve-queue-options";
@@ -74,7 +75,7 @@ export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | 
     } catch (error) {
       for (const [j, id] of created.ids.entries()) if (j > i) await store.discard(id, { state, folder: rows[j].folder });
       fs.rmSync(stage, { recursive: true, force: true });
-      wakeWorker(layout);
+      await wakeWorker(store.sql, layout);
       throw new AppError(
         "CONFLICT",
         `Only ${i} of the array's ${elements.length} elements could be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); the others were withdrawn. Delete the array's jobs and submit it again.`,
@@ -82,6 +83,6 @@ export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | 
     }
   }
   fs.rmSync(stage, { recursive: true, force: true });
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
   return { id: created.ids[0], name: job.name, folder: placed[0], array: { id: created.arrayId, jobIds: created.ids } };
 }

@@ -9,7 +9,8 @@ import { AppError } from "../../core/app-error";
 import { parseJobInfo } from "../../core/job-info";
 import { type InfoOverrides, applyInfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, QUEUE_DIRS, freeName, relFolder, wakeWorker } from "../qm-folders";
+import { type QmLayout, QUEUE_DIRS, freeName, relFolder } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { queueArray } from "./queue-array";
 import { newJobRow, placeInQueue, submitState } from "./queue-entry";
@@ -89,7 +90,7 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   } catch (error) {
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);
   }
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
   return { id, name: path.basename(placed), folder: placed };
 }
 

@@ -3,7 +3,8 @@
  * running jobs finish but nothing new starts. The flag is a Setting row, so it survives
  * restarts of the worker and of the web server; resuming wakes the worker at once.
  */
-import { type QmLayout, wakeWorker } from "../qm-folders";
+import type { QmLayout } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import type { PauseState } from "../store/queue-reads";
 
@@ -17,5 +18,5 @@ export async function pauseQueue(store: JobStore, by: string): Promise<PauseStat
 
 export async function resumeQueue(store: JobStore, layout: QmLayout): Promise<void> {
   await store.writePause(null);
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
 }

@@ -1,15 +1,16 @@
 /**
  * A small SQL layer under the job store: the same statements run on the embedded SQLite
- * file (better-sqlite3, prepared statements cached) or on PostgreSQL. Statements use `?`
- * placeholders and double-quoted identifiers, which both databases accept; dates are
- * written the way Prisma writes them, so rows stay readable through Prisma.
+ * file (better-sqlite3, prepared statements cached) or on PostgreSQL (sql-postgres.ts).
+ * Statements use `?` placeholders and double-quoted identifiers, which both databases
+ * accept; dates are written the way Prisma writes them, so rows stay readable through Prisma.
  *
  * Why not Prisma here: these statements run for every job start and end, where a Prisma
  * call costs milliseconds of CPU against tens of microseconds for a prepared statement.
  */
 import path from "node:path";
 import Database from "better-sqlite3";
-import { sqliteFilePath } from "../database-url";
+import { databaseDialect, sqliteFilePath } from "../database-url";
+import { openPostgres } from "./sql-postgres";
 
 export type SqlValue = string | number | boolean | null | Date;
 
@@ -41,6 +42,11 @@ export function toDate(value: unknown): Date | null {
   return new Date(/^\d{4}-\d\d-\d\d \d/.test(text) ? `${text.replace(" ", "T")}Z` : text);
 }
 
+/** The SQL layer on DATABASE_URL's database: every caller opens it through here. */
+export function openSql(databaseUrl: string): Sql {
+  return databaseDialect(databaseUrl) === "postgresql" ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
+}
+
 const shared = new Map<string, { sql: Sql; users: number }>();
 
 /**
@@ -49,7 +55,7 @@ const shared = new Map<string, { sql: Sql; users: number }>();
  * waiting for the other's open transaction would block the event loop that transaction
  * needs to finish (the worker embedded in a test, or beside the web app's store).
  */
-export function openSqlite(databaseUrl: string): Sql {
+function openSqlite(databaseUrl: string): Sql {
   const file = path.resolve(sqliteFilePath(databaseUrl));
   let entry = shared.get(file);
   if (!entry) shared.set(file, (entry = { sql: connect(file), users: 0 }));
