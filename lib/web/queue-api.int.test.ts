@@ -9,17 +9,17 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ArrayAnswer, ArraysAnswer, JobAnswer, JobsAnswer } from "../core/api-types";
 import { planTransition } from "../core/job-lifecycle";
 import { jobZip } from "../server/zip/zip-fixtures";
-import { type Handler, basic, ctx, db, errorOf, makeJob, qm, req, routes, store, writeConfig } from "./api-test-harness";
+import { type Handler, basic, ctx, db, errorOf, makeJob, qm, req, routes, store, wakeUps, writeConfig } from "./api-test-harness";
 
 const root = path.resolve(import.meta.dirname, "../..");
-let hold: Handler, release: Handler, pause: Handler, resume: Handler, arrays: Handler, array: Handler, submit: Handler;
+let hold: Handler, release: Handler, pause: Handler, resume: Handler, arrays: Handler, array: Handler;
 let arrayAction: (request: Request, context: { params: Promise<{ id: string; action: string }> }) => Promise<Response>;
 
 beforeAll(async () => {
   const load = (p: string) => import(/* @vite-ignore */ path.join(root, "app/api", p, "route.ts"));
-  [hold, release, pause, resume, arrays, array, submit] = (
-    await Promise.all(["jobs/[id]/hold", "jobs/[id]/release", "queue/pause", "queue/resume", "arrays", "arrays/[id]", "jobs"].map(load))
-  ).map((m, i) => (i < 4 ? m.POST : i < 6 ? m.GET : m.POST));
+  [hold, release, pause, resume, arrays, array] = (
+    await Promise.all(["jobs/[id]/hold", "jobs/[id]/release", "queue/pause", "queue/resume", "arrays", "arrays/[id]"].map(load))
+  ).map((m, i) => (i < 4 ? m.POST : m.GET));
   arrayAction = (await load("arrays/[id]/[action]")).POST;
 });
 
@@ -36,7 +36,7 @@ function upload(fields: Record<string, string>, cfg = "[QMOptions]\nscript = sh 
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append("file", new Blob([new Uint8Array(jobZip({ folder: "sweep", cfg }))], { type: "application/zip" }), "sweep.zip");
-  return submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1" } }), ctx(0));
+  return routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1" } }), ctx(0));
 }
 
 describe("hold and release", () => {
@@ -48,10 +48,10 @@ describe("hold and release", () => {
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("held");
     // Asking twice is not an error.
     expect((await hold(post(`/api/jobs/${job.id}/hold`), ctx(job.id))).status).toBe(200);
-    fs.rmSync(path.join(qm, ".qm/wake"), { force: true });
+    wakeUps.reset();
     expect((await release(post(`/api/jobs/${job.id}/release`), ctx(job.id))).status).toBe(200);
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("queued");
-    expect(fs.existsSync(path.join(qm, ".qm/wake"))).toBe(true);
+    expect(await wakeUps.woken()).toBe(true);
     const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.kind, e.detail])).toEqual([["queued", null], ["held", "by admin"], ["released", "by admin"]]);
   });
