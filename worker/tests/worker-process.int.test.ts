@@ -102,7 +102,7 @@ describe("the worker program", () => {
     const first = startWorkerProcess();
     await started(first);
     await submitJob(env, "ends alone", { script: `echo run >> '${runs}'; sleep 1; exit 3` });
-    await waitForJob(env, "ends alone", ["running"]);
+    await waitFor("the job to run", () => fs.readFileSync(runs, "utf8") === "run\n");
     first.child.kill("SIGKILL");
     await first.exited;
     await waitFor("the job to end on its own", () => jobProcesses(env.layout.root).length === 0, 10_000);
@@ -147,12 +147,14 @@ describe("the worker program", () => {
     let w = startWorkerProcess();
     await started(w);
     const id = await submitJob(env, "suspect", { script: "sleep 1000" });
-    await waitForJob(env, "suspect", ["running"]);
+    // Running for real (its process, not only its row: the row is claimed before the start).
+    await waitFor("the suspect's process", () => jobProcesses(env.layout.root).length > 0);
     for (let crash = 1; crash <= 2; crash++) {
       w.child.kill("SIGKILL");
       await w.exited;
       w = startWorkerProcess();
       await started(w);
+      expect(w.output()).toMatch(crash === 1 ? /still runs \(pid \d+\): adopted/ : /still runs \(pid \d+\): quarantined/);
     }
     const row = await waitForJob(env, "suspect", ["lost", "queued", "done", "failed"]);
     expect(row.state).toBe("lost");
