@@ -42,6 +42,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   const run = await ctx.executor.start({
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt,
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors,
+    notes: row.notes ? (JSON.parse(row.notes) as string[]) : undefined,
   });
   try {
     await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify(run.runInfo) });

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, qm, req, routes, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, qm, req, restartWebServer, routes, writeConfig } from "./api-test-harness";
 
 describe("access control", () => {
   it("kill needs the admin: 401 anonymous, 403 without CSRF or from another origin, 202 with session+CSRF", async () => {
@@ -76,7 +76,12 @@ describe("access control", () => {
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
     expect((await routes.list(req("/api/jobs", { headers: { host: "attacker.example:8000" } }), ctx(0))).status).toBe(401);
     writeConfig({ Host: "compute.lab.org" });
+    // Saved, but Host takes effect at the next start: this server still listens on 127.0.0.1.
+    expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
+    restartWebServer();
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(401);
+    writeConfig();
+    restartWebServer();
   });
 
   it("Display_details = False hides owner, info and info keys from visitors, not from the admin", async () => {

@@ -1,6 +1,7 @@
 "use client";
 import type { ConfigField } from "@/lib/core/config-form";
 import { parseIniBoolean } from "@/lib/core/config-parser";
+import { restartWho } from "./restart-notice";
 
 const INPUT = "w-full rounded border px-3 py-2 text-sm focus:border-blue-600 focus:outline-none";
 
@@ -58,6 +59,11 @@ export function ConfigFieldInput({ field, value, error, onChange }: { field: Con
       <label htmlFor={id} className="pt-2 text-sm">
         <span className="font-mono font-medium break-all text-slate-800">{field.key}</span>
         {!field.known && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">not used by QM</span>}
+        {field.restart && (
+          <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900" data-testid={`restart-${field.id}`} title={`takes effect when ${restartWho(field.restart)} restarted`}>
+            restart
+          </span>
+        )}
       </label>
       <div>
         {input}
@@ -68,6 +74,7 @@ export function ConfigFieldInput({ field, value, error, onChange }: { field: Con
             <span className="text-slate-500">
               {field.help}
               {bounds && ` (${bounds})`}
+              {field.restart && ` — takes effect when ${restartWho(field.restart)} restarted`}
               {!field.inFile && field.type !== "secret" && ` — not in the file; default ${field.default || "empty"}`}
             </span>
           )}
