@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
 
-const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "instrumentation.ts", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;

@@ -30,11 +30,11 @@ async function main(): Promise<void> {
   const stopAll = (signal: NodeJS.Signals) => {
     for (const p of programs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
-      if (stopping) return;
+      // A second Ctrl-C is passed on: the worker then kills its running jobs at once.
+      console.log(stopping ? `[qm]     ${signal} again: the worker kills running jobs now` : `[qm]     ${signal}: stopping web and worker`);
       stopping = true;
-      console.log(`[qm]     ${signal}: stopping web and worker`);
       stopAll("SIGTERM");
     });
   }

@@ -25,9 +25,11 @@ afterEach(async () => {
   await env?.cleanup();
 });
 
-function startWorkerProcess(): WorkerProcess {
+/** `detached`: the worker leads a process group of its own, as in a terminal. */
+function startWorkerProcess(opts: { detached?: boolean } = {}): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
     cwd: projectRoot,
+    detached: opts.detached,
     // Migrations are applied by createTestEnv (as `npm start` does before it starts the worker).
     env: { ...process.env, QM_CONFIG: env.configPath, QM_DATA: env.dir, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -129,5 +131,19 @@ describe("the worker program", () => {
     expect(fs.readFileSync(path.join(env.layout.queued, "interrupted", "process.log"), "utf8")).toContain("worker shut down");
     expect(jobProcesses(env.layout.root)).toEqual([]);
     expect(fs.existsSync(path.join(env.layout.internal, "worker.lock"))).toBe(false);
+  });
+
+  it("Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops cleanly, without a word about its spawner", async () => {
+    env = await createTestEnv({ Kill_Grace: 1 });
+    const w = startWorkerProcess({ detached: true });
+    await started(w);
+    await submitJob(env, "at ctrl-c", { script: "while true; do sleep 0.2; done" });
+    await waitForJob(env, "at ctrl-c", ["running"]);
+    process.kill(-w.child.pid!, "SIGINT");
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toContain("SIGINT received");
+    expect(w.output()).toContain("worker stopped");
+    expect(w.output()).not.toMatch(/unexpectedly|restarting it|lost track/);
+    expect((await waitForJob(env, "at ctrl-c", ["queued"])).folder).toBe("QM_qJobs/at ctrl-c");
   });
 });
