@@ -89,7 +89,7 @@ test("scripts submit with curl-style multipart and get the job back as JSON", as
 
   const refused = await request.post("/api/jobs", { headers: { "x-qm-csrf": "script" }, multipart: { nb_proc: "2" } });
   expect(refused.status()).toBe(400);
-  expect((await refused.json()).error.message).toContain("No zip file was sent");
+  expect((await refused.json()).error.message).toContain("No file was sent");
 });
 
 test("a zip dropped on the drop zone is chosen and queued", async ({ page }) => {
