@@ -68,7 +68,7 @@ test("a zip over Max_Upload_MB is refused in the form and by the API (413)", asy
       await expect(page.getByText("Up to 1 MB.")).toBeVisible();
       await page.locator("#zip-file").setInputFiles({ name: "big.zip", mimeType: "application/zip", buffer: big });
       await page.getByRole("button", { name: "Upload and queue" }).click();
-      await expect(page.getByTestId("submit-error")).toContainText("The zip is larger than the 1 MB allowed (Max_Upload_MB in QMserv.cfg)");
+      await expect(page.getByTestId("submit-error")).toContainText("The file is larger than the 1 MB allowed (Max_Upload_MB in QMserv.cfg)");
 
       const answer = await submitByApi(request, big, "big.zip");
       expect(answer.status()).toBe(413);

@@ -25,7 +25,7 @@ const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority"]);
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(
     "TOO_LARGE",
-    `The zip is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit`,
+    `The file is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit`,
   );
 }
 

@@ -137,6 +137,25 @@ describe("other shapes of a job", () => {
   });
 });
 
+describe("QM_FOLDER changed while the web server runs", () => {
+  it("uploads keep going to the QM_FOLDER it started with; the new folder is not even created", async () => {
+    const cfg = path.join(dir, "QMserv.cfg");
+    const original = fs.readFileSync(cfg, "utf8");
+    const elsewhere = path.join(dir, "elsewhere");
+    try {
+      fs.writeFileSync(cfg, original.replace(`QM_FOLDER = ${qm}`, `QM_FOLDER = ${elsewhere}`));
+      const later = new Date(Date.now() + 5000);
+      fs.utimesSync(cfg, later, later); // the web context re-reads QMserv.cfg when its mtime changes
+      const job = await post(jobZip({ folder: "after-edit" }));
+      expect(fs.existsSync(path.join(queued, "after-edit", "proc_config.cfg"))).toBe(true);
+      expect(job.folder).toBe("QM_qJobs/after-edit");
+      expect(fs.existsSync(elsewhere)).toBe(false);
+    } finally {
+      fs.writeFileSync(cfg, original);
+    }
+  });
+});
+
 describe("rejected uploads leave nothing behind", () => {
   const cases: [string, () => Buffer, RegExp, string][] = [
     ["zip-slip ../evil", () => jobZip({ extra: [{ name: "../evil.sh", data: "rm -rf ~" }] }), /"\.\.\/evil\.sh" contains "\.\."/, "INVALID_INPUT"],

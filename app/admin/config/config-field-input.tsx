@@ -56,15 +56,18 @@ export function ConfigFieldInput({ field, value, error, onChange }: { field: Con
   const bounds = [field.min !== undefined ? `min ${field.min}` : "", field.max !== undefined ? `max ${field.max}` : ""].filter(Boolean).join(", ");
   return (
     <div className="grid gap-1 py-3 sm:grid-cols-[14rem_1fr] sm:gap-4" data-testid={`field-${field.id}`}>
-      <label htmlFor={id} className="pt-2 text-sm">
-        <span className="font-mono font-medium break-all text-slate-800">{field.key}</span>
-        {!field.known && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">not used by QM</span>}
+      <div className="pt-2 text-sm">
+        <label htmlFor={id}>
+          <span className="font-mono font-medium break-all text-slate-800">{field.key}</span>
+          {!field.known && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">not used by QM</span>}
+        </label>
         {field.restart && (
-          <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900" data-testid={`restart-${field.id}`} title={`takes effect when ${restartWho(field.restart)} restarted`}>
+          // Outside the label, so the field's name stays the key; its description says it in words.
+          <span aria-hidden="true" className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900" data-testid={`restart-${field.id}`} title={`takes effect when ${restartWho(field.restart)} restarted`}>
             restart
           </span>
         )}
-      </label>
+      </div>
       <div>
         {input}
         <p id={describedBy} className="mt-1 text-xs">
