@@ -95,7 +95,7 @@ function otherInfoFile(dir: string, { jobFile }: JobFolderOptions, where: string
   const known = isXmlInfoFile(jobFile) ? [...WELL_KNOWN].reverse() : WELL_KNOWN;
   const named = known.find((name) => name !== jobFile && isFile(path.join(dir, name)));
   if (named) return named;
-  const shaped = topFiles(dir).filter((name) => /\.(cfg|xml)$/i.test(name) && looksLikeInfoFile(name, readHead(path.join(dir, name), INFO_MAX_BYTES)));
+  const shaped = topFiles(dir).filter((name) => /\.(cfg|xml)$/i.test(name) && looksLikeInfoFile(name, headOrEmpty(path.join(dir, name), INFO_MAX_BYTES)));
   if (shaped.length > 1) {
     throw new JobFolderError(`${where} has no ${jobFile} and several files that look like info files (${shaped.join(", ")})`, `rename the one that describes the job to ${jobFile}`, [
       `Rename the one that describes the job to ${jobFile} (the job_file of QMserv.cfg).`,
@@ -110,9 +110,9 @@ function otherInfoFile(dir: string, { jobFile }: JobFolderOptions, where: string
  */
 export function directiveScripts(dir: string): string[] {
   return topFiles(dir).filter((name) => {
-    const head = readHead(path.join(dir, name), name.endsWith(".sh") ? HEAD_BYTES : 2);
-    if (!name.endsWith(".sh") && head !== "#!") return false;
-    return readDirectives(name, name.endsWith(".sh") ? head : readHead(path.join(dir, name), HEAD_BYTES)) !== null;
+    const file = path.join(dir, name);
+    if (!name.endsWith(".sh") && headOrEmpty(file, 2) !== "#!") return false;
+    return readDirectives(name, headOrEmpty(file, HEAD_BYTES)) !== null;
   });
 }
 
@@ -139,6 +139,15 @@ function isFile(file: string): boolean {
     return fs.lstatSync(file).isFile();
   } catch {
     return false;
+  }
+}
+
+/** readHead, or "" for a file that cannot be read (not a job file QueueManager could use). */
+function headOrEmpty(file: string, bytes: number): string {
+  try {
+    return readHead(file, bytes);
+  } catch {
+    return "";
   }
 }
 
