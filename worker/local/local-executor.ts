@@ -148,9 +148,15 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
         log(`recovery: stopping ${pids.length} process(es) of ${what}, which no job claims`);
         for (const pgid of new Set(pids.map(groupOf).filter((g) => g > 1))) stopping.push(terminateGroup(pgid, graceMs));
       };
-      for (const [token, pids] of processesByRunToken()) if (!known.has(token)) stop(`run ${token}`, pids);
+      // Only this QM_FOLDER's runs: another QueueManager on this machine has its own.
+      const ours = findJobProcesses(opts.runningDir);
+      const oursPids = new Set([...ours.values()].flat());
+      for (const [token, pids] of processesByRunToken()) {
+        const mine = pids.filter((p) => oursPids.has(p));
+        if (mine.length && !known.has(token)) stop(`run ${token}`, mine);
+      }
       // Runs of an earlier version, which did not name its runs: found by their folder.
-      for (const [dir, pids] of findJobProcesses(opts.runningDir)) {
+      for (const [dir, pids] of ours) {
         const unnamed = pids.filter((p) => runTokenOf(p) === null);
         if (unnamed.length) stop(path.basename(dir), unnamed);
       }
