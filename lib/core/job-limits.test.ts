@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatWalltime, parseMem, parseWalltime } from "./job-limits";
+import { parseMem, parseWalltime } from "./job-limits";
 
 describe("parseWalltime (Slurm's --time forms)", () => {
   it.each([
@@ -26,11 +26,6 @@ describe("parseWalltime (Slurm's --time forms)", () => {
   ])("%s is refused with a message that says what to write", (text, message) => {
     const result = parseWalltime(text);
     expect("error" in result && result.error).toMatch(message);
-  });
-
-  it("prints walltimes back as Slurm does", () => {
-    expect(formatWalltime(5400)).toBe("01:30:00");
-    expect(formatWalltime(2 * 86_400 + 61)).toBe("2-00:01:01");
   });
 });
 

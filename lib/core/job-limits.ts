@@ -51,11 +51,3 @@ export function parseMem(text: string): { mb: number } | { error: string } {
   if (mb > MAX_MEM_MB) return { error: `mem must be at most 1024T (got "${value}")` };
   return { mb };
 }
-
-/** A walltime written back the way Slurm prints it: `D-HH:MM:SS` or `HH:MM:SS`. */
-export function formatWalltime(seconds: number): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const d = Math.floor(seconds / 86_400);
-  const hms = `${pad(Math.floor((seconds % 86_400) / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
-  return d ? `${d}-${hms}` : hms;
-}
