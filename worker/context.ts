@@ -39,6 +39,8 @@ export interface WorkerContext {
   debug: (message: string) => void;
   host: string;
   executor: Executor;
+  /** Whether jobs run as their own identity (uid) or with the worker's privileges (none). */
+  isolation: "uid" | "none";
   /** Base of the links in mails. */
   publicUrl: () => string;
   running: Map<number, RunningJob>;

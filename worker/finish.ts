@@ -22,13 +22,12 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
-  const leftovers = ctx.executor.stopLeftovers(job.run, ctx.config().killGraceMs);
   const notes = [
     job.quarantined,
     exit.error && !job.quarantined && `the run could not be watched to its end: ${exit.error}`,
     !requeue && state === "killed" && "killed on request",
     requeue && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
-    leftovers > 0 && `${leftovers} process(es) left running in the background by the script were stopped`,
+    (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
   const durationMs = finishedAt.getTime() - job.startedAt.getTime();

@@ -40,7 +40,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   const dir = path.join(layout.running, dirName);
   const config = ctx.config();
   const run = await ctx.executor.start({
-    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt,
+    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors,
     notes: row.notes ? (JSON.parse(row.notes) as string[]) : undefined,
   });

@@ -108,7 +108,14 @@ export interface QueueStatus {
   processorsInUse: number;
   loadavg: number[];
   cpus: number;
-  worker: { alive: boolean; pid: number; host: string; heartbeatAt: string } | null;
+  worker: {
+    alive: boolean;
+    pid: number;
+    host: string;
+    heartbeatAt: string;
+    /** uid: jobs run as their own unprivileged identity; none: they share the worker's privileges. */
+    isolation?: "uid" | "none";
+  } | null;
 }
 
 /** GET /api/status: the queue status plus the page settings the UI follows. */

@@ -35,16 +35,6 @@ export function groupMembers(pgid: number): number[] {
   return members;
 }
 
-/** True when group `pgid` has no live member (zombies do not count: PID 1 here may not reap). */
-export function isGroupGone(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch {
-    return true;
-  }
-  return groupMembers(pgid).length === 0;
-}
-
 /** Send `signal` to every process of group `pgid`; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   // -0 would signal our own group and -1 every process we may signal: never.
@@ -119,24 +109,4 @@ export function groupOf(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/**
- * Stop process group `pgid`: SIGTERM now, SIGKILL after `graceMs` to whatever is left
- * (`onKill` is told). Resolves when no member is left, or 5 s after the SIGKILL.
- */
-export async function terminateGroup(pgid: number, graceMs: number, onKill?: () => void): Promise<void> {
-  if (!signalGroup(pgid, "SIGTERM")) return;
-  const gone = async (ms: number) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (isGroupGone(pgid)) return true;
-      await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, end - Date.now()))));
-    }
-    return isGroupGone(pgid);
-  };
-  if (await gone(graceMs)) return;
-  onKill?.();
-  signalGroup(pgid, "SIGKILL");
-  await gone(5_000);
 }

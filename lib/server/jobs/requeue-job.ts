@@ -4,7 +4,7 @@ import { AppError, isAppError } from "../../core/app-error";
 import { isFinishedState, planTransition } from "../../core/job-lifecycle";
 import { setAsideErrorNote, splitStamp } from "../error-note";
 import type { JobFolderOptions } from "../job-folder";
-import { type QmLayout, isEnoent, resolveInside, wakeWorker } from "../qm-folders";
+import { type QmLayout, assertQmFolders, isEnoent, resolveInside, wakeWorker } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
 import type { JobStore } from "../store/job-store";
 import { placeInQueue } from "./place-in-queue";
@@ -21,6 +21,7 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a finished job (done, failed, killed, lost, invalid...) can be requeued.`);
+  assertQmFolders(layout); // before the row is claimed: a damaged QM_qJobs would strand the job
   const source = resolveInside(layout.root, job.folder);
   if (!source || !fs.existsSync(source)) throw new AppError("CONFLICT", `Job ${id}'s folder (${job.folder}) is not there any more; it cannot be requeued.`);
 
