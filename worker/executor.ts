@@ -21,6 +21,12 @@ export interface LaunchSpec {
   at: Date;
   /** The job's owner (e-mail or account): the identity it runs as may follow from it. */
   owner: string | null;
+  /** CPUs to pin the run to (local executor); empty: no pinning. */
+  cpus: number[];
+  /** Memory limit in MiB, null: none. */
+  memMb: number | null;
+  /** Walltime in seconds, null: none (the runner enforces it; a cluster scheduler may too). */
+  walltimeSeconds: number | null;
   /** Variables added to the job's environment (QM_ARRAY_INDEX...). */
   extraEnv?: Record<string, string>;
   /** Lines for the process.log header, after QueueManager's own (notes about the run). */
@@ -39,6 +45,8 @@ export interface ExitReport {
   leftovers?: number;
   /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request. */
   limit?: "timeout" | "oom";
+  /** Its highest memory use, when the executor measured it exactly (a cgroup). */
+  peakMemoryKb?: number;
 }
 
 /** A run the executor has started (or found again after a restart). */

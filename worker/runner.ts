@@ -1,7 +1,8 @@
 /**
  * The worker loop, built from passed-in parts: createRunner(deps) -> { start, stop, wake }.
- * Event-driven: a change in QM_qJobs, a touch of .qm/wake, a job's end or a config change
- * runs dispatch at once; a slow rescan (default 60 s) is the safety net. Idle, nothing polls.
+ * Event-driven: a change in QM_qJobs, a touch of .qm/wake (or, on PostgreSQL, the web app's
+ * NOTIFY, through wake()), a job's end or a config change runs dispatch at once; a slow
+ * rescan (default 60 s, 5 s on PostgreSQL) is the safety net. Idle, nothing polls.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -11,6 +12,7 @@ import { qmLayout, relFolder, repairQmFolders } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import { type RunningJob, type WorkerContext, message, stopRun } from "./context";
 import { createDispatcher } from "./dispatcher";
+import { enforceWalltime } from "./walltime";
 import type { Executor } from "./executor";
 import { finishJob } from "./finish";
 import { createHeartbeat } from "./heartbeat";
@@ -27,6 +29,10 @@ export interface RunnerDeps {
   executor: Executor;
   /** Whether jobs run as their own identity; said at start and in the heartbeat. */
   isolation?: "uid" | "none";
+  /** CPUs jobs may be pinned to (default: none, no pinning). */
+  cpus?: number[];
+  /** How runs are confined, in words (start line, heartbeat). */
+  limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
   config: () => QmConfig;
   log: (message: string) => void;
@@ -55,7 +61,8 @@ export interface Runner {
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const ctx: WorkerContext = {
-    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", layout, config: deps.config, log: deps.log,
+    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], limits: deps.limits ?? "none",
+    layout, config: deps.config, log: deps.log,
     debug: (m) => deps.config().debug && deps.log(m),
     host: os.hostname(),
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
@@ -79,9 +86,11 @@ export function createRunner(deps: RunnerDeps): Runner {
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
     monitor.ensure();
+    enforceWalltime(ctx, job);
     // Launched while stop() began: treat it like the others.
     if (stopping && stopsJobs) shutDown(job, false);
     void job.run.exited.then((exit) => {
+      clearTimeout(job.walltimeTimer);
       if (!ctx.running.has(job.id)) return; // let go at shutdown: the next worker finishes it
       ctx.running.delete(job.id);
       void dispatcher.dispatch();
@@ -135,7 +144,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         () => intake.close(),
       );
       await intake.scanAll();
-      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"})`);
+      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits})`);
       void dispatcher.dispatch();
     },
     stop(opts = {}) {

@@ -3,6 +3,8 @@
  * configuration built from a parsed file. Unknown keys and sections are left alone.
  */
 import { AppError } from "./app-error";
+import { parseCpuList } from "./cpu-sets";
+import { parseMem, parseWalltime } from "./job-limits";
 import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
 import { parseRangeList } from "./ip-address";
 
@@ -41,6 +43,12 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
   { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
   { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these owners run as their own Unix account: owner=account, comma-separated (e.g. ann@lab.org=ann)" },
+  { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
+  { section: S, key: "CPU_List", type: "text", default: "", help: "CPUs jobs may use, e.g. 0-15 or 2-7,10 (empty: all); each running job is pinned to its own nb_proc of them" },
+  { section: S, key: "Default_Mem", type: "text", default: "", help: "memory limit of a job that gives no mem, e.g. 4G (empty: none)" },
+  { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
+  { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
+  { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
@@ -82,6 +90,15 @@ export interface QmConfig {
   jobUids: string;
   /** owner=account pairs, as written. */
   runAs: string;
+  /** How runs are confined, the CPUs jobs may use (null: all), and the memory and walltime defaults and caps. */
+  limits: {
+    mode: "auto" | "cgroup2" | "cgroup1" | "none";
+    cpuList: number[] | null;
+    defaultMemMb: number | null;
+    maxMemMb: number | null;
+    defaultWalltimeSeconds: number | null;
+    maxWalltimeSeconds: number | null;
+  };
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
   web: {
@@ -184,6 +201,19 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     return problem ? spec.default : value.trim();
   };
   const int = (s: typeof S | typeof W, k: string) => Number(raw(s, k));
+  /** An optional value read by `read` (empty: null); a problem is reported like any other key's. */
+  const optional = <T>(s: typeof S | typeof W, k: string, read: (v: string) => { value: T } | { error: string }): T | null => {
+    const text = raw(s, k);
+    if (!text) return null;
+    const result = read(text);
+    if ("error" in result) {
+      errors[`${s}.${k}`] = result.error;
+      return null;
+    }
+    return result.value;
+  };
+  const mbOf = (r: { mb: number } | { error: string }) => ("error" in r ? r : { value: r.mb });
+  const secondsOf = (r: { seconds: number } | { error: string }) => ("error" in r ? r : { value: r.seconds });
   const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
 
   const config: QmConfig = {
@@ -199,6 +229,20 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     jobUids: raw(S, "Job_Uids"),
     runAs: raw(S, "Run_As"),
+    limits: {
+      mode: raw(S, "Limits") as QmConfig["limits"]["mode"],
+      cpuList: optional<number[]>(S, "CPU_List", (v) => {
+        try {
+          return { value: parseCpuList(v) };
+        } catch (error) {
+          return { error: `CPU_List: ${(error as Error).message}` };
+        }
+      }),
+      defaultMemMb: optional(S, "Default_Mem", (v) => mbOf(parseMem(v))),
+      maxMemMb: optional(S, "Max_Mem", (v) => mbOf(parseMem(v))),
+      defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
+      maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
+    },
     smtp: {
       host: raw(S, "smtp_host"),
       port: int(S, "smtp_port"),

@@ -13,7 +13,7 @@ import type { QmConfig } from "../core/qm-config";
 import { type PendingRestart, keepStartupValues, pendingRestarts } from "../core/startup-keys";
 import { qmLayout, type QmLayout } from "../server/qm-folders";
 import { type JobStore, createJobStore } from "../server/store/job-store";
-import { openSqlite } from "../server/store/sql";
+import { openSql } from "../server/store/sql";
 
 interface Context {
   env: QmEnv;
@@ -33,7 +33,7 @@ function context(): Context {
   const g = globalThis as WithContext;
   if (!g[globalKey]) {
     const env = loadEnv();
-    g[globalKey] = { env, db: createDb(env.databaseUrl), store: createJobStore(openSqlite(env.databaseUrl)) };
+    g[globalKey] = { env, db: createDb(env.databaseUrl), store: createJobStore(openSql(env.databaseUrl)) };
   }
   return g[globalKey]!;
 }

@@ -70,6 +70,8 @@ export interface IdentityPool {
 export function createIdentityPool(settings: { jobUids: string; runAs: string }, log: (m: string) => void): IdentityPool {
   const isRoot = process.getuid?.() === 0;
   const held = new Set<number>();
+  /** Pool uids released after their run was cleaned up: known to have no process, reused without a look at /proc. */
+  const clean = new Set<number>();
   const [low, high] = parseUidRange(settings.jobUids);
   const runAs = parseRunAs(settings.runAs);
   return {
@@ -82,6 +84,11 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
         const entry = passwd.find((e) => e.name === account);
         if (entry && entry.uid !== 0) return { uid: entry.uid, gid: entry.gid, name: entry.name, exclusive: false };
         log(`Run_As names "${account}" for ${owner}, but ${entry ? "that is root" : "there is no such account"}; the job runs as a pool uid instead`);
+      }
+      for (const uid of clean) {
+        clean.delete(uid);
+        held.add(uid);
+        return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
       }
       const taken = new Set(passwd.map((e) => e.uid));
       for (let uid = low; uid <= high; uid++) {
@@ -97,6 +104,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
     },
     release(identity) {
       held.delete(identity.uid);
+      if (identity.exclusive && identity.uid >= low && identity.uid <= high) clean.add(identity.uid);
     },
   };
 }

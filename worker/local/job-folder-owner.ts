@@ -56,20 +56,20 @@ export function processesOfUid(uid: number): number[] {
 }
 
 /** What an exclusive uid left in the shared temporary folders: removed, so a later run with that uid finds nothing. */
-export function removeUidTempFiles(uid: number): number {
+export async function removeUidTempFiles(uid: number): Promise<number> {
   let removed = 0;
   for (const tmp of ["/tmp", "/var/tmp", "/dev/shm"]) {
     let names: string[];
     try {
-      names = fs.readdirSync(tmp);
+      names = await fs.promises.readdir(tmp);
     } catch {
       continue;
     }
     for (const name of names) {
       const full = path.join(tmp, name);
       try {
-        if (fs.lstatSync(full).uid !== uid) continue;
-        fs.rmSync(full, { recursive: true, force: true });
+        if ((await fs.promises.lstat(full)).uid !== uid) continue;
+        await fs.promises.rm(full, { recursive: true, force: true });
         removed++;
       } catch {
         // gone meanwhile

@@ -14,6 +14,7 @@ import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import type { IdentityPool, JobIdentity } from "./identity";
+import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
 import { handOver, removeUidTempFiles, takeBack } from "./job-folder-owner";
 import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
@@ -45,6 +46,8 @@ export interface LocalExecutorOptions {
   graceMs: () => number;
   /** Who owns QM_FOLDER: finished folders go back to it, so the web app can move and delete them. */
   serviceOwner: { uid: number; gid: number };
+  /** How runs are held to their CPUs and memory (worker/local/limits). */
+  limits: Limits;
 }
 
 /** What a run's runInfo says about its processes and identity (what find() reads back). */
@@ -61,29 +64,47 @@ interface LocalRunInfo {
 const identityOf = (info: Partial<LocalRunInfo>): JobIdentity | null =>
   info.uid !== undefined ? { uid: info.uid, gid: info.gid ?? info.uid, name: info.user ?? `uid ${info.uid}`, exclusive: info.exclusive === true } : null;
 
-const scopeOf = (info: Partial<LocalRunInfo>): RunScope => ({ pgid: Number(info.pid ?? 0), uid: info.exclusive ? info.uid : undefined });
+const scopeOf = (info: Partial<LocalRunInfo>, confinement: Confinement): RunScope => ({
+  pgid: Number(info.pid ?? 0),
+  uid: info.exclusive ? info.uid : undefined,
+  ...(confinement.procsFiles.length ? { cgroupMembers: () => confinement.members() } : {}),
+});
 
 export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   const watch = createProcessWatch();
   const spawner = startSpawner(opts.jobEnv, opts.log);
+  /** The confinement of each run this worker watches, by wrapper pid. */
+  const confinements = new Map<number, Confinement>();
+  const confinementOf = (run: StartedRun) => confinements.get(run.pid) ?? NO_CONFINEMENT;
 
   /**
    * The run's main process has ended: stop what it left (its group, and every process of
    * its exclusive uid), give its folder back to the service, release its identity.
    */
-  const wrapUp = async (dir: string, info: LocalRunInfo, report: ExitReport): Promise<ExitReport> => {
+  const wrapUp = async (dir: string, info: LocalRunInfo, confinement: Confinement, report: ExitReport): Promise<ExitReport> => {
     const identity = identityOf(info);
-    const leftovers = await terminateRun(scopeOf(info), opts.graceMs());
+    // What the cgroup counted, before it goes: exact CPU, peak memory, memory kills.
+    const usage = confinement.usage();
+    const oom = confinement.oomKills() > 0 && report.exitCode !== 0;
+    const leftovers = await terminateRun(scopeOf(info, confinement), opts.graceMs());
+    confinement.remove();
+    confinements.delete(info.pid);
     if (identity) {
       try {
         takeBack(dir, opts.serviceOwner);
       } catch (error) {
         opts.log(`cannot take back ${dir} from ${identity.name}: ${(error as Error).message}`);
       }
-      if (identity.exclusive) removeUidTempFiles(identity.uid);
+      if (identity.exclusive) await removeUidTempFiles(identity.uid);
       opts.identities.release(identity);
     }
-    return leftovers ? { ...report, leftovers } : report;
+    return {
+      ...report,
+      ...(usage ? { cpuSeconds: Math.round(usage.cpuSeconds * 1000) / 1000 } : {}),
+      ...(usage?.peakKb ? { peakMemoryKb: usage.peakKb } : {}),
+      ...(oom ? { limit: "oom" as const } : {}),
+      ...(leftovers ? { leftovers } : {}),
+    };
   };
 
   /** A run whose end this process will not hear of from the spawner: watched by polling. */
@@ -105,10 +126,13 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
       command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
     }
+    const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb });
+    command = [...confinement.prefix, ...command];
     const exitPath = path.join(opts.runsDir, exitRecordName(spec.runToken));
     fs.rmSync(exitPath, { force: true });
     const notes = [...(spec.notes ?? []), identity ? `runs as ${identity.name} (uid ${identity.uid})` : "runs with the worker's own privileges"];
-    const { pid, ended } = await spawner.spawn({ dir: spec.dir, log: path.join(spec.dir, LOG_FILE), header: logHeader({ ...spec, notes }), wrapper: WRAPPER, args: [exitPath, "", ...command], env });
+    const { pid, ended } = await spawner.spawn({ dir: spec.dir, log: path.join(spec.dir, LOG_FILE), header: logHeader({ ...spec, notes }), wrapper: WRAPPER, args: [exitPath, confinement.procsFiles.join(":"), ...command], env });
+    confinements.set(pid, confinement);
     const startTime = pid > 0 ? processStartTime(pid) : null;
     const info: LocalRunInfo = { executor: "local", pid, startTime, ...(identity ? { uid: identity.uid, gid: identity.gid, user: identity.name, exclusive: identity.exclusive } : {}) };
     const exited = ended
@@ -116,7 +140,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
         // The spawner died: the run goes on without it; watch it until it ends.
         status.error === "spawner-died" && pid > 0 ? watchRun(pid, startTime, spec.runToken) : exitReportOf(opts.runsDir, spec.runToken, status),
       )
-      .then((report) => wrapUp(spec.dir, info, report));
+      .then((report) => wrapUp(spec.dir, info, confinement, report));
     return { pid, runInfo: { ...info }, exited };
   };
 
@@ -124,12 +148,18 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     name: "local",
     start: startRun,
     terminate(run, graceMs, onKill) {
-      void terminateRun(scopeOf(run.runInfo as Partial<LocalRunInfo>), graceMs, onKill);
+      void terminateRun(scopeOf(run.runInfo as Partial<LocalRunInfo>, confinementOf(run)), graceMs, onKill);
     },
     sample(runs) {
-      const samples = sampleGroups(new Set(runs.map((r) => r.pid)));
       const out = new Map<StartedRun, RunSample>();
-      for (const run of runs) {
+      const unconfined = runs.filter((run) => {
+        const usage = confinementOf(run).usage();
+        if (usage) out.set(run, { memoryKb: usage.peakKb ?? usage.memoryKb, cpuSeconds: usage.cpuSeconds });
+        return !usage;
+      });
+      // Without a cgroup: one pass over /proc for all of them (sampled, not exact).
+      const samples = unconfined.length ? sampleGroups(new Set(unconfined.map((r) => r.pid))) : new Map();
+      for (const run of unconfined) {
         const s = samples.get(run.pid);
         if (s) out.set(run, { memoryKb: Math.max(s.rssKb, s.hwmKb), cpuSeconds: s.cpuSeconds });
       }
@@ -148,11 +178,13 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       const info: LocalRunInfo = { ...recorded, executor: "local", pid, startTime };
       const identity = identityOf(info);
       if (identity) opts.identities.hold(identity);
+      const confinement = opts.limits.find(record.runToken) ?? NO_CONFINEMENT;
       if (pid && isRunAlive(pid, startTime)) {
-        return { state: "running", run: { pid, runInfo: { ...info }, exited: watchRun(pid, startTime, record.runToken).then((r) => wrapUp(record.dir, info, r)) } };
+        confinements.set(pid, confinement);
+        return { state: "running", run: { pid, runInfo: { ...info }, exited: watchRun(pid, startTime, record.runToken).then((r) => wrapUp(record.dir, info, confinement, r)) } };
       }
       const exit = exitReportOf(opts.runsDir, record.runToken, { exitCode: null, signal: null, error: "none" });
-      const report = await wrapUp(record.dir, info, exit);
+      const report = await wrapUp(record.dir, info, confinement, exit);
       return exit.error ? { state: "gone", reason: "its processes are gone and it left no exit record" } : { state: "ended", exit: report };
     },
     async sweep(known, graceMs, log) {
@@ -168,6 +200,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
         if (unnamed.length) stop(path.basename(dir), unnamed);
       }
       await Promise.all(stopping);
+      opts.limits.sweep(known);
       for (const file of fs.readdirSync(opts.runsDir)) {
         if (!known.has(file.replace(/\.exit$/, ""))) fs.rmSync(path.join(opts.runsDir, file), { force: true });
       }

@@ -21,6 +21,11 @@ export function isProcessAlive(pid: number): boolean {
 export function groupMembers(pgid: number): number[] {
   const members: number[] = [];
   if (pgid <= 1) return members;
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return members; // no process in the group at all: no need to look through /proc
+  }
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { processesOfUid } from "./job-folder-owner";
-import { groupMembers, signalGroup } from "./process-tree";
+import { groupMembers, isProcessAlive, signalGroup } from "./process-tree";
 
 export interface RunScope {
   /** The wrapper's pid, which leads the run's process group. */
@@ -17,11 +17,11 @@ export interface RunScope {
   cgroupMembers?: () => number[];
 }
 
-/** Live processes of the run. */
+/** Live processes of the run: its cgroup's list when it has one (exact and cheap), else a pass over /proc. */
 export function runMembers(scope: RunScope): number[] {
+  if (scope.cgroupMembers) return scope.cgroupMembers().filter(isProcessAlive);
   const pids = new Set(scope.pgid > 1 ? groupMembers(scope.pgid) : []);
   if (scope.uid !== undefined) for (const pid of processesOfUid(scope.uid)) pids.add(pid);
-  for (const pid of scope.cgroupMembers?.() ?? []) pids.add(pid);
   return [...pids];
 }
 

@@ -4,8 +4,9 @@ import { AppError, isAppError } from "../../core/app-error";
 import { isFinishedState, planTransition } from "../../core/job-lifecycle";
 import { setAsideErrorNote, splitStamp } from "../error-note";
 import type { JobFolderOptions } from "../job-folder";
-import { type QmLayout, assertQmFolders, isEnoent, resolveInside, wakeWorker } from "../qm-folders";
+import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { placeInQueue } from "./place-in-queue";
 
@@ -52,7 +53,7 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
       // records it lost when its folder stays missing.
       release: (_id, _folder, error) => store.addEvent(id, "requeue-failed", (error as Error).message),
     });
-    wakeWorker(layout);
+    await wakeWorker(store.sql, layout);
     return { folder: placed.folder };
   } catch (error) {
     if (!claimed || isAppError(error)) throw error;

@@ -10,8 +10,9 @@ import { AppError, isAppError } from "../../core/app-error";
 import type { InfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
 import { type JobFolderOptions, directiveScripts, readHead } from "../job-folder";
-import { type QmLayout, QUEUE_DIRS, wakeWorker } from "../qm-folders";
+import { type QmLayout, QUEUE_DIRS } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { extractZip } from "../zip/extract-zip";
 import { type JobRoot, findJobRoot, sanitizeJobName } from "../zip/job-root";
@@ -109,7 +110,7 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
       claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), folder, source: job.source }, plan),
       release: async (id, folder) => void (await store.discard(id, { state: "queued", folder })),
     });
-    wakeWorker(layout);
+    await wakeWorker(store.sql, layout);
     return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder };
   } catch (error) {
     if (isAppError(error)) throw error;

@@ -2,11 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "../../../prisma/tools/schema-engine";
-import { type Db, createDb, enableWal, tuneSqlite } from "../db";
+import { createTestDatabase } from "../../../prisma/tools/test-database";
+import { type Db, createDb, tuneSqlite } from "../db";
 import { getJobStats } from "./get-job-stats";
 
-const root = path.resolve(import.meta.dirname, "../../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-stats-"));
 let db: Db;
 const now = new Date();
@@ -18,9 +17,7 @@ function job(owner: string | null, state: string, opts: { start?: Date; seconds?
 }
 
 beforeAll(async () => {
-  const url = `file:${path.join(dir, "qm.db")}`;
-  enableWal(url);
-  await applyMigrations(root, url);
+  const url = await createTestDatabase(dir);
   db = createDb(url);
   await tuneSqlite(db);
 });

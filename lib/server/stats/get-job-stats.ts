@@ -9,14 +9,40 @@
  * Days are the server's local days.
  */
 import type { DayStats, JobStats, OwnerStats } from "../../core/stats-schemas";
-import type { Db } from "../db";
+import { type Db, dialectOf } from "../db";
+import type { Dialect } from "../database-url";
 
 export const FAILURE_STATES = ["failed", "killed", "lost", "invalid"] as const;
 
-const FAILED = `state IN (${FAILURE_STATES.map((s) => `'${s}'`).join(",")})`;
-// Prisma's SQLite adapter stores DateTime as ISO text; julianday() reads it. One flat
-// grouped scan: a sub-select or CASE per row would double the cost.
-const WALL_SECONDS = "(julianday(finishedAt) - julianday(startedAt)) * 86400";
+const sqliteWall = "(julianday(finishedAt) - julianday(startedAt)) * 86400";
+const pgWall = `EXTRACT(EPOCH FROM "finishedAt" - "startedAt")`;
+const FAILED = `"state" IN (${FAILURE_STATES.map((s) => `'${s}'`).join(",")})`;
+
+/** The two grouped queries, in each database's words; the parameter is the first finish time counted. */
+const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
+  // Prisma stores DateTime as ISO text in SQLite; julianday() reads it. One flat grouped
+  // scan: a sub-select or CASE per row would double the cost. ISO text compares in time
+  // order, so the finishedAt index narrows the second scan.
+  sqlite: {
+    owners: `SELECT COALESCE(owner, '') AS owner, COUNT(*) AS jobs,
+        SUM(state = 'done') AS done, SUM(${FAILED}) AS failures,
+        SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${sqliteWall})) AS wallSeconds, COUNT(${sqliteWall}) AS timed
+      FROM Job GROUP BY 1 ORDER BY jobs DESC, owner`,
+    quarters: `SELECT CAST((julianday(finishedAt) - 2440587.5) * 96 AS INTEGER) AS quarter,
+        SUM(state = 'done') AS done, SUM(${FAILED}) AS failed
+      FROM Job WHERE finishedAt >= ? GROUP BY 1`,
+  },
+  // timestamp(3) without time zone holding UTC: EXTRACT(EPOCH ...) counts from 1970 UTC.
+  postgresql: {
+    owners: `SELECT COALESCE("owner", '') AS "owner", COUNT(*) AS "jobs",
+        COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failures",
+        SUM("cpuSeconds") AS "cpuSeconds", SUM(GREATEST(0, ${pgWall}))::float8 AS "wallSeconds", COUNT(${pgWall}) AS "timed"
+      FROM "Job" GROUP BY 1 ORDER BY "jobs" DESC, "owner"`,
+    quarters: `SELECT FLOOR(EXTRACT(EPOCH FROM "finishedAt") / 900)::int8 AS "quarter",
+        COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failed"
+      FROM "Job" WHERE "finishedAt" >= $1 GROUP BY 1`,
+  },
+};
 
 interface OwnerRow {
   owner: string;
@@ -34,20 +60,15 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
   const dayCount = Math.min(Math.max(options.days ?? 30, 1), 366);
   const now = options.now ?? new Date();
   const firstStart = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (dayCount - 1));
+  const dialect = dialectOf(db);
+  const queries = QUERIES[dialect];
   const [rows, hourRows] = await Promise.all([
-    db.$queryRawUnsafe<OwnerRow[]>(`
-      SELECT COALESCE(owner, '') AS owner, COUNT(*) AS jobs,
-        SUM(state = 'done') AS done, SUM(${FAILED}) AS failures,
-        SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${WALL_SECONDS})) AS wallSeconds, COUNT(${WALL_SECONDS}) AS timed
-      FROM Job GROUP BY 1 ORDER BY jobs DESC, owner`),
+    db.$queryRawUnsafe<OwnerRow[]>(queries.owners),
     // Grouped by quarter hour (UTC), then put into local days here: exact across DST
-    // changes and half-hour zones, and cheaper than SQLite's 'localtime' per row. ISO text compares in time order, so the
-    // finishedAt index narrows the scan.
+    // changes and half-hour zones, and cheaper than converting every row to local time.
     db.$queryRawUnsafe<{ quarter: bigint | number; done: bigint | number; failed: bigint | number }[]>(
-      `SELECT CAST((julianday(finishedAt) - 2440587.5) * 96 AS INTEGER) AS quarter,
-         SUM(state = 'done') AS done, SUM(${FAILED}) AS failed
-       FROM Job WHERE finishedAt >= ? GROUP BY 1`,
-      firstStart.toISOString().replace("Z", "+00:00"),
+      queries.quarters,
+      dialect === "sqlite" ? firstStart.toISOString().replace("Z", "+00:00") : firstStart,
     ),
   ]);
 

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
-import { readKeyed, readNumber, readPids, readText, removeCgroup, write } from "./cgroup-files";
+import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 
 const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
@@ -74,5 +74,8 @@ export function createCgroupV1(root: string): Limits {
       return of(token);
     },
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
+    sweep(known) {
+      for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
+    },
   };
 }

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
-import { readKeyed, readNumber, readPids, readText, removeCgroup, write } from "./cgroup-files";
+import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 
 const NEEDED = ["cpuset", "memory", "cpu"];
@@ -72,5 +72,6 @@ export function createCgroupV2(root: string): Limits {
       return of(token);
     },
     find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),
+    sweep: (known) => removeLeftCgroups(base, known),
   };
 }

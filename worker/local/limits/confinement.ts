@@ -43,6 +43,8 @@ export interface Limits {
   confine(runToken: string, request: ConfineRequest): Confinement;
   /** The confinement of a run an earlier worker started (adoption), or null. */
   find(runToken: string): Confinement | null;
+  /** At start: remove the empty cgroups of runs that are over (`known`: the runs still going). */
+  sweep(known: Set<string>): void;
 }
 
 /** A confinement that holds nothing and counts nothing. */

@@ -30,6 +30,7 @@ export function createRlimits(): Limits {
       return { ...NO_CONFINEMENT, prefix };
     },
     find: () => null,
+    sweep: () => undefined,
   };
 }
 
