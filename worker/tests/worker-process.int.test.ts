@@ -199,16 +199,14 @@ describe("the worker program", () => {
   });
 
   it("Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops cleanly, without a word about its spawner", async () => {
-    env = await createTestEnv({ Kill_Grace: 1, Shutdown_Jobs: "requeue" });
+    env = await createTestEnv();
     const w = startWorkerProcess({ detached: true });
     await started(w);
-    await submitJob(env, "at ctrl-c", { script: "while true; do sleep 0.2; done" });
-    await waitForJob(env, "at ctrl-c", ["running"]);
+    // At once: the job spawner may still be starting, the moment it used to die of the signal.
     process.kill(-w.child.pid!, "SIGINT");
     expect(await w.exited).toBe(0);
     expect(w.output()).toContain("SIGINT received");
     expect(w.output()).toContain("worker stopped");
-    expect(w.output()).not.toMatch(/unexpectedly|restarting it|lost track/);
-    expect((await waitForJob(env, "at ctrl-c", ["queued"])).folder).toBe("QM_qJobs/at ctrl-c");
+    expect(w.output()).not.toMatch(/unexpectedly|restarting it|lost track|received again/);
   });
 });
