@@ -22,6 +22,24 @@ test("a single .sh with #QM nb_proc=2 uploaded on /submit (no zip) runs with NB_
   const id = Number(page.url().split("/").pop());
   const job = (await (await page.request.get(`/api/jobs/${id}`)).json()).job;
   expect(job).toMatchObject({ state: "done", nbProc: 2, source: "upload", script: `./${name}.sh` });
+  // Requested against used (issue 10): two processors held, pinned, and the run's CPU efficiency.
+  expect(job.resources.granted).toBe(2);
+  await expect(page.getByTestId("usage-cpus")).toContainText("2");
+  await expect(page.getByTestId("usage-efficiency")).toContainText(/\d+(\.\d)?%/);
+  await expect(page.getByTestId("log-tail")).toContainText(/=== CPUs: \d/);
+});
+
+test("a #QM walltime of 2 s ends the job as timeout, shown on its page with the reason", async ({ page }) => {
+  test.setTimeout(60_000);
+  const name = uniqueName("walltime");
+  await page.goto("/submit");
+  const script = "#!/bin/sh\n#QM walltime=0:02\necho started\nsleep 60\n";
+  await page.locator("#zip-file").setInputFiles({ name: `${name}.sh`, mimeType: "text/x-shellscript", buffer: Buffer.from(script) });
+  await page.getByRole("button", { name: "Upload and queue" }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await expect(page.getByTestId("job-state")).toContainText("timeout", { timeout: 30_000 });
+  await expect(page.getByTestId("job-error")).toContainText("reached its walltime (0:02)");
+  await expect(page.getByTestId("usage-walltime")).toContainText("of 0:02");
 });
 
 test("a zip holding infos.xml is accepted under the default job_file (proc_config.cfg)", async ({ page }) => {
