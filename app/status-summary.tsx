@@ -3,7 +3,7 @@ import { errorMessageOf } from "@/lib/client/api-fetch";
 import { usePauseQueueMutation } from "@/lib/client/use-queue-control";
 import type { StatusAnswer } from "@/lib/core/api-types";
 
-const COUNTED = ["queued", "held", "running", "done", "failed", "killed", "cancelled", "invalid", "lost"] as const;
+const COUNTED = ["queued", "held", "pending", "running", "done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost"] as const;
 
 /** The administrator's way to drain the machine (the banner offers Resume). */
 function PauseButton() {

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyToArray } from "../../lib/server/jobs/array-actions";
+import { type ArrayAction, applyToArray } from "../../lib/server/jobs/array-actions";
 import { createTestEnv, dropJob, maxProcessorsInUse, readSpans, sharedFile, submitJob, type TestEnv, traced, untilFlag, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
@@ -19,6 +19,7 @@ afterEach(async () => {
   await env?.cleanup();
 });
 
+const act = (action: ArrayAction) => ({ action, by: "test", folderRule: { jobFile: "proc_config.cfg", strict: false } });
 const job = (id: number) => env.db.job.findUniqueOrThrow({ where: { id } });
 
 describe("arrays", () => {
@@ -55,7 +56,7 @@ describe("arrays", () => {
     const arrayId = (await job(arrayJob)).arrayId!;
     expect(await env.db.job.count({ where: { arrayId, state: "running" } })).toBe(1);
     expect(await env.db.job.count({ where: { arrayId, state: "queued" } })).toBe(59);
-    await applyToArray(env.store, env.layout, arrayId, "kill", "test");
+    await applyToArray(env.store, env.layout, arrayId, act("kill"));
     await waitFor("the array ended", async () => (await env.db.job.count({ where: { arrayId, state: { in: ["killed", "cancelled"] } } })) === 60);
   });
 
@@ -67,14 +68,14 @@ describe("arrays", () => {
     const { id: arrayId } = await env.db.jobArray.findFirstOrThrow();
     expect(fs.readdirSync(env.layout.queued).sort()).toEqual(["dropped_1", "dropped_5", "dropped_9"]);
 
-    expect((await applyToArray(env.store, env.layout, arrayId, "release", "test")).applied).toHaveLength(3);
+    expect((await applyToArray(env.store, env.layout, arrayId, act("release"))).applied).toHaveLength(3);
     await waitFor("2 running", async () => (await env.db.job.count({ where: { state: "running" } })) === 2);
-    const killed = await applyToArray(env.store, env.layout, arrayId, "kill", "test");
+    const killed = await applyToArray(env.store, env.layout, arrayId, act("kill"));
     expect(killed.applied).toHaveLength(3);
     await waitFor("all ended", async () => (await env.db.job.count({ where: { arrayId, state: { in: ["killed", "cancelled"] } } })) === 3, 20_000);
     expect(await env.db.job.count({ where: { arrayId, state: "cancelled" } })).toBe(1);
 
-    const requeued = await applyToArray(env.store, env.layout, arrayId, "requeue", "test");
+    const requeued = await applyToArray(env.store, env.layout, arrayId, act("requeue"));
     expect(requeued.applied).toHaveLength(3);
     await waitFor("running again", async () => (await env.db.job.count({ where: { arrayId, state: "running" } })) === 2);
   });

@@ -5,6 +5,7 @@
  */
 import { AppError, isAppError } from "../../core/app-error";
 import { isActiveState, isFinishedState, isWaitingState } from "../../core/job-lifecycle";
+import type { JobFolderOptions } from "../job-folder";
 import type { QmLayout } from "../qm-folders";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
@@ -23,11 +24,19 @@ export interface ArrayActionResult {
   skipped: number[];
 }
 
-/**
- * Apply `action` to the elements of array `arrayId`. `requeue` puts back the elements
- * that ended other than done (all finished ones with `everything`).
- */
-export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, action: ArrayAction, by: string, everything = false): Promise<ArrayActionResult> {
+/** How an array action is asked for. */
+export interface ArrayActionRequest {
+  action: ArrayAction;
+  /** Who asks, for the elements' history. */
+  by: string;
+  /** `job_file` and Strict_Job_File: how a requeued element's folder is read again. */
+  folderRule: JobFolderOptions;
+  /** `requeue` puts back the elements that ended other than done; with this, every ended one. */
+  everything?: boolean;
+}
+
+/** Apply the action to the elements of array `arrayId` it fits. */
+export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, everything = false }: ArrayActionRequest): Promise<ArrayActionResult> {
   const elements = await store.elementsOf(arrayId);
   if (!elements.length) throw new AppError("NOT_FOUND", `There is no array ${arrayId}.`);
   const result: ArrayActionResult = { applied: [], skipped: [] };
@@ -46,7 +55,7 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   const inState = (test: (state: string) => boolean) => elements.filter((e) => test(e.state)).map((e) => e.id);
   if (action === "hold") await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
   if (action === "release") await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
-  if (action === "requeue") await each(inState((s) => isFinishedState(s) && (everything || s !== "done")), (id) => requeueJob(store, layout, id, by));
+  if (action === "requeue") await each(inState((s) => isFinishedState(s) && (everything || s !== "done")), (id) => requeueJob(store, layout, id, by, folderRule));
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
     for (const e of elements.filter((el) => isWaitingState(el.state))) {

@@ -1,21 +1,23 @@
 /**
  * An array submission (`array = 1-20%4`): one job per index, each in a folder of its own
- * (copy-job-folder.ts) whose info file records its index (`array_index`), all rows created
- * in one transaction, then the folders renamed into QM_qJobs in index order.
- * A failure while copying leaves nothing behind (and the submitted folder as it was);
- * should a rename fail afterwards, the elements not yet in the queue are withdrawn.
+ * (copy-job-folder.ts) whose info file (or #QM lines) records its index (`array_index`),
+ * all rows created in one transaction, then the folders renamed into QM_qJobs in index
+ * order (place-in-queue.ts). A failure while copying leaves nothing behind (and the
+ * submitted folder as it was); should a rename fail afterwards, the elements not yet in
+ * the queue are withdrawn.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { elementName } from "../../core/array-spec";
-import type { JobInfo } from "../../core/job-info";
-import { applyInfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
 import { QUEUE_DIRS, freeName, relFolder } from "../qm-folders";
+import { jobColumns, readJobFolder } from "../read-job-folder";
+import type { NewJob } from "../store/job-store";
 import { wakeWorker } from "../wake-worker";
 import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
-import { newJobRow, placeInQueue, submitState } from "./queue-entry";
+import { placeInQueue } from "./place-in-queue";
+import { queueColumns, submitState } from "./queue-entry";
 import type { ResolvedQueueOptions } from "./resolve-queue-options";
 import type { StagedJob, SubmitJobDeps, SubmittedJob } from "./submit-job";
 
@@ -26,7 +28,7 @@ interface Element {
 }
 
 /** Copies for every index but the last, which takes the submitted folder itself. */
-function stageElements(job: StagedJob, jobFile: string, indices: number[]): { elements: Element[]; stage: string } {
+function stageElements(job: StagedJob, indices: number[]): { elements: Element[]; stage: string } {
   const stage = `${job.dir}.elements`;
   fs.mkdirSync(stage);
   const largest = indices[indices.length - 1];
@@ -43,26 +45,23 @@ function stageElements(job: StagedJob, jobFile: string, indices: number[]): { el
     fs.rmSync(stage, { recursive: true, force: true });
     throw error;
   }
-  for (const el of elements) {
-    const infoPath = path.join(el.dir, jobFile);
-    fs.writeFileSync(infoPath, applyInfoOverrides(jobFile, fs.readFileSync(infoPath, "utf8"), { array_index: el.index }));
-  }
   return { elements, stage };
 }
 
-export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | "jobFile">, job: StagedJob, info: JobInfo, options: ResolvedQueueOptions): Promise<SubmittedJob> {
-  const { store, layout, jobFile } = deps;
+export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule">, job: StagedJob, options: ResolvedQueueOptions): Promise<SubmittedJob> {
+  const { store, layout } = deps;
   const spec = options.array!;
-  const { elements, stage } = stageElements(job, jobFile, spec.indices);
+  const { elements, stage } = stageElements(job, spec.indices);
   const state = submitState(options);
-  const rows = elements.map((el) =>
-    newJobRow({ ...info, params: { ...info.params, array_index: String(el.index) } }, { ...options, arrayIndex: el.index }, {
-      name: el.name, folder: relFolder("queued", freeName(layout.queued, el.name)), source: job.source,
-    }),
-  );
   const plan = planTransition("submit", null, state, {}, `${job.detail}; array = ${spec.spec}`);
+  let rows: (NewJob & { folder: string })[];
   let created: { arrayId: number; ids: number[] };
   try {
+    rows = elements.map((el) => {
+      // Each element's own info file (or #QM lines) says which element it is, read like any job's.
+      const own = readJobFolder(el.dir, deps.folderRule, { array_index: el.index });
+      return { name: el.name, ...jobColumns(own), ...queueColumns({ ...options, arrayIndex: el.index }), folder: relFolder("queued", freeName(layout.queued, el.name)), source: job.source };
+    });
     created = await store.createArray({ name: job.name, spec: spec.spec, maxRunning: spec.maxRunning }, rows, plan);
   } catch (error) {
     fs.rmSync(stage, { recursive: true, force: true });
@@ -70,10 +69,20 @@ export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | 
   }
   const placed: string[] = [];
   for (const [i, el] of elements.entries()) {
+    const id = created.ids[i];
     try {
-      placed.push(await placeInQueue(store, layout, { id: created.ids[i], state, dir: el.dir, name: el.name, folder: rows[i].folder }));
+      const where = await placeInQueue(store, layout, el.dir, el.name, {
+        state,
+        // The row exists already (created with the others): it only follows the free name taken.
+        claim: async (folder) => {
+          if (folder !== rows[i].folder) await store.update(id, { state, folder: rows[i].folder }, { folder });
+          return id;
+        },
+        release: async (_id, folder) => void (await store.discard(id, { state, folder })),
+      });
+      placed.push(where.folder);
     } catch (error) {
-      for (const [j, id] of created.ids.entries()) if (j > i) await store.discard(id, { state, folder: rows[j].folder });
+      for (const [j, other] of created.ids.entries()) if (j > i) await store.discard(other, { state, folder: rows[j].folder });
       fs.rmSync(stage, { recursive: true, force: true });
       await wakeWorker(store.sql, layout);
       throw new AppError(

@@ -23,6 +23,8 @@ export const POST = apiHandler(async (request, context: { params: Promise<{ id: 
   const first = (await getStore().elementsOf(id))[0];
   if (!first) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
   const by = authorizeControl(viewer, action, await getStore().getJob(first.id) ?? null);
-  if (action === "kill" && !getConfig().config.web.licenceToKill) throw new AppError("FORBIDDEN", "Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg).");
-  return json(await applyToArray(getStore(), getLayout(), id, action, by, all === "1"));
+  const { config } = getConfig();
+  if (action === "kill" && !config.web.licenceToKill) throw new AppError("FORBIDDEN", "Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg).");
+  const folderRule = { jobFile: config.jobFile, strict: config.strictJobFile };
+  return json(await applyToArray(getStore(), getLayout(), id, { action, by, folderRule, everything: all === "1" }));
 });
