@@ -98,6 +98,18 @@ describe("submitting with queue fields", () => {
     expect(cfg).toMatch(/hold\s*=\s*yes/);
   });
 
+  it("a single script with #QM array and hold lines becomes held elements, each script recording its index", async () => {
+    const form = new FormData();
+    const script = "#!/bin/sh\n#QM array=2,4\n#QM hold=yes\necho $QM_ARRAY_INDEX > out.txt\n";
+    form.append("file", new Blob([script], { type: "text/x-sh" }), "scan.sh");
+    const res = await routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1" } }), ctx(0));
+    expect(res.status).toBe(201);
+    const { array: created } = await body<{ array: { id: number; jobIds: number[] } }>(res);
+    const elements = await db.job.findMany({ where: { arrayId: created.id }, orderBy: { arrayIndex: "asc" } });
+    expect(elements.map((e) => [e.name, e.state, e.arrayIndex])).toEqual([["scan_2", "held", 2], ["scan_4", "held", 4]]);
+    expect(fs.readFileSync(path.join(qm, "QM_qJobs/scan_4/scan.sh"), "utf8")).toMatch(/^#QM array_index=4$/m);
+  });
+
   it("bad queue fields name the field; an unknown parent is refused; nothing is left queued", async () => {
     const bad = await upload({ after_ok: "twelve", array: "9-1" });
     expect(bad.status).toBe(400);
