@@ -10,14 +10,10 @@
  * account that submitted the job, or else its `e_mail` (lower-cased); jobs with neither
  * share the owner "anonymous".
  */
-import { formatDuration } from "./format";
-
-/** The rule as the job page and the docs state it. */
-export const FAIR_SHARE_RULE =
-  "Fair share is on: among queued jobs of equal priority, the owner who used the fewest CPU-seconds in the last {window} goes first (ended jobs count their measured CPU time, running jobs processors × time so far).";
-
+/** The rule as the job page states it (docs/queue-control.md says the same). */
 export function fairShareRule(windowHours: number): string {
-  return FAIR_SHARE_RULE.replace("{window}", windowHours === 1 ? "hour" : `${windowHours} hours`);
+  const window = windowHours === 1 ? "hour" : `${windowHours} hours`;
+  return `Fair share is on: among queued jobs of equal priority, the owner who used the fewest CPU-seconds in the last ${window} goes first (ended jobs count their measured CPU time, running jobs processors × time so far).`;
 }
 
 /** One job's contribution to its owner's use. */
@@ -39,11 +35,4 @@ export function ownerUsage(rows: UsageRow[], windowStartMs: number, nowMs: numbe
     usage.set(row.ownerKey, (usage.get(row.ownerKey) ?? 0) + seconds);
   }
   return usage;
-}
-
-/** "ann@lab.org used 2 h 10 min" lines, least first, for the job page. */
-export function describeUsage(usage: ReadonlyMap<string, number>): { ownerKey: string; cpuSeconds: number; text: string }[] {
-  return [...usage.entries()]
-    .sort((a, b) => a[1] - b[1])
-    .map(([ownerKey, cpuSeconds]) => ({ ownerKey, cpuSeconds, text: `${ownerKey} used ${formatDuration(cpuSeconds * 1000)}` }));
 }
