@@ -13,6 +13,7 @@ import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
 import { formatCpuList } from "../lib/core/cpu-sets";
+import { detectGpus, findNvidiaSmi } from "./gpus/detect-gpus";
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "./local/limits/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   jobEnv?: NodeJS.ProcessEnv;
   /** The worker stopped itself (another worker took the QM_FOLDER's database lock). */
   onFatal?: (error: Error) => void;
+  /** nvidia-smi to detect (GPU_List = auto) and sample GPUs with; default: the one on the PATH, if any. */
+  nvidiaSmi?: string | null;
 }
 
 /**
@@ -66,13 +69,14 @@ export function createWorker(opts: WorkerOptions): Worker {
   if (initial.maxNbProcessors > cpus.length) opts.log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
   if (blocked.length) opts.log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  const gpus = detectGpus(initial.gpuList, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi, opts.log);
   const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs: () => config.current().killGraceMs,
-    serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits,
+    serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits, gpus: gpus.gpus,
   });
   runner = createRunner({
     store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
     rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
-    isolation: identities.isolation, cpus, limits: limits.description,
+    isolation: identities.isolation, cpus, gpus, limits: limits.description,
     // Read by the runner's start(), after start() below has taken the locks.
     get afterCrash() {
       return lock?.previousCrashed;

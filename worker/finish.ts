@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { exitRecordName } from "../lib/core/exit-record";
+import { gpuUsageSummary } from "../lib/core/gpu-usage";
 import { type EndState, endStateOf, planTransition, queueOf } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
@@ -58,10 +59,14 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     return;
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
+  const gpu = gpuUsageSummary(job.gpuUsage);
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
   const plan = planTransition(
     "end", "running", state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null },
+    {
+      folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null,
+      error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...gpu,
+    },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: "running" }))) {
@@ -73,7 +78,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
-    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error },
+    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error, gpus: job.gpus, ...gpu },
   });
   await settleDependents(ctx, [job.id]);
 }

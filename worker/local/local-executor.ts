@@ -11,6 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
+import { gpuEnv } from "../../lib/core/gpu-sets";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import type { IdentityPool, JobIdentity } from "./identity";
@@ -49,6 +50,8 @@ export interface LocalExecutorOptions {
   serviceOwner: { uid: number; gid: number };
   /** How runs are held to their CPUs and memory (worker/local/limits). */
   limits: Limits;
+  /** Every GPU the worker hands out (GPU_List): a run may not open the device files of those it was not given. */
+  gpus: number[];
 }
 
 /** What a run's runInfo says about its processes and identity (what find() reads back). */
@@ -117,7 +120,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const identity = opts.identities.claim(spec.owner);
     const n = String(spec.granted);
     const env: Record<string, string> = {
-      ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n,
+      ...spec.extraEnv, ...gpuEnv(spec.gpus), NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n,
       QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId), QM_RUN_TOKEN: spec.runToken,
     };
     let command = ["/bin/sh", "-c", spec.script];
@@ -126,7 +129,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
       command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
     }
-    const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb });
+    const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });
     command = [...confinement.prefix, ...command];
     const exitPath = path.join(opts.runsDir, exitRecordName(spec.runToken));
     fs.rmSync(exitPath, { force: true });
