@@ -40,6 +40,15 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
             <div className="h-full bg-blue-600" style={{ width: `${Math.min(100, (used / Math.max(1, max)) * 100)}%` }} />
           </div>
         </div>
+        {status.gpus && (
+          <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="gpus">
+            <span className="text-slate-500">GPUs</span>{" "}
+            <strong>
+              {status.gpus.inUse} / {status.gpus.total}
+            </strong>
+            <div className="text-xs text-slate-500">devices {status.gpus.list}</div>
+          </div>
+        )}
         <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="load">
           <span className="text-slate-500">load</span> <strong>{status.loadavg.map((l) => l.toFixed(2)).join(" ")}</strong>
           <div className="text-xs text-slate-500">{status.cpus} CPUs</div>

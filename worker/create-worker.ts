@@ -38,6 +38,8 @@ export interface WorkerOptions {
   onFatal?: (error: Error) => void;
   /** nvidia-smi to detect (GPU_List = auto) and sample GPUs with; default: the one on the PATH, if any. */
   nvidiaSmi?: string | null;
+  /** Period of the GPU sampler (default worker/gpus/gpu-sampler.ts GPU_SAMPLE_MS). */
+  gpuSampleMs?: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   });
   runner = createRunner({
     store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
-    rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
+    rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,
     isolation: identities.isolation, cpus, gpus, limits: limits.description,
     // Read by the runner's start(), after start() below has taken the locks.
     get afterCrash() {

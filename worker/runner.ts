@@ -33,8 +33,9 @@ export interface RunnerDeps {
   isolation?: "uid" | "none";
   /** CPUs jobs may be pinned to (default: none, no pinning). */
   cpus?: number[];
-  /** GPUs jobs may be given, and nvidia-smi to sample them (default: none). */
+  /** GPUs jobs may be given, and nvidia-smi to sample them (default: none); the sampler's period. */
   gpus?: GpuSetup;
+  gpuSampleMs?: number;
   /** How runs are confined, in words (start line, heartbeat). */
   limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
@@ -73,7 +74,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     running: new Map(),
   };
   const monitor = createMonitor(ctx);
-  const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null);
+  const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null, deps.gpuSampleMs);
   const finishing = new Set<Promise<void>>();
   const closers: (() => void)[] = [];
   let stopping = false;
