@@ -37,8 +37,8 @@ export interface EstimateInput {
   /** States of the parents that are neither running nor waiting (ended, deleted). */
   parentStates: ReadonlyMap<number, JobState>;
   maxNbProcessors: number;
-  /** The GPUs the worker hands out (GPU_List, as its heartbeat says; empty: none, or not known yet). */
-  workerGpus: number[];
+  /** The GPUs the worker hands out (GPU_List, as its heartbeat says; empty: none); null: no worker has said yet. */
+  workerGpus: number[] | null;
   launchType: ScheduleInput["launchType"];
   /** `%N` limits of arrays, by array id. */
   arrayLimits: ReadonlyMap<number, number>;

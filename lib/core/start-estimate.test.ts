@@ -112,4 +112,10 @@ describe("estimateStarts", () => {
     expect(e.get(1)).toEqual({ startAtMs: null, reason: "it will be cancelled: it asks for 3 GPUs (nb_gpu = 3) and this server has 2 GPUs for jobs (GPU_List = 0,1); ask for 2 or fewer" });
     expect(inS(e.get(2)!.startAtMs)).toBe(0);
   });
+
+  it("before any worker has said which GPUs it has, a GPU job gets no start and says why; others are estimated", () => {
+    const e = estimateStarts(input({ maxNbProcessors: 4, workerGpus: null, waiting: [waiting(1, { nbGpu: 1 }), waiting(2)] }));
+    expect(e.get(1)).toEqual({ startAtMs: null, reason: "no worker has said yet which GPUs it hands out: the job waits for one that has enough" });
+    expect(inS(e.get(2)!.startAtMs)).toBe(0);
+  });
 });

@@ -41,14 +41,16 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
   const reasons = new Map(input.waiting.map((job) => [job.id, waitReason(job, now)]));
   const startAt = new Map<number, number>();
 
-  let pending = input.paused ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken");
+  // GPU jobs cannot be placed before a worker has said which GPUs it has.
+  const placeable = (j: WaitingForEstimate) => input.workerGpus !== null || !j.nbGpu;
+  let pending = input.paused ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
   let t = nowMs;
   let head: HeadWait | undefined;
   for (let step = 0; pending.length && step < 20_000; step++) {
     const eligible = pending.filter((j) => depsOf(j) === "met");
     const decision = decideStarts({
       queue: eligible, running: active.map((a) => a.granted), maxNbProcessors: input.maxNbProcessors, launchType: input.launchType,
-      now: t, head, arrays: loads(), usage: input.usage, gpus: { total: input.workerGpus.length, inUse: active.reduce((n, a) => n + a.gpus, 0) },
+      now: t, head, arrays: loads(), usage: input.usage, gpus: { total: input.workerGpus?.length ?? 0, inUse: active.reduce((n, a) => n + a.gpus, 0) },
     });
     head = decision.head;
     for (const start of decision.starts) {

@@ -68,13 +68,15 @@ export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
   const early = dependencyReason(job, ctx) ?? arrayLimitReason(job, ctx);
   if (early) return early;
   const needGpus = job.nbGpu ?? 0;
-  const impossible = tooManyGpusReason(needGpus, ctx.workerGpus);
+  if (needGpus && ctx.workerGpus === null) return "no worker has said yet which GPUs it hands out: the job waits for one that has enough";
+  const workerGpus = ctx.workerGpus ?? [];
+  const impossible = tooManyGpusReason(needGpus, workerGpus);
   if (impossible) return `it will be cancelled: ${impossible}`;
 
   const max = ctx.maxNbProcessors;
   const need = grantedProcessors(job.nbProc, max);
   const free = Math.max(0, max - ctx.running.reduce((sum, r) => sum + r.granted, 0));
-  const freeGpus = Math.max(0, ctx.workerGpus.length - ctx.running.reduce((sum, r) => sum + r.gpus, 0));
+  const freeGpus = Math.max(0, workerGpus.length - ctx.running.reduce((sum, r) => sum + r.gpus, 0));
   const gpusShort = needGpus > freeGpus;
   const eligible = (o: WaitingForEstimate) =>
     o.state === "queued" && o.dependsOn.every((d) => dependencyStatus(d.kind, ctx.stateOf(d.parentId)) === "met") && arrayLimitReason(o, ctx) === null;
@@ -83,7 +85,7 @@ export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
     const j = unblocker(ctx, cpus, needGpus - freeGpus);
     return j ? `; ${endPhrase(j, ctx.nowMs)}` : "";
   };
-  const gpuWait = `${plural(needGpus, "GPU")} (${freeGpus} free of ${ctx.workerGpus.length})`;
+  const gpuWait = `${plural(needGpus, "GPU")} (${freeGpus} free of ${workerGpus.length})`;
   if (ctx.launchType === "blocking" && ctx.running.length) {
     return `one job at a time (launch_type = blocking)${ahead.length ? `, ${plural(ahead.length, "job")} ahead of it` : ""}${next(1)}`;
   }

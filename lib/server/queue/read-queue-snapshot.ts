@@ -94,7 +94,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, nowMs
   });
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
-    workerGpus: (await readWorkerGpus(store.sql)) ?? [],
+    workerGpus: await readWorkerGpus(store.sql),
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null, truncated,
   };
 }
