@@ -1,7 +1,7 @@
 /**
  * QMserv.cfg is re-read when it changes (its folder is watched, so editors that write a
  * new file and rename it are seen too). A file that does not parse or check keeps the
- * previous settings running, with a clear error in the log. QM_FOLDER needs a restart.
+ * previous settings running, with a clear error in the log. QM_FOLDER and executor need a restart.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -23,6 +23,7 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["Recovery", (c) => c.recovery],
   ["Debug", (c) => c.debug],
   ["smtp", (c) => `${c.smtp.host}:${c.smtp.port}`],
+  ["slurm", (c) => `${c.slurm.partition}/${c.slurm.account}/${c.slurm.sbatchArgs.join(" ")}/${c.slurm.pollMs / 1000}s`],
 ];
 
 export function watchConfigFile(file: string, initial: QmConfig, log: (m: string) => void, onChange: () => void): ConfigWatch {
@@ -50,6 +51,10 @@ export function watchConfigFile(file: string, initial: QmConfig, log: (m: string
     if (next.qmFolder !== config.qmFolder) {
       log(`QMserv.cfg: QM_FOLDER changed to ${next.qmFolder}; restart the worker for that to take effect (still using ${config.qmFolder})`);
       next = { ...next, qmFolder: config.qmFolder };
+    }
+    if (next.executor !== config.executor) {
+      log(`QMserv.cfg: executor changed to ${next.executor}; restart the worker for that to take effect (jobs still run on ${config.executor})`);
+      next = { ...next, executor: config.executor };
     }
     const changes = WATCHED.filter(([, get]) => get(next) !== get(config)).map(([key, get]) => `${key} ${get(config)} -> ${get(next)}`);
     config = next;

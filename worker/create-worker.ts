@@ -10,6 +10,7 @@ import { createJobStore } from "../lib/server/store/job-store";
 import { openSqlite } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
 import { createLocalExecutor } from "./local/local-executor";
+import { createSlurmExecutor } from "./slurm/slurm-executor";
 import { acquireWorkerLock } from "./lock";
 import { createRunner, type Runner } from "./runner";
 
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   rescanMs?: number;
   /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
   jobEnv?: NodeJS.ProcessEnv;
+  /** executor = slurm: how long an ended run's exit record is waited for (default 60 s, for NFS). */
+  recordGraceMs?: number;
 }
 
 export interface Worker extends Runner {
@@ -37,7 +40,11 @@ export function createWorker(opts: WorkerOptions): Worker {
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: qmLayout(initial.qmFolder).running });
+  const layout = qmLayout(initial.qmFolder);
+  const executor =
+    initial.executor === "slurm"
+      ? createSlurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
+      : createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running });
   runner = createRunner({ store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
@@ -52,6 +59,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   return {
     async start() {
       try {
+        await executor.check?.();
         await runner!.start();
       } catch (error) {
         await stop({ now: true }).catch(() => undefined);

@@ -16,15 +16,21 @@ import { notifyOwner } from "./notifier";
 import fs from "node:fs";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
-  const requeue = job.shutdown === true;
   const state: EndState = endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
+  // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
+  const lostAgain = state === "lost" && !job.shutdown && ctx.config().recovery === "requeue";
+  const requeue = job.shutdown === true || lostAgain;
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
   const leftovers = ctx.executor.stopLeftovers(job.run, ctx.config().killGraceMs);
   const notes = [
-    exit.error && `the script could not be started: ${exit.error}`,
-    !requeue && state === "killed" && "killed on request",
-    requeue && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
+    exit.error && (exit.lost ? `lost: ${exit.error}` : `the script could not be started: ${exit.error}`),
+    exit.limit === "timeout" && "stopped at its walltime",
+    exit.limit === "oom" && "stopped: it used more memory than it asked for (mem)",
+    exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
+    !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
+    job.shutdown && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
+    lostAgain && "put back in QM_qJobs to run again (Recovery = requeue)",
     leftovers > 0 && `${leftovers} process(es) left running in the background by the script were stopped`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
@@ -44,19 +50,20 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     ctx.log(`job ${job.id}: cannot move ${folder}: ${message(error)}`);
   }
   if (requeue) {
-    const plan = planTransition("requeue", "running", "queued", { folder }, "the worker shut down while the job ran; it was stopped and will run again");
-    await ctx.store.transition(job.id, plan, { state: "running" });
+    const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : "the worker shut down while the job ran; it was stopped and will run again";
+    await ctx.store.transition(job.id, planTransition("requeue", job.state, "queued", { folder }, why), { state: job.state });
     return;
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
+  const runInfo = exit.runInfo ? { runInfo: JSON.stringify(exit.runInfo) } : {};
   const plan = planTransition(
-    "end", "running", state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: exit.error ?? null },
+    "end", job.state, state,
+    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: exit.error ?? null, ...runInfo },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
-  if (!(await ctx.store.transition(job.id, plan, { state: "running" }))) {
-    ctx.log(`job ${job.id}: its row was not running any more; outcome ${state} not recorded`);
+  if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
+    ctx.log(`job ${job.id}: its row was not ${job.state} any more; outcome ${state} not recorded`);
     return;
   }
   ctx.debug(`job ${job.id} ${state} (${detail}) -> ${folder}`);

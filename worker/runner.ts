@@ -18,6 +18,7 @@ import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
+import { followRunChanges } from "./run-changes";
 import { watchFolder } from "./watch";
 
 export interface RunnerDeps {
@@ -75,10 +76,12 @@ export function createRunner(deps: RunnerDeps): Runner {
     monitor.ensure();
     // Launched while stop() began: treat it like the others, stop it and requeue it.
     if (stopping) shutDown(job, false);
+    const changes = followRunChanges(ctx, job); // pending -> running, runInfo (executors with a queue of their own)
     const done = job.run.exited
-      .then((exit) => {
+      .then(async (exit) => {
         ctx.running.delete(job.id);
         void dispatcher.dispatch();
+        await changes.settled();
         return finishJob(ctx, job, exit);
       })
       .catch((error) => deps.log(`job ${job.id}: cannot finish: ${message(error)}`))

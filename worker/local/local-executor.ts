@@ -13,6 +13,7 @@ import readline from "node:readline";
 import { parseShellTimes } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
+import { jobVariables } from "../job-env";
 import { findJobProcesses, groupMembers, groupOf, sampleGroups, terminateGroup } from "./process-tree";
 
 const WRAPPER = `trap 'qm_sig=1' TERM INT HUP; /bin/sh -c "$1" 3>&-; qm_status=$?; times >&3; exit $qm_status`;
@@ -65,8 +66,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     name: "local",
     start(spec: LaunchSpec) {
       const id = nextId++;
-      const n = String(spec.granted);
-      const env = { ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId) };
+      const env = jobVariables(spec);
       let exit!: (info: ExitReport) => void;
       const exited = new Promise<ExitReport>((resolve) => (exit = resolve));
       const pid = new Promise<number>((resolve) => pending.set(id, { pid: resolve, exit }));

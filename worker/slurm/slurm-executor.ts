@@ -1,0 +1,162 @@
+/**
+ * The Slurm executor: each run is one Slurm batch job, `qm-<job id>-<run token>`, in its
+ * folder in QM_Jobs (which the nodes must share), with output appended to process.log
+ * and a wrapper that writes the run's exit record into QM_FOLDER/.qm/runs. Slurm queues and
+ * places the jobs (`schedulesItself`): a run is pending until squeue says it runs. One
+ * poller follows every run (slurm-poller.ts); a submission Slurm could not take (controller
+ * down, submit limit) waits and is retried, after checking by name that the failed attempt
+ * did not create the job after all, so a job is never submitted twice.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { LOG_FILE, logHeader } from "../../lib/core/job-log";
+import type { QmConfig } from "../../lib/core/qm-config";
+import { slurmRunInfoOf } from "../../lib/core/slurm-run-info";
+import type { QmLayout } from "../../lib/server/qm-folders";
+import type { Executor, LaunchSpec } from "../executor";
+import { jobVariables } from "../job-env";
+import { sbatchArgs, slurmJobName, wrapperScript } from "./sbatch-command";
+import { checkSharedFolder } from "./shared-folder-check";
+import { createSlurmRunner, isTransient, slurmEnv } from "./slurm-cli";
+import { createSlurmCancels } from "./slurm-cancels";
+import { createPoller, type Snapshot } from "./slurm-poller";
+import { type SlurmRun, createSlurmRun } from "./slurm-run";
+import { judgeEnd, phaseOf } from "./slurm-states";
+import { readRunFiles } from "./run-files";
+import { sweepSlurmJobs } from "./sweep";
+
+/** The folder of exit records and walltime marks. */
+export const runsDirOf = (layout: QmLayout) => path.join(layout.internal, "runs");
+
+export interface SlurmExecutorOptions {
+  /** Base environment of every job (sbatch exports it); SLURM_* / SBATCH_* of the worker are dropped. */
+  jobEnv: NodeJS.ProcessEnv;
+  layout: QmLayout;
+  config: () => QmConfig;
+  log: (m: string) => void;
+  /** How long the exit record of a run Slurm has finished is waited for (NFS may show it late); default 60 s. */
+  recordGraceMs?: number;
+}
+
+export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
+  const runsDir = runsDirOf(opts.layout);
+  fs.mkdirSync(runsDir, { recursive: true });
+  const cli = createSlurmRunner(opts.jobEnv);
+  const runs = new Map<string, SlurmRun>();
+  const graceMs = opts.recordGraceMs ?? 60_000;
+  const byStarted = (started: unknown) => [...runs.values()].find((r) => r.started === started);
+
+  /** Hand a run to sbatch once; false when Slurm could not take it now (it stays waiting). */
+  const submit = async (run: SlurmRun): Promise<boolean> => {
+    const sub = run.submission!;
+    try {
+      const out = await cli("sbatch", sub.args, { input: sub.script, env: sub.env });
+      const id = out.trim().split(";")[0];
+      Object.assign(run, { slurmJobId: id, submission: undefined, acceptedAt: Date.now() });
+      run.info = { ...run.info, slurmJobId: id, slurmState: "PENDING", reason: null };
+      return true;
+    } catch (error) {
+      const why = (error as Error).message;
+      if (isTransient(error)) {
+        run.submission = { ...sub, failedAt: Date.now(), checked: false };
+        run.info = { ...run.info, reason: `Slurm did not take it yet: ${why}` };
+        return false;
+      }
+      runs.delete(run.runToken);
+      run.finish({ exitCode: null, signal: null, cpuSeconds: null, error: `Slurm refused the job: ${why}`, runInfo: { ...run.info, slurmState: "REFUSED" } });
+      return true;
+    }
+  };
+
+  /** After each look: retry waiting submissions in order (a name found in squeue is that submission, accepted after all). */
+  const submitWaiting = async (snap: Snapshot) => {
+    for (const run of [...runs.values()].filter((r) => r.submission)) {
+      const sub = run.submission!;
+      if (!sub.checked) {
+        if (snap.askedAt <= sub.failedAt) continue;
+        const found = snap.entries.find((e) => e.name === run.name);
+        if (found) {
+          Object.assign(run, { slurmJobId: found.slurmJobId, submission: undefined, acceptedAt: 0 });
+          continue;
+        }
+        sub.checked = true;
+      }
+      const taken = await submit(run);
+      run.notify();
+      if (!taken) break;
+    }
+  };
+
+  const cancels = createSlurmCancels({ cli, log: opts.log, poke: () => poller.poke() });
+  const poller = createPoller({
+    cli, runs, runsDir, graceMs, log: opts.log, pollMs: () => opts.config().slurm.pollMs,
+    afterLook: async (snap) => {
+      await submitWaiting(snap);
+      cancels.retry(runs.values());
+    },
+  });
+
+  return {
+    name: "slurm",
+    schedulesItself: true,
+    check: () => checkSharedFolder({ cli, layout: opts.layout, settings: opts.config().slurm, log: opts.log }),
+    clusterStats: () => poller.cluster(),
+    async start(spec: LaunchSpec) {
+      const settings = opts.config().slurm;
+      const run = createSlurmRun({ jobId: spec.jobId, runToken: spec.runToken, dir: spec.dir, slurmJobId: null, partition: settings.partition || null });
+      const header = logHeader({ ...spec, host: `Slurm, submitted from ${spec.host}`, notes: [...(spec.notes ?? []), `Slurm job name ${run.name}`] });
+      run.submission = { args: sbatchArgs(spec, settings), script: wrapperScript(spec, runsDir), env: slurmEnv(opts.jobEnv, jobVariables(spec)), failedAt: 0, checked: true };
+      runs.set(spec.runToken, run);
+      try {
+        fs.appendFileSync(path.join(spec.dir, LOG_FILE), header);
+      } catch (error) {
+        runs.delete(spec.runToken);
+        run.finish({ exitCode: null, signal: null, cpuSeconds: null, error: `cannot write process.log: ${(error as Error).message}` });
+        return run.handOver();
+      }
+      // Behind submissions still waiting, or while Slurm does not answer: in line, in order.
+      const waiting = [...runs.values()].some((r) => r !== run && r.submission);
+      if (waiting || poller.unreachable()) run.info = { ...run.info, reason: "waiting for the Slurm controller" };
+      else if (await submit(run)) poller.poke();
+      return run.handOver();
+    },
+    terminate(started, graceMs, onKill) {
+      const run = byStarted(started);
+      if (!run || run.ended) return;
+      if (run.submission) {
+        // Not in Slurm as far as we know; a failed attempt may have created it after all.
+        runs.delete(run.runToken);
+        cancels.byName(run.name);
+        run.finish({ exitCode: null, signal: null, cpuSeconds: null, cancelled: true, runInfo: { ...run.info, slurmState: "CANCELLED" } });
+        return;
+      }
+      cancels.stop(run, graceMs, onKill);
+    },
+    stopLeftovers: () => 0,
+    // Slurm's accounting (sstat) is not assumed: CPU time comes from the exit record.
+    sample: () => new Map(),
+    async find(record) {
+      const snap = await poller.snapshot();
+      const knownId = slurmRunInfoOf(JSON.stringify(record.runInfo))?.slurmJobId ?? null;
+      const name = slurmJobName(record.jobId, record.runToken);
+      const entry = snap?.entries.find((e) => e.slurmJobId === knownId && e.name === name) ?? snap?.entries.find((e) => e.name === name);
+      if (snap && !entry) {
+        const files = readRunFiles(runsDir);
+        const exit = judgeEnd({ slurmJobId: knownId, state: null, record: files.record(record.runToken), timeoutMark: files.timeoutMarked(record.runToken), waitedMs: graceMs, graceMs });
+        if (exit && !exit.lost) return { state: "ended", exit };
+        return { state: "gone", reason: `Slurm no longer lists ${knownId ? `job ${knownId}` : name} and the run left no exit record` };
+      }
+      // Listed (or Slurm does not answer now): adopted; the poller follows it from here.
+      const run = createSlurmRun({ jobId: record.jobId, runToken: record.runToken, dir: record.dir, slurmJobId: entry?.slurmJobId ?? knownId, partition: opts.config().slurm.partition || null });
+      run.running = entry !== undefined && phaseOf(entry.state) !== "waiting";
+      runs.set(record.runToken, run);
+      poller.poke();
+      return { state: "running", run: run.started };
+    },
+    sweep: (known, _graceMs, log) => sweepSlurmJobs({ cli, snapshot: poller.snapshot, runningDir: opts.layout.running, known: new Set([...known, ...runs.keys()]), log }),
+    async close() {
+      poller.close();
+      cancels.close();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The one poller of the Slurm executor: every `slurm_poll_interval`, a single `squeue --me
+ * --states=all` for all runs (never a call per job), matched by Slurm job id and by name.
+ * A squeue that fails or times out means "unknown": nothing changes, and the next look
+ * backs off (doubling, up to a minute). A new exit record in .qm/runs (inotify, when the
+ * node writes to a local or inotify-capable filesystem) brings the next look forward.
+ * Idle (no run), it only reads the cluster's figures (sinfo) every 30 s for the dashboard.
+ */
+import fs from "node:fs";
+import type { ClusterStats } from "../../lib/core/worker-stats";
+import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
+import { readRunFiles } from "./run-files";
+import type { SlurmRunner } from "./slurm-cli";
+import type { SlurmRun } from "./slurm-run";
+import { type QueueEntry, SQUEUE_FORMAT, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
+
+export const CLUSTER_STATS_MS = 30_000;
+const MAX_BACKOFF_MS = 60_000;
+/** Next look when a run's exit record is there but Slurm has not finished the job yet. */
+const SOON_MS = 300;
+
+/** One squeue answer, and when it was asked (a job submitted after that cannot be in it). */
+export interface Snapshot {
+  askedAt: number;
+  entries: QueueEntry[];
+}
+
+export interface PollerDeps {
+  cli: SlurmRunner;
+  runs: Map<string, SlurmRun>;
+  runsDir: string;
+  pollMs: () => number;
+  /** How long an ended run's exit record is waited for (NFS may show it late). */
+  graceMs: number;
+  log: (m: string) => void;
+  /** Work done after each successful look: submissions and cancels waiting for Slurm. */
+  afterLook: (snapshot: Snapshot) => Promise<void>;
+}
+
+export interface Poller {
+  /** One squeue shared by everyone asking at the same time; null when Slurm did not answer. */
+  snapshot(): Promise<Snapshot | null>;
+  /** Look again soon (a run was submitted, cancelled, or wrote its exit record). */
+  poke(): void;
+  /** Slurm did not answer the last look. */
+  unreachable(): boolean;
+  cluster(): ClusterStats | undefined;
+  close(): void;
+}
+
+export function createPoller(deps: PollerDeps): Poller {
+  let asking: Promise<Snapshot | null> | null = null;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let looking = false;
+  let again = false;
+  let closed = false;
+  let cluster: ClusterStats | undefined;
+  let clusterAt = 0;
+
+  const snapshot = () => {
+    if (asking) return asking;
+    const askedAt = Date.now();
+    asking = deps
+      .cli("squeue", ["--me", "--states=all", "--noheader", `--format=${SQUEUE_FORMAT}`])
+      .then((text) => {
+        if (failures) deps.log(`slurm: squeue answers again after ${failures} failed look(s)`);
+        failures = 0;
+        return { askedAt, entries: parseSqueue(text) };
+      })
+      .catch((error: Error) => {
+        if (failures++ === 0) deps.log(`slurm: squeue failed (${error.message}); job states are unknown and nothing is decided until Slurm answers`);
+        return null;
+      })
+      .finally(() => (asking = null));
+    return asking;
+  };
+
+  /** Follow one run with this answer; true when its exit record is there but Slurm still runs it. */
+  const follow = (run: SlurmRun, snap: Snapshot, files: ReturnType<typeof readRunFiles>, now: number): boolean => {
+    if (run.ended || run.submission) return false;
+    const named = snap.entries.filter((e) => e.slurmJobId === run.slurmJobId || e.name === run.name);
+    const entry = named.find((e) => e.slurmJobId === run.slurmJobId) ?? named.find((e) => phaseOf(e.state) !== "ended") ?? named[0];
+    if (!entry && run.acceptedAt > snap.askedAt) return false;
+    const phase = entry ? phaseOf(entry.state) : "ended";
+    if (entry) {
+      run.slurmJobId = entry.slurmJobId;
+      run.info = { ...run.info, slurmJobId: entry.slurmJobId, slurmState: entry.state, node: entry.node || run.info.node, reason: phase === "waiting" ? entry.reason : null };
+      if (phase !== "waiting") run.running = true;
+    }
+    const record = files.record(run.runToken);
+    if (phase === "ended" || record) {
+      run.waitingSince ??= now;
+      const report = judgeEnd({ slurmJobId: run.slurmJobId, state: entry?.state ?? null, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs });
+      if (report) {
+        deps.runs.delete(run.runToken);
+        run.finish({ ...report, runInfo: { ...run.info } });
+        return false;
+      }
+    } else {
+      run.waitingSince = undefined;
+    }
+    run.notify();
+    return record !== null;
+  };
+
+  const refreshCluster = async () => {
+    if (Date.now() - clusterAt < CLUSTER_STATS_MS) return;
+    clusterAt = Date.now();
+    try {
+      cluster = parseSinfo(await deps.cli("sinfo", ["--noheader", `--format=${SINFO_FORMAT}`]), new Date());
+    } catch {
+      // The last figures stay, with their time: the dashboard shows how old they are.
+    }
+  };
+
+  const look = async () => {
+    if (closed) return;
+    if (looking) {
+      again = true;
+      return;
+    }
+    looking = true;
+    let soon = false;
+    try {
+      if (deps.runs.size) {
+        const snap = await snapshot();
+        if (snap) {
+          const files = readRunFiles(deps.runsDir);
+          const now = Date.now();
+          for (const run of [...deps.runs.values()]) soon = follow(run, snap, files, now) || soon;
+          await deps.afterLook(snap);
+        }
+      }
+      await refreshCluster();
+    } catch (error) {
+      deps.log(`slurm: poll failed: ${(error as Error).message}`);
+    } finally {
+      looking = false;
+    }
+    const delay = failures ? Math.min(deps.pollMs() * 2 ** failures, MAX_BACKOFF_MS) : again || soon ? SOON_MS : deps.pollMs();
+    again = false;
+    schedule(delay);
+  };
+
+  const schedule = (ms: number) => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void look(), ms);
+  };
+
+  let watcher: fs.FSWatcher | undefined;
+  try {
+    watcher = fs.watch(deps.runsDir, (_event, name) => {
+      if (name && name.endsWith(".exit") && deps.runs.has(name.slice(0, -".exit".length)) && !failures) schedule(20);
+    });
+    watcher.on("error", () => undefined);
+  } catch {
+    // No inotify here (or on this filesystem): the interval alone finds the ends.
+  }
+  schedule(0);
+
+  return {
+    snapshot,
+    poke: () => {
+      if (!failures) schedule(20);
+    },
+    unreachable: () => failures > 0,
+    cluster: () => cluster,
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      watcher?.close();
+    },
+  };
+}
