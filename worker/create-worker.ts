@@ -24,7 +24,7 @@ export interface WorkerOptions {
   rescanMs?: number;
   /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
   jobEnv?: NodeJS.ProcessEnv;
-  /** executor = slurm: how long an ended run's exit record is waited for (default 60 s, for NFS). */
+  /** executor = slurm: how long a file written on a node may take to show here (NFS; default 60 s). */
   recordGraceMs?: number;
 }
 

@@ -22,7 +22,7 @@ export interface SharedFolderCheck {
   log: (m: string) => void;
   /** How long the probe may wait in Slurm's queue and run; default 120 s. */
   timeoutMs?: number;
-  /** How long its answer is waited for once it ended (NFS may show it late); default 30 s. */
+  /** How long its answer is waited for once it ended (NFS may show it late); default 60 s. */
   answerGraceMs?: number;
 }
 
@@ -60,7 +60,7 @@ export async function checkSharedFolder(c: SharedFolderCheck): Promise<void> {
         ended = true;
         return;
       }
-      if (endedAt && Date.now() - endedAt > (c.answerGraceMs ?? 30_000)) {
+      if (endedAt && Date.now() - endedAt > (c.answerGraceMs ?? 60_000)) {
         throw new Error(
           `QM_FOLDER (${c.layout.root}) is not shared with the Slurm nodes: probe job ${id} ran on ${node || "a node"} but could not read ${probe} and answer beside it. ` +
             "Put QM_FOLDER on a filesystem every node mounts at the same path (NFS, CephFS, Lustre...), or set executor = local in QMserv.cfg",

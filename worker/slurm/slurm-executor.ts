@@ -34,7 +34,7 @@ export interface SlurmExecutorOptions {
   layout: QmLayout;
   config: () => QmConfig;
   log: (m: string) => void;
-  /** How long the exit record of a run Slurm has finished is waited for (NFS may show it late); default 60 s. */
+  /** How long a file written on a node may take to show here (NFS): an ended run's exit record, the probe's answer; default 60 s. */
   recordGraceMs?: number;
 }
 
@@ -49,6 +49,8 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
   /** Hand a run to sbatch once; false when Slurm could not take it now (it stays waiting). */
   const submit = async (run: SlurmRun): Promise<boolean> => {
     const sub = run.submission!;
+    if (sub.sending) return false;
+    sub.sending = true;
     try {
       const out = await cli("sbatch", sub.args, { input: sub.script, env: sub.env });
       const id = out.trim().split(";")[0];
@@ -65,6 +67,8 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       runs.delete(run.runToken);
       run.finish({ exitCode: null, signal: null, cpuSeconds: null, error: `Slurm refused the job: ${why}`, runInfo: { ...run.info, slurmState: "REFUSED" } });
       return true;
+    } finally {
+      sub.sending = false;
     }
   };
 
@@ -72,6 +76,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
   const submitWaiting = async (snap: Snapshot) => {
     for (const run of [...runs.values()].filter((r) => r.submission)) {
       const sub = run.submission!;
+      if (sub.sending) break; // start() submits it right now: the ones behind wait their turn
       if (!sub.checked) {
         if (snap.askedAt <= sub.failedAt) continue;
         const found = snap.entries.find((e) => e.name === run.name);
@@ -99,7 +104,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
   return {
     name: "slurm",
     schedulesItself: true,
-    check: () => checkSharedFolder({ cli, layout: opts.layout, settings: opts.config().slurm, log: opts.log }),
+    check: () => checkSharedFolder({ cli, layout: opts.layout, settings: opts.config().slurm, log: opts.log, answerGraceMs: graceMs }),
     clusterStats: () => poller.cluster(),
     async start(spec: LaunchSpec) {
       const settings = opts.config().slurm;

@@ -138,9 +138,9 @@ export function createPoller(deps: PollerDeps): Poller {
     } finally {
       looking = false;
     }
-    const delay = failures ? Math.min(deps.pollMs() * 2 ** failures, MAX_BACKOFF_MS) : again || soon ? SOON_MS : deps.pollMs();
+    const every = deps.pollMs();
+    schedule(failures ? Math.min(every * 2 ** failures, MAX_BACKOFF_MS) : again || soon ? SOON_MS : every);
     again = false;
-    schedule(delay);
   };
 
   const schedule = (ms: number) => {

@@ -16,6 +16,8 @@ export interface Submission {
   failedAt: number;
   /** A squeue begun after the failure showed no such job: safe to submit again. */
   checked: boolean;
+  /** sbatch runs for it now: nobody else may submit it or judge it meanwhile. */
+  sending?: boolean;
 }
 
 export interface SlurmRun {

@@ -26,6 +26,8 @@ export interface ClusterOptions {
   /** CPUs of the node (more than the machine has is fine: jobs here mostly sleep). */
   cpus?: number;
   memoryMb?: number;
+  /** Folders the node does not see (slurmd runs in a mount namespace of its own with an empty tmpfs over each): a node that does not share them. */
+  hide?: string[];
 }
 
 const freePort = () =>
@@ -104,7 +106,8 @@ export async function startSlurmCluster(opts: ClusterOptions = {}): Promise<Slur
   const munged = daemon("munged", "setpriv", ["--reuid=munge", "--regid=munge", "--init-groups", "munged", "-F", ...munge]);
   await waitUntil("munged's socket", () => fs.existsSync(`${dir}/munge/socket`), 5_000);
   let controller: ChildProcess | undefined = daemon("slurmctld", "slurmctld", ["-D", "-f", conf]);
-  const node = daemon("slurmd", "slurmd", ["-D", "-f", conf]);
+  const hide = (opts.hide ?? []).map((dir) => `mount -t tmpfs qm-hidden ${JSON.stringify(dir)} && `).join("");
+  const node = hide ? daemon("slurmd", "unshare", ["--mount", "--propagation", "private", "sh", "-c", `${hide}exec slurmd -D -f "$0"`, conf]) : daemon("slurmd", "slurmd", ["-D", "-f", conf]);
   const sinfo = () => {
     try {
       return execFileSync("sinfo", ["--noheader", "--format=%T"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
