@@ -60,7 +60,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
     } catch (error) {
       const why = (error as Error).message;
       if (isTransient(error)) {
-        run.submission = { ...sub, failedAt: Date.now(), checked: false };
+        Object.assign(sub, { failedAt: Date.now(), checked: false });
         run.info = { ...run.info, reason: `Slurm did not take it yet: ${why}` };
         return false;
       }

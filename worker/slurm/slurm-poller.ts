@@ -2,7 +2,7 @@
  * The one poller of the Slurm executor: every `slurm_poll_interval`, a single `squeue --me
  * --states=all` for all runs (never a call per job), matched by Slurm job id and by name.
  * A squeue that fails or times out means "unknown": nothing changes, and the next look
- * backs off (doubling, up to a minute). A new exit record in .qm/runs (inotify, when the
+ * backs off (doubling, up to 30 s). A new exit record in .qm/runs (inotify, when the
  * node writes to a local or inotify-capable filesystem) brings the next look forward.
  * Idle (no run), it only reads the cluster's figures (sinfo) every 30 s for the dashboard.
  */
@@ -15,7 +15,7 @@ import type { SlurmRun } from "./slurm-run";
 import { type QueueEntry, SQUEUE_FORMAT, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
 
 export const CLUSTER_STATS_MS = 30_000;
-const MAX_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
 /** Next look when a run's exit record is there but Slurm has not finished the job yet. */
 const SOON_MS = 300;
 

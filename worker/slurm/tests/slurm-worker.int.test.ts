@@ -115,4 +115,34 @@ describe("executor = slurm", () => {
       expect(fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8")).toMatch(/killed by SIGTERM, .*\n=== killed on request/);
     });
   });
+
+  it("slurmctld stopped for 20 s: nothing is misjudged; what ended meanwhile gets its real outcome, what was submitted meanwhile runs after", async () => {
+    await withQm({}, async (env, worker) => {
+      const quick = await submitJob(env, "ends during the outage", { script: "sleep 3; echo ok" });
+      const slow = await submitJob(env, "ends after the outage", { script: "sleep 24; exit 2" });
+      for (const name of ["ends during the outage", "ends after the outage"]) await waitForJob(env, name, ["running"]);
+      await cluster.stopController();
+      const stoppedAt = Date.now();
+      try {
+        const late = await submitJob(env, "submitted during the outage", { script: "echo late" });
+        const rows = () => env.db.job.findMany({ where: { id: { in: [quick, slow, late] } }, orderBy: { id: "asc" } });
+        await waitForJob(env, "submitted during the outage", ["pending"]);
+        while (Date.now() - stoppedAt < 20_000) {
+          expect((await rows()).map((r) => r.state)).toEqual(["running", "running", "pending"]);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        // Still as last seen; the first one has ended on the node meanwhile (its exit record is there).
+        expect(slurmRunInfoOf((await rows())[0].runInfo)?.slurmState).toBe("RUNNING");
+        expect(slurmRunInfoOf((await rows())[2].runInfo)).toMatchObject({ slurmState: "SUBMITTING", reason: expect.stringMatching(/controller|Slurm did not take it yet/) });
+      } finally {
+        await cluster.startController();
+      }
+      expect(await waitForJob(env, "ends during the outage", ["done", "failed", "lost", "killed"])).toMatchObject({ state: "done", exitCode: 0 });
+      expect(await waitForJob(env, "submitted during the outage", ["done", "failed", "lost", "killed"])).toMatchObject({ state: "done", exitCode: 0 });
+      expect(await waitForJob(env, "ends after the outage", ["done", "failed", "lost", "killed"])).toMatchObject({ state: "failed", exitCode: 2 });
+      expect(worker.logs.join("\n")).toMatch(/squeue failed .*nothing is decided until Slurm answers[\s\S]*squeue answers again/);
+      const ends = await env.db.jobEvent.count({ where: { kind: { in: ["done", "failed", "lost", "killed"] } } });
+      expect(ends).toBe(3);
+    });
+  });
 });
