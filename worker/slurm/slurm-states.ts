@@ -78,8 +78,8 @@ export function judgeEnd(e: Evidence): ExitReport | null {
   if (e.state === "OUT_OF_MEMORY") return { ...report, limit: "oom" };
   if (e.state === "CANCELLED") return { ...report, cancelled: true };
   if (e.record) return report;
-  const id = e.slurmJobId ? `Slurm job ${e.slurmJobId}` : "its Slurm job";
   if (e.state && LOST_REASONS[e.state]) return { ...report, lost: true, error: LOST_REASONS[e.state] };
-  const seen = e.state ? `${id} ended ${e.state}` : `Slurm no longer lists ${id}`;
+  const id = e.slurmJobId ? `job ${e.slurmJobId}` : "its job";
+  const seen = e.state ? `Slurm ${id} ended ${e.state}` : `Slurm no longer lists ${id}`;
   return { ...report, lost: true, error: `${seen} and the run left no exit record in .qm/runs within ${Math.round(e.graceMs / 1000)} s (is QM_FOLDER shared with the nodes, at the same path?)` };
 }
