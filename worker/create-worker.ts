@@ -44,8 +44,11 @@ export function createWorker(opts: WorkerOptions): Worker {
   const executor =
     initial.executor === "slurm"
       ? createSlurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
-      : createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running });
-  runner = createRunner({ store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs });
+      : createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs });
+  runner = createRunner({
+    store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs,
+    afterCrash: lock.previousCrashed,
+  });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
     await runner!.stop(stopOpts);

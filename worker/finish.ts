@@ -4,7 +4,9 @@
  * outcome (a guarded transition: row and event together) and mail the owner. The folder
  * moves before the row changes, so a finished row always names a folder that exists.
  */
+import fs from "node:fs";
 import path from "node:path";
+import { exitRecordName } from "../lib/core/exit-record";
 import { type EndState, endStateOf, planTransition, queueOf } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
@@ -13,18 +15,19 @@ import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
 import { notifyOwner } from "./notifier";
-import fs from "node:fs";
+import { errorNote } from "./reject";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
-  const state: EndState = endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
+  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
   // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
-  const lostAgain = state === "lost" && !job.shutdown && ctx.config().recovery === "requeue";
+  const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
   const requeue = job.shutdown === true || lostAgain;
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
   const leftovers = ctx.executor.stopLeftovers(job.run, ctx.config().killGraceMs);
   const notes = [
-    exit.error && (exit.lost ? `lost: ${exit.error}` : `the script could not be started: ${exit.error}`),
+    job.quarantined,
+    exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : `the run could not be watched to its end: ${exit.error}`),
     exit.limit === "timeout" && "stopped at its walltime",
     exit.limit === "oom" && "stopped: it used more memory than it asked for (mem)",
     exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
@@ -46,26 +49,29 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   try {
     const name = requeue ? job.dirName : `${folderStamp(finishedAt)}-${job.dirName}`;
     folder = relFolder(to, await moveFolder(job.dir, ctx.layout[to], name));
+    if (job.quarantined) fs.writeFileSync(path.join(ctx.layout.root, folder, "qm-error.txt"), errorNote(job.quarantined, ["Look at process.log; fix what makes the job take the worker down, or requeue it as it is if you trust it."], finishedAt, ctx.layout.queued));
   } catch (error) {
     ctx.log(`job ${job.id}: cannot move ${folder}: ${message(error)}`);
   }
   if (requeue) {
     const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : "the worker shut down while the job ran; it was stopped and will run again";
     await ctx.store.transition(job.id, planTransition("requeue", job.state, "queued", { folder }, why), { state: job.state });
+    fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
     return;
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
-  const runInfo = exit.runInfo ? { runInfo: JSON.stringify(exit.runInfo) } : {};
+  const runInfo = exit.runInfo ? { runInfo: JSON.stringify({ ...exit.runInfo, granted: job.granted }) } : {};
   const plan = planTransition(
     "end", job.state, state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: exit.error ?? null, ...runInfo },
+    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? exit.error ?? null, ...runInfo },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
     ctx.log(`job ${job.id}: its row was not ${job.state} any more; outcome ${state} not recorded`);
     return;
   }
+  fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
   ctx.debug(`job ${job.id} ${state} (${detail}) -> ${folder}`);
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,

@@ -3,5 +3,5 @@ import type { LaunchSpec } from "./executor";
 
 export function jobVariables(spec: LaunchSpec): Record<string, string> {
   const n = String(spec.granted);
-  return { ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId) };
+  return { ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId), QM_RUN_TOKEN: spec.runToken };
 }

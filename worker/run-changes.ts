@@ -23,7 +23,7 @@ export function followRunChanges(ctx: WorkerContext, job: RunningJob): RunChange
 }
 
 async function apply(ctx: WorkerContext, job: RunningJob, change: RunChange): Promise<void> {
-  const runInfo = JSON.stringify(change.runInfo);
+  const runInfo = JSON.stringify({ ...change.runInfo, granted: job.granted });
   if (change.running && job.state === "pending") {
     const startedAt = new Date();
     const node = change.runInfo.node;

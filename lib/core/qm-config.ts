@@ -32,7 +32,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "MailActive", type: "boolean", default: "False", help: "mail the job's owner (e_mail) when a job ends" },
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
-  { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "what happens at start to jobs that were running when the worker died" },
+  { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
+  { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
   { section: S, key: "smtp_secure", type: "boolean", default: "False", help: "use TLS from the start (port 465); otherwise STARTTLS when offered" },
@@ -70,6 +71,7 @@ export interface QmConfig {
   settleMs: number;
   killGraceMs: number;
   recovery: "lost" | "requeue";
+  shutdownJobs: "keep" | "requeue";
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
   /** Where jobs run; a change needs a worker restart. */
@@ -182,6 +184,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
+    shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     smtp: {
       host: raw(S, "smtp_host"),
       port: int(S, "smtp_port"),

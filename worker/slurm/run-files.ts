@@ -36,3 +36,8 @@ export function readRunFiles(runsDir: string): RunFiles {
     timeoutMarked: (runToken) => names.has(timeoutMarkName(runToken)),
   };
 }
+
+/** The walltime mark has served once the run's end is reported (the exit record is the runner's to remove). */
+export function removeTimeoutMark(runsDir: string, runToken: string): void {
+  fs.rmSync(path.join(runsDir, timeoutMarkName(runToken)), { force: true });
+}

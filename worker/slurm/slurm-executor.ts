@@ -25,9 +25,6 @@ import { judgeEnd, phaseOf } from "./slurm-states";
 import { readRunFiles } from "./run-files";
 import { sweepSlurmJobs } from "./sweep";
 
-/** The folder of exit records and walltime marks. */
-export const runsDirOf = (layout: QmLayout) => path.join(layout.internal, "runs");
-
 export interface SlurmExecutorOptions {
   /** Base environment of every job (sbatch exports it); SLURM_* / SBATCH_* of the worker are dropped. */
   jobEnv: NodeJS.ProcessEnv;
@@ -39,7 +36,7 @@ export interface SlurmExecutorOptions {
 }
 
 export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
-  const runsDir = runsDirOf(opts.layout);
+  const runsDir = opts.layout.runs;
   fs.mkdirSync(runsDir, { recursive: true });
   const cli = createSlurmRunner(opts.jobEnv);
   const runs = new Map<string, SlurmRun>();

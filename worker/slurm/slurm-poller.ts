@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import type { ClusterStats } from "../../lib/core/worker-stats";
 import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
-import { readRunFiles } from "./run-files";
+import { readRunFiles, removeTimeoutMark } from "./run-files";
 import type { SlurmRunner } from "./slurm-cli";
 import type { SlurmRun } from "./slurm-run";
 import { type QueueEntry, SQUEUE_FORMAT, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
@@ -95,6 +95,7 @@ export function createPoller(deps: PollerDeps): Poller {
       if (report) {
         deps.runs.delete(run.runToken);
         run.finish({ ...report, runInfo: { ...run.info } });
+        removeTimeoutMark(deps.runsDir, run.runToken);
         return false;
       }
     } else {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type Evidence, FIELD_SEPARATOR, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
 
 const S = FIELD_SEPARATOR;
-const record = (status: number) => ({ status, endedAt: new Date(0), cpuSeconds: 1.5 });
+const record = (status: number) => ({ status, cpuSeconds: 1.5 });
 const base: Evidence = { slurmJobId: "42", state: "COMPLETED", record: record(0), timeoutMark: false, waitedMs: 0, graceMs: 60_000 };
 
 describe("squeue's lines", () => {

@@ -14,7 +14,7 @@ import { createTestEnv, type TestEnv, waitFor } from "../../tests/helpers";
 import { createWorker } from "../../create-worker";
 import { checkSharedFolder } from "../shared-folder-check";
 import { createSlurmRunner } from "../slurm-cli";
-import { createSlurmExecutor, runsDirOf } from "../slurm-executor";
+import { createSlurmExecutor } from "../slurm-executor";
 import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 
 let cluster: SlurmCluster;
@@ -68,7 +68,7 @@ describe("a restarted worker finds its Slurm runs", () => {
     // Past MinJobAge Slurm forgets a job; renamed, it is not ours any more, and the record alone decides.
     execFileSync("scontrol", ["update", `JobId=${runs[1].runInfo.slurmJobId}`, "JobName=forgotten"]);
     await first.close();
-    for (const spec of [listed, forgotten]) await waitFor("the exit records", () => fs.existsSync(path.join(runsDirOf(env.layout), `${spec.runToken}.exit`)));
+    for (const spec of [listed, forgotten]) await waitFor("the exit records", () => fs.existsSync(path.join(env.layout.runs, `${spec.runToken}.exit`)));
     const second = executor();
     const found = await second.find(record(listed, runs[0].runInfo));
     expect(found.state).toBe("running"); // still listed (FAILED): adopted, and its end is heard at once
