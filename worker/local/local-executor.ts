@@ -127,7 +127,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       let startTime = (record.runInfo?.startTime as string | null | undefined) ?? null;
       if (!pid) {
         // Started but not recorded (the worker died in between): its processes carry the token.
-        const pids = processesByRunToken().get(record.runToken) ?? [];
+        const pids = processesByRunToken(opts.runningDir).get(record.runToken) ?? [];
         pid = pids.find((p) => groupOf(p) === p) ?? 0;
         startTime = pid ? processStartTime(pid) : null;
       }
@@ -143,7 +143,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
         log(`recovery: stopping ${pids.length} process(es) of ${what}, which no job claims`);
         for (const pgid of new Set(pids.map(groupOf).filter((g) => g > 1))) stopping.push(terminateGroup(pgid, graceMs));
       };
-      for (const [token, pids] of processesByRunToken()) if (!known.has(token)) stop(`run ${token}`, pids);
+      for (const [token, pids] of processesByRunToken(opts.runningDir)) if (!known.has(token)) stop(`run ${token}`, pids);
       // Runs of an earlier version, which did not name its runs: found by their folder.
       for (const [dir, pids] of findJobProcesses(opts.runningDir)) {
         const unnamed = pids.filter((p) => runTokenOf(p) === null);

@@ -36,14 +36,25 @@ export function runTokenOf(pid: number): string | null {
   }
 }
 
-/** Live processes with QM_RUN_TOKEN in their environment, by token (the wrapper and its children). */
-export function processesByRunToken(): Map<string, number[]> {
+/**
+ * Live processes of runs of this QM_FOLDER (QM_RUN_TOKEN in their environment, QM_JOB_DIR
+ * inside `runningDir`), by token: the wrapper and its children. Runs of other QueueManagers
+ * on the machine (another QM_FOLDER, a test instance) carry tokens too, and are not ours.
+ */
+export function processesByRunToken(runningDir: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!/^\d+$/.test(entry) || pid === process.pid) continue;
-    const token = runTokenOf(pid);
-    if (token !== null && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    const token = /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(environ)?.[1];
+    const inside = environ.includes(`\0QM_JOB_DIR=${runningDir}/`) || environ.startsWith(`QM_JOB_DIR=${runningDir}/`);
+    if (token !== undefined && inside && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
   }
   return out;
 }

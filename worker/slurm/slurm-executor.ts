@@ -107,7 +107,10 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       const settings = opts.config().slurm;
       const run = createSlurmRun({ jobId: spec.jobId, runToken: spec.runToken, dir: spec.dir, slurmJobId: null, partition: settings.partition || null });
       const header = logHeader({ ...spec, host: `Slurm, submitted from ${spec.host}`, notes: [...(spec.notes ?? []), `Slurm job name ${run.name}`] });
-      run.submission = { args: sbatchArgs(spec, settings), script: wrapperScript(spec, runsDir), env: slurmEnv(opts.jobEnv, jobVariables(spec)), failedAt: 0, checked: true };
+      // QM_RUN_TOKEN marks the processes of local runs (found in /proc after a restart); a Slurm
+      // run is found by its job name, and on a node that is also this machine it must not pass for a local run.
+      const { QM_RUN_TOKEN: _localOnly, ...variables } = jobVariables(spec);
+      run.submission = { args: sbatchArgs(spec, settings), script: wrapperScript(spec, runsDir), env: slurmEnv(opts.jobEnv, variables), failedAt: 0, checked: true };
       runs.set(spec.runToken, run);
       try {
         fs.appendFileSync(path.join(spec.dir, LOG_FILE), header);

@@ -116,6 +116,31 @@ describe("executor = slurm", () => {
     });
   });
 
+  it("a worker restarted while a Slurm job runs adopts it and finishes it once, never submitting it again", async () => {
+    const env = await createTestEnv({ executor: "slurm", slurm_poll_interval: 1, MailActive: "False" });
+    try {
+      const first = await startWorker(env);
+      const id = await submitJob(env, "outlives", { script: "for i in 1 2 3 4 5 6; do echo \"processing $i / 6\"; sleep 0.5; done" });
+      await waitForJob(env, "outlives", ["running"]);
+      await first.stop(); // Shutdown_Jobs = keep: the job goes on in Slurm
+      expect((await env.db.job.findUniqueOrThrow({ where: { id } })).state).toMatch(/^(pending|running)$/);
+      const second = await startWorker(env);
+      try {
+        const row = await waitForJob(env, "outlives", ["done", "failed", "lost", "killed"]);
+        expect(row).toMatchObject({ state: "done", exitCode: 0, progress: 100 });
+        expect(second.logs.join("\n")).toMatch(new RegExp(`recovery: job ${id} still runs .*adopted`));
+        expect(await eventsOf(env, id)).toEqual(["queued", "pending", "running", "done"]);
+        const log = fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8");
+        expect(log.match(/=== Slurm job \d+ started/g)).toHaveLength(1);
+        expect(log).toContain("processing 6 / 6");
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await env.cleanup();
+    }
+  });
+
   it("slurmctld stopped for 20 s: nothing is misjudged; what ended meanwhile gets its real outcome, what was submitted meanwhile runs after", async () => {
     await withQm({}, async (env, worker) => {
       const quick = await submitJob(env, "ends during the outage", { script: "sleep 3; echo ok" });
