@@ -1,6 +1,7 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
+import { ClusterSummary } from "./cluster-summary";
 
-const COUNTED = ["queued", "running", "done", "failed", "killed", "invalid", "lost"] as const;
+const COUNTED = ["queued", "pending", "running", "done", "failed", "killed", "invalid", "lost"] as const;
 
 export function StatusSummary({ status }: { status: StatusAnswer }) {
   const used = status.processorsInUse;
@@ -15,15 +16,8 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
         ))}
       </div>
       <div className="flex flex-wrap gap-2">
-        <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="processors">
-          <span className="text-slate-500">processors</span>{" "}
-          <strong>
-            {used} / {max}
-          </strong>
-          <div className="mt-1 h-1.5 w-28 overflow-hidden rounded bg-slate-200">
-            <div className="h-full bg-blue-600" style={{ width: `${Math.min(100, (used / Math.max(1, max)) * 100)}%` }} />
-          </div>
-        </div>
+        {/* With Slurm, MaxNbProcessors does not apply: the cluster's own CPUs are shown. */}
+        {status.cluster ? <ClusterSummary cluster={status.cluster} /> : <Processors used={used} max={max} />}
         <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="load">
           <span className="text-slate-500">load</span> <strong>{status.loadavg.map((l) => l.toFixed(2)).join(" ")}</strong>
           <div className="text-xs text-slate-500">{status.cpus} CPUs</div>
@@ -36,6 +30,20 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
             <span className="font-medium text-red-700">not running</span>
           )}
         </div>
+      </div>
+    </div>
+  );
+}
+
+function Processors({ used, max }: { used: number; max: number }) {
+  return (
+    <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="processors">
+      <span className="text-slate-500">processors</span>{" "}
+      <strong>
+        {used} / {max}
+      </strong>
+      <div className="mt-1 h-1.5 w-28 overflow-hidden rounded bg-slate-200">
+        <div className="h-full bg-blue-600" style={{ width: `${Math.min(100, (used / Math.max(1, max)) * 100)}%` }} />
       </div>
     </div>
   );

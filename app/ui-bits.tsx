@@ -4,6 +4,7 @@ import { ApiError } from "@/lib/client/api-fetch";
 
 const STATE_STYLE: Record<string, string> = {
   queued: "bg-slate-100 text-slate-700",
+  pending: "bg-indigo-50 text-indigo-800",
   running: "bg-blue-100 text-blue-800",
   done: "bg-green-100 text-green-800",
   failed: "bg-red-100 text-red-800",
@@ -12,8 +13,9 @@ const STATE_STYLE: Record<string, string> = {
   lost: "bg-purple-100 text-purple-800",
 };
 
-export function StateBadge({ state }: { state: string }) {
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{state}</span>;
+/** A job's state; `label` words it for people when the state alone says too little ("pending in Slurm"). */
+export function StateBadge({ state, label }: { state: string; label?: string }) {
+  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{label ?? state}</span>;
 }
 
 /** `tone`: blue while running, grey for a job that ended without finishing. */

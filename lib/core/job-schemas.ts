@@ -4,7 +4,7 @@ import { FINISHED_STATES } from "./job-lifecycle";
 /** GET /api/jobs query. `view` picks the list; `state`, `owner` and `q` filter it. */
 export const listJobsSchema = z.object({
   view: z.enum(["queued", "running", "finished", "all"]).default("all"),
-  state: z.enum(FINISHED_STATES).or(z.enum(["queued", "running"])).optional(),
+  state: z.enum(FINISHED_STATES).or(z.enum(["queued", "pending", "running"])).optional(),
   owner: z.string().trim().max(200).optional(),
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),

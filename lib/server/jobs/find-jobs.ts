@@ -1,14 +1,14 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
 import type { JobPage } from "../../core/api-types";
 import type { ListJobsInput } from "../../core/job-schemas";
-import { FINISHED_STATES } from "../../core/job-lifecycle";
+import { ACTIVE_STATES, FINISHED_STATES } from "../../core/job-lifecycle";
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { toJobSummary } from "./job-view";
 
 function whereOf(input: ListJobsInput, allowDetailFilters: boolean): Prisma.JobWhereInput {
   const states: string[] =
-    input.view === "queued" ? ["queued"] : input.view === "running" ? ["running"] : input.view === "finished" ? [...FINISHED_STATES] : ["queued", "running", ...FINISHED_STATES];
+    input.view === "queued" ? ["queued"] : input.view === "running" ? [...ACTIVE_STATES] : input.view === "finished" ? [...FINISHED_STATES] : ["queued", ...ACTIVE_STATES, ...FINISHED_STATES];
   const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
   if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
   if (allowDetailFilters && input.owner) where.owner = { contains: input.owner };

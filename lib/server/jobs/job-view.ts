@@ -1,5 +1,6 @@
 /** What the API sends about a job; details hidden from non-admins when Display_details is off. */
 import type { JobDetail, JobSummary } from "../../core/api-types";
+import { slurmRunInfoOf } from "../../core/slurm-run-info";
 import type { Job, JobEvent } from "../generated/prisma/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -22,6 +23,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     progress: job.progress,
     killRequested: job.killRequestedAt !== null,
     error: job.error,
+    slurm: slurmRunInfoOf(job.runInfo),
   };
 }
 
