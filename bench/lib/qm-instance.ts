@@ -32,6 +32,10 @@ export interface InstanceOptions {
   port?: number;
   settleMs?: number;
   adminPassword?: string;
+  /** More [QMServer] keys (executor = slurm...). */
+  keys?: Record<string, string | number>;
+  /** More environment for the programs (SLURM_CONF...). */
+  env?: Record<string, string>;
 }
 
 function configText(qmFolder: string, o: Required<InstanceOptions>): string {
@@ -43,6 +47,7 @@ function configText(qmFolder: string, o: Required<InstanceOptions>): string {
     "job_file = proc_config.cfg",
     "MailActive = False",
     `Settle_Time = ${o.settleMs}`,
+    ...Object.entries(o.keys).map(([k, v]) => `${k} = ${v}`),
     "",
     "[WEB_QMserver]",
     "Host = 127.0.0.1",
@@ -63,7 +68,7 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 export async function createInstance(options: InstanceOptions = {}): Promise<QmInstance> {
-  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", ...options };
+  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", keys: {}, env: {}, ...options };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-"));
   const qmFolder = path.join(dir, "QM");
   const configPath = path.join(dir, "QMserv.cfg");
@@ -75,6 +80,7 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     DATABASE_URL: `file:${path.join(dir, "qm.db")}`,
     QM_ADMIN_PASSWORD: o.adminPassword,
     NEXT_TELEMETRY_DISABLED: "1",
+    ...o.env,
   };
   await prepare(env);
   const childEnv = { ...env, QM_SKIP_MIGRATE: "1" };

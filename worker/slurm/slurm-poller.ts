@@ -17,7 +17,7 @@ import { type QueueEntry, SQUEUE_FORMAT, judgeEnd, parseSqueue, phaseOf } from "
 export const CLUSTER_STATS_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
 /** Next look when a run's exit record is there but Slurm has not finished the job yet. */
-const SOON_MS = 300;
+const SOON_MS = 100;
 
 /** One squeue answer, and when it was asked (a job submitted after that cannot be in it). */
 export interface Snapshot {
