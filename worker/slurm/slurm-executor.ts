@@ -15,14 +15,16 @@ import { slurmRunInfoOf } from "../../lib/core/slurm-run-info";
 import type { QmLayout } from "../../lib/server/qm-folders";
 import type { Executor, LaunchSpec } from "../executor";
 import { jobVariables } from "../job-env";
+import { createAccounting } from "./accounting";
+import { readRunFiles } from "./run-files";
 import { sbatchArgs, slurmJobName, wrapperScript } from "./sbatch-command";
 import { checkSharedFolder } from "./shared-folder-check";
-import { createSlurmRunner, isTransient, slurmEnv } from "./slurm-cli";
 import { createSlurmCancels } from "./slurm-cancels";
-import { createPoller, type Snapshot } from "./slurm-poller";
+import { createSlurmRunner, slurmEnv } from "./slurm-cli";
+import { createPoller } from "./slurm-poller";
 import { type SlurmRun, createSlurmRun } from "./slurm-run";
 import { judgeEnd, phaseOf } from "./slurm-states";
-import { readRunFiles } from "./run-files";
+import { createSubmitter } from "./slurm-submit";
 import { sweepSlurmJobs } from "./sweep";
 
 export interface SlurmExecutorOptions {
@@ -43,55 +45,11 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
   const graceMs = opts.recordGraceMs ?? 60_000;
   const byStarted = (started: unknown) => [...runs.values()].find((r) => r.started === started);
 
-  /** Hand a run to sbatch once; false when Slurm could not take it now (it stays waiting). */
-  const submit = async (run: SlurmRun): Promise<boolean> => {
-    const sub = run.submission!;
-    if (sub.sending) return false;
-    sub.sending = true;
-    try {
-      const out = await cli("sbatch", sub.args, { input: sub.script, env: sub.env });
-      const id = out.trim().split(";")[0];
-      Object.assign(run, { slurmJobId: id, submission: undefined, acceptedAt: Date.now() });
-      run.info = { ...run.info, slurmJobId: id, slurmState: "PENDING", reason: null };
-      return true;
-    } catch (error) {
-      const why = (error as Error).message;
-      if (isTransient(error)) {
-        Object.assign(sub, { failedAt: Date.now(), checked: false });
-        run.info = { ...run.info, reason: `Slurm did not take it yet: ${why}` };
-        return false;
-      }
-      runs.delete(run.runToken);
-      run.finish({ exitCode: null, signal: null, cpuSeconds: null, error: `Slurm refused the job: ${why}`, runInfo: { ...run.info, slurmState: "REFUSED" } });
-      return true;
-    } finally {
-      sub.sending = false;
-    }
-  };
-
-  /** After each look: retry waiting submissions in order (a name found in squeue is that submission, accepted after all). */
-  const submitWaiting = async (snap: Snapshot) => {
-    for (const run of [...runs.values()].filter((r) => r.submission)) {
-      const sub = run.submission!;
-      if (sub.sending) break; // start() submits it right now: the ones behind wait their turn
-      if (!sub.checked) {
-        if (snap.askedAt <= sub.failedAt) continue;
-        const found = snap.entries.find((e) => e.name === run.name);
-        if (found) {
-          Object.assign(run, { slurmJobId: found.slurmJobId, submission: undefined, acceptedAt: 0 });
-          continue;
-        }
-        sub.checked = true;
-      }
-      const taken = await submit(run);
-      run.notify();
-      if (!taken) break;
-    }
-  };
-
+  const { submit, submitWaiting } = createSubmitter(cli, runs);
   const cancels = createSlurmCancels({ cli, log: opts.log, poke: () => poller.poke() });
+  const accounting = createAccounting(cli);
   const poller = createPoller({
-    cli, runs, runsDir, graceMs, log: opts.log, pollMs: () => opts.config().slurm.pollMs,
+    cli, runs, runsDir, graceMs, log: opts.log, accounting, pollMs: () => opts.config().slurm.pollMs,
     afterLook: async (snap) => {
       await submitWaiting(snap);
       cancels.retry(runs.values());
@@ -147,9 +105,11 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       const entry = snap?.entries.find((e) => e.slurmJobId === knownId && e.name === name) ?? snap?.entries.find((e) => e.name === name);
       if (snap && !entry) {
         const files = readRunFiles(runsDir);
-        const exit = judgeEnd({ slurmJobId: knownId, state: null, record: files.record(record.runToken), timeoutMark: files.timeoutMarked(record.runToken), waitedMs: graceMs, graceMs });
+        const accounted = knownId ? (await accounting.states([knownId])).get(knownId) : undefined;
+        const state = accounted && phaseOf(accounted) === "ended" ? accounted : null;
+        const exit = judgeEnd({ slurmJobId: knownId, state, record: files.record(record.runToken), timeoutMark: files.timeoutMarked(record.runToken), waitedMs: graceMs, graceMs });
         if (exit && !exit.lost) return { state: "ended", exit };
-        return { state: "gone", reason: `Slurm no longer lists ${knownId ? `job ${knownId}` : name} and the run left no exit record` };
+        return { state: "gone", reason: exit?.error ?? `Slurm no longer lists ${knownId ? `job ${knownId}` : name} and the run left no exit record` };
       }
       // Listed (or Slurm does not answer now): adopted; the poller follows it from here.
       const run = createSlurmRun({ jobId: record.jobId, runToken: record.runToken, dir: record.dir, slurmJobId: entry?.slurmJobId ?? knownId, partition: opts.config().slurm.partition || null });

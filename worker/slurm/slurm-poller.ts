@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import type { ClusterStats } from "../../lib/core/worker-stats";
+import type { Accounting } from "./accounting";
 import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
 import { readRunFiles, removeTimeoutMark } from "./run-files";
 import type { SlurmRunner } from "./slurm-cli";
@@ -33,6 +34,7 @@ export interface PollerDeps {
   /** How long an ended run's exit record is waited for (NFS may show it late). */
   graceMs: number;
   log: (m: string) => void;
+  accounting: Accounting;
   /** Work done after each successful look: submissions and cancels waiting for Slurm. */
   afterLook: (snapshot: Snapshot) => Promise<void>;
 }
@@ -76,13 +78,20 @@ export function createPoller(deps: PollerDeps): Poller {
     return asking;
   };
 
-  /** Follow one run with this answer; true when its exit record is there but Slurm still runs it. */
-  const follow = (run: SlurmRun, snap: Snapshot, files: ReturnType<typeof readRunFiles>, now: number): boolean => {
-    if (run.ended || run.submission) return false;
+  /** The entries of one run in this answer: by its Slurm job id, else by its name. */
+  const entryOf = (run: SlurmRun, snap: Snapshot) => {
     const named = snap.entries.filter((e) => e.slurmJobId === run.slurmJobId || e.name === run.name);
-    const entry = named.find((e) => e.slurmJobId === run.slurmJobId) ?? named.find((e) => phaseOf(e.state) !== "ended") ?? named[0];
+    return named.find((e) => e.slurmJobId === run.slurmJobId) ?? named.find((e) => phaseOf(e.state) !== "ended") ?? named[0];
+  };
+
+  /** Follow one run with this answer (and sacct's word on jobs squeue forgot); true when its exit record is there but Slurm still runs it. */
+  const follow = (run: SlurmRun, snap: Snapshot, files: ReturnType<typeof readRunFiles>, accounted: Map<string, string>, now: number): boolean => {
+    if (run.ended || run.submission) return false;
+    const entry = entryOf(run, snap);
     if (!entry && run.acceptedAt > snap.askedAt) return false;
     const phase = entry ? phaseOf(entry.state) : "ended";
+    const sacctState = !entry && run.slurmJobId ? accounted.get(run.slurmJobId) : undefined;
+    const endState = entry?.state ?? (sacctState && phaseOf(sacctState) === "ended" ? sacctState : null);
     if (entry) {
       run.slurmJobId = entry.slurmJobId;
       run.info = { ...run.info, slurmJobId: entry.slurmJobId, slurmState: entry.state, node: entry.node || run.info.node, reason: phase === "waiting" ? entry.reason : null };
@@ -91,7 +100,7 @@ export function createPoller(deps: PollerDeps): Poller {
     const record = files.record(run.runToken);
     if (phase === "ended" || record) {
       run.waitingSince ??= now;
-      const report = judgeEnd({ slurmJobId: run.slurmJobId, state: entry?.state ?? null, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs });
+      const report = judgeEnd({ slurmJobId: run.slurmJobId, state: endState, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs });
       if (report) {
         deps.runs.delete(run.runToken);
         run.finish({ ...report, runInfo: { ...run.info } });
@@ -128,8 +137,11 @@ export function createPoller(deps: PollerDeps): Poller {
         const snap = await snapshot();
         if (snap) {
           const files = readRunFiles(deps.runsDir);
+          const runs = [...deps.runs.values()];
+          const forgotten = runs.filter((r) => r.slurmJobId && !r.submission && !entryOf(r, snap) && !files.record(r.runToken)).map((r) => r.slurmJobId!);
+          const accounted = await deps.accounting.states(forgotten);
           const now = Date.now();
-          for (const run of [...deps.runs.values()]) soon = follow(run, snap, files, now) || soon;
+          for (const run of runs) soon = follow(run, snap, files, accounted, now) || soon;
           await deps.afterLook(snap);
         }
       }
