@@ -33,6 +33,7 @@ node node_modules/typescript/bin/tsc --noEmit
 stage "build"
 node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
+node --import tsx scripts/build-web-server.ts
 
 stage "unit and integration tests (vitest)"
 # The Slurm tests start a single-node Slurm of their own (munged, slurmctld, slurmd).

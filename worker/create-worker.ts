@@ -5,13 +5,19 @@
 import fs from "node:fs";
 import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
-import { qmLayout } from "../lib/server/qm-folders";
+import { type QmLayout, qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSqlite } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
+import { formatCpuList } from "../lib/core/cpu-sets";
+import { createIdentityPool } from "./local/identity";
+import { allowedCpus } from "./local/limits/allowed-cpus";
+import { detectLimits } from "./local/limits/detect-limits";
 import { createLocalExecutor } from "./local/local-executor";
-import { createSlurmExecutor } from "./slurm/slurm-executor";
+import { type SlurmExecutorOptions, createSlurmExecutor } from "./slurm/slurm-executor";
+import type { Executor } from "./executor";
 import { acquireWorkerLock } from "./lock";
+import { protectServiceFiles, unreachableForJobs } from "./protect-files";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {
@@ -28,6 +34,31 @@ export interface WorkerOptions {
   recordGraceMs?: number;
 }
 
+/** The executor and what it means for jobs: isolation, the CPUs runs are pinned to, how limits are held. */
+interface Where {
+  executor: Executor;
+  isolation: "uid" | "none";
+  cpus: number[];
+  limits: string;
+}
+
+function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, graceMs: () => number): Where {
+  const qmOwner = fs.statSync(layout.root);
+  const identities = createIdentityPool(initial, log);
+  const limits = detectLimits(initial.limits.mode);
+  const cpus = initial.limits.cpuList ?? allowedCpus();
+  if (initial.maxNbProcessors > cpus.length) log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
+  const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
+  if (blocked.length) log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  const executor = createLocalExecutor({ jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits });
+  return { executor, isolation: identities.isolation, cpus, limits: limits.description };
+}
+
+/** Slurm places, confines and runs the jobs, as the worker's own user (docs/scale-out.md). */
+function slurmExecutor(opts: SlurmExecutorOptions): Where {
+  return { executor: createSlurmExecutor(opts), isolation: "none", cpus: [], limits: "set by Slurm (--cpus-per-task, --mem, --time)" };
+}
+
 export interface Worker extends Runner {
   /** The configuration in force now. */
   config(): QmConfig;
@@ -41,13 +72,14 @@ export function createWorker(opts: WorkerOptions): Worker {
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
   const layout = qmLayout(initial.qmFolder);
-  const executor =
+  protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
+  const where =
     initial.executor === "slurm"
-      ? createSlurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
-      : createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs });
+      ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
+      : localExecutor(initial, layout, jobEnv, opts.log, () => config.current().killGraceMs);
   runner = createRunner({
-    store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs,
-    afterCrash: lock.previousCrashed,
+    store, executor: where.executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs,
+    afterCrash: lock.previousCrashed, isolation: where.isolation, cpus: where.cpus, limits: where.limits,
   });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
@@ -62,7 +94,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   return {
     async start() {
       try {
-        await executor.check?.();
+        await where.executor.check?.();
         await runner!.start();
       } catch (error) {
         await stop({ now: true }).catch(() => undefined);

@@ -20,13 +20,18 @@ export interface LaunchSpec {
   maxNbProcessors: number;
   host: string;
   at: Date;
+  /** The job's owner (e-mail or account): the identity it runs as may follow from it. */
+  owner: string | null;
+  /** CPUs to pin the run to (local executor); empty: no pinning. */
+  cpus: number[];
+  /** Memory limit in MiB, null: none. */
+  memMb: number | null;
+  /** Walltime in seconds, null: none (the runner enforces it, unless the executor schedules itself: Slurm does). */
+  walltimeSeconds: number | null;
   /** Variables added to the job's environment (QM_ARRAY_INDEX...). */
   extraEnv?: Record<string, string>;
   /** Lines for the process.log header, after QueueManager's own (notes about the run). */
   notes?: string[];
-  /** The job's limits (mem, walltime), null or absent when it has none. */
-  memMb?: number | null;
-  walltimeSeconds?: number | null;
 }
 
 /** How a run ended, as the executor saw it. */
@@ -37,8 +42,12 @@ export interface ExitReport {
   cpuSeconds: number | null;
   /** Why the run could not start, or was lost track of. */
   error?: string;
-  /** A limit of the job ended it: decides the end state whatever the exit code. */
+  /** Processes the run left behind after its main process ended, stopped by the executor. */
+  leftovers?: number;
+  /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request: decides the end state whatever the exit code. */
   limit?: "timeout" | "oom";
+  /** Its highest memory use, when the executor measured it exactly (a cgroup). */
+  peakMemoryKb?: number;
   /** Cancelled from outside QueueManager (someone's scancel): recorded as killed. */
   cancelled?: boolean;
   /** The executor lost the run (its node failed, it left no exit record): `lost`, or requeued with Recovery = requeue; `error` says why. */
@@ -56,6 +65,10 @@ export interface RunChange {
 }
 
 /** A run the executor has started (or found again after a restart). */
+/**
+ * A run `exited` only once all of it is over: the executor has stopped what it left behind
+ * and given its folder back, so the runner may move the folder at once.
+ */
 export interface StartedRun {
   /** The process group / session leader for local runs; 0 when the start failed. */
   pid: number;
@@ -91,8 +104,6 @@ export interface Executor {
   start(spec: LaunchSpec): Promise<StartedRun>;
   /** SIGTERM (or the scheduler's cancel) now, SIGKILL after `graceMs` if anything is left (`onKill` is told). */
   terminate(run: StartedRun, graceMs: number, onKill?: () => void): void;
-  /** Stop what a run left behind after its main process ended; how many processes that was. */
-  stopLeftovers(run: StartedRun, graceMs: number): number;
   /** Resource use of these runs, sampled now. */
   sample(runs: StartedRun[]): Map<StartedRun, RunSample>;
   /**

@@ -15,26 +15,28 @@ import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
 import { notifyOwner } from "./notifier";
+import { runInfoText } from "./run-changes";
+import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
-  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
+  const limit = job.limit ?? exit.limit;
+  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined, limit });
   // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
   const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
   const requeue = job.shutdown === true || lostAgain;
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
-  const leftovers = ctx.executor.stopLeftovers(job.run, ctx.config().killGraceMs);
   const notes = [
     job.quarantined,
     exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : `the run could not be watched to its end: ${exit.error}`),
-    exit.limit === "timeout" && "stopped at its walltime",
-    exit.limit === "oom" && "stopped: it used more memory than it asked for (mem)",
     exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
     !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
+    state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
+    state === "oom" && `killed for using more than its memory limit (${job.memMb}M)`,
     job.shutdown && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
     lostAgain && "put back in QM_qJobs to run again (Recovery = requeue)",
-    leftovers > 0 && `${leftovers} process(es) left running in the background by the script were stopped`,
+    (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
   const durationMs = finishedAt.getTime() - job.startedAt.getTime();
@@ -61,10 +63,10 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
-  const runInfo = exit.runInfo ? { runInfo: JSON.stringify({ ...exit.runInfo, granted: job.granted }) } : {};
+  const runInfo = exit.runInfo ? { runInfo: runInfoText(job, exit.runInfo) } : {};
   const plan = planTransition(
     "end", job.state, state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? exit.error ?? null, ...runInfo },
+    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...runInfo },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
@@ -76,5 +78,13 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
+    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error },
   });
+}
+
+/** What the owner reads on the job page when a limit ended the run. */
+function limitError(state: EndState, job: RunningJob): string | null {
+  if (state === "timeout") return `The job reached its walltime (${formatWalltime(job.walltimeSeconds ?? 0)}) and was stopped. Ask for more with walltime = ... (or #QM walltime=...).`;
+  if (state === "oom") return `The job used more than its memory limit (${job.memMb}M) and was killed by the kernel. Ask for more with mem = ... (or #QM mem=...).`;
+  return null;
 }

@@ -15,7 +15,7 @@ export function createHeartbeat(ctx: WorkerContext) {
     const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
     const stats = {
       loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
-      pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(),
+      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(),
     } satisfies WorkerStats;
     await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };

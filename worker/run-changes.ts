@@ -23,7 +23,7 @@ export function followRunChanges(ctx: WorkerContext, job: RunningJob): RunChange
 }
 
 async function apply(ctx: WorkerContext, job: RunningJob, change: RunChange): Promise<void> {
-  const runInfo = JSON.stringify({ ...change.runInfo, granted: job.granted });
+  const runInfo = runInfoText(job, change.runInfo);
   if (change.running && job.state === "pending") {
     const startedAt = new Date();
     const node = change.runInfo.node;
@@ -35,4 +35,9 @@ async function apply(ctx: WorkerContext, job: RunningJob, change: RunChange): Pr
     return;
   }
   await ctx.store.update(job.id, { state: job.state }, { runInfo });
+}
+
+/** Job.runInfo: the executor's details of the run plus what the worker granted it (read back after a restart). */
+export function runInfoText(job: Pick<RunningJob, "granted" | "cpus" | "memMb" | "walltimeSeconds">, executorInfo: Record<string, unknown>): string {
+  return JSON.stringify({ ...executorInfo, granted: job.granted, cpus: job.cpus, memMb: job.memMb, walltimeSeconds: job.walltimeSeconds });
 }

@@ -10,6 +10,8 @@ export interface SessionState {
   csrfToken: string;
   loginRequired: boolean;
   setupNeeded: boolean;
+  /** Setup from this browser needs the one-time token printed in the server log. */
+  setupTokenRequired: boolean;
 }
 
 export function useSessionQuery() {

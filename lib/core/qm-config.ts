@@ -3,7 +3,10 @@
  * configuration built from a parsed file. Unknown keys and sections are left alone.
  */
 import { AppError } from "./app-error";
+import { parseCpuList } from "./cpu-sets";
+import { parseMem, parseWalltime } from "./job-limits";
 import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
+import { parseRangeList } from "./ip-address";
 import { parseSbatchArgs } from "./sbatch-args";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
@@ -33,6 +36,14 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
+  { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
+  { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these owners run as their own Unix account: owner=account, comma-separated (e.g. ann@lab.org=ann)" },
+  { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
+  { section: S, key: "CPU_List", type: "text", default: "", help: "CPUs jobs may use, e.g. 0-15 or 2-7,10 (empty: all); each running job is pinned to its own nb_proc of them" },
+  { section: S, key: "Default_Mem", type: "text", default: "", help: "memory limit of a job that gives no mem, e.g. 4G (empty: none)" },
+  { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
+  { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
+  { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
@@ -53,6 +64,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
   { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
+  { section: W, key: "Max_Zip_MB", type: "integer", default: "20480", min: 1, max: 16777216, help: "most a job folder may hold to be downloaded as one zip, in MB (a bigger one is downloaded file by file)" },
+  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed (empty: the connection's address is the client's)" },
   { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "must people log in to view and submit? auto: only when Host is not localhost" },
   { section: W, key: "Debug", type: "boolean", default: "False", help: "verbose web server log" },
 ];
@@ -72,6 +85,19 @@ export interface QmConfig {
   killGraceMs: number;
   recovery: "lost" | "requeue";
   shutdownJobs: "keep" | "requeue";
+  /** Uid range of job identities when the worker is root, as written (61000-61999). */
+  jobUids: string;
+  /** owner=account pairs, as written. */
+  runAs: string;
+  /** How runs are confined, the CPUs jobs may use (null: all), and the memory and walltime defaults and caps. */
+  limits: {
+    mode: "auto" | "cgroup2" | "cgroup1" | "none";
+    cpuList: number[] | null;
+    defaultMemMb: number | null;
+    maxMemMb: number | null;
+    defaultWalltimeSeconds: number | null;
+    maxWalltimeSeconds: number | null;
+  };
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
   /** Where jobs run; a change needs a worker restart. */
@@ -85,6 +111,10 @@ export interface QmConfig {
     refreshRate: number;
     displayDetails: boolean;
     maxUploadMb: number;
+    /** Most bytes one zip download may read (Max_Zip_MB). */
+    maxZipMb: number;
+    /** Trusted_Proxies: the entries (addresses or CIDR ranges) as written, checked. */
+    trustedProxies: string[];
     requireLogin: "auto" | "yes" | "no";
     debug: boolean;
   };
@@ -173,6 +203,19 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     return problem ? spec.default : value.trim();
   };
   const int = (s: typeof S | typeof W, k: string) => Number(raw(s, k));
+  /** An optional value read by `read` (empty: null); a problem is reported like any other key's. */
+  const optional = <T>(s: typeof S | typeof W, k: string, read: (v: string) => { value: T } | { error: string }): T | null => {
+    const text = raw(s, k);
+    if (!text) return null;
+    const result = read(text);
+    if ("error" in result) {
+      errors[`${s}.${k}`] = result.error;
+      return null;
+    }
+    return result.value;
+  };
+  const mbOf = (r: { mb: number } | { error: string }) => ("error" in r ? r : { value: r.mb });
+  const secondsOf = (r: { seconds: number } | { error: string }) => ("error" in r ? r : { value: r.seconds });
   const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
 
   const config: QmConfig = {
@@ -185,6 +228,22 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
+    jobUids: raw(S, "Job_Uids"),
+    runAs: raw(S, "Run_As"),
+    limits: {
+      mode: raw(S, "Limits") as QmConfig["limits"]["mode"],
+      cpuList: optional<number[]>(S, "CPU_List", (v) => {
+        try {
+          return { value: parseCpuList(v) };
+        } catch (error) {
+          return { error: `CPU_List: ${(error as Error).message}` };
+        }
+      }),
+      defaultMemMb: optional(S, "Default_Mem", (v) => mbOf(parseMem(v))),
+      maxMemMb: optional(S, "Max_Mem", (v) => mbOf(parseMem(v))),
+      defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
+      maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
+    },
     smtp: {
       host: raw(S, "smtp_host"),
       port: int(S, "smtp_port"),
@@ -204,12 +263,18 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       refreshRate: int(W, "Refresh_Rate"),
       displayDetails: bool(W, "Display_details"),
       maxUploadMb: int(W, "Max_Upload_MB"),
+      maxZipMb: int(W, "Max_Zip_MB"),
+      trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
       requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
       debug: bool(W, "Debug"),
     },
   };
   if (!/^[^/\\]+\.(cfg|xml)$/i.test(config.jobFile)) {
     errors["QMServer.job_file"] = "job_file must be a file name ending in .cfg or .xml";
+  }
+  const { invalid } = parseRangeList(config.web.trustedProxies.join(","));
+  if (invalid.length) {
+    errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
   if (Object.keys(errors).length) {
     throw new AppError("INVALID_INPUT", `QMserv.cfg: ${Object.values(errors).join("; ")}`, errors);

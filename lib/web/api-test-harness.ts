@@ -13,6 +13,8 @@ import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSqlite } from "../server/store/sql";
+export { unzip } from "../server/zip/zip-fixtures";
+import { PEER_HEADER, trustPeerHeader } from "./peer-header";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-api-"));
@@ -28,7 +30,7 @@ let ip = 0;
 
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 export let routes: {
-  list: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
+  list: Handler; submit: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
   login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
 };
 
@@ -40,6 +42,8 @@ export function writeConfig(web: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
+  // As QueueManager's web server does (scripts/web-server.ts): PEER_HEADER is the connection's address.
+  trustPeerHeader();
   writeConfig();
   const url = `file:${path.join(dir, "qm.db")}`;
   await applyMigrations(root, url);
@@ -54,7 +58,7 @@ beforeAll(async () => {
   const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
     ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout"].map(r),
   );
-  routes = { list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
+  routes = { list: list.GET, submit: list.POST, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
 });
 
 afterAll(async () => {
@@ -70,8 +74,10 @@ beforeEach(async () => {
 
 export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
 export const basic = (password = PASSWORD) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+/** The address requests come from (PEER_HEADER): one per test, so that login slow-downs stay apart. */
+export const peer = () => `10.0.0.${ip}`;
 export const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
-  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", "x-forwarded-for": `10.0.0.${ip}`, ...init.headers } });
+  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", [PEER_HEADER]: peer(), ...init.headers } });
 
 export async function makeJob(state: string, files: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
   const queue = { queued: "QM_qJobs", running: "QM_Jobs", done: "QM_dJobs" }[state] ?? "QM_lost+found";
@@ -104,4 +110,5 @@ export async function login(): Promise<{ cookie: string; csrf: string }> {
 }
 
 export const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, string> } }).error;
+
 

@@ -13,8 +13,12 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError } from "../core/app-error";
 import type { QmConfig } from "../core/qm-config";
 import { verifyPassword } from "../server/password";
+import { clientAddress } from "./client-address";
 import { getConfig, getDb } from "./context";
-import { createRateLimiter } from "./rate-limit";
+import { isKnownHost } from "./host-check";
+import { checkLoginPace, recordLoginFailure, recordLoginSuccess } from "./login-slowdown";
+
+export { clientAddress };
 
 export const SESSION_COOKIE = "qm_session";
 export const CSRF_HEADER = "x-qm-csrf";
@@ -39,10 +43,6 @@ export interface Viewer {
   via: "session" | "basic" | "anonymous";
   isAdmin: boolean;
 }
-
-// 5 failures per 15 minutes per address and user name; 50 per user name from anywhere.
-const perClient = createRateLimiter(5, 15 * 60_000, "login attempts");
-const perUser = createRateLimiter(50, 15 * 60_000, "login attempts for this account");
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
@@ -76,25 +76,18 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
   return { admin: { id: session.user.id, username: session.user.username }, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
-/** The client's address for rate limiting (Next's server sets x-forwarded-for). */
-export function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || "unknown";
-}
-
-/** Check a user name and password, rate-limited; returns the admin or throws UNAUTHORIZED. */
+/** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the admin or throws UNAUTHORIZED. */
 export async function verifyCredentials(request: Request, username: string, password: string): Promise<AdminIdentity> {
-  const clientKey = `${clientAddress(request)}|${username}`;
-  perClient.check(clientKey);
-  perUser.check(username);
+  const address = clientAddress(request);
+  checkLoginPace(address, username);
   const found = await getDb().user.findUnique({ where: { username } });
   const admin = found && !found.disabled && found.role === "admin" ? found : null;
   const ok = admin ? await verifyPassword(password, admin.passwordHash) : await verifyPassword(password, DUMMY_HASH);
   if (!admin || !ok) {
-    perClient.fail(clientKey);
-    perUser.fail(username);
+    recordLoginFailure(address, username);
     throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
   }
-  perClient.reset(clientKey);
+  recordLoginSuccess(address, username);
   return { id: admin.id, username: admin.username };
 }
 
@@ -176,8 +169,7 @@ export async function requireViewer(request: Request): Promise<Viewer> {
   if (isLoginRequired(config)) throw new AppError("UNAUTHORIZED", "This QueueManager asks you to log in first.");
   if (config.web.requireLogin === "auto") {
     // Open only because we serve on localhost: refuse other Host names (DNS rebinding).
-    const host = (request.headers.get("host") ?? "").replace(/:\d+$/, "").toLowerCase();
-    if (host && !LOCAL_HOSTS.has(host)) throw new AppError("UNAUTHORIZED", "Log in to use QueueManager from this address.");
+    if (!isKnownHost(request)) throw new AppError("UNAUTHORIZED", "Log in to use QueueManager from this address.");
   }
   return viewer;
 }

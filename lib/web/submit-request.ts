@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
-import { ensureQmFolders } from "../server/qm-folders";
+import { assertQmFolders, ensureQmFolders } from "../server/qm-folders";
 import { zipLimitsFor } from "../server/zip/zip-limits";
 import { getConfig, getLayout, getStore } from "./context";
 import { receiveZipUpload } from "./receive-zip-upload";
@@ -21,6 +21,7 @@ export const SUBMIT_FORM_VALUE = "submit-form";
 export async function handleSubmitRequest(request: Request): Promise<SubmittedJob> {
   const { config } = getConfig();
   const layout = getLayout();
+  assertQmFolders(layout);
   ensureQmFolders(layout);
   removeStaleStaging(layout.staging);
   const workDir = path.join(layout.staging, crypto.randomUUID());

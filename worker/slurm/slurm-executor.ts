@@ -59,7 +59,10 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
   return {
     name: "slurm",
     schedulesItself: true,
-    check: () => checkSharedFolder({ cli, layout: opts.layout, settings: opts.config().slurm, log: opts.log, answerGraceMs: graceMs }),
+    async check() {
+      if (process.getuid?.() === 0) opts.log("slurm: warning: the worker runs as root, so its Slurm jobs run as root on the nodes; run it as an unprivileged account the cluster knows (docs/scale-out.md)");
+      await checkSharedFolder({ cli, layout: opts.layout, settings: opts.config().slurm, log: opts.log, answerGraceMs: graceMs });
+    },
     clusterStats: () => poller.cluster(),
     async start(spec: LaunchSpec) {
       const settings = opts.config().slurm;
@@ -95,7 +98,6 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       }
       cancels.stop(run, graceMs, onKill);
     },
-    stopLeftovers: () => 0,
     // Slurm's accounting (sstat) is not assumed: CPU time comes from the exit record.
     sample: () => new Map(),
     async find(record) {
