@@ -12,6 +12,7 @@ import type { QmInstance } from "../lib/qm-instance";
 import { writeJob } from "../lib/qm-instance";
 import { prepareStampJobs, readStamp, sleep } from "../lib/jobs";
 import { nowNs, waitFor } from "../lib/stats";
+import { shellHandOverLatency } from "./dispatch";
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
 /** Between two timed jobs, both ways: the node finishes the last one (epilog, clean-up) before the next. */
@@ -41,18 +42,11 @@ export async function qmSlurmLatency(qm: QmInstance, count: number): Promise<num
 /** Plain sbatch, timed from a shell as a user would type it, with the same output handling (appended to a log). */
 export async function sbatchLatency(dir: string, env: NodeJS.ProcessEnv, count: number): Promise<number[]> {
   const stamps = path.join(dir, `sbatch-stamps-${++batch}`);
-  fs.mkdirSync(stamps, { recursive: true });
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const stamp = path.join(stamps, `${i}.ns`);
-    const submitted = path.join(stamps, `${i}.submit.ns`);
-    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; sbatch --parsable --chdir='${stamps}' --output='${stamps}/${i}.log' --open-mode=append --cpus-per-task=1 --wrap "date +%s%N > '${stamp}'"`], { env, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`sbatch failed: ${r.stderr}`);
-    samples.push(ms((await readStamp(stamp)) - (await readStamp(submitted))));
-    await waitFor(() => !squeueActive(env, r.stdout.trim()), 60_000, "the sbatch job to end", 10);
+  const submit = (stamp: string, i: number) => `sbatch --parsable --chdir='${stamps}' --output='${stamps}/${i}.log' --open-mode=append --cpus-per-task=1 --wrap "date +%s%N > '${stamp}'"`;
+  return shellHandOverLatency(env, stamps, count, submit, async (id) => {
+    await waitFor(() => !squeueActive(env, id), 60_000, "the sbatch job to end", 10);
     await sleep(PAUSE_MS);
-  }
-  return samples;
+  });
 }
 
 /** Some of these Slurm jobs still pend or run. */
