@@ -9,23 +9,28 @@ export NEXT_TELEMETRY_DISABLED=1
 
 stage() { printf '\n=== %s ===\n' "$1"; }
 
-# need <file that proves it is there> <Debian packages>: installed when missing (as root,
-# with apt), else a clear error. A fresh machine of ours has neither a browser nor Slurm.
-need() {
-  local proof=$1
-  shift
-  [ -e "$proof" ] && return 0
+# need_package PACKAGE WHAT: install a missing Debian package the tests need (as root with
+# apt, as on a fresh machine of ours), or say how to get it.
+need_package() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "no $proof: installing $* (apt-get install $*)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    echo "$2: installing Debian's $1 (apt-get install $1)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   else
-    echo "no $proof: install $* (sudo apt-get install $*)" >&2
+    echo "$2: install Debian's $1 (sudo apt-get install $1)" >&2
     exit 1
   fi
 }
 
-stage "prisma generate"
-node node_modules/prisma/build/index.js generate >/dev/null
+stage "prisma generate (SQLite and PostgreSQL clients)"
+node node_modules/tsx/dist/cli.mjs prisma/tools/generate.ts --quiet
+
+# The integration-pg project starts its own throw-away PostgreSQL; it needs the binaries.
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v pg_config >/dev/null; then
+  need_package postgresql "no PostgreSQL server binaries (the tests start their own server)"
+fi
+# The Slurm tests start a single-node Slurm of their own (munged, slurmctld, slurmd).
+[ -x /usr/sbin/slurmctld ] || need_package slurm-wlm "no Slurm (the Slurm tests start their own single-node cluster)"
+[ -x /usr/sbin/munged ] || need_package munge "no munge (the Slurm tests start their own munged)"
 
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit
@@ -35,15 +40,13 @@ node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
 node --import tsx scripts/build-web-server.ts
 
-stage "unit and integration tests (vitest)"
-# The Slurm tests start a single-node Slurm of their own (munged, slurmctld, slurmd).
-need /usr/sbin/slurmctld slurm-wlm munge
-need /usr/sbin/munged munge
+stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
 node node_modules/vitest/vitest.mjs run
 
 stage "e2e tests (playwright, chromium)"
-# Playwright cannot download its own browser here: Debian's (or QM_CHROMIUM's).
-need "${QM_CHROMIUM:-/usr/bin/chromium}" chromium
+browser="${QM_CHROMIUM:-/usr/bin/chromium}"
+# Playwright cannot download its own browser here.
+[ -x "$browser" ] || need_package chromium "no browser at $browser (or set QM_CHROMIUM)"
 node node_modules/@playwright/test/cli.js test
 
 printf '\nall test stages passed\n'
