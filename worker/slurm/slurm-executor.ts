@@ -101,7 +101,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
     // Slurm's accounting (sstat) is not assumed: CPU time comes from the exit record.
     sample: () => new Map(),
     async find(record) {
-      const snap = await poller.snapshot();
+      const snap = await poller.recentSnapshot();
       const knownId = slurmRunInfoOf(JSON.stringify(record.runInfo))?.slurmJobId ?? null;
       const name = slurmJobName(record.jobId, record.runToken);
       const entry = snap?.entries.find((e) => e.slurmJobId === knownId && e.name === name) ?? snap?.entries.find((e) => e.name === name);
@@ -120,7 +120,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       poller.poke();
       return { state: "running", run: run.started };
     },
-    sweep: (known, _graceMs, log) => sweepSlurmJobs({ cli, snapshot: poller.snapshot, runningDir: opts.layout.running, known: new Set([...known, ...runs.keys()]), log }),
+    sweep: (known, _graceMs, log) => sweepSlurmJobs({ cli, snapshot: poller.recentSnapshot, runningDir: opts.layout.running, known: new Set([...known, ...runs.keys()]), log }),
     async close() {
       poller.close();
       cancels.close();

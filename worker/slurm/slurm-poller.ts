@@ -17,8 +17,11 @@ import { type QueueEntry, SQUEUE_FORMAT, judgeEnd, parseSqueue, phaseOf } from "
 
 export const CLUSTER_STATS_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
-/** Next look when a run's exit record is there but Slurm has not finished the job yet. */
+/** Next look when a run's exit record is there but Slurm has not finished the job yet (for the first few seconds). */
 const SOON_MS = 100;
+const SOON_FOR_MS = 5_000;
+/** An answer this recent serves the lookups of a restart (find, sweep: one squeue for all the active rows). */
+const RECENT_MS = 2_000;
 
 /** One squeue answer, and when it was asked (a job submitted after that cannot be in it). */
 export interface Snapshot {
@@ -42,6 +45,8 @@ export interface PollerDeps {
 export interface Poller {
   /** One squeue shared by everyone asking at the same time; null when Slurm did not answer. */
   snapshot(): Promise<Snapshot | null>;
+  /** The last answer if it is at most a couple of seconds old, else a new one. */
+  recentSnapshot(): Promise<Snapshot | null>;
   /** Look again soon (a run was submitted, cancelled, or wrote its exit record). */
   poke(): void;
   /** Slurm did not answer the last look. */
@@ -52,6 +57,7 @@ export interface Poller {
 
 export function createPoller(deps: PollerDeps): Poller {
   let asking: Promise<Snapshot | null> | null = null;
+  let last: Snapshot | null = null;
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
   let looking = false;
@@ -68,7 +74,8 @@ export function createPoller(deps: PollerDeps): Poller {
       .then((text) => {
         if (failures) deps.log(`slurm: squeue answers again after ${failures} failed look(s)`);
         failures = 0;
-        return { askedAt, entries: parseSqueue(text) };
+        last = { askedAt, entries: parseSqueue(text) };
+        return last;
       })
       .catch((error: Error) => {
         if (failures++ === 0) deps.log(`slurm: squeue failed (${error.message}); job states are unknown and nothing is decided until Slurm answers`);
@@ -111,7 +118,7 @@ export function createPoller(deps: PollerDeps): Poller {
       run.waitingSince = undefined;
     }
     run.notify();
-    return record !== null;
+    return record !== null && now - (run.waitingSince ?? now) < SOON_FOR_MS;
   };
 
   const refreshCluster = async () => {
@@ -175,6 +182,7 @@ export function createPoller(deps: PollerDeps): Poller {
 
   return {
     snapshot,
+    recentSnapshot: () => (last && Date.now() - last.askedAt < RECENT_MS ? Promise.resolve(last) : snapshot()),
     poke: () => {
       if (!failures) schedule(20);
     },
