@@ -33,7 +33,7 @@ export interface InstanceOptions {
   port?: number;
   settleMs?: number;
   adminPassword?: string;
-  /** More [QMServer] keys (executor = slurm...). */
+  /** More [QMServer] keys (Limits = none, executor = slurm...). */
   keys?: Record<string, string | number>;
   /** More environment for the programs (SLURM_CONF...). */
   env?: Record<string, string>;
@@ -71,6 +71,8 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 export async function createInstance(options: InstanceOptions = {}): Promise<QmInstance> {
   const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", keys: {}, env: {}, ...options };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-"));
+  // Jobs of a root worker run as unprivileged uids: they must reach QM_FOLDER.
+  fs.chmodSync(dir, 0o755);
   const qmFolder = path.join(dir, "QM");
   const configPath = path.join(dir, "QMserv.cfg");
   fs.writeFileSync(configPath, configText(qmFolder, o));

@@ -44,6 +44,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
   { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
+  { section: S, key: "Quarantine_After", type: "integer", default: "2", min: 0, max: 100, help: "a job still running after this many worker crashes in a row is stopped and ended lost (it may be what kills the worker); 0: never" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
@@ -85,6 +86,8 @@ export interface QmConfig {
   killGraceMs: number;
   recovery: "lost" | "requeue";
   shutdownJobs: "keep" | "requeue";
+  /** Worker crashes in a row a run may live through; at this many it is quarantined (0: never). */
+  quarantineAfter: number;
   /** Uid range of job identities when the worker is root, as written (61000-61999). */
   jobUids: string;
   /** owner=account pairs, as written. */
@@ -228,6 +231,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
+    quarantineAfter: int(S, "Quarantine_After"),
     jobUids: raw(S, "Job_Uids"),
     runAs: raw(S, "Run_As"),
     limits: {

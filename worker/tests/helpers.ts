@@ -69,6 +69,15 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
     dir, configPath, databaseUrl, layout, db, store, shared, writeConfig,
     config: () => parseConfigText(configPath, fs.readFileSync(configPath, "utf8")).config,
     async cleanup() {
+      // Jobs outlive their worker (Shutdown_Jobs = keep): a test's leftovers must not load
+      // the machine (or hold its CPUs) for the tests after it.
+      for (const pid of jobProcesses(layout.root)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
       await db.$disconnect();
       await store.sql.close();
       fs.rmSync(dir, { recursive: true, force: true });

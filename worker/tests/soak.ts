@@ -13,6 +13,8 @@ import { QUEUE_DIRS } from "../../lib/server/qm-folders";
 import { type TestEnv, submitJob, waitFor } from "./helpers";
 
 export interface SoakResult {
+  /** Why the jobs that did not end done ended as they did. */
+  notDone: string[];
   jobs: number;
   workerKills: number;
   done: number;
@@ -74,6 +76,7 @@ export async function runSoak(env: TestEnv, opts: SoakOptions): Promise<SoakResu
   const rowFolders = new Set(rows.map((r) => r.folder));
   const completions = fs.readdirSync(marks).map((f) => fs.readFileSync(path.join(marks, f), "utf8").split("\n").filter(Boolean).length);
   return {
+    notDone: rows.filter((r) => r.state !== "done").map((r) => `${r.name}: ${r.state} (${r.error})`),
     jobs: rows.length,
     workerKills: kills,
     done: rows.filter((r) => r.state === "done").length,
