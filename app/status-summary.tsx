@@ -1,7 +1,7 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
 import { ClusterSummary } from "./cluster-summary";
 
-const COUNTED = ["queued", "pending", "running", "done", "failed", "killed", "invalid", "lost"] as const;
+const COUNTED = ["queued", "held", "pending", "running", "done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost"] as const;
 
 export function StatusSummary({ status }: { status: StatusAnswer }) {
   const used = status.processorsInUse;

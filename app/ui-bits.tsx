@@ -4,13 +4,17 @@ import { ApiError } from "@/lib/client/api-fetch";
 
 const STATE_STYLE: Record<string, string> = {
   queued: "bg-slate-100 text-slate-700",
-  pending: "bg-indigo-50 text-indigo-800",
   running: "bg-blue-100 text-blue-800",
   done: "bg-green-100 text-green-800",
   failed: "bg-red-100 text-red-800",
   killed: "bg-orange-100 text-orange-800",
   invalid: "bg-amber-100 text-amber-900",
   lost: "bg-purple-100 text-purple-800",
+  timeout: "bg-rose-100 text-rose-800",
+  oom: "bg-rose-100 text-rose-800",
+  held: "bg-yellow-100 text-yellow-900",
+  pending: "bg-sky-100 text-sky-800",
+  cancelled: "bg-stone-200 text-stone-700",
 };
 
 /** A job's state; `label` words it for people when the state alone says too little ("pending in Slurm"). */

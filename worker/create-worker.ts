@@ -16,6 +16,7 @@ import { formatCpuList } from "../lib/core/cpu-sets";
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "./local/limits/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
+import { folderId } from "./folder-id";
 import { createLocalExecutor } from "./local/local-executor";
 import { type SlurmExecutorOptions, createSlurmExecutor } from "./slurm/slurm-executor";
 import type { Executor } from "./executor";
@@ -62,7 +63,7 @@ interface Where {
 function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, graceMs: () => number): Where {
   const qmOwner = fs.statSync(layout.root);
   const identities = createIdentityPool(initial, log);
-  const limits = detectLimits(initial.limits.mode);
+  const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
   const cpus = initial.limits.cpuList ?? allowedCpus();
   if (initial.maxNbProcessors > cpus.length) log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];

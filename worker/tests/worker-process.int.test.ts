@@ -23,8 +23,9 @@ afterEach(async (ctx) => {
   await env?.cleanup();
 });
 
-function startWorkerProcess(): WorkerProcess {
-  const worker = spawnWorker({ configPath: env.configPath, dataDir: env.dir, databaseUrl: env.databaseUrl });
+/** `detached`: the worker leads a process group of its own, as in a terminal. */
+function startWorkerProcess(opts: { detached?: boolean } = {}): WorkerProcess {
+  const worker = spawnWorker({ configPath: env.configPath, dataDir: env.dir, databaseUrl: env.databaseUrl, detached: opts.detached });
   children.push(worker.child);
   workers.push(worker);
   return worker;
@@ -202,5 +203,17 @@ describe("the worker program", () => {
     expect(fs.readFileSync(path.join(env.layout.queued, "interrupted", "process.log"), "utf8")).toContain("worker shut down");
     expect(jobProcesses(env.layout.root)).toEqual([]);
     expect(fs.existsSync(path.join(env.layout.internal, "worker.lock"))).toBe(false);
+  });
+
+  it("Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops cleanly, without a word about its spawner", async () => {
+    env = await createTestEnv();
+    const w = startWorkerProcess({ detached: true });
+    await started(w);
+    // At once: the job spawner may still be starting, the moment it used to die of the signal.
+    process.kill(-w.child.pid!, "SIGINT");
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toContain("SIGINT received");
+    expect(w.output()).toContain("worker stopped");
+    expect(w.output()).not.toMatch(/unexpectedly|restarting it|lost track|received again/);
   });
 });
