@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { uniqueName } from "./job-helpers";
 import { type SlurmInstance, startSlurmInstance } from "./slurm-instance";
-import { userJobZip } from "./submit-helpers";
+import { screenshot, userJobZip } from "./submit-helpers";
 
 let qm: SlurmInstance;
 test.beforeAll(async () => {
@@ -39,9 +39,13 @@ test("a job uploaded on a Slurm-backed QueueManager runs in Slurm and finishes d
   await expect(page.getByTestId("job-state")).toContainText("running", { timeout: 20_000 });
   await expect(page.getByTestId("slurm-node")).not.toBeEmpty();
   await expect(page.getByTestId("slurm-slurm-state")).toContainText("RUNNING");
+  await screenshot(page, "slurm-job-running");
   await expect(page.getByTestId("job-progress")).toHaveAttribute("data-value", /^(33\.3|66\.7|100)$/, { timeout: 20_000 });
   await expect(page.getByTestId("job-state")).toContainText("done", { timeout: 40_000 });
   await expect(page.getByTestId("slurm-slurm-state")).toContainText("COMPLETED");
+  await page.goto(`${qm.baseURL}/`);
+  await expect(page.getByTestId("cluster")).toBeVisible();
+  await screenshot(page, "slurm-dashboard");
 
   const job = (await (await page.request.get(`${qm.baseURL}/api/jobs/${id}`)).json()).job;
   expect(job).toMatchObject({ name, state: "done", exitCode: 0, slurm: { slurmState: "COMPLETED", slurmJobId: expect.stringMatching(/^\d+$/) } });
