@@ -6,10 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planTransition } from "../../../lib/core/job-lifecycle";
 import { slurmRunInfoOf } from "../../../lib/core/slurm-run-info";
 import { requestKill } from "../../../lib/server/jobs/kill-job";
-import { createTestEnv, makeJobFolder, seedJob, submitJob, type TestEnv, waitFor, waitForJob } from "../../tests/helpers";
+import { createTestEnv, seedJob, submitJob, type TestEnv, waitFor, waitForJob } from "../../tests/helpers";
 import { type InProcessWorker, startWorker } from "../../tests/in-process";
 import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 
@@ -42,10 +41,8 @@ const eventsOf = async (env: TestEnv, id: number) => (await env.db.jobEvent.find
 describe("executor = slurm", () => {
   it.concurrent("stops a job at its walltime: timeout, with the walltime note and an exit record", async () => {
     await withQm({}, async (env) => {
-      makeJobFolder(env.dir, "too long", { script: "echo begun; sleep 300" });
-      const id = await env.store.createJob({ name: "too long", script: "echo begun; sleep 300", folder: "QM_qJobs/too long", source: "api", walltimeSeconds: 60 }, planTransition("submit", null, "queued"));
-      fs.renameSync(path.join(env.dir, "too long"), path.join(env.layout.queued, "too long"));
-      fs.writeFileSync(env.layout.wakeFile, "1");
+      // walltime = 1: one minute, the smallest Slurm --time.
+      const id = await submitJob(env, "too long", { script: "", infoText: "[QMOptions]\nscript : echo begun; sleep 300\nwalltime : 1\n" });
       const row = await waitForJob(env, "too long", ["timeout", "failed", "done", "killed", "lost"], 100_000);
       expect(row).toMatchObject({ id, state: "timeout", exitCode: 143 });
       const log = fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8");
