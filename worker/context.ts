@@ -1,5 +1,6 @@
 /** What the worker's parts share: dependencies plus the table of running jobs. */
 import type { GpuUsage } from "../lib/core/gpu-usage";
+import type { ActiveState } from "../lib/core/job-lifecycle";
 import type { QmConfig } from "../lib/core/qm-config";
 import type { QmLayout } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
@@ -30,6 +31,8 @@ export interface RunningJob {
   startedAt: Date;
   runToken: string;
   run: StartedRun;
+  /** Its row's state: `pending` while it waits in the executor's own queue (Slurm), then `running`. */
+  state: ActiveState;
   /** The last signal sent on a kill request (or at shutdown). */
   killSignal?: NodeJS.Signals;
   /** Stopped because the worker stops: requeued instead of ended. */

@@ -5,7 +5,7 @@
  * request during a pass runs another pass after it.
  */
 import { freeGpuCount } from "../lib/core/gpu-sets";
-import { decideStarts, type HeadWait } from "../lib/core/schedule";
+import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../lib/core/schedule";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import { cancelImpossible } from "./cancel-waiting";
 import { settleAllDependencies, settleDependents } from "./dependencies";
@@ -42,22 +42,28 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     const config = ctx.config();
     const running = [...ctx.running.values()].map((j) => j.granted);
     const used = running.reduce((a, b) => a + b, 0);
-    if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
+    // Slurm and the like place jobs themselves: hand them every queued job (bounded), not a share of MaxNbProcessors.
+    const handOver = ctx.executor.schedulesItself === true;
+    if (handOver ? running.length >= MAX_IN_FLIGHT : config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
     const policy = await readQueuePolicy(ctx);
     if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
     const read = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
-    const { possible: rows, cancelled } = await cancelImpossible(ctx, read);
+    // Slurm judges nb_gpu itself (--gres=gpu:N); GPU_List is this machine's.
+    const { possible: rows, cancelled } = handOver ? { possible: read, cancelled: [] } : await cancelImpossible(ctx, read);
     if (cancelled.length) {
       again = true; // they leave room in the window
       await settleDependents(ctx, cancelled);
     }
     const gpus = { total: ctx.gpus.length, inUse: ctx.gpus.length - freeGpuCount(ctx.gpus, [...ctx.running.values()].map((j) => j.gpus)) };
-    const decision = decideStarts({
-      queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
-    });
+    const decision = handOver
+      ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false }
+      : decideStarts({
+          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
+        });
     head = decision.head;
     // Elements skipped at their array's limit may hide other jobs behind the window: look again.
     if (decision.limited && decision.starts.length && rows.length >= QUEUE_WINDOW) again = true;
+    if (handOver && rows.length === QUEUE_WINDOW) again = true; // more behind this window
     for (const start of decision.starts) {
       if (stopped) return;
       const row = rows.find((r) => r.id === start.id)!;

@@ -1,7 +1,8 @@
 /**
  * The worker's heartbeat: every few seconds, also when idle, one small SQL upsert of
- * WorkerStatus with what the dashboard shows (processors and GPUs in use, load) and the
- * GPUs the web app checks submissions against.
+ * WorkerStatus with what the dashboard shows (processors and GPUs in use, load; the cluster
+ * with Slurm) and the GPUs the web app checks submissions against (none said with Slurm,
+ * which judges nb_gpu itself).
  */
 import os from "node:os";
 import { freeGpuCount } from "../lib/core/gpu-sets";
@@ -12,12 +13,13 @@ import type { WorkerContext } from "./context";
 export function createHeartbeat(ctx: WorkerContext) {
   const startedAt = new Date();
   return async function beat(): Promise<void> {
-    const running = [...ctx.running.values()];
+    const jobs = [...ctx.running.values()];
+    const running = jobs.filter((j) => j.state === "running");
     const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
-    const gpusInUse = ctx.gpus.length - freeGpuCount(ctx.gpus, running.map((j) => j.gpus));
+    const gpus = ctx.executor.schedulesItself ? {} : { gpus: ctx.gpus, gpusInUse: ctx.gpus.length - freeGpuCount(ctx.gpus, jobs.map((j) => j.gpus)) };
     const stats = {
-      loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name, isolation: ctx.isolation,
-      gpus: ctx.gpus, gpusInUse,
+      loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
+      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(), ...gpus,
     } satisfies WorkerStats;
     await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };

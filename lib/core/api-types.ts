@@ -2,6 +2,8 @@
  * The shapes of the jobs API's answers, shared by the route handlers that build them
  * and the browser code that reads them. Dates travel as ISO strings.
  */
+import type { SlurmRunInfo } from "./slurm-run-info";
+import type { ClusterStats } from "./worker-stats";
 
 /** One job in a list. `owner` and `info` are null when details are hidden from the viewer. */
 export interface JobSummary {
@@ -23,6 +25,8 @@ export interface JobSummary {
   progress: number | null;
   killRequested: boolean;
   error: string | null;
+  /** Where the run is in Slurm (job id, state, node, why it waits), for jobs handed to Slurm. */
+  slurm: SlurmRunInfo | null;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
   position?: number;
   /** Its array and index, for an array element. */
@@ -164,6 +168,10 @@ export interface QueueStatus {
   } | null;
   /** The GPUs the worker hands out ("0,1,2") and how many running jobs hold; null: none (or no worker has said). */
   gpus: { list: string; total: number; inUse: number } | null;
+  /** Where jobs run (the worker's executor): local or slurm. */
+  executor: string;
+  /** The Slurm cluster as the worker last saw it (sinfo), with executor = slurm. */
+  cluster: ClusterStats | null;
 }
 
 /** GET /api/status: the queue status plus the page settings the UI follows. */

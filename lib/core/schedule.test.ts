@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, type QueuedJob } from "./schedule";
+import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, handOverStarts, type QueuedJob } from "./schedule";
 
 const t0 = new Date("2026-01-01T00:00:00Z").getTime();
 const job = (id: number, nbProc = 1, priority = 0, ageS = 0): QueuedJob => ({ id, nbProc, priority, submittedAt: new Date(t0 + id * 1000 - ageS * 1000) });
@@ -124,5 +124,14 @@ describe("decideStarts with GPUs: a second budget", () => {
   ] as const)("%s", (_what, queue, running, [total, inUse], started) => {
     const head = { jobId: 1, since: base.now - RESERVE_AFTER_MS, overtaken: 0 };
     expect(ids(decideStarts({ ...base, queue: [...queue], running: [...running], gpus: { total, inUse }, head }))).toEqual(started);
+  });
+});
+
+describe("handOverStarts (an executor that schedules itself: Slurm)", () => {
+  it("hands over every queued job in order, each with its own nb_proc, up to the bound in flight", () => {
+    const queue = [job(1, 64), job(2, 1, 5), job(3, 0), job(4, 2)];
+    expect(handOverStarts(queue, 0)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }, { id: 3, granted: 1 }, { id: 4, granted: 2 }]);
+    expect(handOverStarts(queue, 8, 10)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }]);
+    expect(handOverStarts(queue, 10, 10)).toEqual([]);
   });
 });

@@ -31,5 +31,7 @@ export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<Q
     cpus: stats.cpus ?? os.cpus().length,
     gpus: stats.gpus?.length ? { list: formatGpuList(stats.gpus), total: stats.gpus.length, inUse: alive ? (stats.gpusInUse ?? 0) : fromRowsGpus(running) } : null,
     worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt.toISOString(), isolation: stats.isolation } : null,
+    executor: stats.executor ?? "local",
+    cluster: stats.cluster ?? null,
   };
 }

@@ -18,6 +18,9 @@ export interface GpuSetup {
 
 export const NO_GPUS: GpuSetup = { gpus: [], described: "none", nvidiaSmi: null };
 
+/** With Slurm the worker hands out no device itself: Slurm gives each run its own (--gres=gpu:N). */
+export const SLURM_GPUS: GpuSetup = { gpus: [], described: "nb_gpu asked of Slurm (--gres=gpu:N)", nvidiaSmi: null };
+
 /** nvidia-smi on the PATH, or null. */
 export function findNvidiaSmi(searchPath = process.env.PATH ?? ""): string | null {
   for (const dir of searchPath.split(":").filter(Boolean)) {

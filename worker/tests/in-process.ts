@@ -8,8 +8,8 @@ export interface InProcessWorker {
   stop(opts?: { now?: boolean }): Promise<void>;
 }
 
-/** `opts`: settings a test may change (publicUrl, nvidiaSmi, gpuSampleMs...). */
-export async function startWorker(env: TestEnv, opts: Partial<Pick<WorkerOptions, "publicUrl" | "nvidiaSmi" | "gpuSampleMs">> = {}): Promise<InProcessWorker> {
+/** `opts`: settings a test may change (publicUrl, nvidiaSmi, gpuSampleMs, recordGraceMs, heartbeatMs...). */
+export async function startWorker(env: TestEnv, opts: Partial<Pick<WorkerOptions, "publicUrl" | "nvidiaSmi" | "gpuSampleMs" | "recordGraceMs" | "heartbeatMs">> = {}): Promise<InProcessWorker> {
   const logs: string[] = [];
   const worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, log: (m) => logs.push(m), heartbeatMs: 60_000, ...opts });
   await worker.start();

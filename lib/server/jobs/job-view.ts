@@ -2,6 +2,7 @@
 import type { JobDetail, JobResources, JobSummary } from "../../core/api-types";
 import { formatCpuList } from "../../core/cpu-sets";
 import { formatGpuList } from "../../core/gpu-sets";
+import { slurmRunInfoOf } from "../../core/slurm-run-info";
 import type { Job, JobEvent } from "../generated/prisma/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -46,6 +47,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     arrayId: job.arrayId,
     arrayIndex: job.arrayIndex,
     resources: resourcesOf(job),
+    slurm: slurmRunInfoOf(job.runInfo),
   };
 }
 
