@@ -53,7 +53,7 @@ for (const [mode, available] of MODES) {
       const busy = await submitJob(env, "busy", { script: "", infoText: info("nproc; for i in 1 2 3; do (while :; do :; done) & done; sleep 4; kill $(jobs -p)", { nb_proc: 1 }) });
       const other = await submitJob(env, "other", { script: "", infoText: info("nproc; sleep 4", { nb_proc: 1 }) });
       // Both started for real: the CPUs are recorded with the claim, the process (pid, uid) once it exists.
-      const [a, b] = await Promise.all([busy, other].map((id) => waitFor(`job ${id}'s run`, async () => (await runInfoOf(id)).pid && runInfoOf(id))));
+      const [a, b] = await Promise.all([busy, other].map((id) => waitFor(`job ${id}'s run`, async () => ((await runInfoOf(id)).pid ? runInfoOf(id) : null))));
       const uid = (a as unknown as { uid: number }).uid;
       await new Promise((r) => setTimeout(r, 500));
       const c0 = cpuOfUid(uid);
