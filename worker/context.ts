@@ -21,6 +21,8 @@ export interface RunningJob {
   cpus: number[];
   /** GPUs it holds, its own (empty: none); kept in runInfo, so the budget survives a restart. */
   gpus: number[];
+  /** GPUs it asked for (nb_gpu): more than `gpus` when a scheduler of its own picks the devices (Slurm). */
+  nbGpu: number;
   /** Its GPU use sampled by nvidia-smi so far (worker/gpus/gpu-sampler.ts). */
   gpuUsage: GpuUsage;
   memMb: number | null;

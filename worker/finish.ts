@@ -84,7 +84,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
-    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error, gpus: job.gpus, ...gpu },
+    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error, gpus: job.gpus, nbGpu: job.nbGpu, ...gpu },
   });
   await settleDependents(ctx, [job.id]);
 }

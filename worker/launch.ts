@@ -78,7 +78,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   return {
     job: {
       id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName, granted, startedAt, runToken, run, state,
-      cpus, gpus, gpuUsage: NO_GPU_USAGE, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
+      cpus, gpus, nbGpu: row.nbGpu, gpuUsage: NO_GPU_USAGE, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
       peakMemoryKb: null, progress: null,
     },
   };

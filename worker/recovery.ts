@@ -49,6 +49,7 @@ export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): 
     cpus: Array.isArray(info.cpus) ? (info.cpus as number[]) : [],
     // The devices it holds stay its own: no new run gets them while it runs on.
     gpus: Array.isArray(info.gpus) ? (info.gpus as number[]) : [],
+    nbGpu: row.nbGpu,
     gpuUsage: NO_GPU_USAGE,
     memMb: typeof info.memMb === "number" ? info.memMb : null,
     walltimeSeconds: typeof info.walltimeSeconds === "number" ? info.walltimeSeconds : null,

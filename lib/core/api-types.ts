@@ -54,7 +54,7 @@ export interface JobResources {
   granted: number;
   /** CPU list as cpuset writes it ("0-1"), null when not pinned. */
   cpus: string | null;
-  /** The GPUs the run holds, as CUDA_VISIBLE_DEVICES lists them ("0,2"); null: none (or not started). */
+  /** The GPUs the run holds, as CUDA_VISIBLE_DEVICES lists them ("0,2"), or with Slurm how many it gave ("2, chosen by Slurm"); null: none (or not started). */
   gpus: string | null;
   memMb: number | null;
   walltimeSeconds: number | null;

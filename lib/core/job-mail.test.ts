@@ -41,5 +41,7 @@ describe("a GPU job's mail", () => {
   it("says nothing it did not measure, and nothing of GPUs for a job without", () => {
     expect(buildJobMail({ ...base, usage: { ...usage, gpus: [0], gpuMemPeakMb: null, gpuUtilMean: null } }).text).toContain("GPUs:     0, 0.50 GPU-hours\n");
     expect(buildJobMail({ ...base, usage: { ...usage, gpus: [] } }).text).not.toContain("GPU");
+    // Slurm picked the devices (--gres=gpu:2): their number, and GPU-hours from it.
+    expect(buildJobMail({ ...base, usage: { ...usage, gpus: [], nbGpu: 2 } }).text).toContain("GPUs:     2, chosen by the cluster, 1.00 GPU-hour\n");
   });
 });

@@ -21,6 +21,8 @@ export interface JobMailInput {
     walltimeSeconds: number | null;
     error?: string | null;
     gpus?: number[];
+    /** GPUs asked for: counted when a cluster scheduler (Slurm) chose the devices, so `gpus` is empty. */
+    nbGpu?: number;
     gpuMemPeakMb?: number | null;
     gpuUtilMean?: number | null;
   };
@@ -80,12 +82,14 @@ function usageLines(m: JobMailInput): string[] {
 
 /** GPUs held, GPU-hours, and what nvidia-smi saw of them (when it sampled the run). */
 function gpuLines(durationMs: number, u: NonNullable<JobMailInput["usage"]>): string[] {
-  if (!u.gpus?.length) return [];
+  const count = u.gpus?.length || u.nbGpu || 0;
+  if (!count) return [];
   const used = [
     ...(u.gpuMemPeakMb != null ? [`peak GPU memory ${formatBytes(u.gpuMemPeakMb * 1024 * 1024)}`] : []),
     ...(u.gpuUtilMean != null ? [`mean utilisation ${u.gpuUtilMean}%`] : []),
   ];
-  return [`GPUs:     ${formatGpuList(u.gpus)}, ${formatGpuHours(gpuHours(durationMs / 1000, u.gpus.length)!)}${used.length ? `; ${used.join(", ")}` : ""}`];
+  const which = u.gpus?.length ? formatGpuList(u.gpus) : `${count}, chosen by the cluster`;
+  return [`GPUs:     ${which}, ${formatGpuHours(gpuHours(durationMs / 1000, count)!)}${used.length ? `; ${used.join(", ")}` : ""}`];
 }
 
 /** The last `count` lines of a log text (without a trailing empty line). */

@@ -8,8 +8,8 @@ import type { Job, JobEvent } from "../generated/prisma/client";
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The run's resources from Job.runInfo (written by the worker at start), else what the job asked. */
-export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "memMb" | "walltimeSeconds">): JobResources {
-  let run: { granted?: number; cpus?: number[]; gpus?: number[]; memMb?: number | null; walltimeSeconds?: number | null; user?: string } = {};
+export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds">): JobResources {
+  let run: { executor?: string; granted?: number; cpus?: number[]; gpus?: number[]; memMb?: number | null; walltimeSeconds?: number | null; user?: string } = {};
   try {
     run = job.runInfo ? JSON.parse(job.runInfo) : {};
   } catch {
@@ -18,7 +18,7 @@ export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "memMb" | "wal
   return {
     granted: run.granted ?? job.nbProc,
     cpus: Array.isArray(run.cpus) && run.cpus.length ? formatCpuList(run.cpus) : null,
-    gpus: Array.isArray(run.gpus) && run.gpus.length ? formatGpuList(run.gpus) : null,
+    gpus: Array.isArray(run.gpus) && run.gpus.length ? formatGpuList(run.gpus) : run.executor === "slurm" && job.nbGpu > 0 ? `${job.nbGpu}, chosen by Slurm` : null,
     memMb: run.memMb !== undefined ? run.memMb : job.memMb,
     walltimeSeconds: run.walltimeSeconds !== undefined ? run.walltimeSeconds : job.walltimeSeconds,
     runAs: run.user ?? null,
