@@ -47,7 +47,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these owners run as their own Unix account: owner=account, comma-separated (e.g. ann@lab.org=ann)" },
   { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
   { section: S, key: "CPU_List", type: "text", default: "", help: "CPUs jobs may use, e.g. 0-15 or 2-7,10 (empty: all); each running job is pinned to its own nb_proc of them" },
-  { section: S, key: "GPU_List", type: "text", default: "", restart: "worker", help: "GPUs jobs may be given, e.g. 0,1,2,3 (nvidia-smi's indices); auto: those nvidia-smi -L lists at the worker's start; empty: none. Each job gets its own nb_gpu of them, never shared (docs/gpus.md)" },
+  { section: S, key: "GPU_List", type: "text", default: "", restart: "worker", help: "GPUs jobs may be given, e.g. 0,1,2,3 (nvidia-smi's indices); auto: those nvidia-smi -L lists at the worker's start; empty: none. Each job gets its own nb_gpu of them, never shared; with executor = slurm, unused: nb_gpu is asked as --gres=gpu:N (docs/gpus.md)" },
   { section: S, key: "Default_Mem", type: "text", default: "", help: "memory limit of a job that gives no mem, e.g. 4G (empty: none)" },
   { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
