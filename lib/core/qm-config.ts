@@ -3,7 +3,9 @@
  * configuration built from a parsed file. Unknown keys and sections are left alone.
  */
 import { AppError } from "./app-error";
-import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
+import { parseAddressList } from "./address-list";
+import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser";
+import { type MailEnv, type SmtpSettings, resolveSmtp } from "./mail-settings";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
 
@@ -17,6 +19,13 @@ export interface KeySpec {
   max?: number;
   choices?: string[];
   help: string;
+  /**
+   * The value written in a new QMserv.cfg when it differs from `default`, the value an
+   * absent key means: an existing QM file keeps QM's behaviour, a new file gets ours.
+   */
+  written?: string;
+  /** An older spelling that QueueManager still reads but never writes (SendMail, SecKey). */
+  legacy?: true;
 }
 
 const S = "QMServer" as const;
@@ -26,18 +35,23 @@ const W = "WEB_QMserver" as const;
 export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "QM_FOLDER", type: "path", default: "data/QM", help: "folder holding QM_qJobs, QM_Jobs, QM_dJobs and QM_lost+found (relative to this file)" },
   { section: S, key: "MaxNbProcessors", type: "integer", default: "2", min: 1, help: "processors shared by running jobs; a job asking for more is clamped to this" },
-  { section: S, key: "launch_type", type: "choice", default: "non-blocking", choices: ["blocking", "non-blocking"], help: "blocking: one job at a time; non-blocking: jobs run side by side within MaxNbProcessors" },
+  { section: S, key: "launch_type", type: "choice", default: "blocking", written: "non-blocking", choices: ["blocking", "non-blocking"], help: "blocking: one job at a time (also what a QM 0.2 file without this key means); non-blocking: jobs run side by side within MaxNbProcessors" },
   { section: S, key: "job_file", type: "text", default: "proc_config.cfg", help: "name of the info file in each job folder (.cfg or .xml)" },
   { section: S, key: "MailActive", type: "boolean", default: "False", help: "mail the job's owner (e_mail) when a job ends" },
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
+  { section: S, key: "Failed_Jobs", type: "choice", default: "QM_dJobs", written: "QM_lost+found", choices: ["QM_lost+found", "QM_dJobs"], help: "where failed, killed and timed-out jobs go (QM 0.4 put them in QM_dJobs, which is what an absent key means); the state is in the database and process.log either way" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "what happens at start to jobs that were running when the worker died" },
-  { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
+  { section: S, key: "MailSender", type: "text", default: "", help: "QM 0.4's Gmail sender: with no smtp_host, mails go through smtp.gmail.com (TLS, port 465) logged in as this address; empty: the MailSender environment variable" },
+  { section: S, key: "MailSecretKey", type: "secret", default: "", help: "the Gmail app password of MailSender (never shown in the web page); empty: the MailSecretKey environment variable" },
+  { section: S, key: "SendMail", type: "text", default: "", legacy: true, help: "older spelling of MailSender (QM 0.4 forks)" },
+  { section: S, key: "SecKey", type: "secret", default: "", legacy: true, help: "older spelling of MailSecretKey (QM 0.4 forks)" },
+  { section: S, key: "smtp_host", type: "text", default: "", help: "SMTP server for mails; empty: smtp.gmail.com when MailSender is set, else localhost" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
   { section: S, key: "smtp_secure", type: "boolean", default: "False", help: "use TLS from the start (port 465); otherwise STARTTLS when offered" },
   { section: S, key: "smtp_user", type: "text", default: "", help: "SMTP user name (empty: no authentication)" },
   { section: S, key: "smtp_password", type: "secret", default: "", help: "SMTP password (never shown in the web page)" },
-  { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails" },
+  { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails (with the Gmail keys: MailSender when absent)" },
   { section: S, key: "Debug", type: "boolean", default: "False", help: "verbose worker log" },
   { section: W, key: "Host", type: "text", default: "localhost", help: "name or address the web page is served on; localhost: this machine only" },
   { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, help: "port of the web page" },
@@ -46,7 +60,9 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
   { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
-  { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "must people log in to view and submit? auto: only when Host is not localhost" },
+  { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "who must log in (docs/web-auth.md): yes: for everything; no: only to act on jobs; auto: like no when Host is localhost, otherwise viewing is open and submitting needs a login" },
+  { section: W, key: "Trusted_User_Header", type: "text", default: "", help: "header a reverse proxy sets to the signed-in user name (e.g. X-Remote-User, for LDAP/SSO in Apache or nginx); honoured only from Trusted_Proxies; empty: off" },
+  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or networks of the reverse proxies, comma-separated (127.0.0.1, 10.0.0.0/8, ::1); empty: none" },
   { section: W, key: "Debug", type: "boolean", default: "False", help: "verbose web server log" },
 ];
 
@@ -64,7 +80,10 @@ export interface QmConfig {
   settleMs: number;
   killGraceMs: number;
   recovery: "lost" | "requeue";
-  smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
+  /** Failed_Jobs: where failed, killed, timed-out and out-of-memory jobs go. */
+  failedJobs: "QM_lost+found" | "QM_dJobs";
+  /** The SMTP server in effect (smtp_* keys, or QM 0.4's Gmail keys; see mail-settings.ts). */
+  smtp: SmtpSettings;
   debug: boolean;
   web: {
     host: string;
@@ -75,54 +94,12 @@ export interface QmConfig {
     displayDetails: boolean;
     maxUploadMb: number;
     requireLogin: "auto" | "yes" | "no";
+    /** Trusted_User_Header, lower-cased; "" when off. */
+    trustedUserHeader: string;
+    /** Trusted_Proxies as written (checked when read). */
+    trustedProxies: string;
     debug: boolean;
   };
-}
-
-/** Annotations written in a comment above a key: `# %integer% %min:1% %max:16535%`. */
-export function parseAnnotation(comments: string[]): Partial<KeySpec> {
-  const spec: Partial<KeySpec> = {};
-  for (const comment of comments) {
-    for (const [, tag, arg] of comment.matchAll(/%([a-z_]+)(?::([^%]*))?%/gi)) {
-      const t = tag.toLowerCase();
-      if (["integer", "boolean", "path", "text", "secret"].includes(t)) spec.type = t as KeyType;
-      else if (t === "float") spec.type = "text";
-      else if (t === "min" && arg !== undefined) spec.min = Number(arg);
-      else if (t === "max" && arg !== undefined) spec.max = Number(arg);
-      else if (t === "choice" && arg) {
-        spec.type = "choice";
-        spec.choices = arg.split("|").map((c) => c.trim());
-      }
-    }
-  }
-  return spec;
-}
-
-/** The spec of every key present in the file or known, annotations winning over defaults. */
-export function effectiveSpecs(doc: IniDocument): KeySpec[] {
-  const specs: KeySpec[] = [];
-  const seen = new Set<string>();
-  for (const section of [S, W]) {
-    for (const entry of iniEntries(doc, section)) {
-      const known = findKeySpec(section, entry.key);
-      const note = parseAnnotation(entry.comments);
-      specs.push({
-        section,
-        key: entry.key,
-        type: "text",
-        default: "",
-        help: "",
-        ...known,
-        ...note,
-        ...(known ? { key: entry.key } : {}),
-      } as KeySpec);
-      seen.add(`${section}/${entry.name}`);
-    }
-    for (const known of KNOWN_KEYS.filter((k) => k.section === section)) {
-      if (!seen.has(`${section}/${known.key.toLowerCase()}`)) specs.push(known);
-    }
-  }
-  return specs;
 }
 
 /** Check one value against its spec; returns a message for the form, or null. */
@@ -149,9 +126,10 @@ export function checkValue(spec: KeySpec, value: string): string | null {
 
 /**
  * Build the typed configuration. `resolvePath` turns QM_FOLDER into an absolute path
- * (relative to the file's folder). Throws AppError(INVALID_INPUT) naming every bad key.
+ * (relative to the file's folder); `mailEnv` holds QM 0.4's environment fallbacks for
+ * the mail keys. Throws AppError(INVALID_INPUT) naming every bad key.
  */
-export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => string): QmConfig {
+export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => string, mailEnv: MailEnv = {}): QmConfig {
   const sections = iniSections(doc);
   const errors: Record<string, string> = {};
   const raw = (section: typeof S | typeof W, key: string): string => {
@@ -163,6 +141,9 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   };
   const int = (s: typeof S | typeof W, k: string) => Number(raw(s, k));
   const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
+  /** A key's value when it is written and not empty. */
+  const given = (s: typeof S | typeof W, ...keys: string[]) => keys.map((k) => raw(s, k)).find((v) => v !== "") || undefined;
+  const inFile = (s: typeof S | typeof W, k: string) => sections.get(s)?.has(k.toLowerCase()) ?? false;
 
   const config: QmConfig = {
     qmFolder: resolvePath(raw(S, "QM_FOLDER")),
@@ -173,14 +154,20 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
-    smtp: {
-      host: raw(S, "smtp_host"),
-      port: int(S, "smtp_port"),
-      secure: bool(S, "smtp_secure"),
-      user: raw(S, "smtp_user"),
-      password: raw(S, "smtp_password"),
-      from: raw(S, "mail_from"),
-    },
+    failedJobs: raw(S, "Failed_Jobs") as QmConfig["failedJobs"],
+    smtp: resolveSmtp(
+      {
+        smtpHost: given(S, "smtp_host"),
+        smtpPort: int(S, "smtp_port"),
+        smtpSecure: bool(S, "smtp_secure"),
+        smtpUser: raw(S, "smtp_user"),
+        smtpPassword: raw(S, "smtp_password"),
+        mailFrom: inFile(S, "mail_from") ? given(S, "mail_from") : undefined,
+        mailSender: given(S, "MailSender", "SendMail"),
+        mailSecretKey: given(S, "MailSecretKey", "SecKey"),
+      },
+      mailEnv,
+    ),
     debug: bool(S, "Debug"),
     web: {
       host: raw(W, "Host"),
@@ -191,9 +178,18 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       displayDetails: bool(W, "Display_details"),
       maxUploadMb: int(W, "Max_Upload_MB"),
       requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
+      trustedUserHeader: raw(W, "Trusted_User_Header").toLowerCase(),
+      trustedProxies: raw(W, "Trusted_Proxies"),
       debug: bool(W, "Debug"),
     },
   };
+  const proxies = parseAddressList(config.web.trustedProxies);
+  if (proxies.errors.length) {
+    errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies: ${proxies.errors.join(", ")} is not an IP address or network (write 10.0.0.5, 10.0.0.0/8 or ::1)`;
+  }
+  if (config.web.trustedUserHeader && !/^[a-z0-9-]+$/.test(config.web.trustedUserHeader)) {
+    errors["WEB_QMserver.Trusted_User_Header"] = "Trusted_User_Header must be a header name such as X-Remote-User";
+  }
   if (!/^[^/\\]+\.(cfg|xml)$/i.test(config.jobFile)) {
     errors["QMServer.job_file"] = "job_file must be a file name ending in .cfg or .xml";
   }
@@ -212,14 +208,14 @@ export function defaultConfigText(qmFolder: string): string {
   ];
   for (const section of [S, W]) {
     out.push("", `[${section}]`);
-    for (const spec of KNOWN_KEYS.filter((k) => k.section === section)) {
+    for (const spec of KNOWN_KEYS.filter((k) => k.section === section && !k.legacy)) {
       const tags = [
         spec.type === "choice" ? `%choice:${spec.choices!.join("|")}%` : `%${spec.type}%`,
         spec.min !== undefined ? `%min:${spec.min}%` : "",
         spec.max !== undefined ? `%max:${spec.max}%` : "",
       ].filter(Boolean);
       out.push(`# ${spec.help}  ${tags.join(" ")}`);
-      out.push(`${spec.key} = ${spec.key === "QM_FOLDER" ? qmFolder : spec.default}`.trimEnd());
+      out.push(`${spec.key} = ${spec.key === "QM_FOLDER" ? qmFolder : (spec.written ?? spec.default)}`.trimEnd());
     }
   }
   return `${out.join("\n")}\n`;

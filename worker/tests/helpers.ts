@@ -31,7 +31,7 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
+export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Failed_Jobs: "QM_lost+found", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
 
 export async function createTestEnv(keys: Record<string, string | number> = {}): Promise<TestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-worker-"));
