@@ -36,11 +36,13 @@ export interface JobDetail extends JobSummary {
   events: { at: string; kind: string; detail: string | null }[];
 }
 
-/** What the viewer may do with jobs (QMserv.cfg and whether they are the admin). */
+/** What the viewer may do with a job: its owner or the admin, within QMserv.cfg's switches. */
 export interface Permissions {
   kill: boolean;
   delete: boolean;
   requeue: boolean;
+  hold: boolean;
+  release: boolean;
 }
 
 /** One page of a job list. */
@@ -117,6 +119,5 @@ export interface StatusAnswer extends QueueStatus {
   refreshRate: number;
   displayDetails: boolean;
   isAdmin: boolean;
-  can: Permissions;
   serverTime: string;
 }

@@ -21,6 +21,8 @@ export const cfgPath = path.join(dir, "QMserv.cfg");
 export const secretFile = path.join(dir, "secret.txt");
 export const BASE = "http://127.0.0.1:8000";
 export const PASSWORD = "correct horse battery";
+/** The password of the users ann (ann@lab.org) and bob (bob@lab.org), role user. */
+export const USER_PASSWORD = "ann and bob's password";
 export let db: Db;
 /** The job store: fixtures are written the way production writes rows. */
 export let store: JobStore;
@@ -29,7 +31,8 @@ let ip = 0;
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 export let routes: {
   list: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
-  login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
+  login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler; submit: Handler;
+  users: Handler; createUser: Handler; updateUser: Handler; password: Handler; tokens: Handler; createToken: Handler; revokeToken: Handler;
 };
 
 export function writeConfig(web: Record<string, string> = {}) {
@@ -47,14 +50,20 @@ beforeAll(async () => {
   db = createDb(url);
   store = createJobStore(openSqlite(url));
   await db.user.create({ data: { username: "admin", role: "admin", passwordHash: await hashPassword(PASSWORD) } });
+  for (const name of ["ann", "bob"]) await db.user.create({ data: { username: name, role: "user", email: `${name}@lab.org`, passwordHash: await hashPassword(USER_PASSWORD) } });
   fs.writeFileSync(secretFile, "top secret\n");
   for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
   const m = (p: string) => import(/* @vite-ignore */ p);
   const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
-  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
-    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout"].map(r),
+  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout, users, user, password, tokens, token] = await Promise.all(
+    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout",
+      "users", "users/[id]", "account/password", "account/tokens", "account/tokens/[id]"].map(r),
   );
-  routes = { list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
+  routes = {
+    list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET,
+    login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST, submit: list.POST,
+    users: users.GET, createUser: users.POST, updateUser: user.PATCH, password: password.POST, tokens: tokens.GET, createToken: tokens.POST, revokeToken: token.DELETE,
+  };
 });
 
 afterAll(async () => {
@@ -69,7 +78,9 @@ beforeEach(async () => {
 });
 
 export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
-export const basic = (password = PASSWORD) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+export const basic = (password = PASSWORD, username = "admin") => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
+/** HTTP Basic as ann or bob (role user). */
+export const basicAs = (username: "ann" | "bob", password = USER_PASSWORD) => basic(password, username);
 export const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
   new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", "x-forwarded-for": `10.0.0.${ip}`, ...init.headers } });
 
@@ -95,8 +106,8 @@ export async function makeJob(state: string, files: Record<string, string> = {},
   return { job, full };
 }
 
-export async function login(): Promise<{ cookie: string; csrf: string }> {
-  const res = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password: PASSWORD }), headers: { origin: BASE, "content-type": "application/json" } }), ctx(0));
+export async function login(username = "admin", password = username === "admin" ? PASSWORD : USER_PASSWORD): Promise<{ cookie: string; csrf: string }> {
+  const res = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username, password }), headers: { origin: BASE, "content-type": "application/json" } }), ctx(0));
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie")!;
   expect(cookie).toMatch(/^qm_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);

@@ -1,5 +1,6 @@
 /** Shared steps of the /api/jobs/:id handlers. */
-import type { Permissions } from "../core/api-types";
+import { type OwnedJob, isOwner } from "../core/job-permissions";
+import { z } from "zod";
 import { jobIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
@@ -13,21 +14,24 @@ export async function jobIdFrom(context: JobRouteContext): Promise<number> {
   return jobIdSchema.parse((await context.params).id);
 }
 
-/** Owner, info, script and the info keys: for admins, or for all when Display_details. */
-export function canSeeDetails(viewer: Viewer): boolean {
-  return viewer.isAdmin || getConfig().config.web.displayDetails;
+/** The numeric `[id]` of another resource's route (a user, a token). */
+export async function idFrom(context: JobRouteContext, what: string): Promise<number> {
+  return z.coerce.number({ error: `the ${what} id must be a number` }).int().positive().parse((await context.params).id);
+}
+
+/**
+ * Owner, info, script and the info keys: for the admin, for all when Display_details,
+ * and (given a job) for the job's owner.
+ */
+export function canSeeDetails(viewer: Viewer, job?: OwnedJob): boolean {
+  if (viewer.isAdmin || getConfig().config.web.displayDetails) return true;
+  return !!(job && viewer.user && isOwner(viewer.user, job));
 }
 
 /**
  * Files at the top of the job folder the viewer may not read: the info file (owner,
  * script, info) when Display_details is off and the viewer is not the admin.
  */
-export function hiddenFilesFor(viewer: Viewer): string[] {
-  return canSeeDetails(viewer) ? [] : [getConfig().config.jobFile];
-}
-
-/** What the viewer may do with jobs, from QMserv.cfg and whether they are the admin. */
-export function permissionsOf(viewer: Viewer): Permissions {
-  const web = getConfig().config.web;
-  return { kill: viewer.isAdmin && web.licenceToKill, delete: viewer.isAdmin && web.deleteJobs, requeue: viewer.isAdmin };
+export function hiddenFilesFor(viewer: Viewer, job?: OwnedJob): string[] {
+  return canSeeDetails(viewer, job) ? [] : [getConfig().config.jobFile];
 }

@@ -46,7 +46,7 @@ function post(zip: Buffer, fileName = "job.zip", fields: Record<string, string> 
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), fileName);
-  return handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form, headers }));
+  return handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form, headers }), null);
 }
 
 async function expectNothingLeft() {
@@ -127,7 +127,7 @@ describe("rejected uploads leave nothing behind", () => {
     const body = encoded.body!;
     const contentType = encoded.headers.get("content-type")!;
     const request = new Request("http://localhost/api/jobs", { method: "POST", body, headers: { "content-type": contentType }, duplex: "half" } as RequestInit);
-    await expect(handleSubmitRequest(request)).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/larger than the 1 MB allowed \(Max_Upload_MB/) });
+    await expect(handleSubmitRequest(request, null)).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/larger than the 1 MB allowed \(Max_Upload_MB/) });
     await expectNothingLeft();
   });
 
@@ -137,7 +137,7 @@ describe("rejected uploads leave nothing behind", () => {
       body: "x",
       headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(50 * 1024 * 1024) },
     });
-    await expect(handleSubmitRequest(request)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    await expect(handleSubmitRequest(request, null)).rejects.toMatchObject({ code: "TOO_LARGE" });
     await expectNothingLeft();
   });
 
@@ -153,7 +153,7 @@ describe("rejected uploads leave nothing behind", () => {
     const two = new FormData();
     two.append("file", new Blob([new Uint8Array(jobZip())]), "a.zip");
     two.append("file", new Blob([new Uint8Array(jobZip())]), "b.zip");
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: two }))).rejects.toThrow(/one zip file per job/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: two }), null)).rejects.toThrow(/one zip file per job/);
     await expect(post(jobZip(), "job.zip", { info: "x".repeat(20_000) })).rejects.toThrow(/The field info is too long/);
     await expectNothingLeft();
   });
@@ -161,8 +161,8 @@ describe("rejected uploads leave nothing behind", () => {
   it("a request without a file says how to send one", async () => {
     const form = new FormData();
     form.append("nb_proc", "2");
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }))).rejects.toThrow(/No zip file was sent/);
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: "{}" }))).rejects.toThrow(/multipart\/form-data/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }), null)).rejects.toThrow(/No zip file was sent/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: "{}" }), null)).rejects.toThrow(/multipart\/form-data/);
     await expectNothingLeft();
   });
 });

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
+import type { UserIdentity } from "../server/users/users";
 import { ensureQmFolders } from "../server/qm-folders";
 import { zipLimitsFor } from "../server/zip/zip-limits";
 import { getConfig, getLayout, getStore } from "./context";
@@ -18,7 +19,8 @@ import { receiveZipUpload } from "./receive-zip-upload";
 export const SUBMIT_FORM_HEADER = "x-qm-client";
 export const SUBMIT_FORM_VALUE = "submit-form";
 
-export async function handleSubmitRequest(request: Request): Promise<SubmittedJob> {
+/** `user`: the logged-in submitter (the job becomes theirs), or null for an anonymous one. */
+export async function handleSubmitRequest(request: Request, user: UserIdentity | null): Promise<SubmittedJob> {
   const { config } = getConfig();
   const layout = getLayout();
   ensureQmFolders(layout);
@@ -32,7 +34,7 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
     const source = request.headers.get(SUBMIT_FORM_HEADER) === SUBMIT_FORM_VALUE ? "upload" : "api";
     return await submitJob(
       { store: getStore(), layout, jobFile: config.jobFile, limits: zipLimitsFor(config.web.maxUploadMb) },
-      { zipPath: upload.zipPath, zipName: upload.zipName, workDir, overrides, source },
+      { zipPath: upload.zipPath, zipName: upload.zipName, workDir, overrides, source, submitter: user && { id: user.id, email: user.email } },
     );
   } finally {
     // Retries: a write stream cut off by a rejection may still be closing.

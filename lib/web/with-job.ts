@@ -10,7 +10,8 @@
  */
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { jobRootOf } from "../server/jobs/job-files";
-import { type Viewer, requireViewer } from "./auth";
+import { requireViewer } from "./access";
+import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
 import { apiHandler, searchParamsOf } from "./http";
 import { type JobRouteContext, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
@@ -25,7 +26,7 @@ export interface JobHandlerArgs<Query> {
   job: JobRecord;
   /** The query string as `options.query` parsed it (undefined without a schema). */
   query: Query;
-  /** Owner, info, script and the info keys may be shown (admin, or Display_details). */
+  /** Owner, info, script and the info keys may be shown (admin, owner, or Display_details). */
   showDetails: boolean;
   /** Names at the top of the job folder this viewer may not read (the info file when details are hidden). */
   hiddenFiles: string[];
@@ -51,7 +52,7 @@ export function withJob<Query = undefined, Folder extends boolean = false>(
     const query = options.query ? options.query.parse(searchParamsOf(request)) : (undefined as Query);
     const job = await getJobOrThrow(getDb(), id);
     const folder = options.folder ? { root: await jobRootOf(getLayout(), job.folder) } : {};
-    const args = { request, viewer, job, query, showDetails: canSeeDetails(viewer), hiddenFiles: hiddenFilesFor(viewer), ...folder };
+    const args = { request, viewer, job, query, showDetails: canSeeDetails(viewer, job), hiddenFiles: hiddenFilesFor(viewer, job), ...folder };
     return handler(args as HandlerArgs<Query, Folder>);
   });
 }

@@ -4,15 +4,18 @@ import { findJobs } from "@/lib/server/jobs/find-jobs";
 import { getDb } from "@/lib/web/context";
 import { canSeeDetails } from "@/lib/web/job-access";
 import { json, apiHandler, searchParamsOf } from "@/lib/web/http";
-import { requireViewer } from "@/lib/web/auth";
+import { requireSubmitter, requireViewer } from "@/lib/web/access";
 import { handleSubmitRequest } from "@/lib/web/submit-request";
 
 export const dynamic = "force-dynamic";
 
-/** Submit a zipped job (multipart: file, e_mail, info, nb_proc, priority). See docs/api.md. */
+/**
+ * Submit a zipped job (multipart: file, e_mail, info, nb_proc, priority). A logged-in
+ * user's job is theirs, with their e-mail as e_mail unless one is given. See docs/api.md.
+ */
 export const POST = apiHandler(async (request) => {
-  await requireViewer(request);
-  const job = await handleSubmitRequest(request);
+  const viewer = await requireSubmitter(request);
+  const job = await handleSubmitRequest(request, viewer.user);
   return json({ job: { ...job, url: `/jobs/${job.id}` } }, { status: 201 });
 });
 

@@ -1,8 +1,7 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
 import { getQueueStatus } from "@/lib/server/queue-status";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getConfig, getDb } from "@/lib/web/context";
-import { permissionsOf } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +19,6 @@ export const GET = apiHandler(async (request) => {
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
     isAdmin: viewer.isAdmin,
-    can: permissionsOf(viewer),
     serverTime: new Date().toISOString(),
   } satisfies StatusAnswer);
 });

@@ -32,12 +32,21 @@ export interface SubmitJobRequest {
   workDir: string;
   overrides: InfoOverrides;
   source: "upload" | "api";
+  /** The logged-in account that submits (the job's owner), or null. */
+  submitter?: Submitter | null;
+}
+
+/** Who submits: the job is theirs, and their e-mail fills e_mail when neither the form nor the info file gives one. */
+export interface Submitter {
+  id: number;
+  email: string | null;
 }
 
 export interface SubmittedJob {
   id: number;
   name: string;
   folder: string;
+  state: "queued";
 }
 
 /** Extract an uploaded zip, check its info file, apply the form's overrides, and queue it. */
@@ -46,7 +55,8 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
   await extractZip(request.zipPath, extracted, deps.limits);
   const root = findJobRoot(extracted, deps.jobFile, request.zipName);
   const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}`;
-  return queueStagedJob(deps, { dir: root.dir, name: root.name, overrides: request.overrides, source: request.source, detail });
+  const by = request.submitter ? `; owned by account ${request.submitter.id}` : "";
+  return queueStagedJob(deps, { dir: root.dir, name: root.name, overrides: request.overrides, source: request.source, submitter: request.submitter, detail: detail + by });
 }
 
 export interface StagedJob {
@@ -55,6 +65,7 @@ export interface StagedJob {
   name: string;
   overrides?: InfoOverrides;
   source: "upload" | "api";
+  submitter?: Submitter | null;
   detail: string;
 }
 
@@ -68,14 +79,19 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   const { store, layout, jobFile } = deps;
   const infoPath = path.join(job.dir, jobFile);
   const original = fs.readFileSync(infoPath, "utf8");
-  const text = job.overrides ? applyInfoOverrides(jobFile, original, job.overrides) : original;
-  const info = parseJobInfo(jobFile, text);
+  let text = job.overrides ? applyInfoOverrides(jobFile, original, job.overrides) : original;
+  let info = parseJobInfo(jobFile, text);
+  if (!info.owner && job.submitter?.email) {
+    // The submitter's e-mail, when neither the form nor the info file gives one.
+    text = applyInfoOverrides(jobFile, text, { e_mail: job.submitter.email });
+    info = parseJobInfo(jobFile, text);
+  }
   if (text !== original) fs.writeFileSync(infoPath, text);
 
   let folder = relFolder("queued", freeName(layout.queued, job.name));
   const plan = planTransition("submit", null, "queued", {}, job.detail);
   const id = await store.createJob(
-    { name: job.name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority, params: JSON.stringify(info.params), folder, source: job.source },
+    { name: job.name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority, params: JSON.stringify(info.params), folder, source: job.source, userId: job.submitter?.id ?? null },
     plan,
   );
   let name: string;
@@ -89,7 +105,7 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);
   }
   wakeWorker(layout);
-  return { id, name, folder: relFolder("queued", name) };
+  return { id, name, folder: relFolder("queued", name), state: "queued" };
 }
 
 /**
