@@ -4,6 +4,9 @@ export const queryKeys = {
   status: () => ["status"] as const,
   stats: (days: number) => ["stats", days] as const,
   config: () => ["config"] as const,
+  users: () => ["users"] as const,
+  tokens: () => ["account", "tokens"] as const,
+  history: () => ["history-import"] as const,
   jobs: {
     all: () => ["jobs"] as const,
     list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,
