@@ -6,7 +6,7 @@ import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { formatDuration } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
-import { StateBadge, td, th } from "./ui-bits";
+import { ImportedTag, StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
 const STATES = ["done", "failed", "killed", "invalid", "lost"];
@@ -96,6 +96,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
                       {job.name}
                     </Link>
+                    <ImportedTag imported={job.imported} />
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
                   </td>
                   <td className={td}>

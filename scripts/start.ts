@@ -15,8 +15,9 @@ async function main(): Promise<void> {
   // does not exist yet.
   buildIfNeeded(projectRoot);
   const { prepare } = await import("../lib/server/bootstrap");
-  const { env, loaded, appliedMigrations } = await prepare();
+  const { env, loaded, appliedMigrations, historyImport } = await prepare();
   if (appliedMigrations.length) console.log(`[qm]     applied migrations: ${appliedMigrations.join(", ")}`);
+  if (historyImport?.imported) console.log(`[qm]     imported ${historyImport.imported} finished job(s) already in QM_dJobs / QM_lost+found`);
   const { host, port } = loaded.config.web;
   const worker = workerCommand(projectRoot);
   const childEnv = { ...process.env, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", NEXT_TELEMETRY_DISABLED: "1" };

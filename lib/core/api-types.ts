@@ -21,6 +21,8 @@ export interface JobSummary {
   progress: number | null;
   killRequested: boolean;
   error: string | null;
+  /** Imported from an earlier installation's finished folders (history import). */
+  imported: boolean;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
   position?: number;
 }

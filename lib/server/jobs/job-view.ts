@@ -22,6 +22,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     progress: job.progress,
     killRequested: job.killRequestedAt !== null,
     error: job.error,
+    imported: job.imported,
   };
 }
 
