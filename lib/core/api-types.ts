@@ -120,6 +120,8 @@ export interface StatusAnswer extends QueueStatus {
   /** Refresh_Rate, seconds between page updates. */
   refreshRate: number;
   displayDetails: boolean;
+  /** job_file: the info file every job holds (the qm command writes it for a lone script). */
+  jobFile: string;
   isAdmin: boolean;
   serverTime: string;
 }

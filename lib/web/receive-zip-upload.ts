@@ -74,6 +74,9 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated) fail(new AppError("INVALID_INPUT", `The field ${name} is too long`));
       else if (FIELD_NAMES.has(name)) fields[name] = value;
+      // Refused rather than ignored: a script asking for something this server cannot do
+      // (hold, array...) must not see its job queued as if it had.
+      else fail(new AppError("INVALID_INPUT", `This QueueManager does not know the form field "${name}"; it knows ${[...FIELD_NAMES, "file"].join(", ")}`, { [name]: "unknown field" }));
     });
     parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", "Send one zip file per job")));
     parser.on("partsLimit", () => fail(new AppError("INVALID_INPUT", "The form has too many fields")));

@@ -1,4 +1,5 @@
 import type { JobsAnswer } from "@/lib/core/api-types";
+import { AppError } from "@/lib/core/app-error";
 import { listJobsSchema } from "@/lib/core/job-schemas";
 import { findJobs } from "@/lib/server/jobs/find-jobs";
 import { getDb } from "@/lib/web/context";
@@ -19,10 +20,12 @@ export const POST = apiHandler(async (request) => {
   return json({ job: { ...job, url: `/jobs/${job.id}` } }, { status: 201 });
 });
 
-/** List jobs: ?view=queued|running|finished|all&state=&owner=&q=&page=&pageSize= (see docs/api.md). */
+/** List jobs: ?view=queued|running|finished|all&state=&owner=&q=&mine=1&page=&pageSize= (see docs/api.md). */
 export const GET = apiHandler(async (request) => {
   const viewer = await requireViewer(request);
   const input = listJobsSchema.parse(searchParamsOf(request));
-  const page = await findJobs(getDb(), input, canSeeDetails(viewer));
+  if (input.mine === "1" && !viewer.user) throw new AppError("UNAUTHORIZED", "Log in to list your own jobs (mine=1).");
+  const mine = input.mine === "1" && viewer.user ? { id: viewer.user.id, email: viewer.user.email } : undefined;
+  const page = await findJobs(getDb(), input, canSeeDetails(viewer), mine);
   return json({ ...page, serverTime: new Date().toISOString() } satisfies JobsAnswer);
 });

@@ -18,6 +18,7 @@ export const GET = apiHandler(async (request) => {
     ...status,
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
+    jobFile: config.jobFile,
     isAdmin: viewer.isAdmin,
     serverTime: new Date().toISOString(),
   } satisfies StatusAnswer);
