@@ -41,7 +41,7 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
 
   // The administrator creates ann on the users page, bob through the API.
   await loginAsAdmin(page);
-  await page.getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("link", { name: "Admin", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
   const form = page.getByRole("form", { name: "New user" });
   await form.getByLabel("User name").fill(ann);
