@@ -12,6 +12,7 @@ import { projectRoot } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { createInstance } from "./lib/qm-instance";
 import { median, percentile, round } from "./lib/stats";
+import { cliDispatch, cliSubmitMany, cliToken } from "./workloads/cli";
 import { folderDispatch, isTspAvailable, tsp, tspDispatch, tspEnv, uploadDispatch } from "./workloads/dispatch";
 import { qmThroughput, tspThroughput } from "./workloads/throughput";
 import { idleCpu, rss } from "./workloads/overhead";
@@ -84,6 +85,15 @@ async function main(): Promise<void> {
     const upload = await rounds(() => uploadDispatch(qm, size.dispatchJobs));
     check("dispatch via API upload, p50", upload.p50, "ms", "<= 50 ms", atMost(50));
     add({ name: "dispatch via API upload, p95", value: upload.p95, unit: "ms" });
+
+    console.log("the qm command");
+    const token = await cliToken(qm);
+    const many: number[] = [];
+    for (let r = 0; r < size.rounds; r++) many.push(await cliSubmitMany(qm, token, 100));
+    check("qm submit of 100 folders in one call", median(many), "ms", "< 2000 ms", (v) => v < 2000);
+    const cli = await rounds(() => cliDispatch(qm, token, size.dispatchJobs));
+    check("qm submit of one folder to running, p50", cli.p50, "ms", "<= 100 ms", atMost(100));
+    add({ name: "qm submit of one folder to running, p95", value: cli.p95, unit: "ms" });
 
     console.log("throughput");
     const rates: number[] = [];

@@ -15,7 +15,7 @@ const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
 
 /** Run the qm command as a user would, with only QM_URL and QM_TOKEN to find the server. */
 function qm(args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { PATH: process.env.PATH ?? "", HOME: env.dir, QM_URL: env.baseURL, QM_TOKEN: token };
+  const childEnv = { PATH: process.env.PATH ?? "", HOME: env.dir, QM_URL: env.baseURL, QM_TOKEN: token, NODE_ENV: "production" } as const;
   return new Promise((resolve) => {
     execFile(process.execPath, [QM, ...args], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });

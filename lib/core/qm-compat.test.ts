@@ -98,6 +98,6 @@ describe("the QMserv.cfg we write", () => {
   });
 
   it("refuses a Trusted_Proxies entry that is not an address or network", () => {
-    expect(() => read(QM_02.replace("[WEB_QMserver]\n", "[WEB_QMserver]\nTrusted_Proxies = 10.0.0.0/8, proxy.lab.org\n"))).toThrow(/proxy\.lab\.org is not an IP address/);
+    expect(() => read(QM_02.replace("[WEB_QMserver]\n", "[WEB_QMserver]\nTrusted_Proxies = 10.0.0.0/8, proxy.lab.org\n"))).toThrow(/Trusted_Proxies must list IP addresses or CIDR ranges such as 10\.0\.0\.0\/8; not: proxy\.lab\.org/);
   });
 });

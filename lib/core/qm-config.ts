@@ -3,8 +3,8 @@
  * configuration built from a parsed file. Unknown keys and sections are left alone.
  */
 import { AppError } from "./app-error";
-import { parseAddressList } from "./address-list";
 import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser";
+import { parseRangeList } from "./ip-address";
 import { type MailEnv, type SmtpSettings, resolveSmtp } from "./mail-settings";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
@@ -62,7 +62,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
   { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "who must log in (docs/web-auth.md): yes: for everything; no: only to act on jobs; auto: like no when Host is localhost, otherwise viewing is open and submitting needs a login" },
   { section: W, key: "Trusted_User_Header", type: "text", default: "", help: "header a reverse proxy sets to the signed-in user name (e.g. X-Remote-User, for LDAP/SSO in Apache or nginx); honoured only from Trusted_Proxies; empty: off" },
-  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or networks of the reverse proxies, comma-separated (127.0.0.1, 10.0.0.0/8, ::1); empty: none" },
+  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed (empty: the connection's address is the client's)" },
   { section: W, key: "Debug", type: "boolean", default: "False", help: "verbose web server log" },
 ];
 
@@ -96,8 +96,8 @@ export interface QmConfig {
     requireLogin: "auto" | "yes" | "no";
     /** Trusted_User_Header, lower-cased; "" when off. */
     trustedUserHeader: string;
-    /** Trusted_Proxies as written (checked when read). */
-    trustedProxies: string;
+    /** Trusted_Proxies: the entries (addresses or CIDR ranges) as written, checked. */
+    trustedProxies: string[];
     debug: boolean;
   };
 }
@@ -179,13 +179,13 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       maxUploadMb: int(W, "Max_Upload_MB"),
       requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
       trustedUserHeader: raw(W, "Trusted_User_Header").toLowerCase(),
-      trustedProxies: raw(W, "Trusted_Proxies"),
+      trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
       debug: bool(W, "Debug"),
     },
   };
-  const proxies = parseAddressList(config.web.trustedProxies);
-  if (proxies.errors.length) {
-    errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies: ${proxies.errors.join(", ")} is not an IP address or network (write 10.0.0.5, 10.0.0.0/8 or ::1)`;
+  const { invalid } = parseRangeList(config.web.trustedProxies.join(","));
+  if (invalid.length) {
+    errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
   if (config.web.trustedUserHeader && !/^[a-z0-9-]+$/.test(config.web.trustedUserHeader)) {
     errors["WEB_QMserver.Trusted_User_Header"] = "Trusted_User_Header must be a header name such as X-Remote-User";

@@ -5,25 +5,29 @@
  * from anywhere else it is ignored, so nobody becomes someone by sending a header. The
  * account is created (role user) the first time the proxy names it; a disabled one is refused.
  */
-import { type AddressRange, addressInList, parseAddressList } from "../core/address-list";
 import { AppError } from "../core/app-error";
+import { type AddressRange, inRange, parseIp, parseRangeList } from "../core/ip-address";
 import type { QmConfig } from "../core/qm-config";
 import { usernameSchema } from "../core/user-schemas";
 import { type UserIdentity, proxiedUser, toIdentity } from "../server/users/users";
 import { getDb } from "./context";
-import { peerAddress } from "./peer-address";
+import { PEER_HEADER, isPeerHeaderTrusted } from "./peer-header";
 
-let parsed: { text: string; ranges: AddressRange[] } | undefined;
+let parsed: { key: string; ranges: AddressRange[] } | undefined;
 
-function trustedRanges(text: string): AddressRange[] {
-  if (parsed?.text !== text) parsed = { text, ranges: parseAddressList(text).ranges };
+function trustedRanges(entries: string[]): AddressRange[] {
+  const key = entries.join(",");
+  if (parsed?.key !== key) parsed = { key, ranges: parseRangeList(key).ranges };
   return parsed.ranges;
 }
 
-/** Is this request from one of the Trusted_Proxies (by its connection, not its headers)? */
+/**
+ * Is this request's connection from one of the Trusted_Proxies? Known only behind
+ * QueueManager's own web server, which writes the socket's address (peer-header.ts).
+ */
 export function fromTrustedProxy(request: Request, config: QmConfig): boolean {
-  const peer = peerAddress(request);
-  return peer !== null && addressInList(peer, trustedRanges(config.web.trustedProxies));
+  const peer = isPeerHeaderTrusted() ? parseIp(request.headers.get(PEER_HEADER) ?? "") : null;
+  return peer !== null && trustedRanges(config.web.trustedProxies).some((range) => inRange(peer, range));
 }
 
 export async function proxyUser(request: Request, config: QmConfig): Promise<UserIdentity | null> {
