@@ -1,14 +1,19 @@
 /**
  * `npm start`: build if needed, apply migrations, then run the web server and the worker
- * side by side with prefixed logs. Ctrl-C (or SIGTERM) stops both; if one of them dies,
- * it is reported and the other is stopped, and the exit code says so.
+ * side by side with prefixed logs. A program that dies is restarted (scripts/supervise.ts);
+ * one that cannot start at all stops everything with a non-zero exit. Ctrl-C, SIGTERM or
+ * SIGHUP stop both, and so does the death of `npm` above us (npm does not pass SIGTERM on).
+ * Secrets (QM_ADMIN_PASSWORD) are used here and not handed to the children.
  */
 import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
 import { workerCommand } from "./build-worker";
-import { type Program, nextStartArgs, startProgram } from "./processes";
+import { nextStartArgs, startProgram } from "./processes";
+import { ancestorsToWatch, whenAnyDies } from "../lib/server/process-watch";
+import { supervise } from "./supervise";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
+const say = (line: string) => console.log(`[qm]     ${line}`);
 
 async function main(): Promise<void> {
   // Build first: on a fresh clone the generated Prisma client that bootstrap imports
@@ -16,44 +21,32 @@ async function main(): Promise<void> {
   buildIfNeeded(projectRoot);
   const { prepare } = await import("../lib/server/bootstrap");
   const { env, loaded, appliedMigrations, historyImport } = await prepare();
-  if (appliedMigrations.length) console.log(`[qm]     applied migrations: ${appliedMigrations.join(", ")}`);
-  if (historyImport?.imported) console.log(`[qm]     imported ${historyImport.imported} finished job(s) already in QM_dJobs / QM_lost+found`);
+  if (appliedMigrations.length) say(`applied migrations: ${appliedMigrations.join(", ")}`);
+  if (historyImport?.imported) say(`imported ${historyImport.imported} finished job(s) already in QM_dJobs / QM_lost+found`);
   const { host, port } = loaded.config.web;
   const worker = workerCommand(projectRoot);
-  const childEnv = { ...process.env, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", NEXT_TELEMETRY_DISABLED: "1" };
-  const programs: Program[] = [
-    startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, childEnv),
-    startProgram("worker", worker.command, worker.args, projectRoot, childEnv),
-  ];
-  console.log(`[qm]     QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);
+  const { QM_ADMIN_PASSWORD: _password, QM_ADMIN_PASSWORD_FILE: _passwordFile, ...inherited } = process.env;
+  const childEnv = { ...inherited, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", QM_PARENT_PID: String(process.pid), NEXT_TELEMETRY_DISABLED: "1" };
 
-  let stopping = false;
-  const stopAll = (signal: NodeJS.Signals) => {
-    for (const p of programs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`[qm]     ${signal}: stopping web and worker`);
-      stopAll("SIGTERM");
+  let exitCode = 0;
+  let stopping: Promise<void> | undefined;
+  const stopAll = (why: string, code = 0) => {
+    if (stopping) return;
+    exitCode = code;
+    say(`${why}: stopping web and worker`);
+    stopping = Promise.all(programs.map((p) => p.stop())).then(() => {
+      say("web and worker stopped");
+      process.exit(exitCode);
     });
-  }
-  let failed = false;
-  await Promise.all(
-    programs.map(async (p) => {
-      const { code, signal } = await p.exited;
-      if (!stopping) {
-        failed = true;
-        stopping = true;
-        console.error(`[qm]     the ${p.name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the rest`);
-        stopAll("SIGTERM");
-      } else {
-        console.log(`[qm]     ${p.name} stopped`);
-      }
-    }),
-  );
-  process.exit(failed ? 1 : 0);
+  };
+  const failed = (why: string) => stopAll(why, 1);
+  const programs = [
+    supervise(() => startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, childEnv), say, failed),
+    supervise(() => startProgram("worker", worker.command, worker.args, projectRoot, childEnv), say, failed),
+  ];
+  say(`QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stopAll(signal));
+  whenAnyDies(ancestorsToWatch(), (pid) => stopAll(`the process that started us (pid ${pid}) is gone`));
 }
 
 main().catch((error: unknown) => {

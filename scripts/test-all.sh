@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: type check, unit and integration tests (Vitest), then e2e tests
+# `npm test`: type check, build, unit and integration tests (Vitest; some start the built
+# app as `npm start` does), then e2e tests
 # (Playwright + Chromium against the built app and a real worker). Stops at the first
 # failing stage and exits non-zero.
 set -euo pipefail
@@ -14,11 +15,12 @@ node node_modules/prisma/build/index.js generate >/dev/null
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit
 
-stage "unit and integration tests (vitest)"
-node node_modules/vitest/vitest.mjs run
-
 stage "build"
 node node_modules/next/dist/bin/next build
+node --import tsx scripts/build-worker.ts
+
+stage "unit and integration tests (vitest)"
+node node_modules/vitest/vitest.mjs run
 
 stage "e2e tests (playwright, chromium)"
 browser="${QM_CHROMIUM:-/usr/bin/chromium}"

@@ -21,6 +21,7 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["Settle_Time", (c) => c.settleMs],
   ["Kill_Grace", (c) => c.killGraceMs / 1000],
   ["Recovery", (c) => c.recovery],
+  ["Shutdown_Jobs", (c) => c.shutdownJobs],
   ["Debug", (c) => c.debug],
   ["smtp", (c) => `${c.smtp.host}:${c.smtp.port}`],
 ];

@@ -22,6 +22,8 @@ export interface RunningJob {
   killSignal?: NodeJS.Signals;
   /** Stopped because the worker stops: requeued instead of ended. */
   shutdown?: boolean;
+  /** Stopped at start because the worker kept dying while it ran: ended `lost` with this reason. */
+  quarantined?: string;
   peakMemoryKb: number | null;
   /** CPU seen by the monitor: the fallback when the executor could not report it. */
   sampledCpuSeconds?: number;

@@ -37,8 +37,12 @@ export function createWorker(opts: WorkerOptions): Worker {
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: qmLayout(initial.qmFolder).running });
-  runner = createRunner({ store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs });
+  const layout = qmLayout(initial.qmFolder);
+  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs });
+  runner = createRunner({
+    store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs,
+    afterCrash: lock.previousCrashed,
+  });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
     await runner!.stop(stopOpts);

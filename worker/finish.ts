@@ -4,8 +4,10 @@
  * outcome (a guarded transition: row and event together) and mail the owner. The folder
  * moves before the row changes, so a finished row always names a folder that exists.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { endQueueOf } from "../lib/core/end-folder";
+import { exitRecordName } from "../lib/core/exit-record";
 import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
@@ -14,16 +16,17 @@ import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
 import { notifyOwner } from "./notifier";
-import fs from "node:fs";
+import { errorNote } from "./reject";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
   const requeue = job.shutdown === true;
-  const state: EndState = endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
+  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
   const leftovers = ctx.executor.stopLeftovers(job.run, ctx.config().killGraceMs);
   const notes = [
-    exit.error && `the script could not be started: ${exit.error}`,
+    job.quarantined,
+    exit.error && !job.quarantined && `the run could not be watched to its end: ${exit.error}`,
     !requeue && state === "killed" && "killed on request",
     requeue && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
     leftovers > 0 && `${leftovers} process(es) left running in the background by the script were stopped`,
@@ -41,25 +44,28 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   try {
     const name = requeue ? job.dirName : `${folderStamp(finishedAt)}-${job.dirName}`;
     folder = relFolder(to, await moveFolder(job.dir, ctx.layout[to], name));
+    if (job.quarantined) fs.writeFileSync(path.join(ctx.layout.root, folder, "qm-error.txt"), errorNote(job.quarantined, ["Look at process.log; fix what makes the job take the worker down, or requeue it as it is if you trust it."], finishedAt, ctx.layout.queued));
   } catch (error) {
     ctx.log(`job ${job.id}: cannot move ${folder}: ${message(error)}`);
   }
   if (requeue) {
     const plan = planTransition("requeue", "running", "queued", { folder }, "the worker shut down while the job ran; it was stopped and will run again");
     await ctx.store.transition(job.id, plan, { state: "running" });
+    fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
     return;
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
   const plan = planTransition(
     "end", "running", state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: exit.error ?? null },
+    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? exit.error ?? null },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: "running" }))) {
     ctx.log(`job ${job.id}: its row was not running any more; outcome ${state} not recorded`);
     return;
   }
+  fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
   ctx.debug(`job ${job.id} ${state} (${detail}) -> ${folder}`);
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,

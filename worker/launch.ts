@@ -44,7 +44,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors,
   });
   try {
-    await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify(run.runInfo) });
+    await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify({ ...run.runInfo, granted }) });
   } catch (error) {
     // The job runs anyway; its end is recorded (and a crash is repaired from the header).
     ctx.log(`job ${row.id}: cannot record its process: ${message(error)}`);

@@ -8,16 +8,20 @@ import path from "node:path";
 import { isProcessAlive } from "./local/process-tree";
 
 export interface WorkerLock {
+  /** True when the previous worker did not release the lock: it died (crash, SIGKILL, power cut). */
+  readonly previousCrashed: boolean;
   release(): void;
 }
 
 export function acquireWorkerLock(internalDir: string): WorkerLock {
   const file = path.join(internalDir, "worker.lock");
   const me = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() });
+  let previousCrashed = false;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, me, { flag: "wx" });
       return {
+        previousCrashed,
         release() {
           try {
             const owner = JSON.parse(fs.readFileSync(file, "utf8")) as { pid: number };
@@ -43,6 +47,7 @@ export function acquireWorkerLock(internalDir: string): WorkerLock {
         );
       }
       fs.rmSync(file, { force: true });
+      previousCrashed = true;
     }
   }
   throw new Error(`could not take the worker lock ${file}`);

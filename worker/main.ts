@@ -1,10 +1,12 @@
 /**
  * The worker's entry: the only file that reads the environment, installs signal
- * handlers or exits the process. SIGTERM/SIGINT: no new job starts, running jobs are
- * stopped (TERM, KILL after Kill_Grace) and put back in QM_qJobs, then the process exits 0.
- * A second SIGTERM/SIGINT during that stop kills the jobs at once (SIGKILL).
+ * handlers or exits the process. SIGTERM/SIGINT: no new job starts; running jobs go on
+ * for the next worker to adopt (Shutdown_Jobs = keep) or are stopped (TERM, KILL after
+ * Kill_Grace) and put back in QM_qJobs (requeue); then the process exits 0. A second
+ * SIGTERM/SIGINT during that stop kills the jobs at once (SIGKILL) and requeues them.
  */
 import { prepare } from "../lib/server/bootstrap";
+import { whenAnyDies } from "../lib/server/process-watch";
 import { createWorker } from "./create-worker";
 
 async function main(): Promise<void> {
@@ -16,7 +18,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     signals += 1;
     if (signals === 1) {
-      log(`${signal} received: no new job starts; stopping running jobs and putting them back in QM_qJobs (send it again to kill them at once)`);
+      const jobs = worker.config().shutdownJobs === "keep" ? "running jobs go on and the next worker adopts them" : "running jobs are stopped and put back in QM_qJobs (send it again to kill them at once)";
+      log(`${signal} received: no new job starts; ${jobs}`);
       void worker.stop().then(() => process.exit(0));
     } else {
       log(`${signal} received again: killing running jobs now (SIGKILL)`);
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
     process.on("SIGTERM", () => shutdown("SIGTERM"));
   }
   await worker.start();
+  // Started by `npm start`: stop when it is gone (killed with SIGKILL), as with a SIGTERM.
+  if (env.parentPid) whenAnyDies([env.parentPid], () => shutdown("the parent process is gone:"));
 }
 
 main().catch((error: unknown) => {

@@ -1,16 +1,18 @@
 /**
- * At start, repair what a worker that died (SIGKILL, power cut) left behind, so that every
- * job ends in exactly one place and the database agrees with the folders:
- * - runs the dead worker left are stopped by the executor (they are not adopted);
- * - a folder in QM_Jobs belongs to the active row naming it, or to the job named by the
- *   last process.log header. If that header is this run's, the run was interrupted: the
- *   job goes to QM_lost+found as `lost` (note in process.log and qm-error.txt, owner
- *   mailed), or back to QM_qJobs when Recovery = requeue. Otherwise it never started and
- *   goes back to QM_qJobs, still queued;
- * - an active row whose folder already reached QM_dJobs / QM_lost+found (crash between the
- *   final move and the database write) gets the outcome written in its process.log footer;
- *   one whose folder is still in QM_qJobs (crash before the move) is queued again;
- * - waiting rows whose folder vanished long ago become `lost` (see reapMissingQueued).
+ * At start, take over what an earlier worker left, so that every job ends in exactly one
+ * place, once, and the database agrees with the folders:
+ * - every active row's run is looked for through the executor: still running -> adopted
+ *   (watched, killed on request and finished normally); ended meanwhile -> finished with
+ *   the outcome of its exit record; gone without a record -> if this run's process.log
+ *   header is there it was interrupted (`lost`, or requeued with Recovery = requeue),
+ *   otherwise it never began and goes back to the queue;
+ * - an active row whose folder is not in QM_Jobs: its run ended just before the crash
+ *   (QM_dJobs / QM_lost+found: the footer's outcome), or it was claimed but never moved
+ *   (still in QM_qJobs: queued again), or its folder vanished (`lost`);
+ * - processes of runs that no active row claims are stopped (executor.sweep);
+ * - a folder in QM_Jobs that no job claims goes to QM_lost+found with a `lost` row;
+ * - a run that was active through two worker crashes in a row is quarantined;
+ * - waiting rows whose folder vanished long ago become `lost` (reapMissingQueued).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -19,69 +21,113 @@ import { LOG_FILE, folderStamp, lastFooter, lastHeader, logFooter } from "../lib
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { readTail } from "../lib/server/read-tail";
 import type { JobRow } from "../lib/server/store/job-reads";
-import { type WorkerContext, message } from "./context";
+import { type RunningJob, type WorkerContext, message } from "./context";
+import type { StartedRun } from "./executor";
 import { notifyOwner } from "./notifier";
+import { quarantineReason } from "./quarantine";
 import { errorNote } from "./reject";
 
-const LOST_NOTE = "the worker stopped while this job ran (it was killed or the machine restarted)";
+const LOST_NOTE = "the run was lost while no worker watched it (its processes are gone and it left no exit record)";
 
 /** Waiting rows whose folder has been missing for this long are marked lost. */
 export const MISSING_GRACE_MS = 60_000;
 
-export async function recover(ctx: WorkerContext): Promise<void> {
-  const { store, layout } = ctx;
-  await ctx.executor.sweep(new Set(), ctx.config().killGraceMs, ctx.log);
-  const activeRows = await store.jobsIn([...ACTIVE_STATES]);
-  const handled = new Set<number>();
-  for (const name of fs.readdirSync(layout.running)) {
-    if (name.startsWith(".")) continue;
-    const folder = relFolder("running", name);
-    try {
-      const header = lastHeader(readTail(path.join(layout.running, name, LOG_FILE), 1 << 20));
-      const row =
-        activeRows.find((r) => r.folder === folder) ??
-        (header ? await store.getJob(header.jobId) : undefined) ??
-        (await store.waitingByFolder(relFolder("queued", name)));
-      if (!row || row.state === "deleted") {
-        await adoptOrphan(ctx, name);
-        continue;
-      }
-      handled.add(row.id);
-      const interrupted = row.state !== "queued" && header?.jobId === row.id && (header.runToken === row.runToken || row.runToken === null);
-      if (interrupted) await endInterrupted(ctx, row, name);
-      else await backToQueue(ctx, row, name, "it had not started when the worker stopped");
-    } catch (error) {
-      ctx.log(`recovery: cannot repair ${folder}: ${message(error)}`);
-    }
+const parseRunInfo = (text: string | null): Record<string, unknown> | null => {
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
-  for (const row of activeRows.filter((r) => !handled.has(r.id))) {
-    await settleFinished(ctx, row).catch((e) => ctx.log(`recovery: job ${row.id}: ${message(e)}`));
-  }
-  await reapMissingQueued(ctx);
+};
+
+/** A job row with its run, as the runner tracks running jobs. */
+export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): RunningJob {
+  const dirName = path.basename(row.folder);
+  return {
+    id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir: path.join(ctx.layout.running, dirName), dirName,
+    granted: Number(parseRunInfo(row.runInfo)?.granted ?? row.nbProc), startedAt: row.startedAt ?? new Date(), runToken: row.runToken ?? "",
+    run, peakMemoryKb: row.peakMemoryKb, progress: row.progress,
+  };
 }
 
-/** A folder in QM_Jobs that no job claims: to QM_lost+found, with a `lost` row. */
-async function adoptOrphan(ctx: WorkerContext, name: string): Promise<void> {
-  const { layout } = ctx;
+/** Repair and take over; returns the runs to track (still running, or ended and to be finished). */
+export async function recover(ctx: WorkerContext, opts: { afterCrash: boolean }): Promise<RunningJob[]> {
+  const { store, layout, executor } = ctx;
+  const tracked: RunningJob[] = [];
+  const running = new Set<string>();
+  const claimed = new Set<string>();
+  for (const row of await store.jobsIn([...ACTIVE_STATES])) {
+    claimed.add(row.folder);
+    try {
+      const dir = path.join(layout.root, row.folder);
+      if (!row.folder.startsWith("QM_Jobs/") || !fs.existsSync(dir)) {
+        await settleElsewhere(ctx, row);
+        continue;
+      }
+      const found = row.runToken
+        ? await executor.find({ jobId: row.id, runToken: row.runToken, dir, runInfo: parseRunInfo(row.runInfo), startedAt: row.startedAt ?? new Date() })
+        : ({ state: "gone", reason: "started by an earlier version" } as const);
+      if (found.state === "gone") {
+        const header = lastHeader(readTail(path.join(dir, LOG_FILE), 1 << 20));
+        const began = header?.jobId === row.id && (header.runToken === row.runToken || row.runToken === null);
+        if (began) await endInterrupted(ctx, row);
+        else await backToQueue(ctx, row, "it had not started when the worker stopped");
+        continue;
+      }
+      const run: StartedRun = found.state === "running" ? found.run : { pid: 0, runInfo: {}, exited: Promise.resolve(found.exit) };
+      const job = runningJobOf(ctx, row, run);
+      if (found.state === "running") {
+        running.add(job.runToken);
+        await store.update(row.id, { state: row.state }, { pid: run.pid, runInfo: JSON.stringify({ ...parseRunInfo(row.runInfo), ...run.runInfo }) });
+        const reason = opts.afterCrash ? await quarantineReason(ctx, row) : null;
+        if (reason) {
+          job.quarantined = reason;
+          ctx.executor.terminate(run, 0, () => (job.killSignal = "SIGKILL"));
+          job.killSignal ??= "SIGTERM";
+        }
+        ctx.log(`recovery: job ${row.id} still runs (pid ${run.pid}): ${reason ? `quarantined: ${reason}` : "adopted"}`);
+      } else {
+        ctx.log(`recovery: job ${row.id} ended while no worker ran; recording it`);
+      }
+      tracked.push(job);
+    } catch (error) {
+      ctx.log(`recovery: cannot repair job ${row.id} (${row.folder}): ${message(error)}`);
+    }
+  }
+  await executor.sweep(running, ctx.config().killGraceMs, ctx.log);
+  for (const name of fs.readdirSync(layout.running)) {
+    if (name.startsWith(".") || claimed.has(relFolder("running", name))) continue;
+    await strayFolder(ctx, name).catch((e) => ctx.log(`recovery: cannot repair QM_Jobs/${name}: ${message(e)}`));
+  }
+  await reapMissingQueued(ctx);
+  return tracked;
+}
+
+/** A QM_Jobs folder no active row claims: a queued row of an earlier version's start, or nobody's. */
+async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
+  const { layout, store } = ctx;
+  const row = await store.waitingByFolder(relFolder("queued", name));
+  if (row) return backToQueue(ctx, row, "it had not started when the worker stopped", name);
   const now = new Date();
   const moved = await moveFolder(path.join(layout.running, name), layout.lost, `${folderStamp(now)}-${name}`);
   fs.writeFileSync(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
-  await ctx.store.createJob(
+  await store.createJob(
     { name, script: "", folder: relFolder("lost", moved), source: "folder" },
     planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now }, "found in QM_Jobs at start with no record"),
   );
 }
 
 /** A job whose run never began: its folder goes back to QM_qJobs and it waits again. */
-async function backToQueue(ctx: WorkerContext, row: JobRow, name: string, why: string): Promise<void> {
+async function backToQueue(ctx: WorkerContext, row: JobRow, why: string, name = path.basename(row.folder)): Promise<void> {
   const back = relFolder("queued", await moveFolder(path.join(ctx.layout.running, name), ctx.layout.queued, name));
   if (row.state === "queued") await ctx.store.update(row.id, { state: "queued" }, { folder: back });
   else await ctx.store.transition(row.id, planTransition("requeue", row.state, "queued", { folder: back }, why), { state: row.state });
   ctx.log(`recovery: job ${row.id}: ${why}; back in QM_qJobs`);
 }
 
-async function endInterrupted(ctx: WorkerContext, row: JobRow, name: string): Promise<void> {
+async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   const { store, layout } = ctx;
+  const name = path.basename(row.folder);
   const now = new Date();
   const startedAt = row.startedAt ?? now;
   const src = path.join(layout.running, name);
@@ -106,7 +152,7 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow, name: string): Pr
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** An active row without a QM_Jobs folder: where did its run end (or did it never move)? */
-async function settleFinished(ctx: WorkerContext, row: JobRow): Promise<void> {
+async function settleElsewhere(ctx: WorkerContext, row: JobRow): Promise<void> {
   const { store, layout } = ctx;
   const name = path.basename(row.folder);
   const guard = { state: row.state };

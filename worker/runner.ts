@@ -33,14 +33,17 @@ export interface RunnerDeps {
   rescanMs?: number;
   /** Base of the links in mails (QM_PUBLIC_URL); default http://Host:The_Port. */
   publicUrl?: string;
+  /** The previous worker died without releasing QM_FOLDER (see worker/lock.ts). */
+  afterCrash?: boolean;
 }
 
 export interface Runner {
   start(): Promise<void>;
   /**
-   * Stop dispatching, stop running jobs (SIGTERM, SIGKILL after Kill_Grace; `now`: SIGKILL
-   * at once) and requeue them, wait for all that. Safe to call twice; a second call with
-   * `now` escalates a stop in progress.
+   * Stop dispatching and watching. Running jobs run on, for the next worker to adopt
+   * (Shutdown_Jobs = keep), or are stopped (SIGTERM, SIGKILL after Kill_Grace; `now`:
+   * SIGKILL at once) and requeued (Shutdown_Jobs = requeue, or `now`). Safe to call twice;
+   * a second call with `now` escalates a stop in progress.
    */
   stop(opts?: { now?: boolean }): Promise<void>;
   /** Look again now (queue, kill requests): after a config change, for instance. */
@@ -60,6 +63,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const finishing = new Set<Promise<void>>();
   const closers: (() => void)[] = [];
   let stopping = false;
+  let stopsJobs = false;
   let stopped: Promise<void> | undefined;
 
   /** Stop a job because the worker stops; `now`: SIGKILL without waiting for Kill_Grace. */
@@ -73,17 +77,17 @@ export function createRunner(deps: RunnerDeps): Runner {
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
     monitor.ensure();
-    // Launched while stop() began: treat it like the others, stop it and requeue it.
-    if (stopping) shutDown(job, false);
-    const done = job.run.exited
-      .then((exit) => {
-        ctx.running.delete(job.id);
-        void dispatcher.dispatch();
-        return finishJob(ctx, job, exit);
-      })
-      .catch((error) => deps.log(`job ${job.id}: cannot finish: ${message(error)}`))
-      .finally(() => finishing.delete(done));
-    finishing.add(done);
+    // Launched while stop() began: treat it like the others.
+    if (stopping && stopsJobs) shutDown(job, false);
+    void job.run.exited.then((exit) => {
+      if (!ctx.running.has(job.id)) return; // let go at shutdown: the next worker finishes it
+      ctx.running.delete(job.id);
+      void dispatcher.dispatch();
+      const done = finishJob(ctx, job, exit)
+        .catch((error) => deps.log(`job ${job.id}: cannot finish: ${message(error)}`))
+        .finally(() => finishing.delete(done));
+      finishing.add(done);
+    });
   };
   const dispatcher = createDispatcher(ctx, track);
   const intake = createIntake({ ...ctx, onQueued: () => void dispatcher.dispatch() });
@@ -113,7 +117,7 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   return {
     async start() {
-      await recover(ctx);
+      for (const job of await recover(ctx, { afterCrash: deps.afterCrash === true })) track(job);
       await heartbeat();
       every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
       every(deps.rescanMs ?? 60_000, async () => {
@@ -131,12 +135,20 @@ export function createRunner(deps: RunnerDeps): Runner {
       void dispatcher.dispatch();
     },
     stop(opts = {}) {
-      if (stopped && opts.now) for (const job of ctx.running.values()) shutDown(job, true);
+      if (stopped && opts.now) {
+        stopsJobs = true;
+        for (const job of ctx.running.values()) shutDown(job, true);
+      }
       stopped ??= (async () => {
         stopping = true;
+        stopsJobs = opts.now === true || deps.config().shutdownJobs === "requeue";
         for (const close of closers) close();
         await dispatcher.stop();
-        for (const job of ctx.running.values()) shutDown(job, opts.now === true);
+        if (stopsJobs) for (const job of ctx.running.values()) shutDown(job, opts.now === true);
+        else if (ctx.running.size) deps.log(`${ctx.running.size} running job(s) go on running; the next worker adopts them (Shutdown_Jobs = keep)`);
+        // Wait for the runs being stopped (all of them, unless kept), then for the ends being recorded.
+        while (stopsJobs && ctx.running.size) await new Promise((r) => setTimeout(r, 50));
+        if (!stopsJobs) ctx.running.clear();
         while (finishing.size) await Promise.all(finishing);
         monitor.stop();
         await ctx.executor.close();

@@ -41,7 +41,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Failed_Jobs", type: "choice", default: "QM_dJobs", written: "QM_lost+found", choices: ["QM_lost+found", "QM_dJobs"], help: "where failed, killed and timed-out jobs go (QM 0.4 put them in QM_dJobs, which is what an absent key means); the state is in the database and process.log either way" },
-  { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "what happens at start to jobs that were running when the worker died" },
+  { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
+  { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "MailSender", type: "text", default: "", help: "QM 0.4's Gmail sender: with no smtp_host, mails go through smtp.gmail.com (TLS, port 465) logged in as this address; empty: the MailSender environment variable" },
   { section: S, key: "MailSecretKey", type: "secret", default: "", help: "the Gmail app password of MailSender (never shown in the web page); empty: the MailSecretKey environment variable" },
   { section: S, key: "SendMail", type: "text", default: "", legacy: true, help: "older spelling of MailSender (QM 0.4 forks)" },
@@ -80,6 +81,7 @@ export interface QmConfig {
   settleMs: number;
   killGraceMs: number;
   recovery: "lost" | "requeue";
+  shutdownJobs: "keep" | "requeue";
   /** Failed_Jobs: where failed, killed, timed-out and out-of-memory jobs go. */
   failedJobs: "QM_lost+found" | "QM_dJobs";
   /** The SMTP server in effect (smtp_* keys, or QM 0.4's Gmail keys; see mail-settings.ts). */
@@ -154,6 +156,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
+    shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     failedJobs: raw(S, "Failed_Jobs") as QmConfig["failedJobs"],
     smtp: resolveSmtp(
       {

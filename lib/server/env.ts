@@ -2,6 +2,7 @@
  * The one module that reads environment variables. Every other module receives
  * these values as arguments or calls loadEnv().
  */
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { MailEnv } from "../core/mail-settings";
@@ -12,6 +13,8 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   QM_ADMIN_USER: z.string().optional(),
   QM_ADMIN_PASSWORD: z.string().optional(),
+  QM_ADMIN_PASSWORD_FILE: z.string().optional(),
+  QM_PARENT_PID: z.string().optional(),
   QM_PUBLIC_URL: z.string().optional(),
   QM_SKIP_MIGRATE: z.string().optional(),
 });
@@ -31,6 +34,8 @@ export interface QmEnv {
   publicUrl?: string;
   /** Set by `npm start` for its children: it has already applied migrations. */
   skipMigrate: boolean;
+  /** Set by `npm start` for its children: they stop when that process is gone. */
+  parentPid?: number;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
@@ -43,9 +48,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
     // An empty DATABASE_URL means "unset", hence || and not ??.
     databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "qm.db")}`,
     adminUser: env.QM_ADMIN_USER || "admin",
-    adminPassword: env.QM_ADMIN_PASSWORD || undefined,
+    // A file keeps the password out of every process's environment (readable in /proc).
+    adminPassword: env.QM_ADMIN_PASSWORD || (env.QM_ADMIN_PASSWORD_FILE ? fs.readFileSync(path.resolve(cwd, env.QM_ADMIN_PASSWORD_FILE), "utf8").trim() : undefined) || undefined,
     publicUrl: env.QM_PUBLIC_URL || undefined,
     skipMigrate: env.QM_SKIP_MIGRATE === "1",
+    parentPid: env.QM_PARENT_PID ? Number(env.QM_PARENT_PID) : undefined,
   };
 }
 

@@ -24,6 +24,8 @@ export interface QmLayout {
   /** QueueManager's private folder: staging, lock, signals. */
   internal: string;
   staging: string;
+  /** Exit records of runs (lib/core/exit-record.ts). */
+  runs: string;
   /** Touched by the web app to wake the worker (kill requests, new uploads). */
   wakeFile: string;
 }
@@ -38,13 +40,14 @@ export function qmLayout(root: string): QmLayout {
     lost: path.join(root, QUEUE_DIRS.lost),
     internal,
     staging: path.join(internal, "staging"),
+    runs: path.join(internal, "runs"),
     wakeFile: path.join(internal, "wake"),
   };
 }
 
 /** Create the four queue folders and `.qm/` when missing. */
 export function ensureQmFolders(layout: QmLayout): void {
-  for (const dir of [layout.queued, layout.running, layout.done, layout.lost, layout.staging]) {
+  for (const dir of [layout.queued, layout.running, layout.done, layout.lost, layout.staging, layout.runs]) {
     fs.mkdirSync(dir, { recursive: true });
   }
 }

@@ -1,9 +1,9 @@
 // The worker's spawner: a small plain-Node process that starts job processes for the
 // worker and reports their pid and end. It exists because fork() costs grow with the
 // parent's memory: ~20 ms from the worker (Prisma, tsx loaded) against ~2 ms from here.
-// Protocol: JSON lines. In: {id, dir, log, header, script, wrapper, env}. Out: {id, pid} then
-// {id, exit: {exitCode, signal, times, error?}}. It exits when its stdin closes; jobs,
-// each in its own process group, are not touched by that.
+// Protocol: JSON lines. In: {id, dir, log, header, wrapper, args, env}. Out: {id, pid} then
+// {id, exit: {exitCode, signal, error?}}. It exits when its stdin closes; jobs, each in its
+// own session, run on (their wrapper writes their exit record; a later worker adopts them).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import readline from "node:readline";
@@ -21,20 +21,18 @@ function start(req) {
   try {
     fd = fs.openSync(req.log, "a");
     fs.writeSync(fd, req.header);
-    const child = spawn("/bin/sh", ["-c", req.wrapper, "qm-job", req.script], {
+    const child = spawn("/bin/sh", ["-c", req.wrapper, "qm-job", ...req.args], {
       cwd: req.dir,
       detached: true,
-      stdio: ["ignore", fd, fd, "pipe"],
+      stdio: ["ignore", fd, fd],
       env: { ...process.env, ...req.env },
     });
-    let times = "";
-    child.stdio[3].on("data", (chunk) => (times += chunk.toString()));
-    child.once("error", (error) => exit({ exitCode: null, signal: null, times, error: error.message }));
-    child.once("close", (code, signal) => exit({ exitCode: code, signal, times }));
+    child.once("error", (error) => exit({ exitCode: null, signal: null, error: error.message }));
+    child.once("close", (code, signal) => exit({ exitCode: code, signal }));
     send({ id: req.id, pid: child.pid ?? 0 });
   } catch (error) {
     send({ id: req.id, pid: 0 });
-    exit({ exitCode: null, signal: null, times: "", error: error instanceof Error ? error.message : String(error) });
+    exit({ exitCode: null, signal: null, error: error instanceof Error ? error.message : String(error) });
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -2,6 +2,7 @@
  * Recovery of every crash window, set up by hand as a crashed worker would leave it, then
  * a worker start: each job ends in exactly one place and the database agrees.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -85,6 +86,24 @@ describe("recovery at start", () => {
     const lost = await waitForJob(env, "vanished", ["lost"]);
     expect(lost.error).toMatch(/disappeared before it could start/);
     expect((await env.db.job.findUniqueOrThrow({ where: { id: fresh.id } })).state).toBe("queued");
+  });
+
+  it("never adopts a reused pid: a live process with the run's pid but another start time is left alone", async () => {
+    env = await createTestEnv();
+    const stranger = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      const row = await runningRow("reused", "run5");
+      await env.store.update(row.id, { state: "running" }, { pid: stranger.pid!, runInfo: JSON.stringify({ executor: "local", pid: stranger.pid, startTime: "1" }) });
+      makeJobFolder(env.layout.running, "reused", { script: "echo ran", files: { "process.log": header(row.id, "reused", "run5") } });
+      worker = await startWorker(env);
+      const lost = await waitForJob(env, "reused", ["lost"]);
+      expect(lost.error).toMatch(/lost while no worker watched it/);
+      expect(worker.logs.join("\n")).not.toMatch(/adopted/);
+      expect(stranger.exitCode).toBeNull();
+      expect(() => process.kill(stranger.pid!, 0)).not.toThrow();
+    } finally {
+      stranger.kill("SIGKILL");
+    }
   });
 
   it("a folder in QM_Jobs that no job knows goes to QM_lost+found with a note and a row", async () => {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../../lib/server/bootstrap";
-import { createTestEnv, dropJob, jobProcesses, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, jobProcesses, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -61,40 +61,80 @@ describe("the worker program", () => {
     expect(await first.exited).toBe(0);
   });
 
-  it("after SIGKILL mid-run: the running job is stopped and lost with a note, queued jobs and new drops run, folders and rows agree", async () => {
-    env = await createTestEnv({ MaxNbProcessors: 1, Kill_Grace: 1 });
-    const first = startWorkerProcess();
-    await started(first);
-    await submitJob(env, "victim", { script: "sleep 1000 & echo working; while true; do sleep 0.2; done" });
-    await waitForJob(env, "victim", ["running"]);
-    await submitJob(env, "waiting", { script: "echo fine" });
-    await waitFor("victim's processes", () => jobProcesses(env.layout.root).length >= 3);
-    first.child.kill("SIGKILL");
-    await first.exited;
-    dropJob(env, "dropped while down", { script: "echo dropped" });
-    expect(jobProcesses(env.layout.root).length).toBeGreaterThan(0); // the job outlived its worker
+  it("after SIGKILL mid-run: the job runs on, is adopted with its progress, ends done once and is mailed once; queued jobs and drops run", async () => {
+    const smtp = await startSmtpServer();
+    try {
+      env = await createTestEnv({ MaxNbProcessors: 1, Kill_Grace: 1, MailActive: "True", smtp_host: "127.0.0.1", smtp_port: smtp.port });
+      const runs = path.join(env.dir, "runs.txt");
+      const first = startWorkerProcess();
+      await started(first);
+      // It moves on when the test says so (go1, go2), so its progress is seen after adoption.
+      const gate = (n: number) => `while [ ! -e '${env.dir}/go${n}' ]; do sleep 0.1; done`;
+      const script = `echo run >> '${runs}'; sleep 1000 & echo "processing 1 / 4"; ${gate(1)}; echo "processing 3 / 4"; ${gate(2)}; echo "processing 4 / 4"; kill $!`;
+      await submitJob(env, "survivor", { email: "owner@lab.org", script });
+      const running = await waitForJob(env, "survivor", ["running"]);
+      await submitJob(env, "waiting", { script: "echo fine" });
+      await waitFor("progress before the crash", async () => (await env.db.job.findUnique({ where: { id: running.id } }))?.progress === 25);
+      first.child.kill("SIGKILL");
+      await first.exited;
+      dropJob(env, "dropped while down", { script: "echo dropped" });
+      expect(jobProcesses(env.layout.root).length).toBeGreaterThan(0); // the job outlived its worker
 
-    const second = startWorkerProcess();
-    await started(second);
-    const victim = await waitForJob(env, "victim", ["lost"]);
-    expect(victim.folder).toMatch(/^QM_lost\+found\/.*-victim$/);
-    expect(victim.error).toMatch(/worker stopped while this job ran/);
-    const dir = path.join(env.layout.root, victim.folder);
-    expect(fs.readFileSync(path.join(dir, "qm-error.txt"), "utf8")).toMatch(/worker stopped while this job ran/);
-    expect(fs.readFileSync(path.join(dir, "process.log"), "utf8")).toMatch(/outcome unknown.*\n=== the worker stopped while this job ran/);
-    expect((await waitForJob(env, "waiting", ["done"])).folder).toMatch(/^QM_dJobs\//);
-    expect((await waitForJob(env, "dropped while down", ["done"])).folder).toMatch(/^QM_dJobs\//);
-    expect(jobProcesses(env.layout.root)).toEqual([]);
-    const rows = await env.db.job.findMany();
-    expect(rows).toHaveLength(3);
-    for (const row of rows) expect(fs.existsSync(path.join(env.layout.root, row.folder))).toBe(true);
-    expect(fs.readdirSync(env.layout.running)).toEqual([]);
-    expect(fs.readdirSync(env.layout.queued)).toEqual([]);
-    second.child.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
+      const second = startWorkerProcess();
+      await started(second);
+      expect(second.output()).toMatch(/job \d+ still runs \(pid \d+\): adopted/);
+      fs.writeFileSync(path.join(env.dir, "go1"), "");
+      const progressed = await waitFor("progress after adoption", async () => {
+        const row = await env.db.job.findUnique({ where: { id: running.id } });
+        return row?.state === "running" && row.progress === 75 ? row : null;
+      });
+      expect(progressed.progress).toBe(75);
+      fs.writeFileSync(path.join(env.dir, "go2"), "");
+      const done = await waitForJob(env, "survivor", ["done", "failed", "lost"]);
+      expect(done).toMatchObject({ state: "done", exitCode: 0, progress: 100 });
+      expect(fs.readFileSync(runs, "utf8")).toBe("run\n");
+      await waitFor("the owner's mail", () => smtp.mails.length >= 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.mails.filter((m) => m.to.includes("owner@lab.org"))).toHaveLength(1);
+      const events = await env.db.jobEvent.findMany({ where: { jobId: running.id }, orderBy: { id: "asc" } });
+      expect(events.map((e) => e.kind)).toEqual(["queued", "running", "worker-crashed", "done", "mail-sent"]);
+      expect((await waitForJob(env, "waiting", ["done"])).folder).toMatch(/^QM_dJobs\//);
+      expect((await waitForJob(env, "dropped while down", ["done"])).folder).toMatch(/^QM_dJobs\//);
+      await waitFor("no job process left", () => jobProcesses(env.layout.root).length === 0, 10_000);
+      const rows = await env.db.job.findMany();
+      expect(rows).toHaveLength(3);
+      for (const row of rows) expect(fs.existsSync(path.join(env.layout.root, row.folder))).toBe(true);
+      expect(fs.readdirSync(env.layout.running)).toEqual([]);
+      expect(fs.readdirSync(env.layout.runs)).toEqual([]);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    } finally {
+      await smtp.close();
+    }
   });
 
-  it("with Recovery = requeue, a job interrupted by a worker crash runs again", async () => {
+  it("a job that ends while no worker runs is recorded with its real outcome at the next start, never rerun", async () => {
+    env = await createTestEnv({ Kill_Grace: 1 });
+    const runs = path.join(env.dir, "runs.txt");
+    const first = startWorkerProcess();
+    await started(first);
+    await submitJob(env, "ends alone", { script: `echo run >> '${runs}'; sleep 1; exit 3` });
+    await waitForJob(env, "ends alone", ["running"]);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await waitFor("the job to end on its own", () => jobProcesses(env.layout.root).length === 0, 10_000);
+    const second = startWorkerProcess();
+    await started(second);
+    const row = await waitForJob(env, "ends alone", ["failed", "done", "lost"]);
+    expect(row).toMatchObject({ state: "failed", exitCode: 3 });
+    expect(row.cpuSeconds).not.toBeNull();
+    expect(row.folder).toMatch(/^QM_lost\+found\/.*-ends alone$/);
+    expect(fs.readFileSync(runs, "utf8")).toBe("run\n");
+    second.child.kill("SIGTERM");
+    await second.exited;
+  });
+
+  it("with Recovery = requeue, a run lost with the machine (processes gone, no exit record) runs again", async () => {
     env = await createTestEnv({ Recovery: "requeue", Kill_Grace: 1 });
     const first = startWorkerProcess();
     await started(first);
@@ -104,11 +144,14 @@ describe("the worker program", () => {
     await waitForJob(env, "again", ["running"]);
     first.child.kill("SIGKILL");
     await first.exited;
+    // A power cut: the job's processes die with the worker, before they can record anything.
+    for (const pid of jobProcesses(env.layout.root)) process.kill(pid, "SIGKILL");
+    await waitFor("job processes gone", () => jobProcesses(env.layout.root).length === 0);
     const second = startWorkerProcess();
     await started(second);
     const row = await waitForJob(env, "again", ["done"]);
     const log = fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8");
-    expect(log).toContain("the worker stopped while this job ran");
+    expect(log).toContain("the run was lost while no worker watched it");
     expect(log).toContain("second run");
     const events = await env.db.jobEvent.findMany({ where: { jobId: row.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.kind)).toEqual(["queued", "running", "requeued", "running", "done"]);
@@ -116,8 +159,53 @@ describe("the worker program", () => {
     await second.exited;
   });
 
-  it("on SIGTERM stops running jobs, puts them back in QM_qJobs, and exits 0", async () => {
+  it("quarantines a job that was running through two worker crashes in a row", async () => {
+    env = await createTestEnv({ Kill_Grace: 1, Recovery: "requeue" });
+    let w = startWorkerProcess();
+    await started(w);
+    const id = await submitJob(env, "suspect", { script: "sleep 1000" });
+    await waitForJob(env, "suspect", ["running"]);
+    for (let crash = 1; crash <= 2; crash++) {
+      w.child.kill("SIGKILL");
+      await w.exited;
+      w = startWorkerProcess();
+      await started(w);
+    }
+    const row = await waitForJob(env, "suspect", ["lost", "queued", "done", "failed"]);
+    expect(row.state).toBe("lost");
+    expect(row.error).toMatch(/quarantined: the worker stopped unexpectedly 2 times while this job ran/);
+    expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8")).toMatch(/quarantined/);
+    await waitFor("its processes stopped", () => jobProcesses(env.layout.root).length === 0, 10_000);
+    const events = await env.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(["queued", "running", "worker-crashed", "worker-crashed", "lost"]);
+    w.child.kill("SIGTERM");
+    await w.exited;
+  });
+
+  it("on SIGTERM (Shutdown_Jobs = keep) leaves running jobs running and exits 0; the next worker adopts them", async () => {
     env = await createTestEnv({ Kill_Grace: 1 });
+    const w = startWorkerProcess();
+    await started(w);
+    const id = await submitJob(env, "kept", { script: "for i in 1 2 3 4 5 6; do echo \"processing $i / 6\"; sleep 0.3; done" });
+    await waitForJob(env, "kept", ["running"]);
+    w.child.kill("SIGTERM");
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toMatch(/1 running job\(s\) go on running/);
+    expect(fs.existsSync(path.join(env.layout.internal, "worker.lock"))).toBe(false);
+    expect(jobProcesses(env.layout.root).length).toBeGreaterThan(0);
+    const next = startWorkerProcess();
+    await started(next);
+    expect(next.output()).not.toMatch(/quarantined/);
+    const row = await waitForJob(env, "kept", ["done", "failed", "lost"]);
+    expect(row).toMatchObject({ id, state: "done" });
+    const events = await env.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(["queued", "running", "done"]);
+    next.child.kill("SIGTERM");
+    await next.exited;
+  });
+
+  it("on SIGTERM with Shutdown_Jobs = requeue stops running jobs, puts them back in QM_qJobs, and exits 0", async () => {
+    env = await createTestEnv({ Kill_Grace: 1, Shutdown_Jobs: "requeue" });
     const w = startWorkerProcess();
     await started(w);
     const id = await submitJob(env, "interrupted", { script: "sleep 1000 & while true; do sleep 0.2; done" });

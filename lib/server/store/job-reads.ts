@@ -65,6 +65,8 @@ export interface JobReads {
   killRequests(): Promise<number[]>;
   /** Waiting rows not updated since `before`. */
   waitingSince(before: Date): Promise<JobRow[]>;
+  /** How many events of `kind` the job has had since `since`. */
+  countEvents(id: number, kind: string, since: Date): Promise<number>;
 }
 
 export function createJobReads(sql: Sql): JobReads {
@@ -96,5 +98,9 @@ export function createJobReads(sql: Sql): JobReads {
       return found.map((r) => Number(r.id));
     },
     waitingSince: (before) => rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "updatedAt" < ? ORDER BY "id"`, [before]),
+    async countEvents(id, kind, since) {
+      const found = await sql.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "JobEvent" WHERE "jobId" = ? AND "kind" = ? AND "at" >= ?`, [id, kind, since]);
+      return Number(found?.n ?? 0);
+    },
   };
 }

@@ -1,0 +1,94 @@
+/**
+ * Finding and watching runs by their processes, for runs this worker did not start (or
+ * whose spawner died): a run is its wrapper process, identified by pid AND start time
+ * (/proc/<pid>/stat field 22), so a reused pid is never taken for the run. Its end is
+ * noticed by polling and its outcome read from its exit record.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { exitRecordName, parseExitRecord } from "../../lib/core/exit-record";
+import type { ExitReport } from "../executor";
+import { isProcessAlive } from "./process-tree";
+
+/** The start time of `pid` in clock ticks since boot, or null when it is gone. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** True while the process `pid` that started at `startTime` lives. */
+export function isRunAlive(pid: number, startTime: string | null): boolean {
+  if (!Number.isInteger(pid) || pid <= 1 || !isProcessAlive(pid)) return false;
+  return startTime === null || processStartTime(pid) === startTime;
+}
+
+/** The run token in the environment of `pid`, or null (none, gone, or not ours to read). */
+export function runTokenOf(pid: number): string | null {
+  try {
+    const m = /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, "utf8"));
+    return m ? m[1] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Live processes with QM_RUN_TOKEN in their environment, by token (the wrapper and its children). */
+export function processesByRunToken(): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!/^\d+$/.test(entry) || pid === process.pid) continue;
+    const token = runTokenOf(pid);
+    if (token !== null && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
+  }
+  return out;
+}
+
+/** What the run's exit record says, or null when there is none (yet). */
+export function readExitRecord(runsDir: string, runToken: string) {
+  try {
+    return parseExitRecord(fs.readFileSync(path.join(runsDir, exitRecordName(runToken)), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** How a run ended: its exit record when it wrote one, else what the process status says. */
+export function exitReportOf(runsDir: string, runToken: string, status: { exitCode: number | null; signal: string | null; error?: string }): ExitReport {
+  const record = readExitRecord(runsDir, runToken);
+  if (record) return { exitCode: record.status, signal: null, cpuSeconds: record.cpuSeconds };
+  return { exitCode: status.exitCode, signal: status.signal, cpuSeconds: null, ...(status.error ? { error: status.error } : {}) };
+}
+
+/** One timer for every watched process: each watch resolves once its process is gone. */
+export function createProcessWatch(everyMs = 500) {
+  const watched = new Map<number, { startTime: string | null; gone: () => void }>();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    for (const [pid, w] of watched) {
+      if (isRunAlive(pid, w.startTime)) continue;
+      watched.delete(pid);
+      w.gone();
+    }
+    if (!watched.size) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  return {
+    whenGone(pid: number, startTime: string | null): Promise<void> {
+      return new Promise((resolve) => {
+        watched.set(pid, { startTime, gone: resolve });
+        timer ??= setInterval(tick, everyMs);
+      });
+    },
+    close() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
