@@ -9,10 +9,10 @@ import { commandFor, infoFileFor } from "./job-input";
 import { type CliIo, COMMANDS, run } from "./run";
 import { table } from "./table";
 
-function io(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string[]; stderr: string[] } {
+function io(env: Record<string, string> = {}): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { env, stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), prompt: async () => "", sleep: async () => undefined };
+  return { env: env as NodeJS.ProcessEnv, stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), prompt: async () => "", sleep: async () => undefined };
 }
 
 describe("qm's command line", () => {
@@ -67,7 +67,7 @@ describe("qm wait's exit code", () => {
 describe("where qm finds QueueManager", () => {
   it("takes the flags, then QM_URL / QM_TOKEN, then qm login's file (its token only for its own URL)", () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-"));
-    const env = { HOME: home };
+    const env = { HOME: home } as unknown as NodeJS.ProcessEnv;
     expect(resolveCredentials(env, {})).toEqual({ url: "http://localhost:8000", token: undefined });
     writeCredentialsFile(credentialsFile(env), { url: "https://qm.lab.org/", token: "qm_saved" });
     expect((fs.statSync(credentialsFile(env)).mode & 0o777).toString(8)).toBe("600");
