@@ -1,16 +1,9 @@
 "use client";
 /** The administrator's history import (GET/POST /api/admin/history). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ImportReport } from "../core/qm-history";
 import { apiFetch } from "./api-fetch";
 import { queryKeys } from "./query-keys";
-
-export interface ImportReport {
-  at: string;
-  imported: number;
-  known: number;
-  ids: number[];
-  problems: string[];
-}
 
 export function useHistoryQuery() {
   return useQuery({ queryKey: queryKeys.history(), queryFn: () => apiFetch<{ last: ImportReport | null; importedJobs: number }>("/api/admin/history") });

@@ -132,3 +132,15 @@ export function historicOutcome(f: FolderFacts): HistoricOutcome {
   const submittedAt = f.infoMtime && f.infoMtime < ran ? f.infoMtime : ran;
   return { state: stateOf(f), submittedAt, startedAt, finishedAt, exitCode: f.log.exitCode ?? null, signal: f.log.signal ?? null };
 }
+
+/** What a history import did (POST /api/admin/history, and at the first start). */
+export interface ImportReport {
+  at: string;
+  imported: number;
+  /** Folders already known (imported before, or QueueManager's own jobs). */
+  known: number;
+  /** The first 100 job ids created, oldest folder first. */
+  ids: number[];
+  /** Folders that could not be read, with why. */
+  problems: string[];
+}

@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { formatDate } from "@/lib/client/format-date";
-import { type ImportReport, useHistoryQuery, useImportHistoryMutation } from "@/lib/client/use-history-import";
+import { useHistoryQuery, useImportHistoryMutation } from "@/lib/client/use-history-import";
+import type { ImportReport } from "@/lib/core/qm-history";
 import { QueryError } from "../../ui-bits";
 
 /** Import the finished folders of an earlier QM (or of QM_dJobs copied in by hand) as history. */

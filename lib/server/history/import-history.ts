@@ -12,7 +12,9 @@ import path from "node:path";
 import { parseJobInfo } from "../../core/job-info";
 import { planTransition } from "../../core/job-lifecycle";
 import { LOG_FILE } from "../../core/job-log";
-import { type FolderFacts, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
+import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
+
+export type { ImportReport } from "../../core/qm-history";
 import { type QmLayout, relFolder } from "../qm-folders";
 import { readTail } from "../read-tail";
 import type { JobStore } from "../store/job-store";
@@ -26,18 +28,6 @@ export interface ImportDeps {
   /** `job_file` from QMserv.cfg. */
   jobFile: string;
   now?: Date;
-}
-
-/** What an import did. */
-export interface ImportReport {
-  at: string;
-  imported: number;
-  /** Folders already known (imported before, or QueueManager's own jobs). */
-  known: number;
-  /** The first 100 job ids created, oldest folder first. */
-  ids: number[];
-  /** Folders that could not be read, with why. */
-  problems: string[];
 }
 
 let running: Promise<ImportReport> | null = null;
