@@ -147,6 +147,13 @@ function checkCsrf(request: Request, expected: string | null): void {
 
 /** The user or anonymous visitor behind a request, with CSRF checked for mutations. */
 export async function getViewer(request: Request): Promise<Viewer> {
+  // First the proxy: one doing LDAP with HTTP Basic passes the user's Authorization
+  // header on, and that LDAP password is not one QueueManager knows.
+  const proxied = await proxyUser(request, getConfig().config);
+  if (proxied) {
+    if (!isSafeMethod(request)) checkCsrf(request, null);
+    return { user: proxied, via: "proxy", isAdmin: proxied.role === "admin" };
+  }
   const basic = basicCredentials(request);
   if (basic) {
     const user = await verifyCredentials(request, basic.username, basic.password);
@@ -163,9 +170,7 @@ export async function getViewer(request: Request): Promise<Viewer> {
     if (!isSafeMethod(request)) checkCsrf(request, session.csrfToken);
     return { user: session.user, via: "session", isAdmin: session.user.role === "admin" };
   }
-  const proxied = await proxyUser(request, getConfig().config);
   if (!isSafeMethod(request)) checkCsrf(request, null);
-  if (proxied) return { user: proxied, via: "proxy", isAdmin: proxied.role === "admin" };
   return { user: null, via: "anonymous", isAdmin: false };
 }
 

@@ -185,6 +185,9 @@ describe("sign-in by a trusted reverse proxy", () => {
     expect(await who({ "x-remote-user": "admin" })).toMatchObject({ user: null });
     expect((await routes.list(req("/api/jobs", { headers: viaProxy("10.9.9.9", "admin") }), ctx(0))).status).toBe(401);
     expect((await routes.list(req("/api/jobs", { headers: viaProxy("10.1.2.3", "ann") }), ctx(0))).status).toBe(200);
+    // An LDAP proxy passes the user's Basic credentials on: the header decides, not that password.
+    const ldapBasic = { authorization: `Basic ${Buffer.from("ann:her-ldap-password").toString("base64")}` };
+    expect(await who({ ...viaProxy("10.1.2.3", "ann"), ...ldapBasic })).toMatchObject({ user: { username: "ann" }, via: "proxy" });
 
     // A proxied user acts like a logged-in one; their browser still sends the CSRF header.
     const { job } = await makeJob("running");
