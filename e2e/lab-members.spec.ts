@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
 import { env, loginAsAdmin, uniqueName } from "./job-helpers";
-import { userJobZip } from "./submit-helpers";
+import { screenshot, userJobZip } from "./submit-helpers";
 
 const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
 
@@ -53,6 +53,8 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const admin = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: "admin", password: env.adminPassword, send: "always" } });
   expect((await admin.post("/api/users", { data: { username: bob, email: `${bob}@lab.org`, role: "user", password } })).status()).toBe(201);
   const asBob = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: bob, password, send: "always" } });
+  await page.reload();
+  await screenshot(page, "admin-users");
 
   // Ann uploads a job in the browser; it is hers, with her e-mail; she kills it.
   const annPage = await logIn(browser, ann, password);
@@ -94,6 +96,7 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   await annPage.getByRole("button", { name: "Create token" }).click();
   const token = (await annPage.getByTestId("new-token").textContent())!.trim();
   expect(token).toMatch(/^qm_/);
+  await screenshot(annPage, "account");
 
   const folder = path.join(env.dir, uniqueName("cli-job"));
   fs.mkdirSync(folder);

@@ -5,6 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { QM04_JOBS, writeQm04Tree } from "../lib/server/history/qm04-fixtures";
 import { env, loginAsAdmin, uniqueName } from "./job-helpers";
+import { screenshot } from "./submit-helpers";
 
 test("the admin imports a QM 0.4 history; old QM addresses lead to the imported jobs", async ({ page }) => {
   const name = uniqueName("qm04");
@@ -22,6 +23,7 @@ test("the admin imports a QM 0.4 history; old QM addresses lead to the imported 
   await expect(page.getByTestId("import-report")).toContainText(/2\s+folders imported/);
   await page.getByRole("button", { name: "Import now" }).click();
   await expect(page.getByTestId("import-report")).toContainText(/0\s+folders imported/);
+  await screenshot(page, "admin-history");
 
   // /QM_dJobs/<folder>: QM 0.4's page of a done job, now the imported job's page.
   await page.goto(`/QM_dJobs/${encodeURIComponent(jobs[0].folder)}`);
