@@ -7,6 +7,7 @@ import { resolveCredentials, writeCredentialsFile, credentialsFile } from "./cre
 import { exitCodeOfJob } from "./errors";
 import { commandFor, infoFileFor } from "./job-input";
 import { type CliIo, COMMANDS, run } from "./run";
+import { planBatches } from "./submit-batches";
 import { table } from "./table";
 
 function io(env: Record<string, string> = {}): CliIo & { stdout: string[]; stderr: string[] } {
@@ -93,5 +94,23 @@ describe("a lone script as a job", () => {
 describe("tables", () => {
   it("pads columns to the widest cell and shows missing values as -", () => {
     expect(table(["ID", "NAME", "EXIT"], [[1, "fit", 0], [12, "a longer name", null]])).toBe("ID  NAME           EXIT\n1   fit            0\n12  a longer name  -");
+  });
+});
+
+describe("qm submit's batches", () => {
+  const items = (sizes: number[]) => sizes.map((size, index) => ({ index, upload: { fileName: `${index}.zip`, zip: Buffer.alloc(size), notes: [] } }));
+  const shape = (batches: { index: number }[][]) => batches.map((b) => b.map((i) => i.index));
+
+  it("sends 25 small zips per request, in order, and spreads a few over the parallel requests", () => {
+    expect(shape(planBatches(items(Array(100).fill(300)), 4)).map((b) => b.length)).toEqual([25, 25, 25, 25]);
+    expect(shape(planBatches(items(Array(60).fill(300)), 4)).map((b) => b.length)).toEqual([15, 15, 15, 15]);
+    expect(shape(planBatches(items(Array(130).fill(300)), 4)).map((b) => b.length)).toEqual([25, 25, 25, 25, 25, 5]);
+    expect(shape(planBatches(items(Array(10).fill(300)), 4))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+    expect(shape(planBatches(items([300]), 4))).toEqual([[0]]);
+  });
+
+  it("keeps a request under 8 MB unless one zip alone is larger", () => {
+    const mb = 1024 * 1024;
+    expect(shape(planBatches(items([5 * mb, 5 * mb, 20 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb]), 2))).toEqual([[0], [1], [2], [3, 4, 5, 6, 7]]);
   });
 });

@@ -114,6 +114,20 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect((await qm(["wait", String(id)], token)).code).toBe(3);
   const mine = JSON.parse((await qm(["ls", "--finished", "--mine", "--json"], token)).stdout) as { id: number; owner: string }[];
   expect(mine.find((j) => j.id === id)).toMatchObject({ owner: `${ann}@lab.org` });
+  // Several folders in one call (sent together): the ids of those queued, in order, and what was wrong with the other.
+  const batch = ["one", "broken", "two"].map((n) => {
+    const dir = path.join(env.dir, uniqueName(`cli-${n}`));
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "proc_config.cfg"), n === "broken" ? "[QMOptions]\nnb_proc : 1\n" : "[QMOptions]\nscript : true\n");
+    return dir;
+  });
+  const several = await qm(["submit", "-n", "1", ...batch], token);
+  expect(several.code).toBe(1);
+  const severalIds = several.stdout.trim().split("\n").map(Number);
+  expect(severalIds).toHaveLength(2);
+  expect(several.stderr).toContain(`${batch[1]}: proc_config.cfg has no \`script\` entry`);
+  expect((await qm(["wait", ...severalIds.map(String)], token)).code).toBe(0);
+
   const notHers = await qm(["requeue", String(bobsId)], token);
   expect(notHers.code).toBe(4);
   expect(notHers.stderr).toContain("not yours");

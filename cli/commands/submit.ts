@@ -3,15 +3,10 @@ import type { StatusAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type Command } from "../command";
 import { CliError, EXIT } from "../errors";
 import { readJobInput } from "../job-input";
-import { multipartBody } from "../multipart";
+import { type BatchItem, type Result, planBatches, sendBatch } from "../submit-batches";
 import { waitForJobs } from "./wait";
 
-/** POST /api/jobs's answer: one job, or an array's elements. */
-interface SubmitAnswer {
-  job: { id: number; name: string; array?: { id: number; jobIds: number[] } };
-}
-
-// Uploads in flight at once: enough to hide the round trips, few enough not to swamp the server.
+// Requests in flight at once: enough to hide the round trips, few enough not to swamp the server.
 const PARALLEL = 4;
 
 export const submit: Command = {
@@ -56,21 +51,23 @@ ${COMMON_HELP}`,
       after_ok: values.after as string | undefined,
       array: values.array as string | undefined,
     };
-    const results: (number[] | CliError)[] = new Array(paths.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < paths.length; i = next++) {
-        try {
-          const input = await readJobInput(paths[i], askJobFile);
-          for (const note of input.notes) ctx.err(`qm submit: ${paths[i]}: ${note}`);
-          const { job } = await api.call<SubmitAnswer>("POST", "/api/jobs", multipartBody(fields, { name: input.fileName, data: input.zip }));
-          results[i] = job.array?.jobIds ?? [job.id];
-        } catch (error) {
-          results[i] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
-        }
+    const results: Result[] = new Array(paths.length);
+    const items: BatchItem[] = [];
+    for (const [index, file] of paths.entries()) {
+      try {
+        const upload = await readJobInput(file, askJobFile);
+        for (const note of upload.notes) ctx.err(`qm submit: ${file}: ${note}`);
+        items.push({ index, upload });
+      } catch (error) {
+        results[index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
       }
+    }
+    const batches = planBatches(items, PARALLEL);
+    let next = 0;
+    const sender = async () => {
+      for (let i = next++; i < batches.length; i = next++) await sendBatch(api, fields, batches[i], results);
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, paths.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, batches.length) }, sender));
     const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
     if (values.json) ctx.out(JSON.stringify(paths.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
     else for (const id of ids) ctx.out(String(id));

@@ -11,13 +11,19 @@ import { handleSubmitRequest } from "@/lib/web/submit-request";
 export const dynamic = "force-dynamic";
 
 /**
- * Submit a zipped job (multipart: file, e_mail, info, nb_proc, priority). A logged-in
- * user's job is theirs, with their e-mail as e_mail unless one is given. See docs/api.md.
+ * Submit zipped jobs (multipart: file, e_mail, info, nb_proc, priority). One `file`:
+ * `{ job }`, 201. Several: `{ jobs }`, one entry per file in order (a job, or `{ file,
+ * error }`), 201 when all were queued, else 207. A logged-in user's jobs are theirs, with
+ * their e-mail as e_mail unless one is given. See docs/api.md.
  */
 export const POST = apiHandler(async (request) => {
   const viewer = await requireSubmitter(request);
-  const job = await handleSubmitRequest(request, viewer.user);
-  return json({ job: { ...job, url: `/jobs/${job.id}` } }, { status: 201 });
+  const outcomes = await handleSubmitRequest(request, viewer.user);
+  const entries = outcomes.map((o) =>
+    o.ok ? { ...o.job, url: `/jobs/${o.job.id}` } : { file: o.zipName, error: { code: o.error.code, message: o.error.message, ...(o.error.details ? { details: o.error.details } : {}) } },
+  );
+  if (entries.length === 1) return json({ job: entries[0] }, { status: 201 });
+  return json({ jobs: entries }, { status: outcomes.every((o) => o.ok) ? 201 : 207 });
 });
 
 /** List jobs: ?view=queued|running|finished|all&state=&owner=&q=&mine=1&page=&pageSize= (see docs/api.md). */
