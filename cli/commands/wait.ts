@@ -14,13 +14,16 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   const api = ctx.api();
   const ended = new Map<number, Pick<JobDetail, "id" | "name" | "state" | "exitCode" | "signal">>();
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
+  const seen = new Set<number>();
   for (let delay = 100; ended.size < ids.length; delay = Math.min(1000, delay * 1.5)) {
     for (const id of ids.filter((i) => !ended.has(i))) {
       try {
         const { job } = await api.call<JobAnswer>("GET", `/api/jobs/${id}`);
+        seen.add(id);
         if (FINISHED.has(job.state)) ended.set(id, job);
       } catch (error) {
-        if (!(error instanceof CliError) || !/no job|deleted/i.test(error.message)) throw error;
+        // Gone after we saw it: deleted while we waited. Never seen: a wrong id, said as such.
+        if (!(error instanceof CliError) || !seen.has(id) || !/no job|deleted/i.test(error.message)) throw error;
         ended.set(id, { id, name: "?", state: "deleted", exitCode: null, signal: null });
       }
     }
