@@ -112,6 +112,9 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(followed.stdout).toContain("all steps done");
   expect(followed.stdout).toMatch(/=== QueueManager job \d+ ended .*: exit code 3/);
   expect((await qm(["wait", String(id)], token)).code).toBe(3);
+  const noSuchJob = await qm(["wait", "99999999"], token);
+  expect(noSuchJob.code).toBe(1);
+  expect(noSuchJob.stderr).toContain("There is no job 99999999");
   const mine = JSON.parse((await qm(["ls", "--finished", "--mine", "--json"], token)).stdout) as { id: number; owner: string }[];
   expect(mine.find((j) => j.id === id)).toMatchObject({ owner: `${ann}@lab.org` });
   // Several folders in one call (sent together): the ids of those queued, in order, and what was wrong with the other.
