@@ -28,6 +28,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                     <span>elapsed {formatDuration(elapsedMs)}</span>
                     <span>ETA {formatDuration(remainingMs)}</span>
                     <span>nb_proc {job.nbProc}</span>
+                    {job.resources.cpus && <span>CPUs {job.resources.cpus}</span>}
                     {showDetails && job.owner && <span>{job.owner}</span>}
                   </div>
                 </li>
@@ -43,6 +44,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                     <th className={th}>Elapsed</th>
                     <th className={th}>ETA</th>
                     <th className={th}>nb_proc</th>
+                    <th className={th}>CPUs</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -62,6 +64,9 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                       <td className={`${td} tabular-nums`}>{formatDuration(elapsedMs)}</td>
                       <td className={`${td} tabular-nums`}>{formatDuration(remainingMs)}</td>
                       <td className={`${td} tabular-nums`}>{job.nbProc}</td>
+                      <td className={`${td} tabular-nums`} data-testid={`cpus-${job.id}`}>
+                        {job.resources.cpus ?? "—"}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

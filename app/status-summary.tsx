@@ -35,6 +35,12 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
           ) : (
             <span className="font-medium text-red-700">not running</span>
           )}
+          {status.worker?.isolation === "none" && (
+            <div className="text-xs font-medium text-amber-700" data-testid="isolation-warning" title="Run the worker as root (see docs/security.md) so that each job runs as its own unprivileged identity.">
+              jobs share the worker&apos;s privileges
+            </div>
+          )}
+          {status.worker?.isolation === "uid" && <div className="text-xs text-slate-500">jobs run as their own uid</div>}
         </div>
       </div>
     </div>

@@ -22,10 +22,14 @@ test("Display_details = False hides owner and info from visitors but not from th
     await expect(visitor.getByTestId("job-info")).toContainText("Job details are hidden");
     await expect(visitor.getByTestId("file-browser")).toContainText("run.sh");
     await expect(visitor.getByTestId("file-browser")).not.toContainText("proc_config.cfg");
+    // The command line of the log header is hidden too.
+    await expect(visitor.getByTestId("log-tail")).toContainText("=== command: (hidden: Display_details is off)");
+    await expect(visitor.getByTestId("log-tail")).not.toContainText("sh run.sh");
     await visitor.close();
 
     await page.goto(`/jobs/${id}`);
     await expect(page.getByTestId("info-e_mail")).toContainText("hidden@lab.org");
+    await expect(page.getByTestId("log-tail")).toContainText("=== command: sh run.sh");
   } finally {
     fs.writeFileSync(env.configPath, original);
   }

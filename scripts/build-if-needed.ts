@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { WEB_SERVER_SOURCES, buildWebServer } from "./build-web-server";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
 
 const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
@@ -29,7 +30,7 @@ function run(command: string, args: string[], root: string): void {
 const builtAt = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 const newerThan = (root: string, sources: string[], time: number) => sources.some((s) => newestMtime(path.join(root, s)) > time);
 
-/** Build what is missing or older than its sources: the Prisma client, the web app, the worker bundle. */
+/** Build what is missing or older than its sources: the Prisma client, the web app and its server, the worker bundle. */
 export function buildIfNeeded(root: string, force = false): boolean {
   const clientMissing = !fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"));
   const webStale = force || clientMissing || newerThan(root, SOURCES, builtAt(path.join(root, ".next/BUILD_ID")));
@@ -37,5 +38,7 @@ export function buildIfNeeded(root: string, force = false): boolean {
   if (clientMissing || webStale) run(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], root);
   if (webStale) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
   if (workerStale) buildWorker(root);
-  return webStale || workerStale;
+  const serverStale = force || newerThan(root, WEB_SERVER_SOURCES, builtAt(path.join(root, "dist/web/server.mjs")));
+  if (serverStale) buildWebServer(root);
+  return webStale || workerStale || serverStale;
 }

@@ -9,18 +9,14 @@ import { buildSync } from "esbuild";
 
 export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools", "prisma/schema.prisma"];
 
+/** One ESM file for Node 20 from a TypeScript entry, node_modules left external. */
+export function bundleForNode(entry: string, outfile: string): void {
+  buildSync({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+}
+
 export function buildWorker(root: string): string {
   const outDir = path.join(root, "dist/worker");
-  buildSync({
-    entryPoints: [path.join(root, "worker/main.ts")],
-    outfile: path.join(outDir, "main.mjs"),
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
+  bundleForNode(path.join(root, "worker/main.ts"), path.join(outDir, "main.mjs"));
   // The job spawner is started as its own small process, from beside the bundle.
   fs.copyFileSync(path.join(root, "worker/local/spawner.mjs"), path.join(outDir, "spawner.mjs"));
   return path.join(outDir, "main.mjs");

@@ -21,7 +21,3 @@ export function startProgram(name: string, command: string, args: string[], cwd:
   );
   return { name, child, exited };
 }
-
-export function nextStartArgs(root: string, host: string, port: number): string[] {
-  return [`${root}/node_modules/next/dist/bin/next`, "start", "-H", host, "-p", String(port)];
-}

@@ -57,7 +57,12 @@ async function until<T>(what: string, probe: () => T | Promise<T>, ms = 60_000):
 
 function startNpm(): ChildProcess {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-start-"));
-  fs.writeFileSync(path.join(dir, "QMserv.cfg"), `[QMServer]\nQM_FOLDER = ${dir}/QM\nKill_Grace = 1\n\n[WEB_QMserver]\nHost = 127.0.0.1\nThe_Port = ${PORT}\n`);
+  // Jobs run as unprivileged uids (npm start as root): they must reach QM_FOLDER, and write the shared folder.
+  fs.chmodSync(dir, 0o755);
+  fs.mkdirSync(path.join(dir, "shared"), { mode: 0o1777 });
+  fs.chmodSync(path.join(dir, "shared"), 0o1777);
+  const base = 300_000 + Math.floor(Math.random() * 100_000) * 100;
+  fs.writeFileSync(path.join(dir, "QMserv.cfg"), `[QMServer]\nQM_FOLDER = ${dir}/QM\nKill_Grace = 1\nJob_Uids = ${base}-${base + 99}\n\n[WEB_QMserver]\nHost = 127.0.0.1\nThe_Port = ${PORT}\n`);
   output = "";
   const child = spawn("npm", ["start"], { cwd: projectRoot, env: { ...process.env, QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: dir }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
@@ -73,9 +78,9 @@ describe("npm start", () => {
     await until("both programs", async () => output.includes("worker started") && (await status()) === 200);
     const job = path.join(dir, "job");
     fs.mkdirSync(job);
-    fs.writeFileSync(path.join(job, "proc_config.cfg"), `[QMOptions]\nscript = echo run >> '${dir}/runs'; for i in 1 2 3 4 5 6; do echo "processing $i / 6"; sleep 0.5; done\n`);
+    fs.writeFileSync(path.join(job, "proc_config.cfg"), `[QMOptions]\nscript = echo run >> '${dir}/shared/runs'; for i in 1 2 3 4 5 6; do echo "processing $i / 6"; sleep 0.5; done\n`);
     fs.renameSync(job, path.join(dir, "QM/QM_qJobs/job"));
-    await until("the job to run", () => fs.existsSync(path.join(dir, "runs")));
+    await until("the job to run", () => fs.existsSync(path.join(dir, "shared/runs")));
     const worker = ours().find((pid) => cmdline(pid).includes("dist/worker/main.mjs"))!;
     process.kill(worker, "SIGKILL");
     await until("the restart line", () => /the worker stopped unexpectedly \(SIGKILL\); restarting it in 1 s/.test(output));
@@ -83,7 +88,7 @@ describe("npm start", () => {
     await until("a new worker", () => output.split("worker started").length > 2);
     expect(output).toMatch(/still runs \(pid \d+\): adopted/);
     await until("the job done", () => fs.readdirSync(path.join(dir, "QM/QM_dJobs")).length === 1, 20_000);
-    expect(fs.readFileSync(path.join(dir, "runs"), "utf8")).toBe("run\n");
+    expect(fs.readFileSync(path.join(dir, "shared/runs"), "utf8")).toBe("run\n");
 
     npm.kill("SIGHUP");
     await until("npm to exit", () => npm!.exitCode !== null || npm!.signalCode !== null, 20_000);

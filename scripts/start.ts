@@ -7,8 +7,9 @@
  */
 import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
+import { webServerCommand } from "./build-web-server";
 import { workerCommand } from "./build-worker";
-import { nextStartArgs, startProgram } from "./processes";
+import { startProgram } from "./processes";
 import { ancestorsToWatch, whenAnyDies } from "../lib/server/process-watch";
 import { supervise } from "./supervise";
 
@@ -40,8 +41,9 @@ async function main(): Promise<void> {
     });
   };
   const failed = (why: string) => stopAll(why, 1);
+  const server = webServerCommand(projectRoot, host, port);
   const programs = [
-    supervise(() => startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, childEnv), say, failed),
+    supervise(() => startProgram("web", server.command, server.args, projectRoot, { ...childEnv, NODE_ENV: "production" }), say, failed),
     supervise(() => startProgram("worker", worker.command, worker.args, projectRoot, childEnv), say, failed),
   ];
   say(`QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);

@@ -18,6 +18,7 @@ node node_modules/typescript/bin/tsc --noEmit
 stage "build"
 node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
+node --import tsx scripts/build-web-server.ts
 
 stage "unit and integration tests (vitest)"
 node node_modules/vitest/vitest.mjs run

@@ -1,7 +1,8 @@
 /** `npm run web`: the web server alone (migrations applied, built if needed). */
 import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed";
-import { nextStartArgs, startProgram } from "./processes";
+import { webServerCommand } from "./build-web-server";
+import { startProgram } from "./processes";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -10,8 +11,10 @@ async function main(): Promise<void> {
   const { prepare } = await import("../lib/server/bootstrap");
   const { env, loaded } = await prepare();
   const { host, port } = loaded.config.web;
-  const web = startProgram("web", process.execPath, nextStartArgs(projectRoot, host, port), projectRoot, {
+  const server = webServerCommand(projectRoot, host, port);
+  const web = startProgram("web", server.command, server.args, projectRoot, {
     ...process.env,
+    NODE_ENV: "production",
     QM_CONFIG: env.configPath,
     DATABASE_URL: env.databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",

@@ -15,6 +15,13 @@ export interface RunningJob {
   dir: string;
   dirName: string;
   granted: number;
+  /** CPUs it is pinned to (empty: none), its memory limit (MiB) and walltime (s). */
+  cpus: number[];
+  memMb: number | null;
+  walltimeSeconds: number | null;
+  walltimeTimer?: NodeJS.Timeout;
+  /** A limit that ended it (walltime reached), as the runner saw it. */
+  limit?: "timeout" | "oom";
   startedAt: Date;
   runToken: string;
   run: StartedRun;
@@ -39,6 +46,12 @@ export interface WorkerContext {
   debug: (message: string) => void;
   host: string;
   executor: Executor;
+  /** Whether jobs run as their own identity (uid) or with the worker's privileges (none). */
+  isolation: "uid" | "none";
+  /** CPUs runs may be pinned to (empty: no pinning). */
+  cpus: number[];
+  /** How runs are confined, in words. */
+  limits: string;
   /** Base of the links in mails. */
   publicUrl: () => string;
   running: Map<number, RunningJob>;

@@ -9,8 +9,13 @@ import { qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSqlite } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
+import { formatCpuList } from "../lib/core/cpu-sets";
+import { createIdentityPool } from "./local/identity";
+import { allowedCpus } from "./local/limits/allowed-cpus";
+import { detectLimits } from "./local/limits/detect-limits";
 import { createLocalExecutor } from "./local/local-executor";
 import { acquireWorkerLock } from "./lock";
+import { protectServiceFiles, unreachableForJobs } from "./protect-files";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {
@@ -38,10 +43,20 @@ export function createWorker(opts: WorkerOptions): Worker {
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
   const layout = qmLayout(initial.qmFolder);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs });
+  protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
+  const qmOwner = fs.statSync(layout.root);
+  const identities = createIdentityPool(initial, opts.log);
+  const limits = detectLimits(initial.limits.mode);
+  const cpus = initial.limits.cpuList ?? allowedCpus();
+  if (initial.maxNbProcessors > cpus.length) opts.log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
+  const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
+  if (blocked.length) opts.log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs: () => config.current().killGraceMs,
+    serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits,
+  });
   runner = createRunner({
     store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs,
-    afterCrash: lock.previousCrashed,
+    afterCrash: lock.previousCrashed, isolation: identities.isolation, cpus, limits: limits.description,
   });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {

@@ -19,6 +19,14 @@ export interface LaunchSpec {
   maxNbProcessors: number;
   host: string;
   at: Date;
+  /** The job's owner (e-mail or account): the identity it runs as may follow from it. */
+  owner: string | null;
+  /** CPUs to pin the run to (local executor); empty: no pinning. */
+  cpus: number[];
+  /** Memory limit in MiB, null: none. */
+  memMb: number | null;
+  /** Walltime in seconds, null: none (the runner enforces it; a cluster scheduler may too). */
+  walltimeSeconds: number | null;
   /** Variables added to the job's environment (QM_ARRAY_INDEX...). */
   extraEnv?: Record<string, string>;
   /** Lines for the process.log header, after QueueManager's own (notes about the run). */
@@ -33,9 +41,19 @@ export interface ExitReport {
   cpuSeconds: number | null;
   /** Why the run could not start, or was lost track of. */
   error?: string;
+  /** Processes the run left behind after its main process ended, stopped by the executor. */
+  leftovers?: number;
+  /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request. */
+  limit?: "timeout" | "oom";
+  /** Its highest memory use, when the executor measured it exactly (a cgroup). */
+  peakMemoryKb?: number;
 }
 
 /** A run the executor has started (or found again after a restart). */
+/**
+ * A run `exited` only once all of it is over: the executor has stopped what it left behind
+ * and given its folder back, so the runner may move the folder at once.
+ */
 export interface StartedRun {
   /** The process group / session leader for local runs; 0 when the start failed. */
   pid: number;
@@ -56,8 +74,6 @@ export interface Executor {
   start(spec: LaunchSpec): Promise<StartedRun>;
   /** SIGTERM (or the scheduler's cancel) now, SIGKILL after `graceMs` if anything is left (`onKill` is told). */
   terminate(run: StartedRun, graceMs: number, onKill?: () => void): void;
-  /** Stop what a run left behind after its main process ended; how many processes that was. */
-  stopLeftovers(run: StartedRun, graceMs: number): number;
   /** Resource use of these runs, sampled now. */
   sample(runs: StartedRun[]): Map<StartedRun, RunSample>;
   /**

@@ -16,20 +16,23 @@ import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
 import { notifyOwner } from "./notifier";
+import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
   const requeue = job.shutdown === true;
-  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined });
+  const limit = job.limit ?? exit.limit;
+  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined, limit });
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
-  const leftovers = ctx.executor.stopLeftovers(job.run, ctx.config().killGraceMs);
   const notes = [
     job.quarantined,
     exit.error && !job.quarantined && `the run could not be watched to its end: ${exit.error}`,
     !requeue && state === "killed" && "killed on request",
+    state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
+    state === "oom" && `killed for using more than its memory limit (${job.memMb}M)`,
     requeue && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
-    leftovers > 0 && `${leftovers} process(es) left running in the background by the script were stopped`,
+    (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
   const durationMs = finishedAt.getTime() - job.startedAt.getTime();
@@ -58,7 +61,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
   const plan = planTransition(
     "end", "running", state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? exit.error ?? null },
+    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: "running" }))) {
@@ -70,5 +73,13 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
+    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error },
   });
+}
+
+/** What the owner reads on the job page when a limit ended the run. */
+function limitError(state: EndState, job: RunningJob): string | null {
+  if (state === "timeout") return `The job reached its walltime (${formatWalltime(job.walltimeSeconds ?? 0)}) and was stopped. Ask for more with walltime = ... (or #QM walltime=...).`;
+  if (state === "oom") return `The job used more than its memory limit (${job.memMb}M) and was killed by the kernel. Ask for more with mem = ... (or #QM mem=...).`;
+  return null;
 }

@@ -11,7 +11,7 @@ export function createHeartbeat(ctx: WorkerContext) {
   const startedAt = new Date();
   return async function beat(): Promise<void> {
     const processorsInUse = [...ctx.running.values()].reduce((a, j) => a + j.granted, 0);
-    const stats = { loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name } satisfies WorkerStats;
+    const stats = { loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name, isolation: ctx.isolation } satisfies WorkerStats;
     await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };
 }

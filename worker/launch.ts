@@ -8,7 +8,9 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { chooseCpus, formatCpuList } from "../lib/core/cpu-sets";
 import { planTransition } from "../lib/core/job-lifecycle";
+import { formatWalltime, runLimits } from "../lib/core/run-limits";
 import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
 import { type RunningJob, type WorkerContext, message } from "./context";
@@ -39,12 +41,21 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   }
   const dir = path.join(layout.running, dirName);
   const config = ctx.config();
+  const limits = runLimits(row, config.limits);
+  const cpus = ctx.cpus.length ? chooseCpus(ctx.cpus, [...ctx.running.values()].map((j) => j.cpus), granted) : [];
+  const limitNotes = [
+    ...(cpus.length ? [`CPUs: ${formatCpuList(cpus)}`] : []),
+    ...(limits.memMb !== null ? [`memory limit: ${limits.memMb}M`] : []),
+    ...(limits.walltimeSeconds !== null ? [`walltime: ${formatWalltime(limits.walltimeSeconds)}`] : []),
+  ];
   const run = await ctx.executor.start({
-    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt,
-    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors,
+    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
+    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
+    notes: [...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
   try {
-    await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify({ ...run.runInfo, granted }) });
+    const runInfo = { ...run.runInfo, granted, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds };
+    await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify(runInfo) });
   } catch (error) {
     // The job runs anyway; its end is recorded (and a crash is repaired from the header).
     ctx.log(`job ${row.id}: cannot record its process: ${message(error)}`);
@@ -52,6 +63,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   return {
     job: {
       id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName, granted, startedAt, runToken, run,
+      cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
       peakMemoryKb: null, progress: null,
     },
   };

@@ -17,6 +17,7 @@ export interface FinishedJob {
   signal: string | null;
   durationMs: number;
   cpuSeconds: number | null;
+  usage?: { granted: number; memMb: number | null; peakMemoryKb: number | null; walltimeSeconds: number | null; error?: string | null };
   folder: string;
   logPath: string;
 }

@@ -43,7 +43,11 @@ const parseRunInfo = (text: string | null): Record<string, unknown> | null => {
 /** A job row with its run, as the runner tracks running jobs. */
 export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): RunningJob {
   const dirName = path.basename(row.folder);
+  const info = parseRunInfo(row.runInfo) ?? {};
   return {
+    cpus: Array.isArray(info.cpus) ? (info.cpus as number[]) : [],
+    memMb: typeof info.memMb === "number" ? info.memMb : null,
+    walltimeSeconds: typeof info.walltimeSeconds === "number" ? info.walltimeSeconds : null,
     id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir: path.join(ctx.layout.running, dirName), dirName,
     granted: Number(parseRunInfo(row.runInfo)?.granted ?? row.nbProc), startedAt: row.startedAt ?? new Date(), runToken: row.runToken ?? "",
     run, peakMemoryKb: row.peakMemoryKb, progress: row.progress,

@@ -47,7 +47,6 @@ const fakeExecutor = (): Executor => ({
   name: "fake",
   start: async () => ({ pid: 0, runInfo: {}, exited: new Promise<ExitReport>((r) => setTimeout(() => r({ exitCode: 0, signal: null, cpuSeconds: 0.01 }), 5)) }),
   terminate: () => undefined,
-  stopLeftovers: () => 0,
   sample: () => new Map(),
   find: async () => ({ state: "gone", reason: "fake" }),
   sweep: async () => undefined,

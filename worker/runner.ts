@@ -7,10 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
-import { qmLayout, relFolder } from "../lib/server/qm-folders";
+import { qmLayout, relFolder, repairQmFolders } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import { type RunningJob, type WorkerContext, message, stopRun } from "./context";
 import { createDispatcher } from "./dispatcher";
+import { enforceWalltime } from "./walltime";
 import type { Executor } from "./executor";
 import { finishJob } from "./finish";
 import { createHeartbeat } from "./heartbeat";
@@ -25,6 +26,12 @@ export interface RunnerDeps {
   store: JobStore;
   /** Where jobs run; closed by the runner's stop(). */
   executor: Executor;
+  /** Whether jobs run as their own identity; said at start and in the heartbeat. */
+  isolation?: "uid" | "none";
+  /** CPUs jobs may be pinned to (default: none, no pinning). */
+  cpus?: number[];
+  /** How runs are confined, in words (start line, heartbeat). */
+  limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
   config: () => QmConfig;
   log: (message: string) => void;
@@ -53,7 +60,8 @@ export interface Runner {
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const ctx: WorkerContext = {
-    store: deps.store, executor: deps.executor, layout, config: deps.config, log: deps.log,
+    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], limits: deps.limits ?? "none",
+    layout, config: deps.config, log: deps.log,
     debug: (m) => deps.config().debug && deps.log(m),
     host: os.hostname(),
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
@@ -77,9 +85,11 @@ export function createRunner(deps: RunnerDeps): Runner {
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
     monitor.ensure();
+    enforceWalltime(ctx, job);
     // Launched while stop() began: treat it like the others.
     if (stopping && stopsJobs) shutDown(job, false);
     void job.run.exited.then((exit) => {
+      clearTimeout(job.walltimeTimer);
       if (!ctx.running.has(job.id)) return; // let go at shutdown: the next worker finishes it
       ctx.running.delete(job.id);
       void dispatcher.dispatch();
@@ -117,10 +127,12 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   return {
     async start() {
+      for (const note of repairQmFolders(layout)) deps.log(`QM_FOLDER repaired: ${note}`);
       for (const job of await recover(ctx, { afterCrash: deps.afterCrash === true })) track(job);
       await heartbeat();
       every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
       every(deps.rescanMs ?? 60_000, async () => {
+        for (const note of repairQmFolders(layout)) deps.log(`QM_FOLDER repaired: ${note}`);
         await intake.scanAll();
         await reapMissingQueued(ctx);
         wake();
@@ -131,7 +143,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         () => intake.close(),
       );
       await intake.scanAll();
-      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name})`);
+      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits})`);
       void dispatcher.dispatch();
     },
     stop(opts = {}) {

@@ -22,7 +22,12 @@ export function SetupForm() {
     setMismatch(differ);
     if (differ) return setup.reset();
     try {
-      await setup.mutateAsync({ username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
+      const token = form.get("token");
+      await setup.mutateAsync({
+        username: String(form.get("username") ?? ""),
+        password: String(form.get("password") ?? ""),
+        ...(token !== null ? { token: String(token) } : {}),
+      });
       router.push("/");
     } catch {
       // shown from setup.error below
@@ -45,6 +50,15 @@ export function SetupForm() {
         <FieldError>{errors.password}</FieldError>
         <Field label="Password again" name="confirm" type="password" autoComplete="new-password" />
         <FieldError>{mismatch && "The two passwords differ."}</FieldError>
+        {session?.setupTokenRequired && (
+          <>
+            <Field label="Setup token (from the server log)" name="token" autoComplete="off" />
+            <p className="text-sm text-slate-500">
+              You are not on the server itself: the web server printed a one-time token in its log, on the line starting with [setup].
+            </p>
+            <FieldError>{errors.token}</FieldError>
+          </>
+        )}
         {setup.error && <FormAlert>{errorMessageOf(setup.error)}</FormAlert>}
         <button type="submit" disabled={setup.isPending} className="w-full rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50">
           Create and log in

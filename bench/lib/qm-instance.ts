@@ -9,6 +9,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { prepare, projectRoot } from "../../lib/server/bootstrap";
 import { waitFor } from "./stats";
+import { webServerCommand } from "../../scripts/build-web-server";
 import { workerCommand } from "../../scripts/build-worker";
 
 export interface QmInstance {
@@ -105,9 +106,10 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
       return child;
     },
     async startWeb() {
-      const child = spawn(process.execPath, [path.join(projectRoot, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(o.port)], {
+      const { command, args } = webServerCommand(projectRoot, "127.0.0.1", o.port);
+      const child = spawn(command, args, {
         cwd: projectRoot,
-        env: childEnv,
+        env: { ...childEnv, NODE_ENV: "production" },
         stdio: ["ignore", "ignore", "inherit"],
       });
       instance.web = child;

@@ -16,6 +16,8 @@ export interface SessionState {
   /** Submitting needs a login (Require_Login = yes, or auto on the lab network). */
   submitNeedsLogin: boolean;
   setupNeeded: boolean;
+  /** Setup from this browser needs the one-time token printed in the server log. */
+  setupTokenRequired: boolean;
 }
 
 export function useSessionQuery() {

@@ -25,6 +25,22 @@ export interface JobSummary {
   imported: boolean;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
   position?: number;
+  /** What the job has (or asked for, before it runs): see JobResources. */
+  resources: JobResources;
+}
+
+/**
+ * A run's resources: processors granted and the CPUs it is pinned to, its memory limit
+ * and walltime (as in force for the run, or as asked before it runs).
+ */
+export interface JobResources {
+  granted: number;
+  /** CPU list as cpuset writes it ("0-1"), null when not pinned. */
+  cpus: string | null;
+  memMb: number | null;
+  walltimeSeconds: number | null;
+  /** The account it ran as ("qm-job-61000", "ann"), null: the worker's own. */
+  runAs: string | null;
 }
 
 /** A job with its info keys, folder, measurements and history (GET /api/jobs/:id). */
@@ -112,7 +128,14 @@ export interface QueueStatus {
   processorsInUse: number;
   loadavg: number[];
   cpus: number;
-  worker: { alive: boolean; pid: number; host: string; heartbeatAt: string } | null;
+  worker: {
+    alive: boolean;
+    pid: number;
+    host: string;
+    heartbeatAt: string;
+    /** uid: jobs run as their own unprivileged identity; none: they share the worker's privileges. */
+    isolation?: "uid" | "none";
+  } | null;
 }
 
 /** GET /api/status: the queue status plus the page settings the UI follows. */

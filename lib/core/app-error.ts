@@ -7,7 +7,9 @@ export type AppErrorCode =
   | "CONFLICT"
   | "INVALID_STATE"
   | "TOO_LARGE"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  /** The server cannot do it now, through no fault of the request (e.g. a damaged QM_FOLDER). */
+  | "UNAVAILABLE";
 
 /** An error whose message is meant for the user: it says what was wrong and what to do. */
 export class AppError extends Error {

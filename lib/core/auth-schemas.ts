@@ -14,5 +14,7 @@ export const setupSchema = z.object({
     .max(100)
     .regex(/^[A-Za-z0-9._@-]+$/, "use letters, digits and . _ @ - only"),
   password: z.string().min(8, "use at least 8 characters").max(1000),
+  /** The one-time token of the server log, needed when setup is not done from the server itself. */
+  token: z.string().max(200).optional(),
 });
 export type SetupInput = z.infer<typeof setupSchema>;

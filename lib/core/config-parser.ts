@@ -170,7 +170,9 @@ export function setIniValue(doc: IniDocument, sectionName: string, key: string, 
   });
   if (found) {
     found.value = value;
-    found.raw = renderEntry(found.lead, value);
+    // An empty `key =` lost the space after its delimiter when written: give it back.
+    const lead = /\s[=:]$/.test(found.lead) && value ? `${found.lead} ` : found.lead;
+    found.raw = renderEntry(lead, value);
     return;
   }
   const lead = `${key} = `;

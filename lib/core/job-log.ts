@@ -7,6 +7,9 @@ import { formatDuration } from "./format";
 /** Every run's output and QueueManager's header and footer lines, in the job folder. */
 export const LOG_FILE = "process.log";
 
+/** How the header line that shows the job's command starts (hidden from visitors when Display_details is off). */
+export const COMMAND_LINE_PREFIX = "=== command: ";
+
 /** Folder-name time stamp, UTC, without colons (safe on every OS the folder may be copied to): 2026-11-28T04-36-00Z. */
 export function folderStamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
@@ -36,7 +39,7 @@ export function logHeader(h: HeaderInput): string {
   }
   lines.push(
     `=== QueueManager job ${h.jobId} "${h.name}" started ${h.at.toISOString()} on ${h.host}${h.runToken ? ` (run ${h.runToken})` : ""}`,
-    `=== command: ${h.script}`,
+    `${COMMAND_LINE_PREFIX}${h.script}`,
     `=== processors: ${h.granted} (NB_PROC, OMP_NUM_THREADS, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS)`,
     ...(h.notes ?? []).map((note) => `=== ${note}`),
   );

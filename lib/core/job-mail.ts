@@ -1,5 +1,6 @@
 /** The end-of-job mail to a job's owner: plain text, everything they need at a glance. */
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
+import { cpuEfficiency, formatWalltime } from "./run-limits";
 
 export interface JobMailInput {
   id: number;
@@ -10,6 +11,8 @@ export interface JobMailInput {
   signal?: string | null;
   durationMs: number;
   cpuSeconds?: number | null;
+  /** Asked for against used (seff): processors held, memory limit (MiB) and peak, walltime. */
+  usage?: { granted: number; memMb: number | null; peakMemoryKb: number | null; walltimeSeconds: number | null; error?: string | null };
   folder: string;
   logTail: string;
   publicUrl: string;
@@ -19,6 +22,8 @@ const STATUS: Record<string, string> = {
   done: "finished successfully",
   failed: "failed",
   killed: "was killed",
+  timeout: "reached its walltime",
+  oom: "ran out of memory",
   lost: "was lost",
   invalid: "was rejected",
 };
@@ -33,6 +38,7 @@ export function buildJobMail(m: JobMailInput): { subject: string; text: string }
     `Status:   ${m.state}`,
     `Duration: ${formatDuration(m.durationMs)}`,
     `CPU time: ${m.cpuSeconds === null || m.cpuSeconds === undefined ? "unknown" : formatDuration(m.cpuSeconds * 1000)}`,
+    ...usageLines(m),
     ...(m.info ? [`Info:     ${m.info}`] : []),
     `Folder:   ${m.folder}`,
     `Details:  ${link}`,
@@ -42,6 +48,19 @@ export function buildJobMail(m: JobMailInput): { subject: string; text: string }
     "",
   ].join("\n");
   return { subject: `[QM] ${m.name}: ${status}`, text };
+}
+
+/** Requested against used, the lines of Slurm's seff that say whether the request fit. */
+function usageLines(m: JobMailInput): string[] {
+  if (!m.usage) return [];
+  const u = m.usage;
+  const efficiency = cpuEfficiency(m.cpuSeconds ?? null, m.durationMs / 1000, u.granted);
+  return [
+    `CPU efficiency: ${efficiency === null ? "unknown" : `${efficiency}% of ${u.granted} processor(s)`}`,
+    `Memory:   ${u.peakMemoryKb === null ? "unknown" : formatBytes(u.peakMemoryKb * 1024)}${u.memMb !== null ? ` of ${u.memMb}M` : ""}`,
+    ...(u.walltimeSeconds !== null ? [`Walltime: ${formatWalltime(Math.round(m.durationMs / 1000))} of ${formatWalltime(u.walltimeSeconds)}`] : []),
+    ...(u.error && (m.state === "timeout" || m.state === "oom") ? ["", u.error] : []),
+  ];
 }
 
 /** The last `count` lines of a log text (without a trailing empty line). */

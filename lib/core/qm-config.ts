@@ -4,7 +4,9 @@
  */
 import { AppError } from "./app-error";
 import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser";
+import { parseCpuList } from "./cpu-sets";
 import { parseRangeList } from "./ip-address";
+import { parseMem, parseWalltime } from "./job-limits";
 import { type MailEnv, type SmtpSettings, resolveSmtp } from "./mail-settings";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
@@ -42,6 +44,14 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Failed_Jobs", type: "choice", default: "QM_dJobs", written: "QM_lost+found", choices: ["QM_lost+found", "QM_dJobs"], help: "where failed, killed and timed-out jobs go (QM 0.4 put them in QM_dJobs, which is what an absent key means); the state is in the database and process.log either way" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
+  { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
+  { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these owners run as their own Unix account: owner=account, comma-separated (e.g. ann@lab.org=ann)" },
+  { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
+  { section: S, key: "CPU_List", type: "text", default: "", help: "CPUs jobs may use, e.g. 0-15 or 2-7,10 (empty: all); each running job is pinned to its own nb_proc of them" },
+  { section: S, key: "Default_Mem", type: "text", default: "", help: "memory limit of a job that gives no mem, e.g. 4G (empty: none)" },
+  { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
+  { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
+  { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "MailSender", type: "text", default: "", help: "QM 0.4's Gmail sender: with no smtp_host, mails go through smtp.gmail.com (TLS, port 465) logged in as this address; empty: the MailSender environment variable" },
   { section: S, key: "MailSecretKey", type: "secret", default: "", help: "the Gmail app password of MailSender (never shown in the web page); empty: the MailSecretKey environment variable" },
@@ -61,9 +71,10 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
   { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
-  { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "who must log in (docs/web-auth.md): yes: for everything; no: only to act on jobs; auto: like no when Host is localhost, otherwise viewing is open and submitting needs a login" },
+  { section: W, key: "Max_Zip_MB", type: "integer", default: "20480", min: 1, max: 16777216, help: "most a job folder may hold to be downloaded as one zip, in MB (a bigger one is downloaded file by file)" },
+  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed, and only they may sign users in with Trusted_User_Header (empty: the connection's address is the client's)" },
   { section: W, key: "Trusted_User_Header", type: "text", default: "", help: "header a reverse proxy sets to the signed-in user name (e.g. X-Remote-User, for LDAP/SSO in Apache or nginx); honoured only from Trusted_Proxies; empty: off" },
-  { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed (empty: the connection's address is the client's)" },
+  { section: W, key: "Require_Login", type: "choice", default: "auto", choices: ["auto", "yes", "no"], help: "who must log in (docs/web-auth.md): yes: for everything; no: only to act on jobs; auto: like no when Host is localhost, otherwise viewing is open and submitting needs a login" },
   { section: W, key: "Debug", type: "boolean", default: "False", help: "verbose web server log" },
 ];
 
@@ -84,6 +95,19 @@ export interface QmConfig {
   shutdownJobs: "keep" | "requeue";
   /** Failed_Jobs: where failed, killed, timed-out and out-of-memory jobs go. */
   failedJobs: "QM_lost+found" | "QM_dJobs";
+  /** Uid range of job identities when the worker is root, as written (61000-61999). */
+  jobUids: string;
+  /** owner=account pairs, as written. */
+  runAs: string;
+  /** How runs are confined, the CPUs jobs may use (null: all), and the memory and walltime defaults and caps. */
+  limits: {
+    mode: "auto" | "cgroup2" | "cgroup1" | "none";
+    cpuList: number[] | null;
+    defaultMemMb: number | null;
+    maxMemMb: number | null;
+    defaultWalltimeSeconds: number | null;
+    maxWalltimeSeconds: number | null;
+  };
   /** The SMTP server in effect (smtp_* keys, or QM 0.4's Gmail keys; see mail-settings.ts). */
   smtp: SmtpSettings;
   debug: boolean;
@@ -95,11 +119,13 @@ export interface QmConfig {
     refreshRate: number;
     displayDetails: boolean;
     maxUploadMb: number;
+    /** Most bytes one zip download may read (Max_Zip_MB). */
+    maxZipMb: number;
+    /** Trusted_Proxies: the entries (addresses or CIDR ranges) as written, checked. */
+    trustedProxies: string[];
     requireLogin: "auto" | "yes" | "no";
     /** Trusted_User_Header, lower-cased; "" when off. */
     trustedUserHeader: string;
-    /** Trusted_Proxies: the entries (addresses or CIDR ranges) as written, checked. */
-    trustedProxies: string[];
     debug: boolean;
   };
 }
@@ -142,6 +168,19 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     return problem ? spec.default : value.trim();
   };
   const int = (s: typeof S | typeof W, k: string) => Number(raw(s, k));
+  /** An optional value read by `read` (empty: null); a problem is reported like any other key's. */
+  const optional = <T>(s: typeof S | typeof W, k: string, read: (v: string) => { value: T } | { error: string }): T | null => {
+    const text = raw(s, k);
+    if (!text) return null;
+    const result = read(text);
+    if ("error" in result) {
+      errors[`${s}.${k}`] = result.error;
+      return null;
+    }
+    return result.value;
+  };
+  const mbOf = (r: { mb: number } | { error: string }) => ("error" in r ? r : { value: r.mb });
+  const secondsOf = (r: { seconds: number } | { error: string }) => ("error" in r ? r : { value: r.seconds });
   const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
   /** A key's value when it is written and not empty. */
   const given = (s: typeof S | typeof W, ...keys: string[]) => keys.map((k) => raw(s, k)).find((v) => v !== "") || undefined;
@@ -171,6 +210,22 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       },
       mailEnv,
     ),
+    jobUids: raw(S, "Job_Uids"),
+    runAs: raw(S, "Run_As"),
+    limits: {
+      mode: raw(S, "Limits") as QmConfig["limits"]["mode"],
+      cpuList: optional<number[]>(S, "CPU_List", (v) => {
+        try {
+          return { value: parseCpuList(v) };
+        } catch (error) {
+          return { error: `CPU_List: ${(error as Error).message}` };
+        }
+      }),
+      defaultMemMb: optional(S, "Default_Mem", (v) => mbOf(parseMem(v))),
+      maxMemMb: optional(S, "Max_Mem", (v) => mbOf(parseMem(v))),
+      defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
+      maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
+    },
     debug: bool(S, "Debug"),
     web: {
       host: raw(W, "Host"),
@@ -180,9 +235,10 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       refreshRate: int(W, "Refresh_Rate"),
       displayDetails: bool(W, "Display_details"),
       maxUploadMb: int(W, "Max_Upload_MB"),
+      maxZipMb: int(W, "Max_Zip_MB"),
+      trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
       requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
       trustedUserHeader: raw(W, "Trusted_User_Header").toLowerCase(),
-      trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
       debug: bool(W, "Debug"),
     },
   };

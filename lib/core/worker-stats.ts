@@ -24,6 +24,8 @@ export const workerStatsSchema = z
     running: count.optional().catch(undefined),
     /** Where jobs run: local, slurm... */
     executor: z.string().optional().catch(undefined),
+    /** uid: each job runs as its own unprivileged identity; none: jobs share the worker's privileges. */
+    isolation: z.enum(["uid", "none"]).optional().catch(undefined),
   })
   .catch({});
 

@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { AppError } from "../core/app-error";
 
 export const QUEUE_DIRS = {
   queued: "QM_qJobs",
@@ -43,6 +44,29 @@ export function qmLayout(root: string): QmLayout {
     runs: path.join(internal, "runs"),
     wakeFile: path.join(internal, "wake"),
   };
+}
+
+/**
+ * Put back a QM folder that something broke (a job that replaced QM_qJobs with a file):
+ * whatever stands in its place is moved aside, untouched, to `<QM_FOLDER>/<name>.broken-<time>`,
+ * and the folder is created again. Returns what was repaired, for the log.
+ */
+export function repairQmFolders(layout: QmLayout, now = new Date()): string[] {
+  const repaired: string[] = [];
+  for (const dir of [layout.queued, layout.running, layout.done, layout.lost, layout.internal, layout.staging, layout.runs]) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(dir);
+    } catch {
+      continue; // missing: ensureQmFolders creates it
+    }
+    if (st.isDirectory()) continue;
+    const aside = `${dir}.broken-${now.toISOString().replace(/[:.]/g, "-")}`;
+    fs.renameSync(dir, aside);
+    repaired.push(`${path.relative(layout.root, dir)} was not a folder (a ${st.isSymbolicLink() ? "symlink" : "file"}); moved aside to ${path.basename(aside)} and created again`);
+  }
+  ensureQmFolders(layout);
+  return repaired;
 }
 
 /** Create the four queue folders and `.qm/` when missing. */
@@ -117,5 +141,30 @@ export function wakeWorker(layout: QmLayout): void {
     fs.writeFileSync(layout.wakeFile, String(Date.now()));
   } catch {
     // The worker also rescans on its own; a missing .qm folder is not fatal here.
+  }
+}
+
+/**
+ * Refuse to work in a QM_FOLDER that something damaged: one of its folders replaced by
+ * a file or a link (a job ran `rmdir QM_qJobs; touch QM_qJobs`). Missing folders are
+ * fine (ensureQmFolders makes them). The web cannot repair it, so it says what is wrong
+ * instead of failing with an internal error.
+ */
+export function assertQmFolders(layout: QmLayout): void {
+  for (const dir of [layout.root, layout.queued, layout.running, layout.done, layout.lost, layout.internal, layout.staging]) {
+    let ok: boolean;
+    try {
+      ok = fs.lstatSync(dir).isDirectory();
+    } catch (error) {
+      ok = isEnoent(error);
+    }
+    if (!ok) {
+      const name = dir === layout.root ? "QM_FOLDER" : path.relative(layout.root, dir);
+      throw new AppError(
+        "UNAVAILABLE",
+        `QueueManager's folder ${name} (${dir}) is not a folder any more: something replaced it. ` +
+          "Jobs cannot be queued, moved or shown there until the administrator moves that away and restarts the worker, which makes the folder again.",
+      );
+    }
   }
 }

@@ -25,6 +25,6 @@ export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<Q
     // The web server runs on the same machine as the worker: its own reading is current.
     loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
     cpus: stats.cpus ?? os.cpus().length,
-    worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt.toISOString() } : null,
+    worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt.toISOString(), isolation: stats.isolation } : null,
   };
 }

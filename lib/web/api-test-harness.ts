@@ -13,6 +13,8 @@ import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSqlite } from "../server/store/sql";
+export { unzip } from "../server/zip/zip-fixtures";
+import { PEER_HEADER, trustPeerHeader } from "./peer-header";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-api-"));
@@ -30,8 +32,8 @@ let ip = 0;
 
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 export let routes: {
-  list: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
-  login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler; submit: Handler;
+  list: Handler; submit: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
+  login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
   users: Handler; createUser: Handler; updateUser: Handler; password: Handler; tokens: Handler; createToken: Handler; revokeToken: Handler;
 };
 
@@ -43,6 +45,8 @@ export function writeConfig(web: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
+  // As QueueManager's web server does (scripts/web-server.ts): PEER_HEADER is the connection's address.
+  trustPeerHeader();
   writeConfig();
   const url = `file:${path.join(dir, "qm.db")}`;
   await applyMigrations(root, url);
@@ -81,8 +85,10 @@ export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: Str
 export const basic = (password = PASSWORD, username = "admin") => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
 /** HTTP Basic as ann or bob (role user). */
 export const basicAs = (username: "ann" | "bob", password = USER_PASSWORD) => basic(password, username);
+/** The address requests come from (PEER_HEADER): one per test, so that login slow-downs stay apart. */
+export const peer = () => `10.0.0.${ip}`;
 export const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
-  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", "x-forwarded-for": `10.0.0.${ip}`, ...init.headers } });
+  new Request(`${BASE}${url}`, { ...init, headers: { host: "127.0.0.1:8000", [PEER_HEADER]: peer(), ...init.headers } });
 
 export async function makeJob(state: string, files: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
   const queue = { queued: "QM_qJobs", running: "QM_Jobs", done: "QM_dJobs" }[state] ?? "QM_lost+found";
@@ -115,4 +121,5 @@ export async function login(username = "admin", password = username === "admin" 
 }
 
 export const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, string> } }).error;
+
 

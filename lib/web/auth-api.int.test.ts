@@ -1,12 +1,13 @@
 /**
  * Access control of the API below HTTP (lib/web/api-test-harness.ts): admin-only actions,
- * CSRF and Origin, HTTP Basic, Require_Login, Display_details, the login rate limit,
- * first-start setup and logout.
+ * CSRF and Origin, HTTP Basic, Require_Login, Display_details, first-start setup and
+ * logout. The login slow-down: login-slowdown.int.test.ts; setup from afar: setup-security.int.test.ts.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, qm, req, routes, writeConfig } from "./api-test-harness";
+import { PEER_HEADER } from "./peer-header";
 
 describe("access control", () => {
   it("kill needs the admin: 401 anonymous, 403 without CSRF or from another origin, 202 with session+CSRF", async () => {
@@ -95,16 +96,6 @@ describe("access control", () => {
     expect(listing.entries.map((e) => e.name)).not.toContain("proc_config.cfg");
     expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`, { headers: basic() }), ctx(job.id))).status).toBe(200);
   });
-
-  it("login is rate-limited: the 6th try within 15 minutes is 429 even with the right password", async () => {
-    const attempt = (password: string) =>
-      routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password }), headers: { "x-forwarded-for": "10.9.9.9" } }), ctx(0));
-    for (let i = 0; i < 5; i++) expect((await attempt("wrong")).status).toBe(401);
-    const limited = await attempt(PASSWORD);
-    expect(limited.status).toBe(429);
-    expect((await errorOf(limited)).message).toMatch(/Too many failed login attempts; wait \d+ minutes?/);
-    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
-  });
 });
 
 describe("first start and sessions", () => {
@@ -112,7 +103,9 @@ describe("first start and sessions", () => {
     await db.user.deleteMany();
     const state = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { setupNeeded: boolean };
     expect(state.setupNeeded).toBe(true);
-    const post = (body: object) => routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(0));
+    // From the server itself (no setup token needed: see setup-security.int.test.ts).
+    const post = (body: object) =>
+      routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", [PEER_HEADER]: "127.0.0.1" } }), ctx(0));
     const short = await post({ username: "admin", password: "short" });
     expect(short.status).toBe(400);
     expect((await errorOf(short)).details).toHaveProperty("password");

@@ -18,10 +18,12 @@ import { AppError } from "../core/app-error";
 import { verifyPassword } from "../server/password";
 import { identifyApiToken } from "../server/users/api-tokens";
 import { type UserIdentity, toIdentity } from "../server/users/users";
+import { clientAddress } from "./client-address";
 import { getConfig, getDb } from "./context";
+import { checkLoginPace, recordLoginFailure, recordLoginSuccess } from "./login-slowdown";
 import { proxyUser } from "./proxy-user";
-import { createRateLimiter } from "./rate-limit";
 
+export { clientAddress };
 export type { UserIdentity } from "../server/users/users";
 
 export const SESSION_COOKIE = "qm_session";
@@ -40,10 +42,6 @@ export interface Viewer {
   via: "session" | "basic" | "token" | "proxy" | "anonymous";
   isAdmin: boolean;
 }
-
-// 5 failures per 15 minutes per address and user name; 50 per user name from anywhere.
-const perClient = createRateLimiter(5, 15 * 60_000, "login attempts");
-const perUser = createRateLimiter(50, 15 * 60_000, "login attempts for this account");
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
@@ -77,25 +75,18 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
   return { user: toIdentity(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
-/** The client's address for rate limiting (Next's server sets x-forwarded-for). */
-export function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || "unknown";
-}
-
-/** Check a user name and password, rate-limited; returns the user or throws UNAUTHORIZED. */
+/** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the user or throws UNAUTHORIZED. */
 export async function verifyCredentials(request: Request, username: string, password: string): Promise<UserIdentity> {
-  const clientKey = `${clientAddress(request)}|${username}`;
-  perClient.check(clientKey);
-  perUser.check(username);
+  const address = clientAddress(request);
+  checkLoginPace(address, username);
   const found = await getDb().user.findUnique({ where: { username } });
   const user = found && !found.disabled ? found : null;
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
   if (!user || !ok) {
-    perClient.fail(clientKey);
-    perUser.fail(username);
+    recordLoginFailure(address, username);
     throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
   }
-  perClient.reset(clientKey);
+  recordLoginSuccess(address, username);
   return toIdentity(user);
 }
 

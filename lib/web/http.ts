@@ -3,7 +3,7 @@
  * handlers. Body of every error: `{ error: { code, message, details? } }`.
  */
 import { ZodError } from "zod";
-import { type AppErrorCode, isAppError } from "../core/app-error";
+import { AppError, type AppErrorCode, isAppError } from "../core/app-error";
 
 const STATUS: Record<AppErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -14,6 +14,7 @@ const STATUS: Record<AppErrorCode, number> = {
   INVALID_STATE: 409,
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
 /** The HTTP status an AppError code maps to. */
@@ -77,11 +78,39 @@ export function json(data: unknown, init?: ResponseInit): Response {
   return Response.json(data, { ...init, headers });
 }
 
-/** Parse a JSON request body with a zod schema (errors become 400 with field details). */
+/** The largest JSON body a route reads (login, setup, configuration): 64 KB. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The body as text, read chunk by chunk and refused (TOO_LARGE) as soon as it passes
+ * `limit` bytes, whatever Content-Length says: a 200 MB body never sits in memory.
+ */
+async function readCappedText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new AppError("TOO_LARGE", `The request body is larger than ${Math.round(limit / 1024)} KB; this route takes a small JSON object.`);
+  if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parse a JSON request body (at most JSON_BODY_LIMIT) with a zod schema (errors become 400 with field details). */
 export async function readJson<T>(request: Request, schema: { parse(value: unknown): T }): Promise<T> {
+  const text = await readCappedText(request, JSON_BODY_LIMIT);
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     body = undefined;
   }

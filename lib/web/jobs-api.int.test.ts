@@ -5,10 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import yauzl from "yauzl";
 import { describe, expect, it } from "vitest";
 import { planTransition } from "../core/job-lifecycle";
-import { type Handler, basic, basicAs, ctx, db, dir, errorOf, makeJob, qm, req, routes, secretFile, store, writeConfig } from "./api-test-harness";
+import { type Handler, basic, basicAs, ctx, db, dir, errorOf, makeJob, qm, req, routes, secretFile, store, unzip, writeConfig } from "./api-test-harness";
 
 describe("errors have one shape", () => {
   it("a bad id is 400 INVALID_INPUT with details, an unknown one 404", async () => {
@@ -90,15 +89,7 @@ describe("files: every path stays inside the job folder", () => {
     const res = await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id));
     expect(res.headers.get("content-type")).toBe("application/zip");
     const buffer = Buffer.from(await res.arrayBuffer());
-    const names = await new Promise<string[]>((resolve, reject) =>
-      yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-        if (err) return reject(err);
-        const out: string[] = [];
-        zip.on("entry", (e: yauzl.Entry) => (out.push(e.fileName), zip.readEntry()));
-        zip.on("end", () => resolve(out));
-        zip.readEntry();
-      }),
-    );
+    const names = [...(await unzip(buffer)).keys()];
     expect(names).toEqual(expect.arrayContaining([`${job.name}/results.txt`, `${job.name}/sub/deep/a.csv`, `${job.name}/proc_config.cfg`]));
   });
 });

@@ -16,7 +16,7 @@ import path from "node:path";
 import { type AppError, isAppError } from "../core/app-error";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
-import { ensureQmFolders } from "../server/qm-folders";
+import { assertQmFolders, ensureQmFolders } from "../server/qm-folders";
 import type { UserIdentity } from "../server/users/users";
 import { zipLimitsFor } from "../server/zip/zip-limits";
 import { getConfig, getLayout, getStore } from "./context";
@@ -32,6 +32,7 @@ export type SubmitOutcome = { ok: true; job: SubmittedJob } | { ok: false; zipNa
 export async function handleSubmitRequest(request: Request, user: UserIdentity | null): Promise<SubmitOutcome[]> {
   const { config } = getConfig();
   const layout = getLayout();
+  assertQmFolders(layout);
   ensureQmFolders(layout);
   removeStaleStaging(layout.staging);
   const workDir = path.join(layout.staging, crypto.randomUUID());

@@ -6,10 +6,10 @@
  *
  * In order: the viewer (Require_Login, CSRF), the job id from the URL, the query
  * string, the job (NOT_FOUND once deleted), then, with `folder: true`, the job folder's
- * real path inside QM_FOLDER. Anything thrown becomes the standard error response.
+ * real path inside QM_FOLDER and what this viewer may read there. Anything thrown becomes the standard error response.
  */
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
-import { jobRootOf } from "../server/jobs/job-files";
+import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
 import { requireViewer } from "./access";
 import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
@@ -36,11 +36,14 @@ export interface JobHandlerArgs<Query> {
 export interface WithJobOptions<Query, Folder extends boolean> {
   /** Schema of the query string, checked before the job is looked up (400 with details). */
   query?: { parse(value: unknown): Query };
-  /** The handler reads the job folder: `root` is its real path, checked to lie inside QM_FOLDER. */
+  /**
+   * The handler reads the job folder: `root` is its real path, checked to lie inside
+   * QM_FOLDER, and `folder` says what this viewer may read there (job-folder.ts).
+   */
   folder?: Folder;
 }
 
-type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folder extends true ? { root: string } : unknown);
+type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folder extends true ? { root: string; folder: JobFolderAccess } : unknown);
 
 export function withJob<Query = undefined, Folder extends boolean = false>(
   handler: (args: HandlerArgs<Query, Folder>) => Promise<Response> | Response,
@@ -51,8 +54,11 @@ export function withJob<Query = undefined, Folder extends boolean = false>(
     const id = await jobIdFrom(context);
     const query = options.query ? options.query.parse(searchParamsOf(request)) : (undefined as Query);
     const job = await getJobOrThrow(getDb(), id);
-    const folder = options.folder ? { root: await jobRootOf(getLayout(), job.folder) } : {};
-    const args = { request, viewer, job, query, showDetails: canSeeDetails(viewer, job), hiddenFiles: hiddenFilesFor(viewer, job), ...folder };
+    const showDetails = canSeeDetails(viewer, job);
+    const hiddenFiles = hiddenFilesFor(viewer, job);
+    const access = options.folder ? await jobFolderAccess(getLayout(), job, { hidden: hiddenFiles, hideCommand: !showDetails }) : null;
+    const folder = access ? { root: access.root, folder: access } : {};
+    const args = { request, viewer, job, query, showDetails, hiddenFiles, ...folder };
     return handler(args as HandlerArgs<Query, Folder>);
   });
 }

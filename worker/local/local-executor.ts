@@ -1,21 +1,25 @@
 /**
  * The local executor: jobs run on this machine, each in its own session under a tiny
- * POSIX wrapper shell (the session and group leader). The wrapper runs the job's command,
- * then writes the run's exit record (lib/core/exit-record.ts) with shell builtins only;
- * it traps TERM/INT/HUP (a handler, not an ignore, so the job keeps the default action) so
- * that it still records the end after a kill. Runs outlive the worker: a later worker
- * finds them by pid and start time (find) and reads how they ended from their record.
+ * POSIX wrapper shell (the session and group leader, with the worker's privileges). The
+ * wrapper runs the job's command (as the run's unprivileged identity when the worker is
+ * root: worker/local/identity.ts), then writes the run's exit record with shell builtins
+ * only; it traps TERM/INT/HUP (a handler, not an ignore, so the job keeps the default
+ * action) so that it still records the end after a kill. Runs outlive the worker: a later
+ * worker finds them by pid and start time (find) and reads how they ended from their record.
  * The fork itself happens in a small helper process (spawner.mjs): forking the worker is slow.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import readline from "node:readline";
 import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
-import { findJobProcesses, groupMembers, groupOf, sampleGroups, terminateGroup } from "./process-tree";
-import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runTokenOf } from "./run-watch";
+import type { IdentityPool, JobIdentity } from "./identity";
+import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
+import { handOver, removeUidTempFiles, takeBack } from "./job-folder-owner";
+import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
+import { type RunScope, terminateRun } from "./run-scope";
+import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
+import { type SpawnerStatus, startSpawner } from "./spawner-client";
 
 /** $1: the exit record's path, $2: cgroup.procs files to enter (":"-separated), then the command. */
 const WRAPPER = [
@@ -28,11 +32,6 @@ const WRAPPER = [
   "exit $qm_status",
 ].join("\n");
 
-interface Pending {
-  pid: (pid: number) => void;
-  exit: (status: { exitCode: number | null; signal: string | null; error?: string }) => void;
-}
-
 export interface LocalExecutorOptions {
   /** Base environment of every job. */
   jobEnv: NodeJS.ProcessEnv;
@@ -41,14 +40,72 @@ export interface LocalExecutorOptions {
   runningDir: string;
   /** `.qm/runs`: the runs' exit records. */
   runsDir: string;
+  /** Who runs run as. */
+  identities: IdentityPool;
+  /** Kill_Grace, as configured now. */
+  graceMs: () => number;
+  /** Who owns QM_FOLDER: finished folders go back to it, so the web app can move and delete them. */
+  serviceOwner: { uid: number; gid: number };
+  /** How runs are held to their CPUs and memory (worker/local/limits). */
+  limits: Limits;
 }
 
+/** What a run's runInfo says about its processes and identity (what find() reads back). */
+interface LocalRunInfo {
+  executor: "local";
+  pid: number;
+  startTime: string | null;
+  uid?: number;
+  gid?: number;
+  user?: string;
+  exclusive?: boolean;
+}
+
+const identityOf = (info: Partial<LocalRunInfo>): JobIdentity | null =>
+  info.uid !== undefined ? { uid: info.uid, gid: info.gid ?? info.uid, name: info.user ?? `uid ${info.uid}`, exclusive: info.exclusive === true } : null;
+
+const scopeOf = (info: Partial<LocalRunInfo>, confinement: Confinement): RunScope => ({
+  pgid: Number(info.pid ?? 0),
+  uid: info.exclusive ? info.uid : undefined,
+  ...(confinement.procsFiles.length ? { cgroupMembers: () => confinement.members() } : {}),
+});
+
 export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
-  const pending = new Map<number, Pending>();
   const watch = createProcessWatch();
-  let nextId = 1;
-  let closing = false;
-  let helper: ChildProcess;
+  const spawner = startSpawner(opts.jobEnv, opts.log);
+  /** The confinement of each run this worker watches, by wrapper pid. */
+  const confinements = new Map<number, Confinement>();
+  const confinementOf = (run: StartedRun) => confinements.get(run.pid) ?? NO_CONFINEMENT;
+
+  /**
+   * The run's main process has ended: stop what it left (its group, and every process of
+   * its exclusive uid), give its folder back to the service, release its identity.
+   */
+  const wrapUp = async (dir: string, info: LocalRunInfo, confinement: Confinement, report: ExitReport): Promise<ExitReport> => {
+    const identity = identityOf(info);
+    // What the cgroup counted, before it goes: exact CPU, peak memory, memory kills.
+    const usage = confinement.usage();
+    const oom = confinement.oomKills() > 0 && report.exitCode !== 0;
+    const leftovers = await terminateRun(scopeOf(info, confinement), opts.graceMs());
+    confinement.remove();
+    confinements.delete(info.pid);
+    if (identity) {
+      try {
+        takeBack(dir, opts.serviceOwner);
+      } catch (error) {
+        opts.log(`cannot take back ${dir} from ${identity.name}: ${(error as Error).message}`);
+      }
+      if (identity.exclusive) await removeUidTempFiles(identity.uid);
+      opts.identities.release(identity);
+    }
+    return {
+      ...report,
+      ...(usage ? { cpuSeconds: Math.round(usage.cpuSeconds * 1000) / 1000 } : {}),
+      ...(usage?.peakKb ? { peakMemoryKb: usage.peakKb } : {}),
+      ...(oom ? { limit: "oom" as const } : {}),
+      ...(leftovers ? { leftovers } : {}),
+    };
+  };
 
   /** A run whose end this process will not hear of from the spawner: watched by polling. */
   const watchRun = async (pid: number, startTime: string | null, runToken: string): Promise<ExitReport> => {
@@ -56,111 +113,101 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     return exitReportOf(opts.runsDir, runToken, { exitCode: null, signal: null, error: "the run ended while no worker watched it and left no exit record" });
   };
 
-  const launch = () => {
-    helper = spawn(process.execPath, [path.join(import.meta.dirname, "spawner.mjs")], { env: opts.jobEnv, stdio: ["pipe", "pipe", "inherit"] });
-    readline.createInterface({ input: helper.stdout! }).on("line", (line) => {
-      const msg = JSON.parse(line) as { id: number; pid?: number; exit?: { exitCode: number | null; signal: string | null; error?: string } };
-      const p = pending.get(msg.id);
-      if (!p) return;
-      if (msg.pid !== undefined) p.pid(msg.pid);
-      if (msg.exit) {
-        pending.delete(msg.id);
-        p.exit(msg.exit);
-      }
-    });
-    helper.once("exit", (code, signal) => {
-      if (closing) return;
-      opts.log(`the job spawner stopped unexpectedly (${signal ?? `exit code ${code}`}); restarting it; its runs are watched on`);
-      for (const [id, p] of pending) {
-        pending.delete(id);
-        p.exit({ exitCode: null, signal: null, error: "spawner-died" });
-      }
-      launch();
-    });
-  };
-  launch();
-
-  const startRun = (spec: LaunchSpec): Promise<StartedRun> => {
-    const id = nextId++;
+  const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
+    const identity = opts.identities.claim(spec.owner);
     const n = String(spec.granted);
-    const env = {
+    const env: Record<string, string> = {
       ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n,
       QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId), QM_RUN_TOKEN: spec.runToken,
     };
+    let command = ["/bin/sh", "-c", spec.script];
+    if (identity) {
+      handOver(spec.dir, identity);
+      Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
+      command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
+    }
+    const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb });
+    command = [...confinement.prefix, ...command];
     const exitPath = path.join(opts.runsDir, exitRecordName(spec.runToken));
     fs.rmSync(exitPath, { force: true });
-    let spawnerStatus!: Pending["exit"];
-    const ended = new Promise<Parameters<Pending["exit"]>[0]>((resolve) => (spawnerStatus = resolve));
-    const pid = new Promise<number>((resolve) => pending.set(id, { pid: resolve, exit: spawnerStatus }));
-    const args = [exitPath, "", "/bin/sh", "-c", spec.script];
-    helper.stdin!.write(`${JSON.stringify({ id, dir: spec.dir, log: path.join(spec.dir, LOG_FILE), header: logHeader(spec), wrapper: WRAPPER, args, env })}\n`);
-    return pid.then((value) => {
-      const startTime = value > 0 ? processStartTime(value) : null;
-      const exited = ended.then((status) =>
+    const notes = [...(spec.notes ?? []), identity ? `runs as ${identity.name} (uid ${identity.uid})` : "runs with the worker's own privileges"];
+    const { pid, ended } = await spawner.spawn({ dir: spec.dir, log: path.join(spec.dir, LOG_FILE), header: logHeader({ ...spec, notes }), wrapper: WRAPPER, args: [exitPath, confinement.procsFiles.join(":"), ...command], env });
+    confinements.set(pid, confinement);
+    const startTime = pid > 0 ? processStartTime(pid) : null;
+    const info: LocalRunInfo = { executor: "local", pid, startTime, ...(identity ? { uid: identity.uid, gid: identity.gid, user: identity.name, exclusive: identity.exclusive } : {}) };
+    const exited = ended
+      .then((status: SpawnerStatus) =>
         // The spawner died: the run goes on without it; watch it until it ends.
-        status.error === "spawner-died" && value > 0 ? watchRun(value, startTime, spec.runToken) : exitReportOf(opts.runsDir, spec.runToken, status),
-      );
-      return { pid: value, runInfo: { executor: "local", pid: value, startTime }, exited };
-    });
+        status.error === "spawner-died" && pid > 0 ? watchRun(pid, startTime, spec.runToken) : exitReportOf(opts.runsDir, spec.runToken, status),
+      )
+      .then((report) => wrapUp(spec.dir, info, confinement, report));
+    return { pid, runInfo: { ...info }, exited };
   };
 
   return {
     name: "local",
     start: startRun,
     terminate(run, graceMs, onKill) {
-      void terminateGroup(run.pid, graceMs, onKill);
-    },
-    stopLeftovers(run, graceMs) {
-      if (run.pid <= 1) return 0;
-      const members = groupMembers(run.pid);
-      if (members.length) void terminateGroup(run.pid, graceMs);
-      return members.length;
+      void terminateRun(scopeOf(run.runInfo as Partial<LocalRunInfo>, confinementOf(run)), graceMs, onKill);
     },
     sample(runs) {
-      const samples = sampleGroups(new Set(runs.map((r) => r.pid)));
       const out = new Map<StartedRun, RunSample>();
-      for (const run of runs) {
+      const unconfined = runs.filter((run) => {
+        const usage = confinementOf(run).usage();
+        if (usage) out.set(run, { memoryKb: usage.peakKb ?? usage.memoryKb, cpuSeconds: usage.cpuSeconds });
+        return !usage;
+      });
+      // Without a cgroup: one pass over /proc for all of them (sampled, not exact).
+      const samples = unconfined.length ? sampleGroups(new Set(unconfined.map((r) => r.pid))) : new Map();
+      for (const run of unconfined) {
         const s = samples.get(run.pid);
         if (s) out.set(run, { memoryKb: Math.max(s.rssKb, s.hwmKb), cpuSeconds: s.cpuSeconds });
       }
       return out;
     },
     async find(record) {
-      let pid = Number(record.runInfo?.pid ?? 0);
-      let startTime = (record.runInfo?.startTime as string | null | undefined) ?? null;
+      const recorded = (record.runInfo ?? {}) as Partial<LocalRunInfo>;
+      let pid = Number(recorded.pid ?? 0);
+      let startTime = recorded.startTime ?? null;
       if (!pid) {
         // Started but not recorded (the worker died in between): its processes carry the token.
-        const pids = processesByRunToken().get(record.runToken) ?? [];
+        const pids = processesByRunToken(opts.runningDir).get(record.runToken) ?? [];
         pid = pids.find((p) => groupOf(p) === p) ?? 0;
         startTime = pid ? processStartTime(pid) : null;
       }
+      const info: LocalRunInfo = { ...recorded, executor: "local", pid, startTime };
+      const identity = identityOf(info);
+      if (identity) opts.identities.hold(identity);
+      const confinement = opts.limits.find(record.runToken) ?? NO_CONFINEMENT;
       if (pid && isRunAlive(pid, startTime)) {
-        return { state: "running", run: { pid, runInfo: { executor: "local", pid, startTime }, exited: watchRun(pid, startTime, record.runToken) } };
+        confinements.set(pid, confinement);
+        return { state: "running", run: { pid, runInfo: { ...info }, exited: watchRun(pid, startTime, record.runToken).then((r) => wrapUp(record.dir, info, confinement, r)) } };
       }
       const exit = exitReportOf(opts.runsDir, record.runToken, { exitCode: null, signal: null, error: "none" });
-      return exit.error ? { state: "gone", reason: "its processes are gone and it left no exit record" } : { state: "ended", exit };
+      const report = await wrapUp(record.dir, info, confinement, exit);
+      return exit.error ? { state: "gone", reason: "its processes are gone and it left no exit record" } : { state: "ended", exit: report };
     },
     async sweep(known, graceMs, log) {
-      const stopping: Promise<void>[] = [];
+      const stopping: Promise<number>[] = [];
       const stop = (what: string, pids: number[]) => {
         log(`recovery: stopping ${pids.length} process(es) of ${what}, which no job claims`);
-        for (const pgid of new Set(pids.map(groupOf).filter((g) => g > 1))) stopping.push(terminateGroup(pgid, graceMs));
+        for (const pgid of new Set(pids.map(groupOf).filter((g) => g > 1))) stopping.push(terminateRun({ pgid }, graceMs));
       };
-      for (const [token, pids] of processesByRunToken()) if (!known.has(token)) stop(`run ${token}`, pids);
+      for (const [token, pids] of processesByRunToken(opts.runningDir)) if (!known.has(token)) stop(`run ${token}`, pids);
       // Runs of an earlier version, which did not name its runs: found by their folder.
       for (const [dir, pids] of findJobProcesses(opts.runningDir)) {
-        const unnamed = pids.filter((p) => runTokenOf(p) === null);
+        const unnamed = pids.filter((p) => runOf(p).token === null);
         if (unnamed.length) stop(path.basename(dir), unnamed);
       }
       await Promise.all(stopping);
+      opts.limits.sweep(known);
       for (const file of fs.readdirSync(opts.runsDir)) {
-        if (!known.has(file.replace(/\.exit(\.tmp)?$/, ""))) fs.rmSync(path.join(opts.runsDir, file), { force: true });
+        if (!known.has(file.replace(/\.exit$/, ""))) fs.rmSync(path.join(opts.runsDir, file), { force: true });
       }
     },
     async close() {
-      closing = true;
       watch.close();
-      helper.stdin!.end();
+      spawner.close();
     },
   };
 }

@@ -21,6 +21,11 @@ export function isProcessAlive(pid: number): boolean {
 export function groupMembers(pgid: number): number[] {
   const members: number[] = [];
   if (pgid <= 1) return members;
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return members; // no process in the group at all: no need to look through /proc
+  }
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -33,16 +38,6 @@ export function groupMembers(pgid: number): number[] {
     }
   }
   return members;
-}
-
-/** True when group `pgid` has no live member (zombies do not count: PID 1 here may not reap). */
-export function isGroupGone(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch {
-    return true;
-  }
-  return groupMembers(pgid).length === 0;
 }
 
 /** Send `signal` to every process of group `pgid`; false when the group is gone. */
@@ -119,24 +114,4 @@ export function groupOf(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/**
- * Stop process group `pgid`: SIGTERM now, SIGKILL after `graceMs` to whatever is left
- * (`onKill` is told). Resolves when no member is left, or 5 s after the SIGKILL.
- */
-export async function terminateGroup(pgid: number, graceMs: number, onKill?: () => void): Promise<void> {
-  if (!signalGroup(pgid, "SIGTERM")) return;
-  const gone = async (ms: number) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (isGroupGone(pgid)) return true;
-      await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, end - Date.now()))));
-    }
-    return isGroupGone(pgid);
-  };
-  if (await gone(graceMs)) return;
-  onKill?.();
-  signalGroup(pgid, "SIGKILL");
-  await gone(5_000);
 }

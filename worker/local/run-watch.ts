@@ -26,24 +26,27 @@ export function isRunAlive(pid: number, startTime: string | null): boolean {
   return startTime === null || processStartTime(pid) === startTime;
 }
 
-/** The run token in the environment of `pid`, or null (none, gone, or not ours to read). */
-export function runTokenOf(pid: number): string | null {
+/** The run token and job folder in the environment of `pid` (nulls: none, gone, or not ours to read). */
+export function runOf(pid: number): { token: string | null; dir: string | null } {
   try {
-    const m = /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, "utf8"));
-    return m ? m[1] : null;
+    const env = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+    return { token: /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(env)?.[1] ?? null, dir: /(?:^|\0)QM_JOB_DIR=([^\0]*)/.exec(env)?.[1] ?? null };
   } catch {
-    return null;
+    return { token: null, dir: null };
   }
 }
 
-/** Live processes with QM_RUN_TOKEN in their environment, by token (the wrapper and its children). */
-export function processesByRunToken(): Map<string, number[]> {
+/**
+ * Live processes of runs in `runningDir` (their QM_JOB_DIR is in it), by run token: never
+ * those of another QueueManager on the same machine.
+ */
+export function processesByRunToken(runningDir: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!/^\d+$/.test(entry) || pid === process.pid) continue;
-    const token = runTokenOf(pid);
-    if (token !== null && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
+    const { token, dir } = runOf(pid);
+    if (token !== null && dir?.startsWith(`${runningDir}/`) && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
   }
   return out;
 }

@@ -25,21 +25,35 @@ export interface TestEnv {
   db: Db;
   /** The job store, as the web app writes through it. */
   store: JobStore;
+  /** A folder every job may write (mode 1777, like /tmp): jobs run as unprivileged uids. */
+  shared: string;
   /** Write QMserv.cfg with these [QMServer] keys (on top of the test defaults). */
   writeConfig(keys?: Record<string, string | number>): void;
   config(): QmConfig;
   cleanup(): Promise<void>;
 }
 
+/** Each test environment's jobs get uids of their own, so that test runs side by side never meet. */
+const uidBlock = () => {
+  const base = 200_000 + Math.floor(Math.random() * 100_000) * 100;
+  return `${base}-${base + 99}`;
+};
+
 export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Failed_Jobs: "QM_lost+found", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
 
 export async function createTestEnv(keys: Record<string, string | number> = {}): Promise<TestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-worker-"));
+  // As a real QM_FOLDER's parents: traversable by the jobs' unprivileged uids.
+  fs.chmodSync(dir, 0o755);
+  const jobUids = uidBlock();
+  const shared = path.join(dir, "shared");
+  fs.mkdirSync(shared);
+  fs.chmodSync(shared, 0o1777);
   const configPath = path.join(dir, "QMserv.cfg");
   const layout = qmLayout(path.join(dir, "QM"));
   ensureQmFolders(layout);
   const writeConfig = (more: Record<string, string | number> = {}) => {
-    const all = { QM_FOLDER: layout.root, ...DEFAULT_KEYS, ...keys, ...more };
+    const all = { QM_FOLDER: layout.root, Job_Uids: jobUids, ...DEFAULT_KEYS, ...keys, ...more };
     const text = `[QMServer]\n${Object.entries(all).map(([k, v]) => `${k} = ${v}`).join("\n")}\n\n[WEB_QMserver]\nHost = 127.0.0.1\nThe_Port = 8799\n`;
     const tmp = `${configPath}.tmp`;
     fs.writeFileSync(tmp, text);
@@ -53,7 +67,7 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
   await tuneSqlite(db);
   const store = createJobStore(openSqlite(databaseUrl));
   return {
-    dir, configPath, databaseUrl, layout, db, store, writeConfig,
+    dir, configPath, databaseUrl, layout, db, store, shared, writeConfig,
     config: () => parseConfigText(configPath, fs.readFileSync(configPath, "utf8")).config,
     async cleanup() {
       await db.$disconnect();
@@ -100,6 +114,14 @@ export async function submitJob(env: TestEnv, name: string, spec: JobSpec): Prom
   const job = await queueStagedJob({ store: env.store, layout: env.layout, jobFile: spec.infoName ?? "proc_config.cfg" }, { dir, name, source: "api", detail: "submitted by a test" });
   fs.rmSync(staging, { recursive: true, force: true });
   return job.id;
+}
+
+/** A file in the shared folder that every job may append to (jobs run as different uids). */
+export function sharedFile(env: TestEnv, name: string): string {
+  const file = path.join(env.shared, name);
+  fs.writeFileSync(file, "", { mode: 0o666 });
+  fs.chmodSync(file, 0o666);
+  return file;
 }
 
 /** Poll `probe` until it returns a truthy value; fail with `what` after `timeoutMs`. */

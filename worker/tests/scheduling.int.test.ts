@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESERVE_AFTER_OVERTAKES } from "../../lib/core/schedule";
-import { createTestEnv, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, sharedFile, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -57,7 +57,7 @@ function maxProcessorsInUse(spans: Span[]): number {
 describe("scheduling", () => {
   it("never uses more than MaxNbProcessors, even under CPU load", async () => {
     env = await createTestEnv({ MaxNbProcessors: 3 });
-    const trace = path.join(env.dir, "trace.txt");
+    const trace = sharedFile(env, "trace.txt");
     burners = [0, 1].map(() => spawn("/bin/sh", ["-c", "while :; do :; done"], { stdio: "ignore" }));
     worker = await startWorker(env);
     const jobs = Array.from({ length: 40 }, (_, i) => ({ name: `j${i}`, procs: [1, 1, 2, 3, 5][i % 5] }));
@@ -74,7 +74,7 @@ describe("scheduling", () => {
   it("starts higher priority first, then oldest first", async () => {
     env = await createTestEnv({ MaxNbProcessors: 1 });
     worker = await startWorker(env);
-    const trace = path.join(env.dir, "trace.txt");
+    const trace = sharedFile(env, "trace.txt");
     await submitJob(env, "first", { script: traced(trace, "first", 1, "sleep 1") });
     await waitForJob(env, "first", ["running"]);
     for (const [name, priority] of [["low", 0], ["old-high", 5], ["new-high", 5], ["urgent", 9]] as const) {
@@ -87,7 +87,7 @@ describe("scheduling", () => {
   it("runs one job at a time when launch_type is blocking", async () => {
     env = await createTestEnv({ MaxNbProcessors: 4, launch_type: "blocking" });
     worker = await startWorker(env);
-    const trace = path.join(env.dir, "trace.txt");
+    const trace = sharedFile(env, "trace.txt");
     for (let i = 0; i < 5; i++) await submitJob(env, `b${i}`, { script: traced(trace, `b${i}`, 1, "sleep 0.1") });
     await waitFor("all done", async () => (await env.db.job.count({ where: { state: "done" } })) === 5);
     expect(maxProcessorsInUse(readSpans(trace))).toBe(1);
@@ -96,7 +96,7 @@ describe("scheduling", () => {
   it("does not let small jobs overtake a large head job forever (reservation)", async () => {
     env = await createTestEnv({ MaxNbProcessors: 2 });
     worker = await startWorker(env);
-    const trace = path.join(env.dir, "trace.txt");
+    const trace = sharedFile(env, "trace.txt");
     await submitJob(env, "holder", { script: traced(trace, "holder", 1, "sleep 1.5") });
     await waitForJob(env, "holder", ["running"]);
     await submitJob(env, "big", { script: traced(trace, "big", 2, "true"), nbProc: 2 });
@@ -113,7 +113,7 @@ describe("scheduling", () => {
   it("applies a new MaxNbProcessors from QMserv.cfg without a restart, and keeps the old settings on an invalid file", async () => {
     env = await createTestEnv({ MaxNbProcessors: 1 });
     worker = await startWorker(env);
-    const trace = path.join(env.dir, "trace.txt");
+    const trace = sharedFile(env, "trace.txt");
     env.writeConfig({ MaxNbProcessors: "many" });
     await waitFor("invalid config reported", () => worker.logs.find((l) => l.includes("QMserv.cfg is invalid, keeping the previous settings")));
     for (let i = 0; i < 3; i++) await submitJob(env, `r${i}`, { script: traced(trace, `r${i}`, 1, "sleep 2") });

@@ -39,8 +39,9 @@ function startWorker(env: TestEnv): ChildProcess {
 
 export async function runSoak(env: TestEnv, opts: SoakOptions): Promise<SoakResult> {
   const t0 = Date.now();
-  const marks = path.join(env.dir, "completions");
+  const marks = path.join(env.shared, "completions");
   fs.mkdirSync(marks);
+  fs.chmodSync(marks, 0o1777);
   let worker = startWorker(env);
   let kills = 0;
   let submitting = true;

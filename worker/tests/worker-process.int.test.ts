@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../../lib/server/bootstrap";
-import { createTestEnv, dropJob, jobProcesses, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, jobProcesses, sharedFile, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -65,7 +65,7 @@ describe("the worker program", () => {
     const smtp = await startSmtpServer();
     try {
       env = await createTestEnv({ MaxNbProcessors: 1, Kill_Grace: 1, MailActive: "True", smtp_host: "127.0.0.1", smtp_port: smtp.port });
-      const runs = path.join(env.dir, "runs.txt");
+      const runs = sharedFile(env, "runs.txt");
       const first = startWorkerProcess();
       await started(first);
       // It moves on when the test says so (go1, go2), so its progress is seen after adoption.
@@ -115,7 +115,7 @@ describe("the worker program", () => {
 
   it("a job that ends while no worker runs is recorded with its real outcome at the next start, never rerun", async () => {
     env = await createTestEnv({ Kill_Grace: 1 });
-    const runs = path.join(env.dir, "runs.txt");
+    const runs = sharedFile(env, "runs.txt");
     const first = startWorkerProcess();
     await started(first);
     await submitJob(env, "ends alone", { script: `echo run >> '${runs}'; sleep 1; exit 3` });
@@ -138,7 +138,7 @@ describe("the worker program", () => {
     env = await createTestEnv({ Recovery: "requeue", Kill_Grace: 1 });
     const first = startWorkerProcess();
     await started(first);
-    const marker = path.join(env.dir, "ran-once");
+    const marker = path.join(env.shared, "ran-once");
     await submitJob(env, "again", { script: `if [ -e '${marker}' ]; then echo second run; exit 0; fi; touch '${marker}'; sleep 1000` });
     await waitFor("first run", () => fs.existsSync(marker));
     await waitForJob(env, "again", ["running"]);

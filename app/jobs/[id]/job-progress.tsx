@@ -6,14 +6,8 @@ import { formatDuration } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
 import { ProgressBar } from "../../ui-bits";
 
-function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
-  return (
-    <div data-testid={testId}>
-      <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
-      <div className="tabular-nums">{children}</div>
-    </div>
-  );
-}
+import { Fact } from "./job-fact";
+import { JobUsage } from "./job-usage";
 
 export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: string }) {
   const { elapsedMs, remainingMs } = jobTimes(job, useServerNow(serverTime));
@@ -45,9 +39,9 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
         <Fact label="nb_proc">{job.nbProc}</Fact>
         <Fact label="Exit" testId="job-exit">
           {job.signal ?? (job.exitCode !== null ? job.exitCode : "—")}
-          {job.cpuSeconds !== null && <span className="ml-2 text-xs text-slate-500">cpu {formatDuration(job.cpuSeconds * 1000)}</span>}
         </Fact>
       </div>
+      {job.state !== "queued" && job.state !== "held" && <JobUsage job={job} elapsedMs={elapsedMs} />}
     </section>
   );
 }

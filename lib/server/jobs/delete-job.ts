@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { isActiveState, planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, isEnoent, resolveInside } from "../qm-folders";
+import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
 
 /**
@@ -14,6 +14,7 @@ export async function deleteJob(store: JobStore, layout: QmLayout, id: number, b
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (isActiveState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; kill it first, then delete it.`);
+  assertQmFolders(layout); // before the row is claimed: the folder goes through .qm/trash
   const plan = planTransition("delete", job.state, "deleted", {}, `by ${by}`);
   if (!(await store.transition(id, plan, { state: job.state, folder: job.folder }))) {
     throw new AppError("CONFLICT", `Job ${id} changed meanwhile (it may have just started); reload and try again.`);

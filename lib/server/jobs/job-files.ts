@@ -1,77 +1,72 @@
 /**
- * Paths from URLs, resolved inside one job folder. A path is refused when it has `..`
- * or is absolute, and when it (or a folder on the way) is a symlink leading outside the
- * job folder. Files are opened first and then checked through /proc/self/fd, so a
- * symlink swapped in between the check and the open cannot lead outside either.
+ * Paths from URLs, resolved inside one job folder, and files opened for reading. A path
+ * is refused when it has `..` or is absolute, and when it (or a folder on the way) is a
+ * symlink leading outside the job folder. Links inside the folder are resolved first,
+ * then the file is opened from QM_FOLDER down with no link followed at any step
+ * (openBeneath) and judged on its descriptor (servable-file.ts): a link or a hard link
+ * swapped in at any moment cannot lead outside.
  */
 import fs from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { FileEntry, FolderListing } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
+import { LOG_FILE } from "../../core/job-log";
 import { isTextFileName } from "../../core/job-states";
-import { type QmLayout, resolveInside } from "../qm-folders";
+import { CHANGED, ENTRY_FLAGS, type OpenedEntry, openBeneath } from "../open-beneath";
+import { type JobFolderAccess, isInside, safeSegments, segmentsFromBase } from "./job-folder";
+import { refusalOf } from "./servable-file";
 
-const isInside = (root: string, full: string) => full === root || full.startsWith(root + path.sep);
-
-/** The real path of a job's folder, which must exist and lie inside QM_FOLDER. */
-export async function jobRootOf(layout: QmLayout, folder: string): Promise<string> {
-  const candidate = resolveInside(layout.root, folder);
-  if (!candidate) throw new AppError("NOT_FOUND", "This job's folder is not inside QM_FOLDER.");
-  try {
-    const [real, qmRoot] = await Promise.all([fs.promises.realpath(candidate), fs.promises.realpath(layout.root)]);
-    if (!isInside(qmRoot, real)) throw new AppError("FORBIDDEN", "This job's folder leads outside QM_FOLDER.");
-    return real;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new AppError("NOT_FOUND", "This job's folder is not there any more (it may be moving between queues; try again).");
-    }
-    throw error;
-  }
-}
-
-/** Split a relative path from a URL into safe segments ("" is the job folder itself). */
-export function safeSegments(relative: string): string[] {
-  if (relative.includes("\0")) throw new AppError("INVALID_INPUT", "The path contains a NUL character.");
-  if (relative.startsWith("/") || /^[A-Za-z]:[\\/]/.test(relative)) {
-    throw new AppError("INVALID_INPUT", "Give a path relative to the job folder, not an absolute path.");
-  }
-  const segments = relative.split("/").filter((s) => s !== "" && s !== ".");
-  if (segments.some((s) => s === "..")) throw new AppError("INVALID_INPUT", "The path may not contain `..`; it must stay inside the job folder.");
-  return segments;
-}
-
-/** Resolve `relative` inside `root` (a real path): the real target path and its stats. */
-export async function resolveJobPath(root: string, relative: string): Promise<{ full: string; rel: string; stat: fs.Stats }> {
+/** Resolve `relative` inside `root` (a real path): the real target path. */
+export async function resolveJobPath(root: string, relative: string): Promise<{ full: string; rel: string }> {
   const segments = safeSegments(relative);
-  const joined = path.join(root, ...segments);
+  const rel = segments.join("/");
   let full: string;
   try {
-    full = await fs.promises.realpath(joined);
+    full = await fs.promises.realpath(path.join(root, ...segments));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new AppError("NOT_FOUND", `There is no "${segments.join("/")}" in this job's folder.`);
-    throw error;
+    throw openError(error, rel);
   }
-  if (!isInside(root, full)) throw new AppError("FORBIDDEN", `"${segments.join("/")}" is a link pointing outside the job folder; it is not served.`);
-  return { full, rel: segments.join("/"), stat: await fs.promises.stat(full) };
+  if (!isInside(root, full)) throw new AppError("FORBIDDEN", `"${rel}" is a link pointing outside the job folder; it is not served.`);
+  return { full, rel };
 }
 
-/**
- * Open a file for reading and prove, by its open descriptor, that it lies inside `root`.
- * `hidden`: names at the top of the job folder this viewer may not read.
- */
-export async function openJobFile(root: string, relative: string, hidden: string[] = []): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats; rel: string }> {
-  const { full, rel, stat } = await resolveJobPath(root, relative);
-  if (hidden.includes(rel) || hidden.some((h) => full === path.join(root, h))) {
+/** The system's refusal to open `rel`, said for the user (other errors pass through). */
+function openError(error: unknown, rel: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return new AppError("NOT_FOUND", `There is no "${rel}" in this job's folder.`);
+  if (code === "ELOOP" || code === CHANGED) return new AppError("FORBIDDEN", `"${rel}" changed while it was opened (it became a link or another file); it is not served.`);
+  if (code === "EACCES" || code === "EPERM" || code === "ENXIO") return new AppError("FORBIDDEN", `"${rel}" cannot be read (${code}).`);
+  return error;
+}
+
+/** A file of the job open for reading. */
+export interface OpenedJobFile {
+  handle: FileHandle;
+  stat: fs.Stats;
+  rel: string;
+  /** It is process.log and this viewer sees it without its `=== command:` lines. */
+  hideCommand: boolean;
+}
+
+/** Open a file of the job for reading, refused unless servable (see the module comment). */
+export async function openJobFile(access: JobFolderAccess, relative: string): Promise<OpenedJobFile> {
+  const { full, rel } = await resolveJobPath(access.root, relative);
+  const realRel = path.relative(access.root, full).split(path.sep).join("/");
+  if (access.hidden.includes(rel) || access.hidden.includes(realRel)) {
     throw new AppError("FORBIDDEN", `"${rel}" holds the job's details, which only the administrator may see here (Display_details is off).`);
   }
-  if (!stat.isFile()) throw new AppError("INVALID_INPUT", `"${rel || "."}" is a folder, not a file.`);
-  const handle = await fs.promises.open(full, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  let opened: OpenedEntry;
   try {
-    const opened = await fs.promises.readlink(`/proc/self/fd/${handle.fd}`).catch(() => full);
-    if (!isInside(root, opened)) throw new AppError("FORBIDDEN", `"${rel}" changed into a link pointing outside the job folder.`);
-    const openedStat = await handle.stat();
-    if (!openedStat.isFile()) throw new AppError("INVALID_INPUT", `"${rel}" is not a regular file.`);
-    return { handle, stat: openedStat, rel };
+    opened = await openBeneath(access.base, segmentsFromBase(access, full), ENTRY_FLAGS);
+  } catch (error) {
+    throw openError(error, rel);
+  }
+  const { handle, stat } = opened;
+  try {
+    const refusal = refusalOf(stat, access.owners);
+    if (refusal) throw new AppError(stat.isDirectory() ? "INVALID_INPUT" : "FORBIDDEN", `"${rel || "."}" ${refusal}.`);
+    return { handle, stat, rel, hideCommand: access.hideCommand && realRel === LOG_FILE };
   } catch (error) {
     await handle.close();
     throw error;
@@ -80,9 +75,14 @@ export async function openJobFile(root: string, relative: string, hidden: string
 
 /** The entries of one folder of the job, folders first, each marked text or not. */
 export async function listJobDir(root: string, relative: string, hidden: string[] = []): Promise<FolderListing> {
-  const { full, rel, stat } = await resolveJobPath(root, relative);
+  const { full, rel } = await resolveJobPath(root, relative);
+  const stat = await fs.promises.stat(full).catch((error: unknown) => {
+    throw openError(error, rel);
+  });
   if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${rel}" is a file, not a folder.`);
-  const dirents = await fs.promises.readdir(full, { withFileTypes: true });
+  const dirents = await fs.promises.readdir(full, { withFileTypes: true }).catch((error: unknown) => {
+    throw openError(error, rel);
+  });
   const entries: FileEntry[] = [];
   for (const d of dirents) {
     if (rel === "" && hidden.includes(d.name)) continue;

@@ -1,8 +1,26 @@
 /** What the API sends about a job; details hidden from non-admins when Display_details is off. */
-import type { JobDetail, JobSummary } from "../../core/api-types";
+import type { JobDetail, JobResources, JobSummary } from "../../core/api-types";
+import { formatCpuList } from "../../core/cpu-sets";
 import type { Job, JobEvent } from "../generated/prisma/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The run's resources from Job.runInfo (written by the worker at start), else what the job asked. */
+export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "memMb" | "walltimeSeconds">): JobResources {
+  let run: { granted?: number; cpus?: number[]; memMb?: number | null; walltimeSeconds?: number | null; user?: string } = {};
+  try {
+    run = job.runInfo ? JSON.parse(job.runInfo) : {};
+  } catch {
+    run = {};
+  }
+  return {
+    granted: run.granted ?? job.nbProc,
+    cpus: Array.isArray(run.cpus) && run.cpus.length ? formatCpuList(run.cpus) : null,
+    memMb: run.memMb !== undefined ? run.memMb : job.memMb,
+    walltimeSeconds: run.walltimeSeconds !== undefined ? run.walltimeSeconds : job.walltimeSeconds,
+    runAs: run.user ?? null,
+  };
+}
 
 export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
   return {
@@ -23,6 +41,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     killRequested: job.killRequestedAt !== null,
     error: job.error,
     imported: job.imported,
+    resources: resourcesOf(job),
   };
 }
 

@@ -1,33 +1,111 @@
 /**
- * The whole job folder as a zip, streamed as it is made: files are read one at a time
- * by archiver, so memory stays constant whatever the folder's size. Symlinks are left out.
+ * The whole job folder as a zip, streamed as it is made, for one viewer.
+ *
+ * - Entries come from walkJobFolder: opened by descriptor, never by path after
+ *   listing; links, hard links, foreign files and sparse files are left out, and what
+ *   was left out is listed in QM-download-notes.txt at the top of the zip.
+ * - One file is open and read at a time, up to the size fstat gave it: memory stays
+ *   constant and the bytes read are bounded by planJobZip's count, which the caller
+ *   compares with Max_Zip_MB before sending anything (a folder that grows meanwhile is
+ *   cut at `maxBytes`, said in the notes).
+ * - Any error ends the zip stream with that error (the download fails); when the
+ *   client goes away, the walk stops and every descriptor is closed.
  */
-import fs from "node:fs";
-import path from "node:path";
+import type { Readable } from "node:stream";
 import { ZipArchive } from "archiver";
+import { LOG_FILE } from "../../core/job-log";
+import { jobFileBody } from "./file-body";
+import type { JobFolderAccess } from "./job-folder";
+import { walkJobFolder } from "./job-tree";
 
-async function addFolder(archive: ZipArchive, dir: string, prefix: string, hidden: string[]): Promise<void> {
-  const entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  archive.append(Buffer.alloc(0), { name: `${prefix}/`, type: "directory" });
-  for (const entry of entries) {
-    if (hidden.includes(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    const name = `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) await addFolder(archive, full, name, []);
-    else if (entry.isFile()) archive.file(full, { name });
-  }
+export const NOTES_NAME = "QM-download-notes.txt";
+
+/** Files and bytes a zip of the folder would read now. */
+export async function planJobZip(access: JobFolderAccess): Promise<{ files: number; bytes: number }> {
+  const plan = { files: 0, bytes: 0 };
+  await walkJobFolder(access, {
+    file: async ({ stat }) => {
+      plan.files += 1;
+      plan.bytes += stat.size;
+    },
+    skip: () => undefined,
+  });
+  return plan;
 }
 
-/**
- * A Node readable stream of the zip of `root`, every entry under `topName/`; `hidden`
- * names at the top of the folder are left out.
- */
-export function zipJobFolder(root: string, topName: string, signal?: AbortSignal, hidden: string[] = []): ZipArchive {
+/** Append one entry and wait until the archive has taken all of it (or stopped). */
+function appendEntry(archive: ZipArchive, source: Readable, data: { name: string; date: Date; mode: number }, stop: AbortSignal): Promise<void> {
+  source.on("error", () => undefined); // reported through the archive; never an uncaught error
+  return new Promise((resolve, reject) => {
+    const done = (error?: unknown) => {
+      archive.off("entry", onEntry);
+      archive.off("error", done);
+      stop.removeEventListener("abort", onStop);
+      if (error) {
+        source.destroy();
+        reject(error);
+      } else resolve();
+    };
+    const onEntry = (entry: { name: string }) => entry.name === data.name && done();
+    const onStop = () => {
+      source.destroy();
+      done();
+    };
+    if (stop.aborted) return onStop();
+    archive.on("entry", onEntry);
+    archive.on("error", done);
+    stop.addEventListener("abort", onStop, { once: true });
+    archive.append(source, data);
+  });
+}
+
+function notesText(notes: string[]): string {
+  return ["These files of the job folder are not in this zip:", "", ...notes, ""].join("\n");
+}
+
+/** A Node readable stream of the zip of the job folder, every entry under `topName/`. */
+export function zipJobFolder(access: JobFolderAccess, topName: string, options: { signal?: AbortSignal; maxBytes: number }): ZipArchive {
   const archive = new ZipArchive({ zlib: { level: 6 }, highWaterMark: 64 * 1024 });
-  signal?.addEventListener("abort", () => archive.abort(), { once: true });
+  const stop = new AbortController();
+  options.signal?.addEventListener("abort", () => {
+    stop.abort();
+    archive.abort();
+  }, { once: true });
   archive.on("warning", (error) => console.warn(`[zip] ${topName}: ${error.message}`));
-  addFolder(archive, root, topName, hidden)
-    .then(() => archive.finalize())
-    .catch((error: Error) => archive.destroy(error));
+  let failure: Error | null = null;
+  archive.on("error", (error) => {
+    failure ??= error;
+    stop.abort();
+  });
+  archive.on("close", () => stop.abort()); // the reader destroyed the stream (client gone)
+
+  const notes: string[] = [];
+  let total = 0;
+  archive.append(Buffer.alloc(0), { name: `${topName}/`, type: "directory" });
+  walkJobFolder(
+    access,
+    {
+      folder: (rel, stat) => void archive.append(Buffer.alloc(0), { name: `${topName}/${rel}/`, type: "directory", date: stat.mtime }),
+      file: async (file) => {
+        if (total + file.stat.size > options.maxBytes) return void notes.push(`${file.rel}: left out, the zip reached Max_Zip_MB`);
+        total += file.stat.size;
+        const body = jobFileBody({ ...file, hideCommand: access.hideCommand && file.rel === LOG_FILE }, false);
+        await appendEntry(archive, body, { name: `${topName}/${file.rel}`, date: file.stat.mtime, mode: file.stat.mode & 0o777 }, stop.signal);
+      },
+      skip: (rel, reason) => void notes.push(`${rel}: ${reason}`),
+    },
+    stop.signal,
+  )
+    .then(async () => {
+      if (stop.signal.aborted) {
+        if (failure && !archive.destroyed) archive.destroy(failure);
+        return;
+      }
+      if (notes.length) archive.append(notesText(notes), { name: `${topName}/${NOTES_NAME}` });
+      await archive.finalize();
+    })
+    .catch((error: Error) => {
+      if (!archive.destroyed) archive.destroy(error);
+    });
   return archive;
 }

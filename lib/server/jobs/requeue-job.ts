@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { AppError } from "../../core/app-error";
 import { isFinishedState, planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, freeName, isEnoent, moveFolder, relFolder, resolveInside, wakeWorker } from "../qm-folders";
+import { type QmLayout, assertQmFolders, freeName, isEnoent, moveFolder, relFolder, resolveInside, wakeWorker } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
 
 /**
@@ -14,6 +14,7 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a finished job (done, failed, killed, lost, invalid...) can be requeued.`);
+  assertQmFolders(layout); // before the row is claimed: a damaged QM_qJobs would strand the job
   const source = resolveInside(layout.root, job.folder);
   if (!source || !fs.existsSync(source)) throw new AppError("CONFLICT", `Job ${id}'s folder (${job.folder}) is not there any more; it cannot be requeued.`);
 

@@ -4,6 +4,7 @@
  * Used by the integration tests and the e2e specs; not used by the app.
  */
 import zlib from "node:zlib";
+import yauzl from "yauzl";
 
 export interface RawEntry {
   name: string;
@@ -101,4 +102,27 @@ export async function archiveZip(files: { name: string; data: string | Buffer; m
   await archive.finalize();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** The entries of a zip (name -> content as text); rejects on a broken zip. */
+export function unzip(buffer: Buffer): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const out = new Map<string, string>();
+      zip.on("error", reject);
+      zip.on("end", () => resolve(out));
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith("/")) return (out.set(entry.fileName, ""), zip.readEntry());
+        zip.openReadStream(entry, (error, stream) => {
+          if (error) return reject(error);
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("error", reject);
+          stream.on("end", () => (out.set(entry.fileName, Buffer.concat(chunks).toString("utf8")), zip.readEntry()));
+        });
+      });
+      zip.readEntry();
+    }),
+  );
 }

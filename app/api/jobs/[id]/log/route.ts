@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 
 /** process.log from ?offset= (bytes) up to the last complete line; no offset: the last 64 KB. */
 export const GET = withJob(
-  async ({ job, root, query }) => json({ ...(await readLog(root, query.offset)), state: job.state } satisfies LogAnswer),
+  async ({ job, folder, query }) => json({ ...(await readLog(folder, query.offset)), state: job.state } satisfies LogAnswer),
   { folder: true, query: logQuerySchema },
 );

@@ -1,0 +1,222 @@
+/**
+ * The web against a hostile network and a hostile job, over real HTTP: the built app
+ * behind QueueManager's own web server (scripts/web-server.ts), a real worker running a
+ * job that flips its files into links to /etc/passwd. Two of these tests start a second
+ * web server process of their own (same database and QM_FOLDER) to read its log and its
+ * memory.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { applyMigrations } from "../prisma/tools/schema-engine";
+import { unzip } from "../lib/server/zip/zip-fixtures";
+import { dropJob, env, uniqueName } from "./job-helpers";
+
+const root = path.resolve(import.meta.dirname, "..");
+const MB = 1024 * 1024;
+
+interface OwnServer {
+  child: ChildProcess;
+  baseURL: string;
+  log: () => string;
+}
+
+/** A second web server of the built app on a free port, its output kept for the test. */
+async function startOwnServer(host = "127.0.0.1", extraEnv: Record<string, string> = {}): Promise<OwnServer> {
+  const child = spawn(process.execPath, [path.join(root, "dist/web/server.mjs"), root, host, "0"], {
+    cwd: root,
+    env: { ...env.processEnv, NODE_ENV: "production", QM_SKIP_MIGRATE: "1", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (c) => (output += c));
+  child.stderr!.on("data", (c) => (output += c));
+  const started = Date.now();
+  const ready = /ready on (http:\/\/\S+:\d+)/;
+  while (!ready.test(output)) {
+    if (Date.now() - started > 30_000 || child.exitCode !== null) throw new Error(`the web server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, baseURL: ready.exec(output)![1], log: () => output };
+}
+
+async function stopOwnServer(server: OwnServer): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  server.child.kill("SIGTERM");
+  await new Promise((r) => server.child.once("exit", r));
+}
+
+/** This machine's first address that is not loopback: a browser using it is "another machine" to the server. */
+function outsideAddress(): string {
+  const address = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+  if (!address) throw new Error("this test needs a network interface with a non-loopback IPv4 address");
+  return address;
+}
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+
+/** A body of `mb` MB streamed to `url`; resolves with the answer (or the error) and the time it took. */
+function postHuge(url: string, mb: number): Promise<{ status: number | string; body: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const request = http.request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(mb * MB) } }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode!, body, ms: Date.now() - started }));
+    });
+    request.on("error", (error: NodeJS.ErrnoException) => resolve({ status: error.code ?? "error", body: "", ms: Date.now() - started }));
+    const chunk = Buffer.alloc(MB, 0x20);
+    let sent = 0;
+    const write = () => {
+      while (sent < mb) {
+        sent++;
+        if (!request.write(chunk)) return void request.once("drain", write);
+      }
+      request.end();
+    };
+    write();
+  });
+}
+
+/** GET with a deadline: the answer's status and body, "cut" when the stream broke off. */
+async function fetchWithin(url: string, ms: number): Promise<{ status: number; body: Buffer | "cut" }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
+  const body = await res.arrayBuffer().then((b) => Buffer.from(b), () => "cut" as const);
+  return { status: res.status, body };
+}
+
+const basic = { authorization: `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}` };
+
+test("rotating X-Forwarded-For (and a forged x-qm-peer-address) gives no extra login attempts", async ({ request }) => {
+  const user = uniqueName("nobody"); // an account of its own: the administrator's logins stay unaffected
+  const attempt = (i: number, password = "wrong") =>
+    request.post("/api/auth/login", { data: { username: user, password }, headers: { "x-forwarded-for": `203.0.113.${i}`, "x-qm-peer-address": `198.51.100.${i}` } });
+  for (let i = 0; i < 5; i++) expect((await attempt(i)).status()).toBe(401);
+  const sixth = await attempt(99);
+  expect(sixth.status()).toBe(429);
+  expect(sixth.headers()["retry-after"]).toBe("1");
+  expect((await sixth.json()).error.message).toBe("Too many failed logins from here; wait 1 second and try again.");
+});
+
+test("first setup from a DNS-rebinding page (Host rebind.attacker.example, matching Origin) is refused by the Host check", async () => {
+  const port = new URL(env.baseURL).port;
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, path: "/api/auth/setup", method: "POST", headers: { host: `rebind.attacker.example:${port}`, origin: `http://rebind.attacker.example:${port}`, "content-type": "application/json" } },
+      (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify({ username: "mallory", password: "mallory's password" }));
+  });
+  expect(answer.status).toBe(403); // refused for its Host, before setup is even considered
+  expect(JSON.parse(answer.body).error.message).toMatch(/does not answer to the name "rebind.attacker.example"/);
+});
+
+test.describe("with a web server of the test's own", () => {
+  let server: OwnServer;
+  test.beforeAll(async () => {
+    server = await startOwnServer();
+  });
+  test.afterAll(async () => stopOwnServer(server));
+
+  test("a 200 MB JSON body is refused fast and the server's memory does not grow", async () => {
+    const pid = server.child.pid!;
+    await fetch(`${server.baseURL}/api/auth/login`, { method: "POST", body: "{}" }); // load the route first
+    const before = rssMb(pid);
+    const answer = await postHuge(`${server.baseURL}/api/auth/login`, 200);
+    const after = rssMb(pid);
+    console.log(`200 MB body to /api/auth/login: ${answer.status} in ${answer.ms} ms; web server RSS ${before.toFixed(0)} MB -> ${after.toFixed(0)} MB`);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.code).toBe("TOO_LARGE");
+    expect(after - before).toBeLessThan(50);
+  });
+
+  test("100 downloads (raw and zip) while a running job flips its files into links to /etc/passwd: no leak, no hang, no uncaught exception", async () => {
+    test.setTimeout(180_000);
+    const name = uniqueName("flipper");
+    dropJob(
+      name,
+      [
+        "mkdir -p d && echo safe > d/passwd && echo safe > f && echo safe > h",
+        "end=$(( $(date +%s) + 150 ))",
+        "while [ $(date +%s) -lt $end ]; do",
+        "  ln -sfn /etc/passwd f.tmp && mv -T f.tmp f; echo safe > f.new && mv -T f.new f",
+        "  mv -T d d.real && ln -sfn /etc d; rm -f d && mv -T d.real d",
+        "  ln -f /etc/passwd h.tmp && mv -T h.tmp h; echo safe > h.new && mv -T h.new h",
+        "done",
+      ].join("\n"),
+    );
+    const folder = path.join(env.qmFolder, "QM_Jobs", name);
+    await expect.poll(() => fs.existsSync(path.join(folder, "d.real")) || fs.existsSync(path.join(folder, "d")), { timeout: 30_000 }).toBe(true);
+    const listed = await (await fetch(`${server.baseURL}/api/jobs?view=running`, { headers: basic })).json();
+    const id = listed.jobs.find((j: { name: string }) => j.name === name).id;
+
+    const seen = { safe: 0, refused: 0, zips: 0, cut: 0 };
+    for (let round = 0; round < 100; round++) {
+      const answers = await Promise.all([
+        ...["f", "h", "d/passwd"].map((p) => fetchWithin(`${server.baseURL}/api/jobs/${id}/files/raw?path=${p}`, 15_000)),
+        fetchWithin(`${server.baseURL}/api/jobs/${id}/download`, 15_000),
+      ]);
+      for (const { status, body } of answers.slice(0, 3)) {
+        expect([200, 403, 404]).toContain(status);
+        if (body === "cut") seen.cut++;
+        else expect(body.toString()).not.toContain("root:x:0:0");
+        if (status === 200 && body !== "cut" && body.toString() === "safe\n") seen.safe++;
+        if (status !== 200) seen.refused++;
+      }
+      const zip = answers[3];
+      expect(zip.status).toBe(200);
+      const entries = zip.body === "cut" ? null : await unzip(zip.body).catch(() => null);
+      if (!entries) seen.cut++;
+      else {
+        seen.zips++;
+        for (const [entry, content] of entries) expect(content, entry).not.toContain("root:x:0:0");
+      }
+    }
+    console.log(`flipping job, 100 rounds: ${seen.safe} raw reads of the job's own files, ${seen.refused} refused, ${seen.zips} zips, ${seen.cut} cut off`);
+    await fetch(`${server.baseURL}/api/jobs/${id}/kill`, { method: "POST", headers: basic });
+    const stateOf = async () => (await (await fetch(`${server.baseURL}/api/jobs/${id}`, { headers: basic })).json()).job.state;
+    await expect.poll(stateOf, { timeout: 30_000 }).not.toMatch(/^(running|queued)$/); // its processor is free for the next tests
+    expect(seen.safe).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0); // the job was flipping meanwhile: the race did happen
+    expect(seen.zips).toBeGreaterThan(90);
+    expect((await fetch(`${server.baseURL}/api/status`)).status).toBe(200);
+    expect(server.log()).not.toMatch(/uncaughtException|unhandledRejection|unexpected error/);
+  });
+});
+
+test("first setup from another machine asks for the one-time token of the server log, then logs the administrator in", async ({ page }) => {
+  // A fresh database (no administrator yet), served on a non-loopback address.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-e2e-setup-"));
+  const databaseUrl = `file:${path.join(dir, "qm.db")}`;
+  await applyMigrations(root, databaseUrl);
+  const server = await startOwnServer(outsideAddress(), { DATABASE_URL: databaseUrl });
+  try {
+    await page.goto(`${server.baseURL}/setup`);
+    await expect(page.getByLabel("Setup token (from the server log)")).toBeVisible();
+    await page.getByLabel("User name").fill("admin");
+    await page.getByLabel("Password", { exact: true }).fill("remote setup secret");
+    await page.getByLabel("Password again").fill("remote setup secret");
+    await page.getByLabel("Setup token (from the server log)").fill("not-the-token");
+    await page.getByRole("button", { name: "Create and log in" }).click();
+    await expect(page.locator("form").getByRole("alert")).toContainText("That setup token is not the one in the web server's log");
+
+    const token = /\[setup\] .*setup token: (\S+)/.exec(server.log())?.[1];
+    expect(token, "the [setup] line of the server log").toBeTruthy();
+    await page.getByLabel("Setup token (from the server log)").fill(token!);
+    await page.getByRole("button", { name: "Create and log in" }).click();
+    await expect(page.getByTestId("session-status")).toContainText("admin");
+  } finally {
+    await stopOwnServer(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

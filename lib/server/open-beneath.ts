@@ -1,0 +1,93 @@
+/**
+ * Open a path below a folder without ever following a symlink, in the manner of
+ * openat(2) with O_NOFOLLOW at each step: every component is opened relative to the
+ * descriptor of the folder before it, through /proc/self/fd/<fd>/<name>. The kernel
+ * follows that /proc link to the folder already open (not to whatever path it had), and
+ * O_NOFOLLOW refuses the name itself if it is a symlink (ELOOP). A job that swaps a file
+ * or a folder on the way for a symlink therefore makes the open fail, never lead out.
+ * Node has no openat; /proc is there on every Linux this runs on.
+ */
+import fs from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
+
+/** Flags of a folder on the way. */
+export const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
+/**
+ * Flags of a final entry that may be anything: never a symlink, and never waiting
+ * (O_NONBLOCK: a FIFO a job made opens at once, and fstat then tells it apart).
+ */
+export const ENTRY_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+
+/** The path that names `name` inside the folder open as `dir`. */
+export const beneath = (dir: FileHandle, name: string) => `/proc/self/fd/${dir.fd}/${name}`;
+
+/** Open `name` inside the open folder `dir` (flags: DIR_FLAGS or ENTRY_FLAGS). */
+export function openIn(dir: FileHandle, name: string, flags: number): Promise<FileHandle> {
+  if (name === "" || name === "." || name === ".." || name.includes("/")) {
+    return Promise.reject(Object.assign(new Error(`not a single path component: ${JSON.stringify(name)}`), { code: "EINVAL" }));
+  }
+  return fs.promises.open(beneath(dir, name), flags);
+}
+
+/** The names in the open folder `dir`, sorted. */
+export async function namesIn(dir: FileHandle): Promise<string[]> {
+  return (await fs.promises.readdir(`/proc/self/fd/${dir.fd}`)).sort();
+}
+
+/** An entry opened by openNamed: its handle, and its fstat with the link count of its name. */
+export interface OpenedEntry {
+  handle: FileHandle;
+  stat: fs.Stats;
+}
+
+/** Thrown (code CHANGED) when a name no longer leads to the file just opened through it. */
+export const CHANGED = "CHANGED";
+
+/**
+ * Open `name` in `dir` and stat it, with `stat.nlink` read from the name itself, after
+ * the open: lstat of a name gives which file it leads to and that file's link count at
+ * one instant. A job can take away a second name (a hard link to a file outside)
+ * between our open and our fstat, then give it back; but at the instant the name
+ * still leads to the file we hold, a file with a name outside has two.
+ */
+export async function openNamed(dir: FileHandle, name: string, flags: number): Promise<OpenedEntry> {
+  const handle = await openIn(dir, name, flags);
+  try {
+    const stat = await handle.stat();
+    const named = await fs.promises.lstat(beneath(dir, name));
+    if (named.ino !== stat.ino || named.dev !== stat.dev) {
+      throw Object.assign(new Error(`${name} was replaced while it was opened`), { code: CHANGED });
+    }
+    stat.nlink = named.nlink;
+    return { handle, stat };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/**
+ * Open `segments` below the folder `base` (a trusted path: QueueManager's own), each
+ * component with O_NOFOLLOW, the last with `lastFlags` through openNamed. The caller
+ * closes the handle. Errors are the system's (ELOOP: a symlink on the way; ENOENT,
+ * ENOTDIR...) or CHANGED.
+ */
+export async function openBeneath(base: string, segments: string[], lastFlags: number): Promise<OpenedEntry> {
+  let current = await fs.promises.open(base, O_RDONLY | O_DIRECTORY);
+  try {
+    for (const name of segments.slice(0, -1)) {
+      const next = await openIn(current, name, DIR_FLAGS);
+      await current.close();
+      current = next;
+    }
+    if (!segments.length) return { handle: current, stat: await current.stat() };
+    const opened = await openNamed(current, segments[segments.length - 1], lastFlags);
+    await current.close();
+    return opened;
+  } catch (error) {
+    await current.close();
+    throw error;
+  }
+}

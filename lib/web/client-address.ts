@@ -1,0 +1,65 @@
+/**
+ * Who is at the other end of a request: the address the login slow-down counts, and
+ * whether the request comes from this machine (first setup needs no token then).
+ *
+ * The connection's address comes from PEER_HEADER (set by our web server, see
+ * peer-header.ts). X-Forwarded-For is read only when that connection comes from a proxy
+ * listed in `Trusted_Proxies`: then the client is the right-most address in it that is
+ * not itself a trusted proxy (each proxy appends the address it saw; what a client
+ * writes stays on the left). Anything else a client sends about its address is ignored.
+ */
+import { type AddressRange, inRange, isLoopback, parseIp, parseRangeList } from "../core/ip-address";
+import { getConfig } from "./context";
+import { PEER_HEADER, isPeerHeaderTrusted } from "./peer-header";
+
+/** Returned when the connection's address cannot be known: everyone shares its count. */
+export const UNKNOWN_ADDRESS = "unknown";
+
+let warned = false;
+
+function peerAddress(request: Request): string | null {
+  if (!isPeerHeaderTrusted()) {
+    if (!warned) {
+      warned = true;
+      console.warn("[web] started without QueueManager's web server (npm start / npm run web): client addresses are unknown, so every client shares one login slow-down");
+    }
+    return null;
+  }
+  return request.headers.get(PEER_HEADER);
+}
+
+const inAny = (text: string, ranges: AddressRange[]) => {
+  const bytes = parseIp(text);
+  return !!bytes && ranges.some((r) => inRange(bytes, r));
+};
+
+/** The client's address, or UNKNOWN_ADDRESS. `trusted`: Trusted_Proxies (from QMserv.cfg by default). */
+export function clientAddress(request: Request, trusted: string[] = getConfig().config.web.trustedProxies): string {
+  const peer = peerAddress(request);
+  if (!peer) return UNKNOWN_ADDRESS;
+  const { ranges } = parseRangeList(trusted.join(","));
+  if (!inAny(peer, ranges)) return peer;
+  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  let client = peer;
+  for (const hop of hops.reverse()) {
+    if (!parseIp(hop)) break; // garbage: what lies left of it was written by the client
+    client = hop;
+    if (!inAny(hop, ranges)) break;
+  }
+  return client;
+}
+
+/**
+ * From this machine, with no proxy in between: the connection is from a loopback
+ * address and, unless it came through a trusted proxy, names no other client in
+ * X-Forwarded-For or Forwarded (browsers send neither; a local reverse proxy does; Next
+ * itself fills an absent X-Forwarded-For with the connection's address).
+ */
+export function isLocalRequest(request: Request, trusted: string[] = getConfig().config.web.trustedProxies): boolean {
+  const address = clientAddress(request, trusted);
+  if (!isLoopback(address)) return false;
+  const peer = request.headers.get(PEER_HEADER);
+  if (address !== peer) return true; // resolved through a trusted proxy to a local client
+  const forwardedFor = request.headers.get("x-forwarded-for");
+  return (forwardedFor === null || forwardedFor.trim() === peer) && !request.headers.has("forwarded");
+}

@@ -1,0 +1,60 @@
+/**
+ * A growing delay after failures, per key (in memory: one web process serves
+ * QueueManager, and a restart forgets). The first `freeFailures` cost nothing; after
+ * that each failure doubles the wait before the key may try again, from `firstDelayMs`
+ * up to `maxDelayMs`. A key is forgotten `forgetAfterMs` after its last failure. Nothing
+ * is ever locked for longer than `maxDelayMs`.
+ */
+
+/** How fast failures slow a key down. */
+export interface DelayPolicy {
+  freeFailures: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+  forgetAfterMs: number;
+  /** Most keys remembered; the oldest are dropped past it (memory stays bounded under a flood). */
+  maxKeys: number;
+}
+
+export interface FailureDelay {
+  /** Milliseconds `key` must still wait before its next try (0: it may try now). */
+  waitMs(key: string, now?: number): number;
+  fail(key: string, now?: number): void;
+  forget(key: string): void;
+  /** The failures counted for `key` now. */
+  failures(key: string, now?: number): number;
+}
+
+export function createFailureDelay(policy: DelayPolicy): FailureDelay {
+  const entries = new Map<string, { failures: number; last: number }>();
+  const current = (key: string, now: number) => {
+    const entry = entries.get(key);
+    if (entry && now - entry.last > policy.forgetAfterMs) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const delayAfter = (failures: number) =>
+    failures < policy.freeFailures ? 0 : Math.min(policy.firstDelayMs * 2 ** (failures - policy.freeFailures), policy.maxDelayMs);
+  return {
+    waitMs(key, now = Date.now()) {
+      const entry = current(key, now);
+      return entry ? Math.max(0, entry.last + delayAfter(entry.failures) - now) : 0;
+    },
+    fail(key, now = Date.now()) {
+      const entry = current(key, now) ?? { failures: 0, last: now };
+      entry.failures += 1;
+      entry.last = now;
+      entries.delete(key); // re-inserted last: Map order is then "least recently failed first"
+      entries.set(key, entry);
+      if (entries.size > policy.maxKeys) entries.delete(entries.keys().next().value!);
+    },
+    forget(key) {
+      entries.delete(key);
+    },
+    failures(key, now = Date.now()) {
+      return current(key, now)?.failures ?? 0;
+    },
+  };
+}

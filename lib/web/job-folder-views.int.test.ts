@@ -1,0 +1,101 @@
+/**
+ * What the job views show from a job folder, below HTTP: the `=== command:` line of
+ * process.log hidden from visitors when Display_details is off (log API, file view,
+ * zip), and a QM_FOLDER damaged by a job answered with a clear error, not a 500.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { HIDDEN_COMMAND_LINE } from "../core/command-line-filter";
+import { logHeader } from "../core/job-log";
+import { jobZip } from "../server/zip/zip-fixtures";
+import { basic, ctx, db, errorOf, makeJob, qm, req, routes, unzip, writeConfig } from "./api-test-harness";
+
+const SCRIPT = "python secret_pipeline.py --sample PATIENT-0042";
+
+function logWithHeader(): string {
+  const header = logHeader({ jobId: 1, name: "n", host: "lab1", script: SCRIPT, requested: 1, granted: 1, maxNbProcessors: 2, at: new Date(0) });
+  return `${header}processing 1 / 2\n${header}processing 2 / 2\n`;
+}
+
+describe("Display_details = False hides the command line of process.log from visitors", () => {
+  it("in the log API (from any offset), the file view and the zip; the administrator sees it", async () => {
+    const { job } = await makeJob("done", { "process.log": logWithHeader() });
+    writeConfig({ Display_details: "False" });
+    const log = async (query: string, headers: Record<string, string> = {}) =>
+      ((await (await routes.log(req(`/api/jobs/${job.id}/log${query}`, { headers }), ctx(job.id))).json()) as { text: string; nextOffset: number });
+
+    const tail = await log("");
+    expect(tail.text).toContain("processing 2 / 2");
+    expect(tail.text).not.toContain("secret_pipeline");
+    expect(tail.text.split(HIDDEN_COMMAND_LINE.trim()).length - 1).toBe(2);
+    // An offset chosen inside the command line shows no piece of it.
+    const at = logWithHeader().indexOf(SCRIPT);
+    for (const offset of [at - 5, at, at + 10, at + SCRIPT.length - 1]) {
+      const chunk = await log(`?offset=${offset}`);
+      expect(chunk.text, `offset ${offset}`).not.toMatch(/secret|PATIENT|pipeline|0042/);
+    }
+
+    const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=process.log`), ctx(job.id));
+    expect(raw.status).toBe(200);
+    const rawText = await raw.text();
+    expect(rawText).not.toContain("secret_pipeline");
+    expect(rawText).toContain("processing 1 / 2");
+    const entries = await unzip(Buffer.from(await (await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id))).arrayBuffer()));
+    expect(entries.get(`${job.name}/process.log`)).toBe(rawText);
+
+    expect((await log("", basic())).text).toContain(`=== command: ${SCRIPT}`);
+    expect(await (await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=process.log`, { headers: basic() }), ctx(job.id))).text()).toBe(logWithHeader());
+    writeConfig({ Display_details: "True" });
+    expect((await log("")).text).toContain(`=== command: ${SCRIPT}`);
+  });
+});
+
+describe("a QM_FOLDER damaged by a job", () => {
+  const broken: string[] = [];
+  function breakFolder(name: string) {
+    const full = path.join(qm, name);
+    fs.renameSync(full, `${full}.saved`);
+    fs.writeFileSync(full, "");
+    broken.push(full);
+  }
+  afterEach(() => {
+    for (const full of broken.splice(0)) {
+      fs.rmSync(full, { force: true });
+      fs.renameSync(`${full}.saved`, full);
+    }
+  });
+
+  function upload() {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(jobZip({ folder: "fresh" }))], { type: "application/zip" }), "fresh.zip");
+    return routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "anonymous" } }), ctx(0));
+  }
+
+  it("`rmdir QM_qJobs; touch QM_qJobs`: uploads and requeues answer 503 saying what is wrong, and nothing is lost", async () => {
+    const { job } = await makeJob("done");
+    breakFolder("QM_qJobs");
+    const res = await upload();
+    expect(res.status).toBe(503);
+    expect(await errorOf(res)).toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/^QueueManager's folder QM_qJobs \(.*\) is not a folder any more/) });
+    expect(await db.job.count({ where: { name: "fresh" } })).toBe(0);
+    const requeue = await routes.requeue(req(`/api/jobs/${job.id}/requeue`, { method: "POST", headers: basic() }), ctx(job.id));
+    expect(requeue.status).toBe(503);
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ state: "done", folder: job.folder });
+  });
+
+  it("QM_dJobs or .qm replaced by a file: the job views and a delete answer 503, an upload too", async () => {
+    const { job } = await makeJob("done", { "out.txt": "42\n" });
+    breakFolder("QM_dJobs");
+    for (const [handler, suffix] of [[routes.files, "/files"], [routes.raw, "/files/raw?path=out.txt"], [routes.log, "/log"], [routes.zip, "/download"]] as const) {
+      const res = await handler(req(`/api/jobs/${job.id}${suffix}`), ctx(job.id));
+      expect(res.status, suffix).toBe(503);
+      expect((await errorOf(res)).message).toMatch(/folder QM_dJobs .* is not a folder any more/);
+    }
+    const del = await routes.del(req(`/api/jobs/${job.id}`, { method: "DELETE", headers: basic() }), ctx(job.id));
+    expect(del.status).toBe(503);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("done");
+    breakFolder(".qm");
+    expect((await upload()).status).toBe(503);
+  });
+});

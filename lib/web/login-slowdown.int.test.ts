@@ -1,0 +1,87 @@
+/**
+ * The login slow-down below HTTP (lib/web/login-slowdown.ts): keyed on the connection's
+ * address (PEER_HEADER, as QueueManager's web server sets it), X-Forwarded-For believed
+ * only from Trusted_Proxies, a growing wait instead of a lockout, and the owner's
+ * sessions and scripts unaffected while others hammer the account.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../server/password";
+import { ctx, db, errorOf, makeJob, req, routes, writeConfig } from "./api-test-harness";
+import { PEER_HEADER } from "./peer-header";
+
+const OPS_PASSWORD = "ops password for the tests";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const basicFor = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+/** A login from `peer` (the connection) with any extra headers (X-Forwarded-For...). */
+const loginAs = (user: string, password: string, peer: string, headers: Record<string, string> = {}) =>
+  routes.login(
+    req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: user, password }), headers: { "content-type": "application/json", [PEER_HEADER]: peer, ...headers } }),
+    ctx(0),
+  );
+
+beforeAll(async () => {
+  // Accounts of their own, so that the administrator's slow-down stays clean for the other tests.
+  for (const username of ["ops1", "ops2", "ops3"]) {
+    await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD) } });
+  }
+});
+
+describe("the login slow-down", () => {
+  it("rotating X-Forwarded-For gives no extra attempts; the wait grows, and then the right password works (no lockout)", async () => {
+    const peer = "198.51.100.77";
+    for (let i = 0; i < 5; i++) expect((await loginAs("ops1", "wrong", peer, { "x-forwarded-for": `203.0.113.${i}` })).status).toBe(401);
+    const limited = await loginAs("ops1", OPS_PASSWORD, peer, { "x-forwarded-for": "203.0.113.99", "x-real-ip": "203.0.113.98" });
+    expect(limited.status).toBe(429);
+    expect((await errorOf(limited)).message).toBe("Too many failed logins from here; wait 1 second and try again.");
+    expect(limited.headers.get("retry-after")).toBe("1");
+    await sleep(1100);
+    expect((await loginAs("ops1", "wrong again", peer)).status).toBe(401);
+    const longer = await loginAs("ops1", OPS_PASSWORD, peer);
+    expect(longer.status).toBe(429);
+    expect(longer.headers.get("retry-after")).toBe("2");
+    await sleep(2100);
+    expect((await loginAs("ops1", OPS_PASSWORD, peer)).status).toBe(200);
+  });
+
+  it("behind a proxy listed in Trusted_Proxies, X-Forwarded-For names the client; a client-written left part is ignored", async () => {
+    writeConfig({ Trusted_Proxies: "10.0.0.0/8, ::1" });
+    const proxy = "10.20.30.40";
+    // Six clients behind the proxy, one failure each: nobody is slowed down.
+    for (let i = 0; i < 6; i++) expect((await loginAs("ops2", "wrong", proxy, { "x-forwarded-for": `203.0.113.${i}` })).status).toBe(401);
+    // One client behind it, whatever it writes on the left of the header: the 6th try waits.
+    for (let i = 0; i < 5; i++) expect((await loginAs("ops2", "wrong", proxy, { "x-forwarded-for": `1.2.3.${i}, 192.0.2.50` })).status).toBe(401);
+    expect((await loginAs("ops2", "wrong", proxy, { "x-forwarded-for": "9.9.9.9, 192.0.2.50" })).status).toBe(429);
+    // The same header from a connection that is not a listed proxy counts for that connection only.
+    writeConfig({ Trusted_Proxies: "" });
+    for (let i = 0; i < 5; i++) expect((await loginAs("ops2", "wrong", "192.0.2.200", { "x-forwarded-for": `203.0.113.${50 + i}` })).status).toBe(401);
+    expect((await loginAs("ops2", "wrong", "192.0.2.200", { "x-forwarded-for": "203.0.113.60" })).status).toBe(429);
+  });
+
+  it("an attacker hammering an account from many addresses: the session and the owner's Basic script keep working", async () => {
+    const script = "192.0.2.10";
+    const { job } = await makeJob("running");
+    const kill = (headers: Record<string, string>) => routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers }), ctx(job.id));
+    // Before the attack: the owner's script has used Basic from its machine, a browser has logged in.
+    expect((await routes.list(req("/api/jobs", { headers: { authorization: basicFor("ops3", OPS_PASSWORD), [PEER_HEADER]: script } }), ctx(0))).status).toBe(200);
+    const session = await loginAs("ops3", OPS_PASSWORD, "192.0.2.11");
+    const cookie = session.headers.get("set-cookie")!.split(";")[0];
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+
+    const answers: number[] = [];
+    for (let i = 1; i <= 40; i++) answers.push((await loginAs("ops3", `guess ${i}`, `203.0.113.${i}`)).status);
+    console.log(`40 guesses from 40 addresses: ${answers.filter((s) => s === 401).length} checked (401), ${answers.filter((s) => s === 429).length} refused unchecked (429)`);
+    expect(answers.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(answers.slice(21).every((s) => s === 429)).toBe(true);
+
+    // The owner's script (an address that logged in before) and the session are not slowed.
+    const scripted = await routes.list(req("/api/jobs", { headers: { authorization: basicFor("ops3", OPS_PASSWORD), [PEER_HEADER]: script } }), ctx(0));
+    expect(scripted.status).toBe(200);
+    expect((await kill({ cookie, "x-qm-csrf": csrfToken })).status).toBe(202);
+    // A stranger, even with the right password, waits (at most 30 s) while the attack lasts.
+    const stranger = await loginAs("ops3", OPS_PASSWORD, "198.51.100.200");
+    expect(stranger.status).toBe(429);
+    expect(Number(stranger.headers.get("retry-after"))).toBeLessThanOrEqual(30);
+    expect((await errorOf(stranger)).message).toMatch(/^Too many failed logins for this account; wait \d+ seconds? and try again\.$/);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * What QueueManager's web server does to every request before Next sees it
+ * (scripts/web-server.ts, setPeerHeader): over a real socket, a client-sent
+ * x-qm-peer-address, in any case and any number, is replaced by the socket's address.
+ */
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PEER_HEADER, setPeerHeader } from "./peer-header";
+
+let server: http.Server;
+let port: number;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    setPeerHeader(req);
+    const raw = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === PEER_HEADER);
+    res.end(JSON.stringify({ header: req.headers[PEER_HEADER], rawCount: raw.length, socket: req.socket.remoteAddress }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A GET written byte by byte on a socket, with exactly these header lines. */
+function get(headerLines: string[]): Promise<{ header: string; rawCount: number; socket: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.end(["GET / HTTP/1.1", "Host: 127.0.0.1", "Connection: close", ...headerLines, "", ""].join("\r\n"));
+    });
+    let answer = "";
+    socket.on("data", (c) => (answer += c));
+    socket.on("error", reject);
+    socket.on("end", () => resolve(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))));
+  });
+}
+
+describe("setPeerHeader", () => {
+  it("replaces every client-sent copy with the socket's address", async () => {
+    const forged = await get(["X-QM-Peer-Address: 203.0.113.1", "x-qm-peer-address: 203.0.113.2", "X-Forwarded-For: 203.0.113.3"]);
+    expect(forged).toEqual({ header: "127.0.0.1", rawCount: 1, socket: "127.0.0.1" });
+    expect(await get([])).toEqual({ header: "127.0.0.1", rawCount: 1, socket: "127.0.0.1" });
+  });
+});

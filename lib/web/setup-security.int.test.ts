@@ -1,0 +1,61 @@
+/**
+ * First setup and login against a hostile network (app/api/auth/setup, login):
+ * a DNS-rebinding page (foreign Host with a matching Origin) is refused, and setup from
+ * another machine needs the one-time token printed in the server log.
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { PASSWORD, ctx, db, errorOf, req, routes } from "./api-test-harness";
+import { PEER_HEADER } from "./peer-header";
+
+const json = { "content-type": "application/json" };
+const setup = (body: object, headers: Record<string, string>) =>
+  routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { ...json, ...headers } }), ctx(0));
+const sessionFor = async (headers: Record<string, string>) =>
+  (await (await routes.session(req("/api/auth/session", { headers }), ctx(0))).json()) as { setupNeeded: boolean; setupTokenRequired: boolean };
+
+beforeEach(async () => {
+  await db.session.deleteMany();
+  await db.user.deleteMany();
+});
+
+describe("first setup", () => {
+  it("is refused to a DNS-rebinding page: Host rebind.attacker.example with a matching Origin, even from this machine", async () => {
+    const rebinding = { host: "rebind.attacker.example:8000", origin: "http://rebind.attacker.example:8000", [PEER_HEADER]: "127.0.0.1" };
+    const res = await setup({ username: "mallory", password: "mallory's password" }, rebinding);
+    expect(res.status).toBe(403);
+    expect((await errorOf(res)).message).toMatch(/does not answer to the name "rebind.attacker.example".*DNS rebinding/);
+    expect(await db.user.count()).toBe(0);
+    const login = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password: PASSWORD }), headers: { ...json, ...rebinding } }), ctx(0));
+    expect(login.status).toBe(403);
+    // Under the server's own names (an IP address, localhost), from this machine: no token needed.
+    expect(await sessionFor({ [PEER_HEADER]: "127.0.0.1" })).toMatchObject({ setupNeeded: true, setupTokenRequired: false });
+    const local = await setup({ username: "admin", password: PASSWORD }, { host: "localhost:8000", origin: "http://localhost:8000", [PEER_HEADER]: "::1" });
+    expect(local.status).toBe(201);
+  });
+
+  it("from another machine needs the one-time token of the server log; the token works once", async () => {
+    const remote = { [PEER_HEADER]: "192.0.2.33" };
+    const logged = vi.spyOn(console, "log");
+    expect(await sessionFor(remote)).toMatchObject({ setupNeeded: true, setupTokenRequired: true });
+    const line = logged.mock.calls.map((c) => String(c[0])).find((l) => l.startsWith("[setup]"));
+    logged.mockRestore();
+    const token = /setup token: (\S+)$/.exec(line ?? "")?.[1];
+    expect(token, "the [setup] line of the server log").toBeTruthy();
+
+    const without = await setup({ username: "admin", password: PASSWORD }, remote);
+    expect(without.status).toBe(403);
+    expect(await errorOf(without)).toMatchObject({ code: "FORBIDDEN", details: { token: "enter the setup token from the server log" } });
+    const wrong = await setup({ username: "admin", password: PASSWORD, token: "guessed" }, remote);
+    expect(wrong.status).toBe(403);
+    expect(await db.user.count()).toBe(0);
+    expect((await setup({ username: "admin", password: PASSWORD, token }, remote)).status).toBe(201);
+    expect(await db.user.count()).toBe(1);
+  });
+
+  it("through a reverse proxy on this machine that is not in Trusted_Proxies, the request counts as remote", async () => {
+    const viaProxy = { [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "203.0.113.9" };
+    expect(await sessionFor(viaProxy)).toMatchObject({ setupTokenRequired: true });
+    expect((await setup({ username: "admin", password: PASSWORD }, viaProxy)).status).toBe(403);
+    expect(await db.user.count()).toBe(0);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * QueueManager's web server: Next's request handler inside a Node HTTP server of our
+ * own, so that route handlers learn the connection's address, which Next does not give
+ * them (lib/web/peer-header.ts). Everything else is Next's, as under `next start`
+ * (which also logs uncaught exceptions rather than exiting).
+ *
+ *   node dist/web/server.mjs <project root> <host> <port>     (port 0: any free port, printed)
+ *
+ * Bundled to dist/web/server.mjs by build-web-server.ts: no TypeScript loader in the
+ * long-running process.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import next from "next";
+import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
+
+async function main(): Promise<void> {
+  const [root, host, portText] = process.argv.slice(2);
+  const port = Number(portText);
+  if (!root || !host || !Number.isInteger(port)) throw new Error("usage: server.mjs <project root> <host> <port>");
+  trustPeerHeader();
+  const app = next({ dev: false, dir: root, hostname: host, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    setPeerHeader(req);
+    handle(req, res).catch((error: unknown) => {
+      console.error("[web] request failed:", error);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
+  console.log(`[web] ready on http://${host}:${(server.address() as AddressInfo).port}`);
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void app.close().finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[web] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+/**
+ * Who a job runs as. A worker running as root (as slurmd does) never runs a job with its
+ * own privileges: each run gets an unprivileged identity, either the owner's own Unix
+ * account when `Run_As` maps the owner to one, or a uid of the `Job_Uids` pool that no
+ * other running job holds and that no account in /etc/passwd uses (so every process with
+ * that uid belongs to this run: the run can be stopped whole, daemons included). A worker
+ * that is not root cannot change identity: jobs then share its privileges, which the
+ * start line and the dashboard say.
+ */
+import fs from "node:fs";
+import { processesOfUid } from "./job-folder-owner";
+
+export interface JobIdentity {
+  uid: number;
+  gid: number;
+  /** The account name, or qm-job-<uid> for a pool uid. */
+  name: string;
+  /** A pool uid belongs to this run alone: its processes are the run's. */
+  exclusive: boolean;
+}
+
+export type Isolation = "uid" | "none";
+
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+function readPasswd(): PasswdEntry[] {
+  try {
+    return fs.readFileSync("/etc/passwd", "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((line) => {
+      const [name, , uid, gid] = line.split(":");
+      return { name, uid: Number(uid), gid: Number(gid) };
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** `61000-61999` -> [61000, 61999]; throws on anything else. */
+export function parseUidRange(text: string): [number, number] {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1000 || Number(m[2]) < Number(m[1]) || Number(m[2]) > 4_000_000_000) {
+    throw new Error(`Job_Uids must be a range of uids of 1000 or more, like 61000-61999 (got "${text}")`);
+  }
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** `alice@lab.org=alice, bob=bob2` -> owner -> account name. */
+export function parseRunAs(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`Run_As entries are owner=account, separated by commas (got "${pair}")`);
+    map.set(pair.slice(0, eq).trim().toLowerCase(), pair.slice(eq + 1).trim());
+  }
+  return map;
+}
+
+export interface IdentityPool {
+  readonly isolation: Isolation;
+  /** An identity for a run of a job owned by `owner` (e-mail or account), or null when jobs share the worker's. */
+  claim(owner: string | null): JobIdentity | null;
+  /** Mark an identity as held (a run adopted after a restart). */
+  hold(identity: JobIdentity): void;
+  release(identity: JobIdentity): void;
+}
+
+export function createIdentityPool(settings: { jobUids: string; runAs: string }, log: (m: string) => void): IdentityPool {
+  const isRoot = process.getuid?.() === 0;
+  const held = new Set<number>();
+  /** Pool uids released after their run was cleaned up: known to have no process, reused without a look at /proc. */
+  const clean = new Set<number>();
+  const [low, high] = parseUidRange(settings.jobUids);
+  const runAs = parseRunAs(settings.runAs);
+  return {
+    isolation: isRoot ? "uid" : "none",
+    claim(owner) {
+      if (!isRoot) return null;
+      const passwd = readPasswd();
+      const account = owner ? runAs.get(owner.toLowerCase()) : undefined;
+      if (account) {
+        const entry = passwd.find((e) => e.name === account);
+        if (entry && entry.uid !== 0) return { uid: entry.uid, gid: entry.gid, name: entry.name, exclusive: false };
+        log(`Run_As names "${account}" for ${owner}, but ${entry ? "that is root" : "there is no such account"}; the job runs as a pool uid instead`);
+      }
+      for (const uid of clean) {
+        clean.delete(uid);
+        held.add(uid);
+        return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+      }
+      const taken = new Set(passwd.map((e) => e.uid));
+      for (let uid = low; uid <= high; uid++) {
+        // Not an account, not ours, and no process uses it (another QueueManager on this machine).
+        if (held.has(uid) || taken.has(uid) || processesOfUid(uid).length) continue;
+        held.add(uid);
+        return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+      }
+      throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job; widen the range`);
+    },
+    hold(identity) {
+      if (identity.exclusive) held.add(identity.uid);
+    },
+    release(identity) {
+      held.delete(identity.uid);
+      if (identity.exclusive && identity.uid >= low && identity.uid <= high) clean.add(identity.uid);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Control groups v1 (what these machines have: writable memory, cpuset and cpuacct
+ * hierarchies, no systemd): each run gets `<root>/<controller>/qm/<run token>` in each of
+ * the three. cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
+ * (swap included, when the kernel accounts swap) cap it; cpuacct.usage and
+ * memory.max_usage_in_bytes count it exactly; memory.oom_control's oom_kill tells a
+ * memory kill.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { formatCpuList } from "../../../lib/core/cpu-sets";
+import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
+import type { ConfineRequest, Confinement, Limits } from "./confinement";
+
+const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
+
+/** True when the three hierarchies are mounted here and a folder can be made in each. */
+export function cgroupV1Available(root: string): boolean {
+  try {
+    for (const c of CONTROLLERS) {
+      if (!fs.existsSync(path.join(root, c, "cgroup.procs"))) return false;
+      fs.mkdirSync(path.join(root, c, "qm"), { recursive: true });
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function createCgroupV1(root: string): Limits {
+  const base = (c: (typeof CONTROLLERS)[number]) => path.join(root, c, "qm");
+  // A cpuset folder starts with no CPUs and no memory nodes: give qm/ its parent's.
+  for (const file of ["cpuset.cpus", "cpuset.mems"]) {
+    if (!readText(path.join(base("cpuset"), file))?.trim()) write(path.join(base("cpuset"), file), readText(path.join(root, "cpuset", file))?.trim() ?? "0");
+  }
+  const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
+
+  const of = (token: string): Confinement => {
+    const dir = (c: (typeof CONTROLLERS)[number]) => path.join(base(c), token);
+    return {
+      procsFiles: CONTROLLERS.map((c) => path.join(dir(c), "cgroup.procs")),
+      prefix: [],
+      members: () => readPids(path.join(dir("memory"), "cgroup.procs")),
+      usage() {
+        const ns = readNumber(path.join(dir("cpuacct"), "cpuacct.usage"));
+        const bytes = readNumber(path.join(dir("memory"), "memory.usage_in_bytes"));
+        if (ns === null || bytes === null) return null;
+        const peak = readNumber(path.join(dir("memory"), "memory.memsw.max_usage_in_bytes")) ?? readNumber(path.join(dir("memory"), "memory.max_usage_in_bytes"));
+        return { cpuSeconds: ns / 1e9, memoryKb: Math.round(bytes / 1024), peakKb: peak === null ? null : Math.round(peak / 1024) };
+      },
+      oomKills: () => readKeyed(path.join(dir("memory"), "memory.oom_control"), "oom_kill") ?? 0,
+      remove() {
+        for (const c of CONTROLLERS) removeCgroup(dir(c));
+      },
+    };
+  };
+
+  return {
+    mode: "cgroup1",
+    description: "control groups v1 (memory, cpuset, cpuacct): pinned CPUs, memory limit with swap, exact CPU and memory",
+    confine(token, request: ConfineRequest) {
+      for (const c of CONTROLLERS) fs.mkdirSync(path.join(base(c), token), { recursive: true });
+      const cpuset = path.join(base("cpuset"), token);
+      write(path.join(cpuset, "cpuset.mems"), mems);
+      if (request.cpus.length) write(path.join(cpuset, "cpuset.cpus"), formatCpuList(request.cpus));
+      else write(path.join(cpuset, "cpuset.cpus"), readText(path.join(base("cpuset"), "cpuset.cpus"))!.trim());
+      if (request.memMb !== null) {
+        const memory = path.join(base("memory"), token);
+        const bytes = String(request.memMb * 1024 * 1024);
+        write(path.join(memory, "memory.limit_in_bytes"), bytes);
+        // memsw >= limit must hold: set it after the limit. Absent when swap is not accounted.
+        if (fs.existsSync(path.join(memory, "memory.memsw.limit_in_bytes"))) write(path.join(memory, "memory.memsw.limit_in_bytes"), bytes);
+      }
+      return of(token);
+    },
+    find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
+    sweep(known) {
+      for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
+    },
+  };
+}

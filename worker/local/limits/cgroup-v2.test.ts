@@ -1,0 +1,81 @@
+/**
+ * The control group v2 code against a temporary tree laid out like cgroupfs (these
+ * machines have v1 only): the files it writes to confine a run and how it reads them back.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cgroupV2Available, createCgroupV2 } from "./cgroup-v2";
+
+let root: string;
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function fakeCgroupfs(controllers = "cpuset cpu io memory pids"): string {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cgroup2-"));
+  fs.writeFileSync(path.join(root, "cgroup.controllers"), `${controllers}\n`);
+  fs.writeFileSync(path.join(root, "cgroup.subtree_control"), "");
+  return root;
+}
+
+const read = (...parts: string[]) => fs.readFileSync(path.join(root, ...parts), "utf8");
+
+describe("control groups v2", () => {
+  it("is available only with cpuset, memory and cpu", () => {
+    expect(cgroupV2Available(fakeCgroupfs())).toBe(true);
+    fs.rmSync(root, { recursive: true });
+    expect(cgroupV2Available(fakeCgroupfs("io pids memory"))).toBe(false);
+  });
+
+  it("delegates the controllers, pins the CPUs, caps memory without swap, and lists the procs file to join", () => {
+    const limits = createCgroupV2(fakeCgroupfs());
+    expect(read("cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
+    expect(read("qm", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
+    const run = limits.confine("abc123", { cpus: [2, 3, 5], memMb: 512 });
+    expect(read("qm/abc123/cpuset.cpus")).toBe("2-3,5");
+    expect(read("qm/abc123/memory.max")).toBe(String(512 * 1024 * 1024));
+    expect(read("qm/abc123/memory.swap.max")).toBe("0");
+    expect(run.procsFiles).toEqual([path.join(root, "qm/abc123/cgroup.procs")]);
+    expect(limits.confine("nolimit", { cpus: [], memMb: null }).procsFiles).toHaveLength(1);
+    expect(read("qm/nolimit/memory.max")).toBe("max");
+    expect(fs.existsSync(path.join(root, "qm/nolimit/cpuset.cpus"))).toBe(false);
+  });
+
+  it("reads back members, CPU, memory, peak and memory kills as the kernel writes them", () => {
+    const limits = createCgroupV2(fakeCgroupfs());
+    const run = limits.confine("r1", { cpus: [0], memMb: 100 });
+    const dir = path.join(root, "qm/r1");
+    expect(run.usage()).toBeNull();
+    fs.writeFileSync(path.join(dir, "cgroup.procs"), "123\n456\n");
+    fs.writeFileSync(path.join(dir, "cpu.stat"), "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n");
+    fs.writeFileSync(path.join(dir, "memory.current"), String(50 * 1024 * 1024));
+    fs.writeFileSync(path.join(dir, "memory.peak"), String(99 * 1024 * 1024));
+    fs.writeFileSync(path.join(dir, "memory.events"), "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n");
+    expect(run.members()).toEqual([123, 456]);
+    expect(run.usage()).toEqual({ cpuSeconds: 2.5, memoryKb: 50 * 1024, peakKb: 99 * 1024 });
+    expect(run.oomKills()).toBe(1);
+    expect(limits.find("r1")?.members()).toEqual([123, 456]);
+    expect(limits.find("other")).toBeNull();
+  });
+
+  it("kills and removes a run's cgroup, and sweeps the empty ones of runs that are over", () => {
+    const limits = createCgroupV2(fakeCgroupfs());
+    const run = limits.confine("done1", { cpus: [], memMb: null });
+    limits.confine("live", { cpus: [], memMb: null });
+    fs.writeFileSync(path.join(root, "qm/live/cgroup.procs"), "77\n");
+    // A real cgroupfs removes its interface files with the folder; a fake one must be emptied first.
+    const empty = (name: string) => {
+      for (const f of fs.readdirSync(path.join(root, "qm", name))) if (f !== "cgroup.kill") fs.rmSync(path.join(root, "qm", name, f));
+    };
+    fs.writeFileSync(path.join(root, "qm/done1/cgroup.kill"), "");
+    empty("done1");
+    run.remove();
+    // cgroup.kill got 1 (all its processes killed at once); a real rmdir would then succeed.
+    expect(read("qm/done1/cgroup.kill")).toBe("1");
+    limits.confine("stale", { cpus: [], memMb: null });
+    empty("stale");
+    limits.sweep(new Set(["live"]));
+    expect(fs.existsSync(path.join(root, "qm/stale"))).toBe(false);
+    expect(fs.existsSync(path.join(root, "qm/live"))).toBe(true);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Control groups v2 (most lab servers: Debian 12, Ubuntu 22.04+, RHEL 9): each run gets
+ * `<base>/<run token>` under a folder the worker may manage (`<root>/qm` when the worker
+ * runs at the top of the hierarchy; under systemd, give the worker's unit Delegate=yes).
+ * cpuset.cpus pins it; memory.max caps it and memory.swap.max = 0 keeps swap out of it;
+ * cpu.stat and memory.peak (or memory.current) count it; memory.events' oom_kill tells a
+ * memory kill; cgroup.kill stops all of it at once.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { formatCpuList } from "../../../lib/core/cpu-sets";
+import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
+import type { ConfineRequest, Confinement, Limits } from "./confinement";
+
+const NEEDED = ["cpuset", "memory", "cpu"];
+
+/** True when `root` is a cgroup v2 hierarchy with the controllers QM needs. */
+export function cgroupV2Available(root: string): boolean {
+  const controllers = (readText(path.join(root, "cgroup.controllers")) ?? "").split(/\s+/);
+  return NEEDED.every((c) => controllers.includes(c));
+}
+
+/** Turn on the controllers for the children of `dir` (cgroup.subtree_control). */
+function delegate(dir: string): void {
+  const enabled = (readText(path.join(dir, "cgroup.subtree_control")) ?? "").split(/\s+/);
+  const missing = NEEDED.filter((c) => !enabled.includes(c));
+  if (missing.length) write(path.join(dir, "cgroup.subtree_control"), missing.map((c) => `+${c}`).join(" "));
+}
+
+export function createCgroupV2(root: string): Limits {
+  const base = path.join(root, "qm");
+  fs.mkdirSync(base, { recursive: true });
+  delegate(root);
+  delegate(base);
+
+  const of = (token: string): Confinement => {
+    const dir = path.join(base, token);
+    return {
+      procsFiles: [path.join(dir, "cgroup.procs")],
+      prefix: [],
+      members: () => readPids(path.join(dir, "cgroup.procs")),
+      usage() {
+        const usec = readKeyed(path.join(dir, "cpu.stat"), "usage_usec");
+        const bytes = readNumber(path.join(dir, "memory.current"));
+        if (usec === null || bytes === null) return null;
+        const peak = readNumber(path.join(dir, "memory.peak"));
+        return { cpuSeconds: usec / 1e6, memoryKb: Math.round(bytes / 1024), peakKb: peak === null ? null : Math.round(peak / 1024) };
+      },
+      oomKills: () => readKeyed(path.join(dir, "memory.events"), "oom_kill") ?? 0,
+      remove() {
+        if (fs.existsSync(path.join(dir, "cgroup.kill"))) {
+          try {
+            write(path.join(dir, "cgroup.kill"), "1");
+          } catch {
+            // gone already
+          }
+        }
+        removeCgroup(dir);
+      },
+    };
+  };
+
+  return {
+    mode: "cgroup2",
+    description: "control groups v2 (cpuset, memory, cpu): pinned CPUs, memory limit without swap, exact CPU and memory",
+    confine(token, request: ConfineRequest) {
+      const dir = path.join(base, token);
+      fs.mkdirSync(dir, { recursive: true });
+      if (request.cpus.length) write(path.join(dir, "cpuset.cpus"), formatCpuList(request.cpus));
+      write(path.join(dir, "memory.max"), request.memMb === null ? "max" : String(request.memMb * 1024 * 1024));
+      if (request.memMb !== null) write(path.join(dir, "memory.swap.max"), "0");
+      return of(token);
+    },
+    find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),
+    sweep: (known) => removeLeftCgroups(base, known),
+  };
+}

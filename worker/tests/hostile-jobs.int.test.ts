@@ -1,0 +1,120 @@
+/**
+ * Hostile jobs, run as the service is deployed here (the worker as root): each attack a job
+ * script could try against the service or another job fails. The job writes what it
+ * managed to a shared file; the test checks it got nothing.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { sqliteFilePath } from "../../lib/server/database-url";
+import { projectRoot } from "../../lib/server/bootstrap";
+import { createTestEnv, jobProcesses, sharedFile, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { startWorker, type InProcessWorker } from "./in-process";
+
+let env: TestEnv;
+let worker: InProcessWorker | undefined;
+let child: ChildProcess | undefined;
+afterEach(async () => {
+  await worker?.stop();
+  worker = undefined;
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  if (env) await waitFor("job processes gone", () => jobProcesses(env.layout.root).length === 0, 15_000).catch(() => undefined);
+  await env?.cleanup();
+});
+
+const asRoot = process.getuid?.() === 0;
+
+/** Run `script` as a job and return what it wrote to its report file (after proving it ran, as an unprivileged uid). */
+async function attack(name: string, script: (report: string) => string): Promise<string> {
+  const report = sharedFile(env, `${name}.txt`);
+  await submitJob(env, name, { script: `${script(report)}; echo "ran as $(id -u)" >> '${report}'` });
+  await waitForJob(env, name, ["done", "failed"]);
+  const text = fs.readFileSync(report, "utf8");
+  const ran = /ran as (\d+)\n$/.exec(text);
+  expect(ran, `${name} did not run to its end: ${text}`).not.toBeNull();
+  expect(Number(ran![1])).toBeGreaterThanOrEqual(200_000);
+  return text.slice(0, ran!.index);
+}
+
+describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
+  it("cannot read or write the database, QMserv.cfg or .qm/", async () => {
+    env = await createTestEnv({ smtp_password: "very-secret-smtp" });
+    worker = await startWorker(env);
+    const db = sqliteFilePath(env.databaseUrl);
+    const before = fs.readFileSync(db);
+    const got = await attack("thief", (r) =>
+      [
+        `head -c 16 '${db}' >> '${r}' 2>/dev/null`,
+        `echo corrupt >> '${db}' 2>/dev/null && echo WROTE-DB >> '${r}'`,
+        `cat '${env.configPath}' >> '${r}' 2>/dev/null`,
+        `echo "[QMServer]" >> '${env.configPath}' 2>/dev/null && echo WROTE-CFG >> '${r}'`,
+        `ls -a '${env.layout.internal}' '${env.layout.runs}' >> '${r}' 2>/dev/null`,
+        `touch '${env.layout.runs}/forged.exit' 2>/dev/null && echo WROTE-RUNS >> '${r}'`,
+      ].join("; "),
+    );
+    expect(got).toBe("");
+    expect(fs.readFileSync(db).subarray(0, 100)).toEqual(before.subarray(0, 100));
+    expect(fs.readFileSync(env.configPath, "utf8")).not.toMatch(/\[QMServer\]\s*$/);
+  });
+
+  it("cannot read or write another job's folder", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    await submitJob(env, "victim", { script: "echo private > secret.txt; sleep 3" });
+    await waitForJob(env, "victim", ["running"]);
+    await waitFor("the victim's file", () => fs.existsSync(path.join(env.layout.running, "victim", "secret.txt")));
+    const got = await attack("snoop", (r) =>
+      [
+        `ls "$QM_JOB_DIR/.." >> '${r}' 2>/dev/null`,
+        `cat "$QM_JOB_DIR/../victim/secret.txt" >> '${r}' 2>/dev/null`,
+        `echo planted > "$QM_JOB_DIR/../victim/planted.txt" 2>/dev/null && echo WROTE >> '${r}'`,
+        `cat '${env.layout.running}/victim/process.log' >> '${r}' 2>/dev/null`,
+      ].join("; "),
+    );
+    expect(got).toBe("");
+    const victim = await waitForJob(env, "victim", ["done"]);
+    expect(fs.readdirSync(path.join(env.layout.root, victim.folder)).sort()).toEqual(["proc_config.cfg", "process.log", "secret.txt"]);
+  });
+
+  it("leaves no daemon behind: setsid and nohup children end with the job", async () => {
+    env = await createTestEnv({ Kill_Grace: 1 });
+    worker = await startWorker(env);
+    const row = await (async () => {
+      await submitJob(env, "daemonizer", { script: "setsid sleep 900 > /dev/null 2>&1 < /dev/null & nohup sleep 901 > /dev/null 2>&1 & (trap '' TERM; exec sleep 902) & echo started" });
+      return waitForJob(env, "daemonizer", ["done"]);
+    })();
+    const uid = (JSON.parse(row.runInfo!) as { uid: number }).uid;
+    const left = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return fs.statSync(`/proc/${p}`).uid === uid && !/^[ZX]/.test(fs.readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]);
+      } catch {
+        return false;
+      }
+    });
+    expect(left()).toEqual([]);
+    expect(fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8")).toMatch(/3 process\(es\) left running in the background by the script were stopped/);
+  });
+
+  it("cannot read the service's environment or kill the worker", async () => {
+    env = await createTestEnv();
+    const secret = `s3cr3t-${Date.now()}`;
+    child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
+      cwd: projectRoot,
+      env: { ...process.env, QM_CONFIG: env.configPath, QM_DATA: env.dir, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", QM_ADMIN_PASSWORD: secret },
+      stdio: "ignore",
+    });
+    await waitFor("the worker's heartbeat", () => env.db.workerStatus.findUnique({ where: { id: 1 } }), 45_000);
+    const got = await attack("killer", (r) =>
+      [
+        `grep -l '${secret}' /proc/[0-9]*/environ >> '${r}' 2>/dev/null`,
+        `cat /proc/$PPID/environ >> '${r}' 2>/dev/null`,
+        `kill -9 ${child!.pid} 2>/dev/null && echo KILLED >> '${r}'`,
+        `pkill -9 -f 'worker/mai[n]' 2>/dev/null && echo PKILLED >> '${r}'`,
+      ].join("; "),
+    );
+    expect(got).toBe("");
+    expect(child.exitCode).toBeNull();
+    expect(child.signalCode).toBeNull();
+  });
+});
