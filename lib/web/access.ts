@@ -3,11 +3,12 @@
  * requireViewer to view, requireSubmitter to submit, requireUser for anything done as
  * oneself (acting on jobs, one's account), requireAdmin for users and configuration.
  */
-import { type AccessRules, accessRules, isLocalHost } from "../core/access-rules";
+import { type AccessRules, accessRules } from "../core/access-rules";
 import { AppError } from "../core/app-error";
 import type { QmConfig } from "../core/qm-config";
 import { type UserIdentity, type Viewer, getViewer } from "./auth";
 import { getConfig } from "./context";
+import { isKnownHost } from "./host-check";
 
 /** A viewer known to be logged in. */
 export type UserViewer = Viewer & { user: UserIdentity };
@@ -25,10 +26,10 @@ function checkAnonymous(request: Request, config: QmConfig, what: "view" | "subm
   if (rulesOf(config)[what] === "login") {
     throw new AppError("UNAUTHORIZED", what === "view" ? "This QueueManager asks you to log in first." : "Log in to submit jobs to this QueueManager.");
   }
-  if (config.web.requireLogin === "auto" && isLocalHost(config.web.host)) {
-    // Open only because we serve on localhost: refuse other Host names (DNS rebinding).
-    const host = (request.headers.get("host") ?? "").replace(/:\d+$/, "");
-    if (host && !isLocalHost(host)) throw new AppError("UNAUTHORIZED", "Log in to use QueueManager from this address.");
+  // Open to visitors only because of where we serve: never under a name this server is
+  // not known by (a page elsewhere reaching us by DNS rebinding).
+  if (config.web.requireLogin === "auto" && !isKnownHost(request)) {
+    throw new AppError("UNAUTHORIZED", "Log in to use QueueManager from this address.");
   }
 }
 
