@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { WEB_SERVER_SOURCES, buildWebServer } from "./build-web-server";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
+import { generateClients } from "../prisma/tools/generate";
 
 const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
 
@@ -32,10 +33,10 @@ const newerThan = (root: string, sources: string[], time: number) => sources.som
 
 /** Build what is missing or older than its sources: the Prisma client, the web app and its server, the worker bundle. */
 export function buildIfNeeded(root: string, force = false): boolean {
-  const clientMissing = !fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"));
+  const clientMissing = ["prisma", "prisma-pg"].some((client) => !fs.existsSync(path.join(root, "lib/server/generated", client, "client.ts")));
   const webStale = force || clientMissing || newerThan(root, SOURCES, builtAt(path.join(root, ".next/BUILD_ID")));
   const workerStale = force || clientMissing || newerThan(root, WORKER_SOURCES, builtAt(path.join(root, "dist/worker/main.mjs")));
-  if (clientMissing || webStale) run(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], root);
+  if (clientMissing || webStale) generateClients(root);
   if (webStale) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
   if (workerStale) buildWorker(root);
   const serverStale = force || newerThan(root, WEB_SERVER_SOURCES, builtAt(path.join(root, "dist/web/server.mjs")));

@@ -9,8 +9,25 @@ export NEXT_TELEMETRY_DISABLED=1
 
 stage() { printf '\n=== %s ===\n' "$1"; }
 
-stage "prisma generate"
-node node_modules/prisma/build/index.js generate >/dev/null
+# need_package PACKAGE WHAT: install a missing Debian package the tests need (as root with
+# apt, as on a fresh machine of ours), or say how to get it.
+need_package() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "$2: installing Debian's $1 (apt-get install $1)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    echo "$2: install Debian's $1 (sudo apt-get install $1)" >&2
+    exit 1
+  fi
+}
+
+stage "prisma generate (SQLite and PostgreSQL clients)"
+node node_modules/tsx/dist/cli.mjs prisma/tools/generate.ts --quiet
+
+# The integration-pg project starts its own throw-away PostgreSQL; it needs the binaries.
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v pg_config >/dev/null; then
+  need_package postgresql "no PostgreSQL server binaries (the tests start their own server)"
+fi
 
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit
@@ -20,21 +37,13 @@ node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
 node --import tsx scripts/build-web-server.ts
 
-stage "unit and integration tests (vitest)"
+stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
 node node_modules/vitest/vitest.mjs run
 
 stage "e2e tests (playwright, chromium)"
 browser="${QM_CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$browser" ]; then
-  # A fresh machine of ours has no browser; Playwright cannot download its own here.
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "no browser at $browser: installing Debian's chromium (apt-get install chromium)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "no browser at $browser: install Debian's chromium (sudo apt-get install chromium) or set QM_CHROMIUM" >&2
-    exit 1
-  fi
-fi
+# Playwright cannot download its own browser here.
+[ -x "$browser" ] || need_package chromium "no browser at $browser (or set QM_CHROMIUM)"
 node node_modules/@playwright/test/cli.js test
 
 printf '\nall test stages passed\n'

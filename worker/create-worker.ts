@@ -1,20 +1,24 @@
 /**
  * Assemble a worker from its settings: the QM_FOLDER lock, QMserv.cfg watched, the job
  * store, the executor and the runner. main.ts and the tests build workers the same way.
+ * On PostgreSQL the worker also holds its own database session (pg-session.ts): the
+ * folder's lock across hosts and the web app's wake-ups.
  */
 import fs from "node:fs";
 import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
+import { databaseDialect } from "../lib/server/database-url";
 import { qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
-import { openSqlite } from "../lib/server/store/sql";
+import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
 import { formatCpuList } from "../lib/core/cpu-sets";
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "./local/limits/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
 import { createLocalExecutor } from "./local/local-executor";
-import { acquireWorkerLock } from "./lock";
+import { acquireWorkerLock, type WorkerLock } from "./lock";
+import type { PgSession } from "./pg-session";
 import { protectServiceFiles, unreachableForJobs } from "./protect-files";
 import { createRunner, type Runner } from "./runner";
 
@@ -28,7 +32,15 @@ export interface WorkerOptions {
   rescanMs?: number;
   /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
   jobEnv?: NodeJS.ProcessEnv;
+  /** The worker stopped itself (another worker took the QM_FOLDER's database lock). */
+  onFatal?: (error: Error) => void;
 }
+
+/**
+ * On PostgreSQL the web app may be on another host, where touching `.qm/wake` is not
+ * seen here: its NOTIFY wakes the worker, and a lost one is caught by a rescan this often.
+ */
+const POSTGRES_RESCAN_MS = 5_000;
 
 export interface Worker extends Runner {
   /** The configuration in force now. */
@@ -37,12 +49,14 @@ export interface Worker extends Runner {
 
 export function createWorker(opts: WorkerOptions): Worker {
   const initial = parseConfigText(opts.configPath, fs.readFileSync(opts.configPath, "utf8")).config;
-  const lock = acquireWorkerLock(qmLayout(initial.qmFolder).internal);
-  const store = createJobStore(openSqlite(opts.databaseUrl));
+  const layout = qmLayout(initial.qmFolder);
+  const postgres = databaseDialect(opts.databaseUrl) === "postgresql";
+  const store = createJobStore(openSql(opts.databaseUrl));
+  let session: PgSession | undefined;
+  let lock: WorkerLock | undefined;
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
-  const layout = qmLayout(initial.qmFolder);
   protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
   const qmOwner = fs.statSync(layout.root);
   const identities = createIdentityPool(initial, opts.log);
@@ -55,22 +69,41 @@ export function createWorker(opts: WorkerOptions): Worker {
     serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits,
   });
   runner = createRunner({
-    store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs, rescanMs: opts.rescanMs,
-    afterCrash: lock.previousCrashed, isolation: identities.isolation, cpus, limits: limits.description,
+    store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
+    rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
+    isolation: identities.isolation, cpus, limits: limits.description,
+    // Read by the runner's start(), after start() below has taken the locks.
+    get afterCrash() {
+      return lock?.previousCrashed;
+    },
   });
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
     await runner!.stop(stopOpts);
     closed ??= (async () => {
       config.close();
+      await session?.close();
       await store.sql.close();
-      lock.release();
+      lock?.release();
     })();
     await closed;
   };
   return {
     async start() {
       try {
+        // The database lock first: across hosts it is the one that knows who runs.
+        if (postgres) {
+          const { openPgSession } = await import("./pg-session"); // pg stays unloaded on SQLite
+          session = await openPgSession({
+            databaseUrl: opts.databaseUrl, internalDir: layout.internal, onWake: () => runner!.wake(), log: opts.log,
+            debug: (m) => config.current().debug && opts.log(m),
+            onLockLost(error) {
+              opts.log(`stopping: ${error.message}`);
+              void stop().then(() => opts.onFatal?.(error));
+            },
+          });
+        }
+        lock = acquireWorkerLock(layout.internal);
         await runner!.start();
       } catch (error) {
         await stop({ now: true }).catch(() => undefined);

@@ -12,7 +12,10 @@ import { createWorker } from "./create-worker";
 async function main(): Promise<void> {
   const { env } = await prepare();
   const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
-  const worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, publicUrl: env.publicUrl, log });
+  const worker = createWorker({
+    configPath: env.configPath, databaseUrl: env.databaseUrl, publicUrl: env.publicUrl, log,
+    onFatal: () => process.exit(1), // the worker has stopped itself and said why
+  });
 
   let signals = 0;
   const shutdown = (signal: string) => {

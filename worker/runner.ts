@@ -1,7 +1,8 @@
 /**
  * The worker loop, built from passed-in parts: createRunner(deps) -> { start, stop, wake }.
- * Event-driven: a change in QM_qJobs, a touch of .qm/wake, a job's end or a config change
- * runs dispatch at once; a slow rescan (default 60 s) is the safety net. Idle, nothing polls.
+ * Event-driven: a change in QM_qJobs, a touch of .qm/wake (or, on PostgreSQL, the web app's
+ * NOTIFY, through wake()), a job's end or a config change runs dispatch at once; a slow
+ * rescan (default 60 s, 5 s on PostgreSQL) is the safety net. Idle, nothing polls.
  */
 import fs from "node:fs";
 import os from "node:os";

@@ -9,7 +9,7 @@ describe("exit records", () => {
   it("are written by /bin/sh builtins and read back: status and CPU time", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-exit-"));
     const file = path.join(dir, "run.exit");
-    execFileSync("/bin/sh", ["-c", `qm_exit="$1"; sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exit 3'; qm_status=$?; ${WRITE_EXIT_RECORD}`, "qm", file]);
+    execFileSync("/bin/sh", ["-c", `qm_exit="$1"; sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; exit 3'; qm_status=$?; ${WRITE_EXIT_RECORD}`, "qm", file]);
     const record = parseExitRecord(fs.readFileSync(file, "utf8"));
     expect(record?.status).toBe(3);
     expect(record?.cpuSeconds).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ import { importHistoryAtFirstStart } from "./history/history-runs";
 import type { ImportReport } from "./history/import-history";
 import { hashPassword } from "./password";
 import { createJobStore } from "./store/job-store";
-import { openSqlite } from "./store/sql";
+import { openSql } from "./store/sql";
 
 export interface Prepared {
   env: QmEnv;
@@ -63,7 +63,7 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
 
 async function importAtFirstStart(env: QmEnv, loaded: LoadedConfig): Promise<ImportReport | null> {
   const db = createDb(env.databaseUrl);
-  const store = createJobStore(openSqlite(env.databaseUrl));
+  const store = createJobStore(openSql(env.databaseUrl));
   try {
     return await importHistoryAtFirstStart(db, { store, layout: qmLayout(loaded.config.qmFolder), jobFile: loaded.config.jobFile });
   } finally {

@@ -1,32 +1,67 @@
 /**
- * The Prisma client on the embedded SQLite database (driver adapter, no native engine).
- * One client per process.
+ * The Prisma client on the embedded SQLite database or on PostgreSQL (driver adapters, no
+ * native engine), chosen by DATABASE_URL. One client per process.
  */
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/prisma/client";
-import { sqliteFilePath } from "./database-url";
+import { PrismaClient as PgPrismaClient } from "./generated/prisma-pg/client";
+import { type Dialect, databaseDialect, sqliteFilePath } from "./database-url";
 
+/**
+ * Both generated clients have the same models and methods (one schema source); the
+ * SQLite client's type stands for both.
+ */
 export type Db = PrismaClient;
 
+const dialects = new WeakMap<Db, Dialect>();
+
 export function createDb(databaseUrl: string): Db {
-  const adapter = new PrismaBetterSqlite3({ url: sqliteFilePath(databaseUrl), timeout: 10_000 });
-  return new PrismaClient({ adapter });
+  const dialect = databaseDialect(databaseUrl);
+  const db =
+    dialect === "sqlite"
+      ? new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqliteFilePath(databaseUrl), timeout: 10_000 }) })
+      : (new PgPrismaClient({ adapter: lazyPgAdapter(databaseUrl) }) as unknown as Db);
+  dialects.set(db, dialect);
+  return db;
+}
+
+/**
+ * Prisma's pg adapter, loaded at the first query: a program on SQLite never loads pg
+ * (6 MB of resident memory for the worker).
+ */
+function lazyPgAdapter(connectionString: string): SqlDriverAdapterFactory {
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    async connect() {
+      const { PrismaPg } = await import("@prisma/adapter-pg");
+      return new PrismaPg({ connectionString }).connect();
+    },
+  };
+}
+
+/** Which database a client talks to: raw SQL differs between them. */
+export function dialectOf(db: Db): Dialect {
+  return dialects.get(db) ?? "sqlite";
 }
 
 /** Per-connection settings; NORMAL sync is safe under WAL (set once by enableWal). */
 export async function tuneSqlite(db: Db): Promise<void> {
+  if (dialectOf(db) !== "sqlite") return;
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
 }
 
 /**
  * WAL lets the web app read while the worker writes. The mode is stored in the database
- * file, so it is set once, before any other connection is open.
+ * file, so it is set once, before any other connection is open. Nothing to do on PostgreSQL.
  */
 export function enableWal(databaseUrl: string): void {
+  if (databaseDialect(databaseUrl) !== "sqlite") return;
   const file = sqliteFilePath(databaseUrl);
   if (file === ":memory:") return;
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -27,7 +27,7 @@ export interface QmLayout {
   staging: string;
   /** Exit records of runs (lib/core/exit-record.ts). */
   runs: string;
-  /** Touched by the web app to wake the worker (kill requests, new uploads). */
+  /** Touched by the web app to wake the worker when the database is SQLite (lib/server/wake-worker.ts). */
   wakeFile: string;
 }
 
@@ -133,15 +133,6 @@ export function relFolder(queue: keyof typeof QUEUE_DIRS, name: string): string 
 
 export function isEnoent(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === "ENOENT";
-}
-
-/** Tell the worker to look again (it watches this file). */
-export function wakeWorker(layout: QmLayout): void {
-  try {
-    fs.writeFileSync(layout.wakeFile, String(Date.now()));
-  } catch {
-    // The worker also rescans on its own; a missing .qm folder is not fatal here.
-  }
 }
 
 /**

@@ -1,18 +1,19 @@
 /**
  * Shared set-up of the API integration tests: a temporary QM_FOLDER and QMserv.cfg, a real
- * SQLite file with the migrations applied and an administrator, and the route handlers
- * loaded after the environment points at them. Importing this file registers the hooks.
+ * database (SQLite file, or PostgreSQL in the `integration-pg` project) with the migrations
+ * applied and an administrator, and the route handlers loaded after the environment points
+ * at them. Importing this file registers the hooks.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { type WakeUps, createTestDatabase, watchWakeUps } from "../../prisma/tools/test-database";
 import { type Db, createDb } from "../server/db";
 import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
-import { openSqlite } from "../server/store/sql";
+import { openSql } from "../server/store/sql";
 export { unzip } from "../server/zip/zip-fixtures";
 import { PEER_HEADER, trustPeerHeader } from "./peer-header";
 
@@ -25,9 +26,13 @@ export const BASE = "http://127.0.0.1:8000";
 export const PASSWORD = "correct horse battery";
 /** The password of the users ann (ann@lab.org) and bob (bob@lab.org), role user. */
 export const USER_PASSWORD = "ann and bob's password";
+/** The test's database (SQLite file or PostgreSQL), as DATABASE_URL gives it to the routes. */
+export let databaseUrl: string;
 export let db: Db;
 /** The job store: fixtures are written the way production writes rows. */
 export let store: JobStore;
+/** The worker's wake-ups sent by the routes (reset before each test). */
+export let wakeUps: WakeUps;
 let ip = 0;
 
 export type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
@@ -37,9 +42,11 @@ export let routes: {
   users: Handler; createUser: Handler; updateUser: Handler; password: Handler; tokens: Handler; createToken: Handler; revokeToken: Handler;
 };
 
-export function writeConfig(web: Record<string, string> = {}) {
-  const lines = Object.entries({ Host: "127.0.0.1", Licence_to_kill: "True", Delete_Jobs: "True", ...web }).map(([k, v]) => `${k} = ${v}`);
-  fs.writeFileSync(cfgPath, `[QMServer]\nQM_FOLDER = ${qm}\n\n[WEB_QMserver]\n${lines.join("\n")}\n`);
+/** Write QMserv.cfg: these [WEB_QMserver] keys (and [QMServer] keys) on top of the test defaults. */
+export function writeConfig(web: Record<string, string> = {}, server: Record<string, string> = {}) {
+  const lines = (keys: Record<string, string>) => Object.entries(keys).map(([k, v]) => `${k} = ${v}`).join("\n");
+  const webKeys = { Host: "127.0.0.1", Licence_to_kill: "True", Delete_Jobs: "True", ...web };
+  fs.writeFileSync(cfgPath, `[QMServer]\n${lines({ QM_FOLDER: qm, ...server })}\n\n[WEB_QMserver]\n${lines(webKeys)}\n`);
   const t = new Date(Date.now() + ++ip * 1000);
   fs.utimesSync(cfgPath, t, t); // the web context re-reads QMserv.cfg when its mtime changes
 }
@@ -48,15 +55,15 @@ beforeAll(async () => {
   // As QueueManager's web server does (scripts/web-server.ts): PEER_HEADER is the connection's address.
   trustPeerHeader();
   writeConfig();
-  const url = `file:${path.join(dir, "qm.db")}`;
-  await applyMigrations(root, url);
+  const url = (databaseUrl = await createTestDatabase(dir));
   Object.assign(process.env, { QM_CONFIG: cfgPath, QM_DATA: dir, DATABASE_URL: url });
   db = createDb(url);
-  store = createJobStore(openSqlite(url));
+  store = createJobStore(openSql(url));
   await db.user.create({ data: { username: "admin", role: "admin", passwordHash: await hashPassword(PASSWORD) } });
   for (const name of ["ann", "bob"]) await db.user.create({ data: { username: name, role: "user", email: `${name}@lab.org`, passwordHash: await hashPassword(USER_PASSWORD) } });
   fs.writeFileSync(secretFile, "top secret\n");
   for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
+  wakeUps = await watchWakeUps(url, path.join(qm, ".qm/wake"));
   const m = (p: string) => import(/* @vite-ignore */ p);
   const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
   const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout, users, user, password, tokens, token] = await Promise.all(
@@ -71,6 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await wakeUps.close();
   await db.$disconnect();
   await store.sql.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -78,6 +86,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   writeConfig();
+  wakeUps.reset();
   await db.job.deleteMany();
 });
 

@@ -3,10 +3,8 @@
  * CSRF and Origin, HTTP Basic, Require_Login, Display_details, first-start setup and
  * logout. The login slow-down: login-slowdown.int.test.ts; setup from afar: setup-security.int.test.ts.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, qm, req, routes, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, routes, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 
 describe("access control", () => {
@@ -26,7 +24,7 @@ describe("access control", () => {
     expect(ok.status).toBe(202);
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).killRequestedAt).not.toBeNull();
     expect(await db.jobEvent.count({ where: { jobId: job.id, kind: "kill-requested" } })).toBe(1);
-    expect(fs.existsSync(path.join(qm, ".qm/wake"))).toBe(true);
+    expect(await wakeUps.woken()).toBe(true);
   });
 
   it("HTTP Basic works for scripts without CSRF; a wrong password is 401 without a challenge", async () => {

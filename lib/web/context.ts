@@ -9,7 +9,7 @@ import { type LoadedConfig, loadConfigFile } from "../server/config-file";
 import { loadEnv, type QmEnv } from "../server/env";
 import { qmLayout, type QmLayout } from "../server/qm-folders";
 import { type JobStore, createJobStore } from "../server/store/job-store";
-import { openSqlite } from "../server/store/sql";
+import { openSql } from "../server/store/sql";
 
 interface Context {
   env: QmEnv;
@@ -26,7 +26,7 @@ function context(): Context {
   const g = globalThis as WithContext;
   if (!g[globalKey]) {
     const env = loadEnv();
-    g[globalKey] = { env, db: createDb(env.databaseUrl), store: createJobStore(openSqlite(env.databaseUrl)) };
+    g[globalKey] = { env, db: createDb(env.databaseUrl), store: createJobStore(openSql(env.databaseUrl)) };
   }
   return g[globalKey]!;
 }

@@ -150,7 +150,8 @@ describe("lists", () => {
   it("pages and filters the finished jobs; queued jobs carry their position", async () => {
     const { job: q1 } = await makeJob("queued", {}, { priority: 0 });
     const { job: q2 } = await makeJob("queued", {}, { priority: 5 });
-    for (let i = 0; i < 7; i++) await makeJob(i % 2 ? "failed" : "done", {}, { finishedAt: new Date(Date.now() - i * 1000), owner: i < 3 ? "bob@lab.org" : "ann@lab.org" });
+    const finished: number[] = [];
+    for (let i = 0; i < 7; i++) finished.push((await makeJob(i % 2 ? "failed" : "done", {}, { finishedAt: new Date(Date.now() - i * 1000), owner: i < 3 ? "bob@lab.org" : "ann@lab.org" })).job.id);
     const list = async (q: string) => (await (await routes.list(req(`/api/jobs?${q}`), ctx(0))).json()) as { jobs: { id: number; state: string; position?: number }[]; total: number };
     const queued = await list("view=queued");
     expect(queued.jobs.map((j) => [j.id, j.position])).toEqual([[q2.id, 1], [q1.id, 2]]);
@@ -161,6 +162,10 @@ describe("lists", () => {
     expect(page2.jobs).toHaveLength(3);
     expect((await list("view=finished&state=failed")).total).toBe(3);
     expect((await list("view=finished&owner=bob")).total).toBe(3);
+    expect((await list("view=finished")).jobs.map((j) => j.id)).toEqual(finished); // newest first
+    // Filters ignore case on both databases (PostgreSQL needs ILIKE and mode "insensitive").
+    expect((await list("view=finished&owner=BOB")).jobs.map((j) => j.id)).toEqual(finished.slice(0, 3));
+    expect((await list(`view=queued&q=${q1.name.toUpperCase()}`)).jobs.map((j) => j.id)).toEqual([q1.id]);
   });
 
   it("stays fast with 10,000 finished jobs", async () => {

@@ -1,23 +1,23 @@
 /**
- * POST /api/jobs end to end below HTTP: a real multipart Request, a real SQLite file and
- * a temporary QM_FOLDER. Every rejection must leave no row, no queued folder and no
+ * POST /api/jobs end to end below HTTP: a real multipart Request, a real database (SQLite,
+ * or PostgreSQL in the `integration-pg` project) and a temporary QM_FOLDER. Every rejection must leave no row, no queued folder and no
  * staging folder behind.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { type WakeUps, createTestDatabase, watchWakeUps } from "../../prisma/tools/test-database";
 import { type Db, createDb } from "../server/db";
 import type { SubmittedJob } from "../server/jobs/submit-job";
 import { buildZip, jobZip } from "../server/zip/zip-fixtures";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-"));
 const qm = path.join(dir, "QM");
 const queued = path.join(qm, "QM_qJobs");
 const staging = path.join(qm, ".qm/staging");
 let db: Db;
+let wakeUps: WakeUps;
 let handleSubmitRequest: typeof import("./submit-request").handleSubmitRequest;
 
 beforeAll(async () => {
@@ -25,19 +25,21 @@ beforeAll(async () => {
     path.join(dir, "QMserv.cfg"),
     `[QMServer]\nQM_FOLDER = ${qm}\njob_file = proc_config.cfg\n\n[WEB_QMserver]\n# %integer% %min:1%\nMax_Upload_MB = 1\n`,
   );
-  const url = `file:${path.join(dir, "qm.db")}`;
-  await applyMigrations(root, url);
+  const url = await createTestDatabase(dir);
+  wakeUps = await watchWakeUps(url, path.join(qm, ".qm/wake"));
   Object.assign(process.env, { QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: dir, DATABASE_URL: url });
   db = createDb(url);
   ({ handleSubmitRequest } = await import("./submit-request"));
 });
 
 afterAll(async () => {
+  await wakeUps.close();
   await db.$disconnect();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
+  wakeUps.reset();
   await db.job.deleteMany();
   fs.rmSync(queued, { recursive: true, force: true });
   fs.mkdirSync(queued, { recursive: true });
@@ -70,7 +72,7 @@ describe("submitting a zipped job", () => {
     expect(row.events.map((e) => e.kind)).toEqual(["queued"]);
     expect(fs.readdirSync(path.join(queued, "nmr_run")).sort()).toEqual(["proc_config.cfg", "run.sh"]);
     expect(fs.statSync(path.join(queued, "nmr_run/run.sh")).mode & 0o100).toBeTruthy();
-    expect(fs.existsSync(path.join(qm, ".qm/wake"))).toBe(true);
+    expect(await wakeUps.woken()).toBe(true);
     expect(fs.readdirSync(staging)).toEqual([]);
   });
 

@@ -4,12 +4,13 @@
  * keeps `_prisma_migrations` exactly as `prisma migrate deploy` does.
  *
  *   tsx prisma/tools/migrate.ts deploy          apply pending migrations
- *   tsx prisma/tools/migrate.ts create <name>   write the next migration from schema.prisma
+ *   tsx prisma/tools/migrate.ts create <name>   write the next migration from schema.prisma, for
+ *                                               SQLite and PostgreSQL (same folder name in each)
  */
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyMigrations, createMigration } from "./schema-engine";
+import { applyMigrations, createMigration, migrationStamp } from "./schema-engine";
+import { redactDatabaseUrl } from "../../lib/server/database-url";
 import { loadEnv } from "../../lib/server/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -19,13 +20,17 @@ async function main(): Promise<void> {
   const env = loadEnv();
   if (command === "deploy") {
     const applied = await applyMigrations(root, env.databaseUrl);
-    console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+    console.log(`${redactDatabaseUrl(env.databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
   } else if (command === "create") {
     if (!name || !/^[A-Za-z0-9_]+$/.test(name)) {
       throw new Error("usage: npm run db:migration -- <name>   (letters, digits and _ only)");
     }
-    const dir = await createMigration(root, name);
-    console.log(dir ? `wrote ${path.relative(root, dir)}/migration.sql` : "schema unchanged: no migration written");
+    // PostgreSQL's migrations are replayed on a throw-away server (started here) to diff them.
+    const stamp = migrationStamp();
+    for (const provider of ["sqlite", "postgresql"] as const) {
+      const dir = await createMigration(root, name, provider, stamp);
+      console.log(`${provider}: ${dir ? `wrote ${path.relative(root, dir)}/migration.sql` : "schema unchanged, no migration written"}`);
+    }
   } else {
     throw new Error("usage: migrate.ts deploy | create <name>");
   }

@@ -1,20 +1,20 @@
 /**
- * Integration-test kit: a temporary QM_FOLDER and QMserv.cfg, a real SQLite file with the
- * migrations applied, job folders, a real SMTP server, and polling waits (never sleeps).
+ * Integration-test kit: a temporary QM_FOLDER and QMserv.cfg, a real database with the
+ * migrations applied (a SQLite file, or PostgreSQL in the `integration-pg` project), job
+ * folders, a real SMTP server, and polling waits (never sleeps).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { SMTPServer } from "smtp-server";
-import { applyMigrations } from "../../prisma/tools/schema-engine";
+import { createTestDatabase } from "../../prisma/tools/test-database";
 import { parseConfigText } from "../../lib/server/config-file";
-import { type Db, createDb, enableWal, tuneSqlite } from "../../lib/server/db";
+import { type Db, createDb, tuneSqlite } from "../../lib/server/db";
 import { ensureQmFolders, qmLayout, type QmLayout } from "../../lib/server/qm-folders";
 import type { QmConfig } from "../../lib/core/qm-config";
-import { projectRoot } from "../../lib/server/bootstrap";
 import { queueStagedJob } from "../../lib/server/jobs/submit-job";
 import { type JobStore, createJobStore } from "../../lib/server/store/job-store";
-import { openSqlite } from "../../lib/server/store/sql";
+import { openSql } from "../../lib/server/store/sql";
 
 export interface TestEnv {
   dir: string;
@@ -60,12 +60,10 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
     fs.renameSync(tmp, configPath);
   };
   writeConfig();
-  const databaseUrl = `file:${path.join(dir, "qm.db")}`;
-  enableWal(databaseUrl);
-  await applyMigrations(projectRoot, databaseUrl);
+  const databaseUrl = await createTestDatabase(dir);
   const db = createDb(databaseUrl);
   await tuneSqlite(db);
-  const store = createJobStore(openSqlite(databaseUrl));
+  const store = createJobStore(openSql(databaseUrl));
   return {
     dir, configPath, databaseUrl, layout, db, store, shared, writeConfig,
     config: () => parseConfigText(configPath, fs.readFileSync(configPath, "utf8")).config,

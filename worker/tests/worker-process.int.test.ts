@@ -2,18 +2,12 @@
  * The worker as a real program (`node --import tsx worker/main.ts`): one per QM_FOLDER,
  * SIGKILL mid-run then restart (recovery), SIGTERM (running jobs requeued).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { projectRoot } from "../../lib/server/bootstrap";
 import { createTestEnv, dropJob, jobProcesses, sharedFile, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+import { type WorkerProcess, spawnWorker } from "./worker-process";
 
 let env: TestEnv;
 const children: ChildProcess[] = [];
@@ -26,28 +20,12 @@ afterEach(async () => {
 });
 
 function startWorkerProcess(): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
-    cwd: projectRoot,
-    // Migrations are applied by createTestEnv (as `npm start` does before it starts the worker).
-    env: { ...process.env, QM_CONFIG: env.configPath, QM_DATA: env.dir, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const worker = spawnWorker({ configPath: env.configPath, dataDir: env.dir, databaseUrl: env.databaseUrl });
+  children.push(worker.child);
+  return worker;
 }
 
-async function started(w: WorkerProcess): Promise<void> {
-  await waitFor("worker started", () => {
-    if (w.child.exitCode !== null) throw new Error(`worker exited: ${w.output()}`);
-    return w.output().includes("worker started");
-  }, 45_000).catch((error: Error) => {
-    throw new Error(`${error.message}; worker output: ${w.output()}`);
-  });
-}
+const started = (w: WorkerProcess) => w.started();
 
 describe("the worker program", () => {
   it("refuses to start a second worker on the same QM_FOLDER", async () => {

@@ -1,6 +1,7 @@
 import { AppError } from "../../core/app-error";
 import { isActiveState } from "../../core/job-lifecycle";
-import { type QmLayout, wakeWorker } from "../qm-folders";
+import type { QmLayout } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 
 /**
@@ -17,5 +18,5 @@ export async function requestKill(store: JobStore, layout: QmLayout, id: number,
   if (!(await store.requestKill(id, by)) && !(await store.getJob(id))?.killRequestedAt) {
     throw new AppError("INVALID_STATE", `Job ${id} stopped running meanwhile; nothing to kill.`);
   }
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
 }

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { AppError } from "../../core/app-error";
 import { isFinishedState, planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, assertQmFolders, freeName, isEnoent, moveFolder, relFolder, resolveInside, wakeWorker } from "../qm-folders";
+import { type QmLayout, assertQmFolders, freeName, isEnoent, moveFolder, relFolder, resolveInside } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 
 /**
@@ -35,6 +36,6 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
     await store.addEvent(id, "requeue-failed", (error as Error).message);
     throw new AppError("CONFLICT", `Job ${id}'s folder could not be moved back to QM_qJobs (${isEnoent(error) ? "it disappeared" : ((error as NodeJS.ErrnoException).code ?? "error")}).`);
   }
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
   return { folder };
 }

@@ -9,7 +9,8 @@ import { AppError } from "../../core/app-error";
 import { parseJobInfo } from "../../core/job-info";
 import { type InfoOverrides, applyInfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, QUEUE_DIRS, freeName, moveFolder, relFolder, wakeWorker } from "../qm-folders";
+import { type QmLayout, QUEUE_DIRS, freeName, moveFolder, relFolder } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { extractZip } from "../zip/extract-zip";
 import { findJobRoot } from "../zip/job-root";
@@ -104,7 +105,7 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
     await store.discard(id, { state: "queued", folder });
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);
   }
-  wakeWorker(layout);
+  await wakeWorker(store.sql, layout);
   return { id, name, folder: relFolder("queued", name), state: "queued" };
 }
 

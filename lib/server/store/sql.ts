@@ -1,14 +1,15 @@
 /**
  * A small SQL layer under the job store: the same statements run on the embedded SQLite
- * file (better-sqlite3, prepared statements cached) or on PostgreSQL. Statements use `?`
- * placeholders and double-quoted identifiers, which both databases accept; dates are
- * written the way Prisma writes them, so rows stay readable through Prisma.
+ * file (better-sqlite3, prepared statements cached) or on PostgreSQL (sql-postgres.ts).
+ * Statements use `?` placeholders and double-quoted identifiers, which both databases
+ * accept; dates are written the way Prisma writes them, so rows stay readable through Prisma.
  *
  * Why not Prisma here: these statements run for every job start and end, where a Prisma
  * call costs milliseconds of CPU against tens of microseconds for a prepared statement.
  */
 import Database from "better-sqlite3";
-import { sqliteFilePath } from "../database-url";
+import { databaseDialect, sqliteFilePath } from "../database-url";
+import { openPostgres } from "./sql-postgres";
 
 export type SqlValue = string | number | boolean | null | Date;
 
@@ -40,8 +41,13 @@ export function toDate(value: unknown): Date | null {
   return new Date(/^\d{4}-\d\d-\d\d \d/.test(text) ? `${text.replace(" ", "T")}Z` : text);
 }
 
+/** The SQL layer on DATABASE_URL's database: every caller opens it through here. */
+export function openSql(databaseUrl: string): Sql {
+  return databaseDialect(databaseUrl) === "postgresql" ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
+}
+
 /** Open the embedded database file of a `file:` DATABASE_URL. */
-export function openSqlite(databaseUrl: string): Sql {
+function openSqlite(databaseUrl: string): Sql {
   const db = new Database(sqliteFilePath(databaseUrl), { timeout: 10_000 });
   db.pragma("synchronous = NORMAL");
   const statements = new Map<string, Database.Statement>();

@@ -1,0 +1,50 @@
+/** The worker as a real program (`node --import tsx worker/main.ts`), for tests that need its process. */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { projectRoot } from "../../lib/server/bootstrap";
+import { waitFor } from "./helpers";
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Its stdout and stderr so far. */
+  output: () => string;
+  /** Its exit code (null: killed by a signal). */
+  exited: Promise<number | null>;
+  /** Resolves once it logged "worker started"; rejects with its output if it exits first. */
+  started(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  configPath: string;
+  dataDir: string;
+  databaseUrl: string;
+}
+
+/** Start the worker program; migrations must be applied already (as `npm start` does before it). */
+export function spawnWorker(opts: WorkerProcessOptions): WorkerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
+    cwd: projectRoot,
+    env: { ...process.env, QM_CONFIG: opts.configPath, QM_DATA: opts.dataDir, DATABASE_URL: opts.databaseUrl, QM_SKIP_MIGRATE: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const output = () => out;
+  return {
+    child,
+    output,
+    exited,
+    started: () =>
+      waitFor("worker started", () => {
+        if (child.exitCode !== null) throw new Error(`worker exited: ${output()}`);
+        return output().includes("worker started");
+      }, 45_000).then(
+        () => undefined,
+        (error: Error) => {
+          throw new Error(`${error.message}; worker output: ${output()}`);
+        },
+      ),
+  };
+}
