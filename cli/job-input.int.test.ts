@@ -18,12 +18,12 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function unpack(zip: Buffer, fileName: string, jobFile = "proc_config.cfg") {
+async function unpack(zip: Buffer, fileName: string) {
   const zipPath = path.join(dir, "upload.zip");
   fs.writeFileSync(zipPath, zip);
   const out = path.join(dir, "extracted");
   await extractZip(zipPath, out, zipLimitsFor(100));
-  return findJobRoot(out, jobFile, fileName);
+  return findJobRoot(out, fileName);
 }
 
 describe("qm submit's zips", () => {
@@ -56,12 +56,22 @@ describe("qm submit's zips", () => {
     fs.writeFileSync(script, "print('hello')\n");
     for (const jobFile of ["proc_config.cfg", "job.xml"]) {
       const input = await readJobInput(script, async () => jobFile);
-      const root = await unpack(input.zip, input.fileName, jobFile);
+      const root = await unpack(input.zip, input.fileName);
       expect(root.name).toBe("analysis");
       expect(parseJobInfo(jobFile, fs.readFileSync(path.join(root.dir, jobFile), "utf8")).script).toBe("python3 analysis.py");
       expect(fs.readFileSync(path.join(root.dir, "analysis.py"), "utf8")).toBe("print('hello')\n");
       fs.rmSync(path.join(dir, "extracted"), { recursive: true });
     }
+  });
+
+  it("a script with #QM lines is sent as it is, for the server to read its directives", async () => {
+    const script = path.join(dir, "fit.sh");
+    fs.writeFileSync(script, "#!/bin/sh\n# fit the series\n#QM nb_proc=2\necho fit\n");
+    const input = await readJobInput(script, async () => {
+      throw new Error("no info file is written for it");
+    });
+    expect(input).toMatchObject({ fileName: "fit.sh", notes: [] });
+    expect(input.zip.toString()).toBe("#!/bin/sh\n# fit the series\n#QM nb_proc=2\necho fit\n");
   });
 
   it("a zip made beforehand is sent as it is", async () => {

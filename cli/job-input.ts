@@ -1,6 +1,8 @@
 /**
  * What `qm submit PATH` sends: a job folder (zipped here), a zip made beforehand, or a
- * lone script, which becomes a job of its own with an info file saying to run it.
+ * lone script. A script with `#QM` lines is sent as it is (the server reads its
+ * directives, docs/jobs.md); any other script becomes a job of its own with an info file
+ * saying to run it.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -32,6 +34,21 @@ export function infoFileFor(jobFile: string, command: string): string {
   return `[QMOptions]\nscript : ${command}\n`;
 }
 
+/**
+ * Does the script's leading comment block (after an optional #! line) hold a `#QM`
+ * directive? The server's own reading is lib/core/job-directives.ts; this is only the
+ * choice of how to send the file, kept here so the command stays small.
+ */
+export function hasDirectives(content: Buffer): boolean {
+  const lines = content.subarray(0, 64 * 1024).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    if (i === 0 && line.startsWith("#!")) continue;
+    if (/^#QM([ \t]|$)/.test(line)) return true;
+    if (line.trim() !== "" && !line.startsWith("#")) return false;
+  }
+  return false;
+}
+
 /** `jobFile` is asked of the server only when a lone script needs an info file. */
 export async function readJobInput(file: string, jobFile: () => Promise<string>): Promise<JobUpload> {
   let stat: fs.Stats;
@@ -46,7 +63,7 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
     return { fileName: `${base}.zip`, zip, notes: skipped.map((s) => `${s} left out (not a plain file or folder)`) };
   }
   const content = fs.readFileSync(file);
-  if (/\.zip$/i.test(base)) return { fileName: base, zip: content, notes: [] };
+  if (/\.zip$/i.test(base) || hasDirectives(content)) return { fileName: base, zip: content, notes: [] };
   const info = infoFileFor(await jobFile(), commandFor(base, content, (stat.mode & 0o111) !== 0));
   const name = base.replace(/\.[^.]+$/, "") || base;
   const zip = zipFiles(name, [

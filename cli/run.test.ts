@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveCredentials, writeCredentialsFile, credentialsFile } from "./credentials";
 import { exitCodeOfJob } from "./errors";
-import { commandFor, infoFileFor } from "./job-input";
+import { commandFor, hasDirectives, infoFileFor } from "./job-input";
 import { type CliIo, COMMANDS, run } from "./run";
 import { planBatches } from "./submit-batches";
 import { table } from "./table";
@@ -87,6 +87,9 @@ describe("a lone script as a job", () => {
     expect(commandFor("tool", Buffer.from("#!/usr/bin/env perl\n"), true)).toBe("./tool");
     expect(commandFor("my run.sh", Buffer.from(""), false)).toBe("sh 'my run.sh'");
     expect(infoFileFor("proc_config.cfg", "sh run.sh")).toBe("[QMOptions]\nscript : sh run.sh\n");
+    expect(hasDirectives(Buffer.from("#!/bin/sh\n\n# my fit\n#QM nb_proc=4\necho\n"))).toBe(true);
+    expect(hasDirectives(Buffer.from("#!/bin/sh\necho start\n#QM nb_proc=4\n"))).toBe(false);
+    expect(hasDirectives(Buffer.from("#QMX not one\necho\n"))).toBe(false);
     expect(infoFileFor("job.xml", 'python3 "a&b".py')).toBe('<PARAMETER>\n    <script value="python3 &quot;a&amp;b&quot;.py"/>\n</PARAMETER>\n');
   });
 });

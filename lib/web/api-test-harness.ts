@@ -90,6 +90,14 @@ beforeEach(async () => {
   await db.job.deleteMany();
 });
 
+/**
+ * What a restart of the web server does to lib/web/context.ts: the next request reads
+ * QMserv.cfg afresh, start-up keys (Host, The_Port, QM_FOLDER) included.
+ */
+export function restartWebServer(): void {
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("qm.web.context")];
+}
+
 export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
 export const basic = (password = PASSWORD, username = "admin") => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
 /** HTTP Basic as ann or bob (role user). */

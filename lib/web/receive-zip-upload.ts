@@ -1,8 +1,9 @@
 /**
- * Stream a multipart upload (`file` parts plus text fields) to disk with busboy: the zips
- * are never held in memory, and reading stops as soon as they pass the size limit. One
- * `file` is one job; a script may send up to MAX_ZIPS_PER_REQUEST of them at once (the
- * `qm` command does), which saves the cost of a request per job.
+ * Stream a multipart upload (`file` parts plus text fields) to disk with busboy: the files
+ * (zips, or single scripts) are never held in memory, and reading stops as soon as they
+ * pass the size limit. One `file` is one job; a script may send up to
+ * MAX_ZIPS_PER_REQUEST of them at once (the `qm` command does), which saves the cost of
+ * a request per job.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -33,7 +34,7 @@ const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority"]);
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(
     "TOO_LARGE",
-    `The zip is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit`,
+    `The file is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit`,
   );
 }
 
@@ -41,7 +42,7 @@ export function tooLargeError(maxBytes: number): AppError {
 export async function receiveZipUpload(request: Request, workDir: string, maxBytes: number): Promise<ReceivedUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(contentType) || !request.body) {
-    throw new AppError("INVALID_INPUT", "Send the job as multipart/form-data with the zip in a field named file (curl -F file=@job.zip ...)");
+    throw new AppError("INVALID_INPUT", "Send the job as multipart/form-data with the zip (or script) in a field named file (curl -F file=@job.zip ...)");
   }
   // A declared length far beyond the limit is refused before a byte is read.
   const declared = Number(request.headers.get("content-length"));
@@ -96,13 +97,13 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
       // (hold, array...) must not see its job queued as if it had.
       else fail(new AppError("INVALID_INPUT", `This QueueManager does not know the form field "${name}"; it knows ${[...FIELD_NAMES, "file"].join(", ")}`, { [name]: "unknown field" }));
     });
-    parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", `Send at most ${MAX_ZIPS_PER_REQUEST} zips in one request`)));
+    parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", `Send at most ${MAX_ZIPS_PER_REQUEST} files in one request (one per job: a zip, or a single script)`)));
     parser.on("partsLimit", () => fail(new AppError("INVALID_INPUT", "The form has too many fields")));
     parser.on("error", () => fail(new AppError("INVALID_INPUT", "The upload was cut off or is not valid multipart/form-data; try again")));
     parser.on("close", () => {
       if (settled) return;
       if (zips.length === 0) {
-        fail(new AppError("INVALID_INPUT", "No zip file was sent; choose a .zip of the job folder (form field file)"));
+        fail(new AppError("INVALID_INPUT", "No file was sent; choose a .zip of the job folder, or a single script with #QM lines (form field file)"));
         return;
       }
       Promise.all(written).then(() => {

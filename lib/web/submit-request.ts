@@ -42,7 +42,7 @@ export async function handleSubmitRequest(request: Request, user: UserIdentity |
     const upload = await receiveZipUpload(request, workDir, maxBytes);
     const overrides = parseSubmitFields(upload.fields);
     const source = request.headers.get(SUBMIT_FORM_HEADER) === SUBMIT_FORM_VALUE ? "upload" : "api";
-    const deps = { store: getStore(), layout, jobFile: config.jobFile, limits: zipLimitsFor(config.web.maxUploadMb) };
+    const deps = { store: getStore(), layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, limits: zipLimitsFor(config.web.maxUploadMb) };
     const outcomes: SubmitOutcome[] = [];
     for (const [i, zip] of upload.zips.entries()) {
       const zipDir = path.join(workDir, String(i));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jobZip } from "../server/zip/zip-fixtures";
-import { BASE, USER_PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, routes, writeConfig } from "./api-test-harness";
+import { BASE, USER_PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 
 const jsonBody = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
@@ -136,9 +136,12 @@ describe("Require_Login", () => {
     ];
     for (const [keys, headers, expected] of matrix) {
       writeConfig(keys);
+      restartWebServer(); // Host is read at start
       expect(await statuses(headers), JSON.stringify(keys)).toEqual(expected);
       expect(await statuses({ ...headers, ...basicAs("ann") }), `ann, ${JSON.stringify(keys)}`).toEqual({ view: 200, submit: 201 });
     }
+    writeConfig();
+    restartWebServer();
   });
 });
 

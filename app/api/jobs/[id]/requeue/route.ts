@@ -1,5 +1,5 @@
 import { requeueJob } from "@/lib/server/jobs/requeue-job";
-import { getLayout, getStore } from "@/lib/web/context";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
 import { withJobAction } from "@/lib/web/with-job-action";
 
@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** Put a finished job back in the queue (its owner or the admin). */
 export const POST = withJobAction("requeue", async ({ viewer, job }) => {
-  const { folder } = await requeueJob(getStore(), getLayout(), job.id, viewer.user.username);
+  const { config } = getConfig();
+  const { folder } = await requeueJob(getStore(), getLayout(), job.id, viewer.user.username, { jobFile: config.jobFile, strict: config.strictJobFile });
   return json({ ok: true, folder });
 });
