@@ -13,9 +13,10 @@ interface JobAnswer {
   array?: { id: number; jobIds: number[] };
 }
 
-/** POST /api/jobs's answer: `job` for one zip, `jobs` (a job or an error each) for several. */
+/** POST /api/jobs's answer: `job` (and `array`) for one zip, `jobs` (a job or an error each) for several. */
 interface SubmitAnswer {
   job?: JobAnswer;
+  array?: JobAnswer["array"];
   jobs?: (JobAnswer | { file: string; error: { message: string } })[];
 }
 
@@ -69,7 +70,7 @@ export async function sendBatch(api: ApiClient, fields: Record<string, string | 
     for (const item of items) results[item.index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
     return;
   }
-  const entries = answer.jobs ?? [answer.job!];
+  const entries = answer.jobs ?? [{ ...answer.job!, array: answer.array ?? answer.job!.array }];
   items.forEach((item, k) => {
     const entry = entries[k];
     results[item.index] = !entry || "error" in entry ? new CliError(EXIT.FAILED, entry ? entry.error.message : "the server did not answer for this job") : (entry.array?.jobIds ?? [entry.id]);

@@ -112,6 +112,18 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(followed.stdout).toContain("all steps done");
   expect(followed.stdout).toMatch(/=== QueueManager job \d+ ended .*: exit code 3/);
   expect((await qm(["wait", String(id)], token)).code).toBe(3);
+  // Queue control from the command line: held until released; an array of three.
+  const held = await qm(["submit", "--hold", folder], token);
+  const heldId = Number(held.stdout.trim());
+  expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.state).toBe("held");
+  expect(await qm(["release", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: released\n` });
+  expect((await qm(["wait", String(heldId)], token)).code).toBe(3);
+  const array = await qm(["submit", "--array", "1-3", folder], token);
+  expect(array.code).toBe(0);
+  const elements = array.stdout.trim().split("\n").map(Number);
+  expect(elements).toHaveLength(3);
+  expect((await qm(["wait", ...elements.map(String)], token)).code).toBe(3);
+
   const noSuchJob = await qm(["wait", "99999999"], token);
   expect(noSuchJob.code).toBe(1);
   expect(noSuchJob.stderr).toContain("There is no job 99999999");

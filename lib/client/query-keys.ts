@@ -7,6 +7,10 @@ export const queryKeys = {
   users: () => ["users"] as const,
   tokens: () => ["account", "tokens"] as const,
   history: () => ["history-import"] as const,
+  arrays: {
+    all: () => ["arrays"] as const,
+    detail: (id: number) => ["arrays", id] as const,
+  },
   jobs: {
     all: () => ["jobs"] as const,
     list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,

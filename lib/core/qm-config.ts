@@ -8,6 +8,7 @@ import { parseCpuList } from "./cpu-sets";
 import { parseRangeList } from "./ip-address";
 import { parseMem, parseWalltime } from "./job-limits";
 import { type MailEnv, type SmtpSettings, resolveSmtp } from "./mail-settings";
+import { parseSbatchArgs } from "./sbatch-args";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
 
@@ -60,6 +61,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Quarantine_After", type: "integer", default: "2", min: 0, max: 100, help: "a job still running after this many worker crashes in a row is stopped and ended lost (it may be what kills the worker); 0: never" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
+  { section: S, key: "Fair_Share", type: "boolean", default: "False", help: "among queued jobs of equal priority, the owner who used the fewest CPU-seconds recently goes first (docs/queue-control.md)" },
+  { section: S, key: "Fair_Share_Window", type: "integer", default: "24", min: 1, max: 8760, help: "hours of use that fair share counts" },
   { section: S, key: "MailSender", type: "text", default: "", help: "QM 0.4's Gmail sender: with no smtp_host, mails go through smtp.gmail.com (TLS, port 465) logged in as this address; empty: the MailSender environment variable" },
   { section: S, key: "MailSecretKey", type: "secret", default: "", help: "the Gmail app password of MailSender (never shown in the web page); empty: the MailSecretKey environment variable" },
   { section: S, key: "SendMail", type: "text", default: "", legacy: true, help: "older spelling of MailSender (QM 0.4 forks)" },
@@ -71,6 +74,11 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "smtp_password", type: "secret", default: "", help: "SMTP password (never shown in the web page)" },
   { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails (with the Gmail keys: MailSender when absent)" },
   { section: S, key: "Debug", type: "boolean", default: "False", help: "verbose worker log" },
+  { section: S, key: "executor", type: "choice", default: "local", choices: ["local", "slurm"], restart: "worker", help: "where jobs run: local (this machine, within MaxNbProcessors) or slurm (submitted with sbatch; QM_FOLDER must be on a filesystem the nodes share; the worker keeps the executor it started with until restarted)" },
+  { section: S, key: "slurm_partition", type: "text", default: "", help: "Slurm partition of the jobs (empty: the cluster's default)" },
+  { section: S, key: "slurm_account", type: "text", default: "", help: "Slurm account the jobs are charged to (empty: your default account)" },
+  { section: S, key: "slurm_sbatch_args", type: "text", default: "", help: "more sbatch options for every job, as on a command line: --qos=long --constraint=avx2" },
+  { section: S, key: "slurm_poll_interval", type: "integer", default: "5", min: 1, max: 600, help: "seconds between two looks at the Slurm queue (one squeue for all jobs)" },
   { section: W, key: "Host", type: "text", default: "localhost", restart: "web", help: "name or address the web page is served on; localhost: this machine only, 0.0.0.0: every network of this machine" },
   { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, restart: "web", help: "port of the web page (1024 or more; for port 80 or 443 put a reverse proxy in front)" },
   { section: W, key: "Licence_to_kill", type: "boolean", default: "True", help: "allow the administrator to kill running jobs" },
@@ -118,9 +126,14 @@ export interface QmConfig {
     defaultWalltimeSeconds: number | null;
     maxWalltimeSeconds: number | null;
   };
+  /** Fair_Share: order equal priorities by recent CPU use; window in hours. */
+  fairShare: { on: boolean; windowHours: number };
   /** The SMTP server in effect (smtp_* keys, or QM 0.4's Gmail keys; see mail-settings.ts). */
   smtp: SmtpSettings;
   debug: boolean;
+  /** Where jobs run; a change needs a worker restart. */
+  executor: "local" | "slurm";
+  slurm: { partition: string; account: string; sbatchArgs: string[]; pollMs: number };
   web: {
     host: string;
     port: number;
@@ -238,7 +251,10 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
       maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
     },
+    fairShare: { on: bool(S, "Fair_Share"), windowHours: int(S, "Fair_Share_Window") },
     debug: bool(S, "Debug"),
+    executor: raw(S, "executor") as QmConfig["executor"],
+    slurm: { partition: raw(S, "slurm_partition"), account: raw(S, "slurm_account"), sbatchArgs: sbatchArgs(raw(S, "slurm_sbatch_args"), errors), pollMs: int(S, "slurm_poll_interval") * 1000 },
     web: {
       host: raw(W, "Host"),
       port: int(W, "The_Port"),
@@ -270,13 +286,22 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   return config;
 }
 
+function sbatchArgs(text: string, errors: Record<string, string>): string[] {
+  try {
+    return parseSbatchArgs(text);
+  } catch (error) {
+    errors["QMServer.slurm_sbatch_args"] = `slurm_sbatch_args: ${(error as Error).message}`;
+    return [];
+  }
+}
+
 /** The commented QMserv.cfg written when none exists. */
 export function defaultConfigText(qmFolder: string): string {
   const out = [
     "# QueueManager configuration (Python ConfigParser syntax: `key = value` or `key : value`).",
     "# The original QM keys keep their meaning; comments like %integer% %min:1% give the",
     "# type and bounds the admin page uses. Changes are picked up without a restart, except",
-    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server).",
+    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server), executor (restart the worker).",
   ];
   for (const section of [S, W]) {
     out.push("", `[${section}]`);

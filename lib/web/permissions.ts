@@ -18,11 +18,15 @@ export function can(viewer: Viewer, job: OwnedJob, action: UserAction): boolean 
   return mayAct(viewer.user, job, action, switches());
 }
 
-/** What the viewer may do with this job (the job page shows only these buttons). */
-export function permissionsFor(viewer: Viewer, job: OwnedJob): Permissions {
+/**
+ * What the viewer may do with this job (the job page shows only these buttons), or with
+ * `null`, with any job: the administrator all, others nothing (they act on their own
+ * jobs, which their pages and list rows say). Pausing the queue is the administrator's.
+ */
+export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permissions {
   const s = switches();
-  const may = (action: UserAction) => mayAct(viewer.user, job, action, s);
-  return { kill: may("kill"), requeue: may("requeue"), delete: may("delete"), hold: may("hold"), release: may("release") };
+  const may = (action: UserAction) => (job ? mayAct(viewer.user, job, action, s) : viewer.isAdmin);
+  return { kill: may("kill"), requeue: may("requeue"), delete: may("delete"), hold: may("hold"), release: may("release"), pause: viewer.isAdmin };
 }
 
 /** UNAUTHORIZED when nobody is logged in, FORBIDDEN when this user may not. */

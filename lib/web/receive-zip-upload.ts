@@ -29,7 +29,7 @@ export interface ReceivedUpload {
 
 export const MAX_ZIPS_PER_REQUEST = 100;
 
-const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority"]);
+const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority", "hold", "after_ok", "after_any", "array"]);
 
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(
@@ -55,7 +55,7 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
   const body = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
   const parser = busboy({
     headers: { "content-type": contentType },
-    limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 10, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 10 },
+    limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 16 },
   });
 
   return new Promise<ReceivedUpload>((resolve, reject) => {

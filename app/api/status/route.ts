@@ -1,7 +1,8 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
 import { getQueueStatus } from "@/lib/server/queue-status";
 import { requireViewer } from "@/lib/web/access";
-import { getConfig, getDb } from "@/lib/web/context";
+import { getConfig, getDb, getStore } from "@/lib/web/context";
+import { permissionsFor } from "@/lib/web/permissions";
 import { apiHandler, json } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
@@ -16,10 +17,12 @@ export const GET = apiHandler(async (request) => {
   const status = await getQueueStatus(getDb(), config.maxNbProcessors);
   return json({
     ...status,
+    paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
     jobFile: config.jobFile,
     isAdmin: viewer.isAdmin,
+    can: permissionsFor(viewer, null),
     serverTime: new Date().toISOString(),
   } satisfies StatusAnswer);
 });

@@ -1,7 +1,7 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
-import type { JobPage } from "../../core/api-types";
+import type { JobPage, Permissions } from "../../core/api-types";
 import type { ListJobsInput } from "../../core/job-schemas";
-import { FINISHED_STATES } from "../../core/job-lifecycle";
+import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "../../core/job-lifecycle";
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
@@ -22,7 +22,7 @@ function containsOf(text: string, dialect: Dialect): Prisma.StringFilter<"Job"> 
 function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dialect, mine?: JobsOwner): Prisma.JobWhereInput {
   const contains = (text: string) => containsOf(text, dialect);
   const states: string[] =
-    input.view === "queued" ? ["queued"] : input.view === "running" ? ["running"] : input.view === "finished" ? [...FINISHED_STATES] : ["queued", "running", ...FINISHED_STATES];
+    input.view === "queued" ? [...WAITING_STATES] : input.view === "running" ? [...ACTIVE_STATES] : input.view === "finished" ? [...FINISHED_STATES] : [...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES];
   const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
   if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
   if (allowDetailFilters && input.owner) where.owner = contains(input.owner);
@@ -49,7 +49,14 @@ function orderOf(view: ListJobsInput["view"]): Prisma.JobOrderByWithRelationInpu
  * One page of jobs. `showDetails` false hides owner/info and disables filtering by them
  * (Display_details off, viewer not an admin).
  */
-export async function findJobs(db: Db, input: ListJobsInput, showDetails: boolean, mine?: JobsOwner): Promise<JobPage> {
+export async function findJobs(
+  db: Db,
+  input: ListJobsInput,
+  showDetails: boolean,
+  mine?: JobsOwner,
+  /** What the viewer may do with each job (the lists show only those buttons). */
+  permissions?: (job: { userId: number | null; owner: string | null }) => Permissions,
+): Promise<JobPage> {
   const where = whereOf(input, showDetails, dialectOf(db), mine);
   const skip = (input.page - 1) * input.pageSize;
   const [rows, total] = await Promise.all([
@@ -59,6 +66,7 @@ export async function findJobs(db: Db, input: ListJobsInput, showDetails: boolea
   const jobs = rows.map((row, i) => {
     const job = toJobSummary(row, showDetails);
     if (input.view === "queued" && !input.owner && !input.q) job.position = skip + i + 1;
+    if (permissions) job.can = permissions(row);
     return job;
   });
   return { jobs, total, page: input.page, pageSize: input.pageSize };

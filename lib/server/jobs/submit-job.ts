@@ -14,6 +14,9 @@ import { type QmLayout, QUEUE_DIRS } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
+import { queueArray } from "./queue-array";
+import { queueColumns, submitState } from "./queue-entry";
+import { resolveQueueOptions } from "./resolve-queue-options";
 import { extractZip } from "../zip/extract-zip";
 import { type JobRoot, findJobRoot, sanitizeJobName } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
@@ -47,10 +50,14 @@ export interface Submitter {
 }
 
 export interface SubmittedJob {
+  /** The job, or the first element of an array. */
   id: number;
   name: string;
   folder: string;
-  state: "queued";
+  /** queued, or held (the `hold` key). */
+  state: "queued" | "held";
+  /** An array (the `array` key): its id and its elements' job ids, in index order. */
+  array?: { id: number; jobIds: number[] };
 }
 
 /**
@@ -101,7 +108,7 @@ export interface StagedJob {
   dir: string;
   name: string;
   overrides?: InfoOverrides;
-  source: "upload" | "api";
+  source: "upload" | "api" | "folder";
   submitter?: Submitter | null;
   detail: string;
 }
@@ -117,15 +124,19 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   let read = readJobFolder(job.dir, deps.folderRule, job.overrides);
   // The submitter's e-mail, when neither the form nor the job's own file gives one.
   if (!read.info.owner && job.submitter?.email) read = readJobFolder(job.dir, deps.folderRule, { e_mail: job.submitter.email });
-  const plan = planTransition("submit", null, "queued", {}, job.detail);
+  const options = await resolveQueueOptions(store, read.description.file, read.info.params);
+  if (options.array) return queueArray(deps, job, options);
+  const state = submitState(options);
+  const plan = planTransition("submit", null, state, {}, job.detail);
   const userId = job.submitter?.id ?? null;
   try {
     const placed = await placeInQueue(store, layout, job.dir, job.name, {
-      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), folder, source: job.source, userId }, plan),
-      release: async (id, folder) => void (await store.discard(id, { state: "queued", folder })),
+      state,
+      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), ...queueColumns(options), folder, source: job.source, userId }, plan),
+      release: async (id, folder) => void (await store.discard(id, { state, folder })),
     });
     await wakeWorker(store.sql, layout);
-    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder, state: "queued" };
+    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder, state };
   } catch (error) {
     if (isAppError(error)) throw error;
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);

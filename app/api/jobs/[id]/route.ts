@@ -1,8 +1,9 @@
 import type { JobAnswer } from "@/lib/core/api-types";
 import { deleteJob } from "@/lib/server/jobs/delete-job";
+import { jobQueueDetails } from "@/lib/server/jobs/job-queue-details";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { queuePosition } from "@/lib/server/jobs/queue-position";
-import { getDb, getLayout, getStore } from "@/lib/web/context";
+import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
 import { permissionsFor } from "@/lib/web/permissions";
 import { withJob } from "@/lib/web/with-job";
@@ -10,10 +11,11 @@ import { withJobAction } from "@/lib/web/with-job-action";
 
 export const dynamic = "force-dynamic";
 
-/** One job: every info key, its history, and what the viewer may do with it. */
+/** One job: every info key, its history, its place in the queue, and what the viewer may do with it. */
 export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const position = (await queuePosition(getDb(), job)) ?? undefined;
-  return json({ job: { ...toJobDetail(job, showDetails), position }, can: permissionsFor(viewer, job), serverTime: new Date().toISOString() } satisfies JobAnswer);
+  const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, job);
+  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can: permissionsFor(viewer, job), serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (its owner or the admin; Delete_Jobs = False: the admin only). */
