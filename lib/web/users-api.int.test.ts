@@ -92,9 +92,10 @@ describe("jobs belong to who submitted them", () => {
     const { job } = await makeJob("running", {}, {});
     await db.job.update({ where: { id: job.id }, data: { userId: bob.id, owner: "bob@lab.org" } });
     const can = async (headers: Record<string, string>) => ((await (await routes.job(req(`/api/jobs/${job.id}`, { headers }), ctx(job.id))).json()) as { can: Record<string, boolean> }).can;
-    expect(await can(basicAs("ann"))).toEqual({ kill: false, requeue: false, delete: false, hold: false, release: false });
-    expect(await can(basicAs("bob"))).toEqual({ kill: true, requeue: true, delete: true, hold: true, release: true });
-    expect(await can({})).toEqual({ kill: false, requeue: false, delete: false, hold: false, release: false });
+    expect(await can(basicAs("ann"))).toEqual({ kill: false, requeue: false, delete: false, hold: false, release: false, pause: false });
+    expect(await can(basicAs("bob"))).toEqual({ kill: true, requeue: true, delete: true, hold: true, release: true, pause: false });
+    expect(await can({})).toEqual({ kill: false, requeue: false, delete: false, hold: false, release: false, pause: false });
+    expect((await can(basic())).pause).toBe(true);
 
     const refused = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basicAs("ann") }), ctx(job.id));
     expect(refused.status).toBe(403);
