@@ -112,6 +112,20 @@ describe("jobs belong to who submitted them", () => {
     expect((await routes.del(req(`/api/jobs/${done.id}`, { method: "DELETE", headers: basicAs("bob") }), ctx(done.id))).status).toBe(200);
   });
 
+  it("owners hold and release their own queued jobs; others get 403; anonymous 401", async () => {
+    const { job } = await makeJob("queued");
+    const ann = await db.user.findUniqueOrThrow({ where: { username: "ann" } });
+    await db.job.update({ where: { id: job.id }, data: { userId: ann.id } });
+    const post = (route: typeof routes.hold, headers: Record<string, string>) => route(req(`/api/jobs/${job.id}`, { method: "POST", headers }), ctx(job.id));
+    expect((await post(routes.hold, { "x-qm-csrf": "1" })).status).toBe(401);
+    expect((await post(routes.hold, basicAs("bob"))).status).toBe(403);
+    expect((await post(routes.hold, basicAs("ann"))).status).toBe(200);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("held");
+    expect((await post(routes.release, basicAs("bob"))).status).toBe(403);
+    expect((await post(routes.release, basicAs("ann"))).status).toBe(200);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("queued");
+  });
+
   it("Display_details = False still shows owners their own job", async () => {
     writeConfig({ Display_details: "False" });
     const { job } = await makeJob("done");
