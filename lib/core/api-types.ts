@@ -34,7 +34,7 @@ export interface JobSummary {
   arrayIndex: number | null;
   /** When a waiting (queued or held) job should start, and why it waits. */
   estimate?: StartEstimateView;
-  /** What the viewer may do with this job (lists: GET /api/jobs). */
+  /** What the viewer may do with this job (lists: GET /api/jobs; array elements: GET /api/arrays/:id). */
   can?: Permissions;
   /** What the job has (or asked for, before it runs): see JobResources. */
   resources: JobResources;

@@ -126,6 +126,24 @@ describe("jobs belong to who submitted them", () => {
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("queued");
   });
 
+  it("an array's elements say what each viewer may do; only its owner (or the admin) holds it", async () => {
+    const submitted = await routes.submit(submitRequest(basicAs("ann"), { array: "1-3", hold: "yes" }, NO_EMAIL_CFG), ctx(0));
+    expect(submitted.status).toBe(201);
+    const arrayId = ((await submitted.json()) as { array: { id: number } }).array.id;
+    const view = async (headers: Record<string, string>) =>
+      (await (await routes.array(req(`/api/arrays/${arrayId}`, { headers }), ctx(arrayId))).json()) as { jobs: { state: string; can: { release: boolean; kill: boolean } }[]; can: { release: boolean } };
+    const asAnn = await view(basicAs("ann"));
+    expect(asAnn.jobs.map((j) => [j.state, j.can.release, j.can.kill])).toEqual(Array(3).fill(["held", true, true]));
+    const asBob = await view(basicAs("bob"));
+    expect(asBob.jobs.map((j) => j.can.release)).toEqual([false, false, false]);
+    expect(asBob.can.release).toBe(false);
+    const act = (action: string, headers: Record<string, string>) =>
+      routes.arrayAction(req(`/api/arrays/${arrayId}/${action}`, { method: "POST", headers }), { params: Promise.resolve({ id: String(arrayId), action }) } as never);
+    expect((await act("release", basicAs("bob"))).status).toBe(403);
+    expect((await act("release", basicAs("ann"))).status).toBe(200);
+    expect((await db.job.findMany({ where: { arrayId } })).map((j) => j.state)).toEqual(["queued", "queued", "queued"]);
+  });
+
   it("Display_details = False still shows owners their own job", async () => {
     writeConfig({ Display_details: "False" });
     const { job } = await makeJob("done");
