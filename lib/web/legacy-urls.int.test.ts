@@ -34,6 +34,11 @@ describe("old QM addresses", () => {
     expect(location(await browse(req("/x"), at(folderName, "results")))).toBe(`/jobs/${job.id}`);
     expect(location(await view(req("/x"), at("QM_dJobs", folderName, "results", "fit.txt")))).toBe(`/api/jobs/${job.id}/files/raw?path=${encodeURIComponent("results/fit.txt")}`);
     expect(location(await download(req("/x"), at(folderName)))).toBe(`/api/jobs/${job.id}/download`);
+    // Without the queue: the job is looked for in every queue.
+    expect(location(await view(req("/x"), at(folderName)))).toBe(`/jobs/${job.id}`);
+    expect(location(await view(req("/x"), at(folderName, "process.log")))).toBe(`/api/jobs/${job.id}/files/raw?path=process.log`);
+    const failed = await makeJob("failed", { "process.log": "boom\n" });
+    expect(location(await view(req("/x"), at(path.basename(failed.job.folder), "process.log")))).toBe(`/api/jobs/${failed.job.id}/files/raw?path=process.log`);
   });
 
   it("says so when no job has the folder, refuses ../, and sends visitors to the login when viewing needs one", async () => {
