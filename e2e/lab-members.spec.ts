@@ -116,6 +116,15 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const held = await qm(["submit", "--hold", folder], token);
   const heldId = Number(held.stdout.trim());
   expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.state).toBe("held");
+  // On the dashboard each row offers ann only what she may do: release on hers, nothing on bob's.
+  const bobsHeld = await asBob.post("/api/jobs", { multipart: { hold: "yes", file: { name: "bobs-held.zip", mimeType: "application/zip", buffer: await userJobZip(uniqueName("bobs-held"), { script: "true" }) } } });
+  expect(bobsHeld.status()).toBe(201);
+  const bobsHeldId = (await bobsHeld.json()).job.id as number;
+  await annPage.goto("/");
+  await expect(annPage.getByTestId(`queued-job-${heldId}`).getByRole("button", { name: "release" })).toBeVisible();
+  await expect(annPage.getByTestId(`queued-job-${bobsHeldId}`)).toBeVisible();
+  await expect(annPage.getByTestId(`queued-job-${bobsHeldId}`).getByRole("button")).toHaveCount(0);
+  expect((await admin.delete(`/api/jobs/${bobsHeldId}`)).status()).toBe(200);
   expect(await qm(["release", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: released\n` });
   expect((await qm(["wait", String(heldId)], token)).code).toBe(3);
   const array = await qm(["submit", "--array", "1-3", folder], token);
@@ -146,6 +155,9 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const notHers = await qm(["requeue", String(bobsId)], token);
   expect(notHers.code).toBe(4);
   expect(notHers.stderr).toContain("not yours");
+  expect(await qm(["delete", String(bobsId)], token)).toMatchObject({ code: 4 });
+  expect(await qm(["delete", String(severalIds[0])], token)).toMatchObject({ code: 0, stdout: `job ${severalIds[0]}: deleted\n` });
+  expect(JSON.parse((await qm(["ls", "--all", "--mine", "--json"], token)).stdout).map((j: { id: number }) => j.id)).not.toContain(severalIds[0]);
 
   // Revoked on the account page, the token opens nothing any more.
   await annPage.reload();

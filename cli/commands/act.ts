@@ -1,15 +1,19 @@
-/** qm kill | requeue | hold | release ID...: act on jobs (your own, or any as the administrator). */
+/** qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the administrator). */
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
 
-type Action = "kill" | "requeue" | "hold" | "release";
+type Action = "kill" | "requeue" | "hold" | "release" | "delete";
 
 const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
   kill: { summary: "kill running jobs (SIGTERM, then SIGKILL)", done: "kill requested", help: "Kill running jobs: SIGTERM to their processes, SIGKILL after Kill_Grace. They end as killed." },
   requeue: { summary: "put finished jobs back in the queue", done: "requeued", help: "Put finished jobs (done, failed, killed...) back in the queue to run again; process.log is kept." },
   hold: { summary: "keep queued jobs from starting", done: "held", help: "Keep queued jobs in the queue without starting them, until qm release." },
   release: { summary: "let held jobs start", done: "released", help: "Let held jobs start again in their turn." },
+  delete: { summary: "delete waiting or finished jobs and their folders", done: "deleted", help: "Delete waiting (queued, held) or finished jobs: their folders are removed. Running jobs must be killed first." },
 };
+
+/** The API call of each action (docs/api.md). */
+const request = (action: Action, id: number): ["POST" | "DELETE", string] => (action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`]);
 
 function actionCommand(action: Action): Command {
   return {
@@ -27,7 +31,7 @@ ${COMMON_HELP}`,
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          await ctx.api().call("POST", `/api/jobs/${id}/${action}`);
+          await ctx.api().call(...request(action, id));
           results.push({ id, ok: true, message: WHAT[action].done });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
@@ -42,4 +46,4 @@ ${COMMON_HELP}`,
   };
 }
 
-export const ACTION_COMMANDS = (["kill", "requeue", "hold", "release"] as const).map(actionCommand);
+export const ACTION_COMMANDS = (["kill", "requeue", "hold", "release", "delete"] as const).map(actionCommand);
