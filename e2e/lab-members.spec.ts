@@ -160,7 +160,7 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(JSON.parse((await qm(["ls", "--all", "--mine", "--json"], token)).stdout).map((j: { id: number }) => j.id)).not.toContain(severalIds[0]);
 
   // Revoked on the account page, the token opens nothing any more.
-  await annPage.reload();
+  await annPage.goto("/account");
   await annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" }).click();
   await expect(annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" })).toHaveCount(0);
   expect((await qm(["show", String(id)], token)).code).toBe(4);
