@@ -13,13 +13,14 @@ import { screenshot, userJobZip } from "./submit-helpers";
 
 const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
 
-/** Run the qm command as a user would, with only QM_URL and QM_TOKEN to find the server. */
-function qm(args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { PATH: process.env.PATH ?? "", HOME: env.dir, QM_URL: env.baseURL, QM_TOKEN: token, NODE_ENV: "production" } as const;
+/** Run the qm command as a user would, with only QM_URL and QM_TOKEN (or what qm login kept in `home`) to find the server. */
+function qm(args: string[], token: string, opts: { home?: string; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const childEnv = { PATH: process.env.PATH ?? "", HOME: opts.home ?? env.dir, QM_URL: env.baseURL, QM_TOKEN: token, NODE_ENV: "production" } as const;
   return new Promise((resolve) => {
-    execFile(process.execPath, [QM, ...args], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [QM, ...args], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
+    child.stdin?.end(opts.input ?? "");
   });
 }
 
@@ -158,6 +159,14 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(await qm(["delete", String(bobsId)], token)).toMatchObject({ code: 4 });
   expect(await qm(["delete", String(severalIds[0])], token)).toMatchObject({ code: 0, stdout: `job ${severalIds[0]}: deleted\n` });
   expect(JSON.parse((await qm(["ls", "--all", "--mine", "--json"], token)).stdout).map((j: { id: number }) => j.id)).not.toContain(severalIds[0]);
+
+  // qm login with the answers on standard input keeps a token of its own for later commands.
+  const home = path.join(env.dir, uniqueName("home"));
+  fs.mkdirSync(home);
+  expect(await qm(["login", env.baseURL], "", { home, input: `${ann}\n${password}\n` })).toMatchObject({ code: 0 });
+  expect(await qm(["whoami"], "", { home })).toMatchObject({ code: 0, stdout: expect.stringContaining(`${ann} (user)`) });
+  expect(await qm(["login", env.baseURL], "", { home, input: `${ann}\n` })).toMatchObject({ code: 1, stderr: expect.stringContaining("standard input ended") });
+  expect(await qm(["logout"], "", { home })).toMatchObject({ code: 0 });
 
   // Revoked on the account page, the token opens nothing any more.
   await annPage.goto("/account");

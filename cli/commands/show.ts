@@ -2,6 +2,7 @@
 import type { JobAnswer } from "../../lib/core/api-types";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
+import { actionsFitting } from "../../lib/core/job-permissions";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
 import { localTime, table } from "../table";
@@ -44,7 +45,7 @@ ${COMMON_HELP}`,
       ["cpu time", job.cpuSeconds === null ? null : formatDuration(job.cpuSeconds * 1000)],
       ["peak memory", job.peakMemoryKb === null ? null : formatBytes(job.peakMemoryKb * 1024)],
       ["error", job.error],
-      ["you may", Object.entries(can).filter(([, ok]) => ok).map(([a]) => a).join(", ") || "nothing (not your job, or not logged in)"],
+      ["you may", actionsFitting(job).filter((action) => can[action]).join(", ") || (Object.values(can).some(Boolean) ? "nothing in this state" : "nothing (not your job, or not logged in)")],
     ];
     ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${v}`).join("\n"));
     if (job.events.length) ctx.out(`\n${table(["WHEN", "EVENT", "DETAIL"], job.events.map((e) => [localTime(e.at), e.kind, e.detail]))}`);

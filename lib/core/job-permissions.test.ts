@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Actor, type OwnedJob, mayAct, refusalOf } from "./job-permissions";
+import { type Actor, type OwnedJob, actionsFitting, mayAct, refusalOf } from "./job-permissions";
 
 const ann: Actor = { id: 2, role: "user", email: "ann@lab.org" };
 const bob: Actor = { id: 3, role: "user", email: null };
@@ -36,5 +36,17 @@ describe("who may act on a job", () => {
     expect(mayAct(bob, { userId: null, owner: null }, "kill", on)).toBe(false);
     // An account's job is never claimed through the e-mail.
     expect(mayAct(ann, { userId: 3, owner: "ann@lab.org" }, "kill", on)).toBe(false);
+  });
+});
+
+describe("which actions fit a job's state", () => {
+  it("kill a running job (once), hold a queued one, release a held one, requeue or delete a finished one", () => {
+    const fitting = (state: string, killRequested = false) => actionsFitting({ state, killRequested });
+    expect(fitting("running")).toEqual(["kill"]);
+    expect(fitting("running", true)).toEqual([]);
+    expect(fitting("queued")).toEqual(["delete", "hold"]);
+    expect(fitting("held")).toEqual(["delete", "release"]);
+    expect(fitting("failed")).toEqual(["requeue", "delete"]);
+    expect(fitting("deleted")).toEqual([]);
   });
 });

@@ -9,8 +9,22 @@
  * administrator, is the job's e_mail: so people can stop their own runaway folder jobs.
  */
 
+import { isFinishedState, isWaitingState } from "./job-lifecycle";
+
 export const USER_ACTIONS = ["kill", "requeue", "delete", "hold", "release"] as const;
 export type UserAction = (typeof USER_ACTIONS)[number];
+
+/** The actions that fit a job as it is now (the job page's buttons, qm show's "you may"), before who may do them. */
+export function actionsFitting(job: { state: string; killRequested: boolean }): UserAction[] {
+  const fits: Record<UserAction, boolean> = {
+    kill: job.state === "running" && !job.killRequested,
+    requeue: isFinishedState(job.state),
+    delete: isWaitingState(job.state) || isFinishedState(job.state),
+    hold: job.state === "queued",
+    release: job.state === "held",
+  };
+  return USER_ACTIONS.filter((action) => fits[action]);
+}
 
 /** A logged-in person, as permissions need them. */
 export interface Actor {
