@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { projectRoot } from "../../lib/server/bootstrap";
 import type { QmInstance } from "../lib/qm-instance";
-import { readStamp, sleep, stampScript } from "../lib/jobs";
+import { readStamp, sharedDir, sleep, stampScript } from "../lib/jobs";
 import { writeJob } from "../lib/qm-instance";
 import { nowNs, waitFor } from "../lib/stats";
 
@@ -61,8 +61,8 @@ export async function cliSubmitMany(qm: QmInstance, token: string, count: number
 /** Per sample: milliseconds from `qm submit FOLDER`'s start to the job's first instruction. */
 export async function cliDispatch(qm: QmInstance, token: string, count: number): Promise<number[]> {
   const src = path.join(qm.dir, `cli-one-${++batch}`);
-  const stamps = path.join(qm.dir, "stamps");
-  fs.mkdirSync(stamps, { recursive: true });
+  // Jobs run as pool uids (a root worker): the folder of their time stamps must be theirs to write.
+  const stamps = sharedDir(path.join(qm.dir, "stamps"));
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const name = `one${batch}-${i}`;
