@@ -173,6 +173,20 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   await annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" }).click();
   await expect(annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" })).toHaveCount(0);
   expect((await qm(["show", String(id)], token)).code).toBe(4);
+
+  // Ann changes her password on her account page and logs in with the new one.
+  const change = annPage.getByRole("form", { name: "Change password" });
+  await change.getByLabel("Current password").fill(password);
+  await change.getByLabel("New password").fill("ann's new long password");
+  await change.getByRole("button", { name: "Change password" }).click();
+  await expect(change.getByRole("status")).toContainText("Password changed");
+  await logIn(browser, ann, "ann's new long password");
+
+  // The administrator disables bob on the users page: his password opens nothing any more.
+  await page.goto("/admin/users");
+  await page.getByTestId(`user-${bob}`).getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByTestId(`user-${bob}`)).toContainText("disabled");
+  expect((await asBob.get("/api/jobs?mine=1")).status()).toBe(401);
   await admin.dispose();
   await asBob.dispose();
 });
