@@ -113,6 +113,10 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(followed.stdout).toContain("all steps done");
   expect(followed.stdout).toMatch(/=== QueueManager job \d+ ended .*: exit code 3/);
   expect((await qm(["wait", String(id)], token)).code).toBe(3);
+  // --after: a job waiting for one that failed never runs; it is cancelled, and qm wait says so (125).
+  const after = await qm(["submit", "--after", String(id), "--wait", folder], token);
+  expect(after.code).toBe(125);
+  expect(after.stderr).toMatch(/ended cancelled/);
   // Queue control from the command line: held until released; an array of three.
   const held = await qm(["submit", "--hold", folder], token);
   const heldId = Number(held.stdout.trim());
