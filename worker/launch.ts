@@ -12,6 +12,7 @@ import { chooseCpus, formatCpuList } from "../lib/core/cpu-sets";
 import { chooseGpus, formatGpuList } from "../lib/core/gpu-sets";
 import { NO_GPU_USAGE } from "../lib/core/gpu-usage";
 import { planTransition } from "../lib/core/job-lifecycle";
+import { runAsKeys } from "../lib/core/run-as";
 import { formatWalltime, runLimits } from "../lib/core/run-limits";
 import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
@@ -65,7 +66,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     ...(limits.walltimeSeconds !== null ? [`walltime: ${formatWalltime(limits.walltimeSeconds)}`] : []),
   ];
   const run = await ctx.executor.start({
-    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
+    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, runAs: runAsKeys(row),
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, nbGpu: row.nbGpu, gpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
