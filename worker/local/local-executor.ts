@@ -207,6 +207,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     async close() {
       watch.close();
       spawner.close();
+      await opts.identities.close();
     },
   };
 }
