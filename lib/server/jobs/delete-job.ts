@@ -4,6 +4,7 @@ import { AppError } from "../../core/app-error";
 import { isActiveState, planTransition } from "../../core/job-lifecycle";
 import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
+import { thumbnailFolder } from "./thumbnails";
 
 /**
  * Delete a waiting or finished job (docs/protocol.md): the row is claimed first (a guarded
@@ -19,6 +20,7 @@ export async function deleteJob(store: JobStore, layout: QmLayout, id: number, b
   if (!(await store.transition(id, plan, { state: job.state, folder: job.folder }))) {
     throw new AppError("CONFLICT", `Job ${id} changed meanwhile (it may have just started); reload and try again.`);
   }
+  await fs.promises.rm(thumbnailFolder(layout, id), { recursive: true, force: true });
   const source = resolveInside(layout.root, job.folder);
   if (!source) return;
   const trash = path.join(layout.internal, "trash", String(id));
