@@ -6,6 +6,7 @@ import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { formatDuration } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
+import { ResultsStrip } from "./results-strip";
 import { StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
@@ -97,6 +98,9 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                       {job.name}
                     </Link>
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
+                    <div className="mt-1 empty:hidden">
+                      <ResultsStrip id={job.id} finished refreshMs={refreshMs} size="small" />
+                    </div>
                   </td>
                   <td className={td}>
                     <StateBadge state={job.state} />

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/", label: "Dashboard" },
   { href: "/submit", label: "Submit" },
   { href: "/stats", label: "Statistics" },
+  { href: "/compare", label: "Compare" },
   { href: "/admin/config", label: "Admin" },
 ];
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Handler, ctx, errorOf, makeJob, qm, req, store, writeConfig } from "./api-test-harness";
+import { type Handler, ctx, db, errorOf, makeJob, qm, req, store, writeConfig } from "./api-test-harness";
 
 let api: Record<"thumbnail" | "results" | "text" | "progress" | "compare", Handler>;
 beforeAll(async () => {
@@ -23,6 +23,8 @@ beforeAll(async () => {
   };
 });
 
+/** Info keys as an info file would have given them (rows come from makeJob with fixed keys). */
+const setParams = (id: number, params: Record<string, string>) => db.job.update({ where: { id }, data: { params: JSON.stringify(params) } });
 const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: "#2563eb" } }).png().toBuffer();
 const get = (handler: Handler, id: number, url: string, headers: Record<string, string> = {}) => handler(req(url, { headers }), ctx(id));
 
@@ -65,7 +67,7 @@ describe("the results strip", () => {
     expect(await strip(job.id)).toEqual({ files: [{ path: "a.png", kind: "image" }, { path: "plots/b 2.svg", kind: "svg" }, { path: "plots/b 10.png", kind: "image" }], more: 0, source: "pictures" });
 
     const named = await makeJob("done", { "fit.png": "x", "table.csv": "1", "plots/p1.png": "x", "plots/p2.png": "x", "other.png": "x" });
-    await store.update(named.job.id, { state: "done" }, { params: JSON.stringify({ script: "x", results: "table.csv, fit.png, missing.png, plots/*.png, ../x.png" }) });
+    await setParams(named.job.id, { script: "x", results: "table.csv, fit.png, missing.png, plots/*.png, ../x.png" });
     expect((await strip(named.job.id)).files.map((f) => f.path)).toEqual(["table.csv", "fit.png", "plots/p1.png", "plots/p2.png"]);
   });
 });
@@ -106,7 +108,7 @@ describe("compare", () => {
     writeConfig();
     const a = await makeJob("done", { "fit.png": "x", "sub/out.txt": "1\n" });
     const b = await makeJob("done", { "fit.png": "y" });
-    await store.update(b.job.id, { state: "done" }, { params: JSON.stringify({ script: "sh run.sh", alpha: "0.2" }) });
+    await setParams(b.job.id, { script: "sh run.sh", alpha: "0.2" });
     const res = await get(api.compare, 0, `/api/compare?ids=${a.job.id},${b.job.id},999999`);
     expect(res.status).toBe(200);
     const { runs } = (await res.json()) as { runs: { id: number; job: { params: Record<string, string> } | null; error?: string; files: { path: string }[] | null }[] };

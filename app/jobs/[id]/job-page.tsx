@@ -2,6 +2,9 @@
 import Link from "next/link";
 import { useRefreshMs } from "@/lib/client/use-status-query";
 import { useJobQuery } from "@/lib/client/use-job-query";
+import { useProgressCurve } from "@/lib/client/use-progress-curve";
+import { useViewedFile } from "@/lib/client/use-viewed-file";
+import { isFinishedState } from "@/lib/core/job-lifecycle";
 import { QueryError, StateBadge } from "../../ui-bits";
 import { FileBrowser } from "./file-browser";
 import { JobActions } from "./job-actions";
@@ -9,11 +12,16 @@ import { JobDetails } from "./job-details";
 import { JobHistory } from "./job-history";
 import { JobProgress } from "./job-progress";
 import { LogTail } from "./log-tail";
+import { ProgressChart } from "./progress-chart";
+import { ResultsPanel } from "./results-panel";
 
-/** One job: details, progress, history, live log, files, and the admin's actions. */
+/** One job: details, progress and its curve, results, history, live log, files, and the admin's actions. */
 export function JobPage({ id }: { id: number }) {
   const refreshMs = useRefreshMs();
   const { data, error } = useJobQuery(id, refreshMs);
+  const [viewing, setViewing] = useViewedFile();
+  const running = data?.job.state === "running";
+  const points = useProgressCurve(id, data?.job.startedAt ?? null, running, refreshMs);
   if (error && !data) {
     return (
       <div className="space-y-4">
@@ -38,6 +46,9 @@ export function JobPage({ id }: { id: number }) {
             <StateBadge state={job.state} />
           </span>
           <span className="text-sm text-slate-500">job {job.id}</span>
+          <Link href={`/compare?ids=${job.id}`} className="text-sm text-blue-700 hover:underline" data-testid="compare-link">
+            compare with other runs
+          </Link>
           <div className="ml-auto">
             <JobActions job={job} can={can} />
           </div>
@@ -48,13 +59,17 @@ export function JobPage({ id }: { id: number }) {
           </p>
         )}
       </div>
-      <JobProgress job={job} serverTime={data.serverTime} />
+      <JobProgress job={job} serverTime={data.serverTime} points={points} />
+      {job.startedAt && (points.length > 0 || running) && (
+        <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />
+      )}
+      <ResultsPanel id={job.id} finished={isFinishedState(job.state)} refreshMs={refreshMs} onOpen={setViewing} />
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
       <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued"} />
-      <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} />
+      <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
     </div>
   );
 }
