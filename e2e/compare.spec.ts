@@ -38,7 +38,7 @@ test("two runs side by side: the differing key marked, the pictures paired, the 
 
   const diff = page.getByTestId("compare-diff");
   await diff.getByLabel("File").selectOption("fit.txt");
-  await expect(diff.getByTestId(`diff-${ids[1]}`)).toContainText("1 lines added, 1 removed");
+  await expect(diff.getByTestId(`diff-${ids[1]}`)).toContainText("1 line added, 1 removed");
   await expect(diff.getByTestId(`diff-${ids[1]}`)).toContainText("alpha 0.2");
   await expect(page.getByTestId("compare-figures")).toContainText("done");
   await screenshot(page, "compare");

@@ -8,6 +8,14 @@ import { dropJob, uniqueName } from "./job-helpers";
 import { expectPictureShown, jobIdByName, minimalPdf, pngOf, waitForState } from "./results-helpers";
 import { screenshot } from "./submit-helpers";
 
+// A viewer that throws takes the page down: every test here fails on any page error.
+let pageErrors: string[] = [];
+test.beforeEach(({ page }) => {
+  pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+});
+test.afterEach(() => expect(pageErrors).toEqual([]));
+
 // Makes a 3,000-row table (more than the viewer reads), then copies its inputs as results.
 const PRODUCE = [
   `awk 'BEGIN { print "step,energy,label"; for (i = 1; i <= 3000; i++) printf "%d,%.4f,s%d\\n", i, 1000 / i, i % 7 }' > table.csv`,

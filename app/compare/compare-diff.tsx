@@ -10,6 +10,8 @@ import { diffLines } from "@/lib/core/line-diff";
 import { Panel } from "../ui-bits";
 import type { ShownRun } from "./compare-view";
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** Files larger than this are not diffed in the page. */
 const MAX_DIFF_BYTES = 1024 * 1024;
 
@@ -35,7 +37,7 @@ function Diff({ base, other, path }: { base: ShownRun; other: ShownRun; path: st
   return (
     <div data-testid={`diff-${other.id}`}>
       <p className="mb-1 text-xs text-slate-600">
-        {title}: {"tooDifferent" in result ? "the files differ almost everywhere; compare them whole." : result.hunks.length === 0 ? "the same." : `${result.added} lines added, ${result.removed} removed`}
+        {title}: {"tooDifferent" in result ? "the files differ almost everywhere; compare them whole." : result.hunks.length === 0 ? "the same." : `${plural(result.added, "line")} added, ${result.removed} removed`}
       </p>
       {"hunks" in result && result.hunks.length > 0 && (
         <div className="max-h-[60vh] overflow-auto rounded border border-slate-200 font-mono text-xs leading-5">

@@ -19,7 +19,7 @@ export function CompareImages({ runs }: { runs: ShownRun[] }) {
         {names.map((name) => (
           <figure key={name} data-testid={`compare-image-${name}`}>
             <figcaption className="mb-1 font-mono text-xs text-slate-600">{name}</figcaption>
-            <div className="grid gap-2" style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${runs.length > 3 ? 160 : 240}px), 1fr))` }}>
+            <div className="grid gap-2" style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${runs.length > 3 ? 120 : 140}px), 1fr))` }}>
               {runs.map((run) => {
                 const has = run.files?.some((f) => f.path === name);
                 return (

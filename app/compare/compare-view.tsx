@@ -3,12 +3,21 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCompareQuery } from "@/lib/client/use-compare-query";
 import type { ComparedRun } from "@/lib/core/api-types";
+import { parseJobIds } from "@/lib/core/compare-runs";
 import { QueryError } from "../ui-bits";
 import { CompareDiff } from "./compare-diff";
 import { CompareFigures } from "./compare-figures";
 import { CompareImages } from "./compare-images";
 import { CompareKeys } from "./compare-keys";
 import { JobPicker } from "./job-picker";
+
+function idsOf(text: string | undefined): number[] {
+  try {
+    return parseJobIds(text ?? "");
+  } catch {
+    return [];
+  }
+}
 
 export type ShownRun = ComparedRun & { job: NonNullable<ComparedRun["job"]> };
 
@@ -20,7 +29,8 @@ export type ShownRun = ComparedRun & { job: NonNullable<ComparedRun["job"]> };
 export function CompareView({ ids, array }: { ids?: string; array?: string }) {
   const router = useRouter();
   const { data, error, isFetching } = useCompareQuery({ ids, array });
-  const current = data?.runs.map((r) => r.id) ?? [];
+  // The URL's ids (an array's: those of the answer), so that an id added before the answer came is not lost.
+  const current = array ? (data?.runs.map((r) => r.id) ?? []) : idsOf(ids);
   const setIds = (next: number[]) => router.replace(next.length ? `/compare?ids=${next.join(",")}` : "/compare");
   const shown = (data?.runs.filter((r) => r.job !== null) ?? []) as ShownRun[];
   return (

@@ -12,8 +12,6 @@ export interface CsvStream {
   rows: string[][];
   /** The file has more rows than those read (reading stopped there). */
   truncated: boolean;
-  /** Size of the file (Content-Length), when the server said it. */
-  size: number | null;
   done: boolean;
   error: string | null;
 }
@@ -24,13 +22,12 @@ export interface CsvStream {
  * table costs what its first rows cost. Rows are shown as soon as the first piece came.
  */
 export function useCsvStream(id: number, path: string): CsvStream {
-  const [state, setState] = useState<CsvStream>({ columns: [], rows: [], truncated: false, size: null, done: false, error: null });
+  const [state, setState] = useState<CsvStream>({ columns: [], rows: [], truncated: false, done: false, error: null });
   useEffect(() => {
     const abort = new AbortController();
     (async () => {
       const res = await fetch(rawUrl(id, path), { signal: abort.signal, cache: "no-store" });
       if (!res.ok || !res.body) throw await toApiError(res);
-      const size = res.headers.get("content-length") ? Number(res.headers.get("content-length")) : null;
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let parser: ReturnType<typeof createCsvParser> | null = null;
       const all: string[][] = [];
@@ -38,7 +35,7 @@ export function useCsvStream(id: number, path: string): CsvStream {
       let shown = 0;
       const publish = (done: boolean) => {
         const { columns, data } = splitHeader(all);
-        setState({ columns, rows: data.slice(0, MAX_TABLE_ROWS), truncated, size, done, error: null });
+        setState({ columns, rows: data.slice(0, MAX_TABLE_ROWS), truncated, done, error: null });
         shown = all.length;
       };
       for (;;) {

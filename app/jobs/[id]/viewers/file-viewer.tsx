@@ -29,8 +29,10 @@ export function FileViewer({ id, path, size, running, refreshMs, onClose }: File
   const kind = fileKindOf(path);
   const [asText, setAsText] = useState(false);
   const frame = useRef<HTMLDivElement>(null);
-  useEffect(() => setAsText(false), [path]);
-  useEffect(() => frame.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }), [path]);
+  // Braces: scrollIntoView returns a promise in recent Chromium, which React would take for a cleanup.
+  useEffect(() => {
+    frame.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [path]);
   const downloadUrl = rawUrl(id, path, true);
   const text = <TextViewer id={id} path={path} followFirst={running && path.endsWith(".log")} refreshMs={refreshMs} />;
   const body = asText
@@ -40,7 +42,7 @@ export function FileViewer({ id, path, size, running, refreshMs, onClose }: File
       : kind === "pdf"
         ? <PdfViewer id={id} path={path} />
         : kind === "table"
-          ? <TableViewer id={id} path={path} downloadUrl={downloadUrl} />
+          ? <TableViewer id={id} path={path} size={size} downloadUrl={downloadUrl} />
           : kind === "json"
             ? <JsonViewer id={id} path={path} refreshMs={refreshMs} />
             : kind === "text"

@@ -11,6 +11,8 @@ export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows:
   const [x, setX] = useState(numeric.length > 1 ? numeric[0] : -1);
   const [y, setY] = useState(numeric.length > 1 ? numeric[1] : numeric[0]);
   const [kind, setKind] = useState<"line" | "scatter">("line");
+  const [logX, setLogX] = useState(false);
+  const [logY, setLogY] = useState(false);
   const points = useMemo(() => {
     const every = Math.ceil(rows.length / MAX_POINTS);
     const out: { x: number; y: number }[] = [];
@@ -18,12 +20,13 @@ export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows:
       if (i % every) return;
       const px = x < 0 ? i + 1 : numberOf(row[x] ?? "");
       const py = numberOf(row[y] ?? "");
-      if (px !== null && py !== null) out.push({ x: px, y: py });
+      // A logarithmic axis has no place for zero or less.
+      if (px !== null && py !== null && (!logX || px > 0) && (!logY || py > 0)) out.push({ x: px, y: py });
     });
     return kind === "line" ? out.sort((a, b) => a.x - b.x) : out;
-  }, [rows, x, y, kind]);
+  }, [rows, x, y, kind, logX, logY]);
   const select = "rounded border border-slate-300 px-1 py-0.5";
-  const axis = { type: "number" as const, dataKey: "", domain: ["auto", "auto"] as [string, string], tick: { fontSize: 11 }, allowDataOverflow: false };
+  const axis = (log: boolean) => ({ type: "number" as const, scale: log ? ("log" as const) : ("auto" as const), domain: ["auto", "auto"] as [string, string], tick: { fontSize: 11 } });
   return (
     <div className="border-t border-slate-100 px-4 py-3" data-testid="table-plot">
       <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
@@ -48,6 +51,12 @@ export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows:
           <option value="line">line</option>
           <option value="scatter">scatter</option>
         </select>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={logX} onChange={(e) => setLogX(e.target.checked)} /> log x
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> log y
+        </label>
         <span className="tabular-nums">{points.length.toLocaleString()} points</span>
       </div>
       <div className="h-64 w-full" role="img" aria-label={`${columns[y]} against ${x < 0 ? "row number" : columns[x]}`}>
@@ -55,16 +64,16 @@ export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows:
           {kind === "line" ? (
             <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-              <XAxis {...axis} dataKey="x" />
-              <YAxis {...axis} dataKey="y" width={56} />
+              <XAxis {...axis(logX)} dataKey="x" />
+              <YAxis {...axis(logY)} dataKey="y" width={56} />
               <Tooltip />
               <Line dataKey="y" stroke="#2563eb" dot={false} isAnimationActive={false} />
             </LineChart>
           ) : (
             <ScatterChart margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-              <XAxis {...axis} dataKey="x" />
-              <YAxis {...axis} dataKey="y" width={56} />
+              <XAxis {...axis(logX)} dataKey="x" />
+              <YAxis {...axis(logY)} dataKey="y" width={56} />
               <Tooltip />
               <Scatter data={points} fill="#2563eb" isAnimationActive={false} />
             </ScatterChart>

@@ -13,7 +13,7 @@ const FIRST_SHOWN = 200;
  * downloaded), sorted by a click on a column's name (again: the other way, a third
  * time: file order), a quick plot of two numeric columns, and a note when cut.
  */
-export function TableViewer({ id, path, downloadUrl }: { id: number; path: string; downloadUrl: string }) {
+export function TableViewer({ id, path, size, downloadUrl }: { id: number; path: string; size: number; downloadUrl: string }) {
   const table = useCsvStream(id, path);
   const [sort, setSort] = useState<{ column: number; dir: 1 | -1 } | null>(null);
   const [shown, setShown] = useState(FIRST_SHOWN);
@@ -32,7 +32,7 @@ export function TableViewer({ id, path, downloadUrl }: { id: number; path: strin
       <p className="px-4 py-2 text-xs text-slate-600" data-testid="table-note">
         {table.truncated ? (
           <>
-            Showing the first {MAX_TABLE_ROWS.toLocaleString()} rows{table.size !== null && ` of a ${formatBytes(table.size)} file`}; the rest was not read.{" "}
+            Showing the first {MAX_TABLE_ROWS.toLocaleString()} rows of a {formatBytes(size)} file; the rest was not read.{" "}
             <a className="text-blue-700 hover:underline" href={downloadUrl}>
               Download it
             </a>{" "}
@@ -44,12 +44,12 @@ export function TableViewer({ id, path, downloadUrl }: { id: number; path: strin
         {" · click a column's name to sort"}
       </p>
       <div className="max-h-[60vh] overflow-auto border-y border-slate-100">
-        <table className="w-full text-xs">
+        <table className="text-xs">
           <thead className="sticky top-0 bg-slate-50">
             <tr>
               <th className="px-2 py-1 text-right font-normal text-slate-400">#</th>
               {table.columns.map((c, i) => (
-                <th key={i} className="whitespace-nowrap px-2 py-1 text-left font-medium">
+                <th key={i} className={`whitespace-nowrap px-3 py-1 font-medium ${numeric.includes(i) ? "text-right" : "text-left"}`}>
                   <button type="button" className="hover:text-blue-700" onClick={() => toggle(i)} aria-label={`Sort by ${c}`}>
                     {c}
                     {sort?.column === i ? (sort.dir === 1 ? " ▲" : " ▼") : ""}
@@ -63,7 +63,7 @@ export function TableViewer({ id, path, downloadUrl }: { id: number; path: strin
               <tr key={n}>
                 <td className="px-2 py-0.5 text-right text-slate-400">{n}</td>
                 {table.columns.map((_, i) => (
-                  <td key={i} className={`whitespace-nowrap px-2 py-0.5 ${numeric.includes(i) ? "text-right tabular-nums" : ""}`}>
+                  <td key={i} className={`whitespace-nowrap px-3 py-0.5 ${numeric.includes(i) ? "text-right tabular-nums" : ""}`}>
                     {row[i] ?? ""}
                   </td>
                 ))}

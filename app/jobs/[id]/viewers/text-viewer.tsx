@@ -33,7 +33,9 @@ export function TextViewer({ id, path, followFirst, refreshMs }: { id: number; p
   useEffect(() => {
     if (follow && box.current && !needle) box.current.scrollTop = box.current.scrollHeight;
   }, [file.text, follow, needle]);
-  useEffect(() => marks.current[current]?.scrollIntoView({ block: "center", inline: "nearest" }), [current, matches]);
+  useEffect(() => {
+    marks.current[current]?.scrollIntoView({ block: "center", inline: "nearest" });
+  }, [current, matches]);
 
   const shown = matches.slice(0, MAX_MARKS);
   const pieces: React.ReactNode[] = [];
