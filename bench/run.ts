@@ -17,6 +17,7 @@ import { qmThroughput, tspThroughput } from "./workloads/throughput";
 import { idleCpu, rss } from "./workloads/overhead";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
+import { chromiumPath, resultsPage } from "./workloads/results-page";
 
 interface Figure {
   name: string;
@@ -37,6 +38,8 @@ const size = {
   backlog: quick ? 300 : 2_000,
   streamMb: quick ? 64 : 1024,
   apiRequests: quick ? 30 : 100,
+  resultsCsvMb: 50,
+  resultsPictures: 2_000,
 };
 
 const figures: Figure[] = [];
@@ -101,6 +104,19 @@ async function main(): Promise<void> {
     check(`dashboard API (finished list) p95, ${size.history} jobs`, api.p95, "ms", "<= 50 ms", atMost(50));
     const statusApi = await apiLatency(qm, "/api/status", size.apiRequests);
     check(`status API p95, ${size.history} jobs`, statusApi.p95, "ms", "<= 50 ms", atMost(50));
+
+    console.log(`job page with a ${size.resultsCsvMb} MB CSV and ${size.resultsPictures} pictures (Chromium)`);
+    if (fs.existsSync(chromiumPath())) {
+      const page = await resultsPage(qm, size.resultsCsvMb, size.resultsPictures);
+      check("job page: first contentful paint", page.firstPaintMs, "ms", "<= 1000 ms", atMost(1000));
+      check("job page: job and file list shown", page.jobShownMs, "ms", "<= 1500 ms", atMost(1500));
+      add({ name: "job page: first thumbnail (made now)", value: page.firstThumbnailColdMs, unit: "ms" });
+      check("job page: first thumbnail (cached)", page.firstThumbnailCachedMs, "ms", "<= 1500 ms", atMost(1500));
+      check(`CSV viewer: first rows of ${size.resultsCsvMb} MB`, page.csvFirstRowsMs, "ms", "<= 2000 ms", atMost(2000));
+      check("web RSS growth on the results page", page.peakRssMb - page.idleRssMb, "MB", "<= +100 MB", atMost(100), `idle ${round(page.idleRssMb)} MB, after ${round(page.afterRssMb)} MB`);
+    } else {
+      console.log(`no browser at ${chromiumPath()} (apt-get install chromium, or set QM_CHROMIUM): results page figures skipped`);
+    }
 
     console.log("streaming");
     const zipFile = path.join(qm.dir, "big.zip");

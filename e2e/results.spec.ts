@@ -19,14 +19,18 @@ test.afterEach(() => expect(pageErrors).toEqual([]));
 // Makes a 3,000-row table (more than the viewer reads), then copies its inputs as results.
 const PRODUCE = [
   `awk 'BEGIN { print "step,energy,label"; for (i = 1; i <= 3000; i++) printf "%d,%.4f,s%d\\n", i, 1000 / i, i % 7 }' > table.csv`,
-  "cp inputs/fit.png inputs/report.pdf .",
+  "cp inputs/fit.png inputs/report.pdf inputs/fit.json .",
   'echo "processing 1 / 1"',
 ].join("\n");
 
 test("a job's PNG, CSV and PDF are shown inline, and the dashboard shows its thumbnail", async ({ page, request }) => {
   test.setTimeout(90_000);
   const name = uniqueName("results");
-  dropJob(name, PRODUCE, {}, { "inputs/fit.png": await pngOf("#f59e0b"), "inputs/report.pdf": minimalPdf("Fitted spectrum") });
+  dropJob(name, PRODUCE, {}, {
+    "inputs/fit.png": await pngOf("#f59e0b"),
+    "inputs/report.pdf": minimalPdf("Fitted spectrum"),
+    "inputs/fit.json": JSON.stringify({ model: "lorentzian", parameters: { center: 4.2, width: 0.31 }, residuals: [0.1, -0.2] }),
+  });
   const id = await jobIdByName(request, name);
   await waitForState(request, id, "done");
 
@@ -63,6 +67,14 @@ test("a job's PNG, CSV and PDF are shown inline, and the dashboard shows its thu
   await expect(page.getByTestId("pdf-viewer").locator("iframe")).toBeVisible();
   await expect.poll(() => page.frames().some((f) => f.url().startsWith("chrome-extension://")), { timeout: 15_000 }).toBe(true);
   await screenshot(page, "results-pdf");
+
+  // JSON, pretty-printed and foldable.
+  await files.getByRole("button", { name: "fit.json" }).click();
+  const json = page.getByTestId("json-viewer");
+  await expect(json).toContainText('"lorentzian"');
+  await expect(json.getByText("0.31")).toBeVisible();
+  await json.locator("summary", { hasText: "parameters" }).click();
+  await expect(json.getByText("0.31")).toBeHidden();
 
   // The dashboard's finished row shows the thumbnail, which opens the file on the job page.
   await page.goto("/");
@@ -131,5 +143,14 @@ test("the progress chart and the ETA from its curve appear while a job runs", as
   await expect(page.getByTestId("job-eta")).toContainText("recent pace");
   expect(((await (await request.get(`/api/jobs/${id}`)).json()) as { job: { state: string } }).job.state).toBe("running");
   await screenshot(page, "results-progress");
+
+  // process.log in the text viewer: line numbers, followed as it grows, searchable.
+  await page.getByTestId("file-browser").getByRole("button", { name: "process.log" }).click();
+  const text = page.getByTestId("file-content");
+  await expect(text).toContainText("processing 9 / 12", { timeout: 15_000 });
+  await page.getByLabel("Search in the file").fill("PROCESSING 3 /");
+  await expect(page.getByTestId("search-count")).toHaveText("1 of 1");
+  await expect(text.locator("mark")).toHaveText("processing 3 /");
+  await screenshot(page, "results-text");
   await waitForState(request, id, "done");
 });

@@ -1,9 +1,9 @@
-import { Readable } from "node:stream";
 import { inlineMediaType } from "@/lib/core/file-kinds";
 import { jobPathSchema } from "@/lib/core/job-schemas";
 import { jobFileBody } from "@/lib/server/jobs/file-body";
 import { openJobFile } from "@/lib/server/jobs/job-files";
 import { FILE_SAFETY_HEADERS, FRAMEABLE_HEADERS, contentDisposition } from "@/lib/web/file-headers";
+import { responseBody } from "@/lib/web/response-body";
 import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
@@ -17,13 +17,11 @@ export const dynamic = "force-dynamic";
  * by descriptor (job-files.ts) and read up to the size it had then.
  */
 export const GET = withJob(
-  async ({ request, folder, query }) => {
+  async ({ folder, query }) => {
     const opened = await openJobFile(folder, query.path);
     const name = opened.rel.split("/").pop() || "file";
     const mediaType = query.download === "1" ? null : inlineMediaType(name);
-    const body = jobFileBody(opened, true);
-    request.signal.addEventListener("abort", () => body.destroy(), { once: true });
-    return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, {
+    return new Response(responseBody(jobFileBody(opened, true)), {
       headers: {
         ...FILE_SAFETY_HEADERS,
         // Only the job page may frame a PDF (its viewer); nothing else is ever framed.
