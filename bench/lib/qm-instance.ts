@@ -66,6 +66,11 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 export async function createInstance(options: InstanceOptions = {}): Promise<QmInstance> {
   const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", ...options };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-"));
+  // As a real QM_FOLDER's parents: a worker running as root runs jobs as unprivileged uids,
+  // which must reach their folders and write the time stamps the workloads read.
+  fs.chmodSync(dir, 0o755);
+  fs.mkdirSync(path.join(dir, "stamps"), { mode: 0o1777 });
+  fs.chmodSync(path.join(dir, "stamps"), 0o1777);
   const qmFolder = path.join(dir, "QM");
   const configPath = path.join(dir, "QMserv.cfg");
   fs.writeFileSync(configPath, configText(qmFolder, o));

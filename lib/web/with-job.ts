@@ -7,6 +7,8 @@
  * In order: the viewer (Require_Login, CSRF), the job id from the URL, the query
  * string, the job (NOT_FOUND once deleted), then, with `folder: true`, the job folder's
  * real path inside QM_FOLDER and what this viewer may read there. Anything thrown becomes the standard error response.
+ * Handlers that show several jobs (compare) take the same steps per job with
+ * jobForViewer and folderAccessFor.
  */
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
