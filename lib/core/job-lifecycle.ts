@@ -84,6 +84,20 @@ export interface JobPatch {
   submittedAt?: Date;
   runToken?: string | null;
   runInfo?: string | null;
+  /**
+   * What the job's info file (or #QM block) says: written at submission, and again when a
+   * finished job is resubmitted, since its info file may have been fixed meanwhile.
+   */
+  owner?: string | null;
+  info?: string | null;
+  script?: string;
+  nbProc?: number;
+  priority?: number;
+  params?: string;
+  memMb?: number | null;
+  walltimeSeconds?: number | null;
+  /** JSON array of lines for the process.log header (lib/server/job-folder.ts). */
+  notes?: string | null;
 }
 
 /** Every field that belongs to one run: cleared when a job goes back to the queue. */
