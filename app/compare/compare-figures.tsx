@@ -5,7 +5,7 @@ import { jobTimes } from "@/lib/core/job-times";
 import { cpuEfficiency } from "@/lib/core/run-limits";
 import { Panel, StateBadge, td, th } from "../ui-bits";
 import type { ShownRun } from "./compare-view";
-import { RunHeading } from "./run-heading";
+import { RunsTable } from "./runs-table";
 
 type Row = [label: string, value: (run: ShownRun, elapsedMs: number | null) => React.ReactNode];
 
@@ -30,34 +30,20 @@ export function CompareFigures({ runs, serverTime }: { runs: ShownRun[]; serverT
   const elapsed = runs.map((r) => jobTimes(r.job, now).elapsedMs);
   return (
     <Panel title="Figures" testId="compare-figures">
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm">
-          <thead>
-            <tr>
-              <th className={th} />
-              {runs.map((r) => (
-                <th key={r.id} className={th}>
-                  <RunHeading run={r} />
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {ROWS.map(([label, value]) => (
-              <tr key={label}>
-                <th scope="row" className={`${th} whitespace-nowrap`}>
-                  {label}
-                </th>
-                {runs.map((r, i) => (
-                  <td key={r.id} className={`${td} tabular-nums`}>
-                    {value(r, elapsed[i])}
-                  </td>
-                ))}
-              </tr>
+      <RunsTable runs={runs} corner="">
+        {ROWS.map(([label, value]) => (
+          <tr key={label}>
+            <th scope="row" className={`${th} whitespace-nowrap`}>
+              {label}
+            </th>
+            {runs.map((r, i) => (
+              <td key={r.id} className={`${td} tabular-nums`}>
+                {value(r, elapsed[i])}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </tr>
+        ))}
+      </RunsTable>
     </Panel>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 import { useState } from "react";
 import { infoKeyRows } from "@/lib/core/compare-runs";
-import { Panel, td, th } from "../ui-bits";
+import { Panel, td } from "../ui-bits";
 import type { ShownRun } from "./compare-view";
-import { RunHeading } from "./run-heading";
+import { RunsTable } from "./runs-table";
 
 /** The info keys of the runs side by side; those whose values differ are marked (and can be shown alone). */
 export function CompareKeys({ runs }: { runs: ShownRun[] }) {
@@ -24,35 +24,21 @@ export function CompareKeys({ runs }: { runs: ShownRun[] }) {
       }
     >
       {hidden && <p className="px-4 py-2 text-sm text-slate-500">Job details are hidden (Display_details is off); log in as the administrator to compare info keys.</p>}
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm">
-          <thead>
-            <tr>
-              <th className={th}>key</th>
-              {runs.map((r) => (
-                <th key={r.id} className={th}>
-                  <RunHeading run={r} />
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 font-mono text-xs">
-            {shown.map((row) => (
-              <tr key={row.key} data-testid={`compare-key-${row.key}`} data-differs={row.differs} className={row.differs ? "bg-amber-50" : ""}>
-                <th scope="row" className={`${td} text-left font-normal text-slate-500`}>
-                  {row.differs && <span className="mr-1 text-amber-600" aria-label="differs">●</span>}
-                  {row.key}
-                </th>
-                {row.values.map((v, i) => (
-                  <td key={i} className={`${td} whitespace-pre-wrap [overflow-wrap:anywhere] ${row.differs ? "font-semibold text-amber-900" : ""}`}>
-                    {v ?? <span className="text-slate-400">(none)</span>}
-                  </td>
-                ))}
-              </tr>
+      <RunsTable runs={runs} corner="key" bodyClass="font-mono text-xs">
+        {shown.map((row) => (
+          <tr key={row.key} data-testid={`compare-key-${row.key}`} data-differs={row.differs} className={row.differs ? "bg-amber-50" : ""}>
+            <th scope="row" className={`${td} text-left font-normal text-slate-500`}>
+              {row.differs && <span className="mr-1 text-amber-600" aria-label="differs">●</span>}
+              {row.key}
+            </th>
+            {row.values.map((v, i) => (
+              <td key={i} className={`${td} whitespace-pre-wrap [overflow-wrap:anywhere] ${row.differs ? "font-semibold text-amber-900" : ""}`}>
+                {v ?? <span className="text-slate-400">(none)</span>}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </tr>
+        ))}
+      </RunsTable>
     </Panel>
   );
 }

@@ -1,10 +1,9 @@
 "use client";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCompareQuery } from "@/lib/client/use-compare-query";
 import type { ComparedRun } from "@/lib/core/api-types";
 import { parseJobIds } from "@/lib/core/compare-runs";
-import { QueryError } from "../ui-bits";
+import { BackToDashboard, QueryError } from "../ui-bits";
 import { CompareDiff } from "./compare-diff";
 import { CompareFigures } from "./compare-figures";
 import { CompareImages } from "./compare-images";
@@ -36,9 +35,7 @@ export function CompareView({ ids, array }: { ids?: string; array?: string }) {
   return (
     <div className="space-y-5">
       <div>
-        <Link href="/" className="text-sm text-blue-700 hover:underline">
-          ← Dashboard
-        </Link>
+        <BackToDashboard />
         <h1 className="mt-1 text-2xl font-semibold">Compare runs</h1>
         <p className="text-sm text-slate-600">Pick two or more finished jobs (the elements of an array, or the same job before and after a change). This page&apos;s address shows the same comparison to anyone who may see these jobs.</p>
       </div>

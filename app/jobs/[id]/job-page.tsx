@@ -5,7 +5,7 @@ import { useJobQuery } from "@/lib/client/use-job-query";
 import { useProgressCurve } from "@/lib/client/use-progress-curve";
 import { useViewedFile } from "@/lib/client/use-viewed-file";
 import { isFinishedState } from "@/lib/core/job-lifecycle";
-import { QueryError, StateBadge } from "../../ui-bits";
+import { BackToDashboard, QueryError, StateBadge } from "../../ui-bits";
 import { FileBrowser } from "./file-browser";
 import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
@@ -25,9 +25,7 @@ export function JobPage({ id }: { id: number }) {
   if (error && !data) {
     return (
       <div className="space-y-4">
-        <Link href="/" className="text-sm text-blue-700 hover:underline">
-          ← Dashboard
-        </Link>
+        <BackToDashboard />
         <QueryError error={error} />
       </div>
     );
@@ -37,9 +35,7 @@ export function JobPage({ id }: { id: number }) {
   return (
     <div className="space-y-5">
       <div>
-        <Link href="/" className="text-sm text-blue-700 hover:underline">
-          ← Dashboard
-        </Link>
+        <BackToDashboard />
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold [overflow-wrap:anywhere]">{job.name}</h1>
           <span data-testid="job-state">
