@@ -119,4 +119,17 @@ describe("compare", () => {
     expect((await errorOf(await get(api.compare, 0, "/api/compare?ids=1-50"))).message).toMatch(/at most 12/);
     expect((await get(api.compare, 0, "/api/compare?array=424242")).status).toBe(404);
   });
+
+  it("?array= compares the finished elements of an array, by index", async () => {
+    const array = await db.jobArray.create({ data: { name: "sweep", spec: "1-3" } });
+    const elements = [];
+    for (const [index, state] of [[2, "done"], [1, "failed"], [3, "running"]] as const) {
+      const { job } = await makeJob(state);
+      await db.job.update({ where: { id: job.id }, data: { arrayId: array.id, arrayIndex: index } }); // as the array's submission sets them
+      elements.push({ id: job.id, index, state });
+    }
+    const { runs } = (await (await get(api.compare, 0, `/api/compare?array=${array.id}`)).json()) as { runs: { id: number }[] };
+    const finished = elements.filter((e) => e.state !== "running").sort((a, b) => a.index - b.index);
+    expect(runs.map((r) => r.id)).toEqual(finished.map((e) => e.id));
+  });
 });
