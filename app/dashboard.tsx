@@ -1,5 +1,6 @@
 "use client";
 import { useStatusQuery } from "@/lib/client/use-status-query";
+import { ArraysPanel } from "./arrays-panel";
 import { FinishedJobs } from "./finished-jobs";
 import { QueuedJobs } from "./queued-jobs";
 import { RunningJobs } from "./running-jobs";
@@ -19,7 +20,8 @@ export function Dashboard() {
         <>
           <StatusSummary status={status} />
           <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
-          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} />
+          <ArraysPanel refreshMs={refreshMs} showDetails={showDetails} />
+          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} can={status.can} />
           <FinishedJobs refreshMs={refreshMs} showDetails={showDetails} />
         </>
       )}

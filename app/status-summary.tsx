@@ -1,6 +1,22 @@
+"use client";
+import { errorMessageOf } from "@/lib/client/api-fetch";
+import { usePauseQueueMutation } from "@/lib/client/use-queue-control";
 import type { StatusAnswer } from "@/lib/core/api-types";
 
 const COUNTED = ["queued", "held", "pending", "running", "done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost"] as const;
+
+/** The administrator's way to drain the machine (the banner offers Resume). */
+function PauseButton() {
+  const pause = usePauseQueueMutation(true);
+  return (
+    <div className="rounded border border-slate-200 bg-white px-3 py-2">
+      <button type="button" onClick={() => pause.mutate()} disabled={pause.isPending} className="rounded border border-amber-400 px-2 py-1 text-amber-900 hover:bg-amber-50 disabled:opacity-60">
+        Pause the queue
+      </button>
+      <div className="mt-1 max-w-48 text-xs text-slate-500">{pause.error ? errorMessageOf(pause.error) : "running jobs finish, nothing new starts"}</div>
+    </div>
+  );
+}
 
 export function StatusSummary({ status }: { status: StatusAnswer }) {
   const used = status.processorsInUse;
@@ -28,6 +44,7 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
           <span className="text-slate-500">load</span> <strong>{status.loadavg.map((l) => l.toFixed(2)).join(" ")}</strong>
           <div className="text-xs text-slate-500">{status.cpus} CPUs</div>
         </div>
+        {status.can.pause && !status.paused && <PauseButton />}
         <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="worker-status">
           worker:{" "}
           {status.worker?.alive ? (

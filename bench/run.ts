@@ -4,6 +4,7 @@
  *
  *   npm run bench                 the full suite (about 10 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
+ *   npm run bench -- --only estimates   one section (estimates: start-estimate accuracy)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -18,6 +19,7 @@ import { idleCpu, rss } from "./workloads/overhead";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { chromiumPath, resultsPage } from "./workloads/results-page";
+import { estimateAccuracy } from "./workloads/estimates";
 
 interface Figure {
   name: string;
@@ -29,6 +31,8 @@ interface Figure {
 }
 
 const quick = process.argv.includes("--quick");
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 const size = {
   rounds: quick ? 1 : 3,
   dispatchJobs: quick ? 10 : 20,
@@ -40,6 +44,8 @@ const size = {
   apiRequests: quick ? 30 : 100,
   resultsCsvMb: 50,
   resultsPictures: 2_000,
+  estimateJobs: quick ? 12 : 24,
+  estimateBacklog: quick ? 200 : 500,
 };
 
 const figures: Figure[] = [];
@@ -68,6 +74,25 @@ async function rounds(run: () => Promise<number[]>): Promise<{ p50: number; p95:
 async function main(): Promise<void> {
   console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
   buildIfNeeded(projectRoot);
+  if (!only || only === "core") await coreFigures();
+  if (!only || only === "estimates") await estimateFigures();
+  printTable();
+  writeResults();
+}
+
+async function estimateFigures(): Promise<void> {
+  console.log(`start estimates (${size.estimateJobs} mixed jobs and a %1 array on 2 processors, replayed)`);
+  const e = await estimateAccuracy(8451, size.estimateJobs, size.estimateBacklog);
+  const note = `${e.predictions} predictions of ${e.jobs} jobs, made ${round(e.meanHorizonSeconds, 1)} s ahead on average`;
+  add({ name: "start estimate mean absolute error", value: e.maeSeconds, unit: "s", note });
+  add({ name: "start estimate median absolute error", value: e.medianAbsErrorSeconds, unit: "s" });
+  add({ name: "waiting jobs with an estimate", value: e.coveragePercent, unit: "%", note: "held, paused or unknown run times have none" });
+  add({ name: `queued list with estimates p50, ${size.estimateBacklog} waiting`, value: e.listP50Ms, unit: "ms" });
+  check(`queued list with estimates p95, ${size.estimateBacklog} waiting`, e.listP95Ms, "ms", "<= 100 ms", atMost(100));
+}
+
+/** Dispatch, throughput, overhead, scale and streaming, with task-spooler beside them. */
+async function coreFigures(): Promise<void> {
   const qm = await createInstance({ maxNbProcessors: 2, port: 8450 });
   try {
     await qm.startWorker();
@@ -171,9 +196,6 @@ async function main(): Promise<void> {
   } else {
     console.log("task-spooler is not installed (apt-get install task-spooler): side-by-side figures skipped");
   }
-
-  printTable();
-  writeResults();
 }
 
 function printTable(): void {
@@ -191,10 +213,11 @@ function writeResults(): void {
   const result = {
     date: new Date().toISOString(),
     quick,
+    only: only ?? null,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.type()} ${os.release()}` },
     figures,
   };
-  const file = path.join(dir, `${stamp}${quick ? "-quick" : ""}.json`);
+  const file = path.join(dir, `${stamp}${quick ? "-quick" : ""}${only ? `-${only}` : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nresults written to ${path.relative(projectRoot, file)}`);
 }

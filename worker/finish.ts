@@ -14,6 +14,7 @@ import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
+import { settleDependents } from "./dependencies";
 import { notifyOwner } from "./notifier";
 import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
@@ -74,6 +75,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
     usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error },
   });
+  await settleDependents(ctx, [job.id]);
 }
 
 /** What the owner reads on the job page when a limit ended the run. */

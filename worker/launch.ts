@@ -13,6 +13,7 @@ import { planTransition } from "../lib/core/job-lifecycle";
 import { formatWalltime, runLimits } from "../lib/core/run-limits";
 import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
+import { arrayEnv } from "./array-env";
 import { type RunningJob, type WorkerContext, message } from "./context";
 
 export type LaunchResult = { job: RunningJob } | { missing: true } | { taken: true } | { failed: string };
@@ -50,7 +51,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   ];
   const run = await ctx.executor.start({
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
-    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
+    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
   try {

@@ -10,7 +10,10 @@ function RunHeading({ run }: { run: ShownRun }) {
       <Link href={`/jobs/${run.id}`} className="font-medium normal-case text-blue-700 [overflow-wrap:anywhere] hover:underline">
         {run.job.name}
       </Link>
-      <span className="block text-xs font-normal normal-case text-slate-500">job {run.id}</span>
+      <span className="block text-xs font-normal normal-case text-slate-500">
+        job {run.id}
+        {run.job.arrayIndex !== null && ` · element ${run.job.arrayIndex}`}
+      </span>
     </span>
   );
 }

@@ -24,8 +24,21 @@ export interface JobSummary {
   error: string | null;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
   position?: number;
+  /** Its array and index, for an array element. */
+  arrayId: number | null;
+  arrayIndex: number | null;
+  /** When a waiting (queued or held) job should start, and why it waits. */
+  estimate?: StartEstimateView;
   /** What the job has (or asked for, before it runs): see JobResources. */
   resources: JobResources;
+}
+
+/** A start estimate as the API sends it. */
+export interface StartEstimateView {
+  /** Expected start (ISO); null when it cannot be told (held, paused, unknown run times). */
+  startAt: string | null;
+  /** Why it waits, in words for its owner ("waiting for 3 processors; job 41 should end in ~4 min"). */
+  reason: string;
 }
 
 /**
@@ -44,6 +57,12 @@ export interface JobResources {
 
 /** A job with its info keys, folder, measurements and history (GET /api/jobs/:id). */
 export interface JobDetail extends JobSummary {
+  /** The jobs it waits for (after_ok / after_any) and their states now. */
+  dependsOn: { parentId: number; kind: string; state: string }[];
+  /** The array it is an element of. */
+  array: { id: number; name: string; spec: string; maxRunning: number | null } | null;
+  /** Fair share on and the job waiting: the rule, and the CPU-seconds its owner used in the window. */
+  fairShare: { rule: string; usedCpuSeconds: number } | null;
   script: string | null;
   folder: string;
   /** Every key of the info file; null when details are hidden from the viewer. */
@@ -58,6 +77,10 @@ export interface Permissions {
   kill: boolean;
   delete: boolean;
   requeue: boolean;
+  hold: boolean;
+  release: boolean;
+  /** Pause and resume the whole queue. */
+  pause: boolean;
 }
 
 /** One page of a job list. */
@@ -126,8 +149,8 @@ export interface ProgressAnswer {
 /** One run in GET /api/compare. */
 export interface ComparedRun {
   id: number;
-  /** Null when this job cannot be shown (`error` says why); its history is left out. */
-  job: JobDetail | null;
+  /** Null when this job cannot be shown (`error` says why); its history and queue details are left out. */
+  job: Omit<JobDetail, "dependsOn" | "array" | "fairShare"> | null;
   error?: string;
   /** Its servable files (at most 5000; `filesComplete` false when there are more); null when its folder cannot be read. */
   files: { path: string; size: number }[] | null;
@@ -185,10 +208,48 @@ export interface QueueStatus {
 
 /** GET /api/status: the queue status plus the page settings the UI follows. */
 export interface StatusAnswer extends QueueStatus {
+  /** The pause, or null while the queue runs. */
+  paused: PauseView | null;
   /** Refresh_Rate, seconds between page updates. */
   refreshRate: number;
   displayDetails: boolean;
   isAdmin: boolean;
   can: Permissions;
   serverTime: string;
+}
+
+/** One array (a submission with `array = ...`) with its elements counted per state. */
+export interface ArraySummary {
+  id: number;
+  name: string;
+  /** The spec as submitted: 1-20%2, 1,5,9... */
+  spec: string;
+  maxRunning: number | null;
+  createdAt: string;
+  owner: string | null;
+  /** Elements (deleted ones left out). */
+  total: number;
+  counts: Record<string, number>;
+  /** Combined progress: ended elements count whole, running ones by their progress (0-100). */
+  progress: number;
+}
+
+/** GET /api/arrays */
+export interface ArraysAnswer {
+  arrays: ArraySummary[];
+}
+
+/** GET /api/arrays/:id */
+export interface ArrayAnswer {
+  array: ArraySummary;
+  /** The elements in index order, waiting ones with their start estimate. */
+  jobs: JobSummary[];
+  can: Permissions;
+  serverTime: string;
+}
+
+/** GET /api/queue (and part of /api/status): is the queue paused, by whom, since when. */
+export interface PauseView {
+  by: string;
+  at: string;
 }

@@ -51,6 +51,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Quarantine_After", type: "integer", default: "2", min: 0, max: 100, help: "a job still running after this many worker crashes in a row is stopped and ended lost (it may be what kills the worker); 0: never" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
+  { section: S, key: "Fair_Share", type: "boolean", default: "False", help: "among queued jobs of equal priority, the owner who used the fewest CPU-seconds recently goes first (docs/queue-control.md)" },
+  { section: S, key: "Fair_Share_Window", type: "integer", default: "24", min: 1, max: 8760, help: "hours of use that fair share counts" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
   { section: S, key: "smtp_secure", type: "boolean", default: "False", help: "use TLS from the start (port 465); otherwise STARTTLS when offered" },
@@ -102,6 +104,8 @@ export interface QmConfig {
     defaultWalltimeSeconds: number | null;
     maxWalltimeSeconds: number | null;
   };
+  /** Fair_Share: order equal priorities by recent CPU use; window in hours. */
+  fairShare: { on: boolean; windowHours: number };
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
   web: {
@@ -247,6 +251,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
       maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
     },
+    fairShare: { on: bool(S, "Fair_Share"), windowHours: int(S, "Fair_Share_Window") },
     smtp: {
       host: raw(S, "smtp_host"),
       port: int(S, "smtp_port"),

@@ -49,4 +49,24 @@ describe("decideStarts", () => {
     expect(decideStarts({ ...base, running: [3], queue: [job(1, 4), job(2, 1)], head }).starts).toEqual([]);
     expect(decideStarts({ ...base, running: [], queue: [job(1, 4), job(2, 1)], head }).starts).toEqual([{ id: 1, granted: 4 }]);
   });
+
+  it("keeps an array within its %N limit, counting the starts of the same pass, without blocking other jobs", () => {
+    const el = (id: number) => ({ ...job(id), arrayId: 7 });
+    const arrays = new Map([[7, { maxRunning: 2, running: 1 }]]);
+    const d = decideStarts({ ...base, queue: [el(1), el(2), el(3), job(4)], arrays });
+    expect(d.starts.map((s) => s.id)).toEqual([1, 4]);
+    expect(d.limited).toBe(true);
+    // A skipped element is not the head: it holds no reservation.
+    expect(d.head).toBeUndefined();
+    expect(arrays.get(7)!.running).toBe(1);
+  });
+
+  it("fair share: among equal priorities the owner who used less CPU goes first; priority still wins", () => {
+    const owned = (id: number, ownerKey: string, priority = 0) => ({ ...job(id, 1, priority), ownerKey });
+    const queue = [owned(1, "ann"), owned(2, "ann"), owned(3, "bob"), owned(4, "cy", 5)];
+    const usage = new Map([["ann", 5000], ["bob", 10]]);
+    const d = decideStarts({ ...base, maxNbProcessors: 3, queue, usage });
+    expect(d.starts.map((s) => s.id)).toEqual([4, 3, 1]);
+    expect(decideStarts({ ...base, maxNbProcessors: 3, queue }).starts.map((s) => s.id)).toEqual([4, 1, 2]);
+  });
 });

@@ -15,7 +15,7 @@ import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
-import { handOver, removeUidTempFiles, takeBack } from "./job-folder-owner";
+import { handOver, takeBack } from "./job-folder-owner";
 import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
@@ -96,7 +96,6 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       } catch (error) {
         opts.log(`cannot take back ${dir} from ${identity.name}: ${(error as Error).message}`);
       }
-      if (identity.exclusive) await removeUidTempFiles(identity.uid);
       opts.identities.release(identity);
     }
     return {

@@ -1,7 +1,7 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
 import { getQueueStatus } from "@/lib/server/queue-status";
 import { requireViewer } from "@/lib/web/auth";
-import { getConfig, getDb } from "@/lib/web/context";
+import { getConfig, getDb, getStore } from "@/lib/web/context";
 import { permissionsOf } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 
@@ -17,6 +17,7 @@ export const GET = apiHandler(async (request) => {
   const status = await getQueueStatus(getDb(), config.maxNbProcessors);
   return json({
     ...status,
+    paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
     isAdmin: viewer.isAdmin,

@@ -11,6 +11,7 @@ import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
 import { JobHistory } from "./job-history";
 import { JobProgress } from "./job-progress";
+import { JobWaiting } from "./job-waiting";
 import { LogTail } from "./log-tail";
 import { ProgressChart } from "./progress-chart";
 import { ResultsPanel } from "./results-panel";
@@ -56,6 +57,7 @@ export function JobPage({ id }: { id: number }) {
         )}
       </div>
       <JobProgress job={job} serverTime={data.serverTime} points={points} />
+      <JobWaiting job={job} serverTime={data.serverTime} />
       {job.startedAt && (points.length > 0 || running) && (
         <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />
       )}
@@ -64,7 +66,7 @@ export function JobPage({ id }: { id: number }) {
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
-      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued"} />
+      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued" || job.state === "held"} />
       <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
     </div>
   );

@@ -40,11 +40,14 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     progress: job.progress,
     killRequested: job.killRequestedAt !== null,
     error: job.error,
+    arrayId: job.arrayId,
+    arrayIndex: job.arrayIndex,
     resources: resourcesOf(job),
   };
 }
 
-export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: boolean): JobDetail {
+/** The job's own columns; its place in the queue comes from jobQueueDetails. */
+export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: boolean): Omit<JobDetail, "dependsOn" | "array" | "fairShare"> {
   let params: Record<string, string> | null = null;
   if (showDetails) {
     try {
