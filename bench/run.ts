@@ -4,7 +4,7 @@
  *
  *   npm run bench                 the full suite (about 10 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
- *   npm run bench -- --only estimates   one section (estimates: start-estimate accuracy)
+ *   npm run bench -- --only estimates   one section: core, estimates or slurm (--only=slurm too)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -20,6 +20,8 @@ import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/s
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { chromiumPath, resultsPage } from "./workloads/results-page";
 import { estimateAccuracy } from "./workloads/estimates";
+import { qmSlurmLatency, qmSlurmThroughput, sbatchLatency, sbatchThroughput } from "./workloads/slurm";
+import { clusterUnavailable, startSlurmCluster } from "../worker/slurm/tests/slurm-cluster";
 
 interface Figure {
   name: string;
@@ -32,7 +34,7 @@ interface Figure {
 
 const quick = process.argv.includes("--quick");
 const onlyAt = process.argv.indexOf("--only");
-const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const size = {
   rounds: quick ? 1 : 3,
   dispatchJobs: quick ? 10 : 20,
@@ -46,6 +48,7 @@ const size = {
   resultsPictures: 2_000,
   estimateJobs: quick ? 12 : 24,
   estimateBacklog: quick ? 200 : 500,
+  slurmJobs: quick ? 30 : 100,
 };
 
 const figures: Figure[] = [];
@@ -76,6 +79,11 @@ async function main(): Promise<void> {
   buildIfNeeded(projectRoot);
   if (!only || only === "core") await coreFigures();
   if (!only || only === "estimates") await estimateFigures();
+  if (!only || only === "slurm") {
+    const noSlurm = clusterUnavailable();
+    if (noSlurm) console.log(`Slurm figures skipped: ${noSlurm}`);
+    else await slurmFigures();
+  }
   printTable();
   writeResults();
 }
@@ -195,6 +203,41 @@ async function coreFigures(): Promise<void> {
     }
   } else {
     console.log("task-spooler is not installed (apt-get install task-spooler): side-by-side figures skipped");
+  }
+
+}
+
+/** executor = slurm on a single-node cluster, beside plain sbatch on the same cluster, rounds interleaved. */
+async function slurmFigures(): Promise<void> {
+  console.log("Slurm (executor = slurm, single-node cluster started here) beside plain sbatch");
+  const cluster = await startSlurmCluster({ cpus: 8 });
+  const env = { ...process.env, SLURM_CONF: cluster.conf };
+  const qm = await createInstance({ port: 8452, keys: { executor: "slurm", slurm_poll_interval: 1 }, env: { SLURM_CONF: cluster.conf } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-sbatch-"));
+  try {
+    await qm.startWorker();
+    await qmSlurmLatency(qm, 1); // warm-up: the first job of a fresh cluster is slower
+    await sbatchLatency(dir, env, 1);
+    const lat = { qm: [] as number[][], sbatch: [] as number[][] };
+    const rate = { qm: [] as number[], sbatch: [] as number[] };
+    for (let r = 0; r < size.rounds; r++) {
+      lat.qm.push(await qmSlurmLatency(qm, size.dispatchJobs));
+      lat.sbatch.push(await sbatchLatency(dir, env, size.dispatchJobs));
+      rate.qm.push(await qmSlurmThroughput(qm, size.slurmJobs));
+      rate.sbatch.push(await sbatchThroughput(dir, env, size.slurmJobs));
+    }
+    const p = (rounds: number[][], q: number) => median(rounds.map((s) => percentile(s, q)));
+    const [qm50, sb50] = [p(lat.qm, 50), p(lat.sbatch, 50)];
+    check("Slurm submit-to-start via QM, p50", qm50, "ms", "<= 1.2 x sbatch", (v) => v <= 1.2 * round(sb50), `plain sbatch p50 ${round(sb50)} ms: QM/sbatch = ${round(qm50 / sb50)}`);
+    add({ name: "Slurm submit-to-start via QM, p95", value: p(lat.qm, 95), unit: "ms", note: `plain sbatch p95 ${round(p(lat.sbatch, 95))} ms` });
+    add({ name: "plain sbatch submit-to-start, p50", value: sb50, unit: "ms" });
+    const [qmRate, sbRate] = [median(rate.qm), median(rate.sbatch)];
+    check(`Slurm throughput via QM, ${size.slurmJobs} no-op jobs`, qmRate, "jobs/s", ">= sbatch / 1.2", (v) => v >= round(sbRate) / 1.2, `plain sbatch ${round(sbRate)} jobs/s: QM/sbatch = ${round(qmRate / sbRate)}`);
+    add({ name: `plain sbatch throughput, ${size.slurmJobs} no-op jobs`, value: sbRate, unit: "jobs/s" });
+  } finally {
+    await qm.stop();
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

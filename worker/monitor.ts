@@ -40,7 +40,7 @@ export function createMonitor(ctx: WorkerContext) {
         const progress = parseProgress(readTail(path.join(job.dir, LOG_FILE)));
         if (progress !== null && progress !== job.progress) {
           job.progress = progress;
-          await ctx.store.recordProgress(job.id, progress);
+          await ctx.store.recordProgress(job.id, { state: job.state }, progress);
         }
       }
       await checkKillRequests(ctx);

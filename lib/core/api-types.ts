@@ -3,6 +3,8 @@
  * and the browser code that reads them. Dates travel as ISO strings.
  */
 import type { FileKind } from "./file-kinds";
+import type { SlurmRunInfo } from "./slurm-run-info";
+import type { ClusterStats } from "./worker-stats";
 
 /** One job in a list. `owner` and `info` are null when details are hidden from the viewer. */
 export interface JobSummary {
@@ -22,6 +24,8 @@ export interface JobSummary {
   progress: number | null;
   killRequested: boolean;
   error: string | null;
+  /** Where the run is in Slurm (job id, state, node, why it waits), for jobs handed to Slurm. */
+  slurm: SlurmRunInfo | null;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
   position?: number;
   /** Its array and index, for an array element. */
@@ -204,6 +208,10 @@ export interface QueueStatus {
     /** uid: jobs run as their own unprivileged identity; none: they share the worker's privileges. */
     isolation?: "uid" | "none";
   } | null;
+  /** Where jobs run (the worker's executor): local or slurm. */
+  executor: string;
+  /** The Slurm cluster as the worker last saw it (sinfo), with executor = slurm. */
+  cluster: ClusterStats | null;
 }
 
 /** GET /api/status: the queue status plus the page settings the UI follows. */

@@ -7,6 +7,7 @@ import { parseCpuList } from "./cpu-sets";
 import { parseMem, parseWalltime } from "./job-limits";
 import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
 import { parseRangeList } from "./ip-address";
+import { parseSbatchArgs } from "./sbatch-args";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
 
@@ -60,6 +61,11 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "smtp_password", type: "secret", default: "", help: "SMTP password (never shown in the web page)" },
   { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails" },
   { section: S, key: "Debug", type: "boolean", default: "False", help: "verbose worker log" },
+  { section: S, key: "executor", type: "choice", default: "local", choices: ["local", "slurm"], restart: "worker", help: "where jobs run: local (this machine, within MaxNbProcessors) or slurm (submitted with sbatch; QM_FOLDER must be on a filesystem the nodes share; the worker keeps the executor it started with until restarted)" },
+  { section: S, key: "slurm_partition", type: "text", default: "", help: "Slurm partition of the jobs (empty: the cluster's default)" },
+  { section: S, key: "slurm_account", type: "text", default: "", help: "Slurm account the jobs are charged to (empty: your default account)" },
+  { section: S, key: "slurm_sbatch_args", type: "text", default: "", help: "more sbatch options for every job, as on a command line: --qos=long --constraint=avx2" },
+  { section: S, key: "slurm_poll_interval", type: "integer", default: "5", min: 1, max: 600, help: "seconds between two looks at the Slurm queue (one squeue for all jobs)" },
   { section: W, key: "Host", type: "text", default: "localhost", restart: "web", help: "name or address the web page is served on; localhost: this machine only, 0.0.0.0: every network of this machine" },
   { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, restart: "web", help: "port of the web page (1024 or more; for port 80 or 443 put a reverse proxy in front)" },
   { section: W, key: "Licence_to_kill", type: "boolean", default: "True", help: "allow the administrator to kill running jobs" },
@@ -108,6 +114,9 @@ export interface QmConfig {
   fairShare: { on: boolean; windowHours: number };
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
+  /** Where jobs run; a change needs a worker restart. */
+  executor: "local" | "slurm";
+  slurm: { partition: string; account: string; sbatchArgs: string[]; pollMs: number };
   web: {
     host: string;
     port: number;
@@ -261,6 +270,8 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       from: raw(S, "mail_from"),
     },
     debug: bool(S, "Debug"),
+    executor: raw(S, "executor") as QmConfig["executor"],
+    slurm: { partition: raw(S, "slurm_partition"), account: raw(S, "slurm_account"), sbatchArgs: sbatchArgs(raw(S, "slurm_sbatch_args"), errors), pollMs: int(S, "slurm_poll_interval") * 1000 },
     web: {
       host: raw(W, "Host"),
       port: int(W, "The_Port"),
@@ -288,13 +299,22 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   return config;
 }
 
+function sbatchArgs(text: string, errors: Record<string, string>): string[] {
+  try {
+    return parseSbatchArgs(text);
+  } catch (error) {
+    errors["QMServer.slurm_sbatch_args"] = `slurm_sbatch_args: ${(error as Error).message}`;
+    return [];
+  }
+}
+
 /** The commented QMserv.cfg written when none exists. */
 export function defaultConfigText(qmFolder: string): string {
   const out = [
     "# QueueManager configuration (Python ConfigParser syntax: `key = value` or `key : value`).",
     "# The original QM keys keep their meaning; comments like %integer% %min:1% give the",
     "# type and bounds the admin page uses. Changes are picked up without a restart, except",
-    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server).",
+    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server), executor (restart the worker).",
   ];
   for (const section of [S, W]) {
     out.push("", `[${section}]`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, type QueuedJob } from "./schedule";
+import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, handOverStarts, type QueuedJob } from "./schedule";
 
 const t0 = new Date("2026-01-01T00:00:00Z").getTime();
 const job = (id: number, nbProc = 1, priority = 0, ageS = 0): QueuedJob => ({ id, nbProc, priority, submittedAt: new Date(t0 + id * 1000 - ageS * 1000) });
@@ -68,5 +68,14 @@ describe("decideStarts", () => {
     const d = decideStarts({ ...base, maxNbProcessors: 3, queue, usage });
     expect(d.starts.map((s) => s.id)).toEqual([4, 3, 1]);
     expect(decideStarts({ ...base, maxNbProcessors: 3, queue }).starts.map((s) => s.id)).toEqual([4, 1, 2]);
+  });
+});
+
+describe("handOverStarts (an executor that schedules itself: Slurm)", () => {
+  it("hands over every queued job in order, each with its own nb_proc, up to the bound in flight", () => {
+    const queue = [job(1, 64), job(2, 1, 5), job(3, 0), job(4, 2)];
+    expect(handOverStarts(queue, 0)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }, { id: 3, granted: 1 }, { id: 4, granted: 2 }]);
+    expect(handOverStarts(queue, 8, 10)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }]);
+    expect(handOverStarts(queue, 10, 10)).toEqual([]);
   });
 });

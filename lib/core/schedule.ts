@@ -118,3 +118,15 @@ export function decideStarts(input: ScheduleInput): ScheduleDecision {
 export function isReserved(head: HeadWait, now: number): boolean {
   return now - head.since >= RESERVE_AFTER_MS || head.overtaken >= RESERVE_AFTER_OVERTAKES;
 }
+
+/** Jobs handed over at most at once to an executor that schedules itself (Slurm): QueueManager keeps the rest. */
+export const MAX_IN_FLIGHT = 500;
+
+/**
+ * An executor that queues and places jobs itself (Slurm) gets every queued job, in
+ * QueueManager's order, each asking for its own nb_proc (MaxNbProcessors and launch_type
+ * are for this machine), while fewer than `maxInFlight` are handed over.
+ */
+export function handOverStarts(queue: QueuedJob[], inFlight: number, maxInFlight = MAX_IN_FLIGHT): ScheduleDecision["starts"] {
+  return [...queue].sort(compareQueued).slice(0, Math.max(0, maxInFlight - inFlight)).map((job) => ({ id: job.id, granted: Math.max(1, job.nbProc) }));
+}

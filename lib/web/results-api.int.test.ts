@@ -91,15 +91,15 @@ describe("progress over time", () => {
     const { job } = await makeJob("running");
     const t0 = Date.now();
     const at = (s: number) => new Date(t0 + s * 1000);
-    expect(await store.recordProgress(job.id, 10, at(1))).toBe(true);
-    expect(await store.recordProgress(job.id, 12, at(1.5))).toBe(true); // changed, but under a second later: no sample
-    expect(await store.recordProgress(job.id, 20, at(3))).toBe(true);
+    expect(await store.recordProgress(job.id, { state: "running" }, 10, at(1))).toBe(true);
+    expect(await store.recordProgress(job.id, { state: "running" }, 12, at(1.5))).toBe(true); // changed, but under a second later: no sample
+    expect(await store.recordProgress(job.id, { state: "running" }, 20, at(3))).toBe(true);
     const answer = async (query = "") => (await (await get(api.progress, job.id, `/api/jobs/${job.id}/progress${query}`)).json()) as { samples: { at: string; percent: number }[] };
     const { samples } = await answer();
     expect(samples.map((s) => s.percent)).toEqual([10, 20]);
     expect((await answer(`?since=${encodeURIComponent(samples[0].at)}`)).samples.map((s) => s.percent)).toEqual([20]);
     const { job: done } = await makeJob("done");
-    expect(await store.recordProgress(done.id, 50)).toBe(false);
+    expect(await store.recordProgress(done.id, { state: "running" }, 50)).toBe(false);
   });
 });
 

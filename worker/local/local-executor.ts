@@ -13,6 +13,7 @@ import path from "node:path";
 import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
+import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
 import { handOver, takeBack } from "./job-folder-owner";
@@ -115,11 +116,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
 
   const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
     const identity = opts.identities.claim(spec.owner);
-    const n = String(spec.granted);
-    const env: Record<string, string> = {
-      ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n,
-      QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId), QM_RUN_TOKEN: spec.runToken,
-    };
+    const env = jobVariables(spec);
     let command = ["/bin/sh", "-c", spec.script];
     if (identity) {
       handOver(spec.dir, identity);

@@ -3,6 +3,7 @@
  * migrations applied (a SQLite file, or PostgreSQL in the `integration-pg` project), job
  * folders, a real SMTP server, and polling waits (never sleeps).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -109,6 +110,17 @@ export function makeJobFolder(parent: string, name: string, spec: JobSpec): stri
     ].join("\n");
   fs.writeFileSync(path.join(dir, spec.infoName ?? "proc_config.cfg"), info);
   for (const [file, content] of Object.entries(spec.files ?? {})) fs.writeFileSync(path.join(dir, file), content);
+  return dir;
+}
+
+const FIXTURES = path.join(import.meta.dirname, "fixtures");
+
+/** The seed README's example job folder, with its module zipped as mymodule.zip (no .pyc inside). */
+export function seedJob(parent: string, name: string, infoFile: string): string {
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const file of ["process.py", infoFile]) fs.copyFileSync(path.join(FIXTURES, "seed-job", file), path.join(dir, file));
+  execFileSync("python3", ["-m", "zipfile", "-c", path.join(dir, "mymodule.zip"), "mymodule/"], { cwd: path.join(FIXTURES, "mymodule") });
   return dir;
 }
 

@@ -15,6 +15,8 @@ import { JobWaiting } from "./job-waiting";
 import { LogTail } from "./log-tail";
 import { ProgressChart } from "./progress-chart";
 import { ResultsPanel } from "./results-panel";
+import { SlurmFacts } from "./slurm-facts";
+import { stateLabel } from "@/lib/client/job-labels";
 
 /** One job: details, progress and its curve, results, history, live log, files, and the admin's actions. */
 export function JobPage({ id }: { id: number }) {
@@ -40,7 +42,7 @@ export function JobPage({ id }: { id: number }) {
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold [overflow-wrap:anywhere]">{job.name}</h1>
           <span data-testid="job-state">
-            <StateBadge state={job.state} />
+            <StateBadge state={job.state} label={stateLabel(job)} />
           </span>
           <span className="text-sm text-slate-500">job {job.id}</span>
           <Link href={`/compare?ids=${job.id}`} className="text-sm text-blue-700 hover:underline" data-testid="compare-link">
@@ -62,11 +64,12 @@ export function JobPage({ id }: { id: number }) {
         <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />
       )}
       <ResultsPanel id={job.id} finished={isFinishedState(job.state)} refreshMs={refreshMs} onOpen={setViewing} />
+      {job.slurm && <SlurmFacts slurm={job.slurm} />}
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
-      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued" || job.state === "held"} />
+      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} />
       <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
     </div>
   );

@@ -1,6 +1,7 @@
 /** What the API sends about a job; details hidden from non-admins when Display_details is off. */
 import type { JobDetail, JobResources, JobSummary } from "../../core/api-types";
 import { formatCpuList } from "../../core/cpu-sets";
+import { slurmRunInfoOf } from "../../core/slurm-run-info";
 import type { Job, JobEvent } from "../generated/prisma/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -43,6 +44,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     arrayId: job.arrayId,
     arrayIndex: job.arrayIndex,
     resources: resourcesOf(job),
+    slurm: slurmRunInfoOf(job.runInfo),
   };
 }
 

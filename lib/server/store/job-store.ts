@@ -58,10 +58,10 @@ export interface JobStore extends JobReads, QueueReads {
   /** Record a kill request on an active job (once); false when it is not active any more. */
   requestKill(id: number, by: string): Promise<boolean>;
   /**
-   * A running job's new percent: its progress column, and a ProgressSample (time, percent)
-   * when one is due (progress-curve.ts). False when the job is not running any more.
+   * An active job's new percent: its progress column, and a ProgressSample (time, percent)
+   * when one is due (progress-curve.ts). False when the row no longer matches `guard`.
    */
-  recordProgress(id: number, percent: number, at?: Date): Promise<boolean>;
+  recordProgress(id: number, guard: Guard, percent: number, at?: Date): Promise<boolean>;
   /** An event that changes no column: mail-sent, mail-failed, requeue-failed... */
   addEvent(id: number, kind: string, detail?: string | null): Promise<void>;
   /** Remove a queued row whose folder never arrived (a submission that failed half-way). */
@@ -164,11 +164,11 @@ export function createJobStore(sql: Sql): JobStore {
         return true;
       });
     },
-    recordProgress(id, percent, at = new Date()) {
+    recordProgress(id, guard, percent, at = new Date()) {
       const seen = sampled.get(id);
       const due = isSampleDue(seen?.first, seen?.last, at.getTime(), percent);
       return sql.transaction(async (tx) => {
-        if (!(await guardedUpdate(tx, id, { state: "running" }, { progress: percent }, at))) return false;
+        if (!(await guardedUpdate(tx, id, guard, { progress: percent }, at))) return false;
         if (due) {
           await tx.run(INSERT_SAMPLE, [id, at, percent]);
           sampled.delete(id);
