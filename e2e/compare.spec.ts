@@ -18,6 +18,7 @@ test("two array elements side by side: the differing key marked, the pictures pa
     { name: `${name}/run.sh`, data: `${SWEEP}\n`, mode: 0o755 },
     { name: `${name}/inputs/fit-1.png`, data: await pngOf("#2563eb") },
     { name: `${name}/inputs/fit-2.png`, data: await pngOf("#dc2626") },
+    { name: `${name}/notes.png`, data: "not a picture" },
   ]);
   const answer = await submitByApi(request, zip, `${name}.zip`, { array: "1-2" });
   expect(answer.status()).toBe(201);
@@ -53,6 +54,9 @@ test("two array elements side by side: the differing key marked, the pictures pa
   // Each element's own picture, in index order: blue, then red.
   expect(colours[0][2]).toBeGreaterThan(200);
   expect(colours[1][0]).toBeGreaterThan(200);
+
+  // A picture that is not one is said to be, not shown broken.
+  await expect(page.getByTestId("compare-image-notes.png").getByRole("alert")).toHaveCount(2);
 
   const diff = page.getByTestId("compare-diff");
   await diff.getByLabel("File").selectOption("fit.txt");

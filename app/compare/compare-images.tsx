@@ -1,4 +1,5 @@
 "use client";
+import { useState } from "react";
 import { jobFileUrl, rawUrl, thumbnailUrl } from "@/lib/client/file-urls";
 import { fileKindOf, isPicture } from "@/lib/core/file-kinds";
 import { Panel } from "../ui-bits";
@@ -26,15 +27,7 @@ export function CompareImages({ runs }: { runs: ShownRun[] }) {
                   <div key={run.id} className="rounded border border-slate-200 bg-slate-50 p-1">
                     <div className="mb-1 text-xs text-slate-500">job {run.id}</div>
                     {has ? (
-                      <a href={jobFileUrl(run.id, name)}>
-                        {/* eslint-disable-next-line @next/next/no-img-element -- a job's file, served by our route */}
-                        <img
-                          src={fileKindOf(name) === "svg" ? rawUrl(run.id, name) : thumbnailUrl(run.id, name, "preview")}
-                          alt={`${name} of job ${run.id}`}
-                          loading="lazy"
-                          className="mx-auto max-h-80 w-full object-contain"
-                        />
-                      </a>
+                      <RunPicture id={run.id} name={name} />
                     ) : (
                       <p className="p-4 text-center text-xs text-slate-400">(not in this run)</p>
                     )}
@@ -46,5 +39,26 @@ export function CompareImages({ runs }: { runs: ShownRun[] }) {
         ))}
       </div>
     </Panel>
+  );
+}
+
+/** One run's picture, linked to its viewer; a file the browser cannot decode says so instead of a broken image. */
+function RunPicture({ id, name }: { id: number; name: string }) {
+  const [broken, setBroken] = useState(false);
+  return (
+    <a href={jobFileUrl(id, name)}>
+      {broken ? (
+        <p className="p-4 text-center text-xs text-amber-700" role="alert">The browser could not show this picture.</p>
+      ) : (
+        // eslint-disable-next-line @next/next/no-img-element -- a job's file, served by our route
+        <img
+          src={fileKindOf(name) === "svg" ? rawUrl(id, name) : thumbnailUrl(id, name, "preview")}
+          alt={`${name} of job ${id}`}
+          loading="lazy"
+          className="mx-auto max-h-80 w-full object-contain"
+          onError={() => setBroken(true)}
+        />
+      )}
+    </a>
   );
 }
