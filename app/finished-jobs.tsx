@@ -8,7 +8,7 @@ import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
 import { ResultsStrip } from "./results-strip";
-import { StateBadge, td, th } from "./ui-bits";
+import { ImportedTag, StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
 const STATES = FINISHED_STATES;
@@ -98,6 +98,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
                       {job.name}
                     </Link>
+                    <ImportedTag imported={job.imported} />
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
                     <div className="mt-1 empty:hidden">
                       <ResultsStrip id={job.id} finished refreshMs={refreshMs} size="small" />

@@ -12,7 +12,8 @@
  */
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
-import { type Viewer, requireViewer } from "./auth";
+import { requireViewer } from "./access";
+import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
 import { apiHandler, searchParamsOf } from "./http";
 import { type JobRouteContext, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
@@ -27,7 +28,7 @@ export interface JobHandlerArgs<Query> {
   job: JobRecord;
   /** The query string as `options.query` parsed it (undefined without a schema). */
   query: Query;
-  /** Owner, info, script and the info keys may be shown (admin, or Display_details). */
+  /** Owner, info, script and the info keys may be shown (admin, owner, or Display_details). */
   showDetails: boolean;
   /** Names at the top of the job folder this viewer may not read (the info file when details are hidden). */
   hiddenFiles: string[];
@@ -48,7 +49,7 @@ type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folde
 
 /** What `viewer` may read in the folder of `job` (job-folder.ts). */
 export function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<JobFolderAccess> {
-  return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer), hideCommand: !canSeeDetails(viewer) });
+  return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer, job), hideCommand: !canSeeDetails(viewer, job) });
 }
 
 /** A job as one viewer may see it (`folder: true`: with its folder's access), for handlers that look at several jobs. */
@@ -56,7 +57,7 @@ export async function jobForViewer<Folder extends boolean = false>(viewer: Viewe
   const job = await getJobOrThrow(getDb(), id);
   const access = options.folder ? await folderAccessFor(viewer, job) : null;
   const folder = access ? { root: access.root, folder: access } : {};
-  return { job, showDetails: canSeeDetails(viewer), hiddenFiles: hiddenFilesFor(viewer), ...folder } as Omit<HandlerArgs<undefined, Folder>, "request" | "viewer" | "query">;
+  return { job, showDetails: canSeeDetails(viewer, job), hiddenFiles: hiddenFilesFor(viewer, job), ...folder } as Omit<HandlerArgs<undefined, Folder>, "request" | "viewer" | "query">;
 }
 
 export function withJob<Query = undefined, Folder extends boolean = false>(

@@ -4,7 +4,7 @@ import { MAX_COMPARED, compareQuerySchema, parseJobIds } from "@/lib/core/compar
 import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { listJobFiles } from "@/lib/server/jobs/job-file-list";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getDb } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { folderAccessFor, jobForViewer } from "@/lib/web/with-job";

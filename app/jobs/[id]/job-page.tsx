@@ -5,7 +5,7 @@ import { useJobQuery } from "@/lib/client/use-job-query";
 import { useProgressCurve } from "@/lib/client/use-progress-curve";
 import { useViewedFile } from "@/lib/client/use-viewed-file";
 import { isFinishedState } from "@/lib/core/job-lifecycle";
-import { BackToDashboard, QueryError, StateBadge } from "../../ui-bits";
+import { BackToDashboard, ImportedTag, QueryError, StateBadge } from "../../ui-bits";
 import { FileBrowser } from "./file-browser";
 import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
@@ -44,6 +44,7 @@ export function JobPage({ id }: { id: number }) {
           <span data-testid="job-state">
             <StateBadge state={job.state} label={stateLabel(job)} />
           </span>
+          <ImportedTag imported={job.imported} />
           <span className="text-sm text-slate-500">job {job.id}</span>
           <Link href={`/compare?ids=${job.id}`} className="text-sm text-blue-700 hover:underline" data-testid="compare-link">
             compare with other runs
