@@ -18,10 +18,6 @@ export interface E2eEnv {
 
 const PORT = Number(process.env.QM_E2E_PORT || 8431);
 const ADMIN_PASSWORD = "e2e-admin-secret";
-// Job uids of this run's own, by port: another QueueManager on the machine (someone's
-// tests, on the default 61000-61999) that ends a run stops every process of that run's
-// uid, and would stop a job of ours that just took the same uid.
-const JOB_UIDS = 62000 + (PORT % 30) * 100;
 
 export function e2eEnv(): E2eEnv {
   let dir = process.env.QM_E2E_DIR;
@@ -47,7 +43,8 @@ export function e2eEnv(): E2eEnv {
         "Kill_Grace = 2",
         "# The run ends with npm start stopped: its jobs stop too.",
         "Shutdown_Jobs = requeue",
-        `Job_Uids = ${JOB_UIDS}-${JOB_UIDS + 99}`,
+        "# Two GPUs to hand out (there are none here: jobs see the devices in CUDA_VISIBLE_DEVICES).",
+        "GPU_List = 0,1",
         "",
         "[WEB_QMserver]",
         "Host = 127.0.0.1",
