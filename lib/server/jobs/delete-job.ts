@@ -5,6 +5,7 @@ import { isActiveState, isWaitingState, planTransition } from "../../core/job-li
 import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-folders";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
+import { thumbnailFolder } from "./thumbnails";
 
 /**
  * Delete a waiting or finished job (docs/protocol.md): the row is claimed first (a guarded
@@ -27,6 +28,7 @@ export async function deleteJob(store: JobStore, layout: QmLayout, id: number, b
   if (!(await store.transition(id, plan, { state: job.state, folder: job.folder }))) {
     throw new AppError("CONFLICT", `Job ${id} changed meanwhile (it may have just started); reload and try again.`);
   }
+  await fs.promises.rm(thumbnailFolder(layout, id), { recursive: true, force: true });
   // Jobs waiting for it with after_ok are cancelled by the worker at once, after_any ones may start.
   await wakeWorker(store.sql, layout);
   if (!source) return;
