@@ -9,9 +9,18 @@ import { buildSync } from "esbuild";
 
 export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools", "prisma/schema.prisma"];
 
-/** One ESM file for Node 20 from a TypeScript entry, node_modules left external. */
+/**
+ * ESM for Node 20 from a TypeScript entry, node_modules left external. What the entry
+ * imports with `import()` goes to chunk files beside it (`chunks/`), loaded only when
+ * called: the migration engine and Prisma stay out of a worker that does not migrate.
+ */
 export function bundleForNode(entry: string, outfile: string): void {
-  buildSync({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  const outdir = path.dirname(outfile);
+  fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true });
+  buildSync({
+    entryPoints: { [path.basename(outfile, ".mjs")]: entry }, outdir, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]-[hash]",
+    bundle: true, splitting: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning",
+  });
 }
 
 export function buildWorker(root: string): string {

@@ -2,16 +2,17 @@
  * What both programs do before they serve or run anything: read the environment and
  * QMserv.cfg (writing the default), create the QM_* folders, apply pending migrations
  * and create the administrator account when QM_ADMIN_PASSWORD is set.
- * Used by scripts and the worker (run with tsx), never by the Next server itself.
+ * Used by scripts and the worker, never by the Next server itself.
+ *
+ * The migration engine and Prisma are imported only when they are used: the worker
+ * started by `npm start` (QM_SKIP_MIGRATE=1) never loads them, which keeps it about
+ * 8 MB smaller for its whole life (the worker reads and writes jobs in plain SQL).
  */
 import fs from "node:fs";
 import path from "node:path";
-import { applyMigrations } from "../../prisma/tools/schema-engine";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
 import { ensureQmFolders, qmLayout } from "./qm-folders";
-import { createDb, enableWal } from "./db";
-import { hashPassword } from "./password";
 
 export interface Prepared {
   env: QmEnv;
@@ -35,10 +36,13 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
   const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
   ensureQmFolders(qmLayout(loaded.config.qmFolder));
   // `npm start` migrates once before it starts the web server and the worker.
-  const migrate = !env.skipMigrate;
-  if (migrate) enableWal(env.databaseUrl);
-  const appliedMigrations = migrate ? await applyMigrations(projectRoot, env.databaseUrl) : [];
-  if (env.adminPassword && migrate) {
+  if (env.skipMigrate) return { env, loaded, appliedMigrations: [] };
+  const { createDb, enableWal } = await import("./db");
+  const { applyMigrations } = await import("../../prisma/tools/schema-engine");
+  enableWal(env.databaseUrl);
+  const appliedMigrations = await applyMigrations(projectRoot, env.databaseUrl);
+  if (env.adminPassword) {
+    const { hashPassword } = await import("./password");
     const db = createDb(env.databaseUrl);
     try {
       const passwordHash = await hashPassword(env.adminPassword);
