@@ -134,12 +134,25 @@ export interface QueueStatus {
   } | null;
 }
 
-/** GET /api/status: the queue status plus the page settings the UI follows. */
-export interface StatusAnswer extends QueueStatus {
+/** The status every viewer gets alike: the queue, and the page settings the UI follows. */
+export interface LiveStatus extends QueueStatus {
   /** Refresh_Rate, seconds between page updates. */
   refreshRate: number;
   displayDetails: boolean;
+  serverTime: string;
+}
+
+/** GET /api/status: the shared status plus what this viewer may do. */
+export interface StatusAnswer extends LiveStatus {
   isAdmin: boolean;
   can: Permissions;
-  serverTime: string;
+}
+
+/**
+ * The `change` event of GET /api/events (Server-Sent Events): pushed when a job row
+ * changed (`jobsVersion` moved) or the status did (at most every Refresh_Rate).
+ */
+export interface LiveChange {
+  jobsVersion: string;
+  status: LiveStatus;
 }

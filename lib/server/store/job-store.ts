@@ -3,10 +3,13 @@
  * State changes come planned by lib/core/job-lifecycle.ts and are applied with a guard
  * (`WHERE id = ? AND state = <expected>`), row and event in one transaction: a racing
  * kill, requeue or delete can never resurrect or finish a job twice; the loser is told.
+ * Every write also bumps the jobs version in its transaction (jobs-version.ts), which is
+ * how the web server learns, with one cheap read, that its open pages need updating.
  */
 import type { JobPatch, JobState, TransitionPlan } from "../../core/job-lifecycle";
 import type { Sql, SqlValue } from "./sql";
 import { createJobReads, type JobReads } from "./job-reads";
+import { bumpJobsVersion } from "./jobs-version";
 
 /** A new row: what its info file or submission says, plus where its folder is. */
 export interface NewJob extends JobPatch {
@@ -67,7 +70,10 @@ function columnsOf(patch: object): [string[], SqlValue[]] {
 const INSERT_EVENT = `INSERT INTO "JobEvent" ("jobId", "at", "kind", "detail") VALUES (?, ?, ?, ?)`;
 
 export function createJobStore(sql: Sql): JobStore {
-  const event = (tx: Sql, id: number, at: Date, kind: string, detail: string | null) => tx.run(INSERT_EVENT, [id, at, kind, detail]);
+  const event = async (tx: Sql, id: number, at: Date, kind: string, detail: string | null) => {
+    await tx.run(INSERT_EVENT, [id, at, kind, detail]);
+    await bumpJobsVersion(tx, at);
+  };
 
   const guardedUpdate = async (tx: Sql, id: number, guard: Guard | undefined, patch: object, at: Date) => {
     const [cols, values] = columnsOf({ ...patch, updatedAt: at });
@@ -106,7 +112,12 @@ export function createJobStore(sql: Sql): JobStore {
     },
     update(id, guard, patch) {
       if ("state" in patch) throw new Error("job store: a state change is a transition");
-      return guardedUpdate(sql, id, guard, patch, new Date());
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        const changed = await guardedUpdate(tx, id, guard, patch, at);
+        if (changed) await bumpJobsVersion(tx, at);
+        return changed;
+      });
     },
     requestKill(id, by) {
       const at = new Date();
@@ -120,14 +131,16 @@ export function createJobStore(sql: Sql): JobStore {
         return true;
       });
     },
-    async addEvent(id, kind, detail = null) {
-      await event(sql, id, new Date(), kind, detail);
+    addEvent(id, kind, detail = null) {
+      return sql.transaction((tx) => event(tx, id, new Date(), kind, detail));
     },
     discard(id, guard) {
       return sql.transaction(async (tx) => {
         const { changes } = await tx.run(`DELETE FROM "Job" WHERE "id" = ? AND "state" = ? AND "folder" = ?`, [id, guard.state, guard.folder ?? ""]);
-        if (changes === 1) await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
-        return changes === 1;
+        if (changes !== 1) return false;
+        await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
+        await bumpJobsVersion(tx, new Date());
+        return true;
       });
     },
   };
