@@ -53,7 +53,23 @@ describe("the live feed", () => {
     expect(changes(first).map((c) => c.jobsVersion)).toEqual(["1", "2"]);
     const late = listen(feed);
     expect(changes(late).map((c) => c.jobsVersion)).toEqual(["2"]);
-    expect(state.statusReads).toBe(2); // once per version, not per poll
+    await sleep(250);
+    expect(state.statusReads).toBe(2); // the status again after the change, not every poll
+  });
+
+  it("reads the status at most every 200 ms while jobs change in a burst, each version sent at once", async () => {
+    const { feed, state } = fakeQueue();
+    const frames = listen(feed);
+    await sleep(30);
+    const reads = state.statusReads;
+    for (let i = 2; i <= 40; i++) {
+      state.version = String(i);
+      await sleep(12);
+    }
+    await sleep(250);
+    expect(state.statusReads - reads).toBeLessThanOrEqual(4);
+    expect(changes(frames).length).toBeGreaterThan(15);
+    expect(changes(frames).at(-1).jobsVersion).toBe("40");
   });
 
   it("sends the status again every Refresh_Rate only when it changed (its clock aside), and pings when quiet", async () => {

@@ -6,7 +6,12 @@
  * `statusEveryMs()` (Refresh_Rate), the queue status; each page gets a `change` event
  * when either differs from what was last sent, and a `ping` event after `pingMs` of quiet
  * so that it (and any proxy) knows the stream is alive. Nobody listening: no reads at all.
+ * The status (counts over every job: milliseconds with 100,000 of them) is read at most
+ * every STATUS_GAP_MS while jobs change in a burst; the version goes out at once with the
+ * last status, and the fresh status follows.
  */
+
+const STATUS_GAP_MS = 200;
 
 /** One frame of the event stream, already encoded. */
 export type Frame = string;
@@ -43,6 +48,8 @@ export function createLiveFeed<Status extends { serverTime?: string }>(deps: Liv
   let latest: Frame | null = null;
   let sent = { version: "", status: "" };
   let statusDue = 0;
+  let statusReadAt = 0;
+  let status: Status | undefined;
   let lastFrameAt = 0;
   let failing = false;
 
@@ -54,16 +61,19 @@ export function createLiveFeed<Status extends { serverTime?: string }>(deps: Liv
   const look = async () => {
     const version = await deps.readVersion();
     const now = Date.now();
-    if (version !== sent.version || now >= statusDue) {
-      const status = await deps.readStatus();
+    const moved = version !== sent.version;
+    if (moved) statusDue = Math.min(statusDue, statusReadAt + STATUS_GAP_MS);
+    if (!status || now >= statusDue) {
+      status = await deps.readStatus();
+      statusReadAt = now;
       statusDue = now + deps.statusEveryMs();
-      // The server's clock alone does not make a change worth sending.
-      const comparable = JSON.stringify({ ...status, serverTime: undefined });
-      if (version !== sent.version || comparable !== sent.status) {
-        sent = { version, status: comparable };
-        latest = changeFrame(version, status);
-        broadcast(latest);
-      }
+    }
+    // The server's clock alone does not make a change worth sending.
+    const comparable = JSON.stringify({ ...status, serverTime: undefined });
+    if (moved || comparable !== sent.status) {
+      sent = { version, status: comparable };
+      latest = changeFrame(version, status);
+      broadcast(latest);
     }
     if (now - lastFrameAt >= pingMs) broadcast(PING_FRAME);
   };
@@ -94,6 +104,7 @@ export function createLiveFeed<Status extends { serverTime?: string }>(deps: Liv
         active = true;
         sent = { version: "", status: "" };
         latest = null;
+        status = undefined;
         void loop();
       }
       return () => {

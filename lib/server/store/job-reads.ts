@@ -66,8 +66,8 @@ export interface JobReads {
   finishedByFolder(folders: string[]): Promise<JobRow | undefined>;
   /** Ids of active jobs with a kill request. */
   killRequests(): Promise<number[]>;
-  /** Waiting rows not updated since `before`. */
-  waitingSince(before: Date): Promise<JobRow[]>;
+  /** Waiting rows not updated since `before` (what the rescan needs of them: 10,000 waiting rows stay small). */
+  waitingSince(before: Date): Promise<Pick<JobRow, "id" | "state" | "folder">[]>;
   /** How many events of `kind` the job has had since `since`. */
   countEvents(id: number, kind: string, since: Date): Promise<number>;
 }
@@ -89,9 +89,15 @@ export function createJobReads(sql: Sql): JobReads {
       return raw.map((r) => toRow<QueuedRow>(r));
     },
     async waitingFolders(folders) {
-      if (!folders.length) return new Set();
-      const found = await sql.all<{ folder: string }>(`SELECT "folder" FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" IN (${list(folders.length)})`, folders);
-      return new Set(found.map((r) => r.folder));
+      const known = new Set<string>();
+      // In slices: the rescan asks about every folder of QM_qJobs, and a statement takes a
+      // bounded number of parameters.
+      for (let i = 0; i < folders.length; i += 500) {
+        const slice = folders.slice(i, i + 500);
+        const found = await sql.all<{ folder: string }>(`SELECT "folder" FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" IN (${list(slice.length)})`, slice);
+        for (const r of found) known.add(r.folder);
+      }
+      return known;
     },
     async waitingByFolder(folder) {
       return (await rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" = ? ORDER BY "id" DESC LIMIT 1`, [folder]))[0];
@@ -108,7 +114,13 @@ export function createJobReads(sql: Sql): JobReads {
       const found = await sql.all<{ id: number }>(`SELECT "id" FROM "Job" WHERE "state" IN ('running', 'pending') AND "killRequestedAt" IS NOT NULL`);
       return found.map((r) => Number(r.id));
     },
-    waitingSince: (before) => rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "updatedAt" < ? ORDER BY "id"`, [before]),
+    async waitingSince(before) {
+      const found = await sql.all<{ id: number; state: JobState; folder: string }>(
+        `SELECT "id", "state", "folder" FROM "Job" WHERE "state" IN ('queued', 'held') AND "updatedAt" < ? ORDER BY "id"`,
+        [before],
+      );
+      return found.map((r) => ({ ...r, id: Number(r.id) }));
+    },
     async countEvents(id, kind, since) {
       const found = await sql.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "JobEvent" WHERE "jobId" = ? AND "kind" = ? AND "at" >= ?`, [id, kind, since]);
       return Number(found?.n ?? 0);
