@@ -22,8 +22,10 @@ export interface QmInstance {
   web?: ChildProcess;
   baseUrl: string;
   db: Database.Database;
-  startWorker(): Promise<ChildProcess>;
+  /** `main`: another build of the worker; `env`: more environment (NODE_OPTIONS for a profile). */
+  startWorker(opts?: { main?: string; env?: Record<string, string> }): Promise<ChildProcess>;
   startWeb(): Promise<ChildProcess>;
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
   countStates(): Record<string, number>;
 }
@@ -95,11 +97,11 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     env,
     baseUrl,
     db,
-    async startWorker() {
-      const { command, args } = workerCommand(projectRoot);
+    async startWorker(opts = {}) {
+      const { command, args } = workerCommand(projectRoot, opts.main);
       const child = spawn(command, args, {
         cwd: projectRoot,
-        env: childEnv,
+        env: { ...childEnv, ...opts.env },
         stdio: ["ignore", "ignore", "inherit"],
       });
       instance.worker = child;
@@ -120,6 +122,7 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
       await waitFor(async () => (await fetch(`${baseUrl}/api/status`).catch(() => null))?.ok, 60_000, "the web server", 100);
       return child;
     },
+    stopWorker: () => stopChild(instance.worker),
     async stop() {
       await Promise.all([stopChild(instance.worker), stopChild(instance.web)]);
       db.close();

@@ -87,7 +87,11 @@ export function tsp(env: NodeJS.ProcessEnv, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-export async function tspDispatch(dir: string, count: number): Promise<number[]> {
+/**
+ * `tsp sh -c ...` from a shell. `writeFolder`: the shell first writes a small job folder
+ * (an info file and a script), as the write-and-move script does for QM.
+ */
+export async function tspDispatch(dir: string, count: number, writeFolder = false): Promise<number[]> {
   const env = tspEnv(dir);
   tsp(env, "-S", "2");
   const stamps = path.join(dir, `tsp-stamps-${++batch}`);
@@ -96,12 +100,36 @@ export async function tspDispatch(dir: string, count: number): Promise<number[]>
   for (let i = 0; i < count; i++) {
     const stamp = path.join(stamps, `${i}.ns`);
     const submitted = path.join(stamps, `${i}.submit.ns`);
+    const job = path.join(stamps, `job-${i}`);
+    const write = writeFolder ? `mkdir '${job}' && printf '[QMOptions]\\nscript = sh run.sh\\n' > '${job}/proc_config.cfg' && echo true > '${job}/run.sh'; ` : "";
     // Time the hand-over from a shell, as a user would type it, so that Node's own
     // process-spawn cost is not charged to task-spooler.
-    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; tsp sh -c "date +%s%N > '${stamp}'"`], { env, encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; ${write}tsp sh -c "date +%s%N > '${stamp}'"`], { env, encoding: "utf8" });
     const id = r.stdout.trim();
     samples.push(ms((await readStamp(stamp)) - (await readStamp(submitted))));
     tsp(env, "-w", id);
+    await sleep(20);
+  }
+  return samples;
+}
+
+/**
+ * `qm submit FOLDER` (the people branch's command line, when bin/qm.mjs exists), timed
+ * from a shell as task-spooler is: from the command's start to the job's first instruction.
+ */
+export async function qmSubmitDispatch(qm: QmInstance, root: string, count: number): Promise<number[]> {
+  const src = path.join(qm.dir, `qm-submit-${++batch}`);
+  const stamps = sharedDir(path.join(qm.dir, "stamps"));
+  const names = prepareStampJobs(src, stamps, count, `submit${batch}`);
+  const samples: number[] = [];
+  let finished = finishedCount(qm);
+  for (const name of names) {
+    const submitted = path.join(qm.dir, `${name}.submit.ns`);
+    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; exec node '${path.join(root, "bin/qm.mjs")}' submit --url '${qm.baseUrl}' '${path.join(src, name)}'`], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`qm submit failed: ${r.stderr}`);
+    samples.push(ms((await readStamp(path.join(stamps, `${name}.ns`))) - (await readStamp(submitted))));
+    finished += 1;
+    await waitAllFinal(qm, finished);
     await sleep(20);
   }
   return samples;
