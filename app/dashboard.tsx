@@ -1,5 +1,6 @@
 "use client";
 import { useStatusQuery } from "@/lib/client/use-status-query";
+import { ArraysPanel } from "./arrays-panel";
 import { FinishedJobs } from "./finished-jobs";
 import { LiveBadge } from "./live-badge";
 import { QueuedJobs } from "./queued-jobs";
@@ -23,7 +24,8 @@ export function Dashboard() {
         <>
           <StatusSummary status={status} />
           <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
-          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} />
+          <ArraysPanel refreshMs={refreshMs} showDetails={showDetails} />
+          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} can={status.can} />
           <FinishedJobs refreshMs={refreshMs} showDetails={showDetails} />
         </>
       )}

@@ -7,7 +7,8 @@
  *   npm run bench                 the full suite (about 20 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
  *   npm run bench -- --only=live,scale   some sections only (memory, dispatch, throughput,
- *                                 live, scale, streaming, limits, profile)
+ *                                 live, scale, streaming, limits, profile, estimates, slurm;
+ *                                 core: the first eight)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -26,10 +27,14 @@ import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/s
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { type CpuPerJob, qmThroughput, tspThroughput } from "./workloads/throughput";
 import { writeAndMove } from "./workloads/write-and-move";
+import { estimatesSection, slurmSection } from "./workloads/estimates-and-slurm";
 
 const quick = process.argv.includes("--quick");
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
-const want = (section: string) => !only || only.includes(section);
+const onlyAt = process.argv.indexOf("--only");
+const only = (onlyAt > 0 ? process.argv[onlyAt + 1] : process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length))?.split(",");
+const CORE = ["memory", "dispatch", "throughput", "live", "scale", "streaming", "limits", "profile"];
+const want = (section: string) => !only || only.includes(section) || (only.includes("core") && CORE.includes(section));
+const wantCore = CORE.some(want);
 const size = {
   rounds: quick ? 1 : 3,
   dispatchJobs: quick ? 10 : 20,
@@ -41,6 +46,9 @@ const size = {
   backlog: quick ? 1_000 : 10_000,
   streamMb: quick ? 64 : 1024,
   apiRequests: quick ? 30 : 100,
+  estimateJobs: quick ? 12 : 24,
+  estimateBacklog: quick ? 200 : 500,
+  slurmJobs: quick ? 30 : 100,
 };
 const report = createReport();
 const hasTsp = isTspAvailable();
@@ -159,10 +167,7 @@ async function profileSection(measured?: CpuPerJob) {
   report.note(`job processes (wrapper shell, setpriv, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
 }
 
-async function main(): Promise<void> {
-  console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-  if (!hasTsp) console.log("task-spooler is not installed (apt-get install task-spooler): side-by-side figures skipped");
-  buildIfNeeded(projectRoot);
+async function coreSections(): Promise<void> {
   if (hasTsp) tsp(tspEnv(tspDir), "-S", "2");
   let cpu: CpuPerJob | undefined;
   let emptyQueue: { p50: number } | undefined;
@@ -174,8 +179,8 @@ async function main(): Promise<void> {
     if (want("dispatch")) emptyQueue = await dispatchSection(qm);
     if (want("throughput")) cpu = await throughputSection(qm);
     if (want("live")) await liveSection(qm, report, size);
-    emptyQueue ??= (await rounds(() => folderDispatch(qm, size.dispatchJobs))).qm;
-    if (want("scale")) await scaleSection(qm, emptyQueue);
+    if (want("scale") || want("limits")) emptyQueue ??= (await rounds(() => folderDispatch(qm, size.dispatchJobs))).qm;
+    if (want("scale")) await scaleSection(qm, emptyQueue!);
     if (want("streaming")) await streamingSection(qm);
   } finally {
     await qm.stop();
@@ -185,11 +190,23 @@ async function main(): Promise<void> {
     if (server) report.note(`task-spooler's server RSS: ${round(rssMb(server))} MB (pid ${server})`);
     tsp(tspEnv(tspDir), "-K");
   }
-  fs.rmSync(tspDir, { recursive: true, force: true });
-  if (want("limits")) await limitsSection(emptyQueue);
+  if (want("limits")) await limitsSection(emptyQueue!);
   if (want("profile")) await profileSection(cpu);
+}
+
+async function main(): Promise<void> {
+  console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  if (!hasTsp) console.log("task-spooler is not installed (apt-get install task-spooler): side-by-side figures skipped");
+  buildIfNeeded(projectRoot);
+  try {
+    if (wantCore) await coreSections();
+  } finally {
+    fs.rmSync(tspDir, { recursive: true, force: true });
+  }
+  if (want("estimates")) await estimatesSection(report, size);
+  if (want("slurm")) await slurmSection(report, size);
   console.log(`\n${report.table()}`);
-  const file = report.save(projectRoot, { quick, rounds: size.rounds, sizes: size });
+  const file = report.save(projectRoot, { quick, only: only?.join(",") ?? null, rounds: size.rounds, sizes: size });
   console.log(`\nresults written to ${path.relative(projectRoot, file)}`);
 }
 

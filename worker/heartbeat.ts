@@ -1,6 +1,6 @@
 /**
  * The worker's heartbeat: every few seconds, also when idle, one small SQL upsert of
- * WorkerStatus with what the dashboard shows (processors in use, load).
+ * WorkerStatus with what the dashboard shows (processors in use, load; the cluster with Slurm).
  */
 import os from "node:os";
 import type { WorkerStats } from "../lib/core/worker-stats";
@@ -10,8 +10,13 @@ import type { WorkerContext } from "./context";
 export function createHeartbeat(ctx: WorkerContext) {
   const startedAt = new Date();
   return async function beat(): Promise<void> {
-    const processorsInUse = [...ctx.running.values()].reduce((a, j) => a + j.granted, 0);
-    const stats = { loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name, isolation: ctx.isolation } satisfies WorkerStats;
+    const jobs = [...ctx.running.values()];
+    const running = jobs.filter((j) => j.state === "running");
+    const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
+    const stats = {
+      loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
+      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(),
+    } satisfies WorkerStats;
     await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };
 }

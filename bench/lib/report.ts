@@ -63,7 +63,7 @@ export function createReport() {
       fs.mkdirSync(dir, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, "-");
       const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.type()} ${os.release()}`, loadavg: os.loadavg() };
-      const file = path.join(dir, `${stamp}${meta.quick ? "-quick" : ""}.json`);
+      const file = path.join(dir, `${stamp}${meta.quick ? "-quick" : ""}${meta.only ? `-${String(meta.only).replace(/,/g, "+")}` : ""}.json`);
       fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...meta, machine, figures, notes }, null, 2)}\n`);
       return file;
     },

@@ -88,6 +88,26 @@ export function tsp(env: NodeJS.ProcessEnv, ...args: string[]): string {
 }
 
 /**
+ * Hand-over to first instruction for another queue (tsp, sbatch), timed from a shell as a
+ * user would type it, so that Node's own process-spawn cost is not charged to that queue.
+ * `submit(stamp, i)` is the shell command handing over a job that writes `date +%s%N` to
+ * `stamp`; `ended(stdout)` waits for that job to end.
+ */
+export async function shellHandOverLatency(env: NodeJS.ProcessEnv, stamps: string, count: number, submit: (stamp: string, i: number) => string, ended: (stdout: string) => Promise<void>): Promise<number[]> {
+  fs.mkdirSync(stamps, { recursive: true });
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const stamp = path.join(stamps, `${i}.ns`);
+    const submitted = path.join(stamps, `${i}.submit.ns`);
+    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; ${submit(stamp, i)}`], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${submit(stamp, i)}: ${r.stderr}`);
+    samples.push(ms((await readStamp(stamp)) - (await readStamp(submitted))));
+    await ended(r.stdout.trim());
+  }
+  return samples;
+}
+
+/**
  * `tsp sh -c ...` from a shell. `writeFolder`: the shell first writes a small job folder
  * (an info file and a script), as the write-and-move script does for QM.
  */
@@ -95,27 +115,19 @@ export async function tspDispatch(dir: string, count: number, writeFolder = fals
   const env = tspEnv(dir);
   tsp(env, "-S", "2");
   const stamps = path.join(dir, `tsp-stamps-${++batch}`);
-  fs.mkdirSync(stamps, { recursive: true });
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const stamp = path.join(stamps, `${i}.ns`);
-    const submitted = path.join(stamps, `${i}.submit.ns`);
+  const write = (i: number) => {
     const job = path.join(stamps, `job-${i}`);
-    const write = writeFolder ? `mkdir '${job}' && printf '[QMOptions]\\nscript = sh run.sh\\n' > '${job}/proc_config.cfg' && echo true > '${job}/run.sh'; ` : "";
-    // Time the hand-over from a shell, as a user would type it, so that Node's own
-    // process-spawn cost is not charged to task-spooler.
-    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; ${write}tsp sh -c "date +%s%N > '${stamp}'"`], { env, encoding: "utf8" });
-    const id = r.stdout.trim();
-    samples.push(ms((await readStamp(stamp)) - (await readStamp(submitted))));
+    return writeFolder ? `mkdir '${job}' && printf '[QMOptions]\\nscript = sh run.sh\\n' > '${job}/proc_config.cfg' && echo true > '${job}/run.sh'; ` : "";
+  };
+  return shellHandOverLatency(env, stamps, count, (stamp, i) => `${write(i)}tsp sh -c "date +%s%N > '${stamp}'"`, async (id) => {
     tsp(env, "-w", id);
     await sleep(20);
-  }
-  return samples;
+  });
 }
 
 /**
- * `qm submit FOLDER` (the people branch's command line, when bin/qm.mjs exists), timed
- * from a shell as task-spooler is: from the command's start to the job's first instruction.
+ * `qm submit FOLDER` (the command line, when bin/qm.mjs exists), timed from a shell as
+ * task-spooler is: from the command's start to the job's first instruction.
  */
 export async function qmSubmitDispatch(qm: QmInstance, root: string, count: number): Promise<number[]> {
   const src = path.join(qm.dir, `qm-submit-${++batch}`);

@@ -43,7 +43,8 @@ function applyChanges(client: QueryClient) {
   const refetchJobs = () => {
     pending = undefined;
     refetchedAt = Date.now();
-    void client.invalidateQueries({ queryKey: queryKeys.jobs.all() });
+    // Arrays are job rows too: their counts move with them.
+    for (const queryKey of [queryKeys.jobs.all(), queryKeys.arrays.all()]) void client.invalidateQueries({ queryKey });
   };
   const jobsChanged = (windowMs: number) => {
     if (pending) return;

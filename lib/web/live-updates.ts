@@ -12,7 +12,13 @@ import { getConfig, getDb, getStore } from "./context";
 export async function getLiveStatus(): Promise<LiveStatus> {
   const { config } = getConfig();
   const status = await getQueueStatus(getDb(), config.maxNbProcessors);
-  return { ...status, refreshRate: config.web.refreshRate, displayDetails: config.web.displayDetails, serverTime: new Date().toISOString() };
+  return {
+    ...status,
+    paused: await getStore().readPause(),
+    refreshRate: config.web.refreshRate,
+    displayDetails: config.web.displayDetails,
+    serverTime: new Date().toISOString(),
+  };
 }
 
 const feedKey = Symbol.for("qm.web.live-feed");

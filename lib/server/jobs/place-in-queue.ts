@@ -5,10 +5,15 @@
  * the row names the folder before it appears, the worker starts it at once and never takes
  * it for a hand-made drop. Used by uploads, web requeues and resubmissions by hand.
  */
+import fs from "node:fs";
+import path from "node:path";
+import type { WaitingState } from "../../core/job-lifecycle";
 import { type QmLayout, freeName, moveFolder, relFolder } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
 
 export interface QueueClaim {
+  /** The state the claimed row is in: queued (default), or held (submitted with hold = yes). */
+  state?: WaitingState;
   /** Make a queued row name `folder`; returns its id. */
   claim(folder: string): Promise<number>;
   /** The folder could not be moved: undo or record the claim (the row names `folder`). */
@@ -22,11 +27,19 @@ export async function placeInQueue(store: JobStore, layout: QmLayout, src: strin
   try {
     await moveFolder(src, layout.queued, name, async (candidate) => {
       const next = relFolder("queued", candidate);
-      if (next !== folder && (await store.update(id, { state: "queued", folder }, { folder: next }))) folder = next;
+      if (next !== folder && (await store.update(id, { state: how.state ?? "queued", folder }, { folder: next }))) folder = next;
     });
   } catch (error) {
     await how.release(id, folder, error);
     throw error;
+  }
+  // A delete that won the row while the folder was on its way found nothing to remove: the
+  // folder that just arrived belongs to a deleted job, and goes the way a deleted job's goes.
+  if ((await store.getJob(id))?.state === "deleted") {
+    const trash = path.join(layout.internal, "trash", `${id}-${Date.now()}`);
+    await fs.promises.mkdir(path.dirname(trash), { recursive: true });
+    await fs.promises.rename(path.join(layout.root, folder), trash).catch(() => undefined);
+    await fs.promises.rm(trash, { recursive: true, force: true });
   }
   return { id, folder };
 }
