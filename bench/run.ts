@@ -179,9 +179,10 @@ async function coreSections(): Promise<void> {
     if (want("dispatch")) emptyQueue = await dispatchSection(qm);
     if (want("throughput")) cpu = await throughputSection(qm);
     if (want("live")) await liveSection(qm, report, size);
+    // Streaming before scale: scale leaves a job running and 10,000 waiting behind it.
+    if (want("streaming")) await streamingSection(qm);
     if (want("scale") || want("limits")) emptyQueue ??= (await rounds(() => folderDispatch(qm, size.dispatchJobs))).qm;
     if (want("scale")) await scaleSection(qm, emptyQueue!);
-    if (want("streaming")) await streamingSection(qm);
   } finally {
     await qm.stop();
   }
@@ -203,8 +204,15 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(tspDir, { recursive: true, force: true });
   }
-  if (want("estimates")) await estimatesSection(report, size);
-  if (want("slurm")) await slurmSection(report, size);
+  // Sections of their own: one that fails is noted, and the figures so far are still saved.
+  for (const [name, section] of [["estimates", estimatesSection], ["slurm", slurmSection]] as const) {
+    if (!want(name)) continue;
+    try {
+      await section(report, size);
+    } catch (error) {
+      report.note(`${name} section failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   console.log(`\n${report.table()}`);
   const file = report.save(projectRoot, { quick, only: only?.join(",") ?? null, rounds: size.rounds, sizes: size });
   console.log(`\nresults written to ${path.relative(projectRoot, file)}`);
