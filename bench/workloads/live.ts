@@ -6,6 +6,7 @@
  * for both, and, in a real Chromium dashboard among the 50, how long a job's state change
  * takes to show on the page.
  */
+import { setMaxListeners } from "node:events";
 import { type Browser, chromium } from "@playwright/test";
 import { planTransition } from "../../lib/core/job-lifecycle";
 import { type JobStore, createJobStore } from "../../lib/server/store/job-store";
@@ -25,6 +26,7 @@ export interface Dashboards {
 /** `count` dashboards, pushed (`push`) or polling every `refreshMs`. */
 export async function openDashboards(qm: QmInstance, count: number, mode: "push" | "poll", refreshMs = 2_000): Promise<Dashboards> {
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one signal for thousands of requests
   let requests = 0;
   const get = (url: string) =>
     fetch(`${qm.baseUrl}${url}`, { signal: stop.signal })
