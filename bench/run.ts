@@ -157,13 +157,13 @@ async function limitsSection(withCgroups: { p50: number }) {
 }
 
 async function profileSection(measured?: CpuPerJob) {
-  console.log("where a no-op job's CPU goes (node --cpu-prof of the worker and its spawner)");
+  console.log("where a no-op job's CPU goes (node --cpu-prof of the worker)");
   const { worker, spawner, cpu: profiled } = await profileNoOpJobs(projectRoot, quick ? 200 : 500, 8452);
   // The unprofiled rounds' CPU when there were some: the profiler slows what it watches.
   const cpu = measured ?? profiled;
   report.note(`worker, ${round(cpu.worker)} ms per job, by activity: ${describeShares(worker, "byActivity", cpu.worker)}`);
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
-  if (spawner) report.note(`spawner, ${round(cpu.helper)} ms per job: ${describeShares(spawner, "byActivity", cpu.helper, 5)}`);
+  report.note(`spawner, ${round(cpu.helper)} ms per job${spawner ? `: ${describeShares(spawner, "byActivity", cpu.helper, 5)}` : " (not profiled)"}`);
   report.note(`job processes (wrapper shell, setpriv, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
 }
 
@@ -192,7 +192,7 @@ async function coreSections(): Promise<void> {
     tsp(tspEnv(tspDir), "-K");
   }
   if (want("limits")) await limitsSection(emptyQueue!);
-  if (want("profile")) await profileSection(cpu);
+  if (want("profile")) await profileSection(cpu).catch((error: unknown) => report.note(`profile failed: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 async function main(): Promise<void> {
@@ -201,6 +201,10 @@ async function main(): Promise<void> {
   buildIfNeeded(projectRoot);
   try {
     if (wantCore) await coreSections();
+  } catch (error) {
+    // The figures measured so far are still printed and saved.
+    report.note(`stopped early: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
   } finally {
     fs.rmSync(tspDir, { recursive: true, force: true });
   }

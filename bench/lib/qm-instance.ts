@@ -22,8 +22,8 @@ export interface QmInstance {
   web?: ChildProcess;
   baseUrl: string;
   db: Database.Database;
-  /** `main`: another build of the worker; `env`: more environment (NODE_OPTIONS for a profile). */
-  startWorker(opts?: { main?: string; env?: Record<string, string> }): Promise<ChildProcess>;
+  /** `main`: another build of the worker; `nodeArgs`: more options for node (a profile); `env`: more environment. */
+  startWorker(opts?: { main?: string; nodeArgs?: string[]; env?: Record<string, string> }): Promise<ChildProcess>;
   startWeb(): Promise<ChildProcess>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -102,6 +102,7 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     db,
     async startWorker(opts = {}) {
       const { command, args } = workerCommand(projectRoot, opts.main);
+      args.unshift(...(opts.nodeArgs ?? []));
       const child = spawn(command, args, {
         cwd: projectRoot,
         env: { ...childEnv, ...opts.env },

@@ -1,6 +1,6 @@
 /**
- * Where the CPU of a no-op job goes. The worker (a build with a source map) and its spawner
- * run under `node --cpu-prof` for a throughput round; each sample is put under what it was
+ * Where the CPU of a no-op job goes. The worker (a build with a source map) runs under
+ * `node --cpu-prof` for a throughput round; each sample is put under what it was
  * doing (the innermost recognisable frame: SQLite, a rename, a file write, a spawn...) and
  * under which of our source files asked for it (the innermost frame that maps to lib/ or
  * worker/). The shares are applied to the CPU each process spent per job in the
@@ -8,7 +8,6 @@
  */
 import fs from "node:fs";
 import { SourceMap } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { buildWorker } from "../../scripts/build-worker";
 import { createInstance } from "../lib/qm-instance";
@@ -83,17 +82,20 @@ export function breakDown(file: string, sourceMaps: Map<string, SourceMap>): Bre
   return out;
 }
 
-/** Profile `count` no-op jobs; the profiles of the worker and of its spawner, broken down. */
+/** Profile `count` no-op jobs; the worker's profile (and its spawner's, when there is one), broken down. */
 export async function profileNoOpJobs(root: string, count: number, port: number): Promise<{ worker: Breakdown; spawner?: Breakdown; cpu: CpuPerJob }> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-profile-"));
+  // Inside the project (dist/ is not committed): the bundle finds its packages from there.
+  const scratch = path.join(root, "dist/bench-profile");
+  fs.rmSync(scratch, { recursive: true, force: true });
   const build = path.join(scratch, "worker");
   const main = buildWorker(root, build, { sourcemap: true });
   const profiles = path.join(scratch, "profiles");
   const qm = await createInstance({ maxNbProcessors: 2, port });
   let cpu: CpuPerJob | undefined;
   try {
-    // NODE_OPTIONS reaches the spawner too (it inherits the worker's environment).
-    await qm.startWorker({ main, env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles} --cpu-prof-interval=200` } });
+    // Node refuses --cpu-prof in NODE_OPTIONS: the worker alone is profiled (its spawner's
+    // CPU per job is measured, not broken down).
+    await qm.startWorker({ main, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=200"] });
     ({ cpu } = await qmThroughput(qm, count, 0));
     await qm.stopWorker();
   } finally {
