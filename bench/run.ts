@@ -143,7 +143,7 @@ async function streamingSection(qm: QmInstance) {
   report.add({ name: "web RSS growth during download", value: down.peakRssMb - down.idleRssMb, unit: "MB", target: "<= +100 MB" }, atMost(100));
 }
 
-/** The same dispatch without control groups: what the cgroup setup adds to a start. */
+/** The same dispatch and throughput without control groups: what the cgroup setup adds to a start. */
 async function limitsSection(withCgroups: { p50: number }) {
   const plain = await createInstance({ maxNbProcessors: 2, port: 8451, keys: { Limits: "none" } });
   try {
@@ -151,6 +151,9 @@ async function limitsSection(withCgroups: { p50: number }) {
     console.log("dispatch latency without control groups (Limits = none)");
     const none = await rounds(() => folderDispatch(plain, size.dispatchJobs));
     report.add({ name: "dispatch via folder p50, Limits = none", value: none.qm.p50, unit: "ms", note: `with control groups (auto): ${round(withCgroups.p50)} ms` });
+    const rates: number[] = [];
+    for (let r = 0; r < size.rounds; r++) rates.push((await qmThroughput(plain, size.throughputJobs, r)).rate);
+    report.add({ name: `throughput, ${size.throughputJobs} no-op jobs, Limits = none`, value: median(rates), unit: "jobs/s", note: "no control group to make, enter and remove per job" });
   } finally {
     await plain.stop();
   }
