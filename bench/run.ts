@@ -7,8 +7,8 @@
  *   npm run bench                 the full suite (about 20 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
  *   npm run bench -- --only=live,scale   some sections only (memory, dispatch, throughput,
- *                                 live, scale, streaming, limits, profile, estimates, slurm;
- *                                 core: the first eight)
+ *                                 live, scale, streaming, limits, profile, cli, estimates,
+ *                                 slurm; core: the first eight)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -18,7 +18,7 @@ import { buildIfNeeded } from "../scripts/build-if-needed";
 import { createInstance, type QmInstance } from "./lib/qm-instance";
 import { atLeast, atMost, createReport, ratioAtLeast, ratioAtMost } from "./lib/report";
 import { median, percentile, round } from "./lib/stats";
-import { folderDispatch, isTspAvailable, qmSubmitDispatch, tsp, tspDispatch, tspEnv, uploadDispatch } from "./workloads/dispatch";
+import { folderDispatch, isTspAvailable, tsp, tspDispatch, tspEnv, uploadDispatch } from "./workloads/dispatch";
 import { describeMemory, webMemory, workerMemory } from "./workloads/overhead";
 import { processWithEnv, rssMb } from "./lib/proc";
 import { liveSection } from "./workloads/live-section";
@@ -27,6 +27,7 @@ import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/s
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { type CpuPerJob, qmThroughput, tspThroughput } from "./workloads/throughput";
 import { writeAndMove } from "./workloads/write-and-move";
+import { cliSection } from "./workloads/cli-section";
 import { estimatesSection, slurmSection } from "./workloads/estimates-and-slurm";
 
 const quick = process.argv.includes("--quick");
@@ -52,7 +53,6 @@ const size = {
 };
 const report = createReport();
 const hasTsp = isTspAvailable();
-const hasQmCommand = fs.existsSync(path.join(projectRoot, "bin/qm.mjs"));
 const tspDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-tsp-"));
 
 /** p50 and p95 of each round, medians over rounds; `tspRun` in the same rounds, alternating. */
@@ -82,10 +82,6 @@ async function dispatchSection(qm: QmInstance) {
   report.add({ name: "dispatch via folder, p95", value: folder.qm.p95, unit: "ms", tsp: folder.tsp?.p95 });
   const upload = await rounds(() => uploadDispatch(qm, size.dispatchJobs));
   report.add({ name: "dispatch via API upload, p50", value: upload.qm.p50, unit: "ms", tsp: folder.tsp?.p50, note: "a zip through POST /api/jobs" });
-  if (hasQmCommand) {
-    const cli = await rounds(() => qmSubmitDispatch(qm, projectRoot, size.dispatchJobs));
-    report.add({ name: "dispatch via qm submit, p50", value: cli.qm.p50, unit: "ms", tsp: folder.tsp?.p50, note: "from the command's start, as tsp" });
-  }
   console.log("a script that writes a job folder and moves it in at once");
   const written = await rounds(() => writeAndMove(qm, size.dispatchJobs, true), () => tspDispatch(tspDir, size.dispatchJobs, true));
   report.add({ name: "write and move, p50 (manifest)", value: written.qm.p50, unit: "ms", tsp: written.tsp?.p50, target: "<= 50 ms", note: "from the first write; tsp: the shell writes the folder, then `tsp`" }, atMost(50));
@@ -212,7 +208,7 @@ async function main(): Promise<void> {
     fs.rmSync(tspDir, { recursive: true, force: true });
   }
   // Sections of their own: one that fails is noted, and the figures so far are still saved.
-  for (const [name, section] of [["estimates", estimatesSection], ["slurm", slurmSection]] as const) {
+  for (const [name, section] of [["cli", cliSection], ["estimates", estimatesSection], ["slurm", slurmSection]] as const) {
     if (!want(name)) continue;
     try {
       await section(report, size);

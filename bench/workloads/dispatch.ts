@@ -125,28 +125,6 @@ export async function tspDispatch(dir: string, count: number, writeFolder = fals
   });
 }
 
-/**
- * `qm submit FOLDER` (the command line, when bin/qm.mjs exists), timed from a shell as
- * task-spooler is: from the command's start to the job's first instruction.
- */
-export async function qmSubmitDispatch(qm: QmInstance, root: string, count: number): Promise<number[]> {
-  const src = path.join(qm.dir, `qm-submit-${++batch}`);
-  const stamps = sharedDir(path.join(qm.dir, "stamps"));
-  const names = prepareStampJobs(src, stamps, count, `submit${batch}`);
-  const samples: number[] = [];
-  let finished = finishedCount(qm);
-  for (const name of names) {
-    const submitted = path.join(qm.dir, `${name}.submit.ns`);
-    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; exec node '${path.join(root, "bin/qm.mjs")}' submit --url '${qm.baseUrl}' '${path.join(src, name)}'`], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`qm submit failed: ${r.stderr}`);
-    samples.push(ms((await readStamp(path.join(stamps, `${name}.ns`))) - (await readStamp(submitted))));
-    finished += 1;
-    await waitAllFinal(qm, finished);
-    await sleep(20);
-  }
-  return samples;
-}
-
 export function isTspAvailable(): boolean {
   return spawnSync("tsp", ["-V"], { encoding: "utf8" }).error === undefined;
 }

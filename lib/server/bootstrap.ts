@@ -13,11 +13,14 @@ import path from "node:path";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
 import { ensureQmFolders, qmLayout } from "./qm-folders";
+import type { ImportReport } from "./history/import-history";
 
 export interface Prepared {
   env: QmEnv;
   loaded: LoadedConfig;
   appliedMigrations: string[];
+  /** The history import of the first start (folders already in QM_dJobs / QM_lost+found), if it ran. */
+  historyImport: ImportReport | null;
 }
 
 /** The folder of QueueManager's package.json (this file may run from a bundle in dist/). */
@@ -36,11 +39,12 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
   const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
   ensureQmFolders(qmLayout(loaded.config.qmFolder));
   // `npm start` migrates once before it starts the web server and the worker.
-  if (env.skipMigrate) return { env, loaded, appliedMigrations: [] };
+  if (env.skipMigrate) return { env, loaded, appliedMigrations: [], historyImport: null };
   const { createDb, enableWal } = await import("./db");
   const { applyMigrations } = await import("../../prisma/tools/schema-engine");
   enableWal(env.databaseUrl);
   const appliedMigrations = await applyMigrations(projectRoot, env.databaseUrl);
+  const historyImport = await importAtFirstStart(env, loaded);
   if (env.adminPassword) {
     const { hashPassword } = await import("./password");
     const db = createDb(env.databaseUrl);
@@ -55,5 +59,19 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
       await db.$disconnect();
     }
   }
-  return { env, loaded, appliedMigrations };
+  return { env, loaded, appliedMigrations, historyImport };
+}
+
+async function importAtFirstStart(env: QmEnv, loaded: LoadedConfig): Promise<ImportReport | null> {
+  const [{ createDb }, { importHistoryAtFirstStart }, { createJobStore }, { openSql }] = await Promise.all([
+    import("./db"), import("./history/history-runs"), import("./store/job-store"), import("./store/sql"),
+  ]);
+  const db = createDb(env.databaseUrl);
+  const store = createJobStore(openSql(env.databaseUrl));
+  try {
+    return await importHistoryAtFirstStart(db, { store, layout: qmLayout(loaded.config.qmFolder), jobFile: loaded.config.jobFile });
+  } finally {
+    await store.sql.close();
+    await db.$disconnect();
+  }
 }

@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { MailEnv } from "../core/mail-settings";
 
 const VARIABLES = [
   "QM_CONFIG", "QM_DATA", "DATABASE_URL", "QM_ADMIN_USER", "QM_ADMIN_PASSWORD", "QM_ADMIN_PASSWORD_FILE", "QM_PARENT_PID", "QM_PUBLIC_URL", "QM_SKIP_MIGRATE",
@@ -56,4 +57,15 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
     skipMigrate: env.QM_SKIP_MIGRATE === "1",
     parentPid: env.QM_PARENT_PID ? Number(env.QM_PARENT_PID) : undefined,
   };
+}
+
+/**
+ * QM 0.4's mail fallbacks: the MailSender and MailSecretKey environment variables stand in
+ * for the QMserv.cfg keys of the same names when those are absent. QM_GMAIL_SMTP_URL sends
+ * those "Gmail" mails through another server (a relay, or a test server).
+ */
+export function loadMailEnv(source: NodeJS.ProcessEnv = process.env): MailEnv {
+  const gmailUrl = source.QM_GMAIL_SMTP_URL || undefined;
+  if (gmailUrl && !/^smtps?:\/\/[^/]+\/?$/.test(gmailUrl)) throw new Error("QM_GMAIL_SMTP_URL must look like smtp://host:port or smtps://host:port");
+  return { MailSender: source.MailSender || undefined, MailSecretKey: source.MailSecretKey || undefined, gmailUrl };
 }

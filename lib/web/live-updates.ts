@@ -17,6 +17,7 @@ export async function getLiveStatus(): Promise<LiveStatus> {
     paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
+    jobFile: config.jobFile,
     serverTime: new Date().toISOString(),
   };
 }

@@ -10,7 +10,8 @@
  */
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
-import { type Viewer, requireViewer } from "./auth";
+import { requireViewer } from "./access";
+import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
 import { apiHandler, searchParamsOf } from "./http";
 import { type JobRouteContext, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
@@ -25,7 +26,7 @@ export interface JobHandlerArgs<Query> {
   job: JobRecord;
   /** The query string as `options.query` parsed it (undefined without a schema). */
   query: Query;
-  /** Owner, info, script and the info keys may be shown (admin, or Display_details). */
+  /** Owner, info, script and the info keys may be shown (admin, owner, or Display_details). */
   showDetails: boolean;
   /** Names at the top of the job folder this viewer may not read (the info file when details are hidden). */
   hiddenFiles: string[];
@@ -53,8 +54,8 @@ export function withJob<Query = undefined, Folder extends boolean = false>(
     const id = await jobIdFrom(context);
     const query = options.query ? options.query.parse(searchParamsOf(request)) : (undefined as Query);
     const job = await getJobOrThrow(getDb(), id);
-    const showDetails = canSeeDetails(viewer);
-    const hiddenFiles = hiddenFilesFor(viewer);
+    const showDetails = canSeeDetails(viewer, job);
+    const hiddenFiles = hiddenFilesFor(viewer, job);
     const access = options.folder ? await jobFolderAccess(getLayout(), job, { hidden: hiddenFiles, hideCommand: !showDetails }) : null;
     const folder = access ? { root: access.root, folder: access } : {};
     const args = { request, viewer, job, query, showDetails, hiddenFiles, ...folder };

@@ -1,4 +1,4 @@
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { apiHandler } from "@/lib/web/http";
 import { getLiveFeed } from "@/lib/web/live-updates";
 

@@ -1,8 +1,8 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
-import { requireViewer } from "@/lib/web/auth";
-import { permissionsOf } from "@/lib/web/job-access";
+import { requireViewer } from "@/lib/web/access";
 import { apiHandler, json } from "@/lib/web/http";
 import { getLiveStatus } from "@/lib/web/live-updates";
+import { permissionsFor } from "@/lib/web/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -13,5 +13,5 @@ export const dynamic = "force-dynamic";
  */
 export const GET = apiHandler(async (request) => {
   const viewer = await requireViewer(request);
-  return json({ ...(await getLiveStatus()), isAdmin: viewer.isAdmin, can: permissionsOf(viewer) } satisfies StatusAnswer);
+  return json({ ...(await getLiveStatus()), isAdmin: viewer.isAdmin, can: permissionsFor(viewer, null) } satisfies StatusAnswer);
 });
