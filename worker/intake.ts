@@ -81,10 +81,7 @@ export function createIntake(deps: IntakeDeps) {
       manifest = fs.existsSync(path.join(dir, "process.log")) ? { state: "none" } : checkJobManifest(dir);
       wait = manifest.state === "complete" ? 0 : lastChangeMs(dir) + config.settleMs - Date.now();
     } catch {
-      // Gone (started, deleted or moved away), or a file of a copy in progress renamed
-      // while we looked (rsync's temporary files): look again soon if the folder is there.
-      if (fs.existsSync(dir)) schedule(name, MANIFEST_RECHECK_MS);
-      return;
+      return; // Gone (started, deleted or moved away) while we looked.
     }
     if (wait > 0) return schedule(name, manifest.state === "differs" ? Math.min(wait + 20, MANIFEST_RECHECK_MS) : wait + 20);
     if (manifest.state === "differs") deps.log(`QM_qJobs/${name}: its manifest does not match (${manifest.reason}); taken in after Settle_Time unchanged`);
