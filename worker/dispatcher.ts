@@ -1,11 +1,14 @@
 /**
  * Dispatch: whenever something changes, decide which queued jobs start now (the pure rule
- * in lib/core/schedule.ts) and launch them. Runs one pass at a time; a request during a
- * pass runs another pass after it.
+ * in lib/core/schedule.ts, processors and GPUs) and launch them; a job that can never run
+ * here (more GPUs than GPU_List) is cancelled, saying why. Runs one pass at a time; a
+ * request during a pass runs another pass after it.
  */
+import { freeGpuCount } from "../lib/core/gpu-sets";
 import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../lib/core/schedule";
 import { type RunningJob, type WorkerContext, message } from "./context";
-import { settleAllDependencies } from "./dependencies";
+import { cancelImpossible } from "./cancel-waiting";
+import { settleAllDependencies, settleDependents } from "./dependencies";
 import { launchJob } from "./launch";
 import { arrayLoadsFor, readQueuePolicy } from "./queue-policy";
 
@@ -44,11 +47,18 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     if (handOver ? running.length >= MAX_IN_FLIGHT : config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
     const policy = await readQueuePolicy(ctx);
     if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
-    const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
+    const read = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
+    // Slurm judges nb_gpu itself (--gres=gpu:N); GPU_List is this machine's.
+    const { possible: rows, cancelled } = handOver ? { possible: read, cancelled: [] } : await cancelImpossible(ctx, read);
+    if (cancelled.length) {
+      again = true; // they leave room in the window
+      await settleDependents(ctx, cancelled);
+    }
+    const gpus = { total: ctx.gpus.length, inUse: ctx.gpus.length - freeGpuCount(ctx.gpus, [...ctx.running.values()].map((j) => j.gpus)) };
     const decision = handOver
       ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false }
       : decideStarts({
-          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage,
+          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
         });
     head = decision.head;
     // Elements skipped at their array's limit may hide other jobs behind the window: look again.
@@ -59,7 +69,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       const row = rows.find((r) => r.id === start.id)!;
       const result = await launchJob(ctx, row, start.granted);
       if ("job" in result) {
-        ctx.debug(`job ${row.id} started (${start.granted} processor(s))`);
+        ctx.debug(`job ${row.id} started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`);
         onStarted(result.job);
         continue;
       }

@@ -1,8 +1,11 @@
 /**
  * The worker's heartbeat: every few seconds, also when idle, one small SQL upsert of
- * WorkerStatus with what the dashboard shows (processors in use, load; the cluster with Slurm).
+ * WorkerStatus with what the dashboard shows (processors and GPUs in use, load; the cluster
+ * with Slurm) and the GPUs the web app checks submissions against (none said with Slurm,
+ * which judges nb_gpu itself).
  */
 import os from "node:os";
+import { freeGpuCount } from "../lib/core/gpu-sets";
 import type { WorkerStats } from "../lib/core/worker-stats";
 import { writeHeartbeat } from "../lib/server/store/worker-status";
 import type { WorkerContext } from "./context";
@@ -13,9 +16,10 @@ export function createHeartbeat(ctx: WorkerContext) {
     const jobs = [...ctx.running.values()];
     const running = jobs.filter((j) => j.state === "running");
     const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
+    const gpus = ctx.executor.schedulesItself ? {} : { gpus: ctx.gpus, gpusInUse: ctx.gpus.length - freeGpuCount(ctx.gpus, jobs.map((j) => j.gpus)) };
     const stats = {
       loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
-      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(),
+      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(), ...gpus,
     } satisfies WorkerStats;
     await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };

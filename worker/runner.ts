@@ -15,6 +15,8 @@ import { createDispatcher } from "./dispatcher";
 import { enforceWalltime } from "./walltime";
 import type { Executor } from "./executor";
 import { finishJob } from "./finish";
+import { type GpuSetup, NO_GPUS } from "./gpus/detect-gpus";
+import { createGpuSampler } from "./gpus/gpu-sampler";
 import { createHeartbeat } from "./heartbeat";
 import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
@@ -32,6 +34,9 @@ export interface RunnerDeps {
   isolation?: "uid" | "none";
   /** CPUs jobs may be pinned to (default: none, no pinning). */
   cpus?: number[];
+  /** GPUs jobs may be given, and nvidia-smi to sample them (default: none); the sampler's period. */
+  gpus?: GpuSetup;
+  gpuSampleMs?: number;
   /** How runs are confined, in words (start line, heartbeat). */
   limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
@@ -62,7 +67,7 @@ export interface Runner {
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const ctx: WorkerContext = {
-    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], limits: deps.limits ?? "none",
+    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], gpus: deps.gpus?.gpus ?? [], limits: deps.limits ?? "none",
     layout, config: deps.config, log: deps.log,
     debug: (m) => deps.config().debug && deps.log(m),
     host: os.hostname(),
@@ -70,6 +75,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     running: new Map(),
   };
   const monitor = createMonitor(ctx);
+  const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null, deps.gpuSampleMs);
   const finishing = new Set<Promise<void>>();
   const closers: (() => void)[] = [];
   let stopping = false;
@@ -87,6 +93,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
     monitor.ensure();
+    gpuSampler.ensure();
     enforceWalltime(ctx, job);
     // Launched while stop() began: treat it like the others.
     if (stopping && stopsJobs) shutDown(job, false);
@@ -148,7 +155,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         () => intake.close(),
       );
       await intake.scanAll();
-      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits})`);
+      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits}; GPUs: ${deps.gpus?.described ?? NO_GPUS.described})`);
       void dispatcher.dispatch();
     },
     stop(opts = {}) {
@@ -168,6 +175,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         if (!stopsJobs) ctx.running.clear();
         while (finishing.size) await Promise.all(finishing);
         monitor.stop();
+        gpuSampler.stop();
         await ctx.executor.close();
         await flushMails();
         deps.log("worker stopped");
