@@ -7,8 +7,8 @@
  *   npm run bench                 the full suite (about 20 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
  *   npm run bench -- --only=live,scale   some sections only (memory, dispatch, throughput,
- *                                 live, scale, streaming, limits, profile, cli, estimates,
- *                                 slurm; core: the first eight)
+ *                                 live, scale, streaming, limits, profile, results, cli,
+ *                                 estimates, slurm; core: the first eight)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -28,6 +28,7 @@ import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { type CpuPerJob, qmThroughput, tspThroughput } from "./workloads/throughput";
 import { writeAndMove } from "./workloads/write-and-move";
 import { cliSection } from "./workloads/cli-section";
+import { resultsSection } from "./workloads/results-section";
 import { estimatesSection, slurmSection } from "./workloads/estimates-and-slurm";
 
 const quick = process.argv.includes("--quick");
@@ -50,6 +51,8 @@ const size = {
   estimateJobs: quick ? 12 : 24,
   estimateBacklog: quick ? 200 : 500,
   slurmJobs: quick ? 30 : 100,
+  resultsCsvMb: 50,
+  resultsPictures: 2_000,
 };
 const report = createReport();
 const hasTsp = isTspAvailable();
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
     fs.rmSync(tspDir, { recursive: true, force: true });
   }
   // Sections of their own: one that fails is noted, and the figures so far are still saved.
-  for (const [name, section] of [["cli", cliSection], ["estimates", estimatesSection], ["slurm", slurmSection]] as const) {
+  for (const [name, section] of [["results", resultsSection], ["cli", cliSection], ["estimates", estimatesSection], ["slurm", slurmSection]] as const) {
     if (!want(name)) continue;
     try {
       await section(report, size);

@@ -8,12 +8,12 @@
  * started by `npm start` (QM_SKIP_MIGRATE=1) never loads them, which keeps it about
  * 8 MB smaller for its whole life (the worker reads and writes jobs in plain SQL).
  */
-import fs from "node:fs";
 import path from "node:path";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
 import { ensureQmFolders, qmLayout } from "./qm-folders";
 import type { ImportReport } from "./history/import-history";
+import { findProjectRoot } from "./project-root";
 
 export interface Prepared {
   env: QmEnv;
@@ -25,14 +25,6 @@ export interface Prepared {
 
 /** The folder of QueueManager's package.json (this file may run from a bundle in dist/). */
 export const projectRoot = findProjectRoot(import.meta.dirname);
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "queuemanager") return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find QueueManager's package.json above ${start}`);
-  }
-}
 
 export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
   const env = loadEnv(source);
