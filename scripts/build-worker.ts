@@ -9,29 +9,36 @@ import { buildSync } from "esbuild";
 
 export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools", "prisma/schema.prisma"];
 
-/** One ESM file for Node 20 from a TypeScript entry, node_modules left external. */
-export function bundleForNode(entry: string, outfile: string): void {
-  buildSync({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+/**
+ * ESM for Node 20 from a TypeScript entry, node_modules left external. What the entry
+ * imports with `import()` goes to chunk files beside it (`chunks/`), loaded only when
+ * called: the migration engine and Prisma stay out of a worker that does not migrate.
+ */
+export function bundleForNode(entry: string, outfile: string, opts: { sourcemap?: boolean } = {}): void {
+  const outdir = path.dirname(outfile);
+  fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true });
+  buildSync({
+    entryPoints: { [path.basename(outfile, ".mjs")]: entry }, outdir, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]-[hash]",
+    bundle: true, splitting: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", sourcemap: opts.sourcemap,
+  });
 }
 
-export function buildWorker(root: string): string {
-  const outDir = path.join(root, "dist/worker");
-  bundleForNode(path.join(root, "worker/main.ts"), path.join(outDir, "main.mjs"));
+/** Bundle the worker into `outDir` (default dist/worker); `sourcemap` for profiles that name the sources. */
+export function buildWorker(root: string, outDir = path.join(root, "dist/worker"), opts: { sourcemap?: boolean } = {}): string {
+  bundleForNode(path.join(root, "worker/main.ts"), path.join(outDir, "main.mjs"), opts);
   // The job spawner is started as its own small process, from beside the bundle.
   fs.copyFileSync(path.join(root, "worker/local/spawner.mjs"), path.join(outDir, "spawner.mjs"));
   return path.join(outDir, "main.mjs");
 }
 
 /**
- * How to run the bundled worker. Liftoff-only compiles Prisma's WebAssembly query
- * compiler with V8's baseline tier, and a small young generation keeps the heap tight:
- * together about 60 MB less resident memory for a process that idles most of the time.
+ * How to run the bundled worker (`main`: another build of it). Liftoff-only compiles the
+ * migration engine's WebAssembly with V8's baseline tier (a worker that migrates at start
+ * loads it), and a small young generation keeps the heap tight for a process that idles
+ * most of the time.
  */
-export function workerCommand(root: string): { command: string; args: string[] } {
-  return {
-    command: process.execPath,
-    args: ["--liftoff-only", "--max-semi-space-size=1", path.join(root, "dist/worker/main.mjs")],
-  };
+export function workerCommand(root: string, main = path.join(root, "dist/worker/main.mjs")): { command: string; args: string[] } {
+  return { command: process.execPath, args: ["--liftoff-only", "--max-semi-space-size=1", main] };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -7,7 +7,12 @@
  * cannot restore ctimes; a folder moved in whole (`mv`) keeps old ctimes and starts at once.
  * A folder holding a process.log (an earlier job put back) also counts its own ctime, so
  * a web requeue, whose row update follows its rename, is never taken for a new drop.
- * A folder is only declared invalid once quiet: a copy in progress may lack its info file.
+ * A folder whose `.qm-manifest` lists exactly what it holds is complete at once, quiet or
+ * not (lib/server/job-manifest.ts): a script that writes a folder and moves it in starts
+ * without waiting. One that holds a manifest not yet matched is looked at again every
+ * MANIFEST_RECHECK_MS (a copy of it may finish before Settle_Time), and falls back to the
+ * quiet rule. Never for a folder holding a process.log: that rule stays whole for it.
+ * A folder is only declared invalid once complete: a copy in progress may lack its info file.
  * What describes the job: lib/server/job-folder.ts; a finished folder moved back: resubmit.ts.
  */
 import fs from "node:fs";
@@ -23,6 +28,10 @@ import { queueDroppedFolder } from "./intake-queue";
 import { rejectFolder } from "./reject";
 import { type Resubmission, findResubmission } from "./resubmit";
 import { setAsideErrorNote } from "../lib/server/error-note";
+import { type ManifestCheck, checkJobManifest } from "../lib/server/job-manifest";
+
+/** How often a folder with a manifest that does not match yet is looked at again. */
+const MANIFEST_RECHECK_MS = 250;
 
 export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
   /** Called when a new queued row was created. */
@@ -63,20 +72,22 @@ export function createIntake(deps: IntakeDeps) {
 
   const examine = async (name: string): Promise<void> => {
     const dir = path.join(deps.layout.queued, name);
-    let quietSince: number;
+    const config = deps.config();
+    let manifest: ManifestCheck;
+    let wait: number;
     try {
       if (!fs.statSync(dir).isDirectory()) {
         if (!warned.has(name)) deps.log(`QM_qJobs/${name} is not a folder: ignored (a job is a folder)`);
         warned.add(name);
         return;
       }
-      quietSince = lastChangeMs(dir);
+      manifest = fs.existsSync(path.join(dir, "process.log")) ? { state: "none" } : checkJobManifest(dir);
+      wait = manifest.state === "complete" ? 0 : lastChangeMs(dir) + config.settleMs - Date.now();
     } catch {
       return; // Gone (started, deleted or moved away) while we looked.
     }
-    const config = deps.config();
-    const wait = quietSince + config.settleMs - Date.now();
-    if (wait > 0) return schedule(name, wait + 20);
+    if (wait > 0) return schedule(name, manifest.state === "differs" ? Math.min(wait + 20, MANIFEST_RECHECK_MS) : wait + 20);
+    if (manifest.state === "differs") deps.log(`QM_qJobs/${name}: its manifest does not match (${manifest.reason}); taken in after Settle_Time unchanged`);
     const back = await findResubmission(deps, name);
     let read: FolderJob;
     try {

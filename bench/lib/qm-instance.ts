@@ -22,8 +22,10 @@ export interface QmInstance {
   web?: ChildProcess;
   baseUrl: string;
   db: Database.Database;
-  startWorker(): Promise<ChildProcess>;
+  /** `main`: another build of the worker; `nodeArgs`: more options for node (a profile); `env`: more environment. */
+  startWorker(opts?: { main?: string; nodeArgs?: string[]; env?: Record<string, string> }): Promise<ChildProcess>;
   startWeb(): Promise<ChildProcess>;
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
   countStates(): Record<string, number>;
 }
@@ -99,11 +101,12 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     env,
     baseUrl,
     db,
-    async startWorker() {
-      const { command, args } = workerCommand(projectRoot);
+    async startWorker(opts = {}) {
+      const { command, args } = workerCommand(projectRoot, opts.main);
+      args.unshift(...(opts.nodeArgs ?? []));
       const child = spawn(command, args, {
         cwd: projectRoot,
-        env: childEnv,
+        env: { ...childEnv, ...opts.env },
         stdio: ["ignore", "ignore", "inherit"],
       });
       instance.worker = child;
@@ -124,6 +127,7 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
       await waitFor(async () => (await fetch(`${baseUrl}/api/status`).catch(() => null))?.ok, 60_000, "the web server", 100);
       return child;
     },
+    stopWorker: () => stopChild(instance.worker),
     async stop() {
       await Promise.all([stopChild(instance.worker), stopChild(instance.web)]);
       db.close();

@@ -107,10 +107,19 @@ export async function shellHandOverLatency(env: NodeJS.ProcessEnv, stamps: strin
   return samples;
 }
 
-export async function tspDispatch(dir: string, count: number): Promise<number[]> {
+/**
+ * `tsp sh -c ...` from a shell. `writeFolder`: the shell first writes a small job folder
+ * (an info file and a script), as the write-and-move script does for QM.
+ */
+export async function tspDispatch(dir: string, count: number, writeFolder = false): Promise<number[]> {
   const env = tspEnv(dir);
   tsp(env, "-S", "2");
-  return shellHandOverLatency(env, path.join(dir, `tsp-stamps-${++batch}`), count, (stamp) => `tsp sh -c "date +%s%N > '${stamp}'"`, async (id) => {
+  const stamps = path.join(dir, `tsp-stamps-${++batch}`);
+  const write = (i: number) => {
+    const job = path.join(stamps, `job-${i}`);
+    return writeFolder ? `mkdir '${job}' && printf '[QMOptions]\\nscript = sh run.sh\\n' > '${job}/proc_config.cfg' && echo true > '${job}/run.sh'; ` : "";
+  };
+  return shellHandOverLatency(env, stamps, count, (stamp, i) => `${write(i)}tsp sh -c "date +%s%N > '${stamp}'"`, async (id) => {
     tsp(env, "-w", id);
     await sleep(20);
   });

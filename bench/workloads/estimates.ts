@@ -118,7 +118,7 @@ export async function estimateAccuracy(port: number, count: number, backlog: num
     await sleep(500);
     for (let i = 0; i < backlog; i++) fs.renameSync(path.join(src, `wait-${i}`), path.join(qm.queued, `wait-${i}`));
     await waitFor(() => (qm.countStates().queued ?? 0) >= backlog, 120_000, `${backlog} queued rows`, 50);
-    const list = await apiLatency(qm, `/api/jobs?view=queued&pageSize=200`, 40);
+    const list = await apiLatency(qm, [`/api/jobs?view=queued&pageSize=200`], 40);
 
     return {
       maeSeconds: errors.reduce((a, b) => a + b, 0) / errors.length,

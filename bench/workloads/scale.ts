@@ -1,6 +1,6 @@
 /**
- * Scale: the dashboard API with 10,000 finished jobs in the database, and dispatch with
- * 2,000 jobs waiting (each needing the whole machine while one processor is taken, so
+ * Scale: the dashboard's API with 100,000 finished jobs in the database, and dispatch with
+ * 10,000 jobs waiting (each needing the whole machine while one processor is taken, so
  * they cannot start; the measured jobs have a higher priority and fit).
  */
 import fs from "node:fs";
@@ -10,8 +10,8 @@ import type { QmInstance } from "../lib/qm-instance";
 import { writeJob } from "../lib/qm-instance";
 import { sleep } from "../lib/jobs";
 import { percentile, waitFor } from "../lib/stats";
-import { rssMb } from "../lib/proc";
 import { folderDispatch } from "./dispatch";
+import { type WorkerMemory, workerMemory } from "./overhead";
 
 export function seedFinishedJobs(qm: QmInstance, count: number): void {
   const db = new Database(path.join(qm.dir, "qm.db"));
@@ -20,6 +20,7 @@ export function seedFinishedJobs(qm: QmInstance, count: number): void {
      VALUES (?, ?, ?, 'python process.py', 1, 0, '{}', ?, ?, 'folder', ?, ?, ?, ?, ?, ?)`,
   );
   const owners = ["ana@lab.org", "ben@lab.org", "chen@lab.org", "dora@lab.org", "eli@lab.org"];
+  const iso = (t: number) => new Date(t).toISOString().replace("Z", "+00:00");
   const now = Date.now();
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
@@ -28,34 +29,41 @@ export function seedFinishedJobs(qm: QmInstance, count: number): void {
       const started = finished - 30_000 - (i % 100) * 1000;
       const name = `history-${i}`;
       insert.run(name, owners[i % owners.length], `run ${i} of the parameter sweep`, failed ? "failed" : "done",
-        `${failed ? "QM_lost+found" : "QM_dJobs"}/${name}`, started - 5_000, started, finished, failed ? 1 : 0, 12.5, finished);
+        `${failed ? "QM_lost+found" : "QM_dJobs"}/${name}`, iso(started - 5_000), iso(started), iso(finished), failed ? 1 : 0, 12.5, iso(finished));
     }
   })();
+  db.pragma("optimize");
   db.close();
 }
 
-export async function apiLatency(qm: QmInstance, urlPath: string, requests: number): Promise<{ p50: number; p95: number }> {
+/** p50 and p95 of `requests` sequential rounds of GETs of `urls` (in parallel within a round, as a page loads them). */
+export async function apiLatency(qm: QmInstance, urls: string[], requests: number): Promise<{ p50: number; p95: number }> {
   const samples: number[] = [];
   for (let i = 0; i < requests + 5; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${qm.baseUrl}${urlPath}`);
-    if (!res.ok) throw new Error(`${urlPath}: ${res.status}`);
-    await res.arrayBuffer();
+    await Promise.all(urls.map(async (url) => {
+      const res = await fetch(`${qm.baseUrl}${url}`);
+      if (!res.ok) throw new Error(`${url}: ${res.status}`);
+      await res.arrayBuffer();
+    }));
     if (i >= 5) samples.push(performance.now() - t0); // the first few warm the server up
   }
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
-/** Dispatch latency and worker RSS with `waiting` jobs queued that cannot start. */
-export async function dispatchWithBacklog(qm: QmInstance, waiting: number, samples: number): Promise<{ p50: number; p95: number; workerRssMb: number }> {
+/** Dispatch latency and the worker's memory with `waiting` jobs queued that cannot start. */
+export async function dispatchWithBacklog(qm: QmInstance, waiting: number, samples: number): Promise<{ p50: number; p95: number; memory: WorkerMemory; intakeSeconds: number }> {
   const src = path.join(qm.qmFolder, ".bench-backlog");
   writeJob(path.join(src, "occupier"), "sleep 3600", {}, { nbProc: 1, priority: 100 });
   for (let i = 0; i < waiting; i++) writeJob(path.join(src, `waiting-${i}`), "true", {}, { nbProc: 2, priority: 0 });
   await sleep(2_500);
   fs.renameSync(path.join(src, "occupier"), path.join(qm.queued, "occupier"));
   await waitFor(() => (qm.countStates().running ?? 0) >= 1, 30_000, "the occupier to run", 10);
+  const t0 = performance.now();
   for (let i = 0; i < waiting; i++) fs.renameSync(path.join(src, `waiting-${i}`), path.join(qm.queued, `waiting-${i}`));
-  await waitFor(() => (qm.countStates().queued ?? 0) >= waiting, 120_000, `${waiting} queued rows`, 50);
+  await waitFor(() => (qm.countStates().queued ?? 0) >= waiting, 300_000, `${waiting} queued rows`, 50);
+  const intakeSeconds = (performance.now() - t0) / 1000;
+  await sleep(3_000); // let the intake's work and its garbage settle
   const latencies = await folderDispatch(qm, samples, "backlog", { priority: 10 });
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), workerRssMb: rssMb(qm.worker!.pid!) };
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), memory: workerMemory(qm), intakeSeconds };
 }

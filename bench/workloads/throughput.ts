@@ -1,21 +1,41 @@
-/** Throughput: N no-op jobs (nb_proc 1) through QM and through task-spooler. */
+/**
+ * Throughput: N no-op jobs (nb_proc 1, MaxNbProcessors 2) through QM and through
+ * task-spooler, each submitted the fastest documented way: folders renamed into QM_qJobs
+ * (prepared beforehand, as a script that moves finished folders in does), `tsp true` from
+ * a shell loop. QM's round also says how much CPU each process spent per job.
+ */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { QmInstance } from "../lib/qm-instance";
 import { writeJob } from "../lib/qm-instance";
 import { sleep } from "../lib/jobs";
+import { cpuSeconds, helpersOf } from "../lib/proc";
 import { waitFor } from "../lib/stats";
 import { tsp, tspEnv } from "./dispatch";
 
+/** CPU milliseconds per job: the worker, its helper (the spawner), the job processes it reaped. */
+export interface CpuPerJob {
+  worker: number;
+  helper: number;
+  jobs: number;
+}
+
+function cpuNow(qm: QmInstance) {
+  const worker = qm.worker!.pid!;
+  const helper = helpersOf(worker)[0];
+  return { worker: cpuSeconds(worker), helper: helper ? cpuSeconds(helper) : 0, jobs: helper ? cpuSeconds(helper, "children") : 0 };
+}
+
 /** Jobs per second from the first rename until every folder is in QM_dJobs and every row final. */
-export async function qmThroughput(qm: QmInstance, count: number, round: number): Promise<number> {
+export async function qmThroughput(qm: QmInstance, count: number, round: number): Promise<{ rate: number; cpu: CpuPerJob }> {
   const src = path.join(qm.qmFolder, `.bench-tp-${round}`);
   const names = Array.from({ length: count }, (_, i) => `tp${round}-${i}`);
   for (const name of names) writeJob(path.join(src, name), "true");
   await sleep(2_500);
   const before = qm.countStates().done ?? 0;
   const doneBefore = fs.readdirSync(qm.done).length;
+  const cpu0 = cpuNow(qm);
   const t0 = performance.now();
   for (const name of names) fs.renameSync(path.join(src, name), path.join(qm.queued, name));
   // Poll lightly (every 20 ms, the database only) so that the benchmark does not take the
@@ -23,8 +43,10 @@ export async function qmThroughput(qm: QmInstance, count: number, round: number)
   await waitFor(() => (qm.countStates().done ?? 0) - before >= count, 600_000, `${count} rows done`, 20);
   await waitFor(() => fs.readdirSync(qm.done).length - doneBefore >= count, 60_000, `${count} folders in QM_dJobs`, 20);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = cpuNow(qm);
   fs.rmSync(src, { recursive: true, force: true });
-  return count / seconds;
+  const perJob = (k: keyof CpuPerJob) => ((cpu1[k] - cpu0[k]) * 1000) / count;
+  return { rate: count / seconds, cpu: { worker: perJob("worker"), helper: perJob("helper"), jobs: perJob("jobs") } };
 }
 
 /** The same with `tsp true` submitted one by one, 2 slots. */

@@ -2,15 +2,17 @@
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, apiFetch } from "./api-fetch";
 import type { FolderListing, JobAnswer } from "../core/api-types";
+import { useLiveInterval } from "./live-updates";
 import { queryKeys } from "./query-keys";
 
-/** GET /api/jobs/:id, polled every `refreshMs`. */
+/** GET /api/jobs/:id, refetched when a job changes (polled every `refreshMs` without push). */
 export function useJobQuery(id: number, refreshMs: number) {
+  const interval = useLiveInterval(refreshMs);
   return useQuery({
     queryKey: queryKeys.jobs.detail(id),
     queryFn: () => apiFetch<JobAnswer>(`/api/jobs/${id}`),
     // A deleted job stops the polling; any other error (server restarting) only slows it.
-    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.status === 404 ? false : query.state.error ? refreshMs * 3 : refreshMs),
+    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.status === 404 ? false : query.state.error ? refreshMs * 3 : interval),
   });
 }
 

@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./api-fetch";
 import type { JobsAnswer } from "../core/api-types";
+import { useLiveInterval } from "./live-updates";
 import { queryKeys } from "./query-keys";
 
 export interface JobsFilters {
@@ -19,12 +20,12 @@ export function jobsUrl(filters: JobsFilters): string {
   return `/api/jobs?${params}`;
 }
 
-/** GET /api/jobs with filters, polled every `refreshMs`; keeps the last page while paging. */
+/** GET /api/jobs with filters, refetched when a job changes (polled every `refreshMs` without push); keeps the last page while paging. */
 export function useJobsQuery(filters: JobsFilters, refreshMs: number) {
   return useQuery({
     queryKey: queryKeys.jobs.list({ ...filters }),
     queryFn: () => apiFetch<JobsAnswer>(jobsUrl(filters)),
-    refetchInterval: refreshMs,
+    refetchInterval: useLiveInterval(refreshMs),
     placeholderData: keepPreviousData,
   });
 }

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ArrayAnswer, ArraysAnswer } from "../core/api-types";
 import { ApiError, apiFetch } from "./api-fetch";
+import { useLiveInterval } from "./live-updates";
 import { queryKeys } from "./query-keys";
 
 /** After any queue action every list, page and count may have changed. */
@@ -19,15 +20,16 @@ export function usePauseQueueMutation(pause: boolean) {
 
 /** GET /api/arrays: the most recent arrays with their counts. */
 export function useArraysQuery(refreshMs: number) {
-  return useQuery({ queryKey: queryKeys.arrays.all(), queryFn: () => apiFetch<ArraysAnswer>("/api/arrays"), refetchInterval: refreshMs, placeholderData: keepPreviousData });
+  return useQuery({ queryKey: queryKeys.arrays.all(), queryFn: () => apiFetch<ArraysAnswer>("/api/arrays"), refetchInterval: useLiveInterval(refreshMs), placeholderData: keepPreviousData });
 }
 
 /** GET /api/arrays/:id; a deleted array stops the polling. */
 export function useArrayQuery(id: number, refreshMs: number) {
+  const interval = useLiveInterval(refreshMs);
   return useQuery({
     queryKey: queryKeys.arrays.detail(id),
     queryFn: () => apiFetch<ArrayAnswer>(`/api/arrays/${id}`),
-    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.status === 404 ? false : refreshMs),
+    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.status === 404 ? false : interval),
   });
 }
 

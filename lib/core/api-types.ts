@@ -227,8 +227,8 @@ export interface QueueStatus {
   cluster: ClusterStats | null;
 }
 
-/** GET /api/status: the queue status plus the page settings the UI follows. */
-export interface StatusAnswer extends QueueStatus {
+/** The status every viewer gets alike: the queue, its pause, and the page settings the UI follows. */
+export interface LiveStatus extends QueueStatus {
   /** The pause, or null while the queue runs. */
   paused: PauseView | null;
   /** Refresh_Rate, seconds between page updates. */
@@ -236,10 +236,23 @@ export interface StatusAnswer extends QueueStatus {
   displayDetails: boolean;
   /** job_file: the info file every job holds (the qm command writes it for a lone script). */
   jobFile: string;
+  serverTime: string;
+}
+
+/** GET /api/status: the shared status plus what this viewer may do. */
+export interface StatusAnswer extends LiveStatus {
   isAdmin: boolean;
   /** What the viewer may do with any job (the administrator: all; others: their own jobs' `can`), and pausing. */
   can: Permissions;
-  serverTime: string;
+}
+
+/**
+ * The `change` event of GET /api/events (Server-Sent Events): pushed when a job row
+ * changed (`jobsVersion` moved) or the status did (at most every Refresh_Rate).
+ */
+export interface LiveChange {
+  jobsVersion: string;
+  status: LiveStatus;
 }
 
 /** One array (a submission with `array = ...`) with its elements counted per state. */

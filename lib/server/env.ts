@@ -1,23 +1,26 @@
 /**
  * The one module that reads environment variables. Every other module receives
  * these values as arguments or calls loadEnv().
+ *
+ * Checked by hand rather than with zod: every variable is an optional string, and zod
+ * would be the largest module of the worker (about 8 MB of its resident memory).
  */
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
 import type { MailEnv } from "../core/mail-settings";
 
-const envSchema = z.object({
-  QM_CONFIG: z.string().optional(),
-  QM_DATA: z.string().optional(),
-  DATABASE_URL: z.string().optional(),
-  QM_ADMIN_USER: z.string().optional(),
-  QM_ADMIN_PASSWORD: z.string().optional(),
-  QM_ADMIN_PASSWORD_FILE: z.string().optional(),
-  QM_PARENT_PID: z.string().optional(),
-  QM_PUBLIC_URL: z.string().optional(),
-  QM_SKIP_MIGRATE: z.string().optional(),
-});
+const VARIABLES = [
+  "QM_CONFIG", "QM_DATA", "DATABASE_URL", "QM_ADMIN_USER", "QM_ADMIN_PASSWORD", "QM_ADMIN_PASSWORD_FILE", "QM_PARENT_PID", "QM_PUBLIC_URL", "QM_SKIP_MIGRATE",
+] as const;
+
+type RawEnv = Partial<Record<(typeof VARIABLES)[number], string>>;
+
+function pick(source: NodeJS.ProcessEnv): RawEnv {
+  const env: RawEnv = {};
+  for (const name of VARIABLES) if (typeof source[name] === "string") env[name] = source[name];
+  if (env.QM_PARENT_PID && !/^[1-9]\d*$/.test(env.QM_PARENT_PID)) throw new Error(`QM_PARENT_PID must be a process id, not "${env.QM_PARENT_PID}"`);
+  return env;
+}
 
 /** Resolved settings from the environment, with their defaults applied. */
 export interface QmEnv {
@@ -39,7 +42,7 @@ export interface QmEnv {
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
-  const env = envSchema.parse(source);
+  const env = pick(source);
   const cwd = process.cwd();
   const dataDir = path.resolve(cwd, env.QM_DATA || "data");
   return {
@@ -56,22 +59,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
   };
 }
 
-const mailEnvSchema = z.object({
-  MailSender: z.string().optional(),
-  MailSecretKey: z.string().optional(),
-  QM_GMAIL_SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\/[^/]+\/?$/, "QM_GMAIL_SMTP_URL must look like smtp://host:port or smtps://host:port")
-    .optional()
-    .or(z.literal("")),
-});
-
 /**
  * QM 0.4's mail fallbacks: the MailSender and MailSecretKey environment variables stand in
  * for the QMserv.cfg keys of the same names when those are absent. QM_GMAIL_SMTP_URL sends
  * those "Gmail" mails through another server (a relay, or a test server).
  */
 export function loadMailEnv(source: NodeJS.ProcessEnv = process.env): MailEnv {
-  const env = mailEnvSchema.parse(source);
-  return { MailSender: env.MailSender || undefined, MailSecretKey: env.MailSecretKey || undefined, gmailUrl: env.QM_GMAIL_SMTP_URL || undefined };
+  const gmailUrl = source.QM_GMAIL_SMTP_URL || undefined;
+  if (gmailUrl && !/^smtps?:\/\/[^/]+\/?$/.test(gmailUrl)) throw new Error("QM_GMAIL_SMTP_URL must look like smtp://host:port or smtps://host:port");
+  return { MailSender: source.MailSender || undefined, MailSecretKey: source.MailSecretKey || undefined, gmailUrl };
 }

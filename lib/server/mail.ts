@@ -1,5 +1,7 @@
-/** Sending mail through the SMTP server of QMserv.cfg (nodemailer). */
-import nodemailer from "nodemailer";
+/**
+ * Sending mail through the SMTP server of QMserv.cfg (nodemailer, loaded at the first
+ * mail: most workers never send one, and it weighs about 3 MB of memory).
+ */
 import type { QmConfig } from "../core/qm-config";
 
 export interface MailMessage {
@@ -13,6 +15,7 @@ export interface MailMessage {
  * next mail; QM sends a few mails a minute at most. Rejects with nodemailer's error.
  */
 export async function sendMail(smtp: QmConfig["smtp"], message: MailMessage): Promise<void> {
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -1,28 +1,17 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
-import { getQueueStatus } from "@/lib/server/queue-status";
 import { requireViewer } from "@/lib/web/access";
-import { getConfig, getDb, getStore } from "@/lib/web/context";
-import { permissionsFor } from "@/lib/web/permissions";
 import { apiHandler, json } from "@/lib/web/http";
+import { getLiveStatus } from "@/lib/web/live-updates";
+import { permissionsFor } from "@/lib/web/permissions";
 
 export const dynamic = "force-dynamic";
 
 /**
  * Counts per state, processors in use out of MaxNbProcessors, machine load, the worker's
  * heartbeat, and the page settings the UI follows (Refresh_Rate, Display_details).
+ * Open pages also get the same status pushed by GET /api/events.
  */
 export const GET = apiHandler(async (request) => {
   const viewer = await requireViewer(request);
-  const { config } = getConfig();
-  const status = await getQueueStatus(getDb(), config.maxNbProcessors);
-  return json({
-    ...status,
-    paused: await getStore().readPause(),
-    refreshRate: config.web.refreshRate,
-    displayDetails: config.web.displayDetails,
-    jobFile: config.jobFile,
-    isAdmin: viewer.isAdmin,
-    can: permissionsFor(viewer, null),
-    serverTime: new Date().toISOString(),
-  } satisfies StatusAnswer);
+  return json({ ...(await getLiveStatus()), isAdmin: viewer.isAdmin, can: permissionsFor(viewer, null) } satisfies StatusAnswer);
 });

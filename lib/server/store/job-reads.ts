@@ -101,8 +101,8 @@ export interface JobReads {
   finishedByFolder(folders: string[]): Promise<JobRow | undefined>;
   /** Ids of active jobs with a kill request. */
   killRequests(): Promise<number[]>;
-  /** Waiting rows not updated since `before`. */
-  waitingSince(before: Date): Promise<JobRow[]>;
+  /** Waiting rows not updated since `before` (what the rescan needs of them: 10,000 waiting rows stay small). */
+  waitingSince(before: Date): Promise<Pick<JobRow, "id" | "state" | "folder">[]>;
   /** How many events of `kind` the job has had since `since`. */
   countEvents(id: number, kind: string, since: Date): Promise<number>;
 }
@@ -130,13 +130,17 @@ export function createJobReads(sql: Sql): JobReads {
       return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => toRow<QueuedRow>(r));
     },
     async claimedFolders(folders, deletedSince) {
-      if (!folders.length) return new Map();
-      const found = await sql.all<{ folder: string; state: string }>(
-        `SELECT "folder", "state" FROM "Job" WHERE "folder" IN (${list(folders.length)}) AND ("state" IN ('queued', 'held') OR ("state" = 'deleted' AND "updatedAt" > ?))`,
-        [...folders, deletedSince],
-      );
       const claims = new Map<string, "waiting" | "deleted">();
-      for (const r of found) if (claims.get(r.folder) !== "waiting") claims.set(r.folder, r.state === "deleted" ? "deleted" : "waiting");
+      // In slices: the rescan asks about every folder of QM_qJobs, and a statement takes a
+      // bounded number of parameters.
+      for (let i = 0; i < folders.length; i += 500) {
+        const slice = folders.slice(i, i + 500);
+        const found = await sql.all<{ folder: string; state: string }>(
+          `SELECT "folder", "state" FROM "Job" WHERE "folder" IN (${list(slice.length)}) AND ("state" IN ('queued', 'held') OR ("state" = 'deleted' AND "updatedAt" > ?))`,
+          [...slice, deletedSince],
+        );
+        for (const r of found) if (claims.get(r.folder) !== "waiting") claims.set(r.folder, r.state === "deleted" ? "deleted" : "waiting");
+      }
       return claims;
     },
     async waitingByFolder(folder) {
@@ -154,7 +158,13 @@ export function createJobReads(sql: Sql): JobReads {
       const found = await sql.all<{ id: number }>(`SELECT "id" FROM "Job" WHERE "state" IN ('running', 'pending') AND "killRequestedAt" IS NOT NULL`);
       return found.map((r) => Number(r.id));
     },
-    waitingSince: (before) => rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "updatedAt" < ? ORDER BY "id"`, [before]),
+    async waitingSince(before) {
+      const found = await sql.all<{ id: number; state: JobState; folder: string }>(
+        `SELECT "id", "state", "folder" FROM "Job" WHERE "state" IN ('queued', 'held') AND "updatedAt" < ? ORDER BY "id"`,
+        [before],
+      );
+      return found.map((r) => ({ ...r, id: Number(r.id) }));
+    },
     async countEvents(id, kind, since) {
       const found = await sql.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "JobEvent" WHERE "jobId" = ? AND "kind" = ? AND "at" >= ?`, [id, kind, since]);
       return Number(found?.n ?? 0);

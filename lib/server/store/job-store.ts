@@ -3,12 +3,15 @@
  * State changes come planned by lib/core/job-lifecycle.ts and are applied with a guard
  * (`WHERE id = ? AND state = <expected>`), row and event in one transaction: a racing
  * kill, requeue or delete can never resurrect or finish a job twice; the loser is told.
+ * Every write also bumps the jobs version in its transaction (jobs-version.ts), which is
+ * how the web server learns, with one cheap read, that its open pages need updating.
  */
 import type { Dependency } from "../../core/dependencies";
 import type { JobPatch, JobState, TransitionPlan } from "../../core/job-lifecycle";
 import { isSampleDue } from "../../core/progress-curve";
 import type { Sql, SqlValue } from "./sql";
 import { createJobReads, type JobReads } from "./job-reads";
+import { bumpJobsVersion } from "./jobs-version";
 import { createQueueReads, type QueueReads } from "./queue-reads";
 
 /** A new row: what its info file or submission says, plus where its folder is. */
@@ -90,7 +93,10 @@ const SAMPLED_JOBS = 1000;
 const INSERT_DEPENDENCY = `INSERT INTO "JobDependency" ("jobId", "parentId", "kind") VALUES (?, ?, ?)`;
 
 export function createJobStore(sql: Sql): JobStore {
-  const event = (tx: Sql, id: number, at: Date, kind: string, detail: string | null) => tx.run(INSERT_EVENT, [id, at, kind, detail]);
+  const event = async (tx: Sql, id: number, at: Date, kind: string, detail: string | null) => {
+    await tx.run(INSERT_EVENT, [id, at, kind, detail]);
+    await bumpJobsVersion(tx, at);
+  };
 
   const insertJob = async (tx: Sql, { dependsOn = [], ...job }: NewJob, plan: TransitionPlan, at: Date) => {
     const row = { submittedAt: at, ...job, ...plan.patch, updatedAt: at };
@@ -150,7 +156,12 @@ export function createJobStore(sql: Sql): JobStore {
     },
     update(id, guard, patch) {
       if ("state" in patch) throw new Error("job store: a state change is a transition");
-      return guardedUpdate(sql, id, guard, patch, new Date());
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        const changed = await guardedUpdate(tx, id, guard, patch, at);
+        if (changed) await bumpJobsVersion(tx, at);
+        return changed;
+      });
     },
     requestKill(id, by) {
       const at = new Date();
@@ -169,6 +180,7 @@ export function createJobStore(sql: Sql): JobStore {
       const due = isSampleDue(seen?.first, seen?.last, at.getTime(), percent);
       return sql.transaction(async (tx) => {
         if (!(await guardedUpdate(tx, id, guard, { progress: percent }, at))) return false;
+        await bumpJobsVersion(tx, at);
         if (due) {
           await tx.run(INSERT_SAMPLE, [id, at, percent]);
           sampled.delete(id);
@@ -178,17 +190,17 @@ export function createJobStore(sql: Sql): JobStore {
         return true;
       });
     },
-    async addEvent(id, kind, detail = null) {
-      await event(sql, id, new Date(), kind, detail);
+    addEvent(id, kind, detail = null) {
+      return sql.transaction((tx) => event(tx, id, new Date(), kind, detail));
     },
     discard(id, guard) {
       return sql.transaction(async (tx) => {
         const { changes } = await tx.run(`DELETE FROM "Job" WHERE "id" = ? AND "state" = ? AND "folder" = ?`, [id, guard.state, guard.folder ?? ""]);
-        if (changes === 1) {
-          await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
-          await tx.run(`DELETE FROM "JobDependency" WHERE "jobId" = ?`, [id]);
-        }
-        return changes === 1;
+        if (changes !== 1) return false;
+        await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
+        await tx.run(`DELETE FROM "JobDependency" WHERE "jobId" = ?`, [id]);
+        await bumpJobsVersion(tx, new Date());
+        return true;
       });
     },
   };

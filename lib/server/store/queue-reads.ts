@@ -7,6 +7,7 @@ import type { DependencyKind } from "../../core/dependencies";
 import type { UsageRow } from "../../core/fair-share";
 import type { JobState } from "../../core/job-lifecycle";
 import type { ArrayLoad } from "../../core/schedule";
+import { bumpJobsVersion } from "./jobs-version";
 import { ACTIVE, DEPENDENCY_BROKEN, WAITING, ownerKeySql } from "./queue-sql";
 import { type Sql, toDate } from "./sql";
 
@@ -104,15 +105,18 @@ export function createQueueReads(sql: Sql): QueueReads {
       const row = await sql.get<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = ?`, [PAUSE_KEY]);
       return row ? (JSON.parse(row.value) as PauseState) : null;
     },
-    async writePause(state) {
-      if (!state) {
-        await sql.run(`DELETE FROM "Setting" WHERE "key" = ?`, [PAUSE_KEY]);
-        return;
-      }
-      await sql.run(
-        `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`,
-        [PAUSE_KEY, JSON.stringify(state), new Date()],
-      );
+    writePause(state) {
+      const at = new Date();
+      // The jobs version moves with it, so that open pages show the pause at once.
+      return sql.transaction(async (tx) => {
+        if (!state) await tx.run(`DELETE FROM "Setting" WHERE "key" = ?`, [PAUSE_KEY]);
+        else
+          await tx.run(
+            `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`,
+            [PAUSE_KEY, JSON.stringify(state), at],
+          );
+        await bumpJobsVersion(tx, at);
+      });
     },
   };
 }

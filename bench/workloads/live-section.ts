@@ -1,0 +1,38 @@
+/** The live-updates figures: the web server's CPU with 50 open dashboards, pushed and polled, and the update latency. */
+import type { QmInstance } from "../lib/qm-instance";
+import { atMost, type Report } from "../lib/report";
+import { percentile, round } from "../lib/stats";
+import { launchChromium, openDashboards, updateLatency, webCpuShare } from "./live";
+import { webMemory } from "./overhead";
+
+export async function liveSection(qm: QmInstance, report: Report, size: { dashboards: number; idleSeconds: number; latencySamples: number }): Promise<void> {
+  const n = size.dashboards;
+  console.log(`live updates: ${n} dashboards, pushed`);
+  const pushed = await openDashboards(qm, n, "push");
+  let latency: number[];
+  let polledLatency: number[];
+  try {
+    const idle = await webCpuShare(qm, size.idleSeconds);
+    report.add({ name: `web server CPU, ${n} dashboards, idle queue`, value: idle.web * 100, unit: "% of a core", target: "<= 10 %", note: `over ${size.idleSeconds} s; ${pushed.requests()} requests in all` }, atMost(10));
+    report.add({ name: "worker CPU while idle", value: idle.worker * 60, unit: "CPU s/min", target: "<= 0.02", note: "the same idle stretch" }, atMost(0.02));
+    const browser = await launchChromium();
+    try {
+      latency = await updateLatency(qm, browser, size.latencySamples, true);
+      polledLatency = await updateLatency(qm, browser, Math.max(4, size.latencySamples / 2), false);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await pushed.close();
+  }
+  report.add({ name: `update latency p50, ${n} dashboards`, value: percentile(latency, 50), unit: "ms", target: "<= 200 ms", note: `p95 ${round(percentile(latency, 95))} ms; polling (the page before): p50 ${round(percentile(polledLatency, 50))} ms` }, atMost(200));
+  console.log(`live updates: ${n} dashboards polling every Refresh_Rate (as before the push)`);
+  const polling = await openDashboards(qm, n, "poll");
+  try {
+    const cpu = await webCpuShare(qm, Math.min(20, size.idleSeconds), 2_000);
+    report.add({ name: `web server CPU, ${n} dashboards polling`, value: cpu.web * 100, unit: "% of a core", note: "the page before the push, for comparison" });
+  } finally {
+    await polling.close();
+  }
+  report.add({ name: "web server RSS after the dashboards", value: webMemory(qm), unit: "MB", target: "<= 120 MB" }, atMost(120));
+}
