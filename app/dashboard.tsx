@@ -1,5 +1,6 @@
 "use client";
 import { useStatusQuery } from "@/lib/client/use-status-query";
+import { DiskBanner } from "./disk-banner";
 import { FinishedJobs } from "./finished-jobs";
 import { QueuedJobs } from "./queued-jobs";
 import { RunningJobs } from "./running-jobs";
@@ -17,6 +18,7 @@ export function Dashboard() {
       {error && <QueryError error={error} />}
       {status && (
         <>
+          <DiskBanner message={status.disk?.message} />
           <StatusSummary status={status} />
           <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
           <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} />

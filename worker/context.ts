@@ -1,5 +1,6 @@
 /** What the worker's parts share: dependencies plus the table of running jobs. */
 import type { QmConfig } from "../lib/core/qm-config";
+import type { Log } from "../lib/server/logger";
 import type { QmLayout } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import type { Executor, StartedRun } from "./executor";
@@ -42,7 +43,8 @@ export interface WorkerContext {
   store: JobStore;
   layout: QmLayout;
   config: () => QmConfig;
-  log: (message: string) => void;
+  /** log(message) for info; log.debug/info/warn/error(message, { job }) for the rest. */
+  log: Log;
   debug: (message: string) => void;
   host: string;
   executor: Executor;
@@ -64,7 +66,7 @@ export function message(error: unknown): string {
 /** Stop a running job's processes (TERM, then KILL after Kill_Grace); once per job. */
 export function stopRun(ctx: WorkerContext, job: RunningJob, reason: string): void {
   if (job.killSignal) return;
-  ctx.log(`job ${job.id}: ${reason}: stopping it (SIGTERM, SIGKILL after ${ctx.config().killGraceMs / 1000} s)`);
+  ctx.log(`${reason}: stopping it (SIGTERM, SIGKILL after ${ctx.config().killGraceMs / 1000} s)`, { job: job.id });
   job.killSignal = "SIGTERM";
   ctx.executor.terminate(job.run, ctx.config().killGraceMs, () => (job.killSignal = "SIGKILL"));
 }

@@ -5,6 +5,7 @@
  */
 import { decideStarts, type HeadWait } from "../lib/core/schedule";
 import { type RunningJob, type WorkerContext, message } from "./context";
+import { createDiskGuard } from "./disk-guard";
 import { launchJob } from "./launch";
 
 /** Queued jobs considered per pass: the head and candidates for backfill. */
@@ -26,12 +27,14 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   let stopped = false;
   let dispatching: Promise<void> | null = null;
   let again = false;
+  const disk = createDiskGuard(ctx, () => void dispatch());
 
   const pass = async () => {
     const config = ctx.config();
     const running = [...ctx.running.values()].map((j) => j.granted);
     const used = running.reduce((a, b) => a + b, 0);
     if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
+    if (disk.holds()) return; // QM_FOLDER's disk below Min_Free_MB: running jobs go on, none starts
     const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW);
     const decision = decideStarts({ queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head });
     head = decision.head;
@@ -40,13 +43,13 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       const row = rows.find((r) => r.id === start.id)!;
       const result = await launchJob(ctx, row, start.granted);
       if ("job" in result) {
-        ctx.debug(`job ${row.id} started (${start.granted} processor(s))`);
+        ctx.log.debug(`started (${start.granted} processor(s))`, { job: row.id });
         onStarted(result.job);
         continue;
       }
       again = true;
       if ("taken" in result) continue; // deleted, held or changed meanwhile: the next pass sees it
-      if ("failed" in result) ctx.log(`job ${row.id}: ${result.failed}`);
+      if ("failed" in result) ctx.log.warn(result.failed, { job: row.id });
       // Folder gone (deleted, or an upload not yet renamed in): skip it until something
       // changes in QM_qJobs; the rescan records long-missing ones as lost.
       else missing.set(row.folder, row.id);
@@ -60,7 +63,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
         await pass();
       } while (again && !stopped);
     } catch (error) {
-      ctx.log(`dispatch failed: ${message(error)}`);
+      ctx.log.error(`dispatch failed: ${message(error)}`);
     } finally {
       dispatching = null;
     }
@@ -84,6 +87,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     },
     async stop() {
       stopped = true;
+      disk.stop();
       await dispatching;
     },
   };

@@ -31,6 +31,6 @@ export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" |
   }
   const folder = relFolder("lost", moved);
   fs.writeFileSync(path.join(ctx.layout.lost, moved, "qm-error.txt"), errorNote(problem, fixLines, now, ctx.layout.queued));
-  ctx.log(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
+  ctx.log.warn(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
   await ctx.store.createJob({ name, script: "", folder, source: "folder" }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
 }

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
+import { type LogInput, toLog } from "../lib/server/logger";
 import { qmLayout, relFolder, repairQmFolders } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import { type RunningJob, type WorkerContext, message, stopRun } from "./context";
@@ -35,7 +36,8 @@ export interface RunnerDeps {
   limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
   config: () => QmConfig;
-  log: (message: string) => void;
+  /** Debug lines are written while QMserv.cfg's Debug is True. */
+  log: LogInput;
   heartbeatMs?: number;
   /** Period of the safety rescan of QM_qJobs and of the queue. */
   rescanMs?: number;
@@ -60,10 +62,11 @@ export interface Runner {
 
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
+  const log = toLog(deps.log, () => deps.config().debug);
   const ctx: WorkerContext = {
     store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], limits: deps.limits ?? "none",
-    layout, config: deps.config, log: deps.log,
-    debug: (m) => deps.config().debug && deps.log(m),
+    layout, config: deps.config, log,
+    debug: (m) => log.debug(m),
     host: os.hostname(),
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
     running: new Map(),
@@ -95,7 +98,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       ctx.running.delete(job.id);
       void dispatcher.dispatch();
       const done = finishJob(ctx, job, exit)
-        .catch((error) => deps.log(`job ${job.id}: cannot finish: ${message(error)}`))
+        .catch((error) => log.error(`cannot finish: ${message(error)}`, { job: job.id }))
         .finally(() => finishing.delete(done));
       finishing.add(done);
     });
@@ -106,12 +109,12 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   const wake = () => {
     dispatcher.folderAppeared(null);
-    void checkKillRequests(ctx).catch((e) => deps.log(`kill check failed: ${message(e)}`));
+    void checkKillRequests(ctx).catch((e) => log.warn(`kill check failed: ${message(e)}`));
     void dispatcher.dispatch();
   };
 
   const every = (ms: number, fn: () => Promise<void>, what: string) => {
-    const timer = setInterval(() => void fn().catch((e) => deps.log(`${what} failed: ${message(e)}`)), ms);
+    const timer = setInterval(() => void fn().catch((e) => log.warn(`${what} failed: ${message(e)}`)), ms);
     closers.push(() => clearInterval(timer));
   };
 
@@ -128,12 +131,12 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   return {
     async start() {
-      for (const note of repairQmFolders(layout)) deps.log(`QM_FOLDER repaired: ${note}`);
+      for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
       for (const job of await recover(ctx, { afterCrash: deps.afterCrash === true })) track(job);
       await heartbeat();
       every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
       every(deps.rescanMs ?? 60_000, async () => {
-        for (const note of repairQmFolders(layout)) deps.log(`QM_FOLDER repaired: ${note}`);
+        for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
         await intake.scanAll();
         await reapMissingQueued(ctx);
         wake();

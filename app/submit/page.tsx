@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { getConfig } from "@/lib/web/context";
+import { diskStatus } from "@/lib/server/disk-space";
+import { getConfig, getLayout } from "@/lib/web/context";
+import { DiskBanner } from "../disk-banner";
 import { requirePageViewer } from "@/lib/web/page-gate";
 import { SubmitJobForm } from "./submit-job-form";
 
@@ -9,5 +11,10 @@ export const dynamic = "force-dynamic";
 export default async function SubmitPage() {
   await requirePageViewer("/submit");
   const { config } = getConfig();
-  return <SubmitJobForm maxUploadMb={config.web.maxUploadMb} jobFile={config.jobFile} />;
+  return (
+    <>
+      <DiskBanner message={diskStatus(getLayout().root, config.minFreeMb)?.message} />
+      <SubmitJobForm maxUploadMb={config.web.maxUploadMb} jobFile={config.jobFile} />
+    </>
+  );
 }

@@ -134,8 +134,19 @@ export interface QueueStatus {
   } | null;
 }
 
+/** Free space on QM_FOLDER's disk against Min_Free_MB; `message` says why uploads and starts wait. */
+export interface DiskStatus {
+  freeBytes: number;
+  sizeBytes: number;
+  minFreeBytes: number;
+  low: boolean;
+  message: string | null;
+}
+
 /** GET /api/status: the queue status plus the page settings the UI follows. */
 export interface StatusAnswer extends QueueStatus {
+  /** null: QM_FOLDER's disk could not be read. */
+  disk: DiskStatus | null;
   /** Refresh_Rate, seconds between page updates. */
   refreshRate: number;
   displayDetails: boolean;

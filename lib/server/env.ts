@@ -16,6 +16,7 @@ const envSchema = z.object({
   QM_PARENT_PID: z.string().optional(),
   QM_PUBLIC_URL: z.string().optional(),
   QM_SKIP_MIGRATE: z.string().optional(),
+  JOURNAL_STREAM: z.string().optional(),
 });
 
 /** Resolved settings from the environment, with their defaults applied. */
@@ -35,6 +36,8 @@ export interface QmEnv {
   skipMigrate: boolean;
   /** Set by `npm start` for its children: they stop when that process is gone. */
   parentPid?: number;
+  /** stdout is systemd's journal (JOURNAL_STREAM names it): log lines carry their priority. */
+  journald: boolean;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
@@ -52,5 +55,17 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
     publicUrl: env.QM_PUBLIC_URL || undefined,
     skipMigrate: env.QM_SKIP_MIGRATE === "1",
     parentPid: env.QM_PARENT_PID ? Number(env.QM_PARENT_PID) : undefined,
+    journald: isJournal(env.JOURNAL_STREAM),
   };
+}
+
+/** JOURNAL_STREAM is "device:inode" of the journal's socket; it counts only if stdout is that socket (not a pipe of `npm start`). */
+function isJournal(stream: string | undefined): boolean {
+  if (!stream) return false;
+  try {
+    const st = fs.fstatSync(1);
+    return stream === `${st.dev}:${st.ino}`;
+  } catch {
+    return false;
+  }
 }

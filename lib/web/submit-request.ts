@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
+import { assertRoomForUpload } from "../server/disk-space";
 import { assertQmFolders, ensureQmFolders } from "../server/qm-folders";
 import { zipLimitsFor } from "../server/zip/zip-limits";
 import { getConfig, getLayout, getStore } from "./context";
@@ -22,6 +23,8 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
   const { config } = getConfig();
   const layout = getLayout();
   assertQmFolders(layout);
+  // Refused before a byte is read: the declared size says whether it would fill the disk.
+  assertRoomForUpload(layout.root, config.minFreeMb, Number(request.headers.get("content-length")) || 0);
   ensureQmFolders(layout);
   removeStaleStaging(layout.staging);
   const workDir = path.join(layout.staging, crypto.randomUUID());

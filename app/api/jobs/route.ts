@@ -6,6 +6,7 @@ import { canSeeDetails } from "@/lib/web/job-access";
 import { json, apiHandler, searchParamsOf } from "@/lib/web/http";
 import { requireViewer } from "@/lib/web/auth";
 import { handleSubmitRequest } from "@/lib/web/submit-request";
+import { webLog } from "@/lib/web/web-log";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiHandler(async (request) => {
   await requireViewer(request);
   const job = await handleSubmitRequest(request);
+  webLog().info(`submitted: ${job.folder}`, { job: job.id });
   return json({ job: { ...job, url: `/jobs/${job.id}` } }, { status: 201 });
 });
 

@@ -1,7 +1,8 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
+import { diskStatus } from "@/lib/server/disk-space";
 import { getQueueStatus } from "@/lib/server/queue-status";
 import { requireViewer } from "@/lib/web/auth";
-import { getConfig, getDb } from "@/lib/web/context";
+import { getConfig, getDb, getLayout } from "@/lib/web/context";
 import { permissionsOf } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 
@@ -17,6 +18,7 @@ export const GET = apiHandler(async (request) => {
   const status = await getQueueStatus(getDb(), config.maxNbProcessors);
   return json({
     ...status,
+    disk: diskStatus(getLayout().root, config.minFreeMb),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
     isAdmin: viewer.isAdmin,

@@ -7,6 +7,7 @@ import { requireAdmin } from "@/lib/web/auth";
 import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
 import { type JobRouteContext, jobIdFrom, permissionsOf } from "@/lib/web/job-access";
+import { webLog } from "@/lib/web/web-log";
 import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
@@ -23,5 +24,6 @@ export const DELETE = apiHandler(async (request, context: JobRouteContext) => {
   const id = await jobIdFrom(context);
   if (!getConfig().config.web.deleteJobs) throw new AppError("FORBIDDEN", "Deleting jobs is switched off (Delete_Jobs = False in QMserv.cfg).");
   await deleteJob(getStore(), getLayout(), id, admin.username);
+  webLog().info(`deleted by ${admin.username}`, { job: id });
   return json({ ok: true });
 });

@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/web/auth";
 import { getLayout, getStore } from "@/lib/web/context";
 import { type JobRouteContext, jobIdFrom } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
+import { webLog } from "@/lib/web/web-log";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +12,6 @@ export const POST = apiHandler(async (request, context: JobRouteContext) => {
   const admin = await requireAdmin(request);
   const id = await jobIdFrom(context);
   const { folder } = await requeueJob(getStore(), getLayout(), id, admin.username);
+  webLog().info(`requeued by ${admin.username} -> ${folder}`, { job: id });
   return json({ ok: true, folder });
 });
