@@ -21,6 +21,7 @@ import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
+import { RETENTION_CHECK_MS, createRetention } from "./retention";
 import { watchFolder } from "./watch";
 
 export interface RunnerDeps {
@@ -106,10 +107,13 @@ export function createRunner(deps: RunnerDeps): Runner {
   const dispatcher = createDispatcher(ctx, track);
   const intake = createIntake({ ...ctx, onQueued: () => void dispatcher.dispatch() });
   const heartbeat = createHeartbeat(ctx);
+  const retention = createRetention(ctx);
+  const checkRetention = () => void retention.check().catch((e) => log.error(`retention pass failed: ${message(e)}`));
 
   const wake = () => {
     dispatcher.folderAppeared(null);
     void checkKillRequests(ctx).catch((e) => log.warn(`kill check failed: ${message(e)}`));
+    checkRetention(); // the admin page may have asked for a pass now
     void dispatcher.dispatch();
   };
 
@@ -141,6 +145,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         await reapMissingQueued(ctx);
         wake();
       }, "rescan");
+      every(RETENTION_CHECK_MS, retention.check, "retention pass");
       closers.push(
         watchFolder(layout.queued, onQueuedEntry, deps.log),
         watchFolder(layout.internal, (name) => name === "wake" && wake(), deps.log),
@@ -149,6 +154,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       await intake.scanAll();
       deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits})`);
       void dispatcher.dispatch();
+      checkRetention();
     },
     stop(opts = {}) {
       if (stopped && opts.now) {
@@ -160,6 +166,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         stopsJobs = opts.now === true || deps.config().shutdownJobs === "requeue";
         for (const close of closers) close();
         await dispatcher.stop();
+        await retention.idle();
         if (stopsJobs) for (const job of ctx.running.values()) shutDown(job, opts.now === true);
         else if (ctx.running.size) deps.log(`${ctx.running.size} running job(s) go on running; the next worker adopts them (Shutdown_Jobs = keep)`);
         // Wait for the runs being stopped (all of them, unless kept), then for the ends being recorded.

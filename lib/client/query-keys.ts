@@ -4,6 +4,7 @@ export const queryKeys = {
   status: () => ["status"] as const,
   stats: (days: number) => ["stats", days] as const,
   config: () => ["config"] as const,
+  retention: () => ["retention"] as const,
   jobs: {
     all: () => ["jobs"] as const,
     list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,

@@ -49,6 +49,8 @@ export interface JobDetail extends JobSummary {
   params: Record<string, string> | null;
   cpuSeconds: number | null;
   peakMemoryKb: number | null;
+  /** When the retention pass removed (or archived) its folder; null while it is there. */
+  purgedAt: string | null;
   events: { at: string; kind: string; detail: string | null }[];
 }
 
@@ -152,5 +154,22 @@ export interface StatusAnswer extends QueueStatus {
   displayDetails: boolean;
   isAdmin: boolean;
   can: Permissions;
+  serverTime: string;
+}
+
+/** GET /api/admin/retention: what the next retention pass would remove (a dry run), and the last pass. */
+export interface RetentionAnswer {
+  settings: { keepDays: number; maxGb: number; archiveFolder: string | null };
+  /** Keep_Days or Keep_Max_GB set: the worker runs a pass daily. */
+  enabled: boolean;
+  items: { id: number; name: string; state: string; folder: string; endedAt: string; sizeBytes: number; reason: "age" | "space" }[];
+  cutoff: string | null;
+  ceilingBytes: number | null;
+  usedBytes: number | null;
+  afterBytes: number | null;
+  freedBytes: number;
+  lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number } | null;
+  /** When a pass was asked for from this page (ISO), or null. */
+  requestedAt: string | null;
   serverTime: string;
 }

@@ -84,6 +84,8 @@ export interface JobPatch {
   submittedAt?: Date;
   runToken?: string | null;
   runInfo?: string | null;
+  /** Set by retention when it removed (or archived) the folder; the row stays as history. */
+  purgedAt?: Date | null;
 }
 
 /** Every field that belongs to one run: cleared when a job goes back to the queue. */

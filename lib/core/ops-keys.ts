@@ -18,8 +18,11 @@ export function isInsideFolder(child: string, parent: string): boolean {
   return child === parent || child.startsWith(base);
 }
 
-export function opsKeyProblems(config: QmConfig): KeyProblem[] {
+/** `raw`: the value of each key as written (for the checks a typed value cannot do). */
+export function opsKeyProblems(config: QmConfig, raw: (key: string) => string): KeyProblem[] {
   const problems: KeyProblem[] = [];
+  const maxGb = raw("Keep_Max_GB");
+  if (!/^(\d+(\.\d+)?)?$/.test(maxGb)) problems.push({ key: "QMServer.Keep_Max_GB", message: `Keep_Max_GB must be a number of GB such as 500 or 0.5 (0: no ceiling); not ${JSON.stringify(maxGb)}` });
   const archive = config.retention.archiveFolder;
   // Archived folders inside QM_FOLDER would be taken for jobs again (in QM_qJobs) or counted
   // against the very ceiling that moved them.

@@ -37,7 +37,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
   { section: S, key: "Keep_Days", type: "integer", default: "0", min: 0, max: 36500, help: "the worker's daily retention pass removes the folders of jobs that ended more than this many days ago (their rows stay as history); 0: keep them forever" },
-  { section: S, key: "Keep_Max_GB", type: "integer", default: "0", min: 0, max: 1048576, help: "most disk space QM_dJobs and QM_lost+found may take, in GB: beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
+  { section: S, key: "Keep_Max_GB", type: "text", default: "0", help: "most disk space QM_dJobs and QM_lost+found may take, in GB (decimals allowed: 0.5): beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
   { section: S, key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (outside QM_FOLDER, e.g. a bigger disk) instead of deleting them; empty: delete" },
   { section: S, key: "Min_Free_MB", type: "integer", default: "1024", min: 0, max: 100000000, help: "free space QM_FOLDER's disk must keep, in MB: below it uploads are refused and no new job starts (running jobs go on) until space returns; 0: no check" },
   { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
@@ -231,7 +231,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
-    retention: { keepDays: int(S, "Keep_Days"), maxGb: int(S, "Keep_Max_GB"), archiveFolder: raw(S, "Archive_Folder") ? resolvePath(raw(S, "Archive_Folder")) : null },
+    retention: { keepDays: int(S, "Keep_Days"), maxGb: Number(raw(S, "Keep_Max_GB")) || 0, archiveFolder: raw(S, "Archive_Folder") ? resolvePath(raw(S, "Archive_Folder")) : null },
     minFreeMb: int(S, "Min_Free_MB"),
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     jobUids: raw(S, "Job_Uids"),
@@ -281,7 +281,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   if (invalid.length) {
     errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
-  for (const problem of opsKeyProblems(config)) errors[problem.key] = problem.message;
+  for (const problem of opsKeyProblems(config, (k) => raw(S, k))) errors[problem.key] = problem.message;
   if (Object.keys(errors).length) {
     throw new AppError("INVALID_INPUT", `QMserv.cfg: ${Object.values(errors).join("; ")}`, errors);
   }

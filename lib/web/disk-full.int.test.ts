@@ -73,7 +73,10 @@ describe("disk full", () => {
 
     // A job that runs until told to end, started while there is room.
     expect((await upload("runner", "while [ ! -e go ]; do sleep 0.1; done; echo finished")).status).toBe(201);
-    const running = await waitFor("runner running", async () => (await jobNamed("runner"))?.state === "running" && (await jobNamed("runner")));
+    const running = await waitFor("runner running", async () => {
+      const row = await jobNamed("runner");
+      return row?.state === "running" ? row : null;
+    });
 
     fillDisk();
     const refused = await upload("refused", "true");

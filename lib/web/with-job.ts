@@ -8,6 +8,7 @@
  * string, the job (NOT_FOUND once deleted), then, with `folder: true`, the job folder's
  * real path inside QM_FOLDER and what this viewer may read there. Anything thrown becomes the standard error response.
  */
+import { AppError } from "../core/app-error";
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
 import { type Viewer, requireViewer } from "./auth";
@@ -55,6 +56,7 @@ export function withJob<Query = undefined, Folder extends boolean = false>(
     const job = await getJobOrThrow(getDb(), id);
     const showDetails = canSeeDetails(viewer);
     const hiddenFiles = hiddenFilesFor(viewer);
+    if (options.folder && job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
     const access = options.folder ? await jobFolderAccess(getLayout(), job, { hidden: hiddenFiles, hideCommand: !showDetails }) : null;
     const folder = access ? { root: access.root, folder: access } : {};
     const args = { request, viewer, job, query, showDetails, hiddenFiles, ...folder };

@@ -21,7 +21,7 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
   const mutations = { kill: useKillJobMutation(job.id), delete: useDeleteJobMutation(job.id), requeue: useRequeueJobMutation(job.id) };
   const available: Action[] = [];
   if (can.kill && job.state === "running" && !job.killRequested) available.push("kill");
-  if (can.requeue && FINISHED.includes(job.state)) available.push("requeue");
+  if (can.requeue && FINISHED.includes(job.state) && !job.purgedAt) available.push("requeue");
   if (can.delete && (job.state === "queued" || FINISHED.includes(job.state))) available.push("delete");
   const failed = (Object.keys(mutations) as Action[]).map((a) => mutations[a].error).find(Boolean);
   if (!available.length && !failed) return null;

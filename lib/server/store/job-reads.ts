@@ -33,6 +33,7 @@ export interface JobRow {
   runToken: string | null;
   runInfo: string | null;
   killRequestedAt: Date | null;
+  purgedAt: Date | null;
   error: string | null;
   updatedAt: Date;
 }
@@ -40,7 +41,7 @@ export interface JobRow {
 /** A queued job as dispatch needs it. */
 export type QueuedRow = Pick<JobRow, "id" | "name" | "owner" | "info" | "script" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds" | "priority" | "submittedAt" | "folder" | "userId" | "arrayId">;
 
-const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "updatedAt"] as const;
+const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "purgedAt", "updatedAt"] as const;
 
 function toRow<T>(raw: Record<string, unknown>): T {
   const row: Record<string, unknown> = { ...raw };

@@ -1,0 +1,39 @@
+import type { RetentionAnswer } from "@/lib/core/api-types";
+import { retentionEnabled } from "@/lib/core/retention";
+import { readRetentionPlan } from "@/lib/server/retention/read-retention-plan";
+import { readLastPass, readPassRequest, requestRetentionPass } from "@/lib/server/retention/retention-state";
+import { requireAdmin } from "@/lib/web/auth";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
+import { apiHandler, json } from "@/lib/web/http";
+import { webLog } from "@/lib/web/web-log";
+
+export const dynamic = "force-dynamic";
+
+/** The dry run: what the worker's next retention pass removes, read the way the pass reads it. Admin only. */
+export const GET = apiHandler(async (request) => {
+  await requireAdmin(request);
+  const { retention } = getConfig().config;
+  const sql = getStore().sql;
+  const [plan, lastPass, requestedAt] = await Promise.all([readRetentionPlan(sql, getLayout(), retention), readLastPass(sql), readPassRequest(sql)]);
+  return json({
+    settings: retention,
+    enabled: retentionEnabled(retention),
+    items: plan.purge.map((p) => ({ id: p.id, name: p.name, state: p.state, folder: p.folder, endedAt: p.endedAt.toISOString(), sizeBytes: p.sizeBytes, reason: p.reason })),
+    cutoff: plan.cutoff?.toISOString() ?? null,
+    ceilingBytes: plan.ceilingBytes,
+    usedBytes: plan.usedBytes,
+    afterBytes: plan.afterBytes,
+    freedBytes: plan.purge.reduce((sum, p) => sum + p.sizeBytes, 0),
+    lastPass,
+    requestedAt,
+    serverTime: new Date().toISOString(),
+  } satisfies RetentionAnswer);
+});
+
+/** Ask the worker for a retention pass now (admin, CSRF): it removes what the dry run lists. */
+export const POST = apiHandler(async (request) => {
+  const admin = await requireAdmin(request);
+  await requestRetentionPass(getStore().sql, getLayout());
+  webLog().info(`retention pass requested by ${admin.username}`);
+  return json({ ok: true }, { status: 202 });
+});
