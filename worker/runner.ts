@@ -138,7 +138,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
       for (const job of await recover(ctx, { afterCrash: deps.afterCrash === true })) track(job);
       await heartbeat();
-      every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
+      every(deps.heartbeatMs ?? 5_000, () => heartbeat(), "heartbeat");
       every(deps.rescanMs ?? 60_000, async () => {
         for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
         await intake.scanAll();
@@ -176,6 +176,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         monitor.stop();
         await ctx.executor.close();
         await flushMails();
+        await heartbeat(true).catch((e) => log.warn(`cannot write the last heartbeat: ${message(e)}`));
         deps.log("worker stopped");
       })();
       return stopped;
