@@ -1,6 +1,6 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
 
-const COUNTED = ["queued", "running", "done", "failed", "killed", "invalid", "lost"] as const;
+const COUNTED = ["queued", "held", "pending", "running", "done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost"] as const;
 
 export function StatusSummary({ status }: { status: StatusAnswer }) {
   const used = status.processorsInUse;

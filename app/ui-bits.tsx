@@ -10,6 +10,11 @@ const STATE_STYLE: Record<string, string> = {
   killed: "bg-orange-100 text-orange-800",
   invalid: "bg-amber-100 text-amber-900",
   lost: "bg-purple-100 text-purple-800",
+  timeout: "bg-rose-100 text-rose-800",
+  oom: "bg-rose-100 text-rose-800",
+  held: "bg-yellow-100 text-yellow-900",
+  pending: "bg-sky-100 text-sky-800",
+  cancelled: "bg-stone-200 text-stone-700",
 };
 
 export function StateBadge({ state }: { state: string }) {

@@ -122,6 +122,19 @@ async function main(): Promise<void> {
     await qm.stop();
   }
 
+  // The same dispatch without control groups: what the cgroup setup costs a start.
+  const plain = await createInstance({ maxNbProcessors: 2, port: 8451, keys: { Limits: "none" } });
+  try {
+    await plain.startWorker();
+    console.log("dispatch latency without control groups (Limits = none)");
+    const none = await rounds(() => folderDispatch(plain, size.dispatchJobs));
+    const withCgroups = figures.find((f) => f.name === "dispatch via folder, p50")!.value;
+    add({ name: "dispatch via folder p50, Limits = none", value: none.p50, unit: "ms" });
+    check("control-group setup, added to dispatch p50", withCgroups - none.p50, "ms", "<= 5 ms", atMost(5), `auto (control groups) ${round(withCgroups)} ms vs none ${round(none.p50)} ms`);
+  } finally {
+    await plain.stop();
+  }
+
   if (isTspAvailable()) {
     console.log("task-spooler (tsp, 2 slots), same workloads");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-tsp-"));

@@ -68,7 +68,7 @@ test("a zip over Max_Upload_MB is refused in the form and by the API (413)", asy
       await expect(page.getByText("Up to 1 MB.")).toBeVisible();
       await page.locator("#zip-file").setInputFiles({ name: "big.zip", mimeType: "application/zip", buffer: big });
       await page.getByRole("button", { name: "Upload and queue" }).click();
-      await expect(page.getByTestId("submit-error")).toContainText("The zip is larger than the 1 MB allowed (Max_Upload_MB in QMserv.cfg)");
+      await expect(page.getByTestId("submit-error")).toContainText("The file is larger than the 1 MB allowed (Max_Upload_MB in QMserv.cfg)");
 
       const answer = await submitByApi(request, big, "big.zip");
       expect(answer.status()).toBe(413);
@@ -89,7 +89,7 @@ test("scripts submit with curl-style multipart and get the job back as JSON", as
 
   const refused = await request.post("/api/jobs", { headers: { "x-qm-csrf": "script" }, multipart: { nb_proc: "2" } });
   expect(refused.status()).toBe(400);
-  expect((await refused.json()).error.message).toContain("No zip file was sent");
+  expect((await refused.json()).error.message).toContain("No file was sent");
 });
 
 test("a zip dropped on the drop zone is chosen and queued", async ({ page }) => {

@@ -40,6 +40,8 @@ export function e2eEnv(): E2eEnv {
         "MailActive = False",
         "Settle_Time = 300",
         "Kill_Grace = 2",
+        "# The run ends with npm start stopped: its jobs stop too.",
+        "Shutdown_Jobs = requeue",
         "",
         "[WEB_QMserver]",
         "Host = 127.0.0.1",

@@ -9,7 +9,7 @@ import { WEB_SERVER_SOURCES, buildWebServer } from "./build-web-server";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
 import { generateClients } from "../prisma/tools/generate";
 
-const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "instrumentation.ts", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;

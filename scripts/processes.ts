@@ -8,8 +8,14 @@ export interface Program {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * The child gets a process group of its own: a Ctrl-C in the terminal reaches only this
+ * supervisor, which stops each program once (SIGTERM). Were the children in the terminal's
+ * group, the worker would get the terminal's SIGINT and then our SIGTERM, and take the
+ * second signal for "kill the jobs now".
+ */
 export function startProgram(name: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Program {
-  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const prefix = `[${name}]`.padEnd(9);
   for (const stream of [child.stdout!, child.stderr!]) {
     readline.createInterface({ input: stream }).on("line", (line) => {

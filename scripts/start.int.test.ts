@@ -18,6 +18,7 @@ let output = "";
 afterEach(() => {
   if (npm && npm.exitCode === null) npm.kill("SIGKILL");
   for (const pid of ours()) process.kill(pid, "SIGKILL");
+  for (const pid of jobsOf(`${dir}/QM/`)) process.kill(pid, "SIGKILL");
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -35,6 +36,17 @@ function ours(): number[] {
     }
   }
   return pids;
+}
+
+/** Pids of live job processes (QM_JOB_DIR) under `root`: jobs outlive `npm start` by design. */
+function jobsOf(root: string): number[] {
+  return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes(`QM_JOB_DIR=${root}`);
+    } catch {
+      return false;
+    }
+  });
 }
 
 const cmdline = (pid: number) => {

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     DATABASE_URL: env.databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => web.child.kill("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => web.child.kill("SIGTERM"));
   const { code, signal } = await web.exited;
   process.exit(code ?? (signal ? 1 : 0));
 }

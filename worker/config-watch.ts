@@ -1,11 +1,13 @@
 /**
  * QMserv.cfg is re-read when it changes (its folder is watched, so editors that write a
  * new file and rename it are seen too). A file that does not parse or check keeps the
- * previous settings running, with a clear error in the log. QM_FOLDER needs a restart.
+ * previous settings running, with a clear error in the log. QM_FOLDER needs a restart
+ * (lib/core/startup-keys.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
+import { keepStartupValues, pendingRestarts } from "../lib/core/startup-keys";
 import { parseConfigText } from "../lib/server/config-file";
 import { watchFolder } from "./watch";
 
@@ -48,10 +50,10 @@ export function watchConfigFile(file: string, initial: QmConfig, log: (m: string
       log(`QMserv.cfg is invalid, keeping the previous settings until it is fixed: ${(error as Error).message}`);
       return;
     }
-    if (next.qmFolder !== config.qmFolder) {
-      log(`QMserv.cfg: QM_FOLDER changed to ${next.qmFolder}; restart the worker for that to take effect (still using ${config.qmFolder})`);
-      next = { ...next, qmFolder: config.qmFolder };
+    for (const key of pendingRestarts(next, config, "worker")) {
+      log(`QMserv.cfg: ${key.key} changed to ${key.inFile}; restart the worker for that to take effect (still using ${key.inForce})`);
     }
+    next = keepStartupValues(next, config, "worker");
     const changes = WATCHED.filter(([, get]) => get(next) !== get(config)).map(([key, get]) => `${key} ${get(config)} -> ${get(next)}`);
     config = next;
     log(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);

@@ -17,6 +17,7 @@ import { formatCpuList } from "../lib/core/cpu-sets";
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "./local/limits/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
+import { folderId } from "./folder-id";
 import { createLocalExecutor } from "./local/local-executor";
 import { acquireWorkerLock, type WorkerLock } from "./lock";
 import type { PgSession } from "./pg-session";
@@ -62,7 +63,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
   const qmOwner = fs.statSync(layout.root);
   const identities = createIdentityPool(initial, opts.log);
-  const limits = detectLimits(initial.limits.mode);
+  const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
   const cpus = initial.limits.cpuList ?? allowedCpus();
   if (initial.maxNbProcessors > cpus.length) opts.log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];

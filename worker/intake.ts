@@ -8,15 +8,20 @@
  * A folder holding a process.log (an earlier job put back) also counts its own ctime, so
  * a web requeue, whose row update follows its rename, is never taken for a new drop.
  * A folder is only declared invalid once quiet: a copy in progress may lack its info file.
+ * What describes the job: lib/server/job-folder.ts; a finished folder moved back: resubmit.ts.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { isAppError } from "../lib/core/app-error";
-import { parseJobInfo } from "../lib/core/job-info";
 import { planTransition } from "../lib/core/job-lifecycle";
+import { JobFolderError } from "../lib/server/job-folder";
+import { placeInQueue } from "../lib/server/jobs/place-in-queue";
 import { relFolder } from "../lib/server/qm-folders";
+import { type FolderJob, jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import type { WorkerContext } from "./context";
 import { rejectFolder } from "./reject";
+import { type Resubmission, findResubmission } from "./resubmit";
+import { setAsideErrorNote } from "../lib/server/error-note";
 
 export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
   /** Called when a new queued row was created. */
@@ -68,27 +73,44 @@ export function createIntake(deps: IntakeDeps) {
     const config = deps.config();
     const wait = quietSince + config.settleMs - Date.now();
     if (wait > 0) return schedule(name, wait + 20);
-    const infoPath = path.join(dir, config.jobFile);
-    if (!fs.existsSync(infoPath)) {
-      return rejectFolder(deps, name, `There is no ${config.jobFile} in the job folder`, [
-        `Add a file named ${config.jobFile} (the job_file of QMserv.cfg) with at least:`,
-        ...(config.jobFile.endsWith(".xml") ? ['  <PARAMETER>', '    <script value="python process.py"/>', "  </PARAMETER>"] : ["  [QMOptions]", "  script = python process.py"]),
-      ]);
-    }
+    const back = await findResubmission(deps, name);
+    let read: FolderJob;
     try {
-      const info = parseJobInfo(config.jobFile, fs.readFileSync(infoPath, "utf8"));
-      await deps.store.createJob(
-        {
-          name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority,
-          params: JSON.stringify(info.params), folder: relFolder("queued", name), source: "folder",
-        },
-        planTransition("submit", null, "queued", {}, "folder dropped into QM_qJobs"),
-      );
-      deps.onQueued();
+      if (back) setAsideErrorNote(dir, back.stamp);
+      read = readJobFolder(dir, { jobFile: config.jobFile, strict: config.strictJobFile });
     } catch (error) {
       if (!isAppError(error)) throw error;
-      await rejectFolder(deps, name, error.message, ["Correct the info file as the message says."]);
+      const [problem, fix] = error instanceof JobFolderError ? [error.problem, error.fix] : [error.message, ["Correct the info file (or the #QM lines of the script) as the message says."]];
+      return rejectFolder(deps, name, problem, fix, back?.original);
     }
+    if (back) await takeBack(name, back, read);
+    else await deps.store.createJob({ name, ...jobColumns(read), folder: relFolder("queued", name), source: "folder" }, planTransition("submit", null, "queued", {}, "folder dropped into QM_qJobs"));
+    deps.onQueued();
+  };
+
+  /** A finished folder moved back: queued under its original name, as the row it came from when known. */
+  const takeBack = async (name: string, back: Resubmission, read: FolderJob) => {
+    const detail = "moved back into QM_qJobs by hand";
+    const { row } = back;
+    const columns = { ...jobColumns(read), submittedAt: new Date() };
+    let requeued = false;
+    await placeInQueue(deps.store, deps.layout, path.join(deps.layout.queued, name), back.original, {
+      claim: async (folder) => {
+        if (row) {
+          const previous = { state: row.state, folder: row.folder, exitCode: row.exitCode, signal: row.signal, error: row.error };
+          const plan = planTransition("requeue", row.state, "queued", { ...columns, folder }, JSON.stringify({ by: detail, previous }));
+          requeued = await deps.store.transition(row.id, plan, { state: row.state, folder: row.folder });
+          if (requeued) return row.id;
+        }
+        return deps.store.createJob({ name: back.original, ...columns, folder, source: "folder" }, planTransition("submit", null, "queued", {}, `${detail} (was ${name})`));
+      },
+      // Gone meanwhile: a new row goes, a requeued one is recorded lost by the rescan.
+      release: async (id, folder, error) => {
+        if (!requeued) await deps.store.discard(id, { state: "queued", folder });
+        else await deps.store.addEvent(id, "requeue-failed", `${folder}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    });
+    deps.log(`QM_qJobs/${name}: taken back in as ${back.original}${requeued ? ` (job ${row!.id} requeued)` : ""}`);
   };
 
   const flush = async () => {

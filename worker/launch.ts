@@ -51,7 +51,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   const run = await ctx.executor.start({
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
-    notes: [...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
+    notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
   try {
     const runInfo = { ...run.runInfo, granted, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds };

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { planTransition } from "../lib/core/job-lifecycle";
 import { folderStamp } from "../lib/core/job-log";
+import { ERROR_NOTE } from "../lib/server/error-note";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { WorkerContext } from "./context";
 
@@ -15,22 +16,25 @@ export function errorNote(problem: string, fixLines: string[], now: Date, qJobs:
     "How to fix it:",
     ...fixLines,
     "",
-    `Then move the folder back into ${qJobs} (without this qm-error.txt if you like) and it will be queued again.`,
+    "Then resubmit it, either way:",
+    `- move this folder back into ${qJobs} as it is: it is queued again under its original name, and this`,
+    "  qm-error.txt is kept beside it as qm-error-<time>.txt;",
+    "- or, if it is listed on QueueManager's web page, press Requeue on the job's page (administrator).",
     "",
   ].join("\n");
 }
 
-/** Move QM_qJobs/<name> to QM_lost+found and record an `invalid` job. */
-export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" | "log">, name: string, problem: string, fixLines: string[]): Promise<void> {
+/** Move QM_qJobs/<name> to QM_lost+found and record an `invalid` job (named `jobName`, default `name`). */
+export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" | "log">, name: string, problem: string, fixLines: string[], jobName = name): Promise<void> {
   const now = new Date();
   let moved: string;
   try {
-    moved = await moveFolder(path.join(ctx.layout.queued, name), ctx.layout.lost, `${folderStamp(now)}-${name}`);
+    moved = await moveFolder(path.join(ctx.layout.queued, name), ctx.layout.lost, `${folderStamp(now)}-${jobName}`);
   } catch {
     return; // Gone meanwhile: nothing to reject.
   }
   const folder = relFolder("lost", moved);
-  fs.writeFileSync(path.join(ctx.layout.lost, moved, "qm-error.txt"), errorNote(problem, fixLines, now, ctx.layout.queued));
+  fs.writeFileSync(path.join(ctx.layout.lost, moved, ERROR_NOTE), errorNote(problem, fixLines, now, ctx.layout.queued));
   ctx.log.warn(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
-  await ctx.store.createJob({ name, script: "", folder, source: "folder" }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
+  await ctx.store.createJob({ name: jobName, script: "", folder, source: "folder" }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
 }

@@ -5,7 +5,7 @@ import { ApiError } from "@/lib/client/api-fetch";
 import { uploadJob } from "@/lib/client/upload-job";
 import { formatBytes } from "@/lib/core/format";
 import { LoginLink } from "../ui-bits";
-import { ZipDropZone } from "./zip-drop-zone";
+import { JobDropZone } from "./job-drop-zone";
 
 const FIELDS = [
   { name: "e_mail", label: "e_mail", type: "text", inputMode: "email", placeholder: "name@lab.org", help: "Owner of the job; mailed when it ends (if mail is on)." },
@@ -36,11 +36,11 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
     setError(null);
     setFieldErrors({});
     if (!file) {
-      setError(`Choose a zip of the job folder first (it must hold ${jobFile} and the script).`);
+      setError(`Choose a zip of the job folder first (it must hold ${jobFile} and the script), or a single script with #QM lines.`);
       return;
     }
     if (file.size > maxBytes) {
-      setError(`The zip is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`);
+      setError(`The file is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`);
       return;
     }
     const form = new FormData(event.currentTarget);
@@ -64,8 +64,11 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
   return (
     <section className="mx-auto max-w-2xl">
       <h1 className="mb-1 text-2xl font-semibold">Submit a job</h1>
+      <p className="mb-2 text-sm text-slate-600">
+        Zip the job folder: its info file <code className="rounded bg-slate-100 px-1">{jobFile}</code> (with a <code className="rounded bg-slate-100 px-1">script</code> entry; <code className="rounded bg-slate-100 px-1">proc_config.cfg</code> or <code className="rounded bg-slate-100 px-1">infos.xml</code> also do), the script and its data. The job may sit at the top of the zip or inside one folder. Up to {formatBytes(maxBytes)}.
+      </p>
       <p className="mb-5 text-sm text-slate-600">
-        Zip the job folder: its info file <code className="rounded bg-slate-100 px-1">{jobFile}</code> (with a <code className="rounded bg-slate-100 px-1">script</code> entry), the script and its data. The job may sit at the top of the zip or inside one folder. Up to {formatBytes(maxBytes)}.
+        Or upload a single script, no zip needed, whose first lines say what it needs: <code className="rounded bg-slate-100 px-1">#QM nb_proc=2</code>, <code className="rounded bg-slate-100 px-1">#QM e_mail=you@lab.org</code>, <code className="rounded bg-slate-100 px-1">#QM walltime=1:00:00</code>, <code className="rounded bg-slate-100 px-1">#QM mem=4G</code> (after the <code className="rounded bg-slate-100 px-1">#!</code> line).
       </p>
       <form onSubmit={submit} noValidate className="space-y-5" aria-busy={busy}>
         {error && (
@@ -77,10 +80,10 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
             </p>
           </div>
         )}
-        <ZipDropZone file={file} onFile={chooseFile} disabled={busy} />
+        <JobDropZone file={file} onFile={chooseFile} disabled={busy} />
         <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
           <legend className="sr-only">Optional info-file keys</legend>
-          <p className="text-sm text-slate-600 sm:col-span-2">Optional: these fill or override the keys of {jobFile}; leave them empty to keep the file&apos;s values.</p>
+          <p className="text-sm text-slate-600 sm:col-span-2">Optional: these fill or override the keys of the info file (or the #QM lines of a script); leave them empty to keep the file&apos;s values.</p>
           {FIELDS.map((f) => (
             <label key={f.name} className="block text-sm">
               <span className="mb-1 block font-mono font-medium text-slate-800">{f.label}</span>
@@ -104,7 +107,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
             <div className="h-2.5 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Upload progress">
               <div className="h-full rounded-full bg-blue-600 transition-all" style={{ width: `${percent}%` }} />
             </div>
-            <p className="text-xs text-slate-600">{phase.kind === "checking" ? "Uploaded; checking the zip…" : `Uploading… ${percent}%`}</p>
+            <p className="text-xs text-slate-600">{phase.kind === "checking" ? "Uploaded; checking the job…" : `Uploading… ${percent}%`}</p>
           </div>
         )}
         <button type="submit" disabled={busy} className="rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60">

@@ -22,7 +22,7 @@ export async function readStamp(file: string, timeoutMs = 30_000): Promise<bigin
 
 /** Prepare `count` job folders under `srcDir`, each recording its start into stampsDir. */
 export function prepareStampJobs(srcDir: string, stampsDir: string, count: number, prefix: string, options: { priority?: number } = {}): string[] {
-  fs.mkdirSync(stampsDir, { recursive: true });
+  sharedDir(stampsDir);
   return Array.from({ length: count }, (_, i) => {
     const name = `${prefix}-${i}`;
     writeJob(path.join(srcDir, name), stampScript(path.join(stampsDir, `${name}.ns`)), {}, options);
@@ -31,3 +31,10 @@ export function prepareStampJobs(srcDir: string, stampsDir: string, count: numbe
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A folder every job may write into (jobs of a root worker run as unprivileged uids). */
+export function sharedDir(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o1777);
+  return dir;
+}

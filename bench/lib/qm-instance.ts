@@ -33,6 +33,8 @@ export interface InstanceOptions {
   port?: number;
   settleMs?: number;
   adminPassword?: string;
+  /** More [QMServer] keys (Limits = none...). */
+  keys?: Record<string, string>;
 }
 
 function configText(qmFolder: string, o: Required<InstanceOptions>): string {
@@ -44,6 +46,7 @@ function configText(qmFolder: string, o: Required<InstanceOptions>): string {
     "job_file = proc_config.cfg",
     "MailActive = False",
     `Settle_Time = ${o.settleMs}`,
+    ...Object.entries(o.keys).map(([k, v]) => `${k} = ${v}`),
     "",
     "[WEB_QMserver]",
     "Host = 127.0.0.1",
@@ -64,8 +67,10 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 export async function createInstance(options: InstanceOptions = {}): Promise<QmInstance> {
-  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", ...options };
+  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", keys: {}, ...options };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-"));
+  // Jobs of a root worker run as unprivileged uids: they must reach QM_FOLDER.
+  fs.chmodSync(dir, 0o755);
   const qmFolder = path.join(dir, "QM");
   const configPath = path.join(dir, "QMserv.cfg");
   fs.writeFileSync(configPath, configText(qmFolder, o));

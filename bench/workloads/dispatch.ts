@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ZipArchive } from "archiver";
 import type { QmInstance } from "../lib/qm-instance";
-import { prepareStampJobs, readStamp, sleep } from "../lib/jobs";
+import { prepareStampJobs, readStamp, sharedDir, sleep } from "../lib/jobs";
 import { nowNs, waitFor } from "../lib/stats";
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
@@ -55,8 +55,7 @@ async function zipJob(file: string, script: string): Promise<void> {
 
 /** The same through `POST /api/jobs` with a small zip. */
 export async function uploadDispatch(qm: QmInstance, count: number): Promise<number[]> {
-  const stamps = path.join(qm.dir, "stamps");
-  fs.mkdirSync(stamps, { recursive: true });
+  const stamps = sharedDir(path.join(qm.dir, "stamps"));
   const samples: number[] = [];
   let finished = finishedCount(qm);
   const round = ++batch;

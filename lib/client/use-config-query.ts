@@ -21,7 +21,7 @@ export function useSaveConfigMutation() {
     mutationFn: (input: { version: string; values: Record<string, string> }) =>
       apiFetch<ConfigUpdate>("/api/config", { method: "PUT", body: JSON.stringify(input) }),
     onSuccess: (result) => {
-      client.setQueryData(queryKeys.config(), { path: result.path, version: result.version, fields: result.fields });
+      client.setQueryData(queryKeys.config(), { path: result.path, version: result.version, fields: result.fields, restartPending: result.restartPending });
       return client.invalidateQueries({ queryKey: queryKeys.status() });
     },
   });

@@ -7,6 +7,7 @@
  */
 import { type IniDocument, iniSections, setIniValue } from "./config-parser";
 import { type KeySpec, type KeyType, checkValue, effectiveSpecs, findKeySpec } from "./qm-config";
+import type { PendingRestart } from "./startup-keys";
 
 /** One input of the form. `id` is "Section.Key" (the key spelled as in the file). */
 export interface ConfigField {
@@ -27,6 +28,8 @@ export interface ConfigField {
   max?: number;
   choices?: string[];
   help: string;
+  /** Set when a change takes effect only after a restart of the program(s) named. */
+  restart?: KeySpec["restart"];
 }
 
 /** GET /api/config: the form, with the file's version to send back with an edit. */
@@ -35,6 +38,8 @@ export interface ConfigForm {
   /** Hash of the file as read: an edit against another version is a CONFLICT. */
   version: string;
   fields: ConfigField[];
+  /** Keys saved in the file that the web server applies only after a restart. */
+  restartPending?: PendingRestart[];
 }
 
 /** PUT /api/config: the form as the file now is, and the ids of the keys written. */
@@ -62,6 +67,7 @@ export function configFormFields(doc: IniDocument): ConfigField[] {
       ...(spec.min !== undefined ? { min: spec.min } : {}),
       ...(spec.max !== undefined ? { max: spec.max } : {}),
       ...(spec.choices ? { choices: spec.choices } : {}),
+      ...(spec.restart ? { restart: spec.restart } : {}),
       help: spec.help,
     };
   });

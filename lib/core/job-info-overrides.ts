@@ -5,6 +5,7 @@
  */
 import { AppError } from "./app-error";
 import { parseIni, serializeIni, setIniValue } from "./config-parser";
+import { readDirectives, scriptLines } from "./job-directives";
 
 /** Values from the submit form; an absent key leaves the file's value alone. */
 export interface InfoOverrides {
@@ -16,16 +17,44 @@ export interface InfoOverrides {
 
 const OWNER_KEYS = ["e_mail", "e-mail", "email"];
 
-/** The info file's text with `overrides` written into it (.cfg or .xml, by file name). */
-export function applyInfoOverrides(fileName: string, text: string, overrides: InfoOverrides): string {
-  const values = Object.entries(overrides)
+type Values = ReadonlyArray<readonly [string, string]>;
+
+function valuesOf(overrides: InfoOverrides): Values {
+  return Object.entries(overrides)
     .filter(([, v]) => v !== undefined && v !== "")
     .map(([k, v]) => [k, String(v).replace(/\s*[\r\n]+\s*/g, " ").trim()] as const);
+}
+
+/** The info file's text with `overrides` written into it (.cfg or .xml, by file name). */
+export function applyInfoOverrides(fileName: string, text: string, overrides: InfoOverrides): string {
+  const values = valuesOf(overrides);
   if (values.length === 0) return text;
   return fileName.toLowerCase().endsWith(".xml") ? overrideXml(fileName, text, values) : overrideCfg(fileName, text, values);
 }
 
-function overrideCfg(fileName: string, text: string, values: ReadonlyArray<readonly [string, string]>): string {
+/**
+ * A single-script job's text with `overrides` written as #QM lines: a directive already
+ * there is rewritten in place, a new one goes after the last directive. The rest of the
+ * script is left byte for byte.
+ */
+export function applyDirectiveOverrides(fileName: string, text: string, overrides: InfoOverrides): string {
+  const values = valuesOf(overrides);
+  const block = values.length ? readDirectives(fileName, text) : null;
+  if (!block) return text;
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = scriptLines(text);
+  const added: string[] = [];
+  for (const [key, value] of values) {
+    const spelling = key === "e_mail" ? (OWNER_KEYS.find((k) => block.lineOf[k]) ?? key) : key;
+    const line = block.lineOf[spelling];
+    if (line) lines[line - 1] = `#QM ${spelling}=${value}`;
+    else added.push(`#QM ${spelling}=${value}`);
+  }
+  lines.splice(block.lastDirective + 1, 0, ...added);
+  return `${lines.join(eol)}${/\r?\n$/.test(text) ? eol : ""}`;
+}
+
+function overrideCfg(fileName: string, text: string, values: Values): string {
   const doc = parseIni(text, fileName);
   const section = doc.lines.find((l) => l.kind === "section" && l.name.toLowerCase() === "qmoptions");
   const sectionName = section && section.kind === "section" ? section.name : "QMOptions";
@@ -49,7 +78,7 @@ function xmlAttribute(value: string): string {
  * byte-for-byte: `<key value="..."/>` gets its value attribute rewritten (or added),
  * `<key>text</key>` gets its text replaced, a missing key is added before </PARAMETER>.
  */
-function overrideXml(fileName: string, text: string, values: ReadonlyArray<readonly [string, string]>): string {
+function overrideXml(fileName: string, text: string, values: Values): string {
   let out = text;
   for (const [key, value] of values) {
     const names = key === "e_mail" ? OWNER_KEYS : [key];

@@ -1,30 +1,57 @@
 /**
  * A job's info file (`proc_config.cfg` with a [QMOptions] section, or an XML
- * <PARAMETER> file): what to run, for whom, on how many processors.
+ * <PARAMETER> file): what to run, for whom, on how many processors. #QM directives in a
+ * script (job-directives.ts) end in the same structure through `toJobInfo`.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { AppError } from "./app-error";
 import { iniSections, parseIni } from "./config-parser";
+import { parseMem, parseWalltime } from "./job-limits";
 
-/** The parsed info file. `params` holds every key of the file (lower-cased), as strings. */
+/** A parsed info file (or #QM block). `params` holds every key (lower-cased), as strings. */
 export interface JobInfo {
   script: string;
   nbProc: number;
   priority: number;
   owner?: string;
   info?: string;
+  /** `mem`, in MiB (limits are applied by the worker). */
+  memMb?: number;
+  /** `walltime`, in seconds. */
+  walltimeSeconds?: number;
   params: Record<string, string>;
 }
 
 const OWNER_KEYS = ["e_mail", "e-mail", "email"];
 const MAX_INFO_BYTES = 256 * 1024;
 
+export const isXmlInfoFile = (fileName: string) => fileName.toLowerCase().endsWith(".xml");
+
 export function parseJobInfo(fileName: string, text: string): JobInfo {
   if (Buffer.byteLength(text) > MAX_INFO_BYTES) {
     throw new AppError("INVALID_INPUT", `${fileName} is larger than 256 KB; an info file holds a few keys only`);
   }
-  const params = fileName.toLowerCase().endsWith(".xml") ? readXml(fileName, text) : readCfg(fileName, text);
-  return toJobInfo(fileName, params);
+  const params = isXmlInfoFile(fileName) ? readXml(fileName, text) : readCfg(fileName, text);
+  const script = params.script?.trim();
+  if (!script) {
+    throw new AppError(
+      "INVALID_INPUT",
+      isXmlInfoFile(fileName)
+        ? `${fileName} has no script entry; add <script value="your command"/> inside <PARAMETER>`
+        : `${fileName} has no \`script\` entry in [QMOptions]; add a line such as "script = python process.py"`,
+    );
+  }
+  return toJobInfo(params, script, () => fileName);
+}
+
+/**
+ * Whether `text` has the structure of an info file of its kind (by file name): a
+ * [QMOptions] section, or a <PARAMETER> root element. Used to recognise an info file
+ * that is not named `job_file`; it says nothing about the keys inside.
+ */
+export function looksLikeInfoFile(fileName: string, text: string): boolean {
+  if (isXmlInfoFile(fileName)) return /^(?:\s|<\?xml[^>]*\?>|<!--[\s\S]*?-->)*<PARAMETER[\s>/]/i.test(text.replace(/^\uFEFF/, ""));
+  return /^\s*\[\s*qmoptions\s*\]\s*$/im.test(text);
 }
 
 function readCfg(fileName: string, text: string): Record<string, string> {
@@ -84,34 +111,40 @@ function decodeCharRefs(value: string): string {
   });
 }
 
-function toJobInfo(fileName: string, params: Record<string, string>): JobInfo {
-  const script = params.script?.trim();
-  if (!script) {
-    throw new AppError(
-      "INVALID_INPUT",
-      fileName.toLowerCase().endsWith(".xml")
-        ? `${fileName} has no script entry; add <script value="your command"/> inside <PARAMETER>`
-        : `${fileName} has no \`script\` entry in [QMOptions]; add a line such as "script = python process.py"`,
-    );
-  }
-  const nbProc = integerKey(fileName, params, "nb_proc", 1);
-  if (nbProc < 1) throw new AppError("INVALID_INPUT", `${fileName}: nb_proc must be 1 or more (got ${nbProc})`);
+/**
+ * The keys QueueManager gives a meaning to, checked, from an info file's or a #QM block's
+ * params. `where(key)` names the place of a key in messages ("run.sh line 3").
+ */
+export function toJobInfo(params: Record<string, string>, script: string, where: (key: string) => string): JobInfo {
+  const nbProc = integerKey(where, params, "nb_proc", 1);
+  if (nbProc < 1) throw new AppError("INVALID_INPUT", `${where("nb_proc")}: nb_proc must be 1 or more (got ${nbProc})`);
   const ownerKey = OWNER_KEYS.find((k) => params[k]?.trim());
-  return {
+  const info: JobInfo = {
     script,
     nbProc,
-    priority: integerKey(fileName, params, "priority", 0),
+    priority: integerKey(where, params, "priority", 0),
     owner: ownerKey ? params[ownerKey].trim() : undefined,
     info: params.info?.trim() || undefined,
     params,
   };
+  if (params.walltime?.trim()) {
+    const walltime = parseWalltime(params.walltime);
+    if ("error" in walltime) throw new AppError("INVALID_INPUT", `${where("walltime")}: ${walltime.error}`);
+    info.walltimeSeconds = walltime.seconds;
+  }
+  if (params.mem?.trim()) {
+    const mem = parseMem(params.mem);
+    if ("error" in mem) throw new AppError("INVALID_INPUT", `${where("mem")}: ${mem.error}`);
+    info.memMb = mem.mb;
+  }
+  return info;
 }
 
-function integerKey(fileName: string, params: Record<string, string>, key: string, fallback: number): number {
+function integerKey(where: (key: string) => string, params: Record<string, string>, key: string, fallback: number): number {
   const value = params[key]?.trim();
   if (value === undefined || value === "") return fallback;
   if (!/^[+-]?\d+$/.test(value)) {
-    throw new AppError("INVALID_INPUT", `${fileName}: ${key} must be a whole number (got "${value}")`);
+    throw new AppError("INVALID_INPUT", `${where(key)}: ${key} must be a whole number (got "${value}")`);
   }
   return Number(value);
 }

@@ -86,6 +86,20 @@ export interface JobPatch {
   runInfo?: string | null;
   /** Set by retention when it removed (or archived) the folder; the row stays as history. */
   purgedAt?: Date | null;
+  /**
+   * What the job's info file (or #QM block) says: written at submission, and again when a
+   * finished job is resubmitted, since its info file may have been fixed meanwhile.
+   */
+  owner?: string | null;
+  info?: string | null;
+  script?: string;
+  nbProc?: number;
+  priority?: number;
+  params?: string;
+  memMb?: number | null;
+  walltimeSeconds?: number | null;
+  /** JSON array of lines for the process.log header (lib/server/job-folder.ts). */
+  notes?: string | null;
 }
 
 /** Every field that belongs to one run: cleared when a job goes back to the queue. */

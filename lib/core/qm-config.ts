@@ -21,6 +21,11 @@ export interface KeySpec {
   max?: number;
   choices?: string[];
   help: string;
+  /**
+   * Which program reads the key only when it starts: a change is saved at once but takes
+   * effect at that program's next start (the admin page says so).
+   */
+  restart?: "web" | "worker" | "web and worker";
 }
 
 const S = "QMServer" as const;
@@ -28,10 +33,11 @@ const W = "WEB_QMserver" as const;
 
 /** Every key QueueManager reads, in the order of the default file. */
 export const KNOWN_KEYS: KeySpec[] = [
-  { section: S, key: "QM_FOLDER", type: "path", default: "data/QM", help: "folder holding QM_qJobs, QM_Jobs, QM_dJobs and QM_lost+found (relative to this file)" },
+  { section: S, key: "QM_FOLDER", type: "path", default: "data/QM", restart: "web and worker", help: "folder holding QM_qJobs, QM_Jobs, QM_dJobs and QM_lost+found (relative to this file); both programs keep the folder they started with until restarted" },
   { section: S, key: "MaxNbProcessors", type: "integer", default: "2", min: 1, help: "processors shared by running jobs; a job asking for more is clamped to this" },
   { section: S, key: "launch_type", type: "choice", default: "non-blocking", choices: ["blocking", "non-blocking"], help: "blocking: one job at a time; non-blocking: jobs run side by side within MaxNbProcessors" },
-  { section: S, key: "job_file", type: "text", default: "proc_config.cfg", help: "name of the info file in each job folder (.cfg or .xml)" },
+  { section: S, key: "job_file", type: "text", default: "proc_config.cfg", help: "name of the info file in each job folder (.cfg or .xml); a job without it may hold the other kind or a #QM script" },
+  { section: S, key: "Strict_Job_File", type: "boolean", default: "False", help: "True: only the job_file is read, as the original QM did (no other info file, no #QM script)" },
   { section: S, key: "MailActive", type: "boolean", default: "False", help: "mail the job's owner (e_mail) when a job ends" },
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
@@ -48,6 +54,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
   { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
+  { section: S, key: "Quarantine_After", type: "integer", default: "2", min: 0, max: 100, help: "a job still running after this many worker crashes in a row is stopped and ended lost (it may be what kills the worker); 0: never" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
@@ -56,8 +63,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "smtp_password", type: "secret", default: "", help: "SMTP password (never shown in the web page)" },
   { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails" },
   { section: S, key: "Debug", type: "boolean", default: "False", help: "verbose worker log" },
-  { section: W, key: "Host", type: "text", default: "localhost", help: "name or address the web page is served on; localhost: this machine only" },
-  { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, help: "port of the web page" },
+  { section: W, key: "Host", type: "text", default: "localhost", restart: "web", help: "name or address the web page is served on; localhost: this machine only, 0.0.0.0: every network of this machine" },
+  { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, restart: "web", help: "port of the web page (1024 or more; for port 80 or 443 put a reverse proxy in front)" },
   { section: W, key: "Licence_to_kill", type: "boolean", default: "True", help: "allow the administrator to kill running jobs" },
   { section: W, key: "Delete_Jobs", type: "boolean", default: "True", help: "allow the administrator to delete queued and finished jobs" },
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
@@ -81,6 +88,7 @@ export interface QmConfig {
   maxNbProcessors: number;
   launchType: "blocking" | "non-blocking";
   jobFile: string;
+  strictJobFile: boolean;
   mailActive: boolean;
   settleMs: number;
   killGraceMs: number;
@@ -90,6 +98,8 @@ export interface QmConfig {
   /** Min_Free_MB: below this much free space on QM_FOLDER's disk, uploads and new starts wait (0: no check). */
   minFreeMb: number;
   shutdownJobs: "keep" | "requeue";
+  /** Worker crashes in a row a run may live through; at this many it is quarantined (0: never). */
+  quarantineAfter: number;
   /** Uid range of job identities when the worker is root, as written (61000-61999). */
   jobUids: string;
   /** owner=account pairs, as written. */
@@ -227,6 +237,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     maxNbProcessors: int(S, "MaxNbProcessors"),
     launchType: raw(S, "launch_type") as QmConfig["launchType"],
     jobFile: raw(S, "job_file"),
+    strictJobFile: bool(S, "Strict_Job_File"),
     mailActive: bool(S, "MailActive"),
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
@@ -234,6 +245,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     retention: { keepDays: int(S, "Keep_Days"), maxGb: Number(raw(S, "Keep_Max_GB")) || 0, archiveFolder: raw(S, "Archive_Folder") ? resolvePath(raw(S, "Archive_Folder")) : null },
     minFreeMb: int(S, "Min_Free_MB"),
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
+    quarantineAfter: int(S, "Quarantine_After"),
     jobUids: raw(S, "Job_Uids"),
     runAs: raw(S, "Run_As"),
     limits: {
@@ -293,7 +305,8 @@ export function defaultConfigText(qmFolder: string): string {
   const out = [
     "# QueueManager configuration (Python ConfigParser syntax: `key = value` or `key : value`).",
     "# The original QM keys keep their meaning; comments like %integer% %min:1% give the",
-    "# type and bounds the admin page uses. Changes are picked up without a restart.",
+    "# type and bounds the admin page uses. Changes are picked up without a restart, except",
+    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server).",
   ];
   for (const section of [S, W]) {
     out.push("", `[${section}]`);

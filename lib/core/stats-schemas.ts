@@ -17,6 +17,11 @@ export interface OwnerStats {
   wallSeconds: number;
   /** Mean wall time of the jobs that ran; null when none did. */
   meanWallSeconds: number | null;
+  /** CPU time over wall time x nb_proc of the jobs with a CPU time, in %; null without any. */
+  cpuEfficiency: number | null;
+  /** Jobs stopped at their walltime, and killed for memory. */
+  timeouts: number;
+  ooms: number;
 }
 
 export interface DayStats {

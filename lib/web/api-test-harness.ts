@@ -81,6 +81,14 @@ beforeEach(async () => {
   await db.job.deleteMany();
 });
 
+/**
+ * What a restart of the web server does to lib/web/context.ts: the next request reads
+ * QMserv.cfg afresh, start-up keys (Host, The_Port, QM_FOLDER) included.
+ */
+export function restartWebServer(): void {
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("qm.web.context")];
+}
+
 export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
 export const basic = (password = PASSWORD) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
 /** The address requests come from (PEER_HEADER): one per test, so that login slow-downs stay apart. */

@@ -4,7 +4,7 @@
  * logout. The login slow-down: login-slowdown.int.test.ts; setup from afar: setup-security.int.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, req, routes, wakeUps, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 
 describe("access control", () => {
@@ -75,7 +75,12 @@ describe("access control", () => {
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
     expect((await routes.list(req("/api/jobs", { headers: { host: "attacker.example:8000" } }), ctx(0))).status).toBe(401);
     writeConfig({ Host: "compute.lab.org" });
+    // Saved, but Host takes effect at the next start: this server still listens on 127.0.0.1.
+    expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
+    restartWebServer();
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(401);
+    writeConfig();
+    restartWebServer();
   });
 
   it("Display_details = False hides owner, info and info keys from visitors, not from the admin", async () => {

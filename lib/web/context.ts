@@ -1,12 +1,16 @@
 /**
  * Per-process access to the database and QMserv.cfg for route handlers and server
- * components. The config is re-read when the file changes.
+ * components. The config is re-read when the file changes, except the keys the web
+ * server reads only at start (QM_FOLDER, Host, The_Port: lib/core/startup-keys.ts),
+ * which keep the values of the first reading until the server restarts.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { type Db, createDb } from "../server/db";
 import { type LoadedConfig, loadConfigFile } from "../server/config-file";
 import { loadEnv, type QmEnv } from "../server/env";
+import type { QmConfig } from "../core/qm-config";
+import { type PendingRestart, keepStartupValues, pendingRestarts } from "../core/startup-keys";
 import { qmLayout, type QmLayout } from "../server/qm-folders";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSql } from "../server/store/sql";
@@ -16,7 +20,10 @@ interface Context {
   db: Db;
   /** Every write of a job row goes through here (lib/server/store). */
   store: JobStore;
-  config?: { mtimeMs: number; loaded: LoadedConfig };
+  /** The file as last read (`loaded`: with the start-up values kept; `inFile`: as written). */
+  config?: { mtimeMs: number; loaded: LoadedConfig; inFile: QmConfig };
+  /** The settings of the first reading: what this server was started with. */
+  started?: QmConfig;
 }
 
 const globalKey = Symbol.for("qm.web.context");
@@ -49,13 +56,21 @@ export function getConfig(): LoadedConfig {
   const mtimeMs = fs.existsSync(ctx.env.configPath) ? fs.statSync(ctx.env.configPath).mtimeMs : -1;
   if (!ctx.config || ctx.config.mtimeMs !== mtimeMs) {
     try {
-      ctx.config = { mtimeMs, loaded: loadConfigFile(ctx.env.configPath, path.join(ctx.env.dataDir, "QM")) };
+      const loaded = loadConfigFile(ctx.env.configPath, path.join(ctx.env.dataDir, "QM"));
+      ctx.started ??= loaded.config;
+      ctx.config = { mtimeMs, inFile: loaded.config, loaded: { ...loaded, config: keepStartupValues(loaded.config, ctx.started, "web") } };
     } catch (error) {
       if (!ctx.config) throw error;
       console.error(`QMserv.cfg could not be read, keeping the previous settings: ${(error as Error).message}`);
     }
   }
   return ctx.config!.loaded;
+}
+
+/** Keys saved in QMserv.cfg that this server applies only after a restart. */
+export function getPendingRestarts(): PendingRestart[] {
+  const loaded = getConfig();
+  return pendingRestarts(context().config!.inFile, loaded.config, "web");
 }
 
 export function getLayout(): QmLayout {

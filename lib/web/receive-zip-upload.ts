@@ -1,6 +1,7 @@
 /**
- * Stream a multipart upload (`file` plus text fields) to disk with busboy: the zip is
- * never held in memory, and reading stops as soon as it passes the size limit.
+ * Stream a multipart upload (`file` plus text fields) to disk with busboy: the file (a
+ * zip, or a single script) is never held in memory, and reading stops as soon as it
+ * passes the size limit.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -24,7 +25,7 @@ const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority"]);
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(
     "TOO_LARGE",
-    `The zip is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit`,
+    `The file is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit`,
   );
 }
 
@@ -32,7 +33,7 @@ export function tooLargeError(maxBytes: number): AppError {
 export async function receiveZipUpload(request: Request, workDir: string, maxBytes: number): Promise<ReceivedUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(contentType) || !request.body) {
-    throw new AppError("INVALID_INPUT", "Send the job as multipart/form-data with the zip in a field named file (curl -F file=@job.zip ...)");
+    throw new AppError("INVALID_INPUT", "Send the job as multipart/form-data with the zip (or script) in a field named file (curl -F file=@job.zip ...)");
   }
   // A declared length far beyond the limit is refused before a byte is read.
   const declared = Number(request.headers.get("content-length"));
@@ -75,13 +76,13 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
       if (info.valueTruncated) fail(new AppError("INVALID_INPUT", `The field ${name} is too long`));
       else if (FIELD_NAMES.has(name)) fields[name] = value;
     });
-    parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", "Send one zip file per job")));
+    parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", "Send one file per job (a zip, or a single script)")));
     parser.on("partsLimit", () => fail(new AppError("INVALID_INPUT", "The form has too many fields")));
     parser.on("error", () => fail(new AppError("INVALID_INPUT", "The upload was cut off or is not valid multipart/form-data; try again")));
     parser.on("close", () => {
       if (settled) return;
       if (!written || zipName === undefined) {
-        fail(new AppError("INVALID_INPUT", "No zip file was sent; choose a .zip of the job folder (form field file)"));
+        fail(new AppError("INVALID_INPUT", "No file was sent; choose a .zip of the job folder, or a single script with #QM lines (form field file)"));
         return;
       }
       written.then(() => {

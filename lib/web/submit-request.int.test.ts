@@ -101,6 +101,63 @@ describe("staging", () => {
   });
 });
 
+describe("other shapes of a job", () => {
+  const script = (text: string) => Buffer.from(text);
+
+  it("queues a single script uploaded as it is (no zip), with the form's values written as #QM lines", async () => {
+    const job = await post(script("#!/bin/sh\n#QM nb_proc=2\necho $NB_PROC\n"), "fit.sh", { priority: "3", e_mail: "zoe@lab.org" });
+    expect(job).toMatchObject({ name: "fit", folder: "QM_qJobs/fit" });
+    const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ nbProc: 2, priority: 3, owner: "zoe@lab.org", script: "./fit.sh", source: "api" });
+    expect(JSON.parse(row.notes!)).toEqual(["no info file: the job is fit.sh with its #QM directives"]);
+    const file = path.join(queued, "fit", "fit.sh");
+    expect(fs.readFileSync(file, "utf8")).toBe("#!/bin/sh\n#QM nb_proc=2\n#QM e_mail=zoe@lab.org\n#QM priority=3\necho $NB_PROC\n");
+    expect(fs.statSync(file).mode & 0o100).toBe(0o100);
+    expect(fs.readdirSync(staging)).toEqual([]);
+  });
+
+  it("queues a zip holding a single script, named after the zip", async () => {
+    const job = await post(buildZip([{ name: "run.sh", data: "#QM walltime=2-00:00:00\n#QM mem=512M\necho\n" }]), "long run.zip");
+    expect(job.name).toBe("long_run");
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ walltimeSeconds: 2 * 86_400, memMb: 512, script: "/bin/sh ./run.sh" });
+  });
+
+  it("queues a zip holding infos.xml under the default job_file", async () => {
+    const job = await post(buildZip([{ name: "xmljob/" }, { name: "xmljob/infos.xml", data: '<PARAMETER><script value="sh run.sh"/><nb_proc value="3"/></PARAMETER>' }]), "x.zip", { nb_proc: "2" });
+    const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ name: "xmljob", nbProc: 2, script: "sh run.sh" });
+    expect(fs.readFileSync(path.join(queued, "xmljob", "infos.xml"), "utf8")).toContain('<nb_proc value="2"/>');
+  });
+
+  it("refuses a file that is neither a zip nor a script with #QM lines, leaving nothing behind", async () => {
+    await expect(post(script("echo hello\n"), "hello.sh")).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/hello\.sh is neither a zip nor a script with #QM lines; upload a zipped job folder, or put lines such as "#QM nb_proc=2"/),
+    });
+    await expect(post(script("#QM nb_proc : many\n"), "bad.sh")).rejects.toThrow(/bad\.sh line 1: nb_proc must be a whole number/);
+    await expectNothingLeft();
+  });
+});
+
+describe("QM_FOLDER changed while the web server runs", () => {
+  it("uploads keep going to the QM_FOLDER it started with; the new folder is not even created", async () => {
+    const cfg = path.join(dir, "QMserv.cfg");
+    const original = fs.readFileSync(cfg, "utf8");
+    const elsewhere = path.join(dir, "elsewhere");
+    try {
+      fs.writeFileSync(cfg, original.replace(`QM_FOLDER = ${qm}`, `QM_FOLDER = ${elsewhere}`));
+      const later = new Date(Date.now() + 5000);
+      fs.utimesSync(cfg, later, later); // the web context re-reads QMserv.cfg when its mtime changes
+      const job = await post(jobZip({ folder: "after-edit" }));
+      expect(fs.existsSync(path.join(queued, "after-edit", "proc_config.cfg"))).toBe(true);
+      expect(job.folder).toBe("QM_qJobs/after-edit");
+      expect(fs.existsSync(elsewhere)).toBe(false);
+    } finally {
+      fs.writeFileSync(cfg, original);
+    }
+  });
+});
+
 describe("rejected uploads leave nothing behind", () => {
   const cases: [string, () => Buffer, RegExp, string][] = [
     ["zip-slip ../evil", () => jobZip({ extra: [{ name: "../evil.sh", data: "rm -rf ~" }] }), /"\.\.\/evil\.sh" contains "\.\."/, "INVALID_INPUT"],
@@ -110,7 +167,9 @@ describe("rejected uploads leave nothing behind", () => {
     ["zip bomb", () => buildZip([{ name: "proc_config.cfg", data: "[QMOptions]\nscript=x\n" }, { name: "zeros", data: Buffer.alloc(40 * 1024 * 1024) }]), /expands to more than 10 MB/, "TOO_LARGE"],
     ["too many entries", () => buildZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `f${i}`, data: "" }))), /10001 entries; at most 10000/, "TOO_LARGE"],
     ["not a zip", () => Buffer.from("PK but not really a zip file"), /not a valid zip archive/, "INVALID_INPUT"],
-    ["no info file", () => buildZip([{ name: "job/" }, { name: "job/run.sh", data: "echo" }]), /"job" in the zip has no proc_config.cfg/, "INVALID_INPUT"],
+    ["no info file", () => buildZip([{ name: "job/" }, { name: "job/run.sh", data: "echo" }]), /The folder "job" in the zip has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg/, "INVALID_INPUT"],
+    ["no info file at the top", () => buildZip([{ name: "run.sh", data: "echo" }, { name: "data.csv", data: "1" }]), /The zip has no proc_config.cfg, nor a script with #QM lines/, "INVALID_INPUT"],
+    ["a malformed #QM line", () => buildZip([{ name: "run.sh", data: "#QM nb_proc=0\necho" }]), /run\.sh line 1: nb_proc must be 1 or more/, "INVALID_INPUT"],
     ["info file without script", () => jobZip({ cfg: "[QMOptions]\nnb_proc = 2\n" }), /proc_config.cfg has no `script` entry in \[QMOptions\]/, "INVALID_INPUT"],
     ["info file that is not ConfigParser", () => jobZip({ cfg: "script = x\n" }), /line 1: .*before any \[section\]/, "INVALID_INPUT"],
     ["encrypted entry", () => jobZip({ extra: [{ name: "secret", data: "x", encrypted: true, deflate: false }] }), /encrypted/, "INVALID_INPUT"],
@@ -155,7 +214,7 @@ describe("rejected uploads leave nothing behind", () => {
     const two = new FormData();
     two.append("file", new Blob([new Uint8Array(jobZip())]), "a.zip");
     two.append("file", new Blob([new Uint8Array(jobZip())]), "b.zip");
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: two }))).rejects.toThrow(/one zip file per job/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: two }))).rejects.toThrow(/one file per job/);
     await expect(post(jobZip(), "job.zip", { info: "x".repeat(20_000) })).rejects.toThrow(/The field info is too long/);
     await expectNothingLeft();
   });
@@ -163,7 +222,7 @@ describe("rejected uploads leave nothing behind", () => {
   it("a request without a file says how to send one", async () => {
     const form = new FormData();
     form.append("nb_proc", "2");
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }))).rejects.toThrow(/No zip file was sent/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }))).rejects.toThrow(/No file was sent; choose a \.zip of the job folder, or a single script with #QM lines/);
     await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: "{}" }))).rejects.toThrow(/multipart\/form-data/);
     await expectNothingLeft();
   });

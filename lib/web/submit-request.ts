@@ -35,7 +35,7 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
     const overrides = parseSubmitFields(upload.fields);
     const source = request.headers.get(SUBMIT_FORM_HEADER) === SUBMIT_FORM_VALUE ? "upload" : "api";
     return await submitJob(
-      { store: getStore(), layout, jobFile: config.jobFile, limits: zipLimitsFor(config.web.maxUploadMb) },
+      { store: getStore(), layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, limits: zipLimitsFor(config.web.maxUploadMb) },
       { zipPath: upload.zipPath, zipName: upload.zipName, workDir, overrides, source },
     );
   } finally {

@@ -25,7 +25,8 @@ import { type SpawnerStatus, startSpawner } from "./spawner-client";
 const WRAPPER = [
   "trap 'qm_sig=1' TERM INT HUP",
   'qm_exit=$1; qm_cgroups=$2; shift 2',
-  'IFS=:; for qm_p in $qm_cgroups; do echo $$ > "$qm_p" || exit 125; done; unset IFS',
+  // A run that cannot enter its control group does not run unconfined: it ends 125, recorded.
+  'IFS=:; for qm_p in $qm_cgroups; do echo $$ > "$qm_p" || { echo "[QM] could not enter the control group $qm_p" >&2; qm_status=125; ' + WRITE_EXIT_RECORD + "; exit 125; }; done; unset IFS",
   '"$@"',
   "qm_status=$?",
   WRITE_EXIT_RECORD,

@@ -40,7 +40,9 @@ export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void
   let helper: ChildProcess;
 
   const launch = () => {
-    helper = spawn(process.execPath, [path.join(import.meta.dirname, "spawner.mjs")], { env: jobEnv, stdio: ["pipe", "pipe", "inherit"] });
+    // Detached: a Ctrl-C meant for the worker's process group must not kill the spawner
+    // (it exits when the worker closes its stdin, or dies).
+    helper = spawn(process.execPath, [path.join(import.meta.dirname, "spawner.mjs")], { env: jobEnv, stdio: ["pipe", "pipe", "inherit"], detached: true });
     readline.createInterface({ input: helper.stdout! }).on("line", (line) => {
       const msg = JSON.parse(line) as { id: number; pid?: number; exit?: SpawnerStatus };
       const p = pending.get(msg.id);

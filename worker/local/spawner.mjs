@@ -38,5 +38,10 @@ function start(req) {
   }
 }
 
+// A service manager's stop may signal every process of the service, this helper included
+// (Ctrl-C does not reach it: it has a process group of its own). The worker decides when
+// jobs stop, and this helper exits when the worker closes its stdin (also when the worker
+// dies). Caught, not ignored, so that the jobs it starts get the default actions back.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => {});
 readline.createInterface({ input: process.stdin }).on("line", (line) => start(JSON.parse(line)));
 process.stdin.on("close", () => process.exit(0));

@@ -100,6 +100,8 @@ describe("a job's life", () => {
     expect(mail.raw).toContain("error: bad input");
     expect(mail.raw).toContain(`http://qm.test:8000/jobs/${id}`);
     await waitFor("mail-sent event", () => env.db.jobEvent.findFirst({ where: { jobId: id, kind: "mail-sent" } }));
+    // Each mail sent is also a line of the worker's log, as docs/worker.md says.
+    expect(worker.logs).toContain(`job ${id}: mail sent to owner@example.org`);
   });
 
   it("records a mail failure without holding up the queue", async () => {
@@ -116,7 +118,7 @@ describe("a job's life", () => {
     await setup({ MailActive: "False" });
     dropJob(env, "no script", { script: "", infoText: "[QMOptions]\nnb_proc = 2\n" });
     fs.mkdirSync(path.join(env.layout.queued, "empty folder"));
-    for (const [name, message] of [["no script", /no `script` entry in \[QMOptions\]/], ["empty folder", /There is no proc_config.cfg/]] as const) {
+    for (const [name, message] of [["no script", /no `script` entry in \[QMOptions\]/], ["empty folder", /The job folder has no proc_config.cfg, nor a script with #QM lines/]] as const) {
       const row = await waitForJob(env, name, ["invalid"]);
       expect(row.error).toMatch(message);
       const note = fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8");

@@ -14,6 +14,8 @@ import { QUEUE_DIRS } from "../../lib/server/qm-folders";
 import { createTestEnv, submitJob, type TestEnv, waitFor } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
+const RULE = { jobFile: "proc_config.cfg", strict: false };
+
 let env: TestEnv;
 let worker: InProcessWorker;
 afterEach(async () => {
@@ -39,9 +41,9 @@ async function race(id: number): Promise<string[]> {
   };
   await Promise.all([
     at(0, 60).then(() => attempt("kill", () => requestKill(env.store, env.layout, id, "race"))),
-    at(20, 90).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race"))),
+    at(20, 90).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
     at(20, 110).then(() => attempt("delete", () => deleteJob(env.store, env.layout, id, "race"))),
-    at(60, 120).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race"))),
+    at(60, 120).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
   ]);
   return outcomes;
 }

@@ -13,6 +13,8 @@ import { QUEUE_DIRS } from "../../lib/server/qm-folders";
 import { type TestEnv, submitJob, waitFor } from "./helpers";
 
 export interface SoakResult {
+  /** Why the jobs that did not end done ended as they did. */
+  notDone: string[];
   jobs: number;
   workerKills: number;
   done: number;
@@ -29,12 +31,18 @@ export interface SoakOptions {
   killEveryMs: number;
 }
 
+/** The workers' logs, one after the other: what they said about a job that went wrong. */
+const logFile = (env: TestEnv) => path.join(env.dir, "workers.log");
+
 function startWorker(env: TestEnv): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
+  const out = fs.openSync(logFile(env), "a");
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
     cwd: projectRoot,
     env: { ...process.env, QM_CONFIG: env.configPath, QM_DATA: env.dir, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1" },
-    stdio: "ignore",
+    stdio: ["ignore", out, out],
   });
+  fs.closeSync(out);
+  return child;
 }
 
 export async function runSoak(env: TestEnv, opts: SoakOptions): Promise<SoakResult> {
@@ -74,6 +82,17 @@ export async function runSoak(env: TestEnv, opts: SoakOptions): Promise<SoakResu
   const rowFolders = new Set(rows.map((r) => r.folder));
   const completions = fs.readdirSync(marks).map((f) => fs.readFileSync(path.join(marks, f), "utf8").split("\n").filter(Boolean).length);
   return {
+    notDone: await Promise.all(rows.filter((r) => r.state !== "done").map(async (r) => {
+      const events = await env.db.jobEvent.findMany({ where: { jobId: r.id }, orderBy: { id: "asc" } });
+      let log = "";
+      try {
+        log = fs.readFileSync(path.join(env.layout.root, r.folder, "process.log"), "utf8").split("\n").slice(-12).join(" | ");
+      } catch {
+        log = "(no process.log)";
+      }
+      const said = fs.readFileSync(logFile(env), "utf8").split("\n").filter((l) => l.includes(`job ${r.id}:`) || l.includes(`job ${r.id} `)).join(" | ");
+      return `${r.name}: ${r.state} (${r.error}); workers said: ${said}; events ${events.map((e) => `${e.kind}@${e.at.toISOString().slice(17, 23)}${e.detail ? `[${e.detail.slice(0, 60)}]` : ""}`).join(", ")}; log ${log}`;
+    })),
     jobs: rows.length,
     workerKills: kills,
     done: rows.filter((r) => r.state === "done").length,

@@ -11,17 +11,23 @@ import { type WorkerProcess, spawnWorker } from "./worker-process";
 
 let env: TestEnv;
 const children: ChildProcess[] = [];
+const workers: WorkerProcess[] = [];
 
-afterEach(async () => {
+afterEach(async (ctx) => {
+  // A failure says what the workers said: their logs are the only witness of a race.
+  if (ctx.task.result?.state === "fail") for (const w of workers) console.log(`--- worker ${w.child.pid} output:\n${w.output()}`);
+  workers.length = 0;
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   children.length = 0;
   if (env) await waitFor("job processes gone", () => jobProcesses(env.layout.root).length === 0, 15_000).catch(() => undefined);
   await env?.cleanup();
 });
 
-function startWorkerProcess(): WorkerProcess {
-  const worker = spawnWorker({ configPath: env.configPath, dataDir: env.dir, databaseUrl: env.databaseUrl });
+/** `detached`: the worker leads a process group of its own, as in a terminal. */
+function startWorkerProcess(opts: { detached?: boolean } = {}): WorkerProcess {
+  const worker = spawnWorker({ configPath: env.configPath, dataDir: env.dir, databaseUrl: env.databaseUrl, detached: opts.detached });
   children.push(worker.child);
+  workers.push(worker);
   return worker;
 }
 
@@ -97,7 +103,7 @@ describe("the worker program", () => {
     const first = startWorkerProcess();
     await started(first);
     await submitJob(env, "ends alone", { script: `echo run >> '${runs}'; sleep 1; exit 3` });
-    await waitForJob(env, "ends alone", ["running"]);
+    await waitFor("the job to run", () => fs.readFileSync(runs, "utf8") === "run\n");
     first.child.kill("SIGKILL");
     await first.exited;
     await waitFor("the job to end on its own", () => jobProcesses(env.layout.root).length === 0, 10_000);
@@ -142,12 +148,14 @@ describe("the worker program", () => {
     let w = startWorkerProcess();
     await started(w);
     const id = await submitJob(env, "suspect", { script: "sleep 1000" });
-    await waitForJob(env, "suspect", ["running"]);
+    // Running for real (its process, not only its row: the row is claimed before the start).
+    await waitFor("the suspect's process", () => jobProcesses(env.layout.root).length > 0);
     for (let crash = 1; crash <= 2; crash++) {
       w.child.kill("SIGKILL");
       await w.exited;
       w = startWorkerProcess();
       await started(w);
+      expect(w.output()).toMatch(crash === 1 ? /still runs \(pid \d+\): adopted/ : /still runs \(pid \d+\): quarantined/);
     }
     const row = await waitForJob(env, "suspect", ["lost", "queued", "done", "failed"]);
     expect(row.state).toBe("lost");
@@ -195,5 +203,17 @@ describe("the worker program", () => {
     expect(fs.readFileSync(path.join(env.layout.queued, "interrupted", "process.log"), "utf8")).toContain("worker shut down");
     expect(jobProcesses(env.layout.root)).toEqual([]);
     expect(fs.existsSync(path.join(env.layout.internal, "worker.lock"))).toBe(false);
+  });
+
+  it("Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops cleanly, without a word about its spawner", async () => {
+    env = await createTestEnv();
+    const w = startWorkerProcess({ detached: true });
+    await started(w);
+    // At once: the job spawner may still be starting, the moment it used to die of the signal.
+    process.kill(-w.child.pid!, "SIGINT");
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toContain("SIGINT received");
+    expect(w.output()).toContain("worker stopped");
+    expect(w.output()).not.toMatch(/unexpectedly|restarting it|lost track|received again/);
   });
 });

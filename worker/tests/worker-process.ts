@@ -18,12 +18,15 @@ export interface WorkerProcessOptions {
   configPath: string;
   dataDir: string;
   databaseUrl: string;
+  /** Lead a process group of its own, as in a terminal (to send it a terminal's Ctrl-C). */
+  detached?: boolean;
 }
 
 /** Start the worker program; migrations must be applied already (as `npm start` does before it). */
 export function spawnWorker(opts: WorkerProcessOptions): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "worker/main.ts")], {
     cwd: projectRoot,
+    detached: opts.detached,
     env: { ...process.env, QM_CONFIG: opts.configPath, QM_DATA: opts.dataDir, DATABASE_URL: opts.databaseUrl, QM_SKIP_MIGRATE: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -6,6 +6,7 @@ import { useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-q
 import { type ConfigField, checkFieldValue } from "@/lib/core/config-form";
 import { QueryError } from "../../ui-bits";
 import { ConfigFieldInput } from "./config-field-input";
+import { RestartPending, restartAdvice } from "./restart-notice";
 
 const SECTION_TITLES: Record<string, string> = { QMServer: "Queue ([QMServer])", WEB_QMserver: "Web page ([WEB_QMserver])" };
 
@@ -47,10 +48,16 @@ export function ConfigEditor() {
     }
     try {
       const result = await save.mutateAsync({ version: query.data!.version, values: Object.fromEntries(changed.map((f) => [f.id, values[f.id]])) });
+      const waiting = (result.restartPending ?? []).filter((p) => result.changed.includes(p.id));
+      const live = result.changed.filter((id) => !waiting.some((p) => p.id === id));
       setNotice({
         kind: "ok",
         text: result.changed.length
-          ? `Saved ${result.changed.map((id) => id.split(".")[1]).join(", ")} to QMserv.cfg. The worker and the web pages apply it within a few seconds.`
+          ? [
+              `Saved ${result.changed.map((id) => id.split(".")[1]).join(", ")} to QMserv.cfg.`,
+              live.length ? `The worker and the web pages apply ${waiting.length ? live.map((id) => id.split(".")[1]).join(", ") : "it"} within a few seconds.` : "",
+              restartAdvice(waiting),
+            ].filter(Boolean).join(" ")
           : "Nothing changed.",
       });
     } catch (e) {
@@ -63,11 +70,13 @@ export function ConfigEditor() {
     <section className="mx-auto max-w-4xl">
       <h1 className="mb-1 text-2xl font-semibold">Configuration</h1>
       <p className="mb-5 text-sm break-words text-slate-600">
-        Editing <code className="rounded bg-slate-100 px-1 break-all">{query.data.path}</code>. Comments, order and keys not shown here are kept as they are.{" "}
+        Editing <code className="rounded bg-slate-100 px-1 break-all">{query.data.path}</code>. Comments, order and keys not shown here are kept as they are.
+        Keys marked <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">restart</span> take effect at the next start.{" "}
         <Link href="/admin/retention" className="underline">
           What the retention keys remove
         </Link>
       </p>
+      <RestartPending pending={query.data.restartPending ?? []} />
       <form onSubmit={submit} noValidate className="space-y-6">
         {sections.map(([section, list]) => (
           <fieldset key={section} className="rounded-lg border border-slate-200 bg-white px-4 pb-2">

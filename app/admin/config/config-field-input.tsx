@@ -1,6 +1,7 @@
 "use client";
 import type { ConfigField } from "@/lib/core/config-form";
 import { parseIniBoolean } from "@/lib/core/config-parser";
+import { restartWho } from "./restart-notice";
 
 const INPUT = "w-full rounded border px-3 py-2 text-sm focus:border-blue-600 focus:outline-none";
 
@@ -55,10 +56,18 @@ export function ConfigFieldInput({ field, value, error, onChange }: { field: Con
   const bounds = [field.min !== undefined ? `min ${field.min}` : "", field.max !== undefined ? `max ${field.max}` : ""].filter(Boolean).join(", ");
   return (
     <div className="grid gap-1 py-3 sm:grid-cols-[14rem_1fr] sm:gap-4" data-testid={`field-${field.id}`}>
-      <label htmlFor={id} className="pt-2 text-sm">
-        <span className="font-mono font-medium break-all text-slate-800">{field.key}</span>
-        {!field.known && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">not used by QM</span>}
-      </label>
+      <div className="pt-2 text-sm">
+        <label htmlFor={id}>
+          <span className="font-mono font-medium break-all text-slate-800">{field.key}</span>
+          {!field.known && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">not used by QM</span>}
+        </label>
+        {field.restart && (
+          // Outside the label, so the field's name stays the key; its description says it in words.
+          <span aria-hidden="true" className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900" data-testid={`restart-${field.id}`} title={`takes effect when ${restartWho(field.restart)} restarted`}>
+            restart
+          </span>
+        )}
+      </div>
       <div>
         {input}
         <p id={describedBy} className="mt-1 text-xs">
@@ -68,6 +77,7 @@ export function ConfigFieldInput({ field, value, error, onChange }: { field: Con
             <span className="text-slate-500">
               {field.help}
               {bounds && ` (${bounds})`}
+              {field.restart && ` — takes effect when ${restartWho(field.restart)} restarted`}
               {!field.inFile && field.type !== "secret" && ` — not in the file; default ${field.default || "empty"}`}
             </span>
           )}

@@ -1,7 +1,7 @@
 import { updateConfigSchema } from "@/lib/core/config-schemas";
 import { getConfigForm, updateConfig } from "@/lib/server/edit-config";
 import { requireAdmin } from "@/lib/web/auth";
-import { getConfig, getEnv } from "@/lib/web/context";
+import { getConfig, getEnv, getPendingRestarts } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiHandler(async (request) => {
   await requireAdmin(request);
   getConfig(); // writes the default file when it is missing
-  return json(getConfigForm(getEnv().configPath));
+  return json({ ...getConfigForm(getEnv().configPath), restartPending: getPendingRestarts() });
 });
 
 /** Save edited values `{ version, values: { "Section.Key": "value" } }`. Admin only, CSRF. */
@@ -18,7 +18,8 @@ export const PUT = apiHandler(async (request) => {
   await requireAdmin(request);
   const input = await readJson(request, updateConfigSchema);
   const result = updateConfig(getEnv().configPath, input);
-  // Read it back now so that this process serves the new settings at once.
+  // Read it back now so that this process serves the new settings at once (all but the
+  // keys it reads only at start, listed in restartPending).
   getConfig();
-  return json(result);
+  return json({ ...result, restartPending: getPendingRestarts() });
 });

@@ -1,33 +1,36 @@
 /**
- * Place an uploaded zip in the queue (docs/protocol.md, "Upload / API"): extract into
- * `.qm/staging/<uuid>/`, validate the info file as the worker does, create the Job row,
- * rename the folder into QM_qJobs, wake the worker. A rejection leaves nothing behind.
+ * Place an upload in the queue (docs/protocol.md, "Upload / API"): extract a zip (or
+ * stage a single script) into `.qm/staging/<uuid>/`, read the job as the worker does,
+ * create the Job row, rename the folder into QM_qJobs, wake the worker. A rejection
+ * leaves nothing behind.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AppError } from "../../core/app-error";
-import { parseJobInfo } from "../../core/job-info";
-import { type InfoOverrides, applyInfoOverrides } from "../../core/job-info-overrides";
+import { AppError, isAppError } from "../../core/app-error";
+import type { InfoOverrides } from "../../core/job-info-overrides";
 import { planTransition } from "../../core/job-lifecycle";
-import { type QmLayout, QUEUE_DIRS, freeName, moveFolder, relFolder } from "../qm-folders";
+import { type JobFolderOptions, directiveScripts, readHead } from "../job-folder";
+import { type QmLayout, QUEUE_DIRS } from "../qm-folders";
+import { jobColumns, readJobFolder } from "../read-job-folder";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { extractZip } from "../zip/extract-zip";
-import { findJobRoot } from "../zip/job-root";
+import { type JobRoot, findJobRoot, sanitizeJobName } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
+import { placeInQueue } from "./place-in-queue";
 
 export interface SubmitJobDeps {
   store: JobStore;
   layout: QmLayout;
-  /** `job_file` from QMserv.cfg. */
-  jobFile: string;
+  /** `job_file` and Strict_Job_File from QMserv.cfg: what describes a job. */
+  folderRule: JobFolderOptions;
   limits: ZipLimits;
 }
 
 export interface SubmitJobRequest {
-  /** The uploaded zip, already on disk inside `workDir`. */
+  /** The uploaded file (a zip, or a single script), already on disk inside `workDir`. */
   zipPath: string;
-  /** The zip's name as uploaded (names the job when the zip has no top folder). */
+  /** The file's name as uploaded (names the job when the zip has no top folder). */
   zipName: string;
   /** A fresh folder under `.qm/staging/` that the caller removes afterwards. */
   workDir: string;
@@ -41,13 +44,46 @@ export interface SubmittedJob {
   folder: string;
 }
 
-/** Extract an uploaded zip, check its info file, apply the form's overrides, and queue it. */
+/**
+ * Queue an upload: a zip is extracted and its job folder found (job-root.ts); any other
+ * file is taken as a single script with #QM lines and gets a job folder of its own,
+ * named after it. Then the folder is read, the form's values applied, and it is queued.
+ */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmittedJob> {
+  const staged = isZipFile(request.zipPath) || /\.zip$/i.test(request.zipName) ? await stageZip(deps, request) : stageScript(request);
+  const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}`;
+  return queueStagedJob(
+    { ...deps, folderRule: { ...deps.folderRule, where: staged.where } },
+    { dir: staged.dir, name: staged.name, overrides: request.overrides, source: request.source, detail },
+  );
+}
+
+async function stageZip(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<JobRoot> {
   const extracted = path.join(request.workDir, "job");
   await extractZip(request.zipPath, extracted, deps.limits);
-  const root = findJobRoot(extracted, deps.jobFile, request.zipName);
-  const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}`;
-  return queueStagedJob(deps, { dir: root.dir, name: root.name, overrides: request.overrides, source: request.source, detail });
+  return findJobRoot(extracted, request.zipName);
+}
+
+/** A single script: `fit.sh` becomes the job `fit`, a folder holding fit.sh. */
+function stageScript(request: SubmitJobRequest): JobRoot {
+  const file = sanitizeJobName(request.zipName);
+  const name = sanitizeJobName(file.replace(/\.[^.]*$/, ""));
+  const dir = path.join(request.workDir, "job", name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.renameSync(request.zipPath, path.join(dir, file));
+  if (directiveScripts(dir).length === 0) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${request.zipName} is neither a zip nor a script with #QM lines; upload a zipped job folder, or put lines such as "#QM nb_proc=2" at the top of the script (after its #! line)`,
+    );
+  }
+  return { dir, name, where: `The script ${file}` };
+}
+
+/** A zip starts with a local file header, or is an empty archive (end of central directory). */
+function isZipFile(file: string): boolean {
+  const head = readHead(file, 4);
+  return head === "PK\u0003\u0004" || head === "PK\u0005\u0006";
 }
 
 export interface StagedJob {
@@ -60,37 +96,26 @@ export interface StagedJob {
 }
 
 /**
- * Queue a complete job folder: validate its info file as the worker does, create the
- * row (it names the folder before the folder appears, so the worker starts it at once
- * and never takes it for a hand-made drop), rename it into QM_qJobs, wake the worker.
- * A failure leaves no row and no folder in the queue.
+ * Queue a complete job folder: read it as the worker does (lib/server/read-job-folder.ts,
+ * the form's values written into its info file or #QM lines), create the row, rename the
+ * folder into QM_qJobs (place-in-queue.ts), wake the worker. A failure leaves no row and
+ * no folder in the queue.
  */
-export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout" | "jobFile">, job: StagedJob): Promise<SubmittedJob> {
-  const { store, layout, jobFile } = deps;
-  const infoPath = path.join(job.dir, jobFile);
-  const original = fs.readFileSync(infoPath, "utf8");
-  const text = job.overrides ? applyInfoOverrides(jobFile, original, job.overrides) : original;
-  const info = parseJobInfo(jobFile, text);
-  if (text !== original) fs.writeFileSync(infoPath, text);
-
-  let folder = relFolder("queued", freeName(layout.queued, job.name));
+export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule">, job: StagedJob): Promise<SubmittedJob> {
+  const { store, layout } = deps;
+  const read = readJobFolder(job.dir, deps.folderRule, job.overrides);
   const plan = planTransition("submit", null, "queued", {}, job.detail);
-  const id = await store.createJob(
-    { name: job.name, owner: info.owner ?? null, info: info.info ?? null, script: info.script, nbProc: info.nbProc, priority: info.priority, params: JSON.stringify(info.params), folder, source: job.source },
-    plan,
-  );
-  let name: string;
   try {
-    name = await moveFolder(job.dir, layout.queued, job.name, async (candidate) => {
-      const next = relFolder("queued", candidate);
-      if (next !== folder && (await store.update(id, { state: "queued", folder }, { folder: next }))) folder = next;
+    const placed = await placeInQueue(store, layout, job.dir, job.name, {
+      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), folder, source: job.source }, plan),
+      release: async (id, folder) => void (await store.discard(id, { state: "queued", folder })),
     });
+    await wakeWorker(store.sql, layout);
+    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder };
   } catch (error) {
-    await store.discard(id, { state: "queued", folder });
+    if (isAppError(error)) throw error;
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);
   }
-  await wakeWorker(store.sql, layout);
-  return { id, name, folder: relFolder("queued", name) };
 }
 
 /**

@@ -3,8 +3,9 @@
  * Two grouped SQL queries, whatever the size of the history.
  *
  * - jobs: every job ever submitted (deleted ones included: they used the machine).
- * - failures: jobs that ended failed, killed, lost or invalid.
- * - CPU time: the sum of cpuSeconds the worker recorded.
+ * - failures: jobs that ended failed, killed, timeout, oom, cancelled, lost or invalid.
+ * - CPU time: the sum of cpuSeconds the worker recorded; CPU efficiency, as seff: CPU time
+ *   over wall time x nb_proc, of the jobs with a CPU time.
  * - wall time: finishedAt - startedAt of the jobs that ran; the mean is over those.
  * Days are the server's local days.
  */
@@ -12,7 +13,7 @@ import type { DayStats, JobStats, OwnerStats } from "../../core/stats-schemas";
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 
-export const FAILURE_STATES = ["failed", "killed", "lost", "invalid"] as const;
+export const FAILURE_STATES = ["failed", "killed", "timeout", "oom", "cancelled", "lost", "invalid"] as const;
 
 const sqliteWall = "(julianday(finishedAt) - julianday(startedAt)) * 86400";
 const pgWall = `EXTRACT(EPOCH FROM "finishedAt" - "startedAt")`;
@@ -26,7 +27,9 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
   sqlite: {
     owners: `SELECT COALESCE(owner, '') AS owner, COUNT(*) AS jobs,
         SUM(state = 'done') AS done, SUM(${FAILED}) AS failures,
-        SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${sqliteWall})) AS wallSeconds, COUNT(${sqliteWall}) AS timed
+        SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${sqliteWall})) AS wallSeconds, COUNT(${sqliteWall}) AS timed,
+        SUM(CASE WHEN cpuSeconds IS NOT NULL THEN MAX(0, ${sqliteWall}) * nbProc END) AS slotSeconds,
+        SUM(state = 'timeout') AS timeouts, SUM(state = 'oom') AS ooms
       FROM Job GROUP BY 1 ORDER BY jobs DESC, owner`,
     quarters: `SELECT CAST((julianday(finishedAt) - 2440587.5) * 96 AS INTEGER) AS quarter,
         SUM(state = 'done') AS done, SUM(${FAILED}) AS failed
@@ -36,7 +39,9 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
   postgresql: {
     owners: `SELECT COALESCE("owner", '') AS "owner", COUNT(*) AS "jobs",
         COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failures",
-        SUM("cpuSeconds") AS "cpuSeconds", SUM(GREATEST(0, ${pgWall}))::float8 AS "wallSeconds", COUNT(${pgWall}) AS "timed"
+        SUM("cpuSeconds") AS "cpuSeconds", SUM(GREATEST(0, ${pgWall}))::float8 AS "wallSeconds", COUNT(${pgWall}) AS "timed",
+        SUM(GREATEST(0, ${pgWall}) * "nbProc") FILTER (WHERE "cpuSeconds" IS NOT NULL)::float8 AS "slotSeconds",
+        COUNT(*) FILTER (WHERE "state" = 'timeout') AS "timeouts", COUNT(*) FILTER (WHERE "state" = 'oom') AS "ooms"
       FROM "Job" GROUP BY 1 ORDER BY "jobs" DESC, "owner"`,
     quarters: `SELECT FLOOR(EXTRACT(EPOCH FROM "finishedAt") / 900)::int8 AS "quarter",
         COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failed"
@@ -52,6 +57,9 @@ interface OwnerRow {
   cpuSeconds: number | null;
   wallSeconds: number | null;
   timed: bigint | number;
+  slotSeconds: number | null;
+  timeouts: bigint | number;
+  ooms: bigint | number;
 }
 
 const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
@@ -82,6 +90,10 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
       cpuSeconds: ms(r.cpuSeconds ?? 0),
       wallSeconds: ms(r.wallSeconds ?? 0),
       meanWallSeconds: timed ? ms((r.wallSeconds ?? 0) / timed) : null,
+      cpuEfficiency: efficiencyOf(r.cpuSeconds, r.slotSeconds),
+      timeouts: Number(r.timeouts),
+      ooms: Number(r.ooms),
+      slotSeconds: r.slotSeconds ?? 0,
     };
   });
   const timedTotal = rows.reduce((n, r) => n + Number(r.timed), 0);
@@ -93,6 +105,9 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     cpuSeconds: ms(sum((o) => o.cpuSeconds)),
     wallSeconds: ms(sum((o) => o.wallSeconds)),
     meanWallSeconds: timedTotal ? ms(sum((o) => o.wallSeconds) / timedTotal) : null,
+    cpuEfficiency: efficiencyOf(rows.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0), rows.reduce((n, r) => n + (r.slotSeconds ?? 0), 0)),
+    timeouts: sum((o) => o.timeouts),
+    ooms: sum((o) => o.ooms),
   };
 
   const byDay = new Map<string, { done: number; failed: number }>();
@@ -108,7 +123,12 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     const day = localDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - i));
     days.push({ day, done: byDay.get(day)?.done ?? 0, failed: byDay.get(day)?.failed ?? 0 });
   }
-  return { owners, totals, days };
+  return { owners: owners.map(({ slotSeconds: _slots, ...o }) => o), totals, days };
+}
+
+/** CPU seconds over processor-seconds held, in % (one decimal); null without any. */
+function efficiencyOf(cpuSeconds: number | null, slotSeconds: number | null): number | null {
+  return cpuSeconds && slotSeconds ? Math.round((cpuSeconds / slotSeconds) * 1000) / 10 : null;
 }
 
 function localDay(date: Date): string {

@@ -1,5 +1,5 @@
 /** The job store's reads: what the worker looks up per job, in the same SQL layer as its writes. */
-import type { JobState } from "../../core/job-lifecycle";
+import { FINISHED_STATES, type JobState } from "../../core/job-lifecycle";
 import { type Sql, type SqlValue, toDate } from "./sql";
 
 /** A Job row as the worker and the store's callers see it. */
@@ -15,6 +15,7 @@ export interface JobRow {
   walltimeSeconds: number | null;
   priority: number;
   params: string;
+  notes: string | null;
   state: JobState;
   folder: string;
   source: string;
@@ -39,7 +40,7 @@ export interface JobRow {
 }
 
 /** A queued job as dispatch needs it. */
-export type QueuedRow = Pick<JobRow, "id" | "name" | "owner" | "info" | "script" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds" | "priority" | "submittedAt" | "folder" | "userId" | "arrayId">;
+export type QueuedRow = Pick<JobRow, "id" | "name" | "owner" | "info" | "script" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds" | "priority" | "submittedAt" | "folder" | "userId" | "arrayId" | "notes">;
 
 const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "purgedAt", "updatedAt"] as const;
 
@@ -49,7 +50,7 @@ function toRow<T>(raw: Record<string, unknown>): T {
   return row as T;
 }
 
-const QUEUED_COLUMNS = `"id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId"`;
+const QUEUED_COLUMNS = `"id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "notes"`;
 const list = (n: number) => Array(n).fill("?").join(", ");
 
 export interface JobReads {
@@ -62,6 +63,8 @@ export interface JobReads {
   waitingFolders(folders: string[]): Promise<Set<string>>;
   /** The waiting row whose folder is `folder`. */
   waitingByFolder(folder: string): Promise<JobRow | undefined>;
+  /** The newest finished row whose folder is one of `folders` (a folder moved back by hand). */
+  finishedByFolder(folders: string[]): Promise<JobRow | undefined>;
   /** Ids of active jobs with a kill request. */
   killRequests(): Promise<number[]>;
   /** Waiting rows not updated since `before`. */
@@ -93,6 +96,14 @@ export function createJobReads(sql: Sql): JobReads {
     },
     async waitingByFolder(folder) {
       return (await rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" = ? ORDER BY "id" DESC LIMIT 1`, [folder]))[0];
+    },
+    async finishedByFolder(folders) {
+      const states = [...FINISHED_STATES];
+      const found = await rows(
+        `SELECT * FROM "Job" WHERE "folder" IN (${list(folders.length)}) AND "state" IN (${list(states.length)}) ORDER BY "id" DESC LIMIT 1`,
+        [...folders, ...states],
+      );
+      return found[0];
     },
     async killRequests() {
       const found = await sql.all<{ id: number }>(`SELECT "id" FROM "Job" WHERE "state" IN ('running', 'pending') AND "killRequestedAt" IS NOT NULL`);

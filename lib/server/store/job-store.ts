@@ -54,7 +54,7 @@ export interface JobStore extends JobReads {
 
 /** Columns a patch or a new row may set: the whitelist that keeps generated SQL safe. */
 const COLUMNS = new Set([
-  "name", "owner", "info", "script", "nbProc", "priority", "params", "state", "folder", "source", "userId", "nbGpu", "memMb",
+  "name", "owner", "info", "script", "nbProc", "priority", "params", "notes", "state", "folder", "source", "userId", "nbGpu", "memMb",
   "walltimeSeconds", "arrayId", "arrayIndex", "imported", "purgedAt", "submittedAt", "startedAt", "finishedAt", "exitCode",
   "signal", "cpuSeconds", "peakMemoryKb", "progress", "pid", "runToken", "runInfo", "gpuMemPeakMb", "gpuUtilMean",
   "killRequestedAt", "error", "updatedAt",

@@ -20,18 +20,21 @@ afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, fo
 describe("findJobRoot", () => {
   it("takes the job at the top level, named after the zip", () => {
     const dir = tree({ "proc_config.cfg": "", "run.sh": "" });
-    expect(findJobRoot(dir, "proc_config.cfg", "My Job (v2).zip")).toEqual({ dir, name: "My_Job_v2" });
+    expect(findJobRoot(dir, "My Job (v2).zip")).toEqual({ dir, name: "My_Job_v2", where: "The zip" });
+  });
+
+  it("takes a single script zipped alone, named after the zip", () => {
+    const dir = tree({ "fit.sh": "#QM nb_proc=2\n" });
+    expect(findJobRoot(dir, "fit.zip")).toEqual({ dir, name: "fit", where: "The zip" });
   });
 
   it("takes the job inside one top folder, named after the folder", () => {
     const dir = tree({ "nmr-run/proc_config.cfg": "", "nmr-run/data/x": "" });
-    expect(findJobRoot(dir, "proc_config.cfg", "upload.zip")).toEqual({ dir: path.join(dir, "nmr-run"), name: "nmr-run" });
+    expect(findJobRoot(dir, "upload.zip")).toEqual({ dir: path.join(dir, "nmr-run"), name: "nmr-run", where: 'The folder "nmr-run" in the zip' });
   });
 
-  it("says what is missing when there is no info file", () => {
-    expect(() => findJobRoot(tree({ "job/run.sh": "" }), "proc_config.cfg", "x.zip")).toThrow(/"job" in the zip has no proc_config.cfg/);
-    expect(() => findJobRoot(tree({ "a/x": "", "b/y": "" }), "proc_config.cfg", "x.zip")).toThrow(/no proc_config.cfg at its top level/);
-    expect(() => findJobRoot(tree({}), "proc_config.cfg", "x.zip")).toThrow(/empty/);
+  it("refuses an empty zip", () => {
+    expect(() => findJobRoot(tree({}), "x.zip")).toThrow(/empty/);
   });
 });
 

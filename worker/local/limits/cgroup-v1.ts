@@ -1,7 +1,8 @@
 /**
  * Control groups v1 (what these machines have: writable memory, cpuset and cpuacct
- * hierarchies, no systemd): each run gets `<root>/<controller>/qm/<run token>` in each of
- * the three. cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
+ * hierarchies, no systemd): each run gets `<root>/<controller>/qm/<instance>/<run token>`
+ * in each of the three (`instance` names this QM_FOLDER: another QueueManager on the
+ * machine keeps to its own folder, so start-up sweeps never touch its runs). cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
  * (swap included, when the kernel accounts swap) cap it; cpuacct.usage and
  * memory.max_usage_in_bytes count it exactly; memory.oom_control's oom_kill tells a
  * memory kill.
@@ -27,11 +28,14 @@ export function cgroupV1Available(root: string): boolean {
   }
 }
 
-export function createCgroupV1(root: string): Limits {
-  const base = (c: (typeof CONTROLLERS)[number]) => path.join(root, c, "qm");
-  // A cpuset folder starts with no CPUs and no memory nodes: give qm/ its parent's.
-  for (const file of ["cpuset.cpus", "cpuset.mems"]) {
-    if (!readText(path.join(base("cpuset"), file))?.trim()) write(path.join(base("cpuset"), file), readText(path.join(root, "cpuset", file))?.trim() ?? "0");
+export function createCgroupV1(root: string, instance: string): Limits {
+  const base = (c: (typeof CONTROLLERS)[number]) => path.join(root, c, "qm", instance);
+  for (const c of CONTROLLERS) fs.mkdirSync(base(c), { recursive: true });
+  // A cpuset folder starts with no CPUs and no memory nodes: give qm/ and qm/<instance> their parent's.
+  for (const dir of [path.join(root, "cpuset", "qm"), base("cpuset")]) {
+    for (const file of ["cpuset.cpus", "cpuset.mems"]) {
+      if (!readText(path.join(dir, file))?.trim()) write(path.join(dir, file), readText(path.join(path.dirname(dir), file))?.trim() ?? "0");
+    }
   }
   const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
 

@@ -28,23 +28,24 @@ describe("control groups v2", () => {
   });
 
   it("delegates the controllers, pins the CPUs, caps memory without swap, and lists the procs file to join", () => {
-    const limits = createCgroupV2(fakeCgroupfs());
+    const limits = createCgroupV2(fakeCgroupfs(), "inst");
     expect(read("cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
     expect(read("qm", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
+    expect(read("qm/inst", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
     const run = limits.confine("abc123", { cpus: [2, 3, 5], memMb: 512 });
-    expect(read("qm/abc123/cpuset.cpus")).toBe("2-3,5");
-    expect(read("qm/abc123/memory.max")).toBe(String(512 * 1024 * 1024));
-    expect(read("qm/abc123/memory.swap.max")).toBe("0");
-    expect(run.procsFiles).toEqual([path.join(root, "qm/abc123/cgroup.procs")]);
+    expect(read("qm/inst/abc123/cpuset.cpus")).toBe("2-3,5");
+    expect(read("qm/inst/abc123/memory.max")).toBe(String(512 * 1024 * 1024));
+    expect(read("qm/inst/abc123/memory.swap.max")).toBe("0");
+    expect(run.procsFiles).toEqual([path.join(root, "qm/inst/abc123/cgroup.procs")]);
     expect(limits.confine("nolimit", { cpus: [], memMb: null }).procsFiles).toHaveLength(1);
-    expect(read("qm/nolimit/memory.max")).toBe("max");
-    expect(fs.existsSync(path.join(root, "qm/nolimit/cpuset.cpus"))).toBe(false);
+    expect(read("qm/inst/nolimit/memory.max")).toBe("max");
+    expect(fs.existsSync(path.join(root, "qm/inst/nolimit/cpuset.cpus"))).toBe(false);
   });
 
   it("reads back members, CPU, memory, peak and memory kills as the kernel writes them", () => {
-    const limits = createCgroupV2(fakeCgroupfs());
+    const limits = createCgroupV2(fakeCgroupfs(), "inst");
     const run = limits.confine("r1", { cpus: [0], memMb: 100 });
-    const dir = path.join(root, "qm/r1");
+    const dir = path.join(root, "qm/inst/r1");
     expect(run.usage()).toBeNull();
     fs.writeFileSync(path.join(dir, "cgroup.procs"), "123\n456\n");
     fs.writeFileSync(path.join(dir, "cpu.stat"), "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n");
@@ -59,23 +60,23 @@ describe("control groups v2", () => {
   });
 
   it("kills and removes a run's cgroup, and sweeps the empty ones of runs that are over", () => {
-    const limits = createCgroupV2(fakeCgroupfs());
+    const limits = createCgroupV2(fakeCgroupfs(), "inst");
     const run = limits.confine("done1", { cpus: [], memMb: null });
     limits.confine("live", { cpus: [], memMb: null });
-    fs.writeFileSync(path.join(root, "qm/live/cgroup.procs"), "77\n");
+    fs.writeFileSync(path.join(root, "qm/inst/live/cgroup.procs"), "77\n");
     // A real cgroupfs removes its interface files with the folder; a fake one must be emptied first.
     const empty = (name: string) => {
-      for (const f of fs.readdirSync(path.join(root, "qm", name))) if (f !== "cgroup.kill") fs.rmSync(path.join(root, "qm", name, f));
+      for (const f of fs.readdirSync(path.join(root, "qm", "inst", name))) if (f !== "cgroup.kill") fs.rmSync(path.join(root, "qm", "inst", name, f));
     };
-    fs.writeFileSync(path.join(root, "qm/done1/cgroup.kill"), "");
+    fs.writeFileSync(path.join(root, "qm/inst/done1/cgroup.kill"), "");
     empty("done1");
     run.remove();
     // cgroup.kill got 1 (all its processes killed at once); a real rmdir would then succeed.
-    expect(read("qm/done1/cgroup.kill")).toBe("1");
+    expect(read("qm/inst/done1/cgroup.kill")).toBe("1");
     limits.confine("stale", { cpus: [], memMb: null });
     empty("stale");
     limits.sweep(new Set(["live"]));
-    expect(fs.existsSync(path.join(root, "qm/stale"))).toBe(false);
-    expect(fs.existsSync(path.join(root, "qm/live"))).toBe(true);
+    expect(fs.existsSync(path.join(root, "qm/inst/stale"))).toBe(false);
+    expect(fs.existsSync(path.join(root, "qm/inst/live"))).toBe(true);
   });
 });

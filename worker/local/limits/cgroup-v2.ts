@@ -1,6 +1,6 @@
 /**
  * Control groups v2 (most lab servers: Debian 12, Ubuntu 22.04+, RHEL 9): each run gets
- * `<base>/<run token>` under a folder the worker may manage (`<root>/qm` when the worker
+ * `<base>/<run token>`, base = `qm/<instance>` under a folder the worker may manage (`<root>` when the worker
  * runs at the top of the hierarchy; under systemd, give the worker's unit Delegate=yes).
  * cpuset.cpus pins it; memory.max caps it and memory.swap.max = 0 keeps swap out of it;
  * cpu.stat and memory.peak (or memory.current) count it; memory.events' oom_kill tells a
@@ -27,10 +27,12 @@ function delegate(dir: string): void {
   if (missing.length) write(path.join(dir, "cgroup.subtree_control"), missing.map((c) => `+${c}`).join(" "));
 }
 
-export function createCgroupV2(root: string): Limits {
-  const base = path.join(root, "qm");
+export function createCgroupV2(root: string, instance: string): Limits {
+  // qm/<instance>: this QM_FOLDER's runs only, so another QueueManager's are never swept.
+  const base = path.join(root, "qm", instance);
   fs.mkdirSync(base, { recursive: true });
   delegate(root);
+  delegate(path.dirname(base));
   delegate(base);
 
   const of = (token: string): Confinement => {

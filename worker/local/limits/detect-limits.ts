@@ -40,7 +40,8 @@ function ownCgroupV2(root: string): string {
   return path.join(root, line);
 }
 
-export function detectLimits(setting: LimitsSetting, root = "/sys/fs/cgroup"): Limits {
+/** `instance` names this QM_FOLDER in the cgroup tree (its runs live under qm/<instance>). */
+export function detectLimits(setting: LimitsSetting, instance: string, root = "/sys/fs/cgroup"): Limits {
   const isRoot = process.getuid?.() === 0;
   const v2 = () => isRoot && cgroupV2Available(root);
   const v1 = () => isRoot && cgroupV1Available(root);
@@ -48,11 +49,11 @@ export function detectLimits(setting: LimitsSetting, root = "/sys/fs/cgroup"): L
     if (!v2()) throw new Error(`Limits = cgroup2, but ${root} is not a writable control group v2 hierarchy with cpuset, memory and cpu (use auto or none)`);
     // At the top of the hierarchy runs go in <root>/qm; inside a delegated unit, beside the worker.
     const own = ownCgroupV2(root);
-    return createCgroupV2(own === root ? root : path.dirname(own));
+    return createCgroupV2(own === root ? root : path.dirname(own), instance);
   }
   if (setting === "cgroup1" || (setting === "auto" && v1())) {
     if (!v1()) throw new Error(`Limits = cgroup1, but ${root}/{memory,cpuset,cpuacct} are not writable control group v1 hierarchies${isRoot ? "" : " (the worker is not root)"} (use auto or none)`);
-    return createCgroupV1(root);
+    return createCgroupV1(root, instance);
   }
   return createRlimits();
 }

@@ -1,6 +1,6 @@
 import { requeueJob } from "@/lib/server/jobs/requeue-job";
 import { requireAdmin } from "@/lib/web/auth";
-import { getLayout, getStore } from "@/lib/web/context";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { type JobRouteContext, jobIdFrom } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 import { webLog } from "@/lib/web/web-log";
@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 export const POST = apiHandler(async (request, context: JobRouteContext) => {
   const admin = await requireAdmin(request);
   const id = await jobIdFrom(context);
-  const { folder } = await requeueJob(getStore(), getLayout(), id, admin.username);
+  const { config } = getConfig();
+  const { folder } = await requeueJob(getStore(), getLayout(), id, admin.username, { jobFile: config.jobFile, strict: config.strictJobFile });
   webLog().info(`requeued by ${admin.username} -> ${folder}`, { job: id });
   return json({ ok: true, folder });
 });

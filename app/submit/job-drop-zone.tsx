@@ -2,8 +2,8 @@
 import { useRef, useState } from "react";
 import { formatBytes } from "@/lib/core/format";
 
-/** Drop a zip here or click to choose one; the chosen file is shown with its size. */
-export function ZipDropZone({ file, onFile, disabled }: { file: File | null; onFile: (file: File | null) => void; disabled?: boolean }) {
+/** Drop a zip (or a single script) here or click to choose one; the chosen file is shown with its size. */
+export function JobDropZone({ file, onFile, disabled }: { file: File | null; onFile: (file: File | null) => void; disabled?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   return (
@@ -26,7 +26,7 @@ export function ZipDropZone({ file, onFile, disabled }: { file: File | null; onF
         id="zip-file"
         name="file"
         type="file"
-        accept=".zip,application/zip,application/x-zip-compressed"
+        accept=".zip,application/zip,application/x-zip-compressed,.sh,.bash,.py,.pl,.r,.jl,text/x-shellscript,text/x-python,text/plain"
         className="sr-only"
         disabled={disabled}
         onChange={(e) => onFile(e.target.files?.[0] ?? null)}
@@ -37,13 +37,13 @@ export function ZipDropZone({ file, onFile, disabled }: { file: File | null; onF
           <span className="text-slate-500">({formatBytes(file.size)})</span>
         </p>
       ) : (
-        <p className="text-sm text-slate-600">Drop the zipped job folder here</p>
+        <p className="text-sm text-slate-600">Drop the zipped job folder here, or a single script with #QM lines</p>
       )}
       <label
         htmlFor="zip-file"
         className={`mt-3 inline-block cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 ${disabled ? "pointer-events-none opacity-50" : ""}`}
       >
-        {file ? "Choose another zip…" : "Choose a zip…"}
+        {file ? "Choose another file…" : "Choose a file…"}
       </label>
     </div>
   );

@@ -1,0 +1,51 @@
+/**
+ * Keys of QMserv.cfg that a program reads only when it starts (KNOWN_KEYS' `restart`):
+ * the web server binds Host and The_Port once, and both programs stay on the QM_FOLDER
+ * they started with, so that the web app never places an upload in a folder the worker
+ * does not watch. A changed value is saved at once and takes effect at the next start;
+ * until then the running program keeps its start-up value and can say which keys wait.
+ */
+import { KNOWN_KEYS, type QmConfig } from "./qm-config";
+
+export type Program = "web" | "worker";
+
+interface StartupField {
+  key: string;
+  read(config: QmConfig): string;
+  keep(config: QmConfig, started: QmConfig): QmConfig;
+}
+
+const FIELDS: StartupField[] = [
+  { key: "QM_FOLDER", read: (c) => c.qmFolder, keep: (c, s) => ({ ...c, qmFolder: s.qmFolder }) },
+  { key: "Host", read: (c) => c.web.host, keep: (c, s) => ({ ...c, web: { ...c.web, host: s.web.host } }) },
+  { key: "The_Port", read: (c) => String(c.web.port), keep: (c, s) => ({ ...c, web: { ...c.web, port: s.web.port } }) },
+];
+
+/** The startup fields `program` must keep, from the `restart` marks of KNOWN_KEYS. */
+function fieldsOf(program: Program): (StartupField & { id: string })[] {
+  return FIELDS.flatMap((field) => {
+    const spec = KNOWN_KEYS.find((k) => k.key === field.key);
+    return spec?.restart?.includes(program) ? [{ ...field, id: `${spec.section}.${spec.key}` }] : [];
+  });
+}
+
+/** `next` with the start-up values `program` keeps until it restarts. */
+export function keepStartupValues(next: QmConfig, started: QmConfig, program: Program): QmConfig {
+  return fieldsOf(program).reduce((config, field) => field.keep(config, started), next);
+}
+
+/** A key whose saved value waits for a restart of `program`. */
+export interface PendingRestart {
+  /** Field id, "Section.Key". */
+  id: string;
+  key: string;
+  inForce: string;
+  inFile: string;
+}
+
+/** The keys whose value in the file differs from the one `program` runs with. */
+export function pendingRestarts(inFile: QmConfig, inForce: QmConfig, program: Program): PendingRestart[] {
+  return fieldsOf(program)
+    .filter((field) => field.read(inFile) !== field.read(inForce))
+    .map((field) => ({ id: field.id, key: field.key, inForce: field.read(inForce), inFile: field.read(inFile) }));
+}

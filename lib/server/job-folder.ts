@@ -1,0 +1,164 @@
+/**
+ * What a job folder says about its job, for the worker's intake, uploads and requeues
+ * alike. The rule (docs/jobs.md):
+ * 1. `job_file` of QMserv.cfg, when the folder holds it;
+ * 2. else (unless Strict_Job_File) the other well-known info file, `proc_config.cfg` or
+ *    `infos.xml`, or the one `*.cfg` / `*.xml` at the top of the folder that has an info
+ *    file's structure ([QMOptions] section, <PARAMETER> root);
+ * 3. else (unless Strict_Job_File) the one script at the top of the folder whose leading
+ *    comment block carries `#QM` directives.
+ * An info file wins over directives; they are then ignored, with a note in process.log.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { AppError } from "../core/app-error";
+import { readDirectives } from "../core/job-directives";
+import { isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
+
+export interface JobFolderOptions {
+  /** `job_file` of QMserv.cfg: the preferred info file. */
+  jobFile: string;
+  /** Strict_Job_File: only `job_file` describes a job, as in the original QM. */
+  strict: boolean;
+  /** How messages name the folder, at the start of a sentence (default "The job folder"). */
+  where?: string;
+}
+
+/** Where a folder's job is described: an info file, or a script's #QM block. */
+export interface JobDescription {
+  kind: "info" | "script";
+  /** File name at the top of the job folder. */
+  file: string;
+  /** Lines for the process.log header (what was read instead of what). */
+  notes: string[];
+}
+
+/**
+ * A folder that does not describe a job. `message` is problem and hint in one sentence
+ * (for an upload's answer); `problem` and `fix` are the two parts of qm-error.txt.
+ */
+export class JobFolderError extends AppError {
+  constructor(
+    readonly problem: string,
+    hint: string,
+    readonly fix: string[],
+  ) {
+    super("INVALID_INPUT", `${problem}; ${hint}`);
+  }
+}
+
+const WELL_KNOWN = ["proc_config.cfg", "infos.xml"];
+/** A script's leading comment block is read up to this size. */
+const HEAD_BYTES = 64 * 1024;
+const INFO_MAX_BYTES = 256 * 1024;
+
+export function findJobDescription(dir: string, opts: JobFolderOptions): JobDescription {
+  const where = opts.where ?? "The job folder";
+  const { jobFile } = opts;
+  if (isFile(path.join(dir, jobFile))) return { kind: "info", file: jobFile, notes: opts.strict ? [] : ignoredDirectives(dir, jobFile) };
+  const addInfo = `add ${jobFile} with ${isXmlInfoFile(jobFile) ? 'a <PARAMETER> element holding <script value="..."/>' : 'a [QMOptions] section and a "script = ..." line'}`;
+  if (opts.strict) {
+    throw new JobFolderError(`${where} has no ${jobFile}`, `${addInfo} (Strict_Job_File = True: no other info file and no #QM script is read)`, [
+      ...exampleInfoFile(jobFile),
+      "(Strict_Job_File = True in QMserv.cfg: no other info file and no #QM script is read.)",
+    ]);
+  }
+  const info = otherInfoFile(dir, opts, where);
+  if (info) return { kind: "info", file: info, notes: [`no ${jobFile} in the job folder: its info file is ${info}`, ...ignoredDirectives(dir, info)] };
+  const scripts = directiveScripts(dir);
+  if (scripts.length === 1) return { kind: "script", file: scripts[0], notes: [`no info file: the job is ${scripts[0]} with its #QM directives`] };
+  if (scripts.length > 1) {
+    throw new JobFolderError(`${where} has no ${jobFile} and ${scripts.length} scripts with #QM lines (${scripts.join(", ")})`, `keep #QM lines in the script to run only, or ${addInfo}`, [
+      "Keep #QM lines in one script only (the one to run), or add an info file that names the command:",
+      ...exampleInfoFile(jobFile),
+    ]);
+  }
+  throw new JobFolderError(`${where} has no ${jobFile}, nor a script with #QM lines`, `${addInfo}, or put #QM lines at the top of the job's script`, [
+    ...exampleInfoFile(jobFile),
+    "or make the job a single script whose first lines say what it needs:",
+    "  #!/bin/sh",
+    "  #QM nb_proc=2",
+    "  #QM e_mail=you@lab.org",
+  ]);
+}
+
+function exampleInfoFile(jobFile: string): string[] {
+  return [
+    `Add a file named ${jobFile} (the job_file of QMserv.cfg) with at least:`,
+    ...(isXmlInfoFile(jobFile) ? ["  <PARAMETER>", '    <script value="python process.py"/>', "  </PARAMETER>"] : ["  [QMOptions]", "  script = python process.py"]),
+  ];
+}
+
+/** The other well-known info file, or the single *.cfg / *.xml shaped like an info file. */
+function otherInfoFile(dir: string, { jobFile }: JobFolderOptions, where: string): string | null {
+  // The well-known file of job_file's own kind first.
+  const known = isXmlInfoFile(jobFile) ? [...WELL_KNOWN].reverse() : WELL_KNOWN;
+  const named = known.find((name) => name !== jobFile && isFile(path.join(dir, name)));
+  if (named) return named;
+  const shaped = topFiles(dir).filter((name) => /\.(cfg|xml)$/i.test(name) && looksLikeInfoFile(name, headOrEmpty(path.join(dir, name), INFO_MAX_BYTES)));
+  if (shaped.length > 1) {
+    throw new JobFolderError(`${where} has no ${jobFile} and several files that look like info files (${shaped.join(", ")})`, `rename the one that describes the job to ${jobFile}`, [
+      `Rename the one that describes the job to ${jobFile} (the job_file of QMserv.cfg).`,
+    ]);
+  }
+  return shaped[0] ?? null;
+}
+
+/**
+ * Scripts at the top of the folder with a #QM block: files ending in `.sh` or starting
+ * with `#!`. Their directives are checked here, so a malformed one is reported.
+ */
+export function directiveScripts(dir: string): string[] {
+  return topFiles(dir).filter((name) => {
+    const file = path.join(dir, name);
+    if (!name.endsWith(".sh") && headOrEmpty(file, 2) !== "#!") return false;
+    return readDirectives(name, headOrEmpty(file, HEAD_BYTES)) !== null;
+  });
+}
+
+function ignoredDirectives(dir: string, infoFile: string): string[] {
+  try {
+    return directiveScripts(dir).map((name) => `${infoFile} is present, so the #QM lines in ${name} are ignored`);
+  } catch (error) {
+    // Malformed directives do not matter when the info file describes the job.
+    return error instanceof AppError ? [`${infoFile} is present, so the #QM lines are ignored (${error.message})`] : [];
+  }
+}
+
+/** Regular files (not links) at the top of `dir`, in name order. */
+function topFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** readHead, or "" for a file that cannot be read (not a job file QueueManager could use). */
+function headOrEmpty(file: string, bytes: number): string {
+  try {
+    return readHead(file, bytes);
+  } catch {
+    return "";
+  }
+}
+
+/** The first `bytes` of a file as text (what an info file or a script's head needs). */
+export function readHead(file: string, bytes: number): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = fs.readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Put a job folder into QM_qJobs with its row first: `claim(folder)` makes a queued row
+ * name `QM_qJobs/<name>` (a new row, or a finished one requeued), then the folder is
+ * renamed there, the row following the free variant actually taken (`name-2`...). Because
+ * the row names the folder before it appears, the worker starts it at once and never takes
+ * it for a hand-made drop. Used by uploads, web requeues and resubmissions by hand.
+ */
+import { type QmLayout, freeName, moveFolder, relFolder } from "../qm-folders";
+import type { JobStore } from "../store/job-store";
+
+export interface QueueClaim {
+  /** Make a queued row name `folder`; returns its id. */
+  claim(folder: string): Promise<number>;
+  /** The folder could not be moved: undo or record the claim (the row names `folder`). */
+  release(id: number, folder: string, error: unknown): Promise<void>;
+}
+
+/** Returns the row id and the folder (relative to QM_FOLDER) the job now has. */
+export async function placeInQueue(store: JobStore, layout: QmLayout, src: string, name: string, how: QueueClaim): Promise<{ id: number; folder: string }> {
+  let folder = relFolder("queued", freeName(layout.queued, name));
+  const id = await how.claim(folder);
+  try {
+    await moveFolder(src, layout.queued, name, async (candidate) => {
+      const next = relFolder("queued", candidate);
+      if (next !== folder && (await store.update(id, { state: "queued", folder }, { folder: next }))) folder = next;
+    });
+  } catch (error) {
+    await how.release(id, folder, error);
+    throw error;
+  }
+  return { id, folder };
+}

@@ -1,0 +1,60 @@
+/**
+ * Read a job folder into the info structure the queue records, the same way for a
+ * folder dropped into QM_qJobs, an upload and a resubmission: find what describes the
+ * job (job-folder.ts), write the submit form's values into that file when there are any,
+ * parse it, and make a single script runnable through its shebang.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseScriptJob } from "../core/job-directives";
+import { type JobInfo, parseJobInfo } from "../core/job-info";
+import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
+import { type JobDescription, type JobFolderOptions, findJobDescription } from "./job-folder";
+
+export interface FolderJob {
+  info: JobInfo;
+  description: JobDescription;
+}
+
+export function readJobFolder(dir: string, opts: JobFolderOptions, overrides?: InfoOverrides): FolderJob {
+  const description = findJobDescription(dir, opts);
+  const file = path.join(dir, description.file);
+  const original = fs.readFileSync(file, "utf8");
+  const apply = description.kind === "info" ? applyInfoOverrides : applyDirectiveOverrides;
+  const text = overrides ? apply(description.file, original, overrides) : original;
+  const info = description.kind === "info" ? parseJobInfo(description.file, text) : scriptJob(dir, description.file, text);
+  if (text !== original) fs.writeFileSync(file, text);
+  return { info, description };
+}
+
+/** A single-script job: executable when it has a shebang, so `./run.py` runs through it. */
+function scriptJob(dir: string, file: string, text: string): JobInfo {
+  const { shebang, ...info } = parseScriptJob(file, text)!;
+  if (!shebang) return info;
+  const full = path.join(dir, file);
+  try {
+    const mode = fs.statSync(full).mode & 0o7777;
+    // Execute wherever read is allowed: u+x at least, as `chmod +x` would.
+    fs.chmodSync(full, mode | ((mode & 0o444) >> 2) | 0o100);
+    return info;
+  } catch {
+    // Not ours to chmod (a folder dropped by someone else): run the interpreter the
+    // shebang names on the file, as the kernel would.
+    return { ...info, script: `${shebang.slice(2).trim()} ${info.script}` };
+  }
+}
+
+/** The Job row columns that come from the folder's description. */
+export function jobColumns({ info, description }: FolderJob) {
+  return {
+    owner: info.owner ?? null,
+    info: info.info ?? null,
+    script: info.script,
+    nbProc: info.nbProc,
+    priority: info.priority,
+    params: JSON.stringify(info.params),
+    memMb: info.memMb ?? null,
+    walltimeSeconds: info.walltimeSeconds ?? null,
+    notes: description.notes.length ? JSON.stringify(description.notes) : null,
+  };
+}

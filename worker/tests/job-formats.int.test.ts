@@ -1,0 +1,167 @@
+/**
+ * What a job folder may hold, with a real worker, folders, processes and SQLite: either
+ * kind of info file, a single script with #QM directives, and a rejected or failed job
+ * resubmitted by moving its folder back (or by the web's requeue).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { requeueJob } from "../../lib/server/jobs/requeue-job";
+import { createTestEnv, dropJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { type InProcessWorker, startWorker } from "./in-process";
+
+let env: TestEnv;
+let worker: InProcessWorker;
+afterEach(async () => {
+  await worker?.stop();
+  await env?.cleanup();
+});
+
+async function setup(keys: Record<string, string | number> = {}) {
+  env = await createTestEnv(keys);
+  worker = await startWorker(env);
+}
+
+/** Build a folder beside QM_FOLDER from `files`, then `mv` it into `queue` (default QM_qJobs). */
+function moveIn(name: string, files: Record<string, string>, queue = env.layout.queued): string {
+  const dir = path.join(env.dir, "build", name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+  fs.renameSync(dir, path.join(queue, name));
+  return path.join(queue, name);
+}
+
+const readLog = (folder: string) => fs.readFileSync(path.join(env.layout.root, folder, "process.log"), "utf8");
+
+describe("info files of either kind", () => {
+  it("runs a job holding only infos.xml under the default job_file, and says so in process.log", async () => {
+    await setup();
+    moveIn("xml only", { "infos.xml": '<PARAMETER>\n  <nb_proc value="2"/>\n  <script value="echo NB_PROC=$NB_PROC"/>\n</PARAMETER>\n' });
+    const row = await waitForJob(env, "xml only", ["done", "failed", "invalid"]);
+    expect(row).toMatchObject({ state: "done", nbProc: 2 });
+    const log = readLog(row.folder);
+    expect(log).toContain("=== no proc_config.cfg in the job folder: its info file is infos.xml");
+    expect(log).toContain("NB_PROC=2");
+  });
+
+  it("with Strict_Job_File = True rejects it as the original QM did, naming the key", async () => {
+    await setup({ Strict_Job_File: "True" });
+    moveIn("strict", { "infos.xml": '<PARAMETER><script value="true"/></PARAMETER>' });
+    const row = await waitForJob(env, "strict", ["invalid", "done"]);
+    expect(row.state).toBe("invalid");
+    expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8")).toContain("Strict_Job_File = True");
+  });
+});
+
+describe("single-script jobs with #QM directives", () => {
+  it("runs a folder whose only description is a script's #QM block, with what it asks", async () => {
+    await setup();
+    moveIn("directives", {
+      "run.sh": "#!/bin/sh\n# my analysis\n#QM nb_proc=2\n#QM e_mail : ann@lab.org\n#QM walltime=1:30:00\n#QM mem=4G\n#QM info=an NMR fit\necho NB_PROC=$NB_PROC\n",
+      "data.csv": "1,2\n",
+    });
+    const row = await waitForJob(env, "directives", ["done", "failed", "invalid"]);
+    expect(row).toMatchObject({ state: "done", nbProc: 2, owner: "ann@lab.org", info: "an NMR fit", walltimeSeconds: 5400, memMb: 4096, script: "./run.sh" });
+    const log = readLog(row.folder);
+    expect(log).toContain("=== no info file: the job is run.sh with its #QM directives");
+    expect(log).toContain("NB_PROC=2");
+    expect(fs.statSync(path.join(env.layout.root, row.folder, "run.sh")).mode & 0o100).toBe(0o100);
+  });
+
+  it("runs a script through its shebang (python), and one without a shebang with /bin/sh", async () => {
+    await setup();
+    moveIn("python", { "fit.py": "#!/usr/bin/env python3\n#QM nb_proc=1\nimport os\nprint('python says', os.environ['NB_PROC'])\n" });
+    moveIn("plain sh", { "job.sh": "#QM priority=3\necho \"shell says $0\"\n" });
+    expect(readLog((await waitForJob(env, "python", ["done", "failed"])).folder)).toContain("python says 1");
+    const plain = await waitForJob(env, "plain sh", ["done", "failed"]);
+    expect(plain).toMatchObject({ state: "done", priority: 3, script: "/bin/sh ./job.sh" });
+    expect(readLog(plain.folder)).toContain("shell says ./job.sh");
+  });
+
+  it("an info file wins: the directives are ignored, with a note in process.log", async () => {
+    await setup();
+    moveIn("both", { "proc_config.cfg": "[QMOptions]\nscript = sh run.sh\nnb_proc = 1\n", "run.sh": "#QM nb_proc=2\necho NB_PROC=$NB_PROC\n" });
+    const row = await waitForJob(env, "both", ["done", "failed"]);
+    expect(row.nbProc).toBe(1);
+    expect(readLog(row.folder)).toMatch(/=== proc_config\.cfg is present, so the #QM lines in run\.sh are ignored\n[\s\S]*NB_PROC=1/);
+  });
+
+  it("rejects a malformed directive with the line and what to write, in qm-error.txt", async () => {
+    await setup();
+    moveIn("typo", { "run.sh": "#!/bin/sh\n#QM walltime=2 hours\necho\n" });
+    const row = await waitForJob(env, "typo", ["invalid", "done"]);
+    expect(row.state).toBe("invalid");
+    const note = fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8");
+    expect(note).toContain("run.sh line 2: walltime must be MM, MM:SS, HH:MM:SS");
+  });
+});
+
+describe("resubmitting a job from QM_lost+found", () => {
+  it("a rejected folder moved back by hand is taken in under its original name, as the same job, its qm-error.txt set aside", async () => {
+    await setup();
+    moveIn("fit", { "proc_config.cfg": "[QMOptions]\nnb_proc = 1\n", "run.sh": "echo fitted > result.txt\n" });
+    const rejected = await waitForJob(env, "fit", ["invalid"]);
+    const lost = path.join(env.layout.root, rejected.folder);
+    const stamp = path.basename(lost).slice(0, "2026-11-28T04-36-00Z".length);
+    const note = fs.readFileSync(path.join(lost, "qm-error.txt"), "utf8");
+    // qm-error.txt tells both ways back.
+    expect(note).toContain(`move this folder back into ${env.layout.queued} as it is: it is queued again under its original name`);
+    expect(note).toContain("press Requeue on the job's page");
+
+    fs.appendFileSync(path.join(lost, "proc_config.cfg"), "script = sh run.sh\n");
+    fs.renameSync(lost, path.join(env.layout.queued, path.basename(lost)));
+    const done = await waitFor("the same job done", async () => {
+      const row = await env.db.job.findUnique({ where: { id: rejected.id } });
+      return row?.state === "done" ? row : null;
+    });
+    expect(done.folder).toMatch(/^QM_dJobs\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-fit$/);
+    const dir = path.join(env.layout.root, done.folder);
+    expect(fs.readFileSync(path.join(dir, "result.txt"), "utf8")).toBe("fitted\n");
+    expect(fs.existsSync(path.join(dir, "qm-error.txt"))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, `qm-error-${stamp}.txt`), "utf8")).toBe(note);
+    expect(await env.db.job.count()).toBe(1);
+    const events = await env.db.jobEvent.findMany({ where: { jobId: rejected.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(["invalid", "requeued", "running", "done"]);
+    expect(events[1].detail).toContain("moved back into QM_qJobs by hand");
+    expect(worker.logs.join("\n")).toContain(`taken back in as fit (job ${rejected.id} requeued)`);
+  });
+
+  it("a failed job moved back (no qm-error.txt, but its row names the folder) runs again as the same job", async () => {
+    await setup();
+    dropJob(env, "flaky", { script: "test -e ok || { touch ok; exit 1; }" });
+    const failed = await waitForJob(env, "flaky", ["failed"]);
+    fs.renameSync(path.join(env.layout.root, failed.folder), path.join(env.layout.queued, path.basename(failed.folder)));
+    const done = await waitFor("flaky done", async () => {
+      const row = await env.db.job.findUnique({ where: { id: failed.id } });
+      return row?.state === "done" ? row : null;
+    });
+    expect(done.folder).toMatch(/^QM_dJobs\/[^/]*Z-flaky$/);
+    expect(await env.db.job.count()).toBe(1);
+  });
+
+  it("a stamped folder with a qm-error.txt but no row (another installation) is a new job under its original name", async () => {
+    await setup();
+    moveIn("2026-01-02T03-04-05Z-2026-01-01T00-00-00Z-old run", { "proc_config.cfg": "[QMOptions]\nscript = true\n", "qm-error.txt": "old note\n" });
+    const row = await waitForJob(env, "old run", ["done", "failed", "invalid"]);
+    expect(row.state).toBe("done");
+    expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error-2026-01-02T03-04-05Z.txt"), "utf8")).toBe("old note\n");
+  });
+
+  it("the web's requeue reads the fixed folder again, so an invalid job becomes runnable", async () => {
+    await setup();
+    moveIn("fixed on the web", { "proc_config.cfg": "[QMOptions]\nnb_proc = 2\n", "run.sh": "#!/bin/sh\necho NB_PROC=$NB_PROC\n" });
+    const rejected = await waitForJob(env, "fixed on the web", ["invalid"]);
+    const rule = { jobFile: "proc_config.cfg", strict: false };
+    await expect(requeueJob(env.store, env.layout, rejected.id, "admin", rule)).rejects.toThrow(/cannot run as it is: proc_config\.cfg has no `script` entry/);
+    fs.appendFileSync(path.join(env.layout.root, rejected.folder, "proc_config.cfg"), "script = sh run.sh\n");
+    await requeueJob(env.store, env.layout, rejected.id, "admin", rule);
+    const done = await waitFor("requeued job done", async () => {
+      const row = await env.db.job.findUnique({ where: { id: rejected.id } });
+      return row?.state === "done" || row?.state === "failed" ? row : null;
+    });
+    expect(done).toMatchObject({ state: "done", nbProc: 2, script: "sh run.sh" });
+    const dir = path.join(env.layout.root, done.folder);
+    expect(fs.readFileSync(path.join(dir, "process.log"), "utf8")).toContain("NB_PROC=2");
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("qm-error"))).toEqual([expect.stringMatching(/^qm-error-.*Z\.txt$/)]);
+  });
+});

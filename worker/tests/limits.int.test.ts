@@ -1,0 +1,103 @@
+/**
+ * Jobs get what they ask for and no more, with real processes, in each confinement these
+ * machines allow: control groups v1 (forced by Limits = cgroup1) and the rlimit way
+ * (Limits = none). The v2 code is tested against a cgroupfs-like tree (cgroup-v2.test.ts).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cgroupV1Available } from "../local/limits/cgroup-v1";
+import { createTestEnv, jobProcesses, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { startWorker, type InProcessWorker } from "./in-process";
+
+let env: TestEnv;
+let worker: InProcessWorker;
+afterEach(async () => {
+  await worker?.stop();
+  if (env) await waitFor("job processes gone", () => jobProcesses(env.layout.root).length === 0, 15_000).catch(() => undefined);
+  await env?.cleanup();
+});
+
+const info = (script: string, keys: Record<string, string | number> = {}) =>
+  ["[QMOptions]", `script = ${script}`, ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`), ""].join("\n");
+
+const logOf = (folder: string) => fs.readFileSync(path.join(env.layout.root, folder, "process.log"), "utf8");
+const runInfoOf = async (id: number) => JSON.parse((await env.db.job.findUniqueOrThrow({ where: { id } })).runInfo ?? "{}") as { cpus: number[] };
+
+/** CPU seconds used so far by the processes of a uid (from /proc: works in every mode). */
+function cpuOfUid(uid: number): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.statSync(`/proc/${entry}`).uid !== uid) continue;
+      const f = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100;
+}
+
+const MODES = [
+  ["cgroup1", cgroupV1Available("/sys/fs/cgroup") && process.getuid?.() === 0],
+  ["none", true],
+] as const;
+
+for (const [mode, available] of MODES) {
+  describe.skipIf(!available)(`Limits = ${mode}`, () => {
+    it("pins a job with nb_proc = 1 to one CPU: three busy loops get about one CPU, nproc says 1, the other job's CPU stays its own", async () => {
+      env = await createTestEnv({ Limits: mode, MaxNbProcessors: 2, Kill_Grace: 1 });
+      worker = await startWorker(env);
+      const busy = await submitJob(env, "busy", { script: "", infoText: info("nproc; for i in 1 2 3; do (while :; do :; done) & done; sleep 4; kill $(jobs -p)", { nb_proc: 1 }) });
+      const other = await submitJob(env, "other", { script: "", infoText: info("nproc; sleep 4", { nb_proc: 1 }) });
+      // Both started for real: their run details are recorded once their processes exist.
+      const [a, b] = await Promise.all([busy, other].map((id) => waitFor(`job ${id}'s run`, async () => (await runInfoOf(id)).cpus && runInfoOf(id))));
+      const uid = (a as unknown as { uid: number }).uid;
+      await new Promise((r) => setTimeout(r, 500));
+      const c0 = cpuOfUid(uid);
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 3000));
+      const cpus = (cpuOfUid(uid) - c0) / ((Date.now() - t0) / 1000);
+      console.log(`[measure] ${mode}: a job of nb_proc 1 with three busy loops used ${cpus.toFixed(2)} CPU over 3 s`);
+      expect(cpus).toBeLessThanOrEqual(1.1);
+      expect(cpus).toBeGreaterThan(0.3);
+      expect(a.cpus).toHaveLength(1);
+      expect(b.cpus).toHaveLength(1);
+      expect(a.cpus[0]).not.toBe(b.cpus[0]);
+      const done = await waitForJob(env, "busy", ["done", "failed", "killed"]);
+      expect(logOf(done.folder)).toMatch(/=== CPUs: \d+\n(.*\n)*1\n/);
+      expect(logOf((await waitForJob(env, "other", ["done"])).folder)).toMatch(/\n1\n/);
+    });
+
+    it("ends a job that reaches its walltime as timeout within walltime + Kill_Grace, leaving no process", async () => {
+      env = await createTestEnv({ Limits: mode, Kill_Grace: 1 });
+      worker = await startWorker(env);
+      await submitJob(env, "slow", { script: "", infoText: info("trap '' TERM; sleep 300 & while :; do sleep 0.1; done", { walltime: "0:02" }) });
+      const row = await waitForJob(env, "slow", ["timeout", "failed", "killed", "done"], 20_000);
+      const took = row.finishedAt!.getTime() - row.startedAt!.getTime();
+      console.log(`[measure] ${mode}: walltime 2 s, Kill_Grace 1 s: ended after ${took} ms`);
+      expect(row.state).toBe("timeout");
+      expect(took).toBeLessThanOrEqual(2000 + 1000 + 700);
+      expect(row.error).toMatch(/reached its walltime \(0:02\)/);
+      expect(jobProcesses(env.layout.root)).toEqual([]);
+    });
+  });
+}
+
+describe.skipIf(!MODES[0][1])("Limits = cgroup1: memory", () => {
+  it("ends a job that allocates past its mem as oom within 2 s, with the reason", async () => {
+    env = await createTestEnv({ Limits: "cgroup1" });
+    worker = await startWorker(env);
+    await submitJob(env, "greedy", { script: "", infoText: info(`python3 -c "a = bytearray(400 * 1024 * 1024); import time; time.sleep(30)"`, { mem: "100M" }) });
+    const row = await waitForJob(env, "greedy", ["oom", "failed", "done"], 20_000);
+    const took = row.finishedAt!.getTime() - row.startedAt!.getTime();
+    console.log(`[measure] cgroup1: mem 100M, allocating 400M: ended after ${took} ms, peak ${row.peakMemoryKb} KB`);
+    expect(row.state).toBe("oom");
+    expect(took).toBeLessThan(2000);
+    expect(row.error).toMatch(/more than its memory limit \(100M\)/);
+    expect(row.peakMemoryKb).toBeLessThanOrEqual(100 * 1024 + 64);
+    expect(fs.existsSync(`/sys/fs/cgroup/memory/qm`) && JSON.stringify(fs.readdirSync("/sys/fs/cgroup/memory/qm", { recursive: true }))).not.toContain(row.runToken!);
+  });
+});
