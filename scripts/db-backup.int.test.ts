@@ -58,9 +58,7 @@ function rowsOf(file: string): Map<number, Row> {
 describe("npm run db:backup", () => {
   it("copies the database consistently during a 200-job run", { timeout: 240_000 }, async () => {
     // Jobs that take a moment, so that the run lasts several backups.
-    const t0 = Date.now();
     for (let i = 0; i < JOBS; i++) await submitJob(env, `job-${i}`, { script: "sleep 0.05" });
-    console.log(`submitted in ${Date.now() - t0} ms`);
     const partial: number[] = [];
     for (let n = 0; ; n++) {
       const before = await live();
@@ -74,13 +72,9 @@ describe("npm run db:backup", () => {
       for (const row of before) expect(copy.get(row.id)).toEqual(row);
       const copied = await finishedIn([...copy.values()]);
       if (copied.length < JOBS) partial.push(copied.length);
-      console.log(`backup ${n} at ${Date.now() - t0} ms: ${before.length} finished before, ${copied.length} in the copy`);
       if (before.length === JOBS) break;
     }
     expect(partial.length, "backups taken while jobs ran").toBeGreaterThanOrEqual(1);
-    console.log(JSON.stringify(await env.db.job.groupBy({ by: ["state", "error"], _count: { _all: true } })));
-    const f = await env.db.job.findFirst({ where: { state: { not: "done" } } });
-    if (f) console.log("LOG:", fs.readFileSync(path.join(env.layout.root, f.folder, "process.log"), "utf8"));
     await waitFor("every job done", async () => (await env.db.job.count({ where: { state: "done" } })) === JOBS, 120_000);
     const last = rowsOf((await backup(path.join(env.dir, "after.db")), path.join(env.dir, "after.db")));
     expect([...last.values()].filter((r) => r.state === "done")).toHaveLength(JOBS);
