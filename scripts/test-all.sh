@@ -29,6 +29,9 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v pg_co
   need_package postgresql "no PostgreSQL server binaries (the tests start their own server)"
 fi
 
+# deploy/nginx is checked with nginx -t, and a test uploads through a real nginx.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need_package nginx "no nginx (the reverse-proxy example is checked with it)"
+
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit
 
@@ -36,6 +39,9 @@ stage "build"
 node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
 node --import tsx scripts/build-web-server.ts
+
+stage "deployment files (nginx -t; systemd-analyze verify, apache2 -t, promtool where installed)"
+node --import tsx scripts/check-deploy.ts
 
 stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
 node node_modules/vitest/vitest.mjs run
