@@ -16,7 +16,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import { loadEnv } from "../lib/server/env";
-import { formatLogLine, routeConsole, streamLogger } from "../lib/server/logger";
+import { routeConsole, streamLogger } from "../lib/server/logger";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
 
 async function main(): Promise<void> {
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(formatLogLine({ level: "error", message: `web server cannot start: ${error instanceof Error ? error.message : String(error)}`, at: new Date() }));
+  // Through routeConsole once it is installed: one line with its level.
+  console.error(`web server cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
