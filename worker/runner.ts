@@ -108,12 +108,12 @@ export function createRunner(deps: RunnerDeps): Runner {
   const intake = createIntake({ ...ctx, onQueued: () => void dispatcher.dispatch() });
   const heartbeat = createHeartbeat(ctx);
   const retention = createRetention(ctx);
-  const checkRetention = () => void retention.check().catch((e) => log.error(`retention pass failed: ${message(e)}`));
+  const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
 
   const wake = () => {
     dispatcher.folderAppeared(null);
     void checkKillRequests(ctx).catch((e) => log.warn(`kill check failed: ${message(e)}`));
-    checkRetention(); // the admin page may have asked for a pass now
+    checkRetention(false); // the admin page may have asked for a pass now
     void dispatcher.dispatch();
   };
 
@@ -145,7 +145,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         await reapMissingQueued(ctx);
         wake();
       }, "rescan");
-      every(RETENTION_CHECK_MS, retention.check, "retention pass");
+      every(RETENTION_CHECK_MS, () => retention.check(true), "retention pass");
       closers.push(
         watchFolder(layout.queued, onQueuedEntry, deps.log),
         watchFolder(layout.internal, (name) => name === "wake" && wake(), deps.log),
@@ -154,7 +154,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       await intake.scanAll();
       deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits})`);
       void dispatcher.dispatch();
-      checkRetention();
+      checkRetention(true);
     },
     stop(opts = {}) {
       if (stopped && opts.now) {

@@ -13,7 +13,9 @@ export default async function SubmitPage() {
   const { config } = getConfig();
   return (
     <>
-      <DiskBanner message={diskStatus(getLayout().root, config.minFreeMb)?.message} />
+      <div className="mx-auto mb-5 max-w-2xl empty:hidden">
+        <DiskBanner message={diskStatus(getLayout().root, config.minFreeMb)?.message} />
+      </div>
       <SubmitJobForm maxUploadMb={config.web.maxUploadMb} jobFile={config.jobFile} />
     </>
   );

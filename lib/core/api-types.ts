@@ -171,5 +171,7 @@ export interface RetentionAnswer {
   lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number } | null;
   /** When a pass was asked for from this page (ISO), or null. */
   requestedAt: string | null;
+  /** The earliest next automatic pass (ISO); null when retention is off or the worker has not seen it on yet. */
+  nextPassAt: string | null;
   serverTime: string;
 }

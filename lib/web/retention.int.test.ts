@@ -1,8 +1,9 @@
 /**
- * Retention with a real worker: the admin page's dry run (GET /api/admin/retention) lists
- * what the pass will remove; asking for a pass (POST) makes the worker remove exactly that,
- * never a running or queued job however old, and keep every row as history (purgedAt, a
- * `purged` event). The daily pass runs by itself when the last one is a day old, and with
+ * Retention with a real worker: switching it on removes nothing at once (the first automatic
+ * pass comes a day later); the admin page's dry run (GET /api/admin/retention) lists what the
+ * pass will remove; asking for a pass (POST) makes the worker remove exactly that, never a
+ * running or queued job however old, and keep every row as history (purgedAt, a `purged`
+ * event). The daily pass runs by itself (at start, and hourly) once a day has passed, and with
  * Archive_Folder it moves folders there instead.
  */
 import fs from "node:fs";
@@ -10,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RetentionAnswer } from "../core/api-types";
 import { planTransition } from "../core/job-lifecycle";
-import { writeLastPass } from "../server/retention/retention-state";
+import { writeLastPass, writeScheduledFrom } from "../server/retention/retention-state";
 import { createWorker, type Worker } from "../../worker/create-worker";
 import { waitFor } from "../../worker/tests/helpers";
 import { type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, makeJob, qm, req, routes, store, writeConfig } from "./api-test-harness";
@@ -45,14 +46,18 @@ async function waitingJob(name: string, script: string) {
   return id;
 }
 
+const startWorker = async () => {
+  const started = createWorker({ configPath: cfgPath, databaseUrl, log: () => undefined, heartbeatMs: 60_000 });
+  await started.start();
+  return started;
+};
 const dryRun = async () => (await (await retention.GET(req("/api/admin/retention", { headers: basic() }), ctx(0))).json()) as RetentionAnswer;
 const purgedIds = async () => (await db.job.findMany({ where: { purgedAt: { not: null } }, orderBy: { id: "asc" }, select: { id: true } })).map((j) => j.id);
 
 describe("retention", () => {
   it("removes exactly what the dry run listed, never a running or queued job, and keeps the rows", async () => {
-    keys({ Keep_Days: "0", Keep_Max_GB: "0" });
-    worker = createWorker({ configPath: cfgPath, databaseUrl, log: () => undefined, heartbeatMs: 60_000 });
-    await worker.start();
+    keys();
+    worker = await startWorker();
     // One job running, one queued behind it (MaxNbProcessors = 1); both look a year old.
     const running = await waitingJob("long", "sleep 1000");
     await waitFor("long running", async () => (await db.job.findUnique({ where: { id: running } }))?.state === "running");
@@ -64,14 +69,15 @@ describe("retention", () => {
     const mid1 = await finished("done", 10, 1024);
     const mid2 = await finished("done", 5, 1024);
     const recent = await finished("done", 1, 1024);
-    // No pass for a day: the one below is asked for by hand, after looking at the dry run.
-    await writeLastPass(store.sql, { at: new Date().toISOString(), removed: 0, archived: 0, skipped: 0, failed: 0, freedBytes: 0 });
-    keys();
 
     // About 3.2 MB in QM_dJobs + QM_lost+found against a ceiling of 2.6 MB: age removes the two
     // old ones, then space the oldest of the others.
     const plan = await dryRun();
     expect(plan.enabled).toBe(true);
+    // Switched on at the worker's start: nothing removed yet, the first automatic pass a day away.
+    expect(plan.lastPass).toBeNull();
+    expect(Date.parse(plan.nextPassAt!) - Date.now()).toBeGreaterThan(DAY - 120_000);
+    expect(await purgedIds()).toEqual([]);
     expect(plan.items.map((i) => [i.id, i.reason])).toEqual([[old1.id, "age"], [old2.id, "age"], [mid1.id, "space"]]);
     expect(plan.items.every((i) => i.sizeBytes > 0)).toBe(true);
     expect(plan.afterBytes!).toBeLessThanOrEqual(plan.ceilingBytes!);
@@ -99,12 +105,13 @@ describe("retention", () => {
     expect((await errorOf(requeue)).message).toContain("removed by the retention pass");
   });
 
-  it("runs by itself once the last pass is a day old, and archives with Archive_Folder", async () => {
+  it("runs by itself at the worker's start once the last pass is a day old, and archives with Archive_Folder", async () => {
+    await worker!.stop({ now: true });
     const old = await finished("done", 31, 10);
     keys({ Keep_Max_GB: "0", Archive_Folder: archive });
-    await waitFor("the worker reads the new keys", () => worker!.config().retention.archiveFolder === archive);
     await writeLastPass(store.sql, { at: daysAgo(1.1).toISOString(), removed: 0, archived: 0, skipped: 0, failed: 0, freedBytes: 0 });
-    worker!.wake();
+    await writeScheduledFrom(store.sql, daysAgo(30));
+    worker = await startWorker();
     await waitFor("the daily pass", async () => (await db.job.findUniqueOrThrow({ where: { id: old.id } })).purgedAt !== null);
     await waitFor("the pass recorded", async () => (await dryRun()).lastPass?.archived === 1);
     expect(fs.existsSync(old.full)).toBe(false);

@@ -51,6 +51,10 @@ export function RetentionView() {
           ? `Last pass ${formatDate(data.lastPass.at)}: ${data.lastPass.removed} removed, ${data.lastPass.archived} archived, ${formatBytes(data.lastPass.freedBytes)} freed${data.lastPass.failed ? `, ${data.lastPass.failed} could not be removed (see the worker's log)` : ""}.`
           : "No pass has run yet."}
         {!data.enabled && " Retention is off: set Keep_Days or Keep_Max_GB to turn it on."}
+        {data.enabled &&
+          (data.nextPassAt
+            ? ` Next automatic pass: ${formatDate(data.nextPassAt)} or within the hour after (the worker looks every hour).`
+            : " The worker schedules the first automatic pass a day after it sees these keys (within the hour); until then only the button below runs one.")}
       </p>
       <div className="rounded-lg border border-slate-200 bg-white">
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">

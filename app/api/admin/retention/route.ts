@@ -1,7 +1,7 @@
 import type { RetentionAnswer } from "@/lib/core/api-types";
 import { retentionEnabled } from "@/lib/core/retention";
 import { readRetentionPlan } from "@/lib/server/retention/read-retention-plan";
-import { readLastPass, readPassRequest, requestRetentionPass } from "@/lib/server/retention/retention-state";
+import { nextAutomaticPass, readLastPass, readPassRequest, readScheduledFrom, requestRetentionPass } from "@/lib/server/retention/retention-state";
 import { requireAdmin } from "@/lib/web/auth";
 import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
@@ -14,10 +14,11 @@ export const GET = apiHandler(async (request) => {
   await requireAdmin(request);
   const { retention } = getConfig().config;
   const sql = getStore().sql;
-  const [plan, lastPass, requestedAt] = await Promise.all([readRetentionPlan(sql, getLayout(), retention), readLastPass(sql), readPassRequest(sql)]);
+  const [plan, lastPass, requestedAt, scheduledFrom] = await Promise.all([readRetentionPlan(sql, getLayout(), retention), readLastPass(sql), readPassRequest(sql), readScheduledFrom(sql)]);
+  const enabled = retentionEnabled(retention);
   return json({
     settings: retention,
-    enabled: retentionEnabled(retention),
+    enabled,
     items: plan.purge.map((p) => ({ id: p.id, name: p.name, state: p.state, folder: p.folder, endedAt: p.endedAt.toISOString(), sizeBytes: p.sizeBytes, reason: p.reason })),
     cutoff: plan.cutoff?.toISOString() ?? null,
     ceilingBytes: plan.ceilingBytes,
@@ -26,6 +27,7 @@ export const GET = apiHandler(async (request) => {
     freedBytes: plan.purge.reduce((sum, p) => sum + p.sizeBytes, 0),
     lastPass,
     requestedAt,
+    nextPassAt: enabled ? (nextAutomaticPass(lastPass, scheduledFrom)?.toISOString() ?? null) : null,
     serverTime: new Date().toISOString(),
   } satisfies RetentionAnswer);
 });
