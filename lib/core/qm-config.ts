@@ -7,7 +7,7 @@ import { parseCpuList } from "./cpu-sets";
 import { parseMem, parseWalltime } from "./job-limits";
 import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
 import { parseRangeList } from "./ip-address";
-import { opsKeyProblems } from "./ops-keys";
+import { OPS_SERVER_KEYS, OPS_WEB_KEYS, opsKeyProblems, readOpsKeys } from "./ops-keys";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
 
@@ -42,10 +42,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Settle_Time", type: "integer", default: "2000", min: 0, max: 600000, help: "milliseconds a copied job folder must stay unchanged before it starts (folders moved in whole start at once)" },
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
-  { section: S, key: "Keep_Days", type: "integer", default: "0", min: 0, max: 36500, help: "the worker's daily retention pass removes the folders of jobs that ended more than this many days ago (their rows stay as history); 0: keep them forever" },
-  { section: S, key: "Keep_Max_GB", type: "text", default: "0", help: "most disk space QM_dJobs and QM_lost+found may take, in GB (decimals allowed: 0.5): beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
-  { section: S, key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (outside QM_FOLDER, e.g. a bigger disk) instead of deleting them; empty: delete" },
-  { section: S, key: "Min_Free_MB", type: "integer", default: "1024", min: 0, max: 100000000, help: "free space QM_FOLDER's disk must keep, in MB: below it uploads are refused and no new job starts (running jobs go on) until space returns; 0: no check" },
+  ...OPS_SERVER_KEYS,
   { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
   { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these owners run as their own Unix account: owner=account, comma-separated (e.g. ann@lab.org=ann)" },
   { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
@@ -69,8 +66,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Delete_Jobs", type: "boolean", default: "True", help: "allow the administrator to delete queued and finished jobs" },
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
   { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
-  { section: W, key: "Metrics_Token", type: "secret", default: "", help: "token that lets Prometheus read /api/metrics from anywhere (header Authorization: Bearer <token>); empty: only Metrics_Allow" },
-  { section: W, key: "Metrics_Allow", type: "text", default: "127.0.0.1, ::1", help: "addresses or CIDR ranges that may read /api/metrics without the token, comma-separated (empty: nobody)" },
+  ...OPS_WEB_KEYS,
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
   { section: W, key: "Max_Zip_MB", type: "integer", default: "20480", min: 1, max: 16777216, help: "most a job folder may hold to be downloaded as one zip, in MB (a bigger one is downloaded file by file)" },
   { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed (empty: the connection's address is the client's)" },
@@ -232,6 +228,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   const secondsOf = (r: { seconds: number } | { error: string }) => ("error" in r ? r : { value: r.seconds });
   const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
 
+  const ops = readOpsKeys(raw, resolvePath);
   const config: QmConfig = {
     qmFolder: resolvePath(raw(S, "QM_FOLDER")),
     maxNbProcessors: int(S, "MaxNbProcessors"),
@@ -242,8 +239,8 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
-    retention: { keepDays: int(S, "Keep_Days"), maxGb: Number(raw(S, "Keep_Max_GB")) || 0, archiveFolder: raw(S, "Archive_Folder") ? resolvePath(raw(S, "Archive_Folder")) : null },
-    minFreeMb: int(S, "Min_Free_MB"),
+    retention: ops.retention,
+    minFreeMb: ops.minFreeMb,
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     quarantineAfter: int(S, "Quarantine_After"),
     jobUids: raw(S, "Job_Uids"),
@@ -278,7 +275,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       deleteJobs: bool(W, "Delete_Jobs"),
       refreshRate: int(W, "Refresh_Rate"),
       displayDetails: bool(W, "Display_details"),
-      metrics: { token: raw(W, "Metrics_Token"), allow: raw(W, "Metrics_Allow").split(/[\s,]+/).filter(Boolean) },
+      metrics: ops.metrics,
       maxUploadMb: int(W, "Max_Upload_MB"),
       maxZipMb: int(W, "Max_Zip_MB"),
       trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
@@ -293,7 +290,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   if (invalid.length) {
     errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
-  for (const problem of opsKeyProblems(config, (k) => raw(S, k))) errors[problem.key] = problem.message;
+  for (const problem of opsKeyProblems(config, raw)) errors[problem.key] = problem.message;
   if (Object.keys(errors).length) {
     throw new AppError("INVALID_INPUT", `QMserv.cfg: ${Object.values(errors).join("; ")}`, errors);
   }

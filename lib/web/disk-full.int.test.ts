@@ -11,10 +11,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StatusAnswer } from "../core/api-types";
 import { ensureQmFolders, qmLayout } from "../server/qm-folders";
-import { jobZip } from "../server/zip/zip-fixtures";
 import { createWorker, type Worker } from "../../worker/create-worker";
 import { waitFor } from "../../worker/tests/helpers";
-import { BASE, cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, writeConfig } from "./api-test-harness";
+import { cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, uploadJob, writeConfig } from "./api-test-harness";
 
 const disk = path.join(dir, "small-disk");
 const qmFolder = path.join(disk, "QM");
@@ -42,11 +41,7 @@ afterAll(async () => {
 
 const config = (minFreeMb: number) => writeConfig({}, { QM_FOLDER: qmFolder, Min_Free_MB: String(minFreeMb), Settle_Time: "200", Kill_Grace: "1" });
 
-async function upload(folder: string, script: string): Promise<Response> {
-  const form = new FormData();
-  form.append("file", new Blob([new Uint8Array(jobZip({ folder, script }))], { type: "application/zip" }), `${folder}.zip`);
-  return routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1", origin: BASE } }), ctx(0));
-}
+const upload = uploadJob;
 
 const jobNamed = (name: string) => db.job.findFirst({ where: { name }, orderBy: { id: "desc" } });
 const status = async () => (await (await routes.status(req("/api/status"), ctx(0))).json()) as StatusAnswer;

@@ -10,10 +10,9 @@ import { type ParsedFamily, parsePrometheusText, sampleValue } from "../core/pro
 import { JOB_STATES } from "../core/job-lifecycle";
 import { DURATION_BOUNDS, WAIT_BOUNDS } from "../server/metrics/job-histograms";
 import type { Health } from "../server/health";
-import { jobZip } from "../server/zip/zip-fixtures";
 import { createWorker, type Worker } from "../../worker/create-worker";
 import { waitFor } from "../../worker/tests/helpers";
-import { BASE, type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, writeConfig } from "./api-test-harness";
+import { type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, submitJobZip, writeConfig } from "./api-test-harness";
 
 let metrics: Handler;
 let health: Handler;
@@ -32,13 +31,7 @@ afterAll(async () => {
 // Mails go to a port where nothing listens: each end of job records a mail-failed event.
 const keys = (web: Record<string, string> = {}) => writeConfig({ Metrics_Allow: "10.0.0.0/8", ...web }, { MaxNbProcessors: "1", Kill_Grace: "1", MailActive: "True", smtp_host: "127.0.0.1", smtp_port: "9" });
 
-async function submit(folder: string, script: string): Promise<number> {
-  const form = new FormData();
-  form.append("file", new Blob([new Uint8Array(jobZip({ folder, script }))], { type: "application/zip" }), `${folder}.zip`);
-  const res = await routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1", origin: BASE } }), ctx(0));
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { job: { id: number } }).job.id;
-}
+const submit = submitJobZip;
 
 const stateOf = async (id: number) => (await db.job.findUniqueOrThrow({ where: { id } })).state;
 const scrape = async (headers: Record<string, string> = {}) => metrics(req("/api/metrics", { headers }), ctx(0));
