@@ -1,6 +1,7 @@
 "use client";
 import { useStatusQuery } from "@/lib/client/use-status-query";
 import { DiskBanner } from "./disk-banner";
+import { ArraysPanel } from "./arrays-panel";
 import { FinishedJobs } from "./finished-jobs";
 import { QueuedJobs } from "./queued-jobs";
 import { RunningJobs } from "./running-jobs";
@@ -21,7 +22,8 @@ export function Dashboard() {
           <DiskBanner message={status.disk?.message} />
           <StatusSummary status={status} />
           <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
-          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} />
+          <ArraysPanel refreshMs={refreshMs} showDetails={showDetails} />
+          <QueuedJobs refreshMs={refreshMs} showDetails={showDetails} can={status.can} />
           <FinishedJobs refreshMs={refreshMs} showDetails={showDetails} />
         </>
       )}

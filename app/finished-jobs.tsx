@@ -4,12 +4,13 @@ import { useEffect, useState } from "react";
 import { formatDate } from "@/lib/client/format-date";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { formatDuration } from "@/lib/core/format";
+import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
 import { StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
-const STATES = ["done", "failed", "killed", "invalid", "lost"];
+const STATES = FINISHED_STATES;
 
 function useDebounced(value: string, ms = 300): string {
   const [debounced, setDebounced] = useState(value);

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import "./globals.css";
+import { PausedBanner } from "./paused-banner";
 import { Providers } from "./providers";
 import { SiteHeader } from "./site-header";
 
@@ -11,6 +12,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>
           <SiteHeader />
+          <PausedBanner />
           <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
         </Providers>
       </body>

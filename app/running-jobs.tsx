@@ -5,6 +5,7 @@ import { useServerNow } from "@/lib/client/use-now";
 import { formatDuration } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
+import { RunWhere } from "./run-where";
 import { ProgressBar, td, th } from "./ui-bits";
 
 export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; showDetails: boolean }) {
@@ -23,7 +24,8 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                     {job.name}
                   </Link>
                   {job.killRequested && <span className="ml-2 text-xs text-orange-700">killing…</span>}
-                  <ProgressBar percent={job.progress} />
+                  <RunWhere job={job} />
+                  {job.state === "pending" ? null : <ProgressBar percent={job.progress} />}
                   <div className="flex flex-wrap gap-x-4 text-xs text-slate-600">
                     <span>elapsed {formatDuration(elapsedMs)}</span>
                     <span>ETA {formatDuration(remainingMs)}</span>
@@ -59,7 +61,8 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                       </td>
                       {showDetails && <td className={`${td} text-slate-600`}>{job.owner ?? "—"}</td>}
                       <td className={td}>
-                        <ProgressBar percent={job.progress} testId={`progress-${job.id}`} />
+                        {job.state === "pending" ? null : <ProgressBar percent={job.progress} testId={`progress-${job.id}`} />}
+                        <RunWhere job={job} />
                       </td>
                       <td className={`${td} tabular-nums`}>{formatDuration(elapsedMs)}</td>
                       <td className={`${td} tabular-nums`}>{formatDuration(remainingMs)}</td>

@@ -1,6 +1,23 @@
+"use client";
+import { errorMessageOf } from "@/lib/client/api-fetch";
+import { usePauseQueueMutation } from "@/lib/client/use-queue-control";
 import type { StatusAnswer } from "@/lib/core/api-types";
+import { ClusterSummary } from "./cluster-summary";
 
 const COUNTED = ["queued", "held", "pending", "running", "done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost"] as const;
+
+/** The administrator's way to drain the machine (the banner offers Resume). */
+function PauseButton() {
+  const pause = usePauseQueueMutation(true);
+  return (
+    <div className="rounded border border-slate-200 bg-white px-3 py-2">
+      <button type="button" onClick={() => pause.mutate()} disabled={pause.isPending} className="rounded border border-amber-400 px-2 py-1 text-amber-900 hover:bg-amber-50 disabled:opacity-60">
+        Pause the queue
+      </button>
+      <div className="mt-1 max-w-48 text-xs text-slate-500">{pause.error ? errorMessageOf(pause.error) : "running jobs finish, nothing new starts"}</div>
+    </div>
+  );
+}
 
 export function StatusSummary({ status }: { status: StatusAnswer }) {
   const used = status.processorsInUse;
@@ -15,19 +32,13 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
         ))}
       </div>
       <div className="flex flex-wrap gap-2">
-        <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="processors">
-          <span className="text-slate-500">processors</span>{" "}
-          <strong>
-            {used} / {max}
-          </strong>
-          <div className="mt-1 h-1.5 w-28 overflow-hidden rounded bg-slate-200">
-            <div className="h-full bg-blue-600" style={{ width: `${Math.min(100, (used / Math.max(1, max)) * 100)}%` }} />
-          </div>
-        </div>
+        {/* With Slurm, MaxNbProcessors does not apply: the cluster's own CPUs are shown. */}
+        {status.cluster ? <ClusterSummary cluster={status.cluster} /> : <Processors used={used} max={max} />}
         <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="load">
           <span className="text-slate-500">load</span> <strong>{status.loadavg.map((l) => l.toFixed(2)).join(" ")}</strong>
           <div className="text-xs text-slate-500">{status.cpus} CPUs</div>
         </div>
+        {status.can.pause && !status.paused && <PauseButton />}
         <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="worker-status">
           worker:{" "}
           {status.worker?.alive ? (
@@ -42,6 +53,20 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
           )}
           {status.worker?.isolation === "uid" && <div className="text-xs text-slate-500">jobs run as their own uid</div>}
         </div>
+      </div>
+    </div>
+  );
+}
+
+function Processors({ used, max }: { used: number; max: number }) {
+  return (
+    <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="processors">
+      <span className="text-slate-500">processors</span>{" "}
+      <strong>
+        {used} / {max}
+      </strong>
+      <div className="mt-1 h-1.5 w-28 overflow-hidden rounded bg-slate-200">
+        <div className="h-full bg-blue-600" style={{ width: `${Math.min(100, (used / Math.max(1, max)) * 100)}%` }} />
       </div>
     </div>
   );

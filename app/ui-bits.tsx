@@ -17,8 +17,9 @@ const STATE_STYLE: Record<string, string> = {
   cancelled: "bg-stone-200 text-stone-700",
 };
 
-export function StateBadge({ state }: { state: string }) {
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{state}</span>;
+/** A job's state; `label` words it for people when the state alone says too little ("pending in Slurm"). */
+export function StateBadge({ state, label }: { state: string; label?: string }) {
+  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{label ?? state}</span>;
 }
 
 /** `tone`: blue while running, grey for a job that ended without finishing. */

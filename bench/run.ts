@@ -4,6 +4,7 @@
  *
  *   npm run bench                 the full suite (about 10 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
+ *   npm run bench -- --only estimates   one section: core, estimates or slurm (--only=slurm too)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -17,6 +18,9 @@ import { qmThroughput, tspThroughput } from "./workloads/throughput";
 import { idleCpu, rss } from "./workloads/overhead";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
+import { estimateAccuracy } from "./workloads/estimates";
+import { qmSlurmLatency, qmSlurmThroughput, sbatchLatency, sbatchThroughput } from "./workloads/slurm";
+import { clusterUnavailable, startSlurmCluster } from "../worker/slurm/tests/slurm-cluster";
 
 interface Figure {
   name: string;
@@ -28,6 +32,8 @@ interface Figure {
 }
 
 const quick = process.argv.includes("--quick");
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const size = {
   rounds: quick ? 1 : 3,
   dispatchJobs: quick ? 10 : 20,
@@ -37,6 +43,9 @@ const size = {
   backlog: quick ? 300 : 2_000,
   streamMb: quick ? 64 : 1024,
   apiRequests: quick ? 30 : 100,
+  estimateJobs: quick ? 12 : 24,
+  estimateBacklog: quick ? 200 : 500,
+  slurmJobs: quick ? 30 : 100,
 };
 
 const figures: Figure[] = [];
@@ -65,6 +74,30 @@ async function rounds(run: () => Promise<number[]>): Promise<{ p50: number; p95:
 async function main(): Promise<void> {
   console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
   buildIfNeeded(projectRoot);
+  if (!only || only === "core") await coreFigures();
+  if (!only || only === "estimates") await estimateFigures();
+  if (!only || only === "slurm") {
+    const noSlurm = clusterUnavailable();
+    if (noSlurm) console.log(`Slurm figures skipped: ${noSlurm}`);
+    else await slurmFigures();
+  }
+  printTable();
+  writeResults();
+}
+
+async function estimateFigures(): Promise<void> {
+  console.log(`start estimates (${size.estimateJobs} mixed jobs and a %1 array on 2 processors, replayed)`);
+  const e = await estimateAccuracy(8451, size.estimateJobs, size.estimateBacklog);
+  const note = `${e.predictions} predictions of ${e.jobs} jobs, made ${round(e.meanHorizonSeconds, 1)} s ahead on average`;
+  add({ name: "start estimate mean absolute error", value: e.maeSeconds, unit: "s", note });
+  add({ name: "start estimate median absolute error", value: e.medianAbsErrorSeconds, unit: "s" });
+  add({ name: "waiting jobs with an estimate", value: e.coveragePercent, unit: "%", note: "held, paused or unknown run times have none" });
+  add({ name: `queued list with estimates p50, ${size.estimateBacklog} waiting`, value: e.listP50Ms, unit: "ms" });
+  check(`queued list with estimates p95, ${size.estimateBacklog} waiting`, e.listP95Ms, "ms", "<= 100 ms", atMost(100));
+}
+
+/** Dispatch, throughput, overhead, scale and streaming, with task-spooler beside them. */
+async function coreFigures(): Promise<void> {
   const qm = await createInstance({ maxNbProcessors: 2, port: 8450 });
   try {
     await qm.startWorker();
@@ -156,8 +189,40 @@ async function main(): Promise<void> {
     console.log("task-spooler is not installed (apt-get install task-spooler): side-by-side figures skipped");
   }
 
-  printTable();
-  writeResults();
+}
+
+/** executor = slurm on a single-node cluster, beside plain sbatch on the same cluster, rounds interleaved. */
+async function slurmFigures(): Promise<void> {
+  console.log("Slurm (executor = slurm, single-node cluster started here) beside plain sbatch");
+  const cluster = await startSlurmCluster({ cpus: 8 });
+  const env = { ...process.env, SLURM_CONF: cluster.conf };
+  const qm = await createInstance({ port: 8452, keys: { executor: "slurm", slurm_poll_interval: 1 }, env: { SLURM_CONF: cluster.conf } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-sbatch-"));
+  try {
+    await qm.startWorker();
+    await qmSlurmLatency(qm, 1); // warm-up: the first job of a fresh cluster is slower
+    await sbatchLatency(dir, env, 1);
+    const lat = { qm: [] as number[][], sbatch: [] as number[][] };
+    const rate = { qm: [] as number[], sbatch: [] as number[] };
+    for (let r = 0; r < size.rounds; r++) {
+      lat.qm.push(await qmSlurmLatency(qm, size.dispatchJobs));
+      lat.sbatch.push(await sbatchLatency(dir, env, size.dispatchJobs));
+      rate.qm.push(await qmSlurmThroughput(qm, size.slurmJobs));
+      rate.sbatch.push(await sbatchThroughput(dir, env, size.slurmJobs));
+    }
+    const p = (rounds: number[][], q: number) => median(rounds.map((s) => percentile(s, q)));
+    const [qm50, sb50] = [p(lat.qm, 50), p(lat.sbatch, 50)];
+    check("Slurm submit-to-start via QM, p50", qm50, "ms", "<= 1.2 x sbatch", (v) => v <= 1.2 * round(sb50), `plain sbatch p50 ${round(sb50)} ms: QM/sbatch = ${round(qm50 / sb50)}`);
+    add({ name: "Slurm submit-to-start via QM, p95", value: p(lat.qm, 95), unit: "ms", note: `plain sbatch p95 ${round(p(lat.sbatch, 95))} ms` });
+    add({ name: "plain sbatch submit-to-start, p50", value: sb50, unit: "ms" });
+    const [qmRate, sbRate] = [median(rate.qm), median(rate.sbatch)];
+    check(`Slurm throughput via QM, ${size.slurmJobs} no-op jobs`, qmRate, "jobs/s", ">= sbatch / 1.2", (v) => v >= round(sbRate) / 1.2, `plain sbatch ${round(sbRate)} jobs/s: QM/sbatch = ${round(qmRate / sbRate)}`);
+    add({ name: `plain sbatch throughput, ${size.slurmJobs} no-op jobs`, value: sbRate, unit: "jobs/s" });
+  } finally {
+    await qm.stop();
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function printTable(): void {
@@ -175,10 +240,11 @@ function writeResults(): void {
   const result = {
     date: new Date().toISOString(),
     quick,
+    only: only ?? null,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.type()} ${os.release()}` },
     figures,
   };
-  const file = path.join(dir, `${stamp}${quick ? "-quick" : ""}.json`);
+  const file = path.join(dir, `${stamp}${quick ? "-quick" : ""}${only ? `-${only}` : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nresults written to ${path.relative(projectRoot, file)}`);
 }

@@ -63,8 +63,9 @@ test.afterAll(async () => {
 
 const admin = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString("base64")}` };
 
-async function submit(name: string, script: string): Promise<number> {
+async function submit(name: string, script: string, fields: Record<string, string> = {}): Promise<number> {
   const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
   const zip = await archiveZip([{ name: `${name}/proc_config.cfg`, data: `[QMOptions]\nscript = ${script}\ne_mail = ann@lab.org\n` }]);
   form.append("file", new Blob([new Uint8Array(zip)]), `${name}.zip`);
   const answer = await fetch(`${base}/api/jobs`, { method: "POST", body: form, headers: { "x-qm-csrf": "docs" } });
@@ -72,8 +73,8 @@ async function submit(name: string, script: string): Promise<number> {
   return ((await answer.json()) as { job: { id: number } }).job.id;
 }
 
-async function jobIn(name: string, script: string, state: string): Promise<number> {
-  const id = await submit(name, script);
+async function jobIn(name: string, script: string, state: string, fields: Record<string, string> = {}): Promise<number> {
+  const id = await submit(name, script, fields);
   await expect.poll(async () => ((await (await fetch(`${base}/api/jobs/${id}`, { headers: admin })).json()) as { job: { state: string } }).job.state, { timeout: 30_000 }).toBe(state);
   return id;
 }
@@ -95,6 +96,8 @@ test("every curl line of the docs runs as written, and Ctrl-C then stops QueueMa
   fs.writeFileSync(path.join(work, "fit.sh"), "#!/bin/sh\n#QM nb_proc=2\n#QM info=docs example\necho fitted\n");
 
   let results: number | undefined;
+  let held: number | undefined;
+  let arrayId: number | undefined;
   let csrf = "";
   for (const { where, command } of commands) {
     // README examples name the default address; the docs use $QM.
@@ -103,10 +106,21 @@ test("every curl line of the docs runs as written, and Ctrl-C then stops QueueMa
     if (/\/api\/jobs\/17\b/.test(line)) {
       const id = line.includes("/kill")
         ? await jobIn(`kill-${where.replace(/\W/g, "-")}`, FOREVER, "running")
-        : line.includes("DELETE") || line.includes("/requeue")
+        : line.includes("/hold") || line.includes("/release")
+          ? (held ??= await jobIn("held", "true", "held", { hold: "yes" }))
+          : line.includes("DELETE") || line.includes("/requeue")
           ? await jobIn(`done-${where.replace(/\W/g, "-")}`, "true", "done")
           : (results ??= await jobIn("results", RESULTS, "done"));
       line = line.replace(/\/api\/jobs\/17\b/g, `/api/jobs/${id}`);
+    }
+    if (/\/api\/arrays\/3\b/.test(line)) {
+      // An array whose two elements have run: the examples hold (none left to hold) and requeue them.
+      if (arrayId === undefined) {
+        const first = await jobIn("sweep", "true", "done", { array: "1-2" });
+        arrayId = ((await (await fetch(`${base}/api/jobs/${first}`, { headers: admin })).json()) as { job: { arrayId: number } }).job.arrayId;
+        await expect.poll(async () => ((await (await fetch(`${base}/api/arrays/${arrayId}`)).json()) as { array: { counts: Record<string, number> } }).array.counts.done, { timeout: 30_000 }).toBe(2);
+      }
+      line = line.replace(/\/api\/arrays\/3\b/g, `/api/arrays/${arrayId}`);
     }
     if (line.includes("<version>")) {
       const form = (await (await fetch(`${base}/api/config`, { headers: admin })).json()) as { version: string };

@@ -28,6 +28,9 @@ node node_modules/tsx/dist/cli.mjs prisma/tools/generate.ts --quiet
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v pg_config >/dev/null; then
   need_package postgresql "no PostgreSQL server binaries (the tests start their own server)"
 fi
+# The Slurm tests start a single-node Slurm of their own (munged, slurmctld, slurmd).
+[ -x /usr/sbin/slurmctld ] || need_package slurm-wlm "no Slurm (the Slurm tests start their own single-node cluster)"
+[ -x /usr/sbin/munged ] || need_package munge "no munge (the Slurm tests start their own munged)"
 
 # deploy/nginx is checked with nginx -t, and a test uploads through a real nginx.
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need_package nginx "no nginx (the reverse-proxy example is checked with it)"

@@ -1,8 +1,8 @@
 /**
  * QMserv.cfg is re-read when it changes (its folder is watched, so editors that write a
  * new file and rename it are seen too). A file that does not parse or check keeps the
- * previous settings running, with a clear error in the log. QM_FOLDER needs a restart
- * (lib/core/startup-keys.ts).
+ * previous settings running, with a clear error in the log. QM_FOLDER and executor need a
+ * restart (lib/core/startup-keys.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -26,6 +26,7 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["Shutdown_Jobs", (c) => c.shutdownJobs],
   ["Debug", (c) => c.debug],
   ["smtp", (c) => `${c.smtp.host}:${c.smtp.port}`],
+  ["slurm", (c) => `${c.slurm.partition}/${c.slurm.account}/${c.slurm.sbatchArgs.join(" ")}/${c.slurm.pollMs / 1000}s`],
 ];
 
 export function watchConfigFile(file: string, initial: QmConfig, log: (m: string) => void, onChange: () => void): ConfigWatch {

@@ -1,4 +1,5 @@
 /** What the worker's parts share: dependencies plus the table of running jobs. */
+import type { ActiveState } from "../lib/core/job-lifecycle";
 import type { QmConfig } from "../lib/core/qm-config";
 import type { Log } from "../lib/server/logger";
 import type { QmLayout } from "../lib/server/qm-folders";
@@ -26,6 +27,8 @@ export interface RunningJob {
   startedAt: Date;
   runToken: string;
   run: StartedRun;
+  /** Its row's state: `pending` while it waits in the executor's own queue (Slurm), then `running`. */
+  state: ActiveState;
   /** The last signal sent on a kill request (or at shutdown). */
   killSignal?: NodeJS.Signals;
   /** Stopped because the worker stops: requeued instead of ended. */

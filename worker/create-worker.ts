@@ -9,7 +9,7 @@ import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
 import { databaseDialect } from "../lib/server/database-url";
 import type { LogInput } from "../lib/server/logger";
-import { qmLayout } from "../lib/server/qm-folders";
+import { type QmLayout, qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
@@ -19,6 +19,8 @@ import { allowedCpus } from "./local/limits/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
 import { folderId } from "./folder-id";
 import { createLocalExecutor } from "./local/local-executor";
+import { type SlurmExecutorOptions, createSlurmExecutor } from "./slurm/slurm-executor";
+import type { Executor } from "./executor";
 import { acquireWorkerLock, type WorkerLock } from "./lock";
 import type { PgSession } from "./pg-session";
 import { protectServiceFiles, unreachableForJobs } from "./protect-files";
@@ -37,6 +39,8 @@ export interface WorkerOptions {
   jobEnv?: NodeJS.ProcessEnv;
   /** The worker stopped itself (another worker took the QM_FOLDER's database lock). */
   onFatal?: (error: Error) => void;
+  /** executor = slurm: how long a file written on a node may take to show here (NFS; default 60 s). */
+  recordGraceMs?: number;
 }
 
 /**
@@ -50,6 +54,31 @@ export interface Worker extends Runner {
   config(): QmConfig;
 }
 
+/** The executor and what it means for jobs: isolation, the CPUs runs are pinned to, how limits are held. */
+interface Where {
+  executor: Executor;
+  isolation: "uid" | "none";
+  cpus: number[];
+  limits: string;
+}
+
+function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, graceMs: () => number): Where {
+  const qmOwner = fs.statSync(layout.root);
+  const identities = createIdentityPool(initial, log);
+  const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
+  const cpus = initial.limits.cpuList ?? allowedCpus();
+  if (initial.maxNbProcessors > cpus.length) log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
+  const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
+  if (blocked.length) log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  const executor = createLocalExecutor({ jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits });
+  return { executor, isolation: identities.isolation, cpus, limits: limits.description };
+}
+
+/** Slurm places, confines and runs the jobs, as the worker's own user (docs/scale-out.md). */
+function slurmExecutor(opts: SlurmExecutorOptions): Where {
+  return { executor: createSlurmExecutor(opts), isolation: "none", cpus: [], limits: "set by Slurm (--cpus-per-task, --mem, --time)" };
+}
+
 export function createWorker(opts: WorkerOptions): Worker {
   const initial = parseConfigText(opts.configPath, fs.readFileSync(opts.configPath, "utf8")).config;
   const layout = qmLayout(initial.qmFolder);
@@ -61,20 +90,14 @@ export function createWorker(opts: WorkerOptions): Worker {
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
   const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
   protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
-  const qmOwner = fs.statSync(layout.root);
-  const identities = createIdentityPool(initial, opts.log);
-  const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
-  const cpus = initial.limits.cpuList ?? allowedCpus();
-  if (initial.maxNbProcessors > cpus.length) opts.log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
-  const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
-  if (blocked.length) opts.log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
-  const executor = createLocalExecutor({ jobEnv, log: opts.log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs: () => config.current().killGraceMs,
-    serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits,
-  });
+  const where =
+    initial.executor === "slurm"
+      ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
+      : localExecutor(initial, layout, jobEnv, opts.log, () => config.current().killGraceMs);
   runner = createRunner({
-    store, executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
+    store, executor: where.executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
     rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
-    isolation: identities.isolation, cpus, limits: limits.description,
+    isolation: where.isolation, cpus: where.cpus, limits: where.limits,
     // Read by the runner's start(), after start() below has taken the locks.
     get afterCrash() {
       return lock?.previousCrashed;
@@ -107,6 +130,7 @@ export function createWorker(opts: WorkerOptions): Worker {
           });
         }
         lock = acquireWorkerLock(layout.internal);
+        await where.executor.check?.();
         await runner!.start();
       } catch (error) {
         await stop({ now: true }).catch(() => undefined);

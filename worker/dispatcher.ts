@@ -3,10 +3,12 @@
  * in lib/core/schedule.ts) and launch them. Runs one pass at a time; a request during a
  * pass runs another pass after it.
  */
-import { decideStarts, type HeadWait } from "../lib/core/schedule";
+import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../lib/core/schedule";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import { createDiskGuard } from "./disk-guard";
+import { settleAllDependencies } from "./dependencies";
 import { launchJob } from "./launch";
+import { arrayLoadsFor, readQueuePolicy } from "./queue-policy";
 
 /** Queued jobs considered per pass: the head and candidates for backfill. */
 const QUEUE_WINDOW = 50;
@@ -28,16 +30,33 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   let dispatching: Promise<void> | null = null;
   let again = false;
   const disk = createDiskGuard(ctx, () => void dispatch());
+  /** Look for waiting jobs whose after_ok parent failed: at start and after each wake-up. */
+  let settle = true;
 
   const pass = async () => {
+    if (settle) {
+      settle = false;
+      await settleAllDependencies(ctx);
+    }
     const config = ctx.config();
     const running = [...ctx.running.values()].map((j) => j.granted);
     const used = running.reduce((a, b) => a + b, 0);
-    if (config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
+    // Slurm and the like place jobs themselves: hand them every queued job (bounded), not a share of MaxNbProcessors.
+    const handOver = ctx.executor.schedulesItself === true;
+    if (handOver ? running.length >= MAX_IN_FLIGHT : config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
     if (disk.holds()) return; // QM_FOLDER's disk below Min_Free_MB: running jobs go on, none starts
-    const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW);
-    const decision = decideStarts({ queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head });
+    const policy = await readQueuePolicy(ctx);
+    if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
+    const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
+    const decision = handOver
+      ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false }
+      : decideStarts({
+          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage,
+        });
     head = decision.head;
+    // Elements skipped at their array's limit may hide other jobs behind the window: look again.
+    if (decision.limited && decision.starts.length && rows.length >= QUEUE_WINDOW) again = true;
+    if (handOver && rows.length === QUEUE_WINDOW) again = true; // more behind this window
     for (const start of decision.starts) {
       if (stopped) return;
       const row = rows.find((r) => r.id === start.id)!;
@@ -83,7 +102,10 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     dispatch,
     folderAppeared(folder) {
       if (folder) missing.delete(folder);
-      else missing.clear();
+      else {
+        missing.clear();
+        settle = true;
+      }
     },
     async stop() {
       stopped = true;

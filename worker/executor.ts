@@ -3,6 +3,7 @@
  * an Executor and never knows whether they are local processes (worker/local) or jobs of
  * a cluster scheduler. Each executor reports a run's end once, with what it knows of it.
  */
+import type { ClusterStats } from "../lib/core/worker-stats";
 
 /** What an executor needs to start one run of a job. */
 export interface LaunchSpec {
@@ -25,7 +26,7 @@ export interface LaunchSpec {
   cpus: number[];
   /** Memory limit in MiB, null: none. */
   memMb: number | null;
-  /** Walltime in seconds, null: none (the runner enforces it; a cluster scheduler may too). */
+  /** Walltime in seconds, null: none (the runner enforces it, unless the executor schedules itself: Slurm does). */
   walltimeSeconds: number | null;
   /** Variables added to the job's environment (QM_ARRAY_INDEX...). */
   extraEnv?: Record<string, string>;
@@ -43,10 +44,24 @@ export interface ExitReport {
   error?: string;
   /** Processes the run left behind after its main process ended, stopped by the executor. */
   leftovers?: number;
-  /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request. */
+  /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request: decides the end state whatever the exit code. */
   limit?: "timeout" | "oom";
   /** Its highest memory use, when the executor measured it exactly (a cgroup). */
   peakMemoryKb?: number;
+  /** Cancelled from outside QueueManager (someone's scancel): recorded as killed. */
+  cancelled?: boolean;
+  /** The executor lost the run (its node failed, it left no exit record): `lost`, or requeued with Recovery = requeue; `error` says why. */
+  lost?: boolean;
+  /** The run's details as it ended (Job.runInfo), for executors whose details change (Slurm's final state). */
+  runInfo?: Record<string, unknown>;
+}
+
+/** What changed about a run that waits in, then runs on, a scheduler of its own (Slurm). */
+export interface RunChange {
+  /** The run has begun: the runner moves its row from `pending` to `running`. */
+  running: boolean;
+  /** The run's details now (node, scheduler state), kept in Job.runInfo. */
+  runInfo: Record<string, unknown>;
 }
 
 /** A run the executor has started (or found again after a restart). */
@@ -61,6 +76,11 @@ export interface StartedRun {
   runInfo: Record<string, unknown>;
   /** Resolves once, when the run has ended. */
   exited: Promise<ExitReport>;
+  /**
+   * Executors that queue runs themselves report each change of a run here (the latest
+   * one at once if it came before). Absent: the run is running from its start on.
+   */
+  watch?(listener: (change: RunChange) => void): void;
 }
 
 /** One sample of a run's resource use. */
@@ -71,6 +91,16 @@ export interface RunSample {
 
 export interface Executor {
   readonly name: string;
+  /**
+   * True when the executor queues and places runs itself (Slurm): the dispatcher hands it
+   * every queued job (a bounded number in flight) instead of sharing MaxNbProcessors, and a
+   * run starts as `pending` until it reports that it runs.
+   */
+  readonly schedulesItself?: boolean;
+  /** Checked once before the worker starts (Slurm: QM_FOLDER is shared with the nodes); throws saying what to fix. */
+  check?(): Promise<void>;
+  /** The latest figures about where jobs run, for the heartbeat (Slurm: partitions and CPUs). */
+  clusterStats?(): ClusterStats | undefined;
   start(spec: LaunchSpec): Promise<StartedRun>;
   /** SIGTERM (or the scheduler's cancel) now, SIGKILL after `graceMs` if anything is left (`onKill` is told). */
   terminate(run: StartedRun, graceMs: number, onKill?: () => void): void;

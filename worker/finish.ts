@@ -14,23 +14,29 @@ import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { ExitReport } from "./executor";
+import { settleDependents } from "./dependencies";
 import { notifyOwner } from "./notifier";
+import { runInfoText } from "./run-changes";
 import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
-  const requeue = job.shutdown === true;
   const limit = job.limit ?? exit.limit;
   const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined, limit });
+  // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
+  const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
+  const requeue = job.shutdown === true || lostAgain;
   const finishedAt = new Date();
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
   const notes = [
     job.quarantined,
-    exit.error && !job.quarantined && `the run could not be watched to its end: ${exit.error}`,
-    !requeue && state === "killed" && "killed on request",
+    exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : `the run could not be watched to its end: ${exit.error}`),
+    exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
+    !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
     state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
     state === "oom" && `killed for using more than its memory limit (${job.memMb}M)`,
-    requeue && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
+    job.shutdown && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
+    lostAgain && "put back in QM_qJobs to run again (Recovery = requeue)",
     (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
@@ -51,20 +57,21 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     ctx.log.error(`cannot move ${folder}: ${message(error)}`, { job: job.id });
   }
   if (requeue) {
-    const plan = planTransition("requeue", "running", "queued", { folder }, "the worker shut down while the job ran; it was stopped and will run again");
-    await ctx.store.transition(job.id, plan, { state: "running" });
+    const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : "the worker shut down while the job ran; it was stopped and will run again";
+    await ctx.store.transition(job.id, planTransition("requeue", job.state, "queued", { folder }, why), { state: job.state });
     fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
     return;
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
+  const runInfo = exit.runInfo ? { runInfo: runInfoText(job, exit.runInfo) } : {};
   const plan = planTransition(
-    "end", "running", state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null },
+    "end", job.state, state,
+    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...runInfo },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
-  if (!(await ctx.store.transition(job.id, plan, { state: "running" }))) {
-    ctx.log.warn(`its row was not running any more; outcome ${state} not recorded`, { job: job.id });
+  if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
+    ctx.log.warn(`its row was not ${job.state} any more; outcome ${state} not recorded`, { job: job.id });
     return;
   }
   fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
@@ -74,6 +81,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
     usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error },
   });
+  await settleDependents(ctx, [job.id]);
 }
 
 /** What the owner reads on the job page when a limit ended the run. */

@@ -1,7 +1,7 @@
 /**
  * The worker's heartbeat: every few seconds, also when idle, one small SQL upsert of
- * WorkerStatus with what the dashboard shows (processors in use, load). At a stop, a last
- * one says so, so that the dashboard and /api/health know at once.
+ * WorkerStatus with what the dashboard shows (processors in use, load; the cluster with Slurm).
+ * At a stop, a last one says so, so that the dashboard and /api/health know at once.
  */
 import os from "node:os";
 import type { WorkerStats } from "../lib/core/worker-stats";
@@ -11,8 +11,13 @@ import type { WorkerContext } from "./context";
 export function createHeartbeat(ctx: WorkerContext) {
   const startedAt = new Date();
   return async function beat(stopped = false): Promise<void> {
-    const processorsInUse = [...ctx.running.values()].reduce((a, j) => a + j.granted, 0);
-    const stats = { loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: ctx.running.size, executor: ctx.executor.name, isolation: ctx.isolation, ...(stopped ? { stopped } : {}) } satisfies WorkerStats;
+    const jobs = [...ctx.running.values()];
+    const running = jobs.filter((j) => j.state === "running");
+    const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
+    const stats = {
+      loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
+      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(), ...(stopped ? { stopped } : {}),
+    } satisfies WorkerStats;
     await (stopped ? writeLastHeartbeat : writeHeartbeat)(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };
 }

@@ -19,6 +19,7 @@ import { placeInQueue } from "../lib/server/jobs/place-in-queue";
 import { relFolder } from "../lib/server/qm-folders";
 import { type FolderJob, jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import type { WorkerContext } from "./context";
+import { queueDroppedFolder } from "./intake-queue";
 import { rejectFolder } from "./reject";
 import { type Resubmission, findResubmission } from "./resubmit";
 import { setAsideErrorNote } from "../lib/server/error-note";
@@ -84,7 +85,7 @@ export function createIntake(deps: IntakeDeps) {
       return rejectFolder(deps, name, problem, fix, back?.original);
     }
     if (back) await takeBack(name, back, read);
-    else await deps.store.createJob({ name, ...jobColumns(read), folder: relFolder("queued", name), source: "folder" }, planTransition("submit", null, "queued", {}, "folder dropped into QM_qJobs"));
+    else await queueDroppedFolder(deps, name, read);
     deps.onQueued();
   };
 

@@ -1,6 +1,6 @@
 /**
- * Start a queued job. The row is claimed first: a guarded `start` (queued -> running,
- * its folder named in QM_Jobs), so a job deleted, held or started elsewhere at the same
+ * Start a queued job. The row is claimed first: a guarded `start` (queued -> running, or
+ * pending for an executor with a queue of its own; its folder named in QM_Jobs), so a job deleted, held or started elsewhere at the same
  * moment is left alone. Then QM_qJobs/x is renamed to QM_Jobs/x and the executor starts
  * it; its pid and run details follow in a second write. The process.log header names the
  * job and the run, so a crash between any two steps is repaired at the next start.
@@ -13,7 +13,9 @@ import { planTransition } from "../lib/core/job-lifecycle";
 import { formatWalltime, runLimits } from "../lib/core/run-limits";
 import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
+import { arrayEnv } from "./array-env";
 import { type RunningJob, type WorkerContext, message } from "./context";
+import { runInfoText } from "./run-changes";
 
 export type LaunchResult = { job: RunningJob } | { missing: true } | { taken: true } | { failed: string };
 
@@ -25,18 +27,20 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   let folder = relFolder("running", freeName(layout.running, base));
   const startedAt = new Date();
   const runToken = randomBytes(6).toString("hex");
-  const plan = planTransition("start", "queued", "running", { folder, startedAt, progress: null, runToken }, `${granted} processor(s)`);
+  // Slurm: handed to its queue, `pending` until it runs (the runner applies `run` then).
+  const state = ctx.executor.schedulesItself ? "pending" : "running";
+  const plan = planTransition("start", "queued", state, { folder, startedAt, progress: null, runToken }, `${granted} processor(s)`);
   if (!(await store.transition(row.id, plan, { state: "queued", folder: row.folder }))) return { taken: true };
 
   let dirName: string;
   try {
     dirName = await moveFolder(src, layout.running, base, async (candidate) => {
       const next = relFolder("running", candidate);
-      if (next !== folder && (await store.update(row.id, { state: "running", folder }, { folder: next }))) folder = next;
+      if (next !== folder && (await store.update(row.id, { state, folder }, { folder: next }))) folder = next;
     });
   } catch (error) {
     const problem = isEnoent(error) ? `its folder ${row.folder} disappeared as it was starting` : `its folder could not be moved into QM_Jobs: ${message(error)}`;
-    await store.transition(row.id, planTransition("end", "running", "lost", { finishedAt: new Date(), error: problem }, problem), { state: "running" });
+    await store.transition(row.id, planTransition("end", state, "lost", { finishedAt: new Date(), error: problem }, problem), { state });
     return { failed: problem };
   }
   const dir = path.join(layout.running, dirName);
@@ -50,19 +54,19 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   ];
   const run = await ctx.executor.start({
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
-    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
+    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
   try {
-    const runInfo = { ...run.runInfo, granted, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds };
-    await store.update(row.id, { state: "running" }, { pid: run.pid || null, runInfo: JSON.stringify(runInfo) });
+    const runInfo = runInfoText({ granted, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds }, run.runInfo);
+    await store.update(row.id, { state }, { pid: run.pid || null, runInfo });
   } catch (error) {
     // The job runs anyway; its end is recorded (and a crash is repaired from the header).
     ctx.log.warn(`cannot record its process: ${message(error)}`, { job: row.id });
   }
   return {
     job: {
-      id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName, granted, startedAt, runToken, run,
+      id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName, granted, startedAt, runToken, run, state,
       cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
       peakMemoryKb: null, progress: null,
     },

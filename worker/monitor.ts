@@ -39,7 +39,7 @@ export function createMonitor(ctx: WorkerContext) {
         const progress = parseProgress(readTail(path.join(job.dir, LOG_FILE)));
         if (progress !== null && progress !== job.progress) {
           job.progress = progress;
-          await ctx.store.update(job.id, { state: "running" }, { progress });
+          await ctx.store.update(job.id, { state: job.state }, { progress });
         }
       }
       await checkKillRequests(ctx);

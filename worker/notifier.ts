@@ -20,6 +20,8 @@ export interface FinishedJob {
   usage?: { granted: number; memMb: number | null; peakMemoryKb: number | null; walltimeSeconds: number | null; error?: string | null };
   folder: string;
   logPath: string;
+  /** Why it was cancelled or lost, for the mail. */
+  reason?: string;
 }
 
 const pendingMails = new Set<Promise<void>>();

@@ -50,7 +50,7 @@ export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): 
     walltimeSeconds: typeof info.walltimeSeconds === "number" ? info.walltimeSeconds : null,
     id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir: path.join(ctx.layout.running, dirName), dirName,
     granted: Number(parseRunInfo(row.runInfo)?.granted ?? row.nbProc), startedAt: row.startedAt ?? new Date(), runToken: row.runToken ?? "",
-    run, peakMemoryKb: row.peakMemoryKb, progress: row.progress,
+    run, state: row.state === "pending" ? "pending" : "running", peakMemoryKb: row.peakMemoryKb, progress: row.progress,
   };
 }
 

@@ -24,12 +24,12 @@ export function errorNote(problem: string, fixLines: string[], now: Date, qJobs:
   ].join("\n");
 }
 
-/** Move QM_qJobs/<name> to QM_lost+found and record an `invalid` job (named `jobName`, default `name`). */
-export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" | "log">, name: string, problem: string, fixLines: string[], jobName = name): Promise<void> {
+/** Move QM_qJobs/<name> (or the folder `from`) to QM_lost+found and record an `invalid` job (named `jobName`, default `name`). */
+export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" | "log">, name: string, problem: string, fixLines: string[], jobName = name, from?: string): Promise<void> {
   const now = new Date();
   let moved: string;
   try {
-    moved = await moveFolder(path.join(ctx.layout.queued, name), ctx.layout.lost, `${folderStamp(now)}-${jobName}`);
+    moved = await moveFolder(from ?? path.join(ctx.layout.queued, name), ctx.layout.lost, `${folderStamp(now)}-${jobName}`);
   } catch {
     return; // Gone meanwhile: nothing to reject.
   }

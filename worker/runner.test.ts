@@ -28,6 +28,10 @@ function fakeStore(queue: QueuedRow[], failEndFor: number) {
     killRequests: async () => [],
     waitingFolders: async (folders: string[]) => new Set(folders.filter((f) => queue.some((r) => r.folder === f))),
     readQueue: async () => queue.filter((r) => !started.has(r.id)),
+    readPause: async () => null,
+    arrayLoads: async () => new Map(),
+    brokenDependencies: async () => [],
+    dependents: async () => [],
     update: async () => true,
     addEvent: async () => undefined,
     transition: async (id: number, plan: TransitionPlan) => {
@@ -63,7 +67,7 @@ describe("createRunner", () => {
       fs.mkdirSync(path.join(layout.queued, `job${id}`));
       return {
         id, name: `job${id}`, owner: null, info: null, script: "true", nbProc: 1, nbGpu: 0, memMb: null, walltimeSeconds: null, priority: 0,
-        submittedAt: new Date(2026, 0, id), folder: `QM_qJobs/job${id}`, userId: null, arrayId: null, notes: null,
+        submittedAt: new Date(2026, 0, id), folder: `QM_qJobs/job${id}`, userId: null, arrayId: null, arrayIndex: null, arrayMaxRunning: null, ownerKey: "anonymous", notes: null,
       };
     });
     const { store, ended } = fakeStore(queue, 1);

@@ -22,6 +22,7 @@ import { checkKillRequests, createMonitor } from "./monitor";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
 import { RETENTION_CHECK_MS, createRetention } from "./retention";
+import { followRunChanges } from "./run-changes";
 import { watchFolder } from "./watch";
 
 export interface RunnerDeps {
@@ -93,12 +94,15 @@ export function createRunner(deps: RunnerDeps): Runner {
     enforceWalltime(ctx, job);
     // Launched while stop() began: treat it like the others.
     if (stopping && stopsJobs) shutDown(job, false);
+    const changes = followRunChanges(ctx, job); // pending -> running, runInfo (executors with a queue of their own)
     void job.run.exited.then((exit) => {
       clearTimeout(job.walltimeTimer);
       if (!ctx.running.has(job.id)) return; // let go at shutdown: the next worker finishes it
       ctx.running.delete(job.id);
       void dispatcher.dispatch();
-      const done = finishJob(ctx, job, exit)
+      const done = changes
+        .settled()
+        .then(() => finishJob(ctx, job, exit))
         .catch((error) => log.error(`cannot finish: ${message(error)}`, { job: job.id }))
         .finally(() => finishing.delete(done));
       finishing.add(done);

@@ -7,7 +7,8 @@ import { formatWalltime } from "../lib/core/run-limits";
 import { type RunningJob, type WorkerContext, stopRun } from "./context";
 
 export function enforceWalltime(ctx: WorkerContext, job: RunningJob): void {
-  if (job.walltimeSeconds === null) return;
+  // A scheduler of its own (Slurm) holds the run to its walltime, counted from when it really starts.
+  if (job.walltimeSeconds === null || ctx.executor.schedulesItself) return;
   const left = job.startedAt.getTime() + job.walltimeSeconds * 1000 - Date.now();
   job.walltimeTimer = setTimeout(() => {
     if (!ctx.running.has(job.id) || job.killSignal) return;

@@ -12,6 +12,9 @@ const FIELDS = [
   { name: "info", label: "info", type: "text", placeholder: "as in the info file", help: "A short description shown in the queue." },
   { name: "nb_proc", label: "nb_proc", type: "number", placeholder: "as in the info file (default 1)", help: "Processors the job uses." },
   { name: "priority", label: "priority", type: "number", placeholder: "as in the info file (default 0)", help: "Higher runs first." },
+  { name: "array", label: "array", type: "text", placeholder: "e.g. 1-20, 1-100:2, 1,5,9 or 1-20%4", help: "One job per index (QM_ARRAY_INDEX in its environment); %4: at most 4 at a time." },
+  { name: "after_ok", label: "after_ok", type: "text", placeholder: "job ids, e.g. 12, 13 (array:7 for a whole array)", help: "Start only once these jobs are done; cancelled if one fails." },
+  { name: "after_any", label: "after_any", type: "text", placeholder: "job ids, e.g. 12", help: "Start once these jobs have ended, however they ended." },
 ] as const;
 
 type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number } | { kind: "checking" };
@@ -49,7 +52,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
     setPhase({ kind: "uploading", fraction: 0 });
     try {
       const job = await uploadJob(form, (fraction) => setPhase(fraction >= 1 ? { kind: "checking" } : { kind: "uploading", fraction })).done;
-      router.push(`/jobs/${job.id}`);
+      router.push(job.array ? job.array.url : `/jobs/${job.id}`);
     } catch (e) {
       setPhase({ kind: "idle" });
       if (e instanceof ApiError) {
@@ -101,6 +104,15 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
               </span>
             </label>
           ))}
+          <label className="flex items-start gap-2 text-sm sm:col-span-2">
+            <input name="hold" type="checkbox" value="yes" className="mt-0.5 h-4 w-4" aria-describedby="hold-help" />
+            <span>
+              <span className="font-mono font-medium text-slate-800">hold</span>
+              <span id="hold-help" className={`block text-xs ${fieldErrors.hold ? "text-red-700" : "text-slate-500"}`}>
+                {fieldErrors.hold ?? "Queue it held: it keeps its place but starts only once released (from its page or the dashboard)."}
+              </span>
+            </span>
+          </label>
         </fieldset>
         {busy && (
           <div className="space-y-1" data-testid="upload-progress">

@@ -33,8 +33,10 @@ export interface InstanceOptions {
   port?: number;
   settleMs?: number;
   adminPassword?: string;
-  /** More [QMServer] keys (Limits = none...). */
-  keys?: Record<string, string>;
+  /** More [QMServer] keys (Limits = none, executor = slurm...). */
+  keys?: Record<string, string | number>;
+  /** More environment for the programs (SLURM_CONF...). */
+  env?: Record<string, string>;
 }
 
 function configText(qmFolder: string, o: Required<InstanceOptions>): string {
@@ -67,7 +69,7 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 export async function createInstance(options: InstanceOptions = {}): Promise<QmInstance> {
-  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", keys: {}, ...options };
+  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", keys: {}, env: {}, ...options };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-"));
   // Jobs of a root worker run as unprivileged uids: they must reach QM_FOLDER.
   fs.chmodSync(dir, 0o755);
@@ -81,6 +83,7 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     DATABASE_URL: `file:${path.join(dir, "qm.db")}`,
     QM_ADMIN_PASSWORD: o.adminPassword,
     NEXT_TELEMETRY_DISABLED: "1",
+    ...o.env,
   };
   await prepare(env);
   const childEnv = { ...env, QM_SKIP_MIGRATE: "1" };

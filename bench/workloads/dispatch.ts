@@ -87,24 +87,33 @@ export function tsp(env: NodeJS.ProcessEnv, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-export async function tspDispatch(dir: string, count: number): Promise<number[]> {
-  const env = tspEnv(dir);
-  tsp(env, "-S", "2");
-  const stamps = path.join(dir, `tsp-stamps-${++batch}`);
+/**
+ * Hand-over to first instruction for another queue (tsp, sbatch), timed from a shell as a
+ * user would type it, so that Node's own process-spawn cost is not charged to that queue.
+ * `submit(stamp, i)` is the shell command handing over a job that writes `date +%s%N` to
+ * `stamp`; `ended(stdout)` waits for that job to end.
+ */
+export async function shellHandOverLatency(env: NodeJS.ProcessEnv, stamps: string, count: number, submit: (stamp: string, i: number) => string, ended: (stdout: string) => Promise<void>): Promise<number[]> {
   fs.mkdirSync(stamps, { recursive: true });
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const stamp = path.join(stamps, `${i}.ns`);
     const submitted = path.join(stamps, `${i}.submit.ns`);
-    // Time the hand-over from a shell, as a user would type it, so that Node's own
-    // process-spawn cost is not charged to task-spooler.
-    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; tsp sh -c "date +%s%N > '${stamp}'"`], { env, encoding: "utf8" });
-    const id = r.stdout.trim();
+    const r = spawnSync("sh", ["-c", `date +%s%N > '${submitted}'; ${submit(stamp, i)}`], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${submit(stamp, i)}: ${r.stderr}`);
     samples.push(ms((await readStamp(stamp)) - (await readStamp(submitted))));
-    tsp(env, "-w", id);
-    await sleep(20);
+    await ended(r.stdout.trim());
   }
   return samples;
+}
+
+export async function tspDispatch(dir: string, count: number): Promise<number[]> {
+  const env = tspEnv(dir);
+  tsp(env, "-S", "2");
+  return shellHandOverLatency(env, path.join(dir, `tsp-stamps-${++batch}`), count, (stamp) => `tsp sh -c "date +%s%N > '${stamp}'"`, async (id) => {
+    tsp(env, "-w", id);
+    await sleep(20);
+  });
 }
 
 export function isTspAvailable(): boolean {

@@ -5,6 +5,10 @@ export const queryKeys = {
   stats: (days: number) => ["stats", days] as const,
   config: () => ["config"] as const,
   retention: () => ["retention"] as const,
+  arrays: {
+    all: () => ["arrays"] as const,
+    detail: (id: number) => ["arrays", id] as const,
+  },
   jobs: {
     all: () => ["jobs"] as const,
     list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,

@@ -11,6 +11,8 @@ export interface SubmittedJob {
   name: string;
   folder: string;
   url: string;
+  /** An array submission: its page and its elements' job ids. */
+  array?: { id: number; jobIds: number[]; url: string };
 }
 
 export interface UploadHandle {
@@ -34,13 +36,13 @@ export function uploadJob(form: FormData, onProgress: (fraction: number) => void
       };
       xhr.upload.onload = () => onProgress(1);
       xhr.onload = () => {
-        let body: { job?: SubmittedJob; error?: { code?: string; message?: string; details?: Record<string, string> } } = {};
+        let body: { job?: SubmittedJob; array?: SubmittedJob["array"]; error?: { code?: string; message?: string; details?: Record<string, string> } } = {};
         try {
           body = JSON.parse(xhr.responseText);
         } catch {
           // not JSON: handled below
         }
-        if (xhr.status === 201 && body.job) resolve(body.job);
+        if (xhr.status === 201 && body.job) resolve({ ...body.job, array: body.array });
         else if (body.error?.message) reject(new ApiError(xhr.status, body.error.code ?? "ERROR", body.error.message, body.error.details));
         else reject(new ApiError(xhr.status, `HTTP_${xhr.status}`, `The server answered ${xhr.status} ${xhr.statusText}`.trim()));
       };

@@ -14,3 +14,5 @@ function useJobAction(id: number, method: "POST" | "DELETE", suffix: string) {
 export const useKillJobMutation = (id: number) => useJobAction(id, "POST", "/kill");
 export const useDeleteJobMutation = (id: number) => useJobAction(id, "DELETE", "");
 export const useRequeueJobMutation = (id: number) => useJobAction(id, "POST", "/requeue");
+export const useHoldJobMutation = (id: number) => useJobAction(id, "POST", "/hold");
+export const useReleaseJobMutation = (id: number) => useJobAction(id, "POST", "/release");

@@ -2,6 +2,8 @@
  * The shapes of the jobs API's answers, shared by the route handlers that build them
  * and the browser code that reads them. Dates travel as ISO strings.
  */
+import type { SlurmRunInfo } from "./slurm-run-info";
+import type { ClusterStats } from "./worker-stats";
 
 /** One job in a list. `owner` and `info` are null when details are hidden from the viewer. */
 export interface JobSummary {
@@ -21,10 +23,25 @@ export interface JobSummary {
   progress: number | null;
   killRequested: boolean;
   error: string | null;
+  /** Where the run is in Slurm (job id, state, node, why it waits), for jobs handed to Slurm. */
+  slurm: SlurmRunInfo | null;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
   position?: number;
+  /** Its array and index, for an array element. */
+  arrayId: number | null;
+  arrayIndex: number | null;
+  /** When a waiting (queued or held) job should start, and why it waits. */
+  estimate?: StartEstimateView;
   /** What the job has (or asked for, before it runs): see JobResources. */
   resources: JobResources;
+}
+
+/** A start estimate as the API sends it. */
+export interface StartEstimateView {
+  /** Expected start (ISO); null when it cannot be told (held, paused, unknown run times). */
+  startAt: string | null;
+  /** Why it waits, in words for its owner ("waiting for 3 processors; job 41 should end in ~4 min"). */
+  reason: string;
 }
 
 /**
@@ -43,6 +60,12 @@ export interface JobResources {
 
 /** A job with its info keys, folder, measurements and history (GET /api/jobs/:id). */
 export interface JobDetail extends JobSummary {
+  /** The jobs it waits for (after_ok / after_any) and their states now. */
+  dependsOn: { parentId: number; kind: string; state: string }[];
+  /** The array it is an element of. */
+  array: { id: number; name: string; spec: string; maxRunning: number | null } | null;
+  /** Fair share on and the job waiting: the rule, and the CPU-seconds its owner used in the window. */
+  fairShare: { rule: string; usedCpuSeconds: number } | null;
   script: string | null;
   folder: string;
   /** Every key of the info file; null when details are hidden from the viewer. */
@@ -59,6 +82,10 @@ export interface Permissions {
   kill: boolean;
   delete: boolean;
   requeue: boolean;
+  hold: boolean;
+  release: boolean;
+  /** Pause and resume the whole queue. */
+  pause: boolean;
 }
 
 /** One page of a job list. */
@@ -134,6 +161,10 @@ export interface QueueStatus {
     /** uid: jobs run as their own unprivileged identity; none: they share the worker's privileges. */
     isolation?: "uid" | "none";
   } | null;
+  /** Where jobs run (the worker's executor): local or slurm. */
+  executor: string;
+  /** The Slurm cluster as the worker last saw it (sinfo), with executor = slurm. */
+  cluster: ClusterStats | null;
 }
 
 /** Free space on QM_FOLDER's disk against Min_Free_MB; `message` says why uploads and starts wait. */
@@ -149,6 +180,8 @@ export interface DiskStatus {
 export interface StatusAnswer extends QueueStatus {
   /** null: QM_FOLDER's disk could not be read. */
   disk: DiskStatus | null;
+  /** The pause, or null while the queue runs. */
+  paused: PauseView | null;
   /** Refresh_Rate, seconds between page updates. */
   refreshRate: number;
   displayDetails: boolean;
@@ -174,4 +207,39 @@ export interface RetentionAnswer {
   /** The earliest next automatic pass (ISO); null when retention is off or the worker has not seen it on yet. */
   nextPassAt: string | null;
   serverTime: string;
+}
+/** One array (a submission with `array = ...`) with its elements counted per state. */
+export interface ArraySummary {
+  id: number;
+  name: string;
+  /** The spec as submitted: 1-20%2, 1,5,9... */
+  spec: string;
+  maxRunning: number | null;
+  createdAt: string;
+  owner: string | null;
+  /** Elements (deleted ones left out). */
+  total: number;
+  counts: Record<string, number>;
+  /** Combined progress: ended elements count whole, running ones by their progress (0-100). */
+  progress: number;
+}
+
+/** GET /api/arrays */
+export interface ArraysAnswer {
+  arrays: ArraySummary[];
+}
+
+/** GET /api/arrays/:id */
+export interface ArrayAnswer {
+  array: ArraySummary;
+  /** The elements in index order, waiting ones with their start estimate. */
+  jobs: JobSummary[];
+  can: Permissions;
+  serverTime: string;
+}
+
+/** GET /api/queue (and part of /api/status): is the queue paused, by whom, since when. */
+export interface PauseView {
+  by: string;
+  at: string;
 }

@@ -13,6 +13,12 @@ export interface InfoOverrides {
   info?: string;
   nb_proc?: number;
   priority?: number;
+  /** Queue keys (lib/core/queue-options.ts). */
+  hold?: "yes" | "no";
+  after_ok?: string;
+  after_any?: string;
+  array?: string;
+  array_index?: number;
 }
 
 const OWNER_KEYS = ["e_mail", "e-mail", "email"];

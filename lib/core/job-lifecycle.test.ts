@@ -88,5 +88,8 @@ describe("the job lifecycle table", () => {
     expect(endStateOf({ exitCode: 143, signal: null, killRequested: true })).toBe("killed");
     expect(endStateOf({ exitCode: 143, signal: null, killRequested: true, limit: "timeout" })).toBe("timeout");
     expect(endStateOf({ exitCode: null, signal: "SIGKILL", limit: "oom" })).toBe("oom");
+    // An executor's own verdicts: lost beats everything, a cancel from outside is a kill.
+    expect(endStateOf({ exitCode: null, signal: null, error: "node failed", lost: true, limit: "timeout" })).toBe("lost");
+    expect(endStateOf({ exitCode: 143, signal: null, cancelled: true })).toBe("killed");
   });
 });

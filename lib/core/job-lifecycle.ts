@@ -163,9 +163,13 @@ export function planTransition(action: JobAction, from: JobState | null, to: Job
   return { action, from, to, patch: { ...base, ...fields, state: to }, event: { kind: eventKind(action, to), detail } };
 }
 
-/** How a run ended, from what the executor reports: the rule in one place. */
-export function endStateOf(exit: { exitCode: number | null; signal: string | null; error?: string | null; killRequested?: boolean; limit?: "timeout" | "oom" | null }): EndState {
+/**
+ * How a run ended, from what the executor reports: the rule in one place. `lost`: the
+ * executor lost the run; `cancelled`: stopped from outside QueueManager (Slurm's scancel).
+ */
+export function endStateOf(exit: { exitCode: number | null; signal: string | null; error?: string | null; killRequested?: boolean; limit?: "timeout" | "oom" | null; lost?: boolean; cancelled?: boolean }): EndState {
+  if (exit.lost) return "lost";
   if (exit.limit) return exit.limit;
-  if (exit.killRequested) return "killed";
+  if (exit.killRequested || exit.cancelled) return "killed";
   return exit.exitCode === 0 && !exit.signal && !exit.error ? "done" : "failed";
 }

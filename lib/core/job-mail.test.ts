@@ -20,3 +20,13 @@ describe("buildJobMail", () => {
     expect(lastLines("1\n2\n3\n", 2)).toBe("2\n3");
   });
 });
+
+describe("a cancelled job's mail", () => {
+  it("says why it was cancelled and that it did not run", () => {
+    const mail = buildJobMail({ id: 7, name: "child", state: "cancelled", durationMs: 0, folder: "QM_lost+found/x-child", logTail: "", publicUrl: "http://qm", reason: "job 6, which this job waited for (after_ok), ended failed" });
+    expect(mail.subject).toBe("[QM] child: was cancelled");
+    expect(mail.text).toContain("Why:      job 6, which this job waited for (after_ok), ended failed");
+    expect(mail.text).toContain("It did not run.");
+    expect(mail.text).not.toContain("Last lines of process.log");
+  });
+});

@@ -16,6 +16,8 @@ export interface JobMailInput {
   folder: string;
   logTail: string;
   publicUrl: string;
+  /** Why it did not run (a cancelled job). */
+  reason?: string;
 }
 
 const STATUS: Record<string, string> = {
@@ -26,6 +28,7 @@ const STATUS: Record<string, string> = {
   oom: "ran out of memory",
   lost: "was lost",
   invalid: "was rejected",
+  cancelled: "was cancelled",
 };
 
 export function buildJobMail(m: JobMailInput): { subject: string; text: string } {
@@ -36,6 +39,7 @@ export function buildJobMail(m: JobMailInput): { subject: string; text: string }
     `Your QueueManager job "${m.name}" ${status}${outcome ? ` (${outcome})` : ""}.`,
     "",
     `Status:   ${m.state}`,
+    ...(m.reason ? [`Why:      ${m.reason}`] : []),
     `Duration: ${formatDuration(m.durationMs)}`,
     `CPU time: ${m.cpuSeconds === null || m.cpuSeconds === undefined ? "unknown" : formatDuration(m.cpuSeconds * 1000)}`,
     ...usageLines(m),
@@ -43,8 +47,7 @@ export function buildJobMail(m: JobMailInput): { subject: string; text: string }
     `Folder:   ${m.folder}`,
     `Details:  ${link}`,
     "",
-    "Last lines of process.log:",
-    ...m.logTail.split("\n").map((l) => `  ${l}`),
+    ...(m.state === "cancelled" ? ["It did not run."] : ["Last lines of process.log:", ...m.logTail.split("\n").map((l) => `  ${l}`)]),
     "",
   ].join("\n");
   return { subject: `[QM] ${m.name}: ${status}`, text };

@@ -1,16 +1,19 @@
 import { z } from "zod";
-import { FINISHED_STATES } from "./job-lifecycle";
+import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "./job-lifecycle";
 
-/** GET /api/jobs query. `view` picks the list; `state`, `owner` and `q` filter it. */
+/** GET /api/jobs query. `view` picks the list (queued: queued and held); `state`, `owner` and `q` filter it. */
 export const listJobsSchema = z.object({
   view: z.enum(["queued", "running", "finished", "all"]).default("all"),
-  state: z.enum(FINISHED_STATES).or(z.enum(["queued", "running"])).optional(),
+  state: z.enum([...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES]).optional(),
   owner: z.string().trim().max(200).optional(),
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(25),
 });
 export type ListJobsInput = z.infer<typeof listJobsSchema>;
+
+/** An array id from the URL. */
+export const arrayIdSchema = z.coerce.number({ error: "the array id must be a number" }).int().positive();
 
 /** A job id from the URL. */
 export const jobIdSchema = z.coerce.number({ error: "the job id must be a number" }).int().positive();

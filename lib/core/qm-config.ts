@@ -8,6 +8,7 @@ import { parseMem, parseWalltime } from "./job-limits";
 import { type IniDocument, iniEntries, iniSections, parseIniBoolean } from "./config-parser";
 import { parseRangeList } from "./ip-address";
 import { OPS_SERVER_KEYS, OPS_WEB_KEYS, opsKeyProblems, readOpsKeys } from "./ops-keys";
+import { parseSbatchArgs } from "./sbatch-args";
 
 export type KeyType = "integer" | "boolean" | "choice" | "path" | "text" | "secret";
 
@@ -53,6 +54,8 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Max_Walltime", type: "text", default: "", help: "longest walltime a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Quarantine_After", type: "integer", default: "2", min: 0, max: 100, help: "a job still running after this many worker crashes in a row is stopped and ended lost (it may be what kills the worker); 0: never" },
   { section: S, key: "Shutdown_Jobs", type: "choice", default: "keep", choices: ["keep", "requeue"], help: "when the worker stops: keep running jobs running (the next worker adopts them), or stop them and put them back in the queue" },
+  { section: S, key: "Fair_Share", type: "boolean", default: "False", help: "among queued jobs of equal priority, the owner who used the fewest CPU-seconds recently goes first (docs/queue-control.md)" },
+  { section: S, key: "Fair_Share_Window", type: "integer", default: "24", min: 1, max: 8760, help: "hours of use that fair share counts" },
   { section: S, key: "smtp_host", type: "text", default: "localhost", help: "SMTP server for mails" },
   { section: S, key: "smtp_port", type: "integer", default: "25", min: 1, max: 65535, help: "SMTP port" },
   { section: S, key: "smtp_secure", type: "boolean", default: "False", help: "use TLS from the start (port 465); otherwise STARTTLS when offered" },
@@ -60,6 +63,11 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "smtp_password", type: "secret", default: "", help: "SMTP password (never shown in the web page)" },
   { section: S, key: "mail_from", type: "text", default: "QueueManager <qm@localhost>", help: "sender of the mails" },
   { section: S, key: "Debug", type: "boolean", default: "False", help: "verbose worker log" },
+  { section: S, key: "executor", type: "choice", default: "local", choices: ["local", "slurm"], restart: "worker", help: "where jobs run: local (this machine, within MaxNbProcessors) or slurm (submitted with sbatch; QM_FOLDER must be on a filesystem the nodes share; the worker keeps the executor it started with until restarted)" },
+  { section: S, key: "slurm_partition", type: "text", default: "", help: "Slurm partition of the jobs (empty: the cluster's default)" },
+  { section: S, key: "slurm_account", type: "text", default: "", help: "Slurm account the jobs are charged to (empty: your default account)" },
+  { section: S, key: "slurm_sbatch_args", type: "text", default: "", help: "more sbatch options for every job, as on a command line: --qos=long --constraint=avx2" },
+  { section: S, key: "slurm_poll_interval", type: "integer", default: "5", min: 1, max: 600, help: "seconds between two looks at the Slurm queue (one squeue for all jobs)" },
   { section: W, key: "Host", type: "text", default: "localhost", restart: "web", help: "name or address the web page is served on; localhost: this machine only, 0.0.0.0: every network of this machine" },
   { section: W, key: "The_Port", type: "integer", default: "8000", min: 1024, max: 65535, restart: "web", help: "port of the web page (1024 or more; for port 80 or 443 put a reverse proxy in front)" },
   { section: W, key: "Licence_to_kill", type: "boolean", default: "True", help: "allow the administrator to kill running jobs" },
@@ -109,8 +117,13 @@ export interface QmConfig {
     defaultWalltimeSeconds: number | null;
     maxWalltimeSeconds: number | null;
   };
+  /** Fair_Share: order equal priorities by recent CPU use; window in hours. */
+  fairShare: { on: boolean; windowHours: number };
   smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
   debug: boolean;
+  /** Where jobs run; a change needs a worker restart. */
+  executor: "local" | "slurm";
+  slurm: { partition: string; account: string; sbatchArgs: string[]; pollMs: number };
   web: {
     host: string;
     port: number;
@@ -259,6 +272,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
       maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
     },
+    fairShare: { on: bool(S, "Fair_Share"), windowHours: int(S, "Fair_Share_Window") },
     smtp: {
       host: raw(S, "smtp_host"),
       port: int(S, "smtp_port"),
@@ -268,6 +282,8 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       from: raw(S, "mail_from"),
     },
     debug: bool(S, "Debug"),
+    executor: raw(S, "executor") as QmConfig["executor"],
+    slurm: { partition: raw(S, "slurm_partition"), account: raw(S, "slurm_account"), sbatchArgs: sbatchArgs(raw(S, "slurm_sbatch_args"), errors), pollMs: int(S, "slurm_poll_interval") * 1000 },
     web: {
       host: raw(W, "Host"),
       port: int(W, "The_Port"),
@@ -297,13 +313,22 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   return config;
 }
 
+function sbatchArgs(text: string, errors: Record<string, string>): string[] {
+  try {
+    return parseSbatchArgs(text);
+  } catch (error) {
+    errors["QMServer.slurm_sbatch_args"] = `slurm_sbatch_args: ${(error as Error).message}`;
+    return [];
+  }
+}
+
 /** The commented QMserv.cfg written when none exists. */
 export function defaultConfigText(qmFolder: string): string {
   const out = [
     "# QueueManager configuration (Python ConfigParser syntax: `key = value` or `key : value`).",
     "# The original QM keys keep their meaning; comments like %integer% %min:1% give the",
     "# type and bounds the admin page uses. Changes are picked up without a restart, except",
-    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server).",
+    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server), executor (restart the worker).",
   ];
   for (const section of [S, W]) {
     out.push("", `[${section}]`);

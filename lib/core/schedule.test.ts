@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, type QueuedJob } from "./schedule";
+import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, handOverStarts, type QueuedJob } from "./schedule";
 
 const t0 = new Date("2026-01-01T00:00:00Z").getTime();
 const job = (id: number, nbProc = 1, priority = 0, ageS = 0): QueuedJob => ({ id, nbProc, priority, submittedAt: new Date(t0 + id * 1000 - ageS * 1000) });
@@ -48,5 +48,34 @@ describe("decideStarts", () => {
     const head = { jobId: 1, since: base.now - RESERVE_AFTER_MS, overtaken: 0 };
     expect(decideStarts({ ...base, running: [3], queue: [job(1, 4), job(2, 1)], head }).starts).toEqual([]);
     expect(decideStarts({ ...base, running: [], queue: [job(1, 4), job(2, 1)], head }).starts).toEqual([{ id: 1, granted: 4 }]);
+  });
+
+  it("keeps an array within its %N limit, counting the starts of the same pass, without blocking other jobs", () => {
+    const el = (id: number) => ({ ...job(id), arrayId: 7 });
+    const arrays = new Map([[7, { maxRunning: 2, running: 1 }]]);
+    const d = decideStarts({ ...base, queue: [el(1), el(2), el(3), job(4)], arrays });
+    expect(d.starts.map((s) => s.id)).toEqual([1, 4]);
+    expect(d.limited).toBe(true);
+    // A skipped element is not the head: it holds no reservation.
+    expect(d.head).toBeUndefined();
+    expect(arrays.get(7)!.running).toBe(1);
+  });
+
+  it("fair share: among equal priorities the owner who used less CPU goes first; priority still wins", () => {
+    const owned = (id: number, ownerKey: string, priority = 0) => ({ ...job(id, 1, priority), ownerKey });
+    const queue = [owned(1, "ann"), owned(2, "ann"), owned(3, "bob"), owned(4, "cy", 5)];
+    const usage = new Map([["ann", 5000], ["bob", 10]]);
+    const d = decideStarts({ ...base, maxNbProcessors: 3, queue, usage });
+    expect(d.starts.map((s) => s.id)).toEqual([4, 3, 1]);
+    expect(decideStarts({ ...base, maxNbProcessors: 3, queue }).starts.map((s) => s.id)).toEqual([4, 1, 2]);
+  });
+});
+
+describe("handOverStarts (an executor that schedules itself: Slurm)", () => {
+  it("hands over every queued job in order, each with its own nb_proc, up to the bound in flight", () => {
+    const queue = [job(1, 64), job(2, 1, 5), job(3, 0), job(4, 2)];
+    expect(handOverStarts(queue, 0)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }, { id: 3, granted: 1 }, { id: 4, granted: 2 }]);
+    expect(handOverStarts(queue, 8, 10)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }]);
+    expect(handOverStarts(queue, 10, 10)).toEqual([]);
   });
 });

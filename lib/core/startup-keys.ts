@@ -19,6 +19,7 @@ const FIELDS: StartupField[] = [
   { key: "QM_FOLDER", read: (c) => c.qmFolder, keep: (c, s) => ({ ...c, qmFolder: s.qmFolder }) },
   { key: "Host", read: (c) => c.web.host, keep: (c, s) => ({ ...c, web: { ...c.web, host: s.web.host } }) },
   { key: "The_Port", read: (c) => String(c.web.port), keep: (c, s) => ({ ...c, web: { ...c.web, port: s.web.port } }) },
+  { key: "executor", read: (c) => c.executor, keep: (c, s) => ({ ...c, executor: s.executor }) },
 ];
 
 /** The startup fields `program` must keep, from the `restart` marks of KNOWN_KEYS. */

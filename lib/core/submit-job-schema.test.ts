@@ -30,3 +30,26 @@ describe("parseSubmitFields", () => {
     expect(() => parseSubmitFields({ nb_proc: "0" })).toThrow(/nb_proc must be between 1 and 4096/);
   });
 });
+
+describe("queue fields", () => {
+  it("hold, after_ok, after_any and array become info-file keys", () => {
+    expect(parseSubmitFields({ hold: "on", after_ok: "12, 13", after_any: "array:3", array: "1-20%2" })).toMatchObject({
+      hold: "yes", after_ok: "12, 13", after_any: "array:3", array: "1-20%2",
+    });
+    expect(parseSubmitFields({ hold: "no" }).hold).toBe("no");
+    expect(parseSubmitFields({ hold: "" }).hold).toBeUndefined();
+  });
+
+  it("names the bad queue field with the parser's own message", () => {
+    try {
+      parseSubmitFields({ hold: "perhaps", after_ok: "twelve", array: "5-1" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { details: Record<string, string> }).details).toEqual({
+        hold: "hold must be yes or no",
+        after_ok: expect.stringMatching(/^after_ok must list job ids separated by commas/),
+        array: expect.stringMatching(/^array = 5-1: the range 5-1 runs backwards/),
+      });
+    }
+  });
+});

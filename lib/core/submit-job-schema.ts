@@ -4,7 +4,9 @@
  */
 import { z } from "zod";
 import { AppError } from "./app-error";
+import { parseIniBoolean } from "./config-parser";
 import type { InfoOverrides } from "./job-info-overrides";
+import { parseQueueOptions } from "./queue-options";
 
 const optionalText = (max: number, label: string) =>
   z
@@ -33,6 +35,17 @@ const optionalInt = (label: string, min: number, max: number) =>
     })
     .optional();
 
+/** A queue key (after_ok, after_any, array) checked by the same parser the info file goes through. */
+const queueKey = (key: "after_ok" | "after_any" | "array") =>
+  optionalText(2000, key).superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      parseQueueOptions("form", { [key]: value });
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^form: /, "") });
+    }
+  });
+
 export const submitJobSchema = z.object({
   e_mail: optionalText(254, "e_mail").refine((v) => v === undefined || /^[^\s@]+@[^\s@]+$/.test(v), {
     message: "e_mail must be an address such as name@lab.org",
@@ -40,6 +53,22 @@ export const submitJobSchema = z.object({
   info: optionalText(1000, "info"),
   nb_proc: optionalInt("nb_proc", 1, 4096),
   priority: optionalInt("priority", -1000, 1000),
+  hold: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      if (v === "") return undefined;
+      const hold = parseIniBoolean(v);
+      if (hold === undefined) {
+        ctx.addIssue({ code: "custom", message: "hold must be yes or no" });
+        return z.NEVER;
+      }
+      return hold ? ("yes" as const) : ("no" as const);
+    })
+    .optional(),
+  after_ok: queueKey("after_ok"),
+  after_any: queueKey("after_any"),
+  array: queueKey("array"),
 });
 
 export type SubmitJobInput = z.infer<typeof submitJobSchema>;

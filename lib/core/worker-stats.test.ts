@@ -27,3 +27,16 @@ describe("parseWorkerStats", () => {
     expect(workerStatsSchema.parse({ cpus: 4 })).toEqual({ cpus: 4 });
   });
 });
+
+describe("the cluster in the heartbeat (executor = slurm)", () => {
+  const cluster = { scheduler: "slurm", at: "2026-01-01T00:00:00.000Z", partitions: [{ name: "batch", up: true, nodes: 2, nodeStates: { idle: 1, mixed: 1 }, cpusAllocated: 3, cpusIdle: 13, cpusOther: 0, cpusTotal: 16 }] };
+
+  it("travels whole from the worker to the dashboard", () => {
+    expect(parseWorkerStats(JSON.stringify({ executor: "slurm", pending: 4, cluster }))).toEqual({ executor: "slurm", pending: 4, cluster });
+  });
+
+  it("is dropped alone when malformed, the other figures kept", () => {
+    expect(parseWorkerStats(JSON.stringify({ cpus: 2, cluster: { ...cluster, partitions: [{ name: "batch", cpusTotal: "many" }] } }))).toEqual({ cpus: 2 });
+  });
+});
+

@@ -10,6 +10,29 @@ import { z } from "zod";
 
 const count = z.number().int().nonnegative();
 
+/** One partition of a cluster as `sinfo` shows it: nodes by state, CPUs allocated / idle / other (down, drained) / total. */
+const partitionSchema = z.object({
+  name: z.string(),
+  /** The partition accepts jobs (sinfo's `up`). */
+  up: z.boolean(),
+  nodes: count,
+  nodeStates: z.record(z.string(), count),
+  cpusAllocated: count,
+  cpusIdle: count,
+  cpusOther: count,
+  cpusTotal: count,
+});
+
+/** The cluster the jobs are handed to (executor = slurm), as the worker last saw it. */
+export const clusterStatsSchema = z.object({
+  scheduler: z.string(),
+  partitions: z.array(partitionSchema),
+  /** When these figures were read (ISO). */
+  at: z.string(),
+});
+export type ClusterStats = z.infer<typeof clusterStatsSchema>;
+export type PartitionStats = z.infer<typeof partitionSchema>;
+
 export const workerStatsSchema = z
   .object({
     /** os.loadavg() on the worker's machine: 1, 5 and 15 minutes. */
@@ -28,6 +51,9 @@ export const workerStatsSchema = z
     isolation: z.enum(["uid", "none"]).optional().catch(undefined),
     /** The worker's last heartbeat, written as it stopped: it is not running, however recent. */
     stopped: z.boolean().optional().catch(undefined),
+    /** Jobs handed to the executor that still wait in its own queue (Slurm PENDING). */
+    pending: count.optional().catch(undefined),
+    cluster: clusterStatsSchema.optional().catch(undefined),
   })
   .catch({});
 

@@ -24,5 +24,7 @@ export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<Q
     loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
     cpus: stats.cpus ?? os.cpus().length,
     worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt.toISOString(), isolation: stats.isolation } : null,
+    executor: stats.executor ?? "local",
+    cluster: stats.cluster ?? null,
   };
 }

@@ -15,8 +15,21 @@ export const WAKE_CHANNEL = "qm_wake";
 export async function wakeWorker(sql: Sql, layout: QmLayout): Promise<void> {
   try {
     if (sql.dialect === "postgresql") await sql.run(`SELECT pg_notify('${WAKE_CHANNEL}', '')`);
-    else fs.writeFileSync(layout.wakeFile, String(Date.now()));
+    else touch(layout.wakeFile);
   } catch {
     // A lost hint only delays the worker until its rescan; the request itself is recorded.
+  }
+}
+
+/**
+ * Change the file's times (creating it the first time): the worker's watch sees it. Not a
+ * rewrite: ext4 flushes a file truncated and written again on close, about 1 ms each time.
+ */
+function touch(file: string): void {
+  const now = new Date();
+  try {
+    fs.utimesSync(file, now, now);
+  } catch {
+    fs.writeFileSync(file, "");
   }
 }

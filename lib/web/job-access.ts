@@ -3,6 +3,7 @@ import type { Permissions } from "../core/api-types";
 import { jobIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
+import { type ControlledJob, mayControl } from "./queue-control-access";
 
 /** Next 16 route context of /api/jobs/[id]/... */
 export interface JobRouteContext {
@@ -26,8 +27,16 @@ export function hiddenFilesFor(viewer: Viewer): string[] {
   return canSeeDetails(viewer) ? [] : [getConfig().config.jobFile];
 }
 
-/** What the viewer may do with jobs, from QMserv.cfg and whether they are the admin. */
-export function permissionsOf(viewer: Viewer): Permissions {
+/** What the viewer may do (with `job`, or with jobs in general), from QMserv.cfg and mayControl. */
+export function permissionsOf(viewer: Viewer, job: ControlledJob | null = null): Permissions {
   const web = getConfig().config.web;
-  return { kill: viewer.isAdmin && web.licenceToKill, delete: viewer.isAdmin && web.deleteJobs, requeue: viewer.isAdmin };
+  const may = (action: Parameters<typeof mayControl>[2]) => mayControl(viewer, job, action);
+  return {
+    kill: may("kill") && web.licenceToKill,
+    delete: may("delete") && web.deleteJobs,
+    requeue: may("requeue"),
+    hold: may("hold"),
+    release: may("release"),
+    pause: mayControl(viewer, null, "pause"),
+  };
 }

@@ -20,7 +20,7 @@ export interface ReceivedUpload {
   fields: Record<string, string>;
 }
 
-const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority"]);
+const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority", "hold", "after_ok", "after_any", "array"]);
 
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(
@@ -46,7 +46,7 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
   const body = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
   const parser = busboy({
     headers: { "content-type": contentType },
-    limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 16 * 1024, parts: 12 },
+    limits: { files: 1, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: 18 },
   });
 
   return new Promise<ReceivedUpload>((resolve, reject) => {

@@ -8,7 +8,7 @@
  * start line and the dashboard say.
  */
 import fs from "node:fs";
-import { processesOfUid } from "./job-folder-owner";
+import { processUids, removeTempFilesOf } from "./job-folder-owner";
 
 export interface JobIdentity {
   uid: number;
@@ -72,7 +72,24 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
   const held = new Set<number>();
   /** Pool uids released after their run was cleaned up: known to have no process, reused without a look at /proc. */
   const clean = new Set<number>();
+  /** Released pool uids whose files in /tmp, /var/tmp and /dev/shm are still to be removed (in batches). */
+  const dirty = new Set<number>();
+  let sweeping: NodeJS.Timeout | undefined;
+  const sweepDirty = () => {
+    sweeping = undefined;
+    const uids = new Set(dirty);
+    dirty.clear();
+    void removeTempFilesOf(uids).then(() => {
+      for (const uid of uids) clean.add(uid);
+    });
+  };
   const [low, high] = parseUidRange(settings.jobUids);
+  // One pass over /proc serves the claims of a burst (a second); our own runs' uids are in `held`.
+  let inUse: { at: number; uids: Set<number> } | undefined;
+  const uidsInUse = () => {
+    if (!inUse || Date.now() - inUse.at > 1_000) inUse = { at: Date.now(), uids: processUids() };
+    return inUse.uids;
+  };
   const runAs = parseRunAs(settings.runAs);
   return {
     isolation: isRoot ? "uid" : "none",
@@ -91,9 +108,11 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
         return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
       }
       const taken = new Set(passwd.map((e) => e.uid));
+      const used = uidsInUse();
       for (let uid = low; uid <= high; uid++) {
-        // Not an account, not ours, and no process uses it (another QueueManager on this machine).
-        if (held.has(uid) || taken.has(uid) || processesOfUid(uid).length) continue;
+        // Not an account, not ours (running, or its temporary files being removed), and no
+        // process uses it (another QueueManager on this machine).
+        if (held.has(uid) || dirty.has(uid) || taken.has(uid) || used.has(uid)) continue;
         held.add(uid);
         return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
       }
@@ -104,7 +123,12 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
     },
     release(identity) {
       held.delete(identity.uid);
-      if (identity.exclusive && identity.uid >= low && identity.uid <= high) clean.add(identity.uid);
+      if (!identity.exclusive || identity.uid < low || identity.uid > high) return;
+      // One pass over the temporary folders for every uid released within a second,
+      // rather than one per run; a uid is reused only once its files are gone.
+      dirty.add(identity.uid);
+      sweeping ??= setTimeout(sweepDirty, 1_000);
+      sweeping.unref();
     },
   };
 }

@@ -39,6 +39,20 @@ export function takeBack(dir: string, owner: { uid: number; gid: number }): void
   fs.chmodSync(dir, 0o755);
 }
 
+/** The effective uids of every process (the owners of /proc/<pid>), in one pass. */
+export function processUids(): Set<number> {
+  const uids = new Set<number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      uids.add(fs.statSync(`/proc/${entry}`).uid);
+    } catch {
+      // gone
+    }
+  }
+  return uids;
+}
+
 /** Pids of live processes whose effective uid is `uid` (the owner of /proc/<pid>). */
 export function processesOfUid(uid: number): number[] {
   const pids: number[] = [];
@@ -55,8 +69,8 @@ export function processesOfUid(uid: number): number[] {
   return pids;
 }
 
-/** What an exclusive uid left in the shared temporary folders: removed, so a later run with that uid finds nothing. */
-export async function removeUidTempFiles(uid: number): Promise<number> {
+/** What these exclusive uids left in the shared temporary folders: removed, so a later run with one of them finds nothing. */
+export async function removeTempFilesOf(uids: Set<number>): Promise<number> {
   let removed = 0;
   for (const tmp of ["/tmp", "/var/tmp", "/dev/shm"]) {
     let names: string[];
@@ -68,7 +82,7 @@ export async function removeUidTempFiles(uid: number): Promise<number> {
     for (const name of names) {
       const full = path.join(tmp, name);
       try {
-        if ((await fs.promises.lstat(full)).uid !== uid) continue;
+        if (!uids.has((await fs.promises.lstat(full)).uid)) continue;
         await fs.promises.rm(full, { recursive: true, force: true });
         removed++;
       } catch {

@@ -13,9 +13,10 @@ import path from "node:path";
 import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
+import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
-import { handOver, removeUidTempFiles, takeBack } from "./job-folder-owner";
+import { handOver, takeBack } from "./job-folder-owner";
 import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
@@ -96,7 +97,6 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       } catch (error) {
         opts.log(`cannot take back ${dir} from ${identity.name}: ${(error as Error).message}`);
       }
-      if (identity.exclusive) await removeUidTempFiles(identity.uid);
       opts.identities.release(identity);
     }
     return {
@@ -116,11 +116,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
 
   const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
     const identity = opts.identities.claim(spec.owner);
-    const n = String(spec.granted);
-    const env: Record<string, string> = {
-      ...spec.extraEnv, NB_PROC: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n,
-      QM_JOB_NAME: spec.name, QM_JOB_DIR: spec.dir, QM_JOB_ID: String(spec.jobId), QM_RUN_TOKEN: spec.runToken,
-    };
+    const env = jobVariables(spec);
     let command = ["/bin/sh", "-c", spec.script];
     if (identity) {
       handOver(spec.dir, identity);

@@ -17,11 +17,15 @@ export interface RunScope {
   cgroupMembers?: () => number[];
 }
 
-/** Live processes of the run: its cgroup's list when it has one (exact and cheap), else a pass over /proc. */
+/**
+ * Live processes of the run: its process group (the wrapper, even before it has joined the
+ * run's cgroup), plus its cgroup's list when it has one (exact and cheap), else every
+ * process of its exclusive uid (a pass over /proc).
+ */
 export function runMembers(scope: RunScope): number[] {
-  if (scope.cgroupMembers) return scope.cgroupMembers().filter(isProcessAlive);
   const pids = new Set(scope.pgid > 1 ? groupMembers(scope.pgid) : []);
-  if (scope.uid !== undefined) for (const pid of processesOfUid(scope.uid)) pids.add(pid);
+  const more = scope.cgroupMembers ? scope.cgroupMembers().filter(isProcessAlive) : scope.uid !== undefined ? processesOfUid(scope.uid) : [];
+  for (const pid of more) pids.add(pid);
   return [...pids];
 }
 

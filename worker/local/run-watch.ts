@@ -42,6 +42,7 @@ export function runOf(pid: number): { token: string | null; dir: string | null }
  */
 export function processesByRunToken(runningDir: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
+  const prefix = `QM_JOB_DIR=${runningDir}/`;
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!/^\d+$/.test(entry) || pid === process.pid) continue;

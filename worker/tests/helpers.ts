@@ -3,6 +3,7 @@
  * migrations applied (a SQLite file, or PostgreSQL in the `integration-pg` project), job
  * folders, a real SMTP server, and polling waits (never sleeps).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -90,6 +91,8 @@ export interface JobSpec {
   email?: string;
   priority?: number;
   files?: Record<string, string | Buffer>;
+  /** More [QMOptions] keys (hold, after_ok, array...). */
+  keys?: Record<string, string | number>;
   /** Whole info file text instead of the generated one. */
   infoText?: string;
   infoName?: string;
@@ -101,9 +104,23 @@ export function makeJobFolder(parent: string, name: string, spec: JobSpec): stri
   fs.mkdirSync(dir, { recursive: true });
   const info =
     spec.infoText ??
-    ["[QMOptions]", `script = ${spec.script}`, `nb_proc = ${spec.nbProc ?? 1}`, ...(spec.email ? [`e_mail = ${spec.email}`] : []), ...(spec.priority !== undefined ? [`priority = ${spec.priority}`] : []), ""].join("\n");
+    ["[QMOptions]", `script = ${spec.script}`, `nb_proc = ${spec.nbProc ?? 1}`, ...(spec.email ? [`e_mail = ${spec.email}`] : []), ...(spec.priority !== undefined ? [`priority = ${spec.priority}`] : []),
+      ...Object.entries(spec.keys ?? {}).map(([k, v]) => `${k} = ${v}`),
+      "",
+    ].join("\n");
   fs.writeFileSync(path.join(dir, spec.infoName ?? "proc_config.cfg"), info);
   for (const [file, content] of Object.entries(spec.files ?? {})) fs.writeFileSync(path.join(dir, file), content);
+  return dir;
+}
+
+const FIXTURES = path.join(import.meta.dirname, "fixtures");
+
+/** The seed README's example job folder, with its module zipped as mymodule.zip (no .pyc inside). */
+export function seedJob(parent: string, name: string, infoFile: string): string {
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const file of ["process.py", infoFile]) fs.copyFileSync(path.join(FIXTURES, "seed-job", file), path.join(dir, file));
+  execFileSync("python3", ["-m", "zipfile", "-c", path.join(dir, "mymodule.zip"), "mymodule/"], { cwd: path.join(FIXTURES, "mymodule") });
   return dir;
 }
 
@@ -195,3 +212,40 @@ export async function startSmtpServer(): Promise<{ port: number; mails: Received
   const port = (server.server.address() as { port: number }).port;
   return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/** One job's run as its script traced it (see `traced`). */
+export interface Span {
+  name: string;
+  procs: number;
+  start: number;
+  end: number;
+}
+
+/** A script that records its first and last instruction in the trace file. */
+export function traced(trace: string, name: string, procs: number, body: string): string {
+  return `echo "start ${name} ${procs} $(date +%s%N)" >> '${trace}'; ${body}; echo "end ${name} ${procs} $(date +%s%N)" >> '${trace}'`;
+}
+
+export function readSpans(trace: string): Span[] {
+  const spans = new Map<string, Span>();
+  for (const line of fs.readFileSync(trace, "utf8").trim().split("\n")) {
+    const [kind, name, procs, ns] = line.split(" ");
+    const span = spans.get(name) ?? { name, procs: Number(procs), start: 0, end: 0 };
+    span[kind as "start" | "end"] = Number(BigInt(ns) / 1000n) / 1000;
+    spans.set(name, span);
+  }
+  return [...spans.values()];
+}
+
+/** Largest sum of processors of overlapping spans. */
+export function maxProcessorsInUse(spans: Span[]): number {
+  const points = spans.flatMap((s) => [{ t: s.start, d: s.procs }, { t: s.end, d: -s.procs }]).sort((a, b) => a.t - b.t || a.d - b.d);
+  let now = 0;
+  let max = 0;
+  for (const p of points) max = Math.max(max, (now += p.d));
+  return max;
+}
+
+/** A script that runs until the test raises the flag `name` (a file in the shared folder, which every job can see). */
+export const untilFlag = (env: TestEnv, name: string) => `while [ ! -f '${path.join(env.shared, name)}' ]; do sleep 0.05; done`;
+export const raiseFlag = (env: TestEnv, name: string) => fs.writeFileSync(path.join(env.shared, name), "");

@@ -8,9 +8,9 @@ export interface InProcessWorker {
   stop(opts?: { now?: boolean }): Promise<void>;
 }
 
-export async function startWorker(env: TestEnv, opts: { publicUrl?: string } = {}): Promise<InProcessWorker> {
+export async function startWorker(env: TestEnv, opts: { publicUrl?: string; recordGraceMs?: number; heartbeatMs?: number } = {}): Promise<InProcessWorker> {
   const logs: string[] = [];
-  const worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, publicUrl: opts.publicUrl, log: (m) => logs.push(m), heartbeatMs: 60_000 });
+  const worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, publicUrl: opts.publicUrl, log: (m) => logs.push(m), heartbeatMs: opts.heartbeatMs ?? 60_000, recordGraceMs: opts.recordGraceMs });
   await worker.start();
   return { worker, logs, stop: (stopOpts) => worker.stop(stopOpts) };
 }

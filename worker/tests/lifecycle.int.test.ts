@@ -2,24 +2,12 @@
  * The job lifecycle with a real worker runner, real folders, real child processes, a real
  * SQLite file and a real SMTP server.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { planTransition } from "../../lib/core/job-lifecycle";
-import { createTestEnv, dropJob, makeJobFolder, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, makeJobFolder, seedJob, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
-
-const FIXTURES = path.join(import.meta.dirname, "fixtures");
-
-/** The seed's job folder, with its module zipped as mymodule.zip (no .pyc inside). */
-function seedJob(parent: string, name: string, infoFile: string): string {
-  const dir = path.join(parent, name);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const file of ["process.py", infoFile]) fs.copyFileSync(path.join(FIXTURES, "seed-job", file), path.join(dir, file));
-  execFileSync("python3", ["-m", "zipfile", "-c", path.join(dir, "mymodule.zip"), "mymodule/"], { cwd: path.join(FIXTURES, "mymodule") });
-  return dir;
-}
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let env: TestEnv;

@@ -4,11 +4,10 @@
  * Jobs write their start and end times (first and last instruction) to a trace file.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESERVE_AFTER_OVERTAKES } from "../../lib/core/schedule";
-import { createTestEnv, sharedFile, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, maxProcessorsInUse, readSpans, sharedFile, submitJob, type TestEnv, traced, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -21,38 +20,6 @@ afterEach(async () => {
   await worker?.stop();
   await env?.cleanup();
 });
-
-interface Span {
-  name: string;
-  procs: number;
-  start: number;
-  end: number;
-}
-
-/** A script that records its first and last instruction in the trace file. */
-function traced(trace: string, name: string, procs: number, body: string): string {
-  return `echo "start ${name} ${procs} $(date +%s%N)" >> '${trace}'; ${body}; echo "end ${name} ${procs} $(date +%s%N)" >> '${trace}'`;
-}
-
-function readSpans(trace: string): Span[] {
-  const spans = new Map<string, Span>();
-  for (const line of fs.readFileSync(trace, "utf8").trim().split("\n")) {
-    const [kind, name, procs, ns] = line.split(" ");
-    const span = spans.get(name) ?? { name, procs: Number(procs), start: 0, end: 0 };
-    span[kind as "start" | "end"] = Number(BigInt(ns) / 1000n) / 1000;
-    spans.set(name, span);
-  }
-  return [...spans.values()];
-}
-
-/** Largest sum of processors of overlapping spans. */
-function maxProcessorsInUse(spans: Span[]): number {
-  const points = spans.flatMap((s) => [{ t: s.start, d: s.procs }, { t: s.end, d: -s.procs }]).sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const p of points) max = Math.max(max, (now += p.d));
-  return max;
-}
 
 describe("scheduling", () => {
   it("never uses more than MaxNbProcessors, even under CPU load", async () => {

@@ -2,7 +2,7 @@ import type { StatusAnswer } from "@/lib/core/api-types";
 import { diskStatus } from "@/lib/server/disk-space";
 import { getQueueStatus } from "@/lib/server/queue-status";
 import { requireViewer } from "@/lib/web/auth";
-import { getConfig, getDb, getLayout } from "@/lib/web/context";
+import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { permissionsOf } from "@/lib/web/job-access";
 import { apiHandler, json } from "@/lib/web/http";
 
@@ -19,6 +19,7 @@ export const GET = apiHandler(async (request) => {
   return json({
     ...status,
     disk: diskStatus(getLayout().root, config.minFreeMb),
+    paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
     isAdmin: viewer.isAdmin,

@@ -3,10 +3,10 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { JobDetail, Permissions } from "@/lib/core/api-types";
 import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
+import { isFinishedState, isWaitingState } from "@/lib/core/job-lifecycle";
+import { HoldReleaseButton } from "../../queued-jobs";
 
 type Action = "kill" | "delete" | "requeue";
-
-const FINISHED = ["done", "failed", "killed", "invalid", "lost"];
 
 const QUESTION: Record<Action, string> = {
   kill: "Kill this running job? Its processes get SIGTERM, then SIGKILL; the job ends in QM_lost+found.",
@@ -14,17 +14,18 @@ const QUESTION: Record<Action, string> = {
   requeue: "Put this job back in the queue? It runs again in a fresh turn; process.log is kept and appended to.",
 };
 
-/** Kill / delete / requeue, each with a confirmation; shown to the administrator only. */
+/** Hold / release at once; kill / delete / requeue, each with a confirmation; shown to those who may. */
 export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
   const router = useRouter();
   const [asking, setAsking] = useState<Action | null>(null);
   const mutations = { kill: useKillJobMutation(job.id), delete: useDeleteJobMutation(job.id), requeue: useRequeueJobMutation(job.id) };
   const available: Action[] = [];
   if (can.kill && job.state === "running" && !job.killRequested) available.push("kill");
-  if (can.requeue && FINISHED.includes(job.state) && !job.purgedAt) available.push("requeue");
-  if (can.delete && (job.state === "queued" || FINISHED.includes(job.state))) available.push("delete");
+  if (can.requeue && isFinishedState(job.state) && !job.purgedAt) available.push("requeue");
+  if (can.delete && (isWaitingState(job.state) || isFinishedState(job.state))) available.push("delete");
   const failed = (Object.keys(mutations) as Action[]).map((a) => mutations[a].error).find(Boolean);
-  if (!available.length && !failed) return null;
+  const holdable = (job.state === "queued" && can.hold) || (job.state === "held" && can.release);
+  if (!available.length && !failed && !holdable) return null;
 
   async function confirm(action: Action) {
     try {
@@ -43,7 +44,8 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
   };
   return (
     <div className="relative flex flex-col items-end gap-2">
-      <div className="flex gap-2">
+      <div className="flex items-start gap-2">
+        <HoldReleaseButton job={job} can={can} large />
         {available.map((a) => (
           <button key={a} type="button" className={`rounded px-3 py-1.5 text-sm font-medium capitalize ${style[a]}`} onClick={() => setAsking(a)}>
             {a}

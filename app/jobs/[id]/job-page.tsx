@@ -8,7 +8,10 @@ import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
 import { JobHistory } from "./job-history";
 import { JobProgress } from "./job-progress";
+import { JobWaiting } from "./job-waiting";
 import { LogTail } from "./log-tail";
+import { SlurmFacts } from "./slurm-facts";
+import { stateLabel } from "@/lib/client/job-labels";
 
 /** One job: details, progress, history, live log, files, and the admin's actions. */
 export function JobPage({ id }: { id: number }) {
@@ -35,7 +38,7 @@ export function JobPage({ id }: { id: number }) {
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold [overflow-wrap:anywhere]">{job.name}</h1>
           <span data-testid="job-state">
-            <StateBadge state={job.state} />
+            <StateBadge state={job.state} label={stateLabel(job)} />
           </span>
           <span className="text-sm text-slate-500">job {job.id}</span>
           <div className="ml-auto">
@@ -49,11 +52,13 @@ export function JobPage({ id }: { id: number }) {
         )}
       </div>
       <JobProgress job={job} serverTime={data.serverTime} />
+      <JobWaiting job={job} serverTime={data.serverTime} />
+      {job.slurm && <SlurmFacts slurm={job.slurm} />}
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
-      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "queued"} />
+      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} />
       <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} />
     </div>
   );

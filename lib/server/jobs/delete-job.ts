@@ -3,6 +3,7 @@ import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { isActiveState, planTransition } from "../../core/job-lifecycle";
 import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 
 /**
@@ -19,6 +20,8 @@ export async function deleteJob(store: JobStore, layout: QmLayout, id: number, b
   if (!(await store.transition(id, plan, { state: job.state, folder: job.folder }))) {
     throw new AppError("CONFLICT", `Job ${id} changed meanwhile (it may have just started); reload and try again.`);
   }
+  // Jobs waiting for it with after_ok are cancelled by the worker at once, after_any ones may start.
+  await wakeWorker(store.sql, layout);
   const source = resolveInside(layout.root, job.folder);
   if (!source) return;
   const trash = path.join(layout.internal, "trash", String(id));

@@ -1,7 +1,7 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
 import type { JobPage } from "../../core/api-types";
 import type { ListJobsInput } from "../../core/job-schemas";
-import { FINISHED_STATES } from "../../core/job-lifecycle";
+import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "../../core/job-lifecycle";
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
@@ -16,7 +16,7 @@ function containsOf(text: string, dialect: Dialect): Prisma.StringFilter<"Job"> 
 function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dialect): Prisma.JobWhereInput {
   const contains = (text: string) => containsOf(text, dialect);
   const states: string[] =
-    input.view === "queued" ? ["queued"] : input.view === "running" ? ["running"] : input.view === "finished" ? [...FINISHED_STATES] : ["queued", "running", ...FINISHED_STATES];
+    input.view === "queued" ? [...WAITING_STATES] : input.view === "running" ? [...ACTIVE_STATES] : input.view === "finished" ? [...FINISHED_STATES] : [...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES];
   const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
   if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
   if (allowDetailFilters && input.owner) where.owner = contains(input.owner);

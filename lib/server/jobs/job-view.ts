@@ -1,6 +1,7 @@
 /** What the API sends about a job; details hidden from non-admins when Display_details is off. */
 import type { JobDetail, JobResources, JobSummary } from "../../core/api-types";
 import { formatCpuList } from "../../core/cpu-sets";
+import { slurmRunInfoOf } from "../../core/slurm-run-info";
 import type { Job, JobEvent } from "../generated/prisma/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -40,11 +41,15 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     progress: job.progress,
     killRequested: job.killRequestedAt !== null,
     error: job.error,
+    arrayId: job.arrayId,
+    arrayIndex: job.arrayIndex,
     resources: resourcesOf(job),
+    slurm: slurmRunInfoOf(job.runInfo),
   };
 }
 
-export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: boolean): JobDetail {
+/** The job's own columns; its place in the queue comes from jobQueueDetails. */
+export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: boolean): Omit<JobDetail, "dependsOn" | "array" | "fairShare"> {
   let params: Record<string, string> | null = null;
   if (showDetails) {
     try {

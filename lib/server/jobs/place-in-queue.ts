@@ -5,10 +5,13 @@
  * the row names the folder before it appears, the worker starts it at once and never takes
  * it for a hand-made drop. Used by uploads, web requeues and resubmissions by hand.
  */
+import type { WaitingState } from "../../core/job-lifecycle";
 import { type QmLayout, freeName, moveFolder, relFolder } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
 
 export interface QueueClaim {
+  /** The state the claimed row is in: queued (default), or held (submitted with hold = yes). */
+  state?: WaitingState;
   /** Make a queued row name `folder`; returns its id. */
   claim(folder: string): Promise<number>;
   /** The folder could not be moved: undo or record the claim (the row names `folder`). */
@@ -22,7 +25,7 @@ export async function placeInQueue(store: JobStore, layout: QmLayout, src: strin
   try {
     await moveFolder(src, layout.queued, name, async (candidate) => {
       const next = relFolder("queued", candidate);
-      if (next !== folder && (await store.update(id, { state: "queued", folder }, { folder: next }))) folder = next;
+      if (next !== folder && (await store.update(id, { state: how.state ?? "queued", folder }, { folder: next }))) folder = next;
     });
   } catch (error) {
     await how.release(id, folder, error);

@@ -14,6 +14,9 @@ import { type QmLayout, QUEUE_DIRS } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
+import { queueArray } from "./queue-array";
+import { queueColumns, submitState } from "./queue-entry";
+import { resolveQueueOptions } from "./resolve-queue-options";
 import { extractZip } from "../zip/extract-zip";
 import { type JobRoot, findJobRoot, sanitizeJobName } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
@@ -39,9 +42,12 @@ export interface SubmitJobRequest {
 }
 
 export interface SubmittedJob {
+  /** The job, or the first element of an array. */
   id: number;
   name: string;
   folder: string;
+  /** An array (the `array` key): its id and its elements' job ids, in index order. */
+  array?: { id: number; jobIds: number[] };
 }
 
 /**
@@ -91,7 +97,7 @@ export interface StagedJob {
   dir: string;
   name: string;
   overrides?: InfoOverrides;
-  source: "upload" | "api";
+  source: "upload" | "api" | "folder";
   detail: string;
 }
 
@@ -104,11 +110,15 @@ export interface StagedJob {
 export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule">, job: StagedJob): Promise<SubmittedJob> {
   const { store, layout } = deps;
   const read = readJobFolder(job.dir, deps.folderRule, job.overrides);
-  const plan = planTransition("submit", null, "queued", {}, job.detail);
+  const options = await resolveQueueOptions(store, read.description.file, read.info.params);
+  if (options.array) return queueArray(deps, job, options);
+  const state = submitState(options);
+  const plan = planTransition("submit", null, state, {}, job.detail);
   try {
     const placed = await placeInQueue(store, layout, job.dir, job.name, {
-      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), folder, source: job.source }, plan),
-      release: async (id, folder) => void (await store.discard(id, { state: "queued", folder })),
+      state,
+      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), ...queueColumns(options), folder, source: job.source }, plan),
+      release: async (id, folder) => void (await store.discard(id, { state, folder })),
     });
     await wakeWorker(store.sql, layout);
     return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder };

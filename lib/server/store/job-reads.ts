@@ -1,6 +1,7 @@
 /** The job store's reads: what the worker looks up per job, in the same SQL layer as its writes. */
 import { FINISHED_STATES, type JobState } from "../../core/job-lifecycle";
 import { type Sql, type SqlValue, toDate } from "./sql";
+import { DEPENDENCIES_MET, ownerKeySql } from "./queue-sql";
 
 /** A Job row as the worker and the store's callers see it. */
 export interface JobRow {
@@ -40,7 +41,23 @@ export interface JobRow {
 }
 
 /** A queued job as dispatch needs it. */
-export type QueuedRow = Pick<JobRow, "id" | "name" | "owner" | "info" | "script" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds" | "priority" | "submittedAt" | "folder" | "userId" | "arrayId" | "notes">;
+export type QueuedRow = Pick<
+  JobRow,
+  "id" | "name" | "owner" | "info" | "script" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds" | "priority" | "submittedAt" | "folder" | "userId" | "arrayId" | "arrayIndex" | "notes"
+> & {
+  /** The `%N` limit of its array (null: none, or not in an array). */
+  arrayMaxRunning: number | null;
+  /** Whose job it is, for fair share (lib/core/fair-share.ts). */
+  ownerKey: string;
+};
+
+/** How readQueue reads the queue. */
+export interface QueueReadOptions {
+  /** Arrays at their `%N` limit: their elements are left out. */
+  excludeArrays?: number[];
+  /** Fair share: up to `limit` jobs of each owner instead of `limit` jobs in all. */
+  perOwner?: boolean;
+}
 
 const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "purgedAt", "updatedAt"] as const;
 
@@ -50,15 +67,25 @@ function toRow<T>(raw: Record<string, unknown>): T {
   return row as T;
 }
 
-const QUEUED_COLUMNS = `"id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "notes"`;
+const QUEUED_NAMES = ["id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "arrayIndex", "notes"];
+const QUEUED_COLUMNS = QUEUED_NAMES.map((c) => `j."${c}"`)
+  .concat([`a."maxRunning" AS "arrayMaxRunning"`, `${ownerKeySql("j")} AS "ownerKey"`])
+  .join(", ");
+/** The same columns read back from a subquery. */
+const QUEUED_ALIASES = [...QUEUED_NAMES, "arrayMaxRunning", "ownerKey"].map((c) => `q."${c}"`).join(", ");
+/** The worker's order (compareQueued in lib/core/schedule.ts without fair share), on table alias `t`. */
+const queueOrder = (t = "") => `${t}"priority" DESC, ${t}"submittedAt" ASC, ${t}"id" ASC`;
 const list = (n: number) => Array(n).fill("?").join(", ");
 
 export interface JobReads {
   getJob(id: number): Promise<JobRow | undefined>;
   /** Rows in these states, oldest first. */
   jobsIn(states: JobState[]): Promise<JobRow[]>;
-  /** The head of the queue in the worker's order (priority, then first come), skipping `skip`. */
-  readQueue(skip: number[], limit: number): Promise<QueuedRow[]>;
+  /**
+   * The head of the queue in the worker's order (priority, then first come), skipping
+   * `skip`: queued jobs whose dependencies are met (lib/core/dependencies.ts).
+   */
+  readQueue(skip: number[], limit: number, options?: QueueReadOptions): Promise<QueuedRow[]>;
   /** Which of these folders belong to a waiting (queued or held) row. */
   waitingFolders(folders: string[]): Promise<Set<string>>;
   /** The waiting row whose folder is `folder`. */
@@ -81,13 +108,19 @@ export function createJobReads(sql: Sql): JobReads {
       return raw ? toRow<JobRow>(raw) : undefined;
     },
     jobsIn: (states) => rows(`SELECT * FROM "Job" WHERE "state" IN (${list(states.length)}) ORDER BY "id"`, states),
-    async readQueue(skip, limit) {
-      const notIn = skip.length ? `AND "id" NOT IN (${list(skip.length)})` : "";
-      const raw = await sql.all<Record<string, unknown>>(
-        `SELECT ${QUEUED_COLUMNS} FROM "Job" WHERE "state" = 'queued' ${notIn} ORDER BY "priority" DESC, "submittedAt" ASC, "id" ASC LIMIT ?`,
-        [...skip, limit],
-      );
-      return raw.map((r) => toRow<QueuedRow>(r));
+    async readQueue(skip, limit, options = {}) {
+      const arrays = options.excludeArrays ?? [];
+      const where = [
+        `j."state" = 'queued'`,
+        ...(skip.length ? [`j."id" NOT IN (${list(skip.length)})`] : []),
+        ...(arrays.length ? [`(j."arrayId" IS NULL OR j."arrayId" NOT IN (${list(arrays.length)}))`] : []),
+        `NOT EXISTS (SELECT 1 FROM "JobDependency" d JOIN "Job" p ON p."id" = d."parentId" WHERE d."jobId" = j."id" AND NOT ${DEPENDENCIES_MET})`,
+      ].join(" AND ");
+      const from = `FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" WHERE ${where}`;
+      const text = options.perOwner
+        ? `SELECT ${QUEUED_ALIASES} FROM (SELECT ${QUEUED_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE q."rn" <= ? ORDER BY ${queueOrder("q.")}`
+        : `SELECT ${QUEUED_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;
+      return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => toRow<QueuedRow>(r));
     },
     async waitingFolders(folders) {
       if (!folders.length) return new Set();

@@ -4,9 +4,11 @@
  * (`WHERE id = ? AND state = <expected>`), row and event in one transaction: a racing
  * kill, requeue or delete can never resurrect or finish a job twice; the loser is told.
  */
+import type { Dependency } from "../../core/dependencies";
 import type { JobPatch, JobState, TransitionPlan } from "../../core/job-lifecycle";
 import type { Sql, SqlValue } from "./sql";
 import { createJobReads, type JobReads } from "./job-reads";
+import { createQueueReads, type QueueReads } from "./queue-reads";
 
 /** A new row: what its info file or submission says, plus where its folder is. */
 export interface NewJob extends JobPatch {
@@ -26,6 +28,15 @@ export interface NewJob extends JobPatch {
   arrayId?: number | null;
   arrayIndex?: number | null;
   imported?: boolean;
+  /** Jobs it waits for (after_ok / after_any), recorded with the row. */
+  dependsOn?: Dependency[];
+}
+
+/** A new array: its elements are NewJob rows created with it. */
+export interface NewArray {
+  name: string;
+  spec: string;
+  maxRunning: number | null;
 }
 
 /** What a guarded write expects the row to hold; the write is refused otherwise. */
@@ -36,9 +47,11 @@ export interface Guard {
   unpurged?: boolean;
 }
 
-export interface JobStore extends JobReads {
-  /** Insert a row planned by submit, reject, orphan or import, with its event; returns its id. */
+export interface JobStore extends JobReads, QueueReads {
+  /** Insert a row planned by submit, reject, orphan or import, with its event (and dependencies); returns its id. */
   createJob(job: NewJob, plan: TransitionPlan): Promise<number>;
+  /** Insert an array and all its elements in one transaction: all of them or none. */
+  createArray(array: NewArray, elements: NewJob[], plan: TransitionPlan): Promise<{ arrayId: number; ids: number[] }>;
   /** Apply a planned transition if the row still matches `guard`; false when it did not. */
   transition(id: number, plan: TransitionPlan, guard?: Guard): Promise<boolean>;
   /** Columns that change within a state (folder renamed, progress, run details). */
@@ -67,9 +80,23 @@ function columnsOf(patch: object): [string[], SqlValue[]] {
 }
 
 const INSERT_EVENT = `INSERT INTO "JobEvent" ("jobId", "at", "kind", "detail") VALUES (?, ?, ?, ?)`;
+const INSERT_DEPENDENCY = `INSERT INTO "JobDependency" ("jobId", "parentId", "kind") VALUES (?, ?, ?)`;
 
 export function createJobStore(sql: Sql): JobStore {
   const event = (tx: Sql, id: number, at: Date, kind: string, detail: string | null) => tx.run(INSERT_EVENT, [id, at, kind, detail]);
+
+  const insertJob = async (tx: Sql, { dependsOn = [], ...job }: NewJob, plan: TransitionPlan, at: Date) => {
+    const row = { submittedAt: at, ...job, ...plan.patch, updatedAt: at };
+    const [cols, values] = columnsOf(row);
+    const inserted = await tx.get<{ id: number }>(
+      `INSERT INTO "Job" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) RETURNING "id"`,
+      values,
+    );
+    const id = Number(inserted!.id);
+    for (const d of dependsOn) await tx.run(INSERT_DEPENDENCY, [id, d.parentId, d.kind]);
+    await event(tx, id, at, plan.event.kind, plan.event.detail);
+    return id;
+  };
 
   const guardedUpdate = async (tx: Sql, id: number, guard: Guard | undefined, patch: object, at: Date) => {
     const [cols, values] = columnsOf({ ...patch, updatedAt: at });
@@ -82,19 +109,25 @@ export function createJobStore(sql: Sql): JobStore {
   return {
     sql,
     ...createJobReads(sql),
+    ...createQueueReads(sql),
     createJob(job, plan) {
       if (plan.from !== null) throw new Error(`job store: ${plan.action} does not create a row`);
       const at = new Date();
-      const row = { submittedAt: at, ...job, ...plan.patch, updatedAt: at };
-      const [cols, values] = columnsOf(row);
+      return sql.transaction((tx) => insertJob(tx, job, plan, at));
+    },
+    createArray(array, elements, plan) {
+      if (plan.from !== null) throw new Error(`job store: ${plan.action} does not create a row`);
+      const at = new Date();
       return sql.transaction(async (tx) => {
         const inserted = await tx.get<{ id: number }>(
-          `INSERT INTO "Job" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) RETURNING "id"`,
-          values,
+          `INSERT INTO "JobArray" ("name", "spec", "maxRunning", "createdAt") VALUES (?, ?, ?, ?) RETURNING "id"`,
+          [array.name, array.spec, array.maxRunning, at],
         );
-        const id = Number(inserted!.id);
-        await event(tx, id, at, plan.event.kind, plan.event.detail);
-        return id;
+        const arrayId = Number(inserted!.id);
+        const ids: number[] = [];
+        // One submission time for all: the elements keep their index order in the queue.
+        for (const element of elements) ids.push(await insertJob(tx, { ...element, arrayId }, plan, at));
+        return { arrayId, ids };
       });
     },
     transition(id, plan, guard) {
@@ -128,7 +161,10 @@ export function createJobStore(sql: Sql): JobStore {
     discard(id, guard) {
       return sql.transaction(async (tx) => {
         const { changes } = await tx.run(`DELETE FROM "Job" WHERE "id" = ? AND "state" = ? AND "folder" = ?`, [id, guard.state, guard.folder ?? ""]);
-        if (changes === 1) await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
+        if (changes === 1) {
+          await tx.run(`DELETE FROM "JobEvent" WHERE "jobId" = ?`, [id]);
+          await tx.run(`DELETE FROM "JobDependency" WHERE "jobId" = ?`, [id]);
+        }
         return changes === 1;
       });
     },

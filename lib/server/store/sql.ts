@@ -7,6 +7,7 @@
  * Why not Prisma here: these statements run for every job start and end, where a Prisma
  * call costs milliseconds of CPU against tens of microseconds for a prepared statement.
  */
+import path from "node:path";
 import Database from "better-sqlite3";
 import { databaseDialect, sqliteFilePath } from "../database-url";
 import { openPostgres } from "./sql-postgres";
@@ -46,9 +47,35 @@ export function openSql(databaseUrl: string): Sql {
   return databaseDialect(databaseUrl) === "postgresql" ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
 }
 
-/** Open the embedded database file of a `file:` DATABASE_URL. */
+const shared = new Map<string, { sql: Sql; users: number }>();
+
+/**
+ * Open the embedded database file of a `file:` DATABASE_URL. Within one process every
+ * caller shares one connection (closed with its last user): with two, a statement of one
+ * waiting for the other's open transaction would block the event loop that transaction
+ * needs to finish (the worker embedded in a test, or beside the web app's store).
+ */
 function openSqlite(databaseUrl: string): Sql {
-  const db = new Database(sqliteFilePath(databaseUrl), { timeout: 10_000 });
+  const file = path.resolve(sqliteFilePath(databaseUrl));
+  let entry = shared.get(file);
+  if (!entry) shared.set(file, (entry = { sql: connect(file), users: 0 }));
+  const mine = entry;
+  mine.users += 1;
+  let closed = false;
+  return {
+    ...mine.sql,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (--mine.users > 0) return;
+      shared.delete(file);
+      await mine.sql.close();
+    },
+  };
+}
+
+function connect(file: string): Sql {
+  const db = new Database(file, { timeout: 10_000 });
   db.pragma("synchronous = NORMAL");
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {

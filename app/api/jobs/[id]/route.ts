@@ -1,6 +1,7 @@
 import type { JobAnswer } from "@/lib/core/api-types";
 import { AppError } from "@/lib/core/app-error";
 import { deleteJob } from "@/lib/server/jobs/delete-job";
+import { jobQueueDetails } from "@/lib/server/jobs/job-queue-details";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { queuePosition } from "@/lib/server/jobs/queue-position";
 import { requireAdmin } from "@/lib/web/auth";
@@ -12,10 +13,11 @@ import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
 
-/** One job: every info key, its history, and what the viewer may do with it. */
+/** One job: every info key, its history, its place in the queue, and what the viewer may do with it. */
 export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const position = (await queuePosition(getDb(), job)) ?? undefined;
-  return json({ job: { ...toJobDetail(job, showDetails), position }, can: permissionsOf(viewer), serverTime: new Date().toISOString() } satisfies JobAnswer);
+  const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, job);
+  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can: permissionsOf(viewer, job), serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (admin; QMserv.cfg Delete_Jobs). */

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { AppError } from "@/lib/core/app-error";
+import { ARRAY_ACTIONS, applyToArray } from "@/lib/server/jobs/array-actions";
+import { requireViewer } from "@/lib/web/auth";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
+import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
+import { arrayIdSchema } from "@/lib/core/job-schemas";
+import { authorizeControl } from "@/lib/web/queue-control-access";
+
+export const dynamic = "force-dynamic";
+
+const params = z.object({ id: arrayIdSchema, action: z.enum(ARRAY_ACTIONS, { error: "the action must be hold, release, kill or requeue" }) });
+const query = z.object({ all: z.enum(["0", "1"]).optional() });
+
+/**
+ * hold | release | kill | requeue every element of an array it fits (see docs/api.md);
+ * `requeue?all=1` also puts back elements that ended done.
+ */
+export const POST = apiHandler(async (request, context: { params: Promise<{ id: string; action: string }> }) => {
+  const viewer = await requireViewer(request);
+  const { id, action } = params.parse(await context.params);
+  const { all } = query.parse(searchParamsOf(request));
+  const first = (await getStore().elementsOf(id))[0];
+  if (!first) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
+  const by = authorizeControl(viewer, action, await getStore().getJob(first.id) ?? null);
+  const { config } = getConfig();
+  if (action === "kill" && !config.web.licenceToKill) throw new AppError("FORBIDDEN", "Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg).");
+  const folderRule = { jobFile: config.jobFile, strict: config.strictJobFile };
+  return json(await applyToArray(getStore(), getLayout(), id, { action, by, folderRule, everything: all === "1" }));
+});

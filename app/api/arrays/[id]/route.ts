@@ -1,0 +1,29 @@
+import type { ArrayAnswer } from "@/lib/core/api-types";
+import { AppError } from "@/lib/core/app-error";
+import { isWaitingState } from "@/lib/core/job-lifecycle";
+import { getArray } from "@/lib/server/jobs/find-arrays";
+import { toJobSummary } from "@/lib/server/jobs/job-view";
+import { startEstimates } from "@/lib/server/queue/start-estimates";
+import { requireViewer } from "@/lib/web/auth";
+import { getConfig, getDb, getStore } from "@/lib/web/context";
+import { apiHandler, json } from "@/lib/web/http";
+import { arrayIdSchema } from "@/lib/core/job-schemas";
+import { canSeeDetails, permissionsOf } from "@/lib/web/job-access";
+
+export const dynamic = "force-dynamic";
+
+/** One array: its counts and progress, and its elements in index order with their estimates. */
+export const GET = apiHandler(async (request, context: { params: Promise<{ id: string }> }) => {
+  const viewer = await requireViewer(request);
+  const id = arrayIdSchema.parse((await context.params).id);
+  const showDetails = canSeeDetails(viewer);
+  const array = await getArray(getDb(), id, showDetails);
+  if (!array) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
+  const rows = await getDb().job.findMany({ where: { arrayId: id, state: { not: "deleted" } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }] });
+  const jobs = rows.map((row) => toJobSummary(row, showDetails));
+  if (jobs.some((j) => isWaitingState(j.state))) {
+    const estimates = await startEstimates(getStore(), getConfig().config);
+    for (const job of jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);
+  }
+  return json({ array, jobs, can: permissionsOf(viewer, rows[0] ?? null), serverTime: new Date().toISOString() } satisfies ArrayAnswer);
+});

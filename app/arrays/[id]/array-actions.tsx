@@ -1,0 +1,59 @@
+"use client";
+import { useState } from "react";
+import { errorMessageOf } from "@/lib/client/api-fetch";
+import { type ArrayAction, useArrayActionMutation } from "@/lib/client/use-queue-control";
+import type { ArraySummary, Permissions } from "@/lib/core/api-types";
+
+const LABEL: Record<ArrayAction, string> = { hold: "Hold all", release: "Release all", kill: "Kill all", requeue: "Requeue unfinished" };
+const QUESTION: Partial<Record<ArrayAction, string>> = {
+  kill: "Kill the whole array? Waiting elements are cancelled, running ones get SIGTERM, then SIGKILL.",
+  requeue: "Put every element that did not end done back in the queue?",
+};
+
+/** Actions on every element of the array they fit; the destructive ones ask first. */
+export function ArrayActions({ array, can }: { array: ArraySummary; can: Permissions }) {
+  const mutation = useArrayActionMutation(array.id);
+  const [asking, setAsking] = useState<ArrayAction | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const c = array.counts;
+  const has = (...states: string[]) => states.some((s) => (c[s] ?? 0) > 0);
+  const available: ArrayAction[] = [];
+  if (can.hold && has("queued")) available.push("hold");
+  if (can.release && has("held")) available.push("release");
+  if (can.kill && has("queued", "held", "running", "pending")) available.push("kill");
+  if (can.requeue && has("failed", "killed", "cancelled", "lost", "timeout", "oom", "invalid")) available.push("requeue");
+  if (!available.length) return null;
+
+  async function run(action: ArrayAction) {
+    setAsking(null);
+    const done = await mutation.mutateAsync(action).catch(() => null);
+    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}.`);
+  }
+
+  return (
+    <div className="relative flex flex-col items-end gap-2">
+      <div className="flex flex-wrap gap-2">
+        {available.map((a) => (
+          <button key={a} type="button" disabled={mutation.isPending} onClick={() => (QUESTION[a] ? setAsking(a) : run(a))}
+            className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${a === "kill" ? "bg-red-700 text-white hover:bg-red-800" : "border border-slate-300 text-slate-700 hover:bg-slate-100"}`}>
+            {LABEL[a]}
+          </button>
+        ))}
+      </div>
+      {asking && (
+        <div role="alertdialog" aria-label={`Confirm ${LABEL[asking]}`} className="absolute right-0 top-full z-10 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded border border-slate-300 bg-white p-3 text-sm shadow-lg">
+          <p className="mb-3">{QUESTION[asking]}</p>
+          <div className="flex justify-end gap-2">
+            <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={() => setAsking(null)}>
+              Cancel
+            </button>
+            <button type="button" className="rounded bg-red-700 px-3 py-1 font-medium text-white" onClick={() => run(asking)}>
+              Yes, {LABEL[asking].toLowerCase()}
+            </button>
+          </div>
+        </div>
+      )}
+      {mutation.error ? <p role="alert" className="text-sm text-red-700">{errorMessageOf(mutation.error)}</p> : result && <p className="text-sm text-slate-600">{result}</p>}
+    </div>
+  );
+}

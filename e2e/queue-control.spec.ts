@@ -1,0 +1,124 @@
+import fs from "node:fs";
+import path from "node:path";
+import { type APIRequestContext, expect, test } from "@playwright/test";
+import { dropJob, env, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
+import { screenshot, userJobZip } from "./submit-helpers";
+
+/**
+ * A job that runs until the test puts a file `go` into its folder (jobs may run as their
+ * own uid and see nothing of the test's folders but their own).
+ */
+const UNTIL_GO = "while [ ! -f go ]; do sleep 0.1; done";
+async function letGo(request: APIRequestContext, name: string): Promise<void> {
+  const { jobs } = (await (await request.get(`/api/jobs?q=${encodeURIComponent(name)}`)).json()) as { jobs: { name: string; folder?: string; id: number }[] };
+  for (const job of jobs.filter((j) => j.name === name)) {
+    const { folder } = (await (await request.get(`/api/jobs/${job.id}`)).json()).job as { folder: string };
+    fs.writeFileSync(path.join(env.qmFolder, folder, "go"), "");
+  }
+}
+
+test("an array submitted from /submit shows as one grouped row that fills up, and each element has its own results", async ({ page }) => {
+  test.setTimeout(90_000);
+  const name = uniqueName("sweep");
+  await page.goto("/submit");
+  const script = 'echo "processing 1 / 2"; sleep 1.5; echo "processing 2 / 2"; echo "index $QM_ARRAY_INDEX" > result.txt';
+  await page.locator("#zip-file").setInputFiles({ name: `${name}.zip`, mimeType: "application/zip", buffer: await userJobZip(name, { script }) });
+  await page.locator('input[name="array"]').fill("1-4%2");
+  await page.getByRole("button", { name: "Upload and queue" }).click();
+
+  // The array's own page: one combined bar and the elements counted per state.
+  await expect(page).toHaveURL(/\/arrays\/\d+$/);
+  const arrayId = Number(page.url().split("/").pop());
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await expect(page.getByTestId("array-elements").locator("tbody tr")).toHaveCount(4);
+
+  // The dashboard groups it into one row that fills up as elements end.
+  await page.goto("/");
+  const row = page.getByTestId(`array-${arrayId}`);
+  await expect(row).toContainText(name);
+  await expect(row).toContainText("1-4%2");
+  const seen = new Set<string>();
+  await expect(async () => {
+    seen.add((await page.getByTestId(`array-progress-${arrayId}`).getAttribute("data-value")) ?? "");
+    await expect(page.getByTestId(`array-counts-${arrayId}-done`)).toContainText("4", { timeout: 500 });
+  }).toPass({ timeout: 60_000, intervals: [200] });
+  await expect(page.getByTestId(`array-progress-${arrayId}`)).toHaveAttribute("data-value", "100");
+  // It was seen part-way, not only at the end.
+  expect([...seen].some((v) => v !== "" && Number(v) < 100)).toBe(true);
+  await screenshot(page, "array-dashboard");
+
+  const answer = (await (await page.request.get(`/api/arrays/${arrayId}`)).json()) as { jobs: { id: number; arrayIndex: number }[] };
+  for (const job of answer.jobs) {
+    const folder = path.join(env.qmFolder, (await (await page.request.get(`/api/jobs/${job.id}`)).json()).job.folder);
+    expect(fs.readFileSync(path.join(folder, "result.txt"), "utf8")).toBe(`index ${job.arrayIndex}\n`);
+    expect(fs.existsSync(path.join(folder, "process.log"))).toBe(true);
+  }
+});
+
+test("the admin holds a queued job from its page, it stays held while the queue moves on, then is released and runs", async ({ page }) => {
+  test.setTimeout(90_000);
+  await loginAsAdmin(page);
+  const blocker = dropJob(uniqueName("blocker"), UNTIL_GO, { nb_proc: "2" });
+  try {
+    const waiting = dropJob(uniqueName("waiting"), "echo ran > ran.txt");
+    const id = await jobIdOnDashboard(page, waiting);
+    await expect(page.getByTestId(`estimate-${id}`)).toContainText("waiting for 1 processor");
+    await screenshot(page, "queue-estimates");
+    await page.goto(`/jobs/${id}`);
+    await expect(page.getByTestId("job-state")).toHaveText("queued");
+    await expect(page.getByTestId("job-wait-reason")).toContainText("waiting for 1 processor (0 free of 2)");
+
+    await page.getByRole("button", { name: "hold", exact: true }).click();
+    await expect(page.getByTestId("job-state")).toHaveText("held");
+    await expect(page.getByTestId("job-wait-reason")).toHaveText("held: it keeps its place in the queue but starts only once released");
+    await screenshot(page, "job-held");
+
+    // The processors free up, and a later job runs past the held one.
+    await letGo(page.request, blocker);
+    const later = dropJob(uniqueName("later"), "true");
+    await page.goto("/");
+    const laterId = await jobIdOnDashboard(page, later);
+    await expect.poll(async () => (await (await page.request.get(`/api/jobs/${laterId}`)).json()).job.state, { timeout: 30_000 }).toBe("done");
+    await page.goto(`/jobs/${id}`);
+    await expect(page.getByTestId("job-state")).toHaveText("held");
+
+    await page.getByRole("button", { name: "release", exact: true }).click();
+    await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 30_000 });
+    await expect(page.getByTestId("job-history")).toContainText("released");
+  } finally {
+    await letGo(page.request, blocker); // never leave the blocker holding the shared e2e processors
+  }
+});
+
+test("the pause banner shows on every page while the queue is paused; nothing starts until the admin resumes", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await loginAsAdmin(page);
+  await page.goto("/");
+  await page.getByRole("button", { name: "Pause the queue" }).click();
+  const banner = page.getByTestId("paused-banner");
+  await expect(banner).toContainText("The queue is paused");
+  try {
+    const name = dropJob(uniqueName("paused"), "true");
+    const id = await jobIdOnDashboard(page, name);
+    for (const url of ["/submit", "/stats", `/jobs/${id}`]) {
+      await page.goto(url);
+      await expect(page.getByTestId("paused-banner"), url).toContainText("by admin");
+    }
+    await expect(page.getByTestId("job-wait-reason")).toHaveText("the queue is paused: nothing starts until the administrator resumes it");
+    await expect(page.getByTestId("job-state")).toHaveText("queued");
+    await screenshot(page, "paused");
+
+    const visitor = await browser.newPage();
+    await visitor.goto("/");
+    await expect(visitor.getByTestId("paused-banner")).toContainText("The queue is paused");
+    await expect(visitor.getByRole("button", { name: "Resume the queue" })).toHaveCount(0);
+    await visitor.close();
+
+    await page.getByRole("button", { name: "Resume the queue" }).click();
+    await expect(page.getByTestId("paused-banner")).toHaveCount(0);
+    await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 30_000 });
+  } finally {
+    // Never leave the shared e2e queue paused for the other specs.
+    await page.request.post("/api/queue/resume", { headers: { authorization: `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}` } });
+  }
+});

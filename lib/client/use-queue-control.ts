@@ -1,0 +1,43 @@
+"use client";
+/** Queue control from the browser: pause/resume, the arrays, and actions on a whole array. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ArrayAnswer, ArraysAnswer } from "../core/api-types";
+import { ApiError, apiFetch } from "./api-fetch";
+import { queryKeys } from "./query-keys";
+
+/** After any queue action every list, page and count may have changed. */
+function useInvalidateQueue() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([queryKeys.jobs.all(), queryKeys.arrays.all(), queryKeys.status()].map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
+export function usePauseQueueMutation(pause: boolean) {
+  const invalidate = useInvalidateQueue();
+  return useMutation({ mutationFn: () => apiFetch(`/api/queue/${pause ? "pause" : "resume"}`, { method: "POST" }), onSettled: invalidate });
+}
+
+/** GET /api/arrays: the most recent arrays with their counts. */
+export function useArraysQuery(refreshMs: number) {
+  return useQuery({ queryKey: queryKeys.arrays.all(), queryFn: () => apiFetch<ArraysAnswer>("/api/arrays"), refetchInterval: refreshMs, placeholderData: keepPreviousData });
+}
+
+/** GET /api/arrays/:id; a deleted array stops the polling. */
+export function useArrayQuery(id: number, refreshMs: number) {
+  return useQuery({
+    queryKey: queryKeys.arrays.detail(id),
+    queryFn: () => apiFetch<ArrayAnswer>(`/api/arrays/${id}`),
+    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.status === 404 ? false : refreshMs),
+  });
+}
+
+export type ArrayAction = "hold" | "release" | "kill" | "requeue";
+
+/** POST /api/arrays/:id/:action; resolves to the elements applied to and skipped. */
+export function useArrayActionMutation(id: number) {
+  const invalidate = useInvalidateQueue();
+  return useMutation({
+    mutationFn: (action: ArrayAction) => apiFetch<{ applied: number[]; skipped: number[] }>(`/api/arrays/${id}/${action}`, { method: "POST" }),
+    onSettled: invalidate,
+  });
+}

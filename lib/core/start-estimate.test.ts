@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { EstimateInput, RunningForEstimate, WaitingForEstimate } from "./queue-snapshot";
+import { estimateStarts } from "./start-estimate";
+
+const now = Date.parse("2026-12-01T10:00:00Z");
+const running = (id: number, over: Partial<RunningForEstimate> = {}): RunningForEstimate => ({
+  id, granted: 1, startedAtMs: now - 60_000, progress: null, walltimeSeconds: null, arrayId: null, typicalMs: null, ...over,
+});
+const waiting = (id: number, over: Partial<WaitingForEstimate> = {}): WaitingForEstimate => ({
+  id, nbProc: 1, priority: 0, submittedAt: new Date(now - 100_000 + id), state: "queued", walltimeSeconds: null, typicalMs: 30_000, dependsOn: [], arrayId: null, ...over,
+});
+const input = (over: Partial<EstimateInput>): EstimateInput => ({
+  nowMs: now, running: [], waiting: [], parentStates: new Map(), maxNbProcessors: 1, launchType: "non-blocking", arrayLimits: new Map(), paused: false, ...over,
+});
+const inS = (ms: number | null) => (ms === null ? null : (ms - now) / 1000);
+
+describe("estimateStarts", () => {
+  it("a job waits for the running job's progress-based end, and says so", () => {
+    // 60 s in and half done: 60 s left.
+    const e = estimateStarts(input({ running: [running(1, { progress: 50 })], waiting: [waiting(2)] })).get(2)!;
+    expect(inS(e.startAtMs)).toBe(60);
+    expect(e.reason).toBe("waiting for 1 processor (0 free of 1); job 1 should end in ~1 min");
+  });
+
+  it("replays the queue ahead with walltimes and typical run times, in the worker's order", () => {
+    const e = estimateStarts(
+      input({
+        maxNbProcessors: 2,
+        running: [running(1, { granted: 2, walltimeSeconds: 120 })],
+        waiting: [waiting(3, { nbProc: 1 }), waiting(2, { nbProc: 2, walltimeSeconds: 300, priority: 1 })],
+      }),
+    );
+    // Job 1 ends at its walltime (60 s left), job 2 (higher priority) takes both processors for 300 s.
+    expect(inS(e.get(2)!.startAtMs)).toBe(60);
+    expect(inS(e.get(3)!.startAtMs)).toBe(360);
+    expect(e.get(3)!.reason).toBe("1 job ahead of it in the queue; it needs 1 processor, 0 free; job 1 should end in ~1 min (its walltime)");
+  });
+
+  it("follows dependencies: a child starts when its parent is expected to end", () => {
+    const e = estimateStarts(
+      input({ maxNbProcessors: 4, running: [running(1, { progress: 25 })], waiting: [waiting(2, { dependsOn: [{ parentId: 1, kind: "after_ok" }] }), waiting(3, { dependsOn: [{ parentId: 2, kind: "after_any" }] })] }),
+    );
+    expect(inS(e.get(2)!.startAtMs)).toBe(180);
+    expect(inS(e.get(3)!.startAtMs)).toBe(210);
+    expect(e.get(2)!.reason).toBe("waiting for job 1 to finish successfully (after_ok); job 1 should end in ~3 min");
+    expect(e.get(3)!.reason).toBe("waiting for job 2 to end (after_any)");
+  });
+
+  it("a child of a failed parent will be cancelled; held and paused jobs have no start", () => {
+    const e = estimateStarts(input({ parentStates: new Map([[9, "failed"]]), waiting: [waiting(2, { dependsOn: [{ parentId: 9, kind: "after_ok" }] }), waiting(3, { state: "held" })] }));
+    expect(e.get(2)).toEqual({ startAtMs: null, reason: expect.stringMatching(/^it will be cancelled: job 9, which this job waited for \(after_ok\), ended failed/) });
+    expect(e.get(3)).toEqual({ startAtMs: null, reason: "held: it keeps its place in the queue but starts only once released" });
+    const paused = estimateStarts(input({ paused: true, maxNbProcessors: 4, waiting: [waiting(4)] })).get(4)!;
+    expect(paused).toEqual({ startAtMs: null, reason: "the queue is paused: nothing starts until the administrator resumes it" });
+  });
+
+  it("cannot tell behind a job with no progress, no walltime and no history", () => {
+    const e = estimateStarts(input({ running: [running(1)], waiting: [waiting(2)] })).get(2)!;
+    expect(e.startAtMs).toBeNull();
+    expect(e.reason).toMatch(/job 1 reports no progress and has no walltime, so its end cannot be told/);
+  });
+
+  it("keeps an array to its %N limit even with processors free", () => {
+    const el = (id: number) => waiting(id, { arrayId: 5, typicalMs: 10_000 });
+    const e = estimateStarts(
+      input({ maxNbProcessors: 8, arrayLimits: new Map([[5, 1]]), running: [running(1, { arrayId: 5, progress: 50, startedAtMs: now - 10_000 })], waiting: [el(2), el(3), waiting(4)] }),
+    );
+    expect([2, 3, 4].map((id) => inS(e.get(id)!.startAtMs))).toEqual([10, 20, 0]);
+    expect(e.get(2)!.reason).toBe("its array runs at most 1 element at a time (%1) and 1 is running; job 1 should end in ~10 s");
+    expect(e.get(4)!.reason).toBe("about to start: processors are free");
+  });
+
+  it("names fair share when it puts other owners ahead", () => {
+    const usage = new Map([["ann", 9000], ["bob", 5]]);
+    const e = estimateStarts(
+      input({ usage, running: [running(1, { progress: 50 })], waiting: [waiting(2, { ownerKey: "ann" }), waiting(3, { ownerKey: "bob" })] }),
+    );
+    expect(inS(e.get(3)!.startAtMs)).toBe(60);
+    expect(inS(e.get(2)!.startAtMs)).toBe(90);
+    expect(e.get(2)!.reason).toBe("1 job ahead of it in the queue (fair share: owners who used less CPU recently go first); it needs 1 processor, 0 free; job 1 should end in ~1 min");
+  });
+
+  it("a large head job gets its reservation in the simulation as in the worker", () => {
+    // 4 processors, 3 used until 100 s; a 4-processor job is first; small 1-processor jobs keep coming behind it.
+    const small = Array.from({ length: 10 }, (_, i) => waiting(10 + i, { typicalMs: 20_000 }));
+    const e = estimateStarts(input({ maxNbProcessors: 4, running: [running(1, { granted: 3, walltimeSeconds: 160 })], waiting: [waiting(2, { nbProc: 4, typicalMs: 50_000 }), ...small] }));
+    const bigStart = inS(e.get(2)!.startAtMs)!;
+    expect(bigStart).toBe(100);
+    // Backfill ran in the free processor before the reservation held it.
+    expect(inS(e.get(10)!.startAtMs)).toBe(0);
+    expect(small.filter((j) => inS(e.get(j.id)!.startAtMs)! < bigStart).length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * "Why is my job waiting?": the first thing that holds a queued job back right now, in
+ * words for its owner, with the running job whose end should unblock it.
+ * Checked in the order the worker applies its rules: held, paused, dependencies, the
+ * array's `%N` limit, then the queue ahead and the processors.
+ */
+import { brokenReason, dependencyStatus } from "./dependencies";
+import { formatDuration } from "./format";
+import type { JobState } from "./job-lifecycle";
+import { compareQueued, grantedProcessors } from "./schedule";
+import { type EstimateInput, type RunningForEstimate, type WaitingForEstimate, remainingOf } from "./queue-snapshot";
+
+/** What waitReason looks at: the estimate's input, with every job's state now. */
+export interface WaitContext extends EstimateInput {
+  stateOf: (id: number) => JobState;
+}
+
+/** The reason of a job the worker's rule would start now (it is between two passes). */
+export const ABOUT_TO_START = "about to start: processors are free";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "job 41 should end in ~4 min", or why that cannot be told. */
+export function endPhrase(job: RunningForEstimate, nowMs: number): string {
+  const left = remainingOf(job, nowMs);
+  if (!left) return `job ${job.id} reports no progress and has no walltime, so its end cannot be told`;
+  const basis = left.basis === "walltime" ? " (its walltime)" : left.basis === "typical" ? " (judging by similar jobs)" : "";
+  return `job ${job.id} should end in ~${formatDuration(Math.max(left.ms, 1000))}${basis}`;
+}
+
+/** The running job whose end frees `needed` processors (ends sorted by time; unknown last). */
+function unblocker(ctx: WaitContext, needed: number): RunningForEstimate | undefined {
+  const byEnd = [...ctx.running].sort((a, b) => (remainingOf(a, ctx.nowMs)?.ms ?? Infinity) - (remainingOf(b, ctx.nowMs)?.ms ?? Infinity));
+  let freed = 0;
+  for (const job of byEnd) if ((freed += job.granted) >= needed) return job;
+  return byEnd.at(-1);
+}
+
+function dependencyReason(job: WaitingForEstimate, ctx: WaitContext): string | null {
+  const deps = job.dependsOn.map((d) => ({ ...d, state: ctx.stateOf(d.parentId) }));
+  const broken = deps.find((d) => dependencyStatus(d.kind, d.state) === "broken");
+  if (broken) return `it will be cancelled: ${brokenReason(broken.parentId, broken.state)}`;
+  const waiting = deps.filter((d) => dependencyStatus(d.kind, d.state) === "waiting");
+  if (!waiting.length) return null;
+  const names = waiting.slice(0, 5).map((d) => `job ${d.parentId}`).join(", ") + (waiting.length > 5 ? ` and ${waiting.length - 5} more` : "");
+  const how = waiting.every((d) => d.kind === "after_any") ? "to end (after_any)" : "to finish successfully (after_ok)";
+  const runningParent = ctx.running.find((r) => waiting.some((d) => d.parentId === r.id));
+  return `waiting for ${names} ${how}${runningParent ? `; ${endPhrase(runningParent, ctx.nowMs)}` : ""}`;
+}
+
+function arrayLimitReason(job: WaitingForEstimate, ctx: WaitContext): string | null {
+  const limit = job.arrayId == null ? undefined : ctx.arrayLimits.get(job.arrayId);
+  if (limit === undefined) return null;
+  const running = ctx.running.filter((r) => r.arrayId === job.arrayId);
+  if (running.length < limit) return null;
+  return `its array runs at most ${plural(limit, "element")} at a time (%${limit}) and ${running.length} ${running.length === 1 ? "is" : "are"} running; ${endPhrase(unblocker({ ...ctx, running }, 1)!, ctx.nowMs)}`;
+}
+
+export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
+  if (job.state === "held") return "held: it keeps its place in the queue but starts only once released";
+  if (ctx.paused) return "the queue is paused: nothing starts until the administrator resumes it";
+  const early = dependencyReason(job, ctx) ?? arrayLimitReason(job, ctx);
+  if (early) return early;
+
+  const max = ctx.maxNbProcessors;
+  const need = grantedProcessors(job.nbProc, max);
+  const free = Math.max(0, max - ctx.running.reduce((sum, r) => sum + r.granted, 0));
+  const eligible = (o: WaitingForEstimate) =>
+    o.state === "queued" && o.dependsOn.every((d) => dependencyStatus(d.kind, ctx.stateOf(d.parentId)) === "met") && arrayLimitReason(o, ctx) === null;
+  const ahead = ctx.waiting.filter((o) => o.id !== job.id && eligible(o) && compareQueued(o, job, ctx.usage) < 0);
+  const next = (needed: number) => {
+    const j = unblocker(ctx, needed);
+    return j ? `; ${endPhrase(j, ctx.nowMs)}` : "";
+  };
+  if (ctx.launchType === "blocking" && ctx.running.length) {
+    return `one job at a time (launch_type = blocking)${ahead.length ? `, ${plural(ahead.length, "job")} ahead of it` : ""}${next(1)}`;
+  }
+  if (!ahead.length) return need <= free ? ABOUT_TO_START : `waiting for ${plural(need, "processor")} (${free} free of ${max})${next(need - free)}`;
+  const fair =
+    ctx.usage && ahead.some((o) => o.priority === job.priority && (ctx.usage!.get(o.ownerKey ?? "") ?? 0) < (ctx.usage!.get(job.ownerKey ?? "") ?? 0))
+      ? " (fair share: owners who used less CPU recently go first)"
+      : "";
+  return `${plural(ahead.length, "job")} ahead of it in the queue${fair}${need > free ? `; it needs ${plural(need, "processor")}, ${free} free` : ""}${next(Math.max(1, need - free))}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * Hold, release, kill or requeue a whole array: the single-job action applied to each
+ * element it fits (docs/api.md). Killing an array cancels its waiting elements first, so
+ * that none starts in their place, then kills the running ones.
+ */
+import { AppError, isAppError } from "../../core/app-error";
+import { isActiveState, isFinishedState, isWaitingState } from "../../core/job-lifecycle";
+import type { JobFolderOptions } from "../job-folder";
+import type { QmLayout } from "../qm-folders";
+import { wakeWorker } from "../wake-worker";
+import type { JobStore } from "../store/job-store";
+import { cancelWaitingJob } from "./cancel-job";
+import { holdJob, releaseJob } from "./hold-job";
+import { requestKill } from "./kill-job";
+import { requeueJob } from "./requeue-job";
+
+export const ARRAY_ACTIONS = ["hold", "release", "kill", "requeue"] as const;
+export type ArrayAction = (typeof ARRAY_ACTIONS)[number];
+
+export interface ArrayActionResult {
+  /** Elements the action was applied to. */
+  applied: number[];
+  /** Elements that changed meanwhile (started, ended...) and were left as they are. */
+  skipped: number[];
+}
+
+/** How an array action is asked for. */
+export interface ArrayActionRequest {
+  action: ArrayAction;
+  /** Who asks, for the elements' history. */
+  by: string;
+  /** `job_file` and Strict_Job_File: how a requeued element's folder is read again. */
+  folderRule: JobFolderOptions;
+  /** `requeue` puts back the elements that ended other than done; with this, every ended one. */
+  everything?: boolean;
+}
+
+/** Apply the action to the elements of array `arrayId` it fits. */
+export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, everything = false }: ArrayActionRequest): Promise<ArrayActionResult> {
+  const elements = await store.elementsOf(arrayId);
+  if (!elements.length) throw new AppError("NOT_FOUND", `There is no array ${arrayId}.`);
+  const result: ArrayActionResult = { applied: [], skipped: [] };
+  const each = async (ids: number[], act: (id: number) => Promise<unknown>) => {
+    for (const id of ids) {
+      try {
+        await act(id);
+        result.applied.push(id);
+      } catch (error) {
+        // A race with the worker (it started or ended meanwhile) skips that element only.
+        if (!isAppError(error) || !["CONFLICT", "INVALID_STATE"].includes(error.code)) throw error;
+        result.skipped.push(id);
+      }
+    }
+  };
+  const inState = (test: (state: string) => boolean) => elements.filter((e) => test(e.state)).map((e) => e.id);
+  if (action === "hold") await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
+  if (action === "release") await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
+  if (action === "requeue") await each(inState((s) => isFinishedState(s) && (everything || s !== "done")), (id) => requeueJob(store, layout, id, by, folderRule));
+  if (action === "kill") {
+    const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
+    for (const e of elements.filter((el) => isWaitingState(el.state))) {
+      if (await cancelWaitingJob(store, layout, { ...e, state: e.state as "queued" | "held" }, reason)) result.applied.push(e.id);
+      else result.skipped.push(e.id);
+    }
+    const active = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state)).map((e) => e.id);
+    await each(active, (id) => requestKill(store, layout, id, by));
+    await wakeWorker(store.sql, layout);
+  }
+  return result;
+}

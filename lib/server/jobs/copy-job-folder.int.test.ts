@@ -1,0 +1,42 @@
+/** Element copies of a job folder on a real filesystem: independent files, links kept, modes kept, space checked. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
+
+let dir: string;
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("copyJobFolder", () => {
+  it("makes a copy whose files are its own, keeps modes and recreates links as they are", () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
+    const src = path.join(dir, "job");
+    fs.mkdirSync(path.join(src, "data/deep"), { recursive: true });
+    fs.writeFileSync(path.join(src, "run.sh"), "echo hi\n", { mode: 0o755 });
+    fs.writeFileSync(path.join(src, "data/deep/input.csv"), "x\n1\n");
+    fs.writeFileSync(path.join(dir, "shared.bin"), "big shared input");
+    fs.symlinkSync(path.join(dir, "shared.bin"), path.join(src, "shared"));
+    fs.symlinkSync("data/deep/input.csv", path.join(src, "alias.csv"));
+
+    copyJobFolder(src, path.join(dir, "copy"));
+    const copy = path.join(dir, "copy");
+    expect(fs.statSync(path.join(copy, "run.sh")).mode & 0o777).toBe(0o755);
+    expect(fs.readlinkSync(path.join(copy, "shared"))).toBe(path.join(dir, "shared.bin"));
+    expect(fs.readFileSync(path.join(copy, "alias.csv"), "utf8")).toBe("x\n1\n");
+    // Writing into the copy's file in place leaves the original alone (no hard link).
+    fs.appendFileSync(path.join(copy, "data/deep/input.csv"), "2\n");
+    expect(fs.readFileSync(path.join(src, "data/deep/input.csv"), "utf8")).toBe("x\n1\n");
+    expect(fs.statSync(path.join(copy, "data/deep/input.csv")).ino).not.toBe(fs.statSync(path.join(src, "data/deep/input.csv")).ino);
+    // Links are not counted: they cost nothing per element.
+    expect(folderBytes(src)).toBe(8 + 4);
+    expect(() => copyJobFolder(src, copy)).toThrow(/EEXIST/);
+  });
+
+  it("refuses a copy that would fill the disk, saying how large it is", () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
+    expect(() => checkFreeSpace(dir, 1024, 20)).not.toThrow();
+    const { bavail, bsize } = fs.statfsSync(dir);
+    expect(() => checkFreeSpace(dir, bavail * bsize, 20)).toThrow(/The array needs a copy of its .* folder for each of its 20 elements, but only .* is free on the disk of QM_FOLDER/);
+  });
+});

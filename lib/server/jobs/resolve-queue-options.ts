@@ -1,0 +1,47 @@
+/**
+ * The queue keys of a job being submitted (hold, after_ok, after_any, array), checked
+ * against the database: every job or array a dependency names must exist. A job may
+ * only wait for jobs submitted before it, so waits can never go round in a circle; an
+ * id not given yet is refused with that explanation.
+ */
+import { AppError } from "../../core/app-error";
+import type { Dependency } from "../../core/dependencies";
+import { type QueueOptions, parseQueueOptions } from "../../core/queue-options";
+import type { JobStore } from "../store/job-store";
+
+export interface ResolvedQueueOptions extends Omit<QueueOptions, "dependsOn"> {
+  /** One edge per parent job (arrays expanded to their elements). */
+  dependsOn: Dependency[];
+}
+
+export async function resolveQueueOptions(store: JobStore, fileName: string, params: Record<string, string>): Promise<ResolvedQueueOptions> {
+  const options = parseQueueOptions(fileName, params);
+  const arrayIds = options.dependsOn.flatMap((d) => ("arrayId" in d.ref ? [d.ref.arrayId] : []));
+  const elements = await store.arrayElements(arrayIds);
+  const edges = new Map<number, Dependency>();
+  for (const { ref, kind } of options.dependsOn) {
+    if ("arrayId" in ref) {
+      const ids = elements.get(ref.arrayId)!;
+      if (!ids.length) throw new AppError("INVALID_INPUT", `${fileName}: ${kind} names array ${ref.arrayId}, which does not exist; give the number shown as "array N" on the dashboard`);
+      for (const parentId of ids) edges.set(parentId, { parentId, kind: strictest(edges.get(parentId)?.kind, kind) });
+    } else edges.set(ref.jobId, { parentId: ref.jobId, kind: strictest(edges.get(ref.jobId)?.kind, kind) });
+  }
+  const jobIds = [...new Set(options.dependsOn.flatMap((d) => ("jobId" in d.ref ? [d.ref.jobId] : [])))];
+  const states = await store.statesOf(jobIds);
+  const unknown = jobIds.filter((id) => !states.has(id) || states.get(id) === "deleted");
+  if (unknown.length) {
+    const last = await store.lastJobId();
+    const future = unknown.filter((id) => id > last);
+    const kind = options.dependsOn.find((d) => "jobId" in d.ref && unknown.includes(d.ref.jobId))!.kind;
+    throw new AppError(
+      "INVALID_INPUT",
+      future.length
+        ? `${fileName}: ${kind} names job ${future[0]}, which does not exist yet; a job can only wait for jobs submitted before it (so that waits never go round in a circle)`
+        : `${fileName}: ${kind} names job ${unknown[0]}, which does not exist (or was deleted); give the id of a queued, running or finished job`,
+    );
+  }
+  return { ...options, dependsOn: [...edges.values()] };
+}
+
+/** A job named in both lists waits for success (after_ok is the stricter wait). */
+const strictest = (a: Dependency["kind"] | undefined, b: Dependency["kind"]) => (a === "after_ok" || b === "after_ok" ? "after_ok" : "after_any");

@@ -1,0 +1,97 @@
+/**
+ * The queue as the start estimate reads it (lib/core/queue-snapshot.ts): running jobs,
+ * the first waiting jobs in the worker's order with their dependencies, the arrays'
+ * limits, fair-share use, the pause, and typical run times (the mean of an array's done
+ * elements, else the median of the last 50 done jobs) for jobs with neither progress nor
+ * walltime. A handful of indexed reads through the job store's SQL layer.
+ */
+import type { DependencyKind } from "../../core/dependencies";
+import { ownerUsage } from "../../core/fair-share";
+import type { JobState } from "../../core/job-lifecycle";
+import type { QmConfig } from "../../core/qm-config";
+import type { EstimateInput, RunningForEstimate, WaitingForEstimate } from "../../core/queue-snapshot";
+import { grantedProcessors } from "../../core/schedule";
+import type { JobStore } from "../store/job-store";
+import { ACTIVE, WAITING, ownerKeySql } from "../store/queue-sql";
+import { toDate } from "../store/sql";
+
+/** Waiting jobs the estimate looks at, in the worker's order; later ones get no estimate. */
+export const ESTIMATE_WINDOW = 500;
+const TYPICAL_SAMPLE = 50;
+
+const list = (n: number) => Array(n).fill("?").join(", ");
+const ms = (v: unknown) => toDate(v)?.getTime() ?? null;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
+
+interface Row {
+  id: number;
+  nbProc: number;
+  priority: number;
+  submittedAt: unknown;
+  startedAt: unknown;
+  progress: number | null;
+  walltimeSeconds: number | null;
+  arrayId: number | null;
+  state: JobState;
+  ownerKey: string;
+}
+
+/** Typical run time (ms) of done jobs: per array, and overall. */
+async function typicalRunTimes(store: JobStore, arrayIds: number[]): Promise<{ perArray: Map<number, number>; overall: number | null }> {
+  const runs = (rows: { startedAt: unknown; finishedAt: unknown }[]) => rows.map((r) => (ms(r.finishedAt) ?? 0) - (ms(r.startedAt) ?? 0)).filter((d) => d > 0);
+  const recent = await store.sql.all<{ startedAt: unknown; finishedAt: unknown }>(
+    `SELECT "startedAt", "finishedAt" FROM "Job" WHERE "state" = 'done' AND "startedAt" IS NOT NULL ORDER BY "finishedAt" DESC LIMIT ${TYPICAL_SAMPLE}`,
+  );
+  const perArray = new Map<number, number>();
+  if (arrayIds.length) {
+    const rows = await store.sql.all<{ arrayId: number; startedAt: unknown; finishedAt: unknown }>(
+      `SELECT "arrayId", "startedAt", "finishedAt" FROM "Job" WHERE "arrayId" IN (${list(arrayIds.length)}) AND "state" = 'done'`,
+      arrayIds,
+    );
+    for (const id of arrayIds) {
+      const durations = runs(rows.filter((r) => Number(r.arrayId) === id));
+      if (durations.length) perArray.set(id, durations.reduce((a, b) => a + b, 0) / durations.length);
+    }
+  }
+  return { perArray, overall: median(runs(recent)) };
+}
+
+export async function readQueueSnapshot(store: JobStore, config: QmConfig, nowMs = Date.now()): Promise<EstimateInput & { truncated: boolean }> {
+  const columns = `j."id", j."nbProc", j."priority", j."submittedAt", j."startedAt", j."progress", j."walltimeSeconds", j."arrayId", j."state", ${ownerKeySql("j")} AS "ownerKey"`;
+  const [running, waiting] = await Promise.all([
+    store.sql.all<Row>(`SELECT ${columns} FROM "Job" j WHERE j."state" IN ${ACTIVE}`),
+    store.sql.all<Row>(`SELECT ${columns} FROM "Job" j WHERE j."state" IN ${WAITING} ORDER BY j."priority" DESC, j."submittedAt" ASC, j."id" ASC LIMIT ${ESTIMATE_WINDOW + 1}`),
+  ]);
+  const truncated = waiting.length > ESTIMATE_WINDOW;
+  if (truncated) waiting.pop();
+  const waitingIds = waiting.map((r) => Number(r.id));
+  const deps = waitingIds.length
+    ? await store.sql.all<{ jobId: number; parentId: number; kind: DependencyKind }>(`SELECT "jobId", "parentId", "kind" FROM "JobDependency" WHERE "jobId" IN (${list(waitingIds.length)})`, waitingIds)
+    : [];
+  const depsOf = new Map<number, WaitingForEstimate["dependsOn"]>();
+  for (const d of deps) depsOf.set(Number(d.jobId), [...(depsOf.get(Number(d.jobId)) ?? []), { parentId: Number(d.parentId), kind: d.kind }]);
+  const known = new Set([...running, ...waiting].map((r) => Number(r.id)));
+  const parentStates = await store.statesOf([...new Set(deps.map((d) => Number(d.parentId)).filter((id) => !known.has(id)))]);
+  const arrayIds = [...new Set([...running, ...waiting].flatMap((r) => (r.arrayId === null ? [] : [Number(r.arrayId)])))];
+  const limits = arrayIds.length
+    ? await store.sql.all<{ id: number; maxRunning: number }>(`SELECT "id", "maxRunning" FROM "JobArray" WHERE "maxRunning" IS NOT NULL AND "id" IN (${list(arrayIds.length)})`, arrayIds)
+    : [];
+  const typical = await typicalRunTimes(store, arrayIds);
+  const typicalOf = (r: Row) => (r.arrayId !== null ? typical.perArray.get(Number(r.arrayId)) : undefined) ?? typical.overall;
+  const since = nowMs - config.fairShare.windowHours * 3_600_000;
+  const usage = config.fairShare.on ? ownerUsage(await store.usageRows(new Date(since), config.maxNbProcessors), since, nowMs) : undefined;
+
+  const toRunning = (r: Row): RunningForEstimate => ({
+    id: Number(r.id), granted: grantedProcessors(Number(r.nbProc), config.maxNbProcessors), startedAtMs: ms(r.startedAt) ?? nowMs, progress: r.progress,
+    walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), typicalMs: typicalOf(r),
+  });
+  const toWaiting = (r: Row): WaitingForEstimate => ({
+    id: Number(r.id), nbProc: Number(r.nbProc), priority: Number(r.priority), submittedAt: toDate(r.submittedAt)!, state: r.state as "queued" | "held",
+    walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), ownerKey: r.ownerKey, typicalMs: typicalOf(r),
+    dependsOn: depsOf.get(Number(r.id)) ?? [],
+  });
+  return {
+    nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
+    arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null, truncated,
+  };
+}

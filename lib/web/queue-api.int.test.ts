@@ -1,0 +1,159 @@
+/**
+ * The queue-control API below HTTP (lib/web/api-test-harness.ts): hold/release, pause/
+ * resume, submitting held jobs, arrays and dependencies through POST /api/jobs, the
+ * arrays endpoints, and the start estimates in the job lists and pages.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ArrayAnswer, ArraysAnswer, JobAnswer, JobsAnswer } from "../core/api-types";
+import { planTransition } from "../core/job-lifecycle";
+import { jobZip } from "../server/zip/zip-fixtures";
+import { type Handler, basic, ctx, db, errorOf, makeJob, qm, req, routes, store, wakeUps, writeConfig } from "./api-test-harness";
+
+const root = path.resolve(import.meta.dirname, "../..");
+let hold: Handler, release: Handler, pause: Handler, resume: Handler, arrays: Handler, array: Handler;
+let arrayAction: (request: Request, context: { params: Promise<{ id: string; action: string }> }) => Promise<Response>;
+
+beforeAll(async () => {
+  const load = (p: string) => import(/* @vite-ignore */ path.join(root, "app/api", p, "route.ts"));
+  [hold, release, pause, resume, arrays, array] = (
+    await Promise.all(["jobs/[id]/hold", "jobs/[id]/release", "queue/pause", "queue/resume", "arrays", "arrays/[id]"].map(load))
+  ).map((m, i) => (i < 4 ? m.POST : m.GET));
+  arrayAction = (await load("arrays/[id]/[action]")).POST;
+});
+
+beforeEach(() => {
+  // The harness empties the tables; the queue folder is ours to empty.
+  fs.rmSync(path.join(qm, "QM_qJobs"), { recursive: true, force: true });
+  fs.mkdirSync(path.join(qm, "QM_qJobs"));
+});
+
+const post = (url: string, headers: Record<string, string> = basic()) => req(url, { method: "POST", headers });
+const body = async <T>(res: Response) => (await res.json()) as T;
+
+function upload(fields: Record<string, string>, cfg = "[QMOptions]\nscript = sh run.sh\ne_mail = ann@lab.org\n") {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append("file", new Blob([new Uint8Array(jobZip({ folder: "sweep", cfg }))], { type: "application/zip" }), "sweep.zip");
+  return routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1" } }), ctx(0));
+}
+
+describe("hold and release", () => {
+  it("the admin holds and releases a queued job; visitors are refused; history records who", async () => {
+    const { job } = await makeJob("queued");
+    expect((await hold(post(`/api/jobs/${job.id}/hold`, { "x-qm-csrf": "1" }), ctx(job.id))).status).toBe(401);
+    const held = await hold(post(`/api/jobs/${job.id}/hold`), ctx(job.id));
+    expect(held.status).toBe(200);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("held");
+    // Asking twice is not an error.
+    expect((await hold(post(`/api/jobs/${job.id}/hold`), ctx(job.id))).status).toBe(200);
+    wakeUps.reset();
+    expect((await release(post(`/api/jobs/${job.id}/release`), ctx(job.id))).status).toBe(200);
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("queued");
+    expect(await wakeUps.woken()).toBe(true);
+    const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.kind, e.detail])).toEqual([["queued", null], ["held", "by admin"], ["released", "by admin"]]);
+  });
+
+  it("a running job cannot be held (409); an unknown job is 404, but 401 first when a login is required", async () => {
+    const { job } = await makeJob("running");
+    const res = await hold(post(`/api/jobs/${job.id}/hold`), ctx(job.id));
+    expect(res.status).toBe(409);
+    expect(await errorOf(res)).toMatchObject({ code: "INVALID_STATE", message: `Job ${job.id} is running; only a queued job can be held.` });
+    expect((await hold(post("/api/jobs/99999/hold"), ctx(99999))).status).toBe(404);
+    writeConfig({ Require_Login: "yes" });
+    expect((await hold(post("/api/jobs/99999/hold", { "x-qm-csrf": "1" }), ctx(99999))).status).toBe(401);
+  });
+});
+
+describe("pause and resume", () => {
+  it("the admin pauses and resumes; the status says so; visitors may not", async () => {
+    expect((await pause(post("/api/queue/pause", { "x-qm-csrf": "1" }), ctx(0))).status).toBe(401);
+    const paused = await body<{ paused: { by: string; at: string } }>(await pause(post("/api/queue/pause"), ctx(0)));
+    expect(paused.paused.by).toBe("admin");
+    const status = await body<{ paused: unknown }>(await routes.status(req("/api/status"), ctx(0)));
+    expect(status.paused).toEqual(paused.paused);
+    expect(await body(await resume(post("/api/queue/resume"), ctx(0)))).toEqual({ paused: null });
+    expect((await body<{ paused: unknown }>(await routes.status(req("/api/status"), ctx(0)))).paused).toBeNull();
+  });
+});
+
+describe("submitting with queue fields", () => {
+  it("array, hold and after_ok from the form become one held job per index, each waiting for the parent", async () => {
+    const { job: parent } = await makeJob("queued");
+    const res = await upload({ array: "1-3%2", hold: "yes", after_ok: String(parent.id) });
+    expect(res.status).toBe(201);
+    const answer = await body<{ job: { id: number; url: string }; array: { id: number; jobIds: number[]; url: string } }>(res);
+    expect(answer.array.jobIds).toHaveLength(3);
+    expect(answer.array.url).toBe(`/arrays/${answer.array.id}`);
+    const elements = await db.job.findMany({ where: { arrayId: answer.array.id }, include: { dependsOn: true }, orderBy: { arrayIndex: "asc" } });
+    expect(elements.map((e) => [e.name, e.state, e.arrayIndex, e.folder])).toEqual([
+      ["sweep_1", "held", 1, "QM_qJobs/sweep_1"], ["sweep_2", "held", 2, "QM_qJobs/sweep_2"], ["sweep_3", "held", 3, "QM_qJobs/sweep_3"],
+    ]);
+    for (const e of elements) expect(e.dependsOn).toEqual([{ jobId: e.id, parentId: parent.id, kind: "after_ok" }]);
+    const cfg = fs.readFileSync(path.join(qm, "QM_qJobs/sweep_2/proc_config.cfg"), "utf8");
+    expect(cfg).toMatch(/array\s*=\s*1-3%2/);
+    expect(cfg).toMatch(/array_index\s*=\s*2/);
+    expect(cfg).toMatch(/hold\s*=\s*yes/);
+  });
+
+  it("a single script with #QM array and hold lines becomes held elements, each script recording its index", async () => {
+    const form = new FormData();
+    const script = "#!/bin/sh\n#QM array=2,4\n#QM hold=yes\necho $QM_ARRAY_INDEX > out.txt\n";
+    form.append("file", new Blob([script], { type: "text/x-sh" }), "scan.sh");
+    const res = await routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1" } }), ctx(0));
+    expect(res.status).toBe(201);
+    const { array: created } = await body<{ array: { id: number; jobIds: number[] } }>(res);
+    const elements = await db.job.findMany({ where: { arrayId: created.id }, orderBy: { arrayIndex: "asc" } });
+    expect(elements.map((e) => [e.name, e.state, e.arrayIndex])).toEqual([["scan_2", "held", 2], ["scan_4", "held", 4]]);
+    expect(fs.readFileSync(path.join(qm, "QM_qJobs/scan_4/scan.sh"), "utf8")).toMatch(/^#QM array_index=4$/m);
+  });
+
+  it("bad queue fields name the field; an unknown parent is refused; nothing is left queued", async () => {
+    const bad = await upload({ after_ok: "twelve", array: "9-1" });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((await errorOf(bad)).details!).sort()).toEqual(["after_ok", "array"]);
+    const unknown = await upload({ after_any: "424242" });
+    expect(unknown.status).toBe(400);
+    expect((await errorOf(unknown)).message).toMatch(/after_any names job 424242, which does not exist yet/);
+    const tooMany = await upload({}, "[QMOptions]\nscript = sh run.sh\narray = 1-5000\n");
+    expect((await errorOf(tooMany)).message).toMatch(/array = 1-5000: it makes more than 1000 jobs/);
+    expect(await db.job.count()).toBe(0);
+    expect(fs.readdirSync(path.join(qm, "QM_qJobs"))).toEqual([]);
+  });
+});
+
+describe("arrays and estimates", () => {
+  it("lists arrays with counts and progress, acts on a whole array, and shows each waiting job's estimate and reason", async () => {
+    const res = await upload({ array: "1-4%1" });
+    const { array: created } = await body<{ array: { id: number; jobIds: number[] } }>(res);
+    const [first, second] = created.jobIds;
+    // One element runs at 50%: the next one waits for the array's limit.
+    await store.transition(first, planTransition("start", "queued", "running", { folder: "QM_Jobs/sweep_1", startedAt: new Date(Date.now() - 60_000), progress: 50 }));
+    const listed = await body<ArraysAnswer>(await arrays(req("/api/arrays"), ctx(0)));
+    expect(listed.arrays[0]).toMatchObject({ id: created.id, name: "sweep", spec: "1-4%1", maxRunning: 1, total: 4, counts: { running: 1, queued: 3 }, progress: 12.5 });
+
+    const one = await body<ArrayAnswer>(await array(req(`/api/arrays/${created.id}`), ctx(created.id)));
+    expect(one.jobs.map((j) => j.arrayIndex)).toEqual([1, 2, 3, 4]);
+    expect(one.jobs[1].estimate!.reason).toBe("its array runs at most 1 element at a time (%1) and 1 is running; job " + first + " should end in ~1 min");
+    expect(Date.parse(one.jobs[1].estimate!.startAt!) - Date.now()).toBeGreaterThan(50_000);
+
+    const page = await body<JobAnswer>(await routes.job(req(`/api/jobs/${second}`), ctx(second)));
+    expect(page.job.estimate!.reason).toBe(one.jobs[1].estimate!.reason);
+    // Progress-based: the estimate moves with the clock, by milliseconds between two reads.
+    expect(Math.abs(Date.parse(page.job.estimate!.startAt!) - Date.parse(one.jobs[1].estimate!.startAt!))).toBeLessThan(1000);
+    expect(page.job.array).toMatchObject({ id: created.id, spec: "1-4%1" });
+    const queuedList = await body<JobsAnswer>(await routes.list(req("/api/jobs?view=queued"), ctx(0)));
+    expect(queuedList.jobs.find((j) => j.id === second)!.estimate!.reason).toMatch(/its array runs at most 1 element/);
+
+    const heldAll = await arrayAction(post(`/api/arrays/${created.id}/hold`), { params: Promise.resolve({ id: String(created.id), action: "hold" }) });
+    expect(await body(heldAll)).toEqual({ applied: created.jobIds.slice(1), skipped: [] });
+    const heldList = await body<JobsAnswer>(await routes.list(req("/api/jobs?view=queued&state=held"), ctx(0)));
+    expect(heldList.jobs.map((j) => [j.id, j.estimate!.reason])).toEqual(created.jobIds.slice(1).map((id) => [id, "held: it keeps its place in the queue but starts only once released"]));
+    const bad = await arrayAction(post(`/api/arrays/${created.id}/explode`), { params: Promise.resolve({ id: String(created.id), action: "explode" }) });
+    expect(bad.status).toBe(400);
+    const anon = await arrayAction(post(`/api/arrays/${created.id}/release`, { "x-qm-csrf": "1" }), { params: Promise.resolve({ id: String(created.id), action: "release" }) });
+    expect(anon.status).toBe(401);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * A quiet folder dropped into QM_qJobs, read and valid, enters the queue as its queue keys
+ * say (lib/core/queue-options.ts): queued, held, waiting for other jobs, or as an array.
+ * An array's folder is first moved aside into `.qm/staging/`, then expanded exactly as an
+ * uploaded array is (lib/server/jobs/queue-array.ts). Bad queue keys reject the folder to
+ * QM_lost+found with the reason, as any invalid job.
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { isAppError } from "../lib/core/app-error";
+import { planTransition } from "../lib/core/job-lifecycle";
+import { queueArray } from "../lib/server/jobs/queue-array";
+import { queueColumns, submitState } from "../lib/server/jobs/queue-entry";
+import { type ResolvedQueueOptions, resolveQueueOptions } from "../lib/server/jobs/resolve-queue-options";
+import { relFolder } from "../lib/server/qm-folders";
+import { type FolderJob, jobColumns } from "../lib/server/read-job-folder";
+import type { WorkerContext } from "./context";
+import { rejectFolder } from "./reject";
+
+type IntakeContext = Pick<WorkerContext, "store" | "layout" | "config" | "log">;
+
+const DETAIL = "folder dropped into QM_qJobs";
+const FIX_KEYS = ["Correct the queue keys (hold, after_ok, after_any, array) as the message says, or free some disk space for an array's copies."];
+
+/** Queue QM_qJobs/<name>, or reject it with the reason. */
+export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob): Promise<void> {
+  let options: ResolvedQueueOptions;
+  try {
+    options = await resolveQueueOptions(ctx.store, read.description.file, read.info.params);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return rejectFolder(ctx, name, error.message, FIX_KEYS);
+  }
+  if (options.array) return queueDroppedArray(ctx, name, options);
+  const row = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const };
+  await ctx.store.createJob(row, planTransition("submit", null, submitState(options), {}, DETAIL));
+}
+
+async function queueDroppedArray(ctx: IntakeContext, name: string, options: ResolvedQueueOptions): Promise<void> {
+  const config = ctx.config();
+  const staging = path.join(ctx.layout.staging, randomUUID());
+  fs.mkdirSync(staging, { recursive: true });
+  const dir = path.join(staging, name);
+  try {
+    fs.renameSync(path.join(ctx.layout.queued, name), dir);
+    const deps = { store: ctx.store, layout: ctx.layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile } };
+    const queued = await queueArray(deps, { dir, name, source: "folder", detail: DETAIL }, options);
+    ctx.log(`QM_qJobs/${name}: array ${queued.array!.id} of ${queued.array!.jobIds.length} jobs (array = ${options.array!.spec})`);
+  } catch (error) {
+    if (!isAppError(error) || !fs.existsSync(dir)) throw error;
+    await rejectFolder(ctx, name, error.message, FIX_KEYS, name, dir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
