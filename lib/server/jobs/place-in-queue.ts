@@ -5,6 +5,8 @@
  * the row names the folder before it appears, the worker starts it at once and never takes
  * it for a hand-made drop. Used by uploads, web requeues and resubmissions by hand.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { WaitingState } from "../../core/job-lifecycle";
 import { type QmLayout, freeName, moveFolder, relFolder } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
@@ -30,6 +32,14 @@ export async function placeInQueue(store: JobStore, layout: QmLayout, src: strin
   } catch (error) {
     await how.release(id, folder, error);
     throw error;
+  }
+  // A delete that won the row while the folder was on its way found nothing to remove: the
+  // folder that just arrived belongs to a deleted job, and goes the way a deleted job's goes.
+  if ((await store.getJob(id))?.state === "deleted") {
+    const trash = path.join(layout.internal, "trash", `${id}-${Date.now()}`);
+    await fs.promises.mkdir(path.dirname(trash), { recursive: true });
+    await fs.promises.rename(path.join(layout.root, folder), trash).catch(() => undefined);
+    await fs.promises.rm(trash, { recursive: true, force: true });
   }
   return { id, folder };
 }
