@@ -3,7 +3,8 @@
  * the worker program): nginx started by the test on unusual ports, TLS with a throw-away
  * certificate. A 200 MB job goes up with curl, streamed (nothing spooled in nginx's body
  * folder, the web server's memory flat) and runs; a client cannot pass for another address
- * through X-Forwarded-For; an upload over Max_Upload_MB is refused through the proxy too.
+ * through X-Forwarded-For; an upload over Max_Upload_MB is refused through the proxy too; a
+ * browser's login on a port other than 443 passes the Origin check.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -119,5 +120,14 @@ describe("QueueManager behind deploy/nginx", () => {
     const plain = await curl(["-o", "/dev/null", "-D", "-", `http://127.0.0.1:${ports.http}/api/health`]);
     expect(plain.status).toBe(301);
     expect(plain.body).toMatch(/^Location: https:\/\/127\.0\.0\.1\/api\/health\r?$/im);
+  });
+
+  it("lets a browser log in on a port other than 443 (its Origin, port included, matches the Host nginx passes)", async () => {
+    // A browser sends Origin on a POST; QueueManager refuses one whose host differs from Host.
+    const login = await curl(["-H", `Origin: ${https}`, "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", JSON.stringify({ username: "admin", password: "bench-admin" }), `${https}/api/auth/login`]);
+    expect(login.status, login.body).toBe(200);
+    const foreign = await curl(["-H", "Origin: https://elsewhere.example", "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", "{}", `${https}/api/auth/login`]);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toContain("came from another site");
   });
 });
