@@ -83,6 +83,7 @@ export function renderApache(dir: string, ports: ProxyPorts, tls: { cert: string
   fs.writeFileSync(path.join(dir, "queuemanager.conf"), site);
   const needed = ["mpm_event", "authz_core", "ssl", "socache_shmcb", "proxy", "proxy_http", "headers", "alias"];
   const main = `ServerRoot ${dir}
+ServerName 127.0.0.1
 PidFile ${dir}/apache.pid
 ErrorLog ${dir}/error.log
 DefaultRuntimeDir ${dir}
