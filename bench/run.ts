@@ -4,7 +4,7 @@
  *
  *   npm run bench                 the full suite (about 10 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
- *   npm run bench -- --only estimates   one section: core, estimates or slurm (--only=slurm too)
+ *   npm run bench -- --only estimates   one section: core, estimates, retention or slurm (--only=slurm too)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,6 +19,7 @@ import { idleCpu, rss } from "./workloads/overhead";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { estimateAccuracy } from "./workloads/estimates";
+import { retentionWalk } from "./workloads/retention";
 import { qmSlurmLatency, qmSlurmThroughput, sbatchLatency, sbatchThroughput } from "./workloads/slurm";
 import { clusterUnavailable, startSlurmCluster } from "../worker/slurm/tests/slurm-cluster";
 
@@ -46,6 +47,7 @@ const size = {
   estimateJobs: quick ? 12 : 24,
   estimateBacklog: quick ? 200 : 500,
   slurmJobs: quick ? 30 : 100,
+  retentionFolders: quick ? 2_000 : 20_000,
 };
 
 const figures: Figure[] = [];
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   buildIfNeeded(projectRoot);
   if (!only || only === "core") await coreFigures();
   if (!only || only === "estimates") await estimateFigures();
+  if (!only || only === "retention") await retentionFigures();
   if (!only || only === "slurm") {
     const noSlurm = clusterUnavailable();
     if (noSlurm) console.log(`Slurm figures skipped: ${noSlurm}`);
@@ -94,6 +97,13 @@ async function estimateFigures(): Promise<void> {
   add({ name: "waiting jobs with an estimate", value: e.coveragePercent, unit: "%", note: "held, paused or unknown run times have none" });
   add({ name: `queued list with estimates p50, ${size.estimateBacklog} waiting`, value: e.listP50Ms, unit: "ms" });
   check(`queued list with estimates p95, ${size.estimateBacklog} waiting`, e.listP95Ms, "ms", "<= 100 ms", atMost(100));
+}
+
+async function retentionFigures(): Promise<void> {
+  console.log(`retention with Keep_Max_GB (${size.retentionFolders} finished jobs' folders of 10 files)`);
+  const w = await retentionWalk(size.retentionFolders, 10, size.rounds);
+  add({ name: `retention walk of QM_dJobs, ${w.files} entries`, value: w.walkMs, unit: "ms", note: "the daily pass measures afresh" });
+  check("retention dry run, walk reused", w.reusedMs, "ms", "<= 5 ms", atMost(5), "the admin page asks every 5 s");
 }
 
 /** Dispatch, throughput, overhead, scale and streaming, with task-spooler beside them. */

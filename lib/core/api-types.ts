@@ -199,6 +199,8 @@ export interface RetentionAnswer {
   cutoff: string | null;
   ceilingBytes: number | null;
   usedBytes: number | null;
+  /** When usedBytes and the sizes were measured (a recent walk, reused for a while); null: no ceiling. */
+  measuredAt: string | null;
   afterBytes: number | null;
   freedBytes: number;
   lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number } | null;

@@ -15,7 +15,7 @@ function Rules({ data }: { data: RetentionAnswer }) {
       <li>{keepDays > 0 ? `Folders of jobs that ended more than ${keepDays} days ago (before ${formatDate(data.cutoff)}) go (Keep_Days).` : "No age limit (Keep_Days = 0)."}</li>
       <li>
         {maxGb > 0
-          ? `QM_dJobs and QM_lost+found may take ${formatBytes(data.ceilingBytes!)} (Keep_Max_GB); they take ${formatBytes(data.usedBytes ?? 0)} now, ${formatBytes(data.afterBytes ?? 0)} after the pass.`
+          ? `QM_dJobs and QM_lost+found may take ${formatBytes(data.ceilingBytes!)} (Keep_Max_GB); they took ${formatBytes(data.usedBytes ?? 0)} when measured (${formatDate(data.measuredAt)}), ${formatBytes(data.afterBytes ?? 0)} after the pass.`
           : "No disk ceiling (Keep_Max_GB = 0)."}
       </li>
       <li>{archiveFolder ? `Folders are moved to ${archiveFolder} (Archive_Folder).` : "Folders are deleted (no Archive_Folder)."} The jobs&apos; records stay, marked as purged.</li>

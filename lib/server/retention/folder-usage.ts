@@ -6,33 +6,40 @@ import fs from "node:fs";
 import path from "node:path";
 import type { QmLayout } from "../qm-folders";
 
-/** Bytes a file tree takes on disk; `seen` holds the hard-linked files already counted. */
+/**
+ * Bytes a file tree takes on disk; `seen` holds the hard-linked files already counted. The
+ * entries of a folder are looked at together (Node's thread pool does a few at a time): one
+ * at a time, each waited for, took about twice as long (bench: retention).
+ */
 export async function treeBytes(root: string, seen = new Set<string>()): Promise<number> {
   let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const current = stack.pop()!;
+  async function visit(current: string): Promise<void> {
     let st: fs.Stats;
     try {
       st = await fs.promises.lstat(current);
     } catch {
-      continue; // removed meanwhile
+      return; // removed meanwhile
     }
     if (st.nlink > 1 && !st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
     }
     total += st.blocks * 512;
-    if (!st.isDirectory()) continue;
+    if (!st.isDirectory()) return;
+    let names: string[];
     try {
-      for (const name of await fs.promises.readdir(current)) stack.push(path.join(current, name));
+      names = await fs.promises.readdir(current);
     } catch {
-      // unreadable or gone: counted as what we saw
+      return; // unreadable or gone: counted as what we saw
     }
+    await Promise.all(names.map((name) => visit(path.join(current, name))));
   }
+  await visit(root);
   return total;
 }
+
+const FOLDERS_AT_ONCE = 16;
 
 /** Space of each entry of QM_dJobs and QM_lost+found (by QM_FOLDER-relative path), and of both in all. */
 export async function finishedUsage(layout: QmLayout): Promise<{ totalBytes: number; byFolder: Map<string, number> }> {
@@ -46,10 +53,15 @@ export async function finishedUsage(layout: QmLayout): Promise<{ totalBytes: num
     } catch {
       continue;
     }
-    for (const name of names) {
-      const bytes = await treeBytes(path.join(dir, name), seen);
-      byFolder.set(`${path.basename(dir)}/${name}`, bytes);
-      totalBytes += bytes;
+    // A few folders at a time keeps the thread pool busy without a promise per file of years.
+    for (let i = 0; i < names.length; i += FOLDERS_AT_ONCE) {
+      await Promise.all(
+        names.slice(i, i + FOLDERS_AT_ONCE).map(async (name) => {
+          const bytes = await treeBytes(path.join(dir, name), seen);
+          byFolder.set(`${path.basename(dir)}/${name}`, bytes);
+          totalBytes += bytes;
+        }),
+      );
     }
   }
   return { totalBytes, byFolder };

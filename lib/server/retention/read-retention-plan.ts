@@ -9,6 +9,7 @@ import { type FinishedFolder, type RetentionPlan, type RetentionSettings, planRe
 import { QUEUE_DIRS, type QmLayout } from "../qm-folders";
 import { type Sql, toDate } from "../store/sql";
 import { finishedUsage, treeBytes } from "./folder-usage";
+import { recentUsage } from "./recent-usage";
 
 const list = (n: number) => Array(n).fill("?").join(", ");
 
@@ -25,15 +26,27 @@ async function finishedFolders(sql: Sql): Promise<Omit<FinishedFolder, "sizeByte
   return rows.map((r) => ({ id: Number(r.id), name: r.name, state: r.state, folder: r.folder, endedAt: (toDate(r.finishedAt) ?? toDate(r.submittedAt))! }));
 }
 
-export async function readRetentionPlan(sql: Sql, layout: QmLayout, settings: RetentionSettings, now = new Date()): Promise<RetentionPlan> {
+export interface PlanOptions {
+  now?: Date;
+  /**
+   * The admin page's dry run: measure with a recent walk (recent-usage.ts), stale once a pass
+   * ran after it (`lastPassAt`). Without it (the worker's pass) every folder is measured now.
+   */
+  recent?: { lastPassAt: Date | null };
+}
+
+/** The plan, and when the folders' sizes were measured (null: no ceiling, only what goes was measured, now). */
+export async function readRetentionPlan(sql: Sql, layout: QmLayout, settings: RetentionSettings, options: PlanOptions = {}): Promise<RetentionPlan & { measuredAt: Date | null }> {
+  const now = options.now ?? new Date();
   const rows = await finishedFolders(sql);
   if (settings.maxGb > 0) {
     // The ceiling needs every folder's size, and the total (folders without a row included).
-    const usage = await finishedUsage(layout);
-    return planRetention(rows.map((r) => ({ ...r, sizeBytes: usage.byFolder.get(r.folder) ?? 0 })), usage.totalBytes, settings, now);
+    const usage = options.recent ? await recentUsage(layout, rows.map((r) => r.folder), options.recent.lastPassAt) : { ...(await finishedUsage(layout)), measuredAt: now };
+    const plan = planRetention(rows.map((r) => ({ ...r, sizeBytes: usage.byFolder.get(r.folder) ?? 0 })), usage.totalBytes, settings, now);
+    return { ...plan, measuredAt: usage.measuredAt };
   }
   const plan = planRetention(rows.map((r) => ({ ...r, sizeBytes: 0 })), null, settings, now);
   // By age alone, only what goes needs measuring (to say how much space the pass frees).
   for (const item of plan.purge) item.sizeBytes = await treeBytes(path.join(layout.root, item.folder));
-  return plan;
+  return { ...plan, measuredAt: null };
 }

@@ -14,7 +14,9 @@ export const GET = apiHandler(async (request) => {
   await requireAdmin(request);
   const { retention } = getConfig().config;
   const sql = getStore().sql;
-  const [plan, lastPass, requestedAt, scheduledFrom] = await Promise.all([readRetentionPlan(sql, getLayout(), retention), readLastPass(sql), readPassRequest(sql), readScheduledFrom(sql)]);
+  const [lastPass, requestedAt, scheduledFrom] = await Promise.all([readLastPass(sql), readPassRequest(sql), readScheduledFrom(sql)]);
+  // Sizes from a recent walk of the folders (the page asks every few seconds): measuredAt says when.
+  const plan = await readRetentionPlan(sql, getLayout(), retention, { recent: { lastPassAt: lastPass ? new Date(lastPass.at) : null } });
   const enabled = retentionEnabled(retention);
   return json({
     settings: retention,
@@ -23,6 +25,7 @@ export const GET = apiHandler(async (request) => {
     cutoff: plan.cutoff?.toISOString() ?? null,
     ceilingBytes: plan.ceilingBytes,
     usedBytes: plan.usedBytes,
+    measuredAt: plan.measuredAt?.toISOString() ?? null,
     afterBytes: plan.afterBytes,
     freedBytes: plan.purge.reduce((sum, p) => sum + p.sizeBytes, 0),
     lastPass,
