@@ -8,7 +8,7 @@
  * start line and the dashboard say.
  */
 import fs from "node:fs";
-import { processUids, removeTempFilesOf } from "./job-folder-owner";
+import { processUids, removeTempFilesOf } from "./uid-traces";
 
 export interface JobIdentity {
   uid: number;

@@ -5,7 +5,7 @@
  * stopped. With control groups (worker/local/limits) its cgroup lists them exactly.
  */
 import { spawnSync } from "node:child_process";
-import { processesOfUid } from "./job-folder-owner";
+import { processesOfUid } from "./uid-traces";
 import { groupMembers, isProcessAlive, signalGroup } from "./process-tree";
 
 export interface RunScope {

@@ -5,7 +5,7 @@
  * back as UTC, whatever the server's or the process's time zone.
  */
 import type { Pool, PoolClient } from "pg";
-import type { Sql, SqlValue } from "./sql";
+import type { Sql, SqlValue } from "./sql-types";
 
 const TIMESTAMP_OID = 1114;
 const INT8_OID = 20;

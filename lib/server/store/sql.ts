@@ -11,24 +11,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { databaseDialect, sqliteFilePath } from "../database-url";
 import { openPostgres } from "./sql-postgres";
+import type { Sql, SqlValue } from "./sql-types";
 
-export type SqlValue = string | number | boolean | null | Date;
-
-export interface SqlResult {
-  /** Rows changed by an INSERT, UPDATE or DELETE. */
-  changes: number;
-}
-
-/** What the store needs from a database connection. */
-export interface Sql {
-  readonly dialect: "sqlite" | "postgresql";
-  all<T>(text: string, params?: SqlValue[]): Promise<T[]>;
-  get<T>(text: string, params?: SqlValue[]): Promise<T | undefined>;
-  run(text: string, params?: SqlValue[]): Promise<SqlResult>;
-  /** Run `fn` in one transaction; nothing else uses the connection meanwhile. */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Sql, SqlResult, SqlValue } from "./sql-types";
 
 /** Prisma's SQLite text form of a DateTime: 2026-11-29T21:30:03.488+00:00. */
 export const sqliteDate = (d: Date) => d.toISOString().replace("Z", "+00:00");

@@ -1,0 +1,60 @@
+/**
+ * Who is running and what they left behind, by uid: the identity pool hands out only uids
+ * no process holds, and a run's end looks for the processes and temporary files of its uid.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+/** The effective uids of every process (the owners of /proc/<pid>), in one pass. */
+export function processUids(): Set<number> {
+  const uids = new Set<number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      uids.add(fs.statSync(`/proc/${entry}`).uid);
+    } catch {
+      // gone
+    }
+  }
+  return uids;
+}
+
+/** Pids of live processes whose effective uid is `uid` (the owner of /proc/<pid>). */
+export function processesOfUid(uid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.statSync(`/proc/${entry}`).uid !== uid) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2))) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** What these exclusive uids left in the shared temporary folders: removed, so a later run with one of them finds nothing. */
+export async function removeTempFilesOf(uids: Set<number>): Promise<number> {
+  let removed = 0;
+  for (const tmp of ["/tmp", "/var/tmp", "/dev/shm"]) {
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(tmp);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const full = path.join(tmp, name);
+      try {
+        if (!uids.has((await fs.promises.lstat(full)).uid)) continue;
+        await fs.promises.rm(full, { recursive: true, force: true });
+        removed++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return removed;
+}
