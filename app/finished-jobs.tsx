@@ -7,7 +7,7 @@ import { formatDuration } from "@/lib/core/format";
 import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
-import { StateBadge, td, th } from "./ui-bits";
+import { ImportedTag, StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
 const STATES = FINISHED_STATES;
@@ -97,6 +97,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
                       {job.name}
                     </Link>
+                    <ImportedTag imported={job.imported} />
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
                   </td>
                   <td className={td}>

@@ -84,7 +84,7 @@ export function QueuedJobs({ refreshMs, showDetails, can }: { refreshMs: number;
                   <td className={td}>
                     <StartEstimateText estimate={job.estimate} now={now} testId={`estimate-${job.id}`} />
                   </td>
-                  <td className={`${td} text-right`}>{!fold && <HoldReleaseButton job={job} can={can} />}</td>
+                  <td className={`${td} text-right`}>{!fold && <HoldReleaseButton job={job} can={job.can ?? can} />}</td>
                 </tr>
               ))}
             </tbody>

@@ -9,8 +9,8 @@ const LINKS = [
   { href: "/", label: "Dashboard" },
   { href: "/submit", label: "Submit" },
   { href: "/stats", label: "Statistics" },
-  { href: "/admin/config", label: "Admin" },
 ];
+const ADMIN_LINK = { href: "/admin", label: "Admin" };
 
 export function SiteHeader() {
   const pathname = usePathname();
@@ -25,18 +25,23 @@ export function SiteHeader() {
         <Link href="/" className="mr-2 font-semibold text-slate-900">
           QueueManager
         </Link>
-        {LINKS.map((l) => (
+        {[...LINKS, ...(session?.user?.role === "admin" ? [ADMIN_LINK] : [])].map((l) => (
           <Link key={l.href} href={l.href} aria-current={isActive(l.href) ? "page" : undefined} className={isActive(l.href) ? "font-medium text-blue-700" : "text-slate-600 hover:text-slate-900"}>
             {l.label}
           </Link>
         ))}
         <span className="ml-auto flex items-center gap-3" data-testid="session-status">
-          {session?.admin ? (
+          {session?.user ? (
             <>
-              <span className="text-slate-500">{session.admin.username}</span>
-              <button type="button" onClick={() => logout.mutateAsync().then(() => router.push("/"))} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
-                Log out
-              </button>
+              <Link href="/account" className="text-slate-600 hover:text-slate-900" title="Your account: password and API tokens">
+                {session.user.username}
+                {session.user.role === "admin" && <span className="ml-1 text-xs text-slate-400">(admin)</span>}
+              </Link>
+              {session.via === "session" && (
+                <button type="button" onClick={() => logout.mutateAsync().then(() => router.push("/"))} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
+                  Log out
+                </button>
+              )}
             </>
           ) : session?.setupNeeded ? (
             <Link href="/setup" className="rounded bg-amber-100 px-2 py-1 text-amber-900 hover:bg-amber-200">

@@ -22,6 +22,11 @@ export function StateBadge({ state, label }: { state: string; label?: string }) 
   return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[state] ?? "bg-slate-100"}`}>{label ?? state}</span>;
 }
 
+/** A job imported from an earlier installation's finished folders. */
+export function ImportedTag({ imported }: { imported: boolean }) {
+  return imported ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" title="imported from an earlier QM's finished folders">imported</span> : null;
+}
+
 /** `tone`: blue while running, grey for a job that ended without finishing. */
 export function ProgressBar({ percent, testId, tone = "active" }: { percent: number | null; testId?: string; tone?: "active" | "stopped" | "done" }) {
   const value = percent ?? 0;

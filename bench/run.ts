@@ -4,7 +4,7 @@
  *
  *   npm run bench                 the full suite (about 10 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
- *   npm run bench -- --only estimates   one section: core, estimates, retention or slurm (--only=slurm too)
+ *   npm run bench -- --only estimates   one section: core, cli, estimates, retention or slurm (--only=slurm too)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +13,7 @@ import { projectRoot } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { createInstance } from "./lib/qm-instance";
 import { median, percentile, round } from "./lib/stats";
+import { cliDispatch, cliSubmitMany, cliToken } from "./workloads/cli";
 import { folderDispatch, isTspAvailable, tsp, tspDispatch, tspEnv, uploadDispatch } from "./workloads/dispatch";
 import { qmThroughput, tspThroughput } from "./workloads/throughput";
 import { idleCpu, rss } from "./workloads/overhead";
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
   buildIfNeeded(projectRoot);
   if (!only || only === "core") await coreFigures();
+  if (!only || only === "cli") await cliFigures();
   if (!only || only === "estimates") await estimateFigures();
   if (!only || only === "retention") await retentionFigures();
   if (!only || only === "slurm") {
@@ -106,6 +108,25 @@ async function retentionFigures(): Promise<void> {
   check("retention dry run, walk reused", w.reusedMs, "ms", "<= 5 ms", atMost(5), "the admin page asks every 5 s");
 }
 
+/** The qm command against a QueueManager of its own: many folders in one call, one folder to running. */
+async function cliFigures(): Promise<void> {
+  const qm = await createInstance({ maxNbProcessors: 2, port: 8453 });
+  try {
+    await qm.startWorker();
+    await qm.startWeb();
+    console.log("the qm command");
+    const token = await cliToken(qm);
+    const many: number[] = [];
+    for (let r = 0; r < size.rounds; r++) many.push(await cliSubmitMany(qm, token, 100));
+    check("qm submit of 100 folders in one call", median(many), "ms", "< 2000 ms", (v) => v < 2000);
+    const cli = await rounds(() => cliDispatch(qm, token, size.dispatchJobs));
+    check("qm submit of one folder to running, p50", cli.p50, "ms", "<= 100 ms", atMost(100));
+    add({ name: "qm submit of one folder to running, p95", value: cli.p95, unit: "ms" });
+  } finally {
+    await qm.stop();
+  }
+}
+
 /** Dispatch, throughput, overhead, scale and streaming, with task-spooler beside them. */
 async function coreFigures(): Promise<void> {
   const qm = await createInstance({ maxNbProcessors: 2, port: 8450 });
@@ -127,6 +148,7 @@ async function coreFigures(): Promise<void> {
     const upload = await rounds(() => uploadDispatch(qm, size.dispatchJobs));
     check("dispatch via API upload, p50", upload.p50, "ms", "<= 50 ms", atMost(50));
     add({ name: "dispatch via API upload, p95", value: upload.p95, unit: "ms" });
+
 
     console.log("throughput");
     const rates: number[] = [];

@@ -43,6 +43,7 @@ test("with Require_Login = yes every page that shows jobs sends visitors to the 
     await page.goto("/stats");
     await expect(page).toHaveURL(/\/login\?next=%2Fstats$/);
     await expect(page.getByTestId("owner-stats")).toHaveCount(0);
+    await page.getByLabel("User name").fill("admin");
     await page.getByLabel("Password").fill(env.adminPassword);
     await page.getByRole("button", { name: "Log in" }).click();
     await expect(page).toHaveURL(/\/stats$/);

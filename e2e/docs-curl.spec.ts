@@ -99,6 +99,8 @@ test("every curl line of the docs runs as written, and Ctrl-C then stops QueueMa
   let held: number | undefined;
   let arrayId: number | undefined;
   let csrf = "";
+  // $QM_TOKEN in the examples: an API token of the administrator, made once the setup line has run.
+  let token = "";
   for (const { where, command } of commands) {
     // README examples name the default address; the docs use $QM.
     let line = command.replaceAll("http://localhost:8000", "$QM").replaceAll("PASSWORD", PASSWORD);
@@ -128,10 +130,14 @@ test("every curl line of the docs runs as written, and Ctrl-C then stops QueueMa
     }
     line = line.replaceAll("Zt3...", csrf);
     const run = spawnSync("bash", ["-o", "pipefail", "-c", `curl() { command curl --fail-with-body -sS "$@"; }\n${line}`], {
-      cwd: work, env: { ...process.env, QM: base }, encoding: "utf8", timeout: 30_000,
+      cwd: work, env: { ...process.env, QM: base, QM_TOKEN: token }, encoding: "utf8", timeout: 30_000,
     });
     expect(run.status, `${where}: ${command}\n${run.stdout}\n${run.stderr}`).toBe(0);
     if (line.includes("/api/auth/login")) csrf = (JSON.parse(run.stdout) as { csrfToken: string }).csrfToken;
+    if (line.includes("/api/auth/setup")) {
+      const made = await fetch(`${base}/api/account/tokens`, { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify({ name: "docs" }) });
+      token = ((await made.json()) as { token: { token: string } }).token.token;
+    }
   }
 
   // Ctrl-C, as a terminal sends it to the whole foreground process group.

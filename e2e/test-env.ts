@@ -36,6 +36,7 @@ export function e2eEnv(): E2eEnv {
         "# %integer% %min:1%",
         "MaxNbProcessors = 2",
         "launch_type = non-blocking",
+        "Failed_Jobs = QM_lost+found",
         "job_file = proc_config.cfg",
         "MailActive = False",
         "Settle_Time = 300",

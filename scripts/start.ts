@@ -22,8 +22,9 @@ async function main(): Promise<void> {
   if (process.argv.includes("--no-build")) assertBuilt(projectRoot); // npm run start:prod: built once at install
   else buildIfNeeded(projectRoot);
   const { prepare } = await import("../lib/server/bootstrap");
-  const { env, loaded, appliedMigrations } = await prepare();
+  const { env, loaded, appliedMigrations, historyImport } = await prepare();
   if (appliedMigrations.length) say(`applied migrations: ${appliedMigrations.join(", ")}`);
+  if (historyImport?.imported) say(`imported ${historyImport.imported} finished job(s) already in QM_dJobs / QM_lost+found`);
   const { host, port } = loaded.config.web;
   const worker = workerCommand(projectRoot);
   const { QM_ADMIN_PASSWORD: _password, QM_ADMIN_PASSWORD_FILE: _passwordFile, ...inherited } = process.env;

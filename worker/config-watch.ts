@@ -23,9 +23,10 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["Settle_Time", (c) => c.settleMs],
   ["Kill_Grace", (c) => c.killGraceMs / 1000],
   ["Recovery", (c) => c.recovery],
+  ["Failed_Jobs", (c) => c.failedJobs],
   ["Shutdown_Jobs", (c) => c.shutdownJobs],
   ["Debug", (c) => c.debug],
-  ["smtp", (c) => `${c.smtp.host}:${c.smtp.port}`],
+  ["smtp", (c) => `${c.smtp.host}:${c.smtp.port} (${c.smtp.via})`],
   ["slurm", (c) => `${c.slurm.partition}/${c.slurm.account}/${c.slurm.sbatchArgs.join(" ")}/${c.slurm.pollMs / 1000}s`],
 ];
 

@@ -20,8 +20,8 @@ export interface LaunchSpec {
   maxNbProcessors: number;
   host: string;
   at: Date;
-  /** The job's owner (e-mail or account): the identity it runs as may follow from it. */
-  owner: string | null;
+  /** The names Run_As may match to choose the Unix account the run uses (lib/core/run-as.ts); empty: none. */
+  runAs: string[];
   /** CPUs to pin the run to (local executor); empty: no pinning. */
   cpus: number[];
   /** Memory limit in MiB, null: none. */

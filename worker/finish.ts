@@ -6,8 +6,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { endQueueOf } from "../lib/core/end-folder";
 import { exitRecordName } from "../lib/core/exit-record";
-import { type EndState, endStateOf, planTransition, queueOf } from "../lib/core/job-lifecycle";
+import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
@@ -42,12 +43,12 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const logPath = path.join(job.dir, LOG_FILE);
   const durationMs = finishedAt.getTime() - job.startedAt.getTime();
   try {
-    fs.appendFileSync(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, note: notes.join("; ") || undefined }));
+    fs.appendFileSync(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
   } catch (error) {
     ctx.log.warn(`cannot write the footer: ${message(error)}`, { job: job.id });
   }
   const progress = parseProgress(readTail(logPath, 8192)) ?? job.progress;
-  const to = requeue ? "queued" : queueOf(state)!;
+  const to = requeue ? "queued" : endQueueOf(state, ctx.config());
   let folder = relFolder("running", job.dirName);
   try {
     const name = requeue ? job.dirName : `${folderStamp(finishedAt)}-${job.dirName}`;

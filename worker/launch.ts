@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chooseCpus, formatCpuList } from "../lib/core/cpu-sets";
 import { planTransition } from "../lib/core/job-lifecycle";
+import { runAsKeys } from "../lib/core/run-as";
 import { formatWalltime, runLimits } from "../lib/core/run-limits";
 import { freeName, isEnoent, moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
@@ -53,7 +54,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     ...(limits.walltimeSeconds !== null ? [`walltime: ${formatWalltime(limits.walltimeSeconds)}`] : []),
   ];
   const run = await ctx.executor.start({
-    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, owner: row.owner,
+    jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, runAs: runAsKeys(row),
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });

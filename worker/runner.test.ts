@@ -67,7 +67,7 @@ describe("createRunner", () => {
       fs.mkdirSync(path.join(layout.queued, `job${id}`));
       return {
         id, name: `job${id}`, owner: null, info: null, script: "true", nbProc: 1, nbGpu: 0, memMb: null, walltimeSeconds: null, priority: 0,
-        submittedAt: new Date(2026, 0, id), folder: `QM_qJobs/job${id}`, userId: null, arrayId: null, arrayIndex: null, arrayMaxRunning: null, ownerKey: "anonymous", notes: null,
+        submittedAt: new Date(2026, 0, id), folder: `QM_qJobs/job${id}`, userId: null, arrayId: null, arrayIndex: null, arrayMaxRunning: null, ownerKey: "anonymous", notes: null, source: "folder", accountName: null, accountEmail: null,
       };
     });
     const { store, ended } = fakeStore(queue, 1);

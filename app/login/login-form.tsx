@@ -29,14 +29,14 @@ export function LoginForm() {
   }
 
   return (
-    <AuthCard title="Log in" note="Administrator login: needed to kill, delete and requeue jobs and to change the configuration.">
+    <AuthCard title="Log in" note="Log in to submit jobs as yourself and to kill, requeue or delete your own jobs. Accounts are made by the administrator.">
       {session?.setupNeeded && (
         <p className="mb-4 rounded bg-amber-50 p-3 text-sm text-amber-900">
           No administrator account exists yet. <Link href="/setup" className="underline">Create it on the setup page</Link>.
         </p>
       )}
       <form onSubmit={submit} className="space-y-4">
-        <Field label="User name" name="username" autoComplete="username" defaultValue="admin" />
+        <Field label="User name" name="username" autoComplete="username" />
         <Field label="Password" name="password" type="password" autoComplete="current-password" />
         {login.error && <FormAlert>{errorMessageOf(login.error)}</FormAlert>}
         <button type="submit" disabled={login.isPending} className="w-full rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50">

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import { diskStatus } from "@/lib/server/disk-space";
 import { getConfig, getLayout } from "@/lib/web/context";
+import { requirePageSubmitter } from "@/lib/web/page-gate";
 import { DiskBanner } from "../disk-banner";
-import { requirePageViewer } from "@/lib/web/page-gate";
 import { SubmitJobForm } from "./submit-job-form";
 
 export const metadata: Metadata = { title: "Submit a job · QueueManager" };
 export const dynamic = "force-dynamic";
 
 export default async function SubmitPage() {
-  await requirePageViewer("/submit");
+  await requirePageSubmitter("/submit");
   const { config } = getConfig();
   return (
     <>

@@ -45,6 +45,7 @@ function configText(qmFolder: string, o: Required<InstanceOptions>): string {
     `QM_FOLDER = ${qmFolder}`,
     `MaxNbProcessors = ${o.maxNbProcessors}`,
     "launch_type = non-blocking",
+    "Failed_Jobs = QM_lost+found",
     "job_file = proc_config.cfg",
     "MailActive = False",
     `Settle_Time = ${o.settleMs}`,

@@ -5,6 +5,9 @@ export const queryKeys = {
   stats: (days: number) => ["stats", days] as const,
   config: () => ["config"] as const,
   retention: () => ["retention"] as const,
+  users: () => ["users"] as const,
+  tokens: () => ["account", "tokens"] as const,
+  history: () => ["history-import"] as const,
   arrays: {
     all: () => ["arrays"] as const,
     detail: (id: number) => ["arrays", id] as const,

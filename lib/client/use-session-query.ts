@@ -1,14 +1,20 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import type { SessionUser } from "../core/account-types";
 import { apiFetch } from "./api-fetch";
 import { setCsrfToken } from "./csrf";
 import { queryKeys } from "./query-keys";
 
 /** GET /api/auth/session */
 export interface SessionState {
-  admin: { username: string } | null;
+  user: SessionUser | null;
+  /** How the user was recognised: a login session, or the lab's reverse proxy. */
+  via: "session" | "basic" | "token" | "proxy" | "anonymous";
   csrfToken: string;
+  /** Viewing needs a login (Require_Login = yes). */
   loginRequired: boolean;
+  /** Submitting needs a login (Require_Login = yes, or auto on the lab network). */
+  submitNeedsLogin: boolean;
   setupNeeded: boolean;
   /** Setup from this browser needs the one-time token printed in the server log. */
   setupTokenRequired: boolean;

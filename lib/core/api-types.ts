@@ -23,6 +23,8 @@ export interface JobSummary {
   progress: number | null;
   killRequested: boolean;
   error: string | null;
+  /** Imported from an earlier installation's finished folders (history import). */
+  imported: boolean;
   /** Where the run is in Slurm (job id, state, node, why it waits), for jobs handed to Slurm. */
   slurm: SlurmRunInfo | null;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
@@ -32,6 +34,8 @@ export interface JobSummary {
   arrayIndex: number | null;
   /** When a waiting (queued or held) job should start, and why it waits. */
   estimate?: StartEstimateView;
+  /** What the viewer may do with this job (lists: GET /api/jobs; array elements: GET /api/arrays/:id). */
+  can?: Permissions;
   /** What the job has (or asked for, before it runs): see JobResources. */
   resources: JobResources;
 }
@@ -77,14 +81,14 @@ export interface JobDetail extends JobSummary {
   events: { at: string; kind: string; detail: string | null }[];
 }
 
-/** What the viewer may do with jobs (QMserv.cfg and whether they are the admin). */
+/** What the viewer may do with a job: its owner or the admin, within QMserv.cfg's switches. */
 export interface Permissions {
   kill: boolean;
   delete: boolean;
   requeue: boolean;
   hold: boolean;
   release: boolean;
-  /** Pause and resume the whole queue. */
+  /** Pause and resume the whole queue (the administrator). */
   pause: boolean;
 }
 
@@ -185,7 +189,10 @@ export interface StatusAnswer extends QueueStatus {
   /** Refresh_Rate, seconds between page updates. */
   refreshRate: number;
   displayDetails: boolean;
+  /** job_file: the info file every job holds (the qm command writes it for a lone script). */
+  jobFile: string;
   isAdmin: boolean;
+  /** What the viewer may do with any job (the administrator: all; others: their own jobs' `can`), and pausing. */
   can: Permissions;
   serverTime: string;
 }

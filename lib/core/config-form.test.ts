@@ -42,7 +42,8 @@ describe("configFormFields", () => {
     expect(field("QMServer.MaxNbProcessors")).toMatchObject({ type: "integer", min: 1, value: "12", inFile: true, known: true });
     expect(field("WEB_QMserver.The_Port")).toMatchObject({ type: "integer", min: 1024, max: 16535, value: "8000" });
     expect(field("QMServer.MailActive")).toMatchObject({ type: "boolean", value: "False" });
-    expect(field("QMServer.launch_type")).toMatchObject({ type: "choice", choices: ["blocking", "non-blocking"], inFile: false, value: "non-blocking" });
+    // Absent, as in a QM 0.2 file: one job at a time, as QM 0.2 ran them.
+    expect(field("QMServer.launch_type")).toMatchObject({ type: "choice", choices: ["blocking", "non-blocking"], inFile: false, value: "blocking" });
     expect(field("QMServer.QM_FOLDER")).toMatchObject({ type: "path", value: "/home/nmr/QM" });
     expect(field("WEB_QMserver.Require_Login")).toMatchObject({ type: "choice", choices: ["auto", "yes", "no"] });
   });
@@ -70,11 +71,11 @@ describe("applyConfigValues", () => {
 
   it("changes only the edited lines, keeping comments, order, delimiters, unknown keys and sections", () => {
     const doc = parseIni(ORIGINAL);
-    const edit = applyConfigValues(doc, { "QMServer.MaxNbProcessors": "4", "WEB_QMserver.Licence_to_kill": "False", "QMServer.launch_type": "blocking" });
+    const edit = applyConfigValues(doc, { "QMServer.MaxNbProcessors": "4", "WEB_QMserver.Licence_to_kill": "False", "QMServer.launch_type": "non-blocking" });
     expect(edit).toEqual({ changed: ["QMServer.MaxNbProcessors", "WEB_QMserver.Licence_to_kill", "QMServer.launch_type"], errors: {} });
     const expected = ORIGINAL.replace("MaxNbProcessors : 12", "MaxNbProcessors : 4")
       .replace("Licence_to_kill : True", "Licence_to_kill : False")
-      .replace("Debug : False\n\n[WEB_QMserver]", "Debug : False\nlaunch_type = blocking\n\n[WEB_QMserver]");
+      .replace("Debug : False\n\n[WEB_QMserver]", "Debug : False\nlaunch_type = non-blocking\n\n[WEB_QMserver]");
     expect(serializeIni(doc)).toBe(expected);
   });
 

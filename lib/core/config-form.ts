@@ -6,7 +6,8 @@
  * submitted for a secret means "unchanged".
  */
 import { type IniDocument, iniSections, setIniValue } from "./config-parser";
-import { type KeySpec, type KeyType, checkValue, effectiveSpecs, findKeySpec } from "./qm-config";
+import { effectiveSpecs } from "./config-specs";
+import { type KeySpec, type KeyType, checkValue, findKeySpec } from "./qm-config";
 import type { PendingRestart } from "./startup-keys";
 
 /** One input of the form. `id` is "Section.Key" (the key spelled as in the file). */

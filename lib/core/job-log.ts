@@ -52,6 +52,8 @@ export interface FooterInput {
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
+  /** The state the job ends in (failed, killed...): said in the footer wherever its folder goes. */
+  state?: string;
   note?: string;
 }
 
@@ -59,7 +61,8 @@ export interface FooterInput {
 export function logFooter(f: FooterInput): string {
   const how = f.signal ? `killed by ${f.signal}` : `exit code ${f.exitCode}`;
   const note = f.note ? `\n=== ${f.note}` : "";
-  return `=== QueueManager job ${f.jobId} ended ${f.at.toISOString()}: ${how}, duration ${formatDuration(f.durationMs)}${note}\n`;
+  const state = f.state ? `, state ${f.state}` : "";
+  return `=== QueueManager job ${f.jobId} ended ${f.at.toISOString()}: ${how}, duration ${formatDuration(f.durationMs)}${state}${note}\n`;
 }
 
 /** The job id of the last header in a process.log, or null. */

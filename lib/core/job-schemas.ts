@@ -7,6 +7,8 @@ export const listJobsSchema = z.object({
   state: z.enum([...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES]).optional(),
   owner: z.string().trim().max(200).optional(),
   q: z.string().trim().max(200).optional(),
+  /** `1`: only the viewer's own jobs (needs a login). */
+  mine: z.enum(["0", "1"]).optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(25),
 });

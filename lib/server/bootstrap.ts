@@ -11,12 +11,18 @@ import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
 import { ensureQmFolders, qmLayout } from "./qm-folders";
 import { createDb, enableWal } from "./db";
+import { importHistoryAtFirstStart } from "./history/history-runs";
+import type { ImportReport } from "./history/import-history";
 import { hashPassword } from "./password";
+import { createJobStore } from "./store/job-store";
+import { openSql } from "./store/sql";
 
 export interface Prepared {
   env: QmEnv;
   loaded: LoadedConfig;
   appliedMigrations: string[];
+  /** The history import of the first start (folders already in QM_dJobs / QM_lost+found), if it ran. */
+  historyImport: ImportReport | null;
 }
 
 /** The folder of QueueManager's package.json (this file may run from a bundle in dist/). */
@@ -38,6 +44,7 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
   const migrate = !env.skipMigrate;
   if (migrate) enableWal(env.databaseUrl);
   const appliedMigrations = migrate ? await applyMigrations(projectRoot, env.databaseUrl) : [];
+  const historyImport = migrate ? await importAtFirstStart(env, loaded) : null;
   if (env.adminPassword && migrate) {
     const db = createDb(env.databaseUrl);
     try {
@@ -51,5 +58,16 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
       await db.$disconnect();
     }
   }
-  return { env, loaded, appliedMigrations };
+  return { env, loaded, appliedMigrations, historyImport };
+}
+
+async function importAtFirstStart(env: QmEnv, loaded: LoadedConfig): Promise<ImportReport | null> {
+  const db = createDb(env.databaseUrl);
+  const store = createJobStore(openSql(env.databaseUrl));
+  try {
+    return await importHistoryAtFirstStart(db, { store, layout: qmLayout(loaded.config.qmFolder), jobFile: loaded.config.jobFile });
+  } finally {
+    await store.sql.close();
+    await db.$disconnect();
+  }
 }

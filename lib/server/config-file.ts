@@ -5,7 +5,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type IniDocument, parseIni, serializeIni } from "../core/config-parser";
+import type { MailEnv } from "../core/mail-settings";
 import { type QmConfig, defaultConfigText, readQmConfig } from "../core/qm-config";
+import { loadMailEnv } from "./env";
 
 export interface LoadedConfig {
   path: string;
@@ -23,9 +25,10 @@ export function loadConfigFile(configPath: string, defaultQmFolder: string): Loa
   return parseConfigText(configPath, fs.readFileSync(configPath, "utf8"));
 }
 
-export function parseConfigText(configPath: string, text: string): LoadedConfig {
+/** Parse and check QMserv.cfg's text; the mail keys fall back on the environment as in QM 0.4. */
+export function parseConfigText(configPath: string, text: string, mailEnv: MailEnv = loadMailEnv()): LoadedConfig {
   const doc = parseIni(text, path.basename(configPath));
-  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p));
+  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv);
   return { path: configPath, doc, config };
 }
 

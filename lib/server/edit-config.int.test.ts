@@ -56,7 +56,7 @@ describe("editing QMserv.cfg on disk", () => {
       expect(error).toMatchObject({ code: "INVALID_INPUT", details: { "WEB_QMserver.Trusted_Proxies": expect.stringMatching(/CIDR ranges such as 10.0.0.0\/8; not: proxy.lab.org$/) } });
     }
     updateConfig(file, { version: form.version, values: { "WEB_QMserver.Trusted_Proxies": "10.0.0.0/8, ::1" } });
-    expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Trusted"))).toEqual(["Trusted_Proxies = 10.0.0.0/8, ::1"]);
+    expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Trusted_Proxies"))).toEqual(["Trusted_Proxies = 10.0.0.0/8, ::1"]);
   });
 
   it("rewrites nothing when no value changed", () => {

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { MailEnv } from "../core/mail-settings";
 
 const envSchema = z.object({
   QM_CONFIG: z.string().optional(),
@@ -68,4 +69,24 @@ function isJournal(stream: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+const mailEnvSchema = z.object({
+  MailSender: z.string().optional(),
+  MailSecretKey: z.string().optional(),
+  QM_GMAIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+\/?$/, "QM_GMAIL_SMTP_URL must look like smtp://host:port or smtps://host:port")
+    .optional()
+    .or(z.literal("")),
+});
+
+/**
+ * QM 0.4's mail fallbacks: the MailSender and MailSecretKey environment variables stand in
+ * for the QMserv.cfg keys of the same names when those are absent. QM_GMAIL_SMTP_URL sends
+ * those "Gmail" mails through another server (a relay, or a test server).
+ */
+export function loadMailEnv(source: NodeJS.ProcessEnv = process.env): MailEnv {
+  const env = mailEnvSchema.parse(source);
+  return { MailSender: env.MailSender || undefined, MailSecretKey: env.MailSecretKey || undefined, gmailUrl: env.QM_GMAIL_SMTP_URL || undefined };
 }

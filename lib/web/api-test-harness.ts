@@ -25,6 +25,8 @@ export const cfgPath = path.join(dir, "QMserv.cfg");
 export const secretFile = path.join(dir, "secret.txt");
 export const BASE = "http://127.0.0.1:8000";
 export const PASSWORD = "correct horse battery";
+/** The password of the users ann (ann@lab.org) and bob (bob@lab.org), role user. */
+export const USER_PASSWORD = "ann and bob's password";
 /** The test's database (SQLite file or PostgreSQL), as DATABASE_URL gives it to the routes. */
 export let databaseUrl: string;
 export let db: Db;
@@ -38,6 +40,8 @@ export type Handler = (request: Request, context: { params: Promise<{ id: string
 export let routes: {
   list: Handler; submit: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
   login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
+  users: Handler; createUser: Handler; updateUser: Handler; password: Handler; tokens: Handler; createToken: Handler; revokeToken: Handler;
+  hold: Handler; release: Handler; array: Handler; arrayAction: Handler;
 };
 
 /** Write QMserv.cfg: these [WEB_QMserver] keys (and [QMServer] keys) on top of the test defaults. */
@@ -58,15 +62,22 @@ beforeAll(async () => {
   db = createDb(url);
   store = createJobStore(openSql(url));
   await db.user.create({ data: { username: "admin", role: "admin", passwordHash: await hashPassword(PASSWORD) } });
+  for (const name of ["ann", "bob"]) await db.user.create({ data: { username: name, role: "user", email: `${name}@lab.org`, passwordHash: await hashPassword(USER_PASSWORD) } });
   fs.writeFileSync(secretFile, "top secret\n");
   for (const d of ["QM_qJobs", "QM_Jobs", "QM_dJobs", "QM_lost+found", ".qm/staging"]) fs.mkdirSync(path.join(qm, d), { recursive: true });
   wakeUps = await watchWakeUps(url, path.join(qm, ".qm/wake"));
   const m = (p: string) => import(/* @vite-ignore */ p);
   const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
-  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout] = await Promise.all(
-    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout"].map(r),
+  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout, users, user, password, tokens, token, hold, release, array, arrayAction] = await Promise.all(
+    ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout",
+      "users", "users/[id]", "account/password", "account/tokens", "account/tokens/[id]", "jobs/[id]/hold", "jobs/[id]/release", "arrays/[id]", "arrays/[id]/[action]"].map(r),
   );
-  routes = { list: list.GET, submit: list.POST, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET, login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST };
+  routes = {
+    list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET,
+    login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST, submit: list.POST,
+    users: users.GET, createUser: users.POST, updateUser: user.PATCH, password: password.POST, tokens: tokens.GET, createToken: tokens.POST, revokeToken: token.DELETE,
+    hold: hold.POST, release: release.POST, array: array.GET, arrayAction: arrayAction.POST,
+  };
 });
 
 afterAll(async () => {
@@ -91,7 +102,9 @@ export function restartWebServer(): void {
 }
 
 export const ctx = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
-export const basic = (password = PASSWORD) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+export const basic = (password = PASSWORD, username = "admin") => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
+/** HTTP Basic as ann or bob (role user). */
+export const basicAs = (username: "ann" | "bob", password = USER_PASSWORD) => basic(password, username);
 /** The address requests come from (PEER_HEADER): one per test, so that login slow-downs stay apart. */
 export const peer = () => `10.0.0.${ip}`;
 export const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
@@ -119,8 +132,8 @@ export async function makeJob(state: string, files: Record<string, string> = {},
   return { job, full };
 }
 
-export async function login(): Promise<{ cookie: string; csrf: string }> {
-  const res = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password: PASSWORD }), headers: { origin: BASE, "content-type": "application/json" } }), ctx(0));
+export async function login(username = "admin", password = username === "admin" ? PASSWORD : USER_PASSWORD): Promise<{ cookie: string; csrf: string }> {
+  const res = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username, password }), headers: { origin: BASE, "content-type": "application/json" } }), ctx(0));
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie")!;
   expect(cookie).toMatch(/^qm_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);

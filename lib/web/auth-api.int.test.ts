@@ -4,7 +4,7 @@
  * logout. The login slow-down: login-slowdown.int.test.ts; setup from afar: setup-security.int.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, wakeUps, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 
 describe("access control", () => {
@@ -36,10 +36,13 @@ describe("access control", () => {
     expect(ok.status).toBe(202);
   });
 
-  it("Licence_to_kill = False forbids killing; killing a queued job is INVALID_STATE", async () => {
+  it("Licence_to_kill = False forbids killing to owners, not to the admin; killing a queued job is INVALID_STATE", async () => {
     const { job } = await makeJob("running");
     writeConfig({ Licence_to_kill: "False" });
-    expect((await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic() }), ctx(job.id))).status).toBe(403);
+    const owner = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basicAs("ann") }), ctx(job.id));
+    expect(owner.status).toBe(403);
+    expect((await errorOf(owner)).message).toMatch(/Licence_to_kill = False/);
+    expect((await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic() }), ctx(job.id))).status).toBe(202);
     writeConfig();
     const { job: queued } = await makeJob("queued");
     const res = await routes.kill(req(`/api/jobs/${queued.id}/kill`, { method: "POST", headers: basic() }), ctx(queued.id));
@@ -53,8 +56,8 @@ describe("access control", () => {
     expect((await routes.status(req("/api/status"), ctx(0))).status).toBe(401);
     const { cookie } = await login();
     expect((await routes.list(req("/api/jobs", { headers: { cookie } }), ctx(0))).status).toBe(200);
-    const session = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { loginRequired: boolean; admin: unknown };
-    expect(session).toMatchObject({ loginRequired: true, admin: null });
+    const session = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { loginRequired: boolean; user: unknown };
+    expect(session).toMatchObject({ loginRequired: true, submitNeedsLogin: true, user: null });
   });
 
   it("Require_Login = yes closes every view of a job and its folder, before saying whether the job exists", async () => {
@@ -71,14 +74,16 @@ describe("access control", () => {
     }
   });
 
-  it("auto: open on localhost, but not through another Host name (DNS rebinding)", async () => {
+  it("auto: open on localhost, but not through another Host name (DNS rebinding); on the lab network viewing stays open", async () => {
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
     expect((await routes.list(req("/api/jobs", { headers: { host: "attacker.example:8000" } }), ctx(0))).status).toBe(401);
     writeConfig({ Host: "compute.lab.org" });
     // Saved, but Host takes effect at the next start: this server still listens on 127.0.0.1.
     expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(200);
     restartWebServer();
-    expect((await routes.list(req("/api/jobs"), ctx(0))).status).toBe(401);
+    // On the lab network viewing stays open, under a name this server is known by (docs/web-auth.md).
+    expect((await routes.list(req("/api/jobs", { headers: { host: "compute.lab.org:8000" } }), ctx(0))).status).toBe(200);
+    expect((await routes.list(req("/api/jobs", { headers: { host: "attacker.example:8000" } }), ctx(0))).status).toBe(401);
     writeConfig();
     restartWebServer();
   });

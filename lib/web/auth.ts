@@ -1,46 +1,45 @@
 /**
- * Administrator sessions, HTTP Basic for scripts, CSRF and origin checks, and the
- * Require_Login policy. Route handlers call requireViewer/requireAdmin first thing.
+ * Who is behind a request: sessions, HTTP Basic and API tokens for scripts, the trusted
+ * proxy's header, CSRF and origin checks. Route handlers call the gates of access.ts
+ * (requireViewer, requireSubmitter, requireUser, requireAdmin), which start here.
  *
  * - Cookie `qm_session` (httpOnly, SameSite=Lax) holds a random token; the database
  *   stores only its SHA-256 (Session.id), so a leaked database opens no session.
  * - Mutations with a cookie need header `x-qm-csrf` equal to the session's csrfToken
  *   (the UI gets it from GET /api/auth/session) and, when sent, an Origin of this host.
- * - `Authorization: Basic` (admin user and password) works for scripts without CSRF:
- *   browsers never attach it cross-site unless asked, and we never send a challenge.
+ * - `Authorization: Basic` (user name and password) and `Authorization: Bearer <token>`
+ *   work for scripts without CSRF: browsers never attach them cross-site unless asked,
+ *   and we never send a challenge.
+ * - A reverse proxy's `Trusted_User_Header` names the user, from Trusted_Proxies only
+ *   (proxy-user.ts); the browser behind it sends a CSRF header like anonymous visitors.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError } from "../core/app-error";
-import type { QmConfig } from "../core/qm-config";
 import { verifyPassword } from "../server/password";
+import { identifyApiToken } from "../server/users/api-tokens";
+import { type UserIdentity, toIdentity } from "../server/users/users";
 import { clientAddress } from "./client-address";
 import { getConfig, getDb } from "./context";
-import { isKnownHost } from "./host-check";
 import { checkLoginPace, recordLoginFailure, recordLoginSuccess } from "./login-slowdown";
+import { proxyUser } from "./proxy-user";
 
 export { clientAddress };
+export type { UserIdentity } from "../server/users/users";
 
 export const SESSION_COOKIE = "qm_session";
 export const CSRF_HEADER = "x-qm-csrf";
 const SESSION_DAYS = 7;
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
-
-/** The administrator behind a request. */
-export interface AdminIdentity {
-  id: number;
-  username: string;
-}
 
 export interface SessionInfo {
-  admin: AdminIdentity;
+  user: UserIdentity;
   csrfToken: string;
   expiresAt: Date;
 }
 
-/** Who is asking: an administrator (by session or Basic) or an anonymous viewer. */
+/** Who is asking: a user (by session, Basic, API token or trusted proxy) or an anonymous visitor. */
 export interface Viewer {
-  admin: AdminIdentity | null;
-  via: "session" | "basic" | "anonymous";
+  user: UserIdentity | null;
+  via: "session" | "basic" | "token" | "proxy" | "anonymous";
   isAdmin: boolean;
 }
 
@@ -72,23 +71,23 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
   const token = await sessionToken(request);
   if (!token || token.length > 200) return null;
   const session = await getDb().session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
-  if (!session || session.expiresAt.getTime() <= Date.now() || session.user.disabled || session.user.role !== "admin") return null;
-  return { admin: { id: session.user.id, username: session.user.username }, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  if (!session || session.expiresAt.getTime() <= Date.now() || session.user.disabled) return null;
+  return { user: toIdentity(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
-/** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the admin or throws UNAUTHORIZED. */
-export async function verifyCredentials(request: Request, username: string, password: string): Promise<AdminIdentity> {
+/** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the user or throws UNAUTHORIZED. */
+export async function verifyCredentials(request: Request, username: string, password: string): Promise<UserIdentity> {
   const address = clientAddress(request);
   checkLoginPace(address, username);
   const found = await getDb().user.findUnique({ where: { username } });
-  const admin = found && !found.disabled && found.role === "admin" ? found : null;
-  const ok = admin ? await verifyPassword(password, admin.passwordHash) : await verifyPassword(password, DUMMY_HASH);
-  if (!admin || !ok) {
+  const user = found && !found.disabled ? found : null;
+  const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
+  if (!user || !ok) {
     recordLoginFailure(address, username);
     throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
   }
   recordLoginSuccess(address, username);
-  return { id: admin.id, username: admin.username };
+  return toIdentity(user);
 }
 
 // Verifying against a fixed hash when the user does not exist keeps the timing equal.
@@ -101,6 +100,12 @@ function basicCredentials(request: Request): { username: string; password: strin
   const colon = decoded.indexOf(":");
   if (colon < 0) throw new AppError("UNAUTHORIZED", "The Authorization header must be Basic base64(user:password).");
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The token of `Authorization: Bearer <token>`, or null. */
+function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  return header && /^bearer /i.test(header) ? header.slice(7).trim() : null;
 }
 
 const isSafeMethod = (request: Request) => ["GET", "HEAD", "OPTIONS"].includes(request.method.toUpperCase());
@@ -131,58 +136,50 @@ function checkCsrf(request: Request, expected: string | null): void {
   }
 }
 
-/** The admin or anonymous viewer behind a request, with CSRF checked for mutations. */
+/** The user or anonymous visitor behind a request, with CSRF checked for mutations. */
 export async function getViewer(request: Request): Promise<Viewer> {
+  // First the proxy: one doing LDAP with HTTP Basic passes the user's Authorization
+  // header on, and that LDAP password is not one QueueManager knows.
+  const proxied = await proxyUser(request, getConfig().config);
+  if (proxied) {
+    if (!isSafeMethod(request)) checkCsrf(request, null);
+    return { user: proxied, via: "proxy", isAdmin: proxied.role === "admin" };
+  }
   const basic = basicCredentials(request);
   if (basic) {
-    const admin = await verifyCredentials(request, basic.username, basic.password);
-    return { admin, via: "basic", isAdmin: true };
+    const user = await verifyCredentials(request, basic.username, basic.password);
+    return { user, via: "basic", isAdmin: user.role === "admin" };
+  }
+  const token = bearerToken(request);
+  if (token !== null) {
+    const user = await identifyApiToken(getDb(), token);
+    if (!user) throw new AppError("UNAUTHORIZED", "This API token is not valid (revoked, mistyped, or its account is disabled); create a new one on your account page.");
+    return { user, via: "token", isAdmin: user.role === "admin" };
   }
   const session = await getSession(request);
-  if (!isSafeMethod(request)) checkCsrf(request, session?.csrfToken ?? null);
-  return session ? { admin: session.admin, via: "session", isAdmin: true } : { admin: null, via: "anonymous", isAdmin: false };
-}
-
-/** Does QMserv.cfg ask for a login to view and submit? */
-export function isLoginRequired(config: QmConfig = getConfig().config): boolean {
-  const mode = config.web.requireLogin;
-  if (mode === "yes") return true;
-  if (mode === "no") return false;
-  return !LOCAL_HOSTS.has(config.web.host.trim().toLowerCase());
-}
-
-/** An admin is required: UNAUTHORIZED without credentials, FORBIDDEN on a CSRF failure. */
-export async function requireAdmin(request: Request): Promise<AdminIdentity> {
-  const viewer = await getViewer(request);
-  if (!viewer.admin) throw new AppError("UNAUTHORIZED", "Log in as the administrator to do this.");
-  return viewer.admin;
-}
-
-/**
- * Anyone allowed to view (and submit): everybody when no login is required, otherwise
- * the administrator. Mutations need the CSRF header in both cases.
- */
-export async function requireViewer(request: Request): Promise<Viewer> {
-  const viewer = await getViewer(request);
-  if (viewer.admin) return viewer;
-  const config = getConfig().config;
-  if (isLoginRequired(config)) throw new AppError("UNAUTHORIZED", "This QueueManager asks you to log in first.");
-  if (config.web.requireLogin === "auto") {
-    // Open only because we serve on localhost: refuse other Host names (DNS rebinding).
-    if (!isKnownHost(request)) throw new AppError("UNAUTHORIZED", "Log in to use QueueManager from this address.");
+  if (session) {
+    if (!isSafeMethod(request)) checkCsrf(request, session.csrfToken);
+    return { user: session.user, via: "session", isAdmin: session.user.role === "admin" };
   }
-  return viewer;
+  if (!isSafeMethod(request)) checkCsrf(request, null);
+  return { user: null, via: "anonymous", isAdmin: false };
 }
 
 /** Start a session: returns the Set-Cookie value and the CSRF token. */
-export async function createSession(request: Request, admin: AdminIdentity): Promise<{ setCookie: string; csrfToken: string }> {
+export async function createSession(request: Request, user: UserIdentity): Promise<{ setCookie: string; csrfToken: string }> {
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
   const db = getDb();
   await db.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-  await db.session.create({ data: { id: sha256(token), userId: admin.id, csrfToken, expiresAt } });
+  await db.session.create({ data: { id: sha256(token), userId: user.id, csrfToken, expiresAt } });
   return { setCookie: sessionCookie(request, token, SESSION_DAYS * 86_400), csrfToken };
+}
+
+/** The stored id of the request's session (to keep it when the others end), or null. */
+export function sessionIdOf(request: Request): string | null {
+  const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+  return token ? sha256(token) : null;
 }
 
 /** End the request's session (if any); returns the Set-Cookie value that clears it. */

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planTransition } from "../core/job-lifecycle";
-import { type Handler, basic, ctx, db, dir, errorOf, makeJob, qm, req, routes, secretFile, store, unzip, writeConfig } from "./api-test-harness";
+import { type Handler, basic, basicAs, ctx, db, dir, errorOf, makeJob, qm, req, routes, secretFile, store, unzip, writeConfig } from "./api-test-harness";
 
 describe("errors have one shape", () => {
   it("a bad id is 400 INVALID_INPUT with details, an unknown one 404", async () => {
@@ -111,8 +111,12 @@ describe("delete and requeue follow docs/protocol.md", () => {
     expect(res.status).toBe(409);
     expect((await errorOf(res)).message).toMatch(/kill it first/);
     const { job: done } = await makeJob("done");
+    // Delete_Jobs = False stops the owner (ann, by the job's e_mail), not the administrator.
     writeConfig({ Delete_Jobs: "False" });
-    expect((await routes.del(req(`/api/jobs/${done.id}`, { method: "DELETE", headers: basic() }), ctx(done.id))).status).toBe(403);
+    const refused = await routes.del(req(`/api/jobs/${done.id}`, { method: "DELETE", headers: basicAs("ann") }), ctx(done.id));
+    expect(refused.status).toBe(403);
+    expect((await errorOf(refused)).message).toMatch(/Delete_Jobs = False/);
+    expect((await routes.del(req(`/api/jobs/${done.id}`, { method: "DELETE", headers: basic() }), ctx(done.id))).status).toBe(200);
   });
 
   it("a queued job the worker has just claimed answers 409 and keeps running", async () => {

@@ -1,33 +1,38 @@
 /**
- * Who may control jobs and the queue (hold, release, kill, requeue, delete, pause, resume).
- * Every queue-control route and the `can` flags the UI shows go through `mayControl`.
- * Until accounts exist it is the administrator; with them, its body becomes the one line
- * `return can(viewer, job, action);` (the accounts branch's permission function in lib/web).
+ * Who may control jobs and the queue (hold, release, kill, requeue, delete, pause, resume):
+ * a job's owner or the administrator for a job (lib/web/permissions.ts, the one rule), the
+ * administrator alone for the queue as a whole.
  */
 import { AppError } from "../core/app-error";
-import { type Viewer, requireViewer } from "./auth";
-import { getStore } from "./context";
-import { apiHandler } from "./http";
-import { type JobRouteContext, jobIdFrom } from "./job-access";
+import type { OwnedJob, UserAction } from "../core/job-permissions";
+import { requireViewer } from "./access";
+import type { Viewer } from "./auth";
+import { can, requireCan } from "./permissions";
+import { withJobAction } from "./with-job-action";
 
-export type ControlAction = "hold" | "release" | "kill" | "requeue" | "delete" | "pause" | "resume";
+export type ControlAction = UserAction | "pause" | "resume";
 
-/** What the permission rule may look at in a job (its owner, once accounts exist). */
-export interface ControlledJob {
+/** What the permission rule looks at in a job: its id and owner. */
+export interface ControlledJob extends OwnedJob {
   id: number;
-  userId: number | null;
-  owner: string | null;
 }
 
-export function mayControl(viewer: Viewer, _job: ControlledJob | null, _action: ControlAction): boolean {
-  return viewer.isAdmin;
+const QUEUE_WIDE = new Set<ControlAction>(["pause", "resume"]);
+
+export function mayControl(viewer: Viewer, job: ControlledJob | null, action: ControlAction): boolean {
+  if (QUEUE_WIDE.has(action) || !job) return viewer.isAdmin;
+  return can(viewer, job, action as UserAction);
 }
 
 /** The name the job's history records for `viewer` doing `action`, or UNAUTHORIZED / FORBIDDEN. */
 export function authorizeControl(viewer: Viewer, action: ControlAction, job: ControlledJob | null): string {
-  if (mayControl(viewer, job, action)) return viewer.admin?.username ?? "anonymous";
-  if (!viewer.admin) throw new AppError("UNAUTHORIZED", `Log in as the administrator to ${action} ${job ? `job ${job.id}` : "the queue"}.`);
-  throw new AppError("FORBIDDEN", `You may not ${action} ${job ? `job ${job.id}` : "the queue"}.`);
+  if (job && !QUEUE_WIDE.has(action)) {
+    requireCan(viewer, job, action as UserAction);
+    return viewer.user!.username;
+  }
+  if (!viewer.user) throw new AppError("UNAUTHORIZED", `Log in as the administrator to ${action} the queue.`);
+  if (!viewer.isAdmin) throw new AppError("FORBIDDEN", `Only the administrator may ${action} the queue.`);
+  return viewer.user.username;
 }
 
 /** The viewer (Require_Login and CSRF checked) allowed to do `action` to the queue as a whole. */
@@ -35,16 +40,7 @@ export async function requireControl(request: Request, action: ControlAction): P
   return authorizeControl(await requireViewer(request), action, null);
 }
 
-/**
- * A POST /api/jobs/:id/<action> handler: the viewer, the job (NOT_FOUND once deleted),
- * the permission for that job, then `fn` with the job id and the name for its history.
- */
-export function controlledJobRoute(action: ControlAction, fn: (args: { id: number; by: string }) => Promise<Response>) {
-  return apiHandler(async (request: Request, context: JobRouteContext) => {
-    const viewer = await requireViewer(request);
-    const id = await jobIdFrom(context);
-    const job = await getStore().getJob(id);
-    if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}; it may have been deleted.`);
-    return fn({ id, by: authorizeControl(viewer, action, job) });
-  });
+/** A POST /api/jobs/:id/<action> handler (with-job-action.ts): `fn` gets the job id and the name for its history. */
+export function controlledJobRoute(action: UserAction, fn: (args: { id: number; by: string }) => Promise<Response>) {
+  return withJobAction(action, ({ viewer, job }) => fn({ id: job.id, by: viewer.user.username }));
 }

@@ -1,7 +1,9 @@
 /**
- * Stream a multipart upload (`file` plus text fields) to disk with busboy: the file (a
- * zip, or a single script) is never held in memory, and reading stops as soon as it
- * passes the size limit.
+ * Stream a multipart upload (`file` parts plus text fields) to disk with busboy: the files
+ * (zips, or single scripts) are never held in memory, and reading stops as soon as they
+ * pass the size limit. One `file` is one job; a script may send up to
+ * MAX_ZIPS_PER_REQUEST of them at once (the `qm` command does), which saves the cost of
+ * a request per job.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -13,12 +15,19 @@ import { AppError } from "../core/app-error";
 import { formatBytes } from "../core/format";
 import { diskFull } from "../server/disk-space";
 
-export interface ReceivedUpload {
+export interface ReceivedZip {
   zipPath: string;
   /** The file name the client gave (only its last path segment). */
   zipName: string;
+}
+
+export interface ReceivedUpload {
+  /** In the order sent. */
+  zips: ReceivedZip[];
   fields: Record<string, string>;
 }
+
+export const MAX_ZIPS_PER_REQUEST = 100;
 
 const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority", "hold", "after_ok", "after_any", "array"]);
 
@@ -29,7 +38,7 @@ export function tooLargeError(maxBytes: number): AppError {
   );
 }
 
-/** Receive the upload into `workDir/upload.zip`. The caller removes `workDir`. */
+/** Receive the zips into `workDir/upload-<n>.zip`; at most `maxBytes` in all. The caller removes `workDir`. */
 export async function receiveZipUpload(request: Request, workDir: string, maxBytes: number): Promise<ReceivedUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(contentType) || !request.body) {
@@ -39,14 +48,14 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes + 1024 * 1024) throw tooLargeError(maxBytes);
 
-  const zipPath = path.join(workDir, "upload.zip");
   const fields: Record<string, string> = {};
-  let zipName: string | undefined;
-  let written: Promise<void> | undefined;
+  const zips: ReceivedZip[] = [];
+  const written: Promise<void>[] = [];
+  let received = 0;
   const body = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
   const parser = busboy({
     headers: { "content-type": contentType },
-    limits: { files: 1, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: 18 },
+    limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 16 },
   });
 
   return new Promise<ReceivedUpload>((resolve, reject) => {
@@ -54,7 +63,10 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      reject(error);
+      // Once the files being written are closed (or after a second), so that the caller
+      // can remove the folder they are in.
+      const stop = new Promise((r) => setTimeout(r, 1000).unref());
+      void Promise.race([Promise.allSettled(written), stop]).then(() => reject(error));
       // Not synchronously: busboy may be inside the emit of 'limit' and still use its state.
       setImmediate(() => {
         body.unpipe(parser);
@@ -63,32 +75,41 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
       });
     };
     parser.on("file", (name, file, info) => {
-      if (name !== "file" || zipName !== undefined) {
+      if (name !== "file") {
         file.resume();
         return;
       }
-      zipName = path.basename((info.filename || "job.zip").replace(/\\/g, "/"));
+      const zipPath = path.join(workDir, `upload-${zips.length}.zip`);
+      zips.push({ zipPath, zipName: path.basename((info.filename || "job.zip").replace(/\\/g, "/")) });
       file.on("limit", () => fail(tooLargeError(maxBytes)));
-      written = pipeline(file, fs.createWriteStream(zipPath, { flags: "wx" }));
-      written.catch((error: NodeJS.ErrnoException) => fail(error.code === "ENOSPC" || error.code === "EDQUOT" ? diskFull() : error));
+      file.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBytes) fail(tooLargeError(maxBytes));
+      });
+      const write = pipeline(file, fs.createWriteStream(zipPath, { flags: "wx" }));
+      write.catch((error: NodeJS.ErrnoException) => fail(error.code === "ENOSPC" || error.code === "EDQUOT" ? diskFull() : error));
+      written.push(write);
     });
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated) fail(new AppError("INVALID_INPUT", `The field ${name} is too long`));
       else if (FIELD_NAMES.has(name)) fields[name] = value;
+      // Refused rather than ignored: a script asking for something this server cannot do
+      // (hold, array...) must not see its job queued as if it had.
+      else fail(new AppError("INVALID_INPUT", `This QueueManager does not know the form field "${name}"; it knows ${[...FIELD_NAMES, "file"].join(", ")}`, { [name]: "unknown field" }));
     });
-    parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", "Send one file per job (a zip, or a single script)")));
+    parser.on("filesLimit", () => fail(new AppError("INVALID_INPUT", `Send at most ${MAX_ZIPS_PER_REQUEST} files in one request (one per job: a zip, or a single script)`)));
     parser.on("partsLimit", () => fail(new AppError("INVALID_INPUT", "The form has too many fields")));
     parser.on("error", () => fail(new AppError("INVALID_INPUT", "The upload was cut off or is not valid multipart/form-data; try again")));
     parser.on("close", () => {
       if (settled) return;
-      if (!written || zipName === undefined) {
+      if (zips.length === 0) {
         fail(new AppError("INVALID_INPUT", "No file was sent; choose a .zip of the job folder, or a single script with #QM lines (form field file)"));
         return;
       }
-      written.then(() => {
+      Promise.all(written).then(() => {
         if (settled) return;
         settled = true;
-        resolve({ zipPath, zipName: zipName!, fields });
+        resolve({ zips, fields });
       }, fail);
     });
     body.on("error", () => fail(new AppError("INVALID_INPUT", "The upload was interrupted; try again")));

@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type WakeUps, createTestDatabase, watchWakeUps } from "../../prisma/tools/test-database";
 import { type Db, createDb } from "../server/db";
+import type { SubmittedJob } from "../server/jobs/submit-job";
 import { buildZip, jobZip } from "../server/zip/zip-fixtures";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-"));
@@ -48,7 +49,11 @@ function post(zip: Buffer, fileName = "job.zip", fields: Record<string, string> 
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), fileName);
-  return handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form, headers }));
+  // One zip: its job, or its refusal thrown.
+  return handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form, headers }), null).then((outcomes) => {
+    expect(outcomes).toHaveLength(1);
+    return (outcomes[0] as { job: SubmittedJob }).job;
+  });
 }
 
 async function expectNothingLeft() {
@@ -188,7 +193,7 @@ describe("rejected uploads leave nothing behind", () => {
     const body = encoded.body!;
     const contentType = encoded.headers.get("content-type")!;
     const request = new Request("http://localhost/api/jobs", { method: "POST", body, headers: { "content-type": contentType }, duplex: "half" } as RequestInit);
-    await expect(handleSubmitRequest(request)).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/larger than the 1 MB allowed \(Max_Upload_MB/) });
+    await expect(handleSubmitRequest(request, null)).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/larger than the 1 MB allowed \(Max_Upload_MB/) });
     await expectNothingLeft();
   });
 
@@ -198,7 +203,7 @@ describe("rejected uploads leave nothing behind", () => {
       body: "x",
       headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(50 * 1024 * 1024) },
     });
-    await expect(handleSubmitRequest(request)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    await expect(handleSubmitRequest(request, null)).rejects.toMatchObject({ code: "TOO_LARGE" });
     await expectNothingLeft();
   });
 
@@ -210,11 +215,25 @@ describe("rejected uploads leave nothing behind", () => {
     await expectNothingLeft();
   });
 
-  it("two zips in one request, or an overlong field, are refused", async () => {
-    const two = new FormData();
-    two.append("file", new Blob([new Uint8Array(jobZip())]), "a.zip");
-    two.append("file", new Blob([new Uint8Array(jobZip())]), "b.zip");
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: two }))).rejects.toThrow(/one file per job/);
+  it("several zips in one request are several jobs with the same fields; a bad one is told apart and the others queued", async () => {
+    const three = new FormData();
+    three.append("nb_proc", "3");
+    three.append("file", new Blob([new Uint8Array(jobZip({ folder: "first" }))]), "a.zip");
+    three.append("file", new Blob([new Uint8Array(jobZip({ folder: "broken", cfg: "[QMOptions]\nnb_proc : 2\n" }))]), "b.zip");
+    three.append("file", new Blob([new Uint8Array(jobZip({ folder: "third" }))]), "c.zip");
+    const outcomes = await handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: three }), null);
+    expect(outcomes.map((o) => (o.ok ? o.job.name : `${o.zipName}: ${o.error.code}`))).toEqual(["first", "b.zip: INVALID_INPUT", "third"]);
+    expect((outcomes[1] as { error: Error }).error.message).toMatch(/no `script` entry/);
+    const rows = await db.job.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.name, r.nbProc])).toEqual([["first", 3], ["third", 3]]);
+    expect(fs.readdirSync(queued).sort()).toEqual(["first", "third"]);
+    expect(fs.readdirSync(staging)).toEqual([]);
+  });
+
+  it("more than 100 zips in one request, or an overlong field, are refused", async () => {
+    const many = new FormData();
+    for (let i = 0; i < 101; i++) many.append("file", new Blob([new Uint8Array(jobZip())]), `${i}.zip`);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: many }), null)).rejects.toThrow(/at most 100 files in one request/);
     await expect(post(jobZip(), "job.zip", { info: "x".repeat(20_000) })).rejects.toThrow(/The field info is too long/);
     await expectNothingLeft();
   });
@@ -222,8 +241,8 @@ describe("rejected uploads leave nothing behind", () => {
   it("a request without a file says how to send one", async () => {
     const form = new FormData();
     form.append("nb_proc", "2");
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }))).rejects.toThrow(/No file was sent; choose a \.zip of the job folder, or a single script with #QM lines/);
-    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: "{}" }))).rejects.toThrow(/multipart\/form-data/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }), null)).rejects.toThrow(/No file was sent; choose a \.zip of the job folder, or a single script with #QM lines/);
+    await expect(handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: "{}" }), null)).rejects.toThrow(/multipart\/form-data/);
     await expectNothingLeft();
   });
 });

@@ -1,6 +1,11 @@
 /**
- * POST /api/jobs: receive the zip into `.qm/staging/<uuid>/`, read the form fields and
- * hand over to submitJob(). The staging folder is removed whatever happens.
+ * POST /api/jobs: receive the zips into `.qm/staging/<uuid>/`, read the form fields and
+ * hand each zip over to submitJob(), one job each, with the same fields. The staging
+ * folder is removed whatever happens.
+ *
+ * One zip (the submit page, curl): its job, or its refusal thrown as the request's error.
+ * Several (the `qm` command): one outcome per zip, in the order sent; a bad zip does not
+ * stop the others.
  *
  * Source: requests from the submit page carry `X-QM-Client: submit-form` and are
  * recorded as "upload"; every other client (curl, scripts) as "api".
@@ -8,10 +13,12 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { type AppError, isAppError } from "../core/app-error";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
 import { assertRoomForUpload } from "../server/disk-space";
 import { assertQmFolders, ensureQmFolders } from "../server/qm-folders";
+import type { UserIdentity } from "../server/users/users";
 import { zipLimitsFor } from "../server/zip/zip-limits";
 import { getConfig, getLayout, getStore } from "./context";
 import { receiveZipUpload } from "./receive-zip-upload";
@@ -19,7 +26,11 @@ import { receiveZipUpload } from "./receive-zip-upload";
 export const SUBMIT_FORM_HEADER = "x-qm-client";
 export const SUBMIT_FORM_VALUE = "submit-form";
 
-export async function handleSubmitRequest(request: Request): Promise<SubmittedJob> {
+/** What became of one zip of the request. */
+export type SubmitOutcome = { ok: true; job: SubmittedJob } | { ok: false; zipName: string; error: AppError };
+
+/** `user`: the logged-in submitter (the jobs become theirs), or null for an anonymous one. */
+export async function handleSubmitRequest(request: Request, user: UserIdentity | null): Promise<SubmitOutcome[]> {
   const { config } = getConfig();
   const layout = getLayout();
   assertQmFolders(layout);
@@ -34,10 +45,20 @@ export async function handleSubmitRequest(request: Request): Promise<SubmittedJo
     const upload = await receiveZipUpload(request, workDir, maxBytes);
     const overrides = parseSubmitFields(upload.fields);
     const source = request.headers.get(SUBMIT_FORM_HEADER) === SUBMIT_FORM_VALUE ? "upload" : "api";
-    return await submitJob(
-      { store: getStore(), layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, limits: zipLimitsFor(config.web.maxUploadMb) },
-      { zipPath: upload.zipPath, zipName: upload.zipName, workDir, overrides, source },
-    );
+    const deps = { store: getStore(), layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, limits: zipLimitsFor(config.web.maxUploadMb) };
+    const outcomes: SubmitOutcome[] = [];
+    for (const [i, zip] of upload.zips.entries()) {
+      const zipDir = path.join(workDir, String(i));
+      fs.mkdirSync(zipDir);
+      try {
+        const job = await submitJob(deps, { ...zip, workDir: zipDir, overrides, source, submitter: user && { id: user.id, email: user.email } });
+        outcomes.push({ ok: true, job });
+      } catch (error) {
+        if (upload.zips.length === 1 || !isAppError(error)) throw error;
+        outcomes.push({ ok: false, zipName: zip.zipName, error });
+      }
+    }
+    return outcomes;
   } finally {
     // Retries: a write stream cut off by a rejection may still be closing.
     fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });

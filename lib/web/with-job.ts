@@ -11,7 +11,8 @@
 import { AppError } from "../core/app-error";
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
-import { type Viewer, requireViewer } from "./auth";
+import { requireViewer } from "./access";
+import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
 import { apiHandler, searchParamsOf } from "./http";
 import { type JobRouteContext, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
@@ -26,7 +27,7 @@ export interface JobHandlerArgs<Query> {
   job: JobRecord;
   /** The query string as `options.query` parsed it (undefined without a schema). */
   query: Query;
-  /** Owner, info, script and the info keys may be shown (admin, or Display_details). */
+  /** Owner, info, script and the info keys may be shown (admin, owner, or Display_details). */
   showDetails: boolean;
   /** Names at the top of the job folder this viewer may not read (the info file when details are hidden). */
   hiddenFiles: string[];
@@ -54,8 +55,8 @@ export function withJob<Query = undefined, Folder extends boolean = false>(
     const id = await jobIdFrom(context);
     const query = options.query ? options.query.parse(searchParamsOf(request)) : (undefined as Query);
     const job = await getJobOrThrow(getDb(), id);
-    const showDetails = canSeeDetails(viewer);
-    const hiddenFiles = hiddenFilesFor(viewer);
+    const showDetails = canSeeDetails(viewer, job);
+    const hiddenFiles = hiddenFilesFor(viewer, job);
     if (options.folder && job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
     const access = options.folder ? await jobFolderAccess(getLayout(), job, { hidden: hiddenFiles, hideCommand: !showDetails }) : null;
     const folder = access ? { root: access.root, folder: access } : {};

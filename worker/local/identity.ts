@@ -60,8 +60,11 @@ export function parseRunAs(text: string): Map<string, string> {
 
 export interface IdentityPool {
   readonly isolation: Isolation;
-  /** An identity for a run of a job owned by `owner` (e-mail or account), or null when jobs share the worker's. */
-  claim(owner: string | null): JobIdentity | null;
+  /**
+   * An identity for a run, or null when jobs share the worker's: the account Run_As names
+   * for the first of `keys` it knows (lib/core/run-as.ts says which names a job has), else a pool uid.
+   */
+  claim(keys: readonly string[]): JobIdentity | null;
   /** Mark an identity as held (a run adopted after a restart). */
   hold(identity: JobIdentity): void;
   release(identity: JobIdentity): void;
@@ -93,9 +96,10 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
   const runAs = parseRunAs(settings.runAs);
   return {
     isolation: isRoot ? "uid" : "none",
-    claim(owner) {
+    claim(keys) {
       if (!isRoot) return null;
       const passwd = readPasswd();
+      const owner = keys.find((k) => runAs.has(k.toLowerCase()));
       const account = owner ? runAs.get(owner.toLowerCase()) : undefined;
       if (account) {
         const entry = passwd.find((e) => e.name === account);

@@ -115,7 +115,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   };
 
   const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
-    const identity = opts.identities.claim(spec.owner);
+    const identity = opts.identities.claim(spec.runAs);
     const env = jobVariables(spec);
     let command = ["/bin/sh", "-c", spec.script];
     if (identity) {

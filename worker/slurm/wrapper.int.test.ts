@@ -19,7 +19,7 @@ function spec(script: string, more: Partial<LaunchSpec> = {}): LaunchSpec {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-wrapper-"));
   fs.mkdirSync(path.join(dir, "runs"));
   fs.mkdirSync(path.join(dir, "100% job's"));
-  return { jobId: 7, name: "x", dir: path.join(dir, "100% job's"), script, runToken: "tok", requested: 2, granted: 2, maxNbProcessors: 2, host: "h", at: new Date(), owner: null, cpus: [], memMb: null, walltimeSeconds: null, ...more };
+  return { jobId: 7, name: "x", dir: path.join(dir, "100% job's"), script, runToken: "tok", requested: 2, granted: 2, maxNbProcessors: 2, host: "h", at: new Date(), runAs: [], cpus: [], memMb: null, walltimeSeconds: null, ...more };
 }
 
 /** Run the wrapper as slurmstepd would (its own process group, output to a log); `signal` it after `afterMs`. */

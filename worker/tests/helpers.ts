@@ -40,7 +40,7 @@ const uidBlock = () => {
   return `${base}-${base + 99}`;
 };
 
-export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
+export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Failed_Jobs: "QM_lost+found", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
 
 export async function createTestEnv(keys: Record<string, string | number> = {}): Promise<TestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-worker-"));
@@ -190,20 +190,30 @@ export function jobProcesses(root: string): number[] {
 export interface ReceivedMail {
   to: string[];
   raw: string;
+  /** The user name the client logged in with (servers started with `login`). */
+  user?: string;
 }
 
-/** A real SMTP server on a free local port, keeping every message it receives. */
-export async function startSmtpServer(): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
+/**
+ * A real SMTP server on a free local port, keeping every message it receives. With
+ * `login`, clients must log in (AUTH PLAIN/LOGIN) with that user name and password.
+ */
+export async function startSmtpServer(login?: { user: string; password: string }): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !login,
+    allowInsecureAuth: true,
+    onAuth(auth, _session, callback) {
+      if (login && auth.username === login.user && auth.password === login.password) callback(null, { user: auth.username });
+      else callback(new Error("Invalid username or password"));
+    },
     disabledCommands: ["STARTTLS"],
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8"), user: session.user as string | undefined });
         callback();
       });
     },

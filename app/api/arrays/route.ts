@@ -1,6 +1,6 @@
 import type { ArraysAnswer } from "@/lib/core/api-types";
 import { findArrays } from "@/lib/server/jobs/find-arrays";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getDb } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { canSeeDetails } from "@/lib/web/job-access";

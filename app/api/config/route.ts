@@ -1,6 +1,6 @@
 import { updateConfigSchema } from "@/lib/core/config-schemas";
 import { getConfigForm, updateConfig } from "@/lib/server/edit-config";
-import { requireAdmin } from "@/lib/web/auth";
+import { requireAdmin } from "@/lib/web/access";
 import { getConfig, getEnv, getPendingRestarts } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
 

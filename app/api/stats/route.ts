@@ -1,6 +1,6 @@
 import { statsQuerySchema } from "@/lib/core/stats-schemas";
 import { getJobStats, hideOwners } from "@/lib/server/stats/get-job-stats";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getDb } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { canSeeDetails } from "@/lib/web/job-access";

@@ -1,9 +1,9 @@
 import type { StatusAnswer } from "@/lib/core/api-types";
 import { diskStatus } from "@/lib/server/disk-space";
 import { getQueueStatus } from "@/lib/server/queue-status";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
-import { permissionsOf } from "@/lib/web/job-access";
+import { permissionsFor } from "@/lib/web/permissions";
 import { apiHandler, json } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
@@ -22,8 +22,9 @@ export const GET = apiHandler(async (request) => {
     paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,
+    jobFile: config.jobFile,
     isAdmin: viewer.isAdmin,
-    can: permissionsOf(viewer),
+    can: permissionsFor(viewer, null),
     serverTime: new Date().toISOString(),
   } satisfies StatusAnswer);
 });

@@ -75,7 +75,7 @@ export function ArrayPage({ id }: { id: number }) {
                     )}
                   </td>
                   <td className={`${td} text-right`}>
-                    <HoldReleaseButton job={job} can={can} />
+                    <HoldReleaseButton job={job} can={job.can ?? can} />
                   </td>
                 </tr>
               ))}

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { JobDetail, Permissions } from "@/lib/core/api-types";
 import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
-import { isFinishedState, isWaitingState } from "@/lib/core/job-lifecycle";
+import { actionsFitting } from "@/lib/core/job-permissions";
 import { HoldReleaseButton } from "../../queued-jobs";
 
 type Action = "kill" | "delete" | "requeue";
@@ -19,12 +19,10 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
   const router = useRouter();
   const [asking, setAsking] = useState<Action | null>(null);
   const mutations = { kill: useKillJobMutation(job.id), delete: useDeleteJobMutation(job.id), requeue: useRequeueJobMutation(job.id) };
-  const available: Action[] = [];
-  if (can.kill && job.state === "running" && !job.killRequested) available.push("kill");
-  if (can.requeue && isFinishedState(job.state) && !job.purgedAt) available.push("requeue");
-  if (can.delete && (isWaitingState(job.state) || isFinishedState(job.state))) available.push("delete");
+  const allowed = actionsFitting(job).filter((action) => can[action]);
+  const available = (["kill", "requeue", "delete"] as const).filter((action) => allowed.includes(action));
   const failed = (Object.keys(mutations) as Action[]).map((a) => mutations[a].error).find(Boolean);
-  const holdable = (job.state === "queued" && can.hold) || (job.state === "held" && can.release);
+  const holdable = allowed.includes("hold") || allowed.includes("release");
   if (!available.length && !failed && !holdable) return null;
 
   async function confirm(action: Action) {

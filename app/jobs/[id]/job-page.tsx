@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useRefreshMs } from "@/lib/client/use-status-query";
 import { useJobQuery } from "@/lib/client/use-job-query";
-import { QueryError, StateBadge } from "../../ui-bits";
+import { ImportedTag, QueryError, StateBadge } from "../../ui-bits";
 import { FileBrowser } from "./file-browser";
 import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
@@ -40,6 +40,7 @@ export function JobPage({ id }: { id: number }) {
           <span data-testid="job-state">
             <StateBadge state={job.state} label={stateLabel(job)} />
           </span>
+          <ImportedTag imported={job.imported} />
           <span className="text-sm text-slate-500">job {job.id}</span>
           <div className="ml-auto">
             <JobActions job={job} can={can} />

@@ -1,5 +1,5 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
-import type { JobPage } from "../../core/api-types";
+import type { JobPage, Permissions } from "../../core/api-types";
 import type { ListJobsInput } from "../../core/job-schemas";
 import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "../../core/job-lifecycle";
 import { type Db, dialectOf } from "../db";
@@ -7,24 +7,33 @@ import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
 import { toJobSummary } from "./job-view";
 
+/** The account whose jobs `mine=1` lists: its own, and the account-less ones with its e-mail. */
+export interface JobsOwner {
+  id: number;
+  email: string | null;
+}
+
 /** Substring match, case-insensitive on both databases (SQLite's LIKE already is, for ASCII). */
 function containsOf(text: string, dialect: Dialect): Prisma.StringFilter<"Job"> {
   // `mode` exists only in the PostgreSQL client's types (and SQLite's Prisma refuses it).
   return dialect === "postgresql" ? ({ contains: text, mode: "insensitive" } as Prisma.StringFilter<"Job">) : { contains: text };
 }
 
-function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dialect): Prisma.JobWhereInput {
+function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dialect, mine?: JobsOwner): Prisma.JobWhereInput {
   const contains = (text: string) => containsOf(text, dialect);
   const states: string[] =
     input.view === "queued" ? [...WAITING_STATES] : input.view === "running" ? [...ACTIVE_STATES] : input.view === "finished" ? [...FINISHED_STATES] : [...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES];
   const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
   if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
   if (allowDetailFilters && input.owner) where.owner = contains(input.owner);
+  const and: Prisma.JobWhereInput[] = [];
   if (input.q) {
-    where.OR = allowDetailFilters
-      ? [{ name: contains(input.q) }, { info: contains(input.q) }, { owner: contains(input.q) }]
-      : [{ name: contains(input.q) }];
+    and.push({
+      OR: allowDetailFilters ? [{ name: contains(input.q) }, { info: contains(input.q) }, { owner: contains(input.q) }] : [{ name: contains(input.q) }],
+    });
   }
+  if (mine) and.push({ OR: [{ userId: mine.id }, ...(mine.email ? [{ userId: null, owner: mine.email }] : [])] });
+  if (and.length) where.AND = and;
   return where;
 }
 
@@ -40,16 +49,24 @@ function orderOf(view: ListJobsInput["view"]): Prisma.JobOrderByWithRelationInpu
  * One page of jobs. `showDetails` false hides owner/info and disables filtering by them
  * (Display_details off, viewer not an admin).
  */
-export async function findJobs(db: Db, input: ListJobsInput, showDetails: boolean): Promise<JobPage> {
-  const where = whereOf(input, showDetails, dialectOf(db));
+export async function findJobs(
+  db: Db,
+  input: ListJobsInput,
+  showDetails: boolean,
+  mine?: JobsOwner,
+  /** What the viewer may do with each job (the lists show only those buttons). */
+  permissions?: (job: { userId: number | null; owner: string | null }) => Permissions,
+): Promise<JobPage> {
+  const where = whereOf(input, showDetails, dialectOf(db), mine);
   const skip = (input.page - 1) * input.pageSize;
   const [rows, total] = await Promise.all([
-    input.view === "finished" ? finishedPage(db, input, showDetails, skip) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize }),
+    input.view === "finished" ? finishedPage(db, input, showDetails, skip, mine) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize }),
     db.job.count({ where }),
   ]);
   const jobs = rows.map((row, i) => {
     const job = toJobSummary(row, showDetails);
     if (input.view === "queued" && !input.owner && !input.q) job.position = skip + i + 1;
+    if (permissions) job.can = permissions(row);
     return job;
   });
   return { jobs, total, page: input.page, pageSize: input.pageSize };
@@ -64,7 +81,7 @@ const likeArg = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%
  * identifiers are quoted and its LIKE is case-sensitive, hence ILIKE. The page's ids come
  * from SQL, the rows from Prisma.
  */
-async function finishedPage(db: Db, input: ListJobsInput, showDetails: boolean, skip: number) {
+async function finishedPage(db: Db, input: ListJobsInput, showDetails: boolean, skip: number, mine?: JobsOwner) {
   const pg = dialectOf(db) === "postgresql";
   const col = (name: string) => Prisma.raw(pg ? `"${name}"` : name);
   const like = (name: string, pattern: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${pattern} ESCAPE '\\'`;
@@ -75,6 +92,7 @@ async function finishedPage(db: Db, input: ListJobsInput, showDetails: boolean, 
     const q = likeArg(input.q);
     conditions.push(showDetails ? Prisma.sql`(${like("name", q)} OR ${like("info", q)} OR ${like("owner", q)})` : like("name", q));
   }
+  if (mine) conditions.push(Prisma.sql`(${col("userId")} = ${mine.id} OR (${col("userId")} IS NULL AND ${col("owner")} = ${mine.email ?? ""}))`);
   const ids = await db.$queryRaw<{ id: number }[]>(
     Prisma.sql`SELECT ${col("id")} FROM ${col("Job")} WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${col("finishedAt")} DESC, ${col("id")} DESC LIMIT ${input.pageSize} OFFSET ${skip}`,
   );

@@ -41,6 +41,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     progress: job.progress,
     killRequested: job.killRequestedAt !== null,
     error: job.error,
+    imported: job.imported,
     arrayId: job.arrayId,
     arrayIndex: job.arrayIndex,
     resources: resourcesOf(job),

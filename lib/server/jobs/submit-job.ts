@@ -39,6 +39,14 @@ export interface SubmitJobRequest {
   workDir: string;
   overrides: InfoOverrides;
   source: "upload" | "api";
+  /** The logged-in account that submits (the job's owner), or null. */
+  submitter?: Submitter | null;
+}
+
+/** Who submits: the job is theirs, and their e-mail fills e_mail when neither the form nor the info file gives one. */
+export interface Submitter {
+  id: number;
+  email: string | null;
 }
 
 export interface SubmittedJob {
@@ -46,6 +54,8 @@ export interface SubmittedJob {
   id: number;
   name: string;
   folder: string;
+  /** queued, or held (the `hold` key). */
+  state: "queued" | "held";
   /** An array (the `array` key): its id and its elements' job ids, in index order. */
   array?: { id: number; jobIds: number[] };
 }
@@ -57,10 +67,11 @@ export interface SubmittedJob {
  */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmittedJob> {
   const staged = isZipFile(request.zipPath) || /\.zip$/i.test(request.zipName) ? await stageZip(deps, request) : stageScript(request);
-  const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}`;
+  const by = request.submitter ? `; owned by account ${request.submitter.id}` : "";
+  const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}${by}`;
   return queueStagedJob(
     { ...deps, folderRule: { ...deps.folderRule, where: staged.where } },
-    { dir: staged.dir, name: staged.name, overrides: request.overrides, source: request.source, detail },
+    { dir: staged.dir, name: staged.name, overrides: request.overrides, source: request.source, submitter: request.submitter, detail },
   );
 }
 
@@ -98,6 +109,7 @@ export interface StagedJob {
   name: string;
   overrides?: InfoOverrides;
   source: "upload" | "api" | "folder";
+  submitter?: Submitter | null;
   detail: string;
 }
 
@@ -109,19 +121,22 @@ export interface StagedJob {
  */
 export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule">, job: StagedJob): Promise<SubmittedJob> {
   const { store, layout } = deps;
-  const read = readJobFolder(job.dir, deps.folderRule, job.overrides);
+  let read = readJobFolder(job.dir, deps.folderRule, job.overrides);
+  // The submitter's e-mail, when neither the form nor the job's own file gives one.
+  if (!read.info.owner && job.submitter?.email) read = readJobFolder(job.dir, deps.folderRule, { e_mail: job.submitter.email });
   const options = await resolveQueueOptions(store, read.description.file, read.info.params);
   if (options.array) return queueArray(deps, job, options);
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, job.detail);
+  const userId = job.submitter?.id ?? null;
   try {
     const placed = await placeInQueue(store, layout, job.dir, job.name, {
       state,
-      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), ...queueColumns(options), folder, source: job.source }, plan),
+      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), ...queueColumns(options), folder, source: job.source, userId }, plan),
       release: async (id, folder) => void (await store.discard(id, { state, folder })),
     });
     await wakeWorker(store.sql, layout);
-    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder };
+    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder, state };
   } catch (error) {
     if (isAppError(error)) throw error;
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);

@@ -49,6 +49,10 @@ export type QueuedRow = Pick<
   arrayMaxRunning: number | null;
   /** Whose job it is, for fair share (lib/core/fair-share.ts). */
   ownerKey: string;
+  /** How it came, and the submitting account's user name and e-mail: who it runs as (lib/core/run-as.ts). */
+  source: string;
+  accountName: string | null;
+  accountEmail: string | null;
 };
 
 /** How readQueue reads the queue. */
@@ -67,12 +71,12 @@ function toRow<T>(raw: Record<string, unknown>): T {
   return row as T;
 }
 
-const QUEUED_NAMES = ["id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "arrayIndex", "notes"];
+const QUEUED_NAMES = ["id", "name", "owner", "info", "script", "nbProc", "nbGpu", "memMb", "walltimeSeconds", "priority", "submittedAt", "folder", "userId", "arrayId", "arrayIndex", "notes", "source"];
 const QUEUED_COLUMNS = QUEUED_NAMES.map((c) => `j."${c}"`)
-  .concat([`a."maxRunning" AS "arrayMaxRunning"`, `${ownerKeySql("j")} AS "ownerKey"`])
+  .concat([`a."maxRunning" AS "arrayMaxRunning"`, `${ownerKeySql("j")} AS "ownerKey"`, `u."username" AS "accountName"`, `u."email" AS "accountEmail"`])
   .join(", ");
 /** The same columns read back from a subquery. */
-const QUEUED_ALIASES = [...QUEUED_NAMES, "arrayMaxRunning", "ownerKey"].map((c) => `q."${c}"`).join(", ");
+const QUEUED_ALIASES = [...QUEUED_NAMES, "arrayMaxRunning", "ownerKey", "accountName", "accountEmail"].map((c) => `q."${c}"`).join(", ");
 /** The worker's order (compareQueued in lib/core/schedule.ts without fair share), on table alias `t`. */
 const queueOrder = (t = "") => `${t}"priority" DESC, ${t}"submittedAt" ASC, ${t}"id" ASC`;
 const list = (n: number) => Array(n).fill("?").join(", ");
@@ -116,7 +120,7 @@ export function createJobReads(sql: Sql): JobReads {
         ...(arrays.length ? [`(j."arrayId" IS NULL OR j."arrayId" NOT IN (${list(arrays.length)}))`] : []),
         `NOT EXISTS (SELECT 1 FROM "JobDependency" d JOIN "Job" p ON p."id" = d."parentId" WHERE d."jobId" = j."id" AND NOT ${DEPENDENCIES_MET})`,
       ].join(" AND ");
-      const from = `FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" WHERE ${where}`;
+      const from = `FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" LEFT JOIN "User" u ON u."id" = j."userId" WHERE ${where}`;
       const text = options.perOwner
         ? `SELECT ${QUEUED_ALIASES} FROM (SELECT ${QUEUED_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE q."rn" <= ? ORDER BY ${queueOrder("q.")}`
         : `SELECT ${QUEUED_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;

@@ -2,7 +2,7 @@ import type { RetentionAnswer } from "@/lib/core/api-types";
 import { retentionEnabled } from "@/lib/core/retention";
 import { readRetentionPlan } from "@/lib/server/retention/read-retention-plan";
 import { nextAutomaticPass, readLastPass, readPassRequest, readScheduledFrom, requestRetentionPass } from "@/lib/server/retention/retention-state";
-import { requireAdmin } from "@/lib/web/auth";
+import { requireAdmin } from "@/lib/web/access";
 import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
 import { webLog } from "@/lib/web/web-log";

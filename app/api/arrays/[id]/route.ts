@@ -4,11 +4,12 @@ import { isWaitingState } from "@/lib/core/job-lifecycle";
 import { getArray } from "@/lib/server/jobs/find-arrays";
 import { toJobSummary } from "@/lib/server/jobs/job-view";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getConfig, getDb, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
 import { arrayIdSchema } from "@/lib/core/job-schemas";
-import { canSeeDetails, permissionsOf } from "@/lib/web/job-access";
+import { canSeeDetails } from "@/lib/web/job-access";
+import { permissionsFor } from "@/lib/web/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -20,10 +21,11 @@ export const GET = apiHandler(async (request, context: { params: Promise<{ id: s
   const array = await getArray(getDb(), id, showDetails);
   if (!array) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
   const rows = await getDb().job.findMany({ where: { arrayId: id, state: { not: "deleted" } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }] });
-  const jobs = rows.map((row) => toJobSummary(row, showDetails));
+  // Each element says what the viewer may do with it, as in the job lists.
+  const jobs = rows.map((row) => ({ ...toJobSummary(row, showDetails), can: permissionsFor(viewer, row) }));
   if (jobs.some((j) => isWaitingState(j.state))) {
     const estimates = await startEstimates(getStore(), getConfig().config);
     for (const job of jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);
   }
-  return json({ array, jobs, can: permissionsOf(viewer, rows[0] ?? null), serverTime: new Date().toISOString() } satisfies ArrayAnswer);
+  return json({ array, jobs, can: permissionsFor(viewer, rows[0] ?? null), serverTime: new Date().toISOString() } satisfies ArrayAnswer);
 });

@@ -5,12 +5,12 @@ import { apiHandler, json, readJson } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 
-/** Log in: `{ username, password }` -> session cookie + `{ admin, csrfToken }`. */
+/** Log in: `{ username, password }` -> session cookie + `{ user, csrfToken }`. */
 export const POST = apiHandler(async (request) => {
   checkOrigin(request);
   checkKnownHost(request);
   const { username, password } = await readJson(request, loginSchema);
-  const admin = await verifyCredentials(request, username, password);
-  const { setCookie, csrfToken } = await createSession(request, admin);
-  return json({ admin: { username: admin.username }, csrfToken }, { headers: { "Set-Cookie": setCookie } });
+  const user = await verifyCredentials(request, username, password);
+  const { setCookie, csrfToken } = await createSession(request, user);
+  return json({ user: { username: user.username, role: user.role, email: user.email }, csrfToken }, { headers: { "Set-Cookie": setCookie } });
 });

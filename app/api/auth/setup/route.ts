@@ -21,5 +21,5 @@ export const POST = apiHandler(async (request) => {
   const admin = await createFirstAdmin(getDb(), username, password);
   forgetSetupToken();
   const { setCookie, csrfToken } = await createSession(request, admin);
-  return json({ admin: { username: admin.username }, csrfToken }, { status: 201, headers: { "Set-Cookie": setCookie } });
+  return json({ user: { username: admin.username, role: admin.role, email: admin.email }, csrfToken }, { status: 201, headers: { "Set-Cookie": setCookie } });
 });

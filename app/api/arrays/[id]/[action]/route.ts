@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/core/app-error";
 import { ARRAY_ACTIONS, applyToArray } from "@/lib/server/jobs/array-actions";
-import { requireViewer } from "@/lib/web/auth";
+import { requireViewer } from "@/lib/web/access";
 import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { arrayIdSchema } from "@/lib/core/job-schemas";
@@ -22,9 +22,9 @@ export const POST = apiHandler(async (request, context: { params: Promise<{ id: 
   const { all } = query.parse(searchParamsOf(request));
   const first = (await getStore().elementsOf(id))[0];
   if (!first) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
+  // The array's owner (its first element's) or the administrator; Licence_to_kill binds owners.
   const by = authorizeControl(viewer, action, await getStore().getJob(first.id) ?? null);
   const { config } = getConfig();
-  if (action === "kill" && !config.web.licenceToKill) throw new AppError("FORBIDDEN", "Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg).");
   const folderRule = { jobFile: config.jobFile, strict: config.strictJobFile };
   return json(await applyToArray(getStore(), getLayout(), id, { action, by, folderRule, everything: all === "1" }));
 });

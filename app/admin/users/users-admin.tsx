@@ -1,0 +1,98 @@
+"use client";
+import { useState } from "react";
+import { errorMessageOf } from "@/lib/client/api-fetch";
+import { formatDate } from "@/lib/client/format-date";
+import { useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-users";
+import type { UserSummary } from "@/lib/core/account-types";
+import { Panel, QueryError, td, th } from "../../ui-bits";
+import { CreateUserForm } from "./create-user-form";
+
+/** Accounts: who may log in, their role, their e-mail (which also makes folder jobs theirs). */
+export function UsersAdmin({ myId }: { myId: number }) {
+  const query = useUsersQuery();
+  return (
+    <div className="space-y-5">
+      <h1 className="text-2xl font-semibold">Users</h1>
+      <CreateUserForm />
+      <Panel title={`Accounts${query.data ? ` (${query.data.users.length})` : ""}`} testId="users">
+        {query.error ? <QueryError error={query.error} next="/admin/users" /> : null}
+        {query.data && (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead>
+                <tr>
+                  <th className={th}>User</th>
+                  <th className={th}>E-mail</th>
+                  <th className={th}>Role</th>
+                  <th className={th}>Jobs</th>
+                  <th className={th}>Since</th>
+                  <th className={th}>Actions</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {query.data.users.map((u) => (
+                  <UserRow key={u.id} user={u} isMe={u.id === myId} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Panel>
+    </div>
+  );
+}
+
+function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
+  const update = useUpdateUserMutation();
+  const [resetting, setResetting] = useState(false);
+  const [email, setEmail] = useState(user.email ?? "");
+  const [notice, setNotice] = useState<string | null>(null);
+  const change = (patch: Parameters<typeof update.mutateAsync>[0], said: string) =>
+    update.mutateAsync(patch).then(() => setNotice(said), () => undefined);
+
+  return (
+    <tr data-testid={`user-${user.username}`} className={user.disabled ? "text-slate-400" : undefined}>
+      <td className={`${td} font-medium`}>
+        {user.username}
+        {isMe && <span className="ml-1 text-xs text-slate-500">(you)</span>}
+        {user.disabled && <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs">disabled</span>}
+      </td>
+      <td className={td}>
+        <form className="flex gap-1" onSubmit={(e) => (e.preventDefault(), change({ id: user.id, email }, "E-mail saved."))}>
+          <input aria-label={`E-mail of ${user.username}`} type="email" value={email} onChange={(e) => setEmail(e.target.value)} className="w-48 rounded border border-slate-300 px-2 py-1" />
+          {email !== (user.email ?? "") && <button className="rounded border border-slate-300 px-2 text-xs">Save</button>}
+        </form>
+      </td>
+      <td className={td}>
+        <select aria-label={`Role of ${user.username}`} value={user.role} onChange={(e) => change({ id: user.id, role: e.target.value as "admin" | "user" }, "Role changed.")} className="rounded border border-slate-300 px-2 py-1">
+          <option value="user">user</option>
+          <option value="admin">admin</option>
+        </select>
+      </td>
+      <td className={`${td} tabular-nums`}>{user.jobs}</td>
+      <td className={`${td} text-slate-500`}>{formatDate(user.createdAt)}</td>
+      <td className={td}>
+        <div className="flex flex-wrap items-center gap-2">
+          <button type="button" onClick={() => change({ id: user.id, disabled: !user.disabled }, user.disabled ? "Enabled." : "Disabled: their sessions ended.")} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
+            {user.disabled ? "Enable" : "Disable"}
+          </button>
+          {resetting ? (
+            <form className="flex gap-1" onSubmit={(e) => {
+              e.preventDefault();
+              const password = String(new FormData(e.currentTarget).get("password") ?? "");
+              void change({ id: user.id, password }, "Password reset: give it to them; their sessions ended.").then(() => setResetting(false));
+            }}>
+              <input name="password" type="password" aria-label={`New password for ${user.username}`} minLength={8} required autoComplete="new-password" className="w-36 rounded border border-slate-300 px-2 py-1" />
+              <button className="rounded bg-blue-700 px-2 text-xs text-white">Set</button>
+            </form>
+          ) : (
+            <button type="button" onClick={() => setResetting(true)} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
+              Reset password
+            </button>
+          )}
+        </div>
+        {update.error ? <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(update.error)}</p> : notice && <p className="mt-1 text-xs text-green-800">{notice}</p>}
+      </td>
+    </tr>
+  );
+}

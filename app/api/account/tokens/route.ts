@@ -1,0 +1,20 @@
+import { createTokenSchema } from "@/lib/core/user-schemas";
+import { createApiToken, listApiTokens } from "@/lib/server/users/api-tokens";
+import { requireUser } from "@/lib/web/access";
+import { getDb } from "@/lib/web/context";
+import { apiHandler, json, readJson } from "@/lib/web/http";
+
+export const dynamic = "force-dynamic";
+
+/** One's personal API tokens (never the tokens themselves). */
+export const GET = apiHandler(async (request) => {
+  const viewer = await requireUser(request, "see your API tokens");
+  return json({ tokens: await listApiTokens(getDb(), viewer.user.id) });
+});
+
+/** Create a token `{ name }`: the answer holds it, this once (`qm login` calls this with Basic). */
+export const POST = apiHandler(async (request) => {
+  const viewer = await requireUser(request, "create an API token");
+  const { name } = await readJson(request, createTokenSchema);
+  return json({ token: await createApiToken(getDb(), viewer.user.id, name) }, { status: 201 });
+});

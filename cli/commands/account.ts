@@ -1,0 +1,101 @@
+/** qm login / logout / whoami: the token the command uses, kept in a file of your own. */
+import os from "node:os";
+import fs from "node:fs";
+import type { CreatedToken, SessionUser } from "../../lib/core/account-types";
+import { COMMON_HELP, type Command } from "../command";
+import { type ApiClient, createApiClient } from "../api-client";
+import { readCredentialsFile, writeCredentialsFile } from "../credentials";
+import { CliError, EXIT } from "../errors";
+
+const whoAmI = (api: ApiClient) => api.call<{ user: SessionUser | null; via: string }>("GET", "/api/auth/session");
+
+/** A client for another URL or token than the context's, closed afterwards. */
+async function withClient<T>(url: string, token: string | undefined, fn: (api: ApiClient) => Promise<T>): Promise<T> {
+  const api = createApiClient(url, token);
+  try {
+    return await fn(api);
+  } finally {
+    api.close();
+  }
+}
+
+export const login: Command = {
+  name: "login",
+  summary: "log in once: creates an API token and keeps it for later commands",
+  args: [0, 1],
+  options: { user: { type: "string", short: "u" }, name: { type: "string" } },
+  help: `qm login [options] [URL]
+
+Log in to QueueManager at URL (default: QM_URL, then http://localhost:8000) with your
+user name and password. A personal API token is created (revoke it on your account
+page) and kept with the URL in ~/.config/qm/credentials.json, readable by you only.
+With --token, that token is checked and kept instead (no password asked).
+
+  -u, --user NAME     your user name (default: $USER)
+      --name TEXT     the token's name (default: qm on <this machine>)
+${COMMON_HELP}`,
+  async run(ctx, values, positionals) {
+    const url = (positionals[0] ?? ctx.credentials.url).replace(/\/+$/, "");
+    const given = values.token as string | undefined;
+    let saved: { token: string; id?: number; username: string };
+    if (given) {
+      const { user } = await withClient(url, given, whoAmI);
+      if (!user) throw new CliError(EXIT.AUTH, "that token opens nothing");
+      saved = { token: given, username: user.username };
+    } else {
+      const username = (values.user as string | undefined) ?? ((await ctx.prompt(`User name [${ctx.env.USER ?? ""}]: `)) || ctx.env.USER || "");
+      const password = await ctx.prompt(`Password for ${username} on ${url}: `, true);
+      const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+      const name = (values.name as string | undefined) ?? `qm on ${os.hostname()}`;
+      const { token } = await withClient(url, undefined, (api) => api.call<{ token: CreatedToken }>("POST", "/api/account/tokens", { json: { name } }, { authorization: basic }));
+      saved = { token: token.token, id: token.id, username };
+    }
+    writeCredentialsFile(ctx.credentialsPath, { url, token: saved.token, tokenId: saved.id, username: saved.username });
+    ctx.err(`Logged in to ${url} as ${saved.username}; token kept in ${ctx.credentialsPath}`);
+    return EXIT.OK;
+  },
+};
+
+export const logout: Command = {
+  name: "logout",
+  summary: "revoke the kept token and forget it",
+  args: [0, 0],
+  options: {},
+  help: `qm logout [options]
+
+Revoke the token qm login made and delete ${"~/.config/qm/credentials.json"}.
+${COMMON_HELP}`,
+  async run(ctx) {
+    const saved = readCredentialsFile(ctx.credentialsPath);
+    if (!saved) {
+      ctx.err("qm logout: not logged in (no credentials file)");
+      return EXIT.OK;
+    }
+    if (saved.token && saved.tokenId) {
+      await withClient(saved.url, saved.token, (api) => api.call("DELETE", `/api/account/tokens/${saved.tokenId}`)).catch((e: Error) =>
+        ctx.err(`qm logout: the token could not be revoked (${e.message}); revoke it on your account page`),
+      );
+    }
+    fs.rmSync(ctx.credentialsPath, { force: true });
+    ctx.err(`Logged out of ${saved.url}`);
+    return EXIT.OK;
+  },
+};
+
+export const whoami: Command = {
+  name: "whoami",
+  summary: "who QueueManager takes you for",
+  args: [0, 0],
+  options: {},
+  help: `qm whoami [options]
+
+Print the user name the server knows you by (through QM_TOKEN or qm login's token),
+with your role, or "anonymous".
+${COMMON_HELP}`,
+  async run(ctx, values) {
+    const session = await whoAmI(ctx.api());
+    if (values.json) ctx.out(JSON.stringify(session.user));
+    else ctx.out(session.user ? `${session.user.username} (${session.user.role}) on ${ctx.api().baseUrl}` : `anonymous on ${ctx.api().baseUrl}`);
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,49 @@
+/** qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the administrator). */
+import { COMMON_HELP, type Command, jobIds } from "../command";
+import { CliError, EXIT } from "../errors";
+
+type Action = "kill" | "requeue" | "hold" | "release" | "delete";
+
+const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
+  kill: { summary: "kill running jobs (SIGTERM, then SIGKILL)", done: "kill requested", help: "Kill running jobs: SIGTERM to their processes, SIGKILL after Kill_Grace. They end as killed." },
+  requeue: { summary: "put finished jobs back in the queue", done: "requeued", help: "Put finished jobs (done, failed, killed...) back in the queue to run again; process.log is kept." },
+  hold: { summary: "keep queued jobs from starting", done: "held", help: "Keep queued jobs in the queue without starting them, until qm release." },
+  release: { summary: "let held jobs start", done: "released", help: "Let held jobs start again in their turn." },
+  delete: { summary: "delete waiting or finished jobs and their folders", done: "deleted", help: "Delete waiting (queued, held) or finished jobs: their folders are removed. Running jobs must be killed first." },
+};
+
+/** The API call of each action (docs/api.md). */
+const request = (action: Action, id: number): ["POST" | "DELETE", string] => (action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`]);
+
+function actionCommand(action: Action): Command {
+  return {
+    name: action,
+    summary: WHAT[action].summary,
+    args: [1, Infinity],
+    options: {},
+    help: `qm ${action} [options] ID...
+
+${WHAT[action].help}
+Owners may ${action} their own jobs; the administrator any job.
+${COMMON_HELP}`,
+    async run(ctx, values, positionals) {
+      const results: { id: number; ok: boolean; message: string }[] = [];
+      let exitCode: number = EXIT.OK;
+      for (const id of jobIds(positionals)) {
+        try {
+          await ctx.api().call(...request(action, id));
+          results.push({ id, ok: true, message: WHAT[action].done });
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          results.push({ id, ok: false, message: error.message });
+          if (exitCode === EXIT.OK) exitCode = error.exitCode;
+        }
+      }
+      if (values.json) ctx.out(JSON.stringify(results));
+      else for (const r of results) (r.ok ? ctx.out : ctx.err)(`job ${r.id}: ${r.message}`);
+      return exitCode;
+    },
+  };
+}
+
+export const ACTION_COMMANDS = (["kill", "requeue", "hold", "release", "delete"] as const).map(actionCommand);

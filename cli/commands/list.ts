@@ -1,0 +1,67 @@
+/** qm ls: what runs and waits (default), what finished, or everything; filters; a table or JSON. */
+import type { JobSummary, JobsAnswer } from "../../lib/core/api-types";
+import { formatDuration } from "../../lib/core/format";
+import { jobTimes } from "../../lib/core/job-times";
+import { COMMON_HELP, type Command } from "../command";
+import { EXIT, usageError } from "../errors";
+import { localTime, table } from "../table";
+
+const exitOf = (j: JobSummary) => (j.signal ? j.signal : j.exitCode ?? "");
+
+export const list: Command = {
+  name: "ls",
+  summary: "list jobs: running and queued (default), finished, or all",
+  args: [0, 0],
+  options: {
+    running: { type: "boolean", short: "r" },
+    queued: { type: "boolean", short: "q" },
+    finished: { type: "boolean", short: "f" },
+    all: { type: "boolean", short: "a" },
+    state: { type: "string", short: "s" },
+    owner: { type: "string", short: "o" },
+    mine: { type: "boolean", short: "m" },
+    search: { type: "string" },
+    limit: { type: "string", short: "n" },
+  },
+  help: `qm ls [options]
+
+List jobs: by default those running, then those queued in the order they will start.
+
+  -r, --running       running jobs only
+  -q, --queued        queued jobs only
+  -f, --finished      finished jobs, newest first
+  -a, --all           every job, newest first
+  -s, --state STATE   one state (done, failed, killed, queued, running...)
+  -o, --owner TEXT    jobs whose owner (e_mail) contains TEXT
+  -m, --mine          your own jobs (needs a login or token)
+      --search TEXT   jobs whose name or info contains TEXT
+  -n, --limit N       at most N jobs per list (default 50)
+${COMMON_HELP}`,
+  async run(ctx, values) {
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError("--limit takes a number from 1 to 500");
+    const views = values.all ? ["all"] : values.finished ? ["finished"] : values.queued ? ["queued"] : values.running ? ["running"] : ["running", "queued"];
+    const query = (view: string) =>
+      new URLSearchParams(
+        Object.entries({ view, pageSize: String(limit), state: values.state, owner: values.owner, q: values.search, mine: values.mine ? "1" : undefined }).filter(
+          (e): e is [string, string] => typeof e[1] === "string",
+        ),
+      );
+    const pages = await Promise.all(views.map((v) => ctx.api().call<JobsAnswer>("GET", `/api/jobs?${query(v)}`)));
+    const jobs = pages.flatMap((p) => p.jobs);
+    if (values.json) {
+      ctx.out(JSON.stringify(jobs));
+      return EXIT.OK;
+    }
+    const now = Date.parse(pages[0]?.serverTime ?? new Date().toISOString());
+    ctx.out(
+      table(
+        ["ID", "NAME", "STATE", "OWNER", "PROCS", "SUBMITTED", "ELAPSED", "EXIT"],
+        jobs.map((j) => [j.id, j.name + (j.imported ? " (imported)" : ""), j.state, j.owner, j.nbProc, localTime(j.submittedAt), j.startedAt ? formatDuration(jobTimes(j, now).elapsedMs) : "", exitOf(j)]),
+      ),
+    );
+    const more = pages.reduce((n, p) => n + p.total, 0) - jobs.length;
+    if (more > 0) ctx.err(`(${more} more; use --limit or filters)`);
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,40 @@
+/** qm log ID [-f]: process.log, and with -f what it gets, live, until the job ends. */
+import type { LogAnswer } from "../../lib/core/api-types";
+import { COMMON_HELP, type Command, jobIds } from "../command";
+import { EXIT } from "../errors";
+
+const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost", "deleted"]);
+
+export const log: Command = {
+  name: "log",
+  summary: "print a job's process.log; -f follows it while the job runs",
+  args: [1, 1],
+  options: { follow: { type: "boolean", short: "f" } },
+  help: `qm log [options] ID
+
+Print the end of the job's process.log (its last 64 KB). With -f, keep printing what
+the job writes, live, until it has ended (a queued job is waited for).
+
+  -f, --follow        follow the log until the job ends
+${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
+  async run(ctx, values, positionals) {
+    const [id] = jobIds(positionals);
+    const api = ctx.api();
+    let chunk = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log`);
+    const write = (text: string) => text && ctx.out(text.replace(/\n$/, ""));
+    write(chunk.text);
+    if (!values.follow) return EXIT.OK;
+    let idle = 0;
+    for (;;) {
+      // One more read after the job has ended: its footer comes last.
+      const ended = FINISHED.has(chunk.state);
+      await ctx.sleep(chunk.text ? 100 : Math.min(1000, 200 + idle * 100));
+      const next = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log?offset=${chunk.reset ? 0 : chunk.nextOffset}`);
+      if (next.reset) ctx.err("qm log: process.log was rewritten; starting over");
+      write(next.text);
+      idle = next.text ? 0 : idle + 1;
+      if (ended && !next.text && !next.reset) return EXIT.OK;
+      chunk = next;
+    }
+  },
+};

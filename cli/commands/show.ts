@@ -1,0 +1,54 @@
+/** qm show ID: everything about one job. */
+import type { JobAnswer } from "../../lib/core/api-types";
+import { formatBytes, formatDuration } from "../../lib/core/format";
+import { jobTimes } from "../../lib/core/job-times";
+import { actionsFitting } from "../../lib/core/job-permissions";
+import { COMMON_HELP, type Command, jobIds } from "../command";
+import { EXIT } from "../errors";
+import { localTime, table } from "../table";
+
+export const show: Command = {
+  name: "show",
+  summary: "show one job: state, owner, times, exit code, history",
+  args: [1, 1],
+  options: {},
+  help: `qm show [options] ID
+
+Show a job: its state, owner, info, script, folder, times, exit code, what you may do
+with it, and its history.
+${COMMON_HELP}`,
+  async run(ctx, values, positionals) {
+    const [id] = jobIds(positionals);
+    const answer = await ctx.api().call<JobAnswer>("GET", `/api/jobs/${id}`);
+    if (values.json) {
+      ctx.out(JSON.stringify(answer));
+      return EXIT.OK;
+    }
+    const { job, can } = answer;
+    const times = jobTimes(job, Date.parse(answer.serverTime));
+    const rows: [string, string | number | null][] = [
+      ["id", job.id],
+      ["name", job.name + (job.imported ? " (imported)" : "")],
+      ["state", job.state + (job.killRequested ? " (kill requested)" : "")],
+      ["owner", job.owner],
+      ["info", job.info],
+      ["script", job.script],
+      ["nb_proc", job.nbProc],
+      ["priority", job.priority],
+      ["folder", job.folder],
+      ["submitted", localTime(job.submittedAt)],
+      ["started", localTime(job.startedAt)],
+      ["finished", localTime(job.finishedAt)],
+      ["elapsed", job.startedAt ? formatDuration(times.elapsedMs) : null],
+      ["exit", job.signal ? `killed by ${job.signal}` : job.exitCode],
+      ["progress", job.progress === null ? null : `${Math.round(job.progress)}%`],
+      ["cpu time", job.cpuSeconds === null ? null : formatDuration(job.cpuSeconds * 1000)],
+      ["peak memory", job.peakMemoryKb === null ? null : formatBytes(job.peakMemoryKb * 1024)],
+      ["error", job.error],
+      ["you may", actionsFitting(job).filter((action) => can[action]).join(", ") || (Object.values(can).some(Boolean) ? "nothing in this state" : "nothing (not your job, or not logged in)")],
+    ];
+    ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${v}`).join("\n"));
+    if (job.events.length) ctx.out(`\n${table(["WHEN", "EVENT", "DETAIL"], job.events.map((e) => [localTime(e.at), e.kind, e.detail]))}`);
+    return EXIT.OK;
+  },
+};

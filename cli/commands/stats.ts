@@ -1,0 +1,35 @@
+/** qm stats: jobs, failures and time per owner over the last days. */
+import type { JobStats } from "../../lib/core/stats-schemas";
+import { formatDuration } from "../../lib/core/format";
+import { COMMON_HELP, type Command } from "../command";
+import { EXIT, usageError } from "../errors";
+import { table } from "../table";
+
+export const stats: Command = {
+  name: "stats",
+  summary: "jobs, failures, CPU and wall time per owner",
+  args: [0, 0],
+  options: { days: { type: "string", short: "d" } },
+  help: `qm stats [options]
+
+Per owner: jobs submitted, done, failed, CPU time, wall time and its mean, then the
+totals and the jobs ended per day over the last days.
+
+  -d, --days N        days of the per-day count (1 to 366, default 30)
+${COMMON_HELP}`,
+  async run(ctx, values) {
+    const days = values.days === undefined ? 30 : Number(values.days);
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw usageError("--days takes a number from 1 to 366");
+    const s = await ctx.api().call<JobStats>("GET", `/api/stats?days=${days}`);
+    if (values.json) {
+      ctx.out(JSON.stringify(s));
+      return EXIT.OK;
+    }
+    const d = (seconds: number | null) => (seconds === null ? "" : formatDuration(seconds * 1000));
+    const row = (name: string, o: JobStats["totals"]) => [name, o.jobs, o.done, o.failures, d(o.cpuSeconds), d(o.wallSeconds), d(o.meanWallSeconds)];
+    ctx.out(table(["OWNER", "JOBS", "DONE", "FAILED", "CPU", "WALL", "MEAN WALL"], [...s.owners.map((o) => row(o.owner || "(none)", o)), row("TOTAL", s.totals)]));
+    const active = s.days.filter((x) => x.done || x.failed);
+    if (active.length) ctx.out(`\n${table(["DAY", "DONE", "FAILED"], active.map((x) => [x.day, x.done, x.failed]))}`);
+    return EXIT.OK;
+  },
+};

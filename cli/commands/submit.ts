@@ -1,0 +1,79 @@
+/** qm submit PATH...: folders, zips or lone scripts, many in one call; prints the new job ids. */
+import type { StatusAnswer } from "../../lib/core/api-types";
+import { COMMON_HELP, type Command } from "../command";
+import { CliError, EXIT } from "../errors";
+import { readJobInput } from "../job-input";
+import { type BatchItem, type Result, planBatches, sendBatch } from "../submit-batches";
+import { waitForJobs } from "./wait";
+
+// Requests in flight at once: enough to hide the round trips, few enough not to swamp the server.
+const PARALLEL = 4;
+
+export const submit: Command = {
+  name: "submit",
+  summary: "queue job folders, zips or scripts; prints their ids",
+  args: [1, Infinity],
+  options: {
+    "nb-proc": { type: "string", short: "n" },
+    priority: { type: "string", short: "p" },
+    email: { type: "string", short: "e" },
+    info: { type: "string", short: "i" },
+    hold: { type: "boolean" },
+    after: { type: "string" },
+    array: { type: "string" },
+    wait: { type: "boolean", short: "w" },
+  },
+  help: `qm submit [options] PATH...
+
+Queue each PATH as a job: a job folder (with its info file), a zip of one, or a lone
+script (run with sh, python3 for .py, or itself when it starts with #!). Prints the new
+job ids, one per line, in the order given.
+
+  -n, --nb-proc N     processors the job uses (nb_proc)
+  -p, --priority N    higher runs first (-1000 to 1000)
+  -e, --email ADDR    the job's e_mail (default: the info file's, else your account's)
+  -i, --info TEXT     a short description
+      --hold          queue it held: it starts after qm release
+      --after IDS     start only after these jobs ended well (comma-separated ids)
+      --array SPEC    run it as an array: 1-100, 1-100%4 (at most 4 at once), 1,5,9
+  -w, --wait          then wait for the jobs and exit with their exit code (as qm wait)
+${COMMON_HELP}`,
+  async run(ctx, values, paths) {
+    const api = ctx.api();
+    let jobFile: Promise<string> | undefined;
+    const askJobFile = () => (jobFile ??= api.call<StatusAnswer>("GET", "/api/status").then((s) => s.jobFile ?? "proc_config.cfg"));
+    const fields = {
+      nb_proc: values["nb-proc"] as string | undefined,
+      priority: values.priority as string | undefined,
+      e_mail: values.email as string | undefined,
+      info: values.info as string | undefined,
+      hold: values.hold ? "yes" : undefined,
+      after_ok: values.after as string | undefined,
+      array: values.array as string | undefined,
+    };
+    const results: Result[] = new Array(paths.length);
+    const items: BatchItem[] = [];
+    for (const [index, file] of paths.entries()) {
+      try {
+        const upload = await readJobInput(file, askJobFile);
+        for (const note of upload.notes) ctx.err(`qm submit: ${file}: ${note}`);
+        items.push({ index, upload });
+      } catch (error) {
+        results[index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
+      }
+    }
+    const batches = planBatches(items, PARALLEL);
+    let next = 0;
+    const sender = async () => {
+      for (let i = next++; i < batches.length; i = next++) await sendBatch(api, fields, batches[i], results);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, batches.length) }, sender));
+    const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
+    if (values.json) ctx.out(JSON.stringify(paths.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
+    else for (const id of ids) ctx.out(String(id));
+    results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${paths[i]}: ${r.message}`));
+    const failure = results.find((r): r is CliError => r instanceof CliError);
+    if (failure) return failure.exitCode;
+    return values.wait ? waitForJobs(ctx, ids, { quiet: !!values.json }) : EXIT.OK;
+  },
+};

@@ -1,0 +1,64 @@
+/** qm wait ID...: until the jobs end; exits with the job's exit code, like `tsp -w` or srun. */
+import type { JobAnswer, JobDetail } from "../../lib/core/api-types";
+import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
+import { CliError, EXIT, exitCodeOfJob } from "../errors";
+
+const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost", "deleted"]);
+
+/**
+ * Poll each unfinished job (every 100 ms at first, easing to 1 s) until all have ended;
+ * the first non-zero exit code in the order given, else 0. A deleted job counts as ended
+ * without an exit code (125).
+ */
+export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeoutMs?: number; quiet?: boolean } = {}): Promise<number> {
+  const api = ctx.api();
+  const ended = new Map<number, Pick<JobDetail, "id" | "name" | "state" | "exitCode" | "signal">>();
+  const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
+  const seen = new Set<number>();
+  for (let delay = 100; ended.size < ids.length; delay = Math.min(1000, delay * 1.5)) {
+    for (const id of ids.filter((i) => !ended.has(i))) {
+      try {
+        const { job } = await api.call<JobAnswer>("GET", `/api/jobs/${id}`);
+        seen.add(id);
+        if (FINISHED.has(job.state)) ended.set(id, job);
+      } catch (error) {
+        // Gone after we saw it: deleted while we waited. Never seen: a wrong id, said as such.
+        if (!(error instanceof CliError) || !seen.has(id) || !/no job|deleted/i.test(error.message)) throw error;
+        ended.set(id, { id, name: "?", state: "deleted", exitCode: null, signal: null });
+      }
+    }
+    if (ended.size === ids.length) break;
+    if (Date.now() > deadline) {
+      ctx.err(`qm wait: still going after the timeout: ${ids.filter((i) => !ended.has(i)).join(", ")}`);
+      return EXIT.TIMEOUT;
+    }
+    await ctx.sleep(delay);
+  }
+  const jobs = ids.map((i) => ended.get(i)!);
+  if (opts.quiet) ctx.out(JSON.stringify(jobs));
+  for (const job of jobs) {
+    const how = job.signal ? `killed by ${job.signal}` : job.exitCode !== null ? `exit code ${job.exitCode}` : "no exit code";
+    if (!opts.quiet && exitCodeOfJob(job) !== 0) ctx.err(`qm wait: job ${job.id} (${job.name}) ended ${job.state}, ${how}`);
+  }
+  return jobs.map(exitCodeOfJob).find((code) => code !== 0) ?? EXIT.OK;
+}
+
+export const wait: Command = {
+  name: "wait",
+  summary: "wait for jobs to end; exits with the job's exit code",
+  args: [1, Infinity],
+  options: { timeout: { type: "string", short: "t" } },
+  help: `qm wait [options] ID...
+
+Wait until every job has ended. Exits with the job's exit code (the first non-zero one
+when there are several), 128 + the signal's number when it was killed, 125 when it
+ended without one (lost, invalid, cancelled, deleted), 124 after --timeout.
+
+  -t, --timeout S     give up after S seconds
+${COMMON_HELP}`,
+  async run(ctx, values, positionals) {
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new CliError(EXIT.USAGE, "--timeout takes a number of seconds");
+    return waitForJobs(ctx, jobIds(positionals), { timeoutMs: timeout && timeout * 1000, quiet: !!values.json });
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * The qm command's exit codes (docs/cli.md), in one place. `qm wait` and `qm submit
+ * --wait` exit with the job's own code instead (see exitCodeOfJob).
+ */
+export const EXIT = {
+  OK: 0,
+  /** The server refused or failed (no such job, not in a state that allows it, a bug). */
+  FAILED: 1,
+  /** The command line is wrong: unknown option, missing argument. */
+  USAGE: 2,
+  /** QueueManager could not be reached (wrong QM_URL, server down, network). */
+  UNREACHABLE: 3,
+  /** Not logged in, or not allowed (401, 403): `qm login`, or ask the administrator. */
+  AUTH: 4,
+  /** `qm wait --timeout`: the jobs were still going when the time ran out (as timeout(1)). */
+  TIMEOUT: 124,
+  /** `qm wait`: the job ended without an exit code (lost, invalid, cancelled, deleted). */
+  NO_EXIT_CODE: 125,
+} as const;
+
+/** An error the command reports on stderr, then exits with `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+export const usageError = (message: string) => new CliError(EXIT.USAGE, message);
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGXCPU: 24 };
+
+/** What `qm wait` exits with for a finished job: its code, 128 + a signal's number, or 125. */
+export function exitCodeOfJob(job: { state: string; exitCode: number | null; signal: string | null }): number {
+  if (job.signal) return 128 + (SIGNALS[job.signal] ?? 15);
+  if (job.exitCode !== null) return job.exitCode >= 0 && job.exitCode <= 255 ? job.exitCode : 1;
+  if (job.state === "done") return 0;
+  if (job.state === "killed") return 128 + SIGNALS.SIGTERM;
+  return EXIT.NO_EXIT_CODE;
+}

@@ -1,0 +1,84 @@
+/**
+ * What `qm submit` sends is what the server accepts: folders zipped by cli/zip-folder.ts
+ * and lone scripts, read back with the server's own extractZip, findJobRoot and parseJobInfo.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseJobInfo } from "../lib/core/job-info";
+import { extractZip } from "../lib/server/zip/extract-zip";
+import { findJobRoot } from "../lib/server/zip/job-root";
+import { zipLimitsFor } from "../lib/server/zip/zip-limits";
+import { readJobInput } from "./job-input";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-zip-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function unpack(zip: Buffer, fileName: string) {
+  const zipPath = path.join(dir, "upload.zip");
+  fs.writeFileSync(zipPath, zip);
+  const out = path.join(dir, "extracted");
+  await extractZip(zipPath, out, zipLimitsFor(100));
+  return findJobRoot(out, fileName);
+}
+
+describe("qm submit's zips", () => {
+  it("a folder: every file and sub-folder under the folder's name, contents and exec bits intact, links left out", async () => {
+    const job = path.join(dir, "nmr run");
+    fs.mkdirSync(path.join(job, "data/deep"), { recursive: true });
+    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript : sh run.sh\nnb_proc : 2\n");
+    fs.writeFileSync(path.join(job, "run.sh"), "echo hi\n", { mode: 0o755 });
+    const big = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251));
+    fs.writeFileSync(path.join(job, "data/deep/spectrum.bin"), big);
+    fs.writeFileSync(path.join(job, "data/notes.txt"), "x".repeat(10_000));
+    fs.mkdirSync(path.join(job, "empty"));
+    fs.symlinkSync("/etc/passwd", path.join(job, "link"));
+
+    const input = await readJobInput(job, async () => "proc_config.cfg");
+    expect(input.fileName).toBe("nmr run.zip");
+    expect(input.notes).toEqual(["nmr run/link left out (not a plain file or folder)"]);
+    const root = await unpack(input.zip, input.fileName);
+    expect(root.name).toBe("nmr_run");
+    expect(fs.readFileSync(path.join(root.dir, "data/deep/spectrum.bin")).equals(big)).toBe(true);
+    expect(fs.readFileSync(path.join(root.dir, "data/notes.txt"), "utf8")).toBe("x".repeat(10_000));
+    expect(fs.statSync(path.join(root.dir, "run.sh")).mode & 0o111).not.toBe(0);
+    expect(fs.statSync(path.join(root.dir, "empty")).isDirectory()).toBe(true);
+    expect(fs.existsSync(path.join(root.dir, "link"))).toBe(false);
+    expect(parseJobInfo("proc_config.cfg", fs.readFileSync(path.join(root.dir, "proc_config.cfg"), "utf8"))).toMatchObject({ script: "sh run.sh", nbProc: 2 });
+  });
+
+  it("a lone script: a job of its own, with the info file the server's job_file names", async () => {
+    const script = path.join(dir, "analysis.py");
+    fs.writeFileSync(script, "print('hello')\n");
+    for (const jobFile of ["proc_config.cfg", "job.xml"]) {
+      const input = await readJobInput(script, async () => jobFile);
+      const root = await unpack(input.zip, input.fileName);
+      expect(root.name).toBe("analysis");
+      expect(parseJobInfo(jobFile, fs.readFileSync(path.join(root.dir, jobFile), "utf8")).script).toBe("python3 analysis.py");
+      expect(fs.readFileSync(path.join(root.dir, "analysis.py"), "utf8")).toBe("print('hello')\n");
+      fs.rmSync(path.join(dir, "extracted"), { recursive: true });
+    }
+  });
+
+  it("a script with #QM lines is sent as it is, for the server to read its directives", async () => {
+    const script = path.join(dir, "fit.sh");
+    fs.writeFileSync(script, "#!/bin/sh\n# fit the series\n#QM nb_proc=2\necho fit\n");
+    const input = await readJobInput(script, async () => {
+      throw new Error("no info file is written for it");
+    });
+    expect(input).toMatchObject({ fileName: "fit.sh", notes: [] });
+    expect(input.zip.toString()).toBe("#!/bin/sh\n# fit the series\n#QM nb_proc=2\necho fit\n");
+  });
+
+  it("a zip made beforehand is sent as it is", async () => {
+    const zip = path.join(dir, "ready.zip");
+    fs.writeFileSync(zip, Buffer.from("PK\u0005\u0006" + "\0".repeat(18), "binary"));
+    const input = await readJobInput(zip, async () => "proc_config.cfg");
+    expect(input).toMatchObject({ fileName: "ready.zip", notes: [] });
+    expect(input.zip.equals(fs.readFileSync(zip))).toBe(true);
+  });
+});

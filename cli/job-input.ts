@@ -1,0 +1,74 @@
+/**
+ * What `qm submit PATH` sends: a job folder (zipped here), a zip made beforehand, or a
+ * lone script. A script with `#QM` lines is sent as it is (the server reads its
+ * directives, docs/jobs.md); any other script becomes a job of its own with an info file
+ * saying to run it.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { CliError, EXIT } from "./errors";
+import { zipFiles, zipFolder } from "./zip-folder";
+
+export interface JobUpload {
+  /** The file name sent (names the job when the zip has no top folder). */
+  fileName: string;
+  zip: Buffer;
+  /** Things the user should know (files left out). */
+  notes: string[];
+}
+
+/** The command that runs a lone script, from its extension or its `#!` line. */
+export function commandFor(fileName: string, content: Buffer, executable: boolean): string {
+  const quoted = /^[\w.+-]+$/.test(fileName) ? fileName : `'${fileName.replace(/'/g, "'\\''")}'`;
+  if (content.subarray(0, 2).toString() === "#!" && executable) return `./${quoted}`;
+  if (/\.py$/i.test(fileName)) return `python3 ${quoted}`;
+  return `sh ${quoted}`;
+}
+
+/** The info file for a lone script, in the server's job_file format (.cfg or .xml). */
+export function infoFileFor(jobFile: string, command: string): string {
+  if (jobFile.toLowerCase().endsWith(".xml")) {
+    const value = command.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    return `<PARAMETER>\n    <script value="${value}"/>\n</PARAMETER>\n`;
+  }
+  return `[QMOptions]\nscript : ${command}\n`;
+}
+
+/**
+ * Does the script's leading comment block (after an optional #! line) hold a `#QM`
+ * directive? The server's own reading is lib/core/job-directives.ts; this is only the
+ * choice of how to send the file, kept here so the command stays small.
+ */
+export function hasDirectives(content: Buffer): boolean {
+  const lines = content.subarray(0, 64 * 1024).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    if (i === 0 && line.startsWith("#!")) continue;
+    if (/^#QM([ \t]|$)/.test(line)) return true;
+    if (line.trim() !== "" && !line.startsWith("#")) return false;
+  }
+  return false;
+}
+
+/** `jobFile` is asked of the server only when a lone script needs an info file. */
+export async function readJobInput(file: string, jobFile: () => Promise<string>): Promise<JobUpload> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new CliError(EXIT.USAGE, `${file}: no such file or folder`);
+  }
+  const base = path.basename(path.resolve(file));
+  if (stat.isDirectory()) {
+    const { zip, skipped } = zipFolder(file);
+    return { fileName: `${base}.zip`, zip, notes: skipped.map((s) => `${s} left out (not a plain file or folder)`) };
+  }
+  const content = fs.readFileSync(file);
+  if (/\.zip$/i.test(base) || hasDirectives(content)) return { fileName: base, zip: content, notes: [] };
+  const info = infoFileFor(await jobFile(), commandFor(base, content, (stat.mode & 0o111) !== 0));
+  const name = base.replace(/\.[^.]+$/, "") || base;
+  const zip = zipFiles(name, [
+    { name: await jobFile(), data: Buffer.from(info), mode: 0o100644 },
+    { name: base, data: content, mode: stat.mode },
+  ]);
+  return { fileName: `${name}.zip`, zip, notes: [] };
+}

@@ -1,0 +1,119 @@
+/** The qm command's own rules: usage errors, help, exit codes of jobs, credentials, tables. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveCredentials, writeCredentialsFile, credentialsFile } from "./credentials";
+import { exitCodeOfJob } from "./errors";
+import { commandFor, hasDirectives, infoFileFor } from "./job-input";
+import { type CliIo, COMMANDS, run } from "./run";
+import { planBatches } from "./submit-batches";
+import { table } from "./table";
+
+function io(env: Record<string, string> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { env: env as NodeJS.ProcessEnv, stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), prompt: async () => "", sleep: async () => undefined };
+}
+
+describe("qm's command line", () => {
+  it("gives help for the command and for each subcommand, without touching the network", async () => {
+    const a = io();
+    expect(await run(["--help"], a)).toBe(0);
+    for (const c of COMMANDS) expect(a.stdout[0]).toContain(`  ${c.name} `);
+    for (const c of COMMANDS) {
+      const b = io();
+      expect(await run([c.name, "--help"], b), c.name).toBe(0);
+      expect(b.stdout[0]).toMatch(new RegExp(`^qm ${c.name} `));
+      expect(b.stdout[0]).toContain("--url URL");
+    }
+  });
+
+  it("exits 2 with a message on a bad command line", async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /usage: qm <command>/],
+      [["frobnicate"], /there is no command "frobnicate"/],
+      [["submit"], /missing arguments/],
+      [["ls", "--bogus"], /Unknown option '--bogus'/],
+      [["kill", "twelve"], /"twelve" is not a job id/],
+      [["wait", "3", "--timeout", "soon"], /--timeout takes a number of seconds/],
+      [["ls", "-n", "9999"], /--limit takes a number from 1 to 500/],
+      [["submit", "/no/such/folder"], /no such file or folder/],
+    ];
+    for (const [argv, message] of cases) {
+      const x = io({ QM_URL: "http://127.0.0.1:9" });
+      expect(await run(argv, x), argv.join(" ")).toBe(2);
+      expect(x.stderr.join("\n")).toMatch(message);
+    }
+  });
+
+  it("exits 3 when QueueManager cannot be reached", async () => {
+    const x = io({ QM_URL: "http://127.0.0.1:9" });
+    expect(await run(["ls"], x)).toBe(3);
+    expect(x.stderr[0]).toMatch(/cannot reach QueueManager at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+  });
+});
+
+describe("qm wait's exit code", () => {
+  it("is the job's code, 128 + a signal, or 125 without one", () => {
+    expect(exitCodeOfJob({ state: "done", exitCode: 0, signal: null })).toBe(0);
+    expect(exitCodeOfJob({ state: "failed", exitCode: 3, signal: null })).toBe(3);
+    expect(exitCodeOfJob({ state: "killed", exitCode: null, signal: "SIGKILL" })).toBe(137);
+    expect(exitCodeOfJob({ state: "killed", exitCode: null, signal: "SIGTERM" })).toBe(143);
+    expect(exitCodeOfJob({ state: "lost", exitCode: null, signal: null })).toBe(125);
+    expect(exitCodeOfJob({ state: "done", exitCode: null, signal: null })).toBe(0); // imported from QM 0.4 without a code
+  });
+});
+
+describe("where qm finds QueueManager", () => {
+  it("takes the flags, then QM_URL / QM_TOKEN, then qm login's file (its token only for its own URL)", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-"));
+    const env = { HOME: home } as unknown as NodeJS.ProcessEnv;
+    expect(resolveCredentials(env, {})).toEqual({ url: "http://localhost:8000", token: undefined });
+    writeCredentialsFile(credentialsFile(env), { url: "https://qm.lab.org/", token: "qm_saved" });
+    expect((fs.statSync(credentialsFile(env)).mode & 0o777).toString(8)).toBe("600");
+    expect(resolveCredentials(env, {})).toEqual({ url: "https://qm.lab.org", token: "qm_saved" });
+    expect(resolveCredentials({ ...env, QM_URL: "http://other:8000" }, {})).toEqual({ url: "http://other:8000", token: undefined });
+    expect(resolveCredentials({ ...env, QM_TOKEN: "qm_env" }, { url: "https://qm.lab.org" })).toEqual({ url: "https://qm.lab.org", token: "qm_env" });
+    expect(resolveCredentials(env, { token: "qm_flag" }).token).toBe("qm_flag");
+    fs.rmSync(home, { recursive: true });
+  });
+});
+
+describe("a lone script as a job", () => {
+  it("runs with sh, python3, or itself, and gets an info file in the server's format", () => {
+    expect(commandFor("run.sh", Buffer.from("echo hi"), false)).toBe("sh run.sh");
+    expect(commandFor("fit.py", Buffer.from("print(1)"), false)).toBe("python3 fit.py");
+    expect(commandFor("tool", Buffer.from("#!/usr/bin/env perl\n"), true)).toBe("./tool");
+    expect(commandFor("my run.sh", Buffer.from(""), false)).toBe("sh 'my run.sh'");
+    expect(infoFileFor("proc_config.cfg", "sh run.sh")).toBe("[QMOptions]\nscript : sh run.sh\n");
+    expect(hasDirectives(Buffer.from("#!/bin/sh\n\n# my fit\n#QM nb_proc=4\necho\n"))).toBe(true);
+    expect(hasDirectives(Buffer.from("#!/bin/sh\necho start\n#QM nb_proc=4\n"))).toBe(false);
+    expect(hasDirectives(Buffer.from("#QMX not one\necho\n"))).toBe(false);
+    expect(infoFileFor("job.xml", 'python3 "a&b".py')).toBe('<PARAMETER>\n    <script value="python3 &quot;a&amp;b&quot;.py"/>\n</PARAMETER>\n');
+  });
+});
+
+describe("tables", () => {
+  it("pads columns to the widest cell and shows missing values as -", () => {
+    expect(table(["ID", "NAME", "EXIT"], [[1, "fit", 0], [12, "a longer name", null]])).toBe("ID  NAME           EXIT\n1   fit            0\n12  a longer name  -");
+  });
+});
+
+describe("qm submit's batches", () => {
+  const items = (sizes: number[]) => sizes.map((size, index) => ({ index, upload: { fileName: `${index}.zip`, zip: Buffer.alloc(size), notes: [] } }));
+  const shape = (batches: { index: number }[][]) => batches.map((b) => b.map((i) => i.index));
+
+  it("sends 25 small zips per request, in order, and spreads a few over the parallel requests", () => {
+    expect(shape(planBatches(items(Array(100).fill(300)), 4)).map((b) => b.length)).toEqual([25, 25, 25, 25]);
+    expect(shape(planBatches(items(Array(60).fill(300)), 4)).map((b) => b.length)).toEqual([15, 15, 15, 15]);
+    expect(shape(planBatches(items(Array(130).fill(300)), 4)).map((b) => b.length)).toEqual([25, 25, 25, 25, 25, 5]);
+    expect(shape(planBatches(items(Array(10).fill(300)), 4))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+    expect(shape(planBatches(items([300]), 4))).toEqual([[0]]);
+  });
+
+  it("keeps a request under 8 MB unless one zip alone is larger", () => {
+    const mb = 1024 * 1024;
+    expect(shape(planBatches(items([5 * mb, 5 * mb, 20 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb]), 2))).toEqual([[0], [1], [2], [3, 4, 5, 6, 7]]);
+  });
+});

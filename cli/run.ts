@@ -1,0 +1,84 @@
+/**
+ * The qm command: find the subcommand, parse its options (node:util parseArgs, strict),
+ * run it, and turn what it throws into a message and an exit code (cli/errors.ts).
+ */
+import { parseArgs } from "node:util";
+import { createApiClient, type ApiClient } from "./api-client";
+import { COMMON_OPTIONS, type CliContext, type Command, type Values } from "./command";
+import { ACTION_COMMANDS } from "./commands/act";
+import { login, logout, whoami } from "./commands/account";
+import { list } from "./commands/list";
+import { log } from "./commands/log";
+import { show } from "./commands/show";
+import { stats } from "./commands/stats";
+import { submit } from "./commands/submit";
+import { wait } from "./commands/wait";
+import { credentialsFile, resolveCredentials } from "./credentials";
+import { CliError, EXIT } from "./errors";
+
+export const COMMANDS: Command[] = [submit, list, show, log, ...ACTION_COMMANDS, wait, stats, login, logout, whoami];
+
+/** What run() needs from the process (main.ts gives the real ones, tests their own). */
+export type CliIo = Pick<CliContext, "env" | "out" | "err" | "prompt" | "sleep">;
+
+export function overview(version: string): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `qm ${version}: QueueManager from the command line
+
+usage: qm <command> [options] [arguments]     qm <command> --help for its options
+
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+QM_URL and QM_TOKEN (or qm login) say which QueueManager and who you are.
+Exit codes: 0 ok, 1 refused or failed, 2 bad command line, 3 server unreachable,
+4 login needed or not allowed; qm wait: the job's own exit code (docs/cli.md).`;
+}
+
+export async function run(argv: string[], io: CliIo, version = "dev"): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    io.out(version);
+    return EXIT.OK;
+  }
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    (name ? io.out : io.err)(overview(version));
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  const command = COMMANDS.find((c) => c.name === name || (name === "list" && c.name === "ls"));
+  if (!command) {
+    io.err(`qm: there is no command "${name}"; qm --help lists them`);
+    return EXIT.USAGE;
+  }
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true }));
+  } catch (error) {
+    io.err(`qm ${command.name}: ${(error as Error).message.replace(/\. To specify.*$/s, "")}; qm ${command.name} --help`);
+    return EXIT.USAGE;
+  }
+  if (values.help) {
+    io.out(command.help);
+    return EXIT.OK;
+  }
+  const [least, most] = command.args;
+  if (positionals.length < least || positionals.length > most) {
+    io.err(`qm ${command.name}: ${positionals.length < least ? "missing arguments" : "too many arguments"}; usage: ${command.help.split("\n")[0]}`);
+    return EXIT.USAGE;
+  }
+  const credentials = resolveCredentials(io.env, { url: values.url as string | undefined, token: values.token as string | undefined });
+  let api: ApiClient | undefined;
+  const ctx: CliContext = { ...io, credentials, credentialsPath: credentialsFile(io.env), api: () => (api ??= createApiClient(credentials.url, credentials.token)) };
+  try {
+    return await command.run(ctx, values, positionals);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`qm ${command.name}: ${error.message}`);
+      return error.exitCode;
+    }
+    io.err(`qm ${command.name}: ${(error as Error).message}`);
+    return EXIT.FAILED;
+  } finally {
+    api?.close();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * How `qm submit` sends many jobs: several zips per request (POST /api/jobs takes up to
+ * 100), because a request costs the server more than most of a small job's own handling.
+ */
+import type { ApiClient } from "./api-client";
+import { CliError, EXIT } from "./errors";
+import type { JobUpload } from "./job-input";
+import { multipartBody } from "./multipart";
+
+/** One job as POST /api/jobs answers it (with an array's elements, on a server that makes arrays). */
+interface JobAnswer {
+  id: number;
+  array?: { id: number; jobIds: number[] };
+}
+
+/** POST /api/jobs's answer: `job` (and `array`) for one zip, `jobs` (a job or an error each) for several. */
+interface SubmitAnswer {
+  job?: JobAnswer;
+  array?: JobAnswer["array"];
+  jobs?: (JobAnswer | { file: string; error: { message: string } })[];
+}
+
+// Zips sent in one request, at most (the server takes up to 100): one request per job
+// would cost the server more than most of the job's own handling.
+const BATCH_FILES = 25;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** A job's ids (several for an array), or why it was not queued. */
+export type Result = number[] | CliError;
+
+/** One PATH of the command line, read and zipped. */
+export interface BatchItem {
+  index: number;
+  upload: JobUpload;
+}
+
+/**
+ * Batches of at most BATCH_FILES zips and BATCH_BYTES, in order; when that makes fewer
+ * batches than requests may run at once, the items are spread over `parallel` of them.
+ */
+export function planBatches(items: BatchItem[], parallel: number): BatchItem[][] {
+  const batches: BatchItem[][] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const last = batches.at(-1);
+    if (!last || last.length >= BATCH_FILES || bytes + item.upload.zip.length > BATCH_BYTES) {
+      batches.push([item]);
+      bytes = item.upload.zip.length;
+    } else {
+      last.push(item);
+      bytes += item.upload.zip.length;
+    }
+  }
+  if (batches.length >= parallel || items.length < 2) return batches;
+  const size = Math.ceil(items.length / parallel);
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/** Send `items` (index, upload) in one request; each gets its ids or its error. */
+export async function sendBatch(api: ApiClient, fields: Record<string, string | undefined>, items: { index: number; upload: JobUpload }[], results: Result[]): Promise<void> {
+  let answer: SubmitAnswer;
+  try {
+    answer = await api.call<SubmitAnswer>("POST", "/api/jobs", multipartBody(fields, items.map((i) => ({ name: i.upload.fileName, data: i.upload.zip }))));
+  } catch (error) {
+    // Too large together (Max_Upload_MB counts the whole request): one at a time.
+    if (items.length > 1 && error instanceof CliError && /larger than/.test(error.message)) {
+      for (const item of items) await sendBatch(api, fields, [item], results);
+      return;
+    }
+    for (const item of items) results[item.index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
+    return;
+  }
+  const entries = answer.jobs ?? [{ ...answer.job!, array: answer.array ?? answer.job!.array }];
+  items.forEach((item, k) => {
+    const entry = entries[k];
+    results[item.index] = !entry || "error" in entry ? new CliError(EXIT.FAILED, entry ? entry.error.message : "the server did not answer for this job") : (entry.array?.jobIds ?? [entry.id]);
+  });
+}

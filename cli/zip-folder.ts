@@ -1,0 +1,111 @@
+/**
+ * Zip a job folder in memory for `qm submit` (entries under `<folder name>/`, Unix modes
+ * kept so scripts stay executable). Written here rather than with a zip library so the
+ * command stays one small file that starts fast. Symbolic links and special files are
+ * left out (the server refuses them); there is no ZIP64, so the limit is 4 GB.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { CliError, EXIT } from "./errors";
+
+const LIMIT = 0xffff_fff0;
+
+let table: Uint32Array | undefined;
+function crc32(data: Buffer): number {
+  if (typeof zlib.crc32 === "function") return zlib.crc32(data);
+  table ??= Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  let crc = 0xffffffff;
+  for (const byte of data) crc = table[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+interface Entry {
+  name: string;
+  mode: number;
+  data: Buffer | null;
+}
+
+function collect(dir: string, prefix: string, out: Entry[], skipped: string[]): void {
+  for (const dirent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, dirent.name);
+    const name = `${prefix}${dirent.name}`;
+    const stat = fs.lstatSync(full);
+    if (stat.isDirectory()) {
+      out.push({ name: `${name}/`, mode: stat.mode, data: null });
+      collect(full, `${name}/`, out, skipped);
+    } else if (stat.isFile()) {
+      if (stat.size > LIMIT) throw new CliError(EXIT.FAILED, `${full} is larger than 4 GB: copy the job folder into QM_qJobs on the server instead`);
+      out.push({ name, mode: stat.mode, data: fs.readFileSync(full) });
+    } else skipped.push(name);
+  }
+}
+
+/** The zip of `dir` (entries under its own name), and the paths left out. */
+export function zipFolder(dir: string): { zip: Buffer; skipped: string[] } {
+  const entries: Entry[] = [];
+  const skipped: string[] = [];
+  const top = path.basename(path.resolve(dir));
+  entries.push({ name: `${top}/`, mode: fs.statSync(dir).mode, data: null });
+  collect(dir, `${top}/`, entries, skipped);
+  return { zip: buildZip(entries), skipped };
+}
+
+/** A zip of in-memory files (a lone script and the info file written for it). */
+export function zipFiles(top: string, files: { name: string; data: Buffer; mode: number }[]): Buffer {
+  return buildZip([{ name: `${top}/`, mode: 0o40755, data: null }, ...files.map((f) => ({ name: `${top}/${f.name}`, mode: f.mode, data: f.data }))]);
+}
+
+function buildZip(entries: Entry[]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, "utf8");
+    const raw = entry.data ?? Buffer.alloc(0);
+    const deflated = raw.length > 64 ? zlib.deflateRawSync(raw, { level: 6 }) : null;
+    const stored = !deflated || deflated.length >= raw.length;
+    const body = stored ? raw : deflated;
+    const crc = crc32(raw);
+    const header = (signature: number, size: number) => {
+      const b = Buffer.alloc(size);
+      b.writeUInt32LE(signature, 0);
+      return b;
+    };
+    const local = header(0x04034b50, 30);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x800, 6); // UTF-8 names
+    local.writeUInt16LE(stored ? 0 : 8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const dir = header(0x02014b50, 46);
+    dir.writeUInt16LE((3 << 8) | 20, 4); // made by Unix: the high bytes of external attributes are its mode
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(0x800, 8);
+    dir.writeUInt16LE(stored ? 0 : 8, 10);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(body.length, 20);
+    dir.writeUInt32LE(raw.length, 24);
+    dir.writeUInt16LE(name.length, 28);
+    dir.writeUInt32LE(((entry.mode & 0xffff) << 16) >>> 0, 38);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    central.push(dir, name);
+    offset += 30 + name.length + body.length;
+    if (offset > LIMIT) throw new CliError(EXIT.FAILED, "the job is larger than 4 GB zipped: copy the folder into QM_qJobs on the server instead");
+  }
+  const centralSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, ...central, end]);
+}

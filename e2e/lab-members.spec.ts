@@ -1,0 +1,196 @@
+/**
+ * A lab's members in Chromium, against `npm start`'s programs: the administrator makes an
+ * account; its user logs in, uploads a job and kills it; is refused (no button, 403) on
+ * someone else's job, which the administrator can kill; then a token-driven `qm` session
+ * submits, follows the log and waits for the exit code.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { type Browser, type Page, expect, test } from "@playwright/test";
+import { env, loginAsAdmin, uniqueName } from "./job-helpers";
+import { screenshot, userJobZip } from "./submit-helpers";
+
+const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
+
+/** Run the qm command as a user would, with only QM_URL and QM_TOKEN (or what qm login kept in `home`) to find the server. */
+function qm(args: string[], token: string, opts: { home?: string; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const childEnv = { PATH: process.env.PATH ?? "", HOME: opts.home ?? env.dir, QM_URL: env.baseURL, QM_TOKEN: token, NODE_ENV: "production" } as const;
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [QM, ...args], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+    child.stdin?.end(opts.input ?? "");
+  });
+}
+
+async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/login");
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("session-status")).toContainText(username);
+  return page;
+}
+
+test("accounts: a user acts on their own jobs only, the admin on all; qm with a token submits, follows and waits", async ({ page, browser, playwright }) => {
+  test.setTimeout(150_000);
+  const ann = uniqueName("ann");
+  const bob = uniqueName("bob");
+  const password = "a long enough password";
+
+  // The administrator creates ann on the users page, bob through the API.
+  await loginAsAdmin(page);
+  await page.getByRole("link", { name: "Admin", exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  const form = page.getByRole("form", { name: "New user" });
+  await form.getByLabel("User name").fill(ann);
+  await form.getByLabel("E-mail").fill(`${ann}@lab.org`);
+  await form.getByLabel("First password").fill(password);
+  await form.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByTestId(`user-${ann}`)).toContainText(`${ann}`);
+  await expect(page.getByTestId(`user-${ann}`).getByLabel(`Role of ${ann}`)).toHaveValue("user");
+  const admin = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: "admin", password: env.adminPassword, send: "always" } });
+  expect((await admin.post("/api/users", { data: { username: bob, email: `${bob}@lab.org`, role: "user", password } })).status()).toBe(201);
+  const asBob = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: bob, password, send: "always" } });
+  await page.reload();
+  await screenshot(page, "admin-users");
+
+  // Ann uploads a job in the browser; it is hers, with her e-mail; she kills it.
+  const annPage = await logIn(browser, ann, password);
+  const annsName = uniqueName("anns-long");
+  await annPage.goto("/submit");
+  await annPage.locator("#zip-file").setInputFiles({ name: `${annsName}.zip`, mimeType: "application/zip", buffer: await userJobZip(annsName, { script: 'echo "processing 1 / 100"; sleep 120', cfg: "[QMOptions]\nscript : sh run.sh\n" }) });
+  await annPage.getByRole("button", { name: "Upload and queue" }).click();
+  await expect(annPage).toHaveURL(/\/jobs\/\d+$/);
+  await expect(annPage.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
+  const annsJob = (await (await annPage.request.get(annPage.url().replace("/jobs/", "/api/jobs/"))).json()).job;
+  expect(annsJob.owner).toBe(`${ann}@lab.org`);
+  await annPage.getByRole("button", { name: "kill" }).click();
+  await annPage.getByRole("alertdialog").getByRole("button", { name: "Yes, kill" }).click();
+  await expect(annPage.getByTestId("job-state")).toHaveText("killed", { timeout: 20_000 });
+
+  // Bob's running job: no button for ann, and the API says 403.
+  const bobsName = uniqueName("bobs-long");
+  const upload = await asBob.post("/api/jobs", { multipart: { file: { name: `${bobsName}.zip`, mimeType: "application/zip", buffer: await userJobZip(bobsName, { script: "sleep 120" }) } } });
+  expect(upload.status()).toBe(201);
+  const bobsId = (await upload.json()).job.id as number;
+  await annPage.goto(`/jobs/${bobsId}`);
+  await expect(annPage.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
+  await expect(annPage.getByRole("button", { name: "kill" })).toHaveCount(0);
+  const csrf = (await (await annPage.request.get("/api/auth/session")).json()).csrfToken;
+  const refused = await annPage.request.post(`/api/jobs/${bobsId}/kill`, { headers: { "x-qm-csrf": csrf } });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toContain("not yours");
+
+  // The administrator can act on it.
+  await page.goto(`/jobs/${bobsId}`);
+  await page.getByRole("button", { name: "kill" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, kill" }).click();
+  await expect(page.getByTestId("job-state")).toHaveText("killed", { timeout: 20_000 });
+
+  // Ann makes a token on her account page and drives qm with it.
+  await annPage.getByRole("link", { name: ann }).click();
+  await expect(annPage).toHaveURL(/\/account$/);
+  await annPage.getByRole("form", { name: "New API token" }).getByLabel("Name").fill("e2e terminal");
+  await annPage.getByRole("button", { name: "Create token" }).click();
+  const token = (await annPage.getByTestId("new-token").textContent())!.trim();
+  expect(token).toMatch(/^qm_/);
+  await screenshot(annPage, "account");
+
+  const folder = path.join(env.dir, uniqueName("cli-job"));
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, "proc_config.cfg"), "[QMOptions]\ninfo : from the qm command\nscript : sh run.sh\n");
+  fs.writeFileSync(path.join(folder, "run.sh"), 'for i in 1 2 3; do echo "processing $i / 3"; sleep 1; done\necho "all steps done"\nexit 3\n');
+  const submitted = await qm(["submit", folder], token);
+  expect(submitted).toMatchObject({ code: 0, stderr: "" });
+  const id = Number(submitted.stdout.trim());
+  expect(id).toBeGreaterThan(0);
+  const followed = await qm(["log", "-f", String(id)], token);
+  expect(followed.code).toBe(0);
+  expect(followed.stdout).toContain("processing 3 / 3");
+  expect(followed.stdout).toContain("all steps done");
+  expect(followed.stdout).toMatch(/=== QueueManager job \d+ ended .*: exit code 3/);
+  expect((await qm(["wait", String(id)], token)).code).toBe(3);
+  // --after: a job waiting for one that failed never runs; it is cancelled, and qm wait says so (125).
+  const after = await qm(["submit", "--after", String(id), "--wait", folder], token);
+  expect(after.code).toBe(125);
+  expect(after.stderr).toMatch(/ended cancelled/);
+  // Queue control from the command line: held until released; an array of three.
+  const held = await qm(["submit", "--hold", folder], token);
+  const heldId = Number(held.stdout.trim());
+  expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.state).toBe("held");
+  // On the dashboard each row offers ann only what she may do: release on hers, nothing on bob's.
+  const bobsHeld = await asBob.post("/api/jobs", { multipart: { hold: "yes", file: { name: "bobs-held.zip", mimeType: "application/zip", buffer: await userJobZip(uniqueName("bobs-held"), { script: "true" }) } } });
+  expect(bobsHeld.status()).toBe(201);
+  const bobsHeldId = (await bobsHeld.json()).job.id as number;
+  await annPage.goto("/");
+  await expect(annPage.getByTestId(`queued-job-${heldId}`).getByRole("button", { name: "release" })).toBeVisible();
+  await expect(annPage.getByTestId(`queued-job-${bobsHeldId}`)).toBeVisible();
+  await expect(annPage.getByTestId(`queued-job-${bobsHeldId}`).getByRole("button")).toHaveCount(0);
+  expect((await admin.delete(`/api/jobs/${bobsHeldId}`)).status()).toBe(200);
+  expect(await qm(["release", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: released\n` });
+  expect((await qm(["wait", String(heldId)], token)).code).toBe(3);
+  const array = await qm(["submit", "--array", "1-3", folder], token);
+  expect(array.code).toBe(0);
+  const elements = array.stdout.trim().split("\n").map(Number);
+  expect(elements).toHaveLength(3);
+  expect((await qm(["wait", ...elements.map(String)], token)).code).toBe(3);
+
+  const noSuchJob = await qm(["wait", "99999999"], token);
+  expect(noSuchJob.code).toBe(1);
+  expect(noSuchJob.stderr).toContain("There is no job 99999999");
+  const mine = JSON.parse((await qm(["ls", "--finished", "--mine", "--json"], token)).stdout) as { id: number; owner: string }[];
+  expect(mine.find((j) => j.id === id)).toMatchObject({ owner: `${ann}@lab.org` });
+  // Several folders in one call (sent together): the ids of those queued, in order, and what was wrong with the other.
+  const batch = ["one", "broken", "two"].map((n) => {
+    const dir = path.join(env.dir, uniqueName(`cli-${n}`));
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "proc_config.cfg"), n === "broken" ? "[QMOptions]\nnb_proc : 1\n" : "[QMOptions]\nscript : true\n");
+    return dir;
+  });
+  const several = await qm(["submit", "-n", "1", ...batch], token);
+  expect(several.code).toBe(1);
+  const severalIds = several.stdout.trim().split("\n").map(Number);
+  expect(severalIds).toHaveLength(2);
+  expect(several.stderr).toContain(`${batch[1]}: proc_config.cfg has no \`script\` entry`);
+  expect((await qm(["wait", ...severalIds.map(String)], token)).code).toBe(0);
+
+  const notHers = await qm(["requeue", String(bobsId)], token);
+  expect(notHers.code).toBe(4);
+  expect(notHers.stderr).toContain("not yours");
+  expect(await qm(["delete", String(bobsId)], token)).toMatchObject({ code: 4 });
+  expect(await qm(["delete", String(severalIds[0])], token)).toMatchObject({ code: 0, stdout: `job ${severalIds[0]}: deleted\n` });
+  expect(JSON.parse((await qm(["ls", "--all", "--mine", "--json"], token)).stdout).map((j: { id: number }) => j.id)).not.toContain(severalIds[0]);
+
+  // qm login with the answers on standard input keeps a token of its own for later commands.
+  const home = path.join(env.dir, uniqueName("home"));
+  fs.mkdirSync(home);
+  expect(await qm(["login", env.baseURL], "", { home, input: `${ann}\n${password}\n` })).toMatchObject({ code: 0 });
+  expect(await qm(["whoami"], "", { home })).toMatchObject({ code: 0, stdout: expect.stringContaining(`${ann} (user)`) });
+  expect(await qm(["login", env.baseURL], "", { home, input: `${ann}\n` })).toMatchObject({ code: 1, stderr: expect.stringContaining("standard input ended") });
+  expect(await qm(["logout"], "", { home })).toMatchObject({ code: 0 });
+
+  // Revoked on the account page, the token opens nothing any more.
+  await annPage.goto("/account");
+  await annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" }).click();
+  await expect(annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  expect((await qm(["show", String(id)], token)).code).toBe(4);
+
+  // Ann changes her password on her account page and logs in with the new one.
+  const change = annPage.getByRole("form", { name: "Change password" });
+  await change.getByLabel("Current password").fill(password);
+  await change.getByLabel("New password").fill("ann's new long password");
+  await change.getByRole("button", { name: "Change password" }).click();
+  await expect(change.getByRole("status")).toContainText("Password changed");
+  await logIn(browser, ann, "ann's new long password");
+
+  // The administrator disables bob on the users page: his password opens nothing any more.
+  await page.goto("/admin/users");
+  await page.getByTestId(`user-${bob}`).getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByTestId(`user-${bob}`)).toContainText("disabled");
+  expect((await asBob.get("/api/jobs?mine=1")).status()).toBe(401);
+  await admin.dispose();
+  await asBob.dispose();
+});

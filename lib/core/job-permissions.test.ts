@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { type Actor, type OwnedJob, actionsFitting, mayAct, refusalOf } from "./job-permissions";
+
+const ann: Actor = { id: 2, role: "user", email: "ann@lab.org" };
+const bob: Actor = { id: 3, role: "user", email: null };
+const admin: Actor = { id: 1, role: "admin", email: null };
+const on = { licenceToKill: true, deleteJobs: true };
+const off = { licenceToKill: false, deleteJobs: false };
+
+describe("who may act on a job", () => {
+  const annsJob = { id: 7, userId: 2, owner: "ann@lab.org" };
+
+  it("owners act on their own jobs, others do not, the admin on all", () => {
+    for (const action of ["kill", "requeue", "delete", "hold", "release"] as const) {
+      expect(mayAct(ann, annsJob, action, on)).toBe(true);
+      expect(mayAct(bob, annsJob, action, on)).toBe(false);
+      expect(mayAct(admin, annsJob, action, on)).toBe(true);
+      expect(mayAct(null, annsJob, action, on)).toBe(false);
+    }
+  });
+
+  it("Licence_to_kill and Delete_Jobs switch kill and delete off for everyone but the admin", () => {
+    expect(mayAct(ann, annsJob, "kill", off)).toBe(false);
+    expect(mayAct(ann, annsJob, "delete", off)).toBe(false);
+    expect(mayAct(ann, annsJob, "requeue", off)).toBe(true);
+    expect(mayAct(admin, annsJob, "kill", off)).toBe(true);
+    expect(refusalOf(ann, annsJob, "kill", off)).toMatch(/Licence_to_kill = False/);
+    expect(refusalOf(bob, annsJob, "kill", on)).toMatch(/not yours \(it belongs to ann@lab.org\)/);
+    expect(refusalOf(null, annsJob, "delete", on)).toMatch(/Log in/);
+  });
+
+  it("a job without an account (a folder drop, an import) belongs to the user with its e-mail", () => {
+    const dropped: OwnedJob = { userId: null, owner: "Ann@Lab.org " };
+    expect(mayAct(ann, dropped, "kill", on)).toBe(true);
+    expect(mayAct(bob, dropped, "kill", on)).toBe(false);
+    expect(mayAct(bob, { userId: null, owner: null }, "kill", on)).toBe(false);
+    // An account's job is never claimed through the e-mail.
+    expect(mayAct(ann, { userId: 3, owner: "ann@lab.org" }, "kill", on)).toBe(false);
+  });
+});
+
+describe("which actions fit a job's state", () => {
+  it("kill a running job (once), hold a queued one, release a held one, requeue or delete a finished one", () => {
+    const fitting = (state: string, killRequested = false) => actionsFitting({ state, killRequested });
+    expect(fitting("running")).toEqual(["kill"]);
+    expect(fitting("running", true)).toEqual([]);
+    expect(fitting("queued")).toEqual(["delete", "hold"]);
+    expect(fitting("held")).toEqual(["delete", "release"]);
+    expect(fitting("failed")).toEqual(["requeue", "delete"]);
+    expect(fitting("deleted")).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Who may act on a job: the rule in one place (lib/web/permissions.ts applies it to
+ * requests). The administrator may do everything; a user may act on the jobs they own;
+ * Licence_to_kill = False and Delete_Jobs = False switch killing and deleting off for
+ * everyone but the administrator. Nobody acts anonymously.
+ *
+ * A job is owned by the account that submitted it (Job.userId). A job without one (a
+ * folder dropped by hand, an imported one) is owned by the user whose e-mail, set by the
+ * administrator, is the job's e_mail: so people can stop their own runaway folder jobs.
+ */
+
+import { isFinishedState, isWaitingState } from "./job-lifecycle";
+
+export const USER_ACTIONS = ["kill", "requeue", "delete", "hold", "release"] as const;
+export type UserAction = (typeof USER_ACTIONS)[number];
+
+/** The actions that fit a job as it is now (the job page's buttons, qm show's "you may"), before who may do them. */
+export function actionsFitting(job: { state: string; killRequested: boolean; purgedAt?: unknown }): UserAction[] {
+  const fits: Record<UserAction, boolean> = {
+    kill: job.state === "running" && !job.killRequested,
+    // A job whose folder the retention pass removed has nothing left to run.
+    requeue: isFinishedState(job.state) && !job.purgedAt,
+    delete: isWaitingState(job.state) || isFinishedState(job.state),
+    hold: job.state === "queued",
+    release: job.state === "held",
+  };
+  return USER_ACTIONS.filter((action) => fits[action]);
+}
+
+/** A logged-in person, as permissions need them. */
+export interface Actor {
+  id: number;
+  role: "admin" | "user";
+  email: string | null;
+}
+
+/** What of a job decides its owner. */
+export interface OwnedJob {
+  userId: number | null;
+  owner: string | null;
+}
+
+export interface ActionSwitches {
+  licenceToKill: boolean;
+  deleteJobs: boolean;
+}
+
+export function isOwner(actor: Actor, job: OwnedJob): boolean {
+  if (job.userId !== null) return job.userId === actor.id;
+  return !!actor.email && !!job.owner && actor.email.trim().toLowerCase() === job.owner.trim().toLowerCase();
+}
+
+export function mayAct(actor: Actor | null, job: OwnedJob, action: UserAction, switches: ActionSwitches): boolean {
+  if (!actor) return false;
+  if (actor.role === "admin") return true;
+  if (!isOwner(actor, job)) return false;
+  if (action === "kill") return switches.licenceToKill;
+  if (action === "delete") return switches.deleteJobs;
+  return true;
+}
+
+/** Why `actor` may not do `action` on this job, in words for them (null when they may). */
+export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, action: UserAction, switches: ActionSwitches): string | null {
+  if (mayAct(actor, job, action, switches)) return null;
+  if (!actor) return `Log in to ${action} jobs.`;
+  if (!isOwner(actor, job)) return `Job ${job.id} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may ${action} it.`;
+  const key = action === "kill" ? "Licence_to_kill" : "Delete_Jobs";
+  return `${action === "kill" ? "Killing" : "Deleting"} jobs is switched off (${key} = False in QMserv.cfg); ask the administrator.`;
+}

@@ -1,0 +1,26 @@
+/**
+ * Which names `Run_As` may match to choose the Unix account a job runs as (a worker running
+ * as root; worker/local/identity.ts applies the map). The rule in one place:
+ * - a job submitted by an account is that account's: Run_As may name it by user name or by
+ *   the e-mail the administrator set for it, never by the job's own e_mail, which anyone
+ *   may type into a form or an info file;
+ * - a folder dropped into QM_qJobs is known by its e_mail, as QM 0.4 knew its jobs: whoever
+ *   can write there already works on the machine;
+ * - a web or API submission without an account is nobody's: it runs as a pool uid.
+ */
+
+/** What of a job (and of the account that submitted it) decides who it runs as. */
+export interface RunAsSubject {
+  /** How the job came: "folder" (dropped into QM_qJobs), "upload", "api". */
+  source: string;
+  /** The job's e_mail. */
+  owner: string | null;
+  /** The submitting account's user name and e-mail (null: no account). */
+  accountName: string | null;
+  accountEmail: string | null;
+}
+
+export function runAsKeys(job: RunAsSubject): string[] {
+  const keys = job.accountName !== null ? [job.accountName, job.accountEmail] : job.source === "folder" ? [job.owner] : [];
+  return keys.filter((k): k is string => !!k && k.trim() !== "").map((k) => k.trim());
+}

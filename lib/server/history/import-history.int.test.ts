@@ -1,0 +1,91 @@
+/**
+ * The history import against a QM 0.4 tree written as QM 0.4 wrote it (qm04-fixtures.ts),
+ * with a real SQLite file: states, durations, owners, the imported mark, lists and
+ * statistics, and a second import that adds nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { folderStamp } from "../../core/job-log";
+import { findJobs } from "../jobs/find-jobs";
+import { getJobStats } from "../stats/get-job-stats";
+import { createTestEnv, type TestEnv } from "../../../worker/tests/helpers";
+import { importHistoryAtFirstStart, importHistoryNow } from "./history-runs";
+import { QM04_JOBS, writeQm04Tree } from "./qm04-fixtures";
+
+let env: TestEnv;
+beforeEach(async () => {
+  env = await createTestEnv();
+});
+afterEach(async () => env.cleanup());
+
+const deps = () => ({ store: env.store, layout: env.layout, jobFile: "proc_config.cfg" });
+
+describe("history import of a QM 0.4 installation", () => {
+  it("imports every finished folder with its state, duration and owner, marked imported", async () => {
+    writeQm04Tree(env.layout.root);
+    const report = await importHistoryNow(env.db, deps());
+    expect(report).toMatchObject({ imported: QM04_JOBS.length, known: 0, problems: [] });
+
+    for (const fixture of QM04_JOBS) {
+      const job = await env.db.job.findFirstOrThrow({ where: { folder: `${fixture.queue}/${fixture.folder}` }, include: { events: true } });
+      const { expect: want } = fixture;
+      expect({ name: job.name, state: job.state, owner: job.owner, exitCode: job.exitCode }, fixture.folder).toEqual({ name: want.name, state: want.state, owner: want.owner, exitCode: want.exitCode });
+      const durationS = job.startedAt && job.finishedAt ? (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000 : null;
+      expect(durationS, `${fixture.folder} duration`).toBe(want.durationS);
+      expect(job).toMatchObject({ imported: true, source: "import", userId: null });
+      expect(job.events.map((e) => e.kind)).toEqual(["imported"]);
+    }
+    const fit = await env.db.job.findFirstOrThrow({ where: { name: "nmr_fit" } });
+    expect(fit.finishedAt).toEqual(new Date("2021-02-16T10:23:45"));
+    expect(fit).toMatchObject({ nbProc: 4, info: "fit of the NMR series", script: "python fit.py", progress: 100 });
+    expect(fit.submittedAt.getTime()).toBe(new Date("2021-02-15T10:23:45").getTime()); // the info file's time
+    // Folders stay where they were.
+    expect(fs.existsSync(path.join(env.layout.done, "2021-02-16T10:23:45-nmr_fit", "process.log"))).toBe(true);
+  });
+
+  it("a second import adds nothing; a folder copied in later is added", async () => {
+    writeQm04Tree(env.layout.root);
+    await importHistoryNow(env.db, deps());
+    const again = await importHistoryNow(env.db, deps());
+    expect(again).toMatchObject({ imported: 0, known: QM04_JOBS.length });
+    writeQm04Tree(env.layout.root, [{ ...QM04_JOBS[0], folder: "2021-03-01T09:00:00-late_copy" }]);
+    expect(await importHistoryNow(env.db, deps())).toMatchObject({ imported: 1, known: QM04_JOBS.length });
+    expect(await env.db.job.count()).toBe(QM04_JOBS.length + 1);
+  });
+
+  it("runs at the first start only", async () => {
+    writeQm04Tree(env.layout.root);
+    expect(await importHistoryAtFirstStart(env.db, deps())).toMatchObject({ imported: QM04_JOBS.length });
+    writeQm04Tree(env.layout.root, [{ ...QM04_JOBS[0], folder: "2021-03-01T09:00:00-later" }]);
+    expect(await importHistoryAtFirstStart(env.db, deps())).toBeNull();
+  });
+
+  it("appears in the finished list and in the statistics", async () => {
+    writeQm04Tree(env.layout.root);
+    await importHistoryNow(env.db, deps());
+    const page = await findJobs(env.db, { view: "finished", page: 1, pageSize: 50 }, true);
+    expect(page.total).toBe(QM04_JOBS.length);
+    expect(page.jobs.every((j) => j.imported)).toBe(true);
+    const stats = await getJobStats(env.db, { days: 30 });
+    const ann = stats.owners.find((o) => o.owner === "ann@lab.org")!;
+    expect(ann).toMatchObject({ jobs: 3, done: 2, failures: 1 });
+    expect(ann.wallSeconds).toBe(310); // nmr_fit 300 s + failed_fork 10 s; async_job has no duration
+    expect(stats.owners.find((o) => o.owner === "bob@lab.org")).toMatchObject({ jobs: 2, failures: 2, wallSeconds: 3642 });
+  });
+
+  it("leaves alone a folder the worker has just moved, and imports our own older ones", async () => {
+    const now = new Date();
+    const fresh = `${folderStamp(new Date(now.getTime() - 5_000))}-just_finished`;
+    const old = `${folderStamp(new Date(now.getTime() - 3_600_000))}-from_before`;
+    for (const name of [fresh, old]) {
+      fs.mkdirSync(path.join(env.layout.done, name));
+      fs.writeFileSync(path.join(env.layout.done, name, "process.log"), `=== QueueManager job 3 "x" started ${new Date(now.getTime() - 3_700_000).toISOString()} on host\n=== QueueManager job 3 ended ${new Date(now.getTime() - 3_600_000).toISOString()}: exit code 0, duration 1 min 40 s, state done\n`);
+    }
+    const report = await importHistoryNow(env.db, { ...deps(), now });
+    expect(report.imported).toBe(1);
+    const job = await env.db.job.findFirstOrThrow({ where: { imported: true } });
+    expect(job).toMatchObject({ name: "from_before", state: "done", exitCode: 0, folder: `QM_dJobs/${old}` });
+    expect(job.finishedAt!.getTime() - job.startedAt!.getTime()).toBe(100_000);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * History import: the folders already in QM_dJobs and QM_lost+found (a QM installation we
+ * replace, or ours after a database loss) become finished jobs, marked imported, with what
+ * their info file and process.log say (lib/core/qm-history.ts). Folders stay where they are.
+ *
+ * Idempotent: a folder some job row already names is skipped, so running it again adds
+ * nothing. Folders that QueueManager itself moved there in the last minute are left
+ * alone too: the worker moves a folder first and records it just after.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseJobInfo } from "../../core/job-info";
+import { planTransition } from "../../core/job-lifecycle";
+import { LOG_FILE } from "../../core/job-log";
+import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
+
+export type { ImportReport } from "../../core/qm-history";
+import { type QmLayout, relFolder } from "../qm-folders";
+import { readTail } from "../read-tail";
+import type { JobStore } from "../store/job-store";
+
+/** Folders younger than this, named by our own stamp, are the worker's to record. */
+export const IN_FLIGHT_MS = 60_000;
+
+export interface ImportDeps {
+  store: JobStore;
+  layout: QmLayout;
+  /** `job_file` from QMserv.cfg. */
+  jobFile: string;
+  now?: Date;
+}
+
+let running: Promise<ImportReport> | null = null;
+
+/** Import what is new; a second call while one runs waits for it instead of importing twice. */
+export function importHistory(deps: ImportDeps): Promise<ImportReport> {
+  running ??= runImport(deps).finally(() => (running = null));
+  return running;
+}
+
+async function runImport(deps: ImportDeps): Promise<ImportReport> {
+  const now = deps.now ?? new Date();
+  const report: ImportReport = { at: now.toISOString(), imported: 0, known: 0, ids: [], problems: [] };
+  const known = new Set((await deps.store.sql.all<{ folder: string }>(`SELECT "folder" FROM "Job"`)).map((r) => r.folder));
+  for (const queue of ["done", "lost"] as const) {
+    for (const entry of listFolders(deps.layout[queue])) {
+      const folder = relFolder(queue, entry.name);
+      if (known.has(folder)) {
+        report.known += 1;
+        continue;
+      }
+      const name = parseHistoricName(entry.name);
+      if (name.style === "ours" && name.stampedAt && now.getTime() - name.stampedAt.getTime() < IN_FLIGHT_MS) continue;
+      try {
+        const id = await importFolder(deps, queue, path.join(deps.layout[queue], entry.name), folder, entry.mtime);
+        if (report.ids.length < 100) report.ids.push(id);
+        report.imported += 1;
+      } catch (error) {
+        report.problems.push(`${folder}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return report;
+}
+
+function listFolders(dir: string): { name: string; mtime: Date }[] {
+  const out: { name: string; mtime: Date }[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+    out.push({ name: entry.name, mtime: fs.statSync(path.join(dir, entry.name)).mtime });
+  }
+  return out.sort((a, b) => a.mtime.getTime() - b.mtime.getTime() || a.name.localeCompare(b.name));
+}
+
+const mtimeOf = (file: string): Date | null => {
+  try {
+    const stat = fs.lstatSync(file);
+    return stat.isFile() ? stat.mtime : null;
+  } catch {
+    return null;
+  }
+};
+
+async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: string, folder: string, folderMtime: Date): Promise<number> {
+  const infoPath = path.join(dir, deps.jobFile);
+  const logPath = path.join(dir, LOG_FILE);
+  const infoText = readTail(infoPath, 256 * 1024);
+  let info: ReturnType<typeof parseJobInfo> | null = null;
+  let infoProblem: string | null = null;
+  try {
+    info = infoText ? parseJobInfo(deps.jobFile, infoText) : null;
+    if (!info) infoProblem = `no ${deps.jobFile}`;
+  } catch (error) {
+    infoProblem = (error as Error).message;
+  }
+  // QM 0.4's start line is at the top, the end lines at the bottom: read both ends.
+  const size = fs.existsSync(logPath) ? fs.lstatSync(logPath).size : 0;
+  const logText = size > 80 * 1024 ? `${readHead(logPath, 8 * 1024)}\n${readTail(logPath, 64 * 1024)}` : readTail(logPath, 80 * 1024);
+  const facts: FolderFacts = {
+    queue,
+    name: parseHistoricName(path.basename(dir)),
+    log: parseHistoricLog(logText),
+    infoMtime: mtimeOf(infoPath),
+    lastWrite: mtimeOf(logPath) ?? folderMtime,
+  };
+  const outcome = historicOutcome(facts);
+  const detail = `imported from ${folder}${infoProblem ? ` (${infoProblem})` : ""}`;
+  const plan = planTransition("import", null, outcome.state, {
+    submittedAt: outcome.submittedAt, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, exitCode: outcome.exitCode, signal: outcome.signal,
+    progress: outcome.state === "done" ? 100 : null,
+  }, detail);
+  return deps.store.createJob(
+    {
+      name: facts.name.name, owner: info?.owner ?? null, info: info?.info ?? null, script: info?.script ?? "", nbProc: info?.nbProc ?? 1,
+      priority: info?.priority ?? 0, params: JSON.stringify(info?.params ?? {}), folder, source: "import", imported: true,
+    },
+    plan,
+  );
+}
+
+function readHead(file: string, bytes: number): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}

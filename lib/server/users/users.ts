@@ -1,0 +1,84 @@
+/**
+ * Accounts: the administrator's list, creation and changes, a user's own password, and
+ * the accounts a trusted proxy names. Passwords are stored as scrypt hashes; sessions end
+ * when a password is reset or an account disabled. At least one enabled administrator
+ * always remains.
+ */
+import { AppError } from "../../core/app-error";
+import type { UserSummary } from "../../core/account-types";
+import type { CreateUserInput, UpdateUserInput } from "../../core/user-schemas";
+import type { Db } from "../db";
+import type { User } from "../generated/prisma/client";
+import { hashPassword, verifyPassword } from "../password";
+
+/** A logged-in person as the web app passes them around. */
+export interface UserIdentity {
+  id: number;
+  username: string;
+  role: "admin" | "user";
+  email: string | null;
+}
+
+export const toIdentity = (user: Pick<User, "id" | "username" | "role" | "email">): UserIdentity => ({
+  id: user.id,
+  username: user.username,
+  role: user.role === "admin" ? "admin" : "user",
+  email: user.email,
+});
+
+const toSummary = (user: User & { _count?: { jobs: number } }): UserSummary => ({
+  ...toIdentity(user),
+  disabled: user.disabled,
+  createdAt: user.createdAt.toISOString(),
+  jobs: user._count?.jobs ?? 0,
+});
+
+// A hash no password matches: accounts created for a trusted proxy sign in only through it.
+const NO_PASSWORD = "none";
+
+export async function listUsers(db: Db): Promise<UserSummary[]> {
+  const users = await db.user.findMany({ orderBy: { username: "asc" }, include: { _count: { select: { jobs: true } } } });
+  return users.map(toSummary);
+}
+
+export async function createUser(db: Db, input: CreateUserInput): Promise<UserSummary> {
+  if (await db.user.findUnique({ where: { username: input.username } })) {
+    throw new AppError("CONFLICT", `There is already a user named ${input.username}; choose another name.`, { username: "taken" });
+  }
+  const passwordHash = await hashPassword(input.password);
+  return toSummary(await db.user.create({ data: { username: input.username, email: input.email || null, role: input.role, passwordHash } }));
+}
+
+/** The administrator's edit: e-mail, role, disabled, a new password. */
+export async function updateUser(db: Db, id: number, input: UpdateUserInput): Promise<UserSummary> {
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  const user = await db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id } });
+    if (!before) throw new AppError("NOT_FOUND", `There is no user ${id}.`);
+    const after = await tx.user.update({
+      where: { id },
+      data: { email: input.email === undefined ? undefined : input.email || null, role: input.role, disabled: input.disabled, passwordHash },
+    });
+    if ((await tx.user.count({ where: { role: "admin", disabled: false } })) === 0) {
+      throw new AppError("CONFLICT", "QueueManager needs at least one enabled administrator; make someone else administrator first.");
+    }
+    if (after.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+    return after;
+  });
+  return toSummary(user);
+}
+
+/** A user's own password change: the current one must be right; other sessions end. */
+export async function changeOwnPassword(db: Db, userId: number, current: string, next: string, keepSessionId: string | null): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId } });
+  if (!user || !(await verifyPassword(current, user.passwordHash))) {
+    throw new AppError("FORBIDDEN", "The current password is wrong.", { currentPassword: "wrong password" });
+  }
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(next) } });
+  await db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
+}
+
+/** The account a trusted proxy names, created (role user) on its first visit. */
+export async function proxiedUser(db: Db, username: string): Promise<User> {
+  return db.user.upsert({ where: { username }, create: { username, role: "user", passwordHash: NO_PASSWORD }, update: {} });
+}

@@ -1,0 +1,58 @@
+/** The Python QM's addresses redirect to the jobs they name (lib/web/legacy-urls.ts). */
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { basicAs, errorOf, makeJob, req, writeConfig } from "./api-test-harness";
+import type { LegacyRouteContext } from "./legacy-urls";
+
+type Route = (request: Request, context: LegacyRouteContext) => Promise<Response>;
+let browse: Route;
+let view: Route;
+let download: Route;
+let dashboard: (request: Request) => Response;
+
+beforeAll(async () => {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const load = async (p: string) => (await import(/* @vite-ignore */ path.join(root, "app", p, "route.ts"))).GET;
+  [browse, view, download, dashboard] = await Promise.all(["QM_dJobs/[...path]", "view/[...path]", "download/[...path]", "QM"].map(load));
+});
+
+const at = (...segments: string[]) => ({ params: Promise.resolve({ path: segments }) });
+const location = (res: Response) => (res.headers.get("location") ? new URL(res.headers.get("location")!).pathname + new URL(res.headers.get("location")!).search : null);
+
+describe("old QM addresses", () => {
+  it("/QM goes to the dashboard; /QM_dJobs, /view and /download go to the job, its files, its zip", async () => {
+    expect(location(dashboard(req("/QM")))).toBe("/");
+    const { job, full } = await makeJob("done", { "process.log": "done\n", "results/fit.txt": "1.5\n" });
+    const folderName = path.basename(job.folder);
+    expect(fs.existsSync(full)).toBe(true);
+
+    const page = await browse(req(`/QM_dJobs/${folderName}`), at(folderName));
+    expect(page.status).toBe(308);
+    expect(location(page)).toBe(`/jobs/${job.id}`);
+    expect(location(await browse(req("/x"), at(folderName, "process.log")))).toBe(`/api/jobs/${job.id}/files/raw?path=process.log`);
+    expect(location(await browse(req("/x"), at(folderName, "results")))).toBe(`/jobs/${job.id}`);
+    expect(location(await view(req("/x"), at("QM_dJobs", folderName, "results", "fit.txt")))).toBe(`/api/jobs/${job.id}/files/raw?path=${encodeURIComponent("results/fit.txt")}`);
+    expect(location(await download(req("/x"), at(folderName)))).toBe(`/api/jobs/${job.id}/download`);
+    // Without the queue: the job is looked for in every queue.
+    expect(location(await view(req("/x"), at(folderName)))).toBe(`/jobs/${job.id}`);
+    expect(location(await view(req("/x"), at(folderName, "process.log")))).toBe(`/api/jobs/${job.id}/files/raw?path=process.log`);
+    const failed = await makeJob("failed", { "process.log": "boom\n" });
+    expect(location(await view(req("/x"), at(path.basename(failed.job.folder), "process.log")))).toBe(`/api/jobs/${failed.job.id}/files/raw?path=process.log`);
+  });
+
+  it("says so when no job has the folder, refuses ../, and sends visitors to the login when viewing needs one", async () => {
+    const missing = await browse(req("/QM_dJobs/nothing"), at("nothing"));
+    expect(missing.status).toBe(404);
+    expect((await errorOf(missing)).message).toMatch(/No job has the folder QM_dJobs\/nothing/);
+    expect((await view(req("/x"), at("QM_dJobs", "..", "secret"))).status).toBe(404);
+    expect((await view(req("/x"), at("etc", "passwd"))).status).toBe(404);
+
+    const { job } = await makeJob("done");
+    writeConfig({ Require_Login: "yes" });
+    const anonymous = await download(req(`/download/${path.basename(job.folder)}`), at(path.basename(job.folder)));
+    expect(anonymous.status).toBe(307);
+    expect(location(anonymous)).toBe(`/login?next=${encodeURIComponent(`/download/${path.basename(job.folder)}`)}`);
+    expect(location(await download(req("/x", { headers: basicAs("ann") }), at(path.basename(job.folder))))).toBe(`/api/jobs/${job.id}/download`);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The Python QM's web addresses, kept working after a lab switches (bookmarks, links in
+ * old mails): `/QM` was the dashboard, `/QM_dJobs/<folder>[/<file>]` browsed a done job,
+ * `/view/<queue>/<folder>/<file>` showed a file (paths from QM_FOLDER; also taken without
+ * the queue, `/view/<folder>[/<file>]`, looked for in every queue), and
+ * `/download/<folder>` fetched a done job's zip. Each redirects to the job it names,
+ * found by its folder, after the same viewing check as the API.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { AppError } from "../core/app-error";
+import { QUEUE_DIRS, resolveInside } from "../server/qm-folders";
+import { requireViewer } from "./access";
+import { getDb, getLayout } from "./context";
+import { toErrorResponse } from "./http";
+
+export type LegacyKind = "browse" | "view" | "download";
+
+export interface LegacyRouteContext {
+  params: Promise<{ path: string[] }>;
+}
+
+const QUEUES = new Set<string>(Object.values(QUEUE_DIRS));
+
+/** The job folders (QM_FOLDER-relative) old URL segments may name, and the path inside the job. */
+export function legacyTarget(kind: LegacyKind, segments: string[]): { folders: string[]; inside: string } | null {
+  const parts = segments.filter((s) => s !== "" && s !== ".");
+  if (parts.includes("..") || parts.length < 1) return null;
+  if (kind === "view") {
+    if (QUEUES.has(parts[0])) return parts.length < 2 ? null : { folders: [`${parts[0]}/${parts[1]}`], inside: parts.slice(2).join("/") };
+    return { folders: [...QUEUES].map((queue) => `${queue}/${parts[0]}`), inside: parts.slice(1).join("/") };
+  }
+  return { folders: [`${QUEUE_DIRS.done}/${parts[0]}`], inside: kind === "download" ? "" : parts.slice(1).join("/") };
+}
+
+/** The new address for an old one: the job page, one of its files, or its zip. */
+export function newLocation(kind: LegacyKind, id: number, inside: string): string {
+  if (kind === "download") return `/api/jobs/${id}/download`;
+  if (!inside) return `/jobs/${id}`;
+  return `/api/jobs/${id}/files/raw?path=${encodeURIComponent(inside)}`;
+}
+
+/** A GET handler for one kind of old URL. */
+export function legacyRedirect(kind: LegacyKind) {
+  return async (request: Request, context: LegacyRouteContext): Promise<Response> => {
+    const url = new URL(request.url);
+    try {
+      await requireViewer(request);
+      const target = legacyTarget(kind, (await context.params).path.map(safeDecode));
+      const job = target && (await getDb().job.findFirst({ where: { folder: { in: target.folders }, state: { not: "deleted" } }, orderBy: { id: "desc" }, select: { id: true, folder: true } }));
+      if (!target || !job) throw new AppError("NOT_FOUND", `No job has the folder ${target?.folders[0] ?? url.pathname}; it may have been deleted. The dashboard lists every job.`);
+      // A folder inside the job opens the job page, whose file browser shows it.
+      const location = newLocation(kind, job.id, isFolder(job.folder, target.inside) ? "" : target.inside);
+      return Response.redirect(new URL(location, url), 308);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "UNAUTHORIZED") {
+        return Response.redirect(new URL(`/login?next=${encodeURIComponent(url.pathname)}`, url), 307);
+      }
+      return toErrorResponse(error);
+    }
+  };
+}
+
+const safeDecode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+function isFolder(folder: string, inside: string): boolean {
+  const full = resolveInside(getLayout().root, path.join(folder, inside));
+  try {
+    return !!full && fs.lstatSync(full).isDirectory();
+  } catch {
+    return false;
+  }
+}

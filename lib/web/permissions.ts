@@ -1,0 +1,36 @@
+/**
+ * Who may act on a job, for route handlers and the UI's buttons alike: the rule of
+ * lib/core/job-permissions.ts with QMserv.cfg's Licence_to_kill and Delete_Jobs. Every
+ * action (kill, requeue, delete, hold, release) asks `can` or `requireCan` here.
+ */
+import type { Permissions } from "../core/api-types";
+import { AppError } from "../core/app-error";
+import { type OwnedJob, type UserAction, mayAct, refusalOf } from "../core/job-permissions";
+import type { Viewer } from "./auth";
+import { getConfig } from "./context";
+
+const switches = () => {
+  const { licenceToKill, deleteJobs } = getConfig().config.web;
+  return { licenceToKill, deleteJobs };
+};
+
+export function can(viewer: Viewer, job: OwnedJob, action: UserAction): boolean {
+  return mayAct(viewer.user, job, action, switches());
+}
+
+/**
+ * What the viewer may do with this job (the job page shows only these buttons), or with
+ * `null`, with any job: the administrator all, others nothing (they act on their own
+ * jobs, which their pages and list rows say). Pausing the queue is the administrator's.
+ */
+export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permissions {
+  const s = switches();
+  const may = (action: UserAction) => (job ? mayAct(viewer.user, job, action, s) : viewer.isAdmin);
+  return { kill: may("kill"), requeue: may("requeue"), delete: may("delete"), hold: may("hold"), release: may("release"), pause: viewer.isAdmin };
+}
+
+/** UNAUTHORIZED when nobody is logged in, FORBIDDEN when this user may not. */
+export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction): void {
+  const refusal = refusalOf(viewer.user, job, action, switches());
+  if (refusal) throw new AppError(viewer.user ? "FORBIDDEN" : "UNAUTHORIZED", refusal);
+}

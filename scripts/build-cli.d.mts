@@ -1,0 +1,4 @@
+/** Types of scripts/build-cli.mjs. */
+export declare function cliBundle(root: string): string;
+export declare function cliIsStale(root: string): boolean;
+export declare function buildCli(root: string): Promise<string>;

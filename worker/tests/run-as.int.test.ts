@@ -1,0 +1,54 @@
+/**
+ * Run_As with accounts, the worker as root: a user's jobs run as the Unix account the map
+ * names for the user, whatever e_mail the job claims; a folder dropped into QM_qJobs is
+ * known by its e_mail (as in QM 0.4); a web submission without an account never borrows
+ * someone's account by typing their address. The jobs report `id -u` into a shared file.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { queueStagedJob } from "../../lib/server/jobs/submit-job";
+import { createUser } from "../../lib/server/users/users";
+import { createTestEnv, dropJob, makeJobFolder, sharedFile, type TestEnv, waitForJob } from "./helpers";
+import { startWorker, type InProcessWorker } from "./in-process";
+
+let env: TestEnv;
+let worker: InProcessWorker | undefined;
+afterEach(async () => {
+  await worker?.stop();
+  worker = undefined;
+  await env?.cleanup();
+});
+
+const asRoot = process.getuid?.() === 0;
+const uidOf = (name: string) => Number(fs.readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${name}:`))!.split(":")[2]);
+
+describe.skipIf(!asRoot)("Run_As with accounts", () => {
+  it("runs a user's job as their mapped account, a dropped folder by its e_mail, an anonymous upload as a pool uid", async () => {
+    const [annUid, bobUid] = [uidOf("nobody"), uidOf("daemon")];
+    env = await createTestEnv({ Run_As: "ann=nobody, bob@lab.org=daemon" });
+    const ann = await createUser(env.db, { username: "ann", email: "ann@lab.org", role: "user", password: "a long enough password" });
+    worker = await startWorker(env);
+    const report = sharedFile(env, "uids.txt");
+    const script = (name: string) => `echo "${name} $(id -u)" >> '${report}'`;
+    const upload = async (name: string, submitter: { id: number; email: string | null } | null) => {
+      const staging = path.join(env.layout.staging, name);
+      const dir = makeJobFolder(staging, name, { script: script(name) });
+      // Bob's address typed into the form: it must not make the job bob's.
+      await queueStagedJob(
+        { store: env.store, layout: env.layout, folderRule: { jobFile: "proc_config.cfg", strict: false } },
+        { dir, name, source: "upload", submitter, overrides: { e_mail: "bob@lab.org" }, detail: "uploaded by a test" },
+      );
+      fs.rmSync(staging, { recursive: true, force: true });
+    };
+    await upload("anns", { id: ann.id, email: ann.email });
+    await upload("anonymous", null);
+    dropJob(env, "dropped", { script: script("dropped"), email: "bob@lab.org" });
+    for (const name of ["anns", "anonymous", "dropped"]) expect(await waitForJob(env, name, ["done", "failed"])).toMatchObject({ state: "done", owner: "bob@lab.org" });
+
+    const uids = Object.fromEntries(fs.readFileSync(report, "utf8").trim().split("\n").map((l) => l.split(" ")).map(([n, u]) => [n, Number(u)]));
+    expect(uids.anns).toBe(annUid);
+    expect(uids.dropped).toBe(bobUid);
+    expect(uids.anonymous).toBeGreaterThanOrEqual(200_000);
+  });
+});
