@@ -39,7 +39,8 @@ afterAll(async () => {
   if (mounted) execFileSync("umount", ["-l", disk]);
 });
 
-const config = (minFreeMb: number) => writeConfig({}, { QM_FOLDER: qmFolder, Min_Free_MB: String(minFreeMb), Settle_Time: "200", Kill_Grace: "1" });
+// non-blocking: the dropped job would start beside the running one, were the disk not low.
+const config = (minFreeMb: number) => writeConfig({}, { QM_FOLDER: qmFolder, Min_Free_MB: String(minFreeMb), Settle_Time: "200", Kill_Grace: "1", launch_type: "non-blocking" });
 
 const upload = uploadJob;
 
