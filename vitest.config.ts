@@ -39,6 +39,7 @@ export default defineConfig({
             "node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts",
             "worker/tests/limits.int.test.ts", "worker/tests/scheduling.int.test.ts", "worker/tests/hostile-jobs.int.test.ts",
             "worker/tests/kill.int.test.ts", "worker/tests/two-instances.int.test.ts", "lib/web/login-slowdown.int.test.ts",
+            "worker/tests/gpus.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
             "lib/web/download-security.int.test.ts", "lib/web/job-folder-views.int.test.ts", "lib/web/request-body.int.test.ts",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],

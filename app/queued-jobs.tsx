@@ -79,7 +79,10 @@ export function QueuedJobs({ refreshMs, showDetails, can }: { refreshMs: number;
                   </td>
                   {showDetails && <td className={`${td} hidden text-slate-600 sm:table-cell`}>{job.owner ?? "—"}</td>}
                   {showDetails && <td className={`${td} hidden max-w-xs truncate text-slate-600 lg:table-cell`}>{job.info ?? ""}</td>}
-                  <td className={`${td} tabular-nums`}>{job.nbProc}</td>
+                  <td className={`${td} tabular-nums`}>
+                    {job.nbProc}
+                    {job.nbGpu > 0 && <span className="ml-1 text-xs text-slate-500">+ {job.nbGpu} GPU{job.nbGpu === 1 ? "" : "s"}</span>}
+                  </td>
                   <td className={`${td} hidden whitespace-nowrap text-slate-600 md:table-cell`}>{formatDate(job.submittedAt)}</td>
                   <td className={td}>
                     <StartEstimateText estimate={job.estimate} now={now} testId={`estimate-${job.id}`} />

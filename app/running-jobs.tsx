@@ -15,6 +15,8 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
     <JobListPanel title="Running" testId="running-jobs" query={query} empty="No job is running.">
       {(data) => {
         const rows = data.jobs.map((job) => ({ job, ...jobTimes(job, now) }));
+        // A GPU column only where GPUs are in use: most servers have none.
+        const gpus = data.jobs.some((job) => job.resources.gpus !== null);
         return (
           <>
             <ul className="divide-y divide-slate-100 sm:hidden">
@@ -31,6 +33,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                     <span>ETA {formatDuration(remainingMs)}</span>
                     <span>nb_proc {job.nbProc}</span>
                     {job.resources.cpus && <span>CPUs {job.resources.cpus}</span>}
+                    {job.resources.gpus && <span>GPUs {job.resources.gpus}</span>}
                     {showDetails && job.owner && <span>{job.owner}</span>}
                   </div>
                 </li>
@@ -47,6 +50,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                     <th className={th}>ETA</th>
                     <th className={th}>nb_proc</th>
                     <th className={th}>CPUs</th>
+                    {gpus && <th className={th}>GPUs</th>}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -70,6 +74,11 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                       <td className={`${td} tabular-nums`} data-testid={`cpus-${job.id}`}>
                         {job.resources.cpus ?? "—"}
                       </td>
+                      {gpus && (
+                        <td className={`${td} tabular-nums`} data-testid={`gpus-${job.id}`}>
+                          {job.resources.gpus ?? "—"}
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>

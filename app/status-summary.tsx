@@ -34,6 +34,15 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
       <div className="flex flex-wrap gap-2">
         {/* With Slurm, MaxNbProcessors does not apply: the cluster's own CPUs are shown. */}
         {status.cluster ? <ClusterSummary cluster={status.cluster} /> : <Processors used={used} max={max} />}
+        {status.gpus && (
+          <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="gpus">
+            <span className="text-slate-500">GPUs</span>{" "}
+            <strong>
+              {status.gpus.inUse} / {status.gpus.total}
+            </strong>
+            <div className="text-xs text-slate-500">devices {status.gpus.list}</div>
+          </div>
+        )}
         <div className="rounded border border-slate-200 bg-white px-3 py-2" data-testid="load">
           <span className="text-slate-500">load</span> <strong>{status.loadavg.map((l) => l.toFixed(2)).join(" ")}</strong>
           <div className="text-xs text-slate-500">{status.cpus} CPUs</div>

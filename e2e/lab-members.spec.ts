@@ -121,6 +121,12 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const held = await qm(["submit", "--hold", folder], token);
   const heldId = Number(held.stdout.trim());
   expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.state).toBe("held");
+  // GPUs: more than the e2e worker's two are refused at submit; one is written into the job and shown.
+  const greedy = await qm(["submit", "-g", "3", folder], token);
+  expect(greedy.code).not.toBe(0);
+  expect(greedy.stderr).toContain("it asks for 3 GPUs (nb_gpu = 3) and this server has 2 GPUs for jobs (GPU_List = 0,1); ask for 2 or fewer");
+  const gpuHeld = Number((await qm(["submit", "--hold", "-g", "1", folder], token)).stdout.trim());
+  expect((await qm(["show", String(gpuHeld)], token)).stdout).toMatch(/^nb_gpu: +1$/m);
   // On the dashboard each row offers ann only what she may do: release on hers, nothing on bob's.
   const bobsHeld = await asBob.post("/api/jobs", { multipart: { hold: "yes", file: { name: "bobs-held.zip", mimeType: "application/zip", buffer: await userJobZip(uniqueName("bobs-held"), { script: "true" }) } } });
   expect(bobsHeld.status()).toBe(201);

@@ -38,10 +38,10 @@ test("the statistics page shows each owner's jobs, failures and times, and a cha
   await expect(page.getByRole("heading", { name: "Statistics" })).toBeVisible();
   const row = page.getByTestId("owner-stats").getByRole("row").filter({ hasText: owner });
   // Owner, jobs, failures, CPU time, wall time, mean wall time, CPU-hours, CPU efficiency,
-  // timeouts, out of memory; the first load after a fresh build can be slow on a busy 2-core machine.
+  // GPU-hours, timeouts, out of memory; the first load after a fresh build can be slow on a busy 2-core machine.
   const durations = [mine.cpuSeconds, mine.wallSeconds, mine.meanWallSeconds].map((s: number) => formatDuration(s * 1000));
   const efficiency = mine.cpuEfficiency === null ? "—" : `${mine.cpuEfficiency}%`;
-  await expect(row.getByRole("cell")).toHaveText([owner, "2", "1", ...durations, (mine.cpuSeconds / 3600).toFixed(3), efficiency, "0", "0"], { timeout: 30_000 });
+  await expect(row.getByRole("cell")).toHaveText([owner, "2", "1", ...durations, (mine.cpuSeconds / 3600).toFixed(3), efficiency, "0.000", "0", "0"], { timeout: 30_000 });
   await expect(page.getByTestId("stats-totals")).toContainText("All owners");
   const chart = page.getByTestId("jobs-per-day-chart");
   await expect(chart.locator("svg.recharts-surface").first()).toBeVisible();

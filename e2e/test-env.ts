@@ -43,6 +43,8 @@ export function e2eEnv(): E2eEnv {
         "Kill_Grace = 2",
         "# The run ends with npm start stopped: its jobs stop too.",
         "Shutdown_Jobs = requeue",
+        "# Two GPUs to hand out (there are none here: jobs see the devices in CUDA_VISIBLE_DEVICES).",
+        "GPU_List = 0,1",
         "",
         "[WEB_QMserver]",
         "Host = 127.0.0.1",

@@ -1,4 +1,5 @@
 /** What the worker's parts share: dependencies plus the table of running jobs. */
+import type { GpuUsage } from "../lib/core/gpu-usage";
 import type { ActiveState } from "../lib/core/job-lifecycle";
 import type { QmConfig } from "../lib/core/qm-config";
 import type { Log } from "../lib/server/logger";
@@ -19,6 +20,12 @@ export interface RunningJob {
   granted: number;
   /** CPUs it is pinned to (empty: none), its memory limit (MiB) and walltime (s). */
   cpus: number[];
+  /** GPUs it holds, its own (empty: none); kept in runInfo, so the budget survives a restart. */
+  gpus: number[];
+  /** GPUs it asked for (nb_gpu): more than `gpus` when a scheduler of its own picks the devices (Slurm). */
+  nbGpu: number;
+  /** Its GPU use sampled by nvidia-smi so far (worker/gpus/gpu-sampler.ts). */
+  gpuUsage: GpuUsage;
   memMb: number | null;
   walltimeSeconds: number | null;
   walltimeTimer?: NodeJS.Timeout;
@@ -55,6 +62,8 @@ export interface WorkerContext {
   isolation: "uid" | "none";
   /** CPUs runs may be pinned to (empty: no pinning). */
   cpus: number[];
+  /** GPUs runs may be given (GPU_List, `auto` resolved at start; empty: none). */
+  gpus: number[];
   /** How runs are confined, in words. */
   limits: string;
   /** Base of the links in mails. */

@@ -14,6 +14,7 @@ import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
 import { formatCpuList } from "../lib/core/cpu-sets";
+import { type GpuSetup, SLURM_GPUS, detectGpus, findNvidiaSmi } from "./gpus/detect-gpus";
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "./local/limits/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
@@ -39,6 +40,10 @@ export interface WorkerOptions {
   jobEnv?: NodeJS.ProcessEnv;
   /** The worker stopped itself (another worker took the QM_FOLDER's database lock). */
   onFatal?: (error: Error) => void;
+  /** nvidia-smi to detect (GPU_List = auto) and sample GPUs with; default: the one on the PATH, if any. */
+  nvidiaSmi?: string | null;
+  /** Period of the GPU sampler (default worker/gpus/gpu-sampler.ts GPU_SAMPLE_MS). */
+  gpuSampleMs?: number;
   /** executor = slurm: how long a file written on a node may take to show here (NFS; default 60 s). */
   recordGraceMs?: number;
 }
@@ -54,15 +59,16 @@ export interface Worker extends Runner {
   config(): QmConfig;
 }
 
-/** The executor and what it means for jobs: isolation, the CPUs runs are pinned to, how limits are held. */
+/** The executor and what it means for jobs: isolation, the CPUs runs are pinned to, the GPUs the worker hands out, how limits are held. */
 interface Where {
   executor: Executor;
   isolation: "uid" | "none";
   cpus: number[];
+  gpus: GpuSetup;
   limits: string;
 }
 
-function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, graceMs: () => number): Where {
+function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, graceMs: () => number, nvidiaSmi: string | null): Where {
   const qmOwner = fs.statSync(layout.root);
   const identities = createIdentityPool(initial, log);
   const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
@@ -70,13 +76,17 @@ function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.Proce
   if (initial.maxNbProcessors > cpus.length) log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
   if (blocked.length) log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
-  const executor = createLocalExecutor({ jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits });
-  return { executor, isolation: identities.isolation, cpus, limits: limits.description };
+  const gpus = detectGpus(initial.gpuList, nvidiaSmi, log);
+  const executor = createLocalExecutor({
+    jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits, gpus: gpus.gpus,
+  });
+  return { executor, isolation: identities.isolation, cpus, gpus, limits: limits.description };
 }
 
 /** Slurm places, confines and runs the jobs, as the worker's own user (docs/scale-out.md). */
 function slurmExecutor(opts: SlurmExecutorOptions): Where {
-  return { executor: createSlurmExecutor(opts), isolation: "none", cpus: [], limits: "set by Slurm (--cpus-per-task, --mem, --time)" };
+  // GPUs too: Slurm gives each run its nb_gpu devices (--gres=gpu:N); GPU_List is not used.
+  return { executor: createSlurmExecutor(opts), isolation: "none", cpus: [], gpus: SLURM_GPUS, limits: "set by Slurm (--cpus-per-task, --mem, --time, --gres=gpu:N)" };
 }
 
 export function createWorker(opts: WorkerOptions): Worker {
@@ -93,11 +103,11 @@ export function createWorker(opts: WorkerOptions): Worker {
   const where =
     initial.executor === "slurm"
       ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
-      : localExecutor(initial, layout, jobEnv, opts.log, () => config.current().killGraceMs);
+      : localExecutor(initial, layout, jobEnv, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
   runner = createRunner({
     store, executor: where.executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
-    rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined),
-    isolation: where.isolation, cpus: where.cpus, limits: where.limits,
+    rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,
+    isolation: where.isolation, cpus: where.cpus, gpus: where.gpus, limits: where.limits,
     // Read by the runner's start(), after start() below has taken the locks.
     get afterCrash() {
       return lock?.previousCrashed;

@@ -6,15 +6,12 @@
  * its dependents) and after a wake-up or a restart (for all: the web app deletes and
  * cancels jobs too).
  */
-import path from "node:path";
 import { brokenReason, dependencyStatus } from "../lib/core/dependencies";
 import type { WaitingState } from "../lib/core/job-lifecycle";
-import { LOG_FILE } from "../lib/core/job-log";
-import { cancelWaitingJob } from "../lib/server/jobs/cancel-job";
 import { wakeWorker } from "../lib/server/wake-worker";
 import type { DependencyEdge } from "../lib/server/store/queue-reads";
 import { type WorkerContext, message } from "./context";
-import { notifyOwner } from "./notifier";
+import { cancelWaiting } from "./cancel-waiting";
 
 async function cancelBroken(ctx: WorkerContext, edges: DependencyEdge[]): Promise<number[]> {
   const cancelled: number[] = [];
@@ -22,15 +19,7 @@ async function cancelBroken(ctx: WorkerContext, edges: DependencyEdge[]): Promis
     if (dependencyStatus(edge.kind, edge.parentState) !== "broken" || cancelled.includes(edge.jobId)) continue;
     const job = await ctx.store.getJob(edge.jobId);
     if (!job || (job.state !== "queued" && job.state !== "held")) continue;
-    const reason = brokenReason(edge.parentId, edge.parentState);
-    const folder = await cancelWaitingJob(ctx.store, ctx.layout, { ...job, state: job.state as WaitingState }, reason);
-    if (!folder) continue;
-    cancelled.push(job.id);
-    ctx.log(`cancelled: ${reason}`, { job: job.id });
-    notifyOwner(ctx, {
-      id: job.id, name: job.name, owner: job.owner, info: job.info, state: "cancelled", exitCode: null, signal: null, durationMs: 0, cpuSeconds: null,
-      folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE), reason,
-    });
+    if (await cancelWaiting(ctx, { ...job, state: job.state as WaitingState }, brokenReason(edge.parentId, edge.parentState))) cancelled.push(job.id);
   }
   return cancelled;
 }

@@ -1,12 +1,15 @@
 /**
  * Dispatch: whenever something changes, decide which queued jobs start now (the pure rule
- * in lib/core/schedule.ts) and launch them. Runs one pass at a time; a request during a
- * pass runs another pass after it.
+ * in lib/core/schedule.ts, processors and GPUs) and launch them; a job that can never run
+ * here (more GPUs than GPU_List) is cancelled, saying why. Runs one pass at a time; a
+ * request during a pass runs another pass after it.
  */
+import { freeGpuCount } from "../lib/core/gpu-sets";
 import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../lib/core/schedule";
 import { type RunningJob, type WorkerContext, message } from "./context";
+import { cancelImpossible } from "./cancel-waiting";
+import { settleAllDependencies, settleDependents } from "./dependencies";
 import { createDiskGuard } from "./disk-guard";
-import { settleAllDependencies } from "./dependencies";
 import { launchJob } from "./launch";
 import { arrayLoadsFor, readQueuePolicy } from "./queue-policy";
 
@@ -47,11 +50,18 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     if (disk.holds()) return; // QM_FOLDER's disk below Min_Free_MB: running jobs go on, none starts
     const policy = await readQueuePolicy(ctx);
     if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
-    const rows = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
+    const read = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
+    // Slurm judges nb_gpu itself (--gres=gpu:N); GPU_List is this machine's.
+    const { possible: rows, cancelled } = handOver ? { possible: read, cancelled: [] } : await cancelImpossible(ctx, read);
+    if (cancelled.length) {
+      again = true; // they leave room in the window
+      await settleDependents(ctx, cancelled);
+    }
+    const gpus = { total: ctx.gpus.length, inUse: ctx.gpus.length - freeGpuCount(ctx.gpus, [...ctx.running.values()].map((j) => j.gpus)) };
     const decision = handOver
       ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false }
       : decideStarts({
-          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage,
+          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
         });
     head = decision.head;
     // Elements skipped at their array's limit may hide other jobs behind the window: look again.
@@ -62,7 +72,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       const row = rows.find((r) => r.id === start.id)!;
       const result = await launchJob(ctx, row, start.granted);
       if ("job" in result) {
-        ctx.log.debug(`started (${start.granted} processor(s))`, { job: row.id });
+        ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: row.id });
         onStarted(result.job);
         continue;
       }

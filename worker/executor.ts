@@ -24,6 +24,13 @@ export interface LaunchSpec {
   runAs: string[];
   /** CPUs to pin the run to (local executor); empty: no pinning. */
   cpus: number[];
+  /** GPUs asked for (nb_gpu): what a cluster scheduler is asked for (Slurm: `--gres=gpu:N`). */
+  nbGpu: number;
+  /**
+   * The devices the worker chose for this run, its own (GPU_List indices; empty: none).
+   * The local executor shows the job exactly these (CUDA_VISIBLE_DEVICES...).
+   */
+  gpus: number[];
   /** Memory limit in MiB, null: none. */
   memMb: number | null;
   /** Walltime in seconds, null: none (the runner enforces it, unless the executor schedules itself: Slurm does). */

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { endQueueOf } from "../lib/core/end-folder";
 import { exitRecordName } from "../lib/core/exit-record";
+import { gpuUsageSummary } from "../lib/core/gpu-usage";
 import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
@@ -64,11 +65,15 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     return;
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
+  const gpu = gpuUsageSummary(job.gpuUsage);
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
   const runInfo = exit.runInfo ? { runInfo: runInfoText(job, exit.runInfo) } : {};
   const plan = planTransition(
     "end", job.state, state,
-    { folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null, error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...runInfo },
+    {
+      folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null,
+      error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...gpu, ...runInfo,
+    },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
@@ -80,7 +85,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),
-    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error },
+    usage: { granted: job.granted, memMb: job.memMb, peakMemoryKb: plan.patch.peakMemoryKb ?? null, walltimeSeconds: job.walltimeSeconds, error: plan.patch.error, gpus: job.gpus, nbGpu: job.nbGpu, ...gpu },
   });
   await settleDependents(ctx, [job.id]);
 }

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { chooseCpus, formatCpuList } from "../lib/core/cpu-sets";
+import { chooseGpus, formatGpuList } from "../lib/core/gpu-sets";
+import { NO_GPU_USAGE } from "../lib/core/gpu-usage";
 import { planTransition } from "../lib/core/job-lifecycle";
 import { runAsKeys } from "../lib/core/run-as";
 import { formatWalltime, runLimits } from "../lib/core/run-limits";
@@ -24,13 +26,25 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   const { store, layout } = ctx;
   const src = path.join(layout.root, row.folder);
   if (!fs.existsSync(src)) return { missing: true };
+  // What the run holds is chosen, and written with the claim, before anything runs: a
+  // worker killed at any later step leaves a row whose devices the next worker counts.
+  const config = ctx.config();
+  const held = [...ctx.running.values()];
+  const limits = runLimits(row, config.limits);
+  const cpus = ctx.cpus.length ? chooseCpus(ctx.cpus, held.map((j) => j.cpus), granted) : [];
+  // Slurm picks the devices itself (--gres=gpu:N); here decideStarts' GPU budget
+  // guarantees them: none free is a bug, not the job's fault.
+  const gpus = ctx.executor.schedulesItself ? [] : chooseGpus(ctx.gpus, held.map((j) => j.gpus), row.nbGpu);
+  if (!gpus) throw new Error(`job ${row.id} asks for ${row.nbGpu} GPU(s) and fewer are free: it should not have been started`);
+  const holds = { granted, cpus, gpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds };
   const base = path.basename(row.folder);
   let folder = relFolder("running", freeName(layout.running, base));
   const startedAt = new Date();
   const runToken = randomBytes(6).toString("hex");
   // Slurm: handed to its queue, `pending` until it runs (the runner applies `run` then).
   const state = ctx.executor.schedulesItself ? "pending" : "running";
-  const plan = planTransition("start", "queued", state, { folder, startedAt, progress: null, runToken }, `${granted} processor(s)`);
+  const what = `${granted} processor(s)${gpus.length ? `, GPU(s) ${formatGpuList(gpus)}` : ""}`;
+  const plan = planTransition("start", "queued", state, { folder, startedAt, progress: null, runToken, runInfo: runInfoText(holds, {}) }, what);
   if (!(await store.transition(row.id, plan, { state: "queued", folder: row.folder }))) return { taken: true };
 
   let dirName: string;
@@ -45,22 +59,19 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     return { failed: problem };
   }
   const dir = path.join(layout.running, dirName);
-  const config = ctx.config();
-  const limits = runLimits(row, config.limits);
-  const cpus = ctx.cpus.length ? chooseCpus(ctx.cpus, [...ctx.running.values()].map((j) => j.cpus), granted) : [];
   const limitNotes = [
     ...(cpus.length ? [`CPUs: ${formatCpuList(cpus)}`] : []),
+    ...(gpus.length ? [`GPUs: ${formatGpuList(gpus)}`] : []),
     ...(limits.memMb !== null ? [`memory limit: ${limits.memMb}M`] : []),
     ...(limits.walltimeSeconds !== null ? [`walltime: ${formatWalltime(limits.walltimeSeconds)}`] : []),
   ];
   const run = await ctx.executor.start({
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, runAs: runAsKeys(row),
-    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
+    requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, nbGpu: row.nbGpu, gpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
   try {
-    const runInfo = runInfoText({ granted, cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds }, run.runInfo);
-    await store.update(row.id, { state }, { pid: run.pid || null, runInfo });
+    await store.update(row.id, { state }, { pid: run.pid || null, runInfo: runInfoText(holds, run.runInfo) });
   } catch (error) {
     // The job runs anyway; its end is recorded (and a crash is repaired from the header).
     ctx.log.warn(`cannot record its process: ${message(error)}`, { job: row.id });
@@ -68,7 +79,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   return {
     job: {
       id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir, dirName, granted, startedAt, runToken, run, state,
-      cpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
+      cpus, gpus, nbGpu: row.nbGpu, gpuUsage: NO_GPU_USAGE, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds,
       peakMemoryKb: null, progress: null,
     },
   };

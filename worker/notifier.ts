@@ -2,7 +2,7 @@
  * The end-of-job mail, sent in the background: a slow or failing SMTP server never holds
  * up the queue. The outcome is logged and recorded as a `mail-sent` / `mail-failed` event.
  */
-import { buildJobMail, lastLines } from "../lib/core/job-mail";
+import { type JobMailInput, buildJobMail, lastLines } from "../lib/core/job-mail";
 import { sendMail } from "../lib/server/mail";
 import { type WorkerContext, message } from "./context";
 import { readTail } from "../lib/server/read-tail";
@@ -17,7 +17,7 @@ export interface FinishedJob {
   signal: string | null;
   durationMs: number;
   cpuSeconds: number | null;
-  usage?: { granted: number; memMb: number | null; peakMemoryKb: number | null; walltimeSeconds: number | null; error?: string | null };
+  usage?: JobMailInput["usage"];
   folder: string;
   logPath: string;
   /** Why it was cancelled or lost, for the mail. */

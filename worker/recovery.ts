@@ -16,6 +16,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { NO_GPU_USAGE } from "../lib/core/gpu-usage";
 import { ACTIVE_STATES, type JobState, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, lastFooter, lastHeader, logFooter } from "../lib/core/job-log";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
@@ -46,6 +47,10 @@ export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): 
   const info = parseRunInfo(row.runInfo) ?? {};
   return {
     cpus: Array.isArray(info.cpus) ? (info.cpus as number[]) : [],
+    // The devices it holds stay its own: no new run gets them while it runs on.
+    gpus: Array.isArray(info.gpus) ? (info.gpus as number[]) : [],
+    nbGpu: row.nbGpu,
+    gpuUsage: NO_GPU_USAGE,
     memMb: typeof info.memMb === "number" ? info.memMb : null,
     walltimeSeconds: typeof info.walltimeSeconds === "number" ? info.walltimeSeconds : null,
     id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir: path.join(ctx.layout.running, dirName), dirName,

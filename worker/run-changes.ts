@@ -38,6 +38,6 @@ async function apply(ctx: WorkerContext, job: RunningJob, change: RunChange): Pr
 }
 
 /** Job.runInfo: the executor's details of the run plus what the worker granted it (read back after a restart). */
-export function runInfoText(job: Pick<RunningJob, "granted" | "cpus" | "memMb" | "walltimeSeconds">, executorInfo: Record<string, unknown>): string {
-  return JSON.stringify({ ...executorInfo, granted: job.granted, cpus: job.cpus, memMb: job.memMb, walltimeSeconds: job.walltimeSeconds });
+export function runInfoText(job: Pick<RunningJob, "granted" | "cpus" | "gpus" | "memMb" | "walltimeSeconds">, executorInfo: Record<string, unknown>): string {
+  return JSON.stringify({ ...executorInfo, granted: job.granted, cpus: job.cpus, gpus: job.gpus, memMb: job.memMb, walltimeSeconds: job.walltimeSeconds });
 }

@@ -16,6 +16,8 @@ import { createDispatcher } from "./dispatcher";
 import { enforceWalltime } from "./walltime";
 import type { Executor } from "./executor";
 import { finishJob } from "./finish";
+import { type GpuSetup, NO_GPUS } from "./gpus/detect-gpus";
+import { createGpuSampler } from "./gpus/gpu-sampler";
 import { createHeartbeat } from "./heartbeat";
 import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
@@ -34,6 +36,9 @@ export interface RunnerDeps {
   isolation?: "uid" | "none";
   /** CPUs jobs may be pinned to (default: none, no pinning). */
   cpus?: number[];
+  /** GPUs jobs may be given, and nvidia-smi to sample them (default: none); the sampler's period. */
+  gpus?: GpuSetup;
+  gpuSampleMs?: number;
   /** How runs are confined, in words (start line, heartbeat). */
   limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
@@ -66,7 +71,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const log = toLog(deps.log, () => deps.config().debug);
   const ctx: WorkerContext = {
-    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], limits: deps.limits ?? "none",
+    store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], gpus: deps.gpus?.gpus ?? [], limits: deps.limits ?? "none",
     layout, config: deps.config, log,
     debug: (m) => log.debug(m),
     host: os.hostname(),
@@ -74,6 +79,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     running: new Map(),
   };
   const monitor = createMonitor(ctx);
+  const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null, deps.gpuSampleMs);
   const finishing = new Set<Promise<void>>();
   const closers: (() => void)[] = [];
   let stopping = false;
@@ -91,6 +97,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const track = (job: RunningJob) => {
     ctx.running.set(job.id, job);
     monitor.ensure();
+    gpuSampler.ensure();
     enforceWalltime(ctx, job);
     // Launched while stop() began: treat it like the others.
     if (stopping && stopsJobs) shutDown(job, false);
@@ -156,7 +163,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         () => intake.close(),
       );
       await intake.scanAll();
-      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits})`);
+      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits}; GPUs: ${deps.gpus?.described ?? NO_GPUS.described})`);
       void dispatcher.dispatch();
       checkRetention(true);
     },
@@ -178,6 +185,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         if (!stopsJobs) ctx.running.clear();
         while (finishing.size) await Promise.all(finishing);
         monitor.stop();
+        gpuSampler.stop();
         await ctx.executor.close();
         await flushMails();
         await heartbeat(true).catch((e) => log.warn(`cannot write the last heartbeat: ${message(e)}`));

@@ -24,6 +24,7 @@ function StatsCells({ stats }: { stats: Omit<OwnerStats, "owner"> }) {
       <td className={cell}>{seconds(stats.meanWallSeconds)}</td>
       <td className={cell}>{(stats.cpuSeconds / 3600).toFixed(stats.cpuSeconds < 36 ? 3 : 1)}</td>
       <td className={cell}>{stats.cpuEfficiency === null ? "—" : `${stats.cpuEfficiency}%`}</td>
+      <td className={cell}>{(stats.gpuSeconds / 3600).toFixed(stats.gpuSeconds < 36 ? 3 : 1)}</td>
       <td className={cell}>{stats.timeouts}</td>
       <td className={cell}>{stats.ooms}</td>
     </>
@@ -66,6 +67,7 @@ export function StatsView() {
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Mean wall time</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">CPU-hours</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium" title="CPU time / (wall time x nb_proc), as Slurm's seff">CPU efficiency</th>
+                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium" title="wall time x nb_gpu">GPU-hours</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Timeouts</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Out of memory</th>
                 </tr>
@@ -73,7 +75,7 @@ export function StatsView() {
               <tbody>
                 {data.owners.length === 0 && (
                   <tr>
-                    <td colSpan={10} className="px-3 py-6 text-center text-slate-500">No jobs yet.</td>
+                    <td colSpan={11} className="px-3 py-6 text-center text-slate-500">No jobs yet.</td>
                   </tr>
                 )}
                 {data.owners.map((o) => (

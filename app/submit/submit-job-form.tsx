@@ -11,6 +11,7 @@ const FIELDS = [
   { name: "e_mail", label: "e_mail", type: "text", inputMode: "email", placeholder: "name@lab.org", help: "Owner of the job; mailed when it ends (if mail is on)." },
   { name: "info", label: "info", type: "text", placeholder: "as in the info file", help: "A short description shown in the queue." },
   { name: "nb_proc", label: "nb_proc", type: "number", placeholder: "as in the info file (default 1)", help: "Processors the job uses." },
+  { name: "nb_gpu", label: "nb_gpu", type: "number", placeholder: "as in the info file (default 0)", help: "GPUs the job gets for itself (CUDA_VISIBLE_DEVICES)." },
   { name: "priority", label: "priority", type: "number", placeholder: "as in the info file (default 0)", help: "Higher runs first." },
   { name: "array", label: "array", type: "text", placeholder: "e.g. 1-20, 1-100:2, 1,5,9 or 1-20%4", help: "One job per index (QM_ARRAY_INDEX in its environment); %4: at most 4 at a time." },
   { name: "after_ok", label: "after_ok", type: "text", placeholder: "job ids, e.g. 12, 13 (array:7 for a whole array)", help: "Start only once these jobs are done; cancelled if one fails." },
@@ -71,7 +72,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
         Zip the job folder: its info file <code className="rounded bg-slate-100 px-1">{jobFile}</code> (with a <code className="rounded bg-slate-100 px-1">script</code> entry; <code className="rounded bg-slate-100 px-1">proc_config.cfg</code> or <code className="rounded bg-slate-100 px-1">infos.xml</code> also do), the script and its data. The job may sit at the top of the zip or inside one folder. Up to {formatBytes(maxBytes)}.
       </p>
       <p className="mb-5 text-sm text-slate-600">
-        Or upload a single script, no zip needed, whose first lines say what it needs: <code className="rounded bg-slate-100 px-1">#QM nb_proc=2</code>, <code className="rounded bg-slate-100 px-1">#QM e_mail=you@lab.org</code>, <code className="rounded bg-slate-100 px-1">#QM walltime=1:00:00</code>, <code className="rounded bg-slate-100 px-1">#QM mem=4G</code> (after the <code className="rounded bg-slate-100 px-1">#!</code> line).
+        Or upload a single script, no zip needed, whose first lines say what it needs: <code className="rounded bg-slate-100 px-1">#QM nb_proc=2</code>, <code className="rounded bg-slate-100 px-1">#QM nb_gpu=1</code>, <code className="rounded bg-slate-100 px-1">#QM e_mail=you@lab.org</code>, <code className="rounded bg-slate-100 px-1">#QM walltime=1:00:00</code>, <code className="rounded bg-slate-100 px-1">#QM mem=4G</code> (after the <code className="rounded bg-slate-100 px-1">#!</code> line).
       </p>
       <form onSubmit={submit} noValidate className="space-y-5" aria-busy={busy}>
         {error && (

@@ -15,6 +15,7 @@ export const submit: Command = {
   args: [1, Infinity],
   options: {
     "nb-proc": { type: "string", short: "n" },
+    "nb-gpu": { type: "string", short: "g" },
     priority: { type: "string", short: "p" },
     email: { type: "string", short: "e" },
     info: { type: "string", short: "i" },
@@ -30,6 +31,7 @@ script (run with sh, python3 for .py, or itself when it starts with #!). Prints 
 job ids, one per line, in the order given.
 
   -n, --nb-proc N     processors the job uses (nb_proc)
+  -g, --nb-gpu N      GPUs of its own the job gets (nb_gpu; docs/gpus.md)
   -p, --priority N    higher runs first (-1000 to 1000)
   -e, --email ADDR    the job's e_mail (default: the info file's, else your account's)
   -i, --info TEXT     a short description
@@ -44,6 +46,7 @@ ${COMMON_HELP}`,
     const askJobFile = () => (jobFile ??= api.call<StatusAnswer>("GET", "/api/status").then((s) => s.jobFile ?? "proc_config.cfg"));
     const fields = {
       nb_proc: values["nb-proc"] as string | undefined,
+      nb_gpu: values["nb-gpu"] as string | undefined,
       priority: values.priority as string | undefined,
       e_mail: values.email as string | undefined,
       info: values.info as string | undefined,

@@ -13,6 +13,8 @@ export interface JobSummary {
   owner: string | null;
   info: string | null;
   nbProc: number;
+  /** GPUs asked for (nb_gpu). */
+  nbGpu: number;
   priority: number;
   source: string;
   submittedAt: string;
@@ -56,6 +58,8 @@ export interface JobResources {
   granted: number;
   /** CPU list as cpuset writes it ("0-1"), null when not pinned. */
   cpus: string | null;
+  /** The GPUs the run holds, as CUDA_VISIBLE_DEVICES lists them ("0,2"), or with Slurm how many it gave ("2, chosen by Slurm"); null: none (or not started). */
+  gpus: string | null;
   memMb: number | null;
   walltimeSeconds: number | null;
   /** The account it ran as ("qm-job-61000", "ann"), null: the worker's own. */
@@ -78,6 +82,9 @@ export interface JobDetail extends JobSummary {
   peakMemoryKb: number | null;
   /** When the retention pass removed (or archived) its folder; null while it is there. */
   purgedAt: string | null;
+  /** The run's GPU use as nvidia-smi sampled it: peak memory of its devices (MiB), mean utilisation (%); null: not sampled. */
+  gpuMemPeakMb: number | null;
+  gpuUtilMean: number | null;
   events: { at: string; kind: string; detail: string | null }[];
 }
 
@@ -165,6 +172,8 @@ export interface QueueStatus {
     /** uid: jobs run as their own unprivileged identity; none: they share the worker's privileges. */
     isolation?: "uid" | "none";
   } | null;
+  /** The GPUs the worker hands out ("0,1,2") and how many running jobs hold; null: none (or no worker has said). */
+  gpus: { list: string; total: number; inUse: number } | null;
   /** Where jobs run (the worker's executor): local or slurm. */
   executor: string;
   /** The Slurm cluster as the worker last saw it (sinfo), with executor = slurm. */

@@ -5,12 +5,12 @@
  * rule is unit-tested.
  */
 
-/** `0-3,6,8-9` -> [0,1,2,3,6,8,9]; throws with the reason on anything else. */
-export function parseCpuList(text: string): number[] {
+/** `0-3,6,8-9` -> [0,1,2,3,6,8,9]; throws with the reason on anything else (`what`: CPU, GPU). */
+export function parseCpuList(text: string, what = "CPU"): number[] {
   const cpus = new Set<number>();
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`"${part}" is not a CPU number or range (write them like 0-3,6)`);
+    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`"${part}" is not a ${what} number or range (write them like 0-3,6)`);
     for (let cpu = Number(m[1]); cpu <= Number(m[2] ?? m[1]); cpu++) cpus.add(cpu);
   }
   return [...cpus].sort((a, b) => a - b);

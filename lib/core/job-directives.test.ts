@@ -58,10 +58,10 @@ describe("parseScriptJob: the same structure as an info file", () => {
   it("reads every key an info file knows plus walltime and mem", () => {
     const info = parseScriptJob(
       "fit.sh",
-      script("#!/bin/bash", "#QM nb_proc=4", "#QM e-mail=ann@lab.org", "#QM info=NMR fit", "#QM priority=-2", "#QM walltime=1-00:00:00", "#QM mem=512M", "#QM dataset=a17", "make fit"),
+      script("#!/bin/bash", "#QM nb_proc=4", "#QM nb_gpu=2", "#QM e-mail=ann@lab.org", "#QM info=NMR fit", "#QM priority=-2", "#QM walltime=1-00:00:00", "#QM mem=512M", "#QM dataset=a17", "make fit"),
     );
     expect(info).toMatchObject({
-      script: "./fit.sh", nbProc: 4, owner: "ann@lab.org", info: "NMR fit", priority: -2, walltimeSeconds: 86_400, memMb: 512, shebang: "#!/bin/bash",
+      script: "./fit.sh", nbProc: 4, nbGpu: 2, owner: "ann@lab.org", info: "NMR fit", priority: -2, walltimeSeconds: 86_400, memMb: 512, shebang: "#!/bin/bash",
     });
     expect(info?.params.dataset).toBe("a17");
   });

@@ -12,6 +12,7 @@ export interface InfoOverrides {
   e_mail?: string;
   info?: string;
   nb_proc?: number;
+  nb_gpu?: number;
   priority?: number;
   /** Queue keys (lib/core/queue-options.ts). */
   hold?: "yes" | "no";

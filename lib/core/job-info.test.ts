@@ -7,7 +7,7 @@ describe("parseJobInfo", () => {
       "proc_config.cfg",
       "[QMOptions]\nnb_proc : 12\ne_mail : me@gmail.com\ninfo : some description of the job\nscript : python process.py param1 param2\n\n[Proc]\nsize = 32\n",
     );
-    expect(info).toMatchObject({ script: "python process.py param1 param2", nbProc: 12, owner: "me@gmail.com", info: "some description of the job", priority: 0 });
+    expect(info).toMatchObject({ script: "python process.py param1 param2", nbProc: 12, nbGpu: 0, owner: "me@gmail.com", info: "some description of the job", priority: 0 });
     expect(info.params.size).toBeUndefined();
   });
 
@@ -24,6 +24,13 @@ describe("parseJobInfo", () => {
     const info = parseJobInfo("p.cfg", "[QMOptions]\nE_mail = a@b.c\nscript = ./run.sh\npriority = -3\n");
     expect(info.owner).toBe("a@b.c");
     expect(info.priority).toBe(-3);
+  });
+
+  it("reads nb_gpu, in both kinds of file (default 0)", () => {
+    expect(parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = 2\n").nbGpu).toBe(2);
+    expect(parseJobInfo("job.xml", `<PARAMETER><script value="x"/><nb_gpu value="1"/></PARAMETER>`).nbGpu).toBe(1);
+    expect(() => parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = -1\n")).toThrow(/p\.cfg: nb_gpu must be 0 or more \(got -1\)/);
+    expect(() => parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = one\n")).toThrow(/nb_gpu must be a whole number \(got "one"\)/);
   });
 
   it("says what to fix when script is missing", () => {

@@ -12,6 +12,8 @@ import { parseMem, parseWalltime } from "./job-limits";
 export interface JobInfo {
   script: string;
   nbProc: number;
+  /** `nb_gpu`: GPUs the job is given for itself (default 0). */
+  nbGpu: number;
   priority: number;
   owner?: string;
   info?: string;
@@ -118,10 +120,13 @@ function decodeCharRefs(value: string): string {
 export function toJobInfo(params: Record<string, string>, script: string, where: (key: string) => string): JobInfo {
   const nbProc = integerKey(where, params, "nb_proc", 1);
   if (nbProc < 1) throw new AppError("INVALID_INPUT", `${where("nb_proc")}: nb_proc must be 1 or more (got ${nbProc})`);
+  const nbGpu = integerKey(where, params, "nb_gpu", 0);
+  if (nbGpu < 0) throw new AppError("INVALID_INPUT", `${where("nb_gpu")}: nb_gpu must be 0 or more (got ${nbGpu})`);
   const ownerKey = OWNER_KEYS.find((k) => params[k]?.trim());
   const info: JobInfo = {
     script,
     nbProc,
+    nbGpu,
     priority: integerKey(where, params, "priority", 0),
     owner: ownerKey ? params[ownerKey].trim() : undefined,
     info: params.info?.trim() || undefined,

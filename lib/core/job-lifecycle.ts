@@ -77,6 +77,9 @@ export interface JobPatch {
   signal?: string | null;
   cpuSeconds?: number | null;
   peakMemoryKb?: number | null;
+  /** GPU use of the run, when nvidia-smi sampled it: peak memory of its devices (MiB), mean utilisation (%). */
+  gpuMemPeakMb?: number | null;
+  gpuUtilMean?: number | null;
   progress?: number | null;
   pid?: number | null;
   killRequestedAt?: Date | null;
@@ -94,6 +97,7 @@ export interface JobPatch {
   info?: string | null;
   script?: string;
   nbProc?: number;
+  nbGpu?: number;
   priority?: number;
   params?: string;
   memMb?: number | null;
@@ -110,6 +114,8 @@ export const RESET_RUN: Readonly<JobPatch> = Object.freeze({
   signal: null,
   cpuSeconds: null,
   peakMemoryKb: null,
+  gpuMemPeakMb: null,
+  gpuUtilMean: null,
   progress: null,
   pid: null,
   killRequestedAt: null,

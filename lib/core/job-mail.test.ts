@@ -30,3 +30,18 @@ describe("a cancelled job's mail", () => {
     expect(mail.text).not.toContain("Last lines of process.log");
   });
 });
+
+describe("a GPU job's mail", () => {
+  const base = { id: 9, name: "train", state: "done", exitCode: 0, durationMs: 1_800_000, folder: "QM_dJobs/x-train", logTail: "", publicUrl: "http://qm" };
+  const usage = { granted: 4, memMb: null, peakMemoryKb: null, walltimeSeconds: null };
+  it("gives its devices and GPU-hours, and what nvidia-smi saw of them", () => {
+    const mail = buildJobMail({ ...base, usage: { ...usage, gpus: [2, 3], gpuMemPeakMb: 30_720, gpuUtilMean: 81.5 } });
+    expect(mail.text).toContain("GPUs:     2,3, 1.00 GPU-hour; peak GPU memory 30 GB, mean utilisation 81.5%");
+  });
+  it("says nothing it did not measure, and nothing of GPUs for a job without", () => {
+    expect(buildJobMail({ ...base, usage: { ...usage, gpus: [0], gpuMemPeakMb: null, gpuUtilMean: null } }).text).toContain("GPUs:     0, 0.50 GPU-hours\n");
+    expect(buildJobMail({ ...base, usage: { ...usage, gpus: [] } }).text).not.toContain("GPU");
+    // Slurm picked the devices (--gres=gpu:2): their number, and GPU-hours from it.
+    expect(buildJobMail({ ...base, usage: { ...usage, gpus: [], nbGpu: 2 } }).text).toContain("GPUs:     2, chosen by the cluster, 1.00 GPU-hour\n");
+  });
+});

@@ -1,5 +1,7 @@
 /** The end-of-job mail to a job's owner: plain text, everything they need at a glance. */
 import { formatBytes, formatDuration } from "./format";
+import { formatGpuList } from "./gpu-sets";
+import { formatGpuHours, gpuHours } from "./gpu-usage";
 import { cpuEfficiency, formatWalltime } from "./run-limits";
 
 export interface JobMailInput {
@@ -11,8 +13,19 @@ export interface JobMailInput {
   signal?: string | null;
   durationMs: number;
   cpuSeconds?: number | null;
-  /** Asked for against used (seff): processors held, memory limit (MiB) and peak, walltime. */
-  usage?: { granted: number; memMb: number | null; peakMemoryKb: number | null; walltimeSeconds: number | null; error?: string | null };
+  /** Asked for against used (seff): processors held, memory limit (MiB) and peak, walltime, GPUs held and their use. */
+  usage?: {
+    granted: number;
+    memMb: number | null;
+    peakMemoryKb: number | null;
+    walltimeSeconds: number | null;
+    error?: string | null;
+    gpus?: number[];
+    /** GPUs asked for: counted when a cluster scheduler (Slurm) chose the devices, so `gpus` is empty. */
+    nbGpu?: number;
+    gpuMemPeakMb?: number | null;
+    gpuUtilMean?: number | null;
+  };
   folder: string;
   logTail: string;
   publicUrl: string;
@@ -62,8 +75,21 @@ function usageLines(m: JobMailInput): string[] {
     `CPU efficiency: ${efficiency === null ? "unknown" : `${efficiency}% of ${u.granted} processor(s)`}`,
     `Memory:   ${u.peakMemoryKb === null ? "unknown" : formatBytes(u.peakMemoryKb * 1024)}${u.memMb !== null ? ` of ${u.memMb}M` : ""}`,
     ...(u.walltimeSeconds !== null ? [`Walltime: ${formatWalltime(Math.round(m.durationMs / 1000))} of ${formatWalltime(u.walltimeSeconds)}`] : []),
+    ...gpuLines(m.durationMs, u),
     ...(u.error && (m.state === "timeout" || m.state === "oom") ? ["", u.error] : []),
   ];
+}
+
+/** GPUs held, GPU-hours, and what nvidia-smi saw of them (when it sampled the run). */
+function gpuLines(durationMs: number, u: NonNullable<JobMailInput["usage"]>): string[] {
+  const count = u.gpus?.length || u.nbGpu || 0;
+  if (!count) return [];
+  const used = [
+    ...(u.gpuMemPeakMb != null ? [`peak GPU memory ${formatBytes(u.gpuMemPeakMb * 1024 * 1024)}`] : []),
+    ...(u.gpuUtilMean != null ? [`mean utilisation ${u.gpuUtilMean}%`] : []),
+  ];
+  const which = u.gpus?.length ? formatGpuList(u.gpus) : `${count}, chosen by the cluster`;
+  return [`GPUs:     ${which}, ${formatGpuHours(gpuHours(durationMs / 1000, count)!)}${used.length ? `; ${used.join(", ")}` : ""}`];
 }
 
 /** The last `count` lines of a log text (without a trailing empty line). */

@@ -5,6 +5,7 @@
 import { AppError } from "./app-error";
 import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser";
 import { parseCpuList } from "./cpu-sets";
+import { type GpuListSetting, parseGpuList } from "./gpu-sets";
 import { parseRangeList } from "./ip-address";
 import { OPS_SERVER_KEYS, OPS_WEB_KEYS, opsKeyProblems, readOpsKeys } from "./ops-keys";
 import { parseMem, parseWalltime } from "./job-limits";
@@ -57,6 +58,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these people run as their own Unix account: name=account, comma-separated (e.g. ann=ann, bob@lab.org=bob); an account's jobs by user name or account e-mail, a folder dropped in QM_qJobs by its e_mail" },
   { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
   { section: S, key: "CPU_List", type: "text", default: "", help: "CPUs jobs may use, e.g. 0-15 or 2-7,10 (empty: all); each running job is pinned to its own nb_proc of them" },
+  { section: S, key: "GPU_List", type: "text", default: "", restart: "worker", help: "GPUs jobs may be given, e.g. 0,1,2,3 (nvidia-smi's indices); auto: those nvidia-smi -L lists at the worker's start; empty: none. Each job gets its own nb_gpu of them, never shared; with executor = slurm, unused: nb_gpu is asked as --gres=gpu:N (docs/gpus.md)" },
   { section: S, key: "Default_Mem", type: "text", default: "", help: "memory limit of a job that gives no mem, e.g. 4G (empty: none)" },
   { section: S, key: "Max_Mem", type: "text", default: "", help: "largest memory limit a job gets; a job asking for more is capped (empty: no cap)" },
   { section: S, key: "Default_Walltime", type: "text", default: "", help: "walltime of a job that gives none, as Slurm's --time: MM, HH:MM:SS or D-HH:MM:SS (empty: none)" },
@@ -133,6 +135,8 @@ export interface QmConfig {
     defaultWalltimeSeconds: number | null;
     maxWalltimeSeconds: number | null;
   };
+  /** GPU_List: the GPUs jobs may be given ([]: none; auto: detected by the worker at start). */
+  gpuList: GpuListSetting;
   /** Fair_Share: order equal priorities by recent CPU use; window in hours. */
   fairShare: { on: boolean; windowHours: number };
   /** The SMTP server in effect (smtp_* keys, or QM 0.4's Gmail keys; see mail-settings.ts). */
@@ -263,6 +267,13 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       defaultWalltimeSeconds: optional(S, "Default_Walltime", (v) => secondsOf(parseWalltime(v))),
       maxWalltimeSeconds: optional(S, "Max_Walltime", (v) => secondsOf(parseWalltime(v))),
     },
+    gpuList: optional<GpuListSetting>(S, "GPU_List", (v) => {
+      try {
+        return { value: parseGpuList(v) };
+      } catch (error) {
+        return { error: `GPU_List: ${(error as Error).message} or auto` };
+      }
+    }) ?? [],
     fairShare: { on: bool(S, "Fair_Share"), windowHours: int(S, "Fair_Share_Window") },
     debug: bool(S, "Debug"),
     executor: raw(S, "executor") as QmConfig["executor"],

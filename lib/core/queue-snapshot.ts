@@ -12,6 +12,8 @@ import type { QueuedJob, ScheduleInput } from "./schedule";
 export interface RunningForEstimate {
   id: number;
   granted: number;
+  /** GPUs it holds. */
+  gpus: number;
   startedAtMs: number;
   progress: number | null;
   walltimeSeconds: number | null;
@@ -35,6 +37,8 @@ export interface EstimateInput {
   /** States of the parents that are neither running nor waiting (ended, deleted). */
   parentStates: ReadonlyMap<number, JobState>;
   maxNbProcessors: number;
+  /** The GPUs the worker hands out (GPU_List, as its heartbeat says; empty: none); null: no worker has said yet. */
+  workerGpus: number[] | null;
   launchType: ScheduleInput["launchType"];
   /** `%N` limits of arrays, by array id. */
   arrayLimits: ReadonlyMap<number, number>;

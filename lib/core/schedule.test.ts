@@ -71,6 +71,62 @@ describe("decideStarts", () => {
   });
 });
 
+describe("decideStarts with GPUs: a second budget", () => {
+  const gpuJob = (id: number, nbGpu: number, nbProc = 1): QueuedJob => ({ ...job(id, nbProc), nbGpu });
+  const ids = (d: { starts: { id: number }[] }) => d.starts.map((s) => s.id);
+
+  it.each([
+    // [what, queue, running processors, GPUs (total, in use), started ids]
+    ["1, 2 and 1 GPUs on 3: the third waits for a device", [gpuJob(1, 1), gpuJob(2, 2), gpuJob(3, 1)], [], [3, 0], [1, 2]],
+    ["a GPU job waits while its devices are held, CPUs free or not", [gpuJob(1, 2)], [], [3, 2], []],
+    ["a CPU-only job runs beside GPU jobs", [gpuJob(1, 1), gpuJob(2, 1), gpuJob(3, 0)], [], [1, 0], [1, 3]],
+    ["free GPUs do not help without processors", [gpuJob(1, 1, 2)], [3], [2, 0], []],
+    ["nb_gpu is never clamped: 2 on 2 free", [gpuJob(1, 2, 4)], [], [2, 0], [1]],
+    ["no GPUs at all: CPU-only jobs run", [gpuJob(1, 0), job(2)], [], [0, 0], [1, 2]],
+    ["more GPUs than exist: skipped, never the head", [gpuJob(1, 4), job(2)], [], [3, 0], [2]],
+  ] as const)("%s", (_what, queue, running, [total, inUse], started) => {
+    const d = decideStarts({ ...base, queue: [...queue], running: [...running], gpus: { total, inUse } });
+    expect(ids(d)).toEqual(started);
+  });
+
+  it("a job asking more GPUs than exist holds no reservation, however long it waits", () => {
+    const head = { jobId: 1, since: base.now - RESERVE_AFTER_MS * 10, overtaken: 99 };
+    const d = decideStarts({ ...base, queue: [gpuJob(1, 4), job(2), job(3)], gpus: { total: 3, inUse: 0 }, head });
+    expect(ids(d)).toEqual([2, 3]);
+    expect(d.head).toBeUndefined();
+  });
+
+  it("blocking: one job at a time, skipping one that can never run", () => {
+    expect(ids(decideStarts({ ...base, launchType: "blocking", queue: [gpuJob(1, 5), gpuJob(2, 2)], gpus: { total: 2, inUse: 0 } }))).toEqual([2]);
+  });
+
+  it("backfill: smaller jobs pass a head waiting for GPUs until it has been overtaken enough", () => {
+    let head = undefined;
+    const queue = [gpuJob(1, 2), ...Array.from({ length: 20 }, (_, i) => gpuJob(10 + i, 1))];
+    let started = 0;
+    for (let round = 0; round < 20; round++) {
+      // One device of three stays held: the head (2 GPUs) never fits, each 1-GPU job would.
+      const d = decideStarts({ ...base, maxNbProcessors: 8, running: [1], gpus: { total: 3, inUse: 2 }, queue: queue.slice(0, 1).concat(queue.slice(1 + started)), head });
+      head = d.head;
+      started += d.starts.length;
+    }
+    expect(started).toBe(RESERVE_AFTER_OVERTAKES);
+    expect(head).toMatchObject({ jobId: 1 });
+  });
+
+  it.each([
+    // Reserved head: what it needs of each budget is set aside; later jobs get the rest.
+    ["a head waiting for GPUs: a freed GPU is kept for it", [gpuJob(1, 2), gpuJob(2, 1)], [], [3, 2], []],
+    ["a head waiting for GPUs: CPU-only jobs use the spare processors", [gpuJob(1, 2), job(2), job(3), job(4)], [1], [3, 2], [2, 3]],
+    ["a head waiting for processors: nothing else starts, GPU or not", [gpuJob(1, 0, 4), gpuJob(2, 1), job(3)], [1], [2, 0], []],
+    ["a head waiting for both: nothing starts", [gpuJob(1, 2, 4), job(2), gpuJob(3, 1)], [1], [2, 1], []],
+    ["the head itself starts once both fit", [gpuJob(1, 2, 2), job(2)], [1], [3, 1], [1, 2]],
+  ] as const)("%s", (_what, queue, running, [total, inUse], started) => {
+    const head = { jobId: 1, since: base.now - RESERVE_AFTER_MS, overtaken: 0 };
+    expect(ids(decideStarts({ ...base, queue: [...queue], running: [...running], gpus: { total, inUse }, head }))).toEqual(started);
+  });
+});
+
 describe("handOverStarts (an executor that schedules itself: Slurm)", () => {
   it("hands over every queued job in order, each with its own nb_proc, up to the bound in flight", () => {
     const queue = [job(1, 64), job(2, 1, 5), job(3, 0), job(4, 2)];

@@ -3,14 +3,19 @@
  *
  * - `blocking`: one job at a time, strictly in queue order.
  * - `non-blocking`: jobs start while the processors granted to running jobs, each
- *   min(nb_proc, MaxNbProcessors), stay within MaxNbProcessors.
+ *   min(nb_proc, MaxNbProcessors), stay within MaxNbProcessors, and the GPUs they hold
+ *   (nb_gpu each, never clamped) within the worker's GPUs: a job starts only when both fit.
+ * - A job asking for more GPUs than the worker has is never started nor made the head
+ *   (the dispatcher cancels it, saying why): it must not hold a reservation forever.
  * - Order: higher priority first, then (fair share on) the owner who used the fewest
  *   CPU-seconds recently, then oldest submittedAt, then lowest id.
  * - Arrays with a `%N` limit: an element is skipped while N elements of its array run.
  * - Reservation with backfill: the first job in order that does not fit is the head.
  *   Smaller jobs behind it may start ("backfill") only while the head has waited less
  *   than RESERVE_AFTER_MS and been overtaken fewer than RESERVE_AFTER_OVERTAKES times;
- *   after that nothing else starts until the head fits.
+ *   after that the head is reserved what it needs of each budget: later jobs may only use
+ *   what it does not (with processors alone, nothing: it does not fit), so a head waiting
+ *   for a GPU lets CPU-only jobs run on spare processors but no job take a freed GPU.
  */
 
 /** A queued job as the scheduler needs it. */
@@ -23,6 +28,14 @@ export interface QueuedJob {
   arrayId?: number | null;
   /** Whose job it is, for fair share (lib/core/fair-share.ts). */
   ownerKey?: string;
+  /** GPUs asked for (nb_gpu); absent: none. */
+  nbGpu?: number;
+}
+
+/** The worker's GPUs (GPU_List) and how many of them running jobs hold. */
+export interface GpuBudget {
+  total: number;
+  inUse: number;
 }
 
 /** An array's `%N` limit and how many of its elements run now. */
@@ -50,6 +63,8 @@ export interface ScheduleInput {
   arrays?: ReadonlyMap<number, ArrayLoad>;
   /** Fair share on: CPU-seconds each owner used recently (absent owners: 0). */
   usage?: ReadonlyMap<string, number>;
+  /** GPUs; absent: the worker has none. */
+  gpus?: GpuBudget;
 }
 
 export interface ScheduleDecision {
@@ -76,6 +91,7 @@ export function compareQueued(a: QueuedJob, b: QueuedJob, usage?: ReadonlyMap<st
 export function decideStarts(input: ScheduleInput): ScheduleDecision {
   const queue = [...input.queue].sort((a, b) => compareQueued(a, b, input.usage));
   const max = input.maxNbProcessors;
+  const gpuTotal = input.gpus?.total ?? 0;
   const starts: ScheduleDecision["starts"] = [];
   const loads = new Map([...(input.arrays ?? [])].map(([id, load]) => [id, { ...load }]));
   const atLimit = (job: QueuedJob) => {
@@ -86,30 +102,40 @@ export function decideStarts(input: ScheduleInput): ScheduleDecision {
     const load = job.arrayId == null ? undefined : loads.get(job.arrayId);
     if (load) load.running += 1;
   };
+  const impossible = (job: QueuedJob) => (job.nbGpu ?? 0) > gpuTotal;
   let limited = false;
   if (input.launchType === "blocking") {
-    const first = queue.find((job) => !atLimit(job));
+    const first = queue.find((job) => !atLimit(job) && !impossible(job));
     if (input.running.length === 0 && first) starts.push({ id: first.id, granted: grantedProcessors(first.nbProc, max) });
     return { starts };
   }
   let free = max - input.running.reduce((sum, g) => sum + g, 0);
+  let freeGpus = gpuTotal - (input.gpus?.inUse ?? 0);
   let head: HeadWait | undefined;
   for (const job of queue) {
+    if (impossible(job)) continue;
     if (atLimit(job)) {
       limited = true;
       continue;
     }
     const granted = grantedProcessors(job.nbProc, max);
-    if (granted <= free) {
+    const gpus = job.nbGpu ?? 0;
+    // A budget goes below zero when reserved for the head: a job that asks none of it still fits.
+    if (granted <= free && (gpus === 0 || gpus <= freeGpus)) {
       starts.push({ id: job.id, granted });
       started(job);
       free -= granted;
+      freeGpus -= gpus;
       if (head) head.overtaken += 1;
       continue;
     }
     if (head) continue;
     head = input.head?.jobId === job.id ? { ...input.head } : { jobId: job.id, since: input.now, overtaken: 0 };
-    if (isReserved(head, input.now)) break;
+    if (isReserved(head, input.now)) {
+      free -= granted;
+      freeGpus -= gpus;
+      if (free < 1) break; // every job needs a processor: nothing else can start
+    }
   }
   return { starts, head, limited };
 }

@@ -4,13 +4,13 @@ import { estimateStarts } from "./start-estimate";
 
 const now = Date.parse("2026-12-01T10:00:00Z");
 const running = (id: number, over: Partial<RunningForEstimate> = {}): RunningForEstimate => ({
-  id, granted: 1, startedAtMs: now - 60_000, progress: null, walltimeSeconds: null, arrayId: null, typicalMs: null, ...over,
+  id, granted: 1, gpus: 0, startedAtMs: now - 60_000, progress: null, walltimeSeconds: null, arrayId: null, typicalMs: null, ...over,
 });
 const waiting = (id: number, over: Partial<WaitingForEstimate> = {}): WaitingForEstimate => ({
   id, nbProc: 1, priority: 0, submittedAt: new Date(now - 100_000 + id), state: "queued", walltimeSeconds: null, typicalMs: 30_000, dependsOn: [], arrayId: null, ...over,
 });
 const input = (over: Partial<EstimateInput>): EstimateInput => ({
-  nowMs: now, running: [], waiting: [], parentStates: new Map(), maxNbProcessors: 1, launchType: "non-blocking", arrayLimits: new Map(), paused: false, ...over,
+  nowMs: now, running: [], waiting: [], parentStates: new Map(), maxNbProcessors: 1, workerGpus: [], launchType: "non-blocking", arrayLimits: new Map(), paused: false, ...over,
 });
 const inS = (ms: number | null) => (ms === null ? null : (ms - now) / 1000);
 
@@ -89,5 +89,33 @@ describe("estimateStarts", () => {
     // Backfill ran in the free processor before the reservation held it.
     expect(inS(e.get(10)!.startAtMs)).toBe(0);
     expect(small.filter((j) => inS(e.get(j.id)!.startAtMs)! < bigStart).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("counts GPUs as the worker does: a GPU job waits for a device, its reason says so, CPU-only jobs pass", () => {
+    const e = estimateStarts(
+      input({
+        maxNbProcessors: 8, workerGpus: [0, 1, 2],
+        running: [running(1, { gpus: 2, walltimeSeconds: 120 }), running(2, { gpus: 1, walltimeSeconds: 600 })],
+        waiting: [waiting(3, { nbGpu: 1 }), waiting(4), waiting(5, { nbGpu: 2 })],
+      }),
+    );
+    expect(inS(e.get(3)!.startAtMs)).toBe(60);
+    expect(e.get(3)!.reason).toBe("waiting for 1 GPU (0 free of 3); job 1 should end in ~1 min (its walltime)");
+    expect(e.get(4)!.reason).toBe("about to start: processors are free");
+    // Job 3 takes one of job 1's two devices at 60 s; job 5 needs two: job 3's end (typical 30 s) frees the second.
+    expect(inS(e.get(5)!.startAtMs)).toBe(90);
+    expect(e.get(5)!.reason).toBe("2 jobs ahead of it in the queue; it needs 2 GPUs, 0 free; job 1 should end in ~1 min (its walltime)");
+  });
+
+  it("a job asking more GPUs than the worker has gets no start, and the reason it will be cancelled", () => {
+    const e = estimateStarts(input({ maxNbProcessors: 4, workerGpus: [0, 1], waiting: [waiting(1, { nbGpu: 3 }), waiting(2)] }));
+    expect(e.get(1)).toEqual({ startAtMs: null, reason: "it will be cancelled: it asks for 3 GPUs (nb_gpu = 3) and this server has 2 GPUs for jobs (GPU_List = 0,1); ask for 2 or fewer" });
+    expect(inS(e.get(2)!.startAtMs)).toBe(0);
+  });
+
+  it("before any worker has said which GPUs it has, a GPU job gets no start and says why; others are estimated", () => {
+    const e = estimateStarts(input({ maxNbProcessors: 4, workerGpus: null, waiting: [waiting(1, { nbGpu: 1 }), waiting(2)] }));
+    expect(e.get(1)).toEqual({ startAtMs: null, reason: "no worker has said yet which GPUs it hands out: the job waits for one that has enough" });
+    expect(inS(e.get(2)!.startAtMs)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * When will a queued job start? A simulation of the worker's own rule (decideStarts in
- * lib/core/schedule.ts: order, processors, reservation, `%N` limits, fair share) over
+ * lib/core/schedule.ts: order, processors and GPUs, reservation, `%N` limits, fair share) over
  * time: running jobs end when their progress says (or their walltime, or the typical
  * run time of jobs like them), then the queue ahead starts and ends the same way.
  * Dependencies are followed (a parent is assumed to succeed). Pure: the dashboard, the
@@ -19,13 +19,14 @@ const durationOf = (job: WaitingForEstimate) => (job.walltimeSeconds ? job.wallt
 interface Active {
   id: number;
   granted: number;
+  gpus: number;
   arrayId: number | null;
   endMs: number;
 }
 
 export function estimateStarts(input: EstimateInput): Map<number, StartEstimate> {
   const { nowMs } = input;
-  const active: Active[] = input.running.map((j) => ({ id: j.id, granted: j.granted, arrayId: j.arrayId, endMs: nowMs + (remainingOf(j, nowMs)?.ms ?? Infinity) }));
+  const active: Active[] = input.running.map((j) => ({ id: j.id, granted: j.granted, gpus: j.gpus, arrayId: j.arrayId, endMs: nowMs + (remainingOf(j, nowMs)?.ms ?? Infinity) }));
   const states = new Map<number, JobState>(input.parentStates);
   for (const j of input.running) states.set(j.id, "running");
   for (const j of input.waiting) states.set(j.id, j.state);
@@ -40,21 +41,23 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
   const reasons = new Map(input.waiting.map((job) => [job.id, waitReason(job, now)]));
   const startAt = new Map<number, number>();
 
-  let pending = input.paused ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken");
+  // GPU jobs cannot be placed before a worker has said which GPUs it has.
+  const placeable = (j: WaitingForEstimate) => input.workerGpus !== null || !j.nbGpu;
+  let pending = input.paused ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
   let t = nowMs;
   let head: HeadWait | undefined;
   for (let step = 0; pending.length && step < 20_000; step++) {
     const eligible = pending.filter((j) => depsOf(j) === "met");
     const decision = decideStarts({
       queue: eligible, running: active.map((a) => a.granted), maxNbProcessors: input.maxNbProcessors, launchType: input.launchType,
-      now: t, head, arrays: loads(), usage: input.usage,
+      now: t, head, arrays: loads(), usage: input.usage, gpus: { total: input.workerGpus?.length ?? 0, inUse: active.reduce((n, a) => n + a.gpus, 0) },
     });
     head = decision.head;
     for (const start of decision.starts) {
       const job = eligible.find((j) => j.id === start.id)!;
       startAt.set(job.id, t);
       const duration = durationOf(job);
-      active.push({ id: job.id, granted: start.granted, arrayId: job.arrayId ?? null, endMs: duration === null ? Infinity : t + duration });
+      active.push({ id: job.id, granted: start.granted, gpus: job.nbGpu ?? 0, arrayId: job.arrayId ?? null, endMs: duration === null ? Infinity : t + duration });
       states.set(job.id, "running");
     }
     if (decision.starts.length) pending = pending.filter((j) => !startAt.has(j.id));

@@ -22,6 +22,8 @@ export interface OwnerStats {
   /** Jobs stopped at their walltime, and killed for memory. */
   timeouts: number;
   ooms: number;
+  /** Wall time x nb_gpu of the jobs that ran (GPU-hours x 3600). */
+  gpuSeconds: number;
 }
 
 export interface DayStats {

@@ -52,6 +52,7 @@ export const submitJobSchema = z.object({
   }),
   info: optionalText(1000, "info"),
   nb_proc: optionalInt("nb_proc", 1, 4096),
+  nb_gpu: optionalInt("nb_gpu", 0, 256),
   priority: optionalInt("priority", -1000, 1000),
   hold: z
     .string()

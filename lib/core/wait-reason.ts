@@ -2,11 +2,12 @@
  * "Why is my job waiting?": the first thing that holds a queued job back right now, in
  * words for its owner, with the running job whose end should unblock it.
  * Checked in the order the worker applies its rules: held, paused, dependencies, the
- * array's `%N` limit, then the queue ahead and the processors.
+ * array's `%N` limit, GPUs that do not exist, then the queue ahead, the processors and GPUs.
  */
 import { brokenReason, dependencyStatus } from "./dependencies";
 import { formatDuration } from "./format";
 import type { JobState } from "./job-lifecycle";
+import { tooManyGpusReason } from "./gpu-sets";
 import { compareQueued, grantedProcessors } from "./schedule";
 import { type EstimateInput, type RunningForEstimate, type WaitingForEstimate, remainingOf } from "./queue-snapshot";
 
@@ -28,11 +29,16 @@ export function endPhrase(job: RunningForEstimate, nowMs: number): string {
   return `job ${job.id} should end in ~${formatDuration(Math.max(left.ms, 1000))}${basis}`;
 }
 
-/** The running job whose end frees `needed` processors (ends sorted by time; unknown last). */
-function unblocker(ctx: WaitContext, needed: number): RunningForEstimate | undefined {
+/** The running job whose end frees `cpus` processors and `gpus` GPUs (ends sorted by time; unknown last). */
+function unblocker(ctx: WaitContext, cpus: number, gpus = 0): RunningForEstimate | undefined {
   const byEnd = [...ctx.running].sort((a, b) => (remainingOf(a, ctx.nowMs)?.ms ?? Infinity) - (remainingOf(b, ctx.nowMs)?.ms ?? Infinity));
-  let freed = 0;
-  for (const job of byEnd) if ((freed += job.granted) >= needed) return job;
+  let freedCpus = 0;
+  let freedGpus = 0;
+  for (const job of byEnd) {
+    freedCpus += job.granted;
+    freedGpus += job.gpus;
+    if (freedCpus >= cpus && freedGpus >= gpus) return job;
+  }
   return byEnd.at(-1);
 }
 
@@ -61,24 +67,37 @@ export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
   if (ctx.paused) return "the queue is paused: nothing starts until the administrator resumes it";
   const early = dependencyReason(job, ctx) ?? arrayLimitReason(job, ctx);
   if (early) return early;
+  const needGpus = job.nbGpu ?? 0;
+  if (needGpus && ctx.workerGpus === null) return "no worker has said yet which GPUs it hands out: the job waits for one that has enough";
+  const workerGpus = ctx.workerGpus ?? [];
+  const impossible = tooManyGpusReason(needGpus, workerGpus);
+  if (impossible) return `it will be cancelled: ${impossible}`;
 
   const max = ctx.maxNbProcessors;
   const need = grantedProcessors(job.nbProc, max);
   const free = Math.max(0, max - ctx.running.reduce((sum, r) => sum + r.granted, 0));
+  const freeGpus = Math.max(0, workerGpus.length - ctx.running.reduce((sum, r) => sum + r.gpus, 0));
+  const gpusShort = needGpus > freeGpus;
   const eligible = (o: WaitingForEstimate) =>
     o.state === "queued" && o.dependsOn.every((d) => dependencyStatus(d.kind, ctx.stateOf(d.parentId)) === "met") && arrayLimitReason(o, ctx) === null;
   const ahead = ctx.waiting.filter((o) => o.id !== job.id && eligible(o) && compareQueued(o, job, ctx.usage) < 0);
-  const next = (needed: number) => {
-    const j = unblocker(ctx, needed);
+  const next = (cpus: number) => {
+    const j = unblocker(ctx, cpus, needGpus - freeGpus);
     return j ? `; ${endPhrase(j, ctx.nowMs)}` : "";
   };
+  const gpuWait = `${plural(needGpus, "GPU")} (${freeGpus} free of ${workerGpus.length})`;
   if (ctx.launchType === "blocking" && ctx.running.length) {
     return `one job at a time (launch_type = blocking)${ahead.length ? `, ${plural(ahead.length, "job")} ahead of it` : ""}${next(1)}`;
   }
-  if (!ahead.length) return need <= free ? ABOUT_TO_START : `waiting for ${plural(need, "processor")} (${free} free of ${max})${next(need - free)}`;
+  if (!ahead.length) {
+    if (need <= free && !gpusShort) return ABOUT_TO_START;
+    const waits = [...(need > free ? [`${plural(need, "processor")} (${free} free of ${max})`] : []), ...(gpusShort ? [gpuWait] : [])];
+    return `waiting for ${waits.join(" and ")}${next(need - free)}`;
+  }
   const fair =
     ctx.usage && ahead.some((o) => o.priority === job.priority && (ctx.usage!.get(o.ownerKey ?? "") ?? 0) < (ctx.usage!.get(job.ownerKey ?? "") ?? 0))
       ? " (fair share: owners who used less CPU recently go first)"
       : "";
-  return `${plural(ahead.length, "job")} ahead of it in the queue${fair}${need > free ? `; it needs ${plural(need, "processor")}, ${free} free` : ""}${next(Math.max(1, need - free))}`;
+  const needs = [...(need > free ? [`${plural(need, "processor")}, ${free} free`] : []), ...(gpusShort ? [`${plural(needGpus, "GPU")}, ${freeGpus} free`] : [])];
+  return `${plural(ahead.length, "job")} ahead of it in the queue${fair}${needs.length ? `; it needs ${needs.join(" and ")}` : ""}${next(Math.max(1, need - free))}`;
 }

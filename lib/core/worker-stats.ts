@@ -51,6 +51,10 @@ export const workerStatsSchema = z
     isolation: z.enum(["uid", "none"]).optional().catch(undefined),
     /** The worker's last heartbeat, written as it stopped: it is not running, however recent. */
     stopped: z.boolean().optional().catch(undefined),
+    /** The GPUs the worker hands out (GPU_List, `auto` resolved); the web app refuses jobs asking more. */
+    gpus: z.array(count).optional().catch(undefined),
+    /** How many of them running jobs hold. */
+    gpusInUse: count.optional().catch(undefined),
     /** Jobs handed to the executor that still wait in its own queue (Slurm PENDING). */
     pending: count.optional().catch(undefined),
     cluster: clusterStatsSchema.optional().catch(undefined),

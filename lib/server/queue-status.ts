@@ -1,14 +1,18 @@
-/** The dashboard's header: counts per state, processors in use, the worker's heartbeat. */
+/** The dashboard's header: counts per state, processors and GPUs in use, the worker's heartbeat. */
 import os from "node:os";
 import type { QueueStatus } from "../core/api-types";
+import { formatGpuList } from "../core/gpu-sets";
 import { isWorkerAlive, parseWorkerStats } from "../core/worker-stats";
 import type { Db } from "./db";
+
+/** GPUs held by the rows marked running (when the worker's own figure is stale). */
+const fromRowsGpus = (running: { nbGpu: number }[]) => running.reduce((sum, j) => sum + j.nbGpu, 0);
 
 export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<QueueStatus> {
   const [groups, worker, running] = await Promise.all([
     db.job.groupBy({ by: ["state"], _count: { _all: true } }),
     db.workerStatus.findUnique({ where: { id: 1 } }),
-    db.job.findMany({ where: { state: "running" }, select: { nbProc: true } }),
+    db.job.findMany({ where: { state: "running" }, select: { nbProc: true, nbGpu: true } }),
   ]);
   const counts = Object.fromEntries(groups.filter((g) => g.state !== "deleted").map((g) => [g.state, g._count._all]));
   const stats = parseWorkerStats(worker?.stats);
@@ -23,6 +27,7 @@ export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<Q
     // The web server runs on the same machine as the worker: its own reading is current.
     loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
     cpus: stats.cpus ?? os.cpus().length,
+    gpus: stats.gpus?.length ? { list: formatGpuList(stats.gpus), total: stats.gpus.length, inUse: alive ? (stats.gpusInUse ?? 0) : fromRowsGpus(running) } : null,
     worker: worker ? { alive, pid: worker.pid, host: worker.host, heartbeatAt: worker.heartbeatAt.toISOString(), isolation: stats.isolation } : null,
     executor: stats.executor ?? "local",
     cluster: stats.cluster ?? null,

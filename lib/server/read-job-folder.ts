@@ -51,6 +51,7 @@ export function jobColumns({ info, description }: FolderJob) {
     info: info.info ?? null,
     script: info.script,
     nbProc: info.nbProc,
+    nbGpu: info.nbGpu,
     priority: info.priority,
     params: JSON.stringify(info.params),
     memMb: info.memMb ?? null,

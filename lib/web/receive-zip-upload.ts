@@ -29,7 +29,7 @@ export interface ReceivedUpload {
 
 export const MAX_ZIPS_PER_REQUEST = 100;
 
-const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "priority", "hold", "after_ok", "after_any", "array"]);
+const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "nb_gpu", "priority", "hold", "after_ok", "after_any", "array"]);
 
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(

@@ -9,6 +9,7 @@
  */
 import fs from "node:fs";
 import { processUids, removeTempFilesOf } from "./uid-traces";
+import { createUidClaims, type UidClaims } from "./uid-claims";
 
 export interface JobIdentity {
   uid: number;
@@ -68,10 +69,14 @@ export interface IdentityPool {
   /** Mark an identity as held (a run adopted after a restart). */
   hold(identity: JobIdentity): void;
   release(identity: JobIdentity): void;
+  /** The worker stops: other QueueManagers may have the uids no running job holds, once cleaned. */
+  close(): Promise<void>;
 }
 
-export function createIdentityPool(settings: { jobUids: string; runAs: string }, log: (m: string) => void): IdentityPool {
+export function createIdentityPool(settings: { jobUids: string; runAs: string; claimsDir?: string }, log: (m: string) => void): IdentityPool {
   const isRoot = process.getuid?.() === 0;
+  // Machine-wide claims: other QueueManagers on this machine draw from the same uids.
+  const claims: UidClaims | null = isRoot ? createUidClaims(settings.claimsDir) : null;
   const held = new Set<number>();
   /** Pool uids released after their run was cleaned up: known to have no process, reused without a look at /proc. */
   const clean = new Set<number>();
@@ -106,24 +111,33 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
         if (entry && entry.uid !== 0) return { uid: entry.uid, gid: entry.gid, name: entry.name, exclusive: false };
         log(`Run_As names "${account}" for ${owner}, but ${entry ? "that is root" : "there is no such account"}; the job runs as a pool uid instead`);
       }
-      for (const uid of clean) {
-        clean.delete(uid);
+      const take = (uid: number) => {
         held.add(uid);
         return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+      };
+      // Our own released uids are still claimed by us and known to be clean.
+      for (const uid of clean) {
+        clean.delete(uid);
+        if (claims?.claim(uid)) return take(uid);
       }
       const taken = new Set(passwd.map((e) => e.uid));
       const used = uidsInUse();
+      // Not an account, not ours (running, or its temporary files being removed), no process
+      // uses it, and claimed by no other worker (or, on a second pass, only by a dead one).
+      const free = (uid: number) => !held.has(uid) && !dirty.has(uid) && !taken.has(uid) && !used.has(uid);
       for (let uid = low; uid <= high; uid++) {
-        // Not an account, not ours (running, or its temporary files being removed), and no
-        // process uses it (another QueueManager on this machine).
-        if (held.has(uid) || dirty.has(uid) || taken.has(uid) || used.has(uid)) continue;
-        held.add(uid);
-        return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+        if (free(uid) && !claims?.claimed(uid) && claims?.claim(uid)) return take(uid);
       }
-      throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job; widen the range`);
+      for (let uid = low; uid <= high; uid++) {
+        if (free(uid) && claims?.claim(uid, { takeOverStale: true })) return take(uid);
+      }
+      throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job (of this or another QueueManager on this machine); widen the range`);
     },
     hold(identity) {
-      if (identity.exclusive) held.add(identity.uid);
+      if (!identity.exclusive) return;
+      held.add(identity.uid);
+      // Adopted after a restart: the claim names the worker that died.
+      if (claims && !claims.claim(identity.uid, { takeOverStale: true })) log(`uid ${identity.uid} of an adopted run is claimed by another live QueueManager on this machine`);
     },
     release(identity) {
       held.delete(identity.uid);
@@ -133,6 +147,13 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string },
       dirty.add(identity.uid);
       sweeping ??= setTimeout(sweepDirty, 1_000);
       sweeping.unref();
+    },
+    async close() {
+      if (sweeping) clearTimeout(sweeping);
+      await removeTempFilesOf(dirty);
+      for (const uid of [...clean, ...dirty]) claims?.release(uid);
+      clean.clear();
+      dirty.clear();
     },
   };
 }

@@ -50,6 +50,8 @@ export interface LocalExecutorOptions {
   serviceOwner: { uid: number; gid: number };
   /** How runs are held to their CPUs and memory (worker/local/limits). */
   limits: Limits;
+  /** Every GPU the worker hands out (GPU_List): a run may not open the device files of those it was not given. */
+  gpus: number[];
 }
 
 /** What a run's runInfo says about its processes and identity (what find() reads back). */
@@ -123,7 +125,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
       command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
     }
-    const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb });
+    const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });
     command = [...confinement.prefix, ...command];
     const exitPath = path.join(opts.runsDir, exitRecordName(spec.runToken));
     fs.rmSync(exitPath, { force: true });
@@ -205,6 +207,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     async close() {
       watch.close();
       spawner.close();
+      await opts.identities.close();
     },
   };
 }

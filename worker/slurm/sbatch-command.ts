@@ -48,6 +48,7 @@ export const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 export function sbatchArgs(spec: LaunchSpec, settings: SubmitSettings): string[] {
   const args = ["--parsable", `--job-name=${slurmJobName(spec.jobId, spec.runToken)}`, `--chdir=${spec.dir}`, `--output=${outputPath(path.join(spec.dir, LOG_FILE))}`, "--open-mode=append", "--no-requeue", "--nodes=1", "--ntasks=1", `--cpus-per-task=${spec.granted}`];
   if (spec.memMb) args.push(`--mem=${spec.memMb}M`);
+  if (spec.nbGpu > 0) args.push(`--gres=gpu:${spec.nbGpu}`);
   if (spec.walltimeSeconds) {
     const minutes = Math.max(1, Math.ceil(spec.walltimeSeconds / 60));
     args.push(`--time=${minutes}`, `--signal=B:USR1@${warningLeadSeconds(minutes)}`);
@@ -57,6 +58,16 @@ export function sbatchArgs(spec: LaunchSpec, settings: SubmitSettings): string[]
   return [...args, ...settings.sbatchArgs];
 }
 
+/**
+ * nb_gpu > 0: Slurm has set CUDA_VISIBLE_DEVICES to the run's devices; the other names
+ * follow it. nb_gpu = 0: on a node with GPUs Slurm unsets it, and CUDA would then see
+ * every device: it is set empty, as for local runs.
+ */
+const GPU_LINES = `export QM_GPUS="\${CUDA_VISIBLE_DEVICES-}" NVIDIA_VISIBLE_DEVICES="\${CUDA_VISIBLE_DEVICES-}"
+printf '=== GPUs given by Slurm: %s\\n' "\${CUDA_VISIBLE_DEVICES:-none}"
+`;
+const NO_GPU_LINE = "export CUDA_VISIBLE_DEVICES= NVIDIA_VISIBLE_DEVICES= QM_GPUS=\n";
+
 /** The batch script of one run; `runsDir` is QM_FOLDER/.qm/runs (the same path on every node). */
 export function wrapperScript(spec: LaunchSpec, runsDir: string): string {
   const record = path.join(runsDir, exitRecordName(spec.runToken));
@@ -65,7 +76,7 @@ export function wrapperScript(spec: LaunchSpec, runsDir: string): string {
 qm_exit=${shellQuote(record)}
 qm_mark=${shellQuote(path.join(runsDir, timeoutMarkName(spec.runToken)))}
 printf '=== Slurm job %s started %s on %s\\n' "$SLURM_JOB_ID" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname)"
-trap 'qm_sig=1' TERM INT HUP
+${spec.nbGpu > 0 ? GPU_LINES : NO_GPU_LINE}trap 'qm_sig=1' TERM INT HUP
 trap ': > "$qm_mark"; echo "=== QueueManager: the walltime ends: stopping the job (SIGTERM)"; kill -TERM 0' USR1
 /bin/sh -c ${shellQuote(spec.script)} &
 qm_child=$!

@@ -19,13 +19,13 @@ function spec(script: string, more: Partial<LaunchSpec> = {}): LaunchSpec {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-wrapper-"));
   fs.mkdirSync(path.join(dir, "runs"));
   fs.mkdirSync(path.join(dir, "100% job's"));
-  return { jobId: 7, name: "x", dir: path.join(dir, "100% job's"), script, runToken: "tok", requested: 2, granted: 2, maxNbProcessors: 2, host: "h", at: new Date(), runAs: [], cpus: [], memMb: null, walltimeSeconds: null, ...more };
+  return { jobId: 7, name: "x", dir: path.join(dir, "100% job's"), script, runToken: "tok", requested: 2, granted: 2, maxNbProcessors: 2, host: "h", at: new Date(), runAs: [], cpus: [], nbGpu: 0, gpus: [], memMb: null, walltimeSeconds: null, ...more };
 }
 
 /** Run the wrapper as slurmstepd would (its own process group, output to a log); `signal` it after `afterMs`. */
-function runWrapper(s: LaunchSpec, signal?: { name: NodeJS.Signals; afterMs: number; group?: boolean }) {
+function runWrapper(s: LaunchSpec, signal?: { name: NodeJS.Signals; afterMs: number; group?: boolean }, slurmVars: Record<string, string> = {}) {
   const out = fs.openSync(path.join(s.dir, "process.log"), "a");
-  const child = spawn("/bin/sh", ["-s"], { cwd: s.dir, detached: true, stdio: ["pipe", out, out], env: { ...process.env, SLURM_JOB_ID: "99" } });
+  const child = spawn("/bin/sh", ["-s"], { cwd: s.dir, detached: true, stdio: ["pipe", out, out], env: { ...process.env, SLURM_JOB_ID: "99", ...slurmVars } });
   child.stdin!.end(wrapperScript(s, path.join(dir, "runs")));
   // Slurm signals every process of the job (the group) at a cancel or time limit; a `B:` signal goes to the batch shell only.
   if (signal) setTimeout(() => (signal.group ? process.kill(-child.pid!, signal.name) : child.kill(signal.name)), signal.afterMs);
@@ -61,6 +61,11 @@ describe("the Slurm batch wrapper", () => {
     expect(parseExitRecord(record!)?.status).toBe(143);
     expect(fs.existsSync(path.join(dir, "runs", "tok.timeout"))).toBe(true);
   });
+
+  it("nb_gpu > 0: the job's QM_GPUS and NVIDIA_VISIBLE_DEVICES follow the devices Slurm gave in CUDA_VISIBLE_DEVICES", async () => {
+    const { log } = await runWrapper(spec(`echo "sees $CUDA_VISIBLE_DEVICES/$QM_GPUS/$NVIDIA_VISIBLE_DEVICES"`, { nbGpu: 2 }), undefined, { CUDA_VISIBLE_DEVICES: "1,3" });
+    expect(log).toContain("=== GPUs given by Slurm: 1,3\nsees 1,3/1,3/1,3\n");
+  });
 });
 
 describe("sbatch options", () => {
@@ -71,5 +76,8 @@ describe("sbatch options", () => {
       "--nodes=1", "--ntasks=1", "--cpus-per-task=2", "--mem=2048M", "--time=61", "--signal=B:USR1@60", "--partition=long", "--account=lab", "--qos=normal",
     ]);
     expect(sbatchArgs(spec("true", { walltimeSeconds: 30 }), { partition: "", account: "", sbatchArgs: [] }).slice(-2)).toEqual(["--time=1", "--signal=B:USR1@10"]);
+    // nb_gpu: Slurm's generic resource; none asked, none named.
+    expect(sbatchArgs(spec("true", { nbGpu: 2 }), { partition: "", account: "", sbatchArgs: [] })).toContain("--gres=gpu:2");
+    expect(sbatchArgs(spec("true"), { partition: "", account: "", sbatchArgs: [] }).some((a) => a.startsWith("--gres"))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** A worker inside the test process, built by createWorker exactly as main.ts builds it. */
-import { createWorker, type Worker } from "../create-worker";
+import { createWorker, type Worker, type WorkerOptions } from "../create-worker";
 import type { TestEnv } from "./helpers";
 
 export interface InProcessWorker {
@@ -8,9 +8,10 @@ export interface InProcessWorker {
   stop(opts?: { now?: boolean }): Promise<void>;
 }
 
-export async function startWorker(env: TestEnv, opts: { publicUrl?: string; recordGraceMs?: number; heartbeatMs?: number } = {}): Promise<InProcessWorker> {
+/** `opts`: settings a test may change (publicUrl, nvidiaSmi, gpuSampleMs, recordGraceMs, heartbeatMs...). */
+export async function startWorker(env: TestEnv, opts: Partial<Pick<WorkerOptions, "publicUrl" | "nvidiaSmi" | "gpuSampleMs" | "recordGraceMs" | "heartbeatMs">> = {}): Promise<InProcessWorker> {
   const logs: string[] = [];
-  const worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, publicUrl: opts.publicUrl, log: (m) => logs.push(m), heartbeatMs: opts.heartbeatMs ?? 60_000, recordGraceMs: opts.recordGraceMs });
+  const worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, log: (m) => logs.push(m), heartbeatMs: 60_000, ...opts });
   await worker.start();
   return { worker, logs, stop: (stopOpts) => worker.stop(stopOpts) };
 }

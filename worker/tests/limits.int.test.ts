@@ -22,7 +22,7 @@ const info = (script: string, keys: Record<string, string | number> = {}) =>
   ["[QMOptions]", `script = ${script}`, ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`), ""].join("\n");
 
 const logOf = (folder: string) => fs.readFileSync(path.join(env.layout.root, folder, "process.log"), "utf8");
-const runInfoOf = async (id: number) => JSON.parse((await env.db.job.findUniqueOrThrow({ where: { id } })).runInfo ?? "{}") as { cpus: number[] };
+const runInfoOf = async (id: number) => JSON.parse((await env.db.job.findUniqueOrThrow({ where: { id } })).runInfo ?? "{}") as { cpus: number[]; pid?: number };
 
 /** CPU seconds used so far by the processes of a uid (from /proc: works in every mode). */
 function cpuOfUid(uid: number): number {
@@ -52,8 +52,8 @@ for (const [mode, available] of MODES) {
       worker = await startWorker(env);
       const busy = await submitJob(env, "busy", { script: "", infoText: info("nproc; for i in 1 2 3; do (while :; do :; done) & done; sleep 4; kill $(jobs -p)", { nb_proc: 1 }) });
       const other = await submitJob(env, "other", { script: "", infoText: info("nproc; sleep 4", { nb_proc: 1 }) });
-      // Both started for real: their run details are recorded once their processes exist.
-      const [a, b] = await Promise.all([busy, other].map((id) => waitFor(`job ${id}'s run`, async () => (await runInfoOf(id)).cpus && runInfoOf(id))));
+      // Both started for real: the CPUs are recorded with the claim, the process (pid, uid) once it exists.
+      const [a, b] = await Promise.all([busy, other].map((id) => waitFor(`job ${id}'s run`, async () => ((await runInfoOf(id)).pid ? runInfoOf(id) : null))));
       const uid = (a as unknown as { uid: number }).uid;
       await new Promise((r) => setTimeout(r, 500));
       const c0 = cpuOfUid(uid);

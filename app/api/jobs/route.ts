@@ -22,7 +22,7 @@ const withUrls = ({ array, ...job }: SubmittedJob) => ({
 });
 
 /**
- * Submit zipped jobs (multipart: file, e_mail, info, nb_proc, priority, hold, after_ok,
+ * Submit zipped jobs (multipart: file, e_mail, info, nb_proc, nb_gpu, priority, hold, after_ok,
  * after_any, array). One `file`: `{ job, array? }`, 201. Several: `{ jobs }`, one entry
  * per file in order (a job, or `{ file, error }`), 201 when all were queued, else 207. A
  * logged-in user's jobs are theirs, with their e-mail as e_mail unless one is given.

@@ -37,6 +37,11 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
           {formatDuration(elapsedMs)}
         </Fact>
         <Fact label="nb_proc">{job.nbProc}</Fact>
+        {job.nbGpu > 0 && (
+          <Fact label="nb_gpu" testId="job-nb-gpu">
+            {job.nbGpu}
+          </Fact>
+        )}
         <Fact label="Exit" testId="job-exit">
           {job.signal ?? (job.exitCode !== null ? job.exitCode : "—")}
         </Fact>

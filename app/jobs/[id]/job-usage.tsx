@@ -1,10 +1,11 @@
 "use client";
 import type { JobDetail } from "@/lib/core/api-types";
 import { formatBytes, formatDuration } from "@/lib/core/format";
+import { formatGpuHours, gpuHours } from "@/lib/core/gpu-usage";
 import { cpuEfficiency, formatWalltime } from "@/lib/core/run-limits";
 import { Fact } from "./job-fact";
 
-/** Asked for against used, as Slurm's seff shows it: CPU efficiency, peak memory, walltime. */
+/** Asked for against used, as Slurm's seff shows it: CPU efficiency, peak memory, walltime, GPU-hours and GPU use. */
 export function JobUsage({ job, elapsedMs }: { job: JobDetail; elapsedMs: number | null }) {
   const r = job.resources;
   const wallSeconds = elapsedMs === null ? null : elapsedMs / 1000;
@@ -32,6 +33,14 @@ export function JobUsage({ job, elapsedMs }: { job: JobDetail; elapsedMs: number
         {wallSeconds === null ? "—" : formatWalltime(Math.round(wallSeconds))}
         {r.walltimeSeconds !== null && <span className="ml-2 text-xs text-slate-500">of {formatWalltime(r.walltimeSeconds)}</span>}
       </Fact>
+      {r.gpus !== null && (
+        <Fact label="GPUs" testId="usage-gpus">
+          {r.gpus}
+          {wallSeconds !== null && <span className="ml-2 text-xs text-slate-500">{formatGpuHours(gpuHours(wallSeconds, job.nbGpu)!)}</span>}
+          {job.gpuMemPeakMb !== null && <div className="text-xs text-slate-500">peak GPU memory {formatBytes(job.gpuMemPeakMb * 1024 * 1024)}</div>}
+          {job.gpuUtilMean !== null && <div className="text-xs text-slate-500">mean utilisation {job.gpuUtilMean}%</div>}
+        </Fact>
+      )}
       {r.runAs && (
         <Fact label="Runs as" testId="usage-run-as">
           {r.runAs}

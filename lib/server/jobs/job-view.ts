@@ -1,14 +1,15 @@
 /** What the API sends about a job; details hidden from non-admins when Display_details is off. */
 import type { JobDetail, JobResources, JobSummary } from "../../core/api-types";
 import { formatCpuList } from "../../core/cpu-sets";
+import { formatGpuList } from "../../core/gpu-sets";
 import { slurmRunInfoOf } from "../../core/slurm-run-info";
 import type { Job, JobEvent } from "../generated/prisma/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The run's resources from Job.runInfo (written by the worker at start), else what the job asked. */
-export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "memMb" | "walltimeSeconds">): JobResources {
-  let run: { granted?: number; cpus?: number[]; memMb?: number | null; walltimeSeconds?: number | null; user?: string } = {};
+export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "nbGpu" | "memMb" | "walltimeSeconds">): JobResources {
+  let run: { executor?: string; granted?: number; cpus?: number[]; gpus?: number[]; memMb?: number | null; walltimeSeconds?: number | null; user?: string } = {};
   try {
     run = job.runInfo ? JSON.parse(job.runInfo) : {};
   } catch {
@@ -17,6 +18,7 @@ export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "memMb" | "wal
   return {
     granted: run.granted ?? job.nbProc,
     cpus: Array.isArray(run.cpus) && run.cpus.length ? formatCpuList(run.cpus) : null,
+    gpus: Array.isArray(run.gpus) && run.gpus.length ? formatGpuList(run.gpus) : run.executor === "slurm" && job.nbGpu > 0 ? `${job.nbGpu}, chosen by Slurm` : null,
     memMb: run.memMb !== undefined ? run.memMb : job.memMb,
     walltimeSeconds: run.walltimeSeconds !== undefined ? run.walltimeSeconds : job.walltimeSeconds,
     runAs: run.user ?? null,
@@ -31,6 +33,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
     owner: showDetails ? job.owner : null,
     info: showDetails ? job.info : null,
     nbProc: job.nbProc,
+    nbGpu: job.nbGpu,
     priority: job.priority,
     source: job.source,
     submittedAt: job.submittedAt.toISOString(),
@@ -67,6 +70,8 @@ export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: bool
     cpuSeconds: job.cpuSeconds,
     peakMemoryKb: job.peakMemoryKb,
     purgedAt: job.purgedAt?.toISOString() ?? null,
+    gpuMemPeakMb: job.gpuMemPeakMb,
+    gpuUtilMean: job.gpuUtilMean,
     events: job.events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, detail: e.detail })),
   };
 }

@@ -14,6 +14,7 @@ import { type QmLayout, QUEUE_DIRS } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
+import { checkGpuRequest } from "./check-gpu-request";
 import { queueArray } from "./queue-array";
 import { queueColumns, submitState } from "./queue-entry";
 import { resolveQueueOptions } from "./resolve-queue-options";
@@ -124,6 +125,7 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   let read = readJobFolder(job.dir, deps.folderRule, job.overrides);
   // The submitter's e-mail, when neither the form nor the job's own file gives one.
   if (!read.info.owner && job.submitter?.email) read = readJobFolder(job.dir, deps.folderRule, { e_mail: job.submitter.email });
+  await checkGpuRequest(store.sql, read.description.file, read.info.nbGpu);
   const options = await resolveQueueOptions(store, read.description.file, read.info.params);
   if (options.array) return queueArray(deps, job, options);
   const state = submitState(options);

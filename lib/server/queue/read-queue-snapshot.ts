@@ -1,7 +1,7 @@
 /**
  * The queue as the start estimate reads it (lib/core/queue-snapshot.ts): running jobs,
  * the first waiting jobs in the worker's order with their dependencies, the arrays'
- * limits, fair-share use, the pause, and typical run times (the mean of an array's done
+ * limits, fair-share use, the pause, the worker's GPUs (its heartbeat), and typical run times (the mean of an array's done
  * elements, else the median of the last 50 done jobs) for jobs with neither progress nor
  * walltime. A handful of indexed reads through the job store's SQL layer.
  */
@@ -13,6 +13,7 @@ import type { EstimateInput, RunningForEstimate, WaitingForEstimate } from "../.
 import { grantedProcessors } from "../../core/schedule";
 import type { JobStore } from "../store/job-store";
 import { ACTIVE, WAITING, ownerKeySql } from "../store/queue-sql";
+import { readWorkerGpus } from "../store/worker-status";
 import { toDate } from "../store/sql";
 
 /** Waiting jobs the estimate looks at, in the worker's order; later ones get no estimate. */
@@ -26,6 +27,7 @@ const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math
 interface Row {
   id: number;
   nbProc: number;
+  nbGpu: number;
   priority: number;
   submittedAt: unknown;
   startedAt: unknown;
@@ -57,7 +59,7 @@ async function typicalRunTimes(store: JobStore, arrayIds: number[]): Promise<{ p
 }
 
 export async function readQueueSnapshot(store: JobStore, config: QmConfig, nowMs = Date.now()): Promise<EstimateInput & { truncated: boolean }> {
-  const columns = `j."id", j."nbProc", j."priority", j."submittedAt", j."startedAt", j."progress", j."walltimeSeconds", j."arrayId", j."state", ${ownerKeySql("j")} AS "ownerKey"`;
+  const columns = `j."id", j."nbProc", j."nbGpu", j."priority", j."submittedAt", j."startedAt", j."progress", j."walltimeSeconds", j."arrayId", j."state", ${ownerKeySql("j")} AS "ownerKey"`;
   const [running, waiting] = await Promise.all([
     store.sql.all<Row>(`SELECT ${columns} FROM "Job" j WHERE j."state" IN ${ACTIVE}`),
     store.sql.all<Row>(`SELECT ${columns} FROM "Job" j WHERE j."state" IN ${WAITING} ORDER BY j."priority" DESC, j."submittedAt" ASC, j."id" ASC LIMIT ${ESTIMATE_WINDOW + 1}`),
@@ -82,16 +84,17 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, nowMs
   const usage = config.fairShare.on ? ownerUsage(await store.usageRows(new Date(since), config.maxNbProcessors), since, nowMs) : undefined;
 
   const toRunning = (r: Row): RunningForEstimate => ({
-    id: Number(r.id), granted: grantedProcessors(Number(r.nbProc), config.maxNbProcessors), startedAtMs: ms(r.startedAt) ?? nowMs, progress: r.progress,
+    id: Number(r.id), granted: grantedProcessors(Number(r.nbProc), config.maxNbProcessors), gpus: Number(r.nbGpu), startedAtMs: ms(r.startedAt) ?? nowMs, progress: r.progress,
     walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), typicalMs: typicalOf(r),
   });
   const toWaiting = (r: Row): WaitingForEstimate => ({
-    id: Number(r.id), nbProc: Number(r.nbProc), priority: Number(r.priority), submittedAt: toDate(r.submittedAt)!, state: r.state as "queued" | "held",
+    id: Number(r.id), nbProc: Number(r.nbProc), nbGpu: Number(r.nbGpu), priority: Number(r.priority), submittedAt: toDate(r.submittedAt)!, state: r.state as "queued" | "held",
     walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), ownerKey: r.ownerKey, typicalMs: typicalOf(r),
     dependsOn: depsOf.get(Number(r.id)) ?? [],
   });
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
+    workerGpus: await readWorkerGpus(store.sql),
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null, truncated,
   };
 }

@@ -7,6 +7,7 @@
  * - CPU time: the sum of cpuSeconds the worker recorded; CPU efficiency, as seff: CPU time
  *   over wall time x nb_proc, of the jobs with a CPU time.
  * - wall time: finishedAt - startedAt of the jobs that ran; the mean is over those.
+ * - GPU time: wall time x nb_gpu (the devices each run held), shown as GPU-hours.
  * Days are the server's local days.
  */
 import type { DayStats, JobStats, OwnerStats } from "../../core/stats-schemas";
@@ -29,7 +30,8 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
         SUM(state = 'done') AS done, SUM(${FAILED}) AS failures,
         SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${sqliteWall})) AS wallSeconds, COUNT(${sqliteWall}) AS timed,
         SUM(CASE WHEN cpuSeconds IS NOT NULL THEN MAX(0, ${sqliteWall}) * nbProc END) AS slotSeconds,
-        SUM(state = 'timeout') AS timeouts, SUM(state = 'oom') AS ooms
+        SUM(state = 'timeout') AS timeouts, SUM(state = 'oom') AS ooms,
+        SUM(MAX(0, ${sqliteWall}) * nbGpu) AS gpuSeconds
       FROM Job GROUP BY 1 ORDER BY jobs DESC, owner`,
     quarters: `SELECT CAST((julianday(finishedAt) - 2440587.5) * 96 AS INTEGER) AS quarter,
         SUM(state = 'done') AS done, SUM(${FAILED}) AS failed
@@ -41,7 +43,8 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
         COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failures",
         SUM("cpuSeconds") AS "cpuSeconds", SUM(GREATEST(0, ${pgWall}))::float8 AS "wallSeconds", COUNT(${pgWall}) AS "timed",
         SUM(GREATEST(0, ${pgWall}) * "nbProc") FILTER (WHERE "cpuSeconds" IS NOT NULL)::float8 AS "slotSeconds",
-        COUNT(*) FILTER (WHERE "state" = 'timeout') AS "timeouts", COUNT(*) FILTER (WHERE "state" = 'oom') AS "ooms"
+        COUNT(*) FILTER (WHERE "state" = 'timeout') AS "timeouts", COUNT(*) FILTER (WHERE "state" = 'oom') AS "ooms",
+        SUM(GREATEST(0, ${pgWall}) * "nbGpu")::float8 AS "gpuSeconds"
       FROM "Job" GROUP BY 1 ORDER BY "jobs" DESC, "owner"`,
     quarters: `SELECT FLOOR(EXTRACT(EPOCH FROM "finishedAt") / 900)::int8 AS "quarter",
         COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failed"
@@ -60,6 +63,7 @@ interface OwnerRow {
   slotSeconds: number | null;
   timeouts: bigint | number;
   ooms: bigint | number;
+  gpuSeconds: number | null;
 }
 
 const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
@@ -93,6 +97,7 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
       cpuEfficiency: efficiencyOf(r.cpuSeconds, r.slotSeconds),
       timeouts: Number(r.timeouts),
       ooms: Number(r.ooms),
+      gpuSeconds: ms(r.gpuSeconds ?? 0),
       slotSeconds: r.slotSeconds ?? 0,
     };
   });
@@ -108,6 +113,7 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     cpuEfficiency: efficiencyOf(rows.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0), rows.reduce((n, r) => n + (r.slotSeconds ?? 0), 0)),
     timeouts: sum((o) => o.timeouts),
     ooms: sum((o) => o.ooms),
+    gpuSeconds: ms(sum((o) => o.gpuSeconds)),
   };
 
   const byDay = new Map<string, { done: number; failed: number }>();

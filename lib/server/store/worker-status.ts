@@ -1,4 +1,5 @@
 /** The worker's heartbeat row (WorkerStatus id 1): written every few seconds, so kept to one statement. */
+import { type WorkerStats, parseWorkerStats } from "../../core/worker-stats";
 import type { Sql } from "./sql";
 
 export interface Heartbeat {
@@ -22,4 +23,14 @@ export async function writeHeartbeat(sql: Sql, beat: Heartbeat): Promise<void> {
        "heartbeatAt" = excluded."heartbeatAt", "stats" = excluded."stats"`,
     [beat.pid, beat.host, beat.startedAt, beat.at, beat.stats],
   );
+}
+
+/**
+ * The GPUs the worker hands out, as its last heartbeat said (GPU_List only changes when a
+ * worker starts, so an old heartbeat still tells it); null: no worker has said yet.
+ */
+export async function readWorkerGpus(sql: Sql): Promise<number[] | null> {
+  const row = await sql.get<{ stats: string }>(`SELECT "stats" FROM "WorkerStatus" WHERE "id" = 1`);
+  const stats: WorkerStats = parseWorkerStats(row?.stats);
+  return stats.gpus ?? null;
 }

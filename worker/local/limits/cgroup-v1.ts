@@ -5,7 +5,9 @@
  * machine keeps to its own folder, so start-up sweeps never touch its runs). cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
  * (swap included, when the kernel accounts swap) cap it; cpuacct.usage and
  * memory.max_usage_in_bytes count it exactly; memory.oom_control's oom_kill tells a
- * memory kill.
+ * memory kill. Where the devices hierarchy is mounted too, a run that is not given every
+ * GPU of GPU_List joins `devices/qm/<instance>/<run token>`, whose devices.deny refuses it
+ * the other GPUs' device files (docs/gpus.md).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +16,21 @@ import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgro
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 
 const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
+
+/** The character-device major of the NVIDIA driver: /dev/nvidia<N> is 195:N (/dev/nvidiactl, 195:255, stays open to all). */
+const NVIDIA_MAJOR = 195;
+
+/** The devices hierarchy's folder for this instance, or null where it is not mounted or not writable. */
+function devicesBase(root: string, instance: string): string | null {
+  const base = path.join(root, "devices", "qm", instance);
+  try {
+    if (!fs.existsSync(path.join(root, "devices", "cgroup.procs"))) return null;
+    fs.mkdirSync(base, { recursive: true });
+    return base;
+  } catch {
+    return null;
+  }
+}
 
 /** True when the three hierarchies are mounted here and a folder can be made in each. */
 export function cgroupV1Available(root: string): boolean {
@@ -38,11 +55,14 @@ export function createCgroupV1(root: string, instance: string): Limits {
     }
   }
   const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
+  const devices = devicesBase(root, instance);
 
   const of = (token: string): Confinement => {
     const dir = (c: (typeof CONTROLLERS)[number]) => path.join(base(c), token);
+    // Only runs denied some GPU have a devices cgroup.
+    const deviceDir = devices && fs.existsSync(path.join(devices, token)) ? path.join(devices, token) : null;
     return {
-      procsFiles: CONTROLLERS.map((c) => path.join(dir(c), "cgroup.procs")),
+      procsFiles: [...CONTROLLERS.map((c) => path.join(dir(c), "cgroup.procs")), ...(deviceDir ? [path.join(deviceDir, "cgroup.procs")] : [])],
       prefix: [],
       members: () => readPids(path.join(dir("memory"), "cgroup.procs")),
       usage() {
@@ -55,13 +75,14 @@ export function createCgroupV1(root: string, instance: string): Limits {
       oomKills: () => readKeyed(path.join(dir("memory"), "memory.oom_control"), "oom_kill") ?? 0,
       remove() {
         for (const c of CONTROLLERS) removeCgroup(dir(c));
+        if (deviceDir) removeCgroup(deviceDir);
       },
     };
   };
 
   return {
     mode: "cgroup1",
-    description: "control groups v1 (memory, cpuset, cpuacct): pinned CPUs, memory limit with swap, exact CPU and memory",
+    description: `control groups v1 (memory, cpuset, cpuacct${devices ? ", devices" : ""}): pinned CPUs, memory limit with swap, exact CPU and memory${devices ? ", other jobs' GPUs denied" : ""}`,
     confine(token, request: ConfineRequest) {
       for (const c of CONTROLLERS) fs.mkdirSync(path.join(base(c), token), { recursive: true });
       const cpuset = path.join(base("cpuset"), token);
@@ -75,11 +96,18 @@ export function createCgroupV1(root: string, instance: string): Limits {
         // memsw >= limit must hold: set it after the limit. Absent when swap is not accounted.
         if (fs.existsSync(path.join(memory, "memory.memsw.limit_in_bytes"))) write(path.join(memory, "memory.memsw.limit_in_bytes"), bytes);
       }
+      if (devices && request.denyGpus?.length) {
+        const dir = path.join(devices, token);
+        fs.mkdirSync(dir, { recursive: true });
+        // One rule per write: the kernel reads each as an exception to the inherited "allow all".
+        for (const gpu of request.denyGpus) write(path.join(dir, "devices.deny"), `c ${NVIDIA_MAJOR}:${gpu} rwm`);
+      }
       return of(token);
     },
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
     sweep(known) {
       for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
+      if (devices) removeLeftCgroups(devices, known);
     },
   };
 }

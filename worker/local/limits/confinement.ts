@@ -11,6 +11,11 @@ export type LimitsMode = "cgroup2" | "cgroup1" | "none";
 export interface ConfineRequest {
   cpus: number[];
   memMb: number | null;
+  /**
+   * GPUs of GPU_List that are not the run's: where the devices controller is available
+   * (control groups v1), their device files (/dev/nvidia<index>) are denied to it.
+   */
+  denyGpus?: number[];
 }
 
 /** What the run's cgroup counted (exact, children that left the process group included). */

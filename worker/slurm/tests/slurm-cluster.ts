@@ -28,6 +28,11 @@ export interface ClusterOptions {
   memoryMb?: number;
   /** Folders the node does not see (slurmd runs in a mount namespace of its own with an empty tmpfs over each): a node that does not share them. */
   hide?: string[];
+  /**
+   * GPUs of the node, as a generic resource: stand-ins, since this machine has none (two
+   * tty device files); Slurm hands them out and sets CUDA_VISIBLE_DEVICES as for real ones.
+   */
+  gpus?: number;
 }
 
 const freePort = () =>
@@ -79,7 +84,7 @@ SlurmdParameters=config_overrides
 ReturnToService=2
 KillWait=2
 MinJobAge=300
-NodeName=${host} NodeAddr=127.0.0.1 CPUs=${opts.cpus ?? 8} RealMemory=${opts.memoryMb ?? 4000}
+${opts.gpus ? "GresTypes=gpu\n" : ""}NodeName=${host} NodeAddr=127.0.0.1 CPUs=${opts.cpus ?? 8} RealMemory=${opts.memoryMb ?? 4000}${opts.gpus ? ` Gres=gpu:${opts.gpus}` : ""}
 PartitionName=debug Nodes=${host} Default=YES MaxTime=INFINITE State=UP
 `;
 }
@@ -95,6 +100,8 @@ export async function startSlurmCluster(opts: ClusterOptions = {}): Promise<Slur
   const host = execFileSync("hostname", ["-s"], { encoding: "utf8" }).trim();
   const conf = path.join(dir, "slurm.conf");
   fs.writeFileSync(conf, slurmConf(dir, host, [await freePort(), await freePort()], opts));
+  // gres.conf sits beside slurm.conf; /dev/tty1.. exist on any Linux and nothing opens them.
+  if (opts.gpus) fs.writeFileSync(path.join(dir, "gres.conf"), `Name=gpu File=/dev/tty[1-${opts.gpus}]\n`);
   const env = { ...process.env, SLURM_CONF: conf };
   const daemon = (name: string, cmd: string, args: string[]) => {
     const out = fs.openSync(path.join(dir, "log", `${name}.out`), "a");

@@ -38,7 +38,7 @@ function launch(script: string): LaunchSpec {
   const jobId = nextId++;
   const dir = path.join(env.layout.running, `job ${jobId}`);
   fs.mkdirSync(dir, { recursive: true });
-  return { jobId, name: `job ${jobId}`, dir, script, runToken: randomBytes(6).toString("hex"), requested: 1, granted: 1, maxNbProcessors: 1, host: os.hostname(), at: new Date(), runAs: [], cpus: [], memMb: null, walltimeSeconds: null };
+  return { jobId, name: `job ${jobId}`, dir, script, runToken: randomBytes(6).toString("hex"), requested: 1, granted: 1, maxNbProcessors: 1, host: os.hostname(), at: new Date(), runAs: [], cpus: [], nbGpu: 0, gpus: [], memMb: null, walltimeSeconds: null };
 }
 
 const squeueNames = () => execFileSync("squeue", ["--me", "--states=all", "--noheader", "--format=%j %T"], { encoding: "utf8" });

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slurmRunInfoOf } from "../../../lib/core/slurm-run-info";
+import { resourcesOf } from "../../../lib/server/jobs/job-view";
 import { requestKill } from "../../../lib/server/jobs/kill-job";
 import { createTestEnv, seedJob, submitJob, type TestEnv, waitFor, waitForJob } from "../../tests/helpers";
 import { type InProcessWorker, startWorker } from "../../tests/in-process";
@@ -15,7 +16,7 @@ import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 let cluster: SlurmCluster;
 const t0 = Date.now();
 beforeAll(async () => {
-  cluster = await startSlurmCluster({ cpus: 16 });
+  cluster = await startSlurmCluster({ cpus: 16, gpus: 2 });
   process.env.SLURM_CONF = cluster.conf;
   console.log(`[measure] test Slurm cluster up in ${Date.now() - t0} ms`);
 });
@@ -39,6 +40,26 @@ async function withQm(keys: Record<string, string | number>, use: (env: TestEnv,
 const eventsOf = async (env: TestEnv, id: number) => (await env.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } })).map((e) => e.kind);
 
 describe("executor = slurm", () => {
+  it.concurrent("nb_gpu is --gres=gpu:N: two 1-GPU jobs run at once on different devices Slurm chose, a job without sees none, one asking more than the cluster has is refused", async () => {
+    await withQm({}, async (env) => {
+      const sees = 'echo "sees [${CUDA_VISIBLE_DEVICES-unset}] [${QM_GPUS-unset}] [${NVIDIA_VISIBLE_DEVICES-unset}]"';
+      const ids = await Promise.all(
+        [["gpu a", 1], ["gpu b", 1], ["no gpu", 0], ["greedy", 3]].map(([name, nbGpu]) => submitJob(env, name as string, { script: `${sees}; sleep 3`, keys: { nb_gpu: nbGpu } })),
+      );
+      const rows = await Promise.all(["gpu a", "gpu b", "no gpu", "greedy"].map((name) => waitForJob(env, name, ["done", "failed", "lost", "killed"], 60_000)));
+      const seen = rows.slice(0, 3).map((row) => /^sees (.*)$/m.exec(fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8"))?.[1]);
+      // The two ran at the same time (3 s each): Slurm gave them its two stand-in devices, one each.
+      expect(rows.slice(0, 3).map((r) => r.state)).toEqual(["done", "done", "done"]);
+      expect(rows[0].startedAt!.getTime()).toBeLessThan(rows[1].finishedAt!.getTime());
+      expect(seen.slice(0, 2).sort()).toEqual(["[0] [0] [0]", "[1] [1] [1]"]);
+      // Slurm unsets CUDA_VISIBLE_DEVICES for a job without GPUs (CUDA would see them all): set empty.
+      expect(seen[2]).toBe("[] [] []");
+      expect(resourcesOf(rows[0]).gpus).toBe("1, chosen by Slurm");
+      expect(rows[3]).toMatchObject({ id: ids[3], state: "failed" });
+      expect(rows[3].error).toMatch(/^Slurm refused the job: .*Requested node configuration is not available/);
+    });
+  });
+
   it.concurrent("stops a job at its walltime: timeout, with the walltime note and an exit record", async () => {
     await withQm({}, async (env) => {
       // walltime = 1: one minute, the smallest Slurm --time.

@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createIdentityPool } from "./identity";
+
+// Two pools stand for two QueueManagers on one machine: same Job_Uids, one claims folder.
+const asRoot = process.getuid?.() === 0;
+const RANGE = "3999990000-3999990001";
+
+describe.skipIf(!asRoot)("pool uids claimed machine-wide", () => {
+  let claimsDir: string;
+  beforeEach(() => {
+    claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+  });
+  afterEach(() => fs.rmSync(claimsDir, { recursive: true, force: true }));
+  const pool = (jobUids = RANGE) => createIdentityPool({ jobUids, runAs: "", claimsDir }, () => {});
+
+  it("two workers never hand out the same uid, and a full pool says so", () => {
+    const a = pool();
+    const b = pool();
+    const first = a.claim([])!;
+    const second = b.claim([])!;
+    expect(first.uid).toBe(3999990000);
+    expect(second.uid).toBe(3999990001);
+    expect(fs.readFileSync(path.join(claimsDir, String(first.uid)), "utf8")).toMatch(new RegExp(`^${process.pid} `));
+    expect(() => pool().claim([])).toThrow(/held by a running job \(of this or another QueueManager/);
+  });
+
+  it("a released uid stays with its worker for reuse, not with the other", () => {
+    const a = pool("3999990000-3999990000");
+    const b = pool("3999990000-3999990000");
+    const id = a.claim([])!;
+    a.release(id);
+    expect(() => b.claim([])).toThrow(/held by a running job/);
+  });
+
+  it("a claim left by a worker that is gone is taken over, but only when no unclaimed uid remains", () => {
+    fs.writeFileSync(path.join(claimsDir, "3999990000"), "999999999 12345 deadbeef\n");
+    const a = pool();
+    expect(a.claim([])!.uid).toBe(3999990001);
+    expect(a.claim([])!.uid).toBe(3999990000);
+    expect(fs.readFileSync(path.join(claimsDir, "3999990000"), "utf8")).toMatch(new RegExp(`^${process.pid} `));
+  });
+
+  it("a restarted worker adopting a run takes over its dead predecessor's claim", () => {
+    fs.writeFileSync(path.join(claimsDir, "3999990000"), "999999999 12345 deadbeef\n");
+    const a = pool();
+    a.hold({ uid: 3999990000, gid: 3999990000, name: "qm-job-3999990000", exclusive: true });
+    expect(fs.readFileSync(path.join(claimsDir, "3999990000"), "utf8")).toMatch(new RegExp(`^${process.pid} `));
+    expect(pool("3999990000-3999990000").claim.bind(null, [])).toThrow(/held by a running job/);
+  });
+});
+
+describe.skipIf(!asRoot)("a stopping worker", () => {
+  it("gives back the uids no run holds, and keeps the running ones", async () => {
+    const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    try {
+      const a = createIdentityPool({ jobUids: RANGE, runAs: "", claimsDir }, () => {});
+      const done = a.claim([])!;
+      const running = a.claim([])!;
+      a.release(done);
+      await a.close();
+      expect(fs.readdirSync(claimsDir)).toEqual([String(running.uid)]);
+      const b = createIdentityPool({ jobUids: RANGE, runAs: "", claimsDir }, () => {});
+      expect(b.claim([])!.uid).toBe(done.uid);
+    } finally {
+      fs.rmSync(claimsDir, { recursive: true, force: true });
+    }
+  });
+});
