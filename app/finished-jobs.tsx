@@ -7,6 +7,7 @@ import { formatDuration } from "@/lib/core/format";
 import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
+import { ResultsStrip } from "./results-strip";
 import { ImportedTag, StateBadge, td, th } from "./ui-bits";
 
 const PAGE_SIZE = 25;
@@ -99,6 +100,9 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     </Link>
                     <ImportedTag imported={job.imported} />
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
+                    <div className="mt-1 empty:hidden">
+                      <ResultsStrip id={job.id} finished refreshMs={refreshMs} size="small" />
+                    </div>
                   </td>
                   <td className={td}>
                     <StateBadge state={job.state} />

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/", label: "Dashboard" },
   { href: "/submit", label: "Submit" },
   { href: "/stats", label: "Statistics" },
+  { href: "/compare", label: "Compare" },
 ];
 const ADMIN_LINK = { href: "/admin", label: "Admin" };
 

@@ -60,6 +60,15 @@ export function Panel({ title, aside, children, testId }: { title: string; aside
   );
 }
 
+/** "← Dashboard" above a page's title. */
+export function BackToDashboard() {
+  return (
+    <Link href="/" className="text-sm text-blue-700 hover:underline">
+      ← Dashboard
+    </Link>
+  );
+}
+
 /** The way to the login page; `next`: where to come back to afterwards. */
 export function LoginLink({ next, className = "underline" }: { next?: string; className?: string }) {
   return (

@@ -4,7 +4,7 @@
  *
  *   npm run bench                 the full suite (about 10 minutes)
  *   npm run bench -- --quick      smaller counts, for trying changes
- *   npm run bench -- --only estimates   one section: core, cli, estimates, retention or slurm (--only=slurm too)
+ *   npm run bench -- --only estimates   one section: core, results, cli, estimates, retention or slurm (--only=slurm too)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,6 +19,7 @@ import { qmThroughput, tspThroughput } from "./workloads/throughput";
 import { idleCpu, rss } from "./workloads/overhead";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
+import { chromiumPath, resultsPage } from "./workloads/results-page";
 import { estimateAccuracy } from "./workloads/estimates";
 import { retentionWalk } from "./workloads/retention";
 import { qmSlurmLatency, qmSlurmThroughput, sbatchLatency, sbatchThroughput } from "./workloads/slurm";
@@ -45,6 +46,8 @@ const size = {
   backlog: quick ? 300 : 2_000,
   streamMb: quick ? 64 : 1024,
   apiRequests: quick ? 30 : 100,
+  resultsCsvMb: 50,
+  resultsPictures: 2_000,
   estimateJobs: quick ? 12 : 24,
   estimateBacklog: quick ? 200 : 500,
   slurmJobs: quick ? 30 : 100,
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
   console.log(`QueueManager benchmarks${quick ? " (quick)" : ""} on ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
   buildIfNeeded(projectRoot);
   if (!only || only === "core") await coreFigures();
+  if (!only || only === "results") await resultsFigures();
   if (!only || only === "cli") await cliFigures();
   if (!only || only === "estimates") await estimateFigures();
   if (!only || only === "retention") await retentionFigures();
@@ -106,6 +110,28 @@ async function retentionFigures(): Promise<void> {
   const w = await retentionWalk(size.retentionFolders, 10, size.rounds);
   add({ name: `retention walk of QM_dJobs, ${w.files} entries`, value: w.walkMs, unit: "ms", note: "the daily pass measures afresh" });
   check("retention dry run, walk reused", w.reusedMs, "ms", "<= 5 ms", atMost(5), "the admin page asks every 5 s");
+}
+
+/** The job page of a job with a large CSV and a folder of pictures, in Chromium, on an instance of its own. */
+async function resultsFigures(): Promise<void> {
+  console.log(`job page with a ${size.resultsCsvMb} MB CSV and ${size.resultsPictures} pictures (Chromium)`);
+  if (!fs.existsSync(chromiumPath())) {
+    console.log(`no browser at ${chromiumPath()} (apt-get install chromium, or set QM_CHROMIUM): results page figures skipped`);
+    return;
+  }
+  const qm = await createInstance({ maxNbProcessors: 2, port: 8454 });
+  try {
+    await qm.startWeb();
+    const page = await resultsPage(qm, size.resultsCsvMb, size.resultsPictures);
+    check("job page: first contentful paint", page.firstPaintMs, "ms", "<= 1000 ms", atMost(1000));
+    check("job page: job and file list shown", page.jobShownMs, "ms", "<= 1500 ms", atMost(1500));
+    add({ name: "job page: first thumbnail (made now)", value: page.firstThumbnailColdMs, unit: "ms" });
+    check("job page: first thumbnail (cached)", page.firstThumbnailCachedMs, "ms", "<= 1500 ms", atMost(1500));
+    check(`CSV viewer: first rows of ${size.resultsCsvMb} MB`, page.csvFirstRowsMs, "ms", "<= 2000 ms", atMost(2000));
+    check("web RSS growth on the results page", page.peakRssMb - page.idleRssMb, "MB", "<= +100 MB", atMost(100), `idle ${round(page.idleRssMb)} MB, after ${round(page.afterRssMb)} MB`);
+  } finally {
+    await qm.stop();
+  }
 }
 
 /** The qm command against a QueueManager of its own: many folders in one call, one folder to running. */

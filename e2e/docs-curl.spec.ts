@@ -79,7 +79,9 @@ async function jobIn(name: string, script: string, state: string, fields: Record
   return id;
 }
 
-const RESULTS = "mkdir -p results/plots plots; echo 'processing 1 / 1'; echo 42 > results.txt; printf PNG > plots/fit.png; echo a > results/plots/a.txt";
+// plots/fit.png is a real (8 x 8) PNG: the thumbnail example makes it smaller.
+const PNG_8X8 = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNQTX6NFTEMLQkADGRcwdaAzYUAAAAASUVORK5CYII=";
+const RESULTS = `mkdir -p results/plots plots; echo 'processing 1 / 1'; echo 42 > results.txt; echo ${PNG_8X8} | base64 -d > plots/fit.png; echo a > results/plots/a.txt`;
 const FOREVER = "while true; do sleep 0.2; done";
 
 test("every curl line of the docs runs as written, and Ctrl-C then stops QueueManager cleanly", async () => {

@@ -9,15 +9,19 @@ export const env = e2eEnv();
 export const FIVE_STEPS = 'for i in 1 2 3 4 5; do echo "processing $i / 5"; sleep 1; done; echo done > results.txt';
 
 /**
- * Write a job folder beside QM_FOLDER, then rename it into QM_qJobs in one step, as a
- * user moving a finished folder in would.
+ * Write a job folder beside QM_FOLDER (with `files`, more of them: inputs, fixtures), then
+ * rename it into QM_qJobs in one step, as a user moving a finished folder in would.
  */
-export function dropJob(name: string, script: string, extra: Record<string, string> = {}): string {
+export function dropJob(name: string, script: string, extra: Record<string, string> = {}, files: Record<string, string | Buffer> = {}): string {
   const staging = fs.mkdtempSync(path.join(env.dir, "drop-"));
   const folder = path.join(staging, name);
   fs.mkdirSync(path.join(folder, "data/nested"), { recursive: true });
   fs.writeFileSync(path.join(folder, "run.sh"), `${script}\n`);
   fs.writeFileSync(path.join(folder, "data/nested/input.csv"), "x,y\n1,2\n");
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+    fs.writeFileSync(path.join(folder, file), content);
+  }
   const keys = { nb_proc: "1", e_mail: "ann@lab.org", info: `e2e job ${name}`, script: "sh run.sh", custom_key: "kept", ...extra };
   fs.writeFileSync(path.join(folder, "proc_config.cfg"), `[QMOptions]\n${Object.entries(keys).map(([k, v]) => `${k} : ${v}`).join("\n")}\n`);
   fs.renameSync(folder, path.join(env.qmFolder, "QM_qJobs", name));

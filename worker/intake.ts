@@ -46,6 +46,9 @@ export function lastChangeMs(dir: string): number {
   return newest;
 }
 
+/** How long the folder name of a deleted job is left alone in QM_qJobs. */
+const DELETE_WINDOW_MS = 5_000;
+
 export function createIntake(deps: IntakeDeps) {
   const timers = new Map<string, NodeJS.Timeout>();
   const pending = new Set<string>();
@@ -119,9 +122,14 @@ export function createIntake(deps: IntakeDeps) {
       const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
       pending.clear();
       if (!names.length) continue;
-      const known = await deps.store.waitingFolders(names.map((n) => relFolder("queued", n)));
+      const claimed = await deps.store.claimedFolders(names.map((n) => relFolder("queued", n)), new Date(Date.now() - DELETE_WINDOW_MS));
       for (const name of names) {
-        if (known.has(relFolder("queued", name)) || closed) continue;
+        if (closed) break;
+        const claim = claimed.get(relFolder("queued", name));
+        // A just-deleted job's folder is on its way to the trash: looked at again after the
+        // window, it is a new drop only if someone put a folder of that name back meanwhile.
+        if (claim === "deleted") schedule(name, DELETE_WINDOW_MS);
+        if (claim) continue;
         try {
           await examine(name);
         } catch (error) {

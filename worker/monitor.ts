@@ -1,7 +1,8 @@
 /**
  * While jobs run, once a second: sample each run's memory and CPU (one pass for all,
  * through the executor), update progress from the tail of process.log (a database write
- * only when it changed), and act on kill requests. Nothing runs while idle.
+ * only when it changed, with a time sample for the job page's chart), and act on kill
+ * requests. Nothing runs while idle.
  */
 import path from "node:path";
 import { LOG_FILE } from "../lib/core/job-log";
@@ -39,7 +40,7 @@ export function createMonitor(ctx: WorkerContext) {
         const progress = parseProgress(readTail(path.join(job.dir, LOG_FILE)));
         if (progress !== null && progress !== job.progress) {
           job.progress = progress;
-          await ctx.store.update(job.id, { state: job.state }, { progress });
+          await ctx.store.recordProgress(job.id, { state: job.state }, progress);
         }
       }
       await checkKillRequests(ctx);

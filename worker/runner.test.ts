@@ -26,7 +26,7 @@ function fakeStore(queue: QueuedRow[], failEndFor: number) {
     jobsIn: async () => [],
     waitingSince: async () => [],
     killRequests: async () => [],
-    waitingFolders: async (folders: string[]) => new Set(folders.filter((f) => queue.some((r) => r.folder === f))),
+    claimedFolders: async (folders: string[]) => new Map(folders.filter((f) => queue.some((r) => r.folder === f)).map((f) => [f, "waiting" as const])),
     readQueue: async () => queue.filter((r) => !started.has(r.id)),
     readPause: async () => null,
     arrayLoads: async () => new Map(),

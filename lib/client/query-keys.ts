@@ -17,5 +17,9 @@ export const queryKeys = {
     list: (filters: Record<string, string | number | undefined>) => ["jobs", "list", filters] as const,
     detail: (id: number) => ["jobs", "detail", id] as const,
     files: (id: number, path: string) => ["jobs", "files", id, path] as const,
+    wholeFile: (id: number, path: string) => ["jobs", "whole-file", id, path] as const,
+    results: (id: number) => ["jobs", "results", id] as const,
+    progress: (id: number) => ["jobs", "progress", id] as const,
   },
+  compare: (ids: string) => ["compare", ids] as const,
 };

@@ -2,6 +2,7 @@
  * The shapes of the jobs API's answers, shared by the route handlers that build them
  * and the browser code that reads them. Dates travel as ISO strings.
  */
+import type { FileKind } from "./file-kinds";
 import type { SlurmRunInfo } from "./slurm-run-info";
 import type { ClusterStats } from "./worker-stats";
 
@@ -139,6 +140,48 @@ export interface FolderListing {
   entries: FileEntry[];
 }
 
+/** One file of a results strip. */
+export interface ResultFile {
+  path: string;
+  kind: FileKind;
+}
+
+/** GET /api/jobs/:id/results: what a job's results strip shows. */
+export interface ResultsAnswer {
+  /** At most 12, in order. */
+  files: ResultFile[];
+  /** How many more there are. */
+  more: number;
+  /** Named by the info file's `results` key, or the pictures found in the folder. */
+  source: "results-key" | "pictures";
+}
+
+/** GET /api/jobs/:id/progress: the progress curve of the job's current (or last) run. */
+export interface ProgressAnswer {
+  startedAt: string | null;
+  /** Time and percent, oldest first. */
+  samples: { at: string; percent: number }[];
+}
+
+/** One run in GET /api/compare. */
+export interface ComparedRun {
+  id: number;
+  /** Null when this job cannot be shown (`error` says why); its history and queue details are left out. */
+  job: Omit<JobDetail, "dependsOn" | "array" | "fairShare"> | null;
+  error?: string;
+  /** Its servable files (at most 5000; `filesComplete` false when there are more); null when its folder cannot be read. */
+  files: { path: string; size: number }[] | null;
+  filesComplete: boolean;
+  /** Why `files` is null. */
+  filesError?: string;
+}
+
+/** GET /api/compare */
+export interface CompareAnswer {
+  runs: ComparedRun[];
+  serverTime: string;
+}
+
 /** A piece of process.log, read by byte offset. */
 export interface LogChunk {
   /** Where `text` starts in the file. */
@@ -150,6 +193,12 @@ export interface LogChunk {
   /** The file is shorter than the offset asked (rewritten): the client starts over. */
   reset: boolean;
   exists: boolean;
+}
+
+/** GET /api/jobs/:id/files/text: a piece of any file, as text. */
+export interface TextChunk extends LogChunk {
+  /** The piece holds NUL bytes: the file is not text. */
+  binary: boolean;
 }
 
 /** GET /api/jobs/:id/log */

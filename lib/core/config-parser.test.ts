@@ -44,3 +44,22 @@ describe("parseIni (Python ConfigParser dialect)", () => {
     );
   });
 });
+
+// The cases of docs/config-format.md: what Python's RawConfigParser reads (and this parser
+// with it), where the `ini` npm package reads something else.
+describe("the cases that rule out the ini package", () => {
+  const read = (text: string) => Object.fromEntries([...iniSections(parseIni(text))].map(([name, keys]) => [name, Object.fromEntries(keys)]));
+  it.each([
+    ["key : value", "[QMOptions]\nnb_proc : 12\nscript : python process.py param1 param2\n", { QMOptions: { nb_proc: "12", script: "python process.py param1 param2" } }],
+    ["; inside a value", "[QMServer]\nmail_from = QM <qm@lab.org>; Lab\nscript = cd run; python fit.py\n", { QMServer: { mail_from: "QM <qm@lab.org>; Lab", script: "cd run; python fit.py" } }],
+    ["# inside a value", "[QMOptions]\ninfo = sample #3 of 12\n", { QMOptions: { info: "sample #3 of 12" } }],
+    ["a continued value", "[QMOptions]\ninfo = first line\n  second line\n", { QMOptions: { info: "first line\nsecond line" } }],
+    ["the first of : and =", "[QMOptions]\nscript : python fit.py --opt=3\n", { QMOptions: { script: "python fit.py --opt=3" } }],
+  ])("%s", (_, text, expected) => expect(read(text)).toEqual(expected));
+
+  it("a value changed and written back keeps the comments that type the admin form", () => {
+    const doc = parseIni("# %integer% %min:1%\n[QMServer]\n# processors\nMaxNbProcessors = 4\n");
+    setIniValue(doc, "QMServer", "maxnbprocessors", "8");
+    expect(serializeIni(doc)).toBe("# %integer% %min:1%\n[QMServer]\n# processors\nMaxNbProcessors = 8\n");
+  });
+});

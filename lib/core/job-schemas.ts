@@ -30,3 +30,21 @@ export const jobPathSchema = z.object({
 export const logQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).optional(),
 });
+
+/** ?path=&offset= of the text view of any file; `tail=1` without offset: its last part. */
+export const fileTextSchema = z.object({
+  path: z.string().max(4096),
+  offset: z.coerce.number().int().min(0).optional(),
+  tail: z.enum(["0", "1"]).optional(),
+});
+
+/** ?path=&size= of a picture made smaller: `thumb` for strips, `preview` for the viewer. */
+export const thumbnailSchema = z.object({
+  path: z.string().max(4096),
+  size: z.enum(["thumb", "preview"]).default("thumb"),
+});
+
+/** ?since= of the progress samples: only those after this time (ISO), to follow a running job. */
+export const progressQuerySchema = z.object({
+  since: z.iso.datetime({ offset: true }).optional(),
+});

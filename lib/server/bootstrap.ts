@@ -14,6 +14,7 @@ import { createDb, enableWal } from "./db";
 import { importHistoryAtFirstStart } from "./history/history-runs";
 import type { ImportReport } from "./history/import-history";
 import { hashPassword } from "./password";
+import { findProjectRoot } from "./project-root";
 import { createJobStore } from "./store/job-store";
 import { openSql } from "./store/sql";
 
@@ -27,14 +28,6 @@ export interface Prepared {
 
 /** The folder of QueueManager's package.json (this file may run from a bundle in dist/). */
 export const projectRoot = findProjectRoot(import.meta.dirname);
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "queuemanager") return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find QueueManager's package.json above ${start}`);
-  }
-}
 
 export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
   const env = loadEnv(source);

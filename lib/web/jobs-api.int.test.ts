@@ -57,19 +57,30 @@ describe("files: every path stays inside the job folder", () => {
     expect(nested.entries).toEqual([expect.objectContaining({ path: "sub/deep/a.csv", text: true })]);
   });
 
-  it("serves text inline as text/plain and everything else (html, svg) as an attachment, sandboxed", async () => {
-    const { job } = await makeJob("done", { "results.txt": "42\n", "page.html": "<script>alert(1)</script>", "plot.svg": "<svg onload='alert(1)'/>" });
-    const raw = (p: string) => routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${p}`), ctx(job.id));
+  it("serves text as text/plain, pictures and PDF with their type, sandboxed; HTML and scripts only as attachments", async () => {
+    const { job } = await makeJob("done", {
+      "results.txt": "42\n", "page.html": "<script>alert(1)</script>", "app.js": "alert(1)", "plot.svg": "<svg onload='alert(1)'/>", "fit.png": "png", "report.pdf": "%PDF-1.4",
+    });
+    const raw = (p: string, query = "") => routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${p}${query}`), ctx(job.id));
     const text = await raw("results.txt");
     expect(text.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(text.headers.get("content-disposition")).toMatch(/^inline;/);
-    for (const p of ["page.html", "plot.svg"]) {
+    const inline = { "plot.svg": "image/svg+xml", "fit.png": "image/png", "report.pdf": "application/pdf" };
+    for (const [p, type] of Object.entries(inline)) {
+      const res = await raw(p);
+      expect(res.headers.get("content-type")).toBe(type);
+      expect(res.headers.get("content-disposition")).toMatch(/^inline;/);
+      expect(res.headers.get("content-security-policy")).toMatch(/^sandbox; default-src 'none'; frame-ancestors/);
+      expect(res.headers.get("x-frame-options")).toBe(p === "report.pdf" ? "SAMEORIGIN" : "DENY");
+    }
+    for (const p of ["page.html", "app.js"]) {
       const res = await raw(p);
       expect(res.headers.get("content-type")).toBe("application/octet-stream");
       expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename=/);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("content-security-policy")).toMatch(/^sandbox/);
     }
+    expect((await raw("plot.svg", "&download=1")).headers.get("content-type")).toBe("application/octet-stream");
   });
 
   it("the log API follows new lines by byte offset and never cuts a line", async () => {

@@ -7,6 +7,8 @@
  * In order: the viewer (Require_Login, CSRF), the job id from the URL, the query
  * string, the job (NOT_FOUND once deleted), then, with `folder: true`, the job folder's
  * real path inside QM_FOLDER and what this viewer may read there. Anything thrown becomes the standard error response.
+ * Handlers that show several jobs (compare) take the same steps per job with
+ * jobForViewer and folderAccessFor.
  */
 import { AppError } from "../core/app-error";
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
@@ -46,6 +48,21 @@ export interface WithJobOptions<Query, Folder extends boolean> {
 
 type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folder extends true ? { root: string; folder: JobFolderAccess } : unknown);
 
+/** What `viewer` may read in the folder of `job` (job-folder.ts). */
+export async function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<JobFolderAccess> {
+  // Removed (or archived) by the retention pass: say so, not "no such file".
+  if (job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
+  return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer, job), hideCommand: !canSeeDetails(viewer, job) });
+}
+
+/** A job as one viewer may see it (`folder: true`: with its folder's access), for handlers that look at several jobs. */
+export async function jobForViewer<Folder extends boolean = false>(viewer: Viewer, id: number, options: { folder?: Folder } = {}) {
+  const job = await getJobOrThrow(getDb(), id);
+  const access = options.folder ? await folderAccessFor(viewer, job) : null;
+  const folder = access ? { root: access.root, folder: access } : {};
+  return { job, showDetails: canSeeDetails(viewer, job), hiddenFiles: hiddenFilesFor(viewer, job), ...folder } as Omit<HandlerArgs<undefined, Folder>, "request" | "viewer" | "query">;
+}
+
 export function withJob<Query = undefined, Folder extends boolean = false>(
   handler: (args: HandlerArgs<Query, Folder>) => Promise<Response> | Response,
   options: WithJobOptions<Query, Folder> = {},
@@ -54,13 +71,7 @@ export function withJob<Query = undefined, Folder extends boolean = false>(
     const viewer = await requireViewer(request);
     const id = await jobIdFrom(context);
     const query = options.query ? options.query.parse(searchParamsOf(request)) : (undefined as Query);
-    const job = await getJobOrThrow(getDb(), id);
-    const showDetails = canSeeDetails(viewer, job);
-    const hiddenFiles = hiddenFilesFor(viewer, job);
-    if (options.folder && job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
-    const access = options.folder ? await jobFolderAccess(getLayout(), job, { hidden: hiddenFiles, hideCommand: !showDetails }) : null;
-    const folder = access ? { root: access.root, folder: access } : {};
-    const args = { request, viewer, job, query, showDetails, hiddenFiles, ...folder };
-    return handler(args as HandlerArgs<Query, Folder>);
+    const seen = await jobForViewer<Folder>(viewer, id, { folder: options.folder });
+    return handler({ request, viewer, query, ...seen } as HandlerArgs<Query, Folder>);
   });
 }

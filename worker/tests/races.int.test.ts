@@ -44,8 +44,18 @@ async function race(id: number): Promise<string[]> {
     at(20, 90).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
     at(20, 110).then(() => attempt("delete", () => deleteJob(env.store, env.layout, id, "race"))),
     at(60, 120).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
+    // And one just after the end, wherever the machine's load has put it.
+    ended(id).then(() => at(0, 20)).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
   ]);
   return outcomes;
+}
+
+/** The job's first end (or its deletion). */
+async function ended(id: number) {
+  return waitFor(`job ${id} to end`, async () => {
+    const row = await env.db.job.findUniqueOrThrow({ where: { id } });
+    return row.state === "deleted" || (FINISHED_STATES as readonly string[]).includes(row.state) ? row : null;
+  }, 30_000, 10);
 }
 
 /** Wait until the job is finished or deleted and stays so (a requeue makes it run again). */
@@ -83,7 +93,13 @@ describe("racing kill, requeue and delete against finishing jobs", () => {
     // Every folder in the four queues belongs to exactly one live row.
     const rows = await env.db.job.findMany({ where: { state: { not: "deleted" } } });
     const folders = Object.values(QUEUE_DIRS).flatMap((q) => fs.readdirSync(path.join(env.layout.root, q)).map((n) => `${q}/${n}`));
-    expect(folders.sort()).toEqual(rows.map((r) => r.folder).sort());
+    const rowFolders = rows.map((r) => r.folder);
+    const strays = folders.filter((f) => !rowFolders.includes(f));
+    const missing = rows.filter((r) => !folders.includes(r.folder));
+    const suspects = await env.db.job.findMany({ where: { name: { in: missing.map((r) => r.name) } } });
+    const histories = await Promise.all([...missing, ...suspects].map(async (r) => `job ${r.id} ${r.state} at ${r.folder}: ${(await env.db.jobEvent.findMany({ where: { jobId: r.id }, orderBy: { id: "asc" } })).map((e) => `${e.kind} ${e.detail ?? ""}`).join("; ")}`));
+    expect({ strays, missing: histories }).toEqual({ strays: [], missing: [] });
+    expect(folders.sort()).toEqual(rowFolders.sort());
     expect(rows.length + (await env.db.job.count({ where: { state: "deleted" } }))).toBe(ROUNDS);
     console.log(`[measure] race outcomes over ${ROUNDS} jobs: ${[...tally].sort().map(([k, v]) => `${k} x${v}`).join(", ")}`);
     // The race must actually have raced: each action both won and lost somewhere.

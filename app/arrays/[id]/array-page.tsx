@@ -31,6 +31,9 @@ export function ArrayPage({ id }: { id: number }) {
             array {array.id} · array = {array.spec}
             {array.owner ? ` · ${array.owner}` : ""}
           </span>
+          <Link href={`/compare?array=${array.id}`} className="text-sm text-blue-700 hover:underline" data-testid="compare-array">
+            compare finished elements
+          </Link>
           <div className="ml-auto">
             <ArrayActions array={array} can={can} />
           </div>

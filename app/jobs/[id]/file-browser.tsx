@@ -1,10 +1,11 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { rawUrl } from "@/lib/client/file-urls";
 import { formatDate } from "@/lib/client/format-date";
 import { formatBytes } from "@/lib/core/format";
 import { useJobFilesQuery } from "@/lib/client/use-job-query";
 import { Panel, QueryError } from "../../ui-bits";
-import { FileViewer } from "./file-viewer";
+import { FileViewer } from "./viewers/file-viewer";
 
 function FolderIcon() {
   return (
@@ -14,18 +15,37 @@ function FolderIcon() {
   );
 }
 
-const rawUrl = (id: number, path: string, download = false) => `/api/jobs/${id}/files/raw?path=${encodeURIComponent(path)}${download ? "&download=1" : ""}`;
+/** Entries listed at first in a folder; the rest on demand (a folder of thousands of pictures stays quick). */
+const FIRST_LISTED = 300;
+const parentOf = (path: string) => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
 
-/** The job folder: nested folders, text files viewed inline, any file downloadable. */
-export function FileBrowser({ id, refreshMs, folderKey }: { id: number; refreshMs: number; folderKey: string }) {
-  const [dir, setDir] = useState("");
-  const [viewing, setViewing] = useState<string | null>(null);
+interface FileBrowserProps {
+  id: number;
+  refreshMs: number;
+  folderKey: string;
+  running: boolean;
+  /** The file open in the viewer (useViewedFile), and how to open another. */
+  viewing: string | null;
+  onView: (path: string | null) => void;
+}
+
+/** The job folder: nested folders, every file opened in its viewer, any file downloadable. */
+export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView }: FileBrowserProps) {
+  const [dir, setDir] = useState(() => parentOf(viewing ?? ""));
+  const [listAll, setListAll] = useState(false);
+  // A file opened from elsewhere (the results strip) is shown in its folder.
+  useEffect(() => {
+    if (viewing) setDir(parentOf(viewing));
+  }, [viewing]);
   const { data, error } = useJobFilesQuery(id, dir, refreshMs, folderKey);
   const crumbs = dir ? dir.split("/") : [];
   const open = (path: string) => {
     setDir(path);
-    setViewing(null);
+    setListAll(false);
+    onView(null);
   };
+  const viewed = data?.entries.find((e) => e.path === viewing && e.type === "file");
+  const entries = data ? (listAll ? data.entries : data.entries.slice(0, FIRST_LISTED)) : [];
   return (
     <Panel
       title="Files"
@@ -49,25 +69,32 @@ export function FileBrowser({ id, refreshMs, folderKey }: { id: number; refreshM
           </span>
         ))}
       </nav>
+      {viewing && viewed && (
+        <FileViewer key={viewing} id={id} path={viewing} size={viewed.size} running={running} refreshMs={refreshMs} onClose={() => onView(null)} />
+      )}
+      {viewing && data && data.path === parentOf(viewing) && !viewed && (
+        <p className="border-b border-slate-200 px-4 py-2 text-sm text-amber-800" data-testid="file-missing">
+          There is no file &quot;{viewing}&quot; in this job&apos;s folder (any more).{" "}
+          <button type="button" className="text-blue-700 hover:underline" onClick={() => onView(null)}>
+            close
+          </button>
+        </p>
+      )}
       {error && <QueryError error={error} />}
       {data && (
         <ul className="divide-y divide-slate-100 text-sm">
           {data.entries.length === 0 && <li className="px-4 py-2 text-slate-500">This folder is empty.</li>}
-          {data.entries.map((e) => (
-            <li key={e.path} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-1.5" data-testid={`file-${e.path}`}>
+          {entries.map((e) => (
+            <li key={e.path} className={`flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-1.5 ${e.path === viewing ? "bg-blue-50" : ""}`} data-testid={`file-${e.path}`}>
               <span className="min-w-0 flex-1 break-all">
                 {e.type === "dir" ? (
                   <button type="button" className="font-medium text-blue-700 hover:underline" onClick={() => open(e.path)}>
                     <FolderIcon /> {e.name}/
                   </button>
-                ) : e.type === "file" && e.text ? (
-                  <button type="button" className="text-blue-700 hover:underline" onClick={() => setViewing(e.path)}>
+                ) : e.type === "file" ? (
+                  <button type="button" className="text-left text-blue-700 hover:underline" onClick={() => onView(e.path)}>
                     {e.name}
                   </button>
-                ) : e.type === "file" ? (
-                  <a className="text-blue-700 hover:underline" href={rawUrl(id, e.path, true)}>
-                    {e.name}
-                  </a>
                 ) : (
                   <span className="text-slate-400" title="a link leading outside the job folder, or to nothing: not served">
                     {e.name} ({e.type})
@@ -83,9 +110,15 @@ export function FileBrowser({ id, refreshMs, folderKey }: { id: number; refreshM
               )}
             </li>
           ))}
+          {entries.length < data.entries.length && (
+            <li className="px-4 py-2">
+              <button type="button" className="text-sm text-blue-700 hover:underline" onClick={() => setListAll(true)}>
+                Show all {data.entries.length.toLocaleString()} entries ({(data.entries.length - entries.length).toLocaleString()} more)
+              </button>
+            </li>
+          )}
         </ul>
       )}
-      {viewing && <FileViewer id={id} path={viewing} size={data?.entries.find((e) => e.path === viewing)?.size ?? 0} onClose={() => setViewing(null)} rawUrl={rawUrl(id, viewing)} downloadUrl={rawUrl(id, viewing, true)} />}
     </Panel>
   );
 }

@@ -2,7 +2,10 @@
 import Link from "next/link";
 import { useRefreshMs } from "@/lib/client/use-status-query";
 import { useJobQuery } from "@/lib/client/use-job-query";
-import { ImportedTag, QueryError, StateBadge } from "../../ui-bits";
+import { useProgressCurve } from "@/lib/client/use-progress-curve";
+import { useViewedFile } from "@/lib/client/use-viewed-file";
+import { isFinishedState } from "@/lib/core/job-lifecycle";
+import { BackToDashboard, ImportedTag, QueryError, StateBadge } from "../../ui-bits";
 import { FileBrowser } from "./file-browser";
 import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
@@ -10,19 +13,22 @@ import { JobHistory } from "./job-history";
 import { JobProgress } from "./job-progress";
 import { JobWaiting } from "./job-waiting";
 import { LogTail } from "./log-tail";
+import { ProgressChart } from "./progress-chart";
+import { ResultsPanel } from "./results-panel";
 import { SlurmFacts } from "./slurm-facts";
 import { stateLabel } from "@/lib/client/job-labels";
 
-/** One job: details, progress, history, live log, files, and the admin's actions. */
+/** One job: details, progress and its curve, results, history, live log, files, and the admin's actions. */
 export function JobPage({ id }: { id: number }) {
   const refreshMs = useRefreshMs();
   const { data, error } = useJobQuery(id, refreshMs);
+  const [viewing, setViewing] = useViewedFile();
+  const running = data?.job.state === "running";
+  const points = useProgressCurve(id, data?.job.startedAt ?? null, running, refreshMs);
   if (error && !data) {
     return (
       <div className="space-y-4">
-        <Link href="/" className="text-sm text-blue-700 hover:underline">
-          ← Dashboard
-        </Link>
+        <BackToDashboard />
         <QueryError error={error} />
       </div>
     );
@@ -32,9 +38,7 @@ export function JobPage({ id }: { id: number }) {
   return (
     <div className="space-y-5">
       <div>
-        <Link href="/" className="text-sm text-blue-700 hover:underline">
-          ← Dashboard
-        </Link>
+        <BackToDashboard />
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold [overflow-wrap:anywhere]">{job.name}</h1>
           <span data-testid="job-state">
@@ -42,6 +46,9 @@ export function JobPage({ id }: { id: number }) {
           </span>
           <ImportedTag imported={job.imported} />
           <span className="text-sm text-slate-500">job {job.id}</span>
+          <Link href={`/compare?ids=${job.id}`} className="text-sm text-blue-700 hover:underline" data-testid="compare-link">
+            compare with other runs
+          </Link>
           <div className="ml-auto">
             <JobActions job={job} can={can} />
           </div>
@@ -52,15 +59,19 @@ export function JobPage({ id }: { id: number }) {
           </p>
         )}
       </div>
-      <JobProgress job={job} serverTime={data.serverTime} />
+      <JobProgress job={job} serverTime={data.serverTime} points={points} />
       <JobWaiting job={job} serverTime={data.serverTime} />
+      {job.startedAt && (points.length > 0 || running) && (
+        <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />
+      )}
+      <ResultsPanel id={job.id} finished={isFinishedState(job.state)} refreshMs={refreshMs} onOpen={setViewing} />
       {job.slurm && <SlurmFacts slurm={job.slurm} />}
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
       <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} />
-      <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} />
+      <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
     </div>
   );
 }

@@ -4,13 +4,22 @@ import { useServerNow } from "@/lib/client/use-now";
 import type { JobDetail } from "@/lib/core/api-types";
 import { formatDuration } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
+import { type ProgressPoint, remainingFromCurve } from "@/lib/core/progress-curve";
 import { ProgressBar } from "../../ui-bits";
 
 import { Fact } from "./job-fact";
 import { JobUsage } from "./job-usage";
 
-export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: string }) {
-  const { elapsedMs, remainingMs } = jobTimes(job, useServerNow(serverTime));
+/**
+ * Progress bar, times and usage. The ETA follows the recent pace of the progress curve
+ * (`points`, progress-curve.ts) once there are samples, else the straight line from the start.
+ */
+export function JobProgress({ job, serverTime, points }: { job: JobDetail; serverTime: string; points: ProgressPoint[] }) {
+  const now = useServerNow(serverTime);
+  const times = jobTimes(job, now);
+  const { elapsedMs } = times;
+  const fromCurve = job.state === "running" ? remainingFromCurve(points, now) : null;
+  const remainingMs = fromCurve ?? times.remainingMs;
   const ended = job.finishedAt !== null;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4">
@@ -31,7 +40,10 @@ export function JobProgress({ job, serverTime }: { job: JobDetail; serverTime: s
             {job.position ?? "—"}
           </Fact>
         ) : (
-          <Fact label={ended ? "Finished" : "ETA"}>{ended ? formatDate(job.finishedAt) : formatDuration(remainingMs)}</Fact>
+          <Fact label={ended ? "Finished" : "ETA"} testId="job-eta">
+            {ended ? formatDate(job.finishedAt) : formatDuration(remainingMs)}
+            {!ended && fromCurve !== null && <span className="ml-1 text-xs text-slate-500" title="from the recent pace of the progress curve">(recent pace)</span>}
+          </Fact>
         )}
         <Fact label={ended ? "Duration" : "Elapsed"} testId="job-elapsed">
           {formatDuration(elapsedMs)}

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { FileEntry, FolderListing } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
 import { LOG_FILE } from "../../core/job-log";
-import { isTextFileName } from "../../core/job-states";
+import { isTextFileName } from "../../core/file-kinds";
 import { CHANGED, ENTRY_FLAGS, type OpenedEntry, openBeneath } from "../open-beneath";
 import { type JobFolderAccess, isInside, safeSegments, segmentsFromBase } from "./job-folder";
 import { refusalOf } from "./servable-file";

@@ -25,6 +25,8 @@ export interface JobFolderAccess {
 
 export const isInside = (root: string, full: string) => full === root || full.startsWith(root + path.sep);
 
+const folderMoving = () => new AppError("NOT_FOUND", "This job's folder is not there any more (it may be moving between queues; try again).");
+
 /** The real path of a job's folder, which must exist and lie inside QM_FOLDER. */
 export async function jobRootOf(layout: QmLayout, folder: string): Promise<string> {
   const candidate = resolveInside(layout.root, folder);
@@ -37,7 +39,7 @@ export async function jobRootOf(layout: QmLayout, folder: string): Promise<strin
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") {
       assertQmFolders(layout); // a damaged QM_FOLDER is said as such
-      throw new AppError("NOT_FOUND", "This job's folder is not there any more (it may be moving between queues; try again).");
+      throw folderMoving();
     }
     throw error;
   }
@@ -50,7 +52,14 @@ export async function jobFolderAccess(
   view: { hidden: string[]; hideCommand: boolean },
 ): Promise<JobFolderAccess> {
   const root = await jobRootOf(layout, job.folder);
-  const [base, rootStat] = await Promise.all([fs.promises.realpath(layout.root), fs.promises.lstat(root)]);
+  const [base, rootStat] = await Promise.all([
+    fs.promises.realpath(layout.root),
+    fs.promises.lstat(root).catch((error: NodeJS.ErrnoException) => {
+      // Moved between the two looks (the job started or ended): said as jobRootOf says it, not a 500.
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") throw folderMoving();
+      throw error;
+    }),
+  ]);
   return { base, root, ...view, owners: allowedOwners(rootStat.uid, job.runInfo) };
 }
 

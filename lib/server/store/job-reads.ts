@@ -90,8 +90,12 @@ export interface JobReads {
    * `skip`: queued jobs whose dependencies are met (lib/core/dependencies.ts).
    */
   readQueue(skip: number[], limit: number, options?: QueueReadOptions): Promise<QueuedRow[]>;
-  /** Which of these folders belong to a waiting (queued or held) row. */
-  waitingFolders(folders: string[]): Promise<Set<string>>;
+  /**
+   * Which of these folders are not a new drop: those of a waiting (queued or held) row, and
+   * those of a row deleted since `deletedSince` (its delete renames the folder away just after
+   * claiming the row).
+   */
+  claimedFolders(folders: string[], deletedSince: Date): Promise<Map<string, "waiting" | "deleted">>;
   /** The waiting row whose folder is `folder`. */
   waitingByFolder(folder: string): Promise<JobRow | undefined>;
   /** The newest finished row whose folder is one of `folders` (a folder moved back by hand). */
@@ -126,10 +130,15 @@ export function createJobReads(sql: Sql): JobReads {
         : `SELECT ${QUEUED_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;
       return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => toRow<QueuedRow>(r));
     },
-    async waitingFolders(folders) {
-      if (!folders.length) return new Set();
-      const found = await sql.all<{ folder: string }>(`SELECT "folder" FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" IN (${list(folders.length)})`, folders);
-      return new Set(found.map((r) => r.folder));
+    async claimedFolders(folders, deletedSince) {
+      if (!folders.length) return new Map();
+      const found = await sql.all<{ folder: string; state: string }>(
+        `SELECT "folder", "state" FROM "Job" WHERE "folder" IN (${list(folders.length)}) AND ("state" IN ('queued', 'held') OR ("state" = 'deleted' AND "updatedAt" > ?))`,
+        [...folders, deletedSince],
+      );
+      const claims = new Map<string, "waiting" | "deleted">();
+      for (const r of found) if (claims.get(r.folder) !== "waiting") claims.set(r.folder, r.state === "deleted" ? "deleted" : "waiting");
+      return claims;
     },
     async waitingByFolder(folder) {
       return (await rows(`SELECT * FROM "Job" WHERE "state" IN ('queued', 'held') AND "folder" = ? ORDER BY "id" DESC LIMIT 1`, [folder]))[0];

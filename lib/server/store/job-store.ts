@@ -6,6 +6,7 @@
  */
 import type { Dependency } from "../../core/dependencies";
 import type { JobPatch, JobState, TransitionPlan } from "../../core/job-lifecycle";
+import { isSampleDue } from "../../core/progress-curve";
 import type { Sql, SqlValue } from "./sql";
 import { createJobReads, type JobReads } from "./job-reads";
 import { createQueueReads, type QueueReads } from "./queue-reads";
@@ -58,6 +59,11 @@ export interface JobStore extends JobReads, QueueReads {
   update(id: number, guard: Guard, patch: Omit<JobPatch, "state">): Promise<boolean>;
   /** Record a kill request on an active job (once); false when it is not active any more. */
   requestKill(id: number, by: string): Promise<boolean>;
+  /**
+   * An active job's new percent: its progress column, and a ProgressSample (time, percent)
+   * when one is due (progress-curve.ts). False when the row no longer matches `guard`.
+   */
+  recordProgress(id: number, guard: Guard, percent: number, at?: Date): Promise<boolean>;
   /** An event that changes no column: mail-sent, mail-failed, requeue-failed... */
   addEvent(id: number, kind: string, detail?: string | null): Promise<void>;
   /** Remove a queued row whose folder never arrived (a submission that failed half-way). */
@@ -80,6 +86,9 @@ function columnsOf(patch: object): [string[], SqlValue[]] {
 }
 
 const INSERT_EVENT = `INSERT INTO "JobEvent" ("jobId", "at", "kind", "detail") VALUES (?, ?, ?, ?)`;
+const INSERT_SAMPLE = `INSERT INTO "ProgressSample" ("jobId", "at", "percent") VALUES (?, ?, ?)`;
+/** Jobs whose sample times are remembered; the oldest are forgotten past this. */
+const SAMPLED_JOBS = 1000;
 const INSERT_DEPENDENCY = `INSERT INTO "JobDependency" ("jobId", "parentId", "kind") VALUES (?, ?, ?)`;
 
 export function createJobStore(sql: Sql): JobStore {
@@ -105,6 +114,8 @@ export function createJobStore(sql: Sql): JobStore {
     const { changes } = await tx.run(`UPDATE "Job" SET ${cols.map((c) => `"${c}" = ?`).join(", ")} WHERE ${where.join(" AND ")}`, params);
     return changes === 1;
   };
+  // First and last sample time of each job this process recorded progress of.
+  const sampled = new Map<number, { first: number; last: number }>();
 
   return {
     sql,
@@ -152,6 +163,20 @@ export function createJobStore(sql: Sql): JobStore {
         );
         if (changes !== 1) return false;
         await event(tx, id, at, "kill-requested", `by ${by}`);
+        return true;
+      });
+    },
+    recordProgress(id, guard, percent, at = new Date()) {
+      const seen = sampled.get(id);
+      const due = isSampleDue(seen?.first, seen?.last, at.getTime(), percent);
+      return sql.transaction(async (tx) => {
+        if (!(await guardedUpdate(tx, id, guard, { progress: percent }, at))) return false;
+        if (due) {
+          await tx.run(INSERT_SAMPLE, [id, at, percent]);
+          sampled.delete(id);
+          sampled.set(id, { first: seen?.first ?? at.getTime(), last: at.getTime() });
+          if (sampled.size > SAMPLED_JOBS) sampled.delete(sampled.keys().next().value!);
+        }
         return true;
       });
     },

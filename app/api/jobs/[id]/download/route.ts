@@ -1,9 +1,9 @@
-import { Readable } from "node:stream";
 import { AppError } from "@/lib/core/app-error";
 import { formatBytes } from "@/lib/core/format";
 import { planJobZip, zipJobFolder } from "@/lib/server/jobs/job-zip";
 import { getConfig } from "@/lib/web/context";
 import { contentDisposition } from "@/lib/web/file-headers";
+import { responseBody } from "@/lib/web/response-body";
 import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +23,7 @@ export const GET = withJob(
       );
     }
     const archive = zipJobFolder(folder, job.name, { signal: request.signal, maxBytes: maxZipMb * 1024 * 1024 });
-    return new Response(Readable.toWeb(archive) as ReadableStream<Uint8Array>, {
+    return new Response(responseBody(archive), {
       headers: {
         "Content-Type": "application/zip",
         "Content-Disposition": contentDisposition("attachment", `${job.name}.zip`),

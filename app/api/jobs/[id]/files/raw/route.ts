@@ -1,33 +1,35 @@
-import { Readable } from "node:stream";
+import { inlineMediaType } from "@/lib/core/file-kinds";
 import { jobPathSchema } from "@/lib/core/job-schemas";
-import { isTextFileName } from "@/lib/core/job-states";
 import { jobFileBody } from "@/lib/server/jobs/file-body";
 import { openJobFile } from "@/lib/server/jobs/job-files";
-import { contentDisposition, FILE_SAFETY_HEADERS } from "@/lib/web/file-headers";
+import { FILE_SAFETY_HEADERS, FRAMEABLE_HEADERS, contentDisposition } from "@/lib/web/file-headers";
+import { responseBody } from "@/lib/web/response-body";
 import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
 
 /**
  * One file of the job. Text files (log, cfg, txt, xml, py, sh, csv...) come inline as
- * text/plain; everything else, or with ?download=1, as an octet-stream attachment.
- * Never as HTML/SVG in our origin: nosniff plus a CSP sandbox. The file is opened and
- * judged by descriptor (job-files.ts) and read up to the size it had then.
+ * text/plain, pictures (PNG, JPEG, GIF, WebP, SVG) and PDF inline with their own type
+ * (file-kinds.ts); everything else, or with ?download=1, as an octet-stream attachment.
+ * Never as HTML in our origin, and never active: nosniff plus a CSP sandbox, which also
+ * makes a PDF framed by the job page a sandboxed document. The file is opened and judged
+ * by descriptor (job-files.ts) and read up to the size it had then.
  */
 export const GET = withJob(
-  async ({ request, folder, query }) => {
+  async ({ folder, query }) => {
     const opened = await openJobFile(folder, query.path);
     const name = opened.rel.split("/").pop() || "file";
-    const inline = query.download !== "1" && isTextFileName(name);
-    const body = jobFileBody(opened, true);
-    request.signal.addEventListener("abort", () => body.destroy(), { once: true });
-    return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, {
+    const mediaType = query.download === "1" ? null : inlineMediaType(name);
+    return new Response(responseBody(jobFileBody(opened, true)), {
       headers: {
         ...FILE_SAFETY_HEADERS,
-        "Content-Type": inline ? "text/plain; charset=utf-8" : "application/octet-stream",
+        // Only the job page may frame a PDF (its viewer); nothing else is ever framed.
+        ...(mediaType === "application/pdf" ? FRAMEABLE_HEADERS : {}),
+        "Content-Type": mediaType ?? "application/octet-stream",
         // A process.log shown without its command lines is shorter than the file.
         ...(opened.hideCommand ? {} : { "Content-Length": String(opened.stat.size) }),
-        "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", name),
+        "Content-Disposition": contentDisposition(mediaType ? "inline" : "attachment", name),
       },
     });
   },
