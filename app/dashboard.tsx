@@ -1,5 +1,6 @@
 "use client";
 import { useStatusQuery } from "@/lib/client/use-status-query";
+import { DiskBanner } from "./disk-banner";
 import { ArraysPanel } from "./arrays-panel";
 import { FinishedJobs } from "./finished-jobs";
 import { LiveBadge } from "./live-badge";
@@ -22,6 +23,7 @@ export function Dashboard() {
       {error && <QueryError error={error} />}
       {status && (
         <>
+          <DiskBanner message={status.disk?.message} />
           <StatusSummary status={status} />
           <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
           <ArraysPanel refreshMs={refreshMs} showDetails={showDetails} />

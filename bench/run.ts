@@ -8,7 +8,7 @@
  *   npm run bench -- --quick      smaller counts, for trying changes
  *   npm run bench -- --only=live,scale   some sections only (memory, dispatch, throughput,
  *                                 live, scale, streaming, limits, profile, results, cli,
- *                                 estimates, slurm; core: the first eight)
+ *                                 estimates, retention, slurm; core: the first eight)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -30,6 +30,7 @@ import { writeAndMove } from "./workloads/write-and-move";
 import { cliSection } from "./workloads/cli-section";
 import { resultsSection } from "./workloads/results-section";
 import { estimatesSection, slurmSection } from "./workloads/estimates-and-slurm";
+import { retentionSection } from "./workloads/retention-section";
 
 const quick = process.argv.includes("--quick");
 const onlyAt = process.argv.indexOf("--only");
@@ -53,6 +54,7 @@ const size = {
   slurmJobs: quick ? 30 : 100,
   resultsCsvMb: 50,
   resultsPictures: 2_000,
+  retentionFolders: quick ? 2_000 : 20_000,
 };
 const report = createReport();
 const hasTsp = isTspAvailable();
@@ -211,7 +213,7 @@ async function main(): Promise<void> {
     fs.rmSync(tspDir, { recursive: true, force: true });
   }
   // Sections of their own: one that fails is noted, and the figures so far are still saved.
-  for (const [name, section] of [["results", resultsSection], ["cli", cliSection], ["estimates", estimatesSection], ["slurm", slurmSection]] as const) {
+  for (const [name, section] of [["results", resultsSection], ["cli", cliSection], ["estimates", estimatesSection], ["retention", retentionSection], ["slurm", slurmSection]] as const) {
     if (!want(name)) continue;
     try {
       await section(report, size);

@@ -31,15 +31,46 @@ function run(command: string, args: string[], root: string): void {
 const builtAt = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 const newerThan = (root: string, sources: string[], time: number) => sources.some((s) => newestMtime(path.join(root, s)) > time);
 
+/** What is missing or older than its sources (all of it with `force`). */
+function staleParts(root: string, force: boolean) {
+  const client = force || ["prisma", "prisma-pg"].some((c) => !fs.existsSync(path.join(root, "lib/server/generated", c, "client.ts")));
+  return {
+    client,
+    web: client || newerThan(root, SOURCES, builtAt(path.join(root, ".next/BUILD_ID"))),
+    worker: client || newerThan(root, WORKER_SOURCES, builtAt(path.join(root, "dist/worker/main.mjs"))),
+    server: force || newerThan(root, WEB_SERVER_SOURCES, builtAt(path.join(root, "dist/web/server.mjs"))),
+  };
+}
+
 /** Build what is missing or older than its sources: the Prisma client, the web app and its server, the worker bundle. */
 export function buildIfNeeded(root: string, force = false): boolean {
-  const clientMissing = ["prisma", "prisma-pg"].some((client) => !fs.existsSync(path.join(root, "lib/server/generated", client, "client.ts")));
-  const webStale = force || clientMissing || newerThan(root, SOURCES, builtAt(path.join(root, ".next/BUILD_ID")));
-  const workerStale = force || clientMissing || newerThan(root, WORKER_SOURCES, builtAt(path.join(root, "dist/worker/main.mjs")));
-  if (clientMissing || webStale) generateClients(root);
-  if (webStale) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
-  if (workerStale) buildWorker(root);
-  const serverStale = force || newerThan(root, WEB_SERVER_SOURCES, builtAt(path.join(root, "dist/web/server.mjs")));
-  if (serverStale) buildWebServer(root);
-  return webStale || workerStale || serverStale;
+  const stale = staleParts(root, force);
+  if (stale.client || stale.web) generateClients(root);
+  if (stale.web) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
+  if (stale.worker) buildWorker(root);
+  if (stale.server) buildWebServer(root);
+  return stale.web || stale.worker || stale.server;
+}
+
+/**
+ * For production starts, which never build (the install is read-only to the service): throw,
+ * saying what to do, when a part of the build is missing or older than its sources.
+ */
+export function assertBuilt(root: string): void {
+  const stale = Object.entries(staleParts(root, false)).filter(([, isStale]) => isStale).map(([part]) => part);
+  if (stale.length) {
+    throw new Error(`the build is missing or older than the sources (${stale.join(", ")}): run \`npm run build\` in ${root} first (as the owner of the files), then start again`);
+  }
+}
+
+/** `npm run build` (`--force`: everything) and the production units' check (`--check`: build nothing). */
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const root = path.resolve(import.meta.dirname, "..");
+  try {
+    if (process.argv.includes("--check")) assertBuilt(root);
+    else buildIfNeeded(root, process.argv.includes("--force"));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
 }

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { bundleForNode } from "./build-worker";
 
-export const WEB_SERVER_SOURCES = ["scripts/web-server.ts", "lib/web/peer-header.ts"];
+export const WEB_SERVER_SOURCES = ["scripts/web-server.ts", "lib/web/peer-header.ts", "lib/server/logger.ts", "lib/server/env.ts"];
 
 export function buildWebServer(root: string): string {
   const outfile = path.join(root, "dist/web/server.mjs");

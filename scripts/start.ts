@@ -6,7 +6,7 @@
  * Secrets (QM_ADMIN_PASSWORD) are used here and not handed to the children.
  */
 import path from "node:path";
-import { buildIfNeeded } from "./build-if-needed";
+import { assertBuilt, buildIfNeeded } from "./build-if-needed";
 import { webServerCommand } from "./build-web-server";
 import { workerCommand } from "./build-worker";
 import { startProgram } from "./processes";
@@ -19,7 +19,8 @@ const say = (line: string) => console.log(`[qm]     ${line}`);
 async function main(): Promise<void> {
   // Build first: on a fresh clone the generated Prisma client that bootstrap imports
   // does not exist yet.
-  buildIfNeeded(projectRoot);
+  if (process.argv.includes("--no-build")) assertBuilt(projectRoot); // npm run start:prod: built once at install
+  else buildIfNeeded(projectRoot);
   const { prepare } = await import("../lib/server/bootstrap");
   const { env, loaded, appliedMigrations, historyImport } = await prepare();
   if (appliedMigrations.length) say(`applied migrations: ${appliedMigrations.join(", ")}`);

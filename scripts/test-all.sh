@@ -32,6 +32,9 @@ fi
 [ -x /usr/sbin/slurmctld ] || need_package slurm-wlm "no Slurm (the Slurm tests start their own single-node cluster)"
 [ -x /usr/sbin/munged ] || need_package munge "no munge (the Slurm tests start their own munged)"
 
+# deploy/nginx is checked with nginx -t, and a test uploads through a real nginx.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need_package nginx "no nginx (the reverse-proxy example is checked with it)"
+
 stage "type check"
 node node_modules/typescript/bin/tsc --noEmit
 
@@ -39,6 +42,9 @@ stage "build"
 node node_modules/next/dist/bin/next build
 node --import tsx scripts/build-worker.ts
 node --import tsx scripts/build-web-server.ts
+
+stage "deployment files (nginx -t; systemd-analyze verify, apache2 -t, promtool where installed)"
+node --import tsx scripts/check-deploy.ts
 
 stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
 node node_modules/vitest/vitest.mjs run

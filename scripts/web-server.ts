@@ -6,12 +6,17 @@
  *
  *   node dist/web/server.mjs <project root> <host> <port>     (port 0: any free port, printed)
  *
+ * Its console output (ours and Next's) goes out as one line per event with a level
+ * (lib/server/logger.ts).
+ *
  * Bundled to dist/web/server.mjs by build-web-server.ts: no TypeScript loader in the
  * long-running process.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
+import { loadEnv } from "../lib/server/env";
+import { routeConsole, streamLogger } from "../lib/server/logger";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
 
 async function main(): Promise<void> {
@@ -19,19 +24,21 @@ async function main(): Promise<void> {
   const port = Number(portText);
   if (!root || !host || !Number.isInteger(port)) throw new Error("usage: server.mjs <project root> <host> <port>");
   trustPeerHeader();
+  // What Next.js and our route handlers print: one line per event, with its level.
+  routeConsole(streamLogger({ journald: loadEnv().journald, debugEnabled: () => false }));
   const app = next({ dev: false, dir: root, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     setPeerHeader(req);
     handle(req, res).catch((error: unknown) => {
-      console.error("[web] request failed:", error);
+      console.error("request failed:", error);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
-  console.log(`[web] ready on http://${host}:${(server.address() as AddressInfo).port}`);
+  console.log(`ready on http://${host}:${(server.address() as AddressInfo).port}`);
   const stop = () => {
     server.close();
     server.closeAllConnections();
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[web] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  // Through routeConsole once it is installed: one line with its level.
+  console.error(`web server cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

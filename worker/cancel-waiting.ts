@@ -19,7 +19,7 @@ type Waiting = Pick<JobRow, "id" | "name" | "owner" | "info" | "folder"> & { sta
 export async function cancelWaiting(ctx: WorkerContext, job: Waiting, reason: string): Promise<string | null> {
   const folder = await cancelWaitingJob(ctx.store, ctx.layout, job, reason);
   if (!folder) return null;
-  ctx.log(`job ${job.id} cancelled: ${reason}`);
+  ctx.log(`cancelled: ${reason}`, { job: job.id });
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state: "cancelled", exitCode: null, signal: null, durationMs: 0, cpuSeconds: null,
     folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE), reason,

@@ -2,6 +2,7 @@
 import type { GpuUsage } from "../lib/core/gpu-usage";
 import type { ActiveState } from "../lib/core/job-lifecycle";
 import type { QmConfig } from "../lib/core/qm-config";
+import type { Log } from "../lib/server/logger";
 import type { QmLayout } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import type { Executor, StartedRun } from "./executor";
@@ -52,7 +53,8 @@ export interface WorkerContext {
   store: JobStore;
   layout: QmLayout;
   config: () => QmConfig;
-  log: (message: string) => void;
+  /** log(message) for info; log.debug/info/warn/error(message, { job }) for the rest. */
+  log: Log;
   debug: (message: string) => void;
   host: string;
   executor: Executor;
@@ -76,7 +78,7 @@ export function message(error: unknown): string {
 /** Stop a running job's processes (TERM, then KILL after Kill_Grace); once per job. */
 export function stopRun(ctx: WorkerContext, job: RunningJob, reason: string): void {
   if (job.killSignal) return;
-  ctx.log(`job ${job.id}: ${reason}: stopping it (SIGTERM, SIGKILL after ${ctx.config().killGraceMs / 1000} s)`);
+  ctx.log(`${reason}: stopping it (SIGTERM, SIGKILL after ${ctx.config().killGraceMs / 1000} s)`, { job: job.id });
   job.killSignal = "SIGTERM";
   ctx.executor.terminate(job.run, ctx.config().killGraceMs, () => (job.killSignal = "SIGKILL"));
 }

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
 import { databaseDialect } from "../lib/server/database-url";
+import type { LogInput } from "../lib/server/logger";
 import { type QmLayout, qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
@@ -31,7 +32,8 @@ export interface WorkerOptions {
   databaseUrl: string;
   /** Base of the links in mails; default http://Host:The_Port. */
   publicUrl?: string;
-  log: (message: string) => void;
+  /** A Log (main.ts: levels and job ids), or a plain function that collects messages (tests). */
+  log: LogInput;
   heartbeatMs?: number;
   rescanMs?: number;
   /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */

@@ -9,6 +9,7 @@ import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../l
 import { type RunningJob, type WorkerContext, message } from "./context";
 import { cancelImpossible } from "./cancel-waiting";
 import { settleAllDependencies, settleDependents } from "./dependencies";
+import { createDiskGuard } from "./disk-guard";
 import { launchJob } from "./launch";
 import { arrayLoadsFor, readQueuePolicy } from "./queue-policy";
 
@@ -31,6 +32,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   let stopped = false;
   let dispatching: Promise<void> | null = null;
   let again = false;
+  const disk = createDiskGuard(ctx, () => void dispatch());
   /** Look for waiting jobs whose after_ok parent failed: at start and after each wake-up. */
   let settle = true;
 
@@ -45,6 +47,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     // Slurm and the like place jobs themselves: hand them every queued job (bounded), not a share of MaxNbProcessors.
     const handOver = ctx.executor.schedulesItself === true;
     if (handOver ? running.length >= MAX_IN_FLIGHT : config.launchType === "blocking" ? running.length > 0 : used >= config.maxNbProcessors) return;
+    if (disk.holds()) return; // QM_FOLDER's disk below Min_Free_MB: running jobs go on, none starts
     const policy = await readQueuePolicy(ctx);
     if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
     const read = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
@@ -69,13 +72,13 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       const row = rows.find((r) => r.id === start.id)!;
       const result = await launchJob(ctx, row, start.granted);
       if ("job" in result) {
-        ctx.debug(`job ${row.id} started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`);
+        ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: row.id });
         onStarted(result.job);
         continue;
       }
       again = true;
       if ("taken" in result) continue; // deleted, held or changed meanwhile: the next pass sees it
-      if ("failed" in result) ctx.log(`job ${row.id}: ${result.failed}`);
+      if ("failed" in result) ctx.log.warn(result.failed, { job: row.id });
       // Folder gone (deleted, or an upload not yet renamed in): skip it until something
       // changes in QM_qJobs; the rescan records long-missing ones as lost.
       else missing.set(row.folder, row.id);
@@ -89,7 +92,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
         await pass();
       } while (again && !stopped);
     } catch (error) {
-      ctx.log(`dispatch failed: ${message(error)}`);
+      ctx.log.error(`dispatch failed: ${message(error)}`);
     } finally {
       dispatching = null;
     }
@@ -116,6 +119,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     },
     async stop() {
       stopped = true;
+      disk.stop();
       await dispatching;
     },
   };

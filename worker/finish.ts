@@ -46,7 +46,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   try {
     fs.appendFileSync(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
   } catch (error) {
-    ctx.log(`job ${job.id}: cannot write the footer: ${message(error)}`);
+    ctx.log.warn(`cannot write the footer: ${message(error)}`, { job: job.id });
   }
   const progress = parseProgress(readTail(logPath, 8192)) ?? job.progress;
   const to = requeue ? "queued" : endQueueOf(state, ctx.config());
@@ -56,7 +56,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     folder = relFolder(to, await moveFolder(job.dir, ctx.layout[to], name));
     if (job.quarantined) fs.writeFileSync(path.join(ctx.layout.root, folder, "qm-error.txt"), errorNote(job.quarantined, ["Look at process.log; fix what makes the job take the worker down, or requeue it as it is if you trust it."], finishedAt, ctx.layout.queued));
   } catch (error) {
-    ctx.log(`job ${job.id}: cannot move ${folder}: ${message(error)}`);
+    ctx.log.error(`cannot move ${folder}: ${message(error)}`, { job: job.id });
   }
   if (requeue) {
     const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : "the worker shut down while the job ran; it was stopped and will run again";
@@ -77,11 +77,11 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
   if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
-    ctx.log(`job ${job.id}: its row was not ${job.state} any more; outcome ${state} not recorded`);
+    ctx.log.warn(`its row was not ${job.state} any more; outcome ${state} not recorded`, { job: job.id });
     return;
   }
   fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
-  ctx.debug(`job ${job.id} ${state} (${detail}) -> ${folder}`);
+  ctx.log.debug(`${state} (${detail}) -> ${folder}`, { job: job.id });
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),

@@ -2,25 +2,26 @@
  * The worker's heartbeat: every few seconds, also when idle, one small SQL upsert of
  * WorkerStatus with what the dashboard shows (processors and GPUs in use, load; the cluster
  * with Slurm) and the GPUs the web app checks submissions against (none said with Slurm,
- * which judges nb_gpu itself).
+ * which judges nb_gpu itself). At a stop, a last one says so, so that the dashboard and
+ * /api/health know at once.
  */
 import os from "node:os";
 import { freeGpuCount } from "../lib/core/gpu-sets";
 import type { WorkerStats } from "../lib/core/worker-stats";
-import { writeHeartbeat } from "../lib/server/store/worker-status";
+import { writeHeartbeat, writeLastHeartbeat } from "../lib/server/store/worker-status";
 import type { WorkerContext } from "./context";
 
 export function createHeartbeat(ctx: WorkerContext) {
   const startedAt = new Date();
-  return async function beat(): Promise<void> {
+  return async function beat(stopped = false): Promise<void> {
     const jobs = [...ctx.running.values()];
     const running = jobs.filter((j) => j.state === "running");
     const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
     const gpus = ctx.executor.schedulesItself ? {} : { gpus: ctx.gpus, gpusInUse: ctx.gpus.length - freeGpuCount(ctx.gpus, jobs.map((j) => j.gpus)) };
     const stats = {
       loadavg: os.loadavg(), cpus: os.cpus().length, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
-      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(), ...gpus,
+      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(), ...gpus, ...(stopped ? { stopped } : {}),
     } satisfies WorkerStats;
-    await writeHeartbeat(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
+    await (stopped ? writeLastHeartbeat : writeHeartbeat)(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };
 }

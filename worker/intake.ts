@@ -144,7 +144,7 @@ export function createIntake(deps: IntakeDeps) {
         try {
           await examine(name);
         } catch (error) {
-          deps.log(`cannot take in QM_qJobs/${name}: ${error instanceof Error ? error.message : String(error)}`);
+          deps.log.warn(`cannot take in QM_qJobs/${name}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
     }

@@ -74,7 +74,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     await store.update(row.id, { state }, { pid: run.pid || null, runInfo: runInfoText(holds, run.runInfo) });
   } catch (error) {
     // The job runs anyway; its end is recorded (and a crash is repaired from the header).
-    ctx.log(`job ${row.id}: cannot record its process: ${message(error)}`);
+    ctx.log.warn(`cannot record its process: ${message(error)}`, { job: row.id });
   }
   return {
     job: {

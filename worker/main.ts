@@ -6,16 +6,19 @@
  * SIGTERM/SIGINT during that stop kills the jobs at once (SIGKILL) and requeues them.
  */
 import { prepare } from "../lib/server/bootstrap";
+import { formatLogLine, streamLogger } from "../lib/server/logger";
 import { whenAnyDies } from "../lib/server/process-watch";
 import { createWorker } from "./create-worker";
 
 async function main(): Promise<void> {
   const { env } = await prepare();
-  const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
+  let debug = () => false; // QMserv.cfg's Debug, once the worker reads it
+  const log = streamLogger({ journald: env.journald, debugEnabled: () => debug() });
   const worker = createWorker({
     configPath: env.configPath, databaseUrl: env.databaseUrl, publicUrl: env.publicUrl, log,
     onFatal: () => process.exit(1), // the worker has stopped itself and said why
   });
+  debug = () => worker.config().debug;
 
   let signals = 0;
   const shutdown = (signal: string) => {
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
       log(`${signal} received: no new job starts; ${jobs}`);
       void worker.stop().then(() => process.exit(0));
     } else {
-      log(`${signal} received again: killing running jobs now (SIGKILL)`);
+      log.warn(`${signal} received again: killing running jobs now (SIGKILL)`);
       void worker.stop({ now: true });
     }
   };
@@ -39,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`worker cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(formatLogLine({ level: "error", message: `worker cannot start: ${error instanceof Error ? error.message : String(error)}`, at: new Date() }));
   process.exit(1);
 });

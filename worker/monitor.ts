@@ -45,7 +45,7 @@ export function createMonitor(ctx: WorkerContext) {
       }
       await checkKillRequests(ctx);
     } catch (error) {
-      ctx.log(`monitor: ${message(error)}`);
+      ctx.log.warn(`monitor: ${message(error)}`);
     } finally {
       busy = false;
     }

@@ -33,18 +33,18 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
   const sending = sendMail(config.smtp, { to: job.owner, ...mail })
     .then(
       () => {
-        ctx.log(`job ${job.id}: mail sent to ${job.owner}`);
+        ctx.log(`mail sent to ${job.owner}`, { job: job.id });
         return { kind: "mail-sent", detail: `to ${job.owner}` };
       },
       (error: unknown) => {
-        ctx.log(`job ${job.id}: mail to ${job.owner} failed: ${message(error)}`);
+        ctx.log.warn(`mail to ${job.owner} failed: ${message(error)}`, { job: job.id });
         return { kind: "mail-failed", detail: `to ${job.owner}: ${message(error)}` };
       },
     )
     .then((event) => ctx.store.addEvent(job.id, event.kind, event.detail))
     .then(
       () => undefined,
-      (error: unknown) => ctx.log(`job ${job.id}: cannot record the mail: ${message(error)}`),
+      (error: unknown) => ctx.log.error(`cannot record the mail: ${message(error)}`, { job: job.id }),
     );
   pendingMails.add(sending);
   void sending.finally(() => pendingMails.delete(sending));

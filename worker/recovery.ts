@@ -94,19 +94,19 @@ export async function recover(ctx: WorkerContext, opts: { afterCrash: boolean })
           ctx.executor.terminate(run, 0, () => (job.killSignal = "SIGKILL"));
           job.killSignal ??= "SIGTERM";
         }
-        ctx.log(`recovery: job ${row.id} still runs (pid ${run.pid}): ${reason ? `quarantined: ${reason}` : "adopted"}`);
+        ctx.log(`recovery: still runs (pid ${run.pid}): ${reason ? `quarantined: ${reason}` : "adopted"}`, { job: row.id });
       } else {
-        ctx.log(`recovery: job ${row.id} ended while no worker ran; recording it`);
+        ctx.log("recovery: ended while no worker ran; recording it", { job: row.id });
       }
       tracked.push(job);
     } catch (error) {
-      ctx.log(`recovery: cannot repair job ${row.id} (${row.folder}): ${message(error)}`);
+      ctx.log.error(`recovery: cannot repair ${row.folder}: ${message(error)}`, { job: row.id });
     }
   }
   await executor.sweep(running, ctx.config().killGraceMs, ctx.log);
   for (const name of fs.readdirSync(layout.running)) {
     if (name.startsWith(".") || claimed.has(relFolder("running", name))) continue;
-    await strayFolder(ctx, name).catch((e) => ctx.log(`recovery: cannot repair QM_Jobs/${name}: ${message(e)}`));
+    await strayFolder(ctx, name).catch((e) => ctx.log.error(`recovery: cannot repair QM_Jobs/${name}: ${message(e)}`));
   }
   await reapMissingQueued(ctx);
   return tracked;
@@ -131,7 +131,7 @@ async function backToQueue(ctx: WorkerContext, row: JobRow, why: string, name = 
   const back = relFolder("queued", await moveFolder(path.join(ctx.layout.running, name), ctx.layout.queued, name));
   if (row.state === "queued") await ctx.store.update(row.id, { state: "queued" }, { folder: back });
   else await ctx.store.transition(row.id, planTransition("requeue", row.state, "queued", { folder: back }, why), { state: row.state });
-  ctx.log(`recovery: job ${row.id}: ${why}; back in QM_qJobs`);
+  ctx.log(`recovery: ${why}; back in QM_qJobs`, { job: row.id });
 }
 
 async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
@@ -144,14 +144,14 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   if (ctx.config().recovery === "requeue") {
     const back = await moveFolder(src, layout.queued, name);
     await store.transition(row.id, planTransition("requeue", row.state, "queued", { folder: relFolder("queued", back) }, `${LOST_NOTE}; requeued (Recovery = requeue)`), { state: row.state });
-    ctx.log(`recovery: job ${row.id} requeued`);
+    ctx.log("recovery: requeued", { job: row.id });
     return;
   }
   const moved = await moveFolder(src, layout.lost, `${folderStamp(now)}-${name}`);
   const folder = relFolder("lost", moved);
   fs.writeFileSync(path.join(layout.lost, moved, "qm-error.txt"), errorNote(LOST_NOTE, ["Look at process.log to see how far it got; results may be incomplete."], now, layout.queued));
   await store.transition(row.id, planTransition("end", row.state, "lost", { folder, finishedAt: now, pid: null, error: LOST_NOTE }, LOST_NOTE), { state: row.state });
-  ctx.log(`recovery: job ${row.id} lost -> ${folder}`);
+  ctx.log.warn(`recovery: lost -> ${folder}`, { job: row.id });
   notifyOwner(ctx, {
     id: row.id, name: row.name, owner: row.owner, info: row.info, state: "lost", exitCode: null, signal: null,
     durationMs: now.getTime() - startedAt.getTime(), cpuSeconds: null, folder, logPath: path.join(layout.lost, moved, LOG_FILE),
@@ -193,6 +193,6 @@ export async function reapMissingQueued(ctx: WorkerContext): Promise<void> {
     if (fs.existsSync(path.join(ctx.layout.root, row.folder))) continue;
     const error = `its folder ${row.folder} disappeared before it could start`;
     const plan = planTransition("vanish", row.state, "lost", { error, finishedAt: new Date() }, error);
-    if (await ctx.store.transition(row.id, plan, { state: row.state, folder: row.folder })) ctx.log(`job ${row.id}: ${error}`);
+    if (await ctx.store.transition(row.id, plan, { state: row.state, folder: row.folder })) ctx.log.warn(error, { job: row.id });
   }
 }

@@ -35,6 +35,6 @@ export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" |
   }
   const folder = relFolder("lost", moved);
   fs.writeFileSync(path.join(ctx.layout.lost, moved, ERROR_NOTE), errorNote(problem, fixLines, now, ctx.layout.queued));
-  ctx.log(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
+  ctx.log.warn(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
   await ctx.store.createJob({ name: jobName, script: "", folder, source: "folder" }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
 }

@@ -17,7 +17,7 @@ export interface RunChanges {
 export function followRunChanges(ctx: WorkerContext, job: RunningJob): RunChanges {
   let chain = Promise.resolve();
   job.run.watch?.((change) => {
-    chain = chain.then(() => apply(ctx, job, change)).catch((error) => ctx.log(`job ${job.id}: cannot record what its executor reported: ${message(error)}`));
+    chain = chain.then(() => apply(ctx, job, change)).catch((error) => ctx.log.error(`cannot record what its executor reported: ${message(error)}`, { job: job.id }));
   });
   return { settled: () => chain };
 }

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
+import { type LogInput, toLog } from "../lib/server/logger";
 import { qmLayout, relFolder, repairQmFolders } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import { type RunningJob, type WorkerContext, message, stopRun } from "./context";
@@ -22,6 +23,7 @@ import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
+import { RETENTION_CHECK_MS, createRetention } from "./retention";
 import { followRunChanges } from "./run-changes";
 import { watchFolder } from "./watch";
 
@@ -41,7 +43,8 @@ export interface RunnerDeps {
   limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
   config: () => QmConfig;
-  log: (message: string) => void;
+  /** Debug lines are written while QMserv.cfg's Debug is True. */
+  log: LogInput;
   heartbeatMs?: number;
   /** Period of the safety rescan of QM_qJobs and of the queue. */
   rescanMs?: number;
@@ -66,10 +69,11 @@ export interface Runner {
 
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
+  const log = toLog(deps.log, () => deps.config().debug);
   const ctx: WorkerContext = {
     store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], gpus: deps.gpus?.gpus ?? [], limits: deps.limits ?? "none",
-    layout, config: deps.config, log: deps.log,
-    debug: (m) => deps.config().debug && deps.log(m),
+    layout, config: deps.config, log,
+    debug: (m) => log.debug(m),
     host: os.hostname(),
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
     running: new Map(),
@@ -106,7 +110,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       const done = changes
         .settled()
         .then(() => finishJob(ctx, job, exit))
-        .catch((error) => deps.log(`job ${job.id}: cannot finish: ${message(error)}`))
+        .catch((error) => log.error(`cannot finish: ${message(error)}`, { job: job.id }))
         .finally(() => finishing.delete(done));
       finishing.add(done);
     });
@@ -114,15 +118,18 @@ export function createRunner(deps: RunnerDeps): Runner {
   const dispatcher = createDispatcher(ctx, track);
   const intake = createIntake({ ...ctx, onQueued: () => void dispatcher.dispatch() });
   const heartbeat = createHeartbeat(ctx);
+  const retention = createRetention(ctx);
+  const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
 
   const wake = () => {
     dispatcher.folderAppeared(null);
-    void checkKillRequests(ctx).catch((e) => deps.log(`kill check failed: ${message(e)}`));
+    void checkKillRequests(ctx).catch((e) => log.warn(`kill check failed: ${message(e)}`));
+    checkRetention(false); // the admin page may have asked for a pass now
     void dispatcher.dispatch();
   };
 
   const every = (ms: number, fn: () => Promise<void>, what: string) => {
-    const timer = setInterval(() => void fn().catch((e) => deps.log(`${what} failed: ${message(e)}`)), ms);
+    const timer = setInterval(() => void fn().catch((e) => log.warn(`${what} failed: ${message(e)}`)), ms);
     closers.push(() => clearInterval(timer));
   };
 
@@ -139,16 +146,17 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   return {
     async start() {
-      for (const note of repairQmFolders(layout)) deps.log(`QM_FOLDER repaired: ${note}`);
+      for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
       for (const job of await recover(ctx, { afterCrash: deps.afterCrash === true })) track(job);
       await heartbeat();
-      every(deps.heartbeatMs ?? 5_000, heartbeat, "heartbeat");
+      every(deps.heartbeatMs ?? 5_000, () => heartbeat(), "heartbeat");
       every(deps.rescanMs ?? 60_000, async () => {
-        for (const note of repairQmFolders(layout)) deps.log(`QM_FOLDER repaired: ${note}`);
+        for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
         await intake.scanAll();
         await reapMissingQueued(ctx);
         wake();
       }, "rescan");
+      every(RETENTION_CHECK_MS, () => retention.check(true), "retention pass");
       closers.push(
         watchFolder(layout.queued, onQueuedEntry, deps.log),
         watchFolder(layout.internal, (name) => name === "wake" && wake(), deps.log),
@@ -157,6 +165,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       await intake.scanAll();
       deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits}; GPUs: ${deps.gpus?.described ?? NO_GPUS.described})`);
       void dispatcher.dispatch();
+      checkRetention(true);
     },
     stop(opts = {}) {
       if (stopped && opts.now) {
@@ -168,6 +177,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         stopsJobs = opts.now === true || deps.config().shutdownJobs === "requeue";
         for (const close of closers) close();
         await dispatcher.stop();
+        await retention.idle();
         if (stopsJobs) for (const job of ctx.running.values()) shutDown(job, opts.now === true);
         else if (ctx.running.size) deps.log(`${ctx.running.size} running job(s) go on running; the next worker adopts them (Shutdown_Jobs = keep)`);
         // Wait for the runs being stopped (all of them, unless kept), then for the ends being recorded.
@@ -178,6 +188,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         gpuSampler.stop();
         await ctx.executor.close();
         await flushMails();
+        await heartbeat(true).catch((e) => log.warn(`cannot write the last heartbeat: ${message(e)}`));
         deps.log("worker stopped");
       })();
       return stopped;

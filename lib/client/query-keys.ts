@@ -4,6 +4,7 @@ export const queryKeys = {
   status: () => ["status"] as const,
   stats: (days: number) => ["stats", days] as const,
   config: () => ["config"] as const,
+  retention: () => ["retention"] as const,
   users: () => ["users"] as const,
   tokens: () => ["account", "tokens"] as const,
   history: () => ["history-import"] as const,

@@ -81,6 +81,8 @@ export interface JobDetail extends JobSummary {
   params: Record<string, string> | null;
   cpuSeconds: number | null;
   peakMemoryKb: number | null;
+  /** When the retention pass removed (or archived) its folder; null while it is there. */
+  purgedAt: string | null;
   /** The run's GPU use as nvidia-smi sampled it: peak memory of its devices (MiB), mean utilisation (%); null: not sampled. */
   gpuMemPeakMb: number | null;
   gpuUtilMean: number | null;
@@ -227,8 +229,19 @@ export interface QueueStatus {
   cluster: ClusterStats | null;
 }
 
-/** The status every viewer gets alike: the queue, its pause, and the page settings the UI follows. */
+/** Free space on QM_FOLDER's disk against Min_Free_MB; `message` says why uploads and starts wait. */
+export interface DiskStatus {
+  freeBytes: number;
+  sizeBytes: number;
+  minFreeBytes: number;
+  low: boolean;
+  message: string | null;
+}
+
+/** The status every viewer gets alike: the queue, its disk, its pause, and the page settings the UI follows. */
 export interface LiveStatus extends QueueStatus {
+  /** null: QM_FOLDER's disk could not be read. */
+  disk: DiskStatus | null;
   /** The pause, or null while the queue runs. */
   paused: PauseView | null;
   /** Refresh_Rate, seconds between page updates. */
@@ -255,6 +268,26 @@ export interface LiveChange {
   status: LiveStatus;
 }
 
+/** GET /api/admin/retention: what the next retention pass would remove (a dry run), and the last pass. */
+export interface RetentionAnswer {
+  settings: { keepDays: number; maxGb: number; archiveFolder: string | null };
+  /** Keep_Days or Keep_Max_GB set: the worker runs a pass daily. */
+  enabled: boolean;
+  items: { id: number; name: string; state: string; folder: string; endedAt: string; sizeBytes: number; reason: "age" | "space" }[];
+  cutoff: string | null;
+  ceilingBytes: number | null;
+  usedBytes: number | null;
+  /** When usedBytes and the sizes were measured (a recent walk, reused for a while); null: no ceiling. */
+  measuredAt: string | null;
+  afterBytes: number | null;
+  freedBytes: number;
+  lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number } | null;
+  /** When a pass was asked for from this page (ISO), or null. */
+  requestedAt: string | null;
+  /** The earliest next automatic pass (ISO); null when retention is off or the worker has not seen it on yet. */
+  nextPassAt: string | null;
+  serverTime: string;
+}
 /** One array (a submission with `array = ...`) with its elements counted per state. */
 export interface ArraySummary {
   id: number;

@@ -9,7 +9,9 @@ export type AppErrorCode =
   | "TOO_LARGE"
   | "RATE_LIMITED"
   /** The server cannot do it now, through no fault of the request (e.g. a damaged QM_FOLDER). */
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  /** QM_FOLDER's disk is full or below Min_Free_MB: nothing new is stored until space returns. */
+  | "DISK_FULL";
 
 /** An error whose message is meant for the user: it says what was wrong and what to do. */
 export class AppError extends Error {

@@ -87,6 +87,8 @@ export interface JobPatch {
   submittedAt?: Date;
   runToken?: string | null;
   runInfo?: string | null;
+  /** Set by retention when it removed (or archived) the folder; the row stays as history. */
+  purgedAt?: Date | null;
   /**
    * What the job's info file (or #QM block) says: written at submission, and again when a
    * finished job is resubmitted, since its info file may have been fixed meanwhile.

@@ -15,10 +15,11 @@ export const USER_ACTIONS = ["kill", "requeue", "delete", "hold", "release"] as 
 export type UserAction = (typeof USER_ACTIONS)[number];
 
 /** The actions that fit a job as it is now (the job page's buttons, qm show's "you may"), before who may do them. */
-export function actionsFitting(job: { state: string; killRequested: boolean }): UserAction[] {
+export function actionsFitting(job: { state: string; killRequested: boolean; purgedAt?: unknown }): UserAction[] {
   const fits: Record<UserAction, boolean> = {
     kill: job.state === "running" && !job.killRequested,
-    requeue: isFinishedState(job.state),
+    // A job whose folder the retention pass removed has nothing left to run.
+    requeue: isFinishedState(job.state) && !job.purgedAt,
     delete: isWaitingState(job.state) || isFinishedState(job.state),
     hold: job.state === "queued",
     release: job.state === "held",

@@ -7,6 +7,7 @@ import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser"
 import { parseCpuList } from "./cpu-sets";
 import { type GpuListSetting, parseGpuList } from "./gpu-sets";
 import { parseRangeList } from "./ip-address";
+import { OPS_SERVER_KEYS, OPS_WEB_KEYS, opsKeyProblems, readOpsKeys } from "./ops-keys";
 import { parseMem, parseWalltime } from "./job-limits";
 import { type MailEnv, type SmtpSettings, resolveSmtp } from "./mail-settings";
 import { parseSbatchArgs } from "./sbatch-args";
@@ -52,6 +53,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: S, key: "Kill_Grace", type: "integer", default: "5", min: 0, max: 3600, help: "seconds between SIGTERM and SIGKILL when a job is killed" },
   { section: S, key: "Failed_Jobs", type: "choice", default: "QM_dJobs", written: "QM_lost+found", choices: ["QM_lost+found", "QM_dJobs"], help: "where failed, killed and timed-out jobs go (QM 0.4 put them in QM_dJobs, which is what an absent key means); the state is in the database and process.log either way" },
   { section: S, key: "Recovery", type: "choice", default: "lost", choices: ["lost", "requeue"], help: "jobs whose run was lost while no worker watched (its processes gone, no exit record): lost, or run again" },
+  ...OPS_SERVER_KEYS,
   { section: S, key: "Job_Uids", type: "text", default: "61000-61999", help: "when the worker runs as root, each job runs as a uid of this range that no account uses and no other running job holds" },
   { section: S, key: "Run_As", type: "text", default: "", help: "jobs of these people run as their own Unix account: name=account, comma-separated (e.g. ann=ann, bob@lab.org=bob); an account's jobs by user name or account e-mail, a folder dropped in QM_qJobs by its e_mail" },
   { section: S, key: "Limits", type: "choice", default: "auto", choices: ["auto", "cgroup2", "cgroup1", "none"], help: "how jobs are held to their CPUs and memory: control groups v2 or v1, or none (CPU affinity and an rlimit); auto picks the best available (needs root)" },
@@ -87,6 +89,7 @@ export const KNOWN_KEYS: KeySpec[] = [
   { section: W, key: "Delete_Jobs", type: "boolean", default: "True", help: "allow the administrator to delete queued and finished jobs" },
   { section: W, key: "Refresh_Rate", type: "integer", default: "2", min: 1, max: 3600, help: "seconds between updates of the pages" },
   { section: W, key: "Display_details", type: "boolean", default: "True", help: "show info, owner and script of jobs to everyone" },
+  ...OPS_WEB_KEYS,
   { section: W, key: "Max_Upload_MB", type: "integer", default: "2048", min: 1, max: 1048576, help: "largest zipped job accepted by the upload form, in MB" },
   { section: W, key: "Max_Zip_MB", type: "integer", default: "20480", min: 1, max: 16777216, help: "most a job folder may hold to be downloaded as one zip, in MB (a bigger one is downloaded file by file)" },
   { section: W, key: "Trusted_Proxies", type: "text", default: "", help: "addresses or CIDR ranges of reverse proxies in front of QueueManager, comma-separated; only their X-Forwarded-For is believed, and only they may sign users in with Trusted_User_Header (empty: the connection's address is the client's)" },
@@ -110,6 +113,10 @@ export interface QmConfig {
   settleMs: number;
   killGraceMs: number;
   recovery: "lost" | "requeue";
+  /** Finished jobs' folders: removed after keepDays (0: never) or beyond maxGb (0: no ceiling), archived when archiveFolder is set. */
+  retention: { keepDays: number; maxGb: number; archiveFolder: string | null };
+  /** Min_Free_MB: below this much free space on QM_FOLDER's disk, uploads and new starts wait (0: no check). */
+  minFreeMb: number;
   shutdownJobs: "keep" | "requeue";
   /** Failed_Jobs: where failed, killed, timed-out and out-of-memory jobs go. */
   failedJobs: "QM_lost+found" | "QM_dJobs";
@@ -145,6 +152,8 @@ export interface QmConfig {
     deleteJobs: boolean;
     refreshRate: number;
     displayDetails: boolean;
+    /** Who may read /api/metrics: the bearer token (empty: none) or these address ranges. */
+    metrics: { token: string; allow: string[] };
     maxUploadMb: number;
     /** Most bytes one zip download may read (Max_Zip_MB). */
     maxZipMb: number;
@@ -213,6 +222,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   const given = (s: typeof S | typeof W, ...keys: string[]) => keys.map((k) => raw(s, k)).find((v) => v !== "") || undefined;
   const inFile = (s: typeof S | typeof W, k: string) => sections.get(s)?.has(k.toLowerCase()) ?? false;
 
+  const ops = readOpsKeys(raw, resolvePath);
   const config: QmConfig = {
     qmFolder: resolvePath(raw(S, "QM_FOLDER")),
     maxNbProcessors: int(S, "MaxNbProcessors"),
@@ -223,6 +233,8 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     settleMs: int(S, "Settle_Time"),
     killGraceMs: int(S, "Kill_Grace") * 1000,
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
+    retention: ops.retention,
+    minFreeMb: ops.minFreeMb,
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     failedJobs: raw(S, "Failed_Jobs") as QmConfig["failedJobs"],
     smtp: resolveSmtp(
@@ -273,6 +285,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       deleteJobs: bool(W, "Delete_Jobs"),
       refreshRate: int(W, "Refresh_Rate"),
       displayDetails: bool(W, "Display_details"),
+      metrics: ops.metrics,
       maxUploadMb: int(W, "Max_Upload_MB"),
       maxZipMb: int(W, "Max_Zip_MB"),
       trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
@@ -285,6 +298,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   if (invalid.length) {
     errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
+  for (const problem of opsKeyProblems(config, raw)) errors[problem.key] = problem.message;
   if (config.web.trustedUserHeader && !/^[a-z0-9-]+$/.test(config.web.trustedUserHeader)) {
     errors["WEB_QMserver.Trusted_User_Header"] = "Trusted_User_Header must be a header name such as X-Remote-User";
   }

@@ -49,6 +49,8 @@ export const workerStatsSchema = z
     executor: z.string().optional().catch(undefined),
     /** uid: each job runs as its own unprivileged identity; none: jobs share the worker's privileges. */
     isolation: z.enum(["uid", "none"]).optional().catch(undefined),
+    /** The worker's last heartbeat, written as it stopped: it is not running, however recent. */
+    stopped: z.boolean().optional().catch(undefined),
     /** The GPUs the worker hands out (GPU_List, `auto` resolved); the web app refuses jobs asking more. */
     gpus: z.array(count).optional().catch(undefined),
     /** How many of them running jobs hold. */
@@ -61,6 +63,14 @@ export const workerStatsSchema = z
 
 /** The heartbeat figures; every field may be missing (see workerStatsSchema). */
 export type WorkerStats = z.infer<typeof workerStatsSchema>;
+
+/** A heartbeat older than this means the worker is gone (it beats every 5 s). */
+export const HEARTBEAT_STALE_MS = 15_000;
+
+/** Is the worker running, by its last heartbeat: recent, and not its last word at a stop. */
+export function isWorkerAlive(heartbeatAt: Date, stats: WorkerStats, now = Date.now()): boolean {
+  return !stats.stopped && now - heartbeatAt.getTime() < HEARTBEAT_STALE_MS;
+}
 
 /** The figures of a WorkerStatus.stats text; `{}` for anything that is not JSON. */
 export function parseWorkerStats(json: string | null | undefined): WorkerStats {

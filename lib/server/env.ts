@@ -10,7 +10,7 @@ import path from "node:path";
 import type { MailEnv } from "../core/mail-settings";
 
 const VARIABLES = [
-  "QM_CONFIG", "QM_DATA", "DATABASE_URL", "QM_ADMIN_USER", "QM_ADMIN_PASSWORD", "QM_ADMIN_PASSWORD_FILE", "QM_PARENT_PID", "QM_PUBLIC_URL", "QM_SKIP_MIGRATE",
+  "QM_CONFIG", "QM_DATA", "DATABASE_URL", "QM_ADMIN_USER", "QM_ADMIN_PASSWORD", "QM_ADMIN_PASSWORD_FILE", "QM_PARENT_PID", "QM_PUBLIC_URL", "QM_SKIP_MIGRATE", "JOURNAL_STREAM",
 ] as const;
 
 type RawEnv = Partial<Record<(typeof VARIABLES)[number], string>>;
@@ -39,6 +39,8 @@ export interface QmEnv {
   skipMigrate: boolean;
   /** Set by `npm start` for its children: they stop when that process is gone. */
   parentPid?: number;
+  /** stdout is systemd's journal (JOURNAL_STREAM names it): log lines carry their priority. */
+  journald: boolean;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
@@ -56,7 +58,19 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
     publicUrl: env.QM_PUBLIC_URL || undefined,
     skipMigrate: env.QM_SKIP_MIGRATE === "1",
     parentPid: env.QM_PARENT_PID ? Number(env.QM_PARENT_PID) : undefined,
+    journald: isJournal(env.JOURNAL_STREAM),
   };
+}
+
+/** JOURNAL_STREAM is "device:inode" of the journal's socket; it counts only if stdout is that socket (not a pipe of `npm start`). */
+function isJournal(stream: string | undefined): boolean {
+  if (!stream) return false;
+  try {
+    const st = fs.fstatSync(1);
+    return stream === `${st.dev}:${st.ino}`;
+  } catch {
+    return false;
+  }
 }
 
 /**

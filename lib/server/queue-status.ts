@@ -2,10 +2,8 @@
 import os from "node:os";
 import type { QueueStatus } from "../core/api-types";
 import { formatGpuList } from "../core/gpu-sets";
-import { parseWorkerStats } from "../core/worker-stats";
+import { isWorkerAlive, parseWorkerStats } from "../core/worker-stats";
 import type { Db } from "./db";
-
-const HEARTBEAT_STALE_MS = 15_000;
 
 /** GPUs held by the rows marked running (when the worker's own figure is stale). */
 const fromRowsGpus = (running: { nbGpu: number }[]) => running.reduce((sum, j) => sum + j.nbGpu, 0);
@@ -18,7 +16,7 @@ export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<Q
   ]);
   const counts = Object.fromEntries(groups.filter((g) => g.state !== "deleted").map((g) => [g.state, g._count._all]));
   const stats = parseWorkerStats(worker?.stats);
-  const alive = worker ? Date.now() - worker.heartbeatAt.getTime() < HEARTBEAT_STALE_MS : false;
+  const alive = worker ? isWorkerAlive(worker.heartbeatAt, stats) : false;
   // A job asking for more than MaxNbProcessors runs clamped to it.
   const fromRows = running.reduce((sum, j) => sum + Math.min(j.nbProc, maxNbProcessors), 0);
   return {

@@ -14,6 +14,7 @@ import { type JobState, planTransition } from "../core/job-lifecycle";
 import { hashPassword } from "../server/password";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSql } from "../server/store/sql";
+import { jobZip } from "../server/zip/zip-fixtures";
 export { unzip } from "../server/zip/zip-fixtures";
 import { PEER_HEADER, trustPeerHeader } from "./peer-header";
 
@@ -137,6 +138,20 @@ export async function login(username = "admin", password = username === "admin" 
   const cookie = res.headers.get("set-cookie")!;
   expect(cookie).toMatch(/^qm_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
   return { cookie: cookie.split(";")[0], csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** Upload a job (jobZip with this top folder and script) as an anonymous client of the API does; the route's answer. */
+export async function uploadJob(folder: string, script?: string): Promise<Response> {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(jobZip({ folder, script }))], { type: "application/zip" }), `${folder}.zip`);
+  return routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1", origin: BASE } }), ctx(0));
+}
+
+/** uploadJob, which must be accepted: the new job's id. */
+export async function submitJobZip(folder: string, script?: string): Promise<number> {
+  const res = await uploadJob(folder, script);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { job: { id: number } }).job.id;
 }
 
 export const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, string> } }).error;

@@ -4,6 +4,7 @@
  */
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode, isAppError } from "../core/app-error";
+import { webLog } from "./web-log";
 
 const STATUS: Record<AppErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -15,6 +16,7 @@ const STATUS: Record<AppErrorCode, number> = {
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  DISK_FULL: 507,
 };
 
 /** The HTTP status an AppError code maps to. */
@@ -51,7 +53,7 @@ export function toErrorResponse(error: unknown): Response {
       headers,
     );
   }
-  console.error("[api] unexpected error:", error);
+  webLog().error(`unexpected error in an API route: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return errorJson(500, { error: { code: "INTERNAL", message: "Something went wrong on the server; the details are in the server log." } });
 }
 
@@ -63,11 +65,15 @@ export function apiHandler<C = unknown>(
   fn: (request: Request, context: C) => Promise<Response> | Response,
 ): (request: Request, context: C) => Promise<Response> {
   return async (request, context) => {
+    const started = performance.now();
+    let response: Response;
     try {
-      return await fn(request, context);
+      response = await fn(request, context);
     } catch (error) {
-      return toErrorResponse(error);
+      response = toErrorResponse(error);
     }
+    webLog().debug(`${request.method} ${new URL(request.url).pathname} ${response.status} ${(performance.now() - started).toFixed(1)} ms`);
+    return response;
   };
 }
 

@@ -7,13 +7,15 @@ import type { LiveStatus } from "../core/api-types";
 import { createLiveFeed, type LiveFeed } from "../server/live-feed";
 import { getQueueStatus } from "../server/queue-status";
 import { readJobsVersion } from "../server/store/jobs-version";
-import { getConfig, getDb, getStore } from "./context";
+import { diskStatus } from "../server/disk-space";
+import { getConfig, getDb, getLayout, getStore } from "./context";
 
 export async function getLiveStatus(): Promise<LiveStatus> {
   const { config } = getConfig();
   const status = await getQueueStatus(getDb(), config.maxNbProcessors);
   return {
     ...status,
+    disk: diskStatus(getLayout().root, config.minFreeMb),
     paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,

@@ -13,7 +13,7 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "../core/app-error";
 import { formatBytes } from "../core/format";
-import { diskFull } from "../server/zip/extract-zip";
+import { diskFull } from "../server/disk-space";
 
 export interface ReceivedZip {
   zipPath: string;

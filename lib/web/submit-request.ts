@@ -16,6 +16,7 @@ import path from "node:path";
 import { type AppError, isAppError } from "../core/app-error";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
+import { assertRoomForUpload } from "../server/disk-space";
 import { assertQmFolders, ensureQmFolders } from "../server/qm-folders";
 import type { UserIdentity } from "../server/users/users";
 import { zipLimitsFor } from "../server/zip/zip-limits";
@@ -33,6 +34,8 @@ export async function handleSubmitRequest(request: Request, user: UserIdentity |
   const { config } = getConfig();
   const layout = getLayout();
   assertQmFolders(layout);
+  // Refused before a byte is read: the declared size says whether it would fill the disk.
+  assertRoomForUpload(layout.root, config.minFreeMb, Number(request.headers.get("content-length")) || 0);
   ensureQmFolders(layout);
   removeStaleStaging(layout.staging);
   const workDir = path.join(layout.staging, crypto.randomUUID());

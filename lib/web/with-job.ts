@@ -10,6 +10,7 @@
  * Handlers that show several jobs (compare) take the same steps per job with
  * jobForViewer and folderAccessFor.
  */
+import { AppError } from "../core/app-error";
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
 import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
 import { requireViewer } from "./access";
@@ -48,7 +49,9 @@ export interface WithJobOptions<Query, Folder extends boolean> {
 type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folder extends true ? { root: string; folder: JobFolderAccess } : unknown);
 
 /** What `viewer` may read in the folder of `job` (job-folder.ts). */
-export function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<JobFolderAccess> {
+export async function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<JobFolderAccess> {
+  // Removed (or archived) by the retention pass: say so, not "no such file".
+  if (job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
   return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer, job), hideCommand: !canSeeDetails(viewer, job) });
 }
 

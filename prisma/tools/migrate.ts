@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations, createMigration, migrationStamp } from "./schema-engine";
 import { redactDatabaseUrl } from "../../lib/server/database-url";
+import { enableWal } from "../../lib/server/db";
 import { loadEnv } from "../../lib/server/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const env = loadEnv();
   if (command === "deploy") {
+    enableWal(env.databaseUrl); // a new database starts in WAL mode, as at every start
     const applied = await applyMigrations(root, env.databaseUrl);
     console.log(`${redactDatabaseUrl(env.databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
   } else if (command === "create") {

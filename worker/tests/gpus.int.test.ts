@@ -108,7 +108,7 @@ describe("GPUs as a scheduled resource (GPU_List = 0,1,2)", () => {
     await first.exited;
 
     const second = await start();
-    expect(second.output()).toMatch(/job \d+ still runs \(pid \d+\): adopted/);
+    expect(second.output()).toMatch(/job=\d+ recovery: still runs \(pid \d+\): adopted/);
     await job("newcomer", 1);
     await waitFor("newcomer running", () => seenGpus(file).has("newcomer"));
     expect(devices(seenGpus(file).get("newcomer")!.cuda)).toEqual([2]);

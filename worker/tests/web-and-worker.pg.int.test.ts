@@ -7,8 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { BASE, basic, cfgPath, ctx, databaseUrl, db, dir, qm, req, routes, writeConfig } from "../../lib/web/api-test-harness";
-import { jobZip } from "../../lib/server/zip/zip-fixtures";
+import { basic, cfgPath, ctx, databaseUrl, db, dir, qm, req, routes, submitJobZip, writeConfig } from "../../lib/web/api-test-harness";
 import { jobProcesses, waitFor } from "./helpers";
 import { type WorkerProcess, spawnWorker } from "./worker-process";
 
@@ -19,13 +18,7 @@ afterEach(async () => {
   await waitFor("job processes gone", () => jobProcesses(qm).length === 0, 15_000).catch(() => undefined);
 });
 
-async function submit(folder: string, script?: string): Promise<number> {
-  const form = new FormData();
-  form.append("file", new Blob([new Uint8Array(jobZip({ folder, script }))], { type: "application/zip" }), `${folder}.zip`);
-  const res = await routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1", origin: BASE } }), ctx(0));
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { job: { id: number } }).job.id;
-}
+const submit = submitJobZip;
 
 const stateOf = async (id: number) => (await db.job.findUniqueOrThrow({ where: { id } })).state;
 const reaches = (id: number, state: string) => waitFor(`job ${id} ${state}`, async () => (await stateOf(id)) === state, 30_000);

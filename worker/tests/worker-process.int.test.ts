@@ -66,7 +66,7 @@ describe("the worker program", () => {
 
       const second = startWorkerProcess();
       await started(second);
-      expect(second.output()).toMatch(/job \d+ still runs \(pid \d+\): adopted/);
+      expect(second.output()).toMatch(/job=\d+ recovery: still runs \(pid \d+\): adopted/);
       fs.writeFileSync(path.join(env.dir, "go1"), "");
       const progressed = await waitFor("progress after adoption", async () => {
         const row = await env.db.job.findUnique({ where: { id: running.id } });

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { ApiError, errorMessageOf } from "@/lib/client/api-fetch";
 import { useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-query";
@@ -70,7 +71,10 @@ export function ConfigEditor() {
       <h1 className="mb-1 text-2xl font-semibold">Configuration</h1>
       <p className="mb-5 text-sm break-words text-slate-600">
         Editing <code className="rounded bg-slate-100 px-1 break-all">{query.data.path}</code>. Comments, order and keys not shown here are kept as they are.
-        Keys marked <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">restart</span> take effect at the next start.
+        Keys marked <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">restart</span> take effect at the next start.{" "}
+        <Link href="/admin/retention" className="underline">
+          What the retention keys remove
+        </Link>
       </p>
       <RestartPending pending={query.data.restartPending ?? []} />
       <form onSubmit={submit} noValidate className="space-y-6">

@@ -11,6 +11,7 @@ import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { canSeeDetails } from "@/lib/web/job-access";
 import { permissionsFor } from "@/lib/web/permissions";
 import { handleSubmitRequest } from "@/lib/web/submit-request";
+import { webLog } from "@/lib/web/web-log";
 
 export const dynamic = "force-dynamic";
 
@@ -30,6 +31,7 @@ const withUrls = ({ array, ...job }: SubmittedJob) => ({
 export const POST = apiHandler(async (request) => {
   const viewer = await requireSubmitter(request);
   const outcomes = await handleSubmitRequest(request, viewer.user);
+  for (const o of outcomes) if (o.ok) webLog().info(`submitted: ${o.job.folder}`, { job: o.job.id });
   if (outcomes.length === 1 && outcomes[0].ok) {
     const { array, ...job } = withUrls(outcomes[0].job);
     return json({ job, ...(array ? { array } : {}) }, { status: 201 });

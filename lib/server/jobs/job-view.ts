@@ -69,6 +69,7 @@ export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: bool
     params,
     cpuSeconds: job.cpuSeconds,
     peakMemoryKb: job.peakMemoryKb,
+    purgedAt: job.purgedAt?.toISOString() ?? null,
     gpuMemPeakMb: job.gpuMemPeakMb,
     gpuUtilMean: job.gpuUtilMean,
     events: job.events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, detail: e.detail })),

@@ -22,6 +22,7 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a finished job (done, failed, killed, lost, invalid...) can be requeued.`);
+  if (job.purgedAt) throw new AppError("CONFLICT", `Job ${id}'s folder was removed by the retention pass (Keep_Days, Keep_Max_GB); it cannot be requeued.`);
   assertQmFolders(layout); // before the row is claimed: a damaged QM_qJobs would strand the job
   const source = resolveInside(layout.root, job.folder);
   if (!source || !fs.existsSync(source)) throw new AppError("CONFLICT", `Job ${id}'s folder (${job.folder}) is not there any more; it cannot be requeued.`);
@@ -40,7 +41,7 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
     const placed = await placeInQueue(store, layout, source, job.name, {
       claim: async (folder) => {
         const plan = planTransition("requeue", job.state, "queued", { ...columns, folder, submittedAt: new Date() }, JSON.stringify({ by, previous }));
-        if (!(await store.transition(id, plan, { state: job.state, folder: job.folder }))) {
+        if (!(await store.transition(id, plan, { state: job.state, folder: job.folder, unpurged: true }))) {
           throw new AppError("CONFLICT", `Job ${id} changed meanwhile (deleted or requeued by someone else); reload and try again.`);
         }
         // The row is ours: the note of the rejection is not current any more.

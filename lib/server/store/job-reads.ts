@@ -35,6 +35,7 @@ export interface JobRow {
   runToken: string | null;
   runInfo: string | null;
   killRequestedAt: Date | null;
+  purgedAt: Date | null;
   error: string | null;
   updatedAt: Date;
 }
@@ -62,7 +63,7 @@ export interface QueueReadOptions {
   perOwner?: boolean;
 }
 
-const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "updatedAt"] as const;
+const DATE_COLUMNS = ["submittedAt", "startedAt", "finishedAt", "killRequestedAt", "purgedAt", "updatedAt"] as const;
 
 function toRow<T>(raw: Record<string, unknown>): T {
   const row: Record<string, unknown> = { ...raw };

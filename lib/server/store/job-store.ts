@@ -47,6 +47,8 @@ export interface NewArray {
 export interface Guard {
   state: JobState;
   folder?: string;
+  /** Only while retention has not claimed the folder (purgedAt is null). */
+  unpurged?: boolean;
 }
 
 export interface JobStore extends JobReads, QueueReads {
@@ -113,7 +115,7 @@ export function createJobStore(sql: Sql): JobStore {
 
   const guardedUpdate = async (tx: Sql, id: number, guard: Guard | undefined, patch: object, at: Date) => {
     const [cols, values] = columnsOf({ ...patch, updatedAt: at });
-    const where = ['"id" = ?', ...(guard ? ['"state" = ?'] : []), ...(guard?.folder !== undefined ? ['"folder" = ?'] : [])];
+    const where = ['"id" = ?', ...(guard ? ['"state" = ?'] : []), ...(guard?.folder !== undefined ? ['"folder" = ?'] : []), ...(guard?.unpurged ? ['"purgedAt" IS NULL'] : [])];
     const params = [...values, id, ...(guard ? [guard.state] : []), ...(guard?.folder !== undefined ? [guard.folder] : [])];
     const { changes } = await tx.run(`UPDATE "Job" SET ${cols.map((c) => `"${c}" = ?`).join(", ")} WHERE ${where.join(" AND ")}`, params);
     return changes === 1;
@@ -149,7 +151,7 @@ export function createJobStore(sql: Sql): JobStore {
       if (plan.from === null) throw new Error(`job store: ${plan.action} creates a row; use createJob`);
       const at = new Date();
       return sql.transaction(async (tx) => {
-        if (!(await guardedUpdate(tx, id, { state: plan.from as JobState, folder: guard?.folder }, plan.patch, at))) return false;
+        if (!(await guardedUpdate(tx, id, { ...guard, state: plan.from as JobState }, plan.patch, at))) return false;
         await event(tx, id, at, plan.event.kind, plan.event.detail);
         return true;
       });

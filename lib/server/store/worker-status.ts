@@ -11,6 +11,11 @@ export interface Heartbeat {
   stats: string;
 }
 
+/** The last heartbeat at a clean stop: only if the row is still this worker's (not a successor's). */
+export async function writeLastHeartbeat(sql: Sql, beat: Heartbeat): Promise<void> {
+  await sql.run(`UPDATE "WorkerStatus" SET "heartbeatAt" = ?, "stats" = ? WHERE "id" = 1 AND "pid" = ? AND "host" = ?`, [beat.at, beat.stats, beat.pid, beat.host]);
+}
+
 export async function writeHeartbeat(sql: Sql, beat: Heartbeat): Promise<void> {
   await sql.run(
     `INSERT INTO "WorkerStatus" ("id", "pid", "host", "startedAt", "heartbeatAt", "stats") VALUES (1, ?, ?, ?, ?, ?)

@@ -12,6 +12,7 @@ import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
 import { checkEntryType, isJunkEntry, safeEntryPath } from "./entry-path";
 import type { ZipLimits } from "./zip-limits";
+import { diskFull } from "../disk-space";
 
 export interface ExtractResult {
   files: number;
@@ -130,10 +131,6 @@ function fileError(name: string, error: unknown): Error {
   }
   if (code === "ENOSPC" || code === "EDQUOT") return diskFull();
   return asZipError(error as Error);
-}
-
-export function diskFull(): AppError {
-  return new AppError("TOO_LARGE", "The server's disk is full, so the job cannot be unpacked; ask the administrator to free some space");
 }
 
 /** yauzl's own errors (no errno code) mean a broken archive; file-system errors stay as they are. */

@@ -146,7 +146,7 @@ describe("executor = slurm", () => {
       try {
         const row = await waitForJob(env, "outlives", ["done", "failed", "lost", "killed"]);
         expect(row).toMatchObject({ state: "done", exitCode: 0, progress: 100 });
-        expect(second.logs.join("\n")).toMatch(new RegExp(`recovery: job ${id} still runs .*adopted`));
+        expect(second.logs.join("\n")).toMatch(new RegExp(`job ${id}: recovery: still runs .*adopted`));
         expect(await eventsOf(env, id)).toEqual(["queued", "pending", "running", "done"]);
         const log = fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8");
         expect(log.match(/=== Slurm job \d+ started/g)).toHaveLength(1);

@@ -6,6 +6,7 @@ import { queuePosition } from "@/lib/server/jobs/queue-position";
 import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
 import { permissionsFor } from "@/lib/web/permissions";
+import { webLog } from "@/lib/web/web-log";
 import { withJob } from "@/lib/web/with-job";
 import { withJobAction } from "@/lib/web/with-job-action";
 
@@ -21,5 +22,6 @@ export const GET = withJob(async ({ viewer, job, showDetails }) => {
 /** Delete a queued or finished job (its owner or the admin; Delete_Jobs = False: the admin only). */
 export const DELETE = withJobAction("delete", async ({ viewer, job }) => {
   await deleteJob(getStore(), getLayout(), job.id, viewer.user.username);
+  webLog().info(`deleted by ${viewer.user.username}`, { job: job.id });
   return json({ ok: true });
 });

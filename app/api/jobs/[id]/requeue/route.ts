@@ -1,6 +1,7 @@
 import { requeueJob } from "@/lib/server/jobs/requeue-job";
 import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
+import { webLog } from "@/lib/web/web-log";
 import { withJobAction } from "@/lib/web/with-job-action";
 
 export const dynamic = "force-dynamic";
@@ -9,5 +10,6 @@ export const dynamic = "force-dynamic";
 export const POST = withJobAction("requeue", async ({ viewer, job }) => {
   const { config } = getConfig();
   const { folder } = await requeueJob(getStore(), getLayout(), job.id, viewer.user.username, { jobFile: config.jobFile, strict: config.strictJobFile });
+  webLog().info(`requeued by ${viewer.user.username} -> ${folder}`, { job: job.id });
   return json({ ok: true, folder });
 });

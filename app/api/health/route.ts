@@ -1,0 +1,11 @@
+import { checkHealth } from "@/lib/server/health";
+import { getStore } from "@/lib/web/context";
+import { apiHandler, json } from "@/lib/web/http";
+
+export const dynamic = "force-dynamic";
+
+/** For load balancers and uptime checks, without login: 200 when web, database and worker are up; 503 with the reason otherwise. */
+export const GET = apiHandler(async () => {
+  const health = await checkHealth(getStore().sql);
+  return json(health, { status: health.status === "ok" ? 200 : 503 });
+});

@@ -1,0 +1,66 @@
+/**
+ * Running it for years, as the administrator meets it in the browser: the full-disk banner
+ * and the refused upload (Min_Free_MB raised above the free space), and the retention page's
+ * dry run, then the pass run from it.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { planTransition } from "../lib/core/job-lifecycle";
+import { createJobStore } from "../lib/server/store/job-store";
+import { openSql } from "../lib/server/store/sql";
+import { env, loginAsAdmin, uniqueName } from "./job-helpers";
+import { screenshot, userJobZip, withConfig } from "./submit-helpers";
+
+const inServerSection = (line: string) => (text: string) => text.replace("[QMServer]\n", `[QMServer]\n${line}\n`);
+
+test("a full disk: the banner says why, an upload is refused with it, and all is back once space returns", async ({ page }) => {
+  await withConfig(inServerSection("Min_Free_MB = 99000000"), async () => {
+    await page.goto("/");
+    await expect(page.getByTestId("disk-banner")).toContainText("less than the 94 TB it must keep (Min_Free_MB)");
+    await expect(page.getByTestId("disk-banner")).toContainText("running jobs go on");
+    await page.goto("/submit");
+    await expect(page.getByTestId("disk-banner")).toBeVisible();
+    await page.locator("#zip-file").setInputFiles({ name: "full.zip", mimeType: "application/zip", buffer: await userJobZip(uniqueName("full")) });
+    await page.getByRole("button", { name: "Upload and queue" }).click();
+    await expect(page.getByTestId("submit-error")).toContainText("no upload is accepted now; ask the administrator to free some space");
+    await screenshot(page, "disk-full");
+  });
+  await page.goto("/");
+  await expect(page.getByTestId("summary")).toBeVisible();
+  await expect(page.getByTestId("disk-banner")).toHaveCount(0);
+});
+
+test("retention: the admin page lists what the pass removes, and runs it", async ({ page }) => {
+  // Two jobs that ended 40 days ago, with their folders, as an old installation has them.
+  const store = createJobStore(openSql(env.processEnv.DATABASE_URL));
+  const old: { id: number; folder: string }[] = [];
+  try {
+    for (const name of [uniqueName("old-a"), uniqueName("old-b")]) {
+      const folder = `QM_dJobs/2026-01-01T00-00-00Z-${name}`;
+      fs.mkdirSync(path.join(env.qmFolder, folder));
+      fs.writeFileSync(path.join(env.qmFolder, folder, "result.txt"), "x".repeat(20_000));
+      const finishedAt = new Date(Date.now() - 40 * 86_400_000);
+      old.push({ id: await store.createJob({ name, script: "true", folder, source: "import" }, planTransition("import", null, "done", { finishedAt })), folder });
+    }
+  } finally {
+    await store.sql.close();
+  }
+  await loginAsAdmin(page);
+  await withConfig(inServerSection("Keep_Days = 30"), async () => {
+    await page.goto("/admin/retention");
+    await expect(page.getByText("Folders of jobs that ended more than 30 days ago")).toBeVisible();
+    const table = page.getByTestId("dry-run");
+    for (const job of old) await expect(table.getByRole("link", { name: new RegExp(`^#${job.id} `) })).toBeVisible();
+    await expect(table).toContainText("older than Keep_Days");
+    await screenshot(page, "retention-dry-run");
+    await page.getByRole("button", { name: "Run the pass now" }).click();
+    await page.getByRole("button", { name: "Yes, run it" }).click();
+    await expect(page.getByTestId("last-pass")).toContainText(/Last pass .*: \d+ removed/, { timeout: 20_000 });
+    await expect(page.getByTestId("dry-run-summary")).toHaveText(/removes 0 folders/);
+  });
+  for (const job of old) expect(fs.existsSync(path.join(env.qmFolder, job.folder))).toBe(false);
+  // The row stays, as history, and says what happened.
+  await page.goto(`/jobs/${old[0].id}`);
+  await expect(page.getByText(/its folder was deleted by the retention pass/)).toBeVisible();
+});

@@ -1,0 +1,63 @@
+/**
+ * Checks of the keys that keep QueueManager running for years (retention, free space,
+ * metrics) that a single key's type cannot express. Called by readQmConfig, so a wrong value
+ * is refused like any other bad key (admin form, worker reload).
+ */
+import { parseRangeList } from "./ip-address";
+import type { KeySpec, QmConfig } from "./qm-config";
+
+/** Retention and free space, in [QMServer] (in the default file's order, after Recovery). */
+export const OPS_SERVER_KEYS: KeySpec[] = [
+  { section: "QMServer", key: "Keep_Days", type: "integer", default: "0", min: 0, max: 36500, help: "the worker's daily retention pass removes the folders of jobs that ended more than this many days ago (their rows stay as history); 0: keep them forever" },
+  { section: "QMServer", key: "Keep_Max_GB", type: "text", default: "0", help: "most disk space QM_dJobs and QM_lost+found may take, in GB (decimals allowed: 0.5): beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
+  { section: "QMServer", key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (outside QM_FOLDER, e.g. a bigger disk) instead of deleting them; empty: delete" },
+  { section: "QMServer", key: "Min_Free_MB", type: "integer", default: "1024", min: 0, max: 100000000, help: "free space QM_FOLDER's disk must keep, in MB: below it uploads are refused and no new job starts (running jobs go on) until space returns; 0: no check" },
+];
+
+/** Who may read the metrics, in [WEB_QMserver]. */
+export const OPS_WEB_KEYS: KeySpec[] = [
+  { section: "WEB_QMserver", key: "Metrics_Token", type: "secret", default: "", help: "token that lets Prometheus read /api/metrics from anywhere (header Authorization: Bearer <token>); empty: only Metrics_Allow" },
+  { section: "WEB_QMserver", key: "Metrics_Allow", type: "text", default: "127.0.0.1, ::1", help: "addresses or CIDR ranges that may read /api/metrics without the token, comma-separated (empty: nobody)" },
+];
+
+type RawValue = (section: "QMServer" | "WEB_QMserver", key: string) => string;
+
+/** The typed values of these keys, from each one's checked text (`raw`) and QMserv.cfg's folder (`resolvePath`). */
+export function readOpsKeys(raw: RawValue, resolvePath: (p: string) => string): Pick<QmConfig, "retention" | "minFreeMb"> & { metrics: QmConfig["web"]["metrics"] } {
+  const archive = raw("QMServer", "Archive_Folder");
+  return {
+    retention: { keepDays: Number(raw("QMServer", "Keep_Days")), maxGb: Number(raw("QMServer", "Keep_Max_GB")) || 0, archiveFolder: archive ? resolvePath(archive) : null },
+    minFreeMb: Number(raw("QMServer", "Min_Free_MB")),
+    metrics: { token: raw("WEB_QMserver", "Metrics_Token"), allow: raw("WEB_QMserver", "Metrics_Allow").split(/[\s,]+/).filter(Boolean) },
+  };
+}
+
+export interface KeyProblem {
+  /** `Section.Key`, as readQmConfig reports problems. */
+  key: string;
+  message: string;
+}
+
+/** `child` is `parent` or inside it (both absolute and resolved). */
+export function isInsideFolder(child: string, parent: string): boolean {
+  const base = parent.endsWith("/") ? parent : `${parent}/`;
+  return child === parent || child.startsWith(base);
+}
+
+/** `raw`: the value of each key as written (for the checks a typed value cannot do). */
+export function opsKeyProblems(config: QmConfig, raw: RawValue): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  const maxGb = raw("QMServer", "Keep_Max_GB");
+  if (!/^(\d+(\.\d+)?)?$/.test(maxGb)) problems.push({ key: "QMServer.Keep_Max_GB", message: `Keep_Max_GB must be a number of GB such as 500 or 0.5 (0: no ceiling); not ${JSON.stringify(maxGb)}` });
+  const archive = config.retention.archiveFolder;
+  // Archived folders inside QM_FOLDER would be taken for jobs again (in QM_qJobs) or counted
+  // against the very ceiling that moved them.
+  if (archive && isInsideFolder(archive, config.qmFolder)) {
+    problems.push({ key: "QMServer.Archive_Folder", message: `Archive_Folder (${archive}) must be outside QM_FOLDER (${config.qmFolder}); choose a folder of its own, e.g. on another disk` });
+  }
+  const { invalid } = parseRangeList(config.web.metrics.allow.join(","));
+  if (invalid.length) {
+    problems.push({ key: "WEB_QMserver.Metrics_Allow", message: `Metrics_Allow must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}` });
+  }
+  return problems;
+}

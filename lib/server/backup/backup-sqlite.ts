@@ -1,0 +1,58 @@
+/**
+ * A consistent copy of the SQLite database while QueueManager runs: `VACUUM INTO` writes the
+ * database as one read transaction saw it (in WAL mode the web app and the worker go on
+ * writing meanwhile), compacted, to a temporary name; the copy is checked (integrity_check)
+ * and only then renamed into place, readable by its owner only (it holds password hashes).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { FINISHED_STATES } from "../../core/job-lifecycle";
+import { sqliteFilePath } from "../database-url";
+
+export interface SqliteBackup {
+  file: string;
+  bytes: number;
+  /** Rows in the copy: jobs, and those in a finished state. */
+  jobs: number;
+  finishedJobs: number;
+}
+
+const FINISHED = `(${FINISHED_STATES.map((s) => `'${s}'`).join(", ")})`;
+
+/** Open a backup (or any copy) read-only and say what it holds; throws when it is damaged. */
+export function checkSqliteCopy(file: string): Omit<SqliteBackup, "file" | "bytes"> {
+  const copy = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const problems = copy.pragma("integrity_check", { simple: false }) as { integrity_check: string }[];
+    if (problems.length !== 1 || problems[0].integrity_check !== "ok") throw new Error(`${file} is damaged: ${problems.map((p) => p.integrity_check).join("; ")}`);
+    const count = (where: string) => (copy.prepare(`SELECT COUNT(*) AS "n" FROM "Job" ${where}`).get() as { n: number }).n;
+    return { jobs: count(""), finishedJobs: count(`WHERE "state" IN ${FINISHED}`) };
+  } finally {
+    copy.close();
+  }
+}
+
+export function backupSqlite(databaseUrl: string, file: string): SqliteBackup {
+  const source = sqliteFilePath(databaseUrl);
+  if (!fs.existsSync(source)) throw new Error(`there is no database at ${source} (DATABASE_URL / QM_DATA)`);
+  if (fs.existsSync(file)) throw new Error(`${file} exists already; choose another name`);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const partial = `${file}.partial`;
+  fs.rmSync(partial, { force: true });
+  const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 30_000 });
+  try {
+    db.prepare("VACUUM INTO ?").run(partial);
+  } finally {
+    db.close();
+  }
+  try {
+    fs.chmodSync(partial, 0o600);
+    const held = checkSqliteCopy(partial);
+    fs.renameSync(partial, file);
+    return { file, bytes: fs.statSync(file).size, ...held };
+  } catch (error) {
+    fs.rmSync(partial, { force: true });
+    throw error;
+  }
+}

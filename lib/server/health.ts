@@ -1,0 +1,41 @@
+/**
+ * GET /api/health for load balancers and uptime checks: the web server answers, the database
+ * answers (within a few seconds), and the worker's heartbeat is fresh. Healthy: 200; else
+ * 503 with the reason, in words an administrator can act on.
+ */
+import { HEARTBEAT_STALE_MS, isWorkerAlive, parseWorkerStats } from "../core/worker-stats";
+import { type Sql, toDate } from "./store/sql";
+
+const DATABASE_TIMEOUT_MS = 5_000;
+
+export interface Health {
+  status: "ok" | "unhealthy";
+  checks: { web: "ok"; database: "ok" | "failed"; worker: "ok" | "stopped" | "stale" | "never started" | "unknown" };
+  /** Seconds since the worker's last heartbeat (null: none). */
+  workerHeartbeatAgeSeconds: number | null;
+  /** Why it is unhealthy; null when healthy. */
+  reason: string | null;
+}
+
+export async function checkHealth(sql: Sql, now = new Date()): Promise<Health> {
+  let row: { heartbeatAt: unknown; stats: string } | undefined;
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_TIMEOUT_MS / 1000} s`)), DATABASE_TIMEOUT_MS)));
+    row = await Promise.race([sql.get<{ heartbeatAt: unknown; stats: string }>(`SELECT "heartbeatAt", "stats" FROM "WorkerStatus" WHERE "id" = 1`), timeout]).finally(() => clearTimeout(timer));
+  } catch (error) {
+    const reason = `the database does not answer: ${(error as Error).message}`;
+    return { status: "unhealthy", checks: { web: "ok", database: "failed", worker: "unknown" }, workerHeartbeatAgeSeconds: null, reason };
+  }
+  const heartbeatAt = row ? toDate(row.heartbeatAt) : null;
+  const age = heartbeatAt ? Math.max(0, (now.getTime() - heartbeatAt.getTime()) / 1000) : null;
+  const stats = parseWorkerStats(row?.stats);
+  const worker = !heartbeatAt ? "never started" : isWorkerAlive(heartbeatAt, stats, now.getTime()) ? "ok" : stats.stopped ? "stopped" : "stale";
+  const reason = {
+    ok: null,
+    "never started": "no worker has run on this database yet: start it (npm run worker, or the qm-worker service)",
+    stopped: `the worker stopped ${Math.round(age!)} s ago: start it again (npm run worker, or systemctl start qm-worker)`,
+    stale: `the worker's last heartbeat is ${Math.round(age!)} s old (more than ${HEARTBEAT_STALE_MS / 1000} s): it died or hangs; see its log`,
+  }[worker];
+  return { status: reason ? "unhealthy" : "ok", checks: { web: "ok", database: "ok", worker }, workerHeartbeatAgeSeconds: age === null ? null : Math.round(age * 10) / 10, reason };
+}

@@ -1,0 +1,82 @@
+/**
+ * The retention pass: for each job of the plan, claim the row first (purgedAt set, guarded on
+ * its state, folder and not purged yet: a job requeued or deleted meanwhile is left alone, and
+ * a requeue that comes after finds it purged), then delete its folder or move it to
+ * Archive_Folder, then record a `purged` event. A folder that cannot go gives its row back.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { formatBytes } from "../../core/format";
+import type { PurgeItem, RetentionPlan } from "../../core/retention";
+import type { Log } from "../logger";
+import { type QmLayout, freeName, isEnoent, resolveInside } from "../qm-folders";
+import type { JobStore } from "../store/job-store";
+
+export interface RetentionResult {
+  removed: number[];
+  archived: number[];
+  /** Changed meanwhile (requeued, deleted, purged): left alone. */
+  skipped: number[];
+  failed: number[];
+  freedBytes: number;
+}
+
+/** Move a folder into the archive: a rename on the same disk, else a copy under a temporary name, then the rename. */
+async function archive(source: string, archiveDir: string): Promise<string> {
+  await fs.promises.mkdir(archiveDir, { recursive: true });
+  const target = path.join(archiveDir, freeName(archiveDir, path.basename(source)));
+  try {
+    await fs.promises.rename(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    const partial = path.join(archiveDir, `.${path.basename(target)}.partial`);
+    await fs.promises.rm(partial, { recursive: true, force: true });
+    await fs.promises.cp(source, partial, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true });
+    await fs.promises.rename(partial, target);
+    await fs.promises.rm(source, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/** Out of QM_dJobs at once (a rename into .qm/trash), then removed. */
+async function remove(source: string, layout: QmLayout, id: number): Promise<void> {
+  const trash = path.join(layout.internal, "trash", `purged-${id}`);
+  await fs.promises.mkdir(path.dirname(trash), { recursive: true });
+  await fs.promises.rm(trash, { recursive: true, force: true });
+  await fs.promises.rename(source, trash);
+  await fs.promises.rm(trash, { recursive: true, force: true });
+}
+
+const why = (item: PurgeItem, plan: RetentionPlan) =>
+  item.reason === "age" ? `it ended more than Keep_Days ago (before ${plan.cutoff!.toISOString()})` : `QM_dJobs and QM_lost+found took more than Keep_Max_GB (${formatBytes(plan.ceilingBytes!)})`;
+
+export async function applyRetention(store: JobStore, layout: QmLayout, plan: RetentionPlan, archiveDir: string | null, log: Log): Promise<RetentionResult> {
+  const result: RetentionResult = { removed: [], archived: [], skipped: [], failed: [], freedBytes: 0 };
+  for (const item of plan.purge) {
+    const source = resolveInside(layout.root, item.folder);
+    const inFinished = source && [layout.done, layout.lost].includes(path.dirname(source));
+    const guard = { state: item.state, folder: item.folder };
+    if (!inFinished || !(await store.update(item.id, { ...guard, unpurged: true }, { purgedAt: new Date() }))) {
+      result.skipped.push(item.id);
+      continue;
+    }
+    try {
+      let where: string;
+      try {
+        where = archiveDir ? `its folder was moved to ${await archive(source, archiveDir)}` : ((await remove(source, layout, item.id)), "its folder was deleted");
+      } catch (error) {
+        if (!isEnoent(error)) throw error;
+        where = "its folder was already gone";
+      }
+      await store.addEvent(item.id, "purged", `${where} by the retention pass: ${why(item, plan)}`);
+      (archiveDir ? result.archived : result.removed).push(item.id);
+      result.freedBytes += item.sizeBytes;
+      log.debug(`retention: ${where} (${formatBytes(item.sizeBytes)})`, { job: item.id });
+    } catch (error) {
+      await store.update(item.id, guard, { purgedAt: null });
+      result.failed.push(item.id);
+      log.error(`retention: cannot remove ${item.folder}: ${(error as Error).message}; kept`, { job: item.id });
+    }
+  }
+  return result;
+}

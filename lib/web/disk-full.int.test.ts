@@ -1,0 +1,106 @@
+/**
+ * Disk full, on a real small filesystem: QM_FOLDER on a 64 MB tmpfs mounted by the test
+ * (as root; where mounting is not allowed, Min_Free_MB is raised above the free space
+ * instead). Below Min_Free_MB an upload is refused with 507 before a byte is stored, a
+ * queued job does not start while the running one finishes, the status carries the banner's
+ * message; once space is freed, the queued job starts by itself and uploads work again.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StatusAnswer } from "../core/api-types";
+import { ensureQmFolders, qmLayout } from "../server/qm-folders";
+import { createWorker, type Worker } from "../../worker/create-worker";
+import { waitFor } from "../../worker/tests/helpers";
+import { cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, uploadJob, writeConfig } from "./api-test-harness";
+
+const disk = path.join(dir, "small-disk");
+const qmFolder = path.join(disk, "QM");
+const filler = path.join(disk, "filler");
+const MIN_FREE_MB = 16;
+let mounted = false;
+let worker: Worker | undefined;
+const logs: string[] = [];
+
+beforeAll(() => {
+  fs.chmodSync(dir, 0o755); // jobs run as unprivileged uids: they must reach QM_FOLDER
+  fs.mkdirSync(disk);
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m,mode=755", "tmpfs", disk], { stdio: "pipe" });
+    mounted = true;
+  } catch (error) {
+    console.warn(`cannot mount a tmpfs (${(error as Error).message.split("\n")[0]}): raising Min_Free_MB above the free space instead`);
+  }
+});
+
+afterAll(async () => {
+  await worker?.stop({ now: true });
+  if (mounted) execFileSync("umount", ["-l", disk]);
+});
+
+// non-blocking: the dropped job would start beside the running one, were the disk not low.
+const config = (minFreeMb: number) => writeConfig({}, { QM_FOLDER: qmFolder, Min_Free_MB: String(minFreeMb), Settle_Time: "200", Kill_Grace: "1", launch_type: "non-blocking" });
+
+const upload = uploadJob;
+
+const jobNamed = (name: string) => db.job.findFirst({ where: { name }, orderBy: { id: "desc" } });
+const status = async () => (await (await routes.status(req("/api/status"), ctx(0))).json()) as StatusAnswer;
+
+/** Make free space drop below Min_Free_MB: fill the tmpfs, or ask for more than the disk has. */
+function fillDisk(): void {
+  if (!mounted) return config(Math.ceil(fs.statfsSync(dir).bavail * fs.statfsSync(dir).bsize / 1024 / 1024) + 100_000);
+  const st = fs.statfsSync(disk);
+  const keep = (MIN_FREE_MB / 2) * 1024 * 1024;
+  fs.writeFileSync(filler, Buffer.alloc(st.bavail * st.bsize - keep));
+}
+
+function freeDisk(): void {
+  if (mounted) fs.rmSync(filler);
+  else config(MIN_FREE_MB);
+}
+
+describe("disk full", () => {
+  it("refuses uploads and holds dispatch below Min_Free_MB, leaves the running job alone, and recovers by itself", async () => {
+    config(MIN_FREE_MB);
+    ensureQmFolders(qmLayout(qmFolder));
+    worker = createWorker({ configPath: cfgPath, databaseUrl, log: (m) => logs.push(m), heartbeatMs: 60_000 });
+    await worker.start();
+
+    // A job that runs until told to end, started while there is room.
+    expect((await upload("runner", "while [ ! -e go ]; do sleep 0.1; done; echo finished")).status).toBe(201);
+    const running = await waitFor("runner running", async () => {
+      const row = await jobNamed("runner");
+      return row?.state === "running" ? row : null;
+    });
+
+    fillDisk();
+    const refused = await upload("refused", "true");
+    expect(refused.status).toBe(507);
+    expect(await errorOf(refused)).toMatchObject({ code: "DISK_FULL", message: expect.stringMatching(/less than the .* it must keep \(Min_Free_MB\).*free some space/) });
+    expect(await jobNamed("refused")).toBeNull();
+    expect(fs.readdirSync(path.join(qmFolder, ".qm/staging"))).toEqual([]);
+    const low = await status();
+    expect(low.disk).toMatchObject({ low: true, message: expect.stringContaining("queued jobs wait; running jobs go on") });
+
+    // A job dropped by hand is taken in but does not start.
+    const drop = path.join(qmFolder, "QM_qJobs", "waiting");
+    fs.mkdirSync(drop);
+    fs.writeFileSync(path.join(drop, "proc_config.cfg"), "[QMOptions]\nscript = echo ran\n");
+    await waitFor("dispatch held", () => logs.some((l) => l.startsWith("no new job starts: QM_FOLDER's disk has")));
+    await waitFor("the dropped job queued", async () => (await jobNamed("waiting"))?.state === "queued");
+    await new Promise((r) => setTimeout(r, 1500)); // a dispatch pass or two
+    expect((await jobNamed("waiting"))?.state).toBe("queued");
+
+    // The running job was left alone: it ends normally, disk low or not.
+    fs.writeFileSync(path.join(qmFolder, running.folder, "go"), "");
+    await waitFor("runner done", async () => (await jobNamed("runner"))?.state === "done");
+    expect((await jobNamed("waiting"))?.state).toBe("queued");
+
+    freeDisk();
+    await waitFor("the held job started by itself", async () => (await jobNamed("waiting"))?.state === "done", 20_000);
+    expect(logs.some((l) => /QM_FOLDER's disk has .* free again: queued jobs start/.test(l))).toBe(true);
+    expect((await upload("accepted", "true")).status).toBe(201);
+    expect((await status()).disk).toMatchObject({ low: false, message: null });
+  });
+});

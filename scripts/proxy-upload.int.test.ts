@@ -1,0 +1,133 @@
+/**
+ * deploy/nginx/queuemanager.conf in front of a real QueueManager (the built web server and
+ * the worker program): nginx started by the test on unusual ports, TLS with a throw-away
+ * certificate. A 200 MB job goes up with curl, streamed (nothing spooled in nginx's body
+ * folder, the web server's memory flat) and runs; a client cannot pass for another address
+ * through X-Forwarded-For; an upload over Max_Upload_MB is refused through the proxy too; a
+ * browser's login on a port other than 443 passes the Origin check.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type QmInstance, createInstance } from "../bench/lib/qm-instance";
+import { sampleRss } from "../bench/lib/proc";
+import { makeBigZip } from "../bench/workloads/streaming";
+import { buildIfNeeded } from "./build-if-needed";
+import { renderNginx, throwAwayCertificate } from "./deploy-configs";
+import { projectRoot } from "../lib/server/bootstrap";
+import { waitFor } from "../worker/tests/helpers";
+
+const run = promisify(execFile);
+let dir: string;
+let qm: QmInstance;
+let nginx: ChildProcess;
+let https: string;
+let cert: string;
+let ports: { http: number; https: number; upstream: number };
+
+/** A port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** curl as a user runs it, trusting the throw-away certificate; returns status and body. */
+async function curl(args: string[]): Promise<{ status: number; body: string }> {
+  const { stdout } = await run("curl", ["-sS", "--cacert", cert, "-w", "\n%{http_code}", ...args], { maxBuffer: 1 << 24 });
+  const cut = stdout.lastIndexOf("\n");
+  return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
+}
+
+/** Set [WEB_QMserver] keys in QMserv.cfg (none of them is also a [QMServer] key). */
+function setWebKeys(keys: Record<string, string>): void {
+  const file = qm.env.QM_CONFIG!;
+  let text = fs.readFileSync(file, "utf8");
+  for (const [k, v] of Object.entries(keys)) {
+    const line = new RegExp(`^${k} = .*$`, "m");
+    text = line.test(text) ? text.replace(line, `${k} = ${v}`) : text.replace("[WEB_QMserver]\n", `[WEB_QMserver]\n${k} = ${v}\n`);
+  }
+  fs.writeFileSync(file, text);
+  const t = new Date(Date.now() + 2000);
+  fs.utimesSync(file, t, t); // the web server re-reads QMserv.cfg when its mtime changes
+}
+
+beforeAll(async () => {
+  buildIfNeeded(projectRoot); // a no-op after `npm test`'s build stage
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-proxy-"));
+  qm = await createInstance({ port: await freePort(), settleMs: 200 });
+  setWebKeys({ Trusted_Proxies: "127.0.0.1", Metrics_Allow: "127.0.0.1" });
+  await Promise.all([qm.startWeb(), qm.startWorker()]);
+  const tls = throwAwayCertificate(dir);
+  cert = tls.cert;
+  ports = { http: await freePort(), https: await freePort(), upstream: Number(new URL(qm.baseUrl).port) };
+  nginx = spawn("nginx", ["-c", renderNginx(dir, ports, tls)], { stdio: ["ignore", "ignore", "pipe"] });
+  https = `https://127.0.0.1:${ports.https}`;
+  await waitFor("nginx", async () => (await curl([`${https}/api/health`]).catch(() => ({ status: 0 }))).status === 200, 30_000, 100);
+});
+
+afterAll(async () => {
+  nginx?.kill("SIGQUIT");
+  await qm?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("QueueManager behind deploy/nginx", () => {
+  it("streams a 200 MB upload through TLS to the job that runs it", async () => {
+    const zip = path.join(dir, "big.zip");
+    await makeBigZip(zip, 200);
+    const rss = sampleRss(qm.web!.pid!);
+    const started = Date.now();
+    const res = await curl(["-H", "x-qm-csrf: 1", "-F", `file=@${zip}`, `${https}/api/jobs`]);
+    const seconds = (Date.now() - started) / 1000;
+    const peakMb = rss.stop();
+    expect(res.status, res.body).toBe(201);
+    const { job } = JSON.parse(res.body) as { job: { id: number } };
+    // nginx says so in its log when it spools a request body to disk instead of streaming it.
+    expect(fs.readFileSync(path.join(dir, "error.log"), "utf8")).not.toMatch(/buffered to a temporary file/);
+    console.log(`200 MB through nginx + TLS: ${seconds.toFixed(1)} s (${(200 / seconds).toFixed(0)} MB/s), web server RSS peak ${peakMb.toFixed(0)} MB`);
+    expect(peakMb).toBeLessThan(400);
+
+    const row = await waitFor("the job done", () => {
+      const found = qm.db.prepare(`SELECT "state", "folder" FROM "Job" WHERE "id" = ?`).get(job.id) as { state: string; folder: string } | undefined;
+      return found?.state === "done" ? found : null;
+    }, 60_000);
+    expect(fs.statSync(path.join(qm.qmFolder, row.folder, "data.bin")).size).toBe(200 * 1024 * 1024);
+    expect(fs.readFileSync(path.join(qm.qmFolder, row.folder, "process.log"), "utf8")).toContain(String(200 * 1024 * 1024));
+  });
+
+  it("believes the address nginx saw, not one the client wrote, and passes refusals on", async () => {
+    // nginx overwrites X-Forwarded-For with the connection's address (127.0.0.1 here).
+    expect((await curl(["-H", "X-Forwarded-For: 10.9.9.9", `${https}/api/metrics`])).status).toBe(200);
+    setWebKeys({ Metrics_Allow: "10.9.9.9" });
+    const spoofed = await curl(["-H", "X-Forwarded-For: 10.9.9.9", `${https}/api/metrics`]);
+    expect(spoofed.status).toBe(403);
+    expect(spoofed.body).toContain("this request came from 127.0.0.1");
+    // An upload over Max_Upload_MB: refused by QueueManager from its declared size, answered through nginx.
+    setWebKeys({ Max_Upload_MB: "1" });
+    const big = path.join(dir, "over.zip");
+    await makeBigZip(big, 5);
+    const refused = await curl(["-H", "x-qm-csrf: 1", "-F", `file=@${big}`, `${https}/api/jobs`]);
+    expect(refused.status).toBe(413);
+    expect(refused.body).toContain("Max_Upload_MB");
+    // Plain HTTP is sent to HTTPS.
+    const plain = await curl(["-o", "/dev/null", "-D", "-", `http://127.0.0.1:${ports.http}/api/health`]);
+    expect(plain.status).toBe(301);
+    expect(plain.body).toMatch(/^Location: https:\/\/127\.0\.0\.1\/api\/health\r?$/im);
+  });
+
+  it("lets a browser log in on a port other than 443 (its Origin, port included, matches the Host nginx passes)", async () => {
+    // A browser sends Origin on a POST; QueueManager refuses one whose host differs from Host.
+    const login = await curl(["-H", `Origin: ${https}`, "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", JSON.stringify({ username: "admin", password: "bench-admin" }), `${https}/api/auth/login`]);
+    expect(login.status, login.body).toBe(200);
+    const foreign = await curl(["-H", "Origin: https://elsewhere.example", "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", "{}", `${https}/api/auth/login`]);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toContain("came from another site");
+  });
+});
