@@ -7,7 +7,7 @@
  */
 import { type IniDocument, iniSections, setIniValue } from "./config-parser";
 import { effectiveSpecs } from "./config-specs";
-import { type KeySpec, type KeyType, checkValue, findKeySpec } from "./qm-config";
+import { type KeySpec, type KeyType, checkValue, findKeySpec } from "./config-keys";
 import type { PendingRestart } from "./startup-keys";
 
 /** One input of the form. `id` is "Section.Key" (the key spelled as in the file). */

@@ -3,7 +3,7 @@
  * the annotations written in the file (`# %integer% %min:1%`) winning over them.
  */
 import { type IniDocument, iniEntries } from "./config-parser";
-import { KNOWN_KEYS, type KeySpec, type KeyType, findKeySpec } from "./qm-config";
+import { KNOWN_KEYS, type KeySpec, type KeyType, findKeySpec } from "./config-keys";
 
 const S = "QMServer" as const;
 const W = "WEB_QMserver" as const;

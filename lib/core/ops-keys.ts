@@ -4,7 +4,8 @@
  * is refused like any other bad key (admin form, worker reload).
  */
 import { parseRangeList } from "./ip-address";
-import type { KeySpec, QmConfig } from "./qm-config";
+import type { KeySpec } from "./config-keys";
+import type { QmConfig } from "./qm-config";
 
 /** Retention and free space, in [QMServer] (in the default file's order, after Recovery). */
 export const OPS_SERVER_KEYS: KeySpec[] = [

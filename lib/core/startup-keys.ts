@@ -5,7 +5,8 @@
  * does not watch. A changed value is saved at once and takes effect at the next start;
  * until then the running program keeps its start-up value and can say which keys wait.
  */
-import { KNOWN_KEYS, type QmConfig } from "./qm-config";
+import { KNOWN_KEYS } from "./config-keys";
+import type { QmConfig } from "./qm-config";
 
 export type Program = "web" | "worker";
 
