@@ -51,6 +51,8 @@ function configText(qmFolder: string, o: Required<InstanceOptions>): string {
     "job_file = proc_config.cfg",
     "MailActive = False",
     `Settle_Time = ${o.settleMs}`,
+    // Jobs end with the worker (the default keeps them running for the next worker).
+    "Shutdown_Jobs = requeue",
     ...Object.entries(o.keys).map(([k, v]) => `${k} = ${v}`),
     "",
     "[WEB_QMserver]",
