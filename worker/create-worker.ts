@@ -24,7 +24,7 @@ import { type SlurmExecutorOptions, createSlurmExecutor } from "./slurm/slurm-ex
 import type { Executor } from "./executor";
 import { acquireWorkerLock, type WorkerLock } from "./lock";
 import type { PgSession } from "./pg-session";
-import { protectServiceFiles, unreachableForJobs } from "./protect-files";
+import { protectServiceFiles, unreachableForJobs } from "../lib/server/protect-files";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {

@@ -11,6 +11,7 @@
 import path from "node:path";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
+import { protectServiceFiles } from "./protect-files";
 import { ensureQmFolders, qmLayout } from "./qm-folders";
 import type { ImportReport } from "./history/import-history";
 import { findProjectRoot } from "./project-root";
@@ -29,9 +30,13 @@ export const projectRoot = findProjectRoot(import.meta.dirname);
 export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
   const env = loadEnv(source);
   const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
-  ensureQmFolders(qmLayout(loaded.config.qmFolder));
+  const layout = qmLayout(loaded.config.qmFolder);
+  ensureQmFolders(layout);
   // `npm start` migrates once before it starts the web server and the worker.
-  if (env.skipMigrate) return { env, loaded, appliedMigrations: [], historyImport: null };
+  if (env.skipMigrate) {
+    protectServiceFiles(layout, env.configPath, env.databaseUrl, (m) => console.log(m));
+    return { env, loaded, appliedMigrations: [], historyImport: null };
+  }
   const { createDb, enableWal } = await import("./db");
   const { applyMigrations } = await import("../../prisma/tools/schema-engine");
   enableWal(env.databaseUrl);
@@ -51,6 +56,8 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
       await db.$disconnect();
     }
   }
+  // The database exists now: no account of the machine may read it (password hashes).
+  protectServiceFiles(layout, env.configPath, env.databaseUrl, (m) => console.log(m));
   return { env, loaded, appliedMigrations, historyImport };
 }
 

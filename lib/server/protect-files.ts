@@ -1,5 +1,6 @@
 /**
- * QueueManager's own files are not for jobs to read: at start the worker sets the modes
+ * QueueManager's own files are not for jobs to read: at start both programs (the web server
+ * may create the database and QMserv.cfg before the worker first runs) set the modes
  * that keep a job (an unprivileged identity, worker/local/identity.ts) out of the database,
  * QMserv.cfg (smtp_password) and `.qm/` (exit records, uploads being staged, the lock), and
  * lets it reach only its own folder in QM_Jobs. Ownership is left as it is: the web app may
@@ -7,8 +8,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { sqliteFilePath } from "../lib/server/database-url";
-import type { QmLayout } from "../lib/server/qm-folders";
+import { sqliteFilePath } from "./database-url";
+import type { QmLayout } from "./qm-folders";
 
 /** Set and check the modes; returns what could not be made safe (said in the log). */
 export function protectServiceFiles(layout: QmLayout, configPath: string, databaseUrl: string, log: (m: string) => void): string[] {
