@@ -33,14 +33,12 @@ export default defineConfig({
         test: {
           name: "integration-pg",
           include: ["lib/web/*.int.test.ts", "worker/tests/*.int.test.ts", "lib/server/**/*.int.test.ts", "**/*.pg.int.test.ts"],
-          // No database in these, or nothing the database changes (processes, limits, scheduling
-          // rules, login slow-down, file serving): run once, on SQLite, to keep CI short.
+          // No database in these (zip reading, QMserv.cfg editing, a first start on SQLite,
+          // the GPU device files, the login slow-down's memory, request bodies): run once, on SQLite, to keep CI short.
           exclude: [
             "node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts",
-            "worker/tests/limits.int.test.ts", "worker/tests/scheduling.int.test.ts", "worker/tests/hostile-jobs.int.test.ts",
-            "worker/tests/kill.int.test.ts", "worker/tests/two-instances.int.test.ts", "lib/web/login-slowdown.int.test.ts",
-            "worker/tests/gpus.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
-            "lib/web/download-security.int.test.ts", "lib/web/job-folder-views.int.test.ts", "lib/web/request-body.int.test.ts",
+            "lib/server/bootstrap.int.test.ts", "lib/web/login-slowdown.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
+            "lib/web/request-body.int.test.ts",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
           sequence: { groupOrder: 2 },
