@@ -11,7 +11,7 @@ it("a first start of the web server alone leaves the database and QMserv.cfg rea
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bootstrap-"));
   const previous = process.umask(0o022);
   try {
-    const { env } = await prepare({ QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: path.join(dir, "data") } as NodeJS.ProcessEnv);
+    const { env } = await prepare({ NODE_ENV: "test", QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: path.join(dir, "data") });
     const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
     expect(mode(env.configPath)).toBe("600");
     expect(mode(path.join(dir, "data", "qm.db"))).toBe("600");
