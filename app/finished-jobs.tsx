@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { formatDate } from "@/lib/client/format-date";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
-import { formatDuration } from "@/lib/core/format";
+import { formatDuration, ownerLabel } from "@/lib/core/format";
 import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
@@ -109,7 +109,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     <div className="text-xs text-slate-500 sm:hidden">{exitStatus(job)}</div>
                   </td>
                   <td className={`${td} hidden whitespace-nowrap tabular-nums sm:table-cell`}>{exitStatus(job)}</td>
-                  {showDetails && <td className={`${td} hidden text-slate-600 md:table-cell`}>{job.owner ?? "—"}</td>}
+                  {showDetails && <td className={`${td} hidden text-slate-600 md:table-cell`}>{ownerLabel(job)}</td>}
                   <td className={`${td} hidden tabular-nums sm:table-cell`}>{formatDuration(jobTimes(job).elapsedMs)}</td>
                   <td className={`${td} whitespace-nowrap text-slate-600`}>{formatDate(job.finishedAt)}</td>
                 </tr>

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { formatDate } from "@/lib/client/format-date";
+import { ownerLabel } from "@/lib/core/format";
 import { useHoldJobMutation, useReleaseJobMutation } from "@/lib/client/use-job-mutations";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { useServerNow } from "@/lib/client/use-now";
@@ -77,7 +78,7 @@ export function QueuedJobs({ refreshMs, showDetails, can }: { refreshMs: number;
                     )}
                     {job.priority !== 0 && <span className="ml-2 text-xs text-slate-500">priority {job.priority}</span>}
                   </td>
-                  {showDetails && <td className={`${td} hidden text-slate-600 sm:table-cell`}>{job.owner ?? "—"}</td>}
+                  {showDetails && <td className={`${td} hidden text-slate-600 sm:table-cell`}>{ownerLabel(job)}</td>}
                   {showDetails && <td className={`${td} hidden max-w-xs truncate text-slate-600 lg:table-cell`}>{job.info ?? ""}</td>}
                   <td className={`${td} tabular-nums`}>
                     {job.nbProc}

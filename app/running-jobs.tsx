@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
 import { useServerNow } from "@/lib/client/use-now";
-import { formatDuration } from "@/lib/core/format";
+import { formatDuration, ownerLabel } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
 import { JobListPanel } from "./job-list-panel";
 import { RunWhere } from "./run-where";
@@ -34,7 +34,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                     <span>nb_proc {job.nbProc}</span>
                     {job.resources.cpus && <span>CPUs {job.resources.cpus}</span>}
                     {job.resources.gpus && <span>GPUs {job.resources.gpus}</span>}
-                    {showDetails && job.owner && <span>{job.owner}</span>}
+                    {showDetails && (job.account ?? job.owner) && <span>{ownerLabel(job)}</span>}
                   </div>
                 </li>
               ))}
@@ -63,7 +63,7 @@ export function RunningJobs({ refreshMs, showDetails }: { refreshMs: number; sho
                         {job.killRequested && <span className="ml-2 text-xs text-orange-700">killing…</span>}
                         {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
                       </td>
-                      {showDetails && <td className={`${td} text-slate-600`}>{job.owner ?? "—"}</td>}
+                      {showDetails && <td className={`${td} text-slate-600`}>{ownerLabel(job)}</td>}
                       <td className={td}>
                         {job.state === "pending" ? null : <ProgressBar percent={job.progress} testId={`progress-${job.id}`} />}
                         <RunWhere job={job} />

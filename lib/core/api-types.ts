@@ -11,7 +11,10 @@ export interface JobSummary {
   id: number;
   name: string;
   state: string;
+  /** The job's e-mail (e_mail), where QM sends its end. */
   owner: string | null;
+  /** The QueueManager account the job belongs to (null: submitted without one, or hidden). */
+  account: string | null;
   info: string | null;
   nbProc: number;
   /** GPUs asked for (nb_gpu). */

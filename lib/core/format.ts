@@ -7,6 +7,9 @@
 /** What is shown for a duration or size that is not known. */
 export const UNKNOWN = "—";
 
+/** Whose job it is, in a list: its account, else the e-mail it names (a folder dropped by hand). */
+export const ownerLabel = (job: { account: string | null; owner: string | null }): string => job.account ?? job.owner ?? UNKNOWN;
+
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /**

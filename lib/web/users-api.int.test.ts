@@ -85,6 +85,15 @@ describe("jobs belong to who submitted them", () => {
     expect(await db.job.findUniqueOrThrow({ where: { id: given.job.id } })).toMatchObject({ userId: ann.id, owner: "group@lab.org" });
     const anonymous = (await (await routes.submit(submitRequest({ "x-qm-csrf": "1" }, {}, NO_EMAIL_CFG), ctx(0))).json()) as { job: { id: number } };
     expect(await db.job.findUniqueOrThrow({ where: { id: anonymous.job.id } })).toMatchObject({ userId: null, owner: null });
+    // The answers name the account beside the e-mail; "owner" filters by either.
+    type Listed = { jobs: { id: number; account: string | null; owner: string | null }[] };
+    const shown = (await (await routes.job(req(`/api/jobs/${given.job.id}`, { headers: basic() }), ctx(given.job.id))).json()) as { job: { account: string | null } };
+    expect(shown.job.account).toBe("ann");
+    const byAccount = (await (await routes.list(req("/api/jobs?view=queued&owner=ann", { headers: basic() }), ctx(0))).json()) as Listed;
+    expect(byAccount.jobs.map((j) => [j.id, j.account, j.owner])).toEqual(
+      expect.arrayContaining([[job.id, "ann", "ann@lab.org"], [given.job.id, "ann", "group@lab.org"]]),
+    );
+    expect(byAccount.jobs.map((j) => j.id)).not.toContain(anonymous.job.id);
   });
 
   it("owners kill, requeue and delete their own jobs; others get 403; the admin may act on all", async () => {

@@ -16,6 +16,8 @@ export function JobDetails({ job }: { job: JobDetail }) {
               <dd className="whitespace-pre-wrap font-mono [overflow-wrap:anywhere] text-xs leading-5">{value}</dd>
             </div>
           ))}
+          <dt className="font-mono text-xs leading-5 text-slate-500">account</dt>
+          <dd className="font-mono text-xs leading-5 text-slate-600" data-testid="job-account">{job.account ?? "none (submitted without an account)"}</dd>
           <dt className="font-mono text-xs leading-5 text-slate-500">folder</dt>
           <dd className="font-mono text-xs leading-5 text-slate-600 [overflow-wrap:anywhere]">{job.folder}</dd>
         </dl>

@@ -5,7 +5,7 @@ import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "../../core/job-l
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
-import { toJobSummary } from "./job-view";
+import { WITH_ACCOUNT, toJobSummary } from "./job-view";
 
 /** The account whose jobs `mine=1` lists: its own, and the account-less ones with its e-mail. */
 export interface JobsOwner {
@@ -14,19 +14,20 @@ export interface JobsOwner {
 }
 
 /** Substring match, case-insensitive on both databases (SQLite's LIKE already is, for ASCII). */
-function containsOf(text: string, dialect: Dialect): Prisma.StringFilter<"Job"> {
+function containsOf<Model extends "Job" | "User">(text: string, dialect: Dialect): Prisma.StringFilter<Model> {
   // `mode` exists only in the PostgreSQL client's types (and SQLite's Prisma refuses it).
-  return dialect === "postgresql" ? ({ contains: text, mode: "insensitive" } as Prisma.StringFilter<"Job">) : { contains: text };
+  return dialect === "postgresql" ? ({ contains: text, mode: "insensitive" } as Prisma.StringFilter<Model>) : { contains: text };
 }
 
 function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dialect, mine?: JobsOwner): Prisma.JobWhereInput {
-  const contains = (text: string) => containsOf(text, dialect);
+  const contains = (text: string) => containsOf<"Job">(text, dialect);
   const states: string[] =
     input.view === "queued" ? [...WAITING_STATES] : input.view === "running" ? [...ACTIVE_STATES] : input.view === "finished" ? [...FINISHED_STATES] : [...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES];
   const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
   if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
-  if (allowDetailFilters && input.owner) where.owner = contains(input.owner);
   const and: Prisma.JobWhereInput[] = [];
+  // "owner": the job's e-mail or its account, as the lists show it.
+  if (allowDetailFilters && input.owner) and.push({ OR: [{ owner: contains(input.owner) }, { user: { username: containsOf<"User">(input.owner, dialect) } }] });
   if (input.q) {
     and.push({
       OR: allowDetailFilters ? [{ name: contains(input.q) }, { info: contains(input.q) }, { owner: contains(input.q) }] : [{ name: contains(input.q) }],
@@ -60,7 +61,7 @@ export async function findJobs(
   const where = whereOf(input, showDetails, dialectOf(db), mine);
   const skip = (input.page - 1) * input.pageSize;
   const [rows, total] = await Promise.all([
-    input.view === "finished" ? finishedPage(db, input, showDetails, skip, mine) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize }),
+    input.view === "finished" ? finishedPage(db, input, showDetails, skip, mine) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize, include: WITH_ACCOUNT }),
     db.job.count({ where }),
   ]);
   const jobs = rows.map((row, i) => {
@@ -87,7 +88,11 @@ async function finishedPage(db: Db, input: ListJobsInput, showDetails: boolean, 
   const like = (name: string, pattern: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${pattern} ESCAPE '\\'`;
   const states = input.state && (FINISHED_STATES as readonly string[]).includes(input.state) ? [input.state] : [...FINISHED_STATES];
   const conditions = [Prisma.sql`${Prisma.raw(pg ? '"state"' : "+state")} IN (${Prisma.join(states)})`];
-  if (showDetails && input.owner) conditions.push(like("owner", likeArg(input.owner)));
+  if (showDetails && input.owner) {
+    const owner = likeArg(input.owner);
+    const accounts = Prisma.sql`SELECT ${col("id")} FROM ${col("User")} WHERE ${like("username", owner)}`;
+    conditions.push(Prisma.sql`(${like("owner", owner)} OR ${col("userId")} IN (${accounts}))`);
+  }
   if (input.q) {
     const q = likeArg(input.q);
     conditions.push(showDetails ? Prisma.sql`(${like("name", q)} OR ${like("info", q)} OR ${like("owner", q)})` : like("name", q));
@@ -96,6 +101,6 @@ async function finishedPage(db: Db, input: ListJobsInput, showDetails: boolean, 
   const ids = await db.$queryRaw<{ id: number }[]>(
     Prisma.sql`SELECT ${col("id")} FROM ${col("Job")} WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${col("finishedAt")} DESC, ${col("id")} DESC LIMIT ${input.pageSize} OFFSET ${skip}`,
   );
-  const byId = new Map((await db.job.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } } })).map((j) => [j.id, j]));
+  const byId = new Map((await db.job.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, include: WITH_ACCOUNT })).map((j) => [j.id, j]));
   return ids.map((r) => byId.get(Number(r.id))).filter((j) => j !== undefined);
 }

@@ -25,12 +25,19 @@ export function resourcesOf(job: Pick<Job, "runInfo" | "nbProc" | "nbGpu" | "mem
   };
 }
 
-export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
+/** A job row with its account's name, when the query included it (WITH_ACCOUNT). */
+export type JobWithAccount = Job & { user?: { username: string } | null };
+
+/** What a query of jobs includes for toJobSummary to name their account. */
+export const WITH_ACCOUNT = { user: { select: { username: true } } } as const;
+
+export function toJobSummary(job: JobWithAccount, showDetails: boolean): JobSummary {
   return {
     id: job.id,
     name: job.name,
     state: job.state,
     owner: showDetails ? job.owner : null,
+    account: showDetails ? (job.user?.username ?? null) : null,
     info: showDetails ? job.info : null,
     nbProc: job.nbProc,
     nbGpu: job.nbGpu,
@@ -53,7 +60,7 @@ export function toJobSummary(job: Job, showDetails: boolean): JobSummary {
 }
 
 /** The job's own columns; its place in the queue comes from jobQueueDetails. */
-export function toJobDetail(job: Job & { events: JobEvent[] }, showDetails: boolean): Omit<JobDetail, "dependsOn" | "array" | "fairShare"> {
+export function toJobDetail(job: JobWithAccount & { events: JobEvent[] }, showDetails: boolean): Omit<JobDetail, "dependsOn" | "array" | "fairShare"> {
   let params: Record<string, string> | null = null;
   if (showDetails) {
     try {

@@ -2,7 +2,7 @@ import type { ArrayAnswer } from "@/lib/core/api-types";
 import { AppError } from "@/lib/core/app-error";
 import { isWaitingState } from "@/lib/core/job-lifecycle";
 import { getArray } from "@/lib/server/jobs/find-arrays";
-import { toJobSummary } from "@/lib/server/jobs/job-view";
+import { WITH_ACCOUNT, toJobSummary } from "@/lib/server/jobs/job-view";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
 import { requireViewer } from "@/lib/web/access";
 import { getConfig, getDb, getStore } from "@/lib/web/context";
@@ -20,7 +20,7 @@ export const GET = apiHandler(async (request, context: { params: Promise<{ id: s
   const showDetails = canSeeDetails(viewer);
   const array = await getArray(getDb(), id, showDetails);
   if (!array) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
-  const rows = await getDb().job.findMany({ where: { arrayId: id, state: { not: "deleted" } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }] });
+  const rows = await getDb().job.findMany({ where: { arrayId: id, state: { not: "deleted" } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }], include: WITH_ACCOUNT });
   // Each element says what the viewer may do with it, as in the job lists.
   const jobs = rows.map((row) => ({ ...toJobSummary(row, showDetails), can: permissionsFor(viewer, row) }));
   if (jobs.some((j) => isWaitingState(j.state))) {
