@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HIDDEN_COMMAND_LINE } from "../core/command-line-filter";
 import { logHeader } from "../core/job-log";
 import { jobZip } from "../server/zip/zip-fixtures";
-import { basic, ctx, db, errorOf, makeJob, qm, req, routes, unzip, writeConfig } from "./api-test-harness";
+import { planTransition } from "../core/job-lifecycle";
+import { basic, ctx, db, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
 
 const SCRIPT = "python secret_pipeline.py --sample PATIENT-0042";
 
@@ -97,5 +98,28 @@ describe("a QM_FOLDER damaged by a job", () => {
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("done");
     breakFolder(".qm");
     expect((await upload()).status).toBe(503);
+  });
+});
+
+describe("a job's folder moving between queues while it is asked for", () => {
+  it("the log is read from where the folder went once the row follows, not answered 404", async () => {
+    const { job, full } = await makeJob("running", { "process.log": "processing 2 / 2\n" });
+    // The worker's end: the folder moves first, the row follows a moment later.
+    const ended = `QM_dJobs/2026-11-30T00-00-00Z-${job.name}`;
+    fs.renameSync(full, path.join(qm, ended));
+    const answer = routes.log(req(`/api/jobs/${job.id}/log`, { headers: basic() }), ctx(job.id));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.transition(job.id, planTransition("end", "running", "done", { folder: ended, exitCode: 0, finishedAt: new Date() }))).toBe(true);
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { text: string; state: string })).toMatchObject({ text: "processing 2 / 2\n", state: "done" });
+  });
+
+  it("a folder that is really gone is still a clear 404", async () => {
+    const { job, full } = await makeJob("done", {});
+    fs.rmSync(full, { recursive: true });
+    const res = await routes.log(req(`/api/jobs/${job.id}/log`, { headers: basic() }), ctx(job.id));
+    expect(res.status).toBe(404);
+    expect((await errorOf(res)).message).toMatch(/not there any more/);
   });
 });

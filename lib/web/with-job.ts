@@ -12,7 +12,10 @@
  */
 import { AppError } from "../core/app-error";
 import { getJobOrThrow } from "../server/jobs/get-job-or-throw";
-import { type JobFolderAccess, jobFolderAccess } from "../server/jobs/job-folder";
+import { type JobFolderAccess, isFolderMoving, jobFolderAccess } from "../server/jobs/job-folder";
+
+/** Looks again at a job whose folder is not where its row says, 50 ms apart. */
+const MOVE_RETRIES = 6;
 import { requireViewer } from "./access";
 import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
@@ -57,8 +60,19 @@ export async function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<J
 
 /** A job as one viewer may see it (`folder: true`: with its folder's access), for handlers that look at several jobs. */
 export async function jobForViewer<Folder extends boolean = false>(viewer: Viewer, id: number, options: { folder?: Folder } = {}) {
-  const job = await getJobOrThrow(getDb(), id);
-  const access = options.folder ? await folderAccessFor(viewer, job) : null;
+  let job = await getJobOrThrow(getDb(), id);
+  let access: JobFolderAccess | null = null;
+  // A job starting or ending moves its folder and updates its row a moment apart: the row
+  // is read again for a little while before the folder is said to be missing.
+  for (let attempt = 0; options.folder && !access; attempt++) {
+    try {
+      access = await folderAccessFor(viewer, job);
+    } catch (error) {
+      if (!isFolderMoving(error) || attempt >= MOVE_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = await getJobOrThrow(getDb(), id);
+    }
+  }
   const folder = access ? { root: access.root, folder: access } : {};
   return { job, showDetails: canSeeDetails(viewer, job), hiddenFiles: hiddenFilesFor(viewer, job), ...folder } as Omit<HandlerArgs<undefined, Folder>, "request" | "viewer" | "query">;
 }

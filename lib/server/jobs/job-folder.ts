@@ -25,7 +25,10 @@ export interface JobFolderAccess {
 
 export const isInside = (root: string, full: string) => full === root || full.startsWith(root + path.sep);
 
-const folderMoving = () => new AppError("NOT_FOUND", "This job's folder is not there any more (it may be moving between queues; try again).");
+const folderMoving = () => new AppError("NOT_FOUND", "This job's folder is not there any more (it may be moving between queues; try again).", { folder: "moving" });
+
+/** The folder was not where the job's row said: it may be moving between queues this very moment. */
+export const isFolderMoving = (error: unknown) => error instanceof AppError && error.details?.folder === "moving";
 
 /** The real path of a job's folder, which must exist and lie inside QM_FOLDER. */
 export async function jobRootOf(layout: QmLayout, folder: string): Promise<string> {
