@@ -96,8 +96,9 @@ describe("racing kill, requeue and delete against finishing jobs", () => {
     const rowFolders = rows.map((r) => r.folder);
     const strays = folders.filter((f) => !rowFolders.includes(f));
     const missing = rows.filter((r) => !folders.includes(r.folder));
-    const suspects = await env.db.job.findMany({ where: { name: { in: missing.map((r) => r.name) } } });
-    const histories = await Promise.all([...missing, ...suspects].map(async (r) => `job ${r.id} ${r.state} at ${r.folder}: ${(await env.db.jobEvent.findMany({ where: { jobId: r.id }, orderBy: { id: "asc" } })).map((e) => `${e.kind} ${e.detail ?? ""}`).join("; ")}`));
+    // A mismatch names every row of the same name (the missing ones among them), with its history.
+    const sameName = await env.db.job.findMany({ where: { name: { in: missing.map((r) => r.name) } }, orderBy: { id: "asc" } });
+    const histories = await Promise.all(sameName.map(async (r) => `job ${r.id} ${r.state} at ${r.folder}: ${(await env.db.jobEvent.findMany({ where: { jobId: r.id }, orderBy: { id: "asc" } })).map((e) => `${e.kind} ${e.detail ?? ""}`).join("; ")}`));
     expect({ strays, missing: histories }).toEqual({ strays: [], missing: [] });
     expect(folders.sort()).toEqual(rowFolders.sort());
     expect(rows.length + (await env.db.job.count({ where: { state: "deleted" } }))).toBe(ROUNDS);
