@@ -145,6 +145,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
 
   return {
     name: "local",
+    prepare: () => opts.limits.warmUp(),
     start: startRun,
     terminate(run, graceMs, onKill) {
       void terminateRun(scopeOf(run.runInfo as Partial<LocalRunInfo>, confinementOf(run)), graceMs, onKill);
