@@ -3,10 +3,10 @@
  * own on a throw-away overlay of this machine (deploy/tools/systemd-namespace.sh), QueueManager
  * installed in it as docs/deploy.md says, the units copied unchanged. A job submitted over
  * HTTP runs under the worker unit's hardening as a pool uid in its control groups; a worker
- * SIGKILLed while a job runs is restarted by systemd and adopts it; `systemctl stop` with
- * Shutdown_Jobs = requeue leaves no job process or control group behind; the backup service
- * writes a backup. Skipped, saying why, where systemd cannot be booted so (not root, no
- * systemd, no namespaces).
+ * SIGKILLed while a job runs is restarted by systemd and adopts it, as does a worker stopped
+ * and started (Shutdown_Jobs = keep); `systemctl stop` with Shutdown_Jobs = requeue leaves
+ * no job process or control group behind; the backup service writes a backup. Skipped,
+ * saying why, where systemd cannot be booted so (not root, no systemd, no namespaces).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -164,6 +164,21 @@ describe.skipIf(skipReason)("deploy/systemd under a real systemd", () => {
     expect(done.state, processLog).toBe("done");
     expect(done.events.filter((e) => e.kind === "running")).toHaveLength(1);
     expect(processLog.match(/flag seen/g)).toHaveLength(1);
+  });
+
+  it("systemctl stop with Shutdown_Jobs = keep stops the worker alone; the next start adopts the job", async () => {
+    const id = await submit("kept");
+    await inState(id, ["running"]);
+    inside("systemctl", "stop", "qm-worker");
+    expect(inside("systemctl", "show", "-p", "ActiveState", "--value", "qm-worker").trim()).toBe("inactive");
+    expect(inside("ps", "-eo", "args=")).not.toMatch(/dist\/worker\/(main|spawner)\.mjs/);
+    expect(jobUidProcesses().join("\n")).toMatch(/sh run\.sh/);
+    inside("systemctl", "start", "qm-worker");
+    await waitFor("the adoption", () => inside("journalctl", "-u", "qm-worker", "--no-pager", "-o", "cat").includes(`job=${id} recovery: still runs`), 10_000, 200);
+    raiseFlag("kept");
+    const done = await inState(id, ["done", "failed", "lost"]);
+    expect(done.state).toBe("done");
+    expect(done.events.filter((e) => e.kind === "running")).toHaveLength(1);
   });
 
   it("systemctl stop with Shutdown_Jobs = requeue puts the running job back and leaves no process or control group", async () => {
