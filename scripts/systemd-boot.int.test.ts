@@ -96,7 +96,8 @@ async function submit(name: string, cfg = ""): Promise<number> {
     "echo flag seen",
   ].join("\n");
   const form = new FormData();
-  form.append("file", new Blob([buildZip([{ name: "proc_config.cfg", data: `[QMOptions]\nscript : sh run.sh\n${cfg}` }, { name: "run.sh", data: script }])]), `${name}.zip`);
+  const zip = buildZip([{ name: "proc_config.cfg", data: `[QMOptions]\nscript : sh run.sh\n${cfg}` }, { name: "run.sh", data: script }]);
+  form.append("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), `${name}.zip`);
   return (await api<{ job: { id: number } }>("/api/jobs", { method: "POST", body: form })).job.id;
 }
 
