@@ -49,6 +49,8 @@ export interface ExitReport {
   cpuSeconds: number | null;
   /** Why the run could not start, or was lost track of. */
   error?: string;
+  /** Nothing ran: `error` ("could not start: ...") says why. */
+  notStarted?: boolean;
   /** Processes the run left behind after its main process ended, stopped by the executor. */
   leftovers?: number;
   /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request: decides the end state whatever the exit code. */

@@ -32,7 +32,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
   const notes = [
     job.quarantined,
-    exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : `the run could not be watched to its end: ${exit.error}`),
+    exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : exit.notStarted ? exit.error : `the run could not be watched to its end: ${exit.error}`),
     exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
     !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
     state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,

@@ -65,6 +65,8 @@ interface LocalRunInfo {
   exclusive?: boolean;
 }
 
+const identityFields = (identity: JobIdentity | null) => (identity ? { uid: identity.uid, gid: identity.gid, user: identity.name, exclusive: identity.exclusive } : {});
+
 const identityOf = (info: Partial<LocalRunInfo>): JobIdentity | null =>
   info.uid !== undefined ? { uid: info.uid, gid: info.gid ?? info.uid, name: info.user ?? `uid ${info.uid}`, exclusive: info.exclusive === true } : null;
 
@@ -117,7 +119,20 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   };
 
   const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
-    const identity = opts.identities.claim(spec.runAs);
+    let identity: JobIdentity | null = null;
+    try {
+      identity = opts.identities.claim(spec.runAs);
+      return await spawnRun(spec, identity);
+    } catch (error) {
+      // Nothing runs (a uid pool full, a folder or cgroup refused): the run ends at once
+      // with the reason, as a failed start, and what it took is given back.
+      const info: LocalRunInfo = { executor: "local", pid: 0, startTime: null, ...identityFields(identity) };
+      const report: ExitReport = { exitCode: null, signal: null, cpuSeconds: null, error: `could not start: ${(error as Error).message}`, notStarted: true };
+      return { pid: 0, runInfo: { ...info }, exited: wrapUp(spec.dir, info, opts.limits.find(spec.runToken) ?? NO_CONFINEMENT, report) };
+    }
+  };
+
+  const spawnRun = async (spec: LaunchSpec, identity: JobIdentity | null): Promise<StartedRun> => {
     const env = jobVariables(spec);
     let command = ["/bin/sh", "-c", spec.script];
     if (identity) {
@@ -133,11 +148,11 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const { pid, ended } = await spawner.spawn({ dir: spec.dir, log: path.join(spec.dir, LOG_FILE), header: logHeader({ ...spec, notes }), wrapper: WRAPPER, args: [exitPath, confinement.procsFiles.join(":"), ...command], env });
     confinements.set(pid, confinement);
     const startTime = pid > 0 ? processStartTime(pid) : null;
-    const info: LocalRunInfo = { executor: "local", pid, startTime, ...(identity ? { uid: identity.uid, gid: identity.gid, user: identity.name, exclusive: identity.exclusive } : {}) };
+    const info: LocalRunInfo = { executor: "local", pid, startTime, ...identityFields(identity) };
     const exited = ended
       .then((status: SpawnerStatus) =>
         // The spawner died: the run goes on without it; watch it until it ends.
-        status.error === "spawner-died" && pid > 0 ? watchRun(pid, startTime, spec.runToken) : exitReportOf(opts.runsDir, spec.runToken, status),
+        status.error === "spawner-died" && pid > 0 ? watchRun(pid, startTime, spec.runToken) : pid === 0 ? { exitCode: null, signal: null, cpuSeconds: null, error: `could not start: ${status.error}`, notStarted: true } : exitReportOf(opts.runsDir, spec.runToken, status),
       )
       .then((report) => wrapUp(spec.dir, info, confinement, report));
     return { pid, runInfo: { ...info }, exited };
