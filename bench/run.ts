@@ -165,12 +165,12 @@ async function limitsSection(withCgroups: { p50: number }) {
 
 async function profileSection(measured?: CpuPerJob) {
   console.log("where a no-op job's CPU goes (node --cpu-prof of the worker)");
-  const { worker, spawner, cpu: profiled } = await profileNoOpJobs(projectRoot, quick ? 200 : 500, port + 2);
+  const { worker, cpu: profiled } = await profileNoOpJobs(projectRoot, quick ? 200 : 500, port + 2);
   // The unprofiled rounds' CPU when there were some: the profiler slows what it watches.
   const cpu = measured ?? profiled;
   report.note(`worker, ${round(cpu.worker)} ms per job, by activity: ${describeShares(worker, "byActivity", cpu.worker)}`);
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
-  report.note(`spawner, ${round(cpu.helper)} ms per job${spawner ? `: ${describeShares(spawner, "byActivity", cpu.helper, 5)}` : " (not profiled)"}`);
+  report.note(`spawner (Perl), ${round(cpu.helper)} ms per job (not profiled)`);
   report.note(`job processes (wrapper shell, setpriv, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
 }
 

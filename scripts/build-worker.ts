@@ -27,7 +27,7 @@ export function bundleForNode(entry: string, outfile: string, opts: { sourcemap?
 export function buildWorker(root: string, outDir = path.join(root, "dist/worker"), opts: { sourcemap?: boolean } = {}): string {
   bundleForNode(path.join(root, "worker/main.ts"), path.join(outDir, "main.mjs"), opts);
   // The job spawner is started as its own small process, from beside the bundle.
-  fs.copyFileSync(path.join(root, "worker/local/spawner.mjs"), path.join(outDir, "spawner.mjs"));
+  fs.copyFileSync(path.join(root, "worker/local/spawner.pl"), path.join(outDir, "spawner.pl"));
   return path.join(outDir, "main.mjs");
 }
 

@@ -59,7 +59,7 @@ export function breakDown(file: string, sourceMaps: Map<string, SourceMap>): Bre
   const sourceOf = (frame: ProfileNode["callFrame"]): string | null => {
     const map = sourceMaps.get(frame.url);
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string } | undefined;
-    const source = entry?.originalSource ?? (frame.url.endsWith("spawner.mjs") ? "worker/local/spawner.mjs" : null);
+    const source = entry?.originalSource ?? null;
     const at = source?.search(/(lib|worker)\//) ?? -1;
     return source && at >= 0 ? source.slice(at) : null;
   };
@@ -82,8 +82,8 @@ export function breakDown(file: string, sourceMaps: Map<string, SourceMap>): Bre
   return out;
 }
 
-/** Profile `count` no-op jobs; the worker's profile (and its spawner's, when there is one), broken down. */
-export async function profileNoOpJobs(root: string, count: number, port: number): Promise<{ worker: Breakdown; spawner?: Breakdown; cpu: CpuPerJob }> {
+/** Profile `count` no-op jobs; the worker's profile, broken down. */
+export async function profileNoOpJobs(root: string, count: number, port: number): Promise<{ worker: Breakdown; cpu: CpuPerJob }> {
   // Inside the project (dist/ is not committed): the bundle finds its packages from there.
   const scratch = path.join(root, "dist/bench-profile");
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -93,8 +93,7 @@ export async function profileNoOpJobs(root: string, count: number, port: number)
   const qm = await createInstance({ maxNbProcessors: 2, port });
   let cpu: CpuPerJob | undefined;
   try {
-    // Node refuses --cpu-prof in NODE_OPTIONS: the worker alone is profiled (its spawner's
-    // CPU per job is measured, not broken down).
+    // The worker alone is profiled (its spawner's CPU per job is measured, not broken down).
     await qm.startWorker({ main, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=200"] });
     ({ cpu } = await qmThroughput(qm, count, 0));
     await qm.stopWorker();
@@ -108,11 +107,10 @@ export async function profileNoOpJobs(root: string, count: number, port: number)
     maps.set(`file://${mjs}`, new SourceMap(JSON.parse(fs.readFileSync(path.join(build, file), "utf8"))));
   }
   const found = fs.existsSync(profiles) ? fs.readdirSync(profiles).map((f) => path.join(profiles, f)) : [];
-  const isSpawner = (f: string) => fs.readFileSync(f, "utf8").includes("spawner.mjs");
-  const workerFile = found.find((f) => !isSpawner(f));
-  const spawnerFile = found.find(isSpawner);
+  // The spawner is a Perl script: only the worker leaves a Node profile.
+  const workerFile = found[0];
   if (!workerFile) throw new Error(`no CPU profile of the worker in ${profiles}`);
-  const result = { worker: breakDown(workerFile, maps), spawner: spawnerFile ? breakDown(spawnerFile, maps) : undefined, cpu: cpu! };
+  const result = { worker: breakDown(workerFile, maps), cpu: cpu! };
   fs.rmSync(scratch, { recursive: true, force: true });
   return result;
 }

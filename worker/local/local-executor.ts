@@ -6,7 +6,7 @@
  * only; it traps TERM/INT/HUP (a handler, not an ignore, so the job keeps the default
  * action) so that it still records the end after a kill. Runs outlive the worker: a later
  * worker finds them by pid and start time (find) and reads how they ended from their record.
- * The fork itself happens in a small helper process (spawner.mjs): forking the worker is slow.
+ * The fork itself happens in a small Perl helper process (spawner.pl): forking the worker is slow.
  */
 import fs from "node:fs";
 import path from "node:path";

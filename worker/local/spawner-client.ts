@@ -1,9 +1,11 @@
 /**
- * The worker's side of the spawner helper (spawner.mjs): JSON lines in both directions.
+ * The worker's side of the spawner helper (spawner.pl, a Perl script: perl-base is on every
+ * Debian). Requests and answers are lines; the protocol is written down in spawner.pl.
  * The helper is restarted if it dies; the runs it had started are then reported with the
  * error "spawner-died" (they go on; the executor watches them by polling instead).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 
@@ -33,18 +35,57 @@ export interface Spawner {
   close(): void;
 }
 
+const SCRIPT = path.join(import.meta.dirname, "spawner.pl");
+
+const hex = (text: string) => Buffer.from(text).toString("hex");
+const unhex = (text: string) => Buffer.from(text, "hex").toString();
+
+/** One request line: every field hex-encoded (any byte may appear in a script or a path). */
+export function requestLine(id: number, r: SpawnRequest): string {
+  const env = Object.entries(r.env).map(([name, value]) => `${name}=${value}`);
+  return `${[String(id), r.dir, r.log, r.header, r.wrapper, String(r.args.length), ...r.args, ...env].map(hex).join(" ")}\n`;
+}
+
+const signalName = (n: number) => Object.entries(os.constants.signals).find(([, value]) => value === n)?.[0] ?? `signal ${n}`;
+
+/** One answer line: "<id> pid <pid>", "<id> exit <code|-> <signal|->" or "<id> error <hex>". */
+export function parseAnswer(line: string): { id: number; pid?: number; exit?: SpawnerStatus } {
+  const [id, kind, a, b] = line.split(" ");
+  if (kind === "pid") return { id: Number(id), pid: Number(a) };
+  if (kind === "exit") return { id: Number(id), exit: { exitCode: a === "-" ? null : Number(a), signal: b === "-" ? null : signalName(Number(b)) } };
+  // Nothing started: no pid, and the reason as the run's end.
+  return { id: Number(id), pid: 0, exit: { exitCode: null, signal: null, error: unhex(a ?? "") } };
+}
+
 export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void): Spawner {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let closing = false;
   let helper: ChildProcess;
+  /** Why no spawner can run (perl missing): every start then fails with this reason. */
+  let unavailable: string | null = null;
+
+  const endPending = (error: string) => {
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.pid(0);
+      p.exit({ exitCode: null, signal: null, error });
+    }
+  };
 
   const launch = () => {
     // Detached: a Ctrl-C meant for the worker's process group must not kill the spawner
     // (it exits when the worker closes its stdin, or dies).
-    helper = spawn(process.execPath, [path.join(import.meta.dirname, "spawner.mjs")], { env: jobEnv, stdio: ["pipe", "pipe", "inherit"], detached: true });
+    helper = spawn("perl", [SCRIPT], { env: jobEnv, stdio: ["pipe", "pipe", "inherit"], detached: true });
+    helper.once("error", (error) => {
+      unavailable = `cannot start the job spawner (perl ${SCRIPT}): ${error.message}; the worker needs perl (Debian: perl-base)`;
+      log(unavailable);
+      endPending(unavailable);
+    });
+    // A write to a helper that just died: its exit is handled below.
+    helper.stdin!.on("error", () => {});
     readline.createInterface({ input: helper.stdout! }).on("line", (line) => {
-      const msg = JSON.parse(line) as { id: number; pid?: number; exit?: SpawnerStatus };
+      const msg = parseAnswer(line);
       const p = pending.get(msg.id);
       if (!p) return;
       if (msg.pid !== undefined) p.pid(msg.pid);
@@ -54,13 +95,9 @@ export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void
       }
     });
     helper.once("exit", (code, signal) => {
-      if (closing) return;
+      if (closing || unavailable) return;
       log(`the job spawner stopped unexpectedly (${signal ?? `exit code ${code}`}); restarting it; its runs are watched on`);
-      for (const [id, p] of pending) {
-        pending.delete(id);
-        p.pid(0);
-        p.exit({ exitCode: null, signal: null, error: "spawner-died" });
-      }
+      endPending("spawner-died");
       launch();
     });
   };
@@ -72,7 +109,8 @@ export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void
       let exit!: Pending["exit"];
       const ended = new Promise<SpawnerStatus>((resolve) => (exit = resolve));
       const pid = new Promise<number>((resolve) => pending.set(id, { pid: resolve, exit }));
-      helper.stdin!.write(`${JSON.stringify({ id, ...request })}\n`);
+      if (unavailable) endPending(unavailable);
+      else helper.stdin!.write(requestLine(id, request));
       return pid.then((value) => ({ pid: value, ended }));
     },
     close() {
