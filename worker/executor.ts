@@ -108,6 +108,8 @@ export interface Executor {
   check?(): Promise<void>;
   /** The latest figures about where jobs run, for the heartbeat (Slurm: partitions and CPUs). */
   clusterStats?(): ClusterStats | undefined;
+  /** A start may come soon (a folder arrived, the web app woke the worker): get ready for it, without waiting. */
+  prepare?(): void;
   start(spec: LaunchSpec): Promise<StartedRun>;
   /** SIGTERM (or the scheduler's cancel) now, SIGKILL after `graceMs` if anything is left (`onKill` is told). */
   terminate(run: StartedRun, graceMs: number, onKill?: () => void): void;

@@ -122,6 +122,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
 
   const wake = () => {
+    ctx.executor.prepare?.();
     dispatcher.folderAppeared(null);
     void checkKillRequests(ctx).catch((e) => log.warn(`kill check failed: ${message(e)}`));
     checkRetention(false); // the admin page may have asked for a pass now
@@ -136,6 +137,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const onQueuedEntry = (name: string | null) => {
     // A name that is not there was moved out (mostly by us, starting it): nothing new.
     if (name && !fs.existsSync(path.join(layout.queued, name))) return;
+    ctx.executor.prepare?.();
     dispatcher.folderAppeared(name ? relFolder("queued", name) : null);
     // Dispatch first: a folder with a row is usually started (and gone) before the
     // intake looks at it, which saves the intake its database lookup.

@@ -1,7 +1,8 @@
 /**
- * A run's folder belongs to the run's identity while it runs (mode 0700: no other job can
- * read or write it), and to the service again once it has ended (so a later run with the
- * same pool uid cannot touch it). Ownership changes walk the tree without following
+ * A run's folder belongs to the run's identity while it runs, with the group of the service's
+ * account (mode 0750: no other job can read or write it, while the web server, which runs
+ * as that account with no privilege, shows the running job's log and files), and to the
+ * service again once it has ended (so a later run with the same pool uid cannot touch it). Ownership changes walk the tree without following
  * symlinks and leave alone files with several hard links: chown through a hard link would
  * hand over a file that lives elsewhere too.
  */
@@ -26,10 +27,16 @@ export function chownTree(dir: string, uid: number, gid: number): number {
   return skipped;
 }
 
-/** Give the folder to the run's identity, private to it. */
-export function handOver(dir: string, identity: JobIdentity): void {
-  chownTree(dir, identity.uid, identity.gid);
-  fs.chmodSync(dir, 0o700);
+/**
+ * Give the folder to the run's identity, with the service's group: jobs run with their own
+ * gid and no supplementary group, so that group is never theirs and the folder (0750) is
+ * closed to other jobs, while the web server enters it and reads what the job wrote with
+ * the usual umask (0022: world-readable behind that gate). No setgid bit: the worker unit's
+ * RestrictSUIDSGID refuses it.
+ */
+export function handOver(dir: string, identity: JobIdentity, serviceGid: number): void {
+  chownTree(dir, identity.uid, serviceGid);
+  fs.chmodSync(dir, 0o750);
 }
 
 /** Take the folder back for the service once the run has ended; readable by the lab as before. */

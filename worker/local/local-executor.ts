@@ -121,7 +121,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const env = jobVariables(spec);
     let command = ["/bin/sh", "-c", spec.script];
     if (identity) {
-      handOver(spec.dir, identity);
+      handOver(spec.dir, identity, opts.serviceOwner.gid);
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
       command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
     }
@@ -145,6 +145,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
 
   return {
     name: "local",
+    prepare: () => opts.limits.warmUp(),
     start: startRun,
     terminate(run, graceMs, onKill) {
       void terminateRun(scopeOf(run.runInfo as Partial<LocalRunInfo>, confinementOf(run)), graceMs, onKill);

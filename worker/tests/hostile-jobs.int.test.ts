@@ -3,7 +3,7 @@
  * script could try against the service or another job fails. The job writes what it
  * managed to a shared file; the test checks it got nothing.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -75,6 +75,10 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
       ].join("; "),
     );
     expect(got).toBe("");
+    // The web server, an unprivileged account of QM_FOLDER's group, reads the running job's log and files.
+    const service = fs.statSync(env.layout.root);
+    const asService = (cmd: string) => execFileSync("setpriv", ["--reuid=65534", `--regid=${service.gid}`, "--clear-groups", "sh", "-c", cmd], { encoding: "utf8" });
+    expect(asService(`cat '${env.layout.running}/victim/secret.txt'; ls '${env.layout.running}/victim'`)).toBe("private\nproc_config.cfg\nprocess.log\nsecret.txt\n");
     const victim = await waitForJob(env, "victim", ["done"]);
     expect(fs.readdirSync(path.join(env.layout.root, victim.folder)).sort()).toEqual(["proc_config.cfg", "process.log", "secret.txt"]);
   });

@@ -7,7 +7,8 @@
  *   names elsewhere, and no path check can tell;
  * - owned by an allowed user: QueueManager's own uid, the job folder's owner (who put
  *   the job there) and the uid the job ran as (Job.runInfo.uid, when the worker runs
- *   jobs as their own identity);
+ *   jobs as their own identity), with root then: that worker is root and writes the
+ *   running job's process.log (the web server runs as another account, docs/deploy.md);
  * - not sparse: a file of 1 TB of holes takes no disk but would cost the server reading
  *   (and compressing) 1 TB of zeros. At 1 MiB or more, a file with less than half of
  *   its length on disk is refused. (Filesystems that compress, such as btrfs or ZFS with
@@ -39,7 +40,7 @@ export function allowedOwners(folderUid: number, runInfo: string | null): number
   const owners = [process.getuid?.() ?? 0, folderUid];
   try {
     const uid = (JSON.parse(runInfo ?? "null") as { uid?: unknown } | null)?.uid;
-    if (typeof uid === "number" && Number.isInteger(uid) && uid >= 0) owners.push(uid);
+    if (typeof uid === "number" && Number.isInteger(uid) && uid >= 0) owners.push(uid, 0);
   } catch {
     // runInfo is the executor's JSON; unreadable means no run identity to add.
   }

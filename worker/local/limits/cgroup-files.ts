@@ -50,3 +50,30 @@ export function removeLeftCgroups(base: string, keep: Set<string>): void {
   }
   for (const name of names) if (!keep.has(name) && readPids(path.join(base, name, "cgroup.procs")).length === 0) removeCgroup(path.join(base, name));
 }
+
+/**
+ * Moving a process into a cgroup takes a kernel lock (cgroup_threadgroup_rwsem) whose first
+ * writer after a quiet spell waits a whole RCU grace period (13-20 ms on these machines);
+ * moves that follow within a grace period pass at once. So when a start may be near, this
+ * process is moved into the cgroup it is already in (`ownProcs`: nothing changes) on a
+ * libuv thread: the grace period then runs while the worker claims, renames and forks,
+ * instead of after, in the run's wrapper. One at a time; failures do not matter.
+ */
+export function migrationWarmUp(ownProcs: string): () => void {
+  let busy = false;
+  return () => {
+    if (busy) return;
+    busy = true;
+    fs.promises
+      .writeFile(ownProcs, String(process.pid))
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  };
+}
+
+/** The cgroup.procs file of the cgroup this process is in, from /proc/self/cgroup ("id:controllers:/path"). */
+export function ownProcsFile(mount: string, controller: string | null): string {
+  const lines = (readText("/proc/self/cgroup") ?? "").split("\n");
+  const line = lines.find((l) => (controller === null ? l.startsWith("0::") : l.split(":")[1]?.split(",").includes(controller)));
+  return path.join(mount, line?.split(":").slice(2).join(":") || "/", "cgroup.procs");
+}

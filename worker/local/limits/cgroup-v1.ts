@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
-import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
+import { migrationWarmUp, ownProcsFile, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 
 const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
@@ -105,6 +105,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
       return of(token);
     },
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
+    // The lock is shared by every v1 hierarchy: one move in one of them is enough.
+    warmUp: migrationWarmUp(ownProcsFile(path.join(root, "memory"), "memory")),
     sweep(known) {
       for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
       if (devices) removeLeftCgroups(devices, known);

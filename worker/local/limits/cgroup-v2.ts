@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
-import { readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
+import { migrationWarmUp, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 
 const NEEDED = ["cpuset", "memory", "cpu"];
@@ -27,7 +27,8 @@ function delegate(dir: string): void {
   if (missing.length) write(path.join(dir, "cgroup.subtree_control"), missing.map((c) => `+${c}`).join(" "));
 }
 
-export function createCgroupV2(root: string, instance: string): Limits {
+/** `ownProcs`: the cgroup.procs of the worker's own cgroup (for warmUp). */
+export function createCgroupV2(root: string, instance: string, ownProcs = path.join(root, "cgroup.procs")): Limits {
   // qm/<instance>: this QM_FOLDER's runs only, so another QueueManager's are never swept.
   const base = path.join(root, "qm", instance);
   fs.mkdirSync(base, { recursive: true });
@@ -75,5 +76,6 @@ export function createCgroupV2(root: string, instance: string): Limits {
     },
     find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),
     sweep: (known) => removeLeftCgroups(base, known),
+    warmUp: migrationWarmUp(ownProcs),
   };
 }

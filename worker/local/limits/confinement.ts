@@ -50,6 +50,8 @@ export interface Limits {
   find(runToken: string): Confinement | null;
   /** At start: remove the empty cgroups of runs that are over (`known`: the runs still going). */
   sweep(known: Set<string>): void;
+  /** A start may be near: get the kernel ready to move a process into a cgroup (cgroup-files.ts). */
+  warmUp(): void;
 }
 
 /** A confinement that holds nothing and counts nothing. */

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
 import { cgroupV1Available, createCgroupV1 } from "./cgroup-v1";
+import { ownProcsFile } from "./cgroup-files";
 import { cgroupV2Available, createCgroupV2 } from "./cgroup-v2";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./confinement";
 
@@ -31,13 +32,8 @@ export function createRlimits(): Limits {
     },
     find: () => null,
     sweep: () => undefined,
+    warmUp: () => undefined,
   };
-}
-
-/** v2's own cgroup folder: where this process sits, from /proc/self/cgroup ("0::/path"). */
-function ownCgroupV2(root: string): string {
-  const line = (fs.readFileSync("/proc/self/cgroup", "utf8").split("\n").find((l) => l.startsWith("0::")) ?? "0::/").slice(3);
-  return path.join(root, line);
 }
 
 /** `instance` names this QM_FOLDER in the cgroup tree (its runs live under qm/<instance>). */
@@ -48,8 +44,9 @@ export function detectLimits(setting: LimitsSetting, instance: string, root = "/
   if (setting === "cgroup2" || (setting === "auto" && v2())) {
     if (!v2()) throw new Error(`Limits = cgroup2, but ${root} is not a writable control group v2 hierarchy with cpuset, memory and cpu (use auto or none)`);
     // At the top of the hierarchy runs go in <root>/qm; inside a delegated unit, beside the worker.
-    const own = ownCgroupV2(root);
-    return createCgroupV2(own === root ? root : path.dirname(own), instance);
+    const ownProcs = ownProcsFile(root, null);
+    const own = path.dirname(ownProcs);
+    return createCgroupV2(own === root ? root : path.dirname(own), instance, ownProcs);
   }
   if (setting === "cgroup1" || (setting === "auto" && v1())) {
     if (!v1()) throw new Error(`Limits = cgroup1, but ${root}/{memory,cpuset,cpuacct} are not writable control group v1 hierarchies${isRoot ? "" : " (the worker is not root)"} (use auto or none)`);

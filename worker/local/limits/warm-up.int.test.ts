@@ -1,0 +1,25 @@
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { migrationWarmUp, ownProcsFile, readPids } from "./cgroup-files";
+import { cgroupV1Available } from "./cgroup-v1";
+
+// The real cgroupfs: the warm-up moves this process into the cgroup it is already in.
+describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available("/sys/fs/cgroup")))("the cgroup migration warm-up (v1)", () => {
+  it("finds this process's own memory cgroup and leaves it there", async () => {
+    const own = ownProcsFile("/sys/fs/cgroup/memory", "memory");
+    expect(readPids(own)).toContain(process.pid);
+    const before = fs.readFileSync("/proc/self/cgroup", "utf8");
+    const warmUp = migrationWarmUp(own);
+    warmUp();
+    warmUp(); // one at a time: the second call is dropped while the first runs
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fs.readFileSync("/proc/self/cgroup", "utf8")).toBe(before);
+    expect(readPids(own)).toContain(process.pid);
+  });
+
+  it("a warm-up that cannot write does nothing and throws nothing", async () => {
+    migrationWarmUp("/sys/fs/cgroup/memory/no-such-cgroup/cgroup.procs")();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fs.existsSync("/sys/fs/cgroup/memory/no-such-cgroup")).toBe(false);
+  });
+});
