@@ -9,6 +9,7 @@
  *   npm run bench -- --only=live,scale   some sections only (memory, dispatch, throughput,
  *                                 live, scale, streaming, limits, profile, results, cli,
  *                                 estimates, retention, slurm; core: the first eight)
+ *   QM_BENCH_PORT=8610 npm run bench   ports of the core instances (default 8450, 8451, 8452)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -33,6 +34,8 @@ import { estimatesSection, slurmSection } from "./workloads/estimates-and-slurm"
 import { retentionSection } from "./workloads/retention-section";
 
 const quick = process.argv.includes("--quick");
+// QM_BENCH_PORT moves the core instances' ports (it, +1, +2), for two benches on one machine.
+const port = Number(process.env.QM_BENCH_PORT) || 8450;
 const onlyAt = process.argv.indexOf("--only");
 const only = (onlyAt > 0 ? process.argv[onlyAt + 1] : process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length))?.split(",");
 const CORE = ["memory", "dispatch", "throughput", "live", "scale", "streaming", "limits", "profile"];
@@ -146,7 +149,7 @@ async function streamingSection(qm: QmInstance) {
 
 /** The same dispatch and throughput without control groups: what the cgroup setup adds to a start. */
 async function limitsSection(withCgroups: { p50: number }) {
-  const plain = await createInstance({ maxNbProcessors: 2, port: 8451, keys: { Limits: "none" } });
+  const plain = await createInstance({ maxNbProcessors: 2, port: port + 1, keys: { Limits: "none" } });
   try {
     await plain.startWorker();
     console.log("dispatch latency without control groups (Limits = none)");
@@ -162,7 +165,7 @@ async function limitsSection(withCgroups: { p50: number }) {
 
 async function profileSection(measured?: CpuPerJob) {
   console.log("where a no-op job's CPU goes (node --cpu-prof of the worker)");
-  const { worker, cpu: profiled } = await profileNoOpJobs(projectRoot, quick ? 200 : 500, 8452);
+  const { worker, cpu: profiled } = await profileNoOpJobs(projectRoot, quick ? 200 : 500, port + 2);
   // The unprofiled rounds' CPU when there were some: the profiler slows what it watches.
   const cpu = measured ?? profiled;
   report.note(`worker, ${round(cpu.worker)} ms per job, by activity: ${describeShares(worker, "byActivity", cpu.worker)}`);
@@ -175,7 +178,7 @@ async function coreSections(): Promise<void> {
   if (hasTsp) tsp(tspEnv(tspDir), "-S", "2");
   let cpu: CpuPerJob | undefined;
   let emptyQueue: { p50: number } | undefined;
-  const qm = await createInstance({ maxNbProcessors: 2, port: 8450 });
+  const qm = await createInstance({ maxNbProcessors: 2, port });
   try {
     await qm.startWorker();
     await qm.startWeb();

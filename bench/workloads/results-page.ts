@@ -10,6 +10,8 @@ import Database from "better-sqlite3";
 import { type Browser, type Page, chromium } from "@playwright/test";
 import sharp from "sharp";
 import type { QmInstance } from "../lib/qm-instance";
+import { BUMP_JOBS_VERSION } from "../../lib/server/store/jobs-version";
+import { sqliteDate } from "../../lib/server/store/sql";
 import { rssMb, sampleRss } from "../lib/proc";
 
 export interface ResultsPageFigures {
@@ -48,12 +50,16 @@ async function seedResultsJob(qm: QmInstance, csvMb: number, pictures: number): 
   for (let i = 0; i < pictures; i++) fs.writeFileSync(path.join(folder, `frame-${String(i).padStart(4, "0")}.png`), png);
   const db = new Database(path.join(qm.dir, "qm.db"));
   const now = Date.now();
-  const { lastInsertRowid } = db
-    .prepare(
-      `INSERT INTO Job (name, script, nbProc, priority, params, state, folder, source, submittedAt, startedAt, finishedAt, exitCode, updatedAt)
-       VALUES (?, 'python fit.py', 1, 0, '{"script":"python fit.py"}', 'done', ?, 'folder', ?, ?, ?, 0, ?)`,
-    )
-    .run(name, `QM_dJobs/${name}`, now - 60_000, now - 50_000, now, now);
+  const insert = db.prepare(
+    `INSERT INTO Job (name, script, nbProc, priority, params, state, folder, source, submittedAt, startedAt, finishedAt, exitCode, updatedAt)
+     VALUES (?, 'python fit.py', 1, 0, '{"script":"python fit.py"}', 'done', ?, 'folder', ?, ?, ?, 0, ?)`,
+  );
+  // The jobs version moves with the row, as the job store does it: the web server's counts follow it.
+  const { lastInsertRowid } = db.transaction(() => {
+    const inserted = insert.run(name, `QM_dJobs/${name}`, now - 60_000, now - 50_000, now, now);
+    db.prepare(BUMP_JOBS_VERSION).run(sqliteDate(new Date(now)));
+    return inserted;
+  })();
   db.close();
   return Number(lastInsertRowid);
 }

@@ -6,9 +6,10 @@
  * `statusEveryMs()` (Refresh_Rate), the queue status; each page gets a `change` event
  * when either differs from what was last sent, and a `ping` event after `pingMs` of quiet
  * so that it (and any proxy) knows the stream is alive. Nobody listening: no reads at all.
- * The status (counts over every job: milliseconds with 100,000 of them) is read at most
- * every STATUS_GAP_MS while jobs change in a burst; the version goes out at once with the
- * last status, and the fresh status follows.
+ * The status (whose counts per state are counted again whenever the version moved:
+ * milliseconds with 100,000 jobs, lib/server/store/state-counts.ts) is read at most every
+ * STATUS_GAP_MS while jobs change in a burst; the version goes out at once with the last
+ * status, and the fresh status follows.
  */
 
 const STATUS_GAP_MS = 200;

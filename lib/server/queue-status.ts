@@ -4,17 +4,18 @@ import type { QueueStatus } from "../core/api-types";
 import { formatGpuList } from "../core/gpu-sets";
 import { isWorkerAlive, parseWorkerStats } from "../core/worker-stats";
 import type { Db } from "./db";
+import type { StateCounts } from "./store/state-counts";
 
 /** GPUs held by the rows marked running (when the worker's own figure is stale). */
 const fromRowsGpus = (running: { nbGpu: number }[]) => running.reduce((sum, j) => sum + j.nbGpu, 0);
 
-export async function getQueueStatus(db: Db, maxNbProcessors: number): Promise<QueueStatus> {
-  const [groups, worker, running] = await Promise.all([
-    db.job.groupBy({ by: ["state"], _count: { _all: true } }),
+export async function getQueueStatus(db: Db, stateCounts: StateCounts, maxNbProcessors: number): Promise<QueueStatus> {
+  const [all, worker, running] = await Promise.all([
+    stateCounts.read(),
     db.workerStatus.findUnique({ where: { id: 1 } }),
     db.job.findMany({ where: { state: "running" }, select: { nbProc: true, nbGpu: true } }),
   ]);
-  const counts = Object.fromEntries(groups.filter((g) => g.state !== "deleted").map((g) => [g.state, g._count._all]));
+  const counts = Object.fromEntries(Object.entries(all).filter(([state]) => state !== "deleted"));
   const stats = parseWorkerStats(worker?.stats);
   const alive = worker ? isWorkerAlive(worker.heartbeatAt, stats) : false;
   // A job asking for more than MaxNbProcessors runs clamped to it.

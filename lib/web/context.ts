@@ -14,12 +14,15 @@ import { type PendingRestart, keepStartupValues, pendingRestarts } from "../core
 import { qmLayout, type QmLayout } from "../server/qm-folders";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSql } from "../server/store/sql";
+import { type StateCounts, createStateCounts } from "../server/store/state-counts";
 
 interface Context {
   env: QmEnv;
   db: Db;
   /** Every write of a job row goes through here (lib/server/store). */
   store: JobStore;
+  /** Jobs per state, kept while the jobs version stays put (the header and the lists' totals). */
+  counts: StateCounts;
   /** The file as last read (`loaded`: with the start-up values kept; `inFile`: as written). */
   config?: { mtimeMs: number; loaded: LoadedConfig; inFile: QmConfig };
   /** The settings of the first reading: what this server was started with. */
@@ -33,7 +36,8 @@ function context(): Context {
   const g = globalThis as WithContext;
   if (!g[globalKey]) {
     const env = loadEnv();
-    g[globalKey] = { env, db: createDb(env.databaseUrl), store: createJobStore(openSql(env.databaseUrl)) };
+    const store = createJobStore(openSql(env.databaseUrl));
+    g[globalKey] = { env, db: createDb(env.databaseUrl), store, counts: createStateCounts(store.sql) };
   }
   return g[globalKey]!;
 }
@@ -44,6 +48,10 @@ export function getDb(): Db {
 
 export function getStore(): JobStore {
   return context().store;
+}
+
+export function getStateCounts(): StateCounts {
+  return context().counts;
 }
 
 export function getEnv(): QmEnv {

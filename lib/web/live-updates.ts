@@ -8,11 +8,11 @@ import { createLiveFeed, type LiveFeed } from "../server/live-feed";
 import { getQueueStatus } from "../server/queue-status";
 import { readJobsVersion } from "../server/store/jobs-version";
 import { diskStatus } from "../server/disk-space";
-import { getConfig, getDb, getLayout, getStore } from "./context";
+import { getConfig, getDb, getLayout, getStateCounts, getStore } from "./context";
 
 export async function getLiveStatus(): Promise<LiveStatus> {
   const { config } = getConfig();
-  const status = await getQueueStatus(getDb(), config.maxNbProcessors);
+  const status = await getQueueStatus(getDb(), getStateCounts(), config.maxNbProcessors);
   return {
     ...status,
     disk: diskStatus(getLayout().root, config.minFreeMb),

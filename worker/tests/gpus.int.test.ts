@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { getQueueStatus } from "../../lib/server/queue-status";
 import { startEstimates } from "../../lib/server/queue/start-estimates";
+import { createStateCounts } from "../../lib/server/store/state-counts";
 import { devices, recordGpus, seenGpus } from "./gpu-helpers";
 import { createTestEnv, dropJob, raiseFlag, sharedFile, submitJob, type TestEnv, untilFlag, waitFor, waitForJob } from "./helpers";
 import { type InProcessWorker, startWorker } from "./in-process";
@@ -62,7 +63,7 @@ describe("GPUs as a scheduled resource (GPU_List = 0,1,2)", () => {
     const bRow = await env.db.job.findUniqueOrThrow({ where: { id: b } });
     expect(JSON.parse(bRow.runInfo!).gpus).toEqual(db);
     expect(fs.readFileSync(path.join(env.layout.root, bRow.folder, "process.log"), "utf8")).toContain(`=== GPUs: ${db.join(",")}`);
-    const status = await getQueueStatus(env.db, 4);
+    const status = await getQueueStatus(env.db, createStateCounts(env.store.sql), 4);
     expect(status.gpus).toMatchObject({ list: "0,1,2", total: 3 });
     expect(worker.logs.join("\n")).toMatch(/GPUs: 0,1,2 \(GPU_List/);
 

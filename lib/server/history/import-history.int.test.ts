@@ -64,7 +64,7 @@ describe("history import of a QM 0.4 installation", () => {
   it("appears in the finished list and in the statistics", async () => {
     writeQm04Tree(env.layout.root);
     await importHistoryNow(env.db, deps());
-    const page = await findJobs(env.db, { view: "finished", page: 1, pageSize: 50 }, true);
+    const page = await findJobs(env.db, { view: "finished", page: 1, pageSize: 50 }, { showDetails: true });
     expect(page.total).toBe(QM04_JOBS.length);
     expect(page.jobs.every((j) => j.imported)).toBe(true);
     const stats = await getJobStats(env.db, { days: 30 });

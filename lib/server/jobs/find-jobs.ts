@@ -5,6 +5,7 @@ import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "../../core/job-l
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
+import { type StateCounts, countIn } from "../store/state-counts";
 import { WITH_ACCOUNT, toJobSummary } from "./job-view";
 
 /** The account whose jobs `mine=1` lists: its own, and the account-less ones with its e-mail. */
@@ -19,12 +20,17 @@ function containsOf<Model extends "Job" | "User">(text: string, dialect: Dialect
   return dialect === "postgresql" ? ({ contains: text, mode: "insensitive" } as Prisma.StringFilter<Model>) : { contains: text };
 }
 
-function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dialect, mine?: JobsOwner): Prisma.JobWhereInput {
-  const contains = (text: string) => containsOf<"Job">(text, dialect);
+/** The states a list shows: its view's, or the one asked for if the view has it (none otherwise). */
+function statesOf(input: ListJobsInput): string[] {
   const states: string[] =
     input.view === "queued" ? [...WAITING_STATES] : input.view === "running" ? [...ACTIVE_STATES] : input.view === "finished" ? [...FINISHED_STATES] : [...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES];
-  const where: Prisma.JobWhereInput = { state: input.state && states.includes(input.state) ? input.state : { in: states } };
-  if (input.state && !states.includes(input.state)) where.id = -1; // a state outside the view: nothing
+  return !input.state ? states : states.includes(input.state) ? [input.state] : [];
+}
+
+/** The list's rows; `byStateOnly`: no filter but the states, so its total is the sum of their counts. */
+function whereOf(input: ListJobsInput, states: string[], allowDetailFilters: boolean, dialect: Dialect, mine?: JobsOwner) {
+  const contains = (text: string) => containsOf<"Job">(text, dialect);
+  const where: Prisma.JobWhereInput = { state: { in: states } };
   const and: Prisma.JobWhereInput[] = [];
   // "owner": the job's e-mail or its account, as the lists show it.
   if (allowDetailFilters && input.owner) and.push({ OR: [{ owner: contains(input.owner) }, { user: { username: containsOf<"User">(input.owner, dialect) } }] });
@@ -35,7 +41,7 @@ function whereOf(input: ListJobsInput, allowDetailFilters: boolean, dialect: Dia
   }
   if (mine) and.push({ OR: [{ userId: mine.id }, ...(mine.email ? [{ userId: null, owner: mine.email }] : [])] });
   if (and.length) where.AND = and;
-  return where;
+  return { where, byStateOnly: !and.length };
 }
 
 function orderOf(view: ListJobsInput["view"]): Prisma.JobOrderByWithRelationInput[] {
@@ -46,23 +52,25 @@ function orderOf(view: ListJobsInput["view"]): Prisma.JobOrderByWithRelationInpu
   return [{ id: "desc" }];
 }
 
-/**
- * One page of jobs. `showDetails` false hides owner/info and disables filtering by them
- * (Display_details off, viewer not an admin).
- */
-export async function findJobs(
-  db: Db,
-  input: ListJobsInput,
-  showDetails: boolean,
-  mine?: JobsOwner,
+export interface FindJobsOptions {
+  /** False hides owner/info and disables filtering by them (Display_details off, viewer not an admin). */
+  showDetails: boolean;
+  /** `mine=1`: this account's jobs only. */
+  mine?: JobsOwner;
   /** What the viewer may do with each job (the lists show only those buttons). */
-  permissions?: (job: { userId: number | null; owner: string | null }) => Permissions,
-): Promise<JobPage> {
-  const where = whereOf(input, showDetails, dialectOf(db), mine);
+  permissions?: (job: { userId: number | null; owner: string | null }) => Permissions;
+  /** The process's counts per state: the total of a list filtered by state only comes from them. */
+  counts?: StateCounts;
+}
+
+/** One page of jobs, and how many the list holds in all. */
+export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine, permissions, counts }: FindJobsOptions): Promise<JobPage> {
+  const states = statesOf(input);
+  const { where, byStateOnly } = whereOf(input, states, showDetails, dialectOf(db), mine);
   const skip = (input.page - 1) * input.pageSize;
   const [rows, total] = await Promise.all([
-    input.view === "finished" ? finishedPage(db, input, showDetails, skip, mine) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize, include: WITH_ACCOUNT }),
-    db.job.count({ where }),
+    input.view === "finished" ? finishedPage(db, input, states, showDetails, skip, mine) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize, include: WITH_ACCOUNT }),
+    byStateOnly && counts ? counts.read().then((c) => countIn(c, states)) : db.job.count({ where }),
   ]);
   const jobs = rows.map((row, i) => {
     const job = toJobSummary(row, showDetails);
@@ -82,11 +90,11 @@ const likeArg = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%
  * identifiers are quoted and its LIKE is case-sensitive, hence ILIKE. The page's ids come
  * from SQL, the rows from Prisma.
  */
-async function finishedPage(db: Db, input: ListJobsInput, showDetails: boolean, skip: number, mine?: JobsOwner) {
+async function finishedPage(db: Db, input: ListJobsInput, states: string[], showDetails: boolean, skip: number, mine?: JobsOwner) {
+  if (!states.length) return [];
   const pg = dialectOf(db) === "postgresql";
   const col = (name: string) => Prisma.raw(pg ? `"${name}"` : name);
   const like = (name: string, pattern: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${pattern} ESCAPE '\\'`;
-  const states = input.state && (FINISHED_STATES as readonly string[]).includes(input.state) ? [input.state] : [...FINISHED_STATES];
   const conditions = [Prisma.sql`${Prisma.raw(pg ? '"state"' : "+state")} IN (${Prisma.join(states)})`];
   if (showDetails && input.owner) {
     const owner = likeArg(input.owner);
