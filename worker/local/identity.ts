@@ -66,6 +66,8 @@ export interface IdentityPool {
    * for the first of `keys` it knows (lib/core/run-as.ts says which names a job has), else a pool uid.
    */
   claim(keys: readonly string[]): JobIdentity | null;
+  /** Whether a run may get `gid` as its group: a pool uid's (gid = uid) or a Run_As account's primary group. */
+  mayRunWithGid(gid: number): boolean;
   /** Mark an identity as held (a run adopted after a restart). */
   hold(identity: JobIdentity): void;
   release(identity: JobIdentity): void;
@@ -101,6 +103,11 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
   const runAs = parseRunAs(settings.runAs);
   return {
     isolation: isRoot ? "uid" : "none",
+    mayRunWithGid(gid) {
+      if (gid >= low && gid <= high) return true;
+      const accounts = new Set(runAs.values());
+      return readPasswd().some((e) => accounts.has(e.name) && e.gid === gid);
+    },
     claim(keys) {
       if (!isRoot) return null;
       const passwd = readPasswd();

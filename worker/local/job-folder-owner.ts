@@ -32,11 +32,12 @@ export function chownTree(dir: string, uid: number, gid: number): number {
  * gid and no supplementary group, so that group is never theirs and the folder (0750) is
  * closed to other jobs, while the web server enters it and reads what the job wrote with
  * the usual umask (0022: world-readable behind that gate). No setgid bit: the worker unit's
- * RestrictSUIDSGID refuses it.
+ * RestrictSUIDSGID refuses it. `serviceGid` null (a job could have that group: see
+ * IdentityPool.mayRunWithGid): the folder is the run's alone (0700), as only root reads it.
  */
-export function handOver(dir: string, identity: JobIdentity, serviceGid: number): void {
-  chownTree(dir, identity.uid, serviceGid);
-  fs.chmodSync(dir, 0o750);
+export function handOver(dir: string, identity: JobIdentity, serviceGid: number | null): void {
+  chownTree(dir, identity.uid, serviceGid ?? identity.gid);
+  fs.chmodSync(dir, serviceGid === null ? 0o700 : 0o750);
 }
 
 /** Take the folder back for the service once the run has ended; readable by the lab as before. */

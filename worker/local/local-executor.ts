@@ -118,6 +118,16 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     return exitReportOf(opts.runsDir, runToken, { exitCode: null, signal: null, error: "the run ended while no worker watched it and left no exit record" });
   };
 
+  /** The group a running job's folder gets: the service's, unless a job could have it too. */
+  let warnedGroup = false;
+  const folderGroup = () => {
+    const gid = opts.serviceOwner.gid;
+    if (!opts.identities.mayRunWithGid(gid)) return gid;
+    if (!warnedGroup) opts.log(`jobs may run with group ${gid}, QM_FOLDER's: running jobs' folders are private to them (0700), and a web server that is not root cannot show their files until they end`);
+    warnedGroup = true;
+    return null;
+  };
+
   const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
     let identity: JobIdentity | null = null;
     try {
@@ -136,7 +146,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const env = jobVariables(spec);
     let command = ["/bin/sh", "-c", spec.script];
     if (identity) {
-      handOver(spec.dir, identity, opts.serviceOwner.gid);
+      handOver(spec.dir, identity, folderGroup());
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
       command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
     }

@@ -51,4 +51,23 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
     expect(uids.dropped).toBe(bobUid);
     expect(uids.anonymous).toBeGreaterThanOrEqual(200_000);
   });
+
+  it("a running job's folder gets QM_FOLDER's group (0750) unless a job could have that group, then it is the job's alone (0700)", async () => {
+    const daemonGid = Number(fs.readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("daemon:"))!.split(":")[3]);
+    for (const [name, serviceGid, expected] of [
+      ["shared", 0, "750 0"],
+      ["private", daemonGid, `700 ${daemonGid}`],
+    ] as const) {
+      env = await createTestEnv({ Run_As: "bob@lab.org=daemon" });
+      fs.chownSync(env.layout.root, 0, serviceGid);
+      worker = await startWorker(env);
+      const report = sharedFile(env, "mode.txt");
+      dropJob(env, name, { script: `stat -c '%a %g' "$PWD" > '${report}'`, email: "bob@lab.org" });
+      expect(await waitForJob(env, name, ["done", "failed"])).toMatchObject({ state: "done" });
+      expect(fs.readFileSync(report, "utf8").trim()).toBe(expected);
+      await worker.stop();
+      worker = undefined;
+      await env.cleanup();
+    }
+  });
 });
