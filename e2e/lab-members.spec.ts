@@ -143,6 +143,11 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const elements = array.stdout.trim().split("\n").map(Number);
   expect(elements).toHaveLength(3);
   expect((await qm(["wait", ...elements.map(String)], token)).code).toBe(3);
+  // The whole array deleted in one call: qm show of an element names its array.
+  const arrayId = (JSON.parse((await qm(["show", "--json", String(elements[0])], token)).stdout) as { job: { arrayId: number } }).job.arrayId;
+  expect((await qm(["show", String(elements[0])], token)).stdout).toMatch(new RegExp(`^array: +${arrayId}, element 1 `, "m"));
+  expect(await qm(["delete", "--array", String(arrayId)], token)).toMatchObject({ code: 0, stdout: `array ${arrayId}: deleted 3 element(s)\n` });
+  expect((await qm(["show", String(elements[0])], token)).code).toBe(1);
 
   const noSuchJob = await qm(["wait", "99999999"], token);
   expect(noSuchJob.code).toBe(1);

@@ -53,6 +53,15 @@ test("an array submitted from /submit shows as one grouped row that fills up, an
     expect(fs.readFileSync(path.join(folder, "result.txt"), "utf8")).toBe(`index ${job.arrayIndex}\n`);
     expect(fs.existsSync(path.join(folder, "process.log"))).toBe(true);
   }
+
+  // Deleted whole from its page, after a question: every element and its folder go.
+  const folders = await Promise.all(answer.jobs.map(async (job) => path.join(env.qmFolder, (await (await page.request.get(`/api/jobs/${job.id}`)).json()).job.folder)));
+  await page.goto(`/arrays/${arrayId}`);
+  await page.getByRole("button", { name: "Delete all" }).click();
+  await page.getByRole("button", { name: "Yes, delete all" }).click();
+  await expect(page.getByText("Delete all: 4 element(s).")).toBeVisible();
+  expect((await page.request.get(`/api/arrays/${arrayId}`)).status()).toBe(404);
+  for (const folder of folders) expect(fs.existsSync(folder)).toBe(false);
 });
 
 test("the admin holds a queued job from its page, it stays held while the queue moves on, then is released and runs", async ({ page }) => {

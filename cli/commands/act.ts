@@ -1,4 +1,7 @@
-/** qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the administrator). */
+/**
+ * qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the
+ * administrator); with --array, on every element of arrays it fits.
+ */
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
 
@@ -12,27 +15,38 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
   delete: { summary: "delete waiting or finished jobs and their folders", done: "deleted", help: "Delete waiting (queued, held) or finished jobs: their folders are removed. Running jobs must be killed first." },
 };
 
-/** The API call of each action (docs/api.md). */
-const request = (action: Action, id: number): ["POST" | "DELETE", string] => (action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`]);
+/** The API call of each action (docs/api.md): on a job, or on every element of an array it fits. */
+const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
+  array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
+
+/** What an array action did: "deleted 10 element(s), 2 left as they were". */
+function arrayOutcome(action: Action, answer: { applied: number[]; skipped: number[] }): string {
+  const left = answer.skipped.length ? `, ${answer.skipped.length} changed meanwhile and left as they were` : "";
+  return `${WHAT[action].done} ${answer.applied.length} element(s)${left}`;
+}
 
 function actionCommand(action: Action): Command {
   return {
     name: action,
     summary: WHAT[action].summary,
     args: [1, Infinity],
-    options: {},
+    options: { array: { type: "boolean" } },
     help: `qm ${action} [options] ID...
 
 ${WHAT[action].help}
 Owners may ${action} their own jobs; the administrator any job.
+  --array          the IDs are arrays (qm show of an element names its array): ${action}
+                   every element it fits
 ${COMMON_HELP}`,
     async run(ctx, values, positionals) {
+      const array = values.array === true;
+      const what = array ? "array" : "job";
       const results: { id: number; ok: boolean; message: string }[] = [];
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          await ctx.api().call(...request(action, id));
-          results.push({ id, ok: true, message: WHAT[action].done });
+          const answer = await ctx.api().call<{ applied: number[]; skipped: number[] }>(...request(action, id, array));
+          results.push({ id, ok: true, message: array ? arrayOutcome(action, answer) : WHAT[action].done });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
           results.push({ id, ok: false, message: error.message });
@@ -40,7 +54,7 @@ ${COMMON_HELP}`,
         }
       }
       if (values.json) ctx.out(JSON.stringify(results));
-      else for (const r of results) (r.ok ? ctx.out : ctx.err)(`job ${r.id}: ${r.message}`);
+      else for (const r of results) (r.ok ? ctx.out : ctx.err)(`${what} ${r.id}: ${r.message}`);
       return exitCode;
     },
   };

@@ -33,7 +33,7 @@ export function useArrayQuery(id: number, refreshMs: number) {
   });
 }
 
-export type ArrayAction = "hold" | "release" | "kill" | "requeue";
+export type ArrayAction = "hold" | "release" | "kill" | "requeue" | "delete";
 
 /** POST /api/arrays/:id/:action; resolves to the elements applied to and skipped. */
 export function useArrayActionMutation(id: number) {

@@ -78,5 +78,16 @@ describe("arrays", () => {
     const requeued = await applyToArray(env.store, env.layout, arrayId, act("requeue"));
     expect(requeued.applied).toHaveLength(3);
     await waitFor("running again", async () => (await env.db.job.count({ where: { arrayId, state: "running" } })) === 2);
+
+    // Delete takes the waiting element and leaves the running ones (kill them first).
+    const queued = await env.db.job.findFirstOrThrow({ where: { arrayId, state: "queued" } });
+    const deleted = await applyToArray(env.store, env.layout, arrayId, act("delete"));
+    expect(deleted).toEqual({ applied: [queued.id], skipped: [] });
+    expect(fs.existsSync(path.join(env.layout.root, queued.folder))).toBe(false);
+    expect(await env.db.job.count({ where: { arrayId, state: "running" } })).toBe(2);
+    await applyToArray(env.store, env.layout, arrayId, act("kill"));
+    await waitFor("both killed", async () => (await env.db.job.count({ where: { arrayId, state: "killed" } })) === 2, 20_000);
+    expect((await applyToArray(env.store, env.layout, arrayId, act("delete"))).applied).toHaveLength(2);
+    expect(await env.db.job.count({ where: { arrayId, state: { not: "deleted" } } })).toBe(0);
   });
 });

@@ -4,10 +4,11 @@ import { errorMessageOf } from "@/lib/client/api-fetch";
 import { type ArrayAction, useArrayActionMutation } from "@/lib/client/use-queue-control";
 import type { ArraySummary, Permissions } from "@/lib/core/api-types";
 
-const LABEL: Record<ArrayAction, string> = { hold: "Hold all", release: "Release all", kill: "Kill all", requeue: "Requeue unfinished" };
+const LABEL: Record<ArrayAction, string> = { hold: "Hold all", release: "Release all", kill: "Kill all", requeue: "Requeue unfinished", delete: "Delete all" };
 const QUESTION: Partial<Record<ArrayAction, string>> = {
   kill: "Kill the whole array? Waiting elements are cancelled, running ones get SIGTERM, then SIGKILL.",
   requeue: "Put every element that did not end done back in the queue?",
+  delete: "Delete every element that is not running, with its folder? Running ones are left: kill them first.",
 };
 
 /** Actions on every element of the array they fit; the destructive ones ask first. */
@@ -22,6 +23,7 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
   if (can.release && has("held")) available.push("release");
   if (can.kill && has("queued", "held", "running", "pending")) available.push("kill");
   if (can.requeue && has("failed", "killed", "cancelled", "lost", "timeout", "oom", "invalid")) available.push("requeue");
+  if (can.delete && has("queued", "held", "done", "failed", "killed", "cancelled", "lost", "timeout", "oom", "invalid")) available.push("delete");
   if (!available.length) return null;
 
   async function run(action: ArrayAction) {
@@ -35,7 +37,7 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
       <div className="flex flex-wrap gap-2">
         {available.map((a) => (
           <button key={a} type="button" disabled={mutation.isPending} onClick={() => (QUESTION[a] ? setAsking(a) : run(a))}
-            className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${a === "kill" ? "bg-red-700 text-white hover:bg-red-800" : "border border-slate-300 text-slate-700 hover:bg-slate-100"}`}>
+            className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${a === "kill" || a === "delete" ? "bg-red-700 text-white hover:bg-red-800" : "border border-slate-300 text-slate-700 hover:bg-slate-100"}`}>
             {LABEL[a]}
           </button>
         ))}

@@ -1,7 +1,8 @@
 /**
- * Hold, release, kill or requeue a whole array: the single-job action applied to each
- * element it fits (docs/api.md). Killing an array cancels its waiting elements first, so
- * that none starts in their place, then kills the running ones.
+ * Hold, release, kill, requeue or delete a whole array: the single-job action applied to
+ * each element it fits (docs/api.md). Killing an array cancels its waiting elements first,
+ * so that none starts in their place, then kills the running ones. Deleting one removes
+ * its waiting and finished elements; running ones are left (kill the array first).
  */
 import { AppError, isAppError } from "../../core/app-error";
 import { isActiveState, isFinishedState, isWaitingState } from "../../core/job-lifecycle";
@@ -10,11 +11,12 @@ import type { QmLayout } from "../qm-folders";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { cancelWaitingJob } from "./cancel-job";
+import { deleteJob } from "./delete-job";
 import { holdJob, releaseJob } from "./hold-job";
 import { requestKill } from "./kill-job";
 import { requeueJob } from "./requeue-job";
 
-export const ARRAY_ACTIONS = ["hold", "release", "kill", "requeue"] as const;
+export const ARRAY_ACTIONS = ["hold", "release", "kill", "requeue", "delete"] as const;
 export type ArrayAction = (typeof ARRAY_ACTIONS)[number];
 
 export interface ArrayActionResult {
@@ -56,6 +58,7 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   if (action === "hold") await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
   if (action === "release") await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
   if (action === "requeue") await each(inState((s) => isFinishedState(s) && (everything || s !== "done")), (id) => requeueJob(store, layout, id, by, folderRule));
+  if (action === "delete") await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
     for (const e of elements.filter((el) => isWaitingState(el.state))) {

@@ -9,11 +9,11 @@ import { authorizeControl } from "@/lib/web/queue-control-access";
 
 export const dynamic = "force-dynamic";
 
-const params = z.object({ id: arrayIdSchema, action: z.enum(ARRAY_ACTIONS, { error: "the action must be hold, release, kill or requeue" }) });
+const params = z.object({ id: arrayIdSchema, action: z.enum(ARRAY_ACTIONS, { error: "the action must be hold, release, kill, requeue or delete" }) });
 const query = z.object({ all: z.enum(["0", "1"]).optional() });
 
 /**
- * hold | release | kill | requeue every element of an array it fits (see docs/api.md);
+ * hold | release | kill | requeue | delete every element of an array it fits (see docs/api.md);
  * `requeue?all=1` also puts back elements that ended done.
  */
 export const POST = apiHandler(async (request, context: { params: Promise<{ id: string; action: string }> }) => {
