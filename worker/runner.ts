@@ -106,6 +106,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       clearTimeout(job.walltimeTimer);
       if (!ctx.running.has(job.id)) return; // let go at shutdown: the next worker finishes it
       ctx.running.delete(job.id);
+      ctx.executor.prepare?.(); // the next start is likely now
       void dispatcher.dispatch();
       const done = changes
         .settled()
