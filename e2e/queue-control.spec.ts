@@ -54,8 +54,13 @@ test("an array submitted from /submit shows as one grouped row that fills up, an
     expect(fs.existsSync(path.join(folder, "process.log"))).toBe(true);
   }
 
-  // Deleted whole from its page, after a question: every element and its folder go.
+  // Deleted whole from its page by the administrator (a visitor is offered no such button),
+  // after a question: every element and its folder go.
   const folders = await Promise.all(answer.jobs.map(async (job) => path.join(env.qmFolder, (await (await page.request.get(`/api/jobs/${job.id}`)).json()).job.folder)));
+  await page.goto(`/arrays/${arrayId}`);
+  await expect(page.getByTestId("array-elements").locator("tbody tr")).toHaveCount(4);
+  await expect(page.getByRole("button", { name: "Delete all" })).toHaveCount(0);
+  await loginAsAdmin(page);
   await page.goto(`/arrays/${arrayId}`);
   await page.getByRole("button", { name: "Delete all" }).click();
   await page.getByRole("button", { name: "Yes, delete all" }).click();
