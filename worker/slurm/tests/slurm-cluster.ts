@@ -167,12 +167,17 @@ async function waitUntil(what: string, probe: () => boolean, timeoutMs: number, 
   }
 }
 
-/** Processes of this cluster's jobs that outlived slurmd (Slurm gave them a job id; they carry its SLURM_CONF). */
+/**
+ * Processes of this cluster's jobs that outlived slurmd: the jobs' own (Slurm gave them a
+ * job id) and their slurmstepd (it keeps trying to report to the gone slurmd); both carry
+ * its SLURM_CONF.
+ */
 function killJobProcesses(conf: string): void {
   for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const env = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-      if (env.includes(`SLURM_CONF=${conf}`) && env.some((v) => v.startsWith("SLURM_JOB_ID="))) process.kill(Number(pid), "SIGKILL");
+      const stepd = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "slurmstepd";
+      if (env.includes(`SLURM_CONF=${conf}`) && (stepd || env.some((v) => v.startsWith("SLURM_JOB_ID=")))) process.kill(Number(pid), "SIGKILL");
     } catch {
       // gone, or not ours to read
     }
