@@ -65,6 +65,9 @@ interface LocalRunInfo {
   exclusive?: boolean;
 }
 
+/** A run that never started: nothing ran, `reason` says why. */
+const notStarted = (reason: string): ExitReport => ({ exitCode: null, signal: null, cpuSeconds: null, error: `could not start: ${reason}`, notStarted: true });
+
 const identityFields = (identity: JobIdentity | null) => (identity ? { uid: identity.uid, gid: identity.gid, user: identity.name, exclusive: identity.exclusive } : {});
 
 const identityOf = (info: Partial<LocalRunInfo>): JobIdentity | null =>
@@ -137,8 +140,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       // Nothing runs (a uid pool full, a folder or cgroup refused): the run ends at once
       // with the reason, as a failed start, and what it took is given back.
       const info: LocalRunInfo = { executor: "local", pid: 0, startTime: null, ...identityFields(identity) };
-      const report: ExitReport = { exitCode: null, signal: null, cpuSeconds: null, error: `could not start: ${(error as Error).message}`, notStarted: true };
-      return { pid: 0, runInfo: { ...info }, exited: wrapUp(spec.dir, info, opts.limits.find(spec.runToken) ?? NO_CONFINEMENT, report) };
+      return { pid: 0, runInfo: { ...info }, exited: wrapUp(spec.dir, info, opts.limits.find(spec.runToken) ?? NO_CONFINEMENT, notStarted((error as Error).message)) };
     }
   };
 
@@ -159,12 +161,13 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     confinements.set(pid, confinement);
     const startTime = pid > 0 ? processStartTime(pid) : null;
     const info: LocalRunInfo = { executor: "local", pid, startTime, ...identityFields(identity) };
-    const exited = ended
-      .then((status: SpawnerStatus) =>
-        // The spawner died: the run goes on without it; watch it until it ends.
-        status.error === "spawner-died" && pid > 0 ? watchRun(pid, startTime, spec.runToken) : pid === 0 ? { exitCode: null, signal: null, cpuSeconds: null, error: `could not start: ${status.error}`, notStarted: true } : exitReportOf(opts.runsDir, spec.runToken, status),
-      )
-      .then((report) => wrapUp(spec.dir, info, confinement, report));
+    const howItEnded = (status: SpawnerStatus): ExitReport | Promise<ExitReport> => {
+      if (pid === 0) return notStarted(status.error ?? "the spawner gave no reason");
+      // The spawner died: the run goes on without it; watch it until it ends.
+      if (status.error === "spawner-died") return watchRun(pid, startTime, spec.runToken);
+      return exitReportOf(opts.runsDir, spec.runToken, status);
+    };
+    const exited = ended.then(howItEnded).then((report) => wrapUp(spec.dir, info, confinement, report));
     return { pid, runInfo: { ...info }, exited };
   };
 

@@ -41,7 +41,7 @@ const hex = (text: string) => Buffer.from(text).toString("hex");
 const unhex = (text: string) => Buffer.from(text, "hex").toString();
 
 /** One request line: every field hex-encoded (any byte may appear in a script or a path). */
-export function requestLine(id: number, r: SpawnRequest): string {
+function requestLine(id: number, r: SpawnRequest): string {
   const env = Object.entries(r.env).map(([name, value]) => `${name}=${value}`);
   return `${[String(id), r.dir, r.log, r.header, r.wrapper, String(r.args.length), ...r.args, ...env].map(hex).join(" ")}\n`;
 }
@@ -49,7 +49,7 @@ export function requestLine(id: number, r: SpawnRequest): string {
 const signalName = (n: number) => Object.entries(os.constants.signals).find(([, value]) => value === n)?.[0] ?? `signal ${n}`;
 
 /** One answer line: "<id> pid <pid>", "<id> exit <code|-> <signal|->" or "<id> error <hex>". */
-export function parseAnswer(line: string): { id: number; pid?: number; exit?: SpawnerStatus } {
+function parseAnswer(line: string): { id: number; pid?: number; exit?: SpawnerStatus } {
   const [id, kind, a, b] = line.split(" ");
   if (kind === "pid") return { id: Number(id), pid: Number(a) };
   if (kind === "exit") return { id: Number(id), exit: { exitCode: a === "-" ? null : Number(a), signal: b === "-" ? null : signalName(Number(b)) } };
