@@ -171,7 +171,7 @@ async function profileSection(measured?: CpuPerJob) {
   report.note(`worker, ${round(cpu.worker)} ms per job, by activity: ${describeShares(worker, "byActivity", cpu.worker)}`);
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
   report.note(`spawner (Perl), ${round(cpu.helper)} ms per job (not profiled)`);
-  report.note(`job processes (wrapper shell, setpriv, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
+  report.note(`job processes (the run's wrapper, forked from the spawner, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
 }
 
 async function coreSections(): Promise<void> {

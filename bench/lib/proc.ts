@@ -40,9 +40,10 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/** A job's process: its environment names the job, or it is a run's wrapper ("qm-run <token>"). */
 const isJobProcess = (pid: number) => {
   try {
-    return fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes("QM_JOB_ID=");
+    return fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes("QM_JOB_ID=") || fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("qm-run ");
   } catch {
     return true;
   }

@@ -1,16 +1,16 @@
 /**
- * The local executor: jobs run on this machine, each in its own session under a tiny
- * POSIX wrapper shell (the session and group leader, with the worker's privileges). The
- * wrapper runs the job's command (as the run's unprivileged identity when the worker is
- * root: worker/local/identity.ts), then writes the run's exit record with shell builtins
- * only; it traps TERM/INT/HUP (a handler, not an ignore, so the job keeps the default
- * action) so that it still records the end after a kill. Runs outlive the worker: a later
- * worker finds them by pid and start time (find) and reads how they ended from their record.
- * The fork itself happens in a small Perl helper process (spawner.pl): forking the worker is slow.
+ * The local executor: jobs run on this machine, each under a wrapper process that leads a
+ * session of its own and keeps the worker's privileges: it joins the run's control groups,
+ * starts the job's command (as the run's unprivileged identity when the worker is root:
+ * worker/local/identity.ts), waits for it through any signal, and writes the run's exit
+ * record. Runs outlive the worker: a later worker finds them by pid and start time (find)
+ * and reads how they ended from their record. Wrapper and fork live in a small Perl helper
+ * process (spawner.pl): forking the worker is slow, and a wrapper forked from Perl needs
+ * no shell or setpriv to be exec'd for each job.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
+import { exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import { jobVariables } from "../job-env";
@@ -21,18 +21,6 @@ import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
 import { type SpawnerStatus, startSpawner } from "./spawner-client";
-
-/** $1: the exit record's path, $2: cgroup.procs files to enter (":"-separated), then the command. */
-const WRAPPER = [
-  "trap 'qm_sig=1' TERM INT HUP",
-  'qm_exit=$1; qm_cgroups=$2; shift 2',
-  // A run that cannot enter its control group does not run unconfined: it ends 125, recorded.
-  'IFS=:; for qm_p in $qm_cgroups; do echo $$ > "$qm_p" || { echo "[QM] could not enter the control group $qm_p" >&2; qm_status=125; ' + WRITE_EXIT_RECORD + "; exit 125; }; done; unset IFS",
-  '"$@"',
-  "qm_status=$?",
-  WRITE_EXIT_RECORD,
-  "exit $qm_status",
-].join("\n");
 
 export interface LocalExecutorOptions {
   /** Base environment of every job. */
@@ -146,18 +134,24 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
 
   const spawnRun = async (spec: LaunchSpec, identity: JobIdentity | null): Promise<StartedRun> => {
     const env = jobVariables(spec);
-    let command = ["/bin/sh", "-c", spec.script];
     if (identity) {
       handOver(spec.dir, identity, folderGroup());
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
-      command = ["setpriv", `--reuid=${identity.uid}`, `--regid=${identity.gid}`, "--clear-groups", "--no-new-privs", "--", ...command];
     }
     const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });
-    command = [...confinement.prefix, ...command];
-    const exitPath = path.join(opts.runsDir, exitRecordName(spec.runToken));
-    fs.rmSync(exitPath, { force: true });
+    const exitRecord = path.join(opts.runsDir, exitRecordName(spec.runToken));
+    fs.rmSync(exitRecord, { force: true });
     const notes = [...(spec.notes ?? []), identity ? `runs as ${identity.name} (uid ${identity.uid})` : "runs with the worker's own privileges"];
-    const { pid, ended } = await spawner.spawn({ dir: spec.dir, log: path.join(spec.dir, LOG_FILE), header: logHeader({ ...spec, notes }), wrapper: WRAPPER, args: [exitPath, confinement.procsFiles.join(":"), ...command], env });
+    const { pid, ended } = await spawner.spawn({
+      dir: spec.dir,
+      log: path.join(spec.dir, LOG_FILE),
+      header: logHeader({ ...spec, notes }),
+      exitRecord,
+      cgroups: confinement.procsFiles,
+      runAs: identity ? { uid: identity.uid, gid: identity.gid } : null,
+      command: [...confinement.prefix, "/bin/sh", "-c", spec.script],
+      env,
+    });
     confinements.set(pid, confinement);
     const startTime = pid > 0 ? processStartTime(pid) : null;
     const info: LocalRunInfo = { executor: "local", pid, startTime, ...identityFields(identity) };

@@ -26,30 +26,47 @@ export function isRunAlive(pid: number, startTime: string | null): boolean {
   return startTime === null || processStartTime(pid) === startTime;
 }
 
-/** The run token and job folder in the environment of `pid` (nulls: none, gone, or not ours to read). */
+/**
+ * The run token and job folder of `pid` (nulls: none, gone, or not ours to read): from its
+ * environment (QM_RUN_TOKEN, QM_JOB_DIR), or for a run's wrapper, which spawner.pl forks
+ * without an exec (its environment is the spawner's), from its title "qm-run <token>" and
+ * its working directory.
+ */
 export function runOf(pid: number): { token: string | null; dir: string | null } {
   try {
     const env = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
-    return { token: /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(env)?.[1] ?? null, dir: /(?:^|\0)QM_JOB_DIR=([^\0]*)/.exec(env)?.[1] ?? null };
+    const token = /(?:^|\0)QM_RUN_TOKEN=([^\0]*)/.exec(env)?.[1] ?? null;
+    const dir = /(?:^|\0)QM_JOB_DIR=([^\0]*)/.exec(env)?.[1] ?? null;
+    if (token !== null) return { token, dir };
+    const title = /^qm-run ([^\0 ]+)\0*$/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+    return title ? { token: title[1], dir: fs.readlinkSync(`/proc/${pid}/cwd`) } : { token: null, dir };
   } catch {
     return { token: null, dir: null };
   }
 }
 
 /**
- * Live processes of runs in `runningDir` (their QM_JOB_DIR is in it), by run token: never
- * those of another QueueManager on the same machine.
+ * Live processes of runs in `runningDir` (their QM_JOB_DIR, or a wrapper's working
+ * directory, is in it), by run token: never those of another QueueManager on the same machine.
  */
 export function processesByRunToken(runningDir: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  const prefix = `QM_JOB_DIR=${runningDir}/`;
+  const roots = [...new Set([runningDir, realpathOr(runningDir)])].map((d) => `${d}/`);
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!/^\d+$/.test(entry) || pid === process.pid) continue;
     const { token, dir } = runOf(pid);
-    if (token !== null && dir?.startsWith(`${runningDir}/`) && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
+    if (token !== null && dir !== null && roots.some((r) => dir.startsWith(r)) && isProcessAlive(pid)) out.set(token, [...(out.get(token) ?? []), pid]);
   }
   return out;
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 /** What the run's exit record says, or null when there is none (yet). */

@@ -9,12 +9,20 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 
+/** One run to start (the wrapper's part is described in spawner.pl). */
 export interface SpawnRequest {
+  /** The job's folder: the run's working directory. */
   dir: string;
+  /** The run's log: `header` is written to it first, then the run's output. */
   log: string;
   header: string;
-  wrapper: string;
-  args: string[];
+  /** Where the wrapper writes the run's exit record. */
+  exitRecord: string;
+  /** cgroup.procs files the wrapper joins before it starts the command. */
+  cgroups: string[];
+  /** The identity the command runs as; null: the worker's own. */
+  runAs: { uid: number; gid: number } | null;
+  command: string[];
   env: Record<string, string>;
 }
 
@@ -43,7 +51,9 @@ const unhex = (text: string) => Buffer.from(text, "hex").toString();
 /** One request line: every field hex-encoded (any byte may appear in a script or a path). */
 function requestLine(id: number, r: SpawnRequest): string {
   const env = Object.entries(r.env).map(([name, value]) => `${name}=${value}`);
-  return `${[String(id), r.dir, r.log, r.header, r.wrapper, String(r.args.length), ...r.args, ...env].map(hex).join(" ")}\n`;
+  const runAs = r.runAs ? `${r.runAs.uid}:${r.runAs.gid}` : "";
+  const fields = [String(id), r.dir, r.log, r.header, r.exitRecord, r.cgroups.join(":"), runAs, String(r.command.length), ...r.command, ...env];
+  return `${fields.map(hex).join(" ")}\n`;
 }
 
 const signalName = (n: number) => Object.entries(os.constants.signals).find(([, value]) => value === n)?.[0] ?? `signal ${n}`;

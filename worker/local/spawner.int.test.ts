@@ -2,7 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Spawner, startSpawner } from "./spawner-client";
+import { parseExitRecord } from "../../lib/core/exit-record";
+import { type SpawnRequest, type Spawner, startSpawner } from "./spawner-client";
+import { groupOf } from "./process-tree";
+import { runOf } from "./run-watch";
+
+const isRoot = process.getuid?.() === 0;
 
 // The real Perl spawner, starting real processes.
 describe("the job spawner", () => {
@@ -12,6 +17,7 @@ describe("the job spawner", () => {
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-spawner-"));
+    fs.chmodSync(dir, 0o755);
     logged = [];
     spawner = startSpawner(process.env, (m) => logged.push(m));
   });
@@ -20,39 +26,87 @@ describe("the job spawner", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const request = (wrapper: string, extra: Partial<Parameters<Spawner["spawn"]>[0]> = {}) => ({
-    dir,
-    log: path.join(dir, "process.log"),
-    header: "header line\n",
-    wrapper,
-    args: [],
-    env: {},
-    ...extra,
-  });
+  const exitRecord = path.join(os.tmpdir(), `qm-spawner-${process.pid}.exit`);
+  afterEach(() => fs.rmSync(exitRecord, { force: true }));
 
-  it("starts the wrapper in the folder, in a session of its own, with the header then its output in the log", async () => {
+  /** A run of `script` (sh -c, with `args` as $1...). */
+  const request = (script: string, extra: Partial<SpawnRequest> & { args?: string[] } = {}): SpawnRequest => {
+    const { args = [], ...rest } = extra;
+    return { dir, log: path.join(dir, "process.log"), header: "header line\n", exitRecord, cgroups: [], runAs: null, command: ["/bin/sh", "-c", script, "qm", ...args], env: {}, ...rest };
+  };
+  const logText = () => fs.readFileSync(path.join(dir, "process.log"), "utf8");
+
+  it("starts the command in the folder, under a wrapper leading a session of its own, with the header then its output in the log", async () => {
     const args = ["two words", "quote ' and \" and \\", "line\nbreak", "é ü 日本", ""];
     const { pid, ended } = await spawner.spawn(
-      request('printf "%s|" "$@"; echo; echo "$QM_ODD"; pwd; ps -o sid= -p $$; read x; echo "stdin:$x:"', { args, env: { QM_ODD: "a=b c\nd" } }),
+      request('printf "%s|" "$@"; echo; echo "$QM_ODD"; pwd; ps -o sid= -p $$; ps -o pgid= -p $$; read x; echo "stdin:$x:"', { args, env: { QM_ODD: "a=b c\nd" } }),
     );
     expect(pid).toBeGreaterThan(0);
     expect(await ended).toEqual({ exitCode: 0, signal: null });
-    const lines = fs.readFileSync(path.join(dir, "process.log"), "utf8").split("\n");
+    const lines = logText().split("\n");
     expect(lines[0]).toBe("header line");
     expect(lines[1]).toBe("two words|quote ' and \" and \\|line");
     expect(lines[2]).toBe("break|é ü 日本||");
     expect(lines.slice(3, 5)).toEqual(["a=b c", "d"]);
     expect(lines[5]).toBe(fs.realpathSync(dir));
+    // The command is the wrapper's child, in the session and group the wrapper leads.
     expect(Number(lines[6])).toBe(pid);
-    expect(lines[7]).toBe("stdin::");
+    expect(Number(lines[7])).toBe(pid);
+    expect(lines[8]).toBe("stdin::");
   });
 
-  it("reports exit codes and signals, each start on its own", async () => {
-    const [a, b, c] = await Promise.all([spawner.spawn(request("exit 3")), spawner.spawn(request("kill -TERM $$")), spawner.spawn(request("sleep 0.2"))]);
-    expect(new Set([a.pid, b.pid, c.pid]).size).toBe(3);
-    expect(await a.ended).toEqual({ exitCode: 3, signal: null });
-    expect(await b.ended).toEqual({ exitCode: null, signal: "SIGTERM" });
-    expect(await c.ended).toEqual({ exitCode: 0, signal: null });
+  it("the wrapper writes the exit record: the command's status and CPU time, 128 + N for a signal", async () => {
+    const { ended } = await spawner.spawn(request("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; exit 3"));
+    // The wrapper exits with the command's shell status.
+    expect(await ended).toEqual({ exitCode: 3, signal: null });
+    const record = parseExitRecord(fs.readFileSync(exitRecord, "utf8"));
+    expect(record?.status).toBe(3);
+    expect(record?.cpuSeconds).toBeGreaterThan(0.05);
+    const killed = await spawner.spawn(request("kill -KILL $$"));
+    expect(await killed.ended).toEqual({ exitCode: 137, signal: null });
+    expect(parseExitRecord(fs.readFileSync(exitRecord, "utf8"))?.status).toBe(137);
+  });
+
+  it("a TERM to the run's group ends the command, and the wrapper still records how it ended", async () => {
+    const { pid, ended } = await spawner.spawn(request("echo started; sleep 30"));
+    await waitUntil(() => logText().includes("started"));
+    process.kill(-pid, "SIGTERM");
+    expect(await ended).toEqual({ exitCode: 143, signal: null });
+    expect(parseExitRecord(fs.readFileSync(exitRecord, "utf8"))?.status).toBe(143);
+  });
+
+  it("the wrapper's title names the run, so that a later worker finds it by its token", async () => {
+    const { pid, ended } = await spawner.spawn(request("echo started; sleep 30", { env: { QM_RUN_TOKEN: "abc123def456", QM_JOB_DIR: dir } }));
+    await waitUntil(() => logText().includes("started"));
+    expect(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "")).toBe("qm-run abc123def456");
+    expect(runOf(pid)).toEqual({ token: "abc123def456", dir: fs.realpathSync(dir) });
+    expect(groupOf(pid)).toBe(pid);
+    process.kill(-pid, "SIGKILL");
+    expect((await ended).signal).toBe("SIGKILL");
+  });
+
+  it("a control group that cannot be joined: the command never runs, the run ends 125, recorded", async () => {
+    const { pid, ended } = await spawner.spawn(request("echo ran", { cgroups: [path.join(dir, "no-such-group", "cgroup.procs")] }));
+    expect(pid).toBeGreaterThan(0);
+    expect(await ended).toEqual({ exitCode: 125, signal: null });
+    expect(logText()).toMatch(/\[QM\] could not enter the control group .*no-such-group\/cgroup.procs/);
+    expect(logText()).not.toContain("ran");
+    expect(parseExitRecord(fs.readFileSync(exitRecord, "utf8"))?.status).toBe(125);
+  });
+
+  it.runIf(isRoot)("runs the command as the run's identity: its uid and gid, no other group, no_new_privs", async () => {
+    const { ended } = await spawner.spawn(request("id -u; id -g; id -G; grep -E '^(NoNewPrivs|CapEff)' /proc/self/status", { runAs: { uid: 65534, gid: 65533 } }));
+    expect(await ended).toEqual({ exitCode: 0, signal: null });
+    const lines = logText().split("\n").slice(1);
+    expect(lines.slice(0, 3)).toEqual(["65534", "65533", "65533"]);
+    expect(lines).toContain("NoNewPrivs:\t1");
+    expect(lines).toContain("CapEff:\t0000000000000000");
+  });
+
+  it("a command that cannot be run ends 127 with the reason in the log", async () => {
+    const { ended } = await spawner.spawn({ ...request(""), command: [path.join(dir, "missing-program")] });
+    expect(await ended).toEqual({ exitCode: 127, signal: null });
+    expect(logText()).toMatch(/\[QM\] cannot run .*missing-program: No such file/);
   });
 
   it("a folder that cannot be entered is the start's error, with no process", async () => {
@@ -64,6 +118,14 @@ describe("the job spawner", () => {
     expect((await logEnded).error).toMatch(/cannot open .*process.log/);
   });
 
+  it("reports each start's end on its own", async () => {
+    const [a, b, c] = await Promise.all([spawner.spawn(request("exit 3")), spawner.spawn(request("exit 4")), spawner.spawn(request("sleep 0.2"))]);
+    expect(new Set([a.pid, b.pid, c.pid]).size).toBe(3);
+    expect(await a.ended).toEqual({ exitCode: 3, signal: null });
+    expect(await b.ended).toEqual({ exitCode: 4, signal: null });
+    expect(await c.ended).toEqual({ exitCode: 0, signal: null });
+  });
+
   it("a dead spawner is restarted; the runs it had started go on and are reported as spawner-died", async () => {
     const { pid, ended } = await spawner.spawn(request("sleep 0.5; echo survived"));
     const helper = Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1]);
@@ -73,6 +135,14 @@ describe("the job spawner", () => {
     const next = await spawner.spawn(request("exit 0"));
     expect(await next.ended).toEqual({ exitCode: 0, signal: null });
     await new Promise((r) => setTimeout(r, 800));
-    expect(fs.readFileSync(path.join(dir, "process.log"), "utf8")).toContain("survived");
+    expect(logText()).toContain("survived");
   });
 });
+
+async function waitUntil(check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,27 +1,39 @@
 #!/usr/bin/perl
-# The worker's job spawner: a small process that starts job processes for the worker and
-# reports their pid and end. It exists because fork() costs grow with the parent's memory
-# (~11 ms from the worker), and it is Perl because perl-base is on every Debian and costs
-# ~5 MB where a Node helper costs ~43 MB. Only perl-base modules are used.
+# The worker's job spawner: a small process that starts runs for the worker and reports
+# their pid and end. It exists because fork() costs grow with the parent's memory (~11 ms
+# from the worker), and it is Perl because perl-base is on every Debian and costs ~5 MB
+# where a Node helper costs ~43 MB. Only perl-base modules are used.
 #
-# Protocol (spawner-protocol.ts): one request a line, fields hex-encoded and separated by
-# spaces: id dir log header wrapper nargs args... env("NAME=value")...
+# A run is two processes. The run's wrapper, forked from here and never exec'd (no shell
+# to load: a no-op job costs two fewer execs), leads a session of its own in the job's
+# folder with the log as its output; it joins the run's control groups, forks the job's
+# command (as the run's uid and gid, with no supplementary groups and no_new_privs, when
+# it has an identity), waits for it whatever signal comes, and writes the run's exit
+# record (lib/core/exit-record.ts) before it exits with the command's shell status. Its
+# process title is "qm-run <token>" (its environment is this helper's: worker/local/run-watch.ts
+# finds a run's wrapper by that title).
+#
+# Protocol (spawner-client.ts): one request a line, fields hex-encoded and separated by
+# spaces: id dir log header exit-record cgroups run-as nargs command... env("NAME=value")...
+# (cgroups: cgroup.procs files separated by ":"; run-as: "uid:gid", or empty for none).
 # Answers: "<id> pid <pid>", then "<id> exit <code|-> <signal number|->" or
-# "<id> error <hex message>". It exits when its stdin closes; jobs, each in a session of
-# their own, run on (their wrapper writes their exit record; a later worker adopts them).
+# "<id> error <hex message>". It exits when its stdin closes; runs, each in a session of
+# their own, go on (their wrapper writes their exit record; a later worker adopts them).
 use strict;
 use warnings;
 use POSIX qw(setsid WNOHANG _exit);
-use IO::Handle;
-use IO::Select;
 
-STDOUT->autoflush(1);
+$| = 1;
 
 # A service manager's stop may signal every process of the service, this helper included.
 # The worker decides when jobs stop: caught, not ignored, so that jobs get the default back.
 $SIG{$_} = sub { } for qw(INT TERM HUP);
 # Caught so that it interrupts the wait for input; the children are reaped in the loop.
 $SIG{CHLD} = sub { };
+
+# prctl(2)'s system call number, for PR_SET_NO_NEW_PRIVS: Perl has no prctl of its own.
+my %PRCTL = (x86_64 => 157, aarch64 => 167, riscv64 => 167, loongarch64 => 167, i686 => 172, i586 => 172, i386 => 172, armv7l => 172, armv6l => 172, s390x => 172, ppc64le => 171, ppc64 => 171);
+my $PR_SET_NO_NEW_PRIVS = 38;
 
 my %request_of;    # wrapper pid -> request id
 
@@ -37,11 +49,83 @@ sub reap {
   }
 }
 
-# Fork, and in the child: own session, cwd, stdin from /dev/null, output to the log, exec.
-# A failure before exec comes back through a close-on-exec pipe, as the error of the start.
+# The POSIX `times` builtin's text: the wrapper's user and system time, then its children's.
+sub shell_times {
+  my @t = times;
+  my $f = sub { sprintf('%dm%.6fs', int($_[0] / 60), $_[0] - 60 * int($_[0] / 60)) };
+  return join(' ', map { $f->($_) } @t[0, 1]) . "\n" . join(' ', map { $f->($_) } @t[2, 3]) . "\n";
+}
+
+sub write_exit_record {
+  my ($path, $status) = @_;
+  open(my $out, '>', $path) or return;
+  print $out "status=$status\ntimes=", shell_times(), "end\n";
+  close($out);
+}
+
+# In the job's process: become the run's identity, then exec its command. Never returns.
+sub exec_command {
+  my ($run_as, @command) = @_;
+  $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP CHLD);
+  my $fail = sub { print STDERR "[QM] $_[0]\n"; _exit(126) };
+  if (length $run_as) {
+    my ($uid, $gid) = split(/:/, $run_as);
+    # "gid gid": effective gid, and the supplementary groups reduced to that one (perlvar).
+    $) = "$gid $gid";
+    POSIX::setgid($gid) or $fail->("cannot set group $gid: $!");
+    POSIX::setuid($uid) or $fail->("cannot set user $uid: $!");
+    my @groups = split(' ', $));
+    $fail->("still has privileges after setuid $uid") unless $< == $uid && $> == $uid && (split(' ', $())[0] == $gid && !grep { $_ != $gid } @groups;
+    my $prctl = $PRCTL{ (POSIX::uname())[4] };
+    if (defined $prctl) {
+      syscall($prctl, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
+    } else {
+      unshift(@command, 'setpriv', '--no-new-privs', '--');
+    }
+  }
+  { no warnings 'exec'; exec { $command[0] } @command }
+  print STDERR "[QM] cannot run $command[0]: $!\n";
+  _exit(127);
+}
+
+# In the wrapper: join the run's control groups (a run that cannot does not run unconfined:
+# it ends 125, recorded), run the command, wait for it through any signal, record its end.
+sub wrap {
+  my ($exit_path, $cgroups, $run_as, @command) = @_;
+  for my $procs (grep { length } split(/:/, $cgroups)) {
+    my $f;
+    next if open($f, '>', $procs) && print($f "$$\n") && close($f);
+    print STDERR "[QM] could not enter the control group $procs: $!\n";
+    write_exit_record($exit_path, 125);
+    _exit(125);
+  }
+  my $job = fork();
+  if (!defined $job) {
+    print STDERR "[QM] cannot fork the job: $!\n";
+    write_exit_record($exit_path, 126);
+    _exit(126);
+  }
+  exec_command($run_as, @command) if $job == 0;
+  # Signals to the run's group reach the wrapper too: caught (inherited), they only end
+  # this wait early, and it goes on until the command has ended.
+  my $status;
+  while (1) {
+    my $got = waitpid($job, 0);
+    if ($got == $job) { $status = $?; last }
+    next if $got == -1 && $!{EINTR};
+    $status = 127 << 8;
+    last;
+  }
+  my $code = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+  write_exit_record($exit_path, $code);
+  _exit($code);
+}
+
+# Fork the wrapper, and in it: own session, cwd, stdin from /dev/null, output to the log.
+# A failure before the run is under way comes back through a pipe, as the start's error.
 sub start {
-  my ($id, $dir, $log, $header, $wrapper, $nargs, @rest) = @_;
-  my @args = splice(@rest, 0, $nargs);
+  my ($id, $dir, $log, $header, $exit_path, $cgroups, $run_as, $nargs, @rest) = @_;
+  my @command = splice(@rest, 0, $nargs);
   my %env = map { /^([^=]*)=(.*)$/s ? ($1, $2) : () } @rest;
   my $fail = sub { print "$id error ", unpack('H*', $_[0]), "\n" };
   open(my $out, '>>', $log) or return $fail->("cannot open $log: $!");
@@ -52,13 +136,17 @@ sub start {
   if ($pid == 0) {
     close($err_r);
     my $die = sub { syswrite($err_w, $_[0]); _exit(127) };
+    $0 = 'qm-run ' . ($env{QM_RUN_TOKEN} // '-');
+    $SIG{CHLD} = 'DEFAULT';
     setsid() or $die->("setsid: $!");
     chdir($dir) or $die->("chdir $dir: $!");
     open(STDIN, '<', '/dev/null') or $die->("stdin: $!");
     open(STDOUT, '>&', $out) or $die->("stdout: $!");
     open(STDERR, '>&', $out) or $die->("stderr: $!");
+    close($out);
     @ENV{ keys %env } = values %env;
-    exec { '/bin/sh' } '/bin/sh', '-c', $wrapper, 'qm-job', @args or $die->("exec /bin/sh: $!");
+    close($err_w);
+    wrap($exit_path, $cgroups, $run_as, @command);
   }
   close($err_w);
   close($out);
@@ -73,12 +161,14 @@ sub start {
   print "$id pid $pid\n";
 }
 
-my $input = IO::Select->new(\*STDIN);
 my $pending = '';
 while (1) {
   reap();
   # A child may end between reap() and the wait: while runs are out, wake now and then.
-  next unless $input->can_read(%request_of ? 0.05 : undef);
+  my $readable = '';
+  vec($readable, fileno(STDIN), 1) = 1;
+  my $ready = select($readable, undef, undef, %request_of ? 0.05 : undef);
+  next if $ready <= 0;
   my $n = sysread(STDIN, $pending, 65536, length $pending);
   next if !defined $n && $!{EINTR};
   exit 0 unless $n;

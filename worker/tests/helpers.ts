@@ -16,6 +16,7 @@ import type { QmConfig } from "../../lib/core/qm-config";
 import { queueStagedJob } from "../../lib/server/jobs/submit-job";
 import { type JobStore, createJobStore } from "../../lib/server/store/job-store";
 import { openSql } from "../../lib/server/store/sql";
+import { runOf } from "../local/run-watch";
 
 export interface TestEnv {
   dir: string;
@@ -169,14 +170,15 @@ export async function waitForJob(env: TestEnv, name: string, states: string[], t
   return waitFor(`job "${name}" in ${states.join("/")}`, () => env.db.job.findFirst({ where: { name, state: { in: states } }, orderBy: { id: "desc" } }), timeoutMs);
 }
 
-/** Pids of live processes whose environment names a job folder under QM_FOLDER. */
+/** Pids of live processes of runs in a job folder under QM_FOLDER (their wrappers included). */
 export function jobProcesses(root: string): number[] {
   const pids: number[] = [];
+  const roots = [root, fs.realpathSync(root)].map((d) => `${d}/`);
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const env = fs.readFileSync(`/proc/${entry}/environ`, "utf8");
-      if (!env.includes(`QM_JOB_DIR=${root}/`)) continue;
+      const { dir } = runOf(Number(entry));
+      if (dir === null || !roots.some((r) => dir.startsWith(r))) continue;
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
       const state = stat.slice(stat.lastIndexOf(")") + 2)[0];
       if (state !== "Z" && state !== "X") pids.push(Number(entry));

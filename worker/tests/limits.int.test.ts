@@ -56,6 +56,12 @@ for (const [mode, available] of MODES) {
       const [a, b] = await Promise.all([busy, other].map((id) => waitFor(`job ${id}'s run`, async () => ((await runInfoOf(id)).pid ? runInfoOf(id) : null))));
       const uid = (a as unknown as { uid: number }).uid;
       await new Promise((r) => setTimeout(r, 500));
+      if (mode === "cgroup1") {
+        // The run's cpuset asks for no scheduling domain of its own (its CPU changes would rebuild them all).
+        const cpuset = /^\d+:cpuset:(.*)$/m.exec(fs.readFileSync(`/proc/${a.pid}/cgroup`, "utf8"))![1];
+        expect(fs.readFileSync(path.join("/sys/fs/cgroup/cpuset", cpuset, "cpuset.sched_load_balance"), "utf8").trim()).toBe("0");
+        expect(fs.readFileSync(path.join("/sys/fs/cgroup/cpuset", cpuset, "cpuset.cpus"), "utf8").trim()).toBe(String(a.cpus[0]));
+      }
       const c0 = cpuOfUid(uid);
       const t0 = Date.now();
       await new Promise((r) => setTimeout(r, 3000));
