@@ -81,6 +81,8 @@ describe("the job spawner", () => {
     expect(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "")).toBe("qm-run abc123def456");
     expect(runOf(pid)).toEqual({ token: "abc123def456", dir: fs.realpathSync(dir) });
     expect(groupOf(pid)).toBe(pid);
+    // Nothing of the worker's side (a test runner's channel here) is left open to the job.
+    expect(fs.readdirSync(`/proc/${pid}/fd`).sort()).toEqual(["0", "1", "2"]);
     process.kill(-pid, "SIGKILL");
     expect((await ended).signal).toBe("SIGKILL");
   });
