@@ -53,21 +53,52 @@ export function removeLeftCgroups(base: string, keep: Set<string>): void {
 
 /**
  * Moving a process into a cgroup takes a kernel lock (cgroup_threadgroup_rwsem) whose first
- * writer after a quiet spell waits a whole RCU grace period (13-20 ms on these machines);
- * moves that follow within a grace period pass at once. So when a start may be near, this
- * process is moved into the cgroup it is already in (`ownProcs`: nothing changes) on a
- * libuv thread: the grace period then runs while the worker claims, renames and forks,
- * instead of after, in the run's wrapper. One at a time; failures do not matter.
+ * writer after a quiet spell waits a whole RCU grace period (5-20 ms on these machines);
+ * moves that follow within a grace period or two pass at once (0.05 ms). So when a start
+ * may be near, this process is moved into the cgroup it is already in (`ownProcs`: nothing
+ * changes), on a libuv thread, and again every `everyMs` for the next `keepMs`: the first
+ * move's grace period runs while the worker claims, renames and forks, and the lock then
+ * stays in its writers' mode, so that every run's wrapper that comes within that time
+ * joins its groups at once. One move at a time, through one open descriptor; failures do
+ * not matter. Measured here: 20 folder dispatches 35 ms apart, p50 14 ms with a single
+ * move per event (bimodal, 6 or 15-21 ms), 6.4 ms with expedited grace periods machine-wide.
  */
-export function migrationWarmUp(ownProcs: string): () => void {
+export function migrationWarmUp(ownProcs: string, keepMs = 1_000, everyMs = 5): () => void {
+  const pid = Buffer.from(String(process.pid));
+  let fd: number | null = null;
   let busy = false;
-  return () => {
+  let until = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const move = () => {
     if (busy) return;
     busy = true;
-    fs.promises
-      .writeFile(ownProcs, String(process.pid))
-      .catch(() => undefined)
-      .finally(() => (busy = false));
+    try {
+      fd ??= fs.openSync(ownProcs, "w");
+    } catch {
+      busy = false;
+      return;
+    }
+    fs.write(fd, pid, (error) => {
+      busy = false;
+      if (error && fd !== null) {
+        fs.close(fd, () => undefined);
+        fd = null;
+      }
+    });
+  };
+  const tick = () => {
+    if (Date.now() < until) return move();
+    clearInterval(timer);
+    timer = undefined;
+    if (fd !== null && !busy) {
+      fs.close(fd, () => undefined);
+      fd = null;
+    }
+  };
+  return () => {
+    until = Date.now() + keepMs;
+    move();
+    timer ??= setInterval(tick, everyMs).unref();
   };
 }
 

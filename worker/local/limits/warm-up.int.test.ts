@@ -17,6 +17,29 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available("/sys/fs/cgroup"
     expect(readPids(own)).toContain(process.pid);
   });
 
+  it("keeps moving for a while through one descriptor, then lets it go", async () => {
+    const own = ownProcsFile("/sys/fs/cgroup/memory", "memory");
+    const openOnIt = () => fs.readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`) === own;
+      } catch {
+        return false;
+      }
+    }).length;
+    await new Promise((r) => setTimeout(r, 1_100)); // the first test's warm-up lets go
+    expect(openOnIt()).toBe(0);
+    const warmUp = migrationWarmUp(own, 150, 5);
+    warmUp();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(openOnIt()).toBe(1);
+    warmUp(); // a new start near: the same descriptor, for longer
+    await new Promise((r) => setTimeout(r, 100));
+    expect(openOnIt()).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(openOnIt()).toBe(0);
+    expect(readPids(own)).toContain(process.pid);
+  });
+
   it("a warm-up that cannot write does nothing and throws nothing", async () => {
     migrationWarmUp("/sys/fs/cgroup/memory/no-such-cgroup/cgroup.procs")();
     await new Promise((r) => setTimeout(r, 50));
