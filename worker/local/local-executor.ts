@@ -230,6 +230,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     async close() {
       watch.close();
       spawner.close();
+      opts.limits.release();
       await opts.identities.close();
     },
   };

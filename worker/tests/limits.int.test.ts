@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { requestKill } from "../../lib/server/jobs/kill-job";
 import { cgroupV1Available } from "../local/limits/cgroup-v1";
 import { createTestEnv, jobProcesses, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
@@ -107,5 +108,28 @@ describe.skipIf(!MODES[0][1])("Limits = cgroup1: memory", () => {
     // qm/<instance>/<run token>: looked up directly (other instances remove theirs meanwhile).
     const instances = fs.existsSync("/sys/fs/cgroup/memory/qm") ? fs.readdirSync("/sys/fs/cgroup/memory/qm") : [];
     expect(instances.filter((instance) => fs.existsSync(`/sys/fs/cgroup/memory/qm/${instance}/${row.runToken}`))).toEqual([]);
+  });
+});
+
+describe.skipIf(!MODES[0][1])("Limits = cgroup1: the instance's own folders", () => {
+  it("are removed when the worker stops with no run left in them, and kept while a run goes on", async () => {
+    env = await createTestEnv({ Limits: "cgroup1", Shutdown_Jobs: "keep" });
+    worker = await startWorker(env);
+    await submitJob(env, "where", { script: "", infoText: info("grep :memory: /proc/self/cgroup") });
+    const done = await waitForJob(env, "where", ["done"]);
+    // "N:memory:/qm/<instance>/<run token>": the instance's folder is the run's parent.
+    const instance = path.posix.dirname(/^\d+:memory:(.*)$/m.exec(logOf(done.folder))![1]);
+    const folders = ["memory", "cpuset", "cpuacct"].map((c) => path.join("/sys/fs/cgroup", c, instance));
+    expect(folders.every((f) => fs.existsSync(f))).toBe(true);
+    const going = await submitJob(env, "going", { script: "", infoText: info("echo started; sleep 30") });
+    await waitFor("the run going on", async () => ((await env.db.job.findUniqueOrThrow({ where: { id: going } })).pid ? true : null));
+    await worker.stop();
+    // The run goes on (Shutdown_Jobs = keep): its folders stay, and the instance's with them.
+    expect(folders.every((f) => fs.existsSync(f))).toBe(true);
+    worker = await startWorker(env);
+    await requestKill(env.store, env.layout, going, "a test");
+    await waitForJob(env, "going", ["killed", "failed"], 20_000);
+    await worker.stop();
+    expect(folders.filter((f) => fs.existsSync(f))).toEqual([]);
   });
 });

@@ -116,5 +116,9 @@ export function createCgroupV1(root: string, instance: string): Limits {
       for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
       if (devices) removeLeftCgroups(devices, known);
     },
+    release() {
+      for (const c of CONTROLLERS) removeCgroup(base(c));
+      if (devices) removeCgroup(devices);
+    },
   };
 }
