@@ -28,12 +28,21 @@ interface PasswdEntry {
   gid: number;
 }
 
+/** The accounts of /etc/passwd, read again only when the file changed (every start asks). */
+let passwdCache: { stamp: string; entries: PasswdEntry[] } | null = null;
+
 function readPasswd(): PasswdEntry[] {
   try {
-    return fs.readFileSync("/etc/passwd", "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((line) => {
+    const st = fs.statSync("/etc/passwd", { bigint: true });
+    // An edit replaces the file (new inode) or rewrites it (new mtime or size).
+    const stamp = `${st.ino}:${st.mtimeNs}:${st.size}`;
+    if (passwdCache?.stamp === stamp) return passwdCache.entries;
+    const entries = fs.readFileSync("/etc/passwd", "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((line) => {
       const [name, , uid, gid] = line.split(":");
       return { name, uid: Number(uid), gid: Number(gid) };
     });
+    passwdCache = { stamp, entries };
+    return entries;
   } catch {
     return [];
   }

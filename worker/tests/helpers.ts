@@ -173,7 +173,7 @@ export async function waitForJob(env: TestEnv, name: string, states: string[], t
 /** Pids of live processes of runs in a job folder under QM_FOLDER (their wrappers included). */
 export function jobProcesses(root: string): number[] {
   const pids: number[] = [];
-  const roots = [root, fs.realpathSync(root)].map((d) => `${d}/`);
+  const roots = [root, fs.existsSync(root) ? fs.realpathSync(root) : root].map((d) => `${d}/`);
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
