@@ -97,10 +97,13 @@ describe("the job spawner", () => {
   });
 
   it.runIf(isRoot)("runs the command as the run's identity: its uid and gid, no other group, no_new_privs", async () => {
-    const { ended } = await spawner.spawn(request("id -u; id -g; id -G; grep -E '^(NoNewPrivs|CapEff)' /proc/self/status", { runAs: { uid: 65534, gid: 65533 } }));
+    const { ended } = await spawner.spawn(request("id -u; id -g; id -G; grep -E '^(Uid|Gid|NoNewPrivs|CapEff)' /proc/self/status", { runAs: { uid: 65534, gid: 65533 } }));
     expect(await ended).toEqual({ exitCode: 0, signal: null });
     const lines = logText().split("\n").slice(1);
     expect(lines.slice(0, 3)).toEqual(["65534", "65533", "65533"]);
+    // Real, effective, saved and filesystem: no way back to root.
+    expect(lines).toContain("Uid:\t65534\t65534\t65534\t65534");
+    expect(lines).toContain("Gid:\t65533\t65533\t65533\t65533");
     expect(lines).toContain("NoNewPrivs:\t1");
     expect(lines).toContain("CapEff:\t0000000000000000");
   });

@@ -74,8 +74,14 @@ sub exec_command {
     $) = "$gid $gid";
     POSIX::setgid($gid) or $fail->("cannot set group $gid: $!");
     POSIX::setuid($uid) or $fail->("cannot set user $uid: $!");
+    # Real, effective, saved and filesystem ids, as the kernel has them, and the groups.
+    my ($uids, $gids) = ('', '');
+    if (open(my $status, '<', '/proc/self/status')) {
+      while (<$status>) { $uids = $1 if /^Uid:\s+(.*)$/; $gids = $1 if /^Gid:\s+(.*)$/ }
+      close($status);
+    }
     my @groups = split(' ', $));
-    $fail->("still has privileges after setuid $uid") unless $< == $uid && $> == $uid && (split(' ', $())[0] == $gid && !grep { $_ != $gid } @groups;
+    $fail->("still has privileges after setuid $uid") unless (grep { $_ == $uid } split(' ', $uids)) == 4 && (grep { $_ == $gid } split(' ', $gids)) == 4 && !grep { $_ != $gid } @groups;
     my $prctl = $PRCTL{ (POSIX::uname())[4] };
     if (defined $prctl) {
       syscall($prctl, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
