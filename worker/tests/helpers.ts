@@ -81,9 +81,37 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
       }
       await db.$disconnect();
       await store.sql.close();
+      removeInstanceCgroups(layout.internal);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The cgroup folders of a test's QueueManager instance (`qm/<instance>` in each hierarchy),
+ * where a test left them (a worker killed, a run that went on): a stopping worker removes
+ * its own, and the machine's cpusets must not pile up test after test (each one made every
+ * cpuset change slower, docs/limits.md). Only empty folders go; failures are left alone.
+ */
+function removeInstanceCgroups(internalDir: string): void {
+  let instance: string;
+  try {
+    instance = fs.readFileSync(path.join(internalDir, "folder-id"), "utf8").trim().slice(0, 12);
+  } catch {
+    return; // no worker ever ran here
+  }
+  const tops = ["memory", "cpuset", "cpuacct", "devices", ""].map((c) => path.join("/sys/fs/cgroup", c, "qm", instance));
+  for (const top of tops) {
+    if (!instance || !fs.existsSync(top)) continue;
+    const runs = fs.readdirSync(top, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(top, e.name));
+    for (const folder of [...runs, top]) {
+      try {
+        fs.rmdirSync(folder);
+      } catch {
+        // processes still in it, or not ours to remove
+      }
+    }
+  }
 }
 
 export interface JobSpec {

@@ -22,7 +22,9 @@ describe.skipIf(process.getuid?.() !== 0)("a start that fails", () => {
     env.writeConfig({ Job_Uids: `${first}-${first}` });
     worker = await startWorker(env);
     await submitJob(env, "holder", { script: "sleep 2" });
-    await waitForJob(env, "holder", ["running"]);
+    // Running, or (when it could not start either) failed with its reason, said at once.
+    const holder = await waitForJob(env, "holder", ["running", "failed", "done"]);
+    expect({ state: holder.state, error: holder.error }).toEqual({ state: "running", error: null });
     await submitJob(env, "squeezed", { script: "echo never" });
     const failed = await waitForJob(env, "squeezed", ["failed"]);
     expect(failed.error).toMatch(/could not start: every uid of Job_Uids \(\d+-\d+\) is held/);
