@@ -66,10 +66,20 @@ beforeAll(async () => {
   await Promise.all([qm.startWeb(), qm.startWorker()]);
   const tls = throwAwayCertificate(dir);
   cert = tls.cert;
-  ports = { http: await freePort(), https: await freePort(), upstream: Number(new URL(qm.baseUrl).port) };
-  nginx = spawn("nginx", ["-c", renderNginx(dir, ports, tls)], { stdio: ["ignore", "ignore", "pipe"] });
-  https = `https://127.0.0.1:${ports.https}`;
-  await waitFor("nginx", async () => (await curl([`${https}/api/health`]).catch(() => ({ status: 0 }))).status === 200, 30_000, 100);
+  // A free port may be taken by a test running beside this one before nginx binds it:
+  // nginx then exits at once, saying so, and gets two more tries on other ports.
+  for (let attempt = 1; ; attempt++) {
+    ports = { http: await freePort(), https: await freePort(), upstream: Number(new URL(qm.baseUrl).port) };
+    nginx = spawn("nginx", ["-c", renderNginx(dir, ports, tls)], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    nginx.stderr!.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<boolean>((resolve) => nginx.once("exit", () => resolve(true)));
+    https = `https://127.0.0.1:${ports.https}`;
+    const up = waitFor("nginx", async () => (await curl([`${https}/api/health`]).catch(() => ({ status: 0 }))).status === 200, 30_000, 100).then(() => false);
+    up.catch(() => undefined); // after an exit nobody waits for it any more
+    if (!(await Promise.race([up, exited]))) break;
+    if (attempt === 3) throw new Error(`nginx exited at each of 3 tries; the last said: ${stderr.trim()}`);
+  }
 });
 
 afterAll(async () => {
