@@ -31,8 +31,9 @@ $SIG{$_} = sub { } for qw(INT TERM HUP);
 # Caught so that it interrupts the wait for input; the children are reaped in the loop.
 $SIG{CHLD} = sub { };
 
-# prctl(2)'s system call number, for PR_SET_NO_NEW_PRIVS: Perl has no prctl of its own.
-my %PRCTL = (x86_64 => 157, aarch64 => 167, riscv64 => 167, loongarch64 => 167, i686 => 172, i586 => 172, i386 => 172, armv7l => 172, armv6l => 172, s390x => 172, ppc64le => 171, ppc64 => 171);
+# prctl(2)'s system call number on this machine, for PR_SET_NO_NEW_PRIVS (Perl has no prctl);
+# undefined elsewhere, where setpriv sets it instead.
+my $SYS_PRCTL = { x86_64 => 157, aarch64 => 167, riscv64 => 167, loongarch64 => 167, i686 => 172, i586 => 172, i386 => 172, armv7l => 172, armv6l => 172, s390x => 172, ppc64le => 171, ppc64 => 171 }->{ (POSIX::uname())[4] };
 my $PR_SET_NO_NEW_PRIVS = 38;
 
 my %request_of;    # wrapper pid -> request id
@@ -63,32 +64,39 @@ sub write_exit_record {
   close($out);
 }
 
+# The kernel's real, effective, saved and filesystem ids of this process ("Uid:", "Gid:").
+sub kernel_ids {
+  my %ids = (Uid => [], Gid => []);
+  open(my $status, '<', '/proc/self/status') or return %ids;
+  while (<$status>) { $ids{$1} = [split(' ', $2)] if /^(Uid|Gid):\s+(.*)$/ }
+  close($status);
+  return %ids;
+}
+
+# Become uid:gid with that group alone, for good (POSIX::setuid sets the saved uid too, which
+# Perl's own $< and $> leave at 0: checked), and with no_new_privs (no setuid program can
+# raise it again). Returns the command, with setpriv in front where prctl is unknown.
+sub drop_privileges {
+  my ($uid, $gid, $fail, @command) = @_;
+  # "gid gid": effective gid, and the supplementary groups reduced to that one (perlvar).
+  $) = "$gid $gid";
+  POSIX::setgid($gid) or $fail->("cannot set group $gid: $!");
+  POSIX::setuid($uid) or $fail->("cannot set user $uid: $!");
+  my %ids = kernel_ids();
+  my $all = sub { my ($want, @got) = @_; return @got == 4 && !grep { $_ != $want } @got };
+  $fail->("still has privileges after setuid $uid")
+    unless $all->($uid, @{ $ids{Uid} }) && $all->($gid, @{ $ids{Gid} }) && !grep { $_ != $gid } split(' ', $));
+  return ('setpriv', '--no-new-privs', '--', @command) unless defined $SYS_PRCTL;
+  syscall($SYS_PRCTL, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
+  return @command;
+}
+
 # In the job's process: become the run's identity, then exec its command. Never returns.
 sub exec_command {
   my ($run_as, @command) = @_;
   $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP CHLD);
   my $fail = sub { print STDERR "[QM] $_[0]\n"; _exit(126) };
-  if (length $run_as) {
-    my ($uid, $gid) = split(/:/, $run_as);
-    # "gid gid": effective gid, and the supplementary groups reduced to that one (perlvar).
-    $) = "$gid $gid";
-    POSIX::setgid($gid) or $fail->("cannot set group $gid: $!");
-    POSIX::setuid($uid) or $fail->("cannot set user $uid: $!");
-    # Real, effective, saved and filesystem ids, as the kernel has them, and the groups.
-    my ($uids, $gids) = ('', '');
-    if (open(my $status, '<', '/proc/self/status')) {
-      while (<$status>) { $uids = $1 if /^Uid:\s+(.*)$/; $gids = $1 if /^Gid:\s+(.*)$/ }
-      close($status);
-    }
-    my @groups = split(' ', $));
-    $fail->("still has privileges after setuid $uid") unless (grep { $_ == $uid } split(' ', $uids)) == 4 && (grep { $_ == $gid } split(' ', $gids)) == 4 && !grep { $_ != $gid } @groups;
-    my $prctl = $PRCTL{ (POSIX::uname())[4] };
-    if (defined $prctl) {
-      syscall($prctl, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
-    } else {
-      unshift(@command, 'setpriv', '--no-new-privs', '--');
-    }
-  }
+  @command = drop_privileges(split(/:/, $run_as), $fail, @command) if length $run_as;
   { no warnings 'exec'; exec { $command[0] } @command }
   print STDERR "[QM] cannot run $command[0]: $!\n";
   _exit(127);
