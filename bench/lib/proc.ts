@@ -1,5 +1,6 @@
 /** CPU time and memory of processes, from /proc (Linux). */
 import fs from "node:fs";
+import { runOf } from "../../worker/local/run-watch";
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -40,14 +41,8 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** A job's process: its environment names the job, or it is a run's wrapper ("qm-run <token>"). */
-const isJobProcess = (pid: number) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes("QM_JOB_ID=") || fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("qm-run ");
-  } catch {
-    return true;
-  }
-};
+/** A job's process, its run's wrapper included (the worker's own rule, run-watch.ts), or one already gone. */
+const isJobProcess = (pid: number) => runOf(pid).token !== null || !fs.existsSync(`/proc/${pid}`);
 
 /** The worker's helper processes (the spawner...): its descendants that are not job runs. */
 export function helpersOf(pid: number): number[] {

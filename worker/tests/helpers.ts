@@ -16,7 +16,8 @@ import type { QmConfig } from "../../lib/core/qm-config";
 import { queueStagedJob } from "../../lib/server/jobs/submit-job";
 import { type JobStore, createJobStore } from "../../lib/server/store/job-store";
 import { openSql } from "../../lib/server/store/sql";
-import { runOf } from "../local/run-watch";
+import { detectLimits } from "../local/limits/detect-limits";
+import { processesByRunToken } from "../local/run-watch";
 
 export interface TestEnv {
   dir: string;
@@ -88,10 +89,10 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
 }
 
 /**
- * The cgroup folders of a test's QueueManager instance (`qm/<instance>` in each hierarchy),
- * where a test left them (a worker killed, a run that went on): a stopping worker removes
- * its own, and the machine's cpusets must not pile up test after test (each one made every
- * cpuset change slower, docs/limits.md). Only empty folders go; failures are left alone.
+ * The cgroup folders of a test's QueueManager instance, where a test left them (a worker
+ * killed, a run that went on): removed the way a worker removes them (its start-up sweep,
+ * then its release at stop), so that the machine's cpusets do not pile up test after test
+ * (each one made every cpuset change slower, docs/limits.md). Only empty folders go.
  */
 function removeInstanceCgroups(internalDir: string): void {
   let instance: string;
@@ -100,18 +101,9 @@ function removeInstanceCgroups(internalDir: string): void {
   } catch {
     return; // no worker ever ran here
   }
-  const tops = ["memory", "cpuset", "cpuacct", "devices", ""].map((c) => path.join("/sys/fs/cgroup", c, "qm", instance));
-  for (const top of tops) {
-    if (!instance || !fs.existsSync(top)) continue;
-    const runs = fs.readdirSync(top, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(top, e.name));
-    for (const folder of [...runs, top]) {
-      try {
-        fs.rmdirSync(folder);
-      } catch {
-        // processes still in it, or not ours to remove
-      }
-    }
-  }
+  const limits = detectLimits("auto", instance);
+  limits.sweep(new Set());
+  limits.release();
 }
 
 export interface JobSpec {
@@ -200,21 +192,7 @@ export async function waitForJob(env: TestEnv, name: string, states: string[], t
 
 /** Pids of live processes of runs in a job folder under QM_FOLDER (their wrappers included). */
 export function jobProcesses(root: string): number[] {
-  const pids: number[] = [];
-  const roots = [root, fs.existsSync(root) ? fs.realpathSync(root) : root].map((d) => `${d}/`);
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const { dir } = runOf(Number(entry));
-      if (dir === null || !roots.some((r) => dir.startsWith(r))) continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2)[0];
-      if (state !== "Z" && state !== "X") pids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
+  return [...processesByRunToken(root).values()].flat();
 }
 
 export interface ReceivedMail {
