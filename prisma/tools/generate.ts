@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { useBinaryCompiler } from "./binary-compiler";
 import { writePostgresSchema } from "./provider-schema";
 
 /** Run `prisma generate` for both providers; throws when one fails. */
@@ -14,6 +15,7 @@ export function generateClients(root: string, quiet = false): void {
     const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
     if (result.status !== 0) throw new Error(`prisma ${args.join(" ")} failed (exit ${result.status})${quiet ? `:\n${result.stdout}${result.stderr}` : ""}`);
   }
+  for (const client of ["prisma", "prisma-pg"]) useBinaryCompiler(root, path.join(root, "lib/server/generated", client));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
