@@ -83,6 +83,8 @@ describe("the job spawner", () => {
     expect(groupOf(pid)).toBe(pid);
     // Nothing of the worker's side (a test runner's channel here) is left open to the job.
     expect(fs.readdirSync(`/proc/${pid}/fd`).sort()).toEqual(["0", "1", "2"]);
+    const job = Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ")[0]);
+    expect(fs.readdirSync(`/proc/${job}/fd`).sort()).toEqual(["0", "1", "2"]);
     process.kill(-pid, "SIGKILL");
     expect((await ended).signal).toBe("SIGKILL");
   });

@@ -160,12 +160,6 @@ sub start {
     close($out);
     @ENV{ keys %env } = values %env;
     close($err_w);
-    # What the worker's own parent left open to it (a test runner's channel) is not the job's.
-    if (opendir(my $fds, '/proc/self/fd')) {
-      my @open = grep { /^\d+$/ && $_ > 2 } readdir($fds);
-      closedir($fds);
-      POSIX::close($_) for @open;
-    }
     wrap($exit_path, $cgroups, $run_as, @command);
   }
   close($err_w);
@@ -179,6 +173,15 @@ sub start {
   }
   $request_of{$pid} = $id;
   print "$id pid $pid\n";
+}
+
+# What the worker's own parent left open to it (a test runner's channel) is not the jobs':
+# closed once here. What this helper opens itself is close-on-exec (Perl's default above
+# $^F, 2), so a job's exec never inherits it.
+if (opendir(my $fds, '/proc/self/fd')) {
+  my @open = grep { /^\d+$/ && $_ > 2 && $_ != fileno($fds) } readdir($fds);
+  closedir($fds);
+  POSIX::close($_) for @open;
 }
 
 my $pending = '';

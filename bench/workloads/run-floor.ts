@@ -1,0 +1,79 @@
+/**
+ * What a no-op run costs without the worker: the spawner (worker/local/spawner.pl) driven
+ * directly, two runs at a time as MaxNbProcessors 2 allows, `/bin/sh -c true` each, with
+ * what a real run adds step by step: the run's uid, then its control groups (the real
+ * Limits, as the worker detects them). And the floor of any such start: a small Perl
+ * process forking and exec'ing `sh -c true`. The gap between these and the throughput
+ * round is the worker's share; what is left is the price of containing each run.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { detectLimits } from "../../worker/local/limits/detect-limits";
+import { startSpawner } from "../../worker/local/spawner-client";
+import { cpuSeconds } from "../lib/proc";
+
+export interface RunCost {
+  what: string;
+  runsPerSecond: number;
+  /** CPU ms per run: the spawner itself, and the run's processes (wrapper, shell). */
+  spawnerMs: number;
+  runMs: number;
+}
+
+/** An unused uid of the default pool's range, for the runs' identity (none needs a passwd entry). */
+const BENCH_UID = 64999;
+
+/** `count` runs per variant; root needed for the uid and cgroup variants (skipped otherwise). */
+export async function measureRunFloor(count: number): Promise<RunCost[]> {
+  const results: RunCost[] = [floorOfForkExec(count)];
+  const root = process.getuid?.() === 0;
+  const variants: { what: string; uid: boolean; cgroups: boolean }[] = [
+    { what: "spawner, run as root", uid: false, cgroups: false },
+    ...(root ? [{ what: "spawner, run as its uid", uid: true, cgroups: false }, { what: "spawner, run as its uid in its cgroups", uid: true, cgroups: true }] : []),
+  ];
+  for (const v of variants) results.push(await spawnerRuns(count, v.what, v.uid, v.cgroups));
+  return results;
+}
+
+function floorOfForkExec(count: number): RunCost {
+  const script = `use POSIX; my @t0 = times; my $s = time; for (1..${count}) { my $p = fork(); if (!$p) { exec('/bin/sh', '-c', 'true'); POSIX::_exit(127) } waitpid($p, 0) } my @t1 = times; print join(' ', $t1[0] + $t1[1] - $t0[0] - $t0[1], $t1[2] + $t1[3] - $t0[2] - $t0[3]), "\\n";`;
+  const t0 = performance.now();
+  const [self, children] = spawnSync("perl", ["-e", script], { encoding: "utf8" }).stdout.trim().split(" ").map(Number);
+  const seconds = (performance.now() - t0) / 1000;
+  return { what: "floor: perl forks and execs sh -c true, one at a time", runsPerSecond: count / seconds, spawnerMs: (self * 1000) / count, runMs: (children * 1000) / count };
+}
+
+async function spawnerRuns(count: number, what: string, uid: boolean, cgroups: boolean): Promise<RunCost> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-floor-"));
+  fs.chmodSync(dir, 0o1777);
+  const limits = cgroups ? detectLimits("auto", `bench-floor-${process.pid}`) : null;
+  const spawner = startSpawner(process.env, () => undefined);
+  try {
+    // The spawner's pid: the child of ours running spawner.pl.
+    await new Promise((r) => setTimeout(r, 200));
+    const pid = spawnSync("pgrep", ["-P", String(process.pid), "-f", "spawner.pl"], { encoding: "utf8" }).stdout.trim().split("\n").map(Number)[0];
+    const cpu0 = [cpuSeconds(pid), cpuSeconds(pid, "children")];
+    const t0 = performance.now();
+    const lane = async (cpu: number) => {
+      for (let i = cpu; i < count; i += 2) {
+        const token = `floor${i}`;
+        const confinement = limits?.confine(token, { cpus: [cpu % os.availableParallelism()], memMb: null });
+        const { ended } = await spawner.spawn({
+          dir, log: path.join(dir, "log"), header: "", exitRecord: path.join(dir, `${token}.exit`), cgroups: confinement?.procsFiles ?? [],
+          runAs: uid ? { uid: BENCH_UID, gid: BENCH_UID } : null, command: ["/bin/sh", "-c", "true"], env: { QM_RUN_TOKEN: token },
+        });
+        await ended;
+        confinement?.remove();
+      }
+    };
+    await Promise.all([lane(0), lane(1)]);
+    const seconds = (performance.now() - t0) / 1000;
+    return { what, runsPerSecond: count / seconds, spawnerMs: ((cpuSeconds(pid) - cpu0[0]) * 1000) / count, runMs: ((cpuSeconds(pid, "children") - cpu0[1]) * 1000) / count };
+  } finally {
+    spawner.close();
+    limits?.release();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
