@@ -58,8 +58,13 @@ for (const [mode, available] of MODES) {
       const uid = (a as unknown as { uid: number }).uid;
       await new Promise((r) => setTimeout(r, 500));
       if (mode === "cgroup1") {
-        // The run's cpuset asks for no scheduling domain of its own (its CPU changes would rebuild them all).
-        const cpuset = /^\d+:cpuset:(.*)$/m.exec(fs.readFileSync(`/proc/${a.pid}/cgroup`, "utf8"))![1];
+        // The run joins the cpuset of its CPU, shared by the runs pinned there (memory and
+        // cpuacct are its own), which asks for no scheduling domain of its own (its CPU
+        // changes would rebuild them all).
+        const cgroups = fs.readFileSync(`/proc/${a.pid}/cgroup`, "utf8");
+        const cpuset = /^\d+:cpuset:(.*)$/m.exec(cgroups)![1];
+        expect(path.posix.basename(cpuset)).toBe(`cpus-${a.cpus[0]}`);
+        expect(/^\d+:memory:(.*)$/m.exec(cgroups)![1]).toBe(path.posix.join(path.posix.dirname(cpuset), String((await env.db.job.findUniqueOrThrow({ where: { id: busy } })).runToken)));
         expect(fs.readFileSync(path.join("/sys/fs/cgroup/cpuset", cpuset, "cpuset.sched_load_balance"), "utf8").trim()).toBe("0");
         expect(fs.readFileSync(path.join("/sys/fs/cgroup/cpuset", cpuset, "cpuset.cpus"), "utf8").trim()).toBe(String(a.cpus[0]));
       }

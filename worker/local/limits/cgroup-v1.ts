@@ -1,8 +1,12 @@
 /**
  * Control groups v1 (what these machines have: writable memory, cpuset and cpuacct
  * hierarchies, no systemd): each run gets `<root>/<controller>/qm/<instance>/<run token>`
- * in each of the three (`instance` names this QM_FOLDER: another QueueManager on the
- * machine keeps to its own folder, so start-up sweeps never touch its runs). cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
+ * in the memory and cpuacct hierarchies (`instance` names this QM_FOLDER: another
+ * QueueManager on the machine keeps to its own folder, so start-up sweeps never touch its
+ * runs), and joins the cpuset `qm/<instance>/cpus-<list>` of its CPUs, shared by every run
+ * pinned to the same ones (a cpuset counts nothing, so a run needs none of its own: one
+ * made and removed per run cost a third of a no-op job's start, docs/limits.md); a run not
+ * pinned joins `qm/<instance>` itself. cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
  * (swap included, when the kernel accounts swap) cap it; cpuacct.usage and
  * memory.max_usage_in_bytes count it exactly; memory.oom_control's oom_kill tells a
  * memory kill. Where the devices hierarchy is mounted too, a run that is not given every
@@ -16,6 +20,8 @@ import { migrationWarmUp, ownProcsFile, readKeyed, readNumber, readPids, readTex
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 
 const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
+/** The hierarchies where each run has a folder of its own (what they count is the run's). */
+const PER_RUN = ["memory", "cpuacct"] as const;
 
 /** The character-device major of the NVIDIA driver: /dev/nvidia<N> is 195:N (/dev/nvidiactl, 195:255, stays open to all). */
 const NVIDIA_MAJOR = 195;
@@ -57,12 +63,35 @@ export function createCgroupV1(root: string, instance: string): Limits {
   const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
   const devices = devicesBase(root, instance);
 
-  const of = (token: string): Confinement => {
-    const dir = (c: (typeof CONTROLLERS)[number]) => path.join(base(c), token);
+  /**
+   * The cpuset of runs pinned to `cpus` (the instance's own for none), made when first
+   * needed and kept until the worker stops. Off before the CPUs are set: with it on (the
+   * default), every change of cpuset.cpus, and the rmdir at the end, rebuilds the kernel's
+   * scheduling domains, a walk over every cpuset of the machine (0.02 ms on a clean one,
+   * 0.7-1 ms with 5,700; docs/limits.md). The flag only asks for a domain of the cpuset's
+   * own; the parent's balancing across all its CPUs goes on
+   * (Documentation/admin-guide/cgroup-v1/cpusets.rst).
+   */
+  const cpusetOf = (cpus: number[]): string => {
+    if (!cpus.length) return base("cpuset");
+    const list = formatCpuList(cpus);
+    const dir = path.join(base("cpuset"), `cpus-${list}`);
+    // Made already (by a worker that stopped before it had set its CPUs: made again).
+    if (readText(path.join(dir, "cpuset.cpus"))?.trim() === list) return dir;
+    fs.mkdirSync(dir, { recursive: true });
+    write(path.join(dir, "cpuset.sched_load_balance"), "0");
+    write(path.join(dir, "cpuset.mems"), mems);
+    write(path.join(dir, "cpuset.cpus"), list);
+    return dir;
+  };
+
+  /** `cpuset`: the cpuset the run joins (null: a run found after a restart, which joins nothing). */
+  const of = (token: string, cpuset: string | null = null): Confinement => {
+    const dir = (c: (typeof PER_RUN)[number]) => path.join(base(c), token);
     // Only runs denied some GPU have a devices cgroup.
     const deviceDir = devices && fs.existsSync(path.join(devices, token)) ? path.join(devices, token) : null;
     return {
-      procsFiles: [...CONTROLLERS.map((c) => path.join(dir(c), "cgroup.procs")), ...(deviceDir ? [path.join(deviceDir, "cgroup.procs")] : [])],
+      procsFiles: [...[dir("memory"), ...(cpuset ? [cpuset] : []), dir("cpuacct"), ...(deviceDir ? [deviceDir] : [])].map((d) => path.join(d, "cgroup.procs"))],
       prefix: [],
       members: () => readPids(path.join(dir("memory"), "cgroup.procs")),
       usage() {
@@ -74,7 +103,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
       },
       oomKills: () => readKeyed(path.join(dir("memory"), "memory.oom_control"), "oom_kill") ?? 0,
       remove() {
-        for (const c of CONTROLLERS) removeCgroup(dir(c));
+        for (const c of PER_RUN) removeCgroup(dir(c));
         if (deviceDir) removeCgroup(deviceDir);
       },
     };
@@ -84,17 +113,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
     mode: "cgroup1",
     description: `control groups v1 (memory, cpuset, cpuacct${devices ? ", devices" : ""}): pinned CPUs, memory limit with swap, exact CPU and memory${devices ? ", other jobs' GPUs denied" : ""}`,
     confine(token, request: ConfineRequest) {
-      for (const c of CONTROLLERS) fs.mkdirSync(path.join(base(c), token), { recursive: true });
-      const cpuset = path.join(base("cpuset"), token);
-      // Off before the CPUs are set: with it on (the default), every change of cpuset.cpus,
-      // and the rmdir at the end, rebuilds the kernel's scheduling domains, a walk over every
-      // cpuset of the machine (0.02 ms on a clean one, 0.7-1 ms with 5,700; docs/limits.md).
-      // The flag only asks for a domain of the run's own; the parent's balancing across all
-      // its CPUs goes on (Documentation/admin-guide/cgroup-v1/cpusets.rst).
-      write(path.join(cpuset, "cpuset.sched_load_balance"), "0");
-      write(path.join(cpuset, "cpuset.mems"), mems);
-      if (request.cpus.length) write(path.join(cpuset, "cpuset.cpus"), formatCpuList(request.cpus));
-      else write(path.join(cpuset, "cpuset.cpus"), readText(path.join(base("cpuset"), "cpuset.cpus"))!.trim());
+      const cpuset = cpusetOf(request.cpus);
+      for (const c of PER_RUN) fs.mkdirSync(path.join(base(c), token), { recursive: true });
       if (request.memMb !== null) {
         const memory = path.join(base("memory"), token);
         const bytes = String(request.memMb * 1024 * 1024);
@@ -108,7 +128,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
         // One rule per write: the kernel reads each as an exception to the inherited "allow all".
         for (const gpu of request.denyGpus) write(path.join(dir, "devices.deny"), `c ${NVIDIA_MAJOR}:${gpu} rwm`);
       }
-      return of(token);
+      return of(token, cpuset);
     },
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
     // The lock is shared by every v1 hierarchy: one move in one of them is enough.
@@ -118,6 +138,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
       if (devices) removeLeftCgroups(devices, known);
     },
     release() {
+      removeLeftCgroups(base("cpuset"), new Set()); // the shared cpusets no run is left in
       for (const c of CONTROLLERS) removeCgroup(base(c));
       if (devices) removeCgroup(devices);
     },
