@@ -34,7 +34,7 @@ import { type ManifestCheck, checkJobManifest } from "../lib/server/job-manifest
 const MANIFEST_RECHECK_MS = 250;
 
 export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
-  /** Called when a new queued row was created. */
+  /** Called when a new queued row was created, or the folder of a waiting one arrived. */
   onQueued: () => void;
 }
 
@@ -134,6 +134,8 @@ export function createIntake(deps: IntakeDeps) {
       pending.clear();
       if (!names.length) continue;
       const claimed = await deps.store.claimedFolders(names.map((n) => relFolder("queued", n)), new Date(Date.now() - DELETE_WINDOW_MS));
+      // The folder of a waiting row has arrived: its job may start now.
+      if ([...claimed.values()].includes("waiting")) deps.onQueued();
       for (const name of names) {
         if (closed) break;
         const claim = claimed.get(relFolder("queued", name));

@@ -140,11 +140,10 @@ export function createRunner(deps: RunnerDeps): Runner {
     if (name && !fs.existsSync(path.join(layout.queued, name))) return;
     ctx.executor.prepare?.();
     dispatcher.folderAppeared(name ? relFolder("queued", name) : null);
-    // Dispatch first: a folder with a row is usually started (and gone) before the
-    // intake looks at it, which saves the intake its database lookup.
-    void dispatcher.dispatch().then(() => {
-      if (name) void intake.check([name]);
-    });
+    // The intake looks first: a folder with a waiting row (an upload, a requeue) wakes the
+    // dispatcher from there, and a new drop once its row is made; one pass either way.
+    if (name) void intake.check([name]);
+    else void dispatcher.dispatch();
   };
 
   return {

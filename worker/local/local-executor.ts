@@ -139,8 +139,8 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
     }
     const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });
+    // Tokens are random and new for each start: no earlier record of this one to remove.
     const exitRecord = path.join(opts.runsDir, exitRecordName(spec.runToken));
-    fs.rmSync(exitRecord, { force: true });
     const notes = [...(spec.notes ?? []), identity ? `runs as ${identity.name} (uid ${identity.uid})` : "runs with the worker's own privileges"];
     const { pid, ended } = await spawner.spawn({
       dir: spec.dir,
