@@ -24,6 +24,7 @@ import { describeMemory, webMemory, workerMemory } from "./workloads/overhead";
 import { processWithEnv, rssMb } from "./lib/proc";
 import { liveSection } from "./workloads/live-section";
 import { describeShares, profileNoOpJobs } from "./workloads/profile";
+import { measureRunFloor } from "./workloads/run-floor";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { type CpuPerJob, qmThroughput, tspThroughput } from "./workloads/throughput";
@@ -172,6 +173,10 @@ async function profileSection(measured?: CpuPerJob) {
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
   report.note(`spawner (Perl), ${round(cpu.helper)} ms per job (not profiled)`);
   report.note(`job processes (the run's wrapper, forked from the spawner, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
+  console.log("what a no-op run costs without the worker (the spawner driven directly, two at a time)");
+  for (const r of await measureRunFloor(quick ? 200 : 1000)) {
+    report.note(`${r.what}: ${Math.round(r.runsPerSecond)} runs/s, CPU per run ${round(r.spawnerMs)} ms in the spawner + ${round(r.runMs)} ms in the run's processes`);
+  }
 }
 
 async function coreSections(): Promise<void> {
