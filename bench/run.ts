@@ -132,7 +132,7 @@ async function scaleSection(qm: QmInstance, emptyQueue: { p50: number }) {
   console.log(`scale: ${size.backlog} jobs waiting`);
   const backlog = await dispatchWithBacklog(qm, size.backlog, size.dispatchJobs);
   report.add({ name: `dispatch p50, ${size.backlog} waiting`, value: backlog.p50, unit: "ms", target: "<= 1.5x empty queue", note: `empty queue ${round(emptyQueue.p50)} ms (x${round(backlog.p50 / emptyQueue.p50)}); intake of ${size.backlog} folders ${round(backlog.intakeSeconds)} s` }, () => round(backlog.p50 / emptyQueue.p50) <= 1.5);
-  report.add({ name: `worker + helpers RSS, ${size.backlog} waiting`, value: backlog.memory.totalMb, unit: "MB", target: "<= 80 MB", note: describeMemory(backlog.memory) }, atMost(80));
+  report.add({ name: `worker + helpers RSS, ${size.backlog} waiting`, value: backlog.memory.totalMb, unit: "MB", target: "<= 80 MB", note: `once quiet (5 s after the last dispatch): ${describeMemory(backlog.memory)}; right after the dispatches ${round(backlog.busyMemory.totalMb)} MB` }, atMost(80));
 }
 
 async function streamingSection(qm: QmInstance) {

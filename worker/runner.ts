@@ -21,6 +21,7 @@ import { createGpuSampler } from "./gpus/gpu-sampler";
 import { createHeartbeat } from "./heartbeat";
 import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
+import { createQuietGc } from "./quiet-gc";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
 import { RETENTION_CHECK_MS, createRetention } from "./retention";
@@ -80,6 +81,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   };
   const monitor = createMonitor(ctx);
   const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null, deps.gpuSampleMs);
+  const quietGc = createQuietGc();
   const finishing = new Set<Promise<void>>();
   const closers: (() => void)[] = [];
   let stopping = false;
@@ -95,6 +97,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   };
 
   const track = (job: RunningJob) => {
+    quietGc.touch();
     ctx.running.set(job.id, job);
     monitor.ensure();
     gpuSampler.ensure();
@@ -105,6 +108,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     void job.run.exited.then((exit) => {
       clearTimeout(job.walltimeTimer);
       if (!ctx.running.has(job.id)) return; // let go at shutdown: the next worker finishes it
+      quietGc.touch();
       ctx.running.delete(job.id);
       ctx.executor.prepare?.(); // the next start is likely now
       void dispatcher.dispatch();
@@ -117,7 +121,13 @@ export function createRunner(deps: RunnerDeps): Runner {
     });
   };
   const dispatcher = createDispatcher(ctx, track);
-  const intake = createIntake({ ...ctx, onQueued: () => void dispatcher.dispatch() });
+  const intake = createIntake({
+    ...ctx,
+    onQueued: () => {
+      quietGc.touch();
+      void dispatcher.dispatch();
+    },
+  });
   const heartbeat = createHeartbeat(ctx);
   const retention = createRetention(ctx);
   const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
@@ -163,6 +173,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         watchFolder(layout.queued, onQueuedEntry, deps.log),
         watchFolder(layout.internal, (name) => name === "wake" && wake(), deps.log),
         () => intake.close(),
+        () => quietGc.stop(),
       );
       await intake.scanAll();
       deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits}; GPUs: ${deps.gpus?.described ?? NO_GPUS.described})`);

@@ -54,8 +54,13 @@ export async function apiLatency(qm: QmInstance, urls: string[], requests: numbe
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
-/** Dispatch latency and the worker's memory with `waiting` jobs queued that cannot start. */
-export async function dispatchWithBacklog(qm: QmInstance, waiting: number, samples: number): Promise<{ p50: number; p95: number; memory: WorkerMemory; intakeSeconds: number }> {
+/**
+ * Dispatch latency and the worker's memory with `waiting` jobs queued that cannot start:
+ * its memory once quiet (5 s after the last dispatch, as it sits with such a queue; the
+ * worker collects its garbage after 2 s without activity, worker/quiet-gc.ts), and right
+ * after the dispatches.
+ */
+export async function dispatchWithBacklog(qm: QmInstance, waiting: number, samples: number): Promise<{ p50: number; p95: number; memory: WorkerMemory; busyMemory: WorkerMemory; intakeSeconds: number }> {
   const src = path.join(qm.qmFolder, ".bench-backlog");
   writeJob(path.join(src, "occupier"), "sleep 3600", {}, { nbProc: 1, priority: 100 });
   for (let i = 0; i < waiting; i++) writeJob(path.join(src, `waiting-${i}`), "true", {}, { nbProc: 2, priority: 0 });
@@ -68,5 +73,7 @@ export async function dispatchWithBacklog(qm: QmInstance, waiting: number, sampl
   const intakeSeconds = (performance.now() - t0) / 1000;
   await sleep(3_000); // let the intake's work and its garbage settle
   const latencies = await folderDispatch(qm, samples, "backlog", { priority: 10 });
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), memory: workerMemory(qm), intakeSeconds };
+  const busyMemory = workerMemory(qm);
+  await sleep(5_000);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), memory: workerMemory(qm), busyMemory, intakeSeconds };
 }
