@@ -16,11 +16,25 @@ export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools
  */
 export function bundleForNode(entry: string, outfile: string, opts: { sourcemap?: boolean } = {}): void {
   const outdir = path.dirname(outfile);
+  const cwd = process.cwd();
   fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true });
-  buildSync({
+  const { metafile } = buildSync({
     entryPoints: { [path.basename(outfile, ".mjs")]: entry }, outdir, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]-[hash]",
     bundle: true, splitting: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", sourcemap: opts.sourcemap,
+    metafile: true, absWorkingDir: cwd,
   });
+  // A module that reads a file from beside itself (`new URL("./x.wasm", import.meta.url)`:
+  // the Prisma clients' query compilers, prisma/tools/binary-compiler.ts) finds it beside the
+  // output that holds it: esbuild leaves such URLs as they are, so the file is copied there.
+  for (const [out, { inputs }] of Object.entries(metafile!.outputs)) {
+    if (!out.endsWith(".mjs")) continue;
+    const output = path.resolve(cwd, out);
+    for (const [, name] of fs.readFileSync(output, "utf8").matchAll(/new URL\("\.\/([\w.-]+)", import\.meta\.url\)/g)) {
+      const source = Object.keys(inputs).map((input) => path.resolve(cwd, path.dirname(input), name)).find((f) => fs.existsSync(f));
+      if (!source) throw new Error(`${out} reads ./${name} from beside itself, and no module bundled into it has that file beside it`);
+      fs.copyFileSync(source, path.join(path.dirname(output), name));
+    }
+  }
 }
 
 /** Bundle the worker into `outDir` (default dist/worker); `sourcemap` for profiles that name the sources. */
