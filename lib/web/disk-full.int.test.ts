@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StatusAnswer } from "../core/api-types";
 import { ensureQmFolders, qmLayout } from "../server/qm-folders";
 import { createWorker, type Worker } from "../../worker/create-worker";
-import { waitFor } from "../../worker/tests/helpers";
+import { removeInstanceCgroups, waitFor } from "../../worker/tests/helpers";
 import { cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, uploadJob, writeConfig } from "./api-test-harness";
 
 const disk = path.join(dir, "small-disk");
@@ -36,6 +36,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await worker?.stop({ now: true });
+  removeInstanceCgroups(qmLayout(qmFolder).internal);
   if (mounted) execFileSync("umount", ["-l", disk]);
 });
 

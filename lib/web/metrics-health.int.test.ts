@@ -11,8 +11,9 @@ import { JOB_STATES } from "../core/job-lifecycle";
 import { DURATION_BOUNDS, WAIT_BOUNDS } from "../server/metrics/job-histograms";
 import type { Health } from "../server/health";
 import { createWorker, type Worker } from "../../worker/create-worker";
-import { waitFor } from "../../worker/tests/helpers";
-import { type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, submitJobZip, writeConfig } from "./api-test-harness";
+import { removeInstanceCgroups, waitFor } from "../../worker/tests/helpers";
+import { qmLayout } from "../server/qm-folders";
+import { type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, qm, req, routes, submitJobZip, writeConfig } from "./api-test-harness";
 
 let metrics: Handler;
 let health: Handler;
@@ -26,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop({ now: true });
+  removeInstanceCgroups(qmLayout(qm).internal);
 });
 
 // Mails go to a port where nothing listens: each end of job records a mail-failed event.

@@ -13,7 +13,8 @@ import type { RetentionAnswer } from "../core/api-types";
 import { planTransition } from "../core/job-lifecycle";
 import { writeLastPass, writeScheduledFrom } from "../server/retention/retention-state";
 import { createWorker, type Worker } from "../../worker/create-worker";
-import { waitFor } from "../../worker/tests/helpers";
+import { removeInstanceCgroups, waitFor } from "../../worker/tests/helpers";
+import { qmLayout } from "../server/qm-folders";
 import { type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, makeJob, qm, req, routes, store, writeConfig } from "./api-test-harness";
 
 const DAY = 86_400_000;
@@ -29,6 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop({ now: true });
+  removeInstanceCgroups(qmLayout(qm).internal);
 });
 
 const keys = (more: Record<string, string> = {}) => writeConfig({}, { MaxNbProcessors: "1", Kill_Grace: "1", Keep_Days: "30", Keep_Max_GB: "0.0025", ...more });

@@ -94,7 +94,7 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
  * then its release at stop), so that the machine's cpusets do not pile up test after test
  * (each one made every cpuset change slower, docs/limits.md). Only empty folders go.
  */
-function removeInstanceCgroups(internalDir: string): void {
+export function removeInstanceCgroups(internalDir: string): void {
   let instance: string;
   try {
     instance = fs.readFileSync(path.join(internalDir, "folder-id"), "utf8").trim().slice(0, 12);
