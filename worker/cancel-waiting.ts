@@ -9,7 +9,7 @@ import { tooManyGpusReason } from "../lib/core/gpu-sets";
 import type { WaitingState } from "../lib/core/job-lifecycle";
 import { LOG_FILE } from "../lib/core/job-log";
 import { cancelWaitingJob } from "../lib/server/jobs/cancel-job";
-import type { JobRow, QueuedRow } from "../lib/server/store/job-reads";
+import type { JobRow, QueueEntry } from "../lib/server/store/job-reads";
 import type { WorkerContext } from "./context";
 import { notifyOwner } from "./notifier";
 
@@ -33,13 +33,17 @@ export async function cancelWaiting(ctx: WorkerContext, job: Waiting, reason: st
  * knows the worker's GPUs, but a folder dropped by hand, or a job queued before GPU_List
  * shrank, gets here).
  */
-export async function cancelImpossible(ctx: WorkerContext, rows: QueuedRow[]): Promise<{ possible: QueuedRow[]; cancelled: number[] }> {
-  const possible: QueuedRow[] = [];
+export async function cancelImpossible(ctx: WorkerContext, rows: QueueEntry[]): Promise<{ possible: QueueEntry[]; cancelled: number[] }> {
+  const possible: QueueEntry[] = [];
   const cancelled: number[] = [];
   for (const row of rows) {
     const reason = tooManyGpusReason(row.nbGpu, ctx.gpus);
-    if (!reason) possible.push(row);
-    else if (await cancelWaiting(ctx, { ...row, state: "queued" }, reason)) cancelled.push(row.id);
+    if (!reason) {
+      possible.push(row);
+      continue;
+    }
+    const job = await ctx.store.queuedRow(row.id);
+    if (job && (await cancelWaiting(ctx, { ...job, state: "queued" }, reason))) cancelled.push(row.id);
   }
   return { possible, cancelled };
 }

@@ -69,19 +69,20 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     if (handOver && rows.length === QUEUE_WINDOW) again = true; // more behind this window
     for (const start of decision.starts) {
       if (stopped) return;
-      const row = rows.find((r) => r.id === start.id)!;
-      const result = await launchJob(ctx, row, start.granted);
-      if ("job" in result) {
-        ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: row.id });
+      // The window holds what scheduling weighs; the job's whole row is read as it starts.
+      const row = await ctx.store.queuedRow(start.id);
+      const result = row ? await launchJob(ctx, row, start.granted) : null;
+      if (result && "job" in result) {
+        ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: start.id });
         onStarted(result.job);
         continue;
       }
       again = true;
-      if ("taken" in result) continue; // deleted, held or changed meanwhile: the next pass sees it
-      if ("failed" in result) ctx.log.warn(result.failed, { job: row.id });
+      if (!row || !result || "taken" in result) continue; // deleted, held or changed meanwhile: the next pass sees it
+      if ("failed" in result) ctx.log.warn(result.failed, { job: start.id });
       // Folder gone (deleted, or an upload not yet renamed in): skip it until something
       // changes in QM_qJobs; the rescan records long-missing ones as lost.
-      else missing.set(row.folder, row.id);
+      else missing.set(row.folder, start.id);
     }
   };
 

@@ -6,7 +6,7 @@
  */
 import { ownerUsage } from "../lib/core/fair-share";
 import type { ArrayLoad } from "../lib/core/schedule";
-import type { QueueReadOptions, QueuedRow } from "../lib/server/store/job-reads";
+import type { QueueEntry, QueueReadOptions } from "../lib/server/store/job-reads";
 import type { WorkerContext } from "./context";
 
 export interface QueuePolicy {
@@ -31,7 +31,7 @@ export async function readQueuePolicy(ctx: WorkerContext): Promise<QueuePolicy> 
 }
 
 /** The loads decideStarts needs: arrays running now, plus limited arrays of `rows` with nothing running yet. */
-export function arrayLoadsFor(policy: QueuePolicy, rows: QueuedRow[]): Map<number, ArrayLoad> {
+export function arrayLoadsFor(policy: QueuePolicy, rows: QueueEntry[]): Map<number, ArrayLoad> {
   const loads = new Map(policy.arrays);
   for (const row of rows) {
     if (row.arrayId !== null && row.arrayMaxRunning !== null && !loads.has(row.arrayId)) loads.set(row.arrayId, { maxRunning: row.arrayMaxRunning, running: 0 });

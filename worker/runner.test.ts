@@ -28,6 +28,7 @@ function fakeStore(queue: QueuedRow[], failEndFor: number) {
     killRequests: async () => [],
     claimedFolders: async (folders: string[]) => new Map(folders.filter((f) => queue.some((r) => r.folder === f)).map((f) => [f, "waiting" as const])),
     readQueue: async () => queue.filter((r) => !started.has(r.id)),
+    queuedRow: async (id: number) => queue.find((r) => r.id === id && !started.has(id)),
     readPause: async () => null,
     arrayLoads: async () => new Map(),
     brokenDependencies: async () => [],

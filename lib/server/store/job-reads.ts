@@ -55,6 +55,9 @@ export type QueuedRow = Pick<
   accountEmail: string | null;
 };
 
+/** A queued job as the scheduler weighs it (readQueue): what decideStarts, the array limits and the GPU check need. */
+export type QueueEntry = Pick<QueuedRow, "id" | "nbProc" | "nbGpu" | "priority" | "submittedAt" | "folder" | "arrayId" | "arrayMaxRunning" | "ownerKey">;
+
 /** How readQueue reads the queue. */
 export interface QueueReadOptions {
   /** Arrays at their `%N` limit: their elements are left out. */
@@ -75,8 +78,13 @@ const QUEUED_NAMES = ["id", "name", "owner", "info", "script", "nbProc", "nbGpu"
 const QUEUED_COLUMNS = QUEUED_NAMES.map((c) => `j."${c}"`)
   .concat([`a."maxRunning" AS "arrayMaxRunning"`, `${ownerKeySql("j")} AS "ownerKey"`, `u."username" AS "accountName"`, `u."email" AS "accountEmail"`])
   .join(", ");
+/** What the queue's window reads of each job (QueueEntry): a pass reads up to 50 to start one or two. */
+const ENTRY_NAMES = ["id", "nbProc", "nbGpu", "priority", "submittedAt", "folder", "arrayId"];
+const ENTRY_COLUMNS = ENTRY_NAMES.map((c) => `j."${c}"`)
+  .concat([`a."maxRunning" AS "arrayMaxRunning"`, `${ownerKeySql("j")} AS "ownerKey"`])
+  .join(", ");
 /** The same columns read back from a subquery. */
-const QUEUED_ALIASES = [...QUEUED_NAMES, "arrayMaxRunning", "ownerKey", "accountName", "accountEmail"].map((c) => `q."${c}"`).join(", ");
+const ENTRY_ALIASES = [...ENTRY_NAMES, "arrayMaxRunning", "ownerKey"].map((c) => `q."${c}"`).join(", ");
 /** The worker's order (compareQueued in lib/core/schedule.ts without fair share), on table alias `t`. */
 const queueOrder = (t = "") => `${t}"priority" DESC, ${t}"submittedAt" ASC, ${t}"id" ASC`;
 const list = (n: number) => Array(n).fill("?").join(", ");
@@ -89,7 +97,9 @@ export interface JobReads {
    * The head of the queue in the worker's order (priority, then first come), skipping
    * `skip`: queued jobs whose dependencies are met (lib/core/dependencies.ts).
    */
-  readQueue(skip: number[], limit: number, options?: QueueReadOptions): Promise<QueuedRow[]>;
+  readQueue(skip: number[], limit: number, options?: QueueReadOptions): Promise<QueueEntry[]>;
+  /** Job `id` as dispatch starts it, while it is queued. */
+  queuedRow(id: number): Promise<QueuedRow | undefined>;
   /**
    * Which of these folders are not a new drop: those of a waiting (queued or held) row, and
    * those of a row deleted since `deletedSince` (its delete renames the folder away just after
@@ -124,11 +134,18 @@ export function createJobReads(sql: Sql): JobReads {
         ...(arrays.length ? [`(j."arrayId" IS NULL OR j."arrayId" NOT IN (${list(arrays.length)}))`] : []),
         `NOT EXISTS (SELECT 1 FROM "JobDependency" d JOIN "Job" p ON p."id" = d."parentId" WHERE d."jobId" = j."id" AND NOT ${DEPENDENCIES_MET})`,
       ].join(" AND ");
-      const from = `FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" LEFT JOIN "User" u ON u."id" = j."userId" WHERE ${where}`;
+      const from = `FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" WHERE ${where}`;
       const text = options.perOwner
-        ? `SELECT ${QUEUED_ALIASES} FROM (SELECT ${QUEUED_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE q."rn" <= ? ORDER BY ${queueOrder("q.")}`
-        : `SELECT ${QUEUED_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;
-      return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => toRow<QueuedRow>(r));
+        ? `SELECT ${ENTRY_ALIASES} FROM (SELECT ${ENTRY_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE q."rn" <= ? ORDER BY ${queueOrder("q.")}`
+        : `SELECT ${ENTRY_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;
+      return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => ({ ...r, submittedAt: toDate(r.submittedAt) }) as QueueEntry);
+    },
+    async queuedRow(id) {
+      const raw = await sql.get<Record<string, unknown>>(
+        `SELECT ${QUEUED_COLUMNS} FROM "Job" j LEFT JOIN "JobArray" a ON a."id" = j."arrayId" LEFT JOIN "User" u ON u."id" = j."userId" WHERE j."id" = ? AND j."state" = 'queued'`,
+        [id],
+      );
+      return raw ? toRow<QueuedRow>(raw) : undefined;
     },
     async claimedFolders(folders, deletedSince) {
       const claims = new Map<string, "waiting" | "deleted">();
