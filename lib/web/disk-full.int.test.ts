@@ -36,7 +36,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await worker?.stop({ now: true });
-  removeInstanceCgroups(qmLayout(qmFolder).internal);
+  await removeInstanceCgroups(qmLayout(qmFolder).internal);
   if (mounted) execFileSync("umount", ["-l", disk]);
 });
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop({ now: true });
-  removeInstanceCgroups(qmLayout(qm).internal);
+  await removeInstanceCgroups(qmLayout(qm).internal);
 });
 
 // Mails go to a port where nothing listens: each end of job records a mail-failed event.

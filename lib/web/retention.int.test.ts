@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop({ now: true });
-  removeInstanceCgroups(qmLayout(qm).internal);
+  await removeInstanceCgroups(qmLayout(qm).internal);
 });
 
 const keys = (more: Record<string, string> = {}) => writeConfig({}, { MaxNbProcessors: "1", Kill_Grace: "1", Keep_Days: "30", Keep_Max_GB: "0.0025", ...more });

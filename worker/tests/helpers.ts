@@ -82,7 +82,7 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
       }
       await db.$disconnect();
       await store.sql.close();
-      removeInstanceCgroups(layout.internal);
+      await removeInstanceCgroups(layout.internal);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -92,9 +92,11 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
  * The cgroup folders of a test's QueueManager instance, where a test left them (a worker
  * killed, a run that went on): removed the way a worker removes them (its start-up sweep,
  * then its release at stop), so that the machine's cpusets do not pile up test after test
- * (each one made every cpuset change slower, docs/limits.md). Only empty folders go.
+ * (each one made every cpuset change slower, docs/limits.md). Only empty folders go: a run
+ * just killed holds its cgroup until its processes are reaped, so this tries again for up
+ * to `waitMs`.
  */
-export function removeInstanceCgroups(internalDir: string): void {
+export async function removeInstanceCgroups(internalDir: string, waitMs = 3_000): Promise<void> {
   let instance: string;
   try {
     instance = fs.readFileSync(path.join(internalDir, "folder-id"), "utf8").trim().slice(0, 12);
@@ -102,8 +104,15 @@ export function removeInstanceCgroups(internalDir: string): void {
     return; // no worker ever ran here
   }
   const limits = detectLimits("auto", instance);
-  limits.sweep(new Set());
-  limits.release();
+  // Where this instance's folders are (v1 hierarchies, or v2 at the top of the tree).
+  const folders = [...["memory", "cpuset", "cpuacct", "devices"].map((c) => `/sys/fs/cgroup/${c}/qm/${instance}`), `/sys/fs/cgroup/qm/${instance}`];
+  const end = Date.now() + waitMs;
+  for (;;) {
+    limits.sweep(new Set());
+    limits.release();
+    if (!folders.some((f) => fs.existsSync(f)) || Date.now() > end) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export interface JobSpec {
