@@ -13,10 +13,15 @@ import type { LaunchSpec } from "../executor";
 import { sbatchArgs, wrapperScript } from "./sbatch-command";
 
 let dir: string;
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+/** Every folder a test made (a test may make several specs): all removed after it. */
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 function spec(script: string, more: Partial<LaunchSpec> = {}): LaunchSpec {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-wrapper-"));
+  made.push(dir);
   fs.mkdirSync(path.join(dir, "runs"));
   fs.mkdirSync(path.join(dir, "100% job's"));
   return { jobId: 7, name: "x", dir: path.join(dir, "100% job's"), script, runToken: "tok", requested: 2, granted: 2, maxNbProcessors: 2, host: "h", at: new Date(), runAs: [], cpus: [], nbGpu: 0, gpus: [], memMb: null, walltimeSeconds: null, ...more };
