@@ -1,7 +1,13 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createQuietGc } from "./quiet-gc";
 
 const original = globalThis.gc;
+const gc = vi.fn();
+beforeEach(() => {
+  vi.useFakeTimers();
+  gc.mockClear();
+  globalThis.gc = gc;
+});
 afterEach(() => {
   globalThis.gc = original;
   vi.useRealTimers();
@@ -9,9 +15,6 @@ afterEach(() => {
 
 describe("createQuietGc", () => {
   it("collects once, when the worker has been quiet for the delay after its last activity", () => {
-    vi.useFakeTimers();
-    const gc = vi.fn();
-    globalThis.gc = gc;
     const quiet = createQuietGc(2_000);
     quiet.touch();
     vi.advanceTimersByTime(1_500);
@@ -25,9 +28,6 @@ describe("createQuietGc", () => {
   });
 
   it("does nothing after stop, nor where node gives no collector", () => {
-    vi.useFakeTimers();
-    const gc = vi.fn();
-    globalThis.gc = gc;
     const stopped = createQuietGc(100);
     stopped.touch();
     stopped.stop();

@@ -104,13 +104,10 @@ export async function removeInstanceCgroups(internalDir: string, waitMs = 3_000)
     return; // no worker ever ran here
   }
   const limits = detectLimits("auto", instance);
-  // Where this instance's folders are (v1 hierarchies, or v2 at the top of the tree).
-  const folders = [...["memory", "cpuset", "cpuacct", "devices"].map((c) => `/sys/fs/cgroup/${c}/qm/${instance}`), `/sys/fs/cgroup/qm/${instance}`];
   const end = Date.now() + waitMs;
   for (;;) {
     limits.sweep(new Set());
-    limits.release();
-    if (!folders.some((f) => fs.existsSync(f)) || Date.now() > end) return;
+    if (limits.release() || Date.now() > end) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -138,7 +138,7 @@ export function createJobReads(sql: Sql): JobReads {
       const text = options.perOwner
         ? `SELECT ${ENTRY_ALIASES} FROM (SELECT ${ENTRY_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${ownerKeySql("j")} ORDER BY ${queueOrder("j.")}) AS "rn" ${from}) q WHERE q."rn" <= ? ORDER BY ${queueOrder("q.")}`
         : `SELECT ${ENTRY_COLUMNS} ${from} ORDER BY ${queueOrder("j.")} LIMIT ?`;
-      return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => ({ ...r, submittedAt: toDate(r.submittedAt) }) as QueueEntry);
+      return (await sql.all<Record<string, unknown>>(text, [...skip, ...arrays, limit])).map((r) => toRow<QueueEntry>(r));
     },
     async queuedRow(id) {
       const raw = await sql.get<Record<string, unknown>>(

@@ -139,8 +139,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
     },
     release() {
       removeLeftCgroups(base("cpuset"), new Set()); // the shared cpusets no run is left in
-      for (const c of CONTROLLERS) removeCgroup(base(c));
-      if (devices) removeCgroup(devices);
+      const removed = [...CONTROLLERS.map(base), ...(devices ? [devices] : [])].map(removeCgroup);
+      return removed.every(Boolean);
     },
   };
 }

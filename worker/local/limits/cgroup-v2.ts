@@ -76,7 +76,7 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
     },
     find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),
     sweep: (known) => removeLeftCgroups(base, known),
-    release: () => void removeCgroup(base),
+    release: () => removeCgroup(base),
     warmUp: migrationWarmUp(ownProcs),
   };
 }

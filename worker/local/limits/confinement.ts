@@ -52,8 +52,11 @@ export interface Limits {
   sweep(known: Set<string>): void;
   /** A start may be near: get the kernel ready to move a process into a cgroup (cgroup-files.ts). */
   warmUp(): void;
-  /** The worker stops: remove this instance's own cgroup folder where no run is left in it (runs that go on keep it). */
-  release(): void;
+  /**
+   * The worker stops: remove this instance's own cgroup folder where no run is left in it
+   * (runs that go on keep it). True when nothing of the instance is left.
+   */
+  release(): boolean;
 }
 
 /** A confinement that holds nothing and counts nothing. */

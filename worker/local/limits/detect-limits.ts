@@ -33,7 +33,7 @@ export function createRlimits(): Limits {
     find: () => null,
     sweep: () => undefined,
     warmUp: () => undefined,
-    release: () => undefined,
+    release: () => true,
   };
 }
 
