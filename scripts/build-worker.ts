@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { buildSpawner } from "./build-spawner";
 
 export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools", "prisma/schema.prisma"];
 
@@ -40,8 +41,12 @@ export function bundleForNode(entry: string, outfile: string, opts: { sourcemap?
 /** Bundle the worker into `outDir` (default dist/worker); `sourcemap` for profiles that name the sources. */
 export function buildWorker(root: string, outDir = path.join(root, "dist/worker"), opts: { sourcemap?: boolean } = {}): string {
   bundleForNode(path.join(root, "worker/main.ts"), path.join(outDir, "main.mjs"), opts);
-  // The job spawner is started as its own small process, from beside the bundle.
+  // The job spawner is started as its own small process, from beside the bundle: the C
+  // version where this machine could compile it, else the Perl one (spawner-client.ts).
   fs.copyFileSync(path.join(root, "worker/local/spawner.pl"), path.join(outDir, "spawner.pl"));
+  const binary = buildSpawner(root);
+  if (binary) fs.copyFileSync(binary, path.join(outDir, "qm-spawner"));
+  else fs.rmSync(path.join(outDir, "qm-spawner"), { force: true });
   return path.join(outDir, "main.mjs");
 }
 

@@ -1,6 +1,6 @@
 /**
- * What a no-op run costs without the worker: the spawner (worker/local/spawner.pl) driven
- * directly, two runs at a time as MaxNbProcessors 2 allows, `/bin/sh -c true` each, with
+ * What a no-op run costs without the worker: each spawner (worker/local/spawner.c, and the
+ * Perl one it replaces where no C compiler is, spawner.pl) driven directly, two runs at a time as MaxNbProcessors 2 allows, `/bin/sh -c true` each, with
  * what a real run adds step by step: the run's uid, then its control groups (the real
  * Limits, as the worker detects them). And the floor of any such start: a small Perl
  * process forking and exec'ing `sh -c true`. The gap between these and the throughput
@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { detectLimits } from "../../worker/local/limits/detect-limits";
-import { startSpawner } from "../../worker/local/spawner-client";
+import { type SpawnerKind, defaultSpawnerKind, startSpawner } from "../../worker/local/spawner-client";
 import { cpuSeconds } from "../lib/proc";
 
 export interface RunCost {
@@ -30,10 +30,11 @@ export async function measureRunFloor(count: number): Promise<RunCost[]> {
   const results: RunCost[] = [floorOfForkExec(count)];
   const root = process.getuid?.() === 0;
   const variants: { what: string; uid: boolean; cgroups: boolean }[] = [
-    { what: "spawner, run as root", uid: false, cgroups: false },
-    ...(root ? [{ what: "spawner, run as its uid", uid: true, cgroups: false }, { what: "spawner, run as its uid in its cgroups", uid: true, cgroups: true }] : []),
+    { what: "run as root", uid: false, cgroups: false },
+    ...(root ? [{ what: "run as its uid", uid: true, cgroups: false }, { what: "run as its uid in its cgroups", uid: true, cgroups: true }] : []),
   ];
-  for (const v of variants) results.push(await spawnerRuns(count, v.what, v.uid, v.cgroups));
+  const kinds: SpawnerKind[] = defaultSpawnerKind() === "c" ? ["perl", "c"] : ["perl"];
+  for (const v of variants) for (const kind of kinds) results.push(await spawnerRuns(count, kind, `${kind === "c" ? "C" : "Perl"} spawner, ${v.what}`, v.uid, v.cgroups));
   return results;
 }
 
@@ -45,15 +46,16 @@ function floorOfForkExec(count: number): RunCost {
   return { what: "floor: perl forks and execs sh -c true, one at a time", runsPerSecond: count / seconds, spawnerMs: (self * 1000) / count, runMs: (children * 1000) / count };
 }
 
-async function spawnerRuns(count: number, what: string, uid: boolean, cgroups: boolean): Promise<RunCost> {
+async function spawnerRuns(count: number, kind: SpawnerKind, what: string, uid: boolean, cgroups: boolean): Promise<RunCost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-floor-"));
   fs.chmodSync(dir, 0o1777);
   const limits = cgroups ? detectLimits("auto", `bench-floor-${process.pid}`) : null;
-  const spawner = startSpawner(process.env, () => undefined);
+  const spawner = startSpawner(process.env, () => undefined, kind);
   try {
-    // The spawner's pid: the child of ours running spawner.pl.
+    // The spawner's pid: the child of ours running it.
     await new Promise((r) => setTimeout(r, 200));
-    const pid = spawnSync("pgrep", ["-P", String(process.pid), "-f", "spawner.pl"], { encoding: "utf8" }).stdout.trim().split("\n").map(Number)[0];
+    const program = kind === "c" ? "qm-spawner" : "spawner.pl";
+    const pid = spawnSync("pgrep", ["-P", String(process.pid), "-f", program], { encoding: "utf8" }).stdout.trim().split("\n").map(Number)[0];
     const cpu0 = [cpuSeconds(pid), cpuSeconds(pid, "children")];
     const t0 = performance.now();
     const lane = async (cpu: number) => {

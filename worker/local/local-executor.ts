@@ -4,9 +4,9 @@
  * starts the job's command (as the run's unprivileged identity when the worker is root:
  * worker/local/identity.ts), waits for it through any signal, and writes the run's exit
  * record. Runs outlive the worker: a later worker finds them by pid and start time (find)
- * and reads how they ended from their record. Wrapper and fork live in a small Perl helper
- * process (spawner.pl): forking the worker is slow, and a wrapper forked from Perl needs
- * no shell or setpriv to be exec'd for each job.
+ * and reads how they ended from their record. Wrapper and fork live in a small helper
+ * process (spawner.c, or spawner.pl where no C compiler built it): forking the worker is
+ * slow, and a wrapper forked from the helper needs no shell or setpriv exec'd for each job.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,7 +20,7 @@ import { handOver, takeBack } from "./job-folder-owner";
 import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
-import { type SpawnerStatus, startSpawner } from "./spawner-client";
+import { type SpawnerStatus, defaultSpawnerKind, startSpawner } from "./spawner-client";
 
 export interface LocalExecutorOptions {
   /** Base environment of every job. */
@@ -69,7 +69,9 @@ const scopeOf = (info: Partial<LocalRunInfo>, confinement: Confinement): RunScop
 
 export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   const watch = createProcessWatch();
-  const spawner = startSpawner(opts.jobEnv, opts.log);
+  const spawnerKind = defaultSpawnerKind();
+  if (spawnerKind === "perl") opts.log("jobs start through the Perl spawner (worker/local/spawner.pl): no C compiler built qm-spawner, which costs less per run (docs/performance.md)");
+  const spawner = startSpawner(opts.jobEnv, opts.log, spawnerKind);
   /** The confinement of each run this worker watches, by wrapper pid. */
   const confinements = new Map<number, Confinement>();
   const confinementOf = (run: StartedRun) => confinements.get(run.pid) ?? NO_CONFINEMENT;

@@ -1,10 +1,13 @@
 /**
- * The worker's side of the spawner helper (spawner.pl, a Perl script: perl-base is on every
- * Debian). Requests and answers are lines; the protocol is written down in spawner.pl.
+ * The worker's side of the spawner helper: its C version (spawner.c, compiled by the build
+ * where the machine has a C compiler: scripts/build-spawner.ts), else its Perl version
+ * (spawner.pl: perl-base is on every Debian). Both speak one protocol of lines, written down
+ * in both sources.
  * The helper is restarted if it dies; the runs it had started are then reported with the
  * error "spawner-died" (they go on; the executor watches them by polling instead).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -44,6 +47,16 @@ export interface Spawner {
 }
 
 const SCRIPT = path.join(import.meta.dirname, "spawner.pl");
+const BINARY = path.join(import.meta.dirname, "qm-spawner");
+
+/** Which spawner to run: "c" where it was built, else "perl"; a test or the bench may ask for one. */
+export type SpawnerKind = "c" | "perl";
+export const defaultSpawnerKind = (): SpawnerKind => (fs.existsSync(BINARY) ? "c" : "perl");
+
+/** The command line of a spawner of that kind. */
+export function spawnerCommand(kind: SpawnerKind): { command: string; args: string[] } {
+  return kind === "c" ? { command: BINARY, args: [] } : { command: "perl", args: [SCRIPT] };
+}
 
 const hex = (text: string) => Buffer.from(text).toString("hex");
 const unhex = (text: string) => Buffer.from(text, "hex").toString();
@@ -67,7 +80,8 @@ function parseAnswer(line: string): { id: number; pid?: number; exit?: SpawnerSt
   return { id: Number(id), pid: 0, exit: { exitCode: null, signal: null, error: unhex(a ?? "") } };
 }
 
-export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void): Spawner {
+export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, kind: SpawnerKind = defaultSpawnerKind()): Spawner {
+  const { command, args } = spawnerCommand(kind);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let closing = false;
@@ -86,9 +100,10 @@ export function startSpawner(jobEnv: NodeJS.ProcessEnv, log: (m: string) => void
   const launch = () => {
     // Detached: a Ctrl-C meant for the worker's process group must not kill the spawner
     // (it exits when the worker closes its stdin, or dies).
-    helper = spawn("perl", [SCRIPT], { env: jobEnv, stdio: ["pipe", "pipe", "inherit"], detached: true });
+    helper = spawn(command, args, { env: jobEnv, stdio: ["pipe", "pipe", "inherit"], detached: true });
     helper.once("error", (error) => {
-      unavailable = `cannot start the job spawner (perl ${SCRIPT}): ${error.message}; the worker needs perl (Debian: perl-base)`;
+      const what = kind === "c" ? "" : "; the worker needs perl (Debian: perl-base)";
+      unavailable = `cannot start the job spawner (${[command, ...args].join(" ")}): ${error.message}${what}`;
       log(unavailable);
       endPending(unavailable);
     });

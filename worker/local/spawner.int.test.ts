@@ -3,14 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseExitRecord } from "../../lib/core/exit-record";
-import { type SpawnRequest, type Spawner, startSpawner } from "./spawner-client";
+import { type SpawnRequest, type Spawner, defaultSpawnerKind, spawnerCommand, startSpawner } from "./spawner-client";
 import { groupOf } from "./process-tree";
 import { runOf } from "./run-watch";
 
 const isRoot = process.getuid?.() === 0;
 
-// The real Perl spawner, starting real processes.
-describe("the job spawner", () => {
+// Both real spawners, starting real processes: the C one (built by the build; these machines
+// have a compiler, so a missing binary fails here) and the Perl one it falls back to.
+describe.each(["c", "perl"] as const)("the job spawner (%s)", (kind) => {
   let dir: string;
   let spawner: Spawner;
   let logged: string[];
@@ -19,14 +20,19 @@ describe("the job spawner", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-spawner-"));
     fs.chmodSync(dir, 0o755);
     logged = [];
-    spawner = startSpawner(process.env, (m) => logged.push(m));
+    spawner = startSpawner(process.env, (m) => logged.push(m), kind);
   });
   afterEach(() => {
     spawner.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const exitRecord = path.join(os.tmpdir(), `qm-spawner-${process.pid}.exit`);
+  const exitRecord = path.join(os.tmpdir(), `qm-spawner-${process.pid}-${kind}.exit`);
+
+  it.runIf(kind === "c")("is built: the C version runs wherever a C compiler is", () => {
+    expect(defaultSpawnerKind()).toBe("c");
+    expect(fs.existsSync(spawnerCommand("c").command)).toBe(true);
+  });
   afterEach(() => fs.rmSync(exitRecord, { force: true }));
 
   /** A run of `script` (sh -c, with `args` as $1...). */

@@ -1,0 +1,435 @@
+/*
+ * The worker's job spawner, in C: the same helper as spawner.pl, speaking the same protocol
+ * (written down there and in spawner-client.ts), built at install by scripts/build-spawner.ts
+ * when the machine has a C compiler. It holds about 1 MB where Perl holds 7, and its runs
+ * cost less: a fork of a small process, no interpreter in the wrapper.
+ *
+ * A run is two processes. The run's wrapper, forked from here and never exec'd, leads a
+ * session of its own in the job's folder with the log as its output; it joins the run's
+ * control groups, forks the job's command (as the run's uid and gid, with no supplementary
+ * groups and no_new_privs, when it has an identity), waits for it whatever signal comes,
+ * and writes the run's exit record (lib/core/exit-record.ts) before it exits with the
+ * command's shell status. Its title (/proc/<pid>/cmdline) is "qm-run <token>": a later
+ * worker finds a run's wrapper by it (worker/local/run-watch.ts).
+ *
+ * Requests (one a line, fields hex-encoded, separated by spaces):
+ *   id dir log header exit-record cgroups run-as nargs command... env("NAME=value")...
+ * Answers: "<id> pid <pid>", then "<id> exit <code|-> <signal|->" or "<id> error <hex>".
+ * It exits when its stdin closes; the runs go on.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* A decoded field: bytes and their length (a NUL is added after them). */
+struct field {
+  char *data;
+  size_t len;
+};
+
+/* Runs under way: wrapper pid -> request id. */
+struct run {
+  pid_t pid;
+  char *id;
+};
+static struct run *runs;
+static size_t nruns, runs_cap;
+
+/* The memory /proc/<pid>/cmdline shows: argv's and the environment's strings, which main()
+ * frees for a wrapper's title by copying the environment elsewhere (as Perl's $0 does). */
+static char *title_area;
+static size_t title_len;
+
+static void nothing(int sig) { (void)sig; }
+
+/* One answer line to the worker, written whole. */
+static void answer(const char *format, ...) {
+  char line[8192];
+  va_list ap;
+  va_start(ap, format);
+  int n = vsnprintf(line, sizeof line, format, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n >= sizeof line) n = sizeof line - 1;
+  for (int off = 0; off < n;) {
+    ssize_t w = write(1, line + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    off += w;
+  }
+}
+
+static void write_all(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, data, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    data += w;
+    len -= w;
+  }
+}
+
+/* "<id> error <hex message>": nothing was started. */
+static void answer_error(const char *id, const char *message) {
+  size_t n = strlen(message);
+  char *hex = malloc(2 * n + 1);
+  if (!hex) return;
+  for (size_t i = 0; i < n; i++) sprintf(hex + 2 * i, "%02x", (unsigned char)message[i]);
+  hex[2 * n] = 0;
+  answer("%s error %s\n", id, hex);
+  free(hex);
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static struct field unhex(const char *text, size_t len) {
+  struct field f = {malloc(len / 2 + 1), 0};
+  if (!f.data) return f;
+  for (size_t i = 0; i + 1 < len; i += 2) {
+    int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
+    if (hi < 0 || lo < 0) break;
+    f.data[f.len++] = (char)(hi << 4 | lo);
+  }
+  f.data[f.len] = 0;
+  return f;
+}
+
+static void reap(void) {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    for (size_t i = 0; i < nruns; i++) {
+      if (runs[i].pid != pid) continue;
+      if (WIFSIGNALED(status)) answer("%s exit - %d\n", runs[i].id, WTERMSIG(status));
+      else answer("%s exit %d -\n", runs[i].id, WEXITSTATUS(status));
+      free(runs[i].id);
+      runs[i] = runs[--nruns];
+      break;
+    }
+  }
+}
+
+/* The POSIX `times` builtin's text: this process's user and system time, then its children's. */
+static void shell_times(char *out, size_t size) {
+  struct rusage self, children;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  const struct timeval *t[4] = {&self.ru_utime, &self.ru_stime, &children.ru_utime, &children.ru_stime};
+  char part[4][48];
+  for (int i = 0; i < 4; i++) {
+    long s = t[i]->tv_sec;
+    snprintf(part[i], sizeof part[i], "%ldm%ld.%06lds", s / 60, s % 60, (long)t[i]->tv_usec);
+  }
+  snprintf(out, size, "%s %s\n%s %s\n", part[0], part[1], part[2], part[3]);
+}
+
+static void write_exit_record(const char *path, int status) {
+  char times[256], text[320];
+  shell_times(times, sizeof times);
+  int n = snprintf(text, sizeof text, "status=%d\ntimes=%send\n", status, times);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return;
+  write_all(fd, text, (size_t)n);
+  close(fd);
+}
+
+/* A message to the run's log (the wrapper's and the job's stderr). */
+static void say(const char *format, ...) {
+  char line[4096];
+  va_list ap;
+  va_start(ap, format);
+  int n = vsnprintf(line, sizeof line, format, ap);
+  va_end(ap);
+  if (n > 0) write_all(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* The kernel's real, effective, saved and filesystem ids of this process, from "Uid:"/"Gid:". */
+static int ids_are(const char *which, unsigned want) {
+  FILE *status = fopen("/proc/self/status", "re");
+  if (!status) return 0;
+  char line[256];
+  int ok = 0;
+  size_t n = strlen(which);
+  while (fgets(line, sizeof line, status)) {
+    if (strncmp(line, which, n) != 0) continue;
+    unsigned a, b, c, d;
+    ok = sscanf(line + n, "%u %u %u %u", &a, &b, &c, &d) == 4 && a == want && b == want && c == want && d == want;
+    break;
+  }
+  fclose(status);
+  return ok;
+}
+
+/* Become uid:gid with that group alone, for good, and with no_new_privs (no setuid program
+ * can raise it again). Returns a message when it could not. */
+static const char *drop_privileges(uid_t uid, gid_t gid, char *why, size_t size) {
+  if (setgroups(1, &gid) != 0) return snprintf(why, size, "cannot set the groups to %u: %s", gid, strerror(errno)), why;
+  if (setresgid(gid, gid, gid) != 0) return snprintf(why, size, "cannot set group %u: %s", gid, strerror(errno)), why;
+  if (setresuid(uid, uid, uid) != 0) return snprintf(why, size, "cannot set user %u: %s", uid, strerror(errno)), why;
+  gid_t groups[2];
+  int ngroups = getgroups(2, groups);
+  if (!ids_are("Uid:", uid) || !ids_are("Gid:", gid) || ngroups != 1 || groups[0] != gid)
+    return snprintf(why, size, "still has privileges after setuid %u", uid), why;
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return snprintf(why, size, "cannot set no_new_privs: %s", strerror(errno)), why;
+  return NULL;
+}
+
+/* In the job's process: signals as a new process has them, the run's identity, its command. */
+static void exec_command(const char *run_as, char **command) {
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  unsigned uid, gid;
+  if (*run_as) {
+    char why[256];
+    const char *failed = sscanf(run_as, "%u:%u", &uid, &gid) == 2 ? drop_privileges(uid, gid, why, sizeof why) : "the run's identity is not uid:gid";
+    if (failed) {
+      say("[QM] %s\n", failed);
+      _exit(126);
+    }
+  }
+  execvp(command[0], command);
+  say("[QM] cannot run %s: %s\n", command[0], strerror(errno));
+  _exit(127);
+}
+
+/* In the wrapper: join the run's control groups (a run that cannot does not run unconfined:
+ * it ends 125, recorded), run the command, wait for it through any signal, record its end. */
+static void wrap(const char *exit_path, char *cgroups, const char *run_as, char **command) {
+  char pid_line[32];
+  int n = snprintf(pid_line, sizeof pid_line, "%d\n", (int)getpid());
+  for (char *procs = strtok(cgroups, ":"); procs; procs = strtok(NULL, ":")) {
+    int fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0 && write(fd, pid_line, (size_t)n) == n && close(fd) == 0) continue;
+    say("[QM] could not enter the control group %s: %s\n", procs, strerror(errno));
+    write_exit_record(exit_path, 125);
+    _exit(125);
+  }
+  pid_t job = fork();
+  if (job < 0) {
+    say("[QM] cannot fork the job: %s\n", strerror(errno));
+    write_exit_record(exit_path, 126);
+    _exit(126);
+  }
+  if (job == 0) exec_command(run_as, command);
+  /* Signals to the run's group reach the wrapper too: caught (the spawner's handlers), they
+   * only end this wait early, and it goes on until the command has ended. */
+  int status, code;
+  for (;;) {
+    pid_t got = waitpid(job, &status, 0);
+    if (got == job) {
+      code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+      break;
+    }
+    if (got < 0 && errno == EINTR) continue;
+    code = 127;
+    break;
+  }
+  write_exit_record(exit_path, code);
+  _exit(code);
+}
+
+/* The wrapper's title, in the memory /proc/<pid>/cmdline reads, NUL-padded. */
+static void set_title(const char *title) {
+  size_t n = strlen(title);
+  if (n >= title_len) n = title_len - 1;
+  memcpy(title_area, title, n);
+  memset(title_area + n, 0, title_len - n);
+  prctl(PR_SET_NAME, "qm-run", 0, 0, 0);
+}
+
+/* Fork the wrapper, and in it: own session, cwd, stdin from /dev/null, output to the log.
+ * A failure before the run is under way comes back through a pipe, as the start's error. */
+static void start(struct field *f, size_t nf) {
+  const char *id = nf > 0 ? f[0].data : "0";
+  char why[4200];
+  if (nf < 8) return answer_error(id, "a request needs at least 8 fields");
+  const char *dir = f[1].data, *log = f[2].data, *exit_path = f[4].data, *run_as = f[6].data;
+  size_t nargs = strtoul(f[7].data, NULL, 10);
+  if (nargs < 1 || 8 + nargs > nf) return answer_error(id, "the request's command is missing");
+  char **command = calloc(nargs + 1, sizeof *command);
+  if (!command) return answer_error(id, "out of memory");
+  for (size_t i = 0; i < nargs; i++) command[i] = f[8 + i].data;
+
+  int out = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  if (out < 0) {
+    snprintf(why, sizeof why, "cannot open %s: %s", log, strerror(errno));
+    free(command);
+    return answer_error(id, why);
+  }
+  write_all(out, f[3].data, f[3].len);
+  int err[2];
+  if (pipe2(err, O_CLOEXEC) != 0) {
+    snprintf(why, sizeof why, "pipe: %s", strerror(errno));
+    close(out);
+    free(command);
+    return answer_error(id, why);
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(err[0]);
+    const char *token = "-";
+    for (size_t i = 8 + nargs; i < nf; i++)
+      if (strncmp(f[i].data, "QM_RUN_TOKEN=", 13) == 0) token = f[i].data + 13;
+    char title[256];
+    snprintf(title, sizeof title, "qm-run %s", token);
+    set_title(title);
+    int null = -1;
+    why[0] = 0;
+    if (setsid() < 0) snprintf(why, sizeof why, "setsid: %s", strerror(errno));
+    else if (chdir(dir) != 0) snprintf(why, sizeof why, "chdir %s: %s", dir, strerror(errno));
+    else if ((null = open("/dev/null", O_RDONLY)) < 0 || dup2(null, 0) < 0) snprintf(why, sizeof why, "stdin: %s", strerror(errno));
+    else if (dup2(out, 1) < 0 || dup2(out, 2) < 0) snprintf(why, sizeof why, "stdout: %s", strerror(errno));
+    if (why[0]) {
+      write_all(err[1], why, strlen(why));
+      _exit(127);
+    }
+    if (null > 2) close(null);
+    close(out);
+    for (size_t i = 8 + nargs; i < nf; i++)
+      if (strchr(f[i].data, '=')) putenv(f[i].data);
+    close(err[1]);
+    wrap(exit_path, f[5].data, run_as, command);
+  }
+  close(err[1]);
+  close(out);
+  free(command);
+  if (pid < 0) {
+    snprintf(why, sizeof why, "fork: %s", strerror(errno));
+    close(err[0]);
+    return answer_error(id, why);
+  }
+  size_t got = 0;
+  for (;;) {
+    ssize_t r = read(err[0], why + got, sizeof why - 1 - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(err[0]);
+  why[got] = 0;
+  if (got > 0) {
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    return answer_error(id, why);
+  }
+  if (nruns == runs_cap) {
+    runs_cap = runs_cap ? 2 * runs_cap : 16;
+    runs = realloc(runs, runs_cap * sizeof *runs);
+  }
+  runs[nruns++] = (struct run){pid, strdup(id)};
+  answer("%s pid %d\n", id, (int)pid);
+}
+
+/* One request line: split on spaces (empty fields kept), decoded, started. */
+static void handle(const char *line, size_t len) {
+  size_t nf = 1;
+  for (size_t i = 0; i < len; i++) nf += line[i] == ' ';
+  struct field *f = calloc(nf, sizeof *f);
+  if (!f) return;
+  size_t k = 0, from = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i < len && line[i] != ' ') continue;
+    f[k++] = unhex(line + from, i - from);
+    from = i + 1;
+  }
+  start(f, nf);
+  for (size_t i = 0; i < nf; i++) free(f[i].data);
+  free(f);
+}
+
+/* What the worker's own parent left open to it (a test runner's channel) is not the jobs':
+ * closed once here. What this helper opens itself is close-on-exec. */
+static void close_inherited(void) {
+  DIR *fds = opendir("/proc/self/fd");
+  if (!fds) return;
+  int keep = dirfd(fds), open_fds[1024], n = 0;
+  struct dirent *e;
+  while ((e = readdir(fds)) && n < 1024) {
+    int fd = atoi(e->d_name);
+    if (fd > 2 && fd != keep && e->d_name[0] != '.') open_fds[n++] = fd;
+  }
+  closedir(fds);
+  for (int i = 0; i < n; i++) close(open_fds[i]);
+}
+
+/* Free argv's and the environment's memory for wrappers' titles: the environment is copied. */
+static void claim_title_area(int argc, char **argv) {
+  char *end = argv[0] + strlen(argv[0]) + 1;
+  for (int i = 1; i < argc && argv[i] == end; i++) end = argv[i] + strlen(argv[i]) + 1;
+  size_t n = 0;
+  while (environ[n]) n++;
+  char **copy = calloc(n + 1, sizeof *copy);
+  for (size_t i = 0; copy && i < n; i++) {
+    if (environ[i] == end) end = environ[i] + strlen(environ[i]) + 1;
+    copy[i] = strdup(environ[i]);
+  }
+  if (copy) environ = copy;
+  title_area = argv[0];
+  title_len = (size_t)(end - argv[0]);
+}
+
+int main(int argc, char **argv) {
+  (void)argc;
+  claim_title_area(argc, argv);
+  close_inherited();
+  /* A service manager's stop may signal every process of the service, this helper included.
+   * The worker decides when jobs stop: caught, not ignored, so that jobs get the default back. */
+  struct sigaction caught = {0};
+  caught.sa_handler = nothing;
+  sigaction(SIGINT, &caught, NULL);
+  sigaction(SIGTERM, &caught, NULL);
+  sigaction(SIGHUP, &caught, NULL);
+  sigaction(SIGCHLD, &caught, NULL);
+  /* SIGCHLD is let through only while waiting for input: a run's end wakes the wait, and
+   * none can slip in between the reaping and the wait. */
+  sigset_t chld, waiting;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &waiting);
+  sigdelset(&waiting, SIGCHLD);
+
+  size_t cap = 65536, have = 0;
+  char *pending = malloc(cap);
+  if (!pending) return 1;
+  for (;;) {
+    reap();
+    struct pollfd in = {0, POLLIN, 0};
+    if (ppoll(&in, 1, NULL, &waiting) <= 0) continue;
+    if (have == cap) {
+      cap *= 2;
+      char *grown = realloc(pending, cap);
+      if (!grown) return 1;
+      pending = grown;
+    }
+    ssize_t r = read(0, pending + have, cap - have);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0;
+    have += (size_t)r;
+    size_t from = 0;
+    for (char *nl; (nl = memchr(pending + from, '\n', have - from)); from = (size_t)(nl - pending) + 1) {
+      handle(pending + from, (size_t)(nl - pending) - from);
+    }
+    memmove(pending, pending + from, have - from);
+    have -= from;
+  }
+}
