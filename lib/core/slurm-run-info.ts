@@ -1,34 +1,37 @@
 /**
  * Job.runInfo of a run handed to Slurm: the worker writes it (and rewrites it when the
  * Slurm state or node changes), the job page and the dashboard read it. One schema for
- * both sides, so the web needs no Slurm client.
+ * both sides, so the web needs no Slurm client (and no zod: lib/core/json-guards.ts).
  */
-import { z } from "zod";
+import { isObject } from "./json-guards";
 
-export const slurmRunInfoSchema = z.object({
-  executor: z.literal("slurm"),
+export interface SlurmRunInfo {
+  executor: "slurm";
   /** Slurm's job id; null while the submission waits for the controller. */
-  slurmJobId: z.string().nullable(),
+  slurmJobId: string | null;
   /** Slurm's state (PENDING, RUNNING, COMPLETED...), or SUBMITTING before sbatch succeeded. */
-  slurmState: z.string().nullable(),
+  slurmState: string | null;
   /** The node(s) it runs on. */
-  node: z.string().nullable(),
+  node: string | null;
   /** Why it waits (squeue's reason: Priority, Resources...), or why the submission waits. */
-  reason: z.string().nullable(),
-  partition: z.string().nullable(),
-});
+  reason: string | null;
+  partition: string | null;
+}
 
-export type SlurmRunInfo = z.infer<typeof slurmRunInfoSchema>;
+const FIELDS = ["slurmJobId", "slurmState", "node", "reason", "partition"] as const;
 
 /** The Slurm details of a Job.runInfo text; null for runs that were not on Slurm (or unreadable). */
 export function slurmRunInfoOf(runInfo: string | null | undefined): SlurmRunInfo | null {
   if (!runInfo) return null;
+  let value: unknown;
   try {
-    const parsed = slurmRunInfoSchema.safeParse(JSON.parse(runInfo));
-    return parsed.success ? parsed.data : null;
+    value = JSON.parse(runInfo);
   } catch {
     return null;
   }
+  if (!isObject(value) || value.executor !== "slurm") return null;
+  if (!FIELDS.every((key) => value[key] === null || typeof value[key] === "string")) return null;
+  return { executor: "slurm", ...Object.fromEntries(FIELDS.map((key) => [key, value[key]])) } as SlurmRunInfo;
 }
 
 /** How a job waiting in Slurm is described to people: "pending in Slurm (Resources)". */

@@ -1,68 +1,107 @@
 /**
  * The worker's heartbeat figures, kept as JSON in WorkerStatus.stats: the worker writes
- * them, the dashboard's status reads them. Both sides use this one schema.
+ * them, the dashboard's status reads them. Both sides use this one reader.
  *
  * Every field is optional and a field of the wrong type is dropped rather than failing
  * the whole: a worker of another version (or a hand-edited row) must not take the
  * dashboard down, which then falls back to its own readings for what is missing.
  */
-import { z } from "zod";
-
-const count = z.number().int().nonnegative();
+import { isArrayOf, isBoolean, isCount, isNumber, isObject, isString, pickValid } from "./json-guards";
 
 /** One partition of a cluster as `sinfo` shows it: nodes by state, CPUs allocated / idle / other (down, drained) / total. */
-const partitionSchema = z.object({
-  name: z.string(),
+export interface PartitionStats {
+  name: string;
   /** The partition accepts jobs (sinfo's `up`). */
-  up: z.boolean(),
-  nodes: count,
-  nodeStates: z.record(z.string(), count),
-  cpusAllocated: count,
-  cpusIdle: count,
-  cpusOther: count,
-  cpusTotal: count,
-});
+  up: boolean;
+  nodes: number;
+  nodeStates: Record<string, number>;
+  cpusAllocated: number;
+  cpusIdle: number;
+  cpusOther: number;
+  cpusTotal: number;
+}
 
 /** The cluster the jobs are handed to (executor = slurm), as the worker last saw it. */
-export const clusterStatsSchema = z.object({
-  scheduler: z.string(),
-  partitions: z.array(partitionSchema),
+export interface ClusterStats {
+  scheduler: string;
+  partitions: PartitionStats[];
   /** When these figures were read (ISO). */
-  at: z.string(),
-});
-export type ClusterStats = z.infer<typeof clusterStatsSchema>;
-export type PartitionStats = z.infer<typeof partitionSchema>;
+  at: string;
+}
 
-export const workerStatsSchema = z
-  .object({
-    /** os.loadavg() on the worker's machine: 1, 5 and 15 minutes. */
-    loadavg: z.array(z.number()).optional().catch(undefined),
-    /** Processors of the machine (os.cpus().length). */
-    cpus: count.optional().catch(undefined),
-    /** MaxNbProcessors of QMserv.cfg as the worker applies it. */
-    maxNbProcessors: count.optional().catch(undefined),
-    /** Processors granted to the running jobs (each clamped to MaxNbProcessors). */
-    processorsInUse: count.optional().catch(undefined),
-    /** How many jobs are running. */
-    running: count.optional().catch(undefined),
-    /** Where jobs run: local, slurm... */
-    executor: z.string().optional().catch(undefined),
-    /** uid: each job runs as its own unprivileged identity; none: jobs share the worker's privileges. */
-    isolation: z.enum(["uid", "none"]).optional().catch(undefined),
-    /** The worker's last heartbeat, written as it stopped: it is not running, however recent. */
-    stopped: z.boolean().optional().catch(undefined),
-    /** The GPUs the worker hands out (GPU_List, `auto` resolved); the web app refuses jobs asking more. */
-    gpus: z.array(count).optional().catch(undefined),
-    /** How many of them running jobs hold. */
-    gpusInUse: count.optional().catch(undefined),
-    /** Jobs handed to the executor that still wait in its own queue (Slurm PENDING). */
-    pending: count.optional().catch(undefined),
-    cluster: clusterStatsSchema.optional().catch(undefined),
-  })
-  .catch({});
+export interface WorkerStats {
+  /** os.loadavg() on the worker's machine: 1, 5 and 15 minutes. */
+  loadavg?: number[];
+  /** Processors of the machine (os.cpus().length). */
+  cpus?: number;
+  /** MaxNbProcessors of QMserv.cfg as the worker applies it. */
+  maxNbProcessors?: number;
+  /** Processors granted to the running jobs (each clamped to MaxNbProcessors). */
+  processorsInUse?: number;
+  /** How many jobs are running. */
+  running?: number;
+  /** Where jobs run: local, slurm... */
+  executor?: string;
+  /** uid: each job runs as its own unprivileged identity; none: jobs share the worker's privileges. */
+  isolation?: "uid" | "none";
+  /** The worker's last heartbeat, written as it stopped: it is not running, however recent. */
+  stopped?: boolean;
+  /** The GPUs the worker hands out (GPU_List, `auto` resolved); the web app refuses jobs asking more. */
+  gpus?: number[];
+  /** How many of them running jobs hold. */
+  gpusInUse?: number;
+  /** Jobs handed to the executor that still wait in its own queue (Slurm PENDING). */
+  pending?: number;
+  cluster?: ClusterStats;
+}
 
-/** The heartbeat figures; every field may be missing (see workerStatsSchema). */
-export type WorkerStats = z.infer<typeof workerStatsSchema>;
+const PARTITION_FIELDS: { [K in keyof PartitionStats]-?: (v: unknown) => boolean } = {
+  name: isString,
+  up: isBoolean,
+  nodes: isCount,
+  nodeStates: (v) => isObject(v) && Object.values(v).every(isCount),
+  cpusAllocated: isCount,
+  cpusIdle: isCount,
+  cpusOther: isCount,
+  cpusTotal: isCount,
+};
+
+/** A partition with every field right, its known fields only; null otherwise. */
+function readPartition(v: unknown): PartitionStats | null {
+  if (!isObject(v)) return null;
+  const partition = pickValid<PartitionStats>(v, PARTITION_FIELDS);
+  return Object.keys(partition).length === Object.keys(PARTITION_FIELDS).length ? (partition as PartitionStats) : null;
+}
+
+/** The cluster's figures when all of them are right (a malformed one is dropped whole). */
+function readCluster(v: unknown): ClusterStats | null {
+  if (!isObject(v) || !isString(v.scheduler) || !isString(v.at) || !Array.isArray(v.partitions)) return null;
+  const partitions = v.partitions.map(readPartition);
+  return partitions.every((p) => p !== null) ? { scheduler: v.scheduler, partitions: partitions as PartitionStats[], at: v.at } : null;
+}
+
+const FIELDS: { [K in keyof WorkerStats]-?: (v: unknown) => boolean } = {
+  loadavg: (v) => isArrayOf(v, isNumber),
+  cpus: isCount,
+  maxNbProcessors: isCount,
+  processorsInUse: isCount,
+  running: isCount,
+  executor: isString,
+  isolation: (v) => v === "uid" || v === "none",
+  stopped: isBoolean,
+  gpus: (v) => isArrayOf(v, isCount),
+  gpusInUse: isCount,
+  pending: isCount,
+  cluster: (v) => readCluster(v) !== null,
+};
+
+/** The figures of a parsed heartbeat: its right fields, the others dropped; `{}` for what is not an object. */
+export function readWorkerStats(value: unknown): WorkerStats {
+  if (!isObject(value)) return {};
+  const stats = pickValid<WorkerStats>(value, FIELDS);
+  if (stats.cluster) stats.cluster = readCluster(stats.cluster)!;
+  return stats;
+}
 
 /** A heartbeat older than this means the worker is gone (it beats every 5 s). */
 export const HEARTBEAT_STALE_MS = 15_000;
@@ -75,11 +114,9 @@ export function isWorkerAlive(heartbeatAt: Date, stats: WorkerStats, now = Date.
 /** The figures of a WorkerStatus.stats text; `{}` for anything that is not JSON. */
 export function parseWorkerStats(json: string | null | undefined): WorkerStats {
   if (!json) return {};
-  let value: unknown;
   try {
-    value = JSON.parse(json);
+    return readWorkerStats(JSON.parse(json));
   } catch {
     return {};
   }
-  return workerStatsSchema.parse(value);
 }
