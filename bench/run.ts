@@ -25,6 +25,7 @@ import { processWithEnv, rssMb } from "./lib/proc";
 import { liveSection } from "./workloads/live-section";
 import { describeShares, profileNoOpJobs } from "./workloads/profile";
 import { measureRunFloor } from "./workloads/run-floor";
+import { defaultSpawnerKind } from "../worker/local/spawner-client";
 import { apiLatency, dispatchWithBacklog, seedFinishedJobs } from "./workloads/scale";
 import { downloadBig, makeBigZip, uploadBig } from "./workloads/streaming";
 import { type CpuPerJob, qmThroughput, tspThroughput } from "./workloads/throughput";
@@ -171,7 +172,7 @@ async function profileSection(measured?: CpuPerJob) {
   const cpu = measured ?? profiled;
   report.note(`worker, ${round(cpu.worker)} ms per job, by activity: ${describeShares(worker, "byActivity", cpu.worker)}`);
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
-  report.note(`spawner (Perl), ${round(cpu.helper)} ms per job (not profiled)`);
+  report.note(`spawner (${defaultSpawnerKind() === "c" ? "C" : "Perl"}), ${round(cpu.helper)} ms per job (not profiled)`);
   report.note(`job processes (the run's wrapper, forked from the spawner, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
   console.log("what a no-op run costs without the worker (the spawner driven directly, two at a time)");
   for (const r of await measureRunFloor(quick ? 200 : 1000)) {

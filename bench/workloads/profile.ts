@@ -107,7 +107,7 @@ export async function profileNoOpJobs(root: string, count: number, port: number)
     maps.set(`file://${mjs}`, new SourceMap(JSON.parse(fs.readFileSync(path.join(build, file), "utf8"))));
   }
   const found = fs.existsSync(profiles) ? fs.readdirSync(profiles).map((f) => path.join(profiles, f)) : [];
-  // The spawner is a Perl script: only the worker leaves a Node profile.
+  // The spawner is a C (or Perl) program: only the worker leaves a Node profile.
   const workerFile = found[0];
   if (!workerFile) throw new Error(`no CPU profile of the worker in ${profiles}`);
   const result = { worker: breakDown(workerFile, maps), cpu: cpu! };
