@@ -14,7 +14,7 @@
  * `status` is the shell's `$?` of the job's command (128 + N when signal N ended it);
  * `times` is the POSIX `times` builtin's output (user and system time of the wrapper, then
  * of the children it waited for); the file's mtime is the end time. The local wrapper
- * (worker/local/spawner.pl) writes it in Perl, the Slurm wrapper with shell builtins only
+ * (worker/local/spawner.c, or spawner.pl) writes it itself, the Slurm wrapper with shell builtins only
  * (no fork per job); a record without its final `end` line is incomplete (the
  * wrapper was killed while writing) and counts as none. Records live in `.qm/runs`, out of
  * jobs' reach (a job can neither forge nor pre-empt its own outcome), not in the job folder.

@@ -28,7 +28,7 @@ export function isRunAlive(pid: number, startTime: string | null): boolean {
 
 /**
  * The run token and job folder of `pid` (nulls: none, gone, or not ours to read): from its
- * environment (QM_RUN_TOKEN, QM_JOB_DIR), or for a run's wrapper, which spawner.pl forks
+ * environment (QM_RUN_TOKEN, QM_JOB_DIR), or for a run's wrapper, which the spawner forks
  * without an exec (its environment is the spawner's), from its title "qm-run <token>" and
  * its working directory.
  */

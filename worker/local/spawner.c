@@ -56,23 +56,6 @@ static size_t title_len;
 
 static void nothing(int sig) { (void)sig; }
 
-/* One answer line to the worker, written whole. */
-static void answer(const char *format, ...) {
-  char line[8192];
-  va_list ap;
-  va_start(ap, format);
-  int n = vsnprintf(line, sizeof line, format, ap);
-  va_end(ap);
-  if (n < 0) return;
-  if ((size_t)n >= sizeof line) n = sizeof line - 1;
-  for (int off = 0; off < n;) {
-    ssize_t w = write(1, line + off, n - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;
-    off += w;
-  }
-}
-
 static void write_all(int fd, const char *data, size_t len) {
   while (len > 0) {
     ssize_t w = write(fd, data, len);
@@ -83,15 +66,26 @@ static void write_all(int fd, const char *data, size_t len) {
   }
 }
 
-/* "<id> error <hex message>": nothing was started. */
+/* One short answer line to the worker ("<id> pid <pid>", "<id> exit ..."), written whole. */
+static void answer(const char *format, ...) {
+  char line[256];
+  va_list ap;
+  va_start(ap, format);
+  int n = vsnprintf(line, sizeof line, format, ap);
+  va_end(ap);
+  if (n > 0 && (size_t)n < sizeof line) write_all(1, line, (size_t)n);
+}
+
+/* "<id> error <hex message>": nothing was started. Written whole, however long. */
 static void answer_error(const char *id, const char *message) {
-  size_t n = strlen(message);
-  char *hex = malloc(2 * n + 1);
-  if (!hex) return;
-  for (size_t i = 0; i < n; i++) sprintf(hex + 2 * i, "%02x", (unsigned char)message[i]);
-  hex[2 * n] = 0;
-  answer("%s error %s\n", id, hex);
-  free(hex);
+  size_t n = strlen(message), head = strlen(id) + 7;
+  char *line = malloc(head + 2 * n + 2);
+  if (!line) return;
+  snprintf(line, head + 1, "%s error ", id);
+  for (size_t i = 0; i < n; i++) snprintf(line + head + 2 * i, 3, "%02x", (unsigned char)message[i]);
+  line[head + 2 * n] = '\n';
+  write_all(1, line, head + 2 * n + 1);
+  free(line);
 }
 
 static int hex_value(char c) {

@@ -1,8 +1,10 @@
 #!/usr/bin/perl
-# The worker's job spawner: a small process that starts runs for the worker and reports
-# their pid and end. It exists because fork() costs grow with the parent's memory (~11 ms
-# from the worker), and it is Perl because perl-base is on every Debian and costs ~5 MB
-# where a Node helper costs ~43 MB. Only perl-base modules are used.
+# The worker's job spawner, in Perl: the fallback of spawner.c, the same helper, which the
+# build compiles where the machine has a C compiler (keep the two alike: one test file,
+# spawner.int.test.ts, checks both). A small process that starts runs for the worker and
+# reports their pid and end. It exists because fork() costs grow with the parent's memory
+# (~11 ms from the worker); this version is Perl because perl-base is on every Debian and
+# costs ~7 MB where a Node helper costs ~43 MB. Only perl-base modules are used.
 #
 # A run is two processes. The run's wrapper, forked from here and never exec'd (no shell
 # to load: a no-op job costs two fewer execs), leads a session of its own in the job's
