@@ -17,7 +17,8 @@ function newestMtime(entry: string): number {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
   for (const child of fs.readdirSync(entry)) {
-    if (child === "generated" || child === "node_modules") continue;
+    // Build outputs kept beside sources: the Prisma clients, the compiled job spawner.
+    if (child === "generated" || child === "node_modules" || child === "qm-spawner") continue;
     newest = Math.max(newest, newestMtime(path.join(entry, child)));
   }
   return newest;

@@ -40,11 +40,13 @@ export function bundleForNode(entry: string, outfile: string, opts: { sourcemap?
 
 /** Bundle the worker into `outDir` (default dist/worker); `sourcemap` for profiles that name the sources. */
 export function buildWorker(root: string, outDir = path.join(root, "dist/worker"), opts: { sourcemap?: boolean } = {}): string {
+  // The job spawner's C version first: the binary lands in worker/, a source folder of the
+  // bundle's, so made after the bundle it would make the bundle look older than its sources.
+  const binary = buildSpawner(root);
   bundleForNode(path.join(root, "worker/main.ts"), path.join(outDir, "main.mjs"), opts);
   // The job spawner is started as its own small process, from beside the bundle: the C
   // version where this machine could compile it, else the Perl one (spawner-client.ts).
   fs.copyFileSync(path.join(root, "worker/local/spawner.pl"), path.join(outDir, "spawner.pl"));
-  const binary = buildSpawner(root);
   if (binary) fs.copyFileSync(binary, path.join(outDir, "qm-spawner"));
   else fs.rmSync(path.join(outDir, "qm-spawner"), { force: true });
   return path.join(outDir, "main.mjs");
