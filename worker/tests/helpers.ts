@@ -18,6 +18,7 @@ import { type JobStore, createJobStore } from "../../lib/server/store/job-store"
 import { openSql } from "../../lib/server/store/sql";
 import { detectLimits } from "../local/limits/detect-limits";
 import { processesByRunToken } from "../local/run-watch";
+import { DEFAULT_CLAIMS_DIR } from "../local/uid-claims";
 
 export interface TestEnv {
   dir: string;
@@ -39,8 +40,17 @@ export interface TestEnv {
 /** Each test environment's jobs get uids of their own, so that test runs side by side never meet. */
 const uidBlock = () => {
   const base = 200_000 + Math.floor(Math.random() * 100_000) * 100;
-  return `${base}-${base + 99}`;
+  return { text: `${base}-${base + 99}`, uids: Array.from({ length: 100 }, (_, i) => base + i) };
 };
+
+/**
+ * The machine-wide uid claims of a test's uid block: a worker gives its claims back when it
+ * stops, one killed by a test does not, and a machine running the tests again and again
+ * had gathered 1,650 such files in /run/qm-job-uids.
+ */
+function removeUidClaims(uids: number[]): void {
+  for (const uid of uids) fs.rmSync(path.join(DEFAULT_CLAIMS_DIR, String(uid)), { force: true });
+}
 
 export const DEFAULT_KEYS = { MaxNbProcessors: 2, launch_type: "non-blocking", Failed_Jobs: "QM_lost+found", Settle_Time: 300, Kill_Grace: 1, MailActive: "False" };
 
@@ -48,7 +58,7 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-worker-"));
   // As a real QM_FOLDER's parents: traversable by the jobs' unprivileged uids.
   fs.chmodSync(dir, 0o755);
-  const jobUids = uidBlock();
+  const { text: jobUids, uids } = uidBlock();
   const shared = path.join(dir, "shared");
   fs.mkdirSync(shared);
   fs.chmodSync(shared, 0o1777);
@@ -83,6 +93,7 @@ export async function createTestEnv(keys: Record<string, string | number> = {}):
       await db.$disconnect();
       await store.sql.close();
       await removeInstanceCgroups(layout.internal);
+      removeUidClaims(uids);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
