@@ -93,14 +93,27 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
   const clean = new Set<number>();
   /** Released pool uids whose files in /tmp, /var/tmp and /dev/shm are still to be removed (in batches). */
   const dirty = new Set<number>();
+  /**
+   * Released uids whose files a sweep is removing now: not free either until it is done (a
+   * run given one meanwhile could have the files it just made removed by that sweep).
+   */
+  const sweepingUids = new Set<number>();
   let sweeping: NodeJS.Timeout | undefined;
+  let sweeps: Promise<void> = Promise.resolve();
   const sweepDirty = () => {
     sweeping = undefined;
     const uids = new Set(dirty);
     dirty.clear();
-    void removeTempFilesOf(uids).then(() => {
-      for (const uid of uids) clean.add(uid);
-    });
+    for (const uid of uids) sweepingUids.add(uid);
+    const sweep = removeTempFilesOf(uids)
+      .catch((error) => log(`could not remove the temporary files of released uids: ${(error as Error).message}`))
+      .then(() => {
+        for (const uid of uids) {
+          sweepingUids.delete(uid);
+          clean.add(uid);
+        }
+      });
+    sweeps = sweeps.then(() => sweep);
   };
   const [low, high] = parseUidRange(settings.jobUids);
   // One pass over /proc serves the claims of a burst (a second); our own runs' uids are in `held`.
@@ -140,7 +153,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       const used = uidsInUse();
       // Not an account, not ours (running, or its temporary files being removed), no process
       // uses it, and claimed by no other worker (or, on a second pass, only by a dead one).
-      const free = (uid: number) => !held.has(uid) && !dirty.has(uid) && !taken.has(uid) && !used.has(uid);
+      const free = (uid: number) => !held.has(uid) && !dirty.has(uid) && !sweepingUids.has(uid) && !taken.has(uid) && !used.has(uid);
       for (let uid = low; uid <= high; uid++) {
         if (free(uid) && !claims?.claimed(uid) && claims?.claim(uid)) return take(uid);
       }
@@ -166,6 +179,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
     },
     async close() {
       if (sweeping) clearTimeout(sweeping);
+      await sweeps;
       await removeTempFilesOf(dirty);
       for (const uid of [...clean, ...dirty]) claims?.release(uid);
       clean.clear();

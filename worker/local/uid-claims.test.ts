@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIdentityPool } from "./identity";
 
 // Two pools stand for two QueueManagers on one machine: same Job_Uids, one claims folder.
@@ -65,6 +65,32 @@ describe.skipIf(!asRoot)("a stopping worker", () => {
       const b = createIdentityPool({ jobUids: RANGE, runAs: "", claimsDir }, () => {});
       expect(b.claim([])!.uid).toBe(done.uid);
     } finally {
+      fs.rmSync(claimsDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!asRoot)("a released uid", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is handed out again only once the sweep of its temporary files is over, even to a full pool", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    const left = path.join(os.tmpdir(), `qm-left-by-job-${process.pid}`);
+    try {
+      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir }, () => {});
+      const id = a.claim([])!;
+      fs.writeFileSync(left, "a job's temporary file");
+      fs.chownSync(left, id.uid, id.gid);
+      a.release(id);
+      expect(() => a.claim([])).toThrow(/held by a running job/);
+      // The sweep starts (a second after the release) and is under way: the uid is not free yet.
+      vi.advanceTimersByTime(1_000);
+      expect(() => a.claim([])).toThrow(/held by a running job/);
+      await vi.waitFor(() => expect(fs.existsSync(left)).toBe(false));
+      await vi.waitFor(() => expect(a.claim([])?.uid).toBe(id.uid));
+    } finally {
+      fs.rmSync(left, { force: true });
       fs.rmSync(claimsDir, { recursive: true, force: true });
     }
   });
