@@ -66,12 +66,12 @@ describe("a job flipping its files during downloads", () => {
     const note = (key: string) => outcomes.raw.set(key, (outcomes.raw.get(key) ?? 0) + 1);
 
     for (let round = 0; round < 100; round++) {
-      const raws = ["f", "d/x", "h"].map((p) => within(download(`/api/jobs/${job.id}/files/raw?path=${p}`, routes.raw, job.id), 15_000, `raw ${p}`));
+      const raws = ["f", "d/x", "h"].map(async (p) => ({ p, ...(await within(download(`/api/jobs/${job.id}/files/raw?path=${p}`, routes.raw, job.id), 15_000, `raw ${p}`)) }));
       const zip = within(download(`/api/jobs/${job.id}/download`, routes.zip, job.id), 15_000, "zip");
-      for (const { status, body } of await Promise.all(raws)) {
+      for (const { p, status, body } of await Promise.all(raws)) {
         note(String(status));
         expect([200, 403, 404]).toContain(status);
-        expect(body?.toString() ?? "", `raw ${status}`).not.toContain("top secret");
+        expect(body?.toString() ?? "", `raw ${p}: ${status}`).not.toContain("top secret");
         if (status === 200 && body?.toString() === "safe\n") outcomes.safeSeen++;
       }
       const { status, body } = await zip;
