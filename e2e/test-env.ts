@@ -24,6 +24,12 @@ export function e2eEnv(): E2eEnv {
   if (!dir) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-e2e-"));
     process.env.QM_E2E_DIR = dir;
+    // Made here, in Playwright's main process (its workers get the folder through the
+    // environment): removed when that process exits, after it has stopped the web server
+    // and the worker (webServer's graceful shutdown). Screenshots of failures are kept
+    // elsewhere (test-results/).
+    const made = dir;
+    process.once("exit", () => fs.rmSync(made, { recursive: true, force: true }));
   }
   const qmFolder = path.join(dir, "QM");
   const configPath = path.join(dir, "QMserv.cfg");
