@@ -80,7 +80,8 @@ function readCluster(v: unknown): ClusterStats | null {
   return partitions.every((p) => p !== null) ? { scheduler: v.scheduler, partitions: partitions as PartitionStats[], at: v.at } : null;
 }
 
-const FIELDS: { [K in keyof WorkerStats]-?: (v: unknown) => boolean } = {
+/** The flat figures; the cluster is read on its own (readCluster). */
+const FIELDS: { [K in keyof Omit<WorkerStats, "cluster">]-?: (v: unknown) => boolean } = {
   loadavg: (v) => isArrayOf(v, isNumber),
   cpus: isCount,
   maxNbProcessors: isCount,
@@ -92,14 +93,14 @@ const FIELDS: { [K in keyof WorkerStats]-?: (v: unknown) => boolean } = {
   gpus: (v) => isArrayOf(v, isCount),
   gpusInUse: isCount,
   pending: isCount,
-  cluster: (v) => readCluster(v) !== null,
 };
 
 /** The figures of a parsed heartbeat: its right fields, the others dropped; `{}` for what is not an object. */
 export function readWorkerStats(value: unknown): WorkerStats {
   if (!isObject(value)) return {};
-  const stats = pickValid<WorkerStats>(value, FIELDS);
-  if (stats.cluster) stats.cluster = readCluster(stats.cluster)!;
+  const stats: WorkerStats = pickValid<Omit<WorkerStats, "cluster">>(value, FIELDS);
+  const cluster = readCluster(value.cluster);
+  if (cluster) stats.cluster = cluster;
   return stats;
 }
 

@@ -66,14 +66,19 @@ static void write_all(int fd, const char *data, size_t len) {
   }
 }
 
-/* One short answer line to the worker ("<id> pid <pid>", "<id> exit ..."), written whole. */
-static void answer(const char *format, ...) {
-  char line[256];
+/* Where formatted lines go: answers to the worker, messages to the run's log (the
+ * wrapper's and the job's stderr). */
+enum { TO_WORKER = 1, TO_LOG = 2 };
+
+/* A formatted line to `fd`, written in one piece (cut at 4 KB: answers are short, and a
+ * longer message only loses its end). */
+static void put(int fd, const char *format, ...) {
+  char line[4096];
   va_list ap;
   va_start(ap, format);
   int n = vsnprintf(line, sizeof line, format, ap);
   va_end(ap);
-  if (n > 0 && (size_t)n < sizeof line) write_all(1, line, (size_t)n);
+  if (n > 0) write_all(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 /* "<id> error <hex message>": nothing was started. Written whole, however long. */
@@ -113,8 +118,8 @@ static void reap(void) {
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     for (size_t i = 0; i < nruns; i++) {
       if (runs[i].pid != pid) continue;
-      if (WIFSIGNALED(status)) answer("%s exit - %d\n", runs[i].id, WTERMSIG(status));
-      else answer("%s exit %d -\n", runs[i].id, WEXITSTATUS(status));
+      if (WIFSIGNALED(status)) put(TO_WORKER, "%s exit - %d\n", runs[i].id, WTERMSIG(status));
+      else put(TO_WORKER, "%s exit %d -\n", runs[i].id, WEXITSTATUS(status));
       free(runs[i].id);
       runs[i] = runs[--nruns];
       break;
@@ -144,16 +149,6 @@ static void write_exit_record(const char *path, int status) {
   if (fd < 0) return;
   write_all(fd, text, (size_t)n);
   close(fd);
-}
-
-/* A message to the run's log (the wrapper's and the job's stderr). */
-static void say(const char *format, ...) {
-  char line[4096];
-  va_list ap;
-  va_start(ap, format);
-  int n = vsnprintf(line, sizeof line, format, ap);
-  va_end(ap);
-  if (n > 0) write_all(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 /* The kernel's real, effective, saved and filesystem ids of this process, from "Uid:"/"Gid:". */
@@ -198,12 +193,12 @@ static void exec_command(const char *run_as, char **command) {
     char why[256];
     const char *failed = sscanf(run_as, "%u:%u", &uid, &gid) == 2 ? drop_privileges(uid, gid, why, sizeof why) : "the run's identity is not uid:gid";
     if (failed) {
-      say("[QM] %s\n", failed);
+      put(TO_LOG, "[QM] %s\n", failed);
       _exit(126);
     }
   }
   execvp(command[0], command);
-  say("[QM] cannot run %s: %s\n", command[0], strerror(errno));
+  put(TO_LOG, "[QM] cannot run %s: %s\n", command[0], strerror(errno));
   _exit(127);
 }
 
@@ -215,13 +210,13 @@ static void wrap(const char *exit_path, char *cgroups, const char *run_as, char 
   for (char *procs = strtok(cgroups, ":"); procs; procs = strtok(NULL, ":")) {
     int fd = open(procs, O_WRONLY | O_CLOEXEC);
     if (fd >= 0 && write(fd, pid_line, (size_t)n) == n && close(fd) == 0) continue;
-    say("[QM] could not enter the control group %s: %s\n", procs, strerror(errno));
+    put(TO_LOG, "[QM] could not enter the control group %s: %s\n", procs, strerror(errno));
     write_exit_record(exit_path, 125);
     _exit(125);
   }
   pid_t job = fork();
   if (job < 0) {
-    say("[QM] cannot fork the job: %s\n", strerror(errno));
+    put(TO_LOG, "[QM] cannot fork the job: %s\n", strerror(errno));
     write_exit_record(exit_path, 126);
     _exit(126);
   }
@@ -331,7 +326,7 @@ static void start(struct field *f, size_t nf) {
     runs = realloc(runs, runs_cap * sizeof *runs);
   }
   runs[nruns++] = (struct run){pid, strdup(id)};
-  answer("%s pid %d\n", id, (int)pid);
+  put(TO_WORKER, "%s pid %d\n", id, (int)pid);
 }
 
 /* One request line: split on spaces (empty fields kept), decoded, started. */

@@ -62,6 +62,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
   }
   const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
   const devices = devicesBase(root, instance);
+  /** The shared cpusets this worker has made or checked: not looked at again for each run. */
+  const cpusetsMade = new Set<string>();
 
   /**
    * The cpuset of runs pinned to `cpus` (the instance's own for none), made when first
@@ -76,12 +78,15 @@ export function createCgroupV1(root: string, instance: string): Limits {
     if (!cpus.length) return base("cpuset");
     const list = formatCpuList(cpus);
     const dir = path.join(base("cpuset"), `cpus-${list}`);
-    // Made already (by a worker that stopped before it had set its CPUs: made again).
-    if (readText(path.join(dir, "cpuset.cpus"))?.trim() === list) return dir;
-    fs.mkdirSync(dir, { recursive: true });
-    write(path.join(dir, "cpuset.sched_load_balance"), "0");
-    write(path.join(dir, "cpuset.mems"), mems);
-    write(path.join(dir, "cpuset.cpus"), list);
+    if (cpusetsMade.has(dir)) return dir;
+    // Made already by an earlier worker, unless it stopped before it had set its CPUs: then made again.
+    if (readText(path.join(dir, "cpuset.cpus"))?.trim() !== list) {
+      fs.mkdirSync(dir, { recursive: true });
+      write(path.join(dir, "cpuset.sched_load_balance"), "0");
+      write(path.join(dir, "cpuset.mems"), mems);
+      write(path.join(dir, "cpuset.cpus"), list);
+    }
+    cpusetsMade.add(dir);
     return dir;
   };
 
@@ -138,6 +143,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
       if (devices) removeLeftCgroups(devices, known);
     },
     release() {
+      cpusetsMade.clear();
       removeLeftCgroups(base("cpuset"), new Set()); // the shared cpusets no run is left in
       const removed = [...CONTROLLERS.map(base), ...(devices ? [devices] : [])].map(removeCgroup);
       return removed.every(Boolean);
