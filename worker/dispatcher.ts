@@ -15,6 +15,8 @@ import { arrayLoadsFor, readQueuePolicy } from "./queue-policy";
 
 /** Queued jobs considered per pass: the head and candidates for backfill. */
 const QUEUE_WINDOW = 50;
+/** Queued jobs read first; the whole window only when they do not settle the pass (a third of a pass's cost with 1,000 queued). */
+const FIRST_LOOK = 8;
 
 export interface Dispatcher {
   /** Run a pass now (or right after the current one). */
@@ -50,19 +52,27 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     if (disk.holds()) return; // QM_FOLDER's disk below Min_Free_MB: running jobs go on, none starts
     const policy = await readQueuePolicy(ctx);
     if (policy.paused) return; // Running jobs finish; nothing new starts until resumed.
-    const read = await ctx.store.readQueue([...missing.values()], QUEUE_WINDOW, policy.read);
-    // Slurm judges nb_gpu itself (--gres=gpu:N); GPU_List is this machine's.
-    const { possible: rows, cancelled } = handOver ? { possible: read, cancelled: [] } : await cancelImpossible(ctx, read);
-    if (cancelled.length) {
-      again = true; // they leave room in the window
-      await settleDependents(ctx, cancelled);
-    }
     const gpus = { total: ctx.gpus.length, inUse: ctx.gpus.length - freeGpuCount(ctx.gpus, [...ctx.running.values()].map((j) => j.gpus)) };
-    const decision = handOver
-      ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false }
-      : decideStarts({
-          queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
-        });
+    const decide = async (limit: number) => {
+      const read = await ctx.store.readQueue([...missing.values()], limit, policy.read);
+      // Slurm judges nb_gpu itself (--gres=gpu:N); GPU_List is this machine's.
+      const { possible: rows, cancelled } = handOver ? { possible: read, cancelled: [] } : await cancelImpossible(ctx, read);
+      if (cancelled.length) {
+        again = true; // they leave room in the window
+        await settleDependents(ctx, cancelled);
+      }
+      const decision = handOver
+        ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false, settled: false }
+        : decideStarts({
+            queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
+          });
+      return { rows, read, decision };
+    };
+    // The first few jobs mostly settle it (a freed processor, the next job): the whole
+    // window is read only when they do not. Fair share weighs each owner's own window.
+    const short = !handOver && !policy.read.perOwner;
+    const first = await decide(short ? FIRST_LOOK : QUEUE_WINDOW);
+    const { rows, decision } = short && !first.decision.settled && first.read.length >= FIRST_LOOK ? await decide(QUEUE_WINDOW) : first;
     head = decision.head;
     // Elements skipped at their array's limit may hide other jobs behind the window: look again.
     if (decision.limited && decision.starts.length && rows.length >= QUEUE_WINDOW) again = true;

@@ -15,6 +15,7 @@ import { queueColumns, submitState } from "../lib/server/jobs/queue-entry";
 import { type ResolvedQueueOptions, resolveQueueOptions } from "../lib/server/jobs/resolve-queue-options";
 import { relFolder } from "../lib/server/qm-folders";
 import { type FolderJob, jobColumns } from "../lib/server/read-job-folder";
+import type { JobStore } from "../lib/server/store/job-store";
 import type { WorkerContext } from "./context";
 import { rejectFolder } from "./reject";
 
@@ -23,18 +24,53 @@ type IntakeContext = Pick<WorkerContext, "store" | "layout" | "config" | "log">;
 const DETAIL = "folder dropped into QM_qJobs";
 const FIX_KEYS = ["Correct the queue keys (hold, after_ok, after_any, array) as the message says, or free some disk space for an array's copies."];
 
-/** Queue QM_qJobs/<name>, or reject it with the reason. */
-export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob): Promise<void> {
+/**
+ * The rows of folders taken in together, created in one transaction (a burst of drops
+ * costs one commit, not one each). Nothing is lost if the worker dies first: the folders
+ * are still in QM_qJobs without rows, and the next start takes them in.
+ */
+export interface DropBatch {
+  add(row: Parameters<JobStore["createJobs"]>[0][number]): void;
+  /** The folders of the rows added and not created yet. */
+  folders(): string[];
+  /** Create the rows added so far (none: nothing to do). */
+  flush(): Promise<void>;
+}
+
+export function createDropBatch(store: JobStore): DropBatch {
+  let rows: Parameters<JobStore["createJobs"]>[0] = [];
+  return {
+    add: (row) => void rows.push(row),
+    folders: () => rows.map((r) => r.job.folder),
+    async flush() {
+      const taken = rows;
+      rows = [];
+      if (taken.length) await store.createJobs(taken);
+    },
+  };
+}
+
+/**
+ * Queue QM_qJobs/<name>, or reject it with the reason. A plain job's row goes into
+ * `batch` when given, else is created now; an array is expanded at once.
+ */
+export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob, batch?: DropBatch): Promise<void> {
+  const params = read.info.params;
+  // One that waits for other jobs or is an array goes after the rows batched before it:
+  // they may be the jobs it names, and ids keep the order the folders were taken in.
+  if (batch && (params.after_ok?.trim() || params.after_any?.trim() || params.array?.trim())) await batch.flush();
   let options: ResolvedQueueOptions;
   try {
-    options = await resolveQueueOptions(ctx.store, read.description.file, read.info.params);
+    options = await resolveQueueOptions(ctx.store, read.description.file, params);
   } catch (error) {
     if (!isAppError(error)) throw error;
     return rejectFolder(ctx, name, error.message, FIX_KEYS);
   }
   if (options.array) return queueDroppedArray(ctx, name, options);
-  const row = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const };
-  await ctx.store.createJob(row, planTransition("submit", null, submitState(options), {}, DETAIL));
+  const job = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const };
+  const plan = planTransition("submit", null, submitState(options), {}, DETAIL);
+  if (batch) batch.add({ job, plan });
+  else await ctx.store.createJob(job, plan);
 }
 
 async function queueDroppedArray(ctx: IntakeContext, name: string, options: ResolvedQueueOptions): Promise<void> {

@@ -24,7 +24,7 @@ import { placeInQueue } from "../lib/server/jobs/place-in-queue";
 import { relFolder } from "../lib/server/qm-folders";
 import { type FolderJob, jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import type { WorkerContext } from "./context";
-import { queueDroppedFolder } from "./intake-queue";
+import { type DropBatch, createDropBatch, queueDroppedFolder } from "./intake-queue";
 import { rejectFolder } from "./reject";
 import { type Resubmission, findResubmission } from "./resubmit";
 import { setAsideErrorNote } from "../lib/server/error-note";
@@ -55,6 +55,9 @@ export function lastChangeMs(dir: string): number {
   return newest;
 }
 
+/** Rows of a burst of drops created per transaction. */
+const BATCH_ROWS = 64;
+
 /** How long the folder name of a deleted job is left alone in QM_qJobs. */
 const DELETE_WINDOW_MS = 5_000;
 
@@ -70,7 +73,7 @@ export function createIntake(deps: IntakeDeps) {
     timers.set(name, setTimeout(() => (timers.delete(name), check([name])), delayMs));
   };
 
-  const examine = async (name: string): Promise<void> => {
+  const examine = async (name: string, batch: DropBatch): Promise<void> => {
     const dir = path.join(deps.layout.queued, name);
     const config = deps.config();
     let manifest: ManifestCheck;
@@ -98,8 +101,9 @@ export function createIntake(deps: IntakeDeps) {
       const [problem, fix] = error instanceof JobFolderError ? [error.problem, error.fix] : [error.message, ["Correct the info file (or the #QM lines of the script) as the message says."]];
       return rejectFolder(deps, name, problem, fix, back?.original);
     }
-    if (back) await takeBack(name, back, read);
-    else await queueDroppedFolder(deps, name, read);
+    if (!back) return queueDroppedFolder(deps, name, read, batch);
+    await batch.flush(); // the rows taken in before it keep their place
+    await takeBack(name, back, read);
     deps.onQueued();
   };
 
@@ -128,6 +132,19 @@ export function createIntake(deps: IntakeDeps) {
     deps.log(`QM_qJobs/${name}: taken back in as ${back.original}${requeued ? ` (job ${row!.id} requeued)` : ""}`);
   };
 
+  /** Create the batch's rows; the dispatcher is told once for them all. */
+  const commit = async (batch: DropBatch) => {
+    const folders = batch.folders();
+    if (!folders.length) return;
+    try {
+      await batch.flush();
+      deps.onQueued();
+    } catch (error) {
+      // Their folders stay in QM_qJobs without rows: the next rescan takes them in again.
+      deps.log.warn(`cannot take in ${folders.join(", ")}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   const flush = async () => {
     while (pending.size && !closed) {
       const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
@@ -136,6 +153,7 @@ export function createIntake(deps: IntakeDeps) {
       const claimed = await deps.store.claimedFolders(names.map((n) => relFolder("queued", n)), new Date(Date.now() - DELETE_WINDOW_MS));
       // The folder of a waiting row has arrived: its job may start now.
       if ([...claimed.values()].includes("waiting")) deps.onQueued();
+      const batch = createDropBatch(deps.store);
       for (const name of names) {
         if (closed) break;
         const claim = claimed.get(relFolder("queued", name));
@@ -144,11 +162,14 @@ export function createIntake(deps: IntakeDeps) {
         if (claim === "deleted") schedule(name, DELETE_WINDOW_MS);
         if (claim) continue;
         try {
-          await examine(name);
+          await examine(name, batch);
         } catch (error) {
           deps.log.warn(`cannot take in QM_qJobs/${name}: ${error instanceof Error ? error.message : String(error)}`);
         }
+        // The first rows of a burst start while the rest are read.
+        if (batch.folders().length >= BATCH_ROWS) await commit(batch);
       }
+      if (!closed) await commit(batch); // closing: the next start takes them in
     }
   };
 

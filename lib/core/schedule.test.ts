@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, decideStarts, handOverStarts, type QueuedJob } from "./schedule";
+import { RESERVE_AFTER_MS, RESERVE_AFTER_OVERTAKES, compareQueued, decideStarts, handOverStarts, type QueuedJob } from "./schedule";
 
 const t0 = new Date("2026-01-01T00:00:00Z").getTime();
 const job = (id: number, nbProc = 1, priority = 0, ageS = 0): QueuedJob => ({ id, nbProc, priority, submittedAt: new Date(t0 + id * 1000 - ageS * 1000) });
@@ -124,6 +124,48 @@ describe("decideStarts with GPUs: a second budget", () => {
   ] as const)("%s", (_what, queue, running, [total, inUse], started) => {
     const head = { jobId: 1, since: base.now - RESERVE_AFTER_MS, overtaken: 0 };
     expect(ids(decideStarts({ ...base, queue: [...queue], running: [...running], gpus: { total, inUse }, head }))).toEqual(started);
+  });
+});
+
+describe("a settled decision on the queue's first jobs", () => {
+  // A small deterministic generator: the same cases on every run.
+  const random = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+
+  it("is the decision on the whole queue (the dispatcher reads a short window first)", () => {
+    const next = random(7);
+    const pick = (n: number) => Math.floor(next() * n);
+    let settledPrefixes = 0;
+    for (let round = 0; round < 2_000; round++) {
+      const maxNbProcessors = 1 + pick(6);
+      const queue = Array.from({ length: 4 + pick(20) }, (_, i) => ({
+        ...job(i + 1, 1 + pick(4), pick(3)),
+        nbGpu: pick(4) === 0 ? 1 + pick(2) : 0,
+        arrayId: pick(4) === 0 ? 1 + pick(2) : null,
+      })).sort((a, b) => compareQueued(a, b));
+      const input = {
+        ...base, maxNbProcessors, queue, launchType: pick(5) === 0 ? ("blocking" as const) : ("non-blocking" as const),
+        running: Array.from({ length: pick(3) }, () => 1 + pick(2)),
+        gpus: { total: 3, inUse: pick(3) },
+        arrays: new Map([[1, { maxRunning: 1, running: pick(2) }], [2, { maxRunning: 2, running: pick(3) }]]),
+        head: pick(2) ? { jobId: queue[pick(queue.length)].id, since: base.now - pick(2) * RESERVE_AFTER_MS, overtaken: pick(6) } : undefined,
+      };
+      const whole = decideStarts(input);
+      for (let k = 1; k <= queue.length; k++) {
+        const prefix = decideStarts({ ...input, queue: queue.slice(0, k) });
+        if (!prefix.settled) continue;
+        settledPrefixes += 1;
+        expect({ starts: prefix.starts, head: prefix.head }).toEqual({ starts: whole.starts, head: whole.head });
+      }
+    }
+    expect(settledPrefixes).toBeGreaterThan(1_000); // the property was tested, not skipped
+  });
+
+  it("is not settled while a processor is free or the head is not known", () => {
+    expect(decideStarts({ ...base, queue: [job(1), job(2)] }).settled).toBe(false); // 2 of 4 processors free
+    expect(decideStarts({ ...base, queue: [job(1, 2), job(2, 2)] }).settled).toBe(false); // full, but a later job would become the head
+    expect(decideStarts({ ...base, queue: [job(1, 2), job(2, 2), job(3)] }).settled).toBe(true);
+    expect(decideStarts({ ...base, launchType: "blocking", queue: [] }).settled).toBe(false);
+    expect(decideStarts({ ...base, launchType: "blocking", running: [1], queue: [] }).settled).toBe(true);
   });
 });
 

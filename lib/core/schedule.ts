@@ -72,6 +72,13 @@ export interface ScheduleDecision {
   head?: HeadWait;
   /** Some element was skipped because its array is at its `%N` limit. */
   limited?: boolean;
+  /**
+   * No job later in the queue could change this decision: every processor is taken (or
+   * reserved) and the head is known; `blocking`: a job runs or one was chosen. A decision
+   * on the first few queued jobs that is settled is the decision on the whole queue
+   * (so the dispatcher reads a short window first).
+   */
+  settled: boolean;
 }
 
 export const RESERVE_AFTER_MS = 30_000;
@@ -107,7 +114,7 @@ export function decideStarts(input: ScheduleInput): ScheduleDecision {
   if (input.launchType === "blocking") {
     const first = queue.find((job) => !atLimit(job) && !impossible(job));
     if (input.running.length === 0 && first) starts.push({ id: first.id, granted: grantedProcessors(first.nbProc, max) });
-    return { starts };
+    return { starts, settled: input.running.length > 0 || first !== undefined };
   }
   let free = max - input.running.reduce((sum, g) => sum + g, 0);
   let freeGpus = gpuTotal - (input.gpus?.inUse ?? 0);
@@ -137,7 +144,8 @@ export function decideStarts(input: ScheduleInput): ScheduleDecision {
       if (free < 1) break; // every job needs a processor: nothing else can start
     }
   }
-  return { starts, head, limited };
+  // Past here every job needs a processor (there is none) and could at most become the head.
+  return { starts, head, limited, settled: free < 1 && head !== undefined };
 }
 
 /** True when the head job has waited long enough that nothing may overtake it. */

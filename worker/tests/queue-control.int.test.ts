@@ -11,7 +11,7 @@ import { deleteJob } from "../../lib/server/jobs/delete-job";
 import { holdJob, releaseJob } from "../../lib/server/jobs/hold-job";
 import { pauseQueue, resumeQueue } from "../../lib/server/queue/pause-queue";
 import { planTransition } from "../../lib/core/job-lifecycle";
-import { createTestEnv, raiseFlag, sharedFile, startSmtpServer, submitJob, type TestEnv, untilFlag as until, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, makeJobFolder, raiseFlag, sharedFile, startSmtpServer, submitJob, type TestEnv, untilFlag as until, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -111,6 +111,28 @@ describe("dependencies", () => {
     expect(lines[6]).toBe("collect");
     const [ja, jb] = [await job(a), await job(b)];
     expect(jb.startedAt!.getTime()).toBeGreaterThanOrEqual(ja.finishedAt!.getTime());
+  });
+
+  it("folders found together are taken in together (one transaction), each once; the ones that wait or are arrays keep their keys", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    const gate = await submitJob(env, "gate", { script: untilFlag("open") });
+    const staging = path.join(env.dir, "burst");
+    const names = Array.from({ length: 40 }, (_, i) => `b${String(i).padStart(2, "0")}`);
+    for (const name of names) makeJobFolder(staging, name, { script: "true" });
+    makeJobFolder(staging, "waits", { script: "true", keys: { after_ok: gate } });
+    makeJobFolder(staging, "sweep", { script: "true", keys: { array: "1-3" } });
+    await observe(400); // older than Settle_Time: moved in whole, they are complete at once
+    for (const name of [...names, "waits", "sweep"]) fs.renameSync(path.join(staging, name), path.join(env.layout.queued, name));
+    worker = await startWorker(env); // its first look finds them all at once
+    await waitFor("the burst done", async () => (await env.db.job.count({ where: { name: { in: names }, state: "done" } })) === names.length, 30_000);
+    const rows = await env.db.job.findMany({ where: { name: { in: names } } });
+    expect(rows.map((r) => r.name).sort()).toEqual(names); // one row each: none lost, none twice
+    // Made in one transaction, they share its time (one by one, 40 inserts take several milliseconds).
+    expect(new Set(rows.map((r) => r.submittedAt.getTime())).size).toBe(1);
+    expect((await waitForJob(env, "waits", ["queued"])).state).toBe("queued"); // still waits for the gate
+    expect(await env.db.job.count({ where: { arrayId: { not: null } } })).toBe(3);
+    flag("open");
+    await waitForJob(env, "waits", ["done"]);
   });
 
   it("a failing parent cancels its after_ok children down the chain, mails their owners; after_any still runs", async () => {

@@ -54,6 +54,8 @@ export interface Guard {
 export interface JobStore extends JobReads, QueueReads {
   /** Insert a row planned by submit, reject, orphan or import, with its event (and dependencies); returns its id. */
   createJob(job: NewJob, plan: TransitionPlan): Promise<number>;
+  /** Insert several rows (folders dropped together), each as createJob would, in one transaction: all of them or none. */
+  createJobs(jobs: { job: NewJob; plan: TransitionPlan }[]): Promise<number[]>;
   /** Insert an array and all its elements in one transaction: all of them or none. */
   createArray(array: NewArray, elements: NewJob[], plan: TransitionPlan): Promise<{ arrayId: number; ids: number[] }>;
   /** Apply a planned transition if the row still matches `guard`; false when it did not. */
@@ -131,6 +133,15 @@ export function createJobStore(sql: Sql): JobStore {
       if (plan.from !== null) throw new Error(`job store: ${plan.action} does not create a row`);
       const at = new Date();
       return sql.transaction((tx) => insertJob(tx, job, plan, at));
+    },
+    createJobs(jobs) {
+      if (jobs.some(({ plan }) => plan.from !== null)) throw new Error("job store: only a creating transition makes a row");
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        const ids: number[] = [];
+        for (const { job, plan } of jobs) ids.push(await insertJob(tx, job, plan, at));
+        return ids;
+      });
     },
     createArray(array, elements, plan) {
       if (plan.from !== null) throw new Error(`job store: ${plan.action} does not create a row`);
