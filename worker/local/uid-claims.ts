@@ -30,6 +30,15 @@ export function createUidClaims(dir: string = DEFAULT_CLAIMS_DIR): UidClaims {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const me = `${process.pid} ${processStartTime(process.pid) ?? "-"} ${crypto.randomBytes(6).toString("hex")}\n`;
   const fileOf = (uid: number) => path.join(dir, String(uid));
+  /**
+   * The claims this worker made and still holds: claimed again (a released uid reused) with
+   * no look at the file. Only a worker that finds this one dead takes a claim over.
+   */
+  const mine = new Set<number>();
+  const took = (uid: number) => {
+    mine.add(uid);
+    return true;
+  };
   const holderOf = (uid: number): string | null => {
     try {
       return fs.readFileSync(fileOf(uid), "utf8");
@@ -52,18 +61,20 @@ export function createUidClaims(dir: string = DEFAULT_CLAIMS_DIR): UidClaims {
   };
   return {
     claim(uid, opts = {}) {
-      if (create(uid)) return true;
+      if (mine.has(uid)) return true;
+      if (create(uid)) return took(uid);
       const holder = holderOf(uid);
-      if (holder === me) return true;
+      if (holder === me) return took(uid);
       if (holder === null || isLive(holder) || !opts.takeOverStale) return false;
       // Stale: its worker is gone. Removed only if it still names that worker, then
       // claimed exclusively like any other (a second worker racing here loses at create).
       if (holderOf(uid) !== holder) return false;
       fs.rmSync(fileOf(uid), { force: true });
-      return create(uid);
+      return create(uid) && took(uid);
     },
     claimed: (uid) => fs.existsSync(fileOf(uid)),
     release(uid) {
+      mine.delete(uid);
       if (holderOf(uid) === me) fs.rmSync(fileOf(uid), { force: true });
     },
   };
