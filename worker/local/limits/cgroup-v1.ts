@@ -62,6 +62,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
   }
   const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
   const devices = devicesBase(root, instance);
+  // The lock is shared by every v1 hierarchy: one move in one of them is enough.
+  const warm = migrationWarmUp(ownProcsFile(path.join(root, "memory"), "memory"));
   /** The shared cpusets this worker has made or checked: not looked at again for each run. */
   const cpusetsMade = new Set<string>();
 
@@ -118,6 +120,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
     mode: "cgroup1",
     description: `control groups v1 (memory, cpuset, cpuacct${devices ? ", devices" : ""}): pinned CPUs, memory limit with swap, exact CPU and memory${devices ? ", other jobs' GPUs denied" : ""}`,
     confine(token, request: ConfineRequest) {
+      warm.starting();
       const cpuset = cpusetOf(request.cpus);
       for (const c of PER_RUN) fs.mkdirSync(path.join(base(c), token), { recursive: true });
       if (request.memMb !== null) {
@@ -136,8 +139,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
       return of(token, cpuset);
     },
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
-    // The lock is shared by every v1 hierarchy: one move in one of them is enough.
-    warmUp: migrationWarmUp(ownProcsFile(path.join(root, "memory"), "memory")),
+    warmUp: warm.request,
     sweep(known) {
       for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
       if (devices) removeLeftCgroups(devices, known);

@@ -63,10 +63,12 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
     };
   };
 
+  const warm = migrationWarmUp(ownProcs);
   return {
     mode: "cgroup2",
     description: "control groups v2 (cpuset, memory, cpu): pinned CPUs, memory limit without swap, exact CPU and memory",
     confine(token, request: ConfineRequest) {
+      warm.starting();
       const dir = path.join(base, token);
       fs.mkdirSync(dir, { recursive: true });
       if (request.cpus.length) write(path.join(dir, "cpuset.cpus"), formatCpuList(request.cpus));
@@ -77,6 +79,6 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
     find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),
     sweep: (known) => removeLeftCgroups(base, known),
     release: () => removeCgroup(base),
-    warmUp: migrationWarmUp(ownProcs),
+    warmUp: warm.request,
   };
 }
