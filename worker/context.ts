@@ -6,6 +6,7 @@ import type { Log } from "../lib/server/logger";
 import type { QmLayout } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
 import type { Executor, StartedRun } from "./executor";
+import type { RunRecords } from "./run-records";
 
 /** A job that runs now, on the executor. */
 export interface RunningJob {
@@ -69,6 +70,8 @@ export interface WorkerContext {
   /** Base of the links in mails. */
   publicUrl: () => string;
   running: Map<number, RunningJob>;
+  /** Started runs' pids and details waiting to be written (worker/run-records.ts). */
+  runRecords: RunRecords;
 }
 
 export function message(error: unknown): string {

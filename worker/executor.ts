@@ -106,6 +106,12 @@ export interface Executor {
    * run starts as `pending` until it reports that it runs.
    */
   readonly schedulesItself?: boolean;
+  /**
+   * find() finds a run again even if its pid and details were never written (by the token
+   * its processes carry): the runner may write them a moment after the start, batched
+   * (worker/run-records.ts). Absent: they are written before the start counts as done.
+   */
+  readonly findsUnrecordedRuns?: boolean;
   /** Checked once before the worker starts (Slurm: QM_FOLDER is shared with the nodes); throws saying what to fix. */
   check?(): Promise<void>;
   /** The latest figures about where jobs run, for the heartbeat (Slurm: partitions and CPUs). */

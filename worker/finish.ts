@@ -23,6 +23,8 @@ import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
+  // Its pid and details if they were not written yet: this end writes them (pid cleared).
+  const unrecorded = ctx.runRecords.take(job.id);
   const limit = job.limit ?? exit.limit;
   const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined, limit });
   // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
@@ -67,7 +69,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const gpu = gpuUsageSummary(job.gpuUsage);
   const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
-  const runInfo = exit.runInfo ? { runInfo: runInfoText(job, exit.runInfo) } : {};
+  const runInfo = exit.runInfo ? { runInfo: runInfoText(job, exit.runInfo) } : unrecorded?.runInfo ? { runInfo: unrecorded.runInfo } : {};
   const plan = planTransition(
     "end", job.state, state,
     {

@@ -147,6 +147,10 @@ export function createIntake(deps: IntakeDeps) {
 
   const flush = async () => {
     while (pending.size && !closed) {
+      // A turn of the event loop first: the other folders of a burst, whose events come in
+      // the same read of the watch, join this batch (reads are synchronous, so this pass
+      // would otherwise run to its end before the next event is delivered).
+      await new Promise((resolve) => setImmediate(resolve));
       const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
       pending.clear();
       if (!names.length) continue;

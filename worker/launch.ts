@@ -2,7 +2,8 @@
  * Start a queued job. The row is claimed first: a guarded `start` (queued -> running, or
  * pending for an executor with a queue of its own; its folder named in QM_Jobs), so a job deleted, held or started elsewhere at the same
  * moment is left alone. Then QM_qJobs/x is renamed to QM_Jobs/x and the executor starts
- * it; its pid and run details follow in a second write. The process.log header names the
+ * it; its pid and run details follow in a second write (batched with other starts' where
+ * the executor can do without them: worker/run-records.ts). The process.log header names the
  * job and the run, so a crash between any two steps is repaired at the next start.
  */
 import { randomBytes } from "node:crypto";
@@ -70,11 +71,15 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, nbGpu: row.nbGpu, gpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
   });
-  try {
-    await store.update(row.id, { state }, { pid: run.pid || null, runInfo: runInfoText(holds, run.runInfo) });
-  } catch (error) {
-    // The job runs anyway; its end is recorded (and a crash is repaired from the header).
-    ctx.log.warn(`cannot record its process: ${message(error)}`, { job: row.id });
+  const record = { pid: run.pid || null, runInfo: runInfoText(holds, run.runInfo) };
+  if (ctx.executor.findsUnrecordedRuns) ctx.runRecords.later(row.id, { state }, record);
+  else {
+    try {
+      await store.update(row.id, { state }, record);
+    } catch (error) {
+      // The job runs anyway; its end is recorded (and a crash is repaired from the header).
+      ctx.log.warn(`cannot record its process: ${message(error)}`, { job: row.id });
+    }
   }
   return {
     job: {

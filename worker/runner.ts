@@ -25,6 +25,7 @@ import { createQuietGc } from "./quiet-gc";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
 import { RETENTION_CHECK_MS, createRetention } from "./retention";
+import { createRunRecords } from "./run-records";
 import { followRunChanges } from "./run-changes";
 import { watchFolder } from "./watch";
 
@@ -78,6 +79,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     host: os.hostname(),
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
     running: new Map(),
+    runRecords: createRunRecords(deps.store, log),
   };
   const monitor = createMonitor(ctx);
   const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null, deps.gpuSampleMs);
@@ -197,6 +199,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         while (stopsJobs && ctx.running.size) await new Promise((r) => setTimeout(r, 50));
         if (!stopsJobs) ctx.running.clear();
         while (finishing.size) await Promise.all(finishing);
+        await ctx.runRecords.flush(); // runs that go on: the next worker reads their pids
         monitor.stop();
         gpuSampler.stop();
         await ctx.executor.close();

@@ -79,6 +79,8 @@ export interface IdentityPool {
   mayRunWithGid(gid: number): boolean;
   /** Mark an identity as held (a run adopted after a restart). */
   hold(identity: JobIdentity): void;
+  /** Who a run found running as `uid` runs as (adopted before its identity was written). */
+  identityOf(uid: number): JobIdentity;
   release(identity: JobIdentity): void;
   /** The worker stops: other QueueManagers may have the uids no running job holds, once cleaned. */
   close(): Promise<void>;
@@ -161,6 +163,11 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
         if (free(uid) && claims?.claim(uid, { takeOverStale: true })) return take(uid);
       }
       throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job (of this or another QueueManager on this machine); widen the range`);
+    },
+    identityOf(uid) {
+      if (uid >= low && uid <= high) return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+      const entry = readPasswd().find((e) => e.uid === uid);
+      return { uid, gid: entry?.gid ?? uid, name: entry?.name ?? `uid ${uid}`, exclusive: false };
     },
     hold(identity) {
       if (!identity.exclusive) return;

@@ -53,6 +53,15 @@ interface LocalRunInfo {
   exclusive?: boolean;
 }
 
+/** Whose process `pid` is (its effective uid), or null when it is gone. */
+function ownerOf(pid: number): number | null {
+  try {
+    return fs.statSync(`/proc/${pid}`).uid;
+  } catch {
+    return null;
+  }
+}
+
 /** A run that never started: nothing ran, `reason` says why. */
 const notStarted = (reason: string): ExitReport => ({ exitCode: null, signal: null, cpuSeconds: null, error: `could not start: ${reason}`, notStarted: true });
 
@@ -88,14 +97,16 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const leftovers = await terminateRun(scopeOf(info, confinement), opts.graceMs());
     confinement.remove();
     confinements.delete(info.pid);
-    if (identity) {
+    // A run adopted before its identity was recorded (worker/run-records.ts) ran as some
+    // uid all the same: its folder is taken back whenever runs change identity.
+    if (identity || opts.identities.isolation === "uid") {
       try {
         takeBack(dir, opts.serviceOwner);
       } catch (error) {
-        opts.log(`cannot take back ${dir} from ${identity.name}: ${(error as Error).message}`);
+        opts.log(`cannot take back ${dir} from ${identity?.name ?? "its run"}: ${(error as Error).message}`);
       }
-      opts.identities.release(identity);
     }
+    if (identity) opts.identities.release(identity);
     return {
       ...report,
       ...(usage ? { cpuSeconds: Math.round(usage.cpuSeconds * 1000) / 1000 } : {}),
@@ -169,6 +180,8 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
 
   return {
     name: "local",
+    // A run's processes carry its token: find() needs no pid recorded.
+    findsUnrecordedRuns: true,
     prepare: () => opts.limits.warmUp(),
     start: startRun,
     terminate(run, graceMs, onKill) {
@@ -193,13 +206,17 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       const recorded = (record.runInfo ?? {}) as Partial<LocalRunInfo>;
       let pid = Number(recorded.pid ?? 0);
       let startTime = recorded.startTime ?? null;
+      let found: Partial<LocalRunInfo> = {};
       if (!pid) {
-        // Started but not recorded (the worker died in between): its processes carry the token.
+        // Started but not recorded (the worker died in between): its processes carry the
+        // token, and those of the job itself (not its wrapper) its identity.
         const pids = processesByRunToken(opts.runningDir).get(record.runToken) ?? [];
         pid = pids.find((p) => groupOf(p) === p) ?? 0;
         startTime = pid ? processStartTime(pid) : null;
+        const uid = pids.map(ownerOf).find((u) => u !== null && u !== process.getuid?.());
+        if (uid != null && opts.identities.isolation === "uid") found = identityFields(opts.identities.identityOf(uid));
       }
-      const info: LocalRunInfo = { ...recorded, executor: "local", pid, startTime };
+      const info: LocalRunInfo = { ...recorded, ...found, executor: "local", pid, startTime };
       const identity = identityOf(info);
       if (identity) opts.identities.hold(identity);
       const confinement = opts.limits.find(record.runToken) ?? NO_CONFINEMENT;

@@ -97,6 +97,40 @@ describe("the worker program", () => {
     }
   });
 
+  it("a run whose pid and uid were not written yet when the worker died is found by its token, keeps its uid, and gets its folder back", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2, Kill_Grace: 1 });
+    const first = startWorkerProcess();
+    await started(first);
+    await submitJob(env, "unrecorded", { script: `touch mine.txt; while [ ! -e '${env.dir}/go' ]; do sleep 0.1; done` });
+    const row = await waitFor("its start recorded", async () => {
+      const r = await env.db.job.findFirst({ where: { name: "unrecorded" } });
+      return r?.pid ? r : null;
+    });
+    const { uid, granted, cpus, gpus, memMb, walltimeSeconds } = JSON.parse(row.runInfo!) as Record<string, unknown>;
+    expect(uid).toEqual(expect.any(Number));
+    first.child.kill("SIGKILL");
+    await first.exited;
+    // As if it had died within the moment a start's record waits (worker/run-records.ts):
+    // the row holds what the claim wrote, no pid, no identity.
+    await env.db.job.update({ where: { id: row.id }, data: { pid: null, runInfo: JSON.stringify({ granted, cpus, gpus, memMb, walltimeSeconds }) } });
+    const second = startWorkerProcess();
+    await started(second);
+    expect(second.output()).toMatch(/job=\d+ recovery: still runs \(pid \d+\): adopted/);
+    const adopted = await env.db.job.findUniqueOrThrow({ where: { id: row.id } });
+    expect(adopted.pid).toBeGreaterThan(0);
+    expect(JSON.parse(adopted.runInfo!)).toMatchObject({ uid, exclusive: true });
+    await submitJob(env, "other", { script: "id -u > uid.txt" });
+    const other = await waitForJob(env, "other", ["done"]);
+    expect(Number(fs.readFileSync(path.join(env.layout.root, other.folder, "uid.txt"), "utf8"))).not.toBe(uid);
+    fs.writeFileSync(path.join(env.dir, "go"), "");
+    const done = await waitForJob(env, "unrecorded", ["done", "failed", "lost"]);
+    expect(done.state).toBe("done");
+    // Given back to the service, as every run's folder is at its end.
+    expect(fs.statSync(path.join(env.layout.root, done.folder, "mine.txt")).uid).toBe(fs.statSync(env.layout.root).uid);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
+
   it("a job that ends while no worker runs is recorded with its real outcome at the next start, never rerun", async () => {
     env = await createTestEnv({ Kill_Grace: 1 });
     const runs = sharedFile(env, "runs.txt");

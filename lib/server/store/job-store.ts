@@ -62,6 +62,8 @@ export interface JobStore extends JobReads, QueueReads {
   transition(id: number, plan: TransitionPlan, guard?: Guard): Promise<boolean>;
   /** Columns that change within a state (folder renamed, progress, run details). */
   update(id: number, guard: Guard, patch: Omit<JobPatch, "state">): Promise<boolean>;
+  /** Several updates in one transaction; how many rows still matched their guard. */
+  updateMany(updates: { id: number; guard: Guard; patch: Omit<JobPatch, "state"> }[]): Promise<number>;
   /** Record a kill request on an active job (once); false when it is not active any more. */
   requestKill(id: number, by: string): Promise<boolean>;
   /**
@@ -172,6 +174,16 @@ export function createJobStore(sql: Sql): JobStore {
       const at = new Date();
       return sql.transaction(async (tx) => {
         const changed = await guardedUpdate(tx, id, guard, patch, at);
+        if (changed) await bumpJobsVersion(tx, at);
+        return changed;
+      });
+    },
+    updateMany(updates) {
+      if (updates.some(({ patch }) => "state" in patch)) throw new Error("job store: a state change is a transition");
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        let changed = 0;
+        for (const { id, guard, patch } of updates) if (await guardedUpdate(tx, id, guard, patch, at)) changed++;
         if (changed) await bumpJobsVersion(tx, at);
         return changed;
       });
