@@ -8,7 +8,7 @@
  * start line and the dashboard say.
  */
 import fs from "node:fs";
-import { processUids, removeTempFilesOf } from "./uid-traces";
+import { TEMP_FOLDERS, processUids, removeTempFilesOf, tempFoldersUnchangedSince } from "./uid-traces";
 import { createUidClaims, type UidClaims } from "./uid-claims";
 
 export interface JobIdentity {
@@ -27,6 +27,9 @@ interface PasswdEntry {
   uid: number;
   gid: number;
 }
+
+/** How far back a uid's hand-out is dated when judging what changed since (file times and Date.now() may step apart). */
+const CLOCK_MARGIN_MS = 1_000;
 
 /** The accounts of /etc/passwd, read again only when the file changed (every start asks). */
 let passwdCache: { stamp: string; entries: PasswdEntry[] } | null = null;
@@ -86,11 +89,15 @@ export interface IdentityPool {
   close(): Promise<void>;
 }
 
-export function createIdentityPool(settings: { jobUids: string; runAs: string; claimsDir?: string }, log: (m: string) => void): IdentityPool {
+/** `tempFolders`: where runs' temporary files are looked for (tests give folders of their own). */
+export function createIdentityPool(settings: { jobUids: string; runAs: string; claimsDir?: string; tempFolders?: string[] }, log: (m: string) => void): IdentityPool {
+  const tempFolders = settings.tempFolders ?? TEMP_FOLDERS;
   const isRoot = process.getuid?.() === 0;
   // Machine-wide claims: other QueueManagers on this machine draw from the same uids.
   const claims: UidClaims | null = isRoot ? createUidClaims(settings.claimsDir) : null;
   const held = new Set<number>();
+  /** When each pool uid held now was handed out (Date.now() - a margin for the clocks' steps). */
+  const heldSince = new Map<number, number>();
   /** Pool uids released after their run was cleaned up: known to have no process, reused without a look at /proc. */
   const clean = new Set<number>();
   /** Released pool uids whose files in /tmp, /var/tmp and /dev/shm are still to be removed (in batches). */
@@ -107,7 +114,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
     const uids = new Set(dirty);
     dirty.clear();
     for (const uid of uids) sweepingUids.add(uid);
-    const sweep = removeTempFilesOf(uids)
+    const sweep = removeTempFilesOf(uids, tempFolders)
       .catch((error) => log(`could not remove the temporary files of released uids: ${(error as Error).message}`))
       .then(() => {
         for (const uid of uids) {
@@ -144,6 +151,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       }
       const take = (uid: number) => {
         held.add(uid);
+        heldSince.set(uid, Date.now() - CLOCK_MARGIN_MS);
         return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
       };
       // Our own released uids are still claimed by us and known to be clean.
@@ -177,7 +185,15 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
     },
     release(identity) {
       held.delete(identity.uid);
+      const since = heldSince.get(identity.uid);
+      heldSince.delete(identity.uid);
       if (!identity.exclusive || identity.uid < low || identity.uid > high) return;
+      // Nothing was made in the temporary folders while it ran: nothing of it can be there,
+      // and it is clean at once (reused with no file touched). Else swept first.
+      if (since !== undefined && tempFoldersUnchangedSince(since, tempFolders)) {
+        clean.add(identity.uid);
+        return;
+      }
       // One pass over the temporary folders for every uid released within a second,
       // rather than one per run; a uid is reused only once its files are gone.
       dirty.add(identity.uid);
@@ -187,7 +203,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
     async close() {
       if (sweeping) clearTimeout(sweeping);
       await sweeps;
-      await removeTempFilesOf(dirty);
+      await removeTempFilesOf(dirty, tempFolders);
       for (const uid of [...clean, ...dirty]) claims?.release(uid);
       clean.clear();
       dirty.clear();

@@ -73,6 +73,26 @@ describe.skipIf(!asRoot)("a stopping worker", () => {
 describe.skipIf(!asRoot)("a released uid", () => {
   afterEach(() => vi.useRealTimers());
 
+  it("is clean at once when no temporary folder changed while it was out; swept first when one did", async () => {
+    const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qm-tmp-"));
+    try {
+      const longAgo = new Date(Date.now() - 60_000);
+      fs.utimesSync(tmp, longAgo, longAgo);
+      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [tmp] }, () => {});
+      const id = a.claim([])!;
+      a.release(id);
+      expect(a.claim([])?.uid).toBe(id.uid); // no sweep to wait for
+      fs.writeFileSync(path.join(tmp, "made-by-the-run"), "");
+      a.release(id);
+      expect(() => a.claim([])).toThrow(/held by a running job/); // dirty until swept
+      await a.close();
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      fs.rmSync(claimsDir, { recursive: true, force: true });
+    }
+  });
+
   it("is handed out again only once the sweep of its temporary files is over, even to a full pool", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));

@@ -35,10 +35,28 @@ export function processesOfUid(uid: number): number[] {
   return pids;
 }
 
+/** The shared temporary folders a run may leave files in (their top level is what is swept). */
+export const TEMP_FOLDERS = ["/tmp", "/var/tmp", "/dev/shm"];
+
+/**
+ * True when no entry was made, renamed or removed at the top of any temporary folder since
+ * `sinceMs` (their mtimes are older): a run that lived within that time left nothing there.
+ * A job may set a folder's times only to now (it does not own it), which counts as a change.
+ */
+export function tempFoldersUnchangedSince(sinceMs: number, folders = TEMP_FOLDERS): boolean {
+  return folders.every((dir) => {
+    try {
+      return fs.statSync(dir).mtimeMs < sinceMs;
+    } catch {
+      return true; // none here
+    }
+  });
+}
+
 /** What these exclusive uids left in the shared temporary folders: removed, so a later run with one of them finds nothing. */
-export async function removeTempFilesOf(uids: Set<number>): Promise<number> {
+export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDERS): Promise<number> {
   let removed = 0;
-  for (const tmp of ["/tmp", "/var/tmp", "/dev/shm"]) {
+  for (const tmp of folders) {
     let names: string[];
     try {
       names = await fs.promises.readdir(tmp);
