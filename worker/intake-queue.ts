@@ -52,9 +52,10 @@ export function createDropBatch(store: JobStore): DropBatch {
 
 /**
  * Queue QM_qJobs/<name>, or reject it with the reason. A plain job's row goes into
- * `batch` when given, else is created now; an array is expanded at once.
+ * `batch` when given (true is returned: the batch's commit wakes the dispatcher), else is
+ * created now; an array is expanded at once.
  */
-export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob, batch?: DropBatch): Promise<void> {
+export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob, batch?: DropBatch): Promise<boolean> {
   const params = read.info.params;
   // One that waits for other jobs or is an array goes after the rows batched before it:
   // they may be the jobs it names, and ids keep the order the folders were taken in.
@@ -64,13 +65,21 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     options = await resolveQueueOptions(ctx.store, read.description.file, params);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    return rejectFolder(ctx, name, error.message, FIX_KEYS);
+    await rejectFolder(ctx, name, error.message, FIX_KEYS);
+    return false;
   }
-  if (options.array) return queueDroppedArray(ctx, name, options);
+  if (options.array) {
+    await queueDroppedArray(ctx, name, options);
+    return false;
+  }
   const job = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const };
   const plan = planTransition("submit", null, submitState(options), {}, DETAIL);
-  if (batch) batch.add({ job, plan });
-  else await ctx.store.createJob(job, plan);
+  if (batch) {
+    batch.add({ job, plan });
+    return true;
+  }
+  await ctx.store.createJob(job, plan);
+  return false;
 }
 
 async function queueDroppedArray(ctx: IntakeContext, name: string, options: ResolvedQueueOptions): Promise<void> {

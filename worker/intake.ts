@@ -101,9 +101,10 @@ export function createIntake(deps: IntakeDeps) {
       const [problem, fix] = error instanceof JobFolderError ? [error.problem, error.fix] : [error.message, ["Correct the info file (or the #QM lines of the script) as the message says."]];
       return rejectFolder(deps, name, problem, fix, back?.original);
     }
-    if (!back) return queueDroppedFolder(deps, name, read, batch);
-    await batch.flush(); // the rows taken in before it keep their place
-    await takeBack(name, back, read);
+    if (back) {
+      await batch.flush(); // the rows taken in before it keep their place
+      await takeBack(name, back, read);
+    } else if (await queueDroppedFolder(deps, name, read, batch)) return; // its batch's commit wakes the dispatcher
     deps.onQueued();
   };
 

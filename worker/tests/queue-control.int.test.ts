@@ -11,7 +11,7 @@ import { deleteJob } from "../../lib/server/jobs/delete-job";
 import { holdJob, releaseJob } from "../../lib/server/jobs/hold-job";
 import { pauseQueue, resumeQueue } from "../../lib/server/queue/pause-queue";
 import { planTransition } from "../../lib/core/job-lifecycle";
-import { createTestEnv, makeJobFolder, raiseFlag, sharedFile, startSmtpServer, submitJob, type TestEnv, untilFlag as until, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, makeJobFolder, raiseFlag, sharedFile, startSmtpServer, submitJob, type TestEnv, untilFlag as until, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -133,6 +133,17 @@ describe("dependencies", () => {
     expect(await env.db.job.count({ where: { arrayId: { not: null } } })).toBe(3);
     flag("open");
     await waitForJob(env, "waits", ["done"]);
+  });
+
+  it("a folder dropped alone that waits for a job already done, or is an array, starts at once (not at the next rescan)", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const parent = await submitJob(env, "parent", { script: "true" });
+    await waitForJob(env, "parent", ["done"]);
+    dropJob(env, "child", { script: "true", keys: { after_ok: parent } });
+    await waitForJob(env, "child", ["done"], 10_000);
+    dropJob(env, "sweep", { script: "true", keys: { array: "1-2" } });
+    await waitFor("the array done", async () => (await env.db.job.count({ where: { arrayId: { not: null }, state: "done" } })) === 2, 10_000);
   });
 
   it("a failing parent cancels its after_ok children down the chain, mails their owners; after_any still runs", async () => {
