@@ -151,21 +151,24 @@ static void write_exit_record(const char *path, int status) {
   close(fd);
 }
 
-/* The kernel's real, effective, saved and filesystem ids of this process, from "Uid:"/"Gid:". */
-static int ids_are(const char *which, unsigned want) {
+/* Whether the kernel's real, effective, saved and filesystem uids of this process are all
+ * `uid` and its gids all `gid`: the "Uid:" and "Gid:" lines of /proc/self/status, read once. */
+static int ids_are(unsigned uid, unsigned gid) {
   FILE *status = fopen("/proc/self/status", "re");
   if (!status) return 0;
   char line[256];
-  int ok = 0;
-  size_t n = strlen(which);
+  int uid_ok = 0, gid_ok = 0;
   while (fgets(line, sizeof line, status)) {
-    if (strncmp(line, which, n) != 0) continue;
-    unsigned a, b, c, d;
-    ok = sscanf(line + n, "%u %u %u %u", &a, &b, &c, &d) == 4 && a == want && b == want && c == want && d == want;
-    break;
+    int is_uid = strncmp(line, "Uid:", 4) == 0, is_gid = strncmp(line, "Gid:", 4) == 0;
+    if (!is_uid && !is_gid) continue;
+    unsigned want = is_uid ? uid : gid, a, b, c, d;
+    int ok = sscanf(line + 4, "%u %u %u %u", &a, &b, &c, &d) == 4 && a == want && b == want && c == want && d == want;
+    if (is_uid) uid_ok = ok;
+    else gid_ok = ok;
+    if (is_gid) break; /* Gid: follows Uid: */
   }
   fclose(status);
-  return ok;
+  return uid_ok && gid_ok;
 }
 
 /* Become uid:gid with that group alone, for good, and with no_new_privs (no setuid program
@@ -176,7 +179,7 @@ static const char *drop_privileges(uid_t uid, gid_t gid, char *why, size_t size)
   if (setresuid(uid, uid, uid) != 0) return snprintf(why, size, "cannot set user %u: %s", uid, strerror(errno)), why;
   gid_t groups[2];
   int ngroups = getgroups(2, groups);
-  if (!ids_are("Uid:", uid) || !ids_are("Gid:", gid) || ngroups != 1 || groups[0] != gid)
+  if (!ids_are(uid, gid) || ngroups != 1 || groups[0] != gid)
     return snprintf(why, size, "still has privileges after setuid %u", uid), why;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return snprintf(why, size, "cannot set no_new_privs: %s", strerror(errno)), why;
   return NULL;
