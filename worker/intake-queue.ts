@@ -15,7 +15,7 @@ import { queueColumns, submitState } from "../lib/server/jobs/queue-entry";
 import { type ResolvedQueueOptions, resolveQueueOptions } from "../lib/server/jobs/resolve-queue-options";
 import { relFolder } from "../lib/server/qm-folders";
 import { type FolderJob, jobColumns } from "../lib/server/read-job-folder";
-import type { JobStore } from "../lib/server/store/job-store";
+import type { JobStore, NewJobRow } from "../lib/server/store/job-store";
 import type { WorkerContext } from "./context";
 import { rejectFolder } from "./reject";
 
@@ -30,7 +30,9 @@ const FIX_KEYS = ["Correct the queue keys (hold, after_ok, after_any, array) as 
  * are still in QM_qJobs without rows, and the next start takes them in.
  */
 export interface DropBatch {
-  add(row: Parameters<JobStore["createJobs"]>[0][number]): void;
+  add(row: NewJobRow): void;
+  /** How many rows wait to be created. */
+  readonly size: number;
   /** The folders of the rows added and not created yet. */
   folders(): string[];
   /** Create the rows added so far (none: nothing to do). */
@@ -38,9 +40,12 @@ export interface DropBatch {
 }
 
 export function createDropBatch(store: JobStore): DropBatch {
-  let rows: Parameters<JobStore["createJobs"]>[0] = [];
+  let rows: NewJobRow[] = [];
   return {
     add: (row) => void rows.push(row),
+    get size() {
+      return rows.length;
+    },
     folders: () => rows.map((r) => r.job.folder),
     async flush() {
       const taken = rows;

@@ -135,8 +135,8 @@ export function createIntake(deps: IntakeDeps) {
 
   /** Create the batch's rows; the dispatcher is told once for them all. */
   const commit = async (batch: DropBatch) => {
+    if (!batch.size) return;
     const folders = batch.folders();
-    if (!folders.length) return;
     try {
       await batch.flush();
       deps.onQueued();
@@ -172,7 +172,7 @@ export function createIntake(deps: IntakeDeps) {
           deps.log.warn(`cannot take in QM_qJobs/${name}: ${error instanceof Error ? error.message : String(error)}`);
         }
         // The first rows of a burst start while the rest are read.
-        if (batch.folders().length >= BATCH_ROWS) await commit(batch);
+        if (batch.size >= BATCH_ROWS) await commit(batch);
       }
       if (!closed) await commit(batch); // closing: the next start takes them in
     }

@@ -51,6 +51,9 @@ function readPasswd(): PasswdEntry[] {
   }
 }
 
+/** A pool uid's identity: its own gid, a name made from it, and the uid to itself. */
+const poolIdentity = (uid: number): JobIdentity => ({ uid, gid: uid, name: `qm-job-${uid}`, exclusive: true });
+
 /** `61000-61999` -> [61000, 61999]; throws on anything else. */
 export function parseUidRange(text: string): [number, number] {
   const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
@@ -152,7 +155,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       const take = (uid: number) => {
         held.add(uid);
         heldSince.set(uid, Date.now() - CLOCK_MARGIN_MS);
-        return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+        return poolIdentity(uid);
       };
       // Our own released uids are still claimed by us and known to be clean.
       for (const uid of clean) {
@@ -173,7 +176,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job (of this or another QueueManager on this machine); widen the range`);
     },
     identityOf(uid) {
-      if (uid >= low && uid <= high) return { uid, gid: uid, name: `qm-job-${uid}`, exclusive: true };
+      if (uid >= low && uid <= high) return poolIdentity(uid);
       const entry = readPasswd().find((e) => e.uid === uid);
       return { uid, gid: entry?.gid ?? uid, name: entry?.name ?? `uid ${uid}`, exclusive: false };
     },

@@ -21,6 +21,7 @@ import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
 import { type SpawnerStatus, defaultSpawnerKind, startSpawner } from "./spawner-client";
+import { processOwner } from "./uid-traces";
 
 export interface LocalExecutorOptions {
   /** Base environment of every job. */
@@ -51,15 +52,6 @@ interface LocalRunInfo {
   gid?: number;
   user?: string;
   exclusive?: boolean;
-}
-
-/** Whose process `pid` is (its effective uid), or null when it is gone. */
-function ownerOf(pid: number): number | null {
-  try {
-    return fs.statSync(`/proc/${pid}`).uid;
-  } catch {
-    return null;
-  }
 }
 
 /** A run that never started: nothing ran, `reason` says why. */
@@ -213,7 +205,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
         const pids = processesByRunToken(opts.runningDir).get(record.runToken) ?? [];
         pid = pids.find((p) => groupOf(p) === p) ?? 0;
         startTime = pid ? processStartTime(pid) : null;
-        const uid = pids.map(ownerOf).find((u) => u !== null && u !== process.getuid?.());
+        const uid = pids.map(processOwner).find((u) => u !== null && u !== process.getuid?.());
         if (uid != null && opts.identities.isolation === "uid") found = identityFields(opts.identities.identityOf(uid));
       }
       const info: LocalRunInfo = { ...recorded, ...found, executor: "local", pid, startTime };

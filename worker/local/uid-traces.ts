@@ -5,27 +5,33 @@
 import fs from "node:fs";
 import path from "node:path";
 
-/** The effective uids of every process (the owners of /proc/<pid>), in one pass. */
+/** Whose process `pid` is: its effective uid (the owner of /proc/<pid>), or null when it is gone. */
+export function processOwner(pid: number | string): number | null {
+  try {
+    return fs.statSync(`/proc/${pid}`).uid;
+  } catch {
+    return null;
+  }
+}
+
+/** The effective uids of every process, in one pass. */
 export function processUids(): Set<number> {
   const uids = new Set<number>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      uids.add(fs.statSync(`/proc/${entry}`).uid);
-    } catch {
-      // gone
-    }
+    const uid = processOwner(entry);
+    if (uid !== null) uids.add(uid);
   }
   return uids;
 }
 
-/** Pids of live processes whose effective uid is `uid` (the owner of /proc/<pid>). */
+/** Pids of live processes whose effective uid is `uid`. */
 export function processesOfUid(uid: number): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.statSync(`/proc/${entry}`).uid !== uid) continue;
+      if (processOwner(entry) !== uid) continue;
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
       if (!/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2))) pids.push(Number(entry));
     } catch {

@@ -36,6 +36,12 @@ export interface NewJob extends JobPatch {
   dependsOn?: Dependency[];
 }
 
+/** A row to insert with the transition that creates it (createJobs). */
+export interface NewJobRow {
+  job: NewJob;
+  plan: TransitionPlan;
+}
+
 /** A new array: its elements are NewJob rows created with it. */
 export interface NewArray {
   name: string;
@@ -55,7 +61,7 @@ export interface JobStore extends JobReads, QueueReads {
   /** Insert a row planned by submit, reject, orphan or import, with its event (and dependencies); returns its id. */
   createJob(job: NewJob, plan: TransitionPlan): Promise<number>;
   /** Insert several rows (folders dropped together), each as createJob would, in one transaction: all of them or none. */
-  createJobs(jobs: { job: NewJob; plan: TransitionPlan }[]): Promise<number[]>;
+  createJobs(jobs: NewJobRow[]): Promise<number[]>;
   /** Insert an array and all its elements in one transaction: all of them or none. */
   createArray(array: NewArray, elements: NewJob[], plan: TransitionPlan): Promise<{ arrayId: number; ids: number[] }>;
   /** Apply a planned transition if the row still matches `guard`; false when it did not. */
@@ -124,6 +130,17 @@ export function createJobStore(sql: Sql): JobStore {
     const { changes } = await tx.run(`UPDATE "Job" SET ${cols.map((c) => `"${c}" = ?`).join(", ")} WHERE ${where.join(" AND ")}`, params);
     return changes === 1;
   };
+  const updateMany: JobStore["updateMany"] = (updates) => {
+    if (updates.some(({ patch }) => "state" in patch)) throw new Error("job store: a state change is a transition");
+    const at = new Date();
+    return sql.transaction(async (tx) => {
+      let changed = 0;
+      for (const { id, guard, patch } of updates) if (await guardedUpdate(tx, id, guard, patch, at)) changed++;
+      if (changed) await bumpJobsVersion(tx, at);
+      return changed;
+    });
+  };
+
   // First and last sample time of each job this process recorded progress of.
   const sampled = new Map<number, { first: number; last: number }>();
 
@@ -169,25 +186,10 @@ export function createJobStore(sql: Sql): JobStore {
         return true;
       });
     },
-    update(id, guard, patch) {
-      if ("state" in patch) throw new Error("job store: a state change is a transition");
-      const at = new Date();
-      return sql.transaction(async (tx) => {
-        const changed = await guardedUpdate(tx, id, guard, patch, at);
-        if (changed) await bumpJobsVersion(tx, at);
-        return changed;
-      });
+    async update(id, guard, patch) {
+      return (await updateMany([{ id, guard, patch }])) === 1;
     },
-    updateMany(updates) {
-      if (updates.some(({ patch }) => "state" in patch)) throw new Error("job store: a state change is a transition");
-      const at = new Date();
-      return sql.transaction(async (tx) => {
-        let changed = 0;
-        for (const { id, guard, patch } of updates) if (await guardedUpdate(tx, id, guard, patch, at)) changed++;
-        if (changed) await bumpJobsVersion(tx, at);
-        return changed;
-      });
-    },
+    updateMany,
     requestKill(id, by) {
       const at = new Date();
       return sql.transaction(async (tx) => {
