@@ -24,7 +24,7 @@ export interface QmInstance {
   db: Database.Database;
   /** `main`: another build of the worker; `nodeArgs`: more options for node (a profile); `env`: more environment. */
   startWorker(opts?: { main?: string; nodeArgs?: string[]; env?: Record<string, string> }): Promise<ChildProcess>;
-  startWeb(): Promise<ChildProcess>;
+  startWeb(opts?: { nodeArgs?: string[] }): Promise<ChildProcess>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
   countStates(): Record<string, number>;
@@ -118,8 +118,9 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
       }, 60_000, "the worker's heartbeat", 20);
       return child;
     },
-    async startWeb() {
+    async startWeb(opts = {}) {
       const { command, args } = webServerCommand(projectRoot, "127.0.0.1", o.port);
+      args.unshift(...(opts.nodeArgs ?? []));
       const child = spawn(command, args, {
         cwd: projectRoot,
         env: { ...childEnv, NODE_ENV: "production" },

@@ -3,7 +3,7 @@
  * hierarchies, no systemd): each run gets `<root>/<controller>/qm/<instance>/<run token>`
  * in the memory and cpuacct hierarchies (`instance` names this QM_FOLDER: another
  * QueueManager on the machine keeps to its own folder, so start-up sweeps never touch its
- * runs), and joins the cpuset `qm/<instance>/cpus-<list>` of its CPUs, shared by every run
+ * runs; an emptied pair is renamed for a later run when clean, reused-cgroups-v1.ts), and joins the cpuset `qm/<instance>/cpus-<list>` of its CPUs, shared by every run
  * pinned to the same ones (a cpuset counts nothing, so a run needs none of its own: one
  * made and removed per run cost a third of a no-op job's start, docs/limits.md); a run not
  * pinned joins `qm/<instance>` itself. cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
@@ -18,6 +18,7 @@ import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
 import { migrationWarmUp, ownProcsFile, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
+import { reusedCgroupsV1 } from "./reused-cgroups-v1";
 
 const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
 /** The hierarchies where each run has a folder of its own (what they count is the run's). */
@@ -64,6 +65,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
   const devices = devicesBase(root, instance);
   // The lock is shared by every v1 hierarchy: one move in one of them is enough.
   const warm = migrationWarmUp(ownProcsFile(path.join(root, "memory"), "memory"));
+  /** Each run's memory and cpuacct folders, handed on from run to run when clean. */
+  const runCgroups = reusedCgroupsV1(base("memory"), base("cpuacct"));
   /** The shared cpusets this worker has made or checked: not looked at again for each run. */
   const cpusetsMade = new Set<string>();
 
@@ -110,7 +113,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
       },
       oomKills: () => readKeyed(path.join(dir("memory"), "memory.oom_control"), "oom_kill") ?? 0,
       remove() {
-        for (const c of PER_RUN) removeCgroup(dir(c));
+        runCgroups.retire(token);
         if (deviceDir) removeCgroup(deviceDir);
       },
     };
@@ -122,7 +125,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
     confine(token, request: ConfineRequest) {
       warm.starting();
       const cpuset = cpusetOf(request.cpus);
-      for (const c of PER_RUN) fs.mkdirSync(path.join(base(c), token), { recursive: true });
+      runCgroups.make(token);
       if (request.memMb !== null) {
         const memory = path.join(base("memory"), token);
         const bytes = String(request.memMb * 1024 * 1024);
@@ -141,10 +144,12 @@ export function createCgroupV1(root: string, instance: string): Limits {
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
     warmUp: warm.request,
     sweep(known) {
-      for (const c of CONTROLLERS) removeLeftCgroups(base(c), known);
+      const keep = new Set([...known, ...runCgroups.kept()]);
+      for (const c of CONTROLLERS) removeLeftCgroups(base(c), keep);
       if (devices) removeLeftCgroups(devices, known);
     },
     release() {
+      runCgroups.release();
       cpusetsMade.clear();
       removeLeftCgroups(base("cpuset"), new Set()); // the shared cpusets no run is left in
       const removed = [...CONTROLLERS.map(base), ...(devices ? [devices] : [])].map(removeCgroup);
