@@ -3,15 +3,16 @@
  * hierarchies, no systemd): each run gets `<root>/<controller>/qm/<instance>/<run token>`
  * in the memory and cpuacct hierarchies (`instance` names this QM_FOLDER: another
  * QueueManager on the machine keeps to its own folder, so start-up sweeps never touch its
- * runs; an emptied pair is renamed for a later run when clean, reused-cgroups-v1.ts), and joins the cpuset `qm/<instance>/cpus-<list>` of its CPUs, shared by every run
- * pinned to the same ones (a cpuset counts nothing, so a run needs none of its own: one
- * made and removed per run cost a third of a no-op job's start, docs/limits.md); a run not
- * pinned joins `qm/<instance>` itself. cpuset.cpus pins it; memory.limit_in_bytes and memory.memsw.limit_in_bytes
- * (swap included, when the kernel accounts swap) cap it; cpuacct.usage and
- * memory.max_usage_in_bytes count it exactly; memory.oom_control's oom_kill tells a
- * memory kill. Where the devices hierarchy is mounted too, a run that is not given every
- * GPU of GPU_List joins `devices/qm/<instance>/<run token>`, whose devices.deny refuses it
- * the other GPUs' device files (docs/gpus.md).
+ * runs; a pair its run left clean is renamed for a later run, reused-cgroups-v1.ts), and
+ * joins the cpuset `qm/<instance>/cpus-<list>` of its CPUs, shared by every run pinned to
+ * the same ones (a cpuset counts nothing, so a run needs none of its own: one made and
+ * removed per run cost a third of a no-op job's start, docs/limits.md); a run not pinned
+ * joins `qm/<instance>` itself. cpuset.cpus pins it; memory.limit_in_bytes and
+ * memory.memsw.limit_in_bytes (swap included, when the kernel accounts swap) cap it;
+ * cpuacct.usage and memory.max_usage_in_bytes count it exactly; memory.oom_control's
+ * oom_kill tells a memory kill. Where the devices hierarchy is mounted too, a run that is
+ * not given every GPU of GPU_List joins `devices/qm/<instance>/<run token>`, whose
+ * devices.deny refuses it the other GPUs' device files (docs/gpus.md).
  */
 import fs from "node:fs";
 import path from "node:path";
