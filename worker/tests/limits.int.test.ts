@@ -116,6 +116,33 @@ describe.skipIf(!MODES[0][1])("Limits = cgroup1: memory", () => {
   });
 });
 
+describe.skipIf(!MODES[0][1])("Limits = cgroup1: run cgroups handed on", () => {
+  it("the next job runs in the last one's clean cgroups and counts only its own CPU and memory; a memory kill's are not handed on", async () => {
+    env = await createTestEnv({ Limits: "cgroup1", MaxNbProcessors: 1 });
+    worker = await startWorker(env);
+    // Each job logs the inode of its memory cgroup: the same inode is the same cgroup, renamed.
+    const where = "stat -c 'cgroup %i' /sys/fs/cgroup/memory$(grep :memory: /proc/self/cgroup | cut -d: -f3)";
+    const burn = "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done";
+    const eat = (mb: number) => `head -c ${mb}M /dev/zero | tail > /dev/null`; // tail keeps a line with no end in memory
+    await submitJob(env, "heavy", { script: "", infoText: info(`${where}; ${burn}; ${eat(40)}`) });
+    await submitJob(env, "light", { script: "", infoText: info(where) });
+    await submitJob(env, "killed", { script: "", infoText: info(`${where}; ${eat(100)}`, { mem: "32M" }) });
+    await submitJob(env, "after", { script: "", infoText: info(where) });
+    const rows = [];
+    for (const name of ["heavy", "light", "killed", "after"]) rows.push(await waitForJob(env, name, ["done", "oom", "failed"], 30_000));
+    const [heavy, light, killed, after] = rows;
+    const inode = (row: (typeof rows)[number]) => /^cgroup (\d+)$/m.exec(logOf(row.folder))![1];
+    console.log(`[measure] cgroup1 handed on: heavy ${heavy.cpuSeconds} s ${heavy.peakMemoryKb} KB, then light ${light.cpuSeconds} s ${light.peakMemoryKb} KB`);
+    expect([heavy.state, light.state, killed.state, after.state]).toEqual(["done", "done", "oom", "done"]);
+    expect(inode(light)).toBe(inode(heavy));
+    expect(heavy.cpuSeconds).toBeGreaterThan(0.1);
+    expect(heavy.peakMemoryKb).toBeGreaterThan(40 * 1024);
+    expect(light.cpuSeconds).toBeLessThan(0.05);
+    expect(light.peakMemoryKb).toBeLessThan(10 * 1024);
+    expect(inode(after)).not.toBe(inode(killed));
+  });
+});
+
 describe.skipIf(!MODES[0][1])("Limits = cgroup1: the instance's own folders", () => {
   it("are removed when the worker stops with no run left in them, and kept while a run goes on", async () => {
     env = await createTestEnv({ Limits: "cgroup1", Shutdown_Jobs: "keep" });
