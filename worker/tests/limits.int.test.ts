@@ -128,7 +128,7 @@ describe.skipIf(!MODES[0][1])("Limits = cgroup1: run cgroups handed on", () => {
     await submitJob(env, "light", { script: "", infoText: info(where) });
     await submitJob(env, "killed", { script: "", infoText: info(`${where}; ${eat(100)}`, { mem: "32M" }) });
     await submitJob(env, "after", { script: "", infoText: info(where) });
-    const rows = [];
+    const rows: Awaited<ReturnType<typeof waitForJob>>[] = [];
     for (const name of ["heavy", "light", "killed", "after"]) rows.push(await waitForJob(env, name, ["done", "oom", "failed"], 30_000));
     const [heavy, light, killed, after] = rows;
     const inode = (row: (typeof rows)[number]) => /^cgroup (\d+)$/m.exec(logOf(row.folder))![1];
