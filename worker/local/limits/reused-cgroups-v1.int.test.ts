@@ -44,8 +44,12 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("run cgr
     fs.writeFileSync(path.join(memory, "run-a", "memory.limit_in_bytes"), String(64 * 1024 * 1024));
     expect(runIn("run-a", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done")).toBe(0);
     expect(readNumber(path.join(cpuacct, "run-a", "cpuacct.usage"))).toBeGreaterThan(20e6); // 20 ms of CPU at least
+    const used = readNumber(path.join(cpuacct, "run-a", "cpuacct.usage"));
     expect(runs.retire("run-a")).toBe(true);
     expect(runs.kept()).toEqual(new Set(["run-a"]));
+    // Until another run takes it, it keeps its run's name and figures (a restarted worker reads them).
+    expect(readNumber(path.join(cpuacct, "run-a", "cpuacct.usage"))).toBe(used);
+    expect(readNumber(path.join(memory, "run-a", "memory.limit_in_bytes"))).toBe(64 * 1024 * 1024);
 
     runs.make("run-b");
     expect(children(memory)).toEqual(["run-b"]);

@@ -9,9 +9,11 @@
  * in it for memory (that count cannot be reset), and at most REUSE_MAX_BYTES stay
  * charged to it (page cache its run's files left, which stays charged until reclaimed):
  * so a later run's figures are its own, give or take that much memory, and its CPU time
- * is exact. Its limits go back to none and its peak and CPU counters to zero. At most
- * KEPT pairs wait; the others are removed as before. One left by a worker that died is
- * an empty cgroup of a run that is over, which the next start-up sweep removes.
+ * is exact. It waits under its run's token with its run's counters (a worker that dies
+ * before it has recorded that run's end reads them after its restart); the next run takes
+ * it renamed, its limits back to none and its peak and CPU counters at zero. At most KEPT
+ * pairs wait; the others are removed as before. One left by a worker that died is an
+ * empty cgroup of a run that is over, which the next start-up sweep removes.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -37,21 +39,24 @@ export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string): RunCgr
   const kept: string[] = [];
   const remove = (name: string) => bases.map((b) => removeCgroup(path.join(b, name))).every(Boolean);
 
-  /** Ready `name` for another run; false when it must go instead. */
-  const reset = (name: string): boolean => {
+  /** Whether `name` may go to another run: nothing left in it, no memory kill, little charged. */
+  const clean = (name: string): boolean => {
     const memory = path.join(memoryBase, name);
-    const cpuacct = path.join(cpuacctBase, name);
-    if (readPids(path.join(memory, "cgroup.procs")).length || readPids(path.join(cpuacct, "cgroup.procs")).length) return false;
+    if (readPids(path.join(memory, "cgroup.procs")).length || readPids(path.join(cpuacctBase, name, "cgroup.procs")).length) return false;
     if ((readKeyed(path.join(memory, "memory.oom_control"), "oom_kill") ?? 1) !== 0) return false;
-    if ((readNumber(path.join(memory, "memory.usage_in_bytes")) ?? Infinity) > REUSE_MAX_BYTES) return false;
+    return (readNumber(path.join(memory, "memory.usage_in_bytes")) ?? Infinity) <= REUSE_MAX_BYTES;
+  };
+
+  /** A kept pair, renamed to `token`: no limit, counters at zero. */
+  const reset = (token: string): void => {
+    const memory = path.join(memoryBase, token);
     const swap = fs.existsSync(path.join(memory, "memory.memsw.limit_in_bytes"));
     // memsw >= limit must hold: the swap limit is raised first.
     if (swap) write(path.join(memory, "memory.memsw.limit_in_bytes"), "-1");
     write(path.join(memory, "memory.limit_in_bytes"), "-1");
     write(path.join(memory, "memory.max_usage_in_bytes"), "0");
     if (swap) write(path.join(memory, "memory.memsw.max_usage_in_bytes"), "0");
-    write(path.join(cpuacct, "cpuacct.usage"), "0");
-    return true;
+    write(path.join(cpuacctBase, token, "cpuacct.usage"), "0");
   };
 
   return {
@@ -60,23 +65,25 @@ export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string): RunCgr
       if (name) {
         try {
           for (const b of bases) fs.renameSync(path.join(b, name), path.join(b, token));
+          reset(token);
           return;
         } catch {
           remove(name); // made below instead
+          remove(token);
         }
       }
       for (const b of bases) fs.mkdirSync(path.join(b, token), { recursive: true });
     },
     retire(token) {
-      if (kept.length < KEPT) {
-        try {
-          if (reset(token)) {
-            kept.push(token);
-            return true;
-          }
-        } catch {
-          // removed below
+      try {
+        // Its counters stay as the run left them until another run takes it: a worker that
+        // dies before it has recorded the run's end reads them again after its restart.
+        if (kept.length < KEPT && clean(token)) {
+          kept.push(token);
+          return true;
         }
+      } catch {
+        // removed below
       }
       return remove(token);
     },
