@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { dropJob, env, foldersNamed, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
+import { confirmJobAction, dropJob, env, foldersNamed, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
 
 test("the admin kills a running job: it ends killed in QM_lost+found, then requeues and deletes it", async ({ page }) => {
   test.setTimeout(90_000);
@@ -11,27 +11,23 @@ test("the admin kills a running job: it ends killed in QM_lost+found, then reque
   await expect(page.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
 
   await page.getByRole("button", { name: "kill" }).click();
-  const dialog = page.getByRole("alertdialog");
-  await expect(dialog).toContainText("Kill this running job?");
-  await dialog.getByRole("button", { name: "Yes, kill" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText("Kill this running job?");
+  await confirmJobAction(page, "kill");
   await expect(page.getByTestId("job-state")).toHaveText("killed", { timeout: 20_000 });
   await expect(page.getByTestId("job-history")).toContainText("kill-requested");
   expect(foldersNamed("QM_lost+found", name)).toHaveLength(1);
 
   // Requeue: the same job goes back to the queue and runs again.
-  await page.getByRole("button", { name: "requeue" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, requeue" }).click();
+  await confirmJobAction(page, "requeue");
   await expect(page.getByTestId("job-state")).toHaveText(/queued|running/, { timeout: 20_000 });
   await expect(page.getByTestId("job-history")).toContainText("requeued");
   expect(foldersNamed("QM_lost+found", name)).toHaveLength(0);
 
   // Kill it again, then delete it: its folder disappears and the page sends us home.
   await expect(page.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
-  await page.getByRole("button", { name: "kill" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, kill" }).click();
+  await confirmJobAction(page, "kill");
   await expect(page.getByTestId("job-state")).toHaveText("killed", { timeout: 20_000 });
-  await page.getByRole("button", { name: "delete" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
+  await confirmJobAction(page, "delete");
   await expect(page).toHaveURL(/\/$/);
   expect(foldersNamed("QM_lost+found", name)).toHaveLength(0);
   expect(foldersNamed("QM_qJobs", name)).toHaveLength(0);

@@ -50,3 +50,18 @@ export async function jobIdOnDashboard(page: Page, name: string): Promise<number
 export function foldersNamed(queue: string, name: string): string[] {
   return fs.readdirSync(path.join(env.qmFolder, queue)).filter((f) => f === name || f.endsWith(`-${name}`));
 }
+
+/**
+ * On a job's page, click `action` (kill, requeue, delete), then "Yes, <action>" in its
+ * confirmation. If the confirmation has closed before that second click, it is opened
+ * again: once in a dozen full runs the requeue confirmation closed right after it opened
+ * (cause not found; not reproduced in 7 runs of the spec since), and what these tests
+ * check is what the actions do.
+ */
+export async function confirmJobAction(page: Page, action: "kill" | "requeue" | "delete"): Promise<void> {
+  const dialog = page.getByRole("alertdialog");
+  await expect(async () => {
+    if (!(await dialog.isVisible())) await page.getByRole("button", { name: action, exact: true }).click({ timeout: 5_000 });
+    await dialog.getByRole("button", { name: `Yes, ${action}` }).click({ timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+}
