@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { isAppError } from "../lib/core/app-error";
 import { planTransition } from "../lib/core/job-lifecycle";
+import { namesOtherJobsOrExpands } from "../lib/core/queue-options";
 import { queueArray } from "../lib/server/jobs/queue-array";
 import { queueColumns, submitState } from "../lib/server/jobs/queue-entry";
 import { type ResolvedQueueOptions, resolveQueueOptions } from "../lib/server/jobs/resolve-queue-options";
@@ -64,7 +65,7 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
   const params = read.info.params;
   // One that waits for other jobs or is an array goes after the rows batched before it:
   // they may be the jobs it names, and ids keep the order the folders were taken in.
-  if (batch && (params.after_ok?.trim() || params.after_any?.trim() || params.array?.trim())) await batch.flush();
+  if (batch && namesOtherJobsOrExpands(params)) await batch.flush();
   let options: ResolvedQueueOptions;
   try {
     options = await resolveQueueOptions(ctx.store, read.description.file, params);

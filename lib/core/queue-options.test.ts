@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseQueueOptions } from "./queue-options";
+import { namesOtherJobsOrExpands, parseQueueOptions } from "./queue-options";
 
 const parse = (params: Record<string, string>) => parseQueueOptions("proc_config.cfg", params);
 
@@ -26,5 +26,15 @@ describe("parseQueueOptions", () => {
     expect(() => parse({ after_any: "0" })).toThrow(/after_any must list job ids/);
     expect(() => parse({ array: "3-1" })).toThrow(/^proc_config.cfg: array = 3-1: the range 3-1 runs backwards/);
     expect(() => parse({ array_index: "x" })).toThrow(/array_index must be a whole number/);
+  });
+});
+
+describe("namesOtherJobsOrExpands", () => {
+  it("is true for a job that waits for others or is an array, before its keys are read", () => {
+    expect(namesOtherJobsOrExpands({})).toBe(false);
+    expect(namesOtherJobsOrExpands({ hold: "yes", nb_proc: "2", after_ok: "  " })).toBe(false);
+    expect(namesOtherJobsOrExpands({ after_ok: "12" })).toBe(true);
+    expect(namesOtherJobsOrExpands({ after_any: "array:4" })).toBe(true);
+    expect(namesOtherJobsOrExpands({ array: "1-3" })).toBe(true);
   });
 });

@@ -40,12 +40,24 @@ function parseRefs(fileName: string, key: DependencyKind, value: string): Depend
   });
 }
 
+/** The keys naming the jobs a job waits for. */
+const DEPENDENCY_KEYS = ["after_ok", "after_any"] as const;
+
+/**
+ * Whether these params (lower-cased keys) make a job that waits for other jobs or an
+ * array of elements, before they are read: such a job's row needs the rows made before
+ * it to exist already (the worker's batched intake writes those first).
+ */
+export function namesOtherJobsOrExpands(params: Record<string, string>): boolean {
+  return [...DEPENDENCY_KEYS, "array"].some((key) => params[key]?.trim());
+}
+
 /** Read the queue keys of an info file's params (lower-cased keys); throws INVALID_INPUT. */
 export function parseQueueOptions(fileName: string, params: Record<string, string>): QueueOptions {
   const holdText = params.hold?.trim();
   const hold = holdText ? parseIniBoolean(holdText) : false;
   if (hold === undefined) throw new AppError("INVALID_INPUT", `${fileName}: hold must be yes or no (got "${holdText}")`);
-  const dependsOn = (["after_ok", "after_any"] as const).flatMap((kind) => (params[kind]?.trim() ? parseRefs(fileName, kind, params[kind]).map((ref) => ({ ref, kind })) : []));
+  const dependsOn = DEPENDENCY_KEYS.flatMap((kind) => (params[kind]?.trim() ? parseRefs(fileName, kind, params[kind]).map((ref) => ({ ref, kind })) : []));
   const indexText = params.array_index?.trim();
   if (indexText && !/^\d{1,7}$/.test(indexText)) throw new AppError("INVALID_INPUT", `${fileName}: array_index must be a whole number (got "${indexText}")`);
   const arrayIndex = indexText ? Number(indexText) : null;
