@@ -100,7 +100,13 @@ async function dispatchSection(qm: QmInstance) {
   return folder.qm;
 }
 
-async function throughputSection(qm: QmInstance): Promise<CpuPerJob> {
+/** The throughput round's figures: CPU per job, and task-spooler's jobs/s when it ran beside. */
+interface Throughput {
+  cpu: CpuPerJob;
+  tspRate?: number;
+}
+
+async function throughputSection(qm: QmInstance): Promise<Throughput> {
   console.log(`throughput, ${size.throughputJobs} no-op jobs`);
   const rates: number[] = [];
   const cpus: CpuPerJob[] = [];
@@ -113,11 +119,12 @@ async function throughputSection(qm: QmInstance): Promise<CpuPerJob> {
   }
   const cpu: CpuPerJob = { worker: median(cpus.map((c) => c.worker)), helper: median(cpus.map((c) => c.helper)), jobs: median(cpus.map((c) => c.jobs)) };
   const rate = median(rates);
-  report.add({ name: `throughput, ${size.throughputJobs} no-op jobs`, value: rate, unit: "jobs/s", tsp: tspRates.length ? median(tspRates) : undefined, target: ">= 1.0x tsp", note: "folders renamed in / `tsp true` from a shell loop" }, ratioAtLeast(1));
+  const tspRate = tspRates.length ? median(tspRates) : undefined;
+  report.add({ name: `throughput, ${size.throughputJobs} no-op jobs`, value: rate, unit: "jobs/s", tsp: tspRate, target: ">= 1.0x tsp", note: "folders renamed in / `tsp true` from a shell loop" }, ratioAtLeast(1));
   report.add({ name: "CPU per no-op job", value: cpu.worker + cpu.helper + cpu.jobs, unit: "ms", note: `worker ${round(cpu.worker)}, spawner ${round(cpu.helper)}, job processes ${round(cpu.jobs)}; wall ${round(1000 / rate)} ms per job` });
   const after = workerMemory(qm);
   report.add({ name: "worker + helpers RSS after throughput", value: after.totalMb, unit: "MB", note: describeMemory(after) });
-  return cpu;
+  return { cpu, tspRate };
 }
 
 async function scaleSection(qm: QmInstance, emptyQueue: { p50: number }) {
@@ -165,24 +172,28 @@ async function limitsSection(withCgroups: { p50: number }) {
   }
 }
 
-async function profileSection(measured?: CpuPerJob) {
+async function profileSection(measured?: Throughput) {
   console.log("where a no-op job's CPU goes (node --cpu-prof of the worker)");
   const { worker, cpu: profiled } = await profileNoOpJobs(projectRoot, quick ? 200 : 500, port + 2);
   // The unprofiled rounds' CPU when there were some: the profiler slows what it watches.
-  const cpu = measured ?? profiled;
+  const cpu = measured?.cpu ?? profiled;
   report.note(`worker, ${round(cpu.worker)} ms per job, by activity: ${describeShares(worker, "byActivity", cpu.worker)}`);
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
   report.note(`spawner (${defaultSpawnerKind() === "c" ? "C" : "Perl"}), ${round(cpu.helper)} ms per job (not profiled)`);
   report.note(`job processes (the run's wrapper, forked from the spawner, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
   console.log("what a no-op run costs without the worker (the spawner driven directly, two at a time)");
   for (const r of await measureRunFloor(quick ? 200 : 1000)) {
-    report.note(`${r.what}: ${Math.round(r.runsPerSecond)} runs/s, CPU per run ${round(r.spawnerMs)} ms in the spawner + ${round(r.runMs)} ms in the run's processes`);
+    // Beside task-spooler's rate of the throughput round: with no worker at all, how close
+    // runs started as QM starts them come (the last, contained as every QM run is, is the
+    // ceiling of QM's throughput on this machine).
+    const besideTsp = measured?.tspRate ? ` (${round(r.runsPerSecond / measured.tspRate)}x task-spooler's ${Math.round(measured.tspRate)} jobs/s)` : "";
+    report.note(`${r.what}: ${Math.round(r.runsPerSecond)} runs/s${besideTsp}, CPU per run ${round(r.spawnerMs)} ms in the spawner + ${round(r.runMs)} ms in the run's processes`);
   }
 }
 
 async function coreSections(): Promise<void> {
   if (hasTsp) tsp(tspEnv(tspDir), "-S", "2");
-  let cpu: CpuPerJob | undefined;
+  let throughput: Throughput | undefined;
   let emptyQueue: { p50: number } | undefined;
   const qm = await createInstance({ maxNbProcessors: 2, port });
   try {
@@ -190,7 +201,7 @@ async function coreSections(): Promise<void> {
     await qm.startWeb();
     if (want("memory")) await memorySection(qm);
     if (want("dispatch")) emptyQueue = await dispatchSection(qm);
-    if (want("throughput")) cpu = await throughputSection(qm);
+    if (want("throughput")) throughput = await throughputSection(qm);
     if (want("live")) await liveSection(qm, report, size);
     // Streaming before scale: scale leaves a job running and 10,000 waiting behind it.
     if (want("streaming")) await streamingSection(qm);
@@ -205,7 +216,7 @@ async function coreSections(): Promise<void> {
     tsp(tspEnv(tspDir), "-K");
   }
   if (want("limits")) await limitsSection(emptyQueue!);
-  if (want("profile")) await profileSection(cpu).catch((error: unknown) => report.note(`profile failed: ${error instanceof Error ? error.message : String(error)}`));
+  if (want("profile")) await profileSection(throughput).catch((error: unknown) => report.note(`profile failed: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 async function main(): Promise<void> {

@@ -54,6 +54,8 @@ export async function tuneSqlite(db: Db): Promise<void> {
   if (dialectOf(db) !== "sqlite") return;
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
+  // No temporary files in /var/tmp or /tmp (store/sql.ts says why).
+  await db.$queryRawUnsafe("PRAGMA temp_store = MEMORY");
 }
 
 /**

@@ -62,6 +62,11 @@ function openSqlite(databaseUrl: string): Sql {
 function connect(file: string): Sql {
   const db = new Database(file, { timeout: 10_000 });
   db.pragma("synchronous = NORMAL");
+  // SQLite's temporary files (a sort or a subquery's table that outgrows its cache) are
+  // made in /var/tmp or /tmp by default: each one changes that folder's mtime, which
+  // tells the identity pool that a run's uid may have left files there (identity.ts), so
+  // every uid handed out around it waited for a sweep and a burst claimed fresh ones.
+  db.pragma("temp_store = MEMORY");
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
     let st = statements.get(text);
