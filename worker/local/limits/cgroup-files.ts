@@ -25,6 +25,14 @@ export function write(file: string, value: string): void {
   fs.writeFileSync(file, value);
 }
 
+/**
+ * Whether the kernel accounts swap in this v1 memory cgroup (its memory.memsw.* files): the
+ * same for every memory cgroup of the machine, so asked once.
+ */
+export function accountsSwap(memoryDir: string): boolean {
+  return fs.existsSync(path.join(memoryDir, "memory.memsw.limit_in_bytes"));
+}
+
 /** The pids listed in a cgroup.procs file. */
 export function readPids(file: string): number[] {
   return (readText(file) ?? "").split("\n").filter(Boolean).map(Number);

@@ -17,7 +17,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
-import { migrationWarmUp, ownProcsFile, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
+import { accountsSwap, migrationWarmUp, ownProcsFile, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
 import { reusedCgroupsV1 } from "./reused-cgroups-v1";
 
@@ -67,7 +67,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
   // The lock is shared by every v1 hierarchy: one move in one of them is enough.
   const warm = migrationWarmUp(ownProcsFile(path.join(root, "memory"), "memory"));
   /** Each run's memory and cpuacct folders, handed on from run to run when clean. */
-  const runCgroups = reusedCgroupsV1(base("memory"), base("cpuacct"));
+  const swap = accountsSwap(base("memory"));
+  const runCgroups = reusedCgroupsV1(base("memory"), base("cpuacct"), swap);
   /** The shared cpusets this worker has made or checked: not looked at again for each run. */
   const cpusetsMade = new Set<string>();
 
@@ -132,7 +133,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
         const bytes = String(request.memMb * 1024 * 1024);
         write(path.join(memory, "memory.limit_in_bytes"), bytes);
         // memsw >= limit must hold: set it after the limit. Absent when swap is not accounted.
-        if (fs.existsSync(path.join(memory, "memory.memsw.limit_in_bytes"))) write(path.join(memory, "memory.memsw.limit_in_bytes"), bytes);
+        if (swap) write(path.join(memory, "memory.memsw.limit_in_bytes"), bytes);
       }
       if (devices && request.denyGpus?.length) {
         const dir = path.join(devices, token);

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readKeyed, readNumber, readPids, removeCgroup } from "./cgroup-files";
+import { accountsSwap, readKeyed, readNumber, readPids, removeCgroup } from "./cgroup-files";
 import { cgroupV1Available } from "./cgroup-v1";
 import { REUSE_MAX_BYTES, reusedCgroupsV1 } from "./reused-cgroups-v1";
 
@@ -39,7 +39,7 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("run cgr
   };
 
   it("gives a clean pair to the next run under its token, counters at zero and no limit", () => {
-    const runs = reusedCgroupsV1(memory, cpuacct);
+    const runs = reusedCgroupsV1(memory, cpuacct, accountsSwap(memory));
     runs.make("run-a");
     fs.writeFileSync(path.join(memory, "run-a", "memory.limit_in_bytes"), String(64 * 1024 * 1024));
     expect(runIn("run-a", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done")).toBe(0);
@@ -64,7 +64,7 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("run cgr
   });
 
   it("removes a pair its run left a process in (kept for a later sweep), or that saw a memory kill", async () => {
-    const runs = reusedCgroupsV1(memory, cpuacct);
+    const runs = reusedCgroupsV1(memory, cpuacct, accountsSwap(memory));
     runs.make("left");
     const procs = [memory, cpuacct].map((b) => path.join(b, "left", "cgroup.procs"));
     const sleeper = spawn("sh", ["-c", `echo $$ > ${procs[0]} && echo $$ > ${procs[1]} && exec sleep 30`], { stdio: "ignore" });
@@ -78,7 +78,7 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("run cgr
     runs.make("oom");
     const limit = String(16 * 1024 * 1024);
     fs.writeFileSync(path.join(memory, "oom", "memory.limit_in_bytes"), limit);
-    if (fs.existsSync(path.join(memory, "oom", "memory.memsw.limit_in_bytes"))) fs.writeFileSync(path.join(memory, "oom", "memory.memsw.limit_in_bytes"), limit);
+    if (accountsSwap(memory)) fs.writeFileSync(path.join(memory, "oom", "memory.memsw.limit_in_bytes"), limit);
     runIn("oom", "head -c 64M /dev/zero | tail > /dev/null"); // tail keeps a line with no end in memory
     expect(readKeyed(path.join(memory, "oom", "memory.oom_control"), "oom_kill")).toBeGreaterThan(0);
     expect(runs.retire("oom")).toBe(true);
@@ -87,7 +87,7 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("run cgr
   });
 
   it("removes a pair that still has more than REUSE_MAX_BYTES charged (its run's page cache)", () => {
-    const runs = reusedCgroupsV1(memory, cpuacct);
+    const runs = reusedCgroupsV1(memory, cpuacct, accountsSwap(memory));
     runs.make("cache");
     expect(runIn("cache", "head -c 8M /dev/urandom > big")).toBe(0);
     expect(readNumber(path.join(memory, "cache", "memory.usage_in_bytes"))).toBeGreaterThan(REUSE_MAX_BYTES);
@@ -98,7 +98,7 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("run cgr
   });
 
   it("keeps two at most, makes one when a kept pair has gone, and removes the kept ones at release", () => {
-    const runs = reusedCgroupsV1(memory, cpuacct);
+    const runs = reusedCgroupsV1(memory, cpuacct, accountsSwap(memory));
     for (const t of ["r1", "r2", "r3"]) runs.make(t);
     for (const t of ["r1", "r2", "r3"]) expect(runs.retire(t)).toBe(true);
     expect(runs.kept()).toEqual(new Set(["r1", "r2"]));

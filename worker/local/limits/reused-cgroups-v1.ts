@@ -34,7 +34,8 @@ export interface RunCgroups {
   release(): void;
 }
 
-export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string): RunCgroups {
+/** `swap`: whether the kernel accounts swap (cgroup-files.ts accountsSwap). */
+export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string, swap: boolean): RunCgroups {
   const bases = [memoryBase, cpuacctBase];
   const kept: string[] = [];
   const remove = (name: string) => bases.map((b) => removeCgroup(path.join(b, name))).every(Boolean);
@@ -50,7 +51,6 @@ export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string): RunCgr
   /** A kept pair, renamed to `token`: no limit, counters at zero. */
   const reset = (token: string): void => {
     const memory = path.join(memoryBase, token);
-    const swap = fs.existsSync(path.join(memory, "memory.memsw.limit_in_bytes"));
     // memsw >= limit must hold: the swap limit is raised first.
     if (swap) write(path.join(memory, "memory.memsw.limit_in_bytes"), "-1");
     write(path.join(memory, "memory.limit_in_bytes"), "-1");
