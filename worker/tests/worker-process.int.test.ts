@@ -206,7 +206,9 @@ describe("the worker program", () => {
     env = await createTestEnv({ Kill_Grace: 1 });
     const w = startWorkerProcess();
     await started(w);
-    const id = await submitJob(env, "kept", { script: "for i in 1 2 3 4 5 6; do echo \"processing $i / 6\"; sleep 0.3; done" });
+    // It ends when the test says so (go), not on a clock a loaded machine can outrun.
+    const script = `echo "processing 1 / 2"; while [ ! -e '${env.dir}/go' ]; do sleep 0.1; done; echo "processing 2 / 2"`;
+    const id = await submitJob(env, "kept", { script });
     await waitForJob(env, "kept", ["running"]);
     w.child.kill("SIGTERM");
     expect(await w.exited).toBe(0);
@@ -216,6 +218,8 @@ describe("the worker program", () => {
     const next = startWorkerProcess();
     await started(next);
     expect(next.output()).not.toMatch(/quarantined/);
+    expect(next.output()).toMatch(/job=\d+ recovery: still runs \(pid \d+\): adopted/);
+    fs.writeFileSync(path.join(env.dir, "go"), "");
     const row = await waitForJob(env, "kept", ["done", "failed", "lost"]);
     expect(row).toMatchObject({ id, state: "done" });
     const events = await env.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } });
