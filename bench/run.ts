@@ -23,6 +23,7 @@ import { folderDispatch, isTspAvailable, tsp, tspDispatch, tspEnv, uploadDispatc
 import { describeMemory, webMemory, workerMemory } from "./workloads/overhead";
 import { processWithEnv, rssMb } from "./lib/proc";
 import { liveSection } from "./workloads/live-section";
+import { measureColdQueueRead } from "./workloads/cold-start";
 import { describeShares, profileNoOpJobs } from "./workloads/profile";
 import { measureRunFloor } from "./workloads/run-floor";
 import { defaultSpawnerKind } from "../worker/local/spawner-client";
@@ -189,6 +190,9 @@ async function profileSection(measured?: Throughput) {
     const besideTsp = measured?.tspRate ? ` (${round(r.runsPerSecond / measured.tspRate)}x task-spooler's ${Math.round(measured.tspRate)} jobs/s)` : "";
     report.note(`${r.what}: ${Math.round(r.runsPerSecond)} runs/s${besideTsp}, CPU per run ${round(r.spawnerMs)} ms in the spawner + ${round(r.runMs)} ms in the run's processes`);
   }
+  // Why a lone dispatch costs the worker more than a job of a burst does (docs/performance.md).
+  const cold = await measureColdQueueRead(port + 3);
+  report.note(`a dispatch after a pause runs cold: its queue read (one job queued) takes ${Math.round(cold.hotUs)} us back to back, ${Math.round(cold.afterIdleUs)} us after 20 ms idle (${round(cold.afterIdleUs / cold.hotUs, 1)}x), the same statement and rows`);
 }
 
 async function coreSections(): Promise<void> {
