@@ -186,6 +186,13 @@ export function sharedFile(env: TestEnv, name: string): string {
   return file;
 }
 
+/**
+ * A gate a job's script waits at until the test opens it: a job that moves on or ends when
+ * the test says so, not on a clock that a loaded machine can outrun.
+ */
+export const waitAtGate = (env: TestEnv, name = "go") => `while [ ! -e '${path.join(env.dir, name)}' ]; do sleep 0.1; done`;
+export const openGate = (env: TestEnv, name = "go") => fs.writeFileSync(path.join(env.dir, name), "");
+
 /** Poll `probe` until it returns a truthy value; fail with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;

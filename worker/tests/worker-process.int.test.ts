@@ -6,7 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestEnv, dropJob, jobProcesses, sharedFile, startSmtpServer, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, jobProcesses, openGate, sharedFile, startSmtpServer, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "./helpers";
 import { type WorkerProcess, spawnWorker } from "./worker-process";
 
 let env: TestEnv;
@@ -53,8 +53,7 @@ describe("the worker program", () => {
       const first = startWorkerProcess();
       await started(first);
       // It moves on when the test says so (go1, go2), so its progress is seen after adoption.
-      const gate = (n: number) => `while [ ! -e '${env.dir}/go${n}' ]; do sleep 0.1; done`;
-      const script = `echo run >> '${runs}'; sleep 1000 & echo "processing 1 / 4"; ${gate(1)}; echo "processing 3 / 4"; ${gate(2)}; echo "processing 4 / 4"; kill $!`;
+      const script = `echo run >> '${runs}'; sleep 1000 & echo "processing 1 / 4"; ${waitAtGate(env, "go1")}; echo "processing 3 / 4"; ${waitAtGate(env, "go2")}; echo "processing 4 / 4"; kill $!`;
       await submitJob(env, "survivor", { email: "owner@lab.org", script });
       const running = await waitForJob(env, "survivor", ["running"]);
       await submitJob(env, "waiting", { script: "echo fine" });
@@ -67,13 +66,13 @@ describe("the worker program", () => {
       const second = startWorkerProcess();
       await started(second);
       expect(second.output()).toMatch(/job=\d+ recovery: still runs \(pid \d+\): adopted/);
-      fs.writeFileSync(path.join(env.dir, "go1"), "");
+      openGate(env, "go1");
       const progressed = await waitFor("progress after adoption", async () => {
         const row = await env.db.job.findUnique({ where: { id: running.id } });
         return row?.state === "running" && row.progress === 75 ? row : null;
       });
       expect(progressed.progress).toBe(75);
-      fs.writeFileSync(path.join(env.dir, "go2"), "");
+      openGate(env, "go2");
       const done = await waitForJob(env, "survivor", ["done", "failed", "lost"]);
       expect(done).toMatchObject({ state: "done", exitCode: 0, progress: 100 });
       expect(fs.readFileSync(runs, "utf8")).toBe("run\n");
@@ -101,7 +100,7 @@ describe("the worker program", () => {
     env = await createTestEnv({ MaxNbProcessors: 2, Kill_Grace: 1 });
     const first = startWorkerProcess();
     await started(first);
-    await submitJob(env, "unrecorded", { script: `touch mine.txt; while [ ! -e '${env.dir}/go' ]; do sleep 0.1; done` });
+    await submitJob(env, "unrecorded", { script: `touch mine.txt; ${waitAtGate(env)}` });
     const row = await waitFor("its start recorded", async () => {
       const r = await env.db.job.findFirst({ where: { name: "unrecorded" } });
       return r?.pid ? r : null;
@@ -122,7 +121,7 @@ describe("the worker program", () => {
     await submitJob(env, "other", { script: "id -u > uid.txt" });
     const other = await waitForJob(env, "other", ["done"]);
     expect(Number(fs.readFileSync(path.join(env.layout.root, other.folder, "uid.txt"), "utf8"))).not.toBe(uid);
-    fs.writeFileSync(path.join(env.dir, "go"), "");
+    openGate(env);
     const done = await waitForJob(env, "unrecorded", ["done", "failed", "lost"]);
     expect(done.state).toBe("done");
     // Given back to the service, as every run's folder is at its end.
@@ -206,9 +205,7 @@ describe("the worker program", () => {
     env = await createTestEnv({ Kill_Grace: 1 });
     const w = startWorkerProcess();
     await started(w);
-    // It ends when the test says so (go), not on a clock a loaded machine can outrun.
-    const script = `echo "processing 1 / 2"; while [ ! -e '${env.dir}/go' ]; do sleep 0.1; done; echo "processing 2 / 2"`;
-    const id = await submitJob(env, "kept", { script });
+    const id = await submitJob(env, "kept", { script: `echo "processing 1 / 2"; ${waitAtGate(env)}; echo "processing 2 / 2"` });
     await waitForJob(env, "kept", ["running"]);
     w.child.kill("SIGTERM");
     expect(await w.exited).toBe(0);
@@ -219,7 +216,7 @@ describe("the worker program", () => {
     await started(next);
     expect(next.output()).not.toMatch(/quarantined/);
     expect(next.output()).toMatch(/job=\d+ recovery: still runs \(pid \d+\): adopted/);
-    fs.writeFileSync(path.join(env.dir, "go"), "");
+    openGate(env);
     const row = await waitForJob(env, "kept", ["done", "failed", "lost"]);
     expect(row).toMatchObject({ id, state: "done" });
     const events = await env.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } });

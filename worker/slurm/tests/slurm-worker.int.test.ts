@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slurmRunInfoOf } from "../../../lib/core/slurm-run-info";
 import { resourcesOf } from "../../../lib/server/jobs/job-view";
 import { requestKill } from "../../../lib/server/jobs/kill-job";
-import { createTestEnv, seedJob, submitJob, type TestEnv, waitFor, waitForJob } from "../../tests/helpers";
+import { createTestEnv, openGate, seedJob, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "../../tests/helpers";
 import { type InProcessWorker, startWorker } from "../../tests/in-process";
 import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 
@@ -138,16 +138,14 @@ describe("executor = slurm", () => {
     const env = await createTestEnv({ executor: "slurm", slurm_poll_interval: 1, MailActive: "False" });
     try {
       const first = await startWorker(env);
-      // It ends when the test says so (go), so it still runs whatever the machine's load.
-      const gate = path.join(env.dir, "go");
-      const id = await submitJob(env, "outlives", { script: `for i in 1 2 3; do echo "processing $i / 6"; done; while [ ! -e '${gate}' ]; do sleep 0.2; done; for i in 4 5 6; do echo "processing $i / 6"; done` });
+      const id = await submitJob(env, "outlives", { script: `for i in 1 2 3; do echo "processing $i / 6"; done; ${waitAtGate(env)}; for i in 4 5 6; do echo "processing $i / 6"; done` });
       await waitForJob(env, "outlives", ["running"]);
       await first.stop(); // Shutdown_Jobs = keep: the job goes on in Slurm
       expect((await env.db.job.findUniqueOrThrow({ where: { id } })).state).toMatch(/^(pending|running)$/);
       const second = await startWorker(env);
       try {
         await waitFor("its adoption", () => second.logs.some((l) => /recovery: still runs .*adopted/.test(l)));
-        fs.writeFileSync(gate, "");
+        openGate(env);
         const row = await waitForJob(env, "outlives", ["done", "failed", "lost", "killed"]);
         expect(row).toMatchObject({ state: "done", exitCode: 0, progress: 100 });
         expect(second.logs.join("\n")).toMatch(new RegExp(`job ${id}: recovery: still runs .*adopted`));
