@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -93,6 +94,37 @@ describe("extractZip", () => {
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip.writeUInt32LE(10, central + 24);
     await expect(extract(zip, { ...limits, maxRatio: 1e9 })).rejects.toThrow(/damaged/);
+  });
+
+  it("extracts small and large entries alike: stored, deflated, past the in-memory sizes", async () => {
+    const random = crypto.randomBytes(5 * MB); // a 5 MB zip: read as it extracts
+    const repeated = Buffer.alloc(3 * MB, "abc"); // 3 MB in a small zip: streamed from memory
+    const entries = [
+      { name: "stored.txt", data: "kept as is\n", deflate: false },
+      { name: "deflated.txt", data: "x".repeat(1000) },
+      { name: "empty.txt", data: "" },
+      { name: "repeated.bin", data: repeated },
+    ];
+    const small = await extract(buildZip(entries), { ...limits, maxRatio: 1e9 });
+    const large = await extract(buildZip([...entries, { name: "random.bin", data: random, deflate: false }]), { ...limits, maxRatio: 1e9 });
+    for (const { dest } of [small, large]) {
+      expect(fs.readFileSync(path.join(dest, "stored.txt"), "utf8")).toBe("kept as is\n");
+      expect(fs.readFileSync(path.join(dest, "deflated.txt"), "utf8")).toBe("x".repeat(1000));
+      expect(fs.readFileSync(path.join(dest, "empty.txt"), "utf8")).toBe("");
+      expect(fs.readFileSync(path.join(dest, "repeated.bin")).equals(repeated)).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(large.dest, "random.bin")).equals(random)).toBe(true);
+    expect(large.result).toEqual({ files: 5, bytes: 1011 + 3 * MB + 5 * MB });
+  });
+
+  it("refuses an entry whose data is shorter than its declared size, or not deflate data", async () => {
+    const short = buildZip([{ name: "short.txt", data: "only this" }]);
+    short.writeUInt32LE(100, 22);
+    short.writeUInt32LE(100, short.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 24);
+    await expect(extract(short)).rejects.toThrow(/damaged .*"short.txt" holds 9 bytes where it declares 100/);
+    const garbled = buildZip([{ name: "garbled.txt", data: "some text to deflate, some text to deflate" }]);
+    garbled.fill(0xff, 30 + "garbled.txt".length, 30 + "garbled.txt".length + 8); // the deflate data's first bytes
+    await expect(extract(garbled)).rejects.toThrow(/damaged .*"garbled.txt" cannot be inflated/);
   });
 
   it("refuses a file that is not a zip", async () => {
