@@ -29,6 +29,9 @@ export interface ReceivedUpload {
 
 export const MAX_ZIPS_PER_REQUEST = 100;
 
+/** A file part up to this size is held in memory and written in one call; a larger one streams to disk. */
+const HELD_PART_BYTES = 1024 * 1024;
+
 const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "nb_gpu", "priority", "hold", "after_ok", "after_any", "array"]);
 
 export function tooLargeError(maxBytes: number): AppError {
@@ -86,7 +89,7 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
         received += chunk.length;
         if (received > maxBytes) fail(tooLargeError(maxBytes));
       });
-      const write = pipeline(file, fs.createWriteStream(zipPath, { flags: "wx" }));
+      const write = saveFilePart(file, zipPath);
       write.catch((error: NodeJS.ErrnoException) => fail(error.code === "ENOSPC" || error.code === "EDQUOT" ? diskFull() : error));
       written.push(write);
     });
@@ -114,5 +117,38 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
     });
     body.on("error", () => fail(new AppError("INVALID_INPUT", "The upload was interrupted; try again")));
     body.pipe(parser);
+  });
+}
+
+/**
+ * Write one file part to `file` (created, never overwritten). A small part, which most jobs
+ * are, is held and written in one call when it ends: a write stream costs a thread-pool
+ * round trip for its open, each write and its close (about 1 ms in all per upload on a
+ * loaded machine). Past HELD_PART_BYTES what was held is written first and the rest streams.
+ */
+export function saveFilePart(part: Readable, file: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const held: Buffer[] = [];
+    let heldBytes = 0;
+    const onData = (chunk: Buffer) => {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes <= HELD_PART_BYTES) return;
+      part.off("data", onData).off("end", onEnd).off("error", reject).off("close", onClose);
+      const out = fs.createWriteStream(file, { flags: "wx" });
+      for (const chunk of held.splice(0)) out.write(chunk);
+      pipeline(part, out).then(resolve, reject);
+    };
+    const onEnd = () => {
+      try {
+        fs.writeFileSync(file, Buffer.concat(held), { flag: "wx" });
+        resolve();
+      } catch (error) {
+        reject(error);
+      }
+    };
+    // Closed before its end (the request cut off, the parser stopped): nothing is written.
+    const onClose = () => reject(new Error("the file part was cut off"));
+    part.on("data", onData).once("end", onEnd).once("error", reject).once("close", onClose);
   });
 }
