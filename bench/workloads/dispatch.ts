@@ -9,7 +9,8 @@ import path from "node:path";
 import { ZipArchive } from "archiver";
 import type { QmInstance } from "../lib/qm-instance";
 import { prepareStampJobs, readStamp, sharedDir, sleep } from "../lib/jobs";
-import { nowNs, waitFor } from "../lib/stats";
+import { cpuSeconds } from "../lib/proc";
+import { nowNs, percentile, waitFor } from "../lib/stats";
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
 
@@ -53,8 +54,8 @@ async function zipJob(file: string, script: string): Promise<void> {
   await new Promise<void>((r) => out.on("close", () => r()));
 }
 
-/** The same through `POST /api/jobs` with a small zip. */
-export async function uploadDispatch(qm: QmInstance, count: number): Promise<number[]> {
+/** The same through `POST /api/jobs` with a small zip; `responses` gets when each request was answered (ms). */
+export async function uploadDispatch(qm: QmInstance, count: number, responses: number[] = []): Promise<number[]> {
   const stamps = sharedDir(path.join(qm.dir, "stamps"));
   const samples: number[] = [];
   let finished = finishedCount(qm);
@@ -68,12 +69,31 @@ export async function uploadDispatch(qm: QmInstance, count: number): Promise<num
     const t0 = nowNs();
     const res = await fetch(`${qm.baseUrl}/api/jobs`, { method: "POST", body: form, headers: { accept: "application/json", "x-qm-csrf": "1" } });
     if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    responses.push(ms(nowNs() - t0));
     samples.push(ms((await readStamp(stamp)) - t0));
     finished += 1;
     await waitAllFinal(qm, finished);
     await sleep(20);
   }
   return samples;
+}
+
+/**
+ * What any request costs the web server, whatever it does: `count` GETs of /api/health
+ * (one database read), one at a time. Wall time p50 and the web server's CPU per request.
+ */
+export async function bareRequestCost(qm: QmInstance, count: number): Promise<{ p50: number; cpuMs: number }> {
+  const get = async () => void (await (await fetch(`${qm.baseUrl}/api/health`)).arrayBuffer());
+  for (let i = 0; i < 10; i++) await get();
+  const walls: number[] = [];
+  const before = cpuSeconds(qm.web!.pid!);
+  for (let i = 0; i < count; i++) {
+    const t0 = nowNs();
+    await get();
+    walls.push(ms(nowNs() - t0));
+  }
+  return { p50: percentile(walls, 50), cpuMs: ((cpuSeconds(qm.web!.pid!) - before) * 1000) / count };
 }
 
 /** task-spooler with 2 slots, on a socket of its own. */
