@@ -1,7 +1,7 @@
 /**
- * Stream a multipart upload (`file` parts plus text fields) to disk with busboy: the files
- * (zips, or single scripts) are never held in memory, and reading stops as soon as they
- * pass the size limit. One `file` is one job; a script may send up to
+ * Stream a multipart upload (`file` parts plus text fields) to disk with busboy: at most
+ * HELD_PART_BYTES of a file (a zip, or a single script) is held in memory (saveFilePart),
+ * and reading stops as soon as the files pass the size limit. One `file` is one job; a script may send up to
  * MAX_ZIPS_PER_REQUEST of them at once (the `qm` command does), which saves the cost of
  * a request per job.
  */
