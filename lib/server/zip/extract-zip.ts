@@ -158,7 +158,7 @@ async function entryData(zip: ZipFile, whole: Buffer, entry: Entry, name: string
     zip.readLocalFileHeader(entry, { minimal: true }, (error, header) => (error ? reject(asZipError(error)) : resolve(header.fileDataStart))),
   );
   const raw = whole.subarray(start, start + entry.compressedSize);
-  const damaged = (why: string) => new AppError("INVALID_INPUT", `The zip archive is damaged (${JSON.stringify(name)} ${why}); create it again with a zip tool`);
+  const damaged = (why: string) => damagedZip(`${JSON.stringify(name)} ${why}`);
   let data: Buffer;
   try {
     data = entry.compressionMethod === 0 ? raw : zlib.inflateRawSync(raw, { maxOutputLength: Math.max(entry.uncompressedSize, 1) });
@@ -193,7 +193,12 @@ function asZipError(error: Error): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOSPC" || code === "EDQUOT") return diskFull();
   if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) return error;
-  return new AppError("INVALID_INPUT", `The zip archive is damaged (${error.message}); create it again with a zip tool`);
+  return damagedZip(error.message);
+}
+
+/** A zip whose structure or data is broken, saying `why`. */
+function damagedZip(why: string): AppError {
+  return new AppError("INVALID_INPUT", `The zip archive is damaged (${why}); create it again with a zip tool`);
 }
 
 function tooManyEntries(count: string, limits: ZipLimits): AppError {
