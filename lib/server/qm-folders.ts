@@ -113,9 +113,13 @@ function renameNoReplace(src: string, dest: string): boolean {
  */
 export async function moveFolder(src: string, destDir: string, name: string, claim?: (candidate: string) => Promise<void>): Promise<string> {
   for (const candidate of candidateNames(name)) {
-    if (fs.existsSync(path.join(destDir, candidate))) continue;
-    await claim?.(candidate);
-    if (renameNoReplace(src, path.join(destDir, candidate))) return candidate;
+    const dest = path.join(destDir, candidate);
+    // renameNoReplace looks too; a claim is only made for a name free when it is made.
+    if (claim) {
+      if (fs.existsSync(dest)) continue;
+      await claim(candidate);
+    }
+    if (renameNoReplace(src, dest)) return candidate;
   }
   throw new Error("unreachable");
 }

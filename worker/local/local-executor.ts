@@ -83,11 +83,13 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
    */
   const wrapUp = async (dir: string, info: LocalRunInfo, confinement: Confinement, report: ExitReport): Promise<ExitReport> => {
     const identity = identityOf(info);
-    // What the cgroup counted, before it goes: exact CPU, peak memory, memory kills.
-    const usage = confinement.usage();
-    const oom = confinement.oomKills() > 0 && report.exitCode !== 0;
     const leftovers = await terminateRun(scopeOf(info, confinement), opts.graceMs());
-    confinement.remove();
+    // What the cgroup counted, before it goes: exact CPU, peak memory, memory kills. With
+    // nothing left of the run when it was looked at, the counts are final.
+    const usage = confinement.usage();
+    const oomKills = confinement.oomKills();
+    const oom = oomKills > 0 && report.exitCode !== 0;
+    confinement.remove(leftovers === 0 ? { usage, oomKills } : undefined);
     confinements.delete(info.pid);
     // A run adopted before its identity was recorded (worker/run-records.ts) ran as some
     // uid all the same: its folder is taken back whenever runs change identity.

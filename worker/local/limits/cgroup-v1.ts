@@ -114,8 +114,8 @@ export function createCgroupV1(root: string, instance: string): Limits {
         return { cpuSeconds: ns / 1e9, memoryKb: Math.round(bytes / 1024), peakKb: peak === null ? null : Math.round(peak / 1024) };
       },
       oomKills: () => readKeyed(path.join(dir("memory"), "memory.oom_control"), "oom_kill") ?? 0,
-      remove() {
-        runCgroups.retire(token);
+      remove(final) {
+        runCgroups.retire(token, final);
         if (deviceDir) removeCgroup(deviceDir);
       },
     };
@@ -127,7 +127,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
     confine(token, request: ConfineRequest) {
       warm.starting();
       const cpuset = cpusetOf(request.cpus);
-      runCgroups.make(token);
+      runCgroups.make(token, request.memMb !== null);
       if (request.memMb !== null) {
         const memory = path.join(base("memory"), token);
         const bytes = String(request.memMb * 1024 * 1024);

@@ -38,7 +38,8 @@ describe("control groups v2", () => {
     expect(read("qm/inst/abc123/memory.swap.max")).toBe("0");
     expect(run.procsFiles).toEqual([path.join(root, "qm/inst/abc123/cgroup.procs")]);
     expect(limits.confine("nolimit", { cpus: [], memMb: null }).procsFiles).toHaveLength(1);
-    expect(read("qm/inst/nolimit/memory.max")).toBe("max");
+    // A new cgroup's memory.max is "max" already (the kernel's default): nothing written.
+    expect(fs.existsSync(path.join(root, "qm/inst/nolimit/memory.max"))).toBe(false);
     expect(fs.existsSync(path.join(root, "qm/inst/nolimit/cpuset.cpus"))).toBe(false);
   });
 
@@ -73,6 +74,12 @@ describe("control groups v2", () => {
     run.remove();
     // cgroup.kill got 1 (all its processes killed at once); a real rmdir would then succeed.
     expect(read("qm/inst/done1/cgroup.kill")).toBe("1");
+    // One seen empty at the run's end (its final counts given) has nothing to kill: only removed.
+    const ended = limits.confine("ended", { cpus: [], memMb: null });
+    fs.writeFileSync(path.join(root, "qm/inst/ended/cgroup.kill"), "");
+    empty("ended");
+    ended.remove({ usage: null, oomKills: 0 });
+    expect(read("qm/inst/ended/cgroup.kill")).toBe("");
     limits.confine("stale", { cpus: [], memMb: null });
     empty("stale");
     limits.sweep(new Set(["live"]));

@@ -50,8 +50,9 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
         return { cpuSeconds: usec / 1e6, memoryKb: Math.round(bytes / 1024), peakKb: peak === null ? null : Math.round(peak / 1024) };
       },
       oomKills: () => readKeyed(path.join(dir, "memory.events"), "oom_kill") ?? 0,
-      remove() {
-        if (fs.existsSync(path.join(dir, "cgroup.kill"))) {
+      remove(final) {
+        // Emptied already (final counts): nothing to kill.
+        if (!final && fs.existsSync(path.join(dir, "cgroup.kill"))) {
           try {
             write(path.join(dir, "cgroup.kill"), "1");
           } catch {
@@ -72,8 +73,11 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
       const dir = path.join(base, token);
       fs.mkdirSync(dir, { recursive: true });
       if (request.cpus.length) write(path.join(dir, "cpuset.cpus"), formatCpuList(request.cpus));
-      write(path.join(dir, "memory.max"), request.memMb === null ? "max" : String(request.memMb * 1024 * 1024));
-      if (request.memMb !== null) write(path.join(dir, "memory.swap.max"), "0");
+      // A new cgroup has no limit (memory.max "max"): only a limit is written.
+      if (request.memMb !== null) {
+        write(path.join(dir, "memory.max"), String(request.memMb * 1024 * 1024));
+        write(path.join(dir, "memory.swap.max"), "0");
+      }
       return of(token);
     },
     find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),

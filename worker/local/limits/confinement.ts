@@ -37,8 +37,18 @@ export interface Confinement {
   usage(): CgroupUsage | null;
   /** How many processes the kernel killed for memory in this run. */
   oomKills(): number;
-  /** Remove the cgroup once nothing is left in it. */
-  remove(): void;
+  /**
+   * Remove the cgroup once nothing is left in it. `final`: what was read after the run's
+   * last process was seen gone (nothing can join a run's cgroup after its wrapper), so the
+   * removal need not read it again.
+   */
+  remove(final?: FinalReading): void;
+}
+
+/** A run's cgroup read once it held no process: its counts cannot change any more. */
+export interface FinalReading {
+  usage: CgroupUsage | null;
+  oomKills: number;
 }
 
 export interface Limits {

@@ -18,16 +18,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { readKeyed, readNumber, readPids, removeCgroup, write } from "./cgroup-files";
+import type { FinalReading } from "./confinement";
 
 /** Charged memory a kept pair may still hold (the kernel's per-CPU charge batches alone are up to 256 KiB a CPU). */
 export const REUSE_MAX_BYTES = 1024 * 1024;
 const KEPT = 2;
 
 export interface RunCgroups {
-  /** The run `token`'s folders in both hierarchies: a kept pair renamed, or made now. */
-  make(token: string): void;
+  /**
+   * The run `token`'s folders in both hierarchies: a kept pair renamed, or made now; with no
+   * memory limit (`limited`: the caller sets one next).
+   */
+  make(token: string, limited: boolean): void;
   /** The run is over: keep its pair for a later run when clean, else remove it (false: processes are left in it). */
-  retire(token: string): boolean;
+  retire(token: string, final?: FinalReading): boolean;
   /** Names of the pairs kept now (a start-up sweep leaves them). */
   kept(): Set<string>;
   /** Remove the kept pairs (the worker stops). */
@@ -37,49 +41,64 @@ export interface RunCgroups {
 /** `swap`: whether the kernel accounts swap (cgroup-files.ts accountsSwap). */
 export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string, swap: boolean): RunCgroups {
   const bases = [memoryBase, cpuacctBase];
-  const kept: string[] = [];
-  const remove = (name: string) => bases.map((b) => removeCgroup(path.join(b, name))).every(Boolean);
+  /** Pairs waiting for a run; `limited`: a memory limit may be set on it (unknown counts as set). */
+  const kept: { name: string; limited: boolean }[] = [];
+  /** Runs of this worker made with no memory limit: their pair needs none lifted. */
+  const unlimited = new Set<string>();
+  const remove = (name: string) => {
+    unlimited.delete(name);
+    return bases.map((b) => removeCgroup(path.join(b, name))).every(Boolean);
+  };
 
-  /** Whether `name` may go to another run: nothing left in it, no memory kill, little charged. */
-  const clean = (name: string): boolean => {
+  /**
+   * Whether `name` may go to another run: nothing left in it (not even a zombie), no memory
+   * kill, little charged. `final`: the counts read once its run was over, not read again.
+   */
+  const clean = (name: string, final?: FinalReading): boolean => {
     const memory = path.join(memoryBase, name);
-    if (readPids(path.join(memory, "cgroup.procs")).length || readPids(path.join(cpuacctBase, name, "cgroup.procs")).length) return false;
+    if (readPids(path.join(memory, "cgroup.procs")).length) return false;
+    if (final?.usage) return final.oomKills === 0 && final.usage.memoryKb * 1024 <= REUSE_MAX_BYTES;
+    if (readPids(path.join(cpuacctBase, name, "cgroup.procs")).length) return false;
     if ((readKeyed(path.join(memory, "memory.oom_control"), "oom_kill") ?? 1) !== 0) return false;
     return (readNumber(path.join(memory, "memory.usage_in_bytes")) ?? Infinity) <= REUSE_MAX_BYTES;
   };
 
   /** A kept pair, renamed to `token`: no limit, counters at zero. */
-  const reset = (token: string): void => {
+  const reset = (token: string, limited: boolean): void => {
     const memory = path.join(memoryBase, token);
-    // memsw >= limit must hold: the swap limit is raised first.
-    if (swap) write(path.join(memory, "memory.memsw.limit_in_bytes"), "-1");
-    write(path.join(memory, "memory.limit_in_bytes"), "-1");
+    if (limited) {
+      // memsw >= limit must hold: the swap limit is raised first.
+      if (swap) write(path.join(memory, "memory.memsw.limit_in_bytes"), "-1");
+      write(path.join(memory, "memory.limit_in_bytes"), "-1");
+    }
     write(path.join(memory, "memory.max_usage_in_bytes"), "0");
     if (swap) write(path.join(memory, "memory.memsw.max_usage_in_bytes"), "0");
     write(path.join(cpuacctBase, token, "cpuacct.usage"), "0");
   };
 
   return {
-    make(token) {
-      const name = kept.pop();
-      if (name) {
+    make(token, limited) {
+      if (!limited) unlimited.add(token);
+      const pair = kept.pop();
+      if (pair) {
         try {
-          for (const b of bases) fs.renameSync(path.join(b, name), path.join(b, token));
-          reset(token);
+          for (const b of bases) fs.renameSync(path.join(b, pair.name), path.join(b, token));
+          reset(token, pair.limited);
           return;
         } catch {
-          remove(name); // made below instead
+          remove(pair.name); // made below instead
           remove(token);
+          if (!limited) unlimited.add(token);
         }
       }
       for (const b of bases) fs.mkdirSync(path.join(b, token), { recursive: true });
     },
-    retire(token) {
+    retire(token, final) {
       try {
         // Its counters stay as the run left them until another run takes it: a worker that
         // dies before it has recorded the run's end reads them again after its restart.
-        if (kept.length < KEPT && clean(token)) {
-          kept.push(token);
+        if (kept.length < KEPT && clean(token, final)) {
+          kept.push({ name: token, limited: !unlimited.delete(token) });
           return true;
         }
       } catch {
@@ -87,9 +106,9 @@ export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string, swap: b
       }
       return remove(token);
     },
-    kept: () => new Set(kept),
+    kept: () => new Set(kept.map((p) => p.name)),
     release() {
-      for (const name of kept.splice(0)) remove(name);
+      for (const pair of kept.splice(0)) remove(pair.name);
     },
   };
 }
