@@ -198,12 +198,13 @@ async function profileSection(measured?: Throughput) {
   report.note(`worker, by source: ${describeShares(worker, "bySource", cpu.worker)}`);
   report.note(`spawner (${defaultSpawnerKind() === "c" ? "C" : "Perl"}), ${round(cpu.helper)} ms per job (not profiled)`);
   report.note(`job processes (the run's wrapper, forked from the spawner, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
-  console.log("what a no-op run costs without the worker (the spawner driven directly, two at a time)");
-  for (const r of await measureRunFloor(quick ? 200 : 1000)) {
-    // Beside task-spooler's rate of the throughput round: with no worker at all, how close
-    // runs started as QM starts them come (the last, contained as every QM run is, is the
+  console.log(`what a no-op run costs without the worker (the spawner driven directly, two at a time; medians of ${size.rounds} alternated rounds)`);
+  const floor = await measureRunFloor(quick ? 200 : 1000, size.rounds, hasTsp ? () => tspThroughput(tspDir, quick ? 200 : 1000) : undefined);
+  for (const r of floor.costs) {
+    // Beside task-spooler's rate in the same rounds: with no worker at all, how close runs
+    // started as QM starts them come (the last, contained as every QM run is, is the
     // ceiling of QM's throughput on this machine).
-    const besideTsp = measured?.tspRate ? ` (${round(r.runsPerSecond / measured.tspRate)}x task-spooler's ${Math.round(measured.tspRate)} jobs/s)` : "";
+    const besideTsp = floor.tspRate ? ` (${round(r.runsPerSecond / floor.tspRate)}x task-spooler's ${Math.round(floor.tspRate)} jobs/s in the same rounds)` : "";
     report.note(`${r.what}: ${Math.round(r.runsPerSecond)} runs/s${besideTsp}, CPU per run ${round(r.spawnerMs)} ms in the spawner + ${round(r.runMs)} ms in the run's processes`);
   }
   // Why a lone dispatch costs the worker more than a job of a burst does (docs/performance.md).

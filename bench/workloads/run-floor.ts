@@ -4,7 +4,8 @@
  * what a real run adds step by step: the run's uid, then its control groups (the real
  * Limits, as the worker detects them). And the floor of any such start: a small Perl
  * process forking and exec'ing `sh -c true`. The gap between these and the throughput
- * round is the worker's share; what is left is the price of containing each run.
+ * round is the worker's share; what is left is the price of containing each run. Medians
+ * of alternated rounds, beside task-spooler's rate from the same rounds.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { detectLimits } from "../../worker/local/limits/detect-limits";
 import { type SpawnerKind, defaultSpawnerKind, startSpawner } from "../../worker/local/spawner-client";
 import { cpuSeconds } from "../lib/proc";
+import { median } from "../lib/stats";
 
 export interface RunCost {
   what: string;
@@ -25,17 +27,45 @@ export interface RunCost {
 /** An unused uid of the default pool's range, for the runs' identity (none needs a passwd entry). */
 const BENCH_UID = 64999;
 
-/** `count` runs per variant; root needed for the uid and cgroup variants (skipped otherwise). */
-export async function measureRunFloor(count: number): Promise<RunCost[]> {
-  const results: RunCost[] = [floorOfForkExec(count)];
+/** The medians over rounds, and task-spooler's jobs/s measured in the same rounds (when given). */
+export interface RunFloor {
+  costs: RunCost[];
+  tspRate: number | null;
+}
+
+/**
+ * `count` runs per variant and round; root needed for the uid and cgroup variants (skipped
+ * otherwise). The variants take turns within each round, in reverse order every other
+ * round, with a task-spooler round (`tspRound`: its jobs/s) among them: this machine's
+ * speed drifts within minutes, and one variant after another would put the drift between
+ * them.
+ */
+export async function measureRunFloor(count: number, rounds: number, tspRound?: () => Promise<number>): Promise<RunFloor> {
   const root = process.getuid?.() === 0;
   const variants: { what: string; uid: boolean; cgroups: boolean }[] = [
     { what: "run as root", uid: false, cgroups: false },
     ...(root ? [{ what: "run as its uid", uid: true, cgroups: false }, { what: "run as its uid in its cgroups", uid: true, cgroups: true }] : []),
   ];
   const kinds: SpawnerKind[] = defaultSpawnerKind() === "c" ? ["perl", "c"] : ["perl"];
-  for (const v of variants) for (const kind of kinds) results.push(await spawnerRuns(count, kind, `${kind === "c" ? "C" : "Perl"} spawner, ${v.what}`, v.uid, v.cgroups));
-  return results;
+  const steps: (() => Promise<RunCost>)[] = [async () => floorOfForkExec(count)];
+  for (const v of variants) for (const kind of kinds) steps.push(() => spawnerRuns(count, kind, `${kind === "c" ? "C" : "Perl"} spawner, ${v.what}`, v.uid, v.cgroups));
+  const samples = steps.map(() => [] as RunCost[]);
+  const tspRates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = steps.map((_, i) => i);
+    if (r % 2) order.reverse();
+    for (const [at, i] of order.entries()) {
+      if (tspRound && at === Math.floor(order.length / 2)) tspRates.push(await tspRound());
+      samples[i].push(await steps[i]());
+    }
+  }
+  const costs = samples.map((runs) => ({
+    what: runs[0].what,
+    runsPerSecond: median(runs.map((x) => x.runsPerSecond)),
+    spawnerMs: median(runs.map((x) => x.spawnerMs)),
+    runMs: median(runs.map((x) => x.runMs)),
+  }));
+  return { costs, tspRate: tspRates.length ? median(tspRates) : null };
 }
 
 function floorOfForkExec(count: number): RunCost {
