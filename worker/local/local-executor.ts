@@ -243,7 +243,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     async close() {
       watch.close();
       spawner.close();
-      opts.limits.release();
+      opts.limits.release(confinements.size > 0); // the runs still watched go on
       await opts.identities.close();
     },
   };

@@ -150,10 +150,13 @@ export function createCgroupV1(root: string, instance: string): Limits {
       for (const c of CONTROLLERS) removeLeftCgroups(base(c), keep);
       if (devices) removeLeftCgroups(devices, known);
     },
-    release() {
+    release(runsGoOn = false) {
       runCgroups.release();
       cpusetsMade.clear();
-      removeLeftCgroups(base("cpuset"), new Set()); // the shared cpusets no run is left in
+      // The shared cpusets no run is left in; while runs go on, a wrapper forked a moment
+      // ago may not be in its cpuset yet (the spawner answers before it joins): all stay,
+      // for the next worker to use or sweep.
+      if (!runsGoOn) removeLeftCgroups(base("cpuset"), new Set());
       const removed = [...CONTROLLERS.map(base), ...(devices ? [devices] : [])].map(removeCgroup);
       return removed.every(Boolean);
     },

@@ -82,6 +82,7 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
     },
     find: (token) => (fs.existsSync(path.join(base, token)) ? of(token) : null),
     sweep: (known) => removeLeftCgroups(base, known),
+    // A run's own cgroup is made before it starts, so one that goes on keeps `base` whole.
     release: () => removeCgroup(base),
     warmUp: warm.request,
   };

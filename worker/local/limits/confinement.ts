@@ -64,9 +64,11 @@ export interface Limits {
   warmUp(): void;
   /**
    * The worker stops: remove this instance's own cgroup folder where no run is left in it
-   * (runs that go on keep it). True when nothing of the instance is left.
+   * (runs that go on keep it). True when nothing of the instance is left. `runsGoOn`: runs
+   * this worker started go on (Shutdown_Jobs = keep); one started a moment ago may not
+   * have joined its cgroups yet, so none it may join is removed.
    */
-  release(): boolean;
+  release(runsGoOn?: boolean): boolean;
 }
 
 /** A confinement that holds nothing and counts nothing. */
