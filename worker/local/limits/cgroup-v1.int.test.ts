@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { removeCgroup, removeLeftCgroups } from "./cgroup-files";
 import { cgroupV1Available, createCgroupV1 } from "./cgroup-v1";
 import type { Limits } from "./confinement";
 
@@ -18,10 +19,8 @@ describe.skipIf(!(process.getuid?.() === 0 && cgroupV1Available(ROOT)))("control
     limits = undefined;
     // Whatever a failed check left: the runs' folders, then the instance's.
     for (const c of ["memory", "cpuset", "cpuacct", "devices"]) {
-      const dir = instanceDir(c);
-      if (!fs.existsSync(dir)) continue;
-      for (const d of fs.readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) fs.rmdirSync(path.join(dir, d.name));
-      fs.rmdirSync(dir);
+      removeLeftCgroups(instanceDir(c), new Set());
+      removeCgroup(instanceDir(c));
     }
   });
 

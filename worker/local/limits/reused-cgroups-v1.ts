@@ -78,20 +78,20 @@ export function reusedCgroupsV1(memoryBase: string, cpuacctBase: string, swap: b
 
   return {
     make(token, limited) {
-      if (!limited) unlimited.add(token);
       const pair = kept.pop();
+      let taken = false;
       if (pair) {
         try {
           for (const b of bases) fs.renameSync(path.join(b, pair.name), path.join(b, token));
           reset(token, pair.limited);
-          return;
+          taken = true;
         } catch {
           remove(pair.name); // made below instead
           remove(token);
-          if (!limited) unlimited.add(token);
         }
       }
-      for (const b of bases) fs.mkdirSync(path.join(b, token), { recursive: true });
+      if (!taken) for (const b of bases) fs.mkdirSync(path.join(b, token), { recursive: true });
+      if (!limited) unlimited.add(token);
     },
     retire(token, final) {
       try {
