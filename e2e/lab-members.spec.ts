@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
-import { env, loginAsAdmin, uniqueName } from "./job-helpers";
+import { env, leftTheLoginPage, loginAsAdmin, uniqueName } from "./job-helpers";
 import { screenshot, userJobZip } from "./submit-helpers";
 
 const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
@@ -30,6 +30,7 @@ async function logIn(browser: Browser, username: string, password: string): Prom
   await page.getByLabel("User name").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
+  await leftTheLoginPage(page);
   await expect(page.getByTestId("session-status")).toContainText(username);
   return page;
 }
