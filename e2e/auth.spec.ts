@@ -20,6 +20,29 @@ test("the admin logs in and out; a wrong password says so", async ({ page }) => 
   expect(env.adminPassword).toBeTruthy();
 });
 
+test("a link clicked as soon as the header shows the admin is where the browser goes, however slow the page's other fetches", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill(env.adminPassword);
+  // Every query the login fetches again, but the session, answers 2 s late. The form sent
+  // the browser on only once they had all answered, so a link clicked on the new header in
+  // the meantime was overridden by it (a CI run clicked Admin there and ended on the dashboard).
+  let slowAnswers = 0;
+  await page.route(/\/api\/(?!auth\/)/, async (route) => {
+    slowAnswers += 1;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await route.continue().catch(() => undefined);
+  });
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("link", { name: "Admin", exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect.poll(() => slowAnswers).toBeGreaterThan(0);
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await page.waitForLoadState("networkidle");
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByRole("form", { name: "New user" })).toBeVisible();
+});
+
 test("the API refuses admin actions without login and path traversal in the files API", async ({ request }) => {
   const kill = await request.post("/api/jobs/1/kill", { headers: { "x-qm-csrf": "anonymous" } });
   expect(kill.status()).toBe(401);

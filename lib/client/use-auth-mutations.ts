@@ -2,7 +2,10 @@
 /**
  * Log in, first-start setup and log out. Each changes who the browser is: the CSRF
  * token for mutations is replaced and every query is fetched again (admin-only
- * columns, buttons and permissions depend on it).
+ * columns, buttons and permissions depend on it). The mutation resolves without waiting
+ * for those fetches, so the form's navigation starts before the header shows the new
+ * session: a link clicked on the new header is never overridden by the form's
+ * navigation starting after it.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { LoginInput, SetupInput } from "../core/auth-schemas";
@@ -14,9 +17,9 @@ function useSessionChange<Input>(change: (input: Input) => Promise<{ csrfToken: 
   const client = useQueryClient();
   return useMutation({
     mutationFn: change,
-    onSuccess: async ({ csrfToken }) => {
+    onSuccess: ({ csrfToken }) => {
       setCsrfToken(csrfToken);
-      await client.invalidateQueries();
+      void client.invalidateQueries();
     },
   });
 }
