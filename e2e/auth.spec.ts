@@ -24,20 +24,22 @@ test("a link clicked as soon as the header shows the admin is where the browser 
   await page.goto("/login");
   await page.getByLabel("User name").fill("admin");
   await page.getByLabel("Password").fill(env.adminPassword);
-  // Every query the login fetches again, but the session, answers 2 s late. The form sent
-  // the browser on only once they had all answered, so a link clicked on the new header in
-  // the meantime was overridden by it (a CI run clicked Admin there and ended on the dashboard).
-  let slowAnswers = 0;
+  // The queries a login fetches again answer 2 s late, all but the session's. The form used
+  // to send the browser on only once they had all answered, so a link clicked on the new
+  // header meanwhile was overridden by it (a CI run clicked Admin there and ended on the
+  // dashboard).
+  const slow = { asked: 0, answered: 0 };
   await page.route(/\/api\/(?!auth\/)/, async (route) => {
-    slowAnswers += 1;
+    slow.asked += 1;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await route.continue().catch(() => undefined);
+    slow.answered += 1;
   });
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByRole("link", { name: "Admin", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
-  await expect.poll(() => slowAnswers).toBeGreaterThan(0);
-  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await expect.poll(() => slow.asked).toBeGreaterThan(0);
+  await expect.poll(() => slow.answered === slow.asked, { timeout: 10_000 }).toBe(true);
   await page.waitForLoadState("networkidle");
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByRole("form", { name: "New user" })).toBeVisible();

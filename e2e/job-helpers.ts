@@ -41,9 +41,9 @@ export async function loginAsAdmin(page: Page): Promise<void> {
 }
 
 /**
- * Wait until the login form has sent the browser on. The header shows the session as soon
- * as the login answers, a moment before the form's own navigation: a link clicked in that
- * moment is overridden by it (a CI run clicked "Admin" there and stayed on the dashboard).
+ * Wait until the login form has sent the browser on, so that what a test does next starts
+ * from the page the login leads to (a CI run clicked "Admin" before the form's navigation,
+ * which then took it to the dashboard; the form now navigates first: see auth.spec.ts).
  */
 export async function leftTheLoginPage(page: Page): Promise<void> {
   await expect(page).not.toHaveURL(/\/login(\?|$)/);
