@@ -1,11 +1,14 @@
-/** saveFilePart: a file part held in memory while small, streamed once large; never half-written when cut off while held. */
+/**
+ * saveFilePart: a file part held in memory while small, streamed once large; never
+ * half-written when cut off while held. receiveZipUpload: a file's name as browsers send it.
+ */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { saveFilePart } from "./receive-zip-upload";
+import { receiveZipUpload, saveFilePart } from "./receive-zip-upload";
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -54,5 +57,20 @@ describe("saveFilePart", () => {
     await new Promise((r) => setTimeout(r, 20));
     part.destroy(new Error("connection reset"));
     await expect(saved).rejects.toThrow(/connection reset|premature close/i);
+  });
+});
+
+describe("receiveZipUpload", () => {
+  it("reads a file's name as the UTF-8 browsers and curl send it", async () => {
+    const boundary = "qmboundary";
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="été 日本.sh"\r\nContent-Type: text/x-sh\r\n\r\n`, "utf8"),
+      Buffer.from("#!/bin/sh\necho hi\n"),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const request = new Request("http://localhost/api/jobs", { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body });
+    const upload = await receiveZipUpload(request, tmp(), 1024 * 1024);
+    expect(upload.zips.map((z) => z.zipName)).toEqual(["été 日本.sh"]);
+    expect(fs.readFileSync(upload.zips[0].zipPath, "utf8")).toBe("#!/bin/sh\necho hi\n");
   });
 });

@@ -58,6 +58,9 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
   const body = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
   const parser = busboy({
     headers: { "content-type": contentType },
+    // Browsers and curl send a file's name as raw UTF-8 bytes; busboy would read them as
+    // Latin-1 (été.sh came out as a job named Ã_tÃ_).
+    defParamCharset: "utf8",
     limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 16 },
   });
 
