@@ -9,7 +9,8 @@ import { HoldReleaseButton } from "../../queued-jobs";
 type Action = "kill" | "delete" | "requeue";
 
 const QUESTION: Record<Action, string> = {
-  kill: "Kill this running job? Its processes get SIGTERM, then SIGKILL; the job ends in QM_lost+found.",
+  // Not which folder: that is Failed_Jobs in QMserv.cfg (QM_dJobs when the key is absent, as in QM 0.4).
+  kill: "Kill this running job? Its processes get SIGTERM, then SIGKILL; it ends as killed, its folder and process.log kept.",
   delete: "Delete this job and its whole folder? This cannot be undone.",
   requeue: "Put this job back in the queue? It runs again in a fresh turn; process.log is kept and appended to.",
 };
