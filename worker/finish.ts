@@ -12,6 +12,7 @@ import { gpuUsageSummary } from "../lib/core/gpu-usage";
 import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
+import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { readTail } from "../lib/server/read-tail";
 import { type RunningJob, type WorkerContext, message } from "./context";
@@ -46,7 +47,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const logPath = path.join(job.dir, LOG_FILE);
   const durationMs = finishedAt.getTime() - job.startedAt.getTime();
   try {
-    fs.appendFileSync(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
+    appendLogLines(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
   } catch (error) {
     ctx.log.warn(`cannot write the footer: ${message(error)}`, { job: job.id });
   }
@@ -56,7 +57,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   try {
     const name = requeue ? job.dirName : `${folderStamp(finishedAt)}-${job.dirName}`;
     folder = relFolder(to, await moveFolder(job.dir, ctx.layout[to], name));
-    if (job.quarantined) fs.writeFileSync(path.join(ctx.layout.root, folder, "qm-error.txt"), errorNote(job.quarantined, ["Look at process.log; fix what makes the job take the worker down, or requeue it as it is if you trust it."], finishedAt, ctx.layout.queued));
+    if (job.quarantined) writeNoteFile(path.join(ctx.layout.root, folder, "qm-error.txt"), errorNote(job.quarantined, ["Look at process.log; fix what makes the job take the worker down, or requeue it as it is if you trust it."], finishedAt, ctx.layout.queued));
   } catch (error) {
     ctx.log.error(`cannot move ${folder}: ${message(error)}`, { job: job.id });
   }

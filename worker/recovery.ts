@@ -19,6 +19,7 @@ import path from "node:path";
 import { NO_GPU_USAGE } from "../lib/core/gpu-usage";
 import { ACTIVE_STATES, type JobState, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, lastFooter, lastHeader, logFooter } from "../lib/core/job-log";
+import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { readTail } from "../lib/server/read-tail";
 import type { JobRow } from "../lib/server/store/job-reads";
@@ -119,7 +120,7 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
   if (row) return backToQueue(ctx, row, "it had not started when the worker stopped", name);
   const now = new Date();
   const moved = await moveFolder(path.join(layout.running, name), layout.lost, `${folderStamp(now)}-${name}`);
-  fs.writeFileSync(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
+  writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
   await store.createJob(
     { name, script: "", folder: relFolder("lost", moved), source: "folder" },
     planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now }, "found in QM_Jobs at start with no record"),
@@ -140,7 +141,7 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   const now = new Date();
   const startedAt = row.startedAt ?? now;
   const src = path.join(layout.running, name);
-  fs.appendFileSync(path.join(src, LOG_FILE), logFooter({ jobId: row.id, at: now, exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), note: LOST_NOTE }).replace(": exit code null,", ": outcome unknown,"));
+  appendLogLines(path.join(src, LOG_FILE), logFooter({ jobId: row.id, at: now, exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), note: LOST_NOTE }).replace(": exit code null,", ": outcome unknown,"));
   if (ctx.config().recovery === "requeue") {
     const back = await moveFolder(src, layout.queued, name);
     await store.transition(row.id, planTransition("requeue", row.state, "queued", { folder: relFolder("queued", back) }, `${LOST_NOTE}; requeued (Recovery = requeue)`), { state: row.state });
@@ -149,7 +150,7 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   }
   const moved = await moveFolder(src, layout.lost, `${folderStamp(now)}-${name}`);
   const folder = relFolder("lost", moved);
-  fs.writeFileSync(path.join(layout.lost, moved, "qm-error.txt"), errorNote(LOST_NOTE, ["Look at process.log to see how far it got; results may be incomplete."], now, layout.queued));
+  writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote(LOST_NOTE, ["Look at process.log to see how far it got; results may be incomplete."], now, layout.queued));
   await store.transition(row.id, planTransition("end", row.state, "lost", { folder, finishedAt: now, pid: null, error: LOST_NOTE }, LOST_NOTE), { state: row.state });
   ctx.log.warn(`recovery: lost -> ${folder}`, { job: row.id });
   notifyOwner(ctx, {

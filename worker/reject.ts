@@ -1,9 +1,9 @@
 /** Invalid jobs: moved to QM_lost+found with a qm-error.txt that says what to fix, and recorded. */
-import fs from "node:fs";
 import path from "node:path";
 import { planTransition } from "../lib/core/job-lifecycle";
 import { folderStamp } from "../lib/core/job-log";
 import { ERROR_NOTE } from "../lib/server/error-note";
+import { writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import type { WorkerContext } from "./context";
 
@@ -34,7 +34,7 @@ export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" |
     return; // Gone meanwhile: nothing to reject.
   }
   const folder = relFolder("lost", moved);
-  fs.writeFileSync(path.join(ctx.layout.lost, moved, ERROR_NOTE), errorNote(problem, fixLines, now, ctx.layout.queued));
+  writeNoteFile(path.join(ctx.layout.lost, moved, ERROR_NOTE), errorNote(problem, fixLines, now, ctx.layout.queued));
   ctx.log.warn(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
   await ctx.store.createJob({ name: jobName, script: "", folder, source: "folder" }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
 }

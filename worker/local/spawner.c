@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -295,9 +296,19 @@ static void start(struct field *f, size_t nf) {
   if (!command) return answer_error(id, "out of memory");
   for (size_t i = 0; i < nargs; i++) command[i] = f[8 + i].data;
 
-  int out = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  /* The log is in the job's folder, whose entries its owner made: as root, never follow a
+   * symlink there or write to a file with another name (a hard link), and never wait on a
+   * FIFO (O_NONBLOCK, cleared once it is known to be a plain file). */
+  int out = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666);
   if (out < 0) {
-    snprintf(why, sizeof why, "cannot open %s: %s", log, strerror(errno));
+    snprintf(why, sizeof why, "cannot open %s: %s", log, errno == ELOOP ? "it is a symlink; remove it" : strerror(errno));
+    free(command);
+    return answer_error(id, why);
+  }
+  struct stat st;
+  if (fstat(out, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || fcntl(out, F_SETFL, O_APPEND) != 0) {
+    snprintf(why, sizeof why, "cannot write %s: it is not a plain file with a single name; remove it", log);
+    close(out);
     free(command);
     return answer_error(id, why);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -146,6 +147,23 @@ describe.each(["c", "perl"] as const)("the job spawner (%s)", (kind) => {
     const { pid: logPid, ended: logEnded } = await spawner.spawn(request("true", { log: path.join(dir, "no", "process.log") }));
     expect(logPid).toBe(0);
     expect((await logEnded).error).toMatch(/cannot open .*process.log/);
+  });
+
+  it("a log that is a symlink, a hard link or a FIFO is the start's error: nothing written through it, no process", async () => {
+    const elsewhere = path.join(dir, "elsewhere.txt");
+    fs.writeFileSync(elsewhere, "someone else's\n");
+    const log = path.join(dir, "process.log");
+    const startWith = async (make: () => void) => {
+      fs.rmSync(log, { force: true });
+      make();
+      const { pid, ended } = await spawner.spawn(request("echo written"));
+      expect(pid).toBe(0);
+      return (await ended).error;
+    };
+    expect(await startWith(() => fs.symlinkSync(elsewhere, log))).toMatch(/process\.log: it is a symlink; remove it/);
+    expect(await startWith(() => fs.linkSync(elsewhere, log))).toMatch(/process\.log: it is not a plain file with a single name; remove it/);
+    expect(await startWith(() => execFileSync("mkfifo", [log]))).toMatch(/process\.log: it is not a plain file|No such device/);
+    expect(fs.readFileSync(elsewhere, "utf8")).toBe("someone else's\n");
   });
 
   it("reports each start's end on its own", async () => {

@@ -24,6 +24,7 @@
 use strict;
 use warnings;
 use POSIX qw(setsid WNOHANG _exit);
+use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_NOFOLLOW O_NONBLOCK O_NOCTTY F_SETFL);
 
 $| = 1;
 
@@ -144,7 +145,12 @@ sub start {
   my @command = splice(@rest, 0, $nargs);
   my %env = map { /^([^=]*)=(.*)$/s ? ($1, $2) : () } @rest;
   my $fail = sub { print "$id error ", unpack('H*', $_[0]), "\n" };
-  open(my $out, '>>', $log) or return $fail->("cannot open $log: $!");
+  # The job's folder is its owner's: never follow a symlink, write to a hard link or wait on a FIFO.
+  sysopen(my $out, $log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666)
+    or return $fail->("cannot open $log: " . ($!{ELOOP} ? 'it is a symlink; remove it' : $!));
+  my @st = stat($out);
+  return $fail->("cannot write $log: it is not a plain file with a single name; remove it")
+    unless @st && -f _ && $st[3] == 1 && fcntl($out, F_SETFL, O_APPEND);
   syswrite($out, $header);
   pipe(my $err_r, my $err_w) or return $fail->("pipe: $!");
   my $pid = fork();

@@ -12,6 +12,7 @@ import path from "node:path";
 import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { QmConfig } from "../../lib/core/qm-config";
 import { slurmRunInfoOf } from "../../lib/core/slurm-run-info";
+import { appendLogLines } from "../../lib/server/job-folder-writes";
 import type { QmLayout } from "../../lib/server/qm-folders";
 import type { Executor, LaunchSpec } from "../executor";
 import { jobVariables } from "../job-env";
@@ -74,7 +75,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       run.submission = { args: sbatchArgs(spec, settings), script: wrapperScript(spec, runsDir), env: slurmEnv(opts.jobEnv, variables), failedAt: 0, checked: true };
       runs.set(spec.runToken, run);
       try {
-        fs.appendFileSync(path.join(spec.dir, LOG_FILE), header);
+        appendLogLines(path.join(spec.dir, LOG_FILE), header);
       } catch (error) {
         runs.delete(spec.runToken);
         run.finish({ exitCode: null, signal: null, cpuSeconds: null, error: `cannot write process.log: ${(error as Error).message}` });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { sqliteFilePath } from "../../lib/server/database-url";
 import { projectRoot } from "../../lib/server/bootstrap";
-import { createTestEnv, jobProcesses, sharedFile, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
+import { createTestEnv, dropJob, jobProcesses, sharedFile, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -100,6 +100,46 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
     });
     expect(left()).toEqual([]);
     expect(fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8")).toMatch(/3 process\(es\) left running in the background by the script were stopped/);
+  });
+
+  /** A file of root's, mode 600, outside QM_FOLDER: what a symlink planted in a job folder points at. */
+  const rootsFile = () => {
+    const file = path.join(env.dir, "roots-file");
+    fs.writeFileSync(file, "root's own\n", { mode: 0o600 });
+    return file;
+  };
+
+  it("cannot make the worker write through a process.log it turned into a symlink", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    const target = rootsFile();
+    await attack("relinker", (r) => `rm -f process.log && ln -s '${target}' process.log && echo relinked >> '${r}'`);
+    const row = await waitFor("the end recorded", async () => {
+      const job = await env.db.job.findFirst({ where: { name: "relinker" } });
+      return job?.finishedAt ? job : null;
+    });
+    expect(row.state).toBe("done");
+    expect(fs.readFileSync(target, "utf8")).toBe("root's own\n");
+  });
+
+  it("a folder dropped with process.log or qm-error.txt as symlinks: nothing is written through them", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    const target = rootsFile();
+    // Runs: the spawner opens process.log for the run's output.
+    dropJob(env, "linked-log", { script: "echo hello", files: {} });
+    fs.symlinkSync(target, path.join(env.layout.queued, "linked-log", "process.log"));
+    // Refused (no script): the worker writes qm-error.txt beside it.
+    dropJob(env, "linked-note", { script: "", infoText: "[QMOptions]\ninfo = no script\n" });
+    fs.symlinkSync(target, path.join(env.layout.queued, "linked-note", "qm-error.txt"));
+    const linked = await waitForJob(env, "linked-log", ["done", "failed"]);
+    expect(linked).toMatchObject({ state: "failed", error: expect.stringMatching(/process\.log: it is a symlink; remove it/) });
+    await waitFor("the refused folder in QM_lost+found", () => fs.readdirSync(env.layout.lost).find((f) => f.endsWith("linked-note")));
+    const note = path.join(env.layout.lost, fs.readdirSync(env.layout.lost).find((f) => f.endsWith("linked-note"))!, "qm-error.txt");
+    await waitFor("its qm-error.txt", () => fs.existsSync(note));
+    expect(fs.lstatSync(note).isFile()).toBe(true);
+    expect(fs.readFileSync(note, "utf8")).toMatch(/QueueManager did not run this job/);
+    expect(fs.readFileSync(target, "utf8")).toBe("root's own\n");
   });
 
   it("cannot read the service's environment or kill the worker", async () => {

@@ -4,10 +4,10 @@
  * naming its new folder), then its folder moves to QM_lost+found with a qm-error.txt
  * that says why, as every job that did not run.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { planTransition, type WaitingState } from "../../core/job-lifecycle";
 import { folderStamp } from "../../core/job-log";
+import { writeNoteFile } from "../job-folder-writes";
 import { type QmLayout, freeName, moveFolder, relFolder, resolveInside } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
 
@@ -30,7 +30,7 @@ export async function cancelWaitingJob(
       const next = relFolder("lost", candidate);
       if (next !== folder && (await store.update(job.id, { state: "cancelled", folder }, { folder: next }))) folder = next;
     });
-    fs.writeFileSync(path.join(layout.lost, moved, "qm-error.txt"), `QueueManager did not run this job (${now.toISOString()}): it was cancelled.\n\nWhy: ${reason}.\n`);
+    writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), `QueueManager did not run this job (${now.toISOString()}): it was cancelled.\n\nWhy: ${reason}.\n`);
   } catch (error) {
     await store.addEvent(job.id, "cancel-move-failed", (error as Error).message);
   }
