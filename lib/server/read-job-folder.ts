@@ -19,12 +19,29 @@ export interface FolderJob {
 export function readJobFolder(dir: string, opts: JobFolderOptions, overrides?: InfoOverrides): FolderJob {
   const description = findJobDescription(dir, opts);
   const file = path.join(dir, description.file);
-  const original = fs.readFileSync(file, "utf8");
+  const original = readNotFollowing(file);
   const apply = description.kind === "info" ? applyInfoOverrides : applyDirectiveOverrides;
   const text = overrides ? apply(description.file, original, overrides) : original;
   const info = description.kind === "info" ? parseJobInfo(description.file, text) : scriptJob(dir, description.file, text);
   if (text !== original) fs.writeFileSync(file, text);
   return { info, description };
+}
+
+/**
+ * The job file was found a plain file (job-folder.ts, lstat); its owner may have swapped it
+ * for a symlink since, and the worker reads as root: opened with O_NOFOLLOW, a link fails
+ * (ELOOP) instead of leading to a file of root's.
+ */
+const NOT_FOLLOWING = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
+
+function readNotFollowing(file: string): string {
+  const fd = fs.openSync(file, NOT_FOLLOWING);
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a plain file`), { code: "EINVAL" });
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A single-script job: executable when it has a shebang, so `./run.py` runs through it. */
@@ -33,9 +50,15 @@ function scriptJob(dir: string, file: string, text: string): JobInfo {
   if (!shebang) return info;
   const full = path.join(dir, file);
   try {
-    const mode = fs.statSync(full).mode & 0o7777;
-    // Execute wherever read is allowed: u+x at least, as `chmod +x` would.
-    fs.chmodSync(full, mode | ((mode & 0o444) >> 2) | 0o100);
+    // Through the file opened, never a symlink swapped in since it was found (the worker is root).
+    const fd = fs.openSync(full, NOT_FOLLOWING);
+    try {
+      const mode = fs.fstatSync(fd).mode & 0o7777;
+      // Execute wherever read is allowed: u+x at least, as `chmod +x` would.
+      fs.fchmodSync(fd, mode | ((mode & 0o444) >> 2) | 0o100);
+    } finally {
+      fs.closeSync(fd);
+    }
     return info;
   } catch {
     // Not ours to chmod (a folder dropped by someone else): run the interpreter the
