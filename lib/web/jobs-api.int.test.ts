@@ -180,6 +180,30 @@ describe("lists", () => {
     expect((await list(`view=queued&q=${q1.name.toUpperCase()}`)).jobs.map((j) => j.id)).toEqual([q1.id]);
   });
 
+  it("a % or _ in the search is itself, not a wildcard, in the rows and the total alike", async () => {
+    const named = async (state: string, name: string) => {
+      const { job } = await makeJob(state);
+      await db.job.update({ where: { id: job.id }, data: { name } });
+      return job.id;
+    };
+    const percent = await named("done", "yield-50%");
+    const underscore = await named("failed", "fit_2");
+    const both = await named("done", "fit%_3");
+    for (const name of ["yield-50", "fit-2", "fitx2", "plain"]) await named("done", name);
+    const queuedUnderscore = await named("queued", "run_1");
+    await named("queued", "run-1");
+    const found = async (q: string) => {
+      const body = (await (await routes.list(req(`/api/jobs?${q}`), ctx(0))).json()) as { jobs: { id: number }[]; total: number };
+      expect(body.total, q).toBe(body.jobs.length);
+      return body.jobs.map((j) => j.id).sort((a, b) => a - b);
+    };
+    expect(await found("view=finished&q=%25")).toEqual([percent, both]);
+    expect(await found("view=finished&q=_")).toEqual([underscore, both]);
+    expect(await found("view=finished&q=%25_")).toEqual([both]);
+    expect(await found("view=queued&q=_")).toEqual([queuedUnderscore]);
+    expect(await found("view=all&q=_")).toEqual([underscore, both, queuedUnderscore]);
+  });
+
   it("totals and the status's counts follow each write at once; mine=1 totals only the viewer's jobs", async () => {
     const { job: anns } = await makeJob("done"); // ann@lab.org's, as makeJob makes them
     await makeJob("failed", {}, { owner: "bob@lab.org" });

@@ -47,6 +47,40 @@ describe("accounts", () => {
     await db.user.delete({ where: { id: user.id } });
   });
 
+  it("an e-mail is one account's, whatever its case: another's is refused with 409, one's own kept", async () => {
+    // A folder job's e_mail makes it that account's: a second account with it would act on the first one's jobs.
+    const ann = await db.user.findUniqueOrThrow({ where: { username: "ann" } });
+    const bob = await db.user.findUniqueOrThrow({ where: { username: "bob" } });
+    const create = (email: string) => routes.createUser(req("/api/users", jsonBody("POST", { username: "carol", email, password: "carol-secret-1" }, basic())), ctx(0));
+    const patch = (id: number, change: Record<string, unknown>) => routes.updateUser(req(`/api/users/${id}`, jsonBody("PATCH", change, basic())), ctx(id));
+    try {
+      for (const email of ["ann@lab.org", "ANN@Lab.org"]) {
+        const refused = await create(email);
+        expect(refused.status, email).toBe(409);
+        expect(await errorOf(refused)).toMatchObject({ code: "CONFLICT", details: { email: "another account, ann, has this e-mail" } });
+      }
+      expect(await db.user.findUnique({ where: { username: "carol" } })).toBeNull();
+      const taken = await patch(bob.id, { email: "ANN@lab.org" });
+      expect(taken.status).toBe(409);
+      expect((await errorOf(taken)).message).toMatch(/^Another account, ann, has the e-mail ann@lab\.org/);
+      expect(await db.user.findUniqueOrThrow({ where: { id: bob.id } })).toMatchObject({ email: "bob@lab.org" });
+
+      for (const email of ["ann@lab.org", "Ann@Lab.org", "ann@lab.org"]) expect((await patch(ann.id, { email })).status, email).toBe(200);
+      const carol = await create("carol@lab.org");
+      expect(carol.status).toBe(201);
+      await db.user.delete({ where: { username: "carol" } });
+
+      // Accounts that shared an e-mail before the rule keep it, and can still be edited.
+      await db.user.update({ where: { id: bob.id }, data: { email: "ann@lab.org" } });
+      expect((await patch(bob.id, { role: "user" })).status).toBe(200);
+      expect((await patch(bob.id, { email: "ANN@lab.org" })).status).toBe(200);
+    } finally {
+      await db.user.deleteMany({ where: { username: "carol" } });
+      await db.user.update({ where: { id: ann.id }, data: { email: "ann@lab.org" } });
+      await db.user.update({ where: { id: bob.id }, data: { email: "bob@lab.org" } });
+    }
+  });
+
   it("the last enabled administrator cannot be disabled or demoted", async () => {
     const admin = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
     for (const change of [{ disabled: true }, { role: "user" }]) {

@@ -14,12 +14,6 @@ export interface JobsOwner {
   email: string | null;
 }
 
-/** Substring match, case-insensitive on both databases (SQLite's LIKE already is, for ASCII). */
-function containsOf<Model extends "Job" | "User">(text: string, dialect: Dialect): Prisma.StringFilter<Model> {
-  // `mode` exists only in the PostgreSQL client's types (and SQLite's Prisma refuses it).
-  return dialect === "postgresql" ? ({ contains: text, mode: "insensitive" } as Prisma.StringFilter<Model>) : { contains: text };
-}
-
 /** The states a list shows: its view's, or the one asked for if the view has it (none otherwise). */
 function statesOf(input: ListJobsInput): string[] {
   const states: string[] =
@@ -27,29 +21,45 @@ function statesOf(input: ListJobsInput): string[] {
   return !input.state ? states : states.includes(input.state) ? [input.state] : [];
 }
 
-/** The list's rows; `byStateOnly`: no filter but the states, so its total is the sum of their counts. */
-function whereOf(input: ListJobsInput, states: string[], allowDetailFilters: boolean, dialect: Dialect, mine?: JobsOwner) {
-  const contains = (text: string) => containsOf<"Job">(text, dialect);
-  const where: Prisma.JobWhereInput = { state: { in: states } };
-  const and: Prisma.JobWhereInput[] = [];
+/** LIKE's pattern for a substring, its wildcards and escape character escaped (ESCAPE '\'). */
+const likeArg = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The SQL of one database: PostgreSQL quotes its identifiers and its LIKE is case-sensitive, hence ILIKE. */
+function sqlOf(dialect: Dialect) {
+  const pg = dialect === "postgresql";
+  const col = (name: string) => Prisma.raw(pg ? `"${name}"` : name);
+  // Substring match, case-insensitive on both (SQLite's LIKE already is, for ASCII). A `%` or
+  // `_` typed in a filter is itself: Prisma's `contains` left them wildcards on SQLite.
+  const contains = (name: string, text: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${likeArg(text)} ESCAPE '\\'`;
+  return { pg, col, contains };
+}
+type JobsSql = ReturnType<typeof sqlOf>;
+
+/**
+ * What a list keeps of its states' jobs, as SQL conditions: the one rule of both its rows
+ * and its total. None: filtered by state only, so its total is the sum of their counts.
+ */
+function filtersOf(input: ListJobsInput, allowDetailFilters: boolean, { col, contains }: JobsSql, mine?: JobsOwner): Prisma.Sql[] {
+  const filters: Prisma.Sql[] = [];
   // "owner": the job's e-mail or its account, as the lists show it.
-  if (allowDetailFilters && input.owner) and.push({ OR: [{ owner: contains(input.owner) }, { user: { username: containsOf<"User">(input.owner, dialect) } }] });
-  if (input.q) {
-    and.push({
-      OR: allowDetailFilters ? [{ name: contains(input.q) }, { info: contains(input.q) }, { owner: contains(input.q) }] : [{ name: contains(input.q) }],
-    });
+  if (allowDetailFilters && input.owner) {
+    const accounts = Prisma.sql`SELECT ${col("id")} FROM ${col("User")} WHERE ${contains("username", input.owner)}`;
+    filters.push(Prisma.sql`(${contains("owner", input.owner)} OR ${col("userId")} IN (${accounts}))`);
   }
-  if (mine) and.push({ OR: [{ userId: mine.id }, ...(mine.email ? [{ userId: null, owner: mine.email }] : [])] });
-  if (and.length) where.AND = and;
-  return { where, byStateOnly: !and.length };
+  if (input.q) {
+    const q = input.q;
+    filters.push(allowDetailFilters ? Prisma.sql`(${contains("name", q)} OR ${contains("info", q)} OR ${contains("owner", q)})` : contains("name", q));
+  }
+  if (mine) filters.push(Prisma.sql`(${col("userId")} = ${mine.id} OR (${col("userId")} IS NULL AND ${col("owner")} = ${mine.email ?? ""}))`);
+  return filters;
 }
 
-function orderOf(view: ListJobsInput["view"]): Prisma.JobOrderByWithRelationInput[] {
+function orderOf(view: ListJobsInput["view"]): [column: string, direction: "ASC" | "DESC"][] {
   // The queue's order is the worker's: higher priority first, then first come.
-  if (view === "queued") return [{ priority: "desc" }, { submittedAt: "asc" }, { id: "asc" }];
-  if (view === "running") return [{ startedAt: "asc" }, { id: "asc" }];
-  if (view === "finished") return [{ finishedAt: "desc" }, { id: "desc" }];
-  return [{ id: "desc" }];
+  if (view === "queued") return [["priority", "DESC"], ["submittedAt", "ASC"], ["id", "ASC"]];
+  if (view === "running") return [["startedAt", "ASC"], ["id", "ASC"]];
+  if (view === "finished") return [["finishedAt", "DESC"], ["id", "DESC"]];
+  return [["id", "DESC"]];
 }
 
 export interface FindJobsOptions {
@@ -66,11 +76,12 @@ export interface FindJobsOptions {
 /** One page of jobs, and how many the list holds in all. */
 export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine, permissions, counts }: FindJobsOptions): Promise<JobPage> {
   const states = statesOf(input);
-  const { where, byStateOnly } = whereOf(input, states, showDetails, dialectOf(db), mine);
+  const sql = sqlOf(dialectOf(db));
+  const filters = filtersOf(input, showDetails, sql, mine);
   const skip = (input.page - 1) * input.pageSize;
   const [rows, total] = await Promise.all([
-    input.view === "finished" ? finishedPage(db, input, states, showDetails, skip, mine) : db.job.findMany({ where, orderBy: orderOf(input.view), skip, take: input.pageSize, include: WITH_ACCOUNT }),
-    byStateOnly && counts ? counts.read().then((c) => countIn(c, states)) : db.job.count({ where }),
+    pageOf(db, sql, input, states, filters, skip),
+    !filters.length && counts ? counts.read().then((c) => countIn(c, states)) : countOf(db, sql, states, filters),
   ]);
   const jobs = rows.map((row, i) => {
     const job = toJobSummary(row, showDetails);
@@ -81,34 +92,29 @@ export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine
   return { jobs, total, page: input.page, pageSize: input.pageSize };
 }
 
-const likeArg = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /**
- * The finished list, newest first. SQLite would pick the state index and sort every
- * finished job; `+state` steers it to walk the finishedAt index and stop after one page
- * (0.5 ms instead of 16 ms for 10,000 jobs). PostgreSQL's planner needs no hint; its
- * identifiers are quoted and its LIKE is case-sensitive, hence ILIKE. The page's ids come
- * from SQL, the rows from Prisma.
+ * One page of the list, in its view's order. On the finished list SQLite would pick the
+ * state index and sort every finished job; `+state` steers it to walk the finishedAt index
+ * and stop after one page (0.5 ms instead of 16 ms for 10,000 jobs). PostgreSQL's planner
+ * needs no hint. The page's ids come from SQL, the rows from Prisma.
  */
-async function finishedPage(db: Db, input: ListJobsInput, states: string[], showDetails: boolean, skip: number, mine?: JobsOwner) {
+async function pageOf(db: Db, { pg, col }: JobsSql, input: ListJobsInput, states: string[], filters: Prisma.Sql[], skip: number) {
   if (!states.length) return [];
-  const pg = dialectOf(db) === "postgresql";
-  const col = (name: string) => Prisma.raw(pg ? `"${name}"` : name);
-  const like = (name: string, pattern: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${pattern} ESCAPE '\\'`;
-  const conditions = [Prisma.sql`${Prisma.raw(pg ? '"state"' : "+state")} IN (${Prisma.join(states)})`];
-  if (showDetails && input.owner) {
-    const owner = likeArg(input.owner);
-    const accounts = Prisma.sql`SELECT ${col("id")} FROM ${col("User")} WHERE ${like("username", owner)}`;
-    conditions.push(Prisma.sql`(${like("owner", owner)} OR ${col("userId")} IN (${accounts}))`);
-  }
-  if (input.q) {
-    const q = likeArg(input.q);
-    conditions.push(showDetails ? Prisma.sql`(${like("name", q)} OR ${like("info", q)} OR ${like("owner", q)})` : like("name", q));
-  }
-  if (mine) conditions.push(Prisma.sql`(${col("userId")} = ${mine.id} OR (${col("userId")} IS NULL AND ${col("owner")} = ${mine.email ?? ""}))`);
+  const state = input.view === "finished" && !pg ? Prisma.raw("+state") : col("state");
+  const where = [Prisma.sql`${state} IN (${Prisma.join(states)})`, ...filters];
+  const order = Prisma.join(orderOf(input.view).map(([column, direction]) => Prisma.sql`${col(column)} ${Prisma.raw(direction)}`));
   const ids = await db.$queryRaw<{ id: number }[]>(
-    Prisma.sql`SELECT ${col("id")} FROM ${col("Job")} WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${col("finishedAt")} DESC, ${col("id")} DESC LIMIT ${input.pageSize} OFFSET ${skip}`,
+    Prisma.sql`SELECT ${col("id")} FROM ${col("Job")} WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${input.pageSize} OFFSET ${skip}`,
   );
   const byId = new Map((await db.job.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, include: WITH_ACCOUNT })).map((j) => [j.id, j]));
   return ids.map((r) => byId.get(Number(r.id))).filter((j) => j !== undefined);
+}
+
+/** How many jobs the list holds: the same conditions as its pages. */
+async function countOf(db: Db, { col }: JobsSql, states: string[], filters: Prisma.Sql[]): Promise<number> {
+  if (!states.length) return 0;
+  const where = [Prisma.sql`${col("state")} IN (${Prisma.join(states)})`, ...filters];
+  // Both databases give COUNT(*) as a bigint.
+  const [{ n }] = await db.$queryRaw<{ n: bigint | number }[]>(Prisma.sql`SELECT COUNT(*) AS n FROM ${col("Job")} WHERE ${Prisma.join(where, " AND ")}`);
+  return Number(n);
 }

@@ -46,7 +46,11 @@ export async function createUser(db: Db, input: CreateUserInput): Promise<UserSu
     throw new AppError("CONFLICT", `There is already a user named ${input.username}; choose another name.`, { username: "taken" });
   }
   const passwordHash = await hashPassword(input.password);
-  return toSummary(await db.user.create({ data: { username: input.username, email: input.email || null, role: input.role, passwordHash } }));
+  const user = await db.$transaction(async (tx) => {
+    if (input.email) await assertEmailFree(tx, input.email, null);
+    return tx.user.create({ data: { username: input.username, email: input.email || null, role: input.role, passwordHash } });
+  });
+  return toSummary(user);
 }
 
 /** The administrator's edit: e-mail, role, disabled, a new password. */
@@ -55,6 +59,8 @@ export async function updateUser(db: Db, id: number, input: UpdateUserInput): Pr
   const user = await db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND", `There is no user ${id}.`);
+    // Keeping one's e-mail (in any case) claims nothing new, even if an older account shares it.
+    if (input.email && emailKey(input.email) !== emailKey(before.email ?? "")) await assertEmailFree(tx, input.email, id);
     const after = await tx.user.update({
       where: { id },
       data: { email: input.email === undefined ? undefined : input.email || null, role: input.role, disabled: input.disabled, passwordHash },
@@ -66,6 +72,27 @@ export async function updateUser(db: Db, id: number, input: UpdateUserInput): Pr
     return after;
   });
   return toSummary(user);
+}
+
+/** E-mails are one whatever their case and surrounding spaces, as a job's e_mail finds its owner (isOwner). */
+const emailKey = (email: string) => email.trim().toLowerCase();
+
+/**
+ * Refuses an e-mail another account has. A folder job's e_mail makes it the account's with
+ * that e-mail (and Run_As may run it as that account): two accounts with one e-mail would
+ * each act on the other's jobs. Compared in code, the same on SQLite and PostgreSQL; a lab
+ * has few accounts. Accounts that already share one are left as they are.
+ */
+async function assertEmailFree(tx: Pick<Db, "user">, email: string, exceptId: number | null): Promise<void> {
+  const others = await tx.user.findMany({ where: { email: { not: null }, ...(exceptId === null ? {} : { id: { not: exceptId } }) }, select: { username: true, email: true } });
+  const holder = others.find((other) => emailKey(other.email ?? "") === emailKey(email));
+  if (holder) {
+    throw new AppError(
+      "CONFLICT",
+      `Another account, ${holder.username}, has the e-mail ${holder.email}; give this account another e-mail, or change ${holder.username}'s first.`,
+      { email: `another account, ${holder.username}, has this e-mail` },
+    );
+  }
 }
 
 /** A user's own password change: the current one must be right; other sessions end. */
