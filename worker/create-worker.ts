@@ -16,7 +16,7 @@ import { watchConfigFile } from "./config-watch";
 import { formatCpuList } from "../lib/core/cpu-sets";
 import { type GpuSetup, SLURM_GPUS, detectGpus, findNvidiaSmi } from "./gpus/detect-gpus";
 import { createIdentityPool } from "./local/identity";
-import { allowedCpus } from "./local/limits/allowed-cpus";
+import { allowedCpus } from "../lib/server/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
 import { folderId } from "./folder-id";
 import { createLocalExecutor } from "./local/local-executor";

@@ -219,7 +219,8 @@ export function defaultConfigText(qmFolder: string): string {
     "# QueueManager configuration (Python ConfigParser syntax: `key = value` or `key : value`).",
     "# The original QM keys keep their meaning; comments like %integer% %min:1% give the",
     "# type and bounds the admin page uses. Changes are picked up without a restart, except",
-    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server), executor (restart the worker).",
+    "# QM_FOLDER (restart both programs), Host and The_Port (restart the web server), executor,",
+    "# Job_Uids, Run_As, Limits, CPU_List and GPU_List (restart the worker).",
   ];
   for (const section of [S, W]) {
     out.push("", `[${section}]`);

@@ -7,6 +7,8 @@
  * - a folder dropped into QM_qJobs is known by its e_mail, as QM 0.4 knew its jobs: whoever
  *   can write there already works on the machine;
  * - a web or API submission without an account is nobody's: it runs as a pool uid.
+ * The map itself is parsed here too: the worker reads it when it starts, and the admin page
+ * checks an edit with the same parser.
  */
 
 /** What of a job (and of the account that submitted it) decides who it runs as. */
@@ -23,4 +25,15 @@ export interface RunAsSubject {
 export function runAsKeys(job: RunAsSubject): string[] {
   const keys = job.accountName !== null ? [job.accountName, job.accountEmail] : job.source === "folder" ? [job.owner] : [];
   return keys.filter((k): k is string => !!k && k.trim() !== "").map((k) => k.trim());
+}
+
+/** `alice@lab.org=alice, bob=bob2` -> owner (lower case) -> account name; throws, saying what to write, on anything else. */
+export function parseRunAs(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`Run_As entries are owner=account, separated by commas, like ann=ann, bob@lab.org=bob (got "${pair}")`);
+    map.set(pair.slice(0, eq).trim().toLowerCase(), pair.slice(eq + 1).trim());
+  }
+  return map;
 }

@@ -26,6 +26,20 @@ describe("start-up keys", () => {
     expect(pendingRestarts(edited, inForce, "worker").map((p) => p.key)).toEqual(["QM_FOLDER"]);
   });
 
+  it("the worker keeps the job identities and confinement it set up at start", () => {
+    const before = readQmConfig(parseIni("[QMServer]\nQM_FOLDER = /srv/qm\n"), (p) => p);
+    const after = readQmConfig(parseIni("[QMServer]\nQM_FOLDER = /srv/qm\nJob_Uids = 62000-62999\nRun_As = ann=ann\nLimits = none\nCPU_List = 0-1\n"), (p) => p);
+    const inForce = keepStartupValues(after, before, "worker");
+    expect(inForce).toMatchObject({ jobUids: "61000-61999", runAs: "", limits: { mode: "auto", cpuList: null } });
+    expect(pendingRestarts(after, inForce, "worker").map((p) => [p.key, p.inForce, p.inFile])).toEqual([
+      ["Job_Uids", "61000-61999", "62000-62999"],
+      ["Run_As", "", "ann=ann"],
+      ["Limits", "auto", "none"],
+      ["CPU_List", "all", "0-1"],
+    ]);
+    expect(pendingRestarts(after, keepStartupValues(after, before, "web"), "web")).toEqual([]);
+  });
+
   it("nothing waits when nothing changed", () => {
     expect(pendingRestarts(started, keepStartupValues(started, started, "web"), "web")).toEqual([]);
   });

@@ -1,11 +1,13 @@
 /**
  * Keys of QMserv.cfg that a program reads only when it starts (KNOWN_KEYS' `restart`):
- * the web server binds Host and The_Port once, and both programs stay on the QM_FOLDER
+ * the web server binds Host and The_Port once, the worker sets up its executor, job
+ * identities and confinement once, and both programs stay on the QM_FOLDER
  * they started with, so that the web app never places an upload in a folder the worker
  * does not watch. A changed value is saved at once and takes effect at the next start;
  * until then the running program keeps its start-up value and can say which keys wait.
  */
 import { KNOWN_KEYS } from "./config-keys";
+import { formatCpuList } from "./cpu-sets";
 import type { QmConfig } from "./qm-config";
 
 export type Program = "web" | "worker";
@@ -21,6 +23,11 @@ const FIELDS: StartupField[] = [
   { key: "Host", read: (c) => c.web.host, keep: (c, s) => ({ ...c, web: { ...c.web, host: s.web.host } }) },
   { key: "The_Port", read: (c) => String(c.web.port), keep: (c, s) => ({ ...c, web: { ...c.web, port: s.web.port } }) },
   { key: "executor", read: (c) => c.executor, keep: (c, s) => ({ ...c, executor: s.executor }) },
+  // The worker sets up job identities and confinement once (worker/create-worker.ts).
+  { key: "Job_Uids", read: (c) => c.jobUids, keep: (c, s) => ({ ...c, jobUids: s.jobUids }) },
+  { key: "Run_As", read: (c) => c.runAs, keep: (c, s) => ({ ...c, runAs: s.runAs }) },
+  { key: "Limits", read: (c) => c.limits.mode, keep: (c, s) => ({ ...c, limits: { ...c.limits, mode: s.limits.mode } }) },
+  { key: "CPU_List", read: (c) => (c.limits.cpuList ? formatCpuList(c.limits.cpuList) : "all"), keep: (c, s) => ({ ...c, limits: { ...c.limits, cpuList: s.limits.cpuList } }) },
 ];
 
 /** The startup fields `program` must keep, from the `restart` marks of KNOWN_KEYS. */

@@ -36,14 +36,45 @@ export function saveConfigDoc(configPath: string, doc: IniDocument): void {
   writeFileAtomic(configPath, serializeIni(doc));
 }
 
-/** Write to a temporary file beside the target, then rename over it. */
+/**
+ * Write to a temporary file beside the target, then rename over it. QMserv.cfg holds
+ * passwords (smtp_password, MailSecretKey, Metrics_Token) and jobs may run as other uids:
+ * the temporary file is created 0600, so it is never readable by others even for an
+ * instant, and is given the replaced file's mode (and, as root, its owner) before the
+ * content goes in, so an edit never undoes the 0600 the worker set at start. A new file
+ * stays 0600.
+ */
 export function writeFileAtomic(file: string, content: string | Buffer): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  fs.writeFileSync(tmp, content);
+  const old = statIfExists(file);
+  // "wx": a file (or link) already at the temporary name is never followed nor removed.
+  const fd = fs.openSync(tmp, "wx", 0o600);
   try {
+    try {
+      if (old) keepOwnerAndMode(fd, old);
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
   }
+}
+
+function statIfExists(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/** The owner first: a change of owner may clear mode bits. Only root may give a file away. */
+function keepOwnerAndMode(fd: number, old: fs.Stats): void {
+  if (process.getuid?.() === 0 && (old.uid !== process.getuid() || old.gid !== process.getgid?.())) fs.fchownSync(fd, old.uid, old.gid);
+  fs.fchmodSync(fd, old.mode & 0o7777);
 }

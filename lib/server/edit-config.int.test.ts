@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultConfigText } from "../core/qm-config";
+import { allowedCpus } from "./allowed-cpus";
+import { loadConfigFile } from "./config-file";
 import { getConfigForm, updateConfig } from "./edit-config";
 
 let dir: string;
@@ -57,6 +59,66 @@ describe("editing QMserv.cfg on disk", () => {
     }
     updateConfig(file, { version: form.version, values: { "WEB_QMserver.Trusted_Proxies": "10.0.0.0/8, ::1" } });
     expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Trusted_Proxies"))).toEqual(["Trusted_Proxies = 10.0.0.0/8, ::1"]);
+  });
+
+  it("keeps the file's mode: QMserv.cfg holds passwords, an edit never makes it readable by others", () => {
+    for (const mode of [0o600, 0o640]) {
+      fs.chmodSync(file, mode);
+      updateConfig(file, { version: getConfigForm(file).version, values: { "QMServer.MaxNbProcessors": String(mode) } });
+      expect(fs.readFileSync(file, "utf8")).toContain(`MaxNbProcessors = ${mode}`);
+      expect((fs.statSync(file).mode & 0o777).toString(8)).toBe(mode.toString(8));
+    }
+  });
+
+  it("creates a missing QMserv.cfg readable by its owner only", () => {
+    fs.rmSync(file);
+    loadConfigFile(file, path.join(dir, "QM"));
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("600");
+  });
+
+  it("refuses the keys the worker reads at start when it could not start with them, naming each field", () => {
+    const before = fs.readFileSync(file, "utf8");
+    const cpus = allowedCpus();
+    const missingCpu = Math.max(...cpus) + 1;
+    try {
+      updateConfig(file, {
+        version: getConfigForm(file).version,
+        values: { "QMServer.Job_Uids": "0-10", "QMServer.Run_As": "garbage", "QMServer.CPU_List": `0,${missingCpu}`, "QMServer.MaxNbProcessors": "3" },
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringMatching(/^3 values need fixing/),
+        details: {
+          "QMServer.Job_Uids": expect.stringMatching(/^Job_Uids must be a range of uids of 1000 or more, like 61000-61999/),
+          "QMServer.Run_As": expect.stringMatching(/^Run_As entries are owner=account/),
+          "QMServer.CPU_List": expect.stringMatching(new RegExp(`^CPU_List names CPU ${missingCpu}, `)),
+        },
+      });
+    }
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("refuses a default above its maximum on the key edited, and accepts consistent limits", () => {
+    const form = getConfigForm(file);
+    expect(() => updateConfig(file, { version: form.version, values: { "QMServer.Max_Walltime": "1:00:00", "QMServer.Default_Walltime": "2:00:00" } })).toThrow(
+      expect.objectContaining({ details: { "QMServer.Default_Walltime": expect.stringContaining("shorten Default_Walltime"), "QMServer.Max_Walltime": expect.stringContaining("lengthen Max_Walltime") } }),
+    );
+    const result = updateConfig(file, {
+      version: form.version,
+      values: { "QMServer.Default_Mem": "2G", "QMServer.Max_Mem": "8G", "QMServer.Default_Walltime": "1:00:00", "QMServer.Max_Walltime": "99:99:99", "QMServer.Job_Uids": "62000-62999", "QMServer.Run_As": "ann=ann, bob@lab.org=bob", "QMServer.CPU_List": String(allowedCpus()[0]) },
+    });
+    expect(result.changed).toHaveLength(7);
+    // Lowering the maximum under the default now in the file is refused on Max_Mem, the key edited.
+    expect(() => updateConfig(file, { version: result.version, values: { "QMServer.Max_Mem": "1G" } })).toThrow(
+      expect.objectContaining({ details: { "QMServer.Max_Mem": "Default_Mem (2G) is more than Max_Mem (1G): lower Default_Mem or raise Max_Mem" } }),
+    );
+  });
+
+  it("marks the keys the worker reads only at start as needing its restart", () => {
+    const restart = Object.fromEntries(getConfigForm(file).fields.filter((f) => f.restart).map((f) => [f.key, f.restart]));
+    expect(restart).toMatchObject({ Job_Uids: "worker", Run_As: "worker", Limits: "worker", CPU_List: "worker", GPU_List: "worker", executor: "worker" });
   });
 
   it("rewrites nothing when no value changed", () => {

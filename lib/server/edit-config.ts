@@ -2,13 +2,18 @@
  * The administration page's view of QMserv.cfg: the form (secrets withheld) with a
  * version (hash of the file), and the edit that validates the whole file again before
  * writing it atomically. A version that no longer matches the file means someone else
- * changed it meanwhile: CONFLICT rather than overwrite their change.
+ * changed it meanwhile: CONFLICT rather than overwrite their change. The keys the worker
+ * reads only at start, and pairs such as Default_Mem and Max_Mem, are checked too when
+ * the edit changes them (lib/core/config-edit-problems.ts).
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { AppError, isAppError } from "../core/app-error";
 import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
+import { configEditProblems } from "../core/config-edit-problems";
 import { parseIni, serializeIni } from "../core/config-parser";
+import type { QmConfig } from "../core/qm-config";
+import { allowedCpus } from "./allowed-cpus";
 import { parseConfigText, saveConfigDoc } from "./config-file";
 
 const versionOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
@@ -31,15 +36,31 @@ export function updateConfig(configPath: string, input: { version: string; value
   if (edit.changed.length === 0) return { path: configPath, version: input.version, fields, changed: [] };
 
   const next = serializeIni(doc);
+  let config: QmConfig;
   try {
     // The same check both programs make when they read the file.
-    parseConfigText(configPath, next);
+    config = parseConfigText(configPath, next).config;
   } catch (error) {
     if (isAppError(error) && error.details) throw invalid(errorsToFieldIds(error.details, fields));
     throw error;
   }
+  const problems = editProblems(config, edit.changed);
+  if (Object.keys(problems).length) throw invalid(errorsToFieldIds(problems, fields));
   saveConfigDoc(configPath, doc);
   return { path: configPath, version: versionOf(next), fields: configFormFields(doc), changed: edit.changed };
+}
+
+/**
+ * The edit's problems, each on the changed keys it is about: a value the edit did not touch
+ * (typed by hand, say) never blocks another change.
+ */
+function editProblems(config: QmConfig, changed: string[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const isChanged = (key: string) => changed.some((id) => id.toLowerCase() === key.toLowerCase());
+  for (const problem of configEditProblems(config, { cpus: allowedCpus() })) {
+    for (const key of problem.keys.filter(isChanged)) errors[key] = problem.message;
+  }
+  return errors;
 }
 
 function invalid(errors: Record<string, string>): AppError {

@@ -8,6 +8,8 @@
  * start line and the dashboard say.
  */
 import fs from "node:fs";
+import { parseUidRange } from "../../lib/core/job-uids";
+import { parseRunAs } from "../../lib/core/run-as";
 import { TEMP_FOLDERS, processUids, removeTempFilesOf, tempFoldersUnchangedSince } from "./uid-traces";
 import { createUidClaims, type UidClaims } from "./uid-claims";
 
@@ -53,26 +55,6 @@ function readPasswd(): PasswdEntry[] {
 
 /** A pool uid's identity: its own gid, a name made from it, and the uid to itself. */
 const poolIdentity = (uid: number): JobIdentity => ({ uid, gid: uid, name: `qm-job-${uid}`, exclusive: true });
-
-/** `61000-61999` -> [61000, 61999]; throws on anything else. */
-export function parseUidRange(text: string): [number, number] {
-  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
-  if (!m || Number(m[1]) < 1000 || Number(m[2]) < Number(m[1]) || Number(m[2]) > 4_000_000_000) {
-    throw new Error(`Job_Uids must be a range of uids of 1000 or more, like 61000-61999 (got "${text}")`);
-  }
-  return [Number(m[1]), Number(m[2])];
-}
-
-/** `alice@lab.org=alice, bob=bob2` -> owner -> account name. */
-export function parseRunAs(text: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new Error(`Run_As entries are owner=account, separated by commas (got "${pair}")`);
-    map.set(pair.slice(0, eq).trim().toLowerCase(), pair.slice(eq + 1).trim());
-  }
-  return map;
-}
 
 export interface IdentityPool {
   readonly isolation: Isolation;

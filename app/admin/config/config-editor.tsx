@@ -6,7 +6,7 @@ import { useConfigQuery, useSaveConfigMutation } from "@/lib/client/use-config-q
 import { type ConfigField, checkFieldValue } from "@/lib/core/config-form";
 import { QueryError } from "../../ui-bits";
 import { ConfigFieldInput } from "./config-field-input";
-import { RestartPending, restartAdvice } from "./restart-notice";
+import { RestartPending, restartAdvice, workerRestartAdvice } from "./restart-notice";
 
 const SECTION_TITLES: Record<string, string> = { QMServer: "Queue ([QMServer])", WEB_QMserver: "Web page ([WEB_QMserver])" };
 
@@ -49,14 +49,16 @@ export function ConfigEditor() {
     try {
       const result = await save.mutateAsync({ version: query.data!.version, values: Object.fromEntries(changed.map((f) => [f.id, values[f.id]])) });
       const waiting = (result.restartPending ?? []).filter((p) => result.changed.includes(p.id));
-      const live = result.changed.filter((id) => !waiting.some((p) => p.id === id));
+      const workerWaits = result.changed.filter((id) => result.fields.find((f) => f.id === id)?.restart === "worker");
+      const live = result.changed.filter((id) => !waiting.some((p) => p.id === id) && !workerWaits.includes(id));
       setNotice({
         kind: "ok",
         text: result.changed.length
           ? [
               `Saved ${result.changed.map((id) => id.split(".")[1]).join(", ")} to QMserv.cfg.`,
-              live.length ? `The worker and the web pages apply ${waiting.length ? live.map((id) => id.split(".")[1]).join(", ") : "it"} within a few seconds.` : "",
+              live.length ? `The worker and the web pages apply ${waiting.length || workerWaits.length ? live.map((id) => id.split(".")[1]).join(", ") : "it"} within a few seconds.` : "",
               restartAdvice(waiting),
+              workerRestartAdvice(workerWaits.map((id) => id.split(".")[1])),
             ].filter(Boolean).join(" ")
           : "Nothing changed.",
       });

@@ -17,6 +17,15 @@ export function restartAdvice(pending: Pick<PendingRestart, "key">[]): string {
     : `${keys} take${pending.length > 1 ? "" : "s"} effect only when the web server is restarted (stop QueueManager and start it again); until then it keeps answering where it started.`;
 }
 
+/**
+ * What the worker must be restarted for, in words. The web server cannot see the worker's
+ * start-up values, so every saved key marked `restart: "worker"` is said to wait.
+ */
+export function workerRestartAdvice(keys: string[]): string {
+  if (keys.length === 0) return "";
+  return `${keys.join(", ")} take${keys.length > 1 ? "" : "s"} effect only when the worker is restarted; until then it keeps the value${keys.length > 1 ? "s" : ""} it started with.`;
+}
+
 /** Saved values that wait for a restart: what runs now, what the file says. */
 export function RestartPending({ pending }: { pending: PendingRestart[] }) {
   if (pending.length === 0) return null;

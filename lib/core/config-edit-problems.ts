@@ -1,0 +1,73 @@
+/**
+ * What an edit of QMserv.cfg from the admin page must also pass, beyond the checks of
+ * every reading (qm-config.ts):
+ * - the keys the worker reads only when it starts (Job_Uids, Run_As, CPU_List), checked
+ *   with the parsers it uses then: a typo refused here is a form message, found at the
+ *   next start it stops the queue (or, for a CPU the machine lacks, fails every job);
+ * - pairs that contradict each other (a default above its maximum).
+ * Not part of every reading: a file typed by hand that fails them still loads (the worker
+ * says why at start, a default above its cap is capped), and the CPUs are the machine's,
+ * passed in so that the rules stay pure.
+ */
+import { formatCpuList } from "./cpu-sets";
+import { parseUidRange } from "./job-uids";
+import type { QmConfig } from "./qm-config";
+import { parseRunAs } from "./run-as";
+import { formatWalltime } from "./run-limits";
+
+/** A problem and the keys it is about ("QMServer.Key", as readQmConfig names them). */
+export interface EditProblem {
+  keys: string[];
+  message: string;
+}
+
+const S = "QMServer";
+
+/** `cpus`: the CPUs QueueManager may use on this machine (lib/server/allowed-cpus.ts). */
+export function configEditProblems(config: QmConfig, machine: { cpus: number[] }): EditProblem[] {
+  return [
+    ...parsedAtStart("Job_Uids", () => parseUidRange(config.jobUids)),
+    ...parsedAtStart("Run_As", () => parseRunAs(config.runAs)),
+    ...cpuListProblems(config.limits.cpuList, machine.cpus),
+    ...limitPairProblems(config.limits),
+  ];
+}
+
+function parsedAtStart(key: string, parse: () => unknown): EditProblem[] {
+  try {
+    parse();
+    return [];
+  } catch (error) {
+    return [{ keys: [`${S}.${key}`], message: (error as Error).message }];
+  }
+}
+
+function cpuListProblems(cpuList: number[] | null, machineCpus: number[]): EditProblem[] {
+  const missing = (cpuList ?? []).filter((cpu) => !machineCpus.includes(cpu));
+  if (missing.length === 0) return [];
+  const has = formatCpuList(machineCpus);
+  return [{
+    keys: [`${S}.CPU_List`],
+    message: `CPU_List names CPU ${formatCpuList(missing)}, which this machine does not have or does not let QueueManager use (it may use ${has}); list CPUs within ${has}, or leave CPU_List empty for all of them`,
+  }];
+}
+
+const mem = (mb: number) => (mb % 1024 === 0 ? `${mb / 1024}G` : `${mb}M`);
+
+function limitPairProblems(limits: QmConfig["limits"]): EditProblem[] {
+  const problems: EditProblem[] = [];
+  const { defaultMemMb, maxMemMb, defaultWalltimeSeconds, maxWalltimeSeconds } = limits;
+  if (defaultMemMb !== null && maxMemMb !== null && defaultMemMb > maxMemMb) {
+    problems.push({
+      keys: [`${S}.Default_Mem`, `${S}.Max_Mem`],
+      message: `Default_Mem (${mem(defaultMemMb)}) is more than Max_Mem (${mem(maxMemMb)}): lower Default_Mem or raise Max_Mem`,
+    });
+  }
+  if (defaultWalltimeSeconds !== null && maxWalltimeSeconds !== null && defaultWalltimeSeconds > maxWalltimeSeconds) {
+    problems.push({
+      keys: [`${S}.Default_Walltime`, `${S}.Max_Walltime`],
+      message: `Default_Walltime (${formatWalltime(defaultWalltimeSeconds)}) is longer than Max_Walltime (${formatWalltime(maxWalltimeSeconds)}): shorten Default_Walltime or lengthen Max_Walltime`,
+    });
+  }
+  return problems;
+}
