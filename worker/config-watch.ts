@@ -9,6 +9,7 @@ import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { keepStartupValues, pendingRestarts } from "../lib/core/startup-keys";
 import { parseConfigText } from "../lib/server/config-file";
+import { type LogInput, toLog } from "../lib/server/logger";
 import { watchFolder } from "./watch";
 
 export interface ConfigWatch {
@@ -30,7 +31,9 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["slurm", (c) => `${c.slurm.partition}/${c.slurm.account}/${c.slurm.sbatchArgs.join(" ")}/${c.slurm.pollMs / 1000}s`],
 ];
 
-export function watchConfigFile(file: string, initial: QmConfig, log: (m: string) => void, onChange: () => void): ConfigWatch {
+export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput, onChange: () => void): ConfigWatch {
+  // A file the worker cannot use is a warning: the administrator must act on it.
+  const log = toLog(logTo, () => false);
   let config = initial;
   let lastText = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   let timer: NodeJS.Timeout | undefined;
@@ -40,7 +43,7 @@ export function watchConfigFile(file: string, initial: QmConfig, log: (m: string
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (error) {
-      log(`QMserv.cfg cannot be read (${(error as Error).message}); keeping the previous settings`);
+      log.warn(`QMserv.cfg cannot be read (${(error as Error).message}); keeping the previous settings`);
       return;
     }
     if (text === lastText) return;
@@ -49,16 +52,16 @@ export function watchConfigFile(file: string, initial: QmConfig, log: (m: string
     try {
       next = parseConfigText(file, text).config;
     } catch (error) {
-      log(`QMserv.cfg is invalid, keeping the previous settings until it is fixed: ${(error as Error).message}`);
+      log.warn(`QMserv.cfg is invalid, keeping the previous settings until it is fixed: ${(error as Error).message}`);
       return;
     }
     for (const key of pendingRestarts(next, config, "worker")) {
-      log(`QMserv.cfg: ${key.key} changed to ${key.inFile}; restart the worker for that to take effect (still using ${key.inForce})`);
+      log.warn(`QMserv.cfg: ${key.key} changed to ${key.inFile}; restart the worker for that to take effect (still using ${key.inForce})`);
     }
     next = keepStartupValues(next, config, "worker");
     const changes = WATCHED.filter(([, get]) => get(next) !== get(config)).map(([key, get]) => `${key} ${get(config)} -> ${get(next)}`);
     config = next;
-    log(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);
+    log.info(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);
     onChange();
   };
 

@@ -41,6 +41,8 @@ export interface ConfigForm {
   fields: ConfigField[];
   /** Keys saved in the file that the web server applies only after a restart. */
   restartPending?: PendingRestart[];
+  /** Why the file as it is cannot be used (typed by hand): both programs keep the settings they had. */
+  invalid?: string;
 }
 
 /** PUT /api/config: the form as the file now is, and the ids of the keys written. */

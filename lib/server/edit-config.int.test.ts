@@ -30,6 +30,15 @@ describe("editing QMserv.cfg on disk", () => {
     expect(result.fields.find((f) => f.key === "MaxNbProcessors")!.value).toBe("7");
   });
 
+  it("says why a file typed by hand cannot be used, and stops saying it once fixed", () => {
+    expect(getConfigForm(file).invalid).toBeUndefined();
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("MaxNbProcessors = 2", "MaxNbProcessors = abc"));
+    expect(getConfigForm(file).invalid).toMatch(/MaxNbProcessors/);
+    const form = getConfigForm(file);
+    updateConfig(file, { version: form.version, values: { "QMServer.MaxNbProcessors": "3" } });
+    expect(getConfigForm(file).invalid).toBeUndefined();
+  });
+
   it("refuses to overwrite a file changed since the form was read", () => {
     const form = getConfigForm(file);
     fs.appendFileSync(file, "# edited by hand\n");

@@ -20,7 +20,13 @@ const versionOf = (text: string) => createHash("sha256").update(text).digest("he
 
 export function getConfigForm(configPath: string): ConfigForm {
   const text = fs.readFileSync(configPath, "utf8");
-  return { path: configPath, version: versionOf(text), fields: configFormFields(parseIni(text, "QMserv.cfg")) };
+  const form: ConfigForm = { path: configPath, version: versionOf(text), fields: configFormFields(parseIni(text, "QMserv.cfg")) };
+  try {
+    parseConfigText(configPath, text);
+  } catch (error) {
+    form.invalid = (error as Error).message;
+  }
+  return form;
 }
 
 /** Synchronous on purpose: no other request can write between the check and the rename. */

@@ -79,6 +79,12 @@ export function ConfigEditor() {
         </Link>
       </p>
       <RestartPending pending={query.data.restartPending ?? []} />
+      {query.data.invalid && (
+        <p role="alert" data-testid="config-invalid" className="mb-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          QMserv.cfg as it is now cannot be used, so the worker and the web server keep the settings they had: {query.data.invalid} Fix that value below (or in the
+          file) and save; until then no change can be saved.
+        </p>
+      )}
       <form onSubmit={submit} noValidate className="space-y-6">
         {sections.map(([section, list]) => (
           <fieldset key={section} className="rounded-lg border border-slate-200 bg-white px-4 pb-2">

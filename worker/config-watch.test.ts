@@ -1,0 +1,38 @@
+/** QMserv.cfg watched: a file the worker cannot use is a warning in its log, and the settings in force stay. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { defaultConfigText } from "../lib/core/qm-config";
+import { parseConfigText } from "../lib/server/config-file";
+import { type LogLine, createLogger } from "../lib/server/logger";
+import { watchConfigFile } from "./config-watch";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+it("an invalid QMserv.cfg is logged as a warning and the previous settings stay; a valid one is taken", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-config-watch-"));
+  dirs.push(dir);
+  const file = path.join(dir, "QMserv.cfg");
+  const text = defaultConfigText(path.join(dir, "QM"));
+  fs.writeFileSync(file, text);
+  const lines: LogLine[] = [];
+  const watch = watchConfigFile(file, parseConfigText(file, text).config, createLogger((line) => lines.push(line)), () => undefined);
+  const until = async (probe: () => boolean) => {
+    for (let i = 0; i < 100 && !probe(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(probe()).toBe(true);
+  };
+  try {
+    const before = watch.current().maxNbProcessors;
+    fs.writeFileSync(file, text.replace(/^MaxNbProcessors *[=:].*$/m, "MaxNbProcessors = many"));
+    await until(() => lines.some((l) => l.message.includes("QMserv.cfg is invalid")));
+    expect(lines.find((l) => l.message.includes("QMserv.cfg is invalid"))?.level).toBe("warn");
+    expect(watch.current().maxNbProcessors).toBe(before);
+    fs.writeFileSync(file, text.replace(/^MaxNbProcessors *[=:].*$/m, `MaxNbProcessors = ${before + 1}`));
+    await until(() => watch.current().maxNbProcessors === before + 1);
+    expect(lines.find((l) => l.message.startsWith("QMserv.cfg reloaded"))?.level).toBe("info");
+  } finally {
+    watch.close();
+  }
+});
