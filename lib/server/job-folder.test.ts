@@ -69,6 +69,11 @@ describe("findJobDescription: which file describes the job", () => {
     expect((caught as JobFolderError).fix).toContain("  #QM nb_proc=2");
   });
 
+  it("names the job folders when several jobs were zipped together", () => {
+    const dir = folder({ "a/proc_config.cfg": CFG, "b/infos.xml": XML, "data/input.txt": "1\n" });
+    expect(() => findJobDescription(dir, { ...LENIENT, where: "The zip" })).toThrow("The zip holds 2 job folders (a, b), not one job; send each as a job of its own");
+  });
+
   it("does not take a symbolic link for the info file", () => {
     const dir = folder({ "elsewhere.cfg": CFG });
     fs.symlinkSync(path.join(dir, "elsewhere.cfg"), path.join(dir, "proc_config.cfg"));

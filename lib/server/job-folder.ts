@@ -73,6 +73,12 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
       ...exampleInfoFile(jobFile),
     ]);
   }
+  const jobFolders = innerJobFolders(dir, jobFile);
+  if (jobFolders.length > 1) {
+    throw new JobFolderError(`${where} holds ${jobFolders.length} job folders (${jobFolders.join(", ")}), not one job`, "send each as a job of its own (a zip each, or qm submit with each folder)", [
+      `The folders ${jobFolders.join(", ")} each look like a job: submit them one by one.`,
+    ]);
+  }
   throw new JobFolderError(`${where} has no ${jobFile}, nor a script with #QM lines`, `${addInfo}, or put #QM lines at the top of the job's script`, [
     ...exampleInfoFile(jobFile),
     "or make the job a single script whose first lines say what it needs:",
@@ -126,6 +132,15 @@ function ignoredDirectives(dir: string, infoFile: string): string[] {
 }
 
 /** Regular files (not links) at the top of `dir`, in name order. */
+/** The folders just inside `dir` that hold an info file of their own (several jobs zipped together). */
+function innerJobFolders(dir: string, jobFile: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && [jobFile, ...WELL_KNOWN].some((name) => isFile(path.join(dir, e.name, name))))
+    .map((e) => e.name)
+    .sort();
+}
+
 function topFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
