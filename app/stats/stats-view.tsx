@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useStatsQuery } from "@/lib/client/use-stats-query";
 import { formatDuration } from "@/lib/core/format";
-import type { OwnerStats } from "@/lib/core/stats-schemas";
+import { FAILURES_IN_WORDS, type OwnerStats } from "@/lib/core/stats-schemas";
 import { QueryError } from "../ui-bits";
 import { JobsPerDayChart } from "./jobs-per-day-chart";
 
@@ -94,7 +94,7 @@ export function StatsView() {
             </table>
           </div>
           <p className="text-xs text-slate-500">
-            Failures: jobs that ended failed, killed, lost or invalid. Wall time runs from start to end of the jobs that ran; CPU time is what the worker measured.
+            Jobs: every job submitted, those waiting or deleted included. Failures: jobs that ended {FAILURES_IN_WORDS}. Wall time runs from start to end of the jobs that ran; CPU time is what the worker measured.
           </p>
         </>
       )}

@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+/** The end states the statistics count as failures: every way a job can end but done. */
+export const FAILURE_STATES = ["failed", "killed", "timeout", "oom", "cancelled", "lost", "invalid"] as const;
+
+/** The same in words, for the page's note. */
+export const FAILURES_IN_WORDS = "failed, killed, timed out, out of memory, cancelled, lost or invalid";
+
 /** GET /api/stats query: how many days the per-day chart covers. */
 export const statsQuerySchema = z.object({
   days: z.coerce.number().int().min(1, "days must be at least 1").max(366, "days must be at most 366").default(30),

@@ -10,11 +10,9 @@
  * - GPU time: wall time x nb_gpu (the devices each run held), shown as GPU-hours.
  * Days are the server's local days.
  */
-import type { DayStats, JobStats, OwnerStats } from "../../core/stats-schemas";
+import { type DayStats, FAILURE_STATES, type JobStats, type OwnerStats } from "../../core/stats-schemas";
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
-
-export const FAILURE_STATES = ["failed", "killed", "timeout", "oom", "cancelled", "lost", "invalid"] as const;
 
 const sqliteWall = "(julianday(finishedAt) - julianday(startedAt)) * 86400";
 const pgWall = `EXTRACT(EPOCH FROM "finishedAt" - "startedAt")`;
