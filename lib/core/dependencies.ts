@@ -43,6 +43,7 @@ export function dependenciesStatus(deps: { kind: DependencyKind; parentState: Jo
 
 /** The reason recorded on a child cancelled because of its parent. */
 export function brokenReason(parentId: number, parentState: JobState): string {
-  const ended = parentState === "deleted" ? "was deleted" : `ended ${parentState}`;
-  return `job ${parentId}, which this job waited for (after_ok), ${ended}; it will never run (requeue both to try again)`;
+  // A deleted job cannot be requeued: the child can only be submitted again without it.
+  if (parentState === "deleted") return `job ${parentId}, which this job waited for (after_ok), was deleted; it will never run (submit it again without that dependency)`;
+  return `job ${parentId}, which this job waited for (after_ok), ended ${parentState}; it will never run (requeue both to try again)`;
 }
