@@ -6,6 +6,7 @@ const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/history", label: "History import" },
   { href: "/admin/config", label: "Configuration" },
+  { href: "/admin/retention", label: "Retention" },
 ];
 
 export function AdminNav() {
