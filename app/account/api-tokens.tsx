@@ -10,14 +10,14 @@ export function ApiTokens() {
   const query = useTokensQuery();
   const create = useCreateTokenMutation();
   const revoke = useRevokeTokenMutation();
-  const [fresh, setFresh] = useState<{ name: string; token: string } | null>(null);
+  const [fresh, setFresh] = useState<{ id: number; name: string; token: string } | null>(null);
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formEl = event.currentTarget;
     try {
       const { token } = await create.mutateAsync(String(new FormData(formEl).get("name") ?? ""));
-      setFresh({ name: token.name, token: token.token });
+      setFresh({ id: token.id, name: token.name, token: token.token });
       formEl.reset();
     } catch {
       // shown below
@@ -70,7 +70,11 @@ export function ApiTokens() {
                   {t.revokedAt ? (
                     <span>revoked {formatDate(t.revokedAt)}</span>
                   ) : (
-                    <button type="button" onClick={() => revoke.mutate(t.id)} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-700 hover:bg-red-50">
+                    <button type="button" onClick={() => {
+                        revoke.mutate(t.id);
+                        // A revoked token's text is of no use any more: not left on the screen.
+                        if (fresh?.id === t.id) setFresh(null);
+                      }} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-700 hover:bg-red-50">
                       Revoke
                     </button>
                   )}
