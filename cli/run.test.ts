@@ -47,6 +47,41 @@ describe("qm's command line", () => {
     }
   });
 
+  it("exits 2, saying what to write, on an option value qm can check itself (before reading files or asking the server)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-"));
+    const script = path.join(dir, "run.sh");
+    fs.writeFileSync(script, "echo hi\n");
+    const cases: [string[], RegExp][] = [
+      [["submit", "-p", "high", script], /--priority takes a whole number from -1000 to 1000, not "high"/],
+      [["submit", "-n", "0", script], /--nb-proc takes a whole number from 1 to 4096, not "0"/],
+      [["submit", "--nb-gpu=-1", script], /--nb-gpu takes a whole number from 0 to 256, not "-1"/],
+      [["submit", "-e", "nobody", script], /--email: e_mail must be an address such as name@lab\.org/],
+      [["submit", "--after", "12,x", script], /--after: after_ok must list job ids separated by commas, such as "12, 13"/],
+      [["submit", "--array", "9-1", script], /--array: array = 9-1: the range 9-1 runs backwards; write it as "1-100"/],
+      [["ls", "-s", "bogus"], /--state takes one of queued, held, pending, running, done, .*; not "bogus"/],
+    ];
+    for (const [argv, message] of cases) {
+      const x = io({ QM_URL: "http://127.0.0.1:9" });
+      expect(await run(argv, x), argv.join(" ")).toBe(2);
+      expect(x.stderr.join("\n"), argv.join(" ")).toMatch(message);
+    }
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("takes --url, --token and --json before the command as after it", async () => {
+    for (const argv of [["--url", "http://127.0.0.1:1", "ls"], ["--url=http://127.0.0.1:1", "--json", "ls", "-m"], ["--token", "qm_x", "--url", "http://127.0.0.1:1", "show", "3"]]) {
+      const x = io({ QM_URL: "http://127.0.0.1:9" });
+      expect(await run(argv, x), argv.join(" ")).toBe(3);
+      expect(x.stderr[0]).toMatch(/cannot reach QueueManager at http:\/\/127\.0\.0\.1:1 /);
+    }
+    const other = io();
+    expect(await run(["-n", "5", "ls"], other)).toBe(2);
+    expect(other.stderr[0]).toBe("qm: options other than --url, --token and --json come after the command: qm <command> -n");
+    const alone = io();
+    expect(await run(["--url", "http://127.0.0.1:1"], alone)).toBe(2);
+    expect(alone.stderr[0]).toMatch(/usage: qm <command>/);
+  });
+
   it("exits 3 when QueueManager cannot be reached", async () => {
     const x = io({ QM_URL: "http://127.0.0.1:9" });
     expect(await run(["ls"], x)).toBe(3);

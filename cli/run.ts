@@ -34,8 +34,32 @@ Exit codes: 0 ok, 1 refused or failed, 2 bad command line, 3 server unreachable,
 4 login needed or not allowed; qm wait: the job's own exit code (docs/cli.md).`;
 }
 
+/**
+ * Options every command takes (--url, --token, --json) may come before the command too:
+ * `qm --url URL ls` is `qm ls --url URL`. Returns the command line with them moved after
+ * the command's name, or a message when another option comes first.
+ */
+function commonOptionsFirst(argv: string[]): string[] | string {
+  const common: string[] = [];
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith("-") && !["--help", "-h", "--version", "-V"].includes(argv[i]); i++) {
+    const [option] = argv[i].replace(/^--?/, "").split("=", 1);
+    const spec = Object.hasOwn(COMMON_OPTIONS, option) ? COMMON_OPTIONS[option] : undefined;
+    if (!spec || !argv[i].startsWith("--")) return `options other than --url, --token and --json come after the command: qm <command> ${argv[i]}`;
+    common.push(argv[i]);
+    if (spec.type === "string" && !argv[i].includes("=") && i + 1 < argv.length) common.push(argv[++i]);
+  }
+  // Options and no command: as no command at all (the overview, exit 2).
+  return i < argv.length ? [argv[i], ...common, ...argv.slice(i + 1)] : [];
+}
+
 export async function run(argv: string[], io: CliIo, version = "dev"): Promise<number> {
-  const [name, ...rest] = argv;
+  const reordered = commonOptionsFirst(argv);
+  if (typeof reordered === "string") {
+    io.err(`qm: ${reordered}`);
+    return EXIT.USAGE;
+  }
+  const [name, ...rest] = reordered;
   if (name === "--version" || name === "-V") {
     io.out(version);
     return EXIT.OK;

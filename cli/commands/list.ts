@@ -1,6 +1,7 @@
 /** qm ls: what runs and waits (default), what finished, or everything; filters; a table or JSON. */
 import type { JobSummary, JobsAnswer } from "../../lib/core/api-types";
 import { formatDuration } from "../../lib/core/format";
+import { LISTED_STATES } from "../../lib/core/job-lifecycle";
 import { jobTimes } from "../../lib/core/job-times";
 import { COMMON_HELP, type Command } from "../command";
 import { EXIT, usageError } from "../errors";
@@ -40,6 +41,8 @@ ${COMMON_HELP}`,
   async run(ctx, values) {
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError("--limit takes a number from 1 to 500");
+    const state = values.state as string | undefined;
+    if (state !== undefined && !(LISTED_STATES as readonly string[]).includes(state)) throw usageError(`--state takes one of ${LISTED_STATES.join(", ")}; not "${state}"`);
     const views = values.all ? ["all"] : values.finished ? ["finished"] : values.queued ? ["queued"] : values.running ? ["running"] : ["running", "queued"];
     const query = (view: string) =>
       new URLSearchParams(

@@ -1,11 +1,24 @@
 /** qm show ID: everything about one job. */
-import type { JobAnswer } from "../../lib/core/api-types";
+import type { JobAnswer, Permissions } from "../../lib/core/api-types";
+import { describeEventDetail } from "../../lib/core/event-detail";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
-import { actionsFitting } from "../../lib/core/job-permissions";
+import { type UserAction, actionsFitting } from "../../lib/core/job-permissions";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
 import { localTime, table } from "../table";
+
+/**
+ * The actions that fit the job and the viewer may do. `can` says only yes or no: an action
+ * that fits but is refused may be switched off in QMserv.cfg (Licence_to_kill, Delete_Jobs),
+ * so "nothing" then gives no reason; qm kill or qm delete would say it.
+ */
+function youMay(fitting: UserAction[], can: Permissions): string {
+  const allowed = fitting.filter((action) => can[action]);
+  if (allowed.length) return allowed.join(", ");
+  if (!Object.values(can).some(Boolean)) return "nothing (not your job, or not logged in)";
+  return fitting.length ? "nothing" : "nothing in this state";
+}
 
 export const show: Command = {
   name: "show",
@@ -50,10 +63,10 @@ ${COMMON_HELP}`,
       ["peak memory", job.peakMemoryKb === null ? null : formatBytes(job.peakMemoryKb * 1024)],
       ["GPU memory", job.gpuMemPeakMb === null ? null : `${formatBytes(job.gpuMemPeakMb * 1024 * 1024)} at peak, mean utilisation ${job.gpuUtilMean ?? "?"}%`],
       ["error", job.error],
-      ["you may", actionsFitting(job).filter((action) => can[action]).join(", ") || (Object.values(can).some(Boolean) ? "nothing in this state" : "nothing (not your job, or not logged in)")],
+      ["you may", youMay(actionsFitting(job), can)],
     ];
     ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${v}`).join("\n"));
-    if (job.events.length) ctx.out(`\n${table(["WHEN", "EVENT", "DETAIL"], job.events.map((e) => [localTime(e.at), e.kind, e.detail]))}`);
+    if (job.events.length) ctx.out(`\n${table(["WHEN", "EVENT", "DETAIL"], job.events.map((e) => [localTime(e.at), e.kind, describeEventDetail(e.detail)]))}`);
     return EXIT.OK;
   },
 };

@@ -1,10 +1,35 @@
 /** qm submit PATH...: folders, zips or lone scripts, many in one call; prints the new job ids. */
 import type { StatusAnswer } from "../../lib/core/api-types";
-import { COMMON_HELP, type Command } from "../command";
-import { CliError, EXIT } from "../errors";
+import { type CheckedSubmitField, SUBMIT_NUMBER_RANGES, type SubmitNumberField, submitFieldProblem } from "../../lib/core/submit-fields";
+import { COMMON_HELP, type Command, type Values } from "../command";
+import { CliError, EXIT, usageError } from "../errors";
 import { readJobInput } from "../job-input";
 import { type BatchItem, type Result, planBatches, sendBatch } from "../submit-batches";
 import { waitForJobs } from "./wait";
+
+/** The options sent as form fields that qm can check itself: a bad one is a bad command line (exit 2). */
+const CHECKED_OPTIONS: [option: string, field: CheckedSubmitField][] = [
+  ["nb-proc", "nb_proc"],
+  ["nb-gpu", "nb_gpu"],
+  ["priority", "priority"],
+  ["email", "e_mail"],
+  ["after", "after_ok"],
+  ["array", "array"],
+];
+
+/** Throws a usage error saying what --OPTION takes when one of them has a value the server would refuse. */
+function checkOptions(values: Values): void {
+  for (const [option, field] of CHECKED_OPTIONS) {
+    const value = (values[option] as string | undefined)?.trim();
+    const problem = value ? submitFieldProblem(field, value) : null;
+    if (!problem) continue;
+    if (field in SUBMIT_NUMBER_RANGES) {
+      const { min, max } = SUBMIT_NUMBER_RANGES[field as SubmitNumberField];
+      throw usageError(`--${option} takes a whole number from ${min} to ${max}, not "${value}"`);
+    }
+    throw usageError(`--${option}: ${problem}`);
+  }
+}
 
 // Requests in flight at once: enough to hide the round trips, few enough not to swamp the server.
 const PARALLEL = 4;
@@ -32,7 +57,7 @@ job ids, one per line, in the order given.
 
   -n, --nb-proc N     processors the job uses (nb_proc)
   -g, --nb-gpu N      GPUs of its own the job gets (nb_gpu; docs/gpus.md)
-  -p, --priority N    higher runs first (-1000 to 1000)
+  -p, --priority N    higher runs first (${SUBMIT_NUMBER_RANGES.priority.min} to ${SUBMIT_NUMBER_RANGES.priority.max})
   -e, --email ADDR    the job's e_mail (default: the info file's, else your account's)
   -i, --info TEXT     a short description
       --hold          queue it held: it starts after qm release
@@ -41,6 +66,7 @@ job ids, one per line, in the order given.
   -w, --wait          then wait for the jobs and exit with their exit code (as qm wait)
 ${COMMON_HELP}`,
   async run(ctx, values, paths) {
+    checkOptions(values);
     const api = ctx.api();
     let jobFile: Promise<string> | undefined;
     const askJobFile = () => (jobFile ??= api.call<StatusAnswer>("GET", "/api/status").then((s) => s.jobFile ?? "proc_config.cfg"));

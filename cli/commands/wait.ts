@@ -14,17 +14,18 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   const api = ctx.api();
   const ended = new Map<number, Pick<JobDetail, "id" | "name" | "state" | "exitCode" | "signal">>();
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
-  const seen = new Set<number>();
+  // Each job's name from its last answer: a job deleted while we wait no longer has one to ask.
+  const names = new Map<number, string>();
   for (let delay = 100; ended.size < ids.length; delay = Math.min(1000, delay * 1.5)) {
     for (const id of ids.filter((i) => !ended.has(i))) {
       try {
         const { job } = await api.call<JobAnswer>("GET", `/api/jobs/${id}`);
-        seen.add(id);
+        names.set(id, job.name);
         if (FINISHED.has(job.state)) ended.set(id, job);
       } catch (error) {
         // Gone after we saw it: deleted while we waited. Never seen: a wrong id, said as such.
-        if (!(error instanceof CliError) || !seen.has(id) || !/no job|deleted/i.test(error.message)) throw error;
-        ended.set(id, { id, name: "?", state: "deleted", exitCode: null, signal: null });
+        if (!(error instanceof CliError) || !names.has(id) || !/no job|deleted/i.test(error.message)) throw error;
+        ended.set(id, { id, name: names.get(id)!, state: "deleted", exitCode: null, signal: null });
       }
     }
     if (ended.size === ids.length) break;
@@ -38,7 +39,8 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   if (opts.quiet) ctx.out(JSON.stringify(jobs));
   for (const job of jobs) {
     const how = job.signal ? `killed by ${job.signal}` : job.exitCode !== null ? `exit code ${job.exitCode}` : "no exit code";
-    if (!opts.quiet && exitCodeOfJob(job) !== 0) ctx.err(`qm wait: job ${job.id} (${job.name}) ended ${job.state}, ${how}`);
+    if (opts.quiet || exitCodeOfJob(job) === 0) continue;
+    ctx.err(job.state === "deleted" ? `qm wait: job ${job.id} (${job.name}) was deleted` : `qm wait: job ${job.id} (${job.name}) ended ${job.state}, ${how}`);
   }
   return jobs.map(exitCodeOfJob).find((code) => code !== 0) ?? EXIT.OK;
 }

@@ -27,6 +27,8 @@ export const ACTIVE_STATES = ["pending", "running"] as const satisfies readonly 
 export const FINISHED_STATES = ["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost"] as const satisfies readonly JobState[];
 /** How a run on an executor can end. */
 export const END_STATES = ["done", "failed", "killed", "timeout", "oom", "lost"] as const satisfies readonly FinishedState[];
+/** The states a job list shows and filters by: every one but deleted. */
+export const LISTED_STATES = [...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES] as const;
 
 export type WaitingState = (typeof WAITING_STATES)[number];
 export type ActiveState = (typeof ACTIVE_STATES)[number];

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "./job-lifecycle";
+import { LISTED_STATES } from "./job-lifecycle";
 
 /** GET /api/jobs query. `view` picks the list (queued: queued and held); `state`, `owner` and `q` filter it. */
 export const listJobsSchema = z.object({
   view: z.enum(["queued", "running", "finished", "all"]).default("all"),
-  state: z.enum([...WAITING_STATES, ...ACTIVE_STATES, ...FINISHED_STATES]).optional(),
+  state: z.enum(LISTED_STATES).optional(),
   owner: z.string().trim().max(200).optional(),
   q: z.string().trim().max(200).optional(),
   /** `1`: only the viewer's own jobs (needs a login). */

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { AppError } from "./app-error";
 import { parseIniBoolean } from "./config-parser";
 import type { InfoOverrides } from "./job-info-overrides";
-import { parseQueueOptions } from "./queue-options";
+import { type CheckedSubmitField, type SubmitNumberField, submitFieldProblem } from "./submit-fields";
 
 const optionalText = (max: number, label: string) =>
   z
@@ -16,44 +16,21 @@ const optionalText = (max: number, label: string) =>
     .transform((v) => v || undefined)
     .optional();
 
-const optionalInt = (label: string, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      if (v === "") return undefined;
-      if (!/^[+-]?\d+$/.test(v)) {
-        ctx.addIssue({ code: "custom", message: `${label} must be a whole number` });
-        return z.NEVER;
-      }
-      const n = Number(v);
-      if (n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `${label} must be between ${min} and ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .optional();
-
-/** A queue key (after_ok, after_any, array) checked by the same parser the info file goes through. */
-const queueKey = (key: "after_ok" | "after_any" | "array") =>
-  optionalText(2000, key).superRefine((value, ctx) => {
-    if (value === undefined) return;
-    try {
-      parseQueueOptions("form", { [key]: value });
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^form: /, "") });
-    }
+/** A field checked by submitFieldProblem, its problem reported as the field's issue. */
+const checked = (field: CheckedSubmitField, max: number) =>
+  optionalText(max, field).superRefine((value, ctx) => {
+    const problem = value === undefined ? null : submitFieldProblem(field, value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+const optionalInt = (field: SubmitNumberField) => checked(field, 1000).transform((v) => (v === undefined ? undefined : Number(v)));
+
 export const submitJobSchema = z.object({
-  e_mail: optionalText(254, "e_mail").refine((v) => v === undefined || /^[^\s@]+@[^\s@]+$/.test(v), {
-    message: "e_mail must be an address such as name@lab.org",
-  }),
+  e_mail: checked("e_mail", 254),
   info: optionalText(1000, "info"),
-  nb_proc: optionalInt("nb_proc", 1, 4096),
-  nb_gpu: optionalInt("nb_gpu", 0, 256),
-  priority: optionalInt("priority", -1000, 1000),
+  nb_proc: optionalInt("nb_proc"),
+  nb_gpu: optionalInt("nb_gpu"),
+  priority: optionalInt("priority"),
   hold: z
     .string()
     .trim()
@@ -67,9 +44,9 @@ export const submitJobSchema = z.object({
       return hold ? ("yes" as const) : ("no" as const);
     })
     .optional(),
-  after_ok: queueKey("after_ok"),
-  after_any: queueKey("after_any"),
-  array: queueKey("array"),
+  after_ok: checked("after_ok", 2000),
+  after_any: checked("after_any", 2000),
+  array: checked("array", 2000),
 });
 
 export type SubmitJobInput = z.infer<typeof submitJobSchema>;

@@ -1,0 +1,96 @@
+/**
+ * qm show and qm wait against a fake QueueManager: a node:http server answering the JSON
+ * API's requests with the shapes of lib/core/api-types.ts, so each answer is the one a test needs.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { JobAnswer, JobDetail, Permissions } from "../lib/core/api-types";
+import { type CliIo, run } from "./run";
+
+/** What the fake answers to `GET path`: a body (200), or a status and body; a function is asked at each request. */
+type Answer = unknown | { status: number; body: unknown };
+let answers: Record<string, Answer | (() => Answer)> = {};
+let server: http.Server;
+let url: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const found = answers[`${req.method} ${req.url}`];
+    const answer = typeof found === "function" ? found() : found;
+    const [status, body] = answer === undefined ? [404, { error: { code: "NOT_FOUND", message: "no such route in the fake" } }] : answer && typeof answer === "object" && "status" in answer ? [answer.status, answer.body] : [200, answer];
+    res.writeHead(status as number, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  answers = {};
+});
+
+function io(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { env: { QM_URL: url } as unknown as NodeJS.ProcessEnv, stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), prompt: async () => "", sleep: async () => undefined };
+}
+
+const NOBODY: Permissions = { kill: false, delete: false, requeue: false, hold: false, release: false, pause: false };
+/** What its owner may do when QMserv.cfg has Licence_to_kill = False and Delete_Jobs = False. */
+const OWNER_SWITCHED_OFF: Permissions = { ...NOBODY, requeue: true, hold: true, release: true };
+
+function jobAnswer(job: Partial<JobDetail>, can: Permissions): JobAnswer {
+  const detail: JobDetail = {
+    id: 49, name: "fit-49", state: "queued", owner: "ann@lab.org", account: "ann", info: null, nbProc: 1, nbGpu: 0, priority: 0, source: "upload",
+    submittedAt: "2025-01-01T10:00:00Z", startedAt: null, finishedAt: null, exitCode: null, signal: null, progress: null, killRequested: false, error: null,
+    imported: false, slurm: null, arrayId: null, arrayIndex: null, resources: { granted: 0, cpus: null, gpus: null, memMb: null, walltimeSeconds: null, runAs: null },
+    dependsOn: [], array: null, fairShare: null, script: "sh run.sh", folder: "QM_qJobs/fit-49", params: null, cpuSeconds: null, peakMemoryKb: null,
+    purgedAt: null, gpuMemPeakMb: null, gpuUtilMean: null, events: [], ...job,
+  };
+  return { job: detail, can, serverTime: "2025-01-01T12:00:00Z" };
+}
+
+describe("qm show", () => {
+  it("shows an event's detail as the job page does, not as JSON", async () => {
+    const detail = JSON.stringify({ by: "admin", previous: { state: "invalid", folder: "QM_lost+found/fit-49", exitCode: null } });
+    answers["GET /api/jobs/49"] = jobAnswer({ events: [{ at: "2025-01-01T11:00:00Z", kind: "requeued", detail }, { at: "2025-01-01T11:00:01Z", kind: "note", detail: "plain words" }] }, OWNER_SWITCHED_OFF);
+    const x = io();
+    expect(await run(["show", "49"], x)).toBe(0);
+    const out = x.stdout.join("\n");
+    expect(out).toMatch(/requeued +by: admin; previous: state=invalid, folder=QM_lost\+found\/fit-49$/m);
+    expect(out).toMatch(/note +plain words$/m);
+    expect(out).not.toContain('{"by"');
+  });
+
+  it("says 'nothing in this state' only when no action fits the job", async () => {
+    const youMay = async (job: Partial<JobDetail>, can: Permissions) => {
+      answers["GET /api/jobs/49"] = jobAnswer(job, can);
+      const x = io();
+      expect(await run(["show", "49"], x)).toBe(0);
+      return /^you may: +(.*)$/m.exec(x.stdout.join("\n"))?.[1];
+    };
+    // Running, but Licence_to_kill = False: the state allows a kill, the server's settings do not.
+    expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, OWNER_SWITCHED_OFF)).toBe("nothing");
+    expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z", killRequested: true }, OWNER_SWITCHED_OFF)).toBe("nothing in this state");
+    expect(await youMay({ state: "queued" }, OWNER_SWITCHED_OFF)).toBe("hold");
+    expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, NOBODY)).toBe("nothing (not your job, or not logged in)");
+  });
+});
+
+describe("qm wait", () => {
+  it("names a job deleted while it waited", async () => {
+    let polls = 0;
+    answers["GET /api/jobs/49"] = () =>
+      ++polls < 3 ? jobAnswer({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, NOBODY) : { status: 404, body: { error: { code: "NOT_FOUND", message: "There is no job 49; it may have been deleted." } } };
+    const x = io();
+    expect(await run(["wait", "49"], x)).toBe(125);
+    expect(x.stderr).toEqual(["qm wait: job 49 (fit-49) was deleted"]);
+  });
+
+  it("still calls a job never seen a wrong id", async () => {
+    answers["GET /api/jobs/50"] = { status: 404, body: { error: { code: "NOT_FOUND", message: "There is no job 50; it may have been deleted." } } };
+    const x = io();
+    expect(await run(["wait", "50"], x)).toBe(1);
+    expect(x.stderr).toEqual(["qm wait: There is no job 50; it may have been deleted."]);
+  });
+});
