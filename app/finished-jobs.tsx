@@ -100,9 +100,12 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     </Link>
                     <ImportedTag imported={job.imported} />
                     {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
-                    <div className="mt-1 empty:hidden">
-                      <ResultsStrip id={job.id} finished refreshMs={refreshMs} size="small" />
-                    </div>
+                    {/* A folder removed by retention has no results: not asked for. */}
+                    {!job.purgedAt && (
+                      <div className="mt-1 empty:hidden">
+                        <ResultsStrip id={job.id} finished refreshMs={refreshMs} size="small" />
+                      </div>
+                    )}
                   </td>
                   <td className={td}>
                     <StateBadge state={job.state} />

@@ -1,7 +1,7 @@
 /**
  * Running it for years, as the administrator meets it in the browser: the full-disk banner
  * and the refused upload (Min_Free_MB raised above the free space), and the retention page's
- * dry run, then the pass run from it.
+ * dry run, then the pass run from it, and what a purged job's page and the dashboard show of it.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -34,14 +34,14 @@ test("a full disk: the banner says why, an upload is refused with it, and all is
 test("retention: the admin page lists what the pass removes, and runs it", async ({ page }) => {
   // Two jobs that ended 40 days ago, with their folders, as an old installation has them.
   const store = createJobStore(openSql(env.processEnv.DATABASE_URL));
-  const old: { id: number; folder: string }[] = [];
+  const old: { id: number; folder: string; name: string }[] = [];
   try {
     for (const name of [uniqueName("old-a"), uniqueName("old-b")]) {
       const folder = `QM_dJobs/2026-01-01T00-00-00Z-${name}`;
       fs.mkdirSync(path.join(env.qmFolder, folder));
       fs.writeFileSync(path.join(env.qmFolder, folder, "result.txt"), "x".repeat(20_000));
       const finishedAt = new Date(Date.now() - 40 * 86_400_000);
-      old.push({ id: await store.createJob({ name, script: "true", folder, source: "import" }, planTransition("import", null, "done", { finishedAt })), folder });
+      old.push({ id: await store.createJob({ name, script: "true", folder, source: "import" }, planTransition("import", null, "done", { finishedAt })), folder, name });
     }
   } finally {
     await store.sql.close();
@@ -63,4 +63,20 @@ test("retention: the admin page lists what the pass removes, and runs it", async
   // The row stays, as history, and says what happened.
   await page.goto(`/jobs/${old[0].id}`);
   await expect(page.getByText(/its folder was deleted by the retention pass/)).toBeVisible();
+  // Its page says plainly that the folder is gone, and offers nothing that would answer 404.
+  await expect(page.getByTestId("folder-purged")).toContainText(/folder was removed by the retention pass on .*\d{4}/);
+  await expect(page.getByTestId("download-zip")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "download" })).toHaveCount(0);
+  await expect(page.getByText("Log not readable right now")).toHaveCount(0);
+  // The dashboard asks no results of the purged jobs.
+  const asked: string[] = [];
+  page.on("request", (request) => {
+    if (/\/api\/jobs\/\d+\/results/.test(request.url())) asked.push(request.url());
+  });
+  await page.goto("/");
+  const finished = page.getByTestId("finished-jobs");
+  await finished.getByLabel("Search").fill(old[0].name);
+  await expect(finished.getByTestId(`finished-job-${old[0].id}`)).toBeVisible();
+  await page.waitForTimeout(1000); // a results strip asks as soon as its row shows
+  expect(asked.filter((url) => old.some((job) => url.includes(`/api/jobs/${job.id}/results`)))).toEqual([]);
 });

@@ -12,3 +12,8 @@ export function formatDate(iso: string | null | undefined): string {
   const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   return sameDay ? time : `${d.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" })} ${time}`;
 }
+
+/** The day alone ("Jan 5, 2026"), for what happened once on a date; "—" when there is none. */
+export function formatDay(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }) : "—";
+}

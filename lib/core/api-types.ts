@@ -31,6 +31,11 @@ export interface JobSummary {
   error: string | null;
   /** Imported from an earlier installation's finished folders (history import). */
   imported: boolean;
+  /**
+   * When the retention pass removed (or archived) its folder; null while it is there. A purged
+   * job has no files, log or results to ask for: the lists and its page do not ask.
+   */
+  purgedAt: string | null;
   /** Where the run is in Slurm (job id, state, node, why it waits), for jobs handed to Slurm. */
   slurm: SlurmRunInfo | null;
   /** Queue position (1 = next to run), for queued jobs in the queued list. */
@@ -84,8 +89,6 @@ export interface JobDetail extends JobSummary {
   params: Record<string, string> | null;
   cpuSeconds: number | null;
   peakMemoryKb: number | null;
-  /** When the retention pass removed (or archived) its folder; null while it is there. */
-  purgedAt: string | null;
   /** The run's GPU use as nvidia-smi sampled it: peak memory of its devices (MiB), mean utilisation (%); null: not sampled. */
   gpuMemPeakMb: number | null;
   gpuUtilMean: number | null;

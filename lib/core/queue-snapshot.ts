@@ -45,6 +45,14 @@ export interface EstimateInput {
   /** Fair share on: CPU-seconds per owner. */
   usage?: ReadonlyMap<string, number>;
   paused: boolean;
+  /** QM_FOLDER's disk below Min_Free_MB: the worker starts nothing until space returns; null: not low (or unknown). */
+  diskLow: DiskLow | null;
+}
+
+/** Free space against Min_Free_MB, in bytes, while it is too low. */
+export interface DiskLow {
+  freeBytes: number;
+  minFreeBytes: number;
 }
 
 export interface StartEstimate {

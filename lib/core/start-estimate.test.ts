@@ -10,7 +10,7 @@ const waiting = (id: number, over: Partial<WaitingForEstimate> = {}): WaitingFor
   id, nbProc: 1, priority: 0, submittedAt: new Date(now - 100_000 + id), state: "queued", walltimeSeconds: null, typicalMs: 30_000, dependsOn: [], arrayId: null, ...over,
 });
 const input = (over: Partial<EstimateInput>): EstimateInput => ({
-  nowMs: now, running: [], waiting: [], parentStates: new Map(), maxNbProcessors: 1, workerGpus: [], launchType: "non-blocking", arrayLimits: new Map(), paused: false, ...over,
+  nowMs: now, running: [], waiting: [], parentStates: new Map(), maxNbProcessors: 1, workerGpus: [], launchType: "non-blocking", arrayLimits: new Map(), paused: false, diskLow: null, ...over,
 });
 const inS = (ms: number | null) => (ms === null ? null : (ms - now) / 1000);
 
@@ -52,6 +52,16 @@ describe("estimateStarts", () => {
     expect(e.get(3)).toEqual({ startAtMs: null, reason: "held: it keeps its place in the queue but starts only once released" });
     const paused = estimateStarts(input({ paused: true, maxNbProcessors: 4, waiting: [waiting(4)] })).get(4)!;
     expect(paused).toEqual({ startAtMs: null, reason: "the queue is paused: nothing starts until the administrator resumes it" });
+  });
+
+  it("below Min_Free_MB nothing starts: no start time, and the reason says why as the banner does", () => {
+    // Processors free: without the disk guard this job would be "about to start".
+    const disk = { freeBytes: 500 * 1024 ** 2, minFreeBytes: 2 * 1024 ** 3 };
+    const e = estimateStarts(input({ diskLow: disk, maxNbProcessors: 4, waiting: [waiting(2), waiting(3, { state: "held" })] }));
+    expect(e.get(2)).toEqual({ startAtMs: null, reason: "QM_FOLDER's disk has 500 MB free, less than the 2 GB it must keep (Min_Free_MB): nothing starts until space is freed" });
+    // A held job stays held whatever the disk.
+    expect(e.get(3)!.reason).toMatch(/^held:/);
+    expect(estimateStarts(input({ maxNbProcessors: 4, waiting: [waiting(2)] })).get(2)).toEqual({ startAtMs: now, reason: "about to start: processors are free" });
   });
 
   it("cannot tell behind a job with no progress, no walltime and no history", () => {

@@ -43,7 +43,8 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
 
   // GPU jobs cannot be placed before a worker has said which GPUs it has.
   const placeable = (j: WaitingForEstimate) => input.workerGpus !== null || !j.nbGpu;
-  let pending = input.paused ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
+  // Paused, or the disk below Min_Free_MB: nothing starts, so no start time can be told.
+  let pending = input.paused || input.diskLow ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
   let t = nowMs;
   let head: HeadWait | undefined;
   for (let step = 0; pending.length && step < 20_000; step++) {

@@ -1,15 +1,16 @@
 /**
  * "Why is my job waiting?": the first thing that holds a queued job back right now, in
  * words for its owner, with the running job whose end should unblock it.
- * Checked in the order the worker applies its rules: held, paused, dependencies, the
- * array's `%N` limit, GPUs that do not exist, then the queue ahead, the processors and GPUs.
+ * Checked in the order the worker applies its rules: held, a disk below Min_Free_MB, paused,
+ * dependencies, the array's `%N` limit, GPUs that do not exist, then the queue ahead, the
+ * processors and GPUs.
  */
 import { brokenReason, dependencyStatus } from "./dependencies";
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
 import type { JobState } from "./job-lifecycle";
 import { tooManyGpusReason } from "./gpu-sets";
 import { compareQueued, grantedProcessors } from "./schedule";
-import { type EstimateInput, type RunningForEstimate, type WaitingForEstimate, remainingOf } from "./queue-snapshot";
+import { type DiskLow, type EstimateInput, type RunningForEstimate, type WaitingForEstimate, remainingOf } from "./queue-snapshot";
 
 /** What waitReason looks at: the estimate's input, with every job's state now. */
 export interface WaitContext extends EstimateInput {
@@ -62,8 +63,15 @@ function arrayLimitReason(job: WaitingForEstimate, ctx: WaitContext): string | n
   return `its array runs at most ${plural(limit, "element")} at a time (%${limit}) and ${running.length} ${running.length === 1 ? "is" : "are"} running; ${endPhrase(unblocker({ ...ctx, running }, 1)!, ctx.nowMs)}`;
 }
 
+/** The worker's disk guard (worker/disk-guard.ts) in the banner's words: nothing starts until space is freed. */
+export function diskLowReason(disk: DiskLow): string {
+  return `QM_FOLDER's disk has ${formatBytes(disk.freeBytes)} free, less than the ${formatBytes(disk.minFreeBytes)} it must keep (Min_Free_MB): nothing starts until space is freed`;
+}
+
 export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
   if (job.state === "held") return "held: it keeps its place in the queue but starts only once released";
+  // The worker looks at the disk before the pause (worker/dispatcher.ts): the first that holds is the reason.
+  if (ctx.diskLow) return diskLowReason(ctx.diskLow);
   if (ctx.paused) return "the queue is paused: nothing starts until the administrator resumes it";
   const early = dependencyReason(job, ctx) ?? arrayLimitReason(job, ctx);
   if (early) return early;

@@ -2,14 +2,14 @@
  * Disk full, on a real small filesystem: QM_FOLDER on a 64 MB tmpfs mounted by the test
  * (as root; where mounting is not allowed, Min_Free_MB is raised above the free space
  * instead). Below Min_Free_MB an upload is refused with 507 before a byte is stored, a
- * queued job does not start while the running one finishes, the status carries the banner's
- * message; once space is freed, the queued job starts by itself and uploads work again.
+ * queued job does not start while the running one finishes (its start estimate says why, with
+ * no time), the status carries the banner's message; once space is freed, the queued job starts by itself and uploads work again.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StatusAnswer } from "../core/api-types";
+import type { JobAnswer, StatusAnswer } from "../core/api-types";
 import { ensureQmFolders, qmLayout } from "../server/qm-folders";
 import { createWorker, type Worker } from "../../worker/create-worker";
 import { removeInstanceCgroups, waitFor } from "../../worker/tests/helpers";
@@ -92,6 +92,10 @@ describe("disk full", () => {
     await waitFor("the dropped job queued", async () => (await jobNamed("waiting"))?.state === "queued");
     await new Promise((r) => setTimeout(r, 1500)); // a dispatch pass or two
     expect((await jobNamed("waiting"))?.state).toBe("queued");
+    // Processors are free, yet its page must not say "about to start": the disk holds it.
+    const waiting = (await jobNamed("waiting"))!;
+    const detail = (await (await routes.job(req(`/api/jobs/${waiting.id}`), ctx(waiting.id))).json()) as JobAnswer;
+    expect(detail.job.estimate).toEqual({ startAt: null, reason: expect.stringMatching(/^QM_FOLDER's disk has .* free, less than the .* it must keep \(Min_Free_MB\): nothing starts/) });
 
     // The running job was left alone: it ends normally, disk low or not.
     fs.writeFileSync(path.join(qmFolder, running.folder, "go"), "");

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RetentionAnswer } from "../core/api-types";
+import type { JobAnswer, JobsAnswer, RetentionAnswer } from "../core/api-types";
 import { planTransition } from "../core/job-lifecycle";
 import { writeLastPass, writeScheduledFrom } from "../server/retention/retention-state";
 import { createWorker, type Worker } from "../../worker/create-worker";
@@ -100,6 +100,14 @@ describe("retention", () => {
     const live = await db.job.findMany({ where: { id: { in: [running, queued] } }, orderBy: { id: "asc" } });
     expect(live.map((j) => [j.state, j.purgedAt])).toEqual([["running", null], ["queued", null]]);
     for (const job of live) expect(fs.existsSync(path.join(qm, job.folder))).toBe(true);
+    // The finished list and the job's page say which were purged, so that the dashboard asks
+    // no results, log or files of them (each would answer 404).
+    const list = (await (await routes.list(req("/api/jobs?view=finished&pageSize=50", { headers: basic() }), ctx(0))).json()) as JobsAnswer;
+    const purgedAtOf = new Map(list.jobs.map((j) => [j.id, j.purgedAt]));
+    for (const job of [old1, old2, mid1]) expect(purgedAtOf.get(job.id)).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    for (const job of [mid2, recent]) expect(purgedAtOf.get(job.id)).toBeNull();
+    const page = (await (await routes.job(req(`/api/jobs/${old1.id}`, { headers: basic() }), ctx(old1.id))).json()) as JobAnswer;
+    expect(page.job).toMatchObject({ state: "done", purgedAt: purgedAtOf.get(old1.id), events: expect.arrayContaining([expect.objectContaining({ kind: "purged" })]) });
     // The next dry run lists nothing new, and a purged job cannot be requeued.
     expect((await dryRun()).items).toEqual([]);
     const requeue = await routes.requeue(req(`/api/jobs/${old1.id}/requeue`, { method: "POST", headers: basic() }), ctx(old1.id));

@@ -41,7 +41,7 @@ describe("GPUs as a scheduled resource (GPU_List = 0,1,2)", () => {
     // The CPU-only job, submitted after c, starts: c waits for a device, not for processors.
     await waitFor("the job without GPUs running", () => seenGpus(file).has("none"));
     expect((await env.db.job.findUniqueOrThrow({ where: { id: c } })).state).toBe("queued");
-    const estimate = (await startEstimates(env.store, env.config())).of(c);
+    const estimate = (await startEstimates(env.store, env.config(), env.layout.root)).of(c);
     expect(estimate.reason).toMatch(/^waiting for 1 GPU \(0 free of 3\); job \d+ /);
 
     let seen = seenGpus(file);

@@ -6,7 +6,7 @@ import { findJobs } from "@/lib/server/jobs/find-jobs";
 import type { SubmittedJob } from "@/lib/server/jobs/submit-job";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
 import { requireSubmitter, requireViewer } from "@/lib/web/access";
-import { getConfig, getDb, getStateCounts, getStore } from "@/lib/web/context";
+import { getConfig, getDb, getLayout, getStateCounts, getStore } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { canSeeDetails } from "@/lib/web/job-access";
 import { permissionsFor } from "@/lib/web/permissions";
@@ -53,7 +53,7 @@ export const GET = apiHandler(async (request) => {
   const mine = input.mine === "1" && viewer.user ? { id: viewer.user.id, email: viewer.user.email } : undefined;
   const page = await findJobs(getDb(), input, { showDetails: canSeeDetails(viewer), mine, permissions: (row) => permissionsFor(viewer, row), counts: getStateCounts() });
   if (page.jobs.some((j) => isWaitingState(j.state))) {
-    const estimates = await startEstimates(getStore(), getConfig().config);
+    const estimates = await startEstimates(getStore(), getConfig().config, getLayout().root);
     for (const job of page.jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);
   }
   return json({ ...page, serverTime: new Date().toISOString() } satisfies JobsAnswer);

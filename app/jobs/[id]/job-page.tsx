@@ -7,6 +7,7 @@ import { useViewedFile } from "@/lib/client/use-viewed-file";
 import { isFinishedState } from "@/lib/core/job-lifecycle";
 import { BackToDashboard, ImportedTag, QueryError, StateBadge } from "../../ui-bits";
 import { FileBrowser } from "./file-browser";
+import { FolderPurged } from "./folder-purged";
 import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
 import { JobHistory } from "./job-history";
@@ -18,7 +19,7 @@ import { ResultsPanel } from "./results-panel";
 import { SlurmFacts } from "./slurm-facts";
 import { stateLabel } from "@/lib/client/job-labels";
 
-/** One job: details, progress and its curve, results, history, live log, files, and the admin's actions. */
+/** One job: details, progress and its curve, results, history, live log, files (or that retention removed them), and the admin's actions. */
 export function JobPage({ id }: { id: number }) {
   const refreshMs = useRefreshMs();
   const { data, error } = useJobQuery(id, refreshMs);
@@ -64,14 +65,19 @@ export function JobPage({ id }: { id: number }) {
       {job.startedAt && (points.length > 0 || running) && (
         <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />
       )}
-      <ResultsPanel id={job.id} finished={isFinishedState(job.state)} refreshMs={refreshMs} onOpen={setViewing} />
+      {/* Removed by retention: its results, log and files would only answer 404. */}
+      {job.purgedAt ? <FolderPurged purgedAt={job.purgedAt} /> : <ResultsPanel id={job.id} finished={isFinishedState(job.state)} refreshMs={refreshMs} onOpen={setViewing} />}
       {job.slurm && <SlurmFacts slurm={job.slurm} />}
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
         <JobHistory events={job.events} />
       </div>
-      <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} />
-      <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
+      {!job.purgedAt && (
+        <>
+          <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} />
+          <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
+        </>
+      )}
     </div>
   );
 }

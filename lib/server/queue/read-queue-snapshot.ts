@@ -1,7 +1,8 @@
 /**
  * The queue as the start estimate reads it (lib/core/queue-snapshot.ts): running jobs,
  * the first waiting jobs in the worker's order with their dependencies, the arrays'
- * limits, fair-share use, the pause, the worker's GPUs (its heartbeat), and typical run times (the mean of an array's done
+ * limits, fair-share use, the pause, QM_FOLDER's free space against Min_Free_MB, the
+ * worker's GPUs (its heartbeat), and typical run times (the mean of an array's done
  * elements, else the median of the last 50 done jobs) for jobs with neither progress nor
  * walltime. A handful of indexed reads through the job store's SQL layer.
  */
@@ -9,8 +10,9 @@ import type { DependencyKind } from "../../core/dependencies";
 import { ownerUsage } from "../../core/fair-share";
 import type { JobState } from "../../core/job-lifecycle";
 import type { QmConfig } from "../../core/qm-config";
-import type { EstimateInput, RunningForEstimate, WaitingForEstimate } from "../../core/queue-snapshot";
+import type { DiskLow, EstimateInput, RunningForEstimate, WaitingForEstimate } from "../../core/queue-snapshot";
 import { grantedProcessors } from "../../core/schedule";
+import { diskStatus } from "../disk-space";
 import type { JobStore } from "../store/job-store";
 import { ACTIVE, WAITING, ownerKeySql } from "../store/queue-sql";
 import { readWorkerGpus } from "../store/worker-status";
@@ -58,7 +60,17 @@ async function typicalRunTimes(store: JobStore, arrayIds: number[]): Promise<{ p
   return { perArray, overall: median(runs(recent)) };
 }
 
-export async function readQueueSnapshot(store: JobStore, config: QmConfig, nowMs = Date.now()): Promise<EstimateInput & { truncated: boolean }> {
+/**
+ * The worker's disk guard reads the same statfs (worker/disk-guard.ts): below Min_Free_MB it
+ * starts nothing. A disk that cannot be read does not stop the worker, so it holds nothing here.
+ */
+function diskLowOf(qmFolder: string, minFreeMb: number): DiskLow | null {
+  const disk = diskStatus(qmFolder, minFreeMb);
+  return disk?.low ? { freeBytes: disk.freeBytes, minFreeBytes: disk.minFreeBytes } : null;
+}
+
+/** The queue now; `qmFolder`: QM_FOLDER, whose disk may hold every start. */
+export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFolder: string, nowMs = Date.now()): Promise<EstimateInput & { truncated: boolean }> {
   const columns = `j."id", j."nbProc", j."nbGpu", j."priority", j."submittedAt", j."startedAt", j."progress", j."walltimeSeconds", j."arrayId", j."state", ${ownerKeySql("j")} AS "ownerKey"`;
   const [running, waiting] = await Promise.all([
     store.sql.all<Row>(`SELECT ${columns} FROM "Job" j WHERE j."state" IN ${ACTIVE}`),
@@ -95,6 +107,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, nowMs
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
     workerGpus: await readWorkerGpus(store.sql),
-    arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null, truncated,
+    arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null,
+    diskLow: diskLowOf(qmFolder, config.minFreeMb), truncated,
   };
 }

@@ -17,8 +17,9 @@ export interface StartEstimates {
 
 const BEYOND: StartEstimateView = { startAt: null, reason: `more than ${ESTIMATE_WINDOW} jobs wait ahead of it; no estimate until the queue shortens` };
 
-export async function startEstimates(store: JobStore, config: QmConfig): Promise<StartEstimates> {
-  const snapshot = await readQueueSnapshot(store, config);
+/** `qmFolder`: QM_FOLDER (its disk below Min_Free_MB holds every start, as the worker does). */
+export async function startEstimates(store: JobStore, config: QmConfig, qmFolder: string): Promise<StartEstimates> {
+  const snapshot = await readQueueSnapshot(store, config, qmFolder);
   const estimates = estimateStarts(snapshot);
   return {
     of(id) {

@@ -5,7 +5,7 @@ import { getArray } from "@/lib/server/jobs/find-arrays";
 import { WITH_ACCOUNT, toJobSummary } from "@/lib/server/jobs/job-view";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
 import { requireViewer } from "@/lib/web/access";
-import { getConfig, getDb, getStore } from "@/lib/web/context";
+import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
 import { arrayIdSchema } from "@/lib/core/job-schemas";
 import { canSeeDetails } from "@/lib/web/job-access";
@@ -24,7 +24,7 @@ export const GET = apiHandler(async (request, context: { params: Promise<{ id: s
   // Each element says what the viewer may do with it, as in the job lists.
   const jobs = rows.map((row) => ({ ...toJobSummary(row, showDetails), can: permissionsFor(viewer, row) }));
   if (jobs.some((j) => isWaitingState(j.state))) {
-    const estimates = await startEstimates(getStore(), getConfig().config);
+    const estimates = await startEstimates(getStore(), getConfig().config, getLayout().root);
     for (const job of jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);
   }
   return json({ array, jobs, can: permissionsFor(viewer, rows[0] ?? null), serverTime: new Date().toISOString() } satisfies ArrayAnswer);

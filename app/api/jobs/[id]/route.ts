@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 /** One job: every info key, its history, its place in the queue, and what the viewer may do with it. */
 export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const position = (await queuePosition(getDb(), job)) ?? undefined;
-  const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, job);
+  const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, getLayout().root, job);
   return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can: permissionsFor(viewer, job), serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
