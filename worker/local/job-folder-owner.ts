@@ -7,23 +7,56 @@
  * hand over a file that lives elsewhere too.
  */
 import fs from "node:fs";
-import path from "node:path";
 import type { JobIdentity } from "./identity";
 
-/** chown every entry under `dir` (and `dir`) to uid:gid; returns how many were left alone (hard links). */
-export function chownTree(dir: string, uid: number, gid: number): number {
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
+
+/**
+ * chown every entry under `dir` (and `dir`, then given `topMode`) to uid:gid; returns how
+ * many were left alone (hard links). The folder's owner (the lab member who dropped it, or
+ * an account of Run_As) may still change it while this runs as root: each entry is opened
+ * inside its folder's open descriptor (/proc/self/fd/N/name) with O_NOFOLLOW and changed
+ * through its own descriptor, so a folder swapped for a symlink meanwhile is never walked
+ * into and a file swapped for one is never chowned through it.
+ */
+export function chownTree(dir: string, uid: number, gid: number, topMode?: number): number {
   let skipped = 0;
-  const walk = (entry: string) => {
-    const st = fs.lstatSync(entry);
-    if (st.isSymbolicLink()) return fs.lchownSync(entry, uid, gid);
-    if (!st.isDirectory() && st.nlink > 1) {
-      skipped++;
-      return;
-    }
-    if (st.uid !== uid || st.gid !== gid) fs.chownSync(entry, uid, gid);
-    if (st.isDirectory()) for (const name of fs.readdirSync(entry)) walk(path.join(entry, name));
+  const own = (fd: number, st: fs.Stats) => {
+    if (st.uid !== uid || st.gid !== gid) fs.fchownSync(fd, uid, gid);
   };
-  walk(dir);
+  const walk = (folder: number) => {
+    for (const name of fs.readdirSync(`/proc/self/fd/${folder}`)) {
+      const inside = `/proc/self/fd/${folder}/${name}`;
+      let fd: number;
+      try {
+        fd = fs.openSync(inside, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // A symlink (ELOOP) or a socket (ENXIO): the entry itself, its name never followed.
+        if (code === "ELOOP" || code === "ENXIO") fs.lchownSync(inside, uid, gid);
+        else if (code !== "ENOENT") throw error; // ENOENT: removed meanwhile
+        continue;
+      }
+      try {
+        const st = fs.fstatSync(fd);
+        if (!st.isDirectory() && st.nlink > 1) skipped++;
+        else {
+          own(fd, st);
+          if (st.isDirectory()) walk(fd);
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+  };
+  const top = fs.openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  try {
+    own(top, fs.fstatSync(top));
+    if (topMode !== undefined) fs.fchmodSync(top, topMode);
+    walk(top);
+  } finally {
+    fs.closeSync(top);
+  }
   return skipped;
 }
 
@@ -36,13 +69,11 @@ export function chownTree(dir: string, uid: number, gid: number): number {
  * IdentityPool.mayRunWithGid): the folder is the run's alone (0700), as only root reads it.
  */
 export function handOver(dir: string, identity: JobIdentity, serviceGid: number | null): void {
-  chownTree(dir, identity.uid, serviceGid ?? identity.gid);
-  fs.chmodSync(dir, serviceGid === null ? 0o700 : 0o750);
+  chownTree(dir, identity.uid, serviceGid ?? identity.gid, serviceGid === null ? 0o700 : 0o750);
 }
 
 /** Take the folder back for the service once the run has ended; readable by the lab as before. */
 export function takeBack(dir: string, owner: { uid: number; gid: number }): void {
   if (!fs.existsSync(dir)) return;
-  chownTree(dir, owner.uid, owner.gid);
-  fs.chmodSync(dir, 0o755);
+  chownTree(dir, owner.uid, owner.gid, 0o755);
 }

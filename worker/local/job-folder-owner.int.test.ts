@@ -1,0 +1,81 @@
+/** A job folder handed to a run's uid and back, as root: nothing outside it changes owner, whatever its entries are. */
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chownTree, takeBack } from "./job-folder-owner";
+
+const UID = 61_987;
+let root: string;
+let dir: string;
+let outside: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "qm-owner-"));
+  dir = path.join(root, "job");
+  outside = path.join(root, "outside");
+  fs.mkdirSync(path.join(outside, "inner"), { recursive: true });
+  fs.writeFileSync(path.join(outside, "secret"), "root's\n");
+  fs.mkdirSync(path.join(dir, "data", "deep"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "run.sh"), "true\n");
+  fs.writeFileSync(path.join(dir, "data", "deep", "x.txt"), "x\n");
+  fs.symlinkSync(path.join(outside, "secret"), path.join(dir, "link-to-file"));
+  fs.symlinkSync(outside, path.join(dir, "data", "link-to-folder"));
+  fs.linkSync(path.join(outside, "secret"), path.join(dir, "hard-link"));
+  execFileSync("mkfifo", [path.join(dir, "fifo")]);
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const owner = (file: string) => fs.lstatSync(file).uid;
+
+describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
+  it("gives the folder and every entry in it to the uid, links themselves but never what they point to", () => {
+    expect(chownTree(dir, UID, UID, 0o750)).toBe(1); // the hard link, left alone
+    for (const entry of ["", "run.sh", "data", "data/deep", "data/deep/x.txt", "link-to-file", "data/link-to-folder", "fifo"]) {
+      expect(owner(path.join(dir, entry)), entry || "the folder").toBe(UID);
+    }
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o750);
+    for (const entry of ["", "secret", "inner"]) expect(owner(path.join(outside, entry)), `outside/${entry}`).toBe(0);
+    expect(owner(path.join(dir, "hard-link"))).toBe(0);
+  });
+
+  it("takes it back: owner and mode as before, still nothing outside touched", () => {
+    chownTree(dir, UID, UID, 0o700);
+    takeBack(dir, { uid: 0, gid: 0 });
+    expect(owner(path.join(dir, "data", "deep", "x.txt"))).toBe(0);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o755);
+    expect(owner(path.join(outside, "secret"))).toBe(0);
+  });
+
+  it("a folder swapped for a symlink while it is walked is never walked into", async () => {
+    // The folder's owner may still change it during the walk (it is theirs until handed
+    // over): a loop swaps data/ for a symlink to outside/, whose files have the same names.
+    for (let i = 0; i < 200; i++) {
+      fs.writeFileSync(path.join(dir, "data", `f${i}`), "");
+      fs.writeFileSync(path.join(outside, `f${i}`), "");
+    }
+    const swapper = spawn("sh", ["-c", `cd '${dir}' && while :; do mv data real && ln -s '${outside}' data && rm data && mv real data; done`], { stdio: "ignore" });
+    try {
+      for (let round = 0; round < 40; round++) {
+        try {
+          chownTree(dir, UID + (round % 2), UID);
+        } catch {
+          // an entry gone in the middle of its own walk: tried again next round
+        }
+      }
+    } finally {
+      swapper.kill("SIGKILL");
+      await new Promise((resolve) => swapper.once("exit", resolve));
+    }
+    const taken = fs.readdirSync(outside).filter((name) => owner(path.join(outside, name)) !== 0);
+    expect(taken).toEqual([]);
+    expect(owner(outside)).toBe(0);
+  });
+
+  it("refuses a folder that is itself a symlink", () => {
+    const link = path.join(root, "job-link");
+    fs.symlinkSync(outside, link);
+    expect(() => chownTree(link, UID, UID)).toThrow(/ELOOP|ENOTDIR/);
+    expect(owner(outside)).toBe(0);
+  });
+});
