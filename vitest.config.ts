@@ -39,7 +39,7 @@ export default defineConfig({
           exclude: [
             "node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts",
             "lib/server/bootstrap.int.test.ts", "lib/web/login-slowdown.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
-            "lib/web/request-body.int.test.ts", "lib/server/store/sql-temp-files.int.test.ts",
+            "lib/web/request-body.int.test.ts", "lib/server/store/sql-temp-files.int.test.ts", "lib/server/remove-tree.int.test.ts",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
           sequence: { groupOrder: 2 },

@@ -3,6 +3,7 @@ import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { isActiveState, isWaitingState, planTransition } from "../../core/job-lifecycle";
 import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-folders";
+import { removeTree } from "../remove-tree";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { thumbnailFolder } from "./thumbnails";
@@ -34,12 +35,12 @@ export async function deleteJob(store: JobStore, layout: QmLayout, id: number, b
   if (!source) return;
   const trash = path.join(layout.internal, "trash", String(id));
   await fs.promises.mkdir(path.dirname(trash), { recursive: true });
-  await fs.promises.rm(trash, { recursive: true, force: true });
+  await removeTree(trash);
   try {
     await fs.promises.rename(source, trash);
   } catch (error) {
     if (!isEnoent(error)) throw error;
     return; // Removed by hand already: only the row was left.
   }
-  await fs.promises.rm(trash, { recursive: true, force: true });
+  await removeTree(trash);
 }

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { WaitingState } from "../../core/job-lifecycle";
 import { type QmLayout, freeName, moveFolder, relFolder } from "../qm-folders";
+import { removeTree } from "../remove-tree";
 import type { JobStore } from "../store/job-store";
 
 export interface QueueClaim {
@@ -39,7 +40,7 @@ export async function placeInQueue(store: JobStore, layout: QmLayout, src: strin
     const trash = path.join(layout.internal, "trash", `${id}-${Date.now()}`);
     await fs.promises.mkdir(path.dirname(trash), { recursive: true });
     await fs.promises.rename(path.join(layout.root, folder), trash).catch(() => undefined);
-    await fs.promises.rm(trash, { recursive: true, force: true });
+    await removeTree(trash);
   }
   return { id, folder };
 }

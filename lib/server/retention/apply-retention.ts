@@ -10,6 +10,7 @@ import { formatBytes } from "../../core/format";
 import type { PurgeItem, RetentionPlan } from "../../core/retention";
 import type { Log } from "../logger";
 import { type QmLayout, freeName, isEnoent, resolveInside } from "../qm-folders";
+import { removeTree } from "../remove-tree";
 import type { JobStore } from "../store/job-store";
 
 export interface RetentionResult {
@@ -30,10 +31,10 @@ async function archive(source: string, archiveDir: string): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
     const partial = path.join(archiveDir, `.${path.basename(target)}.partial`);
-    await fs.promises.rm(partial, { recursive: true, force: true });
+    await removeTree(partial);
     await fs.promises.cp(source, partial, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true });
     await fs.promises.rename(partial, target);
-    await fs.promises.rm(source, { recursive: true, force: true });
+    await removeTree(source);
   }
   return target;
 }
@@ -42,9 +43,9 @@ async function archive(source: string, archiveDir: string): Promise<string> {
 async function remove(source: string, layout: QmLayout, id: number): Promise<void> {
   const trash = path.join(layout.internal, "trash", `purged-${id}`);
   await fs.promises.mkdir(path.dirname(trash), { recursive: true });
-  await fs.promises.rm(trash, { recursive: true, force: true });
+  await removeTree(trash);
   await fs.promises.rename(source, trash);
-  await fs.promises.rm(trash, { recursive: true, force: true });
+  await removeTree(trash);
 }
 
 const why = (item: PurgeItem, plan: RetentionPlan) =>

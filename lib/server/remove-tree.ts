@@ -1,0 +1,59 @@
+/**
+ * Remove a job folder and everything in it without ever following a symlink, even one
+ * swapped in while it runs. A folder that was never run (refused, cancelled) is still its
+ * dropper's, who may have a shell inside it after it moved: `fs.rm` looks at each entry by
+ * path, so a folder swapped for a symlink between its look and its listing would have the
+ * service (root, for the worker's retention pass) delete what the link points to. Here each
+ * folder is opened with O_NOFOLLOW and emptied through its descriptor (/proc/self/fd/N/name,
+ * as open-beneath.ts does for reads); a name swapped meanwhile is unlinked as a name, never
+ * entered. Asynchronous: a large folder does not hold the web server's event loop.
+ */
+import fs from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+const FOLDER = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
+const gone = (error: unknown) => {
+  if (codeOf(error) !== "ENOENT") throw error;
+};
+
+/** Remove `dir` and its content; nothing when it is not there. A symlink or a file named `dir` is removed itself. */
+export async function removeTree(dir: string): Promise<void> {
+  let top: FileHandle;
+  try {
+    top = await fs.promises.open(dir, FOLDER);
+  } catch (error) {
+    if (codeOf(error) === "ENOTDIR" || codeOf(error) === "ELOOP") return fs.promises.unlink(dir).catch(gone);
+    return gone(error);
+  }
+  try {
+    await empty(top);
+  } finally {
+    await top.close();
+  }
+  await fs.promises.rmdir(dir).catch(gone);
+}
+
+async function empty(folder: FileHandle): Promise<void> {
+  const base = `/proc/self/fd/${folder.fd}`;
+  for (const name of await fs.promises.readdir(base)) {
+    const entry = `${base}/${name}`;
+    let sub: FileHandle;
+    try {
+      sub = await fs.promises.open(entry, FOLDER);
+    } catch (error) {
+      // Not a folder (a file, a symlink, a FIFO...): the name goes, whatever it points to stays.
+      if (codeOf(error) === "ENOTDIR" || codeOf(error) === "ELOOP") await fs.promises.unlink(entry).catch(gone);
+      else gone(error);
+      continue;
+    }
+    try {
+      await empty(sub);
+    } finally {
+      await sub.close();
+    }
+    await fs.promises.rmdir(entry).catch(gone);
+  }
+}
