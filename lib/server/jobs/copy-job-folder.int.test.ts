@@ -1,4 +1,5 @@
 /** Element copies of a job folder on a real filesystem: independent files, links kept, modes kept, space checked. */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,42 @@ let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("copyJobFolder", () => {
+  it("never copies through a file or folder swapped for a symlink while it copies (its dropper may do so)", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
+    const src = path.join(dir, "job");
+    const secret = path.join(dir, "secret");
+    fs.mkdirSync(path.join(secret, "sub"), { recursive: true });
+    for (const name of ["a", "b"]) fs.writeFileSync(path.join(secret, name), "SECRET\n");
+    fs.mkdirSync(path.join(src, "data"), { recursive: true });
+    for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(src, `f${i}`), "mine\n");
+    for (const name of ["a", "b"]) fs.writeFileSync(path.join(src, "data", name), "mine\n");
+    // The file f7 and the folder data swapped for symlinks to the secret ones, in a loop.
+    const swapper = spawn("sh", ["-c", `cd '${src}' && while :; do mv f7 g7 && ln -s '${secret}/a' f7 && rm -f f7 && mv g7 f7; mv data real && ln -s '${secret}' data && rm -f data && mv real data; done`], { stdio: "ignore" });
+    const leaked: string[] = [];
+    try {
+      for (let round = 0; round < 40; round++) {
+        const copy = path.join(dir, `copy-${round}`);
+        try {
+          copyJobFolder(src, copy);
+        } catch {
+          // an entry moving under it may fail a round; none may copy the secret
+        }
+        const walk = (d: string): void => {
+          for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
+            const full = path.join(d, e.name);
+            if (e.isDirectory()) walk(full);
+            else if (e.isFile() && fs.readFileSync(full, "utf8") === "SECRET\n") leaked.push(full);
+          }
+        };
+        walk(copy);
+      }
+    } finally {
+      swapper.kill("SIGKILL");
+      await new Promise((resolve) => swapper.once("exit", resolve));
+    }
+    expect(leaked).toEqual([]);
+  });
+
   it("makes a copy whose files are its own, keeps modes and recreates links as they are", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
     const src = path.join(dir, "job");

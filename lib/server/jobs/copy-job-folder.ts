@@ -28,16 +28,52 @@ export function folderBytes(dir: string): number {
   return total;
 }
 
-/** Copy `src` to `dest` (which must not exist) as described above. */
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
+const FOLDER = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
+const FILE = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+
+/**
+ * Copy `src` to `dest` (which must not exist) as described above. A folder dropped into
+ * QM_qJobs is still its dropper's while the worker (root) copies it: each entry is opened
+ * inside its folder's descriptor with O_NOFOLLOW and copied from that descriptor, so a
+ * file or folder swapped for a symlink meanwhile is never read through it (the element,
+ * handed to the run's uid, would hold what it points to). An entry gone or swapped
+ * meanwhile is left out.
+ */
 export function copyJobFolder(src: string, dest: string): void {
-  fs.mkdirSync(dest, { mode: fs.statSync(src).mode & 0o7777 });
-  for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
-    const from = path.join(src, entry.name);
+  const top = fs.openSync(src, FOLDER);
+  try {
+    copyFolder(top, dest);
+  } finally {
+    fs.closeSync(top);
+  }
+}
+
+function copyFolder(folder: number, dest: string): void {
+  const base = `/proc/self/fd/${folder}`;
+  fs.mkdirSync(dest, { mode: fs.fstatSync(folder).mode & 0o7777 });
+  for (const entry of fs.readdirSync(base, { withFileTypes: true })) {
+    const from = `${base}/${entry.name}`;
     const to = path.join(dest, entry.name);
-    if (entry.isDirectory()) copyJobFolder(from, to);
-    else if (entry.isFile()) fs.copyFileSync(from, to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
-    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    // readlink never follows the link it reads.
+    if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
     // Sockets, fifos and devices are not job data: left out.
+    if (!entry.isDirectory() && !entry.isFile()) continue;
+    let fd: number;
+    try {
+      fd = fs.openSync(from, entry.isDirectory() ? FOLDER : FILE);
+    } catch (error) {
+      if (["ELOOP", "ENOTDIR", "ENOENT"].includes((error as NodeJS.ErrnoException).code ?? "")) continue;
+      throw error;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (st.isDirectory()) copyFolder(fd, to);
+      // The magic link of the descriptor is the file opened, not a name looked up again.
+      else if (st.isFile()) fs.copyFileSync(`/proc/self/fd/${fd}`, to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }
 
