@@ -166,9 +166,13 @@ function headOrEmpty(file: string, bytes: number): string {
   }
 }
 
-/** The first `bytes` of a file as text (what an info file or a script's head needs). */
+/**
+ * The first `bytes` of a file as text (what an info file or a script's head needs). Found a
+ * plain file by its listing, it may have been swapped for a symlink since (the worker reads
+ * dropped folders as root): never followed, nor a FIFO waited on.
+ */
 export function readHead(file: string, bytes: number): string {
-  const fd = fs.openSync(file, "r");
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   try {
     const buffer = Buffer.alloc(bytes);
     const read = fs.readSync(fd, buffer, 0, bytes, 0);
