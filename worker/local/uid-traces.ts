@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { removeTree } from "../../lib/server/remove-tree";
 
 /** Whose process `pid` is: its effective uid (the owner of /proc/<pid>), or null when it is gone. */
 export function processOwner(pid: number | string): number | null {
@@ -73,7 +74,8 @@ export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDER
       const full = path.join(tmp, name);
       try {
         if (!uids.has((await fs.promises.lstat(full)).uid)) continue;
-        await fs.promises.rm(full, { recursive: true, force: true });
+        // Its folders may be open to others (a job can chmod 777 them): never followed into a link swapped in.
+        await removeTree(full);
         removed++;
       } catch {
         // gone meanwhile
