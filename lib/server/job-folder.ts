@@ -14,6 +14,7 @@ import path from "node:path";
 import { AppError } from "../core/app-error";
 import { readDirectives } from "../core/job-directives";
 import { isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
+import { ENTRY_FLAGS } from "./open-beneath";
 
 export interface JobFolderOptions {
   /** `job_file` of QMserv.cfg: the preferred info file. */
@@ -172,7 +173,7 @@ function headOrEmpty(file: string, bytes: number): string {
  * dropped folders as root): never followed, nor a FIFO waited on.
  */
 export function readHead(file: string, bytes: number): string {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  const fd = fs.openSync(file, ENTRY_FLAGS);
   try {
     const buffer = Buffer.alloc(bytes);
     const read = fs.readSync(fd, buffer, 0, bytes, 0);

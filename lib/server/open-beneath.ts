@@ -20,8 +20,11 @@ export const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
  */
 export const ENTRY_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
 
+/** The path of the file or folder open as `dir` (a handle or a descriptor): the file opened, never a name looked up again. */
+export const opened = (dir: FileHandle | number) => `/proc/self/fd/${typeof dir === "number" ? dir : dir.fd}`;
+
 /** The path that names `name` inside the folder open as `dir`. */
-export const beneath = (dir: FileHandle, name: string) => `/proc/self/fd/${dir.fd}/${name}`;
+export const beneath = (dir: FileHandle | number, name: string) => `${opened(dir)}/${name}`;
 
 /** Open `name` inside the open folder `dir` (flags: DIR_FLAGS or ENTRY_FLAGS). */
 export function openIn(dir: FileHandle, name: string, flags: number): Promise<FileHandle> {
@@ -33,7 +36,7 @@ export function openIn(dir: FileHandle, name: string, flags: number): Promise<Fi
 
 /** The names in the open folder `dir`, sorted. */
 export async function namesIn(dir: FileHandle): Promise<string[]> {
-  return (await fs.promises.readdir(`/proc/self/fd/${dir.fd}`)).sort();
+  return (await fs.promises.readdir(opened(dir))).sort();
 }
 
 /** An entry opened by openNamed: its handle, and its fstat with the link count of its name. */

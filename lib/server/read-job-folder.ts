@@ -10,6 +10,7 @@ import { parseScriptJob } from "../core/job-directives";
 import { type JobInfo, parseJobInfo } from "../core/job-info";
 import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
 import { type JobDescription, type JobFolderOptions, findJobDescription } from "./job-folder";
+import { ENTRY_FLAGS } from "./open-beneath";
 
 export interface FolderJob {
   info: JobInfo;
@@ -32,10 +33,8 @@ export function readJobFolder(dir: string, opts: JobFolderOptions, overrides?: I
  * for a symlink since, and the worker reads as root: opened with O_NOFOLLOW, a link fails
  * (ELOOP) instead of leading to a file of root's.
  */
-const NOT_FOLLOWING = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
-
 function readNotFollowing(file: string): string {
-  const fd = fs.openSync(file, NOT_FOLLOWING);
+  const fd = fs.openSync(file, ENTRY_FLAGS);
   try {
     if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a plain file`), { code: "EINVAL" });
     return fs.readFileSync(fd, "utf8");
@@ -51,7 +50,7 @@ function scriptJob(dir: string, file: string, text: string): JobInfo {
   const full = path.join(dir, file);
   try {
     // Through the file opened, never a symlink swapped in since it was found (the worker is root).
-    const fd = fs.openSync(full, NOT_FOLLOWING);
+    const fd = fs.openSync(full, ENTRY_FLAGS);
     try {
       const mode = fs.fstatSync(fd).mode & 0o7777;
       // Execute wherever read is allowed: u+x at least, as `chmod +x` would.

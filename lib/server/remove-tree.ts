@@ -10,9 +10,7 @@
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
-const FOLDER = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
+import { DIR_FLAGS, beneath, opened } from "./open-beneath";
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
 const gone = (error: unknown) => {
@@ -21,39 +19,18 @@ const gone = (error: unknown) => {
 
 /** Remove `dir` and its content; nothing when it is not there. A symlink or a file named `dir` is removed itself. */
 export async function removeTree(dir: string): Promise<void> {
-  let top: FileHandle;
+  let folder: FileHandle;
   try {
-    top = await fs.promises.open(dir, FOLDER);
+    folder = await fs.promises.open(dir, DIR_FLAGS);
   } catch (error) {
+    // Not a folder (a file, a symlink, a FIFO...): the name goes, whatever it points to stays.
     if (codeOf(error) === "ENOTDIR" || codeOf(error) === "ELOOP") return fs.promises.unlink(dir).catch(gone);
     return gone(error);
   }
   try {
-    await empty(top);
+    for (const name of await fs.promises.readdir(opened(folder))) await removeTree(beneath(folder, name));
   } finally {
-    await top.close();
+    await folder.close();
   }
   await fs.promises.rmdir(dir).catch(gone);
-}
-
-async function empty(folder: FileHandle): Promise<void> {
-  const base = `/proc/self/fd/${folder.fd}`;
-  for (const name of await fs.promises.readdir(base)) {
-    const entry = `${base}/${name}`;
-    let sub: FileHandle;
-    try {
-      sub = await fs.promises.open(entry, FOLDER);
-    } catch (error) {
-      // Not a folder (a file, a symlink, a FIFO...): the name goes, whatever it points to stays.
-      if (codeOf(error) === "ENOTDIR" || codeOf(error) === "ELOOP") await fs.promises.unlink(entry).catch(gone);
-      else gone(error);
-      continue;
-    }
-    try {
-      await empty(sub);
-    } finally {
-      await sub.close();
-    }
-    await fs.promises.rmdir(entry).catch(gone);
-  }
 }

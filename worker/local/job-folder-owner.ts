@@ -7,9 +7,8 @@
  * hand over a file that lives elsewhere too.
  */
 import fs from "node:fs";
+import { DIR_FLAGS, ENTRY_FLAGS, beneath, opened } from "../../lib/server/open-beneath";
 import type { JobIdentity } from "./identity";
-
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
 
 /**
  * chown every entry under `dir` (and `dir`, then given `topMode`) to uid:gid; returns how
@@ -25,11 +24,11 @@ export function chownTree(dir: string, uid: number, gid: number, topMode?: numbe
     if (st.uid !== uid || st.gid !== gid) fs.fchownSync(fd, uid, gid);
   };
   const walk = (folder: number) => {
-    for (const name of fs.readdirSync(`/proc/self/fd/${folder}`)) {
-      const inside = `/proc/self/fd/${folder}/${name}`;
+    for (const name of fs.readdirSync(opened(folder))) {
+      const inside = beneath(folder, name);
       let fd: number;
       try {
-        fd = fs.openSync(inside, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+        fd = fs.openSync(inside, ENTRY_FLAGS);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         // A symlink (ELOOP) or a socket (ENXIO): the entry itself, its name never followed.
@@ -49,7 +48,7 @@ export function chownTree(dir: string, uid: number, gid: number, topMode?: numbe
       }
     }
   };
-  const top = fs.openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  const top = fs.openSync(dir, DIR_FLAGS);
   try {
     own(top, fs.fstatSync(top));
     if (topMode !== undefined) fs.fchmodSync(top, topMode);

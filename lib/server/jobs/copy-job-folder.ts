@@ -16,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
+import { DIR_FLAGS, ENTRY_FLAGS, beneath, opened } from "../open-beneath";
 
 /** Bytes of the regular files in a folder tree (links not followed). */
 export function folderBytes(dir: string): number {
@@ -28,10 +29,6 @@ export function folderBytes(dir: string): number {
   return total;
 }
 
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
-const FOLDER = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
-const FILE = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-
 /**
  * Copy `src` to `dest` (which must not exist) as described above. A folder dropped into
  * QM_qJobs is still its dropper's while the worker (root) copies it: each entry is opened
@@ -41,7 +38,7 @@ const FILE = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
  * meanwhile is left out.
  */
 export function copyJobFolder(src: string, dest: string): void {
-  const top = fs.openSync(src, FOLDER);
+  const top = fs.openSync(src, DIR_FLAGS);
   try {
     copyFolder(top, dest);
   } finally {
@@ -50,10 +47,9 @@ export function copyJobFolder(src: string, dest: string): void {
 }
 
 function copyFolder(folder: number, dest: string): void {
-  const base = `/proc/self/fd/${folder}`;
   fs.mkdirSync(dest, { mode: fs.fstatSync(folder).mode & 0o7777 });
-  for (const entry of fs.readdirSync(base, { withFileTypes: true })) {
-    const from = `${base}/${entry.name}`;
+  for (const entry of fs.readdirSync(opened(folder), { withFileTypes: true })) {
+    const from = beneath(folder, entry.name);
     const to = path.join(dest, entry.name);
     // readlink never follows the link it reads.
     if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
@@ -61,7 +57,7 @@ function copyFolder(folder: number, dest: string): void {
     if (!entry.isDirectory() && !entry.isFile()) continue;
     let fd: number;
     try {
-      fd = fs.openSync(from, entry.isDirectory() ? FOLDER : FILE);
+      fd = fs.openSync(from, entry.isDirectory() ? DIR_FLAGS : ENTRY_FLAGS);
     } catch (error) {
       if (["ELOOP", "ENOTDIR", "ENOENT"].includes((error as NodeJS.ErrnoException).code ?? "")) continue;
       throw error;
@@ -70,7 +66,7 @@ function copyFolder(folder: number, dest: string): void {
       const st = fs.fstatSync(fd);
       if (st.isDirectory()) copyFolder(fd, to);
       // The magic link of the descriptor is the file opened, not a name looked up again.
-      else if (st.isFile()) fs.copyFileSync(`/proc/self/fd/${fd}`, to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
+      else if (st.isFile()) fs.copyFileSync(opened(fd), to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
     } finally {
       fs.closeSync(fd);
     }
