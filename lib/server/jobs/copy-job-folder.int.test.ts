@@ -26,7 +26,7 @@ describe("copyJobFolder", () => {
       for (let round = 0; round < 40; round++) {
         const copy = path.join(dir, `copy-${round}`);
         try {
-          copyJobFolder(src, copy);
+          await copyJobFolder(src, copy, { keepTimes: round % 2 === 1 });
         } catch {
           // an entry moving under it may fail a round; none may copy the secret
         }
@@ -46,7 +46,7 @@ describe("copyJobFolder", () => {
     expect(leaked).toEqual([]);
   });
 
-  it("makes a copy whose files are its own, keeps modes and recreates links as they are", () => {
+  it("makes a copy whose files are its own, keeps modes and recreates links as they are", async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
     const src = path.join(dir, "job");
     fs.mkdirSync(path.join(src, "data/deep"), { recursive: true });
@@ -56,7 +56,7 @@ describe("copyJobFolder", () => {
     fs.symlinkSync(path.join(dir, "shared.bin"), path.join(src, "shared"));
     fs.symlinkSync("data/deep/input.csv", path.join(src, "alias.csv"));
 
-    copyJobFolder(src, path.join(dir, "copy"));
+    await copyJobFolder(src, path.join(dir, "copy"));
     const copy = path.join(dir, "copy");
     expect(fs.statSync(path.join(copy, "run.sh")).mode & 0o777).toBe(0o755);
     expect(fs.readlinkSync(path.join(copy, "shared"))).toBe(path.join(dir, "shared.bin"));
@@ -67,7 +67,7 @@ describe("copyJobFolder", () => {
     expect(fs.statSync(path.join(copy, "data/deep/input.csv")).ino).not.toBe(fs.statSync(path.join(src, "data/deep/input.csv")).ino);
     // Links are not counted: they cost nothing per element.
     expect(folderBytes(src)).toBe(8 + 4);
-    expect(() => copyJobFolder(src, copy)).toThrow(/EEXIST/);
+    await expect(copyJobFolder(src, copy)).rejects.toThrow(/EEXIST/);
   });
 
   it("refuses a copy that would fill the disk, saying how large it is", () => {

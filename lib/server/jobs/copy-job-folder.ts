@@ -13,6 +13,7 @@
  *   for the disk is refused with a clear message instead of filling it.
  */
 import fs from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
@@ -31,46 +32,60 @@ export function folderBytes(dir: string): number {
 
 /**
  * Copy `src` to `dest` (which must not exist) as described above. A folder dropped into
- * QM_qJobs is still its dropper's while the worker (root) copies it: each entry is opened
- * inside its folder's descriptor with O_NOFOLLOW and copied from that descriptor, so a
- * file or folder swapped for a symlink meanwhile is never read through it (the element,
- * handed to the run's uid, would hold what it points to). An entry gone or swapped
- * meanwhile is left out.
+ * QM_qJobs is still its dropper's while the worker (root) copies it, and so is a finished
+ * job's folder the retention pass archives to another disk: each entry is opened inside
+ * its folder's descriptor with O_NOFOLLOW and copied from that descriptor, so a file or
+ * folder swapped for a symlink meanwhile is never read through it (the copy would hold
+ * what it points to). An entry gone or swapped meanwhile is left out. `keepTimes`: files,
+ * folders and links keep their access and modification times (an archive's copy).
+ * Asynchronous, so that a large copy does not hold up the process's other work.
  */
-export function copyJobFolder(src: string, dest: string): void {
-  const top = fs.openSync(src, DIR_FLAGS);
+export async function copyJobFolder(src: string, dest: string, options: { keepTimes?: boolean } = {}): Promise<void> {
+  const top = await fs.promises.open(src, DIR_FLAGS);
   try {
-    copyFolder(top, dest);
+    await copyFolder(top.fd, dest, options.keepTimes === true);
   } finally {
-    fs.closeSync(top);
+    await top.close();
   }
 }
 
-function copyFolder(folder: number, dest: string): void {
-  fs.mkdirSync(dest, { mode: fs.fstatSync(folder).mode & 0o7777 });
-  for (const entry of fs.readdirSync(opened(folder), { withFileTypes: true })) {
+async function copyFolder(folder: number, dest: string, keepTimes: boolean): Promise<void> {
+  const self = fs.fstatSync(folder);
+  await fs.promises.mkdir(dest, { mode: self.mode & 0o7777 });
+  for (const entry of await fs.promises.readdir(opened(folder), { withFileTypes: true })) {
     const from = beneath(folder, entry.name);
     const to = path.join(dest, entry.name);
     // readlink never follows the link it reads.
-    if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    if (entry.isSymbolicLink()) {
+      await fs.promises.symlink(await fs.promises.readlink(from), to);
+      if (keepTimes) {
+        const st = await fs.promises.lstat(from);
+        await fs.promises.lutimes(to, st.atime, st.mtime);
+      }
+    }
     // Sockets, fifos and devices are not job data: left out.
     if (!entry.isDirectory() && !entry.isFile()) continue;
-    let fd: number;
+    let handle: FileHandle;
     try {
-      fd = fs.openSync(from, entry.isDirectory() ? DIR_FLAGS : ENTRY_FLAGS);
+      handle = await fs.promises.open(from, entry.isDirectory() ? DIR_FLAGS : ENTRY_FLAGS);
     } catch (error) {
       if (["ELOOP", "ENOTDIR", "ENOENT"].includes((error as NodeJS.ErrnoException).code ?? "")) continue;
       throw error;
     }
     try {
-      const st = fs.fstatSync(fd);
-      if (st.isDirectory()) copyFolder(fd, to);
+      const st = await handle.stat();
+      if (st.isDirectory()) await copyFolder(handle.fd, to, keepTimes);
       // The magic link of the descriptor is the file opened, not a name looked up again.
-      else if (st.isFile()) fs.copyFileSync(opened(fd), to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
+      else if (st.isFile()) {
+        await fs.promises.copyFile(opened(handle), to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
+        if (keepTimes) await fs.promises.utimes(to, st.atime, st.mtime);
+      }
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
   }
+  // After its entries: making them changed the folder's own time.
+  if (keepTimes) await fs.promises.utimes(dest, self.atime, self.mtime);
 }
 
 /** Keep this much free after a copy: 1 GiB, or 5% of a small disk. */

@@ -28,7 +28,7 @@ interface Element {
 }
 
 /** Copies for every index but the last, which takes the submitted folder itself. */
-function stageElements(job: StagedJob, indices: number[]): { elements: Element[]; stage: string } {
+async function stageElements(job: StagedJob, indices: number[]): Promise<{ elements: Element[]; stage: string }> {
   const stage = `${job.dir}.elements`;
   fs.mkdirSync(stage);
   const largest = indices[indices.length - 1];
@@ -38,7 +38,7 @@ function stageElements(job: StagedJob, indices: number[]): { elements: Element[]
     const bytes = folderBytes(job.dir);
     for (const el of elements.slice(0, -1)) {
       checkFreeSpace(stage, bytes, elements.length);
-      copyJobFolder(job.dir, el.dir);
+      await copyJobFolder(job.dir, el.dir);
     }
     fs.renameSync(job.dir, elements[elements.length - 1].dir);
   } catch (error) {
@@ -51,7 +51,7 @@ function stageElements(job: StagedJob, indices: number[]): { elements: Element[]
 export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule">, job: StagedJob, options: ResolvedQueueOptions): Promise<SubmittedJob> {
   const { store, layout } = deps;
   const spec = options.array!;
-  const { elements, stage } = stageElements(job, spec.indices);
+  const { elements, stage } = await stageElements(job, spec.indices);
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, `${job.detail}; array = ${spec.spec}`);
   let rows: (NewJob & { folder: string })[];

@@ -9,6 +9,7 @@ import path from "node:path";
 import { formatBytes } from "../../core/format";
 import type { PurgeItem, RetentionPlan } from "../../core/retention";
 import type { Log } from "../logger";
+import { copyJobFolder } from "../jobs/copy-job-folder";
 import { type QmLayout, freeName, isEnoent, resolveInside } from "../qm-folders";
 import { removeTree } from "../remove-tree";
 import type { JobStore } from "../store/job-store";
@@ -22,8 +23,12 @@ export interface RetentionResult {
   freedBytes: number;
 }
 
-/** Move a folder into the archive: a rename on the same disk, else a copy under a temporary name, then the rename. */
-async function archive(source: string, archiveDir: string): Promise<string> {
+/**
+ * Move a folder into the archive: a rename on the same disk, else a copy under a temporary
+ * name, then the rename. The folder may be its owner's to change while it is copied (root
+ * copies it): copyJobFolder never reads through a file or folder swapped for a symlink.
+ */
+export async function archiveFolder(source: string, archiveDir: string): Promise<string> {
   await fs.promises.mkdir(archiveDir, { recursive: true });
   const target = path.join(archiveDir, freeName(archiveDir, path.basename(source)));
   try {
@@ -32,7 +37,7 @@ async function archive(source: string, archiveDir: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
     const partial = path.join(archiveDir, `.${path.basename(target)}.partial`);
     await removeTree(partial);
-    await fs.promises.cp(source, partial, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true });
+    await copyJobFolder(source, partial, { keepTimes: true });
     await fs.promises.rename(partial, target);
     await removeTree(source);
   }
@@ -64,7 +69,7 @@ export async function applyRetention(store: JobStore, layout: QmLayout, plan: Re
     try {
       let where: string;
       try {
-        where = archiveDir ? `its folder was moved to ${await archive(source, archiveDir)}` : ((await remove(source, layout, item.id)), "its folder was deleted");
+        where = archiveDir ? `its folder was moved to ${await archiveFolder(source, archiveDir)}` : ((await remove(source, layout, item.id)), "its folder was deleted");
       } catch (error) {
         if (!isEnoent(error)) throw error;
         where = "its folder was already gone";

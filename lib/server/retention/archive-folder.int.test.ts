@@ -1,0 +1,97 @@
+/**
+ * Archive_Folder on another disk than QM_FOLDER (here /dev/shm, a tmpfs, against the
+ * project's disk): the folder is copied, then removed. It may be its owner's to change
+ * meanwhile, and root copies it.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { archiveFolder } from "./apply-retention";
+
+const dirs: string[] = [];
+const tempDir = (parent: string) => {
+  const d = fs.mkdtempSync(path.join(parent, "qm-archive-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const otherDisk = fs.statSync("/dev/shm").dev !== fs.statSync(os.tmpdir()).dev;
+
+/** Every regular file below `dir` (links not followed: a link copied as a link leaks nothing), by its path relative to `dir`, with its content. */
+function contents(dir: string, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const at = path.join(rel, e.name);
+    if (e.isDirectory()) Object.assign(out, contents(dir, at));
+    else if (e.isFile()) out[at] = fs.readFileSync(path.join(dir, at), "utf8");
+  }
+  return out;
+}
+
+describe.runIf(otherDisk)("archiveFolder across disks", () => {
+  it("copies the folder with its times and links as they are, then removes it", async () => {
+    const source = path.join(tempDir(os.tmpdir()), "20261101-job");
+    fs.mkdirSync(path.join(source, "results/deep"), { recursive: true });
+    fs.writeFileSync(path.join(source, "process.log"), "processing 3 / 3\n");
+    fs.writeFileSync(path.join(source, "results/deep/table.csv"), "a,b\n1,2\n");
+    fs.symlinkSync("/data/shared/input.h5", path.join(source, "input.h5"));
+    const old = new Date("2026-11-01T10:00:00Z");
+    for (const rel of ["process.log", "results/deep/table.csv", "results/deep", "results", "."]) fs.utimesSync(path.join(source, rel), old, old);
+    const archive = path.join(tempDir("/dev/shm"), "archive");
+
+    const target = await archiveFolder(source, archive);
+
+    expect(target).toBe(path.join(archive, "20261101-job"));
+    expect(fs.existsSync(source)).toBe(false);
+    expect(contents(target)).toEqual({ "process.log": "processing 3 / 3\n", "results/deep/table.csv": "a,b\n1,2\n" });
+    expect(fs.readlinkSync(path.join(target, "input.h5"))).toBe("/data/shared/input.h5");
+    for (const rel of ["process.log", "results/deep/table.csv", "results/deep", "results", "."]) expect(fs.statSync(path.join(target, rel)).mtime).toEqual(old);
+    expect(fs.readdirSync(archive)).toEqual(["20261101-job"]); // no partial copy left
+  });
+
+  it("never copies through a folder its owner swaps for a symlink while it is archived", async () => {
+    const home = tempDir(os.tmpdir());
+    const secret = path.join(home, "secret");
+    fs.mkdirSync(secret);
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(secret, `s${i}`), "SECRET\n");
+    const source = path.join(home, "job");
+    const archive = path.join(tempDir("/dev/shm"), "archive");
+    // The folder `data` swapped for a link to the secret one and back, in a loop; the job
+    // folder itself comes and goes (each round archives a new one).
+    const swapper = spawn("perl", ["-e", 'my ($s, $x) = @ARGV; while (1) { rename("$s/data", "$s/real") or next; symlink($x, "$s/data"); unlink("$s/data"); rename("$s/real", "$s/data") }', source, secret], { stdio: "ignore" });
+    const leaked: string[] = [];
+    let copiedFromData = 0;
+    try {
+      for (let round = 0; round < 40; round++) {
+        // Written aside, then renamed into place whole, as a job's folder is there when it ends.
+        const next = path.join(home, "next");
+        fs.mkdirSync(path.join(next, "data"), { recursive: true });
+        for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(next, "data", `f${i}`), "mine\n");
+        for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(next, `g${i}`), "mine\n");
+        fs.renameSync(next, source);
+        try {
+          await archiveFolder(source, archive);
+        } catch {
+          // a folder moving under the copy may fail a round; none may copy the secret
+        }
+        // Looked at after every round: a failed round's partial copy is removed by the next.
+        for (const [rel, text] of Object.entries(contents(archive))) {
+          if (text === "SECRET\n") leaked.push(rel);
+          else if (rel.includes("/data/")) copiedFromData += 1;
+        }
+        // What a failed round left, out of the swapper's way first.
+        if (fs.existsSync(source)) fs.renameSync(source, path.join(home, `left-${round}`));
+      }
+    } finally {
+      swapper.kill("SIGKILL");
+      await new Promise((resolve) => swapper.once("exit", resolve));
+    }
+    expect(leaked).toEqual([]);
+    expect(copiedFromData).toBeGreaterThan(0); // the copies did go into the folder being swapped
+  });
+});
