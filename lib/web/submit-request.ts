@@ -51,7 +51,7 @@ export async function handleSubmitRequest(request: Request, user: UserIdentity |
       const zipDir = path.join(workDir, String(i));
       fs.mkdirSync(zipDir);
       try {
-        const job = await submitJob(deps, { ...zip, workDir: zipDir, overrides, source, submitter: user && { id: user.id, email: user.email } });
+        const job = await submitJob(deps, { ...zip, workDir: zipDir, overrides, source, submitter: user && { id: user.id, username: user.username, email: user.email } });
         outcomes.push({ ok: true, job });
       } catch (error) {
         if (upload.zips.length === 1 || !isAppError(error)) throw error;

@@ -117,6 +117,8 @@ describe("jobs belong to who submitted them", () => {
     expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ userId: ann.id, owner: "ann@lab.org" });
     const given = (await (await routes.submit(submitRequest(basicAs("ann"), { e_mail: "group@lab.org" }), ctx(0))).json()) as { job: { id: number } };
     expect(await db.job.findUniqueOrThrow({ where: { id: given.job.id } })).toMatchObject({ userId: ann.id, owner: "group@lab.org" });
+    // The job's history names the account by its name.
+    expect((await db.jobEvent.findFirstOrThrow({ where: { jobId: given.job.id, kind: "queued" } })).detail).toMatch(/; owned by ann$/);
     const anonymous = (await (await routes.submit(submitRequest({ "x-qm-csrf": "1" }, {}, NO_EMAIL_CFG), ctx(0))).json()) as { job: { id: number } };
     expect(await db.job.findUniqueOrThrow({ where: { id: anonymous.job.id } })).toMatchObject({ userId: null, owner: null });
     // The answers name the account beside the e-mail; "owner" filters by either.

@@ -31,7 +31,7 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
     worker = await startWorker(env);
     const report = sharedFile(env, "uids.txt");
     const script = (name: string) => `echo "${name} $(id -u)" >> '${report}'`;
-    const upload = async (name: string, submitter: { id: number; email: string | null } | null) => {
+    const upload = async (name: string, submitter: { id: number; username: string; email: string | null } | null) => {
       const staging = path.join(env.layout.staging, name);
       const dir = makeJobFolder(staging, name, { script: script(name) });
       // Bob's address typed into the form: it must not make the job bob's.
@@ -41,7 +41,7 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
       );
       fs.rmSync(staging, { recursive: true, force: true });
     };
-    await upload("anns", { id: ann.id, email: ann.email });
+    await upload("anns", { id: ann.id, username: ann.username, email: ann.email });
     await upload("anonymous", null);
     dropJob(env, "dropped", { script: script("dropped"), email: "bob@lab.org" });
     for (const name of ["anns", "anonymous", "dropped"]) expect(await waitForJob(env, name, ["done", "failed"])).toMatchObject({ state: "done", owner: "bob@lab.org" });

@@ -47,6 +47,7 @@ export interface SubmitJobRequest {
 /** Who submits: the job is theirs, and their e-mail fills e_mail when neither the form nor the info file gives one. */
 export interface Submitter {
   id: number;
+  username: string;
   email: string | null;
 }
 
@@ -68,7 +69,7 @@ export interface SubmittedJob {
  */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmittedJob> {
   const staged = isZipFile(request.zipPath) || /\.zip$/i.test(request.zipName) ? await stageZip(deps, request) : stageScript(request);
-  const by = request.submitter ? `; owned by account ${request.submitter.id}` : "";
+  const by = request.submitter ? `; owned by ${request.submitter.username}` : "";
   const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}${by}`;
   return queueStagedJob(
     { ...deps, folderRule: { ...deps.folderRule, where: staged.where } },
