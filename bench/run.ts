@@ -234,7 +234,6 @@ async function coreSections(): Promise<void> {
   if (hasTsp) {
     const server = processWithEnv(`TS_SOCKET=${path.join(tspDir, "tsp.socket")}`);
     if (server) report.note(`task-spooler's server RSS: ${round(rssMb(server))} MB (pid ${server})`);
-    tsp(tspEnv(tspDir), "-K");
   }
   if (want("limits")) await limitsSection(emptyQueue!);
   if (want("profile")) await profileSection(throughput).catch((error: unknown) => report.note(`profile failed: ${error instanceof Error ? error.message : String(error)}`));
@@ -251,6 +250,8 @@ async function main(): Promise<void> {
     report.note(`stopped early: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   } finally {
+    // The profile section's task-spooler rounds start its server again: stopped once, here.
+    if (hasTsp) tsp(tspEnv(tspDir), "-K");
     fs.rmSync(tspDir, { recursive: true, force: true });
   }
   // Sections of their own: one that fails is noted, and the figures so far are still saved.
