@@ -62,7 +62,12 @@ describe("files: every path stays inside the job folder", () => {
     const { job } = await makeJob("done", {
       "results.txt": "42\n", "page.html": "<script>alert(1)</script>", "app.js": "alert(1)", "plot.svg": "<svg onload='alert(1)'/>", "fit.png": "png", "report.pdf": "%PDF-1.4",
     });
-    const raw = (p: string, query = "") => routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${p}${query}`), ctx(job.id));
+    // Each body is read to its end, which closes the file it streams from.
+    const raw = async (p: string, query = "") => {
+      const res = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${p}${query}`), ctx(job.id));
+      await res.arrayBuffer();
+      return res;
+    };
     const text = await raw("results.txt");
     expect(text.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(text.headers.get("content-disposition")).toMatch(/^inline;/);
