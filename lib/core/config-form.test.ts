@@ -112,6 +112,13 @@ describe("applyConfigValues", () => {
     expect(serializeIni(doc)).toBe(ORIGINAL);
   });
 
+  it("refuses a whole number too large to be held exactly, rather than saving it", () => {
+    const doc = parseIni(ORIGINAL);
+    const edit = applyConfigValues(doc, { "QMServer.MaxNbProcessors": "99999999999999999999" });
+    expect(edit.errors).toEqual({ "QMServer.MaxNbProcessors": "MaxNbProcessors must be at most 9007199254740991" });
+    expect(serializeIni(doc)).toBe(ORIGINAL);
+  });
+
   it("matches ids without regard to case, as ConfigParser does", () => {
     const doc = parseIni(ORIGINAL);
     expect(applyConfigValues(doc, { "QMServer.maxnbprocessors": "6" }).changed).toEqual(["QMServer.MaxNbProcessors"]);

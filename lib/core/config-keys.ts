@@ -104,7 +104,9 @@ export function checkValue(spec: KeySpec, value: string): string | null {
       if (!/^-?\d+$/.test(v)) return `${spec.key} must be a whole number`;
       const n = Number(v);
       if (spec.min !== undefined && n < spec.min) return `${spec.key} must be at least ${spec.min}`;
-      if (spec.max !== undefined && n > spec.max) return `${spec.key} must be at most ${spec.max}`;
+      // Beyond this, Number() rounds: 99999999999999999999 would be saved and read as 1e20.
+      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+      if (n > max) return `${spec.key} must be at most ${max}`;
       return null;
     }
     case "boolean":
