@@ -8,7 +8,7 @@ import fs from "node:fs";
 import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
 import { databaseDialect } from "../lib/server/database-url";
-import type { LogInput } from "../lib/server/logger";
+import { type LogInput, toLog } from "../lib/server/logger";
 import { type QmLayout, qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
@@ -75,7 +75,8 @@ function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.Proce
   const cpus = initial.limits.cpuList ?? allowedCpus();
   if (initial.maxNbProcessors > cpus.length) log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
-  if (blocked.length) log(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  // A warning: sh run.sh still runs, but a job opening its files by full path (python3 process.py) fails with "Permission denied".
+  if (blocked.length) toLog(log, () => false).warn(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
   const gpus = detectGpus(initial.gpuList, nvidiaSmi, log);
   const executor = createLocalExecutor({
     jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits, gpus: gpus.gpus,
