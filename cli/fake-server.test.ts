@@ -75,6 +75,18 @@ describe("qm show", () => {
     expect(await youMay({ state: "queued" }, OWNER_SWITCHED_OFF)).toBe("hold");
     expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, NOBODY)).toBe("nothing (not your job, or not logged in)");
   });
+
+  it("says a kill was requested only while the job still runs", async () => {
+    const stateLine = async (job: Partial<JobDetail>) => {
+      answers["GET /api/jobs/49"] = jobAnswer(job, NOBODY);
+      const x = io();
+      expect(await run(["show", "49"], x)).toBe(0);
+      return /^state: +(.*)$/m.exec(x.stdout.join("\n"))?.[1];
+    };
+    expect(await stateLine({ state: "running", startedAt: "2025-01-01T11:00:00Z", killRequested: true })).toBe("running (kill requested)");
+    // Killed: the request is kept on the job, but it is over.
+    expect(await stateLine({ state: "killed", startedAt: "2025-01-01T11:00:00Z", finishedAt: "2025-01-01T11:01:00Z", signal: "SIGTERM", killRequested: true })).toBe("killed");
+  });
 });
 
 describe("qm wait", () => {

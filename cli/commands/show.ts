@@ -42,7 +42,7 @@ ${COMMON_HELP}`,
     const rows: [string, string | number | null][] = [
       ["id", job.id],
       ["name", job.name + (job.imported ? " (imported)" : "")],
-      ["state", job.state + (job.killRequested ? " (kill requested)" : "")],
+      ["state", job.state + (job.killRequested && job.state === "running" ? " (kill requested)" : "")],
       ["array", job.arrayId === null ? null : `${job.arrayId}, element ${job.arrayIndex} (qm hold|release|kill|requeue|delete --array ${job.arrayId})`],
       ["account", job.account],
       ["owner", job.owner],
