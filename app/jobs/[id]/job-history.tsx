@@ -13,7 +13,7 @@ export function JobHistory({ events }: { events: JobDetail["events"] }) {
           <li key={i} className="flex flex-wrap gap-x-3 px-4 py-1.5">
             <span className="w-40 shrink-0 whitespace-nowrap text-slate-500 tabular-nums">{formatDate(e.at)}</span>
             <span className="font-medium">{e.kind}</span>
-            {e.detail && <span className="min-w-0 break-all text-slate-600">{describeEventDetail(e.detail)}</span>}
+            {e.detail && <span className="min-w-0 text-slate-600 [overflow-wrap:anywhere]">{describeEventDetail(e.detail)}</span>}
           </li>
         ))}
       </ol>
