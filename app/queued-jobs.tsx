@@ -56,7 +56,7 @@ export function QueuedJobs({ refreshMs, showDetails, can }: { refreshMs: number;
                 <th className={th}>Job</th>
                 {showDetails && <th className={`${th} hidden sm:table-cell`}>Owner</th>}
                 {showDetails && <th className={`${th} hidden lg:table-cell`}>Info</th>}
-                <th className={th}>nb_proc</th>
+                <th className={`${th} hidden sm:table-cell`}>nb_proc</th>
                 <th className={`${th} hidden md:table-cell`}>Submitted</th>
                 <th className={th}>Expected start</th>
                 <th className={th} />
@@ -80,7 +80,7 @@ export function QueuedJobs({ refreshMs, showDetails, can }: { refreshMs: number;
                   </td>
                   {showDetails && <td className={`${td} hidden text-slate-600 sm:table-cell`}>{ownerLabel(job)}</td>}
                   {showDetails && <td className={`${td} hidden max-w-xs truncate text-slate-600 lg:table-cell`}>{job.info ?? ""}</td>}
-                  <td className={`${td} tabular-nums`}>
+                  <td className={`${td} hidden tabular-nums sm:table-cell`}>
                     {job.nbProc}
                     {job.nbGpu > 0 && <span className="ml-1 text-xs text-slate-500">+ {job.nbGpu} GPU{job.nbGpu === 1 ? "" : "s"}</span>}
                   </td>

@@ -14,7 +14,7 @@ export function StartEstimateText({ estimate, now, testId }: { estimate: StartEs
   if (!estimate) return null;
   return (
     <div data-testid={testId}>
-      <div className="whitespace-nowrap tabular-nums">{startPhrase(estimate, now)}</div>
+      <div className="tabular-nums sm:whitespace-nowrap">{startPhrase(estimate, now)}</div>
       <div className="max-w-xs text-xs text-slate-500">{estimate.reason}</div>
     </div>
   );
