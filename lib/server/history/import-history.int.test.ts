@@ -74,6 +74,16 @@ describe("history import of a QM 0.4 installation", () => {
     expect(stats.owners.find((o) => o.owner === "bob@lab.org")).toMatchObject({ jobs: 2, failures: 2, wallSeconds: 3642 });
   });
 
+  it("reads the other kind of info file of a folder from before job_file was changed (infos.xml, job_file = proc_config.cfg)", async () => {
+    const dir = path.join(env.layout.done, "2021-01-10T09:00:00-xml_era");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "infos.xml"), '<PARAMETER>\n  <nb_proc value="3"/>\n  <e-mail value="bob@lab.org"/>\n  <script value="python old.py"/>\n  <info value="from the XML days"/>\n</PARAMETER>\n');
+    expect(await importHistoryNow(env.db, deps())).toMatchObject({ imported: 1, problems: [] });
+    const job = await env.db.job.findFirstOrThrow({ where: { name: "xml_era" }, include: { events: true } });
+    expect(job).toMatchObject({ owner: "bob@lab.org", info: "from the XML days", script: "python old.py", nbProc: 3 });
+    expect(job.events[0].detail).toBe("imported from QM_dJobs/2021-01-10T09:00:00-xml_era");
+  });
+
   it("leaves alone a folder the worker has just moved, and imports our own older ones", async () => {
     const now = new Date();
     const fresh = `${folderStamp(new Date(now.getTime() - 5_000))}-just_finished`;

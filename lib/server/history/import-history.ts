@@ -15,6 +15,7 @@ import { LOG_FILE } from "../../core/job-log";
 import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
 
 export type { ImportReport } from "../../core/qm-history";
+import { findJobDescription } from "../job-folder";
 import { type QmLayout, relFolder } from "../qm-folders";
 import { readTail } from "../read-tail";
 import type { JobStore } from "../store/job-store";
@@ -82,13 +83,14 @@ const mtimeOf = (file: string): Date | null => {
 };
 
 async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: string, folder: string, folderMtime: Date): Promise<number> {
-  const infoPath = path.join(dir, deps.jobFile);
+  const infoFile = infoFileOf(dir, deps.jobFile);
+  const infoPath = path.join(dir, infoFile);
   const logPath = path.join(dir, LOG_FILE);
   const infoText = readTail(infoPath, 256 * 1024);
   let info: ReturnType<typeof parseJobInfo> | null = null;
   let infoProblem: string | null = null;
   try {
-    info = infoText ? parseJobInfo(deps.jobFile, infoText) : null;
+    info = infoText ? parseJobInfo(infoFile, infoText) : null;
     if (!info) infoProblem = `no ${deps.jobFile}`;
   } catch (error) {
     infoProblem = (error as Error).message;
@@ -116,6 +118,19 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
     },
     plan,
   );
+}
+
+/**
+ * The info file the queue would read (job_file, else the other kind: a folder from before
+ * job_file was changed between infos.xml and proc_config.cfg); job_file when there is none.
+ */
+function infoFileOf(dir: string, jobFile: string): string {
+  try {
+    const description = findJobDescription(dir, { jobFile, strict: false });
+    return description.kind === "info" ? description.file : jobFile;
+  } catch {
+    return jobFile;
+  }
 }
 
 function readHead(file: string, bytes: number): string {
