@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { usageError } from "./errors";
 
 export interface Credentials {
   url: string;
@@ -37,6 +38,20 @@ export function resolveCredentials(env: NodeJS.ProcessEnv, flags: { url?: string
   const url = (flags.url || env.QM_URL || saved?.url || DEFAULT_URL).replace(/\/+$/, "");
   const token = flags.token || env.QM_TOKEN || (saved && saved.url.replace(/\/+$/, "") === url ? saved.token : undefined);
   return { url, token };
+}
+
+/** The server's address as given, or a usage error saying what to write (`localhost:8000` parses as a URL of scheme "localhost:"). */
+export function checkServerUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !["http:", "https:"].includes(parsed.protocol) || !parsed.hostname) {
+    throw usageError(`"${url}" is not the address of a QueueManager; write it as http://host:port or https://host (--url, QM_URL or qm login URL)`);
+  }
+  return url;
 }
 
 export function writeCredentialsFile(file: string, credentials: Credentials): void {

@@ -115,6 +115,19 @@ describe("where qm finds QueueManager", () => {
   });
 });
 
+describe("a server address that is not a URL", () => {
+  it("is a usage error naming the address and the form to write, before any password is asked", async () => {
+    for (const [argv, env] of [[["ls"], { QM_URL: "localhost:8000" }], [["--url", "qm.lab.org", "show", "3"], {}], [["login", "http://localhost:8000:1"], {}]] as const) {
+      const x = io(env);
+      let asked = false;
+      x.prompt = async () => ((asked = true), "");
+      expect(await run([...argv], x), argv.join(" ")).toBe(2);
+      expect(x.stderr.join("\n"), argv.join(" ")).toMatch(/is not the address of a QueueManager; write it as http:\/\/host:port or https:\/\/host/);
+      expect(asked).toBe(false);
+    }
+  });
+});
+
 describe("a lone script as a job", () => {
   it("runs with sh, python3, or itself, and gets an info file in the server's format", () => {
     expect(commandFor("run.sh", Buffer.from("echo hi"), false)).toBe("sh run.sh");

@@ -13,7 +13,7 @@ import { show } from "./commands/show";
 import { stats } from "./commands/stats";
 import { submit } from "./commands/submit";
 import { wait } from "./commands/wait";
-import { credentialsFile, resolveCredentials } from "./credentials";
+import { checkServerUrl, credentialsFile, resolveCredentials } from "./credentials";
 import { CliError, EXIT } from "./errors";
 
 export const COMMANDS: Command[] = [submit, list, show, log, ...ACTION_COMMANDS, wait, stats, login, logout, whoami];
@@ -92,7 +92,7 @@ export async function run(argv: string[], io: CliIo, version = "dev"): Promise<n
   }
   const credentials = resolveCredentials(io.env, { url: values.url as string | undefined, token: values.token as string | undefined });
   let api: ApiClient | undefined;
-  const ctx: CliContext = { ...io, credentials, credentialsPath: credentialsFile(io.env), api: () => (api ??= createApiClient(credentials.url, credentials.token)) };
+  const ctx: CliContext = { ...io, credentials, credentialsPath: credentialsFile(io.env), api: () => (api ??= createApiClient(checkServerUrl(credentials.url), credentials.token)) };
   try {
     return await command.run(ctx, values, positionals);
   } catch (error) {

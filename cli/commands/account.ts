@@ -4,7 +4,7 @@ import fs from "node:fs";
 import type { CreatedToken, SessionUser } from "../../lib/core/account-types";
 import { COMMON_HELP, type Command } from "../command";
 import { type ApiClient, createApiClient } from "../api-client";
-import { readCredentialsFile, writeCredentialsFile } from "../credentials";
+import { checkServerUrl, readCredentialsFile, writeCredentialsFile } from "../credentials";
 import { CliError, EXIT } from "../errors";
 
 const whoAmI = (api: ApiClient) => api.call<{ user: SessionUser | null; via: string }>("GET", "/api/auth/session");
@@ -35,7 +35,7 @@ With --token, that token is checked and kept instead (no password asked).
       --name TEXT     the token's name (default: qm on <this machine>)
 ${COMMON_HELP}`,
   async run(ctx, values, positionals) {
-    const url = (positionals[0] ?? ctx.credentials.url).replace(/\/+$/, "");
+    const url = checkServerUrl((positionals[0] ?? ctx.credentials.url).replace(/\/+$/, ""));
     const given = values.token as string | undefined;
     let saved: { token: string; id?: number; username: string };
     if (given) {
