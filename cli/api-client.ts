@@ -19,10 +19,11 @@ export interface ApiClient {
   close(): void;
 }
 
-function errorFor(status: number, body: unknown, what: string): CliError {
+/** `withPassword`: the request carried a user name and password (qm login), so "run qm login" is no help. */
+function errorFor(status: number, body: unknown, what: string, withPassword: boolean): CliError {
   const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
   const message = error?.message ?? `${what}: the server answered ${status}`;
-  if (status === 401 || status === 403) return new CliError(EXIT.AUTH, status === 401 && !error?.message?.includes("token") ? `${message} (run qm login, or set QM_TOKEN)` : message);
+  if (status === 401 || status === 403) return new CliError(EXIT.AUTH, status === 401 && !withPassword && !error?.message?.includes("token") ? `${message} (run qm login, or set QM_TOKEN)` : message);
   if (status === 404 && !error) return new CliError(EXIT.FAILED, `${what}: this QueueManager does not know that request (is QM_URL right, and the server recent enough?)`);
   return new CliError(EXIT.FAILED, message);
 }
@@ -59,7 +60,7 @@ export function createApiClient(baseUrl: string, token: string | undefined): Api
             }
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) resolve(parsed as T);
-            else reject(errorFor(status, parsed, what));
+            else reject(errorFor(status, parsed, what, /^basic /i.test(headers.authorization ?? "")));
           });
           res.on("error", (e) => reject(new CliError(EXIT.UNREACHABLE, `${what}: ${e.message}`)));
         });
