@@ -3,8 +3,11 @@ import type { SessionUser } from "@/lib/core/account-types";
 import { ApiTokens } from "./api-tokens";
 import { PasswordForm } from "./password-form";
 
-/** Who you are, your password, and your API tokens for scripts and the qm command. */
-export function AccountView({ user, adminOnly }: { user: SessionUser; adminOnly: boolean }) {
+/**
+ * Who you are, your password, and your API tokens for scripts and the qm command.
+ * `ownJobActions`: what a user may do with their own jobs under QMserv.cfg's switches ("hold, release, requeue, kill or delete").
+ */
+export function AccountView({ user, ownJobActions, adminOnly }: { user: SessionUser; ownJobActions: string; adminOnly: boolean }) {
   return (
     <div className="mx-auto max-w-3xl space-y-5">
       {adminOnly && (
@@ -15,7 +18,7 @@ export function AccountView({ user, adminOnly }: { user: SessionUser; adminOnly:
       <div>
         <h1 className="text-2xl font-semibold">{user.username}</h1>
         <p className="text-sm text-slate-600">
-          {user.role === "admin" ? "Administrator: you may act on every job, manage users and edit the configuration." : "You may submit jobs and kill, requeue or delete your own."}{" "}
+          {user.role === "admin" ? "Administrator: you may act on every job, manage users and edit the configuration." : `You may submit jobs and ${ownJobActions} your own.`}{" "}
           {user.email ? <>Your jobs are mailed to {user.email}.</> : <>You have no e-mail on record; ask the administrator to add one.</>}
         </p>
       </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Actor, type OwnedJob, actionsFitting, mayAct, refusalOf } from "./job-permissions";
+import { type Actor, type OwnedJob, actionsFitting, mayAct, ownJobActionsPhrase, refusalOf } from "./job-permissions";
 
 const ann: Actor = { id: 2, role: "user", email: "ann@lab.org" };
 const bob: Actor = { id: 3, role: "user", email: null };
@@ -36,6 +36,14 @@ describe("who may act on a job", () => {
     expect(mayAct(bob, { userId: null, owner: null }, "kill", on)).toBe(false);
     // An account's job is never claimed through the e-mail.
     expect(mayAct(ann, { userId: 3, owner: "ann@lab.org" }, "kill", on)).toBe(false);
+  });
+});
+
+describe("what the account page tells a user they may do with their own jobs", () => {
+  it("names hold and release too, and leaves out what QMserv.cfg switched off", () => {
+    expect(ownJobActionsPhrase(on)).toBe("hold, release, requeue, kill or delete");
+    expect(ownJobActionsPhrase({ licenceToKill: false, deleteJobs: true })).toBe("hold, release, requeue or delete");
+    expect(ownJobActionsPhrase(off)).toBe("hold, release or requeue");
   });
 });
 

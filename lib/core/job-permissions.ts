@@ -67,3 +67,11 @@ export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, a
   const key = action === "kill" ? "Licence_to_kill" : "Delete_Jobs";
   return `${action === "kill" ? "Killing" : "Deleting"} jobs is switched off (${key} = False in QMserv.cfg); ask the administrator.`;
 }
+
+/** What a user may do with their own jobs under these switches, in words: "hold, release, requeue, kill or delete". */
+export function ownJobActionsPhrase(switches: ActionSwitches): string {
+  const me: Actor = { id: 0, role: "user", email: null };
+  const order: UserAction[] = ["hold", "release", "requeue", "kill", "delete"];
+  const actions = order.filter((action) => mayAct(me, { userId: me.id, owner: null }, action, switches));
+  return actions.length > 1 ? `${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}` : actions.join("");
+}
