@@ -48,6 +48,11 @@ describe("configFormFields", () => {
     expect(field("WEB_QMserver.Require_Login")).toMatchObject({ type: "choice", choices: ["auto", "yes", "no"] });
   });
 
+  it("says that Licence_to_kill and Delete_Jobs are about users' own jobs, the administrator being always allowed", () => {
+    expect(field("WEB_QMserver.Licence_to_kill").help).toBe("allow users to kill their own running jobs (the administrator always may)");
+    expect(field("WEB_QMserver.Delete_Jobs").help).toBe("allow users to delete their own queued and finished jobs (the administrator always may)");
+  });
+
   it("shows unknown keys of the QM sections as text, and not other sections", () => {
     expect(field("QMServer.lab_name")).toMatchObject({ type: "text", known: false, value: "NMR facility" });
     expect(fields.some((f) => f.section === "Local")).toBe(false);
