@@ -55,7 +55,7 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new CliError(EXIT.USAGE, `${file}: no such file or folder`);
+    throw new CliError(EXIT.USAGE, "no such file or folder"); // qm submit puts the path before it
   }
   const base = path.basename(path.resolve(file));
   if (stat.isDirectory()) {

@@ -47,6 +47,12 @@ describe("qm's command line", () => {
     }
   });
 
+  it("names a missing path once", async () => {
+    const x = io({ QM_URL: "http://127.0.0.1:9" });
+    expect(await run(["submit", "/no/such/folder"], x)).toBe(2);
+    expect(x.stderr).toEqual(["qm submit: /no/such/folder: no such file or folder"]);
+  });
+
   it("exits 2, saying what to write, on an option value qm can check itself (before reading files or asking the server)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-"));
     const script = path.join(dir, "run.sh");
