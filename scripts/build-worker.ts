@@ -47,9 +47,20 @@ export function buildWorker(root: string, outDir = path.join(root, "dist/worker"
   // The job spawner is started as its own small process, from beside the bundle: the C
   // version where this machine could compile it, else the Perl one (spawner-client.ts).
   fs.copyFileSync(path.join(root, "worker/local/spawner.pl"), path.join(outDir, "spawner.pl"));
-  if (binary) fs.copyFileSync(binary, path.join(outDir, "qm-spawner"));
+  if (binary) replaceFile(binary, path.join(outDir, "qm-spawner"));
   else fs.rmSync(path.join(outDir, "qm-spawner"), { force: true });
   return path.join(outDir, "main.mjs");
+}
+
+/**
+ * A running worker's spawner executes dist/worker/qm-spawner, and copying onto a binary
+ * being run fails (ETXTBSY): the copy is renamed over it instead, as the documented update
+ * builds while the worker runs (docs/deploy.md); the running spawner keeps its old file.
+ */
+function replaceFile(source: string, target: string): void {
+  const partial = `${target}.${process.pid}.tmp`;
+  fs.copyFileSync(source, partial);
+  fs.renameSync(partial, target);
 }
 
 /**
