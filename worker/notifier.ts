@@ -37,8 +37,9 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
         return { kind: "mail-sent", detail: `to ${job.owner}` };
       },
       (error: unknown) => {
-        ctx.log.warn(`mail to ${job.owner} failed: ${message(error)}`, { job: job.id });
-        return { kind: "mail-failed", detail: `to ${job.owner}: ${message(error)}` };
+        const why = `${message(error)}${config.smtp.via === "default" ? ` (${localServerHint(config.smtp.port)})` : ""}`;
+        ctx.log.warn(`mail to ${job.owner} failed: ${why}`, { job: job.id });
+        return { kind: "mail-failed", detail: `to ${job.owner}: ${why}` };
       },
     )
     .then((event) => ctx.store.addEvent(job.id, event.kind, event.detail))
@@ -49,6 +50,10 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
   pendingMails.add(sending);
   void sending.finally(() => pendingMails.delete(sending));
 }
+
+/** QM 0.4 read MailSender from its shell's environment, which a service does not inherit. */
+const localServerHint = (port: number) =>
+  `QMserv.cfg has no smtp_host and no MailSender (nor does the environment): mails go to this machine's SMTP server, localhost:${port}`;
 
 /** Wait (bounded) for mails in flight, at shutdown. */
 export async function flushMails(timeoutMs = 10_000): Promise<void> {

@@ -102,6 +102,16 @@ describe("a job's life", () => {
     expect(event.detail).toContain("x@example.org");
   });
 
+  it("says why a mail went to this machine's SMTP server when QMserv.cfg names none (a QM 0.4 file whose MailSender was in the old shell's environment)", async () => {
+    await setup({ smtp_host: "", smtp_port: 9 });
+    await submitJob(env, "local mail", { script: "true", email: "x@example.org" });
+    const row = await waitForJob(env, "local mail", ["done"]);
+    const event = await waitFor("mail-failed event", () => env.db.jobEvent.findFirst({ where: { jobId: row.id, kind: "mail-failed" } }));
+    const hint = "QMserv.cfg has no smtp_host and no MailSender (nor does the environment): mails go to this machine's SMTP server, localhost:9";
+    expect(event.detail).toContain(hint);
+    expect(worker.logs.find((line) => line.includes("mail to x@example.org failed"))).toContain(hint);
+  });
+
   it("rejects invalid folders to QM_lost+found with qm-error.txt, once they are quiet", async () => {
     await setup({ MailActive: "False" });
     dropJob(env, "no script", { script: "", infoText: "[QMOptions]\nnb_proc = 2\n" });
