@@ -121,10 +121,11 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
   const now = new Date();
   const moved = await moveFolder(path.join(layout.running, name), layout.lost, `${folderStamp(now)}-${name}`);
   writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
-  await store.createJob(
+  const id = await store.createJob(
     { name, script: "", folder: relFolder("lost", moved), source: "folder" },
     planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now }, "found in QM_Jobs at start with no record"),
   );
+  ctx.log.warn(`recovery: QM_Jobs/${name} was found with no record of a job; moved to ${relFolder("lost", moved)}`, { job: id });
 }
 
 /** A job whose run never began: its folder goes back to QM_qJobs and it waits again. */

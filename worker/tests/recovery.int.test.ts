@@ -112,5 +112,7 @@ describe("recovery at start", () => {
     worker = await startWorker(env);
     const row = await waitForJob(env, "stray", ["lost"]);
     expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8")).toMatch(/no record of a job/);
+    // Said in the log too: the administrator of a lab moving from the Python QM learns where its running job went.
+    expect(worker.logs).toContain(`job ${row.id}: recovery: QM_Jobs/stray was found with no record of a job; moved to ${row.folder}`);
   });
 });
