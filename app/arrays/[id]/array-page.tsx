@@ -48,22 +48,22 @@ export function ArrayPage({ id }: { id: number }) {
           <table className="w-full text-sm">
             <thead>
               <tr>
-                <th className={th}>Index</th>
+                <th className={`${th} hidden sm:table-cell`}>Index</th>
                 <th className={th}>Job</th>
                 <th className={th}>State</th>
-                <th className={`${th} w-64`}>Progress / expected start</th>
+                <th className={`${th} sm:w-64`}>Progress / expected start</th>
                 <th className={th} />
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {jobs.map((job) => (
                 <tr key={job.id} data-testid={`element-${job.arrayIndex}`}>
-                  <td className={`${td} tabular-nums`}>{job.arrayIndex}</td>
+                  <td className={`${td} hidden tabular-nums sm:table-cell`}>{job.arrayIndex}</td>
                   <td className={td}>
-                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 hover:underline">
+                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
                       {job.name}
                     </Link>
-                    <span className="ml-2 text-xs text-slate-500">job {job.id}</span>
+                    <span className="ml-2 hidden text-xs text-slate-500 sm:inline">job {job.id}</span>
                   </td>
                   <td className={td}>
                     <StateBadge state={job.state} />
