@@ -1,23 +1,31 @@
 /**
- * qm show and qm wait against a fake QueueManager: a node:http server answering the JSON
+ * qm show, qm wait and qm submit against a fake QueueManager: a node:http server answering the JSON
  * API's requests with the shapes of lib/core/api-types.ts, so each answer is the one a test needs.
  */
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JobAnswer, JobDetail, Permissions } from "../lib/core/api-types";
 import { type CliIo, run } from "./run";
 
-/** What the fake answers to `GET path`: a body (200), or a status and body; a function is asked at each request. */
+/**
+ * What the fake answers to `METHOD path`: a body (200), or a status and body; a function
+ * is asked at each request, with the request's body, and may answer later (a promise).
+ */
 type Answer = unknown | { status: number; body: unknown };
-let answers: Record<string, Answer | (() => Answer)> = {};
+let answers: Record<string, Answer | ((body: Buffer) => Answer | Promise<Answer>)> = {};
 let server: http.Server;
 let url: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
     const found = answers[`${req.method} ${req.url}`];
-    const answer = typeof found === "function" ? found() : found;
+    const answer = typeof found === "function" ? await found(Buffer.concat(chunks)) : found;
     const [status, body] = answer === undefined ? [404, { error: { code: "NOT_FOUND", message: "no such route in the fake" } }] : answer && typeof answer === "object" && "status" in answer ? [answer.status, answer.body] : [200, answer];
     res.writeHead(status as number, { "content-type": "application/json" }).end(JSON.stringify(body));
   });
@@ -113,5 +121,43 @@ describe("qm wait", () => {
     const x = io();
     expect(await run(["wait", "50"], x)).toBe(1);
     expect(x.stderr).toEqual(["qm wait: There is no job 50; it may have been deleted."]);
+  });
+});
+
+describe("qm submit", () => {
+  it("queues the paths in the order given, one request after another", async () => {
+    // The fake takes a request's zips in order, but only after a wait of its own (as the
+    // server unzips and checks them), shorter for each request: requests in flight together
+    // would be queued in the order they finish, not the order of the command line.
+    let nextId = 100;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let requests = 0;
+    const queued: string[] = [];
+    answers["GET /api/status"] = { jobFile: "proc_config.cfg" };
+    answers["POST /api/jobs"] = async (body: Buffer) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      const names = [...body.toString("latin1").matchAll(/filename="([^"]+)"/g)].map((m) => m[1]);
+      // Each request takes less time than the one before it.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - 10 * ++requests)));
+      inFlight -= 1;
+      const jobs = names.map((name) => (queued.push(name), { id: nextId++, name, folder: `QM_qJobs/${name}`, state: "queued", url: "" }));
+      return { status: 201, body: jobs.length === 1 ? { job: jobs[0] } : { jobs } };
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-order-"));
+    try {
+      const scripts = Array.from({ length: 30 }, (_, i) => {
+        const file = path.join(dir, `step${String(i).padStart(2, "0")}.sh`);
+        fs.writeFileSync(file, "echo hi\n");
+        return file;
+      });
+      const x = io();
+      expect(await run(["submit", ...scripts], x)).toBe(0);
+      expect(x.stdout).toEqual(scripts.map((_, i) => String(100 + i)));
+      expect(queued.map((name) => name.replace(/\.zip$/, ""))).toEqual(scripts.map((f) => path.basename(f, ".sh")));
+      expect(mostInFlight).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -158,16 +158,15 @@ describe("qm submit's batches", () => {
   const items = (sizes: number[]) => sizes.map((size, index) => ({ index, upload: { fileName: `${index}.zip`, zip: Buffer.alloc(size), notes: [] } }));
   const shape = (batches: { index: number }[][]) => batches.map((b) => b.map((i) => i.index));
 
-  it("sends 25 small zips per request, in order, and spreads a few over the parallel requests", () => {
-    expect(shape(planBatches(items(Array(100).fill(300)), 4)).map((b) => b.length)).toEqual([25, 25, 25, 25]);
-    expect(shape(planBatches(items(Array(60).fill(300)), 4)).map((b) => b.length)).toEqual([15, 15, 15, 15]);
-    expect(shape(planBatches(items(Array(130).fill(300)), 4)).map((b) => b.length)).toEqual([25, 25, 25, 25, 25, 5]);
-    expect(shape(planBatches(items(Array(10).fill(300)), 4))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
-    expect(shape(planBatches(items([300]), 4))).toEqual([[0]]);
+  it("sends 25 small zips per request, in order", () => {
+    expect(shape(planBatches(items(Array(100).fill(300)))).map((b) => b.length)).toEqual([25, 25, 25, 25]);
+    expect(shape(planBatches(items(Array(130).fill(300)))).map((b) => b.length)).toEqual([25, 25, 25, 25, 25, 5]);
+    expect(shape(planBatches(items(Array(10).fill(300))))).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+    expect(shape(planBatches(items([300])))).toEqual([[0]]);
   });
 
   it("keeps a request under 8 MB unless one zip alone is larger", () => {
     const mb = 1024 * 1024;
-    expect(shape(planBatches(items([5 * mb, 5 * mb, 20 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb]), 2))).toEqual([[0], [1], [2], [3, 4, 5, 6, 7]]);
+    expect(shape(planBatches(items([5 * mb, 5 * mb, 20 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb, 1 * mb])))).toEqual([[0], [1], [2], [3, 4, 5, 6, 7]]);
   });
 });

@@ -34,11 +34,8 @@ export interface BatchItem {
   upload: JobUpload;
 }
 
-/**
- * Batches of at most BATCH_FILES zips and BATCH_BYTES, in order; when that makes fewer
- * batches than requests may run at once, the items are spread over `parallel` of them.
- */
-export function planBatches(items: BatchItem[], parallel: number): BatchItem[][] {
+/** Batches of at most BATCH_FILES zips and BATCH_BYTES, in order (one zip larger than BATCH_BYTES goes alone). */
+export function planBatches(items: BatchItem[]): BatchItem[][] {
   const batches: BatchItem[][] = [];
   let bytes = 0;
   for (const item of items) {
@@ -51,9 +48,7 @@ export function planBatches(items: BatchItem[], parallel: number): BatchItem[][]
       bytes += item.upload.zip.length;
     }
   }
-  if (batches.length >= parallel || items.length < 2) return batches;
-  const size = Math.ceil(items.length / parallel);
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  return batches;
 }
 
 /** Send `items` (index, upload) in one request; each gets its ids or its error. */

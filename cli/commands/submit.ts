@@ -31,9 +31,6 @@ function checkOptions(values: Values): void {
   }
 }
 
-// Requests in flight at once: enough to hide the round trips, few enough not to swamp the server.
-const PARALLEL = 4;
-
 export const submit: Command = {
   name: "submit",
   summary: "queue job folders, zips or scripts; prints their ids",
@@ -91,12 +88,9 @@ ${COMMON_HELP}`,
         results[index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
       }
     }
-    const batches = planBatches(items, PARALLEL);
-    let next = 0;
-    const sender = async () => {
-      for (let i = next++; i < batches.length; i = next++) await sendBatch(api, fields, batches[i], results);
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, batches.length) }, sender));
+    // One request after another: the server queues a request's zips in their order, and
+    // requests in flight together would interleave their jobs in the queue.
+    for (const batch of planBatches(items)) await sendBatch(api, fields, batch, results);
     const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
     if (values.json) ctx.out(JSON.stringify(paths.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
     else for (const id of ids) ctx.out(String(id));
