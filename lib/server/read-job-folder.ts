@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseScriptJob } from "../core/job-directives";
 import { type JobInfo, parseJobInfo } from "../core/job-info";
+import { decodeInfoFile, infoFileTextForUtf8 } from "../core/info-file-text";
 import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
 import { type JobDescription, type JobFolderOptions, findJobDescription } from "./job-folder";
 import { ENTRY_FLAGS } from "./open-beneath";
@@ -24,7 +25,7 @@ export function readJobFolder(dir: string, opts: JobFolderOptions, overrides?: I
   const apply = description.kind === "info" ? applyInfoOverrides : applyDirectiveOverrides;
   const text = overrides ? apply(description.file, original, overrides) : original;
   const info = description.kind === "info" ? parseJobInfo(description.file, text) : scriptJob(dir, description.file, text);
-  if (text !== original) fs.writeFileSync(file, text);
+  if (text !== original) fs.writeFileSync(file, infoFileTextForUtf8(description.file, text));
   return { info, description };
 }
 
@@ -37,7 +38,7 @@ function readNotFollowing(file: string): string {
   const fd = fs.openSync(file, ENTRY_FLAGS);
   try {
     if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a plain file`), { code: "EINVAL" });
-    return fs.readFileSync(fd, "utf8");
+    return decodeInfoFile(file, fs.readFileSync(fd));
   } finally {
     fs.closeSync(fd);
   }

@@ -84,6 +84,17 @@ describe("history import of a QM 0.4 installation", () => {
     expect(job.events[0].detail).toBe("imported from QM_dJobs/2021-01-10T09:00:00-xml_era");
   });
 
+  it("reads info files written in Latin-1, as Python 2 wrote them", async () => {
+    const xml = path.join(env.layout.done, "2019-03-01T09:00:00-latin_xml");
+    const cfg = path.join(env.layout.done, "2019-03-02T09:00:00-latin_cfg");
+    for (const dir of [xml, cfg]) fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(xml, "infos.xml"), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?>\n<PARAMETER>\n  <script value="sh run.sh"/>\n  <info value="café à 20°C"/>\n</PARAMETER>\n', "latin1"));
+    fs.writeFileSync(path.join(cfg, "proc_config.cfg"), Buffer.from("[QMOptions]\nscript = sh run.sh\ninfo = spectre de l'échantillon\n", "latin1"));
+    expect(await importHistoryNow(env.db, deps())).toMatchObject({ imported: 2, problems: [] });
+    expect(await env.db.job.findFirstOrThrow({ where: { name: "latin_xml" } })).toMatchObject({ info: "café à 20°C" });
+    expect(await env.db.job.findFirstOrThrow({ where: { name: "latin_cfg" } })).toMatchObject({ info: "spectre de l'échantillon" });
+  });
+
   it("leaves alone a folder the worker has just moved, and imports our own older ones", async () => {
     const now = new Date();
     const fresh = `${folderStamp(new Date(now.getTime() - 5_000))}-just_finished`;

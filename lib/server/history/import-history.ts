@@ -9,6 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { decodeInfoFile } from "../../core/info-file-text";
 import { parseJobInfo } from "../../core/job-info";
 import { planTransition } from "../../core/job-lifecycle";
 import { LOG_FILE } from "../../core/job-log";
@@ -17,7 +18,7 @@ import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog,
 export type { ImportReport } from "../../core/qm-history";
 import { findJobDescription } from "../job-folder";
 import { type QmLayout, relFolder } from "../qm-folders";
-import { readTail } from "../read-tail";
+import { readTail, readTailBytes } from "../read-tail";
 import type { JobStore } from "../store/job-store";
 
 /** Folders younger than this, named by our own stamp, are the worker's to record. */
@@ -86,7 +87,7 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
   const infoFile = infoFileOf(dir, deps.jobFile);
   const infoPath = path.join(dir, infoFile);
   const logPath = path.join(dir, LOG_FILE);
-  const infoText = readTail(infoPath, 256 * 1024);
+  const infoText = decodeInfoFile(infoFile, readTailBytes(infoPath, 256 * 1024));
   let info: ReturnType<typeof parseJobInfo> | null = null;
   let infoProblem: string | null = null;
   try {
