@@ -57,10 +57,14 @@ async function copyFolder(folder: number, dest: string, keepTimes: boolean): Pro
     const to = path.join(dest, entry.name);
     // readlink never follows the link it reads.
     if (entry.isSymbolicLink()) {
-      await fs.promises.symlink(await fs.promises.readlink(from), to);
-      if (keepTimes) {
-        const st = await fs.promises.lstat(from);
-        await fs.promises.lutimes(to, st.atime, st.mtime);
+      try {
+        const target = await fs.promises.readlink(from);
+        const st = keepTimes ? await fs.promises.lstat(from) : null;
+        await fs.promises.symlink(target, to);
+        if (st) await fs.promises.lutimes(to, st.atime, st.mtime);
+      } catch (error) {
+        // Gone or no longer a link meanwhile (EINVAL): left out, as any entry that changed.
+        if (!["EINVAL", "ENOENT"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
       }
     }
     // Sockets, fifos and devices are not job data: left out.
