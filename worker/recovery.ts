@@ -21,6 +21,7 @@ import { ACTIVE_STATES, type JobState, planTransition } from "../lib/core/job-li
 import { LOG_FILE, folderStamp, lastFooter, lastHeader, logFooter } from "../lib/core/job-log";
 import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
+import { jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import { readTail } from "../lib/server/read-tail";
 import type { JobRow } from "../lib/server/store/job-reads";
 import { type RunningJob, type WorkerContext, message } from "./context";
@@ -122,10 +123,20 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
   const moved = await moveFolder(path.join(layout.running, name), layout.lost, `${folderStamp(now)}-${name}`);
   writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
   const id = await store.createJob(
-    { name, script: "", folder: relFolder("lost", moved), source: "folder" },
+    { name, ...strayColumns(ctx, path.join(layout.lost, moved)), folder: relFolder("lost", moved), source: "folder" },
     planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now }, "found in QM_Jobs at start with no record"),
   );
   ctx.log.warn(`recovery: QM_Jobs/${name} was found with no record of a job; moved to ${relFolder("lost", moved)}`, { job: id });
+}
+
+/** What the stray folder's info file says (its owner may then requeue it), or nothing when it has none that reads. */
+function strayColumns(ctx: WorkerContext, dir: string): Partial<ReturnType<typeof jobColumns>> & { script: string } {
+  const config = ctx.config();
+  try {
+    return jobColumns(readJobFolder(dir, { jobFile: config.jobFile, strict: config.strictJobFile }));
+  } catch {
+    return { script: "" };
+  }
 }
 
 /** A job whose run never began: its folder goes back to QM_qJobs and it waits again. */

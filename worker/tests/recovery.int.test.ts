@@ -108,9 +108,14 @@ describe("recovery at start", () => {
 
   it("a folder in QM_Jobs that no job knows goes to QM_lost+found with a note and a row", async () => {
     env = await createTestEnv();
-    makeJobFolder(env.layout.running, "stray", { script: "true" });
+    makeJobFolder(env.layout.running, "stray", { script: "true", email: "ann@lab.org", keys: { info: "left by the Python QM" } });
+    makeJobFolder(env.layout.running, "stray-bare", { script: "true" });
+    fs.rmSync(path.join(env.layout.running, "stray-bare", "proc_config.cfg"));
     worker = await startWorker(env);
     const row = await waitForJob(env, "stray", ["lost"]);
+    // Its info file read: its owner finds it among their jobs and may requeue it.
+    expect(row).toMatchObject({ owner: "ann@lab.org", info: "left by the Python QM", script: "true" });
+    expect(await waitForJob(env, "stray-bare", ["lost"])).toMatchObject({ owner: null, script: "" });
     expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8")).toMatch(/no record of a job/);
     // Said in the log too: the administrator of a lab moving from the Python QM learns where its running job went.
     expect(worker.logs).toContain(`job ${row.id}: recovery: QM_Jobs/stray was found with no record of a job; moved to ${row.folder}`);
