@@ -116,6 +116,18 @@ describe("qm wait", () => {
     expect(x.stderr).toEqual(["qm wait: job 49 (fit-49) was deleted"]);
   });
 
+  it("says how a job that did not end well ended, once", async () => {
+    const ended = async (job: Partial<JobDetail>) => {
+      answers["GET /api/jobs/49"] = jobAnswer({ startedAt: "2025-01-01T11:00:00Z", finishedAt: "2025-01-01T11:05:00Z", ...job }, NOBODY);
+      const x = io();
+      const code = await run(["wait", "49"], x);
+      return [code, x.stderr.join("\n")];
+    };
+    expect(await ended({ state: "killed", signal: "SIGTERM" })).toEqual([143, "qm wait: job 49 (fit-49) was killed by SIGTERM"]);
+    expect(await ended({ state: "failed", exitCode: 2 })).toEqual([2, "qm wait: job 49 (fit-49) ended failed, exit code 2"]);
+    expect(await ended({ state: "timeout", signal: "SIGTERM" })).toEqual([143, "qm wait: job 49 (fit-49) ended timeout, killed by SIGTERM"]);
+  });
+
   it("still calls a job never seen a wrong id", async () => {
     answers["GET /api/jobs/50"] = { status: 404, body: { error: { code: "NOT_FOUND", message: "There is no job 50; it may have been deleted." } } };
     const x = io();

@@ -38,11 +38,18 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   const jobs = ids.map((i) => ended.get(i)!);
   if (opts.quiet) ctx.out(JSON.stringify(jobs));
   for (const job of jobs) {
-    const how = job.signal ? `killed by ${job.signal}` : job.exitCode !== null ? `exit code ${job.exitCode}` : "no exit code";
     if (opts.quiet || exitCodeOfJob(job) === 0) continue;
-    ctx.err(job.state === "deleted" ? `qm wait: job ${job.id} (${job.name}) was deleted` : `qm wait: job ${job.id} (${job.name}) ended ${job.state}, ${how}`);
+    ctx.err(`qm wait: job ${job.id} (${job.name}) ${endPhrase(job)}`);
   }
   return jobs.map(exitCodeOfJob).find((code) => code !== 0) ?? EXIT.OK;
+}
+
+/** How a job that did not end well ended: "ended failed, exit code 2", "was killed by SIGTERM", "was deleted". */
+function endPhrase(job: { state: string; signal: string | null; exitCode: number | null }): string {
+  if (job.state === "deleted") return "was deleted";
+  if (job.state === "killed") return job.signal ? `was killed by ${job.signal}` : "was killed";
+  const how = job.signal ? `killed by ${job.signal}` : job.exitCode !== null ? `exit code ${job.exitCode}` : "no exit code";
+  return `ended ${job.state}, ${how}`;
 }
 
 export const wait: Command = {
