@@ -31,6 +31,14 @@ export class CliError extends Error {
 
 export const usageError = (message: string) => new CliError(EXIT.USAGE, message);
 
+/** `--name`'s value as a whole number from min to max (`fallback` when not given), or a usage error naming what was given. */
+export function wholeNumberOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== "string" || !/^-?\d+$/.test(value.trim()) || n < min || n > max) throw usageError(`--${name} takes a whole number from ${min} to ${max}, not "${String(value)}"`);
+  return n;
+}
+
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGXCPU: 24 };
 
 /** What `qm wait` exits with for a finished job: its code, 128 + a signal's number, or 125. */

@@ -37,7 +37,9 @@ describe("qm's command line", () => {
       [["ls", "--bogus"], /Unknown option '--bogus'/],
       [["kill", "twelve"], /"twelve" is not a job id/],
       [["wait", "3", "--timeout", "soon"], /--timeout takes a number of seconds/],
-      [["ls", "-n", "9999"], /--limit takes a number from 1 to 500/],
+      [["ls", "-n", "9999"], /--limit takes a whole number from 1 to 500, not "9999"/],
+      [["stats", "-d", "0"], /--days takes a whole number from 1 to 366, not "0"/],
+      [["stats", "--days", "1.5"], /--days takes a whole number from 1 to 366, not "1.5"/],
       [["submit", "/no/such/folder"], /no such file or folder/],
     ];
     for (const [argv, message] of cases) {

@@ -4,7 +4,7 @@ import { formatDuration } from "../../lib/core/format";
 import { LISTED_STATES } from "../../lib/core/job-lifecycle";
 import { jobTimes } from "../../lib/core/job-times";
 import { COMMON_HELP, type Command } from "../command";
-import { EXIT, usageError } from "../errors";
+import { EXIT, usageError, wholeNumberOption } from "../errors";
 import { localTime, table } from "../table";
 
 const exitOf = (j: JobSummary) => (j.signal ? j.signal : j.exitCode ?? "");
@@ -39,8 +39,7 @@ List jobs: by default those running, then those queued in the order they will st
   -n, --limit N       at most N jobs per list (default 50)
 ${COMMON_HELP}`,
   async run(ctx, values) {
-    const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError("--limit takes a number from 1 to 500");
+    const limit = wholeNumberOption("limit", values.limit, 1, 500, 50);
     const state = values.state as string | undefined;
     if (state !== undefined && !(LISTED_STATES as readonly string[]).includes(state)) throw usageError(`--state takes one of ${LISTED_STATES.join(", ")}; not "${state}"`);
     const views = values.all ? ["all"] : values.finished ? ["finished"] : values.queued ? ["queued"] : values.running ? ["running"] : ["running", "queued"];

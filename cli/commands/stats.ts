@@ -2,7 +2,7 @@
 import type { JobStats } from "../../lib/core/stats-schemas";
 import { formatDuration } from "../../lib/core/format";
 import { COMMON_HELP, type Command } from "../command";
-import { EXIT, usageError } from "../errors";
+import { EXIT, wholeNumberOption } from "../errors";
 import { table } from "../table";
 
 export const stats: Command = {
@@ -18,8 +18,7 @@ totals and the jobs ended per day over the last days.
   -d, --days N        days of the per-day count (1 to 366, default 30)
 ${COMMON_HELP}`,
   async run(ctx, values) {
-    const days = values.days === undefined ? 30 : Number(values.days);
-    if (!Number.isInteger(days) || days < 1 || days > 366) throw usageError("--days takes a number from 1 to 366");
+    const days = wholeNumberOption("days", values.days, 1, 366, 30);
     const s = await ctx.api().call<JobStats>("GET", `/api/stats?days=${days}`);
     if (values.json) {
       ctx.out(JSON.stringify(s));
