@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -138,6 +139,27 @@ test.describe("with a web server of the test's own", () => {
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.code).toBe("TOO_LARGE");
     expect(after - before).toBeLessThan(50);
+  });
+
+  test("a kept-alive connection idle for 6 s still answers (the server does not close it at Node's 5 s, racing the client's next request)", async () => {
+    const url = new URL(server.baseURL);
+    const socket = net.connect(Number(url.port), url.hostname);
+    let received = "";
+    let closed = false;
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("close", () => (closed = true));
+    const ask = () => socket.write(`GET /api/health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n\r\n`);
+    const answers = () => received.match(/^HTTP\/1\.1 \d+/gm)?.length ?? 0;
+    try {
+      ask();
+      await expect.poll(answers).toBe(1);
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(closed).toBe(false);
+      ask();
+      await expect.poll(answers).toBe(2);
+    } finally {
+      socket.destroy();
+    }
   });
 
   test("downloads the client drops after 64 KB (the table viewer does it to every large CSV) stop the reading and throw nothing", async ({ request }) => {

@@ -37,6 +37,12 @@ async function main(): Promise<void> {
       else res.destroy();
     });
   });
+  // An idle kept-alive connection stays open a minute (Node's default: 5 s). A client that
+  // reuses one at the moment the server closes it gets a reset (ECONNRESET) it does not
+  // retry: a script polling every few seconds met that race on every fifth-second pause.
+  // Headers must still arrive within headersTimeout, which has to be the longer of the two.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
   console.log(`ready on http://${host}:${(server.address() as AddressInfo).port}`);
   const stop = () => {
