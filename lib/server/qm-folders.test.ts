@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { moveFolder } from "./qm-folders";
+import { ensureQmFolders, moveFolder, qmLayout } from "./qm-folders";
 
 describe("moveFolder: a job folder moved between queues, never onto another", () => {
   let root: string;
@@ -41,5 +41,29 @@ describe("moveFolder: a job folder moved between queues, never onto another", ()
   it("throws ENOENT when the folder is gone, leaving the destination as it was", async () => {
     await expect(moveFolder(path.join(root, "from", "gone"), path.join(root, "to"), "gone")).rejects.toMatchObject({ code: "ENOENT" });
     expect(fs.readdirSync(path.join(root, "to"))).toEqual([]);
+  });
+});
+
+describe.runIf(process.getuid?.() === 0)("ensureQmFolders run by the worker (root)", () => {
+  it("gives the folders it makes to QM_FOLDER's owner, so the web server's account reaches .qm/staging whichever service started first", () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), "qm-ensure-"));
+    try {
+      const root = path.join(base, "QM");
+      fs.mkdirSync(root);
+      fs.chownSync(root, 4321, 4321);
+      const layout = qmLayout(root);
+      ensureQmFolders(layout);
+      for (const dir of [layout.internal, layout.staging, layout.runs, layout.queued, layout.running, layout.done, layout.lost]) {
+        expect([dir, fs.lstatSync(dir).uid, fs.lstatSync(dir).gid]).toEqual([dir, 4321, 4321]);
+      }
+      // A folder that was there already keeps its owner.
+      fs.rmSync(layout.staging, { recursive: true });
+      fs.chownSync(layout.internal, 0, 0);
+      ensureQmFolders(layout);
+      expect(fs.lstatSync(layout.internal).uid).toBe(0);
+      expect(fs.lstatSync(layout.staging).uid).toBe(4321);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -72,7 +72,18 @@ export function repairQmFolders(layout: QmLayout, now = new Date()): string[] {
 /** Create the four queue folders and `.qm/` when missing. */
 export function ensureQmFolders(layout: QmLayout): void {
   for (const dir of [layout.queued, layout.running, layout.done, layout.lost, layout.staging, layout.runs]) {
-    fs.mkdirSync(dir, { recursive: true });
+    const made = fs.mkdirSync(dir, { recursive: true });
+    // Made by the worker (root), a folder belongs to QM_FOLDER's owner, as when the web
+    // server (that account) makes it first: whichever service starts first, the web
+    // server can reach .qm/staging.
+    if (made && process.getuid?.() === 0) {
+      const { uid, gid } = fs.statSync(layout.root);
+      if (uid === 0) continue;
+      for (let at = dir; ; at = path.dirname(at)) {
+        fs.lchownSync(at, uid, gid);
+        if (at === made || path.dirname(at) === at) break;
+      }
+    }
   }
 }
 

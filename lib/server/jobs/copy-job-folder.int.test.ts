@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
 
 let dir: string;
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+// The swapper's last mv or ln (a child of the killed shell) may still land an entry: retried.
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
 
 describe("copyJobFolder", () => {
   it("never copies through a file or folder swapped for a symlink while it copies (its dropper may do so)", async () => {
