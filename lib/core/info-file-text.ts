@@ -6,9 +6,9 @@
  * Windows-1252 (Latin-1 and the characters it leaves undefined), which any byte decodes as.
  * Written back (the submit form's values), an info file is UTF-8, and an XML one says so.
  */
+import { isXmlInfoFile } from "./job-info";
 
 const DECLARED = /^(\uFEFF?\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._-]+)\2/;
-const isXml = (fileName: string) => fileName.toLowerCase().endsWith(".xml");
 const isUtf8 = (label: string) => /^utf-?8$/i.test(label);
 
 /** A decoder for `label` (WHATWG names: iso-8859-1, latin1, windows-1252, ascii...), or null when Node has none. */
@@ -25,7 +25,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const windows1252 = new TextDecoder("windows-1252");
 
 export function decodeInfoFile(fileName: string, bytes: Uint8Array): string {
-  if (isXml(fileName)) {
+  if (isXmlInfoFile(fileName)) {
     // The declaration is ASCII in every encoding it may name (UTF-16 aside, which an info file never is).
     const head = Buffer.from(bytes.subarray(0, 200)).toString("latin1");
     const label = DECLARED.exec(head)?.[3];
@@ -41,6 +41,6 @@ export function decodeInfoFile(fileName: string, bytes: Uint8Array): string {
 
 /** The text to write back as UTF-8: an XML declaration naming another encoding now names UTF-8. */
 export function infoFileTextForUtf8(fileName: string, text: string): string {
-  if (!isXml(fileName)) return text;
+  if (!isXmlInfoFile(fileName)) return text;
   return text.replace(DECLARED, (whole, start: string, quote: string, label: string) => (isUtf8(label) ? whole : `${start}${quote}UTF-8${quote}`));
 }
