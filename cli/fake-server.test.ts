@@ -1,5 +1,5 @@
 /**
- * qm show, qm wait and qm submit against a fake QueueManager: a node:http server answering the JSON
+ * qm show, qm wait, qm submit and qm requeue --array against a fake QueueManager: a node:http server answering the JSON
  * API's requests with the shapes of lib/core/api-types.ts, so each answer is the one a test needs.
  */
 import fs from "node:fs";
@@ -171,5 +171,15 @@ describe("qm submit", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("qm requeue --array", () => {
+  it("counts the elements requeued, left and refused, with the first reason a refusal has", async () => {
+    const reason = "Job 14 waits (after_ok) for job 12, which ended failed, so it would be cancelled again at once; requeue job 12 first.";
+    answers["POST /api/arrays/3/requeue"] = { applied: [13], skipped: [15], refused: [{ id: 14, reason }, { id: 16, reason: reason.replaceAll("14", "16") }] };
+    const x = io();
+    expect(await run(["requeue", "--array", "3"], x)).toBe(0);
+    expect(x.stdout).toEqual([`array 3: requeued 1 element(s), 1 changed meanwhile and left as they were; 2 not requeued: ${reason}`]);
   });
 });

@@ -19,10 +19,17 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
   array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
 
-/** What an array action did: "deleted 10 element(s), 2 left as they were". */
-function arrayOutcome(action: Action, answer: { applied: number[]; skipped: number[] }): string {
+type ArrayAnswer = { applied: number[]; skipped: number[]; refused?: { id: number; reason: string }[] };
+
+/**
+ * What an array action did: "deleted 10 element(s), 2 left as they were"; elements it
+ * would not act on are counted with the first reason (an older server sends no reasons).
+ */
+function arrayOutcome(action: Action, answer: ArrayAnswer): string {
   const left = answer.skipped.length ? `, ${answer.skipped.length} changed meanwhile and left as they were` : "";
-  return `${WHAT[action].done} ${answer.applied.length} element(s)${left}`;
+  const refused = answer.refused ?? [];
+  const not = refused.length ? `; ${refused.length} not ${WHAT[action].done}: ${refused[0].reason}` : "";
+  return `${WHAT[action].done} ${answer.applied.length} element(s)${left}${not}`;
 }
 
 function actionCommand(action: Action): Command {
@@ -45,7 +52,7 @@ ${COMMON_HELP}`,
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          const answer = await ctx.api().call<{ applied: number[]; skipped: number[] }>(...request(action, id, array));
+          const answer = await ctx.api().call<ArrayAnswer>(...request(action, id, array));
           results.push({ id, ok: true, message: array ? arrayOutcome(action, answer) : WHAT[action].done });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;

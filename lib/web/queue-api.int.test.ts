@@ -116,7 +116,8 @@ describe("submitting with queue fields", () => {
     expect(Object.keys((await errorOf(bad)).details!).sort()).toEqual(["after_ok", "array"]);
     const unknown = await upload({ after_any: "424242" });
     expect(unknown.status).toBe(400);
-    expect((await errorOf(unknown)).message).toMatch(/after_any names job 424242, which does not exist yet/);
+    // The field typed in the form (or qm submit --after) is named, not the info file the value was written to.
+    expect((await errorOf(unknown)).message).toMatch(/^after_any \(sent with the upload\) names job 424242, which does not exist yet/);
     const tooMany = await upload({}, "[QMOptions]\nscript = sh run.sh\narray = 1-5000\n");
     expect((await errorOf(tooMany)).message).toMatch(/array = 1-5000: it makes more than 1000 jobs/);
     expect(await db.job.count()).toBe(0);

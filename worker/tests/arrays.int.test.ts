@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ArrayAction, applyToArray } from "../../lib/server/jobs/array-actions";
+import { requeueJob } from "../../lib/server/jobs/requeue-job";
 import { createTestEnv, dropJob, maxProcessorsInUse, readSpans, sharedFile, submitJob, type TestEnv, traced, untilFlag, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
@@ -82,12 +83,35 @@ describe("arrays", () => {
     // Delete takes the waiting element and leaves the running ones (kill them first).
     const queued = await env.db.job.findFirstOrThrow({ where: { arrayId, state: "queued" } });
     const deleted = await applyToArray(env.store, env.layout, arrayId, act("delete"));
-    expect(deleted).toEqual({ applied: [queued.id], skipped: [] });
+    expect(deleted).toEqual({ applied: [queued.id], skipped: [], refused: [] });
     expect(fs.existsSync(path.join(env.layout.root, queued.folder))).toBe(false);
     expect(await env.db.job.count({ where: { arrayId, state: "running" } })).toBe(2);
     await applyToArray(env.store, env.layout, arrayId, act("kill"));
     await waitFor("both killed", async () => (await env.db.job.count({ where: { arrayId, state: "killed" } })) === 2, 20_000);
     expect((await applyToArray(env.store, env.layout, arrayId, act("delete"))).applied).toHaveLength(2);
     expect(await env.db.job.count({ where: { arrayId, state: { not: "deleted" } } })).toBe(0);
+  });
+
+  it("elements whose after_ok parent failed are not requeued (they would be cancelled again at once) and say why; once the parent is requeued they are", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const flag = sharedFile(env, "flag");
+    const parent = await submitJob(env, "parent", { script: `grep -q ok ${flag}` });
+    const first = await submitJob(env, "children", { script: "true", keys: { array: "1-3", after_ok: String(parent) } });
+    const arrayId = (await job(first)).arrayId!;
+    await waitFor("3 cancelled", async () => (await env.db.job.count({ where: { arrayId, state: "cancelled" } })) === 3, 20_000);
+    expect((await job(parent)).state).toBe("failed");
+
+    const refused = await applyToArray(env.store, env.layout, arrayId, act("requeue"));
+    expect(refused.applied).toEqual([]);
+    expect(refused.refused.map((r) => r.reason)).toEqual(
+      [first, first + 1, first + 2].map((id) => `Job ${id} waits (after_ok) for job ${parent}, which ended failed, so it would be cancelled again at once; requeue job ${parent} first.`),
+    );
+    expect(await env.db.job.count({ where: { arrayId, state: "cancelled" } })).toBe(3);
+
+    fs.writeFileSync(flag, "ok\n");
+    await requeueJob(env.store, env.layout, parent, "test", act("requeue").folderRule);
+    expect((await applyToArray(env.store, env.layout, arrayId, act("requeue"))).applied).toHaveLength(3);
+    await waitFor("3 done", async () => (await env.db.job.count({ where: { arrayId, state: "done" } })) === 3, 20_000);
   });
 });

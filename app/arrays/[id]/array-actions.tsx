@@ -11,6 +11,11 @@ const QUESTION: Partial<Record<ArrayAction, string>> = {
   delete: "Delete every element that is not running, with its folder? Running ones are left: kill them first.",
 };
 
+/** " 3 not requeued: Job 14 waits (after_ok) for job 12, which ended failed..." (the first reason). */
+function refusedNote(refused: { id: number; reason: string }[] = []): string {
+  return refused.length ? ` ${refused.length} not requeued: ${refused[0].reason}` : "";
+}
+
 /** Actions on every element of the array they fit; the destructive ones ask first. */
 export function ArrayActions({ array, can }: { array: ArraySummary; can: Permissions }) {
   const mutation = useArrayActionMutation(array.id);
@@ -29,7 +34,7 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
   async function run(action: ArrayAction) {
     setAsking(null);
     const done = await mutation.mutateAsync(action).catch(() => null);
-    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}.`);
+    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}.${refusedNote(done.refused)}`);
   }
 
   return (

@@ -14,7 +14,7 @@ import { cancelWaitingJob } from "./cancel-job";
 import { deleteJob } from "./delete-job";
 import { holdJob, releaseJob } from "./hold-job";
 import { requestKill } from "./kill-job";
-import { requeueJob } from "./requeue-job";
+import { requeueJob, whyRequeueWouldBeCancelled } from "./requeue-job";
 
 export const ARRAY_ACTIONS = ["hold", "release", "kill", "requeue", "delete"] as const;
 export type ArrayAction = (typeof ARRAY_ACTIONS)[number];
@@ -24,6 +24,8 @@ export interface ArrayActionResult {
   applied: number[];
   /** Elements that changed meanwhile (started, ended...) and were left as they are. */
   skipped: number[];
+  /** Elements the action does not fit, and why (a requeued element whose after_ok parent failed). */
+  refused: { id: number; reason: string }[];
 }
 
 /** How an array action is asked for. */
@@ -41,7 +43,7 @@ export interface ArrayActionRequest {
 export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, everything = false }: ArrayActionRequest): Promise<ArrayActionResult> {
   const elements = await store.elementsOf(arrayId);
   if (!elements.length) throw new AppError("NOT_FOUND", `There is no array ${arrayId}.`);
-  const result: ArrayActionResult = { applied: [], skipped: [] };
+  const result: ArrayActionResult = { applied: [], skipped: [], refused: [] };
   const each = async (ids: number[], act: (id: number) => Promise<unknown>) => {
     for (const id of ids) {
       try {
@@ -57,7 +59,16 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   const inState = (test: (state: string) => boolean) => elements.filter((e) => test(e.state)).map((e) => e.id);
   if (action === "hold") await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
   if (action === "release") await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
-  if (action === "requeue") await each(inState((s) => isFinishedState(s) && (everything || s !== "done")), (id) => requeueJob(store, layout, id, by, folderRule));
+  if (action === "requeue") {
+    const ended = inState((s) => isFinishedState(s) && (everything || s !== "done"));
+    const requeuable: number[] = [];
+    for (const id of ended) {
+      const reason = await whyRequeueWouldBeCancelled(store, id);
+      if (reason) result.refused.push({ id, reason });
+      else requeuable.push(id);
+    }
+    await each(requeuable, (id) => requeueJob(store, layout, id, by, folderRule));
+  }
   if (action === "delete") await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;

@@ -11,11 +11,25 @@ import type { JobStore } from "../store/job-store";
 import { placeInQueue } from "./place-in-queue";
 
 /**
+ * Why job `id`, put back in the queue, would be cancelled again at once: it waits
+ * (after_ok) for a job that ended other than done or was deleted. Null when nothing stops it.
+ */
+export async function whyRequeueWouldBeCancelled(store: JobStore, id: number): Promise<string | null> {
+  const [broken] = await store.brokenEdgesOf(id);
+  if (!broken) return null;
+  const parent = `job ${broken.parentId}`;
+  return broken.parentState === "deleted"
+    ? `Job ${id} waits (after_ok) for ${parent}, which was deleted, so it would be cancelled again at once; it can never run: submit it again without that wait.`
+    : `Job ${id} waits (after_ok) for ${parent}, which ended ${broken.parentState}, so it would be cancelled again at once; requeue ${parent} first.`;
+}
+
+/**
  * Put a finished job back in the queue (docs/protocol.md): its folder is read again as
  * the worker reads a new one (the info file, or #QM lines, may have been fixed since: an
  * invalid job becomes runnable), then the row is claimed (a guarded `requeue`: it becomes
  * `queued` with its run results cleared and kept in the `requeued` event), then its folder
- * moves back to QM_qJobs under a free name, its stale qm-error.txt set aside. Whoever wins
+ * moves back to QM_qJobs under a free name, its stale qm-error.txt set aside. A job whose
+ * after_ok parent failed is refused: the worker would cancel it again at once. Whoever wins
  * the row moves the folder, so a racing delete or second requeue is told CONFLICT.
  */
 export async function requeueJob(store: JobStore, layout: QmLayout, id: number, by: string, folderRule: JobFolderOptions): Promise<{ folder: string }> {
@@ -23,6 +37,8 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a finished job (done, failed, killed, lost, invalid...) can be requeued.`);
   if (job.purgedAt) throw new AppError("CONFLICT", `Job ${id}'s folder was removed by the retention pass (Keep_Days, Keep_Max_GB); it cannot be requeued.`);
+  const blocked = await whyRequeueWouldBeCancelled(store, id);
+  if (blocked) throw new AppError("INVALID_STATE", blocked);
   assertQmFolders(layout); // before the row is claimed: a damaged QM_qJobs would strand the job
   const source = resolveInside(layout.root, job.folder);
   if (!source || !fs.existsSync(source)) throw new AppError("CONFLICT", `Job ${id}'s folder (${job.folder}) is not there any more; it cannot be requeued.`);

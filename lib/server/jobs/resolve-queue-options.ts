@@ -2,7 +2,9 @@
  * The queue keys of a job being submitted (hold, after_ok, after_any, array), checked
  * against the database: every job or array a dependency names must exist. A job may
  * only wait for jobs submitted before it, so waits can never go round in a circle; an
- * id not given yet is refused with that explanation.
+ * id not given yet is refused with that explanation. `sentWithUpload` holds the keys that
+ * came from the submit form or `qm submit --after`, not from the job's own file, so that
+ * the refusal names the field the person typed rather than the info file it was written to.
  */
 import { AppError } from "../../core/app-error";
 import type { Dependency } from "../../core/dependencies";
@@ -14,15 +16,21 @@ export interface ResolvedQueueOptions extends Omit<QueueOptions, "dependsOn"> {
   dependsOn: Dependency[];
 }
 
-export async function resolveQueueOptions(store: JobStore, fileName: string, params: Record<string, string>): Promise<ResolvedQueueOptions> {
+export async function resolveQueueOptions(
+  store: JobStore,
+  fileName: string,
+  params: Record<string, string>,
+  sentWithUpload: ReadonlySet<string> = new Set(),
+): Promise<ResolvedQueueOptions> {
   const options = parseQueueOptions(fileName, params);
+  const named = (kind: string) => (sentWithUpload.has(kind) ? `${kind} (sent with the upload)` : `${fileName}: ${kind}`);
   const arrayIds = options.dependsOn.flatMap((d) => ("arrayId" in d.ref ? [d.ref.arrayId] : []));
   const elements = await store.arrayElements(arrayIds);
   const edges = new Map<number, Dependency>();
   for (const { ref, kind } of options.dependsOn) {
     if ("arrayId" in ref) {
       const ids = elements.get(ref.arrayId)!;
-      if (!ids.length) throw new AppError("INVALID_INPUT", `${fileName}: ${kind} names array ${ref.arrayId}, which does not exist; give the number shown as "array N" on the dashboard`);
+      if (!ids.length) throw new AppError("INVALID_INPUT", `${named(kind)} names array ${ref.arrayId}, which does not exist; give the number shown as "array N" on the dashboard`);
       for (const parentId of ids) edges.set(parentId, { parentId, kind: strictest(edges.get(parentId)?.kind, kind) });
     } else edges.set(ref.jobId, { parentId: ref.jobId, kind: strictest(edges.get(ref.jobId)?.kind, kind) });
   }
@@ -36,8 +44,8 @@ export async function resolveQueueOptions(store: JobStore, fileName: string, par
     throw new AppError(
       "INVALID_INPUT",
       future.length
-        ? `${fileName}: ${kind} names job ${future[0]}, which does not exist yet; a job can only wait for jobs submitted before it (so that waits never go round in a circle)`
-        : `${fileName}: ${kind} names job ${unknown[0]}, which does not exist (or was deleted); give the id of a queued, running or finished job`,
+        ? `${named(kind)} names job ${future[0]}, which does not exist yet; a job can only wait for jobs submitted before it (so that waits never go round in a circle)`
+        : `${named(kind)} names job ${unknown[0]}, which does not exist (or was deleted); give the id of a queued, running or finished job`,
     );
   }
   return { ...options, dependsOn: [...edges.values()] };

@@ -127,7 +127,8 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   // The submitter's e-mail, when neither the form nor the job's own file gives one.
   if (!read.info.owner && job.submitter?.email) read = readJobFolder(job.dir, deps.folderRule, { e_mail: job.submitter.email });
   await checkGpuRequest(store.sql, read.description.file, read.info.nbGpu);
-  const options = await resolveQueueOptions(store, read.description.file, read.info.params);
+  const sent = new Set(Object.entries(job.overrides ?? {}).flatMap(([key, value]) => (value === undefined || value === "" ? [] : [key])));
+  const options = await resolveQueueOptions(store, read.description.file, read.info.params, sent);
   if (options.array) return queueArray(deps, job, options);
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, job.detail);

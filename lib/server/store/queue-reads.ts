@@ -37,6 +37,8 @@ export interface QueueReads {
   dependents(parentIds: number[]): Promise<DependencyEdge[]>;
   /** Every waiting job's edge that can never be met (its parent failed, was killed, deleted...). */
   brokenDependencies(): Promise<DependencyEdge[]>;
+  /** This job's edges that can never be met, whatever the job's own state (a requeue's check). */
+  brokenEdgesOf(jobId: number): Promise<DependencyEdge[]>;
   /** States of these jobs (deleted ones included); ids with no row are absent. */
   statesOf(ids: number[]): Promise<Map<number, JobState>>;
   /** The highest job id given so far (0 before the first job). */
@@ -79,6 +81,12 @@ export function createQueueReads(sql: Sql): QueueReads {
     },
     dependents: (parentIds) => (parentIds.length ? edges(`${EDGES} AND d."parentId" IN (${list(parentIds.length)})`, parentIds) : Promise.resolve([])),
     brokenDependencies: () => edges(`${EDGES} AND ${DEPENDENCY_BROKEN}`),
+    brokenEdgesOf: (jobId) =>
+      edges(
+        `SELECT d."jobId" AS "jobId", d."parentId" AS "parentId", d."kind" AS "kind", p."state" AS "parentState"
+         FROM "JobDependency" d JOIN "Job" p ON p."id" = d."parentId" WHERE d."jobId" = ? AND ${DEPENDENCY_BROKEN} ORDER BY d."parentId"`,
+        [jobId],
+      ),
     async statesOf(ids) {
       if (!ids.length) return new Map();
       const rows = await sql.all<{ id: number; state: JobState }>(`SELECT "id", "state" FROM "Job" WHERE "id" IN (${list(ids.length)})`, ids);
