@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { withBuildLock } from "./build-lock";
 import { WEB_SERVER_SOURCES, buildWebServer } from "./build-web-server";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
 import { generateClients } from "../prisma/tools/generate";
@@ -43,14 +44,20 @@ function staleParts(root: string, force: boolean) {
   };
 }
 
-/** Build what is missing or older than its sources: the Prisma client, the web app and its server, the worker bundle. */
+/**
+ * Build what is missing or older than its sources: the Prisma client, the web app and its
+ * server, the worker bundle. One build at a time in a checkout (scripts/build-lock.ts); a
+ * forced build that waited for another builds only what is still stale.
+ */
 export function buildIfNeeded(root: string, force = false): boolean {
-  const stale = staleParts(root, force);
-  if (stale.client || stale.web) generateClients(root);
-  if (stale.web) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
-  if (stale.worker) buildWorker(root);
-  if (stale.server) buildWebServer(root);
-  return stale.web || stale.worker || stale.server;
+  return withBuildLock(root, (waited) => {
+    const stale = staleParts(root, force && !waited);
+    if (stale.client || stale.web) generateClients(root);
+    if (stale.web) run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], root);
+    if (stale.worker) buildWorker(root);
+    if (stale.server) buildWebServer(root);
+    return stale.web || stale.worker || stale.server;
+  });
 }
 
 /**
