@@ -47,6 +47,24 @@ describe("accounts", () => {
     await db.user.delete({ where: { id: user.id } });
   });
 
+  it("counts each account's jobs as ownership reads them: submitted ones, and account-less ones with its e-mail in any case; deleted ones not", async () => {
+    const ann = await db.user.findUniqueOrThrow({ where: { username: "ann" } });
+    const counts = async () =>
+      Object.fromEntries(((await (await routes.users(req("/api/users", { headers: basic() }), ctx(0))).json()) as { users: { username: string; jobs: number }[] }).users.map((u) => [u.username, u.jobs]));
+    const before = await counts();
+    await makeJob("done"); // a dropped folder with e_mail ann@lab.org
+    await makeJob("failed", {}, { owner: " ANN@Lab.org" });
+    const { job: submitted } = await makeJob("queued");
+    await db.job.update({ where: { id: submitted.id }, data: { userId: ann.id, owner: "group@lab.org" } });
+    const { job: gone } = await makeJob("done");
+    await db.job.update({ where: { id: gone.id }, data: { state: "deleted" } });
+    await makeJob("done", {}, { owner: "bob@lab.org" });
+    expect(await counts()).toMatchObject({ ann: before.ann + 3, bob: before.bob + 1 });
+    // The answer to an edit counts the same way.
+    const edited = await routes.updateUser(req(`/api/users/${ann.id}`, jsonBody("PATCH", { email: "ann@lab.org" }, basic())), ctx(ann.id));
+    expect(((await edited.json()) as { user: { jobs: number } }).user.jobs).toBe(before.ann + 3);
+  });
+
   it("an e-mail is one account's, whatever its case: another's is refused with 409, one's own kept", async () => {
     // A folder job's e_mail makes it that account's: a second account with it would act on the first one's jobs.
     const ann = await db.user.findUniqueOrThrow({ where: { username: "ann" } });

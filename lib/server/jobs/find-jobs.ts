@@ -8,7 +8,10 @@ import { Prisma } from "../generated/prisma/client";
 import { type StateCounts, countIn } from "../store/state-counts";
 import { WITH_ACCOUNT, toJobSummary } from "./job-view";
 
-/** The account whose jobs `mine=1` lists: its own, and the account-less ones with its e-mail. */
+/**
+ * The account whose jobs `mine=1` lists: its own, and the account-less ones with its
+ * e-mail, ignoring case and spaces around it (lib/core/job-permissions.ts, isOwner).
+ */
 export interface JobsOwner {
   id: number;
   email: string | null;
@@ -50,7 +53,7 @@ function filtersOf(input: ListJobsInput, allowDetailFilters: boolean, { col, con
     const q = input.q;
     filters.push(allowDetailFilters ? Prisma.sql`(${contains("name", q)} OR ${contains("info", q)} OR ${contains("owner", q)})` : contains("name", q));
   }
-  if (mine) filters.push(Prisma.sql`(${col("userId")} = ${mine.id} OR (${col("userId")} IS NULL AND ${col("owner")} = ${mine.email ?? ""}))`);
+  if (mine) filters.push(mine.email?.trim() ? Prisma.sql`(${col("userId")} = ${mine.id} OR (${col("userId")} IS NULL AND LOWER(TRIM(${col("owner")})) = ${mine.email.trim().toLowerCase()}))` : Prisma.sql`${col("userId")} = ${mine.id}`);
   return filters;
 }
 

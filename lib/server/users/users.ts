@@ -26,19 +26,41 @@ export const toIdentity = (user: Pick<User, "id" | "username" | "role" | "email"
   email: user.email,
 });
 
-const toSummary = (user: User & { _count?: { jobs: number } }): UserSummary => ({
+const toSummary = (user: User, jobs: number): UserSummary => ({
   ...toIdentity(user),
   disabled: user.disabled,
   createdAt: user.createdAt.toISOString(),
-  jobs: user._count?.jobs ?? 0,
+  jobs,
 });
+
+/**
+ * How many jobs (deleted ones left out) each account owns, as isOwner decides: those it
+ * submitted, and the account-less ones (dropped folders, imported) whose e_mail is its
+ * e-mail. One pass over the jobs by account and one by e-mail, whatever the accounts.
+ */
+async function jobCounts(db: Db, users: User[]): Promise<Map<number, number>> {
+  const live = { state: { not: "deleted" } };
+  const submitted = await db.job.groupBy({ by: ["userId"], where: { ...live, userId: { in: users.map((u) => u.id) } }, _count: { _all: true } });
+  const counts = new Map<number, number>(submitted.map((r) => [r.userId!, r._count._all]));
+  if (users.some((u) => u.email?.trim())) {
+    const byEmail = new Map<string, number>();
+    const dropped = await db.job.groupBy({ by: ["owner"], where: { ...live, userId: null, owner: { not: null } }, _count: { _all: true } });
+    for (const r of dropped) byEmail.set(emailKey(r.owner!), (byEmail.get(emailKey(r.owner!)) ?? 0) + r._count._all);
+    for (const u of users) if (u.email?.trim()) counts.set(u.id, (counts.get(u.id) ?? 0) + (byEmail.get(emailKey(u.email)) ?? 0));
+  }
+  return counts;
+}
+
+const summariesOf = async (db: Db, users: User[]) => {
+  const counts = await jobCounts(db, users);
+  return users.map((u) => toSummary(u, counts.get(u.id) ?? 0));
+};
 
 // A hash no password matches: accounts created for a trusted proxy sign in only through it.
 const NO_PASSWORD = "none";
 
 export async function listUsers(db: Db): Promise<UserSummary[]> {
-  const users = await db.user.findMany({ orderBy: { username: "asc" }, include: { _count: { select: { jobs: true } } } });
-  return users.map(toSummary);
+  return summariesOf(db, await db.user.findMany({ orderBy: { username: "asc" } }));
 }
 
 export async function createUser(db: Db, input: CreateUserInput): Promise<UserSummary> {
@@ -50,7 +72,7 @@ export async function createUser(db: Db, input: CreateUserInput): Promise<UserSu
     if (input.email) await assertEmailFree(tx, input.email, null);
     return tx.user.create({ data: { username: input.username, email: input.email || null, role: input.role, passwordHash } });
   });
-  return toSummary(user);
+  return (await summariesOf(db, [user]))[0];
 }
 
 /** The administrator's edit: e-mail, role, disabled, a new password. */
@@ -71,7 +93,7 @@ export async function updateUser(db: Db, id: number, input: UpdateUserInput): Pr
     if (after.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
     return after;
   });
-  return toSummary(user);
+  return (await summariesOf(db, [user]))[0];
 }
 
 /** E-mails are one whatever their case and surrounding spaces, as a job's e_mail finds its owner (isOwner). */
