@@ -27,12 +27,12 @@ afterAll(async () => {
 });
 
 describe("getJobStats", () => {
-  it("sums per owner and per day", async () => {
+  it("sums per owner (one row per e-mail whatever its case and spaces) and per day", async () => {
     await db.job.createMany({
       data: [
         job("ann@lab.org", "done", { start: daysAgo(0, 8), seconds: 100, cpu: 90 }),
-        job("ann@lab.org", "failed", { start: daysAgo(0, 9), seconds: 20, cpu: 5 }),
-        job("ann@lab.org", "done", { start: daysAgo(2), seconds: 60, cpu: 120, nbProc: 2, nbGpu: 2 }),
+        job("Ann@Lab.org", "failed", { start: daysAgo(0, 9), seconds: 20, cpu: 5 }),
+        job(" ann@lab.org ", "done", { start: daysAgo(2), seconds: 60, cpu: 120, nbProc: 2, nbGpu: 2 }),
         job("bob@lab.org", "killed", { start: daysAgo(1), seconds: 40 }),
         job("bob@lab.org", "timeout", { start: daysAgo(1, 13), seconds: 30, cpu: 15 }),
         job("bob@lab.org", "oom", { start: daysAgo(1, 14), seconds: 10, cpu: 10, nbGpu: 1 }),

@@ -66,6 +66,26 @@ interface OwnerRow {
 
 const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
+/**
+ * One row per owner whatever the case and spaces of its e_mail (" Ann@Lab.org" is
+ * ann@lab.org, as ownership reads it): grouped here, where the database's rows are few,
+ * rather than lower-casing every job in SQL. Sums add up; the order stays by jobs.
+ */
+function mergeSpellings(rows: OwnerRow[]): OwnerRow[] {
+  const merged = new Map<string, OwnerRow>();
+  const add = (a: number | bigint | null, b: number | bigint | null) => (a === null && b === null ? null : Number(a ?? 0) + Number(b ?? 0));
+  for (const r of rows) {
+    const key = r.owner.trim().toLowerCase();
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...r, owner: key });
+    else {
+      for (const field of ["jobs", "done", "failures", "timed", "timeouts", "ooms"] as const) seen[field] = Number(seen[field]) + Number(r[field]);
+      for (const field of ["cpuSeconds", "wallSeconds", "slotSeconds", "gpuSeconds"] as const) seen[field] = add(seen[field], r[field]);
+    }
+  }
+  return [...merged.values()].sort((a, b) => Number(b.jobs) - Number(a.jobs) || (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
+}
+
 export async function getJobStats(db: Db, options: { days?: number; now?: Date } = {}): Promise<JobStats> {
   const dayCount = Math.min(Math.max(options.days ?? 30, 1), 366);
   const now = options.now ?? new Date();
@@ -82,7 +102,7 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     ),
   ]);
 
-  const owners = rows.map((r) => {
+  const owners = mergeSpellings(rows).map((r) => {
     const timed = Number(r.timed);
     return {
       owner: r.owner,
