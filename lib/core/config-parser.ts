@@ -2,7 +2,8 @@
  * Python ConfigParser's dialect, as QM's files use it: `[section]`, `key = value` and
  * `key : value` (the first of `=` or `:` splits), keys case-insensitive, full-line `#`
  * and `;` comments, indented continuation lines. No inline comments: a `;` inside a
- * value is part of it (Python 3 default). No interpolation (RawConfigParser).
+ * value is part of it (Python 3 default). Values are read as written; info files add
+ * Python's interpolation on top (interpolateSection).
  *
  * The parsed document keeps every line so that editing a value and writing the file
  * back preserves comments, order, spelling of keys and unknown sections.
@@ -131,6 +132,22 @@ export function iniSections(doc: IniDocument): Map<string, Map<string, string>> 
     }
   }
   return out;
+}
+
+/**
+ * A section's values as Python's ConfigParser (BasicInterpolation) gives them: `%%` is one
+ * `%`, and `%(key)s` is the value of that key of the same section (itself interpolated, up
+ * to 10 levels, as Python). Where Python would refuse (a lone `%` as in `50% done`, a key
+ * that is not there) the text is kept as written rather than the file refused.
+ */
+export function interpolateSection(section: Map<string, string>): Map<string, string> {
+  const expand = (value: string, depth: number): string =>
+    value.replace(/%(%|\(([^)]+)\)s)/g, (whole, what: string, key?: string) => {
+      if (what === "%") return "%";
+      const referenced = section.get(key!.toLowerCase());
+      return referenced === undefined || depth >= 10 ? whole : expand(referenced, depth + 1);
+    });
+  return new Map([...section].map(([key, value]) => [key, expand(value, 1)]));
 }
 
 /** Entries of one section with their comments (for annotation-driven forms). */

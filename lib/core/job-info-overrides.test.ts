@@ -41,6 +41,12 @@ nb_proc = 99
     expect(info).toMatchObject({ nbProc: 3, owner: "me@lab.org", priority: 5, info: "line 1 line 2" });
   });
 
+  it("writes a % as %% so that the value reads back exactly (the file is read with Python's interpolation)", () => {
+    const out = applyInfoOverrides("proc_config.cfg", cfg, { info: "100% sure, %% and %(x)s" });
+    expect(out).toContain("info = 100%% sure, %%%% and %%(x)s\n");
+    expect(parseJobInfo("proc_config.cfg", out).info).toBe("100% sure, %% and %(x)s");
+  });
+
   it("leaves the file untouched when nothing is given", () => {
     expect(applyInfoOverrides("proc_config.cfg", cfg, { info: "", nb_proc: undefined })).toBe(cfg);
   });

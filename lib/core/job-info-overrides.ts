@@ -69,7 +69,8 @@ function overrideCfg(fileName: string, text: string, values: Values): string {
   for (const [key, value] of values) {
     // e_mail also goes by e-mail / email: rewrite the spelling the file already uses.
     const target = key === "e_mail" ? (OWNER_KEYS.find((k) => present.has(k)) ?? key) : key;
-    setIniValue(doc, sectionName, target, value);
+    // The file is read with Python's interpolation (interpolateSection): a % is written %%.
+    setIniValue(doc, sectionName, target, value.replaceAll("%", "%%"));
   }
   return serializeIni(doc);
 }

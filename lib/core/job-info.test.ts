@@ -20,6 +20,16 @@ describe("parseJobInfo", () => {
     expect(info.params.custom).toBe("kept");
   });
 
+  it("reads values as the original QM's Python ConfigParser did: %% is %, %(key)s another key's value; what Python refuses is kept as written", () => {
+    const info = parseJobInfo(
+      "proc_config.cfg",
+      "[QMOptions]\nbase = /data/run%%1\nscript : python fit.py %(BASE)s/in.txt --fmt '%%.3f'\ninfo = 50% done, %(missing)s kept\ne_mail = %(owner)s\nowner = me@lab.org\n",
+    );
+    expect(info).toMatchObject({ script: "python fit.py /data/run%1/in.txt --fmt '%.3f'", info: "50% done, %(missing)s kept", owner: "me@lab.org" });
+    // A loop is left as written after Python's 10 levels instead of failing.
+    expect(parseJobInfo("p.cfg", "[QMOptions]\nscript = %(script)s\n").script).toBe("%(script)s");
+  });
+
   it("accepts E_mail in any case and a priority", () => {
     const info = parseJobInfo("p.cfg", "[QMOptions]\nE_mail = a@b.c\nscript = ./run.sh\npriority = -3\n");
     expect(info.owner).toBe("a@b.c");

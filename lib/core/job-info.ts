@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { AppError } from "./app-error";
-import { iniSections, parseIni } from "./config-parser";
+import { iniSections, interpolateSection, parseIni } from "./config-parser";
 import { parseMem, parseWalltime } from "./job-limits";
 
 /** A parsed info file (or #QM block). `params` holds every key (lower-cased), as strings. */
@@ -72,7 +72,8 @@ function readCfg(fileName: string, text: string): Record<string, string> {
       `${fileName} has no [QMOptions] section; put "script = <command>" under a [QMOptions] header`,
     );
   }
-  return Object.fromEntries(sections.get(name)!);
+  // The original QM read this file with Python's ConfigParser, which interpolates values.
+  return Object.fromEntries(interpolateSection(sections.get(name)!));
 }
 
 function readXml(fileName: string, text: string): Record<string, string> {
