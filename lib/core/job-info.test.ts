@@ -66,7 +66,10 @@ describe("parseJobInfo", () => {
     expect(info.script).toBe('make && ./run <in >out "x" &');
   });
 
-  it("reports malformed XML with its line", () => {
-    expect(() => parseJobInfo("job.xml", "<PARAMETER>\n<script value='x'>\n</PARAMETER>")).toThrow(/not well-formed XML \(line/);
+  it("reports malformed XML with its line and how the file is written; an unquoted value is said plainly", () => {
+    expect(() => parseJobInfo("job.xml", "<PARAMETER>\n<script value='x'>\n</PARAMETER>")).toThrow(
+      /^job\.xml is not well-formed XML \(line 3: .*\); write each key as <key value="\.\.\."\/> inside <PARAMETER>/,
+    );
+    expect(() => parseJobInfo("job.xml", "<PARAMETER>\n<nb_proc value=12/>\n</PARAMETER>")).toThrow(`(line 2: attribute 'value' has no quoted value: write value="..." with the quotes)`);
   });
 });

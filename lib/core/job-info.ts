@@ -76,6 +76,10 @@ function readCfg(fileName: string, text: string): Record<string, string> {
   return Object.fromEntries(interpolateSection(sections.get(name)!));
 }
 
+/** The XML checker's words, with the usual slip said plainly (an attribute without quotes). */
+const xmlProblem = (message: string) =>
+  message.replace(/^Attribute '([^']+)' is without value\.?$/, "attribute '$1' has no quoted value: write $1=\"...\" with the quotes").replace(/\.$/, "");
+
 function readXml(fileName: string, text: string): Record<string, string> {
   // Declared entities and DTDs are never expanded: an info file has no use for them and
   // they are how XML bombs and external-entity reads work. The five predefined entities
@@ -89,7 +93,7 @@ function readXml(fileName: string, text: string): Record<string, string> {
   if (valid !== true) {
     throw new AppError(
       "INVALID_INPUT",
-      `${fileName} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`,
+      `${fileName} is not well-formed XML (line ${valid.err.line}: ${xmlProblem(valid.err.msg)}); write each key as <key value="..."/> inside <PARAMETER>...</PARAMETER>, with & < " in values as &amp; &lt; &quot;`,
     );
   }
   const parser = new XMLParser({
