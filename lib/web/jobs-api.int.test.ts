@@ -209,6 +209,25 @@ describe("lists", () => {
     expect(await found("view=all&q=_")).toEqual([underscore, both, queuedUnderscore]);
   });
 
+  it("the search ignores the case of accented letters as of ASCII ones, on SQLite and on PostgreSQL with the C locale", async () => {
+    const named = async (name: string) => {
+      const { job } = await makeJob("done");
+      await db.job.update({ where: { id: job.id }, data: { name } });
+      return job.id;
+    };
+    const etude = await named("Étude-RMN");
+    const lower = await named("étude-rmn-2");
+    const greek = await named("ΔG-fit");
+    await named("etude-sans-accent");
+    const found = async (q: string) => {
+      const body = (await (await routes.list(req(`/api/jobs?view=finished&q=${encodeURIComponent(q)}`), ctx(0))).json()) as { jobs: { id: number }[]; total: number };
+      expect(body.total, q).toBe(body.jobs.length);
+      return body.jobs.map((j) => j.id).sort((a, b) => a - b);
+    };
+    for (const q of ["étude-rmn", "ÉTUDE-RMN", "éTuDe"]) expect(await found(q), q).toEqual([etude, lower]);
+    expect(await found("δg")).toEqual([greek]);
+  });
+
   it("totals and the status's counts follow each write at once; mine=1 totals only the viewer's jobs", async () => {
     const { job: anns } = await makeJob("done"); // ann@lab.org's, as makeJob makes them
     await makeJob("failed", {}, { owner: "bob@lab.org" });

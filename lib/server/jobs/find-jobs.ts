@@ -27,13 +27,39 @@ function statesOf(input: ListJobsInput): string[] {
 /** LIKE's pattern for a substring, its wildcards and escape character escaped (ESCAPE '\'). */
 const likeArg = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** More than this many letters outside ASCII in a search: only its lower- and upper-case spellings are tried. */
+const MAX_FOLDED_LETTERS = 4;
+
+/**
+ * The spellings of `text` that differ in the case of its letters outside ASCII ("étude":
+ * étude, Étude). SQLite's LIKE folds the case of ASCII letters only, and so does
+ * PostgreSQL's ILIKE in a database created with the C locale; trying each spelling finds
+ * "Étude" for "étude" on both, the ASCII letters being folded by the database itself.
+ */
+export function caseSpellings(text: string): string[] {
+  const chars = [...text];
+  const folding = chars.flatMap((c, i) => (c > "\u007f" && c.toLowerCase() !== c.toUpperCase() ? [i] : []));
+  if (folding.length > MAX_FOLDED_LETTERS) return [...new Set([text, text.toLowerCase(), text.toUpperCase()])];
+  const spellings = new Set<string>();
+  for (let mask = 0; mask < 1 << folding.length; mask++) {
+    const spelling = [...chars];
+    folding.forEach((i, bit) => (spelling[i] = mask & (1 << bit) ? chars[i].toUpperCase() : chars[i].toLowerCase()));
+    spellings.add(spelling.join(""));
+  }
+  return [...spellings];
+}
+
 /** The SQL of one database: PostgreSQL quotes its identifiers and its LIKE is case-sensitive, hence ILIKE. */
 function sqlOf(dialect: Dialect) {
   const pg = dialect === "postgresql";
   const col = (name: string) => Prisma.raw(pg ? `"${name}"` : name);
-  // Substring match, case-insensitive on both (SQLite's LIKE already is, for ASCII). A `%` or
-  // `_` typed in a filter is itself: Prisma's `contains` left them wildcards on SQLite.
-  const contains = (name: string, text: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${likeArg(text)} ESCAPE '\\'`;
+  // Substring match, case-insensitive on both, accented letters included (caseSpellings). A
+  // `%` or `_` typed in a filter is itself: Prisma's `contains` left them wildcards on SQLite.
+  const like = (name: string, text: string) => Prisma.sql`${col(name)} ${Prisma.raw(pg ? "ILIKE" : "LIKE")} ${likeArg(text)} ESCAPE '\\'`;
+  const contains = (name: string, text: string) => {
+    const spellings = caseSpellings(text);
+    return spellings.length === 1 ? like(name, text) : Prisma.sql`(${Prisma.join(spellings.map((t) => like(name, t)), " OR ")})`;
+  };
   return { pg, col, contains };
 }
 type JobsSql = ReturnType<typeof sqlOf>;
