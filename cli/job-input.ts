@@ -31,7 +31,8 @@ export function infoFileFor(jobFile: string, command: string): string {
     const value = command.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
     return `<PARAMETER>\n    <script value="${value}"/>\n</PARAMETER>\n`;
   }
-  return `[QMOptions]\nscript : ${command}\n`;
+  // The server reads .cfg values with Python's interpolation (docs/config-format.md): % is written %%.
+  return `[QMOptions]\nscript : ${command.replaceAll("%", "%%")}\n`;
 }
 
 /**

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveCredentials, writeCredentialsFile, credentialsFile } from "./credentials";
 import { exitCodeOfJob } from "./errors";
+import { parseJobInfo } from "../lib/core/job-info";
 import { commandFor, hasDirectives, infoFileFor } from "./job-input";
 import { type CliIo, COMMANDS, run } from "./run";
 import { planBatches } from "./submit-batches";
@@ -146,6 +147,8 @@ describe("a lone script as a job", () => {
     expect(hasDirectives(Buffer.from("#!/bin/sh\n\n# my fit\n#QM nb_proc=4\necho\n"))).toBe(true);
     expect(hasDirectives(Buffer.from("#!/bin/sh\necho start\n#QM nb_proc=4\n"))).toBe(false);
     expect(hasDirectives(Buffer.from("#QMX not one\necho\n"))).toBe(false);
+    // A % in the command reads back as written (the server interpolates .cfg values as Python did).
+    expect(parseJobInfo("proc_config.cfg", infoFileFor("proc_config.cfg", "sh '100%%_50%.sh'")).script).toBe("sh '100%%_50%.sh'");
     expect(infoFileFor("job.xml", 'python3 "a&b".py')).toBe('<PARAMETER>\n    <script value="python3 &quot;a&amp;b&quot;.py"/>\n</PARAMETER>\n');
   });
 });
