@@ -1,6 +1,7 @@
 /**
  * What `qm submit` sends is what the server accepts: folders zipped by cli/zip-folder.ts
- * and lone scripts, read back with the server's own extractZip, findJobRoot and parseJobInfo.
+ * lone scripts and --wrap command lines, read back with the server's own extractZip,
+ * findJobRoot and parseJobInfo.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -10,7 +11,8 @@ import { parseJobInfo } from "../lib/core/job-info";
 import { extractZip } from "../lib/server/zip/extract-zip";
 import { findJobRoot } from "../lib/server/zip/job-root";
 import { zipLimitsFor } from "../lib/server/zip/zip-limits";
-import { readJobInput } from "./job-input";
+import { readJobInput, wrapInput } from "./job-input";
+import { spawnSync } from "node:child_process";
 
 let dir: string;
 beforeEach(() => {
@@ -80,5 +82,22 @@ describe("qm submit's zips", () => {
     const input = await readJobInput(zip, async () => "proc_config.cfg");
     expect(input).toMatchObject({ fileName: "ready.zip", notes: [] });
     expect(input.zip.equals(fs.readFileSync(zip))).toBe(true);
+  });
+
+  it("--wrap: the command line as wrap.sh in a job of its own, run with sh, whatever its quotes, % and lines", async () => {
+    const command = `printf '%s %d%%\\n' "it's" 100 > out.txt\necho "second line" >> out.txt   \n`;
+    for (const jobFile of ["proc_config.cfg", "job.xml"]) {
+      const input = wrapInput(command, jobFile, "sweep-3");
+      expect(input.fileName).toBe("sweep-3.zip");
+      const root = await unpack(input.zip, input.fileName);
+      expect(root.name).toBe("sweep-3");
+      const script = parseJobInfo(jobFile, fs.readFileSync(path.join(root.dir, jobFile), "utf8")).script;
+      expect(script).toBe("sh wrap.sh");
+      expect(spawnSync("sh", ["-c", script], { cwd: root.dir }).status).toBe(0);
+      expect(fs.readFileSync(path.join(root.dir, "out.txt"), "utf8")).toBe("it's 100%\nsecond line\n");
+      fs.rmSync(path.join(dir, "extracted"), { recursive: true });
+    }
+    expect(() => wrapInput("  ", "proc_config.cfg")).toThrow("--wrap needs a command");
+    expect(() => wrapInput("true", "proc_config.cfg", "../up")).toThrow(/--name takes letters/);
   });
 });

@@ -2,7 +2,7 @@
  * What `qm submit PATH` sends: a job folder (zipped here), a zip made beforehand, or a
  * lone script. A script with `#QM` lines is sent as it is (the server reads its
  * directives, docs/jobs.md); any other script becomes a job of its own with an info file
- * saying to run it.
+ * saying to run it. `qm submit --wrap CMD` makes a job of a command line, as sbatch does.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -70,6 +70,29 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
   const zip = zipFiles(name, [
     { name: await jobFile(), data: Buffer.from(info), mode: 0o100644 },
     { name: base, data: content, mode: stat.mode },
+  ]);
+  return { fileName: `${name}.zip`, zip, notes: [] };
+}
+
+/** Job names qm makes itself (--name): what a folder name may be anywhere. */
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+
+/** Throws the usage error of a --wrap command or --name that cannot make a job. */
+export function checkWrap(command: string, name = "wrap"): void {
+  if (!command.trim()) throw new CliError(EXIT.USAGE, "--wrap needs a command, such as --wrap 'python3 /data/fit.py 3'");
+  if (!JOB_NAME.test(name)) throw new CliError(EXIT.USAGE, `--name takes letters, digits, '.', '_', '+' and '-' (64 at most, starting with a letter or digit), not "${name}"`);
+}
+
+/**
+ * `qm submit --wrap CMD`: a job folder named `name` holding CMD as wrap.sh (with a #!/bin/sh
+ * line), run with sh in the job's own folder, as `sbatch --wrap` runs its command.
+ */
+export function wrapInput(command: string, jobFile: string, name = "wrap"): JobUpload {
+  checkWrap(command, name);
+  const script = `#!/bin/sh\n${command.replace(/\s+$/, "")}\n`;
+  const zip = zipFiles(name, [
+    { name: jobFile, data: Buffer.from(infoFileFor(jobFile, "sh wrap.sh")), mode: 0o100644 },
+    { name: "wrap.sh", data: Buffer.from(script), mode: 0o100755 },
   ]);
   return { fileName: `${name}.zip`, zip, notes: [] };
 }

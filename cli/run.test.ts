@@ -34,7 +34,10 @@ describe("qm's command line", () => {
     const cases: [string[], RegExp][] = [
       [[], /usage: qm <command>/],
       [["frobnicate"], /there is no command "frobnicate"/],
-      [["submit"], /missing arguments/],
+      [["submit"], /give the job folders, zips or scripts to queue, or --wrap COMMAND/],
+      [["submit", "--name", "x", "run.sh"], /--name names a --wrap job/],
+      [["submit", "--wrap", "true", "--name", "a b"], /--name takes letters, digits/],
+      [["submit", "--wrap", ""], /--wrap needs a command/],
       [["ls", "--bogus"], /Unknown option '--bogus'/],
       [["kill", "twelve"], /"twelve" is not a job id/],
       [["wait", "3", "--timeout", "soon"], /--timeout takes a number of seconds/],

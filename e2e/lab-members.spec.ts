@@ -114,6 +114,12 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(followed.stdout).toContain("all steps done");
   expect(followed.stdout).toMatch(/=== QueueManager job \d+ ended .*: exit code 3/);
   expect((await qm(["wait", String(id)], token)).code).toBe(3);
+  // A command line as a job of its own (as sbatch --wrap), named, waited for.
+  const wrapped = await qm(["submit", "--wrap", "echo wrapped $((6 * 7)) | tee answer.txt", "--name", "answer", "--wait"], token);
+  expect(wrapped).toMatchObject({ code: 0 });
+  const wrappedId = Number(wrapped.stdout.trim().split("\n")[0]);
+  expect((await qm(["log", String(wrappedId)], token)).stdout).toContain("wrapped 42");
+  expect(JSON.parse((await qm(["show", "--json", String(wrappedId)], token)).stdout).job).toMatchObject({ name: "answer", script: "sh wrap.sh", state: "done" });
   // --after: a job waiting for one that failed never runs; it is cancelled, and qm wait says so (125).
   const after = await qm(["submit", "--after", String(id), "--wait", folder], token);
   expect(after.code).toBe(125);

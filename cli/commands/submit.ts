@@ -1,9 +1,9 @@
-/** qm submit PATH...: folders, zips or lone scripts, many in one call; prints the new job ids. */
+/** qm submit PATH... | --wrap CMD: folders, zips, lone scripts or a command line, many in one call; prints the new job ids. */
 import type { StatusAnswer } from "../../lib/core/api-types";
 import { type CheckedSubmitField, SUBMIT_NUMBER_RANGES, type SubmitNumberField, submitFieldProblem } from "../../lib/core/submit-fields";
 import { COMMON_HELP, type Command, type Values } from "../command";
 import { CliError, EXIT, usageError } from "../errors";
-import { readJobInput } from "../job-input";
+import { type JobUpload, checkWrap, readJobInput, wrapInput } from "../job-input";
 import { type BatchItem, type Result, planBatches, sendBatch } from "../submit-batches";
 import { waitForJobs } from "./wait";
 
@@ -33,8 +33,8 @@ function checkOptions(values: Values): void {
 
 export const submit: Command = {
   name: "submit",
-  summary: "queue job folders, zips or scripts; prints their ids",
-  args: [1, Infinity],
+  summary: "queue job folders, zips, scripts or a command line; prints their ids",
+  args: [0, Infinity],
   options: {
     "nb-proc": { type: "string", short: "n" },
     "nb-gpu": { type: "string", short: "g" },
@@ -45,12 +45,17 @@ export const submit: Command = {
     after: { type: "string" },
     array: { type: "string" },
     wait: { type: "boolean", short: "w" },
+    wrap: { type: "string" },
+    name: { type: "string" },
   },
   help: `qm submit [options] PATH...
+qm submit [options] --wrap COMMAND
 
 Queue each PATH as a job: a job folder (with its info file), a zip of one, or a lone
 script (run with sh, python3 for .py, or itself when it starts with #!). Prints the new
 job ids, one per line, in the order given.
+With --wrap, COMMAND is a job of its own: a shell command line run with sh in the job's
+folder on the server (so give paths the server reaches), kept there as wrap.sh.
 
   -n, --nb-proc N     processors the job uses (nb_proc)
   -g, --nb-gpu N      GPUs of its own the job gets (nb_gpu; docs/gpus.md)
@@ -61,8 +66,14 @@ job ids, one per line, in the order given.
       --after IDS     start only after these jobs ended well (comma-separated ids)
       --array SPEC    run it as an array: 1-100, 1-100%4 (at most 4 at once), 1,5,9
   -w, --wait          then wait for the jobs and exit with their exit code (as qm wait)
+      --wrap COMMAND  queue this command line as a job (after the PATHs, if any)
+      --name NAME     the --wrap job's name (default: wrap)
 ${COMMON_HELP}`,
   async run(ctx, values, paths) {
+    const wrap = values.wrap as string | undefined;
+    if (!paths.length && wrap === undefined) throw usageError("give the job folders, zips or scripts to queue, or --wrap COMMAND");
+    if (values.name !== undefined && wrap === undefined) throw usageError("--name names a --wrap job; a folder's job takes the folder's name");
+    if (wrap !== undefined) checkWrap(wrap, values.name as string | undefined);
     checkOptions(values);
     const api = ctx.api();
     let jobFile: Promise<string> | undefined;
@@ -77,12 +88,15 @@ ${COMMON_HELP}`,
       after_ok: values.after as string | undefined,
       array: values.array as string | undefined,
     };
-    const results: Result[] = new Array(paths.length);
+    // What is queued, in order: the PATHs, then the --wrap command; each named as the user wrote it.
+    const inputs: { label: string; read: () => Promise<JobUpload> }[] = paths.map((file) => ({ label: file, read: () => readJobInput(file, askJobFile) }));
+    if (wrap !== undefined) inputs.push({ label: "--wrap", read: async () => wrapInput(wrap, await askJobFile(), values.name as string | undefined) });
+    const results: Result[] = new Array(inputs.length);
     const items: BatchItem[] = [];
-    for (const [index, file] of paths.entries()) {
+    for (const [index, { label, read }] of inputs.entries()) {
       try {
-        const upload = await readJobInput(file, askJobFile);
-        for (const note of upload.notes) ctx.err(`qm submit: ${file}: ${note}`);
+        const upload = await read();
+        for (const note of upload.notes) ctx.err(`qm submit: ${label}: ${note}`);
         items.push({ index, upload });
       } catch (error) {
         results[index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
@@ -92,9 +106,10 @@ ${COMMON_HELP}`,
     // requests in flight together would interleave their jobs in the queue.
     for (const batch of planBatches(items)) await sendBatch(api, fields, batch, results);
     const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
-    if (values.json) ctx.out(JSON.stringify(paths.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
+    const labels = inputs.map((i) => i.label);
+    if (values.json) ctx.out(JSON.stringify(labels.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
     else for (const id of ids) ctx.out(String(id));
-    results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${paths[i]}: ${r.message}`));
+    results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${labels[i]}: ${r.message}`));
     const failure = results.find((r): r is CliError => r instanceof CliError);
     if (failure) return failure.exitCode;
     return values.wait ? waitForJobs(ctx, ids, { quiet: !!values.json }) : EXIT.OK;
