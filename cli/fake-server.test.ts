@@ -1,5 +1,5 @@
 /**
- * qm show, qm wait, qm submit and qm requeue --array against a fake QueueManager: a node:http server answering the JSON
+ * qm show, qm wait, qm submit, qm requeue --array and qm update against a fake QueueManager: a node:http server answering the JSON
  * API's requests with the shapes of lib/core/api-types.ts, so each answer is the one a test needs.
  */
 import fs from "node:fs";
@@ -181,5 +181,19 @@ describe("qm requeue --array", () => {
     const x = io();
     expect(await run(["requeue", "--array", "3"], x)).toBe(0);
     expect(x.stdout).toEqual([`array 3: requeued 1 element(s), 1 changed meanwhile and left as they were; 2 not requeued: ${reason}`]);
+  });
+});
+
+describe("qm update", () => {
+  it("sends the new priority of each job and says what became of it; a refusal is reported and sets the exit code", async () => {
+    const sent: unknown[] = [];
+    answers["POST /api/jobs/12/priority"] = (body: Buffer) => (sent.push(JSON.parse(body.toString())), { priority: -5, changed: true });
+    answers["POST /api/jobs/13/priority"] = { priority: -5, changed: false };
+    answers["POST /api/jobs/14/priority"] = { status: 409, body: { error: { code: "INVALID_STATE", message: "Job 14 is running; only a waiting (queued or held) job's priority can change." } } };
+    const x = io();
+    expect(await run(["update", "--priority=-5", "12", "13", "14"], x)).toBe(1);
+    expect(sent).toEqual([{ priority: -5 }]);
+    expect(x.stdout).toEqual(["job 12: priority -5", "job 13: priority already -5"]);
+    expect(x.stderr).toEqual(["job 14: Job 14 is running; only a waiting (queued or held) job's priority can change."]);
   });
 });

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { createApiClient, type ApiClient } from "./api-client";
 import { COMMON_OPTIONS, type CliContext, type Command, type Values } from "./command";
 import { ACTION_COMMANDS } from "./commands/act";
+import { update } from "./commands/update";
 import { login, logout, whoami } from "./commands/account";
 import { list } from "./commands/list";
 import { log } from "./commands/log";
@@ -16,7 +17,20 @@ import { wait } from "./commands/wait";
 import { checkServerUrl, credentialsFile, resolveCredentials } from "./credentials";
 import { CliError, EXIT } from "./errors";
 
-export const COMMANDS: Command[] = [submit, list, show, log, ...ACTION_COMMANDS, wait, stats, login, logout, whoami];
+/**
+ * parseArgs' refusal in qm's words: a value that starts with '-' (-p -5) is said with how
+ * to write it; the advice about positionals after '--' is left out (qm takes none such).
+ */
+function parseErrorMessage(message: string): string {
+  const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const option = ambiguous[1];
+    return `${option} takes a value that starts with '-': write it joined to the option, as ${option.startsWith("--") ? `${option}=-5` : `${option}-5`}`;
+  }
+  return message.replace(/\. To specify.*$/s, "");
+}
+
+export const COMMANDS: Command[] = [submit, list, show, log, ...ACTION_COMMANDS, update, wait, stats, login, logout, whoami];
 
 /** What run() needs from the process (main.ts gives the real ones, tests their own). */
 export type CliIo = Pick<CliContext, "env" | "out" | "err" | "prompt" | "sleep">;
@@ -78,7 +92,7 @@ export async function run(argv: string[], io: CliIo, version = "dev"): Promise<n
   try {
     ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true }));
   } catch (error) {
-    io.err(`qm ${command.name}: ${(error as Error).message.replace(/\. To specify.*$/s, "")}; qm ${command.name} --help`);
+    io.err(`qm ${command.name}: ${parseErrorMessage((error as Error).message)}; qm ${command.name} --help`);
     return EXIT.USAGE;
   }
   if (values.help) {

@@ -128,6 +128,8 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const held = await qm(["submit", "--hold", folder], token);
   const heldId = Number(held.stdout.trim());
   expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.state).toBe("held");
+  expect(await qm(["update", "-p", "12", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: priority 12\n` });
+  expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.priority).toBe(12);
   // GPUs: more than the e2e worker's two are refused at submit; one is written into the job and shown.
   const greedy = await qm(["submit", "-g", "3", folder], token);
   expect(greedy.code).not.toBe(0);

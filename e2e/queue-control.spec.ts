@@ -86,6 +86,12 @@ test("the admin holds a queued job from its page, it stays held while the queue 
     await expect(page.getByTestId("job-state")).toHaveText("held");
     await expect(page.getByTestId("job-wait-reason")).toHaveText("held: it keeps its place in the queue but starts only once released");
     await screenshot(page, "job-held");
+    // Its priority changed from its page (higher runs first): the value and the history say so.
+    await page.getByTestId("job-priority").getByRole("button", { name: "change" }).click();
+    await page.getByLabel("New priority").fill("7");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("job-priority")).toHaveText(/^Priority7change$/);
+    await expect(page.getByTestId("job-history")).toContainText("0 -> 7 by admin");
 
     // The processors free up, and a later job runs past the held one.
     await letGo(page.request, blocker);

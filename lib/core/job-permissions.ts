@@ -3,6 +3,7 @@
  * requests). The administrator may do everything; a user may act on the jobs they own;
  * Licence_to_kill = False and Delete_Jobs = False switch killing and deleting off for
  * everyone but the administrator. Nobody acts anonymously.
+ * Changing a waiting job's priority goes with holding and releasing it (the same people).
  *
  * A job is owned by the account that submitted it (Job.userId). A job without one (a
  * folder dropped by hand, an imported one) is owned by the user whose e-mail, set by the

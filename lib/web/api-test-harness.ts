@@ -42,7 +42,7 @@ export let routes: {
   list: Handler; submit: Handler; job: Handler; del: Handler; kill: Handler; requeue: Handler; files: Handler; raw: Handler; log: Handler; zip: Handler;
   login: Handler; session: Handler; status: Handler; setup: Handler; logout: Handler;
   users: Handler; createUser: Handler; updateUser: Handler; password: Handler; tokens: Handler; createToken: Handler; revokeToken: Handler;
-  hold: Handler; release: Handler; array: Handler; arrayAction: Handler;
+  hold: Handler; release: Handler; priority: Handler; array: Handler; arrayAction: Handler;
 };
 
 /** Write QMserv.cfg: these [WEB_QMserver] keys (and [QMServer] keys) on top of the test defaults. */
@@ -69,15 +69,15 @@ beforeAll(async () => {
   wakeUps = await watchWakeUps(url, path.join(qm, ".qm/wake"));
   const m = (p: string) => import(/* @vite-ignore */ p);
   const r = (p: string) => m(path.join(root, "app/api", p, "route.ts"));
-  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout, users, user, password, tokens, token, hold, release, array, arrayAction] = await Promise.all(
+  const [list, one, kill, requeue, files, raw, log, zip, login, session, status, setup, logout, users, user, password, tokens, token, hold, release, priority, array, arrayAction] = await Promise.all(
     ["jobs", "jobs/[id]", "jobs/[id]/kill", "jobs/[id]/requeue", "jobs/[id]/files", "jobs/[id]/files/raw", "jobs/[id]/log", "jobs/[id]/download", "auth/login", "auth/session", "status", "auth/setup", "auth/logout",
-      "users", "users/[id]", "account/password", "account/tokens", "account/tokens/[id]", "jobs/[id]/hold", "jobs/[id]/release", "arrays/[id]", "arrays/[id]/[action]"].map(r),
+      "users", "users/[id]", "account/password", "account/tokens", "account/tokens/[id]", "jobs/[id]/hold", "jobs/[id]/release", "jobs/[id]/priority", "arrays/[id]", "arrays/[id]/[action]"].map(r),
   );
   routes = {
     list: list.GET, job: one.GET, del: one.DELETE, kill: kill.POST, requeue: requeue.POST, files: files.GET, raw: raw.GET, log: log.GET, zip: zip.GET,
     login: login.POST, session: session.GET, status: status.GET, setup: setup.POST, logout: logout.POST, submit: list.POST,
     users: users.GET, createUser: users.POST, updateUser: user.PATCH, password: password.POST, tokens: tokens.GET, createToken: tokens.POST, revokeToken: token.DELETE,
-    hold: hold.POST, release: release.POST, array: array.GET, arrayAction: arrayAction.POST,
+    hold: hold.POST, release: release.POST, priority: priority.POST, array: array.GET, arrayAction: arrayAction.POST,
   };
 });
 

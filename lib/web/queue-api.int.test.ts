@@ -9,7 +9,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ArrayAnswer, ArraysAnswer, JobAnswer, JobsAnswer } from "../core/api-types";
 import { planTransition } from "../core/job-lifecycle";
 import { jobZip } from "../server/zip/zip-fixtures";
-import { type Handler, basic, ctx, db, errorOf, makeJob, qm, req, routes, store, wakeUps, writeConfig } from "./api-test-harness";
+import { type Handler, basic, basicAs, ctx, db, errorOf, makeJob, qm, req, routes, store, wakeUps, writeConfig } from "./api-test-harness";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let hold: Handler, release: Handler, pause: Handler, resume: Handler, arrays: Handler, array: Handler;
@@ -64,6 +64,43 @@ describe("hold and release", () => {
     expect((await hold(post("/api/jobs/99999/hold"), ctx(99999))).status).toBe(404);
     writeConfig({ Require_Login: "yes" });
     expect((await hold(post("/api/jobs/99999/hold", { "x-qm-csrf": "1" }), ctx(99999))).status).toBe(401);
+  });
+});
+
+describe("priority", () => {
+  it("the owner moves a waiting job up the queue; others get 403, bad values 400, a running job 409; history records who and from what", async () => {
+    const [a, b, c] = [await makeJob("queued"), await makeJob("queued"), await makeJob("queued")].map((m) => m.job.id); // ann's
+    const setPriority = (id: number, value: unknown, headers: Record<string, string>) =>
+      routes.priority(req(`/api/jobs/${id}/priority`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ priority: value }) }), ctx(id));
+    const queuedOrder = async () => (await body<JobsAnswer>(await routes.list(req("/api/jobs?view=queued"), ctx(0)))).jobs.map((j) => j.id).filter((id) => [a, b, c].includes(id));
+    expect(await queuedOrder()).toEqual([a, b, c]);
+
+    wakeUps.reset();
+    const raised = await setPriority(c, 5, basicAs("ann"));
+    expect(raised.status).toBe(200);
+    expect(await body(raised)).toEqual({ priority: 5, changed: true });
+    expect(await queuedOrder()).toEqual([c, a, b]);
+    expect(await wakeUps.woken()).toBe(true);
+    expect((await db.jobEvent.findFirstOrThrow({ where: { jobId: c, kind: "priority" } })).detail).toBe("0 -> 5 by ann");
+
+    const refused = await setPriority(a, 9, basicAs("bob"));
+    expect(refused.status).toBe(403);
+    expect((await errorOf(refused)).message).toBe(`Job ${a} is not yours (it belongs to ann@lab.org); only its owner or the administrator may change its priority.`);
+    expect((await setPriority(a, 9, { "x-qm-csrf": "1" })).status).toBe(401);
+    for (const bad of [5000, 1.5, "high"]) {
+      const res = await setPriority(a, bad, basic());
+      expect(res.status, String(bad)).toBe(400);
+      expect(Object.keys((await errorOf(res)).details ?? {})).toEqual(["priority"]);
+    }
+    // The administrator may lower anyone's; the same value again changes nothing.
+    expect(await body(await setPriority(c, -1, basic()))).toEqual({ priority: -1, changed: true });
+    expect(await body(await setPriority(c, -1, basic()))).toEqual({ priority: -1, changed: false });
+    expect(await queuedOrder()).toEqual([a, b, c]);
+
+    const { job: running } = await makeJob("running");
+    const late = await setPriority(running.id, 3, basic());
+    expect(late.status).toBe(409);
+    expect(await errorOf(late)).toMatchObject({ code: "INVALID_STATE", message: `Job ${running.id} is running; only a waiting (queued or held) job's priority can change.` });
   });
 });
 

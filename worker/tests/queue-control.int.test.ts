@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { deleteJob } from "../../lib/server/jobs/delete-job";
 import { holdJob, releaseJob } from "../../lib/server/jobs/hold-job";
+import { setJobPriority } from "../../lib/server/jobs/set-priority";
 import { pauseQueue, resumeQueue } from "../../lib/server/queue/pause-queue";
 import { planTransition } from "../../lib/core/job-lifecycle";
 import { createTestEnv, dropJob, makeJobFolder, raiseFlag, sharedFile, startSmtpServer, submitJob, type TestEnv, untilFlag as until, waitFor, waitForJob } from "./helpers";
@@ -65,6 +66,25 @@ describe("hold and release", () => {
     await waitForJob(env, "runs", ["running"]);
     await expect(holdJob(env.store, id, "test")).rejects.toThrow("Job " + id + " is running; only a queued job can be held.");
     flag("go");
+  });
+});
+
+describe("priority", () => {
+  it("a waiting job's priority changed after submission sets the order the worker starts them in, held ones included", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 1 });
+    worker = await startWorker(env);
+    await submitJob(env, "blocker", { script: untilFlag("go") });
+    await waitForJob(env, "blocker", ["running"]);
+    const order = sharedFile(env, "order.txt");
+    const ids: number[] = [];
+    for (const name of ["a", "b", "c"]) ids.push(await submitJob(env, name, { script: `echo ${name} >> '${order}'`, keys: name === "b" ? { hold: "yes" } : {} }));
+    await setJobPriority(env.store, env.layout, ids[2], 5, "test");
+    await setJobPriority(env.store, env.layout, ids[1], 3, "test"); // held: the new priority counts once released
+    await releaseJob(env.store, env.layout, ids[1], "test");
+    flag("go");
+    for (const name of ["a", "b", "c"]) await waitForJob(env, name, ["done"]);
+    expect(fs.readFileSync(order, "utf8")).toBe("c\nb\na\n");
+    await expect(setJobPriority(env.store, env.layout, ids[0], 1, "test")).rejects.toThrow(`Job ${ids[0]} is done; only a waiting (queued or held) job's priority can change.`);
   });
 });
 

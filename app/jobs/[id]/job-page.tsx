@@ -60,7 +60,7 @@ export function JobPage({ id }: { id: number }) {
           </p>
         )}
       </div>
-      <JobProgress job={job} serverTime={data.serverTime} points={points} />
+      <JobProgress job={job} can={can} serverTime={data.serverTime} points={points} />
       <JobWaiting job={job} serverTime={data.serverTime} />
       {job.startedAt && (points.length > 0 || running) && (
         <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />

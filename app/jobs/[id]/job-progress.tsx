@@ -1,7 +1,7 @@
 "use client";
 import { formatDate } from "@/lib/client/format-date";
 import { useServerNow } from "@/lib/client/use-now";
-import type { JobDetail } from "@/lib/core/api-types";
+import type { JobDetail, Permissions } from "@/lib/core/api-types";
 import { formatDuration } from "@/lib/core/format";
 import { jobTimes } from "@/lib/core/job-times";
 import { type ProgressPoint, remainingFromCurve } from "@/lib/core/progress-curve";
@@ -9,12 +9,13 @@ import { ProgressBar } from "../../ui-bits";
 
 import { Fact } from "./job-fact";
 import { JobUsage } from "./job-usage";
+import { PriorityFact } from "./priority-editor";
 
 /**
  * Progress bar, times and usage. The ETA follows the recent pace of the progress curve
  * (`points`, progress-curve.ts) once there are samples, else the straight line from the start.
  */
-export function JobProgress({ job, serverTime, points }: { job: JobDetail; serverTime: string; points: ProgressPoint[] }) {
+export function JobProgress({ job, can, serverTime, points }: { job: JobDetail; can: Permissions; serverTime: string; points: ProgressPoint[] }) {
   const now = useServerNow(serverTime);
   const times = jobTimes(job, now);
   const { elapsedMs } = times;
@@ -49,6 +50,7 @@ export function JobProgress({ job, serverTime, points }: { job: JobDetail; serve
           {formatDuration(elapsedMs)}
         </Fact>
         <Fact label="nb_proc">{job.nbProc}</Fact>
+        {(job.state === "queued" || job.state === "held") && <PriorityFact job={job} can={can} />}
         {job.nbGpu > 0 && (
           <Fact label="nb_gpu" testId="job-nb-gpu">
             {job.nbGpu}

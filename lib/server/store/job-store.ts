@@ -70,6 +70,8 @@ export interface JobStore extends JobReads, QueueReads {
   update(id: number, guard: Guard, patch: Omit<JobPatch, "state">): Promise<boolean>;
   /** Several updates in one transaction; how many rows still matched their guard. */
   updateMany(updates: { id: number; guard: Guard; patch: Omit<JobPatch, "state"> }[]): Promise<number>;
+  /** A waiting job's new priority, with its event; false when the row no longer matches `guard`. */
+  setPriority(id: number, guard: Guard, priority: number, detail: string): Promise<boolean>;
   /** Record a kill request on an active job (once); false when it is not active any more. */
   requestKill(id: number, by: string): Promise<boolean>;
   /**
@@ -190,6 +192,14 @@ export function createJobStore(sql: Sql): JobStore {
       return (await updateMany([{ id, guard, patch }])) === 1;
     },
     updateMany,
+    setPriority(id, guard, priority, detail) {
+      const at = new Date();
+      return sql.transaction(async (tx) => {
+        if (!(await guardedUpdate(tx, id, guard, { priority }, at))) return false;
+        await event(tx, id, at, "priority", detail);
+        return true;
+      });
+    },
     requestKill(id, by) {
       const at = new Date();
       return sql.transaction(async (tx) => {
