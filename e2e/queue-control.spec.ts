@@ -92,6 +92,9 @@ test("the admin holds a queued job from its page, it stays held while the queue 
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.getByTestId("job-priority")).toHaveText(/^Priority7change$/);
     await expect(page.getByTestId("job-history")).toContainText("0 -> 7 by admin");
+    await page.getByTestId("job-priority").getByRole("button", { name: "change" }).click();
+    await screenshot(page, "job-priority-editor");
+    await page.getByRole("button", { name: "Cancel" }).click();
 
     // The processors free up, and a later job runs past the held one.
     await letGo(page.request, blocker);
