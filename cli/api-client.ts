@@ -16,6 +16,12 @@ export interface ApiClient {
   readonly baseUrl: string;
   /** A request whose non-2xx answers become CliErrors; the parsed JSON body otherwise. */
   call<T>(method: string, path: string, body?: { json: unknown } | { multipart: Buffer; boundary: string }, headers?: Record<string, string>): Promise<T>;
+  /**
+   * GET `path` and write its body into `sink` as it comes (a file, standard output);
+   * non-2xx answers become CliErrors as with `call`, a body cut short rejects. Resolves to
+   * the answer's headers once every byte is written (`end`: whether `sink` is ended then).
+   */
+  stream(path: string, sink: NodeJS.WritableStream, options?: { end?: boolean }): Promise<http.IncomingHttpHeaders>;
   close(): void;
 }
 
@@ -66,6 +72,42 @@ export function createApiClient(baseUrl: string, token: string | undefined): Api
         });
         req.on("error", (e: NodeJS.ErrnoException) => reject(new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (${e.code ?? e.message}); check QM_URL or qm login`)));
         req.end(payload);
+      });
+    },
+    stream(path, sink, { end = true } = {}) {
+      const url = new URL(base.pathname.replace(/\/$/, "") + path, base);
+      const headers: Record<string, string> = { accept: "*/*", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const what = `GET ${url.pathname}`;
+      return new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+        const req = lib.request(url, { method: "GET", headers, agent }, (res) => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              let parsed: unknown = null;
+              try {
+                parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+              } catch {
+                parsed = null;
+              }
+              reject(errorFor(status, parsed, what, false));
+            });
+            return;
+          }
+          // The server ends a body it cannot finish by closing the connection: that is an error here, never a short file.
+          res.on("aborted", () => reject(new CliError(EXIT.FAILED, `${what}: the server stopped sending before the end`)));
+          res.on("error", (e) => reject(new CliError(EXIT.FAILED, `${what}: ${e.message}`)));
+          sink.on("error", (e: Error) => reject(new CliError(EXIT.FAILED, `writing ${what}'s answer: ${e.message}`)));
+          res.on("end", () => {
+            if (!res.complete) return reject(new CliError(EXIT.FAILED, `${what}: the server stopped sending before the end`));
+            if (!end) return resolve(res.headers);
+            sink.end(() => resolve(res.headers));
+          });
+          res.pipe(sink, { end: false });
+        });
+        req.on("error", (e: NodeJS.ErrnoException) => reject(new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (${e.code ?? e.message}); check QM_URL or qm login`)));
+        req.end();
       });
     },
     close: () => agent.destroy(),

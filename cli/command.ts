@@ -13,6 +13,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** A line on standard output (results) or standard error (notes, errors). */
   out(text: string): void;
+  /** Standard output as a byte stream, for a file's bytes as they are (qm cat). */
+  rawOut?: NodeJS.WritableStream;
   err(text: string): void;
   /** Ask on the terminal (hidden: no echo), or read a line of standard input. */
   prompt(question: string, hidden?: boolean): Promise<string>;

@@ -1,5 +1,6 @@
 /**
- * qm show, qm wait, qm submit, qm requeue --array and qm update against a fake QueueManager: a node:http server answering the JSON
+ * qm show, qm wait, qm submit, qm requeue --array, qm update, qm pause and qm download's
+ * file names against a fake QueueManager: a node:http server answering the JSON
  * API's requests with the shapes of lib/core/api-types.ts, so each answer is the one a test needs.
  */
 import fs from "node:fs";
@@ -9,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JobAnswer, JobDetail, Permissions } from "../lib/core/api-types";
+import { zipNameOf } from "./commands/files";
 import { type CliIo, run } from "./run";
 
 /**
@@ -195,5 +197,25 @@ describe("qm update", () => {
     expect(sent).toEqual([{ priority: -5 }]);
     expect(x.stdout).toEqual(["job 12: priority -5", "job 13: priority already -5"]);
     expect(x.stderr).toEqual(["job 14: Job 14 is running; only a waiting (queued or held) job's priority can change."]);
+  });
+});
+
+describe("qm pause and resume", () => {
+  it("say who paused the queue and since when, or that it runs", async () => {
+    answers["POST /api/queue/pause"] = { paused: { by: "admin", at: "2026-12-01T14:00:00.000Z" } };
+    answers["POST /api/queue/resume"] = { paused: null };
+    const x = io();
+    expect(await run(["pause"], x)).toBe(0);
+    expect(await run(["resume"], x)).toBe(0);
+    expect(x.stdout).toEqual(["queue paused by admin since 2026-12-01T14:00:00.000Z", "queue running"]);
+  });
+});
+
+describe("qm download's file names", () => {
+  it("are the job's name with .zip, never a path or a hidden file", () => {
+    expect(zipNameOf("nmr run", 3)).toBe("nmr run.zip");
+    expect(zipNameOf("../../etc/x", 3)).toBe("_.._etc_x.zip");
+    expect(zipNameOf("..", 3)).toBe("job-3.zip");
+    expect(zipNameOf(".hidden", 3)).toBe("hidden.zip");
   });
 });

@@ -49,6 +49,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const io = {
   env: process.env,
   out: (text: string) => void process.stdout.write(`${text}\n`),
+  rawOut: process.stdout,
   err: (text: string) => void process.stderr.write(`${text}\n`),
   prompt,
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),

@@ -7,6 +7,8 @@ import { createApiClient, type ApiClient } from "./api-client";
 import { COMMON_OPTIONS, type CliContext, type Command, type Values } from "./command";
 import { ACTION_COMMANDS } from "./commands/act";
 import { update } from "./commands/update";
+import { cat, download } from "./commands/files";
+import { QUEUE_COMMANDS } from "./commands/queue";
 import { login, logout, whoami } from "./commands/account";
 import { list } from "./commands/list";
 import { log } from "./commands/log";
@@ -30,10 +32,10 @@ function parseErrorMessage(message: string): string {
   return message.replace(/\. To specify.*$/s, "");
 }
 
-export const COMMANDS: Command[] = [submit, list, show, log, ...ACTION_COMMANDS, update, wait, stats, login, logout, whoami];
+export const COMMANDS: Command[] = [submit, list, show, log, cat, download, ...ACTION_COMMANDS, update, ...QUEUE_COMMANDS, wait, stats, login, logout, whoami];
 
 /** What run() needs from the process (main.ts gives the real ones, tests their own). */
-export type CliIo = Pick<CliContext, "env" | "out" | "err" | "prompt" | "sleep">;
+export type CliIo = Pick<CliContext, "env" | "out" | "err" | "prompt" | "sleep" | "rawOut">;
 
 export function overview(version: string): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,6 +8,8 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
+import { extractZip } from "../lib/server/zip/extract-zip";
+import { zipLimitsFor } from "../lib/server/zip/zip-limits";
 import { env, leftTheLoginPage, loginAsAdmin, uniqueName } from "./job-helpers";
 import { screenshot, userJobZip } from "./submit-helpers";
 
@@ -120,6 +122,21 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const wrappedId = Number(wrapped.stdout.trim().split("\n")[0]);
   expect((await qm(["log", String(wrappedId)], token)).stdout).toContain("wrapped 42");
   expect(JSON.parse((await qm(["show", "--json", String(wrappedId)], token)).stdout).job).toMatchObject({ name: "answer", script: "sh wrap.sh", state: "done" });
+  // Its results on this machine: one file byte for byte, the whole folder as a zip (then refused
+  // over an existing file without --force); the queue's pause is the administrator's.
+  expect(await qm(["cat", String(id), "run.sh"], token)).toMatchObject({ code: 0, stdout: fs.readFileSync(path.join(folder, "run.sh"), "utf8") });
+  expect((await qm(["cat", String(id), "../../etc/passwd"], token)).code).toBe(1);
+  const downloads = fs.mkdtempSync(path.join(env.dir, "downloads-"));
+  const fetched = await qm(["download", "-o", downloads, String(id)], token);
+  expect(fetched).toMatchObject({ code: 0, stdout: `${path.join(downloads, `${path.basename(folder)}.zip`)}\n` });
+  const unpacked = path.join(downloads, "unpacked");
+  await extractZip(fetched.stdout.trim(), unpacked, zipLimitsFor(100));
+  expect(fs.readFileSync(path.join(unpacked, path.basename(folder), "process.log"), "utf8")).toContain("all steps done");
+  const again = await qm(["download", "-o", downloads, String(id)], token);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toMatch(/is there already; remove it, use --force/);
+  expect(fs.readdirSync(downloads).sort()).toEqual([`${path.basename(folder)}.zip`, "unpacked"]);
+  expect(await qm(["pause"], token)).toMatchObject({ code: 4, stderr: "qm pause: Only the administrator may pause the queue.\n" });
   // --after: a job waiting for one that failed never runs; it is cancelled, and qm wait says so (125).
   const after = await qm(["submit", "--after", String(id), "--wait", folder], token);
   expect(after.code).toBe(125);

@@ -1,0 +1,77 @@
+/**
+ * qm download ID... and qm cat ID PATH: a job's results on this machine, from anywhere
+ * the server is reached (docs/cli.md). A zip is written beside its final name and
+ * renamed once complete, so a download cut short leaves no file that looks whole.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { JobAnswer } from "../../lib/core/api-types";
+import { formatBytes } from "../../lib/core/format";
+import { COMMON_HELP, type Command, jobIds } from "../command";
+import { CliError, EXIT, usageError } from "../errors";
+
+/** `<job name>.zip`, the name made safe to write here (no folder separators, no leading dot). */
+export function zipNameOf(jobName: string, id: number): string {
+  const name = jobName.replace(/[/\\\0]/g, "_").replace(/^\.+/, "");
+  return name ? `${name}.zip` : `job-${id}.zip`;
+}
+
+export const download: Command = {
+  name: "download",
+  summary: "download jobs' folders as zips (results, logs, everything)",
+  args: [1, Infinity],
+  options: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
+  help: `qm download [options] ID...
+
+Download each job's whole folder as <job name>.zip (files the server leaves out are
+listed in QM-download-notes.txt inside). Prints each zip's path.
+  -o, --output DIR   where to write the zips (default: the current folder)
+      --force        replace a file of the same name (else that job is refused)
+${COMMON_HELP}`,
+  async run(ctx, values, positionals) {
+    const ids = jobIds(positionals);
+    const dir = (values.output as string | undefined) ?? ".";
+    if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`--output ${dir}: no such folder`);
+    const results: { id: number; file?: string; bytes?: number; error?: string }[] = [];
+    let exitCode: number = EXIT.OK;
+    for (const id of ids) {
+      const part = path.join(dir, `.qm-download-${id}-${process.pid}.part`);
+      try {
+        const { job } = await ctx.api().call<JobAnswer>("GET", `/api/jobs/${id}`);
+        const file = path.join(dir, zipNameOf(job.name, id));
+        if (!values.force && fs.existsSync(file)) throw new CliError(EXIT.FAILED, `${file} is there already; remove it, use --force, or -o another folder`);
+        await ctx.api().stream(`/api/jobs/${id}/download`, fs.createWriteStream(part, { flags: "wx", mode: 0o644 }));
+        fs.renameSync(part, file);
+        results.push({ id, file, bytes: fs.statSync(file).size });
+      } catch (error) {
+        fs.rmSync(part, { force: true });
+        if (!(error instanceof CliError)) throw error;
+        results.push({ id, error: error.message });
+        if (exitCode === EXIT.OK) exitCode = error.exitCode;
+      }
+    }
+    if (values.json) ctx.out(JSON.stringify(results));
+    else for (const r of results) r.file ? ctx.out(r.file) : ctx.err(`qm download: job ${r.id}: ${r.error}`);
+    if (!values.json) for (const r of results) if (r.file) ctx.err(`job ${r.id}: ${formatBytes(r.bytes!)}`);
+    return exitCode;
+  },
+};
+
+export const cat: Command = {
+  name: "cat",
+  summary: "print one file of a job (results.csv, plots/fit.svg...)",
+  args: [2, 2],
+  options: {},
+  help: `qm cat ID PATH
+
+Print the file PATH of job ID (relative to its folder) as it is, byte for byte, to
+standard output: qm cat 17 results/fit.csv | column -ts,  or  qm cat 17 plot.png > plot.png
+${COMMON_HELP}`,
+  async run(ctx, _values, positionals) {
+    const [id] = jobIds(positionals.slice(0, 1));
+    if (!ctx.rawOut) throw new CliError(EXIT.FAILED, "no standard output to write to");
+    const file = positionals[1].replace(/^\.\//, "");
+    await ctx.api().stream(`/api/jobs/${id}/files/raw?path=${encodeURIComponent(file)}&download=1`, ctx.rawOut, { end: false });
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,26 @@
+/** qm pause | resume: stop starting jobs while running ones finish, and start again (the administrator). */
+import type { PauseView } from "../../lib/core/api-types";
+import { COMMON_HELP, type Command } from "../command";
+import { EXIT } from "../errors";
+
+function queueCommand(action: "pause" | "resume"): Command {
+  return {
+    name: action,
+    summary: action === "pause" ? "pause the queue: running jobs finish, nothing new starts (admin)" : "resume a paused queue (admin)",
+    args: [0, 0],
+    options: {},
+    help: `qm ${action}
+
+${action === "pause" ? "Pause the whole queue: running jobs finish, no job starts until qm resume. It stays\npaused across restarts; every page shows a banner saying who paused it." : "Let a paused queue start jobs again."}
+The administrator's (a token made by the administrator, or qm login as the administrator).
+${COMMON_HELP}`,
+    async run(ctx, values) {
+      const answer = await ctx.api().call<{ paused: PauseView | null }>("POST", `/api/queue/${action}`);
+      if (values.json) ctx.out(JSON.stringify(answer));
+      else ctx.out(answer.paused ? `queue paused by ${answer.paused.by} since ${answer.paused.at}` : "queue running");
+      return EXIT.OK;
+    },
+  };
+}
+
+export const QUEUE_COMMANDS = [queueCommand("pause"), queueCommand("resume")];
