@@ -34,7 +34,7 @@ export function useCsvStream(id: number, path: string): CsvStream {
       let truncated = false;
       let shown = 0;
       const publish = (done: boolean) => {
-        const { columns, data } = splitHeader(all);
+        const { columns, data } = splitHeader(all, parser?.commentedHeader() ?? null);
         setState({ columns, rows: data.slice(0, MAX_TABLE_ROWS), truncated, done, error: null });
         shown = all.length;
       };

@@ -10,6 +10,11 @@ export interface CsvParser {
   push(text: string): string[][];
   /** The last row, if the text did not end with a line break. */
   end(): string[][];
+  /**
+   * The cells of the last `#` line before the first row, its `#` left out: numpy's
+   * `savetxt(..., header="t,signal")` writes the column names there. Null: no such line.
+   */
+  commentedHeader(): string[] | null;
 }
 
 export function createCsvParser(delimiter: string): CsvParser {
@@ -18,12 +23,24 @@ export function createCsvParser(delimiter: string): CsvParser {
   let quoted = false;
   let afterQuote = false;
   let pendingCr = false;
+  // A line that starts with `#` is a comment up to its end, whatever it holds
+  // (`# run 3, alpha = 0.1` has the delimiter in it, and must not become a row).
+  let comment: string | null = null;
+  let lastComment: string | null = null;
+  let rowsSeen = 0;
   const finishRow = (rows: string[][]) => {
     row.push(field);
     field = "";
-    // Blank lines and `#` comment lines carry no data.
-    if (!(row.length === 1 && (row[0].trim() === "" || row[0].startsWith("#")))) rows.push(row);
+    // Blank lines carry no data.
+    if (!(row.length === 1 && row[0].trim() === "")) {
+      rows.push(row);
+      rowsSeen++;
+    }
     row = [];
+  };
+  const finishComment = () => {
+    if (rowsSeen === 0) lastComment = comment;
+    comment = null;
   };
   return {
     push(text) {
@@ -32,6 +49,17 @@ export function createCsvParser(delimiter: string): CsvParser {
         if (pendingCr) {
           pendingCr = false;
           if (c === "\n") continue;
+        }
+        if (comment !== null) {
+          if (c === "\n" || c === "\r") {
+            pendingCr = c === "\r";
+            finishComment();
+          } else comment += c;
+          continue;
+        }
+        if (c === "#" && !quoted && !afterQuote && field === "" && row.length === 0) {
+          comment = "";
+          continue;
         }
         if (quoted) {
           if (c === '"') {
@@ -61,8 +89,15 @@ export function createCsvParser(delimiter: string): CsvParser {
     },
     end() {
       const rows: string[][] = [];
+      if (comment !== null) finishComment();
       if (field !== "" || row.length) finishRow(rows);
       return rows;
+    },
+    commentedHeader() {
+      if (lastComment === null) return null;
+      const parser = createCsvParser(delimiter);
+      const [cells] = [...parser.push(lastComment.replace(/^#*\s*/, "")), ...parser.end()];
+      return cells ? cells.map((c) => c.trim()) : null;
     },
   };
 }
@@ -86,16 +121,21 @@ export function numberOf(cell: string): number | null {
 
 /**
  * Column names and data rows. The first row is a header when one of its cells is text
- * in a column whose next cell is a number, or when no cell of it is a number.
+ * in a column whose next cell is a number, or when no cell of it is a number. Without
+ * one, a commented header (CsvParser.commentedHeader) of as many names as the rows have
+ * cells, none of them a number, names the columns.
  */
-export function splitHeader(rows: string[][]): { columns: string[]; data: string[][] } {
+export function splitHeader(rows: string[][], commentedHeader: string[] | null = null): { columns: string[]; data: string[][] } {
   const width = Math.max(0, ...rows.slice(0, 50).map((r) => r.length));
   const generic = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
   if (!rows.length) return { columns: generic, data: [] };
   const [first, second] = rows;
   const textCells = first.map((c) => numberOf(c) === null);
   const isHeader = textCells.every(Boolean) || (second !== undefined && textCells.some((t, i) => t && second[i] !== undefined && numberOf(second[i]) !== null));
-  if (!isHeader) return { columns: generic, data: rows };
+  if (!isHeader) {
+    const named = commentedHeader?.length === width && commentedHeader.every((c) => c !== "" && numberOf(c) === null);
+    return { columns: named ? commentedHeader : generic, data: rows };
+  }
   const columns = generic.map((g, i) => first[i]?.trim() || g);
   return { columns, data: rows.slice(1) };
 }
