@@ -18,6 +18,8 @@ describe("parseArraySpec", () => {
     expect(() => parseArraySpec("1-4%0")).toThrow(/limit after % must be a whole number of 1 or more/);
     expect(() => parseArraySpec("1-4%2%3")).toThrow(/more than one %/);
     expect(() => parseArraySpec("1,,2")).toThrow(/empty item/);
+    // qm submit --array %3 said "it has an empty item between commas".
+    expect(() => parseArraySpec("%3")).toThrow(/array = %3: it has no indices before the %; write it as/);
     expect(() => parseArraySpec(`1-${MAX_ARRAY_ELEMENTS + 1}`)).toThrow(`more than ${MAX_ARRAY_ELEMENTS} jobs`);
     expect(() => parseArraySpec("1-99999999999")).toThrow(/larger than/);
   });

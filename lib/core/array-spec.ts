@@ -56,6 +56,8 @@ export function parseArraySpec(raw: string): ArraySpec {
     if (!/^\d+$/.test(limit) || Number(limit) < 1) throw invalid(text, `the limit after % must be a whole number of 1 or more (got "${limit}")`);
     maxRunning = Number(limit);
   }
+  // "%4" alone: the limit of nothing (not an "empty item between commas").
+  if (!list) throw invalid(text, "it has no indices before the %");
   const indices = new Set<number>();
   for (const item of list.split(",")) {
     if (!item) throw invalid(text, "it has an empty item between commas");
