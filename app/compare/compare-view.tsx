@@ -18,6 +18,14 @@ function idsOf(text: string | undefined): number[] {
   }
 }
 
+/** "jobs 31, 32 and 33" (at most 20 named, then how many more). */
+function formatIdList(ids: number[]): string {
+  const named = ids.slice(0, 20).map(String);
+  const more = ids.length - named.length;
+  if (more > 0) return `jobs ${named.join(", ")} and ${more} more`;
+  return ids.length === 1 ? `job ${named[0]}` : `jobs ${named.slice(0, -1).join(", ")} and ${named.at(-1)}`;
+}
+
 export type ShownRun = ComparedRun & { job: NonNullable<ComparedRun["job"]> };
 
 /**
@@ -48,6 +56,12 @@ export function CompareView({ ids, array }: { ids?: string; array?: string }) {
             Job {r.id}: {r.error}
           </p>
         ))}
+      {data?.leftOut && (
+        <p role="note" data-testid="compare-left-out" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
+          Array {array} has {data.runs.length + data.leftOut.length} finished elements; the first {data.runs.length} by index are compared here. Left out:{" "}
+          {formatIdList(data.leftOut)}. Remove some runs above and add these by id to see them.
+        </p>
+      )}
       {!ids && !array && <p className="text-sm text-slate-500">No job chosen yet: add job ids above.</p>}
       {shown.length === 1 && <p className="text-sm text-slate-500">Add another job to compare it with.</p>}
       {shown.length >= 1 && (

@@ -185,6 +185,8 @@ export interface ComparedRun {
 /** GET /api/compare */
 export interface CompareAnswer {
   runs: ComparedRun[];
+  /** `?array=`: the finished elements past the first MAX_COMPARED (by index), not compared. */
+  leftOut?: number[];
   serverTime: string;
 }
 

@@ -132,4 +132,21 @@ describe("compare", () => {
     const finished = elements.filter((e) => e.state !== "running").sort((a, b) => a.index - b.index);
     expect(runs.map((r) => r.id)).toEqual(finished.map((e) => e.id));
   });
+
+  it("?array= of more finished elements than fit names those left out", async () => {
+    // A 15-element sweep compared from its array page showed 12 runs and said nothing of
+    // the other three (its failed element 13 among them).
+    const array = await db.jobArray.create({ data: { name: "sweep", spec: "1-15" } });
+    const ids: number[] = [];
+    for (let index = 15; index >= 1; index--) {
+      const { job } = await makeJob(index === 13 ? "failed" : "done");
+      await db.job.update({ where: { id: job.id }, data: { arrayId: array.id, arrayIndex: index } });
+      ids[index - 1] = job.id;
+    }
+    const answer = (await (await get(api.compare, 0, `/api/compare?array=${array.id}`)).json()) as { runs: { id: number }[]; leftOut?: number[] };
+    expect(answer.runs.map((r) => r.id)).toEqual(ids.slice(0, 12));
+    expect(answer.leftOut).toEqual(ids.slice(12));
+    const few = (await (await get(api.compare, 0, `/api/compare?ids=${ids[0]},${ids[1]}`)).json()) as { leftOut?: number[] };
+    expect(few.leftOut).toBeUndefined();
+  });
 });

@@ -11,22 +11,24 @@ import { folderAccessFor, jobForViewer } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
 
-/** The finished elements of an array, in index order. */
-async function arrayElements(arrayId: number): Promise<number[]> {
-  const rows = await getDb().job.findMany({ where: { arrayId, state: { in: [...FINISHED_STATES] } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }], take: MAX_COMPARED, select: { id: true } });
+/** The finished elements of an array, in index order: the first MAX_COMPARED, and the others' ids. */
+async function arrayElements(arrayId: number): Promise<{ ids: number[]; leftOut: number[] }> {
+  const rows = await getDb().job.findMany({ where: { arrayId, state: { in: [...FINISHED_STATES] } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }], select: { id: true } });
   if (!rows.length) throw new AppError("NOT_FOUND", `Array ${arrayId} has no finished job to compare.`);
-  return rows.map((r) => r.id);
+  const ids = rows.map((r) => r.id);
+  return { ids: ids.slice(0, MAX_COMPARED), leftOut: ids.slice(MAX_COMPARED) };
 }
 
 /**
- * Runs side by side (?ids=12,13,20-24, or ?array=5: the finished elements of an array):
- * each job as GET /api/jobs/:id shows it to this viewer, with the list of its files. A job
- * that cannot be shown is reported in its place; the others are still compared.
+ * Runs side by side (?ids=12,13,20-24, or ?array=5: the finished elements of an array,
+ * the first 12 by index, the ids of the others in `leftOut`): each job as GET /api/jobs/:id
+ * shows it to this viewer, with the list of its files. A job that cannot be shown is
+ * reported in its place; the others are still compared.
  */
 export const GET = apiHandler(async (request: Request) => {
   const viewer = await requireViewer(request);
   const query = compareQuerySchema.parse(searchParamsOf(request));
-  const ids = query.array !== undefined ? await arrayElements(query.array) : parseJobIds(query.ids ?? "");
+  const { ids, leftOut } = query.array !== undefined ? await arrayElements(query.array) : { ids: parseJobIds(query.ids ?? ""), leftOut: undefined };
   const runs: ComparedRun[] = [];
   for (const id of ids) {
     try {
@@ -45,5 +47,5 @@ export const GET = apiHandler(async (request: Request) => {
       runs.push({ id, job: null, error: error.message, files: null, filesComplete: false });
     }
   }
-  return json({ runs, serverTime: new Date().toISOString() } satisfies CompareAnswer);
+  return json({ runs, ...(leftOut?.length ? { leftOut } : {}), serverTime: new Date().toISOString() } satisfies CompareAnswer);
 });
