@@ -195,3 +195,69 @@ describe("arrays and estimates", () => {
     expect(anon.status).toBe(401);
   });
 });
+
+describe("estimates of an array's waiting elements", () => {
+  it("take the length of an element from the running ones' progress while none is done", async () => {
+    // Seen on the dashboard: a job after_ok array:8 (8 elements of 30 s, %3, the first three
+    // at 40%) was expected "in ~15 s": the waiting elements were given the median of the
+    // last done jobs (quick ones of 1 s) instead of the 30 s their running siblings showed.
+    const { array: created } = await body<{ array: { id: number; jobIds: number[] } }>(await upload({ array: "1-3%1" }));
+    const [first, , third] = created.jobIds;
+    await store.transition(first, planTransition("start", "queued", "running", { folder: "QM_Jobs/sweep_1", startedAt: new Date(Date.now() - 60_000), progress: 50 }));
+    const { job: quick } = await makeJob("done");
+    await db.job.update({ where: { id: quick.id }, data: { startedAt: new Date(Date.now() - 2000), finishedAt: new Date(Date.now() - 1000) } });
+    const page = await body<JobAnswer>(await routes.job(req(`/api/jobs/${third}`), ctx(third)));
+    // Element 1 ends in ~60 s, element 2 then runs ~120 s as element 1 does: element 3 starts in ~180 s.
+    const inSeconds = (Date.parse(page.job.estimate!.startAt!) - Date.now()) / 1000;
+    expect(inSeconds).toBeGreaterThan(170);
+    expect(inSeconds).toBeLessThan(190);
+  });
+});
+
+describe("requeue and dependencies", () => {
+  const requeue = (id: number) => routes.requeue(post(`/api/jobs/${id}/requeue`), ctx(id));
+
+  it("a child cancelled for its after_ok parent is requeued only once the parent is, with a message saying so", async () => {
+    // Seen with `qm requeue 7 3` (the child first): "job 7: requeued", then the worker
+    // cancelled it again at once, and it never ran.
+    const { job: parent } = await makeJob("failed");
+    const { job: child } = await makeJob("cancelled");
+    await db.jobDependency.create({ data: { jobId: child.id, parentId: parent.id, kind: "after_ok" } });
+    const refused = await requeue(child.id);
+    expect(refused.status).toBe(409);
+    expect((await errorOf(refused)).message).toBe(`Job ${child.id} waits (after_ok) for job ${parent.id}, which ended failed, so it would be cancelled again at once; requeue job ${parent.id} first.`);
+    expect((await db.job.findUniqueOrThrow({ where: { id: child.id } })).state).toBe("cancelled");
+    expect((await requeue(parent.id)).status).toBe(200);
+    expect((await requeue(child.id)).status).toBe(200);
+    expect((await db.job.findUniqueOrThrow({ where: { id: child.id } })).state).toBe("queued");
+  });
+
+  it("after_any and a deleted after_ok parent: the first requeues, the second says it can never run", async () => {
+    const { job: parent } = await makeJob("failed");
+    const { job: anyChild } = await makeJob("done");
+    await db.jobDependency.create({ data: { jobId: anyChild.id, parentId: parent.id, kind: "after_any" } });
+    expect((await requeue(anyChild.id)).status).toBe(200);
+    const { job: gone } = await makeJob("failed");
+    await db.job.update({ where: { id: gone.id }, data: { state: "deleted" } }); // as a delete leaves the row
+    const { job: orphan } = await makeJob("cancelled");
+    await db.jobDependency.create({ data: { jobId: orphan.id, parentId: gone.id, kind: "after_ok" } });
+    expect((await errorOf(await requeue(orphan.id))).message).toMatch(new RegExp(`waits \\(after_ok\\) for job ${gone.id}, which was deleted, so it would be cancelled again at once; it can never run`));
+  });
+
+  it("an array's requeue lists such elements as refused, with the reason, instead of counting them as changed meanwhile", async () => {
+    const { job: parent } = await makeJob("killed");
+    const created = await db.jobArray.create({ data: { name: "sweep", spec: "1-2" } });
+    for (const index of [1, 2]) {
+      const { job } = await makeJob("cancelled");
+      await db.job.update({ where: { id: job.id }, data: { arrayId: created.id, arrayIndex: index } });
+      await db.jobDependency.create({ data: { jobId: job.id, parentId: parent.id, kind: "after_ok" } });
+    }
+    const res = await arrayAction(post(`/api/arrays/${created.id}/requeue`), { params: Promise.resolve({ id: String(created.id), action: "requeue" }) });
+    expect(res.status).toBe(200);
+    const answer = await body<{ applied: number[]; skipped: number[]; refused: { id: number; reason: string }[] }>(res);
+    expect(answer.applied).toEqual([]);
+    expect(answer.skipped).toEqual([]);
+    expect(answer.refused).toHaveLength(2);
+    for (const r of answer.refused) expect(r.reason).toMatch(new RegExp(`which ended killed, so it would be cancelled again at once; requeue job ${parent.id} first\\.$`));
+  });
+});

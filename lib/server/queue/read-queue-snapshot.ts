@@ -3,12 +3,13 @@
  * the first waiting jobs in the worker's order with their dependencies, the arrays'
  * limits, fair-share use, the pause, QM_FOLDER's free space against Min_Free_MB, the
  * worker's GPUs (its heartbeat), and typical run times (the mean of an array's done
- * elements, else the median of the last 50 done jobs) for jobs with neither progress nor
- * walltime. A handful of indexed reads through the job store's SQL layer.
+ * elements, else of its running elements' lengths as their progress tells them, else the
+ * median of the last 50 done jobs) for jobs with neither progress nor walltime. A handful of indexed reads through the job store's SQL layer.
  */
 import type { DependencyKind } from "../../core/dependencies";
 import { ownerUsage } from "../../core/fair-share";
 import type { JobState } from "../../core/job-lifecycle";
+import { estimateRemainingMs } from "../../core/job-times";
 import type { QmConfig } from "../../core/qm-config";
 import type { DiskLow, EstimateInput, RunningForEstimate, WaitingForEstimate } from "../../core/queue-snapshot";
 import { grantedProcessors } from "../../core/schedule";
@@ -61,6 +62,23 @@ async function typicalRunTimes(store: JobStore, arrayIds: number[]): Promise<{ p
 }
 
 /**
+ * An array none of whose elements is done yet: its running elements' progress says how
+ * long one takes (elapsed + what the progress leaves), a better guess for its waiting
+ * elements than the median of unrelated jobs (a sweep's first batch running, the rest
+ * waiting behind `%N`, was told it would start seconds after the first batch ended).
+ */
+function projectRunningElements(perArray: Map<number, number>, running: Row[], nowMs: number): void {
+  const projected = new Map<number, number[]>();
+  for (const r of running) {
+    if (r.arrayId === null || perArray.has(Number(r.arrayId))) continue;
+    const elapsed = nowMs - (ms(r.startedAt) ?? nowMs);
+    const left = estimateRemainingMs(elapsed, r.progress);
+    if (left !== null) projected.set(Number(r.arrayId), [...(projected.get(Number(r.arrayId)) ?? []), elapsed + left]);
+  }
+  for (const [id, runs] of projected) perArray.set(id, runs.reduce((a, b) => a + b, 0) / runs.length);
+}
+
+/**
  * The worker's disk guard reads the same statfs (worker/disk-guard.ts): below Min_Free_MB it
  * starts nothing. A disk that cannot be read does not stop the worker, so it holds nothing here.
  */
@@ -91,6 +109,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
     ? await store.sql.all<{ id: number; maxRunning: number }>(`SELECT "id", "maxRunning" FROM "JobArray" WHERE "maxRunning" IS NOT NULL AND "id" IN (${list(arrayIds.length)})`, arrayIds)
     : [];
   const typical = await typicalRunTimes(store, arrayIds);
+  projectRunningElements(typical.perArray, running, nowMs);
   const typicalOf = (r: Row) => (r.arrayId !== null ? typical.perArray.get(Number(r.arrayId)) : undefined) ?? typical.overall;
   const since = nowMs - config.fairShare.windowHours * 3_600_000;
   const usage = config.fairShare.on ? ownerUsage(await store.usageRows(new Date(since), config.maxNbProcessors), since, nowMs) : undefined;
