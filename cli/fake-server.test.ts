@@ -99,6 +99,28 @@ describe("qm show", () => {
   });
 });
 
+describe("qm show of a waiting job", () => {
+  it("says what it waits for, when it should start and why, as the job page does", async () => {
+    // A queued job's qm show said only "queued": not that the queue was paused, nor which
+    // jobs it waited for, which the job page and the API tell.
+    const dependsOn = [3, 4, 5, 6, 7, 8, 9].map((parentId) => ({ parentId, kind: "after_ok", state: parentId === 3 ? "done" : "running" }));
+    const reason = "waiting for job 4, job 5, job 6, job 7, job 8 and 1 more to finish successfully (after_ok); job 4 should end in ~4 min";
+    answers["GET /api/jobs/49"] = jobAnswer({ dependsOn, estimate: { startAt: "2025-01-01T12:05:00Z", reason } }, OWNER_SWITCHED_OFF);
+    const x = io();
+    expect(await run(["show", "49"], x)).toBe(0);
+    const out = x.stdout.join("\n");
+    expect(out).toMatch(/^waits for: +job 3 \(after_ok, done\), job 4 \(after_ok, running\), job 5 .*, job 7 \(after_ok, running\) and 2 more$/m);
+    expect(out).toMatch(/^expected: +.+ \(in ~5 min\)$/m);
+    expect(out).toContain(`why waiting: ${reason}`);
+
+    answers["GET /api/jobs/49"] = jobAnswer({ estimate: { startAt: null, reason: "the queue is paused: nothing starts until the administrator resumes it" } }, OWNER_SWITCHED_OFF);
+    const paused = io();
+    expect(await run(["show", "49"], paused)).toBe(0);
+    expect(paused.stdout.join("\n")).toMatch(/^expected: +cannot be told yet\nwhy waiting: the queue is paused/m);
+    expect(paused.stdout.join("\n")).not.toContain("waits for");
+  });
+});
+
 describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };

@@ -1,5 +1,5 @@
 /** qm show ID: everything about one job. */
-import type { JobAnswer, Permissions } from "../../lib/core/api-types";
+import type { JobAnswer, JobDetail, Permissions } from "../../lib/core/api-types";
 import { describeEventDetail } from "../../lib/core/event-detail";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
@@ -20,6 +20,21 @@ function youMay(fitting: UserAction[], can: Permissions): string {
   return fitting.length ? "nothing" : "nothing in this state";
 }
 
+/** "job 3 (after_ok, failed), job 4 (after_any, running)", the first five and how many more. */
+function waitsFor(deps: JobDetail["dependsOn"]): string | null {
+  if (!deps.length) return null;
+  const named = deps.slice(0, 5).map((d) => `job ${d.parentId} (${d.kind}, ${d.state})`);
+  return named.join(", ") + (deps.length > 5 ? ` and ${deps.length - 5} more` : "");
+}
+
+/** When a waiting job should start, as the job page says it: the time and how long from now. */
+function expectedStart(estimate: JobDetail["estimate"], nowMs: number): string | null {
+  if (!estimate) return null;
+  if (!estimate.startAt) return "cannot be told yet";
+  const inMs = Date.parse(estimate.startAt) - nowMs;
+  return inMs <= 0 ? "now" : `${localTime(estimate.startAt)} (in ~${formatDuration(inMs)})`;
+}
+
 export const show: Command = {
   name: "show",
   summary: "show one job: state, owner, times, exit code, history",
@@ -27,8 +42,8 @@ export const show: Command = {
   options: {},
   help: `qm show [options] ID
 
-Show a job: its state, owner, info, script, folder, times, exit code, what you may do
-with it, and its history.
+Show a job: its state, owner, info, script, folder, times, exit code, the jobs it waits
+for, when it should start and why it waits, what you may do with it, and its history.
 ${COMMON_HELP}`,
   async run(ctx, values, positionals) {
     const [id] = jobIds(positionals);
@@ -63,6 +78,9 @@ ${COMMON_HELP}`,
       ["peak memory", job.peakMemoryKb === null ? null : formatBytes(job.peakMemoryKb * 1024)],
       ["GPU memory", job.gpuMemPeakMb === null ? null : `${formatBytes(job.gpuMemPeakMb * 1024 * 1024)} at peak, mean utilisation ${job.gpuUtilMean ?? "?"}%`],
       ["error", job.error],
+      [job.state === "queued" || job.state === "held" ? "waits for" : "waited for", waitsFor(job.dependsOn ?? [])],
+      ["expected", expectedStart(job.estimate, Date.parse(answer.serverTime))],
+      ["why waiting", job.estimate?.reason ?? null],
       ["you may", youMay(actionsFitting(job), can)],
     ];
     ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${v}`).join("\n"));
