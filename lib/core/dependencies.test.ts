@@ -17,6 +17,7 @@ describe("dependency rule", () => {
     expect(dependenciesStatus([{ kind: "after_ok", parentState: "failed" }, { kind: "after_any", parentState: "running" }])).toBe("broken");
     expect(brokenReason(12, "failed")).toMatch(/^job 12, which this job waited for \(after_ok\), ended failed/);
     expect(brokenReason(12, "deleted")).toMatch(/was deleted; it will never run \(submit it again without that dependency\)$/);
-    expect(brokenReason(12, "failed")).toMatch(/\(requeue both to try again\)$/);
+    // The parent first: a child requeued before it is refused (lib/server/jobs/requeue-job.ts).
+    expect(brokenReason(12, "failed")).toMatch(/\(requeue job 12, then this job, to try again\)$/);
   });
 });

@@ -45,5 +45,5 @@ export function dependenciesStatus(deps: { kind: DependencyKind; parentState: Jo
 export function brokenReason(parentId: number, parentState: JobState): string {
   // A deleted job cannot be requeued: the child can only be submitted again without it.
   if (parentState === "deleted") return `job ${parentId}, which this job waited for (after_ok), was deleted; it will never run (submit it again without that dependency)`;
-  return `job ${parentId}, which this job waited for (after_ok), ended ${parentState}; it will never run (requeue both to try again)`;
+  return `job ${parentId}, which this job waited for (after_ok), ended ${parentState}; it will never run (requeue job ${parentId}, then this job, to try again)`;
 }
