@@ -121,6 +121,17 @@ describe("qm show of a waiting job", () => {
   });
 });
 
+describe("qm delete --array", () => {
+  it("says which elements it left running, not only how many it deleted", async () => {
+    // "array 12: deleted 3 element(s)" while two elements ran on: read as the array gone.
+    answers["POST /api/arrays/12/delete"] = { applied: [70, 71, 72], skipped: [], running: [68, 69] };
+    answers["POST /api/arrays/13/delete"] = { applied: [80], skipped: [] };
+    const x = io();
+    expect(await run(["delete", "--array", "12", "13"], x)).toBe(0);
+    expect(x.stdout).toEqual(["array 12: deleted 3 element(s); 2 running left as they are (qm kill --array 12 first)", "array 13: deleted 1 element(s)"]);
+  });
+});
+
 describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };

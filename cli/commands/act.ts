@@ -19,17 +19,19 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
   array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
 
-type ArrayAnswer = { applied: number[]; skipped: number[]; refused?: { id: number; reason: string }[] };
+type ArrayAnswer = { applied: number[]; skipped: number[]; running?: number[]; refused?: { id: number; reason: string }[] };
 
 /**
- * What an array action did: "deleted 10 element(s), 2 left as they were"; elements it
- * would not act on are counted with the first reason (an older server sends no reasons).
+ * What an array action did: "deleted 10 element(s), 2 left as they were; 2 running left as
+ * they are..."; elements it would not act on are counted with the first reason (an older
+ * server sends no reasons).
  */
-function arrayOutcome(action: Action, answer: ArrayAnswer): string {
+function arrayOutcome(action: Action, arrayId: number, answer: ArrayAnswer): string {
   const left = answer.skipped.length ? `, ${answer.skipped.length} changed meanwhile and left as they were` : "";
+  const running = answer.running?.length ? `; ${answer.running.length} running left as they are (qm kill --array ${arrayId} first)` : "";
   const refused = answer.refused ?? [];
   const not = refused.length ? `; ${refused.length} not ${WHAT[action].done}: ${refused[0].reason}` : "";
-  return `${WHAT[action].done} ${answer.applied.length} element(s)${left}${not}`;
+  return `${WHAT[action].done} ${answer.applied.length} element(s)${left}${running}${not}`;
 }
 
 function actionCommand(action: Action): Command {
@@ -53,7 +55,7 @@ ${COMMON_HELP}`,
       for (const id of jobIds(positionals)) {
         try {
           const answer = await ctx.api().call<ArrayAnswer>(...request(action, id, array));
-          results.push({ id, ok: true, message: array ? arrayOutcome(action, answer) : WHAT[action].done });
+          results.push({ id, ok: true, message: array ? arrayOutcome(action, id, answer) : WHAT[action].done });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
           results.push({ id, ok: false, message: error.message });

@@ -82,8 +82,10 @@ describe("arrays", () => {
 
     // Delete takes the waiting element and leaves the running ones (kill them first).
     const queued = await env.db.job.findFirstOrThrow({ where: { arrayId, state: "queued" } });
+    const running = (await env.db.job.findMany({ where: { arrayId, state: "running" }, orderBy: { arrayIndex: "asc" } })).map((j) => j.id);
     const deleted = await applyToArray(env.store, env.layout, arrayId, act("delete"));
-    expect(deleted).toEqual({ applied: [queued.id], skipped: [], refused: [] });
+    // The running ones are named, so that "deleted 1 element(s)" is not read as the array gone.
+    expect(deleted).toEqual({ applied: [queued.id], skipped: [], running, refused: [] });
     expect(fs.existsSync(path.join(env.layout.root, queued.folder))).toBe(false);
     expect(await env.db.job.count({ where: { arrayId, state: "running" } })).toBe(2);
     await applyToArray(env.store, env.layout, arrayId, act("kill"));

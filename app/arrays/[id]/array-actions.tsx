@@ -34,7 +34,8 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
   async function run(action: ArrayAction) {
     setAsking(null);
     const done = await mutation.mutateAsync(action).catch(() => null);
-    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}.${refusedNote(done.refused)}`);
+    const running = done?.running?.length ? `; ${done.running.length} running left as they are (kill them first)` : "";
+    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}${running}.${refusedNote(done.refused)}`);
   }
 
   return (

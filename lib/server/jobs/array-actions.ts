@@ -26,6 +26,8 @@ export interface ArrayActionResult {
   skipped: number[];
   /** Elements the action does not fit, and why (a requeued element whose after_ok parent failed). */
   refused: { id: number; reason: string }[];
+  /** `delete`: the elements running (or starting), which a delete leaves: kill them first. */
+  running?: number[];
 }
 
 /** How an array action is asked for. */
@@ -69,7 +71,12 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
     }
     await each(requeuable, (id) => requeueJob(store, layout, id, by, folderRule));
   }
-  if (action === "delete") await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));
+  if (action === "delete") {
+    await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));
+    // Said, so that "deleted 3 element(s)" is not read as the whole array gone.
+    const running = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state)).map((e) => e.id);
+    if (running.length) result.running = running;
+  }
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
     for (const e of elements.filter((el) => isWaitingState(el.state))) {
