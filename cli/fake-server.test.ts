@@ -132,6 +132,26 @@ describe("qm delete --array", () => {
   });
 });
 
+describe("qm log of a job that never ran", () => {
+  it("says there is no process.log and why, instead of printing nothing", async () => {
+    // qm log -f of a job cancelled for its after_ok parent ended silently, exit 0: it looked
+    // like a run that had written nothing.
+    const empty = { offset: 0, nextOffset: 0, size: 0, text: "", reset: false, exists: false };
+    let reads = 0;
+    answers["GET /api/jobs/73/log"] = () => ({ ...empty, state: reads++ ? "cancelled" : "queued" });
+    answers["GET /api/jobs/73/log?offset=0"] = () => ({ ...empty, state: reads++ > 1 ? "cancelled" : "queued" });
+    const x = io();
+    expect(await run(["log", "-f", "73"], x)).toBe(0);
+    expect(x.stdout).toEqual([]);
+    expect(x.stderr).toEqual(["qm log: job 73 ended cancelled and has no process.log (qm show 73 says more)"]);
+
+    const queued = io();
+    answers["GET /api/jobs/74/log"] = { ...empty, state: "held" };
+    expect(await run(["log", "74"], queued)).toBe(0);
+    expect(queued.stderr).toEqual(["qm log: job 74 is held and has no process.log yet (qm log -f 74 waits for it)"]);
+  });
+});
+
 describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };

@@ -22,8 +22,15 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
     const api = ctx.api();
     let chunk = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log`);
     const write = (text: string) => text && ctx.out(text.replace(/\n$/, ""));
+    // Nothing printed would look like an empty log, or (after -f) like a run that wrote nothing.
+    const noLog = (answer: LogAnswer) =>
+      !answer.exists && FINISHED.has(answer.state) && ctx.err(`qm log: job ${id} ended ${answer.state} and has no process.log (qm show ${id} says more)`);
     write(chunk.text);
-    if (!values.follow) return EXIT.OK;
+    if (!values.follow) {
+      if (!chunk.exists && !FINISHED.has(chunk.state)) ctx.err(`qm log: job ${id} is ${chunk.state} and has no process.log yet (qm log -f ${id} waits for it)`);
+      else noLog(chunk);
+      return EXIT.OK;
+    }
     let idle = 0;
     for (;;) {
       // One more read after the job has ended: its footer comes last.
@@ -33,7 +40,10 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
       if (next.reset) ctx.err("qm log: process.log was rewritten; starting over");
       write(next.text);
       idle = next.text ? 0 : idle + 1;
-      if (ended && !next.text && !next.reset) return EXIT.OK;
+      if (ended && !next.text && !next.reset) {
+        noLog(next);
+        return EXIT.OK;
+      }
       chunk = next;
     }
   },
