@@ -185,6 +185,26 @@ describe("lists", () => {
     expect((await list(`view=queued&q=${q1.name.toUpperCase()}`)).jobs.map((j) => j.id)).toEqual([q1.id]);
   });
 
+  it("a queued job's position in the list is the job page's: held jobs ahead of it are not counted", async () => {
+    // Seen on the dashboard: three held elements first, then a queued job numbered 4 in
+    // the Queued panel while its own page said "Queue position 1" (and it was next to run).
+    const held: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { job } = await makeJob("queued", {}, { priority: 1 });
+      await db.job.update({ where: { id: job.id }, data: { state: "held" } });
+      held.push(job.id);
+    }
+    const { job: a } = await makeJob("queued");
+    const { job: b } = await makeJob("queued");
+    const list = async (q: string) => (await (await routes.list(req(`/api/jobs?${q}`), ctx(0))).json()) as { jobs: { id: number; position?: number }[] };
+    const positionOnPage = async (id: number) => ((await (await routes.job(req(`/api/jobs/${id}`), ctx(id))).json()) as { job: { position?: number } }).job.position;
+    expect((await list("view=queued")).jobs.map((j) => [j.id, j.position])).toEqual([...held.map((id) => [id, undefined]), [a.id, 1], [b.id, 2]]);
+    expect([await positionOnPage(a.id), await positionOnPage(b.id)]).toEqual([1, 2]);
+    // A later page counts the queued jobs of the pages before it, not its rows.
+    expect((await list("view=queued&pageSize=2&page=3")).jobs.map((j) => [j.id, j.position])).toEqual([[b.id, 2]]);
+    expect((await list("view=queued&pageSize=2&page=2")).jobs.map((j) => [j.id, j.position])).toEqual([[held[2], undefined], [a.id, 1]]);
+  });
+
   it("a % or _ in the search is itself, not a wildcard, in the rows and the total alike", async () => {
     const named = async (state: string, name: string) => {
       const { job } = await makeJob(state);

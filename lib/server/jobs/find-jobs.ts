@@ -7,6 +7,7 @@ import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
 import { type StateCounts, countIn } from "../store/state-counts";
 import { WITH_ACCOUNT, toJobSummary } from "./job-view";
+import { queuedAhead } from "./queue-position";
 
 /**
  * The account whose jobs `mine=1` lists: its own, and the account-less ones with its
@@ -112,9 +113,13 @@ export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine
     pageOf(db, sql, input, states, filters, skip),
     !filters.length && counts ? counts.read().then((c) => countIn(c, states)) : countOf(db, sql, states, filters),
   ]);
-  const jobs = rows.map((row, i) => {
+  // Positions as the job page gives them (queuePosition): 1 = next to run, held jobs not
+  // counted (they keep their place but do not run); only on the whole queue, where the
+  // page's rows are consecutive.
+  let next = input.view === "queued" && !filters.length ? (skip && rows.length ? (await queuedAhead(db, rows[0])) + 1 : 1) : null;
+  const jobs = rows.map((row) => {
     const job = toJobSummary(row, showDetails);
-    if (input.view === "queued" && !input.owner && !input.q) job.position = skip + i + 1;
+    if (next !== null && row.state === "queued") job.position = next++;
     if (permissions) job.can = permissions(row);
     return job;
   });

@@ -1,10 +1,14 @@
 import type { Db } from "../db";
 import type { Job } from "../generated/prisma/client";
 
-/** 1 = next to run (the worker's order: priority, then submission); null when not queued. */
-export async function queuePosition(db: Db, job: Pick<Job, "id" | "state" | "priority" | "submittedAt">): Promise<number | null> {
-  if (job.state !== "queued") return null;
-  const ahead = await db.job.count({
+type Placed = Pick<Job, "id" | "priority" | "submittedAt">;
+
+/**
+ * Queued jobs ahead of `job` in the worker's order (priority, then submission). Held jobs
+ * keep their place but are not counted: they do not run before it.
+ */
+export function queuedAhead(db: Db, job: Placed): Promise<number> {
+  return db.job.count({
     where: {
       state: "queued",
       OR: [
@@ -14,5 +18,10 @@ export async function queuePosition(db: Db, job: Pick<Job, "id" | "state" | "pri
       ],
     },
   });
-  return ahead + 1;
+}
+
+/** 1 = next to run (the worker's order: priority, then submission); null when not queued. */
+export async function queuePosition(db: Db, job: Placed & Pick<Job, "state">): Promise<number | null> {
+  if (job.state !== "queued") return null;
+  return (await queuedAhead(db, job)) + 1;
 }
