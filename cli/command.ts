@@ -44,10 +44,11 @@ export const COMMON_OPTIONS: OptionSpec = {
   help: { type: "boolean", short: "h" },
 };
 
-export const COMMON_HELP = `  --url URL        QueueManager's address (default: QM_URL, then qm login's, then http://localhost:8000)
-  --token TOKEN    API token (default: QM_TOKEN, then qm login's)
-  --json           print JSON for scripts instead of a table
-  -h, --help       this help`;
+// In the columns of the commands' own options ("  -n, --nb-proc N     processors..."), which it follows.
+export const COMMON_HELP = `      --url URL       QueueManager's address (default: QM_URL, then qm login's, then http://localhost:8000)
+      --token TOKEN   API token (default: QM_TOKEN, then qm login's)
+      --json          print JSON for scripts instead of a table
+  -h, --help          this help`;
 
 /** Job ids from the command line: positive whole numbers. */
 export function jobIds(positionals: string[]): number[] {

@@ -30,6 +30,18 @@ describe("qm's command line", () => {
     }
   });
 
+  it("lines up every option's description in one column, the common options' too", async () => {
+    // qm submit --help printed its own options' descriptions at column 22 and --url, --token,
+    // --json and --help at column 19, one under the other.
+    for (const c of COMMANDS) {
+      const b = io();
+      await run([c.name, "--help"], b);
+      const options = b.stdout[0].split("\n").filter((l) => /^ {2}(-\w, |    )--/.test(l));
+      const columns = new Set(options.map((l) => /^ {2}(?:-\w, | {4})--\S+(?: \S+)?\s+/.exec(l)![0].length));
+      expect([...columns], c.name).toEqual([22]);
+    }
+  });
+
   it("exits 2 with a message on a bad command line", async () => {
     const cases: [string[], RegExp][] = [
       [[], /usage: qm <command>/],

@@ -44,8 +44,8 @@ function actionCommand(action: Action): Command {
 
 ${WHAT[action].help}
 Owners may ${action} their own jobs; the administrator any job.
-  --array          the IDs are arrays (qm show of an element names its array): ${action}
-                   every element it fits
+      --array         the IDs are arrays (qm show of an element names its array): ${action}
+                      every element it fits
 ${COMMON_HELP}`,
     async run(ctx, values, positionals) {
       const array = values.array === true;
