@@ -152,6 +152,20 @@ describe("qm log of a job that never ran", () => {
   });
 });
 
+describe("qm ls -s", () => {
+  it("looks for the state in the list that holds it", async () => {
+    // qm ls -s killed printed an empty table: it looked among the running and queued jobs.
+    const job = { ...jobAnswer({ id: 61, name: "sweep_3", state: "killed", signal: "SIGTERM" }, NOBODY).job };
+    answers["GET /api/jobs?view=finished&pageSize=50&state=killed"] = { jobs: [job], total: 1, page: 1, pageSize: 50, serverTime: "2025-01-01T12:00:00Z" };
+    const x = io();
+    expect(await run(["ls", "-s", "killed"], x)).toBe(0);
+    expect(x.stdout.join("\n")).toMatch(/^61 +sweep_3 +killed /m);
+    const wrong = io();
+    expect(await run(["ls", "-q", "-s", "killed"], wrong)).toBe(2);
+    expect(wrong.stderr.join("\n")).toContain("--state killed is not a state of the queued jobs (-q); leave -q out, or use -a");
+  });
+});
+
 describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };

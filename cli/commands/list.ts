@@ -1,13 +1,16 @@
 /** qm ls: what runs and waits (default), what finished, or everything; filters; a table or JSON. */
 import type { JobSummary, JobsAnswer } from "../../lib/core/api-types";
 import { formatDuration } from "../../lib/core/format";
-import { LISTED_STATES } from "../../lib/core/job-lifecycle";
+import { ACTIVE_STATES, LISTED_STATES, WAITING_STATES } from "../../lib/core/job-lifecycle";
 import { jobTimes } from "../../lib/core/job-times";
 import { COMMON_HELP, type Command } from "../command";
 import { EXIT, usageError, wholeNumberOption } from "../errors";
 import { localTime, table } from "../table";
 
 const exitOf = (j: JobSummary) => (j.signal ? j.signal : j.exitCode ?? "");
+
+/** The list (the API's view) a state belongs to. */
+const viewOf = (state: string) => ((WAITING_STATES as readonly string[]).includes(state) ? "queued" : (ACTIVE_STATES as readonly string[]).includes(state) ? "running" : "finished");
 
 export const list: Command = {
   name: "ls",
@@ -32,7 +35,8 @@ List jobs: by default those running, then those queued in the order they will st
   -q, --queued        queued jobs only
   -f, --finished      finished jobs, newest first
   -a, --all           every job, newest first
-  -s, --state STATE   one state (done, failed, killed, queued, running...)
+  -s, --state STATE   one state (done, failed, killed, queued, running...), in the list
+                      that holds it (-f for killed...) unless one is given
   -o, --owner TEXT    jobs whose owner (e_mail) contains TEXT
   -m, --mine          your own jobs (needs a login or token)
       --search TEXT   jobs whose name or info contains TEXT
@@ -42,7 +46,13 @@ ${COMMON_HELP}`,
     const limit = wholeNumberOption("limit", values.limit, 1, 500, 50);
     const state = values.state as string | undefined;
     if (state !== undefined && !(LISTED_STATES as readonly string[]).includes(state)) throw usageError(`--state takes one of ${LISTED_STATES.join(", ")}; not "${state}"`);
-    const views = values.all ? ["all"] : values.finished ? ["finished"] : values.queued ? ["queued"] : values.running ? ["running"] : ["running", "queued"];
+    const chosen = values.all ? "all" : values.finished ? "finished" : values.queued ? "queued" : values.running ? "running" : null;
+    // A state alone picks the list that holds it: "qm ls -s killed" listed nothing, looking
+    // for killed jobs among the running and queued ones.
+    if (state !== undefined && chosen !== null && chosen !== "all" && chosen !== viewOf(state)) {
+      throw usageError(`--state ${state} is not a state of the ${chosen} jobs (-${chosen[0]}); leave -${chosen[0]} out, or use -a`);
+    }
+    const views = chosen ? [chosen] : state !== undefined ? [viewOf(state)] : ["running", "queued"];
     const query = (view: string) =>
       new URLSearchParams(
         Object.entries({ view, pageSize: String(limit), state: values.state, owner: values.owner, q: values.search, mine: values.mine ? "1" : undefined }).filter(
