@@ -46,6 +46,18 @@ describe("estimateStarts", () => {
     expect(e.get(3)!.reason).toBe("waiting for job 2 to end (after_any)");
   });
 
+  it("a child of several parents names the one that ends last, or how many have not started", () => {
+    // Seen with after_ok = array:8: "job 47 should end in ~13 s" (the first parent), beside
+    // an expected start a minute away, five elements still waiting behind %3.
+    const deps = (...ids: number[]) => ids.map((parentId) => ({ parentId, kind: "after_ok" as const }));
+    const allRunning = estimateStarts(input({ maxNbProcessors: 4, running: [running(1, { progress: 50 }), running(2, { progress: 25 })], waiting: [waiting(3, { dependsOn: deps(1, 2) })] })).get(3)!;
+    expect(allRunning.reason).toBe("waiting for job 1, job 2 to finish successfully (after_ok); job 2 should end in ~3 min");
+    expect(inS(allRunning.startAtMs)).toBe(180);
+    const some = estimateStarts(input({ maxNbProcessors: 1, running: [running(1, { progress: 50 })], waiting: [waiting(4), waiting(5), waiting(6, { dependsOn: deps(1, 4, 5) })] })).get(6)!;
+    expect(some.reason).toBe("waiting for job 1, job 4, job 5 to finish successfully (after_ok); 2 of them have not started yet");
+    expect(inS(some.startAtMs)).toBe(120);
+  });
+
   it("a child of a failed parent will be cancelled; held and paused jobs have no start", () => {
     const e = estimateStarts(input({ parentStates: new Map([[9, "failed"]]), waiting: [waiting(2, { dependsOn: [{ parentId: 9, kind: "after_ok" }] }), waiting(3, { state: "held" })] }));
     expect(e.get(2)).toEqual({ startAtMs: null, reason: expect.stringMatching(/^it will be cancelled: job 9, which this job waited for \(after_ok\), ended failed/) });

@@ -20,7 +20,7 @@ export interface WaitContext extends EstimateInput {
 /** The reason of a job the worker's rule would start now (it is between two passes). */
 export const ABOUT_TO_START = "about to start: processors are free";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 /** "job 41 should end in ~4 min", or why that cannot be told. */
 export function endPhrase(job: RunningForEstimate, nowMs: number): string {
@@ -51,8 +51,14 @@ function dependencyReason(job: WaitingForEstimate, ctx: WaitContext): string | n
   if (!waiting.length) return null;
   const names = waiting.slice(0, 5).map((d) => `job ${d.parentId}`).join(", ") + (waiting.length > 5 ? ` and ${waiting.length - 5} more` : "");
   const how = waiting.every((d) => d.kind === "after_any") ? "to end (after_any)" : "to finish successfully (after_ok)";
-  const runningParent = ctx.running.find((r) => waiting.some((d) => d.parentId === r.id));
-  return `waiting for ${names} ${how}${runningParent ? `; ${endPhrase(runningParent, ctx.nowMs)}` : ""}`;
+  // The parent that holds it longest: the running one that ends last, unless some have not
+  // started yet (then their number: the first parent's end said nothing of them, and read
+  // as "starts in ~15 s" beside an expected start a minute away).
+  const runningParents = ctx.running.filter((r) => waiting.some((d) => d.parentId === r.id));
+  const notStarted = waiting.length - runningParents.length;
+  const last = runningParents.sort((a, b) => (remainingOf(b, ctx.nowMs)?.ms ?? Infinity) - (remainingOf(a, ctx.nowMs)?.ms ?? Infinity))[0];
+  const then = notStarted && runningParents.length ? `; ${plural(notStarted, "of them has", "of them have")} not started yet` : last ? `; ${endPhrase(last, ctx.nowMs)}` : "";
+  return `waiting for ${names} ${how}${then}`;
 }
 
 function arrayLimitReason(job: WaitingForEstimate, ctx: WaitContext): string | null {
