@@ -25,8 +25,8 @@ export const download: Command = {
 
 Download each job's whole folder as <job name>.zip (files the server leaves out are
 listed in QM-download-notes.txt inside). Prints each zip's path.
-  -o, --output DIR   where to write the zips (default: the current folder)
-      --force        replace a file of the same name (else that job is refused)
+  -o, --output DIR    where to write the zips (default: the current folder)
+      --force         replace a file of the same name (else that job is refused)
 ${COMMON_HELP}`,
   async run(ctx, values, positionals) {
     const ids = jobIds(positionals);

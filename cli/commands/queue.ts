@@ -9,7 +9,7 @@ function queueCommand(action: "pause" | "resume"): Command {
     summary: action === "pause" ? "pause the queue: running jobs finish, nothing new starts (admin)" : "resume a paused queue (admin)",
     args: [0, 0],
     options: {},
-    help: `qm ${action}
+    help: `qm ${action} [options]
 
 ${action === "pause" ? "Pause the whole queue: running jobs finish, no job starts until qm resume. It stays\npaused across restarts; every page shows a banner saying who paused it." : "Let a paused queue start jobs again."}
 The administrator's (a token made by the administrator, or qm login as the administrator).

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ArrayAnswer, ArraysAnswer, JobAnswer, JobsAnswer } from "../core/api-types";
+import { parseJobInfo } from "../core/job-info";
 import { planTransition } from "../core/job-lifecycle";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { type Handler, basic, basicAs, ctx, db, errorOf, makeJob, qm, req, routes, store, wakeUps, writeConfig } from "./api-test-harness";
@@ -130,7 +131,9 @@ describe("submitting with queue fields", () => {
     ]);
     for (const e of elements) expect(e.dependsOn).toEqual([{ jobId: e.id, parentId: parent.id, kind: "after_ok" }]);
     const cfg = fs.readFileSync(path.join(qm, "QM_qJobs/sweep_2/proc_config.cfg"), "utf8");
-    expect(cfg).toMatch(/array\s*=\s*1-3%2/);
+    // The % doubled, as Python's ConfigParser (and so QueueManager) reads it back as one.
+    expect(cfg).toMatch(/array\s*=\s*1-3%%2/);
+    expect(parseJobInfo("proc_config.cfg", cfg).params.array).toBe("1-3%2");
     expect(cfg).toMatch(/array_index\s*=\s*2/);
     expect(cfg).toMatch(/hold\s*=\s*yes/);
   });
@@ -186,7 +189,7 @@ describe("arrays and estimates", () => {
     expect(queuedList.jobs.find((j) => j.id === second)!.estimate!.reason).toMatch(/its array runs at most 1 element/);
 
     const heldAll = await arrayAction(post(`/api/arrays/${created.id}/hold`), { params: Promise.resolve({ id: String(created.id), action: "hold" }) });
-    expect(await body(heldAll)).toEqual({ applied: created.jobIds.slice(1), skipped: [] });
+    expect(await body(heldAll)).toEqual({ applied: created.jobIds.slice(1), skipped: [], refused: [] });
     const heldList = await body<JobsAnswer>(await routes.list(req("/api/jobs?view=queued&state=held"), ctx(0)));
     expect(heldList.jobs.map((j) => [j.id, j.estimate!.reason])).toEqual(created.jobIds.slice(1).map((id) => [id, "held: it keeps its place in the queue but starts only once released"]));
     const bad = await arrayAction(post(`/api/arrays/${created.id}/explode`), { params: Promise.resolve({ id: String(created.id), action: "explode" }) });
