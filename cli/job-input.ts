@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { escapeInterpolation } from "../lib/core/config-parser";
 import { CliError, EXIT } from "./errors";
 import { zipFiles, zipFolder } from "./zip-folder";
 
@@ -31,8 +32,8 @@ export function infoFileFor(jobFile: string, command: string): string {
     const value = command.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
     return `<PARAMETER>\n    <script value="${value}"/>\n</PARAMETER>\n`;
   }
-  // The server reads .cfg values with Python's interpolation (docs/config-format.md): % is written %%.
-  return `[QMOptions]\nscript : ${command.replaceAll("%", "%%")}\n`;
+  // The server reads .cfg values with Python's interpolation (docs/config-format.md).
+  return `[QMOptions]\nscript : ${escapeInterpolation(command)}\n`;
 }
 
 /**

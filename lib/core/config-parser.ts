@@ -150,6 +150,12 @@ export function interpolateSection(section: Map<string, string>): Map<string, st
   return new Map([...section].map(([key, value]) => [key, expand(value, 1)]));
 }
 
+/**
+ * `value` written so that interpolateSection reads it back exactly: a `%` is doubled only
+ * where reading would change it (before another `%` or a `(`), so `1-20%4` stays as typed.
+ */
+export const escapeInterpolation = (value: string) => value.replace(/%(?=[%(])/g, "%%");
+
 /** Entries of one section with their comments (for annotation-driven forms). */
 export function iniEntries(doc: IniDocument, sectionName: string): IniEntry[] {
   const entries: IniEntry[] = [];

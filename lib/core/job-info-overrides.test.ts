@@ -41,10 +41,14 @@ nb_proc = 99
     expect(info).toMatchObject({ nbProc: 3, owner: "me@lab.org", priority: 5, info: "line 1 line 2" });
   });
 
-  it("writes a % as %% so that the value reads back exactly (the file is read with Python's interpolation)", () => {
-    const out = applyInfoOverrides("proc_config.cfg", cfg, { info: "100% sure, %% and %(x)s" });
-    expect(out).toContain("info = 100%% sure, %%%% and %%(x)s\n");
-    expect(parseJobInfo("proc_config.cfg", out).info).toBe("100% sure, %% and %(x)s");
+  it("doubles a % where Python's interpolation would change it, so that the value reads back exactly", () => {
+    for (const info of ["100% sure, %% and %(x)s", "%%%", "50%(x", "a%", "1-20%4"]) {
+      const out = applyInfoOverrides("proc_config.cfg", cfg, { info });
+      expect(parseJobInfo("proc_config.cfg", out).info, info).toBe(info);
+    }
+    // Only where reading would change it: 1-20%4 stays as typed.
+    expect(applyInfoOverrides("proc_config.cfg", cfg, { info: "100% sure, %% and %(x)s" })).toContain("info = 100% sure, %%% and %%(x)s\n");
+    expect(applyInfoOverrides("proc_config.cfg", cfg, { info: "1-20%4" })).toContain("info = 1-20%4\n");
   });
 
   it("leaves the file untouched when nothing is given", () => {

@@ -4,7 +4,7 @@
  * file (comments, other keys, other sections) is kept as it was.
  */
 import { AppError } from "./app-error";
-import { parseIni, serializeIni, setIniValue } from "./config-parser";
+import { escapeInterpolation, parseIni, serializeIni, setIniValue } from "./config-parser";
 import { readDirectives, scriptLines } from "./job-directives";
 
 /** Values from the submit form; an absent key leaves the file's value alone. */
@@ -69,8 +69,8 @@ function overrideCfg(fileName: string, text: string, values: Values): string {
   for (const [key, value] of values) {
     // e_mail also goes by e-mail / email: rewrite the spelling the file already uses.
     const target = key === "e_mail" ? (OWNER_KEYS.find((k) => present.has(k)) ?? key) : key;
-    // The file is read with Python's interpolation (interpolateSection): a % is written %%.
-    setIniValue(doc, sectionName, target, value.replaceAll("%", "%%"));
+    // The file is read with Python's interpolation (interpolateSection).
+    setIniValue(doc, sectionName, target, escapeInterpolation(value));
   }
   return serializeIni(doc);
 }
