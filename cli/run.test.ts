@@ -52,6 +52,8 @@ describe("qm's command line", () => {
       [["submit", "--wrap", ""], /--wrap needs a command/],
       [["submit", "-p", "-5", "run.sh"], /-p takes a value that starts with '-': write it joined to the option, as -p-5/],
       [["update", "12"], /say what to change: -p N/],
+      [["submit", "--array", " ", "run.sh"], /--array needs a value \(it was given an empty one\)/],
+      [["submit", "--after-any", "soon", "run.sh"], /--after-any: /],
       [["update", "-p", "5000", "12"], /--priority takes a whole number from -1000 to 1000, not "5000"/],
       [["update", "--priority", "-5", "12"], /--priority takes a value that starts with '-': write it joined to the option, as --priority=-5/],
       [["ls", "--bogus"], /Unknown option '--bogus'/],

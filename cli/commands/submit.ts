@@ -14,13 +14,17 @@ const CHECKED_OPTIONS: [option: string, field: CheckedSubmitField][] = [
   ["priority", "priority"],
   ["email", "e_mail"],
   ["after", "after_ok"],
+  ["after-any", "after_any"],
   ["array", "array"],
 ];
 
 /** Throws a usage error saying what --OPTION takes when one of them has a value the server would refuse. */
 function checkOptions(values: Values): void {
   for (const [option, field] of CHECKED_OPTIONS) {
-    const value = (values[option] as string | undefined)?.trim();
+    const given = values[option] as string | undefined;
+    // A blank value (an empty $SPEC in a script) would quietly queue a plain job.
+    if (given !== undefined && !given.trim()) throw usageError(`--${option} needs a value (it was given an empty one)`);
+    const value = given?.trim();
     const problem = value ? submitFieldProblem(field, value) : null;
     if (!problem) continue;
     if (field in SUBMIT_NUMBER_RANGES) {
@@ -43,6 +47,7 @@ export const submit: Command = {
     info: { type: "string", short: "i" },
     hold: { type: "boolean" },
     after: { type: "string" },
+    "after-any": { type: "string" },
     array: { type: "string" },
     wait: { type: "boolean", short: "w" },
     wrap: { type: "string" },
@@ -63,7 +68,9 @@ folder on the server (so give paths the server reaches), kept there as wrap.sh.
   -e, --email ADDR    the job's e_mail (default: the info file's, else your account's)
   -i, --info TEXT     a short description
       --hold          queue it held: it starts after qm release
-      --after IDS     start only after these jobs ended well (comma-separated ids)
+      --after IDS     start only after these jobs ended well (comma-separated ids;
+                      array:7 for every element of array 7); cancelled if one fails
+      --after-any IDS start once these jobs ended, however they ended
       --array SPEC    run it as an array: 1-100, 1-100%4 (at most 4 at once), 1,5,9
   -w, --wait          then wait for the jobs and exit with their exit code (as qm wait)
       --wrap COMMAND  queue this command line as a job (after the PATHs, if any)
@@ -86,6 +93,7 @@ ${COMMON_HELP}`,
       info: values.info as string | undefined,
       hold: values.hold ? "yes" : undefined,
       after_ok: values.after as string | undefined,
+      after_any: values["after-any"] as string | undefined,
       array: values.array as string | undefined,
     };
     // What is queued, in order: the PATHs, then the --wrap command; each named as the user wrote it.
