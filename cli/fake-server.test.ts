@@ -166,6 +166,23 @@ describe("qm ls -s", () => {
   });
 });
 
+describe("qm ls -q", () => {
+  it("shows a PRIO column once a listed job has a priority, as the queue's order depends on it", async () => {
+    const page = (jobs: unknown[]) => ({ jobs, total: jobs.length, page: 1, pageSize: 50, serverTime: "2025-01-01T12:00:00Z" });
+    const queued = (id: number, priority: number) => jobAnswer({ id, name: `fit-${id}`, priority }, NOBODY).job;
+    answers["GET /api/jobs?view=queued&pageSize=50"] = page([queued(7, 5), queued(5, 0)]);
+    const x = io();
+    expect(await run(["ls", "-q"], x)).toBe(0);
+    const lines = x.stdout.join("\n").split("\n");
+    expect(lines[0]).toMatch(/^ID +NAME +STATE +OWNER +PROCS +PRIO +SUBMITTED/);
+    expect(lines[1]).toMatch(/^7 +fit-7 +queued +ann +1 +5 /);
+    answers["GET /api/jobs?view=queued&pageSize=50"] = page([queued(5, 0)]);
+    const plain = io();
+    expect(await run(["ls", "-q"], plain)).toBe(0);
+    expect(plain.stdout.join("\n")).not.toContain("PRIO");
+  });
+});
+
 describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };

@@ -65,11 +65,13 @@ ${COMMON_HELP}`,
       ctx.out(JSON.stringify(jobs));
       return EXIT.OK;
     }
+    // The queue's order is priority, then submission: shown once any listed job has one.
+    const prioritized = jobs.some((j) => j.priority !== 0);
     const now = Date.parse(pages[0]?.serverTime ?? new Date().toISOString());
     ctx.out(
       table(
-        ["ID", "NAME", "STATE", "OWNER", "PROCS", "SUBMITTED", "ELAPSED", "EXIT"],
-        jobs.map((j) => [j.id, j.name + (j.imported ? " (imported)" : ""), j.state, j.account ?? j.owner, j.nbProc, localTime(j.submittedAt), j.startedAt ? formatDuration(jobTimes(j, now).elapsedMs) : "", exitOf(j)]),
+        ["ID", "NAME", "STATE", "OWNER", "PROCS", ...(prioritized ? ["PRIO"] : []), "SUBMITTED", "ELAPSED", "EXIT"],
+        jobs.map((j) => [j.id, j.name + (j.imported ? " (imported)" : ""), j.state, j.account ?? j.owner, j.nbProc, ...(prioritized ? [j.priority] : []), localTime(j.submittedAt), j.startedAt ? formatDuration(jobTimes(j, now).elapsedMs) : "", exitOf(j)]),
       ),
     );
     const more = pages.reduce((n, p) => n + p.total, 0) - jobs.length;
