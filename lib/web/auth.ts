@@ -20,7 +20,7 @@ import { identifyApiToken } from "../server/users/api-tokens";
 import { type UserIdentity, toIdentity } from "../server/users/users";
 import { clientAddress } from "./client-address";
 import { getConfig, getDb } from "./context";
-import { checkLoginPace, recordLoginFailure, recordLoginSuccess } from "./login-slowdown";
+import { startLoginTry } from "./login-slowdown";
 import { proxyUser } from "./proxy-user";
 
 export { clientAddress };
@@ -77,16 +77,12 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
 
 /** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the user or throws UNAUTHORIZED. */
 export async function verifyCredentials(request: Request, username: string, password: string): Promise<UserIdentity> {
-  const address = clientAddress(request);
-  checkLoginPace(address, username);
+  const attempt = startLoginTry(clientAddress(request), username);
   const found = await getDb().user.findUnique({ where: { username } });
   const user = found && !found.disabled ? found : null;
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
-  if (!user || !ok) {
-    recordLoginFailure(address, username);
-    throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
-  }
-  recordLoginSuccess(address, username);
+  if (!user || !ok) throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
+  attempt.succeeded();
   return toIdentity(user);
 }
 

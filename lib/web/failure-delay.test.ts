@@ -36,4 +36,18 @@ describe("createFailureDelay", () => {
     delay.fail("c", 4);
     expect([delay.failures("a", 5), delay.failures("b", 5), delay.failures("c", 5)]).toEqual([2, 0, 1]);
   });
+
+  it("takes back one failure when told (a try counted before its outcome, that succeeded)", () => {
+    const delay = createFailureDelay(policy);
+    for (let i = 0; i < 4; i++) delay.fail("k", 0);
+    expect(delay.waitMs("k", 0)).toBe(2000);
+    delay.unfail("k", 0);
+    expect(delay.failures("k", 0)).toBe(3);
+    expect(delay.waitMs("k", 0)).toBe(1000);
+    for (let i = 0; i < 3; i++) delay.unfail("k", 0);
+    expect(delay.failures("k", 0)).toBe(0);
+    delay.unfail("never", 0);
+    expect(delay.failures("never", 0)).toBe(0);
+  });
 });
+

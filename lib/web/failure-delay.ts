@@ -20,6 +20,8 @@ export interface FailureDelay {
   /** Milliseconds `key` must still wait before its next try (0: it may try now). */
   waitMs(key: string, now?: number): number;
   fail(key: string, now?: number): void;
+  /** Take back one failure of `key` (a try counted as failed before its outcome was known, which succeeded). */
+  unfail(key: string, now?: number): void;
   forget(key: string): void;
   /** The failures counted for `key` now. */
   failures(key: string, now?: number): number;
@@ -49,6 +51,10 @@ export function createFailureDelay(policy: DelayPolicy): FailureDelay {
       entries.delete(key); // re-inserted last: Map order is then "least recently failed first"
       entries.set(key, entry);
       if (entries.size > policy.maxKeys) entries.delete(entries.keys().next().value!);
+    },
+    unfail(key, now = Date.now()) {
+      const entry = current(key, now);
+      if (entry && --entry.failures <= 0) entries.delete(key);
     },
     forget(key) {
       entries.delete(key);

@@ -22,7 +22,7 @@ const loginAs = (user: string, password: string, peer: string, headers: Record<s
 
 beforeAll(async () => {
   // Accounts of their own, so that the administrator's slow-down stays clean for the other tests.
-  for (const username of ["ops1", "ops2", "ops3"]) {
+  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5"]) {
     await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD) } });
   }
 });
@@ -83,5 +83,23 @@ describe("the login slow-down", () => {
     expect(stranger.status).toBe(429);
     expect(Number(stranger.headers.get("retry-after"))).toBeLessThanOrEqual(30);
     expect((await errorOf(stranger)).message).toMatch(/^Too many failed logins for this account; wait \d+ seconds? and try again\.$/);
+  });
+
+  it("tries sent all at once are judged one after the other: a burst gets no more checks than tries sent one by one", async () => {
+    // Before, every try of a burst passed the pace check before the first failure was
+    // recorded: 400 tries sent together from one address had 288 passwords checked.
+    const burst = async (user: string, peerOf: (i: number) => string, count: number) => {
+      const answers = await Promise.all(Array.from({ length: count }, (_, i) => loginAs(user, `guess ${i}`, peerOf(i))));
+      return answers.map((a) => a.status);
+    };
+    const fromOne = await burst("ops4", () => "198.51.100.90", 30);
+    expect(fromOne.filter((s) => s === 401)).toHaveLength(5);
+    expect(fromOne.filter((s) => s === 429)).toHaveLength(25);
+    const fromMany = await burst("ops5", (i) => `203.0.113.${100 + i}`, 40);
+    expect(fromMany.filter((s) => s === 401)).toHaveLength(20);
+    expect(fromMany.filter((s) => s === 429)).toHaveLength(20);
+    // The right password, once the wait is over, is let in.
+    await sleep(1100);
+    expect((await loginAs("ops4", OPS_PASSWORD, "198.51.100.90")).status).toBe(200);
   });
 });
