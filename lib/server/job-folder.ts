@@ -89,6 +89,22 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
   ]);
 }
 
+/**
+ * The file at the top of `dir` that describes its job now (job_file, another info file or
+ * the #QM script, by the rule above), or null when none does: what the web hides with the
+ * job's details. Unlike findJobDescription, it reads no script when job_file is there.
+ */
+export function describingFile(dir: string, opts: JobFolderOptions): string | null {
+  if (opts.strict || isFile(path.join(dir, opts.jobFile))) return opts.jobFile;
+  try {
+    return findJobDescription(dir, opts).file;
+  } catch (error) {
+    // No job described (or a folder this server cannot read, whose files it cannot serve either).
+    if (error instanceof AppError || typeof (error as NodeJS.ErrnoException).code === "string") return null;
+    throw error;
+  }
+}
+
 function exampleInfoFile(jobFile: string): string[] {
   return [
     `Add a file named ${jobFile} (the job_file of QMserv.cfg) with at least:`,

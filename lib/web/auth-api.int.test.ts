@@ -3,8 +3,10 @@
  * CSRF and Origin, HTTP Basic, Require_Login, Display_details, first-start setup and
  * logout. The login slow-down: login-slowdown.int.test.ts; setup from afar: setup-security.int.test.ts.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, wakeUps, writeConfig } from "./api-test-harness";
+import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, unzip, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 
 describe("access control", () => {
@@ -101,6 +103,40 @@ describe("access control", () => {
     expect(listing.entries.map((e) => e.name)).not.toContain("proc_config.cfg");
     expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`, { headers: basic() }), ctx(job.id))).status).toBe(200);
   });
+});
+
+describe("Display_details = False hides the file that describes the job, whichever it is", () => {
+  // Before, only job_file (proc_config.cfg) was hidden: a job described by infos.xml, by
+  // another *.cfg or by a #QM script had its owner and command served to every visitor.
+  const describers: Record<string, string> = {
+    "infos.xml": '<PARAMETER>\n  <script value="sh run.sh --patient PATIENT-0042"/>\n  <e_mail value="ann@lab.org"/>\n</PARAMETER>\n',
+    "study.cfg": "[QMOptions]\nscript = sh run.sh --patient PATIENT-0042\ne_mail = ann@lab.org\n",
+    "run.sh": "#!/bin/sh\n#QM e_mail=ann@lab.org\n#QM info=PATIENT-0042\necho fit\n",
+  };
+  for (const [file, text] of Object.entries(describers)) {
+    it(`${file}: not listed, served or zipped to visitors nor to other users; the owner and the administrator read it`, async () => {
+      const { job, full } = await makeJob("done", { [file]: text, "results.txt": "42\n" });
+      fs.rmSync(path.join(full, "proc_config.cfg"));
+      writeConfig({ Display_details: "False" });
+      for (const headers of [{}, basicAs("bob")]) {
+        const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${file}`, { headers }), ctx(job.id));
+        expect(raw.status).toBe(403);
+        expect(await raw.text()).not.toContain("PATIENT");
+        const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files`, { headers }), ctx(job.id))).json()) as { entries: { name: string }[] };
+        expect(listing.entries.map((e) => e.name)).toEqual(["results.txt"]);
+        const zip = await unzip(Buffer.from(await (await routes.zip(req(`/api/jobs/${job.id}/download`, { headers }), ctx(job.id))).arrayBuffer()));
+        expect([...zip.keys()]).not.toContain(`${job.name}/${file}`);
+        expect(zip.get(`${job.name}/results.txt`)).toBe("42\n");
+      }
+      for (const headers of [basicAs("ann"), basic()]) {
+        const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${file}`, { headers }), ctx(job.id));
+        expect(raw.status).toBe(200);
+        expect(await raw.text()).toBe(text);
+      }
+      writeConfig({ Display_details: "True" });
+      expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${file}`), ctx(job.id))).status).toBe(200);
+    });
+  }
 });
 
 describe("first start and sessions", () => {

@@ -1,6 +1,7 @@
 /** Shared steps of the /api/jobs/:id handlers. */
 import { type OwnedJob, isOwner } from "../core/job-permissions";
 import { z } from "zod";
+import { describingFile } from "../server/job-folder";
 import { jobIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
@@ -29,9 +30,14 @@ export function canSeeDetails(viewer: Viewer, job?: OwnedJob): boolean {
 }
 
 /**
- * Files at the top of the job folder the viewer may not read: the info file (owner,
- * script, info) when Display_details is off and the viewer is not the admin.
+ * Files at the top of the job folder the viewer may not read when Display_details is off
+ * and the viewer is neither the admin nor the owner: job_file and, given the job folder's
+ * real path `root`, whatever file describes the job there instead (infos.xml, another
+ * info file, a #QM script: they hold owner, script and info just the same).
  */
-export function hiddenFilesFor(viewer: Viewer, job?: OwnedJob): string[] {
-  return canSeeDetails(viewer, job) ? [] : [getConfig().config.jobFile];
+export function hiddenFilesFor(viewer: Viewer, job?: OwnedJob, root?: string): string[] {
+  if (canSeeDetails(viewer, job)) return [];
+  const { jobFile, strictJobFile } = getConfig().config;
+  const described = root ? describingFile(root, { jobFile, strict: strictJobFile }) : null;
+  return described && described !== jobFile ? [jobFile, described] : [jobFile];
 }
