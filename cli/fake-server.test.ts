@@ -183,6 +183,50 @@ describe("qm ls -q", () => {
   });
 });
 
+describe("the server's text on the terminal", () => {
+  // A lab member's info file, a job's output or a server that is not QueueManager decide
+  // these strings; before, their ESC sequences (clear the screen, rename the window, write
+  // the clipboard through OSC 52) went to the terminal as they were.
+  const ESC = "\u001b";
+  const hostile = `fit${ESC}]0;PWNED\u0007${ESC}[2J${ESC}]52;c;cm0gLXJmIH4=\u0007\u009b31m`;
+  /** No control character but newline (and, in a log, tab and carriage return). */
+  const noControls = (text: string, inLog = false) => expect(text).not.toMatch(inLog ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/ : /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+
+  it("qm show, ls, log, wait and the errors write control characters as escapes; a value cannot fake a line; --json keeps the data", async () => {
+    answers["GET /api/jobs/49"] = jobAnswer({ info: hostile, owner: `ann@lab.org\ryou may:     kill`, script: `sh run.sh\nyou may:     kill`, events: [{ at: "2025-01-01T11:00:00Z", kind: "note", detail: hostile }] }, NOBODY);
+    const shown = io();
+    expect(await run(["show", "49"], shown)).toBe(0);
+    const out = shown.stdout.join("\n");
+    noControls(out);
+    expect(out).toContain("info:        fit\\u001b]0;PWNED\\u0007\\u001b[2J");
+    expect(out.match(/^you may:/gm)).toHaveLength(1);
+    expect(out).toMatch(/^owner: +ann@lab\.org\\u000dyou may: +kill$/m);
+
+    const json = io();
+    expect(await run(["show", "49", "--json"], json)).toBe(0);
+    noControls(json.stdout.join("\n"));
+    expect((JSON.parse(json.stdout.join("")) as JobAnswer).job.info).toBe(hostile);
+
+    answers["GET /api/jobs?view=all&pageSize=50"] = { jobs: [{ ...jobAnswer({ name: hostile, account: null, owner: hostile }, NOBODY).job }], total: 1, page: 1, pageSize: 50, serverTime: "2025-01-01T12:00:00Z" };
+    const listed = io();
+    expect(await run(["ls", "-a"], listed)).toBe(0);
+    noControls(listed.stdout.join("\n"));
+    expect(listed.stdout.join("\n").split("\n")).toHaveLength(2);
+
+    answers["GET /api/jobs/49/log"] = { text: `progress 1 / 2\rprogress 2 / 2\n${hostile}\n`, offset: 0, nextOffset: 40, size: 40, reset: false, exists: true, state: "done" };
+    const logged = io();
+    expect(await run(["log", "49"], logged)).toBe(0);
+    noControls(logged.stdout.join("\n"), true);
+    expect(logged.stdout.join("\n")).toContain("progress 1 / 2\rprogress 2 / 2\nfit\\u001b]0;PWNED");
+
+    answers["GET /api/jobs/50"] = { status: 404, body: { error: { code: "NOT_FOUND", message: hostile } } };
+    const failed = io();
+    expect(await run(["wait", "50"], failed)).toBe(1);
+    noControls(failed.stderr.join("\n"));
+    expect(failed.stderr).toEqual([`qm wait: fit\\u001b]0;PWNED\\u0007\\u001b[2J\\u001b]52;c;cm0gLXJmIH4=\\u0007\\u009b31m`]);
+  });
+});
+
 describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };

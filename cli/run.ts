@@ -18,6 +18,7 @@ import { submit } from "./commands/submit";
 import { wait } from "./commands/wait";
 import { checkServerUrl, credentialsFile, resolveCredentials } from "./credentials";
 import { CliError, EXIT } from "./errors";
+import { terminalSafe } from "./terminal-text";
 
 /**
  * parseArgs' refusal in qm's words: a value that starts with '-' (-p -5) is said with how
@@ -69,7 +70,9 @@ function commonOptionsFirst(argv: string[]): string[] | string {
   return i < argv.length ? [argv[i], ...common, ...argv.slice(i + 1)] : [];
 }
 
-export async function run(argv: string[], io: CliIo, version = "dev"): Promise<number> {
+export async function run(argv: string[], given: CliIo, version = "dev"): Promise<number> {
+  // Whatever a command writes may hold the server's text (terminal-text.ts).
+  const io: CliIo = { ...given, out: (text) => given.out(terminalSafe(text)), err: (text) => given.err(terminalSafe(text)) };
   const reordered = commonOptionsFirst(argv);
   if (typeof reordered === "string") {
     io.err(`qm: ${reordered}`);

@@ -7,6 +7,7 @@ import { type UserAction, actionsFitting } from "../../lib/core/job-permissions"
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
 import { localTime, table } from "../table";
+import { oneLine } from "../terminal-text";
 
 /**
  * The actions that fit the job and the viewer may do. `can` says only yes or no: an action
@@ -83,7 +84,7 @@ ${COMMON_HELP}`,
       ["why waiting", job.estimate?.reason ?? null],
       ["you may", youMay(actionsFitting(job), can)],
     ];
-    ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${v}`).join("\n"));
+    ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${oneLine(String(v))}`).join("\n"));
     if (job.events.length) ctx.out(`\n${table(["WHEN", "EVENT", "DETAIL"], job.events.map((e) => [localTime(e.at), e.kind, describeEventDetail(e.detail)]))}`);
     return EXIT.OK;
   },
