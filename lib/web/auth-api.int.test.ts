@@ -158,6 +158,22 @@ describe("first start and sessions", () => {
     expect(await db.user.count({ where: { role: "admin" } })).toBe(1);
   });
 
+  it("a session cookie whose %-escapes are malformed is no session, not a 500 on every request", async () => {
+    // Before, decodeURIComponent threw (URIError) and every API request of that browser
+    // answered 500, which anyone able to set a cookie for the host could cause.
+    const cookie = "qm_session=%E0%A4%A";
+    const list = await routes.list(req("/api/jobs", { headers: { cookie } }), ctx(0));
+    expect(list.status).toBe(200);
+    const session = (await (await routes.session(req("/api/auth/session", { headers: { cookie } }), ctx(0))).json()) as { user: unknown; via: string };
+    expect(session).toMatchObject({ user: null, via: "anonymous" });
+    const loggedIn = await routes.login(
+      req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password: PASSWORD }), headers: { cookie, origin: BASE, "content-type": "application/json" } }),
+      ctx(0),
+    );
+    expect(loggedIn.status).toBe(200);
+    expect((await routes.logout(req("/api/auth/logout", { method: "POST", headers: { cookie, "x-qm-csrf": "1" } }), ctx(0))).status).toBeLessThan(300);
+  });
+
   it("logout ends the session: the cookie no longer opens admin actions", async () => {
     const { cookie, csrf } = await login();
     const out = await routes.logout(req("/api/auth/logout", { method: "POST", headers: { cookie } }), ctx(0));

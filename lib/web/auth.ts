@@ -55,9 +55,22 @@ function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeCookieValue(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/**
+ * A cookie value as sent, or undefined when its %-escapes are malformed: never one of ours
+ * (our tokens are base64url), and anyone able to set a cookie for this host (a sibling
+ * subdomain) could otherwise make every request of that browser fail with a 500.
+ */
+function decodeCookieValue(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 async function sessionToken(request?: Request): Promise<string | undefined> {
