@@ -22,7 +22,7 @@ const loginAs = (user: string, password: string, peer: string, headers: Record<s
 
 beforeAll(async () => {
   // Accounts of their own, so that the administrator's slow-down stays clean for the other tests.
-  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5"]) {
+  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6"]) {
     await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD) } });
   }
 });
@@ -102,4 +102,25 @@ describe("the login slow-down", () => {
     await sleep(1100);
     expect((await loginAs("ops4", OPS_PASSWORD, "198.51.100.90")).status).toBe(200);
   });
+
+  it("a client naming a new user at each try is slowed down too; its accounts that logged in from there are not", async () => {
+    // Before, only (client, account) and account were counted: 300 tries naming 300 users
+    // from one address each cost a password check, and kept the server's checks busy for
+    // 18 s (a user's Basic request waited 15 s behind them).
+    const peer = "198.51.100.120";
+    expect((await loginAs("ops6", OPS_PASSWORD, peer)).status).toBe(200);
+    const answers: number[] = [];
+    for (let i = 0; i < 35; i++) answers.push((await loginAs(`nobody${i}`, "guess", peer)).status);
+    expect(answers.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(answers.slice(30).every((s) => s === 429)).toBe(true);
+    const refused = await loginAs("ops1", OPS_PASSWORD, peer);
+    expect(refused.status).toBe(429);
+    expect((await errorOf(refused)).message).toMatch(/^Too many failed logins from here; wait \d+ seconds? and try again\.$/);
+    // An account that logged in from this address before is let through.
+    expect((await loginAs("ops6", OPS_PASSWORD, peer)).status).toBe(200);
+    // Sent all at once from another address: 30 checks, not 60.
+    const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => loginAs(`someone${i}`, "guess", "198.51.100.121")));
+    expect(burst.filter((a) => a.status === 401)).toHaveLength(30);
+  });
 });
+

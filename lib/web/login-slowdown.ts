@@ -7,6 +7,11 @@
  * - Per account, against many clients at once: 20 free failures, then the same waits;
  *   it does not apply to a client that logged in to this account in the last 30 days,
  *   so the owner's scripts and browsers keep working while others hammer the account.
+ * - Per client, whatever the account: 30 free failures, then the same waits; it does not
+ *   apply to an account this client logged in to in the last 30 days. Without it, a
+ *   client naming a new user each time was never slowed, and each try cost a password
+ *   check (scrypt: tens of ms of CPU, 16 MB): 300 such tries from one address kept the
+ *   server's password checks busy for 18 s, a user's Basic request waiting 15 s of it.
  * - A try that comes too early is refused at once (RATE_LIMITED, Retry-After) without
  *   checking the password: hammering costs the server nothing and teaches nothing.
  * - A try is counted as a failure the moment it is let through, and taken back if the
@@ -27,6 +32,8 @@ const MAX_KEYS = 10_000;
 
 interface SlowdownState {
   perClient: FailureDelay;
+  /** Per client, all accounts together. */
+  perAddress: FailureDelay;
   perAccount: FailureDelay;
   /** `${account}|${client}` -> last successful login. */
   known: Map<string, number>;
@@ -39,6 +46,7 @@ function state(): SlowdownState {
   const g = globalThis as WithState;
   g[KEY] ??= {
     perClient: createFailureDelay({ freeFailures: 5, firstDelayMs: 1000, maxDelayMs: 30_000, forgetAfterMs: 15 * MINUTE, maxKeys: MAX_KEYS }),
+    perAddress: createFailureDelay({ freeFailures: 30, firstDelayMs: 1000, maxDelayMs: 30_000, forgetAfterMs: 15 * MINUTE, maxKeys: MAX_KEYS }),
     perAccount: createFailureDelay({ freeFailures: 20, firstDelayMs: 1000, maxDelayMs: 30_000, forgetAfterMs: 15 * MINUTE, maxKeys: MAX_KEYS }),
     known: new Map(),
   };
@@ -48,7 +56,8 @@ function state(): SlowdownState {
 // A Basic header may carry a user name of kilobytes: keys stay short.
 const keysOf = (address: string, account: string) => {
   const name = account.slice(0, 100);
-  return { pair: `${clientKeyOf(address)}|${name}`, account: name };
+  const client = clientKeyOf(address);
+  return { pair: `${client}|${name}`, account: name, client };
 };
 
 function isKnown(pair: string, now: number): boolean {
@@ -68,10 +77,12 @@ export interface LoginTry {
  * comment) and returns it, for `succeeded()` when the password was right.
  */
 export function startLoginTry(address: string, account: string, now = Date.now()): LoginTry {
-  const { perClient, perAccount, known } = state();
+  const { perClient, perAddress, perAccount, known } = state();
   const keys = keysOf(address, account);
-  const forAccount = isKnown(keys.pair, now) ? 0 : perAccount.waitMs(keys.account, now);
-  const wait = Math.max(perClient.waitMs(keys.pair, now), forAccount);
+  const knownPair = isKnown(keys.pair, now);
+  const forAccount = knownPair ? 0 : perAccount.waitMs(keys.account, now);
+  const fromHere = Math.max(perClient.waitMs(keys.pair, now), knownPair ? 0 : perAddress.waitMs(keys.client, now));
+  const wait = Math.max(fromHere, forAccount);
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
     const why = forAccount === wait ? "for this account" : "from here";
@@ -80,11 +91,13 @@ export function startLoginTry(address: string, account: string, now = Date.now()
     });
   }
   perClient.fail(keys.pair, now);
+  perAddress.fail(keys.client, now);
   perAccount.fail(keys.account, now);
   return {
     succeeded(at = Date.now()) {
-      // The client's own count starts again; the account's loses this try only (others may be hammering it).
+      // The client's count for this account starts again; the others lose this try only (others may be hammering).
       perClient.forget(keys.pair);
+      perAddress.unfail(keys.client, at);
       perAccount.unfail(keys.account, at);
       known.delete(keys.pair);
       known.set(keys.pair, at);
