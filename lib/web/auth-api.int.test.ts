@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, unzip, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
+import { jobZip } from "../server/zip/zip-fixtures";
 
 describe("access control", () => {
   it("kill needs the admin: 401 anonymous, 403 without CSRF or from another origin, 202 with session+CSRF", async () => {
@@ -102,6 +103,51 @@ describe("access control", () => {
     const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files`), ctx(job.id))).json()) as { entries: { name: string }[] };
     expect(listing.entries.map((e) => e.name)).not.toContain("proc_config.cfg");
     expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=proc_config.cfg`, { headers: basic() }), ctx(job.id))).status).toBe(200);
+  });
+});
+
+describe("Display_details = False: nothing else names the owner either", () => {
+  it("bob refused on ann's job is not told it is ann's; with Display_details = True he is", async () => {
+    // Before, the 403 said "Job 7 is not yours (it belongs to ann@lab.org)" while the job's
+    // views showed its owner as null to bob.
+    const { job } = await makeJob("running");
+    writeConfig({ Display_details: "False" });
+    for (const [route, action] of [[routes.kill, "kill"], [routes.hold, "hold"], [routes.requeue, "requeue"], [routes.del, ""]] as const) {
+      const res = await route(req(`/api/jobs/${job.id}${action ? `/${action}` : ""}`, { method: action ? "POST" : "DELETE", headers: basicAs("bob") }), ctx(job.id));
+      expect(res.status).toBe(403);
+      const { message } = await errorOf(res);
+      expect(message).toMatch(/^Job \d+ is not yours; only its owner or the administrator may \w+ it\.$/);
+    }
+    expect((await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basicAs("ann") }), ctx(job.id))).status).toBe(202);
+    writeConfig({ Display_details: "True" });
+    expect((await errorOf(await routes.hold(req(`/api/jobs/${job.id}/hold`, { method: "POST", headers: basicAs("bob") }), ctx(job.id)))).message).toContain("(it belongs to ann@lab.org)");
+  });
+});
+
+describe("Display_details = False: the job's history and its Unix account do not name the owner", () => {
+  it("events have no detail and runAs is null for visitors and other users; the owner and the administrator see them", async () => {
+    // Before, with owner and account null, the history said "submitted ...; owned by ann"
+    // and "by ann", and resources.runAs the owner's own Unix account under Run_As.
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(jobZip({ folder: "private-fit" }))], { type: "application/zip" }), "private-fit.zip");
+    const submitted = await routes.submit(req("/api/jobs", { method: "POST", body: form, headers: basicAs("ann") }), ctx(0));
+    expect(submitted.status).toBe(201);
+    const { id } = ((await submitted.json()) as { job: { id: number } }).job;
+    expect((await routes.hold(req(`/api/jobs/${id}/hold`, { method: "POST", headers: basicAs("ann") }), ctx(id))).status).toBe(200);
+    const { job: running } = await makeJob("running", {}, { runInfo: JSON.stringify({ user: "ann", granted: 1 }) });
+    writeConfig({ Display_details: "False" });
+    type Shown = { job: { events: { kind: string; detail: string | null }[]; resources: { runAs: string | null } } };
+    const shown = async (jobId: number, headers: Record<string, string>) => ((await (await routes.job(req(`/api/jobs/${jobId}`, { headers }), ctx(jobId))).json()) as Shown).job;
+    for (const headers of [{}, basicAs("bob")]) {
+      const held = await shown(id, headers);
+      expect(held.events.map((e) => e.kind)).toEqual(["queued", "held"]);
+      expect(held.events.every((e) => e.detail === null)).toBe(true);
+      expect((await shown(running.id, headers)).resources.runAs).toBeNull();
+    }
+    for (const headers of [basicAs("ann"), basic()]) {
+      expect((await shown(id, headers)).events.map((e) => e.detail)).toEqual([expect.stringContaining("owned by ann"), "by ann"]);
+      expect((await shown(running.id, headers)).resources.runAs).toBe("ann");
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { AppError } from "../core/app-error";
 import { type OwnedJob, type UserAction, mayAct, refusalOf } from "../core/job-permissions";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
+import { canSeeDetails } from "./job-access";
 
 const switches = () => {
   const { licenceToKill, deleteJobs } = getConfig().config.web;
@@ -29,8 +30,13 @@ export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permission
   return { kill: may("kill"), requeue: may("requeue"), delete: may("delete"), hold: may("hold"), release: may("release"), pause: viewer.isAdmin };
 }
 
-/** UNAUTHORIZED when nobody is logged in, FORBIDDEN when this user may not. */
+/**
+ * UNAUTHORIZED when nobody is logged in, FORBIDDEN when this user may not. The refusal
+ * names the job's owner only to a viewer who may see it (Display_details, job-access.ts):
+ * not the owner, so the same decision is taken without it.
+ */
 export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction): void {
-  const refusal = refusalOf(viewer.user, job, action, switches());
+  const shown = canSeeDetails(viewer, job) ? job : { ...job, owner: null };
+  const refusal = refusalOf(viewer.user, shown, action, switches());
   if (refusal) throw new AppError(viewer.user ? "FORBIDDEN" : "UNAUTHORIZED", refusal);
 }

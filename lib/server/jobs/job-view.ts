@@ -55,7 +55,8 @@ export function toJobSummary(job: JobWithAccount, showDetails: boolean): JobSumm
     purgedAt: iso(job.purgedAt),
     arrayId: job.arrayId,
     arrayIndex: job.arrayIndex,
-    resources: resourcesOf(job),
+    // The Unix account a job runs as is its owner's own under Run_As.
+    resources: { ...resourcesOf(job), ...(showDetails ? {} : { runAs: null }) },
     slurm: slurmRunInfoOf(job.runInfo),
   };
 }
@@ -79,6 +80,7 @@ export function toJobDetail(job: JobWithAccount & { events: JobEvent[] }, showDe
     peakMemoryKb: job.peakMemoryKb,
     gpuMemPeakMb: job.gpuMemPeakMb,
     gpuUtilMean: job.gpuUtilMean,
-    events: job.events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, detail: e.detail })),
+    // Details name people ("owned by ann", "mail to ann@lab.org", "kill requested by ann"): hidden with the owner.
+    events: job.events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, detail: showDetails ? e.detail : null })),
   };
 }
