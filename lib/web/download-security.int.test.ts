@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { jobFolderAccess } from "../server/jobs/job-folder";
 import { NOTES_NAME, planJobZip } from "../server/jobs/job-zip";
 import { qmLayout } from "../server/qm-folders";
-import { ctx, dir, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
+import { ctx, db, dir, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
 
 const SECRET = "top secret outside the job";
 const outside = path.join(dir, "outside");
@@ -149,6 +149,29 @@ describe("files a job may not hand out", () => {
     const zip = await within(routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id)).then((r) => r.arrayBuffer()), 5000, "zip with a FIFO");
     const entries = await unzip(Buffer.from(zip));
     expect(entries.get(`${job.name}/${NOTES_NAME}`)).toMatch(/pipe: is not a regular file/);
+  });
+
+  it("a name with a backslash is left out of the zip with a note, and the zip ends; a job name with a colon keeps its entries", async () => {
+    // Before, archiver renamed "..\\..\\evil.txt" to "../../evil.txt", the entry it announced
+    // was not the one waited for, and the download hung after its first bytes.
+    const { job, full } = await makeJob("done", { "ok.txt": "fine\n", "sub/also.txt": "fine too\n" });
+    fs.writeFileSync(path.join(full, "..\\..\\evil.txt"), "pwned\n");
+    fs.mkdirSync(path.join(full, "C:\\Windows"));
+    fs.writeFileSync(path.join(full, "C:\\Windows", "x.txt"), "x\n");
+    const zipped = async () => {
+      const zip: ArrayBuffer = await within(routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id)).then((r) => r.arrayBuffer()), 5000, "zip");
+      return unzip(Buffer.from(zip));
+    };
+    const entries = await zipped();
+    expect([...entries.keys()].filter((name) => name.includes("..") || name.includes("\\") || name.includes("evil") || name.includes("x.txt"))).toEqual([]);
+    expect(entries.get(`${job.name}/ok.txt`)).toBe("fine\n");
+    expect(entries.get(`${job.name}/sub/also.txt`)).toBe("fine too\n");
+    const notes = entries.get(`${job.name}/${NOTES_NAME}`);
+    expect(notes).toContain("..\\..\\evil.txt: has a backslash");
+    expect(notes).toContain("C:\\Windows: has a backslash");
+    // A folder dropped by hand may have any name; archiver drops a leading "data:".
+    await db.job.update({ where: { id: job.id }, data: { name: "data:2024" } });
+    expect((await zipped()).get("data_2024/ok.txt")).toBe("fine\n");
   });
 
   it("a folder bigger than Max_Zip_MB is refused before anything is sent, and says what to do", async () => {

@@ -21,6 +21,8 @@ export interface TreeFile {
 }
 
 export interface TreeVisitor {
+  /** Why an entry is left out for its name alone (given to skip), or null; asked before it is opened. */
+  refuseName?(name: string): string | null;
   folder?(rel: string, stat: fs.Stats): void;
   /** Read the file before resolving: its handle is closed afterwards. */
   file(file: TreeFile): Promise<void>;
@@ -60,6 +62,11 @@ export async function walkJobFolder(access: JobFolderAccess, visitor: TreeVisito
       if (signal?.aborted) return;
       if (!prefix && access.hidden.includes(name)) continue;
       const rel = prefix ? `${prefix}/${name}` : name;
+      const refused = visitor.refuseName?.(name);
+      if (refused) {
+        visitor.skip(rel, refused);
+        continue;
+      }
       const entry = await openEntry(dir, name).catch((error: unknown) => reasonOf(error));
       if (typeof entry === "string") {
         visitor.skip(rel, entry);

@@ -10,6 +10,10 @@
  *   cut at `maxBytes`, said in the notes).
  * - Any error ends the zip stream with that error (the download fails); when the
  *   client goes away, the walk stops and every descriptor is closed.
+ * - A name with a backslash is left out (noted): zip tools read `\` as a folder separator
+ *   (archiver itself turns `..\..\x` into `../../x`), so such an entry could be unpacked
+ *   outside the folder it is unpacked in. Before, archiver renamed it, the entry it
+ *   announced no longer had the name waited for, and the download hung after a few bytes.
  */
 import type { Readable } from "node:stream";
 import { ZipArchive } from "archiver";
@@ -20,10 +24,16 @@ import { walkJobFolder } from "./job-tree";
 
 export const NOTES_NAME = "QM-download-notes.txt";
 
+const BACKSLASH_NOTE = "has a backslash (\\) in its name, which zip tools read as a folder separator (left out)";
+
+/** The entry names of a zip are written as given: no backslash, no leading `C:` (which archiver drops). */
+const zipSafe = (name: string) => name.replace(/[\\:]/g, "_");
+
 /** Files and bytes a zip of the folder would read now. */
 export async function planJobZip(access: JobFolderAccess): Promise<{ files: number; bytes: number }> {
   const plan = { files: 0, bytes: 0 };
   await walkJobFolder(access, {
+    refuseName,
     file: async ({ stat }) => {
       plan.files += 1;
       plan.bytes += stat.size;
@@ -31,6 +41,10 @@ export async function planJobZip(access: JobFolderAccess): Promise<{ files: numb
     skip: () => undefined,
   });
   return plan;
+}
+
+function refuseName(name: string): string | null {
+  return name.includes("\\") ? BACKSLASH_NOTE : null;
 }
 
 /** Append one entry and wait until the archive has taken all of it (or stopped). */
@@ -64,7 +78,8 @@ function notesText(notes: string[]): string {
 }
 
 /** A Node readable stream of the zip of the job folder, every entry under `topName/`. */
-export function zipJobFolder(access: JobFolderAccess, topName: string, options: { signal?: AbortSignal; maxBytes: number }): ZipArchive {
+export function zipJobFolder(access: JobFolderAccess, jobName: string, options: { signal?: AbortSignal; maxBytes: number }): ZipArchive {
+  const topName = zipSafe(jobName);
   const archive = new ZipArchive({ zlib: { level: 6 }, highWaterMark: 64 * 1024 });
   const stop = new AbortController();
   options.signal?.addEventListener("abort", () => {
@@ -85,6 +100,7 @@ export function zipJobFolder(access: JobFolderAccess, topName: string, options: 
   walkJobFolder(
     access,
     {
+      refuseName,
       folder: (rel, stat) => void archive.append(Buffer.alloc(0), { name: `${topName}/${rel}/`, type: "directory", date: stat.mtime }),
       file: async (file) => {
         if (total + file.stat.size > options.maxBytes) return void notes.push(`${file.rel}: left out, the zip reached Max_Zip_MB`);
