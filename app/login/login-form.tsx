@@ -2,14 +2,10 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { errorMessageOf } from "@/lib/client/api-fetch";
+import { safeNext } from "@/lib/core/safe-next";
 import { useLoginMutation } from "@/lib/client/use-auth-mutations";
 import { useSessionQuery } from "@/lib/client/use-session-query";
 import { AuthCard, Field, FormAlert } from "./auth-card";
-
-/** Only a path of this site: never send someone elsewhere after logging in. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export function LoginForm() {
   const router = useRouter();
