@@ -61,10 +61,14 @@ export function mayAct(actor: Actor | null, job: OwnedJob, action: UserAction, s
 }
 
 /** Why `actor` may not do `action` on this job, in words for them (null when they may). */
-export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, action: UserAction, switches: ActionSwitches): string | null {
+/**
+ * Why `actor` may not do `action` to `job`, in words (null when they may). `doing` words
+ * an act that goes with `action` (a priority change goes with hold: "change its priority").
+ */
+export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, action: UserAction, switches: ActionSwitches, doing = `${action} it`): string | null {
   if (mayAct(actor, job, action, switches)) return null;
   if (!actor) return `Log in to ${action} jobs.`;
-  if (!isOwner(actor, job)) return `Job ${job.id} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may ${action} it.`;
+  if (!isOwner(actor, job)) return `Job ${job.id} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may ${doing}.`;
   const key = action === "kill" ? "Licence_to_kill" : "Delete_Jobs";
   return `${action === "kill" ? "Killing" : "Deleting"} jobs is switched off (${key} = False in QMserv.cfg); ask the administrator.`;
 }

@@ -35,8 +35,8 @@ export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permission
  * names the job's owner only to a viewer who may see it (Display_details, job-access.ts):
  * not the owner, so the same decision is taken without it.
  */
-export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction): void {
+export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction, doing?: string): void {
   const shown = canSeeDetails(viewer, job) ? job : { ...job, owner: null };
-  const refusal = refusalOf(viewer.user, shown, action, switches());
+  const refusal = refusalOf(viewer.user, shown, action, switches(), doing);
   if (refusal) throw new AppError(viewer.user ? "FORBIDDEN" : "UNAUTHORIZED", refusal);
 }

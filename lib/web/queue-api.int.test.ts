@@ -88,6 +88,10 @@ describe("priority", () => {
     expect(refused.status).toBe(403);
     expect((await errorOf(refused)).message).toBe(`Job ${a} is not yours (it belongs to ann@lab.org); only its owner or the administrator may change its priority.`);
     expect((await setPriority(a, 9, { "x-qm-csrf": "1" })).status).toBe(401);
+    // With Display_details = False another user is not told whose job it is.
+    writeConfig({ Display_details: "False" });
+    expect((await errorOf(await setPriority(a, 9, basicAs("bob")))).message).toBe(`Job ${a} is not yours; only its owner or the administrator may change its priority.`);
+    writeConfig();
     for (const bad of [5000, 1.5, "high"]) {
       const res = await setPriority(a, bad, basic());
       expect(res.status, String(bad)).toBe(400);

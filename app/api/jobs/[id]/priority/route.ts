@@ -6,7 +6,7 @@ import { requireUser } from "@/lib/web/access";
 import { getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
 import { type JobRouteContext, jobIdFrom } from "@/lib/web/job-access";
-import { can } from "@/lib/web/permissions";
+import { requireCan } from "@/lib/web/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +24,7 @@ export const POST = apiHandler(async (request: Request, context: JobRouteContext
   const id = await jobIdFrom(context);
   const job = await getStore().getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}; it may have been deleted.`);
-  if (!can(viewer, job, "hold")) throw new AppError("FORBIDDEN", `Job ${id} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may change its priority.`);
+  requireCan(viewer, job, "hold", "change its priority");
   const { priority } = await readJson(request, prioritySchema);
   return json(await setJobPriority(getStore(), getLayout(), id, priority, viewer.user.username));
 });
