@@ -5,10 +5,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { JobAnswer } from "../../lib/core/api-types";
 import { formatBytes } from "../../lib/core/format";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { CliError, EXIT, usageError } from "../errors";
+import { terminalSafe } from "../terminal-text";
 
 /** `<job name>.zip`, the name made safe to write here (no folder separators, no leading dot). */
 export function zipNameOf(jobName: string, id: number): string {
@@ -57,6 +60,19 @@ ${COMMON_HELP}`,
   },
 };
 
+/** A stream that writes its UTF-8 text to `out` with control characters escaped (terminalSafe). */
+function terminalSink(out: NodeJS.WritableStream): NodeJS.WritableStream {
+  const decoder = new StringDecoder("utf8");
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      out.write(terminalSafe(decoder.write(chunk)), done);
+    },
+    final(done) {
+      out.write(terminalSafe(decoder.end()), done);
+    },
+  });
+}
+
 export const cat: Command = {
   name: "cat",
   summary: "print one file of a job (results.csv, plots/fit.svg...)",
@@ -64,14 +80,17 @@ export const cat: Command = {
   options: {},
   help: `qm cat ID PATH
 
-Print the file PATH of job ID (relative to its folder) as it is, byte for byte, to
-standard output: qm cat 17 results/fit.csv | column -ts,  or  qm cat 17 plot.png > plot.png
+Print the file PATH of job ID (relative to its folder) to standard output: byte for
+byte when redirected or piped, with control characters shown as escapes on a terminal: qm cat 17 results/fit.csv | column -ts,  or  qm cat 17 plot.png > plot.png
 ${COMMON_HELP}`,
   async run(ctx, _values, positionals) {
     const [id] = jobIds(positionals.slice(0, 1));
     if (!ctx.rawOut) throw new CliError(EXIT.FAILED, "no standard output to write to");
     const file = positionals[1].replace(/^\.\//, "");
-    await ctx.api().stream(`/api/jobs/${id}/files/raw?path=${encodeURIComponent(file)}&download=1`, ctx.rawOut, { end: false });
+    // On a terminal the file's control characters are shown as escapes (a job's file must not
+    // drive the terminal, as with qm log); redirected or piped, its bytes go as they are.
+    const sink = (ctx.rawOut as { isTTY?: boolean }).isTTY ? terminalSink(ctx.rawOut) : ctx.rawOut;
+    await ctx.api().stream(`/api/jobs/${id}/files/raw?path=${encodeURIComponent(file)}&download=1`, sink, { end: sink !== ctx.rawOut });
     return EXIT.OK;
   },
 };

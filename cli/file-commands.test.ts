@@ -1,21 +1,25 @@
 /**
  * qm download when the server stops in the middle of a zip (it closes the connection: a
  * folder changed while it was read, a restart): no file that looks whole is left, and the
- * command says so and fails. A node:http server plays the server's side of the cut.
+ * command says so and fails. qm cat: bytes as they are when redirected, control characters
+ * escaped on a terminal. A node:http server plays the server's side.
  */
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { run } from "./run";
 
+const CONTENT = Buffer.concat([Buffer.from("été \u001b]0;PWNED\u0007 done\n", "utf8"), Buffer.from([0xff, 0x00])]);
 let server: http.Server;
 let url: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === "/api/jobs/5") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 5, name: "fit" } }));
+    if (req.url === "/api/jobs/5/files/raw?path=out%2Flog.txt&download=1") return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(CONTENT);
     if (req.url === "/api/jobs/5/download") {
       res.writeHead(200, { "content-type": "application/zip" });
       res.write(Buffer.alloc(64 * 1024, 7), () => res.socket?.destroy());
@@ -41,4 +45,20 @@ it("a zip cut short leaves nothing in the folder and fails with the reason", asy
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+it("qm cat sends the bytes as they are when redirected, and escapes control characters on a terminal", async () => {
+  const sinkOf = (isTTY: boolean) => {
+    const chunks: Buffer[] = [];
+    const sink = Object.assign(new PassThrough(), { isTTY });
+    sink.on("data", (c: Buffer) => chunks.push(c));
+    return { sink, bytes: () => Buffer.concat(chunks) };
+  };
+  const io = (rawOut: NodeJS.WritableStream) => ({ env: { QM_URL: url } as unknown as NodeJS.ProcessEnv, out: () => undefined, err: () => undefined, prompt: async () => "", sleep: async () => undefined, rawOut });
+  const piped = sinkOf(false);
+  expect(await run(["cat", "5", "./out/log.txt"], io(piped.sink))).toBe(0);
+  expect(piped.bytes().equals(CONTENT)).toBe(true);
+  const terminal = sinkOf(true);
+  expect(await run(["cat", "5", "out/log.txt"], io(terminal.sink))).toBe(0);
+  expect(terminal.bytes().toString("utf8")).toBe("été \\u001b]0;PWNED\\u0007 done\n\ufffd\\u0000");
 });
