@@ -17,7 +17,13 @@ import { type Dialect, databaseDialect, sqliteFilePath } from "./database-url";
  */
 export type Db = PrismaClient;
 
-const dialects = new WeakMap<Db, Dialect>();
+/**
+ * Kept on globalThis, not in this module: Next bundles this file into each route's chunk,
+ * each with a module instance of its own, while the client itself is shared (lib/web/context.ts).
+ * A map of this module's would answer "sqlite" for a PostgreSQL client made by another route.
+ */
+const dialectsKey = Symbol.for("qm.server.db-dialects");
+const dialects: WeakMap<Db, Dialect> = ((globalThis as Record<symbol, unknown>)[dialectsKey] ??= new WeakMap<Db, Dialect>()) as WeakMap<Db, Dialect>;
 
 export function createDb(databaseUrl: string): Db {
   const dialect = databaseDialect(databaseUrl);
