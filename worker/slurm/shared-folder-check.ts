@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { QmConfig } from "../../lib/core/qm-config";
+import { type LogInput, toLog } from "../../lib/server/logger";
 import type { QmLayout } from "../../lib/server/qm-folders";
 import { shellQuote } from "./sbatch-command";
 import { type SlurmRunner, isInvalidJobId } from "./slurm-cli";
@@ -19,7 +20,7 @@ export interface SharedFolderCheck {
   cli: SlurmRunner;
   layout: QmLayout;
   settings: QmConfig["slurm"];
-  log: (m: string) => void;
+  log: LogInput;
   /** How long the probe may wait in Slurm's queue and run; default 120 s. */
   timeoutMs?: number;
   /** How long its answer is waited for once it ended (NFS may show it late); default 60 s. */
@@ -67,7 +68,7 @@ export async function checkSharedFolder(c: SharedFolderCheck): Promise<void> {
         );
       }
       if (Date.now() > deadline) {
-        c.log(`slurm: warning: the probe job ${id} did not run within ${Math.round((c.timeoutMs ?? 120_000) / 1000)} s (busy cluster?), so whether QM_FOLDER is shared with the nodes is not known; starting anyway`);
+        toLog(c.log, () => false).warn(`slurm: the probe job ${id} did not run within ${Math.round((c.timeoutMs ?? 120_000) / 1000)} s (busy cluster?), so whether QM_FOLDER is shared with the nodes is not known; starting anyway`);
         return;
       }
       if (!endedAt && Date.now() - lastLook >= 1000) {

@@ -6,6 +6,7 @@
  * A cancel that could not reach Slurm stays wanted and is sent again after the next look.
  */
 import os from "node:os";
+import { type LogInput, toLog } from "../../lib/server/logger";
 import { type SlurmRunner, isInvalidJobId, isTransient } from "./slurm-cli";
 import type { SlurmRun } from "./slurm-run";
 
@@ -19,7 +20,8 @@ export interface SlurmCancels {
   close(): void;
 }
 
-export function createSlurmCancels(deps: { cli: SlurmRunner; log: (m: string) => void; poke: () => void }): SlurmCancels {
+export function createSlurmCancels(deps: { cli: SlurmRunner; log: LogInput; poke: () => void }): SlurmCancels {
+  const log = toLog(deps.log, () => false);
   const timers = new Set<NodeJS.Timeout>();
   const sending = new Set<SlurmRun>();
   const user = os.userInfo().username;
@@ -39,10 +41,10 @@ export function createSlurmCancels(deps: { cli: SlurmRunner; log: (m: string) =>
       if (run.cancel === kind) run.cancel = undefined;
     } catch (error) {
       if (isInvalidJobId(error)) run.cancel = undefined;
-      else if (isTransient(error)) deps.log(`slurm: cannot reach Slurm to stop job ${run.slurmJobId} (${(error as Error).message}); trying again`);
+      else if (isTransient(error)) log.warn(`slurm: cannot reach Slurm to stop job ${run.slurmJobId} (${(error as Error).message}); trying again`);
       else if (kind === "signal") run.cancel = "hard"; // e.g. not running yet: no process to signal
       else {
-        deps.log(`slurm: cannot cancel job ${run.slurmJobId}: ${(error as Error).message}`);
+        log.warn(`slurm: cannot cancel job ${run.slurmJobId}: ${(error as Error).message}`);
         run.cancel = undefined;
       }
     } finally {

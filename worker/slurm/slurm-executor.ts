@@ -13,6 +13,7 @@ import { LOG_FILE, logHeader } from "../../lib/core/job-log";
 import type { QmConfig } from "../../lib/core/qm-config";
 import { slurmRunInfoOf } from "../../lib/core/slurm-run-info";
 import { appendLogLines } from "../../lib/server/job-folder-writes";
+import { type LogInput, toLog } from "../../lib/server/logger";
 import type { QmLayout } from "../../lib/server/qm-folders";
 import type { Executor, LaunchSpec } from "../executor";
 import { jobVariables } from "../job-env";
@@ -33,7 +34,7 @@ export interface SlurmExecutorOptions {
   jobEnv: NodeJS.ProcessEnv;
   layout: QmLayout;
   config: () => QmConfig;
-  log: (m: string) => void;
+  log: LogInput;
   /** How long a file written on a node may take to show here (NFS): an ended run's exit record, the probe's answer; default 60 s. */
   recordGraceMs?: number;
 }
@@ -61,7 +62,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
     name: "slurm",
     schedulesItself: true,
     async check() {
-      if (process.getuid?.() === 0) opts.log("slurm: warning: the worker runs as root, so its Slurm jobs run as root on the nodes; run it as an unprivileged account the cluster knows (docs/scale-out.md)");
+      if (process.getuid?.() === 0) toLog(opts.log, () => false).warn("slurm: the worker runs as root, so its Slurm jobs run as root on the nodes; run it as an unprivileged account the cluster knows (docs/scale-out.md)");
       await checkSharedFolder({ cli, layout: opts.layout, settings: opts.config().slurm, log: opts.log, answerGraceMs: graceMs });
     },
     clusterStats: () => poller.cluster(),

@@ -7,6 +7,7 @@
  * Idle (no run), it only reads the cluster's figures (sinfo) every 30 s for the dashboard.
  */
 import fs from "node:fs";
+import { type LogInput, toLog } from "../../lib/server/logger";
 import type { ClusterStats } from "../../lib/core/worker-stats";
 import type { Accounting } from "./accounting";
 import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
@@ -36,7 +37,8 @@ export interface PollerDeps {
   pollMs: () => number;
   /** How long an ended run's exit record is waited for (NFS may show it late). */
   graceMs: number;
-  log: (m: string) => void;
+  /** Trouble reaching Slurm is a warning (`journalctl -p warning` shows it). */
+  log: LogInput;
   accounting: Accounting;
   /** Work done after each successful look: submissions and cancels waiting for Slurm. */
   afterLook: (snapshot: Snapshot) => Promise<void>;
@@ -56,6 +58,7 @@ export interface Poller {
 }
 
 export function createPoller(deps: PollerDeps): Poller {
+  const log = toLog(deps.log, () => false);
   let asking: Promise<Snapshot | null> | null = null;
   let last: Snapshot | null = null;
   let failures = 0;
@@ -78,7 +81,7 @@ export function createPoller(deps: PollerDeps): Poller {
         return last;
       })
       .catch((error: Error) => {
-        if (failures++ === 0) deps.log(`slurm: squeue failed (${error.message}); job states are unknown and nothing is decided until Slurm answers`);
+        if (failures++ === 0) log.warn(`slurm: squeue failed (${error.message}); job states are unknown and nothing is decided until Slurm answers`);
         return null;
       })
       .finally(() => (asking = null));
@@ -154,7 +157,7 @@ export function createPoller(deps: PollerDeps): Poller {
       }
       await refreshCluster();
     } catch (error) {
-      deps.log(`slurm: poll failed: ${(error as Error).message}`);
+      log.warn(`slurm: poll failed: ${(error as Error).message}`);
     } finally {
       looking = false;
     }
