@@ -55,12 +55,13 @@ export function StatusSummary({ status }: { status: StatusAnswer }) {
           ) : (
             <span className="font-medium text-red-700">not running</span>
           )}
-          {status.worker?.isolation === "none" && (
+          {status.worker?.isolation === "none" && status.executor !== "slurm" && (
             <div className="text-xs font-medium text-amber-700" data-testid="isolation-warning" title="Run the worker as root (see docs/security.md) so that each job runs as its own unprivileged identity.">
               jobs share the worker&apos;s privileges
             </div>
           )}
           {status.worker?.isolation === "uid" && <div className="text-xs text-slate-500">jobs run as their own uid</div>}
+          {status.executor === "slurm" && <div className="text-xs text-slate-500">jobs run in Slurm as the worker&apos;s account</div>}
         </div>
       </div>
     </div>

@@ -12,7 +12,7 @@ import { ensureQmFolders, qmLayout } from "../lib/server/qm-folders";
 import type { QueuedRow } from "../lib/server/store/job-reads";
 import type { JobStore } from "../lib/server/store/job-store";
 import type { ExitReport, Executor } from "./executor";
-import { createRunner } from "./runner";
+import { createRunner, describeIsolation } from "./runner";
 
 let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -81,5 +81,13 @@ describe("createRunner", () => {
     const first = runner.stop();
     expect(runner.stop()).toBe(first);
     await first;
+  });
+});
+
+describe("describeIsolation", () => {
+  it("does not say that a Slurm worker does not run as root: Slurm runs its jobs as the worker's account", () => {
+    expect(describeIsolation("none", "slurm")).toBe("jobs run on the Slurm nodes as the worker's account");
+    expect(describeIsolation("none", "local")).toMatch(/share the worker's privileges: it does not run as root/);
+    expect(describeIsolation("uid", "local")).toBe("each job runs as its own uid");
   });
 });

@@ -69,6 +69,13 @@ export interface Runner {
   wake(): void;
 }
 
+/** Who the jobs run as, in the start line's words. */
+export function describeIsolation(isolation: "uid" | "none", executor: string): string {
+  // Slurm runs them as the account that submits them, the worker's (docs/scale-out.md).
+  if (executor === "slurm") return "jobs run on the Slurm nodes as the worker's account";
+  return isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)";
+}
+
 export function createRunner(deps: RunnerDeps): Runner {
   const layout = qmLayout(deps.config().qmFolder);
   const log = toLog(deps.log, () => deps.config().debug);
@@ -178,7 +185,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         () => quietGc.stop(),
       );
       await intake.scanAll();
-      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${ctx.isolation === "uid" ? "each job runs as its own uid" : "jobs share the worker's privileges: it does not run as root (docs/security.md)"}; limits: ${ctx.limits}; GPUs: ${deps.gpus?.described ?? NO_GPUS.described})`);
+      deps.log(`worker started on ${layout.root} (MaxNbProcessors ${deps.config().maxNbProcessors}, ${deps.config().launchType}, executor ${ctx.executor.name}, ${describeIsolation(ctx.isolation, ctx.executor.name)}; limits: ${ctx.limits}; GPUs: ${deps.gpus?.described ?? NO_GPUS.described})`);
       void dispatcher.dispatch();
       checkRetention(true);
     },
