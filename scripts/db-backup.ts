@@ -1,5 +1,5 @@
 /**
- * `npm run db:backup [-- FILE] [-- --keep N]`: a consistent copy of the SQLite database,
+ * `npm run db:backup -- [FILE] [--keep N]`: a consistent copy of the SQLite database,
  * taken while the web app and the worker run (lib/server/backup/backup-sqlite.ts). Without
  * FILE it goes to $QM_DATA/backups/qm-<UTC time>.db; `--keep N` then removes all but the N
  * newest copies there. On PostgreSQL it says to use pg_dump instead (docs/deploy.md).
@@ -11,22 +11,11 @@ import { formatBytes } from "../lib/core/format";
 import { backupSqlite } from "../lib/server/backup/backup-sqlite";
 import { databaseDialect, redactDatabaseUrl } from "../lib/server/database-url";
 import { loadEnv } from "../lib/server/env";
-
-function parseArgs(args: string[]): { file?: string; keep?: number } {
-  const out: { file?: string; keep?: number } = {};
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--keep") {
-      out.keep = Number(args[++i]);
-      if (!Number.isInteger(out.keep) || out.keep < 1) throw new Error("--keep needs a number of copies, 1 or more");
-    } else if (!out.file && !args[i].startsWith("-")) out.file = args[i];
-    else throw new Error(`unknown argument ${args[i]}; usage: npm run db:backup [-- FILE] [-- --keep N]`);
-  }
-  return out;
-}
+import { parseBackupArgs } from "./db-backup-args";
 
 function main(): void {
   const env = loadEnv();
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseBackupArgs(process.argv.slice(2));
   if (databaseDialect(env.databaseUrl) === "postgresql") {
     console.error(`DATABASE_URL is PostgreSQL (${redactDatabaseUrl(env.databaseUrl)}): back it up with pg_dump, e.g.\n  pg_dump --format=custom --file="qm-$(date +%F).dump" "$DATABASE_URL"\n(docs/postgresql.md, Backups)`);
     process.exit(2);
