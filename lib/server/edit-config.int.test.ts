@@ -137,4 +137,12 @@ describe("editing QMserv.cfg on disk", () => {
     expect(updateConfig(file, { version: form.version, values }).changed).toEqual([]);
     expect(fs.statSync(file).mtimeMs).toBe(mtime);
   });
+
+  it("says a problem of two keys edited together once", () => {
+    const form = getConfigForm(file);
+    const message = "Default_Mem (8G) is more than Max_Mem (4G): lower Default_Mem or raise Max_Mem";
+    expect(() => updateConfig(file, { version: form.version, values: { "QMServer.Default_Mem": "8G", "QMServer.Max_Mem": "4G" } })).toThrow(
+      expect.objectContaining({ message: `2 values need fixing: ${message}`, details: { "QMServer.Default_Mem": message, "QMServer.Max_Mem": message } }),
+    );
+  });
 });

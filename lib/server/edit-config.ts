@@ -71,5 +71,7 @@ function editProblems(config: QmConfig, changed: string[]): Record<string, strin
 
 function invalid(errors: Record<string, string>): AppError {
   const count = Object.keys(errors).length;
-  return new AppError("INVALID_INPUT", `${count === 1 ? "One value needs" : `${count} values need`} fixing: ${Object.values(errors).join("; ")}`, errors);
+  // A problem of two keys (Default_Mem above Max_Mem) is on both fields, and said once.
+  const messages = [...new Set(Object.values(errors))];
+  return new AppError("INVALID_INPUT", `${count === 1 ? "One value needs" : `${count} values need`} fixing: ${messages.join("; ")}`, errors);
 }
