@@ -61,6 +61,13 @@ export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): 
   };
 }
 
+/** Where an adopted run is, for the log: its process here, or its job in Slurm (no process here: pid 0). */
+export function whereRuns(run: Pick<StartedRun, "pid" | "runInfo">): string {
+  if (run.pid) return `pid ${run.pid}`;
+  const slurmJobId = (run.runInfo as { slurmJobId?: string | null }).slurmJobId;
+  return slurmJobId ? `Slurm job ${slurmJobId}` : "in Slurm";
+}
+
 /** Repair and take over; returns the runs to track (still running, or ended and to be finished). */
 export async function recover(ctx: WorkerContext, opts: { afterCrash: boolean }): Promise<RunningJob[]> {
   const { store, layout, executor } = ctx;
@@ -96,7 +103,7 @@ export async function recover(ctx: WorkerContext, opts: { afterCrash: boolean })
           ctx.executor.terminate(run, 0, () => (job.killSignal = "SIGKILL"));
           job.killSignal ??= "SIGTERM";
         }
-        ctx.log(`recovery: still runs (pid ${run.pid}): ${reason ? `quarantined: ${reason}` : "adopted"}`, { job: row.id });
+        ctx.log(`recovery: still runs (${whereRuns(run)}): ${reason ? `quarantined: ${reason}` : "adopted"}`, { job: row.id });
       } else {
         ctx.log("recovery: ended while no worker ran; recording it", { job: row.id });
       }
