@@ -20,7 +20,24 @@ export function sqliteFilePath(databaseUrl: string): string {
   return path.resolve(file);
 }
 
-/** The URL without its password, for messages and logs. */
+/** The URL without its password, for messages and logs (all of it up to the last @, even a password with an @ left unencoded). */
 export function redactDatabaseUrl(databaseUrl: string): string {
-  return databaseUrl.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, "$1***@");
+  return databaseUrl.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:).*@/, "$1***@");
+}
+
+/** A user name or password with a character that ends it early in a URL unless percent-encoded. */
+function userInfoNeedsEncoding(databaseUrl: string): boolean {
+  const rest = databaseUrl.replace(/^postgres(ql)?:\/\//, "");
+  const at = rest.lastIndexOf("@");
+  return at > 0 && /[@/?#]/.test(rest.slice(0, at));
+}
+
+/** Why the database could not be opened, naming it (without its password), with the fix of an unencoded password. */
+export function cannotOpenDatabase(databaseUrl: string, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  const hint =
+    databaseDialect(databaseUrl) === "postgresql" && userInfoNeedsEncoding(databaseUrl)
+      ? "; the password (or user name) holds @, /, ? or #, which end it early in a URL: write them percent-encoded (@ as %40, / as %2F, ? as %3F, # as %23, and % itself as %25)"
+      : "";
+  return `cannot open the database ${redactDatabaseUrl(databaseUrl)} (DATABASE_URL): ${why}${hint}`;
 }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
-import { databaseDialect } from "../../lib/server/database-url";
+import { cannotOpenDatabase, databaseDialect } from "../../lib/server/database-url";
 import { isUpToDate, readMigrations } from "./applied-migrations";
 import { type EngineFactory, postgresEngineFactory, scratchPostgresEngineFactory, sqliteEngineFactory } from "./engine-adapters";
 import { type Provider, providerFiles, readSchema } from "./provider-schema";
@@ -54,7 +54,14 @@ async function withEngine<T>(root: string, provider: Provider, adapters: EngineF
 /** Apply every pending migration of the database's provider; returns the names applied. */
 export async function applyMigrations(root: string, databaseUrl: string): Promise<string[]> {
   const provider = databaseDialect(databaseUrl);
-  if (await isUpToDate(root, databaseUrl)) return [];
+  let upToDate: boolean;
+  try {
+    upToDate = await isUpToDate(root, databaseUrl);
+  } catch (error) {
+    // The first connection of every start: say which database, not only "getaddrinfo ENOTFOUND ss".
+    throw new Error(cannotOpenDatabase(databaseUrl, error));
+  }
+  if (upToDate) return [];
   const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : await postgresEngineFactory(databaseUrl);
   return withEngine(root, provider, adapters, async (engine) => {
     const migrationsList = readMigrations(providerFiles(root, provider).migrationsDir);
