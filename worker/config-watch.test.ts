@@ -36,3 +36,20 @@ it("an invalid QMserv.cfg is logged as a warning and the previous settings stay;
     watch.close();
   }
 });
+
+it("says which Slurm key changed, by its QMserv.cfg name", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-config-watch-"));
+  dirs.push(dir);
+  const file = path.join(dir, "QMserv.cfg");
+  const text = defaultConfigText(path.join(dir, "QM"));
+  fs.writeFileSync(file, text);
+  const lines: LogLine[] = [];
+  const watch = watchConfigFile(file, parseConfigText(file, text).config, createLogger((line) => lines.push(line)), () => undefined);
+  try {
+    fs.writeFileSync(file, text.replace(/^slurm_partition =.*$/m, "slurm_partition = long").replace(/^slurm_poll_interval =.*$/m, "slurm_poll_interval = 2"));
+    for (let i = 0; i < 100 && !lines.some((l) => l.message.startsWith("QMserv.cfg reloaded")); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.map((l) => l.message)).toContain("QMserv.cfg reloaded: slurm_partition (empty) -> long, slurm_poll_interval 5 s -> 2 s");
+  } finally {
+    watch.close();
+  }
+});

@@ -28,7 +28,11 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["Shutdown_Jobs", (c) => c.shutdownJobs],
   ["Debug", (c) => c.debug],
   ["smtp", (c) => `${c.smtp.host}:${c.smtp.port} (${c.smtp.via})`],
-  ["slurm", (c) => `${c.slurm.partition}/${c.slurm.account}/${c.slurm.sbatchArgs.join(" ")}/${c.slurm.pollMs / 1000}s`],
+  // Each by its own key: "slurm ///2s -> nope///2s" told the administrator nothing.
+  ["slurm_partition", (c) => c.slurm.partition || "(empty)"],
+  ["slurm_account", (c) => c.slurm.account || "(empty)"],
+  ["slurm_sbatch_args", (c) => c.slurm.sbatchArgs.join(" ") || "(empty)"],
+  ["slurm_poll_interval", (c) => `${c.slurm.pollMs / 1000} s`],
 ];
 
 export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput, onChange: () => void): ConfigWatch {
