@@ -31,7 +31,9 @@ const withUrls = ({ array, ...job }: SubmittedJob) => ({
 export const POST = apiHandler(async (request) => {
   const viewer = await requireSubmitter(request);
   const outcomes = await handleSubmitRequest(request, viewer.user);
-  for (const o of outcomes) if (o.ok) webLog().info(`submitted: ${o.job.folder}`, { job: o.job.id });
+  // Who, as kills, requeues and deletions say (docs/admin.md, "Where logs go").
+  const who = viewer.user ? viewer.user.username : "a visitor (not logged in)";
+  for (const o of outcomes) if (o.ok) webLog().info(`submitted by ${who}: ${o.job.folder}`, { job: o.job.id });
   if (outcomes.length === 1 && outcomes[0].ok) {
     const { array, ...job } = withUrls(outcomes[0].job);
     return json({ job, ...(array ? { array } : {}) }, { status: 201 });
