@@ -8,7 +8,8 @@ import path from "node:path";
 import { LOG_FILE } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
 import { readTail } from "../lib/server/read-tail";
-import { type WorkerContext, message, stopRun } from "./context";
+import { type WorkerContext, stopRun } from "./context";
+import { failureStreak } from "./failure-streak";
 
 export const MONITOR_MS = 1000;
 
@@ -24,6 +25,7 @@ export async function checkKillRequests(ctx: WorkerContext): Promise<void> {
 export function createMonitor(ctx: WorkerContext) {
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
+  const failures = failureStreak(ctx.log, "monitor", (why) => `monitor: ${why}`);
 
   const tick = async () => {
     if (busy) return;
@@ -44,8 +46,9 @@ export function createMonitor(ctx: WorkerContext) {
         }
       }
       await checkKillRequests(ctx);
+      failures.succeeded();
     } catch (error) {
-      ctx.log.warn(`monitor: ${message(error)}`);
+      failures.failed(error);
     } finally {
       busy = false;
     }

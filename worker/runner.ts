@@ -28,6 +28,7 @@ import { RETENTION_CHECK_MS, createRetention } from "./retention";
 import { createRunRecords } from "./run-records";
 import { followRunChanges } from "./run-changes";
 import { watchFolder } from "./watch";
+import { failureStreak } from "./failure-streak";
 
 export interface RunnerDeps {
   /** Every read and write of job rows (lib/server/store); closed by the caller. */
@@ -150,7 +151,8 @@ export function createRunner(deps: RunnerDeps): Runner {
   };
 
   const every = (ms: number, fn: () => Promise<void>, what: string) => {
-    const timer = setInterval(() => void fn().catch((e) => log.warn(`${what} failed: ${message(e)}`)), ms);
+    const failures = failureStreak(log, what, (why) => `${what} failed: ${why}`);
+    const timer = setInterval(() => void fn().then(() => failures.succeeded(), (e) => failures.failed(e)), ms);
     closers.push(() => clearInterval(timer));
   };
 
