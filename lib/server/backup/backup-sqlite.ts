@@ -37,7 +37,7 @@ export function backupSqlite(databaseUrl: string, file: string): SqliteBackup {
   const source = sqliteFilePath(databaseUrl);
   if (!fs.existsSync(source)) throw new Error(`there is no database at ${source} (DATABASE_URL / QM_DATA)`);
   if (fs.existsSync(file)) throw new Error(`${file} exists already; choose another name`);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const made = fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.partial`;
   fs.rmSync(partial, { force: true });
   const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 30_000 });
@@ -48,11 +48,28 @@ export function backupSqlite(databaseUrl: string, file: string): SqliteBackup {
   }
   try {
     fs.chmodSync(partial, 0o600);
+    keepOwner(source, made, partial);
     const held = checkSqliteCopy(partial);
     fs.renameSync(partial, file);
     return { file, bytes: fs.statSync(file).size, ...held };
   } catch (error) {
     fs.rmSync(partial, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Run by root (`npm run db:backup` typed in a root shell), the copy and the folders made for
+ * it belong to the database's owner, as they do when qm-backup.service (User=qm) makes them:
+ * a root-owned 0700 backups/ would make every later nightly backup fail (EACCES).
+ */
+function keepOwner(source: string, made: string | undefined, copy: string): void {
+  if (process.getuid?.() !== 0) return;
+  const { uid, gid } = fs.statSync(source);
+  fs.chownSync(copy, uid, gid);
+  if (!made) return;
+  for (let dir = path.dirname(copy); ; dir = path.dirname(dir)) {
+    fs.chownSync(dir, uid, gid);
+    if (dir === made || dir === path.dirname(dir)) break;
   }
 }
