@@ -68,13 +68,35 @@ export function whereRuns(run: Pick<StartedRun, "pid" | "runInfo">): string {
   return slurmJobId ? `Slurm job ${slurmJobId}` : "in Slurm";
 }
 
+/**
+ * Runs started by the other executor (QMserv.cfg's executor changed while jobs ran): this
+ * worker cannot look for them (a local run is not in Slurm, a Slurm job is not a process
+ * here) and would record them lost while they run on, their folders moved under them. It
+ * refuses to start instead, saying what to do.
+ */
+export function refuseForeignRuns(rows: Pick<JobRow, "id" | "runInfo">[], executor: string): void {
+  const foreign = rows.flatMap((row) => {
+    const started = parseRunInfo(row.runInfo)?.executor;
+    return typeof started === "string" && started !== executor ? [{ id: row.id, started }] : [];
+  });
+  if (!foreign.length) return;
+  const other = foreign[0].started;
+  const ids = foreign.map((f) => f.id).join(", ");
+  throw new Error(
+    `job${foreign.length === 1 ? "" : "s"} ${ids} ${foreign.length === 1 ? "runs" : "run"} with executor = ${other}, which a worker with executor = ${executor} cannot follow (it would record ${foreign.length === 1 ? "it" : "them"} lost while ${foreign.length === 1 ? "it runs" : "they run"}). ` +
+      `Set executor = ${other} again in QMserv.cfg and start the worker; change the executor once no job runs (pause the queue and let them end, or kill or requeue them)`,
+  );
+}
+
 /** Repair and take over; returns the runs to track (still running, or ended and to be finished). */
 export async function recover(ctx: WorkerContext, opts: { afterCrash: boolean }): Promise<RunningJob[]> {
   const { store, layout, executor } = ctx;
   const tracked: RunningJob[] = [];
   const running = new Set<string>();
   const claimed = new Set<string>();
-  for (const row of await store.jobsIn([...ACTIVE_STATES])) {
+  const active = await store.jobsIn([...ACTIVE_STATES]);
+  refuseForeignRuns(active, executor.name);
+  for (const row of active) {
     claimed.add(row.folder);
     try {
       const dir = path.join(layout.root, row.folder);
