@@ -4,6 +4,7 @@
  */
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode, isAppError } from "../core/app-error";
+import { isDatabaseUnreachable } from "../server/database-errors";
 import { webLog } from "./web-log";
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -32,7 +33,12 @@ function errorJson(status: number, body: ErrorBody, headers?: HeadersInit): Resp
   return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }
 
-/** zod -> 400 with field details, AppError -> its status, anything else -> 500 (logged). */
+let lastDatabaseWarning = 0;
+
+/**
+ * zod -> 400 with field details, AppError -> its status, the database out of reach -> 503
+ * (said once a minute in the log), anything else -> 500 (logged).
+ */
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof ZodError) {
     const details: Record<string, string> = {};
@@ -52,6 +58,17 @@ export function toErrorResponse(error: unknown): Response {
       { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
       headers,
     );
+  }
+  if (isDatabaseUnreachable(error)) {
+    // One line a minute in the log, not a stack per request, while the database is away.
+    const now = Date.now();
+    if (now - lastDatabaseWarning > 60_000) {
+      lastDatabaseWarning = now;
+      webLog().warn(`the database does not answer (${(error as Error).message.replace(/\s+/g, " ").trim().slice(-200)}): API requests answer 503 until it is back`);
+    }
+    return errorJson(503, {
+      error: { code: "UNAVAILABLE", message: "The database does not answer; QueueManager works again as soon as it is back (GET /api/health says when). If it lasts, tell the administrator." },
+    }, { "Retry-After": "10" });
   }
   webLog().error(`unexpected error in an API route: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return errorJson(500, { error: { code: "INTERNAL", message: "Something went wrong on the server; the details are in the server log." } });
