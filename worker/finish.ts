@@ -84,7 +84,10 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     return;
   }
   fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
-  ctx.log.debug(`${state} (${detail}) -> ${folder}`, { job: job.id });
+  // A run that could not start (a Slurm refusal, no uid left...), was lost or could not be
+  // watched is the administrator's business (a wrong slurm_partition fails every job): a warning.
+  if (exit.error) ctx.log.warn(`${state}: ${exit.error} -> ${folder}`, { job: job.id });
+  else ctx.log.debug(`${state} (${detail}) -> ${folder}`, { job: job.id });
   notifyOwner(ctx, {
     id: job.id, name: job.name, owner: job.owner, info: job.info, state, exitCode: exit.exitCode, signal,
     durationMs, cpuSeconds, folder, logPath: path.join(ctx.layout.root, folder, LOG_FILE),

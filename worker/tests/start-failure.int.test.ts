@@ -32,6 +32,8 @@ describe.skipIf(process.getuid?.() !== 0)("a start that fails", () => {
     const log = fs.readFileSync(path.join(env.layout.root, failed.folder, "process.log"), "utf8");
     expect(log).toContain("could not start: every uid of Job_Uids");
     expect(log).not.toContain("never");
+    // The worker's log says it too (an administrator reads that, not every job's page).
+    expect(worker.logs.some((l) => l.includes("failed: could not start: every uid of Job_Uids"))).toBe(true);
     // The uid comes back once the holder has ended and its temporary files are swept (~1 s).
     await waitForJob(env, "holder", ["done"]);
     await new Promise((r) => setTimeout(r, 2_500));
