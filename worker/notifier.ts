@@ -2,7 +2,7 @@
  * The end-of-job mail, sent in the background: a slow or failing SMTP server never holds
  * up the queue. The outcome is logged and recorded as a `mail-sent` / `mail-failed` event.
  */
-import { type JobMailInput, buildJobMail, lastLines } from "../lib/core/job-mail";
+import { type JobMailInput, buildJobMail, isOneMailAddress, lastLines } from "../lib/core/job-mail";
 import { sendMail } from "../lib/server/mail";
 import { type WorkerContext, message } from "./context";
 import { readTail } from "../lib/server/read-tail";
@@ -29,6 +29,12 @@ const pendingMails = new Set<Promise<void>>();
 export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
   const config = ctx.config();
   if (!config.mailActive || !job.owner) return;
+  if (!isOneMailAddress(job.owner)) {
+    const why = `e_mail "${job.owner.slice(0, 200)}" is not one address (such as name@lab.org): no mail sent`;
+    ctx.log.warn(`mail not sent: ${why}`, { job: job.id });
+    void ctx.store.addEvent(job.id, "mail-failed", why).catch((error: unknown) => ctx.log.error(`cannot record the mail: ${message(error)}`, { job: job.id }));
+    return;
+  }
   const mail = buildJobMail({ ...job, logTail: lastLines(readTail(job.logPath, 16_384), 20), publicUrl: ctx.publicUrl() });
   const sending = sendMail(config.smtp, { to: job.owner, ...mail })
     .then(

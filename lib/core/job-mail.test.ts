@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildJobMail, lastLines } from "./job-mail";
+import { buildJobMail, isOneMailAddress, lastLines } from "./job-mail";
 
 describe("buildJobMail", () => {
   it("tells the owner the outcome, times, info, log tail and link", () => {
@@ -44,4 +44,12 @@ describe("a GPU job's mail", () => {
     // Slurm picked the devices (--gres=gpu:2): their number, and GPU-hours from it.
     expect(buildJobMail({ ...base, usage: { ...usage, gpus: [], nbGpu: 2 } }).text).toContain("GPUs:     2, chosen by the cluster, 1.00 GPU-hour\n");
   });
+
+  it("mails one plain address only: never a list a mail library would split", () => {
+    for (const one of ["ann@lab.org", "first.last+qm@chem.lab.org", "x@y"]) expect(isOneMailAddress(one), one).toBe(true);
+    for (const many of ["ann@lab.org, bob@lab.org", "ann@lab.org;bob@lab.org", "Ann <ann@lab.org>", "ann@lab.org,victim.example", '"a@b"@c', "ann@lab.org (x)", "ann", "ann @lab.org", "ann@lab.org\r\nBcc: x@evil.example"]) {
+      expect(isOneMailAddress(many), many).toBe(false);
+    }
+  });
 });
+

@@ -44,6 +44,16 @@ const STATUS: Record<string, string> = {
   cancelled: "was cancelled",
 };
 
+/**
+ * Is `owner` (a job's e_mail) one plain address, the only kind mailed? A mail library
+ * reads "a@x.org, b@y.org" (or `;`, `<...>`, quotes) as several recipients, and an info
+ * file's e_mail is anyone's to write: the end-of-job mail, with the job's info and the
+ * end of its log, would go to every address listed, from the lab's mail account.
+ */
+export function isOneMailAddress(owner: string): boolean {
+  return /^[^\s@,;<>()"'\\]+@[^\s@,;<>()"'\\]+$/.test(owner);
+}
+
 export function buildJobMail(m: JobMailInput): { subject: string; text: string } {
   const status = STATUS[m.state] ?? m.state;
   const outcome = m.signal ? `killed by ${m.signal}` : m.exitCode !== null && m.exitCode !== undefined ? `exit code ${m.exitCode}` : "";

@@ -3,6 +3,7 @@
  * `qm submit`'s options), without zod: the server's schema (submit-job-schema.ts) applies
  * them, and qm checks its options with them before anything is sent.
  */
+import { isOneMailAddress } from "./job-mail";
 import { parseQueueOptions } from "./queue-options";
 
 /** The whole-number fields and the values each takes. */
@@ -26,7 +27,7 @@ export function submitFieldProblem(field: CheckedSubmitField, text: string): str
     const n = Number(text);
     return n < min || n > max ? `${field} must be between ${min} and ${max}` : null;
   }
-  if (field === "e_mail") return /^[^\s@]+@[^\s@]+$/.test(text) ? null : "e_mail must be an address such as name@lab.org";
+  if (field === "e_mail") return isOneMailAddress(text) ? null : "e_mail must be an address such as name@lab.org";
   // The queue keys: the parser the info file goes through.
   try {
     parseQueueOptions("form", { [field]: text });

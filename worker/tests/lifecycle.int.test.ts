@@ -92,6 +92,19 @@ describe("a job's life", () => {
     expect(worker.logs).toContain(`job ${id}: mail sent to owner@example.org`);
   });
 
+  it("mails only an e_mail that is one address: a list in the info file gets no mail, and says why", async () => {
+    // Before, "spammer@example.org, victim@example.net" went to the mail library as it was,
+    // which sent the mail (with the job's info and log) to every address listed.
+    await setup();
+    await submitJob(env, "spam", { script: "echo buy now", email: "spammer@example.org, victim1@example.net; Victim 2 <victim2@example.net>" });
+    await submitJob(env, "plain", { script: "true", email: "plain@example.org" });
+    const row = await waitForJob(env, "spam", ["done"]);
+    await waitFor("the plain job's mail", () => smtp.mails.find((m) => m.to.includes("plain@example.org")));
+    const event = await waitFor("mail-failed event", () => env.db.jobEvent.findFirst({ where: { jobId: row.id, kind: "mail-failed" } }));
+    expect(event.detail).toMatch(/is not one address \(such as name@lab\.org\): no mail sent$/);
+    expect(smtp.mails.flatMap((m) => m.to).filter((to) => /victim|spammer/.test(to))).toEqual([]);
+  });
+
   it("records a mail failure without holding up the queue", async () => {
     await setup({ smtp_port: 9 });
     await submitJob(env, "unmailable", { script: "exit 1", email: "x@example.org" });
