@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { JobFolderError, findJobDescription } from "./job-folder";
+import { JobFolderError, describingFileOfNotes, findJobDescription } from "./job-folder";
 import { readJobFolder } from "./read-job-folder";
 
 const dirs: string[] = [];
@@ -98,3 +98,20 @@ describe("readJobFolder", () => {
     expect(fs.readFileSync(path.join(xml, "infos.xml"), "utf8")).toContain('<nb_proc value="2"/>');
   });
 });
+
+describe("describingFileOfNotes: the file a job's notes say described it", () => {
+  it("reads back the file of the notes findJobDescription wrote, whatever its name; null for job_file", () => {
+    const tricky = "a in the job folder: its info file is b.cfg";
+    for (const [files, expected] of [
+      [{ "infos.xml": XML }, "infos.xml"],
+      [{ [tricky]: CFG }, tricky],
+      [{ "fit run.sh": DIRECTIVES }, "fit run.sh"],
+      [{ "go with its #QM directives.sh": DIRECTIVES }, "go with its #QM directives.sh"],
+      [{ "proc_config.cfg": CFG, "run.sh": DIRECTIVES }, null],
+    ] as const) {
+      expect(describingFileOfNotes(findJobDescription(folder(files), LENIENT).notes)).toBe(expected);
+    }
+    expect(describingFileOfNotes([])).toBeNull();
+  });
+});
+

@@ -65,9 +65,9 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
     ]);
   }
   const info = otherInfoFile(dir, opts, where);
-  if (info) return { kind: "info", file: info, notes: [`no ${jobFile} in the job folder: its info file is ${info}`, ...ignoredDirectives(dir, info)] };
+  if (info) return { kind: "info", file: info, notes: [otherInfoFileNote(jobFile, info), ...ignoredDirectives(dir, info)] };
   const scripts = directiveScripts(dir);
-  if (scripts.length === 1) return { kind: "script", file: scripts[0], notes: [`no info file: the job is ${scripts[0]} with its #QM directives`] };
+  if (scripts.length === 1) return { kind: "script", file: scripts[0], notes: [scriptNote(scripts[0])] };
   if (scripts.length > 1) {
     throw new JobFolderError(`${where} has no ${jobFile} and ${scripts.length} scripts with #QM lines (${scripts.join(", ")})`, `keep #QM lines in the script to run only, or ${addInfo}`, [
       "Keep #QM lines in one script only (the one to run), or add an info file that names the command:",
@@ -89,20 +89,25 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
   ]);
 }
 
+/** The notes of a job read through another info file or its #QM script: what the web reads back (describingFileOfNotes). */
+const otherInfoFileNote = (jobFile: string, file: string) => `no ${jobFile} in the job folder: its info file is ${file}`;
+const scriptNote = (file: string) => `no info file: the job is ${file} with its #QM directives`;
+const NOTED_FILE = [/^no [\s\S]+? in the job folder: its info file is ([\s\S]+)$/, /^no info file: the job is ([\s\S]+) with its #QM directives$/];
+
 /**
- * The file at the top of `dir` that describes its job now (job_file, another info file or
- * the #QM script, by the rule above), or null when none does: what the web hides with the
- * job's details. Unlike findJobDescription, it reads no script when job_file is there.
+ * The file that described a job instead of job_file, from the notes its reading left
+ * (Job.notes), or null: what the web hides with the job's details, besides job_file. Read
+ * from the row rather than from the folder at each view, which would cost what the job
+ * makes it cost (the heads of thousands of scripts).
  */
-export function describingFile(dir: string, opts: JobFolderOptions): string | null {
-  if (opts.strict || isFile(path.join(dir, opts.jobFile))) return opts.jobFile;
-  try {
-    return findJobDescription(dir, opts).file;
-  } catch (error) {
-    // No job described (or a folder this server cannot read, whose files it cannot serve either).
-    if (error instanceof AppError || typeof (error as NodeJS.ErrnoException).code === "string") return null;
-    throw error;
+export function describingFileOfNotes(notes: string[]): string | null {
+  for (const note of notes) {
+    for (const pattern of NOTED_FILE) {
+      const m = pattern.exec(note);
+      if (m) return m[1];
+    }
   }
+  return null;
 }
 
 function exampleInfoFile(jobFile: string): string[] {

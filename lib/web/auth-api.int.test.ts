@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, unzip, wakeUps, writeConfig } from "./api-test-harness";
 import { PEER_HEADER } from "./peer-header";
 import { jobZip } from "../server/zip/zip-fixtures";
+import { findJobDescription } from "../server/job-folder";
 
 describe("access control", () => {
   it("kill needs the admin: 401 anonymous, 403 without CSRF or from another origin, 202 with session+CSRF", async () => {
@@ -163,6 +164,9 @@ describe("Display_details = False hides the file that describes the job, whichev
     it(`${file}: not listed, served or zipped to visitors nor to other users; the owner and the administrator read it`, async () => {
       const { job, full } = await makeJob("done", { [file]: text, "results.txt": "42\n" });
       fs.rmSync(path.join(full, "proc_config.cfg"));
+      // The notes the worker or the upload records when it reads such a folder.
+      const { notes } = findJobDescription(full, { jobFile: "proc_config.cfg", strict: false });
+      await db.job.update({ where: { id: job.id }, data: { notes: JSON.stringify(notes) } });
       writeConfig({ Display_details: "False" });
       for (const headers of [{}, basicAs("bob")]) {
         const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${file}`, { headers }), ctx(job.id));

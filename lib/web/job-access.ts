@@ -1,7 +1,7 @@
 /** Shared steps of the /api/jobs/:id handlers. */
 import { type OwnedJob, isOwner } from "../core/job-permissions";
 import { z } from "zod";
-import { describingFile } from "../server/job-folder";
+import { describingFileOfNotes } from "../server/job-folder";
 import { jobIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
@@ -31,13 +31,22 @@ export function canSeeDetails(viewer: Viewer, job?: OwnedJob): boolean {
 
 /**
  * Files at the top of the job folder the viewer may not read when Display_details is off
- * and the viewer is neither the admin nor the owner: job_file and, given the job folder's
- * real path `root`, whatever file describes the job there instead (infos.xml, another
- * info file, a #QM script: they hold owner, script and info just the same).
+ * and the viewer is neither the admin nor the owner: job_file and, when the job was read
+ * through another file (infos.xml, another info file, a #QM script: its row's notes say
+ * which), that file, which holds owner, script and info just the same.
  */
-export function hiddenFilesFor(viewer: Viewer, job?: OwnedJob, root?: string): string[] {
+export function hiddenFilesFor(viewer: Viewer, job?: OwnedJob & { notes?: string | null }): string[] {
   if (canSeeDetails(viewer, job)) return [];
-  const { jobFile, strictJobFile } = getConfig().config;
-  const described = root ? describingFile(root, { jobFile, strict: strictJobFile }) : null;
+  const { jobFile } = getConfig().config;
+  const described = describingFileOfNotes(notesOf(job?.notes));
   return described && described !== jobFile ? [jobFile, described] : [jobFile];
+}
+
+function notesOf(text: string | null | undefined): string[] {
+  try {
+    const notes: unknown = text ? JSON.parse(text) : [];
+    return Array.isArray(notes) ? notes.filter((n): n is string => typeof n === "string") : [];
+  } catch {
+    return [];
+  }
 }

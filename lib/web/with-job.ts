@@ -55,8 +55,7 @@ type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folde
 export async function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<JobFolderAccess> {
   // Removed (or archived) by the retention pass: say so, not "no such file".
   if (job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
-  const access = await jobFolderAccess(getLayout(), job, { hidden: [], hideCommand: !canSeeDetails(viewer, job) });
-  return { ...access, hidden: hiddenFilesFor(viewer, job, access.root) };
+  return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer, job), hideCommand: !canSeeDetails(viewer, job) });
 }
 
 /** A job as one viewer may see it (`folder: true`: with its folder's access), for handlers that look at several jobs. */
@@ -75,7 +74,7 @@ export async function jobForViewer<Folder extends boolean = false>(viewer: Viewe
     }
   }
   const folder = access ? { root: access.root, folder: access } : {};
-  return { job, showDetails: canSeeDetails(viewer, job), hiddenFiles: access ? access.hidden : hiddenFilesFor(viewer, job), ...folder } as Omit<HandlerArgs<undefined, Folder>, "request" | "viewer" | "query">;
+  return { job, showDetails: canSeeDetails(viewer, job), hiddenFiles: hiddenFilesFor(viewer, job), ...folder } as Omit<HandlerArgs<undefined, Folder>, "request" | "viewer" | "query">;
 }
 
 export function withJob<Query = undefined, Folder extends boolean = false>(
