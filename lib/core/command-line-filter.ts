@@ -6,7 +6,11 @@
  * judged: the caller starts it at the beginning of a line.
  */
 
+import { COMMAND_LINE_PREFIX, RUNS_AS_PREFIX } from "./job-log";
+
 export const HIDDEN_COMMAND_LINE = "=== command: (hidden: Display_details is off)\n";
+/** What replaces the line naming the Unix account of a run (its owner's own under Run_As). */
+export const HIDDEN_RUNS_AS_LINE = "=== runs as (hidden: Display_details is off)\n";
 
 const NL = 10;
 
@@ -27,10 +31,23 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A filter for one text read from its start (or from the start of a line). */
-export function createCommandLineFilter(prefixText: string): CommandLineFilter {
+/**
+ * The filter of what Display_details hides in process.log: the command lines and the lines
+ * naming the account a run runs as (one filter after the other, each on whole lines).
+ */
+export function createDetailsFilter(): CommandLineFilter {
+  const command = createCommandLineFilter(COMMAND_LINE_PREFIX);
+  const runsAs = createCommandLineFilter(RUNS_AS_PREFIX, HIDDEN_RUNS_AS_LINE);
+  return {
+    push: (chunk) => runsAs.push(command.push(chunk)),
+    end: () => concat([runsAs.push(command.end()), runsAs.end()]),
+  };
+}
+
+/** A filter for one text read from its start (or from the start of a line): lines starting with `prefixText` become `replacement`. */
+export function createCommandLineFilter(prefixText: string, replacement = HIDDEN_COMMAND_LINE): CommandLineFilter {
   const prefix = new TextEncoder().encode(prefixText);
-  const hidden = new TextEncoder().encode(HIDDEN_COMMAND_LINE);
+  const hidden = new TextEncoder().encode(replacement);
   // matched >= 0: at the start of a line, with that many bytes of the prefix seen (and held).
   let matched = 0;
   let dropping = false;

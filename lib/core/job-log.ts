@@ -10,6 +10,11 @@ export const LOG_FILE = "process.log";
 /** How the header line that shows the job's command starts (hidden from visitors when Display_details is off). */
 export const COMMAND_LINE_PREFIX = "=== command: ";
 
+/** The header note naming the Unix account a run runs as: its owner's own under Run_As, so hidden with the details too. */
+export const runsAsNote = (name: string, uid: number) => `runs as ${name} (uid ${uid})`;
+/** How that note's header line starts. */
+export const RUNS_AS_PREFIX = "=== runs as ";
+
 /** Folder-name time stamp, UTC, without colons (safe on every OS the folder may be copied to): 2026-11-28T04-36-00Z. */
 export function folderStamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");

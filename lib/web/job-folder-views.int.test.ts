@@ -7,10 +7,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HIDDEN_COMMAND_LINE } from "../core/command-line-filter";
-import { logHeader } from "../core/job-log";
+import { logHeader, runsAsNote } from "../core/job-log";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { planTransition } from "../core/job-lifecycle";
-import { basic, ctx, db, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
+import { basic, basicAs, ctx, db, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
 
 const SCRIPT = "python secret_pipeline.py --sample PATIENT-0042";
 
@@ -49,6 +49,24 @@ describe("Display_details = False hides the command line of process.log from vis
     expect(await (await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=process.log`, { headers: basic() }), ctx(job.id))).text()).toBe(logWithHeader());
     writeConfig({ Display_details: "True" });
     expect((await log("")).text).toContain(`=== command: ${SCRIPT}`);
+  });
+});
+
+describe("Display_details = False hides the account a run runs as", () => {
+  it("in the log API, the file view and the zip; the owner and the administrator see it", async () => {
+    // Before, "=== runs as ann (uid 1001)" (Run_As: the owner's own account) was served to visitors.
+    const header = logHeader({ jobId: 1, name: "n", host: "lab1", script: "sh run.sh", requested: 1, granted: 1, maxNbProcessors: 2, at: new Date(0), notes: [runsAsNote("ann", 1001)] });
+    const { job } = await makeJob("done", { "process.log": `${header}fit done\n` });
+    writeConfig({ Display_details: "False" });
+    const log = ((await (await routes.log(req(`/api/jobs/${job.id}/log`), ctx(job.id))).json()) as { text: string }).text;
+    const raw = await (await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=process.log`), ctx(job.id))).text();
+    const zipped = (await unzip(Buffer.from(await (await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id))).arrayBuffer()))).get(`${job.name}/process.log`);
+    for (const text of [log, raw, zipped]) {
+      expect(text).toContain("fit done");
+      expect(text).not.toContain("ann (uid 1001)");
+    }
+    expect(await (await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=process.log`, { headers: basicAs("ann") }), ctx(job.id))).text()).toContain("=== runs as ann (uid 1001)");
+    expect(await (await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=process.log`, { headers: basic() }), ctx(job.id))).text()).toContain("=== runs as ann (uid 1001)");
   });
 });
 

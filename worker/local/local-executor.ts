@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { exitRecordName } from "../../lib/core/exit-record";
-import { LOG_FILE, logHeader } from "../../lib/core/job-log";
+import { LOG_FILE, logHeader, runsAsNote } from "../../lib/core/job-log";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
@@ -148,7 +148,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });
     // Tokens are random and new for each start: no earlier record of this one to remove.
     const exitRecord = path.join(opts.runsDir, exitRecordName(spec.runToken));
-    const notes = [...(spec.notes ?? []), identity ? `runs as ${identity.name} (uid ${identity.uid})` : "runs with the worker's own privileges"];
+    const notes = [...(spec.notes ?? []), identity ? runsAsNote(identity.name, identity.uid) : "runs with the worker's own privileges"];
     const { pid, ended } = await spawner.spawn({
       dir: spec.dir,
       log: path.join(spec.dir, LOG_FILE),

@@ -7,8 +7,7 @@
  */
 import type { FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
-import { createCommandLineFilter } from "../../core/command-line-filter";
-import { COMMAND_LINE_PREFIX } from "../../core/job-log";
+import { createDetailsFilter } from "../../core/command-line-filter";
 
 const CHUNK = 64 * 1024;
 
@@ -36,9 +35,9 @@ export function fileBody(handle: FileHandle, size: number, closeAtEnd: boolean):
   return Readable.from(chunksOf(handle, size, closeAtEnd), { objectMode: false });
 }
 
-/** process.log without its `=== command:` lines (Display_details off, not the admin). */
+/** process.log without its `=== command:` and `=== runs as` lines (Display_details off, not the admin). */
 export function withoutCommandLines(): Transform {
-  const filter = createCommandLineFilter(COMMAND_LINE_PREFIX);
+  const filter = createDetailsFilter();
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       done(null, filter.push(chunk));

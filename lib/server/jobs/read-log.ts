@@ -4,8 +4,8 @@
  */
 import type { LogChunk } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
-import { createCommandLineFilter } from "../../core/command-line-filter";
-import { COMMAND_LINE_PREFIX, LOG_FILE } from "../../core/job-log";
+import { createDetailsFilter } from "../../core/command-line-filter";
+import { LOG_FILE } from "../../core/job-log";
 import type { JobFolderAccess } from "./job-folder";
 import { openJobFile } from "./job-files";
 
@@ -81,6 +81,6 @@ export async function readTextChunk(access: JobFolderAccess, rel: string, from: 
 
 function showable(bytes: Uint8Array, hideCommand: boolean): string {
   if (!hideCommand) return Buffer.from(bytes).toString("utf8");
-  const filter = createCommandLineFilter(COMMAND_LINE_PREFIX);
+  const filter = createDetailsFilter();
   return Buffer.concat([filter.push(bytes), filter.end()]).toString("utf8");
 }
