@@ -99,6 +99,8 @@ test("every curl line of the docs runs as written, and Ctrl-C then stops QueueMa
 
   let results: number | undefined;
   let held: number | undefined;
+  // A job that stays waiting (held) for the priority example: the held one above is released and runs.
+  let waiting: number | undefined;
   let arrayId: number | undefined;
   let csrf = "";
   // $QM_TOKEN in the examples: an API token of the administrator, made once the setup line has run.
@@ -110,7 +112,9 @@ test("every curl line of the docs runs as written, and Ctrl-C then stops QueueMa
     if (/\/api\/jobs\/17\b/.test(line)) {
       const id = line.includes("/kill")
         ? await jobIn(`kill-${where.replace(/\W/g, "-")}`, FOREVER, "running")
-        : line.includes("/hold") || line.includes("/release")
+        : line.includes("/priority")
+          ? (waiting ??= await jobIn("waiting", "true", "held", { hold: "yes" }))
+          : line.includes("/hold") || line.includes("/release")
           ? (held ??= await jobIn("held", "true", "held", { hold: "yes" }))
           : line.includes("DELETE") || line.includes("/requeue")
           ? await jobIn(`done-${where.replace(/\W/g, "-")}`, "true", "done")
