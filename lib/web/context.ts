@@ -15,6 +15,7 @@ import { qmLayout, type QmLayout } from "../server/qm-folders";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSql } from "../server/store/sql";
 import { type StateCounts, createStateCounts } from "../server/store/state-counts";
+import { type JobStatsCache, createJobStatsCache } from "../server/stats/job-stats-cache";
 
 interface Context {
   env: QmEnv;
@@ -23,6 +24,8 @@ interface Context {
   store: JobStore;
   /** Jobs per state, kept while the jobs version stays put (the header and the lists' totals). */
   counts: StateCounts;
+  /** The statistics, kept the same way (the statistics page). */
+  stats: JobStatsCache;
   /** The file as last read (`loaded`: with the start-up values kept; `inFile`: as written). */
   config?: { mtimeMs: number; loaded: LoadedConfig; inFile: QmConfig };
   /** The settings of the first reading: what this server was started with. */
@@ -37,7 +40,8 @@ function context(): Context {
   if (!g[globalKey]) {
     const env = loadEnv();
     const store = createJobStore(openSql(env.databaseUrl));
-    g[globalKey] = { env, db: createDb(env.databaseUrl), store, counts: createStateCounts(store.sql) };
+    const db = createDb(env.databaseUrl);
+    g[globalKey] = { env, db, store, counts: createStateCounts(store.sql), stats: createJobStatsCache(db, store.sql) };
   }
   return g[globalKey]!;
 }
@@ -48,6 +52,10 @@ export function getDb(): Db {
 
 export function getStore(): JobStore {
   return context().store;
+}
+
+export function getJobStatsCache(): JobStatsCache {
+  return context().stats;
 }
 
 export function getStateCounts(): StateCounts {
