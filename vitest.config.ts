@@ -35,16 +35,18 @@ export default defineConfig({
           include: ["lib/web/*.int.test.ts", "worker/tests/*.int.test.ts", "lib/server/**/*.int.test.ts", "**/*.pg.int.test.ts"],
           // No database in these (zip reading, QMserv.cfg editing, a first start on SQLite,
           // the GPU device files, the login slow-down's memory, request bodies, folder copies
-          // and archives) or SQLite's own (its temporary files, its backup copy); or what they test is the job's
-          // confinement (cgroups, uids, rlimits, attacks from a job), where the database is the
-          // worker's bookkeeping that the other worker suites run on PostgreSQL: run once, on
-          // SQLite, to keep CI short.
+          // and archives) or SQLite's own (its temporary files, its backup copy); or what they
+          // test is the job's confinement (cgroups, uids, rlimits, attacks from a job, a uid pool
+          // used up), files served from a hostile job's folder, the manifest rule of a folder or
+          // a full disk, where the database is the worker's bookkeeping that the other worker
+          // and web suites run on PostgreSQL: run once, on SQLite, to keep CI short.
           exclude: [
             "node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts",
             "lib/server/bootstrap.int.test.ts", "lib/web/login-slowdown.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
             "lib/web/request-body.int.test.ts", "lib/server/store/sql-temp-files.int.test.ts", "lib/server/remove-tree.int.test.ts",
             "lib/server/jobs/copy-job-folder.int.test.ts", "lib/server/retention/archive-folder.int.test.ts",
-            "worker/tests/limits.int.test.ts", "worker/tests/hostile-jobs.int.test.ts",
+            "worker/tests/limits.int.test.ts", "worker/tests/hostile-jobs.int.test.ts", "worker/tests/start-failure.int.test.ts",
+            "lib/web/download-security.int.test.ts", "worker/tests/manifest.int.test.ts", "lib/web/disk-full.int.test.ts",
             "lib/server/backup/**",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
