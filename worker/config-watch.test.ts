@@ -11,7 +11,8 @@ import { watchConfigFile } from "./config-watch";
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-it("an invalid QMserv.cfg is logged as a warning and the previous settings stay; a valid one is taken", async () => {
+/** A default QMserv.cfg in a folder of its own, watched; its log lines collected. */
+function watchedConfig() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-config-watch-"));
   dirs.push(dir);
   const file = path.join(dir, "QMserv.cfg");
@@ -19,10 +20,17 @@ it("an invalid QMserv.cfg is logged as a warning and the previous settings stay;
   fs.writeFileSync(file, text);
   const lines: LogLine[] = [];
   const watch = watchConfigFile(file, parseConfigText(file, text).config, createLogger((line) => lines.push(line)), () => undefined);
-  const until = async (probe: () => boolean) => {
-    for (let i = 0; i < 100 && !probe(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(probe()).toBe(true);
-  };
+  return { file, text, lines, watch };
+}
+
+/** Polls `probe` for up to 5 s, then asserts it holds. */
+async function until(probe: () => boolean) {
+  for (let i = 0; i < 100 && !probe(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(probe()).toBe(true);
+}
+
+it("an invalid QMserv.cfg is logged as a warning and the previous settings stay; a valid one is taken", async () => {
+  const { file, text, lines, watch } = watchedConfig();
   try {
     const before = watch.current().maxNbProcessors;
     fs.writeFileSync(file, text.replace(/^MaxNbProcessors *[=:].*$/m, "MaxNbProcessors = many"));
@@ -38,16 +46,10 @@ it("an invalid QMserv.cfg is logged as a warning and the previous settings stay;
 });
 
 it("says which Slurm key changed, by its QMserv.cfg name", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-config-watch-"));
-  dirs.push(dir);
-  const file = path.join(dir, "QMserv.cfg");
-  const text = defaultConfigText(path.join(dir, "QM"));
-  fs.writeFileSync(file, text);
-  const lines: LogLine[] = [];
-  const watch = watchConfigFile(file, parseConfigText(file, text).config, createLogger((line) => lines.push(line)), () => undefined);
+  const { file, text, lines, watch } = watchedConfig();
   try {
     fs.writeFileSync(file, text.replace(/^slurm_partition =.*$/m, "slurm_partition = long").replace(/^slurm_poll_interval =.*$/m, "slurm_poll_interval = 2"));
-    for (let i = 0; i < 100 && !lines.some((l) => l.message.startsWith("QMserv.cfg reloaded")); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => lines.some((l) => l.message.startsWith("QMserv.cfg reloaded")));
     expect(lines.map((l) => l.message)).toContain("QMserv.cfg reloaded: slurm_partition (empty) -> long, slurm_poll_interval 5 s -> 2 s");
   } finally {
     watch.close();

@@ -21,16 +21,21 @@ export interface JobActionArgs {
   job: JobRow;
 }
 
+/**
+ * `as`: an act that goes with `action`'s permission, in words (a priority change goes with
+ * hold: `{ doing: "change its priority", what: "change a job's priority" }`).
+ */
 export function withJobAction(
   action: UserAction,
   handler: (args: JobActionArgs) => Promise<Response> | Response,
+  as?: { doing: string; what: string },
 ): (request: Request, context: JobRouteContext) => Promise<Response> {
   return apiHandler(async (request: Request, context: JobRouteContext) => {
-    const viewer = await requireUser(request, `${action} jobs`);
+    const viewer = await requireUser(request, as?.what ?? `${action} jobs`);
     const id = await jobIdFrom(context);
     const job = await getStore().getJob(id);
     if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}; it may have been deleted.`);
-    requireCan(viewer, job, action);
+    requireCan(viewer, job, action, as?.doing);
     return handler({ request, viewer, job });
   });
 }

@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { AppError } from "@/lib/core/app-error";
 import { SUBMIT_NUMBER_RANGES } from "@/lib/core/submit-fields";
 import { setJobPriority } from "@/lib/server/jobs/set-priority";
-import { requireUser } from "@/lib/web/access";
 import { getLayout, getStore } from "@/lib/web/context";
-import { apiHandler, json, readJson } from "@/lib/web/http";
-import { type JobRouteContext, jobIdFrom } from "@/lib/web/job-access";
-import { requireCan } from "@/lib/web/permissions";
+import { json, readJson } from "@/lib/web/http";
+import { withJobAction } from "@/lib/web/with-job-action";
 
 export const dynamic = "force-dynamic";
 
@@ -19,12 +16,11 @@ const prioritySchema = z.object({
  * `{ priority }`: a waiting job's new priority (higher runs first). Whoever may hold or
  * release the job may change it: its owner or the administrator.
  */
-export const POST = apiHandler(async (request: Request, context: JobRouteContext) => {
-  const viewer = await requireUser(request, "change a job's priority");
-  const id = await jobIdFrom(context);
-  const job = await getStore().getJob(id);
-  if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}; it may have been deleted.`);
-  requireCan(viewer, job, "hold", "change its priority");
-  const { priority } = await readJson(request, prioritySchema);
-  return json(await setJobPriority(getStore(), getLayout(), id, priority, viewer.user.username));
-});
+export const POST = withJobAction(
+  "hold",
+  async ({ request, viewer, job }) => {
+    const { priority } = await readJson(request, prioritySchema);
+    return json(await setJobPriority(getStore(), getLayout(), job.id, priority, viewer.user.username));
+  },
+  { doing: "change its priority", what: "change a job's priority" },
+);
