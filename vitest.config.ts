@@ -4,6 +4,12 @@ import path from "node:path";
 /**
  * One integration file at a time, and one integration project at a time (groupOrder): their
  * workers and jobs share the machine's processors, and the timing of the tests with them.
+ * The Slurm files are a project of their own: they spend their 80 s waiting on Slurm (its
+ * one-minute walltime, a controller stopped for 20 s) with next to no CPU, so `npm test`
+ * runs that project in a second Vitest beside this one (scripts/test-all.sh); every test
+ * environment has its own folders, ports and block of job uids (worker/tests/helpers.ts),
+ * so the two never meet. (Vitest runs a groupOrder's projects with one worker count, so
+ * within one Vitest they would take turns.)
  */
 const integration = { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false };
 
@@ -21,10 +27,14 @@ export default defineConfig({
           name: "integration",
           include: ["**/*.int.test.ts"],
           // *.pg.int.test.ts need PostgreSQL: they run in integration-pg only.
-          exclude: ["node_modules/**", "e2e/**", "**/*.pg.int.test.ts"],
+          exclude: ["node_modules/**", "e2e/**", "**/*.pg.int.test.ts", "worker/slurm/tests/**"],
           sequence: { groupOrder: 1 },
           ...integration,
         },
+      },
+      {
+        extends: true,
+        test: { name: "integration-slurm", include: ["worker/slurm/tests/*.int.test.ts"], sequence: { groupOrder: 1 }, ...integration },
       },
       {
         // The web and worker suites again, on a throw-away PostgreSQL server started once

@@ -47,7 +47,23 @@ stage "deployment files (nginx -t; systemd-analyze verify, apache2 -t, promtool 
 node --import tsx scripts/check-deploy.ts
 
 stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
-node node_modules/vitest/vitest.mjs run
+# The Slurm tests mostly wait on Slurm: a second Vitest runs them beside the others, its
+# output shown when both are done (vitest.config.ts).
+slurm_log="$(mktemp -t qm-slurm-tests.XXXXXX)"
+node node_modules/vitest/vitest.mjs run --project integration-slurm >"$slurm_log" 2>&1 &
+slurm_pid=$!
+trap 'kill "$slurm_pid" 2>/dev/null || true' EXIT
+vitest_status=0
+node node_modules/vitest/vitest.mjs run --project unit --project integration --project integration-pg || vitest_status=$?
+slurm_status=0
+wait "$slurm_pid" || slurm_status=$?
+stage "Slurm tests (vitest, run beside the others)"
+cat "$slurm_log"
+rm -f "$slurm_log"
+if [ "$vitest_status" != 0 ] || [ "$slurm_status" != 0 ]; then
+  echo "vitest failed (exit $vitest_status; the Slurm tests: exit $slurm_status)" >&2
+  exit 1
+fi
 
 stage "e2e tests (playwright, chromium)"
 browser="${QM_CHROMIUM:-/usr/bin/chromium}"
