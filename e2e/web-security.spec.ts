@@ -273,3 +273,31 @@ test("first setup from another machine asks for the one-time token of the server
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("first setup from this machine as a job's uid is refused without the token; the web server's own account needs none", async () => {
+  // A fresh database (no administrator yet), on 127.0.0.1: what a job of this machine reaches.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-e2e-setup-"));
+  const databaseUrl = `file:${path.join(dir, "qm.db")}`;
+  await applyMigrations(root, databaseUrl);
+  const server = await startOwnServer("127.0.0.1", { DATABASE_URL: databaseUrl });
+  const body = (username: string) => JSON.stringify({ username, password: "a good long password" });
+  try {
+    // As a job runs: an unprivileged uid of its own (Job_Uids' default range), no groups.
+    const post = `fetch(process.argv[1] + "/api/auth/setup", { method: "POST", headers: { "content-type": "application/json" }, body: process.argv[2] })
+      .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })))`;
+    const asJob = spawn("setpriv", ["--reuid=61999", "--regid=61999", "--clear-groups", process.execPath, "-e", post, server.baseURL, body("mallory")], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    asJob.stdout!.on("data", (c) => (out += c));
+    await new Promise((r) => asJob.once("exit", r));
+    const refused = JSON.parse(out) as { status: number; body: { error: { message: string } } };
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/other than the web server's.*setup token/);
+    expect(server.log()).toMatch(/\[setup\] .*setup token: \S+/);
+
+    const asOperator = await fetch(`${server.baseURL}/api/auth/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: body("admin") });
+    expect(asOperator.status).toBe(201);
+  } finally {
+    await stopOwnServer(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

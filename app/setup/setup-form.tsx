@@ -54,7 +54,7 @@ export function SetupForm() {
           <>
             <Field label="Setup token (from the server log)" name="token" autoComplete="off" />
             <p className="text-sm text-slate-500">
-              You are not on the server itself: the web server printed a one-time token in its log, on the line starting with [setup].
+              You are not on the server itself, or not as the account that runs QueueManager: the web server printed a one-time token in its log, on the line starting with [setup].
             </p>
             <FieldError>{errors.token}</FieldError>
           </>

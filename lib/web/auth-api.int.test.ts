@@ -5,9 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { BASE, PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, unzip, wakeUps, writeConfig } from "./api-test-harness";
-import { PEER_HEADER } from "./peer-header";
+import { openLocalConnection } from "./local-connection";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { findJobDescription } from "../server/job-folder";
 
@@ -194,9 +194,11 @@ describe("first start and sessions", () => {
     await db.user.deleteMany();
     const state = (await (await routes.session(req("/api/auth/session"), ctx(0))).json()) as { setupNeeded: boolean };
     expect(state.setupNeeded).toBe(true);
-    // From the server itself (no setup token needed: see setup-security.int.test.ts).
+    // From the server itself, as its account (no setup token needed: see setup-security.int.test.ts).
+    const operator = await openLocalConnection();
+    onTestFinished(() => operator.close());
     const post = (body: object) =>
-      routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", [PEER_HEADER]: "127.0.0.1" } }), ctx(0));
+      routes.setup(req("/api/auth/setup", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...operator.headers } }), ctx(0));
     const short = await post({ username: "admin", password: "short" });
     expect(short.status).toBe(400);
     expect((await errorOf(short)).details).toHaveProperty("password");

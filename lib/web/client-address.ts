@@ -9,8 +9,9 @@
  * writes stays on the left). Anything else a client sends about its address is ignored.
  */
 import { type AddressRange, inRange, isLoopback, parseIp, parseRangeList } from "../core/ip-address";
+import { clientSocketUid } from "../server/socket-owner";
 import { getConfig } from "./context";
-import { PEER_HEADER, isPeerHeaderTrusted } from "./peer-header";
+import { PEER_HEADER, PEER_PORTS_HEADER, isPeerHeaderTrusted } from "./peer-header";
 
 /** Returned when the connection's address cannot be known: everyone shares its count. */
 export const UNKNOWN_ADDRESS = "unknown";
@@ -62,4 +63,16 @@ export function isLocalRequest(request: Request, trusted: string[] = getConfig()
   if (address !== peer) return true; // resolved through a trusted proxy to a local client
   const forwardedFor = request.headers.get("x-forwarded-for");
   return (forwardedFor === null || forwardedFor.trim() === peer) && !request.headers.has("forwarded");
+}
+
+/**
+ * The uid that opened the connection's client end, when the connection comes from this
+ * machine (lib/server/socket-owner.ts); null when unknown (not through our web server, a
+ * remote or vanished client, no /proc).
+ */
+export function localClientUid(request: Request): number | null {
+  if (!isPeerHeaderTrusted()) return null;
+  const [client, server] = (request.headers.get(PEER_PORTS_HEADER) ?? "").split(" ").map(Number);
+  if (!Number.isInteger(client) || !Number.isInteger(server) || client <= 0 || server <= 0) return null;
+  return clientSocketUid(client, server);
 }

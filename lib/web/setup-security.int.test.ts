@@ -1,10 +1,13 @@
 /**
  * First setup and login against a hostile network (app/api/auth/setup, login):
  * a DNS-rebinding page (foreign Host with a matching Origin) is refused, and setup from
- * another machine needs the one-time token printed in the server log.
+ * another machine, or from another account of this one (a job's), needs the one-time
+ * token printed in the server log. Connections "from this machine" are real loopback
+ * sockets, whose owner the kernel's tables tell (local-connection.ts).
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { PASSWORD, ctx, db, errorOf, req, routes } from "./api-test-harness";
+import { openLocalConnection } from "./local-connection";
 import { PEER_HEADER } from "./peer-header";
 
 const json = { "content-type": "application/json" };
@@ -27,10 +30,16 @@ describe("first setup", () => {
     expect(await db.user.count()).toBe(0);
     const login = await routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "admin", password: PASSWORD }), headers: { ...json, ...rebinding } }), ctx(0));
     expect(login.status).toBe(403);
-    // Under the server's own names (an IP address, localhost), from this machine: no token needed.
-    expect(await sessionFor({ [PEER_HEADER]: "127.0.0.1" })).toMatchObject({ setupNeeded: true, setupTokenRequired: false });
-    const local = await setup({ username: "admin", password: PASSWORD }, { host: "localhost:8000", origin: "http://localhost:8000", [PEER_HEADER]: "::1" });
-    expect(local.status).toBe(201);
+    // Under the server's own names (an IP address, localhost), from this machine as the
+    // web server's account: no token needed.
+    const operator = await openLocalConnection();
+    try {
+      expect(await sessionFor(operator.headers)).toMatchObject({ setupNeeded: true, setupTokenRequired: false });
+      const local = await setup({ username: "admin", password: PASSWORD }, { host: "localhost:8000", origin: "http://localhost:8000", ...operator.headers });
+      expect(local.status).toBe(201);
+    } finally {
+      await operator.close();
+    }
   });
 
   it("from another machine needs the one-time token of the server log; the token works once", async () => {
@@ -56,6 +65,23 @@ describe("first setup", () => {
     const viaProxy = { [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "203.0.113.9" };
     expect(await sessionFor(viaProxy)).toMatchObject({ setupTokenRequired: true });
     expect((await setup({ username: "admin", password: PASSWORD }, viaProxy)).status).toBe(403);
+    expect(await db.user.count()).toBe(0);
+  });
+
+  it("from this machine as another account (a job's uid) needs the token too; a loopback address whose socket cannot be found is not trusted", async () => {
+    const job = await openLocalConnection(61_999);
+    try {
+      expect(await sessionFor(job.headers)).toMatchObject({ setupNeeded: true, setupTokenRequired: true });
+      const refused = await setup({ username: "mallory", password: "mallory's password" }, job.headers);
+      expect(refused.status).toBe(403);
+      expect((await errorOf(refused)).message).toMatch(/an account of this machine other than the web server's.*a job's.*\[setup\]/);
+      expect(await db.user.count()).toBe(0);
+    } finally {
+      await job.close();
+    }
+    // An address alone (no connection of ours behind it) is not enough.
+    expect(await sessionFor({ [PEER_HEADER]: "127.0.0.1" })).toMatchObject({ setupTokenRequired: true });
+    expect((await setup({ username: "mallory", password: "mallory's password" }, { [PEER_HEADER]: "127.0.0.1" })).status).toBe(403);
     expect(await db.user.count()).toBe(0);
   });
 });

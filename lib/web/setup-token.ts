@@ -1,14 +1,16 @@
 /**
- * The one-time token that first setup needs when it is not done from this machine.
- * While no administrator exists, anyone who reaches /setup first would become it; from
- * another machine that is proved by a token printed in the web server's log, which only
- * someone with access to the server can read. The token lives in the web process
- * (globalThis: Next may load this module once per route), is made and printed the first
- * time a remote visitor needs it, and is forgotten once setup is done.
+ * The one-time token that first setup needs unless it is done on this machine by the web
+ * server's own account or root. While no administrator exists, anyone who reaches /setup
+ * first would become it; anyone else proves access to the server with a token printed in
+ * the web server's log, which only the operator can read. "This machine" alone is not
+ * enough: jobs run here too, as unprivileged uids, and connect from 127.0.0.1; so a
+ * loopback connection is asked whose socket it is (localClientUid). The token lives in
+ * the web process (globalThis: Next may load this module once per route), is made and
+ * printed the first time a visitor needs it, and is forgotten once setup is done.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError } from "../core/app-error";
-import { isLocalRequest } from "./client-address";
+import { isLocalRequest, localClientUid } from "./client-address";
 
 const KEY = Symbol.for("qm.web.setup-token");
 type WithToken = typeof globalThis & { [KEY]?: string };
@@ -22,24 +24,39 @@ function currentToken(): string {
   return g[KEY];
 }
 
+/** Root and the web server's own account: they can read its log anyway. */
+const operatorUids = () => new Set([0, process.getuid?.() ?? 0]);
+
+/** Where the visitor is, as far as setup is concerned. */
+function whereFrom(request: Request): "operator" | "another account" | "afar" {
+  if (!isLocalRequest(request)) return "afar";
+  const uid = localClientUid(request);
+  return uid !== null && operatorUids().has(uid) ? "operator" : "another account";
+}
+
 /** Does this visitor need the token to run setup? Makes and prints it when so. */
 export function isSetupTokenRequired(request: Request): boolean {
-  if (isLocalRequest(request)) return false;
+  if (whereFrom(request) === "operator") return false;
   currentToken();
   return true;
 }
 
-/** FORBIDDEN unless the request is local or carries the token. */
+/** FORBIDDEN unless the request comes from the operator's account or carries the token. */
 export function checkSetupToken(request: Request, given: string | undefined): void {
-  if (!isSetupTokenRequired(request)) return;
+  const from = whereFrom(request);
+  if (from === "operator") return;
   const expected = Buffer.from(currentToken());
   const sent = Buffer.from((given ?? "").trim());
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    const who =
+      from === "afar"
+        ? "Setting up from another machine"
+        : "Setting up from an account of this machine other than the web server's (or root), a job's for instance,";
     throw new AppError(
       "FORBIDDEN",
       given
         ? "That setup token is not the one in the web server's log; copy it again from the line starting with [setup]."
-        : "Setting up from another machine needs the one-time setup token printed in the web server's log (the line starting with [setup]).",
+        : `${who} needs the one-time setup token printed in the web server's log (the line starting with [setup]).`,
       { token: given ? "this is not the token in the server log" : "enter the setup token from the server log" },
     );
   }
