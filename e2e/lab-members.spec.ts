@@ -141,6 +141,8 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   const after = await qm(["submit", "--after", String(id), "--wait", folder], token);
   expect(after.code).toBe(125);
   expect(after.stderr).toMatch(/ended cancelled/);
+  // The later submissions of this folder need not take 3 s each (4 runs, two at a time).
+  fs.writeFileSync(path.join(folder, "run.sh"), 'for i in 1 2 3; do echo "processing $i / 3"; sleep 0.1; done\necho "all steps done"\nexit 3\n');
   // Queue control from the command line: held until released; an array of three.
   const held = await qm(["submit", "--hold", folder], token);
   const heldId = Number(held.stdout.trim());
