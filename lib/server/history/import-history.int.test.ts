@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { folderStamp } from "../../core/job-log";
+import { describingFileOfNotes } from "../job-folder";
 import { findJobs } from "../jobs/find-jobs";
 import { getJobStats } from "../stats/get-job-stats";
 import { createTestEnv, type TestEnv } from "../../../worker/tests/helpers";
@@ -33,7 +34,7 @@ describe("history import of a QM 0.4 installation", () => {
       expect({ name: job.name, state: job.state, owner: job.owner, exitCode: job.exitCode }, fixture.folder).toEqual({ name: want.name, state: want.state, owner: want.owner, exitCode: want.exitCode });
       const durationS = job.startedAt && job.finishedAt ? (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000 : null;
       expect(durationS, `${fixture.folder} duration`).toBe(want.durationS);
-      expect(job).toMatchObject({ imported: true, source: "import", userId: null });
+      expect(job).toMatchObject({ imported: true, source: "import", userId: null, notes: null });
       expect(job.events.map((e) => e.kind)).toEqual(["imported"]);
     }
     const fit = await env.db.job.findFirstOrThrow({ where: { name: "nmr_fit" } });
@@ -82,6 +83,9 @@ describe("history import of a QM 0.4 installation", () => {
     const job = await env.db.job.findFirstOrThrow({ where: { name: "xml_era" }, include: { events: true } });
     expect(job).toMatchObject({ owner: "bob@lab.org", info: "from the XML days", script: "python old.py", nbProc: 3 });
     expect(job.events[0].detail).toBe("imported from QM_dJobs/2021-01-10T09:00:00-xml_era");
+    // The row says which file described it, so that the web hides infos.xml with the job's
+    // details (Display_details = False), as it does for a job the queue itself read so.
+    expect(describingFileOfNotes(JSON.parse(job.notes ?? "[]") as string[])).toBe("infos.xml");
   });
 
   it("reads info files written in Latin-1, as Python 2 wrote them", async () => {

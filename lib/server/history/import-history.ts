@@ -16,7 +16,7 @@ import { LOG_FILE } from "../../core/job-log";
 import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
 
 export type { ImportReport } from "../../core/qm-history";
-import { findJobDescription } from "../job-folder";
+import { describingFileOfNotes, findJobDescription } from "../job-folder";
 import { type QmLayout, relFolder } from "../qm-folders";
 import { readTail, readTailBytes } from "../read-tail";
 import type { JobStore } from "../store/job-store";
@@ -84,7 +84,7 @@ const mtimeOf = (file: string): Date | null => {
 };
 
 async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: string, folder: string, folderMtime: Date): Promise<number> {
-  const infoFile = infoFileOf(dir, deps.jobFile);
+  const { file: infoFile, notes } = infoFileOf(dir, deps.jobFile);
   const infoPath = path.join(dir, infoFile);
   const logPath = path.join(dir, LOG_FILE);
   const infoText = decodeInfoFile(infoFile, readTailBytes(infoPath, 256 * 1024));
@@ -116,6 +116,8 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
     {
       name: facts.name.name, owner: info?.owner ?? null, info: info?.info ?? null, script: info?.script ?? "", nbProc: info?.nbProc ?? 1,
       priority: info?.priority ?? 0, params: JSON.stringify(info?.params ?? {}), folder, source: "import", imported: true,
+      // Which file described it, when not job_file: the web hides that one too (Display_details).
+      notes: notes.length ? JSON.stringify(notes) : null,
     },
     plan,
   );
@@ -124,13 +126,16 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
 /**
  * The info file the queue would read (job_file, else the other kind: a folder from before
  * job_file was changed between infos.xml and proc_config.cfg); job_file when there is none.
+ * With the notes that reading leaves (which other file described the job).
  */
-function infoFileOf(dir: string, jobFile: string): string {
+function infoFileOf(dir: string, jobFile: string): { file: string; notes: string[] } {
   try {
     const description = findJobDescription(dir, { jobFile, strict: false });
-    return description.kind === "info" ? description.file : jobFile;
+    // Only the note naming that file: the others speak of a run to come (ignored #QM lines).
+    const naming = description.notes.filter((note) => describingFileOfNotes([note]) !== null);
+    return description.kind === "info" ? { file: description.file, notes: naming } : { file: jobFile, notes: [] };
   } catch {
-    return jobFile;
+    return { file: jobFile, notes: [] };
   }
 }
 
