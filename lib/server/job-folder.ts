@@ -48,7 +48,9 @@ export class JobFolderError extends AppError {
   }
 }
 
-const WELL_KNOWN = ["proc_config.cfg", "infos.xml"];
+/** The two info files QM has known (.cfg since 0.4, XML before), whatever job_file says. */
+export const WELL_KNOWN_INFO_FILES = ["proc_config.cfg", "infos.xml"];
+const WELL_KNOWN = WELL_KNOWN_INFO_FILES;
 /** A script's leading comment block is read up to this size. */
 const HEAD_BYTES = 64 * 1024;
 const INFO_MAX_BYTES = 256 * 1024;

@@ -187,6 +187,20 @@ describe("Display_details = False hides the file that describes the job, whichev
       expect((await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${file}`), ctx(job.id))).status).toBe(200);
     });
   }
+
+  it("infos.xml of a job whose row has no note of it (imported by an earlier version) is hidden all the same", async () => {
+    const { job, full } = await makeJob("done", { "infos.xml": describers["infos.xml"] });
+    fs.rmSync(path.join(full, "proc_config.cfg"));
+    await db.job.update({ where: { id: job.id }, data: { notes: null, source: "import", imported: true } });
+    writeConfig({ Display_details: "False" });
+    try {
+      const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=infos.xml`), ctx(job.id));
+      expect(raw.status).toBe(403);
+      expect(await raw.text()).not.toContain("PATIENT");
+    } finally {
+      writeConfig({ Display_details: "True" });
+    }
+  });
 });
 
 describe("first start and sessions", () => {

@@ -1,7 +1,7 @@
 /** Shared steps of the /api/jobs/:id handlers. */
 import { type OwnedJob, isOwner } from "../core/job-permissions";
 import { z } from "zod";
-import { describingFileOfNotes } from "../server/job-folder";
+import { WELL_KNOWN_INFO_FILES, describingFileOfNotes } from "../server/job-folder";
 import { jobIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
@@ -31,15 +31,17 @@ export function canSeeDetails(viewer: Viewer, job?: OwnedJob): boolean {
 
 /**
  * Files at the top of the job folder the viewer may not read when Display_details is off
- * and the viewer is neither the admin nor the owner: job_file and, when the job was read
- * through another file (infos.xml, another info file, a #QM script: its row's notes say
- * which), that file, which holds owner, script and info just the same.
+ * and the viewer is neither the admin nor the owner: job_file, both info files QM has known
+ * (proc_config.cfg, infos.xml: a folder from before job_file changed, imported without a
+ * note of it by an earlier version), and, when the job was read through another file
+ * (another info file, a #QM script: its row's notes say which), that file, which holds
+ * owner, script and info just the same.
  */
 export function hiddenFilesFor(viewer: Viewer, job?: OwnedJob & { notes?: string | null }): string[] {
   if (canSeeDetails(viewer, job)) return [];
   const { jobFile } = getConfig().config;
   const described = describingFileOfNotes(notesOf(job?.notes));
-  return described && described !== jobFile ? [jobFile, described] : [jobFile];
+  return [...new Set([jobFile, ...WELL_KNOWN_INFO_FILES, ...(described ? [described] : [])])];
 }
 
 function notesOf(text: string | null | undefined): string[] {
