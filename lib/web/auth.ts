@@ -18,7 +18,7 @@ import { AppError } from "../core/app-error";
 import { verifyPassword } from "../server/password";
 import { identifyApiToken } from "../server/users/api-tokens";
 import { type UserIdentity, toIdentity } from "../server/users/users";
-import { clientAddress } from "./client-address";
+import { clientAddress, loginClientOf } from "./client-address";
 import { getConfig, getDb } from "./context";
 import { startLoginTry } from "./login-slowdown";
 import { proxyUser } from "./proxy-user";
@@ -90,7 +90,7 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
 
 /** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the user or throws UNAUTHORIZED. */
 export async function verifyCredentials(request: Request, username: string, password: string): Promise<UserIdentity> {
-  const attempt = startLoginTry(clientAddress(request), username);
+  const attempt = startLoginTry(loginClientOf(request), username);
   const found = await getDb().user.findUnique({ where: { username } });
   const user = found && !found.disabled ? found : null;
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);

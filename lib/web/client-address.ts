@@ -76,3 +76,15 @@ export function localClientUid(request: Request): number | null {
   if (!Number.isInteger(client) || !Number.isInteger(server) || client <= 0 || server <= 0) return null;
   return clientSocketUid(client, server);
 }
+
+/**
+ * The client the login slow-down counts (login-slowdown.ts): its address; on this machine,
+ * its address and account, so that a job (an unprivileged uid of its own) or a lab member
+ * hammering the login from 127.0.0.1 does not slow down the administrator's local scripts.
+ */
+export function loginClientOf(request: Request): string {
+  const address = clientAddress(request);
+  if (!isLocalRequest(request)) return address;
+  const uid = localClientUid(request);
+  return uid === null ? address : `${address} uid ${uid}`;
+}

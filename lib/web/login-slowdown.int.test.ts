@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../server/password";
 import { ctx, db, errorOf, makeJob, req, routes, writeConfig } from "./api-test-harness";
+import { openLocalConnection } from "./local-connection";
 import { PEER_HEADER } from "./peer-header";
 
 const OPS_PASSWORD = "ops password for the tests";
@@ -22,7 +23,7 @@ const loginAs = (user: string, password: string, peer: string, headers: Record<s
 
 beforeAll(async () => {
   // Accounts of their own, so that the administrator's slow-down stays clean for the other tests.
-  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6"]) {
+  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6", "ops7"]) {
     await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD) } });
   }
 });
@@ -121,6 +122,20 @@ describe("the login slow-down", () => {
     // Sent all at once from another address: 30 checks, not 60.
     const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => loginAs(`someone${i}`, "guess", "198.51.100.121")));
     expect(burst.filter((a) => a.status === 401)).toHaveLength(30);
+  });
+
+  it("on this machine each account counts apart: a job's uid hammering the login from 127.0.0.1 does not slow down the operator's scripts", async () => {
+    const [job, operator] = await Promise.all([openLocalConnection(61_997), openLocalConnection()]);
+    const loginOn = (headers: Record<string, string>, password: string) =>
+      routes.login(req("/api/auth/login", { method: "POST", body: JSON.stringify({ username: "ops7", password }), headers: { "content-type": "application/json", ...headers } }), ctx(0));
+    try {
+      for (let i = 0; i < 5; i++) expect((await loginOn(job.headers, "guess")).status).toBe(401);
+      expect((await loginOn(job.headers, "guess")).status).toBe(429);
+      // The same address, another account of the machine (never logged in to ops7 before).
+      expect((await loginOn(operator.headers, OPS_PASSWORD)).status).toBe(200);
+    } finally {
+      await Promise.all([job.close(), operator.close()]);
+    }
   });
 });
 
