@@ -62,7 +62,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
         await settleDependents(ctx, cancelled);
       }
       const decision = handOver
-        ? { starts: handOverStarts(rows, running.length), head: undefined, limited: false, settled: false }
+        ? { starts: handOverStarts(rows, running.length, { arrays: arrayLoadsFor(policy, rows) }), head: undefined, limited: false, settled: false }
         : decideStarts({
             queue: rows, running, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType, now: Date.now(), head, arrays: arrayLoadsFor(policy, rows), usage: policy.usage, gpus,
           });

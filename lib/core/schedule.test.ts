@@ -173,7 +173,17 @@ describe("handOverStarts (an executor that schedules itself: Slurm)", () => {
   it("hands over every queued job in order, each with its own nb_proc, up to the bound in flight", () => {
     const queue = [job(1, 64), job(2, 1, 5), job(3, 0), job(4, 2)];
     expect(handOverStarts(queue, 0)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }, { id: 3, granted: 1 }, { id: 4, granted: 2 }]);
-    expect(handOverStarts(queue, 8, 10)).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }]);
-    expect(handOverStarts(queue, 10, 10)).toEqual([]);
+    expect(handOverStarts(queue, 8, { maxInFlight: 10 })).toEqual([{ id: 2, granted: 1 }, { id: 1, granted: 64 }]);
+    expect(handOverStarts(queue, 10, { maxInFlight: 10 })).toEqual([]);
+  });
+
+  it("hands over at most N elements of an array limited to %N, counting those already in Slurm", () => {
+    const el = (id: number, arrayId: number): QueuedJob => ({ ...job(id), arrayId });
+    const queue = [el(1, 7), el(2, 7), el(3, 7), el(4, 7), job(5), el(6, 8), el(7, 8)];
+    // Array 7 (%2) has nothing in Slurm yet, array 8 (%3) already has 2 elements there.
+    const arrays = new Map([[7, { maxRunning: 2, running: 0 }], [8, { maxRunning: 3, running: 2 }]]);
+    expect(handOverStarts(queue, 0, { arrays }).map((s) => s.id)).toEqual([1, 2, 5, 6]);
+    // An array without a limit (not listed) is handed over whole.
+    expect(handOverStarts(queue, 0).map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });

@@ -159,8 +159,25 @@ export const MAX_IN_FLIGHT = 500;
 /**
  * An executor that queues and places jobs itself (Slurm) gets every queued job, in
  * QueueManager's order, each asking for its own nb_proc (MaxNbProcessors and launch_type
- * are for this machine), while fewer than `maxInFlight` are handed over.
+ * are for this machine), while fewer than `maxInFlight` are handed over. An array's `%N`
+ * limit is QueueManager's own (its elements are separate Slurm jobs): at most N of its
+ * elements are handed over at a time (`arrays`: the limited arrays and how many of their
+ * elements are in Slurm now).
  */
-export function handOverStarts(queue: QueuedJob[], inFlight: number, maxInFlight = MAX_IN_FLIGHT): ScheduleDecision["starts"] {
-  return [...queue].sort(compareQueued).slice(0, Math.max(0, maxInFlight - inFlight)).map((job) => ({ id: job.id, granted: Math.max(1, job.nbProc) }));
+export function handOverStarts(
+  queue: QueuedJob[],
+  inFlight: number,
+  opts: { arrays?: ReadonlyMap<number, ArrayLoad>; maxInFlight?: number } = {},
+): ScheduleDecision["starts"] {
+  const room = Math.max(0, (opts.maxInFlight ?? MAX_IN_FLIGHT) - inFlight);
+  const loads = new Map([...(opts.arrays ?? [])].map(([id, load]) => [id, { ...load }]));
+  const starts: ScheduleDecision["starts"] = [];
+  for (const job of [...queue].sort(compareQueued)) {
+    if (starts.length >= room) break;
+    const load = job.arrayId == null ? undefined : loads.get(job.arrayId);
+    if (load && load.running >= load.maxRunning) continue;
+    if (load) load.running += 1;
+    starts.push({ id: job.id, granted: Math.max(1, job.nbProc) });
+  }
+  return starts;
 }
