@@ -121,6 +121,24 @@ describe("qm show of a waiting job", () => {
   });
 });
 
+describe("qm show of a job handed to Slurm", () => {
+  it("says where Slurm has it and, while it is pending there, Slurm's reason, as the job page does", async () => {
+    // qm show said "state: pending" and nothing more: not that Slurm held it, nor which Slurm job it was.
+    const slurm = { executor: "slurm" as const, slurmJobId: "8", slurmState: "PENDING", node: null, reason: "JobHeldAdmin", partition: "gpu" };
+    answers["GET /api/jobs/49"] = jobAnswer({ state: "pending", nbGpu: 2, slurm, folder: "QM_Jobs/fit-49", resources: { granted: 1, cpus: null, gpus: "2, chosen by Slurm", memMb: null, walltimeSeconds: null, runAs: null } }, OWNER_SWITCHED_OFF);
+    const pending = io();
+    expect(await run(["show", "49"], pending)).toBe(0);
+    expect(pending.stdout.join("\n")).toMatch(/^Slurm: +job 8, PENDING, partition gpu$/m);
+    expect(pending.stdout.join("\n")).toMatch(/^why waiting: pending in Slurm \(JobHeldAdmin\)$/m);
+
+    answers["GET /api/jobs/49"] = jobAnswer({ state: "running", startedAt: "2025-01-01T11:00:00Z", slurm: { ...slurm, slurmState: "RUNNING", reason: null, node: "node07" } }, OWNER_SWITCHED_OFF);
+    const running = io();
+    expect(await run(["show", "49"], running)).toBe(0);
+    expect(running.stdout.join("\n")).toMatch(/^Slurm: +job 8, RUNNING, partition gpu, on node07$/m);
+    expect(running.stdout.join("\n")).not.toContain("why waiting");
+  });
+});
+
 describe("qm delete --array", () => {
   it("says which elements it left running, not only how many it deleted", async () => {
     // "array 12: deleted 3 element(s)" while two elements ran on: read as the array gone.

@@ -3,6 +3,7 @@ import type { JobAnswer, JobDetail, Permissions } from "../../lib/core/api-types
 import { describeEventDetail } from "../../lib/core/event-detail";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
+import { type SlurmRunInfo, slurmPendingLabel } from "../../lib/core/slurm-run-info";
 import { type UserAction, actionsFitting } from "../../lib/core/job-permissions";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
@@ -36,6 +37,19 @@ function expectedStart(estimate: JobDetail["estimate"], nowMs: number): string |
   return inMs <= 0 ? "now" : `${localTime(estimate.startAt)} (in ~${formatDuration(inMs)})`;
 }
 
+/** Where Slurm has (or had) the job, as the job page's Slurm facts: "job 8, PENDING, partition gpu, on node07". */
+function slurmWhere(slurm: SlurmRunInfo | null): string | null {
+  if (!slurm) return null;
+  const parts = [slurm.slurmJobId ? `job ${slurm.slurmJobId}` : "not submitted yet", slurm.slurmState, slurm.partition && `partition ${slurm.partition}`, slurm.node && `on ${slurm.node}`];
+  return parts.filter(Boolean).join(", ");
+}
+
+/** Why it waits: the queue's estimate, or, handed to Slurm and pending there, Slurm's reason (as the job page says it). */
+function whyWaiting(job: JobDetail): string | null {
+  if (job.estimate) return job.estimate.reason;
+  return job.state === "pending" && job.slurm ? slurmPendingLabel(job.slurm) : null;
+}
+
 export const show: Command = {
   name: "show",
   summary: "show one job: state, owner, times, exit code, history",
@@ -67,6 +81,7 @@ ${COMMON_HELP}`,
       ["nb_proc", job.nbProc],
       ["nb_gpu", job.nbGpu || null],
       ["GPUs", job.resources.gpus],
+      ["Slurm", slurmWhere(job.slurm)],
       ["priority", job.priority],
       ["folder", job.folder],
       ["submitted", localTime(job.submittedAt)],
@@ -81,7 +96,7 @@ ${COMMON_HELP}`,
       ["error", job.error],
       [job.state === "queued" || job.state === "held" ? "waits for" : "waited for", waitsFor(job.dependsOn ?? [])],
       ["expected", expectedStart(job.estimate, Date.parse(answer.serverTime))],
-      ["why waiting", job.estimate?.reason ?? null],
+      ["why waiting", whyWaiting(job)],
       ["you may", youMay(actionsFitting(job), can)],
     ];
     ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${oneLine(String(v))}`).join("\n"));
