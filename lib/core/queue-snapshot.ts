@@ -39,6 +39,12 @@ export interface EstimateInput {
   maxNbProcessors: number;
   /** The GPUs the worker hands out (GPU_List, as its heartbeat says; empty: none); null: no worker has said yet. */
   workerGpus: number[] | null;
+  /**
+   * The worker hands jobs to a scheduler of its own (executor = slurm, as its heartbeat
+   * says): MaxNbProcessors, launch_type and GPU_List do not apply, a queued job is handed
+   * over at the next pass (at most MAX_IN_FLIGHT at a time), and when it runs is Slurm's call.
+   */
+  handsOver?: boolean;
   launchType: ScheduleInput["launchType"];
   /** `%N` limits of arrays, by array id. */
   arrayLimits: ReadonlyMap<number, number>;

@@ -140,4 +140,20 @@ describe("estimateStarts", () => {
     expect(e.get(1)).toEqual({ startAtMs: null, reason: "no worker has said yet which GPUs it hands out: the job waits for one that has enough" });
     expect(inS(e.get(2)!.startAtMs)).toBe(0);
   });
+
+  it("executor = slurm: neither this machine's processors nor GPU_List hold a job; it is about to be handed over, or waits for room among the jobs in Slurm", () => {
+    // With Slurm the heartbeat says no GPUs: a GPU job read "no worker has said yet which GPUs
+    // it hands out", a CPU job "waiting for 1 processor (0 free of 2)", MaxNbProcessors being
+    // this machine's and 3 jobs being in Slurm.
+    const inSlurm = [1, 2, 3].map((id) => running(id));
+    const e = estimateStarts(input({ handsOver: true, maxNbProcessors: 2, workerGpus: null, running: inSlurm, waiting: [waiting(4, { nbGpu: 2 }), waiting(5, { nbProc: 8 }), waiting(6, { state: "held" })] }));
+    expect(e.get(4)).toEqual({ startAtMs: null, reason: "about to be handed to Slurm, which decides when it runs" });
+    expect(e.get(5)).toEqual({ startAtMs: null, reason: "about to be handed to Slurm, which decides when it runs" });
+    expect(e.get(6)!.reason).toMatch(/^held: /);
+    const full = Array.from({ length: 500 }, (_, i) => running(100 + i));
+    expect(estimateStarts(input({ handsOver: true, workerGpus: null, running: full, waiting: [waiting(4, { nbGpu: 1 })] })).get(4)).toEqual({
+      startAtMs: null,
+      reason: "QueueManager hands at most 500 jobs to Slurm at a time and 500 are there; it is handed over as they end",
+    });
+  });
 });

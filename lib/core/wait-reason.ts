@@ -9,7 +9,7 @@ import { brokenReason, dependencyStatus } from "./dependencies";
 import { formatBytes, formatDuration } from "./format";
 import type { JobState } from "./job-lifecycle";
 import { tooManyGpusReason } from "./gpu-sets";
-import { compareQueued, grantedProcessors } from "./schedule";
+import { MAX_IN_FLIGHT, compareQueued, grantedProcessors } from "./schedule";
 import { type DiskLow, type EstimateInput, type RunningForEstimate, type WaitingForEstimate, remainingOf } from "./queue-snapshot";
 
 /** What waitReason looks at: the estimate's input, with every job's state now. */
@@ -19,6 +19,9 @@ export interface WaitContext extends EstimateInput {
 
 /** The reason of a job the worker's rule would start now (it is between two passes). */
 export const ABOUT_TO_START = "about to start: processors are free";
+
+/** The same with executor = slurm: the next pass hands it over; Slurm then decides when it runs. */
+export const ABOUT_TO_HAND_OVER = "about to be handed to Slurm, which decides when it runs";
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
@@ -74,6 +77,13 @@ export function diskLowReason(disk: DiskLow): string {
   return `QM_FOLDER's disk has ${formatBytes(disk.freeBytes)} free, less than the ${formatBytes(disk.minFreeBytes)} it must keep (Min_Free_MB): nothing starts until space is freed`;
 }
 
+/** executor = slurm: this machine's processors and GPUs do not hold it; only the bound on jobs in Slurm may. */
+function handOverReason(ctx: WaitContext): string {
+  const inSlurm = ctx.running.length;
+  if (inSlurm < MAX_IN_FLIGHT) return ABOUT_TO_HAND_OVER;
+  return `QueueManager hands at most ${MAX_IN_FLIGHT} jobs to Slurm at a time and ${inSlurm} are there; it is handed over as they end`;
+}
+
 export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
   if (job.state === "held") return "held: it keeps its place in the queue but starts only once released";
   // The worker looks at the disk before the pause (worker/dispatcher.ts): the first that holds is the reason.
@@ -81,6 +91,7 @@ export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
   if (ctx.paused) return "the queue is paused: nothing starts until the administrator resumes it";
   const early = dependencyReason(job, ctx) ?? arrayLimitReason(job, ctx);
   if (early) return early;
+  if (ctx.handsOver) return handOverReason(ctx);
   const needGpus = job.nbGpu ?? 0;
   if (needGpus && ctx.workerGpus === null) return "no worker has said yet which GPUs it hands out: the job waits for one that has enough";
   const workerGpus = ctx.workerGpus ?? [];

@@ -2,7 +2,7 @@
  * The queue as the start estimate reads it (lib/core/queue-snapshot.ts): running jobs,
  * the first waiting jobs in the worker's order with their dependencies, the arrays'
  * limits, fair-share use, the pause, QM_FOLDER's free space against Min_Free_MB, the
- * worker's GPUs (its heartbeat), and typical run times (the mean of an array's done
+ * worker's GPUs and executor (its heartbeat), and typical run times (the mean of an array's done
  * elements, else of its running elements' lengths as their progress tells them, else the
  * median of the last 50 done jobs) for jobs with neither progress nor walltime. A handful of indexed reads through the job store's SQL layer.
  */
@@ -16,7 +16,7 @@ import { grantedProcessors } from "../../core/schedule";
 import { diskStatus } from "../disk-space";
 import type { JobStore } from "../store/job-store";
 import { ACTIVE, WAITING, ownerKeySql } from "../store/queue-sql";
-import { readWorkerGpus } from "../store/worker-status";
+import { readWorkerSetup } from "../store/worker-status";
 import { toDate } from "../store/sql";
 
 /** Waiting jobs the estimate looks at, in the worker's order; later ones get no estimate. */
@@ -123,9 +123,10 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
     walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), ownerKey: r.ownerKey, typicalMs: typicalOf(r),
     dependsOn: depsOf.get(Number(r.id)) ?? [],
   });
+  const worker = await readWorkerSetup(store.sql);
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
-    workerGpus: await readWorkerGpus(store.sql),
+    workerGpus: worker.gpus, handsOver: worker.handsOver,
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null,
     diskLow: diskLowOf(qmFolder, config.minFreeMb), truncated,
   };

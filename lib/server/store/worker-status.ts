@@ -25,12 +25,21 @@ export async function writeHeartbeat(sql: Sql, beat: Heartbeat): Promise<void> {
   );
 }
 
-/**
- * The GPUs the worker hands out, as its last heartbeat said (GPU_List only changes when a
- * worker starts, so an old heartbeat still tells it); null: no worker has said yet.
- */
-export async function readWorkerGpus(sql: Sql): Promise<number[] | null> {
+/** What the worker's last heartbeat said of where jobs run; null gpus: no worker has said yet (or it hands jobs over). */
+export interface WorkerSetup {
+  /** The GPUs it hands out (GPU_List only changes when a worker starts, so an old heartbeat still tells it). */
+  gpus: number[] | null;
+  /** It hands jobs to a scheduler of its own (executor = slurm). */
+  handsOver: boolean;
+}
+
+export async function readWorkerSetup(sql: Sql): Promise<WorkerSetup> {
   const row = await sql.get<{ stats: string }>(`SELECT "stats" FROM "WorkerStatus" WHERE "id" = 1`);
   const stats: WorkerStats = parseWorkerStats(row?.stats);
-  return stats.gpus ?? null;
+  return { gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm" };
+}
+
+/** The GPUs the worker hands out, as its last heartbeat said; null: no worker has said yet. */
+export async function readWorkerGpus(sql: Sql): Promise<number[] | null> {
+  return (await readWorkerSetup(sql)).gpus;
 }
