@@ -10,7 +10,7 @@ import { endQueueOf } from "../lib/core/end-folder";
 import { exitRecordName } from "../lib/core/exit-record";
 import { gpuUsageSummary } from "../lib/core/gpu-usage";
 import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
-import { LOG_FILE, folderStamp, logFooter } from "../lib/core/job-log";
+import { LOG_FILE, folderStamp, logFooter, outcomeWords } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
 import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
@@ -69,7 +69,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   }
   const cpuSeconds = exit.cpuSeconds ?? job.sampledCpuSeconds ?? null;
   const gpu = gpuUsageSummary(job.gpuUsage);
-  const detail = signal ? `killed by ${signal}` : `exit code ${exit.exitCode}`;
+  const detail = outcomeWords(exit.exitCode, signal);
   const runInfo = exit.runInfo ? { runInfo: runInfoText(job, exit.runInfo) } : unrecorded?.runInfo ? { runInfo: unrecorded.runInfo } : {};
   const plan = planTransition(
     "end", job.state, state,

@@ -182,7 +182,7 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   const now = new Date();
   const startedAt = row.startedAt ?? now;
   const src = path.join(layout.running, name);
-  appendLogLines(path.join(src, LOG_FILE), logFooter({ jobId: row.id, at: now, exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), note: LOST_NOTE }).replace(": exit code null,", ": outcome unknown,"));
+  appendLogLines(path.join(src, LOG_FILE), logFooter({ jobId: row.id, at: now, exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), note: LOST_NOTE, outcome: "outcome unknown" }));
   if (ctx.config().recovery === "requeue") {
     const back = await moveFolder(src, layout.queued, name);
     await store.transition(row.id, planTransition("requeue", row.state, "queued", { folder: relFolder("queued", back) }, `${LOST_NOTE}; requeued (Recovery = requeue)`), { state: row.state });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseShellTimes } from "./exit-record";
-import { folderStamp, lastFooter, lastHeaderJobId, logFooter, logHeader } from "./job-log";
+import { folderStamp, lastFooter, lastHeaderJobId, logFooter, logHeader, outcomeWords } from "./job-log";
 
 const at = new Date("2026-11-28T04:36:00.123Z");
 
@@ -18,6 +18,19 @@ describe("process.log header and footer", () => {
     expect(lastFooter(run1)).toEqual({ exitCode: 3, signal: null });
     expect(lastFooter(run1 + h(1))).toBeNull();
     expect(lastFooter(run1 + h(1) + logFooter({ jobId: 1, at, exitCode: null, signal: "SIGKILL", durationMs: 1 }))).toEqual({ exitCode: null, signal: "SIGKILL" });
+  });
+
+  it("says 'no exit code' for a run that ended without one (cancelled while pending in Slurm, refused, lost), and reads it back", () => {
+    // The footer and the job's history said "exit code null".
+    const footer = logFooter({ jobId: 6, at, exitCode: null, signal: null, durationMs: 7000, state: "killed", note: "cancelled from outside QueueManager (scancel)" });
+    expect(footer).toContain(": no exit code, duration 7 s, state killed\n");
+    expect(footer).not.toContain("null");
+    expect(lastFooter(footer)).toEqual({ exitCode: null, signal: null });
+    // Footers written before still read.
+    expect(lastFooter(footer.replace("no exit code", "exit code null"))).toEqual({ exitCode: null, signal: null });
+    expect(outcomeWords(null, null)).toBe("no exit code");
+    expect(outcomeWords(2, null)).toBe("exit code 2");
+    expect(outcomeWords(null, "SIGTERM")).toBe("killed by SIGTERM");
   });
 
   it("writes the duration as every page shows it, which the outcome reader skips", () => {

@@ -60,11 +60,22 @@ export interface FooterInput {
   /** The state the job ends in (failed, killed...): said in the footer wherever its folder goes. */
   state?: string;
   note?: string;
+  /** Words instead of the outcome (a run lost while no worker watched: "outcome unknown", which lastFooter does not read). */
+  outcome?: string;
+}
+
+/**
+ * How a run ended, in the footer's and the history's words: "killed by SIGTERM", "exit code 3",
+ * or "no exit code" for a run that never ran to an end of its own (cancelled while pending
+ * in Slurm, refused by sbatch, lost), which read "exit code null".
+ */
+export function outcomeWords(exitCode: number | null, signal: string | null): string {
+  return signal ? `killed by ${signal}` : exitCode !== null ? `exit code ${exitCode}` : "no exit code";
 }
 
 /** The footer's duration is for people only: lastFooter() reads the outcome, never the duration. */
 export function logFooter(f: FooterInput): string {
-  const how = f.signal ? `killed by ${f.signal}` : `exit code ${f.exitCode}`;
+  const how = f.outcome ?? outcomeWords(f.exitCode, f.signal);
   const note = f.note ? `\n=== ${f.note}` : "";
   const state = f.state ? `, state ${f.state}` : "";
   return `=== QueueManager job ${f.jobId} ended ${f.at.toISOString()}: ${how}, duration ${formatDuration(f.durationMs)}${state}${note}\n`;
@@ -85,7 +96,8 @@ export function lastHeader(text: string): { jobId: number; runToken: string | nu
 /** The outcome written by the last footer, if the last run has one. */
 export function lastFooter(text: string): { exitCode: number | null; signal: string | null } | null {
   const started = text.lastIndexOf("=== QueueManager job ");
-  const m = /^=== QueueManager job \d+ ended \S+: (?:killed by (\S+)|exit code (-?\d+|null)),/m.exec(text.slice(started));
+  // "exit code null": what footers said before "no exit code".
+  const m = /^=== QueueManager job \d+ ended \S+: (?:killed by (\S+)|exit code (-?\d+|null)|no exit code),/m.exec(text.slice(started));
   if (!m) return null;
-  return { signal: m[1] ?? null, exitCode: m[1] ? null : m[2] === "null" ? null : Number(m[2]) };
+  return { signal: m[1] ?? null, exitCode: m[2] === undefined || m[2] === "null" ? null : Number(m[2]) };
 }
