@@ -139,6 +139,29 @@ describe("qm show of a job handed to Slurm", () => {
   });
 });
 
+describe("qm stats", () => {
+  it("shows GPU-hours per owner and in total once jobs had GPUs, as the statistics page does", async () => {
+    // The page and the API counted GPU-hours; qm stats left them out.
+    const owner = (name: string, gpuSeconds: number) => ({
+      owner: name, jobs: 2, done: 2, failures: 0, cpuSeconds: 60, wallSeconds: 7200, meanWallSeconds: 3600, cpuEfficiency: 50, timeouts: 0, ooms: 0, gpuSeconds,
+    });
+    const { owner: _o, ...totals } = owner("", 16_200);
+    answers["GET /api/stats?days=30"] = { owners: [owner("ann@lab.org", 14_400), owner("bob@lab.org", 1_800)], totals, days: [] };
+    const x = io();
+    expect(await run(["stats"], x)).toBe(0);
+    const out = x.stdout.join("\n");
+    expect(out).toMatch(/^OWNER +JOBS +DONE +FAILED +CPU +WALL +MEAN WALL +GPU-HOURS$/m);
+    expect(out).toMatch(/^ann@lab\.org .* 4\.00$/m);
+    expect(out).toMatch(/^bob@lab\.org .* 0\.50$/m);
+    expect(out).toMatch(/^TOTAL .* 4\.50$/m);
+
+    answers["GET /api/stats?days=30"] = { owners: [owner("ann@lab.org", 0)], totals: { ...totals, gpuSeconds: 0 }, days: [] };
+    const none = io();
+    expect(await run(["stats"], none)).toBe(0);
+    expect(none.stdout.join("\n")).not.toContain("GPU");
+  });
+});
+
 describe("qm delete --array", () => {
   it("says which elements it left running, not only how many it deleted", async () => {
     // "array 12: deleted 3 element(s)" while two elements ran on: read as the array gone.

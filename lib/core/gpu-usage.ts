@@ -71,7 +71,12 @@ export function gpuHours(wallSeconds: number | null, nbGpu: number): number | nu
   return wallSeconds === null || nbGpu <= 0 ? null : (Math.max(0, wallSeconds) * nbGpu) / 3600;
 }
 
-/** "1.25 GPU-hours" with a precision that keeps short runs readable. */
+/** "1.25": GPU-hours with a precision that keeps short runs readable (a column of GPU-hours). */
+export function formatGpuHoursValue(hours: number): string {
+  return hours.toFixed(hours < 0.1 ? 3 : 2);
+}
+
+/** "1.25 GPU-hours". */
 export function formatGpuHours(hours: number): string {
-  return `${hours.toFixed(hours < 0.1 ? 3 : 2)} GPU-hour${hours === 1 ? "" : "s"}`;
+  return `${formatGpuHoursValue(hours)} GPU-hour${hours === 1 ? "" : "s"}`;
 }
