@@ -129,7 +129,8 @@ describe("qm show of a job handed to Slurm", () => {
     const pending = io();
     expect(await run(["show", "49"], pending)).toBe(0);
     expect(pending.stdout.join("\n")).toMatch(/^Slurm: +job 8, PENDING, partition gpu$/m);
-    expect(pending.stdout.join("\n")).toMatch(/^why waiting: pending in Slurm \(JobHeldAdmin\)$/m);
+    // With what the reason means: a job held by the cluster's administrator does not start by itself.
+    expect(pending.stdout.join("\n")).toMatch(/^why waiting: pending in Slurm \(JobHeldAdmin: held in Slurm by the cluster's administrator: it starts once they release it\)$/m);
 
     answers["GET /api/jobs/49"] = jobAnswer({ state: "running", startedAt: "2025-01-01T11:00:00Z", slurm: { ...slurm, slurmState: "RUNNING", reason: null, node: "node07" } }, OWNER_SWITCHED_OFF);
     const running = io();

@@ -3,7 +3,7 @@ import type { JobAnswer, JobDetail, Permissions } from "../../lib/core/api-types
 import { describeEventDetail } from "../../lib/core/event-detail";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
-import { type SlurmRunInfo, slurmPendingLabel } from "../../lib/core/slurm-run-info";
+import { type SlurmRunInfo, slurmPendingLabel, slurmReasonWords } from "../../lib/core/slurm-run-info";
 import { type UserAction, actionsFitting } from "../../lib/core/job-permissions";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
@@ -47,7 +47,10 @@ function slurmWhere(slurm: SlurmRunInfo | null): string | null {
 /** Why it waits: the queue's estimate, or, handed to Slurm and pending there, Slurm's reason (as the job page says it). */
 function whyWaiting(job: JobDetail): string | null {
   if (job.estimate) return job.estimate.reason;
-  return job.state === "pending" && job.slurm ? slurmPendingLabel(job.slurm) : null;
+  if (job.state !== "pending" || !job.slurm) return null;
+  // What Slurm's reason means, when it is known: a PartitionConfig never passes by itself.
+  const words = job.slurm.slurmState === "PENDING" ? slurmReasonWords(job.slurm.reason) : null;
+  return words ? `pending in Slurm (${words})` : slurmPendingLabel(job.slurm);
 }
 
 export const show: Command = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { slurmPendingLabel, slurmRunInfoOf } from "./slurm-run-info";
+import { slurmPendingLabel, slurmReasonWords, slurmRunInfoOf } from "./slurm-run-info";
 
 describe("slurmRunInfoOf", () => {
   const info = { executor: "slurm", slurmJobId: "42", slurmState: "PENDING", node: null, reason: "Resources", partition: "batch" };
@@ -18,5 +18,18 @@ describe("slurmRunInfoOf", () => {
     ["an array", "[]"],
   ])("is null for %s", (_, text) => {
     expect(slurmRunInfoOf(text)).toBeNull();
+  });
+});
+
+describe("slurmReasonWords", () => {
+  it("says what a reason that never passes by itself means and what to do", () => {
+    // A job asking more processors than the (one-node) partition has waited for ever as
+    // "pending in Slurm (PartitionConfig)"; one held by scontrol as "(JobHeldAdmin)".
+    expect(slurmReasonWords("PartitionConfig")).toMatch(/^PartitionConfig: it asks for more than the partition allows \(nb_proc, mem, walltime or nb_gpu\), so Slurm will not start it as it is: kill it and submit it asking for less/);
+    expect(slurmReasonWords("JobHeldAdmin")).toBe("JobHeldAdmin: held in Slurm by the cluster's administrator: it starts once they release it");
+    expect(slurmReasonWords("Resources")).toMatch(/^Resources: waiting for the processors, memory or GPUs/);
+    expect(slurmReasonWords("AssocGrpCpuLimit")).toBe("AssocGrpCpuLimit");
+    expect(slurmReasonWords("None")).toBeNull();
+    expect(slurmReasonWords(null)).toBeNull();
   });
 });

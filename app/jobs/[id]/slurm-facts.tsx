@@ -1,4 +1,4 @@
-import type { SlurmRunInfo } from "@/lib/core/slurm-run-info";
+import { type SlurmRunInfo, slurmReasonWords } from "@/lib/core/slurm-run-info";
 
 /** Where Slurm has (or had) the job: its Slurm job id, state, node, partition, and why it waits. */
 export function SlurmFacts({ slurm }: { slurm: SlurmRunInfo }) {
@@ -7,7 +7,7 @@ export function SlurmFacts({ slurm }: { slurm: SlurmRunInfo }) {
     ["Slurm state", slurm.slurmState],
     ["Node", slurm.node],
     ["Partition", slurm.partition],
-    ["Waiting because", slurm.reason && slurm.reason !== "None" ? slurm.reason : null],
+    ["Waiting because", slurm.slurmState === "PENDING" ? slurmReasonWords(slurm.reason) : slurm.reason && slurm.reason !== "None" ? slurm.reason : null],
   ];
   return (
     <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm" data-testid="slurm-facts">
