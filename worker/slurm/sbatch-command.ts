@@ -13,6 +13,7 @@
 import path from "node:path";
 import { WRITE_EXIT_RECORD, exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE } from "../../lib/core/job-log";
+import { JOB_DEFAULT_OPTIONS, withoutOptions } from "../../lib/core/sbatch-args";
 import type { LaunchSpec } from "../executor";
 
 /** Where QueueManager's settings for Slurm come from (QMserv.cfg). */
@@ -55,7 +56,9 @@ export function sbatchArgs(spec: LaunchSpec, settings: SubmitSettings): string[]
   }
   if (settings.partition) args.push(`--partition=${settings.partition}`);
   if (settings.account) args.push(`--account=${settings.account}`);
-  return [...args, ...settings.sbatchArgs];
+  // slurm_sbatch_args' --mem and --time are defaults: a job that asks for its own goes without them.
+  const overridden = [...(spec.memMb ? JOB_DEFAULT_OPTIONS.mem : []), ...(spec.walltimeSeconds ? JOB_DEFAULT_OPTIONS.walltime : [])];
+  return [...args, ...withoutOptions(settings.sbatchArgs, overridden)];
 }
 
 /**

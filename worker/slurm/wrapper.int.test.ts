@@ -85,4 +85,12 @@ describe("sbatch options", () => {
     expect(sbatchArgs(spec("true", { nbGpu: 2 }), { partition: "", account: "", sbatchArgs: [] })).toContain("--gres=gpu:2");
     expect(sbatchArgs(spec("true"), { partition: "", account: "", sbatchArgs: [] }).some((a) => a.startsWith("--gres"))).toBe(false);
   });
+
+  it("slurm_sbatch_args' --mem and --time are defaults: kept for a job that does not ask, left out for one that does", () => {
+    const settings = { partition: "", account: "", sbatchArgs: ["--mem", "4G", "--time=120", "--qos=long"] };
+    expect(sbatchArgs(spec("true"), settings).slice(-4)).toEqual(["--mem", "4G", "--time=120", "--qos=long"]);
+    const own = sbatchArgs(spec("true", { memMb: 512, walltimeSeconds: 600 }), settings);
+    expect(own.filter((a) => /^--(mem|time)/.test(a))).toEqual(["--mem=512M", "--time=10"]);
+    expect(own.at(-1)).toBe("--qos=long");
+  });
 });
