@@ -58,4 +58,21 @@ describe("getJobStats", () => {
     expect(stats.days.at(-3)).toMatchObject({ done: 1, failed: 0 });
     expect(stats.days.reduce((n, d) => n + d.done + d.failed, 0)).toBe(6);
   });
+
+  it("jobs with no e_mail submitted by accounts without one count for each account's name, not all together", async () => {
+    await db.job.deleteMany();
+    const [carol, dave] = await Promise.all(["carol", "dave"].map((username) => db.user.create({ data: { username, passwordHash: "x" } })));
+    await db.job.createMany({
+      data: [
+        { ...job(null, "done", { start: daysAgo(0), seconds: 10 }), userId: carol.id },
+        { ...job(null, "failed", { start: daysAgo(0), seconds: 10 }), userId: carol.id },
+        { ...job(null, "done", { start: daysAgo(0), seconds: 10 }), userId: dave.id },
+        { ...job("dave@lab.org", "done", { start: daysAgo(0), seconds: 10 }), userId: dave.id },
+        job(null, "done", { start: daysAgo(0), seconds: 10 }),
+      ],
+    });
+    const stats = await getJobStats(db, { days: 7, now });
+    expect(stats.owners.map((o) => [o.owner, o.jobs])).toEqual([["carol", 2], ["", 1], ["dave", 1], ["dave@lab.org", 1]]);
+    expect(stats.totals.jobs).toBe(5);
+  });
 });

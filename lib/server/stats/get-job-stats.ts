@@ -24,26 +24,26 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
   // scan: a sub-select or CASE per row would double the cost. ISO text compares in time
   // order, so the finishedAt index narrows the second scan.
   sqlite: {
-    owners: `SELECT COALESCE(owner, '') AS owner, COUNT(*) AS jobs,
+    owners: `SELECT COALESCE(owner, '') AS owner, userId, COUNT(*) AS jobs,
         SUM(state = 'done') AS done, SUM(${FAILED}) AS failures,
         SUM(cpuSeconds) AS cpuSeconds, SUM(MAX(0, ${sqliteWall})) AS wallSeconds, COUNT(${sqliteWall}) AS timed,
         SUM(CASE WHEN cpuSeconds IS NOT NULL THEN MAX(0, ${sqliteWall}) * nbProc END) AS slotSeconds,
         SUM(state = 'timeout') AS timeouts, SUM(state = 'oom') AS ooms,
         SUM(MAX(0, ${sqliteWall}) * nbGpu) AS gpuSeconds
-      FROM Job GROUP BY 1 ORDER BY jobs DESC, owner`,
+      FROM Job GROUP BY 1, 2 ORDER BY jobs DESC, owner`,
     quarters: `SELECT CAST((julianday(finishedAt) - 2440587.5) * 96 AS INTEGER) AS quarter,
         SUM(state = 'done') AS done, SUM(${FAILED}) AS failed
       FROM Job WHERE finishedAt >= ? GROUP BY 1`,
   },
   // timestamp(3) without time zone holding UTC: EXTRACT(EPOCH ...) counts from 1970 UTC.
   postgresql: {
-    owners: `SELECT COALESCE("owner", '') AS "owner", COUNT(*) AS "jobs",
+    owners: `SELECT COALESCE("owner", '') AS "owner", "userId", COUNT(*) AS "jobs",
         COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failures",
         SUM("cpuSeconds") AS "cpuSeconds", SUM(GREATEST(0, ${pgWall}))::float8 AS "wallSeconds", COUNT(${pgWall}) AS "timed",
         SUM(GREATEST(0, ${pgWall}) * "nbProc") FILTER (WHERE "cpuSeconds" IS NOT NULL)::float8 AS "slotSeconds",
         COUNT(*) FILTER (WHERE "state" = 'timeout') AS "timeouts", COUNT(*) FILTER (WHERE "state" = 'oom') AS "ooms",
         SUM(GREATEST(0, ${pgWall}) * "nbGpu")::float8 AS "gpuSeconds"
-      FROM "Job" GROUP BY 1 ORDER BY "jobs" DESC, "owner"`,
+      FROM "Job" GROUP BY 1, 2 ORDER BY "jobs" DESC, "owner"`,
     quarters: `SELECT FLOOR(EXTRACT(EPOCH FROM "finishedAt") / 900)::int8 AS "quarter",
         COUNT(*) FILTER (WHERE "state" = 'done') AS "done", COUNT(*) FILTER (WHERE ${FAILED}) AS "failed"
       FROM "Job" WHERE "finishedAt" >= $1 GROUP BY 1`,
@@ -52,6 +52,8 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
 
 interface OwnerRow {
   owner: string;
+  /** The submitting account: names the owner of jobs with no e_mail (an account without one). */
+  userId: number | null;
   jobs: bigint | number;
   done: bigint | number;
   failures: bigint | number;
@@ -69,13 +71,15 @@ const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
 /**
  * One row per owner whatever the case and spaces of its e_mail (" Ann@Lab.org" is
  * ann@lab.org, as ownership reads it): grouped here, where the database's rows are few,
- * rather than lower-casing every job in SQL. Sums add up; the order stays by jobs.
+ * rather than lower-casing every job in SQL. A job with no e_mail submitted by an account
+ * (one without an e-mail) counts for that account's name, not for "(no e_mail)" with every
+ * other such account's. Sums add up; the order stays by jobs.
  */
-function mergeSpellings(rows: OwnerRow[]): OwnerRow[] {
+function mergeSpellings(rows: OwnerRow[], accountNames: Map<number, string>): OwnerRow[] {
   const merged = new Map<string, OwnerRow>();
   const add = (a: number | bigint | null, b: number | bigint | null) => (a === null && b === null ? null : Number(a ?? 0) + Number(b ?? 0));
   for (const r of rows) {
-    const key = r.owner.trim().toLowerCase();
+    const key = (r.owner.trim() || (r.userId !== null ? (accountNames.get(Number(r.userId)) ?? "") : "")).toLowerCase();
     const seen = merged.get(key);
     if (!seen) merged.set(key, { ...r, owner: key });
     else {
@@ -102,7 +106,9 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     ),
   ]);
 
-  const owners = mergeSpellings(rows).map((r) => {
+  const accountIds = [...new Set(rows.filter((r) => !r.owner.trim() && r.userId !== null).map((r) => Number(r.userId)))];
+  const accounts = accountIds.length ? await db.user.findMany({ where: { id: { in: accountIds } }, select: { id: true, username: true } }) : [];
+  const owners = mergeSpellings(rows, new Map(accounts.map((a) => [a.id, a.username]))).map((r) => {
     const timed = Number(r.timed);
     return {
       owner: r.owner,
