@@ -49,6 +49,12 @@ test("bad uploads show what to fix in the form and leave nothing behind", async 
   await page.locator("#zip-file").setInputFiles({ name: "fields.zip", mimeType: "application/zip", buffer: await userJobZip("fields") });
   await page.getByRole("button", { name: "Upload and queue" }).click();
   await expect(page.locator("#nb_proc-help")).toHaveText("nb_proc must be between 1 and 4096");
+  // A screen reader hears each field by its key alone, then its help or what to fix.
+  const nbProc = page.getByRole("spinbutton", { name: "nb_proc", exact: true });
+  await expect(nbProc).toHaveAttribute("aria-invalid", "true");
+  await expect(nbProc).toHaveAccessibleDescription("nb_proc must be between 1 and 4096");
+  await expect(page.getByRole("textbox", { name: "array", exact: true })).toHaveAccessibleDescription(/^One job per index/);
+  await expect(page.getByRole("checkbox", { name: "hold", exact: true })).toHaveAccessibleDescription(/^Queue it held/);
 
   expect(queuedFolders()).toEqual(before);
   expect(stagingLeftovers()).toEqual([]);

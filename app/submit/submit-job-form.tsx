@@ -89,9 +89,13 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
           <legend className="sr-only">Optional info-file keys</legend>
           <p className="text-sm text-slate-600 sm:col-span-2">Optional: these fill or override the keys of the info file (or the #QM lines of a script); leave them empty to keep the file&apos;s values.</p>
           {FIELDS.map((f) => (
-            <label key={f.name} className="block text-sm">
-              <span className="mb-1 block font-mono font-medium text-slate-800">{f.label}</span>
+            // The label names the field; its help (or the refusal) is its description, not part of its name.
+            <div key={f.name} className="text-sm">
+              <label htmlFor={`field-${f.name}`} className="mb-1 block font-mono font-medium text-slate-800">
+                {f.label}
+              </label>
               <input
+                id={`field-${f.name}`}
                 name={f.name}
                 type={f.type}
                 inputMode={"inputMode" in f ? f.inputMode : undefined}
@@ -103,17 +107,19 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
               <span id={`${f.name}-help`} className={`mt-1 block text-xs ${fieldErrors[f.name] ? "text-red-700" : "text-slate-500"}`}>
                 {fieldErrors[f.name] ?? f.help}
               </span>
-            </label>
+            </div>
           ))}
-          <label className="flex items-start gap-2 text-sm sm:col-span-2">
-            <input name="hold" type="checkbox" value="yes" className="mt-0.5 h-4 w-4" aria-describedby="hold-help" />
+          <div className="flex items-start gap-2 text-sm sm:col-span-2">
+            <input id="field-hold" name="hold" type="checkbox" value="yes" className="mt-0.5 h-4 w-4" aria-invalid={fieldErrors.hold ? true : undefined} aria-describedby="hold-help" />
             <span>
-              <span className="font-mono font-medium text-slate-800">hold</span>
+              <label htmlFor="field-hold" className="font-mono font-medium text-slate-800">
+                hold
+              </label>
               <span id="hold-help" className={`block text-xs ${fieldErrors.hold ? "text-red-700" : "text-slate-500"}`}>
                 {fieldErrors.hold ?? "Queue it held: it keeps its place but starts only once released (from its page or the dashboard)."}
               </span>
             </span>
-          </label>
+          </div>
         </fieldset>
         {busy && (
           <div className="space-y-1" data-testid="upload-progress">
