@@ -88,7 +88,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                 <th className={`${th} hidden sm:table-cell`}>Exit</th>
                 {showDetails && <th className={`${th} hidden md:table-cell`}>Owner</th>}
                 <th className={`${th} hidden sm:table-cell`}>Duration</th>
-                <th className={th}>Finished</th>
+                <th className={`${th} hidden sm:table-cell`}>Finished</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -99,7 +99,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                       {job.name}
                     </Link>
                     <ImportedTag imported={job.imported} />
-                    {showDetails && job.info && <div className="max-w-xs truncate text-xs text-slate-500">{job.info}</div>}
+                    {showDetails && job.info && <div className="max-w-48 truncate text-xs text-slate-500 sm:max-w-xs">{job.info}</div>}
                     {/* A folder removed by retention has no results: not asked for. */}
                     {!job.purgedAt && (
                       <div className="mt-1 empty:hidden">
@@ -109,12 +109,14 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                   </td>
                   <td className={td}>
                     <StateBadge state={job.state} />
+                    {/* On a phone the exit and the end sit under the state, so that the state stays on the screen. */}
                     <div className="text-xs text-slate-500 sm:hidden">{exitStatus(job)}</div>
+                    <div className="whitespace-nowrap text-xs text-slate-500 sm:hidden">{formatDate(job.finishedAt)}</div>
                   </td>
                   <td className={`${td} hidden whitespace-nowrap tabular-nums sm:table-cell`}>{exitStatus(job)}</td>
                   {showDetails && <td className={`${td} hidden text-slate-600 md:table-cell`}>{ownerLabel(job)}</td>}
                   <td className={`${td} hidden tabular-nums sm:table-cell`}>{formatDuration(jobTimes(job).elapsedMs)}</td>
-                  <td className={`${td} whitespace-nowrap text-slate-600`}>{formatDate(job.finishedAt)}</td>
+                  <td className={`${td} hidden whitespace-nowrap text-slate-600 sm:table-cell`}>{formatDate(job.finishedAt)}</td>
                 </tr>
               ))}
             </tbody>
