@@ -233,3 +233,16 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   await admin.dispose();
   await asBob.dispose();
 });
+
+test("a user name already taken is refused on its field, saying what to do, and announced", async ({ page }) => {
+  await loginAsAdmin(page);
+  await page.goto("/admin/users");
+  const form = page.getByRole("form", { name: "New user" });
+  await form.getByLabel("User name").fill("admin");
+  await form.getByLabel("First password").fill("a long enough password");
+  await form.getByRole("button", { name: "Create user" }).click();
+  const field = form.getByRole("textbox", { name: "User name" });
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription("there is already a user named admin; choose another name");
+  await expect(form.getByRole("alert")).toHaveText("there is already a user named admin; choose another name");
+});

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { ApiError, errorMessageOf } from "@/lib/client/api-fetch";
 import { useChangePasswordMutation } from "@/lib/client/use-account";
-import { Field, FieldError, FormAlert } from "../login/auth-card";
+import { Field, FormAlert } from "../login/auth-card";
 
 export function PasswordForm() {
   const change = useChangePasswordMutation();
@@ -27,16 +27,10 @@ export function PasswordForm() {
     <form onSubmit={submit} aria-label="Change password" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <h2 className="font-semibold">Password</h2>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" />
-          <FieldError>{details.currentPassword}</FieldError>
-        </div>
-        <div>
-          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" minLength={8} />
-          <FieldError>{details.newPassword}</FieldError>
-        </div>
+        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={details.currentPassword} />
+        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" minLength={8} error={details.newPassword} />
       </div>
-      {change.error && <FormAlert>{errorMessageOf(change.error)}</FormAlert>}
+      {change.error && !Object.keys(details).length && <FormAlert>{errorMessageOf(change.error)}</FormAlert>}
       {done && (
         <p role="status" className="text-sm text-green-800">
           Password changed. Your other sessions were logged out.

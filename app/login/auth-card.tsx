@@ -9,18 +9,36 @@ export function AuthCard({ title, note, children }: { title: string; note: strin
   );
 }
 
-export function Field({ label, ...input }: { label: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+/**
+ * A labelled input; `error`, what to fix in it, is shown under it, announced, and tied to the
+ * input (aria-invalid, aria-describedby), so that a refusal is heard on the field it is about.
+ */
+export function Field({ label, error, ...input }: { label: string; error?: React.ReactNode } & React.InputHTMLAttributes<HTMLInputElement>) {
+  const errorId = `${input.name}-error`;
   return (
-    <label className="block text-sm">
-      <span className="mb-1 block font-medium text-slate-700">{label}</span>
-      <input required className="w-full rounded border border-slate-300 px-3 py-2 focus:border-blue-600 focus:outline-none" {...input} />
-    </label>
+    <div>
+      <label className="block text-sm">
+        <span className="mb-1 block font-medium text-slate-700">{label}</span>
+        <input
+          required
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          className={`w-full rounded border px-3 py-2 focus:border-blue-600 focus:outline-none ${error ? "border-red-400" : "border-slate-300"}`}
+          {...input}
+        />
+      </label>
+      <FieldError id={errorId}>{error}</FieldError>
+    </div>
   );
 }
 
 /** The message under one field, when there is one. */
-export function FieldError({ children }: { children: React.ReactNode }) {
-  return children ? <p className="text-sm text-red-700">{children}</p> : null;
+export function FieldError({ id, children }: { id?: string; children: React.ReactNode }) {
+  return children ? (
+    <p id={id} role="alert" className="mt-1 text-sm text-red-700">
+      {children}
+    </p>
+  ) : null;
 }
 
 /** Why the form was refused as a whole (wrong password, server unreachable...). */

@@ -44,12 +44,9 @@ export function SetupForm() {
   return (
     <AuthCard title="Create the administrator" note="First start: choose the administrator's user name and password (at least 8 characters).">
       <form onSubmit={submit} className="space-y-4">
-        <Field label="User name" name="username" autoComplete="username" defaultValue="admin" />
-        <FieldError>{errors.username}</FieldError>
-        <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={8} />
-        <FieldError>{errors.password}</FieldError>
-        <Field label="Password again" name="confirm" type="password" autoComplete="new-password" />
-        <FieldError>{mismatch && "The two passwords differ."}</FieldError>
+        <Field label="User name" name="username" autoComplete="username" defaultValue="admin" error={errors.username} />
+        <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={8} error={errors.password} />
+        <Field label="Password again" name="confirm" type="password" autoComplete="new-password" error={mismatch && "The two passwords differ."} />
         {session?.setupTokenRequired && (
           <>
             <Field label="Setup token (from the server log)" name="token" autoComplete="off" />

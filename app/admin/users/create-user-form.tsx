@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { ApiError, errorMessageOf } from "@/lib/client/api-fetch";
 import { useCreateUserMutation } from "@/lib/client/use-users";
-import { Field, FieldError, FormAlert } from "../../login/auth-card";
+import { Field, FormAlert } from "../../login/auth-card";
 
 /** The administrator makes an account: user name, e-mail, role and a first password to hand over. */
 export function CreateUserForm() {
@@ -34,18 +34,9 @@ export function CreateUserForm() {
     <form onSubmit={submit} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-label="New user">
       <h2 className="font-semibold">New user</h2>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <Field label="User name" name="username" autoComplete="off" />
-          <FieldError>{details.username}</FieldError>
-        </div>
-        <div>
-          <Field label="E-mail" name="email" type="email" required={false} placeholder="their jobs' e_mail" />
-          <FieldError>{details.email}</FieldError>
-        </div>
-        <div>
-          <Field label="First password" name="password" type="password" autoComplete="new-password" minLength={8} />
-          <FieldError>{details.password}</FieldError>
-        </div>
+        <Field label="User name" name="username" autoComplete="off" error={details.username} />
+        <Field label="E-mail" name="email" type="email" required={false} placeholder="their jobs' e_mail" error={details.email} />
+        <Field label="First password" name="password" type="password" autoComplete="new-password" minLength={8} error={details.password} />
         <label className="block text-sm">
           <span className="mb-1 block font-medium text-slate-700">Role</span>
           <select name="role" defaultValue="user" className="w-full rounded border border-slate-300 px-3 py-2">

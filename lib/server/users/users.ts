@@ -65,7 +65,7 @@ export async function listUsers(db: Db): Promise<UserSummary[]> {
 
 export async function createUser(db: Db, input: CreateUserInput): Promise<UserSummary> {
   if (await db.user.findUnique({ where: { username: input.username } })) {
-    throw new AppError("CONFLICT", `There is already a user named ${input.username}; choose another name.`, { username: "taken" });
+    throw new AppError("CONFLICT", `There is already a user named ${input.username}; choose another name.`, { username: `there is already a user named ${input.username}; choose another name` });
   }
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
@@ -121,7 +121,7 @@ async function assertEmailFree(tx: Pick<Db, "user">, email: string, exceptId: nu
 export async function changeOwnPassword(db: Db, userId: number, current: string, next: string, keepSessionId: string | null): Promise<void> {
   const user = await db.user.findUnique({ where: { id: userId } });
   if (!user || !(await verifyPassword(current, user.passwordHash))) {
-    throw new AppError("FORBIDDEN", "The current password is wrong.", { currentPassword: "wrong password" });
+    throw new AppError("FORBIDDEN", "The current password is wrong.", { currentPassword: "the current password is wrong; type the one you log in with" });
   }
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(next) } });
   await db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
