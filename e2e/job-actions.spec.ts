@@ -51,8 +51,19 @@ test("visitors see no action buttons; a queued job can be deleted by the admin; 
   await visitor.close();
 
   await page.goto(`/jobs/${id}`);
-  await page.getByRole("button", { name: "delete" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
+  // From the keyboard: the question takes the focus (on Cancel), Escape closes it and gives
+  // the focus back to the button; then Enter on "Yes, delete".
+  const deleteButton = page.getByRole("button", { name: "delete" });
+  await deleteButton.focus();
+  await page.keyboard.press("Enter");
+  const question = page.getByRole("alertdialog", { name: "Confirm delete" });
+  await expect(question).toHaveAccessibleDescription(/^Delete this job and its whole folder\?/);
+  await expect(question.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(question).toHaveCount(0);
+  await expect(deleteButton).toBeFocused();
+  await page.keyboard.press("Enter");
+  await question.getByRole("button", { name: "Yes, delete" }).press("Enter");
   await expect(page).toHaveURL(/\/$/);
   expect(foldersNamed("QM_qJobs", waiting)).toHaveLength(0);
 

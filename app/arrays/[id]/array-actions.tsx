@@ -3,6 +3,7 @@ import { useState } from "react";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { type ArrayAction, useArrayActionMutation } from "@/lib/client/use-queue-control";
 import type { ArraySummary, Permissions } from "@/lib/core/api-types";
+import { ConfirmPopover } from "../../confirm-popover";
 
 const LABEL: Record<ArrayAction, string> = { hold: "Hold all", release: "Release all", kill: "Kill all", requeue: "Requeue unfinished", delete: "Delete all" };
 const QUESTION: Partial<Record<ArrayAction, string>> = {
@@ -49,17 +50,15 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
         ))}
       </div>
       {asking && (
-        <div role="alertdialog" aria-label={`Confirm ${LABEL[asking]}`} className="absolute right-0 top-full z-10 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded border border-slate-300 bg-white p-3 text-sm shadow-lg">
-          <p className="mb-3">{QUESTION[asking]}</p>
-          <div className="flex justify-end gap-2">
-            <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={() => setAsking(null)}>
-              Cancel
-            </button>
-            <button type="button" className="rounded bg-red-700 px-3 py-1 font-medium text-white" onClick={() => run(asking)}>
-              Yes, {LABEL[asking].toLowerCase()}
-            </button>
-          </div>
-        </div>
+        <ConfirmPopover
+          key={asking}
+          label={`Confirm ${LABEL[asking]}`}
+          question={QUESTION[asking]!}
+          yes={`Yes, ${LABEL[asking].toLowerCase()}`}
+          yesClass="bg-red-700"
+          onYes={() => run(asking)}
+          onCancel={() => setAsking(null)}
+        />
       )}
       {mutation.error ? <p role="alert" className="text-sm text-red-700">{errorMessageOf(mutation.error)}</p> : result && <p className="text-sm text-slate-600">{result}</p>}
     </div>

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { JobDetail, Permissions } from "@/lib/core/api-types";
 import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
 import { actionsFitting } from "@/lib/core/job-permissions";
+import { ConfirmPopover } from "../../confirm-popover";
 import { HoldReleaseButton } from "../../queued-jobs";
 
 type Action = "kill" | "delete" | "requeue";
@@ -52,17 +53,16 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
         ))}
       </div>
       {asking && (
-        <div role="alertdialog" aria-label={`Confirm ${asking}`} className="absolute right-0 top-full z-10 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded border border-slate-300 bg-white p-3 text-sm shadow-lg">
-          <p className="mb-3">{QUESTION[asking]}</p>
-          <div className="flex justify-end gap-2">
-            <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={() => setAsking(null)}>
-              Cancel
-            </button>
-            <button type="button" disabled={mutations[asking].isPending} className={`rounded px-3 py-1 font-medium text-white disabled:opacity-50 ${asking === "requeue" ? "bg-blue-700" : "bg-red-700"}`} onClick={() => confirm(asking)}>
-              Yes, {asking}
-            </button>
-          </div>
-        </div>
+        <ConfirmPopover
+          key={asking}
+          label={`Confirm ${asking}`}
+          question={QUESTION[asking]}
+          yes={`Yes, ${asking}`}
+          yesClass={asking === "requeue" ? "bg-blue-700" : "bg-red-700"}
+          busy={mutations[asking].isPending}
+          onYes={() => confirm(asking)}
+          onCancel={() => setAsking(null)}
+        />
       )}
       {failed && (
         <p role="alert" className="max-w-sm text-sm text-red-700">
