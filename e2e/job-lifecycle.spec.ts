@@ -98,3 +98,13 @@ test("the log tail follows new lines while the job runs", async ({ page }) => {
   await expect(log).toContainText("line 6 / 6", { timeout: 20_000 });
   await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 20_000 });
 });
+
+test("a job that ended without running says so where its log would be, not that the log is coming", async ({ page }) => {
+  const name = uniqueName("never-ran");
+  await page.goto("/");
+  dropJob(name, "echo never", { nb_proc: "0" });
+  const id = await jobIdOnDashboard(page, name);
+  await page.goto(`/jobs/${id}`);
+  await expect(page.getByTestId("job-state")).toHaveText("invalid", { timeout: 20_000 });
+  await expect(page.getByTestId("log-tail")).toHaveText("(no process.log: this job ended without running)");
+});

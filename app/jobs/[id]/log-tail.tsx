@@ -3,8 +3,11 @@ import { useEffect, useRef } from "react";
 import { useLogTail } from "@/lib/client/use-log-tail";
 import { Panel } from "../../ui-bits";
 
-/** process.log, following new lines; stays at the bottom unless the reader scrolled up. */
-export function LogTail({ id, refreshMs, active }: { id: number; refreshMs: number; active: boolean }) {
+/**
+ * process.log, following new lines; stays at the bottom unless the reader scrolled up.
+ * `neverRan`: the job ended without starting (cancelled, invalid), so no log is coming.
+ */
+export function LogTail({ id, refreshMs, active, neverRan = false }: { id: number; refreshMs: number; active: boolean; neverRan?: boolean }) {
   const { text, exists, error } = useLogTail(id, Math.min(refreshMs, 2000), active);
   const box = useRef<HTMLPreElement>(null);
   const stick = useRef(true);
@@ -16,7 +19,7 @@ export function LogTail({ id, refreshMs, active }: { id: number; refreshMs: numb
       title="process.log"
       aside={
         <span className="text-xs text-slate-500">
-          {!exists ? "not started" : active ? "following" : "complete"}
+          {!exists ? (active ? "not started" : neverRan ? "never ran" : "none") : active ? "following" : "complete"}
           {exists && (
             <>
               {" · "}
@@ -38,7 +41,7 @@ export function LogTail({ id, refreshMs, active }: { id: number; refreshMs: numb
         }}
         className="max-h-96 min-h-24 overflow-auto whitespace-pre-wrap bg-slate-950 [overflow-wrap:anywhere] px-4 py-3 font-mono text-xs leading-5 text-slate-100"
       >
-        {text || (exists ? "" : "(no process.log yet)")}
+        {text || (exists ? "" : active ? "(no process.log yet)" : neverRan ? "(no process.log: this job ended without running)" : "(no process.log in the job folder)")}
       </pre>
     </Panel>
   );
