@@ -59,20 +59,28 @@ describe("getJobStats", () => {
     expect(stats.days.reduce((n, d) => n + d.done + d.failed, 0)).toBe(6);
   });
 
-  it("jobs with no e_mail submitted by accounts without one count for each account's name, not all together", async () => {
+  it("names owners as the job lists do: the submitting account, or the account whose e-mail the job's e_mail is, else the e_mail", async () => {
     await db.job.deleteMany();
-    const [carol, dave] = await Promise.all(["carol", "dave"].map((username) => db.user.create({ data: { username, passwordHash: "x" } })));
+    const [carol, dave] = await Promise.all([
+      db.user.create({ data: { username: "carol", passwordHash: "x" } }),
+      db.user.create({ data: { username: "dave", passwordHash: "x", email: "dave@lab.org" } }),
+    ]);
     await db.job.createMany({
       data: [
+        // Accounts without an e-mail: each its own row, not all under "(no e_mail)".
         { ...job(null, "done", { start: daysAgo(0), seconds: 10 }), userId: carol.id },
         { ...job(null, "failed", { start: daysAgo(0), seconds: 10 }), userId: carol.id },
         { ...job(null, "done", { start: daysAgo(0), seconds: 10 }), userId: dave.id },
-        { ...job("dave@lab.org", "done", { start: daysAgo(0), seconds: 10 }), userId: dave.id },
+        // Uploaded by dave with someone else's e_mail in its info file: dave's, as the dashboard says.
+        { ...job("erin@lab.org", "done", { start: daysAgo(0), seconds: 10 }), userId: dave.id },
+        // Dropped as a folder with dave's e-mail, in another case: dave's.
+        job(" Dave@Lab.org", "done", { start: daysAgo(0), seconds: 10 }),
+        job("erin@lab.org", "done", { start: daysAgo(0), seconds: 10 }),
         job(null, "done", { start: daysAgo(0), seconds: 10 }),
       ],
     });
     const stats = await getJobStats(db, { days: 7, now });
-    expect(stats.owners.map((o) => [o.owner, o.jobs])).toEqual([["carol", 2], ["", 1], ["dave", 1], ["dave@lab.org", 1]]);
-    expect(stats.totals.jobs).toBe(5);
+    expect(stats.owners.map((o) => [o.owner, o.jobs])).toEqual([["dave", 3], ["carol", 2], ["", 1], ["erin@lab.org", 1]]);
+    expect(stats.totals.jobs).toBe(7);
   });
 });

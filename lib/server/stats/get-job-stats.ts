@@ -50,9 +50,15 @@ const QUERIES: Record<Dialect, { owners: string; quarters: string }> = {
   },
 };
 
+interface Account {
+  id: number;
+  username: string;
+  email: string | null;
+}
+
 interface OwnerRow {
   owner: string;
-  /** The submitting account: names the owner of jobs with no e_mail (an account without one). */
+  /** The submitting account, which names the owner before the e_mail does. */
   userId: number | null;
   jobs: bigint | number;
   done: bigint | number;
@@ -69,17 +75,20 @@ interface OwnerRow {
 const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 /**
- * One row per owner whatever the case and spaces of its e_mail (" Ann@Lab.org" is
- * ann@lab.org, as ownership reads it): grouped here, where the database's rows are few,
- * rather than lower-casing every job in SQL. A job with no e_mail submitted by an account
- * (one without an e-mail) counts for that account's name, not for "(no e_mail)" with every
- * other such account's. Sums add up; the order stays by jobs.
+ * One row per owner, named as the job lists name it (ownerLabel): the account that
+ * submitted the job, or the account whose e-mail the job's e_mail is (as ownership reads
+ * it: any case, spaces trimmed), else the e_mail itself; jobs with neither share "".
+ * Grouped here, where the database's rows are few, rather than lower-casing every job in
+ * SQL. Sums add up; the order stays by jobs.
  */
-function mergeSpellings(rows: OwnerRow[], accountNames: Map<number, string>): OwnerRow[] {
+function mergeOwners(rows: OwnerRow[], accounts: Account[]): OwnerRow[] {
+  const byId = new Map(accounts.map((a) => [a.id, a.username]));
+  const byEmail = new Map(accounts.filter((a) => a.email?.trim()).map((a) => [a.email!.trim().toLowerCase(), a.username]));
   const merged = new Map<string, OwnerRow>();
   const add = (a: number | bigint | null, b: number | bigint | null) => (a === null && b === null ? null : Number(a ?? 0) + Number(b ?? 0));
   for (const r of rows) {
-    const key = (r.owner.trim() || (r.userId !== null ? (accountNames.get(Number(r.userId)) ?? "") : "")).toLowerCase();
+    const email = r.owner.trim().toLowerCase();
+    const key = (r.userId !== null ? byId.get(Number(r.userId)) : undefined) ?? byEmail.get(email) ?? email;
     const seen = merged.get(key);
     if (!seen) merged.set(key, { ...r, owner: key });
     else {
@@ -106,9 +115,8 @@ export async function getJobStats(db: Db, options: { days?: number; now?: Date }
     ),
   ]);
 
-  const accountIds = [...new Set(rows.filter((r) => !r.owner.trim() && r.userId !== null).map((r) => Number(r.userId)))];
-  const accounts = accountIds.length ? await db.user.findMany({ where: { id: { in: accountIds } }, select: { id: true, username: true } }) : [];
-  const owners = mergeSpellings(rows, new Map(accounts.map((a) => [a.id, a.username]))).map((r) => {
+  const accounts = await db.user.findMany({ select: { id: true, username: true, email: true } });
+  const owners = mergeOwners(rows, accounts).map((r) => {
     const timed = Number(r.timed);
     return {
       owner: r.owner,
