@@ -22,13 +22,15 @@ import { terminalSafe } from "./terminal-text";
 
 /**
  * parseArgs' refusal in qm's words: a value that starts with '-' (-p -5) is said with how
- * to write it; the advice about positionals after '--' is left out (qm takes none such).
+ * to write it, with the value given (`args`); the advice about positionals after '--' is
+ * left out (qm takes none such).
  */
-function parseErrorMessage(message: string): string {
+function parseErrorMessage(message: string, args: string[]): string {
   const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(message);
   if (ambiguous) {
     const option = ambiguous[1];
-    return `${option} takes a value that starts with '-': write it joined to the option, as ${option.startsWith("--") ? `${option}=-5` : `${option}-5`}`;
+    const given = args[args.indexOf(option) + 1] ?? "-5";
+    return `${option} takes a value that starts with '-' (${given}): write it joined to the option, as ${option.startsWith("--") ? `${option}=${given}` : `${option}${given}`}`;
   }
   return message.replace(/\. To specify.*$/s, "");
 }
@@ -97,7 +99,7 @@ export async function run(argv: string[], given: CliIo, version = "dev"): Promis
   try {
     ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true }));
   } catch (error) {
-    io.err(`qm ${command.name}: ${parseErrorMessage((error as Error).message)}; qm ${command.name} --help`);
+    io.err(`qm ${command.name}: ${parseErrorMessage((error as Error).message, rest)}; qm ${command.name} --help`);
     return EXIT.USAGE;
   }
   if (values.help) {
