@@ -214,6 +214,10 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   // Revoked on the account page, the token opens nothing any more.
   await annPage.goto("/account");
   await annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" }).click();
+  // It asks first: the scripts using the token would stop at once.
+  const confirm = annPage.getByRole("alertdialog", { name: /^Revoke token / });
+  await expect(confirm).toContainText("stop working at once");
+  await confirm.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(annPage.getByTestId("api-tokens").getByRole("button", { name: "Revoke" })).toHaveCount(0);
   expect((await qm(["show", String(id)], token)).code).toBe(4);
 

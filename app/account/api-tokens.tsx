@@ -3,6 +3,7 @@ import { useState } from "react";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { formatDate } from "@/lib/client/format-date";
 import { useCreateTokenMutation, useRevokeTokenMutation, useTokensQuery } from "@/lib/client/use-account";
+import { ConfirmPopover } from "../confirm-popover";
 import { Panel, QueryError, td, th } from "../ui-bits";
 
 /** Personal API tokens: made here (shown once), used as `Authorization: Bearer` or QM_TOKEN, revoked here. */
@@ -11,6 +12,8 @@ export function ApiTokens() {
   const create = useCreateTokenMutation();
   const revoke = useRevokeTokenMutation();
   const [fresh, setFresh] = useState<{ id: number; name: string; token: string } | null>(null);
+  /** The token whose revocation is being asked about: scripts using it stop working. */
+  const [asking, setAsking] = useState<number | null>(null);
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -50,6 +53,11 @@ export function ApiTokens() {
         )}
       </div>
       {query.error ? <QueryError error={query.error} /> : null}
+      {revoke.error && (
+        <p role="alert" className="px-4 pb-3 text-sm text-red-700">
+          The token was not revoked: {errorMessageOf(revoke.error)}
+        </p>
+      )}
       {query.data && query.data.tokens.length > 0 && (
         <table className="w-full text-sm">
           <thead>
@@ -66,17 +74,30 @@ export function ApiTokens() {
                 <td className={td}>{t.name}</td>
                 <td className={td}>{formatDate(t.createdAt)}</td>
                 <td className={td}>{formatDate(t.lastUsedAt)}</td>
-                <td className={td}>
+                <td className={`${td} relative`}>
                   {t.revokedAt ? (
                     <span>revoked {formatDate(t.revokedAt)}</span>
                   ) : (
-                    <button type="button" onClick={() => {
-                        revoke.mutate(t.id);
-                        // A revoked token's text is of no use any more: not left on the screen.
-                        if (fresh?.id === t.id) setFresh(null);
-                      }} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-700 hover:bg-red-50">
-                      Revoke
-                    </button>
+                    <>
+                      <button type="button" onClick={() => setAsking(t.id)} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-700 hover:bg-red-50">
+                        Revoke
+                      </button>
+                      {asking === t.id && (
+                        <ConfirmPopover
+                          label={`Revoke token ${t.name}`}
+                          question={`Revoke “${t.name}”? Scripts and qm commands that use it stop working at once; this cannot be undone.`}
+                          yes="Yes, revoke"
+                          yesClass="bg-red-700 hover:bg-red-800"
+                          busy={revoke.isPending}
+                          onCancel={() => setAsking(null)}
+                          onYes={() => {
+                            revoke.mutate(t.id, { onSuccess: () => setAsking(null) });
+                            // A revoked token's text is of no use any more: not left on the screen.
+                            if (fresh?.id === t.id) setFresh(null);
+                          }}
+                        />
+                      )}
+                    </>
                   )}
                 </td>
               </tr>
