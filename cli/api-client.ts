@@ -2,6 +2,8 @@
  * The qm command's HTTP client for QueueManager's JSON API: node:http(s) with a
  * keep-alive agent (100 submissions reuse a few connections), the token as
  * `Authorization: Bearer`, and the API's errors turned into CliErrors with exit codes.
+ * Whatever answers at QM_URL may not be QueueManager (a server that hangs or floods): a
+ * JSON answer is read up to MAX_JSON_ANSWER bytes and within the timeout.
  */
 import http from "node:http";
 import https from "node:https";
@@ -10,6 +12,21 @@ import { CliError, EXIT } from "./errors";
 export interface ApiResponse {
   status: number;
   body: unknown;
+}
+
+/** How long qm waits for the server (QM_TIMEOUT), when not told otherwise: 30 s. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The largest JSON answer qm reads: far more than QueueManager sends (500 jobs, 64 KB of log). */
+export const MAX_JSON_ANSWER = 16 * 1024 * 1024;
+
+export interface ApiClientOptions {
+  /**
+   * Connecting, and a silence while sending or receiving, may last this long; a JSON answer
+   * must also have come whole within it once the request is sent (default DEFAULT_TIMEOUT_MS).
+   */
+  timeoutMs?: number;
+  /** The largest JSON answer read (default MAX_JSON_ANSWER); streamed bodies have no cap. */
+  maxAnswerBytes?: number;
 }
 
 export interface ApiClient {
@@ -26,7 +43,8 @@ export interface ApiClient {
 }
 
 /** `withPassword`: the request carried a user name and password (qm login), so "run qm login" is no help. */
-function errorFor(status: number, body: unknown, what: string, withPassword: boolean): CliError {
+function errorFor(res: http.IncomingMessage, body: unknown, what: string, withPassword: boolean): CliError {
+  const status = res.statusCode ?? 0;
   const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
   const message = error?.message ?? `${what}: the server answered ${status}`;
   if (status === 401 || status === 403) return new CliError(EXIT.AUTH, status === 401 && !withPassword && !error?.message?.includes("token") ? `${message} (run qm login, or set QM_TOKEN)` : message);
@@ -34,10 +52,46 @@ function errorFor(status: number, body: unknown, what: string, withPassword: boo
   return new CliError(EXIT.FAILED, message);
 }
 
-export function createApiClient(baseUrl: string, token: string | undefined): ApiClient {
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** The body of `res`, or a CliError once it passes `max` bytes (said before reading when Content-Length tells). */
+function readCapped(res: http.IncomingMessage, max: number, what: string, origin: string): Promise<Buffer> {
+  const tooLarge = () =>
+    new CliError(EXIT.FAILED, `${what}: the answer is larger than ${Math.round(max / 1024 / 1024)} MB, far more than QueueManager sends; is QM_URL (${origin}) the address of a QueueManager?`);
+  return new Promise((resolve, reject) => {
+    if (Number(res.headers["content-length"] ?? 0) > max) {
+      reject(tooLarge());
+      return res.destroy();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        reject(tooLarge());
+        res.destroy();
+      } else chunks.push(c);
+    });
+    res.on("end", () => resolve(Buffer.concat(chunks)));
+    res.on("error", (e) => reject(new CliError(EXIT.UNREACHABLE, `${what}: ${e.message}`)));
+    res.on("aborted", () => reject(new CliError(EXIT.UNREACHABLE, `${what}: the server stopped sending before the end`)));
+  });
+}
+
+export function createApiClient(baseUrl: string, token: string | undefined, options: ApiClientOptions = {}): ApiClient {
   const base = new URL(baseUrl);
   const lib = base.protocol === "https:" ? https : http;
   const agent = new lib.Agent({ keepAlive: true, maxSockets: 8 });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxAnswer = options.maxAnswerBytes ?? MAX_JSON_ANSWER;
+  const longer = "set QM_TIMEOUT=SECONDS to wait longer";
+  const unreachable = (e: NodeJS.ErrnoException) => new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (${e.code ?? e.message}); check QM_URL or qm login`);
+  /** The timeout's error: no connection at all, or a server that said nothing (more) in time. */
+  const timedOut = (req: http.ClientRequest, what: string, answered: boolean) =>
+    req.socket && !req.socket.connecting
+      ? new CliError(EXIT.UNREACHABLE, `${what}: QueueManager at ${base.origin} did not ${answered ? "finish its answer" : "answer"} within ${seconds(timeoutMs)}; it may be overloaded, or QM_URL may point at something else (${longer})`)
+      : new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (no connection within ${seconds(timeoutMs)}); check QM_URL or qm login, or ${longer}`);
+
   return {
     baseUrl: base.origin + base.pathname.replace(/\/$/, ""),
     call<T>(method: string, path: string, body?: { json: unknown } | { multipart: Buffer; boundary: string }, extra: Record<string, string> = {}) {
@@ -53,24 +107,33 @@ export function createApiClient(baseUrl: string, token: string | undefined): Api
       };
       const what = `${method} ${url.pathname}`;
       return new Promise<T>((resolve, reject) => {
-        const req = lib.request(url, { method, headers, agent }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let parsed: unknown = null;
+        let answered = false;
+        let deadline: NodeJS.Timeout | undefined;
+        const fail = (error: CliError) => {
+          clearTimeout(deadline);
+          reject(error);
+          req.destroy();
+        };
+        const req = lib.request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
+          answered = true;
+          readCapped(res, maxAnswer, what, base.origin).then((raw) => {
+            clearTimeout(deadline);
+            const text = raw.toString("utf8");
+            let parsed: unknown;
             try {
-              parsed = text ? JSON.parse(text) : null;
+              parsed = JSON.parse(text);
             } catch {
-              parsed = null;
+              parsed = undefined;
             }
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve(parsed as T);
-            else reject(errorFor(status, parsed, what, /^basic /i.test(headers.authorization ?? "")));
-          });
-          res.on("error", (e) => reject(new CliError(EXIT.UNREACHABLE, `${what}: ${e.message}`)));
+            if (status >= 200 && status < 300) resolve((parsed ?? null) as T);
+            else reject(errorFor(res, parsed ?? null, what, /^basic /i.test(headers.authorization ?? "")));
+          }, fail);
         });
-        req.on("error", (e: NodeJS.ErrnoException) => reject(new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (${e.code ?? e.message}); check QM_URL or qm login`)));
+        // Silence while connecting or sending; then the whole answer within the timeout (a server answering a byte a minute never ends).
+        req.on("timeout", () => fail(timedOut(req, what, answered)));
+        req.on("finish", () => (deadline = setTimeout(() => fail(timedOut(req, what, answered)), timeoutMs)));
+        req.on("error", (e: NodeJS.ErrnoException) => fail(unreachable(e)));
         req.end(payload);
       });
     },
@@ -79,20 +142,24 @@ export function createApiClient(baseUrl: string, token: string | undefined): Api
       const headers: Record<string, string> = { accept: "*/*", ...(token ? { authorization: `Bearer ${token}` } : {}) };
       const what = `GET ${url.pathname}`;
       return new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
-        const req = lib.request(url, { method: "GET", headers, agent }, (res) => {
+        let answered = false;
+        const fail = (error: CliError) => {
+          reject(error);
+          req.destroy();
+        };
+        const req = lib.request(url, { method: "GET", headers, agent, timeout: timeoutMs }, (res) => {
+          answered = true;
           const status = res.statusCode ?? 0;
           if (status < 200 || status >= 300) {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => {
+            readCapped(res, maxAnswer, what, base.origin).then((raw) => {
               let parsed: unknown = null;
               try {
-                parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+                parsed = JSON.parse(raw.toString("utf8"));
               } catch {
                 parsed = null;
               }
-              reject(errorFor(status, parsed, what, false));
-            });
+              reject(errorFor(res, parsed, what, false));
+            }, fail);
             return;
           }
           // The server ends a body it cannot finish by closing the connection: that is an error here, never a short file.
@@ -106,7 +173,13 @@ export function createApiClient(baseUrl: string, token: string | undefined): Api
           });
           res.pipe(sink, { end: false });
         });
-        req.on("error", (e: NodeJS.ErrnoException) => reject(new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (${e.code ?? e.message}); check QM_URL or qm login`)));
+        // Only silence counts here, no total: a large download takes its time. A pause of
+        // ours (a pager reading `qm cat | less` slowly holds the answer back) is no silence.
+        req.on("timeout", () => {
+          if ((sink as { writableNeedDrain?: boolean }).writableNeedDrain) req.setTimeout(timeoutMs);
+          else fail(timedOut(req, what, answered));
+        });
+        req.on("error", (e: NodeJS.ErrnoException) => fail(unreachable(e)));
         req.end();
       });
     },

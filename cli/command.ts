@@ -1,12 +1,14 @@
 /** What every qm subcommand is and gets. */
 import type { ParseArgsConfig } from "node:util";
-import type { ApiClient } from "./api-client";
+import type { ApiClient, ApiClientOptions } from "./api-client";
 import type { Credentials } from "./credentials";
 import { usageError } from "./errors";
 
 export interface CliContext {
   /** The API client (made on first use, so `--help` never connects). */
   api(): ApiClient;
+  /** How the API client waits for the server (QM_TIMEOUT), for a client of another URL or token (qm login). */
+  apiOptions(): ApiClientOptions;
   credentials: Credentials;
   /** Where `qm login` keeps the URL and token. */
   credentialsPath: string;

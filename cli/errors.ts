@@ -8,7 +8,7 @@ export const EXIT = {
   FAILED: 1,
   /** The command line is wrong: unknown option, missing argument. */
   USAGE: 2,
-  /** QueueManager could not be reached (wrong QM_URL, server down, network). */
+  /** QueueManager could not be reached (wrong QM_URL, server down, network), or said nothing for QM_TIMEOUT seconds. */
   UNREACHABLE: 3,
   /** Not logged in, or not allowed (401, 403): `qm login`, or ask the administrator. */
   AUTH: 4,

@@ -3,7 +3,7 @@
  * run it, and turn what it throws into a message and an exit code (cli/errors.ts).
  */
 import { parseArgs } from "node:util";
-import { createApiClient, type ApiClient } from "./api-client";
+import { createApiClient, type ApiClient, type ApiClientOptions } from "./api-client";
 import { COMMON_OPTIONS, type CliContext, type Command, type Values } from "./command";
 import { ACTION_COMMANDS } from "./commands/act";
 import { update } from "./commands/update";
@@ -17,7 +17,7 @@ import { stats } from "./commands/stats";
 import { submit } from "./commands/submit";
 import { wait } from "./commands/wait";
 import { checkServerUrl, credentialsFile, resolveCredentials } from "./credentials";
-import { CliError, EXIT } from "./errors";
+import { CliError, EXIT, usageError } from "./errors";
 import { terminalSafe } from "./terminal-text";
 
 /**
@@ -48,8 +48,9 @@ usage: qm <command> [options] [arguments]     qm <command> --help for its option
 
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-QM_URL and QM_TOKEN (or qm login) say which QueueManager and who you are.
-Exit codes: 0 ok, 1 refused or failed, 2 bad command line, 3 server unreachable,
+QM_URL and QM_TOKEN (or qm login) say which QueueManager and who you are; QM_TIMEOUT
+how many seconds to wait for its answers (default 30).
+Exit codes: 0 ok, 1 refused or failed, 2 bad command line, 3 server unreachable or silent,
 4 login needed or not allowed; qm wait: the job's own exit code (docs/cli.md).`;
 }
 
@@ -70,6 +71,15 @@ function commonOptionsFirst(argv: string[]): string[] | string {
   }
   // Options and no command: as no command at all (the overview, exit 2).
   return i < argv.length ? [argv[i], ...common, ...argv.slice(i + 1)] : [];
+}
+
+/** QM_TIMEOUT: seconds qm waits for the server (docs/cli.md); a usage error when it is not a number of seconds. */
+export function apiOptionsFrom(env: NodeJS.ProcessEnv): ApiClientOptions {
+  const text = env.QM_TIMEOUT?.trim();
+  if (!text) return {};
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0) || seconds > 86_400) throw usageError(`QM_TIMEOUT takes a number of seconds from 0.1 to 86400 (such as 120), not "${env.QM_TIMEOUT}"`);
+  return { timeoutMs: Math.max(100, Math.round(seconds * 1000)) };
 }
 
 export async function run(argv: string[], given: CliIo, version = "dev"): Promise<number> {
@@ -113,7 +123,13 @@ export async function run(argv: string[], given: CliIo, version = "dev"): Promis
   }
   const credentials = resolveCredentials(io.env, { url: values.url as string | undefined, token: values.token as string | undefined });
   let api: ApiClient | undefined;
-  const ctx: CliContext = { ...io, credentials, credentialsPath: credentialsFile(io.env), api: () => (api ??= createApiClient(checkServerUrl(credentials.url), credentials.token)) };
+  const ctx: CliContext = {
+    ...io,
+    credentials,
+    credentialsPath: credentialsFile(io.env),
+    apiOptions: () => apiOptionsFrom(io.env),
+    api: () => (api ??= createApiClient(checkServerUrl(credentials.url), credentials.token, apiOptionsFrom(io.env))),
+  };
   try {
     return await command.run(ctx, values, positionals);
   } catch (error) {

@@ -2,7 +2,7 @@
 import os from "node:os";
 import fs from "node:fs";
 import type { CreatedToken, SessionUser } from "../../lib/core/account-types";
-import { COMMON_HELP, type Command } from "../command";
+import { COMMON_HELP, type CliContext, type Command } from "../command";
 import { type ApiClient, createApiClient } from "../api-client";
 import { checkServerUrl, readCredentialsFile, writeCredentialsFile } from "../credentials";
 import { CliError, EXIT } from "../errors";
@@ -10,8 +10,8 @@ import { CliError, EXIT } from "../errors";
 const whoAmI = (api: ApiClient) => api.call<{ user: SessionUser | null; via: string }>("GET", "/api/auth/session");
 
 /** A client for another URL or token than the context's, closed afterwards. */
-async function withClient<T>(url: string, token: string | undefined, fn: (api: ApiClient) => Promise<T>): Promise<T> {
-  const api = createApiClient(url, token);
+async function withClient<T>(ctx: CliContext, url: string, token: string | undefined, fn: (api: ApiClient) => Promise<T>): Promise<T> {
+  const api = createApiClient(url, token, ctx.apiOptions());
   try {
     return await fn(api);
   } finally {
@@ -39,7 +39,7 @@ ${COMMON_HELP}`,
     const given = values.token as string | undefined;
     let saved: { token: string; id?: number; username: string };
     if (given) {
-      const { user } = await withClient(url, given, whoAmI);
+      const { user } = await withClient(ctx, url, given, whoAmI);
       if (!user) throw new CliError(EXIT.AUTH, "that token opens nothing");
       saved = { token: given, username: user.username };
     } else {
@@ -47,7 +47,7 @@ ${COMMON_HELP}`,
       const password = await ctx.prompt(`Password for ${username} on ${url}: `, true);
       const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
       const name = (values.name as string | undefined) ?? `qm on ${os.hostname()}`;
-      const { token } = await withClient(url, undefined, (api) => api.call<{ token: CreatedToken }>("POST", "/api/account/tokens", { json: { name } }, { authorization: basic }));
+      const { token } = await withClient(ctx, url, undefined, (api) => api.call<{ token: CreatedToken }>("POST", "/api/account/tokens", { json: { name } }, { authorization: basic }));
       saved = { token: token.token, id: token.id, username };
     }
     writeCredentialsFile(ctx.credentialsPath, { url, token: saved.token, tokenId: saved.id, username: saved.username });
@@ -72,7 +72,7 @@ ${COMMON_HELP}`,
       return EXIT.OK;
     }
     if (saved.token && saved.tokenId) {
-      await withClient(saved.url, saved.token, (api) => api.call("DELETE", `/api/account/tokens/${saved.tokenId}`)).catch((e: Error) =>
+      await withClient(ctx, saved.url, saved.token, (api) => api.call("DELETE", `/api/account/tokens/${saved.tokenId}`)).catch((e: Error) =>
         ctx.err(`qm logout: the token could not be revoked (${e.message}); revoke it on your account page`),
       );
     }

@@ -1,0 +1,134 @@
+/**
+ * qm against whatever answers at QM_URL: a real node:http server that never answers, answers
+ * a byte at a time, floods, or goes silent mid-download. qm must end with a message that
+ * says what happened and what to do, in bounded time and memory.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_JSON_ANSWER } from "./api-client";
+import { type CliIo, run } from "./run";
+
+/** What the server does with a request, chosen by its path's first segment. */
+const BEHAVIOURS: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void> = {
+  // Accepts the connection, reads the request, never answers.
+  stall: () => undefined,
+  // Headers, then a space every 50 ms, forever: never silent, never done.
+  drip: (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" }).write("{");
+    const timer = setInterval(() => res.write(" "), 50);
+    res.on("close", () => clearInterval(timer));
+  },
+  // JSON without end, as fast as the client reads it, and no Content-Length.
+  flood: (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" }).write("[");
+    const block = Buffer.alloc(1 << 20, " ");
+    const more = () => {
+      while (!res.destroyed && res.write(block));
+    };
+    res.on("drain", more);
+    more();
+  },
+  // Says up front that it will send more than qm reads.
+  huge: (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(MAX_JSON_ANSWER + 1) }).write("[");
+  },
+  // A download that starts, then goes silent without ending.
+  halfdownload: (_req, res) => void res.writeHead(200, { "content-type": "application/zip" }).write("PK\u0003\u0004 the first bytes"),
+  // A whole file at once (1 MB), for a reader that takes its time.
+  file: (_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(1 << 20, "x")),
+};
+
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    req.resume();
+    BEHAVIOURS[req.url!.split("/")[1]](req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function io(behaviour: string, timeout = "0.3"): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const env = { QM_URL: `${base}/${behaviour}`, QM_TIMEOUT: timeout, XDG_CONFIG_HOME: "/nonexistent" } as unknown as NodeJS.ProcessEnv;
+  return { env, stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), prompt: async () => "", sleep: async () => undefined };
+}
+
+/** run() and how long it took. */
+async function timed(argv: string[], x: CliIo): Promise<{ code: number; ms: number }> {
+  const started = performance.now();
+  const code = await run(argv, x);
+  return { code, ms: performance.now() - started };
+}
+
+describe("a server that does not answer in time", () => {
+  it("qm gives up after QM_TIMEOUT, says so and how to wait longer (exit 3)", async () => {
+    const x = io("stall");
+    const { code, ms } = await timed(["ls"], x);
+    expect(code).toBe(3);
+    expect(ms).toBeLessThan(3000);
+    expect(x.stderr).toEqual([`qm ls: GET /stall/api/jobs: QueueManager at ${base} did not answer within 0.3 s; it may be overloaded, or QM_URL may point at something else (set QM_TIMEOUT=SECONDS to wait longer)`]);
+  });
+
+  it("a JSON answer that never ends is given up too, though bytes keep coming", async () => {
+    const x = io("drip");
+    const { code, ms } = await timed(["show", "12"], x);
+    expect(code).toBe(3);
+    expect(ms).toBeLessThan(3000);
+    expect(x.stderr[0]).toMatch(/did not finish its answer within 0\.3 s/);
+  });
+
+  it("qm cat of a download that goes silent is given up", async () => {
+    const x = io("halfdownload");
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c), done()) });
+    const { code, ms } = await timed(["cat", "12", "results.csv"], { ...x, rawOut: sink });
+    expect(code).toBe(3);
+    expect(ms).toBeLessThan(3000);
+    expect(x.stderr[0]).toMatch(/^qm cat: GET \/halfdownload\/api\/jobs\/12\/files\/raw: QueueManager at .* did not finish its answer within 0\.3 s/);
+  });
+
+  it("a download held back by a slow reader (qm cat | less) is no silence of the server's", async () => {
+    const x = io("file");
+    let bytes = 0;
+    let first = true;
+    // The first write is taken only after three timeouts' time, as a pager waiting for a key.
+    const sink = new Writable({
+      highWaterMark: 1,
+      write: (c: Buffer, _e, done) => {
+        bytes += c.length;
+        if (!first) return done();
+        first = false;
+        setTimeout(done, 900);
+      },
+    });
+    expect(await run(["cat", "12", "big.txt"], { ...x, rawOut: sink })).toBe(0);
+    expect(x.stderr).toEqual([]);
+    expect(bytes).toBe(1 << 20);
+  });
+
+  it("QM_TIMEOUT that is not a number of seconds is a usage error", async () => {
+    const x = io("stall", "soon");
+    expect(await run(["ls"], x)).toBe(2);
+    expect(x.stderr).toEqual(['qm ls: QM_TIMEOUT takes a number of seconds from 0.1 to 86400 (such as 120), not "soon"']);
+  });
+});
+
+describe("a server that sends too much", () => {
+  it("qm stops reading a JSON answer past its cap (16 MB) and says why", async () => {
+    for (const behaviour of ["flood", "huge"]) {
+      const x = io(behaviour, "30");
+      expect(await run(["ls"], x), behaviour).toBe(1);
+      expect(x.stderr, behaviour).toEqual([`qm ls: GET /${behaviour}/api/jobs: the answer is larger than 16 MB, far more than QueueManager sends; is QM_URL (${base}) the address of a QueueManager?`]);
+    }
+  });
+});
