@@ -2,8 +2,9 @@
  * The qm command's HTTP client for QueueManager's JSON API: node:http(s) with a
  * keep-alive agent (100 submissions reuse a few connections), the token as
  * `Authorization: Bearer`, and the API's errors turned into CliErrors with exit codes.
- * Whatever answers at QM_URL may not be QueueManager (a server that hangs or floods): a
- * JSON answer is read up to MAX_JSON_ANSWER bytes and within the timeout.
+ * Whatever answers at QM_URL may not be QueueManager (a proxy's error page, a web site,
+ * a server that hangs): a JSON answer is read up to MAX_JSON_ANSWER bytes and within the
+ * timeout, and anything but JSON is said to be so.
  */
 import http from "node:http";
 import https from "node:https";
@@ -49,6 +50,11 @@ function errorFor(res: http.IncomingMessage, body: unknown, what: string, withPa
   const message = error?.message ?? `${what}: the server answered ${status}`;
   if (status === 401 || status === 403) return new CliError(EXIT.AUTH, status === 401 && !withPassword && !error?.message?.includes("token") ? `${message} (run qm login, or set QM_TOKEN)` : message);
   if (status === 404 && !error) return new CliError(EXIT.FAILED, `${what}: this QueueManager does not know that request (is QM_URL right, and the server recent enough?)`);
+  if (!error && status >= 500) {
+    // A proxy's error page (nginx's "502 Bad Gateway"): QueueManager behind it is down or slow.
+    const kind = res.headers["content-type"]?.split(";")[0] || "no content type";
+    return new CliError(EXIT.FAILED, `${what}: the server answered ${status} ${res.statusMessage ?? ""} (${kind}, not QueueManager's JSON): a proxy in front of QueueManager may not reach it, or the server failed; try again later, or tell the administrator`.replace(/  +/g, " "));
+  }
   return new CliError(EXIT.FAILED, message);
 }
 
@@ -126,8 +132,13 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
               parsed = undefined;
             }
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve((parsed ?? null) as T);
-            else reject(errorFor(res, parsed ?? null, what, /^basic /i.test(headers.authorization ?? "")));
+            if (status < 200 || status >= 300) return reject(errorFor(res, parsed ?? null, what, /^basic /i.test(headers.authorization ?? "")));
+            // A web page or a proxy's login form at QM_URL answers 200 too: never read as "done".
+            if (parsed === undefined || parsed === null) {
+              const kind = res.headers["content-type"]?.split(";")[0] || "no content type";
+              return reject(new CliError(EXIT.FAILED, `${what}: the answer is not QueueManager's JSON (${text ? kind : "an empty answer"}); is QM_URL (${base.origin}) the address of a QueueManager, not of a web page or a proxy's login?`));
+            }
+            resolve(parsed as T);
           }, fail);
         });
         // Silence while connecting or sending; then the whole answer within the timeout (a server answering a byte a minute never ends).

@@ -1,7 +1,8 @@
 /**
  * qm against whatever answers at QM_URL: a real node:http server that never answers, answers
- * a byte at a time, floods, or goes silent mid-download. qm must end with a message that
- * says what happened and what to do, in bounded time and memory.
+ * a byte at a time, floods, goes silent mid-download, or is a web page or a proxy's error
+ * page. qm must end with a message that says what happened and what to do, in bounded time
+ * and memory, and never take a web page's 200 for a done action.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -36,6 +37,10 @@ const BEHAVIOURS: Record<string, (req: http.IncomingMessage, res: http.ServerRes
   },
   // A download that starts, then goes silent without ending.
   halfdownload: (_req, res) => void res.writeHead(200, { "content-type": "application/zip" }).write("PK\u0003\u0004 the first bytes"),
+  // A site's home page, or a proxy's login form: 200 and HTML.
+  html: (_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Welcome to the lab's wiki</body></html>"),
+  // nginx in front of a QueueManager that is down.
+  badgateway: (_req, res) => void res.writeHead(502, "Bad Gateway", { "content-type": "text/html" }).end("<html><center><h1>502 Bad Gateway</h1></center></html>"),
   // A whole file at once (1 MB), for a reader that takes its time.
   file: (_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(1 << 20, "x")),
 };
@@ -130,5 +135,25 @@ describe("a server that sends too much", () => {
       expect(await run(["ls"], x), behaviour).toBe(1);
       expect(x.stderr, behaviour).toEqual([`qm ls: GET /${behaviour}/api/jobs: the answer is larger than 16 MB, far more than QueueManager sends; is QM_URL (${base}) the address of a QueueManager?`]);
     }
+  });
+});
+
+describe("a server that is not QueueManager", () => {
+  it("a web page's 200 is never taken for a done action", async () => {
+    const x = io("html");
+    expect(await run(["kill", "12"], x)).toBe(1);
+    expect(x.stdout).toEqual([]);
+    expect(x.stderr).toEqual([`job 12: POST /html/api/jobs/12/kill: the answer is not QueueManager's JSON (text/html); is QM_URL (${base}) the address of a QueueManager, not of a web page or a proxy's login?`]);
+    const shown = io("html");
+    expect(await run(["show", "12"], shown)).toBe(1);
+    expect(shown.stderr[0]).toMatch(/^qm show: GET \/html\/api\/jobs\/12: the answer is not QueueManager's JSON/);
+  });
+
+  it("a proxy's 502 page is said as a proxy that does not reach QueueManager", async () => {
+    const x = io("badgateway");
+    expect(await run(["ls"], x)).toBe(1);
+    expect(x.stderr).toEqual([
+      "qm ls: GET /badgateway/api/jobs: the server answered 502 Bad Gateway (text/html, not QueueManager's JSON): a proxy in front of QueueManager may not reach it, or the server failed; try again later, or tell the administrator",
+    ]);
   });
 });
