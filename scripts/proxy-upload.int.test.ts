@@ -132,6 +132,14 @@ describe("QueueManager behind deploy/nginx", () => {
     expect(plain.body).toMatch(/^Location: https:\/\/127\.0\.0\.1\/api\/health\r?$/im);
   });
 
+  it("answers a path with a malformed %-encoding 400 in the API's error shape", async () => {
+    // Next answered /api/jobs/%ZZ with a plain-text 500 before any route of ours ran. Directly
+    // to the web server: nginx refuses such a path itself (a 400 page of its own).
+    const res = await curl(["--path-as-is", `${qm.baseUrl}/api/jobs/%ZZ`]);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: "INVALID_INPUT", message: expect.stringContaining("malformed %-encoding") } });
+  });
+
   it("lets a browser log in on a port other than 443 (its Origin, port included, matches the Host nginx passes)", async () => {
     // A browser sends Origin on a POST; QueueManager refuses one whose host differs from Host.
     const login = await curl(["-H", `Origin: ${https}`, "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", JSON.stringify({ username: "admin", password: "bench-admin" }), `${https}/api/auth/login`]);

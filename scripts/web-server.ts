@@ -1,8 +1,9 @@
 /**
  * QueueManager's web server: Next's request handler inside a Node HTTP server of our
  * own, so that route handlers learn the connection's address, which Next does not give
- * them (lib/web/peer-header.ts). Everything else is Next's, as under `next start`
- * (which also logs uncaught exceptions rather than exiting).
+ * them (lib/web/peer-header.ts), and so that a path with a malformed %-encoding gets the
+ * API's 400 rather than Next's plain-text 500 (lib/web/malformed-url.ts). Everything else
+ * is Next's, as under `next start` (which also logs uncaught exceptions rather than exiting).
  *
  *   node dist/web/server.mjs <project root> <host> <port>     (port 0: any free port, printed)
  *
@@ -17,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import { loadEnv } from "../lib/server/env";
 import { routeConsole, streamLogger } from "../lib/server/logger";
+import { refuseMalformedPath } from "../lib/web/malformed-url";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
 
 async function main(): Promise<void> {
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     setPeerHeader(req);
+    // Next would answer a plain-text 500 before any route of ours runs.
+    if (refuseMalformedPath(req, res)) return;
     handle(req, res).catch((error: unknown) => {
       console.error("request failed:", error);
       if (!res.headersSent) res.writeHead(500).end();
