@@ -356,6 +356,33 @@ describe("qm requeue --array", () => {
   });
 });
 
+describe("an array action that fits no element", () => {
+  it("is a refusal that says why, with the elements' states, not 'released 0' and exit 0", async () => {
+    // qm release --array 12 with nothing held said "array 12: released 0 element(s)", exit 0.
+    answers["POST /api/arrays/12/release"] = { applied: [], skipped: [], refused: [] };
+    answers["GET /api/arrays/12"] = { array: { id: 12, name: "fit", spec: "1-3", maxRunning: null, createdAt: "2025-01-01T10:00:00Z", owner: "ann", total: 3, counts: { running: 1, queued: 2, held: 0 }, progress: 0 }, jobs: [], can: NOBODY, serverTime: "2025-01-01T12:00:00Z" };
+    answers["POST /api/arrays/13/release"] = { applied: [41, 42], skipped: [], refused: [] };
+    const x = io();
+    expect(await run(["release", "--array", "12", "13"], x)).toBe(1);
+    expect(x.stderr).toEqual(["array 12: nothing released: no element is held (its 3 element(s): 1 running, 2 queued)"]);
+    expect(x.stdout).toEqual(["array 13: released 2 element(s)"]);
+
+    const json = io();
+    expect(await run(["release", "--array", "12", "--json"], json)).toBe(1);
+    expect(JSON.parse(json.stdout[0])).toEqual([{ id: 12, ok: false, message: "nothing released: no element is held (its 3 element(s): 1 running, 2 queued)" }]);
+  });
+
+  it("says what the answer tells instead, when it tells why (a race, running elements, refusals)", async () => {
+    answers["POST /api/arrays/14/hold"] = { applied: [], skipped: [50, 51], refused: [] };
+    answers["POST /api/arrays/15/delete"] = { applied: [], skipped: [], refused: [], running: [60] };
+    const x = io();
+    expect(await run(["hold", "--array", "14"], x)).toBe(1);
+    expect(await run(["delete", "--array", "15"], x)).toBe(1);
+    expect(x.stderr).toEqual(["array 14: nothing held: 2 changed meanwhile and left as they were", "array 15: nothing deleted: 1 running left as they are (qm kill --array 15 first)"]);
+    expect(x.stdout).toEqual([]);
+  });
+});
+
 describe("qm update", () => {
   it("sends the new priority of each job and says what became of it; a refusal is reported and sets the exit code", async () => {
     const sent: unknown[] = [];

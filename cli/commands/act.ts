@@ -2,7 +2,8 @@
  * qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the
  * administrator); with --array, on every element of arrays it fits.
  */
-import { COMMON_HELP, type Command, jobIds } from "../command";
+import type { ArrayAnswer } from "../../lib/core/api-types";
+import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
 
 type Action = "kill" | "requeue" | "hold" | "release" | "delete";
@@ -19,19 +20,46 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
   array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
 
-type ArrayAnswer = { applied: number[]; skipped: number[]; running?: number[]; refused?: { id: number; reason: string }[] };
+type ArrayActionAnswer = { applied: number[]; skipped: number[]; running?: number[]; refused?: { id: number; reason: string }[] };
 
 /**
  * What an array action did: "deleted 10 element(s), 2 left as they were; 2 running left as
  * they are..."; elements it would not act on are counted with the first reason (an older
- * server sends no reasons).
+ * server sends no reasons). With none acted on, a refusal that says why: "nothing
+ * released: 2 changed meanwhile..." or, when the answer says nothing, `nothing` is asked.
  */
-function arrayOutcome(action: Action, arrayId: number, answer: ArrayAnswer): string {
-  const left = answer.skipped.length ? `, ${answer.skipped.length} changed meanwhile and left as they were` : "";
-  const running = answer.running?.length ? `; ${answer.running.length} running left as they are (qm kill --array ${arrayId} first)` : "";
+async function arrayOutcome(action: Action, arrayId: number, answer: ArrayActionAnswer, nothing: () => Promise<string>): Promise<string> {
   const refused = answer.refused ?? [];
-  const not = refused.length ? `; ${refused.length} not ${WHAT[action].done}: ${refused[0].reason}` : "";
-  return `${WHAT[action].done} ${answer.applied.length} element(s)${left}${running}${not}`;
+  const notes = [
+    answer.skipped.length ? `${answer.skipped.length} changed meanwhile and left as they were` : "",
+    answer.running?.length ? `${answer.running.length} running left as they are (qm kill --array ${arrayId} first)` : "",
+    refused.length ? `${refused.length} not ${WHAT[action].done}: ${refused[0].reason}` : "",
+  ].filter(Boolean);
+  // An action that fits no element is answered 200 all the same: a refusal for qm, as a job's is.
+  if (!answer.applied.length) throw new CliError(EXIT.FAILED, `nothing ${WHAT[action].done}: ${notes.length ? notes.join("; ") : await nothing()}`);
+  return `${WHAT[action].done} ${answer.applied.length} element(s)${notes.map((n, i) => (i === 0 && answer.skipped.length ? `, ${n}` : `; ${n}`)).join("")}`;
+}
+
+/** Why an array action found nothing to act on: "nothing released: no element is held". */
+const NONE_FITS: Record<Action, string> = {
+  kill: "no element is waiting or running",
+  requeue: "no element has ended other than done",
+  hold: "no element is queued",
+  release: "no element is held",
+  delete: "no element is waiting or ended",
+};
+
+/**
+ * Why an array action acted on no element, when the answer does not say: which elements it
+ * takes, and the states the array's elements are in ("its 3 elements: 2 running, 1 done").
+ */
+async function whyNothing(ctx: CliContext, action: Action, arrayId: number): Promise<string> {
+  const states = await ctx
+    .api()
+    .call<ArrayAnswer>("GET", `/api/arrays/${arrayId}`)
+    .then(({ array }) => `(its ${array.total} element(s): ${Object.entries(array.counts).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(", ")})`)
+    .catch(() => "");
+  return `${NONE_FITS[action]} ${states}`.trim();
 }
 
 function actionCommand(action: Action): Command {
@@ -54,8 +82,8 @@ ${COMMON_HELP}`,
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          const answer = await ctx.api().call<ArrayAnswer>(...request(action, id, array));
-          results.push({ id, ok: true, message: array ? arrayOutcome(action, id, answer) : WHAT[action].done });
+          const answer = await ctx.api().call<ArrayActionAnswer>(...request(action, id, array));
+          results.push({ id, ok: true, message: array ? await arrayOutcome(action, id, answer, () => whyNothing(ctx, action, id)) : WHAT[action].done });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
           results.push({ id, ok: false, message: error.message });
