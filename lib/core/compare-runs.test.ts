@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { infoKeyRows, parseJobIds } from "./compare-runs";
+import { compareQuerySchema, infoKeyRows, parseJobIds } from "./compare-runs";
 
 describe("compare runs", () => {
   it("reads ids and ranges, once each, and says what is wrong", () => {
@@ -8,6 +8,9 @@ describe("compare runs", () => {
     expect(() => parseJobIds("5-3")).toThrow(/must go upwards/);
     expect(() => parseJobIds("1-100")).toThrow(/at most 12/);
     expect(() => parseJobIds("1-10,20-25")).toThrow(/at most 12 jobs at a time \(16 asked\)/);
+    // Past PostgreSQL's INTEGER, the query failed (a 500).
+    expect(() => parseJobIds("3000000000")).toThrow(/"3000000000" is not a job id: ids go from 1 to 2147483647/);
+    expect(compareQuerySchema.safeParse({ array: "3000000000" }).success).toBe(false);
   });
 
   it("marks the keys whose values differ, a missing key included", () => {

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { AppError } from "./app-error";
+import { recordIdSchema } from "./job-schemas";
+import { MAX_RECORD_ID } from "./record-id";
 
 /** More runs than this do not fit side by side. */
 export const MAX_COMPARED = 12;
@@ -15,6 +17,7 @@ export function parseJobIds(text: string): number[] {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!m) throw new AppError("INVALID_INPUT", `"${part}" is not a job id or a range of ids (such as 12 or 20-24).`);
     const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (to > MAX_RECORD_ID) throw new AppError("INVALID_INPUT", `"${part}" is not a job id: ids go from 1 to ${MAX_RECORD_ID}.`);
     if (to < from || to - from >= MAX_COMPARED) throw new AppError("INVALID_INPUT", `The range ${part} must go upwards and hold at most ${MAX_COMPARED} jobs.`);
     for (let id = from; id <= to; id++) if (id > 0 && !ids.includes(id)) ids.push(id);
   }
@@ -25,7 +28,7 @@ export function parseJobIds(text: string): number[] {
 /** GET /api/compare: `ids=12,13` or `array=5` (the elements of an array). */
 export const compareQuerySchema = z.object({
   ids: z.string().max(1000).optional(),
-  array: z.coerce.number().int().positive().optional(),
+  array: recordIdSchema("array").optional(),
 });
 
 /** One info key across the compared runs. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LISTED_STATES } from "./job-lifecycle";
+import { MAX_RECORD_ID } from "./record-id";
 
 /** GET /api/jobs query. `view` picks the list (queued: queued and held); `state`, `owner` and `q` filter it. */
 export const listJobsSchema = z.object({
@@ -14,11 +15,25 @@ export const listJobsSchema = z.object({
 });
 export type ListJobsInput = z.infer<typeof listJobsSchema>;
 
+
+/**
+ * The id of a job, an array, a user or a token from the URL: digits, 1 to MAX_RECORD_ID. A
+ * larger one made PostgreSQL's query fail (a 500) where SQLite found no row.
+ */
+export function recordIdSchema(what: string) {
+  const error = `the ${what} id must be a whole number from 1 to ${MAX_RECORD_ID}, such as 12`;
+  return z
+    .string({ error })
+    .regex(/^\d{1,10}$/, { error })
+    .transform(Number)
+    .pipe(z.number().int().min(1, { error }).max(MAX_RECORD_ID, { error }));
+}
+
 /** An array id from the URL. */
-export const arrayIdSchema = z.coerce.number({ error: "the array id must be a number" }).int().positive();
+export const arrayIdSchema = recordIdSchema("array");
 
 /** A job id from the URL. */
-export const jobIdSchema = z.coerce.number({ error: "the job id must be a number" }).int().positive();
+export const jobIdSchema = recordIdSchema("job");
 
 /** ?path= of the files API: a path relative to the job folder ("" is its root). */
 export const jobPathSchema = z.object({

@@ -14,6 +14,7 @@ import { AppError } from "./app-error";
 import { type ArraySpec, parseArraySpec } from "./array-spec";
 import { parseIniBoolean } from "./config-parser";
 import type { DependencyKind } from "./dependencies";
+import { MAX_RECORD_ID } from "./record-id";
 
 /** A job named by a dependency: one job, or every element of an array. */
 export type DependencyRef = { jobId: number } | { arrayId: number };
@@ -33,7 +34,7 @@ function parseRefs(fileName: string, key: DependencyKind, value: string): Depend
   if (items.length > MAX_DEPENDENCIES) throw new AppError("INVALID_INPUT", `${fileName}: ${key} names more than ${MAX_DEPENDENCIES} jobs; make the waiting job depend on an array instead (array:<id>)`);
   return items.map((item) => {
     const m = /^(array:)?(\d{1,12})$/i.exec(item);
-    if (!m || Number(m[2]) < 1) {
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > MAX_RECORD_ID) {
       throw new AppError("INVALID_INPUT", `${fileName}: ${key} must list job ids separated by commas, such as "12, 13" (or array:7 for every element of array 7); "${item}" is not one`);
     }
     return m[1] ? { arrayId: Number(m[2]) } : { jobId: Number(m[2]) };

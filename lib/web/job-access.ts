@@ -1,8 +1,7 @@
 /** Shared steps of the /api/jobs/:id handlers. */
 import { type OwnedJob, isOwner } from "../core/job-permissions";
-import { z } from "zod";
 import { WELL_KNOWN_INFO_FILES, describingFileOfNotes } from "../server/job-folder";
-import { jobIdSchema } from "../core/job-schemas";
+import { jobIdSchema, recordIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
 
@@ -17,7 +16,7 @@ export async function jobIdFrom(context: JobRouteContext): Promise<number> {
 
 /** The numeric `[id]` of another resource's route (a user, a token). */
 export async function idFrom(context: JobRouteContext, what: string): Promise<number> {
-  return z.coerce.number({ error: `the ${what} id must be a number` }).int().positive().parse((await context.params).id);
+  return recordIdSchema(what).parse((await context.params).id);
 }
 
 /**

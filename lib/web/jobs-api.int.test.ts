@@ -18,6 +18,17 @@ describe("errors have one shape", () => {
     expect(missing.status).toBe(404);
     expect((await errorOf(missing)).message).toMatch(/no job 999/);
   });
+  it("an id that is not a job id, or past the database's whole numbers, is 400 saying what an id is, never a 500", async () => {
+    // 3000000000 is past PostgreSQL's INTEGER: the query failed and the API answered 500.
+    for (const id of ["3000000000", "99999999999999999999", "-1", "0", "1e3", "abc"]) {
+      const res = await routes.job(req(`/api/jobs/${id}`), ctx(id));
+      expect(res.status, id).toBe(400);
+      expect((await errorOf(res)).message, id).toBe("the job id must be a whole number from 1 to 2147483647, such as 12");
+    }
+    const array = await routes.arrayAction(req("/api/arrays/3000000000/hold", { method: "POST", headers: { ...basic(), "x-qm-csrf": "1" } }), { params: Promise.resolve({ id: "3000000000", action: "hold" }) } as never);
+    expect(array.status).toBe(400);
+    expect((await errorOf(array)).message).toContain("the array id must be a whole number from 1 to 2147483647, such as 12");
+  });
   it("a bad list filter names the field", async () => {
     const res = await routes.list(req("/api/jobs?view=nonsense&pageSize=9999"), ctx(0));
     expect(res.status).toBe(400);

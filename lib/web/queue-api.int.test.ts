@@ -161,6 +161,12 @@ describe("submitting with queue fields", () => {
     expect(unknown.status).toBe(400);
     // The field typed in the form (or qm submit --after) is named, not the info file the value was written to.
     expect((await errorOf(unknown)).message).toMatch(/^after_any \(sent with the upload\) names job 424242, which does not exist yet/);
+    // Past PostgreSQL's INTEGER: its query failed, a 500.
+    for (const [field, value] of [["after_ok", "3000000000"], ["after_any", "array:3000000000"]]) {
+      const huge = await upload({ [field]: value });
+      expect(huge.status, value).toBe(400);
+      expect((await errorOf(huge)).message, value).toMatch(/must list job ids .*; "(array:)?3000000000" is not one/);
+    }
     const tooMany = await upload({}, "[QMOptions]\nscript = sh run.sh\narray = 1-5000\n");
     expect((await errorOf(tooMany)).message).toMatch(/array = 1-5000: it makes more than 1000 jobs/);
     expect(await db.job.count()).toBe(0);
