@@ -73,4 +73,13 @@ describe("receiveZipUpload", () => {
     expect(upload.zips.map((z) => z.zipName)).toEqual(["été 日本.sh"]);
     expect(fs.readFileSync(upload.zips[0].zipPath, "utf8")).toBe("#!/bin/sh\necho hi\n");
   });
+
+  it("a multipart Content-Type without its boundary is the client's error, said as such (was a 500)", async () => {
+    // curl -H 'content-type: multipart/form-data' -d ...: busboy threw "Boundary not found".
+    const request = new Request("http://localhost/api/jobs", { method: "POST", headers: { "content-type": "multipart/form-data" }, body: "x" });
+    await expect(receiveZipUpload(request, tmp(), 1024 * 1024)).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/multipart\/form-data needs a boundary.*curl -F/),
+    });
+  });
 });

@@ -56,13 +56,19 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
   const written: Promise<void>[] = [];
   let received = 0;
   const body = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
-  const parser = busboy({
-    headers: { "content-type": contentType },
-    // Browsers and curl send a file's name as raw UTF-8 bytes; busboy would read them as
-    // Latin-1 (été.sh came out as a job named Ã_tÃ_).
-    defParamCharset: "utf8",
-    limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 16 },
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      // Browsers and curl send a file's name as raw UTF-8 bytes; busboy would read them as
+      // Latin-1 (été.sh came out as a job named Ã_tÃ_).
+      defParamCharset: "utf8",
+      limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 16 },
+    });
+  } catch (error) {
+    // A Content-Type written by hand (-H 'content-type: multipart/form-data'): busboy throws at once.
+    throw new AppError("INVALID_INPUT", `Content-Type multipart/form-data needs a boundary (${(error as Error).message}); let curl -F or the browser's form write that header rather than setting it yourself`);
+  }
 
   return new Promise<ReceivedUpload>((resolve, reject) => {
     let settled = false;
