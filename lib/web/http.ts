@@ -128,14 +128,22 @@ async function readCappedText(request: Request, limit: number): Promise<string> 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Parse a JSON request body (at most JSON_BODY_LIMIT) with a zod schema (errors become 400 with field details). */
+/**
+ * Parse a JSON request body (at most JSON_BODY_LIMIT) with a zod schema (errors become 400
+ * with field details). No body is an empty object; a body that is not JSON (a form's
+ * `priority=5`, a cut-off object) is said to be so, not read as an object with no fields.
+ */
 export async function readJson<T>(request: Request, schema: { parse(value: unknown): T }): Promise<T> {
   const text = await readCappedText(request, JSON_BODY_LIMIT);
   let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
+    body = text.trim() ? JSON.parse(text) : undefined;
+  } catch (error) {
+    const type = request.headers.get("content-type")?.split(";")[0].trim();
+    throw new AppError(
+      "INVALID_INPUT",
+      `The request body is not JSON (${(error as Error).message}${type && type !== "application/json" ? `; it was sent as ${type}` : ""}): send a JSON object, as curl -H 'content-type: application/json' -d '{"name": "value"}' does`,
+    );
   }
   return schema.parse(body ?? {});
 }
