@@ -9,6 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { run } from "./run";
@@ -20,6 +21,8 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === "/api/jobs/5") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 5, name: "fit" } }));
     if (req.url === "/api/jobs/5/files/raw?path=out%2Flog.txt&download=1") return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(CONTENT);
+    // 8 MB of lines, more than a pipe holds: the reader closes it long before the end.
+    if (req.url === "/api/jobs/5/files/raw?path=big.txt&download=1") return void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(8 * 1024 * 1024, "line\n"));
     if (req.url === "/api/jobs/5/download") {
       res.writeHead(200, { "content-type": "application/zip" });
       res.write(Buffer.alloc(64 * 1024, 7), () => res.socket?.destroy());
@@ -62,3 +65,20 @@ it("qm cat sends the bytes as they are when redirected, and escapes control char
   expect(await run(["cat", "5", "out/log.txt"], io(terminal.sink))).toBe(0);
   expect(terminal.bytes().toString("utf8")).toBe("été \\u001b]0;PWNED\\u0007 done\n\ufffd\\u0000");
 });
+
+it("qm cat into a reader that stops early (| head) ends quietly with 0, as done", async () => {
+  // The real command, its standard output a pipe closed after the first bytes: it said
+  // "qm: stopped before the command finished" and exited 1.
+  const root = path.resolve(import.meta.dirname, "..");
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli/main.ts"), "cat", "5", "big.txt"], {
+    cwd: root,
+    env: { ...process.env, QM_URL: url, QM_TOKEN: "", XDG_CONFIG_HOME: "/nonexistent" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c));
+  child.stdout.once("data", () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+}, 20_000);

@@ -40,10 +40,15 @@ function prompt(question: string, hidden = false): Promise<string> {
   });
 }
 
-// `qm ls | head` closes the pipe early: stop quietly.
+// Node exits with 0 when nothing is left to wait for; a command that never finished has failed.
+let finished = false;
+
+// `qm ls | head`, `qm cat 17 big.csv | head` close the pipe early: stop quietly, as done
+// (the reader has all it wanted), not as a command stopped half-way.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
+  if (error.code !== "EPIPE") throw error;
+  finished = true;
+  process.exit(0);
 });
 
 const io = {
@@ -55,8 +60,6 @@ const io = {
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 };
 
-// Node exits with 0 when nothing is left to wait for; a command that never finished has failed.
-let finished = false;
 run(process.argv.slice(2), io, typeof QM_VERSION === "string" ? QM_VERSION : "dev")
   .then(
     (code) => (process.exitCode = code),
