@@ -50,12 +50,14 @@ function errorFor(res: http.IncomingMessage, body: unknown, what: string, withPa
   const message = error?.message ?? `${what}: the server answered ${status}`;
   if (status === 401 || status === 403) return new CliError(EXIT.AUTH, status === 401 && !withPassword && !error?.message?.includes("token") ? `${message} (run qm login, or set QM_TOKEN)` : message);
   if (status === 404 && !error) return new CliError(EXIT.FAILED, `${what}: this QueueManager does not know that request (is QM_URL right, and the server recent enough?)`);
+  // A proxy that cannot reach QueueManager, or QueueManager without its database: for a moment, mostly.
+  const transient = status === 502 || status === 503 || status === 504;
   if (!error && status >= 500) {
     // A proxy's error page (nginx's "502 Bad Gateway"): QueueManager behind it is down or slow.
     const kind = res.headers["content-type"]?.split(";")[0] || "no content type";
-    return new CliError(EXIT.FAILED, `${what}: the server answered ${status} ${res.statusMessage ?? ""} (${kind}, not QueueManager's JSON): a proxy in front of QueueManager may not reach it, or the server failed; try again later, or tell the administrator`.replace(/  +/g, " "));
+    return new CliError(EXIT.FAILED, `${what}: the server answered ${status} ${res.statusMessage ?? ""} (${kind}, not QueueManager's JSON): a proxy in front of QueueManager may not reach it, or the server failed; try again later, or tell the administrator`.replace(/  +/g, " "), transient);
   }
-  return new CliError(EXIT.FAILED, message);
+  return new CliError(EXIT.FAILED, message, transient);
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;

@@ -23,6 +23,8 @@ export class CliError extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
+    /** The server is away for a moment (502, 503, 504): a poll may try again (cli/outage.ts). */
+    readonly transient = false,
   ) {
     super(message);
     this.name = "CliError";

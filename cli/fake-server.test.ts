@@ -194,6 +194,20 @@ describe("qm log of a job that never ran", () => {
   });
 });
 
+describe("qm log -f", () => {
+  it("follows the log through a restart of the server, and says so", async () => {
+    const log = (text: string, offset: number, state: string) => ({ text, offset, nextOffset: offset + text.length, size: offset + text.length, reset: false, exists: true, state });
+    answers["GET /api/jobs/49/log"] = log("step 1\n", 0, "running");
+    const reads = [{ status: 503, body: { error: { code: "UNAVAILABLE", message: "The database does not answer." } } }, log("step 2\n", 7, "done")];
+    answers["GET /api/jobs/49/log?offset=7"] = () => reads.shift();
+    answers["GET /api/jobs/49/log?offset=14"] = log("", 14, "done");
+    const x = io();
+    expect(await run(["log", "-f", "49"], x)).toBe(0);
+    expect(x.stdout).toEqual(["step 1", "step 2"]);
+    expect(x.stderr).toEqual(["qm log: The database does not answer; trying again for up to 10 min (Ctrl-C to stop)", "qm log: QueueManager answers again"]);
+  });
+});
+
 describe("qm ls -s", () => {
   it("looks for the state in the list that holds it", async () => {
     // qm ls -s killed printed an empty table: it looked among the running and queued jobs.
@@ -298,6 +312,28 @@ describe("qm wait", () => {
     expect(await ended({ state: "killed", signal: "SIGTERM" })).toEqual([143, "qm wait: job 49 (fit-49) was killed by SIGTERM"]);
     expect(await ended({ state: "failed", exitCode: 2 })).toEqual([2, "qm wait: job 49 (fit-49) ended failed, exit code 2"]);
     expect(await ended({ state: "timeout", signal: "SIGTERM" })).toEqual([143, "qm wait: job 49 (fit-49) ended timeout, killed by SIGTERM"]);
+  });
+
+  it("waits through a restart of the server once it has answered, and says so", async () => {
+    // A web server restarted (or its database away) while qm wait polled ended the wait with
+    // exit 1 or 3 though the job ran on: `qm submit --wait job && next-step` stopped there.
+    const unavailable = { status: 503, body: { error: { code: "UNAVAILABLE", message: "The database does not answer; QueueManager works again as soon as it is back." } } };
+    const badGateway = { status: 502, body: "<html><h1>502 Bad Gateway</h1></html>" };
+    const polls = [jobAnswer({ state: "running" }, NOBODY), unavailable, badGateway, unavailable, jobAnswer({ state: "running" }, NOBODY), jobAnswer({ state: "done", exitCode: 0 }, NOBODY)];
+    answers["GET /api/jobs/49"] = () => polls.shift();
+    const x = io();
+    expect(await run(["wait", "49"], x)).toBe(0);
+    expect(polls).toEqual([]);
+    expect(x.stderr).toEqual([
+      "qm wait: The database does not answer; QueueManager works again as soon as it is back; trying again for up to 10 min (Ctrl-C to stop)",
+      "qm wait: QueueManager answers again",
+    ]);
+
+    // Never answered: a wrong QM_URL or a server down from the start is said at once.
+    answers["GET /api/jobs/50"] = unavailable;
+    const first = io();
+    expect(await run(["wait", "50"], first)).toBe(1);
+    expect(first.stderr).toEqual(["qm wait: The database does not answer; QueueManager works again as soon as it is back."]);
   });
 
   it("still calls a job never seen a wrong id", async () => {

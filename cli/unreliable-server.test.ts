@@ -41,10 +41,17 @@ const BEHAVIOURS: Record<string, (req: http.IncomingMessage, res: http.ServerRes
   html: (_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Welcome to the lab's wiki</body></html>"),
   // nginx in front of a QueueManager that is down.
   badgateway: (_req, res) => void res.writeHead(502, "Bad Gateway", { "content-type": "text/html" }).end("<html><center><h1>502 Bad Gateway</h1></center></html>"),
+  // A job that runs, then a server restarting (the connection dropped), then the job done.
+  restart: (req, res) => {
+    const step = restartSteps++;
+    if (step === 1) return void req.socket.destroy();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 12, name: "fit", state: step ? "done" : "running", exitCode: step ? 0 : null, signal: null } }));
+  },
   // A whole file at once (1 MB), for a reader that takes its time.
   file: (_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(1 << 20, "x")),
 };
 
+let restartSteps = 0;
 let server: http.Server;
 let base: string;
 
@@ -125,6 +132,14 @@ describe("a server that does not answer in time", () => {
     const x = io("stall", "soon");
     expect(await run(["ls"], x)).toBe(2);
     expect(x.stderr).toEqual(['qm ls: QM_TIMEOUT takes a number of seconds from 0.1 to 86400 (such as 120), not "soon"']);
+  });
+});
+
+describe("a server that restarts while qm waits", () => {
+  it("a dropped connection is waited through, once the server has answered", async () => {
+    const x = io("restart");
+    expect(await run(["wait", "12"], x)).toBe(0);
+    expect(x.stderr).toEqual([`qm wait: cannot reach QueueManager at ${base} (ECONNRESET); check QM_URL or qm login; trying again for up to 10 min (Ctrl-C to stop)`, "qm wait: QueueManager answers again"]);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { LogAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
+import { outageTolerance } from "../outage";
 
 const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost", "deleted"]);
 
@@ -32,11 +33,23 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
       return EXIT.OK;
     }
     let idle = 0;
+    // A restart of the server while we follow is waited through.
+    const outage = outageTolerance(ctx, "log");
     for (;;) {
       // One more read after the job has ended: its footer comes last.
       const ended = FINISHED.has(chunk.state);
       await ctx.sleep(chunk.text ? 100 : Math.min(1000, 200 + idle * 100));
-      const next = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log?offset=${chunk.reset ? 0 : chunk.nextOffset}`);
+      let next: LogAnswer;
+      try {
+        next = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log?offset=${chunk.reset ? 0 : chunk.nextOffset}`);
+        outage.answered();
+      } catch (error) {
+        if (!outage.absorbs(error)) throw error;
+        // As after a read that brought nothing: the same offset, polled less often.
+        idle += 1;
+        chunk = { ...chunk, text: "" };
+        continue;
+      }
       if (next.reset) ctx.err("qm log: process.log was rewritten; starting over");
       write(next.text);
       idle = next.text ? 0 : idle + 1;

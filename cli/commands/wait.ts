@@ -2,6 +2,7 @@
 import type { JobAnswer, JobDetail } from "../../lib/core/api-types";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT, exitCodeOfJob } from "../errors";
+import { outageTolerance } from "../outage";
 
 const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost", "deleted"]);
 
@@ -16,13 +17,17 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
   // Each job's name from its last answer: a job deleted while we wait no longer has one to ask.
   const names = new Map<number, string>();
+  // A restart of the server while we wait is waited through, once it has answered (a wrong QM_URL is not).
+  const outage = outageTolerance(ctx, "wait");
   for (let delay = 100; ended.size < ids.length; delay = Math.min(1000, delay * 1.5)) {
     for (const id of ids.filter((i) => !ended.has(i))) {
       try {
         const { job } = await api.call<JobAnswer>("GET", `/api/jobs/${id}`);
+        outage.answered();
         names.set(id, job.name);
         if (FINISHED.has(job.state)) ended.set(id, job);
       } catch (error) {
+        if (names.size && outage.absorbs(error)) break;
         // Gone after we saw it: deleted while we waited. Never seen: a wrong id, said as such.
         if (!(error instanceof CliError) || !names.has(id) || !/no job|deleted/i.test(error.message)) throw error;
         ended.set(id, { id, name: names.get(id)!, state: "deleted", exitCode: null, signal: null });
