@@ -43,9 +43,25 @@ export interface ApiClient {
   close(): void;
 }
 
-/** `withPassword`: the request carried a user name and password (qm login), so "run qm login" is no help. */
-function errorFor(res: http.IncomingMessage, body: unknown, what: string, withPassword: boolean): CliError {
+/**
+ * `withPassword`: the request carried a user name and password (qm login), so "run qm login"
+ * is no help. `url` and `apiPath`: what was asked (the API's path after QM_URL), to say
+ * where a redirect points QM_URL to.
+ */
+function errorFor(res: http.IncomingMessage, body: unknown, what: string, withPassword: boolean, url: URL, apiPath: string): CliError {
   const status = res.statusCode ?? 0;
+  if (status >= 300 && status < 400) {
+    // nginx sending http:// to https://, a moved server: qm does not follow (the token would go along), it says where.
+    const to = res.headers.location;
+    let moved: string | undefined;
+    try {
+      const target = to ? new URL(to, url).href : undefined;
+      moved = target?.endsWith(apiPath) ? target.slice(0, -apiPath.length) : target && new URL(target).origin;
+    } catch {
+      moved = undefined;
+    }
+    return new CliError(EXIT.UNREACHABLE, `${what}: the server sends qm elsewhere (${status}${to ? ` to ${to}` : ""}); set QM_URL, --url or qm login to QueueManager's own address${moved ? `, such as ${moved}` : ""}`);
+  }
   const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
   const message = error?.message ?? `${what}: the server answered ${status}`;
   if (status === 401 || status === 403) return new CliError(EXIT.AUTH, status === 401 && !withPassword && !error?.message?.includes("token") ? `${message} (run qm login, or set QM_TOKEN)` : message);
@@ -134,7 +150,7 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
               parsed = undefined;
             }
             const status = res.statusCode ?? 0;
-            if (status < 200 || status >= 300) return reject(errorFor(res, parsed ?? null, what, /^basic /i.test(headers.authorization ?? "")));
+            if (status < 200 || status >= 300) return reject(errorFor(res, parsed ?? null, what, /^basic /i.test(headers.authorization ?? ""), url, path));
             // A web page or a proxy's login form at QM_URL answers 200 too: never read as "done".
             if (parsed === undefined || parsed === null) {
               const kind = res.headers["content-type"]?.split(";")[0] || "no content type";
@@ -171,7 +187,7 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
               } catch {
                 parsed = null;
               }
-              reject(errorFor(res, parsed, what, false));
+              reject(errorFor(res, parsed, what, false, url, path));
             }, fail);
             return;
           }

@@ -47,6 +47,8 @@ const BEHAVIOURS: Record<string, (req: http.IncomingMessage, res: http.ServerRes
     if (step === 1) return void req.socket.destroy();
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 12, name: "fit", state: step ? "done" : "running", exitCode: step ? 0 : null, signal: null } }));
   },
+  // nginx sending plain HTTP to HTTPS.
+  redirect: (req, res) => void res.writeHead(301, { location: `https://qm.lab.example${req.url}`, "content-type": "text/html" }).end("<html>301 Moved Permanently</html>"),
   // A whole file at once (1 MB), for a reader that takes its time.
   file: (_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(1 << 20, "x")),
 };
@@ -162,6 +164,17 @@ describe("a server that is not QueueManager", () => {
     const shown = io("html");
     expect(await run(["show", "12"], shown)).toBe(1);
     expect(shown.stderr[0]).toMatch(/^qm show: GET \/html\/api\/jobs\/12: the answer is not QueueManager's JSON/);
+  });
+
+  it("a redirect (http:// sent to https://) is not followed but said, with the address to use (exit 3)", async () => {
+    const x = io("redirect");
+    expect(await run(["ls"], x)).toBe(3);
+    expect(x.stderr).toEqual([
+      "qm ls: GET /redirect/api/jobs: the server sends qm elsewhere (301 to https://qm.lab.example/redirect/api/jobs?view=running&pageSize=50); set QM_URL, --url or qm login to QueueManager's own address, such as https://qm.lab.example/redirect",
+    ]);
+    const cat = io("redirect");
+    expect(await run(["cat", "12", "out.txt"], { ...cat, rawOut: new Writable({ write: (_c, _e, done) => done() }) })).toBe(3);
+    expect(cat.stderr[0]).toMatch(/^qm cat: GET \/redirect\/api\/jobs\/12\/files\/raw: the server sends qm elsewhere \(301 to https:/);
   });
 
   it("a proxy's 502 page is said as a proxy that does not reach QueueManager", async () => {
