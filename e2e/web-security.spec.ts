@@ -261,7 +261,8 @@ test("first setup from another machine asks for the one-time token of the server
     await page.getByLabel("Password again").fill("remote setup secret");
     await page.getByLabel("Setup token (from the server log)").fill("not-the-token");
     await page.getByRole("button", { name: "Create and log in" }).click();
-    await expect(page.locator("form").getByRole("alert")).toContainText("That setup token is not the one in the web server's log");
+    await expect(page.locator("form").getByRole("alert")).toHaveText("this is not the token in the web server's log; copy it again from the line starting with [setup]");
+    await expect(page.getByLabel("Setup token (from the server log)")).toHaveAttribute("aria-invalid", "true");
 
     const token = /\[setup\] .*setup token: (\S+)/.exec(server.log())?.[1];
     expect(token, "the [setup] line of the server log").toBeTruthy();

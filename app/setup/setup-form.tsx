@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ApiError, errorMessageOf } from "@/lib/client/api-fetch";
 import { useSetupMutation } from "@/lib/client/use-auth-mutations";
 import { useSessionQuery } from "@/lib/client/use-session-query";
-import { AuthCard, Field, FieldError, FormAlert } from "../login/auth-card";
+import { AuthCard, Field, FormAlert } from "../login/auth-card";
 import { LoginLink } from "../ui-bits";
 
 export function SetupForm() {
@@ -49,14 +49,14 @@ export function SetupForm() {
         <Field label="Password again" name="confirm" type="password" autoComplete="new-password" error={mismatch && "The two passwords differ."} />
         {session?.setupTokenRequired && (
           <>
-            <Field label="Setup token (from the server log)" name="token" autoComplete="off" />
+            <Field label="Setup token (from the server log)" name="token" autoComplete="off" error={errors.token} />
             <p className="text-sm text-slate-500">
               You are not on the server itself, or not as the account that runs QueueManager: the web server printed a one-time token in its log, on the line starting with [setup].
             </p>
-            <FieldError>{errors.token}</FieldError>
           </>
         )}
-        {setup.error && <FormAlert>{errorMessageOf(setup.error)}</FormAlert>}
+        {/* A refusal about fields is said on them (once, where it is heard); another one here. */}
+        {setup.error && !Object.keys(errors).length && <FormAlert>{errorMessageOf(setup.error)}</FormAlert>}
         <button type="submit" disabled={setup.isPending} className="w-full rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50">
           Create and log in
         </button>

@@ -53,7 +53,7 @@ describe("first setup", () => {
 
     const without = await setup({ username: "admin", password: PASSWORD }, remote);
     expect(without.status).toBe(403);
-    expect(await errorOf(without)).toMatchObject({ code: "FORBIDDEN", details: { token: "enter the setup token from the server log" } });
+    expect(await errorOf(without)).toMatchObject({ code: "FORBIDDEN", details: { token: "enter the one-time token printed in the web server's log (the line starting with [setup])" } });
     const wrong = await setup({ username: "admin", password: PASSWORD, token: "guessed" }, remote);
     expect(wrong.status).toBe(403);
     expect(await db.user.count()).toBe(0);

@@ -57,7 +57,11 @@ export function checkSetupToken(request: Request, given: string | undefined): vo
       given
         ? "That setup token is not the one in the web server's log; copy it again from the line starting with [setup]."
         : `${who} needs the one-time setup token printed in the web server's log (the line starting with [setup]).`,
-      { token: given ? "this is not the token in the server log" : "enter the setup token from the server log" },
+      {
+        token: given
+          ? "this is not the token in the web server's log; copy it again from the line starting with [setup]"
+          : "enter the one-time token printed in the web server's log (the line starting with [setup])",
+      },
     );
   }
 }
