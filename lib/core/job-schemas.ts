@@ -2,6 +2,13 @@ import { z } from "zod";
 import { LISTED_STATES } from "./job-lifecycle";
 import { MAX_RECORD_ID } from "./record-id";
 
+/** A whole number from a query string, refused in words that say what it takes (zod's own: "expected number, received NaN"). */
+function wholeNumber(what: string, example: number, min: number, max?: number) {
+  const error = `${what} takes a whole number ${max === undefined ? `of ${min} or more` : `from ${min} to ${max}`}, such as ${example}`;
+  const number = z.coerce.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? number : number.max(max, { error });
+}
+
 /** GET /api/jobs query. `view` picks the list (queued: queued and held); `state`, `owner` and `q` filter it. */
 export const listJobsSchema = z.object({
   view: z.enum(["queued", "running", "finished", "all"]).default("all"),
@@ -10,11 +17,10 @@ export const listJobsSchema = z.object({
   q: z.string().trim().max(200).optional(),
   /** `1`: only the viewer's own jobs (needs a login). */
   mine: z.enum(["0", "1"]).optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(25),
+  page: wholeNumber("page", 2, 1, 1_000_000).default(1),
+  pageSize: wholeNumber("pageSize", 50, 1, 500).default(25),
 });
 export type ListJobsInput = z.infer<typeof listJobsSchema>;
-
 
 /**
  * The id of a job, an array, a user or a token from the URL: digits, 1 to MAX_RECORD_ID. A
@@ -43,13 +49,13 @@ export const jobPathSchema = z.object({
 
 /** ?offset= of the log API: a byte offset; absent means "the last part of the log". */
 export const logQuerySchema = z.object({
-  offset: z.coerce.number().int().min(0).optional(),
+  offset: wholeNumber("offset (a byte position in the log)", 4096, 0).optional(),
 });
 
 /** ?path=&offset= of the text view of any file; `tail=1` without offset: its last part. */
 export const fileTextSchema = z.object({
   path: z.string().max(4096),
-  offset: z.coerce.number().int().min(0).optional(),
+  offset: wholeNumber("offset (a byte position in the file)", 4096, 0).optional(),
   tail: z.enum(["0", "1"]).optional(),
 });
 
