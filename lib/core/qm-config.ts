@@ -75,6 +75,8 @@ export interface QmConfig {
     /** Trusted_Proxies: the entries (addresses or CIDR ranges) as written, checked. */
     trustedProxies: string[];
     requireLogin: "auto" | "yes" | "no";
+    /** Trusted_Proxy_Users: the accounts a proxy on this machine runs as (names). */
+    trustedProxyUsers: string[];
     /** Trusted_User_Header, lower-cased; "" when off. */
     trustedUserHeader: string;
     debug: boolean;
@@ -183,6 +185,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       maxZipMb: int(W, "Max_Zip_MB"),
       trustedProxies: raw(W, "Trusted_Proxies").split(/[\s,]+/).filter(Boolean),
       requireLogin: raw(W, "Require_Login") as QmConfig["web"]["requireLogin"],
+      trustedProxyUsers: raw(W, "Trusted_Proxy_Users").split(/[\s,]+/).filter(Boolean),
       trustedUserHeader: raw(W, "Trusted_User_Header").toLowerCase(),
       debug: bool(W, "Debug"),
     },

@@ -4,12 +4,13 @@
  *
  * The connection's address comes from PEER_HEADER (set by our web server, see
  * peer-header.ts). X-Forwarded-For is read only when that connection comes from a proxy
- * listed in `Trusted_Proxies`: then the client is the right-most address in it that is
+ * listed in `Trusted_Proxies` (one on this machine: from its account, isTrustedProxyConnection): then the client is the right-most address in it that is
  * not itself a trusted proxy (each proxy appends the address it saw; what a client
  * writes stays on the left). Anything else a client sends about its address is ignored.
  */
 import { type AddressRange, inRange, isLoopback, parseIp, parseRangeList } from "../core/ip-address";
 import { clientSocketUid } from "../server/socket-owner";
+import { uidsOfAccounts } from "../server/system-accounts";
 import { getConfig } from "./context";
 import { PEER_HEADER, PEER_PORTS_HEADER, isPeerHeaderTrusted } from "./peer-header";
 
@@ -34,12 +35,41 @@ const inAny = (text: string, ranges: AddressRange[]) => {
   return !!bytes && ranges.some((r) => inRange(bytes, r));
 };
 
-/** The client's address, or UNKNOWN_ADDRESS. `trusted`: Trusted_Proxies (from QMserv.cfg by default). */
-export function clientAddress(request: Request, trusted: string[] = getConfig().config.web.trustedProxies): string {
+/** Root and the web server's own account: the operator's, on this machine. */
+export function isOperatorUid(uid: number): boolean {
+  return uid === 0 || uid === process.getuid?.();
+}
+
+/**
+ * Is the connection itself from a proxy of Trusted_Proxies (`ranges`), whose
+ * X-Forwarded-For and Trusted_User_Header are then believed? A proxy on this machine (a
+ * loopback address in the list) is believed only when the connection's client socket
+ * belongs to root, QueueManager's own account or one of Trusted_Proxy_Users (www-data...):
+ * jobs (unprivileged uids of their own) and lab members connect from 127.0.0.1 too, and
+ * would otherwise name any client or, with Trusted_User_Header, sign in as any user.
+ */
+function isTrustedProxyConnection(request: Request, peer: string, ranges: AddressRange[], proxyUsers?: string[]): boolean {
+  if (!inAny(peer, ranges)) return false;
+  if (!isLoopback(peer)) return true;
+  const uid = localClientUid(request);
+  return uid !== null && (isOperatorUid(uid) || uidsOfAccounts(proxyUsers ?? getConfig().config.web.trustedProxyUsers).has(uid));
+}
+
+/** Is the connection from a trusted proxy (isTrustedProxyConnection)? False when its address is unknown. */
+export function isFromTrustedProxy(request: Request, trusted: string[], proxyUsers?: string[]): boolean {
+  const peer = peerAddress(request);
+  return !!peer && !!parseIp(peer) && isTrustedProxyConnection(request, peer, parseRangeList(trusted.join(",")).ranges, proxyUsers);
+}
+
+/**
+ * The client's address, or UNKNOWN_ADDRESS. `trusted`: Trusted_Proxies, `proxyUsers`:
+ * Trusted_Proxy_Users (from QMserv.cfg by default).
+ */
+export function clientAddress(request: Request, trusted: string[] = getConfig().config.web.trustedProxies, proxyUsers?: string[]): string {
   const peer = peerAddress(request);
   if (!peer) return UNKNOWN_ADDRESS;
   const { ranges } = parseRangeList(trusted.join(","));
-  if (!inAny(peer, ranges)) return peer;
+  if (!isTrustedProxyConnection(request, peer, ranges, proxyUsers)) return peer;
   const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
   let client = peer;
   for (const hop of hops.reverse()) {

@@ -10,7 +10,7 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError } from "../core/app-error";
-import { isLocalRequest, localClientUid } from "./client-address";
+import { isLocalRequest, isOperatorUid, localClientUid } from "./client-address";
 
 const KEY = Symbol.for("qm.web.setup-token");
 type WithToken = typeof globalThis & { [KEY]?: string };
@@ -24,14 +24,12 @@ function currentToken(): string {
   return g[KEY];
 }
 
-/** Root and the web server's own account: they can read its log anyway. */
-const operatorUids = () => new Set([0, process.getuid?.() ?? 0]);
-
 /** Where the visitor is, as far as setup is concerned. */
 function whereFrom(request: Request): "operator" | "another account" | "afar" {
   if (!isLocalRequest(request)) return "afar";
   const uid = localClientUid(request);
-  return uid !== null && operatorUids().has(uid) ? "operator" : "another account";
+  // Root and the web server's own account can read its log anyway.
+  return uid !== null && isOperatorUid(uid) ? "operator" : "another account";
 }
 
 /** Does this visitor need the token to run setup? Makes and prints it when so. */

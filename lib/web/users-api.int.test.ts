@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { BASE, USER_PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, writeConfig } from "./api-test-harness";
+import { uidsOfAccounts } from "../server/system-accounts";
+import { openLocalConnection } from "./local-connection";
 import { PEER_HEADER } from "./peer-header";
 
 const jsonBody = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
@@ -294,5 +296,24 @@ describe("sign-in by a trusted reverse proxy", () => {
     await db.user.update({ where: { id: dave.id }, data: { disabled: true } });
     expect((await routes.list(req("/api/jobs", { headers: viaProxy("10.1.2.3", "dave") }), ctx(0))).status).toBe(403);
     await db.user.delete({ where: { id: dave.id } });
+  });
+
+  it("a proxy on this machine (127.0.0.1) is believed only from its account: a job connecting there itself signs in as nobody", async () => {
+    writeConfig({ Require_Login: "yes", Trusted_User_Header: "X-Remote-User", Trusted_Proxies: "127.0.0.1" });
+    const who = async (headers: Record<string, string>) => ((await (await routes.session(req("/api/auth/session", { headers }), ctx(0))).json()) as { user: { username: string } | null });
+    const [wwwData] = uidsOfAccounts(["www-data"]);
+    const [job, proxy] = await Promise.all([openLocalConnection(61_996), openLocalConnection(wwwData)]);
+    try {
+      // Before, any local process (a job, a lab member's shell) reaching the web server's own
+      // port on 127.0.0.1 was "the proxy": X-Remote-User: admin made it the administrator.
+      expect(await who({ ...job.headers, "x-remote-user": "admin" })).toMatchObject({ user: null });
+      expect((await routes.list(req("/api/jobs", { headers: { ...job.headers, "x-remote-user": "admin" } }), ctx(0))).status).toBe(401);
+      // nginx's workers (www-data, one of Trusted_Proxy_Users' defaults) are the proxy.
+      expect(await who({ ...proxy.headers, "x-remote-user": "ann" })).toMatchObject({ user: { username: "ann" } });
+      writeConfig({ Require_Login: "yes", Trusted_User_Header: "X-Remote-User", Trusted_Proxies: "127.0.0.1", Trusted_Proxy_Users: "nginx" });
+      expect(await who({ ...proxy.headers, "x-remote-user": "ann" })).toMatchObject({ user: null });
+    } finally {
+      await Promise.all([job.close(), proxy.close()]);
+    }
   });
 });
