@@ -12,7 +12,7 @@ import { type AddressRange, inRange, isLoopback, parseIp, parseRangeList } from 
 import { clientSocketUid } from "../server/socket-owner";
 import { uidsOfAccounts } from "../server/system-accounts";
 import { getConfig } from "./context";
-import { PEER_HEADER, PEER_PORTS_HEADER, isPeerHeaderTrusted } from "./peer-header";
+import { PEER_HEADER, PEER_SOCKET_HEADER, isPeerHeaderTrusted } from "./peer-header";
 
 /** Returned when the connection's address cannot be known: everyone shares its count. */
 export const UNKNOWN_ADDRESS = "unknown";
@@ -102,8 +102,10 @@ export function isLocalRequest(request: Request, trusted: string[] = getConfig()
  */
 export function localClientUid(request: Request): number | null {
   if (!isPeerHeaderTrusted()) return null;
-  const [client, server] = (request.headers.get(PEER_PORTS_HEADER) ?? "").split(" ").map(Number);
-  if (!Number.isInteger(client) || !Number.isInteger(server) || client <= 0 || server <= 0) return null;
+  const [clientAddress, clientPort, serverAddress, serverPort] = (request.headers.get(PEER_SOCKET_HEADER) ?? "").split(" ");
+  const client = { address: clientAddress ?? "", port: Number(clientPort) };
+  const server = { address: serverAddress ?? "", port: Number(serverPort) };
+  if (![client.port, server.port].every((p) => Number.isInteger(p) && p > 0)) return null;
   return clientSocketUid(client, server);
 }
 

@@ -9,23 +9,27 @@
 import type { IncomingMessage } from "node:http";
 
 export const PEER_HEADER = "x-qm-peer-address";
-/** The connection's two ports, "<client port> <server port>": whose socket it is (client-address.ts). */
-export const PEER_PORTS_HEADER = "x-qm-peer-ports";
+/**
+ * The connection's two ends, "<client address> <client port> <server address> <server
+ * port>": whose socket it is (client-address.ts, lib/server/socket-owner.ts).
+ */
+export const PEER_SOCKET_HEADER = "x-qm-peer-socket";
 
 const TRUSTED = Symbol.for("qm.web.peer-header-trusted");
 type WithFlag = typeof globalThis & { [TRUSTED]?: boolean };
 
-/** Overwrite PEER_HEADER and PEER_PORTS_HEADER with the socket's, dropping every copy the client sent. */
+/** Overwrite PEER_HEADER and PEER_SOCKET_HEADER with the socket's, dropping every copy the client sent. */
 export function setPeerHeader(req: IncomingMessage): void {
   const address = req.socket.remoteAddress ?? "unknown";
-  const ports = `${req.socket.remotePort ?? 0} ${req.socket.localPort ?? 0}`;
+  const { remotePort, localAddress, localPort } = req.socket;
+  const ends = `${address} ${remotePort ?? 0} ${localAddress ?? "unknown"} ${localPort ?? 0}`;
   for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
     const name = req.rawHeaders[i].toLowerCase();
-    if (name === PEER_HEADER || name === PEER_PORTS_HEADER) req.rawHeaders.splice(i, 2);
+    if (name === PEER_HEADER || name === PEER_SOCKET_HEADER) req.rawHeaders.splice(i, 2);
   }
-  req.rawHeaders.push(PEER_HEADER, address, PEER_PORTS_HEADER, ports);
+  req.rawHeaders.push(PEER_HEADER, address, PEER_SOCKET_HEADER, ends);
   req.headers[PEER_HEADER] = address;
-  req.headers[PEER_PORTS_HEADER] = ports;
+  req.headers[PEER_SOCKET_HEADER] = ends;
 }
 
 /** Called once by the server that runs setPeerHeader on every request, before any request. */

@@ -79,6 +79,17 @@ describe("first setup", () => {
     } finally {
       await job.close();
     }
+    // A job's connection that has left by the time it is judged, made from 127.0.0.2 with
+    // the server's own port as its port: the only live socket with those two ports is then
+    // the server's end, the web server's own account's.
+    const left = await openLocalConnection(61_999, true);
+    try {
+      expect(await sessionFor(left.headers)).toMatchObject({ setupNeeded: true, setupTokenRequired: true });
+      expect((await setup({ username: "mallory", password: "mallory's password" }, left.headers)).status).toBe(403);
+      expect(await db.user.count()).toBe(0);
+    } finally {
+      await left.close();
+    }
     // An address alone (no connection of ours behind it) is not enough.
     expect(await sessionFor({ [PEER_HEADER]: "127.0.0.1" })).toMatchObject({ setupTokenRequired: true });
     expect((await setup({ username: "mallory", password: "mallory's password" }, { [PEER_HEADER]: "127.0.0.1" })).status).toBe(403);
