@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import { parseUidRange } from "../../lib/core/job-uids";
 import { parseRunAs } from "../../lib/core/run-as";
-import { TEMP_FOLDERS, processUids, removeTempFilesOf, tempFoldersUnchangedSince } from "./uid-traces";
+import { TEMP_FOLDERS, processUids, removeIpcObjectsOf, removeTempFilesOf, tempFoldersUnchangedSince } from "./uid-traces";
 import { createUidClaims, type UidClaims } from "./uid-claims";
 
 export interface JobIdentity {
@@ -173,6 +173,8 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       const since = heldSince.get(identity.uid);
       heldSince.delete(identity.uid);
       if (!identity.exclusive || identity.uid < low || identity.uid > high) return;
+      // Its System V IPC objects outlive it and are no file of the temporary folders.
+      removeIpcObjectsOf(new Set([identity.uid]));
       // Nothing was made in the temporary folders while it ran: nothing of it can be there,
       // and it is clean at once (reused with no file touched). Else swept first.
       if (since !== undefined && tempFoldersUnchangedSince(since, tempFolders)) {

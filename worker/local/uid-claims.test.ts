@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIdentityPool } from "./identity";
+import { IPC_TABLES, removeIpcObjectsOf } from "./uid-traces";
 
 // Two pools stand for two QueueManagers on one machine: same Job_Uids, one claims folder.
 const asRoot = process.getuid?.() === 0;
@@ -89,6 +91,24 @@ describe.skipIf(!asRoot)("a released uid", () => {
       await a.close();
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+      fs.rmSync(claimsDir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps none of the System V shared memory, semaphores and message queues its run made", () => {
+    const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    try {
+      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [] }, () => {});
+      const id = a.claim([])!;
+      // The run: a segment holding its data, a semaphore set and a queue, left behind at its exit.
+      const script = "use IPC::SysV qw(IPC_PRIVATE IPC_CREAT); my $m = shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) or die $!; shmwrite($m, 'results', 0, 7) or die $!; semget(IPC_PRIVATE, 1, IPC_CREAT|0600) // die $!; msgget(IPC_PRIVATE, IPC_CREAT|0600) // die $!";
+      execFileSync("setpriv", [`--reuid=${id.uid}`, `--regid=${id.gid}`, "--clear-groups", "perl", "-e", script]);
+      const owned = () => IPC_TABLES.map(([table]) => fs.readFileSync(table, "utf8").split("\n").filter((l) => l.trim().split(/\s+/).includes(String(id.uid))).length);
+      expect(owned()).toEqual([1, 1, 1]);
+      a.release(id);
+      expect(owned()).toEqual([0, 0, 0]);
+    } finally {
+      removeIpcObjectsOf(new Set([3_999_990_000])); // what a failure left
       fs.rmSync(claimsDir, { recursive: true, force: true });
     }
   });

@@ -2,6 +2,7 @@
  * Who is running and what they left behind, by uid: the identity pool hands out only uids
  * no process holds, and a run's end looks for the processes and temporary files of its uid.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { removeTree } from "../../lib/server/remove-tree";
@@ -83,4 +84,42 @@ export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDER
     }
   }
   return removed;
+}
+
+/** The System V IPC tables of this machine, with ipcrm's option for each kind. */
+export const IPC_TABLES: Array<[table: string, option: string]> = [
+  ["/proc/sysvipc/shm", "-m"],
+  ["/proc/sysvipc/sem", "-s"],
+  ["/proc/sysvipc/msg", "-q"],
+];
+
+/**
+ * Remove the System V shared memory segments, semaphore sets and message queues that these
+ * exclusive uids own or created. They outlive every process (until a reboot): left by a
+ * run, a later run with the same pool uid, someone else's job, could read and write what
+ * it put there, and the memory of a segment stays taken. Returns how many were removed.
+ */
+export function removeIpcObjectsOf(uids: Set<number>, tables = IPC_TABLES): number {
+  const args: string[] = [];
+  for (const [table, option] of tables) {
+    let lines: string[];
+    try {
+      lines = fs.readFileSync(table, "latin1").trim().split("\n");
+    } catch {
+      continue; // no System V IPC here
+    }
+    const names = lines[0].trim().split(/\s+/);
+    const [uid, cuid] = [names.indexOf("uid"), names.indexOf("cuid")];
+    for (const line of lines.slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (uids.has(Number(fields[uid])) || uids.has(Number(fields[cuid]))) args.push(option, fields[1]);
+    }
+  }
+  if (args.length === 0) return 0;
+  try {
+    execFileSync("ipcrm", args, { stdio: "ignore" });
+  } catch {
+    // one was gone meanwhile: ipcrm still removed the others
+  }
+  return args.length / 2;
 }
