@@ -95,6 +95,29 @@ describe.skipIf(!asRoot)("a released uid", () => {
     }
   });
 
+  it("is swept when its run wrote only into a folder of root's open to everyone (/tmp/.X11-unix), and its files there go", async () => {
+    const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qm-tmp-"));
+    try {
+      const x11 = path.join(tmp, ".X11-unix");
+      fs.mkdirSync(x11);
+      for (const dir of [x11, tmp]) fs.chmodSync(dir, 0o1777);
+      const longAgo = new Date(Date.now() - 60_000);
+      for (const dir of [x11, tmp]) fs.utimesSync(dir, longAgo, longAgo);
+      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [tmp] }, () => {});
+      const id = a.claim([])!;
+      const left = path.join(x11, "kept-for-the-next-run");
+      execFileSync("setpriv", [`--reuid=${id.uid}`, `--regid=${id.gid}`, "--clear-groups", "sh", "-c", `echo data > ${left}`]);
+      a.release(id);
+      expect(() => a.claim([])).toThrow(/held by a running job/); // dirty until swept
+      await a.close();
+      expect(fs.existsSync(left)).toBe(false);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      fs.rmSync(claimsDir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps none of the System V shared memory, semaphores and message queues its run made", () => {
     const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
     try {

@@ -43,28 +43,75 @@ export function processesOfUid(uid: number): number[] {
   return pids;
 }
 
-/** The shared temporary folders a run may leave files in (their top level is what is swept). */
-export const TEMP_FOLDERS = ["/tmp", "/var/tmp", "/dev/shm"];
+/**
+ * The shared temporary folders a run may leave files in (their top level is what is swept),
+ * /run/lock included: Debian makes it 1777 like /tmp.
+ */
+export const TEMP_FOLDERS = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"];
+
+/** Each temporary folder's subfolders open to everyone, as listed at the folder's mtime. */
+const listed = new Map<string, { mtimeMs: number; open: string[] }>();
 
 /**
- * True when no entry was made, renamed or removed at the top of any temporary folder since
- * `sinceMs` (their mtimes are older): a run that lived within that time left nothing there.
- * A job may set a folder's times only to now (it does not own it), which counts as a change.
+ * The subfolders of `dir` that are root's and anyone may write in: /tmp/.X11-unix,
+ * .ICE-unix, .font-unix (systemd-tmpfiles makes them 1777 on Debian). A job writes there as
+ * well as at the top, where /tmp's mtime does not show it. Root's only: in a sticky folder
+ * nobody else can swap them for a link while they are swept. Listed again only when
+ * `dir`'s entries changed (its mtime).
+ */
+function openSubfolders(dir: string): string[] {
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(dir).mtimeMs;
+  } catch {
+    return [];
+  }
+  const known = listed.get(dir);
+  if (known?.mtimeMs === mtimeMs) return known.open;
+  const open: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    try {
+      const stat = fs.lstatSync(full);
+      if (stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o002) !== 0) open.push(full);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  listed.set(dir, { mtimeMs, open });
+  return open;
+}
+
+/** The temporary folders and root's subfolders of them open to everyone: where a run's files are looked for. */
+export function sharedFolders(folders = TEMP_FOLDERS): string[] {
+  return folders.flatMap((dir) => [dir, ...openSubfolders(dir)]);
+}
+
+/**
+ * True when no entry was made, renamed or removed at the top of any temporary folder, nor
+ * of root's subfolders of them open to everyone, since `sinceMs` (their mtimes are older): a run
+ * that lived within that time left nothing there. A job may set a folder's times only to
+ * now (it does not own it), which counts as a change.
  */
 export function tempFoldersUnchangedSince(sinceMs: number, folders = TEMP_FOLDERS): boolean {
-  return folders.every((dir) => {
+  const unchanged = (dir: string) => {
     try {
       return fs.statSync(dir).mtimeMs < sinceMs;
     } catch {
       return true; // none here
     }
-  });
+  };
+  // The subfolders only of a folder whose entries did not change: their list is then the one kept.
+  return folders.every((dir) => unchanged(dir) && openSubfolders(dir).every(unchanged));
 }
 
-/** What these exclusive uids left in the shared temporary folders: removed, so a later run with one of them finds nothing. */
+/**
+ * What these exclusive uids left in the shared temporary folders (at their top, and in
+ * root's subfolders of them open to everyone): removed, so a later run with one of them finds nothing.
+ */
 export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDERS): Promise<number> {
   let removed = 0;
-  for (const tmp of folders) {
+  for (const tmp of sharedFolders(folders)) {
     let names: string[];
     try {
       names = await fs.promises.readdir(tmp);
