@@ -98,13 +98,17 @@ export function isLocalRequest(request: Request, trusted: string[] = getConfig()
 /**
  * The uid that opened the connection's client end, when the connection comes from this
  * machine (lib/server/socket-owner.ts); null when unknown (not through our web server, a
- * remote or vanished client, no /proc).
+ * remote or vanished client, no /proc), and for any connection from an address of
+ * `Trusted_Proxies`: its socket may be a proxy's (root's, for a proxy run as root) whatever
+ * account its client is, and a proxy forwarding a local client (X-Forwarded-For 127.0.0.1)
+ * looks like a direct connection.
  */
-export function localClientUid(request: Request): number | null {
+export function localClientUid(request: Request, trusted: string[] = getConfig().config.web.trustedProxies): number | null {
   if (!isPeerHeaderTrusted()) return null;
-  const [clientAddress, clientPort, serverAddress, serverPort] = (request.headers.get(PEER_SOCKET_HEADER) ?? "").split(" ");
-  const client = { address: clientAddress ?? "", port: Number(clientPort) };
-  const server = { address: serverAddress ?? "", port: Number(serverPort) };
+  if (inAny(request.headers.get(PEER_HEADER) ?? "", parseRangeList(trusted.join(",")).ranges)) return null;
+  const [clientHost, clientPort, serverHost, serverPort] = (request.headers.get(PEER_SOCKET_HEADER) ?? "").split(" ");
+  const client = { address: clientHost ?? "", port: Number(clientPort) };
+  const server = { address: serverHost ?? "", port: Number(serverPort) };
   if (![client.port, server.port].every((p) => Number.isInteger(p) && p > 0)) return null;
   return clientSocketUid(client, server);
 }

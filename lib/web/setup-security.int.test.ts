@@ -6,7 +6,7 @@
  * sockets, whose owner the kernel's tables tell (local-connection.ts).
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { PASSWORD, ctx, db, errorOf, req, routes } from "./api-test-harness";
+import { PASSWORD, ctx, db, errorOf, req, routes, writeConfig } from "./api-test-harness";
 import { openLocalConnection } from "./local-connection";
 import { PEER_HEADER } from "./peer-header";
 
@@ -66,6 +66,22 @@ describe("first setup", () => {
     expect(await sessionFor(viaProxy)).toMatchObject({ setupTokenRequired: true });
     expect((await setup({ username: "admin", password: PASSWORD }, viaProxy)).status).toBe(403);
     expect(await db.user.count()).toBe(0);
+  });
+
+  it("through a reverse proxy on this machine listed in Trusted_Proxies needs the token, even when the proxy runs as root", async () => {
+    // The proxy's own socket is root's (this process's): the local client it forwards
+    // (X-Forwarded-For 127.0.0.1) could be any account's, a job's included.
+    writeConfig({ Trusted_Proxies: "127.0.0.1" });
+    const proxy = await openLocalConnection();
+    try {
+      const forwarded = { ...proxy.headers, "x-forwarded-for": "127.0.0.1" };
+      expect(await sessionFor(forwarded)).toMatchObject({ setupNeeded: true, setupTokenRequired: true });
+      expect((await setup({ username: "mallory", password: "mallory's password" }, forwarded)).status).toBe(403);
+      expect(await db.user.count()).toBe(0);
+    } finally {
+      await proxy.close();
+      writeConfig({ Trusted_Proxies: "" });
+    }
   });
 
   it("from this machine as another account (a job's uid) needs the token too; a loopback address whose socket cannot be found is not trusted", async () => {
