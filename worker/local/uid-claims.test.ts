@@ -136,6 +136,25 @@ describe.skipIf(!asRoot)("a released uid", () => {
     }
   });
 
+  const mqueueMounted = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").some((l) => / \/dev\/mqueue mqueue /.test(l));
+  it.skipIf(!mqueueMounted)("keeps none of the POSIX message queues its run made (/dev/mqueue, which systemd mounts)", async () => {
+    const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    const queue = `/dev/mqueue/qm-left-by-job-${process.pid}`;
+    try {
+      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir }, () => {});
+      const id = a.claim([])!;
+      // What mq_open(O_CREAT) by the run leaves: a queue of its uid, messages and all.
+      fs.closeSync(fs.openSync(queue, "wx", 0o600));
+      fs.chownSync(queue, id.uid, id.gid);
+      a.release(id);
+      await a.close();
+      expect(fs.existsSync(queue)).toBe(false);
+    } finally {
+      fs.rmSync(queue, { force: true });
+      fs.rmSync(claimsDir, { recursive: true, force: true });
+    }
+  });
+
   it("is handed out again only once the sweep of its temporary files is over, even to a full pool", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));

@@ -45,9 +45,10 @@ export function processesOfUid(uid: number): number[] {
 
 /**
  * The shared temporary folders a run may leave files in (their top level is what is swept),
- * /run/lock included: Debian makes it 1777 like /tmp.
+ * /run/lock included: Debian makes it 1777 like /tmp; and /dev/mqueue, where systemd mounts
+ * the POSIX message queues, which outlive their processes with their messages.
  */
-export const TEMP_FOLDERS = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"];
+export const TEMP_FOLDERS = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue"];
 
 /** Each temporary folder's subfolders open to everyone, as listed at the folder's mtime. */
 const listed = new Map<string, { mtimeMs: number; open: string[] }>();
