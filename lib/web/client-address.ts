@@ -113,14 +113,19 @@ export function localClientUid(request: Request, trusted: string[] = getConfig()
   return clientSocketUid(client, server);
 }
 
+/** The login slow-down's client for this machine whose account is unknown (all loopback addresses). */
+const THIS_MACHINE = "this machine";
+
 /**
  * The client the login slow-down counts (login-slowdown.ts): its address; on this machine,
- * its address and account, so that a job (an unprivileged uid of its own) or a lab member
- * hammering the login from 127.0.0.1 does not slow down the administrator's local scripts.
+ * its account, so that a job (an unprivileged uid of its own) or a lab member hammering the
+ * login from 127.0.0.1 does not slow down the administrator's local scripts. Every
+ * loopback address is this one machine: 127.0.0.2, 127.0.0.3... are no other clients,
+ * and a job could take a new one for each try (16 million of them).
  */
 export function loginClientOf(request: Request): string {
   const address = clientAddress(request);
   if (!isLocalRequest(request)) return address;
   const uid = localClientUid(request);
-  return uid === null ? address : `${address} uid ${uid}`;
+  return uid === null ? THIS_MACHINE : `${THIS_MACHINE}, uid ${uid}`;
 }

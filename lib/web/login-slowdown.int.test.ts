@@ -137,5 +137,14 @@ describe("the login slow-down", () => {
       await Promise.all([job.close(), operator.close()]);
     }
   });
+
+  it("every loopback address is this machine: a job taking a new 127.x address at each try is slowed as one client", async () => {
+    // Addresses only, no socket of ours behind them: as for a job that closes its
+    // connection at once, whose account can then not be read.
+    for (let i = 2; i < 7; i++) expect((await loginAs("ops6", "guess", `127.0.0.${i}`)).status).toBe(401);
+    const next = await loginAs("ops6", "guess", "127.0.0.7");
+    expect(next.status).toBe(429);
+    expect((await errorOf(next)).message).toMatch(/from here/);
+  });
 });
 
