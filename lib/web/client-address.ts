@@ -4,9 +4,10 @@
  *
  * The connection's address comes from PEER_HEADER (set by our web server, see
  * peer-header.ts). X-Forwarded-For is read only when that connection comes from a proxy
- * listed in `Trusted_Proxies` (one on this machine: from its account, isTrustedProxyConnection): then the client is the right-most address in it that is
- * not itself a trusted proxy (each proxy appends the address it saw; what a client
- * writes stays on the left). Anything else a client sends about its address is ignored.
+ * listed in `Trusted_Proxies` (one on this machine: from its account,
+ * isTrustedProxyConnection): then the client is the right-most address in it that is not
+ * itself a trusted proxy (each proxy appends the address it saw; what a client writes
+ * stays on the left). Anything else a client sends about its address is ignored.
  */
 import { type AddressRange, inRange, isLoopback, parseIp, parseRangeList } from "../core/ip-address";
 import { clientSocketUid } from "../server/socket-owner";
@@ -51,7 +52,7 @@ export function isOperatorUid(uid: number): boolean {
 function isTrustedProxyConnection(request: Request, peer: string, ranges: AddressRange[], proxyUsers?: string[]): boolean {
   if (!inAny(peer, ranges)) return false;
   if (!isLoopback(peer)) return true;
-  const uid = localClientUid(request);
+  const uid = connectionOwnerUid(request);
   return uid !== null && (isOperatorUid(uid) || uidsOfAccounts(proxyUsers ?? getConfig().config.web.trustedProxyUsers).has(uid));
 }
 
@@ -104,8 +105,17 @@ export function isLocalRequest(request: Request, trusted: string[] = getConfig()
  * looks like a direct connection.
  */
 export function localClientUid(request: Request, trusted: string[] = getConfig().config.web.trustedProxies): number | null {
-  if (!isPeerHeaderTrusted()) return null;
   if (inAny(request.headers.get(PEER_HEADER) ?? "", parseRangeList(trusted.join(",")).ranges)) return null;
+  return connectionOwnerUid(request);
+}
+
+/**
+ * The uid owning the client end of this request's connection, from both ends that
+ * QueueManager's web server wrote (PEER_SOCKET_HEADER); null when unknown. Whose
+ * connection it is, not yet who the client is: see localClientUid.
+ */
+function connectionOwnerUid(request: Request): number | null {
+  if (!isPeerHeaderTrusted()) return null;
   const [clientHost, clientPort, serverHost, serverPort] = (request.headers.get(PEER_SOCKET_HEADER) ?? "").split(" ");
   const client = { address: clientHost ?? "", port: Number(clientPort) };
   const server = { address: serverHost ?? "", port: Number(serverPort) };
