@@ -250,3 +250,26 @@ test("a user name already taken is refused on its field, saying what to do, and 
   await expect(field).toHaveAccessibleDescription("there is already a user named admin; choose another name");
   await expect(form.getByRole("alert")).toHaveText("there is already a user named admin; choose another name");
 });
+
+test("on a phone the users page keeps each account's e-mail, role and actions on screen, and they work", async ({ page, request }) => {
+  const name = uniqueName("phone");
+  const basic = `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}`;
+  const created = await request.post("/api/users", { data: { username: name, password: "a long enough password" }, headers: { authorization: basic, "x-qm-csrf": "e2e" } });
+  expect(created.ok()).toBe(true);
+  await loginAsAdmin(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/admin/users");
+  const row = page.getByTestId(`user-${name}`);
+  for (const control of [row.getByLabel(`E-mail of ${name}`), row.getByLabel(`Role of ${name}`), row.getByRole("button", { name: "Disable" }), row.getByRole("button", { name: "Reset password" })]) {
+    // Scrolled to vertically only: a control off to the side (in a table wider than the phone) stays there.
+    await control.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 200));
+    await expect(control).toBeInViewport({ ratio: 1 });
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await row.getByLabel(`Role of ${name}`).selectOption("admin");
+  await expect(row).toContainText("Role changed.");
+  await row.getByLabel(`Role of ${name}`).selectOption("user");
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByRole("button", { name: "Enable" })).toBeInViewport({ ratio: 1 });
+  await screenshot(page, "admin-users-phone");
+});

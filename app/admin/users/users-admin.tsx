@@ -4,8 +4,16 @@ import { errorMessageOf } from "@/lib/client/api-fetch";
 import { formatDate } from "@/lib/client/format-date";
 import { useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-users";
 import type { UserSummary } from "@/lib/core/account-types";
-import { Panel, QueryError, td, th } from "../../ui-bits";
+import { Panel, QueryError, th } from "../../ui-bits";
 import { CreateUserForm } from "./create-user-form";
+
+/** A cell: a table cell from sm up, a labelled line of the account's block below it. */
+const cell = "flex flex-wrap items-center gap-x-2 px-3 py-1 sm:table-cell sm:py-2 sm:align-top";
+
+/** The column's name, shown beside the value only when the header row is hidden (phones). */
+function PhoneLabel({ children }: { children: string }) {
+  return <span aria-hidden="true" className="w-16 shrink-0 text-xs uppercase tracking-wide text-slate-500 sm:hidden">{children}</span>;
+}
 
 /** Accounts: who may log in, their role, their e-mail (which also makes folder jobs theirs). */
 export function UsersAdmin({ myId }: { myId: number }) {
@@ -17,25 +25,25 @@ export function UsersAdmin({ myId }: { myId: number }) {
       <Panel title={`Accounts${query.data ? ` (${query.data.users.length})` : ""}`} testId="users">
         {query.error ? <QueryError error={query.error} next="/admin/users" /> : null}
         {query.data && (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead>
-                <tr>
-                  <th className={th}>User</th>
-                  <th className={th}>E-mail</th>
-                  <th className={th}>Role</th>
-                  <th className={th}>Jobs</th>
-                  <th className={th}>Since</th>
-                  <th className={th}>Actions</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {query.data.users.map((u) => (
-                  <UserRow key={u.id} user={u} isMe={u.id === myId} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          // Below the sm breakpoint each account is a block of its own (labels beside the values), so its
+          // e-mail, role and actions fit a phone's width instead of sitting off screen in a wide table.
+          <table className="block w-full text-sm sm:table">
+            <thead className="hidden sm:table-header-group">
+              <tr>
+                <th className={th}>User</th>
+                <th className={th}>E-mail</th>
+                <th className={th}>Role</th>
+                <th className={th}>Jobs</th>
+                <th className={th}>Since</th>
+                <th className={th}>Actions</th>
+              </tr>
+            </thead>
+            <tbody className="block divide-y divide-slate-100 sm:table-row-group">
+              {query.data.users.map((u) => (
+                <UserRow key={u.id} user={u} isMe={u.id === myId} />
+              ))}
+            </tbody>
+          </table>
         )}
       </Panel>
     </div>
@@ -51,27 +59,35 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
     update.mutateAsync(patch).then(() => setNotice(said), () => undefined);
 
   return (
-    <tr data-testid={`user-${user.username}`} className={user.disabled ? "text-slate-400" : undefined}>
-      <td className={`${td} font-medium`}>
+    <tr data-testid={`user-${user.username}`} className={`block py-2 sm:table-row sm:py-0 ${user.disabled ? "text-slate-400" : ""}`}>
+      <td className={`${cell} font-medium`}>
         {user.username}
         {isMe && <span className="ml-1 text-xs text-slate-500">(you)</span>}
         {user.disabled && <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs">disabled</span>}
       </td>
-      <td className={td}>
+      <td className={cell}>
+        <PhoneLabel>E-mail</PhoneLabel>
         <form className="flex gap-1" onSubmit={(e) => (e.preventDefault(), change({ id: user.id, email }, "E-mail saved."))}>
           <input aria-label={`E-mail of ${user.username}`} type="email" value={email} onChange={(e) => setEmail(e.target.value)} className="w-48 rounded border border-slate-300 px-2 py-1" />
           {email !== (user.email ?? "") && <button className="rounded border border-slate-300 px-2 text-xs">Save</button>}
         </form>
       </td>
-      <td className={td}>
+      <td className={cell}>
+        <PhoneLabel>Role</PhoneLabel>
         <select aria-label={`Role of ${user.username}`} value={user.role} onChange={(e) => change({ id: user.id, role: e.target.value as "admin" | "user" }, "Role changed.")} className="rounded border border-slate-300 px-2 py-1">
           <option value="user">user</option>
           <option value="admin">admin</option>
         </select>
       </td>
-      <td className={`${td} tabular-nums`}>{user.jobs}</td>
-      <td className={`${td} text-slate-500`}>{formatDate(user.createdAt)}</td>
-      <td className={td}>
+      <td className={`${cell} tabular-nums`}>
+        <PhoneLabel>Jobs</PhoneLabel>
+        {user.jobs}
+      </td>
+      <td className={`${cell} text-slate-500`}>
+        <PhoneLabel>Since</PhoneLabel>
+        {formatDate(user.createdAt)}
+      </td>
+      <td className="block px-3 py-1 sm:table-cell sm:py-2 sm:align-top">
         <div className="flex flex-wrap items-center gap-2">
           <button type="button" onClick={() => change({ id: user.id, disabled: !user.disabled }, user.disabled ? "Enabled." : "Disabled: their sessions ended.")} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
             {user.disabled ? "Enable" : "Disable"}
