@@ -108,3 +108,25 @@ test("a job that ended without running says so where its log would be, not that 
   await expect(page.getByTestId("job-state")).toHaveText("invalid", { timeout: 20_000 });
   await expect(page.getByTestId("log-tail")).toHaveText("(no process.log: this job ended without running)");
 });
+
+test("a long process.log can be reached and scrolled from the keyboard, and is named for screen readers", async ({ page }) => {
+  const name = uniqueName("long-log");
+  await page.goto("/");
+  dropJob(name, 'for i in $(seq 1 200); do echo "line $i of 200"; done');
+  const id = await jobIdOnDashboard(page, name);
+  await page.goto(`/jobs/${id}`);
+  await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 20_000 });
+  const log = page.getByTestId("log-tail");
+  // Its footer read: the log is complete and no longer re-rendered under the keyboard.
+  await expect(log).toContainText("state done");
+  await expect(log).toHaveAccessibleName("process.log");
+  // From the panel's download link, Tab reaches the log; Home and End scroll it.
+  await page.getByRole("link", { name: "download" }).first().focus();
+  await page.keyboard.press("Tab");
+  await expect(log).toBeFocused();
+  await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await page.keyboard.press("Home");
+  await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBe(0);
+  await page.keyboard.press("End");
+  await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+});

@@ -35,11 +35,16 @@ export function LogTail({ id, refreshMs, active, neverRan = false }: { id: numbe
       <pre
         ref={box}
         data-testid="log-tail"
+        // A scrolling box: focusable so that a keyboard can scroll it (arrows, Page Up/Down,
+        // Home/End), and a named region so that a screen reader says what it is.
+        tabIndex={0}
+        role="region"
+        aria-label="process.log"
         onScroll={(e) => {
           const el = e.currentTarget;
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
-        className="max-h-96 min-h-24 overflow-auto whitespace-pre-wrap bg-slate-950 [overflow-wrap:anywhere] px-4 py-3 font-mono text-xs leading-5 text-slate-100"
+        className="max-h-96 min-h-24 overflow-auto whitespace-pre-wrap bg-slate-950 [overflow-wrap:anywhere] px-4 py-3 font-mono text-xs leading-5 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-blue-400"
       >
         {text || (exists ? "" : active ? "(no process.log yet)" : neverRan ? "(no process.log: this job ended without running)" : "(no process.log in the job folder)")}
       </pre>
