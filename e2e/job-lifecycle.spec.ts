@@ -130,3 +130,43 @@ test("a long process.log can be reached and scrolled from the keyboard, and is n
   await page.keyboard.press("End");
   await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
 });
+
+test("a job's history reads on a phone (each state word beside its time, the detail under them) and on a desktop (the detail beside them)", async ({ page, request }) => {
+  const name = uniqueName("history-layout");
+  await page.goto("/");
+  dropJob(name, "echo ok");
+  const id = await jobIdOnDashboard(page, name);
+  await page.goto(`/jobs/${id}`);
+  await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 20_000 });
+  // A requeue by the administrator keeps a long detail: what the job was before.
+  const basic = `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}`;
+  expect((await request.post(`/api/jobs/${id}/requeue`, { headers: { authorization: basic, "x-qm-csrf": "e2e" } })).ok()).toBe(true);
+  const history = page.getByTestId("job-history");
+  await expect(history).toContainText("previous: state=done");
+  await expect(history.getByRole("listitem").last()).toContainText("done", { timeout: 20_000 });
+  /** Per row: where the time's text ends, where the state word and the detail sit. */
+  const rows = () =>
+    history.getByRole("listitem").evaluateAll((items) =>
+      items.map((li) => {
+        const [time, state, detail] = [...li.children] as HTMLElement[];
+        const range = document.createRange();
+        range.selectNodeContents(time);
+        const text = range.getBoundingClientRect();
+        const s = state.getBoundingClientRect();
+        const d = detail?.getBoundingClientRect();
+        return { kind: state.textContent, timeEnd: text.right, timeLeft: text.left, stateLeft: s.left, stateRight: s.right, stateBottom: s.bottom, detailLeft: d?.left, detailTop: d?.top };
+      }),
+    );
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const row of await rows()) {
+    expect(row.stateLeft - row.timeEnd, `${row.kind}: state word beside its time`).toBeLessThan(24);
+    if (row.detailLeft !== undefined) {
+      expect(row.detailTop!, `${row.kind}: detail under the time`).toBeGreaterThanOrEqual(row.stateBottom - 1);
+      expect(row.detailLeft).toBeCloseTo(row.timeLeft, 0);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const row of await rows()) {
+    if (row.detailLeft !== undefined) expect(row.detailLeft, `${row.kind}: detail beside the state word`).toBeGreaterThan(row.stateRight);
+  }
+});
