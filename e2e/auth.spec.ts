@@ -80,3 +80,20 @@ test("with Require_Login = yes every page that shows jobs sends visitors to the 
     fs.writeFileSync(env.configPath, original);
   }
 });
+
+test("the login page says when a login is needed even to view the queue (Require_Login = yes), and not otherwise", async ({ page }) => {
+  const fs = await import("node:fs");
+  const original = fs.readFileSync(env.configPath, "utf8");
+  const note = page.getByTestId("auth-note");
+  await page.goto("/login");
+  await expect(note).toContainText("Log in to submit jobs as yourself");
+  await expect(note).not.toContainText("even to view");
+  try {
+    fs.writeFileSync(env.configPath, original.replace("[WEB_QMserver]\n", "[WEB_QMserver]\nRequire_Login = yes\n"));
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await expect(note).toContainText("This server asks for a login even to view the queue");
+  } finally {
+    fs.writeFileSync(env.configPath, original);
+  }
+});

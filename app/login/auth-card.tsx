@@ -1,9 +1,11 @@
 /** The frame of the login and setup forms, their fields and their messages. */
-export function AuthCard({ title, note, children }: { title: string; note: string; children: React.ReactNode }) {
+export function AuthCard({ title, note, children }: { title: string; note: React.ReactNode; children: React.ReactNode }) {
   return (
     <section className="mx-auto mt-6 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
       <h1 className="mb-1 text-xl font-semibold">{title}</h1>
-      <p className="mb-5 text-sm text-slate-500">{note}</p>
+      <p data-testid="auth-note" className="mb-5 text-sm text-slate-500">
+        {note}
+      </p>
       {children}
     </section>
   );

@@ -25,7 +25,14 @@ export function LoginForm() {
   }
 
   return (
-    <AuthCard title="Log in" note="Log in to submit jobs as yourself and to kill, requeue or delete your own jobs. Accounts are made by the administrator.">
+    <AuthCard
+      title="Log in"
+      note={
+        session?.loginRequired
+          ? "This server asks for a login even to view the queue (Require_Login = yes): log in to see the jobs, submit as yourself and kill, requeue or delete your own jobs. Accounts are made by the administrator."
+          : "Log in to submit jobs as yourself and to kill, requeue or delete your own jobs. Accounts are made by the administrator."
+      }
+    >
       {session?.setupNeeded && (
         <p className="mb-4 rounded bg-amber-50 p-3 text-sm text-amber-900">
           No administrator account exists yet. <Link href="/setup" className="underline">Create it on the setup page</Link>.
