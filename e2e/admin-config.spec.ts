@@ -64,3 +64,20 @@ test("an administrator changes MaxNbProcessors: saved with comments kept, and it
   }
   expect(fs.readFileSync(env.configPath, "utf8")).toBe(original);
 });
+
+test("on a phone, a value refused before saving is named in the bar and its field is focused, screens away from the Save button", async ({ page }) => {
+  const original = fs.readFileSync(env.configPath, "utf8");
+  await loginAsAdmin(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/admin/config");
+  const field = page.getByLabel("MaxNbProcessors", { exact: true });
+  await field.fill("0");
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await expect(field).not.toBeInViewport();
+  await page.getByRole("button", { name: "Save 1 change" }).click();
+  await expect(page.getByTestId("config-notice")).toHaveText("MaxNbProcessors needs fixing: see the message under it.");
+  await expect(field).toBeFocused();
+  await expect(field).toBeInViewport();
+  await expect(page.getByTestId("error-QMServer.MaxNbProcessors")).toHaveText("MaxNbProcessors must be at least 1");
+  expect(fs.readFileSync(env.configPath, "utf8")).toBe(original);
+});

@@ -42,8 +42,13 @@ export function ConfigEditor() {
       if (problem) local[f.id] = problem;
     }
     setErrors(local);
-    if (Object.keys(local).length) {
-      setNotice({ kind: "error", text: "Some values need fixing; see the messages under the fields." });
+    const refused = fields!.filter((f) => local[f.id]);
+    if (refused.length) {
+      // Named, and the first one focused (scrolled to): on a long page, a phone's above all, the
+      // fields in question can be screens away from this bar.
+      const keys = refused.map((f) => f.key);
+      setNotice({ kind: "error", text: `${keys.join(", ")} need${keys.length > 1 ? "" : "s"} fixing: see the message under ${keys.length > 1 ? "each" : "it"}.` });
+      document.getElementById(`cfg-${refused[0].id}`)?.focus();
       return;
     }
     try {
@@ -63,7 +68,10 @@ export function ConfigEditor() {
           : "Nothing changed.",
       });
     } catch (e) {
-      setErrors(e instanceof ApiError ? (e.details ?? {}) : {});
+      const details = e instanceof ApiError ? (e.details ?? {}) : {};
+      setErrors(details);
+      const first = fields!.find((f) => details[f.id]);
+      if (first) document.getElementById(`cfg-${first.id}`)?.focus();
       setNotice({ kind: "error", text: errorMessageOf(e), reload: e instanceof ApiError && e.code === "CONFLICT" });
     }
   }
