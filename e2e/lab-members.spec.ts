@@ -273,3 +273,13 @@ test("on a phone the users page keeps each account's e-mail, role and actions on
   await expect(row.getByRole("button", { name: "Enable" })).toBeInViewport({ ratio: 1 });
   await screenshot(page, "admin-users-phone");
 });
+
+test("an administrator without an e-mail is sent to the Users page to add one, not told to ask the administrator", async ({ page }) => {
+  await loginAsAdmin(page);
+  await page.goto("/account");
+  const intro = page.getByRole("main").getByText("You have no e-mail on record");
+  await expect(intro).not.toContainText("ask the administrator");
+  await intro.getByRole("link", { name: "Users page" }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByLabel("E-mail of admin")).toBeVisible();
+});
