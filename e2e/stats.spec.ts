@@ -51,3 +51,16 @@ test("the statistics page shows each owner's jobs, failures and times, and a cha
   await expect(chart.locator(".recharts-legend-item-text")).toHaveText(["done", "failures"]);
   await screenshot(page, "stats");
 });
+
+test("on a phone the owners' table says it scrolls sideways, scrolls from the keyboard, and keeps the owners in view", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/stats");
+  const box = page.getByRole("region", { name: "Jobs per owner" });
+  await expect(box).toHaveAccessibleDescription(/Scroll the table sideways/);
+  await expect(page.getByText("Scroll the table sideways")).toBeVisible();
+  await box.focus();
+  await expect(box).toBeFocused();
+  for (let i = 0; i < 6; i += 1) await page.keyboard.press("ArrowRight");
+  await expect.poll(() => box.evaluate((el) => el.scrollLeft)).toBeGreaterThan(100);
+  await expect(page.getByTestId("stats-totals").getByRole("cell", { name: "All owners" })).toBeInViewport({ ratio: 1 });
+});

@@ -55,11 +55,23 @@ export function StatsView() {
             </div>
             <JobsPerDayChart days={data.days} />
           </div>
-          <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+          {/* Eleven columns are wider than a phone or a narrow window: the box says that it scrolls,
+              takes keyboard focus to be scrolled with the arrows, and keeps the owners in view.
+              (mb-1 wins over the section's space-y, a margin of zero specificity.) */}
+          <p id="owner-stats-hint" className="mb-1 text-xs text-slate-500 lg:hidden">
+            Scroll the table sideways for more columns.
+          </p>
+          <div
+            tabIndex={0}
+            role="region"
+            aria-label="Jobs per owner"
+            aria-describedby="owner-stats-hint"
+            className="overflow-x-auto rounded border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-blue-600"
+          >
             <table className="w-full text-sm" data-testid="owner-stats">
               <thead className="bg-slate-50 text-left text-slate-600">
                 <tr>
-                  <th className="px-2 py-2 whitespace-nowrap sm:px-3 font-medium">Owner</th>
+                  <th className="sticky left-0 bg-slate-50 px-2 py-2 whitespace-nowrap sm:px-3 font-medium">Owner</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Jobs</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">Failures</th>
                   <th className="px-2 py-2 whitespace-nowrap sm:px-3 text-right font-medium">CPU time</th>
@@ -80,14 +92,14 @@ export function StatsView() {
                 )}
                 {data.owners.map((o) => (
                   <tr key={o.owner} className="border-t border-slate-100">
-                    <td className="min-w-[10rem] px-2 py-2 break-words sm:px-3">{o.owner || <span className="text-slate-500">(no e_mail)</span>}</td>
+                    <td className="sticky left-0 min-w-[8rem] bg-white px-2 py-2 break-words sm:min-w-[10rem] sm:px-3">{o.owner || <span className="text-slate-500">(no e_mail)</span>}</td>
                     <StatsCells stats={o} />
                   </tr>
                 ))}
               </tbody>
               <tfoot className="border-t-2 border-slate-200 font-medium" data-testid="stats-totals">
                 <tr>
-                  <td className="px-2 py-2 sm:px-3">All owners</td>
+                  <td className="sticky left-0 bg-white px-2 py-2 sm:px-3">All owners</td>
                   <StatsCells stats={data.totals} />
                 </tr>
               </tfoot>
