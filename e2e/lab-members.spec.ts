@@ -283,3 +283,17 @@ test("an administrator without an e-mail is sent to the Users page to add one, n
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByLabel("E-mail of admin")).toBeVisible();
 });
+
+test("on the users page a change that worked is announced (a status), not only shown in green", async ({ page, request }) => {
+  const name = uniqueName("status");
+  const basic = `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}`;
+  expect((await request.post("/api/users", { data: { username: name, password: "a long enough password" }, headers: { authorization: basic, "x-qm-csrf": "e2e" } })).ok()).toBe(true);
+  await loginAsAdmin(page);
+  await page.goto("/admin/users");
+  const row = page.getByTestId(`user-${name}`);
+  await row.getByLabel(`E-mail of ${name}`).fill(`${name}@lab.org`);
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByRole("status")).toHaveText("E-mail saved.");
+  await row.getByLabel(`Role of ${name}`).selectOption("admin");
+  await expect(row.getByRole("status")).toHaveText("Role changed.");
+});

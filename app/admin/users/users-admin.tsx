@@ -107,7 +107,7 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
             </button>
           )}
         </div>
-        {update.error ? <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(update.error)}</p> : notice && <p className="mt-1 text-xs text-green-800">{notice}</p>}
+        {update.error ? <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(update.error)}</p> : notice && <p role="status" className="mt-1 text-xs text-green-800">{notice}</p>}
       </td>
     </tr>
   );
