@@ -297,3 +297,23 @@ test("on the users page a change that worked is announced (a status), not only s
   await row.getByLabel(`Role of ${name}`).selectOption("admin");
   await expect(row.getByRole("status")).toHaveText("Role changed.");
 });
+
+test("a password reset opened on the users page can be cancelled, by its button or Escape, and the focus goes back", async ({ page, request }) => {
+  const name = uniqueName("cancel");
+  const basic = `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}`;
+  expect((await request.post("/api/users", { data: { username: name, password: "a long enough password" }, headers: { authorization: basic, "x-qm-csrf": "e2e" } })).ok()).toBe(true);
+  await loginAsAdmin(page);
+  await page.goto("/admin/users");
+  const row = page.getByTestId(`user-${name}`);
+  const field = row.getByLabel(`New password for ${name}`);
+  await row.getByRole("button", { name: "Reset password" }).click();
+  await expect(field).toBeFocused();
+  await row.getByRole("button", { name: "Cancel" }).click();
+  await expect(field).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "Reset password" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(field).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(field).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "Reset password" })).toBeFocused();
+});

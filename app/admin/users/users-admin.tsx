@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { formatDate } from "@/lib/client/format-date";
 import { useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-users";
@@ -55,6 +55,16 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
   const [resetting, setResetting] = useState(false);
   const [email, setEmail] = useState(user.email ?? "");
   const [notice, setNotice] = useState<string | null>(null);
+  const resetButton = useRef<HTMLButtonElement>(null);
+  const refocusReset = useRef(false);
+  useEffect(() => {
+    if (!resetting && refocusReset.current) resetButton.current?.focus();
+    refocusReset.current = false;
+  }, [resetting]);
+  const cancelReset = () => {
+    refocusReset.current = true;
+    setResetting(false);
+  };
   const change = (patch: Parameters<typeof update.mutateAsync>[0], said: string) =>
     update.mutateAsync(patch).then(() => setNotice(said), () => undefined);
 
@@ -98,11 +108,13 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
               const password = String(new FormData(e.currentTarget).get("password") ?? "");
               void change({ id: user.id, password }, "Password reset: give it to them; their sessions ended.").then(() => setResetting(false));
             }}>
-              <input name="password" type="password" aria-label={`New password for ${user.username}`} minLength={8} required autoComplete="new-password" className="w-36 rounded border border-slate-300 px-2 py-1" />
+              {/* Focused when opened; Cancel (or Escape) closes it without a change and gives the focus back. */}
+              <input name="password" type="password" aria-label={`New password for ${user.username}`} minLength={8} required autoComplete="new-password" autoFocus onKeyDown={(e) => e.key === "Escape" && cancelReset()} className="w-36 rounded border border-slate-300 px-2 py-1" />
               <button className="rounded bg-blue-700 px-2 text-xs text-white">Set</button>
+              <button type="button" onClick={cancelReset} className="rounded border border-slate-300 px-2 text-xs hover:bg-slate-100">Cancel</button>
             </form>
           ) : (
-            <button type="button" onClick={() => setResetting(true)} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
+            <button type="button" ref={resetButton} onClick={() => setResetting(true)} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
               Reset password
             </button>
           )}
