@@ -81,3 +81,17 @@ test("on a phone, a value refused before saving is named in the bar and its fiel
   await expect(page.getByTestId("error-QMServer.MaxNbProcessors")).toHaveText("MaxNbProcessors must be at least 1");
   expect(fs.readFileSync(env.configPath, "utf8")).toBe(original);
 });
+
+test("on a phone, a field reached with Tab is never left under the sticky Save bar", async ({ page }) => {
+  await loginAsAdmin(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/admin/config");
+  await page.getByLabel("QM_FOLDER", { exact: true }).focus();
+  const bar = page.getByRole("button", { name: "No changes" }).locator("xpath=..");
+  const barTop = (await bar.boundingBox())!.y;
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => ({ id: document.activeElement!.id, bottom: document.activeElement!.getBoundingClientRect().bottom }));
+    expect(focused.bottom, `${focused.id} above the Save bar`).toBeLessThanOrEqual(barTop);
+  }
+});

@@ -93,7 +93,9 @@ export function ConfigEditor() {
           file) and save; until then no change can be saved.
         </p>
       )}
-      <form onSubmit={submit} noValidate className="space-y-6">
+      {/* The margin keeps a field focused by Tab (the browser scrolls it just into view) above the sticky
+          Save bar instead of under it, with its help line. */}
+      <form onSubmit={submit} noValidate className="space-y-6 [&_input]:scroll-mb-32 [&_select]:scroll-mb-32">
         {sections.map(([section, list]) => (
           <fieldset key={section} className="rounded-lg border border-slate-200 bg-white px-4 pb-2">
             <legend className="px-1 text-sm font-semibold text-slate-700">{SECTION_TITLES[section] ?? section}</legend>
