@@ -19,7 +19,7 @@ test.afterEach(() => expect(pageErrors).toEqual([]));
 // Makes a 3,000-row table (more than the viewer reads), then copies its inputs as results.
 const PRODUCE = [
   `awk 'BEGIN { print "step,energy,label"; for (i = 1; i <= 3000; i++) printf "%d,%.4f,s%d\\n", i, 1000 / i, i % 7 }' > table.csv`,
-  "cp inputs/fit.png inputs/report.pdf inputs/fit.json .",
+  "cp inputs/fit.png inputs/report.pdf inputs/fit.json inputs/deep.json .",
   'echo "processing 1 / 1"',
 ].join("\n");
 
@@ -30,6 +30,8 @@ test("a job's PNG, CSV and PDF are shown inline, and the dashboard shows its thu
     "inputs/fit.png": await pngOf("#f59e0b"),
     "inputs/report.pdf": minimalPdf("Fitted spectrum"),
     "inputs/fit.json": JSON.stringify({ model: "lorentzian", parameters: { center: 4.2, width: 0.31 }, residuals: [0.1, -0.2] }),
+    // Valid JSON nested 20,000 deep: folded to 64 levels, not a crash of the page (afterEach: no page error).
+    "inputs/deep.json": `${"[".repeat(20_000)}${"]".repeat(20_000)}`,
   });
   const id = await jobIdByName(request, name);
   await waitForState(request, id, "done");
@@ -75,6 +77,8 @@ test("a job's PNG, CSV and PDF are shown inline, and the dashboard shows its thu
   await expect(json.getByText("0.31")).toBeVisible();
   await json.locator("summary", { hasText: "parameters" }).click();
   await expect(json.getByText("0.31")).toBeHidden();
+  await files.getByRole("button", { name: "deep.json" }).click();
+  await expect(page.getByTestId("json-viewer")).toContainText("deeper than 64 levels, not folded here");
 
   // The dashboard's finished row shows the thumbnail, which opens the file on the job page.
   await page.goto("/");

@@ -5,6 +5,12 @@ import { TextViewer } from "./text-viewer";
 
 /** Members shown at most per object or array. */
 const MAX_MEMBERS = 500;
+/**
+ * Levels folded at most: every level is a component inside the one above, rendered even
+ * while folded, and a file nested thousands deep ("[[[[...") overflowed the browser's
+ * stack and took the page down for whoever opened it.
+ */
+const MAX_DEPTH = 64;
 
 function Value({ value }: { value: unknown }) {
   const color = typeof value === "string" ? "text-green-800" : typeof value === "number" ? "text-blue-800" : "text-purple-800";
@@ -21,8 +27,18 @@ function Node({ name, value, depth }: { name: string | null; value: unknown; dep
       </div>
     );
   }
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  if (depth >= MAX_DEPTH) {
+    return (
+      <div>
+        {label}
+        {open}
+        <span className="text-slate-400"> … deeper than {MAX_DEPTH} levels, not folded here </span>
+        {close}
+      </div>
+    );
+  }
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   return (
     <details open={depth < 2}>
       <summary className="cursor-pointer">
