@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIdentityPool } from "./identity";
-import { IPC_TABLES, removeIpcObjectsOf } from "./uid-traces";
+import { IPC_TABLES, TEMP_FOLDERS, removeIpcObjectsOf } from "./uid-traces";
 
 // Two pools stand for two QueueManagers on one machine: same Job_Uids, one claims folder.
 const asRoot = process.getuid?.() === 0;
@@ -136,12 +136,15 @@ describe.skipIf(!asRoot)("a released uid", () => {
     }
   });
 
-  const mqueueMounted = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").some((l) => / \/dev\/mqueue mqueue /.test(l));
-  it.skipIf(!mqueueMounted)("keeps none of the POSIX message queues its run made (/dev/mqueue, which systemd mounts)", async () => {
+  it("keeps none of the POSIX message queues its run made (/dev/mqueue, where systemd mounts them)", async () => {
+    // This machine has no /dev/mqueue (no systemd): the test mounts the queues' filesystem
+    // itself, where the sweep is told to look, and leaves it afterwards.
     const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
-    const queue = `/dev/mqueue/qm-left-by-job-${process.pid}`;
+    const mqueue = fs.mkdtempSync(path.join(os.tmpdir(), "qm-mqueue-"));
+    execFileSync("mount", ["-t", "mqueue", "none", mqueue]);
+    const queue = path.join(mqueue, `qm-left-by-job-${process.pid}`);
     try {
-      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir }, () => {});
+      const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [mqueue] }, () => {});
       const id = a.claim([])!;
       // What mq_open(O_CREAT) by the run leaves: a queue of its uid, messages and all.
       fs.closeSync(fs.openSync(queue, "wx", 0o600));
@@ -149,8 +152,11 @@ describe.skipIf(!asRoot)("a released uid", () => {
       a.release(id);
       await a.close();
       expect(fs.existsSync(queue)).toBe(false);
+      expect(TEMP_FOLDERS).toContain("/dev/mqueue"); // where it is swept on a machine with systemd
     } finally {
       fs.rmSync(queue, { force: true });
+      execFileSync("umount", [mqueue]);
+      fs.rmSync(mqueue, { recursive: true, force: true });
       fs.rmSync(claimsDir, { recursive: true, force: true });
     }
   });
