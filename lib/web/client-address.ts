@@ -116,12 +116,19 @@ export function localClientUid(request: Request, trusted: string[] = getConfig()
  */
 function connectionOwnerUid(request: Request): number | null {
   if (!isPeerHeaderTrusted()) return null;
+  // One read of the socket tables per request: a login asks through clientAddress,
+  // isLocalRequest and localClientUid, a proxied request at each sign-in check.
+  if (owners.has(request)) return owners.get(request)!;
   const [clientHost, clientPort, serverHost, serverPort] = (request.headers.get(PEER_SOCKET_HEADER) ?? "").split(" ");
   const client = { address: clientHost ?? "", port: Number(clientPort) };
   const server = { address: serverHost ?? "", port: Number(serverPort) };
-  if (![client.port, server.port].every((p) => Number.isInteger(p) && p > 0)) return null;
-  return clientSocketUid(client, server);
+  const uid = [client.port, server.port].every((p) => Number.isInteger(p) && p > 0) ? clientSocketUid(client, server) : null;
+  owners.set(request, uid);
+  return uid;
 }
+
+/** connectionOwnerUid's answers, for as long as their request lives. */
+const owners = new WeakMap<Request, number | null>();
 
 /** The login slow-down's client for this machine whose account is unknown (all loopback addresses). */
 const THIS_MACHINE = "this machine";
