@@ -11,6 +11,7 @@ import { exitRecordName } from "../lib/core/exit-record";
 import { gpuUsageSummary } from "../lib/core/gpu-usage";
 import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
 import { LOG_FILE, folderStamp, logFooter, outcomeWords } from "../lib/core/job-log";
+import { formatDuration } from "../lib/core/format";
 import { parseProgress } from "../lib/core/progress";
 import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
@@ -32,7 +33,11 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
   const requeue = job.shutdown === true || lostAgain;
   const finishedAt = new Date();
-  const signal = job.killSignal && state !== "done" ? (exit.signal ?? job.killSignal) : exit.signal;
+  // Ended while its executor still held it back (killed or refused while pending in Slurm's
+  // queue): it never ran, so it has no start and no run time; what it waited is said instead.
+  const neverStarted = job.state === "pending" && exit.exitCode === null && exit.signal === null;
+  // A kill of a run that never started signalled nothing: it was taken out of the queue.
+  const signal = job.killSignal && state !== "done" && !neverStarted ? (exit.signal ?? job.killSignal) : exit.signal;
   const notes = [
     job.quarantined,
     exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : exit.notStarted ? exit.error : `the run could not be watched to its end: ${exit.error}`),
@@ -43,9 +48,10 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     job.shutdown && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
     lostAgain && "put back in QM_qJobs to run again (Recovery = requeue)",
     (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
+    neverStarted && `it never started: it waited ${formatDuration(finishedAt.getTime() - job.startedAt.getTime())} in Slurm's queue`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
-  const durationMs = finishedAt.getTime() - job.startedAt.getTime();
+  const durationMs = neverStarted ? 0 : finishedAt.getTime() - job.startedAt.getTime();
   try {
     appendLogLines(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
   } catch (error) {
@@ -76,6 +82,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     {
       folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null,
       error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...gpu, ...runInfo,
+      ...(neverStarted ? { startedAt: null } : {}),
     },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );

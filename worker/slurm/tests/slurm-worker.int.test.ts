@@ -122,6 +122,9 @@ describe("executor = slurm", () => {
       const killed = await waitForJob(env, "not yet", ["killed", "failed", "lost"]);
       expect(killed.state).toBe("killed");
       expect(await eventsOf(env, waiting)).toEqual(["queued", "pending", "kill-requested", "killed"]);
+      // It never ran: no start, and its log says what it waited rather than a run time.
+      expect(killed.startedAt).toBeNull();
+      expect(fs.readFileSync(path.join(env.layout.root, killed.folder, "process.log"), "utf8")).toMatch(/: no exit code, duration 0 s, state killed\n=== killed on request; it never started: it waited (\d+ s|< 1 s) in Slurm's queue\n/);
     });
     await withQm({}, async (env) => {
       const id = await submitJob(env, "long job", { script: "sleep 1000 & echo started; while true; do sleep 0.2; done" });
