@@ -140,6 +140,17 @@ describe("QueueManager behind deploy/nginx", () => {
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: "INVALID_INPUT", message: expect.stringContaining("malformed %-encoding") } });
   });
 
+  it("answers a method an API address does not take 405 in the API's error shape, through nginx too", async () => {
+    // Next answered PUT /api/jobs/12 with an empty 405.
+    for (const base of [qm.baseUrl, https]) {
+      const res = await curl(["-X", "PUT", "-H", "content-type: application/json", "-d", "{}", `${base}/api/jobs/12?x=1`]);
+      expect(res.status).toBe(405);
+      expect(JSON.parse(res.body)).toEqual({ error: { code: "METHOD_NOT_ALLOWED", message: expect.stringMatching(/^\/api\/jobs\/12 does not take PUT requests; docs\/api\.md/) } });
+    }
+    // The methods it does take are untouched: GET of a job that does not exist is the route's 404.
+    expect((await curl([`${qm.baseUrl}/api/jobs/999999`])).status).toBe(404);
+  });
+
   it("lets a browser log in on a port other than 443 (its Origin, port included, matches the Host nginx passes)", async () => {
     // A browser sends Origin on a POST; QueueManager refuses one whose host differs from Host.
     const login = await curl(["-H", `Origin: ${https}`, "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", JSON.stringify({ username: "admin", password: "bench-admin" }), `${https}/api/auth/login`]);

@@ -2,7 +2,9 @@
  * QueueManager's web server: Next's request handler inside a Node HTTP server of our
  * own, so that route handlers learn the connection's address, which Next does not give
  * them (lib/web/peer-header.ts), and so that a path with a malformed %-encoding gets the
- * API's 400 rather than Next's plain-text 500 (lib/web/malformed-url.ts). Everything else
+ * API's 400 rather than Next's plain-text 500 (lib/web/malformed-url.ts), and a method an
+ * API route does not take gets the API's 405 rather than Next's empty one
+ * (lib/web/method-not-allowed.ts). Everything else
  * is Next's, as under `next start` (which also logs uncaught exceptions rather than exiting).
  *
  *   node dist/web/server.mjs <project root> <host> <port>     (port 0: any free port, printed)
@@ -19,6 +21,7 @@ import next from "next";
 import { loadEnv } from "../lib/server/env";
 import { routeConsole, streamLogger } from "../lib/server/logger";
 import { refuseMalformedPath } from "../lib/web/malformed-url";
+import { explainMethodNotAllowed } from "../lib/web/method-not-allowed";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
 
 async function main(): Promise<void> {
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     setPeerHeader(req);
     // Next would answer a plain-text 500 before any route of ours runs.
     if (refuseMalformedPath(req, res)) return;
+    explainMethodNotAllowed(req, res);
     handle(req, res).catch((error: unknown) => {
       console.error("request failed:", error);
       if (!res.headersSent) res.writeHead(500).end();
