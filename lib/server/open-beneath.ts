@@ -23,8 +23,22 @@ export const ENTRY_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
 /** The path of the file or folder open as `dir` (a handle or a descriptor): the file opened, never a name looked up again. */
 export const opened = (dir: FileHandle | number) => `/proc/self/fd/${typeof dir === "number" ? dir : dir.fd}`;
 
-/** The path that names `name` inside the folder open as `dir`. */
-export const beneath = (dir: FileHandle | number, name: string) => `${opened(dir)}/${name}`;
+/**
+ * The path that names `name` inside the folder open as `dir`. Walks that must reach every
+ * entry list a folder's names as bytes and pass them here as Buffers: a name need not be
+ * UTF-8 (a Latin-1 "donn\xe9es" from an older system, or any bytes a job chose), and read
+ * as a string it comes back with U+FFFD in place of those bytes and names nothing.
+ */
+export function beneath(dir: FileHandle | number, name: string): string;
+export function beneath(dir: FileHandle | number, name: Buffer): Buffer;
+export function beneath(dir: FileHandle | number, name: string | Buffer): string | Buffer {
+  return typeof name === "string" ? `${opened(dir)}/${name}` : childPath(opened(dir), name);
+}
+
+/** `dir`/`name` as bytes: the path of an entry whose name was listed as bytes. */
+export function childPath(dir: string | Buffer, name: Buffer): Buffer {
+  return Buffer.concat([typeof dir === "string" ? Buffer.from(dir) : dir, Buffer.from("/"), name]);
+}
 
 /** Open `name` inside the open folder `dir` (flags: DIR_FLAGS or ENTRY_FLAGS). */
 export function openIn(dir: FileHandle, name: string, flags: number): Promise<FileHandle> {

@@ -61,3 +61,13 @@ it("a folder swapped for a symlink while it is removed is never entered", async 
   expect(names.filter((name) => !fs.existsSync(path.join(outside, name)))).toEqual([]);
   expect(fs.readFileSync(path.join(outside, "keep.txt"), "utf8")).toBe("keep\n");
 });
+
+it("removes entries whose names are not UTF-8 (a Latin-1 name, or any bytes a job chose)", async () => {
+  const name = (text: string) => Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(text, "latin1")]);
+  fs.mkdirSync(name("donn\xe9es"));
+  fs.writeFileSync(Buffer.concat([name("donn\xe9es"), Buffer.from("/\xff\xfe", "latin1")]), "x");
+  fs.symlinkSync(outside, name("lien-\xe9"));
+  await removeTree(dir);
+  expect(fs.existsSync(dir)).toBe(false);
+  expect(fs.readdirSync(outside).sort()).toEqual(["inner", "keep.txt"]);
+});

@@ -17,8 +17,11 @@ const gone = (error: unknown) => {
   if (codeOf(error) !== "ENOENT") throw error;
 };
 
-/** Remove `dir` and its content; nothing when it is not there. A symlink or a file named `dir` is removed itself. */
-export async function removeTree(dir: string): Promise<void> {
+/**
+ * Remove `dir` and its content; nothing when it is not there. A symlink or a file named `dir`
+ * is removed itself. Names are listed as bytes: an entry whose name is not UTF-8 goes too.
+ */
+export async function removeTree(dir: string | Buffer): Promise<void> {
   let folder: FileHandle;
   try {
     folder = await fs.promises.open(dir, DIR_FLAGS);
@@ -28,7 +31,7 @@ export async function removeTree(dir: string): Promise<void> {
     return gone(error);
   }
   try {
-    for (const name of await fs.promises.readdir(opened(folder))) await removeTree(beneath(folder, name));
+    for (const name of await fs.promises.readdir(opened(folder), { encoding: "buffer" })) await removeTree(beneath(folder, name));
   } finally {
     await folder.close();
   }

@@ -40,6 +40,18 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     expect(owner(path.join(dir, "hard-link"))).toBe(0);
   });
 
+  it("hands over entries whose names are not UTF-8 too (a Latin-1 name, or any bytes a job chose)", () => {
+    const latin1 = Buffer.concat([Buffer.from(`${dir}/data/`), Buffer.from("donn\xe9es", "latin1")]);
+    const inside = Buffer.concat([latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]);
+    fs.mkdirSync(latin1);
+    fs.writeFileSync(inside, "1,2\n");
+    chownTree(dir, UID, UID, 0o750);
+    expect(fs.lstatSync(latin1).uid).toBe(UID);
+    expect(fs.lstatSync(inside).uid).toBe(UID);
+    takeBack(dir, { uid: 0, gid: 0 });
+    expect(fs.lstatSync(inside).uid).toBe(0);
+  });
+
   it("takes it back: owner and mode as before, still nothing outside touched", () => {
     chownTree(dir, UID, UID, 0o700);
     takeBack(dir, { uid: 0, gid: 0 });

@@ -24,7 +24,8 @@ export function chownTree(dir: string, uid: number, gid: number, topMode?: numbe
     if (st.uid !== uid || st.gid !== gid) fs.fchownSync(fd, uid, gid);
   };
   const walk = (folder: number) => {
-    for (const name of fs.readdirSync(opened(folder))) {
+    // As bytes: an entry whose name is not UTF-8 is handed over too.
+    for (const name of fs.readdirSync(opened(folder), { encoding: "buffer" })) {
       const inside = beneath(folder, name);
       let fd: number;
       try {

@@ -25,7 +25,12 @@ describe.skipIf(process.getuid?.() !== 0)("removeTempFilesOf", () => {
     fs.writeFileSync(path.join(tmp, "someone-else"), "y");
     for (const name of ["job-dir", "job-dir/deep", "job-file", "job-dir/deep/to-outside", "job-link"]) fs.lchownSync(path.join(tmp, name), UID, UID);
 
-    expect(await removeTempFilesOf(new Set([UID]), [tmp])).toBe(3);
+    // A name that is not UTF-8 is found as well.
+    const latin1 = Buffer.concat([Buffer.from(`${tmp}/`), Buffer.from("r\xe9sultat", "latin1")]);
+    fs.writeFileSync(latin1, "z");
+    fs.lchownSync(latin1, UID, UID);
+
+    expect(await removeTempFilesOf(new Set([UID]), [tmp])).toBe(4);
     expect(fs.readdirSync(tmp)).toEqual(["someone-else"]);
     expect(fs.readFileSync(path.join(outside, "keep"), "utf8")).toBe("keep\n");
   });

@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { childPath } from "../../lib/server/open-beneath";
 import { removeTree } from "../../lib/server/remove-tree";
 
 /** Whose process `pid` is: its effective uid (the owner of /proc/<pid>), or null when it is gone. */
@@ -113,14 +114,15 @@ export function tempFoldersUnchangedSince(sinceMs: number, folders = TEMP_FOLDER
 export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDERS): Promise<number> {
   let removed = 0;
   for (const tmp of sharedFolders(folders)) {
-    let names: string[];
+    // As bytes: a job's file whose name is not UTF-8 is found too.
+    let names: Buffer[];
     try {
-      names = await fs.promises.readdir(tmp);
+      names = await fs.promises.readdir(tmp, { encoding: "buffer" });
     } catch {
       continue;
     }
     for (const name of names) {
-      const full = path.join(tmp, name);
+      const full = childPath(tmp, name);
       try {
         if (!uids.has((await fs.promises.lstat(full)).uid)) continue;
         // Its folders may be open to others (a job can chmod 777 them): never followed into a link swapped in.

@@ -71,6 +71,18 @@ describe("copyJobFolder", () => {
     await expect(copyJobFolder(src, copy)).rejects.toThrow(/EEXIST/);
   });
 
+  it("copies and counts entries whose names are not UTF-8 (a Latin-1 name from an older system)", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
+    const src = path.join(dir, "job");
+    const latin1 = Buffer.from("donn\xe9es", "latin1");
+    fs.mkdirSync(Buffer.concat([Buffer.from(`${src}/`), latin1]), { recursive: true });
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${src}/`), latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]), "1,2\n");
+    expect(folderBytes(src)).toBe(4);
+    await copyJobFolder(src, path.join(dir, "copy"));
+    const copied = Buffer.concat([Buffer.from(`${dir}/copy/`), latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]);
+    expect(fs.readFileSync(copied, "utf8")).toBe("1,2\n");
+  });
+
   it("refuses a copy that would fill the disk, saying how large it is", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
     expect(() => checkFreeSpace(dir, 1024, 20)).not.toThrow();

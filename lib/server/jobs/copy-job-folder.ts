@@ -14,16 +14,15 @@
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import path from "node:path";
 import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
-import { DIR_FLAGS, ENTRY_FLAGS, beneath, opened } from "../open-beneath";
+import { DIR_FLAGS, ENTRY_FLAGS, beneath, childPath, opened } from "../open-beneath";
 
 /** Bytes of the regular files in a folder tree (links not followed). */
-export function folderBytes(dir: string): number {
+export function folderBytes(dir: string | Buffer): number {
   let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, encoding: "buffer" })) {
+    const full = childPath(dir, entry.name);
     if (entry.isDirectory()) total += folderBytes(full);
     else if (entry.isFile()) total += fs.lstatSync(full).size;
   }
@@ -49,12 +48,13 @@ export async function copyJobFolder(src: string, dest: string, options: { keepTi
   }
 }
 
-async function copyFolder(folder: number, dest: string, keepTimes: boolean): Promise<void> {
+async function copyFolder(folder: number, dest: string | Buffer, keepTimes: boolean): Promise<void> {
   const self = fs.fstatSync(folder);
   await fs.promises.mkdir(dest, { mode: self.mode & 0o7777 });
-  for (const entry of await fs.promises.readdir(opened(folder), { withFileTypes: true })) {
+  // Names as bytes: a file whose name is not UTF-8 is copied too.
+  for (const entry of await fs.promises.readdir(opened(folder), { withFileTypes: true, encoding: "buffer" })) {
     const from = beneath(folder, entry.name);
-    const to = path.join(dest, entry.name);
+    const to = childPath(dest, entry.name);
     // readlink never follows the link it reads.
     if (entry.isSymbolicLink()) {
       try {
