@@ -2,6 +2,7 @@
  * Drop-in for a Python QM installation, in Chromium: QM 0.4's finished folders imported
  * from the admin page (once), shown as imported jobs, and QM's old addresses redirecting.
  */
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { QM04_JOBS, writeQm04Tree } from "../lib/server/history/qm04-fixtures";
 import { env, loginAsAdmin, uniqueName } from "./job-helpers";
@@ -46,4 +47,24 @@ test("the admin imports a QM 0.4 history; old QM addresses lead to the imported 
   const row = page.getByTestId("finished-jobs").getByRole("row").filter({ hasText: `${name}-bad` });
   await expect(row).toContainText("imported");
   await expect(row).toContainText("failed");
+});
+
+test("a QM 0.4 folder named in Latin-1 is reported while it may still be copied, then renamed and imported", async ({ page }) => {
+  const name = uniqueName("latin");
+  const folder = Buffer.concat([Buffer.from(`${env.qmFolder}/QM_dJobs/`), Buffer.from(`2021-02-18T09:00:00-${name}-donn\xe9es`, "latin1")]);
+  fs.mkdirSync(folder);
+  fs.writeFileSync(Buffer.concat([folder, Buffer.from("/proc_config.cfg")]), "[QMOptions]\nscript = sh run.sh\n");
+
+  await loginAsAdmin(page);
+  await page.goto("/admin/history");
+  await page.getByRole("button", { name: "Import now" }).click();
+  await expect(page.getByTestId("import-problem-count")).toHaveText("1 folder was not imported; fix what each says and import again.");
+  await expect(page.getByTestId("import-report")).toContainText(`-${name}-donn\\xe9es: its name is not UTF-8 and it is still being written`);
+  // Once it has held still for 10 s it is renamed and imported.
+  await expect(async () => {
+    await page.getByRole("button", { name: "Import now" }).click();
+    await expect(page.getByTestId("import-renamed")).toContainText(`-> QM_dJobs/2021-02-18T09:00:00-${name}-données`, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000, intervals: [2_000] });
+  await expect(page.getByTestId("import-report")).toContainText(/1\s+folder imported/);
+  await expect(page.getByTestId("import-problem-count")).toHaveCount(0);
 });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { lastChangeMs } from "./intake";
+import { lastChangeMs } from "../lib/server/tree-change";
 
 let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -29,6 +29,8 @@ import { rejectFolder } from "./reject";
 import { type Resubmission, findResubmission } from "./resubmit";
 import { setAsideErrorNote } from "../lib/server/error-note";
 import { type ManifestCheck, checkJobManifest } from "../lib/server/job-manifest";
+import { lastChangeMs } from "../lib/server/tree-change";
+import { renameUndecodableEntries } from "../lib/server/undecodable-names";
 
 /** How often a folder with a manifest that does not match yet is looked at again. */
 const MANIFEST_RECHECK_MS = 250;
@@ -36,23 +38,6 @@ const MANIFEST_RECHECK_MS = 250;
 export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
   /** Called when a new queued row was created, or the folder of a waiting one arrived. */
   onQueued: () => void;
-}
-
-/** Newest change time (ms) in a folder tree, by the readiness rule above. */
-export function lastChangeMs(dir: string): number {
-  const top = fs.statSync(dir);
-  let newest = top.mtimeMs;
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      const st = fs.lstatSync(full);
-      newest = Math.max(newest, st.ctimeMs);
-      if (d === dir && entry.name === "process.log") newest = Math.max(newest, top.ctimeMs);
-      if (entry.isDirectory()) walk(full);
-    }
-  };
-  walk(dir);
-  return newest;
 }
 
 /** Rows of a burst of drops created per transaction. */
@@ -188,12 +173,34 @@ export function createIntake(deps: IntakeDeps) {
     return flushing;
   }
 
+  // Folders whose names are not UTF-8: renamed to their Latin-1 reading once settled, and
+  // then taken in by that name like any drop (lib/server/undecodable-names.ts).
+  let renaming: NodeJS.Timeout | undefined;
+  const renameUndecodable = () => {
+    const { renamed, unsettled, failed } = renameUndecodableEntries(deps.layout.queued, deps.config().settleMs);
+    for (const r of renamed) deps.log.warn(`QM_qJobs/${r.from} renamed to ${r.to}: its name was not UTF-8 (read as Latin-1, the encoding of older systems)`);
+    for (const f of failed) deps.log.warn(`QM_qJobs/${f.name}: its name is not UTF-8 and it cannot be renamed (${f.why}); rename it to take it in`);
+    if (unsettled.length) undecodableSeen();
+  };
+  const undecodableSeen = () => {
+    renaming ??= setTimeout(() => {
+      renaming = undefined;
+      if (!closed) renameUndecodable();
+    }, deps.config().settleMs + 50);
+  };
+
   return {
     check,
     /** Look at every folder of QM_qJobs. */
-    scanAll: () => check(fs.readdirSync(deps.layout.queued)),
+    scanAll: () => {
+      renameUndecodable();
+      return check(fs.readdirSync(deps.layout.queued));
+    },
+    /** A name that is not UTF-8 appeared in QM_qJobs (it reads with U+FFFD and names nothing): renamed once settled. */
+    undecodableSeen,
     close() {
       closed = true;
+      clearTimeout(renaming);
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
     },

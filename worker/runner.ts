@@ -158,7 +158,11 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   const onQueuedEntry = (name: string | null) => {
     // A name that is not there was moved out (mostly by us, starting it): nothing new.
-    if (name && !fs.existsSync(path.join(layout.queued, name))) return;
+    if (name && !fs.existsSync(path.join(layout.queued, name))) {
+      // Or its name is not UTF-8: read with U+FFFD, it names nothing until renamed.
+      if (name.includes("\uFFFD")) intake.undecodableSeen();
+      return;
+    }
     ctx.executor.prepare?.();
     dispatcher.folderAppeared(name ? relFolder("queued", name) : null);
     // The intake looks first: a folder with a waiting row (an upload, a requeue) wakes the

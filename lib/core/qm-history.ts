@@ -143,4 +143,6 @@ export interface ImportReport {
   ids: number[];
   /** Folders that could not be read, with why. */
   problems: string[];
+  /** Folders whose names were not UTF-8, renamed before their import: "old -> new" (lib/server/undecodable-names.ts). */
+  renamed?: string[];
 }

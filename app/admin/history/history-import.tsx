@@ -34,6 +34,9 @@ export function HistoryImport() {
   );
 }
 
+/** How many of an import's problems (and renamed folders) are listed; the count says how many there were. */
+const SHOWN_PROBLEMS = 20;
+
 function ReportView({ report }: { report: ImportReport }) {
   return (
     <div role="status" data-testid="import-report" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
@@ -45,12 +48,31 @@ function ReportView({ report }: { report: ImportReport }) {
           First new job: <Link className="text-blue-700 hover:underline" href={`/jobs/${report.ids[0]}`}>job {report.ids[0]}</Link>.
         </p>
       )}
+      {report.renamed && report.renamed.length > 0 && (
+        <div className="mt-2" data-testid="import-renamed">
+          <p>
+            {report.renamed.length} folder{report.renamed.length === 1 ? " was" : "s were"} renamed first: {report.renamed.length === 1 ? "its name was" : "their names were"} not UTF-8 and
+            {report.renamed.length === 1 ? " was" : " were"} read as Latin-1, the encoding of older systems.
+          </p>
+          <ul className="mt-1 list-disc pl-5">
+            {report.renamed.slice(0, SHOWN_PROBLEMS).map((r) => (
+              <li key={r} className="font-mono text-xs">{r}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {report.problems.length > 0 && (
-        <ul className="mt-2 list-disc pl-5 text-red-800">
-          {report.problems.slice(0, 20).map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
+        <>
+          <p className="mt-2 text-red-800" data-testid="import-problem-count">
+            {report.problems.length} folder{report.problems.length === 1 ? " was" : "s were"} not imported
+            {report.problems.length > SHOWN_PROBLEMS ? ` (the first ${SHOWN_PROBLEMS} below)` : ""}; fix what each says and import again.
+          </p>
+          <ul className="mt-1 list-disc pl-5 text-red-800">
+            {report.problems.slice(0, SHOWN_PROBLEMS).map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
   );

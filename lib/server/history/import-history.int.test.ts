@@ -88,6 +88,19 @@ describe("history import of a QM 0.4 installation", () => {
     expect(describingFileOfNotes(JSON.parse(job.notes ?? "[]") as string[])).toBe("infos.xml");
   });
 
+  it("renames a folder whose name is Latin-1 (as Python 2 left it) to its Latin-1 reading and imports it; one still being written is reported", async () => {
+    const name = Buffer.from("2019-03-03T09:00:00-donn\xe9es", "latin1");
+    const dir = Buffer.concat([Buffer.from(`${env.layout.done}/`), name]);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(Buffer.concat([dir, Buffer.from("/proc_config.cfg")]), "[QMOptions]\nscript = sh run.sh\n");
+    // Just written: it could be a copy in progress, so it is left alone and reported, and the import goes on.
+    const early = await importHistoryNow(env.db, deps());
+    expect(early).toMatchObject({ imported: 0, problems: ["QM_dJobs/2019-03-03T09:00:00-donn\\xe9es: its name is not UTF-8 and it is still being written; it is renamed and imported once it has not changed for 10 s (import again then)"] });
+    const report = await importHistoryNow(env.db, { ...deps(), now: new Date(Date.now() + 20_000) });
+    expect(report).toMatchObject({ imported: 1, problems: [], renamed: ["QM_dJobs/2019-03-03T09:00:00-donn\\xe9es -> QM_dJobs/2019-03-03T09:00:00-données"] });
+    expect(await env.db.job.findFirstOrThrow({ where: { name: "données" } })).toMatchObject({ folder: "QM_dJobs/2019-03-03T09:00:00-données", script: "sh run.sh" });
+  });
+
   it("reads info files written in Latin-1, as Python 2 wrote them", async () => {
     const xml = path.join(env.layout.done, "2019-03-01T09:00:00-latin_xml");
     const cfg = path.join(env.layout.done, "2019-03-02T09:00:00-latin_cfg");

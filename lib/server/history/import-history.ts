@@ -19,10 +19,14 @@ export type { ImportReport } from "../../core/qm-history";
 import { describingFileOfNotes, findJobDescription } from "../job-folder";
 import { type QmLayout, relFolder } from "../qm-folders";
 import { readTail, readTailBytes } from "../read-tail";
+import { renameUndecodableEntries } from "../undecodable-names";
 import type { JobStore } from "../store/job-store";
 
 /** Folders younger than this, named by our own stamp, are the worker's to record. */
 export const IN_FLIGHT_MS = 60_000;
+
+/** A folder whose name is not UTF-8 is renamed for its import once unchanged this long (a copy may be writing into it). */
+const UNDECODABLE_SETTLED_MS = 10_000;
 
 export interface ImportDeps {
   store: JobStore;
@@ -45,6 +49,11 @@ async function runImport(deps: ImportDeps): Promise<ImportReport> {
   const report: ImportReport = { at: now.toISOString(), imported: 0, known: 0, ids: [], problems: [] };
   const known = new Set((await deps.store.sql.all<{ folder: string }>(`SELECT "folder" FROM "Job"`)).map((r) => r.folder));
   for (const queue of ["done", "lost"] as const) {
+    // A name that is not UTF-8 (QM 0.4's Latin-1) names nothing in Node: such a folder is renamed first.
+    const names = renameUndecodableEntries(deps.layout[queue], UNDECODABLE_SETTLED_MS, now.getTime());
+    for (const r of names.renamed) (report.renamed ??= []).push(`${relFolder(queue, r.from)} -> ${relFolder(queue, r.to)}`);
+    for (const f of names.failed) report.problems.push(`${relFolder(queue, f.name)}: its name is not UTF-8 and it cannot be renamed (${f.why}); rename it, then import again`);
+    for (const name of names.unsettled) report.problems.push(`${relFolder(queue, name)}: its name is not UTF-8 and it is still being written; it is renamed and imported once it has not changed for ${UNDECODABLE_SETTLED_MS / 1000} s (import again then)`);
     for (const entry of listFolders(deps.layout[queue])) {
       const folder = relFolder(queue, entry.name);
       if (known.has(folder)) {
@@ -69,7 +78,11 @@ function listFolders(dir: string): { name: string; mtime: Date }[] {
   const out: { name: string; mtime: Date }[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
-    out.push({ name: entry.name, mtime: fs.statSync(path.join(dir, entry.name)).mtime });
+    try {
+      out.push({ name: entry.name, mtime: fs.statSync(path.join(dir, entry.name)).mtime });
+    } catch {
+      // gone meanwhile, or a name that is not UTF-8 still being written (reported above)
+    }
   }
   return out.sort((a, b) => a.mtime.getTime() - b.mtime.getTime() || a.name.localeCompare(b.name));
 }
