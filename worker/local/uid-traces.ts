@@ -61,13 +61,8 @@ const listed = new Map<string, { mtimeMs: number; open: string[] }>();
  * nobody else can swap them for a link while they are swept. Listed again only when
  * `dir`'s entries changed (its mtime).
  */
-function openSubfolders(dir: string): string[] {
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(dir).mtimeMs;
-  } catch {
-    return [];
-  }
+function openSubfolders(dir: string, mtimeMs = mtimeOf(dir)): string[] {
+  if (mtimeMs === null) return [];
   const known = listed.get(dir);
   if (known?.mtimeMs === mtimeMs) return known.open;
   const open: string[] = [];
@@ -96,15 +91,21 @@ export function sharedFolders(folders = TEMP_FOLDERS): string[] {
  * now (it does not own it), which counts as a change.
  */
 export function tempFoldersUnchangedSince(sinceMs: number, folders = TEMP_FOLDERS): boolean {
-  const unchanged = (dir: string) => {
-    try {
-      return fs.statSync(dir).mtimeMs < sinceMs;
-    } catch {
-      return true; // none here
-    }
-  };
+  const unchanged = (mtimeMs: number | null) => mtimeMs === null || mtimeMs < sinceMs; // null: none here
   // The subfolders only of a folder whose entries did not change: their list is then the one kept.
-  return folders.every((dir) => unchanged(dir) && openSubfolders(dir).every(unchanged));
+  return folders.every((dir) => {
+    const mtimeMs = mtimeOf(dir);
+    return unchanged(mtimeMs) && openSubfolders(dir, mtimeMs).every((sub) => unchanged(mtimeOf(sub)));
+  });
+}
+
+/** A folder's mtime, or null when it is not there. */
+function mtimeOf(dir: string): number | null {
+  try {
+    return fs.statSync(dir).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -136,6 +137,23 @@ export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDER
   return removed;
 }
 
+/**
+ * /proc tables read at every run's end stay open: read again from offset 0, the kernel
+ * makes the table anew (10 us here, against 38 us to open, read and close it each time).
+ */
+const openTables = new Map<string, number>();
+const tableBuffer = Buffer.alloc(64 * 1024);
+
+/** The text of a /proc table (another file is read as usual). */
+function readProcTable(file: string): string {
+  if (!file.startsWith("/proc/")) return fs.readFileSync(file, "latin1");
+  let fd = openTables.get(file);
+  if (fd === undefined) openTables.set(file, (fd = fs.openSync(file, "r")));
+  const parts: string[] = [];
+  for (let at = 0, n; (n = fs.readSync(fd, tableBuffer, 0, tableBuffer.length, at)) > 0; at += n) parts.push(tableBuffer.toString("latin1", 0, n));
+  return parts.join("");
+}
+
 /** The System V IPC tables of this machine, with ipcrm's option for each kind. */
 export const IPC_TABLES: Array<[table: string, option: string]> = [
   ["/proc/sysvipc/shm", "-m"],
@@ -154,7 +172,7 @@ export function removeIpcObjectsOf(uids: Set<number>, tables = IPC_TABLES): numb
   for (const [table, option] of tables) {
     let lines: string[];
     try {
-      lines = fs.readFileSync(table, "latin1").trim().split("\n");
+      lines = readProcTable(table).trim().split("\n");
     } catch {
       continue; // no System V IPC here
     }
