@@ -132,7 +132,8 @@ export interface FileEntry {
   name: string;
   /** Path relative to the job folder, with `/`. */
   path: string;
-  type: "file" | "dir" | "outside-link" | "broken-link" | "other";
+  /** `undecodable-name`: its name is not UTF-8 (Latin-1 from an older system): listed by its Latin-1 reading, not served. */
+  type: "file" | "dir" | "outside-link" | "broken-link" | "other" | "undecodable-name";
   size: number;
   modifiedAt: string;
   /** Shown inline as text (log, cfg, txt, xml, py, sh, csv...). */

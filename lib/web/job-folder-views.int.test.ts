@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HIDDEN_COMMAND_LINE } from "../core/command-line-filter";
 import { logHeader, runsAsNote } from "../core/job-log";
 import { jobZip } from "../server/zip/zip-fixtures";
+import { NOTES_NAME } from "../server/jobs/job-zip";
 import { planTransition } from "../core/job-lifecycle";
 import { basic, basicAs, ctx, db, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
 
@@ -139,5 +140,18 @@ describe("a job's folder moving between queues while it is asked for", () => {
     const res = await routes.log(req(`/api/jobs/${job.id}/log`, { headers: basic() }), ctx(job.id));
     expect(res.status).toBe(404);
     expect((await errorOf(res)).message).toMatch(/not there any more/);
+  });
+});
+
+describe("a file whose name is not UTF-8 (Latin-1 from an older system)", () => {
+  it("is listed by its Latin-1 reading, marked, and left out of the zip with why; the other files are served", async () => {
+    const { job } = await makeJob("done", { "fit.csv": "1,2\n" });
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${path.join(qm, job.folder)}/`), Buffer.from("r\xe9sultat.csv", "latin1")]), "3,4\n");
+    const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files?path=`), ctx(job.id))).json()) as { entries: Array<{ name: string; path: string; type: string }> };
+    expect(listing.entries.find((e) => e.name === "résultat.csv")).toEqual(expect.objectContaining({ path: "r\\xe9sultat.csv", type: "undecodable-name" }));
+    expect(listing.entries.find((e) => e.name === "fit.csv")).toEqual(expect.objectContaining({ type: "file" }));
+    const entries = await unzip(Buffer.from(await (await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id))).arrayBuffer()));
+    expect(entries.get(`${job.name}/fit.csv`)).toBe("1,2\n");
+    expect(entries.get(`${job.name}/${NOTES_NAME}`)).toMatch(/^r\uFFFDsultat\.csv: has a name that is not UTF-8 \(rename it on the server to include it\)$/m);
   });
 });

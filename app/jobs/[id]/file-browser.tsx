@@ -95,6 +95,10 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
                   <button type="button" className="text-left text-blue-700 hover:underline" onClick={() => onView(e.path)}>
                     {e.name}
                   </button>
+                ) : e.type === "undecodable-name" ? (
+                  <span className="text-slate-500">
+                    {e.name} <span className="text-xs">(its name is not UTF-8: shown as Latin-1; rename it on the server to view or download it)</span>
+                  </span>
                 ) : (
                   <span className="text-slate-400" title="a link leading outside the job folder, or to nothing: not served">
                     {e.name} ({e.type})

@@ -13,7 +13,8 @@ import type { FileEntry, FolderListing } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
 import { LOG_FILE } from "../../core/job-log";
 import { isTextFileName } from "../../core/file-kinds";
-import { CHANGED, ENTRY_FLAGS, type OpenedEntry, openBeneath } from "../open-beneath";
+import { CHANGED, ENTRY_FLAGS, type OpenedEntry, childPath, openBeneath } from "../open-beneath";
+import { escapedName, isUtf8Name } from "../undecodable-names";
 import { type JobFolderAccess, isInside, safeSegments, segmentsFromBase } from "./job-folder";
 import { refusalOf } from "./servable-file";
 
@@ -80,18 +81,26 @@ export async function listJobDir(root: string, relative: string, hidden: string[
     throw openError(error, rel);
   });
   if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${rel}" is a file, not a folder.`);
-  const dirents = await fs.promises.readdir(full, { withFileTypes: true }).catch((error: unknown) => {
+  const dirents = await fs.promises.readdir(full, { withFileTypes: true, encoding: "buffer" }).catch((error: unknown) => {
     throw openError(error, rel);
   });
   const entries: FileEntry[] = [];
-  for (const d of dirents) {
-    if (rel === "" && hidden.includes(d.name)) continue;
-    const childFull = path.join(full, d.name);
-    const childRel = rel ? `${rel}/${d.name}` : d.name;
-    let type: FileEntry["type"] = d.isDirectory() ? "dir" : d.isFile() ? "file" : "other";
+  for (const raw of dirents) {
+    // A name that is not UTF-8 names nothing as a string: listed by its Latin-1 reading, so
+    // that its owner knows it is there, and not served (no address can name it).
+    if (!isUtf8Name(raw.name)) {
+      const st = await fs.promises.lstat(childPath(full, raw.name)).catch(() => null);
+      if (st) entries.push({ name: raw.name.toString("latin1"), path: `${rel ? `${rel}/` : ""}${escapedName(raw.name)}`, type: "undecodable-name", size: 0, modifiedAt: st.mtime.toISOString(), text: false });
+      continue;
+    }
+    const name = raw.name.toString();
+    if (rel === "" && hidden.includes(name)) continue;
+    const childFull = path.join(full, name);
+    const childRel = rel ? `${rel}/${name}` : name;
+    let type: FileEntry["type"] = raw.isDirectory() ? "dir" : raw.isFile() ? "file" : "other";
     let st: fs.Stats | null = null;
     try {
-      if (d.isSymbolicLink()) {
+      if (raw.isSymbolicLink()) {
         const target = await fs.promises.realpath(childFull).catch(() => null);
         if (!target) type = "broken-link";
         else if (!isInside(root, target)) type = "outside-link";
@@ -104,7 +113,7 @@ export async function listJobDir(root: string, relative: string, hidden: string[
     } catch {
       continue; // removed while listing
     }
-    entries.push({ name: d.name, path: childRel, type, size: type === "file" ? st.size : 0, modifiedAt: st.mtime.toISOString(), text: type === "file" && isTextFileName(d.name) });
+    entries.push({ name, path: childRel, type, size: type === "file" ? st.size : 0, modifiedAt: st.mtime.toISOString(), text: type === "file" && isTextFileName(name) });
   }
   entries.sort((a, b) => Number(b.type === "dir") - Number(a.type === "dir") || a.name.localeCompare(b.name));
   return { path: rel, entries };

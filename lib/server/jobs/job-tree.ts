@@ -67,7 +67,10 @@ export async function walkJobFolder(access: JobFolderAccess, visitor: TreeVisito
         visitor.skip(rel, refused);
         continue;
       }
-      const entry = await openEntry(dir, name).catch((error: unknown) => reasonOf(error));
+      // A name that is not UTF-8 came back with U+FFFD in place of its bytes and names nothing.
+      const entry = await openEntry(dir, name).catch((error: unknown) =>
+        name.includes("\uFFFD") && (error as NodeJS.ErrnoException).code === "ENOENT" ? "has a name that is not UTF-8 (rename it on the server to include it)" : reasonOf(error),
+      );
       if (typeof entry === "string") {
         visitor.skip(rel, entry);
         continue;
