@@ -90,9 +90,18 @@ test("the login page says when a login is needed even to view the queue (Require
   await expect(note).not.toContainText("even to view");
   try {
     fs.writeFileSync(env.configPath, original.replace("[WEB_QMserver]\n", "[WEB_QMserver]\nRequire_Login = yes\n"));
+    // Every text the note ever shows, from the page's first parse on: the ordinary note must not flash first.
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { qmNotes: string[] }).qmNotes = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="auth-note"]')?.textContent ?? "";
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
     await page.goto("/");
     await expect(page).toHaveURL(/\/login\?next=/);
     await expect(note).toContainText("This server asks for a login even to view the queue");
+    expect(await page.evaluate(() => (window as unknown as { qmNotes: string[] }).qmNotes)).toEqual([expect.stringContaining("This server asks for a login even to view the queue")]);
   } finally {
     fs.writeFileSync(env.configPath, original);
   }

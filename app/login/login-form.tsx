@@ -28,7 +28,10 @@ export function LoginForm() {
     <AuthCard
       title="Log in"
       note={
-        session?.loginRequired
+        // Nothing until the server said which applies: the ordinary note would flash first on a Require_Login server.
+        !session
+          ? null
+          : session.loginRequired
           ? "This server asks for a login even to view the queue (Require_Login = yes): log in to see the jobs, submit as yourself and kill, requeue or delete your own jobs. Accounts are made by the administrator."
           : "Log in to submit jobs as yourself and to kill, requeue or delete your own jobs. Accounts are made by the administrator."
       }
