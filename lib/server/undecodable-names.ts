@@ -40,7 +40,8 @@ export function renameUndecodableEntries(dir: string, settledMs: number, nowMs =
   const unsettled: string[] = [];
   const failed: Array<{ name: string; why: string }> = [];
   for (const name of fs.readdirSync(dir, { encoding: "buffer" })) {
-    if (isUtf8Name(name)) continue;
+    // Hidden names are nobody's job (a copy tool's temporary file, QueueManager's own): left alone.
+    if (isUtf8Name(name) || name[0] === 0x2e) continue;
     const from = childPath(dir, name);
     try {
       if (nowMs - lastChangeMs(from) < settledMs) {
