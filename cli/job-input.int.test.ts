@@ -53,6 +53,17 @@ describe("qm submit's zips", () => {
     expect(parseJobInfo("proc_config.cfg", fs.readFileSync(path.join(root.dir, "proc_config.cfg"), "utf8"))).toMatchObject({ script: "sh run.sh", nbProc: 2 });
   });
 
+  it("a folder holding a file whose name is not UTF-8: sent by its Latin-1 reading, and said (it stopped qm submit with ENOENT)", async () => {
+    const job = path.join(dir, "latin");
+    fs.mkdirSync(job);
+    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript = cat *.csv\n");
+    fs.writeFileSync(Buffer.from(`${job}/r\xe9sultat.csv`, "latin1"), "1,2\n");
+    const input = await readJobInput(job, async () => "proc_config.cfg");
+    expect(input.notes).toEqual(["latin/résultat.csv sent under this name: its name on this machine is not UTF-8 (read as Latin-1)"]);
+    const root = await unpack(input.zip, input.fileName);
+    expect(fs.readFileSync(path.join(root.dir, "résultat.csv"), "utf8")).toBe("1,2\n");
+  });
+
   it("a lone script: a job of its own, with the info file the server's job_file names", async () => {
     const script = path.join(dir, "analysis.py");
     fs.writeFileSync(script, "print('hello')\n");

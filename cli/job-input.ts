@@ -61,8 +61,12 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
   }
   const base = path.basename(path.resolve(file));
   if (stat.isDirectory()) {
-    const { zip, skipped } = zipFolder(file);
-    return { fileName: `${base}.zip`, zip, notes: skipped.map((s) => `${s} left out (not a plain file or folder)`) };
+    const { zip, skipped, renamed } = zipFolder(file);
+    const notes = [
+      ...skipped.map((s) => `${s} left out (not a plain file or folder)`),
+      ...renamed.map((r) => `${r} sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`),
+    ];
+    return { fileName: `${base}.zip`, zip, notes };
   }
   const content = fs.readFileSync(file);
   if (/\.zip$/i.test(base) || hasDirectives(content)) return { fileName: base, zip: content, notes: [] };

@@ -30,29 +30,52 @@ interface Entry {
   data: Buffer | null;
 }
 
-function collect(dir: string, prefix: string, out: Entry[], skipped: string[]): void {
-  for (const dirent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, dirent.name);
-    const name = `${prefix}${dirent.name}`;
+/** The folder's names, as bytes: a name that is not UTF-8 (Latin-1 from an older system) is still reachable. */
+function namesOf(dir: string | Buffer): Buffer[] {
+  const readable = (raw: Buffer) => (isUtf8(raw) ? raw.toString("utf8") : raw.toString("latin1"));
+  return fs.readdirSync(dir, { encoding: "buffer" }).sort((a, b) => readable(a).localeCompare(readable(b)));
+}
+
+const isUtf8 = (raw: Buffer) => Buffer.from(raw.toString("utf8"), "utf8").equals(raw);
+
+/** A zip entry's name is UTF-8: one that is not is sent by its Latin-1 reading ("donn\xe9es" as "données"), and said. */
+function entryName(raw: Buffer, prefix: string, renamed: string[]): string {
+  if (isUtf8(raw)) return `${prefix}${raw.toString("utf8")}`;
+  const readable = raw.toString("latin1");
+  renamed.push(`${prefix}${readable}`);
+  return `${prefix}${readable}`;
+}
+
+function collect(dir: string | Buffer, prefix: string, out: Entry[], notes: Notes): void {
+  for (const raw of namesOf(dir)) {
+    const full = Buffer.concat([Buffer.from(dir), Buffer.from("/"), raw]);
+    const name = entryName(raw, prefix, notes.renamed);
     const stat = fs.lstatSync(full);
     if (stat.isDirectory()) {
       out.push({ name: `${name}/`, mode: stat.mode, data: null });
-      collect(full, `${name}/`, out, skipped);
+      collect(full, `${name}/`, out, notes);
     } else if (stat.isFile()) {
-      if (stat.size > LIMIT) throw new CliError(EXIT.FAILED, `${full} is larger than 4 GB: copy the job folder into QM_qJobs on the server instead`);
+      if (stat.size > LIMIT) throw new CliError(EXIT.FAILED, `${path.join(String(dir), name.slice(prefix.length))} is larger than 4 GB: copy the job folder into QM_qJobs on the server instead`);
       out.push({ name, mode: stat.mode, data: fs.readFileSync(full) });
-    } else skipped.push(name);
+    } else notes.skipped.push(name);
   }
 }
 
-/** The zip of `dir` (entries under its own name), and the paths left out. */
-export function zipFolder(dir: string): { zip: Buffer; skipped: string[] } {
+interface Notes {
+  /** Not plain files or folders: left out. */
+  skipped: string[];
+  /** Names that were not UTF-8, sent by their Latin-1 reading (the entry's name as sent). */
+  renamed: string[];
+}
+
+/** The zip of `dir` (entries under its own name), the paths left out and those renamed. */
+export function zipFolder(dir: string): { zip: Buffer } & Notes {
   const entries: Entry[] = [];
-  const skipped: string[] = [];
+  const notes: Notes = { skipped: [], renamed: [] };
   const top = path.basename(path.resolve(dir));
   entries.push({ name: `${top}/`, mode: fs.statSync(dir).mode, data: null });
-  collect(dir, `${top}/`, entries, skipped);
-  return { zip: buildZip(entries), skipped };
+  collect(dir, `${top}/`, entries, notes);
+  return { zip: buildZip(entries), ...notes };
 }
 
 /** A zip of in-memory files (a lone script and the info file written for it). */
