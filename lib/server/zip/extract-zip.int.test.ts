@@ -39,6 +39,17 @@ describe("extractZip", () => {
     expect(fs.statSync(path.join(dest, "job/data/input.csv")).mode & 0o111).toBe(0);
   });
 
+  it("reads a name not flagged UTF-8 as UTF-8 when its bytes are (macOS's Archive Utility), else as CP437 (an old Windows zip)", async () => {
+    const zip = buildZip([
+      { name: "job/proc_config.cfg", data: "[QMOptions]\nscript = cat *.csv\n" },
+      { name: "", rawName: Buffer.from("job/r\u00e9sultat.csv", "utf8"), data: "mac\n" },
+      { name: "", rawName: Buffer.from([...Buffer.from("job/donn"), 0x82, ...Buffer.from("es.csv")]), data: "windows\n" },
+    ]);
+    const { dest } = await extract(zip);
+    expect(fs.readFileSync(path.join(dest, "job/résultat.csv"), "utf8")).toBe("mac\n");
+    expect(fs.readFileSync(path.join(dest, "job/données.csv"), "utf8")).toBe("windows\n");
+  });
+
   it("skips __MACOSX clutter", async () => {
     const { dest } = await extract(buildZip([{ name: "a.txt", data: "x" }, { name: "__MACOSX/._a.txt", data: "y" }]));
     expect(fs.readdirSync(dest)).toEqual(["a.txt"]);

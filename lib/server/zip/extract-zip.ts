@@ -83,7 +83,7 @@ async function extractEntry(
   state: { files: number; bytes: number; declared: number; entries: number },
   zipSize: number,
 ): Promise<void> {
-  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+  const name = entryName(entry);
   if (++state.entries > limits.maxEntries) throw tooManyEntries(`more than ${limits.maxEntries}`, limits);
   const relative = safeEntryPath(name);
   const kind = checkEntryType(name, entry.externalFileAttributes);
@@ -213,4 +213,17 @@ function tooBig(limits: ZipLimits): AppError {
     "TOO_LARGE",
     `The zip expands to more than ${formatBytes(limits.maxTotalBytes)}; upload less data or ask the administrator to raise Max_Upload_MB`,
   );
+}
+
+/**
+ * An entry's name. A name that does not say it is UTF-8 (no flag, no Unicode path field)
+ * is CP437 by the zip format, and yauzl reads it so: right for an old Windows zip ("é" is
+ * 0x82 there), wrong for the many tools that write UTF-8 without saying so (macOS's
+ * Archive Utility, scripts), whose "é" came out as "├⌐". Such a name whose bytes are UTF-8,
+ * which CP437 text beyond ASCII practically never is, is read as UTF-8.
+ */
+function entryName(entry: Entry): string {
+  const said = (entry.generalPurposeBitFlag & 0x800) !== 0 || entry.extraFields.some((field) => field.id === 0x7075);
+  if (!said && Buffer.from(entry.fileNameRaw.toString("utf8"), "utf8").equals(entry.fileNameRaw)) return entry.fileNameRaw.toString("utf8");
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
 }

@@ -15,6 +15,8 @@ export interface RawEntry {
   deflate?: boolean;
   /** Set the "encrypted" flag (the data is left as is). */
   encrypted?: boolean;
+  /** The name's bytes as written, without the flag that says they are UTF-8 (as macOS's Archive Utility or an old Windows zip writes them). */
+  rawName?: Buffer;
 }
 
 export function buildZip(entries: RawEntry[]): Buffer {
@@ -22,7 +24,7 @@ export function buildZip(entries: RawEntry[]): Buffer {
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const name = Buffer.from(entry.name, "utf8");
+    const name = entry.rawName ?? Buffer.from(entry.name, "utf8");
     const data = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data ?? "");
     const isDir = entry.name.endsWith("/");
     const deflate = entry.deflate ?? !isDir;
@@ -30,7 +32,7 @@ export function buildZip(entries: RawEntry[]): Buffer {
     // Traditional encryption puts a 12-byte header before the data.
     const body = entry.encrypted ? Buffer.concat([Buffer.alloc(12), packed]) : packed;
     const crc = zlib.crc32(data);
-    const flags = 0x800 | (entry.encrypted ? 0x1 : 0);
+    const flags = (entry.rawName ? 0 : 0x800) | (entry.encrypted ? 0x1 : 0);
     const method = deflate ? 8 : 0;
     const mode = entry.mode ?? (isDir ? 0o040755 : 0o100644);
 
