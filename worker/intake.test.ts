@@ -8,7 +8,7 @@ let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("lastChangeMs (the folder-drop readiness rule)", () => {
-  it("counts ctimes inside the tree, which `cp -a` cannot set back", () => {
+  it("counts ctimes inside the tree, which `cp -a` cannot set back", async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-intake-"));
     fs.mkdirSync(path.join(dir, "sub"));
     const file = path.join(dir, "sub", "data.bin");
@@ -17,7 +17,7 @@ describe("lastChangeMs (the folder-drop readiness rule)", () => {
     fs.utimesSync(file, old, old);
     fs.utimesSync(path.join(dir, "sub"), old, old);
     fs.utimesSync(dir, old, old);
-    expect(lastChangeMs(dir)).toBeGreaterThanOrEqual(fs.statSync(file).ctimeMs);
-    expect(lastChangeMs(dir)).toBeGreaterThan(old.getTime());
+    expect(await lastChangeMs(dir)).toBeGreaterThanOrEqual(fs.statSync(file).ctimeMs);
+    expect(await lastChangeMs(dir)).toBeGreaterThan(old.getTime());
   });
 });

@@ -70,7 +70,7 @@ export function createIntake(deps: IntakeDeps) {
         return;
       }
       manifest = fs.existsSync(path.join(dir, "process.log")) ? { state: "none" } : checkJobManifest(dir);
-      wait = manifest.state === "complete" ? 0 : lastChangeMs(dir) + config.settleMs - Date.now();
+      wait = manifest.state === "complete" ? 0 : (await lastChangeMs(dir)) + config.settleMs - Date.now();
     } catch {
       return; // Gone (started, deleted or moved away) while we looked.
     }
@@ -176,8 +176,8 @@ export function createIntake(deps: IntakeDeps) {
   // Folders whose names are not UTF-8: renamed to their Latin-1 reading once settled, and
   // then taken in by that name like any drop (lib/server/undecodable-names.ts).
   let renaming: NodeJS.Timeout | undefined;
-  const renameUndecodable = () => {
-    const { renamed, unsettled, failed } = renameUndecodableEntries(deps.layout.queued, deps.config().settleMs);
+  const renameUndecodable = async () => {
+    const { renamed, unsettled, failed } = await renameUndecodableEntries(deps.layout.queued, deps.config().settleMs);
     for (const r of renamed) deps.log.warn(`QM_qJobs/${r.from} renamed to ${r.to}: its name was not UTF-8 (read as Latin-1, the encoding of older systems)`);
     for (const f of failed) deps.log.warn(`QM_qJobs/${f.name}: its name is not UTF-8 and it cannot be renamed (${f.why}); rename it to take it in`);
     if (unsettled.length) undecodableSeen();
@@ -185,15 +185,15 @@ export function createIntake(deps: IntakeDeps) {
   const undecodableSeen = () => {
     renaming ??= setTimeout(() => {
       renaming = undefined;
-      if (!closed) renameUndecodable();
+      if (!closed) void renameUndecodable().catch((error: Error) => deps.log.warn(`cannot rename the folders of QM_qJobs whose names are not UTF-8: ${error.message}`));
     }, deps.config().settleMs + 50);
   };
 
   return {
     check,
     /** Look at every folder of QM_qJobs. */
-    scanAll: () => {
-      renameUndecodable();
+    scanAll: async () => {
+      await renameUndecodable();
       return check(fs.readdirSync(deps.layout.queued));
     },
     /** A name that is not UTF-8 appeared in QM_qJobs (it reads with U+FFFD and names nothing): renamed once settled. */

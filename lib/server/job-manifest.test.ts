@@ -82,6 +82,12 @@ describe("a job folder's manifest", () => {
     expect(reasonOf()).toMatch(/modification time of data set differs/);
   });
 
+  it("differs, rather than failing, when an entry's name is not UTF-8 (no manifest can list it)", () => {
+    writeJobManifest(dir);
+    fs.writeFileSync(Buffer.from(`${dir}/r\xe9sultat.csv`, "latin1"), "late");
+    expect(reasonOf()).toMatch(/^it could not be compared: ENOENT/);
+  });
+
   it("says which line of a hand-written manifest is wrong", () => {
     fs.writeFileSync(manifestFile(), "qm-manifest 1\nf\t644\tbig\t1.5\trun.sh\nend\n");
     expect(reasonOf()).toMatch(/line 2 is not <type> <mode> <size> <time> <path>/);

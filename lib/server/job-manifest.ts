@@ -107,7 +107,7 @@ export function checkJobManifest(dir: string): ManifestCheck {
   if (typeof listed === "string") return { state: "differs", reason: `${MANIFEST_NAME}: ${listed}` };
   let reason: string | null = null;
   let seen = 0;
-  walk(dir, (rel, st) => {
+  const compare = (rel: string, st: fs.BigIntStats) => {
     if (reason) return;
     const want = listed.get(rel);
     const type = typeOf(st);
@@ -117,7 +117,14 @@ export function checkJobManifest(dir: string): ManifestCheck {
     else if (type !== "d" && st.size !== want.size) reason = `${rel} has ${st.size} bytes, not ${want.size}`;
     else if (st.mtimeNs !== want.mtimeNs) reason = `the modification time of ${rel} differs`;
     else seen += 1;
-  });
+  };
+  try {
+    walk(dir, compare);
+  } catch (error) {
+    // An entry that changed under the walk, or whose name is not UTF-8 (it names nothing as a
+    // string, and no manifest can list it): not complete; the quiet rule decides.
+    return { state: "differs", reason: `it could not be compared: ${(error as Error).message}` };
+  }
   if (!reason && seen !== listed.size) reason = `${listed.size - seen} listed entr${listed.size - seen === 1 ? "y is" : "ies are"} missing`;
   return reason ? { state: "differs", reason } : { state: "complete" };
 }

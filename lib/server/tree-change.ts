@@ -3,6 +3,7 @@
  * for the rule; lib/server/undecodable-names.ts renames a folder only once it holds still).
  */
 import fs from "node:fs";
+import { loopTurns } from "./loop-turns";
 import { childPath } from "./open-beneath";
 
 /**
@@ -11,18 +12,21 @@ import { childPath } from "./open-beneath";
  * bytes: a file whose name is not UTF-8 (Latin-1 from an older system) counts too, and does
  * not make the folder look gone.
  */
-export function lastChangeMs(dir: string | Buffer): number {
+export async function lastChangeMs(dir: string | Buffer): Promise<number> {
   const top = fs.statSync(dir);
   let newest = top.mtimeMs;
-  const walk = (d: string | Buffer) => {
+  const turns = loopTurns();
+  const walk = async (d: string | Buffer) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true, encoding: "buffer" })) {
+      const turn = turns(); // a folder of a million files is looked at often while it is copied in
+      if (turn) await turn;
       const full = childPath(d, entry.name);
       const st = fs.lstatSync(full);
       newest = Math.max(newest, st.ctimeMs);
       if (d === dir && entry.name.toString() === "process.log") newest = Math.max(newest, top.ctimeMs);
-      if (entry.isDirectory()) walk(full);
+      if (entry.isDirectory()) await walk(full);
     }
   };
-  walk(dir);
+  await walk(dir);
   return newest;
 }

@@ -19,17 +19,17 @@ it("tells UTF-8 names from others and shows the others' bytes as \\xNN", () => {
   expect(escapedName(Buffer.from("donn\xe9es", "latin1"))).toBe("donn\\xe9es");
 });
 
-it("renames once settled, adds -2 when the Latin-1 name is taken, and leaves UTF-8 and hidden names alone", () => {
+it("renames once settled, adds -2 when the Latin-1 name is taken, and leaves UTF-8 and hidden names alone", async () => {
   fs.mkdirSync(latin1("donn\xe9es"));
   fs.writeFileSync(Buffer.concat([latin1("donn\xe9es"), Buffer.from("/x")]), "1");
   fs.mkdirSync(latin1("caf\xe9"));
   fs.mkdirSync(path.join(dir, "café"));
   fs.mkdirSync(latin1(".tmp-\xe9"));
   // Just made: could be a copy in progress.
-  const early = renameUndecodableEntries(dir, 5_000);
+  const early = await renameUndecodableEntries(dir, 5_000);
   expect(early).toMatchObject({ renamed: [], failed: [] });
   expect(early.unsettled.sort()).toEqual(["caf\\xe9", "donn\\xe9es"]);
-  const later = renameUndecodableEntries(dir, 5_000, Date.now() + 10_000);
+  const later = await renameUndecodableEntries(dir, 5_000, Date.now() + 10_000);
   expect(later.renamed).toEqual(expect.arrayContaining([{ from: "donn\\xe9es", to: "données" }, { from: "caf\\xe9", to: "café-2" }]));
   expect(later.unsettled).toEqual([]);
   expect(fs.readFileSync(path.join(dir, "données", "x"), "utf8")).toBe("1");

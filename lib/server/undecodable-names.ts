@@ -35,7 +35,7 @@ export interface RenamedFolder {
  * (lastChangeMs: the newest change time in it). Returns what was renamed, the (escaped)
  * names of those still changing, to be looked at again, and those that could not be renamed.
  */
-export function renameUndecodableEntries(dir: string, settledMs: number, nowMs = Date.now()): { renamed: RenamedFolder[]; unsettled: string[]; failed: Array<{ name: string; why: string }> } {
+export async function renameUndecodableEntries(dir: string, settledMs: number, nowMs = Date.now()): Promise<{ renamed: RenamedFolder[]; unsettled: string[]; failed: Array<{ name: string; why: string }> }> {
   const renamed: RenamedFolder[] = [];
   const unsettled: string[] = [];
   const failed: Array<{ name: string; why: string }> = [];
@@ -44,7 +44,7 @@ export function renameUndecodableEntries(dir: string, settledMs: number, nowMs =
     if (isUtf8Name(name) || name[0] === 0x2e) continue;
     const from = childPath(dir, name);
     try {
-      if (nowMs - lastChangeMs(from) < settledMs) {
+      if (nowMs - (await lastChangeMs(from)) < settledMs) {
         unsettled.push(escapedName(name));
         continue;
       }

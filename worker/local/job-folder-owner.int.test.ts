@@ -30,8 +30,8 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, r
 const owner = (file: string) => fs.lstatSync(file).uid;
 
 describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
-  it("gives the folder and every entry in it to the uid, links themselves but never what they point to", () => {
-    expect(chownTree(dir, UID, UID, 0o750)).toBe(1); // the hard link, left alone
+  it("gives the folder and every entry in it to the uid, links themselves but never what they point to", async () => {
+    expect(await chownTree(dir, UID, UID, 0o750)).toBe(1); // the hard link, left alone
     for (const entry of ["", "run.sh", "data", "data/deep", "data/deep/x.txt", "link-to-file", "data/link-to-folder", "fifo"]) {
       expect(owner(path.join(dir, entry)), entry || "the folder").toBe(UID);
     }
@@ -40,21 +40,21 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     expect(owner(path.join(dir, "hard-link"))).toBe(0);
   });
 
-  it("hands over entries whose names are not UTF-8 too (a Latin-1 name, or any bytes a job chose)", () => {
+  it("hands over entries whose names are not UTF-8 too (a Latin-1 name, or any bytes a job chose)", async () => {
     const latin1 = Buffer.concat([Buffer.from(`${dir}/data/`), Buffer.from("donn\xe9es", "latin1")]);
     const inside = Buffer.concat([latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]);
     fs.mkdirSync(latin1);
     fs.writeFileSync(inside, "1,2\n");
-    chownTree(dir, UID, UID, 0o750);
+    await chownTree(dir, UID, UID, 0o750);
     expect(fs.lstatSync(latin1).uid).toBe(UID);
     expect(fs.lstatSync(inside).uid).toBe(UID);
-    takeBack(dir, { uid: 0, gid: 0 });
+    await takeBack(dir, { uid: 0, gid: 0 });
     expect(fs.lstatSync(inside).uid).toBe(0);
   });
 
-  it("takes it back: owner and mode as before, still nothing outside touched", () => {
-    chownTree(dir, UID, UID, 0o700);
-    takeBack(dir, { uid: 0, gid: 0 });
+  it("takes it back: owner and mode as before, still nothing outside touched", async () => {
+    await chownTree(dir, UID, UID, 0o700);
+    await takeBack(dir, { uid: 0, gid: 0 });
     expect(owner(path.join(dir, "data", "deep", "x.txt"))).toBe(0);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o755);
     expect(owner(path.join(outside, "secret"))).toBe(0);
@@ -71,7 +71,7 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     try {
       for (let round = 0; round < 40; round++) {
         try {
-          chownTree(dir, UID + (round % 2), UID);
+          await chownTree(dir, UID + (round % 2), UID);
         } catch {
           // an entry gone in the middle of its own walk: tried again next round
         }
@@ -85,10 +85,26 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     expect(owner(outside)).toBe(0);
   });
 
-  it("refuses a folder that is itself a symlink", () => {
+  it("refuses a folder that is itself a symlink", async () => {
     const link = path.join(root, "job-link");
     fs.symlinkSync(outside, link);
-    expect(() => chownTree(link, UID, UID)).toThrow(/ELOOP|ENOTDIR/);
+    await expect(chownTree(link, UID, UID)).rejects.toThrow(/ELOOP|ENOTDIR/);
     expect(owner(outside)).toBe(0);
+  });
+
+  it("lets the worker's other work run while it walks a large folder (a million files would hold it past the heartbeat)", async () => {
+    for (let d = 0; d < 5; d++) {
+      fs.mkdirSync(path.join(dir, `many${d}`));
+      for (let f = 0; f < 1_000; f++) fs.writeFileSync(path.join(dir, `many${d}`, `f${f}`), "");
+    }
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    try {
+      await chownTree(dir, UID, UID);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(turns).toBeGreaterThan(0);
+    expect(owner(path.join(dir, "many4", "f999"))).toBe(UID);
   });
 });

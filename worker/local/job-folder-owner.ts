@@ -7,6 +7,7 @@
  * hand over a file that lives elsewhere too.
  */
 import fs from "node:fs";
+import { loopTurns } from "../../lib/server/loop-turns";
 import { DIR_FLAGS, ENTRY_FLAGS, beneath, opened } from "../../lib/server/open-beneath";
 import type { JobIdentity } from "./identity";
 
@@ -18,14 +19,18 @@ import type { JobIdentity } from "./identity";
  * through its own descriptor, so a folder swapped for a symlink meanwhile is never walked
  * into and a file swapped for one is never chowned through it.
  */
-export function chownTree(dir: string, uid: number, gid: number, topMode?: number): number {
+export async function chownTree(dir: string, uid: number, gid: number, topMode?: number): Promise<number> {
   let skipped = 0;
+  const turns = loopTurns();
   const own = (fd: number, st: fs.Stats) => {
     if (st.uid !== uid || st.gid !== gid) fs.fchownSync(fd, uid, gid);
   };
-  const walk = (folder: number) => {
+  const walk = async (folder: number) => {
     // As bytes: an entry whose name is not UTF-8 is handed over too.
     for (const name of fs.readdirSync(opened(folder), { encoding: "buffer" })) {
+      // 20 us an entry: a million files would hold the worker for 20 s (lib/server/loop-turns.ts).
+      const turn = turns();
+      if (turn) await turn;
       const inside = beneath(folder, name);
       let fd: number;
       try {
@@ -42,7 +47,7 @@ export function chownTree(dir: string, uid: number, gid: number, topMode?: numbe
         if (!st.isDirectory() && st.nlink > 1) skipped++;
         else {
           own(fd, st);
-          if (st.isDirectory()) walk(fd);
+          if (st.isDirectory()) await walk(fd);
         }
       } finally {
         fs.closeSync(fd);
@@ -53,7 +58,7 @@ export function chownTree(dir: string, uid: number, gid: number, topMode?: numbe
   try {
     own(top, fs.fstatSync(top));
     if (topMode !== undefined) fs.fchmodSync(top, topMode);
-    walk(top);
+    await walk(top);
   } finally {
     fs.closeSync(top);
   }
@@ -68,12 +73,12 @@ export function chownTree(dir: string, uid: number, gid: number, topMode?: numbe
  * RestrictSUIDSGID refuses it. `serviceGid` null (a job could have that group: see
  * IdentityPool.mayRunWithGid): the folder is the run's alone (0700), as only root reads it.
  */
-export function handOver(dir: string, identity: JobIdentity, serviceGid: number | null): void {
-  chownTree(dir, identity.uid, serviceGid ?? identity.gid, serviceGid === null ? 0o700 : 0o750);
+export async function handOver(dir: string, identity: JobIdentity, serviceGid: number | null): Promise<void> {
+  await chownTree(dir, identity.uid, serviceGid ?? identity.gid, serviceGid === null ? 0o700 : 0o750);
 }
 
 /** Take the folder back for the service once the run has ended; readable by the lab as before. */
-export function takeBack(dir: string, owner: { uid: number; gid: number }): void {
+export async function takeBack(dir: string, owner: { uid: number; gid: number }): Promise<void> {
   if (!fs.existsSync(dir)) return;
-  chownTree(dir, owner.uid, owner.gid, 0o755);
+  await chownTree(dir, owner.uid, owner.gid, 0o755);
 }

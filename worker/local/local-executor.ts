@@ -95,7 +95,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     // uid all the same: its folder is taken back whenever runs change identity.
     if (identity || opts.identities.isolation === "uid") {
       try {
-        takeBack(dir, opts.serviceOwner);
+        await takeBack(dir, opts.serviceOwner);
       } catch (error) {
         opts.log(`cannot take back ${dir} from ${identity?.name ?? "its run"}: ${(error as Error).message}`);
       }
@@ -142,7 +142,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   const spawnRun = async (spec: LaunchSpec, identity: JobIdentity | null): Promise<StartedRun> => {
     const env = jobVariables(spec);
     if (identity) {
-      handOver(spec.dir, identity, folderGroup());
+      await handOver(spec.dir, identity, folderGroup());
       Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
     }
     const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });

@@ -50,7 +50,7 @@ async function runImport(deps: ImportDeps): Promise<ImportReport> {
   const known = new Set((await deps.store.sql.all<{ folder: string }>(`SELECT "folder" FROM "Job"`)).map((r) => r.folder));
   for (const queue of ["done", "lost"] as const) {
     // A name that is not UTF-8 (QM 0.4's Latin-1) names nothing in Node: such a folder is renamed first.
-    const names = renameUndecodableEntries(deps.layout[queue], UNDECODABLE_SETTLED_MS, now.getTime());
+    const names = await renameUndecodableEntries(deps.layout[queue], UNDECODABLE_SETTLED_MS, now.getTime());
     for (const r of names.renamed) (report.renamed ??= []).push(`${relFolder(queue, r.from)} -> ${relFolder(queue, r.to)}`);
     for (const f of names.failed) report.problems.push(`${relFolder(queue, f.name)}: its name is not UTF-8 and it cannot be renamed (${f.why}); rename it, then import again`);
     for (const name of names.unsettled) report.problems.push(`${relFolder(queue, name)}: its name is not UTF-8 and it is still being written; it is renamed and imported once it has not changed for ${UNDECODABLE_SETTLED_MS / 1000} s (import again then)`);
