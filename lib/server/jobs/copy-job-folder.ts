@@ -16,14 +16,17 @@ import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
+import { loopTurns } from "../loop-turns";
 import { DIR_FLAGS, ENTRY_FLAGS, beneath, childPath, opened } from "../open-beneath";
 
 /** Bytes of the regular files in a folder tree (links not followed). */
-export function folderBytes(dir: string | Buffer): number {
+export async function folderBytes(dir: string | Buffer, turns = loopTurns()): Promise<number> {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, encoding: "buffer" })) {
+    const turn = turns(); // the web server's other requests go on while a large folder is counted
+    if (turn) await turn;
     const full = childPath(dir, entry.name);
-    if (entry.isDirectory()) total += folderBytes(full);
+    if (entry.isDirectory()) total += await folderBytes(full, turns);
     else if (entry.isFile()) total += fs.lstatSync(full).size;
   }
   return total;

@@ -35,7 +35,7 @@ async function stageElements(job: StagedJob, indices: number[]): Promise<{ eleme
   const elements = indices.map((index) => ({ index, name: elementName(job.name, index, largest), dir: "" }));
   for (const el of elements) el.dir = path.join(stage, el.name);
   try {
-    const bytes = folderBytes(job.dir);
+    const bytes = await folderBytes(job.dir);
     for (const el of elements.slice(0, -1)) {
       checkFreeSpace(stage, bytes, elements.length);
       await copyJobFolder(job.dir, el.dir);
