@@ -49,7 +49,8 @@ export default defineConfig({
           // test is the job's confinement (cgroups, uids, rlimits, attacks from a job, a uid pool
           // used up), files served from a hostile job's folder, the manifest rule of a folder or
           // a full disk, where the database is the worker's bookkeeping that the other worker
-          // and web suites run on PostgreSQL: run once, on SQLite, to keep CI short.
+          // and web suites run on PostgreSQL: run once, on SQLite, to keep CI short. A SQLite
+          // file on a full disk (the database's disk filled by a job) is SQLite's own.
           exclude: [
             "node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts",
             "lib/server/bootstrap.int.test.ts", "lib/web/login-slowdown.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
@@ -57,7 +58,7 @@ export default defineConfig({
             "lib/server/jobs/copy-job-folder.int.test.ts", "lib/server/retention/archive-folder.int.test.ts",
             "worker/tests/limits.int.test.ts", "worker/tests/hostile-jobs.int.test.ts", "worker/tests/start-failure.int.test.ts",
             "lib/web/download-security.int.test.ts", "worker/tests/manifest.int.test.ts", "lib/web/disk-full.int.test.ts",
-            "lib/server/backup/**",
+            "lib/server/backup/**", "worker/tests/database-disk-full.int.test.ts",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
           sequence: { groupOrder: 2 },

@@ -72,6 +72,8 @@ export interface WorkerContext {
   running: Map<number, RunningJob>;
   /** Started runs' pids and details waiting to be written (worker/run-records.ts). */
   runRecords: RunRecords;
+  /** True once the worker stops (a run's end is then no longer retried: worker/until-recorded.ts). */
+  stopping: () => boolean;
 }
 
 export function message(error: unknown): string {

@@ -23,6 +23,7 @@ import { notifyOwner } from "./notifier";
 import { runInfoText } from "./run-changes";
 import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
+import { untilRecorded } from "./until-recorded";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
   // Its pid and details if they were not written yet: this end writes them (pid cleared).
@@ -67,9 +68,11 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   } catch (error) {
     ctx.log.error(`cannot move ${folder}: ${message(error)}`, { job: job.id });
   }
+  // The folder has moved: its row must follow, even if the database refuses for a while.
+  const recording = { log: ctx.log, job: job.id, stopping: ctx.stopping };
   if (requeue) {
     const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : "the worker shut down while the job ran; it was stopped and will run again";
-    await ctx.store.transition(job.id, planTransition("requeue", job.state, "queued", { folder }, why), { state: job.state });
+    await untilRecorded(() => ctx.store.transition(job.id, planTransition("requeue", job.state, "queued", { folder }, why), { state: job.state }), recording);
     fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
     return;
   }
@@ -86,7 +89,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );
-  if (!(await ctx.store.transition(job.id, plan, { state: job.state }))) {
+  if (!(await untilRecorded(() => ctx.store.transition(job.id, plan, { state: job.state }), recording))) {
     ctx.log.warn(`its row was not ${job.state} any more; outcome ${state} not recorded`, { job: job.id });
     return;
   }

@@ -88,6 +88,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
     running: new Map(),
     runRecords: createRunRecords(deps.store, log),
+    stopping: () => stopping,
   };
   const monitor = createMonitor(ctx);
   const gpuSampler = createGpuSampler(ctx, deps.gpus?.nvidiaSmi ?? null, deps.gpuSampleMs);
