@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { formatBytes } from "../../core/format";
 import { FINISHED_STATES } from "../../core/job-lifecycle";
 import { sqliteFilePath } from "../database-url";
 
@@ -40,14 +41,11 @@ export function backupSqlite(databaseUrl: string, file: string): SqliteBackup {
   const made = fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.partial`;
   fs.rmSync(partial, { force: true });
-  const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 30_000 });
+  // Made empty and 0600 first (VACUUM INTO fills an empty file): a copy being written is
+  // never readable by others, wherever FILE is.
+  fs.closeSync(fs.openSync(partial, "wx", 0o600));
   try {
-    db.prepare("VACUUM INTO ?").run(partial);
-  } finally {
-    db.close();
-  }
-  try {
-    fs.chmodSync(partial, 0o600);
+    copyInto(source, partial);
     keepOwner(source, made, partial);
     const held = checkSqliteCopy(partial);
     fs.renameSync(partial, file);
@@ -55,6 +53,26 @@ export function backupSqlite(databaseUrl: string, file: string): SqliteBackup {
   } catch (error) {
     fs.rmSync(partial, { force: true });
     throw error;
+  }
+}
+
+/**
+ * VACUUM INTO, with a full disk said as such: a failed copy is removed by the caller (each
+ * night's failure left a partial copy behind, on a disk that was already full).
+ */
+function copyInto(source: string, partial: string): void {
+  const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 30_000 });
+  try {
+    db.prepare("VACUUM INTO ?").run(partial);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "SQLITE_FULL") throw error;
+    const dir = path.dirname(partial);
+    const { bavail, bsize } = fs.statfsSync(dir);
+    throw new Error(
+      `the disk of ${dir} is full (${formatBytes(bavail * bsize)} free; the database takes ${formatBytes(fs.statSync(source).size)}): free some space there, or write the copy to another disk (npm run db:backup -- /other/disk/qm.db)`,
+    );
+  } finally {
+    db.close();
   }
 }
 
