@@ -55,3 +55,14 @@ it("says which Slurm key changed, by its QMserv.cfg name", async () => {
     watch.close();
   }
 });
+
+it("names the retention and free-space keys saved from the admin page", async () => {
+  const { file, text, lines, watch } = watchedConfig();
+  try {
+    fs.writeFileSync(file, text.replace(/^Keep_Max_GB =.*$/m, "Keep_Max_GB = 0.5").replace(/^Archive_Folder =.*$/m, "Archive_Folder = /srv/qm-archive").replace(/^Min_Free_MB =.*$/m, "Min_Free_MB = 2048"));
+    await until(() => lines.some((l) => l.message.startsWith("QMserv.cfg reloaded")));
+    expect(lines.map((l) => l.message)).toContain("QMserv.cfg reloaded: Min_Free_MB 1024 -> 2048, Keep_Max_GB 0 -> 0.5, Archive_Folder (empty) -> /srv/qm-archive");
+  } finally {
+    watch.close();
+  }
+});

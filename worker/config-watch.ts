@@ -27,6 +27,13 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["Failed_Jobs", (c) => c.failedJobs],
   ["Shutdown_Jobs", (c) => c.shutdownJobs],
   ["Debug", (c) => c.debug],
+  ["job_file", (c) => c.jobFile],
+  ["Strict_Job_File", (c) => c.strictJobFile],
+  ["Min_Free_MB", (c) => c.minFreeMb],
+  // Saved from the admin page, retention said only "QMserv.cfg reloaded": what the next pass removes.
+  ["Keep_Days", (c) => c.retention.keepDays],
+  ["Keep_Max_GB", (c) => c.retention.maxGb],
+  ["Archive_Folder", (c) => c.retention.archiveFolder ?? "(empty)"],
   ["smtp", (c) => `${c.smtp.host}:${c.smtp.port} (${c.smtp.via})`],
   // Each by its own key: "slurm ///2s -> nope///2s" told the administrator nothing.
   ["slurm_partition", (c) => c.slurm.partition || "(empty)"],
