@@ -139,6 +139,8 @@ export interface ImportReport {
   imported: number;
   /** Folders already known (imported before, or QueueManager's own jobs). */
   known: number;
+  /** Folders QueueManager moved there in the last minute, left for the next import (absent in reports stored before). */
+  waiting?: number;
   /** The first 100 job ids created, oldest folder first. */
   ids: number[];
   /** Folders that could not be read, with why. */

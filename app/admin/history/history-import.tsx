@@ -42,6 +42,7 @@ function ReportView({ report }: { report: ImportReport }) {
     <div role="status" data-testid="import-report" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
       <p>
         Last import {formatDate(report.at)}: <strong>{report.imported}</strong> folder{report.imported === 1 ? "" : "s"} imported, {report.known} already known.
+        {!!report.waiting && ` ${report.waiting} folder${report.waiting === 1 ? " was" : "s were"} moved there in the last minute and may still be recorded by the worker: import again in a minute.`}
       </p>
       {report.ids.length > 0 && (
         <p className="mt-1">

@@ -46,7 +46,7 @@ export function importHistory(deps: ImportDeps): Promise<ImportReport> {
 
 async function runImport(deps: ImportDeps): Promise<ImportReport> {
   const now = deps.now ?? new Date();
-  const report: ImportReport = { at: now.toISOString(), imported: 0, known: 0, ids: [], problems: [] };
+  const report: ImportReport = { at: now.toISOString(), imported: 0, known: 0, waiting: 0, ids: [], problems: [] };
   const known = new Set((await deps.store.sql.all<{ folder: string }>(`SELECT "folder" FROM "Job"`)).map((r) => r.folder));
   for (const queue of ["done", "lost"] as const) {
     // A name that is not UTF-8 (QM 0.4's Latin-1) names nothing in Node: such a folder is renamed first.
@@ -61,7 +61,10 @@ async function runImport(deps: ImportDeps): Promise<ImportReport> {
         continue;
       }
       const name = parseHistoricName(entry.name);
-      if (name.style === "ours" && name.stampedAt && now.getTime() - name.stampedAt.getTime() < IN_FLIGHT_MS) continue;
+      if (name.style === "ours" && name.stampedAt && now.getTime() - name.stampedAt.getTime() < IN_FLIGHT_MS) {
+        report.waiting = (report.waiting ?? 0) + 1; // counted, or the page says nothing of it
+        continue;
+      }
       try {
         const id = await importFolder(deps, queue, path.join(deps.layout[queue], entry.name), folder, entry.mtime);
         if (report.ids.length < 100) report.ids.push(id);
