@@ -30,6 +30,8 @@ interface Context {
   config?: { mtimeMs: number; loaded: LoadedConfig; inFile: QmConfig };
   /** The settings of the first reading: what this server was started with. */
   started?: QmConfig;
+  /** The mtime of a file that did not read: said once, not at every request until it is fixed. */
+  refusedMtimeMs?: number;
 }
 
 const globalKey = Symbol.for("qm.web.context");
@@ -70,14 +72,17 @@ export function getEnv(): QmEnv {
 export function getConfig(): LoadedConfig {
   const ctx = context();
   const mtimeMs = fs.existsSync(ctx.env.configPath) ? fs.statSync(ctx.env.configPath).mtimeMs : -1;
-  if (!ctx.config || ctx.config.mtimeMs !== mtimeMs) {
+  if (!ctx.config || (ctx.config.mtimeMs !== mtimeMs && ctx.refusedMtimeMs !== mtimeMs)) {
     try {
       const loaded = loadConfigFile(ctx.env.configPath, path.join(ctx.env.dataDir, "QM"));
       ctx.started ??= loaded.config;
       ctx.config = { mtimeMs, inFile: loaded.config, loaded: { ...loaded, config: keepStartupValues(loaded.config, ctx.started, "web") } };
+      ctx.refusedMtimeMs = undefined;
     } catch (error) {
       if (!ctx.config) throw error;
-      console.error(`QMserv.cfg could not be read, keeping the previous settings: ${(error as Error).message}`);
+      // Several reads per request, a dashboard every Refresh_Rate: once per version of the file.
+      ctx.refusedMtimeMs = mtimeMs;
+      console.error(`QMserv.cfg could not be read, keeping the previous settings until it is fixed: ${(error as Error).message}`);
     }
   }
   return ctx.config!.loaded;
