@@ -216,6 +216,7 @@ async function settleElsewhere(ctx: WorkerContext, row: JobRow): Promise<void> {
       const state: JobState = dir === "done" ? "done" : footer?.signal ? "killed" : "failed";
       const fields = { folder: relFolder(dir, candidate), finishedAt: new Date(), exitCode: footer?.exitCode ?? null, signal: footer?.signal ?? null, pid: null };
       await store.transition(row.id, planTransition("end", row.state, state, fields, "recorded at start: the worker stopped just after the job ended"), guard);
+      ctx.log(`recovery: it ended before the worker stopped but was not recorded; recorded ${state} -> ${fields.folder}`, { job: row.id });
       return;
     }
   }
@@ -223,10 +224,12 @@ async function settleElsewhere(ctx: WorkerContext, row: JobRow): Promise<void> {
   if (fs.existsSync(path.join(layout.queued, name))) {
     const plan = planTransition("requeue", row.state, "queued", { folder: relFolder("queued", name) }, "it had not started when the worker stopped");
     await store.transition(row.id, plan, guard);
+    ctx.log("recovery: it had not started when the worker stopped; back in QM_qJobs", { job: row.id });
     return;
   }
   const error = "its folder disappeared while the worker was stopped";
   await store.transition(row.id, planTransition("end", row.state, "lost", { finishedAt: new Date(), pid: null, error }, "folder not found at start"), guard);
+  ctx.log.warn(`recovery: lost: ${error} (${row.folder})`, { job: row.id });
 }
 
 /** Waiting rows unchanged for MISSING_GRACE_MS (an upload writes its row just before its folder) whose folder is gone become `lost`. */

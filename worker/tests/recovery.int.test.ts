@@ -74,6 +74,8 @@ describe("recovery at start", () => {
     worker = await startWorker(env);
     const failed = await waitForJob(env, "ended", ["failed"]);
     expect(failed).toMatchObject({ exitCode: 4, folder: "QM_lost+found/2026-11-28T04-36-00Z-ended" });
+    // Said in the log, as every other repair at start is (it was silent).
+    expect(worker.logs).toContainEqual(expect.stringContaining(`recovery: it ended before the worker stopped but was not recorded; recorded failed -> QM_lost+found/2026-11-28T04-36-00Z-ended`));
   });
 
   it("a queued job whose folder vanished long ago is recorded lost; a fresh one (upload in progress) is left alone", async () => {
