@@ -9,6 +9,8 @@ import { withBuildLock } from "./build-lock";
 import { WEB_SERVER_SOURCES, buildWebServer } from "./build-web-server";
 import { WORKER_SOURCES, buildWorker } from "./build-worker";
 import { generateClients } from "../prisma/tools/generate";
+import { writesToJournal } from "../lib/server/env";
+import { cannotStartLine } from "../lib/server/logger";
 
 const SOURCES = ["app", "lib", "public", "prisma/schema.prisma", "next.config.js", "instrumentation.ts", "package-lock.json", "postcss.config.mjs"];
 
@@ -78,7 +80,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     if (process.argv.includes("--check")) assertBuilt(root);
     else buildIfNeeded(root, process.argv.includes("--force"));
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(cannotStartLine(message, writesToJournal(), message)); // the units' ExecStartPre
     process.exit(1);
   }
 }

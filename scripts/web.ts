@@ -5,6 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { writesToJournal } from "../lib/server/env";
+import { cannotStartLine } from "../lib/server/logger";
 import { assertBuilt, buildIfNeeded } from "./build-if-needed";
 import { webServerCommand } from "./build-web-server";
 
@@ -29,6 +31,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`web server cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(cannotStartLine(`web server cannot start: ${error instanceof Error ? error.message : String(error)}`, writesToJournal()));
   process.exit(1);
 });

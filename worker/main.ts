@@ -6,7 +6,8 @@
  * SIGTERM/SIGINT during that stop kills the jobs at once (SIGKILL) and requeues them.
  */
 import { prepare } from "../lib/server/bootstrap";
-import { formatLogLine, streamLogger } from "../lib/server/logger";
+import { writesToJournal } from "../lib/server/env";
+import { cannotStartLine, streamLogger } from "../lib/server/logger";
 import { whenAnyDies } from "../lib/server/process-watch";
 import { createWorker } from "./create-worker";
 
@@ -42,6 +43,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(formatLogLine({ level: "error", message: `worker cannot start: ${error instanceof Error ? error.message : String(error)}`, at: new Date() }));
+  console.error(cannotStartLine(`worker cannot start: ${error instanceof Error ? error.message : String(error)}`, writesToJournal()));
   process.exit(1);
 });

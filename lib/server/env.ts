@@ -62,6 +62,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
   };
 }
 
+/** Whether stdout is systemd's journal (JOURNAL_STREAM), for lines written before loadEnv() could run. */
+export function writesToJournal(source: NodeJS.ProcessEnv = process.env): boolean {
+  return isJournal(pick(source).JOURNAL_STREAM);
+}
+
 /** JOURNAL_STREAM is "device:inode" of the journal's socket; it counts only if stdout is that socket (not a pipe of `npm start`). */
 function isJournal(stream: string | undefined): boolean {
   if (!stream) return false;

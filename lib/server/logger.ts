@@ -50,6 +50,17 @@ export function formatLogLine(line: LogLine, opts: { journald?: boolean } = {}):
   return opts.journald ? `<${PRIORITY[line.level]}>${level} ${job}${text}` : `${line.at.toISOString()} ${level} ${job}${text}`;
 }
 
+/**
+ * The line a program ends on when it cannot start, written without a logger (it has none
+ * yet). Under systemd it carries priority err: without it journald filed the one line that
+ * says why qm-web or qm-worker failed as info, and `journalctl -p warning` (docs/deploy.md)
+ * showed nothing. Elsewhere `terminal` (default: a log line with its time).
+ */
+export function cannotStartLine(message: string, journald: boolean, terminal?: string): string {
+  const line: LogLine = { level: "error", message, at: new Date() };
+  return journald ? formatLogLine(line, { journald }) : (terminal ?? formatLogLine(line));
+}
+
 /** The same event as a plain message, for callers that collect messages (`job 17: ...`). */
 export function plainMessage(line: Pick<LogLine, "message" | "job">): string {
   return line.job !== undefined && line.job !== null ? `job ${line.job}: ${line.message}` : line.message;

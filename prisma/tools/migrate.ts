@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { applyMigrations, createMigration, migrationStamp } from "./schema-engine";
 import { redactDatabaseUrl } from "../../lib/server/database-url";
 import { enableWal } from "../../lib/server/db";
-import { loadEnv } from "../../lib/server/env";
+import { loadEnv, writesToJournal } from "../../lib/server/env";
+import { cannotStartLine } from "../../lib/server/logger";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(cannotStartLine(message, writesToJournal(), message)); // qm-web's ExecStartPre
   process.exit(1);
 });
