@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
+import { accountNameOf, describeUid } from "./system-accounts";
 
 /** The two databases QueueManager runs on, named by DATABASE_URL's scheme. */
 export type Dialect = "sqlite" | "postgresql";
@@ -36,8 +38,31 @@ function userInfoNeedsEncoding(databaseUrl: string): boolean {
 export function cannotOpenDatabase(databaseUrl: string, error: unknown): string {
   const why = error instanceof Error ? error.message : String(error);
   const hint =
-    databaseDialect(databaseUrl) === "postgresql" && userInfoNeedsEncoding(databaseUrl)
-      ? "; the password (or user name) holds @, /, ? or #, which end it early in a URL: write them percent-encoded (@ as %40, / as %2F, ? as %3F, # as %23, and % itself as %25)"
-      : "";
+    databaseDialect(databaseUrl) === "postgresql"
+      ? userInfoNeedsEncoding(databaseUrl)
+        ? "; the password (or user name) holds @, /, ? or #, which end it early in a URL: write them percent-encoded (@ as %40, / as %2F, ? as %3F, # as %23, and % itself as %25)"
+        : ""
+      : sqliteAccessProblem(sqliteFilePath(databaseUrl));
   return `cannot open the database ${redactDatabaseUrl(databaseUrl)} (DATABASE_URL): ${why}${hint}`;
+}
+
+/**
+ * SQLite says only "unable to open database file" when the file (or its -wal, -shm, or the
+ * folder where it makes them) is not this program's to write: a database restored or copied
+ * by root, typically. Which one, whose it is, and the fix.
+ */
+function sqliteAccessProblem(file: string): string {
+  if (file === ":memory:" || typeof process.getuid !== "function") return "";
+  for (const f of [file, `${file}-wal`, `${file}-shm`, path.dirname(file)]) {
+    try {
+      fs.accessSync(f, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EACCES") continue;
+      const st = fs.statSync(f);
+      const me = process.getuid();
+      const chown = `chown ${accountNameOf(me) ?? me}: ${file}*`;
+      return `; ${f} belongs to ${describeUid(st.uid)}, mode ${(st.mode & 0o777).toString(8)}, and this program runs as ${describeUid(me)}: the database, its -wal and -shm files and their folder must be writable by the account that runs QueueManager (${chown}, as root)`;
+    }
+  }
+  return "";
 }

@@ -9,7 +9,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "./generated/prisma-pg/client";
-import { type Dialect, databaseDialect, sqliteFilePath } from "./database-url";
+import { type Dialect, cannotOpenDatabase, databaseDialect, sqliteFilePath } from "./database-url";
 
 /**
  * Both generated clients have the same models and methods (one schema source); the
@@ -73,10 +73,14 @@ export function enableWal(databaseUrl: string): void {
   const file = sqliteFilePath(databaseUrl);
   if (file === ":memory:") return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Database(file, { timeout: 10_000 });
+  let sqlite: Database.Database | undefined;
   try {
+    sqlite = new Database(file, { timeout: 10_000 });
     sqlite.pragma("journal_mode = WAL");
+  } catch (error) {
+    // The first opening of every start: say which file and why, not only "unable to open database file".
+    throw new Error(cannotOpenDatabase(databaseUrl, error));
   } finally {
-    sqlite.close();
+    sqlite?.close();
   }
 }

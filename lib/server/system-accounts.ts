@@ -30,3 +30,15 @@ export function uidsOfAccounts(names: string[], file = PASSWD_FILE): Set<number>
   const all = accounts(file);
   return new Set(names.flatMap((name) => (all.has(name) ? [all.get(name)!] : [])));
 }
+
+/** The name /etc/passwd gives a uid, or null. */
+export function accountNameOf(uid: number, file = PASSWD_FILE): string | null {
+  for (const [name, id] of accounts(file)) if (id === uid) return name;
+  return null;
+}
+
+/** `name (uid N)` of a uid, or `uid N` when /etc/passwd does not name it: for messages. */
+export function describeUid(uid: number, file = PASSWD_FILE): string {
+  const name = accountNameOf(uid, file);
+  return name ? `${name} (uid ${uid})` : `uid ${uid}`;
+}
