@@ -37,8 +37,15 @@ export async function archiveFolder(source: string, archiveDir: string): Promise
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
     const partial = path.join(archiveDir, `.${path.basename(target)}.partial`);
     await removeTree(partial);
-    await copyJobFolder(source, partial, { keepTimes: true });
-    await fs.promises.rename(partial, target);
+    try {
+      await copyJobFolder(source, partial, { keepTimes: true });
+      await fs.promises.rename(partial, target);
+    } catch (copyError) {
+      // A copy that failed (the archive's disk full) leaves nothing there: each such folder
+      // kept its files copied so far, filling the archive's disk for the folders after it.
+      await removeTree(partial).catch(() => undefined);
+      throw copyError;
+    }
     await removeTree(source);
   }
   return target;
@@ -51,6 +58,15 @@ async function remove(source: string, layout: QmLayout, id: number): Promise<voi
   await removeTree(trash);
   await fs.promises.rename(source, trash);
   await removeTree(trash);
+}
+
+/** Why a folder stayed, saying the archive's disk is full rather than only "ENOSPC ... copyfile '/proc/self/fd/27'". */
+function cannotGo(folder: string, archiveDir: string | null, error: unknown): string {
+  const what = archiveDir ? `cannot move ${folder} to ${archiveDir}` : `cannot remove ${folder}`;
+  if (archiveDir && (error as NodeJS.ErrnoException).code === "ENOSPC") {
+    return `${what}: the disk of Archive_Folder is full; free some space there or set another Archive_Folder`;
+  }
+  return `${what}: ${(error as Error).message}`;
 }
 
 const why = (item: PurgeItem, plan: RetentionPlan) =>
@@ -81,7 +97,7 @@ export async function applyRetention(store: JobStore, layout: QmLayout, plan: Re
     } catch (error) {
       await store.update(item.id, guard, { purgedAt: null });
       result.failed.push(item.id);
-      log.error(`retention: cannot remove ${item.folder}: ${(error as Error).message}; kept`, { job: item.id });
+      log.error(`retention: ${cannotGo(item.folder, archiveDir, error)}; kept`, { job: item.id });
     }
   }
   return result;

@@ -3,7 +3,7 @@
  * project's disk): the folder is copied, then removed. It may be its owner's to change
  * meanwhile, and root copies it.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -94,5 +94,27 @@ describe.runIf(otherDisk)("archiveFolder across disks", () => {
     }
     expect(leaked).toEqual([]);
     expect(copiedFromData).toBeGreaterThan(0); // the copies did go into the folder being swapped
+  });
+});
+
+describe("archiveFolder to a disk too small for it", () => {
+  // The archive on a 1 MB tmpfs (mounting needs root), a folder of three 600 KB files.
+  it.skipIf(process.getuid?.() !== 0)("leaves no partial copy on the archive's disk and the folder where it was", async (test) => {
+    const archive = tempDir(os.tmpdir());
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", archive], { stdio: "pipe" });
+    } catch {
+      return test.skip();
+    }
+    try {
+      const source = path.join(tempDir(os.tmpdir()), "20261101-big");
+      fs.mkdirSync(source);
+      for (const name of ["a.bin", "b.bin", "c.bin"]) fs.writeFileSync(path.join(source, name), Buffer.alloc(600 * 1024, 7));
+      await expect(archiveFolder(source, archive)).rejects.toMatchObject({ code: "ENOSPC" });
+      expect(fs.readdirSync(archive)).toEqual([]); // was [".20261101-big.partial"] holding a.bin
+      expect(fs.readdirSync(source).sort()).toEqual(["a.bin", "b.bin", "c.bin"]);
+    } finally {
+      execFileSync("umount", ["-l", archive]);
+    }
   });
 });
