@@ -58,7 +58,7 @@ export default defineConfig({
             "lib/server/jobs/copy-job-folder.int.test.ts", "lib/server/retention/archive-folder.int.test.ts",
             "worker/tests/limits.int.test.ts", "worker/tests/hostile-jobs.int.test.ts", "worker/tests/start-failure.int.test.ts",
             "lib/web/download-security.int.test.ts", "worker/tests/manifest.int.test.ts", "lib/web/disk-full.int.test.ts",
-            "lib/server/backup/**", "worker/tests/database-disk-full.int.test.ts", "lib/server/logger-journal.int.test.ts", "lib/server/database-owner.int.test.ts",
+            "lib/server/backup/**", "worker/tests/database-disk-full.int.test.ts", "lib/server/logger-journal.int.test.ts", "lib/server/database-owner.int.test.ts", "lib/server/health-disk.int.test.ts",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
           sequence: { groupOrder: 2 },

@@ -3,10 +3,19 @@
  * answers (within a few seconds), and the worker's heartbeat is fresh. Healthy: 200; else
  * 503 with the reason, in words an administrator can act on.
  */
+import fs from "node:fs";
+import { formatBytes } from "../core/format";
 import { HEARTBEAT_STALE_MS, isWorkerAlive, parseWorkerStats } from "../core/worker-stats";
 import { type Sql, toDate } from "./store/sql";
 
 const DATABASE_TIMEOUT_MS = 5_000;
+/** Less free space than this where the SQLite file lives: its writes (the heartbeat) fail. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
+export interface HealthOptions {
+  /** The SQLite file's folder (null on PostgreSQL): a worker that cannot beat may be alive, its database's disk full. */
+  databaseFolder?: string | null;
+}
 
 export interface Health {
   status: "ok" | "unhealthy";
@@ -17,7 +26,7 @@ export interface Health {
   reason: string | null;
 }
 
-export async function checkHealth(sql: Sql, now = new Date()): Promise<Health> {
+export async function checkHealth(sql: Sql, now = new Date(), opts: HealthOptions = {}): Promise<Health> {
   let row: { heartbeatAt: unknown; stats: string } | undefined;
   try {
     let timer: NodeJS.Timeout | undefined;
@@ -35,7 +44,19 @@ export async function checkHealth(sql: Sql, now = new Date()): Promise<Health> {
     ok: null,
     "never started": "no worker has run on this database yet: start it (npm run worker, or the qm-worker service)",
     stopped: `the worker stopped ${Math.round(age!)} s ago: start it again (npm run worker, or systemctl start qm-worker)`,
-    stale: `the worker's last heartbeat is ${Math.round(age!)} s old (more than ${HEARTBEAT_STALE_MS / 1000} s): it died or hangs; see its log`,
+    stale: `the worker's last heartbeat is ${Math.round(age!)} s old (more than ${HEARTBEAT_STALE_MS / 1000} s): ${fullDatabaseDisk(opts.databaseFolder) ?? "it died or hangs; see its log"}`,
   }[worker];
   return { status: reason ? "unhealthy" : "ok", checks: { web: "ok", database: "ok", worker }, workerHeartbeatAgeSeconds: age === null ? null : Math.round(age * 10) / 10, reason };
+}
+
+/** Said instead of "it died or hangs" when the database's disk is full (a job filled it): the worker runs on but cannot write. */
+function fullDatabaseDisk(folder: string | null | undefined): string | null {
+  if (!folder) return null;
+  try {
+    const { bavail, bsize } = fs.statfsSync(folder);
+    if (bavail * bsize >= FULL_BELOW_BYTES) return null;
+    return `the disk of the database (${folder}) is full (${formatBytes(bavail * bsize)} free), so the worker cannot write to it; free some space there`;
+  } catch {
+    return null;
+  }
 }
