@@ -24,6 +24,23 @@ describe("parseIni (Python ConfigParser dialect)", () => {
     expect(a.size).toBe(2);
   });
 
+  it("reads keys indented alike under a header as separate keys, as Python does", () => {
+    // Python continues a value only on lines indented deeper than its key; QM 0.4 read
+    // this file as three keys (it was read as one nb_proc spanning three lines).
+    const doc = parseIni("[QMOptions]\n    nb_proc : 12\n    e_mail : me@gmail.com\n    script : python fit.py\n      --fast\n");
+    const qm = iniSections(doc).get("QMOptions")!;
+    expect(Object.fromEntries(qm)).toEqual({ nb_proc: "12", e_mail: "me@gmail.com", script: "python fit.py\n--fast" });
+    setIniValue(doc, "QMOptions", "script", "python fit.py\n--slow");
+    expect(serializeIni(doc)).toBe("[QMOptions]\n    nb_proc : 12\n    e_mail : me@gmail.com\n    script : python fit.py\n    \t--slow\n");
+    expect(iniSections(parseIni(serializeIni(doc))).get("QMOptions")!.get("script")).toBe("python fit.py\n--slow");
+  });
+
+  it("reads a section header followed by a comment, or indented, as Python does", () => {
+    const doc = parseIni("  [QMOptions]   # the job\nscript = ls\n[QMServer] ; ours\nDebug = 1\n");
+    expect([...iniSections(doc).keys()]).toEqual(["QMOptions", "QMServer"]);
+    expect(iniSections(doc).get("QMOptions")!.get("script")).toBe("ls");
+  });
+
   it("rejects a key outside any section, naming the line", () => {
     expect(() => parseIni("script = x\n", "proc_config.cfg")).toThrow(/proc_config.cfg line 1: .*before any \[section\]/);
   });

@@ -1,8 +1,9 @@
 /**
  * Python ConfigParser's dialect, as QM's files use it: `[section]`, `key = value` and
  * `key : value` (the first of `=` or `:` splits), keys case-insensitive, full-line `#`
- * and `;` comments, indented continuation lines. No inline comments: a `;` inside a
- * value is part of it (Python 3 default). Values are read as written; info files add
+ * and `;` comments, continuation lines indented deeper than their key (keys may be
+ * indented themselves, as people indent them under a header). No inline comments: a `;`
+ * inside a value is part of it (Python 3 default). Values are read as written; info files add
  * Python's interpolation on top (interpolateSection).
  *
  * The parsed document keeps every line so that editing a value and writing the file
@@ -26,6 +27,8 @@ export interface IniEntry {
   /** The comment lines directly above the entry (annotations such as `# %integer%`). */
   comments: string[];
   line: number;
+  /** Characters of white space before the key: a continuation line is indented deeper. */
+  indent: number;
 }
 
 export type IniLine =
@@ -37,7 +40,8 @@ export interface IniDocument {
   lines: IniLine[];
 }
 
-const SECTION = /^\[([^\]]+)\]\s*$/;
+// As Python's SECTCRE, matched at the start only: `[QMOptions]  # options` is a header.
+const SECTION = /^\[(.+)\]/;
 
 export function parseIni(text: string, fileName = "file"): IniDocument {
   const lines: IniLine[] = [];
@@ -50,7 +54,7 @@ export function parseIni(text: string, fileName = "file"): IniDocument {
   src.forEach((raw, index) => {
     const lineNo = index + 1;
     const trimmed = raw.trim();
-    const indented = /^\s/.test(raw);
+    const indent = raw.length - raw.trimStart().length;
     if (trimmed === "") {
       current = null;
       pendingComments = [];
@@ -63,13 +67,15 @@ export function parseIni(text: string, fileName = "file"): IniDocument {
       lines.push({ kind: "comment", raw });
       return;
     }
-    if (indented && current) {
+    // Python's rule: a continuation is indented deeper than its key, so that keys indented
+    // alike under a header are separate keys.
+    if (current && indent > current.indent) {
       current.value = current.value === "" ? trimmed : `${current.value}\n${trimmed}`;
       current.raw.push(raw);
       return;
     }
     const header = SECTION.exec(trimmed);
-    if (header && !indented) {
+    if (header) {
       section = header[1];
       current = null;
       pendingComments = [];
@@ -104,6 +110,7 @@ export function parseIni(text: string, fileName = "file"): IniDocument {
       raw: [raw],
       comments: pendingComments,
       line: lineNo,
+      indent,
     };
     pendingComments = [];
     lines.push(current);
@@ -169,7 +176,9 @@ export function iniEntries(doc: IniDocument, sectionName: string): IniEntry[] {
 
 function renderEntry(lead: string, value: string): string[] {
   const [first, ...rest] = value.split("\n");
-  return [`${lead}${first}`.trimEnd(), ...rest.map((l) => `\t${l}`)];
+  // Continuation lines go one tab deeper than the key, however the key is indented.
+  const deeper = `${lead.slice(0, lead.length - lead.trimStart().length)}\t`;
+  return [`${lead}${first}`.trimEnd(), ...rest.map((l) => `${deeper}${l}`)];
 }
 
 /**
@@ -199,7 +208,7 @@ export function setIniValue(doc: IniDocument, sectionName: string, key: string, 
     return;
   }
   const lead = `${key} = `;
-  const entry: IniEntry = { kind: "entry", key, name, lead, value, raw: renderEntry(lead, value), comments: [], line: 0 };
+  const entry: IniEntry = { kind: "entry", key, name, lead, value, raw: renderEntry(lead, value), comments: [], line: 0, indent: 0 };
   if (lastInSection < 0) {
     if (doc.lines.length && doc.lines[doc.lines.length - 1].kind !== "blank") doc.lines.push({ kind: "blank", raw: "" });
     doc.lines.push({ kind: "section", name: sectionName, raw: `[${sectionName}]`, line: 0 });

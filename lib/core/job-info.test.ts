@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseJobInfo } from "./job-info";
+import { looksLikeInfoFile, parseJobInfo } from "./job-info";
 
 describe("parseJobInfo", () => {
   it("reads the seed's cfg example with `key : value` lines and keeps other sections' business out", () => {
@@ -9,6 +9,12 @@ describe("parseJobInfo", () => {
     );
     expect(info).toMatchObject({ script: "python process.py param1 param2", nbProc: 12, nbGpu: 0, owner: "me@gmail.com", info: "some description of the job", priority: 0 });
     expect(info.params.size).toBeUndefined();
+  });
+
+  it("reads a job file whose keys are indented under [QMOptions], and knows it by a header with a comment", () => {
+    const text = "[QMOptions]   # written by hand\n\tnb_proc : 4\n\tscript : python fit.py\n";
+    expect(parseJobInfo("proc_config.cfg", text)).toMatchObject({ script: "python fit.py", nbProc: 4 });
+    expect(looksLikeInfoFile("run.cfg", text)).toBe(true);
   });
 
   it("reads the seed's XML example, including the e-mail spelling", () => {

@@ -60,7 +60,7 @@ export function parseJobInfo(fileName: string, text: string): JobInfo {
  */
 export function looksLikeInfoFile(fileName: string, text: string): boolean {
   if (isXmlInfoFile(fileName)) return /^(?:\s|<\?xml[^>]*\?>|<!--[\s\S]*?-->)*<PARAMETER[\s>/]/i.test(text.replace(/^\uFEFF/, ""));
-  return /^\s*\[\s*qmoptions\s*\]\s*$/im.test(text);
+  return /^\s*\[\s*qmoptions\s*\]/im.test(text);
 }
 
 function readCfg(fileName: string, text: string): Record<string, string> {
