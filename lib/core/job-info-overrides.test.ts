@@ -75,6 +75,15 @@ describe("applyInfoOverrides on an .xml info file", () => {
     expect(parseJobInfo("job.xml", out)).toMatchObject({ info: typed, owner: "x&y@lab.org" });
   });
 
+  it("leaves keys in comments alone and writes the one that is read", () => {
+    // `qm submit -n 2` of such a folder rewrote the comment; the job ran on 1 processor.
+    const text = '<PARAMETER>\n  <!-- was: <nb_proc value="12"/> </PARAMETER> -->\n  <nb_proc value="1"/>\n  <script value="s"/>\n</PARAMETER>\n';
+    const out = applyInfoOverrides("job.xml", text, { nb_proc: 2, info: "y" });
+    expect(out).toContain('<!-- was: <nb_proc value="12"/> </PARAMETER> -->');
+    expect(out).toContain('  <info value="y"/>\n</PARAMETER>\n');
+    expect(parseJobInfo("job.xml", out)).toMatchObject({ nbProc: 2, info: "y" });
+  });
+
   it("does not confuse a key with a longer tag name", () => {
     const text = '<PARAMETER>\n  <information value="x"/>\n  <script value="s"/>\n</PARAMETER>\n';
     const out = applyInfoOverrides("job.xml", text, { info: "y" });

@@ -81,6 +81,9 @@ function xmlAttribute(value: string): string {
   return `value="${escaped}"`;
 }
 
+/** `text` with every comment blanked out, character for character, so that indexes still match. */
+const withoutComments = (text: string) => text.replace(/<!--[\s\S]*?-->/g, (comment) => " ".repeat(comment.length));
+
 /**
  * XML is edited as text, element by element, so that the rest of the file stays
  * byte-for-byte: `<key value="..."/>` gets its value attribute rewritten (or added),
@@ -92,7 +95,8 @@ function overrideXml(fileName: string, text: string, values: Values): string {
     const names = key === "e_mail" ? OWNER_KEYS : [key];
     const tag = names.map((n) => n.replace(/-/g, "\\-")).join("|");
     const element = new RegExp(`<(${tag})(\\s[^<>]*?)?(/?)>`, "i");
-    const match = element.exec(out);
+    // Elements are looked for outside comments: `<!-- <nb_proc value="12"/> -->` is not the key.
+    const match = element.exec(withoutComments(out));
     const attr = xmlAttribute(value);
     if (match) {
       const [whole, name, attrs = "", selfClosing] = match;
@@ -104,13 +108,13 @@ function overrideXml(fileName: string, text: string, values: Values): string {
         // <key>text</key>: the text is the value.
         const close = new RegExp(`</${name}\\s*>`, "i");
         const rest = out.slice(match.index + whole.length);
-        const end = close.exec(rest);
+        const end = close.exec(withoutComments(rest));
         if (!end) throw new AppError("INVALID_INPUT", `${fileName}: <${name}> is not closed`);
         out = out.slice(0, match.index) + `<${name}${newAttrs}/>` + rest.slice(end.index + end[0].length);
       }
       continue;
     }
-    const root = /<\/PARAMETER\s*>/i.exec(out);
+    const root = /<\/PARAMETER\s*>/i.exec(withoutComments(out));
     if (!root) throw new AppError("INVALID_INPUT", `${fileName} has no <PARAMETER> element; wrap the keys in <PARAMETER>...</PARAMETER>`);
     const indent = /\n([ \t]+)</.exec(out)?.[1] ?? "    ";
     out = `${out.slice(0, root.index)}${indent}<${key} ${attr}/>\n${out.slice(root.index)}`;
