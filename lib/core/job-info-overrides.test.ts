@@ -84,6 +84,13 @@ describe("applyInfoOverrides on an .xml info file", () => {
     expect(parseJobInfo("job.xml", out)).toMatchObject({ nbProc: 2, info: "y" });
   });
 
+  it("rewrites the last of a key written twice, the one that is read", () => {
+    const text = '<PARAMETER>\n  <nb_proc value="12"/>\n  <nb_proc value="4"/>\n  <script value="s"/>\n</PARAMETER>\n';
+    const out = applyInfoOverrides("job.xml", text, { nb_proc: 2 });
+    expect(out).toBe('<PARAMETER>\n  <nb_proc value="12"/>\n  <nb_proc value="2"/>\n  <script value="s"/>\n</PARAMETER>\n');
+    expect(parseJobInfo("job.xml", out).nbProc).toBe(2);
+  });
+
   it("does not confuse a key with a longer tag name", () => {
     const text = '<PARAMETER>\n  <information value="x"/>\n  <script value="s"/>\n</PARAMETER>\n';
     const out = applyInfoOverrides("job.xml", text, { info: "y" });

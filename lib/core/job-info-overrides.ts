@@ -94,9 +94,13 @@ function overrideXml(fileName: string, text: string, values: Values): string {
   for (const [key, value] of values) {
     const names = key === "e_mail" ? OWNER_KEYS : [key];
     const tag = names.map((n) => n.replace(/-/g, "\\-")).join("|");
-    const element = new RegExp(`<(${tag})(\\s[^<>]*?)?(/?)>`, "i");
-    // Elements are looked for outside comments: `<!-- <nb_proc value="12"/> -->` is not the key.
-    const match = element.exec(withoutComments(out));
+    const element = new RegExp(`<(${tag})(\\s[^<>]*?)?(/?)>`, "gi");
+    // Elements are looked for outside comments (`<!-- <nb_proc value="12"/> -->` is not the
+    // key); of a key written twice, the last, which is the one read.
+    // e_mail: the spelling the reader prefers (job-info.ts), when the file has several.
+    const matches = [...withoutComments(out).matchAll(element)];
+    const spelling = names.find((n) => matches.some((m) => m[1].toLowerCase() === n));
+    const match = matches.filter((m) => m[1].toLowerCase() === spelling).at(-1);
     const attr = xmlAttribute(value);
     if (match) {
       const [whole, name, attrs = "", selfClosing] = match;

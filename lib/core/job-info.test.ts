@@ -17,6 +17,11 @@ describe("parseJobInfo", () => {
     expect(looksLikeInfoFile("run.cfg", text)).toBe(true);
   });
 
+  it("reads the last of an XML key written twice, as the original QM did (it was dropped: the job ran on 1 processor)", () => {
+    const info = parseJobInfo("infos.xml", '<PARAMETER>\n  <nb_proc value="12"/>\n  <script value="old"/>\n  <nb_proc value="4"/>\n  <script value="new"/>\n</PARAMETER>\n');
+    expect(info).toMatchObject({ nbProc: 4, script: "new" });
+  });
+
   it("reads the seed's XML example, including the e-mail spelling", () => {
     const info = parseJobInfo(
       "job.xml",

@@ -111,7 +111,10 @@ function readXml(fileName: string, text: string): Record<string, string> {
     throw new AppError("INVALID_INPUT", `${fileName} has no <PARAMETER> element; wrap the keys in <PARAMETER>...</PARAMETER>`);
   }
   const params: Record<string, string> = {};
-  for (const [key, node] of Object.entries(doc[rootKey] as Record<string, unknown>)) {
+  for (const [key, found] of Object.entries(doc[rootKey] as Record<string, unknown>)) {
+    // A key written twice is a list here: the last one counts, as the original QM's reader
+    // set each element it met in turn.
+    const node: unknown = Array.isArray(found) ? found[found.length - 1] : found;
     if (node && typeof node === "object" && "value" in node) params[key.toLowerCase()] = decodeCharRefs(String((node as { value: unknown }).value));
     else if (typeof node === "string") params[key.toLowerCase()] = decodeCharRefs(node.trim());
   }
