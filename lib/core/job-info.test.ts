@@ -22,6 +22,14 @@ describe("parseJobInfo", () => {
     expect(info).toMatchObject({ nbProc: 4, script: "new" });
   });
 
+  it("gives [QMOptions] the keys of [DEFAULT], as Python's ConfigParser did for QM 0.4", () => {
+    // `%(base)s` was run as written, and a script in [DEFAULT] refused as missing.
+    const text = "[DEFAULT]\nbase = /data/run1\nscript = python fit.py %(base)s/in.txt\nnb_proc = 2\n\n[QMOptions]\nnb_proc = 4\n\n[Proc]\nsize = 32\n";
+    expect(parseJobInfo("proc_config.cfg", text)).toMatchObject({ script: "python fit.py /data/run1/in.txt", nbProc: 4 });
+    // Only the section named exactly DEFAULT, as Python.
+    expect(() => parseJobInfo("proc_config.cfg", "[default]\nscript = ls\n[QMOptions]\nnb_proc = 1\n")).toThrow(/no `script` entry/);
+  });
+
   it("reads the seed's XML example, including the e-mail spelling", () => {
     const info = parseJobInfo(
       "job.xml",

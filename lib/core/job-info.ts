@@ -72,8 +72,10 @@ function readCfg(fileName: string, text: string): Record<string, string> {
       `${fileName} has no [QMOptions] section; put "script = <command>" under a [QMOptions] header`,
     );
   }
-  // The original QM read this file with Python's ConfigParser, which interpolates values.
-  return Object.fromEntries(interpolateSection(sections.get(name)!));
+  // The original QM read this file with Python's ConfigParser, which interpolates values
+  // and gives every section the keys of [DEFAULT] it does not set itself.
+  const defaults = sections.get("DEFAULT") ?? [];
+  return Object.fromEntries(interpolateSection(new Map([...defaults, ...sections.get(name)!])));
 }
 
 /** The XML checker's words, with the usual slip said plainly (an attribute without quotes). */
