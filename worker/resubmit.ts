@@ -5,8 +5,12 @@
  * that neither `<ts>-<ts>-fit` nor a stale error note survives. It is recognised by the
  * stamp plus a qm-error.txt, or plus a finished row that names the folder it came from;
  * that row is then requeued, as the web's requeue does, so the job keeps its history.
+ * A QM 0.4 folder of the imported history is recognised by its row alone.
  */
+import fs from "node:fs";
 import path from "node:path";
+import { folderStamp } from "../lib/core/job-log";
+import { parseHistoricName } from "../lib/core/qm-history";
 import { hasErrorNote, splitStamp } from "../lib/server/error-note";
 import { relFolder } from "../lib/server/qm-folders";
 import type { JobRow } from "../lib/server/store/job-reads";
@@ -24,8 +28,22 @@ export interface Resubmission {
 /** Whether QM_qJobs/<name> is a finished job moved back by hand. */
 export async function findResubmission(ctx: Pick<WorkerContext, "store" | "layout">, name: string): Promise<Resubmission | null> {
   const stamped = splitStamp(name);
-  if (!stamped) return null;
+  if (!stamped) return fromQm04History(ctx, name);
   const row = (await ctx.store.finishedByFolder([relFolder("lost", name), relFolder("done", name)])) ?? null;
   if (!row && !hasErrorNote(path.join(ctx.layout.queued, name))) return null;
   return { original: stamped.name, stamp: stamped.stamp, row };
+}
+
+/**
+ * A QM 0.4 folder of the imported history moved back (`2021-02-16T10:23:45-fit`): only
+ * imported rows name such folders, as QueueManager stamps its own in UTC without colons.
+ * (A bare QM 0.2 name cannot be told from a new job's, so it stays a new job.)
+ */
+async function fromQm04History(ctx: Pick<WorkerContext, "store" | "layout">, name: string): Promise<Resubmission | null> {
+  const historic = parseHistoricName(name);
+  if (historic.style !== "qm04" && historic.style !== "qm04-leftover") return null;
+  const row = (await ctx.store.finishedByFolder([relFolder("lost", name), relFolder("done", name)])) ?? null;
+  // Still where the row says: this is another folder of the same name.
+  if (!row || fs.existsSync(path.join(ctx.layout.root, row.folder))) return null;
+  return { original: row.name, stamp: folderStamp(row.finishedAt ?? row.updatedAt), row };
 }

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { importHistoryNow } from "../../lib/server/history/history-runs";
 import { requeueJob } from "../../lib/server/jobs/requeue-job";
 import { createTestEnv, dropJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { type InProcessWorker, startWorker } from "./in-process";
@@ -136,6 +137,24 @@ describe("resubmitting a job from QM_lost+found", () => {
       return row?.state === "done" ? row : null;
     });
     expect(done.folder).toMatch(/^QM_dJobs\/[^/]*Z-flaky$/);
+    expect(await env.db.job.count()).toBe(1);
+  });
+
+  it("a QM 0.4 folder of the imported history moved back runs again as that job, under its name", async () => {
+    // It became a new job named "2021-02-16T10:23:45-fit", and the imported one named a folder gone.
+    await setup();
+    const old = "2021-02-16T10:23:45-fit";
+    moveIn(old, { "proc_config.cfg": "[QMOptions]\nscript = echo again\n", "process.log": "Job started by QM at:  2021-02-16T10:18:45\nJob finished at: 2021-02-16T10:23:44 with code 1\n" }, env.layout.done);
+    await importHistoryNow(env.db, { store: env.store, layout: env.layout, jobFile: "proc_config.cfg" });
+    const imported = await env.db.job.findFirstOrThrow({ where: { folder: `QM_dJobs/${old}` } });
+    expect(imported).toMatchObject({ name: "fit", state: "failed" });
+    fs.renameSync(path.join(env.layout.done, old), path.join(env.layout.queued, old));
+    const done = await waitFor("fit done again", async () => {
+      const row = await env.db.job.findUnique({ where: { id: imported.id } });
+      return row?.state === "done" ? row : null;
+    });
+    expect(done.folder).toMatch(/^QM_dJobs\/[^/]*Z-fit$/);
+    expect(readLog(done.folder)).toContain("again");
     expect(await env.db.job.count()).toBe(1);
   });
 
