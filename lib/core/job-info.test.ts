@@ -30,6 +30,13 @@ describe("parseJobInfo", () => {
     expect(() => parseJobInfo("proc_config.cfg", "[default]\nscript = ls\n[QMOptions]\nnb_proc = 1\n")).toThrow(/no `script` entry/);
   });
 
+  it("takes the address of an e_mail written with a name, as QM 0.4 mailed it (no mail was sent, and the job was no one's)", () => {
+    expect(parseJobInfo("proc_config.cfg", "[QMOptions]\ne_mail : Ann Smith <ann@lab.org>\nscript = ls\n").owner).toBe("ann@lab.org");
+    expect(parseJobInfo("infos.xml", '<PARAMETER><e-mail value="&quot;Smith, Ann&quot; &lt;ann@lab.org&gt;"/><script value="ls"/></PARAMETER>').owner).toBe("ann@lab.org");
+    // Two addresses are not one owner: kept as written (the worker says why it sends no mail).
+    expect(parseJobInfo("proc_config.cfg", "[QMOptions]\ne_mail = <a@lab.org>, <b@lab.org>\nscript = ls\n").owner).toBe("<a@lab.org>, <b@lab.org>");
+  });
+
   it("reads the seed's XML example, including the e-mail spelling", () => {
     const info = parseJobInfo(
       "job.xml",

@@ -146,7 +146,7 @@ export function toJobInfo(params: Record<string, string>, script: string, where:
     nbProc,
     nbGpu,
     priority: integerKey(where, params, "priority", 0),
-    owner: ownerKey ? params[ownerKey].trim() : undefined,
+    owner: ownerKey ? ownerAddress(params[ownerKey]) : undefined,
     info: params.info?.trim() || undefined,
     params,
   };
@@ -161,6 +161,15 @@ export function toJobInfo(params: Record<string, string>, script: string, where:
     info.memMb = mem.mb;
   }
   return info;
+}
+
+/**
+ * `Ann Smith <ann@lab.org>` is ann@lab.org, as QM 0.4 mailed it (smtplib kept the address
+ * between the brackets), so that the mail goes and the job is hers; anything else as written.
+ */
+function ownerAddress(value: string): string {
+  const named = /^[^<>@]*<([^<>\s@]+@[^<>\s@]+)>$/.exec(value.trim());
+  return named ? named[1] : value.trim();
 }
 
 function integerKey(where: (key: string) => string, params: Record<string, string>, key: string, fallback: number): number {
