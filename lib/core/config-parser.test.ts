@@ -41,6 +41,12 @@ describe("parseIni (Python ConfigParser dialect)", () => {
     expect(iniSections(doc).get("QMOptions")!.get("script")).toBe("ls");
   });
 
+  it("writes a file back with its own line endings and byte-order mark", () => {
+    const doc = parseIni("\uFEFF[QMOptions]\r\nscript = ls\r\n");
+    setIniValue(doc, "QMOptions", "nb_proc", "2");
+    expect(serializeIni(doc)).toBe("\uFEFF[QMOptions]\r\nscript = ls\r\nnb_proc = 2\r\n");
+  });
+
   it("rejects a key outside any section, naming the line", () => {
     expect(() => parseIni("script = x\n", "proc_config.cfg")).toThrow(/proc_config.cfg line 1: .*before any \[section\]/);
   });

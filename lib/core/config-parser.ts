@@ -38,6 +38,9 @@ export type IniLine =
 
 export interface IniDocument {
   lines: IniLine[];
+  /** The file's line ending (`\r\n` for a file written on Windows) and byte-order mark, written back as found. */
+  eol?: "\n" | "\r\n";
+  bom?: boolean;
 }
 
 // As Python's SECTCRE, matched at the start only: `[QMOptions]  # options` is a header.
@@ -115,7 +118,7 @@ export function parseIni(text: string, fileName = "file"): IniDocument {
     pendingComments = [];
     lines.push(current);
   });
-  return { lines };
+  return { lines, eol: /\r\n/.test(text) ? "\r\n" : "\n", bom: text.startsWith("\uFEFF") };
 }
 
 function firstDelimiter(raw: string): number {
@@ -219,7 +222,8 @@ export function setIniValue(doc: IniDocument, sectionName: string, key: string, 
 }
 
 export function serializeIni(doc: IniDocument): string {
-  return `${doc.lines.flatMap((line) => (line.kind === "entry" ? line.raw : [line.raw])).join("\n")}\n`;
+  const eol = doc.eol ?? "\n";
+  return `${doc.bom ? "\uFEFF" : ""}${doc.lines.flatMap((line) => (line.kind === "entry" ? line.raw : [line.raw])).join(eol)}${eol}`;
 }
 
 /** Python's getboolean(): 1/yes/true/on and 0/no/false/off, any case; otherwise undefined. */

@@ -30,6 +30,14 @@ describe("editing QMserv.cfg on disk", () => {
     expect(result.fields.find((f) => f.key === "MaxNbProcessors")!.value).toBe("7");
   });
 
+  it("keeps a QMserv.cfg written on Windows in Windows line endings (every line differed after a save)", () => {
+    const before = "[QMServer]\r\n# processors\r\nMaxNbProcessors = 2\r\nQM_FOLDER = QM\r\n\r\n[WEB_QMserver]\r\nThe_Port = 8000\r\n";
+    fs.writeFileSync(file, before);
+    const form = getConfigForm(file);
+    updateConfig(file, { version: form.version, values: { "QMServer.MaxNbProcessors": "7" } });
+    expect(fs.readFileSync(file, "utf8")).toBe(before.replace("MaxNbProcessors = 2", "MaxNbProcessors = 7"));
+  });
+
   it("says why a file typed by hand cannot be used, and stops saying it once fixed", () => {
     expect(getConfigForm(file).invalid).toBeUndefined();
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("MaxNbProcessors = 2", "MaxNbProcessors = abc"));
