@@ -40,6 +40,25 @@ export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "co
   onQueued: () => void;
 }
 
+/**
+ * Folders found waiting (a queue QM 0.4 left, or drops made while no worker ran) in QM
+ * 0.4's order: the oldest info file (job_file, else the folder) first, not by name.
+ */
+export function oldestFirst(dir: string, names: string[], jobFile: string): string[] {
+  const age = (name: string) => {
+    for (const file of [path.join(dir, name, jobFile), path.join(dir, name)]) {
+      try {
+        return fs.statSync(file).mtimeMs;
+      } catch {
+        // the next, or gone
+      }
+    }
+    return Infinity;
+  };
+  const ages = new Map(names.map((name) => [name, age(name)]));
+  return [...names].sort((a, b) => ages.get(a)! - ages.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Rows of a burst of drops created per transaction. */
 const BATCH_ROWS = 64;
 
@@ -194,7 +213,7 @@ export function createIntake(deps: IntakeDeps) {
     /** Look at every folder of QM_qJobs. */
     scanAll: async () => {
       await renameUndecodable();
-      return check(fs.readdirSync(deps.layout.queued));
+      return check(oldestFirst(deps.layout.queued, fs.readdirSync(deps.layout.queued), deps.config().jobFile));
     },
     /** A name that is not UTF-8 appeared in QM_qJobs (it reads with U+FFFD and names nothing): renamed once settled. */
     undecodableSeen,

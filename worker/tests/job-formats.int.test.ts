@@ -97,6 +97,21 @@ describe("single-script jobs with #QM directives", () => {
   });
 });
 
+describe("a queue left by QM 0.4", () => {
+  it("runs the folders waiting at the worker's start oldest info file first, as QM 0.4 would have (not by name)", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 1, Settle_Time: 0 });
+    const days = { alpha: 5, bravo: 3, charlie: 6, delta: 2 };
+    for (const [name, day] of Object.entries(days)) {
+      const info = path.join(moveIn(name, { "proc_config.cfg": "[QMOptions]\nscript = true\n" }), "proc_config.cfg");
+      fs.utimesSync(info, new Date(`2026-11-0${day}T10:00:00Z`), new Date(`2026-11-0${day}T10:00:00Z`));
+    }
+    worker = await startWorker(env);
+    for (const name of Object.keys(days)) await waitForJob(env, name, ["done"]);
+    const rows = await env.db.job.findMany({ orderBy: { startedAt: "asc" } });
+    expect(rows.map((r) => r.name)).toEqual(["delta", "bravo", "alpha", "charlie"]);
+  });
+});
+
 describe("resubmitting a job from QM_lost+found", () => {
   it("a rejected folder moved back by hand is taken in under its original name, as the same job, its qm-error.txt set aside", async () => {
     await setup();
