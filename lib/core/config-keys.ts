@@ -115,7 +115,11 @@ export function checkValue(spec: KeySpec, value: string): string | null {
     case "choice":
       return spec.choices && !spec.choices.includes(v) ? `${spec.key} must be one of: ${spec.choices.join(", ")}` : null;
     case "path":
-      return v === "" ? `${spec.key} must not be empty` : null;
+      // Taken as written (as the original QM did), these would name a new, empty folder.
+      if (v === "") return `${spec.key} must not be empty`;
+      if (/^(["']).*\1$/.test(v)) return `${spec.key} is written in quotes; write the path without them (spaces are kept as written)`;
+      if (/^~(\/|$)/.test(v)) return `${spec.key} starts with ~, which is not expanded; write the full path, such as /home/ann/QM`;
+      return null;
     default:
       return null;
   }

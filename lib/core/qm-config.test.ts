@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseIni } from "./config-parser";
 import { defaultConfigText, readQmConfig } from "./qm-config";
@@ -22,5 +23,21 @@ describe("the executor keys of QMserv.cfg", () => {
     expect(text).toMatch(/# where jobs run: local .* %choice:local\|slurm%\nexecutor = local\n/);
     expect(text).toMatch(/slurm_poll_interval = 5\n/);
     expect(read(text.split("[QMServer]")[1].split("[WEB_QMserver]")[0].replace(/^QM_FOLDER.*$/m, ""))).toMatchObject({ executor: "local" });
+  });
+});
+
+describe("QM_FOLDER", () => {
+  const folder = (value: string) => readQmConfig(parseIni(`[QMServer]\nQM_FOLDER = ${value}\n`), (p) => path.resolve("/etc/qm", p)).qmFolder;
+
+  it("is taken as written, spaces included, relative to QMserv.cfg's folder", () => {
+    expect(folder("/data/my QM  ")).toBe("/data/my QM");
+    expect(folder("QM")).toBe("/etc/qm/QM");
+  });
+
+  it("in quotes or starting with ~ is refused with what to write (it named a new, empty folder: the lab's queue was never looked at)", () => {
+    expect(() => folder('"/data/my QM"')).toThrow("QM_FOLDER is written in quotes; write the path without them");
+    expect(() => folder("'/data/QM'")).toThrow("QM_FOLDER is written in quotes");
+    expect(() => folder("~/QM")).toThrow("QM_FOLDER starts with ~, which is not expanded; write the full path");
+    expect(folder("/data/~QM")).toBe("/data/~QM");
   });
 });
