@@ -41,3 +41,12 @@ describe("QM_FOLDER", () => {
     expect(folder("/data/~QM")).toBe("/data/~QM");
   });
 });
+
+describe("the sections of QMserv.cfg", () => {
+  it("spelt in another case are refused with the spelling to use (every key in them was silently ignored)", () => {
+    const text = "[QMserver]\nQM_FOLDER = /data/QM\nMaxNbProcessors = 8\n[web_qmserver]\nThe_Port = 8001\n";
+    expect(() => readQmConfig(parseIni(text), (p) => p)).toThrow(
+      "QMserv.cfg: the section [QMserver] is read only when spelt [QMServer]; rename it; the section [web_qmserver] is read only when spelt [WEB_QMserver]; rename it",
+    );
+  });
+});

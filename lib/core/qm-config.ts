@@ -91,6 +91,11 @@ export interface QmConfig {
 export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => string, mailEnv: MailEnv = {}): QmConfig {
   const sections = iniSections(doc);
   const errors: Record<string, string> = {};
+  // Section names are compared as written, as Python did: a [qmserver] would be ignored whole.
+  for (const name of sections.keys()) {
+    const meant = [S, W].find((known) => known.toLowerCase() === name.toLowerCase().trim());
+    if (meant && meant !== name) errors[meant] = `the section [${name}] is read only when spelt [${meant}]; rename it`;
+  }
   const raw = (section: typeof S | typeof W, key: string): string => {
     const spec = findKeySpec(section, key)!;
     const value = sections.get(section)?.get(key.toLowerCase()) ?? spec.default;
