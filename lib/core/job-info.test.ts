@@ -37,6 +37,13 @@ describe("parseJobInfo", () => {
     expect(parseJobInfo("proc_config.cfg", "[QMOptions]\ne_mail = <a@lab.org>, <b@lab.org>\nscript = ls\n").owner).toBe("<a@lab.org>, <b@lab.org>");
   });
 
+  it("runs a script continued on several lines as one command line, as QM 0.4 did (each line was run as a command of its own)", () => {
+    const text = "[QMOptions]\nscript = python fit.py\n    --opt 1\n    data.txt\nnb_proc = 2\n";
+    expect(parseJobInfo("proc_config.cfg", text)).toMatchObject({ script: "python fit.py --opt 1 data.txt", nbProc: 2 });
+    expect(parseJobInfo("p.cfg", "[QMOptions]\nscript = sh run.sh \\\n  --fast\n").script).toBe("sh run.sh --fast");
+    expect(parseJobInfo("infos.xml", '<PARAMETER><script value="python fit.py\n   --opt 1"/></PARAMETER>').script).toBe("python fit.py --opt 1");
+  });
+
   it("reads the seed's XML example, including the e-mail spelling", () => {
     const info = parseJobInfo(
       "job.xml",

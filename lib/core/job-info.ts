@@ -41,7 +41,10 @@ export function parseJobInfo(fileName: string, text: string): JobInfo {
     throw new AppError("INVALID_INPUT", `${fileName} is larger than 256 KB; an info file holds a few keys only`);
   }
   const params = isXmlInfoFile(fileName) ? readXml(fileName, text) : readCfg(fileName, text);
-  const script = params.script?.trim();
+  // A script continued on several lines (or an XML value holding line breaks) is one command
+  // line, as QM 0.4 ran it (it split the value on white space, line breaks included), not
+  // one shell command per line. A line ending in `\` continues as well.
+  const script = params.script?.replace(/[ \t]*\\?\r?\n[ \t]*/g, " ").trim();
   if (!script) {
     throw new AppError(
       "INVALID_INPUT",
