@@ -12,6 +12,7 @@ import { decodeInfoFile, infoFileTextForUtf8 } from "../core/info-file-text";
 import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
 import { type JobDescription, type JobFolderOptions, findJobDescription } from "./job-folder";
 import { ENTRY_FLAGS } from "./open-beneath";
+import { scriptFileNotes } from "./script-file-notes";
 
 export interface FolderJob {
   info: JobInfo;
@@ -26,7 +27,9 @@ export function readJobFolder(dir: string, opts: JobFolderOptions, overrides?: I
   const text = overrides ? apply(description.file, original, overrides) : original;
   const info = description.kind === "info" ? parseJobInfo(description.file, text) : scriptJob(dir, description.file, text);
   if (text !== original) fs.writeFileSync(file, infoFileTextForUtf8(description.file, text));
-  return { info, description };
+  // What would make the script fail without saying why (Windows line endings, ./run.sh not executable).
+  const hints = scriptFileNotes(dir, info.script);
+  return { info, description: hints.length ? { ...description, notes: [...description.notes, ...hints] } : description };
 }
 
 /**

@@ -199,3 +199,20 @@ describe("resubmitting a job from QM_lost+found", () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("qm-error"))).toEqual([expect.stringMatching(/^qm-error-.*Z\.txt$/)]);
   });
 });
+
+describe("a script that fails without saying why", () => {
+  it("says in process.log that run.sh has Windows line endings, or is not executable, and what to do", async () => {
+    await setup();
+    moveIn("crlf", { "proc_config.cfg": "[QMOptions]\nscript = sh run.sh\n", "run.sh": "echo one\r\necho two\r\n" });
+    moveIn("not executable", { "proc_config.cfg": "[QMOptions]\nscript = ./run.sh\n", "run.sh": "echo ran\n" });
+    moveIn("fine", { "proc_config.cfg": "[QMOptions]\nscript = sh run.sh\n", "run.sh": "echo ran\n" });
+    const crlf = readLog((await waitForJob(env, "crlf", ["done", "failed"])).folder);
+    expect(crlf).toContain("=== run.sh has Windows line endings (CRLF): the shell reads each line's \\r as part of its command");
+    expect(crlf).toContain("dos2unix run.sh");
+    const notExecutable = await waitForJob(env, "not executable", ["done", "failed"]);
+    expect(notExecutable.state).toBe("failed");
+    expect(readLog(notExecutable.folder)).toContain('=== run.sh is not executable, so ./run.sh fails with "Permission denied": make it executable (chmod +x run.sh) or write script = sh run.sh');
+    const fine = readLog((await waitForJob(env, "fine", ["done", "failed"])).folder);
+    expect(fine).not.toMatch(/line endings|not executable/);
+  });
+});
