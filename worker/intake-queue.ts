@@ -16,6 +16,7 @@ import { queueColumns, submitState } from "../lib/server/jobs/queue-entry";
 import { type ResolvedQueueOptions, resolveQueueOptions } from "../lib/server/jobs/resolve-queue-options";
 import { relFolder } from "../lib/server/qm-folders";
 import { type FolderJob, jobColumns } from "../lib/server/read-job-folder";
+import type { Log } from "../lib/server/logger";
 import type { JobStore, NewJobRow } from "../lib/server/store/job-store";
 import type { WorkerContext } from "./context";
 import { rejectFolder } from "./reject";
@@ -40,7 +41,12 @@ export interface DropBatch {
   flush(): Promise<void>;
 }
 
-export function createDropBatch(store: JobStore): DropBatch {
+/** The line each dropped folder leaves when it enters the queue (admin.md: the worker logs the jobs it takes in). */
+function logTakenIn(log: Log, id: number, row: NewJobRow): void {
+  log(`taken in: ${row.job.folder}${row.plan.to === "queued" ? "" : ` (${row.plan.to})`}`, { job: id });
+}
+
+export function createDropBatch(store: JobStore, log: Log): DropBatch {
   let rows: NewJobRow[] = [];
   return {
     add: (row) => void rows.push(row),
@@ -51,7 +57,9 @@ export function createDropBatch(store: JobStore): DropBatch {
     async flush() {
       const taken = rows;
       rows = [];
-      if (taken.length) await store.createJobs(taken);
+      if (!taken.length) return;
+      const ids = await store.createJobs(taken);
+      ids.forEach((id, i) => logTakenIn(log, id, taken[i]));
     },
   };
 }
@@ -84,7 +92,7 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     batch.add({ job, plan });
     return true;
   }
-  await ctx.store.createJob(job, plan);
+  logTakenIn(ctx.log, await ctx.store.createJob(job, plan), { job, plan });
   return false;
 }
 

@@ -162,7 +162,7 @@ export function createIntake(deps: IntakeDeps) {
       const claimed = await deps.store.claimedFolders(names.map((n) => relFolder("queued", n)), new Date(Date.now() - DELETE_WINDOW_MS));
       // The folder of a waiting row has arrived: its job may start now.
       if ([...claimed.values()].includes("waiting")) deps.onQueued();
-      const batch = createDropBatch(deps.store);
+      const batch = createDropBatch(deps.store, deps.log);
       for (const name of names) {
         if (closed) break;
         const claim = claimed.get(relFolder("queued", name));

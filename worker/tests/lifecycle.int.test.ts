@@ -139,6 +139,17 @@ describe("a job's life", () => {
     expect(fs.readdirSync(env.layout.queued)).toEqual([]);
   });
 
+  it("logs each dropped folder it takes in, with the job's id and, when not queued, its state", async () => {
+    await setup({ MailActive: "False", Settle_Time: 100 });
+    dropJob(env, "dropped", { script: "true" });
+    dropJob(env, "dropped held", { script: "true", keys: { hold: "yes" } });
+    const done = await waitForJob(env, "dropped", ["done"]);
+    const held = await waitForJob(env, "dropped held", ["held"]);
+    // admin.md: the worker logs the jobs it takes in; a dropped job had no line before it started (DEBUG).
+    expect(worker.logs).toContain(`job ${done.id}: taken in: QM_qJobs/dropped`);
+    expect(worker.logs).toContain(`job ${held.id}: taken in: QM_qJobs/dropped held (held)`);
+  });
+
   it("waits for a copy in progress to be quiet for Settle_Time before starting it", async () => {
     await setup({ MailActive: "False", Settle_Time: 1500 });
     const dir = path.join(env.layout.queued, "slow copy");
