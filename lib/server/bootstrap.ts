@@ -11,6 +11,7 @@
 import path from "node:path";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
+import { formatLogLine } from "./logger";
 import { protectServiceFiles } from "./protect-files";
 import { ensureQmFolders, qmLayout } from "./qm-folders";
 import type { ImportReport } from "./history/import-history";
@@ -27,6 +28,9 @@ export interface Prepared {
 /** The folder of QueueManager's package.json (this file may run from a bundle in dist/). */
 export const projectRoot = findProjectRoot(import.meta.dirname);
 
+/** prepare()'s own lines (a mode it changed), as the programs' log lines are: time and level, or the journal's priority. */
+const startLog = (env: QmEnv) => (message: string) => console.log(formatLogLine({ level: "info", message, at: new Date() }, { journald: env.journald }));
+
 export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
   const env = loadEnv(source);
   const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
@@ -34,7 +38,7 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
   ensureQmFolders(layout);
   // `npm start` migrates once before it starts the web server and the worker.
   if (env.skipMigrate) {
-    protectServiceFiles(layout, env.configPath, env.databaseUrl, (m) => console.log(m));
+    protectServiceFiles(layout, env.configPath, env.databaseUrl, startLog(env));
     return { env, loaded, appliedMigrations: [], historyImport: null };
   }
   const { createDb, enableWal } = await import("./db");
@@ -57,7 +61,7 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
     }
   }
   // The database exists now: no account of the machine may read it (password hashes).
-  protectServiceFiles(layout, env.configPath, env.databaseUrl, (m) => console.log(m));
+  protectServiceFiles(layout, env.configPath, env.databaseUrl, startLog(env));
   return { env, loaded, appliedMigrations, historyImport };
 }
 
