@@ -54,7 +54,8 @@ export function createRetention(ctx: WorkerContext): Retention {
     await writeLastPass(ctx.store.sql, pass);
     const done = pass.archived ? `${pass.archived} folder(s) archived to ${retention.archiveFolder}` : `${pass.removed} folder(s) removed`;
     const log = pass.failed ? ctx.log.warn : ctx.log.info;
-    log(`retention: ${done}, ${formatBytes(pass.freedBytes)} freed${pass.skipped ? `, ${pass.skipped} changed meanwhile` : ""}${pass.failed ? `, ${pass.failed} could not be removed` : ""}`);
+    const sameDisk = result.archiveOnSameDisk ? " (Archive_Folder is on QM_FOLDER's disk: moving folders there frees no space on it)" : "";
+    log(`retention: ${done}, ${formatBytes(pass.freedBytes)} freed${sameDisk}${pass.skipped ? `, ${pass.skipped} changed meanwhile` : ""}${pass.failed ? `, ${pass.failed} could not be removed` : ""}`);
   }
 
   return {

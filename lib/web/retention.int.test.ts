@@ -129,5 +129,7 @@ describe("retention", () => {
     expect(fs.readFileSync(path.join(archived, "data.bin"), "utf8")).toHaveLength(10 * 1024);
     const event = await db.jobEvent.findFirstOrThrow({ where: { jobId: old.id, kind: "purged" } });
     expect(event.detail).toContain(`its folder was moved to ${archived} by the retention pass: it ended more than Keep_Days ago`);
+    // The archive is on QM_FOLDER's disk here: nothing was freed on it (it said the folder's 10 KB).
+    expect((await dryRun()).lastPass?.freedBytes).toBe(0);
   });
 });

@@ -20,7 +20,10 @@ export interface RetentionResult {
   /** Changed meanwhile (requeued, deleted, purged): left alone. */
   skipped: number[];
   failed: number[];
+  /** Space given back on QM_FOLDER's disk (a folder archived on that same disk frees none). */
   freedBytes: number;
+  /** Archive_Folder is on QM_FOLDER's disk: the folders moved, no space was freed. */
+  archiveOnSameDisk: boolean;
 }
 
 /**
@@ -73,7 +76,7 @@ const why = (item: PurgeItem, plan: RetentionPlan) =>
   item.reason === "age" ? `it ended more than Keep_Days ago (before ${plan.cutoff!.toISOString()})` : `QM_dJobs and QM_lost+found took more than Keep_Max_GB (${formatBytes(plan.ceilingBytes!)})`;
 
 export async function applyRetention(store: JobStore, layout: QmLayout, plan: RetentionPlan, archiveDir: string | null, log: Log): Promise<RetentionResult> {
-  const result: RetentionResult = { removed: [], archived: [], skipped: [], failed: [], freedBytes: 0 };
+  const result: RetentionResult = { removed: [], archived: [], skipped: [], failed: [], freedBytes: 0, archiveOnSameDisk: false };
   for (const item of plan.purge) {
     const source = resolveInside(layout.root, item.folder);
     const inFinished = source && [layout.done, layout.lost].includes(path.dirname(source));
@@ -84,15 +87,27 @@ export async function applyRetention(store: JobStore, layout: QmLayout, plan: Re
     }
     try {
       let where: string;
+      let freed = item.sizeBytes;
       try {
-        where = archiveDir ? `its folder was moved to ${await archiveFolder(source, archiveDir)}` : ((await remove(source, layout, item.id)), "its folder was deleted");
+        if (archiveDir) {
+          const target = await archiveFolder(source, archiveDir);
+          where = `its folder was moved to ${target}`;
+          // A rename on the same disk: QM_dJobs is smaller, the disk no emptier (section 10's remedy for a full disk).
+          if (fs.statSync(target).dev === fs.statSync(layout.root).dev) {
+            freed = 0;
+            result.archiveOnSameDisk = true;
+          }
+        } else {
+          await remove(source, layout, item.id);
+          where = "its folder was deleted";
+        }
       } catch (error) {
         if (!isEnoent(error)) throw error;
         where = "its folder was already gone";
       }
       await store.addEvent(item.id, "purged", `${where} by the retention pass: ${why(item, plan)}`);
       (archiveDir ? result.archived : result.removed).push(item.id);
-      result.freedBytes += item.sizeBytes;
+      result.freedBytes += freed;
       log.debug(`retention: ${where} (${formatBytes(item.sizeBytes)})`, { job: item.id });
     } catch (error) {
       await store.update(item.id, guard, { purgedAt: null });
