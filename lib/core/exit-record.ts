@@ -49,7 +49,12 @@ export function parseExitRecord(text: string): ExitRecord | null {
 
 const SIGNALS: Record<number, string> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 24: "SIGXCPU", 25: "SIGXFSZ" };
 
+/** The name of signal number `n` (SIGTERM for 15; SIG<n> for one without a name here). */
+export function signalName(n: number): string {
+  return SIGNALS[n] ?? `SIG${n}`;
+}
+
 /** The signal a shell status 128 + N stands for, when N is one. */
 export function signalOfStatus(status: number): string | null {
-  return status > 128 && status < 160 ? (SIGNALS[status - 128] ?? `SIG${status - 128}`) : null;
+  return status > 128 && status < 160 ? signalName(status - 128) : null;
 }

@@ -20,6 +20,15 @@ describe("process.log lines", () => {
     expect(parseHistoricLog(requeued)).toMatchObject({ startedAt: new Date("2026-01-01T00:00:00Z"), finishedAt: new Date("2026-01-01T00:01:00Z"), signal: "SIGTERM", state: "killed" });
   });
 
+  it("reads QM 0.4's negative code as the signal that killed the script (Python's return code), not as an exit code", () => {
+    const killed = parseHistoricLog("Job started by QM at: 2021-02-16T10:18:45\nJob finished at: 2021-02-16T10:23:45 with code -9\n");
+    expect(killed).toMatchObject({ signal: "SIGKILL" });
+    expect(killed.exitCode).toBeUndefined();
+    const outcome = historicOutcome({ infoMtime: null, lastWrite: new Date(), name: parseHistoricName("x"), queue: "lost", log: killed });
+    expect(outcome).toMatchObject({ state: "killed", exitCode: null, signal: "SIGKILL" });
+    expect(parseHistoricLog("Script could not be run, aborted, with retcode is -15")).toMatchObject({ signal: "SIGTERM" });
+  });
+
   it("turns what it found into a state and times; a folder without any line keeps the folder's time", () => {
     const lastWrite = new Date("2020-05-05T05:05:05Z");
     const base = { infoMtime: null, lastWrite, name: parseHistoricName("plain") };

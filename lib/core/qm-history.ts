@@ -14,6 +14,7 @@
  * QM_dJobs under their bare name. In non-blocking mode it wrote none of these lines.
  */
 import { FINISHED_STATES, type FinishedState } from "./job-lifecycle";
+import { signalName } from "./exit-record";
 
 export interface HistoricName {
   /** The job's name, without the time stamp. */
@@ -53,19 +54,34 @@ export interface LogFacts {
   state?: FinishedState;
 }
 
+/**
+ * QM 0.4 wrote Python's return code: a negative one (-9) is the signal that killed the
+ * script (subprocess' convention), not an exit code.
+ */
+function setReturnCode(f: LogFacts, code: number): void {
+  if (code < 0) {
+    f.signal = signalName(-code);
+    f.exitCode = undefined;
+  } else {
+    f.exitCode = code;
+    f.signal = undefined;
+  }
+}
+
 const LINES: [RegExp, (m: RegExpMatchArray, facts: LogFacts) => void][] = [
   [/^Job started by QM at:\s*(\S+)/, (m, f) => {
     f.startedAt = localTime(m[1]) ?? f.startedAt;
   }],
   [/^Job finished at:\s*(\S+) with code (-?\d+)/, (m, f) => {
     f.finishedAt = localTime(m[1]) ?? f.finishedAt;
-    f.exitCode = Number(m[2]);
+    setReturnCode(f, Number(m[2]));
   }],
   [/^(?:elapsed time|dure)\s*:\s*([\d.]+)\s*s/, (m, f) => {
     f.durationMs = Math.round(Number(m[1]) * 1000);
   }],
   [/^Script could not be run, aborted(?:, with retcode is (-?\d+))?/, (m, f) => {
-    f.exitCode = m[1] === undefined ? -1 : Number(m[1]);
+    if (m[1] === undefined) f.exitCode = -1;
+    else setReturnCode(f, Number(m[1]));
   }],
   [/^Job invalid:/, (_m, f) => {
     f.invalid = true;
