@@ -41,6 +41,8 @@ describe("history import of a QM 0.4 installation", () => {
     expect(fit.finishedAt).toEqual(new Date("2021-02-16T10:23:45"));
     expect(fit).toMatchObject({ nbProc: 4, info: "fit of the NMR series", script: "python fit.py", progress: 100 });
     expect(fit.submittedAt.getTime()).toBe(new Date("2021-02-15T10:23:45").getTime()); // the info file's time
+    // A job that did not finish keeps how far it got (processing 3 / 10).
+    expect(await env.db.job.findFirstOrThrow({ where: { name: "crashed_job" } })).toMatchObject({ state: "lost", progress: 30 });
     // Folders stay where they were.
     expect(fs.existsSync(path.join(env.layout.done, "2021-02-16T10:23:45-nmr_fit", "process.log"))).toBe(true);
   });

@@ -13,6 +13,7 @@ import { decodeInfoFile } from "../../core/info-file-text";
 import { parseJobInfo } from "../../core/job-info";
 import { planTransition } from "../../core/job-lifecycle";
 import { LOG_FILE } from "../../core/job-log";
+import { parseProgress } from "../../core/progress";
 import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
 
 export type { ImportReport } from "../../core/qm-history";
@@ -126,7 +127,8 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
   const detail = `imported from ${folder}${infoProblem ? ` (${infoProblem})` : ""}`;
   const plan = planTransition("import", null, outcome.state, {
     submittedAt: outcome.submittedAt, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, exitCode: outcome.exitCode, signal: outcome.signal,
-    progress: outcome.state === "done" ? 100 : null,
+    // How far a job that did not finish got, by its last `processing N / M` line.
+    progress: outcome.state === "done" ? 100 : parseProgress(logText),
   }, detail);
   return deps.store.createJob(
     {
