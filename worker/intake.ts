@@ -195,10 +195,15 @@ export function createIntake(deps: IntakeDeps) {
   // Folders whose names are not UTF-8: renamed to their Latin-1 reading once settled, and
   // then taken in by that name like any drop (lib/server/undecodable-names.ts).
   let renaming: NodeJS.Timeout | undefined;
+  /** Folders that could not be renamed, said once (each rescan tries again). */
+  const unrenamable = new Set<string>();
   const renameUndecodable = async () => {
     const { renamed, unsettled, failed } = await renameUndecodableEntries(deps.layout.queued, deps.config().settleMs);
     for (const r of renamed) deps.log.warn(`QM_qJobs/${r.from} renamed to ${r.to}: its name was not UTF-8 (read as Latin-1, the encoding of older systems)`);
-    for (const f of failed) deps.log.warn(`QM_qJobs/${f.name}: its name is not UTF-8 and it cannot be renamed (${f.why}); rename it to take it in`);
+    for (const f of failed) {
+      if (!unrenamable.has(f.name)) deps.log.warn(`QM_qJobs/${f.name}: its name is not UTF-8 and it cannot be renamed (${f.why}); rename it to take it in`);
+      unrenamable.add(f.name);
+    }
     if (unsettled.length) undecodableSeen();
   };
   const undecodableSeen = () => {
