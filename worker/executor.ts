@@ -61,6 +61,11 @@ export interface ExitReport {
   cancelled?: boolean;
   /** The executor lost the run (its node failed, it left no exit record): `lost`, or requeued with Recovery = requeue; `error` says why. */
   lost?: boolean;
+  /**
+   * When the run ended, as its exit record says: a run that ended while no worker ran is
+   * read at the next start, and its end is not that moment. Absent: now.
+   */
+  endedAt?: Date;
   /** The run's details as it ended (Job.runInfo), for executors whose details change (Slurm's final state). */
   runInfo?: Record<string, unknown>;
 }

@@ -33,7 +33,8 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
   const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
   const requeue = job.shutdown === true || lostAgain;
-  const finishedAt = new Date();
+  // A run that ended while no worker ran ended when its exit record was written, not now.
+  const finishedAt = exit.endedAt ?? new Date();
   // Ended while its executor still held it back (killed or refused while pending in Slurm's
   // queue): it never ran, so it has no start and no run time; what it waited is said instead.
   const neverStarted = job.state === "pending" && exit.exitCode === null && exit.signal === null;

@@ -69,10 +69,12 @@ function realpathOr(dir: string): string {
   }
 }
 
-/** What the run's exit record says, or null when there is none (yet). */
+/** What the run's exit record says, with its time (the run's end), or null when there is none (yet). */
 export function readExitRecord(runsDir: string, runToken: string) {
   try {
-    return parseExitRecord(fs.readFileSync(path.join(runsDir, exitRecordName(runToken)), "utf8"));
+    const file = path.join(runsDir, exitRecordName(runToken));
+    const record = parseExitRecord(fs.readFileSync(file, "utf8"));
+    return record && { ...record, endedAt: fs.statSync(file).mtime };
   } catch {
     return null;
   }
@@ -81,7 +83,7 @@ export function readExitRecord(runsDir: string, runToken: string) {
 /** How a run ended: its exit record when it wrote one, else what the process status says. */
 export function exitReportOf(runsDir: string, runToken: string, status: { exitCode: number | null; signal: string | null; error?: string }): ExitReport {
   const record = readExitRecord(runsDir, runToken);
-  if (record) return { exitCode: record.status, signal: null, cpuSeconds: record.cpuSeconds };
+  if (record) return { exitCode: record.status, signal: null, cpuSeconds: record.cpuSeconds, endedAt: record.endedAt };
   return { exitCode: status.exitCode, signal: status.signal, cpuSeconds: null, ...(status.error ? { error: status.error } : {}) };
 }
 

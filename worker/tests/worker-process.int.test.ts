@@ -140,11 +140,15 @@ describe("the worker program", () => {
     first.child.kill("SIGKILL");
     await first.exited;
     await waitFor("the job to end on its own", () => jobProcesses(env.layout.root).length === 0, 10_000);
+    const endedBy = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     const second = startWorkerProcess();
     await started(second);
     const row = await waitForJob(env, "ends alone", ["failed", "done", "lost"]);
     expect(row).toMatchObject({ state: "failed", exitCode: 3 });
     expect(row.cpuSeconds).not.toBeNull();
+    // It ended when it ended, not when the next worker read its exit record: its run time is its own.
+    expect(row.finishedAt!.getTime()).toBeLessThanOrEqual(endedBy);
     expect(row.folder).toMatch(/^QM_lost\+found\/.*-ends alone$/);
     expect(fs.readFileSync(runs, "utf8")).toBe("run\n");
     second.child.kill("SIGTERM");
