@@ -58,6 +58,18 @@ describe("estimateStarts", () => {
     expect(inS(some.startAtMs)).toBe(120);
   });
 
+  it("a child of a held parent says that the parent is held, and has no start", () => {
+    // Seen holding one element of a sweep that a collecting job waited for: its reason was
+    // "waiting for job 6 to finish successfully (after_ok)" and no time, not why.
+    const deps = (...ids: number[]) => ids.map((parentId) => ({ parentId, kind: "after_ok" as const }));
+    const one = estimateStarts(input({ maxNbProcessors: 4, waiting: [waiting(6, { state: "held" }), waiting(7, { dependsOn: deps(6) })] })).get(7)!;
+    expect(one).toEqual({ startAtMs: null, reason: "waiting for job 6 to finish successfully (after_ok); job 6 is held, so it waits until that job is released" });
+    const two = estimateStarts(
+      input({ maxNbProcessors: 4, running: [running(1, { progress: 50 })], waiting: [waiting(5, { state: "held" }), waiting(6, { state: "held" }), waiting(7, { dependsOn: deps(1, 5, 6) })] }),
+    ).get(7)!;
+    expect(two.reason).toBe("waiting for job 1, job 5, job 6 to finish successfully (after_ok); 2 of them are held, so it waits until they are released");
+  });
+
   it("a child of a failed parent will be cancelled; held and paused jobs have no start", () => {
     const e = estimateStarts(input({ parentStates: new Map([[9, "failed"]]), waiting: [waiting(2, { dependsOn: [{ parentId: 9, kind: "after_ok" }] }), waiting(3, { state: "held" })] }));
     expect(e.get(2)).toEqual({ startAtMs: null, reason: expect.stringMatching(/^it will be cancelled: job 9, which this job waited for \(after_ok\), ended failed/) });

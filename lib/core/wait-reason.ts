@@ -60,7 +60,11 @@ function dependencyReason(job: WaitingForEstimate, ctx: WaitContext): string | n
   const runningParents = ctx.running.filter((r) => waiting.some((d) => d.parentId === r.id));
   const notStarted = waiting.length - runningParents.length;
   const last = runningParents.sort((a, b) => (remainingOf(b, ctx.nowMs)?.ms ?? Infinity) - (remainingOf(a, ctx.nowMs)?.ms ?? Infinity))[0];
-  const then = notStarted && runningParents.length ? `; ${plural(notStarted, "of them has", "of them have")} not started yet` : last ? `; ${endPhrase(last, ctx.nowMs)}` : "";
+  // A held parent holds it until someone releases it: no end to tell, only what to do.
+  const held = waiting.filter((d) => d.state === "held");
+  const then = held.length
+    ? `; ${held.length === 1 ? `job ${held[0].parentId} is held` : `${held.length} of them are held`}, so it waits until ${held.length === 1 ? "that job is" : "they are"} released`
+    : notStarted && runningParents.length ? `; ${plural(notStarted, "of them has", "of them have")} not started yet` : last ? `; ${endPhrase(last, ctx.nowMs)}` : "";
   return `waiting for ${names} ${how}${then}`;
 }
 
