@@ -51,6 +51,8 @@ export interface EstimateInput {
   /** Fair share on: CPU-seconds per owner. */
   usage?: ReadonlyMap<string, number>;
   paused: boolean;
+  /** The worker stopped (or its heartbeat is stale): nothing starts until it runs again. */
+  workerDown?: boolean;
   /** QM_FOLDER's disk below Min_Free_MB: the worker starts nothing until space returns; null: not low (or unknown). */
   diskLow: DiskLow | null;
 }

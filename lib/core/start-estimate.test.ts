@@ -78,6 +78,14 @@ describe("estimateStarts", () => {
     expect(paused).toEqual({ startAtMs: null, reason: "the queue is paused: nothing starts until the administrator resumes it" });
   });
 
+  it("with the worker stopped nothing starts: no start time, and the reason says so instead of 'about to start'", () => {
+    // Seen stopping the worker mid-sweep: waiting elements kept their times and a job
+    // submitted meanwhile said "about to start: processors are free" for as long as it was down.
+    const e = estimateStarts(input({ workerDown: true, maxNbProcessors: 4, running: [running(1, { progress: 50 })], waiting: [waiting(2), waiting(3, { state: "held" })] }));
+    expect(e.get(2)).toEqual({ startAtMs: null, reason: expect.stringMatching(/^the worker is not running: nothing starts until the administrator starts it again/) });
+    expect(e.get(3)!.reason).toBe("held: it keeps its place in the queue but starts only once released");
+  });
+
   it("below Min_Free_MB nothing starts: no start time, and the reason says why as the banner does", () => {
     // Processors free: without the disk guard this job would be "about to start".
     const disk = { freeBytes: 500 * 1024 ** 2, minFreeBytes: 2 * 1024 ** 3 };

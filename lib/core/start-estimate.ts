@@ -43,9 +43,9 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
 
   // GPU jobs cannot be placed before a worker has said which GPUs it has.
   const placeable = (j: WaitingForEstimate) => input.workerGpus !== null || !j.nbGpu;
-  // Paused, or the disk below Min_Free_MB: nothing starts, so no start time can be told.
+  // Paused, the disk below Min_Free_MB, no worker: nothing starts, so no start time can be told.
   // Handed to Slurm: when it runs is Slurm's decision, not this machine's processors.
-  let pending = input.paused || input.diskLow || input.handsOver ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
+  let pending = input.paused || input.diskLow || input.workerDown || input.handsOver ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
   let t = nowMs;
   let head: HeadWait | undefined;
   for (let step = 0; pending.length && step < 20_000; step++) {

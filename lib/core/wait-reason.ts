@@ -1,7 +1,7 @@
 /**
  * "Why is my job waiting?": the first thing that holds a queued job back right now, in
  * words for its owner, with the running job whose end should unblock it.
- * Checked in the order the worker applies its rules: held, a disk below Min_Free_MB, paused,
+ * Checked in the order the worker applies its rules: held, no worker running, a disk below Min_Free_MB, paused,
  * dependencies, the array's `%N` limit, GPUs that do not exist, then the queue ahead, the
  * processors and GPUs.
  */
@@ -19,6 +19,9 @@ export interface WaitContext extends EstimateInput {
 
 /** The reason of a job the worker's rule would start now (it is between two passes). */
 export const ABOUT_TO_START = "about to start: processors are free";
+
+/** The worker stopped and none took its place: whatever else holds the job, nothing starts before one runs. */
+export const WORKER_DOWN = "the worker is not running: nothing starts until the administrator starts it again (npm start, or the qm-worker service)";
 
 /** The same with executor = slurm: the next pass hands it over; Slurm then decides when it runs. */
 export const ABOUT_TO_HAND_OVER = "about to be handed to Slurm, which decides when it runs";
@@ -90,6 +93,7 @@ function handOverReason(ctx: WaitContext): string {
 
 export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
   if (job.state === "held") return "held: it keeps its place in the queue but starts only once released";
+  if (ctx.workerDown) return WORKER_DOWN;
   // The worker looks at the disk before the pause (worker/dispatcher.ts): the first that holds is the reason.
   if (ctx.diskLow) return diskLowReason(ctx.diskLow);
   if (ctx.paused) return "the queue is paused: nothing starts until the administrator resumes it";

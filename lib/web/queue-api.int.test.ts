@@ -9,6 +9,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ArrayAnswer, ArraysAnswer, JobAnswer, JobsAnswer } from "../core/api-types";
 import { parseJobInfo } from "../core/job-info";
 import { planTransition } from "../core/job-lifecycle";
+import { writeHeartbeat } from "../server/store/worker-status";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { type Handler, basic, basicAs, ctx, db, errorOf, makeJob, qm, req, routes, store, wakeUps, writeConfig } from "./api-test-harness";
 
@@ -223,6 +224,26 @@ describe("estimates of an array's waiting elements", () => {
     const inSeconds = (Date.parse(page.job.estimate!.startAt!) - Date.now()) / 1000;
     expect(inSeconds).toBeGreaterThan(170);
     expect(inSeconds).toBeLessThan(190);
+  });
+});
+
+describe("estimates while the worker is not running", () => {
+  it("a waiting job has no start and says the worker is not running, instead of 'about to start'", async () => {
+    // Seen stopping the worker (SIGTERM) mid-sweep: a job queued meanwhile was "about to
+    // start: processors are free" for as long as the worker was down.
+    const { job } = await makeJob("queued");
+    const beat = (at: Date, stats: object) => writeHeartbeat(store.sql, { pid: 4242, host: "lab", startedAt: new Date(Date.now() - 3_600_000), at, stats: JSON.stringify(stats) });
+    const estimate = async () => (await body<JobAnswer>(await routes.job(req(`/api/jobs/${job.id}`), ctx(job.id)))).job.estimate!;
+    try {
+      await beat(new Date(), { stopped: true });
+      expect(await estimate()).toEqual({ startAt: null, reason: expect.stringMatching(/^the worker is not running: nothing starts until the administrator starts it again/) });
+      await beat(new Date(Date.now() - 60_000), {});
+      expect((await estimate()).reason).toMatch(/^the worker is not running/);
+      await beat(new Date(), {});
+      expect((await estimate()).reason).toBe("about to start: processors are free");
+    } finally {
+      await db.workerStatus.deleteMany();
+    }
   });
 });
 

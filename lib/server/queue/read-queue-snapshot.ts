@@ -123,10 +123,10 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
     walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), ownerKey: r.ownerKey, typicalMs: typicalOf(r),
     dependsOn: depsOf.get(Number(r.id)) ?? [],
   });
-  const worker = await readWorkerSetup(store.sql);
+  const worker = await readWorkerSetup(store.sql, nowMs);
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
-    workerGpus: worker.gpus, handsOver: worker.handsOver,
+    workerGpus: worker.gpus, handsOver: worker.handsOver, workerDown: worker.down,
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null,
     diskLow: diskLowOf(qmFolder, config.minFreeMb), truncated,
   };

@@ -1,6 +1,6 @@
 /** The worker's heartbeat row (WorkerStatus id 1): written every few seconds, so kept to one statement. */
-import { type WorkerStats, parseWorkerStats } from "../../core/worker-stats";
-import type { Sql } from "./sql";
+import { type WorkerStats, isWorkerAlive, parseWorkerStats } from "../../core/worker-stats";
+import { type Sql, toDate } from "./sql";
 
 export interface Heartbeat {
   pid: number;
@@ -31,12 +31,15 @@ export interface WorkerSetup {
   gpus: number[] | null;
   /** It hands jobs to a scheduler of its own (executor = slurm). */
   handsOver: boolean;
+  /** A worker ran and is not running now (stopped, or its heartbeat is stale): nothing starts until one does. */
+  down: boolean;
 }
 
-export async function readWorkerSetup(sql: Sql): Promise<WorkerSetup> {
-  const row = await sql.get<{ stats: string }>(`SELECT "stats" FROM "WorkerStatus" WHERE "id" = 1`);
+export async function readWorkerSetup(sql: Sql, nowMs = Date.now()): Promise<WorkerSetup> {
+  const row = await sql.get<{ stats: string; heartbeatAt: unknown }>(`SELECT "stats", "heartbeatAt" FROM "WorkerStatus" WHERE "id" = 1`);
   const stats: WorkerStats = parseWorkerStats(row?.stats);
-  return { gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm" };
+  const beat = toDate(row?.heartbeatAt);
+  return { gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm", down: beat !== null && !isWorkerAlive(beat, stats, nowMs) };
 }
 
 /** The GPUs the worker hands out, as its last heartbeat said; null: no worker has said yet. */
