@@ -215,6 +215,25 @@ describe("lists", () => {
     expect((await list("view=queued&pageSize=2&page=2")).jobs.map((j) => [j.id, j.position])).toEqual([[held[2], undefined], [a.id, 1]]);
   });
 
+  it("with fair share on, the queued list and a job's position follow the worker's order: the owner who used less first", async () => {
+    // Seen with Fair_Share = True: ann's sweep elements were listed first (position 1, 2...)
+    // and bob's later jobs last, while the worker ran bob's first and their reasons said so.
+    writeConfig({}, { Fair_Share: "True" });
+    await makeJob("done", {}, { owner: "ann@lab.org", cpuSeconds: 500, finishedAt: new Date() });
+    await makeJob("done", {}, { owner: "bob@lab.org", cpuSeconds: 10, finishedAt: new Date() });
+    const queued = async (owner: string) => (await makeJob("queued", {}, { owner })).job.id;
+    const [a1, a2, b1, c1] = [await queued("ann@lab.org"), await queued("ann@lab.org"), await queued("bob@lab.org"), await queued("o'neil@lab.org")];
+    const list = async (q: string) => (await (await routes.list(req(`/api/jobs?${q}`), ctx(0))).json()) as { jobs: { id: number; position?: number }[] };
+    const positionOnPage = async (id: number) => ((await (await routes.job(req(`/api/jobs/${id}`), ctx(id))).json()) as { job: { position?: number } }).job.position;
+    expect((await list("view=queued")).jobs.map((j) => [j.id, j.position])).toEqual([[c1, 1], [b1, 2], [a1, 3], [a2, 4]]);
+    expect(await Promise.all([c1, b1, a1, a2].map(positionOnPage))).toEqual([1, 2, 3, 4]);
+    expect((await list("view=queued&pageSize=2&page=2")).jobs.map((j) => [j.id, j.position])).toEqual([[a1, 3], [a2, 4]]);
+    // Off, the order is priority then submission again.
+    writeConfig();
+    expect((await list("view=queued")).jobs.map((j) => j.id)).toEqual([a1, a2, b1, c1]);
+    expect(await positionOnPage(c1)).toBe(4);
+  });
+
   it("a % or _ in the search is itself, not a wildcard, in the rows and the total alike", async () => {
     const named = async (state: string, name: string) => {
       const { job } = await makeJob(state);

@@ -4,6 +4,7 @@ import { isWaitingState } from "@/lib/core/job-lifecycle";
 import { listJobsSchema } from "@/lib/core/job-schemas";
 import { findJobs } from "@/lib/server/jobs/find-jobs";
 import type { SubmittedJob } from "@/lib/server/jobs/submit-job";
+import { fairShareUsage } from "@/lib/server/queue/fair-share-usage";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
 import { requireSubmitter, requireViewer } from "@/lib/web/access";
 import { getConfig, getDb, getLayout, getStateCounts, getStore } from "@/lib/web/context";
@@ -53,7 +54,8 @@ export const GET = apiHandler(async (request) => {
   const input = listJobsSchema.parse(searchParamsOf(request));
   if (input.mine === "1" && !viewer.user) throw new AppError("UNAUTHORIZED", "Log in to list your own jobs (mine=1).");
   const mine = input.mine === "1" && viewer.user ? { id: viewer.user.id, email: viewer.user.email } : undefined;
-  const page = await findJobs(getDb(), input, { showDetails: canSeeDetails(viewer), mine, permissions: (row) => permissionsFor(viewer, row), counts: getStateCounts() });
+  const usage = input.view === "queued" ? await fairShareUsage(getStore(), getConfig().config) : undefined;
+  const page = await findJobs(getDb(), input, { showDetails: canSeeDetails(viewer), mine, permissions: (row) => permissionsFor(viewer, row), counts: getStateCounts(), usage });
   if (page.jobs.some((j) => isWaitingState(j.state))) {
     const estimates = await startEstimates(getStore(), getConfig().config, getLayout().root);
     for (const job of page.jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);

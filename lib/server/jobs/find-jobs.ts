@@ -7,6 +7,7 @@ import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
 import { type StateCounts, countIn } from "../store/state-counts";
 import { WITH_ACCOUNT, toJobSummary } from "./job-view";
+import { ownerUseSql } from "../queue/fair-share-usage";
 import { queuedAhead } from "./queue-position";
 
 /**
@@ -101,22 +102,24 @@ export interface FindJobsOptions {
   permissions?: (job: { userId: number | null; owner: string | null }) => Permissions;
   /** The process's counts per state: the total of a list filtered by state only comes from them. */
   counts?: StateCounts;
+  /** Fair share on: each owner's use (lib/server/queue/fair-share-usage.ts), which orders the queue after priority. */
+  usage?: ReadonlyMap<string, number>;
 }
 
 /** One page of jobs, and how many the list holds in all. */
-export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine, permissions, counts }: FindJobsOptions): Promise<JobPage> {
+export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine, permissions, counts, usage }: FindJobsOptions): Promise<JobPage> {
   const states = statesOf(input);
   const sql = sqlOf(dialectOf(db));
   const filters = filtersOf(input, showDetails, sql, mine);
   const skip = (input.page - 1) * input.pageSize;
   const [rows, total] = await Promise.all([
-    pageOf(db, sql, input, states, filters, skip),
+    pageOf(db, sql, input, states, filters, skip, usage),
     !filters.length && counts ? counts.read().then((c) => countIn(c, states)) : countOf(db, sql, states, filters),
   ]);
   // Positions as the job page gives them (queuePosition): 1 = next to run, held jobs not
   // counted (they keep their place but do not run); only on the whole queue, where the
   // page's rows are consecutive.
-  let next = input.view === "queued" && !filters.length ? (skip && rows.length ? (await queuedAhead(db, rows[0])) + 1 : 1) : null;
+  let next = input.view === "queued" && !filters.length ? (skip && rows.length ? (await queuedAhead(db, rows[0], usage)) + 1 : 1) : null;
   const jobs = rows.map((row) => {
     const job = toJobSummary(row, showDetails);
     if (next !== null && row.state === "queued") job.position = next++;
@@ -132,11 +135,14 @@ export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine
  * and stop after one page (0.5 ms instead of 16 ms for 10,000 jobs). PostgreSQL's planner
  * needs no hint. The page's ids come from SQL, the rows from Prisma.
  */
-async function pageOf(db: Db, { pg, col }: JobsSql, input: ListJobsInput, states: string[], filters: Prisma.Sql[], skip: number) {
+async function pageOf(db: Db, { pg, col }: JobsSql, input: ListJobsInput, states: string[], filters: Prisma.Sql[], skip: number, usage?: ReadonlyMap<string, number>) {
   if (!states.length) return [];
   const state = input.view === "finished" && !pg ? Prisma.raw("+state") : col("state");
   const where = [Prisma.sql`${state} IN (${Prisma.join(states)})`, ...filters];
-  const order = Prisma.join(orderOf(input.view).map(([column, direction]) => Prisma.sql`${col(column)} ${Prisma.raw(direction)}`));
+  const columns = orderOf(input.view).map(([column, direction]) => Prisma.sql`${col(column)} ${Prisma.raw(direction)}`);
+  // Fair share: after priority, the owner who used less goes first, as the worker runs them.
+  if (input.view === "queued" && usage) columns.splice(1, 0, Prisma.raw(`${ownerUseSql('"Job"', usage)} ASC`));
+  const order = Prisma.join(columns);
   const ids = await db.$queryRaw<{ id: number }[]>(
     Prisma.sql`SELECT ${col("id")} FROM ${col("Job")} WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${input.pageSize} OFFSET ${skip}`,
   );

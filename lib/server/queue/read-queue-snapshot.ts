@@ -7,7 +7,6 @@
  * median of the last 50 done jobs) for jobs with neither progress nor walltime. A handful of indexed reads through the job store's SQL layer.
  */
 import type { DependencyKind } from "../../core/dependencies";
-import { ownerUsage } from "../../core/fair-share";
 import type { JobState } from "../../core/job-lifecycle";
 import { estimateRemainingMs } from "../../core/job-times";
 import type { QmConfig } from "../../core/qm-config";
@@ -17,6 +16,7 @@ import { diskStatus } from "../disk-space";
 import type { JobStore } from "../store/job-store";
 import { ACTIVE, WAITING, ownerKeySql } from "../store/queue-sql";
 import { readWorkerSetup } from "../store/worker-status";
+import { fairShareUsage } from "./fair-share-usage";
 import { toDate } from "../store/sql";
 
 /** Waiting jobs the estimate looks at, in the worker's order; later ones get no estimate. */
@@ -111,8 +111,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
   const typical = await typicalRunTimes(store, arrayIds);
   projectRunningElements(typical.perArray, running, nowMs);
   const typicalOf = (r: Row) => (r.arrayId !== null ? typical.perArray.get(Number(r.arrayId)) : undefined) ?? typical.overall;
-  const since = nowMs - config.fairShare.windowHours * 3_600_000;
-  const usage = config.fairShare.on ? ownerUsage(await store.usageRows(new Date(since), config.maxNbProcessors), since, nowMs) : undefined;
+  const usage = await fairShareUsage(store, config, nowMs);
 
   const toRunning = (r: Row): RunningForEstimate => ({
     id: Number(r.id), granted: grantedProcessors(Number(r.nbProc), config.maxNbProcessors), gpus: Number(r.nbGpu), startedAtMs: ms(r.startedAt) ?? nowMs, progress: r.progress,

@@ -3,6 +3,7 @@ import { deleteJob } from "@/lib/server/jobs/delete-job";
 import { jobQueueDetails } from "@/lib/server/jobs/job-queue-details";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { queuePosition } from "@/lib/server/jobs/queue-position";
+import { fairShareUsage } from "@/lib/server/queue/fair-share-usage";
 import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
 import { permissionsFor } from "@/lib/web/permissions";
@@ -14,7 +15,8 @@ export const dynamic = "force-dynamic";
 
 /** One job: every info key, its history, its place in the queue, and what the viewer may do with it. */
 export const GET = withJob(async ({ viewer, job, showDetails }) => {
-  const position = (await queuePosition(getDb(), job)) ?? undefined;
+  const usage = job.state === "queued" ? await fairShareUsage(getStore(), getConfig().config) : undefined;
+  const position = (await queuePosition(getDb(), job, usage)) ?? undefined;
   const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, getLayout().root, job);
   return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can: permissionsFor(viewer, job), serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
