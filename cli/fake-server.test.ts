@@ -174,6 +174,18 @@ describe("qm delete --array", () => {
   });
 });
 
+describe("qm kill --array", () => {
+  it("tells the waiting elements it cancelled from the running ones it asked to stop", async () => {
+    // "array 11: kill requested 4 element(s)" while two were waiting and were cancelled at once.
+    answers["POST /api/arrays/11/kill"] = { applied: [96, 97, 94, 95], skipped: [], refused: [], cancelled: [96, 97] };
+    answers["POST /api/arrays/12/kill"] = { applied: [98], skipped: [], refused: [], cancelled: [] };
+    answers["POST /api/arrays/13/kill"] = { applied: [99], skipped: [], refused: [], cancelled: [99] };
+    const x = io();
+    expect(await run(["kill", "--array", "11", "12", "13"], x)).toBe(0);
+    expect(x.stdout).toEqual(["array 11: cancelled 2 waiting element(s), kill requested 2 running", "array 12: kill requested 1 element(s)", "array 13: cancelled 1 waiting element(s)"]);
+  });
+});
+
 describe("qm log of a job that never ran", () => {
   it("says there is no process.log and why, instead of printing nothing", async () => {
     // qm log -f of a job cancelled for its after_ok parent ended silently, exit 0: it looked

@@ -20,7 +20,15 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
   array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
 
-type ArrayActionAnswer = { applied: number[]; skipped: number[]; running?: number[]; refused?: { id: number; reason: string }[] };
+type ArrayActionAnswer = { applied: number[]; skipped: number[]; running?: number[]; cancelled?: number[]; refused?: { id: number; reason: string }[] };
+
+/** What was done to the elements acted on: "deleted 3 element(s)"; a kill tells the cancelled waiting ones from the running ones asked to stop. */
+function appliedWords(action: Action, answer: ArrayActionAnswer): string {
+  const cancelled = answer.cancelled?.length ?? 0;
+  if (action !== "kill" || !cancelled) return `${WHAT[action].done} ${answer.applied.length} element(s)`;
+  const running = answer.applied.length - cancelled;
+  return [`cancelled ${cancelled} waiting element(s)`, running ? `kill requested ${running} running` : ""].filter(Boolean).join(", ");
+}
 
 /**
  * What an array action did: "deleted 10 element(s), 2 left as they were; 2 running left as
@@ -37,7 +45,7 @@ async function arrayOutcome(action: Action, arrayId: number, answer: ArrayAction
   ].filter(Boolean);
   // An action that fits no element is answered 200 all the same: a refusal for qm, as a job's is.
   if (!answer.applied.length) throw new CliError(EXIT.FAILED, `nothing ${WHAT[action].done}: ${notes.length ? notes.join("; ") : await nothing()}`);
-  return `${WHAT[action].done} ${answer.applied.length} element(s)${notes.map((n, i) => (i === 0 && answer.skipped.length ? `, ${n}` : `; ${n}`)).join("")}`;
+  return `${appliedWords(action, answer)}${notes.map((n, i) => (i === 0 && answer.skipped.length ? `, ${n}` : `; ${n}`)).join("")}`;
 }
 
 /** Why an array action found nothing to act on: "nothing released: no element is held". */

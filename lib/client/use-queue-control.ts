@@ -39,7 +39,7 @@ export type ArrayAction = "hold" | "release" | "kill" | "requeue" | "delete";
 export function useArrayActionMutation(id: number) {
   const invalidate = useInvalidateQueue();
   return useMutation({
-    mutationFn: (action: ArrayAction) => apiFetch<{ applied: number[]; skipped: number[]; running?: number[]; refused?: { id: number; reason: string }[] }>(`/api/arrays/${id}/${action}`, { method: "POST" }),
+    mutationFn: (action: ArrayAction) => apiFetch<{ applied: number[]; skipped: number[]; running?: number[]; cancelled?: number[]; refused?: { id: number; reason: string }[] }>(`/api/arrays/${id}/${action}`, { method: "POST" }),
     onSettled: invalidate,
   });
 }

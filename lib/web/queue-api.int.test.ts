@@ -206,6 +206,9 @@ describe("arrays and estimates", () => {
     expect(bad.status).toBe(400);
     const anon = await arrayAction(post(`/api/arrays/${created.id}/release`, { "x-qm-csrf": "1" }), { params: Promise.resolve({ id: String(created.id), action: "release" }) });
     expect(anon.status).toBe(401);
+    // Kill all: the waiting elements are cancelled, and said to be, apart from the running one asked to stop.
+    const killed = await arrayAction(post(`/api/arrays/${created.id}/kill`), { params: Promise.resolve({ id: String(created.id), action: "kill" }) });
+    expect(await body(killed)).toEqual({ applied: [...created.jobIds.slice(1), first], skipped: [], refused: [], cancelled: created.jobIds.slice(1) });
   });
 });
 

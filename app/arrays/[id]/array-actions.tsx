@@ -36,7 +36,8 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
     setAsking(null);
     const done = await mutation.mutateAsync(action).catch(() => null);
     const running = done?.running?.length ? `; ${done.running.length} running left as they are (kill them first)` : "";
-    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}${running}.${refusedNote(done.refused)}`);
+    const cancelled = done?.cancelled?.length ? ` (${done.cancelled.length} waiting cancelled)` : "";
+    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${cancelled}${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}${running}.${refusedNote(done.refused)}`);
   }
 
   return (

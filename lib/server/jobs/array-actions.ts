@@ -28,6 +28,8 @@ export interface ArrayActionResult {
   refused: { id: number; reason: string }[];
   /** `delete`: the elements running (or starting), which a delete leaves: kill them first. */
   running?: number[];
+  /** `kill`: the waiting elements it cancelled (among `applied`; the others were asked to stop). */
+  cancelled?: number[];
 }
 
 /** How an array action is asked for. */
@@ -79,8 +81,9 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   }
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
+    result.cancelled = [];
     for (const e of elements.filter((el) => isWaitingState(el.state))) {
-      if (await cancelWaitingJob(store, layout, { ...e, state: e.state as "queued" | "held" }, reason)) result.applied.push(e.id);
+      if (await cancelWaitingJob(store, layout, { ...e, state: e.state as "queued" | "held" }, reason)) result.applied.push(e.id), result.cancelled.push(e.id);
       else result.skipped.push(e.id);
     }
     const active = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state)).map((e) => e.id);
