@@ -146,6 +146,18 @@ describe("delete and requeue follow docs/protocol.md", () => {
     expect((await routes.del(req(`/api/jobs/${done.id}`, { method: "DELETE", headers: basic() }), ctx(done.id))).status).toBe(200);
   });
 
+  it("a kill of a waiting job, queued or held, says to delete it instead", async () => {
+    // Seen with qm kill of a held job: "Job 129 is held, not running; only a running job can
+    // be killed.", and nothing said how to take it out of the queue (the queued one's did).
+    for (const state of ["queued", "held"]) {
+      const { job } = await makeJob("queued");
+      if (state === "held") await db.job.update({ where: { id: job.id }, data: { state: "held" } });
+      const res = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic() }), ctx(job.id));
+      expect(res.status).toBe(409);
+      expect((await errorOf(res)).message).toBe(`Job ${job.id} is ${state}, not running; only a running job can be killed (to take a waiting job out of the queue, delete it instead).`);
+    }
+  });
+
   it("a queued job the worker has just claimed answers 409 and keeps running", async () => {
     const { job, full } = await makeJob("queued");
     // What the worker does to start it: claim the row, then move the folder.

@@ -1,5 +1,5 @@
 import { AppError } from "../../core/app-error";
-import { isActiveState } from "../../core/job-lifecycle";
+import { isActiveState, isWaitingState } from "../../core/job-lifecycle";
 import type { QmLayout } from "../qm-folders";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
@@ -12,7 +12,9 @@ export async function requestKill(store: JobStore, layout: QmLayout, id: number,
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isActiveState(job.state)) {
-    throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}, not running; only a running job can be killed${job.state === "queued" ? " (delete a queued job instead)" : ""}.`);
+    // A held job is waiting too: "delete it instead" is what takes it out of the queue.
+    const instead = isWaitingState(job.state) ? " (to take a waiting job out of the queue, delete it instead)" : "";
+    throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}, not running; only a running job can be killed${instead}.`);
   }
   if (job.killRequestedAt) return; // asked already: the worker is on it
   if (!(await store.requestKill(id, by)) && !(await store.getJob(id))?.killRequestedAt) {
