@@ -253,6 +253,22 @@ describe("estimates while the worker is not running", () => {
 describe("requeue and dependencies", () => {
   const requeue = (id: number) => routes.requeue(post(`/api/jobs/${id}/requeue`), ctx(id));
 
+  it("a child of a parent cancelled for a deleted job is told it can never run, not to requeue the parent", async () => {
+    // Seen deleting a held job A with B after_ok A and D after_ok B: qm requeue D said
+    // "requeue job B first", and qm requeue B then said B could never run.
+    const { job: a } = await makeJob("done");
+    const { job: b } = await makeJob("cancelled");
+    const { job: d } = await makeJob("cancelled");
+    await db.jobDependency.create({ data: { jobId: b.id, parentId: a.id, kind: "after_ok" } });
+    await db.jobDependency.create({ data: { jobId: d.id, parentId: b.id, kind: "after_ok" } });
+    await db.job.update({ where: { id: a.id }, data: { state: "deleted" } });
+    const refused = await requeue(d.id);
+    expect(refused.status).toBe(409);
+    expect((await errorOf(refused)).message).toBe(
+      `Job ${d.id} waits (after_ok) for job ${b.id}, which ended cancelled and can never run again (job ${b.id} waited for job ${a.id}, which was deleted), so it would be cancelled again at once; it can never run: submit it again without that wait.`,
+    );
+  });
+
   it("a child cancelled for its after_ok parent is requeued only once the parent is, with a message saying so", async () => {
     // Seen with `qm requeue 7 3` (the child first): "job 7: requeued", then the worker
     // cancelled it again at once, and it never ran.

@@ -18,9 +18,24 @@ export async function whyRequeueWouldBeCancelled(store: JobStore, id: number): P
   const [broken] = await store.brokenEdgesOf(id);
   if (!broken) return null;
   const parent = `job ${broken.parentId}`;
-  return broken.parentState === "deleted"
-    ? `Job ${id} waits (after_ok) for ${parent}, which was deleted, so it would be cancelled again at once; it can never run: submit it again without that wait.`
-    : `Job ${id} waits (after_ok) for ${parent}, which ended ${broken.parentState}, so it would be cancelled again at once; requeue ${parent} first.`;
+  const never = "so it would be cancelled again at once; it can never run: submit it again without that wait.";
+  if (broken.parentState === "deleted") return `Job ${id} waits (after_ok) for ${parent}, which was deleted, ${never}`;
+  // Its parent was cancelled for a deleted job further up: requeuing the parent is refused too.
+  const root = await deletedAncestor(store, broken.parentId);
+  if (root) return `Job ${id} waits (after_ok) for ${parent}, which ended ${broken.parentState} and can never run again (${root}), ${never}`;
+  return `Job ${id} waits (after_ok) for ${parent}, which ended ${broken.parentState}, so it would be cancelled again at once; requeue ${parent} first.`;
+}
+
+/** "it waited for job 12, which was deleted": the deleted job that job `id`'s broken waits lead to, if any. */
+async function deletedAncestor(store: JobStore, id: number, depth = 0): Promise<string | null> {
+  // Waits point to earlier jobs only, so the chain ends; the bound only caps the reads.
+  if (depth > 50) return null;
+  for (const edge of await store.brokenEdgesOf(id)) {
+    if (edge.parentState === "deleted") return `job ${id} waited for job ${edge.parentId}, which was deleted`;
+    const further = await deletedAncestor(store, edge.parentId, depth + 1);
+    if (further) return further;
+  }
+  return null;
 }
 
 /**
