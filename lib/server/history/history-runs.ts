@@ -21,8 +21,14 @@ export async function importHistoryNow(db: Db, deps: ImportDeps): Promise<Import
   return report;
 }
 
-/** At start: import unless an import ever ran here; null when none was due. */
+/**
+ * At start: import unless an import ever ran here; null when none was due. A database with
+ * no job yet (a new one, as when moving from SQLite to PostgreSQL) has no worker recording
+ * a folder it just moved: the folders of the last minute are imported too, since nothing
+ * would import them later on its own.
+ */
 export async function importHistoryAtFirstStart(db: Db, deps: ImportDeps): Promise<ImportReport | null> {
   if (await db.setting.findUnique({ where: { key: HISTORY_SETTING } })) return null;
-  return importHistoryNow(db, deps);
+  const noneInFlight = (await db.job.count()) === 0;
+  return importHistoryNow(db, { ...deps, noneInFlight });
 }

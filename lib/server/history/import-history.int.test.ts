@@ -114,6 +114,25 @@ describe("history import of a QM 0.4 installation", () => {
     expect(await env.db.job.findFirstOrThrow({ where: { name: "latin_cfg" } })).toMatchObject({ info: "spectre de l'échantillon" });
   });
 
+  it("at the first start on a new database (moved from SQLite), imports the folders our worker moved in the last minute too", async () => {
+    // Found by the PostgreSQL QA: pause, let the last job end, switch DATABASE_URL, start:
+    // the jobs that ended in the last minute were counted "waiting" and never imported.
+    const now = new Date();
+    const fresh = `${folderStamp(new Date(now.getTime() - 5_000))}-last_job`;
+    fs.mkdirSync(path.join(env.layout.done, fresh));
+    fs.writeFileSync(path.join(env.layout.done, fresh, "process.log"), `=== QueueManager job 3 "last_job" started ${new Date(now.getTime() - 8_000).toISOString()} on host\n=== QueueManager job 3 ended ${new Date(now.getTime() - 5_000).toISOString()}: exit code 0, duration 3 s, state done\n`);
+    const report = await importHistoryAtFirstStart(env.db, { ...deps(), now });
+    expect(report).toMatchObject({ imported: 1, waiting: 0 });
+    expect(await env.db.job.findFirstOrThrow({ where: { imported: true } })).toMatchObject({ name: "last_job", state: "done", folder: `QM_dJobs/${fresh}` });
+  });
+
+  it("at a first start on a database that has jobs, still leaves a folder of the last minute to the worker", async () => {
+    await env.db.job.create({ data: { name: "running", script: "sh run.sh", state: "running", folder: "QM_Jobs/running", source: "folder" } });
+    const fresh = `${folderStamp(new Date(Date.now() - 5_000))}-just_finished`;
+    fs.mkdirSync(path.join(env.layout.done, fresh));
+    expect(await importHistoryAtFirstStart(env.db, deps())).toMatchObject({ imported: 0, waiting: 1 });
+  });
+
   it("leaves alone a folder the worker has just moved, and imports our own older ones", async () => {
     const now = new Date();
     const fresh = `${folderStamp(new Date(now.getTime() - 5_000))}-just_finished`;

@@ -35,6 +35,11 @@ export interface ImportDeps {
   /** `job_file` from QMserv.cfg. */
   jobFile: string;
   now?: Date;
+  /**
+   * No worker of this database can have a folder in flight (its Job table is empty, as at
+   * the first start on a new database): our own fresh folders are imported too.
+   */
+  noneInFlight?: boolean;
 }
 
 let running: Promise<ImportReport> | null = null;
@@ -62,7 +67,7 @@ async function runImport(deps: ImportDeps): Promise<ImportReport> {
         continue;
       }
       const name = parseHistoricName(entry.name);
-      if (name.style === "ours" && name.stampedAt && now.getTime() - name.stampedAt.getTime() < IN_FLIGHT_MS) {
+      if (!deps.noneInFlight && name.style === "ours" && name.stampedAt && now.getTime() - name.stampedAt.getTime() < IN_FLIGHT_MS) {
         report.waiting = (report.waiting ?? 0) + 1; // counted, or the page says nothing of it
         continue;
       }
