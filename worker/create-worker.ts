@@ -5,6 +5,7 @@
  * folder's lock across hosts and the web app's wake-ups.
  */
 import fs from "node:fs";
+import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
 import { databaseDialect } from "../lib/server/database-url";
@@ -18,6 +19,7 @@ import { type GpuSetup, SLURM_GPUS, detectGpus, findNvidiaSmi } from "./gpus/det
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "../lib/server/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
+import { claimDatabaseFolder } from "./database-folder";
 import { folderId } from "./folder-id";
 import { createLocalExecutor } from "./local/local-executor";
 import { type SlurmExecutorOptions, createSlurmExecutor } from "./slurm/slurm-executor";
@@ -139,6 +141,7 @@ export function createWorker(opts: WorkerOptions): Worker {
               void stop().then(() => opts.onFatal?.(error));
             },
           });
+          await claimDatabaseFolder(store.sql, { id: folderId(layout.internal), path: layout.root, idFile: path.join(layout.internal, "folder-id") });
         }
         lock = acquireWorkerLock(layout.internal);
         await where.executor.check?.();

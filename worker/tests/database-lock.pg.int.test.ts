@@ -10,8 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { ensureQmFolders, qmLayout } from "../../lib/server/qm-folders";
 import { createWorker, type Worker } from "../create-worker";
-import { createTestEnv, type TestEnv, waitFor } from "./helpers";
+import { createTestEnv, openGate, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "./helpers";
 
 let env: TestEnv;
 const workers: Worker[] = [];
@@ -65,6 +66,26 @@ describe("the QM_FOLDER's database lock", () => {
     const third = worker(otherPath);
     await third.start();
     expect(third.config().qmFolder).toBe(path.join(env.dir, "QM-link"));
+  });
+
+  it("refuses a worker whose QM_FOLDER is another folder, and leaves the running jobs of the database's folder alone", async () => {
+    // Found by the PostgreSQL QA: a second host whose QMserv.cfg kept the default QM_FOLDER
+    // (the shared folder not named) started, found no folder of the running job and called it lost.
+    env = await createTestEnv();
+    const first = worker(env.configPath);
+    await first.start();
+    await submitJob(env, "long", { script: waitAtGate(env) });
+    await waitForJob(env, "long", ["running"]);
+    const elsewhere = path.join(env.dir, "other-host-QM");
+    ensureQmFolders(qmLayout(elsewhere)); // as the worker's start-up (prepare) makes them
+    const configPath = path.join(env.dir, "other-host.cfg");
+    fs.writeFileSync(configPath, fs.readFileSync(env.configPath, "utf8").replace(`QM_FOLDER = ${env.layout.root}`, `QM_FOLDER = ${elsewhere}`));
+    await expect(worker(configPath).start()).rejects.toThrow(
+      `this database belongs to another QM_FOLDER: ${env.layout.root} (on ${os.hostname()}), not ${elsewhere}. Every host must use the same shared folder: set QM_FOLDER in QMserv.cfg to where this host mounts it`,
+    );
+    expect(await env.db.job.findFirstOrThrow({ where: { name: "long" } })).toMatchObject({ state: "running" });
+    openGate(env);
+    expect(await waitForJob(env, "long", ["done", "failed", "lost"])).toMatchObject({ state: "done" });
   });
 
   it("waits for the session of a worker that died on this host to end, then starts", async () => {
