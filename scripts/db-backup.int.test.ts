@@ -93,5 +93,7 @@ describe("npm run db:backup", () => {
       env: { ...process.env, DATABASE_URL: "postgresql://qm:secret@db.lab:5432/qm" },
     });
     await expect(pg).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/postgresql:\/\/qm:\*\*\*@db\.lab:5432\/qm.*back it up with pg_dump/s) });
+    // The command it suggests keeps the dump private, as docs/postgresql.md's does (found by the PostgreSQL QA: it wrote 0644).
+    await expect(pg).rejects.toMatchObject({ stderr: expect.stringContaining(`(umask 077; pg_dump --format=custom --file="qm-$(date +%F).dump" "$DATABASE_URL")`) });
   });
 });

@@ -17,7 +17,7 @@ function main(): void {
   const env = loadEnv();
   const args = parseBackupArgs(process.argv.slice(2));
   if (databaseDialect(env.databaseUrl) === "postgresql") {
-    console.error(`DATABASE_URL is PostgreSQL (${redactDatabaseUrl(env.databaseUrl)}): back it up with pg_dump, e.g.\n  pg_dump --format=custom --file="qm-$(date +%F).dump" "$DATABASE_URL"\n(docs/postgresql.md, Backups)`);
+    console.error(`DATABASE_URL is PostgreSQL (${redactDatabaseUrl(env.databaseUrl)}): back it up with pg_dump, e.g.\n  (umask 077; pg_dump --format=custom --file="qm-$(date +%F).dump" "$DATABASE_URL")   # 0600: it holds password hashes\n(docs/postgresql.md, Backups)`);
     process.exit(2);
   }
   const dir = path.join(env.dataDir, "backups");
