@@ -152,7 +152,7 @@ export function isEnoent(error: unknown): boolean {
 
 /**
  * Refuse to work in a QM_FOLDER that something damaged: one of its folders replaced by
- * a file or a link (a job ran `rmdir QM_qJobs; touch QM_qJobs`). Missing folders are
+ * a file or a link (a job ran `rmdir QM_qJobs; touch QM_qJobs`), or QM_FOLDER by a file. Missing folders are
  * fine (ensureQmFolders makes them). The web cannot repair it, so it says what is wrong
  * instead of failing with an internal error.
  */
@@ -160,7 +160,9 @@ export function assertQmFolders(layout: QmLayout): void {
   for (const dir of [layout.root, layout.queued, layout.running, layout.done, layout.lost, layout.internal, layout.staging]) {
     let ok: boolean;
     try {
-      ok = fs.lstatSync(dir).isDirectory();
+      // QM_FOLDER itself may be a link the administrator made (a shared folder mounted
+      // elsewhere, as the worker accepts it); a link below it is a job's doing.
+      ok = (dir === layout.root ? fs.statSync(dir) : fs.lstatSync(dir)).isDirectory();
     } catch (error) {
       ok = isEnoent(error);
     }

@@ -11,7 +11,7 @@ import { logHeader, runsAsNote } from "../core/job-log";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { NOTES_NAME } from "../server/jobs/job-zip";
 import { planTransition } from "../core/job-lifecycle";
-import { basic, basicAs, ctx, db, errorOf, makeJob, qm, req, routes, store, unzip, writeConfig } from "./api-test-harness";
+import { basic, basicAs, ctx, db, dir, errorOf, makeJob, qm, req, restartWebServer, routes, store, submitJobZip, unzip, writeConfig } from "./api-test-harness";
 
 const SCRIPT = "python secret_pipeline.py --sample PATIENT-0042";
 
@@ -117,6 +117,31 @@ describe("a QM_FOLDER damaged by a job", () => {
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("done");
     breakFolder(".qm");
     expect((await upload()).status).toBe(503);
+  });
+});
+
+describe("a QM_FOLDER named through a symbolic link (a shared folder, mounted elsewhere on this host)", () => {
+  afterEach(() => {
+    writeConfig();
+    restartWebServer();
+  });
+
+  it("takes uploads and shows, requeues and deletes jobs, as the worker runs there", async () => {
+    // Found by the PostgreSQL QA: a web server on a second host whose QM_FOLDER reached the
+    // shared folder through a link answered every upload and job view with 503 "is not a
+    // folder any more: something replaced it", while the worker accepts that path (docs/postgresql.md).
+    const link = path.join(dir, "QM-link");
+    fs.symlinkSync(qm, link);
+    writeConfig({}, { QM_FOLDER: link });
+    restartWebServer();
+    const id = await submitJobZip("through-link");
+    expect(fs.existsSync(path.join(qm, "QM_qJobs", "through-link"))).toBe(true);
+    const { job } = await makeJob("done", { "out.txt": "42\n" });
+    const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=out.txt`), ctx(job.id));
+    expect(raw.status).toBe(200);
+    expect(await raw.text()).toBe("42\n");
+    expect((await routes.requeue(req(`/api/jobs/${job.id}/requeue`, { method: "POST", headers: basic() }), ctx(job.id))).status).toBe(200);
+    expect((await routes.del(req(`/api/jobs/${id}`, { method: "DELETE", headers: basic() }), ctx(id))).status).toBe(200);
   });
 });
 
