@@ -25,6 +25,7 @@ import { relFolder } from "../lib/server/qm-folders";
 import { type FolderJob, jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import type { WorkerContext } from "./context";
 import { type DropBatch, createDropBatch, queueDroppedFolder } from "./intake-queue";
+import { failureStreak } from "./failure-streak";
 import { rejectFolder } from "./reject";
 import { type Resubmission, findResubmission } from "./resubmit";
 import { setAsideErrorNote } from "../lib/server/error-note";
@@ -150,6 +151,7 @@ export function createIntake(deps: IntakeDeps) {
     }
   };
 
+  const looks = failureStreak(deps.log, "the look at QM_qJobs", (why) => `cannot take in the folders of QM_qJobs yet: ${why}; they wait there, and the rescan looks again`);
   const flush = async () => {
     while (pending.size && !closed) {
       // A turn of the event loop first: the other folders of a burst, whose events come in
@@ -159,7 +161,16 @@ export function createIntake(deps: IntakeDeps) {
       const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
       pending.clear();
       if (!names.length) continue;
-      const claimed = await deps.store.claimedFolders(names.map((n) => relFolder("queued", n)), new Date(Date.now() - DELETE_WINDOW_MS));
+      let claimed: Map<string, "waiting" | "deleted">;
+      try {
+        claimed = await deps.store.claimedFolders(names.map((n) => relFolder("queued", n)), new Date(Date.now() - DELETE_WINDOW_MS));
+      } catch (error) {
+        // The database does not answer (PostgreSQL restarting): the folders stay in QM_qJobs
+        // and the next rescan takes them in. Thrown, this ended the worker (nothing awaits a watch event).
+        looks.failed(error);
+        continue;
+      }
+      looks.succeeded();
       // The folder of a waiting row has arrived: its job may start now.
       if ([...claimed.values()].includes("waiting")) deps.onQueued();
       const batch = createDropBatch(deps.store, deps.log);
