@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { parseConfigText } from "../lib/server/config-file";
+import { claimDatabaseFolder } from "../lib/server/database-folder";
 import { databaseDialect } from "../lib/server/database-url";
 import { type LogInput, toLog } from "../lib/server/logger";
 import { type QmLayout, qmLayout } from "../lib/server/qm-folders";
@@ -19,7 +20,6 @@ import { type GpuSetup, SLURM_GPUS, detectGpus, findNvidiaSmi } from "./gpus/det
 import { createIdentityPool } from "./local/identity";
 import { allowedCpus } from "../lib/server/allowed-cpus";
 import { detectLimits } from "./local/limits/detect-limits";
-import { claimDatabaseFolder } from "./database-folder";
 import { folderId } from "./folder-id";
 import { createLocalExecutor } from "./local/local-executor";
 import { type SlurmExecutorOptions, createSlurmExecutor } from "./slurm/slurm-executor";

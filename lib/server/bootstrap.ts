@@ -13,7 +13,7 @@ import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
 import { formatLogLine } from "./logger";
 import { protectServiceFiles } from "./protect-files";
-import { ensureQmFolders, qmLayout } from "./qm-folders";
+import { type QmLayout, ensureQmFolders, qmLayout } from "./qm-folders";
 import type { ImportReport } from "./history/import-history";
 import { findProjectRoot } from "./project-root";
 
@@ -45,6 +45,7 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
   const { applyMigrations } = await import("../../prisma/tools/schema-engine");
   enableWal(env.databaseUrl);
   const appliedMigrations = await applyMigrations(projectRoot, env.databaseUrl);
+  await assertSameFolder(env, layout);
   const historyImport = await importAtFirstStart(env, loaded);
   if (env.adminPassword) {
     const { hashPassword } = await import("./password");
@@ -63,6 +64,21 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<
   // The database exists now: no account of the machine may read it (password hashes).
   protectServiceFiles(layout, env.configPath, env.databaseUrl, startLog(env));
   return { env, loaded, appliedMigrations, historyImport };
+}
+
+/**
+ * On PostgreSQL, a host whose QM_FOLDER is not the database's folder (the shared folder not
+ * named in its QMserv.cfg) stops here: its web server would take uploads where no worker looks.
+ */
+async function assertSameFolder(env: QmEnv, layout: QmLayout): Promise<void> {
+  const [{ databaseDialect }, { assertDatabaseFolder }, { openSql }] = await Promise.all([import("./database-url"), import("./database-folder"), import("./store/sql")]);
+  if (databaseDialect(env.databaseUrl) !== "postgresql") return;
+  const sql = openSql(env.databaseUrl);
+  try {
+    await assertDatabaseFolder(sql, layout);
+  } finally {
+    await sql.close();
+  }
 }
 
 async function importAtFirstStart(env: QmEnv, loaded: LoadedConfig): Promise<ImportReport | null> {

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { prepare } from "../../lib/server/bootstrap";
 import { ensureQmFolders, qmLayout } from "../../lib/server/qm-folders";
 import { createWorker, type Worker } from "../create-worker";
 import { createTestEnv, openGate, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "./helpers";
@@ -84,6 +85,11 @@ describe("the QM_FOLDER's database lock", () => {
       `this database belongs to another QM_FOLDER: ${env.layout.root} (on ${os.hostname()}), not ${elsewhere}. Every host must use the same shared folder: set QM_FOLDER in QMserv.cfg to where this host mounts it`,
     );
     expect(await env.db.job.findFirstOrThrow({ where: { name: "long" } })).toMatchObject({ state: "running" });
+    // A web server started there (npm run web: prepare) refuses too: it took uploads that
+    // waited in a folder no worker looks at and became lost a minute later.
+    const start = (config: string) => prepare({ ...process.env, QM_CONFIG: config, QM_DATA: env.dir, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "", QM_ADMIN_PASSWORD: "" });
+    await expect(start(configPath)).rejects.toThrow(`this database belongs to another QM_FOLDER: ${env.layout.root} (on ${os.hostname()}), not ${elsewhere}.`);
+    await expect(start(env.configPath)).resolves.toBeTruthy();
     openGate(env);
     expect(await waitForJob(env, "long", ["done", "failed", "lost"])).toMatchObject({ state: "done" });
   });
