@@ -30,5 +30,18 @@ export async function importHistoryNow(db: Db, deps: ImportDeps): Promise<Import
 export async function importHistoryAtFirstStart(db: Db, deps: ImportDeps): Promise<ImportReport | null> {
   if (await db.setting.findUnique({ where: { key: HISTORY_SETTING } })) return null;
   const noneInFlight = (await db.job.count()) === 0;
-  return importHistoryNow(db, { ...deps, noneInFlight });
+  // The web server and the worker start at once (two services, two hosts): the first to
+  // write the setting imports, the other leaves it. Both imported every folder before.
+  const placeholder: ImportReport = { at: (deps.now ?? new Date()).toISOString(), imported: 0, known: 0, waiting: 0, ids: [], problems: [] };
+  const { changes } = await deps.store.sql.run(
+    `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?) ON CONFLICT ("key") DO NOTHING`,
+    [HISTORY_SETTING, JSON.stringify(placeholder), new Date()],
+  );
+  if (!changes) return null;
+  try {
+    return await importHistoryNow(db, { ...deps, noneInFlight });
+  } catch (error) {
+    await db.setting.deleteMany({ where: { key: HISTORY_SETTING, value: JSON.stringify(placeholder) } }); // the next start tries again
+    throw error;
+  }
 }

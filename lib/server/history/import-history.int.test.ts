@@ -3,15 +3,18 @@
  * with a real SQLite file: states, durations, owners, the imported mark, lists and
  * statistics, and a second import that adds nothing.
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { folderStamp } from "../../core/job-log";
 import { describingFileOfNotes } from "../job-folder";
 import { findJobs } from "../jobs/find-jobs";
 import { getJobStats } from "../stats/get-job-stats";
 import { createTestEnv, type TestEnv } from "../../../worker/tests/helpers";
-import { importHistoryAtFirstStart, importHistoryNow } from "./history-runs";
+import { importHistoryAtFirstStart, importHistoryNow, lastImport } from "./history-runs";
+import { projectRoot } from "../bootstrap";
 import { QM04_JOBS, writeQm04Tree } from "./qm04-fixtures";
 
 let env: TestEnv;
@@ -63,6 +66,22 @@ describe("history import of a QM 0.4 installation", () => {
     writeQm04Tree(env.layout.root, [{ ...QM04_JOBS[0], folder: "2021-03-01T09:00:00-later" }]);
     expect(await importHistoryAtFirstStart(env.db, deps())).toBeNull();
   });
+
+  it("two programs starting at once on a new database (web and worker services) import the history once", async () => {
+    // Found by the PostgreSQL QA: two prepare() at once (as qm-web and qm-worker start at
+    // boot, or the web and worker hosts after a switch) each imported every folder: 29 rows for 16 folders.
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...QM04_JOBS[0], folder: `2021-03-01T09:00:00-run_${i}` }));
+    writeQm04Tree(env.layout.root, many);
+    const script = `const { prepare } = await import(${JSON.stringify(path.join(projectRoot, "lib/server/bootstrap.ts"))}); await prepare();`;
+    const start = () =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: projectRoot,
+        env: { ...process.env, QM_CONFIG: env.configPath, QM_DATA: env.dir, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "", QM_ADMIN_PASSWORD: "" },
+      });
+    await Promise.all([start(), start()]);
+    expect(await env.db.job.count()).toBe(many.length);
+    expect(await lastImport(env.db)).toMatchObject({ imported: many.length });
+  }, 60_000);
 
   it("appears in the finished list and in the statistics", async () => {
     writeQm04Tree(env.layout.root);
