@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import os from "node:os";
 import type { Client } from "pg";
+import { cannotOpenDatabase } from "../lib/server/database-url";
 import { WAKE_CHANNEL } from "../lib/server/wake-worker";
 import { folderId } from "./folder-id";
 import { isProcessAlive } from "./local/process-tree";
@@ -79,7 +80,12 @@ export async function openPgSession(opts: PgSessionOptions): Promise<PgSession> 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: opts.databaseUrl, application_name: applicationName, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     next.on("error", () => undefined); // reported through "end"
-    await next.connect();
+    try {
+      await next.connect();
+    } catch (error) {
+      // "connect ECONNREFUSED 127.0.0.1:5432" alone did not say that it is the database.
+      throw new Error(cannotOpenDatabase(opts.databaseUrl, error));
+    }
     try {
       // A worker restarted right after a crash may find its predecessor's session still
       // open for a moment: wait for that one, never for a live worker.

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -92,6 +93,22 @@ describe("the QM_FOLDER's database lock", () => {
     await expect(start(env.configPath)).resolves.toBeTruthy();
     openGate(env);
     expect(await waitForJob(env, "long", ["done", "failed", "lost"])).toMatchObject({ state: "done" });
+  });
+
+  it("a database that does not answer at the start is named in the refusal", async () => {
+    // Found by the PostgreSQL QA: npm start's worker, started while PostgreSQL was down, said
+    // only "worker cannot start: connect ECONNREFUSED 127.0.0.1:55433".
+    env = await createTestEnv();
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const url = new URL(env.databaseUrl);
+    url.port = String(closed);
+    const w = createWorker({ configPath: env.configPath, databaseUrl: url.toString(), log: () => undefined, heartbeatMs: 60_000 });
+    await expect(w.start()).rejects.toThrow(new RegExp(`^cannot open the database postgresql://qm@127\\.0\\.0\\.1:${closed}/\\S+ \\(DATABASE_URL\\): connect ECONNREFUSED`));
   });
 
   it("waits for the session of a worker that died on this host to end, then starts", async () => {
