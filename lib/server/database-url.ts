@@ -58,7 +58,7 @@ function sqliteAccessProblem(file: string): string {
       fs.accessSync(f, fs.constants.R_OK | fs.constants.W_OK);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EACCES") continue;
-      const st = fs.statSync(f);
+      const st = fs.statSync(/*turbopackIgnore: true*/ f);
       const me = process.getuid();
       const chown = `chown ${accountNameOf(me) ?? me}: ${file}*`;
       return `; ${f} belongs to ${describeUid(st.uid)}, mode ${(st.mode & 0o777).toString(8)}, and this program runs as ${describeUid(me)}: the database, its -wal and -shm files and their folder must be writable by the account that runs QueueManager (${chown}, as root)`;

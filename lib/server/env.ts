@@ -46,15 +46,15 @@ export interface QmEnv {
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): QmEnv {
   const env = pick(source);
   const cwd = process.cwd();
-  const dataDir = path.resolve(cwd, env.QM_DATA || "data");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ cwd, env.QM_DATA || "data");
   return {
-    configPath: path.resolve(cwd, env.QM_CONFIG || "QMserv.cfg"),
+    configPath: path.resolve(/*turbopackIgnore: true*/ cwd, env.QM_CONFIG || "QMserv.cfg"),
     dataDir,
     // An empty DATABASE_URL means "unset", hence || and not ??.
     databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "qm.db")}`,
     adminUser: env.QM_ADMIN_USER || "admin",
     // A file keeps the password out of every process's environment (readable in /proc).
-    adminPassword: env.QM_ADMIN_PASSWORD || (env.QM_ADMIN_PASSWORD_FILE ? fs.readFileSync(path.resolve(cwd, env.QM_ADMIN_PASSWORD_FILE), "utf8").trim() : undefined) || undefined,
+    adminPassword: env.QM_ADMIN_PASSWORD || (env.QM_ADMIN_PASSWORD_FILE ? fs.readFileSync(path.resolve(/*turbopackIgnore: true*/ cwd, env.QM_ADMIN_PASSWORD_FILE), "utf8").trim() : undefined) || undefined,
     publicUrl: env.QM_PUBLIC_URL || undefined,
     skipMigrate: env.QM_SKIP_MIGRATE === "1",
     parentPid: env.QM_PARENT_PID ? Number(env.QM_PARENT_PID) : undefined,

@@ -35,10 +35,10 @@ export function qmLayout(root: string): QmLayout {
   const internal = path.join(root, ".qm");
   return {
     root,
-    queued: path.join(root, QUEUE_DIRS.queued),
-    running: path.join(root, QUEUE_DIRS.running),
-    done: path.join(root, QUEUE_DIRS.done),
-    lost: path.join(root, QUEUE_DIRS.lost),
+    queued: path.join(/*turbopackIgnore: true*/ root, QUEUE_DIRS.queued),
+    running: path.join(/*turbopackIgnore: true*/ root, QUEUE_DIRS.running),
+    done: path.join(/*turbopackIgnore: true*/ root, QUEUE_DIRS.done),
+    lost: path.join(/*turbopackIgnore: true*/ root, QUEUE_DIRS.lost),
     internal,
     staging: path.join(internal, "staging"),
     runs: path.join(internal, "runs"),
