@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import { isUtf8Bytes, nameText } from "../lib/core/name-bytes";
 import { CliError, EXIT } from "./errors";
 
 const LIMIT = 0xffff_fff0;
@@ -32,18 +33,14 @@ interface Entry {
 
 /** The folder's names, as bytes: a name that is not UTF-8 (Latin-1 from an older system) is still reachable. */
 function namesOf(dir: string | Buffer): Buffer[] {
-  const readable = (raw: Buffer) => (isUtf8(raw) ? raw.toString("utf8") : raw.toString("latin1"));
-  return fs.readdirSync(dir, { encoding: "buffer" }).sort((a, b) => readable(a).localeCompare(readable(b)));
+  return fs.readdirSync(dir, { encoding: "buffer" }).sort((a, b) => nameText(a).localeCompare(nameText(b)));
 }
-
-const isUtf8 = (raw: Buffer) => Buffer.from(raw.toString("utf8"), "utf8").equals(raw);
 
 /** A zip entry's name is UTF-8: one that is not is sent by its Latin-1 reading ("donn\xe9es" as "données"), and said. */
 function entryName(raw: Buffer, prefix: string, renamed: string[]): string {
-  if (isUtf8(raw)) return `${prefix}${raw.toString("utf8")}`;
-  const readable = raw.toString("latin1");
-  renamed.push(`${prefix}${readable}`);
-  return `${prefix}${readable}`;
+  const name = `${prefix}${nameText(raw)}`;
+  if (!isUtf8Bytes(raw)) renamed.push(name);
+  return name;
 }
 
 function collect(dir: string | Buffer, prefix: string, out: Entry[], notes: Notes): void {

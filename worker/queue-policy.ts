@@ -4,8 +4,8 @@
  * Fair_Share on, each owner's recent CPU use. One small read each; the fair-share read
  * only when it is on.
  */
-import { ownerUsage } from "../lib/core/fair-share";
 import type { ArrayLoad } from "../lib/core/schedule";
+import { fairShareUsage } from "../lib/server/queue/fair-share-usage";
 import type { QueueEntry, QueueReadOptions } from "../lib/server/store/job-reads";
 import type { WorkerContext } from "./context";
 
@@ -23,10 +23,9 @@ export async function readQueuePolicy(ctx: WorkerContext): Promise<QueuePolicy> 
   const config = ctx.config();
   const arrays = await ctx.store.arrayLoads();
   const excludeArrays = [...arrays].filter(([, load]) => load.running >= load.maxRunning).map(([id]) => id);
-  if (!config.fairShare.on) return { paused: false, read: { excludeArrays }, arrays };
-  const now = Date.now();
-  const since = now - config.fairShare.windowHours * 3_600_000;
-  const usage = ownerUsage(await ctx.store.usageRows(new Date(since), config.maxNbProcessors), since, now);
+  // The same use the queued list and positions order by (lib/server/queue/fair-share-usage.ts).
+  const usage = await fairShareUsage(ctx.store, config);
+  if (!usage) return { paused: false, read: { excludeArrays }, arrays };
   return { paused: false, read: { excludeArrays, perOwner: true }, arrays, usage };
 }
 

@@ -4,13 +4,14 @@
  * endings (CRLF: sh reads each line's \r as part of the command and fails with
  * "\r: not found" or "syntax error") and `./run.sh` not executable ("Permission denied").
  * Files at the top of the job folder only, named by one of the line's first words, opened
- * without following a symlink (the worker reads a dropped folder as root), 64 KB at most.
+ * without following a symlink (the worker reads a dropped folder as root), their first 4 KB:
+ * the first lines tell (the intake reads them for every job, data files named as arguments too).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { ENTRY_FLAGS } from "./open-beneath";
 
-const HEAD_BYTES = 64 * 1024;
+const HEAD_BYTES = 4096;
 /** Words of the script line looked at: `sh run.sh`, `bash -e ./run.sh`, `./run.sh`. */
 const FIRST_WORDS = 4;
 

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { escapedName, isUtf8Name, renameUndecodableEntries } from "./undecodable-names";
+import { isUtf8Bytes } from "../core/name-bytes";
+import { escapedName, renameUndecodableEntries } from "./undecodable-names";
 
 let dir: string;
 beforeEach(() => {
@@ -14,8 +15,8 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const latin1 = (text: string) => Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(text, "latin1")]);
 
 it("tells UTF-8 names from others and shows the others' bytes as \\xNN", () => {
-  expect(isUtf8Name(Buffer.from("données"))).toBe(true);
-  expect(isUtf8Name(Buffer.from("donn\xe9es", "latin1"))).toBe(false);
+  expect(isUtf8Bytes(Buffer.from("données"))).toBe(true);
+  expect(isUtf8Bytes(Buffer.from("donn\xe9es", "latin1"))).toBe(false);
   expect(escapedName(Buffer.from("donn\xe9es", "latin1"))).toBe("donn\\xe9es");
 });
 

@@ -10,13 +10,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { isUtf8Bytes } from "../core/name-bytes";
 import { childPath } from "./open-beneath";
 import { lastChangeMs } from "./tree-change";
-
-/** Whether these name bytes are UTF-8 (read as a string and written back, they are the same). */
-export function isUtf8Name(name: Buffer): boolean {
-  return Buffer.from(name.toString("utf8"), "utf8").equals(name);
-}
 
 /** A name that is not UTF-8 as logs show it: its bytes beyond ASCII as \xNN. */
 export function escapedName(name: Buffer): string {
@@ -41,7 +37,7 @@ export async function renameUndecodableEntries(dir: string, settledMs: number, n
   const failed: Array<{ name: string; why: string }> = [];
   for (const name of fs.readdirSync(dir, { encoding: "buffer" })) {
     // Hidden names are nobody's job (a copy tool's temporary file, QueueManager's own): left alone.
-    if (isUtf8Name(name) || name[0] === 0x2e) continue;
+    if (isUtf8Bytes(name) || name[0] === 0x2e) continue;
     const from = childPath(dir, name);
     try {
       if (nowMs - (await lastChangeMs(from)) < settledMs) {

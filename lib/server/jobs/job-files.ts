@@ -14,7 +14,8 @@ import { AppError } from "../../core/app-error";
 import { LOG_FILE } from "../../core/job-log";
 import { isTextFileName } from "../../core/file-kinds";
 import { CHANGED, ENTRY_FLAGS, type OpenedEntry, childPath, openBeneath } from "../open-beneath";
-import { escapedName, isUtf8Name } from "../undecodable-names";
+import { isUtf8Bytes } from "../../core/name-bytes";
+import { escapedName } from "../undecodable-names";
 import { type JobFolderAccess, isInside, safeSegments, segmentsFromBase } from "./job-folder";
 import { refusalOf } from "./servable-file";
 
@@ -88,7 +89,7 @@ export async function listJobDir(root: string, relative: string, hidden: string[
   for (const raw of dirents) {
     // A name that is not UTF-8 names nothing as a string: listed by its Latin-1 reading, so
     // that its owner knows it is there, and not served (no address can name it).
-    if (!isUtf8Name(raw.name)) {
+    if (!isUtf8Bytes(raw.name)) {
       const st = await fs.promises.lstat(childPath(full, raw.name)).catch(() => null);
       if (st) entries.push({ name: raw.name.toString("latin1"), path: `${rel ? `${rel}/` : ""}${escapedName(raw.name)}`, type: "undecodable-name", size: 0, modifiedAt: st.mtime.toISOString(), text: false });
       continue;

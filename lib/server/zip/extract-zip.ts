@@ -14,6 +14,7 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
+import { isUtf8Bytes } from "../../core/name-bytes";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
@@ -224,6 +225,6 @@ function tooBig(limits: ZipLimits): AppError {
  */
 function entryName(entry: Entry): string {
   const said = (entry.generalPurposeBitFlag & 0x800) !== 0 || entry.extraFields.some((field) => field.id === 0x7075);
-  if (!said && Buffer.from(entry.fileNameRaw.toString("utf8"), "utf8").equals(entry.fileNameRaw)) return entry.fileNameRaw.toString("utf8");
+  if (!said && isUtf8Bytes(entry.fileNameRaw)) return entry.fileNameRaw.toString("utf8");
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
 }
