@@ -36,15 +36,28 @@ export function useLiveInterval(refreshMs: number): number | false {
   return useIsLive() ? false : refreshMs;
 }
 
-function applyChanges(client: QueryClient) {
+/** What the stream's events do to the page's queries (exported for its test). */
+export function applyChanges(client: QueryClient) {
   let version: string | null = null;
   let refetchedAt = 0;
   let pending: ReturnType<typeof setTimeout> | undefined;
   const refetchJobs = () => {
     pending = undefined;
     refetchedAt = Date.now();
+    const cache = client.getQueryCache();
     // Arrays are job rows too: their counts move with them.
-    for (const queryKey of [queryKeys.jobs.all(), queryKeys.arrays.all()]) void client.invalidateQueries({ queryKey });
+    for (const queryKey of [queryKeys.jobs.all(), queryKeys.arrays.all()]) {
+      // A list's first fetch still under way is joined, not sent again (TanStack Query
+      // cancels only the refetch of data it already has), and its answer may predate this
+      // change: it is fetched once more when it ends. (A page opened just before a job came
+      // and went kept a list without it until the next change.)
+      const firsts = cache.findAll({ queryKey, fetchStatus: "fetching" }).filter((query) => query.state.data === undefined);
+      void client.invalidateQueries({ queryKey });
+      for (const query of firsts) {
+        const again = () => void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+        query.promise?.then(again, again);
+      }
+    }
   };
   const jobsChanged = (windowMs: number) => {
     if (pending) return;
