@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
-stage() { printf '\n=== %s ===\n' "$1"; }
+stage() { printf '\n=== %s (%s s into the run) ===\n' "$1" "$SECONDS"; }
 
 # need_package PACKAGE WHAT: install a missing Debian package the tests need (as root with
 # apt, as on a fresh machine of ours), or say how to get it.
@@ -71,4 +71,4 @@ browser="${QM_CHROMIUM:-/usr/bin/chromium}"
 [ -x "$browser" ] || need_package chromium "no browser at $browser (or set QM_CHROMIUM)"
 node node_modules/@playwright/test/cli.js test
 
-printf '\nall test stages passed\n'
+printf '\nall test stages passed (%s s)\n' "$SECONDS"
