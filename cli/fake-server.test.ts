@@ -392,6 +392,38 @@ describe("qm submit", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("a folder the server refuses is named as the user gave it, not as 'the zip' qm made of it", async () => {
+    // The server's words (lib/server/zip/job-root.ts) for a folder it read from a zip.
+    const refusal = (name: string) => `The folder "${name}" in the zip has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg`;
+    answers["GET /api/status"] = { jobFile: "proc_config.cfg" };
+    answers["POST /api/jobs"] = (body: Buffer) => {
+      const names = [...body.toString("latin1").matchAll(/filename="([^"]+)"/g)].map((m) => m[1].replace(/\.zip$/, ""));
+      const error = (name: string) => ({ code: "INVALID_INPUT", message: refusal(name) });
+      return names.length === 1 ? { status: 400, body: { error: error(names[0]) } } : { status: 207, body: { jobs: names.map((name) => ({ file: `${name}.zip`, error: error(name) })) } };
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-words-"));
+    try {
+      for (const name of ["fit", "scan"]) {
+        fs.mkdirSync(path.join(dir, name));
+        fs.writeFileSync(path.join(dir, name, "notes.txt"), "no script\n");
+      }
+      fs.writeFileSync(path.join(dir, "made.zip"), "PK\x05\x06" + "\0".repeat(18));
+      const one = io();
+      expect(await run(["submit", path.join(dir, "fit")], one)).toBe(1);
+      expect(one.stderr).toEqual([`qm submit: ${path.join(dir, "fit")}: The folder "fit" has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg`]);
+      const several = io();
+      expect(await run(["submit", path.join(dir, "fit"), path.join(dir, "scan"), path.join(dir, "made.zip")], several)).toBe(1);
+      expect(several.stderr).toEqual([
+        `qm submit: ${path.join(dir, "fit")}: The folder "fit" has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg`,
+        `qm submit: ${path.join(dir, "scan")}: The folder "scan" has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg`,
+        // A zip of the user's own: the server's words are right.
+        `qm submit: ${path.join(dir, "made.zip")}: ${refusal("made")}`,
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("qm requeue --array", () => {

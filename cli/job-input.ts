@@ -16,6 +16,17 @@ export interface JobUpload {
   zip: Buffer;
   /** Things the user should know (files left out). */
   notes: string[];
+  /** A folder of the user's, zipped here: the server's words about "the zip" are not theirs. */
+  zippedFolder?: boolean;
+}
+
+/**
+ * The server's message about an upload, in the words of what the user gave: for a folder
+ * qm zipped itself, `The folder "fit" in the zip has no proc_config.cfg` names a zip the
+ * user never made, so it reads `The folder "fit" has no proc_config.cfg`.
+ */
+export function inUsersWords(upload: JobUpload, message: string): string {
+  return upload.zippedFolder ? message.replace(/^The folder (".*?") in the zip\b/, "The folder $1") : message;
 }
 
 /** The command that runs a lone script, from its extension or its `#!` line. */
@@ -66,7 +77,7 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
       ...skipped.map((s) => `${s} left out (not a plain file or folder)`),
       ...renamed.map((r) => `${r} sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`),
     ];
-    return { fileName: `${base}.zip`, zip, notes };
+    return { fileName: `${base}.zip`, zip, notes, zippedFolder: true };
   }
   const content = fs.readFileSync(file);
   if (/\.zip$/i.test(base) || hasDirectives(content)) return { fileName: base, zip: content, notes: [] };

@@ -4,7 +4,7 @@
  */
 import type { ApiClient } from "./api-client";
 import { CliError, EXIT } from "./errors";
-import type { JobUpload } from "./job-input";
+import { type JobUpload, inUsersWords } from "./job-input";
 import { multipartBody } from "./multipart";
 
 /** One job as POST /api/jobs answers it (with an array's elements, on a server that makes arrays). */
@@ -62,12 +62,14 @@ export async function sendBatch(api: ApiClient, fields: Record<string, string | 
       for (const item of items) await sendBatch(api, fields, [item], results);
       return;
     }
-    for (const item of items) results[item.index] = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
+    const refused = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
+    // One job sent: the server's refusal is about it.
+    for (const item of items) results[item.index] = items.length === 1 ? new CliError(refused.exitCode, inUsersWords(item.upload, refused.message), refused.transient) : refused;
     return;
   }
   const entries = answer.jobs ?? [{ ...answer.job!, array: answer.array ?? answer.job!.array }];
   items.forEach((item, k) => {
     const entry = entries[k];
-    results[item.index] = !entry || "error" in entry ? new CliError(EXIT.FAILED, entry ? entry.error.message : "the server did not answer for this job") : (entry.array?.jobIds ?? [entry.id]);
+    results[item.index] = !entry || "error" in entry ? new CliError(EXIT.FAILED, entry ? inUsersWords(item.upload, entry.error.message) : "the server did not answer for this job") : (entry.array?.jobIds ?? [entry.id]);
   });
 }
