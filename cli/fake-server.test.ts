@@ -174,6 +174,18 @@ describe("qm delete --array", () => {
   });
 });
 
+describe("qm hold --array", () => {
+  it("counts the running elements it could not hold", async () => {
+    // "array 12: held 7 element(s)" while three ran on: read as the whole array held.
+    answers["POST /api/arrays/12/hold"] = { applied: [70, 71, 72, 73, 74, 75, 76], skipped: [], refused: [], running: [67, 68, 69] };
+    answers["POST /api/arrays/13/hold"] = { applied: [], skipped: [], refused: [], running: [80] };
+    const x = io();
+    expect(await run(["hold", "--array", "12", "13"], x)).toBe(1);
+    expect(x.stdout).toEqual(["array 12: held 7 element(s); 3 already running, not held"]);
+    expect(x.stderr).toEqual(["array 13: nothing held: 1 already running, not held"]);
+  });
+});
+
 describe("qm kill --array", () => {
   it("tells the waiting elements it cancelled from the running ones it asked to stop", async () => {
     // "array 11: kill requested 4 element(s)" while two were waiting and were cancelled at once.

@@ -2,7 +2,7 @@
  * qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the
  * administrator); with --array, on every element of arrays it fits.
  */
-import type { ArrayAnswer } from "../../lib/core/api-types";
+import type { ArrayActionAnswer, ArrayAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
 
@@ -20,10 +20,11 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
   array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
 
-type ArrayActionAnswer = { applied: number[]; skipped: number[]; running?: number[]; cancelled?: number[]; refused?: { id: number; reason: string }[] };
+/** An older server sends no `refused`. */
+type ArrayActionReply = Omit<ArrayActionAnswer, "refused"> & { refused?: ArrayActionAnswer["refused"] };
 
 /** What was done to the elements acted on: "deleted 3 element(s)"; a kill tells the cancelled waiting ones from the running ones asked to stop. */
-function appliedWords(action: Action, answer: ArrayActionAnswer): string {
+function appliedWords(action: Action, answer: ArrayActionReply): string {
   const cancelled = answer.cancelled?.length ?? 0;
   if (action !== "kill" || !cancelled) return `${WHAT[action].done} ${answer.applied.length} element(s)`;
   const running = answer.applied.length - cancelled;
@@ -31,16 +32,25 @@ function appliedWords(action: Action, answer: ArrayActionAnswer): string {
 }
 
 /**
+ * The running elements an action leaves as they are: a hold cannot stop them, a delete
+ * needs them killed first.
+ */
+function runningWords(action: Action, arrayId: number, running: number): string {
+  if (!running) return "";
+  return action === "hold" ? `${running} already running, not held` : `${running} running left as they are (qm kill --array ${arrayId} first)`;
+}
+
+/**
  * What an array action did: "deleted 10 element(s), 2 left as they were; 2 running left as
- * they are..."; elements it would not act on are counted with the first reason (an older
- * server sends no reasons). With none acted on, a refusal that says why: "nothing
+ * they are...", "held 7 element(s); 3 already running, not held"; elements it would not
+ * act on are counted with the first reason (an older server sends no reasons). With none acted on, a refusal that says why: "nothing
  * released: 2 changed meanwhile..." or, when the answer says nothing, `nothing` is asked.
  */
-async function arrayOutcome(action: Action, arrayId: number, answer: ArrayActionAnswer, nothing: () => Promise<string>): Promise<string> {
+async function arrayOutcome(action: Action, arrayId: number, answer: ArrayActionReply, nothing: () => Promise<string>): Promise<string> {
   const refused = answer.refused ?? [];
   const notes = [
     answer.skipped.length ? `${answer.skipped.length} changed meanwhile and left as they were` : "",
-    answer.running?.length ? `${answer.running.length} running left as they are (qm kill --array ${arrayId} first)` : "",
+    runningWords(action, arrayId, answer.running?.length ?? 0),
     refused.length ? `${refused.length} not ${WHAT[action].done}: ${refused[0].reason}` : "",
   ].filter(Boolean);
   // An action that fits no element is answered 200 all the same: a refusal for qm, as a job's is.
@@ -90,7 +100,7 @@ ${COMMON_HELP}`,
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          const answer = await ctx.api().call<ArrayActionAnswer>(...request(action, id, array));
+          const answer = await ctx.api().call<ArrayActionReply>(...request(action, id, array));
           results.push({ id, ok: true, message: array ? await arrayOutcome(action, id, answer, () => whyNothing(ctx, action, id)) : WHAT[action].done });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;

@@ -1,7 +1,7 @@
 "use client";
 /** Queue control from the browser: pause/resume, the arrays, and actions on a whole array. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ArrayAnswer, ArraysAnswer } from "../core/api-types";
+import type { ArrayActionAnswer, ArrayAnswer, ArraysAnswer } from "../core/api-types";
 import { ApiError, apiFetch } from "./api-fetch";
 import { useLiveInterval } from "./live-updates";
 import { queryKeys } from "./query-keys";
@@ -39,7 +39,7 @@ export type ArrayAction = "hold" | "release" | "kill" | "requeue" | "delete";
 export function useArrayActionMutation(id: number) {
   const invalidate = useInvalidateQueue();
   return useMutation({
-    mutationFn: (action: ArrayAction) => apiFetch<{ applied: number[]; skipped: number[]; running?: number[]; cancelled?: number[]; refused?: { id: number; reason: string }[] }>(`/api/arrays/${id}/${action}`, { method: "POST" }),
+    mutationFn: (action: ArrayAction) => apiFetch<ArrayActionAnswer>(`/api/arrays/${id}/${action}`, { method: "POST" }),
     onSettled: invalidate,
   });
 }

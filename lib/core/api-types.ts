@@ -327,6 +327,23 @@ export interface ArrayAnswer {
   serverTime: string;
 }
 
+/** POST /api/arrays/:id/hold|release|kill|requeue|delete: what the action did to the elements. */
+export interface ArrayActionAnswer {
+  /** Elements the action was applied to. */
+  applied: number[];
+  /** Elements that changed meanwhile (started, ended...) and were left as they are. */
+  skipped: number[];
+  /** Elements the action does not fit, and why (a requeued element whose after_ok parent failed). */
+  refused: { id: number; reason: string }[];
+  /**
+   * `hold` and `delete`: the elements running (or handed to Slurm), which neither can
+   * touch: said, so that "held 7" is not read as the whole array held (kill them first).
+   */
+  running?: number[];
+  /** `kill`: the waiting elements it cancelled (among `applied`; the others were asked to stop). */
+  cancelled?: number[];
+}
+
 /** GET /api/queue (and part of /api/status): is the queue paused, by whom, since when. */
 export interface PauseView {
   by: string;

@@ -35,7 +35,7 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
   async function run(action: ArrayAction) {
     setAsking(null);
     const done = await mutation.mutateAsync(action).catch(() => null);
-    const running = done?.running?.length ? `; ${done.running.length} running left as they are (kill them first)` : "";
+    const running = !done?.running?.length ? "" : action === "hold" ? `; ${done.running.length} already running, not held` : `; ${done.running.length} running left as they are (kill them first)`;
     const cancelled = done?.cancelled?.length ? ` (${done.cancelled.length} waiting cancelled)` : "";
     if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${cancelled}${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}${running}.${refusedNote(done.refused)}`);
   }

@@ -4,6 +4,7 @@
  * so that none starts in their place, then kills the running ones. Deleting one removes
  * its waiting and finished elements; running ones are left (kill the array first).
  */
+import type { ArrayActionAnswer } from "../../core/api-types";
 import { AppError, isAppError } from "../../core/app-error";
 import { isActiveState, isFinishedState, isWaitingState } from "../../core/job-lifecycle";
 import type { JobFolderOptions } from "../job-folder";
@@ -19,19 +20,6 @@ import { requeueJob, whyRequeueWouldBeCancelled } from "./requeue-job";
 export const ARRAY_ACTIONS = ["hold", "release", "kill", "requeue", "delete"] as const;
 export type ArrayAction = (typeof ARRAY_ACTIONS)[number];
 
-export interface ArrayActionResult {
-  /** Elements the action was applied to. */
-  applied: number[];
-  /** Elements that changed meanwhile (started, ended...) and were left as they are. */
-  skipped: number[];
-  /** Elements the action does not fit, and why (a requeued element whose after_ok parent failed). */
-  refused: { id: number; reason: string }[];
-  /** `delete`: the elements running (or starting), which a delete leaves: kill them first. */
-  running?: number[];
-  /** `kill`: the waiting elements it cancelled (among `applied`; the others were asked to stop). */
-  cancelled?: number[];
-}
-
 /** How an array action is asked for. */
 export interface ArrayActionRequest {
   action: ArrayAction;
@@ -44,10 +32,10 @@ export interface ArrayActionRequest {
 }
 
 /** Apply the action to the elements of array `arrayId` it fits. */
-export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, everything = false }: ArrayActionRequest): Promise<ArrayActionResult> {
+export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, everything = false }: ArrayActionRequest): Promise<ArrayActionAnswer> {
   const elements = await store.elementsOf(arrayId);
   if (!elements.length) throw new AppError("NOT_FOUND", `There is no array ${arrayId}.`);
-  const result: ArrayActionResult = { applied: [], skipped: [], refused: [] };
+  const result: ArrayActionAnswer = { applied: [], skipped: [], refused: [] };
   const each = async (ids: number[], act: (id: number) => Promise<unknown>) => {
     for (const id of ids) {
       try {
@@ -61,7 +49,15 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
     }
   };
   const inState = (test: (state: string) => boolean) => elements.filter((e) => test(e.state)).map((e) => e.id);
-  if (action === "hold") await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
+  // Read after the action: an element started meanwhile is among `skipped`, not counted twice.
+  const runningLeft = async () => {
+    const running = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state) && !result.skipped.includes(e.id)).map((e) => e.id);
+    if (running.length) result.running = running;
+  };
+  if (action === "hold") {
+    await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
+    await runningLeft();
+  }
   if (action === "release") await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
   if (action === "requeue") {
     const ended = inState((s) => isFinishedState(s) && (everything || s !== "done"));
@@ -75,9 +71,7 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   }
   if (action === "delete") {
     await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));
-    // Said, so that "deleted 3 element(s)" is not read as the whole array gone.
-    const running = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state)).map((e) => e.id);
-    if (running.length) result.running = running;
+    await runningLeft();
   }
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
