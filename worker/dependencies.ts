@@ -8,6 +8,7 @@
  */
 import { brokenReason, dependencyStatus } from "../lib/core/dependencies";
 import type { WaitingState } from "../lib/core/job-lifecycle";
+import { brokenParent } from "../lib/server/jobs/broken-parent";
 import { wakeWorker } from "../lib/server/wake-worker";
 import type { DependencyEdge } from "../lib/server/store/queue-reads";
 import { type WorkerContext, message } from "./context";
@@ -19,7 +20,9 @@ async function cancelBroken(ctx: WorkerContext, edges: DependencyEdge[]): Promis
     if (dependencyStatus(edge.kind, edge.parentState) !== "broken" || cancelled.includes(edge.jobId)) continue;
     const job = await ctx.store.getJob(edge.jobId);
     if (!job || (job.state !== "queued" && job.state !== "held")) continue;
-    if (await cancelWaiting(ctx, { ...job, state: job.state as WaitingState }, brokenReason(edge.parentId, edge.parentState))) cancelled.push(job.id);
+    // The words say what can be done: requeue the parent, or, when it can never run again, submit this one anew.
+    const reason = brokenReason(await brokenParent(ctx.store, edge.parentId, edge.parentState));
+    if (await cancelWaiting(ctx, { ...job, state: job.state as WaitingState }, reason)) cancelled.push(job.id);
   }
   return cancelled;
 }

@@ -6,8 +6,15 @@
  * estimate applies the same functions.
  *
  * - `after_ok`: met when the parent is `done`; broken when it ended any other way or was
- *   deleted (the child is then cancelled, with the reason).
+ *   deleted before it ended done (the child is then cancelled, with the reason).
  * - `after_any`: met when the parent has ended in any way (or was deleted).
+ *
+ * A parent that ended done met its after_ok waits for good: deleting it afterwards (its
+ * results cleaned up, an array's done elements deleted) must not cancel the jobs still
+ * waiting for its siblings, as Slurm forgets a dependency once it is satisfied. So the
+ * delete of a job in an AFTER_OK_MET state drops its after_ok edges, in the delete's own
+ * transaction (lib/server/store/job-store.ts): what is left pointing at a deleted job
+ * never ended done.
  */
 import { FINISHED_STATES, type JobState } from "./job-lifecycle";
 
@@ -41,9 +48,53 @@ export function dependenciesStatus(deps: { kind: DependencyKind; parentState: Jo
   return each.includes("waiting") ? "waiting" : "met";
 }
 
-/** The reason recorded on a child cancelled because of its parent. */
-export function brokenReason(parentId: number, parentState: JobState): string {
-  // A deleted job cannot be requeued: the child can only be submitted again without it.
-  if (parentState === "deleted") return `job ${parentId}, which this job waited for (after_ok), was deleted; it will never run (submit it again without that dependency)`;
-  return `job ${parentId}, which this job waited for (after_ok), ended ${parentState}; it will never run (requeue job ${parentId}, then this job, to try again)`;
+/** Deleting a job in this state leaves its after_ok waits met: they are dropped (above). */
+export const keepsWaitsMet = (state: JobState): boolean => AFTER_OK_MET.includes(state);
+
+/** The history line of a job whose wait was met by a parent deleted since. */
+export const waitMetNote = (parentId: number, deleted: string | null): string =>
+  `job ${parentId}, which this job waited for (after_ok), ended done, then was deleted${deleted ? ` (${deleted})` : ""}: that wait stays met`;
+
+/** What is known of a parent that broke an after_ok wait: enough to say what can be done. */
+export interface BrokenParent {
+  id: number;
+  state: JobState;
+  /** The array it is an element of (after_ok = array:7 waits for each element). */
+  arrayId?: number | null;
+  /**
+   * Why it can never run again itself, when it was cancelled for a deleted job further up
+   * ("job 11 waited for job 1, which was deleted"): requeuing it is refused too.
+   */
+  lostFor?: string | null;
+}
+
+const parentName = (p: BrokenParent) => (p.arrayId ? `job ${p.id} (element of array ${p.arrayId})` : `job ${p.id}`);
+
+function whatBecame(p: BrokenParent): string {
+  if (p.state === "deleted") return "was deleted";
+  return p.lostFor ? `ended ${p.state} and can never run again (${p.lostFor})` : `ended ${p.state}`;
+}
+
+const canRequeue = (p: BrokenParent) => p.state !== "deleted" && !p.lostFor;
+
+/**
+ * What the owner can do: requeue the parent, then the child; or, when the parent can never
+ * run again (deleted, or cancelled for a deleted job), submit the child again without
+ * that wait. `array:7` leaves deleted elements out, so for a deleted element it still works.
+ */
+function remedy(p: BrokenParent, then: string): string {
+  if (canRequeue(p)) return `requeue job ${p.id}${then}`;
+  const array = p.arrayId && p.state === "deleted" ? `, or with \`after_ok = array:${p.arrayId}\`, which now stands for the elements left` : "";
+  return `submit it again without that wait${array}`;
+}
+
+/** The reason recorded on a child cancelled because of its parent (and shown before that). */
+export function brokenReason(parent: BrokenParent): string {
+  return `${parentName(parent)}, which this job waited for (after_ok), ${whatBecame(parent)}; it will never run (${remedy(parent, ", then this job, to try again")})`;
+}
+
+/** Why job `childId`, requeued, would be cancelled again at once (its requeue is refused). */
+export function requeueRefusal(childId: number, parent: BrokenParent): string {
+  const then = canRequeue(parent) ? `${remedy(parent, " first")}.` : `it can never run: ${remedy(parent, "")}.`;
+  return `Job ${childId} waits (after_ok) for ${parentName(parent)}, which ${whatBecame(parent)}, so it would be cancelled again at once; ${then}`;
 }

@@ -52,7 +52,7 @@ function unblocker(ctx: WaitContext, cpus: number, gpus = 0): RunningForEstimate
 function dependencyReason(job: WaitingForEstimate, ctx: WaitContext): string | null {
   const deps = job.dependsOn.map((d) => ({ ...d, state: ctx.stateOf(d.parentId) }));
   const broken = deps.find((d) => dependencyStatus(d.kind, d.state) === "broken");
-  if (broken) return `it will be cancelled: ${brokenReason(broken.parentId, broken.state)}`;
+  if (broken) return `it will be cancelled: ${brokenReason({ id: broken.parentId, state: broken.state })}`;
   const waiting = deps.filter((d) => dependencyStatus(d.kind, d.state) === "waiting");
   if (!waiting.length) return null;
   const names = waiting.slice(0, 5).map((d) => `job ${d.parentId}`).join(", ") + (waiting.length > 5 ? ` and ${waiting.length - 5} more` : "");

@@ -201,6 +201,47 @@ describe("dependencies", () => {
     await waitForJob(env, "any-child", ["done"], 5_000);
   });
 
+  it("a done array element deleted later leaves the wait for the whole array met: the job runs once the others are done", async () => {
+    // Deleting a done element (its results cleaned up) cancelled the job waiting for array:N,
+    // though that element had ended done: a satisfied wait stays satisfied, as in Slurm.
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const first = await submitJob(env, "sw", { script: "true", keys: { array: "1-2", hold: "yes" } });
+    const arrayId = (await job(first)).arrayId!;
+    const [one, two] = (await env.db.job.findMany({ where: { arrayId }, orderBy: { arrayIndex: "asc" } })).map((j) => j.id);
+    const collect = await submitJob(env, "collect", { script: "true", keys: { after_ok: `array:${arrayId}` } });
+    await releaseJob(env.store, env.layout, one, "test");
+    await waitFor("element 1 done", async () => (await job(one)).state === "done");
+    await deleteJob(env.store, env.layout, one, "ann");
+    await observe();
+    expect((await job(collect)).state).toBe("queued");
+    const events = await env.db.jobEvent.findMany({ where: { jobId: collect, kind: "wait-met" } });
+    expect(events.map((e) => e.detail)).toEqual([`job ${one}, which this job waited for (after_ok), ended done, then was deleted (by ann): that wait stays met`]);
+    await releaseJob(env.store, env.layout, two, "test");
+    await waitForJob(env, "collect", ["done"], 10_000);
+  });
+
+  it("a waiting array element deleted cancels the job waiting for the array, and its own child, each told what can still be done", async () => {
+    // The child's note said "requeue job B, then this job", though B's requeue is refused
+    // (it waited for a deleted job): only submitting again helps.
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const first = await submitJob(env, "sw", { script: "true", keys: { array: "1-2", hold: "yes" } });
+    const arrayId = (await job(first)).arrayId!;
+    const collect = await submitJob(env, "collect", { script: "true", keys: { after_ok: `array:${arrayId}` } });
+    const report = await submitJob(env, "report", { script: "true", keys: { after_ok: collect } });
+    await deleteJob(env.store, env.layout, first, "ann");
+    expect((await waitForJob(env, "collect", ["cancelled"], 5_000)).error).toBe(
+      `job ${first} (element of array ${arrayId}), which this job waited for (after_ok), was deleted; it will never run (submit it again without that wait, or with \`after_ok = array:${arrayId}\`, which now stands for the elements left)`,
+    );
+    const child = await waitForJob(env, "report", ["cancelled"], 5_000);
+    expect(child.error).toBe(
+      `job ${collect}, which this job waited for (after_ok), ended cancelled and can never run again (job ${collect} waited for job ${first}, which was deleted); it will never run (submit it again without that wait)`,
+    );
+    expect(fs.readFileSync(path.join(env.layout.root, child.folder, "qm-error.txt"), "utf8")).not.toMatch(/requeue/);
+    expect(report).toBe(child.id);
+  });
+
   it("rejects unknown jobs and arrays, and jobs not submitted yet, leaving nothing queued", async () => {
     env = await createTestEnv();
     const last = await submitJob(env, "exists", { script: "true" });

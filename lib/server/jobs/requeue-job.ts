@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError, isAppError } from "../../core/app-error";
+import { requeueRefusal } from "../../core/dependencies";
 import { isFinishedState, planTransition } from "../../core/job-lifecycle";
 import { setAsideErrorNote, splitStamp } from "../error-note";
 import type { JobFolderOptions } from "../job-folder";
@@ -8,6 +9,7 @@ import { type QmLayout, assertQmFolders, isEnoent, resolveInside } from "../qm-f
 import { jobColumns, readJobFolder } from "../read-job-folder";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
+import { brokenParent } from "./broken-parent";
 import { placeInQueue } from "./place-in-queue";
 
 /**
@@ -16,26 +18,7 @@ import { placeInQueue } from "./place-in-queue";
  */
 export async function whyRequeueWouldBeCancelled(store: JobStore, id: number): Promise<string | null> {
   const [broken] = await store.brokenEdgesOf(id);
-  if (!broken) return null;
-  const parent = `job ${broken.parentId}`;
-  const never = "so it would be cancelled again at once; it can never run: submit it again without that wait.";
-  if (broken.parentState === "deleted") return `Job ${id} waits (after_ok) for ${parent}, which was deleted, ${never}`;
-  // Its parent was cancelled for a deleted job further up: requeuing the parent is refused too.
-  const root = await deletedAncestor(store, broken.parentId);
-  if (root) return `Job ${id} waits (after_ok) for ${parent}, which ended ${broken.parentState} and can never run again (${root}), ${never}`;
-  return `Job ${id} waits (after_ok) for ${parent}, which ended ${broken.parentState}, so it would be cancelled again at once; requeue ${parent} first.`;
-}
-
-/** "it waited for job 12, which was deleted": the deleted job that job `id`'s broken waits lead to, if any. */
-async function deletedAncestor(store: JobStore, id: number, depth = 0): Promise<string | null> {
-  // Waits point to earlier jobs only, so the chain ends; the bound only caps the reads.
-  if (depth > 50) return null;
-  for (const edge of await store.brokenEdgesOf(id)) {
-    if (edge.parentState === "deleted") return `job ${id} waited for job ${edge.parentId}, which was deleted`;
-    const further = await deletedAncestor(store, edge.parentId, depth + 1);
-    if (further) return further;
-  }
-  return null;
+  return broken ? requeueRefusal(id, await brokenParent(store, broken.parentId, broken.parentState)) : null;
 }
 
 /**

@@ -6,7 +6,7 @@
  * Every write also bumps the jobs version in its transaction (jobs-version.ts), which is
  * how the web server learns, with one cheap read, that its open pages need updating.
  */
-import type { Dependency } from "../../core/dependencies";
+import { type Dependency, keepsWaitsMet, waitMetNote } from "../../core/dependencies";
 import type { JobPatch, JobState, TransitionPlan } from "../../core/job-lifecycle";
 import { isSampleDue } from "../../core/progress-curve";
 import type { Sql, SqlValue } from "./sql";
@@ -143,6 +143,13 @@ export function createJobStore(sql: Sql): JobStore {
     });
   };
 
+  // A done job being deleted: the after_ok waits it met stay met (lib/core/dependencies.ts).
+  const forgetMetWaits = async (tx: Sql, parentId: number, deleted: string | null, at: Date) => {
+    const children = await tx.all<{ jobId: number }>(`SELECT "jobId" FROM "JobDependency" WHERE "parentId" = ? AND "kind" = 'after_ok'`, [parentId]);
+    await tx.run(`DELETE FROM "JobDependency" WHERE "parentId" = ? AND "kind" = 'after_ok'`, [parentId]);
+    for (const { jobId } of children) await event(tx, Number(jobId), at, "wait-met", waitMetNote(parentId, deleted));
+  };
+
   // First and last sample time of each job this process recorded progress of.
   const sampled = new Map<number, { first: number; last: number }>();
 
@@ -185,6 +192,7 @@ export function createJobStore(sql: Sql): JobStore {
       return sql.transaction(async (tx) => {
         if (!(await guardedUpdate(tx, id, { ...guard, state: plan.from as JobState }, plan.patch, at))) return false;
         await event(tx, id, at, plan.event.kind, plan.event.detail);
+        if (plan.to === "deleted" && keepsWaitsMet(plan.from as JobState)) await forgetMetWaits(tx, id, plan.event.detail, at);
         return true;
       });
     },
