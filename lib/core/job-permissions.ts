@@ -60,15 +60,20 @@ export function mayAct(actor: Actor | null, job: OwnedJob, action: UserAction, s
   return true;
 }
 
-/** Why `actor` may not do `action` on this job, in words for them (null when they may). */
-/**
- * Why `actor` may not do `action` to `job`, in words (null when they may). `doing` words
- * an act that goes with `action` (a priority change goes with hold: "change its priority").
- */
-export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, action: UserAction, switches: ActionSwitches, doing = `${action} it`): string | null {
+/** How a refusal names what is acted on. */
+export interface RefusalWords {
+  /** An act that goes with `action` (a priority change goes with hold: "change its priority"). */
+  doing?: string;
+  /** What is acted on: "Job 7" (default), or "Array 3" for an action on a whole array, decided on its first element. */
+  subject?: string;
+}
+
+/** Why `actor` may not do `action` to `job`, in words for them (null when they may). */
+export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, action: UserAction, switches: ActionSwitches, words: RefusalWords = {}): string | null {
   if (mayAct(actor, job, action, switches)) return null;
+  const { doing = `${action} it`, subject = `Job ${job.id}` } = words;
   if (!actor) return `Log in to ${action} jobs.`;
-  if (!isOwner(actor, job)) return `Job ${job.id} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may ${doing}.`;
+  if (!isOwner(actor, job)) return `${subject} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may ${doing}.`;
   const key = action === "kill" ? "Licence_to_kill" : "Delete_Jobs";
   return `${action === "kill" ? "Killing" : "Deleting"} jobs is switched off (${key} = False in QMserv.cfg); ask the administrator.`;
 }

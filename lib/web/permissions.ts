@@ -5,7 +5,7 @@
  */
 import type { Permissions } from "../core/api-types";
 import { AppError } from "../core/app-error";
-import { type OwnedJob, type UserAction, mayAct, refusalOf } from "../core/job-permissions";
+import { type OwnedJob, type RefusalWords, type UserAction, mayAct, refusalOf } from "../core/job-permissions";
 import type { Viewer } from "./auth";
 import { getConfig } from "./context";
 import { canSeeDetails } from "./job-access";
@@ -35,8 +35,8 @@ export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permission
  * names the job's owner only to a viewer who may see it (Display_details, job-access.ts):
  * not the owner, so the same decision is taken without it.
  */
-export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction, doing?: string): void {
+export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction, words?: RefusalWords): void {
   const shown = canSeeDetails(viewer, job) ? job : { ...job, owner: null };
-  const refusal = refusalOf(viewer.user, shown, action, switches(), doing);
+  const refusal = refusalOf(viewer.user, shown, action, switches(), words);
   if (refusal) throw new AppError(viewer.user ? "FORBIDDEN" : "UNAUTHORIZED", refusal);
 }

@@ -213,6 +213,16 @@ describe("arrays and estimates", () => {
   });
 });
 
+describe("an array action refused", () => {
+  it("names the array, not its first element, when the caller may not act on it", async () => {
+    // qm hold --array 2 by someone else said "array 2: Job 14 is not yours": a job they never named.
+    const { array: created } = await body<{ array: { id: number; jobIds: number[] } }>(await upload({ array: "1-2" }));
+    const res = await arrayAction(post(`/api/arrays/${created.id}/hold`, basicAs("bob")), { params: Promise.resolve({ id: String(created.id), action: "hold" }) });
+    expect(res.status).toBe(403);
+    expect((await errorOf(res)).message).toBe(`Array ${created.id} is not yours (it belongs to ann@lab.org); only its owner or the administrator may hold it.`);
+  });
+});
+
 describe("estimates of an array's waiting elements", () => {
   it("take the length of an element from the running ones' progress while none is done", async () => {
     // Seen on the dashboard: a job after_ok array:8 (8 elements of 30 s, %3, the first three

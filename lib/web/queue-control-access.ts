@@ -24,10 +24,13 @@ export function mayControl(viewer: Viewer, job: ControlledJob | null, action: Co
   return can(viewer, job, action as UserAction);
 }
 
-/** The name the job's history records for `viewer` doing `action`, or UNAUTHORIZED / FORBIDDEN. */
-export function authorizeControl(viewer: Viewer, action: ControlAction, job: ControlledJob | null): string {
+/**
+ * The name the job's history records for `viewer` doing `action`, or UNAUTHORIZED / FORBIDDEN.
+ * `subject` names what a refusal is about when it is not the job itself (an array).
+ */
+export function authorizeControl(viewer: Viewer, action: ControlAction, job: ControlledJob | null, subject?: string): string {
   if (job && !QUEUE_WIDE.has(action)) {
-    requireCan(viewer, job, action as UserAction);
+    requireCan(viewer, job, action as UserAction, { subject });
     return viewer.user!.username;
   }
   if (!viewer.user) throw new AppError("UNAUTHORIZED", `Log in as the administrator to ${action} the queue.`);
