@@ -69,6 +69,25 @@ test("an array submitted from /submit shows as one grouped row that fills up, an
   for (const folder of folders) expect(fs.existsSync(folder)).toBe(false);
 });
 
+test("Hold all on an array's page holds its queued elements and says how many were already running, not held", async ({ page }) => {
+  // It said "Hold all: 2 element(s)." while two more ran on: read as the whole array held.
+  const name = uniqueName("holdall");
+  await loginAsAdmin(page);
+  await page.goto("/submit");
+  await page.locator("#zip-file").setInputFiles({ name: `${name}.zip`, mimeType: "application/zip", buffer: await userJobZip(name, { script: UNTIL_GO }) });
+  await page.locator('input[name="array"]').fill("1-4");
+  await page.getByRole("button", { name: "Upload and queue" }).click();
+  await expect(page).toHaveURL(/\/arrays\/\d+$/);
+  const arrayId = Number(page.url().split("/").pop());
+  // MaxNbProcessors = 2: two elements run, two wait.
+  await expect(page.getByTestId("array-counts-running")).toContainText("2", { timeout: 30_000 });
+  await page.getByRole("button", { name: "Hold all" }).click();
+  await expect(page.getByText("Hold all: 2 element(s); 2 already running, not held.")).toBeVisible();
+  await page.getByRole("button", { name: "Kill all" }).click();
+  await page.getByRole("button", { name: "Yes, kill all" }).click();
+  await expect(page.getByText(/^Kill all: 4 element\(s\)/)).toBeVisible();
+});
+
 test("the admin holds a queued job from its page, it stays held while the queue moves on, then is released and runs", async ({ page }) => {
   test.setTimeout(90_000);
   await loginAsAdmin(page);
