@@ -62,8 +62,9 @@ export interface BrokenParent {
   /** The array it is an element of (after_ok = array:7 waits for each element). */
   arrayId?: number | null;
   /**
-   * Why it can never run again itself, when it was cancelled for a deleted job further up
-   * ("job 11 waited for job 1, which was deleted"): requeuing it is refused too.
+   * Why it can never run again itself, so that requeuing it is refused too: it was
+   * cancelled for a deleted job further up ("job 11 waited for job 1, which was deleted"),
+   * or retention removed its folder.
    */
   lostFor?: string | null;
 }
@@ -79,8 +80,9 @@ const canRequeue = (p: BrokenParent) => p.state !== "deleted" && !p.lostFor;
 
 /**
  * What the owner can do: requeue the parent, then the child; or, when the parent can never
- * run again (deleted, or cancelled for a deleted job), submit the child again without
- * that wait. `array:7` leaves deleted elements out, so for a deleted element it still works.
+ * run again (deleted, its folder removed by retention, or cancelled for such a job),
+ * submit the child again without that wait. `array:7` leaves deleted elements out, so for
+ * a deleted element it still works.
  */
 function remedy(p: BrokenParent, then: string): string {
   if (canRequeue(p)) return `requeue job ${p.id}${then}`;

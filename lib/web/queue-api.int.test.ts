@@ -307,6 +307,17 @@ describe("requeue and dependencies", () => {
     expect((await errorOf(await requeue(orphan.id))).message).toMatch(new RegExp(`waits \\(after_ok\\) for job ${gone.id}, which was deleted, so it would be cancelled again at once; it can never run`));
   });
 
+  it("a parent whose folder retention removed cannot be requeued: the child is told to submit again, not to requeue it", async () => {
+    const { job: parent } = await makeJob("failed");
+    const { job: child } = await makeJob("cancelled");
+    await db.jobDependency.create({ data: { jobId: child.id, parentId: parent.id, kind: "after_ok" } });
+    await db.job.update({ where: { id: parent.id }, data: { purgedAt: new Date() } });
+    expect((await errorOf(await requeue(parent.id))).message).toMatch(/removed by the retention pass/);
+    expect((await errorOf(await requeue(child.id))).message).toBe(
+      `Job ${child.id} waits (after_ok) for job ${parent.id}, which ended failed and can never run again (its folder was removed by the retention pass), so it would be cancelled again at once; it can never run: submit it again without that wait.`,
+    );
+  });
+
   it("an array's requeue lists such elements as refused, with the reason, instead of counting them as changed meanwhile", async () => {
     const { job: parent } = await makeJob("killed");
     const created = await db.jobArray.create({ data: { name: "sweep", spec: "1-2" } });
