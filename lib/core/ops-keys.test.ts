@@ -13,11 +13,11 @@ const problems = (server: string, web = "") => {
 };
 
 describe("retention, free-space and metrics keys", () => {
-  it("default to: keep forever, no ceiling, delete (no archive), keep 1 GB free, metrics from this machine only", () => {
+  it("default to: keep forever, no ceiling, delete (no archive), keep 1 GB free, metrics from no address (job scripts run on this machine)", () => {
     const config = read("");
     expect(config.retention).toEqual({ keepDays: 0, maxGb: 0, archiveFolder: null });
     expect(config.minFreeMb).toBe(1024);
-    expect(config.web.metrics).toEqual({ token: "", allow: ["127.0.0.1", "::1"] });
+    expect(config.web.metrics).toEqual({ token: "", allow: [] });
   });
 
   it("read Keep_Max_GB with decimals and Archive_Folder relative to the file", () => {

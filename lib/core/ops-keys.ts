@@ -17,8 +17,8 @@ export const OPS_SERVER_KEYS: KeySpec[] = [
 
 /** Who may read the metrics, in [WEB_QMserver]. */
 export const OPS_WEB_KEYS: KeySpec[] = [
-  { section: "WEB_QMserver", key: "Metrics_Token", type: "secret", default: "", help: "token that lets Prometheus read /api/metrics from anywhere (header Authorization: Bearer <token>); empty: only Metrics_Allow" },
-  { section: "WEB_QMserver", key: "Metrics_Allow", type: "text", default: "127.0.0.1, ::1", help: "addresses or CIDR ranges that may read /api/metrics without the token, comma-separated (empty: nobody)" },
+  { section: "WEB_QMserver", key: "Metrics_Token", type: "secret", default: "", help: "token that lets Prometheus read /api/metrics from anywhere (header Authorization: Bearer <token>); empty: only the administrator and Metrics_Allow" },
+  { section: "WEB_QMserver", key: "Metrics_Allow", type: "text", default: "", help: "addresses or CIDR ranges that may read /api/metrics without the token or a login, comma-separated (empty: none). Listing 127.0.0.1 opens the metrics to every job script on this machine" },
 ];
 
 type RawValue = (section: "QMServer" | "WEB_QMserver", key: string) => string;

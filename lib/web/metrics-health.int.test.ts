@@ -1,8 +1,9 @@
 /**
  * GET /api/metrics and GET /api/health against a real worker and real jobs (done, failed,
  * killed, queued, mails that fail on a closed SMTP port): the text parses with a strict
- * Prometheus parser and every figure matches the database; access needs Metrics_Allow or the
- * token; health goes 503 with the reason once the worker is stopped.
+ * Prometheus parser and every figure matches the database; access needs the administrator,
+ * the token or Metrics_Allow (by default no address, not even this machine's: job scripts run
+ * here); health goes 503 with the reason once the worker is stopped.
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,9 @@ import type { Health } from "../server/health";
 import { createWorker, type Worker } from "../../worker/create-worker";
 import { removeInstanceCgroups, waitFor } from "../../worker/tests/helpers";
 import { qmLayout } from "../server/qm-folders";
-import { type Handler, basic, cfgPath, ctx, databaseUrl, db, dir, errorOf, qm, req, routes, submitJobZip, writeConfig } from "./api-test-harness";
+import { createApiToken } from "../server/users/api-tokens";
+import { type Handler, basic, basicAs, cfgPath, ctx, databaseUrl, db, dir, errorOf, login, qm, req, routes, submitJobZip, writeConfig } from "./api-test-harness";
+import { PEER_HEADER } from "./peer-header";
 
 let metrics: Handler;
 let health: Handler;
@@ -113,11 +116,31 @@ describe("/api/metrics and /api/health", () => {
     expect(sampleValue(after, "qm_worker_up")).toBe(0);
   });
 
+  it("by default are closed to every address, this machine's included (job scripts run here); the administrator and the token read them", async () => {
+    writeConfig({ Metrics_Token: "s3cret-token" }); // Metrics_Allow left at its default
+    for (const address of ["127.0.0.1", "::1", "10.1.2.3"]) {
+      const refused = await scrape({ [PEER_HEADER]: address });
+      expect(refused.status, address).toBe(403);
+      expect((await errorOf(refused)).message).toContain(`Metrics_Allow (none); this request came from ${address}`);
+    }
+    expect((await scrape({ [PEER_HEADER]: "127.0.0.1", ...basicAs("ann") })).status).toBe(403);
+    expect((await scrape({ [PEER_HEADER]: "127.0.0.1", ...basic() })).status).toBe(200);
+    expect((await scrape({ cookie: (await login()).cookie })).status).toBe(200);
+    const admin = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
+    expect((await scrape({ authorization: `Bearer ${(await createApiToken(db, admin.id, "prometheus")).token}` })).status).toBe(200);
+    expect((await scrape({ [PEER_HEADER]: "127.0.0.1", authorization: "Bearer s3cret-token" })).status).toBe(200);
+    // The administrator's opt-in.
+    writeConfig({ Metrics_Allow: "127.0.0.1, ::1" });
+    expect((await scrape({ [PEER_HEADER]: "127.0.0.1" })).status).toBe(200);
+    expect((await scrape({ [PEER_HEADER]: "::1" })).status).toBe(200);
+    expect((await scrape({ [PEER_HEADER]: "10.1.2.3" })).status).toBe(403);
+  });
+
   it("are open to Metrics_Allow addresses and to the token, to nobody else", async () => {
     keys({ Metrics_Allow: "192.168.0.0/16", Metrics_Token: "s3cret-token" });
     const refused = await scrape();
     expect(refused.status).toBe(403);
-    expect((await errorOf(refused)).message).toMatch(/Metrics_Allow \(192\.168\.0\.0\/16\) or with Metrics_Token; this request came from 10\.0\.0\.\d+/);
+    expect((await errorOf(refused)).message).toMatch(/Metrics_Allow \(192\.168\.0\.0\/16\); this request came from 10\.0\.0\.\d+/);
     expect((await scrape({ authorization: "Bearer wrong" })).status).toBe(401);
     expect((await scrape({ authorization: "Bearer s3cret-token" })).status).toBe(200);
     keys({ Metrics_Allow: "" });
