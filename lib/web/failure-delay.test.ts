@@ -28,13 +28,24 @@ describe("createFailureDelay", () => {
     expect(delay.waitMs("k", 1)).toBe(0);
   });
 
-  it("remembers at most maxKeys keys, dropping the ones that failed longest ago", () => {
+  it("remembers at most maxKeys keys, dropping the fewest failures first (longest ago among equals)", () => {
     const delay = createFailureDelay({ ...policy, maxKeys: 2 });
     delay.fail("a", 1);
     delay.fail("b", 2);
     delay.fail("a", 3);
     delay.fail("c", 4);
     expect([delay.failures("a", 5), delay.failures("b", 5), delay.failures("c", 5)]).toEqual([2, 0, 1]);
+  });
+
+  it("past maxKeys drops forgotten keys first, then the least penalised: a flood of new keys never wipes a slowed-down one", () => {
+    const delay = createFailureDelay({ ...policy, maxKeys: 100 });
+    for (let i = 0; i < 5; i++) delay.fail("hammered", 0);
+    expect(delay.waitMs("hammered", 0)).toBe(4000);
+    delay.fail("stale", -60_001); // forgotten by now: goes first
+    for (let i = 0; i < 1000; i++) delay.fail(`spray-${i}`, 1);
+    expect(delay.failures("hammered", 2)).toBe(5);
+    expect(delay.waitMs("hammered", 2)).toBe(3998);
+    expect(delay.failures("spray-999", 2)).toBe(1); // the key just failed is kept
   });
 
   it("takes back one failure when told (a try counted before its outcome, that succeeded)", () => {

@@ -12,7 +12,10 @@ export interface DelayPolicy {
   firstDelayMs: number;
   maxDelayMs: number;
   forgetAfterMs: number;
-  /** Most keys remembered; the oldest are dropped past it (memory stays bounded under a flood). */
+  /**
+   * Most keys remembered (memory stays bounded under a flood). Past it the forgotten keys go
+   * first, then the least penalised: a key's count is never dropped for newer, lighter ones.
+   */
   maxKeys: number;
 }
 
@@ -37,6 +40,19 @@ export function createFailureDelay(policy: DelayPolicy): FailureDelay {
     }
     return entry;
   };
+  // Dropping the key that failed longest ago let anyone wipe a hammered account's count (or
+  // an address's) by failing once with maxKeys new names or addresses, each try costing one
+  // password check. Dropped instead: keys already forgotten, then the tenth of the table
+  // with the fewest failures (longest ago first among equals; a stable sort keeps Map
+  // order), never the key just failed. A wiped key is then one nobody was slowed down for
+  // yet, and a flood sorts the table once per maxKeys / 10 failures, not at each.
+  const shrink = (justFailed: string, now: number) => {
+    for (const [key, entry] of entries) if (now - entry.last > policy.forgetAfterMs) entries.delete(key);
+    const excess = entries.size - (policy.maxKeys - Math.floor(policy.maxKeys / 10));
+    if (entries.size <= policy.maxKeys || excess <= 0) return;
+    const lightest = [...entries].filter(([key]) => key !== justFailed).sort((a, b) => a[1].failures - b[1].failures);
+    for (const [key] of lightest.slice(0, excess)) entries.delete(key);
+  };
   const delayAfter = (failures: number) =>
     failures < policy.freeFailures ? 0 : Math.min(policy.firstDelayMs * 2 ** (failures - policy.freeFailures), policy.maxDelayMs);
   return {
@@ -50,7 +66,7 @@ export function createFailureDelay(policy: DelayPolicy): FailureDelay {
       entry.last = now;
       entries.delete(key); // re-inserted last: Map order is then "least recently failed first"
       entries.set(key, entry);
-      if (entries.size > policy.maxKeys) entries.delete(entries.keys().next().value!);
+      if (entries.size > policy.maxKeys) shrink(key, now);
     },
     unfail(key, now = Date.now()) {
       const entry = current(key, now);
