@@ -23,6 +23,8 @@ import { routeConsole, streamLogger } from "../lib/server/logger";
 import { refuseMalformedPath } from "../lib/web/malformed-url";
 import { explainMethodNotAllowed } from "../lib/web/method-not-allowed";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
+import { openSql } from "../lib/server/store/sql";
+import { recordWebAddress } from "../lib/server/web-address";
 
 async function main(): Promise<void> {
   const [root, host, portText] = process.argv.slice(2);
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
-  console.log(`ready on http://${host}:${(server.address() as AddressInfo).port}`);
+  const listening = { host, port: (server.address() as AddressInfo).port };
+  console.log(`ready on http://${host}:${listening.port}`);
+  void tellWorker(listening); // logs its own failure: serving goes on
   const stop = () => {
     server.close();
     server.closeAllConnections();
@@ -60,6 +64,18 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+}
+
+/** Where mails should link (lib/server/web-address.ts): this port, not one saved since in QMserv.cfg. */
+async function tellWorker(listening: { host: string; port: number }): Promise<void> {
+  const sql = openSql(loadEnv().databaseUrl);
+  try {
+    await recordWebAddress(sql, listening);
+  } catch (error) {
+    console.warn(`cannot record where the web server listens (mails link to Host and The_Port of QMserv.cfg meanwhile): ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await sql.close();
+  }
 }
 
 main().catch((error: unknown) => {

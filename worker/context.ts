@@ -67,8 +67,8 @@ export interface WorkerContext {
   gpus: number[];
   /** How runs are confined, in words. */
   limits: string;
-  /** Base of the links in mails. */
-  publicUrl: () => string;
+  /** Base of the links in mails: QM_PUBLIC_URL, or where the web server listens (lib/server/web-address.ts). */
+  publicUrl: () => Promise<string>;
   running: Map<number, RunningJob>;
   /** Started runs' pids and details waiting to be written (worker/run-records.ts). */
   runRecords: RunRecords;

@@ -32,7 +32,7 @@ import { createRunner, type Runner } from "./runner";
 export interface WorkerOptions {
   configPath: string;
   databaseUrl: string;
-  /** Base of the links in mails; default http://Host:The_Port. */
+  /** Base of the links in mails; default where the web server listens (lib/server/web-address.ts). */
   publicUrl?: string;
   /** A Log (main.ts: levels and job ids), or a plain function that collects messages (tests). */
   log: LogInput;

@@ -35,8 +35,10 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
     void ctx.store.addEvent(job.id, "mail-failed", why).catch((error: unknown) => ctx.log.error(`cannot record the mail: ${message(error)}`, { job: job.id }));
     return;
   }
-  const mail = buildJobMail({ ...job, logTail: lastLines(readTail(job.logPath, 16_384), 20), publicUrl: ctx.publicUrl() });
-  const sending = sendMail(config.smtp, { to: job.owner, ...mail })
+  const logTail = lastLines(readTail(job.logPath, 16_384), 20);
+  const sending = ctx
+    .publicUrl()
+    .then((publicUrl) => sendMail(config.smtp, { to: job.owner!, ...buildJobMail({ ...job, logTail, publicUrl }) }))
     .then(
       () => {
         ctx.log(`mail sent to ${job.owner}`, { job: job.id });

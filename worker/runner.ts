@@ -29,6 +29,7 @@ import { createRunRecords } from "./run-records";
 import { followRunChanges } from "./run-changes";
 import { watchFolder } from "./watch";
 import { failureStreak } from "./failure-streak";
+import { readWebAddress, webUrlOf } from "../lib/server/web-address";
 
 export interface RunnerDeps {
   /** Every read and write of job rows (lib/server/store); closed by the caller. */
@@ -51,7 +52,7 @@ export interface RunnerDeps {
   heartbeatMs?: number;
   /** Period of the safety rescan of QM_qJobs and of the queue. */
   rescanMs?: number;
-  /** Base of the links in mails (QM_PUBLIC_URL); default http://Host:The_Port. */
+  /** Base of the links in mails (QM_PUBLIC_URL); default where the web server said it listens, else http://Host:The_Port. */
   publicUrl?: string;
   /** The previous worker died without releasing QM_FOLDER (see worker/lock.ts). */
   afterCrash?: boolean;
@@ -85,7 +86,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     layout, config: deps.config, log,
     debug: (m) => log.debug(m),
     host: os.hostname(),
-    publicUrl: () => deps.publicUrl ?? `http://${deps.config().web.host}:${deps.config().web.port}`,
+    publicUrl: async () => deps.publicUrl ?? (await readWebAddress(deps.store.sql).catch(() => null)) ?? webUrlOf(deps.config().web),
     running: new Map(),
     runRecords: createRunRecords(deps.store, log),
     stopping: () => stopping,

@@ -1,0 +1,69 @@
+/**
+ * The link in an end-of-job mail, with the real web server and worker (built), a real SMTP
+ * server and a folder drop: after the administrator saves a new The_Port on the config
+ * page, and until the web server is restarted on it, the link still names the port the web
+ * server listens on (QM_PUBLIC_URL unset).
+ */
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type QmInstance, createInstance } from "../bench/lib/qm-instance";
+import { projectRoot } from "../lib/server/bootstrap";
+import { startSmtpServer, waitFor } from "../worker/tests/helpers";
+import { buildIfNeeded } from "./build-if-needed";
+
+const ADMIN = "mail-link-admin";
+
+let qm: QmInstance;
+let PORT: number;
+let SAVED_PORT: number; // saved in QMserv.cfg, never listened on in this test
+
+/** A port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+
+beforeAll(async () => {
+  buildIfNeeded(projectRoot); // a no-op after `npm test`'s build stage
+  smtp = await startSmtpServer();
+  PORT = await freePort();
+  SAVED_PORT = PORT === 65535 ? 65534 : PORT + 1;
+  qm = await createInstance({ port: PORT, settleMs: 200, adminPassword: ADMIN, keys: { MailActive: "True", smtp_host: "127.0.0.1", smtp_port: smtp.port } });
+  await Promise.all([qm.startWeb(), qm.startWorker()]);
+}, 120_000);
+
+afterAll(async () => {
+  await qm?.stop();
+  await smtp?.close();
+});
+
+const admin = { authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString("base64")}` };
+
+describe("the link in a job's mail", () => {
+  it("names the port the web server listens on, not a The_Port saved for its next start", async () => {
+    const form = (await (await fetch(`${qm.baseUrl}/api/config`, { headers: admin })).json()) as { version: string };
+    const saved = await fetch(`${qm.baseUrl}/api/config`, {
+      method: "PUT",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({ version: form.version, values: { "WEB_QMserver.The_Port": String(SAVED_PORT) } }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    expect(fs.readFileSync(qm.env.QM_CONFIG!, "utf8")).toMatch(new RegExp(`^The_Port = ${SAVED_PORT}$`, "m"));
+
+    const job = path.join(qm.dir, "linked");
+    fs.mkdirSync(job);
+    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript = echo linked\ne_mail = owner@lab.org\n");
+    fs.renameSync(job, path.join(qm.queued, "linked"));
+
+    const mail = await waitFor("the job's mail", () => smtp.mails.find((m) => m.to.includes("owner@lab.org")), 60_000);
+    const { id } = qm.db.prepare(`SELECT "id" FROM "Job" WHERE "name" = 'linked'`).get() as { id: number };
+    expect(mail.raw).toContain(`http://127.0.0.1:${PORT}/jobs/${id}`);
+    expect(mail.raw).not.toContain(`:${SAVED_PORT}/`);
+  }, 120_000);
+});
