@@ -19,6 +19,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import { loadEnv } from "../lib/server/env";
+import { whenAnyDies } from "../lib/server/process-watch";
 import { routeConsole, streamLogger } from "../lib/server/logger";
 import { refuseMalformedPath } from "../lib/web/malformed-url";
 import { explainMethodNotAllowed } from "../lib/web/method-not-allowed";
@@ -57,13 +58,19 @@ async function main(): Promise<void> {
   const listening = { host, port: (server.address() as AddressInfo).port };
   console.log(`ready on http://${host}:${listening.port}`);
   void tellWorker(listening); // logs its own failure: serving goes on
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close();
     server.closeAllConnections();
     void app.close().finally(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // Started by `npm start` or `npm run web`: stop when it is gone (SIGKILLed), as with a SIGTERM.
+  const { parentPid } = loadEnv();
+  if (parentPid) whenAnyDies([parentPid], stop);
 }
 
 /** Where mails should link (lib/server/web-address.ts): this port, not one saved since in QMserv.cfg. */

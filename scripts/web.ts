@@ -2,11 +2,14 @@
  * `npm run web`: the web server alone (migrations applied, built if needed). With
  * `--no-build` (`npm run web:prod`, the qm-web service) nothing is built: a missing or stale
  * build stops it with what to do. Its output is the server's own (journald reads the levels).
+ * SIGTERM, SIGINT or SIGHUP, or the death of npm above us, stop the server too; the server
+ * stops if we die (QM_PARENT_PID).
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { writesToJournal } from "../lib/server/env";
 import { cannotStartLine } from "../lib/server/logger";
+import { ancestorsToWatch, whenAnyDies } from "../lib/server/process-watch";
 import { assertBuilt, buildIfNeeded } from "./build-if-needed";
 import { webServerCommand } from "./build-web-server";
 
@@ -23,9 +26,16 @@ async function main(): Promise<void> {
   const web = spawn(server.command, server.args, {
     cwd: projectRoot,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+    // QM_PARENT_PID: the server stops if this process dies without passing a signal on (SIGKILL).
+    env: { ...process.env, NODE_ENV: "production", QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: "1", QM_PARENT_PID: String(process.pid) },
   });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => web.kill("SIGTERM"));
+  const stop = () => web.kill("SIGTERM");
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  // npm killed without a word to us (SIGKILL, or an npm that does not pass SIGTERM on).
+  whenAnyDies(ancestorsToWatch(), (pid) => {
+    console.log(`the process that started the web server (pid ${pid}) is gone: stopping it`);
+    stop();
+  });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => web.on("exit", (c, s) => resolve([c, s])));
   process.exit(code ?? (signal ? 1 : 0));
 }

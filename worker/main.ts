@@ -8,7 +8,7 @@
 import { prepare } from "../lib/server/bootstrap";
 import { writesToJournal } from "../lib/server/env";
 import { cannotStartLine, streamLogger } from "../lib/server/logger";
-import { whenAnyDies } from "../lib/server/process-watch";
+import { npmAncestors, whenAnyDies } from "../lib/server/process-watch";
 import { createWorker } from "./create-worker";
 
 async function main(): Promise<void> {
@@ -38,8 +38,9 @@ async function main(): Promise<void> {
     process.on("SIGTERM", () => shutdown("SIGTERM"));
   }
   await worker.start();
-  // Started by `npm start`: stop when it is gone (killed with SIGKILL), as with a SIGTERM.
-  if (env.parentPid) whenAnyDies([env.parentPid], () => shutdown("the parent process is gone:"));
+  // Started by `npm start` (QM_PARENT_PID) or an npm script: stop when it is gone (killed
+  // with SIGKILL), as with a SIGTERM. On its own (systemd, nohup) it outlives its shell.
+  whenAnyDies(env.parentPid ? [env.parentPid] : npmAncestors(), () => shutdown("the parent process is gone:"));
 }
 
 main().catch((error: unknown) => {

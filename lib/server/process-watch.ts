@@ -1,28 +1,47 @@
 /**
- * Watching other processes die: `npm start` stops when npm above it is gone (npm exits on
- * SIGTERM without passing it on), and its children stop when `npm start` is gone.
+ * Watching other processes die: `npm start`, `npm run web:prod` and `npm run worker:prod`
+ * stop when npm above them is gone, and their children stop when they are gone. npm
+ * passes SIGTERM to the shell of the script only (package.json `exec`s the program so
+ * that it is that shell), and a SIGKILLed npm passes on nothing.
  */
 import fs from "node:fs";
 
-/** Pids of this process's ancestors up to the nearest `npm` (or just the parent): if one dies, we stop. */
-export function ancestorsToWatch(): number[] {
+/** This process's ancestors up to the nearest `npm`, and whether one was found. */
+function ancestorChain(): { chain: number[]; underNpm: boolean } {
   const chain: number[] = [];
   for (let pid = process.ppid; pid > 1 && chain.length < 8; ) {
     chain.push(pid);
     try {
       const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-      if (/(^|\/)npm( |$)|npm-cli\.js/.test(argv0) || argv0.startsWith("npm ")) return chain;
+      if (/(^|\/)npm( |$)|npm-cli\.js/.test(argv0) || argv0.startsWith("npm ")) return { chain, underNpm: true };
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
     } catch {
       break;
     }
   }
-  return chain.slice(0, 1);
+  return { chain, underNpm: false };
+}
+
+/** Pids of this process's ancestors up to the nearest `npm` (or just the parent): if one dies, we stop. */
+export function ancestorsToWatch(): number[] {
+  const { chain, underNpm } = ancestorChain();
+  return underNpm ? chain : chain.slice(0, 1);
+}
+
+/**
+ * The ancestors up to `npm` when started by an npm script, else none: for a program that
+ * also runs on its own (the worker under systemd, or nohup'ed by hand) and must not stop
+ * with the shell that started it.
+ */
+export function npmAncestors(): number[] {
+  const { chain, underNpm } = ancestorChain();
+  return underNpm ? chain : [];
 }
 
 /** Call `onGone` once, when any of `pids` has died (checked every second; the timer does not keep the process alive). */
 export function whenAnyDies(pids: number[], onGone: (pid: number) => void): () => void {
+  if (!pids.length) return () => undefined;
   const timer = setInterval(() => {
     const gone = pids.find((pid) => !isAlive(pid));
     if (gone === undefined) return;

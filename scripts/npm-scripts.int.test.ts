@@ -1,0 +1,60 @@
+/**
+ * `npm run web:prod` and `npm run worker:prod` as an operator stops them: SIGTERM (or
+ * SIGINT, SIGHUP) to npm leaves nothing running, and neither does npm killed outright
+ * (SIGKILL), nor the web script between npm and the server. (`npm start`: start.int.test.ts.)
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../lib/server/bootstrap";
+import { buildIfNeeded } from "./build-if-needed";
+import { type NpmRun, cmdline, startNpmScript, until } from "./npm-processes";
+
+const PORT = 8453;
+let run: NpmRun | undefined;
+
+beforeAll(() => buildIfNeeded(projectRoot), 600_000); // a no-op after `npm test`'s build stage
+
+afterEach(() => {
+  run?.cleanUp();
+  run = undefined;
+});
+
+const webUp = async () => (await fetch(`http://127.0.0.1:${PORT}/api/status`)).status === 200;
+const find = (r: NpmRun, part: string) => r.processes().find((pid) => cmdline(pid).includes(part));
+
+describe("npm run web:prod and worker:prod", () => {
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    it(`${signal} to npm run web:prod stops the web server behind it`, async () => {
+      const r = (run = startNpmScript("web:prod", PORT));
+      await until("the web server", webUp, r);
+      expect(find(r, "dist/web/server.mjs")).toBeDefined();
+      r.npm.kill(signal);
+      await until("nothing left running", () => r.processes().length === 0, r, 20_000);
+    }, 120_000);
+  }
+
+  it("SIGKILL to npm, or to the script between npm and the server, stops the server", async () => {
+    let r = (run = startNpmScript("web:prod", PORT));
+    await until("the web server", webUp, r);
+    r.npm.kill("SIGKILL");
+    await until("nothing left running", () => r.processes().length === 0, r, 20_000);
+    r.cleanUp();
+
+    r = run = startNpmScript("web:prod", PORT);
+    await until("the web server", webUp, r);
+    process.kill(find(r, "scripts/web.ts")!, "SIGKILL");
+    await until("the server gone", () => !find(r, "dist/web/server.mjs"), r, 20_000);
+  }, 120_000);
+
+  it("SIGTERM to npm run worker:prod stops the worker; so does npm killed outright", async () => {
+    let r = (run = startNpmScript("worker:prod", PORT));
+    await until("the worker", () => r.output().includes("worker started"), r);
+    r.npm.kill("SIGTERM");
+    await until("nothing left running", () => r.processes().length === 0, r, 20_000);
+    r.cleanUp();
+
+    r = run = startNpmScript("worker:prod", PORT);
+    await until("the worker", () => r.output().includes("worker started"), r);
+    r.npm.kill("SIGKILL");
+    await until("nothing left running", () => r.processes().length === 0, r, 20_000);
+  }, 120_000);
+});
