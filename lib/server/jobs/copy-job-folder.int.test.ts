@@ -71,6 +71,23 @@ describe("copyJobFolder", () => {
     await expect(copyJobFolder(src, copy)).rejects.toThrow(/EEXIST/);
   });
 
+  it("never makes a set-user-ID or set-group-ID copy: root's copy of a dropper's setuid program would run as root", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
+    const src = path.join(dir, "job");
+    fs.mkdirSync(path.join(src, "bin"), { recursive: true });
+    fs.copyFileSync("/bin/true", path.join(src, "bin/escalate"));
+    fs.chmodSync(path.join(src, "bin/escalate"), 0o6755);
+    fs.chmodSync(path.join(src, "bin"), 0o2775);
+    fs.chownSync(path.join(src, "bin/escalate"), 65534, 65534); // a lab member's, as dropped
+
+    await copyJobFolder(src, path.join(dir, "copy"));
+
+    const copied = fs.statSync(path.join(dir, "copy/bin/escalate"));
+    expect(copied.uid).toBe(process.getuid!()); // root's copy (an array element before its run)...
+    expect(copied.mode & 0o7777).toBe(0o755); // ...with no set-ID bit
+    expect(fs.statSync(path.join(dir, "copy/bin")).mode & 0o7777).toBe(0o775);
+  });
+
   it("copies and counts entries whose names are not UTF-8 (a Latin-1 name from an older system)", async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-copy-"));
     const src = path.join(dir, "job");

@@ -11,6 +11,10 @@
  *   large read-only inputs can live outside the job folder and cost nothing per element.
  * - Before each copy the free space of the filesystem is checked, so an array too large
  *   for the disk is refused with a clear message instead of filling it.
+ * - Never a set-user-ID or set-group-ID bit: root makes the copy, and a copy of a lab
+ *   member's (or a job's) setuid file would be root's setuid program with their content.
+ *   Each folder stays 0700 until its entries are done, so nobody but root enters it while
+ *   a file is still root's.
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
@@ -18,6 +22,14 @@ import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
 import { loopTurns } from "../loop-turns";
 import { DIR_FLAGS, ENTRY_FLAGS, beneath, childPath, opened } from "../open-beneath";
+
+/** Options of copyJobFolder. */
+export interface CopyOptions {
+  /** Files, folders and links keep their access and modification times (an archive's copy). */
+  keepTimes?: boolean;
+  /** Every entry keeps its owner and group (an archive's copy: as a rename on one disk would keep them); else root's. */
+  keepOwners?: boolean;
+}
 
 /** Bytes of the regular files in a folder tree (links not followed). */
 export async function folderBytes(dir: string | Buffer, turns = loopTurns()): Promise<number> {
@@ -38,22 +50,38 @@ export async function folderBytes(dir: string | Buffer, turns = loopTurns()): Pr
  * job's folder the retention pass archives to another disk: each entry is opened inside
  * its folder's descriptor with O_NOFOLLOW and copied from that descriptor, so a file or
  * folder swapped for a symlink meanwhile is never read through it (the copy would hold
- * what it points to). An entry gone or swapped meanwhile is left out. `keepTimes`: files,
- * folders and links keep their access and modification times (an archive's copy).
+ * what it points to). An entry gone or swapped meanwhile is left out.
  * Asynchronous, so that a large copy does not hold up the process's other work.
  */
-export async function copyJobFolder(src: string, dest: string, options: { keepTimes?: boolean } = {}): Promise<void> {
+export async function copyJobFolder(src: string, dest: string, options: CopyOptions = {}): Promise<void> {
   const top = await fs.promises.open(src, DIR_FLAGS);
   try {
-    await copyFolder(top.fd, dest, options.keepTimes === true);
+    await copyFolder(top.fd, dest, options);
   } finally {
     await top.close();
   }
 }
 
-async function copyFolder(folder: number, dest: string | Buffer, keepTimes: boolean): Promise<void> {
+/**
+ * Give the copy `to` the owner of `st`. Only root may give a file away: a worker that is not
+ * root copies files that are all its own anyway (its jobs run as itself), and a stranger's
+ * file left in QM_lost+found stays the worker's in the copy rather than stop the archive.
+ */
+async function keepOwner(to: string | Buffer, st: fs.Stats, chown: typeof fs.promises.chown): Promise<void> {
+  try {
+    await chown(to, st.uid, st.gid);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") throw error;
+  }
+}
+
+/** A copy's mode: the original's without set-user-ID and set-group-ID (see the module comment). */
+const copyMode = (st: fs.Stats) => st.mode & 0o1777;
+
+async function copyFolder(folder: number, dest: string | Buffer, options: CopyOptions): Promise<void> {
+  const { keepTimes, keepOwners } = options;
   const self = fs.fstatSync(folder);
-  await fs.promises.mkdir(dest, { mode: self.mode & 0o7777 });
+  await fs.promises.mkdir(dest, { mode: 0o700 });
   // Names as bytes: a file whose name is not UTF-8 is copied too.
   for (const entry of await fs.promises.readdir(opened(folder), { withFileTypes: true, encoding: "buffer" })) {
     const from = beneath(folder, entry.name);
@@ -62,9 +90,10 @@ async function copyFolder(folder: number, dest: string | Buffer, keepTimes: bool
     if (entry.isSymbolicLink()) {
       try {
         const target = await fs.promises.readlink(from);
-        const st = keepTimes ? await fs.promises.lstat(from) : null;
+        const st = keepTimes || keepOwners ? await fs.promises.lstat(from) : null;
         await fs.promises.symlink(target, to);
-        if (st) await fs.promises.lutimes(to, st.atime, st.mtime);
+        if (st && keepOwners) await keepOwner(to, st, fs.promises.lchown);
+        if (st && keepTimes) await fs.promises.lutimes(to, st.atime, st.mtime);
       } catch (error) {
         // Gone or no longer a link meanwhile (EINVAL): left out, as any entry that changed.
         if (!["EINVAL", "ENOENT"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
@@ -81,17 +110,22 @@ async function copyFolder(folder: number, dest: string | Buffer, keepTimes: bool
     }
     try {
       const st = await handle.stat();
-      if (st.isDirectory()) await copyFolder(handle.fd, to, keepTimes);
+      if (st.isDirectory()) await copyFolder(handle.fd, to, options);
       // The magic link of the descriptor is the file opened, not a name looked up again.
       else if (st.isFile()) {
         await fs.promises.copyFile(opened(handle), to, fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL);
+        // copyFile gave it the whole mode, set-ID bits too: taken off before the folder opens.
+        if (keepOwners) await keepOwner(to, st, fs.promises.chown);
+        await fs.promises.chmod(to, copyMode(st));
         if (keepTimes) await fs.promises.utimes(to, st.atime, st.mtime);
       }
     } finally {
       await handle.close();
     }
   }
-  // After its entries: making them changed the folder's own time.
+  // After its entries: until then the folder is root's alone (0700), and making them changed its time.
+  if (keepOwners) await keepOwner(dest, self, fs.promises.chown);
+  await fs.promises.chmod(dest, copyMode(self));
   if (keepTimes) await fs.promises.utimes(dest, self.atime, self.mtime);
 }
 

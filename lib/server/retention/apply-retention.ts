@@ -28,8 +28,10 @@ export interface RetentionResult {
 
 /**
  * Move a folder into the archive: a rename on the same disk, else a copy under a temporary
- * name, then the rename. The folder may be its owner's to change while it is copied (root
- * copies it): copyJobFolder never reads through a file or folder swapped for a symlink.
+ * name, then the rename. Either way the archive holds the folder as it was in QM_dJobs: its
+ * owners, modes and times (a copy's entries keep their owners, though root makes them). The
+ * folder may be its owner's to change while it is copied (root copies it): copyJobFolder
+ * never reads through a file or folder swapped for a symlink.
  */
 export async function archiveFolder(source: string, archiveDir: string): Promise<string> {
   await fs.promises.mkdir(archiveDir, { recursive: true });
@@ -41,7 +43,7 @@ export async function archiveFolder(source: string, archiveDir: string): Promise
     const partial = path.join(archiveDir, `.${path.basename(target)}.partial`);
     await removeTree(partial);
     try {
-      await copyJobFolder(source, partial, { keepTimes: true });
+      await copyJobFolder(source, partial, { keepTimes: true, keepOwners: true });
       await fs.promises.rename(partial, target);
     } catch (copyError) {
       // A copy that failed (the archive's disk full) leaves nothing there: each such folder

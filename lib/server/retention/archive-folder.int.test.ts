@@ -54,6 +54,33 @@ describe.runIf(otherDisk)("archiveFolder across disks", () => {
     expect(fs.readdirSync(archive)).toEqual(["20261101-job"]); // no partial copy left
   });
 
+  it("keeps each entry's owner and group, as a rename on one disk would (not root's), and no set-ID bit", async () => {
+    const source = path.join(tempDir(os.tmpdir()), "20261101-job");
+    fs.mkdirSync(path.join(source, "results"), { recursive: true });
+    fs.writeFileSync(path.join(source, "process.log"), "done\n");
+    fs.writeFileSync(path.join(source, "results/table.csv"), "a\n", { mode: 0o640 });
+    fs.copyFileSync("/bin/true", path.join(source, "results/tool"));
+    fs.chmodSync(path.join(source, "results/tool"), 0o4755);
+    fs.symlinkSync("table.csv", path.join(source, "results/latest.csv"));
+    // The service's account (QM_FOLDER's owner) after the run, and a file the run's uid kept (a hard link takeBack left alone).
+    for (const rel of [".", "results", "process.log", "results/table.csv", "results/latest.csv"]) fs.lchownSync(path.join(source, rel), 1000, 1000);
+    fs.chownSync(path.join(source, "results/tool"), 61001, 61001);
+    fs.chmodSync(path.join(source, "results/tool"), 0o4755); // chown took the bit off; the run's uid may set it again
+    fs.chmodSync(source, 0o755);
+    const archive = path.join(tempDir("/dev/shm"), "archive");
+
+    const target = await archiveFolder(source, archive);
+
+    const owner = (rel: string) => {
+      const st = fs.lstatSync(path.join(target, rel));
+      return [st.uid, st.gid, st.isSymbolicLink() ? "link" : (st.mode & 0o7777).toString(8)];
+    };
+    expect(owner(".")).toEqual([1000, 1000, "755"]);
+    expect(owner("results/table.csv")).toEqual([1000, 1000, "640"]);
+    expect(owner("results/latest.csv")).toEqual([1000, 1000, "link"]);
+    expect(owner("results/tool")).toEqual([61001, 61001, "755"]);
+  });
+
   it("never copies through a folder its owner swaps for a symlink while it is archived", async () => {
     const home = tempDir(os.tmpdir());
     const secret = path.join(home, "secret");
