@@ -3,6 +3,7 @@
  * metrics) that a single key's type cannot express. Called by readQmConfig, so a wrong value
  * is refused like any other bad key (admin form, worker reload).
  */
+import { type ServiceFolder, archiveFolderProblem } from "./archive-folder-check";
 import { parseRangeList } from "./ip-address";
 import type { KeySpec } from "./config-keys";
 import type { QmConfig } from "./qm-config";
@@ -11,7 +12,7 @@ import type { QmConfig } from "./qm-config";
 export const OPS_SERVER_KEYS: KeySpec[] = [
   { section: "QMServer", key: "Keep_Days", type: "integer", default: "0", min: 0, max: 36500, help: "the worker's daily retention pass removes the folders of jobs that ended more than this many days ago (their rows stay as history); 0: keep them forever" },
   { section: "QMServer", key: "Keep_Max_GB", type: "text", default: "0", help: "most disk space QM_dJobs and QM_lost+found may take, in GB (decimals allowed: 0.5): beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
-  { section: "QMServer", key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (outside QM_FOLDER, e.g. a bigger disk) instead of deleting them; empty: delete" },
+  { section: "QMServer", key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (a folder of its own, e.g. /srv/qm-archive on a bigger disk; not inside QM_FOLDER nor holding it, not the data or database folder, not a system folder such as /etc or /usr) instead of deleting them; empty: delete" },
   { section: "QMServer", key: "Min_Free_MB", type: "integer", default: "1024", min: 0, max: 100000000, help: "free space QM_FOLDER's disk must keep, in MB: below it uploads are refused and no new job starts (running jobs go on) until space returns; 0: no check" },
 ];
 
@@ -39,23 +40,17 @@ export interface KeyProblem {
   message: string;
 }
 
-/** `child` is `parent` or inside it (both absolute and resolved). */
-export function isInsideFolder(child: string, parent: string): boolean {
-  const base = parent.endsWith("/") ? parent : `${parent}/`;
-  return child === parent || child.startsWith(base);
-}
-
-/** `raw`: the value of each key as written (for the checks a typed value cannot do). */
-export function opsKeyProblems(config: QmConfig, raw: RawValue): KeyProblem[] {
+/**
+ * `raw`: the value of each key as written (for the checks a typed value cannot do);
+ * `serviceFolders`: where the service keeps its own data (no archive there).
+ */
+export function opsKeyProblems(config: QmConfig, raw: RawValue, serviceFolders: ServiceFolder[] = []): KeyProblem[] {
   const problems: KeyProblem[] = [];
   const maxGb = raw("QMServer", "Keep_Max_GB");
   if (!/^(\d+(\.\d+)?)?$/.test(maxGb)) problems.push({ key: "QMServer.Keep_Max_GB", message: `Keep_Max_GB must be a number of GB such as 500 or 0.5 (0: no ceiling); not ${JSON.stringify(maxGb)}` });
   const archive = config.retention.archiveFolder;
-  // Archived folders inside QM_FOLDER would be taken for jobs again (in QM_qJobs) or counted
-  // against the very ceiling that moved them.
-  if (archive && isInsideFolder(archive, config.qmFolder)) {
-    problems.push({ key: "QMServer.Archive_Folder", message: `Archive_Folder (${archive}) must be outside QM_FOLDER (${config.qmFolder}); choose a folder of its own, e.g. on another disk` });
-  }
+  const archiveProblem = archive && archiveFolderProblem(archive, config.qmFolder, serviceFolders);
+  if (archiveProblem) problems.push({ key: "QMServer.Archive_Folder", message: archiveProblem });
   const { invalid } = parseRangeList(config.web.metrics.allow.join(","));
   if (invalid.length) {
     problems.push({ key: "WEB_QMserver.Metrics_Allow", message: `Metrics_Allow must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}` });

@@ -7,7 +7,9 @@ import path from "node:path";
 import { type IniDocument, parseIni, serializeIni } from "../core/config-parser";
 import type { MailEnv } from "../core/mail-settings";
 import { type QmConfig, defaultConfigText, readQmConfig } from "../core/qm-config";
-import { loadMailEnv } from "./env";
+import type { ServiceFolder } from "../core/archive-folder-check";
+import { databaseDialect, sqliteFilePath } from "./database-url";
+import { loadEnv, loadMailEnv } from "./env";
 
 export interface LoadedConfig {
   path: string;
@@ -28,8 +30,21 @@ export function loadConfigFile(configPath: string, defaultQmFolder: string): Loa
 /** Parse and check QMserv.cfg's text; the mail keys fall back on the environment as in QM 0.4. */
 export function parseConfigText(configPath: string, text: string, mailEnv: MailEnv = loadMailEnv()): LoadedConfig {
   const doc = parseIni(text, path.basename(configPath));
-  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv);
+  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv, serviceFolders(configPath));
   return { path: configPath, doc, config };
+}
+
+/** Where the service keeps its own data: no Archive_Folder there (lib/core/archive-folder-check.ts). */
+function serviceFolders(configPath: string): ServiceFolder[] {
+  const env = loadEnv();
+  const folders: ServiceFolder[] = [
+    { path: env.dataDir, name: "QueueManager's data folder (QM_DATA)" },
+    { path: path.dirname(configPath), name: "the folder of QMserv.cfg" },
+  ];
+  if (databaseDialect(env.databaseUrl) === "sqlite" && sqliteFilePath(env.databaseUrl) !== ":memory:") {
+    folders.push({ path: path.dirname(sqliteFilePath(env.databaseUrl)), name: "the database's folder (DATABASE_URL)" });
+  }
+  return folders;
 }
 
 export function saveConfigDoc(configPath: string, doc: IniDocument): void {

@@ -78,6 +78,33 @@ describe("editing QMserv.cfg on disk", () => {
     expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Trusted_Proxies"))).toEqual(["Trusted_Proxies = 10.0.0.0/8, ::1"]);
   });
 
+  it("refuses Archive_Folder where the retention pass would mix job folders with the system's or the service's own files, saying what to choose", () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = `file:${path.join(dir, "db", "qm.db")}`;
+    try {
+      const before = fs.readFileSync(file, "utf8");
+      const refusal = (archive: string) => {
+        try {
+          updateConfig(file, { version: getConfigForm(file).version, values: { "QMServer.Archive_Folder": archive } });
+          return null;
+        } catch (error) {
+          expect(error).toMatchObject({ code: "INVALID_INPUT" });
+          return (error as { details: Record<string, string> }).details["QMServer.Archive_Folder"];
+        }
+      };
+      expect(refusal("/")).toBe("Archive_Folder (/) is the whole filesystem; choose a folder of its own for the archive, such as /srv/qm-archive or a folder on another disk");
+      expect(refusal("/etc")).toMatch(/^Archive_Folder \(\/etc\) is \/etc, a folder of the system's own; choose a folder of its own/);
+      expect(refusal(dir)).toContain(`holds QM_FOLDER (${path.join(dir, "QM")})`);
+      expect(refusal("db")).toContain(`is the database's folder (DATABASE_URL) (${path.join(dir, "db")})`);
+      expect(fs.readFileSync(file, "utf8")).toBe(before);
+      expect(refusal("archive")).toBeNull(); // a folder of its own beside QMserv.cfg
+      expect(fs.readFileSync(file, "utf8")).toContain("Archive_Folder = archive");
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+
   it("keeps the file's mode: QMserv.cfg holds passwords, an edit never makes it readable by others", () => {
     for (const mode of [0o600, 0o640]) {
       fs.chmodSync(file, mode);

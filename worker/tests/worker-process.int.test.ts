@@ -45,6 +45,13 @@ describe("the worker program", () => {
     expect(await first.exited).toBe(0);
   });
 
+  it("refuses to start with Archive_Folder = /, saying what to fix", async () => {
+    env = await createTestEnv({ Archive_Folder: "/" });
+    const worker = startWorkerProcess();
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toContain("Archive_Folder (/) is the whole filesystem; choose a folder of its own for the archive");
+  });
+
   it("after SIGKILL mid-run: the job runs on, is adopted with its progress, ends done once and is mailed once; queued jobs and drops run", async () => {
     const smtp = await startSmtpServer();
     try {

@@ -1,0 +1,42 @@
+/**
+ * Where Archive_Folder may not be. The retention pass moves whole job folders there as root
+ * (lib/server/retention/apply-retention.ts): into a system folder they would sit among the
+ * system's files (and a folder named like one of them, `passwd` in /etc, would be read by
+ * the system), beside the service's own data they would mix with the database and its
+ * backups, and around QM_FOLDER they would be taken for jobs again or counted against the
+ * ceiling that moved them. Checked on the resolved path (readOpsKeys resolves it), not its links.
+ */
+/** `child` is `parent` or inside it (both absolute and resolved). */
+export function isInsideFolder(child: string, parent: string): boolean {
+  const base = parent.endsWith("/") ? parent : `${parent}/`;
+  return child === parent || child.startsWith(base);
+}
+
+/** A folder the service keeps its own data in, named as the administrator set it. */
+export interface ServiceFolder {
+  path: string;
+  /** How the administrator knows it: "the database's folder (DATABASE_URL)". */
+  name: string;
+}
+
+/** The system's own folders: neither they nor anything in them. */
+const SYSTEM_TREES = ["/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev", "/proc", "/sys", "/run"];
+/** Folders shared by everything below them: a folder of their own inside is fine, they themselves are not. */
+const SHARED_TOPS = ["/home", "/root", "/var", "/var/lib", "/tmp", "/var/tmp", "/srv", "/opt", "/mnt", "/media"];
+
+const FIX = "choose a folder of its own for the archive, such as /srv/qm-archive or a folder on another disk";
+
+/** What is wrong with `archive` as Archive_Folder (an absolute path), or null. */
+export function archiveFolderProblem(archive: string, qmFolder: string, serviceFolders: ServiceFolder[] = []): string | null {
+  const given = `Archive_Folder (${archive})`;
+  if (archive === "/") return `${given} is the whole filesystem; ${FIX}`;
+  const system = SYSTEM_TREES.find((top) => isInsideFolder(archive, top));
+  if (system) return `${given} is ${archive === system ? "" : "inside "}${system}, a folder of the system's own; ${FIX}`;
+  if (isInsideFolder(archive, qmFolder)) return `${given} must be outside QM_FOLDER (${qmFolder}); ${FIX}`;
+  if (isInsideFolder(qmFolder, archive)) return `${given} holds QM_FOLDER (${qmFolder}); ${FIX}`;
+  for (const folder of serviceFolders) {
+    if (isInsideFolder(folder.path, archive)) return `${given} ${archive === folder.path ? "is" : "holds"} ${folder.name} (${folder.path}); ${FIX}`;
+  }
+  if (SHARED_TOPS.includes(archive)) return `${given} is ${archive} itself, shared with everything else there; choose a folder of its own inside it, such as ${archive}/qm-archive`;
+  return null;
+}
