@@ -174,3 +174,38 @@ test("a job's history reads on a phone (each state word beside its time, the det
     if (row.detailLeft !== undefined) expect(row.detailLeft, `${row.kind}: detail beside the state word`).toBeGreaterThan(row.stateRight);
   }
 });
+
+test("a file whose name is not UTF-8 (Latin-1, as older systems wrote) is viewed, downloaded and zipped from the job page", async ({ page }) => {
+  test.setTimeout(60_000);
+  const name = uniqueName("latin1-name");
+  await page.goto("/");
+  // The job writes "résultat.txt" with é as the one Latin-1 byte 0xE9.
+  dropJob(name, `printf 'caf\\351 au lait\\n' > "$(printf 'r\\351sultat.txt')"`);
+  const id = await jobIdOnDashboard(page, name);
+  await expect(page.getByTestId(`finished-job-${id}`)).toBeVisible({ timeout: 20_000 });
+  await page.goto(`/jobs/${id}`);
+
+  const files = page.getByTestId("file-browser");
+  await expect(files).toContainText("(name not UTF-8)");
+  await files.getByRole("button", { name: "résultat.txt" }).click();
+  await expect(page.getByTestId("file-content")).toContainText("au lait");
+  // The viewed file is kept in the address byte for byte: a reload shows it again.
+  expect(page.url()).toContain("file=r%E9sultat.txt");
+  await page.reload();
+  await expect(page.getByTestId("file-content")).toContainText("au lait");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), files.getByRole("link", { name: "Download résultat.txt" }).click()]);
+  expect(download.suggestedFilename()).toBe("résultat.txt");
+  const saved = `${env.dir}/${name}-download`;
+  await download.saveAs(saved);
+  expect(fs.readFileSync(saved)).toEqual(Buffer.from("caf\xe9 au lait\n", "latin1"));
+  fs.rmSync(saved);
+
+  const [zip] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-zip").click()]);
+  const zipPath = `${env.dir}/${name}.zip`;
+  await zip.saveAs(zipPath);
+  const entries = await zipEntries(zipPath);
+  expect(entries.has(`${name}/résultat.txt`)).toBe(true);
+  expect(entries.get(`${name}/QM-download-notes.txt`)).toContain("r\\xe9sultat.txt -> résultat.txt");
+  fs.rmSync(zipPath);
+});

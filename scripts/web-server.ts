@@ -4,7 +4,8 @@
  * them (lib/web/peer-header.ts), and so that a path with a malformed %-encoding gets the
  * API's 400 rather than Next's plain-text 500 (lib/web/malformed-url.ts), and a method an
  * API route does not take gets the API's 405 rather than Next's empty one
- * (lib/web/method-not-allowed.ts). Everything else
+ * (lib/web/method-not-allowed.ts), and the query reaches the routes as sent, bytes that are
+ * not UTF-8 included (lib/web/raw-query.ts). Everything else
  * is Next's, as under `next start` (which also logs uncaught exceptions rather than exiting).
  *
  *   node dist/web/server.mjs <project root> <host> <port>     (port 0: any free port, printed)
@@ -26,6 +27,7 @@ import { explainMethodNotAllowed } from "../lib/web/method-not-allowed";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
 import { openSql } from "../lib/server/store/sql";
 import { recordWebAddress } from "../lib/server/web-address";
+import { setRawQueryHeader } from "../lib/web/raw-query";
 
 async function main(): Promise<void> {
   const [root, host, portText] = process.argv.slice(2);
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     setPeerHeader(req);
+    setRawQueryHeader(req);
     // Next would answer a plain-text 500 before any route of ours runs.
     if (refuseMalformedPath(req, res)) return;
     explainMethodNotAllowed(req, res);

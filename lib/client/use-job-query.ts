@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, apiFetch } from "./api-fetch";
+import { encodePath } from "./file-urls";
 import type { FolderListing, JobAnswer } from "../core/api-types";
 import { useLiveInterval } from "./live-updates";
 import { queryKeys } from "./query-keys";
@@ -21,7 +22,7 @@ export function useJobQuery(id: number, refreshMs: number) {
 export function useJobFilesQuery(id: number, path: string, refreshMs: number, folder: string) {
   return useQuery({
     queryKey: [...queryKeys.jobs.files(id, path), folder],
-    queryFn: () => apiFetch<FolderListing>(`/api/jobs/${id}/files?path=${encodeURIComponent(path)}`),
+    queryFn: () => apiFetch<FolderListing>(`/api/jobs/${id}/files?path=${encodePath(path)}`),
     refetchInterval: refreshMs * 3,
   });
 }

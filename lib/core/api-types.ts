@@ -129,15 +129,21 @@ export interface JobAnswer {
 
 /** One entry of a job's folder. */
 export interface FileEntry {
+  /** Its name to show: a byte that is not UTF-8 as its Latin-1 character (see notUtf8). */
   name: string;
-  /** Path relative to the job folder, with `/`. */
+  /**
+   * Path relative to the job folder, with `/`, that addresses it (?path= of the file routes):
+   * a byte that is not UTF-8 is the lone surrogate U+DC00 + the byte (lib/core/name-bytes.ts),
+   * sent in a URL as that byte percent-encoded (lib/client/file-urls.ts).
+   */
   path: string;
-  /** `undecodable-name`: its name is not UTF-8 (Latin-1 from an older system): listed by its Latin-1 reading, not served. */
-  type: "file" | "dir" | "outside-link" | "broken-link" | "other" | "undecodable-name";
+  type: "file" | "dir" | "outside-link" | "broken-link" | "other";
   size: number;
   modifiedAt: string;
   /** Shown inline as text (log, cfg, txt, xml, py, sh, csv...). */
   text: boolean;
+  /** Its name is not UTF-8 (Latin-1 from an older system): `name` is its Latin-1 reading. */
+  notUtf8?: true;
 }
 
 /** GET /api/jobs/:id/files */

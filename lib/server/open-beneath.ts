@@ -9,6 +9,7 @@
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
+import { fsPathOf, pathTextOf } from "../core/name-bytes";
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
 
@@ -40,18 +41,30 @@ export function childPath(dir: string | Buffer, name: Buffer): Buffer {
   return Buffer.concat([typeof dir === "string" ? Buffer.from(dir) : dir, Buffer.from("/"), name]);
 }
 
-/** Open `name` inside the open folder `dir` (flags: DIR_FLAGS or ENTRY_FLAGS). */
+/**
+ * The path of the entry `name` (a name's text, lib/core/name-bytes.ts: its bytes when they
+ * are not UTF-8) inside the folder open as `dir`.
+ */
+const entryPath = (dir: FileHandle, name: string): string | Buffer => {
+  const fsName = fsPathOf(name);
+  return typeof fsName === "string" ? beneath(dir, fsName) : beneath(dir, fsName);
+};
+
+/** Open `name` (a name's text) inside the open folder `dir` (flags: DIR_FLAGS or ENTRY_FLAGS). */
 export function openIn(dir: FileHandle, name: string, flags: number): Promise<FileHandle> {
   if (name === "" || name === "." || name === ".." || name.includes("/")) {
     return Promise.reject(Object.assign(new Error(`not a single path component: ${JSON.stringify(name)}`), { code: "EINVAL" }));
   }
-  return fs.promises.open(beneath(dir, name), flags);
+  return fs.promises.open(entryPath(dir, name), flags);
 }
 
-/** The names in the open folder `dir`, sorted. */
+/** The texts of the names in the open folder `dir` (every name, UTF-8 or not: lib/core/name-bytes.ts), sorted. */
 export async function namesIn(dir: FileHandle): Promise<string[]> {
-  return (await fs.promises.readdir(opened(dir))).sort();
+  return (await fs.promises.readdir(opened(dir), { encoding: "buffer" })).map(pathTextOf).sort();
 }
+
+/** lstat of `name` (a name's text) inside the open folder `dir`: the entry itself, never a link followed. */
+export const lstatIn = (dir: FileHandle, name: string): Promise<fs.Stats> => fs.promises.lstat(entryPath(dir, name));
 
 /** An entry opened by openNamed: its handle, and its fstat with the link count of its name. */
 export interface OpenedEntry {
@@ -79,9 +92,9 @@ export const CHANGED = "CHANGED";
 export async function openNamed(dir: FileHandle, name: string, flags: number): Promise<OpenedEntry> {
   const handle = await openIn(dir, name, flags);
   try {
-    const before = fs.lstatSync(beneath(dir, name));
+    const before = fs.lstatSync(entryPath(dir, name));
     const stat = fs.fstatSync(handle.fd);
-    const after = fs.lstatSync(beneath(dir, name));
+    const after = fs.lstatSync(entryPath(dir, name));
     if (!sameFile(before, stat) || !sameFile(after, stat)) {
       throw Object.assign(new Error(`${name} was replaced while it was opened`), { code: CHANGED });
     }

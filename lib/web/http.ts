@@ -4,7 +4,9 @@
  */
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode, isAppError } from "../core/app-error";
+import { pathParam } from "../core/name-bytes";
 import { isDatabaseUnreachable } from "../server/database-errors";
+import { rawQueryOf } from "./raw-query";
 import { webLog } from "./web-log";
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -150,5 +152,10 @@ export async function readJson<T>(request: Request, schema: { parse(value: unkno
 
 /** The query string of a request as a plain object (for zod parsing). */
 export function searchParamsOf(request: Request): Record<string, string> {
-  return Object.fromEntries(new URL(request.url).searchParams);
+  const url = new URL(request.url);
+  const params = Object.fromEntries(url.searchParams);
+  // A path of a job folder is bytes, and a name need not be UTF-8: read byte for byte (lib/core/name-bytes.ts).
+  const path = pathParam(rawQueryOf(request), "path");
+  if (path !== null) params.path = path;
+  return params;
 }

@@ -11,6 +11,7 @@ import { logHeader, runsAsNote } from "../core/job-log";
 import { jobZip } from "../server/zip/zip-fixtures";
 import { NOTES_NAME } from "../server/jobs/job-zip";
 import { planTransition } from "../core/job-lifecycle";
+import { RAW_QUERY_HEADER } from "./raw-query";
 import { basic, basicAs, ctx, db, dir, errorOf, makeJob, qm, req, restartWebServer, routes, store, submitJobZip, unzip, writeConfig } from "./api-test-harness";
 
 const SCRIPT = "python secret_pipeline.py --sample PATIENT-0042";
@@ -169,14 +170,65 @@ describe("a job's folder moving between queues while it is asked for", () => {
 });
 
 describe("a file whose name is not UTF-8 (Latin-1 from an older system)", () => {
-  it("is listed by its Latin-1 reading, marked, and left out of the zip with why; the other files are served", async () => {
+  const latin1 = (text: string) => Buffer.from(text, "latin1");
+  const at = (folder: string, ...names: Buffer[]) => Buffer.concat([Buffer.from(path.join(qm, folder)), ...names.flatMap((n) => [Buffer.from("/"), n])]);
+  const textRoute = async () => (await import(/* @vite-ignore */ path.join(process.cwd(), "app/api/jobs/[id]/files/text/route.ts"))).GET as typeof routes.raw;
+
+  it("is listed by its Latin-1 reading and served by its exact bytes: viewed, downloaded, listed inside, zipped", async () => {
     const { job } = await makeJob("done", { "fit.csv": "1,2\n" });
-    fs.writeFileSync(Buffer.concat([Buffer.from(`${path.join(qm, job.folder)}/`), Buffer.from("r\xe9sultat.csv", "latin1")]), "3,4\n");
-    const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files?path=`), ctx(job.id))).json()) as { entries: Array<{ name: string; path: string; type: string }> };
-    expect(listing.entries.find((e) => e.name === "résultat.csv")).toEqual(expect.objectContaining({ path: "r\\xe9sultat.csv", type: "undecodable-name" }));
-    expect(listing.entries.find((e) => e.name === "fit.csv")).toEqual(expect.objectContaining({ type: "file" }));
+    fs.writeFileSync(at(job.folder, latin1("r\xe9sultat.csv")), "3,4\n");
+    fs.mkdirSync(at(job.folder, latin1("donn\xe9es")));
+    fs.writeFileSync(at(job.folder, latin1("donn\xe9es"), latin1("\xe9t\xe9.txt")), "summer\n");
+    // The same name in UTF-8 beside it: another file, never mistaken for it.
+    fs.writeFileSync(path.join(qm, job.folder, "résultat.csv"), "utf-8 one\n");
+    type Listing = { entries: Array<{ name: string; path: string; type: string; size: number; notUtf8?: true }> };
+    const list = async (query: string) => (await (await routes.files(req(`/api/jobs/${job.id}/files?path=${query}`), ctx(job.id))).json()) as Listing;
+
+    const top = await list("");
+    const file = top.entries.find((e) => e.notUtf8 && e.type === "file")!;
+    expect(file).toEqual(expect.objectContaining({ name: "résultat.csv", path: "r\udce9sultat.csv", size: 4 }));
+    expect(top.entries.find((e) => e.path === "résultat.csv")).toEqual(expect.objectContaining({ type: "file", size: 10 }));
+    expect(top.entries.find((e) => e.path === "résultat.csv")!.notUtf8).toBeUndefined();
+    expect(top.entries.find((e) => e.notUtf8 && e.type === "dir")).toEqual(expect.objectContaining({ name: "données", path: "donn\udce9es" }));
+
+    // A URL carries the bytes percent-encoded, as the page's links do (lib/client/file-urls.ts).
+    const raw = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=r%E9sultat.csv&download=1`), ctx(job.id));
+    expect(raw.status).toBe(200);
+    expect(await raw.text()).toBe("3,4\n");
+    expect(raw.headers.get("content-disposition")).toBe(`attachment; filename="r_sultat.csv"; filename*=UTF-8''r%C3%A9sultat.csv`);
+    expect(await (await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=r%C3%A9sultat.csv`), ctx(job.id))).text()).toBe("utf-8 one\n");
+    // As Next hands it over: the URL's query rebuilt with U+FFFD, the query as sent in RAW_QUERY_HEADER (scripts/web-server.ts).
+    const viaNext = req(`/api/jobs/${job.id}/files/raw?path=r%EF%BF%BDsultat.csv`, { headers: { [RAW_QUERY_HEADER]: "?path=r%E9sultat.csv" } });
+    expect(await (await routes.raw(viaNext, ctx(job.id))).text()).toBe("3,4\n");
+    const text = await textRoute();
+    expect(await (await text(req(`/api/jobs/${job.id}/files/text?path=donn%E9es/%E9t%E9.txt`), ctx(job.id))).json()).toMatchObject({ text: "summer\n" });
+    expect((await list("donn%E9es")).entries).toEqual([expect.objectContaining({ name: "été.txt", path: "donn\udce9es/\udce9t\udce9.txt", type: "file", notUtf8: true })]);
+
     const entries = await unzip(Buffer.from(await (await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id))).arrayBuffer()));
     expect(entries.get(`${job.name}/fit.csv`)).toBe("1,2\n");
-    expect(entries.get(`${job.name}/${NOTES_NAME}`)).toMatch(/^r\uFFFDsultat\.csv: has a name that is not UTF-8 \(rename it on the server to include it\)$/m);
+    expect(entries.get(`${job.name}/données/été.txt`)).toBe("summer\n");
+    expect(entries.get(`${job.name}/${NOTES_NAME}`)).toContain("These names are not UTF-8 (from an older system); they are in this zip under their Latin-1 reading:\n\ndonn\\xe9es -> données\n");
+    expect(entries.get(`${job.name}/${NOTES_NAME}`)).toContain("r\\xe9sultat.csv -> résultat.csv");
+    expect(entries.get(`${job.name}/${NOTES_NAME}`)).not.toContain("are not in this zip");
+  });
+
+  it("keeps the job folder's walls: no .. in bytes, no link out, nothing of another job", async () => {
+    const { job } = await makeJob("done", { "fit.csv": "1,2\n" });
+    const other = await makeJob("done", {});
+    fs.writeFileSync(at(other.job.folder, latin1("s\xe9cret.txt")), "theirs\n");
+    fs.symlinkSync(path.join(dir, "secret.txt"), at(job.folder, latin1("lien\xe9")));
+    fs.mkdirSync(at(job.folder, latin1("d\xe9p\xf4t")));
+    fs.symlinkSync(path.join(qm, other.job.folder), at(job.folder, latin1("d\xe9p\xf4t"), latin1("autre\xe9")));
+    const status = async (query: string) => {
+      const res = await routes.raw(req(`/api/jobs/${job.id}/files/raw?path=${query}`), ctx(job.id));
+      return { status: res.status, body: res.status === 200 ? await res.text() : (await errorOf(res)).message };
+    };
+    expect(await status("lien%E9")).toMatchObject({ status: 403, body: expect.stringContaining('"lien\u00e9" is a link pointing outside the job folder') });
+    expect((await status(`..%2F${encodeURIComponent(path.basename(other.job.folder))}%2Fs%E9cret.txt`)).status).toBe(400);
+    expect((await status("d%E9p%F4t/autre%E9/s%E9cret.txt")).status).toBe(403);
+    // An overlong "/" (C0 AF) is one byte pair of a name, never a separator.
+    expect((await status("%C0%AF..%C0%AF..%C0%AFsecret.txt")).status).toBe(404);
+    const listing = (await (await routes.files(req(`/api/jobs/${job.id}/files?path=`), ctx(job.id))).json()) as { entries: Array<{ name: string; type: string }> };
+    expect(listing.entries.find((e) => e.name === "liené")).toEqual(expect.objectContaining({ type: "outside-link" }));
   });
 });

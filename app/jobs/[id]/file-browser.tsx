@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { rawUrl } from "@/lib/client/file-urls";
+import { shownPath } from "@/lib/core/name-bytes";
 import { formatDate } from "@/lib/client/format-date";
 import { formatBytes } from "@/lib/core/format";
 import { useJobFilesQuery } from "@/lib/client/use-job-query";
@@ -64,7 +65,7 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
           <span key={i} className="flex items-center gap-1">
             <span className="text-slate-400">/</span>
             <button type="button" className="text-blue-700 hover:underline" onClick={() => open(crumbs.slice(0, i + 1).join("/"))}>
-              {c}
+              {shownPath(c)}
             </button>
           </span>
         ))}
@@ -74,7 +75,7 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
       )}
       {viewing && data && data.path === parentOf(viewing) && !viewed && (
         <p className="border-b border-slate-200 px-4 py-2 text-sm text-amber-800" data-testid="file-missing">
-          There is no file &quot;{viewing}&quot; in this job&apos;s folder (any more).{" "}
+          There is no file &quot;{shownPath(viewing)}&quot; in this job&apos;s folder (any more).{" "}
           <button type="button" className="text-blue-700 hover:underline" onClick={() => onView(null)}>
             close
           </button>
@@ -95,13 +96,14 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
                   <button type="button" className="text-left text-blue-700 hover:underline" onClick={() => onView(e.path)}>
                     {e.name}
                   </button>
-                ) : e.type === "undecodable-name" ? (
-                  <span className="text-slate-500">
-                    {e.name} <span className="text-xs">(its name is not UTF-8: shown as Latin-1; rename it on the server to view or download it)</span>
-                  </span>
                 ) : (
                   <span className="text-slate-400" title="a link leading outside the job folder, or to nothing: not served">
                     {e.name} ({e.type})
+                  </span>
+                )}
+                {e.notUtf8 && (
+                  <span className="ml-1 text-xs text-slate-500" title="Its name is not UTF-8 (from an older system): shown as Latin-1. Downloads and zips save it under this name.">
+                    (name not UTF-8)
                   </span>
                 )}
               </span>

@@ -5,6 +5,10 @@
  * then the file is opened from QM_FOLDER down with no link followed at any step
  * (openBeneath) and judged on its descriptor (servable-file.ts): a link or a hard link
  * swapped in at any moment cannot lead outside.
+ *
+ * Paths here are text that keeps every byte (lib/core/name-bytes.ts): a name that is not
+ * UTF-8 (Latin-1 from an older system) is listed, viewed, downloaded and zipped like any
+ * other, addressed by its exact bytes, and shown by its Latin-1 reading.
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
@@ -13,28 +17,28 @@ import type { FileEntry, FolderListing } from "../../core/api-types";
 import { AppError } from "../../core/app-error";
 import { LOG_FILE } from "../../core/job-log";
 import { isTextFileName } from "../../core/file-kinds";
-import { CHANGED, ENTRY_FLAGS, type OpenedEntry, childPath, openBeneath } from "../open-beneath";
-import { isUtf8Bytes } from "../../core/name-bytes";
-import { escapedName } from "../undecodable-names";
+import { CHANGED, ENTRY_FLAGS, type OpenedEntry, openBeneath } from "../open-beneath";
+import { fsPathOf, pathTextOf, shownPath } from "../../core/name-bytes";
 import { type JobFolderAccess, isInside, safeSegments, segmentsFromBase } from "./job-folder";
 import { refusalOf } from "./servable-file";
 
-/** Resolve `relative` inside `root` (a real path): the real target path. */
+/** Resolve `relative` (a path's text) inside `root` (a real path): the real target path, as text. */
 export async function resolveJobPath(root: string, relative: string): Promise<{ full: string; rel: string }> {
   const segments = safeSegments(relative);
   const rel = segments.join("/");
   let full: string;
   try {
-    full = await fs.promises.realpath(path.join(root, ...segments));
+    full = pathTextOf(await fs.promises.realpath(fsPathOf(path.join(root, ...segments)), { encoding: "buffer" }));
   } catch (error) {
     throw openError(error, rel);
   }
-  if (!isInside(root, full)) throw new AppError("FORBIDDEN", `"${rel}" is a link pointing outside the job folder; it is not served.`);
+  if (!isInside(root, full)) throw new AppError("FORBIDDEN", `"${shownPath(rel)}" is a link pointing outside the job folder; it is not served.`);
   return { full, rel };
 }
 
 /** The system's refusal to open `rel`, said for the user (other errors pass through). */
-function openError(error: unknown, rel: string): unknown {
+function openError(error: unknown, relText: string): unknown {
+  const rel = shownPath(relText);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOENT" || code === "ENOTDIR") return new AppError("NOT_FOUND", `There is no "${rel}" in this job's folder.`);
   if (code === "ELOOP" || code === CHANGED) return new AppError("FORBIDDEN", `"${rel}" changed while it was opened (it became a link or another file); it is not served.`);
@@ -67,7 +71,7 @@ export async function openJobFile(access: JobFolderAccess, relative: string): Pr
   const { handle, stat } = opened;
   try {
     const refusal = refusalOf(stat, access.owners);
-    if (refusal) throw new AppError(stat.isDirectory() ? "INVALID_INPUT" : "FORBIDDEN", `"${rel || "."}" ${refusal}.`);
+    if (refusal) throw new AppError(stat.isDirectory() ? "INVALID_INPUT" : "FORBIDDEN", `"${shownPath(rel) || "."}" ${refusal}.`);
     return { handle, stat, rel, hideCommand: access.hideCommand && realRel === LOG_FILE };
   } catch (error) {
     await handle.close();
@@ -78,33 +82,27 @@ export async function openJobFile(access: JobFolderAccess, relative: string): Pr
 /** The entries of one folder of the job, folders first, each marked text or not. */
 export async function listJobDir(root: string, relative: string, hidden: string[] = []): Promise<FolderListing> {
   const { full, rel } = await resolveJobPath(root, relative);
-  const stat = await fs.promises.stat(full).catch((error: unknown) => {
+  const stat = await fs.promises.stat(fsPathOf(full)).catch((error: unknown) => {
     throw openError(error, rel);
   });
-  if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${rel}" is a file, not a folder.`);
-  const dirents = await fs.promises.readdir(full, { withFileTypes: true, encoding: "buffer" }).catch((error: unknown) => {
+  if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${shownPath(rel)}" is a file, not a folder.`);
+  const dirents = await fs.promises.readdir(fsPathOf(full), { withFileTypes: true, encoding: "buffer" }).catch((error: unknown) => {
     throw openError(error, rel);
   });
   const entries: FileEntry[] = [];
   for (const raw of dirents) {
-    // A name that is not UTF-8 names nothing as a string: listed by its Latin-1 reading, so
-    // that its owner knows it is there, and not served (no address can name it).
-    if (!isUtf8Bytes(raw.name)) {
-      const st = await fs.promises.lstat(childPath(full, raw.name)).catch(() => null);
-      if (st) entries.push({ name: raw.name.toString("latin1"), path: `${rel ? `${rel}/` : ""}${escapedName(raw.name)}`, type: "undecodable-name", size: 0, modifiedAt: st.mtime.toISOString(), text: false });
-      continue;
-    }
-    const name = raw.name.toString();
+    // Every name as text that keeps its bytes: one that is not UTF-8 is served like the others.
+    const name = pathTextOf(raw.name);
     if (rel === "" && hidden.includes(name)) continue;
-    const childFull = path.join(full, name);
+    const childFull = fsPathOf(path.join(full, name));
     const childRel = rel ? `${rel}/${name}` : name;
     let type: FileEntry["type"] = raw.isDirectory() ? "dir" : raw.isFile() ? "file" : "other";
     let st: fs.Stats | null = null;
     try {
       if (raw.isSymbolicLink()) {
-        const target = await fs.promises.realpath(childFull).catch(() => null);
+        const target = await fs.promises.realpath(childFull, { encoding: "buffer" }).catch(() => null);
         if (!target) type = "broken-link";
-        else if (!isInside(root, target)) type = "outside-link";
+        else if (!isInside(root, pathTextOf(target))) type = "outside-link";
         else {
           st = await fs.promises.stat(target);
           type = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
@@ -114,7 +112,16 @@ export async function listJobDir(root: string, relative: string, hidden: string[
     } catch {
       continue; // removed while listing
     }
-    entries.push({ name, path: childRel, type, size: type === "file" ? st.size : 0, modifiedAt: st.mtime.toISOString(), text: type === "file" && isTextFileName(name) });
+    const shown = shownPath(name);
+    entries.push({
+      name: shown,
+      path: childRel,
+      type,
+      size: type === "file" ? st.size : 0,
+      modifiedAt: st.mtime.toISOString(),
+      text: type === "file" && isTextFileName(shown),
+      ...(shown !== name ? { notUtf8: true as const } : {}),
+    });
   }
   entries.sort((a, b) => Number(b.type === "dir") - Number(a.type === "dir") || a.name.localeCompare(b.name));
   return { path: rel, entries };

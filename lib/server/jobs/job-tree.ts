@@ -9,12 +9,13 @@
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../../core/app-error";
-import { CHANGED, DIR_FLAGS, ENTRY_FLAGS, beneath, namesIn, openBeneath, openNamed } from "../open-beneath";
+import { CHANGED, DIR_FLAGS, ENTRY_FLAGS, lstatIn, namesIn, openBeneath, openNamed } from "../open-beneath";
 import { type JobFolderAccess, segmentsFromBase } from "./job-folder";
 import { refusalOf } from "./servable-file";
 
 /** A file of the job, open; the walker closes it once `file()` has resolved. */
 export interface TreeFile {
+  /** Its path from the job folder, as text (names not UTF-8 escaped: lib/core/name-bytes.ts). */
   rel: string;
   handle: FileHandle;
   stat: fs.Stats;
@@ -43,7 +44,7 @@ function reasonOf(error: unknown): string {
 
 async function openEntry(dir: FileHandle, name: string): Promise<{ handle: FileHandle; stat: fs.Stats } | string> {
   // lstat first, so that a FIFO or device is never even opened; the fstat below decides.
-  const seen = await fs.promises.lstat(beneath(dir, name));
+  const seen = await lstatIn(dir, name);
   if (seen.isSymbolicLink()) return "is a symbolic link (links are left out)";
   if (!seen.isFile() && !seen.isDirectory()) return "is not a regular file (a pipe, socket or device)";
   return openNamed(dir, name, seen.isDirectory() ? DIR_FLAGS : ENTRY_FLAGS);
@@ -67,10 +68,7 @@ export async function walkJobFolder(access: JobFolderAccess, visitor: TreeVisito
         visitor.skip(rel, refused);
         continue;
       }
-      // A name that is not UTF-8 came back with U+FFFD in place of its bytes and names nothing.
-      const entry = await openEntry(dir, name).catch((error: unknown) =>
-        name.includes("\uFFFD") && (error as NodeJS.ErrnoException).code === "ENOENT" ? "has a name that is not UTF-8 (rename it on the server to include it)" : reasonOf(error),
-      );
+      const entry = await openEntry(dir, name).catch(reasonOf);
       if (typeof entry === "string") {
         visitor.skip(rel, entry);
         continue;

@@ -14,10 +14,14 @@
  *   (archiver itself turns `..\..\x` into `../../x`), so such an entry could be unpacked
  *   outside the folder it is unpacked in. Before, archiver renamed it, the entry it
  *   announced no longer had the name waited for, and the download hung after a few bytes.
+ * - A name that is not UTF-8 (Latin-1 from an older system) goes in under its Latin-1
+ *   reading, which zip tools read as UTF-8 everywhere; the notes give its bytes.
  */
 import type { Readable } from "node:stream";
 import { ZipArchive } from "archiver";
 import { LOG_FILE } from "../../core/job-log";
+import { pathBytesOf, shownPath } from "../../core/name-bytes";
+import { escapedName } from "../undecodable-names";
 import { jobFileBody } from "./file-body";
 import type { JobFolderAccess } from "./job-folder";
 import { walkJobFolder } from "./job-tree";
@@ -73,8 +77,10 @@ function appendEntry(archive: ZipArchive, source: Readable, data: { name: string
   });
 }
 
-function notesText(notes: string[]): string {
-  return ["These files of the job folder are not in this zip:", "", ...notes, ""].join("\n");
+function notesText(notes: string[], renamed: string[]): string {
+  const left = notes.length ? ["These files of the job folder are not in this zip:", "", ...notes, ""] : [];
+  const named = renamed.length ? ["These names are not UTF-8 (from an older system); they are in this zip under their Latin-1 reading:", "", ...renamed, ""] : [];
+  return [...left, ...(left.length && named.length ? [""] : []), ...named].join("\n");
 }
 
 /** A Node readable stream of the zip of the job folder, every entry under `topName/`. */
@@ -95,20 +101,27 @@ export function zipJobFolder(access: JobFolderAccess, jobName: string, options: 
   archive.on("close", () => stop.abort()); // the reader destroyed the stream (client gone)
 
   const notes: string[] = [];
+  const renamed: string[] = [];
+  /** The entry's name in the zip: a name that is not UTF-8 under its Latin-1 reading, noted. */
+  const entryName = (rel: string) => {
+    const shown = shownPath(rel);
+    if (shown !== rel) renamed.push(`${escapedName(pathBytesOf(rel))} -> ${shown}`);
+    return `${topName}/${shown}`;
+  };
   let total = 0;
   archive.append(Buffer.alloc(0), { name: `${topName}/`, type: "directory" });
   walkJobFolder(
     access,
     {
       refuseName,
-      folder: (rel, stat) => void archive.append(Buffer.alloc(0), { name: `${topName}/${rel}/`, type: "directory", date: stat.mtime }),
+      folder: (rel, stat) => void archive.append(Buffer.alloc(0), { name: `${entryName(rel)}/`, type: "directory", date: stat.mtime }),
       file: async (file) => {
-        if (total + file.stat.size > options.maxBytes) return void notes.push(`${file.rel}: left out, the zip reached Max_Zip_MB`);
+        if (total + file.stat.size > options.maxBytes) return void notes.push(`${shownPath(file.rel)}: left out, the zip reached Max_Zip_MB`);
         total += file.stat.size;
         const body = jobFileBody({ ...file, hideCommand: access.hideCommand && file.rel === LOG_FILE }, false);
-        await appendEntry(archive, body, { name: `${topName}/${file.rel}`, date: file.stat.mtime, mode: file.stat.mode & 0o777 }, stop.signal);
+        await appendEntry(archive, body, { name: entryName(file.rel), date: file.stat.mtime, mode: file.stat.mode & 0o777 }, stop.signal);
       },
-      skip: (rel, reason) => void notes.push(`${rel}: ${reason}`),
+      skip: (rel, reason) => void notes.push(`${shownPath(rel)}: ${reason}`),
     },
     stop.signal,
   )
@@ -117,7 +130,7 @@ export function zipJobFolder(access: JobFolderAccess, jobName: string, options: 
         if (failure && !archive.destroyed) archive.destroy(failure);
         return;
       }
-      if (notes.length) archive.append(notesText(notes), { name: `${topName}/${NOTES_NAME}` });
+      if (notes.length || renamed.length) archive.append(notesText(notes, renamed), { name: `${topName}/${NOTES_NAME}` });
       await archive.finalize();
     })
     .catch((error: Error) => {

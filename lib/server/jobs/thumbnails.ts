@@ -15,6 +15,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { AppError } from "../../core/app-error";
 import { formatBytes } from "../../core/format";
+import { shownPath } from "../../core/name-bytes";
 import { findProjectRoot } from "../project-root";
 import type { QmLayout } from "../qm-folders";
 import { createRunLimit } from "../run-limit";
@@ -54,7 +55,7 @@ export async function thumbnailOf(layout: QmLayout, jobId: number, opened: Opene
   if (cached) return { tag, data: cached };
   const failed = await fs.promises.readFile(`${file.slice(0, -5)}.err`, "utf8").catch(() => null);
   if (failed !== null) throw cannotShow(rel, failed);
-  if (stat.size > MAX_INPUT_BYTES) throw new AppError("TOO_LARGE", `"${rel}" is ${formatBytes(stat.size)}, too large to be shown here; download it.`);
+  if (stat.size > MAX_INPUT_BYTES) throw new AppError("TOO_LARGE", `"${shownPath(rel)}" is ${formatBytes(stat.size)}, too large to be shown here; download it.`);
   let making = inFlight.get(file);
   if (!making) {
     making = limit.run(() => makeThumbnail(opened.handle.fd, THUMB_SIDES[size], file, rel), signal).finally(() => inFlight.delete(file));
@@ -63,7 +64,7 @@ export async function thumbnailOf(layout: QmLayout, jobId: number, opened: Opene
   return { tag, data: await making };
 }
 
-const cannotShow = (rel: string, why: string) => new AppError("INVALID_INPUT", `"${rel}" cannot be shown as a picture: ${why}. Download it instead.`);
+const cannotShow = (rel: string, why: string) => new AppError("INVALID_INPUT", `"${shownPath(rel)}" cannot be shown as a picture: ${why}. Download it instead.`);
 
 async function makeThumbnail(fd: number, side: number, file: string, rel: string): Promise<Buffer> {
   script ??= path.join(findProjectRoot(process.cwd()), "lib/server/jobs/thumbnailer.mjs");
@@ -92,7 +93,7 @@ async function makeThumbnail(fd: number, side: number, file: string, rel: string
     await keep(file, data);
     return data;
   }
-  if (signal) throw new AppError("UNAVAILABLE", `Making "${rel}" smaller took too long or too much memory; try again later, or download it.`);
+  if (signal) throw new AppError("UNAVAILABLE", `Making "${shownPath(rel)}" smaller took too long or too much memory; try again later, or download it.`);
   const why = /unsupported image format|bad seek|corrupt|premature|VipsJpeg|pngload|gifload|webpload/i.test(err) ? "it is not a picture QueueManager can read (damaged, or another format than its name says)" : err.trim() || `exit code ${code}`;
   await keep(`${file.slice(0, -5)}.err`, why);
   throw cannotShow(rel, why);

@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import { rawUrl } from "@/lib/client/file-urls";
+import { shownPath } from "@/lib/core/name-bytes";
 import { fileKindOf } from "@/lib/core/file-kinds";
 import { formatBytes } from "@/lib/core/format";
 import { ImageViewer } from "./image-viewer";
@@ -51,7 +52,7 @@ export function FileViewer({ id, path, size, running, refreshMs, onClose }: File
   return (
     <div ref={frame} className="scroll-mt-4 border-b border-slate-200" data-testid="file-viewer" data-kind={asText ? "text" : kind}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 bg-slate-50 px-4 py-2 text-sm">
-        <span className="min-w-0 flex-1 break-all font-mono text-xs">{path}</span>
+        <span className="min-w-0 flex-1 break-all font-mono text-xs">{shownPath(path)}</span>
         <span className="text-xs text-slate-500 tabular-nums">{formatBytes(size)}</span>
         {(kind === "table" || kind === "json" || kind === "svg") && (
           <button type="button" className="text-xs text-blue-700 hover:underline" onClick={() => setAsText((t) => !t)}>

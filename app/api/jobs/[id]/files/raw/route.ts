@@ -1,5 +1,6 @@
 import { inlineMediaType } from "@/lib/core/file-kinds";
 import { jobPathSchema } from "@/lib/core/job-schemas";
+import { shownPath } from "@/lib/core/name-bytes";
 import { jobFileBody } from "@/lib/server/jobs/file-body";
 import { openJobFile } from "@/lib/server/jobs/job-files";
 import { FILE_SAFETY_HEADERS, FRAMEABLE_HEADERS, contentDisposition } from "@/lib/web/file-headers";
@@ -19,7 +20,8 @@ export const dynamic = "force-dynamic";
 export const GET = withJob(
   async ({ folder, query }) => {
     const opened = await openJobFile(folder, query.path);
-    const name = opened.rel.split("/").pop() || "file";
+    // A name that is not UTF-8 is saved under its Latin-1 reading (filename*, UTF-8).
+    const name = shownPath(opened.rel.split("/").pop() || "file");
     const mediaType = query.download === "1" ? null : inlineMediaType(name);
     return new Response(responseBody(jobFileBody(opened, true)), {
       headers: {

@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/core/app-error";
 import { isRasterImage } from "@/lib/core/file-kinds";
 import { thumbnailSchema } from "@/lib/core/job-schemas";
+import { shownPath } from "@/lib/core/name-bytes";
 import { openJobFile } from "@/lib/server/jobs/job-files";
 import { thumbnailOf, thumbnailTag } from "@/lib/server/jobs/thumbnails";
 import { getLayout } from "@/lib/web/context";
@@ -18,7 +19,7 @@ export const dynamic = "force-dynamic";
 export const GET = withJob(
   async ({ request, job, folder, query }) => {
     const name = query.path.split("/").pop() ?? "";
-    if (!isRasterImage(name)) throw new AppError("INVALID_INPUT", `"${query.path}" is not a PNG, JPEG, GIF or WebP picture; only those are made smaller.`);
+    if (!isRasterImage(name)) throw new AppError("INVALID_INPUT", `"${shownPath(query.path)}" is not a PNG, JPEG, GIF or WebP picture; only those are made smaller.`);
     const opened = await openJobFile(folder, query.path);
     try {
       const headers = { ...FILE_SAFETY_HEADERS, "Cache-Control": "private, no-cache", ETag: `"${thumbnailTag(opened, query.size)}"` };
