@@ -208,7 +208,10 @@ describe("a file whose name is not UTF-8 (Latin-1 from an older system)", () => 
     expect(entries.get(`${job.name}/fit.csv`)).toBe("1,2\n");
     expect(entries.get(`${job.name}/données/été.txt`)).toBe("summer\n");
     expect(entries.get(`${job.name}/${NOTES_NAME}`)).toContain("These names are not UTF-8 (from an older system); they are in this zip under their Latin-1 reading:\n\ndonn\\xe9es -> données\n");
-    expect(entries.get(`${job.name}/${NOTES_NAME}`)).toContain("r\\xe9sultat.csv -> résultat.csv");
+    // "résultat.csv" in UTF-8 is there too: the Latin-1 one goes in beside it, never over it.
+    expect(entries.get(`${job.name}/résultat.csv`)).toBe("utf-8 one\n");
+    expect(entries.get(`${job.name}/résultat.csv-2`)).toBe("3,4\n");
+    expect(entries.get(`${job.name}/${NOTES_NAME}`)).toContain("r\\xe9sultat.csv -> résultat.csv-2");
     expect(entries.get(`${job.name}/${NOTES_NAME}`)).not.toContain("are not in this zip");
   });
 

@@ -102,10 +102,20 @@ export function zipJobFolder(access: JobFolderAccess, jobName: string, options: 
 
   const notes: string[] = [];
   const renamed: string[] = [];
-  /** The entry's name in the zip: a name that is not UTF-8 under its Latin-1 reading, noted. */
+  const named = new Set<string>();
+  /**
+   * The entry's name in the zip: a name that is not UTF-8 under its Latin-1 reading, noted,
+   * with "-2", "-3"... when a UTF-8 name beside it is that reading already (it comes first:
+   * names are sorted, and U+DC80 and above sort after every Latin-1 character).
+   */
   const entryName = (rel: string) => {
-    const shown = shownPath(rel);
-    if (shown !== rel) renamed.push(`${escapedName(pathBytesOf(rel))} -> ${shown}`);
+    let shown = shownPath(rel);
+    if (shown !== rel) {
+      const readable = shown;
+      for (let n = 2; named.has(shown); n++) shown = `${readable}-${n}`;
+      renamed.push(`${escapedName(pathBytesOf(rel))} -> ${shown}`);
+    }
+    named.add(shown);
     return `${topName}/${shown}`;
   };
   let total = 0;
