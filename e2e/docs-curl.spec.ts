@@ -9,25 +9,16 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { archiveZip } from "../lib/server/zip/zip-fixtures";
 import { curlCommands } from "./doc-commands";
+import { freePort } from "../scripts/free-port";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PASSWORD = "docs-test-password";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 let dir: string;
 let qm: ChildProcess;
@@ -81,7 +72,8 @@ async function jobIn(name: string, script: string, state: string, fields: Record
 
 // plots/fit.png is a real (8 x 8) PNG: the thumbnail example makes it smaller.
 const PNG_8X8 = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEUlEQVQImWNQTX6NFTEMLQkADGRcwdaAzYUAAAAASUVORK5CYII=";
-const RESULTS = `mkdir -p results/plots plots; echo 'processing 1 / 1'; echo 42 > results.txt; echo ${PNG_8X8} | base64 -d > plots/fit.png; echo a > results/plots/a.txt`;
+// r\xe9sultat.csv: a file named in Latin-1, as older systems wrote (the raw download example).
+const RESULTS = `mkdir -p results/plots plots; echo 'processing 1 / 1'; echo 42 > results.txt; echo ${PNG_8X8} | base64 -d > plots/fit.png; echo a > results/plots/a.txt; echo 1,2 > "$(printf 'r\\351sultat.csv')"`;
 const FOREVER = "while true; do sleep 0.2; done";
 
 test("every curl line of the docs runs as written, and Ctrl-C then stops QueueManager cleanly", async () => {

@@ -5,13 +5,13 @@
  * server listens on (QM_PUBLIC_URL unset).
  */
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type QmInstance, createInstance } from "../bench/lib/qm-instance";
 import { projectRoot } from "../lib/server/bootstrap";
 import { startSmtpServer, waitFor } from "../worker/tests/helpers";
 import { buildIfNeeded } from "./build-if-needed";
+import { freePort } from "./free-port";
 
 const ADMIN = "mail-link-admin";
 
@@ -19,14 +19,6 @@ let qm: QmInstance;
 let PORT: number;
 let SAVED_PORT: number; // saved in QMserv.cfg, never listened on in this test
 
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
 beforeAll(async () => {

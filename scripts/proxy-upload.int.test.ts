@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -20,6 +19,7 @@ import { buildIfNeeded } from "./build-if-needed";
 import { renderNginx, throwAwayCertificate } from "./deploy-configs";
 import { projectRoot } from "../lib/server/bootstrap";
 import { waitFor } from "../worker/tests/helpers";
+import { freePort } from "./free-port";
 
 const run = promisify(execFile);
 let dir: string;
@@ -29,14 +29,6 @@ let https: string;
 let cert: string;
 let ports: { http: number; https: number; upstream: number };
 
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** curl as a user runs it, trusting the throw-away certificate; returns status and body. */
 async function curl(args: string[]): Promise<{ status: number; body: string }> {

@@ -10,7 +10,6 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import { projectRoot } from "../lib/server/bootstrap";
 import { buildZip } from "../lib/server/zip/zip-fixtures";
 import { waitFor } from "../worker/tests/helpers";
 import { buildIfNeeded } from "./build-if-needed";
+import { freePort } from "./free-port";
 
 const TOOL = path.join(projectRoot, "deploy/tools/systemd-namespace.sh");
 const PASSWORD = "systemd-test-admin";
@@ -109,12 +109,7 @@ describe.skipIf(skipReason)("deploy/systemd under a real systemd", () => {
   beforeAll(async () => {
     buildIfNeeded(projectRoot); // a no-op after `npm test`'s build stage
     state = fs.mkdtempSync(path.join(os.tmpdir(), "qm-systemd-"));
-    port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port: p } = server.address() as net.AddressInfo;
-        server.close(() => resolve(p));
-      });
-    });
+    port = await freePort();
     const started = Date.now();
     execFileSync(TOOL, ["boot", state, projectRoot], { encoding: "utf8" });
     init = Number(fs.readFileSync(path.join(state, "pid"), "utf8"));

@@ -9,10 +9,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Client } from "pg";
+import { freePort } from "../../scripts/free-port";
 
 /** pg, loaded on use: this module is bundled into the worker, which may run on SQLite. */
 const loadPg = async () => (await import("pg")).default;
@@ -44,16 +44,6 @@ export function postgresBinDir(): string {
   throw new Error("PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and pg_config --bindir): install them with `apt-get install postgresql`");
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** As root: the command run as `postgres`, owning `dir`. Otherwise: as is. */
 function asServerUser(dir: string, command: string, args: string[]): [string, string[]] {

@@ -7,9 +7,9 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../../scripts/free-port";
 
 export interface SlurmCluster {
   dir: string;
@@ -35,14 +35,6 @@ export interface ClusterOptions {
   gpus?: number;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
