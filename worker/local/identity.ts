@@ -63,6 +63,8 @@ export interface IdentityPool {
    * for the first of `keys` it knows (lib/core/run-as.ts says which names a job has), else a pool uid.
    */
   claim(keys: readonly string[]): JobIdentity | null;
+  /** Whether `uid` is of the `Job_Uids` pool: whatever it owns, jobs made. */
+  isPoolUid(uid: number): boolean;
   /** Whether a run may get `gid` as its group: a pool uid's (gid = uid) or a Run_As account's primary group. */
   mayRunWithGid(gid: number): boolean;
   /** Mark an identity as held (a run adopted after a restart). */
@@ -119,6 +121,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
   const runAs = parseRunAs(settings.runAs);
   return {
     isolation: isRoot ? "uid" : "none",
+    isPoolUid: (uid) => uid >= low && uid <= high,
     mayRunWithGid(gid) {
       if (gid >= low && gid <= high) return true;
       const accounts = new Set(runAs.values());

@@ -28,10 +28,12 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
 
 const owner = (file: string) => fs.lstatSync(file).uid;
+/** UID and the next are the pool here. */
+const isPool = (uid: number) => uid === UID || uid === UID + 1;
 
 describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
   it("gives the folder and every entry in it to the uid, links themselves but never what they point to", async () => {
-    expect(await chownTree(dir, UID, UID, 0o750)).toBe(1); // the hard link, left alone
+    expect(await chownTree(dir, UID, UID, { topMode: 0o750 })).toBe(1); // the hard link, left alone
     for (const entry of ["", "run.sh", "data", "data/deep", "data/deep/x.txt", "link-to-file", "data/link-to-folder", "fifo"]) {
       expect(owner(path.join(dir, entry)), entry || "the folder").toBe(UID);
     }
@@ -45,19 +47,49 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     const inside = Buffer.concat([latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]);
     fs.mkdirSync(latin1);
     fs.writeFileSync(inside, "1,2\n");
-    await chownTree(dir, UID, UID, 0o750);
+    await chownTree(dir, UID, UID, { topMode: 0o750 });
     expect(fs.lstatSync(latin1).uid).toBe(UID);
     expect(fs.lstatSync(inside).uid).toBe(UID);
-    await takeBack(dir, { uid: 0, gid: 0 });
+    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
     expect(fs.lstatSync(inside).uid).toBe(0);
   });
 
   it("takes it back: owner and mode as before, still nothing outside touched", async () => {
-    await chownTree(dir, UID, UID, 0o700);
-    await takeBack(dir, { uid: 0, gid: 0 });
+    await chownTree(dir, UID, UID, { topMode: 0o700 });
+    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
     expect(owner(path.join(dir, "data", "deep", "x.txt"))).toBe(0);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o755);
     expect(owner(path.join(outside, "secret"))).toBe(0);
+  });
+
+  it("takes back a pool uid's files with several names, set-ID bits gone; leaves another owner's hard links as they are", async () => {
+    await chownTree(dir, UID, UID, { topMode: 0o750 });
+    // What the run made: a set-ID program with two names in its folder, a third in the shared folder.
+    const program = path.join(dir, "data", "prog");
+    fs.writeFileSync(program, "#!/bin/sh\n");
+    fs.chownSync(program, UID, UID);
+    fs.chmodSync(program, 0o6775);
+    fs.linkSync(program, path.join(dir, "prog-2"));
+    fs.linkSync(program, path.join(outside, "prog-3"));
+    // Another account's file with a name outside, set-user-ID (a Run_As owner's, linked from home).
+    const theirs = path.join(outside, "theirs");
+    fs.writeFileSync(theirs, "");
+    fs.chownSync(theirs, 1234, 1234);
+    fs.chmodSync(theirs, 0o4755);
+    fs.linkSync(theirs, path.join(dir, "theirs"));
+    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
+    const st = fs.lstatSync(program);
+    expect({ uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 }).toEqual({ uid: 0, gid: 0, mode: 0o775 });
+    const other = fs.lstatSync(theirs);
+    expect({ uid: other.uid, mode: other.mode & 0o7777 }).toEqual({ uid: 1234, mode: 0o4755 });
+    expect(owner(path.join(dir, "hard-link"))).toBe(0); // root's secret, never the run's
+  });
+
+  it("never leaves a set-group-ID bit on a file it hands over, even without group execute (which chown keeps)", async () => {
+    const file = path.join(dir, "run.sh");
+    fs.chmodSync(file, 0o2644);
+    await chownTree(dir, UID, UID);
+    expect(fs.lstatSync(file).mode & 0o7777).toBe(0o644);
   });
 
   it("a folder swapped for a symlink while it is walked is never walked into", async () => {

@@ -4,26 +4,44 @@
  * as that account with no privilege, shows the running job's log and files), and to the
  * service again once it has ended (so a later run with the same pool uid cannot touch it). Ownership changes walk the tree without following
  * symlinks and leave alone files with several hard links: chown through a hard link would
- * hand over a file that lives elsewhere too.
+ * hand over a file that lives elsewhere too. Except, on the way back, a pool uid's: nothing
+ * but jobs ever made a pool uid's files, and one left the uid's would outlive the run with
+ * its set-ID bits (anyone could run it to be that uid while another person's job has it).
  */
 import fs from "node:fs";
 import { loopTurns } from "../../lib/server/loop-turns";
 import { DIR_FLAGS, ENTRY_FLAGS, beneath, opened } from "../../lib/server/open-beneath";
 import type { JobIdentity } from "./identity";
 
+/** What chownTree may do besides entries with one name. */
+export interface ChownOptions {
+  /** Mode of `dir` itself once chowned. */
+  topMode?: number;
+  /** Owners whose files with several names are chowned too (whatever else names them is theirs as well). */
+  takesLinkedOf?: (uid: number) => boolean;
+}
+
+/** Set-user-ID and set-group-ID: a program that runs as its owner or group, whoever starts it. */
+const SET_ID = 0o6000;
+
 /**
  * chown every entry under `dir` (and `dir`, then given `topMode`) to uid:gid; returns how
- * many were left alone (hard links). The folder's owner (the lab member who dropped it, or
+ * many were left alone (hard links). A file changing owner never keeps a set-ID bit (the
+ * kernel clears them on chown, but not a set-group-ID without group execute; said here so
+ * it does not depend on that). The folder's owner (the lab member who dropped it, or
  * an account of Run_As) may still change it while this runs as root: each entry is opened
  * inside its folder's open descriptor (/proc/self/fd/N/name) with O_NOFOLLOW and changed
  * through its own descriptor, so a folder swapped for a symlink meanwhile is never walked
  * into and a file swapped for one is never chowned through it.
  */
-export async function chownTree(dir: string, uid: number, gid: number, topMode?: number): Promise<number> {
+export async function chownTree(dir: string, uid: number, gid: number, options: ChownOptions = {}): Promise<number> {
+  const { topMode, takesLinkedOf = () => false } = options;
   let skipped = 0;
   const turns = loopTurns();
   const own = (fd: number, st: fs.Stats) => {
-    if (st.uid !== uid || st.gid !== gid) fs.fchownSync(fd, uid, gid);
+    if (st.uid === uid && st.gid === gid) return;
+    fs.fchownSync(fd, uid, gid);
+    if (!st.isDirectory() && st.mode & SET_ID) fs.fchmodSync(fd, st.mode & 0o7777 & ~SET_ID);
   };
   const walk = async (folder: number) => {
     // As bytes: an entry whose name is not UTF-8 is handed over too.
@@ -44,7 +62,7 @@ export async function chownTree(dir: string, uid: number, gid: number, topMode?:
       }
       try {
         const st = fs.fstatSync(fd);
-        if (!st.isDirectory() && st.nlink > 1) skipped++;
+        if (!st.isDirectory() && st.nlink > 1 && !takesLinkedOf(st.uid)) skipped++;
         else {
           own(fd, st);
           if (st.isDirectory()) await walk(fd);
@@ -74,11 +92,17 @@ export async function chownTree(dir: string, uid: number, gid: number, topMode?:
  * IdentityPool.mayRunWithGid): the folder is the run's alone (0700), as only root reads it.
  */
 export async function handOver(dir: string, identity: JobIdentity, serviceGid: number | null): Promise<void> {
-  await chownTree(dir, identity.uid, serviceGid ?? identity.gid, serviceGid === null ? 0o700 : 0o750);
+  await chownTree(dir, identity.uid, serviceGid ?? identity.gid, { topMode: serviceGid === null ? 0o700 : 0o750 });
 }
 
-/** Take the folder back for the service once the run has ended; readable by the lab as before. */
-export async function takeBack(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+/**
+ * Take the folder back for the service once the run has ended (every process of a pool uid
+ * is gone by then); readable by the lab as before. `isPoolUid`: files with several names
+ * that a pool uid owns come back too, the run's or an earlier run's of another pool uid
+ * linked in. Another account's (a Run_As owner's, root's) stay as they are: their other
+ * names may be anywhere, and handing those over is what the rule on hard links prevents.
+ */
+export async function takeBack(dir: string, owner: { uid: number; gid: number }, isPoolUid: (uid: number) => boolean): Promise<void> {
   if (!fs.existsSync(dir)) return;
-  await chownTree(dir, owner.uid, owner.gid, 0o755);
+  await chownTree(dir, owner.uid, owner.gid, { topMode: 0o755, takesLinkedOf: isPoolUid });
 }

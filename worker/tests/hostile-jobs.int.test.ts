@@ -142,6 +142,29 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
     expect(fs.readFileSync(target, "utf8")).toBe("root's own\n");
   });
 
+  it("leaves no program in its finished folder that runs as its uid: a set-ID copy with two names is handed back too", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    // A file with two names used to stay the run's (hard links are not chowned), set-ID bits
+    // and all: the uid goes to other people's jobs later, and anyone could run this to be it.
+    await attack("planter", () => "cp /usr/bin/id whoami && chmod 6755 whoami && ln whoami whoami-2");
+    const row = await waitFor("the end recorded", async () => {
+      const job = await env.db.job.findFirst({ where: { name: "planter" } });
+      return job?.finishedAt ? job : null;
+    });
+    const runUid = (JSON.parse(row.runInfo!) as { uid: number }).uid;
+    const folder = path.join(env.layout.root, row.folder);
+    const service = fs.statSync(env.layout.root);
+    for (const name of ["whoami", "whoami-2"]) {
+      const st = fs.lstatSync(path.join(folder, name));
+      expect({ name, uid: st.uid, gid: st.gid, setId: st.mode & 0o6000 }).toEqual({ name, uid: service.uid, gid: service.gid, setId: 0 });
+    }
+    // Another account running it stays itself: id names no effective uid or gid of the run's.
+    const asNobody = execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", path.join(folder, "whoami")], { encoding: "utf8" });
+    expect(asNobody).toMatch(/^uid=65534\b/);
+    expect(asNobody).not.toContain(String(runUid));
+  });
+
   it("cannot read the service's environment or kill the worker", async () => {
     env = await createTestEnv();
     const secret = `s3cr3t-${Date.now()}`;
