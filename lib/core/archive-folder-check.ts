@@ -4,7 +4,9 @@
  * system's files (and a folder named like one of them, `passwd` in /etc, would be read by
  * the system), beside the service's own data they would mix with the database and its
  * backups, and around QM_FOLDER they would be taken for jobs again or counted against the
- * ceiling that moved them. Checked on the resolved path (readOpsKeys resolves it), not its links.
+ * ceiling that moved them. Checked on the path as written (readOpsKeys resolves it against
+ * QMserv.cfg's folder), then, where the filesystem is at hand, on where its links really lead:
+ * /srv/archive -> /etc is /etc.
  */
 /** `child` is `parent` or inside it (both absolute and resolved). */
 export function isInsideFolder(child: string, parent: string): boolean {
@@ -19,6 +21,14 @@ export interface ServiceFolder {
   name: string;
 }
 
+/** What the filesystem says about the places to compare with: given by lib/server, none in pure checks. */
+export interface ArchivePlaces {
+  /** Where the service keeps its own data. */
+  serviceFolders?: ServiceFolder[];
+  /** The path with every symbolic link resolved (a part that does not exist yet kept as written). */
+  realPath?: (p: string) => string;
+}
+
 /** The system's own folders: neither they nor anything in them. */
 const SYSTEM_TREES = ["/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev", "/proc", "/sys", "/run"];
 /** Folders shared by everything below them: a folder of their own inside is fine, they themselves are not. */
@@ -26,9 +36,18 @@ const SHARED_TOPS = ["/home", "/root", "/var", "/var/lib", "/tmp", "/var/tmp", "
 
 const FIX = "choose a folder of its own for the archive, such as /srv/qm-archive or a folder on another disk";
 
-/** What is wrong with `archive` as Archive_Folder (an absolute path), or null. */
-export function archiveFolderProblem(archive: string, qmFolder: string, serviceFolders: ServiceFolder[] = []): string | null {
-  const given = `Archive_Folder (${archive})`;
+/** What is wrong with `archive` as Archive_Folder (an absolute path), or null; by its real path too when `places.realPath` is given. */
+export function archiveFolderProblem(archive: string, qmFolder: string, places: ArchivePlaces = {}): string | null {
+  const { serviceFolders = [], realPath } = places;
+  const written = problemAt(archive, qmFolder, serviceFolders, `Archive_Folder (${archive})`);
+  if (written || !realPath) return written;
+  const real = realPath(archive);
+  const shown = real === archive ? `Archive_Folder (${archive})` : `Archive_Folder (${archive}, a symbolic link to ${real})`;
+  return problemAt(real, realPath(qmFolder), serviceFolders.map((folder) => ({ ...folder, path: realPath(folder.path) })), shown);
+}
+
+/** The rules, on one set of paths; `given` names the archive as the message shows it. */
+function problemAt(archive: string, qmFolder: string, serviceFolders: ServiceFolder[], given: string): string | null {
   if (archive === "/") return `${given} is the whole filesystem; ${FIX}`;
   const system = SYSTEM_TREES.find((top) => isInsideFolder(archive, top));
   if (system) return `${given} is ${archive === system ? "" : "inside "}${system}, a folder of the system's own; ${FIX}`;

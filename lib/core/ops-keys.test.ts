@@ -46,7 +46,7 @@ describe("retention, free-space and metrics keys", () => {
     // Read with the service's folders, as both programs read the file.
     const withService = (folder: string) => {
       try {
-        readQmConfig(parseIni(`[QMServer]\nQM_FOLDER = /srv/qm\nArchive_Folder = ${folder}\n`), (p) => p, {}, [{ path: "/var/lib/qm/data", name: "the database's folder (DATABASE_URL)" }]);
+        readQmConfig(parseIni(`[QMServer]\nQM_FOLDER = /srv/qm\nArchive_Folder = ${folder}\n`), (p) => p, {}, { serviceFolders: [{ path: "/var/lib/qm/data", name: "the database's folder (DATABASE_URL)" }] });
         return null;
       } catch (error) {
         return (error as { details: Record<string, string> }).details["QMServer.Archive_Folder"];

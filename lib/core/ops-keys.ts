@@ -3,7 +3,7 @@
  * metrics) that a single key's type cannot express. Called by readQmConfig, so a wrong value
  * is refused like any other bad key (admin form, worker reload).
  */
-import { type ServiceFolder, archiveFolderProblem } from "./archive-folder-check";
+import { type ArchivePlaces, archiveFolderProblem } from "./archive-folder-check";
 import { parseRangeList } from "./ip-address";
 import type { KeySpec } from "./config-keys";
 import type { QmConfig } from "./qm-config";
@@ -42,14 +42,14 @@ export interface KeyProblem {
 
 /**
  * `raw`: the value of each key as written (for the checks a typed value cannot do);
- * `serviceFolders`: where the service keeps its own data (no archive there).
+ * `places`: where the service keeps its own data (no archive there) and where paths really lead.
  */
-export function opsKeyProblems(config: QmConfig, raw: RawValue, serviceFolders: ServiceFolder[] = []): KeyProblem[] {
+export function opsKeyProblems(config: QmConfig, raw: RawValue, places: ArchivePlaces = {}): KeyProblem[] {
   const problems: KeyProblem[] = [];
   const maxGb = raw("QMServer", "Keep_Max_GB");
   if (!/^(\d+(\.\d+)?)?$/.test(maxGb)) problems.push({ key: "QMServer.Keep_Max_GB", message: `Keep_Max_GB must be a number of GB such as 500 or 0.5 (0: no ceiling); not ${JSON.stringify(maxGb)}` });
   const archive = config.retention.archiveFolder;
-  const archiveProblem = archive && archiveFolderProblem(archive, config.qmFolder, serviceFolders);
+  const archiveProblem = archive && archiveFolderProblem(archive, config.qmFolder, places);
   if (archiveProblem) problems.push({ key: "QMServer.Archive_Folder", message: archiveProblem });
   const { invalid } = parseRangeList(config.web.metrics.allow.join(","));
   if (invalid.length) {

@@ -8,7 +8,7 @@ import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser"
 import { parseCpuList } from "./cpu-sets";
 import { type GpuListSetting, parseGpuList } from "./gpu-sets";
 import { parseRangeList } from "./ip-address";
-import type { ServiceFolder } from "./archive-folder-check";
+import type { ArchivePlaces } from "./archive-folder-check";
 import { opsKeyProblems, readOpsKeys } from "./ops-keys";
 import { KNOWN_KEYS, checkValue, findKeySpec } from "./config-keys";
 import { parseMem, parseWalltime } from "./job-limits";
@@ -87,10 +87,10 @@ export interface QmConfig {
 /**
  * Build the typed configuration. `resolvePath` turns QM_FOLDER into an absolute path
  * (relative to the file's folder); `mailEnv` holds QM 0.4's environment fallbacks for
- * the mail keys; `serviceFolders` where the service keeps its own data (checked against
- * Archive_Folder). Throws AppError(INVALID_INPUT) naming every bad key.
+ * the mail keys; `places` where the service keeps its own data and where paths really lead
+ * (Archive_Folder is checked against both). Throws AppError(INVALID_INPUT) naming every bad key.
  */
-export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => string, mailEnv: MailEnv = {}, serviceFolders: ServiceFolder[] = []): QmConfig {
+export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => string, mailEnv: MailEnv = {}, places: ArchivePlaces = {}): QmConfig {
   const sections = iniSections(doc);
   const errors: Record<string, string> = {};
   // Section names are compared as written, as Python did: a [qmserver] would be ignored whole.
@@ -201,7 +201,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   if (invalid.length) {
     errors["WEB_QMserver.Trusted_Proxies"] = `Trusted_Proxies must list IP addresses or CIDR ranges such as 10.0.0.0/8; not: ${invalid.join(", ")}`;
   }
-  for (const problem of opsKeyProblems(config, raw, serviceFolders)) errors[problem.key] = problem.message;
+  for (const problem of opsKeyProblems(config, raw, places)) errors[problem.key] = problem.message;
   if (config.web.trustedUserHeader && !/^[a-z0-9-]+$/.test(config.web.trustedUserHeader)) {
     errors["WEB_QMserver.Trusted_User_Header"] = "Trusted_User_Header must be a header name such as X-Remote-User";
   }

@@ -10,6 +10,7 @@ import { type QmConfig, defaultConfigText, readQmConfig } from "../core/qm-confi
 import type { ServiceFolder } from "../core/archive-folder-check";
 import { databaseDialect, sqliteFilePath } from "./database-url";
 import { loadEnv, loadMailEnv } from "./env";
+import { realPathOf } from "./real-path";
 
 export interface LoadedConfig {
   path: string;
@@ -30,7 +31,8 @@ export function loadConfigFile(configPath: string, defaultQmFolder: string): Loa
 /** Parse and check QMserv.cfg's text; the mail keys fall back on the environment as in QM 0.4. */
 export function parseConfigText(configPath: string, text: string, mailEnv: MailEnv = loadMailEnv()): LoadedConfig {
   const doc = parseIni(text, path.basename(configPath));
-  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv, serviceFolders(configPath));
+  // The filesystem is at hand here: places are judged by where their links lead too.
+  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv, { serviceFolders: serviceFolders(configPath), realPath: realPathOf });
   return { path: configPath, doc, config };
 }
 

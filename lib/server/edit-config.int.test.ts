@@ -97,6 +97,17 @@ describe("editing QMserv.cfg on disk", () => {
       expect(refusal(dir)).toContain(`holds QM_FOLDER (${path.join(dir, "QM")})`);
       expect(refusal("db")).toContain(`is the database's folder (DATABASE_URL) (${path.join(dir, "db")})`);
       expect(fs.readFileSync(file, "utf8")).toBe(before);
+      // By where it leads: a link's own path proves nothing (/srv/archive -> /etc).
+      fs.symlinkSync("/etc", path.join(dir, "to-etc"));
+      expect(refusal("to-etc")).toBe(`Archive_Folder (${path.join(dir, "to-etc")}, a symbolic link to /etc) is /etc, a folder of the system's own; choose a folder of its own for the archive, such as /srv/qm-archive or a folder on another disk`);
+      fs.symlinkSync("/usr/qm-archive-not-made-yet", path.join(dir, "dangling"));
+      expect(refusal("dangling")).toContain("a symbolic link to /usr/qm-archive-not-made-yet) is inside /usr");
+      fs.symlinkSync("QM/QM_dJobs", path.join(dir, "to-done"));
+      expect(refusal("to-done/old")).toContain(`must be outside QM_FOLDER (${path.join(dir, "QM")})`);
+      expect(fs.readFileSync(file, "utf8")).toBe(before);
+      fs.mkdirSync(path.join(dir, "big-disk"));
+      fs.symlinkSync("big-disk", path.join(dir, "to-big-disk"));
+      expect(refusal("to-big-disk/archive")).toBeNull();
       expect(refusal("archive")).toBeNull(); // a folder of its own beside QMserv.cfg
       expect(fs.readFileSync(file, "utf8")).toContain("Archive_Folder = archive");
     } finally {

@@ -4,6 +4,7 @@
  * Jobs write their start and end times (first and last instruction) to a trace file.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESERVE_AFTER_OVERTAKES } from "../../lib/core/schedule";
@@ -89,5 +90,15 @@ describe("scheduling", () => {
     env.writeConfig({ MaxNbProcessors: 3 });
     await waitFor("3 jobs running side by side", async () => (await env.db.job.count({ where: { state: "running" } })) === 3, 10_000);
     expect(worker.logs.some((l) => l.includes("MaxNbProcessors 1 -> 3"))).toBe(true);
+  });
+
+  it("keeps its settings when a reload names an Archive_Folder that is a symbolic link to /etc", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    const link = path.join(env.dir, "archive");
+    fs.symlinkSync("/etc", link);
+    env.writeConfig({ Archive_Folder: link, Keep_Days: 1 });
+    const said = await waitFor("the reload refused", () => worker.logs.find((l) => l.includes("QMserv.cfg is invalid, keeping the previous settings")));
+    expect(said).toContain(`Archive_Folder (${link}, a symbolic link to /etc) is /etc`);
   });
 });

@@ -52,6 +52,16 @@ describe("the worker program", () => {
     expect(worker.output()).toContain("Archive_Folder (/) is the whole filesystem; choose a folder of its own for the archive");
   });
 
+  it("refuses to start with Archive_Folder a symbolic link to /etc, saying where it leads", async () => {
+    env = await createTestEnv();
+    const link = path.join(env.dir, "archive");
+    fs.symlinkSync("/etc", link);
+    env.writeConfig({ Archive_Folder: link });
+    const worker = startWorkerProcess();
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toContain(`Archive_Folder (${link}, a symbolic link to /etc) is /etc, a folder of the system's own`);
+  });
+
   it("after SIGKILL mid-run: the job runs on, is adopted with its progress, ends done once and is mailed once; queued jobs and drops run", async () => {
     const smtp = await startSmtpServer();
     try {
