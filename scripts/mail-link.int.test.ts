@@ -2,13 +2,14 @@
  * The link in an end-of-job mail, with the real web server and worker (built), a real SMTP
  * server and a folder drop: after the administrator saves a new The_Port on the config
  * page, and until the web server is restarted on it, the link still names the port the web
- * server listens on (QM_PUBLIC_URL unset).
+ * server listens on (QM_PUBLIC_URL unset); with Host = 0.0.0.0, it names the machine.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type QmInstance, createInstance } from "../bench/lib/qm-instance";
 import { projectRoot } from "../lib/server/bootstrap";
+import { machineName } from "../lib/server/machine-name";
 import { startSmtpServer, waitFor } from "../worker/tests/helpers";
 import { buildIfNeeded } from "./build-if-needed";
 import { freePort } from "./free-port";
@@ -57,5 +58,29 @@ describe("the link in a job's mail", () => {
     const { id } = qm.db.prepare(`SELECT "id" FROM "Job" WHERE "name" = 'linked'`).get() as { id: number };
     expect(mail.raw).toContain(`http://127.0.0.1:${PORT}/jobs/${id}`);
     expect(mail.raw).not.toContain(`:${SAVED_PORT}/`);
+  }, 120_000);
+});
+
+describe("the link in a job's mail, with Host = 0.0.0.0", () => {
+  let everywhere: QmInstance | undefined;
+  afterAll(async () => everywhere?.stop());
+
+  it("names this machine, and opens the job's page there", async () => {
+    const port = await freePort();
+    everywhere = await createInstance({ port, host: "0.0.0.0", settleMs: 200, adminPassword: ADMIN, keys: { MailActive: "True", smtp_host: "127.0.0.1", smtp_port: smtp.port } });
+    await Promise.all([everywhere.startWeb(), everywhere.startWorker()]);
+    const job = path.join(everywhere.dir, "everywhere");
+    fs.mkdirSync(job);
+    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript = echo everywhere\ne_mail = reader@lab.org\n");
+    fs.renameSync(job, path.join(everywhere.queued, "everywhere"));
+
+    const mail = await waitFor("the job's mail", () => smtp.mails.find((m) => m.to.includes("reader@lab.org")), 60_000);
+    const { id } = everywhere.db.prepare(`SELECT "id" FROM "Job" WHERE "name" = 'everywhere'`).get() as { id: number };
+    const link = `http://${machineName()}:${port}/jobs/${id}`;
+    expect(mail.raw).toContain(link);
+    expect(mail.raw).not.toContain("0.0.0.0");
+    // The name resolves here and the server answers to it (host-check.ts): the reader's click works.
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
   }, 120_000);
 });

@@ -33,6 +33,8 @@ export interface QmInstance {
 export interface InstanceOptions {
   maxNbProcessors?: number;
   port?: number;
+  /** [WEB_QMserver] Host, where the web server listens (default 127.0.0.1; reached at 127.0.0.1 all the same). */
+  host?: string;
   settleMs?: number;
   adminPassword?: string;
   /** More [QMServer] keys (Limits = none, executor = slurm...). */
@@ -56,7 +58,7 @@ function configText(qmFolder: string, o: Required<InstanceOptions>): string {
     ...Object.entries(o.keys).map(([k, v]) => `${k} = ${v}`),
     "",
     "[WEB_QMserver]",
-    "Host = 127.0.0.1",
+    `Host = ${o.host}`,
     `The_Port = ${o.port}`,
     "Max_Upload_MB = 4096",
     "Require_Login = no",
@@ -74,7 +76,7 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 export async function createInstance(options: InstanceOptions = {}): Promise<QmInstance> {
-  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, settleMs: 2000, adminPassword: "bench-admin", keys: {}, env: {}, ...options };
+  const o: Required<InstanceOptions> = { maxNbProcessors: 2, port: 8450, host: "127.0.0.1", settleMs: 2000, adminPassword: "bench-admin", keys: {}, env: {}, ...options };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-bench-"));
   // Jobs of a root worker run as unprivileged uids: they must reach QM_FOLDER.
   fs.chmodSync(dir, 0o755);
@@ -119,7 +121,7 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
       return child;
     },
     async startWeb(opts = {}) {
-      const { command, args } = webServerCommand(projectRoot, "127.0.0.1", o.port);
+      const { command, args } = webServerCommand(projectRoot, o.host, o.port);
       args.unshift(...(opts.nodeArgs ?? []));
       const child = spawn(command, args, {
         cwd: projectRoot,

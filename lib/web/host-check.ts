@@ -5,11 +5,12 @@
  * stays `attacker.example`. So requests that would be open to such a page (anonymous
  * viewing on localhost, logging in, first setup) are answered only under a name this
  * server is known by: localhost, an IP address (no DNS, nothing to re-point), the
- * `Host` of QMserv.cfg, the host of QM_PUBLIC_URL, or this machine's name.
+ * `Host` of QMserv.cfg, the host of QM_PUBLIC_URL, or this machine's name (short or full: the
+ * mails' links name it when Host is 0.0.0.0 or ::).
  */
-import os from "node:os";
 import { AppError } from "../core/app-error";
 import { parseIp } from "../core/ip-address";
+import { machineNames } from "../server/machine-name";
 import { getConfig, getEnv } from "./context";
 
 const LOCAL_NAMES = new Set(["localhost", "localhost.localdomain"]);
@@ -25,7 +26,7 @@ export function hostNameOf(host: string): string {
 function knownNames(): Set<string> {
   const names = new Set(LOCAL_NAMES);
   names.add(hostNameOf(getConfig().config.web.host));
-  names.add(os.hostname().toLowerCase());
+  for (const name of machineNames()) names.add(name);
   const publicUrl = getEnv().publicUrl;
   if (publicUrl) {
     try {
