@@ -86,6 +86,22 @@ describe("qm show", () => {
     expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, NOBODY)).toBe("nothing (not your job, or not logged in)");
   });
 
+  it("does not list among what you may do an action the server says it would refuse now, and says why", async () => {
+    // A job cancelled for its failed after_ok parent showed "you may: requeue, delete", and qm requeue was then refused.
+    const reason = "Job 49 waits (after_ok) for job 48, which ended failed, so it would be cancelled again at once; requeue job 48 first.";
+    answers["GET /api/jobs/49"] = { ...jobAnswer({ state: "cancelled", finishedAt: "2025-01-01T11:00:00Z", dependsOn: [{ parentId: 48, kind: "after_ok", state: "failed" }] }, OWNER_SWITCHED_OFF), refused: { requeue: reason } };
+    const x = io();
+    expect(await run(["show", "49"], x)).toBe(0);
+    expect(x.stdout.join("\n")).toMatch(/^you may: +nothing$/m);
+    expect(x.stdout.join("\n")).toContain(`but not:     requeue (${reason})`);
+    // An older server sends no `refused`: requeue is listed as before.
+    answers["GET /api/jobs/49"] = jobAnswer({ state: "cancelled", finishedAt: "2025-01-01T11:00:00Z" }, OWNER_SWITCHED_OFF);
+    const older = io();
+    expect(await run(["show", "49"], older)).toBe(0);
+    expect(older.stdout.join("\n")).toMatch(/^you may: +requeue$/m);
+    expect(older.stdout.join("\n")).not.toContain("but not");
+  });
+
   it("says a kill was requested only while the job still runs", async () => {
     const stateLine = async (job: Partial<JobDetail>) => {
       answers["GET /api/jobs/49"] = jobAnswer(job, NOBODY);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { dropJob, env, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
+import { confirmJobAction, dropJob, env, jobIdOnDashboard, loginAsAdmin, uniqueName } from "./job-helpers";
 import { screenshot, userJobZip } from "./submit-helpers";
 
 /**
@@ -130,6 +130,44 @@ test("the admin holds a queued job from its page, it stays held while the queue 
   } finally {
     await letGo(page.request, blocker); // never leave the blocker holding the shared e2e processors
   }
+});
+
+test("a requeue the server would refuse is shown disabled with the reason, and offered again once its parent is requeued", async ({ page }) => {
+  // The page offered "requeue" on a job cancelled for its failed after_ok parent, and the
+  // server then refused it. The parent runs until the test puts `fail` (it fails) or `go`
+  // (it succeeds) into its folder.
+  test.setTimeout(90_000);
+  await loginAsAdmin(page);
+  const findJob = async (name: string) =>
+    ((await (await page.request.get(`/api/jobs?view=all&q=${name}`)).json()) as { jobs: { id: number; name: string; state: string }[] }).jobs.find((j) => j.name === name);
+  const put = async (name: string, file: string) => {
+    const { folder } = (await (await page.request.get(`/api/jobs/${(await findJob(name))!.id}`)).json()).job as { folder: string };
+    fs.writeFileSync(path.join(env.qmFolder, folder, file), "");
+  };
+  const parent = dropJob(uniqueName("parent"), "while [ ! -f go ] && [ ! -f fail ]; do sleep 0.1; done; [ -f go ]");
+  await expect.poll(async () => (await findJob(parent))?.state, { timeout: 30_000 }).toBe("running");
+  const parentId = (await findJob(parent))!.id;
+  const child = dropJob(uniqueName("child"), "true", { after_ok: String(parentId) });
+  await expect.poll(async () => (await findJob(child))?.state, { timeout: 30_000 }).toBe("queued");
+  const childId = (await findJob(child))!.id;
+  await put(parent, "fail");
+  await expect.poll(async () => (await findJob(child))?.state, { timeout: 30_000 }).toBe("cancelled");
+
+  await page.goto(`/jobs/${childId}`);
+  const requeue = page.getByRole("button", { name: "requeue", exact: true });
+  await expect(requeue).toBeDisabled();
+  await expect(requeue).toHaveAccessibleDescription(`Cannot requeue now: Job ${childId} waits (after_ok) for job ${parentId}, which ended failed, so it would be cancelled again at once; requeue job ${parentId} first.`);
+  await expect(page.getByRole("button", { name: "delete", exact: true })).toBeEnabled();
+
+  await put(parent, "go");
+  await page.goto(`/jobs/${parentId}`);
+  await confirmJobAction(page, "requeue");
+  await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 30_000 });
+  await page.goto(`/jobs/${childId}`);
+  await expect(requeue).toBeEnabled();
+  await expect(page.getByText("Cannot requeue now")).toHaveCount(0);
+  await confirmJobAction(page, "requeue");
+  await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 30_000 });
 });
 
 test("the pause banner shows on every page while the queue is paused; nothing starts until the admin resumes", async ({ page, browser }) => {

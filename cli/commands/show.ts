@@ -1,5 +1,5 @@
 /** qm show ID: everything about one job. */
-import type { JobAnswer, JobDetail, Permissions } from "../../lib/core/api-types";
+import type { ActionRefusals, JobAnswer, JobDetail, Permissions } from "../../lib/core/api-types";
 import { describeEventDetail } from "../../lib/core/event-detail";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
@@ -11,15 +11,22 @@ import { localTime, table } from "../table";
 import { oneLine } from "../terminal-text";
 
 /**
- * The actions that fit the job and the viewer may do. `can` says only yes or no: an action
- * that fits but is refused may be switched off in QMserv.cfg (Licence_to_kill, Delete_Jobs),
- * so "nothing" then gives no reason; qm kill or qm delete would say it.
+ * The actions that fit the job and the viewer may do, but for those the server would refuse
+ * now (`refused`: listed apart, with why). `can` says only yes or no: an action that fits but
+ * is refused may be switched off in QMserv.cfg (Licence_to_kill, Delete_Jobs), so "nothing"
+ * then gives no reason; qm kill or qm delete would say it.
  */
-function youMay(fitting: UserAction[], can: Permissions): string {
-  const allowed = fitting.filter((action) => can[action]);
+function youMay(fitting: UserAction[], can: Permissions, refused: ActionRefusals): string {
+  const allowed = fitting.filter((action) => can[action] && !refused[action]);
   if (allowed.length) return allowed.join(", ");
   if (!Object.values(can).some(Boolean)) return "nothing (not your job, or not logged in)";
   return fitting.length ? "nothing" : "nothing in this state";
+}
+
+/** The actions you may do but that the server would refuse now: "requeue (Job 12 waits (after_ok) for ...)". */
+function butNot(fitting: UserAction[], can: Permissions, refused: ActionRefusals): string | null {
+  const words = fitting.filter((action) => can[action] && refused[action]).map((action) => `${action} (${refused[action]})`);
+  return words.length ? words.join("; ") : null;
 }
 
 /** "job 3 (after_ok, failed), job 4 (after_any, running)", the first five and how many more. */
@@ -70,7 +77,7 @@ ${COMMON_HELP}`,
       ctx.out(JSON.stringify(answer));
       return EXIT.OK;
     }
-    const { job, can } = answer;
+    const { job, can, refused = {} } = answer;
     const times = jobTimes(job, Date.parse(answer.serverTime));
     const rows: [string, string | number | null][] = [
       ["id", job.id],
@@ -100,7 +107,8 @@ ${COMMON_HELP}`,
       [job.state === "queued" || job.state === "held" ? "waits for" : "waited for", waitsFor(job.dependsOn ?? [])],
       ["expected", expectedStart(job.estimate, Date.parse(answer.serverTime))],
       ["why waiting", whyWaiting(job)],
-      ["you may", youMay(actionsFitting(job), can)],
+      ["you may", youMay(actionsFitting(job), can, refused)],
+      ["but not", butNot(actionsFitting(job), can, refused)],
     ];
     ctx.out(rows.filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${`${k}:`.padEnd(13)}${oneLine(String(v))}`).join("\n"));
     if (job.events.length) ctx.out(`\n${table(["WHEN", "EVENT", "DETAIL"], job.events.map((e) => [localTime(e.at), e.kind, describeEventDetail(e.detail)]))}`);

@@ -106,6 +106,13 @@ export interface Permissions {
   pause: boolean;
 }
 
+/**
+ * Actions that fit a job and that the viewer may do (`can`), but that the server is sure to
+ * refuse as things are now, each with the refusal it would give: a requeue of a job that
+ * would be cancelled again at once (its after_ok parent failed), or whose folder is gone.
+ */
+export type ActionRefusals = Partial<Record<Exclude<keyof Permissions, "pause">, string>>;
+
 /** One page of a job list. */
 export interface JobPage {
   jobs: JobSummary[];
@@ -123,6 +130,8 @@ export interface JobsAnswer extends JobPage {
 export interface JobAnswer {
   job: JobDetail;
   can: Permissions;
+  /** What of `can` would be refused now, and why (absent from servers before it was added). */
+  refused?: ActionRefusals;
   /** The server's clock, so elapsed times do not depend on the browser's. */
   serverTime: string;
 }

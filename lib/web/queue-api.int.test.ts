@@ -295,6 +295,40 @@ describe("requeue and dependencies", () => {
     expect((await db.job.findUniqueOrThrow({ where: { id: child.id } })).state).toBe("queued");
   });
 
+  it("the job's answer does not offer a requeue the server would refuse: `refused` gives the refusal before anyone asks", async () => {
+    // Seen on a job cancelled for a failed parent: the page and qm show offered "requeue",
+    // and the server then refused it. `can` says who may act; `refused` whether it can succeed.
+    const answerOf = async (id: number, headers = basic()) => body<JobAnswer>(await routes.job(req(`/api/jobs/${id}`, { headers }), ctx(id)));
+    const { job: a } = await makeJob("done");
+    const { job: b } = await makeJob("cancelled");
+    const { job: c } = await makeJob("cancelled");
+    await db.jobDependency.create({ data: { jobId: b.id, parentId: a.id, kind: "after_ok" } });
+    await db.jobDependency.create({ data: { jobId: c.id, parentId: b.id, kind: "after_ok" } });
+    await db.job.update({ where: { id: a.id }, data: { state: "deleted" } });
+    const refusedNow = await answerOf(c.id);
+    expect(refusedNow.can.requeue).toBe(true);
+    const server = await errorOf(await requeue(c.id));
+    expect(refusedNow.refused).toEqual({ requeue: server.message });
+    expect(server.message).toMatch(/it can never run: submit it again without that wait\.$/);
+    // Its owner is told too; someone who may not requeue it is told nothing about it.
+    expect((await answerOf(c.id, basicAs("ann"))).refused).toEqual({ requeue: server.message });
+    expect(await answerOf(c.id, basicAs("bob"))).toMatchObject({ can: { requeue: false }, refused: {} });
+
+    // A failed parent: the child's requeue is refused until the parent is requeued, then offered.
+    const { job: parent } = await makeJob("failed");
+    const { job: child } = await makeJob("cancelled");
+    await db.jobDependency.create({ data: { jobId: child.id, parentId: parent.id, kind: "after_ok" } });
+    expect((await answerOf(parent.id)).refused).toEqual({});
+    expect((await answerOf(child.id)).refused?.requeue).toBe(`Job ${child.id} waits (after_ok) for job ${parent.id}, which ended failed, so it would be cancelled again at once; requeue job ${parent.id} first.`);
+    expect((await requeue(parent.id)).status).toBe(200);
+    expect((await answerOf(child.id)).refused).toEqual({});
+
+    // A folder removed by hand: refused as the requeue would be, not offered.
+    const { job: gone, full } = await makeJob("failed");
+    fs.rmSync(full, { recursive: true });
+    expect((await answerOf(gone.id)).refused).toEqual({ requeue: (await errorOf(await requeue(gone.id))).message });
+  });
+
   it("after_any and a deleted after_ok parent: the first requeues, the second says it can never run", async () => {
     const { job: parent } = await makeJob("failed");
     const { job: anyChild } = await makeJob("done");

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { JobDetail, Permissions } from "@/lib/core/api-types";
+import type { ActionRefusals, JobDetail, Permissions } from "@/lib/core/api-types";
 import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
 import { actionsFitting } from "@/lib/core/job-permissions";
 import { ConfirmPopover } from "../../confirm-popover";
@@ -16,8 +16,12 @@ const QUESTION: Record<Action, string> = {
   requeue: "Put this job back in the queue? It runs again in a fresh turn; process.log is kept and appended to.",
 };
 
-/** Hold / release at once; kill / delete / requeue, each with a confirmation; shown to those who may. */
-export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
+/**
+ * Hold / release at once; kill / delete / requeue, each with a confirmation; shown to those
+ * who may. One the server would refuse now (`refused`: a requeue that would be cancelled again
+ * at once) is shown disabled, described by the reason, rather than offered and then refused.
+ */
+export function JobActions({ job, can, refused = {} }: { job: JobDetail; can: Permissions; refused?: ActionRefusals }) {
   const router = useRouter();
   const [asking, setAsking] = useState<Action | null>(null);
   const mutations = { kill: useKillJobMutation(job.id), delete: useDeleteJobMutation(job.id), requeue: useRequeueJobMutation(job.id) };
@@ -47,11 +51,19 @@ export function JobActions({ job, can }: { job: JobDetail; can: Permissions }) {
       <div className="flex items-start gap-2">
         <HoldReleaseButton job={job} can={can} large />
         {available.map((a) => (
-          <button key={a} type="button" className={`rounded px-3 py-1.5 text-sm font-medium capitalize ${style[a]}`} onClick={() => setAsking(a)}>
+          <button key={a} type="button" disabled={!!refused[a]} aria-describedby={refused[a] ? `refused-${a}` : undefined} title={refused[a]}
+            className={`rounded px-3 py-1.5 text-sm font-medium capitalize disabled:cursor-not-allowed disabled:opacity-50 ${style[a]}`} onClick={() => setAsking(a)}>
             {a}
           </button>
         ))}
       </div>
+      {available.map((a) =>
+        refused[a] ? (
+          <p key={a} id={`refused-${a}`} className="max-w-sm text-right text-sm text-slate-600">
+            Cannot {a} now: {refused[a]}
+          </p>
+        ) : null,
+      )}
       {asking && (
         <ConfirmPopover
           key={asking}

@@ -51,7 +51,7 @@ export function JobPage({ id }: { id: number }) {
             compare with other runs
           </Link>
           <div className="ml-auto">
-            <JobActions job={job} can={can} />
+            <JobActions job={job} can={can} refused={data.refused} />
           </div>
         </div>
         {job.error && (

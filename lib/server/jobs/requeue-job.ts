@@ -22,6 +22,22 @@ export async function whyRequeueWouldBeCancelled(store: JobStore, id: number): P
 }
 
 /**
+ * Why a requeue of this finished job is sure to be refused as things are now, or null: its
+ * folder is gone (removed by retention, or by hand), or it would be cancelled again at once.
+ * requeueJob throws it; the job page and qm show say it beforehand (GET /api/jobs/:id
+ * `refused`), so that they do not offer a requeue the server will refuse.
+ */
+export async function requeueObstacle(store: JobStore, layout: QmLayout, job: { id: number; folder: string; purgedAt: Date | null }): Promise<AppError | null> {
+  const { id } = job;
+  if (job.purgedAt) return new AppError("CONFLICT", `Job ${id}'s folder was removed by the retention pass (Keep_Days, Keep_Max_GB); it cannot be requeued.`);
+  const blocked = await whyRequeueWouldBeCancelled(store, id);
+  if (blocked) return new AppError("INVALID_STATE", blocked);
+  const source = resolveInside(layout.root, job.folder);
+  if (!source || !fs.existsSync(source)) return new AppError("CONFLICT", `Job ${id}'s folder (${job.folder}) is not there any more; it cannot be requeued.`);
+  return null;
+}
+
+/**
  * Put a finished job back in the queue (docs/protocol.md): its folder is read again as
  * the worker reads a new one (the info file, or #QM lines, may have been fixed since: an
  * invalid job becomes runnable), then the row is claimed (a guarded `requeue`: it becomes
@@ -34,12 +50,10 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a finished job (done, failed, killed, lost, invalid...) can be requeued.`);
-  if (job.purgedAt) throw new AppError("CONFLICT", `Job ${id}'s folder was removed by the retention pass (Keep_Days, Keep_Max_GB); it cannot be requeued.`);
-  const blocked = await whyRequeueWouldBeCancelled(store, id);
-  if (blocked) throw new AppError("INVALID_STATE", blocked);
+  const obstacle = await requeueObstacle(store, layout, job);
+  if (obstacle) throw obstacle;
   assertQmFolders(layout); // before the row is claimed: a damaged QM_qJobs would strand the job
-  const source = resolveInside(layout.root, job.folder);
-  if (!source || !fs.existsSync(source)) throw new AppError("CONFLICT", `Job ${id}'s folder (${job.folder}) is not there any more; it cannot be requeued.`);
+  const source = resolveInside(layout.root, job.folder)!; // requeueObstacle found it there
 
   let columns: ReturnType<typeof jobColumns>;
   try {

@@ -1,4 +1,5 @@
 import type { JobAnswer } from "@/lib/core/api-types";
+import { actionRefusals } from "@/lib/server/jobs/action-refusals";
 import { deleteJob } from "@/lib/server/jobs/delete-job";
 import { jobQueueDetails } from "@/lib/server/jobs/job-queue-details";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
@@ -13,12 +14,14 @@ import { withJobAction } from "@/lib/web/with-job-action";
 
 export const dynamic = "force-dynamic";
 
-/** One job: every info key, its history, its place in the queue, and what the viewer may do with it. */
+/** One job: every info key, its history, its place in the queue, what the viewer may do with it and what of that would be refused now. */
 export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const usage = job.state === "queued" ? await fairShareUsage(getStore(), getConfig().config) : undefined;
   const position = (await queuePosition(getDb(), job, usage)) ?? undefined;
   const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, getLayout().root, job);
-  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can: permissionsFor(viewer, job), serverTime: new Date().toISOString() } satisfies JobAnswer);
+  const can = permissionsFor(viewer, job);
+  const refused = await actionRefusals(getStore(), getLayout(), job, can);
+  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can, refused, serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (its owner or the admin; Delete_Jobs = False: the admin only). */
