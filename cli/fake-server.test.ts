@@ -514,6 +514,29 @@ describe("qm pause and resume", () => {
     expect(await run(["resume"], x)).toBe(0);
     expect(x.stdout).toEqual(["queue paused by admin since 2026-12-01T14:00:00.000Z", "queue running"]);
   });
+
+  it("say when the queue was paused already, or not paused, rather than as if they had done it", async () => {
+    answers["POST /api/queue/pause"] = { paused: { by: "bob", at: "2026-12-01T14:00:00.000Z" }, changed: false };
+    answers["POST /api/queue/resume"] = { paused: null, changed: false };
+    const x = io();
+    expect(await run(["pause"], x)).toBe(0);
+    expect(await run(["resume"], x)).toBe(0);
+    expect(x.stdout).toEqual(["queue already paused by bob since 2026-12-01T14:00:00.000Z: nothing to pause", "queue was not paused: nothing to resume"]);
+  });
+});
+
+describe("qm hold and release of a job", () => {
+  it("say when the job was held already, or never held, rather than 'released' (not an error, as in the API)", async () => {
+    // qm release of a job never held said "job 12: released", exit 0.
+    answers["POST /api/jobs/12/release"] = { ok: true, state: "queued", changed: false };
+    answers["POST /api/jobs/13/release"] = { ok: true, state: "queued", changed: true };
+    answers["POST /api/jobs/14/hold"] = { ok: true, state: "held", changed: false };
+    answers["POST /api/jobs/15/hold"] = { ok: true, state: "held" }; // an older server
+    const x = io();
+    expect(await run(["release", "12", "13"], x)).toBe(0);
+    expect(await run(["hold", "14", "15"], x)).toBe(0);
+    expect(x.stdout).toEqual(["job 12: not held: nothing to release", "job 13: released", "job 14: already held: nothing to hold", "job 15: held"]);
+  });
 });
 
 describe("qm download's file names", () => {

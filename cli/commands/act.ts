@@ -2,7 +2,7 @@
  * qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the
  * administrator); with --array, on every element of arrays it fits.
  */
-import type { ArrayActionAnswer, ArrayAnswer } from "../../lib/core/api-types";
+import type { ArrayActionAnswer, ArrayAnswer, HoldAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
 
@@ -58,6 +58,17 @@ async function arrayOutcome(action: Action, arrayId: number, answer: ArrayAction
   return `${appliedWords(action, answer)}${notes.map((n, i) => (i === 0 && answer.skipped.length ? `, ${n}` : `; ${n}`)).join("")}`;
 }
 
+/**
+ * What a job action did. Holding a held job or releasing one that is not held is not an
+ * error (docs/api.md) but does nothing, and says so rather than "released".
+ */
+function jobOutcome(action: Action, answer: unknown): string {
+  if ((action === "hold" || action === "release") && (answer as Partial<HoldAnswer>).changed === false) {
+    return action === "hold" ? "already held: nothing to hold" : "not held: nothing to release";
+  }
+  return WHAT[action].done;
+}
+
 /** Why an array action found nothing to act on: "nothing released: no element is held". */
 const NONE_FITS: Record<Action, string> = {
   kill: "no element is waiting or running",
@@ -101,7 +112,7 @@ ${COMMON_HELP}`,
       for (const id of jobIds(positionals)) {
         try {
           const answer = await ctx.api().call<ArrayActionReply>(...request(action, id, array));
-          results.push({ id, ok: true, message: array ? await arrayOutcome(action, id, answer, () => whyNothing(ctx, action, id)) : WHAT[action].done });
+          results.push({ id, ok: true, message: array ? await arrayOutcome(action, id, answer, () => whyNothing(ctx, action, id)) : jobOutcome(action, answer) });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
           results.push({ id, ok: false, message: error.message });

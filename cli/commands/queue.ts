@@ -1,5 +1,5 @@
 /** qm pause | resume: stop starting jobs while running ones finish, and start again (the administrator). */
-import type { PauseView } from "../../lib/core/api-types";
+import type { PauseAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type Command } from "../command";
 import { EXIT } from "../errors";
 
@@ -15,9 +15,12 @@ ${action === "pause" ? "Pause the whole queue: running jobs finish, no job start
 The administrator's (a token made by the administrator, or qm login as the administrator).
 ${COMMON_HELP}`,
     async run(ctx, values) {
-      const answer = await ctx.api().call<{ paused: PauseView | null }>("POST", `/api/queue/${action}`);
+      const answer = await ctx.api().call<PauseAnswer>("POST", `/api/queue/${action}`);
+      // Asking for the state the queue is in already is not an error, but says it did nothing.
+      const already = answer.changed === false;
       if (values.json) ctx.out(JSON.stringify(answer));
-      else ctx.out(answer.paused ? `queue paused by ${answer.paused.by} since ${answer.paused.at}` : "queue running");
+      else if (answer.paused) ctx.out(`queue ${already ? "already " : ""}paused by ${answer.paused.by} since ${answer.paused.at}${already ? ": nothing to pause" : ""}`);
+      else ctx.out(already ? "queue was not paused: nothing to resume" : "queue running");
       return EXIT.OK;
     },
   };

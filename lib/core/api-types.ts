@@ -359,6 +359,24 @@ export interface ArrayActionAnswer {
   cancelled?: number[];
 }
 
+/**
+ * POST /api/jobs/:id/hold and /release. Asking for the state the job is in already is not an
+ * error; `changed` says whether it did anything (false: it was held already, or not held).
+ */
+export interface HoldAnswer {
+  ok: true;
+  state: "held" | "queued";
+  /** Absent from servers before it was added. */
+  changed?: boolean;
+}
+
+/** POST /api/queue/pause and /resume: the pause now; `changed` false when it was paused (or running) already. */
+export interface PauseAnswer {
+  paused: PauseView | null;
+  /** Absent from servers before it was added. */
+  changed?: boolean;
+}
+
 /** GET /api/queue (and part of /api/status): is the queue paused, by whom, since when. */
 export interface PauseView {
   by: string;

@@ -58,6 +58,24 @@ describe("hold and release", () => {
     expect(events.map((e) => [e.kind, e.detail])).toEqual([["queued", null], ["held", "by admin"], ["released", "by admin"]]);
   });
 
+  it("asking for the state a job or the queue is in already is not an error, and the answer says it changed nothing", async () => {
+    // qm release of a job that was never held said "released": the answer was the same either way.
+    const { job } = await makeJob("queued");
+    const act = async (route: Handler, what: string) => body(await route(post(`/api/jobs/${job.id}/${what}`), ctx(job.id)));
+    expect(await act(release, "release")).toEqual({ ok: true, state: "queued", changed: false });
+    expect(await act(hold, "hold")).toEqual({ ok: true, state: "held", changed: true });
+    expect(await act(hold, "hold")).toEqual({ ok: true, state: "held", changed: false });
+    expect(await act(release, "release")).toEqual({ ok: true, state: "queued", changed: true });
+    const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(["queued", "held", "released"]);
+
+    expect(await body(await resume(post("/api/queue/resume"), ctx(0)))).toEqual({ paused: null, changed: false });
+    const first = await body<{ paused: { by: string; at: string }; changed: boolean }>(await pause(post("/api/queue/pause"), ctx(0)));
+    expect(first.changed).toBe(true);
+    expect(await body(await pause(post("/api/queue/pause"), ctx(0)))).toEqual({ paused: first.paused, changed: false });
+    expect(await body(await resume(post("/api/queue/resume"), ctx(0)))).toEqual({ paused: null, changed: true });
+  });
+
   it("a running job cannot be held (409); an unknown job is 404, but 401 first when a login is required", async () => {
     const { job } = await makeJob("running");
     const res = await hold(post(`/api/jobs/${job.id}/hold`), ctx(job.id));
@@ -117,7 +135,7 @@ describe("pause and resume", () => {
     expect(paused.paused.by).toBe("admin");
     const status = await body<{ paused: unknown }>(await routes.status(req("/api/status"), ctx(0)));
     expect(status.paused).toEqual(paused.paused);
-    expect(await body(await resume(post("/api/queue/resume"), ctx(0)))).toEqual({ paused: null });
+    expect(await body(await resume(post("/api/queue/resume"), ctx(0)))).toEqual({ paused: null, changed: true });
     expect((await body<{ paused: unknown }>(await routes.status(req("/api/status"), ctx(0)))).paused).toBeNull();
   });
 });

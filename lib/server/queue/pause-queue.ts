@@ -8,15 +8,19 @@ import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import type { PauseState } from "../store/queue-reads";
 
-export async function pauseQueue(store: JobStore, by: string): Promise<PauseState> {
+/** Pause the queue; paused already, it stays paused as it was (by whom, since when), `changed` false. */
+export async function pauseQueue(store: JobStore, by: string): Promise<{ paused: PauseState; changed: boolean }> {
   const current = await store.readPause();
-  if (current) return current;
+  if (current) return { paused: current, changed: false };
   const state = { by, at: new Date().toISOString() };
   await store.writePause(state);
-  return state;
+  return { paused: state, changed: true };
 }
 
-export async function resumeQueue(store: JobStore, layout: QmLayout): Promise<void> {
+/** Resume the queue; false when it was not paused. */
+export async function resumeQueue(store: JobStore, layout: QmLayout): Promise<boolean> {
+  const wasPaused = (await store.readPause()) !== null;
   await store.writePause(null);
   await wakeWorker(store.sql, layout);
+  return wasPaused;
 }

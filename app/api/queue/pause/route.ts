@@ -1,3 +1,4 @@
+import type { PauseAnswer } from "@/lib/core/api-types";
 import { pauseQueue } from "@/lib/server/queue/pause-queue";
 import { getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
@@ -5,8 +6,8 @@ import { requireControl } from "@/lib/web/queue-control-access";
 
 export const dynamic = "force-dynamic";
 
-/** Pause the queue (admin): running jobs finish, nothing new starts until resumed. */
+/** Pause the queue (admin): running jobs finish, nothing new starts until resumed (`changed: false`: it was paused already). */
 export const POST = apiHandler(async (request) => {
   const by = await requireControl(request, "pause");
-  return json({ paused: await pauseQueue(getStore(), by) });
+  return json((await pauseQueue(getStore(), by)) satisfies PauseAnswer);
 });

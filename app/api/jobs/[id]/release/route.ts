@@ -1,3 +1,4 @@
+import type { HoldAnswer } from "@/lib/core/api-types";
 import { releaseJob } from "@/lib/server/jobs/hold-job";
 import { getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
@@ -5,8 +6,8 @@ import { controlledJobRoute } from "@/lib/web/queue-control-access";
 
 export const dynamic = "force-dynamic";
 
-/** Release a held job: it starts when its turn comes (its place in the queue was kept). */
+/** Release a held job: it starts when its turn comes (its place in the queue was kept; `changed: false`: it was not held). */
 export const POST = controlledJobRoute("release", async ({ id, by }) => {
-  await releaseJob(getStore(), getLayout(), id, by);
-  return json({ ok: true, state: "queued" });
+  const changed = await releaseJob(getStore(), getLayout(), id, by);
+  return json({ ok: true, state: "queued", changed } satisfies HoldAnswer);
 });
