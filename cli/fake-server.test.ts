@@ -202,6 +202,24 @@ describe("qm hold --array", () => {
   });
 });
 
+describe("qm hold|delete|kill --array with elements handed to Slurm", () => {
+  it("says they are pending in Slurm, not running", async () => {
+    // With executor = slurm, elements pending in Slurm were counted as "already running".
+    answers["POST /api/arrays/12/hold"] = { applied: [70], skipped: [], refused: [], running: [67], pending: [68, 69], already: [71] };
+    answers["POST /api/arrays/13/delete"] = { applied: [80], skipped: [], refused: [], pending: [81] };
+    answers["POST /api/arrays/14/kill"] = { applied: [90, 91, 92], skipped: [], refused: [], cancelled: [90], pending: [91] };
+    const x = io();
+    expect(await run(["hold", "--array", "12"], x)).toBe(0);
+    expect(await run(["delete", "--array", "13"], x)).toBe(0);
+    expect(await run(["kill", "--array", "14"], x)).toBe(0);
+    expect(x.stdout).toEqual([
+      "array 12: held 1 element(s); 1 already held; 1 already running and 2 handed to Slurm (pending there), not held",
+      "array 13: deleted 1 element(s); 1 handed to Slurm (pending there) left as they are (qm kill --array 13 first)",
+      "array 14: cancelled 1 waiting element(s), kill requested 1 running and 1 handed to Slurm (pending there)",
+    ]);
+  });
+});
+
 describe("qm kill --array", () => {
   it("tells the waiting elements it cancelled from the running ones it asked to stop", async () => {
     // "array 11: kill requested 4 element(s)" while two were waiting and were cancelled at once.
@@ -478,6 +496,16 @@ describe("an array action that fits no element", () => {
     const json = io();
     expect(await run(["release", "--array", "12", "--json"], json)).toBe(1);
     expect(JSON.parse(json.stdout[0])).toEqual([{ id: 12, ok: false, message: "nothing released: no element is held (its 3 element(s): 1 running, 2 queued)" }]);
+  });
+
+  it("is no error when elements are in the state asked for already, as for one job: it says there was nothing to do", async () => {
+    answers["POST /api/arrays/12/release"] = { applied: [], skipped: [], refused: [], already: [40, 41] };
+    answers["POST /api/arrays/13/hold"] = { applied: [], skipped: [], refused: [], already: [50], running: [51] };
+    const x = io();
+    expect(await run(["release", "--array", "12"], x)).toBe(0);
+    expect(await run(["hold", "--array", "13"], x)).toBe(0);
+    expect(x.stdout).toEqual(["array 12: nothing to release: 2 not held", "array 13: nothing to hold: 1 already held; 1 already running, not held"]);
+    expect(x.stderr).toEqual([]);
   });
 
   it("says what the answer tells instead, when it tells why (a race, running elements, refusals)", async () => {

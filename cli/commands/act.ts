@@ -3,6 +3,7 @@
  * administrator); with --array, on every element of arrays it fits.
  */
 import type { ArrayActionAnswer, ArrayAnswer, HoldAnswer } from "../../lib/core/api-types";
+import { activeWords, alreadyWords, leftActiveWords } from "../../lib/core/array-action-words";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
 
@@ -23,36 +24,41 @@ const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE"
 /** An older server sends no `refused`. */
 type ArrayActionReply = Omit<ArrayActionAnswer, "refused"> & { refused?: ArrayActionAnswer["refused"] };
 
-/** What was done to the elements acted on: "deleted 3 element(s)"; a kill tells the cancelled waiting ones from the running ones asked to stop. */
+/**
+ * What was done to the elements acted on: "deleted 3 element(s)"; a kill tells the cancelled
+ * waiting ones from the running ones (and those pending in Slurm) asked to stop.
+ */
 function appliedWords(action: Action, answer: ArrayActionReply): string {
   const cancelled = answer.cancelled?.length ?? 0;
-  if (action !== "kill" || !cancelled) return `${WHAT[action].done} ${answer.applied.length} element(s)`;
-  const running = answer.applied.length - cancelled;
-  return [`cancelled ${cancelled} waiting element(s)`, running ? `kill requested ${running} running` : ""].filter(Boolean).join(", ");
+  const pending = answer.pending?.length ?? 0;
+  if (action !== "kill" || (!cancelled && !pending)) return `${WHAT[action].done} ${answer.applied.length} element(s)`;
+  const active = activeWords(answer.applied.length - cancelled - pending, pending);
+  return [cancelled ? `cancelled ${cancelled} waiting element(s)` : "", active ? `kill requested ${active}` : ""].filter(Boolean).join(", ");
 }
 
-/**
- * The running elements an action leaves as they are: a hold cannot stop them, a delete
- * needs them killed first.
- */
-function runningWords(action: Action, arrayId: number, running: number): string {
-  if (!running) return "";
-  return action === "hold" ? `${running} already running, not held` : `${running} running left as they are (qm kill --array ${arrayId} first)`;
+/** The elements an action leaves as they are: a hold cannot stop the active ones, a delete needs them killed first. */
+function leftWords(action: Action, arrayId: number, answer: ArrayActionReply): string {
+  if (action === "hold" || action === "delete") return leftActiveWords(action, answer, `qm kill --array ${arrayId} first`);
+  return "";
 }
 
 /**
  * What an array action did: "deleted 10 element(s), 2 left as they were; 2 running left as
- * they are...", "held 7 element(s); 3 already running, not held"; elements it would not
- * act on are counted with the first reason (an older server sends no reasons). With none acted on, a refusal that says why: "nothing
- * released: 2 changed meanwhile..." or, when the answer says nothing, `nothing` is asked.
+ * they are...", "held 7 element(s); 2 already held; 3 already running, not held"; elements it
+ * would not act on are counted with the first reason (an older server sends no reasons).
+ * With none acted on, as for one job: when some are in the state asked for already, nothing
+ * to do is no error ("nothing to hold: 5 already held"); otherwise a refusal that says why
+ * ("nothing released: 2 changed meanwhile...", or, when the answer says nothing, `nothing` is asked).
  */
 async function arrayOutcome(action: Action, arrayId: number, answer: ArrayActionReply, nothing: () => Promise<string>): Promise<string> {
   const refused = answer.refused ?? [];
   const notes = [
     answer.skipped.length ? `${answer.skipped.length} changed meanwhile and left as they were` : "",
-    runningWords(action, arrayId, answer.running?.length ?? 0),
+    action === "hold" || action === "release" ? alreadyWords(action, answer) : "",
+    leftWords(action, arrayId, answer),
     refused.length ? `${refused.length} not ${WHAT[action].done}: ${refused[0].reason}` : "",
   ].filter(Boolean);
+  if (!answer.applied.length && answer.already?.length) return `nothing to ${action}: ${notes.join("; ")}`;
   // An action that fits no element is answered 200 all the same: a refusal for qm, as a job's is.
   if (!answer.applied.length) throw new CliError(EXIT.FAILED, `nothing ${WHAT[action].done}: ${notes.length ? notes.join("; ") : await nothing()}`);
   return `${appliedWords(action, answer)}${notes.map((n, i) => (i === 0 && answer.skipped.length ? `, ${n}` : `; ${n}`)).join("")}`;

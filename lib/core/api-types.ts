@@ -351,10 +351,18 @@ export interface ArrayActionAnswer {
   /** Elements the action does not fit, and why (a requeued element whose after_ok parent failed). */
   refused: { id: number; reason: string }[];
   /**
-   * `hold` and `delete`: the elements running (or handed to Slurm), which neither can
-   * touch: said, so that "held 7" is not read as the whole array held (kill them first).
+   * `hold` and `delete`: the elements running, which neither can touch: said, so that
+   * "held 7" is not read as the whole array held (kill them first).
    */
   running?: number[];
+  /**
+   * With `executor = slurm`, the elements handed to Slurm and still pending there (state
+   * `pending`): for `hold` and `delete` left as they are, as running ones are; for `kill`
+   * among `applied` (cancelled in Slurm at once).
+   */
+  pending?: number[];
+  /** `hold` and `release`: the elements in the state asked for already (held; queued, not held), which is not an error. */
+  already?: number[];
   /** `kill`: the waiting elements it cancelled (among `applied`; the others were asked to stop). */
   cancelled?: number[];
 }

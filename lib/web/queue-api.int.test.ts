@@ -231,6 +231,24 @@ describe("arrays and estimates", () => {
   });
 });
 
+describe("an array action on elements in other states", () => {
+  it("tells elements handed to Slurm (pending there) from running ones, and those already in the state asked for", async () => {
+    // With executor = slurm, hold --array counted elements pending in Slurm as "already running".
+    const { array: created } = await body<{ array: { id: number; jobIds: number[] } }>(await upload({ array: "1-4" }));
+    const [inSlurm, running, held, queued] = created.jobIds;
+    await store.transition(inSlurm, planTransition("start", "queued", "pending", { folder: "QM_Jobs/sweep_1" }));
+    await store.transition(running, planTransition("start", "queued", "running", { folder: "QM_Jobs/sweep_2", startedAt: new Date() }));
+    await store.transition(held, planTransition("hold", "queued", "held"));
+    const act = async (action: string) => body(await arrayAction(post(`/api/arrays/${created.id}/${action}`), { params: Promise.resolve({ id: String(created.id), action }) }));
+    expect(await act("hold")).toEqual({ applied: [queued], skipped: [], refused: [], already: [held], running: [running], pending: [inSlurm] });
+    expect(await act("release")).toEqual({ applied: [held, queued], skipped: [], refused: [] });
+    // Nothing held: as for one job, not an error; the elements not held are said to be.
+    expect(await act("release")).toEqual({ applied: [], skipped: [], refused: [], already: [held, queued] });
+    expect(await act("delete")).toEqual({ applied: [held, queued], skipped: [], refused: [], running: [running], pending: [inSlurm] });
+    expect(await act("kill")).toEqual({ applied: [inSlurm, running], skipped: [], refused: [], cancelled: [], pending: [inSlurm] });
+  });
+});
+
 describe("an array action refused", () => {
   it("names the array, not its first element, when the caller may not act on it", async () => {
     // qm hold --array 2 by someone else said "array 2: Job 14 is not yours": a job they never named.

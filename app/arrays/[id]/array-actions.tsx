@@ -3,6 +3,7 @@ import { useState } from "react";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { type ArrayAction, useArrayActionMutation } from "@/lib/client/use-queue-control";
 import type { ArraySummary, Permissions } from "@/lib/core/api-types";
+import { alreadyWords, leftActiveWords } from "@/lib/core/array-action-words";
 import { ConfirmPopover } from "../../confirm-popover";
 
 const LABEL: Record<ArrayAction, string> = { hold: "Hold all", release: "Release all", kill: "Kill all", requeue: "Requeue unfinished", delete: "Delete all" };
@@ -35,9 +36,13 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
   async function run(action: ArrayAction) {
     setAsking(null);
     const done = await mutation.mutateAsync(action).catch(() => null);
-    const running = !done?.running?.length ? "" : action === "hold" ? `; ${done.running.length} already running, not held` : `; ${done.running.length} running left as they are (kill them first)`;
-    const cancelled = done?.cancelled?.length ? ` (${done.cancelled.length} waiting cancelled)` : "";
-    if (done) setResult(`${LABEL[action]}: ${done.applied.length} element(s)${cancelled}${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}${running}.${refusedNote(done.refused)}`);
+    if (!done) return;
+    const notes = [
+      action === "hold" || action === "release" ? alreadyWords(action, done) : "",
+      action === "hold" || action === "delete" ? leftActiveWords(action, done, "kill them first") : "",
+    ].filter(Boolean);
+    const kill = [done.cancelled?.length ? `${done.cancelled.length} waiting cancelled` : "", done.pending?.length && action === "kill" ? `${done.pending.length} pending in Slurm` : ""].filter(Boolean);
+    setResult(`${LABEL[action]}: ${done.applied.length} element(s)${kill.length ? ` (${kill.join(", ")})` : ""}${done.skipped.length ? `, ${done.skipped.length} changed meanwhile and were left alone` : ""}${notes.map((n) => `; ${n}`).join("")}.${refusedNote(done.refused)}`);
   }
 
   return (

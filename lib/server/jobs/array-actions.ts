@@ -50,15 +50,28 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   };
   const inState = (test: (state: string) => boolean) => elements.filter((e) => test(e.state)).map((e) => e.id);
   // Read after the action: an element started meanwhile is among `skipped`, not counted twice.
-  const runningLeft = async () => {
-    const running = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state) && !result.skipped.includes(e.id)).map((e) => e.id);
+  // Handed to Slurm and pending there is not running: said apart (`pending`), as the job page does.
+  const activeLeft = async () => {
+    const active = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state) && !result.skipped.includes(e.id));
+    const idsIn = (state: string) => active.filter((e) => e.state === state).map((e) => e.id);
+    const [running, pending] = [idsIn("running"), idsIn("pending")];
     if (running.length) result.running = running;
+    if (pending.length) result.pending = pending;
+  };
+  // As for one job, asking for the state an element is in already is not an error: said as `already`.
+  const alreadyIn = (state: string) => {
+    const already = inState((s) => s === state);
+    if (already.length) result.already = already;
   };
   if (action === "hold") {
+    alreadyIn("held");
     await each(inState((s) => s === "queued"), (id) => holdJob(store, id, by));
-    await runningLeft();
+    await activeLeft();
   }
-  if (action === "release") await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
+  if (action === "release") {
+    alreadyIn("queued");
+    await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
+  }
   if (action === "requeue") {
     const ended = inState((s) => isFinishedState(s) && (everything || s !== "done"));
     const requeuable: number[] = [];
@@ -71,7 +84,7 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   }
   if (action === "delete") {
     await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));
-    await runningLeft();
+    await activeLeft();
   }
   if (action === "kill") {
     const reason = `cancelled with its array (array ${arrayId} killed by ${by})`;
@@ -80,8 +93,11 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
       if (await cancelWaitingJob(store, layout, { ...e, state: e.state as "queued" | "held" }, reason)) result.applied.push(e.id), result.cancelled.push(e.id);
       else result.skipped.push(e.id);
     }
-    const active = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state)).map((e) => e.id);
-    await each(active, (id) => requestKill(store, layout, id, by));
+    const active = (await store.elementsOf(arrayId)).filter((e) => isActiveState(e.state));
+    await each(active.map((e) => e.id), (id) => requestKill(store, layout, id, by));
+    // Those pending in Slurm are cancelled there at once; said apart from the running ones asked to stop.
+    const pending = active.filter((e) => e.state === "pending" && result.applied.includes(e.id)).map((e) => e.id);
+    if (pending.length) result.pending = pending;
     await wakeWorker(store.sql, layout);
   }
   return result;
