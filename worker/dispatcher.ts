@@ -23,6 +23,8 @@ export interface Dispatcher {
   dispatch(): Promise<void>;
   /** A folder appeared in QM_qJobs (null: anything may have): look at its row again. */
   folderAppeared(relFolder: string | null): void;
+  /** Jobs that wait for others were queued: the next pass looks for waits that can never be met. */
+  waitsChanged(): void;
   /** No new starts from now on; resolves when a pass in progress has ended (its launches tracked). */
   stop(): Promise<void>;
 }
@@ -35,7 +37,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   let dispatching: Promise<void> | null = null;
   let again = false;
   const disk = createDiskGuard(ctx, () => void dispatch());
-  /** Look for waiting jobs whose after_ok parent failed: at start and after each wake-up. */
+  /** Look for waiting jobs whose after_ok parent failed: at start, after each wake-up, and when dropped folders that wait were taken in. */
   let settle = true;
 
   const pass = async () => {
@@ -127,6 +129,9 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
         missing.clear();
         settle = true;
       }
+    },
+    waitsChanged() {
+      settle = true;
     },
     async stop() {
       stopped = true;

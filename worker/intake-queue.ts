@@ -21,7 +21,13 @@ import type { JobStore, NewJobRow } from "../lib/server/store/job-store";
 import type { WorkerContext } from "./context";
 import { rejectFolder } from "./reject";
 
-type IntakeContext = Pick<WorkerContext, "store" | "layout" | "config" | "log">;
+type IntakeContext = Pick<WorkerContext, "store" | "layout" | "config" | "log"> & {
+  /**
+   * Rows that wait for other jobs were created: the dispatcher looks for broken waits on its
+   * next pass (a parent may have failed already; an upload wakes the worker for that).
+   */
+  waitsQueued(): void;
+};
 
 const DETAIL = "folder dropped into QM_qJobs";
 const FIX_KEYS = ["Correct the queue keys (hold, after_ok, after_any, array) as the message says, or free some disk space for an array's copies."];
@@ -46,7 +52,7 @@ function logTakenIn(log: Log, id: number, row: NewJobRow): void {
   log(`taken in: ${row.job.folder}${row.plan.to === "queued" ? "" : ` (${row.plan.to})`}`, { job: id });
 }
 
-export function createDropBatch(store: JobStore, log: Log): DropBatch {
+export function createDropBatch(store: JobStore, log: Log, waitsQueued: () => void): DropBatch {
   let rows: NewJobRow[] = [];
   return {
     add: (row) => void rows.push(row),
@@ -60,6 +66,7 @@ export function createDropBatch(store: JobStore, log: Log): DropBatch {
       if (!taken.length) return;
       const ids = await store.createJobs(taken);
       ids.forEach((id, i) => logTakenIn(log, id, taken[i]));
+      if (taken.some((row) => row.job.dependsOn?.length)) waitsQueued();
     },
   };
 }
@@ -84,6 +91,7 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
   }
   if (options.array) {
     await queueDroppedArray(ctx, name, options);
+    if (options.dependsOn.length) ctx.waitsQueued();
     return false;
   }
   const job = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const };
@@ -93,6 +101,7 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     return true;
   }
   logTakenIn(ctx.log, await ctx.store.createJob(job, plan), { job, plan });
+  if (options.dependsOn.length) ctx.waitsQueued();
   return false;
 }
 

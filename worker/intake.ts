@@ -39,6 +39,8 @@ const MANIFEST_RECHECK_MS = 250;
 export interface IntakeDeps extends Pick<WorkerContext, "store" | "layout" | "config" | "log"> {
   /** Called when a new queued row was created, or the folder of a waiting one arrived. */
   onQueued: () => void;
+  /** Called (before onQueued) when rows that wait for other jobs were created. */
+  waitsQueued: () => void;
 }
 
 /**
@@ -173,7 +175,7 @@ export function createIntake(deps: IntakeDeps) {
       looks.succeeded();
       // The folder of a waiting row has arrived: its job may start now.
       if ([...claimed.values()].includes("waiting")) deps.onQueued();
-      const batch = createDropBatch(deps.store, deps.log);
+      const batch = createDropBatch(deps.store, deps.log, deps.waitsQueued);
       for (const name of names) {
         if (closed) break;
         const claim = claimed.get(relFolder("queued", name));

@@ -139,6 +139,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       quietGc.touch();
       void dispatcher.dispatch();
     },
+    waitsQueued: () => dispatcher.waitsChanged(),
   });
   const heartbeat = createHeartbeat(ctx);
   const retention = createRetention(ctx);

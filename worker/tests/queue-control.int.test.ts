@@ -166,6 +166,18 @@ describe("dependencies", () => {
     await waitFor("the array done", async () => (await env.db.job.count({ where: { arrayId: { not: null }, state: "done" } })) === 2, 10_000);
   });
 
+  it("a folder dropped that waits (after_ok) for a job already failed is cancelled at once, as an upload is (it stayed queued until a restart)", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env);
+    const parent = await submitJob(env, "parent", { script: "exit 2" });
+    await waitForJob(env, "parent", ["failed"]);
+    dropJob(env, "child", { script: "echo never > ran.txt", keys: { after_ok: parent } });
+    expect((await waitForJob(env, "child", ["cancelled"], 5_000)).error).toMatch(`job ${parent}, which this job waited for (after_ok), ended failed`);
+    // An array dropped with the same wait: every element cancelled.
+    dropJob(env, "sweep", { script: "true", keys: { array: "1-2", after_ok: parent } });
+    await waitFor("both elements cancelled", async () => (await env.db.job.count({ where: { arrayId: { not: null }, state: "cancelled" } })) === 2, 5_000);
+  });
+
   it("a failing parent cancels its after_ok children down the chain, mails their owners; after_any still runs", async () => {
     const smtp = await startSmtpServer();
     closers.push(smtp.close);
