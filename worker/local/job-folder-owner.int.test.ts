@@ -79,7 +79,7 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     fs.linkSync(theirs, path.join(dir, "theirs"));
     await takeBack(dir, { uid: 0, gid: 0 }, isPool);
     const st = fs.lstatSync(program);
-    expect({ uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 }).toEqual({ uid: 0, gid: 0, mode: 0o775 });
+    expect({ uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 }).toEqual({ uid: 0, gid: 0, mode: 0o755 }); // nor group write
     const other = fs.lstatSync(theirs);
     expect({ uid: other.uid, mode: other.mode & 0o7777 }).toEqual({ uid: 1234, mode: 0o4755 });
     expect(owner(path.join(dir, "hard-link"))).toBe(0); // root's secret, never the run's
@@ -90,6 +90,19 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     fs.chmodSync(file, 0o2644);
     await chownTree(dir, UID, UID);
     expect(fs.lstatSync(file).mode & 0o7777).toBe(0o644);
+  });
+
+  it("takes back without group and other write, keeping every other bit; the hand-over keeps them (the dropper's own modes)", async () => {
+    const file = path.join(dir, "run.sh");
+    const folder = path.join(dir, "data");
+    fs.chmodSync(file, 0o666);
+    fs.chmodSync(folder, 0o1777);
+    const modes = () => [file, folder].map((f) => (fs.lstatSync(f).mode & 0o7777).toString(8));
+    await chownTree(dir, UID, UID, { topMode: 0o750 });
+    expect(modes()).toEqual(["666", "1777"]);
+    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
+    expect(modes()).toEqual(["644", "1755"]);
+    expect(fs.statSync(path.join(outside, "secret")).mode & 0o777).toBe(0o644); // the hard link to it, left alone
   });
 
   it("a folder swapped for a symlink while it is walked is never walked into", async () => {

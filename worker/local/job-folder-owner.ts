@@ -7,6 +7,8 @@
  * hand over a file that lives elsewhere too. Except, on the way back, a pool uid's: nothing
  * but jobs ever made a pool uid's files, and one left the uid's would outlive the run with
  * its set-ID bits (anyone could run it to be that uid while another person's job has it).
+ * On the way back, too, what the run left writable by group or others is no longer: a
+ * finished folder is readable by the lab, but its results are changed by the service alone.
  */
 import fs from "node:fs";
 import { loopTurns } from "../../lib/server/loop-turns";
@@ -19,29 +21,38 @@ export interface ChownOptions {
   topMode?: number;
   /** Owners whose files with several names are chowned too (whatever else names them is theirs as well). */
   takesLinkedOf?: (uid: number) => boolean;
+  /** Entries changing owner lose group and other write (the bits that let anyone else change them). */
+  closesWrites?: boolean;
 }
 
 /** Set-user-ID and set-group-ID: a program that runs as its owner or group, whoever starts it. */
 const SET_ID = 0o6000;
+/** Group and other write: who besides the owner may change a file, or add and remove a folder's entries. */
+const OTHERS_WRITE = 0o022;
 
 /**
  * chown every entry under `dir` (and `dir`, then given `topMode`) to uid:gid; returns how
  * many were left alone (hard links). A file changing owner never keeps a set-ID bit (the
  * kernel clears them on chown, but not a set-group-ID without group execute; said here so
- * it does not depend on that). The folder's owner (the lab member who dropped it, or
- * an account of Run_As) may still change it while this runs as root: each entry is opened
- * inside its folder's open descriptor (/proc/self/fd/N/name) with O_NOFOLLOW and changed
- * through its own descriptor, so a folder swapped for a symlink meanwhile is never walked
- * into and a file swapped for one is never chowned through it.
+ * it does not depend on that). Modes change only where a bit has to go: the fstat the walk
+ * makes anyway tells, so a folder of 0644 files costs no chmod. The folder's owner (the lab
+ * member who dropped it, or an account of Run_As) may still change it while this runs as
+ * root: each entry is opened inside its folder's open descriptor (/proc/self/fd/N/name)
+ * with O_NOFOLLOW and changed through its own descriptor, so a folder swapped for a symlink
+ * meanwhile is never walked into and a file swapped for one is never chowned through it.
  */
 export async function chownTree(dir: string, uid: number, gid: number, options: ChownOptions = {}): Promise<number> {
-  const { topMode, takesLinkedOf = () => false } = options;
+  const { topMode, takesLinkedOf = () => false, closesWrites = false } = options;
   let skipped = 0;
   const turns = loopTurns();
+  /** Clear `bits` of the entry open as `fd`, if it has any of them. */
+  const clear = (fd: number, st: fs.Stats, bits: number) => {
+    if (st.mode & bits) fs.fchmodSync(fd, st.mode & 0o7777 & ~bits);
+  };
   const own = (fd: number, st: fs.Stats) => {
     if (st.uid === uid && st.gid === gid) return;
     fs.fchownSync(fd, uid, gid);
-    if (!st.isDirectory() && st.mode & SET_ID) fs.fchmodSync(fd, st.mode & 0o7777 & ~SET_ID);
+    clear(fd, st, (st.isDirectory() ? 0 : SET_ID) | (closesWrites ? OTHERS_WRITE : 0));
   };
   const walk = async (folder: number) => {
     // As bytes: an entry whose name is not UTF-8 is handed over too.
@@ -97,12 +108,14 @@ export async function handOver(dir: string, identity: JobIdentity, serviceGid: n
 
 /**
  * Take the folder back for the service once the run has ended (every process of a pool uid
- * is gone by then); readable by the lab as before. `isPoolUid`: files with several names
- * that a pool uid owns come back too, the run's or an earlier run's of another pool uid
- * linked in. Another account's (a Run_As owner's, root's) stay as they are: their other
+ * is gone by then); readable by the lab as before, writable by the service alone: what the
+ * run made writable by group or others (0666, a 0777 folder) loses those bits, or any lab
+ * member could change another person's results in QM_dJobs. `isPoolUid`: files with several
+ * names that a pool uid owns come back too, the run's or an earlier run's of another pool
+ * uid linked in. Another account's (a Run_As owner's, root's) stay as they are: their other
  * names may be anywhere, and handing those over is what the rule on hard links prevents.
  */
 export async function takeBack(dir: string, owner: { uid: number; gid: number }, isPoolUid: (uid: number) => boolean): Promise<void> {
   if (!fs.existsSync(dir)) return;
-  await chownTree(dir, owner.uid, owner.gid, { topMode: 0o755, takesLinkedOf: isPoolUid });
+  await chownTree(dir, owner.uid, owner.gid, { topMode: 0o755, takesLinkedOf: isPoolUid, closesWrites: true });
 }

@@ -165,6 +165,35 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
     expect(asNobody).not.toContain(String(runUid));
   });
 
+  it("leaves nothing in its finished folder that another lab member can write: a 0666 file and a 0777 folder lose group and other write", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    await attack("opener", () =>
+      "umask 0 && echo mine > open.txt && chmod 0666 open.txt && ln open.txt open-2.txt && mkdir -m 0777 open-dir && mkdir -m 1777 sticky && echo mine > open-dir/in.txt && chmod 2775 open-dir/in.txt",
+    );
+    const row = await waitFor("the end recorded", async () => {
+      const job = await env.db.job.findFirst({ where: { name: "opener" } });
+      return job?.finishedAt ? job : null;
+    });
+    const folder = path.join(env.layout.root, row.folder);
+    const modes = Object.fromEntries(["open.txt", "open-dir", "sticky", "open-dir/in.txt"].map((name) => [name, (fs.lstatSync(path.join(folder, name)).mode & 0o7777).toString(8)]));
+    // Everything else kept: the sticky bit, execute, read for all.
+    expect(modes).toEqual({ "open.txt": "644", "open-dir": "755", sticky: "1755", "open-dir/in.txt": "755" });
+    // Another account, of no group or of the service's, reads the results but changes none.
+    const service = fs.statSync(env.layout.root);
+    for (const gid of [65534, service.gid]) {
+      const changed = execFileSync(
+        "setpriv",
+        [`--reuid=65534`, `--regid=${gid}`, "--clear-groups", "sh", "-c",
+          "cat open.txt >/dev/null || echo UNREADABLE; for f in open.txt open-2.txt open-dir/in.txt; do (echo theirs > $f) 2>/dev/null && echo WROTE $f; done; " +
+          "for d in open-dir sticky; do touch $d/planted 2>/dev/null && echo ADDED $d; done; mv open-dir/in.txt open-dir/gone.txt 2>/dev/null && echo MOVED; true"],
+        { cwd: folder, encoding: "utf8" },
+      );
+      expect(changed, `as uid 65534, gid ${gid}`).toBe("");
+    }
+    expect(fs.readFileSync(path.join(folder, "open.txt"), "utf8")).toBe("mine\n");
+  });
+
   it("cannot read the service's environment or kill the worker", async () => {
     env = await createTestEnv();
     const secret = `s3cr3t-${Date.now()}`;
