@@ -21,6 +21,8 @@ export interface ChownOptions {
   topMode?: number;
   /** Owners whose files with several names are chowned too (whatever else names them is theirs as well). */
   takesLinkedOf?: (uid: number) => boolean;
+  /** Owners whose files with several names keep their owner but lose their set-ID bits. */
+  disarmsLinkedOf?: (uid: number) => boolean;
   /** Entries changing owner lose group and other write (the bits that let anyone else change them). */
   closesWrites?: boolean;
 }
@@ -42,7 +44,7 @@ const OTHERS_WRITE = 0o022;
  * meanwhile is never walked into and a file swapped for one is never chowned through it.
  */
 export async function chownTree(dir: string, uid: number, gid: number, options: ChownOptions = {}): Promise<number> {
-  const { topMode, takesLinkedOf = () => false, closesWrites = false } = options;
+  const { topMode, takesLinkedOf = () => false, disarmsLinkedOf = () => false, closesWrites = false } = options;
   let skipped = 0;
   const turns = loopTurns();
   /** Clear `bits` of the entry open as `fd`, if it has any of them. */
@@ -73,8 +75,10 @@ export async function chownTree(dir: string, uid: number, gid: number, options: 
       }
       try {
         const st = fs.fstatSync(fd);
-        if (!st.isDirectory() && st.nlink > 1 && !takesLinkedOf(st.uid)) skipped++;
-        else {
+        if (!st.isDirectory() && st.nlink > 1 && !takesLinkedOf(st.uid)) {
+          skipped++;
+          if (disarmsLinkedOf(st.uid)) clear(fd, st, SET_ID);
+        } else {
           own(fd, st);
           if (st.isDirectory()) await walk(fd);
         }
@@ -114,8 +118,11 @@ export async function handOver(dir: string, identity: JobIdentity, serviceGid: n
  * names that a pool uid owns come back too, the run's or an earlier run's of another pool
  * uid linked in. Another account's (a Run_As owner's, root's) stay as they are: their other
  * names may be anywhere, and handing those over is what the rule on hard links prevents.
+ * Only `account`'s (the Run_As account the run had) lose their set-ID bits, which it could
+ * have cleared itself: else its program would stay in the finished folder for anyone to run
+ * as that account.
  */
-export async function takeBack(dir: string, owner: { uid: number; gid: number }, isPoolUid: (uid: number) => boolean): Promise<void> {
+export async function takeBack(dir: string, owner: { uid: number; gid: number }, isPoolUid: (uid: number) => boolean, account: number | null = null): Promise<void> {
   if (!fs.existsSync(dir)) return;
-  await chownTree(dir, owner.uid, owner.gid, { topMode: 0o755, takesLinkedOf: isPoolUid, closesWrites: true });
+  await chownTree(dir, owner.uid, owner.gid, { topMode: 0o755, takesLinkedOf: isPoolUid, disarmsLinkedOf: (uid) => uid === account, closesWrites: true });
 }

@@ -95,7 +95,8 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     // uid all the same: its folder is taken back whenever runs change identity.
     if (identity || opts.identities.isolation === "uid") {
       try {
-        await takeBack(dir, opts.serviceOwner, (uid) => opts.identities.isPoolUid(uid) || (identity?.exclusive === true && uid === identity.uid));
+        const account = identity && !identity.exclusive ? identity.uid : null;
+        await takeBack(dir, opts.serviceOwner, (uid) => opts.identities.isPoolUid(uid) || (identity?.exclusive === true && uid === identity.uid), account);
       } catch (error) {
         opts.log(`cannot take back ${dir} from ${identity?.name ?? "its run"}: ${(error as Error).message}`);
       }

@@ -4,6 +4,7 @@
  * known by its e_mail (as in QM 0.4); a web submission without an account never borrows
  * someone's account by typing their address. The jobs report `id -u` into a shared file.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -69,5 +70,21 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
       worker = undefined;
       await env.cleanup();
     }
+  });
+
+  it("leaves no set-ID program of the account in its finished folder: one with two names stays the account's, its set-ID bits gone", async () => {
+    const daemonUid = uidOf("daemon");
+    env = await createTestEnv({ Run_As: "bob@lab.org=daemon" });
+    worker = await startWorker(env);
+    // Two names: the take-back leaves the file to the account (whatever else names it is the
+    // account's too), and it used to keep its bits, for anyone to run as daemon once the folder is 0755.
+    dropJob(env, "armed", { script: "cp /usr/bin/id whoami && chmod 6755 whoami && ln whoami whoami-2", email: "bob@lab.org" });
+    const row = await waitForJob(env, "armed", ["done", "failed"]);
+    expect(row.state).toBe("done");
+    const program = path.join(env.layout.root, row.folder, "whoami");
+    const st = fs.lstatSync(program);
+    expect({ uid: st.uid, nlink: st.nlink, mode: (st.mode & 0o7777).toString(8) }).toEqual({ uid: daemonUid, nlink: 2, mode: "755" });
+    const asNobody = execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", program], { encoding: "utf8" });
+    expect(asNobody).not.toMatch(new RegExp(`e[ug]id=${daemonUid}\\b`));
   });
 });
