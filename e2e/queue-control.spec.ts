@@ -170,6 +170,60 @@ test("a requeue the server would refuse is shown disabled with the reason, and o
   await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 30_000 });
 });
 
+test("an array's Requeue unfinished is disabled with the reason when every element would be refused, and says how many when some would", async ({ page }) => {
+  // The array page offered "Requeue unfinished" on elements cancelled for their deleted
+  // after_ok parent, which can never run, and the server then refused every one.
+  test.setTimeout(120_000);
+  await loginAsAdmin(page);
+  const findJob = async (name: string) =>
+    ((await (await page.request.get(`/api/jobs?view=all&q=${name}`)).json()) as { jobs: { id: number; name: string; state: string }[] }).jobs.find((j) => j.name === name);
+  const arrayNamed = async (name: string) =>
+    ((await (await page.request.get("/api/arrays?limit=200")).json()) as { arrays: { id: number; name: string; counts: Record<string, number> }[] }).arrays.find((a) => a.name === name);
+  const elementsOf = async (arrayId: number) =>
+    ((await (await page.request.get(`/api/arrays/${arrayId}`)).json()) as { jobs: { id: number; folder: string }[] }).jobs;
+  const requeue = page.getByRole("button", { name: "Requeue unfinished" });
+
+  // Every unfinished element refused: the parent failed, then was deleted.
+  const parent = dropJob(uniqueName("parent"), "while [ ! -f fail ]; do sleep 0.1; done; exit 1");
+  await expect.poll(async () => (await findJob(parent))?.state, { timeout: 30_000 }).toBe("running");
+  const parentId = (await findJob(parent))!.id;
+  const waiting = dropJob(uniqueName("waiting"), "true", { array: "1-2", after_ok: String(parentId) });
+  await expect.poll(async () => (await arrayNamed(waiting))?.counts.queued, { timeout: 30_000 }).toBe(2);
+  const waitingId = (await arrayNamed(waiting))!.id;
+  const { folder } = (await (await page.request.get(`/api/jobs/${parentId}`)).json()).job as { folder: string };
+  fs.writeFileSync(path.join(env.qmFolder, folder, "fail"), "");
+  await expect.poll(async () => (await arrayNamed(waiting))?.counts.cancelled, { timeout: 30_000 }).toBe(2);
+  await page.goto(`/jobs/${parentId}`);
+  await confirmJobAction(page, "delete");
+  await expect.poll(async () => (await page.request.get(`/api/jobs/${parentId}`)).status(), { timeout: 30_000 }).toBe(404);
+  const [first] = await elementsOf(waitingId);
+
+  await page.goto(`/arrays/${waitingId}`);
+  await expect(requeue).toBeDisabled();
+  await expect(requeue).toHaveAccessibleDescription(
+    `Cannot requeue now: none of its 2 unfinished elements can be requeued. Job ${first.id} waits (after_ok) for job ${parentId}, which was deleted, so it would be cancelled again at once; it can never run: submit it again without that wait.`,
+  );
+  await expect(page.getByRole("button", { name: "Delete all" })).toBeEnabled();
+
+  // Some refused: of two failed elements, one lost its folder; the other is requeued.
+  const failing = dropJob(uniqueName("failing"), "exit 1", { array: "1-2" });
+  await expect.poll(async () => (await arrayNamed(failing))?.counts.failed, { timeout: 30_000 }).toBe(2);
+  const failingId = (await arrayNamed(failing))!.id;
+  const [gone, kept] = await elementsOf(failingId);
+  const goneFolder = ((await (await page.request.get(`/api/jobs/${gone.id}`)).json()).job as { folder: string }).folder;
+  fs.rmSync(path.join(env.qmFolder, goneFolder), { recursive: true });
+  await page.goto(`/arrays/${failingId}`);
+  const note = `1 of 2 unfinished elements would not be requeued: Job ${gone.id}'s folder (${goneFolder}) is not there any more; it cannot be requeued.`;
+  await expect(requeue).toHaveAccessibleDescription(note);
+  await expect(page.getByText(note)).toBeVisible();
+  await requeue.click();
+  await page.getByRole("button", { name: "Yes, requeue unfinished" }).click();
+  await expect(page.getByText(`Requeue unfinished: 1 element(s). 1 not requeued: Job ${gone.id}'s folder`)).toBeVisible();
+  const eventsOf = async (id: number) => ((await (await page.request.get(`/api/jobs/${id}`)).json()).job as { events: { kind: string }[] }).events.map((e) => e.kind);
+  expect(await eventsOf(kept.id)).toContain("requeued");
+  expect(await eventsOf(gone.id)).not.toContain("requeued");
+});
+
 test("the pause banner shows on every page while the queue is paused; nothing starts until the admin resumes", async ({ page, browser }) => {
   test.setTimeout(90_000);
   await loginAsAdmin(page);

@@ -339,8 +339,26 @@ export interface ArrayAnswer {
   /** The elements in index order, waiting ones with their start estimate. */
   jobs: JobSummary[];
   can: Permissions;
+  /** What of the array actions `can` allows would be refused now (absent from servers before it was added). */
+  refused?: ArrayRefusals;
   serverTime: string;
 }
+
+/**
+ * An array action the viewer may do but that the server is sure to refuse, now, for some
+ * or all of the elements it fits: a requeue of elements cancelled for their failed or
+ * deleted after_ok parent, or whose folder is gone.
+ */
+export interface ArrayActionRefusal {
+  /** The elements it would refuse. */
+  refused: number[];
+  /** How many elements it fits in all (unfinished ones, for requeue): refused.length === of means none would go. */
+  of: number;
+  /** The first refusal, as the action would give it. */
+  reason: string;
+}
+
+export type ArrayRefusals = { requeue?: ArrayActionRefusal };
 
 /** POST /api/arrays/:id/hold|release|kill|requeue|delete: what the action did to the elements. */
 export interface ArrayActionAnswer {

@@ -404,4 +404,49 @@ describe("requeue and dependencies", () => {
     expect(answer.refused).toHaveLength(2);
     for (const r of answer.refused) expect(r.reason).toMatch(new RegExp(`which ended killed, so it would be cancelled again at once; requeue job ${parent.id} first\\.$`));
   });
+
+  it("the array's answer says beforehand which elements a requeue would refuse, as the requeue then does", async () => {
+    // The array page offered "Requeue unfinished" when every unfinished element would be refused
+    // (cancelled for a deleted after_ok parent): `refused` now says so before anyone presses it.
+    const { job: gone } = await makeJob("failed");
+    await db.job.update({ where: { id: gone.id }, data: { state: "deleted" } });
+    const created = await db.jobArray.create({ data: { name: "sweep", spec: "1-4" } });
+    const element = async (index: number, state: string, parentId?: number) => {
+      const made = await makeJob(state);
+      await db.job.update({ where: { id: made.job.id }, data: { arrayId: created.id, arrayIndex: index } });
+      if (parentId) await db.jobDependency.create({ data: { jobId: made.job.id, parentId, kind: "after_ok" } });
+      return made;
+    };
+    const [first, second] = [await element(1, "cancelled", gone.id), await element(2, "cancelled", gone.id)];
+    await element(3, "done");
+    const answerOf = async (headers = basic()) => body<ArrayAnswer>(await array(req(`/api/arrays/${created.id}`, { headers }), ctx(created.id)));
+    const requeueArray = async () => body<{ applied: number[]; refused: { id: number; reason: string }[] }>(
+      await arrayAction(post(`/api/arrays/${created.id}/requeue`), { params: Promise.resolve({ id: String(created.id), action: "requeue" }) }),
+    );
+
+    // Every unfinished element refused (the done one is not among those a requeue fits).
+    const none = await answerOf();
+    expect(none.can.requeue).toBe(true);
+    expect(none.refused).toEqual({ requeue: { refused: [first.job.id, second.job.id], of: 2, reason: expect.stringMatching(/which was deleted, so it would be cancelled again at once; it can never run/) } });
+    const refusedNow = await requeueArray();
+    expect(refusedNow.applied).toEqual([]);
+    expect(none.refused!.requeue!.reason).toBe(refusedNow.refused[0].reason);
+    // Its owner is told too; someone who may not requeue it is told nothing about it.
+    expect((await answerOf(basicAs("ann"))).refused).toEqual(none.refused);
+    expect(await answerOf(basicAs("bob"))).toMatchObject({ can: { requeue: false }, refused: {} });
+
+    // One that could go back beside them: two of three refused; and a folder gone by hand is refused as the requeue would be.
+    const { job: failed } = await element(4, "failed");
+    expect((await answerOf()).refused).toEqual({ requeue: { refused: [first.job.id, second.job.id], of: 3, reason: none.refused!.requeue!.reason } });
+    // (it was counted as "changed meanwhile" by the requeue itself).
+    const lost = await element(5, "failed");
+    fs.rmSync(lost.full, { recursive: true });
+    expect((await answerOf()).refused!.requeue).toMatchObject({ refused: [first.job.id, second.job.id, lost.job.id], of: 4 });
+    const some = await requeueArray();
+    expect(some).toMatchObject({ applied: [failed.id], skipped: [] });
+    expect(some.refused.map((r) => r.id)).toEqual([first.job.id, second.job.id, lost.job.id]);
+    expect(some.refused[2].reason).toBe(`Job ${lost.job.id}'s folder (${lost.job.folder}) is not there any more; it cannot be requeued.`);
+    // With nothing left that could go back, the answer says every unfinished one is refused again.
+    expect((await answerOf()).refused?.requeue).toMatchObject({ refused: [first.job.id, second.job.id, lost.job.id], of: 3 });
+  });
 });

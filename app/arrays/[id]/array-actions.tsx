@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { type ArrayAction, useArrayActionMutation } from "@/lib/client/use-queue-control";
-import type { ArraySummary, Permissions } from "@/lib/core/api-types";
+import type { ArrayActionRefusal, ArrayRefusals, ArraySummary, Permissions } from "@/lib/core/api-types";
 import { alreadyWords, leftActiveWords } from "@/lib/core/array-action-words";
 import { ConfirmPopover } from "../../confirm-popover";
 
@@ -18,8 +18,22 @@ function refusedNote(refused: { id: number; reason: string }[] = []): string {
   return refused.length ? ` ${refused.length} not requeued: ${refused[0].reason}` : "";
 }
 
-/** Actions on every element of the array they fit; the destructive ones ask first. */
-export function ArrayActions({ array, can }: { array: ArraySummary; can: Permissions }) {
+/**
+ * What the server said beforehand it would refuse (`refused` of GET /api/arrays/:id), said
+ * beside the button: for every element, why it cannot be pressed; for some, how many stay.
+ */
+function refusalWords({ refused, of, reason }: ArrayActionRefusal): string {
+  return refused.length >= of
+    ? `Cannot requeue now: ${of === 1 ? "its unfinished element" : `none of its ${of} unfinished elements`} can be requeued. ${reason}`
+    : `${refused.length} of ${of} unfinished elements would not be requeued: ${reason}`;
+}
+
+/**
+ * Actions on every element of the array they fit; the destructive ones ask first. A requeue
+ * the server would refuse for every element is shown disabled, described by the reason, as
+ * on the job page; refused for some, the button says how many and why.
+ */
+export function ArrayActions({ array, can, refused = {} }: { array: ArraySummary; can: Permissions; refused?: ArrayRefusals }) {
   const mutation = useArrayActionMutation(array.id);
   const [asking, setAsking] = useState<ArrayAction | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -32,6 +46,11 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
   if (can.requeue && has("failed", "killed", "cancelled", "lost", "timeout", "oom", "invalid")) available.push("requeue");
   if (can.delete && has("queued", "held", "done", "failed", "killed", "cancelled", "lost", "timeout", "oom", "invalid")) available.push("delete");
   if (!available.length) return null;
+  const refusal = (a: ArrayAction) => (a === "requeue" ? refused.requeue : undefined);
+  const refusedAll = (a: ArrayAction) => {
+    const r = refusal(a);
+    return !!r && r.refused.length >= r.of;
+  };
 
   async function run(action: ArrayAction) {
     setAsking(null);
@@ -49,12 +68,21 @@ export function ArrayActions({ array, can }: { array: ArraySummary; can: Permiss
     <div className="relative flex flex-col items-end gap-2">
       <div className="flex flex-wrap gap-2">
         {available.map((a) => (
-          <button key={a} type="button" disabled={mutation.isPending} onClick={() => (QUESTION[a] ? setAsking(a) : run(a))}
-            className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${a === "kill" || a === "delete" ? "bg-red-700 text-white hover:bg-red-800" : "border border-slate-300 text-slate-700 hover:bg-slate-100"}`}>
+          <button key={a} type="button" disabled={mutation.isPending || refusedAll(a)} aria-describedby={refusal(a) ? `refused-${a}` : undefined}
+            onClick={() => (QUESTION[a] ? setAsking(a) : run(a))}
+            className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${refusedAll(a) ? "disabled:cursor-not-allowed " : ""}${a === "kill" || a === "delete" ? "bg-red-700 text-white hover:bg-red-800" : "border border-slate-300 text-slate-700 hover:bg-slate-100"}`}>
             {LABEL[a]}
           </button>
         ))}
       </div>
+      {available.map((a) => {
+        const r = refusal(a);
+        return r ? (
+          <p key={a} id={`refused-${a}`} className="max-w-sm text-right text-sm text-slate-600">
+            {refusalWords(r)}
+          </p>
+        ) : null;
+      })}
       {asking && (
         <ConfirmPopover
           key={asking}

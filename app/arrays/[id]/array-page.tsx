@@ -35,7 +35,7 @@ export function ArrayPage({ id }: { id: number }) {
             compare finished elements
           </Link>
           <div className="ml-auto">
-            <ArrayActions array={array} can={can} />
+            <ArrayActions array={array} can={can} refused={data.refused} />
           </div>
         </div>
       </div>

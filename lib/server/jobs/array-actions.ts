@@ -15,7 +15,8 @@ import { cancelWaitingJob } from "./cancel-job";
 import { deleteJob } from "./delete-job";
 import { holdJob, releaseJob } from "./hold-job";
 import { requestKill } from "./kill-job";
-import { requeueJob, whyRequeueWouldBeCancelled } from "./requeue-job";
+import { planArrayRequeue } from "./array-requeue-plan";
+import { requeueJob } from "./requeue-job";
 
 export const ARRAY_ACTIONS = ["hold", "release", "kill", "requeue", "delete"] as const;
 export type ArrayAction = (typeof ARRAY_ACTIONS)[number];
@@ -73,13 +74,8 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
     await each(inState((s) => s === "held"), (id) => releaseJob(store, layout, id, by));
   }
   if (action === "requeue") {
-    const ended = inState((s) => isFinishedState(s) && (everything || s !== "done"));
-    const requeuable: number[] = [];
-    for (const id of ended) {
-      const reason = await whyRequeueWouldBeCancelled(store, id);
-      if (reason) result.refused.push({ id, reason });
-      else requeuable.push(id);
-    }
+    const { requeuable, refused } = await planArrayRequeue(store, layout, elements, everything);
+    result.refused = refused;
     await each(requeuable, (id) => requeueJob(store, layout, id, by, folderRule));
   }
   if (action === "delete") {

@@ -1,6 +1,7 @@
 import type { ArrayAnswer } from "@/lib/core/api-types";
 import { AppError } from "@/lib/core/app-error";
 import { isWaitingState } from "@/lib/core/job-lifecycle";
+import { arrayRefusals } from "@/lib/server/jobs/array-requeue-plan";
 import { getArray } from "@/lib/server/jobs/find-arrays";
 import { WITH_ACCOUNT, toJobSummary } from "@/lib/server/jobs/job-view";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
@@ -13,7 +14,7 @@ import { permissionsFor } from "@/lib/web/permissions";
 
 export const dynamic = "force-dynamic";
 
-/** One array: its counts and progress, and its elements in index order with their estimates. */
+/** One array: its counts and progress, its elements in index order with their estimates, what the viewer may do and what of that would be refused now. */
 export const GET = apiHandler(async (request, context: { params: Promise<{ id: string }> }) => {
   const viewer = await requireViewer(request);
   const id = arrayIdSchema.parse((await context.params).id);
@@ -27,5 +28,7 @@ export const GET = apiHandler(async (request, context: { params: Promise<{ id: s
     const estimates = await startEstimates(getStore(), getConfig().config, getLayout().root);
     for (const job of jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);
   }
-  return json({ array, jobs, can: permissionsFor(viewer, rows[0] ?? null), serverTime: new Date().toISOString() } satisfies ArrayAnswer);
+  const can = permissionsFor(viewer, rows[0] ?? null);
+  const refused = await arrayRefusals(getStore(), getLayout(), rows, can);
+  return json({ array, jobs, can, refused, serverTime: new Date().toISOString() } satisfies ArrayAnswer);
 });
