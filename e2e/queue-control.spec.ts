@@ -21,7 +21,9 @@ test("an array submitted from /submit shows as one grouped row that fills up, an
   test.setTimeout(90_000);
   const name = uniqueName("sweep");
   await page.goto("/submit");
-  const script = 'echo "processing 1 / 2"; sleep 1.5; echo "processing 2 / 2"; echo "index $QM_ARRAY_INDEX" > result.txt';
+  // Each element stops half-way until the test lets it go, so that the part-way state is
+  // there to be seen however slow the machine (a sleep made it a race, lost once under load).
+  const script = `echo "processing 1 / 2"; ${UNTIL_GO}; echo "processing 2 / 2"; echo "index $QM_ARRAY_INDEX" > result.txt`;
   await page.locator("#zip-file").setInputFiles({ name: `${name}.zip`, mimeType: "application/zip", buffer: await userJobZip(name, { script }) });
   await page.locator('input[name="array"]').fill("1-4%2");
   await page.getByRole("button", { name: "Upload and queue" }).click();
@@ -37,26 +39,30 @@ test("an array submitted from /submit shows as one grouped row that fills up, an
   const row = page.getByTestId(`array-${arrayId}`);
   await expect(row).toContainText(name);
   await expect(row).toContainText("1-4%2");
-  const seen = new Set<string>();
+  // Part-way: two elements run (%2), each at 50%, two wait: 25% of the array.
+  const progress = page.getByTestId(`array-progress-${arrayId}`);
+  await expect(progress).toHaveAttribute("data-value", "25", { timeout: 30_000 });
+  await expect(page.getByTestId(`array-counts-${arrayId}-done`)).toHaveCount(0);
+  // Let each running element go, as the waiting ones start, until all four are done.
+  const folderOf = async (id: number) => path.join(env.qmFolder, (await (await page.request.get(`/api/jobs/${id}`)).json()).job.folder as string);
   await expect(async () => {
-    seen.add((await page.getByTestId(`array-progress-${arrayId}`).getAttribute("data-value")) ?? "");
+    const { jobs } = (await (await page.request.get(`/api/arrays/${arrayId}`)).json()) as { jobs: { id: number; state: string }[] };
+    for (const job of jobs.filter((j) => j.state === "running")) fs.writeFileSync(path.join(await folderOf(job.id), "go"), "");
     await expect(page.getByTestId(`array-counts-${arrayId}-done`)).toContainText("4", { timeout: 500 });
   }).toPass({ timeout: 60_000, intervals: [200] });
-  await expect(page.getByTestId(`array-progress-${arrayId}`)).toHaveAttribute("data-value", "100");
-  // It was seen part-way, not only at the end.
-  expect([...seen].some((v) => v !== "" && Number(v) < 100)).toBe(true);
+  await expect(progress).toHaveAttribute("data-value", "100");
   await screenshot(page, "array-dashboard");
 
   const answer = (await (await page.request.get(`/api/arrays/${arrayId}`)).json()) as { jobs: { id: number; arrayIndex: number }[] };
   for (const job of answer.jobs) {
-    const folder = path.join(env.qmFolder, (await (await page.request.get(`/api/jobs/${job.id}`)).json()).job.folder);
+    const folder = await folderOf(job.id);
     expect(fs.readFileSync(path.join(folder, "result.txt"), "utf8")).toBe(`index ${job.arrayIndex}\n`);
     expect(fs.existsSync(path.join(folder, "process.log"))).toBe(true);
   }
 
   // Deleted whole from its page by the administrator (a visitor is offered no such button),
   // after a question: every element and its folder go.
-  const folders = await Promise.all(answer.jobs.map(async (job) => path.join(env.qmFolder, (await (await page.request.get(`/api/jobs/${job.id}`)).json()).job.folder)));
+  const folders = await Promise.all(answer.jobs.map((job) => folderOf(job.id)));
   await page.goto(`/arrays/${arrayId}`);
   await expect(page.getByTestId("array-elements").locator("tbody tr")).toHaveCount(4);
   await expect(page.getByRole("button", { name: "Delete all" })).toHaveCount(0);
