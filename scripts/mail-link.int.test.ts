@@ -38,6 +38,17 @@ afterAll(async () => {
 
 const admin = { authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString("base64")}` };
 
+/** Drop a job folder `name` mailing `email` into the instance's QM_qJobs; its mail once sent, and its id. */
+async function mailOfDroppedJob(instance: QmInstance, name: string, email: string) {
+  const job = path.join(instance.dir, name);
+  fs.mkdirSync(job);
+  fs.writeFileSync(path.join(job, "proc_config.cfg"), `[QMOptions]\nscript = echo ${name}\ne_mail = ${email}\n`);
+  fs.renameSync(job, path.join(instance.queued, name));
+  const mail = await waitFor("the job's mail", () => smtp.mails.find((m) => m.to.includes(email)), 60_000);
+  const { id } = instance.db.prepare(`SELECT "id" FROM "Job" WHERE "name" = ?`).get(name) as { id: number };
+  return { mail, id };
+}
+
 describe("the link in a job's mail", () => {
   it("names the port the web server listens on, not a The_Port saved for its next start", async () => {
     const form = (await (await fetch(`${qm.baseUrl}/api/config`, { headers: admin })).json()) as { version: string };
@@ -49,13 +60,7 @@ describe("the link in a job's mail", () => {
     expect(saved.status, await saved.clone().text()).toBe(200);
     expect(fs.readFileSync(qm.env.QM_CONFIG!, "utf8")).toMatch(new RegExp(`^The_Port = ${SAVED_PORT}$`, "m"));
 
-    const job = path.join(qm.dir, "linked");
-    fs.mkdirSync(job);
-    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript = echo linked\ne_mail = owner@lab.org\n");
-    fs.renameSync(job, path.join(qm.queued, "linked"));
-
-    const mail = await waitFor("the job's mail", () => smtp.mails.find((m) => m.to.includes("owner@lab.org")), 60_000);
-    const { id } = qm.db.prepare(`SELECT "id" FROM "Job" WHERE "name" = 'linked'`).get() as { id: number };
+    const { mail, id } = await mailOfDroppedJob(qm, "linked", "owner@lab.org");
     expect(mail.raw).toContain(`http://127.0.0.1:${PORT}/jobs/${id}`);
     expect(mail.raw).not.toContain(`:${SAVED_PORT}/`);
   }, 120_000);
@@ -69,13 +74,7 @@ describe("the link in a job's mail, with Host = 0.0.0.0", () => {
     const port = await freePort();
     everywhere = await createInstance({ port, host: "0.0.0.0", settleMs: 200, adminPassword: ADMIN, keys: { MailActive: "True", smtp_host: "127.0.0.1", smtp_port: smtp.port } });
     await Promise.all([everywhere.startWeb(), everywhere.startWorker()]);
-    const job = path.join(everywhere.dir, "everywhere");
-    fs.mkdirSync(job);
-    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript = echo everywhere\ne_mail = reader@lab.org\n");
-    fs.renameSync(job, path.join(everywhere.queued, "everywhere"));
-
-    const mail = await waitFor("the job's mail", () => smtp.mails.find((m) => m.to.includes("reader@lab.org")), 60_000);
-    const { id } = everywhere.db.prepare(`SELECT "id" FROM "Job" WHERE "name" = 'everywhere'`).get() as { id: number };
+    const { mail, id } = await mailOfDroppedJob(everywhere, "everywhere", "reader@lab.org");
     const link = `http://${machineName()}:${port}/jobs/${id}`;
     expect(mail.raw).toContain(link);
     expect(mail.raw).not.toContain("0.0.0.0");
