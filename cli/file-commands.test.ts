@@ -22,6 +22,8 @@ beforeAll(async () => {
     if (req.url === "/api/jobs/5") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 5, name: "fit" } }));
     if (req.url === "/api/jobs/5/files/raw?path=out%2Flog.txt&download=1") return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(CONTENT);
     // 8 MB of lines, more than a pipe holds: the reader closes it long before the end.
+    // A file a Latin-1 system named: its é is the one byte 0xE9, sent as that byte.
+    if (req.url === "/api/jobs/5/files/raw?path=r%E9sultat.txt&download=1") return void res.writeHead(200, { "content-type": "text/plain" }).end("caf\u00e9\n");
     if (req.url === "/api/jobs/5/files/raw?path=big.txt&download=1") return void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(8 * 1024 * 1024, "line\n"));
     if (req.url === "/api/jobs/5/download") {
       res.writeHead(200, { "content-type": "application/zip" });
@@ -80,5 +82,24 @@ it("qm cat into a reader that stops early (| head) ends quietly with 0, as done"
   child.stdout.once("data", () => child.stdout.destroy());
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   expect(stderr).toBe("");
+  expect(code).toBe(0);
+}, 20_000);
+
+it("qm cat names a file whose name is not UTF-8 as the shell gave it (Node alone reads its byte as U+FFFD)", async () => {
+  // The real command, its argument's é the one Latin-1 byte 0xE9 (printf '\351'), as a user
+  // types it: qm cat 5 $'r\xe9sultat.txt'. Without its bytes it asked for r%EF%BF%BDsultat.txt.
+  const root = path.resolve(import.meta.dirname, "..");
+  const child = spawn("sh", ["-c", `exec "$0" --import tsx cli/main.ts cat 5 "$(printf 'r\\351sultat.txt')"`, process.execPath], {
+    cwd: root,
+    env: { ...process.env, QM_URL: url, QM_TOKEN: "", XDG_CONFIG_HOME: "/nonexistent" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c));
+  child.stderr.on("data", (c: Buffer) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  expect(stderr).toBe("");
+  expect(stdout).toBe("caf\u00e9\n");
   expect(code).toBe(0);
 }, 20_000);

@@ -3,6 +3,7 @@
  * file that reads the environment, touches the terminal and sets the exit code.
  */
 import readline from "node:readline";
+import { argumentsWithTheirBytes, ownCommandLine } from "./argument-bytes";
 import { run } from "./run";
 
 declare const QM_VERSION: string | undefined;
@@ -60,7 +61,7 @@ const io = {
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 };
 
-run(process.argv.slice(2), io, typeof QM_VERSION === "string" ? QM_VERSION : "dev")
+run(argumentsWithTheirBytes(process.argv.slice(2), ownCommandLine()), io, typeof QM_VERSION === "string" ? QM_VERSION : "dev")
   .then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { rawUrl } from "../../lib/client/file-urls";
 import type { JobAnswer } from "../../lib/core/api-types";
 import { formatBytes } from "../../lib/core/format";
 import { COMMON_HELP, type Command, jobIds } from "../command";
@@ -39,14 +40,19 @@ ${COMMON_HELP}`,
     let exitCode: number = EXIT.OK;
     for (const id of ids) {
       const part = path.join(dir, `.qm-download-${id}-${process.pid}.part`);
+      let out: fs.WriteStream | undefined;
       try {
         const { job } = await ctx.api().call<JobAnswer>("GET", `/api/jobs/${id}`);
         const file = path.join(dir, zipNameOf(job.name, id));
         if (!values.force && fs.existsSync(file)) throw new CliError(EXIT.FAILED, `${file} is there already; remove it, use --force, or -o another folder`);
-        await ctx.api().stream(`/api/jobs/${id}/download`, fs.createWriteStream(part, { flags: "wx", mode: 0o644 }));
+        out = fs.createWriteStream(part, { flags: "wx", mode: 0o644 });
+        await ctx.api().stream(`/api/jobs/${id}/download`, out);
         fs.renameSync(part, file);
         results.push({ id, file, bytes: fs.statSync(file).size });
       } catch (error) {
+        // The part file is opened in the background: closed first, so that an open still
+        // under way cannot make it again after it was removed (an answer cut at once).
+        if (out) await closed(out);
         fs.rmSync(part, { force: true });
         if (!(error instanceof CliError)) throw error;
         results.push({ id, error: error.message });
@@ -59,6 +65,15 @@ ${COMMON_HELP}`,
     return exitCode;
   },
 };
+
+/** Once `out` is closed (destroyed first if it was not), its file opened, if at all, and released. */
+function closed(out: fs.WriteStream): Promise<void> {
+  if (out.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    out.once("close", () => resolve());
+    out.destroy();
+  });
+}
 
 /** A stream that writes its UTF-8 text to `out` with control characters escaped (terminalSafe). */
 function terminalSink(out: NodeJS.WritableStream): NodeJS.WritableStream {
@@ -82,6 +97,7 @@ export const cat: Command = {
 
 Print the file PATH of job ID (relative to its folder) to standard output: byte for
 byte when redirected or piped, with control characters shown as escapes on a terminal: qm cat 17 results/fit.csv | column -ts,  or  qm cat 17 plot.png > plot.png
+A name that is not UTF-8 goes as its bytes: qm cat 17 $'r\\xe9sultat.txt'
 ${COMMON_HELP}`,
   async run(ctx, _values, positionals) {
     const [id] = jobIds(positionals.slice(0, 1));
@@ -90,7 +106,7 @@ ${COMMON_HELP}`,
     // On a terminal the file's control characters are shown as escapes (a job's file must not
     // drive the terminal, as with qm log); redirected or piped, its bytes go as they are.
     const sink = (ctx.rawOut as { isTTY?: boolean }).isTTY ? terminalSink(ctx.rawOut) : ctx.rawOut;
-    await ctx.api().stream(`/api/jobs/${id}/files/raw?path=${encodeURIComponent(file)}&download=1`, sink, { end: sink !== ctx.rawOut });
+    await ctx.api().stream(rawUrl(id, file, true), sink, { end: sink !== ctx.rawOut });
     return EXIT.OK;
   },
 };
