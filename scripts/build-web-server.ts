@@ -23,9 +23,10 @@ export function buildWebServer(root: string): string {
  * Prisma's WebAssembly query compiler in V8's baseline tier, and a small young generation
  * keeps garbage from piling up between collections: 108 MB idle instead of 125, 127 MB
  * after a few hundred requests instead of 168 (measured with the bench's dashboards).
+ * --expose-gc lets it give back what a spell of requests grew (lib/server/quiet-gc.ts).
  */
 export function webServerCommand(root: string, host: string, port: number): { command: string; args: string[] } {
-  return { command: process.execPath, args: ["--liftoff-only", "--max-semi-space-size=1", path.join(root, "dist/web/server.mjs"), root, host, String(port)] };
+  return { command: process.execPath, args: ["--liftoff-only", "--max-semi-space-size=1", "--expose-gc", path.join(root, "dist/web/server.mjs"), root, host, String(port)] };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -67,7 +67,7 @@ function replaceFile(source: string, target: string): void {
  * How to run the bundled worker (`main`: another build of it). Liftoff-only compiles the
  * migration engine's WebAssembly with V8's baseline tier (a worker that migrates at start
  * loads it), and a small young generation keeps the heap tight for a process that idles
- * most of the time; --expose-gc lets it give back what a busy spell grew (worker/quiet-gc.ts).
+ * most of the time; --expose-gc lets it give back what a busy spell grew (lib/server/quiet-gc.ts).
  */
 export function workerCommand(root: string, main = path.join(root, "dist/worker/main.mjs")): { command: string; args: string[] } {
   return { command: process.execPath, args: ["--liftoff-only", "--max-semi-space-size=1", "--expose-gc", main] };

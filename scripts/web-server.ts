@@ -25,6 +25,7 @@ import { routeConsole, streamLogger } from "../lib/server/logger";
 import { refuseMalformedPath } from "../lib/web/malformed-url";
 import { explainMethodNotAllowed } from "../lib/web/method-not-allowed";
 import { setPeerHeader, trustPeerHeader } from "../lib/web/peer-header";
+import { createQuietGc } from "../lib/server/quiet-gc";
 import { openSql } from "../lib/server/store/sql";
 import { recordWebAddress } from "../lib/server/web-address";
 import { setRawQueryHeader } from "../lib/web/raw-query";
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: root, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // After a spell of requests, the heap it grew is given back (lib/server/quiet-gc.ts).
+  const quietGc = createQuietGc();
   const server = http.createServer((req, res) => {
+    quietGc.touch();
     setPeerHeader(req);
     setRawQueryHeader(req);
     // Next would answer a plain-text 500 before any route of ours runs.
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    quietGc.stop();
     server.close();
     server.closeAllConnections();
     void app.close().finally(() => process.exit(0));

@@ -21,7 +21,7 @@ import { createGpuSampler } from "./gpus/gpu-sampler";
 import { createHeartbeat } from "./heartbeat";
 import { createIntake } from "./intake";
 import { checkKillRequests, createMonitor } from "./monitor";
-import { createQuietGc } from "./quiet-gc";
+import { createQuietGc } from "../lib/server/quiet-gc";
 import { flushMails } from "./notifier";
 import { reapMissingQueued, recover } from "./recovery";
 import { RETENTION_CHECK_MS, createRetention } from "./retention";

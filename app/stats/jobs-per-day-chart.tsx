@@ -1,6 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { DayStats } from "@/lib/core/stats-schemas";
+import type { DayStats } from "@/lib/core/job-stats";
 
 /** Jobs ended per day, done and failures stacked. */
 export function JobsPerDayChart({ days }: { days: DayStats[] }) {

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useStatsQuery } from "@/lib/client/use-stats-query";
 import { formatDuration } from "@/lib/core/format";
-import { FAILURES_IN_WORDS, type OwnerStats } from "@/lib/core/stats-schemas";
+import { FAILURES_IN_WORDS, type OwnerStats } from "@/lib/core/job-stats";
 import { QueryError } from "../ui-bits";
 import { JobsPerDayChart } from "./jobs-per-day-chart";
 

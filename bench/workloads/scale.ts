@@ -57,7 +57,7 @@ export async function apiLatency(qm: QmInstance, urls: string[], requests: numbe
 /**
  * Dispatch latency and the worker's memory with `waiting` jobs queued that cannot start:
  * its memory once quiet (5 s after the last dispatch, as it sits with such a queue; the
- * worker collects its garbage after 2 s without activity, worker/quiet-gc.ts), and right
+ * worker collects its garbage after 2 s without activity, lib/server/quiet-gc.ts), and right
  * after the dispatches.
  */
 export async function dispatchWithBacklog(qm: QmInstance, waiting: number, samples: number): Promise<{ p50: number; p95: number; memory: WorkerMemory; busyMemory: WorkerMemory; intakeSeconds: number }> {

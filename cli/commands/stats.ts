@@ -1,5 +1,5 @@
 /** qm stats: jobs, failures and time per owner over the last days. */
-import type { JobStats } from "../../lib/core/stats-schemas";
+import type { JobStats } from "../../lib/core/job-stats";
 import { formatDuration } from "../../lib/core/format";
 import { formatGpuHoursValue } from "../../lib/core/gpu-usage";
 import { COMMON_HELP, type Command } from "../command";

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { JobStats } from "../core/stats-schemas";
+import type { JobStats } from "../core/job-stats";
 import { apiFetch } from "./api-fetch";
 import { queryKeys } from "./query-keys";
 

@@ -10,7 +10,7 @@
  * - GPU time: wall time x nb_gpu (the devices each run held), shown as GPU-hours.
  * Days are the server's local days.
  */
-import { type DayStats, FAILURE_STATES, type JobStats, type OwnerStats } from "../../core/stats-schemas";
+import { type DayStats, FAILURE_STATES, type JobStats, type OwnerStats } from "../../core/job-stats";
 import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 

@@ -9,7 +9,7 @@
 import type { Db } from "../db";
 import { readJobsVersion } from "../store/jobs-version";
 import type { Sql } from "../store/sql";
-import type { JobStats } from "../../core/stats-schemas";
+import type { JobStats } from "../../core/job-stats";
 import { getJobStats } from "./get-job-stats";
 
 export interface JobStatsCache {

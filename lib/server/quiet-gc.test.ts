@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 describe("createQuietGc", () => {
-  it("collects once, when the worker has been quiet for the delay after its last activity", () => {
+  it("collects once, when the program has been quiet for the delay after its last activity", () => {
     const quiet = createQuietGc(2_000);
     quiet.touch();
     vi.advanceTimersByTime(1_500);
