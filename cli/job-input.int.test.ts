@@ -64,6 +64,28 @@ describe("qm submit's zips", () => {
     expect(fs.readFileSync(path.join(root.dir, "résultat.csv"), "utf8")).toBe("1,2\n");
   });
 
+  it("a folder whose own name is not UTF-8, given as its bytes (qm submit $'donn\\xe9es'): reached, and sent by its Latin-1 reading", async () => {
+    // The path's text as cli/argument-bytes.ts makes it from the command line: the byte 0xE9 as U+DCE9.
+    const onDisk = Buffer.from(`${dir}/donn\xe9es`, "latin1");
+    fs.mkdirSync(onDisk);
+    fs.writeFileSync(Buffer.concat([onDisk, Buffer.from("/proc_config.cfg")]), "[QMOptions]\nscript = sh run.sh\n");
+    fs.writeFileSync(Buffer.concat([onDisk, Buffer.from("/run.sh")]), "echo ok\n");
+    const input = await readJobInput(`${dir}/donn\udce9es`, async () => "proc_config.cfg");
+    expect(input.fileName).toBe("données.zip");
+    expect(input.notes).toEqual(["données/ sent under this name: its name on this machine is not UTF-8 (read as Latin-1)"]);
+    const root = await unpack(input.zip, input.fileName);
+    expect(path.basename(root.dir)).toBe("données");
+    expect(fs.readFileSync(path.join(root.dir, "run.sh"), "utf8")).toBe("echo ok\n");
+  });
+
+  it("a lone script whose name is not UTF-8, given as its bytes: a job of its own that runs it under its Latin-1 reading", async () => {
+    fs.writeFileSync(Buffer.from(`${dir}/r\xe9glage.sh`, "latin1"), "#!/bin/sh\necho ok\n");
+    const input = await readJobInput(`${dir}/r\udce9glage.sh`, async () => "proc_config.cfg");
+    const root = await unpack(input.zip, input.fileName);
+    expect(fs.readFileSync(path.join(root.dir, "réglage.sh"), "utf8")).toBe("#!/bin/sh\necho ok\n");
+    expect(parseJobInfo("proc_config.cfg", fs.readFileSync(path.join(root.dir, "proc_config.cfg"), "utf8")).script).toContain("réglage.sh");
+  });
+
   it("a lone script: a job of its own, with the info file the server's job_file names", async () => {
     const script = path.join(dir, "analysis.py");
     fs.writeFileSync(script, "print('hello')\n");

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { escapeInterpolation } from "../lib/core/config-parser";
+import { fsPathOf, shownPath } from "../lib/core/name-bytes";
 import { CliError, EXIT } from "./errors";
 import { zipFiles, zipFolder } from "./zip-folder";
 
@@ -62,24 +63,32 @@ export function hasDirectives(content: Buffer): boolean {
   return false;
 }
 
-/** `jobFile` is asked of the server only when a lone script needs an info file. */
+/**
+ * `jobFile` is asked of the server only when a lone script needs an info file. `file` is
+ * the path's text (lib/core/name-bytes.ts): a name that is not UTF-8, given on the command
+ * line as its bytes (cli/argument-bytes.ts), is reached by those bytes and sent by its
+ * Latin-1 reading, as the names inside a folder are.
+ */
 export async function readJobInput(file: string, jobFile: () => Promise<string>): Promise<JobUpload> {
+  const onDisk = fsPathOf(file);
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
+    stat = fs.statSync(onDisk);
   } catch {
     throw new CliError(EXIT.USAGE, "no such file or folder"); // qm submit puts the path before it
   }
-  const base = path.basename(path.resolve(file));
+  const raw = path.basename(path.resolve(file));
+  const base = shownPath(raw);
   if (stat.isDirectory()) {
-    const { zip, skipped, renamed } = zipFolder(file);
+    const { zip, skipped, renamed } = zipFolder(onDisk, base);
     const notes = [
+      ...(raw === base ? [] : [`${base}/ sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`]),
       ...skipped.map((s) => `${s} left out (not a plain file or folder)`),
       ...renamed.map((r) => `${r} sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`),
     ];
     return { fileName: `${base}.zip`, zip, notes, zippedFolder: true };
   }
-  const content = fs.readFileSync(file);
+  const content = fs.readFileSync(onDisk);
   if (/\.zip$/i.test(base) || hasDirectives(content)) return { fileName: base, zip: content, notes: [] };
   const info = infoFileFor(await jobFile(), commandFor(base, content, (stat.mode & 0o111) !== 0));
   const name = base.replace(/\.[^.]+$/, "") || base;

@@ -65,11 +65,10 @@ interface Notes {
   renamed: string[];
 }
 
-/** The zip of `dir` (entries under its own name), the paths left out and those renamed. */
-export function zipFolder(dir: string): { zip: Buffer } & Notes {
+/** The zip of `dir` (entries under `top`, by default its own name), the paths left out and those renamed. */
+export function zipFolder(dir: string | Buffer, top = path.basename(path.resolve(String(dir)))): { zip: Buffer } & Notes {
   const entries: Entry[] = [];
   const notes: Notes = { skipped: [], renamed: [] };
-  const top = path.basename(path.resolve(dir));
   entries.push({ name: `${top}/`, mode: fs.statSync(dir).mode, data: null });
   collect(dir, `${top}/`, entries, notes);
   return { zip: buildZip(entries), ...notes };
