@@ -16,12 +16,9 @@ import { pathTextOf } from "../lib/core/name-bytes";
  */
 export function argumentsWithTheirBytes(args: string[], cmdline: Buffer | null): string[] {
   if (!cmdline || !args.some((a) => a.includes("\uFFFD"))) return args;
+  // Each argument ends with a NUL.
   const entries: Buffer[] = [];
-  for (let start = 0; start < cmdline.length; ) {
-    const end = cmdline.indexOf(0, start);
-    entries.push(cmdline.subarray(start, end < 0 ? cmdline.length : end));
-    start = end < 0 ? cmdline.length : end + 1;
-  }
+  for (let start = 0, end; (end = cmdline.indexOf(0, start)) >= 0; start = end + 1) entries.push(cmdline.subarray(start, end));
   if (entries.length < args.length) return args;
   const own = entries.slice(entries.length - args.length);
   // Each entry must read as its argument did; else these are not its bytes.

@@ -21,9 +21,9 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === "/api/jobs/5") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 5, name: "fit" } }));
     if (req.url === "/api/jobs/5/files/raw?path=out%2Flog.txt&download=1") return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(CONTENT);
-    // 8 MB of lines, more than a pipe holds: the reader closes it long before the end.
     // A file a Latin-1 system named: its é is the one byte 0xE9, sent as that byte.
     if (req.url === "/api/jobs/5/files/raw?path=r%E9sultat.txt&download=1") return void res.writeHead(200, { "content-type": "text/plain" }).end("caf\u00e9\n");
+    // 8 MB of lines, more than a pipe holds: the reader closes it long before the end.
     if (req.url === "/api/jobs/5/files/raw?path=big.txt&download=1") return void res.writeHead(200, { "content-type": "text/plain" }).end(Buffer.alloc(8 * 1024 * 1024, "line\n"));
     if (req.url === "/api/jobs/5/download") {
       res.writeHead(200, { "content-type": "application/zip" });

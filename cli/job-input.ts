@@ -81,10 +81,11 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
   const base = shownPath(raw);
   if (stat.isDirectory()) {
     const { zip, skipped, renamed } = zipFolder(onDisk, base);
+    // The folder itself first when its own name was not UTF-8.
+    const notUtf8 = raw === base ? renamed : [`${base}/`, ...renamed];
     const notes = [
-      ...(raw === base ? [] : [`${base}/ sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`]),
       ...skipped.map((s) => `${s} left out (not a plain file or folder)`),
-      ...renamed.map((r) => `${r} sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`),
+      ...notUtf8.map((r) => `${r} sent under this name: its name on this machine is not UTF-8 (read as Latin-1)`),
     ];
     return { fileName: `${base}.zip`, zip, notes, zippedFolder: true };
   }

@@ -65,8 +65,8 @@ interface Notes {
   renamed: string[];
 }
 
-/** The zip of `dir` (entries under `top`, by default its own name), the paths left out and those renamed. */
-export function zipFolder(dir: string | Buffer, top = path.basename(path.resolve(String(dir)))): { zip: Buffer } & Notes {
+/** The zip of `dir` (its path's bytes or text), entries under `top`; the paths left out and those renamed. */
+export function zipFolder(dir: string | Buffer, top: string): { zip: Buffer } & Notes {
   const entries: Entry[] = [];
   const notes: Notes = { skipped: [], renamed: [] };
   entries.push({ name: `${top}/`, mode: fs.statSync(dir).mode, data: null });
