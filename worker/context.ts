@@ -54,6 +54,8 @@ export interface WorkerContext {
   store: JobStore;
   layout: QmLayout;
   config: () => QmConfig;
+  /** QMserv.cfg's path: the service's own folders are found from it (Archive_Folder's check). */
+  configPath: string;
   /** log(message) for info; log.debug/info/warn/error(message, { job }) for the rest. */
   log: Log;
   debug: (message: string) => void;

@@ -108,7 +108,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
       : localExecutor(initial, layout, jobEnv, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
   runner = createRunner({
-    store, executor: where.executor, config: config.current, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
+    store, executor: where.executor, config: config.current, configPath: opts.configPath, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
     rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,
     isolation: where.isolation, cpus: where.cpus, gpus: where.gpus, limits: where.limits,
     // Read by the runner's start(), after start() below has taken the locks.

@@ -7,6 +7,7 @@
 import { retentionEnabled } from "../lib/core/retention";
 import { formatBytes } from "../lib/core/format";
 import { applyRetention } from "../lib/server/retention/apply-retention";
+import { archivePlaceNow } from "../lib/server/retention/archive-place";
 import { readRetentionPlan } from "../lib/server/retention/read-retention-plan";
 import { type LastRetentionPass, nextAutomaticPass, readLastPass, readPassRequest, readScheduledFrom, writeLastPass, writeScheduledFrom } from "../lib/server/retention/retention-state";
 import type { WorkerContext } from "./context";
@@ -49,7 +50,17 @@ export function createRetention(ctx: WorkerContext): Retention {
     const asked = requested !== null && (!last || Date.parse(requested) > Date.parse(last.at));
     if (!asked && !(await isDue(daily, last))) return;
     const plan = await readRetentionPlan(ctx.store.sql, ctx.layout, retention);
-    const result = await applyRetention(ctx.store, ctx.layout, plan, retention.archiveFolder, ctx.log);
+    let archiveDir = retention.archiveFolder;
+    if (archiveDir && plan.purge.length) {
+      const place = archivePlaceNow(archiveDir, ctx.config().qmFolder, ctx.configPath);
+      if (place.problem !== null) {
+        ctx.log.error(`retention: ${place.problem}; no folder archived or removed by this pass`);
+        await writeLastPass(ctx.store.sql, { at: new Date().toISOString(), removed: 0, archived: 0, skipped: 0, failed: plan.purge.length, freedBytes: 0 });
+        return;
+      }
+      archiveDir = place.dir;
+    }
+    const result = await applyRetention(ctx.store, ctx.layout, plan, archiveDir, ctx.log);
     const pass = { at: new Date().toISOString(), removed: result.removed.length, archived: result.archived.length, skipped: result.skipped.length, failed: result.failed.length, freedBytes: result.freedBytes };
     await writeLastPass(ctx.store.sql, pass);
     const done = pass.archived ? `${pass.archived} folder(s) archived to ${retention.archiveFolder}` : `${pass.removed} folder(s) removed`;

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
+import { loadEnv } from "../lib/server/env";
 import { type LogInput, toLog } from "../lib/server/logger";
 import { qmLayout, relFolder, repairQmFolders } from "../lib/server/qm-folders";
 import type { JobStore } from "../lib/server/store/job-store";
@@ -47,6 +48,8 @@ export interface RunnerDeps {
   limits?: string;
   /** The current configuration (re-read by the caller when QMserv.cfg changes). */
   config: () => QmConfig;
+  /** QMserv.cfg's path, for the places around it (default: QM_CONFIG's, as the service reads it). */
+  configPath?: string;
   /** Debug lines are written while QMserv.cfg's Debug is True. */
   log: LogInput;
   heartbeatMs?: number;
@@ -83,7 +86,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   const log = toLog(deps.log, () => deps.config().debug);
   const ctx: WorkerContext = {
     store: deps.store, executor: deps.executor, isolation: deps.isolation ?? "none", cpus: deps.cpus ?? [], gpus: deps.gpus?.gpus ?? [], limits: deps.limits ?? "none",
-    layout, config: deps.config, log,
+    layout, config: deps.config, configPath: deps.configPath ?? loadEnv().configPath, log,
     debug: (m) => log.debug(m),
     host: os.hostname(),
     publicUrl: async () => deps.publicUrl ?? (await readWebAddress(deps.store.sql).catch(() => null)) ?? webUrlOf(deps.config().web),

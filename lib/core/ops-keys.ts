@@ -12,7 +12,7 @@ import type { QmConfig } from "./qm-config";
 export const OPS_SERVER_KEYS: KeySpec[] = [
   { section: "QMServer", key: "Keep_Days", type: "integer", default: "0", min: 0, max: 36500, help: "the worker's daily retention pass removes the folders of jobs that ended more than this many days ago (their rows stay as history); 0: keep them forever" },
   { section: "QMServer", key: "Keep_Max_GB", type: "text", default: "0", help: "most disk space QM_dJobs and QM_lost+found may take, in GB (decimals allowed: 0.5): beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
-  { section: "QMServer", key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (a folder of its own, e.g. /srv/qm-archive on a bigger disk; not inside QM_FOLDER nor holding it, not the data or database folder, not a system folder such as /etc or /usr) instead of deleting them; empty: delete" },
+  { section: "QMServer", key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (a folder of its own, e.g. /srv/qm-archive on a bigger disk; not inside QM_FOLDER nor holding it, not the data or database folder, not a system folder such as /etc or /usr; each folder on the way root's and writable by root alone) instead of deleting them; empty: delete" },
   { section: "QMServer", key: "Min_Free_MB", type: "integer", default: "1024", min: 0, max: 100000000, help: "free space QM_FOLDER's disk must keep, in MB: below it uploads are refused and no new job starts (running jobs go on) until space returns; 0: no check" },
 ];
 

@@ -7,10 +7,10 @@ import path from "node:path";
 import { type IniDocument, parseIni, serializeIni } from "../core/config-parser";
 import type { MailEnv } from "../core/mail-settings";
 import { type QmConfig, defaultConfigText, readQmConfig } from "../core/qm-config";
-import type { ServiceFolder } from "../core/archive-folder-check";
+import type { ArchivePlaces, ServiceFolder } from "../core/archive-folder-check";
 import { databaseDialect, sqliteFilePath } from "./database-url";
 import { loadEnv, loadMailEnv } from "./env";
-import { realPathOf } from "./real-path";
+import { openToOthers, realPathOf } from "./real-path";
 
 export interface LoadedConfig {
   path: string;
@@ -31,9 +31,13 @@ export function loadConfigFile(configPath: string, defaultQmFolder: string): Loa
 /** Parse and check QMserv.cfg's text; the mail keys fall back on the environment as in QM 0.4. */
 export function parseConfigText(configPath: string, text: string, mailEnv: MailEnv = loadMailEnv()): LoadedConfig {
   const doc = parseIni(text, path.basename(configPath));
-  // The filesystem is at hand here: places are judged by where their links lead too.
-  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv, { serviceFolders: serviceFolders(configPath), realPath: realPathOf });
+  const config = readQmConfig(doc, (p) => path.resolve(path.dirname(configPath), p), mailEnv, archivePlaces(configPath));
   return { path: configPath, doc, config };
+}
+
+/** The filesystem as Archive_Folder's check needs it: the service's folders, where links lead, who could change them. */
+export function archivePlaces(configPath: string): ArchivePlaces {
+  return { serviceFolders: serviceFolders(configPath), realPath: realPathOf, openTo: openToOthers };
 }
 
 /** Where the service keeps its own data: no Archive_Folder there (lib/core/archive-folder-check.ts). */

@@ -48,8 +48,8 @@ async function waitingJob(name: string, script: string) {
   return id;
 }
 
-const startWorker = async () => {
-  const started = createWorker({ configPath: cfgPath, databaseUrl, log: () => undefined, heartbeatMs: 60_000 });
+const startWorker = async (log: (line: string) => void = () => undefined) => {
+  const started = createWorker({ configPath: cfgPath, databaseUrl, log, heartbeatMs: 60_000 });
   await started.start();
   return started;
 };
@@ -131,5 +131,38 @@ describe("retention", () => {
     expect(event.detail).toContain(`its folder was moved to ${archived} by the retention pass: it ended more than Keep_Days ago`);
     // The archive is on QM_FOLDER's disk here: nothing was freed on it (it said the folder's 10 KB).
     expect((await dryRun()).lastPass?.freedBytes).toBe(0);
+  });
+
+  it.runIf(process.geteuid?.() === 0)("checks Archive_Folder again when a pass comes: a folder on the way given to another account since keeps every folder where it was", async () => {
+    await worker!.stop({ now: true });
+    const parent = path.join(dir, "archive-parent");
+    const later = path.join(parent, "archive");
+    const elsewhere = path.join(dir, "elsewhere");
+    fs.mkdirSync(later, { recursive: true });
+    fs.mkdirSync(elsewhere);
+    const old = await finished("done", 32, 10);
+    keys({ Keep_Max_GB: "0", Archive_Folder: later });
+    await writeLastPass(store.sql, { at: new Date().toISOString(), removed: 0, archived: 0, skipped: 0, failed: 0, freedBytes: 0 });
+    const lines: string[] = [];
+    worker = await startWorker((line) => lines.push(line));
+    // The file was read with the folder root's; now an account gets it and swaps the archive for a link.
+    fs.chownSync(parent, 61234, 61234);
+    fs.rmdirSync(later);
+    fs.symlinkSync(elsewhere, later);
+
+    const asked = await retention.POST(req("/api/admin/retention", { method: "POST", headers: basic() }), ctx(0));
+    expect(asked.status).toBe(202);
+    await waitFor("the pass", async () => (await dryRun()).lastPass?.failed === 1);
+
+    expect(fs.existsSync(path.join(old.full, "data.bin"))).toBe(true);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    expect((await db.job.findUniqueOrThrow({ where: { id: old.id } })).purgedAt).toBeNull();
+    expect(lines.join("\n")).toContain(`retention: Archive_Folder (${later}, a symbolic link to ${elsewhere}) could be pointed elsewhere by another account: ${parent} belongs to uid 61234`);
+    expect(lines.join("\n")).toContain("no folder archived or removed by this pass");
+    // Given back to root, the next pass archives it, at the path the link leads to.
+    fs.chownSync(parent, 0, 0);
+    await retention.POST(req("/api/admin/retention", { method: "POST", headers: basic() }), ctx(0));
+    await waitFor("the next pass", async () => (await dryRun()).lastPass?.archived === 1);
+    expect(fs.readdirSync(elsewhere)).toEqual([path.basename(old.folder)]);
   });
 });
