@@ -80,3 +80,39 @@ test("retention: the admin page lists what the pass removes, and runs it", async
   await page.waitForTimeout(1000); // a results strip asks as soon as its row shows
   expect(asked.filter((url) => old.some((job) => url.includes(`/api/jobs/${job.id}/results`)))).toEqual([]);
 });
+
+test("retention with an Archive_Folder another account could point elsewhere: the pass moves nothing and the page says why", async ({ page }) => {
+  test.skip(process.geteuid?.() !== 0, "the folder is given to another account by chown");
+  const name = uniqueName("kept");
+  const folder = `QM_dJobs/2026-01-02T00-00-00Z-${name}`;
+  fs.mkdirSync(path.join(env.qmFolder, folder));
+  fs.writeFileSync(path.join(env.qmFolder, folder, "result.txt"), "kept\n");
+  const store = createJobStore(openSql(env.processEnv.DATABASE_URL));
+  try {
+    await store.createJob({ name, script: "true", folder, source: "import" }, planTransition("import", null, "done", { finishedAt: new Date(Date.now() - 40 * 86_400_000) }));
+  } finally {
+    await store.sql.close();
+  }
+  // A lab member's folder holding the archive: they could swap it for a link to /etc.
+  const theirs = fs.mkdtempSync(path.join(path.dirname(env.qmFolder), "home-alice-"));
+  fs.mkdirSync(path.join(theirs, "archive"));
+  fs.chownSync(theirs, 61234, 61234);
+  try {
+    await loginAsAdmin(page);
+    await withConfig(inServerSection(`Keep_Days = 30\nArchive_Folder = ${theirs}/archive`), async () => {
+      await page.goto("/admin/retention");
+      await expect(page.getByTestId("dry-run")).toContainText(name);
+      await page.getByRole("button", { name: "Run the pass now" }).click();
+      await page.getByRole("button", { name: "Yes, run it" }).click();
+      await expect(page.getByTestId("last-pass")).toContainText(
+        `moved and removed nothing: Archive_Folder (${theirs}/archive) could be pointed elsewhere by another account: ${theirs} belongs to uid 61234; make each folder on the way root's`,
+        { timeout: 20_000 },
+      );
+      await screenshot(page, "retention-archive-refused");
+    });
+    expect(fs.readFileSync(path.join(env.qmFolder, folder, "result.txt"), "utf8")).toBe("kept\n");
+    expect(fs.readdirSync(path.join(theirs, "archive"))).toEqual([]);
+  } finally {
+    fs.rmSync(theirs, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,8 @@
  * QMserv.cfg is re-read when it changes (its folder is watched, so editors that write a
  * new file and rename it are seen too). A file that does not parse or check keeps the
  * previous settings running, with a clear error in the log. QM_FOLDER and executor need a
- * restart (lib/core/startup-keys.ts).
+ * restart (lib/core/startup-keys.ts). An Archive_Folder another account could point
+ * elsewhere is said at once (the pass itself refuses it).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -10,6 +11,7 @@ import type { QmConfig } from "../lib/core/qm-config";
 import { keepStartupValues, pendingRestarts } from "../lib/core/startup-keys";
 import { parseConfigText } from "../lib/server/config-file";
 import { type LogInput, toLog } from "../lib/server/logger";
+import { archivePlaceNow } from "../lib/server/retention/archive-place";
 import { watchFolder } from "./watch";
 
 export interface ConfigWatch {
@@ -49,6 +51,14 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
   let lastText = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   let timer: NodeJS.Timeout | undefined;
 
+  // Said as soon as the file is read, not only by the pass a day later.
+  const warnArchive = (next: QmConfig) => {
+    const archive = next.retention.archiveFolder;
+    const place = archive ? archivePlaceNow(archive, next.qmFolder, file) : null;
+    if (place?.problem) log.warn(`QMserv.cfg: ${place.problem}; the retention pass moves and removes nothing until it is fixed`);
+  };
+  warnArchive(initial);
+
   const reload = () => {
     let text: string;
     try {
@@ -73,6 +83,7 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
     const changes = WATCHED.filter(([, get]) => get(next) !== get(config)).map(([key, get]) => `${key} ${get(config)} -> ${get(next)}`);
     config = next;
     log.info(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);
+    warnArchive(next);
     onChange();
   };
 

@@ -55,7 +55,7 @@ export function createRetention(ctx: WorkerContext): Retention {
       const place = archivePlaceNow(archiveDir, ctx.config().qmFolder, ctx.configPath);
       if (place.problem !== null) {
         ctx.log.error(`retention: ${place.problem}; no folder archived or removed by this pass`);
-        await writeLastPass(ctx.store.sql, { at: new Date().toISOString(), removed: 0, archived: 0, skipped: 0, failed: plan.purge.length, freedBytes: 0 });
+        await writeLastPass(ctx.store.sql, { at: new Date().toISOString(), removed: 0, archived: 0, skipped: 0, failed: plan.purge.length, freedBytes: 0, stopped: place.problem });
         return;
       }
       archiveDir = place.dir;

@@ -305,7 +305,7 @@ export interface RetentionAnswer {
   measuredAt: string | null;
   afterBytes: number | null;
   freedBytes: number;
-  lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number } | null;
+  lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number; stopped?: string } | null;
   /** When a pass was asked for from this page (ISO), or null. */
   requestedAt: string | null;
   /** The earliest next automatic pass (ISO); null when retention is off or the worker has not seen it on yet. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { archiveFolderProblem } from "./archive-folder-check";
 import { parseIni } from "./config-parser";
 import { readQmConfig } from "./qm-config";
 
@@ -58,16 +59,9 @@ describe("retention, free-space and metrics keys", () => {
     expect(withService("/var/lib/qm-archive")).toBeNull();
   });
 
-  it("refuses an Archive_Folder another account could point elsewhere, after the rules on places, naming who", () => {
-    const archiveIn = (folder: string) => {
-      const places = { realPath: (p: string) => (p === "/srv/link" ? "/home/alice/archive" : p), openTo: (p: string) => (p.startsWith("/home/alice") || p === "/srv/link" ? "/home/alice belongs to alice (uid 1000)" : null) };
-      try {
-        readQmConfig(parseIni(`[QMServer]\nQM_FOLDER = /srv/qm\nArchive_Folder = ${folder}\n`), (p) => p, {}, places);
-        return null;
-      } catch (error) {
-        return (error as { details: Record<string, string> }).details["QMServer.Archive_Folder"];
-      }
-    };
+  it("archiveFolderProblem with who could change the way (the worker's check at a pass): after the rules on places, naming who", () => {
+    const places = { realPath: (p: string) => (p === "/srv/link" ? "/home/alice/archive" : p), openTo: (p: string) => (p.startsWith("/home/alice") || p === "/srv/link" ? "/home/alice belongs to alice (uid 1000)" : null) };
+    const archiveIn = (folder: string) => archiveFolderProblem(folder, "/srv/qm", places);
     expect(archiveIn("/home/alice/archive")).toBe(
       "Archive_Folder (/home/alice/archive) could be pointed elsewhere by another account: /home/alice belongs to alice (uid 1000); make each folder on the way root's and writable by root alone (chown root:root, chmod go-w), or choose one that is, such as /srv/qm-archive",
     );

@@ -10,7 +10,7 @@ import { type QmConfig, defaultConfigText, readQmConfig } from "../core/qm-confi
 import type { ArchivePlaces, ServiceFolder } from "../core/archive-folder-check";
 import { databaseDialect, sqliteFilePath } from "./database-url";
 import { loadEnv, loadMailEnv } from "./env";
-import { openToOthers, realPathOf } from "./real-path";
+import { realPathOf } from "./real-path";
 
 export interface LoadedConfig {
   path: string;
@@ -35,9 +35,9 @@ export function parseConfigText(configPath: string, text: string, mailEnv: MailE
   return { path: configPath, doc, config };
 }
 
-/** The filesystem as Archive_Folder's check needs it: the service's folders, where links lead, who could change them. */
+/** The filesystem as Archive_Folder's check needs it: the service's folders and where links lead. */
 export function archivePlaces(configPath: string): ArchivePlaces {
-  return { serviceFolders: serviceFolders(configPath), realPath: realPathOf, openTo: openToOthers };
+  return { serviceFolders: serviceFolders(configPath), realPath: realPathOf };
 }
 
 /** Where the service keeps its own data: no Archive_Folder there (lib/core/archive-folder-check.ts). */

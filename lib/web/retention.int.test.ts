@@ -159,6 +159,8 @@ describe("retention", () => {
     expect((await db.job.findUniqueOrThrow({ where: { id: old.id } })).purgedAt).toBeNull();
     expect(lines.join("\n")).toContain(`retention: Archive_Folder (${later}, a symbolic link to ${elsewhere}) could be pointed elsewhere by another account: ${parent} belongs to uid 61234`);
     expect(lines.join("\n")).toContain("no folder archived or removed by this pass");
+    // The admin page says why (its text is lastPass.stopped).
+    expect((await dryRun()).lastPass?.stopped).toContain(`${parent} belongs to uid 61234`);
     // Given back to root, the next pass archives it, at the path the link leads to.
     fs.chownSync(parent, 0, 0);
     await retention.POST(req("/api/admin/retention", { method: "POST", headers: basic() }), ctx(0));

@@ -47,9 +47,11 @@ export function RetentionView() {
       </div>
       <Rules data={data} />
       <p className="text-sm text-slate-700" data-testid="last-pass">
-        {data.lastPass
-          ? `Last pass ${formatDate(data.lastPass.at)}: ${data.lastPass.removed} removed, ${data.lastPass.archived} archived, ${formatBytes(data.lastPass.freedBytes)} freed${data.lastPass.failed ? `, ${data.lastPass.failed} could not be removed (see the worker's log)` : ""}.`
-          : "No pass has run yet."}
+        {!data.lastPass
+          ? "No pass has run yet."
+          : data.lastPass.stopped
+            ? `Last pass ${formatDate(data.lastPass.at)} moved and removed nothing: ${data.lastPass.stopped}.`
+            : `Last pass ${formatDate(data.lastPass.at)}: ${data.lastPass.removed} removed, ${data.lastPass.archived} archived, ${formatBytes(data.lastPass.freedBytes)} freed${data.lastPass.failed ? `, ${data.lastPass.failed} could not be removed (see the worker's log)` : ""}.`}
         {!data.enabled && " Retention is off: set Keep_Days or Keep_Max_GB to turn it on."}
         {data.enabled &&
           (data.nextPassAt

@@ -22,6 +22,8 @@ export interface LastRetentionPass {
   skipped: number;
   failed: number;
   freedBytes: number;
+  /** Why it moved nothing at all (Archive_Folder unusable), for the admin page. */
+  stopped?: string;
 }
 
 export const readLastPass = (sql: Sql) => readSetting<LastRetentionPass>(sql, LAST_PASS);
