@@ -441,12 +441,16 @@ describe("requeue and dependencies", () => {
     // (it was counted as "changed meanwhile" by the requeue itself).
     const lost = await element(5, "failed");
     fs.rmSync(lost.full, { recursive: true });
-    expect((await answerOf()).refused!.requeue).toMatchObject({ refused: [first.job.id, second.job.id, lost.job.id], of: 4 });
+    // And one whose folder the retention pass removed (its row says so; the folder may still be on its way out).
+    const { job: purged } = await element(6, "failed");
+    await db.job.update({ where: { id: purged.id }, data: { purgedAt: new Date() } });
+    expect((await answerOf()).refused!.requeue).toMatchObject({ refused: [first.job.id, second.job.id, lost.job.id, purged.id], of: 5 });
     const some = await requeueArray();
     expect(some).toMatchObject({ applied: [failed.id], skipped: [] });
-    expect(some.refused.map((r) => r.id)).toEqual([first.job.id, second.job.id, lost.job.id]);
+    expect(some.refused.map((r) => r.id)).toEqual([first.job.id, second.job.id, lost.job.id, purged.id]);
     expect(some.refused[2].reason).toBe(`Job ${lost.job.id}'s folder (${lost.job.folder}) is not there any more; it cannot be requeued.`);
+    expect(some.refused[3].reason).toBe(`Job ${purged.id}'s folder was removed by the retention pass (Keep_Days, Keep_Max_GB); it cannot be requeued.`);
     // With nothing left that could go back, the answer says every unfinished one is refused again.
-    expect((await answerOf()).refused?.requeue).toMatchObject({ refused: [first.job.id, second.job.id, lost.job.id], of: 3 });
+    expect((await answerOf()).refused?.requeue).toMatchObject({ refused: [first.job.id, second.job.id, lost.job.id, purged.id], of: 4 });
   });
 });

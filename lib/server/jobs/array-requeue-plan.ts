@@ -17,15 +17,16 @@ export interface ArrayRequeuePlan {
   refused: { id: number; reason: string }[];
 }
 
-export async function planArrayRequeue(store: JobStore, layout: QmLayout, elements: { id: number; state: string }[], everything = false): Promise<ArrayRequeuePlan> {
+/** An element as read with the array (its row, just read: requeueJob reads it again and checks everything once more). */
+type Element = { id: number; state: string; folder: string; purgedAt: Date | null };
+
+export async function planArrayRequeue(store: JobStore, layout: QmLayout, elements: Element[], everything = false): Promise<ArrayRequeuePlan> {
   const plan: ArrayRequeuePlan = { requeuable: [], refused: [] };
-  for (const { id, state } of elements) {
-    if (!isFinishedState(state) || (state === "done" && !everything)) continue;
-    const job = await store.getJob(id);
-    // Gone meanwhile: requeueJob says so (a race, as for one job).
-    const obstacle = job ? await requeueObstacle(store, layout, job) : null;
-    if (obstacle) plan.refused.push({ id, reason: obstacle.message });
-    else plan.requeuable.push(id);
+  for (const element of elements) {
+    if (!isFinishedState(element.state) || (element.state === "done" && !everything)) continue;
+    const obstacle = await requeueObstacle(store, layout, element);
+    if (obstacle) plan.refused.push({ id: element.id, reason: obstacle.message });
+    else plan.requeuable.push(element.id);
   }
   return plan;
 }
@@ -35,7 +36,7 @@ export async function planArrayRequeue(store: JobStore, layout: QmLayout, elemen
  * elements it would refuse (all of them: the button is disabled), with the first reason.
  * Nothing when the viewer may not requeue, or when every element it fits would go back.
  */
-export async function arrayRefusals(store: JobStore, layout: QmLayout, elements: { id: number; state: string }[], can: Permissions): Promise<ArrayRefusals> {
+export async function arrayRefusals(store: JobStore, layout: QmLayout, elements: Element[], can: Permissions): Promise<ArrayRefusals> {
   if (!can.requeue) return {};
   const { requeuable, refused } = await planArrayRequeue(store, layout, elements);
   if (!refused.length) return {};

@@ -12,6 +12,15 @@ import { ACTIVE, DEPENDENCY_BROKEN, WAITING, ownerKeySql } from "./queue-sql";
 import { type Sql, toDate } from "./sql";
 
 /** A waiting job's edge to a parent, with the parent's state now. */
+/** An element of an array as its actions need it. */
+export interface ArrayElement {
+  id: number;
+  name: string;
+  state: JobState;
+  folder: string;
+  purgedAt: Date | null;
+}
+
 export interface DependencyEdge {
   jobId: number;
   parentId: number;
@@ -46,7 +55,7 @@ export interface QueueReads {
   /** Ids of the elements of these arrays (after_ok = array:7). */
   arrayElements(arrayIds: number[]): Promise<Map<number, number[]>>;
   /** The elements of an array (deleted ones left out), in index order. */
-  elementsOf(arrayId: number): Promise<{ id: number; name: string; state: JobState; folder: string }[]>;
+  elementsOf(arrayId: number): Promise<ArrayElement[]>;
   /** The pause, or null while the queue runs. */
   readPause(): Promise<PauseState | null>;
   /** Pause (a state) or resume (null); survives restarts of both programs. */
@@ -103,11 +112,11 @@ export function createQueueReads(sql: Sql): QueueReads {
       return map;
     },
     async elementsOf(arrayId) {
-      const rows = await sql.all<{ id: number; name: string; state: JobState; folder: string }>(
-        `SELECT "id", "name", "state", "folder" FROM "Job" WHERE "arrayId" = ? AND "state" <> 'deleted' ORDER BY "arrayIndex", "id"`,
+      const rows = await sql.all<{ id: number; name: string; state: JobState; folder: string; purgedAt: unknown }>(
+        `SELECT "id", "name", "state", "folder", "purgedAt" FROM "Job" WHERE "arrayId" = ? AND "state" <> 'deleted' ORDER BY "arrayIndex", "id"`,
         [arrayId],
       );
-      return rows.map((r) => ({ ...r, id: Number(r.id) }));
+      return rows.map((r) => ({ ...r, id: Number(r.id), purgedAt: toDate(r.purgedAt) }));
     },
     async readPause() {
       const row = await sql.get<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = ?`, [PAUSE_KEY]);
