@@ -55,6 +55,8 @@ export interface ExitReport {
   leftovers?: number;
   /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request: decides the end state whatever the exit code. */
   limit?: "timeout" | "oom";
+  /** Processes of a run that went on to its own end (not ended by a limit) which the kernel killed for passing its memory limit. */
+  memoryKills?: number;
   /** Its highest memory use, when the executor measured it exactly (a cgroup). */
   peakMemoryKb?: number;
   /** Cancelled from outside QueueManager (someone's scancel): recorded as killed. */

@@ -46,7 +46,9 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
     !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
     state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
-    state === "oom" && `killed for using more than its memory limit (${job.memMb}M)`,
+    state === "oom" && `killed for using more than ${memoryWords(job)}`,
+    // A job that went on past such a kill (a shell running the next line) still ends as itself says, but not in silence.
+    state !== "oom" && (exit.memoryKills ?? 0) > 0 && `${exit.memoryKills} of its processes killed by the kernel for using more than ${memoryWords(job)}; its results may be incomplete${job.memMb ? ": ask for more with mem = ..." : ""}`,
     job.shutdown && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
     lostAgain && "put back in QM_qJobs to run again (Recovery = requeue)",
     (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
@@ -110,6 +112,11 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
 /** What the owner reads on the job page when a limit ended the run. */
 function limitError(state: EndState, job: RunningJob): string | null {
   if (state === "timeout") return `The job reached its walltime (${formatWalltime(job.walltimeSeconds ?? 0)}) and was stopped. Ask for more with walltime = ... (or #QM walltime=...).`;
-  if (state === "oom") return `The job used more than its memory limit (${job.memMb}M) and was killed by the kernel. Ask for more with mem = ... (or #QM mem=...).`;
+  if (state === "oom") return `The job used more than ${memoryWords(job)} and was killed by the kernel.${job.memMb ? " Ask for more with mem = ... (or #QM mem=...)." : ""}`;
   return null;
+}
+
+/** The memory a kernel's kill was about: the job's limit, or with none the machine's (its out-of-memory killer). */
+function memoryWords(job: RunningJob): string {
+  return job.memMb ? `its memory limit (${job.memMb}M)` : "the memory the machine had left (no mem limit: the kernel's out-of-memory killer)";
 }

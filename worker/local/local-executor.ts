@@ -106,7 +106,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       ...report,
       ...(usage ? { cpuSeconds: Math.round(usage.cpuSeconds * 1000) / 1000 } : {}),
       ...(usage?.peakKb ? { peakMemoryKb: usage.peakKb } : {}),
-      ...(oom ? { limit: "oom" as const } : {}),
+      ...(oom ? { limit: "oom" as const } : oomKills > 0 ? { memoryKills: oomKills } : {}),
       ...(leftovers ? { leftovers } : {}),
     };
   };

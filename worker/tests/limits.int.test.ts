@@ -116,6 +116,22 @@ describe.skipIf(!MODES[0][1])("Limits = cgroup1: memory", () => {
   });
 });
 
+describe.skipIf(!MODES[0][1])("Limits = cgroup1: a process killed for memory in a job that goes on", () => {
+  it("leaves the job as it ends (done, exit 0) but says so in its log's footer and its history", async () => {
+    env = await createTestEnv({ Limits: "cgroup1" });
+    worker = await startWorker(env);
+    // The shell goes on to its next line after python is killed, and exits 0.
+    await submitJob(env, "partly", { script: "", infoText: info(`python3 -c "a = bytearray(200 * 1024 * 1024)"; echo went on`, { mem: "50M" }) });
+    const row = await waitForJob(env, "partly", ["done", "oom", "failed"], 20_000);
+    expect(row).toMatchObject({ state: "done", exitCode: 0, error: null });
+    const said = "1 of its processes killed by the kernel for using more than its memory limit (50M); its results may be incomplete: ask for more with mem = ...";
+    expect(logOf(row.folder)).toMatch(/went on\n=== QueueManager job \d+ ended .*state done/);
+    expect(logOf(row.folder)).toContain(said);
+    const ended = await env.db.jobEvent.findFirstOrThrow({ where: { jobId: row.id, kind: "done" } });
+    expect(ended.detail).toBe(`exit code 0; ${said}`);
+  });
+});
+
 describe.skipIf(!MODES[0][1])("Limits = cgroup1: run cgroups handed on", () => {
   it("the next job runs in the last one's clean cgroups and counts only its own CPU and memory; a memory kill's are not handed on", async () => {
     env = await createTestEnv({ Limits: "cgroup1", MaxNbProcessors: 1 });
