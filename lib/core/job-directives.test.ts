@@ -68,6 +68,8 @@ describe("parseScriptJob: the same structure as an info file", () => {
 
   it("runs a script without a shebang with /bin/sh, and quotes odd names", () => {
     expect(parseScriptJob("run.sh", script("#QM nb_proc=1", "echo"))?.script).toBe("/bin/sh ./run.sh");
+    expect(parseScriptJob("sweep.py", script("#QM nb_proc=1", "print(1)"))?.script).toBe("python3 ./sweep.py");
+    expect(scriptCommand("fit.py", "#!/usr/bin/env python3")).toBe("./fit.py");
     expect(scriptCommand("my run's.sh", "#!/bin/sh")).toBe(`'./my run'\\''s.sh'`);
     expect(shellQuote("./a-b_c.d+1")).toBe("./a-b_c.d+1");
   });

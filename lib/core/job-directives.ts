@@ -87,13 +87,18 @@ export function shellQuote(word: string): string {
   return /^[\w./+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Names that make a file a script without a shebang: shell, and Python (as `qm submit` runs a lone .py). */
+export const SCRIPT_NAME = /\.(sh|py)$/;
+
 /**
  * The command that runs a script from inside its job folder: through its shebang
- * (`./run.py`, the file being executable) or, without one, `/bin/sh ./run.sh`.
+ * (`./run.py`, the file being executable) or, without one, `python3 ./fit.py` for a .py
+ * and `/bin/sh ./run.sh` for the rest.
  */
 export function scriptCommand(fileName: string, shebang: string | null): string {
   const self = shellQuote(`./${fileName}`);
-  return shebang ? self : `/bin/sh ${self}`;
+  if (shebang) return self;
+  return fileName.endsWith(".py") ? `python3 ${self}` : `/bin/sh ${self}`;
 }
 
 /** A single-script job's info, or null when the script has no #QM directive. */

@@ -32,6 +32,7 @@ describe("findJobDescription: which file describes the job", () => {
     ["any single *.cfg with [QMOptions]", { "my job.cfg": CFG, "other.cfg": "[Proc]\nx = 1\n" }, LENIENT, "my job.cfg", "info"],
     ["a single script with #QM lines", { "run.sh": DIRECTIVES, "data.csv": "1,2\n" }, LENIENT, "run.sh", "script"],
     ["a script found by its shebang, whatever its name", { fit: "#!/usr/bin/env python3\n#QM nb_proc=1\nprint(1)\n" }, LENIENT, "fit", "script"],
+    ["a .py with #QM lines and no shebang", { "sweep.py": "#QM nb_proc=1\nprint(1)\n", "notes.txt": "#QM nb_proc=9\n" }, LENIENT, "sweep.py", "script"],
     ["an info file wins over #QM lines", { "infos.xml": XML, "run.sh": DIRECTIVES }, LENIENT, "infos.xml", "info"],
   ])("%s", (_what, files, opts, file, kind) => {
     expect(findJobDescription(folder(files), opts)).toMatchObject({ file, kind });

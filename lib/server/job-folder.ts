@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../core/app-error";
-import { readDirectives } from "../core/job-directives";
+import { SCRIPT_NAME, readDirectives } from "../core/job-directives";
 import { isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
 import { ENTRY_FLAGS } from "./open-beneath";
 
@@ -135,13 +135,13 @@ function otherInfoFile(dir: string, { jobFile }: JobFolderOptions, where: string
 }
 
 /**
- * Scripts at the top of the folder with a #QM block: files ending in `.sh` or starting
- * with `#!`. Their directives are checked here, so a malformed one is reported.
+ * Scripts at the top of the folder with a #QM block: files ending in `.sh` or `.py`, or
+ * starting with `#!`. Their directives are checked here, so a malformed one is reported.
  */
 export function directiveScripts(dir: string): string[] {
   return topFiles(dir).filter((name) => {
     const file = path.join(dir, name);
-    if (!name.endsWith(".sh") && headOrEmpty(file, 2) !== "#!") return false;
+    if (!SCRIPT_NAME.test(name) && headOrEmpty(file, 2) !== "#!") return false;
     return readDirectives(name, headOrEmpty(file, HEAD_BYTES)) !== null;
   });
 }

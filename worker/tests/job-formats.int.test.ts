@@ -69,14 +69,19 @@ describe("single-script jobs with #QM directives", () => {
     expect(fs.statSync(path.join(env.layout.root, row.folder, "run.sh")).mode & 0o100).toBe(0o100);
   });
 
-  it("runs a script through its shebang (python), and one without a shebang with /bin/sh", async () => {
+  it("runs a script through its shebang (python), one without a shebang with /bin/sh, and a .py without one with python3", async () => {
     await setup();
     moveIn("python", { "fit.py": "#!/usr/bin/env python3\n#QM nb_proc=1\nimport os\nprint('python says', os.environ['NB_PROC'])\n" });
     moveIn("plain sh", { "job.sh": "#QM priority=3\necho \"shell says $0\"\n" });
+    // As qm submit runs a lone sweep.py: with #QM lines it must not stop being a Python script.
+    moveIn("plain py", { "sweep.py": "#QM walltime=5\nimport sys\nprint('python3 says', sys.argv[0])\n", "notes.txt": "not a script\n" });
     expect(readLog((await waitForJob(env, "python", ["done", "failed"])).folder)).toContain("python says 1");
     const plain = await waitForJob(env, "plain sh", ["done", "failed"]);
     expect(plain).toMatchObject({ state: "done", priority: 3, script: "/bin/sh ./job.sh" });
     expect(readLog(plain.folder)).toContain("shell says ./job.sh");
+    const py = await waitForJob(env, "plain py", ["done", "failed"]);
+    expect(py).toMatchObject({ state: "done", script: "python3 ./sweep.py", walltimeSeconds: 300 });
+    expect(readLog(py.folder)).toContain("python3 says ./sweep.py");
   });
 
   it("an info file wins: the directives are ignored, with a note in process.log", async () => {
