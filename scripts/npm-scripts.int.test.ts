@@ -3,6 +3,7 @@
  * SIGINT, SIGHUP) to npm leaves nothing running, and neither does npm killed outright
  * (SIGKILL), nor the web script between npm and the server. (`npm start`: start.int.test.ts.)
  */
+import net from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "./build-if-needed";
@@ -43,6 +44,19 @@ describe("npm run web:prod and worker:prod", () => {
     await until("the web server", webUp, r);
     process.kill(find(r, "scripts/web.ts")!, "SIGKILL");
     await until("the server gone", () => !find(r, "dist/web/server.mjs"), r, 20_000);
+  }, 120_000);
+
+  it("a port another program holds: the web server stops saying so and what to change", async () => {
+    const other = net.createServer();
+    await new Promise<void>((resolve) => other.listen(PORT, "127.0.0.1", resolve));
+    try {
+      const r = (run = startNpmScript("web:prod", PORT));
+      const code = await new Promise<number | null>((resolve) => r.npm.once("exit", resolve));
+      expect(code).not.toBe(0);
+      expect(r.output()).toContain(`web server cannot start: 127.0.0.1:${PORT} is taken by another program (another QueueManager, or an earlier one still stopping?): stop it, or set another The_Port (or Host) in the [WEB_QMserver] section of QMserv.cfg`);
+    } finally {
+      other.close();
+    }
   }, 120_000);
 
   it("SIGTERM to npm run worker:prod stops the worker; so does npm killed outright", async () => {

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   // Headers must still arrive within headersTimeout, which has to be the longer of the two.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", (error) => reject(listenError(error, host, port))).listen(port, host, resolve));
   const listening = { host, port: (server.address() as AddressInfo).port };
   console.log(`ready on http://${host}:${listening.port}`);
   void tellWorker(listening); // logs its own failure: serving goes on
@@ -79,6 +79,16 @@ async function main(): Promise<void> {
   // Started by `npm start` or `npm run web`: stop when it is gone (SIGKILLed), as with a SIGTERM.
   const { parentPid } = loadEnv();
   if (parentPid) whenAnyDies([parentPid], stop);
+}
+
+/** Node's "listen EADDRINUSE: address already in use 127.0.0.1:8000", with what to do about it. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  const fix = "set another The_Port (or Host) in the [WEB_QMserver] section of QMserv.cfg";
+  if (error.code === "EADDRINUSE") return new Error(`${where} is taken by another program (another QueueManager, or an earlier one still stopping?): stop it, or ${fix}`);
+  if (error.code === "EADDRNOTAVAIL") return new Error(`${host} is not an address of this machine: ${fix}`);
+  if (error.code === "EACCES") return new Error(`no permission to listen on ${where} (ports below 1024 need root): ${fix}, and put a reverse proxy in front for 80/443 (docs/deploy.md)`);
+  return error;
 }
 
 /** Where mails should link (lib/server/web-address.ts): this port, not one saved since in QMserv.cfg. */
