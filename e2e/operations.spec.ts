@@ -102,6 +102,8 @@ test("retention with an Archive_Folder another account could point elsewhere: th
     await withConfig(inServerSection(`Keep_Days = 30\nArchive_Folder = ${theirs}/archive`), async () => {
       await page.goto("/admin/retention");
       await expect(page.getByTestId("dry-run")).toContainText(name);
+      // Said before anyone runs it, as the worker will judge it.
+      await expect(page.getByTestId("archive-problem")).toContainText(`A pass now would move and remove nothing: Archive_Folder (${theirs}/archive) could be pointed elsewhere by another account: ${theirs} belongs to uid 61234`);
       await page.getByRole("button", { name: "Run the pass now" }).click();
       await page.getByRole("button", { name: "Yes, run it" }).click();
       await expect(page.getByTestId("last-pass")).toContainText(

@@ -306,6 +306,8 @@ export interface RetentionAnswer {
   afterBytes: number | null;
   freedBytes: number;
   lastPass: { at: string; removed: number; archived: number; skipped: number; failed: number; freedBytes: number; stopped?: string } | null;
+  /** Why a pass would move and remove nothing now (Archive_Folder another account could change), or null. */
+  archiveProblem: string | null;
   /** When a pass was asked for from this page (ISO), or null. */
   requestedAt: string | null;
   /** The earliest next automatic pass (ISO); null when retention is off or the worker has not seen it on yet. */

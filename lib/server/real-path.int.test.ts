@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openToOthers, realPathOf } from "./real-path";
+import { openToOthers, realPathOf, trustedUids } from "./real-path";
 
 let dir: string;
 beforeEach(() => {
@@ -63,6 +63,14 @@ describe.runIf(process.geteuid?.() === 0)("openToOthers: who besides root could 
     expect(openToOthers(path.join(dir, "home-alice", "archive"))).toBe(`${dir}/home-alice belongs to uid ${OTHER}`);
     expect(openToOthers(path.join(dir, "archive-link"))).toBe(`${dir}/home-alice belongs to uid ${OTHER}`);
     expect(realPathOf(path.join(dir, "archive-link"))).toBe(path.join(dir, "home-alice", "archive"));
+  });
+
+  it("judges for the account that moves: its own folders are trusted, another account's folders only by that account", () => {
+    mk("qm-owned", 0o755, OTHER, OTHER);
+    // The service account (a web server running as qm) judging for a worker that also runs as qm...
+    expect(openToOthers(path.join(dir, "qm-owned"), new Set([0, OTHER]))).toBeNull();
+    // ...and for a root worker: root alone.
+    expect(openToOthers(path.join(dir, "qm-owned"), trustedUids(true))).toBe(`${dir}/qm-owned belongs to uid ${OTHER}`);
   });
 
   it("names a folder its group or everyone may write in, and the archive folder itself", () => {

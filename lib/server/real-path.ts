@@ -28,9 +28,13 @@ export interface PathWalk {
   openTo: string | null;
 }
 
-/** The accounts trusted with the path: root and the one this process runs as. */
-function trustedUids(): Set<number> {
-  return new Set([0, process.geteuid?.() ?? 0]);
+/**
+ * The accounts trusted with the path: root and the one that moves folders there. By
+ * default the one this process runs as (the worker judging for itself); the web server,
+ * another account under a root worker, judges for that worker: root alone.
+ */
+export function trustedUids(workerIsRoot?: boolean): Set<number> {
+  return workerIsRoot ? new Set([0]) : new Set([0, process.geteuid?.() ?? 0]);
 }
 
 type Owned = Pick<fs.Stats, "uid" | "gid" | "mode">;
@@ -55,8 +59,7 @@ function openEntry(folder: string, folderStat: Owned, entry: string, entryStat: 
 }
 
 /** Resolve `absolute` (see above) and find the first place another account could change it. */
-export function walkPath(absolute: string): PathWalk {
-  const trusted = trustedUids();
+export function walkPath(absolute: string, trusted = trustedUids()): PathWalk {
   let openTo: string | null = null;
   let links = 0;
   let resolved = "/";
@@ -111,6 +114,6 @@ export function realPathOf(absolute: string): string {
 }
 
 /** Who besides the service could change where `absolute` leads, or null. */
-export function openToOthers(absolute: string): string | null {
-  return walkPath(absolute).openTo;
+export function openToOthers(absolute: string, trusted?: Set<number>): string | null {
+  return walkPath(absolute, trusted).openTo;
 }

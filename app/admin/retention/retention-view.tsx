@@ -46,6 +46,11 @@ export function RetentionView() {
         </p>
       </div>
       <Rules data={data} />
+      {data.archiveProblem && (
+        <p className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert" data-testid="archive-problem">
+          A pass now would move and remove nothing: {data.archiveProblem}.
+        </p>
+      )}
       <p className="text-sm text-slate-700" data-testid="last-pass">
         {!data.lastPass
           ? "No pass has run yet."

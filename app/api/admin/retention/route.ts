@@ -1,9 +1,12 @@
 import type { RetentionAnswer } from "@/lib/core/api-types";
 import { retentionEnabled } from "@/lib/core/retention";
+import { parseWorkerStats } from "@/lib/core/worker-stats";
+import { archivePlaceNow } from "@/lib/server/retention/archive-place";
+import { trustedUids } from "@/lib/server/real-path";
 import { readRetentionPlan } from "@/lib/server/retention/read-retention-plan";
 import { nextAutomaticPass, readLastPass, readPassRequest, readScheduledFrom, requestRetentionPass } from "@/lib/server/retention/retention-state";
 import { requireAdmin } from "@/lib/web/access";
-import { getConfig, getLayout, getStore } from "@/lib/web/context";
+import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
 import { webLog } from "@/lib/web/web-log";
 
@@ -18,6 +21,10 @@ export const GET = apiHandler(async (request) => {
   // Sizes from a recent walk of the folders (the page asks every few seconds): measuredAt says when.
   const plan = await readRetentionPlan(sql, getLayout(), retention, { recent: { lastPassAt: lastPass ? new Date(lastPass.at) : null } });
   const enabled = retentionEnabled(retention);
+  // As the worker will judge it at the pass: for root when it runs as root (jobs as their own uid).
+  const worker = await getDb().workerStatus.findUnique({ where: { id: 1 } });
+  const workerIsRoot = parseWorkerStats(worker?.stats).isolation === "uid";
+  const archiveProblem = retention.archiveFolder ? archivePlaceNow(retention.archiveFolder, getConfig().config.qmFolder, getConfig().path, trustedUids(workerIsRoot)).problem : null;
   return json({
     settings: retention,
     enabled,
@@ -29,6 +36,7 @@ export const GET = apiHandler(async (request) => {
     afterBytes: plan.afterBytes,
     freedBytes: plan.purge.reduce((sum, p) => sum + p.sizeBytes, 0),
     lastPass,
+    archiveProblem,
     requestedAt,
     nextPassAt: enabled ? (nextAutomaticPass(lastPass, scheduledFrom)?.toISOString() ?? null) : null,
     serverTime: new Date().toISOString(),
