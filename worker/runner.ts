@@ -148,8 +148,14 @@ export function createRunner(deps: RunnerDeps): Runner {
   const retention = createRetention(ctx);
   const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
 
-  const wake = () => {
-    ctx.executor.prepare?.();
+  /**
+   * Look again at everything that may have changed. `warm`: a start is likely now (the web
+   * app's wake after an upload or an action), so the executor gets ready for it; the
+   * minute's rescan looks without that (the cgroup warm-up writes every 5 ms for a second:
+   * 30-40 ms of CPU a minute for an idle queue).
+   */
+  const wake = (warm = true) => {
+    if (warm) ctx.executor.prepare?.();
     dispatcher.folderAppeared(null);
     void checkKillRequests(ctx).catch((e) => log.warn(`kill check failed: ${message(e)}`));
     checkRetention(false); // the admin page may have asked for a pass now
@@ -187,7 +193,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         for (const note of repairQmFolders(layout)) log.warn(`QM_FOLDER repaired: ${note}`);
         await intake.scanAll();
         await reapMissingQueued(ctx);
-        wake();
+        wake(false);
       }, "rescan");
       every(RETENTION_CHECK_MS, () => retention.check(true), "retention pass");
       closers.push(
