@@ -39,22 +39,38 @@ export function npmAncestors(): number[] {
   return underNpm ? chain : [];
 }
 
-/** Call `onGone` once, when any of `pids` has died (checked every second; the timer does not keep the process alive). */
+/** How often the watched are looked at; every how many looks another process's /proc entry is read to tell a zombie from the living. */
+const CHECK_MS = 2_000;
+const ZOMBIE_CHECK_EVERY = 5;
+
+/**
+ * Call `onGone` once, when any of `pids` has died (checked every 2 s; the timer does not
+ * keep the process alive). Cheap, since an idle worker does little else: our own parent's
+ * death shows as a new parent pid (the kernel reparents us as it exits, zombie or not),
+ * with no file read; another ancestor's by a signal 0, and a dead one still waiting to be
+ * reaped (a zombie answers signal 0) by its /proc state every 10 s. (Reading
+ * /proc/<pid>/stat of four ancestors every second was 30 ms of an idle worker's CPU a
+ * minute, three times its heartbeats; the timer's own wake-up is most of what is left.)
+ */
 export function whenAnyDies(pids: number[], onGone: (pid: number) => void): () => void {
   if (!pids.length) return () => undefined;
+  const parent = process.ppid;
+  let tick = 0;
   const timer = setInterval(() => {
-    const gone = pids.find((pid) => !isAlive(pid));
+    const readState = ++tick % ZOMBIE_CHECK_EVERY === 0;
+    const gone = pids.find((pid) => (pid === parent ? process.ppid !== parent : !isAlive(pid, readState)));
     if (gone === undefined) return;
     clearInterval(timer);
     onGone(gone);
-  }, 1_000);
+  }, CHECK_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
 
-function isAlive(pid: number): boolean {
+function isAlive(pid: number, readState: boolean): boolean {
   try {
     process.kill(pid, 0);
+    if (!readState) return true;
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
   } catch {
