@@ -370,6 +370,10 @@ describe("qm wait", () => {
     expect(await ended({ state: "killed", signal: "SIGTERM" })).toEqual([143, "qm wait: job 49 (fit-49) was killed by SIGTERM"]);
     expect(await ended({ state: "failed", exitCode: 2 })).toEqual([2, "qm wait: job 49 (fit-49) ended failed, exit code 2"]);
     expect(await ended({ state: "timeout", signal: "SIGTERM" })).toEqual([143, "qm wait: job 49 (fit-49) ended timeout, killed by SIGTERM"]);
+    // Done, with something to know: said, and exit 0 all the same.
+    const memory = "1 of its processes killed by the kernel for using more than its memory limit (50M); its results may be incomplete: ask for more with mem = ....";
+    expect(await ended({ state: "done", exitCode: 0, error: memory })).toEqual([0, `qm wait: job 49 (fit-49) ended done, but: ${memory}`]);
+    expect(await ended({ state: "done", exitCode: 0 })).toEqual([0, ""]);
   });
 
   it("waits through a restart of the server once it has answered, and says so", async () => {

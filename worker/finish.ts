@@ -40,6 +40,8 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const neverStarted = job.state === "pending" && exit.exitCode === null && exit.signal === null;
   // A kill of a run that never started signalled nothing: it was taken out of the queue.
   const signal = job.killSignal && state !== "done" && !neverStarted ? (exit.signal ?? job.killSignal) : exit.signal;
+  // A job that went on past such a kill (a shell running the next line) still ends as itself says, but not in silence.
+  const memoryKilled = state !== "oom" && (exit.memoryKills ?? 0) > 0 ? `${exit.memoryKills} of its processes killed by the kernel for using more than ${memoryWords(job)}; its results may be incomplete${job.memMb ? ": ask for more with mem = ..." : ""}` : null;
   const notes = [
     job.quarantined,
     exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : exit.notStarted ? exit.error : `the run could not be watched to its end: ${exit.error}`),
@@ -47,8 +49,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
     state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
     state === "oom" && `killed for using more than ${memoryWords(job)}`,
-    // A job that went on past such a kill (a shell running the next line) still ends as itself says, but not in silence.
-    state !== "oom" && (exit.memoryKills ?? 0) > 0 && `${exit.memoryKills} of its processes killed by the kernel for using more than ${memoryWords(job)}; its results may be incomplete${job.memMb ? ": ask for more with mem = ..." : ""}`,
+    memoryKilled,
     job.shutdown && "stopped because the worker shut down; the job was put back in QM_qJobs and will run again",
     lostAgain && "put back in QM_qJobs to run again (Recovery = requeue)",
     (exit.leftovers ?? 0) > 0 && `${exit.leftovers} process(es) left running in the background by the script were stopped`,
@@ -87,7 +88,8 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     "end", job.state, state,
     {
       folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null,
-      error: job.quarantined ?? limitError(state, job) ?? exit.error ?? null, ...gpu, ...runInfo,
+      // The job page shows it in its error box, qm show and qm wait say it.
+      error: job.quarantined ?? limitError(state, job) ?? exit.error ?? (memoryKilled && `${memoryKilled}.`) ?? null, ...gpu, ...runInfo,
       ...(neverStarted ? { startedAt: null } : {}),
     },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,

@@ -13,7 +13,7 @@ const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancell
  */
 export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeoutMs?: number; quiet?: boolean } = {}): Promise<number> {
   const api = ctx.api();
-  const ended = new Map<number, Pick<JobDetail, "id" | "name" | "state" | "exitCode" | "signal">>();
+  const ended = new Map<number, Pick<JobDetail, "id" | "name" | "state" | "exitCode" | "signal" | "error">>();
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
   // Each job's name from its last answer: a job deleted while we wait no longer has one to ask.
   const names = new Map<number, string>();
@@ -30,7 +30,7 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
         if (names.size && outage.absorbs(error)) break;
         // Gone after we saw it: deleted while we waited. Never seen: a wrong id, said as such.
         if (!(error instanceof CliError) || !names.has(id) || !/no job|deleted/i.test(error.message)) throw error;
-        ended.set(id, { id, name: names.get(id)!, state: "deleted", exitCode: null, signal: null });
+        ended.set(id, { id, name: names.get(id)!, state: "deleted", exitCode: null, signal: null, error: null });
       }
     }
     if (ended.size === ids.length) break;
@@ -43,7 +43,12 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   const jobs = ids.map((i) => ended.get(i)!);
   if (opts.quiet) ctx.out(JSON.stringify(jobs));
   for (const job of jobs) {
-    if (opts.quiet || exitCodeOfJob(job) === 0) continue;
+    if (opts.quiet) continue;
+    // Done with something to know (a process of it killed for memory): exit 0 all the same.
+    if (exitCodeOfJob(job) === 0) {
+      if (job.error) ctx.err(`qm wait: job ${job.id} (${job.name}) ended ${job.state}, but: ${job.error}`);
+      continue;
+    }
     ctx.err(`qm wait: job ${job.id} (${job.name}) ${endPhrase(job)}`);
   }
   return jobs.map(exitCodeOfJob).find((code) => code !== 0) ?? EXIT.OK;

@@ -123,8 +123,9 @@ describe.skipIf(!MODES[0][1])("Limits = cgroup1: a process killed for memory in 
     // The shell goes on to its next line after python is killed, and exits 0.
     await submitJob(env, "partly", { script: "", infoText: info(`python3 -c "a = bytearray(200 * 1024 * 1024)"; echo went on`, { mem: "50M" }) });
     const row = await waitForJob(env, "partly", ["done", "oom", "failed"], 20_000);
-    expect(row).toMatchObject({ state: "done", exitCode: 0, error: null });
     const said = "1 of its processes killed by the kernel for using more than its memory limit (50M); its results may be incomplete: ask for more with mem = ...";
+    // The job page's error box and qm show/qm wait: the same words, as a sentence.
+    expect(row).toMatchObject({ state: "done", exitCode: 0, error: `${said}.` });
     expect(logOf(row.folder)).toMatch(/went on\n=== QueueManager job \d+ ended .*state done/);
     expect(logOf(row.folder)).toContain(said);
     const ended = await env.db.jobEvent.findFirstOrThrow({ where: { jobId: row.id, kind: "done" } });
