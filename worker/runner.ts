@@ -152,7 +152,7 @@ export function createRunner(deps: RunnerDeps): Runner {
    * Look again at everything that may have changed. `warm`: a start is likely now (the web
    * app's wake after an upload or an action), so the executor gets ready for it; the
    * minute's rescan looks without that (the cgroup warm-up writes every 5 ms for a second:
-   * 30-40 ms of CPU a minute for an idle queue).
+   * 62-66 ms of CPU a minute for an idle queue).
    */
   const wake = (warm = true) => {
     if (warm) ctx.executor.prepare?.();

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openToOthers, realPathOf, trustedUids } from "./real-path";
+import { realPathOf, trustedUids, walkPath } from "./real-path";
 
 let dir: string;
 beforeEach(() => {
@@ -39,7 +39,10 @@ describe("realPathOf", () => {
 /** Made as root and given to another account: a lab user's folder. */
 const OTHER = 61234;
 
-describe.runIf(process.geteuid?.() === 0)("openToOthers: who besides root could change where a path leads", () => {
+/** Who besides root (and this process's account) could change where `p` leads. */
+const openToOthers = (p: string, trusted = trustedUids()) => walkPath(p, trusted).openTo;
+
+describe.runIf(process.geteuid?.() === 0)("walkPath: who besides root could change where a path leads", () => {
   const mk = (rel: string, mode = 0o755, uid = 0, gid = 0) => {
     const p = path.join(dir, rel);
     fs.mkdirSync(p, { recursive: true });

@@ -58,14 +58,14 @@ function openEntry(folder: string, folderStat: Owned, entry: string, entryStat: 
   return null;
 }
 
-/** Resolve `absolute` (see above) and find the first place another account could change it. */
-export function walkPath(absolute: string, trusted = trustedUids()): PathWalk {
+/** Resolve `absolute` (see above) and, given the accounts `trusted`, find the first place another account could change it. */
+export function walkPath(absolute: string, trusted?: Set<number>): PathWalk {
   let openTo: string | null = null;
   let links = 0;
   let resolved = "/";
   const parts = absolute.split("/").filter(Boolean);
   const look = (folder: string, entry: string, entryStat: fs.Stats | null) => {
-    if (openTo) return;
+    if (!trusted || openTo) return;
     try {
       openTo = openEntry(folder, fs.statSync(folder), entry, entryStat, trusted);
     } catch {
@@ -99,11 +99,13 @@ export function walkPath(absolute: string, trusted = trustedUids()): PathWalk {
     if (target.startsWith("/")) resolved = "/";
   }
   // The folder itself, where the pass makes and renames its entries: no sticky exception.
-  try {
-    const stat = fs.statSync(resolved);
-    if (stat.isDirectory() && !openTo) openTo = openFolder(resolved, stat, trusted);
-  } catch {
-    // A loop, or no permission: the pass's own calls will say so.
+  if (trusted && !openTo) {
+    try {
+      const stat = fs.statSync(resolved);
+      if (stat.isDirectory()) openTo = openFolder(resolved, stat, trusted);
+    } catch {
+      // A loop, or no permission: the pass's own calls will say so.
+    }
   }
   return { real: resolved, openTo };
 }
@@ -111,9 +113,4 @@ export function walkPath(absolute: string, trusted = trustedUids()): PathWalk {
 /** `absolute` with its links resolved (see above). */
 export function realPathOf(absolute: string): string {
   return walkPath(absolute).real;
-}
-
-/** Who besides the service could change where `absolute` leads, or null. */
-export function openToOthers(absolute: string, trusted?: Set<number>): string | null {
-  return walkPath(absolute, trusted).openTo;
 }

@@ -9,6 +9,7 @@ import type { ArrayRefusals, Permissions } from "../../core/api-types";
 import { isFinishedState } from "../../core/job-lifecycle";
 import type { QmLayout } from "../qm-folders";
 import type { JobStore } from "../store/job-store";
+import type { ArrayElement } from "../store/queue-reads";
 import { requeueObstacle } from "./requeue-job";
 
 /** The elements a requeue of the array fits (those that ended; other than done unless `everything`), split. */
@@ -18,7 +19,7 @@ export interface ArrayRequeuePlan {
 }
 
 /** An element as read with the array (its row, just read: requeueJob reads it again and checks everything once more). */
-type Element = { id: number; state: string; folder: string; purgedAt: Date | null };
+type Element = Pick<ArrayElement, "id" | "folder" | "purgedAt"> & { state: string };
 
 export async function planArrayRequeue(store: JobStore, layout: QmLayout, elements: Element[], everything = false): Promise<ArrayRequeuePlan> {
   const plan: ArrayRequeuePlan = { requeuable: [], refused: [] };

@@ -10,11 +10,14 @@
  */
 import { archiveFolderProblem } from "../../core/archive-folder-check";
 import { archivePlaces } from "../config-file";
-import { openToOthers, realPathOf } from "../real-path";
+import { realPathOf, trustedUids, walkPath } from "../real-path";
 
 export type ArchivePlace = { dir: string; problem: null } | { dir: null; problem: string };
 
-export function archivePlaceNow(archive: string, qmFolder: string, configPath: string, trusted?: Set<number>): ArchivePlace {
-  const problem = archiveFolderProblem(archive, qmFolder, { ...archivePlaces(configPath), openTo: (p) => openToOthers(p, trusted) });
-  return problem ? { dir: null, problem } : { dir: realPathOf(archive), problem: null };
+export function archivePlaceNow(archive: string, qmFolder: string, configPath: string, trusted = trustedUids()): ArchivePlace {
+  // One walk: the folder the pass uses is the one this check judged.
+  const walk = walkPath(archive, trusted);
+  const places = { ...archivePlaces(configPath), realPath: (p: string) => (p === archive ? walk.real : realPathOf(p)), openTo: () => walk.openTo };
+  const problem = archiveFolderProblem(archive, qmFolder, places);
+  return problem ? { dir: null, problem } : { dir: walk.real, problem: null };
 }

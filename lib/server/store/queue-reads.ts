@@ -11,7 +11,6 @@ import { bumpJobsVersion } from "./jobs-version";
 import { ACTIVE, DEPENDENCY_BROKEN, WAITING, ownerKeySql } from "./queue-sql";
 import { type Sql, toDate } from "./sql";
 
-/** A waiting job's edge to a parent, with the parent's state now. */
 /** An element of an array as its actions need it. */
 export interface ArrayElement {
   id: number;
@@ -21,6 +20,7 @@ export interface ArrayElement {
   purgedAt: Date | null;
 }
 
+/** A waiting job's edge to a parent, with the parent's state now. */
 export interface DependencyEdge {
   jobId: number;
   parentId: number;

@@ -33,13 +33,15 @@ export interface WorkerSetup {
   handsOver: boolean;
   /** A worker ran and is not running now (stopped, or its heartbeat is stale): nothing starts until one does. */
   down: boolean;
+  /** It runs as root (each job as its own uid), so root's are the only folders it trusts (lib/server/real-path.ts). */
+  runsAsRoot: boolean;
 }
 
 export async function readWorkerSetup(sql: Sql, nowMs = Date.now()): Promise<WorkerSetup> {
   const row = await sql.get<{ stats: string; heartbeatAt: unknown }>(`SELECT "stats", "heartbeatAt" FROM "WorkerStatus" WHERE "id" = 1`);
   const stats: WorkerStats = parseWorkerStats(row?.stats);
   const beat = toDate(row?.heartbeatAt);
-  return { gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm", down: beat !== null && !isWorkerAlive(beat, stats, nowMs) };
+  return { gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm", down: beat !== null && !isWorkerAlive(beat, stats, nowMs), runsAsRoot: stats.isolation === "uid" };
 }
 
 /** The GPUs the worker hands out, as its last heartbeat said; null: no worker has said yet. */

@@ -1,12 +1,12 @@
 import type { RetentionAnswer } from "@/lib/core/api-types";
 import { retentionEnabled } from "@/lib/core/retention";
-import { parseWorkerStats } from "@/lib/core/worker-stats";
 import { archivePlaceNow } from "@/lib/server/retention/archive-place";
 import { trustedUids } from "@/lib/server/real-path";
 import { readRetentionPlan } from "@/lib/server/retention/read-retention-plan";
 import { nextAutomaticPass, readLastPass, readPassRequest, readScheduledFrom, requestRetentionPass } from "@/lib/server/retention/retention-state";
+import { readWorkerSetup } from "@/lib/server/store/worker-status";
 import { requireAdmin } from "@/lib/web/access";
-import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { apiHandler, json } from "@/lib/web/http";
 import { webLog } from "@/lib/web/web-log";
 
@@ -22,9 +22,8 @@ export const GET = apiHandler(async (request) => {
   const plan = await readRetentionPlan(sql, getLayout(), retention, { recent: { lastPassAt: lastPass ? new Date(lastPass.at) : null } });
   const enabled = retentionEnabled(retention);
   // As the worker will judge it at the pass: for root when it runs as root (jobs as their own uid).
-  const worker = await getDb().workerStatus.findUnique({ where: { id: 1 } });
-  const workerIsRoot = parseWorkerStats(worker?.stats).isolation === "uid";
-  const archiveProblem = retention.archiveFolder ? archivePlaceNow(retention.archiveFolder, getConfig().config.qmFolder, getConfig().path, trustedUids(workerIsRoot)).problem : null;
+  const { runsAsRoot } = await readWorkerSetup(sql);
+  const archiveProblem = retention.archiveFolder ? archivePlaceNow(retention.archiveFolder, getConfig().config.qmFolder, getConfig().path, trustedUids(runsAsRoot)).problem : null;
   return json({
     settings: retention,
     enabled,
