@@ -27,13 +27,32 @@ export function runAsKeys(job: RunAsSubject): string[] {
   return keys.filter((k): k is string => !!k && k.trim() !== "").map((k) => k.trim());
 }
 
-/** `alice@lab.org=alice, bob=bob2` -> owner (lower case) -> account name; throws, saying what to write, on anything else. */
+/**
+ * How an owner is compared: an e-mail whatever its case (as a folder job's e_mail finds its
+ * account), a user name as written. Accounts `ann` and `ANN` are two people (the account
+ * list compares names exactly), so `ann=ann` must not run ANN's jobs as ann.
+ */
+export function runAsKey(owner: string): string {
+  const key = owner.trim();
+  return key.includes("@") ? key.toLowerCase() : key;
+}
+
+/** `alice@lab.org=alice, bob=bob2` -> owner (runAsKey) -> account name; throws, saying what to write, on anything else. */
 export function parseRunAs(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new Error(`Run_As entries are owner=account, separated by commas, like ann=ann, bob@lab.org=bob (got "${pair}")`);
-    map.set(pair.slice(0, eq).trim().toLowerCase(), pair.slice(eq + 1).trim());
+    map.set(runAsKey(pair.slice(0, eq)), pair.slice(eq + 1).trim());
   }
   return map;
+}
+
+/** The account Run_As names for the first of `keys` (runAsKeys) it knows, with that key. */
+export function runAsAccountFor(runAs: Map<string, string>, keys: string[]): { owner: string; account: string } | null {
+  for (const owner of keys) {
+    const account = runAs.get(runAsKey(owner));
+    if (account) return { owner, account };
+  }
+  return null;
 }

@@ -36,6 +36,10 @@ describe("accounts", () => {
     expect(user).toMatchObject({ username: "carol", role: "user", disabled: false });
     const again = await routes.createUser(req("/api/users", jsonBody("POST", { username: "carol", password: "carol-secret-1" }, basic())), ctx(0));
     expect(again.status).toBe(409);
+    // Carol would be another person told from carol by case alone (Run_As compares names as written).
+    const cased = await routes.createUser(req("/api/users", jsonBody("POST", { username: "Carol", password: "carol-secret-1" }, basic())), ctx(0));
+    expect(cased.status).toBe(409);
+    expect(await errorOf(cased)).toMatchObject({ details: { username: "there is already a user named carol, the same name in another case; choose another name" } });
     const bad = await routes.createUser(req("/api/users", jsonBody("POST", { username: "no spaces", email: "nope", password: "short" }, basic())), ctx(0));
     expect(bad.status).toBe(400);
     expect(Object.keys((await errorOf(bad)).details ?? {}).sort()).toEqual(["email", "password", "username"]);

@@ -9,7 +9,7 @@
  */
 import fs from "node:fs";
 import { parseUidRange } from "../../lib/core/job-uids";
-import { parseRunAs } from "../../lib/core/run-as";
+import { parseRunAs, runAsAccountFor } from "../../lib/core/run-as";
 import { TEMP_FOLDERS, processUids, removeIpcObjectsOf, removeTempFilesOf, tempFoldersUnchangedSince } from "./uid-traces";
 import { createUidClaims, type UidClaims } from "./uid-claims";
 
@@ -130,9 +130,9 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
     claim(keys) {
       if (!isRoot) return null;
       const passwd = readPasswd();
-      const owner = keys.find((k) => runAs.has(k.toLowerCase()));
-      const account = owner ? runAs.get(owner.toLowerCase()) : undefined;
-      if (account) {
+      const named = runAsAccountFor(runAs, keys);
+      if (named) {
+        const { owner, account } = named;
         const entry = passwd.find((e) => e.name === account);
         if (entry && entry.uid !== 0) return { uid: entry.uid, gid: entry.gid, name: entry.name, exclusive: false };
         log(`Run_As names "${account}" for ${owner}, but ${entry ? "that is root" : "there is no such account"}; the job runs as a pool uid instead`);

@@ -64,8 +64,13 @@ export async function listUsers(db: Db): Promise<UserSummary[]> {
 }
 
 export async function createUser(db: Db, input: CreateUserInput): Promise<UserSummary> {
-  if (await db.user.findUnique({ where: { username: input.username } })) {
-    throw new AppError("CONFLICT", `There is already a user named ${input.username}; choose another name.`, { username: `there is already a user named ${input.username}; choose another name` });
+  // Names that differ by case alone would be two people whom a reader (and Run_As, which
+  // some write in another case) tells apart by nothing: refused, like e-mails.
+  const names = await db.user.findMany({ select: { username: true } });
+  const taken = names.find((u) => u.username.toLowerCase() === input.username.toLowerCase());
+  if (taken) {
+    const same = taken.username === input.username ? `a user named ${input.username}` : `a user named ${taken.username}, the same name in another case`;
+    throw new AppError("CONFLICT", `There is already ${same}; choose another name.`, { username: `there is already ${same}; choose another name` });
   }
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
