@@ -49,7 +49,7 @@ export function parseRunAs(text: string): Map<string, string> {
 }
 
 /** The account Run_As names for the first of `keys` (runAsKeys) it knows, with that key. */
-export function runAsAccountFor(runAs: Map<string, string>, keys: string[]): { owner: string; account: string } | null {
+export function runAsAccountFor(runAs: Map<string, string>, keys: readonly string[]): { owner: string; account: string } | null {
   for (const owner of keys) {
     const account = runAs.get(runAsKey(owner));
     if (account) return { owner, account };
