@@ -90,13 +90,26 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
 
 /** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the user or throws UNAUTHORIZED. */
 export async function verifyCredentials(request: Request, username: string, password: string): Promise<UserIdentity> {
-  const attempt = startLoginTry(loginClientOf(request), username);
-  const found = await getDb().user.findUnique({ where: { username } });
-  const user = found && !found.disabled ? found : null;
-  const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
-  if (!user || !ok) throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
+  return withPasswordTry(request, username, async () => {
+    const found = await getDb().user.findUnique({ where: { username } });
+    const user = found && !found.disabled ? found : null;
+    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
+    if (!user || !ok) throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
+    return toIdentity(user);
+  });
+}
+
+/**
+ * Runs `check`, a check of `username`'s password (a login, or the current password of a
+ * password change), under the login slow-down: refused with RATE_LIMITED while this
+ * client must wait, counted as a failed try when it throws, forgotten when it returns.
+ * Guesses at the login and at a password change add up.
+ */
+export async function withPasswordTry<T>(request: Request, username: string, check: () => Promise<T>, failures?: string): Promise<T> {
+  const attempt = startLoginTry(loginClientOf(request), username, Date.now(), failures);
+  const result = await check();
   attempt.succeeded();
-  return toIdentity(user);
+  return result;
 }
 
 // Verifying against a fixed hash when the user does not exist keeps the timing equal.

@@ -23,7 +23,7 @@ const loginAs = (user: string, password: string, peer: string, headers: Record<s
 
 beforeAll(async () => {
   // Accounts of their own, so that the administrator's slow-down stays clean for the other tests.
-  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6", "ops7"]) {
+  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6", "ops7", "ops8"]) {
     await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD) } });
   }
 });
@@ -136,6 +136,34 @@ describe("the login slow-down", () => {
     } finally {
       await Promise.all([job.close(), operator.close()]);
     }
+  });
+
+  it("a password change's current password is slowed down as a login of that account, and guesses at both add up", async () => {
+    // Before, a stolen session could guess the current password at full speed: 12 wrong
+    // ones in a row all answered 403, none counted toward the login's slow-down.
+    const peer = "198.51.100.140";
+    const session = await loginAs("ops8", OPS_PASSWORD, peer);
+    const cookie = session.headers.get("set-cookie")!.split(";")[0];
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    const change = (currentPassword: string) =>
+      routes.password(
+        req("/api/account/password", {
+          method: "POST",
+          body: JSON.stringify({ currentPassword, newPassword: OPS_PASSWORD }),
+          headers: { "content-type": "application/json", cookie, "x-qm-csrf": csrfToken, [PEER_HEADER]: peer },
+        }),
+        ctx(0),
+      );
+    for (let i = 0; i < 3; i++) expect((await loginAs("ops8", `guess ${i}`, peer)).status).toBe(401);
+    for (let i = 3; i < 5; i++) expect((await change(`guess ${i}`)).status).toBe(403);
+    const limited = await change("guess 5");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect((await errorOf(limited)).message).toBe("Too many wrong passwords from here; wait 1 second and try again.");
+    // The login from there waits too, even with the right password.
+    expect((await loginAs("ops8", OPS_PASSWORD, peer)).status).toBe(429);
+    await sleep(1100);
+    expect((await change(OPS_PASSWORD)).status).toBe(200);
   });
 
   it("every loopback address is this machine: a job taking a new 127.x address at each try is slowed as one client", async () => {

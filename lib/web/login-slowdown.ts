@@ -19,6 +19,8 @@
  *   once checked (a password check takes tens of milliseconds), a burst of 400 tries
  *   from one address all passed the pace check before the first failure was recorded:
  *   288 passwords were checked in 27 s instead of about 8.
+ * - A password change checks the current password through here too, counted as a login
+ *   of that account from that client: guesses there and at the login add up.
  * Sessions and tokens never pass through here. State is per process, kept on
  * globalThis because Next may load this module once per route.
  */
@@ -74,9 +76,10 @@ export interface LoginTry {
 /**
  * Before checking a password: throws RATE_LIMITED when this client must still wait before
  * trying this account again; otherwise counts the try as a failure at once (see the module
- * comment) and returns it, for `succeeded()` when the password was right.
+ * comment) and returns it, for `succeeded()` when the password was right. `failures` names
+ * them in the refusal ("failed logins", "wrong passwords").
  */
-export function startLoginTry(address: string, account: string, now = Date.now()): LoginTry {
+export function startLoginTry(address: string, account: string, now = Date.now(), failures = "failed logins"): LoginTry {
   const { perClient, perAddress, perAccount, known } = state();
   const keys = keysOf(address, account);
   const knownPair = isKnown(keys.pair, now);
@@ -86,7 +89,7 @@ export function startLoginTry(address: string, account: string, now = Date.now()
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
     const why = forAccount === wait ? "for this account" : "from here";
-    throw new AppError("RATE_LIMITED", `Too many failed logins ${why}; wait ${seconds} second${seconds > 1 ? "s" : ""} and try again.`, {
+    throw new AppError("RATE_LIMITED", `Too many ${failures} ${why}; wait ${seconds} second${seconds > 1 ? "s" : ""} and try again.`, {
       retryAfterSeconds: String(seconds),
     });
   }

@@ -1,16 +1,20 @@
 import { changePasswordSchema } from "@/lib/core/user-schemas";
 import { changeOwnPassword } from "@/lib/server/users/users";
 import { requireUser } from "@/lib/web/access";
-import { sessionIdOf } from "@/lib/web/auth";
+import { sessionIdOf, withPasswordTry } from "@/lib/web/auth";
 import { getDb } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 
-/** Change one's own password `{ currentPassword, newPassword }`; one's other sessions end. */
+/**
+ * Change one's own password `{ currentPassword, newPassword }`; one's other sessions end.
+ * The current password is checked under the login slow-down, or a stolen session could
+ * guess it at full speed.
+ */
 export const POST = apiHandler(async (request) => {
   const viewer = await requireUser(request, "change your password");
   const { currentPassword, newPassword } = await readJson(request, changePasswordSchema);
-  await changeOwnPassword(getDb(), viewer.user.id, currentPassword, newPassword, sessionIdOf(request));
+  await withPasswordTry(request, viewer.user.username, () => changeOwnPassword(getDb(), viewer.user.id, currentPassword, newPassword, sessionIdOf(request)), "wrong passwords");
   return json({ ok: true });
 });
