@@ -27,6 +27,8 @@ import type { Executor } from "./executor";
 import { acquireWorkerLock, type WorkerLock } from "./lock";
 import type { PgSession } from "./pg-session";
 import { protectServiceFiles, unreachableForJobs } from "../lib/server/protect-files";
+import { trustedUids } from "../lib/server/real-path";
+import { type SearchPath, jobEnvironment, safeSearchPath } from "../lib/server/search-path";
 import { createRunner, type Runner } from "./runner";
 
 export interface WorkerOptions {
@@ -38,7 +40,7 @@ export interface WorkerOptions {
   log: LogInput;
   heartbeatMs?: number;
   rescanMs?: number;
-  /** Environment for jobs; default: the worker's own without QM_* and DATABASE_URL. */
+  /** Environment for jobs; default: the worker's own without QM_*, DATABASE_URL and npm's, with its PATH left to folders only root and the service may change (lib/server/search-path.ts). */
   jobEnv?: NodeJS.ProcessEnv;
   /** The worker stopped itself (another worker took the QM_FOLDER's database lock). */
   onFatal?: (error: Error) => void;
@@ -70,7 +72,7 @@ interface Where {
   limits: string;
 }
 
-function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, log: (m: string) => void, graceMs: () => number, nvidiaSmi: string | null): Where {
+function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, searchPath: SearchPath, log: (m: string) => void, graceMs: () => number, nvidiaSmi: string | null): Where {
   const qmOwner = fs.statSync(layout.root);
   const identities = createIdentityPool(initial, log);
   const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
@@ -79,6 +81,10 @@ function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.Proce
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
   // A warning: sh run.sh still runs, but a job opening its files by full path (python3 process.py) fails with "Permission denied".
   if (blocked.length) toLog(log, () => false).warn(`jobs run as unprivileged uids but cannot reach QM_Jobs: ${blocked.join(", ")} lack the search permission for others (chmod o+x)`);
+  // Root's own tools (pyenv or conda in /root): a job finds them on its PATH and is refused ("python: Permission denied").
+  if (identities.isolation === "uid" && searchPath.closedToJobs.length) {
+    log(`jobs run as unprivileged uids, which cannot search these folders of the PATH: ${searchPath.closedToJobs.join(", ")}; programs there answer "Permission denied" to jobs (install what jobs need where everyone may read it, /usr/local or /opt)`);
+  }
   const gpus = detectGpus(initial.gpuList, nvidiaSmi, log);
   const executor = createLocalExecutor({
     jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits, gpus: gpus.gpus,
@@ -101,12 +107,16 @@ export function createWorker(opts: WorkerOptions): Worker {
   let lock: WorkerLock | undefined;
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
-  const jobEnv = opts.jobEnv ?? (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv);
+  // The worker's own commands (setpriv, ipcrm, sbatch, as root) and every job search only folders nobody else may change.
+  const searchPath = safeSearchPath(process.env.PATH ?? "", trustedUids());
+  for (const { entry, why } of searchPath.dropped) toLog(opts.log, () => false).warn(`PATH: left out ${entry || "(empty)"} for the worker's commands and the jobs: ${why}`);
+  process.env.PATH = searchPath.path;
+  const jobEnv = opts.jobEnv ?? jobEnvironment(process.env, searchPath.path);
   protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
   const where =
     initial.executor === "slurm"
       ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
-      : localExecutor(initial, layout, jobEnv, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
+      : localExecutor(initial, layout, jobEnv, searchPath, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
   runner = createRunner({
     store, executor: where.executor, config: config.current, configPath: opts.configPath, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
     rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,

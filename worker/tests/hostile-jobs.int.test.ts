@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { sqliteFilePath } from "../../lib/server/database-url";
@@ -192,6 +193,46 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
       expect(changed, `as uid 65534, gid ${gid}`).toBe("");
     }
     expect(fs.readFileSync(path.join(folder, "open.txt"), "utf8")).toBe("mine\n");
+  });
+
+  it("finds nothing on its PATH that another account could have put there, nor npm's variables", async () => {
+    env = await createTestEnv();
+    // As `npm start` from a clone in /tmp: npm puts /tmp/node_modules/.bin on the PATH, which anyone may create.
+    const open = fs.mkdtempSync(path.join(os.tmpdir(), "qm-open-"));
+    fs.chmodSync(open, 0o1777);
+    const planted = path.join(open, "node_modules", ".bin");
+    const theirs = path.join(env.dir, "theirs-bin");
+    fs.mkdirSync(theirs);
+    fs.chownSync(theirs, 65534, 65534);
+    const kept = process.env.PATH;
+    process.env.PATH = `${planted}:${theirs}:relative-bin::${kept}`;
+    process.env.npm_config__authtoken = "npm-registry-secret";
+    try {
+      worker = await startWorker(env);
+    } finally {
+      process.env.PATH = kept;
+      delete process.env.npm_config__authtoken;
+    }
+    try {
+      // Another account fills both once the worker runs.
+      const probe = (dir: string, name: string) => `mkdir -p '${dir}' && printf '#!/bin/sh\\necho HIJACKED ${name}\\n' > '${dir}/${name}' && chmod 755 '${dir}/${name}'`;
+      execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", `${probe(planted, "qmprobe")} && ${probe(theirs, "qmprobe2")}`]);
+      const got = await attack("searcher", (r) =>
+        [
+          `qmprobe >> '${r}' 2>/dev/null`,
+          `qmprobe2 >> '${r}' 2>/dev/null`,
+          `echo "$PATH" | tr ':' '\\n' | grep -x -e '${planted}' -e '${theirs}' -e relative-bin -e '' >> '${r}'`,
+          `env | grep -i '^npm_' >> '${r}'`,
+        ].join("; "),
+      );
+      expect(got).toBe("");
+      const told = worker.logs.filter((m) => m.startsWith("PATH: left out"));
+      expect(told.join("\n")).toContain(`${planted} for the worker's commands and the jobs: ${path.join(open, "node_modules")} is not there yet, and anyone may create it first`);
+      expect(told.join("\n")).toContain(`${theirs} for the worker's commands and the jobs: ${theirs} belongs to`);
+      expect(told).toHaveLength(4);
+    } finally {
+      fs.rmSync(open, { recursive: true, force: true });
+    }
   });
 
   it("cannot read the service's environment or kill the worker", async () => {
