@@ -66,7 +66,7 @@ function searchableByOthers(entry: string): boolean {
  * (QM_* settings, DATABASE_URL, npm's run-time variables such as npm_config_*, which may
  * hold a registry token) and with `searchPath` for PATH.
  */
-export function jobEnvironment(env: NodeJS.ProcessEnv, searchPath: string): NodeJS.ProcessEnv {
+export function jobEnvironment(env: Record<string, string | undefined>, searchPath: string): NodeJS.ProcessEnv {
   const kept = Object.entries(env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL" && !/^npm_/i.test(k) && k !== "INIT_CWD");
   const jobs: Record<string, string | undefined> = Object.fromEntries(kept);
   jobs.PATH = searchPath;
