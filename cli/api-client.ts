@@ -4,10 +4,11 @@
  * `Authorization: Bearer`, and the API's errors turned into CliErrors with exit codes.
  * Whatever answers at QM_URL may not be QueueManager (a proxy's error page, a web site,
  * a server that hangs): a JSON answer is read up to MAX_JSON_ANSWER bytes and within the
- * timeout, and anything but JSON is said to be so.
+ * timeout, and anything but JSON, or JSON without what its kind of answer holds, is said to be so.
  */
 import http from "node:http";
 import https from "node:https";
+import type { AnswerShape } from "./answer-shapes";
 import { CliError, EXIT } from "./errors";
 
 export interface ApiResponse {
@@ -32,8 +33,11 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   readonly baseUrl: string;
-  /** A request whose non-2xx answers become CliErrors; the parsed JSON body otherwise. */
-  call<T>(method: string, path: string, body?: { json: unknown } | { multipart: Buffer; boundary: string }, headers?: Record<string, string>): Promise<T>;
+  /**
+   * A request whose non-2xx answers become CliErrors; the parsed JSON body otherwise, once it
+   * has the `shape` of its kind (cli/answer-shapes.ts): any other JSON is a CliError too.
+   */
+  call<T>(method: string, path: string, shape: AnswerShape<T>, body?: { json: unknown } | { multipart: Buffer; boundary: string }, headers?: Record<string, string>): Promise<T>;
   /**
    * GET `path` and write its body into `sink` as it comes (a file, standard output);
    * non-2xx answers become CliErrors as with `call`, a body cut short rejects. Resolves to
@@ -116,9 +120,10 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
       ? new CliError(EXIT.UNREACHABLE, `${what}: QueueManager at ${base.origin} did not ${answered ? "finish its answer" : "answer"} within ${seconds(timeoutMs)}; it may be overloaded, or QM_URL may point at something else (${longer})`)
       : new CliError(EXIT.UNREACHABLE, `cannot reach QueueManager at ${base.origin} (no connection within ${seconds(timeoutMs)}); check QM_URL or qm login, or ${longer}`);
 
+  const root = base.origin + base.pathname.replace(/\/$/, "");
   return {
-    baseUrl: base.origin + base.pathname.replace(/\/$/, ""),
-    call<T>(method: string, path: string, body?: { json: unknown } | { multipart: Buffer; boundary: string }, extra: Record<string, string> = {}) {
+    baseUrl: root,
+    call<T>(method: string, path: string, shape: AnswerShape<T>, body?: { json: unknown } | { multipart: Buffer; boundary: string }, extra: Record<string, string> = {}) {
       const url = new URL(base.pathname.replace(/\/$/, "") + path, base);
       const payload = body && ("json" in body ? Buffer.from(JSON.stringify(body.json)) : body.multipart);
       const headers: Record<string, string> = {
@@ -156,7 +161,9 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
               const kind = res.headers["content-type"]?.split(";")[0] || "no content type";
               return reject(new CliError(EXIT.FAILED, `${what}: the answer is not QueueManager's JSON (${text ? kind : "an empty answer"}); is QM_URL (${base.origin}) the address of a QueueManager, not of a web page or a proxy's login?`));
             }
-            resolve(parsed as T);
+            // JSON, but not QueueManager's (another API at QM_URL): never read as "done", nor read into a crash.
+            if (!shape.fits(parsed)) return reject(new CliError(EXIT.FAILED, `${root}: the answer to ${what} is not QueueManager's (${shape.lacks}); is QM_URL right?`));
+            resolve(parsed);
           }, fail);
         });
         // Silence while connecting or sending; then the whole answer within the timeout (a server answering a byte a minute never ends).

@@ -19,7 +19,7 @@ let server: http.Server;
 let url: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    if (req.url === "/api/jobs/5") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 5, name: "fit" } }));
+    if (req.url === "/api/jobs/5") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 5, name: "fit", state: "done" }, can: {} }));
     if (req.url === "/api/jobs/5/files/raw?path=out%2Flog.txt&download=1") return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(CONTENT);
     // A file a Latin-1 system named: its é is the one byte 0xE9, sent as that byte.
     if (req.url === "/api/jobs/5/files/raw?path=r%E9sultat.txt&download=1") return void res.writeHead(200, { "content-type": "text/plain" }).end("caf\u00e9\n");

@@ -3,22 +3,10 @@
  * 100), because a request costs the server more than most of a small job's own handling.
  */
 import type { ApiClient } from "./api-client";
+import { ANSWER, type SubmitAnswer } from "./answer-shapes";
 import { CliError, EXIT } from "./errors";
 import { type JobUpload, inUsersWords } from "./job-input";
 import { multipartBody } from "./multipart";
-
-/** One job as POST /api/jobs answers it (with an array's elements, on a server that makes arrays). */
-interface JobAnswer {
-  id: number;
-  array?: { id: number; jobIds: number[] };
-}
-
-/** POST /api/jobs's answer: `job` (and `array`) for one zip, `jobs` (a job or an error each) for several. */
-interface SubmitAnswer {
-  job?: JobAnswer;
-  array?: JobAnswer["array"];
-  jobs?: (JobAnswer | { file: string; error: { message: string } })[];
-}
 
 // Zips sent in one request, at most (the server takes up to 100): one request per job
 // would cost the server more than most of the job's own handling.
@@ -55,7 +43,7 @@ export function planBatches(items: BatchItem[]): BatchItem[][] {
 export async function sendBatch(api: ApiClient, fields: Record<string, string | undefined>, items: { index: number; upload: JobUpload }[], results: Result[]): Promise<void> {
   let answer: SubmitAnswer;
   try {
-    answer = await api.call<SubmitAnswer>("POST", "/api/jobs", multipartBody(fields, items.map((i) => ({ name: i.upload.fileName, data: i.upload.zip }))));
+    answer = await api.call("POST", "/api/jobs", ANSWER.submitted, multipartBody(fields, items.map((i) => ({ name: i.upload.fileName, data: i.upload.zip }))));
   } catch (error) {
     // Too large together (Max_Upload_MB counts the whole request): one at a time.
     if (items.length > 1 && error instanceof CliError && /larger than/.test(error.message)) {

@@ -4,8 +4,11 @@
  * page. qm must end with a message that says what happened and what to do, in bounded time
  * and memory, and never take a web page's 200 for a done action.
  */
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_JSON_ANSWER } from "./api-client";
@@ -37,6 +40,8 @@ const BEHAVIOURS: Record<string, (req: http.IncomingMessage, res: http.ServerRes
   },
   // A download that starts, then goes silent without ending.
   halfdownload: (_req, res) => void res.writeHead(200, { "content-type": "application/zip" }).write("PK\u0003\u0004 the first bytes"),
+  // Another JSON API (or a mock) that answers the same to everything.
+  weird: (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"weird":true}'),
   // A site's home page, or a proxy's login form: 200 and HTML.
   html: (_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Welcome to the lab's wiki</body></html>"),
   // nginx in front of a QueueManager that is down.
@@ -45,7 +50,7 @@ const BEHAVIOURS: Record<string, (req: http.IncomingMessage, res: http.ServerRes
   restart: (req, res) => {
     const step = restartSteps++;
     if (step === 1) return void req.socket.destroy();
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 12, name: "fit", state: step ? "done" : "running", exitCode: step ? 0 : null, signal: null } }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job: { id: 12, name: "fit", state: step ? "done" : "running", exitCode: step ? 0 : null, signal: null }, can: {} }));
   },
   // nginx sending plain HTTP to HTTPS.
   redirect: (req, res) => void res.writeHead(301, { location: `https://qm.lab.example${req.url}`, "content-type": "text/html" }).end("<html>301 Moved Permanently</html>"),
@@ -164,6 +169,30 @@ describe("a server that is not QueueManager", () => {
     const shown = io("html");
     expect(await run(["show", "12"], shown)).toBe(1);
     expect(shown.stderr[0]).toMatch(/^qm show: GET \/html\/api\/jobs\/12: the answer is not QueueManager's JSON/);
+  });
+
+  it("JSON without what its kind of answer holds is said to be not QueueManager's, never taken for a done action nor crashed on", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-weird-"));
+    fs.writeFileSync(path.join(dir, "run.sh"), "echo hi\n");
+    const commands = [
+      ["kill", "1"], ["requeue", "1"], ["hold", "1"], ["release", "1"], ["delete", "1"], ["kill", "--array", "1"], ["update", "-p", "5", "1"],
+      ["pause"], ["resume"], ["log", "1"], ["log", "-f", "1"], ["ls"], ["show", "1"], ["stats"], ["wait", "1"], ["whoami"],
+      ["submit", path.join(dir, "run.sh")], ["submit", "--wait", "--wrap", "true"], ["download", "-o", dir, "1"],
+    ];
+    try {
+      for (const argv of commands) {
+        const x = io("weird");
+        expect(await run(argv, x), argv.join(" ")).toBe(1);
+        expect(x.stdout, argv.join(" ")).toEqual([]);
+        expect(x.stderr.join("\n"), argv.join(" ")).toMatch(new RegExp(`${base}/weird: the answer to \\w+ /weird/api/\\S+ is not QueueManager's \\(no [^)]+ in it\\); is QM_URL right\\?`));
+      }
+      const killed = io("weird");
+      await run(["kill", "1"], killed);
+      expect(killed.stderr).toEqual([`job 1: ${base}/weird: the answer to POST /weird/api/jobs/1/kill is not QueueManager's (no "ok" in it); is QM_URL right?`]);
+      expect(fs.readdirSync(dir)).toEqual(["run.sh"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a redirect (http:// sent to https://) is not followed but said, with the address to use (exit 3)", async () => {

@@ -1,13 +1,13 @@
 /** qm login / logout / whoami: the token the command uses, kept in a file of your own. */
 import os from "node:os";
 import fs from "node:fs";
-import type { CreatedToken, SessionUser } from "../../lib/core/account-types";
 import { COMMON_HELP, type CliContext, type Command } from "../command";
 import { type ApiClient, createApiClient } from "../api-client";
 import { checkServerUrl, readCredentialsFile, writeCredentialsFile } from "../credentials";
 import { CliError, EXIT } from "../errors";
+import { ANSWER } from "../answer-shapes";
 
-const whoAmI = (api: ApiClient) => api.call<{ user: SessionUser | null; via: string }>("GET", "/api/auth/session");
+const whoAmI = (api: ApiClient) => api.call("GET", "/api/auth/session", ANSWER.session);
 
 /** A client for another URL or token than the context's, closed afterwards. */
 async function withClient<T>(ctx: CliContext, url: string, token: string | undefined, fn: (api: ApiClient) => Promise<T>): Promise<T> {
@@ -47,7 +47,7 @@ ${COMMON_HELP}`,
       const password = await ctx.prompt(`Password for ${username} on ${url}: `, true);
       const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
       const name = (values.name as string | undefined) ?? `qm on ${os.hostname()}`;
-      const { token } = await withClient(ctx, url, undefined, (api) => api.call<{ token: CreatedToken }>("POST", "/api/account/tokens", { json: { name } }, { authorization: basic }));
+      const { token } = await withClient(ctx, url, undefined, (api) => api.call("POST", "/api/account/tokens", ANSWER.createdToken, { json: { name } }, { authorization: basic }));
       saved = { token: token.token, id: token.id, username };
     }
     writeCredentialsFile(ctx.credentialsPath, { url, token: saved.token, tokenId: saved.id, username: saved.username });
@@ -72,7 +72,7 @@ ${COMMON_HELP}`,
       return EXIT.OK;
     }
     if (saved.token && saved.tokenId) {
-      await withClient(ctx, saved.url, saved.token, (api) => api.call("DELETE", `/api/account/tokens/${saved.tokenId}`)).catch((e: Error) =>
+      await withClient(ctx, saved.url, saved.token, (api) => api.call("DELETE", `/api/account/tokens/${saved.tokenId}`, ANSWER.revokedToken)).catch((e: Error) =>
         ctx.err(`qm logout: the token could not be revoked (${e.message}); revoke it on your account page`),
       );
     }

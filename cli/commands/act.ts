@@ -2,10 +2,11 @@
  * qm kill | requeue | hold | release | delete ID...: act on jobs (your own, or any as the
  * administrator); with --array, on every element of arrays it fits.
  */
-import type { ArrayActionAnswer, ArrayAnswer, HoldAnswer } from "../../lib/core/api-types";
+import type { HoldAnswer } from "../../lib/core/api-types";
 import { activeWords, alreadyWords, leftActiveWords } from "../../lib/core/array-action-words";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT } from "../errors";
+import { ANSWER, type ArrayActionReply } from "../answer-shapes";
 
 type Action = "kill" | "requeue" | "hold" | "release" | "delete";
 
@@ -20,9 +21,6 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 /** The API call of each action (docs/api.md): on a job, or on every element of an array it fits. */
 const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
   array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
-
-/** An older server sends no `refused`. */
-type ArrayActionReply = Omit<ArrayActionAnswer, "refused"> & { refused?: ArrayActionAnswer["refused"] };
 
 /**
  * What was done to the elements acted on: "deleted 3 element(s)"; a kill tells the cancelled
@@ -91,7 +89,7 @@ const NONE_FITS: Record<Action, string> = {
 async function whyNothing(ctx: CliContext, action: Action, arrayId: number): Promise<string> {
   const states = await ctx
     .api()
-    .call<ArrayAnswer>("GET", `/api/arrays/${arrayId}`)
+    .call("GET", `/api/arrays/${arrayId}`, ANSWER.array)
     .then(({ array }) => `(its ${array.total} element(s): ${Object.entries(array.counts).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(", ")})`)
     .catch(() => "");
   return `${NONE_FITS[action]} ${states}`.trim();
@@ -117,8 +115,11 @@ ${COMMON_HELP}`,
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          const answer = await ctx.api().call<ArrayActionReply>(...request(action, id, array));
-          results.push({ id, ok: true, message: array ? await arrayOutcome(action, id, answer, () => whyNothing(ctx, action, id)) : jobOutcome(action, answer) });
+          const [method, path] = request(action, id, array);
+          const message = array
+            ? await arrayOutcome(action, id, await ctx.api().call(method, path, ANSWER.arrayAction), () => whyNothing(ctx, action, id))
+            : jobOutcome(action, await ctx.api().call(method, path, action === "hold" || action === "release" ? ANSWER.hold : ANSWER.done));
+          results.push({ id, ok: true, message });
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
           results.push({ id, ok: false, message: error.message });

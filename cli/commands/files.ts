@@ -8,11 +8,11 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { rawUrl } from "../../lib/client/file-urls";
-import type { JobAnswer } from "../../lib/core/api-types";
 import { formatBytes } from "../../lib/core/format";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { CliError, EXIT, usageError } from "../errors";
 import { terminalSafe } from "../terminal-text";
+import { ANSWER } from "../answer-shapes";
 
 /** `<job name>.zip`, the name made safe to write here (no folder separators, no leading dot). */
 export function zipNameOf(jobName: string, id: number): string {
@@ -42,7 +42,7 @@ ${COMMON_HELP}`,
       const part = path.join(dir, `.qm-download-${id}-${process.pid}.part`);
       let out: fs.WriteStream | undefined;
       try {
-        const { job } = await ctx.api().call<JobAnswer>("GET", `/api/jobs/${id}`);
+        const { job } = await ctx.api().call("GET", `/api/jobs/${id}`, ANSWER.job);
         const file = path.join(dir, zipNameOf(job.name, id));
         if (!values.force && fs.existsSync(file)) throw new CliError(EXIT.FAILED, `${file} is there already; remove it, use --force, or -o another folder`);
         out = fs.createWriteStream(part, { flags: "wx", mode: 0o644 });

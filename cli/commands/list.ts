@@ -1,11 +1,12 @@
 /** qm ls: what runs and waits (default), what finished, or everything; filters; a table or JSON. */
-import type { JobSummary, JobsAnswer } from "../../lib/core/api-types";
+import type { JobSummary } from "../../lib/core/api-types";
 import { formatDuration } from "../../lib/core/format";
 import { ACTIVE_STATES, LISTED_STATES, WAITING_STATES } from "../../lib/core/job-lifecycle";
 import { jobTimes } from "../../lib/core/job-times";
 import { COMMON_HELP, type Command } from "../command";
 import { EXIT, usageError, wholeNumberOption } from "../errors";
 import { localTime, table } from "../table";
+import { ANSWER } from "../answer-shapes";
 
 const exitOf = (j: JobSummary) => (j.signal ? j.signal : j.exitCode ?? "");
 
@@ -59,7 +60,7 @@ ${COMMON_HELP}`,
           (e): e is [string, string] => typeof e[1] === "string",
         ),
       );
-    const pages = await Promise.all(views.map((v) => ctx.api().call<JobsAnswer>("GET", `/api/jobs?${query(v)}`)));
+    const pages = await Promise.all(views.map((v) => ctx.api().call("GET", `/api/jobs?${query(v)}`, ANSWER.jobs)));
     const jobs = pages.flatMap((p) => p.jobs);
     if (values.json) {
       ctx.out(JSON.stringify(jobs));

@@ -3,6 +3,7 @@ import type { LogAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
 import { outageTolerance } from "../outage";
+import { ANSWER } from "../answer-shapes";
 
 const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost", "deleted"]);
 
@@ -21,7 +22,7 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
   async run(ctx, values, positionals) {
     const [id] = jobIds(positionals);
     const api = ctx.api();
-    let chunk = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log`);
+    let chunk = await api.call("GET", `/api/jobs/${id}/log`, ANSWER.log);
     const write = (text: string) => text && ctx.out(text.replace(/\n$/, ""));
     // Nothing printed would look like an empty log, or (after -f) like a run that wrote nothing.
     const noLog = (answer: LogAnswer) =>
@@ -41,7 +42,7 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
       await ctx.sleep(chunk.text ? 100 : Math.min(1000, 200 + idle * 100));
       let next: LogAnswer;
       try {
-        next = await api.call<LogAnswer>("GET", `/api/jobs/${id}/log?offset=${chunk.reset ? 0 : chunk.nextOffset}`);
+        next = await api.call("GET", `/api/jobs/${id}/log?offset=${chunk.reset ? 0 : chunk.nextOffset}`, ANSWER.log);
         outage.answered();
       } catch (error) {
         if (!outage.absorbs(error)) throw error;

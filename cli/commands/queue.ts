@@ -1,7 +1,7 @@
 /** qm pause | resume: stop starting jobs while running ones finish, and start again (the administrator). */
-import type { PauseAnswer } from "../../lib/core/api-types";
 import { COMMON_HELP, type Command } from "../command";
 import { EXIT } from "../errors";
+import { ANSWER } from "../answer-shapes";
 
 function queueCommand(action: "pause" | "resume"): Command {
   return {
@@ -15,7 +15,7 @@ ${action === "pause" ? "Pause the whole queue: running jobs finish, no job start
 The administrator's (a token made by the administrator, or qm login as the administrator).
 ${COMMON_HELP}`,
     async run(ctx, values) {
-      const answer = await ctx.api().call<PauseAnswer>("POST", `/api/queue/${action}`);
+      const answer = await ctx.api().call("POST", `/api/queue/${action}`, ANSWER.pause);
       // Asking for the state the queue is in already is not an error, but says it did nothing.
       const already = answer.changed === false;
       if (values.json) ctx.out(JSON.stringify(answer));

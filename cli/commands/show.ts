@@ -1,5 +1,5 @@
 /** qm show ID: everything about one job. */
-import type { ActionRefusals, JobAnswer, JobDetail, Permissions } from "../../lib/core/api-types";
+import type { ActionRefusals, JobDetail, Permissions } from "../../lib/core/api-types";
 import { describeEventDetail } from "../../lib/core/event-detail";
 import { formatBytes, formatDuration } from "../../lib/core/format";
 import { jobTimes } from "../../lib/core/job-times";
@@ -9,6 +9,7 @@ import { COMMON_HELP, type Command, jobIds } from "../command";
 import { EXIT } from "../errors";
 import { localTime, table } from "../table";
 import { oneLine } from "../terminal-text";
+import { ANSWER } from "../answer-shapes";
 
 /**
  * The actions that fit the job and the viewer may do, but for those the server would refuse
@@ -72,7 +73,7 @@ for, when it should start and why it waits, what you may do with it, and its his
 ${COMMON_HELP}`,
   async run(ctx, values, positionals) {
     const [id] = jobIds(positionals);
-    const answer = await ctx.api().call<JobAnswer>("GET", `/api/jobs/${id}`);
+    const answer = await ctx.api().call("GET", `/api/jobs/${id}`, ANSWER.job);
     if (values.json) {
       ctx.out(JSON.stringify(answer));
       return EXIT.OK;

@@ -5,6 +5,7 @@ import { formatGpuHoursValue } from "../../lib/core/gpu-usage";
 import { COMMON_HELP, type Command } from "../command";
 import { EXIT, wholeNumberOption } from "../errors";
 import { table } from "../table";
+import { ANSWER } from "../answer-shapes";
 
 export const stats: Command = {
   name: "stats",
@@ -21,7 +22,7 @@ over the last days.
 ${COMMON_HELP}`,
   async run(ctx, values) {
     const days = wholeNumberOption("days", values.days, 1, 366, 30);
-    const s = await ctx.api().call<JobStats>("GET", `/api/stats?days=${days}`);
+    const s = await ctx.api().call("GET", `/api/stats?days=${days}`, ANSWER.stats);
     if (values.json) {
       ctx.out(JSON.stringify(s));
       return EXIT.OK;

@@ -1,11 +1,11 @@
 /** qm submit PATH... | --wrap CMD: folders, zips, lone scripts or a command line, many in one call; prints the new job ids. */
-import type { StatusAnswer } from "../../lib/core/api-types";
 import { type CheckedSubmitField, SUBMIT_NUMBER_RANGES, type SubmitNumberField, submitFieldProblem } from "../../lib/core/submit-fields";
 import { COMMON_HELP, type Command, type Values } from "../command";
 import { CliError, EXIT, usageError } from "../errors";
 import { type JobUpload, checkWrap, readJobInput, wrapInput } from "../job-input";
 import { type BatchItem, type Result, planBatches, sendBatch } from "../submit-batches";
 import { waitForJobs } from "./wait";
+import { ANSWER } from "../answer-shapes";
 
 /** The options sent as form fields that qm can check itself: a bad one is a bad command line (exit 2). */
 const CHECKED_OPTIONS: [option: string, field: CheckedSubmitField][] = [
@@ -84,7 +84,7 @@ ${COMMON_HELP}`,
     checkOptions(values);
     const api = ctx.api();
     let jobFile: Promise<string> | undefined;
-    const askJobFile = () => (jobFile ??= api.call<StatusAnswer>("GET", "/api/status").then((s) => s.jobFile ?? "proc_config.cfg"));
+    const askJobFile = () => (jobFile ??= api.call("GET", "/api/status", ANSWER.status).then((s) => s.jobFile ?? "proc_config.cfg"));
     const fields = {
       nb_proc: values["nb-proc"] as string | undefined,
       nb_gpu: values["nb-gpu"] as string | undefined,

@@ -5,6 +5,7 @@
 import { SUBMIT_NUMBER_RANGES } from "../../lib/core/submit-fields";
 import { COMMON_HELP, type Command, jobIds } from "../command";
 import { CliError, EXIT, usageError, wholeNumberOption } from "../errors";
+import { ANSWER } from "../answer-shapes";
 
 const { min, max } = SUBMIT_NUMBER_RANGES.priority;
 
@@ -26,7 +27,7 @@ ${COMMON_HELP}`,
     let exitCode: number = EXIT.OK;
     for (const id of jobIds(positionals)) {
       try {
-        const answer = await ctx.api().call<{ priority: number; changed: boolean }>("POST", `/api/jobs/${id}/priority`, { json: { priority } });
+        const answer = await ctx.api().call("POST", `/api/jobs/${id}/priority`, ANSWER.priority, { json: { priority } });
         results.push({ id, ok: true, message: answer.changed ? `priority ${answer.priority}` : `priority already ${answer.priority}` });
       } catch (error) {
         if (!(error instanceof CliError)) throw error;

@@ -1,8 +1,9 @@
 /** qm wait ID...: until the jobs end; exits with the job's exit code, like `tsp -w` or srun. */
-import type { JobAnswer, JobDetail } from "../../lib/core/api-types";
+import type { JobDetail } from "../../lib/core/api-types";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
 import { CliError, EXIT, exitCodeOfJob } from "../errors";
 import { outageTolerance } from "../outage";
+import { ANSWER } from "../answer-shapes";
 
 const FINISHED = new Set(["done", "failed", "killed", "timeout", "oom", "cancelled", "invalid", "lost", "deleted"]);
 
@@ -22,7 +23,7 @@ export async function waitForJobs(ctx: CliContext, ids: number[], opts: { timeou
   for (let delay = 100; ended.size < ids.length; delay = Math.min(1000, delay * 1.5)) {
     for (const id of ids.filter((i) => !ended.has(i))) {
       try {
-        const { job } = await api.call<JobAnswer>("GET", `/api/jobs/${id}`);
+        const { job } = await api.call("GET", `/api/jobs/${id}`, ANSWER.job);
         outage.answered();
         names.set(id, job.name);
         if (FINISHED.has(job.state)) ended.set(id, job);
