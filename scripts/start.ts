@@ -11,6 +11,8 @@ import { webServerCommand } from "./build-web-server";
 import { workerCommand } from "./build-worker";
 import { startProgram } from "./processes";
 import { ancestorsToWatch, whenAnyDies } from "../lib/server/process-watch";
+import { trustedUids } from "../lib/server/real-path";
+import { safeSearchPath } from "../lib/server/search-path";
 import { supervise } from "./supervise";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -28,7 +30,11 @@ async function main(): Promise<void> {
   const { host, port } = loaded.config.web;
   const worker = workerCommand(projectRoot);
   const { QM_ADMIN_PASSWORD: _password, QM_ADMIN_PASSWORD_FILE: _passwordFile, ...inherited } = process.env;
-  const childEnv = { ...inherited, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", QM_PARENT_PID: String(process.pid), NEXT_TELEMETRY_DISABLED: "1" };
+  // npm's node_modules/.bin of every folder above the project (/tmp/node_modules/.bin, which
+  // anyone may create) would be searched by the web server's setpriv and the root worker's commands.
+  const searchPath = safeSearchPath(process.env.PATH ?? "", trustedUids());
+  for (const { entry, why } of searchPath.dropped) say(`PATH: left out ${entry || "(empty)"} for the web server, the worker and the jobs: ${why}`);
+  const childEnv = { ...inherited, PATH: searchPath.path, QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, QM_SKIP_MIGRATE: "1", QM_PARENT_PID: String(process.pid), NEXT_TELEMETRY_DISABLED: "1" };
 
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
