@@ -25,8 +25,20 @@ describe("who may act on a job", () => {
     expect(mayAct(ann, annsJob, "requeue", off)).toBe(true);
     expect(mayAct(admin, annsJob, "kill", off)).toBe(true);
     expect(refusalOf(ann, annsJob, "kill", off)).toMatch(/Licence_to_kill = False/);
-    expect(refusalOf(bob, annsJob, "kill", on)).toMatch(/not yours \(it belongs to ann@lab.org\)/);
+    expect(refusalOf(bob, { ...annsJob, account: "ann" }, "kill", on)).toMatch(/not yours \(it was submitted by ann\)/);
     expect(refusalOf(null, annsJob, "delete", on)).toMatch(/Log in/);
+  });
+
+  it("a refusal names the account that submitted the job, never its e_mail, which may be the refused person's own", () => {
+    // The administrator submitted job 166 for bob with e_mail bob@lab.org: bob was told it belongs to bob@lab.org.
+    const bobWithMail: Actor = { id: 3, role: "user", email: "bob@lab.org" };
+    const forBob = { id: 166, userId: 1, owner: "bob@lab.org" };
+    expect(refusalOf(bobWithMail, { ...forBob, account: "admin" }, "release", on)).toBe(
+      "Job 166 is not yours (it was submitted by admin); only its owner or the administrator may release it.",
+    );
+    expect(refusalOf(bobWithMail, forBob, "release", on)).toBe("Job 166 is not yours; only its owner or the administrator may release it.");
+    // A job without an account is its e-mail's: that is named.
+    expect(refusalOf(bobWithMail, { id: 8, userId: null, owner: "ann@lab.org" }, "release", on)).toMatch(/\(it belongs to ann@lab.org\)/);
   });
 
   it("a job without an account (a folder drop, an import) belongs to the user with its e-mail", () => {

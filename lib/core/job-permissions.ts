@@ -68,12 +68,26 @@ export interface RefusalWords {
   subject?: string;
 }
 
+/** A job as a refusal names its owner: `account`, the user name of the account that submitted it (null: unknown or not to be shown). */
+export type RefusedJob = OwnedJob & { id: number; account?: string | null };
+
+/**
+ * Whose the job is, for a refusal: the account that submitted it, never its e_mail, which
+ * anyone may type (the administrator submitting for bob with e_mail bob@lab.org: bob was
+ * told the job "belongs to bob@lab.org"); the e_mail of a job without an account, which
+ * is the owner's by definition (isOwner), so never the refused person's.
+ */
+function ownerPhrase(job: RefusedJob): string {
+  if (job.userId !== null) return job.account ? ` (it was submitted by ${job.account})` : "";
+  return job.owner ? ` (it belongs to ${job.owner})` : "";
+}
+
 /** Why `actor` may not do `action` to `job`, in words for them (null when they may). */
-export function refusalOf(actor: Actor | null, job: OwnedJob & { id: number }, action: UserAction, switches: ActionSwitches, words: RefusalWords = {}): string | null {
+export function refusalOf(actor: Actor | null, job: RefusedJob, action: UserAction, switches: ActionSwitches, words: RefusalWords = {}): string | null {
   if (mayAct(actor, job, action, switches)) return null;
   const { doing = `${action} it`, subject = `Job ${job.id}` } = words;
   if (!actor) return `Log in to ${action} jobs.`;
-  if (!isOwner(actor, job)) return `${subject} is not yours${job.owner ? ` (it belongs to ${job.owner})` : ""}; only its owner or the administrator may ${doing}.`;
+  if (!isOwner(actor, job)) return `${subject} is not yours${ownerPhrase(job)}; only its owner or the administrator may ${doing}.`;
   const key = action === "kill" ? "Licence_to_kill" : "Delete_Jobs";
   return `${action === "kill" ? "Killing" : "Deleting"} jobs is switched off (${key} = False in QMserv.cfg); ask the administrator.`;
 }

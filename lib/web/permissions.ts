@@ -7,7 +7,7 @@ import type { Permissions } from "../core/api-types";
 import { AppError } from "../core/app-error";
 import { type OwnedJob, type RefusalWords, type UserAction, mayAct, refusalOf } from "../core/job-permissions";
 import type { Viewer } from "./auth";
-import { getConfig } from "./context";
+import { getConfig, getDb } from "./context";
 import { canSeeDetails } from "./job-access";
 
 const switches = () => {
@@ -32,11 +32,18 @@ export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permission
 
 /**
  * UNAUTHORIZED when nobody is logged in, FORBIDDEN when this user may not. The refusal
- * names the job's owner only to a viewer who may see it (Display_details, job-access.ts):
- * not the owner, so the same decision is taken without it.
+ * names the job's owner (the account that submitted it, else its e_mail) only to a viewer
+ * who may see it (Display_details, job-access.ts): not the owner, so the same decision is
+ * taken without it.
  */
-export function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction, words?: RefusalWords): void {
-  const shown = canSeeDetails(viewer, job) ? job : { ...job, owner: null };
+export async function requireCan(viewer: Viewer, job: OwnedJob & { id: number }, action: UserAction, words?: RefusalWords): Promise<void> {
+  if (mayAct(viewer.user, job, action, switches())) return;
+  const shown = canSeeDetails(viewer, job) ? { ...job, account: await accountNameOf(job.userId) } : { ...job, owner: null, account: null };
   const refusal = refusalOf(viewer.user, shown, action, switches(), words);
   if (refusal) throw new AppError(viewer.user ? "FORBIDDEN" : "UNAUTHORIZED", refusal);
+}
+
+async function accountNameOf(userId: number | null): Promise<string | null> {
+  if (userId === null) return null;
+  return (await getDb().user.findUnique({ where: { id: userId }, select: { username: true } }))?.username ?? null;
 }

@@ -34,11 +34,11 @@ beforeEach(() => {
 const post = (url: string, headers: Record<string, string> = basic()) => req(url, { method: "POST", headers });
 const body = async <T>(res: Response) => (await res.json()) as T;
 
-function upload(fields: Record<string, string>, cfg = "[QMOptions]\nscript = sh run.sh\ne_mail = ann@lab.org\n") {
+function upload(fields: Record<string, string>, cfg = "[QMOptions]\nscript = sh run.sh\ne_mail = ann@lab.org\n", headers: Record<string, string> = { "x-qm-csrf": "1" }) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append("file", new Blob([new Uint8Array(jobZip({ folder: "sweep", cfg }))], { type: "application/zip" }), "sweep.zip");
-  return routes.submit(req("/api/jobs", { method: "POST", body: form, headers: { "x-qm-csrf": "1" } }), ctx(0));
+  return routes.submit(req("/api/jobs", { method: "POST", body: form, headers }), ctx(0));
 }
 
 describe("hold and release", () => {
@@ -246,6 +246,23 @@ describe("an array action on elements in other states", () => {
     expect(await act("release")).toEqual({ applied: [], skipped: [], refused: [], already: [held, queued] });
     expect(await act("delete")).toEqual({ applied: [held, queued], skipped: [], refused: [], running: [running], pending: [inSlurm] });
     expect(await act("kill")).toEqual({ applied: [inSlurm, running], skipped: [], refused: [], cancelled: [], pending: [inSlurm] });
+  });
+});
+
+describe("an action refused to someone else", () => {
+  it("names the account that submitted the job, not its e_mail, which may be the refused person's own", async () => {
+    // The administrator submitted a held job with e_mail bob@lab.org: bob, releasing it, was
+    // told "Job 166 is not yours (it belongs to bob@lab.org)".
+    const { job } = await body<{ job: { id: number } }>(await upload({ e_mail: "bob@lab.org", hold: "yes" }, undefined, basic()));
+    const refused = await release(post(`/api/jobs/${job.id}/release`, basicAs("bob")), ctx(job.id));
+    expect(refused.status).toBe(403);
+    expect((await errorOf(refused)).message).toBe(`Job ${job.id} is not yours (it was submitted by admin); only its owner or the administrator may release it.`);
+    // With Display_details = False, nobody is named.
+    writeConfig({ Display_details: "False" });
+    expect((await errorOf(await release(post(`/api/jobs/${job.id}/release`, basicAs("bob")), ctx(job.id)))).message).toBe(
+      `Job ${job.id} is not yours; only its owner or the administrator may release it.`,
+    );
+    writeConfig();
   });
 });
 

@@ -28,9 +28,9 @@ export function mayControl(viewer: Viewer, job: ControlledJob | null, action: Co
  * The name the job's history records for `viewer` doing `action`, or UNAUTHORIZED / FORBIDDEN.
  * `subject` names what a refusal is about when it is not the job itself (an array).
  */
-export function authorizeControl(viewer: Viewer, action: ControlAction, job: ControlledJob | null, subject?: string): string {
+export async function authorizeControl(viewer: Viewer, action: ControlAction, job: ControlledJob | null, subject?: string): Promise<string> {
   if (job && !QUEUE_WIDE.has(action)) {
-    requireCan(viewer, job, action as UserAction, { subject });
+    await requireCan(viewer, job, action as UserAction, { subject });
     return viewer.user!.username;
   }
   if (!viewer.user) throw new AppError("UNAUTHORIZED", `Log in as the administrator to ${action} the queue.`);

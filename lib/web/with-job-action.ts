@@ -35,7 +35,7 @@ export function withJobAction(
     const id = await jobIdFrom(context);
     const job = await getStore().getJob(id);
     if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}; it may have been deleted.`);
-    requireCan(viewer, job, action, { doing: as?.doing });
+    await requireCan(viewer, job, action, { doing: as?.doing });
     return handler({ request, viewer, job });
   });
 }

@@ -23,7 +23,7 @@ export const POST = apiHandler(async (request, context: { params: Promise<{ id: 
   const first = (await getStore().elementsOf(id))[0];
   if (!first) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
   // The array's owner (its first element's) or the administrator; Licence_to_kill binds owners.
-  const by = authorizeControl(viewer, action, (await getStore().getJob(first.id)) ?? null, `Array ${id}`);
+  const by = await authorizeControl(viewer, action, (await getStore().getJob(first.id)) ?? null, `Array ${id}`);
   const { config } = getConfig();
   const folderRule = { jobFile: config.jobFile, strict: config.strictJobFile };
   return json(await applyToArray(getStore(), getLayout(), id, { action, by, folderRule, everything: all === "1" }));
