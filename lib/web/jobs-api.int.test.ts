@@ -207,6 +207,33 @@ describe("lists", () => {
     expect((await list(`view=queued&q=${q1.name.toUpperCase()}`)).jobs.map((j) => j.id)).toEqual([q1.id]);
   });
 
+  it("with Display_details = False an owner filter is refused, not ignored, but for the administrator and within one's own jobs", async () => {
+    // Before, ?owner=zzzznobody answered every job: `qm ls -o ann --json | ... kill` would act on them all.
+    await makeJob("done");
+    await makeJob("done", {}, { owner: "bob@lab.org" });
+    const list = (q: string, headers: Record<string, string> = {}) => routes.list(req(`/api/jobs?${q}`, { headers }), ctx(0));
+    writeConfig({ Display_details: "False" });
+    try {
+      for (const headers of [{}, basicAs("ann")]) {
+        const refused = await list("view=all&owner=zzzznobody", headers);
+        expect(refused.status).toBe(403);
+        expect(await errorOf(refused)).toMatchObject({
+          code: "FORBIDDEN",
+          message: "Owner details are hidden on this QueueManager (Display_details = False): the owner filter is for the administrator. List your own jobs with mine=1 (qm ls --mine).",
+        });
+      }
+      const total = async (q: string, headers: Record<string, string>) => ((await (await list(q, headers)).json()) as { total: number }).total;
+      expect(await total("view=all&owner=zzzznobody", basic())).toBe(0);
+      expect(await total("view=all&owner=bob", basic())).toBe(1);
+      // One's own jobs: mine=1 lists them, and may be filtered by their owner fields.
+      expect(await total("view=all&mine=1", basicAs("bob"))).toBe(1);
+      expect(await total("view=all&mine=1&owner=bob", basicAs("bob"))).toBe(1);
+      expect(await total("view=all&mine=1&owner=zzzznobody", basicAs("bob"))).toBe(0);
+    } finally {
+      writeConfig();
+    }
+  });
+
   it("a queued job's position in the list is the job page's: held jobs ahead of it are not counted", async () => {
     // Seen on the dashboard: three held elements first, then a queued job numbered 4 in
     // the Queued panel while its own page said "Queue position 1" (and it was next to run).

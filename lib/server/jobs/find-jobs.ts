@@ -1,5 +1,6 @@
 /** The paged, filtered job lists of the dashboard and GET /api/jobs. */
 import type { JobPage, Permissions } from "../../core/api-types";
+import { AppError } from "../../core/app-error";
 import type { ListJobsInput } from "../../core/job-schemas";
 import { ACTIVE_STATES, FINISHED_STATES, WAITING_STATES } from "../../core/job-lifecycle";
 import { type Db, dialectOf } from "../db";
@@ -70,10 +71,20 @@ type JobsSql = ReturnType<typeof sqlOf>;
  * What a list keeps of its states' jobs, as SQL conditions: the one rule of both its rows
  * and its total. None: filtered by state only, so its total is the sum of their counts.
  */
-function filtersOf(input: ListJobsInput, allowDetailFilters: boolean, { col, contains }: JobsSql, mine?: JobsOwner): Prisma.Sql[] {
+function filtersOf(input: ListJobsInput, showDetails: boolean, { col, contains }: JobsSql, mine?: JobsOwner): Prisma.Sql[] {
   const filters: Prisma.Sql[] = [];
-  // "owner": the job's e-mail or its account, as the lists show it.
-  if (allowDetailFilters && input.owner) {
+  // One's own jobs' details are one's own to see (canSeeDetails): mine=1 may filter by them.
+  const allowDetailFilters = showDetails || !!mine;
+  // "owner": the job's e-mail or its account, as the lists show it. Refused, not ignored,
+  // where owners are hidden: a script's `qm ls -o ann | ... kill` would act on every job.
+  if (input.owner && !allowDetailFilters) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Owner details are hidden on this QueueManager (Display_details = False): the owner filter is for the administrator. List your own jobs with mine=1 (qm ls --mine).",
+      { owner: "hidden on this QueueManager (Display_details = False); use mine=1 for your own jobs" },
+    );
+  }
+  if (input.owner) {
     const accounts = Prisma.sql`SELECT ${col("id")} FROM ${col("User")} WHERE ${contains("username", input.owner)}`;
     filters.push(Prisma.sql`(${contains("owner", input.owner)} OR ${col("userId")} IN (${accounts}))`);
   }
@@ -94,7 +105,7 @@ function orderOf(view: ListJobsInput["view"]): [column: string, direction: "ASC"
 }
 
 export interface FindJobsOptions {
-  /** False hides owner/info and disables filtering by them (Display_details off, viewer not an admin). */
+  /** False hides owner/info and refuses an owner filter (Display_details off, viewer not an admin), except with `mine`. */
   showDetails: boolean;
   /** `mine=1`: this account's jobs only. */
   mine?: JobsOwner;
