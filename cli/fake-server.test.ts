@@ -337,7 +337,7 @@ describe("the server's text on the terminal", () => {
     const failed = io();
     expect(await run(["wait", "50"], failed)).toBe(1);
     noControls(failed.stderr.join("\n"));
-    expect(failed.stderr).toEqual([`qm wait: fit\\u001b]0;PWNED\\u0007\\u001b[2J\\u001b]52;c;cm0gLXJmIH4=\\u0007\\u009b31m`]);
+    expect(failed.stderr).toEqual([`qm wait: job 50: fit\\u001b]0;PWNED\\u0007\\u001b[2J\\u001b]52;c;cm0gLXJmIH4=\\u0007\\u009b31m`]);
   });
 });
 
@@ -402,7 +402,24 @@ describe("qm wait", () => {
     answers["GET /api/jobs/50"] = { status: 404, body: { error: { code: "NOT_FOUND", message: "There is no job 50; it may have been deleted." } } };
     const x = io();
     expect(await run(["wait", "50"], x)).toBe(1);
-    expect(x.stderr).toEqual(["qm wait: There is no job 50; it may have been deleted."]);
+    expect(x.stderr).toEqual(["qm wait: job 50: There is no job 50; it may have been deleted."]);
+  });
+
+  it("goes on waiting for the other jobs after a wrong id, says it at once, and exits with the first failure's code", async () => {
+    // qm wait 49 50, 50 unknown: it returned at once with exit 1 while 49 still ran.
+    let polls = 0;
+    answers["GET /api/jobs/49"] = () => jobAnswer(++polls < 4 ? { state: "running" } : { state: "done", exitCode: 0 }, NOBODY);
+    answers["GET /api/jobs/50"] = { status: 404, body: { error: { code: "NOT_FOUND", message: "There is no job 50; it may have been deleted." } } };
+    const x = io();
+    expect(await run(["wait", "50", "49"], x)).toBe(1);
+    expect(polls).toBe(4);
+    expect(x.stderr).toEqual(["qm wait: job 50: There is no job 50; it may have been deleted."]);
+    // In the order given: 49 failed with 3 before the wrong id's 1.
+    polls = 0;
+    answers["GET /api/jobs/49"] = () => jobAnswer(++polls < 3 ? { state: "running" } : { state: "failed", exitCode: 3 }, NOBODY);
+    const failed = io();
+    expect(await run(["wait", "49", "50"], failed)).toBe(3);
+    expect(failed.stderr).toEqual(["qm wait: job 50: There is no job 50; it may have been deleted.", "qm wait: job 49 (fit-49) ended failed, exit code 3"]);
   });
 });
 
