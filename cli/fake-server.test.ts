@@ -493,6 +493,28 @@ describe("qm submit", () => {
   });
 });
 
+describe("qm submit --wait with a PATH refused", () => {
+  it("waits for the jobs that were queued, then exits with the refusal's code", async () => {
+    // qm submit -w good.sh bad.zip printed good.sh's id and exited 1 at once, its job still queued.
+    answers["GET /api/status"] = { jobFile: "proc_config.cfg" };
+    answers["POST /api/jobs"] = { status: 207, body: { jobs: [{ id: 60 }, { file: "bad.zip", error: { code: "INVALID_INPUT", message: "bad.zip is not a zip file" } }] } };
+    let polls = 0;
+    answers["GET /api/jobs/60"] = () => jobAnswer(++polls < 3 ? { id: 60, name: "good", state: "running" } : { id: 60, name: "good", state: "failed", exitCode: 2 }, NOBODY);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-wait-"));
+    try {
+      fs.writeFileSync(path.join(dir, "good.sh"), "exit 2\n");
+      fs.writeFileSync(path.join(dir, "bad.zip"), "not a zip");
+      const x = io();
+      expect(await run(["submit", "-w", path.join(dir, "good.sh"), path.join(dir, "bad.zip")], x)).toBe(1);
+      expect(x.stdout).toEqual(["60"]);
+      expect(polls).toBe(3);
+      expect(x.stderr).toEqual([`qm submit: ${path.join(dir, "bad.zip")}: bad.zip is not a zip file`, "qm wait: job 60 (good) ended failed, exit code 2"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("qm requeue --array", () => {
   it("counts the elements requeued, left and refused, with the first reason a refusal has", async () => {
     const reason = "Job 14 waits (after_ok) for job 12, which ended failed, so it would be cancelled again at once; requeue job 12 first.";

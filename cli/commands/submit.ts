@@ -119,7 +119,8 @@ ${COMMON_HELP}`,
     else for (const id of ids) ctx.out(String(id));
     results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${labels[i]}: ${r.message}`));
     const failure = results.find((r): r is CliError => r instanceof CliError);
-    if (failure) return failure.exitCode;
-    return values.wait ? waitForJobs(ctx, ids, { quiet: !!values.json }) : EXIT.OK;
+    // The jobs that were queued are waited for all the same; a PATH not queued decides the exit code.
+    const waited = values.wait && ids.length ? await waitForJobs(ctx, ids, { quiet: !!values.json }) : EXIT.OK;
+    return failure ? failure.exitCode : waited;
   },
 };
