@@ -88,13 +88,18 @@ export async function getSession(request?: Request): Promise<SessionInfo | null>
   return { user: toIdentity(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
-/** Check a user name and password, slowed down after failures (login-slowdown.ts); returns the user or throws UNAUTHORIZED. */
+/**
+ * Check a user name and password, slowed down after failures (login-slowdown.ts); returns
+ * the user or throws UNAUTHORIZED (a disabled account's right password: saying so, and
+ * counted as a failure all the same).
+ */
 export async function verifyCredentials(request: Request, username: string, password: string): Promise<UserIdentity> {
   return withPasswordTry(request, username, async () => {
-    const found = await getDb().user.findUnique({ where: { username } });
-    const user = found && !found.disabled ? found : null;
-    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
+    const user = await getDb().user.findUnique({ where: { username } });
+    const ok = await verifyPassword(password, user ? user.passwordHash : DUMMY_HASH);
     if (!user || !ok) throw new AppError("UNAUTHORIZED", "Wrong user name or password.");
+    // Said only to whoever knows the password, so a guesser learns nothing; still a failed try.
+    if (user.disabled) throw new AppError("UNAUTHORIZED", `The account ${user.username} is disabled; ask the administrator to enable it again.`);
     return toIdentity(user);
   });
 }

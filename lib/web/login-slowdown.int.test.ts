@@ -23,8 +23,8 @@ const loginAs = (user: string, password: string, peer: string, headers: Record<s
 
 beforeAll(async () => {
   // Accounts of their own, so that the administrator's slow-down stays clean for the other tests.
-  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6", "ops7", "ops8"]) {
-    await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD) } });
+  for (const username of ["ops1", "ops2", "ops3", "ops4", "ops5", "ops6", "ops7", "ops8", "ops9"]) {
+    await db.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(OPS_PASSWORD), disabled: username === "ops9" } });
   }
 });
 
@@ -164,6 +164,25 @@ describe("the login slow-down", () => {
     expect((await loginAs("ops8", OPS_PASSWORD, peer)).status).toBe(429);
     await sleep(1100);
     expect((await change(OPS_PASSWORD)).status).toBe(200);
+  });
+
+  it("a disabled account's right password is told the account is disabled; a wrong one learns nothing; both count as failures", async () => {
+    // Before, the right password of a disabled account got "Wrong user name or password.":
+    // its owner tried again and again, and could not tell that the administrator had to act.
+    const peer = "198.51.100.150";
+    const disabled = "The account ops9 is disabled; ask the administrator to enable it again.";
+    expect(await errorOf(await loginAs("ops9", "wrong", peer))).toMatchObject({ code: "UNAUTHORIZED", message: "Wrong user name or password." });
+    for (let i = 0; i < 3; i++) {
+      const res = await loginAs("ops9", OPS_PASSWORD, peer);
+      expect(res.status).toBe(401);
+      expect((await errorOf(res)).message).toBe(disabled);
+    }
+    // HTTP Basic says the same.
+    const scripted = await routes.list(req("/api/jobs", { headers: { authorization: basicFor("ops9", OPS_PASSWORD), [PEER_HEADER]: peer } }), ctx(0));
+    expect(scripted.status).toBe(401);
+    expect((await errorOf(scripted)).message).toBe(disabled);
+    // Five failures from here, the right password's included: the sixth try waits.
+    expect((await loginAs("ops9", OPS_PASSWORD, peer)).status).toBe(429);
   });
 
   it("every loopback address is this machine: a job taking a new 127.x address at each try is slowed as one client", async () => {
