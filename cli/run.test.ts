@@ -88,6 +88,10 @@ describe("qm's command line", () => {
       [["submit", "--nb-gpu=-1", script], /--nb-gpu takes a whole number from 0 to 256, not "-1"/],
       [["submit", "-e", "nobody", script], /--email: e_mail must be an address such as name@lab\.org/],
       [["submit", "--after", "12,x", script], /--after: after_ok must list job ids separated by commas, such as "12, 13"/],
+      // Empty items: "," alone queued a job that waited for nothing.
+      [["submit", "--after", ",", script], /--after: an empty job id in ","; give ids like 12,13/],
+      [["submit", "--after", "12,,13", script], /--after: an empty job id in "12,,13"/],
+      [["submit", "--after-any", "12,", script], /--after-any: an empty job id in "12,"/],
       [["submit", "--array", "9-1", script], /--array: array = 9-1: the range 9-1 runs backwards; write it as "1-100"/],
       [["ls", "-s", "bogus"], /--state takes one of queued, held, pending, running, done, .*; not "bogus"/],
     ];
