@@ -21,8 +21,8 @@ export interface NpmRun {
   cleanUp(): void;
 }
 
-/** `npm run <script>` (or `npm start`) on a fresh QMserv.cfg whose web server listens on `port`. */
-export function startNpmScript(script: string, port: number): NpmRun {
+/** `npm run <script>` (or `npm start`) on a fresh QMserv.cfg whose web server listens on `port` of `host`. */
+export function startNpmScript(script: string, port: number, host = "127.0.0.1"): NpmRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-npm-"));
   // Jobs run as unprivileged uids (npm as root): they must reach QM_FOLDER, and write the shared folder.
   fs.chmodSync(dir, 0o755);
@@ -30,7 +30,7 @@ export function startNpmScript(script: string, port: number): NpmRun {
   fs.chmodSync(path.join(dir, "shared"), 0o1777);
   const base = 300_000 + Math.floor(Math.random() * 100_000) * 100;
   const cfg = path.join(dir, "QMserv.cfg");
-  fs.writeFileSync(cfg, `[QMServer]\nQM_FOLDER = ${dir}/QM\nKill_Grace = 1\nJob_Uids = ${base}-${base + 99}\n\n[WEB_QMserver]\nHost = 127.0.0.1\nThe_Port = ${port}\n`);
+  fs.writeFileSync(cfg, `[QMServer]\nQM_FOLDER = ${dir}/QM\nKill_Grace = 1\nJob_Uids = ${base}-${base + 99}\n\n[WEB_QMserver]\nHost = ${host}\nThe_Port = ${port}\n`);
   let output = "";
   const args = script === "start" ? ["start"] : ["run", script];
   const npm = spawn("npm", args, { cwd: projectRoot, env: { ...process.env, QM_CONFIG: cfg, QM_DATA: dir }, stdio: ["ignore", "pipe", "pipe"] });

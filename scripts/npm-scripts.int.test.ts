@@ -59,6 +59,13 @@ describe("npm run web:prod and worker:prod", () => {
     }
   }, 120_000);
 
+  it("a Host no resolver knows: the web server stops saying so and what to write instead", async () => {
+    const r = (run = startNpmScript("web:prod", PORT, "no-such-host.invalid"));
+    const code = await new Promise<number | null>((resolve) => r.npm.once("exit", resolve));
+    expect(code).not.toBe(0);
+    expect(r.output()).toMatch(/web server cannot start: Host = no-such-host\.invalid is not a name this machine can look up \((ENOTFOUND|EAI_AGAIN)\): set Host in the \[WEB_QMserver\] section of QMserv\.cfg to localhost, an address of this machine, or 0\.0\.0\.0 for every network/);
+  }, 120_000);
+
   it("SIGTERM to npm run worker:prod stops the worker; so does npm killed outright", async () => {
     let r = (run = startNpmScript("worker:prod", PORT));
     await until("the worker", () => r.output().includes("worker started"), r);

@@ -87,6 +87,7 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   const fix = "set another The_Port (or Host) in the [WEB_QMserver] section of QMserv.cfg";
   if (error.code === "EADDRINUSE") return new Error(`${where} is taken by another program (another QueueManager, or an earlier one still stopping?): stop it, or ${fix}`);
   if (error.code === "EADDRNOTAVAIL") return new Error(`${host} is not an address of this machine: ${fix}`);
+  if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") return new Error(`Host = ${host} is not a name this machine can look up (${error.code}): set Host in the [WEB_QMserver] section of QMserv.cfg to localhost, an address of this machine, or 0.0.0.0 for every network`);
   if (error.code === "EACCES") return new Error(`no permission to listen on ${where} (ports below 1024 need root): ${fix}, and put a reverse proxy in front for 80/443 (docs/deploy.md)`);
   return error;
 }

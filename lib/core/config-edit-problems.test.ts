@@ -5,7 +5,7 @@ import { parseUidRange } from "./job-uids";
 import { readQmConfig } from "./qm-config";
 import { parseRunAs } from "./run-as";
 
-const TWO_CPUS = { cpus: [0, 1] };
+const TWO_CPUS = { cpus: [0, 1], addresses: ["10.0.0.5", "fe80::1"] };
 const config = (lines: string) => readQmConfig(parseIni(`[QMServer]\nQM_FOLDER = /srv/qm\n${lines}\n`), (p) => p);
 const problems = (lines: string, machine = TWO_CPUS) => configEditProblems(config(lines), machine);
 
@@ -30,8 +30,8 @@ describe("Job_Uids (read by the worker when it starts)", () => {
 });
 
 describe("Run_As (read by the worker when it starts)", () => {
-  it("takes owner=account pairs, owners in lower case", () => {
-    expect(parseRunAs("Ann=ann, bob@lab.org = bob2,")).toEqual(new Map([["ann", "ann"], ["bob@lab.org", "bob2"]]));
+  it("takes owner=account pairs, e-mails in lower case, user names as written", () => {
+    expect(parseRunAs("Ann=ann, Bob@Lab.org = bob2,")).toEqual(new Map([["Ann", "ann"], ["bob@lab.org", "bob2"]]));
     expect(parseRunAs("")).toEqual(new Map());
   });
 
@@ -52,7 +52,7 @@ describe("CPU_List: CPUs of this machine", () => {
       keys: ["QMServer.CPU_List"],
       message: "CPU_List names CPU 5-7, which this machine does not have or does not let QueueManager use (it may use 0-1); list CPUs within 0-1, or leave CPU_List empty for all of them",
     }]);
-    expect(problems("CPU_List = 0,2", { cpus: [0, 1, 4] })[0].message).toMatch(/^CPU_List names CPU 2, .*it may use 0-1,4/);
+    expect(problems("CPU_List = 0,2", { ...TWO_CPUS, cpus: [0, 1, 4] })[0].message).toMatch(/^CPU_List names CPU 2, .*it may use 0-1,4/);
   });
 });
 
@@ -79,4 +79,19 @@ describe("defaults and their maximums", () => {
 
 it("finds nothing in the default settings", () => {
   expect(problems("")).toEqual([]);
+});
+
+describe("Host (read by the web server when it starts)", () => {
+  it.each(["localhost", "0.0.0.0", "::", "127.0.0.1", "127.0.1.1", "::1", "10.0.0.5", "fe80::1", "qm.lab.example.org", "node-2"])("takes %j", (host) => {
+    expect(problems(`[WEB_QMserver]\nHost = ${host}`)).toEqual([]);
+  });
+
+  it.each([
+    ["bad host!", /^Host must be a name of this machine \(letters, digits, - and \.\) or one of its addresses, or 0\.0\.0\.0 for every network \(got "bad host!"\)/],
+    ["-lead.example", /^Host must be a name of this machine/],
+    ["10.0.0.6", /^Host = 10\.0\.0\.6 is not an address of this machine \(it has 10\.0\.0\.5, fe80::1\); the web server could not start on it/],
+    ["2001:db8::7", /^Host = 2001:db8::7 is not an address of this machine/],
+  ])("refuses %j, saying what to write", (host, message) => {
+    expect(problems(`[WEB_QMserver]\nHost = ${host}`)).toEqual([{ keys: ["WEB_QMserver.Host"], message: expect.stringMatching(message) }]);
+  });
 });

@@ -23,14 +23,39 @@ export interface EditProblem {
 
 const S = "QMServer";
 
-/** `cpus`: the CPUs QueueManager may use on this machine (lib/server/allowed-cpus.ts). */
-export function configEditProblems(config: QmConfig, machine: { cpus: number[] }): EditProblem[] {
+/** `cpus`: the CPUs QueueManager may use on this machine (lib/server/allowed-cpus.ts); `addresses`: its network addresses. */
+export function configEditProblems(config: QmConfig, machine: { cpus: number[]; addresses: string[] }): EditProblem[] {
   return [
     ...parsedAtStart("Job_Uids", () => parseUidRange(config.jobUids)),
     ...parsedAtStart("Run_As", () => parseRunAs(config.runAs)),
     ...cpuListProblems(config.limits.cpuList, machine.cpus),
     ...limitPairProblems(config.limits),
+    ...hostProblems(config.web.host, machine.addresses),
   ];
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** A DNS name: labels of letters, digits and inner hyphens, dot-separated (RFC 1123). */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * Host is where the web server listens when it next starts: a name it cannot look up, or an
+ * address the machine does not have, stops it then (with the worker, under npm start), and
+ * the page to put it right with. A name is checked for its form only: what it resolves to
+ * is the resolver's business at that start (the web server then says what to change).
+ */
+function hostProblems(host: string, addresses: string[]): EditProblem[] {
+  const problem = (message: string) => [{ keys: ["WEB_QMserver.Host"], message }];
+  const v4 = IPV4.exec(host);
+  if (v4 || host.includes(":")) {
+    if (v4 && v4.slice(1).some((n) => Number(n) > 255)) return problem(`Host = ${host} is not an IPv4 address (each part is 0 to 255)`);
+    const everyNetwork = host === "0.0.0.0" || host === "::";
+    const loopback = (v4 && v4[1] === "127") || host === "::1";
+    if (everyNetwork || loopback || addresses.includes(host)) return [];
+    return problem(`Host = ${host} is not an address of this machine (it has ${addresses.join(", ") || "none but 127.0.0.1"}); the web server could not start on it: give one of those, localhost, or 0.0.0.0 for every network`);
+  }
+  if (HOST_NAME.test(host)) return [];
+  return problem(`Host must be a name of this machine (letters, digits, - and .) or one of its addresses, or 0.0.0.0 for every network (got "${host}")`);
 }
 
 function parsedAtStart(key: string, parse: () => unknown): EditProblem[] {

@@ -66,6 +66,23 @@ describe("editing QMserv.cfg on disk", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
 
+  it("refuses a Host the web server could not start on (it stopped QueueManager at the next start), and takes this machine's own", () => {
+    const form = getConfigForm(file);
+    const before = fs.readFileSync(file, "utf8");
+    for (const host of ["bad host!", "192.0.2.77"]) {
+      try {
+        updateConfig(file, { version: form.version, values: { "WEB_QMserver.Host": host } });
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({ code: "INVALID_INPUT", details: { "WEB_QMserver.Host": expect.stringMatching(/^Host (must be a name of this machine|= 192\.0\.2\.77 is not an address of this machine)/) } });
+      }
+    }
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+    const own = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === "IPv4" && !a.internal)?.address ?? "127.0.0.1";
+    updateConfig(file, { version: form.version, values: { "WEB_QMserver.Host": own } });
+    expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Host"))).toEqual([`Host = ${own}`]);
+  });
+
   it("checks Trusted_Proxies: addresses and CIDR ranges only, the bad entries named", () => {
     const form = getConfigForm(file);
     try {

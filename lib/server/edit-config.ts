@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import { AppError, isAppError } from "../core/app-error";
 import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
 import { configEditProblems } from "../core/config-edit-problems";
@@ -63,10 +64,15 @@ export function updateConfig(configPath: string, input: { version: string; value
 function editProblems(config: QmConfig, changed: string[]): Record<string, string> {
   const errors: Record<string, string> = {};
   const isChanged = (key: string) => changed.some((id) => id.toLowerCase() === key.toLowerCase());
-  for (const problem of configEditProblems(config, { cpus: allowedCpus() })) {
+  for (const problem of configEditProblems(config, { cpus: allowedCpus(), addresses: machineAddresses() })) {
     for (const key of problem.keys.filter(isChanged)) errors[key] = problem.message;
   }
   return errors;
+}
+
+/** This machine's network addresses, as a listen() on them would accept (IPv6 without its zone). */
+function machineAddresses(): string[] {
+  return Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.replace(/%.*$/, "")));
 }
 
 function invalid(errors: Record<string, string>): AppError {
