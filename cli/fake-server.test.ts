@@ -617,4 +617,26 @@ describe("qm download's file names", () => {
     expect(zipNameOf("..", 3)).toBe("job-3.zip");
     expect(zipNameOf(".hidden", 3)).toBe("hidden.zip");
   });
+
+  it("tell jobs of the same name apart in one download, with or without --force", async () => {
+    // qm download 1 5, both named j1: the second was refused ("j1.zip is there already"), and with --force replaced the first.
+    for (const id of [1, 5, 7]) {
+      answers[`GET /api/jobs/${id}`] = jobAnswer({ id, name: id === 7 ? "other" : "j1", state: "done" }, NOBODY);
+      answers[`GET /api/jobs/${id}/download`] = `zip of job ${id}`;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-download-names-"));
+    try {
+      for (const force of [[], ["--force"]]) {
+        const x = io();
+        expect(await run(["download", ...force, "-o", dir, "1", "7", "5"], x)).toBe(0);
+        expect(x.stdout).toEqual([path.join(dir, "j1.zip"), path.join(dir, "other.zip"), path.join(dir, "j1-5.zip")]);
+        if (!force.length) fs.rmSync(path.join(dir, "other.zip"));
+      }
+      expect(fs.readdirSync(dir).sort()).toEqual(["j1-5.zip", "j1.zip", "other.zip"]);
+      expect(fs.readFileSync(path.join(dir, "j1.zip"), "utf8")).toBe('"zip of job 1"');
+      expect(fs.readFileSync(path.join(dir, "j1-5.zip"), "utf8")).toBe('"zip of job 5"');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -14,10 +14,16 @@ import { CliError, EXIT, usageError } from "../errors";
 import { terminalSafe } from "../terminal-text";
 import { ANSWER } from "../answer-shapes";
 
-/** `<job name>.zip`, the name made safe to write here (no folder separators, no leading dot). */
-export function zipNameOf(jobName: string, id: number): string {
+/**
+ * `<job name>.zip`, the name made safe to write here (no folder separators, no leading dot);
+ * `<job name>-<id>.zip` when that name is `taken` already (by an earlier job of the same
+ * download: jobs often share a name, and one zip must not replace or refuse the other).
+ */
+export function zipNameOf(jobName: string, id: number, taken: ReadonlySet<string> = new Set()): string {
   const name = jobName.replace(/[/\\\0]/g, "_").replace(/^\.+/, "");
-  return name ? `${name}.zip` : `job-${id}.zip`;
+  if (!name) return `job-${id}.zip`;
+  // Compared without case, as a Mac's or Windows' disk names files.
+  return taken.has(`${name}.zip`.toLowerCase()) ? `${name}-${id}.zip` : `${name}.zip`;
 }
 
 export const download: Command = {
@@ -27,8 +33,9 @@ export const download: Command = {
   options: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
   help: `qm download [options] ID...
 
-Download each job's whole folder as <job name>.zip (files the server leaves out are
-listed in QM-download-notes.txt inside). Prints each zip's path.
+Download each job's whole folder as <job name>.zip (<job name>-<id>.zip for a later job
+of the same name; files the server leaves out are listed in QM-download-notes.txt inside).
+Prints each zip's path.
   -o, --output DIR    where to write the zips (default: the current folder)
       --force         replace a file of the same name (else that job is refused)
 ${COMMON_HELP}`,
@@ -38,12 +45,15 @@ ${COMMON_HELP}`,
     if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`--output ${dir}: no such folder`);
     const results: { id: number; file?: string; bytes?: number; error?: string }[] = [];
     let exitCode: number = EXIT.OK;
+    const taken = new Set<string>();
     for (const id of ids) {
       const part = path.join(dir, `.qm-download-${id}-${process.pid}.part`);
       let out: fs.WriteStream | undefined;
       try {
         const { job } = await ctx.api().call("GET", `/api/jobs/${id}`, ANSWER.job);
-        const file = path.join(dir, zipNameOf(job.name, id));
+        const name = zipNameOf(job.name, id, taken);
+        taken.add(name.toLowerCase());
+        const file = path.join(dir, name);
         if (!values.force && fs.existsSync(file)) throw new CliError(EXIT.FAILED, `${file} is there already; remove it, use --force, or -o another folder`);
         out = fs.createWriteStream(part, { flags: "wx", mode: 0o644 });
         await ctx.api().stream(`/api/jobs/${id}/download`, out);
