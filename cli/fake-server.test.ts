@@ -243,12 +243,26 @@ describe("qm log of a job that never ran", () => {
     const x = io();
     expect(await run(["log", "-f", "73"], x)).toBe(0);
     expect(x.stdout).toEqual([]);
-    expect(x.stderr).toEqual(["qm log: job 73 ended cancelled and has no process.log (qm show 73 says more)"]);
+    expect(x.stderr).toEqual([
+      "qm log: job 73 is queued and has no process.log yet; waiting for it to start (Ctrl-C to stop)",
+      "qm log: job 73 ended cancelled and has no process.log (qm show 73 says more)",
+    ]);
 
     const queued = io();
     answers["GET /api/jobs/74/log"] = { ...empty, state: "held" };
     expect(await run(["log", "74"], queued)).toBe(0);
     expect(queued.stderr).toEqual(["qm log: job 74 is held and has no process.log yet (qm log -f 74 waits for it)"]);
+
+    // -f of a held job printed nothing at all while it waited.
+    let heldReads = 0;
+    answers["GET /api/jobs/75/log"] = { ...empty, state: "held" };
+    answers["GET /api/jobs/75/log?offset=0"] = () =>
+      ++heldReads < 3 ? { ...empty, state: "held" } : { offset: 0, nextOffset: 3, size: 3, text: "hi\n", reset: false, exists: true, state: "done" };
+    answers["GET /api/jobs/75/log?offset=3"] = { offset: 3, nextOffset: 3, size: 3, text: "", reset: false, exists: true, state: "done" };
+    const held = io();
+    expect(await run(["log", "-f", "75"], held)).toBe(0);
+    expect(held.stdout).toEqual(["hi"]);
+    expect(held.stderr).toEqual(["qm log: job 75 is held and has no process.log yet; waiting for it to start (qm release 75 lets it) (Ctrl-C to stop)"]);
   });
 });
 

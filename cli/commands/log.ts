@@ -33,6 +33,10 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
       else noLog(chunk);
       return EXIT.OK;
     }
+    // Said once: nothing comes until the job starts, which would look like qm hanging.
+    if (!chunk.exists && !FINISHED.has(chunk.state)) {
+      ctx.err(`qm log: job ${id} is ${chunk.state} and has no process.log yet; waiting for it to start${chunk.state === "held" ? ` (qm release ${id} lets it)` : ""} (Ctrl-C to stop)`);
+    }
     let idle = 0;
     // A restart of the server while we follow is waited through.
     const outage = outageTolerance(ctx, "log");
