@@ -161,6 +161,14 @@ export function interpolateSection(section: Map<string, string>): Map<string, st
 }
 
 /**
+ * Section `name` as Python's ConfigParser gives it (QM read QMserv.cfg and info files that
+ * way): the keys of [DEFAULT] it does not set itself, and every value interpolated.
+ */
+export function pythonSection(sections: Map<string, Map<string, string>>, name: string): Map<string, string> {
+  return interpolateSection(new Map([...(sections.get("DEFAULT") ?? []), ...(sections.get(name) ?? [])]));
+}
+
+/**
  * `value` written so that interpolateSection reads it back exactly: a `%` is doubled only
  * where reading would change it (before another `%` or a `(`), so `1-20%4` stays as typed.
  */

@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { AppError } from "./app-error";
-import { iniSections, interpolateSection, parseIni } from "./config-parser";
+import { iniSections, parseIni, pythonSection } from "./config-parser";
 import { parseMem, parseWalltime } from "./job-limits";
 
 /** A parsed info file (or #QM block). `params` holds every key (lower-cased), as strings. */
@@ -75,10 +75,8 @@ function readCfg(fileName: string, text: string): Record<string, string> {
       `${fileName} has no [QMOptions] section; put "script = <command>" under a [QMOptions] header`,
     );
   }
-  // The original QM read this file with Python's ConfigParser, which interpolates values
-  // and gives every section the keys of [DEFAULT] it does not set itself.
-  const defaults = sections.get("DEFAULT") ?? [];
-  return Object.fromEntries(interpolateSection(new Map([...defaults, ...sections.get(name)!])));
+  // The original QM read this file with Python's ConfigParser.
+  return Object.fromEntries(pythonSection(sections, name));
 }
 
 /** The XML checker's words, with the usual slip said plainly (an attribute without quotes). */

@@ -50,3 +50,25 @@ describe("the sections of QMserv.cfg", () => {
     );
   });
 });
+
+describe("QMserv.cfg read as Python's ConfigParser read it for QM 0.4", () => {
+  const readFile = (text: string) => readQmConfig(parseIni(text), (p) => (path.isAbsolute(p) ? p : path.join("/etc/qm", p)));
+
+  it("interpolates %(key)s and %% (a QM_FOLDER written with %(root)s opened an empty tree beside the lab's)", () => {
+    const c = readFile("[DEFAULT]\nroot = /srv/lab\n[QMServer]\nQM_FOLDER = %(root)s/QM\nMailSender = qm@lab.org\nMailSecretKey = abcd%%efgh\n[WEB_QMserver]\nThe_Port = 8103\n");
+    expect(c.qmFolder).toBe("/srv/lab/QM");
+    expect(c.smtp).toMatchObject({ user: "qm@lab.org", password: "abcd%efgh" });
+    expect(c.web.port).toBe(8103);
+  });
+
+  it("gives every section the [DEFAULT] keys it does not set itself", () => {
+    const c = readFile("[DEFAULT]\nQM_FOLDER = /srv/lab/QM\nDebug = yes\n[QMServer]\nDebug = no\n[WEB_QMserver]\n");
+    expect(c.qmFolder).toBe("/srv/lab/QM");
+    expect(c.debug).toBe(false);
+    expect(c.web.debug).toBe(true);
+  });
+
+  it("keeps a lone % as written, where Python would have refused the file", () => {
+    expect(readFile("[QMServer]\nQM_FOLDER = /srv/100%/QM\nsmtp_host = mail\nsmtp_password = 50%off\n").smtp).toMatchObject({ password: "50%off" });
+  });
+});

@@ -4,7 +4,7 @@
  * sections are left alone.
  */
 import { AppError } from "./app-error";
-import { type IniDocument, iniSections, parseIniBoolean } from "./config-parser";
+import { type IniDocument, iniSections, parseIniBoolean, pythonSection } from "./config-parser";
 import { parseCpuList } from "./cpu-sets";
 import { type GpuListSetting, parseGpuList } from "./gpu-sets";
 import { parseRangeList } from "./ip-address";
@@ -98,9 +98,12 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     const meant = [S, W].find((known) => known.toLowerCase() === name.toLowerCase().trim());
     if (meant && meant !== name) errors[meant] = `the section [${name}] is read only when spelt [${meant}]; rename it`;
   }
+  // As Python's ConfigParser read QMserv.cfg for QM 0.4: [DEFAULT]'s keys count in every
+  // section that does not set them, and values are interpolated (`%(root)s/QM`, `%%`).
+  const read = new Map([S, W].map((name) => [name, pythonSection(sections, name)]));
   const raw = (section: typeof S | typeof W, key: string): string => {
     const spec = findKeySpec(section, key)!;
-    const value = sections.get(section)?.get(key.toLowerCase()) ?? spec.default;
+    const value = read.get(section)!.get(key.toLowerCase()) ?? spec.default;
     const problem = checkValue(spec, value);
     if (problem) errors[`${section}.${key}`] = problem;
     return problem ? spec.default : value.trim();
@@ -122,7 +125,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   const bool = (s: typeof S | typeof W, k: string) => parseIniBoolean(raw(s, k)) ?? false;
   /** A key's value when it is written and not empty. */
   const given = (s: typeof S | typeof W, ...keys: string[]) => keys.map((k) => raw(s, k)).find((v) => v !== "") || undefined;
-  const inFile = (s: typeof S | typeof W, k: string) => sections.get(s)?.has(k.toLowerCase()) ?? false;
+  const inFile = (s: typeof S | typeof W, k: string) => read.get(s)!.has(k.toLowerCase());
 
   const ops = readOpsKeys(raw, resolvePath);
   const config: QmConfig = {
