@@ -23,20 +23,56 @@ export function credentialsFile(env: NodeJS.ProcessEnv): string {
   return path.join(base, "qm", "credentials.json");
 }
 
-export function readCredentialsFile(file: string): Credentials | null {
+/**
+ * The file `qm login` wrote, or null: none, or one that cannot be read, which `warn` is told
+ * of (a file broken by hand would otherwise make qm a visitor without a word).
+ */
+export function readCredentialsFile(file: string, warn?: (message: string) => void): Credentials | null {
+  let text: string;
   try {
-    const data = JSON.parse(fs.readFileSync(file, "utf8")) as Credentials;
-    return typeof data.url === "string" ? data : null;
-  } catch {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") warn?.(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it is left out: fix it or run qm login again`);
     return null;
   }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    warn?.(`${file} is not JSON (${(error as Error).message}); it is left out: delete it and run qm login again`);
+    return null;
+  }
+  if (typeof (data as Credentials | null)?.url === "string") return data as Credentials;
+  warn?.(`${file} holds no server URL; it is left out: delete it and run qm login again`);
+  return null;
 }
 
-/** What the command uses: the environment first, then the file (its token only for its own URL). */
-export function resolveCredentials(env: NodeJS.ProcessEnv, flags: { url?: string; token?: string }): Credentials {
-  const saved = readCredentialsFile(credentialsFile(env));
-  const url = (flags.url || env.QM_URL || saved?.url || DEFAULT_URL).replace(/\/+$/, "");
-  const token = flags.token || env.QM_TOKEN || (saved && saved.url.replace(/\/+$/, "") === url ? saved.token : undefined);
+/** The same server, however its address is written (`http://LOCALHOST:8101/`, `http://localhost:8101`). */
+export function isSameServer(a: string, b: string): boolean {
+  const normal = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      return parsed.origin + parsed.pathname.replace(/\/+$/, "");
+    } catch {
+      return url.replace(/\/+$/, "");
+    }
+  };
+  return normal(a) === normal(b);
+}
+
+/** A token as pasted or read from a file: spaces and a line's end around it are no part of it. */
+const tokenOf = (text: string | undefined) => text?.trim() || undefined;
+
+/**
+ * What the command uses: the flags, then the environment, then the file (its token only for
+ * its own URL); `warn` is told of a file that is there but cannot be read.
+ */
+export function resolveCredentials(env: NodeJS.ProcessEnv, flags: { url?: string; token?: string }, warn?: (message: string) => void): Credentials {
+  const given = { url: flags.url || env.QM_URL, token: tokenOf(flags.token) ?? tokenOf(env.QM_TOKEN) };
+  // The file is read only when it could add something: a warning about it otherwise is noise.
+  const saved = given.url && given.token ? null : readCredentialsFile(credentialsFile(env), warn);
+  const url = (given.url || saved?.url || DEFAULT_URL).replace(/\/+$/, "");
+  const token = given.token ?? (saved && isSameServer(saved.url, url) ? tokenOf(saved.token) : undefined);
   return { url, token };
 }
 

@@ -148,6 +148,40 @@ describe("where qm finds QueueManager", () => {
     expect(resolveCredentials(env, { token: "qm_flag" }).token).toBe("qm_flag");
     fs.rmSync(home, { recursive: true });
   });
+
+  it("trims a token's spaces and line end, and knows the server however its address is written", () => {
+    // QM_TOKEN="$T<newline>" failed with 'Invalid character in header content ["authorization"]'.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-"));
+    const env = { HOME: home } as unknown as NodeJS.ProcessEnv;
+    expect(resolveCredentials({ ...env, QM_TOKEN: "qm_env\n" }, {}).token).toBe("qm_env");
+    expect(resolveCredentials(env, { token: " qm_flag\r\n" }).token).toBe("qm_flag");
+    // After qm login http://localhost:8101, QM_URL=http://LOCALHOST:8101 was anonymous.
+    writeCredentialsFile(credentialsFile(env), { url: "http://localhost:8101", token: "qm_saved\n" });
+    expect(resolveCredentials({ ...env, QM_URL: "http://LOCALHOST:8101/" }, {}).token).toBe("qm_saved");
+    expect(resolveCredentials({ ...env, QM_URL: "http://localhost:8102" }, {}).token).toBeUndefined();
+    fs.rmSync(home, { recursive: true });
+  });
+
+  it("says so on stderr, naming the file, when qm login's file cannot be read, rather than acting as a visitor without a word", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "qm-cli-"));
+    const file = credentialsFile({ HOME: home } as unknown as NodeJS.ProcessEnv);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "{bad json");
+    const x = io({ HOME: home, QM_URL: "http://127.0.0.1:9" });
+    expect(await run(["whoami"], x)).toBe(3);
+    expect(x.stderr[0]).toMatch(new RegExp(`^qm: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not JSON \\(.+\\); it is left out: delete it and run qm login again$`));
+    // QM_URL and QM_TOKEN both given: the file is not needed, and not complained of.
+    const both = io({ HOME: home, QM_URL: "http://127.0.0.1:9", QM_TOKEN: "qm_x" });
+    await run(["whoami"], both);
+    expect(both.stderr.join("\n")).not.toContain(file);
+    fs.rmSync(home, { recursive: true });
+  });
+
+  it("qm login refuses an empty user name before asking the server", async () => {
+    const x = io({ QM_URL: "http://127.0.0.1:9" });
+    expect(await run(["login"], x)).toBe(2);
+    expect(x.stderr).toEqual(["qm login: no user name given; type yours at the prompt, or give --user NAME"]);
+  });
 });
 
 describe("a server address that is not a URL", () => {

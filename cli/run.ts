@@ -121,7 +121,7 @@ export async function run(argv: string[], given: CliIo, version = "dev"): Promis
     io.err(`qm ${command.name}: ${positionals.length < least ? "missing arguments" : "too many arguments"}; usage: ${command.help.split("\n")[0]}`);
     return EXIT.USAGE;
   }
-  const credentials = resolveCredentials(io.env, { url: values.url as string | undefined, token: values.token as string | undefined });
+  const credentials = resolveCredentials(io.env, { url: values.url as string | undefined, token: values.token as string | undefined }, (message) => io.err(`qm: ${message}`));
   let api: ApiClient | undefined;
   const ctx: CliContext = {
     ...io,

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { COMMON_HELP, type CliContext, type Command } from "../command";
 import { type ApiClient, createApiClient } from "../api-client";
 import { checkServerUrl, readCredentialsFile, writeCredentialsFile } from "../credentials";
-import { CliError, EXIT } from "../errors";
+import { CliError, EXIT, usageError } from "../errors";
 import { ANSWER } from "../answer-shapes";
 
 const whoAmI = (api: ApiClient) => api.call("GET", "/api/auth/session", ANSWER.session);
@@ -36,14 +36,17 @@ With --token, that token is checked and kept instead (no password asked).
 ${COMMON_HELP}`,
   async run(ctx, values, positionals) {
     const url = checkServerUrl((positionals[0] ?? ctx.credentials.url).replace(/\/+$/, ""));
-    const given = values.token as string | undefined;
+    // A token pasted with its line's end (QM_TOKEN="$T\n") would not go in a header.
+    const given = (values.token as string | undefined)?.trim();
     let saved: { token: string; id?: number; username: string };
     if (given) {
       const { user } = await withClient(ctx, url, given, whoAmI);
       if (!user) throw new CliError(EXIT.AUTH, "that token opens nothing");
       saved = { token: given, username: user.username };
     } else {
-      const username = (values.user as string | undefined) ?? ((await ctx.prompt(`User name [${ctx.env.USER ?? ""}]: `)) || ctx.env.USER || "");
+      const username = ((values.user as string | undefined) ?? ((await ctx.prompt(`User name [${ctx.env.USER ?? ""}]: `)) || ctx.env.USER || "")).trim();
+      // Refused here: the server would only answer "wrong user name or password", after the password was typed.
+      if (!username) throw usageError("no user name given; type yours at the prompt, or give --user NAME");
       const password = await ctx.prompt(`Password for ${username} on ${url}: `, true);
       const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
       const name = (values.name as string | undefined) ?? `qm on ${os.hostname()}`;
@@ -67,6 +70,12 @@ Revoke the token qm login made and delete ${"~/.config/qm/credentials.json"}.
 ${COMMON_HELP}`,
   async run(ctx) {
     const saved = readCredentialsFile(ctx.credentialsPath);
+    if (!saved && fs.existsSync(ctx.credentialsPath)) {
+      // Unreadable (said above): nothing to revoke with, but the file is gone as asked.
+      fs.rmSync(ctx.credentialsPath, { force: true });
+      ctx.err(`qm logout: deleted ${ctx.credentialsPath}; any token it held is not revoked (revoke it on your account page)`);
+      return EXIT.OK;
+    }
     if (!saved) {
       ctx.err("qm logout: not logged in (no credentials file)");
       return EXIT.OK;
