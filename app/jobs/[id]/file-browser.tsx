@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
+import { ApiError } from "@/lib/client/api-fetch";
 import { rawUrl } from "@/lib/client/file-urls";
 import { shownPath } from "@/lib/core/name-bytes";
 import { formatDate } from "@/lib/client/format-date";
@@ -81,7 +82,17 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
           </button>
         </p>
       )}
-      {error && <QueryError error={error} />}
+      {error && viewing && dir === parentOf(viewing) && error instanceof ApiError ? (
+        // ?file= naming a path the server refuses (../../etc/passwd) or a folder that is not there.
+        <p className="border-b border-slate-200 px-4 py-2 text-sm text-amber-800" data-testid="file-missing">
+          Cannot show &quot;{shownPath(viewing)}&quot;: {error.message}{" "}
+          <button type="button" className="text-blue-700 hover:underline" onClick={() => open("")}>
+            close
+          </button>
+        </p>
+      ) : (
+        error && <QueryError error={error} />
+      )}
       {data && (
         <ul className="divide-y divide-slate-100 text-sm">
           {data.entries.length === 0 && <li className="px-4 py-2 text-slate-500">This folder is empty.</li>}
