@@ -359,7 +359,7 @@ describe("qm login", () => {
   it("says a wrong password plainly, without telling the user to run qm login", async () => {
     answers["POST /api/account/tokens"] = { status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong user name or password." } } };
     const x = io();
-    expect(await run(["login", url], x)).toBe(4);
+    expect(await run(["login", "--user", "ann", url], x)).toBe(4);
     expect(x.stderr).toEqual(["qm login: Wrong user name or password."]);
   });
 });
