@@ -507,6 +507,27 @@ describe("qm submit", () => {
   });
 });
 
+describe("qm submit --wait --timeout", () => {
+  it("gives up waiting after the timeout, as qm wait does (exit 124)", async () => {
+    // docs/cli.md promised 124 for submit --wait, whose --timeout was an unknown option.
+    answers["GET /api/status"] = { jobFile: "proc_config.cfg" };
+    answers["POST /api/jobs"] = { status: 201, body: { job: { id: 61 } } };
+    answers["GET /api/jobs/61"] = jobAnswer({ id: 61, name: "long", state: "running" }, NOBODY);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-timeout-"));
+    try {
+      fs.writeFileSync(path.join(dir, "long.sh"), "sleep 1000\n");
+      const x = io();
+      const started = Date.now();
+      expect(await run(["submit", "-w", "--timeout", "0.2", path.join(dir, "long.sh")], x)).toBe(124);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+      expect(x.stdout).toEqual(["61"]);
+      expect(x.stderr).toEqual(["qm wait: still going after the timeout: 61"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("qm submit --wait with a PATH refused", () => {
   it("waits for the jobs that were queued, then exits with the refusal's code", async () => {
     // qm submit -w good.sh bad.zip printed good.sh's id and exited 1 at once, its job still queued.

@@ -93,6 +93,11 @@ describe("qm's command line", () => {
       [["submit", "--after", "12,,13", script], /--after: an empty job id in "12,,13"/],
       [["submit", "--after-any", "12,", script], /--after-any: an empty job id in "12,"/],
       [["submit", "--array", "9-1", script], /--array: array = 9-1: the range 9-1 runs backwards; write it as "1-100"/],
+      // -t 0 was "takes a number of seconds", which 0 is.
+      [["wait", "-t", "0", "1"], /--timeout must be more than 0 seconds, not "0"/],
+      [["wait", "-t", "soon", "1"], /--timeout takes a number of seconds, not "soon"/],
+      [["submit", "-w", "--timeout=-1", script], /--timeout must be more than 0 seconds, not "-1"/],
+      [["submit", "--timeout", "2", script], /--timeout goes with --wait/],
       [["ls", "-s", "bogus"], /--state takes one of queued, held, pending, running, done, .*; not "bogus"/],
     ];
     for (const [argv, message] of cases) {

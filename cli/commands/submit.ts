@@ -4,7 +4,7 @@ import { COMMON_HELP, type Command, type Values } from "../command";
 import { CliError, EXIT, usageError } from "../errors";
 import { type JobUpload, checkWrap, readJobInput, wrapInput } from "../job-input";
 import { type BatchItem, type Result, planBatches, sendBatch } from "../submit-batches";
-import { waitForJobs } from "./wait";
+import { timeoutOption, waitForJobs } from "./wait";
 import { ANSWER } from "../answer-shapes";
 
 /** The options sent as form fields that qm can check itself: a bad one is a bad command line (exit 2). */
@@ -54,6 +54,7 @@ export const submit: Command = {
     "after-any": { type: "string" },
     array: { type: "string" },
     wait: { type: "boolean", short: "w" },
+    timeout: { type: "string", short: "t" },
     wrap: { type: "string" },
     name: { type: "string" },
   },
@@ -77,6 +78,7 @@ folder on the server (so give paths the server reaches), kept there as wrap.sh.
       --after-any IDS start once these jobs ended, however they ended
       --array SPEC    run it as an array: 1-100, 1-100%4 (at most 4 at once), 1,5,9
   -w, --wait          then wait for the jobs and exit with their exit code (as qm wait)
+  -t, --timeout S     with --wait: give up waiting after S seconds (exit 124)
       --wrap COMMAND  queue this command line as a job (after the PATHs, if any)
       --name NAME     the --wrap job's name (default: wrap)
 ${COMMON_HELP}`,
@@ -86,6 +88,8 @@ ${COMMON_HELP}`,
     if (values.name !== undefined && wrap === undefined) throw usageError("--name names a --wrap job; a folder's job takes the folder's name");
     if (wrap !== undefined) checkWrap(wrap, values.name as string | undefined);
     checkOptions(values);
+    if (values.timeout !== undefined && !values.wait) throw usageError("--timeout goes with --wait (how long to wait for the jobs)");
+    const timeoutMs = timeoutOption(values);
     const api = ctx.api();
     let jobFile: Promise<string> | undefined;
     const askJobFile = () => (jobFile ??= api.call("GET", "/api/status", ANSWER.status).then((s) => s.jobFile ?? "proc_config.cfg"));
@@ -124,7 +128,7 @@ ${COMMON_HELP}`,
     results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${labels[i]}: ${r.message}`));
     const failure = results.find((r): r is CliError => r instanceof CliError);
     // The jobs that were queued are waited for all the same; a PATH not queued decides the exit code.
-    const waited = values.wait && ids.length ? await waitForJobs(ctx, ids, { quiet: !!values.json }) : EXIT.OK;
+    const waited = values.wait && ids.length ? await waitForJobs(ctx, ids, { timeoutMs, quiet: !!values.json }) : EXIT.OK;
     return failure ? failure.exitCode : waited;
   },
 };

@@ -1,7 +1,7 @@
 /** qm wait ID...: until the jobs end; exits with the job's exit code, like `tsp -w` or srun. */
 import type { JobDetail } from "../../lib/core/api-types";
-import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
-import { CliError, EXIT, exitCodeOfJob } from "../errors";
+import { COMMON_HELP, type CliContext, type Command, type Values, jobIds } from "../command";
+import { CliError, EXIT, exitCodeOfJob, usageError } from "../errors";
 import { isOutage, outageTolerance } from "../outage";
 import { ANSWER } from "../answer-shapes";
 
@@ -73,6 +73,16 @@ function endPhrase(job: { state: string; signal: string | null; exitCode: number
   return `ended ${job.state}, ${how}`;
 }
 
+/** --timeout S of qm wait and qm submit --wait, in ms (undefined: none), or a usage error saying what it takes. */
+export function timeoutOption(values: Values): number | undefined {
+  const given = values.timeout as string | undefined;
+  if (given === undefined) return undefined;
+  const seconds = given.trim() ? Number(given) : NaN;
+  if (!Number.isFinite(seconds)) throw usageError(`--timeout takes a number of seconds, not "${given}"`);
+  if (seconds <= 0) throw usageError(`--timeout must be more than 0 seconds, not "${given}"`);
+  return seconds * 1000;
+}
+
 export const wait: Command = {
   name: "wait",
   summary: "wait for jobs to end; exits with the job's exit code",
@@ -87,8 +97,6 @@ ended without one (lost, invalid, cancelled, deleted), 124 after --timeout.
   -t, --timeout S     give up after S seconds
 ${COMMON_HELP}`,
   async run(ctx, values, positionals) {
-    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeout !== undefined && !(timeout > 0)) throw new CliError(EXIT.USAGE, "--timeout takes a number of seconds");
-    return waitForJobs(ctx, jobIds(positionals), { timeoutMs: timeout && timeout * 1000, quiet: !!values.json });
+    return waitForJobs(ctx, jobIds(positionals), { timeoutMs: timeoutOption(values), quiet: !!values.json });
   },
 };
