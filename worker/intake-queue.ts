@@ -74,9 +74,10 @@ export function createDropBatch(store: JobStore, log: Log, waitsQueued: () => vo
 /**
  * Queue QM_qJobs/<name>, or reject it with the reason. A plain job's row goes into
  * `batch` when given (true is returned: the batch's commit wakes the dispatcher), else is
- * created now; an array is expanded at once.
+ * created now; an array is expanded at once. `arrivedAt`: when the folder was seen to
+ * arrive, its submission time (the queue's first-come order), else now.
  */
-export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob, batch?: DropBatch): Promise<boolean> {
+export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob, batch?: DropBatch, arrivedAt?: Date): Promise<boolean> {
   const params = read.info.params;
   // One that waits for other jobs or is an array goes after the rows batched before it:
   // they may be the jobs it names, and ids keep the order the folders were taken in.
@@ -94,7 +95,7 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     if (options.dependsOn.length) ctx.waitsQueued();
     return false;
   }
-  const job = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const };
+  const job = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const, ...(arrivedAt ? { submittedAt: arrivedAt } : {}) };
   const plan = planTransition("submit", null, submitState(options), {}, DETAIL);
   if (batch) {
     batch.add({ job, plan });

@@ -70,6 +70,13 @@ const DELETE_WINDOW_MS = 5_000;
 
 export function createIntake(deps: IntakeDeps) {
   const timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * When each folder waiting here was first seen (its watch event, or the scan that found it):
+   * its job's submission time. Folders settle each at its own time (a timer each, to the
+   * millisecond), so the order they are taken in is not the order they came in: moved in
+   * one after another, c4 then c5, they were queued c5 first. The queue orders by this time.
+   */
+  const arrivals = new Map<string, Date>();
   const pending = new Set<string>();
   const warned = new Set<string>();
   let flushing: Promise<void> | null = null;
@@ -111,7 +118,7 @@ export function createIntake(deps: IntakeDeps) {
     if (back) {
       await batch.flush(); // the rows taken in before it keep their place
       await takeBack(name, back, read);
-    } else if (await queueDroppedFolder(deps, name, read, batch)) return; // its batch's commit wakes the dispatcher
+    } else if (await queueDroppedFolder(deps, name, read, batch, arrivals.get(name))) return; // its batch's commit wakes the dispatcher
     deps.onQueued();
   };
 
@@ -160,8 +167,10 @@ export function createIntake(deps: IntakeDeps) {
       // the same read of the watch, join this batch (reads are synchronous, so this pass
       // would otherwise run to its end before the next event is delivered).
       await new Promise((resolve) => setImmediate(resolve));
-      const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)));
+      const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)) || void arrivals.delete(n));
       pending.clear();
+      // First come, first taken in (and so first id) among those that settled together.
+      names.sort((a, b) => (arrivals.get(a)?.getTime() ?? 0) - (arrivals.get(b)?.getTime() ?? 0));
       if (!names.length) continue;
       let claimed: Map<string, "waiting" | "deleted">;
       try {
@@ -182,12 +191,15 @@ export function createIntake(deps: IntakeDeps) {
         // A just-deleted job's folder is on its way to the trash: looked at again after the
         // window, it is a new drop only if someone put a folder of that name back meanwhile.
         if (claim === "deleted") schedule(name, DELETE_WINDOW_MS);
+        else if (claim) arrivals.delete(name); // a waiting row's own folder
         if (claim) continue;
         try {
           await examine(name, batch);
         } catch (error) {
           deps.log.warn(`cannot take in QM_qJobs/${name}: ${error instanceof Error ? error.message : String(error)}`);
         }
+        // Still settling: its timer keeps its arrival; else it is in the queue, rejected or gone.
+        if (!timers.has(name)) arrivals.delete(name);
         // The first rows of a burst start while the rest are read.
         if (batch.size >= BATCH_ROWS) await commit(batch);
       }
@@ -197,7 +209,12 @@ export function createIntake(deps: IntakeDeps) {
 
   /** Look at these names of QM_qJobs soon (batched). */
   function check(names: string[]): Promise<void> {
-    for (const name of names) if (!name.startsWith(".")) pending.add(name);
+    const now = new Date();
+    for (const name of names) {
+      if (name.startsWith(".")) continue;
+      pending.add(name);
+      if (!arrivals.has(name)) arrivals.set(name, now);
+    }
     flushing ??= flush().finally(() => {
       flushing = null;
       if (pending.size && !closed) void check([]);

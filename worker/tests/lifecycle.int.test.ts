@@ -150,6 +150,27 @@ describe("a job's life", () => {
     expect(worker.logs).toContain(`job ${held.id}: taken in: QM_qJobs/dropped held (held)`);
   });
 
+  it("queues dropped folders in the order they came in, though a later one settled first", async () => {
+    await setup({ MailActive: "False", Settle_Time: 800 });
+    const staging = path.join(env.dir, "staging");
+    dropJob(env, "blocker", { script: "sleep 2", nbProc: 2 });
+    await waitForJob(env, "blocker", ["running"]);
+    // "second" is written first, so it is quiet first; "first" is moved in first. Both are
+    // still settling when moved in.
+    makeJobFolder(staging, "second", { script: "true", nbProc: 2 });
+    await new Promise((r) => setTimeout(r, 300));
+    makeJobFolder(staging, "first", { script: "true", nbProc: 2 });
+    fs.renameSync(path.join(staging, "first"), path.join(env.layout.queued, "first"));
+    await new Promise((r) => setTimeout(r, 100));
+    fs.renameSync(path.join(staging, "second"), path.join(env.layout.queued, "second"));
+    const first = await waitForJob(env, "first", ["done"]);
+    const second = await waitForJob(env, "second", ["done"]);
+    // Taken in second first (its id is lower), but queued and run after "first".
+    expect(second.id).toBeLessThan(first.id);
+    expect(first.submittedAt.getTime()).toBeLessThan(second.submittedAt.getTime());
+    expect(first.startedAt!.getTime()).toBeLessThan(second.startedAt!.getTime());
+  });
+
   it("waits for a copy in progress to be quiet for Settle_Time before starting it", async () => {
     await setup({ MailActive: "False", Settle_Time: 1500 });
     const dir = path.join(env.layout.queued, "slow copy");

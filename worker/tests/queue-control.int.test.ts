@@ -147,8 +147,11 @@ describe("dependencies", () => {
     await waitFor("the burst done", async () => (await env.db.job.count({ where: { name: { in: names }, state: "done" } })) === names.length, 30_000);
     const rows = await env.db.job.findMany({ where: { name: { in: names } } });
     expect(rows.map((r) => r.name).sort()).toEqual(names); // one row each: none lost, none twice
-    // Made in one transaction, they share its time (one by one, 40 inserts take several milliseconds).
-    expect(new Set(rows.map((r) => r.submittedAt.getTime())).size).toBe(1);
+    // Made in one transaction, their first events share its time (one by one, 40 inserts take
+    // several milliseconds). Not submittedAt: that is when the worker saw each folder arrive.
+    const made = await env.db.jobEvent.findMany({ where: { jobId: { in: rows.map((r) => r.id) }, kind: "queued" } });
+    expect(made).toHaveLength(names.length);
+    expect(new Set(made.map((e) => e.at.getTime())).size).toBe(1);
     expect((await waitForJob(env, "waits", ["queued"])).state).toBe("queued"); // still waits for the gate
     expect(await env.db.job.count({ where: { arrayId: { not: null } } })).toBe(3);
     flag("open");
