@@ -12,7 +12,10 @@ import { extractZip } from "../lib/server/zip/extract-zip";
 import { findJobRoot } from "../lib/server/zip/job-root";
 import { zipLimitsFor } from "../lib/server/zip/zip-limits";
 import { readJobInput, wrapInput } from "./job-input";
+import { type CliIo, run } from "./run";
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 
 let dir: string;
 beforeEach(() => {
@@ -132,5 +135,42 @@ describe("qm submit's zips", () => {
     }
     expect(() => wrapInput("  ", "proc_config.cfg")).toThrow("--wrap needs a command");
     expect(() => wrapInput("true", "proc_config.cfg", "../up")).toThrow(/--name takes letters/);
+  });
+});
+
+describe("what qm submit cannot read", () => {
+  function io(): CliIo & { stderr: string[] } {
+    const stderr: string[] = [];
+    return { env: { QM_URL: "http://127.0.0.1:9", HOME: dir } as unknown as NodeJS.ProcessEnv, stderr, out: () => undefined, err: (t) => stderr.push(t), prompt: async () => "", sleep: async () => undefined };
+  }
+
+  it("a device or a named pipe is refused as not a job, at once (/dev/null gave a zip error, a pipe hung)", { timeout: 10_000 }, async () => {
+    const fifo = path.join(dir, "fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    for (const [file, kind] of [["/dev/null", "a device"], [fifo, "a named pipe"]]) {
+      const x = io();
+      expect(await run(["submit", file], x)).toBe(2);
+      expect(x.stderr).toEqual([`qm submit: ${file}: ${kind}, not a job: give a job folder, a .zip or a script`]);
+    }
+  });
+
+  it("a file of a folder that its user may not read is named as in the folder, with what to do, not as EACCES", () => {
+    // As root every file is readable: the command runs as nobody, on a folder of nobody's.
+    const job = path.join(dir, "job");
+    fs.mkdirSync(job);
+    fs.writeFileSync(path.join(job, "proc_config.cfg"), "[QMOptions]\nscript : sh run.sh\n");
+    fs.writeFileSync(path.join(job, "locked.dat"), "secret", { mode: 0o000 });
+    for (const p of [dir, job, path.join(job, "proc_config.cfg"), path.join(job, "locked.dat")]) fs.chownSync(p, 65534, 65534);
+    // tsx from this checkout (the command runs in the job's parent folder).
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    const qm = spawnSync(process.execPath, ["--import", tsx, path.resolve("cli/main.ts"), "submit", "job"], {
+      cwd: dir,
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH, HOME: dir, QM_URL: "http://127.0.0.1:9" } as unknown as NodeJS.ProcessEnv,
+      encoding: "utf8",
+    });
+    expect(qm.stderr).toBe("qm submit: job: cannot read job/locked.dat (permission denied); make it readable to you (chmod u+r), or move it out of the folder\n");
+    expect(qm.status).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { escapeInterpolation } from "../lib/core/config-parser";
 import { fsPathOf, shownPath } from "../lib/core/name-bytes";
 import { CliError, EXIT } from "./errors";
-import { zipFiles, zipFolder } from "./zip-folder";
+import { readOrSay, zipFiles, zipFolder } from "./zip-folder";
 
 export interface JobUpload {
   /** The file name sent (names the job when the zip has no top folder). */
@@ -71,14 +71,15 @@ export function hasDirectives(content: Buffer): boolean {
  */
 export async function readJobInput(file: string, jobFile: () => Promise<string>): Promise<JobUpload> {
   const onDisk = fsPathOf(file);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(onDisk);
-  } catch {
-    throw new CliError(EXIT.USAGE, "no such file or folder"); // qm submit puts the path before it
-  }
+  const stat = readOrSay(file, () => fs.statSync(onDisk, { throwIfNoEntry: false }), false);
+  if (!stat) throw new CliError(EXIT.USAGE, "no such file or folder"); // qm submit puts the path before it
   const raw = path.basename(path.resolve(file));
   const base = shownPath(raw);
+  // /dev/null zipped as nothing, a named pipe read for ever: neither is a job.
+  if (!stat.isDirectory() && !stat.isFile()) {
+    const kind = stat.isFIFO() ? "a named pipe" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : stat.isSocket() ? "a socket" : "not a plain file";
+    throw new CliError(EXIT.USAGE, `${kind}, not a job: give a job folder, a .zip or a script`);
+  }
   if (stat.isDirectory()) {
     const { zip, skipped, renamed } = zipFolder(onDisk, base);
     // The folder itself first when its own name was not UTF-8.
@@ -89,7 +90,7 @@ export async function readJobInput(file: string, jobFile: () => Promise<string>)
     ];
     return { fileName: `${base}.zip`, zip, notes, zippedFolder: true };
   }
-  const content = fs.readFileSync(onDisk);
+  const content = readOrSay(base, () => fs.readFileSync(onDisk), false);
   if (/\.zip$/i.test(base) || hasDirectives(content)) return { fileName: base, zip: content, notes: [] };
   const info = infoFileFor(await jobFile(), commandFor(base, content, (stat.mode & 0o111) !== 0));
   const name = base.replace(/\.[^.]+$/, "") || base;

@@ -31,9 +31,25 @@ interface Entry {
   data: Buffer | null;
 }
 
+const WHY_NOT: Record<string, string> = { EACCES: "permission denied", EPERM: "permission denied", EIO: "input/output error", ELOOP: "too many symbolic links" };
+
+/**
+ * `read()`, or, when the system refuses, a CliError naming `shown` (as the user knows it:
+ * `job/locked.dat`; `inFolder`: one file of a folder sent) and what to do, rather than `EACCES: permission denied, open '...'`.
+ */
+export function readOrSay<T>(shown: string, read: () => T, inFolder = true): T {
+  try {
+    return read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new CliError(EXIT.FAILED, `cannot read ${shown} (${WHY_NOT[code] ?? code}); make it readable to you (chmod u+r)${inFolder ? ", or move it out of the folder" : ""}`);
+  }
+}
+
 /** The folder's names, as bytes: a name that is not UTF-8 (Latin-1 from an older system) is still reachable. */
-function namesOf(dir: string | Buffer): Buffer[] {
-  return fs.readdirSync(dir, { encoding: "buffer" }).sort((a, b) => nameText(a).localeCompare(nameText(b)));
+function namesOf(dir: string | Buffer, shown: string): Buffer[] {
+  return readOrSay(shown, () => fs.readdirSync(dir, { encoding: "buffer" })).sort((a, b) => nameText(a).localeCompare(nameText(b)));
 }
 
 /** A zip entry's name is UTF-8: one that is not is sent by its Latin-1 reading ("donn\xe9es" as "données"), and said. */
@@ -44,7 +60,7 @@ function entryName(raw: Buffer, prefix: string, renamed: string[]): string {
 }
 
 function collect(dir: string | Buffer, prefix: string, out: Entry[], notes: Notes): void {
-  for (const raw of namesOf(dir)) {
+  for (const raw of namesOf(dir, prefix.replace(/\/$/, ""))) {
     const full = Buffer.concat([Buffer.from(dir), Buffer.from("/"), raw]);
     const name = entryName(raw, prefix, notes.renamed);
     const stat = fs.lstatSync(full);
@@ -53,7 +69,7 @@ function collect(dir: string | Buffer, prefix: string, out: Entry[], notes: Note
       collect(full, `${name}/`, out, notes);
     } else if (stat.isFile()) {
       if (stat.size > LIMIT) throw new CliError(EXIT.FAILED, `${path.join(String(dir), name.slice(prefix.length))} is larger than 4 GB: copy the job folder into QM_qJobs on the server instead`);
-      out.push({ name, mode: stat.mode, data: fs.readFileSync(full) });
+      out.push({ name, mode: stat.mode, data: readOrSay(name, () => fs.readFileSync(full)) });
     } else notes.skipped.push(name);
   }
 }
