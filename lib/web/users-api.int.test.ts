@@ -260,6 +260,11 @@ describe("personal API tokens", () => {
     expect(listed).not.toContain(token.token);
 
     const bearer = { authorization: `Bearer ${token.token}` };
+    // A token makes no other token: a leaked one would outlive its revocation.
+    const minted = await routes.createToken(req("/api/account/tokens", jsonBody("POST", { name: "spare" }, bearer)), ctx(0));
+    expect(minted.status).toBe(403);
+    expect((await errorOf(minted)).message).toMatch(/^An API token cannot create other tokens/);
+    expect(await db.apiToken.count({ where: { name: "spare" } })).toBe(0);
     const { job } = await makeJob("running");
     expect((await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: bearer }), ctx(job.id))).status).toBe(202);
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt).not.toBeNull();

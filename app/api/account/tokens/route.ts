@@ -1,3 +1,4 @@
+import { AppError } from "@/lib/core/app-error";
 import { createTokenSchema } from "@/lib/core/user-schemas";
 import { createApiToken, listApiTokens } from "@/lib/server/users/api-tokens";
 import { requireUser } from "@/lib/web/access";
@@ -12,9 +13,16 @@ export const GET = apiHandler(async (request) => {
   return json({ tokens: await listApiTokens(getDb(), viewer.user.id) });
 });
 
-/** Create a token `{ name }`: the answer holds it, this once (`qm login` calls this with Basic). */
+/**
+ * Create a token `{ name }`: the answer holds it, this once (`qm login` calls this with
+ * Basic). Not with a token: a leaked one could make others, and revoking it would not end
+ * the leak.
+ */
 export const POST = apiHandler(async (request) => {
   const viewer = await requireUser(request, "create an API token");
+  if (viewer.via === "token") {
+    throw new AppError("FORBIDDEN", "An API token cannot create other tokens (a leaked one could outlive its revocation that way); create tokens on your account page, or with qm login and your password.");
+  }
   const { name } = await readJson(request, createTokenSchema);
   return json({ token: await createApiToken(getDb(), viewer.user.id, name) }, { status: 201 });
 });
