@@ -38,6 +38,14 @@ describe("findJobDescription: which file describes the job", () => {
     expect(findJobDescription(folder(files), opts)).toMatchObject({ file, kind });
   });
 
+  it("says what job_file is when it is there but not a file and nothing else describes the job, rather than that it is missing", () => {
+    const asFolder = folder({ "proc_config.cfg/inside.txt": "x", "run.sh": "echo no directives\n" });
+    expect(() => findJobDescription(asFolder, LENIENT)).toThrow(/^The job folder's proc_config\.cfg is a folder, not a file; make proc_config\.cfg a plain file with a \[QMOptions\] section/);
+    const dangling = folder({});
+    fs.symlinkSync("/nowhere/proc_config.cfg", path.join(dangling, "proc_config.cfg"));
+    expect(() => findJobDescription(dangling, LENIENT)).toThrow(/proc_config\.cfg is a symbolic link, which QueueManager does not follow/);
+  });
+
   it("notes, for process.log, what was read instead of what", () => {
     expect(findJobDescription(folder({ "infos.xml": XML, "run.sh": DIRECTIVES }), LENIENT).notes).toEqual([
       "no proc_config.cfg in the job folder: its info file is infos.xml",

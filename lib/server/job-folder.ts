@@ -60,7 +60,18 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
   const { jobFile } = opts;
   if (isFile(path.join(dir, jobFile))) return { kind: "info", file: jobFile, notes: opts.strict ? [] : ignoredDirectives(dir, jobFile) };
   const addInfo = `add ${jobFile} with ${isXmlInfoFile(jobFile) ? 'a <PARAMETER> element holding <script value="..."/>' : 'a [QMOptions] section and a "script = ..." line'}`;
+  // There, but not a file to read: when nothing else describes the job, say what it is
+  // rather than that it is missing.
+  const notReadable = () => {
+    const other = notAFile(path.join(dir, jobFile));
+    if (!other) return;
+    throw new JobFolderError(`${where}'s ${jobFile} is ${other}`, `make ${jobFile} a plain file with ${addInfo.slice(`add ${jobFile} with `.length)}`, [
+      `${jobFile} is ${other}.`,
+      ...exampleInfoFile(jobFile),
+    ]);
+  };
   if (opts.strict) {
+    notReadable();
     throw new JobFolderError(`${where} has no ${jobFile}`, `${addInfo} (Strict_Job_File = True: no other info file and no #QM script is read)`, [
       ...exampleInfoFile(jobFile),
       "(Strict_Job_File = True in QMserv.cfg: no other info file and no #QM script is read.)",
@@ -82,6 +93,7 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
       `The folders ${jobFolders.join(", ")} each look like a job: submit them one by one.`,
     ]);
   }
+  notReadable();
   throw new JobFolderError(`${where} has no ${jobFile}, nor a script with #QM lines`, `${addInfo}, or put #QM lines at the top of the job's script`, [
     ...exampleInfoFile(jobFile),
     "or make the job a single script whose first lines say what it needs:",
@@ -89,6 +101,19 @@ export function findJobDescription(dir: string, opts: JobFolderOptions): JobDesc
     "  #QM nb_proc=2",
     "  #QM e_mail=you@lab.org",
   ]);
+}
+
+/** What the entry at `file` is when it is there but not a regular file ("a folder"), else null. */
+function notAFile(file: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return null;
+  }
+  if (st.isFile()) return null;
+  if (st.isSymbolicLink()) return "a symbolic link, which QueueManager does not follow (it could lead outside the job folder)";
+  return st.isDirectory() ? "a folder, not a file" : "not a plain file (a device, pipe or socket)";
 }
 
 /** The notes of a job read through another info file or its #QM script: what the web reads back (describingFileOfNotes). */
