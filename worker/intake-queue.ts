@@ -19,7 +19,7 @@ import { type FolderJob, jobColumns } from "../lib/server/read-job-folder";
 import type { Log } from "../lib/server/logger";
 import type { JobStore, NewJobRow } from "../lib/server/store/job-store";
 import type { WorkerContext } from "./context";
-import { rejectFolder } from "./reject";
+import { type RejectedOwner, rejectFolder } from "./reject";
 
 type IntakeContext = Pick<WorkerContext, "store" | "layout" | "config" | "log"> & {
   /**
@@ -87,11 +87,11 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     options = await resolveQueueOptions(ctx.store, read.description.file, params);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    await rejectFolder(ctx, name, error.message, FIX_KEYS);
+    await rejectFolder(ctx, name, error.message, FIX_KEYS, name, undefined, { owner: read.info.owner ?? null, info: read.info.info ?? null });
     return false;
   }
   if (options.array) {
-    await queueDroppedArray(ctx, name, options);
+    await queueDroppedArray(ctx, name, options, { owner: read.info.owner ?? null, info: read.info.info ?? null });
     if (options.dependsOn.length) ctx.waitsQueued();
     return false;
   }
@@ -106,7 +106,7 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
   return false;
 }
 
-async function queueDroppedArray(ctx: IntakeContext, name: string, options: ResolvedQueueOptions): Promise<void> {
+async function queueDroppedArray(ctx: IntakeContext, name: string, options: ResolvedQueueOptions, known: RejectedOwner): Promise<void> {
   const config = ctx.config();
   const staging = path.join(ctx.layout.staging, randomUUID());
   fs.mkdirSync(staging, { recursive: true });
@@ -118,7 +118,7 @@ async function queueDroppedArray(ctx: IntakeContext, name: string, options: Reso
     ctx.log(`QM_qJobs/${name}: array ${queued.array!.id} of ${queued.array!.jobIds.length} jobs (array = ${options.array!.spec})`);
   } catch (error) {
     if (!isAppError(error) || !fs.existsSync(dir)) throw error;
-    await rejectFolder(ctx, name, error.message, FIX_KEYS, name, dir);
+    await rejectFolder(ctx, name, error.message, FIX_KEYS, name, dir, known);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

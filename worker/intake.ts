@@ -22,7 +22,7 @@ import { planTransition } from "../lib/core/job-lifecycle";
 import { JobFolderError } from "../lib/server/job-folder";
 import { placeInQueue } from "../lib/server/jobs/place-in-queue";
 import { relFolder } from "../lib/server/qm-folders";
-import { type FolderJob, jobColumns, readJobFolder } from "../lib/server/read-job-folder";
+import { type FolderJob, jobColumns, ownerOfRejectedFolder, readJobFolder } from "../lib/server/read-job-folder";
 import type { WorkerContext } from "./context";
 import { type DropBatch, createDropBatch, queueDroppedFolder } from "./intake-queue";
 import { failureStreak } from "./failure-streak";
@@ -113,7 +113,7 @@ export function createIntake(deps: IntakeDeps) {
     } catch (error) {
       if (!isAppError(error)) throw error;
       const [problem, fix] = error instanceof JobFolderError ? [error.problem, error.fix] : [error.message, ["Correct the info file (or the #QM lines of the script) as the message says."]];
-      return rejectFolder(deps, name, problem, fix, back?.original);
+      return rejectFolder(deps, name, problem, fix, back?.original, undefined, ownerOfRejectedFolder(dir, config.jobFile));
     }
     if (back) {
       await batch.flush(); // the rows taken in before it keep their place

@@ -24,8 +24,17 @@ export function errorNote(problem: string, fixLines: string[], now: Date, qJobs:
   ].join("\n");
 }
 
-/** Move QM_qJobs/<name> (or the folder `from`) to QM_lost+found and record an `invalid` job (named `jobName`, default `name`). */
-export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" | "log">, name: string, problem: string, fixLines: string[], jobName = name, from?: string): Promise<void> {
+/** Whose the rejected job is and what it says of itself, as far as its info file could be read. */
+export interface RejectedOwner {
+  owner: string | null;
+  info: string | null;
+}
+
+/**
+ * Move QM_qJobs/<name> (or the folder `from`) to QM_lost+found and record an `invalid` job
+ * (named `jobName`, default `name`), its owner's (`known`): they may delete or requeue it.
+ */
+export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" | "log">, name: string, problem: string, fixLines: string[], jobName = name, from?: string, known: RejectedOwner = { owner: null, info: null }): Promise<void> {
   const now = new Date();
   let moved: string;
   try {
@@ -36,5 +45,5 @@ export async function rejectFolder(ctx: Pick<WorkerContext, "store" | "layout" |
   const folder = relFolder("lost", moved);
   writeNoteFile(path.join(ctx.layout.lost, moved, ERROR_NOTE), errorNote(problem, fixLines, now, ctx.layout.queued));
   ctx.log.warn(`invalid job QM_qJobs/${name} -> ${folder}: ${problem}`);
-  await ctx.store.createJob({ name: jobName, script: "", folder, source: "folder" }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
+  await ctx.store.createJob({ name: jobName, script: "", folder, source: "folder", owner: known.owner, info: known.info }, planTransition("reject", null, "invalid", { error: problem, finishedAt: now }, problem));
 }

@@ -57,6 +57,21 @@ export function parseJobInfo(fileName: string, text: string): JobInfo {
 }
 
 /**
+ * The owner and `info` an info file names, read without judging the rest: a folder that
+ * cannot run (no script, nb_proc = 0) keeps its owner, who may then delete or requeue it.
+ * Null when the file cannot be read as an info file at all.
+ */
+export function infoFileOwner(fileName: string, text: string): { owner: string | null; info: string | null } | null {
+  try {
+    const params = isXmlInfoFile(fileName) ? readXml(fileName, text) : readCfg(fileName, text);
+    const ownerKey = OWNER_KEYS.find((k) => params[k]?.trim());
+    return { owner: ownerKey ? ownerAddress(params[ownerKey]) : null, info: params.info?.trim() || null };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Whether `text` has the structure of an info file of its kind (by file name): a
  * [QMOptions] section, or a <PARAMETER> root element. Used to recognise an info file
  * that is not named `job_file`; it says nothing about the keys inside.

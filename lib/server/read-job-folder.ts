@@ -7,10 +7,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseScriptJob } from "../core/job-directives";
-import { type JobInfo, parseJobInfo } from "../core/job-info";
+import { type JobInfo, infoFileOwner, parseJobInfo } from "../core/job-info";
 import { decodeInfoFile, infoFileTextForUtf8 } from "../core/info-file-text";
 import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
-import { type JobDescription, type JobFolderOptions, findJobDescription } from "./job-folder";
+import { type JobDescription, type JobFolderOptions, WELL_KNOWN_INFO_FILES, findJobDescription } from "./job-folder";
 import { ENTRY_FLAGS } from "./open-beneath";
 import { scriptFileNotes } from "./script-file-notes";
 
@@ -45,6 +45,29 @@ function readNotFollowing(file: string): string {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Who a folder that cannot run belongs to, from its info file (job_file, else a well-known
+ * one) read leniently (lib/core/job-info.ts infoFileOwner): nulls when none can be read.
+ * Never through a symlink, nor a file larger than an info file may be (the worker is root).
+ */
+export function ownerOfRejectedFolder(dir: string, jobFile: string): { owner: string | null; info: string | null } {
+  for (const name of new Set([jobFile, ...WELL_KNOWN_INFO_FILES])) {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path.join(dir, name), ENTRY_FLAGS);
+      const st = fs.fstatSync(fd);
+      if (!st.isFile() || st.size > 256 * 1024) continue;
+      const found = infoFileOwner(name, decodeInfoFile(name, fs.readFileSync(fd)));
+      if (found) return found;
+    } catch {
+      // Not there, or not readable: the next one.
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+  return { owner: null, info: null };
 }
 
 /** A single-script job: executable when it has a shebang, so `./run.py` runs through it. */

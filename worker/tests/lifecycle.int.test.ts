@@ -139,6 +139,16 @@ describe("a job's life", () => {
     expect(fs.readdirSync(env.layout.queued)).toEqual([]);
   });
 
+  it("keeps an invalid folder's owner and info, so that its owner may delete or requeue it", async () => {
+    await setup({ MailActive: "False" });
+    dropJob(env, "bad keys", { script: "", infoText: "[QMOptions]\ne_mail = Bob Builder <bob@lab.org>\ninfo = dropped bad\nnb_proc = 0\n" });
+    dropJob(env, "bad xml", { script: "", infoName: "infos.xml", infoText: '<PARAMETER><e_mail value="ann@lab.org"/><info value="no script"/></PARAMETER>' });
+    dropJob(env, "bad wait", { script: "true", email: "carol@lab.org", keys: { after_ok: "99999" } });
+    expect(await waitForJob(env, "bad keys", ["invalid"])).toMatchObject({ owner: "bob@lab.org", info: "dropped bad" });
+    expect(await waitForJob(env, "bad xml", ["invalid"])).toMatchObject({ owner: "ann@lab.org", info: "no script" });
+    expect(await waitForJob(env, "bad wait", ["invalid"])).toMatchObject({ owner: "carol@lab.org" });
+  });
+
   it("logs each dropped folder it takes in, with the job's id and, when not queued, its state", async () => {
     await setup({ MailActive: "False", Settle_Time: 100 });
     dropJob(env, "dropped", { script: "true" });
