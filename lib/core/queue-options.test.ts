@@ -24,6 +24,11 @@ describe("parseQueueOptions", () => {
     expect(() => parse({ hold: "maybe" })).toThrow('proc_config.cfg: hold must be yes or no (got "maybe")');
     expect(() => parse({ after_ok: "12, job13" })).toThrow(/after_ok must list job ids separated by commas, such as "12, 13".*"job13" is not one/);
     expect(() => parse({ after_any: "0" })).toThrow(/after_any must list job ids/);
+    // "$a,$b" with a submission that failed: a missing id, never read as no wait at all.
+    for (const list of [",", "12,", "12,,13", ", 13"]) {
+      expect(() => parse({ after_ok: list }), list).toThrow(`proc_config.cfg: after_ok has an empty item in "${list.trim()}"; list job ids separated by commas, such as "12, 13"`);
+    }
+    expect(parse({ after_ok: "12 13" }).dependsOn).toHaveLength(2);
     expect(() => parse({ array: "3-1" })).toThrow(/^proc_config.cfg: array = 3-1: the range 3-1 runs backwards/);
     expect(() => parse({ array_index: "x" })).toThrow(/array_index must be a whole number/);
   });

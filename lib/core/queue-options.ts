@@ -30,7 +30,10 @@ export interface QueueOptions {
 const MAX_DEPENDENCIES = 100;
 
 function parseRefs(fileName: string, key: DependencyKind, value: string): DependencyRef[] {
-  const items = value.split(/[\s,]+/).filter(Boolean);
+  // An empty item is a missing id ("$a,$b" with $b empty): refused, not read as no wait.
+  const pieces = value.split(",").map((piece) => piece.trim());
+  if (pieces.includes("")) throw new AppError("INVALID_INPUT", `${fileName}: ${key} has an empty item in "${value.trim()}"; list job ids separated by commas, such as "12, 13"`);
+  const items = pieces.flatMap((piece) => piece.split(/\s+/));
   if (items.length > MAX_DEPENDENCIES) throw new AppError("INVALID_INPUT", `${fileName}: ${key} names more than ${MAX_DEPENDENCIES} jobs; make the waiting job depend on an array instead (array:<id>)`);
   return items.map((item) => {
     const m = /^(array:)?(\d{1,12})$/i.exec(item);
