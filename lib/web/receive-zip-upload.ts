@@ -33,6 +33,8 @@ export const MAX_ZIPS_PER_REQUEST = 100;
 const HELD_PART_BYTES = 1024 * 1024;
 
 const FIELD_NAMES = new Set(["e_mail", "info", "nb_proc", "nb_gpu", "priority", "hold", "after_ok", "after_any", "array"]);
+/** Longest value a form field may have (info is the longest one used, up to 1,000 characters). */
+const MAX_FIELD_BYTES = 16 * 1024;
 
 export function tooLargeError(maxBytes: number): AppError {
   return new AppError(
@@ -63,7 +65,7 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
       // Browsers and curl send a file's name as raw UTF-8 bytes; busboy would read them as
       // Latin-1 (été.sh came out as a job named Ã_tÃ_).
       defParamCharset: "utf8",
-      limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: MAX_ZIPS_PER_REQUEST + 16 },
+      limits: { files: MAX_ZIPS_PER_REQUEST, fileSize: maxBytes, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: MAX_ZIPS_PER_REQUEST + 16 },
     });
   } catch (error) {
     // A Content-Type written by hand (-H 'content-type: multipart/form-data'): busboy throws at once.
@@ -103,7 +105,11 @@ export async function receiveZipUpload(request: Request, workDir: string, maxByt
       written.push(write);
     });
     parser.on("field", (name, value, info) => {
-      if (info.valueTruncated) fail(new AppError("INVALID_INPUT", `The field ${name} is too long`));
+      if (info.valueTruncated) fail(new AppError("INVALID_INPUT", `The field ${name} is too long (more than ${MAX_FIELD_BYTES / 1024} KB)`, { [name]: "too long" }));
+      // A file sent as text (curl -F 'file=...' instead of -F 'file=@job.zip'): say so.
+      else if (name === "file") fail(new AppError("INVALID_INPUT", "The field file holds text, not a file: send the zip or script as a file (curl -F file=@job.zip)", { file: "text, not a file" }));
+      // Given twice, one would be dropped silently (two array ranges: which one ran?).
+      else if (Object.hasOwn(fields, name)) fail(new AppError("INVALID_INPUT", `The field ${name} is given twice; send it once`, { [name]: "given twice" }));
       else if (FIELD_NAMES.has(name)) fields[name] = value;
       // Refused rather than ignored: a script asking for something this server cannot do
       // (hold, array...) must not see its job queued as if it had.

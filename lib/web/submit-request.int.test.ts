@@ -207,6 +207,22 @@ describe("rejected uploads leave nothing behind", () => {
     await expectNothingLeft();
   });
 
+  it("a field given twice, or the file sent as text, is refused rather than one value dropped", async () => {
+    const send = async (build: (form: FormData) => void) => {
+      const form = new FormData();
+      build(form);
+      return handleSubmitRequest(new Request("http://localhost/api/jobs", { method: "POST", body: form }), null);
+    };
+    const zip = () => new Blob([new Uint8Array(jobZip())], { type: "application/zip" });
+    await expect(send((f) => (f.append("array", "1-3"), f.append("array", "1-5"), f.append("file", zip(), "job.zip")))).rejects.toMatchObject({
+      code: "INVALID_INPUT", message: "The field array is given twice; send it once", details: { array: "given twice" },
+    });
+    await expect(send((f) => f.append("file", "#QM info=x\necho hi\n"))).rejects.toMatchObject({
+      code: "INVALID_INPUT", message: "The field file holds text, not a file: send the zip or script as a file (curl -F file=@job.zip)",
+    });
+    await expectNothingLeft();
+  });
+
   it("bad form fields are named one by one", async () => {
     await expect(post(jobZip(), "job.zip", { nb_proc: "many", e_mail: "nobody" })).rejects.toMatchObject({
       code: "INVALID_INPUT",
