@@ -113,6 +113,9 @@ export interface Permissions {
  */
 export type ActionRefusals = Partial<Record<Exclude<keyof Permissions, "pause">, string>>;
 
+/** The viewer's own job's actions switched off by QMserv.cfg (Licence_to_kill, Delete_Jobs), each with the sentence that says so. */
+export type SwitchedOff = Partial<Record<"kill" | "delete", string>>;
+
 /** One page of a job list. */
 export interface JobPage {
   jobs: JobSummary[];
@@ -132,6 +135,8 @@ export interface JobAnswer {
   can: Permissions;
   /** What of `can` would be refused now, and why (absent from servers before it was added). */
   refused?: ActionRefusals;
+  /** The viewer's own job's actions switched off for users (absent from servers before it was added). */
+  switchedOff?: SwitchedOff;
   /** The server's clock, so elapsed times do not depend on the browser's. */
   serverTime: string;
 }

@@ -46,6 +46,11 @@ describe("access control", () => {
     const owner = await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basicAs("ann") }), ctx(job.id));
     expect(owner.status).toBe(403);
     expect((await errorOf(owner)).message).toMatch(/Licence_to_kill = False/);
+    // The job page tells its owner why there is no Kill button; nobody else, and not the admin, who may.
+    const detail = async (headers: Record<string, string>) => ((await (await routes.job(req(`/api/jobs/${job.id}`, { headers }), ctx(job.id))).json()) as { switchedOff: Record<string, string> }).switchedOff;
+    expect(await detail(basicAs("ann"))).toEqual({ kill: "Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg); ask the administrator." });
+    expect(await detail(basic())).toEqual({});
+    expect(await detail({})).toEqual({});
     expect((await routes.kill(req(`/api/jobs/${job.id}/kill`, { method: "POST", headers: basic() }), ctx(job.id))).status).toBe(202);
     writeConfig();
     const { job: queued } = await makeJob("queued");

@@ -3,9 +3,9 @@
  * lib/core/job-permissions.ts with QMserv.cfg's Licence_to_kill and Delete_Jobs. Every
  * action (kill, requeue, delete, hold, release) asks `can` or `requireCan` here.
  */
-import type { Permissions } from "../core/api-types";
+import type { Permissions, SwitchedOff } from "../core/api-types";
 import { AppError } from "../core/app-error";
-import { type OwnedJob, type RefusalWords, type UserAction, mayAct, refusalOf } from "../core/job-permissions";
+import { type OwnedJob, type RefusalWords, type UserAction, isOwner, mayAct, refusalOf } from "../core/job-permissions";
 import type { Viewer } from "./auth";
 import { getConfig, getDb } from "./context";
 import { canSeeDetails } from "./job-access";
@@ -28,6 +28,20 @@ export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permission
   const s = switches();
   const may = (action: UserAction) => (job ? mayAct(viewer.user, job, action, s) : viewer.isAdmin);
   return { kill: may("kill"), requeue: may("requeue"), delete: may("delete"), hold: may("hold"), release: may("release"), pause: viewer.isAdmin };
+}
+
+/**
+ * The viewer's own job's actions that QMserv.cfg switches off (Licence_to_kill, Delete_Jobs
+ * = False), with the sentence that says so: the job page says why its button is missing
+ * rather than leaving its owner to wonder.
+ */
+export function switchedOffFor(viewer: Viewer, job: OwnedJob & { id: number }): SwitchedOff {
+  const out: SwitchedOff = {};
+  if (!viewer.user || !isOwner(viewer.user, job)) return out;
+  for (const action of ["kill", "delete"] as const) {
+    if (!mayAct(viewer.user, job, action, switches())) out[action] = refusalOf(viewer.user, job, action, switches()) ?? undefined;
+  }
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { ActionRefusals, JobDetail, Permissions } from "@/lib/core/api-types";
+import type { ActionRefusals, JobDetail, Permissions, SwitchedOff } from "@/lib/core/api-types";
 import { useDeleteJobMutation, useKillJobMutation, useRequeueJobMutation } from "@/lib/client/use-job-mutations";
 import { actionsFitting } from "@/lib/core/job-permissions";
 import { ConfirmPopover } from "../../confirm-popover";
@@ -21,7 +21,7 @@ const QUESTION: Record<Action, string> = {
  * who may. One the server would refuse now (`refused`: a requeue that would be cancelled again
  * at once) is shown disabled, described by the reason, rather than offered and then refused.
  */
-export function JobActions({ job, can, refused = {} }: { job: JobDetail; can: Permissions; refused?: ActionRefusals }) {
+export function JobActions({ job, can, refused = {}, switchedOff = {} }: { job: JobDetail; can: Permissions; refused?: ActionRefusals; switchedOff?: SwitchedOff }) {
   const router = useRouter();
   const [asking, setAsking] = useState<Action | null>(null);
   const mutations = { kill: useKillJobMutation(job.id), delete: useDeleteJobMutation(job.id), requeue: useRequeueJobMutation(job.id) };
@@ -29,7 +29,9 @@ export function JobActions({ job, can, refused = {} }: { job: JobDetail; can: Pe
   const available = (["kill", "requeue", "delete"] as const).filter((action) => allowed.includes(action));
   const failed = (Object.keys(mutations) as Action[]).map((a) => mutations[a].error).find(Boolean);
   const holdable = allowed.includes("hold") || allowed.includes("release");
-  if (!available.length && !failed && !holdable) return null;
+  // The owner's kill or delete that QMserv.cfg switches off: said where the button would be.
+  const off = (["kill", "delete"] as const).filter((action) => switchedOff[action] && actionsFitting(job).includes(action));
+  if (!available.length && !failed && !holdable && !off.length) return null;
 
   async function confirm(action: Action) {
     try {
@@ -57,6 +59,11 @@ export function JobActions({ job, can, refused = {} }: { job: JobDetail; can: Pe
           </button>
         ))}
       </div>
+      {off.map((a) => (
+        <p key={a} className="max-w-sm text-right text-sm text-slate-600">
+          {switchedOff[a]}
+        </p>
+      ))}
       {available.map((a) =>
         refused[a] ? (
           <p key={a} id={`refused-${a}`} className="max-w-sm text-right text-sm text-slate-600">

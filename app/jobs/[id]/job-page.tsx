@@ -51,7 +51,7 @@ export function JobPage({ id }: { id: number }) {
             compare with other runs
           </Link>
           <div className="ml-auto">
-            <JobActions job={job} can={can} refused={data.refused} />
+            <JobActions job={job} can={can} refused={data.refused} switchedOff={data.switchedOff} />
           </div>
         </div>
         {job.error && (

@@ -7,7 +7,7 @@ import { queuePosition } from "@/lib/server/jobs/queue-position";
 import { fairShareUsage } from "@/lib/server/queue/fair-share-usage";
 import { getConfig, getDb, getLayout, getStore } from "@/lib/web/context";
 import { json } from "@/lib/web/http";
-import { permissionsFor } from "@/lib/web/permissions";
+import { permissionsFor, switchedOffFor } from "@/lib/web/permissions";
 import { webLog } from "@/lib/web/web-log";
 import { withJob } from "@/lib/web/with-job";
 import { withJobAction } from "@/lib/web/with-job-action";
@@ -21,7 +21,8 @@ export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const queue = await jobQueueDetails(getDb(), getStore(), getConfig().config, getLayout().root, job);
   const can = permissionsFor(viewer, job);
   const refused = await actionRefusals(getStore(), getLayout(), job, can);
-  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can, refused, serverTime: new Date().toISOString() } satisfies JobAnswer);
+  const switchedOff = switchedOffFor(viewer, job);
+  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can, refused, switchedOff, serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (its owner or the admin; Delete_Jobs = False: the admin only). */
