@@ -15,7 +15,12 @@ beforeAll(async () => {
   const root = path.resolve(import.meta.dirname, "../..");
   const load = async (p: string) => (await import(/* @vite-ignore */ path.join(root, "app", p, "route.ts"))).GET;
   [browse, view, download, dashboard] = await Promise.all(["QM_dJobs/[...path]", "view/[...path]", "download/[...path]", "QM"].map(load));
+  [browseQueued, browseRunning, browseLost, queueListing] = await Promise.all(["QM_qJobs/[...path]", "QM_Jobs/[...path]", "QM_lost+found/[...path]", "QM_lost+found"].map(load));
 });
+let browseQueued: Route;
+let browseRunning: Route;
+let browseLost: Route;
+let queueListing: (request: Request) => Response;
 
 const at = (...segments: string[]) => ({ params: Promise.resolve({ path: segments }) });
 const location = (res: Response) => (res.headers.get("location") ? new URL(res.headers.get("location")!).pathname + new URL(res.headers.get("location")!).search : null);
@@ -39,6 +44,19 @@ describe("old QM addresses", () => {
     expect(location(await view(req("/x"), at(folderName, "process.log")))).toBe(`/api/jobs/${job.id}/files/raw?path=process.log`);
     const failed = await makeJob("failed", { "process.log": "boom\n" });
     expect(location(await view(req("/x"), at(path.basename(failed.job.folder), "process.log")))).toBe(`/api/jobs/${failed.job.id}/files/raw?path=process.log`);
+  });
+
+  it("/QM_qJobs, /QM_Jobs and /QM_lost+found browse their jobs too, in the queue named first, else where the job went; a queue alone is the dashboard", async () => {
+    const running = await makeJob("running", { "process.log": "processing 1 / 3\n" });
+    const lost = await makeJob("failed", { "process.log": "boom\n" });
+    const queued = await makeJob("queued");
+    const name = (j: { job: { folder: string } }) => path.basename(j.job.folder);
+    expect(location(await browseRunning(req("/x"), at(name(running), "process.log")))).toBe(`/api/jobs/${running.job.id}/files/raw?path=process.log`);
+    expect(location(await browseLost(req("/x"), at(name(lost), "process.log")))).toBe(`/api/jobs/${lost.job.id}/files/raw?path=process.log`);
+    expect(location(await browseQueued(req("/x"), at(name(queued))))).toBe(`/jobs/${queued.job.id}`);
+    // A link to a waiting job, followed once it runs: found in QM_Jobs.
+    expect(location(await browseQueued(req("/x"), at(name(running))))).toBe(`/jobs/${running.job.id}`);
+    expect(location(queueListing(req("/QM_lost+found")))).toBe("/");
   });
 
   it("says so when no job has the folder, refuses ../, and sends visitors to the login when viewing needs one", async () => {

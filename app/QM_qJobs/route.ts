@@ -1,0 +1,4 @@
+import { legacyQueueListing } from "@/lib/web/legacy-urls";
+
+/** The Python QM's address of the QM_qJobs folder itself: the dashboard lists its jobs. */
+export const GET = legacyQueueListing;
