@@ -23,6 +23,8 @@ import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import { readTail } from "../lib/server/read-tail";
+import { readHistoricLog } from "../lib/server/history/historic-log";
+import { parseProgress } from "../lib/core/progress";
 import type { JobRow } from "../lib/server/store/job-reads";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import type { StartedRun } from "./executor";
@@ -151,9 +153,11 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
   const now = new Date();
   const moved = await moveFolder(path.join(layout.running, name), layout.lost, `${folderStamp(now)}-${name}`);
   writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
+  // A run of the Python QM's (stopped while it ran): when it started and how far it got, from its process.log.
+  const { text, facts } = readHistoricLog(path.join(layout.lost, moved));
   const id = await store.createJob(
     { name, ...strayColumns(ctx, path.join(layout.lost, moved)), folder: relFolder("lost", moved), source: "folder" },
-    planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now }, "found in QM_Jobs at start with no record"),
+    planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now, startedAt: facts.startedAt ?? null, progress: parseProgress(text) }, "found in QM_Jobs at start with no record"),
   );
   ctx.log.warn(`recovery: QM_Jobs/${name} was found with no record of a job; moved to ${relFolder("lost", moved)}`, { job: id });
 }

@@ -111,12 +111,16 @@ describe("recovery at start", () => {
   it("a folder in QM_Jobs that no job knows goes to QM_lost+found with a note and a row", async () => {
     env = await createTestEnv();
     makeJobFolder(env.layout.running, "stray", { script: "true", email: "ann@lab.org", keys: { info: "left by the Python QM" } });
+    // As QM 0.4 wrote it: the start (local time) and its progress lines.
+    fs.writeFileSync(path.join(env.layout.running, "stray", "process.log"), "Job started by QM at:  2021-03-01T09:00:00\nprocessing 7 / 32\n");
     makeJobFolder(env.layout.running, "stray-bare", { script: "true" });
     fs.rmSync(path.join(env.layout.running, "stray-bare", "proc_config.cfg"));
     worker = await startWorker(env);
     const row = await waitForJob(env, "stray", ["lost"]);
     // Its info file read: its owner finds it among their jobs and may requeue it.
-    expect(row).toMatchObject({ owner: "ann@lab.org", info: "left by the Python QM", script: "true" });
+    expect(row).toMatchObject({ owner: "ann@lab.org", info: "left by the Python QM", script: "true", progress: 21.9 });
+    // When it started, from its process.log, as the history import reads it (the server's local time).
+    expect(row.startedAt).toEqual(new Date(2021, 2, 1, 9, 0, 0));
     expect(await waitForJob(env, "stray-bare", ["lost"])).toMatchObject({ owner: null, script: "" });
     expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8")).toMatch(/no record of a job/);
     // Said in the log too: the administrator of a lab moving from the Python QM learns where its running job went.

@@ -14,12 +14,13 @@ import { parseJobInfo } from "../../core/job-info";
 import { planTransition } from "../../core/job-lifecycle";
 import { LOG_FILE } from "../../core/job-log";
 import { parseProgress } from "../../core/progress";
-import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricLog, parseHistoricName } from "../../core/qm-history";
+import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricName } from "../../core/qm-history";
+import { readHistoricLog } from "./historic-log";
 
 export type { ImportReport } from "../../core/qm-history";
 import { describingFileOfNotes, findJobDescription } from "../job-folder";
 import { type QmLayout, relFolder } from "../qm-folders";
-import { readTail, readTailBytes } from "../read-tail";
+import { readTailBytes } from "../read-tail";
 import { renameUndecodableEntries } from "../undecodable-names";
 import type { JobStore } from "../store/job-store";
 
@@ -118,13 +119,11 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
   } catch (error) {
     infoProblem = (error as Error).message;
   }
-  // QM 0.4's start line is at the top, the end lines at the bottom: read both ends.
-  const size = fs.existsSync(logPath) ? fs.lstatSync(logPath).size : 0;
-  const logText = size > 80 * 1024 ? `${readHead(logPath, 8 * 1024)}\n${readTail(logPath, 64 * 1024)}` : readTail(logPath, 80 * 1024);
+  const { text: logText, facts: logFacts } = readHistoricLog(dir);
   const facts: FolderFacts = {
     queue,
     name: parseHistoricName(path.basename(dir)),
-    log: parseHistoricLog(logText),
+    log: logFacts,
     infoMtime: mtimeOf(infoPath),
     lastWrite: mtimeOf(logPath) ?? folderMtime,
   };
@@ -159,15 +158,5 @@ function infoFileOf(dir: string, jobFile: string): { file: string; notes: string
     return description.kind === "info" ? { file: description.file, notes: naming } : { file: jobFile, notes: [] };
   } catch {
     return { file: jobFile, notes: [] };
-  }
-}
-
-function readHead(file: string, bytes: number): string {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  try {
-    const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
-  } finally {
-    fs.closeSync(fd);
   }
 }
