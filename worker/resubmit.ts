@@ -35,13 +35,14 @@ export async function findResubmission(ctx: Pick<WorkerContext, "store" | "layou
 }
 
 /**
- * A QM 0.4 folder of the imported history moved back (`2021-02-16T10:23:45-fit`): only
- * imported rows name such folders, as QueueManager stamps its own in UTC without colons.
- * (A bare QM 0.2 name cannot be told from a new job's, so it stays a new job.)
+ * A folder of the imported history moved back: QM 0.4's (`2021-02-16T10:23:45-fit`) or a
+ * bare QM 0.2 name (`fit`). Only imported rows name such finished folders, as QueueManager
+ * stamps its own in UTC without colons. A bare name is also what a new job may be called,
+ * so it counts only when the imported row's folder is gone: moved back, not a namesake
+ * (which made a second job and left the imported one pointing at nothing).
  */
 async function fromQm04History(ctx: Pick<WorkerContext, "store" | "layout">, name: string): Promise<Resubmission | null> {
-  const historic = parseHistoricName(name);
-  if (historic.style !== "qm04" && historic.style !== "qm04-leftover") return null;
+  if (parseHistoricName(name).style === "ours") return null;
   const row = (await ctx.store.finishedByFolder([relFolder("lost", name), relFolder("done", name)])) ?? null;
   // Still where the row says: this is another folder of the same name.
   if (!row || fs.existsSync(path.join(ctx.layout.root, row.folder))) return null;

@@ -178,6 +178,27 @@ describe("resubmitting a job from QM_lost+found", () => {
     expect(await env.db.job.count()).toBe(1);
   });
 
+  it("a bare QM 0.2 folder of the imported history moved back runs again as that job; a namesake beside it is a new job", async () => {
+    // It became a second job, and the imported one named a folder gone ("not there any more").
+    await setup();
+    moveIn("old_fit", { "proc_config.cfg": "[QMOptions]\nscript = echo again\n", "process.log": "elapsed time: 3.0s\n" }, env.layout.done);
+    moveIn("kept", { "proc_config.cfg": "[QMOptions]\nscript = true\n" }, env.layout.done);
+    await importHistoryNow(env.db, { store: env.store, layout: env.layout, jobFile: "proc_config.cfg" });
+    const imported = await env.db.job.findFirstOrThrow({ where: { folder: "QM_dJobs/old_fit" } });
+    fs.renameSync(path.join(env.layout.done, "old_fit"), path.join(env.layout.queued, "old_fit"));
+    const again = await waitFor("old_fit run again", async () => {
+      const row = await env.db.job.findUnique({ where: { id: imported.id } });
+      return row?.state === "done" && row.folder !== "QM_dJobs/old_fit" ? row : null;
+    });
+    expect(readLog(again.folder)).toContain("again");
+    // "kept" is still in QM_dJobs: a folder of that name dropped in is another job.
+    moveIn("kept", { "proc_config.cfg": "[QMOptions]\nscript = true\n" });
+    const namesake = await waitFor("a new job named kept", () => env.db.job.findFirst({ where: { name: "kept", imported: false, state: "done" } }));
+    expect(namesake.folder).toMatch(/^QM_dJobs\/[^/]*Z-kept$/);
+    expect(await env.db.job.findFirstOrThrow({ where: { name: "kept", imported: true } })).toMatchObject({ folder: "QM_dJobs/kept" });
+    expect(await env.db.job.count()).toBe(3);
+  });
+
   it("a stamped folder with a qm-error.txt but no row (another installation) is a new job under its original name", async () => {
     await setup();
     moveIn("2026-01-02T03-04-05Z-2026-01-01T00-00-00Z-old run", { "proc_config.cfg": "[QMOptions]\nscript = true\n", "qm-error.txt": "old note\n" });
