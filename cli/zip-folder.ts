@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { isUtf8Bytes, nameText } from "../lib/core/name-bytes";
+import { MAX_ZIP_RATIO } from "../lib/core/zip-ratio";
 import { CliError, EXIT } from "./errors";
 
 const LIMIT = 0xffff_fff0;
@@ -103,7 +104,8 @@ function buildZip(entries: Entry[]): Buffer {
     const name = Buffer.from(entry.name, "utf8");
     const raw = entry.data ?? Buffer.alloc(0);
     const deflated = raw.length > 64 ? zlib.deflateRawSync(raw, { level: 6 }) : null;
-    const stored = !deflated || deflated.length >= raw.length;
+    // Stored when deflate gains nothing, or so much that the server would take the entry for a zip bomb (half its ratio: margin).
+    const stored = !deflated || deflated.length >= raw.length || raw.length > deflated.length * (MAX_ZIP_RATIO / 2);
     const body = stored ? raw : deflated;
     const crc = crc32(raw);
     const header = (signature: number, size: number) => {

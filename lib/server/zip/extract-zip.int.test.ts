@@ -5,7 +5,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { extractZip } from "./extract-zip";
 import { archiveZip, buildZip } from "./zip-fixtures";
-import type { ZipLimits } from "./zip-limits";
+import { type ZipLimits, zipLimitsFor } from "./zip-limits";
+import { zipFolder } from "../../../cli/zip-folder";
 
 const MB = 1024 * 1024;
 const limits: ZipLimits = { maxEntries: 50, maxTotalBytes: 100 * MB, maxRatio: 200, ratioFloorBytes: 1 * MB };
@@ -26,6 +27,20 @@ async function extract(zip: Buffer, l: ZipLimits = limits) {
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("extractZip", () => {
+  it("takes the zip qm submit makes of a folder with 30 MB of zeros (refused as a zip bomb before: qm now stores such a file)", async () => {
+    const folder = path.join(tmp(), "zeros");
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, "proc_config.cfg"), "[QMOptions]\nscript = ls\n");
+    fs.writeFileSync(path.join(folder, "data.bin"), Buffer.alloc(30 * MB));
+    fs.writeFileSync(path.join(folder, "notes.txt"), crypto.randomBytes(5_000).toString("hex"));
+    const { zip } = zipFolder(folder, "zeros");
+    const { dest, result } = await extract(zip, zipLimitsFor(100));
+    expect(result.files).toBe(3);
+    expect(fs.statSync(path.join(dest, "zeros/data.bin")).size).toBe(30 * MB);
+    // A file that compresses as files usually do is still deflated (10,000 hex digits: about half).
+    expect(zip.length).toBeLessThan(30 * MB + 9_000);
+  });
+
   it("extracts a zip made by a zip library, keeping folders and the executable bit", async () => {
     const zip = await archiveZip([
       { name: "job/proc_config.cfg", data: "[QMOptions]\nscript = sh run.sh\n" },

@@ -1,3 +1,5 @@
+import { MAX_ZIP_RATIO } from "../../core/zip-ratio";
+
 /** Bounds on what an uploaded zip may expand to (zip bombs, entry floods). */
 export interface ZipLimits {
   /** Most entries (files and folders) accepted. */
@@ -14,5 +16,5 @@ const MB = 1024 * 1024;
 
 /** The limits used for uploads: 10,000 entries, 10 × Max_Upload_MB expanded, ratio 200. */
 export function zipLimitsFor(maxUploadMb: number): ZipLimits {
-  return { maxEntries: 10_000, maxTotalBytes: 10 * maxUploadMb * MB, maxRatio: 200, ratioFloorBytes: 10 * MB };
+  return { maxEntries: 10_000, maxTotalBytes: 10 * maxUploadMb * MB, maxRatio: MAX_ZIP_RATIO, ratioFloorBytes: 10 * MB };
 }
