@@ -113,7 +113,7 @@ async function extractEntry(
     if ((written > limits.ratioFloorBytes && entryRatio > limits.maxRatio) || (state.bytes > limits.ratioFloorBytes && zipRatio > limits.maxRatio)) {
       return new AppError(
         "TOO_LARGE",
-        `The zip expands more than ${limits.maxRatio} times (${JSON.stringify(name)}); this looks like a zip bomb. Upload the files without such extreme compression`,
+        `The zip expands more than ${limits.maxRatio} times (${JSON.stringify(name)}); this looks like a zip bomb. If it is data that compresses that well (zeros, a sparse file), zip that file without compression (zip -0 -r job.zip job), or submit the folder with qm submit, which does so itself`,
       );
     }
     return null;
