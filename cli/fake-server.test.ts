@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JobAnswer, JobDetail, Permissions } from "../lib/core/api-types";
 import { zipNameOf } from "./commands/files";
 import { type CliIo, run } from "./run";
+import { credentialsFile, readCredentialsFile, writeCredentialsFile } from "./credentials";
 
 /**
  * What the fake answers to `METHOD path`: a body (200), or a status and body; a function
@@ -361,6 +362,27 @@ describe("qm login", () => {
     const x = io();
     expect(await run(["login", "--user", "ann", url], x)).toBe(4);
     expect(x.stderr).toEqual(["qm login: Wrong user name or password."]);
+  });
+});
+
+describe("qm login again", () => {
+  it("revokes the token the previous login kept, which stayed working and forgotten", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "qm-login-"));
+    const file = credentialsFile({ XDG_CONFIG_HOME: home } as unknown as NodeJS.ProcessEnv);
+    try {
+      writeCredentialsFile(file, { url, token: "qm_old", tokenId: 7, username: "ann" });
+      answers["POST /api/account/tokens"] = { status: 201, body: { token: { id: 8, name: "qm on here", createdAt: "2025-01-01T12:00:00Z", lastUsedAt: null, revokedAt: null, token: "qm_new" } } };
+      let revoked = 0;
+      answers["DELETE /api/account/tokens/7"] = () => (++revoked, { token: { id: 7 } });
+      const x = io();
+      x.env = { QM_URL: url, XDG_CONFIG_HOME: home } as unknown as NodeJS.ProcessEnv;
+      x.prompt = async () => "secret";
+      expect(await run(["login", "--user", "ann", url], x)).toBe(0);
+      expect(revoked).toBe(1);
+      expect(readCredentialsFile(file)).toMatchObject({ token: "qm_new", tokenId: 8 });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

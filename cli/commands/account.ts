@@ -53,7 +53,14 @@ ${COMMON_HELP}`,
       const { token } = await withClient(ctx, url, undefined, (api) => api.call("POST", "/api/account/tokens", ANSWER.createdToken, { json: { name } }, { authorization: basic }));
       saved = { token: token.token, id: token.id, username };
     }
+    // The token an earlier qm login made and kept is replaced: revoked, not left working and forgotten.
+    const previous = readCredentialsFile(ctx.credentialsPath);
     writeCredentialsFile(ctx.credentialsPath, { url, token: saved.token, tokenId: saved.id, username: saved.username });
+    if (previous?.token && previous.tokenId && previous.token !== saved.token) {
+      await withClient(ctx, previous.url, previous.token, (api) => api.call("DELETE", `/api/account/tokens/${previous.tokenId}`, ANSWER.revokedToken)).catch((e: Error) =>
+        ctx.err(`qm login: the token the previous login kept could not be revoked (${e.message}); revoke it on your account page at ${previous.url}`),
+      );
+    }
     ctx.err(`Logged in to ${url} as ${saved.username}; token kept in ${ctx.credentialsPath}`);
     return EXIT.OK;
   },
