@@ -66,3 +66,14 @@ it("names the retention and free-space keys saved from the admin page", async ()
     watch.close();
   }
 });
+
+it("names a key that waits for the worker's restart with its values, an empty one as (empty)", async () => {
+  const { file, text, lines, watch } = watchedConfig();
+  try {
+    fs.writeFileSync(file, text.replace(/^Run_As *=.*$/m, "Run_As = ann=ann"));
+    await until(() => lines.some((l) => l.message.startsWith("QMserv.cfg: Run_As changed")));
+    expect(lines.map((l) => l.message)).toContain("QMserv.cfg: Run_As changed to ann=ann; restart the worker for that to take effect (still using (empty))");
+  } finally {
+    watch.close();
+  }
+});

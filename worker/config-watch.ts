@@ -77,7 +77,8 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
       return;
     }
     for (const key of pendingRestarts(next, config, "worker")) {
-      log.warn(`QMserv.cfg: ${key.key} changed to ${key.inFile}; restart the worker for that to take effect (still using ${key.inForce})`);
+      const shown = (value: string) => (value === "" ? "(empty)" : value);
+      log.warn(`QMserv.cfg: ${key.key} changed to ${shown(key.inFile)}; restart the worker for that to take effect (still using ${shown(key.inForce)})`);
     }
     next = keepStartupValues(next, config, "worker");
     const changes = WATCHED.filter(([, get]) => get(next) !== get(config)).map(([key, get]) => `${key} ${get(config)} -> ${get(next)}`);

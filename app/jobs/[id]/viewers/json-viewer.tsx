@@ -46,7 +46,7 @@ function Node({ name, value, depth }: { name: string | null; value: unknown; dep
         {open}
         <span className="text-slate-400">
           {" "}
-          {entries.length} {Array.isArray(value) ? "items" : "keys"}{" "}
+          {entries.length} {Array.isArray(value) ? (entries.length === 1 ? "item" : "items") : entries.length === 1 ? "key" : "keys"}{" "}
         </span>
         {close}
       </summary>
