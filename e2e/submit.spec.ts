@@ -73,6 +73,8 @@ test("a zip over Max_Upload_MB is refused in the form and by the API (413)", asy
       await page.goto("/submit");
       await expect(page.getByText("Up to 1 MB.")).toBeVisible();
       await page.locator("#zip-file").setInputFiles({ name: "big.zip", mimeType: "application/zip", buffer: big });
+      // Said as soon as it is chosen, before any click.
+      await expect(page.getByTestId("submit-error")).toContainText("The file is larger than the 1 MB allowed (Max_Upload_MB in QMserv.cfg)");
       await page.getByRole("button", { name: "Upload and queue" }).click();
       await expect(page.getByTestId("submit-error")).toContainText("The file is larger than the 1 MB allowed (Max_Upload_MB in QMserv.cfg)");
 

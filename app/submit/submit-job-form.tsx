@@ -30,9 +30,12 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
   const busy = phase.kind !== "idle";
   const maxBytes = maxUploadMb * 1024 * 1024;
 
+  const tooLarge = `The file is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`;
+
   function chooseFile(next: File | null) {
     setFile(next);
-    setError(null);
+    // Said as soon as it is chosen, not after a click on Upload.
+    setError(next && next.size > maxBytes ? tooLarge : null);
   }
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
@@ -44,7 +47,7 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
       return;
     }
     if (file.size > maxBytes) {
-      setError(`The file is larger than the ${formatBytes(maxBytes)} allowed (Max_Upload_MB in QMserv.cfg); leave large inputs on the server or ask the administrator to raise the limit.`);
+      setError(tooLarge);
       return;
     }
     const form = new FormData(event.currentTarget);
