@@ -298,6 +298,26 @@ test("on the users page a change that worked is announced (a status), not only s
   await expect(row.getByRole("status")).toHaveText("Role changed.");
 });
 
+test("an e-mail refused on the users page is said under that e-mail, and goes once it is edited again", async ({ page, request }) => {
+  const [first, second] = [uniqueName("mail1"), uniqueName("mail2")];
+  const basic = `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}`;
+  for (const [name, email] of [[first, `${first}@lab.org`], [second, null]] as const) {
+    expect((await request.post("/api/users", { data: { username: name, email, password: "a long enough password" }, headers: { authorization: basic, "x-qm-csrf": "e2e" } })).ok()).toBe(true);
+  }
+  await loginAsAdmin(page);
+  await page.goto("/admin/users");
+  const row = page.getByTestId(`user-${second}`);
+  const field = row.getByLabel(`E-mail of ${second}`);
+  await field.fill(`${first.toUpperCase()}@lab.org`);
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(field).toHaveAccessibleDescription(new RegExp(`^Another account, ${first}, has the e-mail`));
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await field.fill(`${second}@lab.org`);
+  await expect(row.getByRole("alert")).toHaveCount(0);
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByRole("status")).toHaveText("E-mail saved.");
+});
+
 test("a password reset opened on the users page can be cancelled, by its button or Escape, and the focus goes back", async ({ page, request }) => {
   const name = uniqueName("cancel");
   const basic = `Basic ${Buffer.from(`admin:${env.adminPassword}`).toString("base64")}`;

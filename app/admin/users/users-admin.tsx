@@ -67,10 +67,14 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
   };
   const change = (patch: Parameters<typeof update.mutateAsync>[0], said: string) =>
     update.mutateAsync(patch).then(() => setNotice(said), () => undefined);
+  // An e-mail refused is said under the e-mail, and goes once it is edited again.
+  const emailError = update.error && update.variables?.email !== undefined ? errorMessageOf(update.error) : null;
+  const emailErrorId = `email-error-${user.id}`;
 
   return (
-    <tr data-testid={`user-${user.username}`} className={`block py-2 sm:table-row sm:py-0 ${user.disabled ? "text-slate-400" : ""}`}>
-      <td className={`${cell} font-medium`}>
+    <tr data-testid={`user-${user.username}`} className="block py-2 sm:table-row sm:py-0">
+      {/* A disabled account's name and e-mail are greyed, not its buttons (Enable works). */}
+      <td className={`${cell} font-medium ${user.disabled ? "text-slate-400" : ""}`}>
         {user.username}
         {isMe && <span className="ml-1 text-xs text-slate-500">(you)</span>}
         {user.disabled && <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs">disabled</span>}
@@ -78,9 +82,11 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
       <td className={cell}>
         <PhoneLabel>E-mail</PhoneLabel>
         <form className="flex gap-1" onSubmit={(e) => (e.preventDefault(), change({ id: user.id, email }, "E-mail saved."))}>
-          <input aria-label={`E-mail of ${user.username}`} type="email" value={email} onChange={(e) => setEmail(e.target.value)} className="w-48 rounded border border-slate-300 px-2 py-1" />
+          <input aria-label={`E-mail of ${user.username}`} type="email" value={email} aria-invalid={emailError ? true : undefined} aria-describedby={emailError ? emailErrorId : undefined}
+            onChange={(e) => (setEmail(e.target.value), emailError && update.reset())} className={`w-48 rounded border px-2 py-1 ${emailError ? "border-red-500" : "border-slate-300"} ${user.disabled ? "text-slate-400" : ""}`} />
           {email !== (user.email ?? "") && <button className="rounded border border-slate-300 px-2 text-xs">Save</button>}
         </form>
+        {emailError && <p id={emailErrorId} role="alert" className="mt-1 max-w-xs text-xs text-red-700">{emailError}</p>}
       </td>
       <td className={cell}>
         <PhoneLabel>Role</PhoneLabel>
@@ -119,7 +125,7 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
             </button>
           )}
         </div>
-        {update.error ? <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(update.error)}</p> : notice && <p role="status" className="mt-1 text-xs text-green-800">{notice}</p>}
+        {update.error ? !emailError && <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(update.error)}</p> : notice && <p role="status" className="mt-1 text-xs text-green-800">{notice}</p>}
       </td>
     </tr>
   );
