@@ -11,7 +11,7 @@ import { type Browser, type Page, expect, test } from "@playwright/test";
 import { extractZip } from "../lib/server/zip/extract-zip";
 import { zipLimitsFor } from "../lib/server/zip/zip-limits";
 import { env, leftTheLoginPage, loginAsAdmin, uniqueName } from "./job-helpers";
-import { screenshot, userJobZip } from "./submit-helpers";
+import { screenshot, userJobZip, withConfig } from "./submit-helpers";
 
 const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
 
@@ -236,6 +236,25 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect((await asBob.get("/api/jobs?mine=1")).status()).toBe(401);
   await admin.dispose();
   await asBob.dispose();
+});
+
+test("with Licence_to_kill = False, a job's owner is told on its page why there is no Kill button", async ({ browser, playwright }) => {
+  const name = uniqueName("nokill");
+  const password = "a long enough password";
+  const admin = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: "admin", password: env.adminPassword, send: "always" } });
+  expect((await admin.post("/api/users", { data: { username: name, email: `${name}@lab.org`, role: "user", password } })).status()).toBe(201);
+  await withConfig((text) => text.replace(/^Licence_to_kill\s*[=:].*$/m, "Licence_to_kill = False"), async () => {
+    const owner = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: name, password, send: "always" } });
+    const upload = await owner.post("/api/jobs", { multipart: { file: { name: `${name}.zip`, mimeType: "application/zip", buffer: await userJobZip(name, { script: "sleep 60" }) } } });
+    expect(upload.status()).toBe(201);
+    const id = (await upload.json()).job.id as number;
+    const page = await logIn(browser, name, password);
+    await page.goto(`/jobs/${id}`);
+    await expect(page.getByTestId("job-state")).toHaveText("running", { timeout: 20_000 });
+    await expect(page.getByText("Killing jobs is switched off (Licence_to_kill = False in QMserv.cfg); ask the administrator.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "kill" })).toHaveCount(0);
+    expect((await admin.post(`/api/jobs/${id}/kill`)).status()).toBe(202);
+  });
 });
 
 test("a user name already taken is refused on its field, saying what to do, and announced", async ({ page }) => {
