@@ -10,7 +10,8 @@ export const usernameSchema = z
 
 export const newPasswordSchema = z.string().min(8, "use at least 8 characters").max(1000);
 
-const emailSchema = z.union([z.literal(""), z.email("enter an e-mail address such as ann@lab.org").max(200)]);
+/** An address, or none: "" and null both mean none (null is what GET /api/users answers for it). */
+const emailSchema = z.union([z.literal(""), z.null().transform(() => ""), z.email("enter an e-mail address such as ann@lab.org").max(200)]);
 
 export const createUserSchema = z.object({
   username: usernameSchema,

@@ -71,6 +71,17 @@ describe("accounts", () => {
     expect(((await edited.json()) as { user: { jobs: number } }).user.jobs).toBe(before.ann + 3);
   });
 
+  it("an e-mail is cleared by null as by \"\" (null is how the list shows none), and an account may be made with null", async () => {
+    const made = await routes.createUser(req("/api/users", jsonBody("POST", { username: "nomail", email: null, password: "nomail-secret-1" }, basic())), ctx(0));
+    expect(made.status).toBe(201);
+    const { user } = (await made.json()) as { user: { id: number; email: string | null } };
+    expect(user.email).toBeNull();
+    await routes.updateUser(req(`/api/users/${user.id}`, jsonBody("PATCH", { email: "nomail@lab.org" }, basic())), ctx(user.id));
+    const cleared = await routes.updateUser(req(`/api/users/${user.id}`, jsonBody("PATCH", { email: null }, basic())), ctx(user.id));
+    expect(cleared.status).toBe(200);
+    expect(((await cleared.json()) as { user: { email: string | null } }).user.email).toBeNull();
+  });
+
   it("an e-mail is one account's, whatever its case: another's is refused with 409, one's own kept", async () => {
     // A folder job's e_mail makes it that account's: a second account with it would act on the first one's jobs.
     const ann = await db.user.findUniqueOrThrow({ where: { username: "ann" } });
