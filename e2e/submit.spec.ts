@@ -100,6 +100,17 @@ test("scripts submit with curl-style multipart and get the job back as JSON", as
   expect((await refused.json()).error.message).toContain("No file was sent");
 });
 
+test("the file chooser shows where the keyboard's focus is", async ({ page }) => {
+  await page.goto("/submit");
+  await page.getByRole("heading", { name: "Submit a job" }).click();
+  for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.id === "zip-file")); i++) await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe("zip-file");
+  const label = page.locator('label[for="zip-file"]');
+  await expect(label).toHaveCSS("outline-style", "solid");
+  await page.keyboard.press("Tab");
+  await expect(label).toHaveCSS("outline-style", "none");
+});
+
 test("a zip dropped on the drop zone is chosen and queued", async ({ page }) => {
   const name = uniqueName("dropped");
   await page.goto("/submit");

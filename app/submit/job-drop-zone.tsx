@@ -27,7 +27,7 @@ export function JobDropZone({ file, onFile, disabled }: { file: File | null; onF
         name="file"
         type="file"
         accept=".zip,application/zip,application/x-zip-compressed,.sh,.bash,.py,.pl,.r,.jl,text/x-shellscript,text/x-python,text/plain"
-        className="sr-only"
+        className="peer sr-only"
         disabled={disabled}
         onChange={(e) => onFile(e.target.files?.[0] ?? null)}
       />
@@ -41,7 +41,7 @@ export function JobDropZone({ file, onFile, disabled }: { file: File | null; onF
       )}
       <label
         htmlFor="zip-file"
-        className={`mt-3 inline-block cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 ${disabled ? "pointer-events-none opacity-50" : ""}`}
+        className={`mt-3 inline-block cursor-pointer rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-blue-600 ${disabled ? "pointer-events-none opacity-50" : ""}`}
       >
         {file ? "Choose another file…" : "Choose a file…"}
       </label>
