@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from "node:util";
 import type { ApiClient, ApiClientOptions } from "./api-client";
 import type { Credentials } from "./credentials";
 import { usageError } from "./errors";
+import { MAX_RECORD_ID } from "../lib/core/record-id";
 
 export interface CliContext {
   /** The API client (made on first use, so `--help` never connects). */
@@ -52,10 +53,11 @@ export const COMMON_HELP = `      --url URL       QueueManager's address (defaul
       --json          print JSON for scripts instead of a table
   -h, --help          this help`;
 
-/** Job ids from the command line: positive whole numbers. */
+/** Job ids from the command line: whole numbers from 1 to the largest id a job can have. */
 export function jobIds(positionals: string[]): number[] {
   return positionals.map((p) => {
     if (!/^\d+$/.test(p) || Number(p) < 1) throw usageError(`"${p}" is not a job id (a number such as 12)`);
+    if (Number(p) > MAX_RECORD_ID) throw usageError(`"${p}" is not a job id: ids go from 1 to ${MAX_RECORD_ID}`);
     return Number(p);
   });
 }

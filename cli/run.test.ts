@@ -59,6 +59,7 @@ describe("qm's command line", () => {
       [["update", "--priority", "-12", "12"], /--priority takes a value that starts with '-' \(-12\): write it joined to the option, as --priority=-12/],
       [["ls", "--bogus"], /Unknown option '--bogus'/],
       [["kill", "twelve"], /"twelve" is not a job id/],
+      [["show", "2147483648"], /"2147483648" is not a job id: ids go from 1 to 2147483647/],
       [["wait", "3", "--timeout", "soon"], /--timeout takes a number of seconds/],
       [["ls", "-n", "9999"], /--limit takes a whole number from 1 to 500, not "9999"/],
       [["stats", "-d", "0"], /--days takes a whole number from 1 to 366, not "0"/],
