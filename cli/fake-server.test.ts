@@ -365,6 +365,16 @@ describe("qm login", () => {
   });
 });
 
+describe("qm log", () => {
+  it("says when only the end of a long log is printed, and how to get it whole", async () => {
+    answers["GET /api/jobs/49/log"] = { text: "line 24052\nline 24053\n", offset: 1_048_576, nextOffset: 1_048_598, size: 1_048_598, reset: false, exists: true, state: "done" };
+    const x = io();
+    expect(await run(["log", "49"], x)).toBe(0);
+    expect(x.stdout).toEqual(["line 24052\nline 24053"]);
+    expect(x.stderr).toEqual(["qm log: the first 1048576 bytes of process.log's 1048598 are left out (qm cat 49 process.log prints it whole)"]);
+  });
+});
+
 describe("qm login again", () => {
   it("revokes the token the previous login kept, which stayed working and forgotten", async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "qm-login-"));

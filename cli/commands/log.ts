@@ -14,7 +14,8 @@ export const log: Command = {
   options: { follow: { type: "boolean", short: "f" } },
   help: `qm log [options] ID
 
-Print the end of the job's process.log (its last 64 KB). With -f, keep printing what
+Print the end of the job's process.log (its last 64 KB; what is left out is said on
+standard error). With -f, keep printing what
 the job writes, live, until it has ended (a queued job is waited for).
 
   -f, --follow        follow the log until the job ends
@@ -27,6 +28,8 @@ ${COMMON_HELP.split("\n").filter((l) => !l.includes("--json")).join("\n")}`,
     // Nothing printed would look like an empty log, or (after -f) like a run that wrote nothing.
     const noLog = (answer: LogAnswer) =>
       !answer.exists && FINISHED.has(answer.state) && ctx.err(`qm log: job ${id} ended ${answer.state} and has no process.log (qm show ${id} says more)`);
+    // Only the end of a long log comes: said, so that what is printed is not taken for all of it.
+    if (chunk.offset > 0) ctx.err(`qm log: the first ${chunk.offset} bytes of process.log's ${chunk.size} are left out (qm cat ${id} process.log prints it whole)`);
     write(chunk.text);
     if (!values.follow) {
       if (!chunk.exists && !FINISHED.has(chunk.state)) ctx.err(`qm log: job ${id} is ${chunk.state} and has no process.log yet (qm log -f ${id} waits for it)`);
