@@ -76,3 +76,27 @@ test("two array elements side by side: the differing key marked, the pictures pa
   await expect(page.getByTestId("compare-key-array_index")).toHaveAttribute("data-differs", "true");
   await expect(page.getByTestId("compare-image-fit.png").locator("img")).toHaveCount(2);
 });
+
+test("on a phone, three runs side by side say that their tables scroll, and scroll with the keyboard", async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const name = uniqueName("three");
+  const zip = await archiveZip([
+    { name: `${name}/proc_config.cfg`, data: "[QMOptions]\nscript : sh run.sh\n" },
+    { name: `${name}/run.sh`, data: 'echo "run $QM_ARRAY_INDEX" > out.txt\n', mode: 0o755 },
+  ]);
+  const answer = await submitByApi(request, zip, `${name}.zip`, { array: "1-3" });
+  expect(answer.status()).toBe(201);
+  const { array } = (await answer.json()) as { array: { id: number; jobIds: number[] } };
+  for (const id of array.jobIds) await waitForState(request, id, "done");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/compare?array=${array.id}`);
+  const figures = page.getByTestId("compare-figures");
+  const region = figures.getByRole("region");
+  await expect(region).toHaveAccessibleDescription("Scroll the table sideways for more runs.");
+  const scrolled = () => region.evaluate((el) => el.scrollLeft);
+  expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await region.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(scrolled).toBeGreaterThan(0);
+  await screenshot(page, "compare-phone");
+});

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 import { th } from "../ui-bits";
 import type { ShownRun } from "./compare-view";
 
@@ -18,23 +18,36 @@ function RunHeading({ run }: { run: ShownRun }) {
   );
 }
 
-/** A table with one column per run (headed by the run) after a first column named `corner`; `children` are its rows. */
+/**
+ * A table with one column per run (headed by the run) after a first column named `corner`;
+ * `children` are its rows. Wider than a phone from three runs: it says that it scrolls, and
+ * takes the keyboard's focus to be scrolled with the arrows, as the statistics' table does.
+ */
 export function RunsTable({ runs, corner, bodyClass = "", children }: { runs: ShownRun[]; corner: string; bodyClass?: string; children: ReactNode }) {
+  const hint = useId();
+  const wide = runs.length > 2;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm">
-        <thead>
-          <tr>
-            <th className={th}>{corner}</th>
-            {runs.map((r) => (
-              <th key={r.id} className={th}>
-                <RunHeading run={r} />
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className={`divide-y divide-slate-100 ${bodyClass}`}>{children}</tbody>
-      </table>
-    </div>
+    <>
+      {wide && (
+        <p id={hint} className="mb-1 px-4 text-xs text-slate-500 md:hidden">
+          Scroll the table sideways for more runs.
+        </p>
+      )}
+      <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-blue-600" {...(wide ? { tabIndex: 0, role: "region", "aria-label": corner || "Runs side by side", "aria-describedby": hint } : {})}>
+        <table className="w-full text-sm">
+          <thead>
+            <tr>
+              <th className={th}>{corner}</th>
+              {runs.map((r) => (
+                <th key={r.id} className={th}>
+                  <RunHeading run={r} />
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className={`divide-y divide-slate-100 ${bodyClass}`}>{children}</tbody>
+        </table>
+      </div>
+    </>
   );
 }
