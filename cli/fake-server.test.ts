@@ -590,6 +590,16 @@ describe("qm requeue --array", () => {
     expect(await run(["requeue", "--array", "3"], x)).toBe(0);
     expect(x.stdout).toEqual([`array 3: requeued 1 element(s), 1 changed meanwhile and left as they were; 2 not requeued: ${reason}`]);
   });
+
+  it("--all puts back the elements that ended done too (the API's ?all=1); without --array it is a usage error", async () => {
+    answers["POST /api/arrays/4/requeue?all=1"] = { applied: [20, 21, 22], skipped: [], refused: [] };
+    const x = io();
+    expect(await run(["requeue", "--array", "--all", "4"], x)).toBe(0);
+    expect(x.stdout).toEqual(["array 4: requeued 3 element(s)"]);
+    const y = io();
+    expect(await run(["requeue", "--all", "4"], y)).toBe(2);
+    expect(y.stderr.join("\n")).toMatch(/--all goes with --array/);
+  });
 });
 
 describe("an array action that fits no element", () => {

@@ -5,7 +5,7 @@
 import type { HoldAnswer } from "../../lib/core/api-types";
 import { activeWords, alreadyWords, leftActiveWords } from "../../lib/core/array-action-words";
 import { COMMON_HELP, type CliContext, type Command, jobIds } from "../command";
-import { CliError, EXIT } from "../errors";
+import { CliError, EXIT, usageError } from "../errors";
 import { ANSWER, type ArrayActionReply } from "../answer-shapes";
 
 type Action = "kill" | "requeue" | "hold" | "release" | "delete";
@@ -19,8 +19,8 @@ const WHAT: Record<Action, { summary: string; done: string; help: string }> = {
 };
 
 /** The API call of each action (docs/api.md): on a job, or on every element of an array it fits. */
-const request = (action: Action, id: number, array: boolean): ["POST" | "DELETE", string] =>
-  array ? ["POST", `/api/arrays/${id}/${action}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
+const request = (action: Action, id: number, array: boolean, all = false): ["POST" | "DELETE", string] =>
+  array ? ["POST", `/api/arrays/${id}/${action}${all ? "?all=1" : ""}`] : action === "delete" ? ["DELETE", `/api/jobs/${id}`] : ["POST", `/api/jobs/${id}/${action}`];
 
 /**
  * What was done to the elements acted on: "deleted 3 element(s)"; a kill tells the cancelled
@@ -100,22 +100,23 @@ function actionCommand(action: Action): Command {
     name: action,
     summary: WHAT[action].summary,
     args: [1, Infinity],
-    options: { array: { type: "boolean" } },
+    options: action === "requeue" ? { array: { type: "boolean" }, all: { type: "boolean" } } : { array: { type: "boolean" } },
     help: `qm ${action} [options] ID...
 
 ${WHAT[action].help}
 Owners may ${action} their own jobs; the administrator any job.
       --array         the IDs are arrays (qm show of an element names its array): ${action}
-                      every element it fits
+                      every element it fits${action === "requeue" ? "\n      --all           with --array: the elements that ended done too (the whole array again)" : ""}
 ${COMMON_HELP}`,
     async run(ctx, values, positionals) {
       const array = values.array === true;
+      if (values.all && !array) throw usageError("--all goes with --array (requeue --array --all ID puts back every finished element; a single job is requeued whatever its end)");
       const what = array ? "array" : "job";
       const results: { id: number; ok: boolean; message: string }[] = [];
       let exitCode: number = EXIT.OK;
       for (const id of jobIds(positionals)) {
         try {
-          const [method, path] = request(action, id, array);
+          const [method, path] = request(action, id, array, values.all === true);
           const message = array
             ? await arrayOutcome(action, id, await ctx.api().call(method, path, ANSWER.arrayAction), () => whyNothing(ctx, action, id))
             : jobOutcome(action, await ctx.api().call(method, path, action === "hold" || action === "release" ? ANSWER.hold : ANSWER.done));
