@@ -90,9 +90,10 @@ describe("qm's command line", () => {
       [["submit", "-e", "nobody", script], /--email: e_mail must be an address such as name@lab\.org/],
       [["submit", "--after", "12,x", script], /--after: after_ok must list job ids separated by commas, such as "12, 13"/],
       // Empty items: "," alone queued a job that waited for nothing.
-      [["submit", "--after", ",", script], /--after: an empty job id in ","; give ids like 12,13/],
-      [["submit", "--after", "12,,13", script], /--after: an empty job id in "12,,13"/],
-      [["submit", "--after-any", "12,", script], /--after-any: an empty job id in "12,"/],
+      // The rule of lib/core/queue-options.ts, which the server applies to the same field.
+      [["submit", "--after", ",", script], /--after: after_ok has an empty item in ","; list job ids separated by commas, such as "12, 13"/],
+      [["submit", "--after", "12,,13", script], /--after: after_ok has an empty item in "12,,13"/],
+      [["submit", "--after-any", "12,", script], /--after-any: after_any has an empty item in "12,"/],
       [["submit", "--array", "9-1", script], /--array: array = 9-1: the range 9-1 runs backwards; write it as "1-100"/],
       // -t 0 was "takes a number of seconds", which 0 is.
       [["wait", "-t", "0", "1"], /--timeout must be more than 0 seconds, not "0"/],

@@ -79,6 +79,8 @@ export function createDropBatch(store: JobStore, log: Log, waitsQueued: () => vo
  */
 export async function queueDroppedFolder(ctx: IntakeContext, name: string, read: FolderJob, batch?: DropBatch, arrivedAt?: Date): Promise<boolean> {
   const params = read.info.params;
+  // A folder refused for its queue keys stays its owner's, who may fix and requeue it.
+  const known = { owner: read.info.owner ?? null, info: read.info.info ?? null };
   // One that waits for other jobs or is an array goes after the rows batched before it:
   // they may be the jobs it names, and ids keep the order the folders were taken in.
   if (batch && namesOtherJobsOrExpands(params)) await batch.flush();
@@ -87,11 +89,11 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     options = await resolveQueueOptions(ctx.store, read.description.file, params);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    await rejectFolder(ctx, name, error.message, FIX_KEYS, name, undefined, { owner: read.info.owner ?? null, info: read.info.info ?? null });
+    await rejectFolder(ctx, name, error.message, FIX_KEYS, name, undefined, known);
     return false;
   }
   if (options.array) {
-    await queueDroppedArray(ctx, name, options, { owner: read.info.owner ?? null, info: read.info.info ?? null });
+    await queueDroppedArray(ctx, name, options, known);
     if (options.dependsOn.length) ctx.waitsQueued();
     return false;
   }

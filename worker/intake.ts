@@ -167,7 +167,11 @@ export function createIntake(deps: IntakeDeps) {
       // the same read of the watch, join this batch (reads are synchronous, so this pass
       // would otherwise run to its end before the next event is delivered).
       await new Promise((resolve) => setImmediate(resolve));
-      const names = [...pending].filter((n) => fs.existsSync(path.join(deps.layout.queued, n)) || void arrivals.delete(n));
+      const names: string[] = [];
+      for (const n of pending) {
+        if (fs.existsSync(path.join(deps.layout.queued, n))) names.push(n);
+        else arrivals.delete(n); // gone before it was looked at
+      }
       pending.clear();
       // First come, first taken in (and so first id) among those that settled together.
       names.sort((a, b) => (arrivals.get(a)?.getTime() ?? 0) - (arrivals.get(b)?.getTime() ?? 0));

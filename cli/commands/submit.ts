@@ -25,10 +25,6 @@ function checkOptions(values: Values): void {
     // A blank value (an empty $SPEC in a script) would quietly queue a plain job.
     if (given !== undefined && !given.trim()) throw usageError(`--${option} needs a value (it was given an empty one)`);
     const value = given?.trim();
-    // The server skips empty items of a list ("--after ," would queue a job that waits for nothing).
-    if ((field === "after_ok" || field === "after_any") && value?.split(",").some((item) => !item.trim())) {
-      throw usageError(`--${option}: an empty job id in "${value}"; give ids like 12,13`);
-    }
     const problem = value ? submitFieldProblem(field, value) : null;
     if (!problem) continue;
     if (field in SUBMIT_NUMBER_RANGES) {

@@ -10,6 +10,7 @@
  * passed in so that the rules stay pure.
  */
 import { formatCpuList } from "./cpu-sets";
+import { isLoopback, parseIp } from "./ip-address";
 import { parseUidRange } from "./job-uids";
 import type { QmConfig } from "./qm-config";
 import { parseRunAs } from "./run-as";
@@ -34,7 +35,6 @@ export function configEditProblems(config: QmConfig, machine: { cpus: number[]; 
   ];
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 /** A DNS name: labels of letters, digits and inner hyphens, dot-separated (RFC 1123). */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
@@ -46,14 +46,14 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
  */
 function hostProblems(host: string, addresses: string[]): EditProblem[] {
   const problem = (message: string) => [{ keys: ["WEB_QMserver.Host"], message }];
-  const v4 = IPV4.exec(host);
-  if (v4 || host.includes(":")) {
-    if (v4 && v4.slice(1).some((n) => Number(n) > 255)) return problem(`Host = ${host} is not an IPv4 address (each part is 0 to 255)`);
-    const everyNetwork = host === "0.0.0.0" || host === "::";
-    const loopback = (v4 && v4[1] === "127") || host === "::1";
-    if (everyNetwork || loopback || addresses.includes(host)) return [];
+  const bytes = parseIp(host);
+  if (bytes) {
+    // Compared as addresses, not as text (0:0::0 is ::).
+    const isHost = (a: string) => parseIp(a)?.every((b, i) => b === bytes[i]) ?? false;
+    if (["0.0.0.0", "::"].some(isHost) || isLoopback(host) || addresses.some(isHost)) return [];
     return problem(`Host = ${host} is not an address of this machine (it has ${addresses.join(", ") || "none but 127.0.0.1"}); the web server could not start on it: give one of those, localhost, or 0.0.0.0 for every network`);
   }
+  if (/^[\d.]+$/.test(host)) return problem(`Host = ${host} is not an IPv4 address (four numbers from 0 to 255)`);
   if (HOST_NAME.test(host)) return [];
   return problem(`Host must be a name of this machine (letters, digits, - and .) or one of its addresses, or 0.0.0.0 for every network (got "${host}")`);
 }

@@ -32,7 +32,8 @@ let xmlModule: typeof import("fast-xml-parser") | undefined;
 const fastXmlParser = () => (xmlModule ??= createRequire(import.meta.url)("fast-xml-parser") as typeof import("fast-xml-parser"));
 
 const OWNER_KEYS = ["e_mail", "e-mail", "email"];
-const MAX_INFO_BYTES = 256 * 1024;
+/** The largest info file read: one holds a few keys. */
+export const MAX_INFO_BYTES = 256 * 1024;
 
 export const isXmlInfoFile = (fileName: string) => fileName.toLowerCase().endsWith(".xml");
 

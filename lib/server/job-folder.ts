@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../core/app-error";
 import { SCRIPT_NAME, readDirectives } from "../core/job-directives";
-import { isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
+import { MAX_INFO_BYTES, isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
 import { ENTRY_FLAGS } from "./open-beneath";
 
 export interface JobFolderOptions {
@@ -53,7 +53,6 @@ export const WELL_KNOWN_INFO_FILES = ["proc_config.cfg", "infos.xml"];
 const WELL_KNOWN = WELL_KNOWN_INFO_FILES;
 /** A script's leading comment block is read up to this size. */
 const HEAD_BYTES = 64 * 1024;
-const INFO_MAX_BYTES = 256 * 1024;
 
 export function findJobDescription(dir: string, opts: JobFolderOptions): JobDescription {
   const where = opts.where ?? "The job folder";
@@ -150,7 +149,7 @@ function otherInfoFile(dir: string, { jobFile }: JobFolderOptions, where: string
   const known = isXmlInfoFile(jobFile) ? [...WELL_KNOWN].reverse() : WELL_KNOWN;
   const named = known.find((name) => name !== jobFile && isFile(path.join(dir, name)));
   if (named) return named;
-  const shaped = topFiles(dir).filter((name) => /\.(cfg|xml)$/i.test(name) && looksLikeInfoFile(name, headOrEmpty(path.join(dir, name), INFO_MAX_BYTES)));
+  const shaped = topFiles(dir).filter((name) => /\.(cfg|xml)$/i.test(name) && looksLikeInfoFile(name, headOrEmpty(path.join(dir, name), MAX_INFO_BYTES)));
   if (shaped.length > 1) {
     throw new JobFolderError(`${where} has no ${jobFile} and several files that look like info files (${shaped.join(", ")})`, `rename the one that describes the job to ${jobFile}`, [
       `Rename the one that describes the job to ${jobFile} (the job_file of QMserv.cfg).`,

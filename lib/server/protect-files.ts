@@ -41,12 +41,13 @@ export function protectServiceFiles(layout: QmLayout, configPath: string, databa
 }
 
 /**
- * Jobs running as unprivileged uids must reach their folder: every folder above QM_Jobs
- * needs the x (search) permission for others. Returns the folders that lack it.
+ * Jobs running as unprivileged uids (their own gid, no other group) must reach `dir` (QM_Jobs,
+ * a PATH folder): it and every folder above it need the x (search) permission for others.
+ * Returns the folders that lack it; a folder that is not there is no obstacle.
  */
-export function unreachableForJobs(runningDir: string): string[] {
+export function unreachableForJobs(dir: string): string[] {
   const blocked: string[] = [];
-  for (let dir = path.dirname(runningDir); ; dir = path.dirname(dir)) {
+  for (; ; dir = path.dirname(dir)) {
     try {
       if ((fs.statSync(dir).mode & 0o001) === 0) blocked.push(dir);
     } catch {

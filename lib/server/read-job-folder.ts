@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseScriptJob } from "../core/job-directives";
-import { type JobInfo, infoFileOwner, parseJobInfo } from "../core/job-info";
+import { type JobInfo, MAX_INFO_BYTES, infoFileOwner, parseJobInfo } from "../core/job-info";
 import { decodeInfoFile, infoFileTextForUtf8 } from "../core/info-file-text";
 import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
 import { type JobDescription, type JobFolderOptions, WELL_KNOWN_INFO_FILES, findJobDescription } from "./job-folder";
@@ -35,12 +35,14 @@ export function readJobFolder(dir: string, opts: JobFolderOptions, overrides?: I
 /**
  * The job file was found a plain file (job-folder.ts, lstat); its owner may have swapped it
  * for a symlink since, and the worker reads as root: opened with O_NOFOLLOW, a link fails
- * (ELOOP) instead of leading to a file of root's.
+ * (ELOOP) instead of leading to a file of root's. One larger than `maxBytes` is refused unread.
  */
-function readNotFollowing(file: string): string {
+function readNotFollowing(file: string, maxBytes = Infinity): string {
   const fd = fs.openSync(file, ENTRY_FLAGS);
   try {
-    if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a plain file`), { code: "EINVAL" });
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error(`${file} is not a plain file`), { code: "EINVAL" });
+    if (st.size > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: "EFBIG" });
     return decodeInfoFile(file, fs.readFileSync(fd));
   } finally {
     fs.closeSync(fd);
@@ -54,17 +56,11 @@ function readNotFollowing(file: string): string {
  */
 export function ownerOfRejectedFolder(dir: string, jobFile: string): { owner: string | null; info: string | null } {
   for (const name of new Set([jobFile, ...WELL_KNOWN_INFO_FILES])) {
-    let fd: number | undefined;
     try {
-      fd = fs.openSync(path.join(dir, name), ENTRY_FLAGS);
-      const st = fs.fstatSync(fd);
-      if (!st.isFile() || st.size > 256 * 1024) continue;
-      const found = infoFileOwner(name, decodeInfoFile(name, fs.readFileSync(fd)));
+      const found = infoFileOwner(name, readNotFollowing(path.join(dir, name), MAX_INFO_BYTES));
       if (found) return found;
     } catch {
-      // Not there, or not readable: the next one.
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
+      // Not there, not a plain file, or too large: the next one.
     }
   }
   return { owner: null, info: null };

@@ -8,8 +8,8 @@
  * it holds (the rule of lib/server/real-path.ts walkPath, as OpenSSH's StrictModes judges
  * a home folder); relative entries (the job's own folder, for a job) go too.
  */
-import fs from "node:fs";
 import path from "node:path";
+import { unreachableForJobs } from "./protect-files";
 import { walkPath } from "./real-path";
 
 /** What is left when no entry may stay: Debian's default for root. */
@@ -41,24 +41,9 @@ export function safeSearchPath(value: string, trusted: Set<number>): SearchPath 
       continue;
     }
     kept.push(entry);
-    if (!searchableByOthers(entry)) closedToJobs.push(entry);
+    if (unreachableForJobs(entry).length) closedToJobs.push(entry);
   }
   return { path: kept.length ? kept.join(":") : FALLBACK_PATH, dropped, closedToJobs };
-}
-
-/** Every folder from / to `entry` lets others through (o+x); an entry that is not there counts as searchable (it holds nothing). */
-function searchableByOthers(entry: string): boolean {
-  let at = entry;
-  for (;;) {
-    try {
-      if (!(fs.statSync(at).mode & 0o001)) return false;
-    } catch {
-      // Not there: nothing in it to be refused.
-    }
-    const up = path.dirname(at);
-    if (up === at) return true;
-    at = up;
-  }
 }
 
 /**

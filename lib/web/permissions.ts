@@ -38,8 +38,11 @@ export function permissionsFor(viewer: Viewer, job: OwnedJob | null): Permission
 export function switchedOffFor(viewer: Viewer, job: OwnedJob & { id: number }): SwitchedOff {
   const out: SwitchedOff = {};
   if (!viewer.user || !isOwner(viewer.user, job)) return out;
+  const s = switches();
   for (const action of ["kill", "delete"] as const) {
-    if (!mayAct(viewer.user, job, action, switches())) out[action] = refusalOf(viewer.user, job, action, switches()) ?? undefined;
+    // To its owner, the only refusal left is the switch's.
+    const refusal = refusalOf(viewer.user, job, action, s);
+    if (refusal) out[action] = refusal;
   }
   return out;
 }

@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { decodeInfoFile } from "../../core/info-file-text";
-import { parseJobInfo } from "../../core/job-info";
+import { MAX_INFO_BYTES, parseJobInfo } from "../../core/job-info";
 import { planTransition } from "../../core/job-lifecycle";
 import { LOG_FILE } from "../../core/job-log";
 import { parseProgress } from "../../core/progress";
@@ -110,7 +110,7 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
   const { file: infoFile, notes } = infoFileOf(dir, deps.jobFile);
   const infoPath = path.join(dir, infoFile);
   const logPath = path.join(dir, LOG_FILE);
-  const infoText = decodeInfoFile(infoFile, readTailBytes(infoPath, 256 * 1024));
+  const infoText = decodeInfoFile(infoFile, readTailBytes(infoPath, MAX_INFO_BYTES));
   let info: ReturnType<typeof parseJobInfo> | null = null;
   let infoProblem: string | null = null;
   try {
