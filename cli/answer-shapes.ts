@@ -24,9 +24,16 @@ const isIdList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x ===
 
 /** POST /api/jobs: one job (with its array), or a job or an error per zip. */
 export interface SubmitAnswer {
-  job?: { id: number; array?: { id: number; jobIds: number[] } };
+  job?: SubmittedEntry;
   array?: { id: number; jobIds: number[] };
-  jobs?: ({ id: number; array?: { id: number; jobIds: number[] } } | { file: string; error: { message: string } })[];
+  jobs?: (SubmittedEntry | { file: string; error: { message: string } })[];
+}
+
+/** One queued job; `notes` (absent from older servers): what it will get that differs from what it asked. */
+interface SubmittedEntry {
+  id: number;
+  array?: { id: number; jobIds: number[] };
+  notes?: string[];
 }
 
 /** An array action's answer; an older server sends no `refused`. */

@@ -39,15 +39,21 @@ export function planBatches(items: BatchItem[]): BatchItem[][] {
   return batches;
 }
 
-/** Send `items` (index, upload) in one request; each gets its ids or its error. */
-export async function sendBatch(api: ApiClient, fields: Record<string, string | undefined>, items: { index: number; upload: JobUpload }[], results: Result[]): Promise<void> {
+/** Send `items` (index, upload) in one request; each gets its ids or its error, and `note` hears what the server said of it. */
+export async function sendBatch(
+  api: ApiClient,
+  fields: Record<string, string | undefined>,
+  items: { index: number; upload: JobUpload }[],
+  results: Result[],
+  note: (index: number, text: string) => void,
+): Promise<void> {
   let answer: SubmitAnswer;
   try {
     answer = await api.call("POST", "/api/jobs", ANSWER.submitted, multipartBody(fields, items.map((i) => ({ name: i.upload.fileName, data: i.upload.zip }))));
   } catch (error) {
     // Too large together (Max_Upload_MB counts the whole request): one at a time.
     if (items.length > 1 && error instanceof CliError && /larger than/.test(error.message)) {
-      for (const item of items) await sendBatch(api, fields, [item], results);
+      for (const item of items) await sendBatch(api, fields, [item], results, note);
       return;
     }
     const refused = error instanceof CliError ? error : new CliError(EXIT.FAILED, (error as Error).message);
@@ -58,6 +64,7 @@ export async function sendBatch(api: ApiClient, fields: Record<string, string | 
   const entries = answer.jobs ?? [{ ...answer.job!, array: answer.array ?? answer.job!.array }];
   items.forEach((item, k) => {
     const entry = entries[k];
+    if (entry && !("error" in entry)) for (const text of Array.isArray(entry.notes) ? entry.notes : []) if (typeof text === "string") note(item.index, text);
     results[item.index] = !entry || "error" in entry ? new CliError(EXIT.FAILED, entry ? inUsersWords(item.upload, entry.error.message) : "the server did not answer for this job") : (entry.array?.jobIds ?? [entry.id]);
   });
 }

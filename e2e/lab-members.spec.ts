@@ -144,9 +144,15 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   // The later submissions of this folder need not take 3 s each (4 runs, two at a time).
   fs.writeFileSync(path.join(folder, "run.sh"), 'for i in 1 2 3; do echo "processing $i / 3"; sleep 0.1; done\necho "all steps done"\nexit 3\n');
   // Queue control from the command line: held until released; an array of three.
-  const held = await qm(["submit", "--hold", folder], token);
+  // More processors than the server has: queued, and said at once (qm and the job page), not only in process.log once it runs.
+  const held = await qm(["submit", "--hold", "-n", "9", folder], token);
   const heldId = Number(held.stdout.trim());
+  const clamped = /nb_proc 9 is more than MaxNbProcessors \(\d+\) of this server; it will run on \d+ processors?/;
+  expect(held.stderr.split("\n")).toEqual([expect.stringMatching(clamped), ""]);
+  expect(held.stderr.startsWith(`qm submit: ${folder}: nb_proc 9`)).toBe(true);
   expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.state).toBe("held");
+  await annPage.goto(`/jobs/${heldId}`);
+  await expect(annPage.getByTestId("job-notes")).toHaveText(clamped);
   expect(await qm(["update", "-p", "12", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: priority 12\n` });
   expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.priority).toBe(12);
   // GPUs: more than the e2e worker's two are refused at submit; one is written into the job and shown.

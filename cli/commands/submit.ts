@@ -116,9 +116,10 @@ ${COMMON_HELP}`,
     }
     // One request after another: the server queues a request's zips in their order, and
     // requests in flight together would interleave their jobs in the queue.
-    for (const batch of planBatches(items)) await sendBatch(api, fields, batch, results);
-    const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
     const labels = inputs.map((i) => i.label);
+    const note = (index: number, text: string) => ctx.err(`qm submit: ${labels[index]}: ${text}`);
+    for (const batch of planBatches(items)) await sendBatch(api, fields, batch, results, note);
+    const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
     if (values.json) ctx.out(JSON.stringify(labels.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
     else for (const id of ids) ctx.out(String(id));
     results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${labels[i]}: ${r.message}`));

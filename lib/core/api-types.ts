@@ -137,6 +137,12 @@ export interface JobAnswer {
   refused?: ActionRefusals;
   /** The viewer's own job's actions switched off for users (absent from servers before it was added). */
   switchedOff?: SwitchedOff;
+  /**
+   * What QueueManager read instead of what, and, while the job waits, what it will get that
+   * differs from what it asked (nb_proc above MaxNbProcessors, mem or walltime above the
+   * maxima); absent from servers before it was added.
+   */
+  notes?: string[];
   /** The server's clock, so elapsed times do not depend on the browser's. */
   serverTime: string;
 }

@@ -160,6 +160,27 @@ describe("submitting with queue fields", () => {
     expect(cfg).toMatch(/hold\s*=\s*yes/);
   });
 
+  it("says at submission and on the job's page, while it waits, what the job will get that differs from what it asked", async () => {
+    writeConfig({}, { MaxNbProcessors: "2", Max_Mem: "1G" });
+    try {
+      const res = await upload({ nb_proc: "6", hold: "yes" }, "[QMOptions]\nscript = sh run.sh\nmem = 4G\n");
+      expect(res.status).toBe(201);
+      const notes = ["nb_proc 6 is more than MaxNbProcessors (2) of this server; it will run on 2 processors", "mem 4096M is more than the maximum 1024M; this run gets 1024M"];
+      const { job } = await body<{ job: { id: number; notes: string[] } }>(res);
+      expect(job.notes).toEqual(notes);
+      expect((await body<JobAnswer>(await routes.job(req(`/api/jobs/${job.id}`), ctx(job.id)))).notes).toEqual(notes);
+      // An array's answer says it once, for its elements; a job that gets what it asks gets no note.
+      const array = await body<{ job: { notes: string[] }; array: { jobIds: number[] } }>(await upload({ nb_proc: "3", array: "1-2", hold: "yes" }));
+      expect(array.job.notes).toEqual([notes[0].replace("nb_proc 6", "nb_proc 3")]);
+      expect((await body<{ job: { notes: string[] } }>(await upload({ nb_proc: "2", hold: "yes" }))).job.notes).toEqual([]);
+      // Once it has run, process.log's header says what it got: the page no longer says "will".
+      await db.job.update({ where: { id: job.id }, data: { state: "done" } });
+      expect((await body<JobAnswer>(await routes.job(req(`/api/jobs/${job.id}`), ctx(job.id)))).notes).toEqual([]);
+    } finally {
+      writeConfig();
+    }
+  });
+
   it("a single script with #QM array and hold lines becomes held elements, each script recording its index", async () => {
     const form = new FormData();
     const script = "#!/bin/sh\n#QM array=2,4\n#QM hold=yes\necho $QM_ARRAY_INDEX > out.txt\n";

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/core/app-error";
 import { isWaitingState } from "@/lib/core/job-lifecycle";
 import { listJobsSchema } from "@/lib/core/job-schemas";
 import { findJobs } from "@/lib/server/jobs/find-jobs";
+import { jobNotes } from "@/lib/server/jobs/job-notes";
 import type { SubmittedJob } from "@/lib/server/jobs/submit-job";
 import { fairShareUsage } from "@/lib/server/queue/fair-share-usage";
 import { startEstimates } from "@/lib/server/queue/start-estimates";
@@ -16,8 +17,10 @@ import { webLog } from "@/lib/web/web-log";
 
 export const dynamic = "force-dynamic";
 
-const withUrls = ({ array, ...job }: SubmittedJob) => ({
+// `notes`: what the job will get that differs from what it asked, and what was read instead of what.
+const withUrls = ({ array, asked, ...job }: SubmittedJob) => ({
   ...job,
+  notes: jobNotes(asked, getConfig().config),
   url: `/jobs/${job.id}`,
   ...(array ? { array: { ...array, url: `/arrays/${array.id}` } } : {}),
 });

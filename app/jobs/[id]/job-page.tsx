@@ -11,6 +11,7 @@ import { FolderPurged } from "./folder-purged";
 import { JobActions } from "./job-actions";
 import { JobDetails } from "./job-details";
 import { JobHistory } from "./job-history";
+import { JobNotes } from "./job-notes";
 import { JobProgress } from "./job-progress";
 import { JobWaiting } from "./job-waiting";
 import { LogTail } from "./log-tail";
@@ -59,6 +60,7 @@ export function JobPage({ id }: { id: number }) {
             {job.error}
           </p>
         )}
+        <JobNotes notes={data.notes} />
       </div>
       <JobProgress job={job} can={can} serverTime={data.serverTime} points={points} />
       <JobWaiting job={job} serverTime={data.serverTime} />

@@ -17,6 +17,7 @@ import type { NewJob } from "../store/job-store";
 import { wakeWorker } from "../wake-worker";
 import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
 import { placeInQueue } from "./place-in-queue";
+import { notedOf } from "./job-notes";
 import { queueColumns, submitState } from "./queue-entry";
 import type { ResolvedQueueOptions } from "./resolve-queue-options";
 import type { StagedJob, SubmitJobDeps, SubmittedJob } from "./submit-job";
@@ -54,7 +55,7 @@ export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | 
   const { elements, stage } = await stageElements(job, spec.indices);
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, `${job.detail}; array = ${spec.spec}`);
-  let rows: (NewJob & { folder: string })[];
+  let rows: (NewJob & ReturnType<typeof jobColumns> & { folder: string })[];
   let created: { arrayId: number; ids: number[] };
   try {
     rows = elements.map((el) => {
@@ -93,5 +94,5 @@ export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | 
   }
   fs.rmSync(stage, { recursive: true, force: true });
   await wakeWorker(store.sql, layout);
-  return { id: created.ids[0], name: job.name, folder: placed[0], state, array: { id: created.arrayId, jobIds: created.ids } };
+  return { id: created.ids[0], name: job.name, folder: placed[0], state, array: { id: created.arrayId, jobIds: created.ids }, asked: notedOf(rows[0], state) };
 }

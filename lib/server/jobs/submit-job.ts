@@ -15,6 +15,7 @@ import { jobColumns, readJobFolder } from "../read-job-folder";
 import { wakeWorker } from "../wake-worker";
 import type { JobStore } from "../store/job-store";
 import { checkGpuRequest } from "./check-gpu-request";
+import { type NotedJob, notedOf } from "./job-notes";
 import { queueArray } from "./queue-array";
 import { queueColumns, submitState } from "./queue-entry";
 import { resolveQueueOptions } from "./resolve-queue-options";
@@ -60,6 +61,8 @@ export interface SubmittedJob {
   state: "queued" | "held";
   /** An array (the `array` key): its id and its elements' job ids, in index order. */
   array?: { id: number; jobIds: number[] };
+  /** What the job (an array's first element) asks and what was read instead of what: its notes (job-notes.ts). */
+  asked: NotedJob;
 }
 
 /**
@@ -133,14 +136,15 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, job.detail);
   const userId = job.submitter?.id ?? null;
+  const columns = jobColumns(read);
   try {
     const placed = await placeInQueue(store, layout, job.dir, job.name, {
       state,
-      claim: (folder) => store.createJob({ name: job.name, ...jobColumns(read), ...queueColumns(options), folder, source: job.source, userId }, plan),
+      claim: (folder) => store.createJob({ name: job.name, ...columns, ...queueColumns(options), folder, source: job.source, userId }, plan),
       release: async (id, folder) => void (await store.discard(id, { state, folder })),
     });
     await wakeWorker(store.sql, layout);
-    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder, state };
+    return { id: placed.id, name: path.basename(placed.folder), folder: placed.folder, state, asked: notedOf(columns, state) };
   } catch (error) {
     if (isAppError(error)) throw error;
     throw new AppError("CONFLICT", `The job could not be placed in ${QUEUE_DIRS.queued} (${(error as Error).message}); try again`);

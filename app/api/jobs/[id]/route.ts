@@ -1,6 +1,7 @@
 import type { JobAnswer } from "@/lib/core/api-types";
 import { actionRefusals } from "@/lib/server/jobs/action-refusals";
 import { deleteJob } from "@/lib/server/jobs/delete-job";
+import { jobNotes } from "@/lib/server/jobs/job-notes";
 import { jobQueueDetails } from "@/lib/server/jobs/job-queue-details";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { queuePosition } from "@/lib/server/jobs/queue-position";
@@ -14,7 +15,7 @@ import { withJobAction } from "@/lib/web/with-job-action";
 
 export const dynamic = "force-dynamic";
 
-/** One job: every info key, its history, its place in the queue, what the viewer may do with it and what of that would be refused now. */
+/** One job: every info key, its history, its place in the queue, what the viewer may do with it and what of that would be refused now, its notes. */
 export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const usage = job.state === "queued" ? await fairShareUsage(getStore(), getConfig().config) : undefined;
   const position = (await queuePosition(getDb(), job, usage)) ?? undefined;
@@ -22,7 +23,8 @@ export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const can = permissionsFor(viewer, job);
   const refused = await actionRefusals(getStore(), getLayout(), job, can);
   const switchedOff = switchedOffFor(viewer, job);
-  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can, refused, switchedOff, serverTime: new Date().toISOString() } satisfies JobAnswer);
+  const notes = jobNotes(job, getConfig().config, showDetails);
+  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can, refused, switchedOff, notes, serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (its owner or the admin; Delete_Jobs = False: the admin only). */
