@@ -6,11 +6,11 @@
  * service (root, for the worker's retention pass) delete what the link points to. Here each
  * folder is opened with O_NOFOLLOW and emptied through its descriptor (/proc/self/fd/N/name,
  * as open-beneath.ts does for reads); a name swapped meanwhile is unlinked as a name, never
- * entered. Asynchronous: a large folder does not hold the web server's event loop.
+ * entered. A large folder does not hold the web server's event loop (a turn every 2,000 entries).
  */
 import fs from "node:fs";
-import type { FileHandle } from "node:fs/promises";
-import { DIR_FLAGS, beneath, opened } from "./open-beneath";
+import { DIR_FLAGS, beneath } from "./open-beneath";
+import { walkTree } from "./tree-walk";
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
 const gone = (error: unknown) => {
@@ -20,20 +20,43 @@ const gone = (error: unknown) => {
 /**
  * Remove `dir` and its content; nothing when it is not there. A symlink or a file named `dir`
  * is removed itself. Names are listed as bytes: an entry whose name is not UTF-8 goes too.
+ * A tree of any depth (tree-walk.ts keeps a bounded number of folders open).
  */
 export async function removeTree(dir: string | Buffer): Promise<void> {
-  let folder: FileHandle;
+  let top: number;
   try {
-    folder = await fs.promises.open(dir, DIR_FLAGS);
+    top = fs.openSync(dir, DIR_FLAGS);
   } catch (error) {
     // Not a folder (a file, a symlink, a FIFO...): the name goes, whatever it points to stays.
     if (codeOf(error) === "ENOTDIR" || codeOf(error) === "ELOOP") return fs.promises.unlink(dir).catch(gone);
     return gone(error);
   }
   try {
-    for (const name of await fs.promises.readdir(opened(folder), { encoding: "buffer" })) await removeTree(beneath(folder, name));
+    await walkTree(top, {
+      flags: DIR_FLAGS,
+      // A folder: emptied first, then removed as it is left.
+      entry: () => true,
+      unopened: (parent, name) => unlinkGone(beneath(parent, name)),
+      left: (parent, name) => rmdirGone(beneath(parent, name)),
+    });
   } finally {
-    await folder.close();
+    fs.closeSync(top);
   }
   await fs.promises.rmdir(dir).catch(gone);
 }
+
+const unlinkGone = (entry: Buffer) => {
+  try {
+    fs.unlinkSync(entry);
+  } catch (error) {
+    gone(error);
+  }
+};
+
+const rmdirGone = (entry: Buffer) => {
+  try {
+    fs.rmdirSync(entry);
+  } catch (error) {
+    gone(error);
+  }
+};

@@ -11,8 +11,8 @@
  * finished folder is readable by the lab, but its results are changed by the service alone.
  */
 import fs from "node:fs";
-import { loopTurns } from "../../lib/server/loop-turns";
-import { DIR_FLAGS, ENTRY_FLAGS, beneath, opened } from "../../lib/server/open-beneath";
+import { DIR_FLAGS, beneath } from "../../lib/server/open-beneath";
+import { walkTree } from "../../lib/server/tree-walk";
 import type { JobIdentity } from "./identity";
 
 /** What chownTree may do besides entries with one name. */
@@ -46,7 +46,6 @@ const OTHERS_WRITE = 0o022;
 export async function chownTree(dir: string, uid: number, gid: number, options: ChownOptions = {}): Promise<number> {
   const { topMode, takesLinkedOf = () => false, disarmsLinkedOf = () => false, closesWrites = false } = options;
   let skipped = 0;
-  const turns = loopTurns();
   /** Clear `bits` of the entry open as `fd`, if it has any of them. */
   const clear = (fd: number, st: fs.Stats, bits: number) => {
     if (st.mode & bits) fs.fchmodSync(fd, st.mode & 0o7777 & ~bits);
@@ -56,42 +55,24 @@ export async function chownTree(dir: string, uid: number, gid: number, options: 
     fs.fchownSync(fd, uid, gid);
     clear(fd, st, (st.isDirectory() ? 0 : SET_ID) | (closesWrites ? OTHERS_WRITE : 0));
   };
-  const walk = async (folder: number) => {
-    // As bytes: an entry whose name is not UTF-8 is handed over too.
-    for (const name of fs.readdirSync(opened(folder), { encoding: "buffer" })) {
-      // 20 us an entry: a million files would hold the worker for 20 s (lib/server/loop-turns.ts).
-      const turn = turns();
-      if (turn) await turn;
-      const inside = beneath(folder, name);
-      let fd: number;
-      try {
-        fd = fs.openSync(inside, ENTRY_FLAGS);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // A symlink (ELOOP) or a socket (ENXIO): the entry itself, its name never followed.
-        if (code === "ELOOP" || code === "ENXIO") fs.lchownSync(inside, uid, gid);
-        else if (code !== "ENOENT") throw error; // ENOENT: removed meanwhile
-        continue;
-      }
-      try {
-        const st = fs.fstatSync(fd);
-        if (!st.isDirectory() && st.nlink > 1 && !takesLinkedOf(st.uid)) {
-          skipped++;
-          if (disarmsLinkedOf(st.uid)) clear(fd, st, SET_ID);
-        } else {
-          own(fd, st);
-          if (st.isDirectory()) await walk(fd);
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-  };
   const top = fs.openSync(dir, DIR_FLAGS);
   try {
     own(top, fs.fstatSync(top));
     if (topMode !== undefined) fs.fchmodSync(top, topMode);
-    await walk(top);
+    // As bytes: an entry whose name is not UTF-8 is handed over too; at any depth (tree-walk.ts).
+    await walkTree(top, {
+      entry(_parent, _name, fd, st) {
+        if (!st.isDirectory() && st.nlink > 1 && !takesLinkedOf(st.uid)) {
+          skipped++;
+          if (disarmsLinkedOf(st.uid)) clear(fd, st, SET_ID);
+          return false;
+        }
+        own(fd, st);
+        return true;
+      },
+      // A symlink (ELOOP) or a socket (ENXIO): the entry itself, its name never followed.
+      unopened: (parent, name) => fs.lchownSync(beneath(parent, name), uid, gid),
+    });
   } finally {
     fs.closeSync(top);
   }
