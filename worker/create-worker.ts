@@ -11,7 +11,7 @@ import { parseConfigText } from "../lib/server/config-file";
 import { claimDatabaseFolder } from "../lib/server/database-folder";
 import { databaseDialect } from "../lib/server/database-url";
 import { type LogInput, toLog } from "../lib/server/logger";
-import { type QmLayout, qmLayout } from "../lib/server/qm-folders";
+import { type QmLayout, ensureQmFolders, qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
 import { openSql } from "../lib/server/store/sql";
 import { watchConfigFile } from "./config-watch";
@@ -107,28 +107,37 @@ export function createWorker(opts: WorkerOptions): Worker {
   let lock: WorkerLock | undefined;
   let runner: Runner | undefined;
   const config = watchConfigFile(opts.configPath, initial, opts.log, () => runner?.wake());
-  // The worker's own commands (setpriv, ipcrm, sbatch, as root) and every job search only folders nobody else may change.
-  const searchPath = safeSearchPath(process.env.PATH ?? "", trustedUids());
-  for (const { entry, why } of searchPath.dropped) toLog(opts.log, () => false).warn(`PATH: left out ${entry || "(empty)"} for the worker's commands and the jobs: ${why}`);
-  process.env.PATH = searchPath.path;
-  const jobEnv = opts.jobEnv ?? jobEnvironment(process.env, searchPath.path);
-  protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
-  const where =
-    initial.executor === "slurm"
-      ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
-      : localExecutor(initial, layout, jobEnv, searchPath, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
-  runner = createRunner({
-    store, executor: where.executor, config: config.current, configPath: opts.configPath, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
-    rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,
-    isolation: where.isolation, cpus: where.cpus, gpus: where.gpus, limits: where.limits,
-    // Read by the runner's start(), after start() below has taken the locks.
-    get afterCrash() {
-      return lock?.previousCrashed;
-    },
-  });
+
+  /**
+   * Everything that touches what the running worker of this QM_FOLDER shares (its folders,
+   * its control groups, the job spawner): made only once this worker holds the locks, so
+   * that a worker refused because another one runs makes, and so removes, nothing.
+   */
+  const build = (): Where => {
+    ensureQmFolders(layout);
+    // The worker's own commands (setpriv, ipcrm, sbatch, as root) and every job search only folders nobody else may change.
+    const searchPath = safeSearchPath(process.env.PATH ?? "", trustedUids());
+    for (const { entry, why } of searchPath.dropped) toLog(opts.log, () => false).warn(`PATH: left out ${entry || "(empty)"} for the worker's commands and the jobs: ${why}`);
+    process.env.PATH = searchPath.path;
+    const jobEnv = opts.jobEnv ?? jobEnvironment(process.env, searchPath.path);
+    protectServiceFiles(layout, opts.configPath, opts.databaseUrl, opts.log);
+    const where =
+      initial.executor === "slurm"
+        ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
+        : localExecutor(initial, layout, jobEnv, searchPath, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
+    runner = createRunner({
+      store, executor: where.executor, config: config.current, configPath: opts.configPath, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
+      rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,
+      isolation: where.isolation, cpus: where.cpus, gpus: where.gpus, limits: where.limits,
+      afterCrash: lock?.previousCrashed,
+    });
+    return where;
+  };
+
   let closed: Promise<void> | undefined;
   const stop = async (stopOpts?: { now?: boolean }) => {
-    await runner!.stop(stopOpts);
+    // No runner: the start was refused before anything was made; there is nothing to stop or remove.
+    await runner?.stop(stopOpts);
     closed ??= (async () => {
       config.close();
       await session?.close();
@@ -140,11 +149,13 @@ export function createWorker(opts: WorkerOptions): Worker {
   return {
     async start() {
       try {
+        // A QM_FOLDER without .qm has never had a worker: no lock to respect, and the lock's folder is needed.
+        if (!fs.existsSync(layout.internal)) ensureQmFolders(layout);
         // The database lock first: across hosts it is the one that knows who runs.
         if (postgres) {
           const { openPgSession } = await import("./pg-session"); // pg stays unloaded on SQLite
           session = await openPgSession({
-            databaseUrl: opts.databaseUrl, internalDir: layout.internal, onWake: () => runner!.wake(), log: opts.log,
+            databaseUrl: opts.databaseUrl, internalDir: layout.internal, onWake: () => runner?.wake(), log: opts.log,
             debug: (m) => config.current().debug && opts.log(m),
             onLockLost(error) {
               opts.log(`stopping: ${error.message}`);
@@ -154,6 +165,7 @@ export function createWorker(opts: WorkerOptions): Worker {
           await claimDatabaseFolder(store.sql, { id: folderId(layout.internal), path: layout.root, idFile: path.join(layout.internal, "folder-id") });
         }
         lock = acquireWorkerLock(layout.internal);
+        const where = build();
         await where.executor.check?.();
         await runner!.start();
       } catch (error) {
@@ -162,7 +174,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       }
     },
     stop,
-    wake: () => runner!.wake(),
+    wake: () => runner?.wake(),
     config: config.current,
   };
 }

@@ -12,7 +12,7 @@ import { npmAncestors, whenAnyDies } from "../lib/server/process-watch";
 import { createWorker } from "./create-worker";
 
 async function main(): Promise<void> {
-  const { env } = await prepare();
+  const { env } = await prepare(process.env, { foldersMadeByWorker: true });
   let debug = () => false; // QMserv.cfg's Debug, once the worker reads it
   const log = streamLogger({ journald: env.journald, debugEnabled: () => debug() });
   const worker = createWorker({

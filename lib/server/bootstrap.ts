@@ -8,6 +8,7 @@
  * started by `npm start` (QM_SKIP_MIGRATE=1) never loads them, which keeps it about
  * 8 MB smaller for its whole life (the worker reads and writes jobs in plain SQL).
  */
+import fs from "node:fs";
 import path from "node:path";
 import { type LoadedConfig, loadConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
@@ -31,11 +32,21 @@ export const projectRoot = findProjectRoot(import.meta.dirname);
 /** prepare()'s own lines (a mode it changed), as the programs' log lines are: time and level, or the journal's priority. */
 const startLog = (env: QmEnv) => (message: string) => console.log(formatLogLine({ level: "info", message, at: new Date() }, { journald: env.journald }));
 
-export async function prepare(source: NodeJS.ProcessEnv = process.env): Promise<Prepared> {
+/** Options of prepare(). */
+export interface PrepareOptions {
+  /**
+   * The worker makes the QM_* folders itself once it holds the QM_FOLDER's lock
+   * (worker/create-worker.ts): a worker refused because another one runs there changes nothing.
+   */
+  foldersMadeByWorker?: boolean;
+}
+
+export async function prepare(source: NodeJS.ProcessEnv = process.env, opts: PrepareOptions = {}): Promise<Prepared> {
   const env = loadEnv(source);
   const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
   const layout = qmLayout(loaded.config.qmFolder);
-  ensureQmFolders(layout);
+  // A QM_FOLDER without .qm has never had a worker: there is no lock to respect yet.
+  if (!opts.foldersMadeByWorker || !fs.existsSync(layout.internal)) ensureQmFolders(layout);
   // `npm start` migrates once before it starts the web server and the worker.
   if (env.skipMigrate) {
     protectServiceFiles(layout, env.configPath, env.databaseUrl, startLog(env));

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestEnv, dropJob, jobProcesses, openGate, sharedFile, startSmtpServer, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "./helpers";
 import { type WorkerProcess, spawnWorker } from "./worker-process";
+import { cgroupV1Available } from "../local/limits/cgroup-v1";
 
 let env: TestEnv;
 const children: ChildProcess[] = [];
@@ -41,6 +42,37 @@ describe("the worker program", () => {
     const second = startWorkerProcess();
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/another QueueManager worker \(pid \d+ .*\) already runs on this QM_FOLDER/);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+  });
+
+  // Limits = cgroup1 where the machine has it: the refused worker once removed the running one's shared cpuset (cpus-0), and every later job ended 125.
+  it("a refused second worker changes nothing the first one uses: its jobs still run, in their cpusets", async () => {
+    const cgroup1 = cgroupV1Available("/sys/fs/cgroup") && process.getuid?.() === 0;
+    env = await createTestEnv({ Limits: cgroup1 ? "cgroup1" : "none", MaxNbProcessors: 1 });
+    const first = startWorkerProcess();
+    await started(first);
+    await submitJob(env, "before", { script: "echo ran before" });
+    expect((await waitForJob(env, "before", ["done", "failed"])).state).toBe("done");
+    const second = startWorkerProcess();
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/already runs on this QM_FOLDER/);
+    await submitJob(env, "after", { script: "echo ran after" });
+    const job = await waitForJob(env, "after", ["done", "failed"]);
+    expect({ state: job.state, exitCode: job.exitCode, error: job.error }).toEqual({ state: "done", exitCode: 0, error: null });
+    expect(fs.readFileSync(path.join(env.layout.root, job.folder, "process.log"), "utf8")).toContain("ran after");
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+  });
+
+  it("a refused worker makes no folder: the QM_* tree of a QM_FOLDER it is refused on stays as it was", async () => {
+    env = await createTestEnv();
+    const first = startWorkerProcess();
+    await started(first);
+    fs.rmSync(env.layout.done, { recursive: true });
+    const second = startWorkerProcess();
+    expect(await second.exited).toBe(1);
+    expect(fs.existsSync(env.layout.done)).toBe(false);
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
   });
