@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { formatDate } from "@/lib/client/format-date";
 import { useJobsQuery } from "@/lib/client/use-jobs-query";
+import { resultsEnd } from "@/lib/client/use-results-query";
 import { formatDuration, ownerLabel } from "@/lib/core/format";
 import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { jobTimes } from "@/lib/core/job-times";
@@ -103,7 +104,7 @@ export function FinishedJobs({ refreshMs, showDetails }: { refreshMs: number; sh
                     {/* A folder removed by retention has no results: not asked for. */}
                     {!job.purgedAt && (
                       <div className="mt-1 empty:hidden">
-                        <ResultsStrip id={job.id} finished refreshMs={refreshMs} size="small" />
+                        <ResultsStrip id={job.id} end={resultsEnd(job)} refreshMs={refreshMs} size="small" />
                       </div>
                     )}
                   </td>

@@ -41,9 +41,10 @@ function Tile({ id, file, size }: { id: number; file: ResultFile; size: keyof ty
  * names with `results = ...`). The page never waits for them: each thumbnail is made on
  * the server when first asked for, then cached. On the job page a click opens the file
  * in the viewer (`onOpen`); elsewhere it leads to the job page with the file open.
+ * `end` is the job's resultsEnd (null while it may still write files).
  */
-export function ResultsStrip({ id, finished, refreshMs, size, onOpen }: { id: number; finished: boolean; refreshMs: number; size: keyof typeof SIZES; onOpen?: (path: string) => void }) {
-  const { data } = useResultsQuery(id, finished, refreshMs);
+export function ResultsStrip({ id, end, refreshMs, size, onOpen }: { id: number; end: string | null; refreshMs: number; size: keyof typeof SIZES; onOpen?: (path: string) => void }) {
+  const { data } = useResultsQuery(id, end, refreshMs);
   if (!data || !data.files.length) return null;
   const { shown, label } = SIZES[size];
   const files = data.files.slice(0, shown);

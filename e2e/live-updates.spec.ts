@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import { type Page, type Request, expect, test } from "@playwright/test";
-import { dropJob, env, uniqueName } from "./job-helpers";
+import { FIVE_STEPS, dropJob, env, uniqueName } from "./job-helpers";
 
 const original = fs.readFileSync(env.configPath, "utf8");
 const withRefreshRate = (seconds: number) => fs.writeFileSync(env.configPath, original.replace("Refresh_Rate = 1", `Refresh_Rate = ${seconds}`));
@@ -36,6 +36,28 @@ test("a job's changes reach the dashboard as they happen, without polling", asyn
   polls.length = 0;
   await page.waitForTimeout(3_000);
   expect(polls).toEqual([]);
+});
+
+test("a running job's progress refetches the lists, never the finished rows' results", async ({ page }) => {
+  withRefreshRate(60);
+  const results = new Map<string, number>();
+  let lists = 0;
+  page.on("request", (r) => {
+    const { pathname } = new URL(r.url());
+    if (pathname.endsWith("/results")) results.set(pathname, (results.get(pathname) ?? 0) + 1);
+    if (pathname === "/api/jobs") lists += 1;
+  });
+  await openDashboard(page, "yes");
+  await showsDone(page, dropJob(uniqueName("before"), "echo finished first"));
+  lists = 0;
+  // Five progress lines, a second apart: five changes of a job row.
+  await showsDone(page, dropJob(uniqueName("progressing"), FIVE_STEPS));
+  expect(lists).toBeGreaterThanOrEqual(4); // the changes were pushed and the lists refetched
+  await page.waitForTimeout(1_500); // a last refetch of the burst may be due
+  expect(results.size).toBeGreaterThanOrEqual(2);
+  // Each finished row's results were asked once, when it was first shown (25 rows and a
+  // running job cost 175 requests in 20 s when every change asked them all again).
+  expect([...results].filter(([, times]) => times > 1)).toEqual([]);
 });
 
 test("the tabs of one browser share one stream, and another tab takes it over when its holder closes", async ({ context }) => {

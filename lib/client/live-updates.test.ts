@@ -1,8 +1,8 @@
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LiveChange, LiveStatus } from "../core/api-types";
 import { applyChanges } from "./live-updates";
-import { queryKeys } from "./query-keys";
+import { followsJobRows, queryKeys } from "./query-keys";
 
 /** A change event as the stream sends it (only what applyChanges reads of the status matters). */
 const change = (jobsVersion: string): LiveChange => ({ jobsVersion, status: { refreshRate: 1 } as LiveStatus });
@@ -77,5 +77,49 @@ describe("applyChanges: the job lists follow the stream's changes", () => {
     changes.onChange(change("3"));
     await settled(observer, list);
     expect(list.sent()).toBe(before);
+  });
+});
+
+describe("applyChanges: what a job's change refetches", () => {
+  it("lists, job pages and folders follow the jobs; finished jobs' results and whole files do not", () => {
+    expect(followsJobRows(queryKeys.jobs.list({ view: "finished" }))).toBe(true);
+    expect(followsJobRows(queryKeys.jobs.detail(4))).toBe(true);
+    expect(followsJobRows([...queryKeys.jobs.files(4, ""), "QM_Jobs/fit"])).toBe(true);
+    expect(followsJobRows(queryKeys.arrays.all())).toBe(true);
+    expect(followsJobRows(queryKeys.arrays.detail(2))).toBe(true);
+    expect(followsJobRows(queryKeys.jobs.results(4, "2026-12-01T10:00:00.000Z"))).toBe(false);
+    expect(followsJobRows(queryKeys.jobs.wholeFile(4, "out.txt"))).toBe(false);
+    expect(followsJobRows(queryKeys.status())).toBe(false);
+  });
+
+  it("a dashboard's finished rows are not asked for their results again when a running job prints progress", async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const asked: string[] = [];
+    const observe = (queryKey: readonly unknown[], what: string, staleTime = 0) => {
+      const observer = new QueryObserver(client, { queryKey, queryFn: async () => (asked.push(what), what), staleTime });
+      return observer.subscribe(() => {});
+    };
+    const unsubscribe = [
+      observe(queryKeys.jobs.list({ view: "finished" }), "list"),
+      ...[1, 2, 3].map((id) => observe(queryKeys.jobs.results(id, `2026-12-01T10:0${id}:00.000Z`), `results ${id}`, Infinity)),
+    ];
+    const changes = applyChanges(client);
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      await settle();
+      asked.length = 0;
+      vi.useFakeTimers({ toFake: ["Date"] });
+      for (let version = 1; version <= 3; version++) {
+        changes.onChange(change(String(version)));
+        vi.setSystemTime(Date.now() + 1_500); // past the refetch gap: each change refetches
+        await settle();
+      }
+      expect(asked).toEqual(["list", "list", "list"]);
+    } finally {
+      vi.useRealTimers();
+      changes.stop();
+      for (const stop of unsubscribe) stop();
+      client.clear();
+    }
   });
 });

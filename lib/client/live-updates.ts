@@ -4,6 +4,7 @@
  * query fresh and refetches the job queries when a job changed: at once after a quiet
  * spell, then at most once per REFETCH_GAP_MS (or Refresh_Rate, if shorter) while changes
  * keep coming, so that a burst of job ends costs each page one request per list and second.
+ * What is refetched is what shows jobs' rows (`followsJobRows`), never finished jobs' results.
  * While the stream works, queries do not poll (`useLiveInterval`); when it drops they poll
  * at Refresh_Rate again, until it is back.
  */
@@ -11,7 +12,7 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useSyncExternalStore } from "react";
 import type { LiveChange, StatusAnswer } from "../core/api-types";
 import { connectLiveStream } from "./live-stream";
-import { queryKeys } from "./query-keys";
+import { followsJobRows, queryKeys, refetchJobRows } from "./query-keys";
 
 const REFETCH_GAP_MS = 1_000;
 
@@ -44,19 +45,18 @@ export function applyChanges(client: QueryClient) {
   const refetchJobs = () => {
     pending = undefined;
     refetchedAt = Date.now();
-    const cache = client.getQueryCache();
-    // Arrays are job rows too: their counts move with them.
-    for (const queryKey of [queryKeys.jobs.all(), queryKeys.arrays.all()]) {
-      // A list's first fetch still under way is joined, not sent again (TanStack Query
-      // cancels only the refetch of data it already has), and its answer may predate this
-      // change: it is fetched once more when it ends. (A page opened just before a job came
-      // and went kept a list without it until the next change.)
-      const firsts = cache.findAll({ queryKey, fetchStatus: "fetching" }).filter((query) => query.state.data === undefined);
-      void client.invalidateQueries({ queryKey });
-      for (const query of firsts) {
-        const again = () => void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
-        query.promise?.then(again, again);
-      }
+    // A list's first fetch still under way is joined, not sent again (TanStack Query
+    // cancels only the refetch of data it already has), and its answer may predate this
+    // change: it is fetched once more when it ends. (A page opened just before a job came
+    // and went kept a list without it until the next change.)
+    const firsts = client
+      .getQueryCache()
+      .findAll({ predicate: (query) => followsJobRows(query.queryKey), fetchStatus: "fetching" })
+      .filter((query) => query.state.data === undefined);
+    void refetchJobRows(client);
+    for (const query of firsts) {
+      const again = () => void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+      query.promise?.then(again, again);
     }
   };
   const jobsChanged = (windowMs: number) => {

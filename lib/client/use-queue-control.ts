@@ -4,13 +4,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { ArrayActionAnswer, ArrayAnswer, ArraysAnswer } from "../core/api-types";
 import { ApiError, apiFetch } from "./api-fetch";
 import { useLiveInterval } from "./live-updates";
-import { queryKeys } from "./query-keys";
+import { queryKeys, refetchJobRows } from "./query-keys";
 
 /** After any queue action every list, page and count may have changed. */
 function useInvalidateQueue() {
   const client = useQueryClient();
-  return () =>
-    Promise.all([queryKeys.jobs.all(), queryKeys.arrays.all(), queryKeys.status()].map((queryKey) => client.invalidateQueries({ queryKey })));
+  return () => Promise.all([refetchJobRows(client), client.invalidateQueries({ queryKey: queryKeys.status() })]);
 }
 
 export function usePauseQueueMutation(pause: boolean) {

@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { ResultsAnswer } from "../core/api-types";
+import { isFinishedState } from "../core/job-lifecycle";
 import { ApiError, apiFetch } from "./api-fetch";
 import { queryKeys } from "./query-keys";
 
@@ -21,12 +22,22 @@ async function fetchResults(id: number): Promise<ResultsAnswer> {
 }
 
 /**
- * GET /api/jobs/:id/results: the files of the job's results strip. A finished job's do
- * not change: asked once; a running job's are asked again every `refreshMs` × 5.
+ * Which end of a job its results belong to: its finishedAt once it is finished (a job
+ * requeued and ended again is asked anew), null while it waits or runs.
  */
-export function useResultsQuery(id: number, finished: boolean, refreshMs: number) {
+export const resultsEnd = (job: { state: string; finishedAt: string | null }): string | null =>
+  isFinishedState(job.state) ? (job.finishedAt ?? "ended") : null;
+
+/**
+ * GET /api/jobs/:id/results: the files of the job's results strip. A finished job's do
+ * not change: asked once per end (`resultsEnd`), never again on the job's changes
+ * (lib/client/query-keys.ts followsJobRows); a running job's are asked again every
+ * `refreshMs` × 5.
+ */
+export function useResultsQuery(id: number, end: string | null, refreshMs: number) {
+  const finished = end !== null;
   return useQuery({
-    queryKey: queryKeys.jobs.results(id),
+    queryKey: queryKeys.jobs.results(id, end),
     queryFn: () => fetchResults(id),
     staleTime: finished ? Infinity : 0,
     refetchInterval: finished ? false : refreshMs * 5,

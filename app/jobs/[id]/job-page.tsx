@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRefreshMs } from "@/lib/client/use-status-query";
 import { useJobQuery } from "@/lib/client/use-job-query";
 import { useProgressCurve } from "@/lib/client/use-progress-curve";
+import { resultsEnd } from "@/lib/client/use-results-query";
 import { useViewedFile } from "@/lib/client/use-viewed-file";
 import { isFinishedState } from "@/lib/core/job-lifecycle";
 import { BackToDashboard, ImportedTag, QueryError, StateBadge } from "../../ui-bits";
@@ -68,7 +69,7 @@ export function JobPage({ id }: { id: number }) {
         <ProgressChart points={points} startedAt={job.startedAt} latest={job.progress === null ? null : { atMs: job.finishedAt ? Date.parse(job.finishedAt) : Date.parse(data.serverTime), percent: job.progress }} />
       )}
       {/* Removed by retention: its results, log and files would only answer 404. */}
-      {job.purgedAt ? <FolderPurged purgedAt={job.purgedAt} /> : <ResultsPanel id={job.id} finished={isFinishedState(job.state)} refreshMs={refreshMs} onOpen={setViewing} />}
+      {job.purgedAt ? <FolderPurged purgedAt={job.purgedAt} /> : <ResultsPanel id={job.id} end={resultsEnd(job)} refreshMs={refreshMs} onOpen={setViewing} />}
       {job.slurm && <SlurmFacts slurm={job.slurm} />}
       <div className="grid gap-5 lg:grid-cols-2">
         <JobDetails job={job} />
