@@ -84,6 +84,8 @@ describe("qm show", () => {
     expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, OWNER_SWITCHED_OFF)).toBe("nothing");
     expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z", killRequested: true }, OWNER_SWITCHED_OFF)).toBe("nothing in this state");
     expect(await youMay({ state: "queued" }, OWNER_SWITCHED_OFF)).toBe("hold");
+    // Pending in Slurm's queue: killable (it said "nothing in this state", though qm kill worked).
+    expect(await youMay({ state: "pending" }, { ...OWNER_SWITCHED_OFF, kill: true })).toBe("kill");
     expect(await youMay({ state: "running", startedAt: "2025-01-01T11:00:00Z" }, NOBODY)).toBe("nothing (not your job, or not logged in)");
   });
 

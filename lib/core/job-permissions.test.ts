@@ -60,10 +60,13 @@ describe("what the account page tells a user they may do with their own jobs", (
 });
 
 describe("which actions fit a job's state", () => {
-  it("kill a running job (once), hold a queued one, release a held one, requeue or delete a finished one", () => {
+  it("kill a running or pending job (once), hold a queued one, release a held one, requeue or delete a finished one", () => {
     const fitting = (state: string, killRequested = false) => actionsFitting({ state, killRequested });
     expect(fitting("running")).toEqual(["kill"]);
     expect(fitting("running", true)).toEqual([]);
+    // Pending in Slurm's queue (the page says "kill it and submit it asking for less"): killable too.
+    expect(fitting("pending")).toEqual(["kill"]);
+    expect(fitting("pending", true)).toEqual([]);
     expect(fitting("queued")).toEqual(["delete", "hold"]);
     expect(fitting("held")).toEqual(["delete", "release"]);
     expect(fitting("failed")).toEqual(["requeue", "delete"]);

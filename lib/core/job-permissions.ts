@@ -10,7 +10,7 @@
  * administrator, is the job's e_mail: so people can stop their own runaway folder jobs.
  */
 
-import { isFinishedState, isWaitingState } from "./job-lifecycle";
+import { isActiveState, isFinishedState, isWaitingState } from "./job-lifecycle";
 
 export const USER_ACTIONS = ["kill", "requeue", "delete", "hold", "release"] as const;
 export type UserAction = (typeof USER_ACTIONS)[number];
@@ -18,7 +18,8 @@ export type UserAction = (typeof USER_ACTIONS)[number];
 /** The actions that fit a job as it is now (the job page's buttons, qm show's "you may"), before who may do them. */
 export function actionsFitting(job: { state: string; killRequested: boolean; purgedAt?: unknown }): UserAction[] {
   const fits: Record<UserAction, boolean> = {
-    kill: job.state === "running" && !job.killRequested,
+    // Handed to the executor: running, or pending in Slurm's queue (cancelled there at once).
+    kill: isActiveState(job.state) && !job.killRequested,
     // A job whose folder the retention pass removed has nothing left to run.
     requeue: isFinishedState(job.state) && !job.purgedAt,
     delete: isWaitingState(job.state) || isFinishedState(job.state),
