@@ -2,12 +2,15 @@
 import { useEffect, useRef, useState } from "react";
 import { apiFetch } from "./api-fetch";
 import type { LogChunk } from "../core/api-types";
+import { appendTerminalText, applyCarriageReturns, withoutPendingReturn } from "../core/carriage-returns";
 
 const MAX_CHARS = 400_000;
 
 /**
  * Follow process.log: first its last 64 KB, then whatever was appended since the byte
  * offset of the previous answer, every `intervalMs` (sooner while there is more to read).
+ * The text is as a terminal shows it (a progress bar's carriage returns applied); the
+ * offsets followed are the file's bytes, untouched.
  */
 export function useLogTail(id: number, intervalMs: number, active: boolean) {
   const [text, setText] = useState("");
@@ -32,8 +35,8 @@ export function useLogTail(id: number, intervalMs: number, active: boolean) {
         if (stopped) return;
         setExists(chunk.exists);
         setError(null);
-        if (chunk.reset) setText(chunk.text);
-        else if (chunk.text) setText((old) => (old + chunk.text).slice(-MAX_CHARS));
+        if (chunk.reset) setText(applyCarriageReturns(chunk.text));
+        else if (chunk.text) setText((old) => appendTerminalText(old, chunk.text).slice(-MAX_CHARS));
         more = chunk.nextOffset < chunk.size && chunk.text.length > 0;
         offset.current = chunk.nextOffset;
       } catch (e) {
@@ -49,5 +52,5 @@ export function useLogTail(id: number, intervalMs: number, active: boolean) {
     };
   }, [id, intervalMs, active]);
 
-  return { text, exists, error };
+  return { text: withoutPendingReturn(text), exists, error };
 }

@@ -54,6 +54,31 @@ describe("Display_details = False hides the command line of process.log from vis
   });
 });
 
+describe("Display_details = False and progress bars that repaint their line", () => {
+  it("a visitor follows the bar from one carriage return to the next, and sees no piece of a command line cut by one", async () => {
+    const header = logHeader({ jobId: 1, name: "n", host: "lab1", script: "python fit.py\r--sample PATIENT-0042", requested: 1, granted: 1, maxNbProcessors: 2, at: new Date(0) });
+    const text = `${header} 10%|#         | 2/20\r 45%|####      | 9/20\r`;
+    const { job } = await makeJob("running", { "process.log": text });
+    writeConfig({ Display_details: "False" });
+    try {
+      const log = async (offset: number) => ((await (await routes.log(req(`/api/jobs/${job.id}/log?offset=${offset}`), ctx(job.id))).json()) as { text: string; nextOffset: number });
+      const all = await log(0);
+      expect(all.text).not.toMatch(/PATIENT|sample/);
+      expect(all.text).toContain(" 45%|####      | 9/20\r");
+      // Following from just after the first bar state: the next one.
+      const bar = Buffer.byteLength(text) - Buffer.byteLength(" 45%|####      | 9/20\r");
+      expect((await log(bar)).text).toBe(" 45%|####      | 9/20\r");
+      // From just after the carriage return inside the command line: nothing of it.
+      const inCommand = Buffer.byteLength(header.slice(0, header.indexOf("--sample")));
+      const chunk = await log(inCommand);
+      expect(chunk.text).not.toMatch(/PATIENT|sample/);
+      expect(chunk.text).toContain("=== processors");
+    } finally {
+      writeConfig({ Display_details: "True" });
+    }
+  });
+});
+
 describe("Display_details = False hides the account a run runs as", () => {
   it("in the log API, the file view and the zip; the owner and the administrator see it", async () => {
     // Before, "=== runs as ann (uid 1001)" (Run_As: the owner's own account) was served to visitors.

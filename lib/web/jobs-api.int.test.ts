@@ -111,6 +111,24 @@ describe("files: every path stays inside the job folder", () => {
     expect((await log(next.nextOffset)).text).toBe("");
   });
 
+  it("the log API serves a progress bar's latest state while it repaints its line with carriage returns", async () => {
+    const { job, full } = await makeJob("running", { "process.log": "fitting\r  0%|          | 0/20\r 45%|####      | 9/20 [00:04<00:05]" });
+    const log = async (offset?: number) =>
+      (await (await routes.log(req(`/api/jobs/${job.id}/log${offset === undefined ? "" : `?offset=${offset}`}`), ctx(job.id))).json()) as { text: string; nextOffset: number };
+    const first = await log();
+    // Up to the last carriage return: the bar being written stays for the next request.
+    expect(first.text).toBe("fitting\r  0%|          | 0/20\r");
+    expect(first.nextOffset).toBe(Buffer.byteLength(first.text));
+    fs.appendFileSync(path.join(full, "process.log"), "\r 90%|######### | 18/20 [00:09<00:01]\r");
+    const next = await log(first.nextOffset);
+    expect(next.text).toBe(" 45%|####      | 9/20 [00:04<00:05]\r 90%|######### | 18/20 [00:09<00:01]\r");
+    fs.appendFileSync(path.join(full, "process.log"), "100%|##########| 20/20 [00:10<00:00]\r\nfit done: χ² = 1.02\n");
+    const last = await log(next.nextOffset);
+    expect(last.text).toBe("100%|##########| 20/20 [00:10<00:00]\r\nfit done: χ² = 1.02\n");
+    expect(last.nextOffset).toBe(fs.statSync(path.join(full, "process.log")).size);
+    expect((await log(last.nextOffset)).text).toBe("");
+  });
+
   it("downloads the whole folder as a zip with every file under the job's name", async () => {
     const { job } = await makeJob("done", { "results.txt": "42\n", "sub/deep/a.csv": "x,y\n" });
     const res = await routes.zip(req(`/api/jobs/${job.id}/download`), ctx(job.id));

@@ -6,7 +6,7 @@ import { withJob } from "@/lib/web/with-job";
 
 export const dynamic = "force-dynamic";
 
-/** process.log from ?offset= (bytes) up to the last complete line; no offset: the last 64 KB. */
+/** process.log from ?offset= (bytes) up to the last line end (a newline or a carriage return); no offset: the last 64 KB. */
 export const GET = withJob(
   async ({ job, folder, query }) => json({ ...(await readLog(folder, query.offset)), state: job.state } satisfies LogAnswer),
   { folder: true, query: logQuerySchema },
