@@ -14,7 +14,7 @@ import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
 import { readRunFiles, removeTimeoutMark } from "./run-files";
 import type { SlurmRunner } from "./slurm-cli";
 import type { SlurmRun } from "./slurm-run";
-import { type QueueEntry, SQUEUE_FORMAT, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
+import { type QueueEntry, SQUEUE_FORMAT, endedBySignal, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
 
 export const CLUSTER_STATS_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -148,7 +148,10 @@ export function createPoller(deps: PollerDeps): Poller {
         if (snap) {
           const files = readRunFiles(deps.runsDir);
           const runs = [...deps.runs.values()];
-          const forgotten = runs.filter((r) => r.slurmJobId && !r.submission && !entryOf(r, snap) && !files.record(r.runToken)).map((r) => r.slurmJobId!);
+          // Gone from squeue without a record, or with the record of a command a signal ended
+          // (a node failure's doing if sacct says NODE_FAIL): sacct says how Slurm saw the end.
+          const unexplained = (r: SlurmRun) => !files.record(r.runToken) || endedBySignal(files.record(r.runToken));
+          const forgotten = runs.filter((r) => r.slurmJobId && !r.submission && !entryOf(r, snap) && unexplained(r)).map((r) => r.slurmJobId!);
           const accounted = await deps.accounting.states(forgotten);
           const now = Date.now();
           for (const run of runs) soon = follow(run, snap, files, accounted, now) || soon;

@@ -36,6 +36,20 @@ describe("judgeEnd: Slurm's state and the run's exit record", () => {
     expect(judgeEnd({ ...base, state: "PREEMPTED", record: null })).toMatchObject({ lost: true, error: expect.stringContaining("PREEMPTED") });
     // The job's command had finished before the node failed: its record is the truth.
     expect(judgeEnd({ ...base, state: "NODE_FAIL", record: record(0) })).toEqual({ exitCode: 0, signal: null, cpuSeconds: 1.5 });
+    expect(judgeEnd({ ...base, state: "NODE_FAIL", record: record(2) })).toEqual({ exitCode: 2, signal: null, cpuSeconds: 1.5 });
+  });
+
+  it("NODE_FAIL / PREEMPTED decide over the record of a command a signal stopped (Slurm stopping the job), so the run is lost (requeued with Recovery = requeue)", () => {
+    // `scontrol update nodename=X state=down`: the wrapper got SIGTERM and recorded 143; that was
+    // recorded "failed, exit code 143" and never requeued.
+    expect(judgeEnd({ ...base, state: "NODE_FAIL", record: record(143) })).toEqual({ exitCode: 143, signal: null, cpuSeconds: 1.5, lost: true, error: "its Slurm node failed while it ran (NODE_FAIL)" });
+    expect(judgeEnd({ ...base, state: "NODE_FAIL", record: record(137) })).toMatchObject({ lost: true });
+    expect(judgeEnd({ ...base, state: "PREEMPTED", record: record(143) })).toMatchObject({ lost: true, error: expect.stringContaining("PREEMPTED") });
+    // sacct's word once squeue has forgotten the job (find after a restart passes it as the state).
+    expect(judgeEnd({ ...base, state: "NODE_FAIL", record: record(143), waitedMs: 60_000 })).toMatchObject({ lost: true });
+    // Other ends keep the record's code.
+    expect(judgeEnd({ ...base, state: "FAILED", record: record(143) })).toEqual({ exitCode: 143, signal: null, cpuSeconds: 1.5 });
+    expect(judgeEnd({ ...base, state: null, record: record(143) })).toEqual({ exitCode: 143, signal: null, cpuSeconds: 1.5 });
   });
 
   it("waits for a missing record until the grace period is over, then says the run is lost and why", () => {

@@ -65,6 +65,13 @@ const LOST_REASONS: Record<string, string> = {
   PREEMPTED: "Slurm preempted it for another job (PREEMPTED)",
 };
 
+/**
+ * The run's command was ended by a signal (status 128 + N): what a node failure or a
+ * preemption does to it, so Slurm's word on the job (squeue's, or sacct's once squeue has
+ * forgotten it) is needed to know why.
+ */
+export const endedBySignal = (record: ExitRecord | null) => record !== null && record.status > 128;
+
 /** How a run ended, or null: wait (its exit record may still appear, or Slurm has not finished with it). */
 export function judgeEnd(e: Evidence): ExitReport | null {
   const phase = e.state === null ? "ended" : phaseOf(e.state);
@@ -77,8 +84,12 @@ export function judgeEnd(e: Evidence): ExitReport | null {
   if (e.state === "TIMEOUT" || e.state === "DEADLINE" || e.timeoutMark) return { ...report, limit: "timeout" };
   if (e.state === "OUT_OF_MEMORY") return { ...report, limit: "oom" };
   if (e.state === "CANCELLED") return { ...report, cancelled: true };
-  if (e.record) return report;
-  if (e.state && LOST_REASONS[e.state]) return { ...report, lost: true, error: LOST_REASONS[e.state] };
+  const lostReason = e.state ? LOST_REASONS[e.state] : undefined;
+  // A record the command left by ending on its own decides (it had finished before the node
+  // failed); one of a command stopped by a signal is the node failure's doing: the wrapper
+  // got SIGTERM (or SIGKILL) as Slurm gave up the job, and wrote 143 (137) faithfully.
+  if (e.record && !(lostReason && endedBySignal(e.record))) return report;
+  if (lostReason) return { ...report, lost: true, error: lostReason };
   const id = e.slurmJobId ? `job ${e.slurmJobId}` : "its job";
   const seen = e.state ? `Slurm ${id} ended ${e.state}` : `Slurm no longer lists ${id}`;
   return { ...report, lost: true, error: `${seen} and the run left no exit record in .qm/runs within ${Math.round(e.graceMs / 1000)} s (is QM_FOLDER shared with the nodes, at the same path?)` };
