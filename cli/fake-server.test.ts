@@ -54,7 +54,7 @@ function jobAnswer(job: Partial<JobDetail>, can: Permissions): JobAnswer {
   const detail: JobDetail = {
     id: 49, name: "fit-49", state: "queued", owner: "ann@lab.org", account: "ann", info: null, nbProc: 1, nbGpu: 0, priority: 0, source: "upload",
     submittedAt: "2025-01-01T10:00:00Z", startedAt: null, finishedAt: null, exitCode: null, signal: null, progress: null, killRequested: false, error: null,
-    imported: false, slurm: null, arrayId: null, arrayIndex: null, resources: { granted: 0, cpus: null, gpus: null, memMb: null, walltimeSeconds: null, runAs: null },
+    imported: false, slurm: null, arrayId: null, arrayIndex: null, resources: { granted: 1, cpus: null, gpus: null, memMb: null, walltimeSeconds: null, runAs: null },
     dependsOn: [], array: null, fairShare: null, script: "sh run.sh", folder: "QM_qJobs/fit-49", params: null, cpuSeconds: null, peakMemoryKb: null,
     purgedAt: null, gpuMemPeakMb: null, gpuUtilMean: null, events: [], ...job,
   };
@@ -311,6 +311,14 @@ describe("qm ls -q", () => {
     const plain = io();
     expect(await run(["ls", "-q"], plain)).toBe(0);
     expect(plain.stdout.join("\n")).not.toContain("PRIO");
+  });
+
+  it("PROCS are the processors a job gets (nb_proc 4 waits to run on MaxNbProcessors = 2), not what it asked", async () => {
+    const page = { jobs: [jobAnswer({ id: 8, name: "wide", nbProc: 4, resources: { granted: 2, cpus: null, gpus: null, memMb: null, walltimeSeconds: null, runAs: null } }, NOBODY).job], total: 1, page: 1, pageSize: 50, serverTime: "2025-01-01T12:00:00Z" };
+    answers["GET /api/jobs?view=queued&pageSize=50"] = page;
+    const x = io();
+    expect(await run(["ls", "-q"], x)).toBe(0);
+    expect(x.stdout.join("\n").split("\n")[1]).toMatch(/^8 +wide +queued +ann +2 +/);
   });
 });
 

@@ -72,7 +72,7 @@ ${COMMON_HELP}`,
     ctx.out(
       table(
         ["ID", "NAME", "STATE", "OWNER", "PROCS", ...(prioritized ? ["PRIO"] : []), "SUBMITTED", "ELAPSED", "EXIT"],
-        jobs.map((j) => [j.id, j.name + (j.imported ? " (imported)" : ""), j.state, j.account ?? j.owner, j.nbProc, ...(prioritized ? [j.priority] : []), localTime(j.submittedAt), j.startedAt ? formatDuration(jobTimes(j, now).elapsedMs) : "", exitOf(j)]),
+        jobs.map((j) => [j.id, j.name + (j.imported ? " (imported)" : ""), j.state, j.account ?? j.owner, j.resources?.granted ?? j.nbProc, ...(prioritized ? [j.priority] : []), localTime(j.submittedAt), j.startedAt ? formatDuration(jobTimes(j, now).elapsedMs) : "", exitOf(j)]),
       ),
     );
     const more = pages.reduce((n, p) => n + p.total, 0) - jobs.length;

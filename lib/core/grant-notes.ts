@@ -14,10 +14,15 @@ export interface GrantRules {
   limits: LimitSettings;
 }
 
+/** The processors a waiting job will get: nb_proc, capped by MaxNbProcessors on the local executor (Slurm gives what is asked). */
+export function processorsToGrant(nbProc: number, rules: Pick<GrantRules, "executor" | "maxNbProcessors">): number {
+  return rules.executor === "local" ? grantedProcessors(nbProc, rules.maxNbProcessors) : nbProc;
+}
+
 export function grantNotes(asked: { nbProc: number; memMb: number | null; walltimeSeconds: number | null }, rules: GrantRules): string[] {
   const notes: string[] = [];
-  const granted = grantedProcessors(asked.nbProc, rules.maxNbProcessors);
-  if (rules.executor === "local" && granted < asked.nbProc) {
+  const granted = processorsToGrant(asked.nbProc, rules);
+  if (granted < asked.nbProc) {
     notes.push(`nb_proc ${asked.nbProc} is more than MaxNbProcessors (${rules.maxNbProcessors}) of this server; it will run on ${granted} processor${granted === 1 ? "" : "s"}`);
   }
   // Only the caps: a default applied to a job that asked nothing is no surprise to say.

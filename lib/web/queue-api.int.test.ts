@@ -181,6 +181,35 @@ describe("submitting with queue fields", () => {
     }
   });
 
+  it("a waiting job's processors are those it will get (MaxNbProcessors on the local executor), in the list, its page and its array", async () => {
+    writeConfig({}, { MaxNbProcessors: "2" });
+    try {
+      const { job } = await body<{ job: { id: number } }>(await upload({ nb_proc: "4", hold: "yes" }));
+      const { array } = await body<{ array: { id: number; jobIds: number[] } }>(await upload({ nb_proc: "3", array: "1-2", hold: "yes" }));
+      const granted = async () => {
+        const page = await body<JobAnswer>(await routes.job(req(`/api/jobs/${job.id}`), ctx(job.id)));
+        const list = await body<JobsAnswer>(await routes.list(req("/api/jobs?view=all&pageSize=500"), ctx(0)));
+        const elements = await body<ArrayAnswer>(await routes.array(req(`/api/arrays/${array.id}`), ctx(array.id)));
+        return {
+          page: page.job.resources.granted,
+          list: list.jobs.find((j) => j.id === job.id)!.resources.granted,
+          array: elements.jobs.map((j) => j.resources.granted),
+          asked: page.job.nbProc,
+        };
+      };
+      expect(await granted()).toEqual({ page: 2, list: 2, array: [2, 2], asked: 4 });
+      // Slurm gives what is asked.
+      writeConfig({}, { MaxNbProcessors: "2", executor: "slurm" });
+      expect(await granted()).toEqual({ page: 4, list: 4, array: [3, 3], asked: 4 });
+      // A run says what it got (the worker's runInfo), whatever the settings now.
+      writeConfig({}, { MaxNbProcessors: "8" });
+      await db.job.update({ where: { id: job.id }, data: { state: "done", runInfo: JSON.stringify({ executor: "local", granted: 2 }) } });
+      expect((await granted()).page).toBe(2);
+    } finally {
+      writeConfig();
+    }
+  });
+
   it("a single script with #QM array and hold lines becomes held elements, each script recording its index", async () => {
     const form = new FormData();
     const script = "#!/bin/sh\n#QM array=2,4\n#QM hold=yes\necho $QM_ARRAY_INDEX > out.txt\n";

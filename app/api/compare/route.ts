@@ -5,7 +5,7 @@ import { FINISHED_STATES } from "@/lib/core/job-lifecycle";
 import { listJobFiles } from "@/lib/server/jobs/job-file-list";
 import { toJobDetail } from "@/lib/server/jobs/job-view";
 import { requireViewer } from "@/lib/web/access";
-import { getDb } from "@/lib/web/context";
+import { getConfig, getDb } from "@/lib/web/context";
 import { apiHandler, json, searchParamsOf } from "@/lib/web/http";
 import { folderAccessFor, jobForViewer } from "@/lib/web/with-job";
 
@@ -33,7 +33,7 @@ export const GET = apiHandler(async (request: Request) => {
   for (const id of ids) {
     try {
       const { job, showDetails } = await jobForViewer(viewer, id);
-      const run: ComparedRun = { id, job: toJobDetail({ ...job, events: [] }, showDetails), files: null, filesComplete: false };
+      const run: ComparedRun = { id, job: toJobDetail({ ...job, events: [] }, showDetails, getConfig().config), files: null, filesComplete: false };
       try {
         const listed = await listJobFiles(await folderAccessFor(viewer, job));
         Object.assign(run, { files: listed.files, filesComplete: listed.complete });

@@ -58,7 +58,7 @@ export const GET = apiHandler(async (request) => {
   if (input.mine === "1" && !viewer.user) throw new AppError("UNAUTHORIZED", "Log in to list your own jobs (mine=1).");
   const mine = input.mine === "1" && viewer.user ? { id: viewer.user.id, email: viewer.user.email } : undefined;
   const usage = input.view === "queued" ? await fairShareUsage(getStore(), getConfig().config) : undefined;
-  const page = await findJobs(getDb(), input, { showDetails: canSeeDetails(viewer), mine, permissions: (row) => permissionsFor(viewer, row), counts: getStateCounts(), usage });
+  const page = await findJobs(getDb(), input, { showDetails: canSeeDetails(viewer), mine, permissions: (row) => permissionsFor(viewer, row), counts: getStateCounts(), usage, rules: getConfig().config });
   if (page.jobs.some((j) => isWaitingState(j.state))) {
     const estimates = await startEstimates(getStore(), getConfig().config, getLayout().root);
     for (const job of page.jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);

@@ -7,7 +7,7 @@ import { type Db, dialectOf } from "../db";
 import type { Dialect } from "../database-url";
 import { Prisma } from "../generated/prisma/client";
 import { type StateCounts, countIn } from "../store/state-counts";
-import { WITH_ACCOUNT, toJobSummary } from "./job-view";
+import { type ProcessorRules, WITH_ACCOUNT, toJobSummary } from "./job-view";
 import { ownerUseSql } from "../queue/fair-share-usage";
 import { queuedAhead } from "./queue-position";
 
@@ -115,10 +115,12 @@ export interface FindJobsOptions {
   counts?: StateCounts;
   /** Fair share on: each owner's use (lib/server/queue/fair-share-usage.ts), which orders the queue after priority. */
   usage?: ReadonlyMap<string, number>;
+  /** QMserv.cfg, for the processors waiting jobs will get (resourcesOf). */
+  rules?: ProcessorRules;
 }
 
 /** One page of jobs, and how many the list holds in all. */
-export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine, permissions, counts, usage }: FindJobsOptions): Promise<JobPage> {
+export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine, permissions, counts, usage, rules }: FindJobsOptions): Promise<JobPage> {
   const states = statesOf(input);
   const sql = sqlOf(dialectOf(db));
   const filters = filtersOf(input, showDetails, sql, mine);
@@ -132,7 +134,7 @@ export async function findJobs(db: Db, input: ListJobsInput, { showDetails, mine
   // page's rows are consecutive.
   let next = input.view === "queued" && !filters.length ? (skip && rows.length ? (await queuedAhead(db, rows[0], usage)) + 1 : 1) : null;
   const jobs = rows.map((row) => {
-    const job = toJobSummary(row, showDetails);
+    const job = toJobSummary(row, showDetails, rules);
     if (next !== null && row.state === "queued") job.position = next++;
     if (permissions) job.can = permissions(row);
     return job;

@@ -23,7 +23,7 @@ export const GET = apiHandler(async (request, context: { params: Promise<{ id: s
   if (!array) throw new AppError("NOT_FOUND", `There is no array ${id}; it may have been deleted.`);
   const rows = await getDb().job.findMany({ where: { arrayId: id, state: { not: "deleted" } }, orderBy: [{ arrayIndex: "asc" }, { id: "asc" }], include: WITH_ACCOUNT });
   // Each element says what the viewer may do with it, as in the job lists.
-  const jobs = rows.map((row) => ({ ...toJobSummary(row, showDetails), can: permissionsFor(viewer, row) }));
+  const jobs = rows.map((row) => ({ ...toJobSummary(row, showDetails, getConfig().config), can: permissionsFor(viewer, row) }));
   if (jobs.some((j) => isWaitingState(j.state))) {
     const estimates = await startEstimates(getStore(), getConfig().config, getLayout().root);
     for (const job of jobs) if (isWaitingState(job.state)) job.estimate = estimates.of(job.id);

@@ -24,7 +24,7 @@ export const GET = withJob(async ({ viewer, job, showDetails }) => {
   const refused = await actionRefusals(getStore(), getLayout(), job, can);
   const switchedOff = switchedOffFor(viewer, job);
   const notes = jobNotes(job, getConfig().config, showDetails);
-  return json({ job: { ...toJobDetail(job, showDetails), position, ...queue }, can, refused, switchedOff, notes, serverTime: new Date().toISOString() } satisfies JobAnswer);
+  return json({ job: { ...toJobDetail(job, showDetails, getConfig().config), position, ...queue }, can, refused, switchedOff, notes, serverTime: new Date().toISOString() } satisfies JobAnswer);
 });
 
 /** Delete a queued or finished job (its owner or the admin; Delete_Jobs = False: the admin only). */
