@@ -72,6 +72,11 @@ export interface IdentityPool {
   /** Who a run found running as `uid` runs as (adopted before its identity was written). */
   identityOf(uid: number): JobIdentity;
   release(identity: JobIdentity): void;
+  /**
+   * Never hand out this pool uid again (until the worker restarts): what its run left could
+   * not be taken back or swept, so files of it may remain where the next run would use them.
+   */
+  retire(identity: JobIdentity): void;
   /** The worker stops: other QueueManagers may have the uids no running job holds, once cleaned. */
   close(): Promise<void>;
 }
@@ -94,6 +99,12 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
    * run given one meanwhile could have the files it just made removed by that sweep).
    */
   const sweepingUids = new Set<number>();
+  /** Pool uids whose run's folder or temporary files could not be cleaned: never handed out again by this worker. */
+  const retired = new Set<number>();
+  const retire = (uid: number, why: string) => {
+    if (!retired.has(uid)) log(`uid ${uid} is not used again by this worker: ${why}`);
+    retired.add(uid);
+  };
   let sweeping: NodeJS.Timeout | undefined;
   let sweeps: Promise<void> = Promise.resolve();
   const sweepDirty = () => {
@@ -101,12 +112,20 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
     const uids = new Set(dirty);
     dirty.clear();
     for (const uid of uids) sweepingUids.add(uid);
-    const sweep = removeTempFilesOf(uids, tempFolders)
-      .catch((error) => log(`could not remove the temporary files of released uids: ${(error as Error).message}`))
+    const failed = new Set<number>();
+    const sweep = removeTempFilesOf(uids, tempFolders, (uid, file, error) => {
+      failed.add(uid);
+      retire(uid, `its file ${file} could not be removed (${error.message})`);
+    })
+      .catch((error) => {
+        for (const uid of uids) failed.add(uid);
+        log(`could not remove the temporary files of released uids: ${(error as Error).message}`);
+      })
       .then(() => {
         for (const uid of uids) {
           sweepingUids.delete(uid);
-          clean.add(uid);
+          if (failed.has(uid)) retire(uid, "its temporary files could not all be removed");
+          else clean.add(uid);
         }
       });
     sweeps = sweeps.then(() => sweep);
@@ -151,7 +170,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       const used = uidsInUse();
       // Not an account, not ours (running, or its temporary files being removed), no process
       // uses it, and claimed by no other worker (or, on a second pass, only by a dead one).
-      const free = (uid: number) => !held.has(uid) && !dirty.has(uid) && !sweepingUids.has(uid) && !taken.has(uid) && !used.has(uid);
+      const free = (uid: number) => !held.has(uid) && !dirty.has(uid) && !sweepingUids.has(uid) && !retired.has(uid) && !taken.has(uid) && !used.has(uid);
       for (let uid = low; uid <= high; uid++) {
         if (free(uid) && !claims?.claimed(uid) && claims?.claim(uid)) return take(uid);
       }
@@ -189,6 +208,11 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       dirty.add(identity.uid);
       sweeping ??= setTimeout(sweepDirty, 1_000);
       sweeping.unref();
+    },
+    retire(identity) {
+      held.delete(identity.uid);
+      heldSince.delete(identity.uid);
+      if (identity.exclusive && identity.uid >= low && identity.uid <= high) retire(identity.uid, "what its run left could not be taken back");
     },
     async close() {
       if (sweeping) clearTimeout(sweeping);

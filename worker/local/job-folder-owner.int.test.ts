@@ -30,6 +30,8 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, r
 const owner = (file: string) => fs.lstatSync(file).uid;
 /** UID and the next are the pool here. */
 const isPool = (uid: number) => uid === UID || uid === UID + 1;
+/** The run being taken back had UID; UID + 1 is another run's, running now. */
+const RUN = { isRunUid: (uid: number) => uid === UID, isPoolUid: isPool, account: null };
 
 describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
   it("gives the folder and every entry in it to the uid, links themselves but never what they point to", async () => {
@@ -50,13 +52,13 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     await chownTree(dir, UID, UID, { topMode: 0o750 });
     expect(fs.lstatSync(latin1).uid).toBe(UID);
     expect(fs.lstatSync(inside).uid).toBe(UID);
-    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
+    await takeBack(dir, { uid: 0, gid: 0 }, RUN);
     expect(fs.lstatSync(inside).uid).toBe(0);
   });
 
   it("takes it back: owner and mode as before, still nothing outside touched", async () => {
     await chownTree(dir, UID, UID, { topMode: 0o700 });
-    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
+    await takeBack(dir, { uid: 0, gid: 0 }, RUN);
     expect(owner(path.join(dir, "data", "deep", "x.txt"))).toBe(0);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o755);
     expect(owner(path.join(outside, "secret"))).toBe(0);
@@ -77,12 +79,26 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     fs.chownSync(theirs, 1234, 1234);
     fs.chmodSync(theirs, 0o4755);
     fs.linkSync(theirs, path.join(dir, "theirs"));
-    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
+    await takeBack(dir, { uid: 0, gid: 0 }, RUN);
     const st = fs.lstatSync(program);
     expect({ uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 }).toEqual({ uid: 0, gid: 0, mode: 0o755 }); // nor group write
     const other = fs.lstatSync(theirs);
     expect({ uid: other.uid, mode: other.mode & 0o7777 }).toEqual({ uid: 1234, mode: 0o4755 });
     expect(owner(path.join(dir, "hard-link"))).toBe(0); // root's secret, never the run's
+  });
+
+  it("removes the folder's name of another running run's file (another pool uid's), which stays that run's, untouched", async () => {
+    await chownTree(dir, UID, UID, { topMode: 0o750 });
+    // The other run's world-writable file in the shared folder, linked into this run's folder.
+    const theirs = path.join(outside, "state");
+    fs.writeFileSync(theirs, "the other run's\n");
+    fs.chownSync(theirs, UID + 1, UID + 1);
+    fs.chmodSync(theirs, 0o666);
+    fs.linkSync(theirs, path.join(dir, "data", "stolen"));
+    await takeBack(dir, { uid: 0, gid: 0 }, RUN);
+    expect(fs.existsSync(path.join(dir, "data", "stolen"))).toBe(false);
+    const st = fs.lstatSync(theirs);
+    expect({ uid: st.uid, mode: st.mode & 0o7777, nlink: st.nlink, text: fs.readFileSync(theirs, "utf8") }).toEqual({ uid: UID + 1, mode: 0o666, nlink: 1, text: "the other run's\n" });
   });
 
   it("never leaves a set-group-ID bit on a file it hands over, even without group execute (which chown keeps)", async () => {
@@ -100,7 +116,7 @@ describe.skipIf(process.getuid?.() !== 0)("chownTree", () => {
     const modes = () => [file, folder].map((f) => (fs.lstatSync(f).mode & 0o7777).toString(8));
     await chownTree(dir, UID, UID, { topMode: 0o750 });
     expect(modes()).toEqual(["666", "1777"]);
-    await takeBack(dir, { uid: 0, gid: 0 }, isPool);
+    await takeBack(dir, { uid: 0, gid: 0 }, RUN);
     expect(modes()).toEqual(["644", "1755"]);
     expect(fs.statSync(path.join(outside, "secret")).mode & 0o777).toBe(0o644); // the hard link to it, left alone
   });

@@ -4,9 +4,10 @@
  * as that account with no privilege, shows the running job's log and files), and to the
  * service again once it has ended (so a later run with the same pool uid cannot touch it). Ownership changes walk the tree without following
  * symlinks and leave alone files with several hard links: chown through a hard link would
- * hand over a file that lives elsewhere too. Except, on the way back, a pool uid's: nothing
- * but jobs ever made a pool uid's files, and one left the uid's would outlive the run with
- * its set-ID bits (anyone could run it to be that uid while another person's job has it).
+ * hand over a file that lives elsewhere too. Except, on the way back, the run's own: one
+ * left the uid's would outlive the run with its set-ID bits (anyone could run it to be that
+ * uid while another person's job has it); and another pool uid's, another run's, whose name
+ * in the folder is removed (takeBack).
  * On the way back, too, what the run left writable by group or others is no longer: a
  * finished folder is readable by the lab, but its results are changed by the service alone.
  */
@@ -23,6 +24,8 @@ export interface ChownOptions {
   takesLinkedOf?: (uid: number) => boolean;
   /** Owners whose files with several names keep their owner but lose their set-ID bits. */
   disarmsLinkedOf?: (uid: number) => boolean;
+  /** Owners whose files with several names are not the walked folder's to keep: their name there is removed. */
+  dropsLinkedOf?: (uid: number) => boolean;
   /** Entries changing owner lose group and other write (the bits that let anyone else change them). */
   closesWrites?: boolean;
 }
@@ -44,7 +47,7 @@ const OTHERS_WRITE = 0o022;
  * meanwhile is never walked into and a file swapped for one is never chowned through it.
  */
 export async function chownTree(dir: string, uid: number, gid: number, options: ChownOptions = {}): Promise<number> {
-  const { topMode, takesLinkedOf = () => false, disarmsLinkedOf = () => false, closesWrites = false } = options;
+  const { topMode, takesLinkedOf = () => false, disarmsLinkedOf = () => false, dropsLinkedOf = () => false, closesWrites = false } = options;
   let skipped = 0;
   /** Clear `bits` of the entry open as `fd`, if it has any of them. */
   const clear = (fd: number, st: fs.Stats, bits: number) => {
@@ -61,8 +64,12 @@ export async function chownTree(dir: string, uid: number, gid: number, options: 
     if (topMode !== undefined) fs.fchmodSync(top, topMode);
     // As bytes: an entry whose name is not UTF-8 is handed over too; at any depth (tree-walk.ts).
     await walkTree(top, {
-      entry(_parent, _name, fd, st) {
+      entry(parent, name, fd, st) {
         if (!st.isDirectory() && st.nlink > 1 && !takesLinkedOf(st.uid)) {
+          if (dropsLinkedOf(st.uid)) {
+            fs.unlinkSync(beneath(parent, name));
+            return false;
+          }
           skipped++;
           if (disarmsLinkedOf(st.uid)) clear(fd, st, SET_ID);
           return false;
@@ -91,19 +98,55 @@ export async function handOver(dir: string, identity: JobIdentity, serviceGid: n
   await chownTree(dir, identity.uid, serviceGid ?? identity.gid, { topMode: serviceGid === null ? 0o700 : 0o750 });
 }
 
+/** Whose files the run's folder may hold with several names, by owner (takeBack). */
+export interface RunOwners {
+  /** The run's own uid (a pool uid, or an account of its own): its files come back whatever else names them. */
+  isRunUid: (uid: number) => boolean;
+  /** Pool uids: another's file is another run's, running now (an ended run's are the service's or swept). */
+  isPoolUid: (uid: number) => boolean;
+  /** The Run_As account the run had, which is a person's (null: none). */
+  account: number | null;
+}
+
 /**
- * Take the folder back for the service once the run has ended (every process of a pool uid
- * is gone by then); readable by the lab as before, writable by the service alone: what the
+ * Take the folder back for the service once the run has ended (every process of its uid is
+ * gone by then); readable by the lab as before, writable by the service alone: what the
  * run made writable by group or others (0666, a 0777 folder) loses those bits, or any lab
- * member could change another person's results in QM_dJobs. `isPoolUid`: files with several
- * names that a pool uid owns come back too, the run's or an earlier run's of another pool
- * uid linked in. Another account's (a Run_As owner's, root's) stay as they are: their other
+ * member could change another person's results in QM_dJobs. Files with several names: the
+ * run's own come back too (set-ID bits gone). Another pool uid's is another run's, running
+ * now, that this run linked in (a world-writable file of it in /tmp): taking it would
+ * take it from that run, and leaving it would leave that uid's file in QM_dJobs, so its name
+ * here is removed. Another account's (a Run_As owner's, root's) stay as they are: their other
  * names may be anywhere, and handing those over is what the rule on hard links prevents.
  * Only `account`'s (the Run_As account the run had) lose their set-ID bits, which it could
  * have cleared itself: else its program would stay in the finished folder for anyone to run
  * as that account.
  */
-export async function takeBack(dir: string, owner: { uid: number; gid: number }, isPoolUid: (uid: number) => boolean, account: number | null = null): Promise<void> {
+export async function takeBack(dir: string, owner: { uid: number; gid: number }, owners: RunOwners): Promise<void> {
   if (!fs.existsSync(dir)) return;
-  await chownTree(dir, owner.uid, owner.gid, { topMode: 0o755, takesLinkedOf: isPoolUid, disarmsLinkedOf: (uid) => uid === account, closesWrites: true });
+  await chownTree(dir, owner.uid, owner.gid, {
+    topMode: 0o755,
+    takesLinkedOf: owners.isRunUid,
+    dropsLinkedOf: (uid) => owners.isPoolUid(uid) && !owners.isRunUid(uid),
+    disarmsLinkedOf: (uid) => uid === owners.account,
+    closesWrites: true,
+  });
+}
+
+/**
+ * Close a run's folder to everyone but root (root's, mode 0700), when it could not be taken
+ * back: whatever the run's uid still owns inside is out of reach. False if that failed too.
+ */
+export function closeToAllButRoot(dir: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, DIR_FLAGS);
+    fs.fchownSync(fd, 0, 0);
+    fs.fchmodSync(fd, 0o700);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }

@@ -16,7 +16,7 @@ import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "..
 import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
-import { handOver, takeBack } from "./job-folder-owner";
+import { closeToAllButRoot, handOver, takeBack } from "./job-folder-owner";
 import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
@@ -93,15 +93,10 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     confinements.delete(info.pid);
     // A run adopted before its identity was recorded (worker/run-records.ts) ran as some
     // uid all the same: its folder is taken back whenever runs change identity.
-    if (identity || opts.identities.isolation === "uid") {
-      try {
-        const account = identity && !identity.exclusive ? identity.uid : null;
-        await takeBack(dir, opts.serviceOwner, (uid) => opts.identities.isPoolUid(uid) || (identity?.exclusive === true && uid === identity.uid), account);
-      } catch (error) {
-        opts.log(`cannot take back ${dir} from ${identity?.name ?? "its run"}: ${(error as Error).message}`);
-      }
-    }
-    if (identity) opts.identities.release(identity);
+    const takenBack = identity || opts.identities.isolation === "uid" ? await takeBackFolder(dir, identity) : true;
+    // Not taken back, a pool uid is retired: its files may still be the uid's (a set-ID program among them).
+    if (identity?.exclusive && !takenBack) opts.identities.retire(identity);
+    else if (identity) opts.identities.release(identity);
     return {
       ...report,
       ...(usage ? { cpuSeconds: Math.round(usage.cpuSeconds * 1000) / 1000 } : {}),
@@ -109,6 +104,25 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       ...(oom ? { limit: "oom" as const } : oomKills > 0 ? { memoryKills: oomKills } : {}),
       ...(leftovers ? { leftovers } : {}),
     };
+  };
+
+  /**
+   * The run's folder back to the service (takeBack); false when that failed part way: the
+   * folder, which would go to QM_dJobs with entries still the run's uid's, is then closed to
+   * all but root, and the uid is not used again by this worker.
+   */
+  const takeBackFolder = async (dir: string, identity: JobIdentity | null): Promise<boolean> => {
+    // Adopted with no identity recorded: any pool uid's files may be the run's.
+    const isRunUid = identity ? (uid: number) => identity.exclusive && uid === identity.uid : opts.identities.isPoolUid;
+    try {
+      await takeBack(dir, opts.serviceOwner, { isRunUid, isPoolUid: opts.identities.isPoolUid, account: identity && !identity.exclusive ? identity.uid : null });
+      return true;
+    } catch (error) {
+      const closed = closeToAllButRoot(dir);
+      const uid = identity?.exclusive ? `; uid ${identity.uid} is not used again by this worker` : "";
+      opts.log(`cannot take back ${dir} from ${identity?.name ?? "its run"}: ${(error as Error).message}; ${closed ? "the folder is closed to all but root (root's, mode 0700) until the administrator has looked at it" : "it could not be closed either"}${uid}`);
+      return false;
+    }
   };
 
   /** A run whose end this process will not hear of from the spawner: watched by polling. */

@@ -112,7 +112,7 @@ function mtimeOf(dir: string): number | null {
  * What these exclusive uids left in the shared temporary folders (at their top, and in
  * root's subfolders of them open to everyone): removed, so a later run with one of them finds nothing.
  */
-export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDERS): Promise<number> {
+export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDERS, failed: (uid: number, file: string, error: Error) => void = () => {}): Promise<number> {
   let removed = 0;
   for (const tmp of sharedFolders(folders)) {
     // As bytes: a job's file whose name is not UTF-8 is found too.
@@ -124,13 +124,20 @@ export async function removeTempFilesOf(uids: Set<number>, folders = TEMP_FOLDER
     }
     for (const name of names) {
       const full = childPath(tmp, name);
+      let uid: number;
       try {
-        if (!uids.has((await fs.promises.lstat(full)).uid)) continue;
+        uid = (await fs.promises.lstat(full)).uid;
+      } catch {
+        continue; // gone meanwhile
+      }
+      if (!uids.has(uid)) continue;
+      try {
         // Its folders may be open to others (a job can chmod 777 them): never followed into a link swapped in.
         await removeTree(full);
         removed++;
-      } catch {
-        // gone meanwhile
+      } catch (error) {
+        // Not gone (removeTree takes what vanishes meanwhile): the uid's file stays.
+        failed(uid, full.toString(), error as Error);
       }
     }
   }

@@ -166,6 +166,30 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
     expect(asNobody).not.toContain(String(runUid));
   });
 
+  it("hands back a tree deeper than the worker has descriptors for: the set-ID copy at its bottom is the service's too", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    // Deeper than the worker (this process) may open files: the walk once held one a level
+    // and stopped half way (EMFILE). Its soft limit lowered meanwhile, so that the tree need
+    // not be 20,000 levels deep (whose removal alone takes this disk 40 s).
+    const [soft, hard] = /^Max open files\s+(\d+)\s+(\d+)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"))!.slice(1).map(Number);
+    const depth = 2_500;
+    execFileSync("prlimit", ["--pid", String(process.pid), `--nofile=2000:${hard}`]);
+    const make = `import os, shutil; [(os.mkdir("d"), os.chdir("d")) for i in range(${depth})]; shutil.copy("/usr/bin/id", "b"); os.chmod("b", 0o6755)`;
+    try {
+      await attack("deep", () => `python3 -c '${make}'`);
+    } finally {
+      execFileSync("prlimit", ["--pid", String(process.pid), `--nofile=${soft}:${hard}`]);
+    }
+    const row = await waitFor("the end recorded", async () => {
+      const job = await env.db.job.findFirst({ where: { name: "deep" } });
+      return job?.finishedAt ? job : null;
+    });
+    const look = `import os\nfor i in range(${depth}):\n  os.chdir("d")\nst = os.lstat("b")\nprint(st.st_uid, st.st_gid, oct(st.st_mode & 0o7777))`;
+    const service = fs.statSync(env.layout.root);
+    expect(execFileSync("python3", ["-c", look], { cwd: path.join(env.layout.root, row.folder), encoding: "utf8" }).trim()).toBe(`${service.uid} ${service.gid} 0o755`);
+  });
+
   it("leaves nothing in its finished folder that another lab member can write: a 0666 file and a 0777 folder lose group and other write", async () => {
     env = await createTestEnv();
     worker = await startWorker(env);
