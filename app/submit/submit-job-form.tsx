@@ -81,7 +81,8 @@ export function SubmitJobForm({ maxUploadMb, jobFile }: { maxUploadMb: number; j
         {error && (
           <div role="alert" data-testid="submit-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
             <p className="font-semibold">The job was not queued.</p>
-            <p className="mt-1 break-words">
+            {/* pre-line: a script's bad #QM lines come one per line. */}
+            <p className="mt-1 whitespace-pre-line break-words">
               {error}{" "}
               {needsLogin && <LoginLink next="/submit" />}
             </p>

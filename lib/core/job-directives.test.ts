@@ -31,11 +31,13 @@ describe("readDirectives: what counts as a directive", () => {
 
 describe("malformed directives: a clear message that names the line and what to write", () => {
   it.each([
-    ["no separator", script("#!/bin/sh", "#QM nb_proc 2"), /run\.sh line 2: "#QM nb_proc 2" has no "=" or ":"; write it as "#QM nb_proc=4"/],
+    // The user's own key and value, not another ("#QM nb_proc 2" was told to write nb_proc=4).
+    ["no separator", script("#!/bin/sh", "#QM nb_proc 2"), /run\.sh line 2: "#QM nb_proc 2" has no "=" or ":"; write it as "#QM nb_proc=2" or "#QM nb_proc : 2"$/],
+    ["no separator nor value", script("#QM hold"), /line 1: "#QM hold" has no "=" or ":"; write it as "#QM hold=<value>"/],
     ["empty directive", script("#QM"), /run\.sh line 1: "#QM" has no key and value/],
     ["no value", script("#QM mem="), /run\.sh line 1: mem has no value; write "#QM mem=<value>"/],
     ["no key", script("#QM =4"), /line 1: "" is not a key/],
-    ["a bad key", script("#QM nb proc=4"), /line 1: "nb proc" is not a key/],
+    ["a bad key", script("#QM nb proc=3"), /line 1: "nb proc" is not a key \(letters, digits and _ \. -\); write it as "#QM nb_proc=3"/],
     ["twice the same key", script("#QM nb_proc=2", "#QM NB_PROC=3"), /line 2: nb_proc is already given on line 1/],
     ["script is not a directive", script("#QM script=python x.py"), /remove "#QM script"/],
     ["nb_proc not a number", script("#QM info=x", "#QM nb_proc=two"), /run\.sh line 2: nb_proc must be a whole number \(got "two"\)/],
@@ -51,6 +53,26 @@ describe("malformed directives: a clear message that names the line and what to 
     }
     expect(isAppError(caught) && caught.code).toBe("INVALID_INPUT");
     expect((caught as Error).message).toMatch(message);
+  });
+});
+
+describe("every bad line of a script is told at once, in line order", () => {
+  it("malformed lines, a key given twice and values an info file would refuse", () => {
+    const text = script("#!/bin/sh", "#QM nb_proc 2", "#QM mem=lots", "#QM info=fine", "#QM walltime 1:00:00", "#QM info=again", "#QM nb_gpu=-1", "echo hi");
+    let message = "";
+    try {
+      parseScriptJob("run.sh", text);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split(";\n")).toEqual([
+      'run.sh line 2: "#QM nb_proc 2" has no "=" or ":"; write it as "#QM nb_proc=2" or "#QM nb_proc : 2"',
+      expect.stringMatching(/^run\.sh line 3: mem must be a size such as 512M, 4G/),
+      'run.sh line 5: "#QM walltime 1:00:00" has no "=" or ":" after its key; write it as "#QM walltime=1:00:00" or "#QM walltime : 1:00:00"',
+      'run.sh line 6: info is already given on line 4; keep one "#QM info=..." line',
+      expect.stringMatching(/^run\.sh line 7: nb_gpu must be /),
+    ]);
+    expect(() => readDirectives("run.sh", text)).toThrow(/line 2: .*;\nrun\.sh line 5: .*;\nrun\.sh line 6: /s);
   });
 });
 

@@ -8,7 +8,7 @@
  * Keys are what an info file knows (nb_proc, e_mail, info, priority, walltime, mem, and
  * any other key, kept with the job), except `script`: the script is the file itself.
  */
-import { AppError } from "./app-error";
+import { AppError, isAppError } from "./app-error";
 import { type JobInfo, toJobInfo } from "./job-info";
 
 /** The directive block of a script. */
@@ -34,14 +34,33 @@ export function scriptLines(text: string): string[] {
   return lines;
 }
 
+/** A malformed line: where, and what to write instead. */
+interface LineProblem {
+  line: number;
+  message: string;
+}
+
+/** One INVALID_INPUT naming every malformed line, in line order, so that one upload shows them all. */
+function problemsError(problems: LineProblem[]): AppError {
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
+  return new AppError("INVALID_INPUT", sorted.map((p) => p.message).join(";\n"));
+}
+
 /**
  * The #QM directives of a script, or null when its leading comment block has none.
- * Throws INVALID_INPUT naming the line and saying what to write for a malformed one.
+ * Throws INVALID_INPUT naming each malformed line and saying what to write instead.
  */
 export function readDirectives(fileName: string, text: string): DirectiveBlock | null {
+  const block = readBlock(fileName, text);
+  if (block.problems.length) throw problemsError(block.problems);
+  return block.lastDirective < 0 ? null : block;
+}
+
+function readBlock(fileName: string, text: string): DirectiveBlock & { problems: LineProblem[] } {
   const lines = scriptLines(text);
   const shebang = lines[0]?.startsWith("#!") ? lines[0].trim() : null;
   const block: DirectiveBlock = { shebang, params: {}, lineOf: {}, lastDirective: -1, blockEnd: shebang ? 0 : -1 };
+  const problems: LineProblem[] = [];
   for (let i = shebang ? 1 : 0; i < lines.length; i++) {
     const line = lines[i];
     const trimmed = line.trim();
@@ -49,31 +68,53 @@ export function readDirectives(fileName: string, text: string): DirectiveBlock |
     block.blockEnd = i;
     const m = DIRECTIVE.exec(line.trimEnd());
     if (!m) continue;
-    const [key, value] = splitDirective(fileName, i + 1, m[1] ?? "");
+    block.lastDirective = i;
+    const where = `${fileName} line ${i + 1}`;
+    const split = splitDirective(m[1] ?? "");
+    if ("problem" in split) {
+      problems.push({ line: i + 1, message: `${where}: ${split.problem}` });
+      continue;
+    }
+    const [key, value] = split.directive;
     if (block.lineOf[key] !== undefined) {
-      throw new AppError("INVALID_INPUT", `${fileName} line ${i + 1}: ${key} is already given on line ${block.lineOf[key]}; keep one "#QM ${key}=..." line`);
+      problems.push({ line: i + 1, message: `${where}: ${key} is already given on line ${block.lineOf[key]}; keep one "#QM ${key}=..." line` });
+      continue;
     }
     block.params[key] = value;
     block.lineOf[key] = i + 1;
-    block.lastDirective = i;
   }
-  return block.lastDirective < 0 ? null : block;
+  return { ...block, problems };
 }
 
-function splitDirective(fileName: string, lineNo: number, body: string): [string, string] {
-  const where = `${fileName} line ${lineNo}`;
-  const example = `write it as "#QM nb_proc=4" or "#QM nb_proc : 4"`;
+/** `#QM key=value` as the user would have written it, from their own words. */
+const suggestion = (key: string, value: string) => `write it as "#QM ${key}=${value}" or "#QM ${key} : ${value}"`;
+
+function splitDirective(body: string): { directive: [string, string] } | { problem: string } {
   const sep = body.search(/[=:]/);
-  if (body.trim() === "") throw new AppError("INVALID_INPUT", `${where}: "#QM" has no key and value; ${example}, or remove the line`);
-  if (sep < 0) throw new AppError("INVALID_INPUT", `${where}: "#QM ${body.trim()}" has no "=" or ":"; ${example}`);
-  const key = body.slice(0, sep).trim().toLowerCase();
-  const value = unquote(body.slice(sep + 1).trim());
-  if (!KEY.test(key)) throw new AppError("INVALID_INPUT", `${where}: "${body.slice(0, sep).trim()}" is not a key (letters, digits and _ . -); ${example}`);
-  if (value === "") throw new AppError("INVALID_INPUT", `${where}: ${key} has no value; write "#QM ${key}=<value>" or remove the line`);
-  if (key === "script") {
-    throw new AppError("INVALID_INPUT", `${where}: a script cannot name another script; QueueManager runs this file itself, so remove "#QM script"`);
+  if (body.trim() === "") return { problem: `"#QM" has no key and value; write it as "#QM key=value" (e.g. "#QM nb_proc=4"), or remove the line` };
+  if (sep < 0) {
+    // "#QM nb_proc 2": the first word is the key, the rest its value.
+    const [, word, rest] = /^\s*(\S+)\s*(.*)$/.exec(body)!;
+    const fix = KEY.test(word) ? suggestion(word.toLowerCase(), rest.trim() || "<value>") : `write it as "#QM key=value"`;
+    return { problem: `"#QM ${body.trim()}" has no "=" or ":"; ${fix}` };
   }
-  return [key, value];
+  const written = body.slice(0, sep).trim();
+  // "#QM walltime 1:00:00": a key, a space, a value holding a ":".
+  const [first, second] = written.split(/\s+/);
+  if (second !== undefined && KEY.test(first) && /^[\d"'+-]/.test(second)) {
+    return { problem: `"#QM ${body.trim()}" has no "=" or ":" after its key; ${suggestion(first.toLowerCase(), body.trim().slice(first.length).trim())}` };
+  }
+  const key = written.toLowerCase();
+  const value = unquote(body.slice(sep + 1).trim());
+  if (!KEY.test(key)) {
+    // "nb proc=4" -> "nb_proc=4"; a key that no such mending makes one: the form alone.
+    const mended = written.replace(/\s+/g, "_").toLowerCase();
+    const fix = KEY.test(mended) ? suggestion(mended, value || "<value>") : `write it as "#QM key=${value || "value"}"`;
+    return { problem: `"${written}" is not a key (letters, digits and _ . -); ${fix}` };
+  }
+  if (value === "") return { problem: `${key} has no value; write "#QM ${key}=<value>" or remove the line` };
+  if (key === "script") return { problem: `a script cannot name another script; QueueManager runs this file itself, so remove "#QM script"` };
+  return { directive: [key, value] };
 }
 
 /** `"a b"` or `'a b'` -> `a b`: a value may be quoted, as in a shell. */
@@ -101,10 +142,25 @@ export function scriptCommand(fileName: string, shebang: string | null): string 
   return fileName.endsWith(".py") ? `python3 ${self}` : `/bin/sh ${self}`;
 }
 
-/** A single-script job's info, or null when the script has no #QM directive. */
+/**
+ * A single-script job's info, or null when the script has no #QM directive. Every bad
+ * line is told at once: the malformed ones and those whose value an info file would
+ * refuse (each value judged by toJobInfo, the info file's own rule).
+ */
 export function parseScriptJob(fileName: string, text: string): (JobInfo & { shebang: string | null }) | null {
-  const block = readDirectives(fileName, text);
-  if (!block) return null;
+  const block = readBlock(fileName, text);
+  if (block.lastDirective < 0) return null;
   const where = (key: string) => (block.lineOf[key] ? `${fileName} line ${block.lineOf[key]}` : fileName);
-  return { ...toJobInfo(block.params, scriptCommand(fileName, block.shebang), where), shebang: block.shebang };
+  const command = scriptCommand(fileName, block.shebang);
+  const problems = [...block.problems];
+  for (const [key, value] of Object.entries(block.params)) {
+    try {
+      toJobInfo({ [key]: value }, command, where);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      problems.push({ line: block.lineOf[key], message: error.message });
+    }
+  }
+  if (problems.length) throw problemsError(problems);
+  return { ...toJobInfo(block.params, command, where), shebang: block.shebang };
 }
