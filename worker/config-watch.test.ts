@@ -77,3 +77,38 @@ it("names a key that waits for the worker's restart with its values, an empty on
     watch.close();
   }
 });
+
+it("a QMserv.cfg moved aside keeps the settings in force and is not written again", async () => {
+  const { file, text, lines, watch } = watchedConfig();
+  try {
+    fs.writeFileSync(file, text.replace(/^#? *MaxNbProcessors *[=:].*$/m, "MaxNbProcessors = 3"));
+    await until(() => watch.current().maxNbProcessors === 3);
+    fs.renameSync(file, `${file}.aside`);
+    await until(() => lines.some((l) => l.message.includes("is missing")));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fs.existsSync(file)).toBe(false);
+    expect(watch.current().maxNbProcessors).toBe(3);
+    expect(lines.find((l) => l.message.includes("is missing"))?.message).toContain(`${file} is missing`);
+  } finally {
+    watch.close();
+  }
+});
+
+it("a hand edit the admin page would refuse is refused as a whole, its problems and the file named; the settings stay", async () => {
+  const { file, text, lines, watch } = watchedConfig();
+  try {
+    const before = watch.current();
+    const edited = text.replace(/^#? *MaxNbProcessors *[=:].*$/m, `MaxNbProcessors = ${before.maxNbProcessors + 1}`);
+    fs.writeFileSync(file, edited.replace(/^Job_Uids =.*$/m, "Job_Uids = 10-20").replace(/^Default_Mem =.*$/m, "Default_Mem = 8G").replace(/^Max_Mem =.*$/m, "Max_Mem = 4G"));
+    await until(() => lines.some((l) => l.message.includes("QMserv.cfg is invalid")));
+    const said = lines.find((l) => l.message.includes("QMserv.cfg is invalid"))!.message;
+    expect(said).toContain(file);
+    expect(said).toMatch(/Job_Uids/);
+    expect(said).toContain("Default_Mem (8G) is more than Max_Mem (4G)");
+    expect(lines.some((l) => l.message.startsWith("QMserv.cfg reloaded"))).toBe(false);
+    expect(watch.current().maxNbProcessors).toBe(before.maxNbProcessors);
+    expect(watch.current().limits.defaultMemMb).toBe(before.limits.defaultMemMb);
+  } finally {
+    watch.close();
+  }
+});

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { keepStartupValues, pendingRestarts } from "../lib/core/startup-keys";
-import { parseConfigText } from "../lib/server/config-file";
+import { parseConfigAgain, readConfigAgain } from "../lib/server/config-reload";
 import { type LogInput, toLog } from "../lib/server/logger";
 import { archivePlaceNow } from "../lib/server/retention/archive-place";
 import { watchFolder } from "./watch";
@@ -62,7 +62,7 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
   const reload = () => {
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = readConfigAgain(file);
     } catch (error) {
       log.warn(`QMserv.cfg cannot be read (${(error as Error).message}); keeping the previous settings`);
       return;
@@ -71,7 +71,7 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
     lastText = text;
     let next: QmConfig;
     try {
-      next = parseConfigText(file, text).config;
+      next = parseConfigAgain(file, text, config).config;
     } catch (error) {
       log.warn(`QMserv.cfg is invalid, keeping the previous settings until it is fixed: ${(error as Error).message}`);
       return;

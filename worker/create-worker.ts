@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
-import { parseConfigText } from "../lib/server/config-file";
+import { namingConfigFile, parseConfigText } from "../lib/server/config-file";
 import { claimDatabaseFolder } from "../lib/server/database-folder";
 import { databaseDialect } from "../lib/server/database-url";
 import { type LogInput, toLog } from "../lib/server/logger";
@@ -72,10 +72,20 @@ interface Where {
   limits: string;
 }
 
-function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, searchPath: SearchPath, log: (m: string) => void, graceMs: () => number, nvidiaSmi: string | null): Where {
+/** What the worker sets up from a value of QMserv.cfg (Job_Uids, Run_As, Limits, GPU_List): a refusal names the file. */
+function fromConfig<T>(configPath: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw namingConfigFile(configPath, error);
+  }
+}
+
+function localExecutor(initial: QmConfig, configPath: string, layout: QmLayout, jobEnv: NodeJS.ProcessEnv, searchPath: SearchPath, log: (m: string) => void, graceMs: () => number, nvidiaSmi: string | null): Where {
   const qmOwner = fs.statSync(layout.root);
-  const identities = createIdentityPool(initial, log);
-  const limits = detectLimits(initial.limits.mode, folderId(layout.internal).slice(0, 12));
+  const identities = fromConfig(configPath, () => createIdentityPool(initial, log));
+  const instance = folderId(layout.internal).slice(0, 12);
+  const limits = fromConfig(configPath, () => detectLimits(initial.limits.mode, instance));
   const cpus = initial.limits.cpuList ?? allowedCpus();
   if (initial.maxNbProcessors > cpus.length) log(`MaxNbProcessors (${initial.maxNbProcessors}) is more than the ${cpus.length} CPU(s) jobs may use (${formatCpuList(cpus)}): running jobs share CPUs`);
   const blocked = identities.isolation === "uid" ? unreachableForJobs(layout.running) : [];
@@ -85,7 +95,7 @@ function localExecutor(initial: QmConfig, layout: QmLayout, jobEnv: NodeJS.Proce
   if (identities.isolation === "uid" && searchPath.closedToJobs.length) {
     log(`jobs run as unprivileged uids, which cannot search these folders of the PATH: ${searchPath.closedToJobs.join(", ")}; programs there answer "Permission denied" to jobs (install what jobs need where everyone may read it, /usr/local or /opt)`);
   }
-  const gpus = detectGpus(initial.gpuList, nvidiaSmi, log);
+  const gpus = fromConfig(configPath, () => detectGpus(initial.gpuList, nvidiaSmi, log));
   const executor = createLocalExecutor({
     jobEnv, log, runningDir: layout.running, runsDir: layout.runs, identities, graceMs, serviceOwner: { uid: qmOwner.uid, gid: qmOwner.gid }, limits, gpus: gpus.gpus,
   });
@@ -99,7 +109,7 @@ function slurmExecutor(opts: SlurmExecutorOptions): Where {
 }
 
 export function createWorker(opts: WorkerOptions): Worker {
-  const initial = parseConfigText(opts.configPath, fs.readFileSync(opts.configPath, "utf8")).config;
+  const initial = fromConfig(opts.configPath, () => parseConfigText(opts.configPath, fs.readFileSync(opts.configPath, "utf8")).config);
   const layout = qmLayout(initial.qmFolder);
   const postgres = databaseDialect(opts.databaseUrl) === "postgresql";
   const store = createJobStore(openSql(opts.databaseUrl));
@@ -124,7 +134,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     const where =
       initial.executor === "slurm"
         ? slurmExecutor({ jobEnv, layout, config: config.current, log: opts.log, recordGraceMs: opts.recordGraceMs })
-        : localExecutor(initial, layout, jobEnv, searchPath, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
+        : localExecutor(initial, opts.configPath, layout, jobEnv, searchPath, opts.log, () => config.current().killGraceMs, opts.nvidiaSmi === undefined ? findNvidiaSmi() : opts.nvidiaSmi);
     runner = createRunner({
       store, executor: where.executor, config: config.current, configPath: opts.configPath, log: opts.log, publicUrl: opts.publicUrl, heartbeatMs: opts.heartbeatMs,
       rescanMs: opts.rescanMs ?? (postgres ? POSTGRES_RESCAN_MS : undefined), gpuSampleMs: opts.gpuSampleMs,

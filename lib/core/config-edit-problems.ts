@@ -5,9 +5,10 @@
  *   with the parsers it uses then: a typo refused here is a form message, found at the
  *   next start it stops the queue (or, for a CPU the machine lacks, fails every job);
  * - pairs that contradict each other (a default above its maximum).
- * Not part of every reading: a file typed by hand that fails them still loads (the worker
- * says why at start, a default above its cap is capped), and the CPUs are the machine's,
- * passed in so that the rules stay pure.
+ * Not part of the first reading: a file typed by hand that fails them still loads at start
+ * (the worker says why, a default above its cap is capped); read again while the programs
+ * run, a file with a new such problem is refused whole (lib/server/config-reload.ts). The
+ * CPUs are the machine's, passed in so that the rules stay pure.
  */
 import { formatCpuList } from "./cpu-sets";
 import { isLoopback, parseIp } from "./ip-address";

@@ -10,7 +10,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { type LoadedConfig, loadConfigFile } from "./config-file";
+import { type LoadedConfig, loadConfigFile, namingConfigFile } from "./config-file";
 import { type QmEnv, loadEnv } from "./env";
 import { formatLogLine } from "./logger";
 import { protectServiceFiles } from "./protect-files";
@@ -43,7 +43,12 @@ export interface PrepareOptions {
 
 export async function prepare(source: NodeJS.ProcessEnv = process.env, opts: PrepareOptions = {}): Promise<Prepared> {
   const env = loadEnv(source);
-  const loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfigFile(env.configPath, path.join(env.dataDir, "QM"));
+  } catch (error) {
+    throw namingConfigFile(env.configPath, error);
+  }
   const layout = qmLayout(loaded.config.qmFolder);
   // A QM_FOLDER without .qm has never had a worker: there is no lock to respect yet.
   if (!opts.foldersMadeByWorker || !fs.existsSync(layout.internal)) ensureQmFolders(layout);

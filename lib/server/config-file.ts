@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { AppError, isAppError } from "../core/app-error";
 import { type IniDocument, parseIni, serializeIni } from "../core/config-parser";
 import type { MailEnv } from "../core/mail-settings";
 import { type QmConfig, defaultConfigText, readQmConfig } from "../core/qm-config";
@@ -26,6 +27,18 @@ export function loadConfigFile(configPath: string, defaultQmFolder: string): Loa
     writeFileAtomic(configPath, defaultConfigText(relative));
   }
   return parseConfigText(configPath, fs.readFileSync(configPath, "utf8"));
+}
+
+/**
+ * `error` (a value of QMserv.cfg a program cannot start with) naming the file by its path,
+ * so that the administrator knows which file to fix: "/etc/qm/QMserv.cfg: Job_Uids ...".
+ */
+export function namingConfigFile(configPath: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith(configPath)) return error as Error;
+  const base = path.basename(configPath);
+  const named = message.startsWith(base) ? `${configPath}${message.slice(base.length)}` : `${configPath}: ${message}`;
+  return isAppError(error) ? new AppError(error.code, named, error.details) : new Error(named);
 }
 
 /** Parse and check QMserv.cfg's text; the mail keys fall back on the environment as in QM 0.4. */

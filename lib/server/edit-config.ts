@@ -7,20 +7,18 @@
  * the edit changes them (lib/core/config-edit-problems.ts).
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
 import { AppError, isAppError } from "../core/app-error";
 import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
 import { configEditProblems } from "../core/config-edit-problems";
 import { parseIni, serializeIni } from "../core/config-parser";
 import type { QmConfig } from "../core/qm-config";
-import { allowedCpus } from "./allowed-cpus";
 import { parseConfigText, saveConfigDoc } from "./config-file";
+import { readConfigAgain, thisMachine } from "./config-reload";
 
 const versionOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
 export function getConfigForm(configPath: string): ConfigForm {
-  const text = fs.readFileSync(configPath, "utf8");
+  const text = readConfigAgain(configPath);
   const form: ConfigForm = { path: configPath, version: versionOf(text), fields: configFormFields(parseIni(text, "QMserv.cfg")) };
   try {
     parseConfigText(configPath, text);
@@ -32,7 +30,7 @@ export function getConfigForm(configPath: string): ConfigForm {
 
 /** Synchronous on purpose: no other request can write between the check and the rename. */
 export function updateConfig(configPath: string, input: { version: string; values: Record<string, string> }): ConfigUpdate {
-  const text = fs.readFileSync(configPath, "utf8");
+  const text = readConfigAgain(configPath);
   if (versionOf(text) !== input.version) {
     throw new AppError("CONFLICT", "QMserv.cfg was changed by someone else since this page was loaded; reload the page and make your changes again.");
   }
@@ -64,15 +62,10 @@ export function updateConfig(configPath: string, input: { version: string; value
 function editProblems(config: QmConfig, changed: string[]): Record<string, string> {
   const errors: Record<string, string> = {};
   const isChanged = (key: string) => changed.some((id) => id.toLowerCase() === key.toLowerCase());
-  for (const problem of configEditProblems(config, { cpus: allowedCpus(), addresses: machineAddresses() })) {
+  for (const problem of configEditProblems(config, thisMachine())) {
     for (const key of problem.keys.filter(isChanged)) errors[key] = problem.message;
   }
   return errors;
-}
-
-/** This machine's network addresses, as a listen() on them would accept (IPv6 without its zone). */
-function machineAddresses(): string[] {
-  return Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.replace(/%.*$/, "")));
 }
 
 function invalid(errors: Record<string, string>): AppError {

@@ -8,6 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Db, createDb } from "../server/db";
 import { type LoadedConfig, loadConfigFile } from "../server/config-file";
+import { parseConfigAgain, readConfigAgain } from "../server/config-reload";
+import { streamLogger } from "../server/logger";
 import { loadEnv, type QmEnv } from "../server/env";
 import type { QmConfig } from "../core/qm-config";
 import { type PendingRestart, keepStartupValues, pendingRestarts } from "../core/startup-keys";
@@ -68,13 +70,19 @@ export function getEnv(): QmEnv {
   return context().env;
 }
 
-/** The current QMserv.cfg; an invalid edit on disk keeps the last good version. */
+/**
+ * The current QMserv.cfg; an invalid edit on disk, or a file gone missing, keeps the last
+ * good version. Only the first reading writes the default file when there is none (the
+ * program's start, as `prepare()` does); a reading again never does (lib/server/config-reload.ts).
+ */
 export function getConfig(): LoadedConfig {
   const ctx = context();
   const mtimeMs = fs.existsSync(ctx.env.configPath) ? fs.statSync(ctx.env.configPath).mtimeMs : -1;
   if (!ctx.config || (ctx.config.mtimeMs !== mtimeMs && ctx.refusedMtimeMs !== mtimeMs)) {
     try {
-      const loaded = loadConfigFile(ctx.env.configPath, path.join(ctx.env.dataDir, "QM"));
+      const loaded = ctx.config
+        ? parseConfigAgain(ctx.env.configPath, readConfigAgain(ctx.env.configPath), ctx.config.inFile)
+        : loadConfigFile(ctx.env.configPath, path.join(ctx.env.dataDir, "QM"));
       ctx.started ??= loaded.config;
       ctx.config = { mtimeMs, inFile: loaded.config, loaded: { ...loaded, config: keepStartupValues(loaded.config, ctx.started, "web") } };
       ctx.refusedMtimeMs = undefined;
@@ -82,7 +90,7 @@ export function getConfig(): LoadedConfig {
       if (!ctx.config) throw error;
       // Several reads per request, a dashboard every Refresh_Rate: once per version of the file.
       ctx.refusedMtimeMs = mtimeMs;
-      console.error(`QMserv.cfg could not be read, keeping the previous settings until it is fixed: ${(error as Error).message}`);
+      streamLogger({ journald: ctx.env.journald, debugEnabled: () => false }).warn(`QMserv.cfg is invalid or missing, keeping the previous settings until it is fixed: ${(error as Error).message}`);
     }
   }
   return ctx.config!.loaded;

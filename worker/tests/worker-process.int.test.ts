@@ -77,6 +77,13 @@ describe("the worker program", () => {
     expect(await first.exited).toBe(0);
   });
 
+  it("a start refused for a value of QMserv.cfg names the file by its path", async () => {
+    env = await createTestEnv({ Job_Uids: "10-20" });
+    const worker = startWorkerProcess();
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toMatch(new RegExp(`worker cannot start: ${env.configPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*Job_Uids`));
+  });
+
   it("refuses to start with Archive_Folder = /, saying what to fix", async () => {
     env = await createTestEnv({ Archive_Folder: "/" });
     const worker = startWorkerProcess();

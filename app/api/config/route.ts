@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** QMserv.cfg as a form: fields with type, bounds and value (secrets: only `set`). Admin only. */
 export const GET = apiHandler(async (request) => {
   await requireAdmin(request);
-  getConfig(); // writes the default file when it is missing
+  getConfig(); // reads the file again when it changed (the default is written only at the first reading)
   return json({ ...getConfigForm(getEnv().configPath), restartPending: getPendingRestarts() });
 });
 
