@@ -51,6 +51,12 @@ export interface ExitReport {
   error?: string;
   /** Nothing ran: `error` ("could not start: ...") says why. */
   notStarted?: boolean;
+  /**
+   * The run never reached the executor and never will (a Slurm submission that had not gone
+   * through when the worker restarted: its sbatch spec is gone): back to QM_qJobs, as if it
+   * had not been claimed; `error` says why.
+   */
+  unsubmitted?: boolean;
   /** Processes the run left behind after its main process ended, stopped by the executor. */
   leftovers?: number;
   /** The run was ended by a limit (its walltime, its memory), not by itself or a kill request: decides the end state whatever the exit code. */
@@ -152,4 +158,5 @@ export interface RunRecord {
   startedAt: Date;
 }
 
-export type FoundRun = { state: "running"; run: StartedRun } | { state: "ended"; exit: ExitReport } | { state: "gone"; reason: string };
+/** `gone` with `notStarted`: it never reached the executor (a Slurm submission that never went through), so it goes back to the queue. */
+export type FoundRun = { state: "running"; run: StartedRun } | { state: "ended"; exit: ExitReport } | { state: "gone"; reason: string; notStarted?: boolean };

@@ -32,19 +32,19 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined, limit });
   // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
   const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
-  const requeue = job.shutdown === true || lostAgain;
+  const requeue = job.shutdown === true || lostAgain || exit.unsubmitted === true;
   // A run that ended while no worker ran ended when its exit record was written, not now.
   const finishedAt = exit.endedAt ?? new Date();
   // Ended while its executor still held it back (killed or refused while pending in Slurm's
   // queue): it never ran, so it has no start and no run time; what it waited is said instead.
-  const neverStarted = job.state === "pending" && exit.exitCode === null && exit.signal === null;
+  const neverStarted = job.state === "pending" && exit.exitCode === null && exit.signal === null && !exit.unsubmitted;
   // A kill of a run that never started signalled nothing: it was taken out of the queue.
   const signal = job.killSignal && state !== "done" && !neverStarted ? (exit.signal ?? job.killSignal) : exit.signal;
   // A job that went on past such a kill (a shell running the next line) still ends as itself says, but not in silence.
   const memoryKilled = state !== "oom" && (exit.memoryKills ?? 0) > 0 ? `${exit.memoryKills} of its processes killed by the kernel for using more than ${memoryWords(job)}; its results may be incomplete${job.memMb ? ": ask for more with mem = ..." : ""}` : null;
   const notes = [
     job.quarantined,
-    exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : exit.notStarted ? exit.error : `the run could not be watched to its end: ${exit.error}`),
+    exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : exit.notStarted || exit.unsubmitted ? exit.error : `the run could not be watched to its end: ${exit.error}`),
     exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
     !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
     state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
@@ -75,7 +75,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   // The folder has moved: its row must follow, even if the database refuses for a while.
   const recording = { log: ctx.log, job: job.id, stopping: ctx.stopping };
   if (requeue) {
-    const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : "the worker shut down while the job ran; it was stopped and will run again";
+    const why = lostAgain ? `${exit.error}; requeued (Recovery = requeue)` : exit.unsubmitted ? `${exit.error}; back in QM_qJobs` : "the worker shut down while the job ran; it was stopped and will run again";
     await untilRecorded(() => ctx.store.transition(job.id, planTransition("requeue", job.state, "queued", { folder }, why), { state: job.state }), recording);
     fs.rmSync(path.join(ctx.layout.runs, exitRecordName(job.runToken)), { force: true });
     return;

@@ -27,7 +27,7 @@ import { readHistoricLog } from "../lib/server/history/historic-log";
 import { parseProgress } from "../lib/core/progress";
 import type { JobRow } from "../lib/server/store/job-reads";
 import { type RunningJob, type WorkerContext, message } from "./context";
-import type { StartedRun } from "./executor";
+import type { FoundRun, StartedRun } from "./executor";
 import { notifyOwner } from "./notifier";
 import { quarantineReason } from "./quarantine";
 import { errorNote } from "./reject";
@@ -108,7 +108,11 @@ export async function recover(ctx: WorkerContext, opts: { afterCrash: boolean })
       }
       const found = row.runToken
         ? await executor.find({ jobId: row.id, runToken: row.runToken, dir, runInfo: parseRunInfo(row.runInfo), startedAt: row.startedAt ?? new Date() })
-        : ({ state: "gone", reason: "started by an earlier version" } as const);
+        : ({ state: "gone", reason: "started by an earlier version" } as FoundRun);
+      if (found.state === "gone" && found.notStarted) {
+        await backToQueue(ctx, row, found.reason);
+        continue;
+      }
       if (found.state === "gone") {
         const header = lastHeader(readTail(path.join(dir, LOG_FILE), 1 << 20));
         const began = header?.jobId === row.id && (header.runToken === row.runToken || row.runToken === null);

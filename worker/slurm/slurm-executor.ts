@@ -24,7 +24,7 @@ import { checkSharedFolder } from "./shared-folder-check";
 import { createSlurmCancels } from "./slurm-cancels";
 import { createSlurmRunner, slurmEnv } from "./slurm-cli";
 import { createPoller } from "./slurm-poller";
-import { type SlurmRun, createSlurmRun } from "./slurm-run";
+import { NEVER_HANDED, type SlurmRun, createSlurmRun } from "./slurm-run";
 import { judgeEnd, phaseOf } from "./slurm-states";
 import { createSubmitter } from "./slurm-submit";
 import { sweepSlurmJobs } from "./sweep";
@@ -91,7 +91,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
     terminate(started, graceMs, onKill) {
       const run = byStarted(started);
       if (!run || run.ended) return;
-      if (run.submission) {
+      if (run.submission || run.unsubmitted) {
         // Not in Slurm as far as we know; a failed attempt may have created it after all.
         runs.delete(run.runToken);
         cancels.byName(run.name);
@@ -104,11 +104,16 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
     sample: () => new Map(),
     async find(record) {
       const snap = await poller.recentSnapshot();
-      const knownId = slurmRunInfoOf(JSON.stringify(record.runInfo))?.slurmJobId ?? null;
+      const known = slurmRunInfoOf(JSON.stringify(record.runInfo));
+      const knownId = known?.slurmJobId ?? null;
+      // No Slurm job id, and the row says sbatch had not taken it (or says nothing of Slurm yet).
+      const unsubmitted = knownId === null && (known?.slurmState ?? "SUBMITTING") === "SUBMITTING";
       const name = slurmJobName(record.jobId, record.runToken);
       const entry = snap?.entries.find((e) => e.slurmJobId === knownId && e.name === name) ?? snap?.entries.find((e) => e.name === name);
       if (snap && !entry) {
         const files = readRunFiles(runsDir);
+        // Never in Slurm (an sbatch that timed out and created it after all would be listed): it never ran.
+        if (unsubmitted && !files.record(record.runToken)) return { state: "gone", notStarted: true, reason: NEVER_HANDED };
         const accounted = knownId ? (await accounting.states([knownId])).get(knownId) : undefined;
         const state = accounted && phaseOf(accounted) === "ended" ? accounted : null;
         const exit = judgeEnd({ slurmJobId: knownId, state, record: files.record(record.runToken), timeoutMark: files.timeoutMarked(record.runToken), waitedMs: graceMs, graceMs });
@@ -118,6 +123,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       // Listed (or Slurm does not answer now): adopted; the poller follows it from here.
       const run = createSlurmRun({ jobId: record.jobId, runToken: record.runToken, dir: record.dir, slurmJobId: entry?.slurmJobId ?? knownId, partition: opts.config().slurm.partition || null });
       run.running = entry !== undefined && phaseOf(entry.state) !== "waiting";
+      run.unsubmitted = !entry && unsubmitted;
       runs.set(record.runToken, run);
       poller.poke();
       return { state: "running", run: run.started };

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exitRecordName } from "../../lib/core/exit-record";
 import { createPoller } from "./slurm-poller";
-import { type SlurmRun, createSlurmRun } from "./slurm-run";
+import { NEVER_HANDED, type SlurmRun, createSlurmRun } from "./slurm-run";
+import { FIELD_SEPARATOR as S } from "./slurm-states";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -44,3 +45,47 @@ describe("the Slurm poller, for a run squeue has forgotten", () => {
     expect(report).toEqual({ exitCode: 3, signal: null, cpuSeconds: expect.any(Number), runInfo: expect.objectContaining({ slurmJobId: "42" }) });
   });
 });
+
+describe("the Slurm poller, for a run adopted while Slurm did not answer, never handed to it", () => {
+  const adopt = async (squeue: string) => {
+    const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-poller-"));
+    dirs.push(runsDir);
+    const run = createSlurmRun({ jobId: 7, runToken: "tok", dir: "/qm/QM_Jobs/j7", slurmJobId: null, partition: null });
+    run.unsubmitted = true;
+    const runs = new Map<string, SlurmRun>([["tok", run]]);
+    await new Promise((r) => setTimeout(r, 5));
+    let looks = 0;
+    const poller = createPoller({
+      cli: async (command) => (command === "squeue" ? (looks++, squeue) : ""),
+      runs, runsDir, graceMs: 60_000, log: () => undefined, pollMs: () => 20,
+      accounting: { states: async () => new Map() }, afterLook: async () => undefined,
+    });
+    return { run, runs, looks: () => looks, close: () => poller.close() };
+  };
+
+  it("sends it back to the queue once Slurm answers and lists no job of its name (it never ran)", async () => {
+    const { run, runs, close } = await adopt("");
+    try {
+      expect(await run.started.exited).toMatchObject({ unsubmitted: true, error: NEVER_HANDED, exitCode: null });
+      expect(runs.size).toBe(0);
+    } finally {
+      close();
+    }
+  });
+
+  it("follows it as any run when Slurm lists it by name after all (an sbatch that timed out had created it)", async () => {
+    const { run, looks, close } = await adopt(`55${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/j7${S}qm-7-tok\n`);
+    try {
+      await waitUntil(() => looks() >= 2);
+      expect(run.ended).toBe(false);
+      expect(run.unsubmitted).toBe(false);
+      expect(run.slurmJobId).toBe("55");
+    } finally {
+      close();
+    }
+  });
+});
+
+async function waitUntil(ok: () => boolean) {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+}

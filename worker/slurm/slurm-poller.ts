@@ -13,7 +13,7 @@ import type { Accounting } from "./accounting";
 import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
 import { readRunFiles, removeTimeoutMark } from "./run-files";
 import type { SlurmRunner } from "./slurm-cli";
-import type { SlurmRun } from "./slurm-run";
+import { NEVER_HANDED, type SlurmRun } from "./slurm-run";
 import { type QueueEntry, SQUEUE_FORMAT, endedBySignal, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
 
 export const CLUSTER_STATS_MS = 30_000;
@@ -99,6 +99,13 @@ export function createPoller(deps: PollerDeps): Poller {
     if (run.ended || run.submission) return false;
     const entry = entryOf(run, snap);
     if (!entry && run.acceptedAt > snap.askedAt) return false;
+    if (run.unsubmitted && !entry && !files.record(run.runToken)) {
+      // Adopted while Slurm did not answer, and not in Slurm now either: it never ran.
+      deps.runs.delete(run.runToken);
+      run.finish({ exitCode: null, signal: null, cpuSeconds: null, unsubmitted: true, error: NEVER_HANDED, runInfo: { ...run.info } });
+      return false;
+    }
+    run.unsubmitted = false;
     const phase = entry ? phaseOf(entry.state) : "ended";
     const sacctState = !entry && run.slurmJobId ? accounted.get(run.slurmJobId) : undefined;
     const endState = entry?.state ?? (sacctState && phaseOf(sacctState) === "ended" ? sacctState : null);

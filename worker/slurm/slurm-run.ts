@@ -7,6 +7,9 @@ import type { SlurmRunInfo } from "../../lib/core/slurm-run-info";
 import type { ExitReport, RunChange, StartedRun } from "../executor";
 import { slurmJobName } from "./sbatch-command";
 
+/** Why a run that never reached Slurm goes back to the queue after a restart. */
+export const NEVER_HANDED = "it was never handed to Slurm (its submission had not gone through when the worker stopped, and Slurm lists no job of its name)";
+
 /** A submission sbatch has not accepted yet (the controller did not answer); the poller retries it. */
 export interface Submission {
   args: string[];
@@ -32,6 +35,12 @@ export interface SlurmRun {
   running: boolean;
   ended: boolean;
   submission?: Submission;
+  /**
+   * Adopted after a restart while Slurm did not answer, never having been handed to it (its
+   * submission is gone with the old worker): the first answer that lists no job of its name
+   * sends it back to the queue.
+   */
+  unsubmitted?: boolean;
   /** When sbatch accepted it: a squeue begun before cannot list it yet. */
   acceptedAt: number;
   /** Since when its end is waited for (it left squeue, ended there, or its exit record appeared). */

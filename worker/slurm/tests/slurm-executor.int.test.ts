@@ -75,7 +75,14 @@ describe("a restarted worker finds its Slurm runs", () => {
     expect(await (found as { run: { exited: Promise<unknown> } }).run.exited).toMatchObject({ exitCode: 4 });
     expect(await second.find(record(forgotten, runs[1].runInfo))).toMatchObject({ state: "ended", exit: { exitCode: 6 } });
     expect(squeueNames()).not.toContain(`qm-${forgotten.jobId}-`); // submitted once: the renamed job was the only one
-    expect(await second.find(record(launch("true"), null))).toMatchObject({ state: "gone", reason: expect.stringMatching(/no longer lists .* left no exit record/) });
+    // Never handed to Slurm (no Slurm job id, nothing of its name listed): it never ran, and goes back to the queue.
+    expect(await second.find(record(launch("true"), null))).toMatchObject({ state: "gone", notStarted: true, reason: expect.stringContaining("never handed to Slurm") });
+    const submitting = { executor: "slurm", slurmJobId: null, slurmState: "SUBMITTING", node: null, reason: "Slurm did not take it yet: Unable to contact slurm controller", partition: null };
+    expect(await second.find(record(launch("true"), submitting))).toMatchObject({ state: "gone", notStarted: true });
+    // A run Slurm had taken (its id recorded) that left nothing is gone, not "never ran".
+    const taken = { ...submitting, slurmJobId: "999999", slurmState: "RUNNING", reason: null };
+    expect(await second.find(record(launch("true"), taken))).toMatchObject({ state: "gone", reason: expect.stringMatching(/no longer lists job 999999 .* left no exit record/) });
+    expect(await second.find(record(launch("true"), taken))).not.toHaveProperty("notStarted");
     await second.close();
   });
 
