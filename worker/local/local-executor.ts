@@ -170,7 +170,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       header: logHeader({ ...spec, notes }),
       exitRecord,
       cgroups: confinement.procsFiles,
-      runAs: identity ? { uid: identity.uid, gid: identity.gid } : null,
+      runAs: identity ? { uid: identity.uid, gid: identity.gid, pool: identity.exclusive } : null,
       command: [...confinement.prefix, "/bin/sh", "-c", spec.script],
       env,
     });

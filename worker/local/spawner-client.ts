@@ -12,6 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 
+/**
+ * How many processes (threads included) a run on a pool uid may have at once, unless its
+ * request says otherwise: RLIMIT_NPROC, which counts every process of the uid, and a pool
+ * uid is its run's alone. Without it a fork bomb took every pid of the machine (`ulimit -u`
+ * was 96362, pid_max 32768). docs/limits.md.
+ */
+export const DEFAULT_MAX_PROCESSES = 4096;
+
 /** One run to start (the wrapper's part is described in spawner.pl). */
 export interface SpawnRequest {
   /** The job's folder: the run's working directory. */
@@ -23,8 +31,16 @@ export interface SpawnRequest {
   exitRecord: string;
   /** cgroup.procs files the wrapper joins before it starts the command. */
   cgroups: string[];
-  /** The identity the command runs as; null: the worker's own. */
-  runAs: { uid: number; gid: number } | null;
+  /**
+   * The identity the command runs as; null: the worker's own. `pool`: a uid of Job_Uids, the
+   * run's alone, whose keyrings are emptied and whose processes are capped (maxProcesses);
+   * false (or left out) for a Run_As account, a person's own, which keeps its keyrings and its
+   * limits. Every run with an identity gets its own System V IPC, message queues and session
+   * keyring.
+   */
+  runAs: { uid: number; gid: number; pool?: boolean } | null;
+  /** A pool uid's cap on processes (RLIMIT_NPROC); DEFAULT_MAX_PROCESSES when not given. */
+  maxProcesses?: number;
   command: string[];
   env: Record<string, string>;
 }
@@ -64,7 +80,8 @@ const unhex = (text: string) => Buffer.from(text, "hex").toString();
 /** One request line: every field hex-encoded (any byte may appear in a script or a path). */
 function requestLine(id: number, r: SpawnRequest): string {
   const env = Object.entries(r.env).map(([name, value]) => `${name}=${value}`);
-  const runAs = r.runAs ? `${r.runAs.uid}:${r.runAs.gid}` : "";
+  const ids = r.runAs ? `${r.runAs.uid}:${r.runAs.gid}` : "";
+  const runAs = r.runAs?.pool ? `${ids}:pool:${r.maxProcesses ?? DEFAULT_MAX_PROCESSES}` : ids;
   const fields = [String(id), r.dir, r.log, r.header, r.exitRecord, r.cgroups.join(":"), runAs, String(r.command.length), ...r.command, ...env];
   return `${fields.map(hex).join(" ")}\n`;
 }

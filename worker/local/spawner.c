@@ -14,6 +14,8 @@
  *
  * Requests (one a line, fields hex-encoded, separated by spaces):
  *   id dir log header exit-record cgroups run-as nargs command... env("NAME=value")...
+ * (run-as: "uid:gid" for a person's own account, "uid:gid:pool:<max processes>" for a uid
+ * of the Job_Uids pool, or empty: the worker's own identity.)
  * Answers: "<id> pid <pid>", then "<id> exit <code|-> <signal|->" or "<id> error <hex>".
  * It exits when its stdin closes; the runs go on.
  */
@@ -32,6 +34,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,6 +190,50 @@ static const char *drop_privileges(uid_t uid, gid_t gid, char *why, size_t size)
   return NULL;
 }
 
+/* keyctl(2)'s operations (linux/keyctl.h; glibc has no wrapper). */
+enum { KEYCTL_JOIN_SESSION_KEYRING = 1, KEYCTL_CLEAR = 7, KEYCTL_UNLINK = 9, KEYCTL_GET_PERSISTENT = 22 };
+enum { KEY_SPEC_PROCESS_KEYRING = -2, KEY_SPEC_USER_KEYRING = -4, KEY_SPEC_USER_SESSION_KEYRING = -5 };
+
+static long keyctl(int op, long a, long b) { return syscall(SYS_keyctl, op, a, b, 0L, 0L); }
+
+/* Empty the keyrings a uid keeps between its processes: its user keyring, its user session
+ * keyring and its persistent keyring (which outlive every process of the uid: a key a run
+ * put there was readable by the next run of the uid, another person's job). As the uid,
+ * after the drop. A kernel without keys (ENOSYS) or persistent keyrings (EOPNOTSUPP) has
+ * nothing to empty. */
+static const char *clear_uid_keyrings(char *why, size_t size) {
+  const char *failed = NULL;
+  long persistent = -1;
+  if (keyctl(KEYCTL_CLEAR, KEY_SPEC_USER_KEYRING, 0) != 0 && errno != ENOSYS) failed = "user keyring";
+  else if (keyctl(KEYCTL_CLEAR, KEY_SPEC_USER_SESSION_KEYRING, 0) != 0 && errno != ENOSYS) failed = "user session keyring";
+  /* Linked into this process's keyring, which the exec drops, to be named at all. */
+  else if ((persistent = keyctl(KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_PROCESS_KEYRING)) < 0 && errno != ENOSYS && errno != EOPNOTSUPP) failed = "persistent keyring";
+  else if (persistent >= 0 && keyctl(KEYCTL_CLEAR, persistent, 0) != 0) failed = "persistent keyring";
+  if (persistent >= 0) keyctl(KEYCTL_UNLINK, persistent, KEY_SPEC_PROCESS_KEYRING);
+  if (!failed) return NULL;
+  snprintf(why, size, "cannot empty the %s that earlier runs of uid %u left (%s)%s", failed, (unsigned)getuid(), strerror(errno),
+           errno == EACCES ? ": one of them took away the permission to change it, so this uid cannot run jobs safely until the machine restarts; take it out of Job_Uids" : "");
+  return why;
+}
+
+/* What the run gets of its own before it becomes its identity, as root (who alone may):
+ * System V IPC and POSIX message queues of its own (a new IPC namespace, gone with the run's
+ * last process: a queue or segment one run made is not there for the next run of its uid);
+ * a new session keyring (made here, as root, so that a uid's key quota filled by an earlier
+ * run cannot refuse it), instead of the wrapper's, which is root's; and for a pool uid, a cap
+ * on its processes (RLIMIT_NPROC counts every process of the uid, and the uid is the run's
+ * alone). Not on a Run_As account: a person's own count spans their other work. */
+static const char *isolate(int pool, unsigned long max_procs, char *why, size_t size) {
+  if (unshare(CLONE_NEWIPC) != 0)
+    return snprintf(why, size, "cannot give the run System V IPC and message queues of its own (unshare: %s); it was not started", strerror(errno)), why;
+  if (keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0) < 0 && errno != ENOSYS)
+    return snprintf(why, size, "cannot give the run a session keyring of its own (keyctl: %s); it was not started", strerror(errno)), why;
+  struct rlimit procs = {max_procs, max_procs};
+  if (pool && setrlimit(RLIMIT_NPROC, &procs) != 0)
+    return snprintf(why, size, "cannot limit the run's processes to %lu: %s", max_procs, strerror(errno)), why;
+  return NULL;
+}
+
 /* In the job's process: signals as a new process has them, the run's identity, its command. */
 static void exec_command(const char *run_as, char **command) {
   for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
@@ -194,9 +241,14 @@ static void exec_command(const char *run_as, char **command) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   unsigned uid, gid;
+  unsigned long max_procs = 0;
   if (*run_as) {
-    char why[256];
-    const char *failed = sscanf(run_as, "%u:%u", &uid, &gid) == 2 ? drop_privileges(uid, gid, why, sizeof why) : "the run's identity is not uid:gid";
+    char why[512];
+    /* "uid:gid", or "uid:gid:pool:<max processes>" */
+    int n = sscanf(run_as, "%u:%u:pool:%lu", &uid, &gid, &max_procs), pool = strstr(run_as, ":pool:") != NULL;
+    const char *failed = n != 2 + pool ? "the run's identity is not uid:gid or uid:gid:pool:<max processes>" : isolate(pool, max_procs, why, sizeof why);
+    if (!failed) failed = drop_privileges(uid, gid, why, sizeof why);
+    if (!failed && pool) failed = clear_uid_keyrings(why, sizeof why);
     if (failed) {
       put(TO_LOG, "[QM] %s\n", failed);
       _exit(126);

@@ -4,11 +4,16 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseExitRecord } from "../../lib/core/exit-record";
-import { type SpawnRequest, type Spawner, defaultSpawnerKind, spawnerCommand, startSpawner } from "./spawner-client";
+import { DEFAULT_MAX_PROCESSES, type SpawnRequest, type Spawner, defaultSpawnerKind, spawnerCommand, startSpawner } from "./spawner-client";
 import { groupOf } from "./process-tree";
 import { runOf } from "./run-watch";
 
 const isRoot = process.getuid?.() === 0;
+
+/** What a job can keep outside its files for the next run of its uid (the script says how). */
+const LEFTOVERS = path.join(import.meta.dirname, "../tests/fixtures/uid-leftovers.py");
+/** A uid nothing else uses: each test its own, as what a run left under a uid may stay with it. */
+const unusedUid = () => 3_900_000_000 + Math.floor(Math.random() * 90_000_000);
 
 // These machines have a C compiler: the build made the C spawner, and the worker uses it.
 it("the C spawner is built and is the default", () => {
@@ -123,7 +128,7 @@ describe.each(["c", "perl"] as const)("the job spawner (%s)", (kind) => {
   });
 
   it.runIf(isRoot)("runs the command as the run's identity: its uid and gid, no other group, no_new_privs", async () => {
-    const { ended } = await spawner.spawn(request("id -u; id -g; id -G; grep -E '^(Uid|Gid|NoNewPrivs|CapEff)' /proc/self/status", { runAs: { uid: 65534, gid: 65533 } }));
+    const { ended } = await spawner.spawn(request("id -u; id -g; id -G; grep -E '^(Uid|Gid|NoNewPrivs|CapEff)' /proc/self/status", { runAs: { uid: 65534, gid: 65533, pool: false } }));
     expect(await ended).toEqual({ exitCode: 0, signal: null });
     const lines = logText().split("\n").slice(1);
     expect(lines.slice(0, 3)).toEqual(["65534", "65533", "65533"]);
@@ -132,6 +137,66 @@ describe.each(["c", "perl"] as const)("the job spawner (%s)", (kind) => {
     expect(lines).toContain("Gid:\t65533\t65533\t65533\t65533");
     expect(lines).toContain("NoNewPrivs:\t1");
     expect(lines).toContain("CapEff:\t0000000000000000");
+  });
+
+  describe.runIf(isRoot)("what a run keeps outside its files", () => {
+    /** Run `python3 uid-leftovers.py ...args` as `runAs`; its output (without the header). */
+    const runScript = async (runAs: SpawnRequest["runAs"], args: string[], extra: Partial<SpawnRequest> = {}) => {
+      fs.rmSync(path.join(dir, "process.log"), { force: true });
+      const { ended } = await spawner.spawn({ ...request(""), command: ["/usr/bin/python3", LEFTOVERS, ...args], runAs, ...extra });
+      return { status: await ended, output: logText().split("\n").slice(1).join("\n") };
+    };
+    const leaveThenLook = async (runAs: SpawnRequest["runAs"]) => {
+      const name = `qmleak${process.pid}${kind}`;
+      expect(await runScript(runAs, ["leave", name])).toEqual({ status: { exitCode: 0, signal: null }, output: "left\n" });
+      return (await runScript(runAs, ["look", name])).output;
+    };
+
+    it("a pool uid's next run finds none of the message queues and keys its last run left", async () => {
+      const uid = unusedUid();
+      expect(await leaveThenLook({ uid, gid: uid, pool: true })).toBe("nothing\n");
+    });
+
+    it("each run has System V IPC and message queues of its own, not the worker's", async () => {
+      const uid = unusedUid();
+      const { output } = await runScript({ uid, gid: uid, pool: true }, [], { command: ["/bin/sh", "-c", "readlink /proc/self/ns/ipc"] });
+      expect(output.trim()).toMatch(/^ipc:\[\d+\]$/);
+      expect(output.trim()).not.toBe(fs.readlinkSync("/proc/self/ns/ipc"));
+    });
+
+    // A person's own account keeps its keyrings (its other sessions may use them); the run
+    // still has its own IPC and session keyring.
+    it("a Run_As account's keyrings are left as they are", async () => {
+      const uid = unusedUid();
+      const found = await leaveThenLook({ uid, gid: uid, pool: false });
+      expect(found).toContain("user key: secret-");
+      expect(found).toContain("persistent key: secret-");
+      expect(found).not.toContain("mq:");
+      expect(found).not.toMatch(/^session key:/m);
+      // Emptied as a pool uid's would be, not to leave the keys with the uid.
+      expect(await runScript({ uid, gid: uid, pool: true }, ["look", `qmleak${process.pid}${kind}`])).toMatchObject({ output: "nothing\n" });
+    });
+
+    it("a uid whose keyring a run locked runs nothing more: the run says why, and reads nothing", async () => {
+      const uid = unusedUid();
+      expect((await runScript({ uid, gid: uid, pool: true }, ["lock", "qmlocked"])).output).toBe("left\nlocked\n");
+      const next = await runScript({ uid, gid: uid, pool: true }, ["look", "qmlocked"]);
+      expect(next.status).toEqual({ exitCode: 126, signal: null });
+      expect(next.output).toMatch(/^\[QM\] cannot empty the user keyring that earlier runs of uid \d+ left \(Permission denied\): .*take it out of Job_Uids\n$/);
+    });
+
+    it("a pool uid's processes are capped at the request's maxProcesses (default DEFAULT_MAX_PROCESSES); a Run_As account's are not", async () => {
+      const uid = unusedUid();
+      const limitOf = async (runAs: SpawnRequest["runAs"]) => (await runScript(runAs, [], { command: ["/bin/grep", "^Max processes", "/proc/self/limits"] })).output.split(/\s+/).slice(2, 4);
+      // Soft and hard: the job cannot raise it.
+      expect(await limitOf({ uid, gid: uid, pool: true })).toEqual([String(DEFAULT_MAX_PROCESSES), String(DEFAULT_MAX_PROCESSES)]);
+      const forks = await runScript({ uid, gid: uid, pool: true }, ["forks", "100"], { maxProcesses: 20 });
+      expect(forks.status).toEqual({ exitCode: 0, signal: null });
+      // The script and its children: at most 20 processes of the uid.
+      expect(forks.output).toMatch(/^forked 1\d\nfork failed: EAGAIN\n$/);
+      const own = fs.readFileSync("/proc/self/limits", "utf8").match(/^Max processes\s+(\S+)\s+(\S+)/m)!.slice(1, 3);
+      expect(await limitOf({ uid, gid: uid, pool: false })).toEqual(own);
+    });
   });
 
   it("a command that cannot be run ends 127 with the reason in the log", async () => {

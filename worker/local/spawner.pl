@@ -10,14 +10,15 @@
 # to load: a no-op job costs two fewer execs), leads a session of its own in the job's
 # folder with the log as its output; it joins the run's control groups, forks the job's
 # command (as the run's uid and gid, with no supplementary groups and no_new_privs, when
-# it has an identity), waits for it whatever signal comes, and writes the run's exit
+# it has an identity: isolate() below says what else), waits for it whatever signal comes, and writes the run's exit
 # record (lib/core/exit-record.ts) before it exits with the command's shell status. Its
 # process title is "qm-run <token>" (its environment is this helper's: worker/local/run-watch.ts
 # finds a run's wrapper by that title).
 #
 # Protocol (spawner-client.ts): one request a line, fields hex-encoded and separated by
 # spaces: id dir log header exit-record cgroups run-as nargs command... env("NAME=value")...
-# (cgroups: cgroup.procs files separated by ":"; run-as: "uid:gid", or empty for none).
+# (cgroups: cgroup.procs files separated by ":"; run-as: "uid:gid" for a person's own
+# account, "uid:gid:pool:<max processes>" for a uid of the Job_Uids pool, or empty for none).
 # Answers: "<id> pid <pid>", then "<id> exit <code|-> <signal number|->" or
 # "<id> error <hex message>". It exits when its stdin closes; runs, each in a session of
 # their own, go on (their wrapper writes their exit record; a later worker adopts them).
@@ -34,10 +35,36 @@ $SIG{$_} = sub { } for qw(INT TERM HUP);
 # Caught so that it interrupts the wait for input; the children are reaped in the loop.
 $SIG{CHLD} = sub { };
 
-# prctl(2)'s system call number on this machine, for PR_SET_NO_NEW_PRIVS (Perl has no prctl);
-# undefined elsewhere, where setpriv sets it instead.
-my $SYS_PRCTL = { x86_64 => 157, aarch64 => 167, riscv64 => 167, loongarch64 => 167, i686 => 172, i586 => 172, i386 => 172, armv7l => 172, armv6l => 172, s390x => 172, ppc64le => 171, ppc64 => 171 }->{ (POSIX::uname())[4] };
+# System calls Perl has no function for, by number on this machine: prctl (no_new_privs),
+# unshare (the run's own IPC), keyctl (its keyrings) and prlimit64 (its process cap). The
+# table holds the numbers of the kernel's headers (asm/unistd_64.h, unistd_32.h, and
+# asm-generic/unistd.h, which aarch64, riscv64 and loongarch64 use); another machine's come
+# from Perl's syscall.ph where it is installed (Debian: libperl), which costs 70 ms to load.
+# Without prctl's, setpriv sets no_new_privs; without the others, runs with an identity
+# are refused (exec_command says why): they would not get what the C spawner gives them.
+my $MACHINE = (POSIX::uname())[4];
+my %SYS = %{
+  {
+    x86_64 => { prctl => 157, unshare => 272, keyctl => 250, prlimit64 => 302 },
+    (map { $_ => { prctl => 167, unshare => 97, keyctl => 219, prlimit64 => 261 } } qw(aarch64 riscv64 loongarch64)),
+    (map { $_ => { prctl => 172, unshare => 310, keyctl => 288, prlimit64 => 340 } } qw(i686 i586 i386)),
+    (map { $_ => { prctl => 172 } } qw(armv7l armv6l s390x)),
+    (map { $_ => { prctl => 171 } } qw(ppc64le ppc64)),
+  }->{$MACHINE} // {}
+};
+if (grep { !defined $SYS{$_} } qw(prctl unshare keyctl prlimit64)) {
+  no strict 'refs';
+  local $SIG{__WARN__} = sub { };
+  if (eval { require 'syscall.ph'; 1 }) {
+    $SYS{$_} //= defined &{"SYS_$_"} ? &{"SYS_$_"}() : undef for qw(prctl unshare keyctl prlimit64);
+  }
+}
 my $PR_SET_NO_NEW_PRIVS = 38;
+my $CLONE_NEWIPC = 0x08000000;
+my $RLIMIT_NPROC = $MACHINE =~ /^(mips|alpha)/ ? 8 : $MACHINE =~ /^sparc/ ? 7 : 6;
+# keyctl(2)'s operations and special keyrings (linux/keyctl.h).
+my ($KEYCTL_JOIN_SESSION_KEYRING, $KEYCTL_CLEAR, $KEYCTL_UNLINK, $KEYCTL_GET_PERSISTENT) = (1, 7, 9, 22);
+my ($KEY_SPEC_PROCESS_KEYRING, $KEY_SPEC_USER_KEYRING, $KEY_SPEC_USER_SESSION_KEYRING) = (-2, -4, -5);
 
 my %request_of;    # wrapper pid -> request id
 
@@ -89,9 +116,55 @@ sub drop_privileges {
   my $all = sub { my ($want, @got) = @_; return @got == 4 && !grep { $_ != $want } @got };
   $fail->("still has privileges after setuid $uid")
     unless $all->($uid, @{ $ids{Uid} }) && $all->($gid, @{ $ids{Gid} }) && !grep { $_ != $gid } split(' ', $));
-  return ('setpriv', '--no-new-privs', '--', @command) unless defined $SYS_PRCTL;
-  syscall($SYS_PRCTL, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
+  return ('setpriv', '--no-new-privs', '--', @command) unless defined $SYS{prctl};
+  syscall($SYS{prctl}, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
   return @command;
+}
+
+# A 64-bit number as the kernel reads it (pack's Q is missing from a Perl without 64-bit integers).
+sub u64 {
+  my ($n) = @_;
+  my $q = eval { pack('Q', $n) };
+  return $q // (pack('L', 1) eq pack('V', 1) ? pack('VV', $n, 0) : pack('NN', 0, $n));
+}
+
+# What the run gets of its own before it becomes its identity, as root (who alone may), as
+# spawner.c's isolate() says: its own System V IPC and POSIX message queues (a new IPC
+# namespace), a new session keyring instead of the wrapper's (root's), and for a pool uid a
+# cap on its processes (never on a Run_As account, a person's own).
+sub isolate {
+  my ($pool, $max_procs, $fail) = @_;
+  my @missing = grep { !defined $SYS{$_} } qw(unshare keyctl prlimit64);
+  $fail->("the Perl spawner does not know the numbers of the system calls @missing on this machine ($MACHINE): install Perl's syscall.ph (Debian: libperl) or a C compiler (then npm run build), so that runs get their own IPC and keyrings")
+    if @missing;
+  syscall($SYS{unshare}, $CLONE_NEWIPC) == 0
+    or $fail->("cannot give the run System V IPC and message queues of its own (unshare: $!); it was not started");
+  syscall($SYS{keyctl}, $KEYCTL_JOIN_SESSION_KEYRING, 0) >= 0 || $!{ENOSYS}
+    or $fail->("cannot give the run a session keyring of its own (keyctl: $!); it was not started");
+  return unless $pool;
+  syscall($SYS{prlimit64}, 0, $RLIMIT_NPROC, u64($max_procs) . u64($max_procs), 0) == 0
+    or $fail->("cannot limit the run's processes to $max_procs: $!");
+}
+
+# Empty the keyrings a uid keeps between its processes (its user, user session and
+# persistent keyrings), as the uid, after the drop: spawner.c's clear_uid_keyrings().
+sub clear_uid_keyrings {
+  my ($fail) = @_;
+  my $failed;
+  my $persistent = -1;
+  if (syscall($SYS{keyctl}, $KEYCTL_CLEAR, $KEY_SPEC_USER_KEYRING) != 0 && !$!{ENOSYS}) { $failed = 'user keyring' }
+  elsif (syscall($SYS{keyctl}, $KEYCTL_CLEAR, $KEY_SPEC_USER_SESSION_KEYRING) != 0 && !$!{ENOSYS}) { $failed = 'user session keyring' }
+  # Linked into this process's keyring, which the exec drops, to be named at all.
+  elsif (($persistent = syscall($SYS{keyctl}, $KEYCTL_GET_PERSISTENT, -1, $KEY_SPEC_PROCESS_KEYRING)) < 0) {
+    $failed = 'persistent keyring' unless $!{ENOSYS} || $!{EOPNOTSUPP};
+  }
+  elsif (syscall($SYS{keyctl}, $KEYCTL_CLEAR, $persistent) != 0) { $failed = 'persistent keyring' }
+  my $why = "$!";
+  my $denied = $!{EACCES};
+  syscall($SYS{keyctl}, $KEYCTL_UNLINK, $persistent, $KEY_SPEC_PROCESS_KEYRING) if $persistent >= 0;
+  return unless $failed;
+  $fail->("cannot empty the $failed that earlier runs of uid $< left ($why)"
+      . ($denied ? ': one of them took away the permission to change it, so this uid cannot run jobs safely until the machine restarts; take it out of Job_Uids' : ''));
 }
 
 # In the job's process: become the run's identity, then exec its command. Never returns.
@@ -99,7 +172,14 @@ sub exec_command {
   my ($run_as, @command) = @_;
   $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP CHLD);
   my $fail = sub { print STDERR "[QM] $_[0]\n"; _exit(126) };
-  @command = drop_privileges(split(/:/, $run_as), $fail, @command) if length $run_as;
+  if (length $run_as) {
+    # "uid:gid", or "uid:gid:pool:<max processes>"
+    my ($uid, $gid, $pool, $max_procs) = $run_as =~ /^(\d+):(\d+)(?::(pool):(\d+))?$/
+      or $fail->("the run's identity is not uid:gid or uid:gid:pool:<max processes>");
+    isolate($pool, $max_procs, $fail);
+    @command = drop_privileges($uid, $gid, $fail, @command);
+    clear_uid_keyrings($fail) if $pool;
+  }
   { no warnings 'exec'; exec { $command[0] } @command }
   print STDERR "[QM] cannot run $command[0]: $!\n";
   _exit(127);
