@@ -1,10 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
-import { numberOf } from "@/lib/core/csv-table";
-
-/** Points drawn at most (every n-th row beyond). */
-const MAX_POINTS = 2000;
+import { describePlot, plotPoints } from "@/lib/core/plot-points";
 
 /** A quick line or scatter plot of two numeric columns of a table (x: a column, or the row number). */
 export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows: string[][]; numeric: number[] }) {
@@ -13,18 +10,8 @@ export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows:
   const [kind, setKind] = useState<"line" | "scatter">("line");
   const [logX, setLogX] = useState(false);
   const [logY, setLogY] = useState(false);
-  const points = useMemo(() => {
-    const every = Math.ceil(rows.length / MAX_POINTS);
-    const out: { x: number; y: number }[] = [];
-    rows.forEach((row, i) => {
-      if (i % every) return;
-      const px = x < 0 ? i + 1 : numberOf(row[x] ?? "");
-      const py = numberOf(row[y] ?? "");
-      // A logarithmic axis has no place for zero or less.
-      if (px !== null && py !== null && (!logX || px > 0) && (!logY || py > 0)) out.push({ x: px, y: py });
-    });
-    return kind === "line" ? out.sort((a, b) => a.x - b.x) : out;
-  }, [rows, x, y, kind, logX, logY]);
+  const plot = useMemo(() => plotPoints(rows, { x, y, logX, logY, sorted: kind === "line" }), [rows, x, y, kind, logX, logY]);
+  const points = plot.points;
   const select = "rounded border border-slate-300 px-1 py-0.5";
   const axis = (log: boolean) => ({ type: "number" as const, scale: log ? ("log" as const) : ("auto" as const), domain: ["auto", "auto"] as [string, string], tick: { fontSize: 11 } });
   return (
@@ -57,7 +44,9 @@ export function TablePlot({ columns, rows, numeric }: { columns: string[]; rows:
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> log y
         </label>
-        <span className="tabular-nums">{points.length.toLocaleString()} points</span>
+        <span className="tabular-nums" data-testid="plot-count">
+          {describePlot(plot)}
+        </span>
       </div>
       <div className="h-64 w-full" role="img" aria-label={`${columns[y]} against ${x < 0 ? "row number" : columns[x]}`}>
         <ResponsiveContainer width="100%" height="100%">
