@@ -41,7 +41,7 @@ describe("malformed directives: a clear message that names the line and what to 
     ["twice the same key", script("#QM nb_proc=2", "#QM NB_PROC=3"), /line 2: nb_proc is already given on line 1/],
     ["script is not a directive", script("#QM script=python x.py"), /remove "#QM script"/],
     ["nb_proc not a number", script("#QM info=x", "#QM nb_proc=two"), /run\.sh line 2: nb_proc must be a whole number \(got "two"\)/],
-    ["nb_proc zero", script("#QM nb_proc=0"), /run\.sh line 1: nb_proc must be 1 or more/],
+    ["nb_proc zero", script("#QM nb_proc=0"), /run\.sh line 1: nb_proc must be between 1 and 4096 \(got 0\)/],
     ["bad walltime", script("#QM walltime=2h"), /run\.sh line 1: walltime must be MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS/],
     ["bad mem", script("#QM mem=lots"), /run\.sh line 1: mem must be a size such as 512M, 4G/],
   ])("%s", (_what, text, message) => {

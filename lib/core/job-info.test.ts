@@ -72,7 +72,7 @@ describe("parseJobInfo", () => {
   it("reads nb_gpu, in both kinds of file (default 0)", () => {
     expect(parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = 2\n").nbGpu).toBe(2);
     expect(parseJobInfo("job.xml", `<PARAMETER><script value="x"/><nb_gpu value="1"/></PARAMETER>`).nbGpu).toBe(1);
-    expect(() => parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = -1\n")).toThrow(/p\.cfg: nb_gpu must be 0 or more \(got -1\)/);
+    expect(() => parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = -1\n")).toThrow(/p\.cfg: nb_gpu must be between 0 and 256 \(got -1\)/);
     expect(() => parseJobInfo("p.cfg", "[QMOptions]\nscript = x\nnb_gpu = one\n")).toThrow(/nb_gpu must be a whole number \(got "one"\)/);
   });
 
@@ -84,7 +84,10 @@ describe("parseJobInfo", () => {
   it("says what to fix when the section or a number is wrong", () => {
     expect(() => parseJobInfo("proc_config.cfg", "[Options]\nscript = x\n")).toThrow(/no \[QMOptions\] section/);
     expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\nnb_proc = many\n")).toThrow(/nb_proc must be a whole number/);
-    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\nnb_proc = 0\n")).toThrow(/nb_proc must be 1 or more/);
+    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\nnb_proc = 0\n")).toThrow(/nb_proc must be between 1 and 4096 \(got 0\)/);
+    // Beyond what the submit form takes: the same job, whether uploaded or dropped as a folder.
+    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\npriority = 99999999\n")).toThrow("proc_config.cfg: priority must be between -1000 and 1000 (got 99999999)");
+    expect(() => parseJobInfo("proc_config.cfg", "[QMOptions]\nscript = x\nnb_proc = 100000000000000000000\n")).toThrow(/nb_proc must be between 1 and 4096/);
   });
 
   it("never expands XML entities: a DOCTYPE is refused", () => {

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { AppError } from "./app-error";
 import { iniSections, parseIni, pythonSection } from "./config-parser";
 import { parseMem, parseWalltime } from "./job-limits";
+import { SUBMIT_NUMBER_RANGES, type SubmitNumberField } from "./submit-fields";
 
 /** A parsed info file (or #QM block). `params` holds every key (lower-cased), as strings. */
 export interface JobInfo {
@@ -154,9 +155,7 @@ function decodeCharRefs(value: string): string {
  */
 export function toJobInfo(params: Record<string, string>, script: string, where: (key: string) => string): JobInfo {
   const nbProc = integerKey(where, params, "nb_proc", 1);
-  if (nbProc < 1) throw new AppError("INVALID_INPUT", `${where("nb_proc")}: nb_proc must be 1 or more (got ${nbProc})`);
   const nbGpu = integerKey(where, params, "nb_gpu", 0);
-  if (nbGpu < 0) throw new AppError("INVALID_INPUT", `${where("nb_gpu")}: nb_gpu must be 0 or more (got ${nbGpu})`);
   const ownerKey = OWNER_KEYS.find((k) => params[k]?.trim());
   const info: JobInfo = {
     script,
@@ -189,11 +188,15 @@ function ownerAddress(value: string): string {
   return named ? named[1] : value.trim();
 }
 
-function integerKey(where: (key: string) => string, params: Record<string, string>, key: string, fallback: number): number {
+/** A whole-number key within the range a submission's field has (submit-fields.ts): the same job, however it comes. */
+function integerKey(where: (key: string) => string, params: Record<string, string>, key: SubmitNumberField, fallback: number): number {
   const value = params[key]?.trim();
   if (value === undefined || value === "") return fallback;
   if (!/^[+-]?\d+$/.test(value)) {
     throw new AppError("INVALID_INPUT", `${where(key)}: ${key} must be a whole number (got "${value}")`);
   }
-  return Number(value);
+  const { min, max } = SUBMIT_NUMBER_RANGES[key];
+  const n = Number(value);
+  if (n < min || n > max) throw new AppError("INVALID_INPUT", `${where(key)}: ${key} must be between ${min} and ${max} (got ${value})`);
+  return n;
 }

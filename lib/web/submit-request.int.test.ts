@@ -174,7 +174,7 @@ describe("rejected uploads leave nothing behind", () => {
     ["not a zip", () => Buffer.from("PK but not really a zip file"), /not a valid zip archive/, "INVALID_INPUT"],
     ["no info file", () => buildZip([{ name: "job/" }, { name: "job/run.sh", data: "echo" }]), /The folder "job" in the zip has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg/, "INVALID_INPUT"],
     ["no info file at the top", () => buildZip([{ name: "run.sh", data: "echo" }, { name: "data.csv", data: "1" }]), /The zip has no proc_config.cfg, nor a script with #QM lines/, "INVALID_INPUT"],
-    ["a malformed #QM line", () => buildZip([{ name: "run.sh", data: "#QM nb_proc=0\necho" }]), /run\.sh line 1: nb_proc must be 1 or more/, "INVALID_INPUT"],
+    ["a malformed #QM line", () => buildZip([{ name: "run.sh", data: "#QM nb_proc=0\necho" }]), /run\.sh line 1: nb_proc must be between 1 and 4096 \(got 0\)/, "INVALID_INPUT"],
     ["info file without script", () => jobZip({ cfg: "[QMOptions]\nnb_proc = 2\n" }), /proc_config.cfg has no `script` entry in \[QMOptions\]/, "INVALID_INPUT"],
     ["info file that is not ConfigParser", () => jobZip({ cfg: "script = x\n" }), /line 1: .*before any \[section\]/, "INVALID_INPUT"],
     ["encrypted entry", () => jobZip({ extra: [{ name: "secret", data: "x", encrypted: true, deflate: false }] }), /encrypted/, "INVALID_INPUT"],
