@@ -76,6 +76,11 @@ export interface ExitReport {
   endedAt?: Date;
   /** The run's details as it ended (Job.runInfo), for executors whose details change (Slurm's final state). */
   runInfo?: Record<string, unknown>;
+  /**
+   * When the run really began, as its executor knows it (Slurm's start time): a run that
+   * waited in Slurm's queue began then, not at its claim, and its duration counts from there.
+   */
+  startedAt?: Date;
 }
 
 /** What changed about a run that waits in, then runs on, a scheduler of its own (Slurm). */
@@ -84,6 +89,8 @@ export interface RunChange {
   running: boolean;
   /** The run's details now (node, scheduler state), kept in Job.runInfo. */
   runInfo: Record<string, unknown>;
+  /** When the run began, as its executor knows it (Slurm's start time); absent: when this change is heard. */
+  startedAt?: Date;
 }
 
 /** A run the executor has started (or found again after a restart). */

@@ -56,7 +56,9 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     neverStarted && `it never started: it waited ${formatDuration(finishedAt.getTime() - job.startedAt.getTime())} in Slurm's queue`,
   ].filter(Boolean);
   const logPath = path.join(job.dir, LOG_FILE);
-  const durationMs = neverStarted ? 0 : finishedAt.getTime() - job.startedAt.getTime();
+  // Its executor may know when it really began (Slurm's start, not the claim): it ran from then.
+  const ranFrom = !neverStarted && exit.startedAt ? exit.startedAt : job.startedAt;
+  const durationMs = neverStarted ? 0 : finishedAt.getTime() - ranFrom.getTime();
   try {
     appendLogLines(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
   } catch (error) {
@@ -90,7 +92,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
       folder, finishedAt, exitCode: exit.exitCode, signal, cpuSeconds, peakMemoryKb: exit.peakMemoryKb ?? job.peakMemoryKb, progress, pid: null,
       // The job page shows it in its error box, qm show and qm wait say it.
       error: job.quarantined ?? limitError(state, job) ?? exit.error ?? (memoryKilled && `${memoryKilled}.`) ?? null, ...gpu, ...runInfo,
-      ...(neverStarted ? { startedAt: null } : {}),
+      ...(neverStarted ? { startedAt: null } : exit.startedAt ? { startedAt: exit.startedAt } : {}),
     },
     notes.length ? `${detail}; ${notes.join("; ")}` : detail,
   );

@@ -1,8 +1,8 @@
 /**
  * What an executor with a queue of its own (Slurm) reports about a run while it waits and
  * runs (StartedRun.watch): the row moves from `pending` to `running` when the run begins
- * (the `run` transition; startedAt becomes that moment, so elapsed time is time run, not
- * time waited), and Job.runInfo follows the run's details (Slurm state, node). One job's
+ * (the `run` transition; startedAt becomes that moment, as the executor knows it, so elapsed
+ * time is time run, not time waited), and Job.runInfo follows the run's details (Slurm state, node). One job's
  * changes are written in order, and its end is recorded only after them.
  */
 import { planTransition } from "../lib/core/job-lifecycle";
@@ -25,7 +25,8 @@ export function followRunChanges(ctx: WorkerContext, job: RunningJob): RunChange
 async function apply(ctx: WorkerContext, job: RunningJob, change: RunChange): Promise<void> {
   const runInfo = runInfoText(job, change.runInfo);
   if (change.running && job.state === "pending") {
-    const startedAt = new Date();
+    // Slurm's own start time when it is known (the poller sees RUNNING up to slurm_poll_interval late).
+    const startedAt = change.startedAt ?? new Date();
     const node = change.runInfo.node;
     const plan = planTransition("run", "pending", "running", { startedAt, runInfo }, typeof node === "string" && node ? `on ${node}` : null);
     if (await ctx.store.transition(job.id, plan, { state: "pending" })) {

@@ -22,7 +22,8 @@ export interface JobTimes {
  *   off), for jobs still going; lists of ended jobs leave it out.
  */
 export function jobTimes(job: Pick<JobSummary, "state" | "startedAt" | "finishedAt" | "progress">, nowMs?: number): JobTimes {
-  const start = job.startedAt ? Date.parse(job.startedAt) : null;
+  // A job pending in its executor's queue (Slurm's) has not started: its startedAt is its claim, and no time runs yet.
+  const start = job.startedAt && job.state !== "pending" ? Date.parse(job.startedAt) : null;
   const end = job.finishedAt ? Date.parse(job.finishedAt) : (nowMs ?? null);
   const elapsedMs = start === null || end === null ? null : end - start;
   const remainingMs = job.state === "running" && elapsedMs !== null ? estimateRemainingMs(elapsedMs, job.progress) : null;

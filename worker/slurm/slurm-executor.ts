@@ -77,6 +77,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
       runs.set(spec.runToken, run);
       try {
         appendLogLines(path.join(spec.dir, LOG_FILE), header);
+        run.logOffset = fs.statSync(path.join(spec.dir, LOG_FILE)).size;
       } catch (error) {
         runs.delete(spec.runToken);
         run.finish({ exitCode: null, signal: null, cpuSeconds: null, error: `cannot write process.log: ${(error as Error).message}` });

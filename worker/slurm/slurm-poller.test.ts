@@ -74,7 +74,7 @@ describe("the Slurm poller, for a run adopted while Slurm did not answer, never 
   });
 
   it("follows it as any run when Slurm lists it by name after all (an sbatch that timed out had created it)", async () => {
-    const { run, looks, close } = await adopt(`55${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/j7${S}qm-7-tok\n`);
+    const { run, looks, close } = await adopt(`55${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/j7${S}2026-12-02T12:00:00${S}qm-7-tok\n`);
     try {
       await waitUntil(() => looks() >= 2);
       expect(run.ended).toBe(false);
@@ -89,3 +89,62 @@ describe("the Slurm poller, for a run adopted while Slurm did not answer, never 
 async function waitUntil(ok: () => boolean) {
   for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
 }
+
+describe("the Slurm poller: when a run started is Slurm's start, not its claim", () => {
+  const setUp = async (squeue: string, opts: { record?: boolean; log?: string } = {}) => {
+    const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-poller-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-job-"));
+    dirs.push(runsDir, dir);
+    if (opts.record) fs.writeFileSync(path.join(runsDir, exitRecordName("tok")), "status=0\ntimes=0m0.010s 0m0.002s\n0m1.000s 0m0.500s\nend\n");
+    const header = "=== QueueManager job 7 started ...\n";
+    fs.writeFileSync(path.join(dir, "process.log"), header + (opts.log ?? ""));
+    const run = createSlurmRun({ jobId: 7, runToken: "tok", dir, slurmJobId: "42", partition: null });
+    run.logOffset = Buffer.byteLength(header);
+    const changes: unknown[] = [];
+    run.started.watch?.((c) => changes.push(c));
+    const runs = new Map<string, SlurmRun>([["tok", run]]);
+    await new Promise((r) => setTimeout(r, 5));
+    const poller = createPoller({
+      cli: async (command) => (command === "squeue" ? squeue : ""),
+      runs, runsDir, graceMs: 60_000, log: () => undefined, pollMs: () => 20,
+      accounting: { states: async () => new Map() }, afterLook: async () => undefined,
+    });
+    return { run, changes, close: () => poller.close() };
+  };
+
+  it("reports squeue's start time with the move to running (seen up to a poll interval late)", async () => {
+    const { changes, close } = await setUp(`42${S}RUNNING${S}node1${S}None${S}/x${S}2026-12-02T12:00:05${S}qm-7-tok\n`);
+    try {
+      await waitUntil(() => changes.some((c) => (c as { running: boolean }).running));
+      expect(changes.at(-1)).toMatchObject({ running: true, startedAt: new Date(2026, 11, 2, 12, 0, 5) });
+    } finally {
+      close();
+    }
+  });
+
+  it("gives the end of a run never seen running Slurm's start (squeue), else the wrapper's line in process.log", async () => {
+    const listed = await setUp(`42${S}COMPLETED${S}node1${S}None${S}/x${S}2026-12-02T12:00:05${S}qm-7-tok\n`, { record: true });
+    try {
+      expect(await listed.run.started.exited).toMatchObject({ exitCode: 0, startedAt: new Date(2026, 11, 2, 12, 0, 5) });
+    } finally {
+      listed.close();
+    }
+    const forgotten = await setUp("", { record: true, log: "=== Slurm job 42 started 2026-12-02T11:59:58Z on node1\nran\n" });
+    try {
+      expect(await forgotten.run.started.exited).toMatchObject({ exitCode: 0, startedAt: new Date("2026-12-02T11:59:58Z") });
+    } finally {
+      forgotten.close();
+    }
+  });
+
+  it("gives no start to a job cancelled while it waited (squeue's start is then the cancel)", async () => {
+    const { run, close } = await setUp(`42${S}CANCELLED${S}${S}None${S}/x${S}2026-12-02T12:00:05${S}qm-7-tok\n`);
+    try {
+      const report = await run.started.exited;
+      expect(report).toMatchObject({ cancelled: true });
+      expect(report).not.toHaveProperty("startedAt");
+    } finally {
+      close();
+    }
+  });
+});

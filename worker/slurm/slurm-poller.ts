@@ -7,6 +7,8 @@
  * Idle (no run), it only reads the cluster's figures (sinfo) every 30 s for the dashboard.
  */
 import fs from "node:fs";
+import path from "node:path";
+import { LOG_FILE } from "../../lib/core/job-log";
 import { type LogInput, toLog } from "../../lib/server/logger";
 import type { ClusterStats } from "../../lib/core/worker-stats";
 import type { Accounting } from "./accounting";
@@ -55,6 +57,29 @@ export interface Poller {
   unreachable(): boolean;
   cluster(): ClusterStats | undefined;
   close(): void;
+}
+
+/**
+ * When the wrapper says the job started (`=== Slurm job N started <time> on <node>`, its
+ * first line after the header in process.log): for a job squeue no longer lists. Only runs
+ * started by this worker know where that line is; null when it is not found.
+ */
+export function wrapperStart(run: Pick<SlurmRun, "dir" | "slurmJobId" | "logOffset">): Date | null {
+  if (run.logOffset === undefined || !run.slurmJobId) return null;
+  let text: string;
+  try {
+    const fd = fs.openSync(path.join(run.dir, LOG_FILE), "r");
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      text = buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, run.logOffset)).toString("utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const m = new RegExp(`^=== Slurm job ${run.slurmJobId} started (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ) on `, "m").exec(text);
+  return m ? new Date(m[1]) : null;
 }
 
 export function createPoller(deps: PollerDeps): Poller {
@@ -109,18 +134,21 @@ export function createPoller(deps: PollerDeps): Poller {
     const phase = entry ? phaseOf(entry.state) : "ended";
     const sacctState = !entry && run.slurmJobId ? accounted.get(run.slurmJobId) : undefined;
     const endState = entry?.state ?? (sacctState && phaseOf(sacctState) === "ended" ? sacctState : null);
+    const record = files.record(run.runToken);
     if (entry) {
       run.slurmJobId = entry.slurmJobId;
       run.info = { ...run.info, slurmJobId: entry.slurmJobId, slurmState: entry.state, node: entry.node || run.info.node, reason: phase === "waiting" ? entry.reason : null };
       if (phase !== "waiting") run.running = true;
+      // An ended job's start is a start only if its command ran (one cancelled while pending has one too).
+      if (entry.startedAt && (phase === "running" || record)) run.startedAt = entry.startedAt;
     }
-    const record = files.record(run.runToken);
     if (phase === "ended" || record) {
       run.waitingSince ??= now;
       const report = judgeEnd({ slurmJobId: run.slurmJobId, state: endState, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs });
       if (report) {
         deps.runs.delete(run.runToken);
-        run.finish({ ...report, runInfo: { ...run.info } });
+        const startedAt = run.startedAt ?? (record ? wrapperStart(run) : null);
+        run.finish({ ...report, runInfo: { ...run.info }, ...(startedAt ? { startedAt } : {}) });
         removeTimeoutMark(deps.runsDir, run.runToken);
         return false;
       }

@@ -33,6 +33,10 @@ export interface SlurmRun {
   info: SlurmRunInfo;
   /** Slurm has started it (reported to the runner). */
   running: boolean;
+  /** When Slurm started it (squeue's start time, or the wrapper's line in process.log). */
+  startedAt?: Date;
+  /** The size of process.log once its header was written: the wrapper's first line comes after it. */
+  logOffset?: number;
   ended: boolean;
   submission?: Submission;
   /**
@@ -60,7 +64,7 @@ export function createSlurmRun(init: { jobId: number; runToken: string; dir: str
   let listener: ((change: RunChange) => void) | undefined;
   let resolve!: (report: ExitReport) => void;
   const exited = new Promise<ExitReport>((r) => (resolve = r));
-  const snapshot = () => JSON.stringify({ running: run.running, runInfo: run.info });
+  const snapshot = () => JSON.stringify({ running: run.running, runInfo: run.info, startedAt: run.startedAt });
   let heard = "";
   const run: SlurmRun = {
     jobId: init.jobId,
@@ -93,7 +97,7 @@ export function createSlurmRun(init: { jobId: number; runToken: string; dir: str
       const now = snapshot();
       if (now === heard) return;
       heard = now;
-      listener({ running: run.running, runInfo: { ...run.info } });
+      listener({ running: run.running, runInfo: { ...run.info }, ...(run.startedAt ? { startedAt: run.startedAt } : {}) });
     },
     handOver() {
       heard = snapshot();

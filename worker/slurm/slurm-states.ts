@@ -10,7 +10,7 @@ import type { ExitReport } from "../executor";
 
 /** squeue's output fields, separated by a character no path or job name holds. */
 export const FIELD_SEPARATOR = "\x1f";
-export const SQUEUE_FORMAT = ["%i", "%T", "%N", "%r", "%Z", "%j"].join(FIELD_SEPARATOR);
+export const SQUEUE_FORMAT = ["%i", "%T", "%N", "%r", "%Z", "%S", "%j"].join(FIELD_SEPARATOR);
 
 /** One job as squeue lists it. */
 export interface QueueEntry {
@@ -19,16 +19,27 @@ export interface QueueEntry {
   node: string;
   reason: string;
   workDir: string;
+  /** When Slurm started it (squeue's %S); null while it waits (%S is then an estimate, or N/A) or when unknown. */
+  startedAt: Date | null;
   name: string;
+}
+
+/** A time as Slurm prints it (`2026-12-02T12:30:05`, the local time of the host asking); null for N/A, Unknown, None. */
+export function parseSlurmTime(text: string): Date | null {
+  const t = text.trim();
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(t)) return null;
+  const date = new Date(t); // no offset: local time, as Slurm printed it
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 export function parseSqueue(text: string): QueueEntry[] {
   const entries: QueueEntry[] = [];
   for (const line of text.split("\n")) {
     const fields = line.split(FIELD_SEPARATOR);
-    if (fields.length < 6) continue;
-    const [slurmJobId, state, node, reason, workDir] = fields;
-    entries.push({ slurmJobId: slurmJobId.trim(), state: state.trim(), node: node.trim(), reason: reason.trim(), workDir, name: fields.slice(5).join(FIELD_SEPARATOR) });
+    if (fields.length < 7) continue;
+    const [slurmJobId, state, node, reason, workDir, start] = fields;
+    const startedAt = phaseOf(state.trim()) === "waiting" ? null : parseSlurmTime(start);
+    entries.push({ slurmJobId: slurmJobId.trim(), state: state.trim(), node: node.trim(), reason: reason.trim(), workDir, startedAt, name: fields.slice(6).join(FIELD_SEPARATOR) });
   }
   return entries;
 }
