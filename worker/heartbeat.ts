@@ -7,6 +7,7 @@
  */
 import os from "node:os";
 import { freeGpuCount } from "../lib/core/gpu-sets";
+import { startupValues } from "../lib/core/startup-keys";
 import type { WorkerStats } from "../lib/core/worker-stats";
 import { writeHeartbeat, writeLastHeartbeat } from "../lib/server/store/worker-status";
 import type { WorkerContext } from "./context";
@@ -22,7 +23,7 @@ export function createHeartbeat(ctx: WorkerContext) {
     const gpus = ctx.executor.schedulesItself ? {} : { gpus: ctx.gpus, gpusInUse: ctx.gpus.length - freeGpuCount(ctx.gpus, jobs.map((j) => j.gpus)) };
     const stats = {
       loadavg: os.loadavg(), cpus, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
-      isolation: ctx.isolation, pending: jobs.length - running.length, cluster: ctx.executor.clusterStats?.(), ...gpus, ...(stopped ? { stopped } : {}),
+      isolation: ctx.isolation, pending: jobs.length - running.length, startup: startupValues(ctx.config(), "worker"), cluster: ctx.executor.clusterStats?.(), ...gpus, ...(stopped ? { stopped } : {}),
     } satisfies WorkerStats;
     await (stopped ? writeLastHeartbeat : writeHeartbeat)(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };

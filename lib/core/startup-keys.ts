@@ -28,6 +28,8 @@ const FIELDS: StartupField[] = [
   { key: "Run_As", read: (c) => c.runAs, keep: (c, s) => ({ ...c, runAs: s.runAs }) },
   { key: "Limits", read: (c) => c.limits.mode, keep: (c, s) => ({ ...c, limits: { ...c.limits, mode: s.limits.mode } }) },
   { key: "CPU_List", read: (c) => (c.limits.cpuList ? formatCpuList(c.limits.cpuList) : "all"), keep: (c, s) => ({ ...c, limits: { ...c.limits, cpuList: s.limits.cpuList } }) },
+  // As written (auto is resolved by nvidia-smi when the worker starts).
+  { key: "GPU_List", read: (c) => (c.gpuList === "auto" ? "auto" : c.gpuList.join(",") || "none"), keep: (c, s) => ({ ...c, gpuList: s.gpuList }) },
 ];
 
 /** The startup fields `program` must keep, from the `restart` marks of KNOWN_KEYS. */
@@ -57,4 +59,20 @@ export function pendingRestarts(inFile: QmConfig, inForce: QmConfig, program: Pr
   return fieldsOf(program)
     .filter((field) => field.read(inFile) !== field.read(inForce))
     .map((field) => ({ id: field.id, key: field.key, inForce: field.read(inForce), inFile: field.read(inFile) }));
+}
+
+/**
+ * The start-up values `program` runs with, by key ("Limits": "cgroup1"): what the worker
+ * records in its heartbeat so that the web server, which cannot see them, can tell which
+ * saved keys wait for the worker's restart (pendingRestartsOf).
+ */
+export function startupValues(inForce: QmConfig, program: Program): Record<string, string> {
+  return Object.fromEntries(fieldsOf(program).map((field) => [field.key, field.read(inForce)]));
+}
+
+/** pendingRestarts against the values another program recorded (startupValues); a key it did not record is left out. */
+export function pendingRestartsOf(inFile: QmConfig, recorded: Record<string, string>, program: Program): PendingRestart[] {
+  return fieldsOf(program)
+    .filter((field) => field.key in recorded && field.read(inFile) !== recorded[field.key])
+    .map((field) => ({ id: field.id, key: field.key, inForce: recorded[field.key], inFile: field.read(inFile) }));
 }

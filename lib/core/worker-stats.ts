@@ -52,6 +52,8 @@ export interface WorkerStats {
   gpusInUse?: number;
   /** Jobs handed to the executor that still wait in its own queue (Slurm PENDING). */
   pending?: number;
+  /** The values of the keys read only at its start (lib/core/startup-keys.ts startupValues): the web server lists saved ones that differ as waiting for its restart. */
+  startup?: Record<string, string>;
   cluster?: ClusterStats;
 }
 
@@ -93,6 +95,7 @@ const FIELDS: { [K in keyof Omit<WorkerStats, "cluster">]-?: (v: unknown) => boo
   gpus: (v) => isArrayOf(v, isCount),
   gpusInUse: isCount,
   pending: isCount,
+  startup: (v) => isObject(v) && Object.values(v).every(isString),
 };
 
 /** The figures of a parsed heartbeat: its right fields, the others dropped; `{}` for what is not an object. */

@@ -12,7 +12,8 @@ import { parseConfigAgain, readConfigAgain } from "../server/config-reload";
 import { streamLogger } from "../server/logger";
 import { loadEnv, type QmEnv } from "../server/env";
 import type { QmConfig } from "../core/qm-config";
-import { type PendingRestart, keepStartupValues, pendingRestarts } from "../core/startup-keys";
+import { type PendingRestart, keepStartupValues, pendingRestarts, pendingRestartsOf } from "../core/startup-keys";
+import { readWorkerSetup } from "../server/store/worker-status";
 import { qmLayout, type QmLayout } from "../server/qm-folders";
 import { type JobStore, createJobStore } from "../server/store/job-store";
 import { openSql } from "../server/store/sql";
@@ -96,10 +97,18 @@ export function getConfig(): LoadedConfig {
   return ctx.config!.loaded;
 }
 
-/** Keys saved in QMserv.cfg that this server applies only after a restart. */
-export function getPendingRestarts(): PendingRestart[] {
+/**
+ * Keys saved in QMserv.cfg that wait for a restart: of this server (its own values), or of
+ * the worker (the values its heartbeat recorded; none before a worker has run).
+ */
+export async function getPendingRestarts(): Promise<PendingRestart[]> {
   const loaded = getConfig();
-  return pendingRestarts(context().config!.inFile, loaded.config, "web");
+  const inFile = context().config!.inFile;
+  const web = pendingRestarts(inFile, loaded.config, "web");
+  const { startup } = await readWorkerSetup(context().store.sql);
+  const worker = startup ? pendingRestartsOf(inFile, startup, "worker") : [];
+  // QM_FOLDER waits for both: said once, with the web server's value.
+  return [...web, ...worker.filter((w) => !web.some((p) => p.id === w.id))];
 }
 
 export function getLayout(): QmLayout {

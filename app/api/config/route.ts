@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiHandler(async (request) => {
   await requireAdmin(request);
   getConfig(); // reads the file again when it changed (the default is written only at the first reading)
-  return json({ ...getConfigForm(getEnv().configPath), restartPending: getPendingRestarts() });
+  return json({ ...getConfigForm(getEnv().configPath), restartPending: await getPendingRestarts() });
 });
 
 /** Save edited values `{ version, values: { "Section.Key": "value" } }`. Admin only, CSRF. */
@@ -21,5 +21,5 @@ export const PUT = apiHandler(async (request) => {
   // Read it back now so that this process serves the new settings at once (all but the
   // keys it reads only at start, listed in restartPending).
   getConfig();
-  return json({ ...result, restartPending: getPendingRestarts() });
+  return json({ ...result, restartPending: await getPendingRestarts() });
 });
