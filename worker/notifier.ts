@@ -45,7 +45,7 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
         return { kind: "mail-sent", detail: `to ${job.owner}` };
       },
       (error: unknown) => {
-        const why = `${message(error)}${config.smtp.via === "default" ? ` (${localServerHint(config.smtp.port)})` : ""}`;
+        const why = `${message(error)}${mailHint(config.smtp, error)}`;
         ctx.log.warn(`mail to ${job.owner} failed: ${why}`, { job: job.id });
         return { kind: "mail-failed", detail: `to ${job.owner}: ${why}` };
       },
@@ -59,9 +59,17 @@ export function notifyOwner(ctx: WorkerContext, job: FinishedJob): void {
   void sending.finally(() => pendingMails.delete(sending));
 }
 
-/** QM 0.4 read MailSender from its shell's environment, which a service does not inherit. */
-const localServerHint = (port: number) =>
-  `QMserv.cfg has no smtp_host and no MailSender (nor does the environment): mails go to this machine's SMTP server, localhost:${port}`;
+/** What to look at when a mail could not be sent, after the SMTP library's own words. */
+function mailHint(smtp: ReturnType<WorkerContext["config"]>["smtp"], error: unknown): string {
+  // QM 0.4 read MailSender from its shell's environment, which a service does not inherit.
+  if (smtp.via === "default") return ` (QMserv.cfg has no smtp_host and no MailSender (nor does the environment): mails go to this machine's SMTP server, localhost:${smtp.port})`;
+  // Said in the message (connect ECONNREFUSED 10.0.0.5:25), whatever code the mail library gives.
+  if (/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.test(`${(error as NodeJS.ErrnoException).code} ${message(error)}`)) {
+    const keys = smtp.via === "gmail" ? "QM_GMAIL_SMTP_URL, or the network's way out to Gmail" : "smtp_host and smtp_port in QMserv.cfg";
+    return ` (no SMTP server answered at ${smtp.host}:${smtp.port}: check ${keys})`;
+  }
+  return "";
+}
 
 /** Wait (bounded) for mails in flight, at shutdown. */
 export async function flushMails(timeoutMs = 10_000): Promise<void> {

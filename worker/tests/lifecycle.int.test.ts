@@ -113,6 +113,8 @@ describe("a job's life", () => {
     await waitForJob(env, "next one", ["done"]);
     const event = await waitFor("mail-failed event", () => env.db.jobEvent.findFirst({ where: { jobId: row.id, kind: "mail-failed" } }));
     expect(event.detail).toContain("x@example.org");
+    // What to check, after the SMTP library's own words (connect ECONNREFUSED ...).
+    expect(event.detail).toMatch(/ECONNREFUSED.* \(no SMTP server answered at [^ ]+:9: check smtp_host and smtp_port in QMserv\.cfg\)$/);
   });
 
   it("says why a mail went to this machine's SMTP server when QMserv.cfg names none (a QM 0.4 file whose MailSender was in the old shell's environment)", async () => {
