@@ -74,7 +74,7 @@ describe("the Slurm poller, for a run adopted while Slurm did not answer, never 
   });
 
   it("follows it as any run when Slurm lists it by name after all (an sbatch that timed out had created it)", async () => {
-    const { run, looks, close } = await adopt(`55${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/j7${S}2026-12-02T12:00:00${S}qm-7-tok\n`);
+    const { run, looks, close } = await adopt(`55${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/j7${S}2026-12-02T12:00:00${S}short${S}qm-7-tok\n`);
     try {
       await waitUntil(() => looks() >= 2);
       expect(run.ended).toBe(false);
@@ -113,17 +113,19 @@ describe("the Slurm poller: when a run started is Slurm's start, not its claim",
   };
 
   it("reports squeue's start time with the move to running (seen up to a poll interval late)", async () => {
-    const { changes, close } = await setUp(`42${S}RUNNING${S}node1${S}None${S}/x${S}2026-12-02T12:00:05${S}qm-7-tok\n`);
+    const { changes, close } = await setUp(`42${S}RUNNING${S}node1${S}None${S}/x${S}2026-12-02T12:00:05${S}short${S}qm-7-tok\n`);
     try {
       await waitUntil(() => changes.some((c) => (c as { running: boolean }).running));
       expect(changes.at(-1)).toMatchObject({ running: true, startedAt: new Date(2026, 11, 2, 12, 0, 5) });
+      // slurm_partition empty: the partition is the one Slurm chose, as squeue says.
+      expect(changes.at(-1)).toMatchObject({ runInfo: { partition: "short" } });
     } finally {
       close();
     }
   });
 
   it("gives the end of a run never seen running Slurm's start (squeue), else the wrapper's line in process.log", async () => {
-    const listed = await setUp(`42${S}COMPLETED${S}node1${S}None${S}/x${S}2026-12-02T12:00:05${S}qm-7-tok\n`, { record: true });
+    const listed = await setUp(`42${S}COMPLETED${S}node1${S}None${S}/x${S}2026-12-02T12:00:05${S}short${S}qm-7-tok\n`, { record: true });
     try {
       expect(await listed.run.started.exited).toMatchObject({ exitCode: 0, startedAt: new Date(2026, 11, 2, 12, 0, 5) });
     } finally {
@@ -138,7 +140,7 @@ describe("the Slurm poller: when a run started is Slurm's start, not its claim",
   });
 
   it("gives no start to a job cancelled while it waited (squeue's start is then the cancel)", async () => {
-    const { run, close } = await setUp(`42${S}CANCELLED${S}${S}None${S}/x${S}2026-12-02T12:00:05${S}qm-7-tok\n`);
+    const { run, close } = await setUp(`42${S}CANCELLED${S}${S}None${S}/x${S}2026-12-02T12:00:05${S}short${S}qm-7-tok\n`);
     try {
       const report = await run.started.exited;
       expect(report).toMatchObject({ cancelled: true });

@@ -137,7 +137,7 @@ export function createPoller(deps: PollerDeps): Poller {
     const record = files.record(run.runToken);
     if (entry) {
       run.slurmJobId = entry.slurmJobId;
-      run.info = { ...run.info, slurmJobId: entry.slurmJobId, slurmState: entry.state, node: entry.node || run.info.node, reason: phase === "waiting" ? entry.reason : null };
+      run.info = { ...run.info, slurmJobId: entry.slurmJobId, slurmState: entry.state, node: entry.node || run.info.node, partition: entry.partition || run.info.partition, reason: phase === "waiting" ? entry.reason : null };
       if (phase !== "waiting") run.running = true;
       // An ended job's start is a start only if its command ran (one cancelled while pending has one too).
       if (entry.startedAt && (phase === "running" || record)) run.startedAt = entry.startedAt;

@@ -6,14 +6,14 @@ const record = (status: number) => ({ status, cpuSeconds: 1.5 });
 const base: Evidence = { slurmJobId: "42", state: "COMPLETED", record: record(0), timeoutMark: false, waitedMs: 0, graceMs: 60_000 };
 
 describe("squeue's lines", () => {
-  it("reads id, state, node, reason, folder, start and name; names and folders may hold anything but the separator", () => {
-    const text = `17${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/a|b c${S}2026-12-02T12:30:05${S}qm-5-abc\n18${S}PENDING${S}${S}Priority${S}/x${S}2026-12-02T14:00:00${S}my job | with bars\n\n`;
+  it("reads id, state, node, reason, folder, start, partition and name; names and folders may hold anything but the separator", () => {
+    const text = `17${S}RUNNING${S}node1${S}None${S}/qm/QM_Jobs/a|b c${S}2026-12-02T12:30:05${S}short${S}qm-5-abc\n18${S}PENDING${S}${S}Priority${S}/x${S}2026-12-02T14:00:00${S}short${S}my job | with bars\n\n`;
     expect(parseSqueue(text)).toEqual([
-      { slurmJobId: "17", state: "RUNNING", node: "node1", reason: "None", workDir: "/qm/QM_Jobs/a|b c", startedAt: new Date(2026, 11, 2, 12, 30, 5), name: "qm-5-abc" },
+      { slurmJobId: "17", state: "RUNNING", node: "node1", reason: "None", workDir: "/qm/QM_Jobs/a|b c", startedAt: new Date(2026, 11, 2, 12, 30, 5), partition: "short", name: "qm-5-abc" },
       // A pending job's %S is Slurm's estimate of its start, not a start.
-      { slurmJobId: "18", state: "PENDING", node: "", reason: "Priority", workDir: "/x", startedAt: null, name: "my job | with bars" },
+      { slurmJobId: "18", state: "PENDING", node: "", reason: "Priority", workDir: "/x", startedAt: null, partition: "short", name: "my job | with bars" },
     ]);
-    expect(parseSqueue(`19${S}COMPLETED${S}n1${S}None${S}/x${S}2026-12-02T12:00:00${S}qm-6-x\n20${S}RUNNING${S}n1${S}None${S}/x${S}N/A${S}qm-7-y`).map((e) => e.startedAt)).toEqual([new Date(2026, 11, 2, 12, 0, 0), null]);
+    expect(parseSqueue(`19${S}COMPLETED${S}n1${S}None${S}/x${S}2026-12-02T12:00:00${S}short${S}qm-6-x\n20${S}RUNNING${S}n1${S}None${S}/x${S}N/A${S}short${S}qm-7-y`).map((e) => e.startedAt)).toEqual([new Date(2026, 11, 2, 12, 0, 0), null]);
   });
 
   it("puts every state in a phase; one Slurm may add later decides nothing", () => {

@@ -10,7 +10,7 @@ import type { ExitReport } from "../executor";
 
 /** squeue's output fields, separated by a character no path or job name holds. */
 export const FIELD_SEPARATOR = "\x1f";
-export const SQUEUE_FORMAT = ["%i", "%T", "%N", "%r", "%Z", "%S", "%j"].join(FIELD_SEPARATOR);
+export const SQUEUE_FORMAT = ["%i", "%T", "%N", "%r", "%Z", "%S", "%P", "%j"].join(FIELD_SEPARATOR);
 
 /** One job as squeue lists it. */
 export interface QueueEntry {
@@ -21,6 +21,8 @@ export interface QueueEntry {
   workDir: string;
   /** When Slurm started it (squeue's %S); null while it waits (%S is then an estimate, or N/A) or when unknown. */
   startedAt: Date | null;
+  /** Its partition (the cluster's default when slurm_partition is empty). */
+  partition: string;
   name: string;
 }
 
@@ -36,10 +38,10 @@ export function parseSqueue(text: string): QueueEntry[] {
   const entries: QueueEntry[] = [];
   for (const line of text.split("\n")) {
     const fields = line.split(FIELD_SEPARATOR);
-    if (fields.length < 7) continue;
-    const [slurmJobId, state, node, reason, workDir, start] = fields;
+    if (fields.length < 8) continue;
+    const [slurmJobId, state, node, reason, workDir, start, partition] = fields;
     const startedAt = phaseOf(state.trim()) === "waiting" ? null : parseSlurmTime(start);
-    entries.push({ slurmJobId: slurmJobId.trim(), state: state.trim(), node: node.trim(), reason: reason.trim(), workDir, startedAt, name: fields.slice(6).join(FIELD_SEPARATOR) });
+    entries.push({ slurmJobId: slurmJobId.trim(), state: state.trim(), node: node.trim(), reason: reason.trim(), workDir, startedAt, partition: partition.trim(), name: fields.slice(7).join(FIELD_SEPARATOR) });
   }
   return entries;
 }
