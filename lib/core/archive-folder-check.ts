@@ -56,14 +56,47 @@ export function archiveFolderProblem(archive: string, qmFolder: string, places: 
 
 /** The rules, on one set of paths; `given` names the archive as the message shows it. */
 function problemAt(archive: string, qmFolder: string, serviceFolders: ServiceFolder[], given: string): string | null {
-  if (archive === "/") return `${given} is the whole filesystem; ${FIX}`;
-  const system = SYSTEM_TREES.find((top) => isInsideFolder(archive, top));
-  if (system) return `${given} is ${archive === system ? "" : "inside "}${system}, a folder of the system's own; ${FIX}`;
+  const system = systemProblem(archive, given, FIX);
+  if (system) return system;
   if (isInsideFolder(archive, qmFolder)) return `${given} must be outside QM_FOLDER (${qmFolder}); ${FIX}`;
   if (isInsideFolder(qmFolder, archive)) return `${given} holds QM_FOLDER (${qmFolder}); ${FIX}`;
-  for (const folder of serviceFolders) {
-    if (isInsideFolder(folder.path, archive)) return `${given} ${archive === folder.path ? "is" : "holds"} ${folder.name} (${folder.path}); ${FIX}`;
+  return serviceProblem(archive, serviceFolders, given, FIX) ?? sharedTopProblem(archive, given, "qm-archive");
+}
+
+/** The whole filesystem, or a system folder or inside one. */
+function systemProblem(folder: string, given: string, fix: string): string | null {
+  if (folder === "/") return `${given} is the whole filesystem; ${fix}`;
+  const system = SYSTEM_TREES.find((top) => isInsideFolder(folder, top));
+  return system ? `${given} is ${folder === system ? "" : "inside "}${system}, a folder of the system's own; ${fix}` : null;
+}
+
+/** A folder of the service's own data, or one holding it. */
+function serviceProblem(folder: string, serviceFolders: ServiceFolder[], given: string, fix: string): string | null {
+  const held = serviceFolders.find((service) => isInsideFolder(service.path, folder));
+  return held ? `${given} ${folder === held.path ? "is" : "holds"} ${held.name} (${held.path}); ${fix}` : null;
+}
+
+function sharedTopProblem(folder: string, given: string, example: string): string | null {
+  return SHARED_TOPS.includes(folder) ? `${given} is ${folder} itself, shared with everything else there; choose a folder of its own inside it, such as ${folder}/${example}` : null;
+}
+
+const QM_FIX = "choose a folder of its own for the queue, such as /srv/qm";
+
+/**
+ * What is wrong with a new QM_FOLDER (as written, and resolved), or null: the rules
+ * Archive_Folder follows (not the whole filesystem, a system folder or a shared top such as
+ * /home itself, not the service's data, database or QMserv.cfg folder nor one holding them:
+ * jobs reach QM_FOLDER), an absolute path, and not inside the QM_FOLDER in force (`current`),
+ * whose queues would hold the new ones. A QM_FOLDER inside QM_DATA (the default data/QM) is fine.
+ */
+export function qmFolderProblem(written: string, qmFolder: string, current: string, places: ArchivePlaces = {}): string | null {
+  if (!written.startsWith("/")) return `QM_FOLDER (${written}) must be an absolute path, such as /srv/qm (a relative one depends on where QMserv.cfg is)`;
+  const { serviceFolders = [], realPath = (p: string) => p } = places;
+  for (const [folder, shown] of [[qmFolder, `QM_FOLDER (${qmFolder})`], [realPath(qmFolder), `QM_FOLDER (${qmFolder}, a symbolic link to ${realPath(qmFolder)})`]]) {
+    const services = serviceFolders.map((service) => ({ ...service, path: folder === qmFolder ? service.path : realPath(service.path) }));
+    const problem = systemProblem(folder, shown, QM_FIX) ?? serviceProblem(folder, services, shown, QM_FIX) ?? sharedTopProblem(folder, shown, "qm");
+    if (problem) return problem;
   }
-  if (SHARED_TOPS.includes(archive)) return `${given} is ${archive} itself, shared with everything else there; choose a folder of its own inside it, such as ${archive}/qm-archive`;
+  if (qmFolder !== current && isInsideFolder(qmFolder, current)) return `QM_FOLDER (${qmFolder}) is inside the QM_FOLDER in force (${current}), whose queues would hold it; ${QM_FIX}`;
   return null;
 }

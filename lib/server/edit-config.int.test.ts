@@ -95,6 +95,40 @@ describe("editing QMserv.cfg on disk", () => {
     expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Trusted_Proxies"))).toEqual(["Trusted_Proxies = 10.0.0.0/8, ::1"]);
   });
 
+  it("refuses a QM_FOLDER that is a system folder, QM_DATA or the database's folder, relative, or inside the one in force, by Archive_Folder's rules", () => {
+    const saved = { db: process.env.DATABASE_URL, data: process.env.QM_DATA };
+    Object.assign(process.env, { DATABASE_URL: `file:${path.join(dir, "db", "qm.db")}`, QM_DATA: path.join(dir, "data") });
+    try {
+      const before = fs.readFileSync(file, "utf8");
+      const refusal = (qmFolder: string) => {
+        try {
+          updateConfig(file, { version: getConfigForm(file).version, values: { "QMServer.QM_FOLDER": qmFolder } });
+          return null;
+        } catch (error) {
+          expect(error).toMatchObject({ code: "INVALID_INPUT" });
+          return (error as { details: Record<string, string> }).details["QMServer.QM_FOLDER"];
+        }
+      };
+      expect(refusal("/etc")).toBe("QM_FOLDER (/etc) is /etc, a folder of the system's own; choose a folder of its own for the queue, such as /srv/qm");
+      expect(refusal("/")).toMatch(/^QM_FOLDER \(\/\) is the whole filesystem/);
+      expect(refusal("/home")).toContain("is /home itself, shared with everything else there");
+      expect(refusal(path.join(dir, "data"))).toBe(`QM_FOLDER (${path.join(dir, "data")}) is QueueManager's data folder (QM_DATA) (${path.join(dir, "data")}); choose a folder of its own for the queue, such as /srv/qm`);
+      expect(refusal(path.join(dir, "db"))).toContain("is the database's folder (DATABASE_URL)");
+      expect(refusal("elsewhere/QM")).toBe("QM_FOLDER (elsewhere/QM) must be an absolute path, such as /srv/qm (a relative one depends on where QMserv.cfg is)");
+      expect(refusal(path.join(dir, "QM", "QM_dJobs", "new"))).toContain(`is inside the QM_FOLDER in force (${path.join(dir, "QM")})`);
+      fs.symlinkSync("/etc", path.join(dir, "to-etc"));
+      expect(refusal(path.join(dir, "to-etc"))).toContain("a symbolic link to /etc) is /etc");
+      expect(fs.readFileSync(file, "utf8")).toBe(before);
+      expect(refusal(path.join(dir, "data", "QM2"))).toBeNull(); // inside QM_DATA, as the default data/QM
+      expect(fs.readFileSync(file, "utf8")).toContain(`QM_FOLDER = ${path.join(dir, "data", "QM2")}`);
+    } finally {
+      for (const [key, value] of [["DATABASE_URL", saved.db], ["QM_DATA", saved.data]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it("refuses Archive_Folder where the retention pass would mix job folders with the system's or the service's own files, saying what to choose", () => {
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = `file:${path.join(dir, "db", "qm.db")}`;

@@ -12,7 +12,8 @@ import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields
 import { configEditProblems } from "../core/config-edit-problems";
 import { parseIni, serializeIni } from "../core/config-parser";
 import type { QmConfig } from "../core/qm-config";
-import { parseConfigText, saveConfigDoc } from "./config-file";
+import { qmFolderProblem } from "../core/archive-folder-check";
+import { archivePlaces, parseConfigText, saveConfigDoc } from "./config-file";
 import { readConfigAgain, thisMachine } from "./config-reload";
 
 const versionOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
@@ -49,7 +50,7 @@ export function updateConfig(configPath: string, input: { version: string; value
     if (isAppError(error) && error.details) throw invalid(errorsToFieldIds(error.details, fields));
     throw error;
   }
-  const problems = editProblems(config, edit.changed);
+  const problems = { ...editProblems(config, edit.changed), ...qmFolderProblems(configPath, text, config, input.values) };
   if (Object.keys(problems).length) throw invalid(errorsToFieldIds(problems, fields));
   saveConfigDoc(configPath, doc);
   return { path: configPath, version: versionOf(next), fields: configFormFields(doc), changed: edit.changed };
@@ -66,6 +67,21 @@ function editProblems(config: QmConfig, changed: string[]): Record<string, strin
     for (const key of problem.keys.filter(isChanged)) errors[key] = problem.message;
   }
   return errors;
+}
+
+/** A new QM_FOLDER, by Archive_Folder's rules (lib/core/archive-folder-check.ts) and against the one in force. */
+function qmFolderProblems(configPath: string, before: string, config: QmConfig, values: Record<string, string>): Record<string, string> {
+  const id = Object.keys(values).find((key) => key.toLowerCase() === "qmserver.qm_folder");
+  if (id === undefined) return {};
+  let current = config.qmFolder;
+  try {
+    current = parseConfigText(configPath, before).config.qmFolder;
+  } catch {
+    // The file in force did not read: no QM_FOLDER to compare with.
+  }
+  if (current === config.qmFolder) return {};
+  const problem = qmFolderProblem(values[id].trim(), config.qmFolder, current, archivePlaces(configPath));
+  return problem ? { "QMServer.QM_FOLDER": problem } : {};
 }
 
 function invalid(errors: Record<string, string>): AppError {
