@@ -18,7 +18,7 @@ export function useConfigQuery() {
 export function useSaveConfigMutation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { version: string; values: Record<string, string> }) =>
+    mutationFn: (input: { version: string; values: Record<string, string>; clear?: string[] }) =>
       apiFetch<ConfigUpdate>("/api/config", { method: "PUT", body: JSON.stringify(input) }),
     onSuccess: (result) => {
       client.setQueryData(queryKeys.config(), { path: result.path, version: result.version, fields: result.fields, restartPending: result.restartPending });

@@ -33,7 +33,16 @@ export function configEditProblems(config: QmConfig, machine: { cpus: number[]; 
     ...cpuListProblems(config.limits.cpuList, machine.cpus),
     ...limitPairProblems(config.limits),
     ...hostProblems(config.web.host, machine.addresses),
+    ...metricsTokenProblems(config.web.metrics.token),
   ];
+}
+
+/** Shortest Metrics_Token: it opens every user's queue figures to whoever sends it, from anywhere. */
+export const METRICS_TOKEN_MIN = 16;
+
+function metricsTokenProblems(token: string): EditProblem[] {
+  if (token === "" || token.length >= METRICS_TOKEN_MIN) return [];
+  return [{ keys: ["WEB_QMserver.Metrics_Token"], message: `Metrics_Token must be ${METRICS_TOKEN_MIN} characters or more (it has ${token.length}): it lets anyone who sends it read /api/metrics; make one with openssl rand -hex 24` }];
 }
 
 /** A DNS name: labels of letters, digits and inner hyphens, dot-separated (RFC 1123). */

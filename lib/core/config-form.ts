@@ -3,7 +3,7 @@
  * [WEB_QMserver] (type and bounds from the annotations in comments, else from the known
  * keys), and the edit that writes submitted values back into the parsed file. Secrets
  * never leave the server: the form only says whether one is set, and an empty value
- * submitted for a secret means "unchanged".
+ * submitted for a secret means "unchanged"; a secret is emptied by naming it in `clear`.
  */
 import { type IniDocument, iniSections, setIniValue } from "./config-parser";
 import { effectiveSpecs } from "./config-specs";
@@ -93,11 +93,20 @@ export interface ConfigEdit {
  * Write `values` (field id -> text) into `doc`. Values equal to what the file says (or,
  * for absent keys, to the default) are left alone, so an unchanged form rewrites nothing.
  */
-export function applyConfigValues(doc: IniDocument, values: Record<string, string>): ConfigEdit {
+export function applyConfigValues(doc: IniDocument, values: Record<string, string>, clear: string[] = []): ConfigEdit {
   const specs = effectiveSpecs(doc);
   const sections = iniSections(doc);
   const errors: Record<string, string> = {};
   const writes: [KeySpec, string][] = [];
+  // An empty value keeps a secret (the form never shows it): emptying one is asked by name.
+  for (const id of clear) {
+    const spec = specs.find((s) => fieldId(s.section, s.key).toLowerCase() === id.toLowerCase());
+    if (!spec || spec.type !== "secret") {
+      errors[id] = `${id} is not a secret key of QMserv.cfg: only secrets are cleared this way (send an empty value for the others)`;
+      continue;
+    }
+    if ((sections.get(spec.section)?.get(spec.key.toLowerCase()) ?? "") !== "") writes.push([spec, ""]);
+  }
   for (const [id, raw] of Object.entries(values)) {
     const spec = specs.find((s) => fieldId(s.section, s.key).toLowerCase() === id.toLowerCase());
     if (!spec) {

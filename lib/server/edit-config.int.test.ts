@@ -95,6 +95,21 @@ describe("editing QMserv.cfg on disk", () => {
     expect(fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("Trusted_Proxies"))).toEqual(["Trusted_Proxies = 10.0.0.0/8, ::1"]);
   });
 
+  it("empties a secret named in clear (an empty value keeps it), and refuses a Metrics_Token shorter than 16 characters", () => {
+    const token = "a-long-enough-metrics-token-0123";
+    const save = (input: { values?: Record<string, string>; clear?: string[] }) => updateConfig(file, { version: getConfigForm(file).version, values: input.values ?? {}, clear: input.clear });
+    const tokenLine = () => fs.readFileSync(file, "utf8").split("\n").find((l) => l.startsWith("Metrics_Token"));
+    expect(() => save({ values: { "WEB_QMserver.Metrics_Token": "short" } })).toThrow(/Metrics_Token must be 16 characters or more \(it has 5\)/);
+    expect(save({ values: { "WEB_QMserver.Metrics_Token": token } }).changed).toEqual(["WEB_QMserver.Metrics_Token"]);
+    expect(tokenLine()).toBe(`Metrics_Token = ${token}`);
+    expect(save({ values: { "WEB_QMserver.Metrics_Token": "" } }).changed).toEqual([]);
+    expect(tokenLine()).toBe(`Metrics_Token = ${token}`);
+    expect(save({ clear: ["WEB_QMserver.Metrics_Token"] }).changed).toEqual(["WEB_QMserver.Metrics_Token"]);
+    expect(tokenLine()).toBe("Metrics_Token =");
+    expect(getConfigForm(file).fields.find((f) => f.key === "Metrics_Token")).toMatchObject({ set: false });
+    expect(() => save({ clear: ["QMServer.MaxNbProcessors"] })).toThrow(/only secrets are cleared this way/);
+  });
+
   it("refuses a QM_FOLDER that is a system folder, QM_DATA or the database's folder, relative, or inside the one in force, by Archive_Folder's rules", () => {
     const saved = { db: process.env.DATABASE_URL, data: process.env.QM_DATA };
     Object.assign(process.env, { DATABASE_URL: `file:${path.join(dir, "db", "qm.db")}`, QM_DATA: path.join(dir, "data") });

@@ -30,14 +30,14 @@ export function getConfigForm(configPath: string): ConfigForm {
 }
 
 /** Synchronous on purpose: no other request can write between the check and the rename. */
-export function updateConfig(configPath: string, input: { version: string; values: Record<string, string> }): ConfigUpdate {
+export function updateConfig(configPath: string, input: { version: string; values: Record<string, string>; clear?: string[] }): ConfigUpdate {
   const text = readConfigAgain(configPath);
   if (versionOf(text) !== input.version) {
     throw new AppError("CONFLICT", "QMserv.cfg was changed by someone else since this page was loaded; reload the page and make your changes again.");
   }
   const doc = parseIni(text, "QMserv.cfg");
   const fields = configFormFields(doc);
-  const edit = applyConfigValues(doc, input.values);
+  const edit = applyConfigValues(doc, input.values, input.clear);
   if (Object.keys(edit.errors).length) throw invalid(edit.errors);
   if (edit.changed.length === 0) return { path: configPath, version: input.version, fields, changed: [] };
 

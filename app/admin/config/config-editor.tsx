@@ -14,12 +14,15 @@ export function ConfigEditor() {
   const query = useConfigQuery();
   const save = useSaveConfigMutation();
   const [values, setValues] = useState<Record<string, string>>({});
+  /** Secrets to empty at the next save (an empty input keeps a secret). */
+  const [cleared, setCleared] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string; reload?: boolean } | null>(null);
   const fields = query.data?.fields;
 
   useEffect(() => {
     if (fields) setValues(Object.fromEntries(fields.map((f) => [f.id, f.value])));
+    setCleared([]);
   }, [fields]);
 
   const sections = useMemo(() => {
@@ -31,7 +34,7 @@ export function ConfigEditor() {
   if (query.error) return <QueryError error={query.error} next="/admin/config" />;
   if (!query.data || !fields) return <p className="text-sm text-slate-500">Loading…</p>;
 
-  const changed = fields.filter((f) => (values[f.id] ?? f.value) !== f.value);
+  const changed = fields.filter((f) => (values[f.id] ?? f.value) !== f.value && !cleared.includes(f.id));
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -52,7 +55,7 @@ export function ConfigEditor() {
       return;
     }
     try {
-      const result = await save.mutateAsync({ version: query.data!.version, values: Object.fromEntries(changed.map((f) => [f.id, values[f.id]])) });
+      const result = await save.mutateAsync({ version: query.data!.version, values: Object.fromEntries(changed.map((f) => [f.id, values[f.id]])), clear: cleared });
       const waiting = (result.restartPending ?? []).filter((p) => result.changed.includes(p.id));
       const workerWaits = result.changed.filter((id) => result.fields.find((f) => f.id === id)?.restart === "worker");
       const live = result.changed.filter((id) => !waiting.some((p) => p.id === id) && !workerWaits.includes(id));
@@ -101,17 +104,25 @@ export function ConfigEditor() {
             <legend className="px-1 text-sm font-semibold text-slate-700">{SECTION_TITLES[section] ?? section}</legend>
             <div className="divide-y divide-slate-100">
               {list.map((f) => (
-                <ConfigFieldInput key={f.id} field={f} value={values[f.id] ?? f.value} error={errors[f.id]} onChange={(v) => setValues((old) => ({ ...old, [f.id]: v }))} />
+                <ConfigFieldInput
+                  key={f.id}
+                  field={f}
+                  value={values[f.id] ?? f.value}
+                  error={errors[f.id]}
+                  onChange={(v) => setValues((old) => ({ ...old, [f.id]: v }))}
+                  cleared={cleared.includes(f.id)}
+                  onClear={(clear) => setCleared((old) => (clear ? [...old, f.id] : old.filter((id) => id !== f.id)))}
+                />
               ))}
             </div>
           </fieldset>
         ))}
         <div className="sticky bottom-0 flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-200 bg-slate-50 py-3 shadow-[0_-6px_8px_-6px_rgba(15,23,42,0.15)]">
-          <button type="submit" disabled={save.isPending || changed.length === 0} className="rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-50">
-            {save.isPending ? "Saving…" : changed.length ? `Save ${changed.length} change${changed.length > 1 ? "s" : ""}` : "No changes"}
+          <button type="submit" disabled={save.isPending || changed.length + cleared.length === 0} className="rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-50">
+            {save.isPending ? "Saving…" : changed.length + cleared.length ? `Save ${changed.length + cleared.length} change${changed.length + cleared.length > 1 ? "s" : ""}` : "No changes"}
           </button>
-          {changed.length > 0 && (
-            <button type="button" onClick={() => { setValues(Object.fromEntries(fields.map((f) => [f.id, f.value]))); setErrors({}); setNotice(null); }} className="rounded border border-slate-300 px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+          {changed.length + cleared.length > 0 && (
+            <button type="button" onClick={() => { setValues(Object.fromEntries(fields.map((f) => [f.id, f.value]))); setCleared([]); setErrors({}); setNotice(null); }} className="rounded border border-slate-300 px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
               Undo changes
             </button>
           )}

@@ -6,7 +6,15 @@ import { restartWho } from "./restart-notice";
 const INPUT = "w-full rounded border px-3 py-2 text-sm focus:border-blue-600 focus:outline-none";
 
 /** One key of QMserv.cfg: the input its type calls for, its help, and its error. */
-export function ConfigFieldInput({ field, value, error, onChange }: { field: ConfigField; value: string; error?: string; onChange: (value: string) => void }) {
+export function ConfigFieldInput({ field, value, error, onChange, cleared, onClear }: {
+  field: ConfigField;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+  /** A secret that is set: whether it is to be emptied at the next save (leaving it empty keeps it). */
+  cleared?: boolean;
+  onClear?: (clear: boolean) => void;
+}) {
   const id = `cfg-${field.id}`;
   const describedBy = `${id}-note`;
   const common = { id, name: field.id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy, className: `${INPUT} ${error ? "border-red-400" : "border-slate-300"}` };
@@ -37,9 +45,21 @@ export function ConfigFieldInput({ field, value, error, onChange }: { field: Con
         autoComplete="new-password"
         value={value}
         placeholder={field.set ? "set — leave empty to keep it" : "not set"}
+        disabled={cleared}
         onChange={(e) => onChange(e.target.value)}
       />
     );
+    if (field.set && onClear) {
+      input = (
+        <>
+          {input}
+          <label className="mt-1 flex items-center gap-2 text-sm text-slate-700">
+            <input type="checkbox" checked={cleared ?? false} onChange={(e) => onClear(e.target.checked)} />
+            Clear it: remove the value from QMserv.cfg when saved
+          </label>
+        </>
+      );
+    }
   } else {
     input = (
       <input
