@@ -3,6 +3,7 @@ import { getConfigForm, updateConfig } from "@/lib/server/edit-config";
 import { requireAdmin } from "@/lib/web/access";
 import { getConfig, getEnv, getPendingRestarts } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
+import { webLog } from "@/lib/web/web-log";
 
 export const dynamic = "force-dynamic";
 
@@ -15,9 +16,11 @@ export const GET = apiHandler(async (request) => {
 
 /** Save edited values `{ version, values: { "Section.Key": "value" } }`. Admin only, CSRF. */
 export const PUT = apiHandler(async (request) => {
-  await requireAdmin(request);
+  const admin = await requireAdmin(request);
   const input = await readJson(request, updateConfigSchema);
   const result = updateConfig(getEnv().configPath, input);
+  // The keys, never their values (secrets among them).
+  if (result.changed.length) webLog().info(`QMserv.cfg saved by ${admin.username}: ${result.changed.join(", ")}`);
   // Read it back now so that this process serves the new settings at once (all but the
   // keys it reads only at start, listed in restartPending).
   getConfig();

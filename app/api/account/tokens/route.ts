@@ -4,6 +4,7 @@ import { createApiToken, listApiTokens } from "@/lib/server/users/api-tokens";
 import { requireUser } from "@/lib/web/access";
 import { getDb } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
+import { webLog } from "@/lib/web/web-log";
 
 export const dynamic = "force-dynamic";
 
@@ -24,5 +25,7 @@ export const POST = apiHandler(async (request) => {
     throw new AppError("FORBIDDEN", "An API token cannot create other tokens (a leaked one could outlive its revocation that way); create tokens on your account page, or with qm login and your password.");
   }
   const { name } = await readJson(request, createTokenSchema);
-  return json({ token: await createApiToken(getDb(), viewer.user.id, name) }, { status: 201 });
+  const token = await createApiToken(getDb(), viewer.user.id, name);
+  webLog().info(`API token "${name}" created by ${viewer.user.username}`);
+  return json({ token }, { status: 201 });
 });
