@@ -94,6 +94,22 @@ test("Hold all on an array's page holds its queued elements and says how many we
   await expect(page.getByText(/^Kill all: 4 element\(s\)/)).toBeVisible();
 });
 
+test("on a phone, an array's page shows each element's name whole, not broken mid-word", async ({ page }) => {
+  const name = `temperaturesweep${Date.now().toString(36)}`;
+  await loginAsAdmin(page);
+  await page.goto("/submit");
+  await page.locator("#zip-file").setInputFiles({ name: `${name}.zip`, mimeType: "application/zip", buffer: await userJobZip(name, { script: "echo done" }) });
+  await page.locator('input[name="array"]').fill("1-3");
+  await page.getByRole("button", { name: "Upload and queue" }).click();
+  await expect(page).toHaveURL(/\/arrays\/\d+$/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const links = page.getByTestId("array-elements").getByRole("link", { name: new RegExp(`^${name}_\\d$`) });
+  await expect(links).toHaveCount(3);
+  // An inline link broken over two lines has two boxes.
+  const lines = await links.evaluateAll((all) => all.map((a) => a.getClientRects().length));
+  expect(lines).toEqual([1, 1, 1]);
+});
+
 test("the admin holds a queued job from its page, it stays held while the queue moves on, then is released and runs", async ({ page }) => {
   test.setTimeout(90_000);
   await loginAsAdmin(page);

@@ -60,7 +60,8 @@ export function ArrayPage({ id }: { id: number }) {
                 <tr key={job.id} data-testid={`element-${job.arrayIndex}`}>
                   <td className={`${td} hidden tabular-nums sm:table-cell`}>{job.arrayIndex}</td>
                   <td className={td}>
-                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:anywhere] hover:underline">
+                    {/* break-word, not anywhere: on a phone the name keeps its width (sweep_12, not swee|p_12) and the other columns wrap, or the table scrolls. */}
+                    <Link href={`/jobs/${job.id}`} className="font-medium text-blue-700 [overflow-wrap:break-word] hover:underline">
                       {job.name}
                     </Link>
                     <span className="ml-2 hidden text-xs text-slate-500 sm:inline">job {job.id}</span>
