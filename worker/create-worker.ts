@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { namingConfigFile, parseConfigText } from "../lib/server/config-file";
-import { claimDatabaseFolder } from "../lib/server/database-folder";
+import { assertDatabaseFolder, claimDatabaseFolder } from "../lib/server/database-folder";
 import { databaseDialect } from "../lib/server/database-url";
 import { type LogInput, toLog } from "../lib/server/logger";
 import { type QmLayout, ensureQmFolders, qmLayout } from "../lib/server/qm-folders";
@@ -159,6 +159,8 @@ export function createWorker(opts: WorkerOptions): Worker {
   return {
     async start() {
       try {
+        // On PostgreSQL a QM_FOLDER that is not the database's is refused before anything is made in it.
+        if (postgres) await assertDatabaseFolder(store.sql, layout);
         // A QM_FOLDER without .qm has never had a worker: no lock to respect, and the lock's folder is needed.
         if (!fs.existsSync(layout.internal)) ensureQmFolders(layout);
         // The database lock first: across hosts it is the one that knows who runs.

@@ -50,8 +50,7 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env, opts: Pre
     throw namingConfigFile(env.configPath, error);
   }
   const layout = qmLayout(loaded.config.qmFolder);
-  // A QM_FOLDER without .qm has never had a worker: there is no lock to respect yet.
-  if (!opts.foldersMadeByWorker || !fs.existsSync(layout.internal)) ensureQmFolders(layout);
+  if (!opts.foldersMadeByWorker) ensureQmFolders(layout);
   // `npm start` migrates once before it starts the web server and the worker.
   if (env.skipMigrate) {
     protectServiceFiles(layout, env.configPath, env.databaseUrl, startLog(env));
@@ -62,6 +61,9 @@ export async function prepare(source: NodeJS.ProcessEnv = process.env, opts: Pre
   enableWal(env.databaseUrl);
   const appliedMigrations = await applyMigrations(projectRoot, env.databaseUrl);
   await assertSameFolder(env, layout);
+  // The history import reads the queues: a QM_FOLDER that never had a worker (no .qm, so no
+  // lock to respect) gets them now; the worker makes them elsewhere once it holds the lock.
+  if (opts.foldersMadeByWorker && !fs.existsSync(layout.internal)) ensureQmFolders(layout);
   const historyImport = await importAtFirstStart(env, loaded);
   if (env.adminPassword) {
     const { hashPassword } = await import("./password");

@@ -77,6 +77,23 @@ describe("the worker program", () => {
     expect(await first.exited).toBe(0);
   });
 
+  it("on PostgreSQL, a worker refused because its QM_FOLDER is not the database's makes nothing there", async (test) => {
+    env = await createTestEnv();
+    if (!env.databaseUrl.startsWith("postgres")) return test.skip(); // on SQLite a database has no folder of its own
+    const first = startWorkerProcess();
+    await started(first);
+    const other = path.join(env.dir, "other-QM");
+    const otherConfig = path.join(env.dir, "other.cfg");
+    fs.writeFileSync(otherConfig, fs.readFileSync(env.configPath, "utf8").replace(/^QM_FOLDER *=.*$/m, `QM_FOLDER = ${other}`));
+    const second = spawnWorker({ configPath: otherConfig, dataDir: env.dir, databaseUrl: env.databaseUrl });
+    children.push(second.child);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain("this database belongs to another QM_FOLDER");
+    expect(fs.existsSync(other)).toBe(false);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+  });
+
   it("a start refused for a value of QMserv.cfg names the file by its path", async () => {
     env = await createTestEnv({ Job_Uids: "10-20" });
     const worker = startWorkerProcess();
