@@ -7,20 +7,12 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestEnv, submitJob, waitFor, waitForJob } from "../../tests/helpers";
 import { startWorker } from "../../tests/in-process";
-import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
+import { useSlurmCluster } from "./slurm-cluster-hooks";
 
-let cluster: SlurmCluster;
-beforeAll(async () => {
-  cluster = await startSlurmCluster();
-  process.env.SLURM_CONF = cluster.conf;
-});
-afterAll(async () => {
-  await cluster?.stop();
-  delete process.env.SLURM_CONF;
-});
+const cluster = useSlurmCluster();
 
 /** Ask Slurm to take the node back; true once it is not down. */
 function resume(node: string): boolean {

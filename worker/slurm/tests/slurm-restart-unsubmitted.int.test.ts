@@ -6,21 +6,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { slurmRunInfoOf } from "../../../lib/core/slurm-run-info";
 import { createTestEnv, submitJob, waitFor, waitForJob } from "../../tests/helpers";
 import { startWorker } from "../../tests/in-process";
-import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
+import { useSlurmCluster } from "./slurm-cluster-hooks";
 
-let cluster: SlurmCluster;
-beforeAll(async () => {
-  cluster = await startSlurmCluster();
-  process.env.SLURM_CONF = cluster.conf;
-});
-afterAll(async () => {
-  await cluster?.stop();
-  delete process.env.SLURM_CONF;
-});
+const cluster = useSlurmCluster();
 
 const ENDED = ["done", "failed", "lost", "killed"];
 
@@ -32,12 +24,12 @@ describe("a worker restarted while a submission waits for the Slurm controller",
     let controllerDown = false;
     try {
       const first = await startWorker(env, { recordGraceMs: 3_000 });
-      await cluster.stopController();
+      await cluster().stopController();
       controllerDown = true;
       const id = await submitJob(env, "never handed over", { script: "echo ran" });
       await waitFor("the submission to wait", async () => slurmRunInfoOf((await env.db.job.findUniqueOrThrow({ where: { id } })).runInfo)?.slurmState === "SUBMITTING");
       await first.stop(); // Shutdown_Jobs = keep
-      await cluster.startController();
+      await cluster().startController();
       controllerDown = false;
       const second = await startWorker(env, { recordGraceMs: 3_000 });
       try {
@@ -58,7 +50,7 @@ describe("a worker restarted while a submission waits for the Slurm controller",
         await second.stop();
       }
     } finally {
-      if (controllerDown) await cluster.startController();
+      if (controllerDown) await cluster().startController();
       await env.cleanup();
     }
   });

@@ -6,21 +6,13 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jobTimes } from "../../../lib/core/job-times";
 import { createTestEnv, submitJob, waitForJob } from "../../tests/helpers";
 import { startWorker } from "../../tests/in-process";
-import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
+import { useSlurmCluster } from "./slurm-cluster-hooks";
 
-let cluster: SlurmCluster;
-beforeAll(async () => {
-  cluster = await startSlurmCluster();
-  process.env.SLURM_CONF = cluster.conf;
-});
-afterAll(async () => {
-  await cluster?.stop();
-  delete process.env.SLURM_CONF;
-});
+const cluster = useSlurmCluster();
 
 describe("a Slurm job's start", () => {
   it("is Slurm's start time, not its claim, even when no look saw it running", { timeout: 120_000 }, async () => {
