@@ -76,7 +76,7 @@ export interface IdentityPool {
    * Never hand out this pool uid again (until the worker restarts): what its run left could
    * not be taken back or swept, so files of it may remain where the next run would use them.
    */
-  retire(identity: JobIdentity): void;
+  retire(identity: JobIdentity, why: string): void;
   /** The worker stops: other QueueManagers may have the uids no running job holds, once cleaned. */
   close(): Promise<void>;
 }
@@ -209,10 +209,10 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       sweeping ??= setTimeout(sweepDirty, 1_000);
       sweeping.unref();
     },
-    retire(identity) {
+    retire(identity, why) {
       held.delete(identity.uid);
       heldSince.delete(identity.uid);
-      if (identity.exclusive && identity.uid >= low && identity.uid <= high) retire(identity.uid, "what its run left could not be taken back");
+      if (identity.exclusive && identity.uid >= low && identity.uid <= high) retire(identity.uid, why);
     },
     async close() {
       if (sweeping) clearTimeout(sweeping);

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader, runsAsNote } from "../../lib/core/job-log";
+import { readTail } from "../../lib/server/read-tail";
 import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
 import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
@@ -20,7 +21,7 @@ import { closeToAllButRoot, handOver, takeBack } from "./job-folder-owner";
 import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
-import { type SpawnerStatus, defaultSpawnerKind, startSpawner } from "./spawner-client";
+import { type SpawnerStatus, UID_UNUSABLE, defaultSpawnerKind, startSpawner } from "./spawner-client";
 import { processOwner } from "./uid-traces";
 
 export interface LocalExecutorOptions {
@@ -94,8 +95,11 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     // A run adopted before its identity was recorded (worker/run-records.ts) ran as some
     // uid all the same: its folder is taken back whenever runs change identity.
     const takenBack = identity || opts.identities.isolation === "uid" ? await takeBackFolder(dir, identity) : true;
-    // Not taken back, a pool uid is retired: its files may still be the uid's (a set-ID program among them).
-    if (identity?.exclusive && !takenBack) opts.identities.retire(identity);
+    // A pool uid is retired when its files may still be the uid's (a set-ID program among
+    // them), or when the spawner found its keyring locked by an earlier run: every later run
+    // on it would end 126.
+    const unusable = !takenBack ? "what its run left could not be taken back" : identity?.exclusive && report.exitCode === 126 && readTail(path.join(dir, LOG_FILE)).includes(UID_UNUSABLE) ? "an earlier run locked its keyring" : null;
+    if (identity?.exclusive && unusable) opts.identities.retire(identity, unusable);
     else if (identity) opts.identities.release(identity);
     return {
       ...report,

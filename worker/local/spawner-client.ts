@@ -20,6 +20,13 @@ import readline from "node:readline";
  */
 export const DEFAULT_MAX_PROCESSES = 4096;
 
+/**
+ * What the spawners (C and Perl alike) write in process.log when a run of a pool uid ended
+ * 126 because an earlier run locked the uid's keyring (nobody, root included, can empty it
+ * until the machine restarts): the worker then never hands that uid out again.
+ */
+export const UID_UNUSABLE = "so this uid cannot run jobs safely until the machine restarts";
+
 /** One run to start (the wrapper's part is described in spawner.pl). */
 export interface SpawnRequest {
   /** The job's folder: the run's working directory. */

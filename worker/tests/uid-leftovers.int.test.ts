@@ -47,6 +47,26 @@ describe.skipIf(process.getuid?.() !== 0)("a job on a pool uid, with the worker 
     expect(found).toBe(`${first}\nnothing\n`);
   });
 
+  it("a uid whose keyring a job locked fails the one next job on it, then is never handed out again", async () => {
+    env = await createTestEnv();
+    const first = Number(env.config().jobUids.split("-")[0]);
+    env.writeConfig({ Job_Uids: `${first}-${first + 1}` });
+    worker = await startWorker(env);
+    const name = `qmlock${process.pid}`;
+    expect(await runJob("locker", (r) => `id -u >> '${r}'; /usr/bin/python3 '${LEFTOVERS}' lock ${name} >> '${r}' 2>&1`)).toBe(`${first}\nleft\nlocked\n`);
+    await new Promise((r) => setTimeout(r, 2_500));
+    // The next job gets the locker's uid again (released uids are reused first): refused, as safe.
+    await submitJob(env, "unlucky", { script: "id -u" });
+    const unlucky = await waitForJob(env, "unlucky", ["done", "failed"]);
+    expect({ state: unlucky.state, exitCode: unlucky.exitCode }).toEqual({ state: "failed", exitCode: 126 });
+    expect(fs.readFileSync(path.join(env.layout.root, unlucky.folder, "process.log"), "utf8")).toContain("cannot empty the user keyring");
+    expect(worker.logs.join("\n")).toContain(`uid ${first} is not used again by this worker: an earlier run locked its keyring`);
+    // The jobs after it run on the other uid.
+    for (const next of ["after-1", "after-2"]) {
+      expect(await runJob(next, (r) => `id -u >> '${r}'`)).toBe(`${first + 1}\n`);
+    }
+  });
+
   // Forking them all takes 80 s on two CPUs: worker/local/spawner.int.test.ts forks up to a cap of 20.
   it("may have at most DEFAULT_MAX_PROCESSES processes, and cannot raise that", async () => {
     env = await createTestEnv();
