@@ -20,6 +20,8 @@ export interface RunningForEstimate {
   arrayId: number | null;
   /** Typical run time (ms) of jobs like it: used when progress and walltime say nothing. */
   typicalMs: number | null;
+  /** Where typicalMs comes from: its array's finished elements, or the last jobs done, whatever they were (absent: the array's). */
+  typicalFrom?: "array" | "recent";
 }
 
 /** A waiting job (queued or held) as the estimate needs it. */

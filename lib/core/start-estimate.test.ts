@@ -15,6 +15,13 @@ const input = (over: Partial<EstimateInput>): EstimateInput => ({
 const inS = (ms: number | null) => (ms === null ? null : (ms - now) / 1000);
 
 describe("estimateStarts", () => {
+  it("says what a running job's end was judged by when it reports no progress and has no walltime: its array's elements, or the last jobs done", () => {
+    const reasonWith = (over: Partial<RunningForEstimate>) => estimateStarts(input({ running: [running(1, { typicalMs: 180_000, ...over })], waiting: [waiting(2)] })).get(2)!.reason;
+    expect(reasonWith({ arrayId: 4, typicalFrom: "array" })).toBe("waiting for 1 processor (0 free of 1); job 1 should end in ~2 min (judging by its array's finished elements)");
+    // Not "similar jobs": nothing was like it, the median of the last jobs done stands in.
+    expect(reasonWith({ typicalFrom: "recent" })).toBe("waiting for 1 processor (0 free of 1); job 1 should end in ~2 min (judging by how long the last jobs took: it reports no progress and has no walltime)");
+  });
+
   it("a job waits for the running job's progress-based end, and says so", () => {
     // 60 s in and half done: 60 s left.
     const e = estimateStarts(input({ running: [running(1, { progress: 50 })], waiting: [waiting(2)] })).get(2)!;

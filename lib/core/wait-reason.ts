@@ -32,7 +32,8 @@ const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ?
 export function endPhrase(job: RunningForEstimate, nowMs: number): string {
   const left = remainingOf(job, nowMs);
   if (!left) return `job ${job.id} reports no progress and has no walltime, so its end cannot be told`;
-  const basis = left.basis === "walltime" ? " (its walltime)" : left.basis === "typical" ? " (judging by similar jobs)" : "";
+  const typical = job.typicalFrom === "recent" ? " (judging by how long the last jobs took: it reports no progress and has no walltime)" : " (judging by its array's finished elements)";
+  const basis = left.basis === "walltime" ? " (its walltime)" : left.basis === "typical" ? typical : "";
   return `job ${job.id} should end in ~${formatDuration(Math.max(left.ms, 1000))}${basis}`;
 }
 

@@ -116,6 +116,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
   const toRunning = (r: Row): RunningForEstimate => ({
     id: Number(r.id), granted: grantedProcessors(Number(r.nbProc), config.maxNbProcessors), gpus: Number(r.nbGpu), startedAtMs: ms(r.startedAt) ?? nowMs, progress: r.progress,
     walltimeSeconds: r.walltimeSeconds, arrayId: r.arrayId === null ? null : Number(r.arrayId), typicalMs: typicalOf(r),
+    typicalFrom: r.arrayId !== null && typical.perArray.has(Number(r.arrayId)) ? "array" : "recent",
   });
   const toWaiting = (r: Row): WaitingForEstimate => ({
     id: Number(r.id), nbProc: Number(r.nbProc), nbGpu: Number(r.nbGpu), priority: Number(r.priority), submittedAt: toDate(r.submittedAt)!, state: r.state as "queued" | "held",
