@@ -16,6 +16,9 @@ const QUESTION: Record<Action, string> = {
   requeue: "Put this job back in the queue? It runs again in a fresh turn; process.log is kept and appended to.",
 };
 
+/** A job handed to Slurm that waits there has no processes yet: cancelled at once. */
+const KILL_PENDING = "Cancel this job, which waits in Slurm's queue? It never starts; it ends as killed, its folder kept.";
+
 /**
  * Hold / release at once; kill / delete / requeue, each with a confirmation; shown to those
  * who may. One the server would refuse now (`refused`: a requeue that would be cancelled again
@@ -75,7 +78,7 @@ export function JobActions({ job, can, refused = {}, switchedOff = {} }: { job: 
         <ConfirmPopover
           key={asking}
           label={`Confirm ${asking}`}
-          question={QUESTION[asking]}
+          question={asking === "kill" && job.state === "pending" ? KILL_PENDING : QUESTION[asking]}
           yes={`Yes, ${asking}`}
           yesClass={asking === "requeue" ? "bg-blue-700" : "bg-red-700"}
           busy={mutations[asking].isPending}
