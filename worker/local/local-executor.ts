@@ -23,6 +23,7 @@ import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
 import { type SpawnerStatus, UID_UNUSABLE, defaultSpawnerKind, startSpawner } from "./spawner-client";
 import { processOwner } from "./uid-traces";
+import { CAP_SYS_ADMIN, hasCapability } from "./capabilities";
 
 export interface LocalExecutorOptions {
   /** Base environment of every job. */
@@ -73,6 +74,9 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   const watch = createProcessWatch();
   const spawnerKind = defaultSpawnerKind();
   if (spawnerKind === "perl") opts.log("jobs start through the Perl spawner (worker/local/spawner.pl): no C compiler built qm-spawner, which costs less per run (docs/performance.md)");
+  if (opts.identities.isolation === "uid" && !hasCapability(CAP_SYS_ADMIN)) {
+    opts.log("runs share the worker's System V IPC and POSIX message queues (no CAP_SYS_ADMIN, as the qm-worker unit has it, to give each its own): what a pool uid leaves there is removed at its run's end, message queues only where /dev/mqueue is mounted (systemd mounts it; docs/security.md)");
+  }
   const spawner = startSpawner(opts.jobEnv, opts.log, spawnerKind);
   /** The confinement of each run this worker watches, by wrapper pid. */
   const confinements = new Map<number, Confinement>();

@@ -224,13 +224,21 @@ static const char *clear_uid_keyrings(char *why, size_t size) {
  * on its processes (RLIMIT_NPROC counts every process of the uid, and the uid is the run's
  * alone). Not on a Run_As account: a person's own count spans their other work. */
 static const char *isolate(int pool, unsigned long max_procs, char *why, size_t size) {
-  if (unshare(CLONE_NEWIPC) != 0)
+  /* EPERM: no CAP_SYS_ADMIN (the systemd unit's CapabilityBoundingSet leaves it out). The run
+   * then shares the worker's IPC namespace, as runs did before: the worker removes what a pool
+   * uid left in System V IPC and in /dev/mqueue (which systemd mounts) at each run's end. */
+  if (unshare(CLONE_NEWIPC) != 0 && errno != EPERM)
     return snprintf(why, size, "cannot give the run System V IPC and message queues of its own (unshare: %s); it was not started", strerror(errno)), why;
   if (keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0) < 0 && errno != ENOSYS)
     return snprintf(why, size, "cannot give the run a session keyring of its own (keyctl: %s); it was not started", strerror(errno)), why;
-  struct rlimit procs = {max_procs, max_procs};
-  if (pool && setrlimit(RLIMIT_NPROC, &procs) != 0)
-    return snprintf(why, size, "cannot limit the run's processes to %lu: %s", max_procs, strerror(errno)), why;
+  /* Never above the hard limit the worker has (raising it needs CAP_SYS_RESOURCE). */
+  struct rlimit procs;
+  if (pool && getrlimit(RLIMIT_NPROC, &procs) == 0) {
+    if (procs.rlim_max != RLIM_INFINITY && procs.rlim_max < max_procs) max_procs = procs.rlim_max;
+    procs.rlim_cur = procs.rlim_max = max_procs;
+    if (setrlimit(RLIMIT_NPROC, &procs) != 0)
+      return snprintf(why, size, "cannot limit the run's processes to %lu: %s", max_procs, strerror(errno)), why;
+  }
   return NULL;
 }
 

@@ -137,13 +137,26 @@ sub isolate {
   my @missing = grep { !defined $SYS{$_} } qw(unshare keyctl prlimit64);
   $fail->("the Perl spawner does not know the numbers of the system calls @missing on this machine ($MACHINE): install Perl's syscall.ph (Debian: libperl) or a C compiler (then npm run build), so that runs get their own IPC and keyrings")
     if @missing;
-  syscall($SYS{unshare}, $CLONE_NEWIPC) == 0
+  # EPERM: no CAP_SYS_ADMIN (the systemd unit's bounding set): the worker's IPC namespace, swept as spawner.c says.
+  syscall($SYS{unshare}, $CLONE_NEWIPC) == 0 || $!{EPERM}
     or $fail->("cannot give the run System V IPC and message queues of its own (unshare: $!); it was not started");
   syscall($SYS{keyctl}, $KEYCTL_JOIN_SESSION_KEYRING, 0) >= 0 || $!{ENOSYS}
     or $fail->("cannot give the run a session keyring of its own (keyctl: $!); it was not started");
   return unless $pool;
+  # Never above the hard limit the worker has (raising it needs CAP_SYS_RESOURCE).
+  my $hard = hard_process_limit();
+  $max_procs = $hard if defined $hard && $hard < $max_procs;
   syscall($SYS{prlimit64}, 0, $RLIMIT_NPROC, u64($max_procs) . u64($max_procs), 0) == 0
     or $fail->("cannot limit the run's processes to $max_procs: $!");
+}
+
+# The hard limit of this process's processes (/proc/self/limits), or undef when unlimited.
+sub hard_process_limit {
+  open(my $f, '<', '/proc/self/limits') or return undef;
+  while (my $line = <$f>) {
+    return $1 eq 'unlimited' ? undef : $1 if $line =~ /^Max processes\s+\S+\s+(\S+)/;
+  }
+  return undef;
 }
 
 # Empty the keyrings a uid keeps between its processes (its user, user session and
