@@ -28,7 +28,7 @@ describe("a program that cannot start, under systemd", () => {
         expect(result.status).toBe(1);
         return fs.readFileSync(out, "utf8");
       };
-      expect(run("worker/main.ts")).toMatch(/^<3>ERROR worker cannot start: QMserv\.cfg: MaxNbProcessors must be a whole number\n$/);
+      expect(run("worker/main.ts")).toMatch(/^<3>ERROR worker cannot start: \/\S+\/QMserv\.cfg: MaxNbProcessors must be a whole number\n$/);
       expect(run("prisma/tools/migrate.ts", "nonsense")).toMatch(/^<3>ERROR usage: migrate\.ts deploy \| create <name>\n$/);
       expect(cannotStartLine("the build is missing", false, "the build is missing")).toBe("the build is missing"); // a terminal: as before
     } finally {

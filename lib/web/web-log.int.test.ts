@@ -36,7 +36,7 @@ describe("the web server's log of a submission", () => {
 describe("the web server's log of a QMserv.cfg edited by hand into an error", () => {
   it("says it once per version of the file, not at every request, and keeps serving", async () => {
     await routes.status(req("/api/status"), ctx(0)); // the good file is read
-    const refused = () => lines.filter((l) => l.includes("QMserv.cfg could not be read")).length;
+    const refused = () => lines.filter((l) => l.includes("QMserv.cfg is invalid or missing")).length;
     const breakFile = (value: string) => {
       fs.writeFileSync(cfgPath, fs.readFileSync(cfgPath, "utf8").replace(/^\[QMServer\]$/m, `[QMServer]\nMin_Free_MB = ${value}`));
       const t = new Date(Date.now() + 3_600_000 + value.length * 1000);
@@ -45,7 +45,7 @@ describe("the web server's log of a QMserv.cfg edited by hand into an error", ()
     breakFile("two");
     for (let i = 0; i < 5; i++) expect((await routes.status(req("/api/status"), ctx(0))).status).toBe(200);
     expect(refused()).toBe(1);
-    expect(lines.find((l) => l.includes("QMserv.cfg could not be read"))).toMatch(/keeping the previous settings until it is fixed: QMserv.cfg: Min_Free_MB must be a whole number/);
+    expect(lines.find((l) => l.includes("QMserv.cfg is invalid or missing"))).toMatch(/keeping the previous settings until it is fixed: QMserv.cfg: Min_Free_MB must be a whole number/);
     writeConfig(); // fixed, then broken again: said again
     await routes.status(req("/api/status"), ctx(0));
     breakFile("three");

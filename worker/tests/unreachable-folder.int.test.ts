@@ -24,6 +24,8 @@ describe.skipIf(process.getuid?.() !== 0)("a QM_FOLDER the jobs cannot reach", (
     fs.chmodSync(env.dir, 0o700);
     const lines: LogLine[] = [];
     worker = createWorker({ configPath: env.configPath, databaseUrl: env.databaseUrl, log: createLogger((line) => lines.push(line)), heartbeatMs: 60_000 });
+    // Said as the executor is built, once the worker holds its lock.
+    await worker.start();
     const said = lines.filter((line) => line.message.includes("cannot reach QM_Jobs"));
     expect(said.map((line) => line.level)).toEqual(["warn"]);
     expect(said[0].message).toContain(`${env.dir} lack the search permission for others (chmod o+x)`);
