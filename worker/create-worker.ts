@@ -9,7 +9,8 @@ import path from "node:path";
 import type { QmConfig } from "../lib/core/qm-config";
 import { namingConfigFile, parseConfigText } from "../lib/server/config-file";
 import { assertDatabaseFolder, claimDatabaseFolder } from "../lib/server/database-folder";
-import { databaseDialect } from "../lib/server/database-url";
+import { cannotOpenDatabase, databaseDialect } from "../lib/server/database-url";
+import { isDatabaseUnreachable } from "../lib/server/database-errors";
 import { type LogInput, toLog } from "../lib/server/logger";
 import { type QmLayout, ensureQmFolders, qmLayout } from "../lib/server/qm-folders";
 import { createJobStore } from "../lib/server/store/job-store";
@@ -160,7 +161,12 @@ export function createWorker(opts: WorkerOptions): Worker {
     async start() {
       try {
         // On PostgreSQL a QM_FOLDER that is not the database's is refused before anything is made in it.
-        if (postgres) await assertDatabaseFolder(store.sql, layout);
+        if (postgres) {
+          await assertDatabaseFolder(store.sql, layout).catch((error: unknown) => {
+            // Its first query: a database that does not answer is named, as the session's opening names it.
+            throw isDatabaseUnreachable(error) ? new Error(cannotOpenDatabase(opts.databaseUrl, error)) : error;
+          });
+        }
         // A QM_FOLDER without .qm has never had a worker: no lock to respect, and the lock's folder is needed.
         if (!fs.existsSync(layout.internal)) ensureQmFolders(layout);
         // The database lock first: across hosts it is the one that knows who runs.
