@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { AppError } from "./app-error";
 import { iniSections, parseIni, pythonSection } from "./config-parser";
 import { parseMem, parseWalltime } from "./job-limits";
-import { SUBMIT_NUMBER_RANGES, type SubmitNumberField } from "./submit-fields";
+import { type SubmitNumberField, submitFieldProblem } from "./submit-fields";
 
 /** A parsed info file (or #QM block). `params` holds every key (lower-cased), as strings. */
 export interface JobInfo {
@@ -192,11 +192,7 @@ function ownerAddress(value: string): string {
 function integerKey(where: (key: string) => string, params: Record<string, string>, key: SubmitNumberField, fallback: number): number {
   const value = params[key]?.trim();
   if (value === undefined || value === "") return fallback;
-  if (!/^[+-]?\d+$/.test(value)) {
-    throw new AppError("INVALID_INPUT", `${where(key)}: ${key} must be a whole number (got "${value}")`);
-  }
-  const { min, max } = SUBMIT_NUMBER_RANGES[key];
-  const n = Number(value);
-  if (n < min || n > max) throw new AppError("INVALID_INPUT", `${where(key)}: ${key} must be between ${min} and ${max} (got ${value})`);
-  return n;
+  const problem = submitFieldProblem(key, value);
+  if (problem) throw new AppError("INVALID_INPUT", `${where(key)}: ${problem} (got ${/^[+-]?\d+$/.test(value) ? value : `"${value}"`})`);
+  return Number(value);
 }
