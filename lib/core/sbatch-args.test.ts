@@ -35,6 +35,25 @@ describe("slurm_sbatch_args", () => {
     expect(parseSbatchArgs("--comment=x --constraint=avx2 --nice=5 --acctg-freq=30")).toHaveLength(4);
   });
 
+  it("refuses another user, group or cluster, however written, saying why and what to do", () => {
+    // --uid from a root worker ran every job as that user, whom squeue --me never listed;
+    // -M sent them to a cluster where the worker's squeue and sacct never found them.
+    expect(() => parseSbatchArgs("--uid=0")).toThrow("--uid would run every job as another user, whom the worker's squeue --me never lists (the job is lost)");
+    expect(() => parseSbatchArgs("--uid alice")).toThrow(/run the worker under the account the jobs should run as/);
+    expect(() => parseSbatchArgs("--gid=lab")).toThrow(/--gid would run every job with another group's rights.*cannot be given in slurm_sbatch_args/);
+    expect(() => parseSbatchArgs("--clusters=other")).toThrow("--clusters would send every job to another cluster, where the worker's squeue and sacct never find it (the job is lost, or submitted a second time)");
+    expect(() => parseSbatchArgs("--cluster other")).toThrow(/--cluster would send every job to another cluster.*run the worker on a submit host of that cluster/);
+    expect(() => parseSbatchArgs("-M other")).toThrow(/^-M would send every job to another cluster/);
+    expect(() => parseSbatchArgs("-Mother")).toThrow(/^-M would send every job/);
+    expect(() => parseSbatchArgs("--qos=long -HM other")).toThrow(/^-M \(in -HM\) would send every job/);
+    // Abbreviated, as sbatch reads them.
+    expect(() => parseSbatchArgs("--ui=0")).toThrow(/^--ui is short for --uid, which would run every job as another user/);
+    expect(() => parseSbatchArgs("--gi 0")).toThrow(/^--gi is short for --gid, which would run every job with another group's rights/);
+    expect(() => parseSbatchArgs("--clu=x")).toThrow(/^--clu could stand for --cluster-constraint, --cluster or --clusters: --cluster would send every job to another cluster/);
+    // --cluster-constraint alone sends nothing elsewhere; a value may name a cluster.
+    expect(parseSbatchArgs("--cluster-constraint=big --comment=-M")).toEqual(["--cluster-constraint=big", "--comment=-M"]);
+  });
+
   it("--mem and --time are defaults: a job that asks for its own goes without them", () => {
     const words = parseSbatchArgs("--qos=long --mem 4G --time=120 -t 30 --mem-per-cpu=1G --exclusive");
     expect(withoutOptions(words, JOB_DEFAULT_OPTIONS.mem)).toEqual(["--qos=long", "--time=120", "-t30", "--exclusive"]);

@@ -52,6 +52,28 @@ const PER_JOB: Array<{ options: string[]; use: string }> = [
 ];
 
 /**
+ * Options that take a job where QueueManager cannot follow it, or give it rights the
+ * worker's user would not: another user or group (sbatch takes them from root only, and a
+ * root worker would run jobs as any account an administrator names), another cluster
+ * (the worker's squeue and sacct ask this cluster only, so the job is lost, or submitted
+ * a second time). Refused, saying what to do instead.
+ */
+const ELSEWHERE: Array<{ options: string[]; why: string }> = [
+  {
+    options: ["--uid"],
+    why: "would run every job as another user, whom the worker's squeue --me never lists (the job is lost) and whose rights a root worker would hand to anyone who edits QMserv.cfg; it cannot be given in slurm_sbatch_args: jobs run as the worker's user, so run the worker under the account the jobs should run as (docs/scale-out.md)",
+  },
+  {
+    options: ["--gid"],
+    why: "would run every job with another group's rights, which a root worker would hand to anyone who edits QMserv.cfg; it cannot be given in slurm_sbatch_args: jobs run with the worker's groups, so run the worker under an account of the group the jobs should have (docs/scale-out.md)",
+  },
+  {
+    options: ["-M", "--clusters", "--cluster"],
+    why: "would send every job to another cluster, where the worker's squeue and sacct never find it (the job is lost, or submitted a second time); it cannot be given in slurm_sbatch_args: run the worker on a submit host of that cluster, or point it there with SLURM_CONF",
+  },
+];
+
+/**
  * Options that are defaults for the jobs that do not ask themselves: dropped from a job's
  * sbatch line when it asks (its mem or walltime), kept for the others.
  */
@@ -102,6 +124,8 @@ export function splitWords(text: string): string[] {
 function refusal(name: string): string | null {
   if (RESERVED.includes(name)) return "is set by QueueManager for every job and cannot be given in slurm_sbatch_args";
   if (NO_SUBMIT.includes(name)) return "makes sbatch print something and submit nothing, and cannot be given in slurm_sbatch_args";
+  const elsewhere = ELSEWHERE.find(({ options }) => options.includes(name));
+  if (elsewhere) return elsewhere.why;
   const perJob = PER_JOB.find(({ options }) => options.includes(name));
   return perJob ? `is what each job asks for itself and cannot be given for every job in slurm_sbatch_args: ${perJob.use}` : null;
 }
