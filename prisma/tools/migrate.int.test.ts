@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations, createMigration } from "./schema-engine";
 import { projectRoot } from "../../lib/server/bootstrap";
 import { createHash } from "node:crypto";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "qm-migrate-"));
 const dbUrl = `file:${path.join(root, "qm.db")}`;
@@ -57,5 +59,52 @@ describe("offline migrations", () => {
     sqlite.close();
     expect(job).toEqual({ name: "kept", queueNote: "none" });
     expect(await createMigration(root, "nothing_changed")).toBeNull();
+  });
+
+  it("refuses a database a newer QueueManager migrated, naming its migrations, and changes nothing", async () => {
+    // This code is the older one: the newest migration folder is not in its copy of prisma/.
+    const older = path.join(root, "older");
+    fs.cpSync(path.join(projectRoot, "prisma"), path.join(older, "prisma"), { recursive: true });
+    const names = fs.readdirSync(path.join(older, "prisma/migrations"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const newest = names.at(-1)!;
+    fs.rmSync(path.join(older, "prisma/migrations", newest), { recursive: true });
+    const file = path.join(root, "newer.db");
+    await applyMigrations(projectRoot, `file:${file}`);
+    const snapshot = () => {
+      const sqlite = new Database(file, { readonly: true });
+      try {
+        return {
+          applied: sqlite.prepare("SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name").all(),
+          schema: sqlite.prepare("SELECT name, sql FROM sqlite_master ORDER BY name").all(),
+        };
+      } finally {
+        sqlite.close();
+      }
+    };
+    const before = snapshot();
+    await expect(applyMigrations(older, `file:${file}`)).rejects.toThrow(
+      `the database file:${file} is newer than this QueueManager: it holds migration ${newest}, applied by a newer version, which prisma/migrations does not have. This code is older than the database`,
+    );
+    expect(snapshot()).toEqual(before);
+
+    // npm run db:migrate (this checkout's migrations) on a database with two it does not know.
+    const sqlite = new Database(file);
+    const future = ["20991231000000_from_the_future", "20991231000001_and_more"];
+    for (const name of future) {
+      sqlite.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, 'x', 1, ?, 1, 1)").run(name, name);
+    }
+    sqlite.close();
+    const after = snapshot();
+    const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "prisma/tools/migrate.ts", "deploy"], {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: `file:${file}`, JOURNAL_STREAM: "" },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`it holds migrations ${future.join(", ")}, applied by a newer version, which prisma/migrations does not have`);
+    expect(run.stderr).toContain("nothing was changed. Run the newer QueueManager again (git pull, npm ci, npm run build), or restore the backup made before the upgrade (docs/deploy.md, Backups)");
+    expect(snapshot()).toEqual(after);
   });
 });

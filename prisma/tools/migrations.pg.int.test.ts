@@ -55,4 +55,29 @@ describe("migrations per provider", () => {
       await client.end();
     }
   });
+
+  it("a database a newer QueueManager migrated is refused, naming its migrations, and nothing is changed", async () => {
+    const url = await createTestDatabase(tmp, { dialect: "postgresql" });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ('f', 'x', now(), '20991231000000_from_the_future', now(), 1)`);
+      const snapshot = async () => ({
+        applied: (await client.query(`SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name`)).rows,
+        columns: (await client.query(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1, 2`)).rows,
+      });
+      const before = await snapshot();
+      // The older code: one migration folder fewer than the database has applied.
+      const older = path.join(tmp, "older");
+      fs.cpSync(path.join(projectRoot, "prisma"), path.join(older, "prisma"), { recursive: true });
+      const newest = migrationNames(older, "postgresql").at(-1)!;
+      fs.rmSync(path.join(providerFiles(older, "postgresql").migrationsDir, newest), { recursive: true });
+      const refusal = `is newer than this QueueManager: it holds migrations ${newest}, 20991231000000_from_the_future, applied by a newer version, which prisma/postgresql/migrations does not have`;
+      await expect(applyMigrations(older, url)).rejects.toThrow(refusal);
+      await expect(applyMigrations(older, url)).rejects.toThrow("restore the pg_dump made before the upgrade into an empty database (docs/postgresql.md, Backups)");
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await client.end();
+    }
+  });
 });

@@ -8,7 +8,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { cannotOpenDatabase, databaseDialect } from "../../lib/server/database-url";
-import { isUpToDate, readMigrations } from "./applied-migrations";
+import { type MigrationState, databaseNewerThanCode, migrationState, readMigrations } from "./applied-migrations";
 import { type EngineFactory, postgresEngineFactory, scratchPostgresEngineFactory, sqliteEngineFactory } from "./engine-adapters";
 import { type Provider, providerFiles, readSchema } from "./provider-schema";
 
@@ -51,17 +51,22 @@ async function withEngine<T>(root: string, provider: Provider, adapters: EngineF
   }
 }
 
-/** Apply every pending migration of the database's provider; returns the names applied. */
+/**
+ * Apply every pending migration of the database's provider; returns the names applied.
+ * Throws, changing nothing, when the database has migrations this code does not know.
+ */
 export async function applyMigrations(root: string, databaseUrl: string): Promise<string[]> {
   const provider = databaseDialect(databaseUrl);
-  let upToDate: boolean;
+  let state: MigrationState;
   try {
-    upToDate = await isUpToDate(root, databaseUrl);
+    state = await migrationState(root, databaseUrl);
   } catch (error) {
     // The first connection of every start: say which database, not only "getaddrinfo ENOTFOUND ss".
     throw new Error(cannotOpenDatabase(databaseUrl, error));
   }
-  if (upToDate) return [];
+  // Older code on a database a newer version migrated: refused before anything is written.
+  if (state.unknown.length) throw new Error(databaseNewerThanCode(root, databaseUrl, state.unknown));
+  if (state.upToDate) return [];
   const adapters = provider === "sqlite" ? sqliteEngineFactory(databaseUrl) : await postgresEngineFactory(databaseUrl);
   return withEngine(root, provider, adapters, async (engine) => {
     const migrationsList = readMigrations(providerFiles(root, provider).migrationsDir);
