@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JobAnswer, JobDetail, Permissions } from "../lib/core/api-types";
 import { zipNameOf } from "./commands/files";
@@ -281,6 +282,27 @@ describe("qm log -f", () => {
     expect(x.stdout).toEqual(["step 1", "step 2"]);
     expect(x.stderr).toEqual(["qm log: The database does not answer; trying again for up to 10 min (Ctrl-C to stop)", "qm log: QueueManager answers again"]);
   });
+
+  it("repaints a progress bar in place on a terminal, and writes its last state once on a line when redirected", async () => {
+    // Each read ended with a newline: a tqdm bar came out as one line per repaint, in a
+    // file as on the terminal (where it scrolled instead of repainting).
+    const pieces = ["fitting\n\r  0%|          | 0/20", "\r 45%|####      | 9/20", "\r100%|##########| 20/20\r\nfit done\n", ""];
+    let offset = 0;
+    for (const [i, text] of pieces.entries()) {
+      const answer = { text, offset, nextOffset: offset + text.length, size: offset + text.length, reset: false, exists: true, state: i < 2 ? "running" : "done" };
+      answers[i ? `GET /api/jobs/51/log?offset=${offset}` : "GET /api/jobs/51/log"] = answer;
+      offset += text.length;
+    }
+    const piped = io();
+    expect(await run(["log", "-f", "51"], piped)).toBe(0);
+    expect(piped.stdout.join("\n").split("\n")).toEqual(["fitting", "100%|##########| 20/20", "fit done"]);
+
+    let shown = "";
+    const tty = { ...io(), rawOut: Object.assign(new Writable({ write: (chunk, _e, done) => ((shown += String(chunk)), done()) }), { isTTY: true }) };
+    expect(await run(["log", "-f", "51"], tty)).toBe(0);
+    expect(shown).toBe(pieces.join(""));
+    expect(tty.stdout).toEqual([]);
+  });
 });
 
 describe("qm ls -s", () => {
@@ -353,10 +375,15 @@ describe("the server's text on the terminal", () => {
     expect(listed.stdout.join("\n").split("\n")).toHaveLength(2);
 
     answers["GET /api/jobs/49/log"] = { text: `progress 1 / 2\rprogress 2 / 2\n${hostile}\n`, offset: 0, nextOffset: 40, size: 40, reset: false, exists: true, state: "done" };
-    const logged = io();
+    let onTerminal = "";
+    const logged = { ...io(), rawOut: Object.assign(new Writable({ write: (chunk, _e, done) => ((onTerminal += String(chunk)), done()) }), { isTTY: true }) };
     expect(await run(["log", "49"], logged)).toBe(0);
-    noControls(logged.stdout.join("\n"), true);
-    expect(logged.stdout.join("\n")).toContain("progress 1 / 2\rprogress 2 / 2\nfit\\u001b]0;PWNED");
+    noControls(onTerminal, true);
+    expect(onTerminal).toContain("progress 1 / 2\rprogress 2 / 2\nfit\\u001b]0;PWNED");
+    const redirected = io();
+    expect(await run(["log", "49"], redirected)).toBe(0);
+    noControls(redirected.stdout.join("\n"));
+    expect(redirected.stdout.join("\n")).toContain("progress 2 / 2\nfit\\u001b]0;PWNED");
 
     answers["GET /api/jobs/50"] = { status: 404, body: { error: { code: "NOT_FOUND", message: hostile } } };
     const failed = io();
