@@ -86,6 +86,24 @@ test("a dropped job goes queued, running with a moving progress bar, done; its p
   expect(escape.status()).toBe(400);
 });
 
+test("a file the job keeps from others (chmod 600) is listed to a visitor as private, with no link, and refused", async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const name = uniqueName("private-file");
+  await page.goto("/");
+  dropJob(name, "echo s3cret > secret.txt; chmod 600 secret.txt; echo done > results.txt");
+  const id = await jobIdOnDashboard(page, name);
+  await page.goto(`/jobs/${id}`);
+  await expect(page.getByTestId("job-state")).toHaveText("done", { timeout: 20_000 });
+  const secret = page.getByTestId("file-secret.txt");
+  await expect(secret.getByTestId("private-mark")).toHaveAttribute("title", /"secret.txt" is private to the job's owner \(mode 0600\)/);
+  await expect(secret.getByRole("button")).toHaveCount(0);
+  await expect(secret.getByRole("link")).toHaveCount(0);
+  await expect(page.getByTestId("file-results.txt").getByRole("button", { name: "results.txt" })).toBeVisible();
+  const refused = await request.get(`/api/jobs/${id}/files/raw?path=secret.txt`);
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).not.toContain("s3cret");
+});
+
 test("the log tail follows new lines while the job runs", async ({ page }) => {
   test.setTimeout(60_000);
   const name = uniqueName("slow-log");

@@ -164,6 +164,10 @@ export interface FileEntry {
   text: boolean;
   /** Its name is not UTF-8 (Latin-1 from an older system): `name` is its Latin-1 reading. */
   notUtf8?: true;
+  /** Kept from others by its mode or a folder's on its way (lib/core/private-files.ts): only the job's owner and the administrator may open it. */
+  private?: true;
+  /** Why this viewer may not open it (a private entry, and the viewer is neither its owner nor the administrator): the 403 of the file routes. */
+  refusal?: string;
 }
 
 /** GET /api/jobs/:id/files */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Actor, type OwnedJob, actionsFitting, mayAct, ownJobActionsPhrase, refusalOf } from "./job-permissions";
+import { type Actor, type OwnedJob, actionsFitting, isOwnerOrAdmin, mayAct, ownJobActionsPhrase, refusalOf } from "./job-permissions";
 
 const ann: Actor = { id: 2, role: "user", email: "ann@lab.org" };
 const bob: Actor = { id: 3, role: "user", email: null };
@@ -17,6 +17,12 @@ describe("who may act on a job", () => {
       expect(mayAct(admin, annsJob, action, on)).toBe(true);
       expect(mayAct(null, annsJob, action, on)).toBe(false);
     }
+  });
+
+  it("the owner or the administrator (who may read the files a job keeps from others): the job's account, its e_mail without one, the admin; nobody else", () => {
+    expect([ann, bob, admin, null].map((actor) => isOwnerOrAdmin(actor, annsJob))).toEqual([true, false, true, false]);
+    expect(isOwnerOrAdmin(ann, { userId: null, owner: "ANN@lab.org " })).toBe(true);
+    expect(isOwnerOrAdmin(ann, { userId: 3, owner: "ann@lab.org" })).toBe(false); // submitted by bob's account, whatever e_mail it names
   });
 
   it("Licence_to_kill and Delete_Jobs switch kill and delete off for everyone but the admin", () => {

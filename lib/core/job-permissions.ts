@@ -52,10 +52,17 @@ export function isOwner(actor: Actor, job: OwnedJob): boolean {
   return !!actor.email && !!job.owner && actor.email.trim().toLowerCase() === job.owner.trim().toLowerCase();
 }
 
+/**
+ * The job's owner or the administrator: who may act on it (mayAct, under QMserv.cfg's
+ * switches) and read the files it keeps from others (lib/core/private-files.ts).
+ */
+export function isOwnerOrAdmin(actor: Actor | null, job: OwnedJob): boolean {
+  return !!actor && (actor.role === "admin" || isOwner(actor, job));
+}
+
 export function mayAct(actor: Actor | null, job: OwnedJob, action: UserAction, switches: ActionSwitches): boolean {
-  if (!actor) return false;
+  if (!actor || !isOwnerOrAdmin(actor, job)) return false;
   if (actor.role === "admin") return true;
-  if (!isOwner(actor, job)) return false;
   if (action === "kill") return switches.licenceToKill;
   if (action === "delete") return switches.deleteJobs;
   return true;

@@ -189,7 +189,7 @@ describe("files a job may not hand out", () => {
 describe("a job folder that moves while it is downloaded", () => {
   it("a zip of a folder gone between the lookup and the walk is a 404 that says so, not a 500", async () => {
     const { job, full } = await makeJob("running", { "out.txt": "1\n" });
-    const access = await jobFolderAccess(qmLayout(qm), job, { hidden: [], hideCommand: false });
+    const access = await jobFolderAccess(qmLayout(qm), job, { hidden: [], hideCommand: false, privateServed: true });
     fs.renameSync(full, `${full}-moved`); // the job ended meanwhile: its folder went to QM_dJobs
     await expect(planJobZip(access)).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/moved meanwhile/) });
   });

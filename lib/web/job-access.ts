@@ -1,5 +1,5 @@
 /** Shared steps of the /api/jobs/:id handlers. */
-import { type OwnedJob, isOwner } from "../core/job-permissions";
+import { type OwnedJob, isOwner, isOwnerOrAdmin } from "../core/job-permissions";
 import { WELL_KNOWN_INFO_FILES, describingFileOfNotes } from "../server/job-folder";
 import { jobIdSchema, recordIdSchema } from "../core/job-schemas";
 import type { Viewer } from "./auth";
@@ -26,6 +26,14 @@ export async function idFrom(context: JobRouteContext, what: string): Promise<nu
 export function canSeeDetails(viewer: Viewer, job?: OwnedJob): boolean {
   if (viewer.isAdmin || getConfig().config.web.displayDetails) return true;
   return !!(job && viewer.user && isOwner(viewer.user, job));
+}
+
+/**
+ * Files the job keeps from others (lib/core/private-files.ts: not readable by "others" on
+ * the server): served to the job's owner and the administrator, who may act on it.
+ */
+export function canReadPrivateFiles(viewer: Viewer, job: OwnedJob): boolean {
+  return isOwnerOrAdmin(viewer.user, job);
 }
 
 /**

@@ -20,7 +20,7 @@ import { requireViewer } from "./access";
 import type { Viewer } from "./auth";
 import { getDb, getLayout } from "./context";
 import { apiHandler, searchParamsOf } from "./http";
-import { type JobRouteContext, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
+import { type JobRouteContext, canReadPrivateFiles, canSeeDetails, hiddenFilesFor, jobIdFrom } from "./job-access";
 
 /** A job row with its history, as getJobOrThrow returns it. */
 export type JobRecord = Awaited<ReturnType<typeof getJobOrThrow>>;
@@ -55,7 +55,7 @@ type HandlerArgs<Query, Folder extends boolean> = JobHandlerArgs<Query> & (Folde
 export async function folderAccessFor(viewer: Viewer, job: JobRecord): Promise<JobFolderAccess> {
   // Removed (or archived) by the retention pass: say so, not "no such file".
   if (job.purgedAt) throw new AppError("NOT_FOUND", `This job's folder was removed by the retention pass on ${job.purgedAt.toISOString().slice(0, 10)} (Keep_Days, Keep_Max_GB); its record is kept as history.`);
-  return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer, job), hideCommand: !canSeeDetails(viewer, job) });
+  return jobFolderAccess(getLayout(), job, { hidden: hiddenFilesFor(viewer, job), hideCommand: !canSeeDetails(viewer, job), privateServed: canReadPrivateFiles(viewer, job) });
 }
 
 /** A job as one viewer may see it (`folder: true`: with its folder's access), for handlers that look at several jobs. */

@@ -17,6 +17,15 @@ function FolderIcon() {
   );
 }
 
+/** A private entry (kept from others by its mode): its refusal to this viewer, or who may open it. */
+function PrivateMark({ refusal }: { refusal?: string }) {
+  return (
+    <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={refusal ?? "Private (not readable by others on the server): only the job's owner and administrators may open it."} data-testid="private-mark">
+      private
+    </span>
+  );
+}
+
 /** Entries listed at first in a folder; the rest on demand (a folder of thousands of pictures stays quick). */
 const FIRST_LISTED = 300;
 const parentOf = (path: string) => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
@@ -46,7 +55,8 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
     setListAll(false);
     onView(null);
   };
-  const viewed = data?.entries.find((e) => e.path === viewing && e.type === "file");
+  const viewed = data?.entries.find((e) => e.path === viewing && e.type === "file" && !e.refusal);
+  const refused = data?.entries.find((e) => e.path === viewing && e.refusal);
   const entries = data ? (listAll ? data.entries : data.entries.slice(0, FIRST_LISTED)) : [];
   return (
     <Panel
@@ -74,7 +84,15 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
       {viewing && viewed && (
         <FileViewer key={viewing} id={id} path={viewing} size={viewed.size} running={running} refreshMs={refreshMs} onClose={() => onView(null)} />
       )}
-      {viewing && data && data.path === parentOf(viewing) && !viewed && (
+      {viewing && refused && (
+        <p className="border-b border-slate-200 px-4 py-2 text-sm text-amber-800" data-testid="file-missing">
+          {refused.refusal}{" "}
+          <button type="button" className="text-blue-700 hover:underline" onClick={() => onView(null)}>
+            close
+          </button>
+        </p>
+      )}
+      {viewing && data && data.path === parentOf(viewing) && !viewed && !refused && (
         <p className="border-b border-slate-200 px-4 py-2 text-sm text-amber-800" data-testid="file-missing">
           There is no file &quot;{shownPath(viewing)}&quot; in this job&apos;s folder (any more).{" "}
           <button type="button" className="text-blue-700 hover:underline" onClick={() => onView(null)}>
@@ -99,7 +117,13 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
           {entries.map((e) => (
             <li key={e.path} className={`flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-1.5 ${e.path === viewing ? "bg-blue-50" : ""}`} data-testid={`file-${e.path}`}>
               <span className="min-w-0 flex-1 break-all">
-                {e.type === "dir" ? (
+                {e.refusal ? (
+                  // Private to the job's owner: its name and size, no link.
+                  <span className="text-slate-500">
+                    {e.name}
+                    {e.type === "dir" ? "/" : ""}
+                  </span>
+                ) : e.type === "dir" ? (
                   <button type="button" className="font-medium text-blue-700 hover:underline" onClick={() => open(e.path)}>
                     <FolderIcon /> {e.name}/
                   </button>
@@ -112,6 +136,7 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
                     {e.name} ({e.type})
                   </span>
                 )}
+                {e.private && <PrivateMark refusal={e.refusal} />}
                 {e.notUtf8 && (
                   <span className="ml-1 text-xs text-slate-500" title="Its name is not UTF-8 (from an older system): shown as Latin-1. Downloads and zips save it under this name.">
                     (name not UTF-8)
@@ -120,7 +145,7 @@ export function FileBrowser({ id, refreshMs, folderKey, running, viewing, onView
               </span>
               {e.type === "file" && <span className="w-20 text-right text-xs tabular-nums text-slate-500">{formatBytes(e.size)}</span>}
               <span className="hidden w-44 text-right text-xs text-slate-500 sm:inline">{formatDate(e.modifiedAt)}</span>
-              {e.type === "file" && (
+              {e.type === "file" && !e.refusal && (
                 <a className="text-xs text-blue-700 hover:underline" href={rawUrl(id, e.path, true)} aria-label={`Download ${e.name}`}>
                   download
                 </a>

@@ -6,6 +6,9 @@
  * (openBeneath) and judged on its descriptor (servable-file.ts): a link or a hard link
  * swapped in at any moment cannot lead outside.
  *
+ * A file the job keeps from others (its mode, or a folder on its way: private-entries.ts)
+ * is refused to all but its owner and the administrator, and listed for them as private.
+ *
  * Paths here are text that keeps every byte (lib/core/name-bytes.ts): a name that is not
  * UTF-8 (Latin-1 from an older system) is listed, viewed, downloaded and zipped like any
  * other, addressed by its exact bytes, and shown by its Latin-1 reading.
@@ -20,6 +23,7 @@ import { isTextFileName } from "../../core/file-kinds";
 import { CHANGED, ENTRY_FLAGS, type OpenedEntry, openBeneath } from "../open-beneath";
 import { fsPathOf, pathTextOf, shownPath } from "../../core/name-bytes";
 import { type JobFolderAccess, isInside, safeSegments, segmentsFromBase } from "./job-folder";
+import { ownPrivateCause, privateCauseOf, privateRefusal, privateRefusalOf } from "./private-entries";
 import { refusalOf } from "./servable-file";
 
 /** Resolve `relative` (a path's text) inside `root` (a real path): the real target path, as text. */
@@ -35,6 +39,12 @@ export async function resolveJobPath(root: string, relative: string): Promise<{ 
   if (!isInside(root, full)) throw new AppError("FORBIDDEN", `"${shownPath(rel)}" is a link pointing outside the job folder; it is not served.`);
   return { full, rel };
 }
+
+/** The path from the job folder `root` of `full`, a real path inside it. */
+const relativeTo = (root: string, full: string) => path.relative(root, full).split(path.sep).join("/");
+
+/** A refusal of `rel` as a sentence: `"secret.txt" is private to the job's owner (...)...` */
+const sentence = (rel: string, phrase: string) => `"${shownPath(rel) || "."}" ${phrase}.`;
 
 /** The system's refusal to open `rel`, said for the user (other errors pass through). */
 function openError(error: unknown, relText: string): unknown {
@@ -58,7 +68,7 @@ export interface OpenedJobFile {
 /** Open a file of the job for reading, refused unless servable (see the module comment). */
 export async function openJobFile(access: JobFolderAccess, relative: string): Promise<OpenedJobFile> {
   const { full, rel } = await resolveJobPath(access.root, relative);
-  const realRel = path.relative(access.root, full).split(path.sep).join("/");
+  const realRel = relativeTo(access.root, full);
   if (access.hidden.includes(rel) || access.hidden.includes(realRel)) {
     throw new AppError("FORBIDDEN", `"${rel}" holds the job's details, which only the administrator may see here (Display_details is off).`);
   }
@@ -70,8 +80,8 @@ export async function openJobFile(access: JobFolderAccess, relative: string): Pr
   }
   const { handle, stat } = opened;
   try {
-    const refusal = refusalOf(stat, access.owners);
-    if (refusal) throw new AppError(stat.isDirectory() ? "INVALID_INPUT" : "FORBIDDEN", `"${shownPath(rel) || "."}" ${refusal}.`);
+    const refusal = refusalOf(stat, access.owners) ?? (await privateRefusalOf(access, realRel, stat));
+    if (refusal) throw new AppError(stat.isDirectory() ? "INVALID_INPUT" : "FORBIDDEN", sentence(rel, refusal));
     return { handle, stat, rel, hideCommand: access.hideCommand && realRel === LOG_FILE };
   } catch (error) {
     await handle.close();
@@ -79,13 +89,22 @@ export async function openJobFile(access: JobFolderAccess, relative: string): Pr
   }
 }
 
-/** The entries of one folder of the job, folders first, each marked text or not. */
-export async function listJobDir(root: string, relative: string, hidden: string[] = []): Promise<FolderListing> {
+/**
+ * The entries of one folder of the job, folders first, each marked text or not, and
+ * private (with the refusal, for a viewer who may not open it). A private folder is not
+ * listed to such a viewer.
+ */
+export async function listJobDir(access: JobFolderAccess, relative: string): Promise<FolderListing> {
+  const { root, hidden } = access;
   const { full, rel } = await resolveJobPath(root, relative);
   const stat = await fs.promises.stat(fsPathOf(full)).catch((error: unknown) => {
     throw openError(error, rel);
   });
   if (!stat.isDirectory()) throw new AppError("INVALID_INPUT", `"${shownPath(rel)}" is a file, not a folder.`);
+  // A folder on the way kept from others keeps everything in it.
+  const folderCause = await privateCauseOf(root, relativeTo(root, full), stat);
+  const folderRefusal = privateRefusal(access, folderCause);
+  if (folderRefusal) throw new AppError("FORBIDDEN", sentence(rel, folderRefusal));
   const dirents = await fs.promises.readdir(fsPathOf(full), { withFileTypes: true, encoding: "buffer" }).catch((error: unknown) => {
     throw openError(error, rel);
   });
@@ -98,6 +117,7 @@ export async function listJobDir(root: string, relative: string, hidden: string[
     const childRel = rel ? `${rel}/${name}` : name;
     let type: FileEntry["type"] = raw.isDirectory() ? "dir" : raw.isFile() ? "file" : "other";
     let st: fs.Stats | null = null;
+    let cause = folderCause;
     try {
       if (raw.isSymbolicLink()) {
         const target = await fs.promises.realpath(childFull, { encoding: "buffer" }).catch(() => null);
@@ -106,13 +126,17 @@ export async function listJobDir(root: string, relative: string, hidden: string[
         else {
           st = await fs.promises.stat(target);
           type = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+          // A link inside the folder is served as what it leads to: private where that is.
+          cause = await privateCauseOf(root, relativeTo(root, pathTextOf(target)), st);
         }
       }
       st ??= await fs.promises.lstat(childFull);
+      if (!raw.isSymbolicLink()) cause ??= ownPrivateCause(st);
     } catch {
       continue; // removed while listing
     }
     const shown = shownPath(name);
+    const refusal = privateRefusal(access, cause);
     entries.push({
       name: shown,
       path: childRel,
@@ -121,6 +145,8 @@ export async function listJobDir(root: string, relative: string, hidden: string[
       modifiedAt: st.mtime.toISOString(),
       text: type === "file" && isTextFileName(shown),
       ...(shown !== name ? { notUtf8: true as const } : {}),
+      ...(cause && (type === "file" || type === "dir") ? { private: true as const } : {}),
+      ...(refusal && (type === "file" || type === "dir") ? { refusal: sentence(childRel, refusal) } : {}),
     });
   }
   entries.sort((a, b) => Number(b.type === "dir") - Number(a.type === "dir") || a.name.localeCompare(b.name));

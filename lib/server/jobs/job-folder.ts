@@ -21,6 +21,8 @@ export interface JobFolderAccess {
   hideCommand: boolean;
   /** uids whose files are served (servable-file.ts). */
   owners: number[];
+  /** The viewer is the job's owner or the administrator: files the job keeps from others are served too (private-entries.ts). */
+  privateServed: boolean;
 }
 
 export const isInside = (root: string, full: string) => full === root || full.startsWith(root + path.sep);
@@ -52,7 +54,7 @@ export async function jobRootOf(layout: QmLayout, folder: string): Promise<strin
 export async function jobFolderAccess(
   layout: QmLayout,
   job: { folder: string; runInfo: string | null },
-  view: { hidden: string[]; hideCommand: boolean },
+  view: { hidden: string[]; hideCommand: boolean; privateServed: boolean },
 ): Promise<JobFolderAccess> {
   const root = await jobRootOf(layout, job.folder);
   const [base, rootStat] = await Promise.all([

@@ -3,7 +3,9 @@
  * file (`results = fit.png, plots/*.png`), or else the pictures in its folder and in its
  * subfolders one level down. Folders are read through descriptors opened from QM_FOLDER
  * down with no link followed (open-beneath.ts), and only regular files are listed; the
- * pictures themselves are read later through the file routes, which judge each one.
+ * pictures themselves are read later through the file routes, which judge each one. What
+ * the job keeps from others (private-entries.ts) is shown only to its owner and the
+ * administrator: others would see a picture refused.
  */
 import fs from "node:fs";
 import type { ResultsAnswer } from "../../core/api-types";
@@ -11,6 +13,7 @@ import { fileKindOf, isPicture } from "../../core/file-kinds";
 import { RESULTS_KEY, matchesPattern, resultPatterns } from "../../core/results-key";
 import { DIR_FLAGS, openBeneath } from "../open-beneath";
 import { type JobFolderAccess, segmentsFromBase } from "./job-folder";
+import { privateRefusalOf } from "./private-entries";
 
 /** Files listed at most (a strip shows fewer). */
 export const MAX_RESULTS = 12;
@@ -67,9 +70,24 @@ async function pictures(access: JobFolderAccess): Promise<string[]> {
   return found;
 }
 
+/**
+ * `paths` without those this viewer may not open, up to the MAX_RESULTS shown; the rest,
+ * counted in `more`, are not looked at (a folder of thousands of pictures stays quick).
+ */
+async function servedOf(access: JobFolderAccess, paths: string[]): Promise<string[]> {
+  if (access.privateServed) return paths;
+  const served: string[] = [];
+  let next = 0;
+  while (next < paths.length && served.length < MAX_RESULTS) {
+    const p = paths[next++];
+    if (!(await privateRefusalOf(access, p))) served.push(p);
+  }
+  return [...served, ...paths.slice(next)];
+}
+
 /** The strip of a job whose info keys are `params` (JSON of its info file). */
 export async function findResults(access: JobFolderAccess, params: Record<string, string>): Promise<ResultsAnswer> {
   const patterns = resultPatterns(params[RESULTS_KEY]);
-  if (patterns.length) return answer(await namedResults(access, patterns), "results-key");
-  return answer(await pictures(access), "pictures");
+  if (patterns.length) return answer(await servedOf(access, await namedResults(access, patterns)), "results-key");
+  return answer(await servedOf(access, await pictures(access)), "pictures");
 }

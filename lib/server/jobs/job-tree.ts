@@ -4,13 +4,15 @@
  * a path built after listing; each file is judged on its fstat (servable-file.ts). An
  * entry that is a link, vanishes or changes kind meanwhile is skipped with a reason, so
  * a job rewriting its folder during a download can make the zip leave things out, never
- * put something from outside in. At most one folder per level and one file are open.
+ * put something from outside in. What the job keeps from others (private-entries.ts) is
+ * skipped too, unless the viewer is its owner or the administrator. At most one folder per level and one file are open.
  */
 import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../../core/app-error";
 import { CHANGED, DIR_FLAGS, ENTRY_FLAGS, lstatIn, namesIn, openBeneath, openNamed } from "../open-beneath";
 import { type JobFolderAccess, segmentsFromBase } from "./job-folder";
+import { ownPrivateCause, privateRefusal } from "./private-entries";
 import { refusalOf } from "./servable-file";
 
 /** A file of the job, open; the walker closes it once `file()` has resolved. */
@@ -74,7 +76,8 @@ export async function walkJobFolder(access: JobFolderAccess, visitor: TreeVisito
         continue;
       }
       try {
-        const refusal = entry.stat.isDirectory() ? null : refusalOf(entry.stat, access.owners);
+        // A folder kept from others is left out whole: the walk never enters it.
+        const refusal = (entry.stat.isDirectory() ? null : refusalOf(entry.stat, access.owners)) ?? privateRefusal(access, ownPrivateCause(entry.stat));
         if (refusal) visitor.skip(rel, refusal);
         else if (!entry.stat.isDirectory()) await visitor.file({ rel, ...entry });
         else if (depth >= MAX_DEPTH) visitor.skip(rel, `lies more than ${MAX_DEPTH} folders deep`);

@@ -2,8 +2,9 @@
  * The whole job folder as a zip, streamed as it is made, for one viewer.
  *
  * - Entries come from walkJobFolder: opened by descriptor, never by path after
- *   listing; links, hard links, foreign files and sparse files are left out, and what
- *   was left out is listed in QM-download-notes.txt at the top of the zip.
+ *   listing; links, hard links, foreign files, sparse files and, but for the job's owner
+ *   and the administrator, what the job keeps from others (private-entries.ts) are left
+ *   out, and what was left out is listed in QM-download-notes.txt at the top of the zip.
  * - One file is open and read at a time, up to the size fstat gave it: memory stays
  *   constant and the bytes read are bounded by planJobZip's count, which the caller
  *   compares with Max_Zip_MB before sending anything (a folder that grows meanwhile is

@@ -6,4 +6,4 @@ import { withJob } from "@/lib/web/with-job";
 export const dynamic = "force-dynamic";
 
 /** The entries of one folder of the job (?path=sub/folder; empty: the job folder). */
-export const GET = withJob(async ({ root, query, hiddenFiles }) => json(await listJobDir(root, query.path, hiddenFiles)), { folder: true, query: jobPathSchema });
+export const GET = withJob(async ({ folder, query }) => json(await listJobDir(folder, query.path)), { folder: true, query: jobPathSchema });

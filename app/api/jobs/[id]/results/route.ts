@@ -16,7 +16,7 @@ const REMEMBERED = 500;
  */
 export const GET = withJob(
   async ({ job, folder, hiddenFiles }) => {
-    const key = `${job.id}:${job.folder}:${job.finishedAt?.getTime()}:${hiddenFiles.join("/")}`;
+    const key = `${job.id}:${job.folder}:${job.finishedAt?.getTime()}:${hiddenFiles.join("/")}:${folder.privateServed}`;
     let answer = finished.get(key);
     if (!answer) {
       answer = await findResults(folder, JSON.parse(job.params || "{}") as Record<string, string>);
