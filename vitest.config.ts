@@ -45,12 +45,14 @@ export default defineConfig({
           include: ["lib/web/*.int.test.ts", "worker/tests/*.int.test.ts", "lib/server/**/*.int.test.ts", "**/*.pg.int.test.ts"],
           // No database in these (zip reading, QMserv.cfg editing, a first start on SQLite,
           // the GPU device files, the login slow-down's memory, request bodies, folder copies
-          // and archives) or SQLite's own (its temporary files, its backup copy); or what they
-          // test is the job's confinement (cgroups, uids, rlimits, attacks from a job, a uid pool
-          // used up), files served from a hostile job's folder, the manifest rule of a folder or
-          // a full disk, where the database is the worker's bookkeeping that the other worker
-          // and web suites run on PostgreSQL: run once, on SQLite, to keep CI short. A SQLite
-          // file on a full disk (the database's disk filled by a job) is SQLite's own.
+          // and archives, watching processes, the starts a worker refuses) or SQLite's own (its
+          // temporary files, its backup copy); or what they test is the job's confinement
+          // (cgroups, uids, rlimits, attacks from a job, a uid pool used up, what a job leaves
+          // behind), files served from a hostile job's folder, the manifest rule of a folder, the
+          // forms of a job folder and of a QM 0.4 QMserv.cfg, signals to a job, or a full disk,
+          // where the database is the worker's bookkeeping that the other worker and web suites
+          // run on PostgreSQL: run once, on SQLite, to keep CI short. A SQLite file on a full
+          // disk (the database's disk filled by a job) is SQLite's own.
           exclude: [
             "node_modules/**", "e2e/**", "lib/server/zip/**", "lib/server/edit-config.int.test.ts",
             "lib/server/bootstrap.int.test.ts", "lib/web/login-slowdown.int.test.ts", "worker/tests/gpu-devices.int.test.ts",
@@ -59,6 +61,8 @@ export default defineConfig({
             "worker/tests/limits.int.test.ts", "worker/tests/hostile-jobs.int.test.ts", "worker/tests/start-failure.int.test.ts",
             "lib/web/download-security.int.test.ts", "worker/tests/manifest.int.test.ts", "lib/web/disk-full.int.test.ts",
             "lib/server/backup/**", "worker/tests/database-disk-full.int.test.ts", "lib/server/logger-journal.int.test.ts", "lib/server/database-owner.int.test.ts", "lib/server/health-disk.int.test.ts",
+            "lib/server/process-watch.int.test.ts", "worker/tests/worker-start.int.test.ts", "worker/tests/uid-leftovers.int.test.ts", "worker/tests/job-formats.int.test.ts",
+            "worker/tests/qm-compat.int.test.ts",
           ],
           globalSetup: ["prisma/tools/postgres-test-setup.ts"],
           sequence: { groupOrder: 2 },
