@@ -55,8 +55,11 @@ test("two array elements side by side: the differing key marked, the pictures pa
   expect(colours[0][2]).toBeGreaterThan(200);
   expect(colours[1][0]).toBeGreaterThan(200);
 
-  // A picture that is not one is said to be, not shown broken.
-  await expect(page.getByTestId("compare-image-notes.png").getByRole("alert")).toHaveCount(2);
+  // A picture that is not one is said to be, not shown broken. Its pictures load lazily:
+  // brought into view first (a busy run once found neither loaded 15 s later, below the fold).
+  const notes = page.getByTestId("compare-image-notes.png");
+  await notes.scrollIntoViewIfNeeded();
+  await expect(notes.getByRole("alert")).toHaveCount(2);
 
   const diff = page.getByTestId("compare-diff");
   await diff.getByLabel("File").selectOption("fit.txt");
