@@ -2,14 +2,16 @@ import { defineConfig } from "vitest/config";
 import path from "node:path";
 
 /**
- * One integration file at a time, and one integration project at a time (groupOrder): their
- * workers and jobs share the machine's processors, and the timing of the tests with them.
- * The Slurm files are a project of their own: they spend their 80 s waiting on Slurm (its
- * one-minute walltime, a controller stopped for 20 s) with next to no CPU, so `npm test`
- * runs that project in a second Vitest beside this one (scripts/test-all.sh); every test
- * environment has its own folders, ports and block of job uids (worker/tests/helpers.ts),
- * so the two never meet. (Vitest runs a groupOrder's projects with one worker count, so
- * within one Vitest they would take turns.)
+ * One integration file at a time within a Vitest, and one integration project at a time
+ * (groupOrder): their workers and jobs share the machine's processors, and the timing of the
+ * tests with them. A file of these keeps one processor about half busy (its workers and jobs
+ * mostly wait on each other, on the clock and on the disk), so `npm test` runs three Vitests
+ * side by side (scripts/test-all.sh): unit + integration; integration-scripts (the programs
+ * started as `npm start`, systemd and nginx start them) then integration-pg; and the Slurm
+ * files, which spend their 80 s waiting on Slurm with next to no CPU. Every test environment
+ * has its own folders, ports, PostgreSQL server and block of job uids
+ * (worker/tests/helpers.ts), so they never meet. (Vitest runs a groupOrder's projects with
+ * one worker count, so within one Vitest they would take turns.)
  */
 const integration = { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false };
 
@@ -27,10 +29,15 @@ export default defineConfig({
           name: "integration",
           include: ["**/*.int.test.ts"],
           // *.pg.int.test.ts need PostgreSQL: they run in integration-pg only.
-          exclude: ["node_modules/**", "e2e/**", "**/*.pg.int.test.ts", "worker/slurm/tests/**"],
+          exclude: ["node_modules/**", "e2e/**", "**/*.pg.int.test.ts", "worker/slurm/tests/**", "scripts/**"],
           sequence: { groupOrder: 1 },
           ...integration,
         },
+      },
+      {
+        // The programs as they are started: `npm start`, the npm scripts, systemd's units, nginx in front.
+        extends: true,
+        test: { name: "integration-scripts", include: ["scripts/**/*.int.test.ts"], sequence: { groupOrder: 1 }, ...integration },
       },
       {
         extends: true,

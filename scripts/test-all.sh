@@ -46,22 +46,37 @@ node --import tsx scripts/build-web-server.ts
 stage "deployment files (nginx -t; systemd-analyze verify, apache2 -t, promtool where installed)"
 node --import tsx scripts/check-deploy.ts
 
-stage "unit and integration tests on SQLite and PostgreSQL (vitest)"
-# The Slurm tests mostly wait on Slurm: a second Vitest runs them beside the others, its
-# output shown when both are done (vitest.config.ts).
-slurm_log="$(mktemp -t qm-slurm-tests.XXXXXX)"
-node node_modules/vitest/vitest.mjs run --project integration-slurm >"$slurm_log" 2>&1 &
-slurm_pid=$!
-trap 'kill "$slurm_pid" 2>/dev/null || true' EXIT
-vitest_status=0
-node node_modules/vitest/vitest.mjs run --project unit --project integration --project integration-pg || vitest_status=$?
-slurm_status=0
-wait "$slurm_pid" || slurm_status=$?
-stage "Slurm tests (vitest, run beside the others)"
-cat "$slurm_log"
-rm -f "$slurm_log"
-if [ "$vitest_status" != 0 ] || [ "$slurm_status" != 0 ]; then
-  echo "vitest failed (exit $vitest_status; the Slurm tests: exit $slurm_status)" >&2
+stage "unit and integration tests on SQLite and PostgreSQL (vitest, three side by side)"
+# An integration file keeps a processor about half busy (its jobs and workers mostly wait):
+# two Vitests run beside this one, their output shown when all are done (vitest.config.ts).
+beside_pids=()
+beside_logs=()
+beside_names=()
+trap 'kill "${beside_pids[@]}" 2>/dev/null || true' EXIT
+# beside NAME PROJECT...: a Vitest of these projects in the background, its output kept.
+beside() {
+  local name="$1" log
+  shift
+  log="$(mktemp -t qm-vitest.XXXXXX)"
+  node node_modules/vitest/vitest.mjs run "${@/#/--project=}" >"$log" 2>&1 &
+  beside_pids+=($!)
+  beside_logs+=("$log")
+  beside_names+=("$name")
+}
+beside "the programs, then PostgreSQL" integration-scripts integration-pg
+beside "Slurm" integration-slurm
+failed=()
+node node_modules/vitest/vitest.mjs run --project unit --project integration || failed+=("unit and integration (exit $?)")
+for i in "${!beside_pids[@]}"; do
+  status=0
+  wait "${beside_pids[$i]}" || status=$?
+  stage "${beside_names[$i]} (vitest, run beside the others)"
+  cat "${beside_logs[$i]}"
+  rm -f "${beside_logs[$i]}"
+  [ "$status" = 0 ] || failed+=("${beside_names[$i]} (exit $status)")
+done
+if [ "${#failed[@]}" != 0 ]; then
+  printf 'vitest failed: %s\n' "${failed[*]}" >&2
   exit 1
 fi
 
