@@ -34,7 +34,9 @@ describe("a Slurm job's start", () => {
       const log = fs.readFileSync(path.join(env.layout.root, row.folder, "process.log"), "utf8");
       const wrapperStart = new Date(/=== Slurm job \d+ started (\S+) on/.exec(log)![1]);
       expect(row.startedAt!.getTime() - claimedAt.getTime()).toBeGreaterThanOrEqual(4_000);
-      expect(Math.abs(row.startedAt!.getTime() - wrapperStart.getTime())).toBeLessThanOrEqual(1_500);
+      // Slurm's start is when it gave the job its node, in whole seconds; the wrapper runs once
+      // slurmd has launched it (2 s later on a busy machine).
+      expect(Math.abs(row.startedAt!.getTime() - wrapperStart.getTime())).toBeLessThanOrEqual(3_000);
       const durationMs = row.finishedAt!.getTime() - row.startedAt!.getTime();
       expect(durationMs).toBeLessThan(4_000);
       expect(log).toMatch(/ran\n/);

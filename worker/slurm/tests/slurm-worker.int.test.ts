@@ -71,7 +71,7 @@ describe("executor = slurm", () => {
       expect(log).toMatch(/stopped at its walltime/);
       console.log(`[measure] walltime 1 min: ended timeout after ${Math.round((row.finishedAt!.getTime() - row.startedAt!.getTime()) / 1000)} s of run`);
     });
-  });
+  }, 150_000); // a minute's walltime, Slurm's check of it, and the wait above (100 s) must fit
 
   it.concurrent("runs the seed example through Slurm to QM_dJobs, pending then running, with progress and Slurm's details", async () => {
     await withQm({}, async (env) => {
