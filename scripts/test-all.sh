@@ -52,7 +52,11 @@ stage "unit and integration tests on SQLite and PostgreSQL (vitest, three side b
 beside_pids=()
 beside_logs=()
 beside_names=()
+# Stopped (SIGTERM, Ctrl-C) or failed: every Vitest started here stops too. (A trap runs once
+# the command bash waits for returns, hence the first Vitest in the background and `wait`.)
 trap 'kill "${beside_pids[@]}" 2>/dev/null || true' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 # beside NAME PROJECT...: a Vitest of these projects in the background, its output kept.
 beside() {
   local name="$1" log
@@ -66,8 +70,11 @@ beside() {
 beside "the programs, then PostgreSQL" integration-scripts integration-pg
 beside "Slurm" integration-slurm
 failed=()
-node node_modules/vitest/vitest.mjs run --project unit --project integration || failed+=("unit and integration (exit $?)")
-for i in "${!beside_pids[@]}"; do
+node node_modules/vitest/vitest.mjs run --project unit --project integration &
+first=$!
+beside_pids+=("$first")
+wait "$first" || failed+=("unit and integration (exit $?)")
+for i in "${!beside_logs[@]}"; do
   status=0
   wait "${beside_pids[$i]}" || status=$?
   stage "${beside_names[$i]} (vitest, run beside the others)"
