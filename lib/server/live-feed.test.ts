@@ -62,12 +62,14 @@ describe("the live feed", () => {
     const frames = listen(feed);
     await sleep(30);
     const reads = state.statusReads;
+    const start = Date.now();
     for (let i = 2; i <= 40; i++) {
       state.version = String(i);
       await sleep(12);
     }
     await sleep(250);
-    expect(state.statusReads - reads).toBeLessThanOrEqual(4);
+    // One read a 200 ms window at most (about 3 for the ~700 ms above; a busy machine stretches the sleeps).
+    expect(state.statusReads - reads).toBeLessThanOrEqual(Math.ceil((Date.now() - start) / 200) + 1);
     expect(changes(frames).length).toBeGreaterThan(15);
     expect(changes(frames).at(-1).jobsVersion).toBe("40");
   });
