@@ -32,6 +32,7 @@ const WATCHED: [string, (c: QmConfig) => unknown][] = [
   ["job_file", (c) => c.jobFile],
   ["Strict_Job_File", (c) => c.strictJobFile],
   ["Min_Free_MB", (c) => c.minFreeMb],
+  ["Min_Free_Inodes", (c) => c.minFreeInodes],
   // Saved from the admin page, retention said only "QMserv.cfg reloaded": what the next pass removes.
   ["Keep_Days", (c) => c.retention.keepDays],
   ["Keep_Max_GB", (c) => c.retention.maxGb],

@@ -1,5 +1,6 @@
 /**
- * Dispatch's free-space hold: while QM_FOLDER's disk is below Min_Free_MB no new job starts;
+ * Dispatch's free-space hold: while QM_FOLDER's disk is below Min_Free_MB (bytes) or
+ * Min_Free_Inodes (files) no new job starts;
  * running jobs go on (lib/server/disk-space.ts has the rule, the web app refuses uploads by
  * it too). Looked at on every pass (one statfs). While it holds, a pass is retried every
  * few seconds, so dispatch resumes by itself once space returns: no event announces that.
@@ -16,13 +17,14 @@ export interface DiskGuard {
 
 export function createDiskGuard(ctx: WorkerContext, retry: () => void, retryMs = 5_000): DiskGuard {
   let held = false;
+  let shortNow = "";
   let unreadable = false;
   let timer: NodeJS.Timeout | undefined;
   return {
     holds() {
       let space;
       try {
-        space = readDiskSpace(ctx.layout.root, ctx.config().minFreeMb);
+        space = readDiskSpace(ctx.layout.root, ctx.config());
         unreadable = false;
       } catch (error) {
         // Not knowing is no reason to stop the queue; a full disk still fails loudly (ENOSPC).
@@ -30,11 +32,14 @@ export function createDiskGuard(ctx: WorkerContext, retry: () => void, retryMs =
         unreadable = true;
         return false;
       }
-      if (space.low !== held) {
-        held = space.low;
-        if (held) ctx.log.warn(`no new job starts: ${diskLowMessage(space)}`);
-        else ctx.log.info(`QM_FOLDER's disk has ${formatBytes(space.freeBytes)} free again: queued jobs start`);
+      // Said again when what is short changes (bytes, inodes, both): the remedy differs.
+      const short = `${space.lowBytes ? "bytes" : ""}${space.lowInodes ? "inodes" : ""}`;
+      if (short !== shortNow) {
+        shortNow = short;
+        if (short) ctx.log.warn(`no new job starts: ${diskLowMessage(space)}`);
+        else if (held) ctx.log.info(`QM_FOLDER's disk has ${space.freeInodes === null ? "" : `${space.freeInodes.toLocaleString("en-US")} free inodes (files) and `}${formatBytes(space.freeBytes)} free again: queued jobs start`);
       }
+      held = space.low;
       if (held && !timer) timer = setTimeout(() => ((timer = undefined), retry()), retryMs);
       return held;
     },

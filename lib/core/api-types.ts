@@ -268,11 +268,16 @@ export interface QueueStatus {
   cluster: ClusterStats | null;
 }
 
-/** Free space on QM_FOLDER's disk against Min_Free_MB; `message` says why uploads and starts wait. */
+/** Free space on QM_FOLDER's disk against Min_Free_MB and Min_Free_Inodes; `message` says why uploads and starts wait. */
 export interface DiskStatus {
   freeBytes: number;
   sizeBytes: number;
   minFreeBytes: number;
+  /** Free inodes (files); null: the filesystem sets no limit (btrfs). */
+  freeInodes: number | null;
+  minFreeInodes: number;
+  lowBytes: boolean;
+  lowInodes: boolean;
   low: boolean;
   message: string | null;
 }

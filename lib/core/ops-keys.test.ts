@@ -18,7 +18,14 @@ describe("retention, free-space and metrics keys", () => {
     const config = read("");
     expect(config.retention).toEqual({ keepDays: 0, maxGb: 0, archiveFolder: null });
     expect(config.minFreeMb).toBe(1024);
+    expect(config.minFreeInodes).toBe(10_000);
     expect(config.web.metrics).toEqual({ token: "", allow: [] });
+  });
+
+  it("read Min_Free_Inodes (0: no inode check) and refuse one that is not a whole number", () => {
+    expect(read("Min_Free_Inodes = 0").minFreeInodes).toBe(0);
+    expect(read("Min_Free_Inodes = 500").minFreeInodes).toBe(500);
+    expect(problems("Min_Free_Inodes = many")).toHaveProperty(["QMServer.Min_Free_Inodes"]);
   });
 
   it("read Keep_Max_GB with decimals and Archive_Folder relative to the file", () => {

@@ -14,6 +14,7 @@ export const OPS_SERVER_KEYS: KeySpec[] = [
   { section: "QMServer", key: "Keep_Max_GB", type: "text", default: "0", help: "most disk space QM_dJobs and QM_lost+found may take, in GB (decimals allowed: 0.5): beyond it the retention pass removes the oldest finished jobs' folders first; 0: no ceiling" },
   { section: "QMServer", key: "Archive_Folder", type: "text", default: "", help: "the retention pass moves folders here (a folder of its own, e.g. /srv/qm-archive on a bigger disk; not inside QM_FOLDER nor holding it, not the data or database folder, not a system folder such as /etc or /usr; each folder on the way root's and writable by root alone) instead of deleting them; empty: delete" },
   { section: "QMServer", key: "Min_Free_MB", type: "integer", default: "1024", min: 0, max: 100000000, help: "free space QM_FOLDER's disk must keep, in MB: below it uploads are refused and no new job starts (running jobs go on) until space returns; 0: no check" },
+  { section: "QMServer", key: "Min_Free_Inodes", type: "integer", default: "10000", min: 0, max: 1000000000, help: "free inodes (files that may still be created) QM_FOLDER's disk must keep: below it uploads are refused and no new job starts (running jobs go on) until files are removed, as below Min_Free_MB; a filesystem without a fixed number of inodes (btrfs) is never short; 0: no check" },
 ];
 
 /** Who may read the metrics, in [WEB_QMserver]. */
@@ -25,11 +26,12 @@ export const OPS_WEB_KEYS: KeySpec[] = [
 type RawValue = (section: "QMServer" | "WEB_QMserver", key: string) => string;
 
 /** The typed values of these keys, from each one's checked text (`raw`) and QMserv.cfg's folder (`resolvePath`). */
-export function readOpsKeys(raw: RawValue, resolvePath: (p: string) => string): Pick<QmConfig, "retention" | "minFreeMb"> & { metrics: QmConfig["web"]["metrics"] } {
+export function readOpsKeys(raw: RawValue, resolvePath: (p: string) => string): Pick<QmConfig, "retention" | "minFreeMb" | "minFreeInodes"> & { metrics: QmConfig["web"]["metrics"] } {
   const archive = raw("QMServer", "Archive_Folder");
   return {
     retention: { keepDays: Number(raw("QMServer", "Keep_Days")), maxGb: Number(raw("QMServer", "Keep_Max_GB")) || 0, archiveFolder: archive ? resolvePath(archive) : null },
     minFreeMb: Number(raw("QMServer", "Min_Free_MB")),
+    minFreeInodes: Number(raw("QMServer", "Min_Free_Inodes")),
     metrics: { token: raw("WEB_QMserver", "Metrics_Token"), allow: raw("WEB_QMserver", "Metrics_Allow").split(/[\s,]+/).filter(Boolean) },
   };
 }

@@ -33,6 +33,8 @@ export interface QmConfig {
   retention: { keepDays: number; maxGb: number; archiveFolder: string | null };
   /** Min_Free_MB: below this much free space on QM_FOLDER's disk, uploads and new starts wait (0: no check). */
   minFreeMb: number;
+  /** Min_Free_Inodes: below this many free inodes on QM_FOLDER's disk, uploads and new starts wait too (0: no check). */
+  minFreeInodes: number;
   shutdownJobs: "keep" | "requeue";
   /** Failed_Jobs: where failed, killed, timed-out and out-of-memory jobs go. */
   failedJobs: "QM_lost+found" | "QM_dJobs";
@@ -140,6 +142,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     recovery: raw(S, "Recovery") as QmConfig["recovery"],
     retention: ops.retention,
     minFreeMb: ops.minFreeMb,
+    minFreeInodes: ops.minFreeInodes,
     shutdownJobs: raw(S, "Shutdown_Jobs") as QmConfig["shutdownJobs"],
     failedJobs: raw(S, "Failed_Jobs") as QmConfig["failedJobs"],
     smtp: resolveSmtp(

@@ -55,7 +55,7 @@ export interface EstimateInput {
   paused: boolean;
   /** The worker stopped (or its heartbeat is stale): nothing starts until it runs again. */
   workerDown?: boolean;
-  /** QM_FOLDER's disk below Min_Free_MB: the worker starts nothing until space returns; null: not low (or unknown). */
+  /** QM_FOLDER's disk below Min_Free_MB or Min_Free_Inodes: the worker starts nothing until space returns; null: not low (or unknown). */
   diskLow: DiskLow | null;
 }
 
@@ -63,6 +63,8 @@ export interface EstimateInput {
 export interface DiskLow {
   freeBytes: number;
   minFreeBytes: number;
+  /** Set when free inodes (files), not bytes, are short: Min_Free_Inodes. */
+  inodes?: { free: number; minFree: number };
 }
 
 export interface StartEstimate {

@@ -98,6 +98,9 @@ describe("estimateStarts", () => {
     const disk = { freeBytes: 500 * 1024 ** 2, minFreeBytes: 2 * 1024 ** 3 };
     const e = estimateStarts(input({ diskLow: disk, maxNbProcessors: 4, waiting: [waiting(2), waiting(3, { state: "held" })] }));
     expect(e.get(2)).toEqual({ startAtMs: null, reason: "QM_FOLDER's disk has 500 MB free, less than the 2 GB it must keep (Min_Free_MB): nothing starts until space is freed" });
+    // Short of inodes, not bytes: the reason says which, and what frees it.
+    const inodes = estimateStarts(input({ diskLow: { ...disk, freeBytes: 5 * 1024 ** 3, inodes: { free: 812, minFree: 10_000 } }, maxNbProcessors: 4, waiting: [waiting(2)] }));
+    expect(inodes.get(2)).toEqual({ startAtMs: null, reason: "QM_FOLDER's disk has 812 free inodes (files) left, fewer than the 10,000 it must keep (Min_Free_Inodes): nothing starts until files are removed" });
     // A held job stays held whatever the disk.
     expect(e.get(3)!.reason).toMatch(/^held:/);
     expect(estimateStarts(input({ maxNbProcessors: 4, waiting: [waiting(2)] })).get(2)).toEqual({ startAtMs: now, reason: "about to start: processors are free" });

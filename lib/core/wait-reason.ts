@@ -82,6 +82,10 @@ function arrayLimitReason(job: WaitingForEstimate, ctx: WaitContext): string | n
 
 /** The worker's disk guard (worker/disk-guard.ts) in the banner's words: nothing starts until space is freed. */
 export function diskLowReason(disk: DiskLow): string {
+  if (disk.inodes) {
+    const n = (v: number) => v.toLocaleString("en-US");
+    return `QM_FOLDER's disk has ${n(disk.inodes.free)} free inodes (files) left, fewer than the ${n(disk.inodes.minFree)} it must keep (Min_Free_Inodes): nothing starts until files are removed`;
+  }
   return `QM_FOLDER's disk has ${formatBytes(disk.freeBytes)} free, less than the ${formatBytes(disk.minFreeBytes)} it must keep (Min_Free_MB): nothing starts until space is freed`;
 }
 

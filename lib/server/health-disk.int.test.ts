@@ -44,4 +44,25 @@ describe("health with the database's disk full", () => {
       reason: `the worker's last heartbeat is 40 s old (more than 15 s): the disk of the database (${folder}) is full (0 B free), so the worker cannot write to it; free some space there`,
     });
   });
+
+  it.skipIf(process.getuid?.() !== 0)("says the disk has no free inodes when empty files took them all", async (test) => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "qm-health-inodes-"));
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m,nr_inodes=50", "tmpfs", folder], { stdio: "pipe" });
+    } catch {
+      fs.rmdirSync(folder);
+      return test.skip();
+    }
+    disk = folder;
+    expect((await checkHealth(stale, now, { databaseFolder: folder })).reason).toMatch(/it died or hangs; see its log$/);
+    try {
+      for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(folder, String(i)), "");
+    } catch {
+      // ENOSPC: no inode left, bytes plentiful
+    }
+    expect(fs.statfsSync(folder).bavail).toBeGreaterThan(0);
+    expect((await checkHealth(stale, now, { databaseFolder: folder })).reason).toBe(
+      `the worker's last heartbeat is 40 s old (more than 15 s): the disk of the database (${folder}) has no free inodes (files) left, so the worker cannot write to it; remove files there`,
+    );
+  });
 });

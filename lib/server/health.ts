@@ -53,7 +53,9 @@ export async function checkHealth(sql: Sql, now = new Date(), opts: HealthOption
 function fullDatabaseDisk(folder: string | null | undefined): string | null {
   if (!folder) return null;
   try {
-    const { bavail, bsize } = fs.statfsSync(folder);
+    const { bavail, bsize, files, ffree } = fs.statfsSync(folder);
+    // Out of inodes (files = 0: the filesystem sets no limit), bytes free or not: no file can be created there.
+    if (files > 0 && ffree === 0) return `the disk of the database (${folder}) has no free inodes (files) left, so the worker cannot write to it; remove files there`;
     if (bavail * bsize >= FULL_BELOW_BYTES) return null;
     return `the disk of the database (${folder}) is full (${formatBytes(bavail * bsize)} free), so the worker cannot write to it; free some space there`;
   } catch {

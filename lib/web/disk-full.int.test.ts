@@ -4,6 +4,8 @@
  * instead). Below Min_Free_MB an upload is refused with 507 before a byte is stored, a
  * queued job does not start while the running one finishes (its start estimate says why, with
  * no time), the status carries the banner's message; once space is freed, the queued job starts by itself and uploads work again.
+ * The same with inodes: the tmpfs has 2,000 of them, and empty files that take them all but a
+ * few below Min_Free_Inodes (bytes plentiful) hold uploads and starts until they are removed.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -13,12 +15,15 @@ import type { JobAnswer, StatusAnswer } from "../core/api-types";
 import { ensureQmFolders, qmLayout } from "../server/qm-folders";
 import { createWorker, type Worker } from "../../worker/create-worker";
 import { removeInstanceCgroups, waitFor } from "../../worker/tests/helpers";
-import { cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, uploadJob, writeConfig } from "./api-test-harness";
+import { jobZip } from "../server/zip/zip-fixtures";
+import { BASE, cfgPath, ctx, databaseUrl, db, dir, errorOf, req, routes, uploadJob, writeConfig } from "./api-test-harness";
 
 const disk = path.join(dir, "small-disk");
 const qmFolder = path.join(disk, "QM");
 const filler = path.join(disk, "filler");
 const MIN_FREE_MB = 16;
+const MIN_FREE_INODES = 500;
+const inodeFiller = path.join(disk, "inode-filler");
 let mounted = false;
 let worker: Worker | undefined;
 const logs: string[] = [];
@@ -27,7 +32,7 @@ beforeAll(() => {
   fs.chmodSync(dir, 0o755); // jobs run as unprivileged uids: they must reach QM_FOLDER
   fs.mkdirSync(disk);
   try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m,mode=755", "tmpfs", disk], { stdio: "pipe" });
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m,nr_inodes=2000,mode=755", "tmpfs", disk], { stdio: "pipe" });
     mounted = true;
   } catch (error) {
     console.warn(`cannot mount a tmpfs (${(error as Error).message.split("\n")[0]}): raising Min_Free_MB above the free space instead`);
@@ -41,7 +46,8 @@ afterAll(async () => {
 });
 
 // non-blocking: the dropped job would start beside the running one, were the disk not low.
-const config = (minFreeMb: number) => writeConfig({}, { QM_FOLDER: qmFolder, Min_Free_MB: String(minFreeMb), Settle_Time: "200", Kill_Grace: "1", launch_type: "non-blocking" });
+const config = (minFreeMb: number, minFreeInodes = MIN_FREE_INODES) =>
+  writeConfig({}, { QM_FOLDER: qmFolder, Min_Free_MB: String(minFreeMb), Min_Free_Inodes: String(minFreeInodes), Settle_Time: "200", Kill_Grace: "1", launch_type: "non-blocking" });
 
 const upload = uploadJob;
 
@@ -58,6 +64,18 @@ function fillDisk(): void {
 
 function freeDisk(): void {
   if (mounted) fs.rmSync(filler);
+  else config(MIN_FREE_MB);
+}
+
+/** Make free inodes drop below Min_Free_Inodes with empty files, leaving a few for the programs' own writes. */
+function fillInodes(): void {
+  if (!mounted) return config(MIN_FREE_MB, fs.statfsSync(dir).ffree + 1_000_000);
+  fs.mkdirSync(inodeFiller);
+  for (let i = 0; fs.statfsSync(disk).ffree > MIN_FREE_INODES / 2; i++) fs.writeFileSync(path.join(inodeFiller, String(i)), "");
+}
+
+function freeInodes(): void {
+  if (mounted) fs.rmSync(inodeFiller, { recursive: true });
   else config(MIN_FREE_MB);
 }
 
@@ -107,5 +125,61 @@ describe("disk full", () => {
     expect(logs.some((l) => /QM_FOLDER's disk has .* free again: queued jobs start/.test(l))).toBe(true);
     expect((await upload("accepted", "true")).status).toBe(201);
     expect((await status()).disk).toMatchObject({ low: false, message: null });
+  });
+
+  it("refuses uploads and holds dispatch below Min_Free_Inodes, bytes plentiful, and recovers once the files are removed", async () => {
+    config(MIN_FREE_MB);
+    ensureQmFolders(qmLayout(qmFolder));
+    if (!worker) {
+      worker = createWorker({ configPath: cfgPath, databaseUrl, log: (m) => logs.push(m), heartbeatMs: 60_000 });
+      await worker.start();
+    }
+    expect((await upload("before-inodes", "true")).status).toBe(201);
+    logs.length = 0;
+
+    fillInodes();
+    if (mounted) expect(fs.statfsSync(disk).bavail * fs.statfsSync(disk).bsize).toBeGreaterThan(MIN_FREE_MB * 2 * 1024 * 1024);
+    const refused = await upload("inode-refused", "true");
+    expect(refused.status).toBe(507);
+    expect(await errorOf(refused)).toMatchObject({
+      code: "DISK_FULL",
+      message: expect.stringMatching(/^QM_FOLDER's disk has only [\d,]+ free inodes \(files\) left, fewer than the [\d,]+ it must keep \(Min_Free_Inodes\), so no upload is accepted now.*free some space/),
+    });
+    expect(await jobNamed("inode-refused")).toBeNull();
+    expect((await status()).disk).toMatchObject({
+      low: true, lowInodes: true, lowBytes: false,
+      message: expect.stringMatching(/^QM_FOLDER's disk has [\d,]+ free inodes \(files\) left, fewer than the [\d,]+ it must keep \(Min_Free_Inodes\): new uploads are refused and queued jobs wait; running jobs go on\. Everything resumes by itself once files are removed\.$/),
+    });
+
+    const drop = path.join(qmFolder, "QM_qJobs", "inode-waiting");
+    fs.mkdirSync(drop);
+    fs.writeFileSync(path.join(drop, "proc_config.cfg"), "[QMOptions]\nscript = echo ran\n");
+    await waitFor("dispatch held by inodes", () => logs.some((l) => /^no new job starts: QM_FOLDER's disk has [\d,]+ free inodes \(files\) left/.test(l)));
+    await waitFor("the dropped job queued", async () => (await jobNamed("inode-waiting"))?.state === "queued");
+    await new Promise((r) => setTimeout(r, 1500)); // a dispatch pass or two
+    const waiting = (await jobNamed("inode-waiting"))!;
+    expect(waiting.state).toBe("queued");
+    const detail = (await (await routes.job(req(`/api/jobs/${waiting.id}`), ctx(waiting.id))).json()) as JobAnswer;
+    expect(detail.job.estimate).toEqual({ startAt: null, reason: expect.stringMatching(/\(Min_Free_Inodes\): nothing starts until files are removed$/) });
+
+    freeInodes();
+    await waitFor("the held job started by itself", async () => (await jobNamed("inode-waiting"))?.state === "done", 20_000);
+    expect(logs.some((l) => /QM_FOLDER's disk has .* free again: queued jobs start/.test(l))).toBe(true);
+    expect((await status()).disk).toMatchObject({ low: false, message: null });
+
+    // A zip with more entries than the free inodes above Min_Free_Inodes is refused before it is unpacked.
+    const free = fs.statfsSync(mounted ? disk : dir).ffree;
+    config(MIN_FREE_MB, free - 20);
+    const many = new FormData();
+    const extra = Array.from({ length: 60 }, (_, i) => ({ name: `many/data/${i}.txt`, data: "x" }));
+    many.append("file", new Blob([new Uint8Array(jobZip({ folder: "many", extra }))], { type: "application/zip" }), "many.zip");
+    const tooMany = await routes.submit(req("/api/jobs", { method: "POST", body: many, headers: { "x-qm-csrf": "1", origin: BASE } }), ctx(0));
+    expect(tooMany.status).toBe(507);
+    expect(await errorOf(tooMany)).toMatchObject({ code: "DISK_FULL", message: expect.stringMatching(/^This zip holds 63 files and folders, which would leave QM_FOLDER's disk with fewer than the [\d,]+ free inodes \(files\) it must keep \(Min_Free_Inodes/) });
+    expect(await jobNamed("many")).toBeNull();
+    expect(fs.readdirSync(path.join(qmFolder, ".qm/staging"))).toEqual([]);
+
+    config(MIN_FREE_MB);
+    expect((await upload("inode-accepted", "true")).status).toBe(201);
   });
 });

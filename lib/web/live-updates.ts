@@ -15,7 +15,7 @@ export async function getLiveStatus(): Promise<LiveStatus> {
   const status = await getQueueStatus(getDb(), getStateCounts(), config.maxNbProcessors);
   return {
     ...status,
-    disk: diskStatus(getLayout().root, config.minFreeMb),
+    disk: diskStatus(getLayout().root, config),
     paused: await getStore().readPause(),
     refreshRate: config.web.refreshRate,
     displayDetails: config.web.displayDetails,

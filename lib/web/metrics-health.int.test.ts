@@ -105,6 +105,10 @@ describe("/api/metrics and /api/health", () => {
     const disk = fs.statfsSync(dir);
     expect(Math.abs(sampleValue(families, "qm_disk_free_bytes")! - disk.bavail * disk.bsize)).toBeLessThan(256 * 1024 * 1024);
     expect(sampleValue(families, "qm_disk_min_free_bytes")).toBe(1024 * 1024 * 1024);
+    expect(sampleValue(families, "qm_disk_min_free_inodes")).toBe(10_000);
+    // No inode count on a filesystem without a fixed number (btrfs): the gauge is left out.
+    if (disk.files > 0) expect(Math.abs(sampleValue(families, "qm_disk_free_inodes")! - disk.ffree)).toBeLessThan(100_000);
+    else expect(sampleValue(families, "qm_disk_free_inodes")).toBeUndefined();
 
     // Health goes 503 as soon as the worker stops, saying why.
     await worker.stop({ now: true });

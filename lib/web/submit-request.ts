@@ -35,7 +35,7 @@ export async function handleSubmitRequest(request: Request, user: UserIdentity |
   const layout = getLayout();
   assertQmFolders(layout);
   // Refused before a byte is read: the declared size says whether it would fill the disk.
-  assertRoomForUpload(layout.root, config.minFreeMb, Number(request.headers.get("content-length")) || 0);
+  assertRoomForUpload(layout.root, config, Number(request.headers.get("content-length")) || 0);
   ensureQmFolders(layout);
   removeStaleStaging(layout.staging);
   const workDir = path.join(layout.staging, crypto.randomUUID());
@@ -45,7 +45,7 @@ export async function handleSubmitRequest(request: Request, user: UserIdentity |
     const upload = await receiveZipUpload(request, workDir, maxBytes);
     const overrides = parseSubmitFields(upload.fields);
     const source = request.headers.get(SUBMIT_FORM_HEADER) === SUBMIT_FORM_VALUE ? "upload" : "api";
-    const deps = { store: getStore(), layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, limits: zipLimitsFor(config.web.maxUploadMb) };
+    const deps = { store: getStore(), layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, limits: zipLimitsFor(config.web.maxUploadMb), diskRule: config };
     const outcomes: SubmitOutcome[] = [];
     for (const [i, zip] of upload.zips.entries()) {
       const zipDir = path.join(workDir, String(i));

@@ -20,6 +20,7 @@ import { queueArray } from "./queue-array";
 import { queueColumns, submitState } from "./queue-entry";
 import { resolveQueueOptions } from "./resolve-queue-options";
 import { extractZip } from "../zip/extract-zip";
+import { type DiskRule, assertRoomForEntries } from "../disk-space";
 import { type JobRoot, findJobRoot, sanitizeJobName } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
 import { placeInQueue } from "./place-in-queue";
@@ -30,6 +31,8 @@ export interface SubmitJobDeps {
   /** `job_file` and Strict_Job_File from QMserv.cfg: what describes a job. */
   folderRule: JobFolderOptions;
   limits: ZipLimits;
+  /** Min_Free_MB and Min_Free_Inodes: a zip with more entries than the free inodes above Min_Free_Inodes is refused unopened. */
+  diskRule?: DiskRule;
 }
 
 export interface SubmitJobRequest {
@@ -82,7 +85,8 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
 
 async function stageZip(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<JobRoot> {
   const extracted = path.join(request.workDir, "job");
-  await extractZip(request.zipPath, extracted, deps.limits);
+  const rule = deps.diskRule;
+  await extractZip(request.zipPath, extracted, deps.limits, rule && ((entries) => assertRoomForEntries(deps.layout.root, rule, entries)));
   return findJobRoot(extracted, request.zipName);
 }
 

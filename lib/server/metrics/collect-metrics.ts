@@ -1,7 +1,7 @@
 /**
  * What GET /api/metrics reports, read from the database and QM_FOLDER's disk at each scrape:
  * jobs by state, the queue, waiting and run times, processors in use, the worker's heartbeat,
- * mails, retention and free space. Counters are counts of rows, so they match the database.
+ * mails, retention and free space (bytes and inodes). Counters are counts of rows, so they match the database.
  */
 import { JOB_STATES } from "../../core/job-lifecycle";
 import { type MetricFamily, histogramSamples } from "../../core/prometheus-text";
@@ -57,12 +57,15 @@ export async function collectMetrics(sql: Sql, qmFolder: string, config: QmConfi
     gauge("qm_retention_last_pass_timestamp_seconds", "When the retention pass last ran (0: never).", lastPass ? Date.parse(lastPass.at) / 1000 : 0),
   ];
   try {
-    const disk = readDiskSpace(qmFolder, config.minFreeMb);
+    const disk = readDiskSpace(qmFolder, config);
     families.push(
       gauge("qm_disk_free_bytes", "Free space on QM_FOLDER's disk (for unprivileged writers).", disk.freeBytes),
       gauge("qm_disk_size_bytes", "Size of QM_FOLDER's disk.", disk.sizeBytes),
       gauge("qm_disk_min_free_bytes", "Min_Free_MB: below it uploads and new starts wait (0: no check).", disk.minFreeBytes),
+      gauge("qm_disk_min_free_inodes", "Min_Free_Inodes: below it uploads and new starts wait (0: no check).", disk.minFreeInodes),
     );
+    // A filesystem without a fixed number of inodes (btrfs) has no free count to report.
+    if (disk.freeInodes !== null) families.push(gauge("qm_disk_free_inodes", "Free inodes (files that may still be created) on QM_FOLDER's disk.", disk.freeInodes));
   } catch {
     // QM_FOLDER missing: no disk figures rather than no metrics
   }

@@ -79,12 +79,13 @@ function projectRunningElements(perArray: Map<number, number>, running: Row[], n
 }
 
 /**
- * The worker's disk guard reads the same statfs (worker/disk-guard.ts): below Min_Free_MB it
+ * The worker's disk guard reads the same statfs (worker/disk-guard.ts): below Min_Free_MB (or Min_Free_Inodes) it
  * starts nothing. A disk that cannot be read does not stop the worker, so it holds nothing here.
  */
-function diskLowOf(qmFolder: string, minFreeMb: number): DiskLow | null {
-  const disk = diskStatus(qmFolder, minFreeMb);
-  return disk?.low ? { freeBytes: disk.freeBytes, minFreeBytes: disk.minFreeBytes } : null;
+function diskLowOf(qmFolder: string, config: QmConfig): DiskLow | null {
+  const disk = diskStatus(qmFolder, config);
+  if (!disk?.low) return null;
+  return disk.lowBytes ? { freeBytes: disk.freeBytes, minFreeBytes: disk.minFreeBytes } : { freeBytes: disk.freeBytes, minFreeBytes: disk.minFreeBytes, inodes: { free: disk.freeInodes ?? 0, minFree: disk.minFreeInodes } };
 }
 
 /** The queue now; `qmFolder`: QM_FOLDER, whose disk may hold every start. */
@@ -128,6 +129,6 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
     workerGpus: worker.gpus, handsOver: worker.handsOver, workerDown: worker.down,
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null,
-    diskLow: diskLowOf(qmFolder, config.minFreeMb), truncated,
+    diskLow: diskLowOf(qmFolder, config), truncated,
   };
 }

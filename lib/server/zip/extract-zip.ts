@@ -52,12 +52,22 @@ function openZip(zipPath: string, zipSize: number): Promise<OpenZip> {
   });
 }
 
-export async function extractZip(zipPath: string, dest: string, limits: ZipLimits): Promise<ExtractResult> {
+/**
+ * `roomFor`: called with the entry count the zip declares (its central directory) before
+ * anything is written; it throws when the disk has too few free inodes for that many.
+ */
+export async function extractZip(zipPath: string, dest: string, limits: ZipLimits, roomFor?: (entries: number) => void): Promise<ExtractResult> {
   const zipSize = fs.statSync(zipPath).size;
   const { zip, whole } = await openZip(zipPath, zipSize);
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
     throw tooManyEntries(`${zip.entryCount}`, limits);
+  }
+  try {
+    roomFor?.(zip.entryCount);
+  } catch (error) {
+    zip.close();
+    throw error;
   }
   const state = { files: 0, bytes: 0, declared: 0, entries: 0 };
   fs.mkdirSync(dest, { recursive: true });
