@@ -23,7 +23,7 @@ export function Dashboard() {
       {error && <QueryError error={error} />}
       {status && (
         <>
-          <DiskBanner message={status.disk?.message} />
+          <DiskBanner disk={status.disk} />
           <StatusSummary status={status} />
           <RunningJobs refreshMs={refreshMs} showDetails={showDetails} />
           <ArraysPanel refreshMs={refreshMs} showDetails={showDetails} />

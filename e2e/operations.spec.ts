@@ -31,6 +31,21 @@ test("a full disk: the banner says why, an upload is refused with it, and all is
   await expect(page.getByTestId("disk-banner")).toHaveCount(0);
 });
 
+test("a disk out of inodes (files) with bytes to spare: the banner names the inodes, and is gone once the need drops", async ({ page }) => {
+  // Min_Free_Inodes at its maximum: more than any disk of these machines has free (ext4 here;
+  // a filesystem without a fixed number of inodes, btrfs, would never be short).
+  await withConfig(inServerSection("Min_Free_Inodes = 1000000000"), async () => {
+    await page.goto("/");
+    const banner = page.getByTestId("disk-banner");
+    await expect(banner).toContainText("The server's disk is running out of files (inodes)");
+    await expect(banner).toContainText("fewer than the 1,000,000,000 it must keep (Min_Free_Inodes)");
+    await expect(banner).not.toContainText("almost full");
+  });
+  await page.goto("/");
+  await expect(page.getByTestId("summary")).toBeVisible();
+  await expect(page.getByTestId("disk-banner")).toHaveCount(0);
+});
+
 test("retention: the admin page lists what the pass removes, and runs it", async ({ page }) => {
   // Two jobs that ended 40 days ago, with their folders, as an old installation has them.
   const store = createJobStore(openSql(env.processEnv.DATABASE_URL));

@@ -14,7 +14,7 @@ export default async function SubmitPage() {
   return (
     <>
       <div className="mx-auto mb-5 max-w-2xl empty:hidden">
-        <DiskBanner message={diskStatus(getLayout().root, config)?.message} />
+        <DiskBanner disk={diskStatus(getLayout().root, config)} />
       </div>
       <SubmitJobForm maxUploadMb={config.web.maxUploadMb} jobFile={config.jobFile} />
     </>
