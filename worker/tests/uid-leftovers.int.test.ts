@@ -61,9 +61,12 @@ describe.skipIf(process.getuid?.() !== 0)("a job on a pool uid, with the worker 
     expect({ state: unlucky.state, exitCode: unlucky.exitCode }).toEqual({ state: "failed", exitCode: 126 });
     expect(fs.readFileSync(path.join(env.layout.root, unlucky.folder, "process.log"), "utf8")).toContain("cannot empty the user keyring");
     expect(worker.logs.join("\n")).toContain(`uid ${first} is not used again by this worker: an earlier run locked its keyring`);
-    // The jobs after it run on the other uid.
+    // The jobs after it run on the other uid: each once the last one's uid is free again. A
+    // uid released while the temporary folders changed (other tests write there) is swept
+    // first (~1 s), and with none free meanwhile a start fails (docs/security.md).
     for (const next of ["after-1", "after-2"]) {
       expect(await runJob(next, (r) => `id -u >> '${r}'`)).toBe(`${first + 1}\n`);
+      await new Promise((r) => setTimeout(r, 2_500));
     }
   });
 
