@@ -74,7 +74,7 @@ SlurmdLogFile=${dir}/log/slurmd.log
 SchedulerParameters=batch_sched_delay=0
 SlurmdParameters=config_overrides
 ReturnToService=2
-KillWait=2
+KillWait=5
 MinJobAge=300
 ${opts.gpus ? "GresTypes=gpu\n" : ""}NodeName=${host} NodeAddr=127.0.0.1 CPUs=${opts.cpus ?? 8} RealMemory=${opts.memoryMb ?? 4000}${opts.gpus ? ` Gres=gpu:${opts.gpus}` : ""}
 PartitionName=debug Nodes=${host} Default=YES MaxTime=INFINITE State=UP
