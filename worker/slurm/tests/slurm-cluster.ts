@@ -91,7 +91,12 @@ export async function startSlurmCluster(opts: ClusterOptions = {}): Promise<Slur
   fs.chmodSync(path.join(dir, "munge"), 0o711);
   const host = execFileSync("hostname", ["-s"], { encoding: "utf8" }).trim();
   const conf = path.join(dir, "slurm.conf");
-  fs.writeFileSync(conf, slurmConf(dir, host, [await freePort(), await freePort()], opts));
+  // Two different ports: a port given back can be handed out again at once (slurmctld then
+  // "talking with itself", SlurmctldPort == SlurmdPort, was seen in a run).
+  const ctldPort = await freePort();
+  let slurmdPort = await freePort();
+  while (slurmdPort === ctldPort) slurmdPort = await freePort();
+  fs.writeFileSync(conf, slurmConf(dir, host, [ctldPort, slurmdPort], opts));
   // gres.conf sits beside slurm.conf; /dev/tty1.. exist on any Linux and nothing opens them.
   if (opts.gpus) fs.writeFileSync(path.join(dir, "gres.conf"), `Name=gpu File=/dev/tty[1-${opts.gpus}]\n`);
   const env = { ...process.env, SLURM_CONF: conf };
