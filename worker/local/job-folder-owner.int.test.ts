@@ -25,7 +25,7 @@ beforeEach(() => {
   execFileSync("mkfifo", [path.join(dir, "fifo")]);
 });
 // The swapper's last mv or ln (a child of the killed shell) may still land an entry: retried.
-afterEach(() => fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
+afterEach(() => fs.rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 })); // 2 s: 0.25 s was short on a busy machine
 
 const owner = (file: string) => fs.lstatSync(file).uid;
 /** UID and the next are the pool here. */
