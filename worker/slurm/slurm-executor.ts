@@ -99,6 +99,7 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): Executor {
         run.finish({ exitCode: null, signal: null, cpuSeconds: null, cancelled: true, runInfo: { ...run.info, slurmState: "CANCELLED" } });
         return;
       }
+      run.killRequested = true;
       cancels.stop(run, graceMs, onKill);
     },
     // Slurm's accounting (sstat) is not assumed: CPU time comes from the exit record.

@@ -46,6 +46,31 @@ describe("the Slurm poller, for a run squeue has forgotten", () => {
   });
 });
 
+describe("the Slurm poller, for a run QueueManager asked to stop", () => {
+  it("Slurm's SIGKILL came before the wrapper's exit record: killed by SIGKILL, said in process.log and the worker's log", async () => {
+    const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-poller-"));
+    dirs.push(runsDir);
+    fs.writeFileSync(path.join(runsDir, "process.log"), "");
+    const run = createSlurmRun({ jobId: 7, runToken: "tok", dir: runsDir, slurmJobId: "42", partition: null, running: true });
+    run.killRequested = true;
+    const runs = new Map<string, SlurmRun>([["tok", run]]);
+    await new Promise((r) => setTimeout(r, 5));
+    const logs: string[] = [];
+    const poller = createPoller({
+      cli: async (command) => (command === "squeue" ? `42${S}CANCELLED${S}n1${S}None${S}/qm/QM_Jobs/j7${S}N/A${S}debug${S}qm-7-tok\n` : ""),
+      runs, runsDir, graceMs: 60_000, log: (m) => logs.push(m), pollMs: () => 1000,
+      accounting: { states: async () => new Map() }, afterLook: async () => undefined,
+    });
+    try {
+      expect(await run.started.exited).toMatchObject({ exitCode: null, signal: "SIGKILL", cancelled: true });
+    } finally {
+      poller.close();
+    }
+    expect(fs.readFileSync(path.join(runsDir, "process.log"), "utf8")).toBe("=== Slurm job 42 ended CANCELLED: Slurm killed the job (SIGKILL, KillWait after the SIGTERM) before its exit code was recorded\n");
+    expect(logs.join("\n")).toContain("slurm: Slurm job 42 ended CANCELLED after QueueManager's kill and before its wrapper recorded the exit code: killed (SIGKILL)");
+  });
+});
+
 describe("the Slurm poller, for a run adopted while Slurm did not answer, never handed to it", () => {
   const adopt = async (squeue: string) => {
     const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-poller-"));

@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { LOG_FILE } from "../../lib/core/job-log";
+import { appendLogLines } from "../../lib/server/job-folder-writes";
 import { type LogInput, toLog } from "../../lib/server/logger";
 import type { ClusterStats } from "../../lib/core/worker-stats";
 import type { Accounting } from "./accounting";
@@ -16,7 +17,7 @@ import { SINFO_FORMAT, parseSinfo } from "./cluster-stats";
 import { readRunFiles, removeTimeoutMark } from "./run-files";
 import type { SlurmRunner } from "./slurm-cli";
 import { NEVER_HANDED, type SlurmRun } from "./slurm-run";
-import { type QueueEntry, SQUEUE_FORMAT, endedBySignal, judgeEnd, parseSqueue, phaseOf } from "./slurm-states";
+import { type Evidence, type QueueEntry, SQUEUE_FORMAT, endedBySignal, judgeEnd, killedBeforeRecord, parseSqueue, phaseOf } from "./slurm-states";
 
 export const CLUSTER_STATS_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -144,9 +145,11 @@ export function createPoller(deps: PollerDeps): Poller {
     }
     if (phase === "ended" || record) {
       run.waitingSince ??= now;
-      const report = judgeEnd({ slurmJobId: run.slurmJobId, state: endState, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs });
+      const evidence: Evidence = { slurmJobId: run.slurmJobId, state: endState, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs, killRequested: run.killRequested };
+      const report = judgeEnd(evidence);
       if (report) {
         deps.runs.delete(run.runToken);
+        if (!report.limit && killedBeforeRecord(evidence)) sayKilledBeforeRecord(run, endState);
         const startedAt = run.startedAt ?? (record ? wrapperStart(run) : null);
         run.finish({ ...report, runInfo: { ...run.info }, ...(startedAt ? { startedAt } : {}) });
         removeTimeoutMark(deps.runsDir, run.runToken);
@@ -157,6 +160,17 @@ export function createPoller(deps: PollerDeps): Poller {
     }
     run.notify();
     return record !== null && now - (run.waitingSince ?? now) < SOON_FOR_MS;
+  };
+
+  /** Why a killed run has no exit code: in process.log above the footer, and in the worker's log. */
+  const sayKilledBeforeRecord = (run: SlurmRun, endState: string | null) => {
+    const ended = `Slurm job ${run.slurmJobId} ${endState ? `ended ${endState}` : "is gone"}`;
+    log.info(`slurm: ${ended} after QueueManager's kill and before its wrapper recorded the exit code: killed (SIGKILL)`, { job: run.jobId });
+    try {
+      appendLogLines(path.join(run.dir, LOG_FILE), `=== ${ended}: Slurm killed the job (SIGKILL, KillWait after the SIGTERM) before its exit code was recorded\n`);
+    } catch {
+      // The footer still says killed by SIGKILL.
+    }
   };
 
   const refreshCluster = async () => {

@@ -49,6 +49,11 @@ export interface SlurmRun {
   acceptedAt: number;
   /** Since when its end is waited for (it left squeue, ended there, or its exit record appeared). */
   waitingSince?: number;
+  /**
+   * QueueManager asked to stop it (terminate): an end without exit record is then the stop's
+   * doing, not a loss. After a restart the runner asks again (the row keeps its kill request).
+   */
+  killRequested?: boolean;
   /** A kill is in progress (retried by the poller if scancel could not reach Slurm). */
   cancel?: "signal" | "hard";
   started: StartedRun;

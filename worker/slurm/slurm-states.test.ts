@@ -61,6 +61,22 @@ describe("judgeEnd: Slurm's state and the run's exit record", () => {
     expect(judgeEnd({ ...base, state: null, record: record(2) })).toMatchObject({ exitCode: 2 });
   });
 
+  it("a run QueueManager asked to stop that Slurm ended before its wrapper recorded the end (SIGKILL after KillWait) is killed, not lost", () => {
+    const killed = { ...base, record: null, killRequested: true };
+    expect(judgeEnd({ ...killed, state: "CANCELLED" })).toEqual({ exitCode: null, signal: "SIGKILL", cpuSeconds: null, cancelled: true });
+    // Ended by the signal after our cancel, or forgotten by squeue (no accounting): once the record's grace is over.
+    expect(judgeEnd({ ...killed, state: "FAILED", waitedMs: 59_000 })).toBeNull();
+    expect(judgeEnd({ ...killed, state: "FAILED", waitedMs: 60_000 })).toEqual({ exitCode: null, signal: "SIGKILL", cpuSeconds: null });
+    expect(judgeEnd({ ...killed, state: null, waitedMs: 60_000 })).toEqual({ exitCode: null, signal: "SIGKILL", cpuSeconds: null });
+    // A record decides as before; a node failure or a limit is still what it is.
+    expect(judgeEnd({ ...killed, state: "CANCELLED", record: record(143) })).toEqual({ exitCode: 143, signal: null, cpuSeconds: 1.5, cancelled: true });
+    expect(judgeEnd({ ...killed, state: "NODE_FAIL" })).toMatchObject({ lost: true });
+    expect(judgeEnd({ ...killed, state: "TIMEOUT" })).toMatchObject({ limit: "timeout" });
+    // Without a kill request, as before: someone's scancel, or a run lost.
+    expect(judgeEnd({ ...base, state: "CANCELLED", record: null })).toEqual({ exitCode: null, signal: null, cpuSeconds: null, cancelled: true });
+    expect(judgeEnd({ ...base, state: "FAILED", record: null, waitedMs: 60_000 })).toMatchObject({ lost: true, error: expect.stringMatching(/^Slurm job 42 ended FAILED and the run left no exit record/) });
+  });
+
   it("waits while Slurm still runs the job, even with a record (a memory kill is reported as the job ends), until the grace is over", () => {
     expect(judgeEnd({ ...base, state: "RUNNING", record: null, waitedMs: 1e9 })).toBeNull();
     expect(judgeEnd({ ...base, state: "COMPLETING", record: record(137) })).toBeNull();

@@ -70,6 +70,8 @@ export interface Evidence {
   /** How long this run has been waiting for its exit record (since it ended, or its record appeared while Slurm still said running). */
   waitedMs: number;
   graceMs: number;
+  /** QueueManager asked Slurm to stop it (a kill, a shutdown): an end without exit record is that stop's doing. */
+  killRequested?: boolean;
 }
 
 const LOST_REASONS: Record<string, string> = {
@@ -85,6 +87,14 @@ const LOST_REASONS: Record<string, string> = {
  */
 export const endedBySignal = (record: ExitRecord | null) => record !== null && record.status > 128;
 
+/**
+ * Slurm ended a run QueueManager asked to stop before its wrapper wrote the exit record:
+ * the wrapper traps SIGTERM (and INT, HUP) and records the end, so only SIGKILL stops it
+ * unrecorded (Slurm's, KillWait after the cancel's SIGTERM). Killed, not lost: nothing was
+ * lost but the exit code, and the user asked for it.
+ */
+export const killedBeforeRecord = (e: Pick<Evidence, "killRequested" | "record" | "state">) => e.killRequested === true && e.record === null && !(e.state && LOST_REASONS[e.state]);
+
 /** How a run ended, or null: wait (its exit record may still appear, or Slurm has not finished with it). */
 export function judgeEnd(e: Evidence): ExitReport | null {
   const phase = e.state === null ? "ended" : phaseOf(e.state);
@@ -96,6 +106,7 @@ export function judgeEnd(e: Evidence): ExitReport | null {
   const report: ExitReport = { exitCode: e.record?.status ?? null, signal: null, cpuSeconds: e.record?.cpuSeconds ?? null };
   if (e.state === "TIMEOUT" || e.state === "DEADLINE" || e.timeoutMark) return { ...report, limit: "timeout" };
   if (e.state === "OUT_OF_MEMORY") return { ...report, limit: "oom" };
+  if (killedBeforeRecord(e)) return { ...report, signal: "SIGKILL", ...(e.state === "CANCELLED" ? { cancelled: true } : {}) };
   if (e.state === "CANCELLED") return { ...report, cancelled: true };
   const lostReason = e.state ? LOST_REASONS[e.state] : undefined;
   // A record the command left by ending on its own decides (it had finished before the node
