@@ -115,7 +115,7 @@ async function queueDroppedArray(ctx: IntakeContext, name: string, options: Reso
   const dir = path.join(staging, name);
   try {
     fs.renameSync(path.join(ctx.layout.queued, name), dir);
-    const deps = { store: ctx.store, layout: ctx.layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile } };
+    const deps = { store: ctx.store, layout: ctx.layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, diskRule: config };
     const queued = await queueArray(deps, { dir, name, source: "folder", detail: DETAIL }, options);
     ctx.log(`QM_qJobs/${name}: array ${queued.array!.id} of ${queued.array!.jobIds.length} jobs (array = ${options.array!.spec})`);
   } catch (error) {

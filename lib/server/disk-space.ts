@@ -108,12 +108,14 @@ export function assertRoomForUpload(folder: string, rule: DiskRule, incomingByte
 }
 
 /**
- * Refuse a zip before unpacking it when its entries (each a file or folder: an inode) would
- * leave QM_FOLDER's disk with fewer free inodes than Min_Free_Inodes.
+ * Refuse to write `entries` new files and folders (each an inode: a zip's entries, an
+ * array's copies of its folder) when they would leave QM_FOLDER's disk with fewer free
+ * inodes than Min_Free_Inodes. `what` says what they are, as the sentence's subject:
+ * "This zip holds 63 files and folders".
  */
-export function assertRoomForEntries(folder: string, rule: DiskRule, entries: number): void {
+export function assertRoomForEntries(folder: string, rule: DiskRule, entries: number, what = `This zip holds ${count(entries)} files and folders`): void {
   if (rule.minFreeInodes <= 0 || entries <= 0) return;
   const space = readDiskSpace(folder, rule);
   if (space.freeInodes === null || space.freeInodes - entries >= space.minFreeInodes) return;
-  throw diskFull(`This zip holds ${count(entries)} files and folders, which would leave QM_FOLDER's disk with fewer than the ${count(space.minFreeInodes)} free inodes (files) it must keep (Min_Free_Inodes; ${count(space.freeInodes)} free now)`);
+  throw diskFull(`${what}, which would leave QM_FOLDER's disk with fewer than the ${count(space.minFreeInodes)} free inodes (files) it must keep (Min_Free_Inodes; ${count(space.freeInodes)} free now)`);
 }

@@ -179,6 +179,20 @@ describe("disk full", () => {
     expect(await jobNamed("many")).toBeNull();
     expect(fs.readdirSync(path.join(qmFolder, ".qm/staging"))).toEqual([]);
 
+    // An array whose zip fits, but whose copies of the folder (one per element) would not: refused before the first copy.
+    const arrayCfg = "[QMOptions]\nscript : sh run.sh\narray : 1-40\n";
+    const files = Array.from({ length: 5 }, (_, i) => ({ name: `wide/data/${i}.txt`, data: "x" }));
+    const wide = new FormData();
+    wide.append("file", new Blob([new Uint8Array(jobZip({ folder: "wide", cfg: arrayCfg, extra: [{ name: "wide/data/" }, ...files] }))], { type: "application/zip" }), "wide.zip");
+    const before = fs.statfsSync(mounted ? disk : dir).ffree;
+    const tooWide = await routes.submit(req("/api/jobs", { method: "POST", body: wide, headers: { "x-qm-csrf": "1", origin: BASE } }), ctx(0));
+    expect(tooWide.status).toBe(507);
+    expect(await errorOf(tooWide)).toMatchObject({ code: "DISK_FULL", message: expect.stringMatching(/^The array needs 39 copies of its folder \(8 files and folders each\): 351 new files and folders, which would leave QM_FOLDER's disk with fewer than the [\d,]+ free inodes \(files\) it must keep \(Min_Free_Inodes/) });
+    expect(await db.job.count({ where: { name: { startsWith: "wide" } } })).toBe(0);
+    expect(fs.readdirSync(path.join(qmFolder, ".qm/staging"))).toEqual([]);
+    expect(fs.readdirSync(path.join(qmFolder, "QM_qJobs")).filter((f) => f.startsWith("wide"))).toEqual([]);
+    expect(fs.statfsSync(mounted ? disk : dir).ffree).toBeGreaterThanOrEqual(before);
+
     config(MIN_FREE_MB);
     expect((await upload("inode-accepted", "true")).status).toBe(201);
   });

@@ -33,15 +33,27 @@ export interface CopyOptions {
 
 /** Bytes of the regular files in a folder tree (links not followed). */
 export async function folderBytes(dir: string | Buffer, turns = loopTurns()): Promise<number> {
-  let total = 0;
+  return (await folderSize(dir, turns)).bytes;
+}
+
+/** The bytes of a folder's files and the number of its entries (files and folders: the inodes a copy takes). */
+export async function folderSize(dir: string | Buffer, turns = loopTurns()): Promise<{ bytes: number; entries: number }> {
+  let bytes = 0;
+  let entries = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, encoding: "buffer" })) {
     const turn = turns(); // the web server's other requests go on while a large folder is counted
     if (turn) await turn;
     const full = childPath(dir, entry.name);
-    if (entry.isDirectory()) total += await folderBytes(full, turns);
-    else if (entry.isFile()) total += fs.lstatSync(full).size;
+    if (entry.isDirectory()) {
+      const inner = await folderSize(full, turns);
+      bytes += inner.bytes;
+      entries += inner.entries + 1;
+    } else if (entry.isFile()) {
+      bytes += fs.lstatSync(full).size;
+      entries += 1;
+    }
   }
-  return total;
+  return { bytes, entries };
 }
 
 /**

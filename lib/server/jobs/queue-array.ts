@@ -15,7 +15,8 @@ import { QUEUE_DIRS, freeName, relFolder } from "../qm-folders";
 import { jobColumns, readJobFolder } from "../read-job-folder";
 import type { NewJob } from "../store/job-store";
 import { wakeWorker } from "../wake-worker";
-import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
+import { type DiskRule, assertRoomForEntries } from "../disk-space";
+import { checkFreeSpace, copyJobFolder, folderSize } from "./copy-job-folder";
 import { placeInQueue } from "./place-in-queue";
 import { notedOf } from "./job-notes";
 import { queueColumns, submitState } from "./queue-entry";
@@ -28,15 +29,22 @@ interface Element {
   dir: string;
 }
 
-/** Copies for every index but the last, which takes the submitted folder itself. */
-async function stageElements(job: StagedJob, indices: number[]): Promise<{ elements: Element[]; stage: string }> {
+/**
+ * Copies for every index but the last, which takes the submitted folder itself; refused
+ * before the first copy when all of them would leave the disk short of inodes (Min_Free_Inodes).
+ */
+async function stageElements(job: StagedJob, indices: number[], diskRule: DiskRule | undefined, root: string): Promise<{ elements: Element[]; stage: string }> {
   const stage = `${job.dir}.elements`;
   fs.mkdirSync(stage);
   const largest = indices[indices.length - 1];
   const elements = indices.map((index) => ({ index, name: elementName(job.name, index, largest), dir: "" }));
   for (const el of elements) el.dir = path.join(stage, el.name);
   try {
-    const bytes = await folderBytes(job.dir);
+    const { bytes, entries } = await folderSize(job.dir);
+    const copies = elements.length - 1;
+    const inodes = copies * (entries + 1);
+    const what = `The array needs ${copies.toLocaleString("en-US")} copies of its folder (${entries.toLocaleString("en-US")} files and folders each): ${inodes.toLocaleString("en-US")} new files and folders`;
+    if (diskRule) assertRoomForEntries(root, diskRule, inodes, what);
     for (const el of elements.slice(0, -1)) {
       checkFreeSpace(stage, bytes, elements.length);
       await copyJobFolder(job.dir, el.dir);
@@ -49,10 +57,10 @@ async function stageElements(job: StagedJob, indices: number[]): Promise<{ eleme
   return { elements, stage };
 }
 
-export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule">, job: StagedJob, options: ResolvedQueueOptions): Promise<SubmittedJob> {
+export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | "folderRule" | "diskRule">, job: StagedJob, options: ResolvedQueueOptions): Promise<SubmittedJob> {
   const { store, layout } = deps;
   const spec = options.array!;
-  const { elements, stage } = await stageElements(job, spec.indices);
+  const { elements, stage } = await stageElements(job, spec.indices, deps.diskRule, layout.root);
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, `${job.detail}; array = ${spec.spec}`);
   let rows: (NewJob & ReturnType<typeof jobColumns> & { folder: string })[];
