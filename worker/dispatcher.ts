@@ -1,8 +1,9 @@
 /**
  * Dispatch: whenever something changes, decide which queued jobs start now (the pure rule
  * in lib/core/schedule.ts, processors and GPUs) and launch them; a job that can never run
- * here (more GPUs than GPU_List) is cancelled, saying why. Runs one pass at a time; a
- * request during a pass runs another pass after it.
+ * here (more GPUs than GPU_List) is cancelled, saying why. A job whose run cannot have its
+ * uid yet (worker/launch.ts) stays queued, and a pass runs again once one is back. Runs one
+ * pass at a time; a request during a pass runs another pass after it.
  */
 import { freeGpuCount } from "../lib/core/gpu-sets";
 import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../lib/core/schedule";
@@ -37,6 +38,19 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   let dispatching: Promise<void> | null = null;
   let again = false;
   const disk = createDiskGuard(ctx, () => void dispatch());
+  /** A start waits for its uid: the pass to run when one is back is set (once), and what it waits for was said. */
+  let uidBack: Promise<void> | undefined;
+  let saidWait = "";
+  const waitForUid = (id: number, wait: { wait: string; until: Promise<void> }) => {
+    if (wait.wait !== saidWait) ctx.log.info(wait.wait, { job: id });
+    saidWait = wait.wait;
+    if (uidBack === wait.until) return;
+    uidBack = wait.until;
+    void wait.until.then(() => {
+      if (uidBack === wait.until) uidBack = undefined;
+      void dispatch();
+    });
+  };
   /** Look for waiting jobs whose after_ok parent failed: at start, after each wake-up, and when dropped folders that wait were taken in. */
   let settle = true;
 
@@ -87,6 +101,11 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       if (result && "job" in result) {
         ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: start.id });
         onStarted(result.job);
+        continue;
+      }
+      // Left queued as it was (no uid free for a moment): no pass before one is back.
+      if (result && "wait" in result) {
+        waitForUid(start.id, result);
         continue;
       }
       again = true;

@@ -39,6 +39,24 @@ export interface LaunchSpec {
   extraEnv?: Record<string, string>;
   /** Lines for the process.log header, after QueueManager's own (notes about the run). */
   notes?: string[];
+  /** What reserve() took for this run, before its job left the queue. */
+  reservation?: Reservation;
+}
+
+/**
+ * What a run will need, taken before its job leaves the queue (Executor.reserve): a job that
+ * cannot have it now stays queued, its folder where it was. Given to start() in the spec,
+ * or back with cancel() when the job does not start after all.
+ */
+export interface Reservation {
+  cancel(): void;
+}
+
+/** Nothing to reserve now, but something comes back (`freed`): the job stays queued and is tried again then. */
+export interface ReserveWait {
+  /** Why, in words for the log. */
+  wait: string;
+  freed: Promise<void>;
 }
 
 /** How a run ended, as the executor saw it. */
@@ -138,6 +156,11 @@ export interface Executor {
   clusterStats?(): ClusterStats | undefined;
   /** A start may come soon (a folder arrived, the web app woke the worker): get ready for it, without waiting. */
   prepare?(): void;
+  /**
+   * Before a job's row is claimed: take what its run will run as (the local executor: a uid).
+   * A failure to be told (a uid pool with none left) comes from start(), as a failed start.
+   */
+  reserve?(runAs: string[]): Reservation | ReserveWait;
   start(spec: LaunchSpec): Promise<StartedRun>;
   /** SIGTERM (or the scheduler's cancel) now, SIGKILL after `graceMs` if anything is left (`onKill` is told). */
   terminate(run: StartedRun, graceMs: number, onKill?: () => void): void;

@@ -1,10 +1,14 @@
 /**
- * Start a queued job. The row is claimed first: a guarded `start` (queued -> running, or
- * pending for an executor with a queue of its own; its folder named in QM_Jobs), so a job deleted, held or started elsewhere at the same
- * moment is left alone. Then QM_qJobs/x is renamed to QM_Jobs/x and the executor starts
- * it; its pid and run details follow in a second write (batched with other starts' where
- * the executor can do without them: worker/run-records.ts). The process.log header names the
- * job and the run, so a crash between any two steps is repaired at the next start.
+ * Start a queued job. What its run will run as (a uid of Job_Uids) is reserved first: with
+ * none free for a moment (a uid being swept, or every one held by a running job) the job
+ * stays queued, its row and folder untouched, and dispatch tries it again once one is back.
+ * Then the row is claimed: a guarded `start` (queued -> running, or pending for an executor
+ * with a queue of its own; its folder named in QM_Jobs), so a job deleted, held or started
+ * elsewhere at the same moment is left alone (and what was reserved is given back). Then
+ * QM_qJobs/x is renamed to QM_Jobs/x and the executor starts it; its pid and run details
+ * follow in a second write (batched with other starts' where the executor can do without
+ * them: worker/run-records.ts). The process.log header names the job and the run, so a
+ * crash between any two steps is repaired at the next start.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -21,7 +25,8 @@ import { arrayEnv } from "./array-env";
 import { type RunningJob, type WorkerContext, message } from "./context";
 import { runInfoText } from "./run-changes";
 
-export type LaunchResult = { job: RunningJob } | { missing: true } | { taken: true } | { failed: string };
+/** `wait`: not started, and nothing of it changed; dispatch tries again once `until` resolves. */
+export type LaunchResult = { job: RunningJob } | { missing: true } | { taken: true } | { failed: string } | { wait: string; until: Promise<void> };
 
 export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: number): Promise<LaunchResult> {
   const { store, layout } = ctx;
@@ -46,7 +51,16 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
   const state = ctx.executor.schedulesItself ? "pending" : "running";
   const what = `${granted} processor(s)${gpus.length ? `, GPU(s) ${formatGpuList(gpus)}` : ""}`;
   const plan = planTransition("start", "queued", state, { folder, startedAt, progress: null, runToken, runInfo: runInfoText(holds, {}) }, what);
-  if (!(await store.transition(row.id, plan, { state: "queued", folder: row.folder }))) return { taken: true };
+  // Before the row or the folder changes: a job that cannot have its uid yet is left as it was.
+  const reservation = ctx.executor.reserve?.(runAsKeys(row));
+  if (reservation && "wait" in reservation) return { wait: reservation.wait, until: reservation.freed };
+  let claimed = false;
+  try {
+    claimed = await store.transition(row.id, plan, { state: "queued", folder: row.folder });
+  } finally {
+    if (!claimed) reservation?.cancel();
+  }
+  if (!claimed) return { taken: true };
 
   let dirName: string;
   try {
@@ -55,6 +69,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
       if (next !== folder && (await store.update(row.id, { state, folder }, { folder: next }))) folder = next;
     });
   } catch (error) {
+    reservation?.cancel();
     const problem = isEnoent(error) ? `its folder ${row.folder} disappeared as it was starting` : `its folder could not be moved into QM_Jobs: ${message(error)}`;
     await store.transition(row.id, planTransition("end", state, "lost", { finishedAt: new Date(), error: problem }, problem), { state });
     return { failed: problem };
@@ -70,6 +85,7 @@ export async function launchJob(ctx: WorkerContext, row: QueuedRow, granted: num
     jobId: row.id, name: row.name, dir, script: row.script, runToken, host: ctx.host, at: startedAt, runAs: runAsKeys(row),
     requested: row.nbProc, granted, maxNbProcessors: config.maxNbProcessors, cpus, nbGpu: row.nbGpu, gpus, memMb: limits.memMb, walltimeSeconds: limits.walltimeSeconds, extraEnv: arrayEnv(row),
     notes: [...(row.notes ? (JSON.parse(row.notes) as string[]) : []), ...limits.notes.map((n) => `warning: ${n}`), ...limitNotes],
+    reservation,
   });
   const record = { pid: run.pid || null, runInfo: runInfoText(holds, run.runInfo) };
   if (ctx.executor.findsUnrecordedRuns) ctx.runRecords.later(row.id, { state }, record);

@@ -24,6 +24,17 @@ export interface JobIdentity {
 
 export type Isolation = "uid" | "none";
 
+/**
+ * No pool uid is free now, but one of this worker's comes back: a running job's, when its run
+ * ends, or a released one's, once its temporary files are swept (~1 s). The job waits for it.
+ */
+export interface UidWait {
+  /** Why, in words for the log. */
+  wait: string;
+  /** Resolves when one of this worker's uids is free again (or retired: the pool shrank). */
+  freed: Promise<void>;
+}
+
 interface PasswdEntry {
   name: string;
   uid: number;
@@ -61,8 +72,12 @@ export interface IdentityPool {
   /**
    * An identity for a run, or null when jobs share the worker's: the account Run_As names
    * for the first of `keys` it knows (lib/core/run-as.ts says which names a job has), else a pool uid.
+   * A UidWait when the pool is only momentarily empty (one of this worker's uids comes back);
+   * throws when it truly is (retired, accounts, other processes or other workers hold the rest).
    */
-  claim(keys: readonly string[]): JobIdentity | null;
+  claim(keys: readonly string[]): JobIdentity | null | UidWait;
+  /** Give back an identity that no run used (the job did not start after all): free again at once. */
+  unclaim(identity: JobIdentity): void;
   /** Whether `uid` is of the `Job_Uids` pool: whatever it owns, jobs made. */
   isPoolUid(uid: number): boolean;
   /** Whether a run may get `gid` as its group: a pool uid's (gid = uid) or a Run_As account's primary group. */
@@ -101,9 +116,24 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
   const sweepingUids = new Set<number>();
   /** Pool uids whose run's folder or temporary files could not be cleaned: never handed out again by this worker. */
   const retired = new Set<number>();
+  /** Starts that wait for a uid, told when one of ours is free again (or retired). */
+  let freed: { promise: Promise<void>; resolve: () => void } | undefined;
+  const uidFreed = () => {
+    if (!freed) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      freed = { promise, resolve };
+    }
+    return freed.promise;
+  };
+  const announceFreed = () => {
+    freed?.resolve();
+    freed = undefined;
+  };
   const retire = (uid: number, why: string) => {
     if (!retired.has(uid)) log(`uid ${uid} is not used again by this worker: ${why}`);
     retired.add(uid);
+    announceFreed();
   };
   let sweeping: NodeJS.Timeout | undefined;
   let sweeps: Promise<void> = Promise.resolve();
@@ -127,6 +157,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
           if (failed.has(uid)) retire(uid, "its temporary files could not all be removed");
           else clean.add(uid);
         }
+        announceFreed();
       });
     sweeps = sweeps.then(() => sweep);
   };
@@ -177,7 +208,25 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       for (let uid = low; uid <= high; uid++) {
         if (free(uid) && claims?.claim(uid, { takeOverStale: true })) return take(uid);
       }
-      throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job (of this or another QueueManager on this machine); widen the range`);
+      // None free now: the job waits if one of ours comes back (a run ends, a sweep is over).
+      const back = (uids: Set<number>) => [...uids].filter((uid) => uid >= low && uid <= high && !retired.has(uid) && !taken.has(uid)).length;
+      const running = back(held);
+      const swept = back(dirty) + back(sweepingUids);
+      if (running + swept > 0) {
+        const why = [...(running ? [`${running} held by running jobs`] : []), ...(swept ? [`${swept} having their temporary files removed`] : [])].join(", ");
+        return { wait: `no uid of Job_Uids (${low}-${high}) is free now (${why}): the job starts when one is`, freed: uidFreed() };
+      }
+      const gone = [...retired].filter((uid) => uid >= low && uid <= high).length;
+      const why = gone ? `; ${gone} of them ${gone === 1 ? "is" : "are"} not used again by this worker (its log says why)` : "";
+      throw new Error(`every uid of Job_Uids (${low}-${high}) is held by a running job (of this or another QueueManager on this machine)${why}; widen the range`);
+    },
+    unclaim(identity) {
+      held.delete(identity.uid);
+      heldSince.delete(identity.uid);
+      if (!identity.exclusive || identity.uid < low || identity.uid > high || retired.has(identity.uid)) return;
+      // Nothing ran as it since its claim: as clean as it was, and still ours.
+      clean.add(identity.uid);
+      announceFreed();
     },
     identityOf(uid) {
       if (uid >= low && uid <= high) return poolIdentity(uid);
@@ -201,6 +250,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       // and it is clean at once (reused with no file touched). Else swept first.
       if (since !== undefined && tempFoldersUnchangedSince(since, tempFolders)) {
         clean.add(identity.uid);
+        announceFreed();
         return;
       }
       // One pass over the temporary folders for every uid released within a second,

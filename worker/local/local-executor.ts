@@ -13,7 +13,7 @@ import path from "node:path";
 import { exitRecordName } from "../../lib/core/exit-record";
 import { LOG_FILE, logHeader, runsAsNote } from "../../lib/core/job-log";
 import { readTail } from "../../lib/server/read-tail";
-import type { ExitReport, Executor, LaunchSpec, RunSample, StartedRun } from "../executor";
+import type { ExitReport, Executor, LaunchSpec, Reservation, RunSample, StartedRun } from "../executor";
 import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
@@ -149,10 +149,38 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     return null;
   };
 
+  /** What each reservation holds: the run's identity, or why it cannot have one (told at its start). */
+  const reserved = new WeakMap<Reservation, { identity: JobIdentity | null } | { error: Error }>();
+  const reserve = (runAs: string[]) => {
+    let claimed;
+    try {
+      claimed = opts.identities.claim(runAs);
+    } catch (error) {
+      const reservation = { cancel: () => {} };
+      reserved.set(reservation, { error: error as Error });
+      return reservation;
+    }
+    if (claimed && "wait" in claimed) return claimed;
+    const identity = claimed;
+    const reservation = { cancel: () => void (identity && opts.identities.unclaim(identity)) };
+    reserved.set(reservation, { identity });
+    return reservation;
+  };
+  /** The reservation's identity (once), or one claimed now for a start without one. */
+  const identityFor = (spec: LaunchSpec): JobIdentity | null => {
+    const held = spec.reservation && reserved.get(spec.reservation);
+    if (spec.reservation) reserved.delete(spec.reservation);
+    if (held && "error" in held) throw held.error;
+    if (held) return held.identity;
+    const claimed = opts.identities.claim(spec.runAs);
+    if (claimed && "wait" in claimed) throw new Error(claimed.wait);
+    return claimed;
+  };
+
   const startRun = async (spec: LaunchSpec): Promise<StartedRun> => {
     let identity: JobIdentity | null = null;
     try {
-      identity = opts.identities.claim(spec.runAs);
+      identity = identityFor(spec);
       return await spawnRun(spec, identity);
     } catch (error) {
       // Nothing runs (a uid pool full, a folder or cgroup refused): the run ends at once
@@ -200,6 +228,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     // A run's processes carry its token: find() needs no pid recorded.
     findsUnrecordedRuns: true,
     prepare: () => opts.limits.warmUp(),
+    reserve,
     start: startRun,
     terminate(run, graceMs, onKill) {
       void terminateRun(scopeOf(run.runInfo as Partial<LocalRunInfo>, confinementOf(run)), graceMs, onKill);

@@ -3,12 +3,24 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createIdentityPool } from "./identity";
+import { type IdentityPool, type JobIdentity, type UidWait, createIdentityPool } from "./identity";
 import { IPC_TABLES, TEMP_FOLDERS, removeIpcObjectsOf } from "./uid-traces";
 
 // Two pools stand for two QueueManagers on one machine: same Job_Uids, one claims folder.
 const asRoot = process.getuid?.() === 0;
 const RANGE = "3999990000-3999990001";
+
+/** The identity a claim gave; fails when it gave none or said to wait. */
+function given(claimed: ReturnType<IdentityPool["claim"]>): JobIdentity {
+  if (!claimed || "wait" in claimed) throw new Error(`no identity given: ${claimed ? claimed.wait : "null"}`);
+  return claimed;
+}
+
+/** The wait a claim said to make; fails when it gave something else. */
+function waitOf(claimed: ReturnType<IdentityPool["claim"]>): UidWait {
+  if (!claimed || !("wait" in claimed)) throw new Error(`no wait: ${JSON.stringify(claimed)}`);
+  return claimed;
+}
 
 describe.skipIf(!asRoot)("pool uids claimed machine-wide", () => {
   let claimsDir: string;
@@ -21,8 +33,8 @@ describe.skipIf(!asRoot)("pool uids claimed machine-wide", () => {
   it("two workers never hand out the same uid, and a full pool says so", () => {
     const a = pool();
     const b = pool();
-    const first = a.claim([])!;
-    const second = b.claim([])!;
+    const first = given(a.claim([]));
+    const second = given(b.claim([]));
     expect(first.uid).toBe(3999990000);
     expect(second.uid).toBe(3999990001);
     expect(fs.readFileSync(path.join(claimsDir, String(first.uid)), "utf8")).toMatch(new RegExp(`^${process.pid} `));
@@ -32,7 +44,7 @@ describe.skipIf(!asRoot)("pool uids claimed machine-wide", () => {
   it("a released uid stays with its worker for reuse, not with the other", () => {
     const a = pool("3999990000-3999990000");
     const b = pool("3999990000-3999990000");
-    const id = a.claim([])!;
+    const id = given(a.claim([]));
     a.release(id);
     expect(() => b.claim([])).toThrow(/held by a running job/);
   });
@@ -40,8 +52,8 @@ describe.skipIf(!asRoot)("pool uids claimed machine-wide", () => {
   it("a claim left by a worker that is gone is taken over, but only when no unclaimed uid remains", () => {
     fs.writeFileSync(path.join(claimsDir, "3999990000"), "999999999 12345 deadbeef\n");
     const a = pool();
-    expect(a.claim([])!.uid).toBe(3999990001);
-    expect(a.claim([])!.uid).toBe(3999990000);
+    expect(given(a.claim([])).uid).toBe(3999990001);
+    expect(given(a.claim([])).uid).toBe(3999990000);
     expect(fs.readFileSync(path.join(claimsDir, "3999990000"), "utf8")).toMatch(new RegExp(`^${process.pid} `));
   });
 
@@ -59,13 +71,13 @@ describe.skipIf(!asRoot)("a stopping worker", () => {
     const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
     try {
       const a = createIdentityPool({ jobUids: RANGE, runAs: "", claimsDir }, () => {});
-      const done = a.claim([])!;
-      const running = a.claim([])!;
+      const done = given(a.claim([]));
+      const running = given(a.claim([]));
       a.release(done);
       await a.close();
       expect(fs.readdirSync(claimsDir)).toEqual([String(running.uid)]);
       const b = createIdentityPool({ jobUids: RANGE, runAs: "", claimsDir }, () => {});
-      expect(b.claim([])!.uid).toBe(done.uid);
+      expect(given(b.claim([])).uid).toBe(done.uid);
     } finally {
       fs.rmSync(claimsDir, { recursive: true, force: true });
     }
@@ -82,12 +94,12 @@ describe.skipIf(!asRoot)("a released uid", () => {
       const longAgo = new Date(Date.now() - 60_000);
       fs.utimesSync(tmp, longAgo, longAgo);
       const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [tmp] }, () => {});
-      const id = a.claim([])!;
+      const id = given(a.claim([]));
       a.release(id);
-      expect(a.claim([])?.uid).toBe(id.uid); // no sweep to wait for
+      expect(given(a.claim([])).uid).toBe(id.uid); // no sweep to wait for
       fs.writeFileSync(path.join(tmp, "made-by-the-run"), "");
       a.release(id);
-      expect(() => a.claim([])).toThrow(/held by a running job/); // dirty until swept
+      expect(waitOf(a.claim([])).wait).toMatch(/1 having their temporary files removed/); // dirty until swept
       await a.close();
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -105,11 +117,11 @@ describe.skipIf(!asRoot)("a released uid", () => {
       const longAgo = new Date(Date.now() - 60_000);
       for (const dir of [x11, tmp]) fs.utimesSync(dir, longAgo, longAgo);
       const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [tmp] }, () => {});
-      const id = a.claim([])!;
+      const id = given(a.claim([]));
       const left = path.join(x11, "kept-for-the-next-run");
       execFileSync("setpriv", [`--reuid=${id.uid}`, `--regid=${id.gid}`, "--clear-groups", "sh", "-c", `echo data > ${left}`]);
       a.release(id);
-      expect(() => a.claim([])).toThrow(/held by a running job/); // dirty until swept
+      expect(waitOf(a.claim([])).wait).toMatch(/having their temporary files removed/); // dirty until swept
       await a.close();
       expect(fs.existsSync(left)).toBe(false);
     } finally {
@@ -124,8 +136,8 @@ describe.skipIf(!asRoot)("a released uid", () => {
       const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [] }, () => {});
       // An earlier run's end: the tables are kept open from here on, and read again they must
       // show what was made since.
-      a.release(a.claim([])!);
-      const id = a.claim([])!;
+      a.release(given(a.claim([])));
+      const id = given(a.claim([]));
       // The run: a segment holding its data, a semaphore set and a queue, left behind at its exit.
       const script = "use IPC::SysV qw(IPC_PRIVATE IPC_CREAT); my $m = shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) or die $!; shmwrite($m, 'results', 0, 7) or die $!; semget(IPC_PRIVATE, 1, IPC_CREAT|0600) // die $!; msgget(IPC_PRIVATE, IPC_CREAT|0600) // die $!";
       execFileSync("setpriv", [`--reuid=${id.uid}`, `--regid=${id.gid}`, "--clear-groups", "perl", "-e", script]);
@@ -148,7 +160,7 @@ describe.skipIf(!asRoot)("a released uid", () => {
     const queue = path.join(mqueue, `qm-left-by-job-${process.pid}`);
     try {
       const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir, tempFolders: [mqueue] }, () => {});
-      const id = a.claim([])!;
+      const id = given(a.claim([]));
       // What mq_open(O_CREAT) by the run leaves: a queue of its uid, messages and all.
       fs.closeSync(fs.openSync(queue, "wx", 0o600));
       fs.chownSync(queue, id.uid, id.gid);
@@ -164,25 +176,76 @@ describe.skipIf(!asRoot)("a released uid", () => {
     }
   });
 
-  it("is handed out again only once the sweep of its temporary files is over, even to a full pool", async () => {
+  it("is handed out again only once the sweep of its temporary files is over, even to a full pool, and a start waiting for it is told", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     const claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
     const left = path.join(os.tmpdir(), `qm-left-by-job-${process.pid}`);
     try {
       const a = createIdentityPool({ jobUids: "3999990000-3999990000", runAs: "", claimsDir }, () => {});
-      const id = a.claim([])!;
+      const id = given(a.claim([]));
       fs.writeFileSync(left, "a job's temporary file");
       fs.chownSync(left, id.uid, id.gid);
       a.release(id);
-      expect(() => a.claim([])).toThrow(/held by a running job/);
+      const waiting = waitOf(a.claim([]));
+      expect(waiting.wait).toBe("no uid of Job_Uids (3999990000-3999990000) is free now (1 having their temporary files removed): the job starts when one is");
+      let told = false;
+      void waiting.freed.then(() => (told = true));
       // The sweep starts (a second after the release) and is under way: the uid is not free yet.
       vi.advanceTimersByTime(1_000);
-      expect(() => a.claim([])).toThrow(/held by a running job/);
-      await vi.waitFor(() => expect(fs.existsSync(left)).toBe(false));
-      await vi.waitFor(() => expect(a.claim([])?.uid).toBe(id.uid));
+      expect(waitOf(a.claim([])).wait).toMatch(/having their temporary files removed/);
+      await vi.waitFor(() => expect(told).toBe(true));
+      expect(fs.existsSync(left)).toBe(false);
+      expect(given(a.claim([])).uid).toBe(id.uid);
     } finally {
       fs.rmSync(left, { force: true });
       fs.rmSync(claimsDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!asRoot)("a pool with no uid free", () => {
+  let claimsDir: string;
+  let tmp: string;
+  beforeEach(() => {
+    claimsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-claims-"));
+    // Temporary folders that never change: a released uid is clean at once.
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qm-tmp-"));
+    const longAgo = new Date(Date.now() - 60_000);
+    fs.utimesSync(tmp, longAgo, longAgo);
+  });
+  afterEach(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(claimsDir, { recursive: true, force: true });
+  });
+  const pool = () => createIdentityPool({ jobUids: RANGE, runAs: "", claimsDir, tempFolders: [tmp] }, () => {});
+
+  it("makes a start wait while one of its own running jobs holds a uid, and hands it out once that run ends", async () => {
+    const a = pool();
+    const retiredOne = given(a.claim([]));
+    a.retire(retiredOne, "a test retires it");
+    const running = given(a.claim([]));
+    const waiting = waitOf(a.claim([]));
+    expect(waiting.wait).toBe("no uid of Job_Uids (3999990000-3999990001) is free now (1 held by running jobs): the job starts when one is");
+    a.release(running);
+    await waiting.freed;
+    expect(given(a.claim([])).uid).toBe(running.uid);
+  });
+
+  it("hands a claimed uid that no run used out again at once", async () => {
+    const a = pool();
+    const first = given(a.claim([]));
+    const second = given(a.claim([]));
+    const waiting = waitOf(a.claim([]));
+    a.unclaim(second);
+    await waiting.freed;
+    expect(given(a.claim([])).uid).toBe(second.uid);
+    a.release(first);
+  });
+
+  it("fails a start, saying so, when nothing of its own comes back: every uid retired, or held by another live QueueManager", () => {
+    const a = pool();
+    for (const id of [given(a.claim([])), given(a.claim([]))]) a.retire(id, "a test retires it");
+    expect(() => a.claim([])).toThrow("every uid of Job_Uids (3999990000-3999990001) is held by a running job (of this or another QueueManager on this machine); 2 of them are not used again by this worker (its log says why); widen the range");
+    expect(() => pool().claim([])).toThrow(/held by a running job \(of this or another QueueManager on this machine\); widen the range/);
   });
 });

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_PROCESSES } from "../local/spawner-client";
-import { createTestEnv, sharedFile, submitJob, type TestEnv, waitForJob } from "./helpers";
+import { createTestEnv, openGate, sharedFile, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 /** Leaves, looks for or forks what it is told (the script says how); /usr/bin's python, which every uid may run. */
@@ -41,8 +41,8 @@ describe.skipIf(process.getuid?.() !== 0)("a job on a pool uid, with the worker 
     const name = `qmleak${process.pid}`;
     const left = await runJob("keeper", (r) => `id -u >> '${r}'; /usr/bin/python3 '${LEFTOVERS}' leave ${name} >> '${r}' 2>&1`);
     expect(left).toBe(`${first}\nleft\n`);
-    // The uid is free again once the keeper's temporary files are swept (~1 s).
-    await new Promise((r) => setTimeout(r, 2_500));
+    // Submitted at once: it waits, queued, for the keeper's uid (swept first if the keeper's
+    // run changed the temporary folders).
     const found = await runJob("finder", (r) => `id -u >> '${r}'; /usr/bin/python3 '${LEFTOVERS}' look ${name} >> '${r}' 2>&1`);
     expect(found).toBe(`${first}\nnothing\n`);
   });
@@ -61,12 +61,47 @@ describe.skipIf(process.getuid?.() !== 0)("a job on a pool uid, with the worker 
     expect({ state: unlucky.state, exitCode: unlucky.exitCode }).toEqual({ state: "failed", exitCode: 126 });
     expect(fs.readFileSync(path.join(env.layout.root, unlucky.folder, "process.log"), "utf8")).toContain("cannot empty the user keyring");
     expect(worker.logs.join("\n")).toContain(`uid ${first} is not used again by this worker: an earlier run locked its keyring`);
-    // The jobs after it run on the other uid: each once the last one's uid is free again. A
-    // uid released while the temporary folders changed (other tests write there) is swept
-    // first (~1 s), and with none free meanwhile a start fails (docs/security.md).
-    for (const next of ["after-1", "after-2"]) {
-      expect(await runJob(next, (r) => `id -u >> '${r}'`)).toBe(`${first + 1}\n`);
-      await new Promise((r) => setTimeout(r, 2_500));
+    // The jobs after it run on the other uid, each submitted as soon as the last one ended.
+    // Each leaves a file in /tmp, so its uid is swept (~1 s) before the next may have it:
+    // meanwhile the next job waits, queued, rather than failing for want of a uid.
+    const left = `/tmp/qm-left-by-job-${process.pid}`;
+    try {
+      for (const next of ["after-1", "after-2"]) {
+        expect(await runJob(next, (r) => `id -u >> '${r}'; [ ! -e ${left} ] || echo found >> '${r}'; touch ${left}`)).toBe(`${first + 1}\n`);
+      }
+    } finally {
+      fs.rmSync(left, { force: true });
+    }
+  });
+
+  it("a job with no uid free for the moment waits queued, its folder untouched, and runs once one is back", async () => {
+    env = await createTestEnv();
+    const first = Number(env.config().jobUids.split("-")[0]);
+    env.writeConfig({ Job_Uids: `${first}-${first}`, MaxNbProcessors: 4 });
+    worker = await startWorker(env);
+    const left = `/tmp/qm-left-by-job-${process.pid}`;
+    try {
+      const holderReport = sharedFile(env, "holder.txt");
+      await submitJob(env, "holder", { script: `id -u >> '${holderReport}'; touch ${left}; ${waitAtGate(env)}` });
+      await waitFor("the holder to run", () => fs.readFileSync(holderReport, "utf8"));
+      const waiterReport = sharedFile(env, "waiter.txt");
+      const waiterId = await submitJob(env, "waiter", { script: `id -u >> '${waiterReport}'; [ ! -e ${left} ] || echo found >> '${waiterReport}'` });
+      // Processors are free but the pool's one uid is the holder's: the waiter is looked at
+      // (its wait is logged) and left queued, not started (before: failed at once).
+      const said = () => worker!.logs.some((l) => l.includes("no uid of Job_Uids") && l.includes("held by running jobs"));
+      const queued = await waitFor("the waiter to be looked at", async () => {
+        const row = await env.db.job.findUniqueOrThrow({ where: { id: waiterId } });
+        return row.state !== "queued" || said() ? row : null;
+      });
+      expect({ state: queued.state, startedAt: queued.startedAt, error: queued.error }).toEqual({ state: "queued", startedAt: null, error: null });
+      expect(fs.existsSync(path.join(env.layout.root, queued.folder))).toBe(true);
+      // The holder ends having changed /tmp: its uid is swept, then the waiter has it.
+      openGate(env);
+      const waiter = await waitForJob(env, "waiter", ["done", "failed"]);
+      expect({ state: waiter.state, error: waiter.error }).toEqual({ state: "done", error: null });
+      expect(fs.readFileSync(waiterReport, "utf8")).toBe(`${first}\n`); // ran once, on the swept uid
+    } finally {
+      fs.rmSync(left, { force: true });
     }
   });
 
