@@ -39,6 +39,8 @@ export interface RunningJob {
   state: ActiveState;
   /** The last signal sent on a kill request (or at shutdown). */
   killSignal?: NodeJS.Signals;
+  /** Its row held a kill request when this worker took it over after a restart. */
+  killRequestedBefore?: boolean;
   /** Stopped because the worker stops: requeued instead of ended. */
   shutdown?: boolean;
   /** Stopped at start because the worker kept dying while it ran: ended `lost` with this reason. */

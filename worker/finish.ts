@@ -29,7 +29,10 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   // Its pid and details if they were not written yet: this end writes them (pid cleared).
   const unrecorded = ctx.runRecords.take(job.id);
   const limit = job.limit ?? exit.limit;
-  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested: job.killSignal !== undefined, limit });
+  // Asked to stop: signalled by this worker, or asked before a restart and lost since (no exit
+  // record says otherwise: a run that ended on its own before the kill was acted on ends as it says).
+  const killRequested = job.killSignal !== undefined || (job.killRequestedBefore === true && exit.lost === true);
+  const state: EndState = job.quarantined ? "lost" : endStateOf({ ...exit, killRequested, limit });
   // A run the executor lost (a failed Slurm node...) goes back to the queue with Recovery = requeue.
   const lostAgain = state === "lost" && !job.quarantined && !job.shutdown && ctx.config().recovery === "requeue";
   const requeue = job.shutdown === true || lostAgain || exit.unsubmitted === true;
@@ -46,7 +49,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     job.quarantined,
     exit.error && !job.quarantined && (exit.lost ? `lost: ${exit.error}` : exit.notStarted || exit.unsubmitted ? exit.error : `the run could not be watched to its end: ${exit.error}`),
     exit.cancelled && job.killSignal === undefined && "cancelled from outside QueueManager (scancel)",
-    !requeue && state === "killed" && job.killSignal !== undefined && "killed on request",
+    !requeue && state === "killed" && killRequested && "killed on request",
     state === "timeout" && `stopped at its walltime (${formatWalltime(job.walltimeSeconds ?? 0)})`,
     state === "oom" && `killed for using more than ${memoryWords(job)}`,
     memoryKilled,

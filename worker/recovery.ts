@@ -60,6 +60,7 @@ export function runningJobOf(ctx: WorkerContext, row: JobRow, run: StartedRun): 
     id: row.id, name: row.name, owner: row.owner, info: row.info, script: row.script, dir: path.join(ctx.layout.running, dirName), dirName,
     granted: Number(parseRunInfo(row.runInfo)?.granted ?? row.nbProc), startedAt: row.startedAt ?? new Date(), runToken: row.runToken ?? "",
     run, state: row.state === "pending" ? "pending" : "running", peakMemoryKb: row.peakMemoryKb, progress: row.progress,
+    killRequestedBefore: row.killRequestedAt !== null,
   };
 }
 
@@ -190,8 +191,11 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   const now = new Date();
   const startedAt = row.startedAt ?? now;
   const src = path.join(layout.running, name);
-  appendLogLines(path.join(src, LOG_FILE), logFooter({ jobId: row.id, at: now, exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), note: LOST_NOTE, outcome: "outcome unknown" }));
-  if (ctx.config().recovery === "requeue") {
+  // Its kill was asked for before it was lost: gone as asked, never run again.
+  const killed = row.killRequestedAt !== null;
+  const note = killed ? `${LOST_NOTE}; its kill had been asked for: killed on request` : LOST_NOTE;
+  appendLogLines(path.join(src, LOG_FILE), logFooter({ jobId: row.id, at: now, exitCode: null, signal: null, durationMs: now.getTime() - startedAt.getTime(), note, outcome: "outcome unknown" }));
+  if (ctx.config().recovery === "requeue" && !killed) {
     const back = await moveFolder(src, layout.queued, name);
     await store.transition(row.id, planTransition("requeue", row.state, "queued", { folder: relFolder("queued", back) }, `${LOST_NOTE}; requeued (Recovery = requeue)`), { state: row.state });
     ctx.log("recovery: requeued", { job: row.id });
@@ -199,11 +203,12 @@ async function endInterrupted(ctx: WorkerContext, row: JobRow): Promise<void> {
   }
   const moved = await moveFolder(src, layout.lost, `${folderStamp(now)}-${name}`);
   const folder = relFolder("lost", moved);
-  writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote(LOST_NOTE, ["Look at process.log to see how far it got; results may be incomplete."], now, layout.queued));
-  await store.transition(row.id, planTransition("end", row.state, "lost", { folder, finishedAt: now, pid: null, error: LOST_NOTE }, LOST_NOTE), { state: row.state });
-  ctx.log.warn(`recovery: lost -> ${folder}`, { job: row.id });
+  writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote(note, ["Look at process.log to see how far it got; results may be incomplete."], now, layout.queued));
+  const state = killed ? "killed" : "lost";
+  await store.transition(row.id, planTransition("end", row.state, state, { folder, finishedAt: now, pid: null, error: note }, note), { state: row.state });
+  ctx.log.warn(`recovery: ${state} -> ${folder}`, { job: row.id });
   notifyOwner(ctx, {
-    id: row.id, name: row.name, owner: row.owner, info: row.info, state: "lost", exitCode: null, signal: null,
+    id: row.id, name: row.name, owner: row.owner, info: row.info, state, exitCode: null, signal: null,
     durationMs: now.getTime() - startedAt.getTime(), cpuSeconds: null, folder, logPath: path.join(layout.lost, moved, LOG_FILE),
   });
 }

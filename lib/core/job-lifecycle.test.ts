@@ -91,5 +91,7 @@ describe("the job lifecycle table", () => {
     // An executor's own verdicts: lost beats everything, a cancel from outside is a kill.
     expect(endStateOf({ exitCode: null, signal: null, error: "node failed", lost: true, limit: "timeout" })).toBe("lost");
     expect(endStateOf({ exitCode: 143, signal: null, cancelled: true })).toBe("killed");
+    // Lost after a kill was asked for: gone as asked.
+    expect(endStateOf({ exitCode: null, signal: null, error: "node failed", lost: true, killRequested: true })).toBe("killed");
   });
 });

@@ -174,9 +174,11 @@ export function planTransition(action: JobAction, from: JobState | null, to: Job
 /**
  * How a run ended, from what the executor reports: the rule in one place. `lost`: the
  * executor lost the run; `cancelled`: stopped from outside QueueManager (Slurm's scancel).
+ * A run lost after its kill was asked for is killed: it is gone as asked (and never put
+ * back in the queue to run again, whatever Recovery says).
  */
 export function endStateOf(exit: { exitCode: number | null; signal: string | null; error?: string | null; killRequested?: boolean; limit?: "timeout" | "oom" | null; lost?: boolean; cancelled?: boolean }): EndState {
-  if (exit.lost) return "lost";
+  if (exit.lost) return exit.killRequested ? "killed" : "lost";
   if (exit.limit) return exit.limit;
   if (exit.killRequested || exit.cancelled) return "killed";
   return exit.exitCode === 0 && !exit.signal && !exit.error ? "done" : "failed";

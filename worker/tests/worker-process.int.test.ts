@@ -168,6 +168,34 @@ describe("the worker program", () => {
     await second.exited;
   });
 
+  it("with Recovery = requeue, a run lost after its kill was asked for ends killed, and does not run again", async () => {
+    env = await createTestEnv({ Recovery: "requeue", Kill_Grace: 1 });
+    const first = startWorkerProcess();
+    await started(first);
+    const runs = path.join(env.shared, "runs");
+    await submitJob(env, "doomed", { script: `echo run >> '${runs}'; sleep 1000` });
+    await waitFor("first run", () => fs.existsSync(runs));
+    const { id } = await waitForJob(env, "doomed", ["running"]);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    // The kill is asked for while no worker runs (as the web does: the row's kill request), then a power cut.
+    await env.db.job.update({ where: { id }, data: { killRequestedAt: new Date() } });
+    for (const pid of jobProcesses(env.layout.root)) process.kill(pid, "SIGKILL");
+    await waitFor("job processes gone", () => jobProcesses(env.layout.root).length === 0);
+    const second = startWorkerProcess();
+    await started(second);
+    const row = await waitForJob(env, "doomed", ["killed", "lost", "done", "failed"]);
+    expect(row.state).toBe("killed");
+    expect(row.folder).toMatch(/^QM_lost\+found\//);
+    expect(row.error).toMatch(/its kill had been asked for: killed on request/);
+    await new Promise((r) => setTimeout(r, 1500)); // a dispatch pass: nothing starts it again
+    expect(fs.readFileSync(runs, "utf8")).toBe("run\n");
+    const events = await env.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(["queued", "running", "killed"]);
+    second.child.kill("SIGTERM");
+    await second.exited;
+  });
+
   it("quarantines a job that was running through two worker crashes in a row", async () => {
     env = await createTestEnv({ Kill_Grace: 1, Recovery: "requeue" });
     let w = startWorkerProcess();
