@@ -145,7 +145,8 @@ export function createPoller(deps: PollerDeps): Poller {
     }
     if (phase === "ended" || record) {
       run.waitingSince ??= now;
-      const evidence: Evidence = { slurmJobId: run.slurmJobId, state: endState, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs, killRequested: run.killRequested };
+      // A kill explains a missing exit record only for a run that began: one cancelled while pending never ran (no start, no signal).
+      const evidence: Evidence = { slurmJobId: run.slurmJobId, state: endState, record, timeoutMark: files.timeoutMarked(run.runToken), waitedMs: now - run.waitingSince, graceMs: deps.graceMs, killRequested: run.killRequested && run.startedAt !== undefined };
       const report = judgeEnd(evidence);
       if (report) {
         deps.runs.delete(run.runToken);
