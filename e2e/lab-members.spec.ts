@@ -155,6 +155,22 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   await expect(annPage.getByTestId("job-notes")).toHaveText(clamped);
   expect(await qm(["update", "-p", "12", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: priority 12\n` });
   expect(JSON.parse((await qm(["show", "--json", String(heldId)], token)).stdout).job.priority).toBe(12);
+  // With Max_User_Priority = 0, ann may not put her jobs ahead: refused from qm and on the job's page, with what to do.
+  await withConfig((text) => text.replace("[QMServer]\n", "[QMServer]\nMax_User_Priority = 0\n"), async () => {
+    const above = /The priority 20 is above 0, the highest a job may have unless an administrator gives it \(Max_User_Priority\): ask for 0 or less/;
+    const raised = await qm(["update", "-p", "20", String(heldId)], token);
+    expect(raised.code).not.toBe(0);
+    expect(raised.stderr).toMatch(above);
+    const submittedAbove = await qm(["submit", "-p", "20", folder], token);
+    expect(submittedAbove.code).not.toBe(0);
+    expect(submittedAbove.stderr).toMatch(above);
+    await annPage.goto(`/jobs/${heldId}`);
+    await annPage.getByTestId("job-priority").getByRole("button", { name: "change" }).click();
+    await annPage.getByLabel("New priority").fill("20");
+    await annPage.getByRole("button", { name: "Save" }).click();
+    await expect(annPage.getByRole("form", { name: "Change priority" }).getByRole("alert")).toHaveText(above);
+    expect(await qm(["update", "-p", "0", String(heldId)], token)).toMatchObject({ code: 0, stdout: `job ${heldId}: priority 0\n` });
+  });
   // GPUs: more than the e2e worker's two are refused at submit; one is written into the job and shown.
   const greedy = await qm(["submit", "-g", "3", folder], token);
   expect(greedy.code).not.toBe(0);

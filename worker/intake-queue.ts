@@ -97,7 +97,8 @@ export async function queueDroppedFolder(ctx: IntakeContext, name: string, read:
     if (options.dependsOn.length) ctx.waitsQueued();
     return false;
   }
-  const job = { name, ...jobColumns(read), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const, ...(arrivedAt ? { submittedAt: arrivedAt } : {}) };
+  // Dropped by whoever may write to QM_qJobs: not an administrator's say.
+  const job = { name, ...jobColumns(read, ctx.config().maxUserPriority), ...queueColumns(options), folder: relFolder("queued", name), source: "folder" as const, ...(arrivedAt ? { submittedAt: arrivedAt } : {}) };
   const plan = planTransition("submit", null, submitState(options), {}, DETAIL);
   if (batch) {
     batch.add({ job, plan });
@@ -116,7 +117,7 @@ async function queueDroppedArray(ctx: IntakeContext, name: string, options: Reso
   try {
     fs.renameSync(path.join(ctx.layout.queued, name), dir);
     const deps = { store: ctx.store, layout: ctx.layout, folderRule: { jobFile: config.jobFile, strict: config.strictJobFile }, diskRule: config };
-    const queued = await queueArray(deps, { dir, name, source: "folder", detail: DETAIL }, options);
+    const queued = await queueArray(deps, { dir, name, source: "folder", priorityLimit: config.maxUserPriority, detail: DETAIL }, options);
     ctx.log(`QM_qJobs/${name}: array ${queued.array!.id} of ${queued.array!.jobIds.length} jobs (array = ${options.array!.spec})`);
   } catch (error) {
     if (!isAppError(error) || !fs.existsSync(dir)) throw error;

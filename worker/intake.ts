@@ -126,7 +126,7 @@ export function createIntake(deps: IntakeDeps) {
   const takeBack = async (name: string, back: Resubmission, read: FolderJob) => {
     const detail = "moved back into QM_qJobs by hand";
     const { row } = back;
-    const columns = { ...jobColumns(read), submittedAt: new Date() };
+    const columns = { ...jobColumns(read, deps.config().maxUserPriority), submittedAt: new Date() };
     let requeued = false;
     await placeInQueue(deps.store, deps.layout, path.join(deps.layout.queued, name), back.original, {
       claim: async (folder) => {

@@ -171,7 +171,7 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
 function strayColumns(ctx: WorkerContext, dir: string): Partial<ReturnType<typeof jobColumns>> & { script: string } {
   const config = ctx.config();
   try {
-    return jobColumns(readJobFolder(dir, { jobFile: config.jobFile, strict: config.strictJobFile }));
+    return jobColumns(readJobFolder(dir, { jobFile: config.jobFile, strict: config.strictJobFile }), config.maxUserPriority);
   } catch {
     return { script: "" };
   }

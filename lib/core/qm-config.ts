@@ -57,6 +57,8 @@ export interface QmConfig {
   gpuList: GpuListSetting;
   /** Fair_Share: order equal priorities by recent CPU use; window in hours. */
   fairShare: { on: boolean; windowHours: number };
+  /** Max_User_Priority: the highest priority a job may have unless an administrator gives it (lib/core/priority-limit.ts). */
+  maxUserPriority: number;
   /** The SMTP server in effect (smtp_* keys, or QM 0.4's Gmail keys; see mail-settings.ts). */
   smtp: SmtpSettings;
   debug: boolean;
@@ -183,6 +185,7 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
       }
     }) ?? [],
     fairShare: { on: bool(S, "Fair_Share"), windowHours: int(S, "Fair_Share_Window") },
+    maxUserPriority: int(S, "Max_User_Priority"),
     debug: bool(S, "Debug"),
     executor: raw(S, "executor") as QmConfig["executor"],
     slurm: { partition: raw(S, "slurm_partition"), account: raw(S, "slurm_account"), sbatchArgs: sbatchArgs(raw(S, "slurm_sbatch_args"), errors), pollMs: int(S, "slurm_poll_interval") * 1000 },

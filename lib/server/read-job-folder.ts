@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseScriptJob } from "../core/job-directives";
+import { limitFilePriority } from "../core/priority-limit";
 import { type JobInfo, MAX_INFO_BYTES, infoFileOwner, parseJobInfo } from "../core/job-info";
 import { decodeInfoFile, infoFileTextForUtf8 } from "../core/info-file-text";
 import { type InfoOverrides, applyDirectiveOverrides, applyInfoOverrides } from "../core/job-info-overrides";
@@ -89,18 +90,24 @@ function scriptJob(dir: string, file: string, text: string): JobInfo {
   }
 }
 
-/** The Job row columns that come from the folder's description. */
-export function jobColumns({ info, description }: FolderJob) {
+/**
+ * The Job row columns that come from the folder's description. `priorityLimit`: the highest
+ * priority whoever queues it may give (lib/core/priority-limit.ts; null: no limit).
+ */
+export function jobColumns({ info, description }: FolderJob, priorityLimit: number | null) {
+  // Above what the person queueing it may give (Max_User_Priority): lowered, and the job says so.
+  const { priority, note } = limitFilePriority(info.priority, priorityLimit);
+  const notes = note ? [...description.notes, note] : description.notes;
   return {
     owner: info.owner ?? null,
     info: info.info ?? null,
     script: info.script,
     nbProc: info.nbProc,
     nbGpu: info.nbGpu,
-    priority: info.priority,
+    priority,
     params: JSON.stringify(info.params),
     memMb: info.memMb ?? null,
     walltimeSeconds: info.walltimeSeconds ?? null,
-    notes: description.notes.length ? JSON.stringify(description.notes) : null,
+    notes: notes.length ? JSON.stringify(notes) : null,
   };
 }

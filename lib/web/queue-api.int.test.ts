@@ -128,6 +128,61 @@ describe("priority", () => {
   });
 });
 
+describe("Max_User_Priority", () => {
+  const setPriority = (id: number, value: number, headers: Record<string, string>) =>
+    routes.priority(req(`/api/jobs/${id}/priority`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ priority: value }) }), ctx(id));
+  const cfg = (priority: number) => `[QMOptions]\nscript = sh run.sh\ne_mail = ann@lab.org\npriority = ${priority}\n`;
+
+  it("keeps users from putting their jobs ahead: a typed priority above it is refused, one in the job's file lowered with a note; the administrator is not limited", async () => {
+    writeConfig({}, { Max_User_Priority: "0" });
+    try {
+      // Typed (the submit form, qm submit -p, the API field): refused, nothing queued.
+      const typed = await upload({ priority: "5" }, undefined, { ...basicAs("ann"), "x-qm-csrf": "1" });
+      expect(typed.status).toBe(400);
+      const refusal = await errorOf(typed);
+      expect(refusal.message).toBe("The priority 5 is above 0, the highest a job may have unless an administrator gives it (Max_User_Priority): ask for 0 or less, or ask an administrator to raise it.");
+      expect(Object.keys(refusal.details ?? {})).toEqual(["priority"]);
+      expect((await upload({ priority: "5" })).status).toBe(400); // a visitor
+      expect(fs.readdirSync(path.join(qm, "QM_qJobs"))).toEqual([]);
+      expect(await db.job.count()).toBe(0);
+
+      // In the job's own file: the job is queued, at the limit, and says why.
+      const lowered = await upload({}, cfg(50), { ...basicAs("ann"), "x-qm-csrf": "1" });
+      expect(lowered.status).toBe(201);
+      const answer = ((await lowered.json()) as { job: { id: number; notes: string[] } }).job;
+      const { id } = answer;
+      const row = await db.job.findUniqueOrThrow({ where: { id } });
+      expect(row.priority).toBe(0);
+      const note = "priority 50 lowered to 0: only an administrator may give a job more (Max_User_Priority)";
+      expect(JSON.parse(row.notes!)).toContain(note);
+      expect(answer.notes).toContain(note); // the submitter is told at once (qm submit prints it)
+      expect((await body<JobAnswer>(await routes.job(req(`/api/jobs/${id}`, { headers: basicAs("ann") }), ctx(id)))).notes).toContain(note);
+
+      // Its owner may not raise it past the limit afterwards; below it, yes.
+      const raise = await setPriority(id, 1, basicAs("ann"));
+      expect(raise.status).toBe(400);
+      expect((await errorOf(raise)).message).toMatch(/^The priority 1 is above 0, the highest a job may have unless an administrator gives it/);
+      expect(await body(await setPriority(id, -3, basicAs("ann")))).toEqual({ priority: -3, changed: true });
+
+      // The administrator: typed and in the file, as asked; and may raise anyone's.
+      const admin = await upload({ priority: "7" }, undefined, { ...basic(), "x-qm-csrf": "1" });
+      expect(admin.status).toBe(201);
+      expect((await db.job.findUniqueOrThrow({ where: { id: ((await admin.json()) as { job: { id: number } }).job.id } })).priority).toBe(7);
+      expect(await body(await setPriority(id, 20, basic()))).toEqual({ priority: 20, changed: true });
+    } finally {
+      writeConfig();
+    }
+  });
+
+  it("with the default (1000) nobody is limited, as QM 0.4", async () => {
+    const res = await upload({ priority: "900" }, cfg(900), { ...basicAs("ann"), "x-qm-csrf": "1" });
+    expect(res.status).toBe(201);
+    const row = await db.job.findUniqueOrThrow({ where: { id: ((await res.json()) as { job: { id: number } }).job.id } });
+    expect(row.priority).toBe(900);
+    expect(row.notes ?? "").not.toMatch(/lowered/);
+  });
+});
+
 describe("pause and resume", () => {
   it("the admin pauses and resumes; the status says so; visitors may not", async () => {
     expect((await pause(post("/api/queue/pause", { "x-qm-csrf": "1" }), ctx(0))).status).toBe(401);

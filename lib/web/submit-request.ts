@@ -14,6 +14,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { type AppError, isAppError } from "../core/app-error";
+import { priorityLimit } from "../core/priority-limit";
 import { parseSubmitFields } from "../core/submit-job-schema";
 import { type SubmittedJob, removeStaleStaging, submitJob } from "../server/jobs/submit-job";
 import { assertRoomForUpload } from "../server/disk-space";
@@ -51,7 +52,8 @@ export async function handleSubmitRequest(request: Request, user: UserIdentity |
       const zipDir = path.join(workDir, String(i));
       fs.mkdirSync(zipDir);
       try {
-        const job = await submitJob(deps, { ...zip, workDir: zipDir, overrides, source, submitter: user && { id: user.id, username: user.username, email: user.email } });
+        const submitter = user && { id: user.id, username: user.username, email: user.email };
+        const job = await submitJob(deps, { ...zip, workDir: zipDir, overrides, source, submitter, priorityLimit: priorityLimit(config.maxUserPriority, user?.role === "admin") });
         outcomes.push({ ok: true, job });
       } catch (error) {
         if (upload.zips.length === 1 || !isAppError(error)) throw error;

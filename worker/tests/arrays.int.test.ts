@@ -20,7 +20,7 @@ afterEach(async () => {
   await env?.cleanup();
 });
 
-const act = (action: ArrayAction) => ({ action, by: "test", folderRule: { jobFile: "proc_config.cfg", strict: false } });
+const act = (action: ArrayAction) => ({ action, by: "test", folderRule: { jobFile: "proc_config.cfg", strict: false }, priorityLimit: null });
 const job = (id: number) => env.db.job.findUniqueOrThrow({ where: { id } });
 
 describe("arrays", () => {
@@ -112,7 +112,7 @@ describe("arrays", () => {
     expect(await env.db.job.count({ where: { arrayId, state: "cancelled" } })).toBe(3);
 
     fs.writeFileSync(flag, "ok\n");
-    await requeueJob(env.store, env.layout, parent, "test", act("requeue").folderRule);
+    await requeueJob(env.store, env.layout, parent, "test", act("requeue").folderRule, null);
     expect((await applyToArray(env.store, env.layout, arrayId, act("requeue"))).applied).toHaveLength(3);
     await waitFor("3 done", async () => (await env.db.job.count({ where: { arrayId, state: "done" } })) === 3, 20_000);
   });

@@ -175,7 +175,7 @@ export function dropJob(env: TestEnv, name: string, spec: JobSpec): void {
 export async function submitJob(env: TestEnv, name: string, spec: JobSpec): Promise<number> {
   const staging = path.join(env.layout.staging, Math.random().toString(36).slice(2));
   const dir = makeJobFolder(staging, name, spec);
-  const job = await queueStagedJob({ store: env.store, layout: env.layout, folderRule: { jobFile: spec.infoName ?? "proc_config.cfg", strict: false } }, { dir, name, source: "api", detail: "submitted by a test" });
+  const job = await queueStagedJob({ store: env.store, layout: env.layout, folderRule: { jobFile: spec.infoName ?? "proc_config.cfg", strict: false } }, { dir, name, source: "api", priorityLimit: null, detail: "submitted by a test" });
   fs.rmSync(staging, { recursive: true, force: true });
   return job.id;
 }

@@ -212,9 +212,9 @@ describe("resubmitting a job from QM_lost+found", () => {
     moveIn("fixed on the web", { "proc_config.cfg": "[QMOptions]\nnb_proc = 2\n", "run.sh": "#!/bin/sh\necho NB_PROC=$NB_PROC\n" });
     const rejected = await waitForJob(env, "fixed on the web", ["invalid"]);
     const rule = { jobFile: "proc_config.cfg", strict: false };
-    await expect(requeueJob(env.store, env.layout, rejected.id, "admin", rule)).rejects.toThrow(/cannot run as it is: proc_config\.cfg has no `script` entry/);
+    await expect(requeueJob(env.store, env.layout, rejected.id, "admin", rule, null)).rejects.toThrow(/cannot run as it is: proc_config\.cfg has no `script` entry/);
     fs.appendFileSync(path.join(env.layout.root, rejected.folder, "proc_config.cfg"), "script = sh run.sh\n");
-    await requeueJob(env.store, env.layout, rejected.id, "admin", rule);
+    await requeueJob(env.store, env.layout, rejected.id, "admin", rule, null);
     const done = await waitFor("requeued job done", async () => {
       const row = await env.db.job.findUnique({ where: { id: rejected.id } });
       return row?.state === "done" || row?.state === "failed" ? row : null;

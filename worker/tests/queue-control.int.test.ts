@@ -78,13 +78,39 @@ describe("priority", () => {
     const order = sharedFile(env, "order.txt");
     const ids: number[] = [];
     for (const name of ["a", "b", "c"]) ids.push(await submitJob(env, name, { script: `echo ${name} >> '${order}'`, keys: name === "b" ? { hold: "yes" } : {} }));
-    await setJobPriority(env.store, env.layout, ids[2], 5, "test");
-    await setJobPriority(env.store, env.layout, ids[1], 3, "test"); // held: the new priority counts once released
+    await setJobPriority(env.store, env.layout, ids[2], 5, "test", null);
+    await setJobPriority(env.store, env.layout, ids[1], 3, "test", null); // held: the new priority counts once released
     await releaseJob(env.store, env.layout, ids[1], "test");
     flag("go");
     for (const name of ["a", "b", "c"]) await waitForJob(env, name, ["done"]);
     expect(fs.readFileSync(order, "utf8")).toBe("c\nb\na\n");
-    await expect(setJobPriority(env.store, env.layout, ids[0], 1, "test")).rejects.toThrow(`Job ${ids[0]} is done; only a waiting (queued or held) job's priority can change.`);
+    await expect(setJobPriority(env.store, env.layout, ids[0], 1, "test", null)).rejects.toThrow(`Job ${ids[0]} is done; only a waiting (queued or held) job's priority can change.`);
+  });
+});
+
+describe("Max_User_Priority", () => {
+  it("a folder dropped into QM_qJobs asking for more is queued at the limit, says so, and runs in that order; an array's elements too", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 1, Max_User_Priority: 2 });
+    worker = await startWorker(env);
+    await submitJob(env, "blocker", { script: untilFlag("go") });
+    await waitForJob(env, "blocker", ["running"]);
+    const order = sharedFile(env, "order.txt");
+    dropJob(env, "modest", { script: `echo modest >> '${order}'`, keys: { priority: "2" } });
+    await waitForJob(env, "modest", ["queued"]);
+    dropJob(env, "greedy", { script: `echo greedy >> '${order}'`, keys: { priority: "900" } });
+    const greedy = await waitForJob(env, "greedy", ["queued"]);
+    dropJob(env, "sweep", { script: `echo sweep >> '${order}'`, keys: { priority: "50", array: "1-2" } });
+    expect(greedy.priority).toBe(2);
+    expect(JSON.parse(greedy.notes!)).toContain("priority 900 lowered to 2: only an administrator may give a job more (Max_User_Priority)");
+    await waitFor("the array's rows", async () => (await env.db.job.count({ where: { name: { startsWith: "sweep" } } })) === 2);
+    for (const element of await env.db.job.findMany({ where: { name: { startsWith: "sweep" } } })) expect(element.priority).toBe(2);
+    flag("go");
+    await waitForJob(env, "greedy", ["done"]);
+    await waitFor("every job ran", () => fs.readFileSync(order, "utf8").split("\n").length === 5);
+    // Equal priorities: first come, first served (the greedy one no longer passes the modest one).
+    expect(fs.readFileSync(order, "utf8")).toBe("modest\ngreedy\nsweep\nsweep\n");
+    const log = fs.readFileSync(path.join(env.layout.root, (await waitForJob(env, "greedy", ["done"])).folder, "process.log"), "utf8");
+    expect(log).toContain("priority 900 lowered to 2");
   });
 });
 

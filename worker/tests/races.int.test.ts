@@ -41,11 +41,11 @@ async function race(id: number): Promise<string[]> {
   };
   await Promise.all([
     at(0, 60).then(() => attempt("kill", () => requestKill(env.store, env.layout, id, "race"))),
-    at(20, 90).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
+    at(20, 90).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE, null))),
     at(20, 110).then(() => attempt("delete", () => deleteJob(env.store, env.layout, id, "race"))),
-    at(60, 120).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
+    at(60, 120).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE, null))),
     // And one just after the end, wherever the machine's load has put it.
-    ended(id).then(() => at(0, 20)).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE))),
+    ended(id).then(() => at(0, 20)).then(() => attempt("requeue", () => requeueJob(env.store, env.layout, id, "race", RULE, null))),
   ]);
   return outcomes;
 }

@@ -38,7 +38,7 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
       // Bob's address typed into the form: it must not make the job bob's.
       await queueStagedJob(
         { store: env.store, layout: env.layout, folderRule: { jobFile: "proc_config.cfg", strict: false } },
-        { dir, name, source: "upload", submitter, overrides: { e_mail: "bob@lab.org" }, detail: "uploaded by a test" },
+        { dir, name, source: "upload", submitter, overrides: { e_mail: "bob@lab.org" }, priorityLimit: null, detail: "uploaded by a test" },
       );
       fs.rmSync(staging, { recursive: true, force: true });
     };

@@ -28,12 +28,14 @@ export interface ArrayActionRequest {
   by: string;
   /** `job_file` and Strict_Job_File: how a requeued element's folder is read again. */
   folderRule: JobFolderOptions;
+  /** The highest priority the one who asks may give a requeued element (null: no limit). */
+  priorityLimit: number | null;
   /** `requeue` puts back the elements that ended other than done; with this, every ended one. */
   everything?: boolean;
 }
 
 /** Apply the action to the elements of array `arrayId` it fits. */
-export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, everything = false }: ArrayActionRequest): Promise<ArrayActionAnswer> {
+export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: number, { action, by, folderRule, priorityLimit, everything = false }: ArrayActionRequest): Promise<ArrayActionAnswer> {
   const elements = await store.elementsOf(arrayId);
   if (!elements.length) throw new AppError("NOT_FOUND", `There is no array ${arrayId}.`);
   const result: ArrayActionAnswer = { applied: [], skipped: [], refused: [] };
@@ -76,7 +78,7 @@ export async function applyToArray(store: JobStore, layout: QmLayout, arrayId: n
   if (action === "requeue") {
     const { requeuable, refused } = await planArrayRequeue(store, layout, elements, everything);
     result.refused = refused;
-    await each(requeuable, (id) => requeueJob(store, layout, id, by, folderRule));
+    await each(requeuable, (id) => requeueJob(store, layout, id, by, folderRule, priorityLimit));
   }
   if (action === "delete") {
     await each(inState((s) => isWaitingState(s) || isFinishedState(s)), (id) => deleteJob(store, layout, id, by));

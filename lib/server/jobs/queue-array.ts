@@ -69,7 +69,7 @@ export async function queueArray(deps: Pick<SubmitJobDeps, "store" | "layout" | 
     rows = elements.map((el) => {
       // Each element's own info file (or #QM lines) says which element it is, read like any job's.
       const own = readJobFolder(el.dir, deps.folderRule, { array_index: el.index });
-      return { name: el.name, ...jobColumns(own), ...queueColumns({ ...options, arrayIndex: el.index }), folder: relFolder("queued", freeName(layout.queued, el.name)), source: job.source, userId: job.submitter?.id ?? null };
+      return { name: el.name, ...jobColumns(own, job.priorityLimit), ...queueColumns({ ...options, arrayIndex: el.index }), folder: relFolder("queued", freeName(layout.queued, el.name)), source: job.source, userId: job.submitter?.id ?? null };
     });
     created = await store.createArray({ name: job.name, spec: spec.spec, maxRunning: spec.maxRunning }, rows, plan);
   } catch (error) {

@@ -46,7 +46,7 @@ export async function requeueObstacle(store: JobStore, layout: QmLayout, job: { 
  * after_ok parent failed is refused: the worker would cancel it again at once. Whoever wins
  * the row moves the folder, so a racing delete or second requeue is told CONFLICT.
  */
-export async function requeueJob(store: JobStore, layout: QmLayout, id: number, by: string, folderRule: JobFolderOptions): Promise<{ folder: string }> {
+export async function requeueJob(store: JobStore, layout: QmLayout, id: number, by: string, folderRule: JobFolderOptions, priorityLimit: number | null): Promise<{ folder: string }> {
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isFinishedState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a finished job (done, failed, killed, lost, invalid...) can be requeued.`);
@@ -57,7 +57,7 @@ export async function requeueJob(store: JobStore, layout: QmLayout, id: number, 
 
   let columns: ReturnType<typeof jobColumns>;
   try {
-    columns = jobColumns(readJobFolder(source, folderRule));
+    columns = jobColumns(readJobFolder(source, folderRule), priorityLimit);
   } catch (error) {
     if (isAppError(error)) throw new AppError("INVALID_INPUT", `Job ${id} cannot run as it is: ${error.message}. Fix its folder (${job.folder}), then requeue it.`);
     if (isEnoent(error)) throw new AppError("CONFLICT", `Job ${id} changed meanwhile (deleted or requeued by someone else); reload and try again.`);

@@ -8,6 +8,7 @@
  */
 import { AppError } from "../../core/app-error";
 import { isWaitingState } from "../../core/job-lifecycle";
+import { priorityRefusal } from "../../core/priority-limit";
 import { SUBMIT_NUMBER_RANGES } from "../../core/submit-fields";
 import type { QmLayout } from "../qm-folders";
 import { wakeWorker } from "../wake-worker";
@@ -15,10 +16,13 @@ import type { JobStore } from "../store/job-store";
 
 const { min, max } = SUBMIT_NUMBER_RANGES.priority;
 
-export async function setJobPriority(store: JobStore, layout: QmLayout, id: number, priority: number, by: string): Promise<{ priority: number; changed: boolean }> {
+/** `limit`: the highest priority the one who asks may give (lib/core/priority-limit.ts; null: no limit). */
+export async function setJobPriority(store: JobStore, layout: QmLayout, id: number, priority: number, by: string, limit: number | null): Promise<{ priority: number; changed: boolean }> {
   if (!Number.isInteger(priority) || priority < min || priority > max) {
     throw new AppError("INVALID_INPUT", `A priority is a whole number from ${min} to ${max} (higher runs first), not ${priority}.`, { priority: `from ${min} to ${max}` });
   }
+  const refusal = priorityRefusal(priority, limit);
+  if (refusal) throw new AppError("INVALID_INPUT", `The ${refusal}.`, { priority: refusal });
   const job = await store.getJob(id);
   if (!job || job.state === "deleted") throw new AppError("NOT_FOUND", `There is no job ${id}.`);
   if (!isWaitingState(job.state)) throw new AppError("INVALID_STATE", `Job ${id} is ${job.state}; only a waiting (queued or held) job's priority can change.`);

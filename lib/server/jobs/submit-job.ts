@@ -20,6 +20,7 @@ import { queueArray } from "./queue-array";
 import { queueColumns, submitState } from "./queue-entry";
 import { resolveQueueOptions } from "./resolve-queue-options";
 import { extractZip } from "../zip/extract-zip";
+import { priorityRefusal } from "../../core/priority-limit";
 import { type DiskRule, assertRoomForEntries } from "../disk-space";
 import { type JobRoot, findJobRoot, sanitizeJobName } from "../zip/job-root";
 import type { ZipLimits } from "../zip/zip-limits";
@@ -46,6 +47,8 @@ export interface SubmitJobRequest {
   source: "upload" | "api";
   /** The logged-in account that submits (the job's owner), or null. */
   submitter?: Submitter | null;
+  /** The highest priority the submitter may give (lib/core/priority-limit.ts); null: no limit (an administrator). */
+  priorityLimit: number | null;
 }
 
 /** Who submits: the job is theirs, and their e-mail fills e_mail when neither the form nor the info file gives one. */
@@ -74,12 +77,16 @@ export interface SubmittedJob {
  * named after it. Then the folder is read, the form's values applied, and it is queued.
  */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmittedJob> {
+  // A priority typed above what the submitter may give is refused before anything is unpacked.
+  const typed = request.overrides.priority;
+  const refusal = typed === undefined ? null : priorityRefusal(typed, request.priorityLimit);
+  if (refusal) throw new AppError("INVALID_INPUT", `The ${refusal}.`, { priority: refusal });
   const staged = isZipFile(request.zipPath) || /\.zip$/i.test(request.zipName) ? await stageZip(deps, request) : stageScript(request);
   const by = request.submitter ? `; owned by ${request.submitter.username}` : "";
   const detail = `${request.source === "api" ? "submitted through the API" : "uploaded"} as ${request.zipName}${by}`;
   return queueStagedJob(
     { ...deps, folderRule: { ...deps.folderRule, where: staged.where } },
-    { dir: staged.dir, name: staged.name, overrides: request.overrides, source: request.source, submitter: request.submitter, detail },
+    { dir: staged.dir, name: staged.name, overrides: request.overrides, source: request.source, submitter: request.submitter, priorityLimit: request.priorityLimit, detail },
   );
 }
 
@@ -119,6 +126,8 @@ export interface StagedJob {
   overrides?: InfoOverrides;
   source: "upload" | "api" | "folder";
   submitter?: Submitter | null;
+  /** The highest priority whoever queues it may give; a higher one in its file is lowered (lib/core/priority-limit.ts). */
+  priorityLimit: number | null;
   detail: string;
 }
 
@@ -140,7 +149,7 @@ export async function queueStagedJob(deps: Pick<SubmitJobDeps, "store" | "layout
   const state = submitState(options);
   const plan = planTransition("submit", null, state, {}, job.detail);
   const userId = job.submitter?.id ?? null;
-  const columns = jobColumns(read);
+  const columns = jobColumns(read, job.priorityLimit);
   try {
     const placed = await placeInQueue(store, layout, job.dir, job.name, {
       state,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/core/app-error";
+import { priorityLimit } from "@/lib/core/priority-limit";
 import { ARRAY_ACTIONS, applyToArray } from "@/lib/server/jobs/array-actions";
 import { requireViewer } from "@/lib/web/access";
 import { getConfig, getLayout, getStore } from "@/lib/web/context";
@@ -26,5 +27,6 @@ export const POST = apiHandler(async (request, context: { params: Promise<{ id: 
   const by = await authorizeControl(viewer, action, (await getStore().getJob(first.id)) ?? null, `Array ${id}`);
   const { config } = getConfig();
   const folderRule = { jobFile: config.jobFile, strict: config.strictJobFile };
-  return json(await applyToArray(getStore(), getLayout(), id, { action, by, folderRule, everything: all === "1" }));
+  const limit = priorityLimit(config.maxUserPriority, viewer.isAdmin);
+  return json(await applyToArray(getStore(), getLayout(), id, { action, by, folderRule, priorityLimit: limit, everything: all === "1" }));
 });

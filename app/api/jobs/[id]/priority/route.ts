@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { SUBMIT_NUMBER_RANGES } from "@/lib/core/submit-fields";
+import { priorityLimit } from "@/lib/core/priority-limit";
 import { setJobPriority } from "@/lib/server/jobs/set-priority";
-import { getLayout, getStore } from "@/lib/web/context";
+import { getConfig, getLayout, getStore } from "@/lib/web/context";
 import { json, readJson } from "@/lib/web/http";
 import { withJobAction } from "@/lib/web/with-job-action";
 
@@ -20,7 +21,8 @@ export const POST = withJobAction(
   "hold",
   async ({ request, viewer, job }) => {
     const { priority } = await readJson(request, prioritySchema);
-    return json(await setJobPriority(getStore(), getLayout(), job.id, priority, viewer.user.username));
+    const limit = priorityLimit(getConfig().config.maxUserPriority, viewer.isAdmin);
+    return json(await setJobPriority(getStore(), getLayout(), job.id, priority, viewer.user.username, limit));
   },
   { doing: "change its priority", what: "change a job's priority" },
 );
