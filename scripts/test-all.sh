@@ -46,46 +46,58 @@ node --import tsx scripts/build-web-server.ts
 stage "deployment files (nginx -t; systemd-analyze verify, apache2 -t, promtool where installed)"
 node --import tsx scripts/check-deploy.ts
 
-stage "unit and integration tests on SQLite and PostgreSQL (vitest, three side by side)"
-# An integration file keeps a processor about half busy (its jobs and workers mostly wait):
-# two Vitests run beside this one, their output shown when all are done (vitest.config.ts).
+# Commands side by side: `beside NAME COMMAND...` starts one in the background, its output
+# kept; `with_beside WHAT NAME COMMAND...` runs one more in the foreground, then shows the
+# others' output as they end, and stops the run if any failed. Stopped (SIGTERM, Ctrl-C) or
+# failed: every command started here stops too. (A trap runs once the command bash waits for
+# returns, hence the foreground one in the background and `wait`.)
 beside_pids=()
 beside_logs=()
 beside_names=()
-# Stopped (SIGTERM, Ctrl-C) or failed: every Vitest started here stops too. (A trap runs once
-# the command bash waits for returns, hence the first Vitest in the background and `wait`.)
 trap 'kill "${beside_pids[@]}" 2>/dev/null || true' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
-# beside NAME PROJECT...: a Vitest of these projects in the background, its output kept.
 beside() {
   local name="$1" log
   shift
-  log="$(mktemp -t qm-vitest.XXXXXX)"
-  node node_modules/vitest/vitest.mjs run "${@/#/--project=}" >"$log" 2>&1 &
+  log="$(mktemp -t qm-test.XXXXXX)"
+  "$@" >"$log" 2>&1 &
   beside_pids+=($!)
   beside_logs+=("$log")
   beside_names+=("$name")
 }
-beside "the programs, then PostgreSQL" integration-scripts integration-pg
-beside "Slurm" integration-slurm
-failed=()
-node node_modules/vitest/vitest.mjs run --project unit --project integration &
-first=$!
-beside_pids+=("$first")
-wait "$first" || failed+=("unit and integration (exit $?)")
-for i in "${!beside_logs[@]}"; do
-  status=0
-  wait "${beside_pids[$i]}" || status=$?
-  stage "${beside_names[$i]} (vitest, run beside the others)"
-  cat "${beside_logs[$i]}"
-  rm -f "${beside_logs[$i]}"
-  [ "$status" = 0 ] || failed+=("${beside_names[$i]} (exit $status)")
-done
-if [ "${#failed[@]}" != 0 ]; then
-  printf 'vitest failed: %s\n' "${failed[*]}" >&2
-  exit 1
-fi
+with_beside() {
+  local what="$1" name="$2" first i status
+  local failed=()
+  shift 2
+  "$@" &
+  first=$!
+  beside_pids+=("$first")
+  wait "$first" || failed+=("$name (exit $?)")
+  for i in "${!beside_logs[@]}"; do
+    status=0
+    wait "${beside_pids[$i]}" || status=$?
+    stage "${beside_names[$i]} ($what, run beside the others)"
+    cat "${beside_logs[$i]}"
+    rm -f "${beside_logs[$i]}"
+    [ "$status" = 0 ] || failed+=("${beside_names[$i]} (exit $status)")
+  done
+  beside_pids=()
+  beside_logs=()
+  beside_names=()
+  if [ "${#failed[@]}" != 0 ]; then
+    printf '%s failed: %s\n' "$what" "${failed[*]}" >&2
+    exit 1
+  fi
+}
+
+stage "unit and integration tests on SQLite and PostgreSQL (vitest, three side by side)"
+# An integration file keeps a processor about half busy (its jobs and workers mostly wait):
+# two Vitests run beside this one, their output shown when all are done (vitest.config.ts).
+vitest=(node node_modules/vitest/vitest.mjs run)
+beside "the programs, then PostgreSQL" "${vitest[@]}" --project integration-scripts --project integration-pg
+beside "Slurm" "${vitest[@]}" --project integration-slurm
+with_beside vitest "unit and integration" "${vitest[@]}" --project unit --project integration
 
 stage "e2e tests (playwright, chromium; two halves side by side)"
 browser="${QM_CHROMIUM:-/usr/bin/chromium}"
@@ -95,24 +107,8 @@ browser="${QM_CHROMIUM:-/usr/bin/chromium}"
 # once, each its own Playwright against a QueueManager of its own (its folder, database and
 # port: e2e/test-env.ts; QM_E2E_PORT, and the Slurm instance's port one above it), the second
 # half's output shown when both are done. Measured: 262 s for both against 518 s for one.
-beside_pids=()
-e2e_log="$(mktemp -t qm-e2e.XXXXXX)"
-QM_E2E_PORT=8451 node node_modules/@playwright/test/cli.js test --shard=2/2 --output=test-results/shard-2 >"$e2e_log" 2>&1 &
-beside_pids+=($!)
-failed=()
-QM_E2E_PORT=8431 node node_modules/@playwright/test/cli.js test --shard=1/2 --output=test-results/shard-1 &
-first=$!
-beside_pids+=("$first")
-wait "$first" || failed+=("first half (exit $?)")
-status=0
-wait "${beside_pids[0]}" || status=$?
-stage "e2e tests, second half (playwright, run beside the first)"
-cat "$e2e_log"
-rm -f "$e2e_log"
-[ "$status" = 0 ] || failed+=("second half (exit $status)")
-if [ "${#failed[@]}" != 0 ]; then
-  printf 'e2e failed: %s\n' "${failed[*]}" >&2
-  exit 1
-fi
+playwright=(node node_modules/@playwright/test/cli.js test)
+beside "e2e tests, second half" env QM_E2E_PORT=8451 "${playwright[@]}" --shard=2/2 --output=test-results/shard-2
+with_beside playwright "e2e tests, first half" env QM_E2E_PORT=8431 "${playwright[@]}" --shard=1/2 --output=test-results/shard-1
 
 printf '\nall test stages passed (%s s)\n' "$SECONDS"
