@@ -2,8 +2,10 @@
  * Dispatch: whenever something changes, decide which queued jobs start now (the pure rule
  * in lib/core/schedule.ts, processors and GPUs) and launch them; a job that can never run
  * here (more GPUs than GPU_List) is cancelled, saying why. A job whose run cannot have its
- * uid yet (worker/launch.ts) stays queued, and a pass runs again once one is back. Runs one
- * pass at a time; a request during a pass runs another pass after it.
+ * uid yet (worker/launch.ts) stays queued, and a pass runs again once one is back; that wait
+ * is said in the heartbeat (startWait) until a start succeeds or a pass no longer meets it,
+ * so that the web app's "why is my job waiting" says it too. Runs one pass at a time; a
+ * request during a pass runs another pass after it.
  */
 import { freeGpuCount } from "../lib/core/gpu-sets";
 import { MAX_IN_FLIGHT, decideStarts, handOverStarts, type HeadWait } from "../lib/core/schedule";
@@ -28,9 +30,12 @@ export interface Dispatcher {
   waitsChanged(): void;
   /** No new starts from now on; resolves when a pass in progress has ended (its launches tracked). */
   stop(): Promise<void>;
+  /** Why the job it would start now stays queued (no uid of Job_Uids free for the moment), in the log's words; undefined: nothing holds a start. */
+  startWait(): string | undefined;
 }
 
-export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob) => void): Dispatcher {
+/** `onWaitChanged`: startWait() changed (the runner writes the heartbeat at once). */
+export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob) => void, onWaitChanged: () => void = () => {}): Dispatcher {
   /** Queued rows whose folder was not in QM_qJobs, by folder: skipped until that folder appears. */
   const missing = new Map<string, number>();
   let head: HeadWait | undefined;
@@ -41,9 +46,19 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   /** A start waits for its uid: the pass to run when one is back is set (once), and what it waits for was said. */
   let uidBack: Promise<void> | undefined;
   let saidWait = "";
+  /** The wait the heartbeat says, and the one the pass in progress met (undefined: none). */
+  let startWait: string | undefined;
+  let passWait: string | undefined;
+  const showWait = (text: string | undefined) => {
+    if (text === startWait) return;
+    startWait = text;
+    if (!stopped) onWaitChanged();
+  };
   const waitForUid = (id: number, wait: { wait: string; until: Promise<void> }) => {
     if (wait.wait !== saidWait) ctx.log.info(wait.wait, { job: id });
     saidWait = wait.wait;
+    passWait = wait.wait;
+    showWait(wait.wait);
     if (uidBack === wait.until) return;
     uidBack = wait.until;
     void wait.until.then(() => {
@@ -101,6 +116,7 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       if (result && "job" in result) {
         ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: start.id });
         onStarted(result.job);
+        if (!passWait) showWait(undefined);
         continue;
       }
       // Left queued as it was (no uid free for a moment): no pass before one is back.
@@ -121,7 +137,9 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     try {
       do {
         again = false;
+        passWait = undefined;
         await pass();
+        showWait(passWait); // a pass that met no wait ends it (started, or no start needs a uid now)
       } while (again && !stopped);
     } catch (error) {
       ctx.log.error(`dispatch failed: ${message(error)}`);
@@ -157,5 +175,6 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       disk.stop();
       await dispatching;
     },
+    startWait: () => startWait,
   };
 }

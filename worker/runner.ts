@@ -135,7 +135,8 @@ export function createRunner(deps: RunnerDeps): Runner {
       finishing.add(done);
     });
   };
-  const dispatcher = createDispatcher(ctx, track);
+  // A start that begins or stops waiting for a uid is told at once, not at the next beat (up to 5 s later).
+  const dispatcher = createDispatcher(ctx, track, () => void heartbeat().catch((e) => log.warn(`heartbeat failed: ${message(e)}`)));
   const intake = createIntake({
     ...ctx,
     onQueued: () => {
@@ -144,7 +145,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     },
     waitsQueued: () => dispatcher.waitsChanged(),
   });
-  const heartbeat = createHeartbeat(ctx);
+  const heartbeat = createHeartbeat(ctx, () => dispatcher.startWait());
   const retention = createRetention(ctx);
   const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
 

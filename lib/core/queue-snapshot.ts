@@ -55,6 +55,8 @@ export interface EstimateInput {
   paused: boolean;
   /** The worker stopped (or its heartbeat is stale): nothing starts until it runs again. */
   workerDown?: boolean;
+  /** The worker's heartbeat says the job it would start now waits for a uid of Job_Uids (its words); absent: nothing holds a start. */
+  startWait?: string | null;
   /** QM_FOLDER's disk below Min_Free_MB or Min_Free_Inodes: the worker starts nothing until space returns; null: not low (or unknown). */
   diskLow: DiskLow | null;
 }

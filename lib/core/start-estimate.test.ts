@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EstimateInput, RunningForEstimate, WaitingForEstimate } from "./queue-snapshot";
 import { estimateStarts } from "./start-estimate";
+import { waitReason } from "./wait-reason";
 
 const now = Date.parse("2026-12-01T10:00:00Z");
 const running = (id: number, over: Partial<RunningForEstimate> = {}): RunningForEstimate => ({
@@ -91,6 +92,22 @@ describe("estimateStarts", () => {
     const e = estimateStarts(input({ workerDown: true, maxNbProcessors: 4, running: [running(1, { progress: 50 })], waiting: [waiting(2), waiting(3, { state: "held" })] }));
     expect(e.get(2)).toEqual({ startAtMs: null, reason: expect.stringMatching(/^the worker is not running: nothing starts until the administrator starts it again/) });
     expect(e.get(3)!.reason).toBe("held: it keeps its place in the queue but starts only once released");
+  });
+
+  it("a job the worker would start now but whose uid of Job_Uids is not back yet says so, as the worker's heartbeat does, not 'about to start'", () => {
+    // Seen as root with Job_Uids of one uid: the second job said "about to start: processors
+    // are free" for as long as the first one ran, the worker leaving it queued for want of a uid.
+    const startWait = "no uid of Job_Uids (61000-61000) is free now (1 held by running jobs): the job starts when one is";
+    const snapshot = input({ startWait, maxNbProcessors: 4, running: [running(1, { granted: 3, progress: 50 })], waiting: [waiting(2), waiting(3, { nbProc: 2 }), waiting(4, { state: "held" })] });
+    expect(waitReason(snapshot.waiting[0], { ...snapshot, stateOf: () => "deleted" })).toBe(startWait);
+    const e = estimateStarts(snapshot);
+    expect(e.get(2)!.reason).toBe(startWait);
+    // Only where it would start now: what else holds a job is still what it says.
+    expect(e.get(3)!.reason).toBe("1 job ahead of it in the queue; it needs 2 processors, 1 free; job 1 should end in ~1 min");
+    expect(e.get(4)!.reason).toMatch(/^held: /);
+    expect(estimateStarts({ ...snapshot, paused: true }).get(2)!.reason).toBe("the queue is paused: nothing starts until the administrator resumes it");
+    // No wait said (nothing holds a start, or a worker older than the field): as before.
+    expect(estimateStarts({ ...snapshot, startWait: null }).get(2)!.reason).toBe("about to start: processors are free");
   });
 
   it("below Min_Free_MB nothing starts: no start time, and the reason says why as the banner does", () => {

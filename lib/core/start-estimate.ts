@@ -10,7 +10,7 @@ import { dependenciesStatus } from "./dependencies";
 import type { JobState } from "./job-lifecycle";
 import { type EstimateInput, type StartEstimate, type WaitingForEstimate, remainingOf } from "./queue-snapshot";
 import { type ArrayLoad, type HeadWait, decideStarts } from "./schedule";
-import { ABOUT_TO_START, type WaitContext, waitReason } from "./wait-reason";
+import { type WaitContext, aboutToStart, waitReason } from "./wait-reason";
 
 export type { EstimateInput, StartEstimate } from "./queue-snapshot";
 
@@ -73,8 +73,9 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
   const result = new Map<number, StartEstimate>();
   for (const job of input.waiting) {
     const at = startAt.get(job.id) ?? null;
-    // The worker's rule starts it now (backfill included): it is only between two passes.
-    result.set(job.id, { startAtMs: at, reason: at === nowMs ? ABOUT_TO_START : reasons.get(job.id)! });
+    // The worker's rule starts it now (backfill included): it is only between two passes, or
+    // waits for a uid of Job_Uids to come back.
+    result.set(job.id, { startAtMs: at, reason: at === nowMs ? aboutToStart(input) : reasons.get(job.id)! });
   }
   return result;
 }

@@ -20,6 +20,9 @@ export interface WaitContext extends EstimateInput {
 /** The reason of a job the worker's rule would start now (it is between two passes). */
 export const ABOUT_TO_START = "about to start: processors are free";
 
+/** What a job the worker's rule would start now waits for: nothing, or a uid of Job_Uids as the worker's heartbeat says. */
+export const aboutToStart = (ctx: Pick<EstimateInput, "startWait">): string => ctx.startWait || ABOUT_TO_START;
+
 /** The worker stopped and none took its place: whatever else holds the job, nothing starts before one runs. */
 export const WORKER_DOWN = "the worker is not running: nothing starts until the administrator starts it again (npm start, or the qm-worker service)";
 
@@ -128,7 +131,7 @@ export function waitReason(job: WaitingForEstimate, ctx: WaitContext): string {
     return `one job at a time (launch_type = blocking)${ahead.length ? `, ${plural(ahead.length, "job")} ahead of it` : ""}${next(1)}`;
   }
   if (!ahead.length) {
-    if (need <= free && !gpusShort) return ABOUT_TO_START;
+    if (need <= free && !gpusShort) return aboutToStart(ctx);
     const waits = [...(need > free ? [`${plural(need, "processor")} (${free} free of ${max})`] : []), ...(gpusShort ? [gpuWait] : [])];
     return `waiting for ${waits.join(" and ")}${next(need - free)}`;
   }

@@ -29,6 +29,15 @@ describe("parseWorkerStats", () => {
   });
 });
 
+describe("the worker's wait for a uid of Job_Uids in the heartbeat", () => {
+  it("travels as written, and a heartbeat without it (an older worker, or no wait) still reads", () => {
+    const startWait = "no uid of Job_Uids (61000-61001) is free now (2 held by running jobs): the job starts when one is";
+    expect(parseWorkerStats(JSON.stringify({ running: 2, startWait }))).toEqual({ running: 2, startWait });
+    expect(parseWorkerStats(JSON.stringify({ running: 2, isolation: "uid" }))).toEqual({ running: 2, isolation: "uid" });
+    expect(readWorkerStats({ running: 2, startWait: 7 })).toEqual({ running: 2 });
+  });
+});
+
 describe("the cluster in the heartbeat (executor = slurm)", () => {
   const cluster = { scheduler: "slurm", at: "2026-01-01T00:00:00.000Z", partitions: [{ name: "batch", up: true, nodes: 2, nodeStates: { idle: 1, mixed: 1 }, cpusAllocated: 3, cpusIdle: 13, cpusOther: 0, cpusTotal: 16 }] };
 

@@ -54,6 +54,11 @@ export interface WorkerStats {
   pending?: number;
   /** The values of the keys read only at its start (lib/core/startup-keys.ts startupValues): the web server lists saved ones that differ as waiting for its restart. */
   startup?: Record<string, string>;
+  /**
+   * Why the job the worker would start now stays queued (worker/dispatcher.ts): no uid of
+   * Job_Uids is free for the moment, in its words. Absent when nothing holds a start (and from older workers).
+   */
+  startWait?: string;
   cluster?: ClusterStats;
 }
 
@@ -96,6 +101,7 @@ const FIELDS: { [K in keyof Omit<WorkerStats, "cluster">]-?: (v: unknown) => boo
   gpusInUse: isCount,
   pending: isCount,
   startup: (v) => isObject(v) && Object.values(v).every(isString),
+  startWait: isString,
 };
 
 /** The figures of a parsed heartbeat: its right fields, the others dropped; `{}` for what is not an object. */

@@ -7,6 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseWorkerStats } from "../../lib/core/worker-stats";
+import { jobQueueDetails } from "../../lib/server/jobs/job-queue-details";
 import { DEFAULT_MAX_PROCESSES } from "../local/spawner-client";
 import { createTestEnv, openGate, sharedFile, submitJob, type TestEnv, waitAtGate, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
@@ -74,7 +76,7 @@ describe.skipIf(process.getuid?.() !== 0)("a job on a pool uid, with the worker 
     }
   });
 
-  it("a job with no uid free for the moment waits queued, its folder untouched, and runs once one is back", async () => {
+  it("a job with no uid free for the moment waits queued, its folder untouched, says why, and runs once one is back", async () => {
     env = await createTestEnv();
     const first = Number(env.config().jobUids.split("-")[0]);
     env.writeConfig({ Job_Uids: `${first}-${first}`, MaxNbProcessors: 4 });
@@ -95,11 +97,20 @@ describe.skipIf(process.getuid?.() !== 0)("a job on a pool uid, with the worker 
       });
       expect({ state: queued.state, startedAt: queued.startedAt, error: queued.error }).toEqual({ state: "queued", startedAt: null, error: null });
       expect(fs.existsSync(path.join(env.layout.root, queued.folder))).toBe(true);
+      // The wait is in the heartbeat at once (this worker beats every 60 s otherwise), and the
+      // job's page and the API say it, not "about to start: processors are free".
+      const startWait = () => env.db.workerStatus.findUnique({ where: { id: 1 } }).then((row) => parseWorkerStats(row?.stats).startWait);
+      const wait = await waitFor("the heartbeat to say the wait", startWait);
+      expect(wait).toBe(`no uid of Job_Uids (${first}-${first}) is free now (1 held by running jobs): the job starts when one is`);
+      const { estimate } = await jobQueueDetails(env.db, env.store, env.config(), env.layout.root, queued);
+      expect(estimate?.reason).toBe(wait);
       // The holder ends having changed /tmp: its uid is swept, then the waiter has it.
       openGate(env);
       const waiter = await waitForJob(env, "waiter", ["done", "failed"]);
       expect({ state: waiter.state, error: waiter.error }).toEqual({ state: "done", error: null });
       expect(fs.readFileSync(waiterReport, "utf8")).toBe(`${first}\n`); // ran once, on the swept uid
+      // Its start ended the wait, and the heartbeat said so at once (well before a 60 s beat).
+      await waitFor("the heartbeat to drop the wait", async () => (await startWait()) === undefined || null, 5_000);
     } finally {
       fs.rmSync(left, { force: true });
     }

@@ -2,7 +2,7 @@
  * The queue as the start estimate reads it (lib/core/queue-snapshot.ts): running jobs,
  * the first waiting jobs in the worker's order with their dependencies, the arrays'
  * limits, fair-share use, the pause, QM_FOLDER's free space against Min_Free_MB, the
- * worker's GPUs and executor (its heartbeat), and typical run times (the mean of an array's done
+ * worker's GPUs, executor and wait for a uid (its heartbeat), and typical run times (the mean of an array's done
  * elements, else of its running elements' lengths as their progress tells them, else the
  * median of the last 50 done jobs) for jobs with neither progress nor walltime. A handful of indexed reads through the job store's SQL layer.
  */
@@ -127,7 +127,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
   const worker = await readWorkerSetup(store.sql, nowMs);
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
-    workerGpus: worker.gpus, handsOver: worker.handsOver, workerDown: worker.down,
+    workerGpus: worker.gpus, handsOver: worker.handsOver, workerDown: worker.down, startWait: worker.startWait,
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null,
     diskLow: diskLowOf(qmFolder, config), truncated,
   };

@@ -37,13 +37,18 @@ export interface WorkerSetup {
   runsAsRoot: boolean;
   /** The values of the keys it read only at its start (lib/core/startup-keys.ts); null: not said (no worker yet, or an older one). */
   startup: Record<string, string> | null;
+  /** Why the job it would start now waits (no uid of Job_Uids free for the moment), in its words; null: nothing holds a start, or an older worker. */
+  startWait: string | null;
 }
 
 export async function readWorkerSetup(sql: Sql, nowMs = Date.now()): Promise<WorkerSetup> {
   const row = await sql.get<{ stats: string; heartbeatAt: unknown }>(`SELECT "stats", "heartbeatAt" FROM "WorkerStatus" WHERE "id" = 1`);
   const stats: WorkerStats = parseWorkerStats(row?.stats);
   const beat = toDate(row?.heartbeatAt);
-  return { gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm", down: beat !== null && !isWorkerAlive(beat, stats, nowMs), runsAsRoot: stats.isolation === "uid", startup: stats.startup ?? null };
+  return {
+    gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm", down: beat !== null && !isWorkerAlive(beat, stats, nowMs), runsAsRoot: stats.isolation === "uid",
+    startup: stats.startup ?? null, startWait: stats.startWait ?? null,
+  };
 }
 
 /** The GPUs the worker hands out, as its last heartbeat said; null: no worker has said yet. */
