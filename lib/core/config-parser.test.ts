@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { iniEntries, iniSections, parseIni, serializeIni, setIniValue } from "./config-parser";
+import { conflictingEntries, iniEntries, iniSections, parseIni, serializeIni, setIniValue } from "./config-parser";
 
 const seedCfg = `[QMOptions]
 nb_proc : 12
@@ -45,6 +45,14 @@ describe("parseIni (Python ConfigParser dialect)", () => {
     const doc = parseIni("\uFEFF[QMOptions]\r\nscript = ls\r\n");
     setIniValue(doc, "QMOptions", "nb_proc", "2");
     expect(serializeIni(doc)).toBe("\uFEFF[QMOptions]\r\nscript = ls\r\nnb_proc = 2\r\n");
+  });
+
+  it("sets a key written twice everywhere it is, so that the file says one thing (the admin page's save resolves the conflict)", () => {
+    const doc = parseIni("[QMServer]\nMax_User_Priority = 0\nQM_FOLDER = /qm\nmax_user_priority : 1000\n");
+    expect(conflictingEntries(doc, "QMServer").map((entries) => entries.map((e) => e.line))).toEqual([[2, 4]]);
+    setIniValue(doc, "QMServer", "Max_User_Priority", "5");
+    expect(serializeIni(doc)).toBe("[QMServer]\nMax_User_Priority = 5\nQM_FOLDER = /qm\nmax_user_priority : 5\n");
+    expect(conflictingEntries(doc, "QMServer")).toEqual([]);
   });
 
   it("rejects a key outside any section, naming the line", () => {

@@ -185,6 +185,17 @@ export function iniEntries(doc: IniDocument, sectionName: string): IniEntry[] {
   return entries;
 }
 
+/**
+ * Keys set more than once in a section with different values. Python's ConfigParser (3)
+ * refused such a file; reading on would take one of them silently (the later), so a value
+ * added at the top of a section would be ignored for the same key further down.
+ */
+export function conflictingEntries(doc: IniDocument, sectionName: string): IniEntry[][] {
+  const byName = new Map<string, IniEntry[]>();
+  for (const entry of iniEntries(doc, sectionName)) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+  return [...byName.values()].filter((entries) => new Set(entries.map((e) => e.value)).size > 1);
+}
+
 function renderEntry(lead: string, value: string): string[] {
   const [first, ...rest] = value.split("\n");
   // Continuation lines go one tab deeper than the key, however the key is indented.
@@ -194,30 +205,31 @@ function renderEntry(lead: string, value: string): string[] {
 
 /**
  * Set `key` in `sectionName` to `value`, in place: an existing entry keeps its spelling,
- * delimiter and comments; a new key goes after the section's last entry; a missing
- * section is appended at the end.
+ * delimiter and comments (a key set more than once gets the value everywhere: the file then
+ * says one thing); a new key goes after the section's last entry; a missing section is
+ * appended at the end.
  */
 export function setIniValue(doc: IniDocument, sectionName: string, key: string, value: string): void {
   const name = key.toLowerCase();
   let inside = false;
   let lastInSection = -1;
-  let found: IniEntry | undefined;
+  const found: IniEntry[] = [];
   doc.lines.forEach((line, i) => {
     if (line.kind === "section") {
       inside = line.name === sectionName;
       if (inside) lastInSection = i;
     } else if (inside && line.kind === "entry") {
       lastInSection = i;
-      if (line.name === name) found = line;
+      if (line.name === name) found.push(line);
     }
   });
-  if (found) {
-    found.value = value;
+  for (const entry of found) {
+    entry.value = value;
     // An empty `key =` lost the space after its delimiter when written: give it back.
-    const lead = /\s[=:]$/.test(found.lead) && value ? `${found.lead} ` : found.lead;
-    found.raw = renderEntry(lead, value);
-    return;
+    const lead = /\s[=:]$/.test(entry.lead) && value ? `${entry.lead} ` : entry.lead;
+    entry.raw = renderEntry(lead, value);
   }
+  if (found.length) return;
   const lead = `${key} = `;
   const entry: IniEntry = { kind: "entry", key, name, lead, value, raw: renderEntry(lead, value), comments: [], line: 0, indent: 0 };
   if (lastInSection < 0) {

@@ -49,6 +49,16 @@ describe("the sections of QMserv.cfg", () => {
       "QMserv.cfg: the section [QMserver] is read only when spelt [QMServer]; rename it; the section [web_qmserver] is read only when spelt [WEB_QMserver]; rename it",
     );
   });
+
+  it("refuse a key set twice with different values, naming both lines (a value added at the top was ignored for the same key further down)", () => {
+    const text = "[QMServer]\nMax_User_Priority = 0\nQM_FOLDER = /data/QM\nmax_user_priority = 1000\n[WEB_QMserver]\nThe_Port = 8001\n";
+    expect(() => readQmConfig(parseIni(text), (p) => p)).toThrow(
+      'QMserv.cfg: Max_User_Priority is set 2 times in [QMServer] with different values (line 2: "0", line 4: "1000"); keep one',
+    );
+    // The same value twice says nothing that could be misread.
+    const same = "[QMServer]\nQM_FOLDER = /data/QM\nMaxNbProcessors = 4\nMaxNbProcessors = 4\n";
+    expect(readQmConfig(parseIni(same), (p) => p).maxNbProcessors).toBe(4);
+  });
 });
 
 describe("QMserv.cfg read as Python's ConfigParser read it for QM 0.4", () => {

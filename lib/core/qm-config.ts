@@ -4,7 +4,7 @@
  * sections are left alone.
  */
 import { AppError } from "./app-error";
-import { type IniDocument, iniSections, parseIniBoolean, pythonSection } from "./config-parser";
+import { type IniDocument, conflictingEntries, iniSections, parseIniBoolean, pythonSection } from "./config-parser";
 import { parseCpuList } from "./cpu-sets";
 import { type GpuListSetting, parseGpuList } from "./gpu-sets";
 import { parseRangeList } from "./ip-address";
@@ -101,6 +101,14 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
   for (const name of sections.keys()) {
     const meant = [S, W].find((known) => known.toLowerCase() === name.toLowerCase().trim());
     if (meant && meant !== name) errors[meant] = `the section [${name}] is read only when spelt [${meant}]; rename it`;
+  }
+  // A key set twice with different values: which one counts is not for us to guess.
+  for (const section of [S, W]) {
+    for (const entries of conflictingEntries(doc, section)) {
+      const key = findKeySpec(section, entries[0].key)?.key ?? entries[0].key;
+      const where = entries.map((e) => `line ${e.line}: ${JSON.stringify(e.value)}`).join(", ");
+      errors[`${section}.${key}`] = `${key} is set ${entries.length} times in [${section}] with different values (${where}); keep one`;
+    }
   }
   // As Python's ConfigParser read QMserv.cfg for QM 0.4: [DEFAULT]'s keys count in every
   // section that does not set them, and values are interpolated (`%(root)s/QM`, `%%`).
