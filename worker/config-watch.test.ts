@@ -112,3 +112,17 @@ it("a hand edit the admin page would refuse is refused as a whole, its problems 
     watch.close();
   }
 });
+
+it("a key written twice with different values is taken as the last one and logged as a warning naming both lines", async () => {
+  const { file, text, lines, watch } = watchedConfig();
+  try {
+    fs.writeFileSync(file, text.replace("[QMServer]\n", "[QMServer]\nMax_User_Priority = 0\n"));
+    await until(() => lines.some((l) => l.message.startsWith("QMserv.cfg reloaded")));
+    expect(watch.current().maxUserPriority).toBe(1000);
+    const warning = lines.find((l) => l.message.startsWith("QMserv.cfg: Max_User_Priority is set 2 times"));
+    expect(warning?.level).toBe("warn");
+    expect(warning?.message).toMatch(/\(line \d+: "0", line \d+: "1000"\); the last one counts, as with QM 0\.4: keep one$/);
+  } finally {
+    watch.close();
+  }
+});

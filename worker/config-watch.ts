@@ -7,7 +7,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { QmConfig } from "../lib/core/qm-config";
+import { parseIni } from "../lib/core/config-parser";
+import { type QmConfig, configWarnings } from "../lib/core/qm-config";
 import { keepStartupValues, pendingRestarts } from "../lib/core/startup-keys";
 import { parseConfigAgain, readConfigAgain } from "../lib/server/config-reload";
 import { type LogInput, toLog } from "../lib/server/logger";
@@ -59,6 +60,15 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
     if (place?.problem) log.warn(`QMserv.cfg: ${place.problem}; the retention pass moves and removes nothing until it is fixed`);
   };
   warnArchive(initial);
+  // Read, but likely not as meant (a key written twice): said at start and at each reload.
+  const warnFile = (text: string) => {
+    try {
+      for (const warning of configWarnings(parseIni(text, "QMserv.cfg"))) log.warn(`QMserv.cfg: ${warning}`);
+    } catch {
+      // A file that does not parse is said by the reload itself.
+    }
+  };
+  warnFile(lastText);
 
   const reload = () => {
     let text: string;
@@ -86,6 +96,7 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
     config = next;
     log.info(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);
     warnArchive(next);
+    warnFile(text);
     onChange();
   };
 

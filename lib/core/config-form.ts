@@ -43,6 +43,8 @@ export interface ConfigForm {
   restartPending?: PendingRestart[];
   /** Why the file as it is cannot be used (typed by hand): both programs keep the settings they had. */
   invalid?: string;
+  /** What is read, but likely not as meant (lib/core/qm-config.ts configWarnings). */
+  warnings?: string[];
 }
 
 /** PUT /api/config: the form as the file now is, and the ids of the keys written. */

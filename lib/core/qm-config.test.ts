@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseIni } from "./config-parser";
-import { defaultConfigText, readQmConfig } from "./qm-config";
+import { configWarnings, defaultConfigText, readQmConfig } from "./qm-config";
 
 const read = (qmServer: string) => readQmConfig(parseIni(`[QMServer]\nQM_FOLDER = /qm\n${qmServer}\n`), (p) => p);
 
@@ -50,14 +50,12 @@ describe("the sections of QMserv.cfg", () => {
     );
   });
 
-  it("refuse a key set twice with different values, naming both lines (a value added at the top was ignored for the same key further down)", () => {
-    const text = "[QMServer]\nMax_User_Priority = 0\nQM_FOLDER = /data/QM\nmax_user_priority = 1000\n[WEB_QMserver]\nThe_Port = 8001\n";
-    expect(() => readQmConfig(parseIni(text), (p) => p)).toThrow(
-      'QMserv.cfg: Max_User_Priority is set 2 times in [QMServer] with different values (line 2: "0", line 4: "1000"); keep one',
-    );
+  it("read a key set twice with different values as the last one, as QM 0.4 did, and warn naming both lines (a value added at the top was silently ignored)", () => {
+    const doc = parseIni("[QMServer]\nMax_User_Priority = 0\nQM_FOLDER = /data/QM\nmax_user_priority = 1000\n[WEB_QMserver]\nThe_Port = 8001\n");
+    expect(readQmConfig(doc, (p) => p).maxUserPriority).toBe(1000);
+    expect(configWarnings(doc)).toEqual(['Max_User_Priority is set 2 times in [QMServer] with different values (line 2: "0", line 4: "1000"); the last one counts, as with QM 0.4: keep one']);
     // The same value twice says nothing that could be misread.
-    const same = "[QMServer]\nQM_FOLDER = /data/QM\nMaxNbProcessors = 4\nMaxNbProcessors = 4\n";
-    expect(readQmConfig(parseIni(same), (p) => p).maxNbProcessors).toBe(4);
+    expect(configWarnings(parseIni("[QMServer]\nQM_FOLDER = /data/QM\nMaxNbProcessors = 4\nMaxNbProcessors = 4\n"))).toEqual([]);
   });
 });
 

@@ -102,14 +102,6 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     const meant = [S, W].find((known) => known.toLowerCase() === name.toLowerCase().trim());
     if (meant && meant !== name) errors[meant] = `the section [${name}] is read only when spelt [${meant}]; rename it`;
   }
-  // A key set twice with different values: which one counts is not for us to guess.
-  for (const section of [S, W]) {
-    for (const entries of conflictingEntries(doc, section)) {
-      const key = findKeySpec(section, entries[0].key)?.key ?? entries[0].key;
-      const where = entries.map((e) => `line ${e.line}: ${JSON.stringify(e.value)}`).join(", ");
-      errors[`${section}.${key}`] = `${key} is set ${entries.length} times in [${section}] with different values (${where}); keep one`;
-    }
-  }
   // As Python's ConfigParser read QMserv.cfg for QM 0.4: [DEFAULT]'s keys count in every
   // section that does not set them, and values are interpolated (`%(root)s/QM`, `%%`).
   const read = new Map([S, W].map((name) => [name, pythonSection(sections, name)]));
@@ -229,6 +221,22 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
     throw new AppError("INVALID_INPUT", `QMserv.cfg: ${Object.values(errors).join("; ")}`, errors);
   }
   return config;
+}
+
+/**
+ * What in QMserv.cfg is read but likely not as meant: a key set more than once in a section
+ * with different values. The last one counts, as Python 2.7's ConfigParser read QM 0.4's
+ * files (they keep working), but a key added at the top of the generated file, which lists
+ * every key, would silently do nothing: both programs log this and the admin page shows it.
+ */
+export function configWarnings(doc: IniDocument): string[] {
+  return [S, W].flatMap((section) =>
+    conflictingEntries(doc, section).map((entries) => {
+      const key = findKeySpec(section, entries[0].key)?.key ?? entries[0].key;
+      const where = entries.map((e) => `line ${e.line}: ${JSON.stringify(e.value)}`).join(", ");
+      return `${key} is set ${entries.length} times in [${section}] with different values (${where}); the last one counts, as with QM 0.4: keep one`;
+    }),
+  );
 }
 
 function sbatchArgs(text: string, errors: Record<string, string>): string[] {

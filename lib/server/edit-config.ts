@@ -11,7 +11,7 @@ import { AppError, isAppError } from "../core/app-error";
 import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
 import { configEditProblems } from "../core/config-edit-problems";
 import { parseIni, serializeIni } from "../core/config-parser";
-import type { QmConfig } from "../core/qm-config";
+import { type QmConfig, configWarnings } from "../core/qm-config";
 import { qmFolderProblem } from "../core/archive-folder-check";
 import { archivePlaces, parseConfigText, saveConfigDoc } from "./config-file";
 import { readConfigAgain, thisMachine } from "./config-reload";
@@ -20,7 +20,10 @@ const versionOf = (text: string) => createHash("sha256").update(text).digest("he
 
 export function getConfigForm(configPath: string): ConfigForm {
   const text = readConfigAgain(configPath);
-  const form: ConfigForm = { path: configPath, version: versionOf(text), fields: configFormFields(parseIni(text, "QMserv.cfg")) };
+  const doc = parseIni(text, "QMserv.cfg");
+  const form: ConfigForm = { path: configPath, version: versionOf(text), fields: configFormFields(doc) };
+  const warnings = configWarnings(doc);
+  if (warnings.length) form.warnings = warnings;
   try {
     parseConfigText(configPath, text);
   } catch (error) {

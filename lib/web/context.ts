@@ -11,7 +11,7 @@ import { type LoadedConfig, loadConfigFile } from "../server/config-file";
 import { parseConfigAgain, readConfigAgain } from "../server/config-reload";
 import { streamLogger } from "../server/logger";
 import { loadEnv, type QmEnv } from "../server/env";
-import type { QmConfig } from "../core/qm-config";
+import { type QmConfig, configWarnings } from "../core/qm-config";
 import { type PendingRestart, keepStartupValues, pendingRestarts, pendingRestartsOf } from "../core/startup-keys";
 import { readWorkerSetup } from "../server/store/worker-status";
 import { qmLayout, type QmLayout } from "../server/qm-folders";
@@ -87,6 +87,7 @@ export function getConfig(): LoadedConfig {
       ctx.started ??= loaded.config;
       ctx.config = { mtimeMs, inFile: loaded.config, loaded: { ...loaded, config: keepStartupValues(loaded.config, ctx.started, "web") } };
       ctx.refusedMtimeMs = undefined;
+      for (const warning of configWarnings(loaded.doc)) streamLogger({ journald: ctx.env.journald, debugEnabled: () => false }).warn(`QMserv.cfg: ${warning}`);
     } catch (error) {
       if (!ctx.config) throw error;
       // Several reads per request, a dashboard every Refresh_Rate: once per version of the file.

@@ -96,6 +96,17 @@ export function ConfigEditor() {
           file) and save; until then no change can be saved.
         </p>
       )}
+      {query.data.warnings?.length ? (
+        <div role="status" data-testid="config-warnings" className="mb-4 rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+          QMserv.cfg is read, but perhaps not as meant:
+          <ul className="mt-1 list-disc pl-5">
+            {query.data.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+          Saving that key here sets it everywhere it is written.
+        </div>
+      ) : null}
       {/* The margin keeps a field focused by Tab (the browser scrolls it just into view) above the sticky
           Save bar instead of under it, with its help line. */}
       <form onSubmit={submit} noValidate className="space-y-6 [&_input]:scroll-mb-32 [&_select]:scroll-mb-32">
