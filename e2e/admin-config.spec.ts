@@ -65,6 +65,28 @@ test("an administrator changes MaxNbProcessors: saved with comments kept, and it
   expect(fs.readFileSync(env.configPath, "utf8")).toBe(original);
 });
 
+test("a key written twice in QMserv.cfg is pointed out on the configuration page, and saving it there makes the file say one thing", async ({ page }) => {
+  const original = fs.readFileSync(env.configPath, "utf8");
+  const twice = original.replace("[QMServer]\n", "[QMServer]\nMax_User_Priority = 0\n").replace("\n[WEB_QMserver]", "Max_User_Priority = 5\n\n[WEB_QMserver]");
+  expect(twice.match(/^Max_User_Priority/gm)).toHaveLength(2);
+  fs.writeFileSync(env.configPath, twice);
+  try {
+    await loginAsAdmin(page);
+    await page.goto("/admin/config");
+    const warnings = page.getByTestId("config-warnings");
+    await expect(warnings).toContainText(/Max_User_Priority is set 2 times in \[QMServer\] with different values \(line 2: "0", line \d+: "5"\); the last one counts, as with QM 0\.4: keep one/);
+    const field = page.getByLabel("Max_User_Priority", { exact: true });
+    await expect(field).toHaveValue("5");
+    await field.fill("0");
+    await page.getByRole("button", { name: "Save 1 change" }).click();
+    await expect(page.getByTestId("config-notice")).toContainText("Saved Max_User_Priority");
+    await expect(warnings).toHaveCount(0);
+    expect(fs.readFileSync(env.configPath, "utf8").match(/^Max_User_Priority = .*$/gm)).toEqual(["Max_User_Priority = 0", "Max_User_Priority = 0"]);
+  } finally {
+    fs.writeFileSync(env.configPath, original);
+  }
+});
+
 test("on a phone, a value refused before saving is named in the bar and its field is focused, screens away from the Save button", async ({ page }) => {
   const original = fs.readFileSync(env.configPath, "utf8");
   await loginAsAdmin(page);

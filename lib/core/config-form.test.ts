@@ -35,6 +35,11 @@ backup = nightly
 `;
 
 describe("configFormFields", () => {
+  it("shows a key written twice once, with the value that counts (the last)", () => {
+    const fields = configFormFields(parseIni("[QMServer]\nMax_User_Priority = 0\nQM_FOLDER = /qm\nMax_User_Priority = 5\n"));
+    expect(fields.filter((f) => f.key === "Max_User_Priority").map((f) => f.value)).toEqual(["5"]);
+  });
+
   const fields = configFormFields(parseIni(ORIGINAL));
   const field = (id: string) => fields.find((f) => f.id === id)!;
 

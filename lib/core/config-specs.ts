@@ -33,6 +33,8 @@ export function effectiveSpecs(doc: IniDocument): KeySpec[] {
   const seen = new Set<string>();
   for (const section of [S, W]) {
     for (const entry of iniEntries(doc, section)) {
+      // A key written twice is one field (its value the one that counts; configWarnings says so).
+      if (seen.has(`${section}/${entry.name}`)) continue;
       const known = findKeySpec(section, entry.key);
       const note = parseAnnotation(entry.comments);
       specs.push({
