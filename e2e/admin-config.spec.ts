@@ -74,7 +74,7 @@ test("a key written twice in QMserv.cfg is pointed out on the configuration page
     await loginAsAdmin(page);
     await page.goto("/admin/config");
     const warnings = page.getByTestId("config-warnings");
-    await expect(warnings).toContainText(/Max_User_Priority is set 2 times in \[QMServer\] with different values \(line 2: "0", line \d+: "5"\); the last one counts, as with QM 0\.4: keep one/);
+    await expect(warnings).toContainText(/Max_User_Priority is set 2 times in \[QMServer\] with different values \(line 2: "0", line \d+: "5"\); the last one counts: keep one/);
     const field = page.getByLabel("Max_User_Priority", { exact: true });
     await expect(field).toHaveValue("5");
     await field.fill("0");

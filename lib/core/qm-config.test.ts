@@ -50,10 +50,10 @@ describe("the sections of QMserv.cfg", () => {
     );
   });
 
-  it("read a key set twice with different values as the last one, as QM 0.4 did, and warn naming both lines (a value added at the top was silently ignored)", () => {
+  it("read a key set twice with different values as the last one, as Python 2's ConfigParser did for QM 0.1-0.2, and warn naming both lines (a value added at the top was silently ignored)", () => {
     const doc = parseIni("[QMServer]\nMax_User_Priority = 0\nQM_FOLDER = /data/QM\nmax_user_priority = 1000\n[WEB_QMserver]\nThe_Port = 8001\n");
     expect(readQmConfig(doc, (p) => p).maxUserPriority).toBe(1000);
-    expect(configWarnings(doc)).toEqual(['Max_User_Priority is set 2 times in [QMServer] with different values (line 2: "0", line 4: "1000"); the last one counts, as with QM 0.4: keep one']);
+    expect(configWarnings(doc)).toEqual(['Max_User_Priority is set 2 times in [QMServer] with different values (line 2: "0", line 4: "1000"); the last one counts: keep one']);
     // The same value twice says nothing that could be misread.
     expect(configWarnings(parseIni("[QMServer]\nQM_FOLDER = /data/QM\nMaxNbProcessors = 4\nMaxNbProcessors = 4\n"))).toEqual([]);
   });

@@ -225,16 +225,17 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
 
 /**
  * What in QMserv.cfg is read but likely not as meant: a key set more than once in a section
- * with different values. The last one counts, as Python 2.7's ConfigParser read QM 0.4's
- * files (they keep working), but a key added at the top of the generated file, which lists
- * every key, would silently do nothing: both programs log this and the admin page shows it.
+ * with different values. The last one counts, as Python 2's ConfigParser read it for QM
+ * 0.1-0.2 (such files keep working; QM 0.4's Python 3 parser refused them), but a key added at
+ * the top of the generated file, which lists every key, would silently do nothing: both
+ * programs log this and the admin page shows it.
  */
 export function configWarnings(doc: IniDocument): string[] {
   return [S, W].flatMap((section) =>
     conflictingEntries(doc, section).map((entries) => {
       const key = findKeySpec(section, entries[0].key)?.key ?? entries[0].key;
       const where = entries.map((e) => `line ${e.line}: ${JSON.stringify(e.value)}`).join(", ");
-      return `${key} is set ${entries.length} times in [${section}] with different values (${where}); the last one counts, as with QM 0.4: keep one`;
+      return `${key} is set ${entries.length} times in [${section}] with different values (${where}); the last one counts: keep one`;
     }),
   );
 }

@@ -47,11 +47,11 @@ describe("editing QMserv.cfg on disk", () => {
     expect(getConfigForm(file).invalid).toBeUndefined();
   });
 
-  it("warns when a key typed by hand at the top of [QMServer] is set again below (the last one counts, as with QM 0.4), and a save of that key makes the file say one thing", () => {
+  it("warns when a key typed by hand at the top of [QMServer] is set again below (the last one counts, as Python 2's ConfigParser read it), and a save of that key makes the file say one thing", () => {
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("[QMServer]\n", "[QMServer]\nMax_User_Priority = 0\n"));
     const form = getConfigForm(file);
     expect(form.invalid).toBeUndefined();
-    expect(form.warnings).toEqual([expect.stringMatching(/^Max_User_Priority is set 2 times in \[QMServer\] with different values \(line \d+: "0", line \d+: "1000"\); the last one counts, as with QM 0\.4: keep one$/)]);
+    expect(form.warnings).toEqual([expect.stringMatching(/^Max_User_Priority is set 2 times in \[QMServer\] with different values \(line \d+: "0", line \d+: "1000"\); the last one counts: keep one$/)]);
     expect(loadConfigFile(file, path.join(dir, "QM")).config.maxUserPriority).toBe(1000);
     updateConfig(file, { version: form.version, values: { "QMServer.Max_User_Priority": "0" } });
     expect(getConfigForm(file).warnings).toBeUndefined();
