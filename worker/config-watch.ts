@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseIni } from "../lib/core/config-parser";
+import { type IniDocument, parseIni } from "../lib/core/config-parser";
 import { type QmConfig, configWarnings } from "../lib/core/qm-config";
 import { keepStartupValues, pendingRestarts } from "../lib/core/startup-keys";
 import { parseConfigAgain, readConfigAgain } from "../lib/server/config-reload";
@@ -61,14 +61,14 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
   };
   warnArchive(initial);
   // Read, but likely not as meant (a key written twice): said at start and at each reload.
-  const warnFile = (text: string) => {
-    try {
-      for (const warning of configWarnings(parseIni(text, "QMserv.cfg"))) log.warn(`QMserv.cfg: ${warning}`);
-    } catch {
-      // A file that does not parse is said by the reload itself.
-    }
+  const warnFile = (doc: IniDocument) => {
+    for (const warning of configWarnings(doc)) log.warn(`QMserv.cfg: ${warning}`);
   };
-  warnFile(lastText);
+  try {
+    warnFile(parseIni(lastText, "QMserv.cfg"));
+  } catch {
+    // The worker read it at start: a file that does not parse never gets here.
+  }
 
   const reload = () => {
     let text: string;
@@ -81,8 +81,9 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
     if (text === lastText) return;
     lastText = text;
     let next: QmConfig;
+    let doc: IniDocument;
     try {
-      next = parseConfigAgain(file, text, config).config;
+      ({ config: next, doc } = parseConfigAgain(file, text, config));
     } catch (error) {
       log.warn(`QMserv.cfg is invalid, keeping the previous settings until it is fixed: ${(error as Error).message}`);
       return;
@@ -96,7 +97,7 @@ export function watchConfigFile(file: string, initial: QmConfig, logTo: LogInput
     config = next;
     log.info(`QMserv.cfg reloaded${changes.length ? `: ${changes.join(", ")}` : ""}`);
     warnArchive(next);
-    warnFile(text);
+    warnFile(doc);
     onChange();
   };
 

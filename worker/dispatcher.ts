@@ -43,9 +43,8 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
   let dispatching: Promise<void> | null = null;
   let again = false;
   const disk = createDiskGuard(ctx, () => void dispatch());
-  /** A start waits for its uid: the pass to run when one is back is set (once), and what it waits for was said. */
+  /** A start waits for its uid: the pass to run when one is back is set (once). */
   let uidBack: Promise<void> | undefined;
-  let saidWait = "";
   /** The wait the heartbeat says, and the one the pass in progress met (undefined: none). */
   let startWait: string | undefined;
   let passWait: string | undefined;
@@ -55,8 +54,8 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
     if (!stopped) onWaitChanged();
   };
   const waitForUid = (id: number, wait: { wait: string; until: Promise<void> }) => {
-    if (wait.wait !== saidWait) ctx.log.info(wait.wait, { job: id });
-    saidWait = wait.wait;
+    // Logged once while it lasts (each pass meets it again).
+    if (wait.wait !== startWait) ctx.log.info(wait.wait, { job: id });
     passWait = wait.wait;
     showWait(wait.wait);
     if (uidBack === wait.until) return;
@@ -116,7 +115,6 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       if (result && "job" in result) {
         ctx.log.debug(`started (${start.granted} processor(s)${result.job.gpus.length ? `, GPUs ${result.job.gpus.join(",")}` : ""})`, { job: start.id });
         onStarted(result.job);
-        if (!passWait) showWait(undefined);
         continue;
       }
       // Left queued as it was (no uid free for a moment): no pass before one is back.

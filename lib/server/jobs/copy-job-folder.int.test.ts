@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkFreeSpace, copyJobFolder, folderBytes } from "./copy-job-folder";
+import { checkFreeSpace, copyJobFolder, folderSize } from "./copy-job-folder";
 
 let dir: string;
 // The swapper's last mv or ln (a child of the killed shell) may still land an entry: retried.
@@ -67,7 +67,7 @@ describe("copyJobFolder", () => {
     expect(fs.readFileSync(path.join(src, "data/deep/input.csv"), "utf8")).toBe("x\n1\n");
     expect(fs.statSync(path.join(copy, "data/deep/input.csv")).ino).not.toBe(fs.statSync(path.join(src, "data/deep/input.csv")).ino);
     // Links are not counted: they cost nothing per element.
-    expect(await folderBytes(src)).toBe(8 + 4);
+    expect((await folderSize(src)).bytes).toBe(8 + 4);
     await expect(copyJobFolder(src, copy)).rejects.toThrow(/EEXIST/);
   });
 
@@ -94,7 +94,7 @@ describe("copyJobFolder", () => {
     const latin1 = Buffer.from("donn\xe9es", "latin1");
     fs.mkdirSync(Buffer.concat([Buffer.from(`${src}/`), latin1]), { recursive: true });
     fs.writeFileSync(Buffer.concat([Buffer.from(`${src}/`), latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]), "1,2\n");
-    expect(await folderBytes(src)).toBe(4);
+    expect(await folderSize(src)).toEqual({ bytes: 4, entries: 2 });
     await copyJobFolder(src, path.join(dir, "copy"));
     const copied = Buffer.concat([Buffer.from(`${dir}/copy/`), latin1, Buffer.from("/r\xe9sultat.csv", "latin1")]);
     expect(fs.readFileSync(copied, "utf8")).toBe("1,2\n");

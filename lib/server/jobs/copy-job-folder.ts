@@ -31,12 +31,10 @@ export interface CopyOptions {
   keepOwners?: boolean;
 }
 
-/** Bytes of the regular files in a folder tree (links not followed). */
-export async function folderBytes(dir: string | Buffer, turns = loopTurns()): Promise<number> {
-  return (await folderSize(dir, turns)).bytes;
-}
-
-/** The bytes of a folder's files and the number of its entries (files and folders: the inodes a copy takes). */
+/**
+ * The bytes of a folder tree's regular files and the number of its entries (files and
+ * folders: the inodes a copy takes); links are neither followed nor counted.
+ */
 export async function folderSize(dir: string | Buffer, turns = loopTurns()): Promise<{ bytes: number; entries: number }> {
   let bytes = 0;
   let entries = 0;
