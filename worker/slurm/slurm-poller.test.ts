@@ -47,13 +47,14 @@ describe("the Slurm poller, for a run squeue has forgotten", () => {
 });
 
 describe("the Slurm poller, for a run QueueManager asked to stop", () => {
-  it("Slurm's SIGKILL came before the wrapper's exit record: killed by SIGKILL, said in process.log and the worker's log", async () => {
+  /** A run of Slurm job 42 whose kill was asked for, which squeue lists CANCELLED with no exit record; `startedAt`: seen running by an earlier look. */
+  async function cancelled(startedAt: Date | undefined) {
     const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-poller-"));
     dirs.push(runsDir);
     fs.writeFileSync(path.join(runsDir, "process.log"), "");
-    const run = createSlurmRun({ jobId: 7, runToken: "tok", dir: runsDir, slurmJobId: "42", partition: null, running: true });
+    const run = createSlurmRun({ jobId: 7, runToken: "tok", dir: runsDir, slurmJobId: "42", partition: null, running: startedAt !== undefined });
     run.killRequested = true;
-    run.startedAt = new Date(Date.now() - 10_000); // seen running by an earlier look
+    run.startedAt = startedAt;
     const runs = new Map<string, SlurmRun>([["tok", run]]);
     await new Promise((r) => setTimeout(r, 5));
     const logs: string[] = [];
@@ -63,33 +64,23 @@ describe("the Slurm poller, for a run QueueManager asked to stop", () => {
       accounting: { states: async () => new Map() }, afterLook: async () => undefined,
     });
     try {
-      expect(await run.started.exited).toMatchObject({ exitCode: null, signal: "SIGKILL", cancelled: true });
+      return { report: await run.started.exited, processLog: fs.readFileSync(path.join(runsDir, "process.log"), "utf8"), logs };
     } finally {
       poller.close();
     }
-    expect(fs.readFileSync(path.join(runsDir, "process.log"), "utf8")).toBe("=== Slurm job 42 ended CANCELLED: Slurm killed the job (SIGKILL, KillWait after the SIGTERM) before its exit code was recorded\n");
+  }
+
+  it("Slurm's SIGKILL came before the wrapper's exit record: killed by SIGKILL, said in process.log and the worker's log", async () => {
+    const { report, processLog, logs } = await cancelled(new Date(Date.now() - 10_000));
+    expect(report).toMatchObject({ exitCode: null, signal: "SIGKILL", cancelled: true });
+    expect(processLog).toBe("=== Slurm job 42 ended CANCELLED: Slurm killed the job (SIGKILL, KillWait after the SIGTERM) before its exit code was recorded\n");
     expect(logs.join("\n")).toContain("slurm: Slurm job 42 ended CANCELLED after QueueManager's kill and before its wrapper recorded the exit code: killed (SIGKILL)");
   });
 
   it("a run killed while still pending in Slurm was never signalled: cancelled, no SIGKILL (it never started)", async () => {
-    const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-poller-"));
-    dirs.push(runsDir);
-    fs.writeFileSync(path.join(runsDir, "process.log"), "");
-    const run = createSlurmRun({ jobId: 8, runToken: "tik", dir: runsDir, slurmJobId: "43", partition: null, running: false });
-    run.killRequested = true;
-    const runs = new Map<string, SlurmRun>([["tik", run]]);
-    await new Promise((r) => setTimeout(r, 5));
-    const poller = createPoller({
-      cli: async (command) => (command === "squeue" ? `43${S}CANCELLED${S}${S}None${S}/qm/QM_Jobs/j8${S}N/A${S}debug${S}qm-8-tik\n` : ""),
-      runs, runsDir, graceMs: 60_000, log: () => undefined, pollMs: () => 1000,
-      accounting: { states: async () => new Map() }, afterLook: async () => undefined,
-    });
-    try {
-      expect(await run.started.exited).toMatchObject({ exitCode: null, signal: null, cancelled: true });
-    } finally {
-      poller.close();
-    }
-    expect(fs.readFileSync(path.join(runsDir, "process.log"), "utf8")).toBe("");
+    const { report, processLog } = await cancelled(undefined);
+    expect(report).toMatchObject({ exitCode: null, signal: null, cancelled: true });
+    expect(processLog).toBe("");
   });
 });
 
