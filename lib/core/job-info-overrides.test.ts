@@ -57,6 +57,13 @@ nb_proc = 99
 });
 
 describe("applyInfoOverrides on an .xml info file", () => {
+  it("adds a missing key before the closing tag of whatever root the file has, as QM 0.4 read any", () => {
+    const text = '<?xml version="1.0"?>\n<JOB>\n  <script value="s"/>\n</JOB>\n<!-- end -->\n';
+    const out = applyInfoOverrides("job.xml", text, { priority: 3 });
+    expect(out).toBe('<?xml version="1.0"?>\n<JOB>\n  <script value="s"/>\n  <priority value="3"/>\n</JOB>\n<!-- end -->\n');
+    expect(parseJobInfo("job.xml", out).priority).toBe(3);
+  });
+
   it("rewrites value attributes, converts text values, adds missing keys", () => {
     const out = applyInfoOverrides("job.xml", xml, { nb_proc: 2, e_mail: "me@lab.org", info: "new info", priority: -1 });
     expect(out).toContain('<nb_proc value="2"/>');

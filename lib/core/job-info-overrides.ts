@@ -87,7 +87,7 @@ const withoutComments = (text: string) => text.replace(/<!--[\s\S]*?-->/g, (comm
 /**
  * XML is edited as text, element by element, so that the rest of the file stays
  * byte-for-byte: `<key value="..."/>` gets its value attribute rewritten (or added),
- * `<key>text</key>` gets its text replaced, a missing key is added before </PARAMETER>.
+ * `<key>text</key>` gets its text replaced, a missing key is added before the root's closing tag.
  */
 function overrideXml(fileName: string, text: string, values: Values): string {
   let out = text;
@@ -118,8 +118,10 @@ function overrideXml(fileName: string, text: string, values: Values): string {
       }
       continue;
     }
-    const root = /<\/PARAMETER\s*>/i.exec(withoutComments(out));
-    if (!root) throw new AppError("INVALID_INPUT", `${fileName} has no <PARAMETER> element; wrap the keys in <PARAMETER>...</PARAMETER>`);
+    // The root element's closing tag (<PARAMETER> as documented, or whatever root a QM 0.4
+    // file has: job-info.ts reads keys under any).
+    const root = /<\/[^\s<>/]+\s*>(?=\s*$)/.exec(withoutComments(out));
+    if (!root) throw new AppError("INVALID_INPUT", `${fileName} has no closing root element; wrap the keys in <PARAMETER>...</PARAMETER>`);
     const indent = /\n([ \t]+)</.exec(out)?.[1] ?? "    ";
     out = `${out.slice(0, root.index)}${indent}<${key} ${attr}/>\n${out.slice(root.index)}`;
   }

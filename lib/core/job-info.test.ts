@@ -53,6 +53,18 @@ describe("parseJobInfo", () => {
     expect(info.params.custom).toBe("kept");
   });
 
+  it("reads keys under any root element and at any depth, as QM 0.4's SAX reader did (such files were refused)", () => {
+    const info = parseJobInfo(
+      "infos.xml",
+      `<?xml version="1.0"?>\n<!-- lab template -->\n<JOB>\n  <nb_proc value="3"/>\n  <run><script value="sh go.sh"/><e_mail value="ann@lab.org"/></run>\n  <info>nightly fit</info>\n  <nb_proc value="2"/>\n</JOB>\n`,
+    );
+    expect(info).toMatchObject({ script: "sh go.sh", nbProc: 2, owner: "ann@lab.org", info: "nightly fit" });
+    // Document order across depths: the later element counts.
+    expect(parseJobInfo("j.xml", `<q><script value="a"/><g><script value="b"/></g></q>`).script).toBe("b");
+    expect(parseJobInfo("j.xml", `<q><g><script value="b"/></g><script value="a"/></q>`).script).toBe("a");
+    expect(() => parseJobInfo("j.xml", `<q><g><nb_proc value="2"/></g></q>`)).toThrow(/has no script entry/);
+  });
+
   it("reads values as the original QM's Python ConfigParser did: %% is %, %(key)s another key's value; what Python refuses is kept as written", () => {
     const info = parseJobInfo(
       "proc_config.cfg",

@@ -117,29 +117,41 @@ function readXml(fileName: string, text: string): Record<string, string> {
     );
   }
   const parser = new XMLParser({
+    preserveOrder: true,
     ignoreAttributes: false,
     attributeNamePrefix: "",
     processEntities: true,
     htmlEntities: false,
     parseAttributeValue: false,
     parseTagValue: false,
-    isArray: () => false,
   });
-  const doc = parser.parse(text) as Record<string, unknown>;
-  const rootKey = Object.keys(doc).find((k) => k.toUpperCase() === "PARAMETER");
-  if (!rootKey || typeof doc[rootKey] !== "object" || doc[rootKey] === null) {
-    throw new AppError("INVALID_INPUT", `${fileName} has no <PARAMETER> element; wrap the keys in <PARAMETER>...</PARAMETER>`);
+  const root = (parser.parse(text) as XmlNode[]).find((node) => elementName(node) !== undefined);
+  if (!root) {
+    throw new AppError("INVALID_INPUT", `${fileName} has no element; wrap the keys in <PARAMETER>...</PARAMETER>`);
   }
+  // QM 0.4 read the file with a SAX handler that took every element with a `value`
+  // attribute, whatever the root element's name and however deep: <PARAMETER> is the
+  // documented root, not a required one. In document order, so that the last of a key
+  // written twice counts, as it did there. `<key>text</key>` (an element holding only
+  // text) is read as well.
   const params: Record<string, string> = {};
-  for (const [key, found] of Object.entries(doc[rootKey] as Record<string, unknown>)) {
-    // A key written twice is a list here: the last one counts, as the original QM's reader
-    // set each element it met in turn.
-    const node: unknown = Array.isArray(found) ? found[found.length - 1] : found;
-    if (node && typeof node === "object" && "value" in node) params[key.toLowerCase()] = decodeCharRefs(String((node as { value: unknown }).value));
-    else if (typeof node === "string") params[key.toLowerCase()] = decodeCharRefs(node.trim());
-  }
+  const visit = (node: XmlNode) => {
+    const name = elementName(node)!;
+    const children = node[name] as XmlNode[];
+    const value = node[":@"]?.value;
+    if (value !== undefined) params[name.toLowerCase()] = decodeCharRefs(String(value));
+    else if (children.length > 0 && children.every((c) => "#text" in c)) {
+      params[name.toLowerCase()] = decodeCharRefs(children.map((c) => String(c["#text"])).join("").trim());
+    }
+    for (const child of children) if (elementName(child) !== undefined) visit(child);
+  };
+  for (const child of root[elementName(root)!] as XmlNode[]) if (elementName(child) !== undefined) visit(child);
   return params;
 }
+
+/** A node of fast-xml-parser's ordered output: `{ tag: children, ":@": attributes }` or `{ "#text": text }`. */
+type XmlNode = Record<string, unknown> & { ":@"?: Record<string, unknown> };
+const elementName = (node: XmlNode) => Object.keys(node).find((k) => k !== ":@" && k !== "#text" && !k.startsWith("?"));
 
 /** `&#38;` and `&#x26;` (fast-xml-parser leaves them to its HTML mode, which we keep off). */
 function decodeCharRefs(value: string): string {

@@ -45,6 +45,15 @@ describe("info files of either kind", () => {
     expect(log).toContain("NB_PROC=2");
   });
 
+  it("runs a QM 0.4 infos.xml whose root is not <PARAMETER>, keys nested, as QM 0.4 read it", async () => {
+    await setup({ job_file: "infos.xml" });
+    const xml = '<?xml version="1.0"?>\n<JOB>\n  <nb_proc value="2"/>\n  <task><script value="echo ran on $NB_PROC"/></task>\n</JOB>\n';
+    moveIn("other root", { "infos.xml": xml });
+    const row = await waitForJob(env, "other root", ["done", "failed", "invalid"]);
+    expect(row).toMatchObject({ state: "done", nbProc: 2 });
+    expect(readLog(row.folder)).toContain("ran on 2");
+  });
+
   it("with Strict_Job_File = True rejects it as the original QM did, naming the key", async () => {
     await setup({ Strict_Job_File: "True" });
     moveIn("strict", { "infos.xml": '<PARAMETER><script value="true"/></PARAMETER>' });
