@@ -102,6 +102,13 @@ describe("estimateStarts", () => {
     expect(waitReason(snapshot.waiting[0], { ...snapshot, stateOf: () => "deleted" })).toBe(startWait);
     const e = estimateStarts(snapshot);
     expect(e.get(2)!.reason).toBe(startWait);
+    // Not "now": the uid comes back when job 1 (the run holding it) ends, 60 s from now;
+    // job 3 then waits for job 2's uid in turn (2 processors were free all along).
+    expect(inS(e.get(2)!.startAtMs)).toBe(60);
+    expect(inS(e.get(3)!.startAtMs)).toBe(90);
+    // Held by no run of this moment (swept, or taken by a process of no job): when it comes back cannot be told.
+    const unheld = estimateStarts({ ...snapshot, running: [] }).get(2)!;
+    expect(unheld).toEqual({ startAtMs: null, reason: startWait });
     // Only where it would start now: what else holds a job is still what it says.
     expect(e.get(3)!.reason).toBe("1 job ahead of it in the queue; it needs 2 processors, 1 free; job 1 should end in ~1 min");
     expect(e.get(4)!.reason).toMatch(/^held: /);

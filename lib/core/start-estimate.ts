@@ -46,6 +46,12 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
   // Paused, the disk below Min_Free_MB, no worker: nothing starts, so no start time can be told.
   // Handed to Slurm: when it runs is Slurm's decision, not this machine's processors.
   let pending = input.paused || input.diskLow || input.workerDown || input.handsOver ? [] : input.waiting.filter((j) => j.state === "queued" && depsOf(j) !== "broken" && placeable(j));
+  // The worker's heartbeat says the job it would start now waits for a uid of Job_Uids, all
+  // held by the runs of this moment (or swept of their files): one comes back as a run ends,
+  // so no more runs than now are modelled at once. Held by none of them, when it comes back
+  // cannot be told.
+  const runCap = input.startWait ? input.running.length : Infinity;
+  if (runCap === 0) pending = [];
   let t = nowMs;
   let head: HeadWait | undefined;
   for (let step = 0; pending.length && step < 20_000; step++) {
@@ -55,14 +61,14 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
       now: t, head, arrays: loads(), usage: input.usage, gpus: { total: input.workerGpus?.length ?? 0, inUse: active.reduce((n, a) => n + a.gpus, 0) },
     });
     head = decision.head;
-    for (const start of decision.starts) {
+    for (const start of decision.starts.slice(0, Math.max(0, runCap - active.length))) {
       const job = eligible.find((j) => j.id === start.id)!;
       startAt.set(job.id, t);
       const duration = durationOf(job);
       active.push({ id: job.id, granted: start.granted, gpus: job.nbGpu ?? 0, arrayId: job.arrayId ?? null, endMs: duration === null ? Infinity : t + duration });
       states.set(job.id, "running");
     }
-    if (decision.starts.length) pending = pending.filter((j) => !startAt.has(j.id));
+    pending = pending.filter((j) => !startAt.has(j.id));
     const next = Math.min(...active.map((a) => a.endMs));
     if (!pending.length || !Number.isFinite(next)) break;
     t = next;
@@ -73,8 +79,7 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
   const result = new Map<number, StartEstimate>();
   for (const job of input.waiting) {
     const at = startAt.get(job.id) ?? null;
-    // The worker's rule starts it now (backfill included): it is only between two passes, or
-    // waits for a uid of Job_Uids to come back.
+    // The worker's rule starts it now (backfill included): it is only between two passes.
     result.set(job.id, { startAtMs: at, reason: at === nowMs ? aboutToStart(input) : reasons.get(job.id)! });
   }
   return result;
