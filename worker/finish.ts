@@ -23,7 +23,7 @@ import { notifyOwner } from "./notifier";
 import { runInfoText } from "./run-changes";
 import { formatWalltime } from "../lib/core/run-limits";
 import { errorNote } from "./reject";
-import { untilRecorded } from "./until-recorded";
+import { RECORD_RETRY_MS, untilRecorded } from "./until-recorded";
 
 export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitReport): Promise<void> {
   // Its pid and details if they were not written yet: this end writes them (pid cleared).
@@ -62,10 +62,14 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   // Its executor may know when it really began (Slurm's start, not the claim): it ran from then.
   const ranFrom = !neverStarted && exit.startedAt ? exit.startedAt : job.startedAt;
   const durationMs = neverStarted ? 0 : finishedAt.getTime() - ranFrom.getTime();
+  const footer = logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined });
+  /** Not written for want of space (the job filled the disk): written once there is room. */
+  let footerOwed = false;
   try {
-    appendLogLines(logPath, logFooter({ jobId: job.id, at: finishedAt, exitCode: exit.exitCode, signal, durationMs, state: requeue ? "queued" : state, note: notes.join("; ") || undefined }));
+    appendLogLines(logPath, footer);
   } catch (error) {
-    ctx.log.warn(`cannot write the footer: ${message(error)}`, { job: job.id });
+    footerOwed = isDiskFull(error);
+    ctx.log.warn(`cannot write the footer: ${message(error)}${footerOwed ? "; it is written once there is room" : ""}`, { job: job.id });
   }
   const progress = parseProgress(readTail(logPath, 8192)) ?? job.progress;
   const to = requeue ? "queued" : endQueueOf(state, ctx.config());
@@ -77,6 +81,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
   } catch (error) {
     ctx.log.error(`cannot move ${folder}: ${message(error)}`, { job: job.id });
   }
+  if (footerOwed) void writeWhenRoom(ctx, job.id, path.join(ctx.layout.root, folder, LOG_FILE), footer);
   // The folder has moved: its row must follow, even if the database refuses for a while.
   const recording = { log: ctx.log, job: job.id, stopping: ctx.stopping };
   if (requeue) {
@@ -126,4 +131,27 @@ function limitError(state: EndState, job: RunningJob): string | null {
 /** The memory a kernel's kill was about: the job's limit, or with none the machine's (its out-of-memory killer). */
 function memoryWords(job: RunningJob): string {
   return job.memMb ? `its memory limit (${job.memMb}M)` : "the memory the machine had left (no mem limit: the kernel's out-of-memory killer)";
+}
+
+const isDiskFull = (error: unknown) => ["ENOSPC", "EDQUOT"].includes((error as NodeJS.ErrnoException).code ?? "");
+
+/**
+ * The footer of a run that ended on a full disk, appended to its process.log (in its new
+ * folder) once space is freed: tried again every few seconds in the background, as its row
+ * is (until-recorded.ts), until it is written, the folder is gone, or the worker stops.
+ */
+async function writeWhenRoom(ctx: WorkerContext, jobId: number, logPath: string, footer: string): Promise<void> {
+  while (!ctx.stopping()) {
+    await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
+    try {
+      appendLogLines(logPath, footer);
+      ctx.log.info("its footer is written to process.log now (the disk was full at its end)", { job: jobId });
+      return;
+    } catch (error) {
+      if (!isDiskFull(error)) {
+        ctx.log.warn(`its footer is not written: ${message(error)}`, { job: jobId });
+        return;
+      }
+    }
+  }
 }

@@ -52,7 +52,7 @@ describe("a job that fills the database's disk", () => {
     env = (await envOnSmallDisk()) ?? undefined;
     if (!env) return test.skip();
     worker = await startWorker(env);
-    const id = await submitJob(env, "filler", { script: "sh -c 'dd if=/dev/zero of=big bs=1M count=64 2>/dev/null; true'" });
+    const id = await submitJob(env, "filler", { script: "sh -c 'dd if=/dev/zero of=big bs=1M count=64 2>/dev/null; yes filling | head -c 1000000; true'" });
 
     // The run ended and its folder moved, but its row could not be written: the disk is full.
     const ended = await waitFor("the folder in QM_dJobs or QM_lost+found", () =>
@@ -69,5 +69,12 @@ describe("a job that fills the database's disk", () => {
     expect(path.join(env.layout.root, row.folder)).toBe(ended);
     expect(row.finishedAt).not.toBeNull();
     expect(worker.logs.join("\n")).toMatch(/its end is recorded now/);
+    // Its output filled process.log's last block: its footer, refused for want of space at
+    // its end, is written too (it was lost).
+    const log = await waitFor("the footer in process.log", () => {
+      const text = fs.readFileSync(path.join(ended, "process.log"), "utf8");
+      return text.includes(`=== QueueManager job ${id} ended`) ? text : null;
+    }, 10_000);
+    expect(log).toMatch(new RegExp(`=== QueueManager job ${id} ended .*: exit code 0, duration .*, state done\n$`));
   });
 });
