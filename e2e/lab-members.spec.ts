@@ -378,3 +378,43 @@ test("a password reset opened on the users page can be cancelled, by its button 
   await expect(field).toHaveCount(0);
   await expect(row.getByRole("button", { name: "Reset password" })).toBeFocused();
 });
+
+test("an account deleted on the users page, after its question: the row goes; one with a job still waiting is refused, saying what to do", async ({ page, playwright }) => {
+  const [gone, busy] = [uniqueName("gone"), uniqueName("busy")];
+  const password = "a long enough password";
+  const admin = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: "admin", password: env.adminPassword, send: "always" } });
+  for (const username of [gone, busy]) expect((await admin.post("/api/users", { data: { username, email: `${username}@lab.org`, role: "user", password } })).status()).toBe(201);
+  // busy's job is held: it stays waiting, so the account is still in use.
+  const owner = await playwright.request.newContext({ baseURL: env.baseURL, httpCredentials: { username: busy, password, send: "always" } });
+  const upload = await owner.post("/api/jobs", { multipart: { hold: "yes", file: { name: `${busy}.zip`, mimeType: "application/zip", buffer: await userJobZip(busy, { owner: `${busy}@lab.org` }) } } });
+  expect(upload.status()).toBe(201);
+  const jobId = (await upload.json()).job.id as number;
+  await loginAsAdmin(page);
+  await page.goto("/admin/users");
+
+  const busyRow = page.getByTestId(`user-${busy}`);
+  await busyRow.getByRole("button", { name: "Delete" }).click();
+  const askBusy = page.getByRole("alertdialog", { name: `Delete account ${busy}` });
+  await expect(askBusy).toContainText("its finished jobs stay in the history");
+  await askBusy.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(busyRow.getByRole("alert")).toHaveText(`${busy} has 1 job queued or running: kill or delete it first, or disable the account instead.`);
+  await expect(askBusy).toHaveCount(0);
+
+  const goneRow = page.getByTestId(`user-${gone}`);
+  await goneRow.getByRole("button", { name: "Delete" }).click();
+  const askGone = page.getByRole("alertdialog", { name: `Delete account ${gone}` });
+  await askGone.getByRole("button", { name: "Cancel" }).click();
+  await expect(askGone).toHaveCount(0);
+  await expect(goneRow).toBeVisible();
+  await goneRow.getByRole("button", { name: "Delete" }).click();
+  await askGone.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(goneRow).toHaveCount(0);
+  await expect(page.getByTestId("users").getByRole("status")).toHaveText(`Account ${gone} deleted.`);
+  await page.reload();
+  await expect(page.getByTestId(`user-${busy}`)).toBeVisible();
+  await expect(page.getByTestId(`user-${gone}`)).toHaveCount(0);
+
+  expect((await admin.delete(`/api/jobs/${jobId}`)).status()).toBe(200);
+  await admin.dispose();
+  await owner.dispose();
+});

@@ -12,6 +12,13 @@ export interface UserSummary {
   jobs: number;
 }
 
+/** DELETE /api/users/:id: the account deleted, and how many jobs it owned (they stay in the history). */
+export interface DeletedUser {
+  id: number;
+  username: string;
+  jobs: number;
+}
+
 /** One personal API token (never the token itself, except once at creation). */
 export interface TokenSummary {
   id: number;

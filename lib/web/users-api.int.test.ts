@@ -1,11 +1,13 @@
 /**
- * A lab's members below HTTP (lib/web/api-test-harness.ts): accounts made by the admin,
- * jobs owned by who submitted them, owners acting on their own jobs only, the
+ * A lab's members below HTTP (lib/web/api-test-harness.ts): accounts made and deleted by the
+ * admin, jobs owned by who submitted them, owners acting on their own jobs only, the
  * Require_Login matrix, personal API tokens, own password, and the trusted proxy header.
  */
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { jobZip } from "../server/zip/zip-fixtures";
-import { BASE, USER_PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, writeConfig } from "./api-test-harness";
+import { readJobsVersion } from "../server/store/jobs-version";
+import { BASE, type Handler, USER_PASSWORD, basic, basicAs, ctx, db, errorOf, login, makeJob, req, restartWebServer, routes, store, writeConfig } from "./api-test-harness";
 import { uidsOfAccounts } from "../server/system-accounts";
 import { openLocalConnection } from "./local-connection";
 import { PEER_HEADER } from "./peer-header";
@@ -138,6 +140,92 @@ describe("accounts", () => {
     const bob = await db.user.findUniqueOrThrow({ where: { username: "bob" } });
     await routes.updateUser(req(`/api/users/${bob.id}`, jsonBody("PATCH", { password: USER_PASSWORD }, basic())), ctx(bob.id));
     expect(await who(first.cookie)).toBeNull(); // a reset by the admin ends every session
+  });
+});
+
+describe("deleting an account", () => {
+  // The route as the harness loads its neighbours: once the harness has set the environment up.
+  const deleteRoute = async (): Promise<Handler> => (await import(/* @vite-ignore */ path.resolve(import.meta.dirname, "../../app/api/users/[id]/route.ts"))).DELETE;
+  const del = async (id: number, headers: Record<string, string> = basic()) => (await deleteRoute())(req(`/api/users/${id}`, { method: "DELETE", headers }), ctx(id));
+  const make = async (username: string, role = "user", email: string | null = `${username}@lab.org`) => {
+    const made = await routes.createUser(req("/api/users", jsonBody("POST", { username, email, role, password: `${username}-secret-1` }, basic())), ctx(0));
+    expect(made.status).toBe(201);
+    return ((await made.json()) as { user: { id: number } }).user.id;
+  };
+  const messageOf = async (res: Response) => ({ status: res.status, ...(await errorOf(res)) });
+
+  it("the admin deletes an account whose jobs have all finished: its sessions and tokens go, its jobs stay without an account", async () => {
+    const id = await make("carol");
+    try {
+      const session = await login("carol", "carol-secret-1");
+      const made = await routes.createToken(req("/api/account/tokens", jsonBody("POST", { name: "laptop" }, basic("carol-secret-1", "carol"))), ctx(0));
+      const { token } = (await made.json()) as { token: { token: string } };
+      const { job: done } = await makeJob("done", {}, { owner: "carol@lab.org" });
+      const { job: failed } = await makeJob("failed", {}, { owner: "group@lab.org" });
+      await db.job.updateMany({ where: { id: { in: [done.id, failed.id] } }, data: { userId: id } });
+      const versionBefore = await readJobsVersion(store.sql);
+
+      const res = await del(id);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ deleted: { id, username: "carol", jobs: 2 } });
+      expect(await db.user.findUnique({ where: { id } })).toBeNull();
+      expect(await db.session.count({ where: { userId: id } })).toBe(0);
+      expect(await db.apiToken.count({ where: { userId: id } })).toBe(0);
+      const who = (await (await routes.session(req("/api/auth/session", { headers: { cookie: session.cookie } }), ctx(0))).json()) as { user: unknown };
+      expect(who.user).toBeNull();
+      expect((await routes.list(req("/api/jobs", { headers: { authorization: `Bearer ${token.token}` } }), ctx(0))).status).toBe(401);
+      // The history keeps its jobs, with their e-mail, for the administrator to see; open pages are told.
+      const kept = await db.job.findMany({ where: { id: { in: [done.id, failed.id] } }, orderBy: { id: "asc" } });
+      expect(kept.map((j) => [j.state, j.userId, j.owner])).toEqual([["done", null, "carol@lab.org"], ["failed", null, "group@lab.org"]]);
+      expect(await readJobsVersion(store.sql)).not.toBe(versionBefore);
+      const listed = (await (await routes.list(req("/api/jobs?view=finished", { headers: basic() }), ctx(0))).json()) as { jobs: { id: number; account: string | null; owner: string | null }[] };
+      expect(listed.jobs.filter((j) => j.id === done.id || j.id === failed.id).map((j) => [j.account, j.owner]).sort()).toEqual([[null, "carol@lab.org"], [null, "group@lab.org"]]);
+      const users = (await (await routes.users(req("/api/users", { headers: basic() }), ctx(0))).json()) as { users: { username: string }[] };
+      expect(users.users.map((u) => u.username)).not.toContain("carol");
+    } finally {
+      await db.user.deleteMany({ where: { username: "carol" } });
+    }
+  });
+
+  it("users and visitors may not delete accounts; an unknown one is 404", async () => {
+    const bob = await db.user.findUniqueOrThrow({ where: { username: "bob" } });
+    expect((await del(bob.id, basicAs("ann"))).status).toBe(403);
+    expect((await del(bob.id, { "x-qm-csrf": "1" })).status).toBe(401);
+    expect(await db.user.findUnique({ where: { id: bob.id } })).not.toBeNull();
+    expect(await messageOf(await del(99_999))).toMatchObject({ status: 404, code: "NOT_FOUND", message: "There is no user 99999." });
+  });
+
+  it("refuses one's own account, and the last enabled administrator, saying what to do", async () => {
+    const admin = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
+    expect(await messageOf(await del(admin.id))).toMatchObject({
+      status: 409, code: "CONFLICT", message: "QueueManager needs at least one enabled administrator; make someone else administrator first.",
+    });
+    const other = await make("dora", "admin");
+    try {
+      expect(await messageOf(await del(admin.id))).toMatchObject({
+        status: 409, code: "CONFLICT", message: "You cannot delete the account you are signed in with; ask another administrator.",
+      });
+      expect(await db.user.findUnique({ where: { id: admin.id } })).not.toBeNull();
+      // Another administrator may.
+      expect((await del(other)).status).toBe(200);
+    } finally {
+      await db.user.deleteMany({ where: { username: "dora" } });
+    }
+  });
+
+  it("refuses an account that owns jobs not finished, counted as ownership reads them", async () => {
+    const ann = await db.user.findUniqueOrThrow({ where: { username: "ann" } });
+    const { job: running } = await makeJob("running");
+    await db.job.update({ where: { id: running.id }, data: { userId: ann.id, owner: "group@lab.org" } });
+    await makeJob("queued", {}, { owner: " ANN@Lab.org" }); // a dropped folder with her e-mail: hers
+    await makeJob("done");
+    await makeJob("queued", {}, { owner: "bob@lab.org" });
+    const refused = await del(ann.id);
+    expect(await messageOf(refused)).toMatchObject({
+      status: 409, code: "CONFLICT", message: "ann has 2 jobs queued or running: kill or delete them first, or disable the account instead.",
+    });
+    expect(await db.user.findUnique({ where: { id: ann.id } })).not.toBeNull();
+    expect((await db.job.findUniqueOrThrow({ where: { id: running.id } })).userId).toBe(ann.id);
   });
 });
 

@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState } from "react";
 import { errorMessageOf } from "@/lib/client/api-fetch";
 import { formatDate } from "@/lib/client/format-date";
-import { useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-users";
-import type { UserSummary } from "@/lib/core/account-types";
+import { useDeleteUserMutation, useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-users";
+import type { DeletedUser, UserSummary } from "@/lib/core/account-types";
+import { ConfirmPopover } from "../../confirm-popover";
 import { Panel, QueryError, th } from "../../ui-bits";
 import { CreateUserForm } from "./create-user-form";
 
@@ -18,12 +19,19 @@ function PhoneLabel({ children }: { children: string }) {
 /** Accounts: who may log in, their role, their e-mail (which also makes folder jobs theirs). */
 export function UsersAdmin({ myId }: { myId: number }) {
   const query = useUsersQuery();
+  // Said here, not in the row: the row is gone once the account is.
+  const [deleted, setDeleted] = useState<DeletedUser | null>(null);
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">Users</h1>
       <CreateUserForm />
       <Panel title={`Accounts${query.data ? ` (${query.data.users.length})` : ""}`} testId="users">
         {query.error ? <QueryError error={query.error} next="/admin/users" /> : null}
+        {deleted && (
+          <p role="status" className="px-4 py-2 text-sm text-green-800">
+            Account {deleted.username} deleted{deleted.jobs > 0 ? `; its ${deleted.jobs === 1 ? "job stays" : `${deleted.jobs} jobs stay`} in the history, under their e-mail` : ""}.
+          </p>
+        )}
         {query.data && (
           // Below the sm breakpoint each account is a block of its own (labels beside the values), so its
           // e-mail, role and actions fit a phone's width instead of sitting off screen in a wide table.
@@ -40,7 +48,7 @@ export function UsersAdmin({ myId }: { myId: number }) {
             </thead>
             <tbody className="block divide-y divide-slate-100 sm:table-row-group">
               {query.data.users.map((u) => (
-                <UserRow key={u.id} user={u} isMe={u.id === myId} />
+                <UserRow key={u.id} user={u} isMe={u.id === myId} onDeleted={setDeleted} />
               ))}
             </tbody>
           </table>
@@ -50,8 +58,10 @@ export function UsersAdmin({ myId }: { myId: number }) {
   );
 }
 
-function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
+function UserRow({ user, isMe, onDeleted }: { user: UserSummary; isMe: boolean; onDeleted: (deleted: DeletedUser) => void }) {
   const update = useUpdateUserMutation();
+  const remove = useDeleteUserMutation();
+  const [asking, setAsking] = useState(false);
   const [resetting, setResetting] = useState(false);
   const [email, setEmail] = useState(user.email ?? "");
   const [notice, setNotice] = useState<string | null>(null);
@@ -104,7 +114,8 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
         {formatDate(user.createdAt)}
       </td>
       <td className="block px-3 py-1 sm:table-cell sm:py-2 sm:align-top">
-        <div className="flex flex-wrap items-center gap-2">
+        {/* relative: the delete question opens under the row's buttons, its right edge on the cell's (on a phone, the screen's). */}
+        <div className="relative flex flex-wrap items-center gap-2">
           <button type="button" onClick={() => change({ id: user.id, disabled: !user.disabled }, user.disabled ? "Enabled." : "Disabled: their sessions ended.")} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
             {user.disabled ? "Enable" : "Disable"}
           </button>
@@ -124,7 +135,23 @@ function UserRow({ user, isMe }: { user: UserSummary; isMe: boolean }) {
               Reset password
             </button>
           )}
+          <button type="button" onClick={() => (remove.reset(), setAsking(true))} className="rounded border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50">
+            Delete
+          </button>
+          {asking && (
+            <ConfirmPopover
+              label={`Delete account ${user.username}`}
+              question={`Delete the account ${user.username}? Its sessions and API tokens end at once; its finished jobs stay in the history, under their e-mail. This cannot be undone: to only stop its logins, disable it instead.`}
+              yes="Yes, delete"
+              yesClass="bg-red-700 hover:bg-red-800"
+              busy={remove.isPending}
+              onCancel={() => setAsking(false)}
+              // mutateAsync: its promise settles even once the row, gone with the account, is unmounted.
+              onYes={() => remove.mutateAsync(user.id).then(({ deleted }) => onDeleted(deleted), () => undefined).finally(() => setAsking(false))}
+            />
+          )}
         </div>
+        {remove.error && <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(remove.error)}</p>}
         {update.error ? !emailError && <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{errorMessageOf(update.error)}</p> : notice && <p role="status" className="mt-1 text-xs text-green-800">{notice}</p>}
       </td>
     </tr>

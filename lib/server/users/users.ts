@@ -1,15 +1,17 @@
 /**
- * Accounts: the administrator's list, creation and changes, a user's own password, and
- * the accounts a trusted proxy names. Passwords are stored as scrypt hashes; sessions end
- * when a password is reset or an account disabled. At least one enabled administrator
- * always remains.
+ * Accounts: the administrator's list, creation, changes and deletion, a user's own
+ * password, and the accounts a trusted proxy names. Passwords are stored as scrypt hashes;
+ * sessions end when a password is reset or an account disabled. At least one enabled
+ * administrator always remains.
  */
 import { AppError } from "../../core/app-error";
-import type { UserSummary } from "../../core/account-types";
+import type { DeletedUser, UserSummary } from "../../core/account-types";
+import { ACTIVE_STATES, WAITING_STATES } from "../../core/job-lifecycle";
 import type { CreateUserInput, UpdateUserInput } from "../../core/user-schemas";
 import type { Db } from "../db";
-import type { User } from "../generated/prisma/client";
+import { Prisma, type User } from "../generated/prisma/client";
 import { hashPassword, verifyPassword } from "../password";
+import { BUMP_JOBS_VERSION } from "../store/jobs-version";
 
 /** A logged-in person as the web app passes them around. */
 export interface UserIdentity {
@@ -33,18 +35,21 @@ const toSummary = (user: User, jobs: number): UserSummary => ({
   jobs,
 });
 
+/** Which jobs a count takes: every one but the deleted (the list's), or those in these states. */
+type CountedStates = { not: "deleted" } | { in: string[] };
+
 /**
- * How many jobs (deleted ones left out) each account owns, as isOwner decides: those it
- * submitted, and the account-less ones (dropped folders, imported) whose e_mail is its
- * e-mail. One pass over the jobs by account and one by e-mail, whatever the accounts.
+ * How many jobs (deleted ones left out, or those in `states`) each account owns, as isOwner
+ * decides: those it submitted, and the account-less ones (dropped folders, imported) whose
+ * e_mail is its e-mail. One pass over the jobs by account and one by e-mail, whatever the accounts.
  */
-async function jobCounts(db: Db, users: User[]): Promise<Map<number, number>> {
-  const live = { state: { not: "deleted" } };
-  const submitted = await db.job.groupBy({ by: ["userId"], where: { ...live, userId: { in: users.map((u) => u.id) } }, _count: { _all: true } });
+async function jobCounts(db: Pick<Db, "job">, users: User[], states: CountedStates = { not: "deleted" }): Promise<Map<number, number>> {
+  const counted = { state: states };
+  const submitted = await db.job.groupBy({ by: ["userId"], where: { ...counted, userId: { in: users.map((u) => u.id) } }, _count: { _all: true } });
   const counts = new Map<number, number>(submitted.map((r) => [r.userId!, r._count._all]));
   if (users.some((u) => u.email?.trim())) {
     const byEmail = new Map<string, number>();
-    const dropped = await db.job.groupBy({ by: ["owner"], where: { ...live, userId: null, owner: { not: null } }, _count: { _all: true } });
+    const dropped = await db.job.groupBy({ by: ["owner"], where: { ...counted, userId: null, owner: { not: null } }, _count: { _all: true } });
     for (const r of dropped) byEmail.set(emailKey(r.owner!), (byEmail.get(emailKey(r.owner!)) ?? 0) + r._count._all);
     for (const u of users) if (u.email?.trim()) counts.set(u.id, (counts.get(u.id) ?? 0) + (byEmail.get(emailKey(u.email)) ?? 0));
   }
@@ -92,13 +97,50 @@ export async function updateUser(db: Db, id: number, input: UpdateUserInput): Pr
       where: { id },
       data: { email: input.email === undefined ? undefined : input.email || null, role: input.role, disabled: input.disabled, passwordHash },
     });
-    if ((await tx.user.count({ where: { role: "admin", disabled: false } })) === 0) {
-      throw new AppError("CONFLICT", "QueueManager needs at least one enabled administrator; make someone else administrator first.");
-    }
+    await assertAnAdminLeft(tx);
     if (after.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
     return after;
   });
   return (await summariesOf(db, [user]))[0];
+}
+
+/** No enabled administrator would be left: checked after a change inside its transaction (throwing undoes it), or before deleting `exceptId`. */
+async function assertAnAdminLeft(tx: Pick<Db, "user">, exceptId?: number): Promise<void> {
+  if ((await tx.user.count({ where: { role: "admin", disabled: false, ...(exceptId === undefined ? {} : { id: { not: exceptId } }) } })) === 0) {
+    throw new AppError("CONFLICT", "QueueManager needs at least one enabled administrator; make someone else administrator first.");
+  }
+}
+
+/** Jobs that have not finished: waiting in QM_qJobs (queued, held) or handed to an executor (pending, running). */
+const UNFINISHED_STATES: string[] = [...WAITING_STATES, ...ACTIVE_STATES];
+
+/**
+ * The administrator deletes an account (`byAdminId`, who may not delete their own). Its
+ * sessions and API tokens go with it (cascades); the jobs it submitted stay in the history
+ * without an account (Job.userId set null), their e_mail kept: like any account-less job
+ * they are then the account's whose e-mail that is, one made later included. Refused while
+ * it owns jobs that have not finished (the worker would go on running them for nobody), and
+ * for the last enabled administrator. `jobs`: how many jobs it owned, as the list counts them.
+ */
+export async function deleteUser(db: Db, id: number, byAdminId: number): Promise<DeletedUser> {
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id } });
+    if (!user) throw new AppError("NOT_FOUND", `There is no user ${id}.`);
+    // The last administrator deleting their own account is told what would let it happen, before being told it is theirs.
+    if (user.role === "admin" && !user.disabled) await assertAnAdminLeft(tx, id);
+    if (id === byAdminId) throw new AppError("CONFLICT", "You cannot delete the account you are signed in with; ask another administrator.");
+    const unfinished = (await jobCounts(tx, [user], { in: UNFINISHED_STATES })).get(id) ?? 0;
+    if (unfinished > 0) {
+      const jobs = unfinished === 1 ? "1 job" : `${unfinished} jobs`;
+      throw new AppError("CONFLICT", `${user.username} has ${jobs} queued or running: kill or delete ${unfinished === 1 ? "it" : "them"} first, or disable the account instead.`);
+    }
+    const jobs = (await jobCounts(tx, [user])).get(id) ?? 0;
+    const submitted = await tx.job.count({ where: { userId: id } });
+    await tx.user.delete({ where: { id } });
+    // Its jobs' rows changed (userId set null): open pages are told, as after any job write.
+    if (submitted > 0) await tx.$executeRaw(Prisma.sql(BUMP_JOBS_VERSION.split("?"), new Date()));
+    return { id, username: user.username, jobs };
+  });
 }
 
 /** E-mails are one whatever their case and surrounding spaces, as a job's e_mail finds its owner (isOwner). */

@@ -1,5 +1,5 @@
 import { updateUserSchema } from "@/lib/core/user-schemas";
-import { updateUser } from "@/lib/server/users/users";
+import { deleteUser, updateUser } from "@/lib/server/users/users";
 import { requireAdmin } from "@/lib/web/access";
 import { getDb } from "@/lib/web/context";
 import { apiHandler, json, readJson } from "@/lib/web/http";
@@ -23,4 +23,17 @@ export const PATCH = apiHandler(async (request, context: JobRouteContext) => {
   ].filter(Boolean);
   webLog().info(`account ${user.username}: ${what.join(", ") || "nothing changed"}, by ${admin.username}`);
   return json({ user });
+});
+
+/**
+ * Delete an account (administrator): 200 `{ deleted: { id, username, jobs } }`. Refused (409)
+ * for one's own account, the last enabled administrator, and an account that owns jobs not
+ * finished; its finished jobs stay, without an account (lib/server/users/users.ts).
+ */
+export const DELETE = apiHandler(async (request, context: JobRouteContext) => {
+  const admin = await requireAdmin(request);
+  const id = await idFrom(context, "user");
+  const deleted = await deleteUser(getDb(), id, admin.id);
+  webLog().info(`account ${deleted.username} deleted, by ${admin.username}`);
+  return json({ deleted });
 });
