@@ -62,7 +62,7 @@ describe("GPU devices", () => {
     const file = sharedFile(env, "opens.txt");
     const probe = (name: string) => `for d in 0 1; do echo "${name} $d $(cat '${nodes}'/nvidia$d 2>&1 | sed 's/^.*: //')" >> '${file}'; done`;
     worker = await startWorker(env, { nvidiaSmi: null });
-    expect(worker.logs.join("\n")).toMatch(/control groups v1 \(memory, cpuset, cpuacct, devices\).*other jobs' GPUs denied/);
+    expect(worker.logs.join("\n")).toMatch(/control groups v1 \(memory, cpuset, cpuacct(, pids)?, devices\).*other jobs' GPUs denied/);
     const gpuJob = await submitJob(env, "with-gpu", { script: probe("with-gpu"), keys: { nb_gpu: 1 } });
     await waitForJob(env, "with-gpu", ["done"]);
     await submitJob(env, "without", { script: probe("without") });

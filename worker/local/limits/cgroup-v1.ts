@@ -12,13 +12,17 @@
  * cpuacct.usage and memory.max_usage_in_bytes count it exactly; memory.oom_control's
  * oom_kill tells a memory kill. Where the devices hierarchy is mounted too, a run that is
  * not given every GPU of GPU_List joins `devices/qm/<instance>/<run token>`, whose
- * devices.deny refuses it the other GPUs' device files (docs/gpus.md).
+ * devices.deny refuses it the other GPUs' device files (docs/gpus.md). Where the pids
+ * hierarchy is mounted and writable, every run joins `pids/qm/<instance>`, whose pids.max
+ * holds all the instance's jobs together to `processCap` processes (jobs-process-cap.ts):
+ * one shared folder, as the cpusets, so a run costs one write more and no mkdir.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
 import { accountsSwap, migrationWarmUp, ownProcsFile, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
+import { jobsProcessCap } from "./jobs-process-cap";
 import { reusedCgroupsV1 } from "./reused-cgroups-v1";
 
 const CONTROLLERS = ["memory", "cpuset", "cpuacct"] as const;
@@ -40,6 +44,27 @@ function devicesBase(root: string, instance: string): string | null {
   }
 }
 
+/**
+ * The pids hierarchy's folder for this instance, its pids.max set to `cap`, or null where
+ * it is not mounted or not writable (the runs then go without: it is not required).
+ */
+function pidsBase(root: string, instance: string, cap: number): string | null {
+  const base = path.join(root, "pids", "qm", instance);
+  try {
+    if (!fs.existsSync(path.join(root, "pids", "cgroup.procs"))) return null;
+    fs.mkdirSync(base, { recursive: true });
+  } catch {
+    return null;
+  }
+  try {
+    write(path.join(base, "pids.max"), String(cap));
+    return base;
+  } catch {
+    removeCgroup(base);
+    return null;
+  }
+}
+
 /** True when the three hierarchies are mounted here and a folder can be made in each. */
 export function cgroupV1Available(root: string): boolean {
   try {
@@ -53,7 +78,8 @@ export function cgroupV1Available(root: string): boolean {
   }
 }
 
-export function createCgroupV1(root: string, instance: string): Limits {
+/** `processCap`: how many processes the instance's jobs may have together, where the pids hierarchy is there. */
+export function createCgroupV1(root: string, instance: string, processCap = jobsProcessCap()): Limits {
   const base = (c: (typeof CONTROLLERS)[number]) => path.join(root, c, "qm", instance);
   for (const c of CONTROLLERS) fs.mkdirSync(base(c), { recursive: true });
   // A cpuset folder starts with no CPUs and no memory nodes: give qm/ and qm/<instance> their parent's.
@@ -64,6 +90,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
   }
   const mems = readText(path.join(base("cpuset"), "cpuset.mems"))?.trim() || "0";
   const devices = devicesBase(root, instance);
+  const pids = pidsBase(root, instance, processCap);
   // The lock is shared by every v1 hierarchy: one move in one of them is enough.
   const warm = migrationWarmUp(ownProcsFile(path.join(root, "memory"), "memory"));
   /** Each run's memory and cpuacct folders, handed on from run to run when clean. */
@@ -97,13 +124,13 @@ export function createCgroupV1(root: string, instance: string): Limits {
     return dir;
   };
 
-  /** `cpuset`: the cpuset the run joins (null: a run found after a restart, which joins nothing). */
-  const of = (token: string, cpuset: string | null = null): Confinement => {
+  /** `cpuset`, `pidsDir`: the shared folders the run joins (null: a run found after a restart, which joins nothing). */
+  const of = (token: string, cpuset: string | null = null, pidsDir: string | null = null): Confinement => {
     const dir = (c: (typeof PER_RUN)[number]) => path.join(base(c), token);
     // Only runs denied some GPU have a devices cgroup.
     const deviceDir = devices && fs.existsSync(path.join(devices, token)) ? path.join(devices, token) : null;
     return {
-      procsFiles: [...[dir("memory"), ...(cpuset ? [cpuset] : []), dir("cpuacct"), ...(deviceDir ? [deviceDir] : [])].map((d) => path.join(d, "cgroup.procs"))],
+      procsFiles: [...[dir("memory"), ...(cpuset ? [cpuset] : []), dir("cpuacct"), ...(pidsDir ? [pidsDir] : []), ...(deviceDir ? [deviceDir] : [])].map((d) => path.join(d, "cgroup.procs"))],
       prefix: [],
       members: () => readPids(path.join(dir("memory"), "cgroup.procs")),
       usage() {
@@ -123,7 +150,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
 
   return {
     mode: "cgroup1",
-    description: `control groups v1 (memory, cpuset, cpuacct${devices ? ", devices" : ""}): pinned CPUs, memory limit with swap, exact CPU and memory${devices ? ", other jobs' GPUs denied" : ""}`,
+    description: `control groups v1 (memory, cpuset, cpuacct${pids ? ", pids" : ""}${devices ? ", devices" : ""}): pinned CPUs, memory limit with swap, exact CPU and memory${devices ? ", other jobs' GPUs denied" : ""}${pids ? `, at most ${processCap} processes for all jobs together` : ""}`,
     confine(token, request: ConfineRequest) {
       warm.starting();
       const cpuset = cpusetOf(request.cpus);
@@ -141,7 +168,7 @@ export function createCgroupV1(root: string, instance: string): Limits {
         // One rule per write: the kernel reads each as an exception to the inherited "allow all".
         for (const gpu of request.denyGpus) write(path.join(dir, "devices.deny"), `c ${NVIDIA_MAJOR}:${gpu} rwm`);
       }
-      return of(token, cpuset);
+      return of(token, cpuset, pids);
     },
     find: (token) => (fs.existsSync(path.join(base("memory"), token)) ? of(token) : null),
     warmUp: warm.request,
@@ -155,10 +182,11 @@ export function createCgroupV1(root: string, instance: string): Limits {
       cpusetsMade.clear();
       // The shared cpusets no run is left in; while runs go on, a wrapper forked a moment
       // ago may not be in its cpuset yet (the spawner answers before it joins): all stay,
-      // for the next worker to use or sweep.
+      // for the next worker to use or sweep. So does the shared pids folder, which holds
+      // the runs that go on to the cap.
       if (!runsGoOn) removeLeftCgroups(base("cpuset"), new Set());
-      const removed = [...CONTROLLERS.map(base), ...(devices ? [devices] : [])].map(removeCgroup);
-      return removed.every(Boolean);
+      const removed = [...CONTROLLERS.map(base), ...(devices ? [devices] : []), ...(pids && !runsGoOn ? [pids] : [])].map(removeCgroup);
+      return removed.every(Boolean) && !(pids && runsGoOn);
     },
   };
 }

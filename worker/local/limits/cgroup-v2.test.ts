@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_PROCESSES } from "../spawner-client";
 import { cgroupV2Available, createCgroupV2 } from "./cgroup-v2";
 
 let root: string;
@@ -29,9 +30,9 @@ describe("control groups v2", () => {
 
   it("delegates the controllers, pins the CPUs, caps memory without swap, and lists the procs file to join", () => {
     const limits = createCgroupV2(fakeCgroupfs(), "inst");
-    expect(read("cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
-    expect(read("qm", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
-    expect(read("qm/inst", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
+    expect(read("cgroup.subtree_control")).toBe("+cpuset +memory +cpu +pids");
+    expect(read("qm", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu +pids");
+    expect(read("qm/inst", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu +pids");
     const run = limits.confine("abc123", { cpus: [2, 3, 5], memMb: 512 });
     expect(read("qm/inst/abc123/cpuset.cpus")).toBe("2-3,5");
     expect(read("qm/inst/abc123/memory.max")).toBe(String(512 * 1024 * 1024));
@@ -41,6 +42,33 @@ describe("control groups v2", () => {
     // A new cgroup's memory.max is "max" already (the kernel's default): nothing written.
     expect(fs.existsSync(path.join(root, "qm/inst/nolimit/memory.max"))).toBe(false);
     expect(fs.existsSync(path.join(root, "qm/inst/nolimit/cpuset.cpus"))).toBe(false);
+  });
+
+  it("caps the processes of each run and of all runs together where the pids controller is there", () => {
+    const limits = createCgroupV2(fakeCgroupfs(), "inst", 12);
+    expect(read("qm/inst/pids.max")).toBe("12");
+    limits.confine("run1", { cpus: [], memMb: null });
+    // Whatever its uid: a Run_As account's run too, which RLIMIT_NPROC leaves alone.
+    expect(read("qm/inst/run1/pids.max")).toBe(String(DEFAULT_MAX_PROCESSES));
+    expect(limits.description).toBe(
+      `control groups v2 (cpuset, memory, cpu, pids): pinned CPUs, memory limit without swap, exact CPU and memory, at most ${DEFAULT_MAX_PROCESSES} processes a job and 12 for all jobs together`,
+    );
+  });
+
+  it("goes without the pids controller where it is not there, and turns it on where only it is missing", () => {
+    const limits = createCgroupV2(fakeCgroupfs("cpuset cpu io memory"), "inst", 12);
+    expect(read("qm/inst", "cgroup.subtree_control")).toBe("+cpuset +memory +cpu");
+    limits.confine("run1", { cpus: [], memMb: null });
+    expect(fs.existsSync(path.join(root, "qm/inst/pids.max"))).toBe(false);
+    expect(fs.existsSync(path.join(root, "qm/inst/run1/pids.max"))).toBe(false);
+    expect(limits.description).toBe("control groups v2 (cpuset, memory, cpu): pinned CPUs, memory limit without swap, exact CPU and memory");
+    // A tree an earlier worker delegated before pids was there (the kernel lists enabled
+    // controllers without "+"): only pids is turned on.
+    fs.writeFileSync(path.join(root, "cgroup.controllers"), "cpuset cpu io memory pids\n");
+    for (const dir of ["", "qm", "qm/inst"]) fs.writeFileSync(path.join(root, dir, "cgroup.subtree_control"), "cpuset cpu memory\n");
+    createCgroupV2(root, "inst", 12);
+    expect(read("qm/inst", "cgroup.subtree_control")).toBe("+pids");
+    expect(read("qm/inst/pids.max")).toBe("12");
   });
 
   it("reads back members, CPU, memory, peak and memory kills as the kernel writes them", () => {

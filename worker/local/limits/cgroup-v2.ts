@@ -4,37 +4,50 @@
  * runs at the top of the hierarchy; under systemd, give the worker's unit Delegate=yes).
  * cpuset.cpus pins it; memory.max caps it and memory.swap.max = 0 keeps swap out of it;
  * cpu.stat and memory.peak (or memory.current) count it; memory.events' oom_kill tells a
- * memory kill; cgroup.kill stops all of it at once.
+ * memory kill; cgroup.kill stops all of it at once. Where the pids controller is there (it
+ * is not needed), the instance's pids.max holds all its jobs together to `processCap`
+ * (jobs-process-cap.ts) and each run's pids.max holds it to DEFAULT_MAX_PROCESSES, whatever
+ * its uid (a Run_As account's included, which RLIMIT_NPROC leaves alone).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { formatCpuList } from "../../../lib/core/cpu-sets";
+import { DEFAULT_MAX_PROCESSES } from "../spawner-client";
 import { migrationWarmUp, readKeyed, readNumber, readPids, readText, removeCgroup, removeLeftCgroups, write } from "./cgroup-files";
 import type { ConfineRequest, Confinement, Limits } from "./confinement";
+import { jobsProcessCap } from "./jobs-process-cap";
 
 const NEEDED = ["cpuset", "memory", "cpu"];
 
+const controllersOf = (root: string) => (readText(path.join(root, "cgroup.controllers")) ?? "").split(/\s+/);
+
 /** True when `root` is a cgroup v2 hierarchy with the controllers QM needs. */
 export function cgroupV2Available(root: string): boolean {
-  const controllers = (readText(path.join(root, "cgroup.controllers")) ?? "").split(/\s+/);
+  const controllers = controllersOf(root);
   return NEEDED.every((c) => controllers.includes(c));
 }
 
-/** Turn on the controllers for the children of `dir` (cgroup.subtree_control). */
-function delegate(dir: string): void {
+/** Turn on `controllers` for the children of `dir` (cgroup.subtree_control). */
+function delegate(dir: string, controllers: string[]): void {
   const enabled = (readText(path.join(dir, "cgroup.subtree_control")) ?? "").split(/\s+/);
-  const missing = NEEDED.filter((c) => !enabled.includes(c));
+  const missing = controllers.filter((c) => !enabled.includes(c));
   if (missing.length) write(path.join(dir, "cgroup.subtree_control"), missing.map((c) => `+${c}`).join(" "));
 }
 
-/** `ownProcs`: the cgroup.procs of the worker's own cgroup (for warmUp). */
-export function createCgroupV2(root: string, instance: string, ownProcs = path.join(root, "cgroup.procs")): Limits {
+/**
+ * `processCap`: how many processes the instance's jobs may have together, where the pids
+ * controller is there; `ownProcs`: the cgroup.procs of the worker's own cgroup (for warmUp).
+ */
+export function createCgroupV2(root: string, instance: string, processCap = jobsProcessCap(), ownProcs = path.join(root, "cgroup.procs")): Limits {
   // qm/<instance>: this QM_FOLDER's runs only, so another QueueManager's are never swept.
   const base = path.join(root, "qm", instance);
+  const pids = controllersOf(root).includes("pids");
+  const controllers = pids ? [...NEEDED, "pids"] : NEEDED;
   fs.mkdirSync(base, { recursive: true });
-  delegate(root);
-  delegate(path.dirname(base));
-  delegate(base);
+  delegate(root, controllers);
+  delegate(path.dirname(base), controllers);
+  delegate(base, controllers);
+  if (pids) write(path.join(base, "pids.max"), String(processCap));
 
   const of = (token: string): Confinement => {
     const dir = path.join(base, token);
@@ -67,12 +80,13 @@ export function createCgroupV2(root: string, instance: string, ownProcs = path.j
   const warm = migrationWarmUp(ownProcs);
   return {
     mode: "cgroup2",
-    description: "control groups v2 (cpuset, memory, cpu): pinned CPUs, memory limit without swap, exact CPU and memory",
+    description: `control groups v2 (cpuset, memory, cpu${pids ? ", pids" : ""}): pinned CPUs, memory limit without swap, exact CPU and memory${pids ? `, at most ${DEFAULT_MAX_PROCESSES} processes a job and ${processCap} for all jobs together` : ""}`,
     confine(token, request: ConfineRequest) {
       warm.starting();
       const dir = path.join(base, token);
       fs.mkdirSync(dir, { recursive: true });
       if (request.cpus.length) write(path.join(dir, "cpuset.cpus"), formatCpuList(request.cpus));
+      if (pids) write(path.join(dir, "pids.max"), String(DEFAULT_MAX_PROCESSES));
       // A new cgroup has no limit (memory.max "max"): only a limit is written.
       if (request.memMb !== null) {
         write(path.join(dir, "memory.max"), String(request.memMb * 1024 * 1024));

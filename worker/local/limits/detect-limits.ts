@@ -2,7 +2,8 @@
  * Pick how runs are confined: the `Limits` key (auto, cgroup2, cgroup1, none). `auto`
  * takes control groups v2 when /sys/fs/cgroup is a v2 hierarchy with cpuset, memory and
  * cpu, else v1 when the memory, cpuset and cpuacct hierarchies are writable, else the
- * rlimit way. A forced mode that is not available refuses to start, saying why.
+ * rlimit way. A forced mode that is not available refuses to start, saying why. Where the
+ * pids controller is there too, all jobs together are held to jobsProcessCap().
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +12,7 @@ import { cgroupV1Available, createCgroupV1 } from "./cgroup-v1";
 import { ownProcsFile } from "./cgroup-files";
 import { cgroupV2Available, createCgroupV2 } from "./cgroup-v2";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./confinement";
+import { jobsProcessCap } from "./jobs-process-cap";
 
 export type LimitsSetting = "auto" | "cgroup2" | "cgroup1" | "none";
 
@@ -47,11 +49,11 @@ export function detectLimits(setting: LimitsSetting, instance: string, root = "/
     // At the top of the hierarchy runs go in <root>/qm; inside a delegated unit, beside the worker.
     const ownProcs = ownProcsFile(root, null);
     const own = path.dirname(ownProcs);
-    return createCgroupV2(own === root ? root : path.dirname(own), instance, ownProcs);
+    return createCgroupV2(own === root ? root : path.dirname(own), instance, jobsProcessCap(), ownProcs);
   }
   if (setting === "cgroup1" || (setting === "auto" && v1())) {
     if (!v1()) throw new Error(`Limits = cgroup1, but ${root}/{memory,cpuset,cpuacct} are not writable control group v1 hierarchies${isRoot ? "" : " (the worker is not root)"} (use auto or none)`);
-    return createCgroupV1(root, instance);
+    return createCgroupV1(root, instance, jobsProcessCap());
   }
   return createRlimits();
 }
