@@ -35,19 +35,44 @@ function delegate(dir: string, controllers: string[]): void {
 }
 
 /**
+ * The needed controllers turned on down each of `dirs`, and pids with them where `pids`:
+ * true when pids is on all the way. A delegation that refuses pids keeps the others; its
+ * runs go without, as where pids is absent.
+ */
+function delegateAll(dirs: string[], pids: boolean): boolean {
+  for (const dir of dirs) {
+    if (pids) {
+      try {
+        delegate(dir, [...NEEDED, "pids"]);
+        continue;
+      } catch {
+        pids = false;
+      }
+    }
+    delegate(dir, NEEDED);
+  }
+  return pids;
+}
+
+/** The instance's pids.max set to `cap`; false where that is refused. */
+function capProcesses(base: string, cap: number): boolean {
+  try {
+    write(path.join(base, "pids.max"), String(cap));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * `processCap`: how many processes the instance's jobs may have together, where the pids
  * controller is there; `ownProcs`: the cgroup.procs of the worker's own cgroup (for warmUp).
  */
 export function createCgroupV2(root: string, instance: string, processCap = jobsProcessCap(), ownProcs = path.join(root, "cgroup.procs")): Limits {
   // qm/<instance>: this QM_FOLDER's runs only, so another QueueManager's are never swept.
   const base = path.join(root, "qm", instance);
-  const pids = controllersOf(root).includes("pids");
-  const controllers = pids ? [...NEEDED, "pids"] : NEEDED;
   fs.mkdirSync(base, { recursive: true });
-  delegate(root, controllers);
-  delegate(path.dirname(base), controllers);
-  delegate(base, controllers);
-  if (pids) write(path.join(base, "pids.max"), String(processCap));
+  const pids = delegateAll([root, path.dirname(base), base], controllersOf(root).includes("pids")) && capProcesses(base, processCap);
 
   const of = (token: string): Confinement => {
     const dir = path.join(base, token);
