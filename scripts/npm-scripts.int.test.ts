@@ -7,7 +7,8 @@ import net from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "./build-if-needed";
-import { type NpmRun, cmdline, startNpmScript, until } from "./npm-processes";
+import { type NpmRun, cmdline, environOf, startNpmScript, until } from "./npm-processes";
+import { WEB_SERVER_ENV } from "./build-web-server";
 
 const PORT = 8453;
 let run: NpmRun | undefined;
@@ -27,7 +28,10 @@ describe("npm run web:prod and worker:prod", () => {
     it(`${signal} to npm run web:prod stops the web server behind it`, async () => {
       const r = (run = startNpmScript("web:prod", PORT));
       await until("the web server", webUp, r);
-      expect(find(r, "dist/web/server.mjs")).toBeDefined();
+      const server = find(r, "dist/web/server.mjs");
+      expect(server).toBeDefined();
+      // Started with the server's own environment (two malloc arenas: build-web-server.ts).
+      expect(environOf(server!).get("MALLOC_ARENA_MAX")).toBe(WEB_SERVER_ENV.MALLOC_ARENA_MAX);
       r.npm.kill(signal);
       await until("nothing left running", () => r.processes().length === 0, r, 20_000);
     }, 120_000);

@@ -6,7 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type NpmRun, cmdline, startNpmScript, until as untilOf } from "./npm-processes";
+import { WEB_SERVER_ENV } from "./build-web-server";
+import { type NpmRun, cmdline, environOf, startNpmScript, until as untilOf } from "./npm-processes";
 
 const PORT = 8793;
 let run: NpmRun | undefined;
@@ -56,6 +57,9 @@ describe("npm start", () => {
     npm = startNpm();
     await until("both programs", async () => output().includes("worker started") && (await status()) === 200);
     expect(ours().length).toBeGreaterThanOrEqual(3);
+    // The web server runs with its own environment (two malloc arenas: build-web-server.ts).
+    const server = ours().find((pid) => cmdline(pid).includes("dist/web/server.mjs"))!;
+    expect(environOf(server).get("MALLOC_ARENA_MAX")).toBe(WEB_SERVER_ENV.MALLOC_ARENA_MAX);
     npm.kill("SIGTERM");
     await until("nothing left running", () => ours().length === 0, 20_000);
     expect(output()).toMatch(/stopping web and worker/);

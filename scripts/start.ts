@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const failed = (why: string) => stopAll(why, 1);
   const server = webServerCommand(projectRoot, host, port);
   const programs = [
-    supervise(() => startProgram("web", server.command, server.args, projectRoot, { ...childEnv, NODE_ENV: "production" }), say, failed),
+    supervise(() => startProgram("web", server.command, server.args, projectRoot, { ...childEnv, NODE_ENV: "production", ...server.env }), say, failed),
     supervise(() => startProgram("worker", worker.command, worker.args, projectRoot, childEnv), say, failed),
   ];
   say(`QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);

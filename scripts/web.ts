@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     cwd: projectRoot,
     stdio: ["ignore", "inherit", "inherit"],
     // QM_PARENT_PID: the server stops if this process dies without passing a signal on (SIGKILL).
-    env: { ...process.env, NODE_ENV: "production", QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: "1", QM_PARENT_PID: String(process.pid) },
+    env: { ...process.env, NODE_ENV: "production", QM_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: "1", QM_PARENT_PID: String(process.pid), ...server.env },
   });
   const stop = () => web.kill("SIGTERM");
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);

@@ -121,11 +121,11 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
       return child;
     },
     async startWeb(opts = {}) {
-      const { command, args } = webServerCommand(projectRoot, o.host, o.port);
+      const { command, args, env: serverEnv } = webServerCommand(projectRoot, o.host, o.port);
       args.unshift(...(opts.nodeArgs ?? []));
       const child = spawn(command, args, {
         cwd: projectRoot,
-        env: { ...childEnv, NODE_ENV: "production" },
+        env: { ...childEnv, NODE_ENV: "production", ...serverEnv },
         stdio: ["ignore", "ignore", "inherit"],
       });
       instance.web = child;
