@@ -127,18 +127,31 @@ async function throughputSection(qm: QmInstance): Promise<Throughput> {
   console.log(`throughput, ${size.throughputJobs} no-op jobs`);
   const rates: number[] = [];
   const cpus: CpuPerJob[] = [];
-  const tspRates: number[] = [];
+  const tspRounds: { rate: number; machineMs: number }[] = [];
   for (let r = 0; r < size.rounds; r++) {
     const { rate, cpu } = await qmThroughput(qm, size.throughputJobs, r);
     rates.push(rate);
     cpus.push(cpu);
-    if (hasTsp) tspRates.push(await tspThroughput(tspDir, size.throughputJobs));
+    if (hasTsp) tspRounds.push(await tspThroughput(tspDir, size.throughputJobs));
   }
-  const cpu: CpuPerJob = { worker: median(cpus.map((c) => c.worker)), helper: median(cpus.map((c) => c.helper)), jobs: median(cpus.map((c) => c.jobs)) };
+  const mid = (k: keyof CpuPerJob) => median(cpus.map((c) => c[k]));
+  const cpu: CpuPerJob = { worker: mid("worker"), helper: mid("helper"), jobs: mid("jobs"), machine: mid("machine") };
   const rate = median(rates);
-  const tspRate = tspRates.length ? median(tspRates) : undefined;
+  const tspRate = tspRounds.length ? median(tspRounds.map((t) => t.rate)) : undefined;
+  const tspMachine = tspRounds.length ? median(tspRounds.map((t) => t.machineMs)) : undefined;
   report.add({ name: `throughput, ${size.throughputJobs} no-op jobs`, value: rate, unit: "jobs/s", tsp: tspRate, target: ">= 1.0x tsp", note: "folders renamed in / `tsp true` from a shell loop" }, ratioAtLeast(1));
   report.add({ name: "CPU per no-op job", value: cpu.worker + cpu.helper + cpu.jobs, unit: "ms", note: `worker ${round(cpu.worker)}, spawner ${round(cpu.helper)}, job processes ${round(cpu.jobs)}; wall ${round(1000 / rate)} ms per job` });
+  // The whole machine's busy time per job, both tools measured alike: what the rate would be
+  // if the cores never idled is the ceiling that CPU alone sets (docs/performance.md).
+  const cores = os.cpus().length;
+  const ceiling = (ms: number) => `${Math.round((cores * 1000) / ms)} jobs/s if the ${cores} cores never idled`;
+  report.add({
+    name: "machine CPU per no-op job",
+    value: cpu.machine,
+    unit: "ms",
+    tsp: tspMachine,
+    note: `every process over the round (/proc/stat); QM: ${ceiling(cpu.machine)}${tspMachine ? `, tsp (its clients, server and runs): ${ceiling(tspMachine)}` : ""}`,
+  });
   const after = workerMemory(qm);
   report.add({ name: "worker + helpers RSS after throughput", value: after.totalMb, unit: "MB", note: describeMemory(after) });
   return { cpu, tspRate };
@@ -215,7 +228,7 @@ async function profileSection(measured?: Throughput) {
   report.note(`spawner (${defaultSpawnerKind() === "c" ? "C" : "Perl"}), ${round(cpu.helper)} ms per job (not profiled)`);
   report.note(`job processes (the run's wrapper, forked from the spawner, the job's shell, its command; fork/exec and run): ${round(cpu.jobs)} ms per job`);
   console.log(`what a no-op run costs without the worker (the spawner driven directly, two at a time; medians of ${size.rounds} alternated rounds)`);
-  const floor = await measureRunFloor(quick ? 200 : 1000, size.rounds, hasTsp ? () => tspThroughput(tspDir, quick ? 200 : 1000) : undefined);
+  const floor = await measureRunFloor(quick ? 200 : 1000, size.rounds, hasTsp ? async () => (await tspThroughput(tspDir, quick ? 200 : 1000)).rate : undefined);
   for (const r of floor.costs) {
     // Beside task-spooler's rate in the same rounds: with no worker at all, how close runs
     // started as QM starts them come (the last, contained as every QM run is, is the

@@ -9,6 +9,16 @@ function statFields(pid: number): string[] {
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
 
+/**
+ * CPU seconds the whole machine has been busy since boot, all cores (/proc/stat: user, nice,
+ * system, irq, softirq; not idle, iowait or the hypervisor's steal). A round's difference
+ * is what every process of that round cost, whoever forked it.
+ */
+export function machineBusySeconds(): number {
+  const [user, nice, system, , , irq, softirq] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) / TICKS;
+}
+
 /** user + system CPU seconds of `pid` itself (`children`: of the children it has reaped). */
 export function cpuSeconds(pid: number, whose: "self" | "children" = "self"): number {
   const f = statFields(pid);

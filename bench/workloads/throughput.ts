@@ -10,21 +10,26 @@ import path from "node:path";
 import type { QmInstance } from "../lib/qm-instance";
 import { writeJob } from "../lib/qm-instance";
 import { sleep } from "../lib/jobs";
-import { cpuSeconds, helpersOf } from "../lib/proc";
+import { cpuSeconds, helpersOf, machineBusySeconds } from "../lib/proc";
 import { waitFor } from "../lib/stats";
 import { tsp, tspEnv } from "./dispatch";
 
-/** CPU milliseconds per job: the worker, its helper (the spawner), the job processes it reaped. */
+/**
+ * CPU milliseconds per job: the worker, its helper (the spawner), the job processes it
+ * reaped; `machine`, every process of the machine over the round (the bench's own polling
+ * included, a few ms in all).
+ */
 export interface CpuPerJob {
   worker: number;
   helper: number;
   jobs: number;
+  machine: number;
 }
 
 function cpuNow(qm: QmInstance) {
   const worker = qm.worker!.pid!;
   const helper = helpersOf(worker)[0];
-  return { worker: cpuSeconds(worker), helper: helper ? cpuSeconds(helper) : 0, jobs: helper ? cpuSeconds(helper, "children") : 0 };
+  return { worker: cpuSeconds(worker), helper: helper ? cpuSeconds(helper) : 0, jobs: helper ? cpuSeconds(helper, "children") : 0, machine: machineBusySeconds() };
 }
 
 /** Jobs per second from the first rename until every folder is in QM_dJobs and every row final. */
@@ -46,19 +51,21 @@ export async function qmThroughput(qm: QmInstance, count: number, round: number)
   const cpu1 = cpuNow(qm);
   fs.rmSync(src, { recursive: true, force: true });
   const perJob = (k: keyof CpuPerJob) => ((cpu1[k] - cpu0[k]) * 1000) / count;
-  return { rate: count / seconds, cpu: { worker: perJob("worker"), helper: perJob("helper"), jobs: perJob("jobs") } };
+  return { rate: count / seconds, cpu: { worker: perJob("worker"), helper: perJob("helper"), jobs: perJob("jobs"), machine: perJob("machine") } };
 }
 
-/** The same with `tsp true` submitted one by one, 2 slots. */
-export async function tspThroughput(dir: string, count: number): Promise<number> {
+/** The same with `tsp true` submitted one by one, 2 slots; `machineMs`: the machine's CPU per job (clients, server, runs). */
+export async function tspThroughput(dir: string, count: number): Promise<{ rate: number; machineMs: number }> {
   const env = tspEnv(dir);
   tsp(env, "-S", "2");
   tsp(env, "-C");
+  const busy0 = machineBusySeconds();
   const t0 = performance.now();
   // Submitted from one shell loop, as a user would script it.
   const last = spawnSync("sh", ["-c", `for i in $(seq ${count}); do id=$(tsp true); done; echo $id`], { env, encoding: "utf8" }).stdout.trim();
   tsp(env, "-w", last);
   // -w waits for that job only; the other slot may still run one.
   await waitFor(() => !/running|queued/.test(tsp(env, "-l").split("\n").slice(1).join("\n")), 60_000, "tsp to drain", 5);
-  return count / ((performance.now() - t0) / 1000);
+  const seconds = (performance.now() - t0) / 1000;
+  return { rate: count / seconds, machineMs: ((machineBusySeconds() - busy0) * 1000) / count };
 }
