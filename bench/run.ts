@@ -284,7 +284,11 @@ async function main(): Promise<void> {
     fs.rmSync(tspDir, { recursive: true, force: true });
   }
   // Sections of their own: one that fails is noted, and the figures so far are still saved.
-  for (const [name, section] of [["results", resultsSection], ["cli", cliSection], ["estimates", estimatesSection], ["retention", retentionSection], ["slurm", slurmSection]] as const) {
+  // The qm command's latency comes before the results page's section, which leaves this VM
+  // slower for a while (its 50 MB CSV and 2,000 pictures, Chromium): after it, `qm submit`
+  // to running took 129-144 ms p50 and task-spooler's own dispatch 11.3 ms, against 90-97 and
+  // 5.7 ms with the cli section alone (2026-12-03, docs/performance.md).
+  for (const [name, section] of [["cli", cliSection], ["results", resultsSection], ["estimates", estimatesSection], ["retention", retentionSection], ["slurm", slurmSection]] as const) {
     if (!want(name)) continue;
     try {
       await section(report, size);
