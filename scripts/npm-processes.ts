@@ -75,16 +75,6 @@ export const cmdline = (pid: number) => {
   }
 };
 
-/** A process's environment as it was started (/proc/<pid>/environ): NAME -> value. */
-export const environOf = (pid: number): Map<string, string> =>
-  new Map(
-    fs
-      .readFileSync(`/proc/${pid}/environ`, "utf8")
-      .split("\0")
-      .filter(Boolean)
-      .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
-  );
-
 /** Wait for `probe` to give a value; on time out, say what was awaited and what `run` said. */
 export async function until<T>(what: string, probe: () => T | Promise<T>, run: NpmRun, ms = 60_000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { WEB_SERVER_ENV } from "./build-web-server";
-import { type NpmRun, cmdline, environOf, startNpmScript, until as untilOf } from "./npm-processes";
+import { type NpmRun, cmdline, processesWith, startNpmScript, until as untilOf } from "./npm-processes";
 
 const PORT = 8793;
 let run: NpmRun | undefined;
@@ -59,7 +59,7 @@ describe("npm start", () => {
     expect(ours().length).toBeGreaterThanOrEqual(3);
     // The web server runs with its own environment (two malloc arenas: build-web-server.ts).
     const server = ours().find((pid) => cmdline(pid).includes("dist/web/server.mjs"))!;
-    expect(environOf(server).get("MALLOC_ARENA_MAX")).toBe(WEB_SERVER_ENV.MALLOC_ARENA_MAX);
+    expect(processesWith(`MALLOC_ARENA_MAX=${WEB_SERVER_ENV.MALLOC_ARENA_MAX}`)).toContain(server);
     npm.kill("SIGTERM");
     await until("nothing left running", () => ours().length === 0, 20_000);
     expect(output()).toMatch(/stopping web and worker/);
