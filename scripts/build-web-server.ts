@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { bundleForNode } from "./build-worker";
+import { SERVICE_ENV } from "../lib/server/service-env";
 
 /**
  * What the bundle may be built from: whole folders, so that a module the server comes to
@@ -25,22 +26,16 @@ export function buildWebServer(root: string): string {
  * after a few hundred requests instead of 168 (measured with the bench's dashboards).
  * --expose-gc lets it give back what a spell of requests grew (lib/server/quiet-gc.ts).
  *
- * `env` goes into the server's environment. MALLOC_ARENA_MAX=2: glibc gives each thread
- * that allocates (V8's compiler and collector threads, libuv's pool) a malloc arena of its
- * own, up to 8 per core, and keeps what each one freed; two arenas for all of them hold
- * 8 MB less after the dashboards' requests (111.8 against 119-120 MB, 50 dashboards'
- * requests and streams, docs/performance.md). Jobs never see it: the server starts none (the
- * thumbnail converter it runs inherits it, harmlessly); glibc reads it once, at the start.
+ * `env` goes into the server's environment: the services' own tuning (two malloc arenas,
+ * lib/server/service-env.ts). The thumbnail converter the server runs inherits it, harmlessly.
  */
-export function webServerCommand(root: string, host: string, port: number): { command: string; args: string[]; env: Record<string, string> } {
+export function webServerCommand(root: string, host: string, port: number): { command: string; args: string[]; env: Readonly<Record<string, string>> } {
   return {
     command: process.execPath,
     args: ["--liftoff-only", "--max-semi-space-size=1", "--expose-gc", path.join(root, "dist/web/server.mjs"), root, host, String(port)],
-    env: WEB_SERVER_ENV,
+    env: SERVICE_ENV,
   };
 }
-
-export const WEB_SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: "2" };
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   buildWebServer(path.resolve(import.meta.dirname, ".."));

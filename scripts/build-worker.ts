@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { SERVICE_ENV } from "../lib/server/service-env";
 import { buildSpawner } from "./build-spawner";
 
 export const WORKER_SOURCES = ["worker", "lib/core", "lib/server", "prisma/tools", "prisma/schema.prisma"];
@@ -68,9 +69,12 @@ function replaceFile(source: string, target: string): void {
  * migration engine's WebAssembly with V8's baseline tier (a worker that migrates at start
  * loads it), and a small young generation keeps the heap tight for a process that idles
  * most of the time; --expose-gc lets it give back what a busy spell grew (lib/server/quiet-gc.ts).
+ * `env` goes into the worker's environment: the services' own tuning (two malloc arenas,
+ * lib/server/service-env.ts), which its jobs do not inherit. `npm run worker`, `npm run
+ * worker:prod` and deploy/systemd/qm-worker.service say the same (worker-command.test.ts).
  */
-export function workerCommand(root: string, main = path.join(root, "dist/worker/main.mjs")): { command: string; args: string[] } {
-  return { command: process.execPath, args: ["--liftoff-only", "--max-semi-space-size=1", "--expose-gc", main] };
+export function workerCommand(root: string, main = path.join(root, "dist/worker/main.mjs")): { command: string; args: string[]; env: Readonly<Record<string, string>> } {
+  return { command: process.execPath, args: ["--liftoff-only", "--max-semi-space-size=1", "--expose-gc", main], env: SERVICE_ENV };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "./build-if-needed";
 import { type NpmRun, cmdline, processesWith, startNpmScript, until } from "./npm-processes";
-import { WEB_SERVER_ENV } from "./build-web-server";
+import { SERVICE_ENV } from "../lib/server/service-env";
 
 const PORT = 8453;
 let run: NpmRun | undefined;
@@ -30,8 +30,8 @@ describe("npm run web:prod and worker:prod", () => {
       await until("the web server", webUp, r);
       const server = find(r, "dist/web/server.mjs");
       expect(server).toBeDefined();
-      // Started with the server's own environment (two malloc arenas: build-web-server.ts).
-      expect(processesWith(`MALLOC_ARENA_MAX=${WEB_SERVER_ENV.MALLOC_ARENA_MAX}`)).toContain(server);
+      // Started with the services' own environment (two malloc arenas: lib/server/service-env.ts).
+      expect(processesWith(`MALLOC_ARENA_MAX=${SERVICE_ENV.MALLOC_ARENA_MAX}`)).toContain(server);
       r.npm.kill(signal);
       await until("nothing left running", () => r.processes().length === 0, r, 20_000);
     }, 120_000);
@@ -73,6 +73,8 @@ describe("npm run web:prod and worker:prod", () => {
   it("SIGTERM to npm run worker:prod stops the worker; so does npm killed outright", async () => {
     let r = (run = startNpmScript("worker:prod", PORT));
     await until("the worker", () => r.output().includes("worker started"), r);
+    // Started with the services' own environment (two malloc arenas: lib/server/service-env.ts).
+    expect(processesWith(`MALLOC_ARENA_MAX=${SERVICE_ENV.MALLOC_ARENA_MAX}`)).toContain(find(r, "dist/worker/main.mjs"));
     r.npm.kill("SIGTERM");
     await until("nothing left running", () => r.processes().length === 0, r, 20_000);
     r.cleanUp();

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { WEB_SERVER_ENV } from "./build-web-server";
+import { SERVICE_ENV } from "../lib/server/service-env";
 import { type NpmRun, cmdline, processesWith, startNpmScript, until as untilOf } from "./npm-processes";
 
 const PORT = 8793;
@@ -57,9 +57,11 @@ describe("npm start", () => {
     npm = startNpm();
     await until("both programs", async () => output().includes("worker started") && (await status()) === 200);
     expect(ours().length).toBeGreaterThanOrEqual(3);
-    // The web server runs with its own environment (two malloc arenas: build-web-server.ts).
+    // The web server and the worker run with the services' own tuning (two malloc arenas:
+    // lib/server/service-env.ts).
     const server = ours().find((pid) => cmdline(pid).includes("dist/web/server.mjs"))!;
-    expect(processesWith(`MALLOC_ARENA_MAX=${WEB_SERVER_ENV.MALLOC_ARENA_MAX}`)).toContain(server);
+    const worker = ours().find((pid) => cmdline(pid).includes("dist/worker/main.mjs"))!;
+    expect(processesWith(`MALLOC_ARENA_MAX=${SERVICE_ENV.MALLOC_ARENA_MAX}`)).toEqual(expect.arrayContaining([server, worker]));
     npm.kill("SIGTERM");
     await until("nothing left running", () => ours().length === 0, 20_000);
     expect(output()).toMatch(/stopping web and worker/);

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const server = webServerCommand(projectRoot, host, port);
   const programs = [
     supervise(() => startProgram("web", server.command, server.args, projectRoot, { ...childEnv, NODE_ENV: "production", ...server.env }), say, failed),
-    supervise(() => startProgram("worker", worker.command, worker.args, projectRoot, childEnv), say, failed),
+    supervise(() => startProgram("worker", worker.command, worker.args, projectRoot, { ...childEnv, ...worker.env }), say, failed),
   ];
   say(`QueueManager on http://${host}:${port}  (QMserv.cfg: ${env.configPath}, QM_FOLDER: ${loaded.config.qmFolder})`);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stopAll(signal));

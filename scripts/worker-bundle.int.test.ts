@@ -36,11 +36,11 @@ describe("the bundled worker", () => {
     fs.writeFileSync(path.join(qm, "QM_dJobs", "old-run", "proc_config.cfg"), "[QMOptions]\nscript = true\n");
     fs.writeFileSync(path.join(qm, "QM_dJobs", "old-run", "process.log"), "done\n");
     fs.writeFileSync(path.join(dir, "QMserv.cfg"), `[QMServer]\nQM_FOLDER = ${qm}\nMaxNbProcessors = 1\nSettle_Time = 0\n`);
-    const { command, args } = workerCommand(projectRoot);
+    const { command, args, env } = workerCommand(projectRoot);
     let output = "";
     worker = spawn(command, args, {
       cwd: projectRoot,
-      env: { ...process.env, QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: dir, DATABASE_URL: `file:${path.join(dir, "qm.db")}`, QM_SKIP_MIGRATE: "" },
+      env: { ...process.env, ...env, QM_CONFIG: path.join(dir, "QMserv.cfg"), QM_DATA: dir, DATABASE_URL: `file:${path.join(dir, "qm.db")}`, QM_SKIP_MIGRATE: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [worker.stdout!, worker.stderr!]) stream.on("data", (d: Buffer) => (output += d.toString()));
@@ -48,15 +48,16 @@ describe("the bundled worker", () => {
     while (!output.includes("worker started") && worker.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(output, output).toContain("worker started");
     expect(output).not.toMatch(/cannot start/);
-    // Imported through Prisma at the first start, then a new job runs to its end.
+    // Imported through Prisma at the first start, then a new job runs to its end, without
+    // the worker's own tuning in its environment (lib/server/service-env.ts).
     fs.mkdirSync(path.join(dir, "drop"));
-    fs.writeFileSync(path.join(dir, "drop", "proc_config.cfg"), "[QMOptions]\nscript = echo ran\n");
+    fs.writeFileSync(path.join(dir, "drop", "proc_config.cfg"), "[QMOptions]\nscript = echo ran with MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-unset}\n");
     fs.renameSync(path.join(dir, "drop"), path.join(qm, "QM_qJobs", "fresh"));
     // Finished folders are named <end time>-<name>.
     const finished = () => fs.readdirSync(path.join(qm, "QM_dJobs")).find((n) => n.endsWith("-fresh"));
     while (!finished() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(finished(), output).toBeDefined();
-    expect(fs.readFileSync(path.join(qm, "QM_dJobs", finished()!, "process.log"), "utf8")).toContain("ran");
+    expect(fs.readFileSync(path.join(qm, "QM_dJobs", finished()!, "process.log"), "utf8")).toContain("ran with MALLOC_ARENA_MAX=unset");
     // An XML info file: its parser is loaded on first use, from beside the bundle's chunk.
     fs.mkdirSync(path.join(dir, "drop-xml"));
     fs.writeFileSync(path.join(dir, "drop-xml", "job.xml"), `<PARAMETER><script value="echo from-xml"/></PARAMETER>\n`);

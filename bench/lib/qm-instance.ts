@@ -106,11 +106,11 @@ export async function createInstance(options: InstanceOptions = {}): Promise<QmI
     baseUrl,
     db,
     async startWorker(opts = {}) {
-      const { command, args } = workerCommand(projectRoot, opts.main);
+      const { command, args, env: workerEnv } = workerCommand(projectRoot, opts.main);
       args.unshift(...(opts.nodeArgs ?? []));
       const child = spawn(command, args, {
         cwd: projectRoot,
-        env: { ...childEnv, ...opts.env },
+        env: { ...childEnv, ...workerEnv, ...opts.env },
         stdio: ["ignore", "ignore", "inherit"],
       });
       instance.worker = child;

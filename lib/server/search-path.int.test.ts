@@ -40,9 +40,9 @@ describe.skipIf(!asRoot)("safeSearchPath", () => {
 });
 
 describe("jobEnvironment", () => {
-  it("leaves out the service's settings and npm's variables, and sets PATH", () => {
+  it("leaves out the service's settings and tuning and npm's variables, and sets PATH", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-search-path-"));
-    const env = jobEnvironment({ HOME: "/root", QM_CONFIG: "/etc/qm.cfg", DATABASE_URL: "file:x", npm_config__authtoken: "t", NPM_CONFIG_CACHE: "c", INIT_CWD: "/srv", PATH: "/tmp/x:/usr/bin", LANG: "C.UTF-8" }, "/usr/bin");
+    const env = jobEnvironment({ HOME: "/root", QM_CONFIG: "/etc/qm.cfg", DATABASE_URL: "file:x", MALLOC_ARENA_MAX: "2", npm_config__authtoken: "t", NPM_CONFIG_CACHE: "c", INIT_CWD: "/srv", PATH: "/tmp/x:/usr/bin", LANG: "C.UTF-8" }, "/usr/bin");
     expect(env).toEqual({ HOME: "/root", LANG: "C.UTF-8", PATH: "/usr/bin" });
   });
 });

@@ -11,6 +11,7 @@
 import path from "node:path";
 import { unreachableForJobs } from "./protect-files";
 import { walkPath } from "./real-path";
+import { SERVICE_ENV } from "./service-env";
 
 /** What is left when no entry may stay: Debian's default for root. */
 export const FALLBACK_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -48,11 +49,12 @@ export function safeSearchPath(value: string, trusted: Set<number>): SearchPath 
 
 /**
  * The environment a job starts with: the worker's, without what is the service's own
- * (QM_* settings, DATABASE_URL, npm's run-time variables such as npm_config_*, which may
- * hold a registry token) and with `searchPath` for PATH.
+ * (QM_* settings, DATABASE_URL, the process tuning of service-env.ts, npm's run-time
+ * variables such as npm_config_*, which may hold a registry token) and with `searchPath`
+ * for PATH.
  */
 export function jobEnvironment(env: Record<string, string | undefined>, searchPath: string): NodeJS.ProcessEnv {
-  const kept = Object.entries(env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL" && !/^npm_/i.test(k) && k !== "INIT_CWD");
+  const kept = Object.entries(env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL" && !(k in SERVICE_ENV) && !/^npm_/i.test(k) && k !== "INIT_CWD");
   const jobs: Record<string, string | undefined> = Object.fromEntries(kept);
   jobs.PATH = searchPath;
   return jobs as NodeJS.ProcessEnv;
