@@ -1,13 +1,13 @@
 /**
  * The qm command's HTTP client for QueueManager's JSON API: node:http(s) with a
- * keep-alive agent (100 submissions reuse a few connections), the token as
+ * keep-alive agent (100 submissions reuse a few connections; node:https loaded only for an
+ * https:// QM_URL, its TLS stack being a tenth of the command's start), the token as
  * `Authorization: Bearer`, and the API's errors turned into CliErrors with exit codes.
  * Whatever answers at QM_URL may not be QueueManager (a proxy's error page, a web site,
  * a server that hangs): a JSON answer is read up to MAX_JSON_ANSWER bytes and within the
  * timeout, and anything but JSON, or JSON without what its kind of answer holds, is said to be so.
  */
 import http from "node:http";
-import https from "node:https";
 import type { AnswerShape } from "./answer-shapes";
 import { CliError, EXIT } from "./errors";
 
@@ -106,10 +106,21 @@ function readCapped(res: http.IncomingMessage, max: number, what: string, origin
   });
 }
 
+/** How requests go out: node:http, or node:https (loaded now) for an https:// base. */
+interface Transport {
+  request: typeof http.request;
+  agent: http.Agent;
+}
+
+function openTransport(base: URL): Promise<Transport> {
+  const options = { keepAlive: true, maxSockets: 8 };
+  if (base.protocol !== "https:") return Promise.resolve({ request: http.request, agent: new http.Agent(options) });
+  return import("node:https").then(({ default: https }) => ({ request: https.request as typeof http.request, agent: new https.Agent(options) }));
+}
+
 export function createApiClient(baseUrl: string, token: string | undefined, options: ApiClientOptions = {}): ApiClient {
   const base = new URL(baseUrl);
-  const lib = base.protocol === "https:" ? https : http;
-  const agent = new lib.Agent({ keepAlive: true, maxSockets: 8 });
+  const transport = openTransport(base);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxAnswer = options.maxAnswerBytes ?? MAX_JSON_ANSWER;
   const longer = "set QM_TIMEOUT=SECONDS to wait longer";
@@ -135,7 +146,7 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
         ...extra,
       };
       const what = `${method} ${url.pathname}`;
-      return new Promise<T>((resolve, reject) => {
+      return transport.then(({ request, agent }) => new Promise<T>((resolve, reject) => {
         let answered = false;
         let deadline: NodeJS.Timeout | undefined;
         const fail = (error: CliError) => {
@@ -143,7 +154,7 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
           reject(error);
           req.destroy();
         };
-        const req = lib.request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
+        const req = request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
           answered = true;
           readCapped(res, maxAnswer, what, base.origin).then((raw) => {
             clearTimeout(deadline);
@@ -171,19 +182,19 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
         req.on("finish", () => (deadline = setTimeout(() => fail(timedOut(req, what, answered)), timeoutMs)));
         req.on("error", (e: NodeJS.ErrnoException) => fail(unreachable(e)));
         req.end(payload);
-      });
+      }));
     },
     stream(path, sink, { end = true } = {}) {
       const url = new URL(base.pathname.replace(/\/$/, "") + path, base);
       const headers: Record<string, string> = { accept: "*/*", ...(token ? { authorization: `Bearer ${token}` } : {}) };
       const what = `GET ${url.pathname}`;
-      return new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+      return transport.then(({ request, agent }) => new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
         let answered = false;
         const fail = (error: CliError) => {
           reject(error);
           req.destroy();
         };
-        const req = lib.request(url, { method: "GET", headers, agent, timeout: timeoutMs }, (res) => {
+        const req = request(url, { method: "GET", headers, agent, timeout: timeoutMs }, (res) => {
           answered = true;
           const status = res.statusCode ?? 0;
           if (status < 200 || status >= 300) {
@@ -217,8 +228,8 @@ export function createApiClient(baseUrl: string, token: string | undefined, opti
         });
         req.on("error", (e: NodeJS.ErrnoException) => fail(unreachable(e)));
         req.end();
-      });
+      }));
     },
-    close: () => agent.destroy(),
+    close: () => void transport.then(({ agent }) => agent.destroy()),
   };
 }

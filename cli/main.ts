@@ -1,5 +1,5 @@
 /**
- * The qm command's entry (bundled to dist/cli/qm.mjs, started by bin/qm.mjs): the only
+ * The qm command's entry (bundled to dist/cli/qm.cjs, started by bin/qm.cjs): the only
  * file that reads the environment, touches the terminal and sets the exit code.
  */
 import readline from "node:readline";

@@ -13,7 +13,7 @@ import { zipLimitsFor } from "../lib/server/zip/zip-limits";
 import { env, leftTheLoginPage, loginAsAdmin, uniqueName } from "./job-helpers";
 import { screenshot, userJobZip, withConfig } from "./submit-helpers";
 
-const QM = path.resolve(import.meta.dirname, "../bin/qm.mjs");
+const QM = path.resolve(import.meta.dirname, "../bin/qm.cjs");
 
 /** Run the qm command as a user would, with only QM_URL and QM_TOKEN (or what qm login kept in `home`) to find the server. */
 function qm(args: string[], token: string, opts: { home?: string; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -6,7 +6,7 @@
  * through X-Forwarded-For; an upload over Max_Upload_MB is refused through the proxy too; a
  * browser's login on a port other than 443 passes the Origin check.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type QmInstance, createInstance } from "../bench/lib/qm-instance";
 import { sampleRss } from "../bench/lib/proc";
 import { makeBigZip } from "../bench/workloads/streaming";
+import { cliToken } from "../bench/workloads/cli";
 import { buildIfNeeded } from "./build-if-needed";
 import { renderNginx, throwAwayCertificate } from "./deploy-configs";
 import { projectRoot } from "../lib/server/bootstrap";
@@ -150,5 +151,24 @@ describe("QueueManager behind deploy/nginx", () => {
     const foreign = await curl(["-H", "Origin: https://elsewhere.example", "-H", "x-qm-csrf: 1", "-H", "content-type: application/json", "-d", "{}", `${https}/api/auth/login`]);
     expect(foreign.status).toBe(403);
     expect(foreign.body).toContain("came from another site");
+  });
+
+  it("takes a job from the qm command over TLS (its node:https, loaded only for an https:// QM_URL)", async () => {
+    const token = await cliToken(qm);
+    const qmCommand = (args: string[], caFile = cert) =>
+      spawnSync(process.execPath, [path.join(projectRoot, "bin/qm.cjs"), ...args], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, HOME: dir, QM_URL: https, QM_TOKEN: token, NODE_EXTRA_CA_CERTS: caFile, NODE_ENV: "production" },
+      });
+    const submitted = qmCommand(["submit", "--wrap", "echo over-tls; exit 3", "--name", "tls", "--wait"]);
+    expect(submitted.status, submitted.stderr).toBe(3);
+    const id = Number(submitted.stdout.trim().split("\n")[0]);
+    const log = qmCommand(["log", String(id)]);
+    expect(log.status, log.stderr).toBe(0);
+    expect(log.stdout).toContain("over-tls");
+    // A certificate it has no reason to trust: refused, saying so (exit 3: unreachable).
+    const untrusted = qmCommand(["ls"], "/dev/null");
+    expect(untrusted.status).toBe(3);
+    expect(untrusted.stderr).toMatch(/cannot reach QueueManager at https:\/\/127\.0\.0\.1:\d+ \((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify the first certificate|self[- ]signed certificate)/);
   });
 });

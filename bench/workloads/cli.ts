@@ -12,7 +12,7 @@ import { readStamp, sharedDir, sleep, stampScript } from "../lib/jobs";
 import { writeJob } from "../lib/qm-instance";
 import { nowNs, waitFor } from "../lib/stats";
 
-const QM = path.join(projectRoot, "bin/qm.mjs");
+const QM = path.join(projectRoot, "bin/qm.cjs");
 let batch = 0;
 
 /** An API token of the instance's administrator, as `qm login` would make one. */
