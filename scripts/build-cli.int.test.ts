@@ -5,16 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-
-const { buildCli, cliBundle, cliIsStale } = createRequire(import.meta.url)("./build-cli.cjs") as {
-  buildCli(root: string): Promise<string>;
-  cliBundle(root: string): string;
-  cliIsStale(root: string): boolean;
-};
+import { buildCli, cliBundle, cliIsStale } from "./build-cli.cjs";
 
 let root: string;
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
