@@ -42,7 +42,8 @@ describe.skipIf(!asRoot)("safeSearchPath", () => {
 describe("jobEnvironment", () => {
   it("leaves out the service's settings and tuning and npm's variables, and sets PATH", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-search-path-"));
-    const env = jobEnvironment({ HOME: "/root", QM_CONFIG: "/etc/qm.cfg", DATABASE_URL: "file:x", MALLOC_ARENA_MAX: "2", npm_config__authtoken: "t", NPM_CONFIG_CACHE: "c", INIT_CWD: "/srv", PATH: "/tmp/x:/usr/bin", LANG: "C.UTF-8" }, "/usr/bin");
-    expect(env).toEqual({ HOME: "/root", LANG: "C.UTF-8", PATH: "/usr/bin" });
+    const env = jobEnvironment({ HOME: "/root", QM_CONFIG: "/etc/qm.cfg", DATABASE_URL: "file:x", MALLOC_ARENA_MAX: "2", npm_config__authtoken: "t", NPM_CONFIG_CACHE: "c", INIT_CWD: "/srv", PATH: "/tmp/x:/usr/bin", LANG: "C.UTF-8", toString: "a job's own" }, "/usr/bin");
+    // A name an object has by its prototype (toString) is not the services' tuning.
+    expect(env).toEqual({ HOME: "/root", LANG: "C.UTF-8", PATH: "/usr/bin", toString: "a job's own" });
   });
 });

@@ -54,7 +54,7 @@ export function safeSearchPath(value: string, trusted: Set<number>): SearchPath 
  * for PATH.
  */
 export function jobEnvironment(env: Record<string, string | undefined>, searchPath: string): NodeJS.ProcessEnv {
-  const kept = Object.entries(env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL" && !(k in SERVICE_ENV) && !/^npm_/i.test(k) && k !== "INIT_CWD");
+  const kept = Object.entries(env).filter(([k]) => !k.startsWith("QM_") && k !== "DATABASE_URL" && !Object.hasOwn(SERVICE_ENV, k) && !/^npm_/i.test(k) && k !== "INIT_CWD");
   const jobs: Record<string, string | undefined> = Object.fromEntries(kept);
   jobs.PATH = searchPath;
   return jobs as NodeJS.ProcessEnv;
