@@ -93,8 +93,14 @@ export function createIntake(deps: IntakeDeps) {
     let manifest: ManifestCheck;
     let wait: number;
     try {
-      if (!fs.statSync(dir).isDirectory()) {
-        if (!warned.has(name)) deps.log(`QM_qJobs/${name} is not a folder: ignored (a job is a folder)`);
+      // lstat: a symbolic link is not followed, even to a folder. Taken in, the job's
+      // folder would be wherever the link leads, and every write of the service into it
+      // (the log's footer, qm-error.txt) a write as root outside QM_FOLDER, at a place and
+      // time the link's maker chose (docs/security.md).
+      const entry = fs.lstatSync(dir);
+      if (!entry.isDirectory()) {
+        const why = entry.isSymbolicLink() ? "is a symbolic link: ignored (QueueManager does not follow links in QM_qJobs; move or copy the folder itself in)" : "is not a folder: ignored (a job is a folder)";
+        if (!warned.has(name)) deps.log(`QM_qJobs/${name} ${why}`);
         warned.add(name);
         return;
       }

@@ -73,3 +73,19 @@ describe("writeNoteFile", () => {
     expect(fs.readFileSync(elsewhere, "utf8")).toBe("someone else's\n");
   });
 });
+
+describe("a job folder that is a symbolic link", () => {
+  it("is not written through: neither the log's lines nor the note reach the folder it leads to", () => {
+    const target = path.join(dir, "root-only");
+    fs.mkdirSync(target, { mode: 0o700 });
+    fs.writeFileSync(path.join(target, "process.log"), "root's log\n");
+    fs.writeFileSync(path.join(target, "qm-error.txt"), "precious\n");
+    const job = path.join(dir, "job");
+    fs.symlinkSync(target, job);
+    expect(() => appendLogLines(path.join(job, "process.log"), "=== footer\n")).toThrow(/job is not a folder \(a symbolic link\?\)/);
+    expect(() => writeNoteFile(path.join(job, "qm-error.txt"), "note\n")).toThrow(/job is not a folder/);
+    expect(fs.readFileSync(path.join(target, "process.log"), "utf8")).toBe("root's log\n");
+    expect(fs.readFileSync(path.join(target, "qm-error.txt"), "utf8")).toBe("precious\n");
+    expect(fs.readdirSync(target).sort()).toEqual(["process.log", "qm-error.txt"]);
+  });
+});

@@ -46,6 +46,16 @@ describe("old QM addresses", () => {
     expect(location(await view(req("/x"), at(path.basename(failed.job.folder), "process.log")))).toBe(`/api/jobs/${failed.job.id}/files/raw?path=process.log`);
   });
 
+  it("answers alike whether a folder exists where a link the job made leads: it never looks through the link", async () => {
+    const { job, full } = await makeJob("done", { "process.log": "done\n" });
+    fs.symlinkSync("/etc", path.join(full, "etcdir"));
+    const folderName = path.basename(job.folder);
+    const there = await view(req("/x"), at("QM_dJobs", folderName, "etcdir", "apt")); // a folder of /etc
+    const notThere = await view(req("/x"), at("QM_dJobs", folderName, "etcdir", "no-such-folder"));
+    expect(location(there)).toBe(`/api/jobs/${job.id}/files/raw?path=${encodeURIComponent("etcdir/apt")}`);
+    expect(location(notThere)).toBe(`/api/jobs/${job.id}/files/raw?path=${encodeURIComponent("etcdir/no-such-folder")}`);
+  });
+
   it("/QM_qJobs, /QM_Jobs and /QM_lost+found browse their jobs too, in the queue named first, else where the job went; a queue alone is the dashboard", async () => {
     const running = await makeJob("running", { "process.log": "processing 1 / 3\n" });
     const lost = await makeJob("failed", { "process.log": "boom\n" });

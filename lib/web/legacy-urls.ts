@@ -75,10 +75,16 @@ const safeDecode = (segment: string) => {
   }
 };
 
+/**
+ * Whether `inside` is a folder of the job's, reached without following a link: one the job
+ * made on the way (`etc -> /etc`) would have this tell whether a folder exists wherever it
+ * leads, even where the job's uid cannot look (the file routes refuse such paths).
+ */
 function isFolder(folder: string, inside: string): boolean {
-  const full = resolveInside(getLayout().root, path.join(folder, inside));
+  const { root } = getLayout();
+  const full = resolveInside(root, path.join(folder, inside));
   try {
-    return !!full && fs.lstatSync(full).isDirectory();
+    return !!full && fs.realpathSync(full) === path.join(fs.realpathSync(root), path.relative(root, full)) && fs.lstatSync(full).isDirectory();
   } catch {
     return false;
   }

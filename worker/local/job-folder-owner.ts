@@ -95,6 +95,10 @@ export async function chownTree(dir: string, uid: number, gid: number, options: 
  * IdentityPool.mayRunWithGid): the folder is the run's alone (0700), as only root reads it.
  */
 export async function handOver(dir: string, identity: JobIdentity, serviceGid: number | null): Promise<void> {
+  // A symbolic link put in place of the queued folder after its intake (which takes in
+  // none) is renamed on with it; the walk would refuse it too (no step follows a link), but
+  // this says what happened.
+  if (fs.lstatSync(dir).isSymbolicLink()) throw new Error(`${dir} is a symbolic link, not the job's folder (one was put in place of the queued folder): QueueManager runs no job through a link`);
   await chownTree(dir, identity.uid, serviceGid ?? identity.gid, { topMode: serviceGid === null ? 0o700 : 0o750 });
 }
 
@@ -123,7 +127,8 @@ export interface RunOwners {
  * as that account.
  */
 export async function takeBack(dir: string, owner: { uid: number; gid: number }, owners: RunOwners): Promise<void> {
-  if (!fs.existsSync(dir)) return;
+  // Gone, or not a folder (a symbolic link handOver refused): nothing there is the run's.
+  if (!fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
   await chownTree(dir, owner.uid, owner.gid, {
     topMode: 0o755,
     takesLinkedOf: owners.isRunUid,

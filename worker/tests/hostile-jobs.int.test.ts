@@ -12,6 +12,7 @@ import { sqliteFilePath } from "../../lib/server/database-url";
 import { projectRoot } from "../../lib/server/bootstrap";
 import { createTestEnv, dropJob, jobProcesses, sharedFile, submitJob, type TestEnv, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
+import { releaseJob } from "../../lib/server/jobs/hold-job";
 
 let env: TestEnv;
 let worker: InProcessWorker | undefined;
@@ -141,6 +142,35 @@ describe.skipIf(!asRoot)("a hostile job, with the worker as root", () => {
     expect(fs.lstatSync(note).isFile()).toBe(true);
     expect(fs.readFileSync(note, "utf8")).toMatch(/QueueManager did not run this job/);
     expect(fs.readFileSync(target, "utf8")).toBe("root's own\n");
+  });
+
+  it("a symbolic link in QM_qJobs is never taken in, and one put in place of a queued folder is not run nor written through", async () => {
+    env = await createTestEnv();
+    worker = await startWorker(env);
+    // A folder of root's, closed to others, holding files the worker would write in a job folder.
+    const target = path.join(env.dir, "root-only");
+    fs.mkdirSync(target, { mode: 0o700 });
+    fs.writeFileSync(path.join(target, "proc_config.cfg"), "[QMOptions]\nscript = echo ran\n");
+    fs.writeFileSync(path.join(target, "process.log"), "root's log\n");
+    fs.writeFileSync(path.join(target, "qm-error.txt"), "precious\n");
+    const untouched = () => Object.fromEntries(fs.readdirSync(target).sort().map((f) => [f, fs.readFileSync(path.join(target, f), "utf8")]));
+    const before = untouched();
+    fs.symlinkSync(target, path.join(env.layout.queued, "linked"));
+    await waitFor("the link said ignored", () => worker!.logs.find((l) => l.includes("QM_qJobs/linked is a symbolic link: ignored")));
+    expect(await env.db.job.count({ where: { name: "linked" } })).toBe(0);
+    // A folder taken in (held), then swapped by its owner for a link before it starts.
+    dropJob(env, "swapped", { script: "echo ran", keys: { hold: "yes" } });
+    const held = await waitForJob(env, "swapped", ["held"]);
+    fs.renameSync(path.join(env.layout.queued, "swapped"), path.join(env.dir, "swapped-real"));
+    fs.symlinkSync(target, path.join(env.layout.queued, "swapped"));
+    await releaseJob(env.store, env.layout, held.id, "test");
+    const ended = await waitForJob(env, "swapped", ["failed"]);
+    expect(ended.error).toMatch(/is a symbolic link, not the job's folder/);
+    await waitFor("the end recorded", async () => (await env.db.job.findUnique({ where: { id: held.id } }))?.finishedAt);
+    expect(untouched()).toEqual(before);
+    expect(fs.statSync(target).mode & 0o777).toBe(0o700);
+    // Nothing was handed over, so no uid is lost to it (a lab member could otherwise empty the pool).
+    expect(worker.logs.filter((l) => l.includes("is not used again"))).toEqual([]);
   });
 
   it("leaves no program in its finished folder that runs as its uid: a set-ID copy with two names is handed back too", async () => {
