@@ -10,7 +10,7 @@ import { endQueueOf } from "../lib/core/end-folder";
 import { exitRecordName } from "../lib/core/exit-record";
 import { gpuUsageSummary } from "../lib/core/gpu-usage";
 import { type EndState, endStateOf, planTransition } from "../lib/core/job-lifecycle";
-import { LOG_FILE, folderStamp, logFooter, outcomeWords } from "../lib/core/job-log";
+import { LOG_FILE, folderStamp, lastRunOutput, logFooter, outcomeWords } from "../lib/core/job-log";
 import { formatDuration } from "../lib/core/format";
 import { parseProgress } from "../lib/core/progress";
 import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
@@ -71,7 +71,7 @@ export async function finishJob(ctx: WorkerContext, job: RunningJob, exit: ExitR
     footerOwed = isDiskFull(error);
     ctx.log.warn(`cannot write the footer: ${message(error)}${footerOwed ? "; it is written once there is room" : ""}`, { job: job.id });
   }
-  const progress = parseProgress(readTail(logPath, 8192)) ?? job.progress;
+  const progress = parseProgress(lastRunOutput(readTail(logPath, 8192))) ?? job.progress;
   const to = requeue ? "queued" : endQueueOf(state, ctx.config());
   let folder = relFolder("running", job.dirName);
   try {

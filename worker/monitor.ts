@@ -5,7 +5,7 @@
  * requests. Nothing runs while idle.
  */
 import path from "node:path";
-import { LOG_FILE } from "../lib/core/job-log";
+import { LOG_FILE, lastRunOutput } from "../lib/core/job-log";
 import { parseProgress } from "../lib/core/progress";
 import { readTail } from "../lib/server/read-tail";
 import { type WorkerContext, stopRun } from "./context";
@@ -39,7 +39,7 @@ export function createMonitor(ctx: WorkerContext) {
           job.peakMemoryKb = Math.max(job.peakMemoryKb ?? 0, s.memoryKb);
           job.sampledCpuSeconds = Math.max(job.sampledCpuSeconds ?? 0, s.cpuSeconds);
         }
-        const progress = parseProgress(readTail(path.join(job.dir, LOG_FILE)));
+        const progress = parseProgress(lastRunOutput(readTail(path.join(job.dir, LOG_FILE))));
         if (progress !== null && progress !== job.progress) {
           job.progress = progress;
           await ctx.store.recordProgress(job.id, { state: job.state }, progress);

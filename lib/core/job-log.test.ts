@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseShellTimes } from "./exit-record";
-import { folderStamp, lastFooter, lastHeaderJobId, logFooter, logHeader, outcomeWords } from "./job-log";
+import { folderStamp, lastFooter, lastHeaderJobId, lastRunOutput, logFooter, logHeader, outcomeWords } from "./job-log";
+import { parseProgress } from "./progress";
 
 const at = new Date("2026-11-28T04:36:00.123Z");
 
@@ -18,6 +19,15 @@ describe("process.log header and footer", () => {
     expect(lastFooter(run1)).toEqual({ exitCode: 3, signal: null });
     expect(lastFooter(run1 + h(1))).toBeNull();
     expect(lastFooter(run1 + h(1) + logFooter({ jobId: 1, at, exitCode: null, signal: "SIGKILL", durationMs: 1 }))).toEqual({ exitCode: null, signal: "SIGKILL" });
+  });
+
+  it("tells the last run's output from the earlier runs' (a requeued job's progress is its own)", () => {
+    const h = (id: number) => logHeader({ jobId: id, name: "a", host: "h", script: "s", requested: 1, granted: 1, maxNbProcessors: 2, at, runToken: "r-1" });
+    const first = `${h(4)}processing 10 / 10\n${logFooter({ jobId: 4, at, exitCode: 0, signal: null, durationMs: 1 })}`;
+    expect(parseProgress(lastRunOutput(`${first}${h(4)}starting again\n`))).toBeNull();
+    expect(parseProgress(lastRunOutput(`${first}${h(4)}processing 1 / 4\n`))).toBe(25);
+    // No header in the text (the tail of a long run's output): all of it is the run's.
+    expect(lastRunOutput("processing 3 / 4\n")).toBe("processing 3 / 4\n");
   });
 
   it("says 'no exit code' for a run that ended without one (cancelled while pending in Slurm, refused, lost), and reads it back", () => {

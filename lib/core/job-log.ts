@@ -86,11 +86,25 @@ export function lastHeaderJobId(text: string): number | null {
   return lastHeader(text)?.jobId ?? null;
 }
 
+/** A run's header line: its job id and, since runs had them, its run token. */
+const HEADER_LINE = /^=== QueueManager job (\d+) ".*" started .*?(?: \(run ([\w-]+)\))?$/gm;
+
 /** The job id and run token of the last header in a process.log, or null. */
 export function lastHeader(text: string): { jobId: number; runToken: string | null } | null {
   let found: { jobId: number; runToken: string | null } | null = null;
-  for (const m of text.matchAll(/^=== QueueManager job (\d+) ".*" started .*?(?: \(run ([\w-]+)\))?$/gm)) found = { jobId: Number(m[1]), runToken: m[2] ?? null };
+  for (const m of text.matchAll(HEADER_LINE)) found = { jobId: Number(m[1]), runToken: m[2] ?? null };
   return found;
+}
+
+/**
+ * What the last run wrote: the text after the last header line, or all of it when it holds
+ * none (the end of a long run's output). A requeued job's log holds its earlier runs too,
+ * whose progress lines are not this run's.
+ */
+export function lastRunOutput(text: string): string {
+  let from = 0;
+  for (const m of text.matchAll(HEADER_LINE)) from = m.index + m[0].length;
+  return text.slice(from);
 }
 
 /** The outcome written by the last footer, if the last run has one. */

@@ -359,7 +359,7 @@ static void start(struct field *f, size_t nf) {
   /* The log is in the job's folder, whose entries its owner made: as root, never follow a
    * symlink there or write to a file with another name (a hard link), and never wait on a
    * FIFO (O_NONBLOCK, cleared once it is known to be a plain file). */
-  int out = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666);
+  int out = open(log, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666);
   if (out < 0) {
     snprintf(why, sizeof why, "cannot open %s: %s", log, errno == ELOOP ? "it is a symlink; remove it" : strerror(errno));
     free(command);
@@ -372,6 +372,10 @@ static void start(struct field *f, size_t nf) {
     free(command);
     return answer_error(id, why);
   }
+  /* A log whose last line has no line break (QM 0.4's ended "elapsed time: 300.0s"): the
+   * header starts a line of its own, where recovery and the progress look for it. */
+  char last;
+  if (st.st_size > 0 && pread(out, &last, 1, st.st_size - 1) == 1 && last != '\n') write_all(out, "\n", 1);
   write_all(out, f[3].data, f[3].len);
   int err[2];
   if (pipe2(err, O_CLOEXEC) != 0) {

@@ -69,6 +69,13 @@ describe.each(["c", "perl"] as const)("the job spawner (%s)", (kind) => {
     expect(lines[8]).toBe("stdin::");
   });
 
+  it("starts the header on a line of its own after a log whose last line has no line break (QM 0.4's), and adds none after one that has", async () => {
+    fs.writeFileSync(path.join(dir, "process.log"), "elapsed time: 300.0s");
+    expect(await (await spawner.spawn(request("echo first"))).ended).toEqual({ exitCode: 0, signal: null });
+    expect(await (await spawner.spawn(request("echo second"))).ended).toEqual({ exitCode: 0, signal: null });
+    expect(logText()).toBe("elapsed time: 300.0s\nheader line\nfirst\nheader line\nsecond\n");
+  });
+
   it("the wrapper writes the exit record: the command's status and CPU time, 128 + N for a signal", async () => {
     const { ended } = await spawner.spawn(request("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; exit 3"));
     // The wrapper exits with the command's shell status.

@@ -25,7 +25,7 @@
 use strict;
 use warnings;
 use POSIX qw(setsid WNOHANG _exit);
-use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_NOFOLLOW O_NONBLOCK O_NOCTTY F_SETFL);
+use Fcntl qw(O_RDWR O_APPEND O_CREAT O_NOFOLLOW O_NONBLOCK O_NOCTTY F_SETFL);
 
 $| = 1;
 
@@ -239,11 +239,14 @@ sub start {
   my %env = map { /^([^=]*)=(.*)$/s ? ($1, $2) : () } @rest;
   my $fail = sub { print "$id error ", unpack('H*', $_[0]), "\n" };
   # The job's folder is its owner's: never follow a symlink, write to a hard link or wait on a FIFO.
-  sysopen(my $out, $log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666)
+  sysopen(my $out, $log, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666)
     or return $fail->("cannot open $log: " . ($!{ELOOP} ? 'it is a symlink; remove it' : $!));
   my @st = stat($out);
   return $fail->("cannot write $log: it is not a plain file with a single name; remove it")
     unless @st && -f _ && $st[3] == 1 && fcntl($out, F_SETFL, O_APPEND);
+  # A last line without its line break (QM 0.4's logs): the header starts a line of its own.
+  my $last = '';
+  syswrite($out, "\n") if $st[7] > 0 && sysseek($out, $st[7] - 1, 0) && sysread($out, $last, 1) == 1 && $last ne "\n";
   syswrite($out, $header);
   pipe(my $err_r, my $err_w) or return $fail->("pipe: $!");
   my $pid = fork();

@@ -187,6 +187,29 @@ describe("resubmitting a job from QM_lost+found", () => {
     expect(await env.db.job.count()).toBe(1);
   });
 
+  it("a QM 0.4 folder moved back: its header on a line of its own after QM 0.4's unfinished last line, and only this run's progress counts", async () => {
+    await setup({ Failed_Jobs: "QM_dJobs" });
+    // QM 0.4 ended its log with "elapsed time" and no line break, after a run that reached 32 / 32.
+    const old = "2021-02-16T10:23:45-fit_A";
+    moveIn(old, {
+      "proc_config.cfg": "[QMOptions]\nscript = echo again; exit 2\n",
+      "process.log": "Job started by QM at:  2021-02-16T10:18:45\nprocessing 32 / 32\nJob finished at:  2021-02-16T10:23:45\nelapsed time: 300.0s",
+    }, env.layout.done);
+    await importHistoryNow(env.db, { store: env.store, layout: env.layout, jobFile: "proc_config.cfg" });
+    const imported = await env.db.job.findFirstOrThrow({ where: { folder: `QM_dJobs/${old}` } });
+    expect(imported.progress).toBe(100);
+    fs.renameSync(path.join(env.layout.done, old), path.join(env.layout.queued, old));
+    const ended = await waitFor("fit_A failed this time", async () => {
+      const row = await env.db.job.findUnique({ where: { id: imported.id } });
+      return row?.state === "failed" ? row : null;
+    });
+    expect(ended.exitCode).toBe(2);
+    expect(ended.progress).toBeNull();
+    const log = readLog(ended.folder);
+    expect(log).toContain(`elapsed time: 300.0s\n=== QueueManager job ${ended.id} "fit_A" started `);
+    expect(log).toMatch(/^again$/m);
+  });
+
   it("a bare QM 0.2 folder of the imported history moved back runs again as that job; a namesake beside it is a new job", async () => {
     // It became a second job, and the imported one named a folder gone ("not there any more").
     await setup();
