@@ -160,9 +160,14 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
   writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
   // A run of the Python QM's (stopped while it ran): when it started and how far it got, from its process.log.
   const { text, facts } = readHistoricLog(path.join(layout.lost, moved));
+  // It ran from its log's start until about its log's last write (a QM 0.4 run stopped years
+  // ago), not until now: its duration and the statistics' wall time would count the years.
+  const startedAt = facts.startedAt && facts.startedAt < now ? facts.startedAt : null;
+  const lastWrite = startedAt ? fs.lstatSync(path.join(layout.lost, moved, LOG_FILE), { throwIfNoEntry: false })?.mtime : undefined;
+  const finishedAt = startedAt ? (lastWrite && lastWrite > startedAt && lastWrite < now ? lastWrite : startedAt) : now;
   const id = await store.createJob(
-    { name, ...strayColumns(ctx, path.join(layout.lost, moved)), folder: relFolder("lost", moved), source: "folder" },
-    planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: now, startedAt: facts.startedAt ?? null, progress: parseProgress(text) }, "found in QM_Jobs at start with no record"),
+    { name, ...strayColumns(ctx, path.join(layout.lost, moved)), submittedAt: startedAt ?? now, folder: relFolder("lost", moved), source: "folder" },
+    planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt, startedAt, progress: parseProgress(text) }, "found in QM_Jobs at start with no record"),
   );
   ctx.log.warn(`recovery: QM_Jobs/${name} was found with no record of a job; moved to ${relFolder("lost", moved)}`, { job: id });
 }

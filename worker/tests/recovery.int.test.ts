@@ -113,6 +113,9 @@ describe("recovery at start", () => {
     makeJobFolder(env.layout.running, "stray", { script: "true", email: "ann@lab.org", keys: { info: "left by the Python QM" } });
     // As QM 0.4 wrote it: the start (local time) and its progress lines.
     fs.writeFileSync(path.join(env.layout.running, "stray", "process.log"), "Job started by QM at:  2021-03-01T09:00:00\nprocessing 7 / 32\n");
+    // Its last line written two hours after the start: about when it stopped.
+    const lastWrite = new Date(2021, 2, 1, 11, 0, 0);
+    fs.utimesSync(path.join(env.layout.running, "stray", "process.log"), lastWrite, lastWrite);
     makeJobFolder(env.layout.running, "stray-bare", { script: "true" });
     fs.rmSync(path.join(env.layout.running, "stray-bare", "proc_config.cfg"));
     worker = await startWorker(env);
@@ -121,6 +124,10 @@ describe("recovery at start", () => {
     expect(row).toMatchObject({ owner: "ann@lab.org", info: "left by the Python QM", script: "true", progress: 21.9 });
     // When it started, from its process.log, as the history import reads it (the server's local time).
     expect(row.startedAt).toEqual(new Date(2021, 2, 1, 9, 0, 0));
+    // It ran until about its log's last write, not until this start years later (its duration
+    // and the statistics' wall time counted the years), and was submitted no later than it started.
+    expect(row.finishedAt).toEqual(lastWrite);
+    expect(row.submittedAt).toEqual(row.startedAt);
     expect(await waitForJob(env, "stray-bare", ["lost"])).toMatchObject({ owner: null, script: "" });
     expect(fs.readFileSync(path.join(env.layout.root, row.folder, "qm-error.txt"), "utf8")).toMatch(/no record of a job/);
     // Said in the log too: the administrator of a lab moving from the Python QM learns where its running job went.
