@@ -59,6 +59,23 @@ describe("the sections of QMserv.cfg", () => {
   });
 });
 
+describe("keys QueueManager does not read", () => {
+  it("are each named once, with the known key a typo is closest to, and kept", () => {
+    const doc = parseIni("[DEFAULT]\nroot = /srv\n[QMServer]\nQM_FOLDER = /data/QM\nMaxNbProcesors = 8\nnap_time = 3\nNAP_TIME = 3\n[WEB_QMserver]\nthe_prot = 8001\nAuto_Open_Browser = True\n[Proc]\nanything = 1\n");
+    expect(configWarnings(doc)).toEqual([
+      "MaxNbProcesors (line 5) in [QMServer] is not a key QueueManager reads: did you mean MaxNbProcessors? (kept as it is)",
+      "nap_time (line 6) in [QMServer] is not a key QueueManager reads (kept as it is)",
+      "the_prot (line 9) in [WEB_QMserver] is not a key QueueManager reads: did you mean The_Port? (kept as it is)",
+      "Auto_Open_Browser (line 10) in [WEB_QMserver] is not a key QueueManager reads (kept as it is)",
+    ]);
+    expect(readQmConfig(doc, (p) => p).maxNbProcessors).not.toBe(8);
+  });
+
+  it("say nothing of the file QueueManager writes, which lists every key it reads", () => {
+    expect(configWarnings(parseIni(defaultConfigText("/data/QM")))).toEqual([]);
+  });
+});
+
 describe("QMserv.cfg read as Python's ConfigParser read it for QM 0.4", () => {
   const readFile = (text: string) => readQmConfig(parseIni(text), (p) => (path.isAbsolute(p) ? p : path.join("/etc/qm", p)));
 

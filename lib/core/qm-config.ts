@@ -4,7 +4,7 @@
  * sections are left alone.
  */
 import { AppError } from "./app-error";
-import { type IniDocument, conflictingEntries, iniSections, parseIniBoolean, pythonSection } from "./config-parser";
+import { type IniDocument, conflictingEntries, iniEntries, iniSections, parseIniBoolean, pythonSection } from "./config-parser";
 import { parseCpuList } from "./cpu-sets";
 import { type GpuListSetting, parseGpuList } from "./gpu-sets";
 import { parseRangeList } from "./ip-address";
@@ -231,13 +231,53 @@ export function readQmConfig(doc: IniDocument, resolvePath: (p: string) => strin
  * programs log this and the admin page shows it.
  */
 export function configWarnings(doc: IniDocument): string[] {
-  return [S, W].flatMap((section) =>
+  const twice = [S, W].flatMap((section) =>
     conflictingEntries(doc, section).map((entries) => {
       const key = findKeySpec(section, entries[0].key)?.key ?? entries[0].key;
       const where = entries.map((e) => `line ${e.line}: ${JSON.stringify(e.value)}`).join(", ");
       return `${key} is set ${entries.length} times in [${section}] with different values (${where}); the last one counts: keep one`;
     }),
   );
+  return [...twice, ...unknownKeyWarnings(doc)];
+}
+
+/**
+ * Keys of [QMServer] and [WEB_QMserver] that neither QueueManager nor QM 0.4 reads: kept as
+ * they are, but a misspelt one (`MaxNbProcesors = 8`) silently leaves the default in force,
+ * so each is named, with the known key it is closest to.
+ */
+function unknownKeyWarnings(doc: IniDocument): string[] {
+  return [S, W].flatMap((section) => {
+    const seen = new Set<string>();
+    return iniEntries(doc, section)
+      .filter((e) => !findKeySpec(section, e.key) && !seen.has(e.name) && seen.add(e.name))
+      .map((e) => {
+        const near = closestKnownKey(section, e.name);
+        return `${e.key} (line ${e.line}) in [${section}] is not a key QueueManager reads${near ? `: did you mean ${near}?` : ""} (kept as it is)`;
+      });
+  });
+}
+
+/** The known key of `section` within two edits of `name` (a typo), if one is. */
+function closestKnownKey(section: string, name: string): string | null {
+  let best: { key: string; distance: number } | null = null;
+  for (const spec of KNOWN_KEYS) {
+    if (spec.section !== section) continue;
+    const distance = editDistance(name, spec.key.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: spec.key, distance };
+  }
+  return best?.key ?? null;
+}
+
+/** Levenshtein distance: the fewest letters added, removed or changed to make `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }
 
 function sbatchArgs(text: string, errors: Record<string, string>): string[] {
