@@ -20,6 +20,8 @@ export interface JobIdentity {
   name: string;
   /** A pool uid belongs to this run alone: its processes are the run's. */
   exclusive: boolean;
+  /** A Run_As account's home folder (/etc/passwd): its jobs' HOME, as a login gives it. A pool uid has none: its jobs' HOME is their folder. */
+  home?: string;
 }
 
 export type Isolation = "uid" | "none";
@@ -39,6 +41,7 @@ interface PasswdEntry {
   name: string;
   uid: number;
   gid: number;
+  home: string;
 }
 
 /** How far back a uid's hand-out is dated when judging what changed since (file times and Date.now() may step apart). */
@@ -54,8 +57,8 @@ function readPasswd(): PasswdEntry[] {
     const stamp = `${st.ino}:${st.mtimeNs}:${st.size}`;
     if (passwdCache?.stamp === stamp) return passwdCache.entries;
     const entries = fs.readFileSync("/etc/passwd", "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((line) => {
-      const [name, , uid, gid] = line.split(":");
-      return { name, uid: Number(uid), gid: Number(gid) };
+      const [name, , uid, gid, , home] = line.split(":");
+      return { name, uid: Number(uid), gid: Number(gid), home: home ?? "" };
     });
     passwdCache = { stamp, entries };
     return entries;
@@ -184,7 +187,7 @@ export function createIdentityPool(settings: { jobUids: string; runAs: string; c
       if (named) {
         const { owner, account } = named;
         const entry = passwd.find((e) => e.name === account);
-        if (entry && entry.uid !== 0) return { uid: entry.uid, gid: entry.gid, name: entry.name, exclusive: false };
+        if (entry && entry.uid !== 0) return { uid: entry.uid, gid: entry.gid, name: entry.name, exclusive: false, ...(entry.home ? { home: entry.home } : {}) };
         log(`Run_As names "${account}" for ${owner}, but ${entry ? "that is root" : "there is no such account"}; the job runs as a pool uid instead`);
       }
       const take = (uid: number) => {

@@ -194,7 +194,9 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     const env = jobVariables(spec);
     if (identity) {
       await handOver(spec.dir, identity, folderGroup());
-      Object.assign(env, { HOME: spec.dir, USER: identity.name, LOGNAME: identity.name });
+      // HOME: a Run_As account's own (its ~/.local, its tools' settings); a pool uid's run,
+      // which has none, its folder (docs/worker.md, "A job's environment").
+      Object.assign(env, { HOME: identity.home ?? spec.dir, USER: identity.name, LOGNAME: identity.name });
     }
     const confinement = opts.limits.confine(spec.runToken, { cpus: spec.cpus, memMb: spec.memMb, denyGpus: opts.gpus.filter((g) => !spec.gpus.includes(g)) });
     // Tokens are random and new for each start: no earlier record of this one to remove.

@@ -31,7 +31,7 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
     const ann = await createUser(env.db, { username: "ann", email: "ann@lab.org", role: "user", password: "a long enough password" });
     worker = await startWorker(env);
     const report = sharedFile(env, "uids.txt");
-    const script = (name: string) => `echo "${name} $(id -u)" >> '${report}'`;
+    const script = (name: string) => `echo "${name} $(id -u) $HOME" >> '${report}'`;
     const upload = async (name: string, submitter: { id: number; username: string; email: string | null } | null) => {
       const staging = path.join(env.layout.staging, name);
       const dir = makeJobFolder(staging, name, { script: script(name) });
@@ -47,10 +47,15 @@ describe.skipIf(!asRoot)("Run_As with accounts", () => {
     dropJob(env, "dropped", { script: script("dropped"), email: "bob@lab.org" });
     for (const name of ["anns", "anonymous", "dropped"]) expect(await waitForJob(env, name, ["done", "failed"])).toMatchObject({ state: "done", owner: "bob@lab.org" });
 
-    const uids = Object.fromEntries(fs.readFileSync(report, "utf8").trim().split("\n").map((l) => l.split(" ")).map(([n, u]) => [n, Number(u)]));
+    const lines = fs.readFileSync(report, "utf8").trim().split("\n").map((l) => l.split(" "));
+    const uids = Object.fromEntries(lines.map(([n, u]) => [n, Number(u)]));
     expect(uids.anns).toBe(annUid);
     expect(uids.dropped).toBe(bobUid);
     expect(uids.anonymous).toBeGreaterThanOrEqual(200_000);
+    // HOME: an account's own, as its login gives it (its ~/.local, its tools' settings); a pool uid's run, its folder.
+    const homes = Object.fromEntries(lines.map(([n, , home]) => [n, home]));
+    const homeOf = (name: string) => fs.readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${name}:`))!.split(":")[5];
+    expect(homes).toEqual({ anns: homeOf("nobody"), dropped: homeOf("daemon"), anonymous: path.join(env.layout.running, "anonymous") });
   });
 
   it("a running job's folder gets QM_FOLDER's group (0750) unless a job could have that group, then it is the job's alone (0700)", async () => {
