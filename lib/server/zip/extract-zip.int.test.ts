@@ -54,6 +54,20 @@ describe("extractZip", () => {
     expect(fs.statSync(path.join(dest, "job/data/input.csv")).mode & 0o111).toBe(0);
   });
 
+  it("keeps a file others may not read private (0600, 0700 when executable); a zip without Unix modes gives 0644", async () => {
+    const zip = await archiveZip([
+      { name: "job/proc_config.cfg", data: "[QMOptions]\nscript = sh run.sh\n" },
+      { name: "job/secret.txt", data: "key\n", mode: 0o600 },
+      { name: "job/group.txt", data: "g\n", mode: 0o640 },
+      { name: "job/tool", data: "#!/bin/sh\n", mode: 0o750 },
+    ]);
+    const { dest } = await extract(zip);
+    const modeOf = (f: string) => fs.statSync(path.join(dest, "job", f)).mode & 0o777;
+    expect([modeOf("secret.txt"), modeOf("group.txt"), modeOf("tool"), modeOf("proc_config.cfg")]).toEqual([0o600, 0o600, 0o700, 0o644]);
+    const windows = await extract(buildZip([{ name: "job/data.txt", data: "w\n", mode: 0 }]));
+    expect(fs.statSync(path.join(windows.dest, "job/data.txt")).mode & 0o777).toBe(0o644);
+  });
+
   it("reads a name not flagged UTF-8 as UTF-8 when its bytes are (macOS's Archive Utility), else as CP437 (an old Windows zip)", async () => {
     const zip = buildZip([
       { name: "job/proc_config.cfg", data: "[QMOptions]\nscript = cat *.csv\n" },

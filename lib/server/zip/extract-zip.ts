@@ -128,7 +128,7 @@ async function extractEntry(
     }
     return null;
   };
-  const mode = (entry.externalFileAttributes >>> 16) & 0o111 ? 0o755 : 0o644;
+  const mode = extractedMode(entry.externalFileAttributes);
   if (whole && entry.uncompressedSize <= WHOLE_ENTRY_BYTES && (entry.compressionMethod === 0 || entry.compressionMethod === 8)) {
     const data = await entryData(zip, whole, entry, name);
     const refused = count(data.length);
@@ -178,6 +178,20 @@ async function entryData(zip: ZipFile, whole: Buffer, entry: Entry, name: string
   }
   if (data.length !== entry.uncompressedSize) throw damaged(`holds ${data.length} bytes where it declares ${entry.uncompressedSize}`);
   return data;
+}
+
+/**
+ * The mode an entry's file is written with: executable or not as the zip says, and private
+ * when the zip says others may not read it (a `chmod 600` input zipped on a Unix system, or
+ * by `qm submit`): it was written 0644, readable by every account of the machine while the
+ * job waited and shown to every viewer (docs/web-auth.md, "Private files"). A zip with no
+ * Unix modes (made on Windows) gives 0644.
+ */
+export function extractedMode(externalFileAttributes: number): number {
+  const unix = externalFileAttributes >>> 16;
+  const executable = (unix & 0o111) !== 0;
+  if (unix !== 0 && (unix & 0o004) === 0) return executable ? 0o700 : 0o600;
+  return executable ? 0o755 : 0o644;
 }
 
 function mkdirFor(name: string, dir: string): void {
