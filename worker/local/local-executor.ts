@@ -18,9 +18,9 @@ import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
 import { closeToAllButRoot, handOver, takeBack } from "./job-folder-owner";
-import { findJobProcesses, groupOf, sampleGroups } from "./process-tree";
+import { findJobProcesses, groupOf, sampleGroups, sessionOf } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
-import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf } from "./run-watch";
+import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf, runOfToken } from "./run-watch";
 import { type SpawnerStatus, UID_UNUSABLE, defaultSpawnerKind, startSpawner } from "./spawner-client";
 import { processOwner } from "./uid-traces";
 import { CAP_SYS_ADMIN, hasCapability } from "./capabilities";
@@ -257,11 +257,13 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       let found: Partial<LocalRunInfo> = {};
       if (!pid) {
         // Started but not recorded (the worker died in between): its processes carry the
-        // token, and those of the job itself (not its wrapper) its identity.
+        // token, and those of the job itself (not its wrapper) its identity (runOfToken).
         const pids = processesByRunToken(opts.runningDir).get(record.runToken) ?? [];
-        pid = pids.find((p) => groupOf(p) === p) ?? 0;
+        const workerUid = process.getuid?.() ?? null;
+        const facts = (p: number) => ({ owner: processOwner(p), group: groupOf(p), session: sessionOf(p) });
+        let uid: number | null;
+        ({ pid, uid } = runOfToken(pids, facts, workerUid, opts.identities.isolation === "uid" ? workerUid : null));
         startTime = pid ? processStartTime(pid) : null;
-        const uid = pids.map(processOwner).find((u) => u !== null && u !== process.getuid?.());
         if (uid != null && opts.identities.isolation === "uid") found = identityFields(opts.identities.identityOf(uid));
       }
       const info: LocalRunInfo = { ...recorded, ...found, executor: "local", pid, startTime };

@@ -115,3 +115,13 @@ export function groupOf(pid: number): number {
     return 0;
   }
 }
+
+/** The session id of a process (0 when it is gone). */
+export function sessionOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
+  } catch {
+    return 0;
+  }
+}

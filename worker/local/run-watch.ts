@@ -45,6 +45,30 @@ export function runOf(pid: number): { token: string | null; dir: string | null }
   }
 }
 
+/** What identifies a process as part of a run: its owner, process group and session. */
+export interface ProcessFacts {
+  owner: number | null;
+  group: number;
+  session: number;
+}
+
+/**
+ * Of the processes that carry a run's token, its wrapper and the uid its job runs as (a run
+ * whose pid was not recorded: the worker died between the start and its record). The token
+ * is no secret (process.log's header shows it), so a job may have put it in a process of its
+ * own: the wrapper leads its group and, with jobs under other uids, is the worker's (`wrapperUid`,
+ * null when jobs run as the worker's own); the job's uid is read from the wrapper's session only.
+ */
+export function runOfToken(pids: number[], facts: (pid: number) => ProcessFacts, workerUid: number | null, wrapperUid: number | null): { pid: number; uid: number | null } {
+  const pid = pids.find((p) => {
+    const f = facts(p);
+    return f.group === p && (wrapperUid === null || f.owner === wrapperUid);
+  }) ?? 0;
+  if (!pid) return { pid, uid: null };
+  const uid = pids.map(facts).find((f) => f.session === pid && f.owner !== null && f.owner !== workerUid)?.owner ?? null;
+  return { pid, uid };
+}
+
 /**
  * Live processes of runs in `runningDir` (their QM_JOB_DIR, or a wrapper's working
  * directory, is in it), by run token: never those of another QueueManager on the same machine.
