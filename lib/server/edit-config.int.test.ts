@@ -47,6 +47,26 @@ describe("editing QMserv.cfg on disk", () => {
     expect(getConfigForm(file).invalid).toBeUndefined();
   });
 
+  it("a value typed by hand since the settings in force, which both programs refuse the file for, is named and blocks a save of another key (it said Saved while nothing applied)", () => {
+    const inForce = loadConfigFile(file, dir).config;
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^Job_Uids = .*$/m, "Job_Uids = 10-20"));
+    const form = getConfigForm(file, inForce);
+    expect(form.invalid).toMatch(/Job_Uids must be a range of uids of 1000 or more/);
+    let refused: unknown;
+    try {
+      updateConfig(file, { version: form.version, values: { "QMServer.MaxNbProcessors": "3" } }, inForce);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: "INVALID_INPUT", details: { "QMServer.Job_Uids": expect.stringMatching(/Job_Uids must be a range/) } });
+    expect(fs.readFileSync(file, "utf8")).not.toMatch(/^MaxNbProcessors = 3$/m);
+    // In force already (accepted at start): it blocks nothing, as before.
+    const startedWithIt = loadConfigFile(file, dir).config;
+    expect(getConfigForm(file, startedWithIt).invalid).toBeUndefined();
+    updateConfig(file, { version: form.version, values: { "QMServer.MaxNbProcessors": "3" } }, startedWithIt);
+    expect(fs.readFileSync(file, "utf8")).toMatch(/^MaxNbProcessors = 3$/m);
+  });
+
   it("warns when a key typed by hand at the top of [QMServer] is set again below (the last one counts, as Python 2's ConfigParser read it), and a save of that key makes the file say one thing", () => {
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("[QMServer]\n", "[QMServer]\nMax_User_Priority = 0\n"));
     const form = getConfigForm(file);

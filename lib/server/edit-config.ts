@@ -14,18 +14,25 @@ import { parseIni, serializeIni } from "../core/config-parser";
 import { type QmConfig, configWarnings } from "../core/qm-config";
 import { qmFolderProblem } from "../core/archive-folder-check";
 import { archivePlaces, parseConfigText, saveConfigDoc } from "./config-file";
-import { readConfigAgain, thisMachine } from "./config-reload";
+import { parseConfigAgain, readConfigAgain, thisMachine } from "./config-reload";
 
 const versionOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
-export function getConfigForm(configPath: string): ConfigForm {
+/**
+ * `inForce`: the settings the programs run with (the last file they accepted). The file is
+ * judged as they judge it when they read it again (lib/server/config-reload.ts): a problem
+ * those settings do not have (a hand edit the editor would refuse, `Job_Uids = 10-20`) makes
+ * them keep the previous settings, so the page says the file cannot be used.
+ */
+export function getConfigForm(configPath: string, inForce?: QmConfig): ConfigForm {
   const text = readConfigAgain(configPath);
   const doc = parseIni(text, "QMserv.cfg");
   const form: ConfigForm = { path: configPath, version: versionOf(text), fields: configFormFields(doc) };
   const warnings = configWarnings(doc);
   if (warnings.length) form.warnings = warnings;
   try {
-    parseConfigText(configPath, text);
+    if (inForce) parseConfigAgain(configPath, text, inForce);
+    else parseConfigText(configPath, text);
   } catch (error) {
     form.invalid = (error as Error).message;
   }
@@ -33,7 +40,7 @@ export function getConfigForm(configPath: string): ConfigForm {
 }
 
 /** Synchronous on purpose: no other request can write between the check and the rename. */
-export function updateConfig(configPath: string, input: { version: string; values: Record<string, string>; clear?: string[] }): ConfigUpdate {
+export function updateConfig(configPath: string, input: { version: string; values: Record<string, string>; clear?: string[] }, inForce?: QmConfig): ConfigUpdate {
   const text = readConfigAgain(configPath);
   if (versionOf(text) !== input.version) {
     throw new AppError("CONFLICT", "QMserv.cfg was changed by someone else since this page was loaded; reload the page and make your changes again.");
@@ -53,21 +60,28 @@ export function updateConfig(configPath: string, input: { version: string; value
     if (isAppError(error) && error.details) throw invalid(errorsToFieldIds(error.details, fields));
     throw error;
   }
-  const problems = { ...editProblems(config, edit.changed), ...qmFolderProblems(configPath, text, config, input.values) };
+  const problems = { ...editProblems(config, edit.changed, inForce), ...qmFolderProblems(configPath, text, config, input.values) };
   if (Object.keys(problems).length) throw invalid(errorsToFieldIds(problems, fields));
   saveConfigDoc(configPath, doc);
   return { path: configPath, version: versionOf(next), fields: configFormFields(doc), changed: edit.changed };
 }
 
 /**
- * The edit's problems, each on the changed keys it is about: a value the edit did not touch
- * (typed by hand, say) never blocks another change.
+ * The edit's problems, each on the changed keys it is about; a value the edit did not touch
+ * blocks it only when the settings in force (`inForce`) do not have that problem: a value
+ * typed by hand and accepted at start never blocks another change, but one typed since,
+ * which both programs refuse the whole file for (lib/server/config-reload.ts), would have
+ * the page say "Saved" while no change applied.
  */
-function editProblems(config: QmConfig, changed: string[]): Record<string, string> {
+function editProblems(config: QmConfig, changed: string[], inForce?: QmConfig): Record<string, string> {
   const errors: Record<string, string> = {};
+  const machine = thisMachine();
   const isChanged = (key: string) => changed.some((id) => id.toLowerCase() === key.toLowerCase());
-  for (const problem of configEditProblems(config, thisMachine())) {
-    for (const key of problem.keys.filter(isChanged)) errors[key] = problem.message;
+  const inForceHas = inForce ? new Set(configEditProblems(inForce, machine).map((p) => p.message)) : null;
+  for (const problem of configEditProblems(config, machine)) {
+    const onChanged = problem.keys.filter(isChanged);
+    const keys = onChanged.length || !inForceHas || inForceHas.has(problem.message) ? onChanged : problem.keys;
+    for (const key of keys) errors[key] = problem.message;
   }
   return errors;
 }

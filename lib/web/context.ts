@@ -98,6 +98,12 @@ export function getConfig(): LoadedConfig {
   return ctx.config!.loaded;
 }
 
+/** The settings of the last QMserv.cfg this server accepted (as in the file: start-only keys included), which a file read again is judged against. */
+export function getConfigInForce(): QmConfig {
+  getConfig();
+  return context().config!.inFile;
+}
+
 /**
  * Keys saved in QMserv.cfg that wait for a restart: of this server (its own values), or of
  * the worker (the values its heartbeat recorded; none before a worker has run).
