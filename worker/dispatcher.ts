@@ -32,6 +32,8 @@ export interface Dispatcher {
   stop(): Promise<void>;
   /** Why the job it would start now stays queued (no uid of Job_Uids free for the moment), in the log's words; undefined: nothing holds a start. */
   startWait(): string | undefined;
+  /** The head of the queue that waits while later jobs run, as the last pass left it (the heartbeat says it). */
+  headWait(): HeadWait | undefined;
 }
 
 /** `onWaitChanged`: startWait() changed (the runner writes the heartbeat at once). */
@@ -174,5 +176,6 @@ export function createDispatcher(ctx: WorkerContext, onStarted: (job: RunningJob
       await dispatching;
     },
     startWait: () => startWait,
+    headWait: () => head,
   };
 }

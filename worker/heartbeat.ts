@@ -12,9 +12,10 @@ import { startupValues } from "../lib/core/startup-keys";
 import type { WorkerStats } from "../lib/core/worker-stats";
 import { writeHeartbeat, writeLastHeartbeat } from "../lib/server/store/worker-status";
 import type { WorkerContext } from "./context";
+import type { Dispatcher } from "./dispatcher";
 
-/** `startWait`: the dispatcher's wait for a uid of Job_Uids (worker/dispatcher.ts), undefined when none. */
-export function createHeartbeat(ctx: WorkerContext, startWait: () => string | undefined = () => undefined) {
+/** `dispatcher`: its wait for a uid of Job_Uids and its waiting head (worker/dispatcher.ts), undefined when none. */
+export function createHeartbeat(ctx: WorkerContext, dispatcher: Pick<Dispatcher, "startWait" | "headWait"> = { startWait: () => undefined, headWait: () => undefined }) {
   const startedAt = new Date();
   // Read once: os.cpus() parses /proc/cpuinfo (60 KB on a 64-core server) for a count.
   const cpus = os.cpus().length;
@@ -23,10 +24,11 @@ export function createHeartbeat(ctx: WorkerContext, startWait: () => string | un
     const running = jobs.filter((j) => j.state === "running");
     const processorsInUse = running.reduce((a, j) => a + j.granted, 0);
     const gpus = ctx.executor.schedulesItself ? {} : { gpus: ctx.gpus, gpusInUse: ctx.gpus.length - freeGpuCount(ctx.gpus, jobs.map((j) => j.gpus)) };
-    const wait = stopped ? undefined : startWait();
+    const wait = stopped ? undefined : dispatcher.startWait();
+    const head = stopped ? undefined : dispatcher.headWait();
     const stats = {
       loadavg: os.loadavg(), cpus, maxNbProcessors: ctx.config().maxNbProcessors, processorsInUse, running: running.length, executor: ctx.executor.name,
-      isolation: ctx.isolation, pending: jobs.length - running.length, startup: startupValues(ctx.config(), "worker"), cluster: ctx.executor.clusterStats?.(), ...gpus, ...(wait ? { startWait: wait } : {}), ...(stopped ? { stopped } : {}),
+      isolation: ctx.isolation, pending: jobs.length - running.length, startup: startupValues(ctx.config(), "worker"), cluster: ctx.executor.clusterStats?.(), ...gpus, ...(wait ? { startWait: wait } : {}), ...(head ? { headWait: { ...head } } : {}), ...(stopped ? { stopped } : {}),
     } satisfies WorkerStats;
     await (stopped ? writeLastHeartbeat : writeHeartbeat)(ctx.store.sql, { pid: process.pid, host: ctx.host, startedAt, at: new Date(), stats: JSON.stringify(stats) });
   };

@@ -145,7 +145,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     },
     waitsQueued: () => dispatcher.waitsChanged(),
   });
-  const heartbeat = createHeartbeat(ctx, () => dispatcher.startWait());
+  const heartbeat = createHeartbeat(ctx, dispatcher);
   const retention = createRetention(ctx);
   const checkRetention = (daily: boolean) => void retention.check(daily).catch((e) => log.error(`retention pass failed: ${message(e)}`));
 

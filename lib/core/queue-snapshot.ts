@@ -6,7 +6,7 @@
 import type { DependencyKind } from "./dependencies";
 import type { JobState } from "./job-lifecycle";
 import { estimateRemainingMs } from "./job-times";
-import type { QueuedJob, ScheduleInput } from "./schedule";
+import type { HeadWait, QueuedJob, ScheduleInput } from "./schedule";
 
 /** A running job as the estimate needs it. */
 export interface RunningForEstimate {
@@ -57,6 +57,8 @@ export interface EstimateInput {
   workerDown?: boolean;
   /** The worker's heartbeat says the job it would start now waits for a uid of Job_Uids (its words); absent: nothing holds a start. */
   startWait?: string | null;
+  /** The worker's heartbeat: the head of the queue it may soon reserve processors for, since when (lib/core/schedule.ts); absent: none. */
+  headWait?: HeadWait | null;
   /** QM_FOLDER's disk below Min_Free_MB or Min_Free_Inodes: the worker starts nothing until space returns; null: not low (or unknown). */
   diskLow: DiskLow | null;
 }

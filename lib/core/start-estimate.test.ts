@@ -167,6 +167,18 @@ describe("estimateStarts", () => {
     expect(small.filter((j) => inS(e.get(j.id)!.startAtMs)! < bigStart).length).toBeGreaterThanOrEqual(1);
   });
 
+  it("a head the worker has already reserved for (its heartbeat's headWait) keeps a job that would fit beside it waiting: not 'about to start'", () => {
+    // The helper's case: 2 processors, A (1) runs 70 s, B (2) waits behind it, C (1) comes 33 s later.
+    const state = { maxNbProcessors: 2, running: [running(1, { walltimeSeconds: 70, startedAtMs: now - 33_000 })], waiting: [waiting(2, { nbProc: 2 }), waiting(3)] };
+    const reserved = estimateStarts(input({ ...state, headWait: { jobId: 2, since: now - 33_000, overtaken: 0 } }));
+    expect(inS(reserved.get(2)!.startAtMs)).toBe(37);
+    expect(inS(reserved.get(3)!.startAtMs)).toBeGreaterThanOrEqual(37);
+    expect(reserved.get(3)!.reason).not.toMatch(/about to start/);
+    // Waiting for less than the worker's while: C may still take the free processor.
+    const fresh = estimateStarts(input({ ...state, headWait: { jobId: 2, since: now - 5_000, overtaken: 0 } }));
+    expect(inS(fresh.get(3)!.startAtMs)).toBe(0);
+  });
+
   it("counts GPUs as the worker does: a GPU job waits for a device, its reason says so, CPU-only jobs pass", () => {
     const e = estimateStarts(
       input({

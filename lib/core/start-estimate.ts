@@ -53,7 +53,9 @@ export function estimateStarts(input: EstimateInput): Map<number, StartEstimate>
   const runCap = input.startWait ? input.running.length : Infinity;
   if (runCap === 0) pending = [];
   let t = nowMs;
-  let head: HeadWait | undefined;
+  // Where the worker's own pass stands: a head that has waited its while already has its
+  // processors reserved, and a job that would fit beside it now waits too.
+  let head: HeadWait | undefined = input.headWait ?? undefined;
   for (let step = 0; pending.length && step < 20_000; step++) {
     const eligible = pending.filter((j) => depsOf(j) === "met");
     const decision = decideStarts({

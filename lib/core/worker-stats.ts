@@ -59,6 +59,12 @@ export interface WorkerStats {
    * Job_Uids is free for the moment, in its words. Absent when nothing holds a start (and from older workers).
    */
   startWait?: string;
+  /**
+   * The job at the head of the queue that waits for processors (or GPUs) later jobs are
+   * taking, since when and how often overtaken (lib/core/schedule.ts HeadWait): the start
+   * estimates simulate the worker's reservation from it. Absent: none (and from older workers).
+   */
+  headWait?: { jobId: number; since: number; overtaken: number };
   cluster?: ClusterStats;
 }
 
@@ -102,6 +108,7 @@ const FIELDS: { [K in keyof Omit<WorkerStats, "cluster">]-?: (v: unknown) => boo
   pending: isCount,
   startup: (v) => isObject(v) && Object.values(v).every(isString),
   startWait: isString,
+  headWait: (v) => isObject(v) && isCount(v.jobId) && isNumber(v.since) && isCount(v.overtaken),
 };
 
 /** The figures of a parsed heartbeat: its right fields, the others dropped; `{}` for what is not an object. */

@@ -8,7 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESERVE_AFTER_OVERTAKES } from "../../lib/core/schedule";
-import { createTestEnv, maxProcessorsInUse, readSpans, sharedFile, submitJob, type TestEnv, traced, waitFor, waitForJob } from "./helpers";
+import { startEstimates } from "../../lib/server/queue/start-estimates";
+import { readWorkerSetup } from "../../lib/server/store/worker-status";
+import { createTestEnv, maxProcessorsInUse, openGate, readSpans, sharedFile, submitJob, type TestEnv, traced, waitAtGate, waitFor, waitForJob } from "./helpers";
 import { startWorker, type InProcessWorker } from "./in-process";
 
 let env: TestEnv;
@@ -76,6 +78,33 @@ describe("scheduling", () => {
     expect(overtook.length).toBeGreaterThan(0);
     expect(overtook.length).toBeLessThanOrEqual(RESERVE_AFTER_OVERTAKES);
     expect(maxProcessorsInUse(spans)).toBeLessThanOrEqual(2);
+  });
+
+  it("says in its heartbeat the head it reserves for, and the start estimates keep a small job behind it (they said 'about to start' while it waited)", async () => {
+    env = await createTestEnv({ MaxNbProcessors: 2 });
+    worker = await startWorker(env, { heartbeatMs: 100 });
+    await submitJob(env, "holder", { script: waitAtGate(env) });
+    await waitForJob(env, "holder", ["running"]);
+    const big = await submitJob(env, "big", { script: "true", nbProc: 2 });
+    // Overtaken as often as the worker allows, then the big job has the free processor reserved.
+    for (let i = 0; i < RESERVE_AFTER_OVERTAKES; i++) {
+      await submitJob(env, `small${i}`, { script: "true" });
+      await waitForJob(env, `small${i}`, ["done"]);
+    }
+    const late = await submitJob(env, "late", { script: "true" });
+    const head = await waitFor("the reserved head in the heartbeat", async () => {
+      const h = (await readWorkerSetup(env.store.sql)).headWait;
+      return h && h.overtaken >= RESERVE_AFTER_OVERTAKES ? h : null;
+    });
+    expect(head.jobId).toBe(big);
+    expect((await env.db.job.findUniqueOrThrow({ where: { id: late } })).state).toBe("queued");
+    const estimates = await startEstimates(env.store, env.config(), env.layout.root);
+    expect(estimates.of(late).reason).not.toMatch(/about to start/);
+    // Behind the big job, which starts when the holder ends (judged by the jobs done before it).
+    const [lateAt, bigAt] = [estimates.of(late).startAt, estimates.of(big).startAt];
+    if (lateAt !== null) expect(Date.parse(lateAt)).toBeGreaterThanOrEqual(Date.parse(bigAt!));
+    openGate(env);
+    await waitForJob(env, "late", ["done"]);
   });
 
   it("applies a new MaxNbProcessors from QMserv.cfg without a restart, and keeps the old settings on an invalid file", async () => {

@@ -127,7 +127,7 @@ export async function readQueueSnapshot(store: JobStore, config: QmConfig, qmFol
   const worker = await readWorkerSetup(store.sql, nowMs);
   return {
     nowMs, running: running.map(toRunning), waiting: waiting.map(toWaiting), parentStates, maxNbProcessors: config.maxNbProcessors, launchType: config.launchType,
-    workerGpus: worker.gpus, handsOver: worker.handsOver, workerDown: worker.down, startWait: worker.startWait,
+    workerGpus: worker.gpus, handsOver: worker.handsOver, workerDown: worker.down, startWait: worker.startWait, headWait: worker.headWait,
     arrayLimits: new Map(limits.map((l) => [Number(l.id), Number(l.maxRunning)])), usage, paused: (await store.readPause()) !== null,
     diskLow: diskLowOf(qmFolder, config), truncated,
   };

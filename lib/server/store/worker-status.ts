@@ -1,5 +1,6 @@
 /** The worker's heartbeat row (WorkerStatus id 1): written every few seconds, so kept to one statement. */
 import { type WorkerStats, isWorkerAlive, parseWorkerStats } from "../../core/worker-stats";
+import type { HeadWait } from "../../core/schedule";
 import { type Sql, toDate } from "./sql";
 
 export interface Heartbeat {
@@ -39,6 +40,8 @@ export interface WorkerSetup {
   startup: Record<string, string> | null;
   /** Why the job it would start now waits (no uid of Job_Uids free for the moment), in its words; null: nothing holds a start, or an older worker. */
   startWait: string | null;
+  /** The head of the queue the worker reserves for once it has waited long enough (lib/core/schedule.ts); null: none, or an older worker. */
+  headWait: HeadWait | null;
 }
 
 export async function readWorkerSetup(sql: Sql, nowMs = Date.now()): Promise<WorkerSetup> {
@@ -47,7 +50,7 @@ export async function readWorkerSetup(sql: Sql, nowMs = Date.now()): Promise<Wor
   const beat = toDate(row?.heartbeatAt);
   return {
     gpus: stats.gpus ?? null, handsOver: stats.executor === "slurm", down: beat !== null && !isWorkerAlive(beat, stats, nowMs), runsAsRoot: stats.isolation === "uid",
-    startup: stats.startup ?? null, startWait: stats.startWait ?? null,
+    startup: stats.startup ?? null, startWait: stats.startWait ?? null, headWait: stats.headWait ?? null,
   };
 }
 
