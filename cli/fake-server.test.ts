@@ -543,6 +543,25 @@ describe("qm submit", () => {
     }
   });
 
+  it("an array's own id is said (stderr, and --json's `array`), beside its elements' ids on stdout", async () => {
+    answers["GET /api/status"] = { jobFile: "proc_config.cfg" };
+    answers["POST /api/jobs"] = { status: 201, body: { job: { id: 45, name: "fit", folder: "QM_qJobs/fit_1", state: "queued", url: "" }, array: { id: 7, jobIds: [45, 46, 47], url: "/arrays/7" } } };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-array-"));
+    try {
+      const script = path.join(dir, "fit.sh");
+      fs.writeFileSync(script, "#QM nb_proc=1\necho $QM_ARRAY_INDEX\n");
+      const x = io();
+      expect(await run(["submit", "--array", "1-3", script], x)).toBe(0);
+      expect(x.stdout).toEqual(["45", "46", "47"]);
+      expect(x.stderr).toContainEqual(`qm submit: ${script}: array 7 (3 elements): act on all of them with --array 7, wait for them with --after array:7`);
+      const json = io();
+      expect(await run(["submit", "--json", "--array", "1-3", script], json)).toBe(0);
+      expect(JSON.parse(json.stdout.join(""))).toEqual([{ path: script, ids: [45, 46, 47], array: 7 }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a folder the server refuses is named as the user gave it, not as 'the zip' qm made of it", async () => {
     // The server's words (lib/server/zip/job-root.ts) for a folder it read from a zip.
     const refusal = (name: string) => `The folder "${name}" in the zip has no proc_config.cfg, nor a script with #QM lines; add proc_config.cfg`;

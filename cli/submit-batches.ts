@@ -13,8 +13,14 @@ import { multipartBody } from "./multipart";
 const BATCH_FILES = 25;
 const BATCH_BYTES = 8 * 1024 * 1024;
 
-/** A job's ids (several for an array), or why it was not queued. */
-export type Result = number[] | CliError;
+/** What one PATH queued: its job's id, or an array's element ids and the array's own id. */
+export interface Queued {
+  ids: number[];
+  arrayId: number | null;
+}
+
+/** What one PATH queued, or why it was not queued. */
+export type Result = Queued | CliError;
 
 /** One PATH of the command line, read and zipped. */
 export interface BatchItem {
@@ -64,7 +70,13 @@ export async function sendBatch(
   const entries = answer.jobs ?? [{ ...answer.job!, array: answer.array ?? answer.job!.array }];
   items.forEach((item, k) => {
     const entry = entries[k];
-    if (entry && !("error" in entry)) for (const text of Array.isArray(entry.notes) ? entry.notes : []) if (typeof text === "string") note(item.index, text);
-    results[item.index] = !entry || "error" in entry ? new CliError(EXIT.FAILED, entry ? inUsersWords(item.upload, entry.error.message) : "the server did not answer for this job") : (entry.array?.jobIds ?? [entry.id]);
+    if (!entry || "error" in entry) {
+      results[item.index] = new CliError(EXIT.FAILED, entry ? inUsersWords(item.upload, entry.error.message) : "the server did not answer for this job");
+      return;
+    }
+    for (const text of Array.isArray(entry.notes) ? entry.notes : []) if (typeof text === "string") note(item.index, text);
+    // An array's own id is what `--array ID` and `--after array:ID` take: said, as its elements' ids are printed.
+    if (entry.array) note(item.index, `array ${entry.array.id} (${entry.array.jobIds.length} elements): act on all of them with --array ${entry.array.id}, wait for them with --after array:${entry.array.id}`);
+    results[item.index] = { ids: entry.array?.jobIds ?? [entry.id], arrayId: entry.array?.id ?? null };
   });
 }

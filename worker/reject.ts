@@ -19,7 +19,7 @@ export function errorNote(problem: string, fixLines: string[], now: Date, qJobs:
     "Then resubmit it, either way:",
     `- move this folder back into ${qJobs} as it is: it is queued again under its original name, and this`,
     "  qm-error.txt is kept beside it as qm-error-<time>.txt;",
-    "- or, if it is listed on QueueManager's web page, press Requeue on the job's page (administrator).",
+    "- or press Requeue on the job's page in QueueManager's web app, or run `qm requeue ID` (the job's owner or an administrator).",
     "",
   ].join("\n");
 }

@@ -119,8 +119,9 @@ ${COMMON_HELP}`,
     const labels = inputs.map((i) => i.label);
     const note = (index: number, text: string) => ctx.err(`qm submit: ${labels[index]}: ${text}`);
     for (const batch of planBatches(items)) await sendBatch(api, fields, batch, results, note);
-    const ids = results.flatMap((r) => (Array.isArray(r) ? r : []));
-    if (values.json) ctx.out(JSON.stringify(labels.map((p, i) => (Array.isArray(results[i]) ? { path: p, ids: results[i] } : { path: p, error: (results[i] as CliError).message }))));
+    const ids = results.flatMap((r) => (r instanceof CliError ? [] : r.ids));
+    const asJson = (path: string, r: Result) => (r instanceof CliError ? { path, error: r.message } : { path, ids: r.ids, ...(r.arrayId !== null ? { array: r.arrayId } : {}) });
+    if (values.json) ctx.out(JSON.stringify(labels.map((p, i) => asJson(p, results[i]))));
     else for (const id of ids) ctx.out(String(id));
     results.forEach((r, i) => r instanceof CliError && ctx.err(`qm submit: ${labels[i]}: ${r.message}`));
     const failure = results.find((r): r is CliError => r instanceof CliError);
