@@ -77,7 +77,7 @@ export function JobPage({ id }: { id: number }) {
       </div>
       {!job.purgedAt && (
         <>
-          <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} neverRan={isFinishedState(job.state) && !job.startedAt} />
+          <LogTail id={job.id} refreshMs={refreshMs} active={job.state === "running" || job.state === "pending" || job.state === "queued" || job.state === "held"} neverRan={isFinishedState(job.state) && !job.startedAt} waiting={job.state === "queued" || job.state === "held"} />
           <FileBrowser id={job.id} refreshMs={refreshMs} folderKey={job.folder} running={running} viewing={viewing} onView={setViewing} />
         </>
       )}

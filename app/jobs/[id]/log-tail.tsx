@@ -6,8 +6,9 @@ import { Panel } from "../../ui-bits";
 /**
  * process.log, following new lines; stays at the bottom unless the reader scrolled up.
  * `neverRan`: the job ended without starting (cancelled, invalid), so no log is coming.
+ * `waiting`: queued or held; a log there is an earlier run's (requeued), not one being written.
  */
-export function LogTail({ id, refreshMs, active, neverRan = false }: { id: number; refreshMs: number; active: boolean; neverRan?: boolean }) {
+export function LogTail({ id, refreshMs, active, neverRan = false, waiting = false }: { id: number; refreshMs: number; active: boolean; neverRan?: boolean; waiting?: boolean }) {
   const { text, exists, error } = useLogTail(id, Math.min(refreshMs, 2000), active);
   const box = useRef<HTMLPreElement>(null);
   const stick = useRef(true);
@@ -19,7 +20,7 @@ export function LogTail({ id, refreshMs, active, neverRan = false }: { id: numbe
       title="process.log"
       aside={
         <span className="text-xs text-slate-500">
-          {!exists ? (active ? "not started" : neverRan ? "never ran" : "none") : active ? "following" : "complete"}
+          {!exists ? (active ? "not started" : neverRan ? "never ran" : "none") : waiting ? "earlier runs; this one has not started" : active ? "following" : "complete"}
           {exists && (
             <>
               {" · "}
