@@ -191,6 +191,17 @@ describe("where qm finds QueueManager", () => {
   });
 });
 
+describe("qm login to a server that does not answer", () => {
+  it("says so before the password is asked, with advice for qm login itself", async () => {
+    const x = io({ QM_URL: "http://127.0.0.1:9" });
+    const asked: string[] = [];
+    x.prompt = async (question) => (asked.push(question), "");
+    expect(await run(["login", "--user", "ann"], x)).toBe(3);
+    expect(asked).toEqual([]);
+    expect(x.stderr.join("\n")).toMatch(/cannot reach QueueManager at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\); check the address given to qm login \(or QM_URL\) and that QueueManager runs there/);
+  });
+});
+
 describe("a server address that is not a URL", () => {
   it("is a usage error naming the address and the form to write, before any password is asked", async () => {
     for (const [argv, env] of [[["ls"], { QM_URL: "localhost:8000" }], [["--url", "qm.lab.org", "show", "3"], {}], [["login", "http://localhost:8000:1"], {}]] as const) {

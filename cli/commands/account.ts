@@ -47,6 +47,10 @@ ${COMMON_HELP}`,
       const username = ((values.user as string | undefined) ?? ((await ctx.prompt(`User name [${ctx.env.USER ?? ""}]: `)) || ctx.env.USER || "")).trim();
       // Refused here: the server would only answer "wrong user name or password", after the password was typed.
       if (!username) throw usageError("no user name given; type yours at the prompt, or give --user NAME");
+      // A server that is not there is said before the password is asked (any answer will do).
+      await withClient(ctx, url, undefined, whoAmI).catch((error: unknown) => {
+        if (error instanceof CliError && error.exitCode === EXIT.UNREACHABLE) throw new CliError(EXIT.UNREACHABLE, error.message.replace("check QM_URL or qm login", "check the address given to qm login (or QM_URL) and that QueueManager runs there"));
+      });
       const password = await ctx.prompt(`Password for ${username} on ${url}: `, true);
       const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
       const name = (values.name as string | undefined) ?? `qm on ${os.hostname()}`;
