@@ -295,6 +295,14 @@ describe("submitting with queue fields", () => {
     expect((await errorOf(tooMany)).message).toMatch(/array = 1-5000: it makes more than 1000 jobs/);
     expect(await db.job.count()).toBe(0);
     expect(fs.readdirSync(path.join(qm, "QM_qJobs"))).toEqual([]);
+    // A parent that already failed: the wait could never be met (the job was queued only to be cancelled at once).
+    const { job: failed } = await makeJob("failed");
+    const never = await upload({ after_ok: String(failed.id) });
+    expect(never.status).toBe(400);
+    expect((await errorOf(never)).message).toBe(
+      `after_ok (sent with the upload) names job ${failed.id}, which already ended failed: after_ok waits for jobs that end done, so this job could never start; requeue job ${failed.id} first (then it waits for the new run), or wait with after_any`,
+    );
+    expect((await upload({ after_any: String(failed.id) })).status).toBe(201);
   });
 });
 

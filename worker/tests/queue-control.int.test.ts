@@ -195,16 +195,22 @@ describe("dependencies", () => {
     await waitFor("the array done", async () => (await env.db.job.count({ where: { arrayId: { not: null }, state: "done" } })) === 2, 10_000);
   });
 
-  it("a folder dropped that waits (after_ok) for a job already failed is cancelled at once, as an upload is (it stayed queued until a restart)", async () => {
+  it("a folder dropped that waits (after_ok) for a job already failed is refused at once with what to do, as an upload is (it stayed queued until a restart, then was queued only to be cancelled)", async () => {
     env = await createTestEnv({ MaxNbProcessors: 2 });
     worker = await startWorker(env);
     const parent = await submitJob(env, "parent", { script: "exit 2" });
     await waitForJob(env, "parent", ["failed"]);
     dropJob(env, "child", { script: "echo never > ran.txt", keys: { after_ok: parent } });
-    expect((await waitForJob(env, "child", ["cancelled"], 5_000)).error).toMatch(`job ${parent}, which this job waited for (after_ok), ended failed`);
-    // An array dropped with the same wait: every element cancelled.
+    const refused = await waitForJob(env, "child", ["invalid"], 5_000);
+    expect(refused.error).toMatch(`after_ok names job ${parent}, which already ended failed: after_ok waits for jobs that end done, so this job could never start; requeue job ${parent} first`);
+    expect(fs.readFileSync(path.join(env.layout.root, refused.folder, "qm-error.txt"), "utf8")).toMatch(/or wait with after_any/);
+    // An array dropped with the same wait: refused whole, no element made.
     dropJob(env, "sweep", { script: "true", keys: { array: "1-2", after_ok: parent } });
-    await waitFor("both elements cancelled", async () => (await env.db.job.count({ where: { arrayId: { not: null }, state: "cancelled" } })) === 2, 5_000);
+    expect((await waitForJob(env, "sweep", ["invalid"], 5_000)).error).toMatch(`names job ${parent}, which already ended failed`);
+    expect(await env.db.job.count({ where: { arrayId: { not: null } } })).toBe(0);
+    // after_any has nothing to wait for: it runs.
+    dropJob(env, "after-any", { script: "true", keys: { after_any: parent } });
+    await waitForJob(env, "after-any", ["done"]);
   });
 
   it("a failing parent cancels its after_ok children down the chain, mails their owners; after_any still runs", async () => {

@@ -7,7 +7,7 @@
  * the refusal names the field the person typed rather than the info file it was written to.
  */
 import { AppError } from "../../core/app-error";
-import type { Dependency } from "../../core/dependencies";
+import { type Dependency, dependencyStatus } from "../../core/dependencies";
 import { type QueueOptions, parseQueueOptions } from "../../core/queue-options";
 import type { JobStore } from "../store/job-store";
 
@@ -46,6 +46,19 @@ export async function resolveQueueOptions(
       future.length
         ? `${named(kind)} names job ${future[0]}, which does not exist yet; a job can only wait for jobs submitted before it (so that waits never go round in a circle)`
         : `${named(kind)} names job ${unknown[0]}, which does not exist (or was deleted); give the id of a queued, running or finished job`,
+    );
+  }
+  // An after_ok wait on a job that already ended otherwise than done can never be met: the
+  // job would be queued only to be cancelled at once. Refused with what to do instead.
+  const parentStates = await store.statesOf([...edges.keys()]);
+  const broken = [...edges.values()].find((e) => dependencyStatus(e.kind, parentStates.get(e.parentId) ?? "deleted") === "broken");
+  if (broken) {
+    const state = parentStates.get(broken.parentId) ?? "deleted";
+    const array = [...elements].find(([, ids]) => ids.includes(broken.parentId))?.[0];
+    const what = array !== undefined && !jobIds.includes(broken.parentId) ? `array ${array}, whose job ${broken.parentId}` : `job ${broken.parentId}, which`;
+    throw new AppError(
+      "INVALID_INPUT",
+      `${named("after_ok")} names ${what} already ended ${state}: after_ok waits for jobs that end done, so this job could never start; requeue job ${broken.parentId} first (then it waits for the new run), or wait with after_any`,
     );
   }
   return { ...options, dependsOn: [...edges.values()] };
