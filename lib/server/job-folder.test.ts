@@ -98,6 +98,17 @@ describe("readJobFolder", () => {
     expect(fs.statSync(path.join(dir, "fit.py")).mode & 0o111).toBe(0o111);
   });
 
+  it("names every bad #QM line at once: a malformed one and values an info file would refuse", () => {
+    const dir = folder({ "run.sh": "#!/bin/sh\n#QM nb_proc 2\n#QM walltime=2h\n#QM mem=lots\necho hi\n" });
+    let message = "";
+    try {
+      readJobFolder(dir, LENIENT);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/run\.sh line 2: .*\n?.*run\.sh line 3: .*\n?.*run\.sh line 4: /s);
+  });
+
   it("writes the form's values into the file that describes the job", () => {
     const dir = folder({ "run.sh": DIRECTIVES });
     expect(readJobFolder(dir, LENIENT, { nb_proc: 4, e_mail: "zoe@lab.org" }).info).toMatchObject({ nbProc: 4, owner: "zoe@lab.org", script: "./run.sh" });

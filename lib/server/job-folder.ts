@@ -11,8 +11,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AppError } from "../core/app-error";
-import { SCRIPT_NAME, readDirectives } from "../core/job-directives";
+import { AppError, isAppError } from "../core/app-error";
+import { SCRIPT_NAME, parseScriptJob, readDirectives } from "../core/job-directives";
 import { MAX_INFO_BYTES, isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
 import { ENTRY_FLAGS } from "./open-beneath";
 
@@ -166,7 +166,15 @@ export function directiveScripts(dir: string): string[] {
   return topFiles(dir).filter((name) => {
     const file = path.join(dir, name);
     if (!SCRIPT_NAME.test(name) && headOrEmpty(file, 2) !== "#!") return false;
-    return readDirectives(name, headOrEmpty(file, HEAD_BYTES)) !== null;
+    const head = headOrEmpty(file, HEAD_BYTES);
+    try {
+      return readDirectives(name, head) !== null;
+    } catch (error) {
+      // Malformed lines: told with every value an info file would refuse too, in one message
+      // (parseScriptJob's), so that one upload shows all there is to fix.
+      if (isAppError(error)) parseScriptJob(name, head);
+      throw error;
+    }
   });
 }
 
