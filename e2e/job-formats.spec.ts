@@ -19,6 +19,9 @@ test("a single .sh with #QM nb_proc=2 uploaded on /submit (no zip) runs with NB_
   await expect(page.getByTestId("info-info")).toContainText("one script, no zip");
   await expect(page.getByTestId("log-tail")).toContainText("NB_PROC=2");
   await expect(page.getByTestId("log-tail")).toContainText(`no info file: the job is ${name}.sh with its #QM directives`);
+  // On the page, said as information, not among the warnings: a script with #QM lines is a way to submit.
+  await expect(page.getByTestId("job-reading")).toHaveText(`no info file: the job is ${name}.sh with its #QM directives`);
+  await expect(page.getByTestId("job-notes")).toHaveCount(0);
   const id = Number(page.url().split("/").pop());
   const job = (await (await page.request.get(`/api/jobs/${id}`)).json()).job;
   expect(job).toMatchObject({ state: "done", nbProc: 2, source: "upload", script: `./${name}.sh` });

@@ -14,6 +14,7 @@ import path from "node:path";
 import { AppError, isAppError } from "../core/app-error";
 import { SCRIPT_NAME, parseScriptJob, readDirectives } from "../core/job-directives";
 import { MAX_INFO_BYTES, isXmlInfoFile, looksLikeInfoFile } from "../core/job-info";
+import { describingFileOf, otherInfoFileNote, scriptNote } from "../core/reading-notes";
 import { ENTRY_FLAGS } from "./open-beneath";
 
 export interface JobFolderOptions {
@@ -115,10 +116,6 @@ function notAFile(file: string): string | null {
   return st.isDirectory() ? "a folder, not a file" : "not a plain file (a device, pipe or socket)";
 }
 
-/** The notes of a job read through another info file or its #QM script: what the web reads back (describingFileOfNotes). */
-const otherInfoFileNote = (jobFile: string, file: string) => `no ${jobFile} in the job folder: its info file is ${file}`;
-const scriptNote = (file: string) => `no info file: the job is ${file} with its #QM directives`;
-const NOTED_FILE = [/^no [\s\S]+? in the job folder: its info file is ([\s\S]+)$/, /^no info file: the job is ([\s\S]+) with its #QM directives$/];
 
 /**
  * The file that described a job instead of job_file, from the notes its reading left
@@ -128,10 +125,8 @@ const NOTED_FILE = [/^no [\s\S]+? in the job folder: its info file is ([\s\S]+)$
  */
 export function describingFileOfNotes(notes: string[]): string | null {
   for (const note of notes) {
-    for (const pattern of NOTED_FILE) {
-      const m = pattern.exec(note);
-      if (m) return m[1];
-    }
+    const file = describingFileOf(note);
+    if (file !== null) return file;
   }
   return null;
 }
