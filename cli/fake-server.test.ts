@@ -545,7 +545,8 @@ describe("qm submit", () => {
 
   it("an array's own id is said (stderr, and --json's `array`), beside its elements' ids on stdout", async () => {
     answers["GET /api/status"] = { jobFile: "proc_config.cfg" };
-    answers["POST /api/jobs"] = { status: 201, body: { job: { id: 45, name: "fit", folder: "QM_qJobs/fit_1", state: "queued", url: "" }, array: { id: 7, jobIds: [45, 46, 47], url: "/arrays/7" } } };
+    const notes = ["no info file: the job is fit.sh with its #QM directives", "nb_proc 9 is more than MaxNbProcessors (2) of this server; it will run on 2 processors"];
+    answers["POST /api/jobs"] = { status: 201, body: { job: { id: 45, name: "fit", folder: "QM_qJobs/fit_1", state: "queued", url: "", notes }, array: { id: 7, jobIds: [45, 46, 47], url: "/arrays/7" } } };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qm-submit-array-"));
     try {
       const script = path.join(dir, "fit.sh");
@@ -553,7 +554,11 @@ describe("qm submit", () => {
       const x = io();
       expect(await run(["submit", "--array", "1-3", script], x)).toBe(0);
       expect(x.stdout).toEqual(["45", "46", "47"]);
-      expect(x.stderr).toContainEqual(`qm submit: ${script}: array 7 (3 elements): act on all of them with --array 7, wait for them with --after array:7`);
+      // The server's notes but the one that says the script is the job (how it was given).
+      expect(x.stderr).toEqual([
+        `qm submit: ${script}: ${notes[1]}`,
+        `qm submit: ${script}: array 7 (3 elements): act on all of them with --array 7, wait for them with --after array:7`,
+      ]);
       const json = io();
       expect(await run(["submit", "--json", "--array", "1-3", script], json)).toBe(0);
       expect(JSON.parse(json.stdout.join(""))).toEqual([{ path: script, ids: [45, 46, 47], array: 7 }]);

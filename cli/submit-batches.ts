@@ -7,6 +7,7 @@ import { ANSWER, type SubmitAnswer } from "./answer-shapes";
 import { CliError, EXIT } from "./errors";
 import { type JobUpload, inUsersWords } from "./job-input";
 import { multipartBody } from "./multipart";
+import { isScriptNote } from "../lib/core/reading-notes";
 
 // Zips sent in one request, at most (the server takes up to 100): one request per job
 // would cost the server more than most of the job's own handling.
@@ -74,7 +75,8 @@ export async function sendBatch(
       results[item.index] = new CliError(EXIT.FAILED, entry ? inUsersWords(item.upload, entry.error.message) : "the server did not answer for this job");
       return;
     }
-    for (const text of Array.isArray(entry.notes) ? entry.notes : []) if (typeof text === "string") note(item.index, text);
+    // What the server said of the job, but not that a script with #QM lines is one: that is how it was given.
+    for (const text of Array.isArray(entry.notes) ? entry.notes : []) if (typeof text === "string" && !isScriptNote(text)) note(item.index, text);
     // An array's own id is what `--array ID` and `--after array:ID` take: said, as its elements' ids are printed.
     if (entry.array) note(item.index, `array ${entry.array.id} (${entry.array.jobIds.length} elements): act on all of them with --array ${entry.array.id}, wait for them with --after array:${entry.array.id}`);
     results[item.index] = { ids: entry.array?.jobIds ?? [entry.id], arrayId: entry.array?.id ?? null };
