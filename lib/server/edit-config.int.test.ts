@@ -67,6 +67,20 @@ describe("editing QMserv.cfg on disk", () => {
     expect(fs.readFileSync(file, "utf8")).toMatch(/^MaxNbProcessors = 3$/m);
   });
 
+  it("names every refused value of one save at once: typed wrong, refused by the file's check, and the edit's own rules (one at a time before)", () => {
+    const form = getConfigForm(file);
+    let details: Record<string, string> = {};
+    try {
+      updateConfig(file, { version: form.version, values: { "QMServer.Default_Walltime": "abc", "QMServer.Job_Uids": "10-20", "WEB_QMserver.Host": "bad host!", "QMServer.Default_Mem": "64G", "QMServer.Max_Mem": "1G", "QMServer.MaxNbProcessors": "1" } });
+    } catch (error) {
+      details = (error as { details: Record<string, string> }).details;
+    }
+    expect(Object.keys(details).sort()).toEqual(["QMServer.Default_Mem", "QMServer.Default_Walltime", "QMServer.Job_Uids", "QMServer.Max_Mem", "WEB_QMserver.Host"]);
+    expect(details["QMServer.Default_Walltime"]).toMatch(/walltime must be/);
+    expect(details["WEB_QMserver.Host"]).toMatch(/Host must be a name of this machine/);
+    expect(fs.readFileSync(file, "utf8")).not.toMatch(/^MaxNbProcessors = 1$/m); // nothing saved
+  });
+
   it("warns when a key typed by hand at the top of [QMServer] is set again below (the last one counts, as Python 2's ConfigParser read it), and a save of that key makes the file say one thing", () => {
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("[QMServer]\n", "[QMServer]\nMax_User_Priority = 0\n"));
     const form = getConfigForm(file);

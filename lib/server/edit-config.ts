@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { AppError, isAppError } from "../core/app-error";
 import { type ConfigForm, type ConfigUpdate, applyConfigValues, configFormFields, errorsToFieldIds } from "../core/config-form";
 import { configEditProblems } from "../core/config-edit-problems";
-import { parseIni, serializeIni } from "../core/config-parser";
+import { type IniDocument, parseIni, serializeIni } from "../core/config-parser";
 import { type QmConfig, configWarnings } from "../core/qm-config";
 import { qmFolderProblem } from "../core/archive-folder-check";
 import { archivePlaces, parseConfigText, saveConfigDoc } from "./config-file";
@@ -45,25 +45,45 @@ export function updateConfig(configPath: string, input: { version: string; value
   if (versionOf(text) !== input.version) {
     throw new AppError("CONFLICT", "QMserv.cfg was changed by someone else since this page was loaded; reload the page and make your changes again.");
   }
+  const edit = checkEdit(configPath, text, input.values, input.clear ?? [], inForce);
+  if (Object.keys(edit.problems).length) throw invalid(edit.problems);
+  if (edit.changed.length === 0) return { path: configPath, version: input.version, fields: configFormFields(edit.doc), changed: [] };
+  saveConfigDoc(configPath, edit.doc);
+  return { path: configPath, version: versionOf(serializeIni(edit.doc)), fields: configFormFields(edit.doc), changed: edit.changed };
+}
+
+/**
+ * `values` (and the secrets in `clear`) applied to the file's text, and every problem that
+ * refuses them, by field: a value refused as it is typed (a word where a number goes), the
+ * file's check as both programs make it, and the edit's own (editProblems, the QM_FOLDER
+ * rules). The values typed right are checked on even when one is refused, so that one save
+ * tells all there is to fix.
+ */
+function checkEdit(configPath: string, text: string, values: Record<string, string>, clear: string[], inForce?: QmConfig): { doc: IniDocument; changed: string[]; problems: Record<string, string> } {
   const doc = parseIni(text, "QMserv.cfg");
   const fields = configFormFields(doc);
-  const edit = applyConfigValues(doc, input.values, input.clear);
-  if (Object.keys(edit.errors).length) throw invalid(edit.errors);
-  if (edit.changed.length === 0) return { path: configPath, version: input.version, fields, changed: [] };
-
-  const next = serializeIni(doc);
+  /** These problems, and those of the values they are not about, checked without them. */
+  const withTheRest = (problems: Record<string, string>) => {
+    const refused = new Set(Object.keys(problems).map((id) => id.toLowerCase()));
+    const isRefused = (id: string) => refused.has(id.toLowerCase());
+    const others = Object.fromEntries(Object.entries(values).filter(([id]) => !isRefused(id)));
+    const fewer = Object.keys(others).length < Object.keys(values).length;
+    const rest = fewer && Object.keys(others).length ? checkEdit(configPath, text, others, clear.filter((id) => !isRefused(id)), inForce).problems : {};
+    return { doc, changed: [], problems: { ...rest, ...problems } };
+  };
+  const edit = applyConfigValues(doc, values, clear);
+  if (Object.keys(edit.errors).length) return withTheRest(edit.errors);
+  if (edit.changed.length === 0) return { doc, changed: [], problems: {} };
   let config: QmConfig;
   try {
     // The same check both programs make when they read the file.
-    config = parseConfigText(configPath, next).config;
+    config = parseConfigText(configPath, serializeIni(doc)).config;
   } catch (error) {
-    if (isAppError(error) && error.details) throw invalid(errorsToFieldIds(error.details, fields));
+    if (isAppError(error) && error.details) return withTheRest(errorsToFieldIds(error.details, fields));
     throw error;
   }
-  const problems = { ...editProblems(config, edit.changed, inForce), ...qmFolderProblems(configPath, text, config, input.values) };
-  if (Object.keys(problems).length) throw invalid(errorsToFieldIds(problems, fields));
-  saveConfigDoc(configPath, doc);
-  return { path: configPath, version: versionOf(next), fields: configFormFields(doc), changed: edit.changed };
+  const problems = errorsToFieldIds({ ...editProblems(config, edit.changed, inForce), ...qmFolderProblems(configPath, text, config, values) }, fields);
+  return Object.keys(problems).length ? withTheRest(problems) : { doc, changed: edit.changed, problems };
 }
 
 /**
