@@ -137,10 +137,11 @@ test("accounts: a user acts on their own jobs only, the admin on all; qm with a 
   expect(again.stderr).toMatch(/is there already; remove it, use --force/);
   expect(fs.readdirSync(downloads).sort()).toEqual([`${path.basename(folder)}.zip`, "unpacked"]);
   expect(await qm(["pause"], token)).toMatchObject({ code: 4, stderr: "qm pause: Only the administrator may pause the queue.\n" });
-  // --after: a job waiting for one that failed never runs; it is cancelled, and qm wait says so (125).
+  // --after a job that already failed: the wait could never be met, so nothing is queued and qm says what to do (exit 1).
   const after = await qm(["submit", "--after", String(id), "--wait", folder], token);
-  expect(after.code).toBe(125);
-  expect(after.stderr).toMatch(/ended cancelled/);
+  expect(after.code).toBe(1);
+  expect(after.stdout).toBe("");
+  expect(after.stderr).toContain(`after_ok (sent with the upload) names job ${id}, which already ended failed: after_ok waits for jobs that end done, so this job could never start; requeue job ${id} first`);
   // The later submissions of this folder need not take 3 s each (4 runs, two at a time).
   fs.writeFileSync(path.join(folder, "run.sh"), 'for i in 1 2 3; do echo "processing $i / 3"; sleep 0.1; done\necho "all steps done"\nexit 3\n');
   // Queue control from the command line: held until released; an array of three.
