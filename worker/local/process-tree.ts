@@ -106,22 +106,18 @@ export function findJobProcesses(runningDir: string): Map<string, number[]> {
   return out;
 }
 
-/** The process group of `pid` (0 when it is gone). */
-export function groupOf(pid: number): number {
+/** Field `index` of /proc/<pid>/stat after the command's name (0: state, 1: ppid, 2: pgrp, 3: session), or 0 when it is gone. */
+function statField(pid: number, index: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[index]);
   } catch {
     return 0;
   }
 }
 
-/** The session id of a process (0 when it is gone). */
-export function sessionOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
-  } catch {
-    return 0;
-  }
-}
+/** The process group of `pid` (0 when it is gone). */
+export const groupOf = (pid: number): number => statField(pid, 2);
+
+/** The session id of `pid` (0 when it is gone). */
+export const sessionOf = (pid: number): number => statField(pid, 3);
