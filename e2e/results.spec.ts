@@ -8,11 +8,15 @@ import { dropJob, uniqueName } from "./job-helpers";
 import { expectPictureShown, jobIdByName, minimalPdf, pngOf, waitForState } from "./results-helpers";
 import { screenshot } from "./submit-helpers";
 
-// A viewer that throws takes the page down: every test here fails on any page error.
+// A viewer that throws takes the page down: every test here fails on any page error, and
+// on anything the pages' Content-Security-Policy (next.config.js) refused to load or run.
 let pageErrors: string[] = [];
 test.beforeEach(({ page }) => {
   pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+  });
 });
 test.afterEach(() => expect(pageErrors).toEqual([]));
 
@@ -36,7 +40,9 @@ test("a job's PNG, CSV and PDF are shown inline, and the dashboard shows its thu
   const id = await jobIdByName(request, name);
   await waitForState(request, id, "done");
 
-  await page.goto(`/jobs/${id}`);
+  const response = await page.goto(`/jobs/${id}`);
+  // The page's policy: nothing loaded or run from elsewhere, no plugins, no framing.
+  expect(response!.headers()["content-security-policy"]).toMatch(/^default-src 'self'; script-src 'self' 'unsafe-inline';.*object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'$/);
   const strip = page.getByTestId("results-panel");
   await expect(strip.getByRole("button", { name: "Open fit.png" })).toBeVisible();
   await expectPictureShown(page, '[data-testid="results-panel"] img[alt="fit.png"]');
