@@ -21,6 +21,10 @@ describe("estimateStarts", () => {
     expect(reasonWith({ arrayId: 4, typicalFrom: "array" })).toBe("waiting for 1 processor (0 free of 1); job 1 should end in ~2 min (judging by its array's finished elements)");
     // Not "similar jobs": nothing was like it, the median of the last jobs done stands in.
     expect(reasonWith({ typicalFrom: "recent" })).toBe("waiting for 1 processor (0 free of 1); job 1 should end in ~2 min (judging by how long the last jobs took: it reports no progress and has no walltime)");
+    // Already past that time: no "~1 s" that stays for minutes.
+    expect(reasonWith({ typicalFrom: "recent", startedAtMs: now - 240_000 })).toBe(
+      "waiting for 1 processor (0 free of 1); job 1 has run longer than the last jobs took (~3 min) and may end any time; it reports no progress and has no walltime, so when cannot be told",
+    );
   });
 
   it("a job waits for the running job's progress-based end, and says so", () => {

@@ -36,6 +36,12 @@ export function endPhrase(job: RunningForEstimate, nowMs: number): string {
   const left = remainingOf(job, nowMs);
   if (!left) return `job ${job.id} reports no progress and has no walltime, so its end cannot be told`;
   const typical = job.typicalFrom === "recent" ? " (judging by how long the last jobs took: it reports no progress and has no walltime)" : " (judging by its array's finished elements)";
+  // Past the typical time already: the estimate keeps a tenth of it (remainingOf), which a
+  // reader watching "~1 s" for minutes would take for a promise.
+  if (left.basis === "typical" && job.typicalMs && nowMs - job.startedAtMs >= job.typicalMs) {
+    const jobsLikeIt = job.typicalFrom === "recent" ? "the last jobs took" : "its array's finished elements took";
+    return `job ${job.id} has run longer than ${jobsLikeIt} (~${formatDuration(job.typicalMs)}) and may end any time; it reports no progress and has no walltime, so when cannot be told`;
+  }
   const basis = left.basis === "walltime" ? " (its walltime)" : left.basis === "typical" ? typical : "";
   return `job ${job.id} should end in ~${formatDuration(Math.max(left.ms, 1000))}${basis}`;
 }
