@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { basicAs, errorOf, makeJob, req, writeConfig } from "./api-test-harness";
+import { basicAs, db, errorOf, makeJob, req, writeConfig } from "./api-test-harness";
 import type { LegacyRouteContext } from "./legacy-urls";
 
 type Route = (request: Request, context: LegacyRouteContext) => Promise<Response>;
@@ -15,12 +15,15 @@ beforeAll(async () => {
   const root = path.resolve(import.meta.dirname, "../..");
   const load = async (p: string) => (await import(/* @vite-ignore */ path.join(root, "app", p, "route.ts"))).GET;
   [browse, view, download, dashboard] = await Promise.all(["QM_dJobs/[...path]", "view/[...path]", "download/[...path]", "QM"].map(load));
+  [kill, remove] = await Promise.all(["kill/[...path]", "delete/[...path]"].map(load));
   [browseQueued, browseRunning, browseLost, queueListing] = await Promise.all(["QM_qJobs/[...path]", "QM_Jobs/[...path]", "QM_lost+found/[...path]", "QM_lost+found"].map(load));
 });
 let browseQueued: Route;
 let browseRunning: Route;
 let browseLost: Route;
 let queueListing: (request: Request) => Response;
+let kill: Route;
+let remove: Route;
 
 const at = (...segments: string[]) => ({ params: Promise.resolve({ path: segments }) });
 const location = (res: Response) => (res.headers.get("location") ? new URL(res.headers.get("location")!).pathname + new URL(res.headers.get("location")!).search : null);
@@ -44,6 +47,16 @@ describe("old QM addresses", () => {
     expect(location(await view(req("/x"), at(folderName, "process.log")))).toBe(`/api/jobs/${job.id}/files/raw?path=process.log`);
     const failed = await makeJob("failed", { "process.log": "boom\n" });
     expect(location(await view(req("/x"), at(path.basename(failed.job.folder), "process.log")))).toBe(`/api/jobs/${failed.job.id}/files/raw?path=process.log`);
+  });
+
+  it("/kill/<folder> and /delete/<queue>/<folder> (QM 0.4's confirmation pages) go to the job's page and do nothing, ?conf=True or not", async () => {
+    const running = await makeJob("running", { "process.log": "processing 1 / 3\n" });
+    const done = await makeJob("done", { "process.log": "done\n" });
+    const name = (j: { job: { folder: string } }) => path.basename(j.job.folder);
+    expect(location(await kill(req(`/kill/${name(running)}?conf=True`), at(name(running))))).toBe(`/jobs/${running.job.id}`);
+    expect(location(await remove(req(`/delete/QM_dJobs/${name(done)}?conf=True`), at("QM_dJobs", name(done))))).toBe(`/jobs/${done.job.id}`);
+    expect(fs.existsSync(done.full)).toBe(true);
+    expect((await db.job.findUniqueOrThrow({ where: { id: running.job.id } })).killRequestedAt).toBeNull();
   });
 
   it("answers alike whether a folder exists where a link the job made leads: it never looks through the link", async () => {

@@ -6,8 +6,10 @@
  * since jobs move on; the queue alone goes to the dashboard),
  * `/view/<queue>/<folder>/<file>` showed a file (paths from QM_FOLDER; also taken without
  * the queue, `/view/<folder>[/<file>]`, looked for in every queue), and
- * `/download/<folder>` fetched a done job's zip. Each redirects to the job it names,
- * found by its folder, after the same viewing check as the API.
+ * `/download/<folder>` fetched a done job's zip; `/kill/<folder>` and
+ * `/delete/<queue>/<folder>` were its confirmation pages (`?conf=True` acted), now the job's
+ * page, where the same confirmation is asked: a GET never acts. Each redirects to the job
+ * it names, found by its folder, after the same viewing check as the API.
  */
 import fs from "node:fs";
 import path from "node:path";
