@@ -8,7 +8,7 @@ test("a single .sh with #QM nb_proc=2 uploaded on /submit (no zip) runs with NB_
   test.setTimeout(60_000);
   const name = uniqueName("directives");
   await page.goto("/submit");
-  const script = "#!/bin/sh\n# fit the spectra\n#QM nb_proc=2\n#QM info=one script, no zip\necho \"NB_PROC=$NB_PROC\"\n";
+  const script = "#!/bin/sh\n# fit the spectra\n#QM nb_proc=2\n#QM info=one script, no zip\necho \"NB_PROC=$NB_PROC\"\nprintf '\\033[1;32mfit converged\\033[0m\\n'\n";
   await page.locator("#zip-file").setInputFiles({ name: `${name}.sh`, mimeType: "text/x-shellscript", buffer: Buffer.from(script) });
   await expect(page.getByTestId("chosen-file")).toHaveText(`${name}.sh`);
   await page.getByRole("button", { name: "Upload and queue" }).click();
@@ -18,6 +18,9 @@ test("a single .sh with #QM nb_proc=2 uploaded on /submit (no zip) runs with NB_
   await expect(page.getByTestId("job-state")).toContainText("done", { timeout: 30_000 });
   await expect(page.getByTestId("info-info")).toContainText("one script, no zip");
   await expect(page.getByTestId("log-tail")).toContainText("NB_PROC=2");
+  // Colours a program wrote for a terminal are left out, not shown as boxes and letters.
+  await expect(page.getByTestId("log-tail")).toContainText("fit converged\n");
+  expect(await page.getByTestId("log-tail").textContent()).not.toMatch(/\x1b|\[1;32m/);
   await expect(page.getByTestId("log-tail")).toContainText(`no info file: the job is ${name}.sh with its #QM directives`);
   // On the page, said as information, not among the warnings: a script with #QM lines is a way to submit.
   await expect(page.getByTestId("job-reading")).toHaveText(`no info file: the job is ${name}.sh with its #QM directives`);

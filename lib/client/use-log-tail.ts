@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import { apiFetch } from "./api-fetch";
 import type { LogChunk } from "../core/api-types";
-import { appendTerminalText, applyCarriageReturns, withoutPendingReturn } from "../core/carriage-returns";
+import { appendTerminalText, applyCarriageReturns, withoutPendingReturn, withoutTerminalCodes } from "../core/carriage-returns";
 
 const MAX_CHARS = 400_000;
 
@@ -52,5 +52,5 @@ export function useLogTail(id: number, intervalMs: number, active: boolean) {
     };
   }, [id, intervalMs, active]);
 
-  return { text: withoutPendingReturn(text), exists, error };
+  return { text: withoutTerminalCodes(withoutPendingReturn(text)), exists, error };
 }

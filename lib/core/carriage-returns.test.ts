@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendTerminalText, applyCarriageReturns, withoutPendingReturn } from "./carriage-returns";
+import { appendTerminalText, applyCarriageReturns, withoutPendingReturn, withoutTerminalCodes } from "./carriage-returns";
 
 const BAR = ["  0%|          | 0/20", " 45%|####      | 9/20", "100%|##########| 20/20"];
 
@@ -30,5 +30,16 @@ describe("applyCarriageReturns: a log shown as the terminal showed it", () => {
         expect(shown, `cut at ${cut}, ${second}`).toBe(whole);
       }
     }
+  });
+});
+
+describe("withoutTerminalCodes", () => {
+  it("leaves out colours, cursor moves, titles and links, and a sequence cut off at the end, keeping the text", () => {
+    expect(withoutTerminalCodes("\x1b[31mred\x1b[0m ok")).toBe("red ok");
+    expect(withoutTerminalCodes("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ b")).toBe("alink b");
+    expect(withoutTerminalCodes("bar\x1b[K\x1b[2A")).toBe("bar");
+    expect(withoutTerminalCodes("title \x1b]0;hello\x07 done")).toBe("title  done");
+    expect(withoutTerminalCodes("cut \x1b[3")).toBe("cut ");
+    expect(withoutTerminalCodes("plain text, [31m not an escape")).toBe("plain text, [31m not an escape");
   });
 });
