@@ -23,7 +23,8 @@ import { appendLogLines, writeNoteFile } from "../lib/server/job-folder-writes";
 import { moveFolder, relFolder } from "../lib/server/qm-folders";
 import { jobColumns, readJobFolder } from "../lib/server/read-job-folder";
 import { readTail } from "../lib/server/read-tail";
-import { readHistoricLog } from "../lib/server/history/historic-log";
+import { fileMtime, readHistoricLog } from "../lib/server/history/historic-log";
+import { historicOutcome, parseHistoricName } from "../lib/core/qm-history";
 import { parseProgress } from "../lib/core/progress";
 import type { JobRow } from "../lib/server/store/job-reads";
 import { type RunningJob, type WorkerContext, message } from "./context";
@@ -158,16 +159,17 @@ async function strayFolder(ctx: WorkerContext, name: string): Promise<void> {
   const now = new Date();
   const moved = await moveFolder(path.join(layout.running, name), layout.lost, `${folderStamp(now)}-${name}`);
   writeNoteFile(path.join(layout.lost, moved, "qm-error.txt"), errorNote("this folder was found in QM_Jobs with no record of a job; QueueManager did not start it", ["Nothing to fix in the folder itself."], now, layout.queued));
-  // A run of the Python QM's (stopped while it ran): when it started and how far it got, from its process.log.
-  const { text, facts } = readHistoricLog(path.join(layout.lost, moved));
-  // It ran from its log's start until about its log's last write (a QM 0.4 run stopped years
-  // ago), not until now: its duration and the statistics' wall time would count the years.
-  const startedAt = facts.startedAt && facts.startedAt < now ? facts.startedAt : null;
-  const lastWrite = startedAt ? fs.lstatSync(path.join(layout.lost, moved, LOG_FILE), { throwIfNoEntry: false })?.mtime : undefined;
-  const finishedAt = startedAt ? (lastWrite && lastWrite > startedAt && lastWrite < now ? lastWrite : startedAt) : now;
+  // A run of the Python QM's (stopped while it ran): how far it got, from its process.log,
+  // and its times by the history import's rule (lib/core/qm-history.ts): it ran from its
+  // log's start until about the log's last write (a QM 0.4 run stopped years ago), not until
+  // now, which counted the years in its duration and the statistics' wall time.
+  const dir = path.join(layout.lost, moved);
+  const { text, facts } = readHistoricLog(dir);
+  const lastWrite = fileMtime(path.join(dir, LOG_FILE)) ?? now;
+  const times = historicOutcome({ queue: "lost", name: parseHistoricName(name), log: facts, infoMtime: fileMtime(path.join(dir, ctx.config().jobFile)), lastWrite });
   const id = await store.createJob(
-    { name, ...strayColumns(ctx, path.join(layout.lost, moved)), submittedAt: startedAt ?? now, folder: relFolder("lost", moved), source: "folder" },
-    planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt, startedAt, progress: parseProgress(text) }, "found in QM_Jobs at start with no record"),
+    { name, ...strayColumns(ctx, dir), submittedAt: times.submittedAt, folder: relFolder("lost", moved), source: "folder" },
+    planTransition("orphan", null, "lost", { error: "found in QM_Jobs with no record", finishedAt: times.finishedAt, startedAt: times.startedAt, progress: parseProgress(text) }, "found in QM_Jobs at start with no record"),
   );
   ctx.log.warn(`recovery: QM_Jobs/${name} was found with no record of a job; moved to ${relFolder("lost", moved)}`, { job: id });
 }

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { apiFetch } from "./api-fetch";
 import type { LogChunk } from "../core/api-types";
 import { appendTerminalText, applyCarriageReturns, withoutPendingReturn, withoutTerminalCodes } from "../core/carriage-returns";
@@ -52,5 +52,7 @@ export function useLogTail(id: number, intervalMs: number, active: boolean) {
     };
   }, [id, intervalMs, active]);
 
-  return { text: withoutTerminalCodes(withoutPendingReturn(text)), exists, error };
+  // Once per new text, not at every render of the page (up to 400,000 characters).
+  const shown = useMemo(() => withoutTerminalCodes(withoutPendingReturn(text)), [text]);
+  return { text: shown, exists, error };
 }

@@ -18,7 +18,7 @@ import { jobVariables } from "../job-env";
 import type { IdentityPool, JobIdentity } from "./identity";
 import { type Confinement, type Limits, NO_CONFINEMENT } from "./limits/confinement";
 import { closeToAllButRoot, handOver, takeBack } from "./job-folder-owner";
-import { findJobProcesses, groupOf, sampleGroups, sessionOf } from "./process-tree";
+import { findJobProcesses, groupAndSessionOf, groupOf, sampleGroups } from "./process-tree";
 import { type RunScope, terminateRun } from "./run-scope";
 import { createProcessWatch, exitReportOf, isRunAlive, processStartTime, processesByRunToken, runOf, runOfToken } from "./run-watch";
 import { type SpawnerStatus, UID_UNUSABLE, defaultSpawnerKind, startSpawner } from "./spawner-client";
@@ -260,7 +260,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
         // token, and those of the job itself (not its wrapper) its identity (runOfToken).
         const pids = processesByRunToken(opts.runningDir).get(record.runToken) ?? [];
         const workerUid = process.getuid?.() ?? null;
-        const facts = (p: number) => ({ owner: processOwner(p), group: groupOf(p), session: sessionOf(p) });
+        const facts = (p: number) => ({ owner: processOwner(p), ...groupAndSessionOf(p) });
         let uid: number | null;
         ({ pid, uid } = runOfToken(pids, facts, workerUid, opts.identities.isolation === "uid" ? workerUid : null));
         startTime = pid ? processStartTime(pid) : null;

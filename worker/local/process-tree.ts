@@ -106,18 +106,16 @@ export function findJobProcesses(runningDir: string): Map<string, number[]> {
   return out;
 }
 
-/** Field `index` of /proc/<pid>/stat after the command's name (0: state, 1: ppid, 2: pgrp, 3: session), or 0 when it is gone. */
-function statField(pid: number, index: number): number {
+/** The process group and session of `pid`, from one read of /proc/<pid>/stat (0s when it is gone). */
+export function groupAndSessionOf(pid: number): { group: number; session: number } {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[index]);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // state, ppid, pgrp, session...
+    return { group: Number(fields[2]), session: Number(fields[3]) };
   } catch {
-    return 0;
+    return { group: 0, session: 0 };
   }
 }
 
 /** The process group of `pid` (0 when it is gone). */
-export const groupOf = (pid: number): number => statField(pid, 2);
-
-/** The session id of `pid` (0 when it is gone). */
-export const sessionOf = (pid: number): number => statField(pid, 3);
+export const groupOf = (pid: number): number => groupAndSessionOf(pid).group;

@@ -60,12 +60,10 @@ export interface ProcessFacts {
  * null when jobs run as the worker's own); the job's uid is read from the wrapper's session only.
  */
 export function runOfToken(pids: number[], facts: (pid: number) => ProcessFacts, workerUid: number | null, wrapperUid: number | null): { pid: number; uid: number | null } {
-  const pid = pids.find((p) => {
-    const f = facts(p);
-    return f.group === p && (wrapperUid === null || f.owner === wrapperUid);
-  }) ?? 0;
+  const known = pids.map((pid) => ({ pid, ...facts(pid) }));
+  const pid = known.find((p) => p.group === p.pid && (wrapperUid === null || p.owner === wrapperUid))?.pid ?? 0;
   if (!pid) return { pid, uid: null };
-  const uid = pids.map(facts).find((f) => f.session === pid && f.owner !== null && f.owner !== workerUid)?.owner ?? null;
+  const uid = known.find((p) => p.session === pid && p.owner !== null && p.owner !== workerUid)?.owner ?? null;
   return { pid, uid };
 }
 

@@ -10,6 +10,16 @@ import { LOG_FILE } from "../../core/job-log";
 import { type LogFacts, parseHistoricLog } from "../../core/qm-history";
 import { readTail } from "../read-tail";
 
+/** A plain file's modification time (its last write), or null when it is missing or not a plain file. */
+export function fileMtime(file: string): Date | null {
+  try {
+    const stat = fs.lstatSync(file);
+    return stat.isFile() ? stat.mtime : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * What a QM 0.4 (or QueueManager) process.log says of its run, and the text read for it:
  * the start line is at the top, the end lines at the bottom, so both ends of a long log.

@@ -15,7 +15,7 @@ import { planTransition } from "../../core/job-lifecycle";
 import { LOG_FILE } from "../../core/job-log";
 import { parseProgress } from "../../core/progress";
 import { type FolderFacts, type ImportReport, historicOutcome, parseHistoricName } from "../../core/qm-history";
-import { readHistoricLog } from "./historic-log";
+import { fileMtime, readHistoricLog } from "./historic-log";
 
 export type { ImportReport } from "../../core/qm-history";
 import { describingFileOfNotes, findJobDescription } from "../job-folder";
@@ -97,15 +97,6 @@ function listFolders(dir: string): { name: string; mtime: Date }[] {
   return out.sort((a, b) => a.mtime.getTime() - b.mtime.getTime() || a.name.localeCompare(b.name));
 }
 
-const mtimeOf = (file: string): Date | null => {
-  try {
-    const stat = fs.lstatSync(file);
-    return stat.isFile() ? stat.mtime : null;
-  } catch {
-    return null;
-  }
-};
-
 async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: string, folder: string, folderMtime: Date): Promise<number> {
   const { file: infoFile, notes } = infoFileOf(dir, deps.jobFile);
   const infoPath = path.join(dir, infoFile);
@@ -124,8 +115,8 @@ async function importFolder(deps: ImportDeps, queue: "done" | "lost", dir: strin
     queue,
     name: parseHistoricName(path.basename(dir)),
     log: logFacts,
-    infoMtime: mtimeOf(infoPath),
-    lastWrite: mtimeOf(logPath) ?? folderMtime,
+    infoMtime: fileMtime(infoPath),
+    lastWrite: fileMtime(logPath) ?? folderMtime,
   };
   const outcome = historicOutcome(facts);
   const detail = `imported from ${folder}${infoProblem ? ` (${infoProblem})` : ""}`;

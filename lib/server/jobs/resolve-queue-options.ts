@@ -35,7 +35,8 @@ export async function resolveQueueOptions(
     } else edges.set(ref.jobId, { parentId: ref.jobId, kind: strictest(edges.get(ref.jobId)?.kind, kind) });
   }
   const jobIds = [...new Set(options.dependsOn.flatMap((d) => ("jobId" in d.ref ? [d.ref.jobId] : [])))];
-  const states = await store.statesOf(jobIds);
+  // Every parent's state in one read: the jobs named, and the arrays' elements.
+  const states = await store.statesOf([...edges.keys()]);
   const unknown = jobIds.filter((id) => !states.has(id) || states.get(id) === "deleted");
   if (unknown.length) {
     const last = await store.lastJobId();
@@ -50,10 +51,9 @@ export async function resolveQueueOptions(
   }
   // An after_ok wait on a job that already ended otherwise than done can never be met: the
   // job would be queued only to be cancelled at once. Refused with what to do instead.
-  const parentStates = await store.statesOf([...edges.keys()]);
-  const broken = [...edges.values()].find((e) => dependencyStatus(e.kind, parentStates.get(e.parentId) ?? "deleted") === "broken");
+  const broken = [...edges.values()].find((e) => dependencyStatus(e.kind, states.get(e.parentId) ?? "deleted") === "broken");
   if (broken) {
-    const state = parentStates.get(broken.parentId) ?? "deleted";
+    const state = states.get(broken.parentId) ?? "deleted";
     const array = [...elements].find(([, ids]) => ids.includes(broken.parentId))?.[0];
     const what = array !== undefined && !jobIds.includes(broken.parentId) ? `array ${array}, whose job ${broken.parentId}` : `job ${broken.parentId}, which`;
     throw new AppError(
